@@ -1,0 +1,54 @@
+# Two commands set everything up on a fresh machine:
+#   make build   render dist/ (PDFs in every language, the HTML site)
+#   make test    run the test suite
+# Both create .venv with the Python dependencies and install the system libraries WeasyPrint
+# needs, or say exactly which ones are missing.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+
+.PHONY: build test check bench system clean
+
+build: $(VENV)/.installed
+	$(PY) build.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+check: $(VENV)/.installed
+	$(PY) build.py check
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+$(VENV)/.installed: pyproject.toml | system
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Pango (text layout), HarfBuzz-Subset (font subsetting) and gettext (msgfmt, used by tests to
+# cross-check translation statistics). Installed with apt-get when we can, explained when we cannot.
+system:
+	@missing=""; \
+	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+	           libharfbuzz-subset.so.0:libharfbuzz-subset0; do \
+	  ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
+	done; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing" >&2; \
+	    echo "Install them first, for example: sudo apt-get install$$missing" >&2; \
+	    echo "(macOS: brew install pango harfbuzz gettext)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf dist .cache

@@ -1,0 +1,165 @@
+"""The command line: parse arguments, run a verb, print findings, choose the exit code.
+
+Exit codes: 0 when there is no error, 1 when there are errors, 2 for usage problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence, TextIO
+
+from .findings import Finding, has_errors, ordered, promote, tally
+
+COMMANDS = ("build", "check", "extract", "update", "serve", "new")
+
+
+class UsageError(Exception):
+    """A problem with how the command was called: exit code 2."""
+
+
+def today() -> dt.date:
+    """Return today's date, or the date of SOURCE_DATE_EPOCH when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every subcommand."""
+    top = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build and check the First Ten to Communities Not Cages report.",
+    )
+    top.add_argument("--root", type=Path, default=None, help="project folder (default: the current folder)")
+    sub = top.add_subparsers(dest="command", metavar="command")
+
+    build = sub.add_parser("build", help="render the PDFs and the HTML site into dist/ (the default)")
+    build.add_argument("--release", action="store_true", help="refuse unverified dossiers and incomplete translations")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the number of cores)")
+    build.add_argument("--lang", action="append", default=None, help="build only this language (repeatable)")
+    build.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+    check = sub.add_parser("check", help="validate dossiers, citations and translations; write nothing")
+    check.add_argument("--release", action="store_true", help="also fail on unverified dossiers and incomplete translations")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--online", action="store_true", help="also check that source URLs still work")
+
+    sub.add_parser("extract", help="write i18n/messages.pot from the templates and the dossiers")
+    update = sub.add_parser("update", help="merge i18n/messages.pot into every language's catalog")
+    update.add_argument("--lang", action="append", default=None, help="update only this language (repeatable)")
+
+    serve = sub.add_parser("serve", help="build, serve dist/ on localhost and rebuild on changes")
+    serve.add_argument("--port", type=int, default=8000)
+
+    new = sub.add_parser("new", help="start a new facility dossier from the template")
+    new.add_argument("id", help="the facility id, which is also the file name (lower-case, hyphens)")
+    new.add_argument("--name", required=True, help="the facility's official name")
+    return top
+
+
+def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line and return its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser().parse_args(args_list)
+    except SystemExit as exc:  # argparse has printed the problem
+        return 0 if exc.code == 0 else 2
+    root = (args.root or default_root or Path.cwd()).resolve()
+    handler = HANDLERS.get(args.command or "build")
+    try:
+        return handler(root, args, out, err)
+    except UsageError as exc:
+        print(f"build.py: error: {exc}", file=err)
+        return 2
+
+
+def _with_default_command(args: list[str]) -> list[str]:
+    """Return the arguments with `build` inserted when no command is named."""
+    i = 0
+    while i < len(args):
+        if args[i] == "--root":
+            i += 2
+        elif args[i].startswith("--root="):
+            i += 1
+        elif args[i] in COMMANDS or args[i] in ("-h", "--help"):
+            return args
+        else:
+            break
+    return [*args[:i], "build", *args[i:]]
+
+
+def print_findings(findings: Sequence[Finding], out: TextIO) -> None:
+    """Print one line per finding, then a count of errors and warnings by code."""
+    for finding in findings:
+        print(finding, file=out)
+    counts = tally(findings)
+    if counts:
+        print("", file=out)
+        width = max(len(code) for _, code in counts)
+        print(f"{'code':<{width}}  {'level':<7}  count", file=out)
+        for (level, code), n in counts.items():
+            print(f"{code:<{width}}  {level:<7}  {n:>5}", file=out)
+    errors = sum(1 for f in findings if f.level == "error")
+    warnings = len(findings) - errors
+    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
+
+
+def settle(findings: Sequence[Finding], args: argparse.Namespace, release_codes: Sequence[str] = ()) -> list[Finding]:
+    """Return the findings ordered, with warnings promoted as --release and --strict ask."""
+    result = ordered(findings)
+    if getattr(args, "release", False):
+        result = promote(result, release_codes)
+    if getattr(args, "strict", False):
+        result = promote(result)
+    return result
+
+
+def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .check import run_check
+
+    return run_check(root, args, out, today())
+
+
+def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .scaffold import new_dossier
+
+    path = new_dossier(root, args.id, args.name)
+    print(f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check", file=out)
+    return 0
+
+
+def not_yet(name: str) -> Callable[[Path, argparse.Namespace, TextIO, TextIO], int]:
+    """Return a handler for a command that is not built yet: it says so and exits 2."""
+
+    def handler(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        print(f"build.py: '{name}' is not built yet", file=err)
+        return 2
+
+    return handler
+
+
+HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
+    "build": not_yet("build"),
+    "check": cmd_check,
+    "extract": not_yet("extract"),
+    "update": not_yet("update"),
+    "serve": not_yet("serve"),
+    "new": cmd_new,
+}
+
+
+def exit_code(findings: Sequence[Finding]) -> int:
+    """Return 1 if there are errors, else 0."""
+    return 1 if has_errors(findings) else 0

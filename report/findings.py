@@ -1,0 +1,93 @@
+"""Findings: what every stage reports instead of raising or logging."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A place in a project file: path relative to the project root, 1-based line and column."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, with its level, a stable code, where it is and what to do about it."""
+
+    level: Level
+    code: str
+    loc: Loc
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.level}: {self.message} [{self.code}]"
+
+    def sort_key(self) -> tuple:
+        """Return the key that orders findings by file, then position, then code."""
+        return (self.loc.path, self.loc.line, self.loc.col, self.code, self.message)
+
+    def as_dict(self) -> dict:
+        """Return the finding as plain JSON-ready data."""
+        return {
+            "level": self.level,
+            "code": self.code,
+            "path": self.loc.path,
+            "line": self.loc.line,
+            "column": self.loc.col,
+            "message": self.message,
+        }
+
+
+def error(code: str, loc: Loc, message: str) -> Finding:
+    """Return an error finding."""
+    return Finding("error", code, loc, message)
+
+
+def warning(code: str, loc: Loc, message: str) -> Finding:
+    """Return a warning finding."""
+    return Finding("warning", code, loc, message)
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Return the findings sorted by location, without exact duplicates."""
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def promote(findings: Iterable[Finding], codes: Iterable[str] | None = None) -> list[Finding]:
+    """Return the findings with warnings turned into errors (all of them, or only `codes`)."""
+    wanted = None if codes is None else set(codes)
+    return [
+        replace(f, level="error") if f.level == "warning" and (wanted is None or f.code in wanted) else f
+        for f in findings
+    ]
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Return True if any finding is an error."""
+    return any(f.level == "error" for f in findings)
+
+
+def tally(findings: Iterable[Finding]) -> dict[tuple[str, str], int]:
+    """Return how many findings there are per (level, code), sorted."""
+    counts = Counter((f.level, f.code) for f in findings)
+    return dict(sorted(counts.items()))
+
+
+def to_json(findings: Iterable[Finding], **extra: object) -> str:
+    """Return the findings (and any extra sections) as a JSON document."""
+    data = {"findings": [f.as_dict() for f in findings], **extra}
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)

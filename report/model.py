@@ -1,0 +1,413 @@
+"""The edition as frozen, typed records: what `load` returns and every later stage reads.
+
+Every record keeps the `Loc` of the YAML node it came from, so any stage can report a
+finding at the exact line a writer has to fix.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from .findings import Loc
+
+CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+"""An inline citation in prose: `[@source-id]`."""
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Return the date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError if impossible."""
+        parts = [int(p) for p in text.split("-")]
+        year, month, day = (parts + [None, None])[:3]
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} does not exist")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"day {day} does not exist in {calendar.month_name[month]} {year}")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        """Return 'day', 'month' or 'year'."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    def earliest(self) -> dt.date:
+        """Return the first calendar day this date can mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> dt.date:
+        """Return the last calendar day this date can mean."""
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def iso(self) -> str:
+        """Return the date as written in YAML."""
+        out = f"{self.year:04d}"
+        if self.month:
+            out += f"-{self.month:02d}"
+        if self.day:
+            out += f"-{self.day:02d}"
+        return out
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A date or a date range from a dossier, as precise as its source."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+    approximate: bool = False
+    loc: Loc = field(default=Loc(""), compare=False)
+
+    def earliest(self) -> dt.date:
+        """Return the first day the span can mean."""
+        return self.start.earliest()
+
+    def latest(self) -> dt.date:
+        """Return the last day the span can mean."""
+        return (self.end or self.start).latest()
+
+    def sort_key(self) -> tuple:
+        """Return a key that orders spans chronologically."""
+        return (self.start.earliest(), self.latest())
+
+    def iso(self) -> str:
+        """Return the span as written in YAML."""
+        return self.start.iso() + (f"/{self.end.iso()}" if self.end else "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference to a source by id, from a `sources` list or an inline `[@id]`."""
+
+    source_id: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Text:
+    """Translatable prose with its gettext context, translator comment and inline citations."""
+
+    value: str
+    context: str
+    comment: str
+    loc: Loc
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """An editor's flag on one claim the research brief asks to check."""
+
+    note: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Anything that states a fact and must cite sources."""
+
+    sources: tuple[Citation, ...]
+    loc: Loc
+    review: ClaimReview | None
+
+    def texts(self) -> Iterator[Text]:
+        """Yield the translatable prose of this claim."""
+        for value in vars(self).values():
+            if isinstance(value, Text):
+                yield value
+
+
+@dataclass(frozen=True)
+class Location(Claim):
+    city: str
+    county: str
+    state: str
+    address: str | None = None
+    coordinates: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Operator(Claim):
+    name: str
+    kind: str
+    text: Text | None = None
+
+
+@dataclass(frozen=True)
+class Owner(Claim):
+    name: str
+
+
+@dataclass(frozen=True)
+class Contract(Claim):
+    kind: str
+    text: Text | None = None
+
+
+@dataclass(frozen=True)
+class Capacity(Claim):
+    id: str
+    count: int
+    measure: str
+    qualifier: str | None = None
+    as_of: DateSpan | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Opened(Claim):
+    text: Text
+    date: DateSpan | None = None
+
+
+@dataclass(frozen=True)
+class Status(Claim):
+    state: str
+    date: DateSpan
+    text: Text
+
+
+@dataclass(frozen=True)
+class Event(Claim):
+    """A dated timeline entry of documented abuse."""
+
+    id: str
+    date: DateSpan
+    category: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Death(Claim):
+    id: str
+    text: Text
+    date: DateSpan | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Development(Claim):
+    """A dated change to the contract or the facility's status."""
+
+    id: str
+    date: DateSpan
+    text: Text
+
+
+@dataclass(frozen=True)
+class Action(Claim):
+    """A dated action by the campaign."""
+
+    id: str
+    date: DateSpan
+    text: Text
+
+
+@dataclass(frozen=True)
+class Demand(Claim):
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Organization(Claim):
+    id: str
+    name: str
+    url: str | None = None
+    role: Text | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Campaign:
+    summary: Text
+    organizations: tuple[Organization, ...] = ()
+    actions: tuple[Action, ...] = ()
+    demands: tuple[Demand, ...] = ()
+    contact: Contact | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: Text
+    credit: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Review:
+    """The dossier's fact-check status and whether its place on the 2021 list is confirmed."""
+
+    status: str
+    list_membership: str
+    loc: Loc
+    note: str | None = None
+    reviewer: str | None = None
+    date: DateSpan | None = None
+
+
+@dataclass(frozen=True)
+class Facility:
+    """One dossier: `facilities/<id>.yaml`."""
+
+    id: str
+    name: str
+    path: str
+    loc: Loc
+    location: Location
+    operator: Operator
+    status: Status
+    summary: Text
+    timeline: tuple[Event, ...]
+    campaign: Campaign
+    review: Review
+    other_names: tuple[str, ...] = ()
+    owner: Owner | None = None
+    contract: Contract | None = None
+    capacity: tuple[Capacity, ...] = ()
+    opened: Opened | None = None
+    deaths: tuple[Death, ...] = ()
+    developments: tuple[Development, ...] = ()
+    image: Image | None = None
+
+    def claims(self) -> Iterator[Claim]:
+        """Yield every claim in the dossier, in reading order."""
+        for single in (self.location, self.operator, self.owner, self.contract):
+            if single is not None:
+                yield single
+        yield from self.capacity
+        if self.opened is not None:
+            yield self.opened
+        yield self.status
+        yield from self.timeline
+        yield from self.deaths
+        yield from self.developments
+        yield from self.campaign.organizations
+        yield from self.campaign.actions
+        yield from self.campaign.demands
+
+    def texts(self) -> Iterator[Text]:
+        """Yield every translatable text in the dossier, in file order."""
+        found = [self.summary, self.campaign.summary]
+        for claim in self.claims():
+            found.extend(claim.texts())
+        if self.image is not None:
+            found.append(self.image.alt)
+        yield from sorted(found, key=lambda t: (t.loc.line, t.loc.col))
+
+    def cited_ids(self) -> set[str]:
+        """Return every source id the dossier cites, in lists or inline."""
+        ids = {c.source_id for claim in self.claims() for c in claim.sources}
+        ids.update(c.source_id for t in self.texts() for c in t.citations)
+        return ids
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of `facilities/sources.yaml`."""
+
+    id: str
+    type: str
+    title: str
+    publisher: str
+    url: str
+    loc: Loc
+    date: PartialDate | None  # None: the source is undated
+    date_loc: Loc
+    title_status: str = "exact"
+    via: str | None = None
+    date_approximate: bool = False
+    updated: PartialDate | None = None
+    archive_url: str | None = None
+    accessed: PartialDate | None = None
+    lang: str | None = None
+    note: str | None = None
+    url_loc: Loc = Loc("")
+
+    def latest(self) -> dt.date | None:
+        """Return the last day the source (or its latest update) can have been published."""
+        dates = [d.latest() for d in (self.date, self.updated) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: Text
+    heading: Text | None = None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """`report.yaml`: report-wide settings and prose."""
+
+    title: Text
+    subtitle: Text
+    publisher: str
+    edition: dt.date
+    first_published: DateSpan
+    languages: tuple[str, ...]
+    facility_order: tuple[tuple[str, Loc], ...]
+    contact: str
+    hashtags: tuple[str, ...]
+    keywords: tuple[Text, ...]
+    introduction: tuple[Paragraph, ...]
+    support: tuple[Paragraph, ...]
+    acknowledgments: tuple[Paragraph, ...]
+    notice: tuple[Paragraph, ...]
+    loc: Loc
+
+    @property
+    def source_language(self) -> str:
+        """Return the language the content is written in."""
+        return self.languages[0]
+
+    def texts(self) -> Iterator[Text]:
+        """Yield every translatable text in report.yaml, in file order."""
+        found: list[Text] = [self.title, self.subtitle, *self.keywords]
+        for part in (self.introduction, self.support, self.acknowledgments, self.notice):
+            for paragraph in part:
+                if paragraph.heading is not None:
+                    found.append(paragraph.heading)
+                found.append(paragraph.text)
+        yield from sorted(found, key=lambda t: (t.loc.line, t.loc.col))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything one build reads: settings, sources and dossiers in chapter order."""
+
+    root: Path
+    settings: ReportSettings
+    sources: Mapping[str, Source]
+    facilities: tuple[Facility, ...]
+    broken_sources: frozenset[str] = frozenset()
+    """Ids of sources defined with errors: citing them is not an 'unknown source'."""
+
+    def facility(self, facility_id: str) -> Facility:
+        """Return the facility with this id."""
+        for facility in self.facilities:
+            if facility.id == facility_id:
+                return facility
+        raise KeyError(facility_id)

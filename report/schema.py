@@ -1,0 +1,142 @@
+"""The JSON Schemas in `report/schemas/`: one source of truth for the loader, editors and the README."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+KINDS = ("dossier", "sources", "report")
+
+
+@cache
+def raw(name: str) -> dict[str, Any]:
+    """Return one schema file (`dossier`, `sources`, `report` or `defs`) as data."""
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def registry() -> Registry:
+    """Return a registry in which the schemas' relative `$ref`s resolve to each other."""
+    reg: Registry = Registry()
+    for name in (*KINDS, "defs"):
+        reg = reg.with_resource(f"{name}.schema.json", Resource.from_contents(raw(name)))
+    return reg
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """Return the validator for one kind of file."""
+    return Draft202012Validator(raw(kind), registry=registry())
+
+
+def resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
+    """Return a schema node with its `$ref` followed (siblings win), and the file it lives in."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        file, _, pointer = ref.partition("#")
+        base = file or base
+        target: Any = raw(base.removesuffix(".schema.json"))
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node, base
+
+
+def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
+    """Return the schema node that describes the value at `path` in a file of `kind`."""
+    node, base = resolve(raw(kind), f"{kind}.schema.json")
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(part)
+        if node is None:
+            return None
+        node, base = resolve(node, base)
+    return node
+
+
+def is_translatable(kind: str, path: tuple[Any, ...]) -> bool:
+    """Return True if the value at `path` is prose for translators (`x-translatable`)."""
+    node = subschema(kind, path)
+    return bool(node and node.get("x-translatable"))
+
+
+def field_reference(kind: str) -> str:
+    """Return a Markdown table of every field of a file kind, generated from its schema."""
+    rows = ["| Field | Type | Required | Description |", "|---|---|---|---|"]
+    node, base = resolve(raw(kind), f"{kind}.schema.json")
+    for name, typ, required, description in _fields(node, base, ""):
+        rows.append(f"| `{name}` | {typ} | {'yes' if required else ''} | {description} |")
+    return "\n".join(rows)
+
+
+def _fields(node: dict[str, Any], base: str, prefix: str) -> Iterator[tuple[str, str, bool, str]]:
+    required = set(node.get("required", ()))
+    for name, child in node.get("properties", {}).items():
+        child, child_base = resolve(child, base)
+        full = f"{prefix}{name}"
+        yield full, _type_name(child), name in required, _describe(child)
+        if child.get("type") == "object":
+            yield from _fields(child, child_base, f"{full}.")
+        elif child.get("type") == "array":
+            items, items_base = resolve(child.get("items", {}), child_base)
+            if items.get("type") == "object":
+                yield from _fields(items, items_base, f"{full}[].")
+
+
+def _type_name(node: dict[str, Any]) -> str:
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
+    if "oneOf" in node:
+        return "date or `undated`"
+    if node.get("pattern", "").startswith("^[0-9]{4}"):
+        return "date"
+    typ = node.get("type")
+    if isinstance(typ, list):
+        return "date" if "integer" in typ else " or ".join(typ)
+    if typ == "array":
+        items = node.get("items", {})
+        if "$ref" in items and items["$ref"].endswith("/id"):
+            return "list of ids"
+        return "list"
+    if typ == "string" and node.get("x-translatable"):
+        return "prose (translated)"
+    return {"object": "mapping", "string": "text", "integer": "whole number", "number": "number",
+            "boolean": "true/false"}.get(typ or "", typ or "")
+
+
+def _describe(node: dict[str, Any]) -> str:
+    return " ".join(node.get("description", "").split()).replace("|", "\\|")
+
+
+def dates(kind: str, data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield (path, value) for every value in `data` that the schema declares a date."""
+    node, base = resolve(raw(kind), f"{kind}.schema.json")
+    yield from _dates(data, node, base, ())
+
+
+def _is_date(node: dict[str, Any], base: str) -> bool:
+    if str(node.get("pattern", "")).startswith("^[0-9]{4}"):
+        return True
+    return any(_is_date(*resolve(option, base)) for option in node.get("oneOf", ()))
+
+
+def _dates(value: Any, node: dict[str, Any], base: str, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if _is_date(node, base) and isinstance(value, (str, int)):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            sub = node.get("properties", {}).get(key)
+            if sub is not None:
+                yield from _dates(child, *resolve(sub, base), path + (key,))
+    elif isinstance(value, list) and "items" in node:
+        items, items_base = resolve(node["items"], base)
+        for i, child in enumerate(value):
+            yield from _dates(child, items, items_base, path + (i,))

@@ -1,0 +1,195 @@
+"""Stage 2, validate: citation, date and editorial rules over the loaded edition.
+
+Every rule returns findings; nothing here prints or exits. The rules and their codes:
+
+- `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
+- `cite.unused` (warning): a source nobody cites.
+- `cite.duplicate-url`: two sources share a URL.
+- `cite.anachronism`: a source was published before the event it is cited for.
+- `source.url`: a source URL that is not a well-formed http(s) URL.
+- `date.future`, `date.after-edition`: a date later than today or than the edition date.
+- `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
+- `review.claim` (warning; error with `--release`): a claim an editor still has to check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from .findings import Finding, Loc, error, warning
+from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
+from .yamldoc import did_you_mean
+
+RELEASE_CODES = ("review.unverified", "review.claim")
+"""Warnings that `--release` turns into errors."""
+
+
+def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> list[Finding]:
+    """Return every citation, date and editorial finding for the edition.
+
+    When some file could not be loaded (`complete` is False), unused sources are not reported:
+    the missing dossier may well cite them.
+    """
+    findings: list[Finding] = []
+    findings += check_citations(edition, report_unused=complete)
+    findings += check_sources(edition.sources.values())
+    findings += check_dates(edition, today)
+    for facility in edition.facilities:
+        findings += check_review(facility)
+    return findings
+
+
+def _dated_claims(facility: Facility) -> Iterator[tuple[Claim, DateSpan]]:
+    for claim in facility.claims():
+        for attr in ("date", "as_of"):
+            span = getattr(claim, attr, None)
+            if isinstance(span, DateSpan):
+                yield claim, span
+
+
+def _claim_citations(claim: Claim) -> list[Citation]:
+    cites = list(claim.sources)
+    for text in claim.texts():
+        cites.extend(text.citations)
+    return cites
+
+
+def _all_citations(edition: Edition) -> Iterator[Citation]:
+    for facility in edition.facilities:
+        for claim in facility.claims():
+            yield from _claim_citations(claim)
+        for text in (facility.summary, facility.campaign.summary):
+            yield from text.citations
+    for text in edition.settings.texts():
+        yield from text.citations
+
+
+def check_citations(edition: Edition, report_unused: bool = True) -> list[Finding]:
+    """Return findings for unknown, unused and impossible citations."""
+    findings: list[Finding] = []
+    known = sorted(edition.sources)
+    used: set[str] = set()
+    for cite in _all_citations(edition):
+        used.add(cite.source_id)
+        if cite.source_id not in edition.sources and cite.source_id not in edition.broken_sources:
+            findings.append(
+                error("cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known))
+            )
+    for source in edition.sources.values() if report_unused else ():
+        if source.id not in used:
+            findings.append(warning("cite.unused", source.loc, f"source '{source.id}' is not cited anywhere"))
+    for facility in edition.facilities:
+        for claim, span in _dated_claims(facility):
+            for cite in _claim_citations(claim):
+                source = edition.sources.get(cite.source_id)
+                latest = source.latest() if source else None
+                if latest is not None and latest < span.earliest():
+                    findings.append(
+                        error(
+                            "cite.anachronism",
+                            cite.loc,
+                            f"source '{source.id}' ({_published(source)}) was published before the event"
+                            f" it is cited for ({span.iso()})",
+                        )
+                    )
+    return findings
+
+
+def _published(source: Source) -> str:
+    text = f"published {source.date.iso()}" if source.date else "undated"
+    if source.updated:
+        text += f", updated {source.updated.iso()}"
+    return text
+
+
+def check_sources(sources: Iterator[Source] | list[Source]) -> list[Finding]:
+    """Return findings for malformed or duplicated source URLs."""
+    findings: list[Finding] = []
+    seen: dict[str, Source] = {}
+    for source in sources:
+        for label, url in (("url", source.url), ("archive_url", source.archive_url)):
+            if url is None:
+                continue
+            problem = url_problem(url)
+            if problem:
+                findings.append(error("source.url", source.url_loc if label == "url" else source.loc, f"source '{source.id}': {label} {problem}"))
+        key = source.url.split("#", 1)[0].rstrip("/")
+        if key in seen:
+            findings.append(
+                error("cite.duplicate-url", source.url_loc, f"source '{source.id}' has the same URL as '{seen[key].id}' (line {seen[key].loc.line})")
+            )
+        else:
+            seen[key] = source
+    return findings
+
+
+def url_problem(url: str) -> str | None:
+    """Return why `url` is not a well-formed http(s) URL, or None if it is."""
+    if any(ch.isspace() for ch in url):
+        return f"'{url}' contains white space"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"'{url}' does not parse: {exc}"
+    if parts.scheme not in ("http", "https"):
+        return f"'{url}' is not an http(s) URL"
+    if not parts.hostname or "." not in parts.hostname:
+        return f"'{url}' has no valid host name"
+    return None
+
+
+def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
+    """Return findings for dates later than today or than the edition date."""
+    findings: list[Finding] = []
+    edition_date = edition.settings.edition
+    spans: list[tuple[Loc, dt.date, str]] = []
+    for facility in edition.facilities:
+        for _claim, span in _dated_claims(facility):
+            spans.append((span.loc, span.earliest(), span.iso()))
+        if facility.review.date:
+            spans.append((facility.review.date.loc, facility.review.date.earliest(), facility.review.date.iso()))
+    for source in edition.sources.values():
+        for date in (source.date, source.updated, source.accessed):
+            if date is not None:
+                spans.append((source.date_loc if date is source.date else source.loc, date.earliest(), date.iso()))
+    first = edition.settings.first_published
+    if first:
+        spans.append((first.loc, first.earliest(), first.iso()))
+    if edition_date > today:
+        findings.append(error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future"))
+    for loc, earliest, text in spans:
+        if earliest > today:
+            findings.append(error("date.future", loc, f"date {text} is in the future"))
+        elif earliest > edition_date:
+            findings.append(error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}"))
+    return findings
+
+
+def check_review(facility: Facility) -> list[Finding]:
+    """Return warnings for a dossier, and its claims, that editors have not verified."""
+    findings: list[Finding] = []
+    review = facility.review
+    if review.status != "verified":
+        membership = (
+            "; its place on DWN's 2021 First Ten list is unverified"
+            if review.list_membership != "confirmed"
+            else ""
+        )
+        findings.append(
+            warning("review.unverified", review.loc, f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}")
+        )
+    for claim in facility.claims():
+        if claim.review is not None:
+            note = f": {claim.review.note}" if claim.review.note else ""
+            findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{note}"))
+    return findings
+
+
+def prose_texts(edition: Edition) -> Iterator[Text]:
+    """Yield every translatable text in the edition: report settings first, then dossiers."""
+    yield from edition.settings.texts()
+    for facility in edition.facilities:
+        yield from facility.texts()
