@@ -1,24 +1,73 @@
-"""The `check` verb: the gather phase on its own, reported as findings and a summary."""
+"""The gather phase: load, validate and prepare every language, reported as findings.
+
+`check` runs it on its own and prints the result; `build` runs it first and writes nothing
+if it finds an error.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Sequence, TextIO
 
-from .cli import exit_code, print_findings, settle
-from .findings import has_errors, to_json
-from .load import load_edition
+from .findings import Finding, Loc, error, has_errors, to_json
+from .load import REPORT_FILE, load_edition
+from .localize import Localizer, catalog_path, compile_catalog
+from .model import Edition
 from .validate import RELEASE_CODES, check_edition
+
+CACHE_DIR = ".cache"
+
+
+@dataclass
+class Gathered:
+    """The loaded edition, the languages to build and their localizers, and every finding."""
+
+    edition: Edition | None
+    findings: list[Finding]
+    languages: tuple[str, ...] = ()
+    localizers: dict[str, Localizer] = field(default_factory=dict)
+
+
+def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, release: bool = False) -> Gathered:
+    """Load and validate the project, and compile the catalogs of the languages to build."""
+    from .cli import UsageError
+
+    edition, findings = load_edition(root)
+    if edition is None:
+        return Gathered(None, findings)
+    findings += check_edition(edition, today, complete=not has_errors(findings))
+    settings = edition.settings
+    wanted = tuple(languages) if languages else settings.languages
+    unknown = [lang for lang in wanted if lang not in settings.languages]
+    if unknown:
+        raise UsageError(f"language {', '.join(unknown)} is not in {REPORT_FILE} (languages: {', '.join(settings.languages)})")
+    localizers = {}
+    for lang in wanted:
+        messages = None
+        if lang != settings.source_language:
+            messages = compile_catalog(root, lang, root / CACHE_DIR)
+            if messages is None:
+                findings.append(
+                    error(
+                        "i18n.missing-catalog",
+                        Loc(catalog_path(lang)),
+                        f"no catalog for '{lang}': run 'python build.py extract' and 'python build.py update'",
+                    )
+                )
+                continue
+        localizers[lang] = Localizer(lang, settings.source_language, messages)
+    return Gathered(edition, findings, wanted, localizers)
 
 
 def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    """Load and validate the project under `root`, print the findings and return the exit code."""
-    edition, findings = load_edition(root)
-    if edition is not None:
-        findings += check_edition(edition, today, complete=not has_errors(findings))
-    findings = settle(findings, args, RELEASE_CODES)
+    """Gather the project under `root`, print the findings and return the exit code."""
+    from .cli import exit_code, print_findings, settle
+
+    gathered = gather(root, today, release=args.release)
+    findings = settle(gathered.findings, args, RELEASE_CODES)
     if args.format == "json":
         print(to_json(findings), file=out)
     else:

@@ -132,6 +132,53 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return run_check(root, args, out, today())
 
 
+def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .pipeline import run_build
+
+    return run_build(root, args, out, err, today())
+
+
+def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from . import __version__
+    from .extract import run_extract
+    from .load import load_edition
+
+    edition, findings = load_edition(root)
+    if has_errors(findings):
+        print_findings(ordered(findings), out)
+        print("fix these errors first: no catalog was written", file=out)
+        return 1
+    written, problems = run_extract(root, __version__)
+    if problems:
+        print_findings(problems, out)
+        return 1
+    print("i18n/messages.pot " + ("written" if written else "unchanged"), file=out)
+    return 0
+
+
+def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .extract import run_update
+    from .load import load_edition
+    from .localize import TEMPLATE_FILE
+
+    edition, findings = load_edition(root)
+    if edition is None:
+        print_findings(ordered(findings), out)
+        return 1
+    if not (root / TEMPLATE_FILE).is_file():
+        raise UsageError(f"{TEMPLATE_FILE} not found: run 'python build.py extract' first")
+    source = edition.settings.source_language
+    languages = args.lang or [lang for lang in edition.settings.languages if lang != source]
+    for lang, counts, written in run_update(root, languages):
+        state = "written" if written else "unchanged"
+        print(
+            f"i18n/{lang}/LC_MESSAGES/messages.po {state}: {counts['new']} new, {counts['changed']} changed"
+            f" (now fuzzy), {counts['obsolete']} obsolete",
+            file=out,
+        )
+    return 0
+
+
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .scaffold import new_dossier
 
@@ -151,10 +198,10 @@ def not_yet(name: str) -> Callable[[Path, argparse.Namespace, TextIO, TextIO], i
 
 
 HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
-    "build": not_yet("build"),
+    "build": cmd_build,
     "check": cmd_check,
-    "extract": not_yet("extract"),
-    "update": not_yet("update"),
+    "extract": cmd_extract,
+    "update": cmd_update,
     "serve": not_yet("serve"),
     "new": cmd_new,
 }
