@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import hashlib
+import os
+import pickle
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -86,11 +90,16 @@ _LABELS = {
 }
 
 
-def load_edition(root: Path) -> tuple[Edition | None, list[Finding]]:
-    """Return the edition under `root` and every finding met while reading it."""
+def load_edition(root: Path, cache: bool = True) -> tuple[Edition | None, list[Finding]]:
+    """Return the edition under `root` and every finding met while reading it.
+
+    With `cache`, each file's records and findings are kept in `.cache/load/`, keyed by the
+    file's bytes and the loader's own code, so unchanged files are not parsed again.
+    """
     findings: list[Finding] = []
-    settings = _read(root, REPORT_FILE, read_settings, findings)
-    sources = _read(root, SOURCES_FILE, read_sources, findings)
+    cache_dir = root / ".cache" / "load" if cache else None
+    settings = _read(root, REPORT_FILE, read_settings, findings, cache_dir)
+    sources = _read(root, SOURCES_FILE, read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
     present: set[str] = set()
     folder = root / FACILITIES_DIR
@@ -102,7 +111,7 @@ def load_edition(root: Path) -> tuple[Edition | None, list[Finding]]:
             findings.append(warning("project.ignored-file", Loc(rel), "ignored: dossiers end in .yaml"))
             continue
         present.add(path.stem)
-        facility = _read(root, rel, read_dossier, findings)
+        facility = _read(root, rel, read_dossier, findings, cache_dir)
         if facility is not None:
             dossiers[facility.id] = facility
     if settings is None or sources is None:
@@ -132,14 +141,42 @@ def load_edition(root: Path) -> tuple[Edition | None, list[Finding]]:
     return Edition(root, settings, dict(sources), ordered, broken), findings
 
 
-def _read(root: Path, rel: str, reader: Callable, findings: list[Finding]) -> Any:
+def _read(root: Path, rel: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
     path = root / rel
     if not path.is_file():
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
         return None
-    record, found = reader(path.read_bytes(), rel)
+    raw = path.read_bytes()
+    cached = None
+    if cache_dir is not None:
+        key = hashlib.sha256(_code_fingerprint() + rel.encode() + b"\0" + raw).hexdigest()
+        cached = cache_dir / f"{key}.pickle"
+        try:
+            record, found = pickle.loads(cached.read_bytes())
+            findings.extend(found)
+            return record
+        except Exception:  # absent, corrupt or foreign: read the file again
+            pass
+    record, found = reader(raw, rel)
     findings.extend(found)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((record, found)))
+        tmp.replace(cached)
     return record
+
+
+@functools.cache
+def _code_fingerprint() -> bytes:
+    """Return a hash of the code and schemas that turn a file into records."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("load.py", "model.py", "yamldoc.py", "schema.py", "findings.py"):
+        digest.update((here / name).read_bytes())
+    for path in sorted((here / "schemas").glob("*.json")):
+        digest.update(path.read_bytes())
+    return digest.digest()
 
 
 def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
