@@ -29,6 +29,8 @@ class Gathered:
     findings: list[Finding]
     languages: tuple[str, ...] = ()
     localizers: dict[str, Localizer] = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)
+    """Translation coverage by language, once `coverage.check_translations` has run."""
 
 
 def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, release: bool = False) -> Gathered:
@@ -63,13 +65,25 @@ def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, r
 
 
 def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    """Gather the project under `root`, print the findings and return the exit code."""
-    from .cli import exit_code, print_findings, settle
+    """Gather the project under `root`, print the findings and coverage, and return the exit code."""
+    from .cli import exit_code, print_coverage, print_findings, settle
+    from .coverage import RELEASE_CODES as I18N_RELEASE_CODES
+    from .coverage import LanguageCoverage, check_translations
 
     gathered = gather(root, today, release=args.release)
-    findings = settle(gathered.findings, args, RELEASE_CODES)
+    findings = list(gathered.findings)
+    coverage: dict[str, LanguageCoverage] = {}
+    if gathered.edition is not None:
+        found, coverage = check_translations(root, gathered.edition, root / CACHE_DIR)
+        findings += found
+        if getattr(args, "online", False):
+            from .links import check_links
+
+            findings += check_links(root, gathered.edition.sources.values())
+    findings = settle(findings, args, (*RELEASE_CODES, *I18N_RELEASE_CODES))
     if args.format == "json":
-        print(to_json(findings), file=out)
+        print(to_json(findings, coverage={lang: c.as_dict() for lang, c in coverage.items()}), file=out)
     else:
         print_findings(findings, out)
+        print_coverage(coverage, out)
     return exit_code(findings)

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from .findings import Finding, has_errors, ordered, promote, tally
 
@@ -116,6 +116,15 @@ def print_findings(findings: Sequence[Finding], out: TextIO) -> None:
     print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
 
 
+def print_coverage(coverage: Mapping[str, Any], out: TextIO) -> None:
+    """Print one translation coverage table per language, after the findings."""
+    from .coverage import coverage_table
+
+    for lang in coverage:
+        print("", file=out)
+        print(coverage_table(coverage[lang]), file=out)
+
+
 def settle(findings: Sequence[Finding], args: argparse.Namespace, release_codes: Sequence[str] = ()) -> list[Finding]:
     """Return the findings ordered, with warnings promoted as --release and --strict ask."""
     result = ordered(findings)
@@ -179,6 +188,13 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
     return 0
 
 
+def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .serve import serve
+
+    build_args = parser().parse_args(["build", "--quiet"])
+    return serve(root, args, out, lambda: cmd_build(root, build_args, out, err))
+
+
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .scaffold import new_dossier
 
@@ -187,22 +203,12 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     return 0
 
 
-def not_yet(name: str) -> Callable[[Path, argparse.Namespace, TextIO, TextIO], int]:
-    """Return a handler for a command that is not built yet: it says so and exits 2."""
-
-    def handler(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        print(f"build.py: '{name}' is not built yet", file=err)
-        return 2
-
-    return handler
-
-
 HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
     "build": cmd_build,
     "check": cmd_check,
     "extract": cmd_extract,
     "update": cmd_update,
-    "serve": not_yet("serve"),
+    "serve": cmd_serve,
     "new": cmd_new,
 }
 

@@ -17,12 +17,12 @@ import difflib
 import io
 import re
 from pathlib import Path
-from typing import IO, Any, Collection, Iterator, Mapping
+from typing import IO, Any, Collection, Iterable, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from .findings import Finding, Loc, error
 from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
@@ -148,6 +148,37 @@ def _obsolete_key(catalog: Catalog, message: Message) -> Any:
     raise KeyError(message.id)
 
 
+def previous_msgid(comments: Iterable[str]) -> str | None:
+    """Return the previous English of a fuzzy entry (`#| msgid`), which Babel reads as a comment."""
+    parts: list[str] = []
+    keyword = None
+    for comment in comments:
+        if not comment.startswith("|"):
+            continue
+        text = comment[1:].strip()
+        if text.startswith('"'):
+            if keyword == "msgid":
+                parts.append(unescape(text))
+            continue
+        keyword, _, rest = text.partition(" ")
+        if keyword == "msgid":
+            parts = [unescape(rest.strip())]
+    return "".join(parts) if parts else None
+
+
+def restore_previous(catalog: Catalog) -> None:
+    """Turn the `#|` lines Babel read as translator comments back into previous msgids, in place.
+
+    Without this, every `update` after the first would rewrite `#| msgid` as `# | msgid`, and PO
+    editors would stop showing translators the English that changed.
+    """
+    for message in [*catalog, *catalog.obsolete.values()]:
+        previous = previous_msgid(message.user_comments)
+        if previous is not None:
+            message.previous_id = [previous]
+            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+
+
 def po_bytes(catalog: Catalog) -> bytes:
     """Return a language catalog as a .po file, with previous msgids for fuzzy entries."""
     buffer = io.BytesIO()
@@ -175,6 +206,7 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
         if path.is_file():
             with open(path, "rb") as handle:
                 catalog = read_po(handle, locale=lang)
+            restore_previous(catalog)
         else:
             catalog = Catalog(locale=lang, project=template.project, version=template.version,
                               copyright_holder=COPYRIGHT, charset="utf-8")

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Speed benchmark: the build against the naive baseline, on the shipped edition and on 200 facilities.
+
+    python bench/run.py [--repeat 3] [--skip-200] [--keep DIR]
+
+The naive baseline is one WeasyPrint pass per language over the full report as a single HTML
+document (front matter, every chapter and the back matter, page numbers by CSS counters and
+target-counter), one language after the other. Every figure below is a ratio to it, measured in
+the same run; times are medians of --repeat runs. The 200-facility edition is made in a temporary
+folder by cloning the shipped dossiers (and their Spanish translations) under new ids; it is never
+committed as content. Exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TARGETS = {
+    "cold10": 0.6,
+    "noop_seconds": 0.5,
+    "edit10": 0.2,
+    "edit200": 0.03,
+    "rss200": 0.5,
+    "rss200_bytes": 1 << 30,
+    "check200_seconds": 3.0,
+}
+EDIT_FILE = "facilities/adelanto.yaml"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int
+
+
+class TreeRss:
+    """Samples the summed RSS of a process and all its descendants, keeping the peak."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            time.sleep(0.02)
+
+    def _sample(self) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = Path(entry.path, "status").read_text()
+            except OSError:
+                continue
+            ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+            match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+            pid = int(entry.name)
+            children.setdefault(ppid, []).append(pid)
+            rss[pid] = int(match.group(1)) * 1024 if match else 0
+        total, stack = 0, [self.pid]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack.extend(children.get(pid, []))
+        return total
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command, returning its wall time and the peak RSS of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with TreeRss(process.pid) as sampler:
+        out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.stderr.write(out.decode() + err.decode())
+        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    return Run(seconds, sampler.peak)
+
+
+def build_cmd(project: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--quiet", *extra]
+
+
+def make_project(dest: Path, copies: int) -> Path:
+    """Copy the shipped edition into `dest`, cloned `copies` times under new ids."""
+    for name in ("report.yaml", "facilities", "layouts", "i18n"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    if copies > 1:
+        _clone(dest, copies)
+    return dest
+
+
+def _clone(root: Path, copies: int) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    report = (root / "report.yaml").read_text()
+    ids = re.search(r"^facilities:\n((?:  - .*\n)+)", report, re.M).group(1)
+    originals = [line.strip()[2:] for line in ids.splitlines()]
+    order = []
+    for k in range(copies):
+        for fid in originals:
+            new = fid if k == 0 else f"{fid}-copy{k:02d}"
+            order.append(new)
+            if k:
+                text = (root / f"facilities/{fid}.yaml").read_text()
+                text = re.sub(r"^id: .*$", f"id: {new}", text, count=1, flags=re.M)
+                (root / f"facilities/{new}.yaml").write_text(text)
+    report = report.replace(ids, "".join(f"  - {fid}\n" for fid in order))
+    (root / "report.yaml").write_text(report)
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "extract"], check=True, capture_output=True)
+    for po_path in (root / "i18n").glob("*/LC_MESSAGES/messages.po"):
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle)
+        for message in list(catalog):
+            if not message.context or message.context.split(":", 1)[0] not in originals:
+                continue
+            fid, rest = message.context.split(":", 1)
+            for k in range(1, copies):
+                catalog.add(message.id, message.string, list(message.locations), context=f"{fid}-copy{k:02d}:{rest}")
+        with open(po_path, "wb") as handle:
+            write_po(handle, catalog, width=76)
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "update"], check=True, capture_output=True)
+
+
+def naive_html(project: Path, lang: str) -> str:
+    """Return the full report as one HTML document, as a single-pass renderer would take it."""
+    from report.check import gather
+    from report.render import Renderer, TocEntry, created_stamp, environment
+
+    gathered = gather(project, time_today())
+    edition = gathered.edition
+    loc = gathered.localizers[lang]
+    renderer = Renderer(edition, loc, environment(project, loc), created_stamp(edition, None))
+    toc = [TocEntry("chapter", f"{f.id}-title", f.name, "", n) for n, f in enumerate(edition.facilities, 1)]
+    parts = [renderer.front_chunk(toc).html]
+    parts += [renderer.chapter_chunk(f, n).html for n, f in enumerate(edition.facilities, 1)]
+    parts.append(renderer.back_chunk().html)
+    bodies = [re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1) for html in parts]
+    head = re.search(r"^(.*?<body[^>]*>)", parts[0], re.S).group(1)
+    html = head + "\n".join(bodies) + "</body></html>"
+    # One document: links are plain anchors and page numbers come from CSS counters.
+    html = html.replace('href="x-chunk:', 'href="#')
+    html = re.sub(r'<span class="toc-page">[^<]*</span>', "", html)
+    return html
+
+
+NAIVE_CSS = """
+@page { @bottom-center { content: counter(page); font: 600 8pt/1 var(--sans); color: var(--muted); } }
+@page cover { @bottom-center { content: none; } }
+@page back-cover { @bottom-center { content: none; } }
+.toc-chapter a::after, .toc-back a::after { content: target-counter(attr(href), page); float: right; }
+"""
+
+
+def naive_run(project: Path, languages: list[str]) -> Run:
+    """Time the naive baseline in a fresh process: one WeasyPrint pass per language, in turn."""
+    script = f"""
+import sys, weasyprint
+sys.path.insert(0, {str(REPO)!r})
+from pathlib import Path
+from bench.run import naive_html, NAIVE_CSS
+project = Path({str(project)!r})
+css = [weasyprint.CSS(filename=str(project / 'layouts/css/print.css')), weasyprint.CSS(string=NAIVE_CSS)]
+for lang in {languages!r}:
+    html = naive_html(project, lang)
+    weasyprint.HTML(string=html, base_url=str(project / 'layouts/pdf') + '/').write_pdf(
+        f'/tmp/naive-{{lang}}.pdf', stylesheets=css, pdf_variant='pdf/ua-1')
+"""
+    return timed([sys.executable, "-c", script], REPO)
+
+
+def time_today():
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_rss for r in runs))
+
+
+def edit_sentence(project: Path, round_: int) -> None:
+    """Change one sentence in one dossier, differently each round."""
+    path = project / EDIT_FILE
+    text = path.read_text()
+    text = re.sub(r"(summary: >-\n\s+)", rf"\g<1>Edit {round_}. ", text, count=1) if round_ == 0 else re.sub(
+        r"Edit \d+\. ", f"Edit {round_}. ", text, count=1
+    )
+    path.write_text(text)
+
+
+def measure_edition(copies: int, repeat: int, keep: Path | None) -> dict[str, Run]:
+    base = Path(tempfile.mkdtemp(prefix=f"bench{copies}-", dir=keep))
+    project = make_project(base / "project", copies)
+    languages = ["en", "es"]
+    results: dict[str, Run] = {}
+    print(f"  {copies * 10} facilities: naive baseline…", flush=True)
+    results["naive"] = median_run([naive_run(project, languages) for _ in range(repeat)])
+    cold = []
+    for _ in range(repeat if copies == 1 else 1):
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "dist", ignore_errors=True)
+        print(f"  {copies * 10} facilities: cold build…", flush=True)
+        cold.append(timed(build_cmd(project), REPO))
+    results["cold"] = median_run(cold)
+    results["noop"] = median_run([timed(build_cmd(project), REPO) for _ in range(repeat)])
+    edits = []
+    for round_ in range(repeat):
+        edit_sentence(project, round_)
+        print(f"  {copies * 10} facilities: rebuild after an edit ({round_ + 1}/{repeat})…", flush=True)
+        edits.append(timed(build_cmd(project), REPO))
+    results["edit"] = median_run(edits)
+    results["check"] = median_run(
+        [timed([sys.executable, str(REPO / "build.py"), "--root", str(project), "check"], REPO) for _ in range(repeat)]
+    )
+    if keep is None:
+        shutil.rmtree(base, ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-200", action="store_true", help="only the shipped edition")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the temporary projects under this folder")
+    args = parser.parse_args()
+    print(f"benchmark on {os.cpu_count()} cores, median of {args.repeat}", flush=True)
+    ten = measure_edition(1, args.repeat, args.keep)
+    two = None if args.skip_200 else measure_edition(20, args.repeat, args.keep)
+
+    rows = []
+    ok = True
+
+    def row(name: str, value: float, baseline: float | None, target: str, passed: bool) -> None:
+        nonlocal ok
+        ok &= passed
+        base = f"{baseline:8.2f}" if baseline is not None else " " * 8
+        rows.append(f"{name:<44} {value:9.2f} {base}  {target:<22} {'ok' if passed else 'MISSED'}")
+
+    n10 = ten["naive"].seconds
+    row("cold full build, 10 facilities (ratio)", ten["cold"].seconds / n10, n10, f"<= {TARGETS['cold10']}x naive", ten["cold"].seconds / n10 <= TARGETS["cold10"])
+    row("no-op rebuild, 10 facilities (s)", ten["noop"].seconds, None, f"<= {TARGETS['noop_seconds']} s", ten["noop"].seconds <= TARGETS["noop_seconds"])
+    row("edit one sentence, 10 facilities (ratio)", ten["edit"].seconds / n10, n10, f"<= {TARGETS['edit10']}x naive", ten["edit"].seconds / n10 <= TARGETS["edit10"])
+    if two is not None:
+        n200 = two["naive"].seconds
+        row("edit one sentence, 200 facilities (ratio)", two["edit"].seconds / n200, n200, f"<= {TARGETS['edit200']}x naive", two["edit"].seconds / n200 <= TARGETS["edit200"])
+        peak = max(two["cold"].peak_rss, two["edit"].peak_rss)
+        rss_ratio = peak / two["naive"].peak_rss
+        row("peak RSS, 200 facilities (ratio)", rss_ratio, two["naive"].peak_rss / 2**20, f"<= {TARGETS['rss200']}x naive, < 1 GiB", rss_ratio <= TARGETS["rss200"] and peak < TARGETS["rss200_bytes"])
+        row("check offline, 200 facilities (s)", two["check"].seconds, None, f"<= {TARGETS['check200_seconds']} s", two["check"].seconds <= TARGETS["check200_seconds"])
+    print()
+    print(f"{'measure':<44} {'value':>9} {'naive':>8}  {'target':<22} result")
+    for line in rows:
+        print(line)
+    print()
+    print("absolute figures (median seconds; peak RSS of the process tree in MiB):")
+    for label, results in (("10 facilities", ten), ("200 facilities", two)):
+        if results is None:
+            continue
+        for key, run in results.items():
+            print(f"  {label:<15} {key:<6} {run.seconds:8.2f} s  {run.peak_rss / 2**20:8.0f} MiB")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

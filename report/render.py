@@ -1,0 +1,266 @@
+"""Stage 4, render: the edition and a localizer in, HTML out (PDF chunks and site pages).
+
+Templates live in `layouts/`. This module only prepares what they need: localized prose with
+its citations (footnotes for print, numbered notes for the site), dates and numbers in the
+language's format, and the page plan for the table of contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .localize import Localizer
+from .model import CITE_RE, Claim, Edition, Facility, Source, Text
+
+LAYOUTS_DIR = "layouts"
+_CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
+"""A run of adjacent inline citations, with the space before it: they become one note."""
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the table of contents that points into another chunk."""
+
+    kind: str  # "chapter" or "back"
+    anchor: str
+    title: str
+    folio: str
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class ChunkHtml:
+    """The HTML of one PDF chunk, ready for WeasyPrint."""
+
+    key: str
+    lang: str
+    kind: str  # "front", "chapter" or "back"
+    facility_id: str | None
+    title: str
+    html: str
+
+
+@dataclass
+class Note:
+    number: int
+    sources: list[Source]
+
+
+@dataclass
+class Citer:
+    """Turns cited source ids into footnotes (print) or numbered notes (site), in order."""
+
+    sources: dict[str, Source]
+    mode: str
+    href: Callable[[Source], str]
+    loc: Localizer
+    used: dict[str, Source] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+    def ids(self, ids: Iterable[str]) -> Markup:
+        """Return the citation markup for these source ids, or nothing if there are none."""
+        cited = [self.sources[i] for i in dict.fromkeys(ids) if i in self.sources]
+        if not cited:
+            return Markup("")
+        for source in cited:
+            self.used.setdefault(source.id, source)
+        if self.mode == "site":
+            note = Note(len(self.notes) + 1, cited)
+            self.notes.append(note)
+            return Markup(
+                '<sup class="noteref"><a href="#note-{0}" id="ref-{0}" role="doc-noteref">{0}</a></sup>'
+            ).format(note.number)
+        parts = [Markup('<a href="{}">{}</a>').format(self.href(s), self.short(s)) for s in cited]
+        return Markup('<span class="fn">{}.</span>').format(Markup("; ").join(parts))
+
+    def short(self, source: Source) -> str:
+        """Return 'Publisher, date' for a footnote."""
+        when = self.loc.partial_date(source.date) if source.date else self.loc.gettext("undated")
+        return f"{source.publisher}, {when}"
+
+    def claim(self, claim: Claim) -> Markup:
+        """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
+        inline = {c.source_id for text in claim.texts() for c in text.citations}
+        return self.ids(c.source_id for c in claim.sources if c.source_id not in inline)
+
+    def prose(self, text: Text | None) -> Markup:
+        """Return localized prose with each inline `[@id]` replaced by its citation."""
+        if text is None:
+            return Markup("")
+        localized = str(self.loc.text(text))
+
+        def note(run: re.Match[str]) -> str:
+            trailing = " " if run.group(0).endswith(" ") else ""
+            return str(self.ids(CITE_RE.findall(run.group(1)))) + trailing
+
+        return Markup(_CITE_RUN.sub(note, localized))
+
+
+def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> jinja2.Environment:
+    """Return a Jinja environment for `layouts/` with gettext installed for one language."""
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root / LAYOUTS_DIR)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        loc.gettext, loc.ngettext, newstyle=True, pgettext=loc.pgettext, npgettext=loc.npgettext
+    )
+    env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
+    env.filters["display_url"] = display_url
+    env.globals.update(
+        d=loc.span,
+        pd=loc.partial_date,
+        n=loc.number,
+        long_date=loc.iso,
+    )
+    return env
+
+
+def display_url(url: str) -> str:
+    """Return a URL as printed: without the scheme, 'www.' or a trailing slash."""
+    text = re.sub(r"^https?://(www\.)?", "", url)
+    return text.rstrip("/")
+
+
+def created_stamp(edition: Edition, epoch: str | None) -> str:
+    """Return the creation timestamp for metadata: SOURCE_DATE_EPOCH if set, else the edition date."""
+    if epoch:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    else:
+        moment = dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Renderer:
+    """Renders one language's PDF chunks and site pages."""
+
+    def __init__(self, edition: Edition, loc: Localizer, env: jinja2.Environment, created: str):
+        self.edition = edition
+        self.loc = loc
+        self.env = env
+        self.created = created
+        s = edition.settings
+        self.report_title = loc.plain(s.title)
+        self.keywords = [loc.plain(k) for k in s.keywords]
+        self.labels = env.get_template("partials/labels.html").make_module()
+
+    def _citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
+        return Citer(dict(self.edition.sources), mode, href, self.loc)
+
+    def _common(self, citer: Citer) -> dict[str, Any]:
+        s = self.edition.settings
+        return {
+            "lang": self.loc.lang,
+            "s": s,
+            "report_title": self.report_title,
+            "publisher": s.publisher,
+            "contact": s.contact,
+            "keywords": self.keywords,
+            "created": self.created,
+            "t": citer.prose,
+            "cite": citer.claim,
+            "notes": lambda: citer.notes,
+            "sources_used": lambda: list(citer.used.values()),
+        }
+
+    def chapter_context(self, facility: Facility, number: int, mode: str) -> tuple[dict[str, Any], Citer]:
+        """Return the template context for a facility chapter, in print or site mode, and its citer."""
+        if mode == "pdf":
+            citer = self._citer(mode, lambda src: f"#{facility.id}-src-{src.id}")
+            anchor = lambda src: f"{facility.id}-src-{src.id}"  # noqa: E731
+        else:
+            citer = self._citer(mode, lambda src: f"#src-{src.id}")
+            anchor = lambda src: f"src-{src.id}"  # noqa: E731
+        context = self._common(citer) | {
+            "f": facility,
+            "chapter_no": number,
+            "mode": mode,
+            "source_anchor": anchor,
+        }
+        return context, citer
+
+    def chapter_chunk(self, facility: Facility, number: int) -> ChunkHtml:
+        """Return the PDF chunk for one facility chapter."""
+        context, _ = self.chapter_context(facility, number, "pdf")
+        html = self.env.get_template("pdf/chapter.html").render(
+            context
+            | {
+                "doc_title": f"{facility.name} · {self.report_title}",
+                "description": self.facility_description(facility),
+                "body_class": "chunk-chapter",
+            }
+        )
+        return ChunkHtml(f"{self.loc.lang}/chapter/{facility.id}", self.loc.lang, "chapter", facility.id, facility.name, html)
+
+    def facility_description(self, facility: Facility) -> str:
+        """Return the one-line description of a facility's chapter, for metadata."""
+        return str(self.labels.facility_description(facility.name))
+
+    def front_chunk(self, toc: Sequence[TocEntry]) -> ChunkHtml:
+        """Return the PDF chunk with the cover, contents, notice and introduction."""
+        citer = self._citer("pdf", lambda src: f"x-chunk:src-{src.id}")
+        html = self.env.get_template("pdf/front.html").render(
+            self._common(citer)
+            | {
+                "doc_title": self.report_title,
+                "description": self.loc.plain(self.edition.settings.subtitle),
+                "body_class": "chunk-front",
+                "facilities": self.edition.facilities,
+                "toc": toc,
+                "source_anchor": lambda src: f"src-{src.id}",
+            }
+        )
+        return ChunkHtml(f"{self.loc.lang}/front", self.loc.lang, "front", None, self.report_title, html)
+
+    def back_chunk(self) -> ChunkHtml:
+        """Return the PDF chunk with how to support, acknowledgments, sources and the back cover."""
+        citer = self._citer("pdf", lambda src: f"#src-{src.id}")
+        html = self.env.get_template("pdf/back.html").render(
+            self._common(citer)
+            | {
+                "doc_title": self.report_title,
+                "description": self.loc.plain(self.edition.settings.subtitle),
+                "body_class": "chunk-back",
+                "all_sources": bibliography_order(self.edition.sources.values()),
+                "source_anchor": lambda src: f"src-{src.id}",
+            }
+        )
+        return ChunkHtml(f"{self.loc.lang}/back", self.loc.lang, "back", None, self.report_title, html)
+
+    def back_toc(self) -> list[tuple[str, str]]:
+        """Return (anchor, title) for the back matter's TOC entries."""
+        return [(anchor, str(self.labels.back_matter_title(anchor))) for anchor in ("support", "acknowledgments", "bibliography")]
+
+
+def bibliography_order(sources: Iterable[Source]) -> list[Source]:
+    """Return sources ordered for the bibliography: by publisher, then date, then title."""
+
+    def key(source: Source) -> tuple:
+        date = source.date.earliest() if source.date else dt.date.min
+        return (source.publisher.casefold(), date, source.title.casefold(), source.id)
+
+    return sorted(sources, key=key)
+
+
+def folio_sheet_html(env: jinja2.Environment, lang: str, folios: Sequence[tuple[str, int]]) -> str:
+    """Return the HTML of a folio sheet: one page per (style, number)."""
+    return env.get_template("pdf/folios.html").render(
+        lang=lang, folios=[{"style": style, "number": number} for style, number in folios]
+    )
+
+
+__all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape"]

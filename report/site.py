@@ -1,0 +1,121 @@
+"""The HTML site: a language chooser, and per language an index and one page per facility.
+
+Pages link to the same page in every other language, list each PDF's size and page count,
+and use only local assets (copied from `layouts/css` and `layouts/fonts`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from .model import Edition
+from .publish import Output
+
+
+def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
+    """Return every site page and asset for the languages built."""
+    outputs = [*_assets(root)]
+    languages = [b.lang for b in builds]
+    choices = []
+    for b in builds:
+        outputs.extend(_language_pages(edition, b, languages, pdf_info))
+        choices.append(
+            {
+                "lang": b.lang,
+                "name": Locale.parse(b.lang).display_name.capitalize(),
+                "title": b.loc.plain(edition.settings.title),
+                "subtitle": b.loc.plain(edition.settings.subtitle),
+            }
+        )
+    first = builds[0]
+    html = first.renderer.env.get_template("site/chooser.html").render(
+        source_lang=edition.settings.source_language,
+        choices=choices,
+        publisher=edition.settings.publisher,
+        skip_label=first.loc.gettext("Skip to content"),
+    )
+    outputs.append(Output("index.html", html.encode(), "page"))
+    from .coverage import status_page_html
+
+    for lang, coverage in sorted(gathered.coverage.items()):
+        if lang in languages:
+            page = status_page_html(root, edition, coverage)
+            outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
+    return outputs
+
+
+def _assets(root: Path) -> list[Output]:
+    outputs = []
+    for folder, kind in (("css", "asset"), ("fonts", "asset")):
+        for path in sorted((root / "layouts" / folder).iterdir()):
+            if path.is_file() and path.name not in ("print.css", "folios.css"):
+                outputs.append(Output(f"assets/{folder}/{path.name}", path.read_bytes(), kind))
+    return outputs
+
+
+def human_size(size: int, lang: str) -> str:
+    """Return a file size for people: '840 KB', '1.2 MB', in the language's number format."""
+    if size < 1_000_000:
+        return f"{format_decimal(max(1, round(size / 1000)), locale=lang)} KB"
+    return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=lang)} MB"
+
+
+def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: dict) -> list[Output]:
+    outputs = []
+    renderer, loc, env = b.renderer, b.loc, b.renderer.env
+
+    def download(facility_id: str | None) -> dict[str, Any]:
+        path, size, pages = pdf_info[(b.lang, facility_id)]
+        return {"href": path.split("/", 1)[1], "size": human_size(size, b.lang), "pages": pages}
+
+    def alternates(page: str) -> list[dict[str, str]]:
+        return [
+            {"lang": other, "href": f"../{other}/{page}", "name": Locale.parse(other).get_display_name(other).capitalize()}
+            for other in languages
+            if other != b.lang
+        ]
+
+    from .render import Citer
+
+    citer = Citer(dict(edition.sources), "site", lambda s: f"#src-{s.id}", loc)
+    base = renderer._common(citer) | {
+        "root": "../",
+        "home": "index.html",
+        "hashtags": edition.settings.hashtags,
+        "description": loc.plain(edition.settings.subtitle),
+    }
+    index = env.get_template("site/index.html").render(
+        base
+        | {
+            "page_title": renderer.report_title,
+            "body_class": "home",
+            "alternates": alternates("index.html"),
+            "report_pdf": download(None),
+            "facility_items": [{"facility": f, "pdf": download(f.id)} for f in edition.facilities],
+        }
+    )
+    outputs.append(Output(f"{b.lang}/index.html", index.encode(), "page", b.lang))
+    facilities = edition.facilities
+    for number, facility in enumerate(facilities, 1):
+        context, _ = renderer.chapter_context(facility, number, "site")
+        page = env.get_template("site/facility.html").render(
+            context
+            | {
+                "root": "../",
+                "home": "index.html",
+                "hashtags": edition.settings.hashtags,
+                "page_title": f"{facility.name} · {renderer.report_title}",
+                "description": renderer.facility_description(facility),
+                "body_class": "facility-page",
+                "alternates": alternates(f"{facility.id}.html"),
+                "pdf": download(facility.id),
+                "previous": facilities[number - 2] if number > 1 else None,
+                "next": facilities[number] if number < len(facilities) else None,
+            }
+        )
+        outputs.append(Output(f"{b.lang}/{facility.id}.html", page.encode(), "page", b.lang))
+    return outputs

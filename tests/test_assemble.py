@@ -1,0 +1,501 @@
+"""Tests for report.assemble: real WeasyPrint chunks, merged and read back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import Any
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    NullObject,
+)
+from weasyprint import HTML
+
+from report.assemble import (
+    AssemblyError,
+    Chunk,
+    Metadata,
+    MissingLinkTarget,
+    UnresolvedLinksError,
+    assemble,
+)
+
+METADATA = Metadata(
+    title="Facilities report 2024",
+    author="Research Infrastructure Office",
+    subject="Annual report on the facilities",
+    keywords=("facilities", "annual report"),
+    lang="en",
+    created=datetime(2024, 5, 1, 12, 30, 5, tzinfo=UTC),
+)
+
+
+def render(body: str, *, style: str, first: int, lang: str = "en", margin_folio: bool = True) -> bytes:
+    """Render one chunk, its folio in the page margin or (for stamping) none."""
+    folio = f"@bottom-center {{ content: counter(page, {style}) }}" if margin_folio else ""
+    html = f'''<!doctype html><html lang="{lang}"><head><title>chunk</title>
+<meta name="author" content="x"><style>
+@page {{ size: A6; margin: 15mm 12mm; {folio} }}
+@page :first {{ counter-increment: page {first} }}
+body {{ font-size: 10pt }}
+h1, h2 {{ font-size: 12pt }}
+h1 {{ break-before: page }}
+.fn {{ float: footnote }}
+</style></head><body>{body}</body></html>'''
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+FRONT = """
+<p>Facilities report 2024</p>
+<h1 id="contents">Contents</h1>
+<ul><li><a href="x-chunk:alpha">Alpha station</a></li>
+<li><a href="x-chunk:beta-results">Beta results</a></li></ul>"""
+ALPHA = """
+<h1 id="alpha">Alpha station</h1>
+<p>Alpha runs a telescope<span class="fn">Since 1999.</span>;
+see <a href="#alpha-staff">its staff</a> or <a href="https://example.org">the web</a>.</p>
+<table><tr><th>Staff</th><td>12</td></tr></table>
+<h2 id="alpha-staff" style="break-before: page">Staff</h2><p>Twelve people.</p>"""
+BETA = """
+<h1 id="beta">Beta lab</h1><p>Beta measures things.</p>
+<table><tr><th>Budget</th><td>3 M</td></tr></table>
+<h2 id="beta-results">Results</h2><p>Good ones.</p>"""
+BACK = """
+<h1 id="bibliography">Bibliography</h1><p>Back to <a href="x-chunk:contents">contents</a>.</p>"""
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[Chunk]:
+    return [
+        Chunk(render(FRONT, style="lower-roman", first=1), "roman", 1, bookmark="Front matter"),
+        Chunk(render(ALPHA, style="decimal", first=1), "decimal", 1),
+        Chunk(render(BETA, style="decimal", first=3), "decimal", 3),
+        Chunk(render(BACK, style="decimal", first=4), "decimal", 4),
+    ]
+
+
+@pytest.fixture(scope="module")
+def merged(chunks: list[Chunk]) -> bytes:
+    return assemble(chunks, METADATA)
+
+
+@pytest.fixture(scope="module")
+def reader(merged: bytes) -> PdfReader:
+    return PdfReader(BytesIO(merged), strict=True)
+
+
+def page_index(reader: PdfReader, reference: Any) -> int:
+    return [page.indirect_reference for page in reader.pages].index(reference)
+
+
+def dest_page(reader: PdfReader, name: str) -> int:
+    return reader.get_destination_page_number(reader.named_destinations[name])
+
+
+def test_pages_labels_and_catalog(reader: PdfReader) -> None:
+    assert len(reader.pages) == 6
+    assert reader.page_labels == ["i", "ii", "1", "2", "3", "4"]
+    catalog = reader.root_object
+    assert catalog["/Lang"] == "en"
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert catalog["/ViewerPreferences"] == {"/DisplayDocTitle": True}
+    assert reader.pdf_header == "%PDF-1.7"
+    file_id = reader.trailer["/ID"]
+    assert len(file_id[0]) == 16 and file_id[0] == file_id[1]
+
+
+def test_metadata(reader: PdfReader) -> None:
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Facilities report 2024"
+    assert info.author == "Research Infrastructure Office"
+    assert info.subject == "Annual report on the facilities"
+    assert info["/Keywords"] == "facilities, annual report"
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20240501123005Z"
+    assert info.producer.startswith("WeasyPrint ")
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert xmp.dc_title == {"x-default": "Facilities report 2024"}
+    assert xmp.dc_creator == ["Research Infrastructure Office"]
+    assert xmp.dc_description == {"x-default": "Annual report on the facilities"}
+    assert xmp.dc_language == ["en"]
+    assert xmp.pdf_keywords == "facilities, annual report"
+    assert xmp.pdf_producer == info.producer
+    assert xmp.xmp_create_date == datetime(2024, 5, 1, 12, 30, 5)
+    raw = reader.root_object["/Metadata"].get_object().get_data()
+    assert re.search(rb'<pdfuaid:part xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">1</pdfuaid:part>', raw)
+
+
+def test_outline(reader: PdfReader) -> None:
+    def flatten(items: list[Any], depth: int = 0) -> list[tuple[int, str, int]]:
+        result = []
+        for item in items:
+            if isinstance(item, list):
+                result += flatten(item, depth + 1)
+            else:
+                result.append((depth, item.title, reader.get_destination_page_number(item)))
+        return result
+
+    assert flatten(reader.outline) == [
+        (0, "Front matter", 0),
+        (1, "Contents", 1),
+        (0, "Alpha station", 2),
+        (1, "Staff", 3),
+        (0, "Beta lab", 4),
+        (1, "Results", 4),
+        (0, "Bibliography", 5),
+    ]
+    assert reader.root_object["/Outlines"]["/Count"] == 7
+
+
+def test_named_destinations_sorted(reader: PdfReader) -> None:
+    names = reader.root_object["/Names"]["/Dests"]["/Names"][0::2]
+    assert names == sorted(names)
+    assert {name: dest_page(reader, name) for name in names} == {
+        "alpha": 2,
+        "alpha-staff": 3,
+        "beta": 4,
+        "beta-results": 4,
+        "bibliography": 5,
+        "contents": 1,
+    }
+
+
+def test_links(reader: PdfReader) -> None:
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                links.append((number, str(annotation["/Dest"]), dest_page(reader, annotation["/Dest"])))
+            else:
+                uri = annotation["/A"]["/URI"]
+                assert not uri.startswith("x-chunk:")
+                links.append((number, uri, None))
+    assert links == [
+        (1, "alpha", 2),  # cross-chunk, TOC -> chapter heading
+        (1, "beta-results", 4),  # cross-chunk, to a h2 below the h1
+        (2, "alpha-staff", 3),  # internal to a chunk
+        (2, "https://example.org", None),
+        (5, "contents", 1),  # cross-chunk backwards
+    ]
+
+
+def _elements(reader: PdfReader) -> dict[int, DictionaryObject]:
+    """Every /StructElem object stored in the file, by object number."""
+    found = {}
+    for idnum in sorted({*reader.xref.get(0, {}), *reader.xref_objStm}):
+        obj = reader.get_object(IndirectObject(idnum, 0, reader))
+        if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/StructElem":
+            found[idnum] = obj
+    return found
+
+
+def _page_of(element: DictionaryObject) -> Any:
+    while "/Pg" not in element:
+        element = element["/P"].get_object()
+    return element.raw_get("/Pg")
+
+
+def test_structure_tree_covers_every_page(reader: PdfReader) -> None:
+    check_structure_tree(reader)
+    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    top = [kid.get_object()["/S"] for kid in document["/K"]]
+    assert top[:2] == ["/P", "/H1"]  # the cover line, then the contents
+
+
+MARGIN_FOLIO = {"/Type": "/Pagination"}  # re-marked margin box
+STAMPED_FOLIO = {"/Type": "/Pagination", "/Subtype": "/Footer"}
+
+
+def check_structure_tree(reader: PdfReader, expected_artifacts: Sequence[dict[str, str] | None] | None = None) -> None:
+    """Every MCID and annotation of every page is in the /Document tree.
+
+    ``expected_artifacts`` has the pagination artifact expected on each page
+    (``None``: none); by default every page has its margin-box folio
+    re-marked as one.
+    """
+    tree = reader.root_object["/StructTreeRoot"]
+    (document_ref,) = tree["/K"]
+    document = document_ref.get_object()
+    assert document["/S"] == "/Document"
+
+    # Walk down from /Document: parents are consistent, nothing is shared.
+    reachable: dict[int, DictionaryObject] = {}
+    stack = [document_ref]
+    while stack:
+        ref = stack.pop()
+        element = ref.get_object()
+        assert ref.idnum not in reachable
+        reachable[ref.idnum] = element
+        for kid in element["/K"] if isinstance(element["/K"], list) else [element["/K"]]:
+            if isinstance(kid, IndirectObject) and "/S" in kid.get_object():
+                assert kid.get_object().raw_get("/P").idnum == ref.idnum
+                stack.append(kid)
+    assert set(_elements(reader)) == set(reachable)
+
+    # ParentTree: flat /Nums or a tree, keys unique and below the next key.
+    parent_tree: dict[int, Any] = {}
+    stack = [tree["/ParentTree"]]
+    while stack:
+        node = stack.pop().get_object()
+        stack += node.get("/Kids", [])
+        pairs = node.get("/Nums", [])
+        for key, value in zip(pairs[0::2], pairs[1::2]):
+            assert key not in parent_tree
+            parent_tree[key] = value
+    assert tree["/ParentTreeNextKey"] > max(parent_tree)
+
+    seen_keys = set()
+    for number, page in enumerate(reader.pages):
+        key = page["/StructParents"]
+        assert key not in seen_keys
+        seen_keys.add(key)
+        operations = ContentStream(page["/Contents"].get_object(), reader).operations
+        mcids = [
+            operands[1]["/MCID"] for operands, operator in operations if operator == b"BDC" and "/MCID" in operands[1]
+        ]
+        artifacts = [operands for operands, operator in operations if operator == b"BDC" and operands[0] == "/Artifact"]
+        assert mcids and len(mcids) == len(set(mcids))
+        # The folio (of the margin box, or stamped) is a pagination artifact.
+        expected = MARGIN_FOLIO if expected_artifacts is None else expected_artifacts[number]
+        properties = [operands[1] for operands in artifacts]
+        if expected is None:
+            assert not [found for found in properties if found.get("/Type") == "/Pagination"]
+        else:
+            assert expected in properties
+        parents = parent_tree[key].get_object()
+        assert isinstance(parents, ArrayObject)
+        assert len(parents) == max(mcids) + 1
+        for mcid in mcids:
+            element_ref = parents[mcid]
+            assert element_ref.idnum in reachable
+            element = element_ref.get_object()
+            assert _page_of(element) == page.indirect_reference
+            kids = element["/K"] if isinstance(element["/K"], list) else [element["/K"]]
+            assert mcid in kids
+        used = set(mcids)
+        assert all(isinstance(parent, NullObject) for mcid, parent in enumerate(parents) if mcid not in used)
+
+        for annotation_ref in page.get("/Annots", []):
+            annotation = annotation_ref.get_object()
+            key = annotation["/StructParent"]
+            assert key not in seen_keys
+            seen_keys.add(key)
+            link = parent_tree[key].get_object()
+            assert link["/S"] == "/Link"
+            assert parent_tree[key].idnum in reachable
+            objrs = [
+                kid.get_object()
+                for kid in link["/K"]
+                if isinstance(kid, IndirectObject) and kid.get_object().get("/Type") == "/OBJR"
+            ]
+            assert [objr.raw_get("/Obj") for objr in objrs] == [annotation_ref]
+            assert objrs[0].raw_get("/Pg") == page.indirect_reference
+    assert seen_keys == set(parent_tree)
+
+
+def test_struct_ids_and_fonts_unique(reader: PdfReader) -> None:
+    ids = [element["/ID"] for element in _elements(reader).values() if "/ID" in element]
+    assert len(ids) == 2 and len(set(ids)) == 2  # one th per chapter
+    id_tree = reader.root_object["/StructTreeRoot"]["/IDTree"]["/Names"]
+    assert sorted(ids) == id_tree[0::2]
+    for element in _elements(reader).values():
+        for header in element.get("/A", {}).get("/Headers", []):
+            assert header in ids
+
+    programs: dict[str, bytes] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            for cid_font in font.get_object()["/DescendantFonts"]:
+                descriptor = cid_font.get_object()["/FontDescriptor"]
+                name = descriptor["/FontName"]
+                data = descriptor["/FontFile2"].get_object().get_data()
+                assert re.fullmatch(r"/[A-Z]{6}\+DejaVu-\S+", name)
+                assert cid_font.get_object()["/BaseFont"] == name
+                assert programs.setdefault(name, data) == data
+
+
+def test_deterministic(chunks: list[Chunk], merged: bytes) -> None:
+    assert assemble(chunks, METADATA) == merged
+    other = assemble(chunks, replace(METADATA, title="Other"))
+    assert other != merged
+    assert PdfReader(BytesIO(other)).trailer["/ID"] != PdfReader(BytesIO(merged)).trailer["/ID"]
+
+
+def test_missing_cross_chunk_target_is_reported(chunks: list[Chunk]) -> None:
+    broken = Chunk(
+        render(
+            '<h1 id="annex">Annex</h1><p><a href="x-chunk:nowhere">x</a> '
+            '<a href="x-chunk:alpha">ok</a> <a href="x-chunk:gone%20too">y</a></p>',
+            style="decimal",
+            first=5,
+        ),
+        "decimal",
+        5,
+    )
+    with pytest.raises(UnresolvedLinksError) as error:
+        assemble([*chunks, broken], METADATA)
+    assert error.value.missing == (
+        MissingLinkTarget("nowhere", page=7, chunk=4),
+        MissingLinkTarget("gone too", page=7, chunk=4),
+    )
+    assert "'nowhere' (page 7, chunk 4)" in str(error.value)
+
+
+def test_duplicate_anchor_and_bad_label_are_rejected(chunks: list[Chunk]) -> None:
+    with pytest.raises(AssemblyError, match="'alpha' is defined in chunks 0 and 1"):
+        assemble([chunks[1], chunks[1]], METADATA)
+    with pytest.raises(AssemblyError, match="first_number"):
+        assemble([replace(chunks[1], first_number=0)], METADATA)
+    with pytest.raises(AssemblyError, match="no chunks"):
+        assemble([], METADATA)
+
+
+def test_chunk_in_another_language_keeps_it(chunks: list[Chunk]) -> None:
+    french = Chunk(
+        render('<h1 id="annexe">Annexe</h1><p>Bonjour.</p>', style="decimal", first=5, lang="fr"),
+        "decimal",
+        5,
+    )
+    reader = PdfReader(BytesIO(assemble([chunks[2], french], METADATA)))
+    assert reader.root_object["/Lang"] == "en"
+    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    languages = [kid.get_object().get("/Lang") for kid in document["/K"]]
+    # The English chunk has the document's language, the French h1 and p theirs.
+    assert set(languages[:-2]) == {None} and languages[-2:] == ["fr", "fr"]
+    check_structure_tree(reader)
+
+
+# -- folio stamping ----------------------------------------------------------
+
+
+def render_sheet(folios: Sequence[str], size: str = "A6", height: str = "140mm") -> bytes:
+    """A folio sheet as the pipeline renders it: untagged, one folio a page."""
+    pages = "".join(f'<div class="page"><span>{folio}</span></div>' for folio in folios)
+    html = f"""<!doctype html><html lang="en"><head><style>
+@page {{ size: {size}; margin: 0 }}
+.page {{ position: relative; height: {height}; break-after: page }}
+.page span {{ position: absolute; bottom: 0; left: 0; right: 0; text-align: center }}
+</style></head><body>{pages}</body></html>"""
+    return HTML(string=html).write_pdf()
+
+
+SHEET_FOLIOS = ("ii", "1", "2", "3", "4")
+
+
+@pytest.fixture(scope="module")
+def sheet() -> bytes:
+    return render_sheet(SHEET_FOLIOS)
+
+
+@pytest.fixture(scope="module")
+def bare_chunks() -> list[Chunk]:
+    """The chunks rendered without folios, with the sheet pages to stamp."""
+
+    def bare(body: str, style: str, first: int) -> bytes:
+        return render(body, style=style, first=first, margin_folio=False)
+
+    return [
+        Chunk(bare(FRONT, "lower-roman", 1), "roman", 1, bookmark="Front matter", folios=(None, 0)),
+        Chunk(bare(ALPHA, "decimal", 1), "decimal", 1, folios=(1, 2)),
+        Chunk(bare(BETA, "decimal", 3), "decimal", 3, folios=(3,)),
+        Chunk(bare(BACK, "decimal", 4), "decimal", 4, folios=(4,)),
+    ]
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def test_folios_are_stamped_as_artifacts(bare_chunks: list[Chunk], sheet: bytes) -> None:
+    assert len(PdfReader(BytesIO(sheet)).pages) == len(SHEET_FOLIOS)
+    stamped = assemble(bare_chunks, METADATA, folio_sheet=sheet)
+    unstamped = assemble([replace(chunk, folios=()) for chunk in bare_chunks], METADATA)
+    expected = [None, "ii", "1", "2", "3", "4"]
+    for text, before, folio in zip(page_texts(stamped), page_texts(unstamped), expected, strict=True):
+        if folio is None:  # the cover
+            assert text == before
+        else:
+            assert text.startswith(before) and text[len(before) :].strip() == folio
+
+    reader = PdfReader(BytesIO(stamped), strict=True)
+    check_structure_tree(reader, [None if folio is None else STAMPED_FOLIO for folio in expected])
+    assert reader.page_labels == ["i", "ii", "1", "2", "3", "4"]
+    forms = set()
+    for page, folio in zip(reader.pages, expected):
+        contents = page["/Contents"]
+        if folio is None:
+            assert not isinstance(contents, ArrayObject)
+            continue
+        # The page's own content is wrapped in q/Q, then the folio drawn.
+        streams = [stream.get_object().get_data() for stream in contents]
+        assert streams[0].split() == [b"q"]
+        assert re.fullmatch(
+            rb"Q /Artifact <</Type /Pagination /Subtype /Footer>> BDC q (/Folio\d+) Do Q EMC",
+            b" ".join(streams[-1].split()),
+        )
+        name = streams[-1].split()[-4].decode()
+        form = page["/Resources"]["/XObject"].raw_get(name)
+        assert form.get_object()["/Subtype"] == "/Form"
+        assert form.get_object()["/BBox"] == page.mediabox
+        forms.add(form.idnum)
+    assert len(forms) == 5  # one Form XObject per sheet page used
+    assert assemble(bare_chunks, METADATA, folio_sheet=sheet) == stamped
+
+
+def test_sheet_serves_several_outputs(bare_chunks: list[Chunk], sheet: bytes) -> None:
+    """A facility's own PDF stamps its chapter with the report's folios."""
+    alpha = bare_chunks[1]
+    facility = assemble([alpha], METADATA, folio_sheet=sheet)
+    report = assemble(bare_chunks, METADATA, folio_sheet=sheet)
+    assert page_texts(facility) == page_texts(report)[2:4]
+    same_folio_twice = assemble([replace(alpha, folios=(2, 2))], METADATA, folio_sheet=sheet)
+    reader = PdfReader(BytesIO(same_folio_twice))
+    assert [text.split()[-1] for text in page_texts(same_folio_twice)] == ["2", "2"]
+    assert len({page["/Resources"]["/XObject"].raw_get("/Folio2").idnum for page in reader.pages}) == 1
+
+
+def test_bad_folios_are_rejected(bare_chunks: list[Chunk], sheet: bytes) -> None:
+    alpha = bare_chunks[1]
+    with pytest.raises(AssemblyError, match="chunk 0: 1 folios for 2 pages"):
+        assemble([replace(alpha, folios=(1,))], METADATA, folio_sheet=sheet)
+    with pytest.raises(AssemblyError, match="no folio sheet"):
+        assemble([alpha], METADATA)
+    with pytest.raises(AssemblyError, match="folio 5 is not a page of the 5-page folio sheet"):
+        assemble([replace(alpha, folios=(1, 5))], METADATA, folio_sheet=sheet)
+    with pytest.raises(AssemblyError, match="not the size"):
+        assemble([alpha], METADATA, folio_sheet=render_sheet(SHEET_FOLIOS, "A5", "200mm"))
+    with pytest.raises(AssemblyError, match="tagged content"):
+        assemble([alpha], METADATA, folio_sheet=alpha.pdf)
+
+
+def with_role_map(pdf: bytes, **roles: str) -> bytes:
+    """The chunk with a /RoleMap in its structure tree (WeasyPrint writes none)."""
+    with pikepdf.open(BytesIO(pdf)) as chunk:
+        chunk.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary(
+            {f"/{role}": pikepdf.Name(f"/{standard}") for role, standard in roles.items()}
+        )
+        output = BytesIO()
+        chunk.save(output)
+    return output.getvalue()
+
+
+def test_role_maps_are_merged(chunks: list[Chunk]) -> None:
+    alpha = replace(chunks[1], pdf=with_role_map(chunks[1].pdf, Note="P", Aside="Div"))
+    beta = replace(chunks[2], pdf=with_role_map(chunks[2].pdf, Note="P"))
+    reader = PdfReader(BytesIO(assemble([alpha, beta], METADATA)))
+    assert reader.root_object["/StructTreeRoot"]["/RoleMap"] == {"/Aside": "/Div", "/Note": "/P"}
+    conflicting = replace(beta, pdf=with_role_map(chunks[2].pdf, Note="Span"))
+    with pytest.raises(AssemblyError, match="chunk 1: /RoleMap maps /Note"):
+        assemble([alpha, conflicting], METADATA)

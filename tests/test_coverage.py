@@ -1,0 +1,245 @@
+"""Translation coverage: counts equal to `msgfmt --statistics`, the JSON report and the status page."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from report.coverage import Counts, check_translations, parse_catalog, status_page_html
+from report.load import load_edition
+
+from .conftest import REPO, make_project, run_cli
+
+SPANISH = REPO / "i18n/es/LC_MESSAGES/messages.po"
+HAS_MSGFMT = shutil.which("msgfmt") is not None
+
+
+def msgfmt_statistics(path: Path) -> tuple[int, int, int]:
+    """Return (translated, fuzzy, untranslated) as GNU msgfmt counts them."""
+    run = subprocess.run(
+        ["msgfmt", "--statistics", "-o", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""},
+        check=True,
+    )
+    last = run.stderr.strip().splitlines()[-1]
+
+    def number(label: str) -> int:
+        found = re.search(rf"(\d+) {label}", last)
+        return int(found.group(1)) if found else 0
+
+    return number("translated message"), number("fuzzy translation"), number("untranslated message")
+
+
+def our_statistics(path: Path) -> tuple[int, int, int, int]:
+    counts = Counts.of(parse_catalog(path.read_bytes(), "messages.po", "es").entries)
+    return counts.translated, counts.fuzzy, counts.untranslated, counts.obsolete
+
+
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
+def test_counts_equal_msgfmt_on_the_spanish_catalog(tmp_path: Path) -> None:
+    copy = tmp_path / "messages.po"
+    shutil.copy(SPANISH, copy)
+    ours = our_statistics(copy)
+    assert ours[:3] == msgfmt_statistics(copy)
+    assert ours[1:] == (0, 0, 0)  # the shipped catalog is complete
+
+
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
+def test_counts_equal_msgfmt_with_blanks_fuzzies_and_obsolete_entries(tmp_path: Path) -> None:
+    with open(SPANISH, "rb") as handle:
+        catalog = read_po(handle, locale="es")
+    messages = [m for m in catalog if m.id]
+    plural = [m for m in messages if m.pluralizable]
+    assert plural, "the catalog should have plural entries to test"
+    for i, message in enumerate(messages):
+        if i % 7 == 0:  # blanked: untranslated
+            message.string = ("",) * catalog.num_plurals if message.pluralizable else ""
+        elif i % 5 == 0:  # fuzzy, some with the previous English
+            message.flags.add("fuzzy")
+            if i % 2:
+                message.previous_id = ["An older English sentence."]
+        elif i % 11 == 0:  # fuzzy and blank: msgfmt counts it as untranslated
+            message.flags.add("fuzzy")
+            message.string = ""
+    plural[0].string = ("",) * catalog.num_plurals
+    plural[1].flags.add("fuzzy")
+    for message in messages[1:4]:  # obsolete entries (#~) are not messages
+        catalog.delete(message.id, message.context)
+        catalog.obsolete[(message.id, message.context)] = message
+    path = tmp_path / "messages.po"
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, include_previous=True)
+    path.write_bytes(buffer.getvalue())
+
+    ours = our_statistics(path)
+    assert ours[:3] == msgfmt_statistics(path)
+    translated, fuzzy, untranslated, obsolete = ours
+    assert fuzzy > 10 and untranslated > 40 and obsolete == 3
+    assert translated + fuzzy + untranslated == len(messages) - 3
+
+
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
+def test_a_partly_translated_plural_is_untranslated_unlike_msgfmt(tmp_path: Path) -> None:
+    """msgfmt looks only at msgstr[0]; the build needs every form, so we count it untranslated."""
+    path = tmp_path / "messages.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "%(num)s cama"\nmsgstr[1] ""\n\n'
+        'msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "%(num)s día"\nmsgstr[1] "%(num)s días"\n',
+        encoding="utf-8",
+    )
+    assert msgfmt_statistics(path) == (2, 0, 0)
+    assert our_statistics(path) == (1, 0, 1, 0)
+
+
+def test_previous_english_is_read_back(tmp_path: Path) -> None:
+    po = (
+        'msgid ""\nmsgstr ""\n"Language: es\\n"\n\n'
+        '#, fuzzy\n#| msgid ""\n#| "The old "\n#| "text."\n'
+        'msgctxt "x:summary"\nmsgid "The new text."\nmsgstr "El texto."\n'
+    )
+    (entry,) = parse_catalog(po.encode(), "messages.po", "es").entries
+    assert (entry.state, entry.previous, entry.line) == ("fuzzy", "The old text.", 10)
+
+
+def test_json_has_findings_and_coverage(tmp_path: Path, fixed_today: None) -> None:
+    code, out, _ = run_cli("--root", str(make_project(tmp_path, "i18n-untranslated")), "check", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [(f["code"], f["line"]) for f in data["findings"]] == [("i18n.untranslated", 62)]
+    es = data["coverage"]["es"]
+    assert es["catalog"] == "i18n/es/LC_MESSAGES/messages.po"
+    assert es["total"] == {"translated": 14, "fuzzy": 0, "untranslated": 1, "obsolete": 0, "percent": 93.3}
+    assert es["report"] == {"translated": 6, "fuzzy": 0, "untranslated": 1, "obsolete": 0, "percent": 85.7}
+    assert es["templates"]["translated"] == 0
+    assert list(es["facilities"]) == ["sample"]
+
+
+def test_shipped_catalog_is_consistent_and_grouped_by_chapter() -> None:
+    edition, _ = load_edition(REPO)
+    findings, coverage = check_translations(REPO, edition)
+    assert [f for f in findings if f.level == "error"] == []
+    es = coverage["es"]
+    assert es.total.messages > 300
+    assert [g.key for g in es.groups] == ["templates", "report", *(f.id for f in edition.facilities)]
+
+
+# -- the status page ---------------------------------------------------------------------------------
+
+
+class Tables(HTMLParser):
+    """Collect every table row as (row attributes, [(cell attributes, cell text)])."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list]] = []
+        self.row: list | None = None
+        self.cell: list[str] | None = None
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang", "")
+        elif tag == "table":
+            self.tables.append((attrs.get("class", ""), []))
+        elif tag == "tr":
+            self.row = [attrs, []]
+            self.tables[-1][1].append(self.row)
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+            self.row[1].append((attrs, self.cell))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.cell = None
+        elif tag == "tr":
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def rows(self, table_class: str) -> list[list[str]]:
+        return [
+            [" ".join(" ".join(cell).split()) for _, cell in cells]
+            for cls, rows in self.tables
+            if table_class in cls.split()
+            for _, cells in rows
+        ]
+
+
+def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "i18n-fuzzy")
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
+    for name in ("base.html", "status.html"):
+        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+
+    assert page.lang == "en"
+    assert page.rows("coverage") == [
+        ["Part", "Translated", "Fuzzy", "Untranslated", "Obsolete", "Translated %"],
+        ["Total", "12", "2", "1", "1", "80.0%"],
+        ["Templates", "0", "0", "0", "0", "100.0%"],
+        ["Report (report.yaml)", "6", "0", "1", "0", "85.7%"],
+        ["Sample Detention Center", "6", "2", "0", "1", "75.0%"],
+    ]
+    path = "i18n/es/LC_MESSAGES/messages.po"
+    assert page.rows("entries") == [
+        ["Line", "State", "English", "Spanish now"],
+        [f"{path}:62", "untranslated", "Thanks to everyone.", ""],
+        ["Line", "State", "English", "Spanish now"],
+        [
+            f"{path}:70",
+            "fuzzy",
+            "ICE stopped using the facility. Previous English: ICE stopped using the center.",
+            "ICE dejó de usar el centro.",
+        ],
+        [f"{path}:96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
+    ]
+    langs = [
+        [attrs.get("lang") for attrs, _ in cells]
+        for cls, rows in page.tables
+        if "entries" in cls
+        for _, cells in rows[1:]
+    ]
+    assert langs == [[None, None, "en", "es"]] * 3
+
+
+def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Skip to the sources") }}</p>\n')
+    pot = root / "i18n/messages.pot"
+    pot.write_text(
+        pot.read_text() + '\n#: facilities/gone.yaml:3\nmsgctxt "gone:summary"\nmsgid "Removed."\nmsgstr ""\n'
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    stale = [line for line in out.splitlines() if line.endswith("[i18n.stale]")]
+    assert stale == [
+        "facilities/gone.yaml: warning: i18n/messages.pot is out of date for this file (1 removed);"
+        " run: python build.py extract [i18n.stale]",
+        "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
+        " (first: 'Removed.'); run: python build.py update [i18n.stale]",
+        "layouts/page.html:1:1: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
+        " run: python build.py extract [i18n.stale]",
+    ]
+    assert code == 0

@@ -1,0 +1,248 @@
+"""`check --online` against a real HTTP server on 127.0.0.1, with `localhost` as a second host."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from report.links import CACHE_FILE, DAY, Policy, check_links
+from report.load import load_edition
+
+from .conftest import make_project, run_cli
+
+FAST = Policy(timeout=0.5, retries=1, backoff=0.05, max_wait=2.0)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.hits: Counter[tuple[str, str]] = Counter()
+        self.lock = threading.Lock()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the client gave up on /hang before it answered: expected
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def total(self) -> int:
+        return sum(self.hits.values())
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Server
+
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def do_HEAD(self) -> None:
+        self.answer("HEAD")
+
+    def do_GET(self) -> None:
+        self.answer("GET")
+
+    def answer(self, method: str) -> None:
+        with self.server.lock:
+            self.server.hits[(method, self.path)] += 1
+            seen = sum(n for (_, path), n in self.server.hits.items() if path == self.path)
+        port = self.server.port
+        if self.path == "/ok":
+            self.reply(200)
+        elif self.path == "/same-host":
+            self.reply(301, Location=f"http://127.0.0.1:{port}/ok")
+        elif self.path == "/moved":
+            self.reply(301, Location=f"http://localhost:{port}/ok")
+        elif self.path == "/not-found":
+            self.reply(404)
+        elif self.path == "/gone":
+            self.reply(410)
+        elif self.path == "/no-head":
+            self.reply(405 if method == "HEAD" else 200)
+        elif self.path == "/error":
+            self.reply(500)
+        elif self.path == "/busy":
+            self.reply(429, **{"Retry-After": "1"}) if seen == 1 else self.reply(200)
+        elif self.path == "/hang":
+            time.sleep(1.5)
+            self.reply(200)
+        else:
+            self.reply(404)
+
+    def reply(self, status: int, **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    httpd = Server()
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+SOURCES = """\
+sources:
+  - id: gov-report-2020
+    type: government-report
+    title: Inspection of the Sample Facility
+    publisher: Office of Inspector General
+    date: 2020-05-01
+    url: {base}/ok
+  - id: news-2021
+    type: news
+    title: Sample facility to close
+    publisher: The Daily Example
+    date: 2021-03
+    url: {base}/same-host
+{extra}"""
+
+EXTRA = [
+    ("moved", "/moved", None),
+    ("not-found", "/not-found", "/ok"),
+    ("gone", "/gone", None),
+    ("no-head", "/no-head", None),
+    ("error", "/error", None),
+    ("busy", "/busy", None),
+    ("hang", "/hang", None),
+]
+
+
+def write_sources(root: Path, port: int, extra: list[tuple[str, str, str | None]]) -> None:
+    base = f"http://127.0.0.1:{port}"
+    entries = []
+    for source_id, path, archive in extra:
+        entry = (
+            f"  - id: {source_id}\n    type: web-page\n    title: Page {source_id}\n    publisher: Example\n"
+            f"    date: 2021-03\n    url: {base}{path}\n"
+        )
+        if archive:
+            entry += f"    archive_url: {base}{archive}\n"
+        entries.append(entry)
+    (root / "facilities/sources.yaml").write_text(SOURCES.format(base=base, extra="".join(entries)))
+
+
+def lines(findings: list) -> list[str]:
+    return [str(f) for f in sorted(findings, key=lambda f: f.sort_key())]
+
+
+def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_sources(root, server.port, EXTRA)
+    edition, _ = load_edition(root)
+    started = time.perf_counter()
+    findings = check_links(root, edition.sources.values(), FAST)
+    elapsed = time.perf_counter() - started
+    b = f"http://127.0.0.1:{server.port}"
+    where = "facilities/sources.yaml"
+    assert lines(findings) == [
+        f"{where}:19:10: warning: source 'moved': url {b}/moved redirects to another host:"
+        f" http://localhost:{server.port}/ok; check it and update the url [link.moved]",
+        f"{where}:25:10: error: source 'not-found': url {b}/not-found is gone: HTTP 404 Not Found;"
+        f" cite the archived copy instead: {b}/ok [link.gone]",
+        f"{where}:32:10: error: source 'gone': url {b}/gone is gone: HTTP 410 Gone;"
+        " add an archive_url (a copy on web.archive.org) [link.gone]",
+        f"{where}:44:10: warning: source 'error': url {b}/error answered HTTP 500 Internal Server Error [link.http]",
+        f"{where}:56:10: warning: source 'hang': url {b}/hang did not answer:"
+        " timed out after 2 tries [link.unreachable]",
+    ]
+    # HEAD refused, then GET; 429 honoured (Retry-After: 1), then answered
+    assert server.hits[("HEAD", "/no-head")] == 1 and server.hits[("GET", "/no-head")] == 1
+    assert server.hits[("HEAD", "/busy")] == 2
+    assert server.hits[("HEAD", "/hang")] == 2
+    assert 1.0 <= elapsed < 4.0
+
+
+def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("not-found", "/not-found", None)])
+    edition, _ = load_edition(root)
+    clock = [1_000_000.0]
+    first = check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
+    asked = server.total()
+    assert asked == 4  # /ok, /same-host (301) and its target, /not-found
+    clock[0] += DAY - 60
+    assert check_links(root, edition.sources.values(), FAST, now=lambda: clock[0]) == first
+    assert server.total() == asked  # nothing asked again
+    cached = json.loads((root / CACHE_FILE).read_text())["urls"]
+    assert cached[f"http://127.0.0.1:{server.port}/not-found"]["checked"] == 1_000_000.0
+    clock[0] += 120  # now more than a day old
+    assert check_links(root, edition.sources.values(), FAST, now=lambda: clock[0]) == first
+    assert server.total() == 2 * asked
+
+
+def test_a_corrupt_cache_is_ignored(server: Server, tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [])
+    (root / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / CACHE_FILE).write_text('{"version": 1, "urls": {"http://x": [')
+    edition, _ = load_edition(root)
+    assert check_links(root, edition.sources.values(), FAST) == []
+    assert server.total() == 3
+    assert json.loads((root / CACHE_FILE).read_text())["version"] == 1
+
+
+def test_online_is_off_by_default_and_on_with_the_flag(server: Server, tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("gone", "/gone", None)])
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, server.total()) == (0, 0)
+    code, out, _ = run_cli("--root", str(root), "check", "--online")
+    assert code == 1
+    assert f"source 'gone': url http://127.0.0.1:{server.port}/gone is gone" in out
+
+
+def test_retry_after_as_http_date() -> None:
+    from email.utils import formatdate
+
+    from report.links import _retry_after
+
+    assert _retry_after("7") == 7.0
+    assert _retry_after(formatdate(1_000_030, usegmt=True), clock=lambda: 1_000_000.0) == 30.0
+    assert _retry_after(formatdate(999_000, usegmt=True), clock=lambda: 1_000_000.0) == 0.0
+    assert _retry_after("soon") is None
+
+
+def test_no_answer_is_kept_for_an_hour_only(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = make_project(tmp_path)
+    write_sources(root, port, [])
+    edition, _ = load_edition(root)
+    clock = [2_000_000.0]
+    findings = check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
+    assert [(f.code, f.message.rsplit(": ", 1)[1]) for f in findings] == [
+        ("link.unreachable", "connection refused after 2 tries")
+    ] * 2
+
+    def checked() -> set[float]:
+        return {entry["checked"] for entry in json.loads((root / CACHE_FILE).read_text())["urls"].values()}
+
+    assert checked() == {2_000_000.0}
+    clock[0] += 30 * 60
+    check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
+    assert checked() == {2_000_000.0}
+    clock[0] += 60 * 60
+    check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
+    assert checked() == {clock[0]}
