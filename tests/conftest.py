@@ -38,3 +38,44 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin 'today' for date checks."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+
+
+PROJECT_PARTS = ("report.yaml", "facilities", "layouts", "i18n")
+
+
+def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
+    """Copy the shipped project into `dest`; with `facilities`, publish only those chapters."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    if facilities is not None:
+        report = dest / "report.yaml"
+        text = report.read_text(encoding="utf-8")
+        head, rest = text.split("\nfacilities:\n", 1)
+        lines = rest.splitlines(keepends=True)
+        while lines and lines[0].startswith("  - "):
+            lines.pop(0)
+        listed = "".join(f"  - {f}\n" for f in facilities)
+        report.write_text(f"{head}\nfacilities:\n{listed}{''.join(lines)}", encoding="utf-8")
+        for path in (dest / "facilities").glob("*.yaml"):
+            if path.stem not in facilities and path.name != "sources.yaml":
+                path.unlink()
+    return dest
+
+
+def build(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run `build --quiet` on a project in-process; return (code, stdout, stderr)."""
+    return run_cli("--root", str(root), "build", "--quiet", *args)
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project, built once for the whole session."""
+    root = copy_project(tmp_path_factory.mktemp("shipped"))
+    code, out, err = build(root)
+    assert code == 0, out + err
+    return root

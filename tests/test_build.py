@@ -1,0 +1,305 @@
+"""The shipped edition, built once, read back: PDFs with pypdf, HTML with html.parser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from report.load import load_edition
+
+from .pdfcheck import STAMPED_FOLIO, check_structure_tree
+
+LANGS = ("en", "es")
+CHAPTER_LINE = re.compile(r"^\s*(\d+)\s{2,}(.+?)\s{2,}(\d+)\s*$")
+
+
+@pytest.fixture(scope="module")
+def edition(shipped: Path):
+    edition, _ = load_edition(shipped)
+    assert edition is not None
+    return edition
+
+
+def report_pdf(root: Path, lang: str) -> PdfReader:
+    return PdfReader(root / "dist" / lang / f"first-ten-{lang}.pdf")
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """Return (depth, title, 0-based page) for every outline entry, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_every_output_is_in_the_manifest(shipped: Path, edition) -> None:
+    dist = shipped / "dist"
+    manifest = json.loads((dist / "manifest.json").read_text())["outputs"]
+    on_disk = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file() and p.name != "manifest.json")
+    assert [entry["path"] for entry in manifest] == on_disk
+    ids = [f.id for f in edition.facilities]
+    expected = {"index.html"}
+    for lang in LANGS:
+        expected |= {f"{lang}/index.html", f"{lang}/first-ten-{lang}.pdf"}
+        expected |= {f"{lang}/{i}.html" for i in ids} | {f"{lang}/{i}-{lang}.pdf" for i in ids}
+    expected.add("es/translation-status.html")
+    assert expected <= set(on_disk)
+    for entry in manifest:
+        data = (dist / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        if entry["path"].endswith(".pdf"):
+            assert entry["pages"] == len(PdfReader(dist / entry["path"]).pages)
+            assert entry["language"] == entry["path"].split("/")[0]
+            assert entry["kind"] == ("report-pdf" if "first-ten-" in entry["path"] else "facility-pdf")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    info = reader.metadata
+    assert reader.root_object["/Lang"] == lang
+    assert reader.root_object["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean
+    assert info["/Title"] == {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}[lang]
+    assert info["/Author"] == "Detention Watch Network"
+    assert info["/Subject"].startswith({"en": "Ten immigration detention centers", "es": "Diez centros de detención"}[lang])
+    assert "Communities Not Cages" in info["/Keywords"] or "Comunidades" in info["/Keywords"]
+    assert info["/CreationDate"] == "D:20261124000000Z"  # the edition date from report.yaml
+    xmp = reader.root_object["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp and f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    entries = outline_titles(reader)
+    top = [title for depth, title, _ in entries if depth == 0]
+    names = [f.name for f in edition.facilities]
+    front = {"en": ["Contents", "About this edition", "Introduction"], "es": ["Contenido", "Sobre esta edición", "Introducción"]}[lang]
+    back = {"en": ["How to support the campaign", "Acknowledgments", "Sources"], "es": ["Cómo apoyar la campaña", "Agradecimientos", "Fuentes"]}[lang]
+    assert top == front + names + back
+    adelanto = [title for depth, title, _ in entries if depth == 1][:7]
+    assert adelanto == {
+        "en": ["At a glance", "Why it must close", "Documented abuse", "Deaths in custody", "Contract and status history", "The campaign to shut it down", "Sources"],
+        "es": ["En resumen", "Por qué debe cerrar", "Abusos documentados", "Muertes bajo custodia", "Historial del contrato y de su situación", "La campaña para cerrarlo", "Fuentes"],
+    }[lang]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fonts_are_plex_embedded_and_subset(shipped: Path, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert re.fullmatch(r"/[A-Z]{6}\+Plex-(Sans|Serif)(-[A-Za-z-]+)?", name), name
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    labels = reader.page_labels
+    toc = reader.pages[1].extract_text(extraction_mode="layout")
+    printed = {}
+    for line in toc.splitlines():
+        match = CHAPTER_LINE.match(line)
+        if match:
+            printed[match.group(2).strip()] = match.group(3)
+    assert list(printed) == [f.name for f in edition.facilities]
+    for name, number in printed.items():
+        index = labels.index(number)
+        text = reader.pages[index].extract_text()
+        assert name in text
+        # The stamped folio on that page prints the same number.
+        assert text.rstrip().splitlines()[-1].strip() == number
+    # The outline's chapter entries point at the same pages.
+    starts = {title: page for depth, title, page in outline_titles(reader) if depth == 0}
+    assert {name: labels[starts[name]] for name in printed} == printed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    labels = reader.page_labels
+    assert labels[:4] == ["i", "ii", "iii", "iv"]
+    assert labels[4] == "1"
+    assert labels[-1] == str(len(labels) - 4)
+    for index in (1, 4, 10, len(labels) - 2):
+        assert reader.pages[index].extract_text().rstrip().splitlines()[-1].strip() == labels[index]
+    assert labels[0] not in reader.pages[0].extract_text().split()  # the covers carry no folio
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_is_tagged_on_every_page(shipped: Path, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    last = len(reader.pages) - 1
+    check_structure_tree(reader, [None if i in (0, last) else STAMPED_FOLIO for i in range(len(reader.pages))])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_internal_links_resolve_in_the_report(shipped: Path, lang: str) -> None:
+    reader = report_pdf(shipped, lang)
+    names = reader.named_destinations
+    links = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                links += 1
+                assert str(annotation["/Dest"]) in names
+            else:
+                uri = annotation["/A"]["/URI"]
+                assert not uri.startswith("x-chunk:"), uri
+    assert links > 100
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_facility_pdfs_are_the_chapters(shipped: Path, edition, lang: str) -> None:
+    report = report_pdf(shipped, lang)
+    labels = report.page_labels
+    for facility in edition.facilities:
+        reader = PdfReader(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")
+        info = reader.metadata
+        assert info["/Title"].startswith(facility.name + " · ")
+        assert reader.root_object["/Lang"] == lang
+        outline = outline_titles(reader)
+        assert outline[0] == (0, facility.name, 0)
+        first = reader.page_labels[0]
+        start = labels.index(first)
+        # The same pages as in the report, with the report's page numbers.
+        assert reader.page_labels == labels[start : start + len(reader.pages)]
+        for i in (0, len(reader.pages) - 1):
+            assert reader.pages[i].extract_text() == report.pages[start + i].extract_text()
+        sources_heading = {"en": "Sources", "es": "Fuentes"}[lang]
+        assert any(title == sources_heading for _, title, _ in outline)
+        check_structure_tree(reader, [STAMPED_FOLIO] * len(reader.pages))
+
+
+# -- the site --------------------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Collects what the link and accessibility tests need from one HTML file."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.lang: str | None = None
+        self.first_link: str | None = None
+        self.noterefs: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            assert a["id"] not in self.ids, f"duplicate id {a['id']}"
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+            if self.first_link is None:
+                self.first_link = a["href"]
+            if a.get("role") == "doc-noteref":
+                self.noterefs.append(a["href"])
+        if tag in ("link", "img", "script", "source", "iframe") and (a.get("href") or a.get("src")):
+            self.resources.append(a.get("href") or a.get("src"))
+        if tag == "script":
+            self.scripts += 1
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_files(root: Path) -> list[Path]:
+    return sorted((root / "dist").rglob("*.html"))
+
+
+def test_every_internal_link_and_citation_resolves(shipped: Path) -> None:
+    dist = shipped / "dist"
+    pages = {path: parse(path) for path in html_files(shipped)}
+    checked = 0
+    for path, page in pages.items():
+        for href in page.links:
+            scheme = urlsplit(href).scheme
+            if scheme in ("http", "https", "mailto"):
+                continue
+            target, fragment = urldefrag(href)
+            target_path = (path.parent / target).resolve() if target else path
+            assert target_path.is_file(), f"{path.relative_to(dist)}: broken link {href}"
+            if fragment:
+                ids = pages[target_path].ids if target_path in pages else set()
+                assert fragment in ids, f"{path.relative_to(dist)}: no #{fragment} in {target or 'this page'}"
+            checked += 1
+        for ref in page.noterefs:
+            assert ref.startswith("#note-") and ref[1:] in page.ids
+    assert checked > 500
+
+
+def test_pages_declare_language_skip_link_and_no_external_requests(shipped: Path) -> None:
+    for path in html_files(shipped):
+        page = parse(path)
+        rel = path.relative_to(shipped / "dist").as_posix()
+        lang = rel.split("/")[0] if "/" in rel else "en"
+        if rel.endswith("translation-status.html"):
+            lang = "en"  # written for translators, in the source language, about another one
+        assert page.lang == lang, rel
+        assert page.first_link == "#main", rel
+        assert "main" in page.ids
+        assert page.scripts == 0
+        for resource in page.resources:
+            assert not urlsplit(resource).scheme, f"{rel} loads {resource}"
+    for sheet in (shipped / "dist" / "assets" / "css").glob("*.css"):
+        assert "http" not in re.sub(r"/\*.*?\*/", "", sheet.read_text(), flags=re.S), sheet.name
+
+
+def test_each_page_links_to_itself_in_the_other_language(shipped: Path, edition) -> None:
+    for lang, other in (("en", "es"), ("es", "en")):
+        for name in ["index"] + [f.id for f in edition.facilities]:
+            page = parse(shipped / "dist" / lang / f"{name}.html")
+            assert f"../{other}/{name}.html" in page.links
+
+
+def test_downloads_list_size_and_pages(shipped: Path, edition) -> None:
+    manifest = {e["path"]: e for e in json.loads((shipped / "dist" / "manifest.json").read_text())["outputs"]}
+    text = (shipped / "dist" / "en" / "index.html").read_text()
+    report = manifest["en/first-ten-en.pdf"]
+    assert f"{report['pages']} pages" in text
+    for facility in edition.facilities:
+        entry = manifest[f"en/{facility.id}-en.pdf"]
+        row = re.search(rf'<a href="{facility.id}-en.pdf" download>{re.escape(facility.name)}</a></th><td>(\d+)</td><td>([^<]+)</td>', text)
+        assert row is not None, facility.id
+        assert int(row.group(1)) == entry["pages"]
+        assert row.group(2).endswith(" KB")
+
+
+def test_spanish_dates_and_numbers_come_from_babel(shipped: Path) -> None:
+    text = (shipped / "dist" / "es" / "adelanto.html").read_text()
+    assert "25 de febrero de 2021" in text
+    assert "1.940 camas" in text
+    english = (shipped / "dist" / "en" / "adelanto.html").read_text()
+    assert "February 25, 2021" in english and "1,940 beds" in english
