@@ -22,7 +22,7 @@ from typing import IO, Any, Collection, Iterable, Iterator, Mapping
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .findings import Finding, Loc, error
 from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
@@ -117,7 +117,12 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         if message.context:
             obsolete_by_context[message.context] = message
     for message in catalog:
-        if not message.id or (message.context, message.id) in before:
+        if not message.id:
+            continue
+        kept = before.get((message.context, message.id))
+        if kept is not None:
+            if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
+                message.previous_id = list(kept.previous_id)
             continue
         old = obsolete_by_context.get(message.context) if message.context else _close_contextless(catalog, message)
         if old is not None and old.string:
@@ -180,10 +185,25 @@ def restore_previous(catalog: Catalog) -> None:
 
 
 def po_bytes(catalog: Catalog) -> bytes:
-    """Return a language catalog as a .po file, with previous msgids for fuzzy entries."""
+    """Return a language catalog as a .po file, with the previous English of fuzzy entries (`#|`).
+
+    Babel's own `include_previous` passes the quoted previous msgid through its comment
+    wrapper, which splits a long string across lines in the middle of its quotes. So the
+    catalog is written without it, and each `#| msgid` block is added with Babel's `normalize`.
+    """
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=76)
+    blocks = buffer.getvalue().decode("utf-8").split("\n\n")
+    active = [m for m in catalog if m.id]
+    for index, message in enumerate(active, start=1):
+        if not message.previous_id:
+            continue
+        lines = blocks[index].split("\n")
+        first, *rest = normalize(message.previous_id[0], width=76).split("\n")
+        at = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+        lines[at:at] = [f"#| msgid {first}", *(f"#| {line}" for line in rest)]
+        blocks[index] = "\n".join(lines)
+    return "\n\n".join(blocks).encode("utf-8")
 
 
 def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:

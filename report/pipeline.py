@@ -1,12 +1,16 @@
 """The `build` verb: gather everything, then emit `dist/`.
 
-    load + validate + catalogs          (gather: nothing is written if this finds an error)
+    load + validate + catalogs + translation coverage   (gather: an error here writes nothing)
     → render chapter and back-matter HTML for every language
-    → paginate them in parallel (cached per chunk)
-    → plan page numbers, render the front matter (its contents need the real page counts)
-    → paginate the folio sheets, assemble the reports and the per-facility PDFs
-    → render the site pages (they list each PDF's size and page count)
-    → publish dist/ (only files whose bytes changed) and the manifest
+    → paginate them in parallel (each chunk cached)
+    → plan the page numbers, render the front matter (its contents need the real page counts)
+    → paginate the front matter and the folio sheets
+    → assemble each language's report and per-facility PDFs
+    → render the site (it lists each PDF's size and page count)
+    → publish dist/ (only files whose bytes changed) and its manifest
+
+Heavy modules are imported inside the functions that need them, so a build with nothing to do
+answers from `stamp` without loading WeasyPrint, Jinja or Babel.
 """
 
 from __future__ import annotations
@@ -14,15 +18,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import stamp
 from .findings import Finding, Loc, error, has_errors
+
+if TYPE_CHECKING:
+    from .check import Gathered
+    from .localize import Localizer
+    from .model import Edition, Facility
+    from .paginate import Chunk, Paginator
+    from .publish import Output
+    from .render import Renderer, TocEntry
 
 DIST_DIR = "dist"
 CACHE_DIR = ".cache"
@@ -30,20 +41,31 @@ CACHE_DIR = ".cache"
 
 @dataclass
 class LanguageBuild:
-    """Everything built for one language, filled in as the stages run."""
+    """One language's renderer and laid-out chunks, filled in as the stages run."""
 
     lang: str
-    loc: object
-    renderer: object
-    chapters: dict[str, object] = field(default_factory=dict)  # facility id -> paginate.Chunk
-    back: object = None
-    front: object = None
-    folios: object = None
+    loc: Localizer
+    renderer: Renderer
+    chapters: dict[str, Chunk] = field(default_factory=dict)
+    back: Chunk | None = None
+    front: Chunk | None = None
+    folios: Chunk | None = None
     back_anchors: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Built:
+    """What a build produced: findings, and the outputs unless an error stopped it."""
+
+    findings: list[Finding]
+    outputs: list[Output] | None = None
+    languages: tuple[str, ...] = ()
+    rendered: int = 0
+    reused: int = 0
+
+
 class Progress:
-    """Chunks done out of total, with a time estimate, on one updating line (or plain lines)."""
+    """Chunks done out of total and a time estimate, on one updating line (plain lines if not a tty)."""
 
     def __init__(self, stream: TextIO, enabled: bool):
         self.stream = stream
@@ -54,171 +76,190 @@ class Progress:
         self.tty = enabled and stream.isatty()
 
     def add(self, count: int) -> None:
+        """Announce `count` more chunks."""
         self.total += count
 
     def tick(self, key: str, cached: bool) -> None:
+        """Record one chunk done."""
         self.done += 1
         if not self.enabled:
             return
         elapsed = time.perf_counter() - self.started
-        remaining = elapsed / self.done * (self.total - self.done) if self.done else 0
-        how = "cached" if cached else "rendered"
-        line = f"[{self.done}/{self.total}] {key} ({how}), about {remaining:.0f}s left"
+        remaining = elapsed / self.done * (self.total - self.done)
+        line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
         if self.tty:
             print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
         else:
             print(line, file=self.stream)
 
     def close(self) -> None:
+        """End the progress line."""
         if self.tty:
             print(file=self.stream)
 
 
 def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> int:
-    """Build dist/ for the project under `root` and return the exit code."""
+    """Build dist/ for the project under `root`, print the findings and return the exit code."""
     from .cli import print_findings, settle
 
     started = time.perf_counter()
-    cache_dir = root / CACHE_DIR
-    dist = root / DIST_DIR
+    cache_dir, dist = root / CACHE_DIR, root / DIST_DIR
     options = {"lang": sorted(args.lang or []), "release": args.release, "strict": args.strict}
     digest = stamp.inputs_digest(root, options)
     record = stamp.unchanged(root, cache_dir, dist, digest)
     if record is not None:
-        findings = [Finding(f["level"], f["code"], Loc(f["path"], f["line"], f["column"]), f["message"]) for f in record["findings"]]
-        print_findings(findings, out)
+        print_findings([_finding(f) for f in record["findings"]], out)
         print(f"dist/ is up to date ({time.perf_counter() - started:.2f}s)", file=out)
         return 0
 
-    findings, outputs, counts = _build(root, args, err, today)
-    findings = settle(findings, args, _release_codes())
+    built = build_outputs(root, args, err, today)
+    findings = settle(built.findings, args, release_codes())
     print_findings(findings, out)
-    if has_errors(findings) or outputs is None:
+    if has_errors(findings) or built.outputs is None:
         print("nothing was written to dist/", file=out)
         return 1
     from .publish import publish
 
-    result = publish(dist, outputs)
+    produced = {o.lang for o in built.outputs if o.lang}
+    result = publish(dist, built.outputs, keep_languages=frozenset(built.languages) - produced)
     stamp.save(cache_dir, dist, digest, [f.as_dict() for f in findings])
-    seconds = time.perf_counter() - started
     print(
         f"dist/: {len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
-        f" chunks: {counts['rendered']} rendered, {counts['reused']} from cache ({seconds:.1f}s)",
+        f" chunks: {built.rendered} rendered, {built.reused} from cache ({time.perf_counter() - started:.1f}s)",
         file=out,
     )
     return 0
 
 
-def _release_codes() -> tuple[str, ...]:
+def _finding(data: dict) -> Finding:
+    return Finding(data["level"], data["code"], Loc(data["path"], data["line"], data["column"]), data["message"])
+
+
+def release_codes() -> tuple[str, ...]:
+    """Return the warning codes that `--release` turns into errors."""
     from .coverage import RELEASE_CODES as I18N_RELEASE_CODES
     from .validate import RELEASE_CODES
 
     return (*RELEASE_CODES, *I18N_RELEASE_CODES, "i18n.fallback")
 
 
-def _build(root: Path, args: argparse.Namespace, err: TextIO, today: dt.date):
+def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.date) -> Built:
+    """Gather, render, paginate and assemble; return every output in memory, or the findings that stop it."""
     from .check import gather
+    from .coverage import check_translations
+    from .findings import promote
+    from .paginate import Layout, Paginator
+    from .render import Renderer, creation_time, environment
 
     cache_dir = root / CACHE_DIR
     gathered = gather(root, today, args.lang, release=args.release)
-    findings = list(gathered.findings)
+    built = Built(list(gathered.findings))
     if gathered.edition is None:
-        return findings, None, {}
+        return built
     edition = gathered.edition
-    from .coverage import check_translations
+    built.languages = edition.settings.languages
+    found, gathered.coverage = check_translations(root, edition, cache_dir)
+    built.findings += found
+    if has_errors(built.findings) or (args.release and has_errors(promote(built.findings, release_codes()))):
+        return built
 
-    found, coverage = check_translations(root, edition, cache_dir)
-    findings += found
-    gathered.coverage = coverage
-    if has_errors(findings) or (args.release and has_errors(_promote_release(findings))):
-        return findings, None, {}
-
-    from .paginate import Job, Layout, Paginator
-    from .render import Renderer, created_stamp, environment
-
-    created = created_stamp(edition, os.environ.get("SOURCE_DATE_EPOCH"))
+    created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH")).strftime("%Y-%m-%dT%H:%M:%SZ")
     builds = []
     for lang in gathered.languages:
         loc = gathered.localizers[lang]
         env = environment(root, loc, cache_dir / "jinja")
         builds.append(LanguageBuild(lang, loc, Renderer(edition, loc, env, created)))
 
-    progress = Progress(err, enabled=not getattr(args, "quiet", False))
-    layout = Layout(root, cache_dir, args.jobs or os.cpu_count() or 1)
-    by_lang = {b.lang: b for b in builds}
-    with Paginator(layout, progress.tick) as paginator:
-        # Chapters and back matter do not depend on page numbers: lay them all out at once.
-        jobs = []
-        for b in builds:
-            for number, facility in enumerate(edition.facilities, 1):
-                chunk = b.renderer.chapter_chunk(facility, number)
-                jobs.append(Job(chunk.key, chunk.html, facility.path, "print"))
-            back = b.renderer.back_chunk()
-            jobs.append(Job(back.key, back.html, "report.yaml", "print"))
-        progress.add(len(jobs) + 2 * len(builds))
-        for chunk in paginator.submit(jobs):
-            findings.extend(chunk.findings)
-            lang, _, rest = chunk.key.partition("/")
-            b = by_lang[lang]
-            kind, _, name = rest.partition("/")
-            if kind == "chapter":
-                b.chapters[name] = chunk
-            else:
-                b.back = chunk
-        # Now the page counts are known: the contents can be written and the folios drawn.
-        front_jobs = []
-        for b in builds:
-            b.back_anchors = _anchor_pages(b.back.pdf)
-            front = b.renderer.front_chunk(_toc(edition, b))
-            front_jobs.append(Job(front.key, front.html, "report.yaml", "print"))
-        for chunk in paginator.submit(front_jobs):
-            findings.extend(chunk.findings)
-            by_lang[chunk.key.partition('/')[0]].front = chunk
-        folio_jobs = [Job(f"{b.lang}/folios", _folio_html(b, edition), "layouts/pdf/folios.html", "folios", tagged=False) for b in builds]
-        for chunk in paginator.submit(folio_jobs):
-            findings.extend(chunk.findings)
-            by_lang[chunk.key.partition('/')[0]].folios = chunk
-        counts = {"rendered": paginator.rendered, "reused": paginator.reused}
+    progress = Progress(err, enabled=not args.quiet)
+    with Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1), progress.tick) as paginator:
+        _paginate_body(edition, builds, paginator, progress, built.findings)
+        _paginate_front_and_folios(edition, builds, paginator, built.findings)
+        built.rendered, built.reused = paginator.rendered, paginator.reused
     progress.close()
     for b in builds:
-        findings.extend(b.loc.findings)
-    if has_errors(findings):
-        return findings, None, counts
-    try:
-        outputs = _package(root, edition, builds, gathered)
-    except _AssemblyFailure as failure:
-        return [*findings, *failure.findings], None, counts
-    return findings, outputs, counts
+        built.findings += b.loc.findings
+    if has_errors(built.findings):
+        return built
+    from .site import site_outputs
+
+    outputs, problems = _package(edition, builds)
+    built.findings += problems
+    if not problems:
+        info = {(o.lang, o.facility): (o.path, len(o.data), o.pages) for o in outputs if o.kind.endswith("-pdf")}
+        built.outputs = outputs + site_outputs(root, edition, builds, info, gathered)
+    return built
 
 
-def _promote_release(findings: list[Finding]) -> list[Finding]:
-    from .findings import promote
+def _paginate_body(edition: Edition, builds: list[LanguageBuild], paginator: Paginator, progress: Progress,
+                   findings: list[Finding]) -> None:
+    """Lay out every chapter and the back matter: they do not depend on page numbers."""
+    from .paginate import Job
 
-    return promote(findings, _release_codes())
+    jobs = []
+    for b in builds:
+        for number, facility in enumerate(edition.facilities, 1):
+            chunk = b.renderer.chapter_chunk(facility, number)
+            jobs.append(Job(chunk.key, chunk.html, facility.path, "print"))
+        back = b.renderer.back_chunk()
+        jobs.append(Job(back.key, back.html, "report.yaml", "print"))
+    progress.add(len(jobs) + 2 * len(builds))  # and a front matter and a folio sheet per language
+    by_lang = {b.lang: b for b in builds}
+    for chunk in paginator.submit(jobs):
+        findings.extend(chunk.findings)
+        lang, kind, name = (chunk.key.split("/") + [""])[:3]
+        if kind == "chapter":
+            by_lang[lang].chapters[name] = chunk
+        else:
+            by_lang[lang].back = chunk
+
+
+def _paginate_front_and_folios(edition: Edition, builds: list[LanguageBuild], paginator: Paginator,
+                               findings: list[Finding]) -> None:
+    """Lay out the front matter, whose contents need the chapters' page counts, then the folio sheets."""
+    from .paginate import Job
+    from .render import folio_sheet_html
+
+    by_lang = {b.lang: b for b in builds}
+    jobs = []
+    for b in builds:
+        b.back_anchors = _anchor_pages(b.back.pdf)
+        front = b.renderer.front_chunk(_toc(edition, b))
+        jobs.append(Job(front.key, front.html, "report.yaml", "print"))
+    for chunk in paginator.submit(jobs):
+        findings.extend(chunk.findings)
+        by_lang[chunk.key.split("/")[0]].front = chunk
+    jobs = []
+    for b in builds:
+        folios = [p for p in _page_plan(b) if p is not None]
+        jobs.append(Job(f"{b.lang}/folios", folio_sheet_html(b.renderer.env, b.lang, folios), "layouts/pdf/folios.html", "folios", tagged=False))
+    for chunk in paginator.submit(jobs):
+        findings.extend(chunk.findings)
+        by_lang[chunk.key.split("/")[0]].folios = chunk
 
 
 # -- page plan -----------------------------------------------------------------------------------
 
 
-def _body_starts(edition, b: LanguageBuild) -> dict[str, int]:
-    """Return the printed page number each chapter starts on (the body is numbered from 1)."""
-    starts, page = {}, 1
+def _body_starts(edition: Edition, b: LanguageBuild) -> dict[str | None, int]:
+    """Return the printed number of each chapter's first page (None: the back matter's)."""
+    starts: dict[str | None, int] = {}
+    page = 1
     for facility in edition.facilities:
         starts[facility.id] = page
         page += b.chapters[facility.id].pages
-    starts["__back__"] = page
+    starts[None] = page
     return starts
 
 
 def _anchor_pages(pdf: bytes) -> dict[str, int]:
-    """Return the 0-based page index of every named destination in a chunk PDF."""
+    """Return the 0-based page of every named destination in a chunk PDF."""
     from pypdf import PdfReader
 
     reader = PdfReader(BytesIO(pdf))
     return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
 
 
-def _toc(edition, b: LanguageBuild):
+def _toc(edition: Edition, b: LanguageBuild) -> list[TocEntry]:
     from .render import TocEntry
 
     starts = _body_starts(edition, b)
@@ -227,109 +268,64 @@ def _toc(edition, b: LanguageBuild):
         for number, f in enumerate(edition.facilities, 1)
     ]
     for anchor, title in b.renderer.back_toc():
-        page = starts["__back__"] + b.back_anchors.get(f"{anchor}-title", b.back_anchors.get(anchor, 0))
+        page = starts[None] + b.back_anchors[f"{anchor}-title"]
         entries.append(TocEntry("back", f"{anchor}-title", title, str(page)))
     return entries
 
 
-def _page_plan(edition, b: LanguageBuild) -> list[tuple[str, int] | None]:
-    """Return, for every page of the full report, its folio (style, number) or None for covers."""
-    plan: list[tuple[str, int] | None] = [None]  # the cover
+def _page_plan(b: LanguageBuild) -> list[tuple[str, int] | None]:
+    """Return every report page's folio (style, number), or None for the two covers."""
+    plan: list[tuple[str, int] | None] = [None]
     plan += [("roman", i) for i in range(2, b.front.pages + 1)]
     body = sum(c.pages for c in b.chapters.values()) + b.back.pages
     plan += [("decimal", i) for i in range(1, body + 1)]
-    plan[-1] = None  # the back cover
+    plan[-1] = None
     return plan
-
-
-def _folio_html(b: LanguageBuild, edition) -> str:
-    from .render import folio_sheet_html
-
-    folios = [p for p in _page_plan(edition, b) if p is not None]
-    return folio_sheet_html(b.renderer.env, b.lang, folios)
 
 
 # -- packaging -----------------------------------------------------------------------------------
 
-
-class _AssemblyFailure(Exception):
-    def __init__(self, findings: list[Finding]):
-        super().__init__(findings[0].message if findings else "assembly failed")
-        self.findings = findings
-
-
-def _package(root: Path, edition, builds: list[LanguageBuild], gathered) -> list:
+def _package(edition: Edition, builds: list[LanguageBuild]) -> tuple[list[Output], list[Finding]]:
+    """Return each language's full report and per-facility PDFs, or the assembly problem."""
     from .assemble import AssemblyError, Chunk, Metadata, assemble
     from .publish import Output
-    from .site import site_outputs
+    from .render import creation_time
 
     outputs: list[Output] = []
-    pdf_info: dict[tuple[str, str | None], tuple[str, int, int]] = {}
-    created = _created_datetime(edition)
+    created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
     for b in builds:
-        plan = _page_plan(edition, b)
-        sheet_index: list[int | None] = []
-        k = 0
+        plan = _page_plan(b)
+        sheet_index, k = [], 0
         for entry in plan:
             sheet_index.append(None if entry is None else k)
             k += entry is not None
-        front_pages = b.front.pages
-        report_chunks = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:front_pages]))]
-        page = front_pages
-        chapter_spans = {}
         starts = _body_starts(edition, b)
+        page = b.front.pages
+        report = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:page]))]
+        chapters: list[tuple[Facility, Chunk]] = []
         for facility in edition.facilities:
-            c = b.chapters[facility.id]
-            folios = tuple(sheet_index[page : page + c.pages])
-            chapter_spans[facility.id] = (page, folios)
-            report_chunks.append(Chunk(c.pdf, "decimal", starts[facility.id], folios=folios))
-            page += c.pages
-        report_chunks.append(Chunk(b.back.pdf, "decimal", starts["__back__"], folios=tuple(sheet_index[page:])))
+            laid_out = b.chapters[facility.id]
+            chunk = Chunk(laid_out.pdf, "decimal", starts[facility.id], folios=tuple(sheet_index[page : page + laid_out.pages]))
+            report.append(chunk)
+            chapters.append((facility, chunk))
+            page += laid_out.pages
+        report.append(Chunk(b.back.pdf, "decimal", starts[None], folios=tuple(sheet_index[page:])))
         title = b.loc.plain(edition.settings.title)
-        meta = Metadata(
-            title=title,
-            author=edition.settings.publisher,
-            subject=b.loc.plain(edition.settings.subtitle),
-            keywords=tuple(b.loc.plain(k) for k in edition.settings.keywords),
-            lang=b.lang,
-            created=created,
-        )
+        keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
+        meta = Metadata(title, edition.settings.publisher, b.loc.plain(edition.settings.subtitle), keywords, b.lang, created)
         try:
-            report_pdf = assemble(report_chunks, meta, folio_sheet=b.folios.pdf)
+            pdf = assemble(report, meta, folio_sheet=b.folios.pdf)
+            outputs.append(Output(f"{b.lang}/first-ten-{b.lang}.pdf", pdf, "report-pdf", b.lang, len(plan)))
+            for facility, chunk in chapters:
+                facility_meta = Metadata(
+                    f"{facility.name} · {title}", edition.settings.publisher,
+                    b.renderer.facility_description(facility), keywords, b.lang, created,
+                )
+                pdf = assemble([chunk], facility_meta, folio_sheet=b.folios.pdf)
+                outputs.append(Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", pdf, "facility-pdf", b.lang, len(chunk.folios), facility.id))
         except AssemblyError as exc:
-            raise _AssemblyFailure([error("pdf.assemble", Loc("report.yaml"), f"{b.lang} report: {exc}")]) from exc
-        path = f"{b.lang}/first-ten-{b.lang}.pdf"
-        pages = len(plan)
-        outputs.append(Output(path, report_pdf, "report-pdf", b.lang, pages))
-        pdf_info[(b.lang, None)] = (path, len(report_pdf), pages)
-        for number, facility in enumerate(edition.facilities, 1):
-            c = b.chapters[facility.id]
-            _, folios = chapter_spans[facility.id]
-            facility_meta = Metadata(
-                title=f"{facility.name} · {title}",
-                author=edition.settings.publisher,
-                subject=b.renderer.facility_description(facility),
-                keywords=meta.keywords,
-                lang=b.lang,
-                created=created,
-            )
-            try:
-                pdf = assemble([Chunk(c.pdf, "decimal", starts[facility.id], folios=folios)], facility_meta, folio_sheet=b.folios.pdf)
-            except AssemblyError as exc:
-                raise _AssemblyFailure([error("pdf.assemble", Loc(facility.path), f"{b.lang} {facility.id}: {exc}")]) from exc
-            path = f"{b.lang}/{facility.id}-{b.lang}.pdf"
-            outputs.append(Output(path, pdf, "facility-pdf", b.lang, c.pages))
-            pdf_info[(b.lang, facility.id)] = (path, len(pdf), c.pages)
-    outputs.extend(site_outputs(root, edition, builds, pdf_info, gathered))
-    return outputs
+            return outputs, [error("pdf.assemble", Loc("report.yaml"), f"{b.lang}: {exc}")]
+    return outputs, []
 
 
-def _created_datetime(edition) -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
-
-
-__all__ = ["run_build"]
-_ = sys
+__all__ = ["build_outputs", "release_codes", "run_build"]

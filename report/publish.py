@@ -26,6 +26,7 @@ class Output:
     kind: str
     lang: str | None = None
     pages: int | None = None
+    facility: str | None = None
 
     def entry(self) -> dict[str, object]:
         """Return this output's manifest entry."""
@@ -63,10 +64,21 @@ def read_manifest(dist: Path) -> dict[str, dict]:
         return {}
 
 
-def publish(dist: Path, outputs: list[Output]) -> Published:
-    """Write the outputs and the manifest into `dist`; return what changed."""
+def publish(dist: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset()) -> Published:
+    """Write the outputs and the manifest into `dist`; return what changed.
+
+    Files of `keep_languages` (languages not built this time) stay as the last build left them,
+    and stay in the manifest.
+    """
     previous = read_manifest(dist)
     written, unchanged = [], []
+    produced = {o.path for o in outputs}
+    kept = [
+        Output(path, (dist / path).read_bytes(), entry["kind"], entry["language"], entry["pages"])
+        for path, entry in sorted(previous.items())
+        if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
+    ]
+    outputs = [*outputs, *kept]
     everything = [*outputs, Output(MANIFEST, manifest_bytes(outputs), "manifest")]
     for output in everything:
         target = dist / output.path

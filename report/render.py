@@ -136,13 +136,11 @@ def display_url(url: str) -> str:
     return text.rstrip("/")
 
 
-def created_stamp(edition: Edition, epoch: str | None) -> str:
-    """Return the creation timestamp for metadata: SOURCE_DATE_EPOCH if set, else the edition date."""
+def creation_time(edition: Edition, epoch: str | None) -> dt.datetime:
+    """Return the documents' creation time: SOURCE_DATE_EPOCH if set, else the edition date."""
     if epoch:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    else:
-        moment = dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
 
 
 class Renderer:

@@ -1,0 +1,237 @@
+"""The gettext workflow end to end: extraction, update, fallbacks, release, a third language."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from pypdf import PdfReader
+
+from report.extract import pot_bytes, restore_previous, template_catalog
+from report.load import load_edition
+
+from .conftest import REPO, build, copy_project, run_cli
+
+CITE_OR_PLACEHOLDER = re.compile(r"\[@[a-z0-9-]+\]|%\([a-z_]+\)s")
+
+
+def read_catalog(path: Path):
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    restore_previous(catalog)
+    return catalog
+
+
+def messages(catalog) -> dict:
+    return {
+        (m.context, m.id if isinstance(m.id, str) else tuple(m.id)): (sorted(m.locations), list(m.auto_comments))
+        for m in catalog
+        if m.id
+    }
+
+
+def test_pybabel_extract_gives_the_same_messages(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run(
+        [str(pybabel), "-q", "extract", "-F", "i18n/babel.cfg", "-o", str(tmp_path / "plain.pot"), "."],
+        cwd=root, check=True, capture_output=True,
+    )
+    plain = read_catalog(tmp_path / "plain.pot")
+    ours = template_catalog(root, "test")
+    written = read_po(io.BytesIO(pot_bytes(ours)))  # compare both as they are written to disk
+    assert messages(plain) == messages(written)
+    # Content messages carry a field context, a file:line reference and a translator comment.
+    adelanto = [m for m in ours if m.context and m.context.startswith("adelanto:timeline.")]
+    assert adelanto and all(m.locations[0][0] == "facilities/adelanto.yaml" and m.auto_comments for m in adelanto)
+    # Names, URLs, ids and source titles are never extracted.
+    ids = {m.id for m in ours}
+    assert "Adelanto ICE Processing Center" not in ids
+    assert not [i for i in ids if isinstance(i, str) and i.startswith("http")]
+    assert "sources" not in {m.context.split(":")[0] for m in ours if m.context}
+
+
+def test_extract_does_not_rewrite_the_template_for_a_new_timestamp(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    pot = root / "i18n" / "messages.pot"
+    before = pot.read_bytes()
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 0 and "unchanged" in out
+    assert pot.read_bytes() == before
+
+
+def edit_timeline_sentence(root: Path) -> tuple[str, str, str]:
+    """Change one English sentence; return its context, old and new text."""
+    path = root / "facilities" / "adelanto.yaml"
+    text = path.read_text()
+    old = "Coverage of the First Ten launch reported that, between 2010 and 2016,"
+    new = "Reporting on the First Ten launch said that, between 2010 and 2016,"
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return "adelanto:timeline.2010-2016-abuse-complaints:text", old, new
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, str, str]:
+    """A project where one sentence changed after translation, extracted and updated."""
+    root = copy_project(tmp_path_factory.mktemp("changed"), ["adelanto"])
+    catalog = read_catalog(root / "i18n/es/LC_MESSAGES/messages.po")
+    context, old, new = edit_timeline_sentence(root)
+    spanish = next(m.string for m in catalog if m.context == context)
+    for command in ("extract", "update", "update"):  # a second update must keep the previous msgid
+        code, out, _ = run_cli("--root", str(root), command)
+        assert code == 0, out
+    return root, context, old, new, spanish
+
+
+def test_update_makes_exactly_the_changed_entry_fuzzy(changed) -> None:
+    root, context, old, new, spanish = changed
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    catalog = read_catalog(po)
+    fuzzy = [m for m in catalog if m.id and m.fuzzy]
+    assert [m.context for m in fuzzy] == [context]
+    entry = fuzzy[0]
+    assert entry.id.startswith(new)
+    assert entry.previous_id[0].startswith(old)
+    assert entry.string == spanish  # the old translation stays, for the translator to revise
+    text = po.read_text()
+    assert '#| msgid ""\n#| "Coverage of the First Ten launch' in text or '#| msgid "Coverage of the First Ten launch' in text
+    assert "# | msgid" not in text
+
+
+def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p", ["adelanto"])
+    path = root / "facilities" / "adelanto.yaml"
+    text = path.read_text()
+    # Swap two timeline ids: their texts now sit under each other's context.
+    text = text.replace("id: 2010-2016-abuse-complaints", "id: tmp-swap").replace(
+        "id: 2018-09-oig-management-alert", "id: 2010-2016-abuse-complaints").replace("id: tmp-swap", "id: 2018-09-oig-management-alert")
+    path.write_text(text)
+    for command in ("extract", "update"):
+        assert run_cli("--root", str(root), command)[0] == 0
+    catalog = read_catalog(root / "i18n/es/LC_MESSAGES/messages.po")
+    for context in ("adelanto:timeline.2010-2016-abuse-complaints:text", "adelanto:timeline.2018-09-oig-management-alert:text"):
+        entry = next(m for m in catalog if m.context == context)
+        # Marked fuzzy, with the previous English of that same field shown: never silently reused.
+        assert entry.fuzzy and entry.previous_id
+
+
+def test_spanish_build_falls_back_to_marked_english_and_says_so(changed) -> None:
+    root, context, old, new, spanish = changed
+    code, out, _ = build(root, "--lang", "es")
+    assert code == 0, out
+    html = (root / "dist/es/adelanto.html").read_text()
+    assert f'<span lang="en" class="fallback">{new}' in html
+    assert spanish[:40] not in html
+    source_line = next(i for i, line in enumerate((root / "facilities/adelanto.yaml").read_text().splitlines(), 1) if "Reporting on the First Ten" in line)
+    assert re.search(rf"facilities/adelanto\.yaml:{source_line - 1}:\d+: warning: Spanish translation fuzzy \(i18n/es/LC_MESSAGES/messages\.po:\d+:\d+\): using the English text", out)
+    assert re.search(r"i18n/es/LC_MESSAGES/messages\.po:\d+:\d+: warning: .*\[i18n\.fuzzy\]", out)
+
+
+def test_release_refuses_a_language_with_fuzzy_entries(changed, tmp_path: Path) -> None:
+    root, *_ = changed
+    code, out, _ = build(root, "--release")
+    assert code == 1
+    assert "error: " in out and "[i18n.fuzzy]" in out
+    assert "nothing was written to dist/" in out
+
+
+def english_prose(catalog, min_words: int) -> list[str]:
+    texts = []
+    for m in catalog:
+        if not m.id or not isinstance(m.id, str):
+            continue
+        words = CITE_OR_PLACEHOLDER.sub(" ", m.id).split()
+        if len(words) >= min_words:
+            texts.append(" ".join(words[:min_words]))
+    return texts
+
+
+def pdf_words(path: Path) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    text = re.sub(r"-\n", "", text)  # words hyphenated across lines
+    return " ".join(text.split())
+
+
+def proper_names(root: Path) -> list[str]:
+    """Return what the Spanish edition keeps in English: source titles, publishers and names."""
+    edition, _ = load_edition(root)
+    names = [s.title for s in edition.sources.values()] + [s.publisher for s in edition.sources.values()]
+    for facility in edition.facilities:
+        names += [facility.name, *facility.other_names, *(o.name for o in facility.campaign.organizations)]
+    return names
+
+
+def test_spanish_pdfs_contain_no_english_prose(shipped: Path) -> None:
+    catalog = read_catalog(REPO / "i18n/messages.pot")
+    kept = proper_names(shipped)
+    spanish = pdf_words(shipped / "dist/es/first-ten-es.pdf")
+    english = pdf_words(shipped / "dist/en/first-ten-en.pdf")
+    content = [m for m in catalog if m.context]
+    templates = [m for m in catalog if not m.context]
+    checked = 0
+    for phrase in english_prose(content, 6) + english_prose(templates, 3):
+        if phrase in english and not any(phrase in name for name in kept):
+            checked += 1
+            assert phrase not in spanish
+    assert checked > 250
+
+
+def fill_pseudo(path: Path) -> None:
+    """Translate every entry with a recognizable pseudo-language that keeps markers and placeholders."""
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+
+    def pseudo(text: str) -> str:
+        parts = CITE_OR_PLACEHOLDER.split(text)
+        keep = CITE_OR_PLACEHOLDER.findall(text)
+        out = [f"«{part.upper()}»" if part.strip() else part for part in parts]
+        return "".join(a + b for a, b in zip(out, keep + [""]))
+
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            message.string = pseudo(message.id)
+        else:
+            message.string = (pseudo(message.id[0]), pseudo(message.id[1]))
+        message.flags.discard("fuzzy")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    path.write_bytes(buffer.getvalue())
+
+
+def test_a_third_language_is_a_catalog_plus_one_line(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p", ["etowah"])
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("languages: [en, es]", "languages: [en, es, fr]"))
+    for command in ("extract", "update"):
+        assert run_cli("--root", str(root), command)[0] == 0
+    catalog = root / "i18n/fr/LC_MESSAGES/messages.po"
+    assert catalog.is_file()
+    fill_pseudo(catalog)
+    code, out, _ = build(root, "--lang", "fr")
+    assert code == 0, out
+    assert "[i18n.fallback]" not in out
+    page = (root / "dist/fr/etowah.html").read_text()
+    assert '<html lang="fr">' in page
+    assert "«DOCUMENTED ABUSE»" in page
+    assert "25 mars 2022" in page  # Babel's French long date
+    reader = PdfReader(root / "dist/fr/etowah-fr.pdf")
+    assert reader.root_object["/Lang"] == "fr"
+    chooser = (root / "dist/index.html").read_text()
+    assert 'href="fr/index.html"' in chooser and "Français" in chooser
+
+
+def test_shipped_spanish_catalog_is_complete() -> None:
+    result = subprocess.run(
+        ["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(REPO / "i18n/es/LC_MESSAGES/messages.po")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr

@@ -1,0 +1,99 @@
+"""Rebuilds do only what an edit requires, and the output does not depend on the cache."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import build, copy_project, run_cli
+
+FACILITIES = ["adelanto", "etowah"]
+
+
+def rendered_chunks(progress: str) -> set[str]:
+    """Return the keys of the chunks a build laid out (not taken from the cache)."""
+    return set(re.findall(r"\] (\S+) \(rendered\)", progress))
+
+
+def outputs(root: Path) -> dict[str, str]:
+    manifest = json.loads((root / "dist" / "manifest.json").read_text())
+    return {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    dist = root / "dist"
+    return {p.relative_to(dist).as_posix(): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("incremental"), FACILITIES)
+    code, out, err = run_cli("--root", str(root), "build")
+    assert code == 0, out + err
+    assert rendered_chunks(err) == {
+        "en/front", "en/back", "en/folios", "es/front", "es/back", "es/folios",
+        "en/chapter/adelanto", "en/chapter/etowah", "es/chapter/adelanto", "es/chapter/etowah",
+    }
+    return root
+
+
+def test_nothing_changed_means_nothing_rebuilt(project: Path) -> None:
+    before = mtimes(project)
+    code, out, err = run_cli("--root", str(project), "build")
+    assert code == 0
+    assert "dist/ is up to date" in out
+    assert rendered_chunks(err) == set()
+    assert mtimes(project) == before
+
+
+def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> None:
+    before_hashes, before_times = outputs(project), mtimes(project)
+    dossier = project / "facilities" / "etowah.yaml"
+    text = dossier.read_text()
+    dossier.write_text(text.replace("summary: >-\n  ", "summary: >-\n  Edited for the test. ", 1))
+    code, out, err = run_cli("--root", str(project), "build")
+    assert code == 0, out
+    assert rendered_chunks(err) == {"en/chapter/etowah", "es/chapter/etowah"}
+    after_hashes, after_times = outputs(project), mtimes(project)
+    changed = {path for path in after_hashes if after_hashes[path] != before_hashes.get(path)}
+    assert {"en/etowah.html", "es/etowah.html", "en/etowah-en.pdf", "es/etowah-es.pdf"} <= changed
+    assert not any("adelanto" in path for path in changed)
+    # Files whose bytes did not change are not written again.
+    untouched = {path for path in after_hashes if path not in changed}
+    assert untouched and all(after_times[path] == before_times[path] for path in untouched)
+    # The Spanish page shows the new English sentence, marked, and the build says so.
+    spanish = (project / "dist" / "es" / "etowah.html").read_text()
+    assert '<span lang="en" class="fallback">Edited for the test.' in spanish
+    assert re.search(r"facilities/etowah\.yaml:\d+:\d+: warning: Spanish translation missing.*\[i18n\.fallback\]", out)
+
+
+def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(project: Path) -> None:
+    before = outputs(project)
+    for pdf in (project / ".cache" / "chunks").rglob("*.pdf"):
+        pdf.write_bytes(pdf.read_bytes()[:100])  # truncated: the recorded hash no longer matches
+    (project / "dist" / "en" / "index.html").unlink()
+    code, out, err = run_cli("--root", str(project), "build")
+    assert code == 0, out
+    assert len(rendered_chunks(err)) == 10
+    assert outputs(project) == before
+
+
+def test_a_clean_build_elsewhere_is_byte_identical(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns(".cache", "dist"))
+    code, out, err = build(other)
+    assert code == 0, out + err
+    assert outputs(other) == outputs(project)
+
+
+def test_progress_shows_done_total_and_time_left(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p", ["etowah"])
+    code, out, err = run_cli("--root", str(root), "build", "--lang", "en")
+    assert code == 0, out
+    lines = [line for line in err.splitlines() if line.startswith("[")]
+    assert re.fullmatch(r"\[1/4\] \S+ \(rendered\), about \d+s left", lines[0])
+    assert lines[-1].startswith("[4/4] ") and lines[-1].endswith("about 0s left")
