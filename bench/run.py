@@ -109,14 +109,24 @@ def build_cmd(project: Path, *extra: str) -> list[str]:
     return [sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--quiet", *extra]
 
 
-def make_project(dest: Path, copies: int) -> Path:
-    """Copy the shipped edition into `dest`, cloned `copies` times under new ids."""
-    for name in ("report.yaml", "facilities", "layouts", "i18n"):
+PROJECT_PARTS = ("report.yaml", "facilities", "layouts", "i18n")
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the shipped edition's inputs (not its cache or outputs) into `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, dest / name)
         else:
             shutil.copy2(source, dest / name)
+    return dest
+
+
+def make_project(dest: Path, copies: int) -> Path:
+    """Copy the shipped edition into `dest`, cloned `copies` times under new ids."""
+    copy_project(dest)
     if copies > 1:
         _clone(dest, copies)
     return dest

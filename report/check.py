@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from .catalogs import catalog_path, read_catalog
 from .findings import Finding, Loc, error, has_errors, to_json
 from .load import REPORT_FILE, load_edition
-from .localize import Localizer, catalog_path, compile_catalog
+from .localize import Localizer
 from .model import Edition
 from .validate import RELEASE_CODES, check_edition
 
@@ -50,7 +51,7 @@ def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, r
     for lang in wanted:
         messages = None
         if lang != settings.source_language:
-            messages = compile_catalog(root, lang, root / CACHE_DIR)
+            messages = read_catalog(root, catalog_path(lang), lang, root / CACHE_DIR)
             if messages is None:
                 findings.append(
                     error(

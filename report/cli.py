@@ -168,7 +168,7 @@ def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) 
 def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .extract import run_update
     from .load import load_edition
-    from .localize import TEMPLATE_FILE
+    from .catalogs import TEMPLATE_FILE
 
     edition, findings = load_edition(root)
     if edition is None:

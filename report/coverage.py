@@ -20,7 +20,7 @@ difference: a plural entry with any empty form is untranslated, because the buil
 to English for it, while msgfmt only looks at the first form.
 
 Parsing a catalog is the slow part, so each parsed catalog (and the template strings of
-`layouts/`) is kept under `.cache/i18n/`, keyed by the bytes it was read from. The dossier prose
+`layouts/`) is kept under `.cache/` (see `catalogs.read_catalog`), keyed by the bytes it was read from. The dossier prose
 is compared with the .pot through the loaded edition's texts, without a second extraction.
 """
 
@@ -32,96 +32,29 @@ import os
 import pickle
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from babel import Locale
-from babel.messages.catalog import Catalog, Message, TranslationError
-from babel.messages.checkers import num_plurals, python_format
-from babel.messages.pofile import PoFileParser
 
-from .extract import previous_msgid
+from . import cache
+from .catalogs import TEMPLATE_FILE, TEMPLATES, CatalogEntry, ParsedCatalog, brief, catalog_path, read_catalog
 from .findings import Finding, Loc, error, warning
-from .localize import TEMPLATE_FILE, catalog_path
-from .model import CITE_RE, Edition
+from .model import Edition
 
 RELEASE_CODES = ("i18n.untranslated", "i18n.fuzzy", "i18n.stale")
 """Translation warnings that `--release` turns into errors."""
 
 MAPPING_FILE = "i18n/babel.cfg"
 REPORT_PATH = "report.yaml"
-CACHE_SUBDIR = "i18n"
-TEMPLATES = "templates"
 REPORT = "report"
 _CONTENT_METHODS = ("first_ten_yaml", "report.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
-_NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
 
 # -- records ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    """One message of a .po or .pot file, reduced to what the checks and the status page need."""
-
-    context: str | None
-    msgid: str
-    plural: str | None
-    strings: tuple[str, ...]
-    fuzzy: bool
-    obsolete: bool
-    line: int
-    previous: str | None = None
-    files: tuple[str, ...] = ()
-    problems: tuple[tuple[str, str], ...] = ()
-    """(code, message) for placeholder, plural, markup and citation mistakes."""
-
-    @property
-    def key(self) -> tuple[str | None, str]:
-        """Return (context, msgid): how the build looks the message up."""
-        return (self.context, self.msgid)
-
-    @property
-    def state(self) -> str:
-        """Return 'obsolete', 'untranslated', 'fuzzy' or 'translated'."""
-        if self.obsolete:
-            return "obsolete"
-        if not self.strings or not self.strings[0]:
-            return "untranslated"
-        if self.fuzzy:
-            return "fuzzy"
-        return "translated" if all(self.strings) else "untranslated"
-
-    @property
-    def group(self) -> str:
-        """Return 'templates', 'report' or the facility id the message belongs to."""
-        if self.context is None:
-            return TEMPLATES
-        return self.context.split(":", 1)[0]
-
-    @property
-    def translation(self) -> str:
-        """Return the current translation, plural forms joined by ' | '."""
-        return " | ".join(s for s in self.strings if s)
-
-
-@dataclass(frozen=True)
-class ParsedCatalog:
-    """A .po or .pot file: its project-relative path and its entries (active, then obsolete)."""
-
-    path: str
-    entries: tuple[CatalogEntry, ...]
-    digest: str
-    problems: tuple[tuple[int, str, str], ...] = ()
-    """(line, code, message) for what Babel's parser could not take in."""
-
-    def active(self) -> list[CatalogEntry]:
-        """Return the entries that are not obsolete."""
-        return [e for e in self.entries if not e.obsolete]
 
 
 @dataclass
@@ -217,18 +150,17 @@ def check_translations(
     languages = [lang for lang in settings.languages if lang != settings.source_language]
     if not languages:
         return [], {}
-    cache = cache_dir / CACHE_SUBDIR if cache_dir is not None else None
     findings: list[Finding] = []
-    template = read_catalog(root, TEMPLATE_FILE, None, cache)
+    template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     if template is None:
         findings.append(
             warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: python build.py extract")
         )
     else:
-        findings += check_template(root, edition, template, cache)
+        findings += check_template(root, edition, template, cache_dir)
     coverage = {}
     for lang in languages:
-        catalog = read_catalog(root, catalog_path(lang), lang, cache)
+        catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
         if catalog is None:
             continue
         findings += check_catalog(catalog)
@@ -288,7 +220,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     return findings
 
 
-def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache: Path | None = None) -> list[Finding]:
+def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
     The current messages are the loaded edition's texts and the template strings of the
@@ -302,7 +234,7 @@ def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache:
     for facility in edition.facilities:
         for text in facility.texts():
             current.setdefault((text.context, text.value), text.loc)
-    template_strings, layouts = template_messages(root, cache)
+    template_strings, layouts = template_messages(root, cache_dir)
     for key, loc in template_strings.items():
         current.setdefault(key, loc)
     known = {REPORT_PATH, *(f.path for f in edition.facilities), *layouts}
@@ -377,175 +309,29 @@ def coverage_table(coverage: LanguageCoverage) -> str:
 # -- reading catalogs --------------------------------------------------------------------------------
 
 
-def read_catalog(root: Path, rel: str, lang: str | None, cache: Path | None = None) -> ParsedCatalog | None:
-    """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file."""
-    path = root / rel
-    if not path.is_file():
-        return None
-    raw = path.read_bytes()
-    digest = hashlib.sha256(_fingerprint() + rel.encode() + b"\0" + (lang or "").encode() + b"\0" + raw).hexdigest()
-    family = "catalog-" + hashlib.sha256(f"{rel}\0{lang}".encode()).hexdigest()[:8]
-    cached = cache / f"{family}-{digest[:24]}.pickle" if cache is not None else None
-    if cached is not None:
-        try:
-            parsed = pickle.loads(cached.read_bytes())
-            if isinstance(parsed, ParsedCatalog) and parsed.digest == digest:
-                return parsed
-        except Exception:  # absent, corrupt or foreign: parse the file again
-            pass
-    parsed = parse_catalog(raw, rel, lang, digest)
-    if cached is not None:
-        _write_atomic(cached, pickle.dumps(parsed))
-    return parsed
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file atomically and remove older versions of it (same name up to the last '-')."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    family = path.name.rsplit("-", 1)[0]
-    for old in path.parent.glob(f"{family}-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
-
-
-def parse_catalog(raw: bytes, rel: str, lang: str | None, digest: str = "") -> ParsedCatalog:
-    """Return the entries of a .po or .pot file given as bytes, with their consistency problems."""
-    catalog = Catalog(locale=lang)
-    parser = _Parser(catalog, ignore_obsolete=False, abort_invalid=False)
-    parser.parse(io.BytesIO(raw))
-    entries = []
-    for message in catalog:
-        if not message.id:
-            continue
-        entries.append(_entry(message, catalog if lang else None, obsolete=False))
-    for message in catalog.obsolete.values():
-        entries.append(_entry(message, None, obsolete=True))
-    return ParsedCatalog(rel, tuple(entries), digest, tuple(parser.problems))
-
-
-class _Parser(PoFileParser):
-    """Babel's PO parser, recording what it would print as a warning against the entry's line."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.problems: list[tuple[int, str, str]] = []
-
-    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
-        if "more translations than num_plurals" in msg:
-            problem = (
-                "i18n.plural",
-                f"more plural forms than the header's Plural-Forms allows (nplurals={self.catalog.num_plurals})",
-            )
-        else:
-            problem = ("i18n.syntax", f"the catalog does not parse here: {msg}")
-        self.problems.append((lineno + 1, *problem))
-
-
-def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> CatalogEntry:
-    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
-    strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
-    entry = CatalogEntry(
-        context=message.context,
-        msgid=ids[0],
-        plural=ids[1] if len(ids) > 1 else None,
-        strings=tuple(s or "" for s in strings),
-        fuzzy=message.fuzzy,
-        obsolete=obsolete,
-        line=message.lineno or 0,
-        previous=previous_msgid(message.user_comments),
-        files=tuple(dict.fromkeys(path for path, _ in message.locations)),
-    )
-    if catalog is None or entry.state != "translated":
-        return entry
-    problems = [*_babel_problems(catalog, message, entry), *_markup_problems(entry), *_citation_problems(entry)]
-    return replace(entry, problems=tuple(problems))
-
-
-def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> list[tuple[str, str]]:
-    if entry.context is not None:
-        return []  # prose is never %-formatted: a '%' in it is a percent sign
-    problems = []
-    for code, checker in (("i18n.placeholder", python_format), ("i18n.plural", num_plurals)):
-        try:
-            checker(catalog, message)
-        except TranslationError as exc:
-            problems.append((code, f"{exc} in the translation of '{brief(entry.msgid)}'"))
-    if entry.plural is None and not problems:
-        dropped = sorted(set(_NAMED_RE.findall(entry.msgid)) - set(_NAMED_RE.findall(entry.strings[0])))
-        if dropped:
-            names = ", ".join(f"%({name})s" for name in dropped)
-            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
-    return problems
-
-
-def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
-    return [
-        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, lambda text: [_tag(m) for m in _TAG_RE.finditer(text)])
-    ]
-
-
-def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
-    return [
-        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
-    ]
-
-
-def _differences(entry: CatalogEntry, items: Any) -> list[str]:
-    """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
-    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
-    found = []
-    for source, string in zip(sources, entry.strings):
-        want, have = Counter(items(source)), Counter(items(string))
-        if want == have:
-            continue
-        parts = []
-        if want - have:
-            parts.append("missing " + ", ".join((want - have).elements()))
-        if have - want:
-            parts.append("extra " + ", ".join((have - want).elements()))
-        found.append("; ".join(parts))
-    return list(dict.fromkeys(found))
-
-
-def _tag(match: re.Match[str]) -> str:
-    """Return a tag reduced to its name ('<a>', '</a>'): attributes may be translated, `<br/>` is `<br>`."""
-    closing, name = match.groups()
-    return f"<{closing}{name.lower()}>"
-
-
 # -- template strings ------------------------------------------------------------------------------
 
 
-def template_messages(root: Path, cache: Path | None = None) -> tuple[dict[tuple[str | None, str], Loc], set[str]]:
+def template_messages(root: Path, cache_dir: Path | None = None) -> tuple[dict[tuple[str | None, str], Loc], set[str]]:
     """Return the template strings (as babel.cfg maps `layouts/`), keyed like catalog entries, and their files."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
     sources = _template_sources(root)
     files = {rel for rel, _method, _options in sources}
-    hasher = hashlib.sha256(_fingerprint())
-    blobs = []
-    for rel, method, options in sources:
-        data = (root / rel).read_bytes()
-        blobs.append(data)
-        hasher.update(f"{rel}\0{method}\0{sorted(options.items())}\0".encode() + hashlib.sha256(data).digest())
-    cached = cache / f"templates-{hasher.hexdigest()[:24]}.pickle" if cache is not None else None
-    if cached is not None:
+    blobs = [(root / rel).read_bytes() for rel, _method, _options in sources]
+    key = cache.key_of(_FINGERPRINT, *(f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources), *blobs)
+    entry = cache.get(cache_dir, "template-strings", key)
+    if entry is not None:
         try:
-            return pickle.loads(cached.read_bytes()), files
-        except Exception:  # absent or corrupt: extract again
+            return pickle.loads(entry[0]), files
+        except Exception:  # a cache entry from other code: extract again
             pass
     messages: dict[tuple[str | None, str], Loc] = {}
     for (rel, method, options), data in zip(sources, blobs):
         for lineno, message, _comments, context in extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), options):
             msgid = message if isinstance(message, str) else message[0]
             messages.setdefault((context, msgid), Loc(rel, lineno, 1))
-    if cached is not None:
-        _write_atomic(cached, pickle.dumps(messages))
+    cache.put(cache_dir, "template-strings", key, pickle.dumps(messages))
     return messages, files
 
 
@@ -587,29 +373,11 @@ def _fixed_prefix(pattern: str) -> str:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def brief(text: str, limit: int = 50) -> str:
-    """Return text on one line, shortened to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
-    return cut.rstrip(" ,;:") + "…"
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-_FINGERPRINT: list[bytes] = []
-
-
-def _fingerprint() -> bytes:
-    """Return a hash of this module's code, so cached results die with the code that made them."""
-    if not _FINGERPRINT:
-        _FINGERPRINT.append(hashlib.sha256(Path(__file__).read_bytes()).digest())
-    return _FINGERPRINT[0]
+_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 # -- the translator status page ----------------------------------------------------------------------
@@ -648,15 +416,4 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     )
 
 
-__all__ = [
-    "RELEASE_CODES",
-    "CatalogEntry",
-    "Counts",
-    "Group",
-    "LanguageCoverage",
-    "ParsedCatalog",
-    "check_translations",
-    "coverage_table",
-    "read_catalog",
-    "status_page_html",
-]
+__all__ = ["RELEASE_CODES", "Counts", "Group", "LanguageCoverage", "check_translations", "coverage_table", "status_page_html"]

@@ -17,16 +17,16 @@ import difflib
 import io
 import re
 from pathlib import Path
-from typing import IO, Any, Collection, Iterable, Iterator, Mapping
+from typing import IO, Any, Collection, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import normalize, read_po, unescape, write_po
+from babel.messages.pofile import normalize, read_po, write_po
 
+from .catalogs import I18N_DIR, TEMPLATE_FILE, catalog_path, previous_msgid
 from .findings import Finding, Loc, error
 from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
-from .localize import I18N_DIR, TEMPLATE_FILE, catalog_path
 
 MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 PROJECT = "First Ten to Communities Not Cages"
@@ -151,24 +151,6 @@ def _obsolete_key(catalog: Catalog, message: Message) -> Any:
         if value is message:
             return key
     raise KeyError(message.id)
-
-
-def previous_msgid(comments: Iterable[str]) -> str | None:
-    """Return the previous English of a fuzzy entry (`#| msgid`), which Babel reads as a comment."""
-    parts: list[str] = []
-    keyword = None
-    for comment in comments:
-        if not comment.startswith("|"):
-            continue
-        text = comment[1:].strip()
-        if text.startswith('"'):
-            if keyword == "msgid":
-                parts.append(unescape(text))
-            continue
-        keyword, _, rest = text.partition(" ")
-        if keyword == "msgid":
-            parts = [unescape(rest.strip())]
-    return "".join(parts) if parts else None
 
 
 def restore_previous(catalog: Catalog) -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import os
 import pickle
 import re
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 from jsonschema import ValidationError
 
-from . import schema
+from . import cache, schema
 from .findings import Finding, Loc, error, warning
 from .model import (
     CITE_RE,
@@ -90,14 +89,14 @@ _LABELS = {
 }
 
 
-def load_edition(root: Path, cache: bool = True) -> tuple[Edition | None, list[Finding]]:
+def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, list[Finding]]:
     """Return the edition under `root` and every finding met while reading it.
 
-    With `cache`, each file's records and findings are kept in `.cache/load/`, keyed by the
+    With `use_cache`, each file's records and findings are kept in `.cache/load/`, keyed by the
     file's bytes and the loader's own code, so unchanged files are not parsed again.
     """
     findings: list[Finding] = []
-    cache_dir = root / ".cache" / "load" if cache else None
+    cache_dir = root / ".cache" if use_cache else None
     settings = _read(root, REPORT_FILE, read_settings, findings, cache_dir)
     sources = _read(root, SOURCES_FILE, read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
@@ -147,23 +146,18 @@ def _read(root: Path, rel: str, reader: Callable, findings: list[Finding], cache
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
         return None
     raw = path.read_bytes()
-    cached = None
-    if cache_dir is not None:
-        key = hashlib.sha256(_code_fingerprint() + rel.encode() + b"\0" + raw).hexdigest()
-        cached = cache_dir / f"{key}.pickle"
+    key = cache.key_of(_code_fingerprint(), rel, raw)
+    entry = cache.get(cache_dir, "load", key)
+    if entry is not None:
         try:
-            record, found = pickle.loads(cached.read_bytes())
+            record, found = pickle.loads(entry[0])
             findings.extend(found)
             return record
-        except Exception:  # absent, corrupt or foreign: read the file again
+        except Exception:  # a cache entry from other code: read the file again
             pass
     record, found = reader(raw, rel)
     findings.extend(found)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((record, found)))
-        tmp.replace(cached)
+    cache.put(cache_dir, "load", key, pickle.dumps((record, found)))
     return record
 
 

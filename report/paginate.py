@@ -14,18 +14,17 @@ a font that fails to load is an error, not a log line.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
+from . import cache
 from .findings import Finding, Loc
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
@@ -88,52 +87,26 @@ def layout_fingerprint(root: Path) -> str:
 # -- cache ---------------------------------------------------------------------------------------
 
 
-def _cache_paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
-    folder = cache_dir / "chunks" / key[:2]
-    return folder / f"{key}.pdf", folder / f"{key}.json"
-
-
 def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
     """Return the cached chunk for `key`, or None if it is absent, corrupt or foreign."""
-    if cache_dir is None:
+    entry = cache.get(cache_dir, "chunks", key)
+    if entry is None:
         return None
-    pdf_path, meta_path = _cache_paths(cache_dir, key)
+    pdf, extra = entry
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        pdf = pdf_path.read_bytes()
-        if (
-            meta.get("format") != CACHE_FORMAT
-            or meta.get("key") != key
-            or meta.get("sha256") != hashlib.sha256(pdf).hexdigest()
-            or not pdf.startswith(b"%PDF-")
-        ):
-            return None
         findings = tuple(
             Finding(f["level"], f["code"], Loc(f["path"], f["line"], f["column"]), f["message"])
-            for f in meta["findings"]
+            for f in extra["findings"]
         )
-        return Chunk(job.key, pdf, int(meta["pages"]), findings, cached=True)
-    except (OSError, ValueError, KeyError, TypeError):
+        return Chunk(job.key, pdf, int(extra["pages"]), findings, cached=True)
+    except (KeyError, TypeError, ValueError):
         return None
 
 
 def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
-    """Store a chunk, writing each file atomically so a crash never leaves half an entry."""
-    if cache_dir is None:
-        return
-    pdf_path, meta_path = _cache_paths(cache_dir, key)
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "format": CACHE_FORMAT,
-        "key": key,
-        "sha256": hashlib.sha256(chunk.pdf).hexdigest(),
-        "pages": chunk.pages,
-        "findings": [f.as_dict() for f in chunk.findings],
-    }
-    for path, data in ((pdf_path, chunk.pdf), (meta_path, json.dumps(meta).encode())):
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    """Store a laid-out chunk with its page count and findings."""
+    extra = {"pages": chunk.pages, "findings": [f.as_dict() for f in chunk.findings]}
+    cache.put(cache_dir, "chunks", key, chunk.pdf, extra)
 
 
 # -- workers -------------------------------------------------------------------------------------
@@ -206,7 +179,12 @@ def _findings(job: Job, records: Iterable[tuple[str, str]]) -> tuple[Finding, ..
 
 
 class Paginator:
-    """Lays out jobs, from the cache when possible, in a pool of worker processes."""
+    """Lays out jobs, from the cache when possible, in a pool of worker processes.
+
+    Workers come from a fork server that has imported WeasyPrint once, so they share none of
+    this process's memory. The pool also runs other picklable work (`run`), such as assembling
+    the per-facility PDFs.
+    """
 
     def __init__(self, layout: Layout, progress: Callable[[str, bool], None] | None = None):
         self.layout = layout
@@ -219,43 +197,59 @@ class Paginator:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (and give their memory back)."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             import multiprocessing
 
-            # Fork after importing WeasyPrint here, so workers start with it loaded.
-            import weasyprint  # noqa: F401
-
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["weasyprint", "report.paginate", "report.assemble"])
             self._pool = ProcessPoolExecutor(
                 max_workers=self.layout.jobs,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=context,
                 initializer=_init_worker,
                 initargs=(str(self.layout.root),),
             )
         return self._pool
 
-    def submit(self, jobs: Iterable[Job]) -> Iterator[Chunk]:
-        """Yield every job's chunk as soon as it is ready: cached ones first."""
-        pending: dict[Future, tuple[Job, str]] = {}
-        for job in jobs:
-            key = self.layout.cache_key(job)
-            cached = cache_get(self.layout.cache_dir, key, job)
-            if cached is not None:
-                self.reused += 1
-                self.progress(job.key, True)
-                yield cached
-            else:
-                pending[self._executor().submit(_render, job)] = (job, key)
-        from concurrent.futures import as_completed
+    def run(self, function: Callable, calls: list[tuple]) -> list:
+        """Return `function(*args)` for each args tuple, computed in the worker pool, in order."""
+        if len(calls) <= 1:
+            return [function(*args) for args in calls]
+        futures = [self._executor().submit(function, *args) for args in calls]
+        return [future.result() for future in futures]
 
-        for future in as_completed(pending):
-            job, key = pending[future]
-            pdf, pages, records = future.result()
+    def lay_out(self, job: Job) -> Future:
+        """Return a future of the job's chunk: already done if the cache has it."""
+        key = self.layout.cache_key(job)
+        cached = cache_get(self.layout.cache_dir, key, job)
+        if cached is not None:
+            self.reused += 1
+            self.progress(job.key, True)
+            done: Future = Future()
+            done.set_result(cached)
+            return done
+        rendering = self._executor().submit(_render, job)
+        result: Future = Future()
+
+        def finish(future: Future) -> None:
+            try:
+                pdf, pages, records = future.result()
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the result
+                result.set_exception(exc)
+                return
             chunk = Chunk(job.key, pdf, pages, _findings(job, records))
             cache_put(self.layout.cache_dir, key, chunk)
             self.rendered += 1
             self.progress(job.key, False)
-            yield chunk
+            result.set_result(chunk)
+
+        rendering.add_done_callback(finish)
+        return result

@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import stamp
+from . import cache, stamp
 from .findings import Finding, Loc, error, has_errors
 
 if TYPE_CHECKING:
-    from .check import Gathered
     from .localize import Localizer
-    from .model import Edition, Facility
+    from .model import Edition
     from .paginate import Chunk, Paginator
     from .publish import Output
     from .render import Renderer, TocEntry
@@ -172,69 +173,72 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
 
     progress = Progress(err, enabled=not args.quiet)
     with Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1), progress.tick) as paginator:
-        _paginate_body(edition, builds, paginator, progress, built.findings)
-        _paginate_front_and_folios(edition, builds, paginator, built.findings)
+        _lay_out(edition, builds, paginator, progress, built.findings)
         built.rendered, built.reused = paginator.rendered, paginator.reused
-    progress.close()
-    for b in builds:
-        built.findings += b.loc.findings
-    if has_errors(built.findings):
-        return built
-    from .site import site_outputs
-
-    outputs, problems = _package(edition, builds)
+        progress.close()
+        for b in builds:
+            built.findings += b.loc.findings
+        if has_errors(built.findings):
+            return built
+        outputs, problems = _package(edition, builds, paginator, cache_dir)
     built.findings += problems
     if not problems:
+        from .site import site_outputs
+
         info = {(o.lang, o.facility): (o.path, len(o.data), o.pages) for o in outputs if o.kind.endswith("-pdf")}
         built.outputs = outputs + site_outputs(root, edition, builds, info, gathered)
     return built
 
 
-def _paginate_body(edition: Edition, builds: list[LanguageBuild], paginator: Paginator, progress: Progress,
-                   findings: list[Finding]) -> None:
-    """Lay out every chapter and the back matter: they do not depend on page numbers."""
-    from .paginate import Job
+def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator, progress: Progress,
+             findings: list[Finding]) -> None:
+    """Lay out every chunk of every language, each as soon as what it depends on is ready.
 
-    jobs = []
-    for b in builds:
-        for number, facility in enumerate(edition.facilities, 1):
-            chunk = b.renderer.chapter_chunk(facility, number)
-            jobs.append(Job(chunk.key, chunk.html, facility.path, "print"))
-        back = b.renderer.back_chunk()
-        jobs.append(Job(back.key, back.html, "report.yaml", "print"))
-    progress.add(len(jobs) + 2 * len(builds))  # and a front matter and a folio sheet per language
-    by_lang = {b.lang: b for b in builds}
-    for chunk in paginator.submit(jobs):
-        findings.extend(chunk.findings)
-        lang, kind, name = (chunk.key.split("/") + [""])[:3]
-        if kind == "chapter":
-            by_lang[lang].chapters[name] = chunk
-        else:
-            by_lang[lang].back = chunk
+    Chapters and back matter do not depend on page numbers, so they all start at once (one
+    language after the other, the longest first). A language's front matter needs its
+    chapters' page counts for the contents, and its folio sheet needs the front matter's.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-
-def _paginate_front_and_folios(edition: Edition, builds: list[LanguageBuild], paginator: Paginator,
-                               findings: list[Finding]) -> None:
-    """Lay out the front matter, whose contents need the chapters' page counts, then the folio sheets."""
     from .paginate import Job
     from .render import folio_sheet_html
 
-    by_lang = {b.lang: b for b in builds}
-    jobs = []
+    jobs: list[tuple[LanguageBuild, Job]] = []
     for b in builds:
-        b.back_anchors = _anchor_pages(b.back.pdf)
-        front = b.renderer.front_chunk(_toc(edition, b))
-        jobs.append(Job(front.key, front.html, "report.yaml", "print"))
-    for chunk in paginator.submit(jobs):
-        findings.extend(chunk.findings)
-        by_lang[chunk.key.split("/")[0]].front = chunk
-    jobs = []
-    for b in builds:
-        folios = [p for p in _page_plan(b) if p is not None]
-        jobs.append(Job(f"{b.lang}/folios", folio_sheet_html(b.renderer.env, b.lang, folios), "layouts/pdf/folios.html", "folios", tagged=False))
-    for chunk in paginator.submit(jobs):
-        findings.extend(chunk.findings)
-        by_lang[chunk.key.split("/")[0]].folios = chunk
+        own = [Job(c.key, c.html, f.path, "print") for f, c in
+               ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
+        back = b.renderer.back_chunk()
+        own.append(Job(back.key, back.html, "report.yaml", "print"))
+        jobs += [(b, job) for job in sorted(own, key=lambda job: -len(job.html))]
+    progress.add(len(jobs) + 2 * len(builds))  # and a front matter and a folio sheet per language
+    waiting = {b.lang: len(edition.facilities) + 1 for b in builds}
+    pending: dict[Future, LanguageBuild] = {paginator.lay_out(job): b for b, job in jobs}
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            b = pending.pop(future)
+            chunk = future.result()
+            findings.extend(chunk.findings)
+            kind, _, name = chunk.key.split("/", 1)[1].partition("/")
+            if kind == "front":
+                b.front = chunk
+                folios = [p for p in _page_plan(b) if p is not None]
+                html = folio_sheet_html(b.renderer.env, b.lang, folios)
+                job = Job(f"{b.lang}/folios", html, "layouts/pdf/folios.html", "folios", tagged=False)
+                pending[paginator.lay_out(job)] = b
+                continue
+            if kind == "folios":
+                b.folios = chunk
+                continue
+            if kind == "chapter":
+                b.chapters[name] = chunk
+            else:
+                b.back = chunk
+            waiting[b.lang] -= 1
+            if waiting[b.lang] == 0:
+                b.back_anchors = _anchor_pages(b.back.pdf)
+                front = b.renderer.front_chunk(_toc(edition, b))
+                pending[paginator.lay_out(Job(front.key, front.html, "report.yaml", "print"))] = b
 
 
 # -- page plan -----------------------------------------------------------------------------------
@@ -285,14 +289,19 @@ def _page_plan(b: LanguageBuild) -> list[tuple[str, int] | None]:
 
 # -- packaging -----------------------------------------------------------------------------------
 
-def _package(edition: Edition, builds: list[LanguageBuild]) -> tuple[list[Output], list[Finding]]:
-    """Return each language's full report and per-facility PDFs, or the assembly problem."""
-    from .assemble import AssemblyError, Chunk, Metadata, assemble
+def _package(edition: Edition, builds: list[LanguageBuild], paginator: Paginator,
+             cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+    """Return each language's full report and per-facility PDFs, or the assembly problems.
+
+    Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
+    the edited chapter's PDFs.
+    """
+    from .assemble import Chunk, Metadata
     from .publish import Output
     from .render import creation_time
 
-    outputs: list[Output] = []
     created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
+    requests: list[tuple[Output, list[Chunk], Metadata, bytes]] = []
     for b in builds:
         plan = _page_plan(b)
         sheet_index, k = [], 0
@@ -302,30 +311,69 @@ def _package(edition: Edition, builds: list[LanguageBuild]) -> tuple[list[Output
         starts = _body_starts(edition, b)
         page = b.front.pages
         report = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:page]))]
-        chapters: list[tuple[Facility, Chunk]] = []
+        title = b.loc.plain(edition.settings.title)
+        keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
         for facility in edition.facilities:
             laid_out = b.chapters[facility.id]
             chunk = Chunk(laid_out.pdf, "decimal", starts[facility.id], folios=tuple(sheet_index[page : page + laid_out.pages]))
             report.append(chunk)
-            chapters.append((facility, chunk))
+            meta = Metadata(f"{facility.name} · {title}", edition.settings.publisher,
+                            b.renderer.facility_description(facility), keywords, b.lang, created)
+            target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, laid_out.pages, facility.id)
+            requests.append((target, [chunk], meta, b.folios.pdf))
             page += laid_out.pages
         report.append(Chunk(b.back.pdf, "decimal", starts[None], folios=tuple(sheet_index[page:])))
-        title = b.loc.plain(edition.settings.title)
-        keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
         meta = Metadata(title, edition.settings.publisher, b.loc.plain(edition.settings.subtitle), keywords, b.lang, created)
-        try:
-            pdf = assemble(report, meta, folio_sheet=b.folios.pdf)
-            outputs.append(Output(f"{b.lang}/first-ten-{b.lang}.pdf", pdf, "report-pdf", b.lang, len(plan)))
-            for facility, chunk in chapters:
-                facility_meta = Metadata(
-                    f"{facility.name} · {title}", edition.settings.publisher,
-                    b.renderer.facility_description(facility), keywords, b.lang, created,
-                )
-                pdf = assemble([chunk], facility_meta, folio_sheet=b.folios.pdf)
-                outputs.append(Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", pdf, "facility-pdf", b.lang, len(chunk.folios), facility.id))
-        except AssemblyError as exc:
-            return outputs, [error("pdf.assemble", Loc("report.yaml"), f"{b.lang}: {exc}")]
-    return outputs, []
+        target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, len(plan))
+        requests.insert(0, (target, report, meta, b.folios.pdf))
+
+    keys = [_assembly_key(chunks, meta, sheet) for _, chunks, meta, sheet in requests]
+    found = [cache.get(cache_dir, "assembled", key) for key in keys]
+    missing = [i for i, entry in enumerate(found) if entry is None]
+    # Chapters are small: the workers assemble them. A full report holds every chapter at once,
+    # so once the workers are gone, this process assembles the reports one at a time.
+    small = [i for i in missing if requests[i][0].kind != "report-pdf"]
+    results = dict(zip(small, paginator.run(assemble_or_explain, [requests[i][1:] for i in small])))
+    paginator.close()
+    for i in missing:
+        if i not in results:
+            results[i] = assemble_or_explain(*requests[i][1:])
+    outputs, problems = [], []
+    for i, (target, *_rest) in enumerate(requests):
+        if i in results:
+            pdf, problem = results[i]
+            if problem:
+                problems.append(error("pdf.assemble", Loc("report.yaml"), f"{target.path}: {problem}"))
+                continue
+            cache.put(cache_dir, "assembled", keys[i], pdf)
+        else:
+            pdf = found[i][0]
+        outputs.append(replace(target, data=pdf))
+    return outputs, problems
+
+
+def assemble_or_explain(chunks: list, metadata: object, sheet: bytes) -> tuple[bytes, str | None]:
+    """Assemble (in a worker); return the PDF, or why it could not be assembled."""
+    from .assemble import AssemblyError, assemble
+
+    try:
+        return assemble(chunks, metadata, folio_sheet=sheet), None
+    except AssemblyError as exc:
+        return b"", str(exc)
+
+
+def _assembly_key(chunks: list, metadata: object, sheet: bytes) -> str:
+    parts: list[bytes | str] = [_assembly_fingerprint(), repr(metadata), hashlib.sha256(sheet).hexdigest()]
+    for chunk in chunks:
+        parts += [hashlib.sha256(chunk.pdf).hexdigest(), chunk.label_style, str(chunk.first_number), repr(chunk.folios)]
+    return cache.key_of(*parts)
+
+
+@functools.cache
+def _assembly_fingerprint() -> str:
+    from importlib.metadata import version
+
+    return cache.key_of(Path(__file__).with_name("assemble.py").read_bytes(), version("pikepdf"))
 
 
 __all__ = ["build_outputs", "release_codes", "run_build"]

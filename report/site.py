@@ -19,16 +19,18 @@ from .publish import Output
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
     """Return every site page and asset for the languages built."""
     outputs = [*_assets(root)]
-    languages = [b.lang for b in builds]
-    choices = []
+    languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for b in builds:
         outputs.extend(_language_pages(edition, b, languages, pdf_info))
+    choices = []
+    for lang in languages:
+        loc = next((b.loc for b in builds if b.lang == lang), None) or _localizer(root, edition, lang)
         choices.append(
             {
-                "lang": b.lang,
-                "name": Locale.parse(b.lang).display_name.capitalize(),
-                "title": b.loc.plain(edition.settings.title),
-                "subtitle": b.loc.plain(edition.settings.subtitle),
+                "lang": lang,
+                "name": Locale.parse(lang).get_display_name(lang).capitalize(),
+                "title": loc.plain(edition.settings.title),
+                "subtitle": loc.plain(edition.settings.subtitle),
             }
         )
     first = builds[0]
@@ -41,11 +43,22 @@ def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: 
     outputs.append(Output("index.html", html.encode(), "page"))
     from .coverage import status_page_html
 
+    built = {b.lang for b in builds}
     for lang, coverage in sorted(gathered.coverage.items()):
-        if lang in languages:
+        if lang in built:
             page = status_page_html(root, edition, coverage)
             outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
     return outputs
+
+
+def _localizer(root: Path, edition: Edition, lang: str) -> Any:
+    from .catalogs import catalog_path, read_catalog
+    from .check import CACHE_DIR
+    from .localize import Localizer
+
+    source = edition.settings.source_language
+    messages = None if lang == source else read_catalog(root, catalog_path(lang), lang, root / CACHE_DIR)
+    return Localizer(lang, source, messages)
 
 
 def _assets(root: Path) -> list[Output]:

@@ -40,18 +40,11 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
 
 
-PROJECT_PARTS = ("report.yaml", "facilities", "layouts", "i18n")
-
-
 def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
     """Copy the shipped project into `dest`; with `facilities`, publish only those chapters."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_PARTS:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name)
-        else:
-            shutil.copy2(source, dest / name)
+    from bench.run import copy_project as copy_inputs
+
+    copy_inputs(dest)
     if facilities is not None:
         report = dest / "report.yaml"
         text = report.read_text(encoding="utf-8")

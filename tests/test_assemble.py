@@ -388,3 +388,10 @@ def test_role_maps_are_merged(chunks: list[Chunk]) -> None:
     conflicting = replace(beta, pdf=with_role_map(chunks[2].pdf, Note="Span"))
     with pytest.raises(AssemblyError, match="chunk 1: /RoleMap maps /Note"):
         assemble([alpha, conflicting], METADATA)
+
+
+def test_qpdf_finds_no_problems(merged: bytes, bare_chunks: list[Chunk], sheet: bytes) -> None:
+    """qpdf's own syntax check finds nothing to report in an assembled file."""
+    for pdf in (merged, assemble(bare_chunks, METADATA, folio_sheet=sheet)):
+        with pikepdf.open(BytesIO(pdf)) as reopened:
+            assert reopened.check_pdf_syntax() == []

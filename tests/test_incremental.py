@@ -73,7 +73,7 @@ def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> Non
 
 def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(project: Path) -> None:
     before = outputs(project)
-    for pdf in (project / ".cache" / "chunks").rglob("*.pdf"):
+    for pdf in (project / ".cache" / "chunks").rglob("*.bin"):
         pdf.write_bytes(pdf.read_bytes()[:100])  # truncated: the recorded hash no longer matches
     (project / "dist" / "en" / "index.html").unlink()
     code, out, err = run_cli("--root", str(project), "build")

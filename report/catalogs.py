@@ -1,0 +1,261 @@
+"""gettext catalogs: where they live, and reading them into entries with their problems.
+
+The build (`localize`) and `check` (`coverage`) read catalogs through `read_catalog`, so a
+catalog is parsed once, by one parser, and cached. Each entry carries what both need: its
+strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
+(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from babel.messages.catalog import Catalog, Message, TranslationError
+from babel.messages.checkers import num_plurals, python_format
+from babel.messages.pofile import PoFileParser, unescape
+
+from . import cache
+from .model import CITE_RE
+
+I18N_DIR = "i18n"
+TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
+TEMPLATES = "templates"
+_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
+_NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
+
+
+def catalog_path(lang: str) -> str:
+    """Return the project-relative path of a language's PO catalog."""
+    return f"{I18N_DIR}/{lang}/LC_MESSAGES/messages.po"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One message of a .po or .pot file, reduced to what the checks and the status page need."""
+
+    context: str | None
+    msgid: str
+    plural: str | None
+    strings: tuple[str, ...]
+    fuzzy: bool
+    obsolete: bool
+    line: int
+    previous: str | None = None
+    files: tuple[str, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()
+    """(code, message) for placeholder, plural, markup and citation mistakes."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """Return (context, msgid): how the build looks the message up."""
+        return (self.context, self.msgid)
+
+    @property
+    def state(self) -> str:
+        """Return 'obsolete', 'untranslated', 'fuzzy' or 'translated'."""
+        if self.obsolete:
+            return "obsolete"
+        if not self.strings or not self.strings[0]:
+            return "untranslated"
+        if self.fuzzy:
+            return "fuzzy"
+        return "translated" if all(self.strings) else "untranslated"
+
+    @property
+    def group(self) -> str:
+        """Return 'templates', 'report' or the facility id the message belongs to."""
+        if self.context is None:
+            return TEMPLATES
+        return self.context.split(":", 1)[0]
+
+    @property
+    def translation(self) -> str:
+        """Return the current translation, plural forms joined by ' | '."""
+        return " | ".join(s for s in self.strings if s)
+
+
+@dataclass(frozen=True)
+class ParsedCatalog:
+    """A .po or .pot file: its project-relative path and its entries (active, then obsolete)."""
+
+    path: str
+    entries: tuple[CatalogEntry, ...]
+    problems: tuple[tuple[int, str, str], ...] = ()
+    """(line, code, message) for what Babel's parser could not take in."""
+    plural_expr: str = "(n != 1)"
+    num_plurals: int = 2
+
+    def active(self) -> list[CatalogEntry]:
+        """Return the entries that are not obsolete."""
+        return [e for e in self.entries if not e.obsolete]
+
+
+def previous_msgid(comments: Iterable[str]) -> str | None:
+    """Return the previous English of a fuzzy entry (`#| msgid`), which Babel reads as a comment."""
+    parts: list[str] = []
+    keyword = None
+    for comment in comments:
+        if not comment.startswith("|"):
+            continue
+        text = comment[1:].strip()
+        if text.startswith('"'):
+            if keyword == "msgid":
+                parts.append(unescape(text))
+            continue
+        keyword, _, rest = text.partition(" ")
+        if keyword == "msgid":
+            parts = [unescape(rest.strip())]
+    return "".join(parts) if parts else None
+
+
+
+def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:
+    """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
+
+    Parsing is the slow part of reading a catalog, so the result is cached under
+    `.cache/catalogs/`, keyed by the file's bytes and this module's code.
+    """
+    path = root / rel
+    if not path.is_file():
+        return None
+    raw = path.read_bytes()
+    key = cache.key_of(_FINGERPRINT, rel, lang or "", raw)
+    entry = cache.get(cache_dir, "catalogs", key)
+    if entry is not None:
+        try:
+            parsed = pickle.loads(entry[0])
+            if isinstance(parsed, ParsedCatalog):
+                return parsed
+        except Exception:  # a cache entry from other code: parse again
+            pass
+    parsed = parse_catalog(raw, rel, lang)
+    cache.put(cache_dir, "catalogs", key, pickle.dumps(parsed))
+    return parsed
+
+
+def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
+    """Return the entries of a .po or .pot file given as bytes, with their consistency problems."""
+    catalog = Catalog(locale=lang)
+    parser = _Parser(catalog, ignore_obsolete=False, abort_invalid=False)
+    parser.parse(io.BytesIO(raw))
+    entries = []
+    for message in catalog:
+        if not message.id:
+            continue
+        entries.append(_entry(message, catalog if lang else None, obsolete=False))
+    for message in catalog.obsolete.values():
+        entries.append(_entry(message, None, obsolete=True))
+    return ParsedCatalog(
+        rel, tuple(entries), tuple(parser.problems), catalog.plural_expr if lang else "0", catalog.num_plurals if lang else 1
+    )
+
+
+class _Parser(PoFileParser):
+    """Babel's PO parser, recording what it would print as a warning against the entry's line."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.problems: list[tuple[int, str, str]] = []
+
+    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
+        if "more translations than num_plurals" in msg:
+            problem = (
+                "i18n.plural",
+                f"more plural forms than the header's Plural-Forms allows (nplurals={self.catalog.num_plurals})",
+            )
+        else:
+            problem = ("i18n.syntax", f"the catalog does not parse here: {msg}")
+        self.problems.append((lineno + 1, *problem))
+
+
+def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> CatalogEntry:
+    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+    strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+    entry = CatalogEntry(
+        context=message.context,
+        msgid=ids[0],
+        plural=ids[1] if len(ids) > 1 else None,
+        strings=tuple(s or "" for s in strings),
+        fuzzy=message.fuzzy,
+        obsolete=obsolete,
+        line=message.lineno or 0,
+        previous=previous_msgid(message.user_comments),
+        files=tuple(dict.fromkeys(path for path, _ in message.locations)),
+    )
+    if catalog is None or entry.state != "translated":
+        return entry
+    problems = [*_babel_problems(catalog, message, entry), *_markup_problems(entry), *_citation_problems(entry)]
+    return replace(entry, problems=tuple(problems))
+
+
+def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> list[tuple[str, str]]:
+    if entry.context is not None:
+        return []  # prose is never %-formatted: a '%' in it is a percent sign
+    problems = []
+    for code, checker in (("i18n.placeholder", python_format), ("i18n.plural", num_plurals)):
+        try:
+            checker(catalog, message)
+        except TranslationError as exc:
+            problems.append((code, f"{exc} in the translation of '{brief(entry.msgid)}'"))
+    if entry.plural is None and not problems:
+        dropped = sorted(set(_NAMED_RE.findall(entry.msgid)) - set(_NAMED_RE.findall(entry.strings[0])))
+        if dropped:
+            names = ", ".join(f"%({name})s" for name in dropped)
+            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
+    return problems
+
+
+def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+    return [
+        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}")
+        for difference in _differences(entry, lambda text: [_tag(m) for m in _TAG_RE.finditer(text)])
+    ]
+
+
+def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+    return [
+        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}")
+        for difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
+    ]
+
+
+def _differences(entry: CatalogEntry, items: Any) -> list[str]:
+    """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
+    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
+    found = []
+    for source, string in zip(sources, entry.strings):
+        want, have = Counter(items(source)), Counter(items(string))
+        if want == have:
+            continue
+        parts = []
+        if want - have:
+            parts.append("missing " + ", ".join((want - have).elements()))
+        if have - want:
+            parts.append("extra " + ", ".join((have - want).elements()))
+        found.append("; ".join(parts))
+    return list(dict.fromkeys(found))
+
+
+def _tag(match: re.Match[str]) -> str:
+    """Return a tag reduced to its name ('<a>', '</a>'): attributes may be translated, `<br/>` is `<br>`."""
+    closing, name = match.groups()
+    return f"<{closing}{name.lower()}>"
+
+
+def brief(text: str, limit: int = 50) -> str:
+    """Return text on one line, shortened to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
+    return cut.rstrip(" ,;:") + "…"
