@@ -1,0 +1,39 @@
+"""WeasyPrint's log becomes findings: a missing anchor or font is an error, not a log line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from report.paginate import Job, Layout, Paginator
+
+from .conftest import REPO
+
+PAGE = """<!DOCTYPE html><html lang="en" data-report-title="T"><head><meta charset="utf-8"><title>t</title></head>
+<body>{}</body></html>"""
+
+
+def lay_out(root: Path, *jobs: Job) -> list:
+    with Paginator(Layout(root, None, 1)) as paginator:
+        return [paginator.lay_out(job).result() for job in jobs]
+
+
+def test_a_clean_chunk_has_no_findings() -> None:
+    (chunk,) = lay_out(REPO, Job("en/clean", PAGE.format('<h1 id="a">A</h1><p><a href="#a">back</a></p>'), "facilities/x.yaml", "print"))
+    assert chunk.pages == 1 and chunk.pdf.startswith(b"%PDF-")
+    assert chunk.findings == ()
+
+
+def test_a_missing_anchor_is_an_error_at_the_dossier() -> None:
+    (chunk,) = lay_out(REPO, Job("en/chapter/x", PAGE.format('<p><a href="#nowhere">lost</a></p>'), "facilities/x.yaml", "print"))
+    assert [(f.level, f.code, str(f.loc)) for f in chunk.findings] == [("error", "pdf.anchor", "facilities/x.yaml")]
+    assert "No anchor #nowhere" in chunk.findings[0].message
+
+
+def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    (root / "layouts" / "fonts" / "IBMPlexSerif-Regular.woff2").write_bytes(b"not a font")
+    (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print"))
+    fonts = [f for f in chunk.findings if f.code == "pdf.font"]
+    assert fonts and all(f.level == "error" for f in fonts)
