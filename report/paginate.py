@@ -13,13 +13,20 @@ a font that fails to load is an error, not a log line.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
+import heapq
+import itertools
+import json
 import logging
+import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from . import cache
 from .findings import Finding, Loc
@@ -112,6 +119,10 @@ def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
 # -- workers -------------------------------------------------------------------------------------
 
 _WORKER: dict[str, object] = {}
+PRELOAD_ENV = "FIRST_TEN_PRELOAD"
+WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
+<h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
+<p class="facts">Sans <em>italic</em> <strong>semibold</strong> <b>bold</b>.</p></body></html>"""
 
 
 class _Collector(logging.Handler):
@@ -123,13 +134,22 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def _init_worker(root: str) -> None:
-    """Import WeasyPrint and parse the stylesheets once per worker process."""
+def _init_worker(root: str, fingerprint: str) -> None:
+    """Import WeasyPrint, parse the stylesheets and load the fonts, once per layout fingerprint.
+
+    The fork server runs this before it forks any worker (see `_preload`), so workers usually
+    inherit all of it and return at once; a worker whose project or stylesheets differ from the
+    fork server's does it again.
+    """
+    if _WORKER.get("fingerprint") == fingerprint:
+        return
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
+    for handler in [h for h in logger.handlers if isinstance(h, _Collector)]:
+        logger.removeHandler(handler)
     logger.addHandler(collector)
     logger.setLevel(logging.WARNING)
     logger.propagate = False
@@ -140,6 +160,7 @@ def _init_worker(root: str) -> None:
         name: [weasyprint.CSS(filename=str(css_dir / f"{name}.css"), font_config=fonts, url_fetcher=fetcher)]
         for name in ("print", "folios")
     }
+    _WORKER.clear()
     _WORKER.update(
         weasyprint=weasyprint,
         fonts=fonts,
@@ -148,8 +169,28 @@ def _init_worker(root: str) -> None:
         collector=collector,
         base_url=(Path(root) / "layouts" / "pdf").as_uri() + "/",
         init_records=list(collector.records),
+        fingerprint=fingerprint,
     )
     collector.records.clear()
+    # Shaping text with each face once fills the font caches that every chunk would fill again.
+    _render(Job("warm-up", WARM_UP_HTML, "", "print"))
+
+
+def _preload() -> None:
+    """In the fork server: initialise the worker state the build asked for, if it did."""
+    request = os.environ.get(PRELOAD_ENV)
+    if request:
+        root, fingerprint = json.loads(request)
+        try:
+            _init_worker(root, fingerprint)
+        except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
+            _WORKER.clear()
+        # What the workers inherit lives as long as they do: keep the collector from scanning it
+        # (and from touching its pages, which stay shared), and collect less often, since
+        # layout makes many short-lived objects and few cycles.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
 
 
 def _render(job: Job) -> tuple[bytes, int, list[tuple[str, str]]]:
@@ -181,15 +222,20 @@ def _findings(job: Job, records: Iterable[tuple[str, str]]) -> tuple[Finding, ..
 class Paginator:
     """Lays out jobs, from the cache when possible, in a pool of worker processes.
 
-    Workers come from a fork server that has imported WeasyPrint once, so they share none of
-    this process's memory. The pool also runs other picklable work (`run`), such as assembling
-    the per-facility PDFs.
+    Workers come from a fork server that has imported WeasyPrint, parsed the stylesheets and
+    loaded the fonts once, so they start at once and share none of this process's memory.
+    Jobs wait in a queue of our own and go to the pool only as workers free up, so an urgent
+    job (a front matter that the rest of its language waits on) overtakes the queue. The pool
+    also runs other picklable work (`call`), such as assembling PDFs.
     """
 
     def __init__(self, layout: Layout, progress: Callable[[str, bool], None] | None = None):
         self.layout = layout
         self.progress = progress or (lambda key, cached: None)
         self._pool: ProcessPoolExecutor | None = None
+        self._queue: list[tuple[int, int, Callable, tuple, Callable, Future]] = []
+        self._running = 0
+        self._lock = threading.Lock()
         self.rendered = 0
         self.reused = 0
 
@@ -199,8 +245,25 @@ class Paginator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Start the fork server now, so it loads WeasyPrint while this process does other work."""
+        import multiprocessing
+        from multiprocessing import forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["report.paginate", "report.assemble"])
+        os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
+        try:
+            forkserver.ensure_running()
+        finally:
+            del os.environ[PRELOAD_ENV]
+
     def close(self) -> None:
-        """Stop the workers (and give their memory back)."""
+        """Stop the workers (and give their memory back); jobs still queued are cancelled."""
+        with self._lock:
+            queued, self._queue = self._queue, []
+        for *_, result in queued:
+            result.cancel()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
@@ -209,47 +272,72 @@ class Paginator:
         if self._pool is None:
             import multiprocessing
 
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["weasyprint", "report.paginate", "report.assemble"])
+            self.start()
             self._pool = ProcessPoolExecutor(
                 max_workers=self.layout.jobs,
-                mp_context=context,
+                mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_init_worker,
-                initargs=(str(self.layout.root),),
+                initargs=(str(self.layout.root), self.layout.fingerprint),
             )
         return self._pool
 
-    def run(self, function: Callable, calls: list[tuple]) -> list:
-        """Return `function(*args)` for each args tuple, computed in the worker pool, in order."""
-        if len(calls) <= 1:
-            return [function(*args) for args in calls]
-        futures = [self._executor().submit(function, *args) for args in calls]
-        return [future.result() for future in futures]
+    def call(self, function: Callable, *args: Any) -> Future:
+        """Return a future of `function(*args)`, run in a worker after the jobs already queued."""
+        result: Future = Future()
+        self._enqueue(False, function, args, lambda value: value, result)
+        return result
 
-    def lay_out(self, job: Job) -> Future:
-        """Return a future of the job's chunk: already done if the cache has it."""
+    def lay_out(self, job: Job, urgent: bool = False) -> Future:
+        """Return a future of the job's chunk: already done if the cache has it.
+
+        Jobs start in the order given when a worker is free; an urgent job is the next to start.
+        """
         key = self.layout.cache_key(job)
+        result: Future = Future()
         cached = cache_get(self.layout.cache_dir, key, job)
         if cached is not None:
             self.reused += 1
             self.progress(job.key, True)
-            done: Future = Future()
-            done.set_result(cached)
-            return done
-        rendering = self._executor().submit(_render, job)
-        result: Future = Future()
-
-        def finish(future: Future) -> None:
-            try:
-                pdf, pages, records = future.result()
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the result
-                result.set_exception(exc)
-                return
-            chunk = Chunk(job.key, pdf, pages, _findings(job, records))
-            cache_put(self.layout.cache_dir, key, chunk)
-            self.rendered += 1
-            self.progress(job.key, False)
-            result.set_result(chunk)
-
-        rendering.add_done_callback(finish)
+            result.set_result(cached)
+            return result
+        self._enqueue(urgent, _render, (job,), functools.partial(self._laid_out, job, key), result)
         return result
+
+    def _laid_out(self, job: Job, key: str, rendered: tuple[bytes, int, list[tuple[str, str]]]) -> Chunk:
+        pdf, pages, records = rendered
+        chunk = Chunk(job.key, pdf, pages, _findings(job, records))
+        cache_put(self.layout.cache_dir, key, chunk)
+        self.rendered += 1
+        self.progress(job.key, False)
+        return chunk
+
+    def _enqueue(self, urgent: bool, function: Callable, args: tuple, then: Callable, result: Future) -> None:
+        with self._lock:
+            heapq.heappush(self._queue, (0 if urgent else 1, next(_ORDER), function, args, then, result))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand queued work to the pool while a worker is free (urgent work at once)."""
+        while True:
+            with self._lock:
+                if not self._queue or (self._running >= self.layout.jobs and self._queue[0][0] > 0):
+                    return  # an urgent job goes to the pool at once: the next free worker takes it
+                _, _, function, args, then, result = heapq.heappop(self._queue)
+                self._running += 1
+            running = self._executor().submit(function, *args)
+            running.add_done_callback(functools.partial(self._finish, then, result))
+
+    def _finish(self, then: Callable, result: Future, running: Future) -> None:
+        with self._lock:
+            self._running -= 1
+        try:
+            self._dispatch()
+            value = then(running.result())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the result
+            result.set_exception(exc)
+            return
+        result.set_result(value)
+
+
+_ORDER = itertools.count()
+_preload()

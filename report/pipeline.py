@@ -5,7 +5,8 @@
     → paginate them in parallel (each chunk cached)
     → plan the page numbers, render the front matter (its contents need the real page counts)
     → paginate the front matter and the folio sheets
-    → assemble each language's report and per-facility PDFs
+    → assemble each language's report and per-facility PDFs (in the workers as soon as the
+      language is laid out, except reports too big to assemble beside the workers)
     → render the site (it lists each PDF's size and page count)
     → publish dist/ (only files whose bytes changed) and its manifest
 
@@ -30,6 +31,8 @@ from . import cache, stamp
 from .findings import Finding, Loc, error, has_errors
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .localize import Localizer
     from .model import Edition
     from .paginate import Chunk, Paginator
@@ -52,6 +55,7 @@ class LanguageBuild:
     front: Chunk | None = None
     folios: Chunk | None = None
     back_anchors: dict[str, int] = field(default_factory=dict)
+    assemblies: list[Assembly] = field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +157,8 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
     from .render import Renderer, creation_time, environment
 
     cache_dir = root / CACHE_DIR
+    paginator = Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1))
+    paginator.start()  # WeasyPrint loads in the fork server while this process gathers
     gathered = gather(root, today, args.lang, release=args.release)
     built = Built(list(gathered.findings))
     if gathered.edition is None:
@@ -172,7 +178,8 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
         builds.append(LanguageBuild(lang, loc, Renderer(edition, loc, env, created)))
 
     progress = Progress(err, enabled=not args.quiet)
-    with Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1), progress.tick) as paginator:
+    paginator.progress = progress.tick
+    with paginator:
         _lay_out(edition, builds, paginator, progress, built.findings)
         built.rendered, built.reused = paginator.rendered, paginator.reused
         progress.close()
@@ -180,7 +187,7 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
             built.findings += b.loc.findings
         if has_errors(built.findings):
             return built
-        outputs, problems = _package(edition, builds, paginator, cache_dir)
+        outputs, problems = _package([a for b in builds for a in b.assemblies], paginator, cache_dir)
     built.findings += problems
     if not problems:
         from .site import site_outputs
@@ -194,9 +201,12 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
              findings: list[Finding]) -> None:
     """Lay out every chunk of every language, each as soon as what it depends on is ready.
 
-    Chapters and back matter do not depend on page numbers, so they all start at once (one
-    language after the other, the longest first). A language's front matter needs its
-    chapters' page counts for the contents, and its folio sheet needs the front matter's.
+    Chapters and back matter do not depend on page numbers, so they all start at once, the
+    longest first whatever their language: the languages then finish together, and their
+    front matters, folio sheets and assemblies, which wait on the rest of their language, run
+    side by side instead of one after the other on a half-idle machine. A language's front
+    matter needs its chapters' page counts for the contents; its folio sheet needs the front
+    matter's.
     """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
@@ -205,11 +215,11 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
 
     jobs: list[tuple[LanguageBuild, Job]] = []
     for b in builds:
-        own = [Job(c.key, c.html, f.path, "print") for f, c in
-               ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
+        jobs += [(b, Job(c.key, c.html, f.path, "print")) for f, c in
+                 ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
         back = b.renderer.back_chunk()
-        own.append(Job(back.key, back.html, "report.yaml", "print"))
-        jobs += [(b, job) for job in sorted(own, key=lambda job: -len(job.html))]
+        jobs.append((b, Job(back.key, back.html, "report.yaml", "print")))
+    jobs.sort(key=lambda item: -len(item[1].html))
     progress.add(len(jobs) + 2 * len(builds))  # and a front matter and a folio sheet per language
     waiting = {b.lang: len(edition.facilities) + 1 for b in builds}
     pending: dict[Future, LanguageBuild] = {paginator.lay_out(job): b for b, job in jobs}
@@ -225,10 +235,13 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
                 folios = [p for p in _page_plan(b) if p is not None]
                 html = folio_sheet_html(b.renderer.env, b.lang, folios)
                 job = Job(f"{b.lang}/folios", html, "layouts/pdf/folios.html", "folios", tagged=False)
-                pending[paginator.lay_out(job)] = b
+                pending[paginator.lay_out(job, urgent=True)] = b
                 continue
             if kind == "folios":
                 b.folios = chunk
+                if not has_errors(findings):
+                    b.assemblies = _assemblies(edition, b, paginator.layout.cache_dir)
+                    _start_assembly(b.assemblies, paginator)
                 continue
             if kind == "chapter":
                 b.chapters[name] = chunk
@@ -238,7 +251,8 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
             if waiting[b.lang] == 0:
                 b.back_anchors = _anchor_pages(b.back.pdf)
                 front = b.renderer.front_chunk(_toc(edition, b))
-                pending[paginator.lay_out(Job(front.key, front.html, "report.yaml", "print"))] = b
+                job = Job(front.key, front.html, "report.yaml", "print")
+                pending[paginator.lay_out(job, urgent=True)] = b  # the rest of its language waits on it
 
 
 # -- page plan -----------------------------------------------------------------------------------
@@ -289,66 +303,92 @@ def _page_plan(b: LanguageBuild) -> list[tuple[str, int] | None]:
 
 # -- packaging -----------------------------------------------------------------------------------
 
-def _package(edition: Edition, builds: list[LanguageBuild], paginator: Paginator,
-             cache_dir: Path) -> tuple[list[Output], list[Finding]]:
-    """Return each language's full report and per-facility PDFs, or the assembly problems.
+# Assembling a full report takes about 32 times its chunks' bytes in memory (measured: 430 MiB
+# for the 14 MB of a 200-facility edition). A report that fits the budget is assembled in a
+# worker as soon as its language is laid out; a bigger one waits until the workers are gone.
+ASSEMBLY_MEMORY_FACTOR = 32
+WORKER_ASSEMBLY_BUDGET = 128 * 2**20
 
-    Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
-    the edited chapter's PDFs.
-    """
+
+@dataclass
+class Assembly:
+    """One PDF to assemble from chunks: from the cache, from a worker, or in this process."""
+
+    target: Output
+    chunks: list
+    metadata: object
+    sheet: bytes
+    key: str
+    cached: bytes | None = None
+    future: Future | None = None
+
+
+def _assemblies(edition: Edition, b: LanguageBuild, cache_dir: Path) -> list[Assembly]:
+    """Return a language's full report and per-facility PDFs, each found in the cache if there."""
     from .assemble import Chunk, Metadata
     from .publish import Output
     from .render import creation_time
 
     created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
-    requests: list[tuple[Output, list[Chunk], Metadata, bytes]] = []
-    for b in builds:
-        plan = _page_plan(b)
-        sheet_index, k = [], 0
-        for entry in plan:
-            sheet_index.append(None if entry is None else k)
-            k += entry is not None
-        starts = _body_starts(edition, b)
-        page = b.front.pages
-        report = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:page]))]
-        title = b.loc.plain(edition.settings.title)
-        keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
-        for facility in edition.facilities:
-            laid_out = b.chapters[facility.id]
-            chunk = Chunk(laid_out.pdf, "decimal", starts[facility.id], folios=tuple(sheet_index[page : page + laid_out.pages]))
-            report.append(chunk)
-            meta = Metadata(f"{facility.name} · {title}", edition.settings.publisher,
-                            b.renderer.facility_description(facility), keywords, b.lang, created)
-            target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, laid_out.pages, facility.id)
-            requests.append((target, [chunk], meta, b.folios.pdf))
-            page += laid_out.pages
-        report.append(Chunk(b.back.pdf, "decimal", starts[None], folios=tuple(sheet_index[page:])))
-        meta = Metadata(title, edition.settings.publisher, b.loc.plain(edition.settings.subtitle), keywords, b.lang, created)
-        target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, len(plan))
-        requests.insert(0, (target, report, meta, b.folios.pdf))
+    plan = _page_plan(b)
+    sheet_index, k = [], 0
+    for entry in plan:
+        sheet_index.append(None if entry is None else k)
+        k += entry is not None
+    starts = _body_starts(edition, b)
+    page = b.front.pages
+    report = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:page]))]
+    title = b.loc.plain(edition.settings.title)
+    keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
+    requests = []
+    for facility in edition.facilities:
+        laid_out = b.chapters[facility.id]
+        chunk = Chunk(laid_out.pdf, "decimal", starts[facility.id], folios=tuple(sheet_index[page : page + laid_out.pages]))
+        report.append(chunk)
+        meta = Metadata(f"{facility.name} · {title}", edition.settings.publisher,
+                        b.renderer.facility_description(facility), keywords, b.lang, created)
+        target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, laid_out.pages, facility.id)
+        requests.append((target, [chunk], meta))
+        page += laid_out.pages
+    report.append(Chunk(b.back.pdf, "decimal", starts[None], folios=tuple(sheet_index[page:])))
+    meta = Metadata(title, edition.settings.publisher, b.loc.plain(edition.settings.subtitle), keywords, b.lang, created)
+    target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, len(plan))
+    requests.insert(0, (target, report, meta))
+    out = []
+    for target, chunks, meta in requests:
+        key = _assembly_key(chunks, meta, b.folios.pdf)
+        found = cache.get(cache_dir, "assembled", key)
+        out.append(Assembly(target, chunks, meta, b.folios.pdf, key, found[0] if found else None))
+    return out
 
-    keys = [_assembly_key(chunks, meta, sheet) for _, chunks, meta, sheet in requests]
-    found = [cache.get(cache_dir, "assembled", key) for key in keys]
-    missing = [i for i, entry in enumerate(found) if entry is None]
-    # Chapters are small: the workers assemble them. A full report holds every chapter at once,
-    # so once the workers are gone, this process assembles the reports one at a time.
-    small = [i for i in missing if requests[i][0].kind != "report-pdf"]
-    results = dict(zip(small, paginator.run(assemble_or_explain, [requests[i][1:] for i in small])))
-    paginator.close()
-    for i in missing:
-        if i not in results:
-            results[i] = assemble_or_explain(*requests[i][1:])
+
+def _start_assembly(assemblies: list[Assembly], paginator: Paginator) -> None:
+    """Send what the workers may assemble now to the pool (after the layout jobs queued)."""
+    for a in assemblies:
+        small = sum(len(c.pdf) for c in a.chunks) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET
+        if a.cached is None and (a.target.kind == "facility-pdf" or small):
+            a.future = paginator.call(assemble_or_explain, a.chunks, a.metadata, a.sheet)
+
+
+def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+    """Return every assembled PDF, or the assembly problems.
+
+    Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
+    the edited chapter's PDFs.
+    """
+    results = {id(a): a.future.result() for a in assemblies if a.future is not None}
+    paginator.close()  # the big reports left are assembled one at a time, with the workers gone
     outputs, problems = [], []
-    for i, (target, *_rest) in enumerate(requests):
-        if i in results:
-            pdf, problem = results[i]
-            if problem:
-                problems.append(error("pdf.assemble", Loc("report.yaml"), f"{target.path}: {problem}"))
-                continue
-            cache.put(cache_dir, "assembled", keys[i], pdf)
-        else:
-            pdf = found[i][0]
-        outputs.append(replace(target, data=pdf))
+    for a in assemblies:
+        if a.cached is not None:
+            outputs.append(replace(a.target, data=a.cached))
+            continue
+        pdf, problem = results.get(id(a)) or assemble_or_explain(a.chunks, a.metadata, a.sheet)
+        if problem:
+            problems.append(error("pdf.assemble", Loc("report.yaml"), f"{a.target.path}: {problem}"))
+            continue
+        cache.put(cache_dir, "assembled", a.key, pdf)
+        outputs.append(replace(a.target, data=pdf))
     return outputs, problems
 
 

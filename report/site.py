@@ -6,6 +6,7 @@ and use only local assets (copied from `layouts/css` and `layouts/fonts`).
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -61,12 +62,16 @@ def _localizer(root: Path, edition: Edition, lang: str) -> Any:
     return Localizer(lang, source, messages)
 
 
+PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
+
+
 def _assets(root: Path) -> list[Output]:
+    """Return the stylesheets and fonts the site uses (not the print ones)."""
     outputs = []
-    for folder, kind in (("css", "asset"), ("fonts", "asset")):
+    for folder in ("css", "fonts"):
         for path in sorted((root / "layouts" / folder).iterdir()):
-            if path.is_file() and path.name not in ("print.css", "folios.css"):
-                outputs.append(Output(f"assets/{folder}/{path.name}", path.read_bytes(), kind))
+            if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY):
+                outputs.append(Output(f"assets/{folder}/{path.name}", path.read_bytes(), "asset"))
     return outputs
 
 

@@ -277,6 +277,15 @@ def test_pages_declare_language_skip_link_and_no_external_requests(shipped: Path
         assert "http" not in re.sub(r"/\*.*?\*/", "", sheet.read_text(), flags=re.S), sheet.name
 
 
+def test_the_site_ships_web_fonts_and_no_print_assets(shipped: Path) -> None:
+    assets = shipped / "dist" / "assets"
+    assert sorted(p.name for p in (assets / "css").iterdir()) == ["fonts.css", "site.css", "tokens.css"]
+    fonts = sorted(p.suffix for p in (assets / "fonts").iterdir())
+    assert fonts == [".txt"] + [".woff2"] * 8  # the licence and the eight faces; no TrueType
+    faces = re.findall(r'url\("\.\./fonts/([^"]+)"\)', (assets / "css" / "fonts.css").read_text())
+    assert len(faces) == 8 and all((assets / "fonts" / face).is_file() for face in faces)
+
+
 def test_each_page_links_to_itself_in_the_other_language(shipped: Path, edition) -> None:
     for lang, other in (("en", "es"), ("es", "en")):
         for name in ["index"] + [f.id for f in edition.facilities]:

@@ -33,7 +33,22 @@ def test_a_missing_anchor_is_an_error_at_the_dossier() -> None:
 def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(REPO / "layouts", root / "layouts")
-    (root / "layouts" / "fonts" / "IBMPlexSerif-Regular.woff2").write_bytes(b"not a font")
+    (root / "layouts" / "fonts" / "IBMPlexSerif-Regular.ttf").write_bytes(b"not a font")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print"))
     fonts = [f for f in chunk.findings if f.code == "pdf.font"]
     assert fonts and all(f.level == "error" for f in fonts)
+
+
+def test_an_urgent_job_overtakes_the_queue() -> None:
+    done: list[str] = []
+    with Paginator(Layout(REPO, None, 1), lambda key, cached: done.append(key)) as paginator:
+        jobs = [Job(f"en/chapter/{name}", PAGE.format(f"<p>{name}</p>"), "facilities/x.yaml", "print") for name in "abc"]
+        futures = [paginator.lay_out(jobs[0]), paginator.lay_out(jobs[1])]
+        futures.append(paginator.lay_out(jobs[2], urgent=True))
+        assert all(f.result().pages == 1 for f in futures)
+    assert done == ["en/chapter/a", "en/chapter/c", "en/chapter/b"]
+
+
+def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
+    with Paginator(Layout(REPO, None, 2)) as paginator:
+        assert paginator.call(pow, 2, 10).result() == 1024
