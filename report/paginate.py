@@ -186,11 +186,9 @@ def _preload() -> None:
         except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
             _WORKER.clear()
         # What the workers inherit lives as long as they do: keep the collector from scanning it
-        # (and from touching its pages, which stay shared), and collect less often, since
-        # layout makes many short-lived objects and few cycles.
+        # (and from touching its pages, which then stay shared with the fork server).
         gc.collect()
         gc.freeze()
-        gc.set_threshold(50_000, 20, 100)
 
 
 def _render(job: Job) -> tuple[bytes, int, list[tuple[str, str]]]:
