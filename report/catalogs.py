@@ -9,11 +9,11 @@ strings, fuzzy flag, line, previous English, and the consistency problems found 
 from __future__ import annotations
 
 import hashlib
-import io
 import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from gettext import c2py
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,11 +23,14 @@ from babel.messages.pofile import PoFileParser, unescape
 
 from . import cache
 from .model import CITE_RE
+from .textfile import decode, too_big
 
 I18N_DIR = "i18n"
 TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 TEMPLATES = "templates"
-_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "textfile.py").read_bytes()).hexdigest()
+UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
+"""Problem codes after which a catalog's entries are not the whole file."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
@@ -88,10 +91,15 @@ class ParsedCatalog:
 
     path: str
     entries: tuple[CatalogEntry, ...]
-    problems: tuple[tuple[int, str, str], ...] = ()
-    """(line, code, message) for what Babel's parser could not take in."""
+    problems: tuple[tuple[int, int, str, str], ...] = ()
+    """(line, column, code, message) for what Babel's parser could not take in."""
     plural_expr: str = "(n != 1)"
     num_plurals: int = 2
+
+    @property
+    def unreadable(self) -> bool:
+        """Return True if the parser had to skip part of the file, so its entries are incomplete."""
+        return any(code in UNREADABLE for _, _, code, _ in self.problems)
 
     def active(self) -> list[CatalogEntry]:
         """Return the entries that are not obsolete."""
@@ -126,6 +134,9 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
     path = root / rel
     if not path.is_file():
         return None
+    oversized = too_big(path, rel, "catalog")
+    if oversized is not None:
+        return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
     raw = path.read_bytes()
     key = cache.key_of(_FINGERPRINT, rel, lang or "", raw)
     entry = cache.get(cache_dir, "catalogs", key)
@@ -142,10 +153,19 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
-    """Return the entries of a .po or .pot file given as bytes, with their consistency problems."""
+    """Return the entries of a .po or .pot file given as bytes, with their consistency problems.
+
+    A catalog that is not UTF-8 text, is empty, or whose header cannot be read gives a problem
+    instead of an exception; a broken Plural-Forms falls back to the language's own rule.
+    """
+    text, refused = decode(raw, rel, "i18n")
+    if text is None:
+        return ParsedCatalog(rel, (), tuple((f.loc.line, f.loc.col, f.code, f.message) for f in refused))
+    if not text.strip():
+        return ParsedCatalog(rel, (), ((1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it"),))
     catalog = Catalog(locale=lang)
     parser = _Parser(catalog, ignore_obsolete=False, abort_invalid=False)
-    parser.parse(io.BytesIO(raw))
+    parser.parse(text.split("\n"))  # PO lines end at \n only: a form feed inside a string is text
     entries = []
     for message in catalog:
         if not message.id:
@@ -153,17 +173,78 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
         entries.append(_entry(message, catalog if lang else None, obsolete=False))
     for message in catalog.obsolete.values():
         entries.append(_entry(message, None, obsolete=True))
-    return ParsedCatalog(
-        rel, tuple(entries), tuple(parser.problems), catalog.plural_expr if lang else "0", catalog.num_plurals if lang else 1
-    )
+    if not lang:
+        return ParsedCatalog(rel, tuple(entries), tuple(parser.problems), "0", 1)
+    plural_expr, header_problems = _header_problems(catalog, parser, lang)
+    return ParsedCatalog(rel, tuple(entries), (*parser.problems, *header_problems), plural_expr, catalog.num_plurals)
+
+
+def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """Return the plural rule to use and what is wrong with a .po file's header."""
+    line = parser.header_line
+    if line is None:
+        return catalog.plural_expr, [(1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")]
+    problems = []
+    if catalog.charset.lower().replace("-", "") != "utf8":
+        problems.append((line, 1, "i18n.header", f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8"))
+    declared = getattr(catalog, "locale_identifier", None) or str(catalog.locale or "")
+    if declared and declared != lang:
+        problems.append((line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'"))
+    plural_expr = catalog.plural_expr
+    try:
+        c2py(plural_expr)
+    except (ValueError, SyntaxError) as exc:
+        plural_expr = Catalog(locale=lang).plural_expr
+        problems.append((line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})"))
+    return plural_expr, problems
+
+
+_KEYWORD = r"msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?"
+_LINE_RE = re.compile(rf'(?:(?:{_KEYWORD})\s+)?"(?:[^"\\]|\\.)*"')
+"""A message line of a PO file: an optional keyword, then one complete quoted string."""
+
+
+def _line_problem(line: str) -> str:
+    """Return what is wrong with a message line that `_LINE_RE` refuses."""
+    keyword = "" if line.startswith('"') else line.split(None, 1)[0]
+    if keyword and not re.fullmatch(_KEYWORD, keyword):
+        return f"'{brief(line, 30)}' is neither a keyword line (msgid, msgstr…) nor a quoted string"
+    return "the quoted string is not closed, or holds an unescaped '\"'"
 
 
 class _Parser(PoFileParser):
-    """Babel's PO parser, recording what it would print as a warning against the entry's line."""
+    """Babel's PO parser, recording what it would print or raise as a problem at the entry's line."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.problems: list[tuple[int, str, str]] = []
+        self.problems: list[tuple[int, int, str, str]] = []
+        self.header_line: int | None = None
+        self.broken_entry = False
+
+    def _process_message_line(self, lineno: int, line: str, obsolete: bool = False) -> None:
+        if line and not _LINE_RE.fullmatch(line):
+            self._invalid_pofile(line, lineno, _line_problem(line))
+            # A broken line of an entry leaves the whole entry out; a stray line stands alone.
+            self.broken_entry = self.broken_entry or line.startswith(('"', "msg"))
+            return
+        super()._process_message_line(lineno, line, obsolete)
+
+    def _finish_current_message(self) -> None:
+        if self.broken_entry:
+            self.broken_entry = False
+            self._reset_message_state()
+            return
+        super()._finish_current_message()
+
+    def _add_message(self) -> None:
+        is_header = not self.obsolete and len(self.messages) == 1 and not self.messages[0].denormalize()
+        if is_header and self.header_line is None:
+            self.header_line = self.offset + 1
+        try:
+            super()._add_message()
+        except ValueError as exc:  # Babel applies the header as it reads it, and raises on bad values
+            self.problems.append((self.offset + 1, 1, "i18n.header", f"the header cannot be read: {exc}"))
+            self._reset_message_state()
 
     def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
         if "more translations than num_plurals" in msg:
@@ -173,7 +254,7 @@ class _Parser(PoFileParser):
             )
         else:
             problem = ("i18n.syntax", f"the catalog does not parse here: {msg}")
-        self.problems.append((lineno + 1, *problem))
+        self.problems.append((lineno + 1, 1, *problem))
 
 
 def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> CatalogEntry:

@@ -178,6 +178,11 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
         raise UsageError(f"{TEMPLATE_FILE} not found: run 'python build.py extract' first")
     source = edition.settings.source_language
     languages = args.lang or [lang for lang in edition.settings.languages if lang != source]
+    unreadable = catalog_problems(root, languages)
+    if unreadable:
+        print_findings(unreadable, out)
+        print("fix these errors first: no catalog was changed", file=out)
+        return 1
     for lang, counts, written in run_update(root, languages):
         state = "written" if written else "unchanged"
         print(
@@ -186,6 +191,19 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
             file=out,
         )
     return 0
+
+
+def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
+    """Return what keeps the template or a catalog from being read whole (an empty catalog is fine)."""
+    from .catalogs import TEMPLATE_FILE, catalog_path, read_catalog
+    from .coverage import problem_findings
+
+    found = []
+    for rel, lang in [(TEMPLATE_FILE, None), *((catalog_path(lang), lang) for lang in languages)]:
+        parsed = read_catalog(root, rel, lang)
+        if parsed is not None and (root / rel).read_bytes().strip():
+            found += problem_findings(parsed)
+    return found
 
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

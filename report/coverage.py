@@ -157,14 +157,16 @@ def check_translations(
             warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: python build.py extract")
         )
     else:
-        findings += check_template(root, edition, template, cache_dir)
+        findings += problem_findings(template)
+        if not template.problems:
+            findings += check_template(root, edition, template, cache_dir)
     coverage = {}
     for lang in languages:
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
         if catalog is None:
             continue
         findings += check_catalog(catalog)
-        if template is not None:
+        if template is not None and not template.problems and not catalog.unreadable:
             findings += check_sync(catalog, template)
         coverage[lang] = language_coverage(lang, catalog, edition)
     return findings, coverage
@@ -172,7 +174,7 @@ def check_translations(
 
 def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
     """Return the untranslated, fuzzy and consistency findings for a language catalog."""
-    findings = [error(code, Loc(catalog.path, line, 1), message) for line, code, message in catalog.problems]
+    findings = problem_findings(catalog)
     for entry in catalog.active():
         loc = Loc(catalog.path, entry.line, 1)
         state = entry.state
@@ -190,6 +192,11 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
         for code, message in entry.problems:
             findings.append(error(code, loc, message))
     return findings
+
+
+def problem_findings(catalog: ParsedCatalog) -> list[Finding]:
+    """Return what the parser could not take in, as errors at their lines."""
+    return [error(code, Loc(catalog.path, line, col), message) for line, col, code, message in catalog.problems]
 
 
 def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]:

@@ -205,7 +205,7 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
     results = []
     for lang in languages:
         path = root / catalog_path(lang)
-        if path.is_file():
+        if path.is_file() and path.read_bytes().strip():
             with open(path, "rb") as handle:
                 catalog = read_po(handle, locale=lang)
             restore_previous(catalog)

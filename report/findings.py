@@ -33,6 +33,11 @@ class Finding:
     loc: Loc
     message: str
 
+    def __post_init__(self) -> None:
+        # One finding, one line: a newline quoted from the input would break `path:line:col:` output.
+        if "\n" in self.message or "\r" in self.message:
+            object.__setattr__(self, "message", self.message.replace("\r", "\\r").replace("\n", "\\n"))
+
     def __str__(self) -> str:
         return f"{self.loc}: {self.level}: {self.message} [{self.code}]"
 

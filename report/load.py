@@ -51,6 +51,7 @@ from .model import (
     Status,
     Text,
 )
+from .textfile import too_big
 from .yamldoc import YamlDoc, did_you_mean, parse
 
 REPORT_FILE = "report.yaml"
@@ -97,8 +98,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     """
     findings: list[Finding] = []
     cache_dir = root / ".cache" if use_cache else None
-    settings = _read(root, REPORT_FILE, read_settings, findings, cache_dir)
-    sources = _read(root, SOURCES_FILE, read_sources, findings, cache_dir)
+    settings = _read(root, REPORT_FILE, "report", read_settings, findings, cache_dir)
+    sources = _read(root, SOURCES_FILE, "sources", read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
     present: set[str] = set()
     folder = root / FACILITIES_DIR
@@ -110,7 +111,7 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             findings.append(warning("project.ignored-file", Loc(rel), "ignored: dossiers end in .yaml"))
             continue
         present.add(path.stem)
-        facility = _read(root, rel, read_dossier, findings, cache_dir)
+        facility = _read(root, rel, "dossier", read_dossier, findings, cache_dir)
         if facility is not None:
             dossiers[facility.id] = facility
     if settings is None or sources is None:
@@ -140,10 +141,15 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     return Edition(root, settings, dict(sources), ordered, broken), findings
 
 
-def _read(root: Path, rel: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
+def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
+    """Return the record `reader` makes of a file of `kind`, from the cache when the bytes are known."""
     path = root / rel
     if not path.is_file():
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
+        return None
+    oversized = too_big(path, rel, kind)
+    if oversized is not None:
+        findings.append(oversized)
         return None
     raw = path.read_bytes()
     key = cache.key_of(_code_fingerprint(), rel, raw)
@@ -166,7 +172,7 @@ def _code_fingerprint() -> bytes:
     """Return a hash of the code and schemas that turn a file into records."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("load.py", "model.py", "yamldoc.py", "schema.py", "findings.py"):
+    for name in ("load.py", "model.py", "yamldoc.py", "textfile.py", "schema.py", "findings.py"):
         digest.update((here / name).read_bytes())
     for path in sorted((here / "schemas").glob("*.json")):
         digest.update(path.read_bytes())
@@ -212,6 +218,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[dict[str, Source] | None, list[F
     for err in schema.validator("sources").iter_errors(doc.data):
         findings.extend(_schema_findings(doc, err))
     findings.extend(_date_findings(doc, "sources"))
+    findings.extend(_markup_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
@@ -266,9 +273,47 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     for err in schema.validator(kind).iter_errors(doc.data):
         findings.extend(_schema_findings(doc, err))
     findings.extend(_date_findings(doc, kind))
+    findings.extend(_markup_findings(doc))
     if _has_errors(findings):
         return None, findings
     return doc, findings
+
+
+_MARKUP_RE = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*|<!--|@import|\bexpression\s*\(|\burl\s*\(|\{[^{}]*:[^{}]*\}",
+    re.IGNORECASE,
+)
+"""HTML tags and comments, and CSS or script: never part of a dossier's plain text."""
+
+
+def _markup_findings(doc: YamlDoc) -> list[Finding]:
+    """Return a finding for each text value that holds HTML, CSS or script code.
+
+    The templates escape every value, so such code would only ever be printed, never run; but
+    it is pasted or hostile, not something a reader should see.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        found = _MARKUP_RE.search(value)
+        if found is None:
+            continue
+        start, source = doc.source(path)
+        in_source = _MARKUP_RE.search(source)
+        loc = doc.loc_at(start + in_source.start()) if in_source else doc.loc(path)
+        out.append(error("text.markup", loc, f"text contains code ('{found.group(0)}'); write plain text:"
+                                             " HTML, CSS and scripts are printed as they are, never run"))
+    return out
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _strings(child, path + (i,))
 
 
 def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
+import runpy
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from report.cli import main
+
+settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True)
+settings.register_profile("long", max_examples=20_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -18,12 +25,27 @@ REPO = TESTS.parent
 FIXED_TODAY = "1735689600"  # 2025-01-01, so "the future" does not move under the fixtures
 
 
+CASE_FILES = ("expected.txt", "coverage.txt", "args", "layers", "make.py")
+"""Files of a fixture folder that describe the case rather than being part of its project."""
+
+
 def make_project(tmp_path: Path, case: str | None = None) -> Path:
-    """Return a copy of the base fixture project with one case folder laid over it."""
+    """Return a copy of the base fixture project with one case folder laid over it.
+
+    A case folder may name other folders to lay over the base first, one per line, in a
+    `layers` file (`_i18n` adds a complete Spanish catalog), and may hold a `make.py` whose
+    `make(root)` writes what git cannot carry well: huge, binary or CRLF files.
+    """
     root = tmp_path / "project"
     shutil.copytree(BASE, root)
     if case:
-        shutil.copytree(FIXTURES / case, root, dirs_exist_ok=True)
+        folder = FIXTURES / case
+        layers = folder / "layers"
+        for layer in layers.read_text().split() if layers.exists() else ():
+            shutil.copytree(FIXTURES / layer, root, dirs_exist_ok=True)
+        shutil.copytree(folder, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*CASE_FILES))
+        if (folder / "make.py").exists():
+            runpy.run_path(str(folder / "make.py"))["make"](root)
     return root
 
 

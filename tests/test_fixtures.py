@@ -1,8 +1,9 @@
 """Each folder in tests/fixtures/ is one kind of mistake laid over a valid base project.
 
 `check` must report exactly the lines in the folder's expected.txt, and exit 1 if any of them
-is an error. A folder may hold `args` with extra options for `check`, and `coverage.txt` with
-the translation coverage tables `check` prints after the findings.
+is an error, without a traceback. A folder may hold `args` with extra options for `check`,
+`coverage.txt` with the translation coverage tables `check` prints after the findings, and
+`layers` and `make.py` to build its project (see `conftest.make_project`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def test_fixture_findings(case: str, tmp_path: Path, fixed_today: None) -> None:
     extra = args_file.read_text().split() if args_file.exists() else []
     expected = (FIXTURES / case / "expected.txt").read_text().splitlines()
     assert expected, f"{case}/expected.txt must list at least one finding"
-    code, out, _ = run_cli("--root", str(root), "check", *extra)
+    code, out, err = run_cli("--root", str(root), "check", *extra)
+    assert "Traceback" not in out + err
     assert finding_lines(out) == expected
     assert code == (1 if any(": error: " in line for line in expected) else 0)
     coverage = FIXTURES / case / "coverage.txt"
@@ -66,3 +68,37 @@ def test_usage_error_exits_2() -> None:
     code, _, err = run_cli("check", "--format", "yaml")
     assert code == 2
     assert "invalid choice" in err
+
+
+@pytest.mark.parametrize("case", ["huge-file", "yaml-alias-bomb", "deep-nesting", "html-script", "po-header-nplurals"])
+def test_build_refuses_bad_input(case: str, tmp_path: Path, fixed_today: None) -> None:
+    """`build` stops at the same findings as `check` and writes nothing."""
+    root = make_project(tmp_path, case)
+    code, out, err = run_cli("--root", str(root), "build", "--quiet")
+    assert code == 1
+    assert finding_lines(out) == (FIXTURES / case / "expected.txt").read_text().splitlines()
+    assert out.rstrip().endswith("nothing was written to dist/")
+    assert "Traceback" not in out + err
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("case", ["po-unclosed-quote", "po-header-charset", "po-not-utf8"])
+def test_update_leaves_broken_catalogs_alone(case: str, tmp_path: Path, fixed_today: None) -> None:
+    """`update` would rewrite a catalog from what it could read: with a broken one it refuses."""
+    root = make_project(tmp_path, case)
+    po = root / "i18n" / "es" / "LC_MESSAGES" / "messages.po"
+    before = po.read_bytes()
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert code == 1
+    assert finding_lines(out) == (FIXTURES / case / "expected.txt").read_text().splitlines()
+    assert out.rstrip().endswith("fix these errors first: no catalog was changed")
+    assert po.read_bytes() == before
+
+
+def test_update_fills_an_empty_catalog(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "po-empty")
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert code == 0, out
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert "[i18n.syntax]" not in out
+    assert out.count("[i18n.untranslated]") == 15

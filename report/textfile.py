@@ -1,0 +1,70 @@
+"""Reading the project's text files (YAML and PO) before any parser sees them.
+
+Every such file must be UTF-8 without a byte order mark, with LF line endings, and under a
+size limit. Anything else is refused with one finding at the first offending byte, so a file
+pasted from a word processor, saved on the wrong setting or filled with garbage stops here
+with a clear message instead of reaching a parser.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .findings import Finding, Loc, error
+
+MIB = 1024 * 1024
+MAX_BYTES = {"dossier": 1 * MIB, "report": 1 * MIB, "sources": 16 * MIB, "catalog": 16 * MIB}
+"""The largest file of each kind we read. A shipped dossier is about 15 kB; the sources of a
+200-facility edition would be about 1 MB."""
+
+_BOM = b"\xef\xbb\xbf"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Characters no text file of ours holds (tab, LF and CR are dealt with separately)."""
+
+
+def too_big(path: Path, rel: str, kind: str) -> Finding | None:
+    """Return a finding if the file at `path` is larger than its kind allows (without reading it)."""
+    size = path.stat().st_size
+    limit = MAX_BYTES[kind]
+    if size <= limit:
+        return None
+    return error(
+        "limit.size",
+        Loc(rel, 1, 1),
+        f"file is {_size(size)}; a {kind} file may be at most {_size(limit)} (was something pasted into it by mistake?)",
+    )
+
+
+def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]]:
+    """Return the text of a file, or None and the finding that refuses it.
+
+    `prefix` names the finding codes: `yaml` or `i18n` (`…encoding`, `…bom`, `…newline`).
+    """
+    if raw.startswith(_BOM):
+        return None, [error(f"{prefix}.bom", Loc(rel, 1, 1),
+                            "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8"
+        return None, [error(f"{prefix}.encoding", _loc(raw, exc.start, rel), message)]
+    control = _CONTROL.search(text)
+    if control is not None:
+        at = len(text[: control.start()].encode())
+        return None, [error(f"{prefix}.encoding", _loc(raw, at, rel),
+                            f"file contains the control character U+{ord(control.group()):04X}: it is binary or was pasted from"
+                            " another program; delete it")]
+    if "\r" in text:
+        return None, [error(f"{prefix}.newline", _loc(raw, raw.index(b"\r"), rel),
+                            "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings")]
+    return text, []
+
+
+def _loc(raw: bytes, index: int, rel: str) -> Loc:
+    head = raw[:index]
+    return Loc(rel, head.count(b"\n") + 1, len(head) - (head.rfind(b"\n") + 1) + 1)
+
+
+def _size(count: int) -> str:
+    return f"{count / MIB:.1f} MB" if count >= MIB / 10 else f"{count / 1024:.0f} kB"
