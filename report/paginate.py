@@ -119,6 +119,7 @@ def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
 # -- workers -------------------------------------------------------------------------------------
 
 _WORKER: dict[str, object] = {}
+_RETIRED: list[dict[str, object]] = []
 PRELOAD_ENV = "FIRST_TEN_PRELOAD"
 WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
 <h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
@@ -160,6 +161,11 @@ def _init_worker(root: str, fingerprint: str) -> None:
         name: [weasyprint.CSS(filename=str(css_dir / f"{name}.css"), font_config=fonts, url_fetcher=fetcher)]
         for name in ("print", "folios")
     }
+    if _WORKER:
+        # The state replaced here may be the fork server's, inherited: its FontConfiguration
+        # deletes its font folder, which the fork server and every later worker share on disk,
+        # when it is collected. Keep it alive; a worker ends with os._exit, so it never is.
+        _RETIRED.append(dict(_WORKER))
     _WORKER.clear()
     _WORKER.update(
         weasyprint=weasyprint,

@@ -52,3 +52,25 @@ def test_an_urgent_job_overtakes_the_queue() -> None:
 def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
     with Paginator(Layout(REPO, None, 2)) as paginator:
         assert paginator.call(pow, 2, 10).result() == 1024
+
+
+def _font_folder() -> str:
+    """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
+    from report import paginate
+
+    return str(paginate._WORKER["fonts"]._folder)  # type: ignore[attr-defined]
+
+
+def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
+    job = Job("en/chapter/x", PAGE.format("<p>Serif <em>italic</em>.</p>"), "facilities/x.yaml", "print")
+    with Paginator(Layout(REPO, None, 1)) as paginator:
+        assert paginator.lay_out(job).result().findings == ()
+        shared = Path(paginator.call(_font_folder).result())  # the fork server's, for the shipped layout
+    other = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", other / "layouts")
+    with (other / "layouts" / "css" / "print.css").open("a") as css:
+        css.write("\n/* another layout: its workers load their own fonts */\n")
+    (chunk,) = lay_out(other, job)
+    assert chunk.findings == ()
+    # Fontconfig rescans font folders now and then: a deleted one takes the faces with it.
+    assert shared.is_dir() and sorted(shared.iterdir())
