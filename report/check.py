@@ -38,7 +38,10 @@ def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, r
     """Load and validate the project, and compile the catalogs of the languages to build."""
     from .cli import UsageError
 
+    from .site import asset_findings
+
     edition, findings = load_edition(root)
+    findings += asset_findings(root)
     if edition is None:
         return Gathered(None, findings)
     findings += check_edition(edition, today, complete=not has_errors(findings))

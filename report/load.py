@@ -381,6 +381,15 @@ def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
                 + did_you_mean(str(err.instance), options),
             )
         ]
+    if kind == "pattern" and path[-2:] == ("image", "src"):
+        return [
+            error(
+                "image.src",
+                loc,
+                f"{field}: '{err.instance}' is not valid; image src must be a file name in facilities/images/"
+                " like 'front-gate.jpg' (.jpg, .jpeg, .png or .webp), not a path or URL",
+            )
+        ]
     if kind in ("pattern", "oneOf") or (kind == "const" and field == "date"):
         hint = _PATTERN_HINTS.get(_pattern_kind(err, field), "check the format")
         code = "date.invalid" if _pattern_kind(err, field) == "date" else "schema.pattern"
@@ -606,7 +615,8 @@ class _Builder:
         campaign = self.campaign()
         image = None
         if "image" in d:
-            image = Image(d["image"]["src"], self.text(("image", "alt")), d["image"]["credit"], self.loc(("image",)))
+            image = Image(d["image"]["src"], self.text(("image", "alt")), d["image"]["credit"], self.loc(("image",)),
+                          self.loc(("image", "src")))
         r = d["review"]
         review = Review(
             status=r["status"], list_membership=r["list_membership"], loc=self.loc(("review",)),

@@ -249,10 +249,13 @@ class Campaign:
 
 @dataclass(frozen=True)
 class Image:
+    """A dossier's image: a file name in `facilities/images/`, its alternative text and credit."""
+
     src: str
     alt: Text
     credit: str
     loc: Loc
+    src_loc: Loc = Loc("")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ entry is used only if its metadata matches and the PDF's own hash checks out; an
 ignored and rendered again.
 
 WeasyPrint's log records are captured per chunk and returned as findings: a missing anchor or
-a font that fails to load is an error, not a log line.
+a font that fails to load is an error, not a log line. WeasyPrint reads only through the
+sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, Callable, Iterable
 
 from . import cache
 from .findings import Finding, Loc
+from .sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -44,6 +46,7 @@ class Job:
     source: str  # project file a finding about this chunk points at
     stylesheet: str  # "print" or "folios"
     tagged: bool = True
+    assets: tuple[str, ...] = ()  # project files the HTML refers to (images): they key the cache too
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ class Layout:
         for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html):
             digest.update(part.encode())
             digest.update(b"\0")
+        for asset in job.assets:
+            try:
+                data = (self.root / asset).read_bytes()
+            except OSError:
+                data = b"\0missing"
+            digest.update(asset.encode() + b"\0" + hashlib.sha256(data).digest())
         return digest.hexdigest()
 
 
@@ -84,10 +93,13 @@ def layout_fingerprint(root: Path) -> str:
     for package in ("weasyprint", "pydyf", "fonttools"):
         digest.update(f"{package} {version(package)}\n".encode())
     digest.update(Path(__file__).read_bytes())
+    layouts = real_folder(root, "layouts")
     for folder in ("layouts/css", "layouts/fonts"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+                # The same bytes behind a link out of layouts/ are refused, not read: not the same layout.
+                digest.update(b"inside\0" if inside(path, layouts) else b"outside\0")
     return digest.hexdigest()
 
 
@@ -119,6 +131,7 @@ def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
 # -- workers -------------------------------------------------------------------------------------
 
 _WORKER: dict[str, object] = {}
+_RETIRED: list[dict[str, object]] = []
 PRELOAD_ENV = "FIRST_TEN_PRELOAD"
 WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
 <h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
@@ -138,11 +151,17 @@ def _init_worker(root: str, fingerprint: str) -> None:
     """Import WeasyPrint, parse the stylesheets and load the fonts, once per layout fingerprint.
 
     The fork server runs this before it forks any worker (see `_preload`), so workers usually
-    inherit all of it and return at once; a worker whose project or stylesheets differ from the
-    fork server's does it again.
+    inherit all of it and return at once; a worker whose stylesheets differ from the fork
+    server's does it again. A worker for another project with the same stylesheets only needs
+    its own URL fetcher, which may read that project's files and no other (unless loading the
+    stylesheets met a refusal, which would then be the other project's: it starts over).
     """
     if _WORKER.get("fingerprint") == fingerprint:
-        return
+        if _WORKER.get("root") == root:
+            return
+        if not _WORKER.get("init_refused"):
+            _WORKER.update(root=root, fetcher=url_fetcher(Path(root)), base_url=_base_url(root))
+            return
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -154,12 +173,14 @@ def _init_worker(root: str, fingerprint: str) -> None:
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     fonts = FontConfiguration()
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["file"])
+    fetcher = url_fetcher(Path(root))
     css_dir = Path(root) / "layouts" / "css"
-    sheets = {
-        name: [weasyprint.CSS(filename=str(css_dir / f"{name}.css"), font_config=fonts, url_fetcher=fetcher)]
-        for name in ("print", "folios")
-    }
+    sheets = {name: [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)] for name in ("print", "folios")}
+    if _WORKER:
+        # The state replaced here may be the fork server's, inherited: its FontConfiguration
+        # deletes its font folder, which the fork server and every later worker share on disk,
+        # when it is collected. Keep it alive; a worker ends with os._exit, so it never is.
+        _RETIRED.append(dict(_WORKER))
     _WORKER.clear()
     _WORKER.update(
         weasyprint=weasyprint,
@@ -167,13 +188,36 @@ def _init_worker(root: str, fingerprint: str) -> None:
         fetcher=fetcher,
         sheets=sheets,
         collector=collector,
-        base_url=(Path(root) / "layouts" / "pdf").as_uri() + "/",
+        base_url=_base_url(root),
         init_records=list(collector.records),
+        init_refused=list(fetcher.refused),
         fingerprint=fingerprint,
+        root=root,
     )
     collector.records.clear()
     # Shaping text with each face once fills the font caches that every chunk would fill again.
     _render(Job("warm-up", WARM_UP_HTML, "", "print"))
+
+
+def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
+    """Return a parsed stylesheet, read through the sandbox like everything it imports.
+
+    A stylesheet the sandbox refuses (a link out of layouts/) is left empty: the refusal is
+    reported with every chunk, so the build stops with a `pdf.fetch` error.
+    """
+    from weasyprint.urls import URLFetchingError
+
+    try:
+        return weasyprint.CSS(url=path.as_uri(), font_config=fonts, url_fetcher=fetcher)
+    except URLFetchingError:
+        if path.as_uri() not in (url for url, _ in fetcher.refused):
+            raise
+        return weasyprint.CSS(string="", font_config=fonts, url_fetcher=fetcher)
+
+
+def _base_url(root: str) -> str:
+    """Return the URL chunk HTML is resolved against: `layouts/pdf/`, where its templates are."""
+    return (Path(root) / "layouts" / "pdf").as_uri() + "/"
 
 
 def _preload() -> None:
@@ -191,22 +235,41 @@ def _preload() -> None:
         gc.freeze()
 
 
-def _render(job: Job) -> tuple[bytes, int, list[tuple[str, str]]]:
-    """Lay out one job in a worker; return its PDF, page count and (level, message) log records."""
+Rendered = tuple[bytes, int, list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def _render(job: Job) -> Rendered:
+    """Lay out one job in a worker; return its PDF, page count, (level, message) log records and
+    the (url, reason) of every URL the sandbox refused."""
     weasyprint = _WORKER["weasyprint"]
     collector: _Collector = _WORKER["collector"]  # type: ignore[assignment]
+    fetcher = _WORKER["fetcher"]
     collector.records.clear()
-    html = weasyprint.HTML(string=job.html, base_url=_WORKER["base_url"], url_fetcher=_WORKER["fetcher"])
+    fetcher.refused.clear()  # type: ignore[attr-defined]
+    html = weasyprint.HTML(string=job.html, base_url=_WORKER["base_url"], url_fetcher=fetcher)
     document = html.render(stylesheets=_WORKER["sheets"][job.stylesheet], font_config=_WORKER["fonts"])
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     records = [*_WORKER["init_records"], *collector.records]  # type: ignore[misc]
-    return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records]
+    refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
+    return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
 
 
-def _findings(job: Job, records: Iterable[tuple[str, str]]) -> tuple[Finding, ...]:
-    out = []
+def _findings(
+    job: Job, records: Iterable[tuple[str, str]], refused: Iterable[tuple[str, str]] = ()
+) -> tuple[Finding, ...]:
+    """Return a job's findings: one `pdf.fetch` error per refused URL, then WeasyPrint's log records.
+
+    WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
+    records are left out, since the `pdf.fetch` finding already says it better.
+    """
+    out = [
+        Finding("error", "pdf.fetch", Loc(job.source), f"{job.key}: refused to read '{brief_url(url)}': {reason}")
+        for url, reason in refused
+    ]
     for level, message in records:
+        if f"{SandboxRefusal.__name__}:" in message:
+            continue
         lowered = message.lower()
         fatal = level in ("ERROR", "CRITICAL") or "font" in lowered or "no anchor" in lowered
         code = "pdf.font" if "font" in lowered else "pdf.anchor" if "anchor" in lowered else "pdf.weasyprint"
@@ -301,9 +364,9 @@ class Paginator:
         self._enqueue(urgent, _render, (job,), functools.partial(self._laid_out, job, key), result)
         return result
 
-    def _laid_out(self, job: Job, key: str, rendered: tuple[bytes, int, list[tuple[str, str]]]) -> Chunk:
-        pdf, pages, records = rendered
-        chunk = Chunk(job.key, pdf, pages, _findings(job, records))
+    def _laid_out(self, job: Job, key: str, rendered: Rendered) -> Chunk:
+        pdf, pages, records, refused = rendered
+        chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
         cache_put(self.layout.cache_dir, key, chunk)
         self.rendered += 1
         self.progress(job.key, False)

@@ -215,7 +215,7 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
 
     jobs: list[tuple[LanguageBuild, Job]] = []
     for b in builds:
-        jobs += [(b, Job(c.key, c.html, f.path, "print")) for f, c in
+        jobs += [(b, Job(c.key, c.html, f.path, "print", assets=c.assets)) for f, c in
                  ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
         back = b.renderer.back_chunk()
         jobs.append((b, Job(back.key, back.html, "report.yaml", "print")))

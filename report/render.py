@@ -3,6 +3,11 @@
 Templates live in `layouts/`. This module only prepares what they need: localized prose with
 its citations (footnotes for print, numbered notes for the site), dates and numbers in the
 language's format, and the page plan for the table of contents.
+
+Every value from a dossier or report.yaml reaches the HTML escaped: autoescape is on for every
+template whatever its name, prose is escaped by the localizer before citations are added, and
+what a template puts in an attribute (`class`, `href`, `style`) is either escaped text or one of
+the schema's fixed values. No content can add an element, an attribute, a style or a script.
 """
 
 from __future__ import annotations
@@ -12,14 +17,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .localize import Localizer
 from .model import CITE_RE, Claim, Edition, Facility, Source, Text
+from .sandbox import IMAGES_DIR
 
 LAYOUTS_DIR = "layouts"
+SITE_IMAGES_DIR = "images"
+"""Where the site keeps dossier images, under dist/."""
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
 
@@ -45,6 +54,7 @@ class ChunkHtml:
     facility_id: str | None
     title: str
     html: str
+    assets: tuple[str, ...] = ()  # project files the HTML refers to (the dossier image)
 
 
 @dataclass
@@ -104,12 +114,16 @@ class Citer:
 
 
 def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> jinja2.Environment:
-    """Return a Jinja environment for `layouts/` with gettext installed for one language."""
+    """Return a Jinja environment for `layouts/` with gettext installed for one language.
+
+    Autoescape is on for every template, not only for names ending in .html: a layout that
+    someone names otherwise must not turn dossier text into markup.
+    """
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / LAYOUTS_DIR)),
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=False,
@@ -126,6 +140,7 @@ def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> ji
         pd=loc.partial_date,
         n=loc.number,
         long_date=loc.iso,
+        plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
     )
     return env
 
@@ -188,6 +203,7 @@ class Renderer:
             "chapter_no": number,
             "mode": mode,
             "source_anchor": anchor,
+            "image_src": image_src(facility, mode),
         }
         return context, citer
 
@@ -202,11 +218,15 @@ class Renderer:
                 "body_class": "chunk-chapter",
             }
         )
-        return ChunkHtml(f"{self.loc.lang}/chapter/{facility.id}", self.loc.lang, "chapter", facility.id, facility.name, html)
+        assets = (f"{IMAGES_DIR}/{facility.image.src}",) if facility.image else ()
+        key = f"{self.loc.lang}/chapter/{facility.id}"
+        return ChunkHtml(key, self.loc.lang, "chapter", facility.id, facility.name, html, assets)
 
     def facility_description(self, facility: Facility) -> str:
-        """Return the one-line description of a facility's chapter, for metadata."""
-        return str(self.labels.facility_description(facility.name))
+        """Return the one-line description of a facility's chapter, as plain text for metadata."""
+        # The macro's output is markup (the name escaped, an English fallback in a span): metadata
+        # and attributes need the text, which templates then escape once.
+        return self.labels.facility_description(facility.name).striptags()
 
     def front_chunk(self, toc: Sequence[TocEntry]) -> ChunkHtml:
         """Return the PDF chunk with the cover, contents, notice and introduction."""
@@ -241,7 +261,19 @@ class Renderer:
 
     def back_toc(self) -> list[tuple[str, str]]:
         """Return (anchor, title) for the back matter's TOC entries."""
-        return [(anchor, str(self.labels.back_matter_title(anchor))) for anchor in ("support", "acknowledgments", "bibliography")]
+        # Kept as markup: a title that fell back to English carries its lang span into the TOC.
+        anchors = ("support", "acknowledgments", "bibliography")
+        return [(anchor, Markup(self.labels.back_matter_title(anchor))) for anchor in anchors]
+
+
+def image_src(facility: Facility, mode: str) -> str | None:
+    """Return the URL of a facility's image: in the project for the PDF, beside the pages on the site."""
+    if facility.image is None:
+        return None
+    name = quote(facility.image.src)
+    if mode == "pdf":
+        return f"../../{IMAGES_DIR}/{name}"  # chunk HTML is resolved against layouts/pdf/
+    return f"../{SITE_IMAGES_DIR}/{name}"
 
 
 def bibliography_order(sources: Iterable[Source]) -> list[Source]:

@@ -1,7 +1,8 @@
 """The HTML site: a language chooser, and per language an index and one page per facility.
 
 Pages link to the same page in every other language, list each PDF's size and page count,
-and use only local assets (copied from `layouts/css` and `layouts/fonts`).
+and use only local assets (copied from `layouts/css` and `layouts/fonts`, and dossier images
+from `facilities/images/` into `dist/images/`): nothing on the site is fetched from elsewhere.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from typing import Any, Sequence
 from babel import Locale
 from babel.numbers import format_decimal
 
+from .findings import Finding, Loc, error
 from .model import Edition
 from .publish import Output
+from .sandbox import image_path, inside, real_folder
 
 
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
     """Return every site page and asset for the languages built."""
-    outputs = [*_assets(root)]
+    outputs = [*_assets(root), *_images(root, edition)]
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for b in builds:
         outputs.extend(_language_pages(edition, b, languages, pdf_info))
@@ -65,14 +68,53 @@ def _localizer(root: Path, edition: Edition, lang: str) -> Any:
 PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
 
 
+def _asset_paths(root: Path) -> list[Path]:
+    """Return the stylesheets and fonts the site uses (not the print ones), links out of layouts/ included."""
+    folders = [root / "layouts" / name for name in ("css", "fonts")]
+    return [
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
+    ]
+
+
+def asset_findings(root: Path) -> list[Finding]:
+    """Return an error for every site asset that is a link out of layouts/: the site never copies one."""
+    layouts = real_folder(root, "layouts")
+    return [
+        error(
+            "site.asset",
+            Loc(path.relative_to(root).as_posix()),
+            f"resolves to '{path.resolve()}', outside layouts/: the site copies only files that live there",
+        )
+        for path in _asset_paths(root)
+        if not inside(path, layouts)
+    ]
+
+
 def _assets(root: Path) -> list[Output]:
-    """Return the stylesheets and fonts the site uses (not the print ones)."""
-    outputs = []
-    for folder in ("css", "fonts"):
-        for path in sorted((root / "layouts" / folder).iterdir()):
-            if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY):
-                outputs.append(Output(f"assets/{folder}/{path.name}", path.read_bytes(), "asset"))
-    return outputs
+    """Return the site's stylesheets and fonts, never a link out of layouts/ (see `asset_findings`)."""
+    layouts = real_folder(root, "layouts")
+    return [
+        Output(f"assets/{path.parent.name}/{path.name}", path.read_bytes(), "asset")
+        for path in _asset_paths(root)
+        if inside(path, layouts)
+    ]
+
+
+def _images(root: Path, edition: Edition) -> list[Output]:
+    """Return the dossier images, for dist/images/ (`check` has made sure each is a real image there)."""
+    from .render import SITE_IMAGES_DIR
+
+    outputs = {}
+    for facility in edition.facilities:
+        image = facility.image
+        path = image_path(root, image.src) if image else None
+        if image and path:
+            outputs[image.src] = Output(f"{SITE_IMAGES_DIR}/{image.src}", path.read_bytes(), "image")
+    return [outputs[name] for name in sorted(outputs)]
 
 
 def human_size(size: int, lang: str) -> str:

@@ -10,6 +10,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `date.future`, `date.after-edition`: a date later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
+- `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
+  `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     findings += check_dates(edition, today)
     for facility in edition.facilities:
         findings += check_review(facility)
+    findings += check_images(edition)
     return findings
 
 
@@ -185,6 +188,19 @@ def check_review(facility: Facility) -> list[Finding]:
         if claim.review is not None:
             note = f": {claim.review.note}" if claim.review.note else ""
             findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{note}"))
+    return findings
+
+
+def check_images(edition: Edition) -> list[Finding]:
+    """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
+    from .sandbox import image_problem
+
+    findings: list[Finding] = []
+    for facility in edition.facilities:
+        if facility.image is not None:
+            problem = image_problem(edition.root, facility.image.src)
+            if problem is not None:
+                findings.append(error(problem[0], facility.image.src_loc, problem[1]))
     return findings
 
 

@@ -52,3 +52,54 @@ def test_an_urgent_job_overtakes_the_queue() -> None:
 def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
     with Paginator(Layout(REPO, None, 2)) as paginator:
         assert paginator.call(pow, 2, 10).result() == 1024
+
+
+def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    outside = tmp_path / "tokens.css"
+    shutil.move(root / "layouts" / "css" / "tokens.css", outside)
+    (root / "layouts" / "css" / "tokens.css").symlink_to(outside)
+    (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    assert [(f.level, f.code, str(f.loc), f.message) for f in chunk.findings] == [
+        (
+            "error",
+            "pdf.fetch",
+            "facilities/x.yaml",
+            f"en/chapter/x: refused to read '{(root / 'layouts' / 'css').as_uri()}/tokens.css':"
+            f" it resolves to '{outside}', outside layouts/ and facilities/",
+        )
+    ]
+
+
+def _font_folder() -> str:
+    """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
+    from report import paginate
+
+    return str(paginate._WORKER["fonts"]._folder)  # type: ignore[attr-defined]
+
+
+def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
+    job = Job("en/chapter/x", PAGE.format("<p>Serif <em>italic</em>.</p>"), "facilities/x.yaml", "print")
+    with Paginator(Layout(REPO, None, 1)) as paginator:
+        assert paginator.lay_out(job).result().findings == ()
+        shared = Path(paginator.call(_font_folder).result())  # the fork server's, for the shipped layout
+    other = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", other / "layouts")
+    with (other / "layouts" / "css" / "print.css").open("a") as css:
+        css.write("\n/* another layout: its workers load their own fonts */\n")
+    (chunk,) = lay_out(other, job)
+    assert chunk.findings == ()
+    # Fontconfig rescans font folders now and then: a deleted one takes the faces with it.
+    assert shared.is_dir() and sorted(shared.iterdir())
+
+
+def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    outside = tmp_path / "print.css"
+    shutil.move(root / "layouts" / "css" / "print.css", outside)
+    (root / "layouts" / "css" / "print.css").symlink_to(outside)
+    (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    (fetch,) = [f for f in chunk.findings if f.code == "pdf.fetch"]  # the fallback font may add pdf.font
+    assert fetch.level == "error" and fetch.message.endswith(f"/layouts/css/print.css': it resolves to '{outside}', outside layouts/ and facilities/")

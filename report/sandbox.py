@@ -1,0 +1,209 @@
+"""What a build may read: files under `layouts/` and `facilities/`, and `data:` URLs.
+
+WeasyPrint fetches every stylesheet, font, image and attachment a chunk names through a URL
+fetcher. The one made here (`url_fetcher`) serves only files whose real path, after `..` and
+symlinks are followed, lies inside the project's readable folders, plus `data:` URLs. Anything
+else (another file, `http:`, `https:`, `ftp:`, any other scheme) is refused, and the refusal
+is recorded so that the paginate stage reports it as a `pdf.fetch` error. The fetcher has no
+network handler at all, so no refused URL can reach the network by another path.
+
+Dossier images are confined further, to `facilities/images/`: `image_problem` says why an
+image cannot be used, and the site copies only what `image_path` returns.
+
+This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+READABLE = ("layouts", "facilities")
+"""The project folders the renderer may read."""
+
+IMAGES_DIR = "facilities/images"
+"""Where dossier images live; `image.src` is a file name in this folder."""
+
+IMAGE_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
+"""Image formats (as Pillow names them) a dossier may use, with their file name endings."""
+
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".html": "text/html",
+}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
+_WHERE = " and ".join(f"{folder}/" for folder in READABLE)
+
+
+class SandboxRefusal(ValueError):
+    """A URL the renderer may not read, and why."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(reason)
+        self.url = url
+        self.reason = reason
+
+
+def real_folder(root: Path, folder: str) -> Path:
+    """Return a project folder's path below the real project root, without following the folder itself.
+
+    A readable folder that is itself a symlink leads elsewhere, so nothing under it is readable.
+    """
+    return root.resolve() / folder
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Return True if `path`, with symlinks and `..` followed, lies under `folder` (from `real_folder`)."""
+    return path.resolve().is_relative_to(folder)
+
+
+def confine(path: Path, folders: Iterable[Path], url: str) -> Path:
+    """Return the real path of `path` if it lies in one of `folders`; raise SandboxRefusal if not."""
+    real = path.resolve()
+    if any(real.is_relative_to(folder) for folder in folders):
+        return real
+    if real != Path(path).absolute():
+        raise SandboxRefusal(url, f"it resolves to '{real}', outside {_WHERE}")
+    raise SandboxRefusal(url, f"it is outside {_WHERE}")
+
+
+def local_path(url: str) -> Path:
+    """Return the file a `file:` URL names; raise SandboxRefusal for a file URL with a host."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise SandboxRefusal(url, f"file URLs on another host ('{parts.netloc}') are not read")
+    return Path(url2pathname(unquote(parts.path)))
+
+
+def brief_url(url: str, limit: int = 120) -> str:
+    """Return a URL short enough for a one-line finding."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+# -- dossier images ------------------------------------------------------------------------------
+
+
+def image_path(root: Path, src: str) -> Path | None:
+    """Return the real path of an image in facilities/images/, or None if it is not one there."""
+    folder = real_folder(root, IMAGES_DIR)
+    path = folder / src
+    if "/" in src or "\\" in src or not path.is_file() or not inside(path, folder):
+        return None
+    return path.resolve()
+
+
+def image_problem(root: Path, src: str) -> tuple[str, str] | None:
+    """Return (code, message) saying why `src` is not a usable image in facilities/images/, or None."""
+    folder = real_folder(root, IMAGES_DIR)
+    path = folder / src
+    if not path.exists() and not path.is_symlink():
+        return "image.missing", f"image '{src}' not found: put the file in {IMAGES_DIR}/"
+    if not inside(path, folder):
+        return (
+            "image.outside",
+            f"image '{src}' resolves to '{path.resolve()}', outside {IMAGES_DIR}/:"
+            " copy the file there instead of linking to it",
+        )
+    if not path.exists():
+        return "image.missing", f"image '{src}' is a link to '{path.resolve()}', which does not exist"
+    if not path.is_file():
+        return "image.format", f"image '{src}' is not a file"
+    found = _image_format(path)
+    if found is None:
+        return "image.format", f"image '{src}' is not a PNG, JPEG or WebP image (its content is not one)"
+    if not src.lower().endswith(IMAGE_FORMATS[found]):
+        endings = " or ".join(IMAGE_FORMATS[found])
+        return "image.format", f"image '{src}' holds a {found} image: its name must end in {endings}"
+    return None
+
+
+def _image_format(path: Path) -> str | None:
+    """Return the format of a complete PNG, JPEG or WebP image file, or None for anything else."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                found = image.format
+                image.verify()
+            with Image.open(path) as image:
+                image.load()  # verify() misses truncated pixel data
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        return None
+    return found if found in IMAGE_FORMATS else None
+
+
+# -- WeasyPrint ----------------------------------------------------------------------------------
+
+
+def url_fetcher(root: Path) -> Any:
+    """Return a WeasyPrint URL fetcher that reads only the project's readable folders.
+
+    Its `refused` list holds (url, reason) for every URL refused since it was last cleared.
+    """
+    return _fetcher_class()(root)
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    from urllib import request
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Serves files under the readable folders and `data:` URLs; refuses everything else."""
+
+        def __init__(self, root: Path):
+            # Deliberately not URLFetcher.__init__: it installs the HTTP, HTTPS and FTP handlers.
+            request.OpenerDirector.__init__(self)
+            self._timeout = 0
+            self._http_headers: dict[str, str] = {}
+            self._allowed_protocols = ("file", "data")
+            self._fail_on_errors = False
+            self._request = None
+            self.folders = tuple(real_folder(Path(root), folder) for folder in READABLE)
+            self.refused: list[tuple[str, str]] = []
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            try:
+                return self._serve(url)
+            except SandboxRefusal as refusal:
+                self.refused.append((refusal.url, refusal.reason))
+                raise
+
+        def open(self, url: Any, data: Any = None, timeout: Any = None) -> URLFetcherResponse:
+            return self.fetch(url.full_url if isinstance(url, request.Request) else url)
+
+        def _serve(self, url: str) -> URLFetcherResponse:
+            match = _SCHEME.match(url)
+            scheme = match[1].lower() if match else ""
+            if scheme == "data":
+                response = request.DataHandler().data_open(request.Request(url))
+                return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
+            if scheme != "file":
+                what = f"'{scheme}:' URLs" if scheme else "relative URLs without a base"
+                raise SandboxRefusal(url, f"the renderer reads only files under {_WHERE} and data: URLs, not {what}")
+            path = confine(local_path(url), self.folders, url)
+            media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            plain_url = url.split("?", 1)[0].split("#", 1)[0]
+            return URLFetcherResponse(plain_url, path.read_bytes(), {"Content-Type": media_type})
+
+    return ConfinedFetcher

@@ -1,0 +1,467 @@
+"""The sandboxed renderer: WeasyPrint reads only layouts/, facilities/ and data: URLs, a build
+makes no network request, dossier images are checked and shown, and no dossier text can add
+an element, an attribute, a style or a script to the PDF or the site.
+
+The projects are the tiny fixture project (tests/fixtures/_base) with the shipped layouts, so
+each build lays out four small chunks. A loopback server counts every request made to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import io
+import shutil
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from report.findings import Finding, Loc
+from report.localize import Localizer
+from report.paginate import Job, _findings
+from report.render import environment
+from report.sandbox import SandboxRefusal, url_fetcher
+
+from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
+
+NAME = """Sample </style><style>body{display:none}</style> x" style="color:red"""
+ALT = """The front gate" onerror="alert(1)"""
+CREDIT = "A. Photographer <script>alert(1)</script>"
+TITLE = "Sample Report"
+SRC_LINE = "facilities/sample.yaml:56:8"  # where `src` is in the image-* fixture dossiers
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    """Answers anything with a tiny PNG and remembers the path asked for."""
+
+    def _answer(self) -> None:
+        self.server.paths.append(self.path)  # type: ignore[attr-defined]
+        body = png_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_HEAD = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def loopback() -> Iterator[http.server.ThreadingHTTPServer]:
+    """Serve on 127.0.0.1 (a free port) in a thread; `server.paths` lists the requests made."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    server.paths = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def base_url(server: http.server.ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
+def assert_no_requests_then_alive(server: http.server.ThreadingHTTPServer) -> None:
+    """No request so far, and the server does answer: the zero is not a dead server's."""
+    assert server.paths == []  # type: ignore[attr-defined]
+    with urllib.request.urlopen(f"{base_url(server)}/alive", timeout=5) as answer:
+        assert answer.status == 200
+    assert server.paths == ["/alive"]  # type: ignore[attr-defined]
+
+
+def png_bytes(size: tuple[int, int] = (40, 30), kind: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (196, 71, 15)).save(out, kind)
+    return out.getvalue()
+
+
+def tiny_project(tmp_path: Path, case: str | None = None) -> Path:
+    """The fixture project (with a fixture case laid over it) plus the shipped layouts."""
+    root = make_project(tmp_path, case)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    return root
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def finding_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, and the text, of an HTML page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.h1 = ""
+        self.title = ""
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("img", "link", "meta", "br", "input"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if "h1" in self.stack:
+            self.h1 += data
+        if self.stack and self.stack[-1] == "title":
+            self.title += data
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+# -- the URL fetcher -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sandboxed(tmp_path: Path) -> tuple[Path, Path]:
+    """A project with a file in layouts/ and facilities/, and a secret file outside it."""
+    root = tmp_path / "project"
+    (root / "layouts" / "pdf").mkdir(parents=True)
+    (root / "facilities" / "images").mkdir(parents=True)
+    (root / "layouts" / "pdf" / "page.css").write_text("p { color: red }")
+    (root / "facilities" / "images" / "gate.png").write_bytes(png_bytes())
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.css").write_text("secret")
+    return root, outside
+
+
+def test_the_fetcher_serves_the_readable_folders_and_data_urls(sandboxed: tuple[Path, Path]) -> None:
+    root, _ = sandboxed
+    fetcher = url_fetcher(root)
+    css = fetcher(f"{root.as_uri()}/layouts/pdf/page.css")
+    assert (css.read(), css.content_type) == (b"p { color: red }", "text/css")
+    png = fetcher(f"{root.as_uri()}/layouts/pdf/../../facilities/images/gate.png?v=1")
+    assert (png.read(), png.content_type) == (png_bytes(), "image/png")
+    data = fetcher("data:text/css;base64,cCB7fQ==")
+    assert (data.read(), data.content_type) == (b"p {}", "text/css")
+    assert fetcher.refused == []
+    assert fetcher.handlers == []  # no HTTP, HTTPS or FTP handler: nothing can go out
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:9/x.png", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'http:' URLs"),
+        ("https://example.org/x.css", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs"),
+        ("ftp://example.org/x.css", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'ftp:' URLs"),
+        ("javascript:alert(1)", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'javascript:' URLs"),
+        ("file:///etc/passwd", "it is outside layouts/ and facilities/"),
+        ("file://example.org/etc/passwd", "file URLs on another host ('example.org') are not read"),
+        ("{root}/layouts/pdf/../../../outside/secret.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
+        ("{root}/report.yaml", "it is outside layouts/ and facilities/"),
+        ("{root}/layouts/pdf/link.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
+        ("{root}/facilities/linked/secret.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
+    ],
+)
+def test_the_fetcher_refuses_everything_else(sandboxed: tuple[Path, Path], url: str, reason: str) -> None:
+    root, outside = sandboxed
+    (root / "layouts" / "pdf" / "link.css").symlink_to(outside / "secret.css")
+    (root / "facilities" / "linked").symlink_to(outside, target_is_directory=True)
+    url = url.format(root=root.as_uri(), outside=outside)
+    fetcher = url_fetcher(root)
+    with pytest.raises(SandboxRefusal):
+        fetcher(url)
+    assert fetcher.refused == [(url, reason.format(outside=outside))]
+
+
+def test_a_refusal_is_one_fetch_error_at_the_chunk_source() -> None:
+    job = Job("en/chapter/sample", "", "facilities/sample.yaml", "print")
+    url = "http://127.0.0.1:9/x.png"
+    echo = ("ERROR", f"Failed to load image at '{url}': URLFetchingError: SandboxRefusal: no")
+    other = ("WARNING", "Ignored `foo: bar` at 1:1, unknown property.")
+    assert _findings(job, [echo, other], [(url, "no")]) == (
+        Finding("error", "pdf.fetch", Loc("facilities/sample.yaml"), f"en/chapter/sample: refused to read '{url}': no"),
+        Finding("warning", "pdf.weasyprint", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[1]}"),
+    )
+
+
+# -- templates -----------------------------------------------------------------------------------
+
+
+def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
+    (tmp_path / "layouts").mkdir()
+    for name in ("page.txt", "page.xml", "page"):
+        (tmp_path / "layouts" / name).write_text("<p title='{{ v }}'>{{ v }}</p>")
+    env = environment(tmp_path, Localizer("en", "en", None))
+    for name in ("page.txt", "page.xml", "page"):
+        assert env.get_template(name).render(v="</p><style>x</style>'") == (
+            "<p title='&lt;/p&gt;&lt;style&gt;x&lt;/style&gt;&#39;'>&lt;/p&gt;&lt;style&gt;x&lt;/style&gt;&#39;</p>"
+        )
+    with pytest.raises(Exception, match="'missing' is undefined"):
+        env.from_string("{{ missing }}").render()
+
+
+# -- dossier images in `check` -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("png", None),
+        ("link-inside", None),
+        ("link-outside", "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
+        ("linked-folder", "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
+        ("dangling-link", "error: image 'gate.png' resolves to '{outside}/gone.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
+        ("dangling-link-inside", "error: image 'gate.png' is a link to '{images}/gone.png', which does not exist [image.missing]"),
+        ("text", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        ("truncated", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        ("gif", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        ("jpeg-named-png", "error: image 'gate.png' holds a JPEG image: its name must end in .jpg or .jpeg [image.format]"),
+        ("folder", "error: image 'gate.png' is not a file [image.format]"),
+    ],
+)
+def test_check_reports_an_image_that_is_not_a_real_one_in_the_images_folder(
+    tmp_path: Path, fixed_today: None, case: str, expected: str | None
+) -> None:
+    root = make_project(tmp_path, "image-missing")  # its dossier shows facilities/images/gate.png
+    images = root / "facilities" / "images"
+    images.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "gate.png").write_bytes(png_bytes())
+    gate = images / "gate.png"
+    if case == "png":
+        gate.write_bytes(png_bytes())
+    elif case == "link-inside":
+        (images / "real.png").write_bytes(png_bytes())
+        gate.symlink_to("real.png")
+    elif case == "link-outside":
+        gate.symlink_to(outside / "gate.png")
+    elif case == "linked-folder":
+        images.rmdir()
+        images.symlink_to(outside, target_is_directory=True)
+    elif case == "dangling-link":
+        gate.symlink_to(outside / "gone.png")
+    elif case == "dangling-link-inside":
+        gate.symlink_to(images / "gone.png")
+    elif case == "text":
+        gate.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    elif case == "truncated":
+        gate.write_bytes(png_bytes((400, 300))[:80])
+    elif case == "gif":
+        gate.write_bytes(png_bytes(kind="GIF"))
+    elif case == "jpeg-named-png":
+        gate.write_bytes(png_bytes(kind="JPEG"))
+    elif case == "folder":
+        gate.mkdir()
+    code, out, _ = run_cli("--root", str(root), "check")
+    if expected is None:
+        assert finding_lines(out) == [] and code == 0
+    else:
+        expected = expected.format(outside=outside, images=root.resolve() / "facilities" / "images")
+        assert finding_lines(out) == [f"{SRC_LINE}: {expected}"]
+        assert code == 1
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "WEBP"])
+def test_check_accepts_jpeg_and_webp(tmp_path: Path, fixed_today: None, kind: str) -> None:
+    root = make_project(tmp_path, "image-missing")
+    name = {"JPEG": "gate.jpg", "WEBP": "gate.webp"}[kind]
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    (root / "facilities" / "images" / name).write_bytes(png_bytes(kind=kind))
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, finding_lines(out)) == (0, [])
+
+
+def test_check_refuses_an_image_url_without_asking_for_it(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "image-missing")
+    with loopback() as server:
+        url = f"{base_url(server)}/gate.png"
+        replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {url}")
+        code, out, _ = run_cli("--root", str(root), "check")
+        assert_no_requests_then_alive(server)
+    assert code == 1
+    assert finding_lines(out) == [
+        f"{SRC_LINE}: error: image.src: '{url}' is not valid; image src must be a file name in facilities/images/"
+        " like 'front-gate.jpg' (.jpg, .jpeg, .png or .webp), not a path or URL [image.src]"
+    ]
+
+
+# -- builds --------------------------------------------------------------------------------------
+
+
+HOSTILE_PROSE = """>-
+      Inspectors found that medical requests went unanswered.
+      <img src="{url}/prose.png"> <link rel="stylesheet" href="{url}/prose.css">
+      <style>@import url({url}/import.css); p {{ background: url({url}/style.png) }}</style>
+      <span style="background: url({url}/attribute.png)">styled</span>
+      body {{ background-image: url({url}/css-text.png) }}"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[str], tuple[int, str]]:
+    """A project whose content points at a loopback server everywhere it can and whose facility
+    name, image alt text and credit try to break out of their HTML context, built once (en)."""
+    root = tiny_project(tmp_path_factory.mktemp("hostile"))
+    facilities = root / "facilities"
+    (facilities / "images").mkdir()
+    (facilities / "images" / "gate.png").write_bytes(png_bytes())
+    with loopback() as server, pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+        url = base_url(server)
+        sources = facilities / "sources.yaml"
+        replace(sources, "url: https://example.gov/reports/sample-2020", f"url: {url}/source/gov-report.html\n    archive_url: {url}/archive/gov-report.html")
+        replace(sources, "url: https://news.example.com/2021/03/sample", f"url: {url}/source/news.html")
+        dossier = facilities / "sample.yaml"
+        replace(dossier, "name: Sample Detention Center", "name: '" + NAME.replace("'", "''") + "'")
+        replace(dossier, "      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: {url}/organization\n")
+        replace(dossier, "    text: Inspectors found that medical requests went unanswered.", "    text: " + HOSTILE_PROSE.format(url=url))
+        replace(
+            dossier,
+            "review:\n",
+            f"  contact:\n    url: {url}/contact\nimage:\n  src: gate.png\n  alt: '{ALT}'\n  credit: {CREDIT}\nreview:\n",
+        )
+        result = build(root, "--lang", "en")
+        paths = list(server.paths)  # type: ignore[attr-defined]
+        assert_no_requests_then_alive(server)
+    return root, url, paths, result[:2]
+
+
+def test_a_build_makes_no_request_whatever_the_content_points_at(hostile) -> None:
+    root, url, paths, (code, out) = hostile
+    assert paths == []
+    assert code == 0, out
+    assert "0 errors" in out
+
+
+def test_hostile_text_is_text_on_the_site(hostile) -> None:
+    root, url, _, _ = hostile
+    page = Page((root / "dist" / "en" / "sample.html").read_text(encoding="utf-8"))
+    assert page.h1 == NAME
+    assert page.title == f"{NAME} · {TITLE}"
+    assert not [tag for tag, _ in page.tags if tag in ("style", "script", "iframe", "object", "embed", "base")]
+    assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name == "style" or name.startswith("on")]
+    assert [attrs for tag, attrs in page.tags if tag == "img"] == [{"src": "../images/gate.png", "alt": ALT}]
+    assert [attrs["href"] for tag, attrs in page.tags if tag == "link" and attrs.get("rel") == "stylesheet"] == [
+        "../assets/css/site.css"
+    ]
+    # The loopback URLs are only ever links a reader may follow, never something the page loads.
+    loaded = [(tag, name) for tag, attrs in page.tags for name, value in attrs.items() if value and url in value]
+    assert loaded and set(loaded) == {("a", "href")}
+    text = squeeze("".join(page.text))
+    assert squeeze(f'<img src="{url}/prose.png"> <link rel="stylesheet" href="{url}/prose.css">') in text
+    assert squeeze(f"<style>@import url({url}/import.css);") in text
+    assert squeeze(f"Photo: {CREDIT}") in text
+    assert (root / "dist" / "images" / "gate.png").read_bytes() == png_bytes()
+
+
+def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
+    root, url, _, _ = hostile
+    reader = PdfReader(root / "dist" / "en" / "sample-en.pdf")
+    assert reader.metadata["/Title"] == f"{NAME} · {TITLE}"
+    assert reader.metadata["/Subject"] == f"Documented abuse at {NAME} and the campaign to shut it down"
+    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    assert squeeze(NAME) in text
+    assert squeeze(f'<img src="{url}/prose.png"> <link rel="stylesheet" href="{url}/prose.css">') in text
+    assert squeeze(f"<span style=\"background: url({url}/attribute.png)\">styled</span>") in text
+    assert squeeze(f"Photo: {CREDIT}") in text
+    # One image is drawn, the dossier's 40 × 30 pixels, and tagged as a figure with its alt text.
+    drawn = []
+    for page in reader.pages:
+        xobjects = page["/Resources"]["/XObject"]
+        for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
+            if operator == b"Do" and xobjects[operands[0]]["/Subtype"] == "/Image":
+                drawn.append((page.page_number, xobjects[operands[0]]["/Width"], xobjects[operands[0]]["/Height"]))
+    assert drawn == [(0, 40, 30)]
+    figures = [
+        obj.get("/Alt")
+        for idnum in sorted({*reader.xref.get(0, {}), *reader.xref_objStm})
+        if isinstance(obj := reader.get_object(idnum), dict) and obj.get("/S") == "/Figure"
+    ]
+    assert figures == [ALT]
+
+
+def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Path, fixed_today: None) -> None:
+    root = tiny_project(tmp_path)
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(png_bytes())
+    (root / "layouts" / "pdf" / "outside.png").symlink_to(outside)
+    with loopback() as server:
+        url = base_url(server)
+        (root / "layouts" / "pdf" / "chapter.html").write_text(
+            '{% extends "pdf/base.html" %}\n{% block body %}\n'
+            f'<link rel="stylesheet" href="{url}/layout.css">\n<img src="{url}/layout.png" alt="">\n'
+            '<img src="outside.png" alt="">\n{% include "partials/facility.html" %}\n{% endblock %}\n'
+        )
+        code, out, _ = build(root, "--lang", "en")
+        assert_no_requests_then_alive(server)
+    assert code == 1
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{(root / 'layouts' / 'pdf').as_uri()}/outside.png':"
+        f" it resolves to '{outside}', outside layouts/ and facilities/ [pdf.fetch]",
+        f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{url}/layout.css': the renderer reads only"
+        " files under layouts/ and facilities/ and data: URLs, not 'http:' URLs [pdf.fetch]",
+        f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{url}/layout.png': the renderer reads only"
+        " files under layouts/ and facilities/ and data: URLs, not 'http:' URLs [pdf.fetch]",
+    ]
+    assert "nothing was written to dist/" in out
+    assert not (root / "dist").exists()
+
+
+def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Path, fixed_today: None) -> None:
+    from report.site import _assets
+
+    root = tiny_project(tmp_path)
+    outside = tmp_path / "site.css"
+    shutil.move(root / "layouts" / "css" / "site.css", outside)
+    (root / "layouts" / "css" / "site.css").symlink_to(outside)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, finding_lines(out)) == (1, [
+        f"layouts/css/site.css: error: resolves to '{outside}', outside layouts/: the site copies only files that live there [site.asset]"
+    ])
+    copied = [output.path for output in _assets(root)]
+    assert "assets/css/site.css" not in copied and "assets/css/tokens.css" in copied
+
+
+def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
+    from report.paginate import Layout
+
+    root = tiny_project(tmp_path)
+    (root / "facilities" / "images").mkdir()
+    image = root / "facilities" / "images" / "gate.png"
+    image.write_bytes(png_bytes())
+    layout = Layout(root, None, 1)
+    job = Job("en/chapter/sample", "<img src='../../facilities/images/gate.png'>", "facilities/sample.yaml", "print",
+              assets=("facilities/images/gate.png",))
+    before = layout.cache_key(job)
+    assert layout.cache_key(job) == before
+    image.write_bytes(png_bytes((41, 30)))
+    assert layout.cache_key(job) != before
