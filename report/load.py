@@ -390,7 +390,7 @@ def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
                 " like 'front-gate.jpg' (.jpg, .jpeg, .png or .webp), not a path or URL",
             )
         ]
-    if kind in ("pattern", "oneOf") or (kind == "const" and field == "date"):
+    if kind in ("pattern", "oneOf", "minimum", "maximum") or (kind == "const" and field == "date"):
         hint = _PATTERN_HINTS.get(_pattern_kind(err, field), "check the format")
         code = "date.invalid" if _pattern_kind(err, field) == "date" else "schema.pattern"
         return [error(code, loc, f"{field}: '{err.instance}' is not valid; {hint}")]

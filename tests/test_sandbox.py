@@ -349,21 +349,36 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
             "review:\n",
             f"  contact:\n    url: {url}/contact\nimage:\n  src: gate.png\n  alt: '{ALT}'\n  credit: {CREDIT}\nreview:\n",
         )
+        checked = run_cli("--root", str(root), "check")
+        # `check` refuses code in text (text.markup). Switched off here, to prove that the
+        # templates' escaping and the sandboxed fetcher hold on their own if such text got through.
+        shutil.rmtree(root / ".cache")
+        env.setattr("report.load._markup_findings", lambda doc: [])
         result = build(root, "--lang", "en")
         paths = list(server.paths)  # type: ignore[attr-defined]
         assert_no_requests_then_alive(server)
-    return root, url, paths, result[:2]
+    return root, url, paths, result[:2], checked[:2]
+
+
+def test_check_refuses_the_code_in_hostile_text(hostile) -> None:
+    *_, (code, out) = hostile
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in out.splitlines() if "[text.markup]" in line] == [
+        "facilities/sample.yaml:3:15",
+        "facilities/sample.yaml:34:7",
+        "facilities/sample.yaml:66:27",
+    ]
 
 
 def test_a_build_makes_no_request_whatever_the_content_points_at(hostile) -> None:
-    root, url, paths, (code, out) = hostile
+    root, url, paths, (code, out), _ = hostile
     assert paths == []
     assert code == 0, out
     assert "0 errors" in out
 
 
 def test_hostile_text_is_text_on_the_site(hostile) -> None:
-    root, url, _, _ = hostile
+    root, url, *_ = hostile
     page = Page((root / "dist" / "en" / "sample.html").read_text(encoding="utf-8"))
     assert page.h1 == NAME
     assert page.title == f"{NAME} · {TITLE}"
@@ -384,7 +399,7 @@ def test_hostile_text_is_text_on_the_site(hostile) -> None:
 
 
 def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
-    root, url, _, _ = hostile
+    root, url, *_ = hostile
     reader = PdfReader(root / "dist" / "en" / "sample-en.pdf")
     assert reader.metadata["/Title"] == f"{NAME} · {TITLE}"
     assert reader.metadata["/Subject"] == f"Documented abuse at {NAME} and the campaign to shut it down"
