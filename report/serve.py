@@ -1,4 +1,9 @@
-"""The `serve` verb: build, serve dist/ on localhost, and rebuild when an input changes."""
+"""The `serve` verb: build, serve dist/ on localhost, and rebuild when an input changes.
+
+The server looks each request's path up under `dist/` when it comes, so it follows the symlink
+that every publish swaps (see `publish`): a file comes from the old edition or the new one.
+Rebuilds take the build lock like any build.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from . import stamp
+from .cli import INTERRUPTED
+from .publish import DIST_DIR
 
 
 def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[], int], poll: float = 1.0) -> int:
     """Build once, then serve dist/ and rebuild on changes until interrupted; return the exit code."""
-    build()
-    dist = root / "dist"
-    dist.mkdir(exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(dist))
+    if build() == INTERRUPTED:
+        return INTERRUPTED
+    handler = functools.partial(_QuietHandler, directory=str(root / DIST_DIR))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -31,7 +37,8 @@ def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[],
             if current != last:
                 last = current
                 print("change detected: rebuilding", file=out, flush=True)
-                build()
+                if build() == INTERRUPTED:
+                    return INTERRUPTED
     except KeyboardInterrupt:
         return 0
     finally:
