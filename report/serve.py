@@ -22,15 +22,15 @@ from .publish import DIST_DIR
 
 def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[], int], poll: float = 1.0) -> int:
     """Build once, then serve dist/ and rebuild on changes until interrupted; return the exit code."""
+    last = stamp.inputs_digest(root, {})  # before the build: an edit made during it is rebuilt too
     if build() == INTERRUPTED:
         return INTERRUPTED
     handler = functools.partial(_QuietHandler, directory=str(root / DIST_DIR))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=out, flush=True)
-    last = stamp.inputs_digest(root, {})
     try:
+        print(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=out, flush=True)
         while True:
             time.sleep(poll)
             current = stamp.inputs_digest(root, {})

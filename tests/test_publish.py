@@ -314,6 +314,25 @@ def test_a_second_build_waits_for_the_first(built: Path) -> None:
     assert err == "" and re.search(r"\ndist/ is up to date \(\d+\.\d\ds\)\n$", out), out + err
 
 
+def test_serve_builds_under_the_lock_too(built: Path) -> None:
+    with publish.lock(built, io.StringIO()):
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        assert proc.stderr is not None and proc.stdout is not None
+        line = proc.stderr.readline()
+        assert line == f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
+    lines = [proc.stdout.readline()]
+    while not lines[-1].startswith("serving dist/ at http://127.0.0.1:"):
+        lines.append(proc.stdout.readline())
+        assert lines[-1], lines
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err
+    assert "dist/ is up to date" in "".join(lines) and err == ""
+
+
 def save_state(root: Path, dest: Path) -> None:
     """Copy what a build may change: `.cache/` (with the published folders) and the `dist` symlink."""
     shutil.copytree(root / ".cache", dest / ".cache", symlinks=True)
