@@ -51,4 +51,4 @@ system:
 	fi
 
 clean:
-	rm -rf dist .cache
+	rm -rf dist .dist .cache

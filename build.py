@@ -4,7 +4,10 @@
 import sys
 from pathlib import Path
 
-from report import main
-
 if __name__ == "__main__":
+    try:
+        from report import main
+    except KeyboardInterrupt:  # Ctrl-C while the package loads: nothing was touched yet
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main(default_root=Path(__file__).resolve().parent))

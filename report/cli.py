@@ -1,6 +1,7 @@
 """The command line: parse arguments, run a verb, print findings, choose the exit code.
 
-Exit codes: 0 when there is no error, 1 when there are errors, 2 for usage problems.
+Exit codes: 0 when there is no error, 1 when there are errors, 2 for usage problems, 130 after
+Ctrl-C (128 + SIGINT, as shells report it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any, Callable, Mapping, Sequence, TextIO
 from .findings import Finding, has_errors, ordered, promote, tally
 
 COMMANDS = ("build", "check", "extract", "update", "serve", "new")
+INTERRUPTED = 130
+LEFT_AS_IT_WAS = "build interrupted; dist/ was left as it was"
 
 
 class UsageError(Exception):
@@ -83,6 +86,9 @@ def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=err)
         return 2
+    except KeyboardInterrupt:  # before the verb could catch it (`build` does, holding the lock)
+        print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
+        return INTERRUPTED
 
 
 def _with_default_command(args: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` err
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -22,12 +23,13 @@ import itertools
 import json
 import logging
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import cache
 from .findings import Finding, Loc
@@ -303,29 +305,50 @@ class Paginator:
     def __enter__(self) -> Paginator:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(stop=kind is not None)
 
     def start(self) -> None:
         """Start the fork server now, so it loads WeasyPrint while this process does other work."""
         import multiprocessing
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["report.paginate", "report.assemble"])
         os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
+        # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
+        # print a traceback halfway through a job. Blocked here, SIGINT stays blocked in the fork
+        # server (the mask survives exec) and in every worker it forks; this process gets it once
+        # unblocked, and stops the workers itself (`close`). The resource tracker, which the fork
+        # server would start first, unblocks SIGINT after starting itself: started now, it is
+        # left alone below.
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            forkserver.ensure_running()
+            with _interrupts_deferred():
+                forkserver.ensure_running()
         finally:
             del os.environ[PRELOAD_ENV]
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
-    def close(self) -> None:
-        """Stop the workers (and give their memory back); jobs still queued are cancelled."""
+    def close(self, stop: bool = False) -> None:
+        """Stop the workers (and give their memory back); jobs still queued are cancelled.
+
+        With `stop` (the build failed or was interrupted) the jobs running are not waited for:
+        their workers are terminated.
+        """
         with self._lock:
             queued, self._queue = self._queue, []
         for *_, result in queued:
             result.cancel()
         if self._pool is not None:
+            if stop:
+                terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
+                if terminate is not None:
+                    terminate()
+                else:
+                    for process in list((self._pool._processes or {}).values()):
+                        process.terminate()
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
@@ -385,7 +408,8 @@ class Paginator:
                     return  # an urgent job goes to the pool at once: the next free worker takes it
                 _, _, function, args, then, result = heapq.heappop(self._queue)
                 self._running += 1
-            running = self._executor().submit(function, *args)
+            with _interrupts_deferred():
+                running = self._executor().submit(function, *args)
             running.add_done_callback(functools.partial(self._finish, then, result))
 
     def _finish(self, then: Callable, result: Future, running: Future) -> None:
@@ -398,6 +422,27 @@ class Paginator:
             result.set_exception(exc)
             return
         result.set_result(value)
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done, then deliver it.
+
+    Starting the fork server or a worker takes a few steps (a worker waits while the fork server
+    is still loading WeasyPrint); interrupted halfway, it leaves a process the pool does not know
+    of, which cannot be stopped and later prints a traceback about the pool's vanished queues.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Python runs signal handlers in the main thread only
+        return
+    caught: list[tuple] = []
+    previous = signal.signal(signal.SIGINT, lambda *received: caught.append(received))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(*caught[0])
 
 
 _ORDER = itertools.count()

@@ -8,7 +8,8 @@
     → assemble each language's report and per-facility PDFs (in the workers as soon as the
       language is laid out, except reports too big to assemble beside the workers)
     → render the site (it lists each PDF's size and page count)
-    → publish dist/ (only files whose bytes changed) and its manifest
+    → publish: a new folder (unchanged files hard-linked, the rest written) swapped into dist/
+      with one rename, under the project's build lock
 
 Heavy modules are imported inside the functions that need them, so a build with nothing to do
 answers from `stamp` without loading WeasyPrint, Jinja or Babel.
@@ -27,7 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import cache, stamp
+from . import cache, publish, stamp
 from .findings import Finding, Loc, error, has_errors
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from .publish import Output
     from .render import Renderer, TocEntry
 
-DIST_DIR = "dist"
 CACHE_DIR = ".cache"
 
 
@@ -104,11 +104,35 @@ class Progress:
 
 
 def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> int:
-    """Build dist/ for the project under `root`, print the findings and return the exit code."""
+    """Build dist/ for the project under `root`, print the findings and return the exit code.
+
+    The whole build holds the project's lock, so a second build waits for this one. Ctrl-C stops
+    the workers, deletes the unpublished folder and returns INTERRUPTED; dist/ stays as it was.
+    """
+    from .cli import INTERRUPTED, LEFT_AS_IT_WAS
+
+    try:
+        with publish.lock(root, err):
+            publish.recover(root)
+            before = publish.current(root)
+            try:
+                return _build(root, args, out, err, today)
+            except KeyboardInterrupt:
+                if publish.current(root) == before:
+                    raise
+                message = "build interrupted; dist/ already holds the new build"  # Ctrl-C after the swap
+    except KeyboardInterrupt:
+        message = LEFT_AS_IT_WAS
+    print(("\r\033[K" if err.isatty() else "") + message, file=err, flush=True)
+    return INTERRUPTED
+
+
+def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> int:
+    """Build and publish (holding the lock), print the findings and a summary; return the exit code."""
     from .cli import print_findings, settle
 
     started = time.perf_counter()
-    cache_dir, dist = root / CACHE_DIR, root / DIST_DIR
+    cache_dir, dist = root / CACHE_DIR, root / publish.DIST_DIR
     options = {"lang": sorted(args.lang or []), "release": args.release, "strict": args.strict}
     digest = stamp.inputs_digest(root, options)
     record = stamp.unchanged(root, cache_dir, dist, digest)
@@ -123,10 +147,8 @@ def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, to
     if has_errors(findings) or built.outputs is None:
         print("nothing was written to dist/", file=out)
         return 1
-    from .publish import publish
-
     produced = {o.lang for o in built.outputs if o.lang}
-    result = publish(dist, built.outputs, keep_languages=frozenset(built.languages) - produced)
+    result = publish.publish(root, built.outputs, keep_languages=frozenset(built.languages) - produced)
     stamp.save(cache_dir, dist, digest, [f.as_dict() for f in findings])
     print(
         f"dist/: {len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.removed)} removed;"

@@ -1,20 +1,45 @@
-"""Stage 7, publish: write `dist/` only after everything is built, and only what changed.
+"""Stage 7, publish: swap a complete new edition into `dist/`, or leave it as it was.
 
-Each file is written to a temporary name and renamed, so a reader never sees half a file,
-and a file whose bytes did not change is not touched at all. Files the previous build wrote
-(listed in its manifest) that this build no longer produces are removed. `dist/manifest.json`
-lists every output with its language, kind, page count, size and SHA-256.
+This is the one module that knows how `dist/` is laid out on disk:
+
+    dist -> .dist/<build>/           a symlink to the edition last published
+    .dist/<build>/                   one folder per build; only the one `dist` names survives
+    .cache/build.lock                held (flock) by the build that may write
+
+A build fills a new folder under `.dist/` (hard links to the files of the current edition
+whose bytes did not change, so they keep their inode and mtime; new files for the rest), syncs
+it to disk, and then publishes it with one `os.replace` of the `dist` symlink: a reader, or a
+build killed at any moment, sees the old edition or the new one, never a mix. The folder the
+symlink named before is deleted afterwards, and folders left by killed builds are deleted by the
+next build, under the lock. `dist/manifest.json` lists every output with its language, kind, page
+count, size and SHA-256; files that the previous manifest listed and this build no longer
+produces are left out of the new folder and reported as removed.
+
+Projects built before this layout have a plain `dist/` folder. The first build moves it aside
+to `.dist.old` and puts the symlink in its place: between those two renames (two system calls)
+`dist` does not exist. A build killed right there leaves `.dist.old`, which the next build
+renames back before doing anything else.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, TextIO
 
+DIST_DIR = "dist"
+BUILDS_DIR = ".dist"  # not in .cache/: deleting the cache must not unpublish the edition
+LOCK_FILE = ".cache/build.lock"
 MANIFEST = "manifest.json"
+_NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
+_LEGACY = ".dist.old"  # a pre-symlink `dist/` folder, during the one-time move
 
 
 @dataclass(frozen=True)
@@ -42,7 +67,7 @@ class Output:
 
 @dataclass(frozen=True)
 class Published:
-    """What publishing changed on disk."""
+    """What publishing changed, compared with the edition it replaced."""
 
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
@@ -64,14 +89,72 @@ def read_manifest(dist: Path) -> dict[str, dict]:
         return {}
 
 
-def publish(dist: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset()) -> Published:
-    """Write the outputs and the manifest into `dist`; return what changed.
+@contextlib.contextmanager
+def lock(root: Path, err: TextIO) -> Iterator[None]:
+    """Hold the project's build lock for the block, first waiting (and saying so) while another build has it.
+
+    The lock is an flock on `.cache/build.lock`, so the kernel releases it when its holder exits
+    or is killed; the file's content only tells a waiting build who has it.
+    """
+    path = root / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            print(f"another build (pid {holder}) is running in this project; waiting for it to finish",
+                  file=err, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def recover(root: Path) -> None:
+    """Clean up after killed builds: put a half-moved old `dist/` back, delete unpublished folders.
+
+    Call it holding the lock.
+    """
+    dist, legacy = root / DIST_DIR, root / _LEGACY
+    if legacy.is_dir() and not legacy.is_symlink():
+        if os.path.lexists(dist):
+            shutil.rmtree(legacy)  # killed after the new edition was published
+        else:
+            legacy.rename(dist)  # killed between the two renames: the old edition goes back
+    (root / _NEW_LINK).unlink(missing_ok=True)
+    current = _published_folder(root)
+    builds = root / BUILDS_DIR
+    for entry in sorted(builds.iterdir()) if builds.is_dir() else ():
+        if entry.name != current:
+            _remove(entry)
+
+
+def current(root: Path) -> str | None:
+    """Return what `dist` is now (where its symlink points, or a folder's inode), or None if it is missing."""
+    dist = root / DIST_DIR
+    if dist.is_symlink():
+        return os.readlink(dist)
+    with contextlib.suppress(OSError):
+        return f"folder {dist.stat().st_ino}"
+    return None
+
+
+def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset()) -> Published:
+    """Publish the outputs and their manifest as the new `dist/`; return what changed.
 
     Files of `keep_languages` (languages not built this time) stay as the last build left them,
-    and stay in the manifest.
+    and stay in the manifest. Call it holding the lock. If it is interrupted before the swap, the
+    new folder is deleted and `dist/` stays as it was.
     """
+    dist = root / DIST_DIR
     previous = read_manifest(dist)
-    written, unchanged = [], []
     produced = {o.path for o in outputs}
     kept = [
         Output(path, (dist / path).read_bytes(), entry["kind"], entry["language"], entry["pages"])
@@ -79,25 +162,62 @@ def publish(dist: Path, outputs: list[Output], keep_languages: frozenset[str] = 
         if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
     ]
     outputs = [*outputs, *kept]
-    everything = [*outputs, Output(MANIFEST, manifest_bytes(outputs), "manifest")]
-    for output in everything:
-        target = dist / output.path
-        if _same(target, output.data):
-            unchanged.append(output.path)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(output.data)
-        tmp.replace(target)
-        written.append(output.path)
-    current = {o.path for o in everything}
-    removed = []
-    for path in sorted(set(previous) - current):
-        target = dist / path
-        if target.is_file():
-            target.unlink()
-            removed.append(path)
-    return Published(tuple(written), tuple(unchanged), tuple(removed))
+    everything = sorted([*outputs, Output(MANIFEST, manifest_bytes(outputs), "manifest")], key=lambda o: o.path)
+    same = {o.path for o in everything if _same(dist / o.path, o.data)}
+    written = tuple(o.path for o in everything if o.path not in same)
+    removed = tuple(sorted(p for p in set(previous) - {o.path for o in everything} if (dist / p).is_file()))
+    result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
+    if not written and _published_folder(root) is not None and _files(dist) == same:
+        return result  # the edition in dist/ is already this one, file for file
+
+    builds = root / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    folder = builds / f"{time.time_ns():x}-{os.getpid()}"  # unique: one build at a time holds the lock
+    folder.mkdir()
+    try:
+        for output in everything:
+            target = folder / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if output.path in same:
+                _link(dist / output.path, target)
+            else:
+                with open(target, "wb") as f:
+                    f.write(output.data)
+                    os.fsync(f.fileno())
+        for directory, _, _ in os.walk(folder, topdown=False):
+            _sync(Path(directory))
+        _sync(builds)
+        _swap(root, folder)
+    except BaseException:
+        recover(root)  # deletes the new folder unless it got published; puts a half-moved old dist/ back
+        raise
+    recover(root)  # deletes the folder `dist` named until now
+    return result
+
+
+def _swap(root: Path, folder: Path) -> None:
+    """Point `dist` at `folder` with one atomic rename (after moving an old plain `dist/` aside)."""
+    dist, link = root / DIST_DIR, root / _NEW_LINK
+    link.unlink(missing_ok=True)
+    link.symlink_to(Path(BUILDS_DIR) / folder.name)  # relative: the project can be moved or copied
+    if dist.is_dir() and not dist.is_symlink():
+        dist.rename(root / _LEGACY)  # the one-time move of a pre-symlink dist/ (see the module docstring)
+    os.replace(link, dist)
+    _sync(root)
+
+
+def _published_folder(root: Path) -> str | None:
+    """Return the name of the build folder `dist` points at, or None if `dist` is not such a symlink."""
+    dist = root / DIST_DIR
+    if not dist.is_symlink():
+        return None
+    target = Path(os.readlink(dist))
+    return target.name if target.parent == Path(BUILDS_DIR) else None
+
+
+def _files(folder: Path) -> set[str]:
+    """Return the relative paths of every file under `folder`."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
 
 
 def _same(path: Path, data: bytes) -> bool:
@@ -107,3 +227,29 @@ def _same(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link an unchanged file into the new folder (copy it, mtime and all, where links fail)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+        with open(target, "rb") as f:
+            os.fsync(f.fileno())
+
+
+def _sync(directory: Path) -> None:
+    """Flush a directory's entries to disk, so that a crash cannot publish names without their files."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

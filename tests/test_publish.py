@@ -1,0 +1,453 @@
+"""Publishing is atomic: dist/ is the old edition or the new one, whatever stops a build and when.
+
+The unit tests publish small in-memory outputs. The others run real builds in a subprocess on a
+one-facility project and kill them (SIGKILL to the whole process group, SIGINT as Ctrl-C does),
+or hold the build lock while a build starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from report import publish
+from report.publish import Output, Published
+from report.serve import _QuietHandler
+
+from .conftest import REPO, copy_project
+
+FACILITY = "lasalle"  # the shortest dossier: the builds below take seconds, not minutes
+INTERRUPTED_LINE = "build interrupted; dist/ was left as it was"
+
+
+def edition(root: Path) -> dict[str, bytes]:
+    """Return every file of the published edition by its path under dist/."""
+    dist = root / publish.DIST_DIR
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def build_folders(root: Path) -> list[str]:
+    folder = root / publish.BUILDS_DIR
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def published_folder(root: Path) -> str:
+    return Path(os.readlink(root / publish.DIST_DIR)).name
+
+
+# -- publish, in memory -------------------------------------------------------------------------
+
+
+def outputs(files: dict[str, bytes]) -> list[Output]:
+    return [Output(path, data, "page", path.split("/")[0] if "/" in path else None) for path, data in files.items()]
+
+
+def with_manifest(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {**files, publish.MANIFEST: publish.manifest_bytes(outputs(files))}
+
+
+V1 = {"index.html": b"<p>index</p>", "en/a.html": b"<p>a</p>", "en/a.pdf": b"%PDF a", "es/a.html": b"<p>a es</p>"}
+
+
+def test_unchanged_files_keep_their_inode_and_mtime(tmp_path: Path) -> None:
+    publish.publish(tmp_path, outputs(V1))
+    dist = tmp_path / "dist"
+    before = {path: (dist / path).stat() for path in V1}
+    v2 = {**V1, "en/a.html": b"<p>a, edited</p>"}
+    result = publish.publish(tmp_path, outputs(v2))
+    assert result == Published(
+        written=("en/a.html", "manifest.json"), unchanged=("en/a.pdf", "es/a.html", "index.html"), removed=()
+    )
+    assert edition(tmp_path) == with_manifest(v2)
+    for path in ("en/a.pdf", "es/a.html", "index.html"):
+        after = (dist / path).stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before[path].st_ino, before[path].st_mtime_ns), path
+    assert (dist / "en/a.html").stat().st_ino != before["en/a.html"].st_ino
+    assert dist.is_symlink() and build_folders(tmp_path) == [published_folder(tmp_path)]
+
+
+def test_files_no_longer_produced_are_removed(tmp_path: Path) -> None:
+    publish.publish(tmp_path, outputs(V1))
+    v2 = {k: v for k, v in V1.items() if k != "en/a.pdf"}
+    result = publish.publish(tmp_path, outputs(v2))
+    assert result == Published(written=("manifest.json",), unchanged=("en/a.html", "es/a.html", "index.html"),
+                               removed=("en/a.pdf",))
+    assert edition(tmp_path) == with_manifest(v2)
+    assert build_folders(tmp_path) == [published_folder(tmp_path)]
+
+
+def test_publishing_the_same_edition_again_touches_nothing(tmp_path: Path) -> None:
+    publish.publish(tmp_path, outputs(V1))
+    link = os.readlink(tmp_path / "dist")
+    result = publish.publish(tmp_path, outputs(V1))
+    assert result == Published(written=(), unchanged=tuple(sorted(with_manifest(V1))), removed=())
+    assert os.readlink(tmp_path / "dist") == link
+
+
+def test_languages_not_built_this_time_are_kept(tmp_path: Path) -> None:
+    publish.publish(tmp_path, outputs(V1))
+    inode = (tmp_path / "dist/es/a.html").stat().st_ino
+    english = {k: v for k, v in V1.items() if not k.startswith("es/")}
+    result = publish.publish(tmp_path, outputs({**english, "en/a.html": b"new"}), keep_languages=frozenset({"es"}))
+    assert result.removed == () and "es/a.html" in result.unchanged
+    assert edition(tmp_path) == with_manifest({**V1, "en/a.html": b"new"})
+    assert (tmp_path / "dist/es/a.html").stat().st_ino == inode
+
+
+def plain_dist(root: Path, files: dict[str, bytes]) -> dict[str, int]:
+    """Write `dist/` as builds did before it became a symlink; return each file's inode."""
+    for path, data in with_manifest(files).items():
+        (root / "dist" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "dist" / path).write_bytes(data)
+    return {path: (root / "dist" / path).stat().st_ino for path in files}
+
+
+def test_a_plain_dist_folder_is_replaced_by_the_symlink(tmp_path: Path) -> None:
+    inodes = plain_dist(tmp_path, V1)
+    v2 = {**V1, "en/a.html": b"<p>a, edited</p>"}
+    result = publish.publish(tmp_path, outputs(v2))
+    assert result.written == ("en/a.html", "manifest.json")
+    assert (tmp_path / "dist").is_symlink() and edition(tmp_path) == with_manifest(v2)
+    assert (tmp_path / "dist/index.html").stat().st_ino == inodes["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist", "dist"]
+
+
+def test_a_kill_between_the_two_renames_of_the_first_publish_is_undone(tmp_path: Path) -> None:
+    inodes = plain_dist(tmp_path, V1)
+    (tmp_path / "dist").rename(tmp_path / ".dist.old")  # what the first publish does, killed right after
+    (tmp_path / ".dist/unpublished").mkdir(parents=True)
+    publish.recover(tmp_path)
+    assert not (tmp_path / "dist").is_symlink() and edition(tmp_path) == with_manifest(V1)
+    assert (tmp_path / "dist/index.html").stat().st_ino == inodes["index.html"]
+    assert build_folders(tmp_path) == [] and not (tmp_path / ".dist.old").exists()
+
+
+def test_an_interrupted_publish_leaves_dist_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    publish.publish(tmp_path, outputs(V1))
+    link = os.readlink(tmp_path / "dist")
+    linked = []
+
+    def interrupted(source: Path, target: Path) -> None:
+        linked.append(target)
+        if len(linked) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish, "_link", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(tmp_path, outputs({**V1, "en/a.html": b"edited"}))
+    assert len(linked) == 2
+    assert os.readlink(tmp_path / "dist") == link and edition(tmp_path) == with_manifest(V1)
+    assert build_folders(tmp_path) == [Path(link).name]
+
+
+def test_an_interrupted_first_publish_puts_the_plain_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain_dist(tmp_path, V1)
+
+    def interrupted(source: str, target: str) -> None:
+        assert not (tmp_path / "dist").exists()  # moved aside: the one-time window
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(tmp_path, outputs({**V1, "en/a.html": b"edited"}))
+    monkeypatch.undo()
+    assert not (tmp_path / "dist").is_symlink() and edition(tmp_path) == with_manifest(V1)
+    assert build_folders(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == [".dist", "dist"]
+
+
+def test_serve_answers_from_the_edition_published_last(tmp_path: Path) -> None:
+    import functools
+    import http.server
+
+    publish.publish(tmp_path, outputs(V1))
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "dist"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def get(path: str) -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().read()
+        finally:
+            connection.close()
+
+    try:
+        assert get("/en/a.html") == b"<p>a</p>"
+        publish.publish(tmp_path, outputs({**V1, "en/a.html": b"<p>a, edited</p>"}))
+        assert get("/en/a.html") == b"<p>a, edited</p>"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_lock_names_its_holder_while_held(tmp_path: Path) -> None:
+    with publish.lock(tmp_path, io.StringIO()):
+        assert (tmp_path / publish.LOCK_FILE).read_text() == f"{os.getpid()}\n"
+    assert (tmp_path / publish.LOCK_FILE).read_text() == ""
+
+
+# -- real builds, stopped --------------------------------------------------------------------------
+
+
+def edit(root: Path, text: str) -> None:
+    """Put `text` at the start of the facility's summary (or replace what the last edit put there)."""
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    source = dossier.read_text(encoding="utf-8")
+    source, count = re.subn(r"(summary: >-\n\s+)(Edit \d+\. )?", rf"\g<1>{text} ", source, count=1)
+    assert count == 1
+    dossier.write_text(source, encoding="utf-8")
+
+
+def start_build(root: Path, *args: str) -> subprocess.Popen:
+    """Start `build.py build` in its own process group (so that it can be killed with its workers)."""
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", *args],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def live_members(group: int) -> list[int]:
+    """Return the processes of a process group that still run (zombies are dead already)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] not in "ZX":
+                found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(group: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while live_members(group) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert live_members(group) == [], f"processes of the build outlived it: {live_members(group)}"
+
+
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen, interval: float = 0.0002) -> bool:
+    """Poll `condition` until it holds (True) or the build has exited (False)."""
+    while not condition():
+        if proc.poll() is not None:
+            return False
+        time.sleep(interval)
+    return True
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-facility project, built once (by a subprocess, like the builds it is compared with)."""
+    root = copy_project(tmp_path_factory.mktemp("publish") / "project", [FACILITY])
+    edit(root, "Edit 0.")
+    proc = start_build(root, "--quiet")
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out + err
+    return root
+
+
+def clone(built: Path, dest: Path) -> Path:
+    shutil.copytree(built, dest, symlinks=True)  # dist is a relative symlink: it works in the copy
+    return dest
+
+
+def fork_server_started(group: int) -> bool:
+    """Return whether multiprocessing's fork server runs in the build's process group."""
+    for pid in live_members(group):
+        with contextlib.suppress(OSError):
+            if b"from multiprocessing.forkserver import main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+    return False
+
+
+@pytest.mark.parametrize("moment", ["start-up", "layout"])
+def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path: Path, moment: str) -> None:
+    root = clone(built, tmp_path / "project")
+    old, folders = edition(root), build_folders(root)
+    edit(root, "Edit 1.")
+    proc = start_build(root)  # with a progress line for each chunk
+    assert proc.stderr is not None
+    progress = []
+    if moment == "start-up":  # the fork server is loading WeasyPrint
+        assert wait_for(lambda: fork_server_started(proc.pid), proc, interval=0.01)
+        time.sleep(0.2)
+    else:
+        while not progress or "(rendered)" not in progress[-1]:  # the workers have laid out a chapter
+            progress.append(proc.stderr.readline())
+            assert progress[-1], progress
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert err.splitlines()[-1] == INTERRUPTED_LINE and err.count(INTERRUPTED_LINE) == 1
+    assert "Traceback" not in err and "Error" not in err, err
+    wait_until_gone(proc.pid)
+    assert edition(root) == old
+    assert build_folders(root) == folders  # the unpublished folder was deleted
+
+
+def test_a_second_build_waits_for_the_first(built: Path) -> None:
+    with publish.lock(built, io.StringIO()):
+        proc = start_build(built, "--quiet")
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert line == f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
+        time.sleep(1.0)
+        assert proc.poll() is None  # still waiting
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err
+    assert err == "" and re.search(r"\ndist/ is up to date \(\d+\.\d\ds\)\n$", out), out + err
+
+
+def test_serve_builds_under_the_lock_too(built: Path) -> None:
+    with publish.lock(built, io.StringIO()):
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        assert proc.stderr is not None and proc.stdout is not None
+        line = proc.stderr.readline()
+        assert line == f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
+    lines = [proc.stdout.readline()]
+    while not lines[-1].startswith("serving dist/ at http://127.0.0.1:"):
+        lines.append(proc.stdout.readline())
+        assert lines[-1], lines
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err
+    assert "dist/ is up to date" in "".join(lines) and err == ""
+
+
+def save_state(root: Path, dest: Path) -> None:
+    """Copy what a build may change: `.cache/`, the published folders and the `dist` symlink."""
+    for name in (".cache", publish.BUILDS_DIR):
+        shutil.copytree(root / name, dest / name, symlinks=True)
+    os.symlink(os.readlink(root / "dist"), dest / "dist")
+
+
+def restore_state(saved: Path, root: Path) -> None:
+    for name in (".cache", publish.BUILDS_DIR):
+        shutil.rmtree(root / name)
+    for name in ("dist", ".dist.tmp", ".dist.old"):
+        if (root / name).is_symlink() or (root / name).is_file():
+            (root / name).unlink()
+        elif (root / name).is_dir():
+            shutil.rmtree(root / name)
+    for name in (".cache", publish.BUILDS_DIR):
+        shutil.copytree(saved / name, root / name, symlinks=True)
+    os.symlink(os.readlink(saved / "dist"), root / "dist")
+
+
+def keep_leftovers(saved: Path, root: Path, leftovers: Path) -> int:
+    """Copy into `leftovers` every file a killed build added to `.cache/` or `.dist/` or changed; return how many."""
+    count = 0
+    for path in [*sorted((root / ".cache").rglob("*")), *sorted((root / publish.BUILDS_DIR).rglob("*")), root / ".dist.tmp"]:
+        if not os.path.lexists(path):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue
+        relative = path.relative_to(root)
+        before = saved / relative
+        if before.exists() and not path.is_symlink() and before.read_bytes() == path.read_bytes():
+            continue
+        (leftovers / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, leftovers / relative, follow_symlinks=False)
+        count += 1
+    return count
+
+
+def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Path, tmp_path: Path) -> None:
+    root = clone(built, tmp_path / "project")
+    saved = tmp_path / "saved"
+    save_state(root, saved)
+    old, old_link = edition(root), os.readlink(root / "dist")
+
+    # The reference: the same edit, built to the end and timed.
+    edit(root, "Edit 2.")
+    started = time.perf_counter()
+    proc = start_build(root, "--quiet")
+    out, err = proc.communicate(timeout=300)
+    reference = time.perf_counter() - started
+    assert proc.returncode == 0, out + err
+    new = edition(root)
+    changed = {path for path in new if old.get(path) != new[path]}
+    assert {"en/lasalle.html", "es/lasalle.html", "en/lasalle-en.pdf", "manifest.json"} <= changed
+    assert len(changed) < len(new)
+
+    # Kill points: fractions of the reference build's time, from start-up to the end (denser in
+    # the last fifth: assembly, site, publish), then events of the publish step itself, which
+    # lasts a few milliseconds: the new folder appearing (and 2 ms later), the symlink swapped.
+    fractions = [0.02, 0.12, 0.25, 0.4, 0.55, 0.7, 0.8, 0.88, 0.94, 0.98]
+    events = [("staging", 0.0), ("staging", 0.002), ("swapped", 0.0)]
+
+    def staging() -> bool:
+        return len(build_folders(root)) > 1
+
+    def swapped() -> bool:
+        return os.readlink(root / "dist") != old_link
+
+    leftovers = tmp_path / "leftovers"
+    outcomes = []
+
+    def kill(kind: str, delay: float) -> tuple[int, float]:
+        """Start the edited build from the old state, kill it; return its exit code and how long it ran."""
+        restore_state(saved, root)
+        started = time.perf_counter()
+        proc = start_build(root, "--quiet")
+        seen = True
+        if kind == "time":
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=delay)  # returns early only if the build is done
+        else:
+            seen = wait_for(staging if kind == "staging" else swapped, proc)
+            time.sleep(delay)
+        ran = time.perf_counter() - started
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        wait_until_gone(proc.pid)
+        now = edition(root)
+        assert now in (old, new), f"killed at {kind} {delay:.3f}s: dist/ is neither the old edition nor the new one"
+        outcomes.append((kind, round(delay, 3), seen, proc.returncode, "old" if now == old else "new"))
+        keep_leftovers(saved, root, leftovers)
+        return proc.returncode, ran
+
+    for fraction in fractions:
+        code, ran = kill("time", fraction * reference)
+        if code == 0:  # the machine got faster than during the reference: time it again from this run
+            reference = ran
+            kill("time", fraction * reference)
+    for kind, delay in events:
+        kill(kind, delay)
+
+    killed = [o for o in outcomes if o[3] == -signal.SIGKILL]
+    publishing = [o for o in killed if o[0] != "time" and o[2]]
+    assert {o[4] for o in killed} == {"old", "new"}, outcomes  # kills landed before and after the swap
+    assert len(killed) >= len(fractions) + len(events) - 1 and len(publishing) >= 2, outcomes
+
+    # What every killed build left in the cache (entries, temporary files, unpublished folders),
+    # all at once on top of the old state: a normal build still makes exactly the new edition.
+    restore_state(saved, root)
+    shutil.copytree(leftovers, root, symlinks=True, dirs_exist_ok=True)
+    assert len(build_folders(root)) > 1
+    proc = start_build(root, "--quiet")
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out + err
+    assert "waiting" not in err  # the killed builds' locks died with them
+    assert edition(root) == new
+    assert build_folders(root) == [published_folder(root)]
+    assert not (root / ".dist.tmp").exists() and not (root / ".dist.old").exists()
