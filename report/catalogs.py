@@ -32,6 +32,9 @@ _FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).pare
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
+_ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_WORDS = ("title", "alt", "aria-label")
+"""Attributes whose values are words a translator translates."""
 _NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
 
@@ -297,8 +300,19 @@ def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> 
 def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
     return [
         ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, lambda text: [_tag(m) for m in _TAG_RE.finditer(text)])
+        for difference in _differences(entry, _markup)
     ]
+
+
+def _markup(text: str) -> list[str]:
+    """Return the tags of a message, and a '<' for each that opens no tag.
+
+    Template strings are trusted markup once translated, so a translation must keep the English
+    tags with the same attributes and values; only the words of `title`, `alt` and `aria-label`
+    may change. A stray '<' counts too: printed raw, it could open a tag of its own.
+    """
+    tags = [_tag(m) for m in _TAG_RE.finditer(text)]
+    return tags + ["<"] * (text.count("<") - len(tags))
 
 
 def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
@@ -326,9 +340,14 @@ def _differences(entry: CatalogEntry, items: Any) -> list[str]:
 
 
 def _tag(match: re.Match[str]) -> str:
-    """Return a tag reduced to its name ('<a>', '</a>'): attributes may be translated, `<br/>` is `<br>`."""
+    """Return a tag in a canonical form: its name, then its attributes sorted, translatable values
+    elided (`<a href="%(url)s" title="…">`); `<br/>` is `<br>`."""
     closing, name = match.groups()
-    return f"<{closing}{name.lower()}>"
+    attributes = "".join(sorted(
+        f' {attribute.lower()}="{"…" if attribute.lower() in _WORDS else value.strip(chr(34) + chr(39))}"'
+        for attribute, value in _ATTRIBUTE_RE.findall(match.group(0)[len(name) + 1 + len(closing):])
+    ))
+    return f"<{closing}{name.lower()}{attributes}>"
 
 
 def brief(text: str, limit: int = 50) -> str:

@@ -54,12 +54,18 @@ def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
         assert paginator.call(pow, 2, 10).result() == 1024
 
 
-def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> None:
+def linked_out(tmp_path: Path, stylesheet: str) -> tuple[Path, Path]:
+    """Return a project whose `layouts/css/<stylesheet>` is a symlink to a file outside it, and that file."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "layouts", root / "layouts")
-    outside = tmp_path / "tokens.css"
-    shutil.move(root / "layouts" / "css" / "tokens.css", outside)
-    (root / "layouts" / "css" / "tokens.css").symlink_to(outside)
+    outside = tmp_path / stylesheet
+    shutil.move(root / "layouts" / "css" / stylesheet, outside)
+    (root / "layouts" / "css" / stylesheet).symlink_to(outside)
+    return root, outside
+
+
+def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> None:
+    root, outside = linked_out(tmp_path, "tokens.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
     assert [(f.level, f.code, str(f.loc), f.message) for f in chunk.findings] == [
         (
@@ -95,11 +101,7 @@ def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path:
 
 
 def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "layouts", root / "layouts")
-    outside = tmp_path / "print.css"
-    shutil.move(root / "layouts" / "css" / "print.css", outside)
-    (root / "layouts" / "css" / "print.css").symlink_to(outside)
+    root, outside = linked_out(tmp_path, "print.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
     (fetch,) = [f for f in chunk.findings if f.code == "pdf.fetch"]  # the fallback font may add pdf.font
     assert fetch.level == "error" and fetch.message.endswith(f"/layouts/css/print.css': it resolves to '{outside}', outside layouts/ and facilities/")
