@@ -276,7 +276,10 @@ def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> Catalog
     )
     if catalog is None or entry.state != "translated":
         return entry
-    problems = [*_babel_problems(catalog, message, entry), *_markup_problems(entry), *_citation_problems(entry)]
+    placeholders = _babel_problems(catalog, message, entry)
+    # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
+    markup = [] if placeholders else _markup_problems(entry)
+    problems = [*placeholders, *markup, *_citation_problems(entry)]
     return replace(entry, problems=tuple(problems))
 
 
