@@ -29,6 +29,8 @@ I18N_DIR = "i18n"
 TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 TEMPLATES = "templates"
 _FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "textfile.py").read_bytes()).hexdigest()
+EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
+"""The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
@@ -165,7 +167,7 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
     if text is None:
         return ParsedCatalog(rel, (), tuple((f.loc.line, f.loc.col, f.code, f.message) for f in refused))
     if not text.strip():
-        return ParsedCatalog(rel, (), ((1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it"),))
+        return ParsedCatalog(rel, (), (EMPTY,))
     catalog = Catalog(locale=lang)
     parser = _Parser(catalog, ignore_obsolete=False, abort_invalid=False)
     parser.parse(text.split("\n"))  # PO lines end at \n only: a form feed inside a string is text

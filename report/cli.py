@@ -201,13 +201,13 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
     """Return what keeps the template or a catalog from being read whole (an empty catalog is fine)."""
-    from .catalogs import TEMPLATE_FILE, catalog_path, read_catalog
+    from .catalogs import EMPTY, TEMPLATE_FILE, catalog_path, read_catalog
     from .coverage import problem_findings
 
     found = []
     for rel, lang in [(TEMPLATE_FILE, None), *((catalog_path(lang), lang) for lang in languages)]:
         parsed = read_catalog(root, rel, lang)
-        if parsed is not None and (root / rel).read_bytes().strip():
+        if parsed is not None and parsed.problems != (EMPTY,):
             found += problem_findings(parsed)
     return found
 

@@ -158,7 +158,7 @@ def check_translations(
         )
     else:
         findings += problem_findings(template)
-        if not template.problems:
+        if not template.unreadable:
             findings += check_template(root, edition, template, cache_dir)
     coverage = {}
     for lang in languages:
@@ -166,7 +166,7 @@ def check_translations(
         if catalog is None:
             continue
         findings += check_catalog(catalog)
-        if template is not None and not template.problems and not catalog.unreadable:
+        if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
         coverage[lang] = language_coverage(lang, catalog, edition)
     return findings, coverage

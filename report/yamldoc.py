@@ -7,7 +7,7 @@ We compose the node graph instead (safe tags only) and build plain data from it 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -76,7 +76,7 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
     text, findings = decode(raw, rel, "yaml")
     if text is None:
         return None, findings
-    doc = YamlDoc(rel, text, None, {}, {}, {})
+    doc = YamlDoc(rel, text, None, {}, {}, {})  # located as the builder goes; the data comes last
     try:
         data = _Builder(doc, findings).run(yaml.parse(text, Loader=_Loader))
     except _Stop as stop:
@@ -94,7 +94,7 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         return None, [error("yaml.syntax", Loc(rel, 1, 1), f"YAML error: {' '.join(str(exc).split())}")]
     if data is _EMPTY:
         return None, [error("yaml.empty", Loc(rel, 1, 1), "file is empty")]
-    return YamlDoc(rel, text, data, doc.values, doc.keys, doc.spans), findings
+    return replace(doc, data=data), findings
 
 
 class _Stop(Exception):
@@ -109,14 +109,24 @@ _EMPTY = object()
 _RESOLVER = yaml.resolver.Resolver()
 
 
+@dataclass
+class _Frame:
+    """An open mapping or list while the builder reads it."""
+
+    container: dict[Any, Any] | list[Any]
+    path: Path_
+    start: int  # character index where it opens
+    key: Any = _EMPTY  # in a mapping: (key, its Loc) until its value arrives
+    first: dict[Any, Loc] = field(default_factory=dict)  # where each key was first defined
+
+
 class _Builder:
     """Turns parser events into plain data, recording where each key and value starts."""
 
     def __init__(self, doc: YamlDoc, findings: list[Finding]):
         self.doc = doc
         self.findings = findings
-        # One frame per open mapping or list: [container, path, start index, pending key, first keys]
-        self.stack: list[list[Any]] = []
+        self.stack: list[_Frame] = []
 
     def loc(self, mark: yaml.Mark) -> Loc:
         return Loc(self.doc.path, mark.line + 1, mark.column + 1)
@@ -145,12 +155,12 @@ class _Builder:
                                           f"lists and mappings nest more than {MAX_DEPTH} levels deep here"))
                     container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                     path = self._place(event, container, opening=True)
-                    self.stack.append([container, path, event.start_mark.index, _EMPTY, {}])
+                    self.stack.append(_Frame(container, path, event.start_mark.index))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, path, start, _, _ = self.stack.pop()
-                self.doc.spans[path] = (start, event.end_mark.index)
+                frame = self.stack.pop()
+                self.doc.spans[frame.path] = (frame.start, event.end_mark.index)
                 if not self.stack:
-                    result = container
+                    result = frame.container
         return result
 
     def _check_tag(self, event: Any) -> None:
@@ -160,7 +170,7 @@ class _Builder:
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
-        return not self.stack or isinstance(self.stack[-1][0], list) or self.stack[-1][3] is not _EMPTY
+        return not self.stack or isinstance(self.stack[-1].container, list) or self.stack[-1].key is not _EMPTY
 
     def _place(self, event: Any, value: Any, opening: bool = False) -> Any:
         """Put a value where it belongs; return its path when opening a container, the value at the top."""
@@ -170,19 +180,19 @@ class _Builder:
                 self.doc.spans[()] = (event.start_mark.index, event.end_mark.index)
             return () if opening else value
         frame = self.stack[-1]
-        container, parent = frame[0], frame[1]
+        container, parent = frame.container, frame.path
         if isinstance(container, list):
             path = parent + (len(container),)
             container.append(value)
-        elif frame[3] is _EMPTY:  # this is a key
+        elif frame.key is _EMPTY:  # this is a key
             if opening:
                 raise _Stop(error("yaml.key", self.loc(event.start_mark), "a key must be a plain word"))
-            frame[3] = (event.value, self.loc(event.start_mark))  # a key is its text: `yes:` is 'yes', not True
+            frame.key = (event.value, self.loc(event.start_mark))  # a key is its text: `yes:` is 'yes', not True
             return None
         else:
-            key, key_loc = frame[3]
-            frame[3] = _EMPTY
-            first = frame[4]
+            key, key_loc = frame.key
+            frame.key = _EMPTY
+            first = frame.first
             if key in first:
                 self.findings.append(error(
                     "yaml.duplicate-key", key_loc,
@@ -200,7 +210,7 @@ class _Builder:
         return path if opening else None
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
-        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # explicit tags were refused
         # Dates stay text: we parse them ourselves so that an impossible date is a finding, not a crash.
         if tag == _TIMESTAMP:
             return event.value
