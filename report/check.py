@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -74,6 +75,7 @@ def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date)
     from .coverage import RELEASE_CODES as I18N_RELEASE_CODES
     from .coverage import LanguageCoverage, check_translations
 
+    started = time.perf_counter()
     gathered = gather(root, today, release=args.release)
     findings = list(gathered.findings)
     coverage: dict[str, LanguageCoverage] = {}
@@ -90,4 +92,8 @@ def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date)
     else:
         print_findings(findings, out)
         print_coverage(coverage, out)
+        errors = sum(f.level == "error" for f in findings)
+        translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in coverage.items())
+        print(f"\ncheck: {errors} error{'s' * (errors != 1)}, {len(findings) - errors} warning"
+              f"{'s' * (len(findings) - errors != 1)}{translated} ({time.perf_counter() - started:.1f} s)", file=out)
     return exit_code(findings)

@@ -60,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
     update.add_argument("--lang", action="append", default=None, help="update only this language (repeatable)")
 
     serve = sub.add_parser("serve", help="build, serve dist/ on localhost and rebuild on changes")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
 
     new = sub.add_parser("new", help="start a new facility dossier from the template")
     new.add_argument("id", help="the facility id, which is also the file name (lower-case, hyphens)")
@@ -150,7 +150,7 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
 def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .pipeline import run_build
 
-    return run_build(root, args, out, err, today())
+    return run_build(root, args, out, err, today()).code
 
 
 def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -215,8 +215,10 @@ def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .serve import serve
 
+    from .pipeline import run_build
+
     build_args = parser().parse_args(["build", "--quiet"])
-    return serve(root, args, out, lambda: cmd_build(root, build_args, out, err))
+    return serve(root, args, out, lambda: run_build(root, build_args, out, err, today()))
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -23,6 +23,7 @@ import functools
 import hashlib
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
@@ -103,8 +104,17 @@ class Progress:
             print(file=self.stream)
 
 
-def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> int:
-    """Build dist/ for the project under `root`, print the findings and return the exit code.
+@dataclass(frozen=True)
+class Outcome:
+    """How a build ended: its exit code, its findings (as printed) and its summary line."""
+
+    code: int
+    findings: tuple[Finding, ...] = ()
+    summary: str = ""
+
+
+def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> Outcome:
+    """Build dist/ for the project under `root`, print the findings and a summary line.
 
     The whole build holds the project's lock, so a second build waits for this one. Ctrl-C stops
     the workers, deletes the unpublished folder and returns INTERRUPTED; dist/ stays as it was.
@@ -124,12 +134,12 @@ def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, to
     except KeyboardInterrupt:
         message = LEFT_AS_IT_WAS
     print(("\r\033[K" if err.isatty() else "") + message, file=err, flush=True)
-    return INTERRUPTED
+    return Outcome(INTERRUPTED, summary=message)
 
 
-def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> int:
-    """Build and publish (holding the lock), print the findings and a summary; return the exit code."""
-    from .cli import print_findings, settle
+def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> Outcome:
+    """Build and publish (holding the lock), print the findings and a summary line."""
+    from .cli import settle
 
     started = time.perf_counter()
     cache_dir, dist = root / CACHE_DIR, root / publish.DIST_DIR
@@ -137,25 +147,40 @@ def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today
     digest = stamp.inputs_digest(root, options)
     record = stamp.unchanged(root, cache_dir, dist, digest)
     if record is not None:
-        print_findings([_finding(f) for f in record["findings"]], out)
-        print(f"dist/ is up to date ({time.perf_counter() - started:.2f}s)", file=out)
-        return 0
+        findings = tuple(_finding(f) for f in record["findings"])
+        return _ended(Outcome(0, findings, f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"), out)
 
     built = build_outputs(root, args, err, today)
     findings = settle(built.findings, args, release_codes())
-    print_findings(findings, out)
     if has_errors(findings) or built.outputs is None:
-        print("nothing was written to dist/", file=out)
-        return 1
+        errors = sum(f.level == "error" for f in findings)
+        return _ended(Outcome(1, tuple(findings), f"build failed with {errors} error{'s' * (errors != 1)}:"
+                                                  " nothing was written to dist/"), out)
     produced = {o.lang for o in built.outputs if o.lang}
     result = publish.publish(root, built.outputs, keep_languages=frozenset(built.languages) - produced)
     stamp.save(cache_dir, dist, digest, [f.as_dict() for f in findings])
-    print(
-        f"dist/: {len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
-        f" chunks: {built.rendered} rendered, {built.reused} from cache ({time.perf_counter() - started:.1f}s)",
-        file=out,
+    kinds = Counter(o.kind for o in built.outputs if o.lang)
+    summary = (
+        f"built {', '.join(sorted(produced))}: {_count(kinds['report-pdf'], 'report')},"
+        f" {_count(kinds['facility-pdf'], 'dossier')}, {_count(kinds['page'], 'page')}"
+        f" in {time.perf_counter() - started:.1f} s (dist/: {len(result.written)} written,"
+        f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
+        f" chunks: {built.rendered} rendered, {built.reused} from cache)"
     )
-    return 0
+    return _ended(Outcome(0, tuple(findings), summary), out)
+
+
+def _ended(outcome: Outcome, out: TextIO) -> Outcome:
+    """Print the findings, their count and the summary line last; return the outcome."""
+    from .cli import print_findings
+
+    print_findings(outcome.findings, out)
+    print(outcome.summary, file=out, flush=True)
+    return outcome
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _finding(data: dict) -> Finding:

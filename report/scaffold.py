@@ -1,57 +1,113 @@
-"""The `new` verb: start a dossier that passes the schema once its placeholders are filled in."""
+"""The `new` verb: start a dossier whose comments explain each field and whose gaps say TODO.
+
+The comments come from the dossier schema's own descriptions, so they say what the field
+reference in the README and the editors' hover help say. Every value only a source can give is
+the placeholder `TODO`, which `check` reports, one line each, until it is filled in: nothing is
+guessed (a new dossier starts unverified, with an empty timeline).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
+from . import schema
 from .cli import UsageError
-from .load import FACILITIES_DIR
+from .load import FACILITIES_DIR, TODO
 
-_TEMPLATE = """\
-# yaml-language-server: $schema=../report/schemas/dossier.schema.json
-# Every fact needs a source id from facilities/sources.yaml. Run `python build.py check` as you go.
-id: {id}
-name: {name}
-location:
-  city: TODO
-  county: TODO
-  state: TODO
-  sources: []
-operator:
-  name: TODO
-  kind: private-company
-  sources: []
-status:
-  state: open
-  date: TODO
-  text: TODO
-  sources: []
-summary: TODO
-timeline:
-  - id: TODO
-    date: TODO
-    category: other
-    text: TODO
-    sources: []
-campaign:
-  summary: TODO
-review:
-  status: unverified
-  list_membership: unverified
+MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
+
+MAPPING = ""  # the value of a field that opens a mapping
+
+# The fields a new dossier starts with, in order: a dotted path and its value. MAPPING opens a
+# mapping; the other optional fields are described in the README's field reference.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("id", "{id}"),
+    ("name", "{name}"),
+    ("location", MAPPING),
+    ("location.city", TODO),
+    ("location.county", TODO),
+    ("location.state", TODO),
+    ("location.sources", "[]"),
+    ("operator", MAPPING),
+    ("operator.name", TODO),
+    ("operator.kind", TODO),
+    ("operator.sources", "[]"),
+    ("status", MAPPING),
+    ("status.state", TODO),
+    ("status.date", TODO),
+    ("status.text", TODO),
+    ("status.sources", "[]"),
+    ("summary", TODO),
+    ("timeline", "[]"),
+    ("campaign", MAPPING),
+    ("campaign.summary", TODO),
+    ("review", MAPPING),
+    ("review.status", "unverified"),
+    ("review.list_membership", "unverified"),
+)
+
+_HEAD = """\
+{modeline}
+#
+# A new dossier: {name}.
+# Replace every TODO with what a published source says, add each source to facilities/sources.yaml and list its id under the claim's `sources:`. Leave out
+# what no source gives. `python build.py check` lists what is left, line by line.
+# The README's field reference lists every field, optional ones too (capacity, opened,
+# deaths, developments, campaign organizations, actions and demands, an image).
 """
+
+_TIMELINE_EXAMPLE = """\
+# Add one entry per documented event, in date order, like this:
+#   - id: 2019-05-inspection       # stable: lower-case letters, digits and hyphens
+#     date: 2019-05-14              # 2019, 2019-05 or 2019-05-14; a range: 2019-05-01/2019-05-14
+#     category: inspection-finding
+#     text: What the source documents, in your own words. [@source-id]
+#     sources: [source-id]
+{categories}"""
+
+
+def skeleton(facility_id: str, name: str) -> str:
+    """Return the text of a new dossier, each field with its schema description as a comment."""
+    lines = [_HEAD.format(modeline=MODELINE, name=name).rstrip("\n")]
+    for dotted, value in FIELDS:
+        path = tuple(dotted.split("."))
+        indent = "  " * (len(path) - 1)
+        node = schema.subschema("dossier", path) or {}
+        help_text = node.get("description", "")
+        if "enum" in node and value == TODO:
+            help_text += " One of: " + ", ".join(node["enum"]) + "."
+        if dotted.endswith("sources"):
+            help_text = "Ids of the sources in facilities/sources.yaml that support this claim, like [source-id]."
+        if help_text:
+            width = 100 - len(indent) - 2
+            lines += [f"{indent}# {line}" for line in textwrap.wrap(help_text, width)]
+        shown = value.format(id=facility_id, name=json.dumps(name, ensure_ascii=False))  # JSON is valid YAML
+        lines.append(f"{indent}{path[-1]}:" + (f" {shown}" if shown else ""))
+        if dotted == "timeline":
+            category = (schema.subschema("dossier", ("timeline", 0, "category")) or {}).get("enum", ())
+            kinds = textwrap.wrap("The category is one of: " + ", ".join(category) + ".", 98)
+            lines.append(_TIMELINE_EXAMPLE.format(categories="".join(f"# {k}\n" for k in kinds)).rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:
-    """Write `facilities/<id>.yaml` from the template and return its path; never overwrite."""
+    """Write `facilities/<id>.yaml` from the skeleton and return its path; never overwrite."""
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", facility_id) or facility_id == "sources":
-        raise UsageError(f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and hyphens")
+        raise UsageError(f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
+                         " hyphens, like 'otay-mesa'")
+    if not name.strip() or "\n" in name:
+        raise UsageError("--name must be the facility's official name, on one line")
     path = root / FACILITIES_DIR / f"{facility_id}.yaml"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists")
+    text = skeleton(facility_id, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    quoted = json.dumps(name, ensure_ascii=False)  # a JSON string is a valid YAML scalar
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(_TEMPLATE.format(id=facility_id, name=quoted))
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:  # made between the test and the open
+        raise UsageError(f"{path.relative_to(root)} already exists") from None
     return path

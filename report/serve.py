@@ -1,8 +1,16 @@
-"""The `serve` verb: build, serve dist/ on localhost, and rebuild when an input changes.
+"""The `serve` verb: a live preview of dist/ that rebuilds on save and reloads the open page.
 
-The server looks each request's path up under `dist/` when it comes, so it follows the symlink
-that every publish swaps (see `publish`): a file comes from the old edition or the new one.
-Rebuilds take the build lock like any build.
+- The server looks each request's path up under `dist/` when it comes, so it follows the symlink
+  that every publish swaps (see `publish`): a file comes from the old edition or the new one.
+- HTML pages are served with one extra line, a `<script>` for `preview.js`, added to the
+  response only: the files in `dist/` are never changed, so what is published has no script.
+- The script polls `/__preview__/state` (the last build's generation, exit code, summary and
+  findings). A successful build reloads the page; a failed one leaves the page as it is (the
+  last good build, which is still what `dist/` holds) and shows the findings over it.
+- Watching is a stat of the input files every `poll` seconds (cheap, and it sees saves by any
+  editor, on any file system); a change is rebuilt once the files have been still for one poll
+  and their content hash differs from the last build's. Rebuilds take the build lock like any
+  build.
 """
 
 from __future__ import annotations
@@ -10,41 +18,174 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
+import json
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from . import stamp
-from .cli import INTERRUPTED
+from .cli import INTERRUPTED, UsageError
 from .publish import DIST_DIR
 
+PREFIX = "/__preview__/"
+SCRIPT = Path(__file__).with_name("preview.js")
 
-def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[], int], poll: float = 1.0) -> int:
-    """Build once, then serve dist/ and rebuild on changes until interrupted; return the exit code."""
-    last = stamp.inputs_digest(root, {})  # before the build: an edit made during it is rebuilt too
-    if build() == INTERRUPTED:
-        return INTERRUPTED
-    handler = functools.partial(_QuietHandler, directory=str(root / DIST_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+if TYPE_CHECKING:  # the pipeline is imported by the build itself, when it runs
+    from .pipeline import Outcome
+
+
+@dataclass(frozen=True)
+class State:
+    """What the open pages are told: the last finished build, and whether another is running."""
+
+    generation: int = 0
+    building: bool = False
+    code: int | None = None
+    summary: str = ""
+    findings: tuple[dict, ...] = field(default=())
+
+    def as_json(self) -> bytes:
+        return json.dumps(
+            {"generation": self.generation, "building": self.building, "code": self.code,
+             "summary": self.summary, "findings": list(self.findings)},
+            ensure_ascii=False,
+        ).encode()
+
+
+class Preview:
+    """The preview's state, shared by the build loop (writer) and the server's threads (readers)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = State()
+
+    @property
+    def state(self) -> State:
+        with self._lock:
+            return self._state
+
+    def building(self) -> None:
+        with self._lock:
+            self._state = State(self._state.generation, True, self._state.code, self._state.summary, self._state.findings)
+
+    def finished(self, outcome: Outcome) -> None:
+        findings = tuple({**f.as_dict(), "text": str(f)} for f in outcome.findings)
+        with self._lock:
+            self._state = State(self._state.generation + 1, False, outcome.code, outcome.summary, findings)
+
+
+def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[], Outcome], poll: float = 0.25) -> int:
+    """Serve dist/, build, then rebuild on every change until interrupted; return the exit code."""
+    preview = Preview()
+    handler = functools.partial(PreviewHandler, directory=str(root / DIST_DIR), preview=preview)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on port {args.port} ({exc.strerror}): try another with --port") from None
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
+    builds = 0
     try:
         print(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=out, flush=True)
+        seen = _signature(root)
+        last = stamp.inputs_digest(root, {})  # before the build: an edit made during it is rebuilt too
         while True:
-            time.sleep(poll)
-            current = stamp.inputs_digest(root, {})
-            if current != last:
-                last = current
-                print("change detected: rebuilding", file=out, flush=True)
-                if build() == INTERRUPTED:
-                    return INTERRUPTED
+            preview.building()
+            outcome = build()
+            builds += 1
+            if outcome.code == INTERRUPTED:
+                return INTERRUPTED
+            preview.finished(outcome)
+            while True:  # wait for a change, then for the files to be still
+                time.sleep(poll)
+                current = _signature(root)
+                if current == seen:
+                    continue
+                while (settled := _signature(root)) != current:
+                    current = settled
+                    time.sleep(poll)
+                seen = current
+                digest = stamp.inputs_digest(root, {})
+                if digest != last:
+                    last = digest
+                    print("change detected: rebuilding", file=out, flush=True)
+                    break
     except KeyboardInterrupt:
         return 0
     finally:
         server.shutdown()
+        server.server_close()
+        print(f"stopped serving after {builds} build{'s' * (builds != 1)}", file=out, flush=True)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Return the name, modification time and size of every input file."""
+    found = []
+    for path in stamp.input_files(root):
+        try:
+            info = path.stat()
+        except OSError:  # deleted between the listing and the stat: the next poll sees it
+            continue
+        found.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+def inject(page: bytes, generation: int) -> bytes:
+    """Return an HTML page with the preview script added before its closing `</body>`."""
+    tag = f'<script src="{PREFIX}preview.js" data-generation="{generation}"></script>\n'.encode()
+    end = page.lower().rfind(b"</body>")
+    return page + tag if end < 0 else page[:end] + tag + page[end:]
+
+
+_WAITING = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Preview</title></head>
+<body><main><h1>No edition yet</h1><p>The first build has not finished, or it failed:
+the findings are shown here and in the terminal. This page reloads when a build succeeds.</p></main>
+</body></html>
+"""
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Files from dist/, each page with the preview script; the preview's state and script."""
+
+    def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
+        self.preview = preview
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handles the request
+
+    def send_head(self):  # noqa: ANN201 - the stdlib's signature
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == PREFIX + "state":
+            return self._send(self.preview.state.as_json(), "application/json")
+        if path == PREFIX + "preview.js":
+            return self._send(SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        file = Path(self.translate_path(self.path))
+        if file.is_dir() and path.endswith("/"):
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            try:
+                page = file.read_bytes()
+            except OSError:  # swapped away between the test and the read: the next request is fine
+                page = None
+            if page is not None:
+                return self._send(inject(page, self.preview.state.generation), "text/html; charset=utf-8")
+        if path == "/" and not file.exists():  # nothing published yet
+            return self._send(inject(_WAITING, self.preview.state.generation), "text/html; charset=utf-8", 404)
+        return super().send_head()
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> io.BytesIO:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload always shows the new build
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass

@@ -25,12 +25,18 @@ INPUT_GLOBS = (
 PACKAGES = ("weasyprint", "pydyf", "fonttools", "pypdf", "pikepdf", "jinja2", "babel", "pyyaml", "jsonschema")
 
 
-def inputs_digest(root: Path, options: dict[str, object]) -> str:
-    """Return a hash of every input file, the package code, dependency versions and build options."""
-    digest = hashlib.sha256()
+def input_files(root: Path) -> list[Path]:
+    """Return the project's input files (content, layouts, catalogs, settings), sorted."""
     paths: set[Path] = set()
     for pattern in INPUT_GLOBS:
         paths.update(p for p in root.glob(pattern) if p.is_file())
+    return sorted(paths)
+
+
+def inputs_digest(root: Path, options: dict[str, object]) -> str:
+    """Return a hash of every input file, the package code, dependency versions and build options."""
+    digest = hashlib.sha256()
+    paths = set(input_files(root))
     package = Path(__file__).parent
     paths.update(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json"))
     for path in sorted(paths):

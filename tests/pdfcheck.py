@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from pypdf import PdfReader
@@ -113,3 +114,90 @@ def check_structure_tree(reader: PdfReader, expected_artifacts: Sequence[dict[st
             assert [objr.raw_get("/Obj") for objr in objrs] == [annotation_ref]
             assert objrs[0].raw_get("/Pg") == page.indirect_reference
     assert seen_keys == set(parent_tree)
+
+
+XMP_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+
+
+def xmp_identification(reader: PdfReader) -> dict[str, Any]:
+    """Return the XMP packet's title, languages and PDF/UA part, parsed as XML."""
+    from xml.etree import ElementTree
+
+    packet = reader.root_object["/Metadata"].get_object().get_data()
+    tree = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta"): packet.rindex(b"</x:xmpmeta>") + 12])
+    found: dict[str, Any] = {"title": None, "languages": [], "pdfua_part": None}
+    for description in tree.iter(f"{{{XMP_NS['rdf']}}}Description"):
+        part = description.find("pdfuaid:part", XMP_NS)
+        if part is None:
+            part = description.get(f"{{{XMP_NS['pdfuaid']}}}part")
+        else:
+            part = part.text
+        found["pdfua_part"] = part or found["pdfua_part"]
+        title = description.find("dc:title/rdf:Alt/rdf:li", XMP_NS)
+        if title is not None:
+            found["title"] = title.text
+        found["languages"] += [li.text for li in description.findall("dc:language/rdf:Bag/rdf:li", XMP_NS)]
+    return found
+
+
+def structure_elements_in_order(reader: PdfReader) -> list[DictionaryObject]:
+    """Every structure element, in the tree's (reading) order."""
+    found: list[DictionaryObject] = []
+    stack = list(reversed(reader.root_object["/StructTreeRoot"]["/K"]))
+    while stack:
+        element = stack.pop().get_object()
+        if not isinstance(element, DictionaryObject) or "/S" not in element:
+            continue
+        found.append(element)
+        kids = element.get("/K", [])
+        stack += reversed(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def check_accessible(reader: PdfReader, lang: str, title: str,
+                     expected_artifacts: Sequence[dict[str, str] | None] | None = None) -> None:
+    """The PDF/UA-1 requirements a machine can check, read back from the file.
+
+    Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the
+    document language, the title shown in the window (/DisplayDocTitle) and in the XMP packet
+    with the PDF/UA identification, headings that never skip a level, figures and links with an
+    alternative description, a tab order that follows the structure, and only embedded fonts.
+    """
+    catalog = reader.root_object
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert catalog["/Lang"] == lang
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a PDF boolean
+    assert reader.metadata["/Title"] == title
+    xmp = xmp_identification(reader)
+    assert xmp == {"title": title, "languages": [lang], "pdfua_part": "1"}, xmp
+    check_structure_tree(reader, expected_artifacts)
+
+    levels = []
+    for element in structure_elements_in_order(reader):
+        kind = element["/S"]
+        if re.fullmatch(r"/H[1-6]", kind):
+            levels.append(int(kind[2]))
+        if kind == "/Figure":
+            assert str(element.get("/Alt", "")).strip(), "a figure without alternative text"
+    assert levels and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading skips a level: {levels}"
+
+    for page in reader.pages:
+        annotations = page.get("/Annots", [])
+        if annotations:
+            assert page["/Tabs"] == "/S"
+        for annotation in annotations:
+            annotation = annotation.get_object()
+            if annotation["/Subtype"] == "/Link":
+                assert str(annotation.get("/Contents", "")).strip(), "a link without a description"
+        resources = page["/Resources"].get_object()
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for face in descendants:
+                descriptor = face["/FontDescriptor"].get_object()
+                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), face["/BaseFont"]

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from report.load import load_edition
 
-from .pdfcheck import STAMPED_FOLIO, check_structure_tree
+from .pdfcheck import STAMPED_FOLIO, check_accessible, check_structure_tree
 
 LANGS = ("en", "es")
 CHAPTER_LINE = re.compile(r"^\s*(\d+)\s{2,}(.+?)\s{2,}(\d+)\s*$")
@@ -81,6 +81,27 @@ def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
     assert info["/CreationDate"] == "D:20261124000000Z"  # the edition date from report.yaml
     xmp = reader.root_object["/Metadata"].get_object().get_data().decode()
     assert "pdfuaid:part" in xmp and f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp
+
+
+TITLES = {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}
+
+
+def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
+    """Every PDF the build publishes meets the PDF/UA-1 checks it claims in its XMP."""
+    manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    names = {f.id: f.name for f in edition.facilities}
+    pdfs = [entry for entry in manifest if entry["path"].endswith(".pdf")]
+    assert len(pdfs) == len(LANGS) * (1 + len(edition.facilities))
+    for entry in pdfs:
+        lang = entry["language"]
+        reader = PdfReader(shipped / "dist" / entry["path"])
+        count = len(reader.pages)
+        if entry["kind"] == "report-pdf":
+            title, folios = TITLES[lang], [None if i in (0, count - 1) else STAMPED_FOLIO for i in range(count)]
+        else:
+            facility = entry["path"].split("/")[1].removesuffix(f"-{lang}.pdf")
+            title, folios = f"{names[facility]} · {TITLES[lang]}", [STAMPED_FOLIO] * count
+        check_accessible(reader, lang, title, folios)
 
 
 @pytest.mark.parametrize("lang", LANGS)

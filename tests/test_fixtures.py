@@ -26,13 +26,14 @@ def coverage_lines(output: str) -> list[str]:
     """Return what `check` prints after the 'N errors, M warnings' line, without the blank first line."""
     lines = output.splitlines()
     ends = [i for i, line in enumerate(lines) if re.fullmatch(r"\d+ errors?, \d+ warnings?", line)]
-    return lines[ends[-1] + 2 :] if ends else []
+    assert re.fullmatch(r"check: \d+ errors?, \d+ warnings?(; \w+ \d+\.\d% translated)* \(\d+\.\d s\)", lines[-1])
+    return lines[ends[-1] + 2 : -2] if ends else []
 
 
 def test_base_project_is_clean(tmp_path: Path, fixed_today: None) -> None:
     code, out, _ = run_cli("--root", str(make_project(tmp_path)), "check")
     assert finding_lines(out) == []
-    assert out.strip().endswith("0 errors, 0 warnings")
+    assert re.fullmatch(r"check: 0 errors, 0 warnings \(\d+\.\d s\)", out.splitlines()[-1])
     assert code == 0
 
 

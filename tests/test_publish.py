@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import io
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Callable
 
@@ -25,7 +27,7 @@ import pytest
 
 from report import publish
 from report.publish import Output, Published
-from report.serve import _QuietHandler
+from report.serve import Preview, PreviewHandler
 
 from .conftest import REPO, copy_project
 
@@ -173,7 +175,7 @@ def test_serve_answers_from_the_edition_published_last(tmp_path: Path) -> None:
     import http.server
 
     publish.publish(tmp_path, outputs(V1))
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "dist"))
+    handler = functools.partial(PreviewHandler, directory=str(tmp_path / "dist"), preview=Preview())
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -187,9 +189,9 @@ def test_serve_answers_from_the_edition_published_last(tmp_path: Path) -> None:
             connection.close()
 
     try:
-        assert get("/en/a.html") == b"<p>a</p>"
-        publish.publish(tmp_path, outputs({**V1, "en/a.html": b"<p>a, edited</p>"}))
-        assert get("/en/a.html") == b"<p>a, edited</p>"
+        assert get("/en/a.pdf") == b"%PDF a"
+        publish.publish(tmp_path, outputs({**V1, "en/a.pdf": b"%PDF a, edited"}))
+        assert get("/en/a.pdf") == b"%PDF a, edited"
     finally:
         server.shutdown()
         server.server_close()
@@ -323,14 +325,21 @@ def test_serve_builds_under_the_lock_too(built: Path) -> None:
         assert proc.stderr is not None and proc.stdout is not None
         line = proc.stderr.readline()
         assert line == f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
-    lines = [proc.stdout.readline()]
-    while not lines[-1].startswith("serving dist/ at http://127.0.0.1:"):
+    lines = [proc.stdout.readline()]  # the server answers at once; its first build waited for the lock
+    assert lines[0].startswith("serving dist/ at http://127.0.0.1:"), lines
+    while not lines[-1].startswith("dist/ is up to date"):
         lines.append(proc.stdout.readline())
         assert lines[-1], lines
+    port = int(lines[0].split(":")[2].split("/")[0])
+    while True:  # the build has printed its summary; wait until it has returned too
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__preview__/state") as response:
+            if json.loads(response.read())["generation"] == 1:
+                break
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, out + err
-    assert "dist/ is up to date" in "".join(lines) and err == ""
+    assert (out, err) == ("stopped serving after 1 build\n", "")
 
 
 def save_state(root: Path, dest: Path) -> None:

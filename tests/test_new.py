@@ -1,0 +1,87 @@
+"""`new`: a dossier skeleton that explains itself, and whose gaps `check` lists one by one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from report.scaffold import MODELINE
+
+from .conftest import copy_project, run_cli
+
+NEW = "example-center"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project", ["lasalle"])
+
+
+def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -> None:
+    code, out, err = run_cli("--root", str(project), "new", NEW, "--name", 'Example "Processing" Center')
+    assert (code, err) == (0, "")
+    assert out == (f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml,"
+                   " then run: python build.py check\n")
+    text = (project / "facilities" / f"{NEW}.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == MODELINE
+    data = yaml.safe_load(text)
+    assert data["id"] == NEW and data["name"] == 'Example "Processing" Center'
+    assert data["timeline"] == []
+    assert data["review"] == {"status": "unverified", "list_membership": "unverified"}
+    assert data["location"] == {"city": "TODO", "county": "TODO", "state": "TODO", "sources": []}
+    # Every field has a comment right above it that explains it.
+    fields = [i for i, line in enumerate(lines) if re.match(r"\s*[a-z_]+:", line)]
+    assert len(fields) == 23
+    for i in fields:
+        assert lines[i - 1].lstrip().startswith("# "), lines[i]
+    assert "  # What kind of body the operator is. One of: private-company, sheriff, county, city.\n  kind: TODO\n" in text
+
+
+def test_check_lists_what_is_left_to_fill_in(project: Path) -> None:
+    assert run_cli("--root", str(project), "new", NEW, "--name", "Example Center")[0] == 0
+    report = project / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"),
+                      encoding="utf-8")
+    code, out, _ = run_cli("--root", str(project), "check")
+    assert code == 1
+    mine = [line for line in out.splitlines() if line.startswith(f"facilities/{NEW}.yaml:")]
+    todo = "is still TODO: write what a source says [todo]"
+    path = f"facilities/{NEW}.yaml"
+    assert mine == [
+        f"{path}:15:9: error: location.city {todo}",
+        f"{path}:17:11: error: location.county {todo}",
+        f"{path}:19:10: error: location.state {todo}",
+        f"{path}:21:12: error: location cites no source: list at least one source id [cite.missing]",
+        f"{path}:25:9: error: operator.name {todo}",
+        f"{path}:27:9: error: operator.kind {todo}",
+        f"{path}:29:12: error: operator cites no source: list at least one source id [cite.missing]",
+        f"{path}:34:10: error: status.state {todo}",
+        f"{path}:36:9: error: status.date {todo}",
+        f"{path}:38:9: error: status.text {todo}",
+        f"{path}:40:12: error: status cites no source: list at least one source id [cite.missing]",
+        f"{path}:42:10: error: summary {todo}",
+        f"{path}:44:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:56:12: error: campaign.summary {todo}",
+    ]
+
+
+@pytest.mark.parametrize("bad", ["Otay Mesa", "otay--mesa", "otay-", "otay_mesa", "../otay", "sources", "OTAY"])
+def test_new_refuses_ids_that_are_not_slugs(project: Path, bad: str) -> None:
+    before = sorted(p.name for p in (project / "facilities").iterdir())
+    code, out, err = run_cli("--root", str(project), "new", bad, "--name", "X")
+    assert (code, out) == (2, "")
+    assert err == (f"build.py: error: '{bad}' is not a valid facility id: use lower-case letters, digits and"
+                   " single hyphens, like 'otay-mesa'\n")
+    assert sorted(p.name for p in (project / "facilities").iterdir()) == before
+
+
+def test_new_never_overwrites_a_dossier(project: Path) -> None:
+    dossier = project / "facilities" / "lasalle.yaml"
+    before = dossier.read_bytes()
+    code, out, err = run_cli("--root", str(project), "new", "lasalle", "--name", "LaSalle")
+    assert (code, out, err) == (2, "", "build.py: error: facilities/lasalle.yaml already exists\n")
+    assert dossier.read_bytes() == before
