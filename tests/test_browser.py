@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -63,6 +64,7 @@ def site(shipped: Path) -> Iterator[Site]:
 @pytest.fixture(scope="module")
 def context(browser):
     context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)  # a local page that takes longer is a failure, not a wait
     yield context
     context.close()
 
@@ -149,7 +151,7 @@ def test_nu_validator_finds_no_error(site: Site) -> None:
     )
     messages = json.loads(run.stderr or run.stdout)["messages"]
     errors = [
-        f"{Path(m.get('url', '?')).name if 'url' in m else '?'}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
+        f"{_relative(site, m.get('url', '?'))}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
         f"{m['message']} [{m.get('extract', '').strip()}]"
         for m in messages
         if m["type"] == "error" or m.get("subType") == "fatal"
@@ -158,6 +160,12 @@ def test_nu_validator_finds_no_error(site: Site) -> None:
         assert m["type"] != "non-document-error", m  # vnu could not read a file: that is no pass
     assert errors == [], "Nu validator errors:\n" + "\n".join(f"  {e}" for e in errors)
     assert run.returncode == 0, run.stderr
+
+
+def _relative(site: Site, url: str) -> str:
+    """Return a vnu file: URL as a path under dist/."""
+    path = Path(unquote(urlsplit(url).path))
+    return path.relative_to(site.dist).as_posix() if path.is_relative_to(site.dist) else url
 
 
 def test_hreflang_alternates_are_reciprocal_complete_and_true(site: Site, survey: dict[str, Visit]) -> None:
@@ -206,8 +214,9 @@ def test_the_language_switcher_offers_the_same_page_in_the_other_language(survey
 def test_clicking_the_language_switcher(site: Site, page, start: str, link: str, lands: str) -> None:
     page.set_viewport_size(PHONE)
     page.goto(site.url(start))
-    page.get_by_role("link", name=link).first.click()
-    page.wait_for_url(site.url(lands))
+    with page.expect_navigation():
+        page.get_by_role("link", name=link).first.click()
+    assert page.url == site.url(lands)
     assert page.evaluate("document.documentElement.lang") == lands.split("/")[0]
 
 
