@@ -7,7 +7,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
 .PHONY: build test check bench system clean
 
@@ -30,7 +30,9 @@ $(VENV)/.installed: pyproject.toml | system
 	touch $@
 
 # Pango (text layout), HarfBuzz-Subset (font subsetting) and gettext (msgfmt, used by tests to
-# cross-check translation statistics). Installed with apt-get when we can, explained when we cannot.
+# cross-check translation statistics); for the real-browser tests, Chromium (driven by Playwright,
+# which never downloads a browser of its own) and a Java runtime (the Nu HTML checker is a jar).
+# Installed with apt-get when we can, explained when we cannot.
 system:
 	@missing=""; \
 	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
@@ -38,6 +40,8 @@ system:
 	  ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
 	done; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v "$${CHROMIUM:-chromium}" >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages:$$missing"; \
@@ -45,7 +49,7 @@ system:
 	  else \
 	    echo "Missing system packages:$$missing" >&2; \
 	    echo "Install them first, for example: sudo apt-get install$$missing" >&2; \
-	    echo "(macOS: brew install pango harfbuzz gettext)" >&2; \
+	    echo "(macOS: brew install pango harfbuzz gettext openjdk, and set CHROMIUM to a Chromium binary)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi

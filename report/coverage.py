@@ -413,6 +413,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         root="../",
         home="index.html",
         alternates=[],
+        x_default=None,
         body_class="translation-status",
         report_title=title,
         publisher=edition.settings.publisher,

@@ -22,34 +22,41 @@ from .sandbox import image_path, inside, real_folder
 
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
     """Return every site page and asset for the languages built."""
+    from .render import environment
+
     outputs = [*_assets(root), *_images(root, edition)]
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for b in builds:
         outputs.extend(_language_pages(edition, b, languages, pdf_info))
-    choices = []
+    choices, skip_label = [], ""
     for lang in languages:
-        loc = next((b.loc for b in builds if b.lang == lang), None) or _localizer(root, edition, lang)
+        built = next((b for b in builds if b.lang == lang), None)
+        loc = built.loc if built else _localizer(root, edition, lang)
+        env = built.renderer.env if built else environment(root, loc)
         choices.append(
             {
                 "lang": lang,
                 "name": Locale.parse(lang).get_display_name(lang).capitalize(),
                 "title": loc.plain(edition.settings.title),
                 "subtitle": loc.plain(edition.settings.subtitle),
+                "heading": env.get_template("partials/chooser.html").module.heading(),  # type: ignore[attr-defined]
             }
         )
+        if lang == edition.settings.source_language:
+            skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
     first = builds[0]
     html = first.renderer.env.get_template("site/chooser.html").render(
         source_lang=edition.settings.source_language,
         choices=choices,
         publisher=edition.settings.publisher,
-        skip_label=first.loc.gettext("Skip to content"),
+        skip_label=skip_label,
     )
     outputs.append(Output("index.html", html.encode(), "page"))
     from .coverage import status_page_html
 
-    built = {b.lang for b in builds}
+    built_langs = {b.lang for b in builds}
     for lang, coverage in sorted(gathered.coverage.items()):
-        if lang in built:
+        if lang in built_langs:
             page = status_page_html(root, edition, coverage)
             outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
     return outputs
@@ -132,11 +139,18 @@ def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: di
         path, size, pages = pdf_info[(b.lang, facility_id)]
         return {"href": path.split("/", 1)[1], "size": human_size(size, b.lang), "pages": pages}
 
-    def alternates(page: str) -> list[dict[str, str]]:
+    def alternates(page: str) -> list[dict[str, Any]]:
+        # Every version, this one included: search engines want the same set on each of them.
+        if len(languages) < 2:
+            return []
         return [
-            {"lang": other, "href": f"../{other}/{page}", "name": Locale.parse(other).get_display_name(other).capitalize()}
+            {
+                "lang": other,
+                "href": f"../{other}/{page}",
+                "name": Locale.parse(other).get_display_name(other).capitalize(),
+                "current": other == b.lang,
+            }
             for other in languages
-            if other != b.lang
         ]
 
     from .render import Citer
@@ -154,6 +168,8 @@ def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: di
             "page_title": renderer.report_title,
             "body_class": "home",
             "alternates": alternates("index.html"),
+            # the language chooser, for readers of any other language
+            "x_default": "../index.html" if len(languages) > 1 else None,
             "report_pdf": download(None),
             "facility_items": [{"facility": f, "pdf": download(f.id)} for f in edition.facilities],
         }
@@ -172,6 +188,7 @@ def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: di
                 "description": renderer.facility_description(facility),
                 "body_class": "facility-page",
                 "alternates": alternates(f"{facility.id}.html"),
+                "x_default": None,
                 "pdf": download(facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,

@@ -94,3 +94,12 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, out, err = build(root)
     assert code == 0, out + err
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, launched once for the session (see tests/browser.py)."""
+    from .browser import chromium
+
+    with chromium() as launched:
+        yield launched

