@@ -182,3 +182,47 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         )
     assert proc.returncode == 2 and proc.stdout == ""
     assert re.fullmatch(rf"build\.py: error: cannot serve on port {port} \(.+\): try another with --port\n", proc.stderr)
+
+
+def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_last_good_build(
+    serving: Serving, browser
+) -> None:
+    """In Chromium: the page a writer has open follows their saves."""
+    root = serving.root
+    serving.wait_for_build(1)
+    page = browser.new_page()
+    try:
+        page.goto(f"{serving.url}/en/{FACILITY}.html")
+        panel = page.locator("#first-ten-preview .panel")
+        assert "__preview__" not in (root / "dist" / "en" / f"{FACILITY}.html").read_text(encoding="utf-8")
+        page.evaluate("window.sameDocument = true")  # gone once the page reloads
+
+        edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Seen in the browser.\n")
+        page.wait_for_function("document.body.innerText.includes('Seen in the browser.')", timeout=120_000)
+        assert page.evaluate("window.sameDocument") is None
+        serving.wait_for_build(2)
+
+        edit(root, "Seen in the browser.", "Seen in the browser.\nbad: [")
+        state = serving.wait_for_build(3)
+        error_line = next(f["text"] for f in state["findings"] if f["level"] == "error")
+        failed = page.locator("#first-ten-preview .panel.failed")
+        failed.wait_for(timeout=10_000)
+        assert failed.get_attribute("role") == "alert"
+        assert failed.locator("h2").inner_text() == (
+            "Not rebuilt: build failed with 1 error: nothing was written to dist/. This page shows the last good build."
+        )
+        assert failed.locator("li.error").all_inner_texts() == [error_line]
+        page.evaluate("window.sameDocument = true")
+        assert "Seen in the browser." in page.locator("main").inner_text()
+
+        edit(root, "Seen in the browser.\nbad: [", "Fixed in the browser.")
+        page.wait_for_function("document.body.innerText.includes('Fixed in the browser.')", timeout=120_000)
+        assert page.evaluate("window.sameDocument") is None
+        state = serving.wait_for_build(4)
+        warnings = len(state["findings"])
+        summary = panel.locator("summary")  # the warnings stay, folded away
+        summary.wait_for(timeout=10_000)
+        assert panel.count() == 1 and panel.get_attribute("class") == "panel"
+        assert summary.inner_text() == f"{warnings} warnings: {state['summary']}"
+    finally:
+        page.close()
