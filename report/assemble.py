@@ -50,7 +50,9 @@ were not changed as they were (no recompression).
 Folios: chunks carry no page numbers, so a chapter's layout does not depend
 on the page it starts on.  A separately rendered, untagged *folio sheet* has
 one page per printed folio; :attr:`Chunk.folios` says which sheet page goes
-on which page.  Each sheet page used becomes one Form XObject, drawn on its
+on which page.  The folios may come in several sheets (the body's, ready
+before the front matter is laid out, and the front matter's), whose pages
+are then counted on from one sheet to the next.  Each sheet page used becomes one Form XObject, drawn on its
 pages inside a ``/Artifact /Pagination /Subtype /Footer`` sequence, after
 the page's own content wrapped in ``q``/``Q``.
 
@@ -61,7 +63,9 @@ closed as soon as it is merged, which frees its parsed objects.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -162,12 +166,13 @@ class UnresolvedLinksError(AssemblyError):
 def assemble(
     chunks: Sequence[Chunk],
     metadata: Metadata,
-    folio_sheet: bytes | None = None,
+    folio_sheet: bytes | Sequence[bytes] | None = None,
 ) -> bytes:
     """Return one tagged PDF made of the chunks' pages, in order.
 
     ``folio_sheet`` is an untagged PDF whose pages (the size of the report's)
-    hold the printed page numbers; :attr:`Chunk.folios` picks them.
+    hold the printed page numbers, or several such sheets whose pages are
+    counted on from one to the next; :attr:`Chunk.folios` picks them.
 
     Raises :class:`UnresolvedLinksError` if a link (typically
     ``x-chunk:NAME``) targets a name no chunk defines, and
@@ -218,7 +223,7 @@ class _Link:
 class _Merger:
     """State of one assembly: the output PDF and what remains to build."""
 
-    def __init__(self, metadata: Metadata, folio_sheet: bytes | None) -> None:
+    def __init__(self, metadata: Metadata, folio_sheet: bytes | Sequence[bytes] | None) -> None:
         self.metadata = metadata
         self.pdf = Pdf.new()
         self.sources: list[Pdf] = []  # open ones, closed by close()
@@ -237,7 +242,8 @@ class _Merger:
         self.tidied: set[tuple[int, int]] = set()  # resources and fonts done
         self.producer = ""
         self.version = "1.7"
-        self.folio_sheet = folio_sheet
+        sheets = () if folio_sheet is None else (folio_sheet,) if isinstance(folio_sheet, bytes) else folio_sheet
+        self.folio_sheets = tuple(sheets)
         self.sheet: _FolioSheet | None = None
 
     def open(self, data: bytes, what: str) -> Pdf:
@@ -356,11 +362,16 @@ class _Merger:
             raise AssemblyError(f"chunk {index}: {len(chunk.folios)} folios for {page_count} pages")
 
     def _folio_sheet(self, index: int) -> _FolioSheet:
-        """The folio sheet, opened on first use."""
+        """The folio sheets, opened on first use."""
         if self.sheet is None:
-            if self.folio_sheet is None:
+            if not self.folio_sheets:
                 raise AssemblyError(f"chunk {index} has folios but no folio sheet was given")
-            self.sheet = _FolioSheet(self, self.open(self.folio_sheet, "folio sheet"))
+            several = len(self.folio_sheets) > 1
+            sheets = [
+                self.open(data, f"folio sheet {number}" if several else "folio sheet")
+                for number, data in enumerate(self.folio_sheets)
+            ]
+            self.sheet = _FolioSheet(self, sheets)
         return self.sheet
 
     def _merge_map(self, index: int, name: str, mapping: Object) -> None:
@@ -553,11 +564,12 @@ class _Merger:
 
 
 class _FolioSheet:
-    """The folio sheet's pages, made Form XObjects of the output on first use."""
+    """The folio sheets' pages, one sequence, made Form XObjects of the output on first use."""
 
-    def __init__(self, merger: _Merger, sheet: Pdf) -> None:
-        self.merger, self.sheet = merger, sheet
-        self.page_count = len(sheet.pages)
+    def __init__(self, merger: _Merger, sheets: Sequence[Pdf]) -> None:
+        self.merger, self.sheets = merger, sheets
+        self.starts = list(itertools.accumulate((len(sheet.pages) for sheet in sheets), initial=0))
+        self.page_count = self.starts[-1]
         self.forms: dict[int, Object] = {}  # sheet page -> Form XObject
         self.tails: dict[int, Object] = {}  # sheet page -> content drawing it
         self.head: Object | None = None  # the shared "q"
@@ -587,8 +599,10 @@ class _FolioSheet:
         """The Form XObject of sheet page ``folio``, copied into the output once."""
         if folio not in self.forms:
             if not 0 <= folio < self.page_count:
-                raise AssemblyError(f"folio {folio} is not a page of the {self.page_count}-page folio sheet")
-            sheet_page = self.sheet.pages[folio]
+                sheets = "folio sheets" if len(self.sheets) > 1 else "folio sheet"
+                raise AssemblyError(f"folio {folio} is not a page of the {self.page_count}-page {sheets}")
+            sheet = bisect.bisect_right(self.starts, folio) - 1
+            sheet_page = self.sheets[sheet].pages[folio - self.starts[sheet]]
             local = sheet_page.as_form_xobject()
             local.BBox = sheet_page.mediabox
             if _MCID_BDC.search(local.read_bytes()):

@@ -365,10 +365,11 @@ class Paginator:
             )
         return self._pool
 
-    def call(self, function: Callable, *args: Any) -> Future:
-        """Return a future of `function(*args)`, run in a worker after the jobs already queued."""
+    def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
+        """Return a future of `function(*args)`, run in a worker after the jobs already queued
+        (unless urgent: then the next to start)."""
         result: Future = Future()
-        self._enqueue(False, function, args, lambda value: value, result)
+        self._enqueue(urgent, function, args, lambda value: value, result)
         return result
 
     def lay_out(self, job: Job, urgent: bool = False) -> Future:

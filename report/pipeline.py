@@ -4,9 +4,10 @@
     → render chapter and back-matter HTML for every language
     → paginate them in parallel (each chunk cached)
     → plan the page numbers, render the front matter (its contents need the real page counts)
-    → paginate the front matter and the folio sheets
-    → assemble each language's report and per-facility PDFs (in the workers as soon as the
-      language is laid out, except reports too big to assemble beside the workers)
+      and the body's folio sheet, and paginate both side by side
+    → assemble the per-facility PDFs as soon as the body's folio sheet is laid out; paginate the
+      front matter's folio sheet, then assemble the report (in the workers, except reports too
+      big to assemble beside the workers)
     → render the site (it lists each PDF's size and page count)
     → publish: a new folder (unchanged files hard-linked, the rest written) swapped into dist/
       with one rename, under the project's build lock
@@ -35,6 +36,8 @@ from .findings import Finding, Loc, error, has_errors
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from .assemble import Chunk as Part
+    from .assemble import Metadata
     from .localize import Localizer
     from .model import Edition
     from .paginate import Chunk, Paginator
@@ -54,9 +57,11 @@ class LanguageBuild:
     chapters: dict[str, Chunk] = field(default_factory=dict)
     back: Chunk | None = None
     front: Chunk | None = None
-    folios: Chunk | None = None
+    folios: Chunk | None = None  # the body's folio sheet: 1, 2, … up to the back cover
+    front_folios: Chunk | None = None  # the front matter's: ii, iii, … (None if it has one page)
     back_anchors: dict[str, int] = field(default_factory=dict)
-    assemblies: list[Assembly] = field(default_factory=list)
+    report: Assembly | None = None
+    facilities: list[Assembly] = field(default_factory=list)
 
 
 @dataclass
@@ -197,15 +202,19 @@ def release_codes() -> tuple[str, ...]:
 
 def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.date) -> Built:
     """Gather, render, paginate and assemble; return every output in memory, or the findings that stop it."""
-    from .check import gather
-    from .coverage import check_translations
-    from .findings import promote
     from .paginate import Layout, Paginator
-    from .render import Renderer, creation_time, environment
 
     cache_dir = root / CACHE_DIR
     paginator = Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1))
-    paginator.start()  # WeasyPrint loads in the fork server while this process gathers
+    # WeasyPrint loads in the fork server while this process gathers. The workers wait for it,
+    # so it starts before anything else, even before the modules the gathering needs are imported.
+    paginator.start()
+
+    from .check import gather
+    from .coverage import check_translations
+    from .findings import promote
+    from .render import Renderer, creation_time, environment
+
     gathered = gather(root, today, args.lang, release=args.release)
     built = Built(list(gathered.findings))
     if gathered.edition is None:
@@ -234,26 +243,45 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
             built.findings += b.loc.findings
         if has_errors(built.findings):
             return built
-        outputs, problems = _package([a for b in builds for a in b.assemblies], paginator, cache_dir)
+        # The facility PDFs are done first: the site pages that need only them are rendered while
+        # the workers are still assembling the reports.
+        facilities = [a for b in builds for a in b.facilities]
+        facility_pdfs, problems = _package(facilities, paginator, cache_dir, close=False)
+        site = []
+        if not problems:
+            from .site import site_outputs
+
+            site = site_outputs(root, edition, builds, _pdf_info(facility_pdfs), gathered)
+        reports, more = _package([b.report for b in builds], paginator, cache_dir)
+    problems += more
     built.findings += problems
     if not problems:
-        from .site import site_outputs
+        from .site import home_pages
 
-        info = {(o.lang, o.facility): (o.path, len(o.data), o.pages) for o in outputs if o.kind.endswith("-pdf")}
-        built.outputs = outputs + site_outputs(root, edition, builds, info, gathered)
+        pdfs = reports + facility_pdfs
+        built.outputs = pdfs + site + home_pages(edition, builds, _pdf_info(pdfs))
     return built
+
+
+def _pdf_info(outputs: list[Output]) -> dict[tuple[str | None, str | None], tuple[str, int, int]]:
+    """Return each PDF's path, size and page count by (language, facility id; None for the report)."""
+    return {(o.lang, o.facility): (o.path, len(o.data), o.pages) for o in outputs if o.kind.endswith("-pdf")}
 
 
 def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator, progress: Progress,
              findings: list[Finding]) -> None:
     """Lay out every chunk of every language, each as soon as what it depends on is ready.
 
-    Chapters and back matter do not depend on page numbers, so they all start at once, the
-    longest first whatever their language: the languages then finish together, and their
-    front matters, folio sheets and assemblies, which wait on the rest of their language, run
-    side by side instead of one after the other on a half-idle machine. A language's front
-    matter needs its chapters' page counts for the contents; its folio sheet needs the front
-    matter's.
+    Chapters and back matter do not depend on page numbers, so they are all queued at once, one
+    language after the other, each language's longest first. Once a language's body is laid
+    out, its front matter (the contents need the body's page counts) and the body's folio sheet
+    start ahead of the queue; the per-facility PDFs need only the body's sheet, so they are
+    assembled while the front matter is still being laid out, and the report once the front
+    matter's own folio sheet is laid out (its roman numbers depend on its page count). So the
+    first language's front matter, sheets and assemblies run while the workers are still busy
+    with the next language's chapters, and its facility PDFs fill the gap left when the last
+    chapters end unevenly: only the last language's work waits at the end, and it runs on both
+    workers.
     """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
@@ -262,14 +290,24 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
 
     jobs: list[tuple[LanguageBuild, Job]] = []
     for b in builds:
-        jobs += [(b, Job(c.key, c.html, f.path, "print", assets=c.assets)) for f, c in
-                 ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
+        body = [Job(c.key, c.html, f.path, "print", assets=c.assets) for f, c in
+                ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
         back = b.renderer.back_chunk()
-        jobs.append((b, Job(back.key, back.html, "report.yaml", "print")))
-    jobs.sort(key=lambda item: -len(item[1].html))
-    progress.add(len(jobs) + 2 * len(builds))  # and a front matter and a folio sheet per language
+        body.append(Job(back.key, back.html, "report.yaml", "print"))
+        jobs += [(b, job) for job in sorted(body, key=lambda job: -len(job.html))]
+    progress.add(len(jobs) + 3 * len(builds))  # and a front matter and two folio sheets per language
     waiting = {b.lang: len(edition.facilities) + 1 for b in builds}
     pending: dict[Future, LanguageBuild] = {paginator.lay_out(job): b for b, job in jobs}
+
+    def lay_out_sheet(b: LanguageBuild, name: str, folios: list[tuple[str, int]]) -> None:
+        html = folio_sheet_html(b.renderer.env, b.lang, folios)
+        job = Job(f"{b.lang}/{name}", html, "layouts/pdf/folios.html", "folios", tagged=False)
+        pending[paginator.lay_out(job, urgent=True)] = b
+
+    def assemble(assemblies: list[Assembly], urgent: bool) -> None:
+        if not has_errors(findings):
+            _start_assembly(assemblies, paginator, urgent)
+
     while pending:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
@@ -277,29 +315,33 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
             chunk = future.result()
             findings.extend(chunk.findings)
             kind, _, name = chunk.key.split("/", 1)[1].partition("/")
-            if kind == "front":
-                b.front = chunk
-                folios = [p for p in _page_plan(b) if p is not None]
-                html = folio_sheet_html(b.renderer.env, b.lang, folios)
-                job = Job(f"{b.lang}/folios", html, "layouts/pdf/folios.html", "folios", tagged=False)
-                pending[paginator.lay_out(job, urgent=True)] = b
-                continue
-            if kind == "folios":
-                b.folios = chunk
-                if not has_errors(findings):
-                    b.assemblies = _assemblies(edition, b, paginator.layout.cache_dir)
-                    _start_assembly(b.assemblies, paginator)
-                continue
             if kind == "chapter":
                 b.chapters[name] = chunk
-            else:
+            elif kind == "back":
                 b.back = chunk
-            waiting[b.lang] -= 1
-            if waiting[b.lang] == 0:
-                b.back_anchors = _anchor_pages(b.back.pdf)
-                front = b.renderer.front_chunk(_toc(edition, b))
-                job = Job(front.key, front.html, "report.yaml", "print")
-                pending[paginator.lay_out(job, urgent=True)] = b  # the rest of its language waits on it
+                b.back_anchors = _anchor_pages(chunk.pdf)  # now, while the workers are busy
+            elif kind == "folios":
+                b.folios = chunk
+                b.facilities = _facility_assemblies(edition, b, paginator.layout.cache_dir)
+                assemble(b.facilities, urgent=False)
+            elif kind == "front":
+                b.front = chunk
+                if chunk.pages > 1:
+                    lay_out_sheet(b, "front-folios", _front_folios(b))
+                else:
+                    progress.add(-1)  # no front matter folios: the cover is its only page
+            elif kind == "front-folios":
+                b.front_folios = chunk
+            if kind in ("chapter", "back"):
+                waiting[b.lang] -= 1
+                if waiting[b.lang] == 0:
+                    front = b.renderer.front_chunk(_toc(edition, b))
+                    job = Job(front.key, front.html, "report.yaml", "print")
+                    pending[paginator.lay_out(job, urgent=True)] = b  # the report waits on it
+                    lay_out_sheet(b, "folios", _body_folios(b))
+            elif b.report is None and b.folios and b.front and (b.front_folios or b.front.pages == 1):
+                b.report = _report_assembly(edition, b, paginator.layout.cache_dir)
+                assemble([b.report], urgent=True)  # the longest assembly, and the last to start
 
 
 # -- page plan -----------------------------------------------------------------------------------
@@ -338,14 +380,15 @@ def _toc(edition: Edition, b: LanguageBuild) -> list[TocEntry]:
     return entries
 
 
-def _page_plan(b: LanguageBuild) -> list[tuple[str, int] | None]:
-    """Return every report page's folio (style, number), or None for the two covers."""
-    plan: list[tuple[str, int] | None] = [None]
-    plan += [("roman", i) for i in range(2, b.front.pages + 1)]
+def _body_folios(b: LanguageBuild) -> list[tuple[str, int]]:
+    """Return the pages of the body's folio sheet: 1 up to the page before the back cover."""
     body = sum(c.pages for c in b.chapters.values()) + b.back.pages
-    plan += [("decimal", i) for i in range(1, body + 1)]
-    plan[-1] = None
-    return plan
+    return [("decimal", number) for number in range(1, body)]
+
+
+def _front_folios(b: LanguageBuild) -> list[tuple[str, int]]:
+    """Return the pages of the front matter's folio sheet: ii up to its last page (the cover has none)."""
+    return [("roman", number) for number in range(2, b.front.pages + 1)]
 
 
 # -- packaging -----------------------------------------------------------------------------------
@@ -364,73 +407,106 @@ class Assembly:
     target: Output
     chunks: list
     metadata: object
-    sheet: bytes
+    sheets: tuple[bytes, ...]
     key: str
     cached: bytes | None = None
     future: Future | None = None
 
 
-def _assemblies(edition: Edition, b: LanguageBuild, cache_dir: Path) -> list[Assembly]:
-    """Return a language's full report and per-facility PDFs, each found in the cache if there."""
-    from .assemble import Chunk, Metadata
-    from .publish import Output
+def _body_chunks(edition: Edition, b: LanguageBuild) -> tuple[list[Part], Part]:
+    """Return each chapter's part and the back matter's, numbered and stamped from the body's sheet.
+
+    Body page n gets sheet page n - 1, the back cover none. The body's sheet comes first in the
+    report too, so a chapter is stamped the same in the report and in its facility's PDF.
+    """
+    from .assemble import Chunk as Part
+
+    starts = _body_starts(edition, b)
+    back_cover = starts[None] + b.back.pages - 1
+
+    def part(laid_out: Chunk, first: int) -> Part:
+        pages = range(first, first + laid_out.pages)
+        return Part(laid_out.pdf, "decimal", first, folios=tuple(None if n == back_cover else n - 1 for n in pages))
+
+    return [part(b.chapters[f.id], starts[f.id]) for f in edition.facilities], part(b.back, starts[None])
+
+
+def _metadata(edition: Edition, b: LanguageBuild, title: str, subject: str) -> Metadata:
+    """Return the metadata of one of a language's PDFs."""
+    from .assemble import Metadata
     from .render import creation_time
 
     created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
-    plan = _page_plan(b)
-    sheet_index, k = [], 0
-    for entry in plan:
-        sheet_index.append(None if entry is None else k)
-        k += entry is not None
-    starts = _body_starts(edition, b)
-    page = b.front.pages
-    report = [Chunk(b.front.pdf, "roman", 1, folios=tuple(sheet_index[:page]))]
-    title = b.loc.plain(edition.settings.title)
     keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
-    requests = []
-    for facility in edition.facilities:
-        laid_out = b.chapters[facility.id]
-        chunk = Chunk(laid_out.pdf, "decimal", starts[facility.id], folios=tuple(sheet_index[page : page + laid_out.pages]))
-        report.append(chunk)
-        meta = Metadata(f"{facility.name} · {title}", edition.settings.publisher,
-                        b.renderer.facility_description(facility), keywords, b.lang, created)
-        target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, laid_out.pages, facility.id)
-        requests.append((target, [chunk], meta))
-        page += laid_out.pages
-    report.append(Chunk(b.back.pdf, "decimal", starts[None], folios=tuple(sheet_index[page:])))
-    meta = Metadata(title, edition.settings.publisher, b.loc.plain(edition.settings.subtitle), keywords, b.lang, created)
-    target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, len(plan))
-    requests.insert(0, (target, report, meta))
+    return Metadata(title, edition.settings.publisher, subject, keywords, b.lang, created)
+
+
+def _facility_assemblies(edition: Edition, b: LanguageBuild, cache_dir: Path) -> list[Assembly]:
+    """Return a language's per-facility PDFs (they need only the body's sheet), each found in the cache if there."""
+    from .publish import Output
+
+    chapters, _ = _body_chunks(edition, b)
+    title = b.loc.plain(edition.settings.title)
     out = []
-    for target, chunks, meta in requests:
-        key = _assembly_key(chunks, meta, b.folios.pdf)
-        found = cache.get(cache_dir, "assembled", key)
-        out.append(Assembly(target, chunks, meta, b.folios.pdf, key, found[0] if found else None))
+    for facility, chunk in zip(edition.facilities, chapters):
+        meta = _metadata(edition, b, f"{facility.name} · {title}", b.renderer.facility_description(facility))
+        pages = b.chapters[facility.id].pages
+        target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, pages, facility.id)
+        out.append(_assembly(target, [chunk], meta, (b.folios.pdf,), cache_dir))
     return out
 
 
-def _start_assembly(assemblies: list[Assembly], paginator: Paginator) -> None:
-    """Send what the workers may assemble now to the pool (after the layout jobs queued)."""
+def _report_assembly(edition: Edition, b: LanguageBuild, cache_dir: Path) -> Assembly:
+    """Return a language's full report, found in the cache if there.
+
+    Its folios come from the body's sheet, then the front matter's: front page n (from ii) gets
+    the pages after the body's.
+    """
+    from .assemble import Chunk as Part
+    from .publish import Output
+
+    chapters, back = _body_chunks(edition, b)
+    offset = len(_body_folios(b))
+    front = Part(b.front.pdf, "roman", 1, folios=(None, *range(offset, offset + b.front.pages - 1)))
+    sheets = (b.folios.pdf,) + ((b.front_folios.pdf,) if b.front_folios else ())
+    meta = _metadata(edition, b, b.loc.plain(edition.settings.title), b.loc.plain(edition.settings.subtitle))
+    pages = b.front.pages + sum(c.pages for c in b.chapters.values()) + b.back.pages
+    target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, pages)
+    return _assembly(target, [front, *chapters, back], meta, sheets, cache_dir)
+
+
+def _assembly(target: Output, chunks: list, metadata: object, sheets: tuple[bytes, ...], cache_dir: Path) -> Assembly:
+    """Return an assembly, found in the cache if there."""
+    key = _assembly_key(chunks, metadata, sheets)
+    found = cache.get(cache_dir, "assembled", key)
+    return Assembly(target, chunks, metadata, sheets, key, found[0] if found else None)
+
+
+def _start_assembly(assemblies: list[Assembly], paginator: Paginator, urgent: bool = False) -> None:
+    """Send what the workers may assemble now to the pool (after the layout jobs queued, unless urgent)."""
     for a in assemblies:
         small = sum(len(c.pdf) for c in a.chunks) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET
         if a.cached is None and (a.target.kind == "facility-pdf" or small):
-            a.future = paginator.call(assemble_or_explain, a.chunks, a.metadata, a.sheet)
+            a.future = paginator.call(assemble_or_explain, a.chunks, a.metadata, a.sheets, urgent=urgent)
 
 
-def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path,
+             close: bool = True) -> tuple[list[Output], list[Finding]]:
     """Return every assembled PDF, or the assembly problems.
 
     Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
-    the edited chapter's PDFs.
+    the edited chapter's PDFs. With `close`, the workers are stopped once their assemblies are
+    in: the big reports left are then assembled here, one at a time, with the workers gone.
     """
     results = {id(a): a.future.result() for a in assemblies if a.future is not None}
-    paginator.close()  # the big reports left are assembled one at a time, with the workers gone
+    if close:
+        paginator.close()
     outputs, problems = [], []
     for a in assemblies:
         if a.cached is not None:
             outputs.append(replace(a.target, data=a.cached))
             continue
-        pdf, problem = results.get(id(a)) or assemble_or_explain(a.chunks, a.metadata, a.sheet)
+        pdf, problem = results.get(id(a)) or assemble_or_explain(a.chunks, a.metadata, a.sheets)
         if problem:
             problems.append(error("pdf.assemble", Loc("report.yaml"), f"{a.target.path}: {problem}"))
             continue
@@ -439,18 +515,19 @@ def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path) 
     return outputs, problems
 
 
-def assemble_or_explain(chunks: list, metadata: object, sheet: bytes) -> tuple[bytes, str | None]:
+def assemble_or_explain(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> tuple[bytes, str | None]:
     """Assemble (in a worker); return the PDF, or why it could not be assembled."""
     from .assemble import AssemblyError, assemble
 
     try:
-        return assemble(chunks, metadata, folio_sheet=sheet), None
+        return assemble(chunks, metadata, folio_sheet=sheets), None
     except AssemblyError as exc:
         return b"", str(exc)
 
 
-def _assembly_key(chunks: list, metadata: object, sheet: bytes) -> str:
-    parts: list[bytes | str] = [_assembly_fingerprint(), repr(metadata), hashlib.sha256(sheet).hexdigest()]
+def _assembly_key(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> str:
+    parts: list[bytes | str] = [_assembly_fingerprint(), repr(metadata)]
+    parts += [hashlib.sha256(sheet).hexdigest() for sheet in sheets]
     for chunk in chunks:
         parts += [hashlib.sha256(chunk.pdf).hexdigest(), chunk.label_style, str(chunk.first_number), repr(chunk.folios)]
     return cache.key_of(*parts)

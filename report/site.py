@@ -21,13 +21,18 @@ from .sandbox import image_path, inside, real_folder
 
 
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
-    """Return every site page and asset for the languages built."""
+    """Return every site page and asset for the languages built, except each language's home page.
+
+    Of `pdf_info` ((language, facility id) -> (path, size, pages)), these pages need only the
+    per-facility PDFs': the build renders them while the full reports are still being assembled,
+    and the home pages (`home_pages`) once they are.
+    """
     from .render import environment
 
     outputs = [*_assets(root), *_images(root, edition)]
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for b in builds:
-        outputs.extend(_language_pages(edition, b, languages, pdf_info))
+        outputs.extend(_facility_pages(edition, b, languages, pdf_info))
     choices, skip_label = [], ""
     for lang in languages:
         built = next((b for b in builds if b.lang == lang), None)
@@ -131,50 +136,60 @@ def human_size(size: int, lang: str) -> str:
     return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=lang)} MB"
 
 
-def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: dict) -> list[Output]:
-    outputs = []
-    renderer, loc, env = b.renderer, b.loc, b.renderer.env
+def _download(b: Any, pdf_info: dict, facility_id: str | None) -> dict[str, Any]:
+    path, size, pages = pdf_info[(b.lang, facility_id)]
+    return {"href": path.split("/", 1)[1], "size": human_size(size, b.lang), "pages": pages}
 
-    def download(facility_id: str | None) -> dict[str, Any]:
-        path, size, pages = pdf_info[(b.lang, facility_id)]
-        return {"href": path.split("/", 1)[1], "size": human_size(size, b.lang), "pages": pages}
 
-    def alternates(page: str) -> list[dict[str, Any]]:
-        # Every version, this one included: search engines want the same set on each of them.
-        if len(languages) < 2:
-            return []
-        return [
-            {
-                "lang": other,
-                "href": f"../{other}/{page}",
-                "name": Locale.parse(other).get_display_name(other).capitalize(),
-                "current": other == b.lang,
-            }
-            for other in languages
-        ]
+def _alternates(b: Any, languages: list[str], page: str) -> list[dict[str, Any]]:
+    # Every version, this one included: search engines want the same set on each of them.
+    if len(languages) < 2:
+        return []
+    return [
+        {
+            "lang": other,
+            "href": f"../{other}/{page}",
+            "name": Locale.parse(other).get_display_name(other).capitalize(),
+            "current": other == b.lang,
+        }
+        for other in languages
+    ]
 
+
+def home_pages(edition: Edition, builds: Sequence[Any], pdf_info: dict) -> list[Output]:
+    """Return each language's home page, which lists every PDF of the language (the full report too)."""
     from .render import Citer
 
-    citer = Citer(dict(edition.sources), "site", lambda s: f"#src-{s.id}", loc)
-    base = renderer._common(citer) | {
-        "root": "../",
-        "home": "index.html",
-        "hashtags": edition.settings.hashtags,
-        "description": loc.plain(edition.settings.subtitle),
-    }
-    index = env.get_template("site/index.html").render(
-        base
-        | {
-            "page_title": renderer.report_title,
-            "body_class": "home",
-            "alternates": alternates("index.html"),
-            # the language chooser, for readers of any other language
-            "x_default": "../index.html" if len(languages) > 1 else None,
-            "report_pdf": download(None),
-            "facility_items": [{"facility": f, "pdf": download(f.id)} for f in edition.facilities],
+    languages = list(edition.settings.languages)
+    outputs = []
+    for b in builds:
+        renderer, loc, env = b.renderer, b.loc, b.renderer.env
+        citer = Citer(dict(edition.sources), "site", lambda s: f"#src-{s.id}", loc)
+        base = renderer._common(citer) | {
+            "root": "../",
+            "home": "index.html",
+            "hashtags": edition.settings.hashtags,
+            "description": loc.plain(edition.settings.subtitle),
         }
-    )
-    outputs.append(Output(f"{b.lang}/index.html", index.encode(), "page", b.lang))
+        index = env.get_template("site/index.html").render(
+            base
+            | {
+                "page_title": renderer.report_title,
+                "body_class": "home",
+                "alternates": _alternates(b, languages, "index.html"),
+                # the language chooser, for readers of any other language
+                "x_default": "../index.html" if len(languages) > 1 else None,
+                "report_pdf": _download(b, pdf_info, None),
+                "facility_items": [{"facility": f, "pdf": _download(b, pdf_info, f.id)} for f in edition.facilities],
+            }
+        )
+        outputs.append(Output(f"{b.lang}/index.html", index.encode(), "page", b.lang))
+    return outputs
+
+
+def _facility_pages(edition: Edition, b: Any, languages: list[str], pdf_info: dict) -> list[Output]:
+    outputs = []
+    renderer, env = b.renderer, b.renderer.env
     facilities = edition.facilities
     for number, facility in enumerate(facilities, 1):
         context, _ = renderer.chapter_context(facility, number, "site")
@@ -187,9 +202,9 @@ def _language_pages(edition: Edition, b: Any, languages: list[str], pdf_info: di
                 "page_title": f"{facility.name} · {renderer.report_title}",
                 "description": renderer.facility_description(facility),
                 "body_class": "facility-page",
-                "alternates": alternates(f"{facility.id}.html"),
+                "alternates": _alternates(b, languages, f"{facility.id}.html"),
                 "x_default": None,
-                "pdf": download(facility.id),
+                "pdf": _download(b, pdf_info, facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,
             }
