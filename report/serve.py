@@ -22,7 +22,7 @@ import io
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 
@@ -69,7 +69,7 @@ class Preview:
 
     def building(self) -> None:
         with self._lock:
-            self._state = State(self._state.generation, True, self._state.code, self._state.summary, self._state.findings)
+            self._state = replace(self._state, building=True)
 
     def finished(self, outcome: Outcome) -> None:
         findings = tuple({**f.as_dict(), "text": str(f)} for f in outcome.findings)
