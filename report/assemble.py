@@ -52,8 +52,8 @@ on the page it starts on.  A separately rendered, untagged *folio sheet* has
 one page per printed folio; :attr:`Chunk.folios` says which sheet page goes
 on which page.  The folios may come in several sheets (the body's, ready
 before the front matter is laid out, and the front matter's), whose pages
-are then counted on from one sheet to the next.  Each sheet page used becomes one Form XObject, drawn on its
-pages inside a ``/Artifact /Pagination /Subtype /Footer`` sequence, after
+are then counted on from one sheet to the next.  Each sheet page used
+becomes one Form XObject, drawn on its pages inside a ``/Artifact /Pagination /Subtype /Footer`` sequence, after
 the page's own content wrapped in ``q``/``Q``.
 
 pikepdf opens PDFs with qpdf's "immediate copy from" setting: stream data

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from .catalogs import catalog_path, read_catalog
-from .findings import Finding, Loc, error, has_errors, to_json
+from .findings import Finding, Loc, counted, error, has_errors, to_json
 from .load import REPORT_FILE, load_edition
 from .localize import Localizer
 from .model import Edition
@@ -92,8 +92,6 @@ def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date)
     else:
         print_findings(findings, out)
         print_coverage(coverage, out)
-        errors = sum(f.level == "error" for f in findings)
         translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in coverage.items())
-        print(f"\ncheck: {errors} error{'s' * (errors != 1)}, {len(findings) - errors} warning"
-              f"{'s' * (len(findings) - errors != 1)}{translated} ({time.perf_counter() - started:.1f} s)", file=out)
+        print(f"\ncheck: {counted(findings)}{translated} ({time.perf_counter() - started:.1f} s)", file=out)
     return exit_code(findings)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TextIO
 
-from .findings import Finding, has_errors, ordered, promote, tally
+from .findings import Finding, counted, has_errors, ordered, promote, tally
 
 COMMANDS = ("build", "check", "extract", "update", "serve", "new")
 INTERRUPTED = 130
@@ -117,9 +117,7 @@ def print_findings(findings: Sequence[Finding], out: TextIO) -> None:
         print(f"{'code':<{width}}  {'level':<7}  count", file=out)
         for (level, code), n in counts.items():
             print(f"{code:<{width}}  {level:<7}  {n:>5}", file=out)
-    errors = sum(1 for f in findings if f.level == "error")
-    warnings = len(findings) - errors
-    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=out)
+    print(counted(findings), file=out)
 
 
 def print_coverage(coverage: Mapping[str, Any], out: TextIO) -> None:

@@ -40,7 +40,7 @@ from babel import Locale
 
 from . import cache
 from .catalogs import TEMPLATE_FILE, TEMPLATES, CatalogEntry, ParsedCatalog, brief, catalog_path, read_catalog
-from .findings import Finding, Loc, error, warning
+from .findings import Finding, Loc, count, error, warning
 from .model import Edition
 
 RELEASE_CODES = ("i18n.untranslated", "i18n.fuzzy", "i18n.stale")
@@ -210,13 +210,13 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
             warning(
                 "i18n.stale",
                 Loc(catalog.path),
-                f"{_count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
+                f"{count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
                 f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: python build.py update",
             )
         )
     extra = [e for key, e in present.items() if key not in wanted]
     if extra:
-        more = f" (and {_count(len(extra) - 1, 'more message')})" if len(extra) > 1 else ""
+        more = f" (and {count(len(extra) - 1, 'more message')})" if len(extra) > 1 else ""
         findings.append(
             warning(
                 "i18n.stale",
@@ -378,10 +378,6 @@ def _fixed_prefix(pattern: str) -> str:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 _FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()

@@ -86,6 +86,18 @@ def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.level == "error" for f in findings)
 
 
+def count(n: int, noun: str) -> str:
+    """Return '1 error', '2 errors': a number and its noun, plural when it is not one."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def counted(findings: Iterable[Finding]) -> str:
+    """Return '1 error, 2 warnings' for a list of findings."""
+    levels = [f.level for f in findings]
+    errors = levels.count("error")
+    return f"{count(errors, 'error')}, {count(len(levels) - errors, 'warning')}"
+
+
 def tally(findings: Iterable[Finding]) -> dict[tuple[str, str], int]:
     """Return how many findings there are per (level, code), sorted."""
     counts = Counter((f.level, f.code) for f in findings)

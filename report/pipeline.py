@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import cache, publish, stamp
-from .findings import Finding, Loc, error, has_errors
+from .findings import Finding, Loc, count, error, has_errors
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -158,16 +158,15 @@ def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today
     built = build_outputs(root, args, err, today)
     findings = settle(built.findings, args, release_codes())
     if has_errors(findings) or built.outputs is None:
-        errors = sum(f.level == "error" for f in findings)
-        return _ended(Outcome(1, tuple(findings), f"build failed with {errors} error{'s' * (errors != 1)}:"
-                                                  " nothing was written to dist/"), out)
+        errors = count(sum(f.level == "error" for f in findings), "error")
+        return _ended(Outcome(1, tuple(findings), f"build failed with {errors}: nothing was written to dist/"), out)
     produced = {o.lang for o in built.outputs if o.lang}
     result = publish.publish(root, built.outputs, keep_languages=frozenset(built.languages) - produced)
     stamp.save(cache_dir, dist, digest, [f.as_dict() for f in findings])
     kinds = Counter(o.kind for o in built.outputs if o.lang)
     summary = (
-        f"built {', '.join(sorted(produced))}: {_count(kinds['report-pdf'], 'report')},"
-        f" {_count(kinds['facility-pdf'], 'dossier')}, {_count(kinds['page'], 'page')}"
+        f"built {', '.join(sorted(produced))}: {count(kinds['report-pdf'], 'report')},"
+        f" {count(kinds['facility-pdf'], 'dossier')}, {count(kinds['page'], 'page')}"
         f" in {time.perf_counter() - started:.1f} s (dist/: {len(result.written)} written,"
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {built.rendered} rendered, {built.reused} from cache)"
@@ -182,10 +181,6 @@ def _ended(outcome: Outcome, out: TextIO) -> Outcome:
     print_findings(outcome.findings, out)
     print(outcome.summary, file=out, flush=True)
     return outcome
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _finding(data: dict) -> Finding:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, TextIO
 
 from . import stamp
 from .cli import INTERRUPTED, UsageError
+from .findings import count
 from .publish import DIST_DIR
 
 PREFIX = "/__preview__/"
@@ -119,7 +120,7 @@ def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[],
     finally:
         server.shutdown()
         server.server_close()
-        print(f"stopped serving after {builds} build{'s' * (builds != 1)}", file=out, flush=True)
+        print(f"stopped serving after {count(builds, 'build')}", file=out, flush=True)
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
