@@ -83,6 +83,9 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         return None, [*findings, stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark and exc.problem == "exceeded maximum nesting depth":
+            if (deeper := _depth_finding(text[: mark.index], rel)) is not None:
+                return None, [*findings, deeper]
         loc = Loc(rel, mark.line + 1, mark.column + 1) if mark else Loc(rel, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
@@ -95,6 +98,23 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
     if data is _EMPTY:
         return None, [error("yaml.empty", Loc(rel, 1, 1), "file is empty")]
     return replace(doc, data=data), findings
+
+
+def _depth_finding(head: str, rel: str) -> Finding | None:
+    """Return the `limit.depth` finding for the text before libyaml's own nesting limit, if any.
+
+    libyaml (from PyYAML 6.0.4) stops at 1,000 levels, but in a flow list ("[[[[…") its scanner
+    reads that far ahead before the parser hands over a single event, so MAX_DEPTH is never
+    reached. Cut there, the text ends before the scanner gives up, and the builder stops at the
+    level past MAX_DEPTH, where the writer should look.
+    """
+    try:
+        _Builder(YamlDoc(rel, head, None, {}, {}, {}), []).run(yaml.parse(head, Loader=_Loader))
+    except _Stop as stop:
+        return stop.finding if stop.finding.code == "limit.depth" else None
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class _Stop(Exception):
