@@ -31,7 +31,9 @@ from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
 MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 PROJECT = "First Ten to Communities Not Cages"
 COPYRIGHT = "Detention Watch Network"
-_CREATION_RE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
+# Lines that change without the messages changing: a file that differs only in them is not
+# rewritten (a new Babel release alone would otherwise touch every catalog a translator has open).
+_CREATION_RE = re.compile(rb'^"(?:POT-Creation-Date|Generated-By): .*\\n"\n', re.MULTILINE)
 _REVISION_RE = re.compile(rb'^"PO-Revision-Date: .*\\n"\n', re.MULTILINE)
 
 

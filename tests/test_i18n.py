@@ -199,7 +199,8 @@ def fill_pseudo(path: Path) -> None:
         if isinstance(message.id, str):
             message.string = pseudo(message.id)
         else:
-            message.string = (pseudo(message.id[0]), pseudo(message.id[1]))
+            # Every plural form the language has (French has three since CLDR 47, in Babel 2.19).
+            message.string = tuple(pseudo(message.id[min(n, 1)]) for n in range(catalog.num_plurals))
         message.flags.discard("fuzzy")
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76)
