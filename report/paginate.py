@@ -3,7 +3,8 @@
 A chunk (front matter, one chapter, back matter, or a folio sheet) is laid out on its own.
 Workers are separate processes that import WeasyPrint and parse the stylesheets once. Each
 result is cached under `.cache/chunks/`, keyed by a hash of the chunk's HTML and of everything
-else that shapes its layout (stylesheets, fonts, WeasyPrint's version, this module). A cache
+else that shapes its layout (stylesheets, fonts, WeasyPrint's version, this module and `tags`,
+which lightens each tagged chunk's structure tree before it is cached). A cache
 entry is used only if its metadata matches and the PDF's own hash checks out; anything else is
 ignored and rendered again.
 
@@ -92,9 +93,10 @@ class Layout:
 def layout_fingerprint(root: Path) -> str:
     """Return a hash of everything besides the HTML that changes how chunks are laid out."""
     digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n".encode())
-    for package in ("weasyprint", "pydyf", "fonttools"):
+    for package in ("weasyprint", "pydyf", "fonttools", "pikepdf"):
         digest.update(f"{package} {version(package)}\n".encode())
-    digest.update(Path(__file__).read_bytes())
+    for module in (Path(__file__), Path(__file__).with_name("tags.py")):
+        digest.update(module.read_bytes())
     layouts = real_folder(root, "layouts")
     for folder in ("layouts/css", "layouts/fonts"):
         for path in sorted((root / folder).rglob("*")):
@@ -252,6 +254,10 @@ def _render(job: Job) -> Rendered:
     document = html.render(stylesheets=_WORKER["sheets"][job.stylesheet], font_config=_WORKER["fonts"])
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
+    if job.tagged:
+        from .tags import simplify
+
+        pdf = simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*_WORKER["init_records"], *collector.records]  # type: ignore[misc]
     refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
     return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
@@ -314,7 +320,7 @@ class Paginator:
         from multiprocessing import forkserver, resource_tracker
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["report.paginate", "report.assemble"])
+        context.set_forkserver_preload(["report.paginate", "report.assemble", "report.tags"])
         os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
         # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
         # print a traceback halfway through a job. Blocked here, SIGINT stays blocked in the fork

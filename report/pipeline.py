@@ -388,10 +388,11 @@ def _front_folios(b: LanguageBuild) -> list[tuple[str, int]]:
 
 # -- packaging -----------------------------------------------------------------------------------
 
-# Assembling a full report takes about 32 times its chunks' bytes in memory (measured: 430 MiB
-# for the 14 MB of a 200-facility edition). A report that fits the budget is assembled in a
-# worker as soon as its language is laid out; a bigger one waits until the workers are gone.
-ASSEMBLY_MEMORY_FACTOR = 32
+# Assembling a full report takes about 22 times its chunks' bytes in memory (measured: 250 MiB
+# for the 11.4 MB of a 200-facility edition's chunks, once `tags.simplify` has folded their
+# wrappers). A report that fits the budget is assembled in a worker as soon as its language is
+# laid out; a bigger one waits until the workers are gone.
+ASSEMBLY_MEMORY_FACTOR = 22
 WORKER_ASSEMBLY_BUDGET = 128 * 2**20
 
 

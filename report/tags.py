@@ -1,0 +1,121 @@
+"""Stage 5, after layout: lighten a chunk's structure tree before it is cached and assembled.
+
+WeasyPrint tags every inline box as a `/Span` element and wraps anonymous boxes in
+`/NonStruct`; a chapter of five pages has about a thousand structure elements, two thirds of
+them such wrappers. A wrapper with no attributes says nothing to assistive technology
+(`/NonStruct` is defined as "read its kids as the parent's", and a bare `/Span` is the same in
+practice), but every one of them is an object that each assembly must walk, copy and write:
+qpdf holds about 1.5 KB of memory per object, so for a 200-facility report they are most of
+the assembly's time and memory.
+
+`simplify` moves a wrapper's kids (marked-content ids, annotation references and elements,
+in reading order) into its parent and points the ParentTree at the parent instead. Only
+wrappers on the same page as their parent go, so every marked-content id stays a plain
+integer kid of an element on its own page (no `/MCR` dictionaries); a wrapper that carries
+anything beyond `/Type /S /P /K /Pg` (a language, alternate text, an `/ID`) stays too.
+Elements the tree does not reach (WeasyPrint's orphaned margin-box elements) are left for the
+assembler, which re-marks their content as artifacts.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pikepdf
+from pikepdf import Array, Dictionary, NumberTree, Object, Pdf
+
+__all__ = ["simplify"]
+
+WRAPPERS = frozenset({"/Span", "/NonStruct"})
+_PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
+
+
+def simplify(data: bytes) -> bytes:
+    """Return the tagged PDF `data` with its attribute-less wrappers folded into their parents.
+
+    The same bytes come back for an untagged PDF or one with nothing to fold; the output is
+    deterministic (same input, same bytes).
+    """
+    with Pdf.open(BytesIO(data)) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if not isinstance(tree, Dictionary):
+            return data
+        moved: dict[tuple[int, int], Object] = {}  # folded wrapper -> the element that took its kids
+        stack = [kid for kid in _values(tree.get("/K")) if _is_element(kid)]
+        while stack:
+            element = stack.pop()
+            if "/K" not in element:
+                continue
+            kids = _fold(element, moved)
+            if kids is not None:
+                element.K = Array(kids)
+            stack.extend(kid for kid in (kids if kids is not None else _values(element.K)) if _is_element(kid))
+        if not moved:
+            return data
+        if "/ParentTree" in tree:
+            _repoint_parent_tree(NumberTree(tree.ParentTree), moved)
+        out = BytesIO()
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            fix_metadata_version=False,
+            deterministic_id=True,
+        )
+        return out.getvalue()
+
+
+def _fold(element: Object, moved: dict[tuple[int, int], Object]) -> list[Object] | None:
+    """Return `element`'s kids with its foldable wrappers replaced by their own kids, in
+    order (recursively), or None if it has none to fold."""
+    page = element.get("/Pg")
+    if page is None:
+        return None
+    kids = list(_values(element.K))
+    if not any(_foldable(kid, page) for kid in kids):
+        return None
+    out: list[Object] = []
+    pending: list[tuple[Object, bool]] = [(kid, False) for kid in reversed(kids)]
+    while pending:
+        kid, adopted = pending.pop()
+        if _foldable(kid, page):
+            moved[kid.objgen] = element
+            pending.extend((grandkid, True) for grandkid in reversed(list(_values(kid.get("/K")))))
+            continue
+        if adopted and _is_element(kid):
+            kid.P = element
+        out.append(kid)
+    return out
+
+
+def _foldable(kid: Object, page: Object) -> bool:
+    """Whether a kid is a wrapper with nothing of its own, on its parent's page."""
+    if not _is_element(kid) or str(kid.S) not in WRAPPERS or not set(kid.keys()) <= _PLAIN_KEYS:
+        return False
+    kid_page = kid.get("/Pg")
+    return kid_page is not None and kid_page.objgen == page.objgen
+
+
+def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], Object]) -> None:
+    """Point every ParentTree entry that names a folded wrapper at the element that took its kids."""
+    for key, value in list(parent_tree.items()):
+        if isinstance(value, Array):
+            parents = list(value)
+            if any(isinstance(parent, Dictionary) and parent.objgen in moved for parent in parents):
+                parent_tree[key] = Array(
+                    [moved.get(parent.objgen, parent) if isinstance(parent, Dictionary) else parent for parent in parents]
+                )
+        elif isinstance(value, Dictionary) and value.objgen in moved:
+            parent_tree[key] = moved[value.objgen]
+
+
+def _values(obj: Object | None) -> list[Object]:
+    """The items of an array, a single object as one item, nothing for None."""
+    if obj is None:
+        return []
+    return list(obj) if isinstance(obj, Array) else [obj]
+
+
+def _is_element(obj: object) -> bool:
+    """Whether a /K item is a structure element (not an MCID, MCR or OBJR)."""
+    return isinstance(obj, Dictionary) and "/S" in obj

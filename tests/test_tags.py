@@ -1,0 +1,150 @@
+"""Tests for report.tags: a real WeasyPrint chunk, simplified, read back and assembled."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import BytesIO
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from report.assemble import Chunk, assemble
+from report.tags import simplify
+
+from .pdfcheck import check_structure_tree
+from .test_assemble import METADATA
+
+# Inline markup of every kind WeasyPrint wraps (em, strong, links, list labels, table cells),
+# and a paragraph long enough to break across the A6 pages, so wrappers sit on both pages.
+BODY = """
+<h1 id="top">Tags</h1>
+<p>Plain text with <em>emphasis</em>, <strong>strong <em>nested</em> words</strong> and
+<a href="#later">a link</a>, then <span>a bare span</span>.</p>
+<ul><li>First <b>item</b></li><li>Second item</li></ul>
+<table><tr><th>Head</th><td>Cell with <em>markup</em></td></tr></table>
+<p>{long}</p>
+<h2 id="later">Later</h2><p>The end, with <a href="https://example.org">a web link</a>.</p>
+""".format(long=" ".join(f"Sentence {n} with <em>emphasis {n}</em> in it." for n in range(60)))
+
+
+def render() -> bytes:
+    html = f"""<!doctype html><html lang="en"><head><title>chunk</title><style>
+@page {{ size: A6; margin: 15mm 12mm; @bottom-center {{ content: counter(page) }} }}
+body {{ font-size: 10pt }}</style></head><body>{BODY}</body></html>"""
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@pytest.fixture(scope="module")
+def original() -> bytes:
+    return render()
+
+
+@pytest.fixture(scope="module")
+def simplified(original: bytes) -> bytes:
+    return simplify(original)
+
+
+def reading_order(data: bytes) -> list[tuple[int, int | str]]:
+    """Every marked-content id and annotation in the tree's reading order, with its page number."""
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        out: list[tuple[int, int | str]] = []
+        stack = [(kid, None) for kid in reversed(list(pdf.Root.StructTreeRoot.K))]
+        while stack:
+            item, page = stack.pop()
+            if isinstance(item, int):
+                out.append((pages[page.objgen], int(item)))
+            elif item.get("/Type") == "/OBJR":
+                out.append((pages[item.Pg.objgen], f"annotation {item.Obj.Rect}"))
+            else:
+                kids = item.get("/K", [])
+                page = item.get("/Pg", page)
+                stack += [(kid, page) for kid in reversed(list(kids) if isinstance(kids, pikepdf.Array) else [kids])]
+        return out
+
+
+def element_kinds(data: bytes) -> Counter[str]:
+    """The kinds of the structure elements the tree reaches (not WeasyPrint's orphaned margin boxes)."""
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        kinds: Counter[str] = Counter()
+        stack = list(pdf.Root.StructTreeRoot.K)
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                kinds[str(element.S)] += 1
+                kids = element.get("/K", [])
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        return kinds
+
+
+def test_wrappers_go_and_meaning_stays(original: bytes, simplified: bytes) -> None:
+    before, after = element_kinds(original), element_kinds(simplified)
+    assert before["/Span"] > 100  # WeasyPrint's inline boxes: what there is to fold
+    assert len(PdfReader(BytesIO(original)).pages) == len(PdfReader(BytesIO(simplified)).pages) == 3
+    # Every element that means something is still there, as many of each.
+    meaningful = {kind: n for kind, n in before.items() if kind not in ("/Span", "/NonStruct")}
+    assert {kind: after[kind] for kind in meaningful} == meaningful
+    # None is left: WeasyPrint starts a new paragraph element on each page, so every wrapper
+    # is on its parent's page (the ones that are not stay: see the next test).
+    assert after["/Span"] + after["/NonStruct"] == 0
+    assert sum(after.values()) < sum(before.values()) / 2
+
+
+def hand_made(page: int, **span: object) -> bytes:
+    """A two-page tagged PDF: a /P on page 1 whose second kid is a /Span on page `page` (0-based),
+    with `span`'s entries."""
+    pdf = pikepdf.Pdf.new()
+    for text in (b"BT /P <</MCID 0>> BDC EMC ET", b"BT /Span <</MCID 0>> BDC EMC ET"):
+        pdf.add_blank_page(page_size=(100, 100))
+        pdf.pages[-1].obj.Contents = pdf.make_stream(text)
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root))
+    paragraph = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document,
+                                                     Pg=pdf.pages[0].obj))
+    wrapper = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span, P=paragraph,
+                                                   K=pikepdf.Array([0]), Pg=pdf.pages[page].obj, **span))
+    paragraph.K = pikepdf.Array([0, wrapper])
+    document.K, root.K = pikepdf.Array([paragraph]), pikepdf.Array([document])
+    root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([0, [paragraph], 1, [wrapper]]))
+    for key, page in enumerate(pdf.pages):
+        page.obj.StructParents = key
+    pdf.Root.StructTreeRoot = root
+    out = BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def test_a_wrapper_on_another_page_or_with_attributes_stays() -> None:
+    for data in (hand_made(1), hand_made(0, Lang=pikepdf.String("es")), hand_made(0, ActualText=pikepdf.String("x"))):
+        assert simplify(data) == data
+    folded = simplify(hand_made(0))
+    assert element_kinds(folded) == Counter({"/Document": 1, "/P": 1})
+    with pikepdf.Pdf.open(BytesIO(folded)) as pdf:
+        paragraph = pdf.Root.StructTreeRoot.K[0].K[0]
+        assert list(paragraph.K) == [0, 0]
+        assert [list(value) for _, value in pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items()] == [
+            [paragraph], [paragraph]
+        ]
+
+
+def test_reading_order_is_unchanged(original: bytes, simplified: bytes) -> None:
+    order = reading_order(original)
+    assert len(order) > 200 and any(isinstance(item, str) for _, item in order)
+    assert reading_order(simplified) == order
+
+
+def test_the_assembled_chunk_stays_fully_tagged(simplified: bytes) -> None:
+    reader = PdfReader(BytesIO(assemble([Chunk(simplified)], METADATA)), strict=True)
+    check_structure_tree(reader)  # every MCID and link of every page, in the tree, on its page
+
+
+def test_simplify_is_deterministic_and_idempotent(original: bytes, simplified: bytes) -> None:
+    assert simplify(original) == simplified
+    assert simplify(simplified) == simplified  # nothing left to fold: the same bytes
+
+
+def test_an_untagged_pdf_is_returned_as_it_is() -> None:
+    untagged = HTML(string="<p>No tags <em>here</em>.</p>").write_pdf()
+    assert simplify(untagged) == untagged
