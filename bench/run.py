@@ -289,7 +289,7 @@ def main() -> int:
         nonlocal ok
         ok &= passed
         base = f"{baseline:8.2f}" if baseline is not None else " " * 8
-        rows.append(f"{name:<44} {value:9.2f} {base}  {target:<22} {'ok' if passed else 'MISSED'}")
+        rows.append(f"{name:<44} {value:9.3f} {base}  {target:<22} {'ok' if passed else 'MISSED'}")
 
     n10 = ten["naive"].seconds
     row("cold full build, 10 facilities (ratio)", ten["cold"].seconds / n10, n10, f"<= {TARGETS['cold10']}x naive", ten["cold"].seconds / n10 <= TARGETS["cold10"])
