@@ -78,6 +78,9 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Object, Page, Pdf, Stream, String
 
+from .tags import is_element as _is_element
+from .tags import values as _values
+
 __all__ = [
     "AssemblyError",
     "Chunk",
@@ -778,22 +781,10 @@ def _named_destinations(catalog: Object) -> list[tuple[str, Object]]:
 # -- helpers ----------------------------------------------------------------
 
 
-def _values(obj: Object | None) -> Iterator[Object]:
-    """The items of an array, a single object as one item, nothing for None."""
-    if obj is None:
-        return iter(())
-    return iter(obj) if isinstance(obj, Array) else iter((obj,))
-
-
 def _category(resources: Object, category: str) -> Iterator[tuple[str, Object]]:
     """The named resources of one category (/Font, /XObject) of a resource dictionary."""
     named = resources.get(category)
     return iter(list(named.items())) if isinstance(named, Dictionary) else iter(())
-
-
-def _is_element(obj: object) -> bool:
-    """Whether a /K item is a structure element (not an MCID, MCR or OBJR)."""
-    return isinstance(obj, Dictionary) and "/S" in obj
 
 
 def _outline_items(outline: Object | None) -> list[Object]:

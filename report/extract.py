@@ -33,7 +33,7 @@ PROJECT = "First Ten to Communities Not Cages"
 COPYRIGHT = "Detention Watch Network"
 # Lines that change without the messages changing: a file that differs only in them is not
 # rewritten (a new Babel release alone would otherwise touch every catalog a translator has open).
-_CREATION_RE = re.compile(rb'^"(?:POT-Creation-Date|Generated-By): .*\\n"\n', re.MULTILINE)
+_STAMP_RE = re.compile(rb'^"(?:POT-Creation-Date|Generated-By): .*\\n"\n', re.MULTILINE)
 _REVISION_RE = re.compile(rb'^"PO-Revision-Date: .*\\n"\n', re.MULTILINE)
 
 
@@ -196,7 +196,7 @@ def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:
         catalog = template_catalog(root, version)
     except (ValueError, OSError) as exc:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), str(exc).splitlines()[0])]
-    written = write_if_changed(root / TEMPLATE_FILE, pot_bytes(catalog), _CREATION_RE)
+    written = write_if_changed(root / TEMPLATE_FILE, pot_bytes(catalog), _STAMP_RE)
     return written, []
 
 
@@ -215,6 +215,6 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
             catalog = Catalog(locale=lang, project=template.project, version=template.version,
                               copyright_holder=COPYRIGHT, charset="utf-8")
         counts = update_catalog(template, catalog)
-        written = write_if_changed(path, po_bytes(catalog), re.compile(_CREATION_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE))
+        written = write_if_changed(path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE))
         results.append((lang, counts, written))
     return results

@@ -24,7 +24,7 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, NumberTree, Object, Pdf
 
-__all__ = ["simplify"]
+__all__ = ["is_element", "simplify", "values"]
 
 WRAPPERS = frozenset({"/Span", "/NonStruct"})
 _PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
@@ -41,7 +41,7 @@ def simplify(data: bytes) -> bytes:
         if not isinstance(tree, Dictionary):
             return data
         moved: dict[tuple[int, int], Object] = {}  # folded wrapper -> the element that took its kids
-        stack = [kid for kid in _values(tree.get("/K")) if _is_element(kid)]
+        stack = [kid for kid in values(tree.get("/K")) if is_element(kid)]
         while stack:
             element = stack.pop()
             if "/K" not in element:
@@ -49,7 +49,7 @@ def simplify(data: bytes) -> bytes:
             kids = _fold(element, moved)
             if kids is not None:
                 element.K = Array(kids)
-            stack.extend(kid for kid in (kids if kids is not None else _values(element.K)) if _is_element(kid))
+            stack.extend(kid for kid in (kids if kids is not None else values(element.K)) if is_element(kid))
         if not moved:
             return data
         if "/ParentTree" in tree:
@@ -71,7 +71,7 @@ def _fold(element: Object, moved: dict[tuple[int, int], Object]) -> list[Object]
     page = element.get("/Pg")
     if page is None:
         return None
-    kids = list(_values(element.K))
+    kids = list(values(element.K))
     if not any(_foldable(kid, page) for kid in kids):
         return None
     out: list[Object] = []
@@ -80,9 +80,9 @@ def _fold(element: Object, moved: dict[tuple[int, int], Object]) -> list[Object]
         kid, adopted = pending.pop()
         if _foldable(kid, page):
             moved[kid.objgen] = element
-            pending.extend((grandkid, True) for grandkid in reversed(list(_values(kid.get("/K")))))
+            pending.extend((grandkid, True) for grandkid in reversed(list(values(kid.get("/K")))))
             continue
-        if adopted and _is_element(kid):
+        if adopted and is_element(kid):
             kid.P = element
         out.append(kid)
     return out
@@ -90,7 +90,7 @@ def _fold(element: Object, moved: dict[tuple[int, int], Object]) -> list[Object]
 
 def _foldable(kid: Object, page: Object) -> bool:
     """Whether a kid is a wrapper with nothing of its own, on its parent's page."""
-    if not _is_element(kid) or str(kid.S) not in WRAPPERS or not set(kid.keys()) <= _PLAIN_KEYS:
+    if not is_element(kid) or str(kid.S) not in WRAPPERS or not set(kid.keys()) <= _PLAIN_KEYS:
         return False
     kid_page = kid.get("/Pg")
     return kid_page is not None and kid_page.objgen == page.objgen
@@ -109,13 +109,13 @@ def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], O
             parent_tree[key] = moved[value.objgen]
 
 
-def _values(obj: Object | None) -> list[Object]:
-    """The items of an array, a single object as one item, nothing for None."""
+def values(obj: Object | None) -> list[Object]:
+    """The items of an array, a single object as one item, nothing for None (also used by `assemble`)."""
     if obj is None:
         return []
     return list(obj) if isinstance(obj, Array) else [obj]
 
 
-def _is_element(obj: object) -> bool:
+def is_element(obj: object) -> bool:
     """Whether a /K item is a structure element (not an MCID, MCR or OBJR)."""
     return isinstance(obj, Dictionary) and "/S" in obj

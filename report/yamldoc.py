@@ -83,9 +83,9 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         return None, [*findings, stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if mark and exc.problem == "exceeded maximum nesting depth":
-            if (deeper := _depth_finding(text[: mark.index], rel)) is not None:
-                return None, [*findings, deeper]
+        nested = mark and exc.problem == "exceeded maximum nesting depth"
+        if nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
+            return None, [*findings, deeper]
         loc = Loc(rel, mark.line + 1, mark.column + 1) if mark else Loc(rel, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:

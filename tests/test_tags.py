@@ -108,8 +108,8 @@ def hand_made(page: int, **span: object) -> bytes:
     paragraph.K = pikepdf.Array([0, wrapper])
     document.K, root.K = pikepdf.Array([paragraph]), pikepdf.Array([document])
     root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([0, [paragraph], 1, [wrapper]]))
-    for key, page in enumerate(pdf.pages):
-        page.obj.StructParents = key
+    for key, each in enumerate(pdf.pages):
+        each.obj.StructParents = key
     pdf.Root.StructTreeRoot = root
     out = BytesIO()
     pdf.save(out, deterministic_id=True)
