@@ -1,12 +1,13 @@
 """Reading YAML safely while keeping the line and column of every key and value.
 
-PyYAML's loaders throw positions away and silently keep the last of two duplicate keys.
-We compose the node graph instead (safe tags only) and build plain data from it ourselves.
+PyYAML's loaders throw positions away and silently keep the last of two duplicate keys, so
+the data is built here from the parser's events (safe tags only), with every location kept.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -14,6 +15,7 @@ import yaml
 
 from .findings import Finding, Loc, error
 from .textfile import decode
+from .yamlerrors import explain
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.
     from yaml import CSafeLoader as _Loader
@@ -86,13 +88,7 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         nested = mark and exc.problem == "exceeded maximum nesting depth"
         if nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
             return None, [*findings, deeper]
-        loc = Loc(rel, mark.line + 1, mark.column + 1) if mark else Loc(rel, 1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
-        if mark and text[mark.index : mark.index + 1] == "\t":
-            problem = "a tab character; YAML indents with spaces only"
-        return None, [error("yaml.syntax", loc, f"YAML syntax error: {problem}")]
+        return None, [explain(exc, text, rel, functools.partial(yaml.scan, Loader=_Loader))]
     except yaml.YAMLError as exc:
         return None, [error("yaml.syntax", Loc(rel, 1, 1), f"YAML error: {' '.join(str(exc).split())}")]
     if data is _EMPTY:

@@ -1,0 +1,237 @@
+"""Say what a YAML syntax error means for a writer, and where the mistake is.
+
+PyYAML reports where its parser gave up, in its own words: a forgotten closing quote shows up
+at the end of the file, an indentation slip on the line after it. This module looks at the
+marks PyYAML gives (where the quote or the bracket opened, where the mapping started) and at the
+lines around them, and returns one finding at the line to fix, in plain words.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+import yaml
+
+from .findings import Finding, Loc, error
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int  # 1-based
+    indent: int  # 0-based column of the first character
+    text: str
+
+    @property
+    def key(self) -> str | None:
+        """Return the key this line starts with (after a list dash), if it holds `key:`."""
+        body = self.text.strip()
+        body = body[1:].lstrip() if body.startswith("- ") else body
+        head, colon, _ = body.partition(":")
+        if colon and head and not head.startswith(("'", '"', "[", "{", "#")):
+            return head.strip()
+        return None
+
+    @property
+    def key_column(self) -> int:
+        """Return the 0-based column where this line's key starts (after a list dash)."""
+        stripped = self.text.lstrip(" ")
+        if not stripped.startswith("- "):
+            return self.indent
+        after_dash = stripped[1:]
+        return self.indent + 1 + len(after_dash) - len(after_dash.lstrip(" "))
+
+    @property
+    def has_inline_value(self) -> bool:
+        body = self.text.strip()
+        return self.key is not None and bool(body.partition(":")[2].strip())
+
+
+def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object) -> Finding:
+    """Return the finding for a YAML syntax error: the place to fix, and what to do there.
+
+    `scan` is PyYAML's `yaml.scan` bound to the loader in use, to find quoted values.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    problem, context = exc.problem or "", exc.context or ""
+    if mark is None:
+        return error("yaml.syntax", Loc(rel, 1, 1), f"YAML syntax error: {problem or context or 'invalid YAML'}")
+    lines = _lines(text)
+    at = (mark.line + 1, mark.column + 1)
+    if text[mark.index : mark.index + 1] == "\t":
+        return _found(rel, at, "a tab character; YAML indents with spaces only")
+    opened = exc.context_mark
+    if "quoted scalar" in context and opened is not None:
+        quote = text[opened.index : opened.index + 1]
+        if "end of stream" in problem:
+            return _found(
+                rel,
+                (opened.line + 1, opened.column + 1),
+                f"this quote ({quote}) is never closed: end the value with a matching {quote}",
+            )
+        if "escape" in problem:
+            sequence = text[mark.index : mark.index + 2]
+            return _found(
+                rel,
+                at,
+                f'{sequence} is not an escape YAML knows: inside "…", write a backslash as \\\\'
+                f" (or quote the value with '…' instead)",
+            )
+        return _found(rel, at, f"{problem} inside the value quoted with {quote} on line {opened.line + 1}")
+    if "flow sequence" in context or "flow mapping" in context:
+        closing = "]" if "sequence" in context else "}"
+        start = opened or mark
+        return _found(
+            rel,
+            (start.line + 1, start.column + 1),
+            f"this {text[start.index : start.index + 1]} is never closed: end the list with {closing},"
+            f" or put the value in quotes if the bracket is part of the text",
+        )
+    quoted = _quoted_before(text, mark.index, scan)
+    if quoted is not None and problem.startswith(("did not find expected", "expected <block end>")):
+        return _quoted_runs_on(rel, text, quoted, mark)
+    line = lines.get(mark.line + 1)
+    if line is not None and problem.startswith("did not find expected"):
+        return _misaligned(rel, lines, line, at)
+    if line is not None and problem.startswith("mapping values are not allowed"):
+        above = _above(lines, line.number)
+        if above is not None and line.indent > above.key_column and above.has_inline_value:
+            return _found(
+                rel,
+                (line.number, line.indent + 1),
+                f"this line is indented more than '{above.key}' above it (line {above.number}), so YAML reads it as"
+                f" the rest of that value: start it in column {above.key_column + 1}, like '{above.key}'",
+            )
+        return _found(rel, at, "': ' inside a value: put the whole value in quotes (\"…\")")
+    detail = f"{problem} ({context})" if problem and context else problem or context or "invalid YAML"
+    return _found(rel, at, detail)
+
+
+def _quoted_runs_on(rel: str, text: str, token: yaml.Token, mark: yaml.Mark) -> Finding:
+    """Return the finding for a quoted value that a stray quote ended early, or that a missing quote let run on."""
+    start, end = token.start_mark, token.end_mark
+    quote = text[start.index : start.index + 1]
+    if end.line > start.line:
+        return _found(
+            rel,
+            (start.line + 1, start.column + 1),
+            f"the quote ({quote}) opened here is closed only on line {end.line + 1}: is the closing {quote}"
+            f" missing on this line?",
+        )
+    inner = "write an apostrophe as '' (two single quotes)" if quote == "'" else 'write a quotation mark as \\"'
+    return _found(
+        rel,
+        (end.line + 1, end.column),
+        f"this {quote} ends the quoted value early, and the text after it is left over: inside {quote}…{quote},"
+        f" {inner}",
+    )
+
+
+def _quoted_before(text: str, index: int, scan: object) -> yaml.Token | None:
+    """Return the last quoted scalar that ends just before `index` (same line, or running over several lines)."""
+    last = None
+    try:
+        for token in scan(text):  # type: ignore[operator]
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
+            elif not isinstance(token, (yaml.ValueToken, yaml.KeyToken)):
+                last = None if last is not None and token.start_mark.line > last.end_mark.line else last
+    except yaml.YAMLError:
+        pass
+    if last is None:
+        return None
+    end = last.end_mark
+    same_line = end.line == _line_of(text, index)
+    return last if same_line or last.end_mark.line > last.start_mark.line else None
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index)
+
+
+def _misaligned(rel: str, lines: dict[int, _Line], line: _Line, at: tuple[int, int]) -> Finding:
+    """Return the finding for a line whose key lines up with no key above it."""
+    above = _above(lines, line.number)
+    name = f"'{line.key}'" if line.key else "this line"
+    if above is None or line.key is None or above.key_column == line.indent:
+        return _found(rel, at, f"{name} does not fit here: check its indentation and the line above it")
+    parent = _parent(lines, above)
+    step = _usual_step(lines)
+    first = _first_of_block(lines, above, parent) if parent is not None else above
+    in_list = first.text.lstrip(" ").startswith("- ")
+    if (
+        parent is not None
+        and not in_list
+        and above.key_column - parent.key_column != step
+        and line.indent - parent.key_column == step
+    ):
+        return _found(
+            rel,
+            (first.number, first.key_column + 1),
+            f"this line is indented {first.key_column - parent.key_column} spaces under '{parent.key}', but {name}"
+            f" on line {line.number} is indented {step}: keys of one mapping start in the same column",
+        )
+    return _found(
+        rel,
+        (line.number, line.indent + 1),
+        f"this line is indented differently from the keys above it: {name} starts in column {line.indent + 1},"
+        f" '{above.key}' (line {above.number}) in column {above.key_column + 1}; keys of one mapping start in the"
+        f" same column",
+    )
+
+
+def _found(rel: str, at: tuple[int, int], message: str) -> Finding:
+    return error("yaml.syntax", Loc(rel, at[0], at[1]), f"YAML syntax error: {message}")
+
+
+def _lines(text: str) -> dict[int, _Line]:
+    """Return the file's significant lines (not blank, not comments) by number."""
+    found = {}
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            found[number] = _Line(number, len(raw) - len(stripped), raw)
+    return found
+
+
+def _above(lines: dict[int, _Line], number: int) -> _Line | None:
+    """Return the nearest significant line above `number` that holds a key."""
+    for n in range(number - 1, 0, -1):
+        line = lines.get(n)
+        if line is not None and line.key is not None:
+            return line
+    return None
+
+
+def _parent(lines: dict[int, _Line], line: _Line) -> _Line | None:
+    """Return the line of the key whose value holds `line`'s mapping."""
+    for n in range(line.number - 1, 0, -1):
+        other = lines.get(n)
+        if other is not None and other.key is not None and other.key_column < line.key_column:
+            return other
+    return None
+
+
+def _first_of_block(lines: dict[int, _Line], line: _Line, parent: _Line) -> _Line:
+    """Return the first key line after `parent` that lines up with `line`."""
+    for n in range(parent.number + 1, line.number + 1):
+        other = lines.get(n)
+        if other is not None and other.key is not None and other.key_column == line.key_column:
+            return other
+    return line
+
+
+def _usual_step(lines: dict[int, _Line]) -> int:
+    """Return how far this file usually indents a mapping under its key (2 if it cannot tell)."""
+    steps: collections.Counter[int] = collections.Counter()
+    previous = None
+    for line in lines.values():
+        nested = not line.text.lstrip(" ").startswith("- ")
+        if previous is not None and nested and line.key is not None and previous.key is not None:
+            step = line.key_column - previous.key_column
+            if step > 0 and not previous.has_inline_value:
+                steps[step] += 1
+        previous = line
+    return min(steps, key=lambda step: (-steps[step], step)) if steps else 2
