@@ -110,7 +110,7 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
     entries = outline_titles(reader)
     top = [title for depth, title, _ in entries if depth == 0]
     names = [f.name for f in edition.facilities]
-    front = {"en": ["Contents", "About this edition", "Introduction"], "es": ["Contenido", "Sobre esta edición", "Introducción"]}[lang]
+    front = {"en": ["Contents", "About this edition", "Introduction"], "es": ["Índice", "Sobre esta edición", "Introducción"]}[lang]
     back = {"en": ["How to support the campaign", "Acknowledgments", "Sources"], "es": ["Cómo apoyar la campaña", "Agradecimientos", "Fuentes"]}[lang]
     assert top == front + names + back
     adelanto = [title for depth, title, _ in entries if depth == 1][:7]
