@@ -90,3 +90,17 @@ def test_every_claim_cites_a_source_of_the_brief_for_that_facility(edition, brie
             assert claim.sources, f"{facility.id}: a claim without sources at line {claim.loc.line}"
         cited = facility.cited_ids()
         assert cited <= allowed, f"{facility.id} cites sources the brief does not attach to it: {sorted(cited - allowed)}"
+
+
+def test_the_contact_address_is_cited_to_the_brief_fact_that_gives_it(edition, brief: dict) -> None:
+    """The address printed on every chapter and the back cover is the one DWN's campaign page gives."""
+    contact = edition.settings.contact
+    facts = [f for f in brief["campaign"]["what_dwn_asked"] if contact in f["fact"]]
+    assert facts, f"the brief gives no fact with {contact}"
+    backing = {s for f in facts for s in f["sources"]}
+    paragraphs = [p for p in edition.settings.support if contact in p.text.value]
+    assert paragraphs, "no support paragraph gives the contact address"
+    for paragraph in paragraphs:
+        cited = {c.source_id for c in paragraph.text.citations}
+        assert cited & backing, f"report.yaml:{paragraph.text.loc.line}: {contact} is not cited to {sorted(backing)}"
+
