@@ -91,8 +91,13 @@ class Citer:
         return Markup('<span class="fn">{}.</span>').format(Markup("; ").join(parts))
 
     def short(self, source: Source) -> str:
-        """Return 'Publisher, date' for a footnote."""
-        when = self.loc.partial_date(source.date) if source.date else self.loc.gettext("undated")
+        """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about'."""
+        if source.date is None:
+            when = self.loc.gettext("undated")
+        elif source.date_approximate:
+            when = self.loc.gettext("about %(date)s") % {"date": self.loc.partial_date(source.date)}
+        else:
+            when = self.loc.partial_date(source.date)
         return f"{source.publisher}, {when}"
 
     def claim(self, claim: Claim) -> Markup:

@@ -333,3 +333,15 @@ def test_spanish_dates_and_numbers_come_from_babel(shipped: Path) -> None:
     assert "1.940 camas" in text
     english = (shipped / "dist" / "en" / "adelanto.html").read_text()
     assert "February 25, 2021" in english and "1,940 beds" in english
+
+
+@pytest.mark.parametrize(("lang", "about"), [("en", "about 2025"), ("es", "aprox. 2025")])
+def test_a_footnote_keeps_about_for_an_approximate_date(shipped: Path, lang: str, about: str) -> None:
+    """Detention Kills is dated "2025 (approx.)": its notes must say so, as its source entry does."""
+    pdf = PdfReader(shipped / "dist" / lang / f"stewart-{lang}.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+    assert f"Detention Kills, {about}." in text
+    assert "Detention Kills, 2025" not in text
+    site = (shipped / "dist" / lang / "stewart.html").read_text()
+    assert f">Detention Kills, {about}</a>" in site
+    assert ">Detention Kills, 2025</a>" not in site

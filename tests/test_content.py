@@ -90,3 +90,34 @@ def test_every_claim_cites_a_source_of_the_brief_for_that_facility(edition, brie
             assert claim.sources, f"{facility.id}: a claim without sources at line {claim.loc.line}"
         cited = facility.cited_ids()
         assert cited <= allowed, f"{facility.id} cites sources the brief does not attach to it: {sorted(cited - allowed)}"
+
+
+def test_the_contact_address_is_cited_to_the_brief_fact_that_gives_it(edition, brief: dict) -> None:
+    """The address printed on every chapter and the back cover is the one DWN's campaign page gives."""
+    contact = edition.settings.contact
+    facts = [f for f in brief["campaign"]["what_dwn_asked"] if contact in f["fact"]]
+    assert facts, f"the brief gives no fact with {contact}"
+    backing = {s for f in facts for s in f["sources"]}
+    paragraphs = [p for p in edition.settings.support if contact in p.text.value]
+    assert paragraphs, "no support paragraph gives the contact address"
+    for paragraph in paragraphs:
+        cited = {c.source_id for c in paragraph.text.citations}
+        assert cited & backing, f"report.yaml:{paragraph.text.loc.line}: {contact} is not cited to {sorted(backing)}"
+
+
+def test_a_count_printed_in_beds_is_in_beds_in_the_brief_or_under_review(edition, brief: dict) -> None:
+    """The templates print `beds` and `guaranteed-minimum` figures as beds. Where the brief's figure
+    has no unit ("1,160") or another one ("750 detainees"), readers must see the review mark."""
+    unflagged = []
+    for facility in edition.facilities:
+        entry = next(e for e in brief["facilities"] if e["key"] == facility.id)
+        for figure in facility.capacity:
+            if figure.measure not in ("beds", "guaranteed-minimum"):
+                continue
+            cited = {c.source_id for c in figure.sources}
+            number = f"{figure.count:,}"
+            values = [v["value"] for v in entry["capacity"] if cited & set(v["sources"]) and number in v["value"]]
+            assert values, f"{facility.id}: {number} is not a capacity the brief gives for these sources"
+            if not any("bed" in v for v in values) and figure.review is None:
+                unflagged.append(f"{facility.path}:{figure.loc.line}: {number} ({values[0]!r})")
+    assert not unflagged, unflagged
