@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
-.PHONY: build test check bench system clean
+.PHONY: build test check bench map-data system clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -22,6 +22,12 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+# The map's Census boundaries (layouts/map/): download the pinned us-atlas release from the npm
+# registry and check every file against layouts/map/SHA256SUMS. Only to refresh them: builds
+# read the committed files and never touch the network.
+map-data:
+	$(PYTHON) scripts/us_atlas.py
 
 $(VENV)/.installed: pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)

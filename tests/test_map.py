@@ -1,0 +1,426 @@
+"""The map: vendored boundaries, county look-up, Albers USA, and the SVG read back."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import math
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+
+from report import geo, mapsvg
+from report.findings import Loc, error
+
+REPO = Path(__file__).resolve().parent.parent
+MAP = REPO / "layouts" / "map"
+FONT = REPO / "layouts" / "fonts" / "IBMPlexSans-SemiBold.ttf"
+SVG = "{http://www.w3.org/2000/svg}"
+WORDS = mapsvg.Words("TITLE-WORDS", "DESCRIPTION-WORDS", "LEGEND-OPEN", "LEGEND-ENDED")
+
+
+@pytest.fixture(scope="module")
+def atlas() -> geo.Atlas:
+    return geo.load_atlas(MAP / geo.ATLAS_FILE)
+
+
+@pytest.fixture(scope="module")
+def style() -> mapsvg.Style:
+    return mapsvg.Style.load(REPO / "layouts" / "css" / "tokens.css", FONT)
+
+
+def dossiers() -> list[dict]:
+    order = yaml.safe_load((REPO / "report.yaml").read_text(encoding="utf-8"))["facilities"]
+    return [yaml.safe_load((REPO / "facilities" / f"{fid}.yaml").read_text(encoding="utf-8")) for fid in order]
+
+
+def shipped_markers(atlas: geo.Atlas, href: bool = True) -> list[mapsvg.Marker]:
+    markers = []
+    for d in dossiers():
+        place = geo.locate(atlas, d["location"]["state"], d["location"]["county"])
+        assert isinstance(place, geo.Place), place
+        status = "open" if d["status"]["state"] == "open" else "ended"
+        markers.append(mapsvg.Marker(d["id"], d["name"], place.point, status, f"{d['id']}.html" if href else None))
+    return markers
+
+
+def bench_markers(atlas: geo.Atlas, n: int = 200) -> list[mapsvg.Marker]:
+    """The benchmark's edition: the shipped dossiers cloned under new ids, so twenty share each county."""
+    base = shipped_markers(atlas)
+    return [
+        mapsvg.Marker(f"{m.id}-{i:03d}", m.label, m.point, m.status, f"{m.id}-{i:03d}.html")
+        for i, m in ((i, base[i % len(base)]) for i in range(n))
+    ]
+
+
+# --- Vendored data -----------------------------------------------------------------------------
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("us_atlas", REPO / "scripts" / "us_atlas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vendored_files_match_the_committed_checksums(tmp_path, monkeypatch):
+    script = load_script()
+    assert script.check() == []
+    assert sorted(script.expected()) == ["LICENSE", "counties-albers-10m.json"]
+    # A changed byte is caught.
+    copy = tmp_path / "map"
+    shutil.copytree(MAP, copy)
+    data = bytearray((copy / "LICENSE").read_bytes())
+    data[0] ^= 1
+    (copy / "LICENSE").write_bytes(bytes(data))
+    monkeypatch.setattr(script, "MAP_DIR", copy)
+    monkeypatch.setattr(script, "SUMS", copy / "SHA256SUMS")
+    assert script.check() == ["layouts/map/LICENSE: SHA-256 differs from layouts/map/SHA256SUMS"]
+
+
+def test_state_codes_name_the_atlas_states(atlas):
+    assert sorted(fips for fips, _ in geo.STATES.values()) == atlas.state_ids()
+    for code, (fips, name) in geo.STATES.items():
+        assert atlas.state(fips).name == name, code
+
+
+def test_names_repeated_in_a_state_are_a_county_and_an_independent_city(atlas):
+    # find_county tells them apart by the FIPS rule (cities from 510 up); it must hold for every pair.
+    names = Counter((fips[:2], name) for fips, name in atlas.county_names().items())
+    repeated = [key for key, count in names.items() if count > 1]
+    assert repeated
+    for state, name in repeated:
+        codes = sorted(int(f[2:]) for f, n in atlas.county_names().items() if f[:2] == state and n == name)
+        assert len(codes) == 2 and codes[0] < 510 <= codes[1], (state, name, codes)
+
+
+# --- Places ------------------------------------------------------------------------------------
+
+
+def test_every_shipped_dossier_has_a_place_inside_its_county(atlas):
+    for d in dossiers():
+        loc = d["location"]
+        fips = geo.find_county(atlas, loc["state"], loc["county"])
+        assert isinstance(fips, str), fips
+        assert atlas.county(fips).name == loc["county"].rsplit(" ", 1)[0]
+        place = geo.locate(atlas, loc["state"], loc["county"])
+        assert place.how == "county" and place.county == fips
+        assert atlas.county(fips).contains(place.point)
+
+
+def test_every_county_anchor_lies_inside_it(atlas):
+    outside = 0
+    for fips in atlas.county_names():
+        region = atlas.county(fips)
+        if region.area() == 0:  # reduced to a line at this scale (Lexington, VA; Manassas Park, VA)
+            continue
+        outside += not region.contains(region.centroid())
+        assert region.contains(region.anchor()), fips
+    assert outside  # some centroids do fall outside, and the anchor moved them in
+
+
+def test_a_crescent_gets_a_point_inside():
+    ring = ((0, 0), (10, 0), (10, 10), (0, 10), (0, 8), (8, 8), (8, 2), (0, 2))
+    region = geo.Region("x", "C", ((tuple(map(lambda p: (float(p[0]), float(p[1])), ring)),),))
+    assert not region.contains(region.centroid())
+    assert region.contains(region.anchor())
+
+
+@pytest.mark.parametrize(
+    "state, county, message, suggestion",
+    [
+        ("CA", "San Bernadino County", "no county 'San Bernadino County' in CA; did you mean 'San Bernardino County'?",
+         "San Bernardino County"),
+        ("LA", "Winn County", "Louisiana has no 'Winn County'; did you mean 'Winn Parish'?", "Winn Parish"),
+        ("LA", "Win Parish", "no county 'Win Parish' in LA; did you mean 'Winn Parish'?", "Winn Parish"),
+        ("LA", "winn parish", "no county 'winn parish' in LA; did you mean 'Winn Parish'?", "Winn Parish"),
+        ("GA", "Glades County", "no county 'Glades County' in GA; did you mean 'Dade County'? ('Glades County' is in FL)",
+         "Dade County"),
+        ("VA", "Richmond", "'Richmond' is ambiguous in VA: write 'Richmond County' or 'Richmond city'", None),
+        ("VA", "Alexandria County", "Virginia has no 'Alexandria County'; did you mean 'Alexandria city'?",
+         "Alexandria city"),
+        ("NM", "Dona Ana County", "no county 'Dona Ana County' in NM; did you mean 'Doña Ana County'?", "Doña Ana County"),
+    ],
+)
+def test_a_county_that_does_not_match_says_what_was_meant(atlas, state, county, message, suggestion):
+    found = geo.find_county(atlas, state, county)
+    assert found == geo.Unmatched("county", "location.county", message, suggestion)
+
+
+def test_county_names_the_census_way_are_found(atlas):
+    for state, county, name in [
+        ("VA", "Richmond city", "51760"), ("VA", "Richmond County", "51159"), ("LA", "Winn parish", "22127"),
+        ("DC", "District of Columbia", "11001"), ("NV", "Carson City", "32510"),
+        ("AK", "Anchorage Municipality", "02020"), ("MO", "St. Louis city", "29510"),
+    ]:
+        assert geo.find_county(atlas, state, county) == name, county
+
+
+def test_an_unknown_state_says_what_was_meant(atlas):
+    assert geo.find_county(atlas, "California", "San Diego County") == geo.Unmatched(
+        "state", "location.state", "unknown state 'California'; did you mean 'CA'?", "CA"
+    )
+    assert geo.find_county(atlas, "PR", "San Juan Municipio") == geo.Unmatched(
+        "state", "location.state", "unknown state 'PR' (the map shows the 50 states and DC, by USPS code)"
+    )
+
+
+def test_a_typo_becomes_a_finding_at_the_dossiers_line(atlas):
+    path = "facilities/adelanto.yaml"
+    text = (REPO / path).read_text(encoding="utf-8").replace("San Bernardino County", "San Bernadino County")
+    root = yaml.compose(text)
+    location = next(v for k, v in root.value if k.value == "location")
+    county = next(v for k, v in location.value if k.value == "county")
+    data = yaml.safe_load(text)["location"]
+    found = geo.locate(atlas, data["state"], data["county"])
+    assert isinstance(found, geo.Unmatched) and found.field == "county"
+    finding = error(found.code, Loc(path, county.start_mark.line + 1, county.start_mark.column + 1), found.message)
+    assert str(finding) == (
+        "facilities/adelanto.yaml:10:11: error: no county 'San Bernadino County' in CA; "
+        "did you mean 'San Bernardino County'? [location.county]"
+    )
+
+
+def sample_counties(atlas):
+    sample = json.loads((REPO / "tests" / "data" / "map" / "lonlat-sample.json").read_text(encoding="utf-8"))
+    assert sample["us-atlas"] == load_script().VERSION
+    for fips, polygons in sorted(sample["counties"].items()):
+        yield fips, tuple(tuple(tuple((x, y) for x, y in ring) for ring in poly) for poly in polygons)
+
+
+def test_albers_usa_puts_counties_where_the_projected_atlas_has_them(atlas):
+    # us-atlas projected its Census outlines with d3's geoAlbersUsa: projecting the unprojected
+    # outlines of the same counties must land on them, in Alaska and Hawaii too.
+    states, worst = set(), 0.0
+    for fips, polygons in sample_counties(atlas):
+        projected = tuple(tuple(tuple(geo.albers_usa(*p) for p in ring) for ring in poly) for poly in polygons)
+        centroid = geo.Region(fips, "", projected).centroid()
+        worst = max(worst, math.dist(centroid, atlas.county(fips).centroid()))
+        states.add(fips[:2])
+    assert {"02", "15"} <= states and len(states) > 20
+    assert worst < 0.4  # atlas units, about 1.5 km: the two files are simplified apart
+
+
+def test_albers_usa_leaves_out_what_is_off_the_map():
+    assert geo.albers_usa(0.0, 0.0) is None
+    assert geo.albers_usa(2.35, 48.86) is None
+
+
+def test_coordinates_must_fall_in_the_named_county(atlas):
+    fips, polygons = next(
+        (f, p) for f, p in sample_counties(atlas)
+        if f[:2] not in ("02", "15") and atlas.county(f).contains(geo.albers_usa(*_lonlat_centre(p)))
+    )
+    lonlat = _lonlat_centre(polygons)
+    code, name = geo.state_code(fips[:2]), atlas.county(fips).name
+    place = geo.locate(atlas, code, f"{name} County", lonlat=lonlat)
+    assert place == geo.Place(geo.albers_usa(*lonlat), fips[:2], fips, "coordinates")
+    other = next(n for f, n in atlas.counties_in(fips[:2]).items() if f != fips)
+    wrong = geo.locate(atlas, code, f"{other} County", lonlat=lonlat)
+    assert isinstance(wrong, geo.Unmatched) and wrong.field == "coordinates"
+    assert wrong.message.endswith(f"are not in {other} ({code}) but in {name} ({code})")
+    assert geo.locate(atlas, code, f"{name} County", lonlat=(2.35, 48.86)).message == (
+        "coordinates (lat 48.86, lon 2.35) are outside the 50 states and DC"
+    )
+
+
+def _lonlat_centre(polygons) -> tuple[float, float]:
+    ring = max((poly[0] for poly in polygons), key=len)
+    return sum(x for x, _ in ring) / len(ring), sum(y for _, y in ring) / len(ring)
+
+
+# --- The SVG, read back ------------------------------------------------------------------------
+
+
+class Measure:
+    """Text extents from the shipped font, measured here without mapsvg's own code."""
+
+    def __init__(self) -> None:
+        font = TTFont(FONT)
+        self.units = font["head"].unitsPerEm
+        self.advance = {c: font["hmtx"][g][0] for c, g in font.getBestCmap().items()}
+        self.ascent, self.descent = font["hhea"].ascent / self.units, -font["hhea"].descent / self.units
+
+    def box(self, text: ElementTree.Element, size: float) -> tuple[float, float, float, float]:
+        x, y = float(text.get("x")), float(text.get("y"))
+        width = sum(self.advance[ord(c)] for c in text.text) * size / self.units
+        return x, y - self.ascent * size, x + width, y + self.descent * size
+
+
+def read_map(svg: str):
+    root = ElementTree.fromstring(svg)
+    markers = {}
+    for node in root.iter():
+        if node.get("class", "").startswith("marker "):
+            symbol = next(c for c in node if c.get("class", "").startswith("symbol"))
+            markers[node.get("data-id")] = (node, symbol, (float(node.get("data-x")), float(node.get("data-y"))))
+    return root, markers
+
+
+def symbol_box(symbol: ElementTree.Element, point) -> tuple[float, float, float, float]:
+    if symbol.tag == SVG + "circle":
+        assert (float(symbol.get("cx")), float(symbol.get("cy"))) == point
+        r = float(symbol.get("r")) + float(symbol.get("stroke-width")) / 2
+    else:
+        first = re.match(r"M([-\d.]+) ([-\d.]+)L([-\d.]+) ", symbol.get("d"))
+        assert float(first[1]) == point[0]
+        r = float(first[3]) - point[0] + float(symbol.get("stroke-width")) / 2
+    return point[0] - r, point[1] - r, point[0] + r, point[1] + r
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def crosses(seg, box) -> bool:
+    """Return whether a segment passes through a box, sampled finely."""
+    (ax, ay), (bx, by) = seg
+    steps = max(2, int(math.dist(seg[0], seg[1]) * 4))
+    return any(box[0] < ax + (bx - ax) * t / steps < box[2] and box[1] < ay + (by - ay) * t / steps < box[3]
+               for t in range(steps + 1))
+
+
+def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], places: dict[str, str]) -> dict:
+    """Assert what every map must hold; return each marker's label boxes by id."""
+    root, found = read_map(svg)
+    assert list(found) == [m.id for m in markers]  # one marker per facility, in order
+    measure = Measure()
+    labels, symbols = {}, {}
+    for m in markers:
+        node, symbol, point = found[m.id]
+        assert point == (round(m.point[0], 1), round(m.point[1], 1))
+        assert atlas.county(places[m.id]).contains(point), m.id  # inside its county, as drawn
+        assert symbol.tag == (SVG + "circle" if m.status == "open" else SVG + "path")  # shape by status
+        symbols[m.id] = symbol_box(symbol, point)
+        labels[m.id] = [measure.box(t, float(t.get("font-size"))) for t in node.iter(SVG + "text")]
+        assert labels[m.id], f"{m.id} has no label"
+    _, _, width, height = map(float, root.get("viewBox").split())
+    boxes = [(mid, b) for mid, bs in labels.items() for b in bs]
+    for i, (mid, a) in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= width and 0 <= a[1] and a[3] <= height, mid
+        for other, b in boxes[i + 1:]:
+            assert not overlap(a, b), (mid, other)
+        for other, s in symbols.items():
+            assert not overlap(a, s), (mid, other)
+    for leader in root.iter(SVG + "path"):
+        if not re.fullmatch(r"M[-\d.]+ [-\d.]+L[-\d.]+ [-\d.]+", leader.get("d")):
+            continue
+        a, b = [tuple(map(float, p.split())) for p in leader.get("d")[1:].split("L")]
+        for mid, box in boxes:
+            inner = (box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5)
+            assert not crosses((a, b), inner), (leader.get("d"), mid)
+        for mid, s in symbols.items():
+            if math.dist(a, ((s[0] + s[2]) / 2, (s[1] + s[3]) / 2)) > 2 * mapsvg.SYMBOL_R:
+                assert not crosses((a, b), s), (leader.get("d"), mid)
+    return labels
+
+
+def places_of(atlas, markers):
+    return {m.id: geo.county_at(atlas, m.point) for m in markers}
+
+
+def test_the_shipped_facilities_are_labelled_without_overlaps(atlas, style):
+    markers = shipped_markers(atlas)
+    drawing = mapsvg.draw_map(atlas, markers, WORDS, style)
+    assert not drawing.numbered and drawing.key == () and drawing.unplaced == ()
+    labels = check_layout(drawing.svg, atlas, markers, places_of(atlas, markers))
+    root, found = read_map(drawing.svg)
+    # Each label reads as the dossier's name, and the only other words are the ones passed in.
+    for m in markers:
+        node = found[m.id][0]
+        assert " ".join(t.text for t in node.iter(SVG + "text")) == m.label
+        assert node.tag == SVG + "a" and node.get("href") == f"{m.id}.html" and node.get("aria-label") == m.label
+    words = [t.text for t in root.iter(SVG + "text") if t not in {x for n, _, _ in found.values() for x in n.iter()}]
+    assert words == ["LEGEND-OPEN", "LEGEND-ENDED"]
+    assert len(labels) == 10
+
+
+def test_the_map_is_named_for_assistive_technology(atlas, style):
+    svg = mapsvg.draw_map(atlas, shipped_markers(atlas), WORDS, style, id="where").svg
+    root = ElementTree.fromstring(svg)
+    assert root.get("role") == "group"  # it holds links: an img's children would be hidden
+    assert root.get("aria-labelledby") == "where-title" and root.get("aria-describedby") == "where-desc"
+    assert root.find(SVG + "title").get("id") == "where-title" and root.find(SVG + "title").text == "TITLE-WORDS"
+    assert root.find(SVG + "desc").text == "DESCRIPTION-WORDS"
+    plain = ElementTree.fromstring(mapsvg.draw_map(atlas, shipped_markers(atlas, href=False), WORDS, style).svg)
+    assert plain.get("role") == "img" and not list(plain.iter(SVG + "a"))
+
+
+def test_colours_and_type_come_from_the_design_tokens(atlas, style):
+    svg = mapsvg.draw_map(atlas, shipped_markers(atlas), WORDS, style).svg
+    tokens = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-f]+);", (REPO / "layouts/css/tokens.css").read_text()))
+    used = set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]+)"', svg)) - {"#fff"}
+    assert used <= set(tokens.values())
+    assert "font-family='\"Plex Sans\", sans-serif'" in svg
+
+
+def test_two_hundred_facilities_are_numbered_with_a_key(atlas, style):
+    markers = bench_markers(atlas)
+    drawing = mapsvg.draw_map(atlas, markers, WORDS, style)
+    assert drawing.numbered and drawing.unplaced == ()
+    assert drawing.key == tuple((i, m.id) for i, m in enumerate(markers, 1))
+    check_layout(drawing.svg, atlas, markers, places_of(atlas, markers))
+    _, found = read_map(drawing.svg)
+    for number, mid in drawing.key:
+        assert [t.text for t in found[mid][0].iter(SVG + "text")] == [str(number)]
+
+
+def test_more_places_than_labels_switch_to_numbers(atlas, style):
+    markers = shipped_markers(atlas)
+    assert mapsvg.draw_map(atlas, markers, WORDS, style, max_labels=9).numbered
+
+
+def test_the_same_input_gives_the_same_bytes(atlas, style):
+    markers = bench_markers(atlas, 60)
+    first = mapsvg.draw_map(atlas, markers, WORDS, style).svg
+    fresh = geo.load_atlas(MAP / geo.ATLAS_FILE)
+    assert mapsvg.draw_map(fresh, markers, WORDS, style).svg == first
+    assert mapsvg.draw_map(fresh, markers, WORDS, style).svg.encode() == first.encode()
+
+
+def test_words_are_escaped(atlas, style):
+    hostile = '<script>alert("x")</script> & \'quotes\''
+    markers = [mapsvg.Marker("x", hostile, shipped_markers(atlas)[0].point, "open", '"><script>', hostile)]
+    svg = mapsvg.draw_map(atlas, markers, mapsvg.Words(hostile, hostile, hostile, hostile), style).svg
+    root, found = read_map(svg)
+    assert root.find(SVG + "title").text == hostile
+    assert found["x"][0].get("href") == '"><script>' and found["x"][0].get("aria-label") == hostile
+    assert "<script>" not in svg
+
+
+def test_the_locator_shades_one_state_and_shows_one_marker(atlas, style):
+    marker = shipped_markers(atlas)[0]
+    svg = mapsvg.draw_locator(atlas, marker, "06", WORDS, style)
+    root, found = read_map(svg)
+    assert list(found) == [marker.id] and not list(root.iter(SVG + "text"))
+    assert root.get("role") == "img" and root.find(SVG + "title").text == "TITLE-WORDS"
+    shaded = [p for p in root.iter(SVG + "path") if p.get("class") == "state-highlight"]
+    assert len(shaded) == 1 and len(svg) < 40_000
+
+
+def test_weasyprint_draws_the_map_with_the_report_fonts(atlas, style):
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    markers = shipped_markers(atlas, href=False)
+    svg = mapsvg.draw_map(atlas, markers, WORDS, style).svg
+    fonts = (REPO / "layouts" / "css" / "fonts-print.css").as_uri()
+    html = f'<html lang="en"><head><link rel="stylesheet" href="{fonts}"></head><body>{svg}</body></html>'
+    reader = PdfReader(io.BytesIO(HTML(string=html, base_url=str(REPO / "layouts" / "css") + "/").write_pdf()))
+    text = reader.pages[0].extract_text()
+    for m in markers:
+        assert all(word in text for word in m.label.split()), m.label
+    assert "LEGEND-OPEN" in text
+    resources = reader.pages[0]["/Resources"]
+    names = set()
+    for xobject in resources.get("/XObject", {}).values():
+        names |= {f.get_object()["/BaseFont"] for f in xobject.get_object()["/Resources"].get("/Font", {}).values()}
+    names |= {f.get_object()["/BaseFont"] for f in resources.get("/Font", {}).values()}
+    assert any("Plex-Sans-Semi-Bold" in n for n in names), names
