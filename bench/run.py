@@ -172,8 +172,8 @@ def _clone(root: Path, copies: int) -> None:
 
 def naive_html(project: Path, lang: str) -> str:
     """Return the full report as one HTML document, as a single-pass renderer would take it."""
-    from report.check import gather
-    from report.render import Renderer, TocEntry, creation_time, environment
+    from report.commands.gather import gather
+    from report.render.html import Renderer, TocEntry, creation_time, environment
 
     gathered = gather(project, time_today())
     edition = gathered.edition

@@ -122,7 +122,7 @@ def print_findings(findings: Sequence[Finding], out: TextIO) -> None:
 
 def print_coverage(coverage: Mapping[str, Any], out: TextIO) -> None:
     """Print one translation coverage table per language, after the findings."""
-    from .coverage import coverage_table
+    from .i18n.coverage import coverage_table
 
     for lang in coverage:
         print("", file=out)
@@ -140,21 +140,21 @@ def settle(findings: Sequence[Finding], args: argparse.Namespace, release_codes:
 
 
 def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .check import run_check
+    from .commands.gather import run_check
 
     return run_check(root, args, out, today())
 
 
 def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .pipeline import run_build
+    from .commands.build import run_build
 
     return run_build(root, args, out, err, today()).code
 
 
 def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import __version__
-    from .extract import run_extract
-    from .load import load_edition
+    from .i18n.extract import run_extract
+    from .content.load import load_edition
 
     edition, findings = load_edition(root)
     if has_errors(findings):
@@ -170,9 +170,9 @@ def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) 
 
 
 def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .extract import run_update
-    from .load import load_edition
-    from .catalogs import TEMPLATE_FILE
+    from .i18n.extract import run_update
+    from .content.load import load_edition
+    from .i18n.catalogs import TEMPLATE_FILE
 
     edition, findings = load_edition(root)
     if edition is None:
@@ -199,8 +199,8 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
     """Return what keeps the template or a catalog from being read whole (an empty catalog is fine)."""
-    from .catalogs import EMPTY, TEMPLATE_FILE, catalog_path, read_catalog
-    from .coverage import problem_findings
+    from .i18n.catalogs import EMPTY, TEMPLATE_FILE, catalog_path, read_catalog
+    from .i18n.coverage import problem_findings
 
     found = []
     for rel, lang in [(TEMPLATE_FILE, None), *((catalog_path(lang), lang) for lang in languages)]:
@@ -211,16 +211,16 @@ def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
 
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .serve import serve
+    from .commands.serve import serve
 
-    from .pipeline import run_build
+    from .commands.build import run_build
 
     build_args = parser().parse_args(["build", "--quiet"])
     return serve(root, args, out, lambda: run_build(root, build_args, out, err, today()))
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .scaffold import new_dossier
+    from .commands.new import new_dossier
 
     path = new_dossier(root, args.id, args.name)
     print(f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check", file=out)

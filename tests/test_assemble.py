@@ -1,4 +1,4 @@
-"""Tests for report.assemble: real WeasyPrint chunks, merged and read back."""
+"""Tests for report.pdf.assemble: real WeasyPrint chunks, merged and read back."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 from weasyprint import HTML
 
-from report.assemble import (
+from report.pdf.assemble import (
     AssemblyError,
     Chunk,
     Metadata,

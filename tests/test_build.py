@@ -12,7 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from report.load import load_edition
+from report.content.load import load_edition
 
 from .pdfcheck import STAMPED_FOLIO, check_accessible, check_structure_tree
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.load import load_edition
+from report.content.load import load_edition
 
 from .conftest import REPO, run_cli
 

@@ -12,8 +12,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.extract import pot_bytes, restore_previous, template_catalog
-from report.load import load_edition
+from report.i18n.extract import pot_bytes, restore_previous, template_catalog
+from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, run_cli
 

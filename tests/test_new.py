@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.scaffold import MODELINE
+from report.commands.new import MODELINE
 
 from .conftest import copy_project, run_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from report.paginate import Job, Layout, Paginator
+from report.pdf.paginate import Job, Layout, Paginator
 
 from .conftest import REPO
 
@@ -80,7 +80,7 @@ def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> 
 
 def _font_folder() -> str:
     """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
-    from report import paginate
+    from report.pdf import paginate
 
     return str(paginate._WORKER["fonts"]._folder)  # type: ignore[attr-defined]
 

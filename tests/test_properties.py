@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from report.catalogs import parse_catalog
+from report.i18n.catalogs import parse_catalog
 from report.findings import Finding, Loc
-from report.load import read_dossier, read_settings, read_sources
-from report.localize import Localizer
-from report.model import CITE_RE, Source, Text
-from report.render import Citer
-from report.yamldoc import parse
+from report.content.load import read_dossier, read_settings, read_sources
+from report.i18n.localize import Localizer
+from report.content.model import CITE_RE, Source, Text
+from report.render.html import Citer
+from report.content.yamldoc import parse
 
 from .conftest import BASE
 

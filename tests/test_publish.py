@@ -27,7 +27,7 @@ import pytest
 
 from report import publish
 from report.publish import Output, Published
-from report.serve import Preview, PreviewHandler
+from report.commands.serve import Preview, PreviewHandler
 
 from .conftest import REPO, copy_project
 

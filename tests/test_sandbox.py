@@ -24,10 +24,10 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from report.findings import Finding, Loc
-from report.localize import Localizer
-from report.paginate import Job, _findings
-from report.render import environment
-from report.sandbox import SandboxRefusal, url_fetcher
+from report.i18n.localize import Localizer
+from report.pdf.paginate import Job, _findings
+from report.render.html import environment
+from report.pdf.sandbox import SandboxRefusal, url_fetcher
 
 from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
 
@@ -353,7 +353,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
         # `check` refuses code in text (text.markup). Switched off here, to prove that the
         # templates' escaping and the sandboxed fetcher hold on their own if such text got through.
         shutil.rmtree(root / ".cache")
-        env.setattr("report.load._markup_findings", lambda doc: [])
+        env.setattr("report.content.load._markup_findings", lambda doc: [])
         result = build(root, "--lang", "en")
         paths = list(server.paths)  # type: ignore[attr-defined]
         assert_no_requests_then_alive(server)
@@ -452,7 +452,7 @@ def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Pa
 
 
 def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Path, fixed_today: None) -> None:
-    from report.site import _assets
+    from report.render.site import _assets
 
     root = tiny_project(tmp_path)
     outside = tmp_path / "site.css"
@@ -467,7 +467,7 @@ def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Pa
 
 
 def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
-    from report.paginate import Layout
+    from report.pdf.paginate import Layout
 
     root = tiny_project(tmp_path)
     (root / "facilities" / "images").mkdir()

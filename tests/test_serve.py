@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from report.serve import inject
+from report.commands.serve import inject
 
 from .conftest import REPO, copy_project
 

@@ -1,4 +1,4 @@
-"""Tests for report.tags: a real WeasyPrint chunk, simplified, read back and assembled."""
+"""Tests for report.pdf.tags: a real WeasyPrint chunk, simplified, read back and assembled."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from report.assemble import Chunk, assemble
-from report.tags import simplify
+from report.pdf.assemble import Chunk, assemble
+from report.pdf.tags import simplify
 
 from .pdfcheck import check_structure_tree
 from .test_assemble import METADATA

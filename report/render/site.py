@@ -14,10 +14,10 @@ from typing import Any, Sequence
 from babel import Locale
 from babel.numbers import format_decimal
 
-from .findings import Finding, Loc, error
-from .model import Edition
-from .publish import Output
-from .sandbox import image_path, inside, real_folder
+from ..findings import Finding, Loc, error
+from ..content.model import Edition
+from ..publish import Output
+from ..pdf.sandbox import image_path, inside, real_folder
 
 
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
@@ -27,7 +27,7 @@ def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: 
     per-facility PDFs': the build renders them while the full reports are still being assembled,
     and the home pages (`home_pages`) once they are.
     """
-    from .render import environment
+    from .html import environment
 
     outputs = [*_assets(root), *_images(root, edition)]
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
@@ -57,7 +57,7 @@ def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: 
         skip_label=skip_label,
     )
     outputs.append(Output("index.html", html.encode(), "page"))
-    from .coverage import status_page_html
+    from ..i18n.coverage import status_page_html
 
     built_langs = {b.lang for b in builds}
     for lang, coverage in sorted(gathered.coverage.items()):
@@ -68,9 +68,9 @@ def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: 
 
 
 def _localizer(root: Path, edition: Edition, lang: str) -> Any:
-    from .catalogs import catalog_path, read_catalog
-    from .check import CACHE_DIR
-    from .localize import Localizer
+    from ..i18n.catalogs import catalog_path, read_catalog
+    from ..commands.gather import CACHE_DIR
+    from ..i18n.localize import Localizer
 
     source = edition.settings.source_language
     messages = None if lang == source else read_catalog(root, catalog_path(lang), lang, root / CACHE_DIR)
@@ -118,7 +118,7 @@ def _assets(root: Path) -> list[Output]:
 
 def _images(root: Path, edition: Edition) -> list[Output]:
     """Return the dossier images, for dist/images/ (`check` has made sure each is a real image there)."""
-    from .render import SITE_IMAGES_DIR
+    from .html import SITE_IMAGES_DIR
 
     outputs = {}
     for facility in edition.facilities:
@@ -158,7 +158,7 @@ def _alternates(b: Any, languages: list[str], page: str) -> list[dict[str, Any]]
 
 def home_pages(edition: Edition, builds: Sequence[Any], pdf_info: dict) -> list[Output]:
     """Return each language's home page, which lists every PDF of the language (the full report too)."""
-    from .render import Citer
+    from .html import Citer
 
     languages = list(edition.settings.languages)
     outputs = []

@@ -32,8 +32,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache
-from .findings import Finding, Loc
+from .. import cache
+from ..findings import Finding, Loc
 from .sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
@@ -320,7 +320,7 @@ class Paginator:
         from multiprocessing import forkserver, resource_tracker
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["report.paginate", "report.assemble", "report.tags"])
+        context.set_forkserver_preload(["report.pdf.paginate", "report.pdf.assemble", "report.pdf.tags"])
         os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
         # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
         # print a traceback halfway through a job. Blocked here, SIGINT stays blocked in the fork

@@ -21,14 +21,14 @@ from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
 from babel.messages.pofile import PoFileParser, unescape
 
-from . import cache
-from .model import CITE_RE
-from .textfile import decode, too_big
+from .. import cache
+from ..content.model import CITE_RE
+from ..content.textfile import decode, too_big
 
 I18N_DIR = "i18n"
 TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 TEMPLATES = "templates"
-_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "textfile.py").read_bytes()).hexdigest()
+_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent.parent / "content" / "textfile.py").read_bytes()).hexdigest()
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")

@@ -25,8 +25,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, read_po, write_po
 
 from .catalogs import I18N_DIR, TEMPLATE_FILE, catalog_path, previous_msgid
-from .findings import Finding, Loc, error
-from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
+from ..findings import Finding, Loc, error
+from ..content.load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
 
 MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 PROJECT = "First Ten to Communities Not Cages"

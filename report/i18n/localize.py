@@ -18,8 +18,8 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from .catalogs import TEMPLATE_FILE, CatalogEntry, ParsedCatalog
-from .findings import Finding, Loc, warning
-from .model import DateSpan, PartialDate, Text
+from ..findings import Finding, Loc, warning
+from ..content.model import DateSpan, PartialDate, Text
 
 
 @dataclass

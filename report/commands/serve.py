@@ -26,16 +26,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TextIO
 
-from . import stamp
-from .cli import INTERRUPTED, UsageError
-from .findings import count
-from .publish import DIST_DIR
+from .. import stamp
+from ..cli import INTERRUPTED, UsageError
+from ..findings import count
+from ..publish import DIST_DIR
 
 PREFIX = "/__preview__/"
 SCRIPT = Path(__file__).with_name("preview.js")
 
 if TYPE_CHECKING:  # the pipeline is imported by the build itself, when it runs
-    from .pipeline import Outcome
+    from .build import Outcome
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, Loc, error
+from ..findings import Finding, Loc, error
 from .textfile import decode
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.

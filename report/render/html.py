@@ -22,9 +22,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .localize import Localizer
-from .model import CITE_RE, Claim, Edition, Facility, Source, Text
-from .sandbox import IMAGES_DIR
+from ..i18n.localize import Localizer
+from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
+from ..pdf.sandbox import IMAGES_DIR
 
 LAYOUTS_DIR = "layouts"
 SITE_IMAGES_DIR = "images"

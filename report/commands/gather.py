@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from .catalogs import catalog_path, read_catalog
-from .findings import Finding, Loc, counted, error, has_errors, to_json
-from .load import REPORT_FILE, load_edition
-from .localize import Localizer
-from .model import Edition
-from .validate import RELEASE_CODES, check_edition
+from ..i18n.catalogs import catalog_path, read_catalog
+from ..findings import Finding, Loc, counted, error, has_errors, to_json
+from ..content.load import REPORT_FILE, load_edition
+from ..i18n.localize import Localizer
+from ..content.model import Edition
+from ..content.validate import RELEASE_CODES, check_edition
 
 CACHE_DIR = ".cache"
 
@@ -37,9 +37,9 @@ class Gathered:
 
 def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, release: bool = False) -> Gathered:
     """Load and validate the project, and compile the catalogs of the languages to build."""
-    from .cli import UsageError
+    from ..cli import UsageError
 
-    from .site import asset_findings
+    from ..render.site import asset_findings
 
     edition, findings = load_edition(root)
     findings += asset_findings(root)
@@ -71,9 +71,9 @@ def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, r
 
 def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     """Gather the project under `root`, print the findings and coverage, and return the exit code."""
-    from .cli import exit_code, print_coverage, print_findings, settle
-    from .coverage import RELEASE_CODES as I18N_RELEASE_CODES
-    from .coverage import LanguageCoverage, check_translations
+    from ..cli import exit_code, print_coverage, print_findings, settle
+    from ..i18n.coverage import RELEASE_CODES as I18N_RELEASE_CODES
+    from ..i18n.coverage import LanguageCoverage, check_translations
 
     started = time.perf_counter()
     gathered = gather(root, today, release=args.release)
@@ -83,7 +83,7 @@ def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date)
         found, coverage = check_translations(root, gathered.edition, root / CACHE_DIR)
         findings += found
         if getattr(args, "online", False):
-            from .links import check_links
+            from ..content.links import check_links
 
             findings += check_links(root, gathered.edition.sources.values())
     findings = settle(findings, args, (*RELEASE_CODES, *I18N_RELEASE_CODES))

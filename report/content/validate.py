@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from .findings import Finding, Loc, error, warning
+from ..findings import Finding, Loc, error, warning
 from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
 from .yamldoc import did_you_mean
 
@@ -193,7 +193,7 @@ def check_review(facility: Facility) -> list[Finding]:
 
 def check_images(edition: Edition) -> list[Finding]:
     """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
-    from .sandbox import image_problem
+    from ..pdf.sandbox import image_problem
 
     findings: list[Finding] = []
     for facility in edition.facilities:

@@ -38,10 +38,10 @@ from typing import Any, Iterable
 
 from babel import Locale
 
-from . import cache
+from .. import cache
 from .catalogs import TEMPLATE_FILE, TEMPLATES, CatalogEntry, ParsedCatalog, brief, catalog_path, read_catalog
-from .findings import Finding, Loc, count, error, warning
-from .model import Edition
+from ..findings import Finding, Loc, count, error, warning
+from ..content.model import Edition
 
 RELEASE_CODES = ("i18n.untranslated", "i18n.fuzzy", "i18n.stale")
 """Translation warnings that `--release` turns into errors."""
@@ -49,7 +49,7 @@ RELEASE_CODES = ("i18n.untranslated", "i18n.fuzzy", "i18n.stale")
 MAPPING_FILE = "i18n/babel.cfg"
 REPORT_PATH = "report.yaml"
 REPORT = "report"
-_CONTENT_METHODS = ("first_ten_yaml", "report.extract:extract_yaml")
+_CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
 
@@ -396,7 +396,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     from .localize import Localizer
-    from .render import environment
+    from ..render.html import environment
 
     source = edition.settings.source_language
     env = environment(root, Localizer(source, source, None))

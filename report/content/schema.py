@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # where the dossiers' modelines point editors
 KINDS = ("dossier", "sources", "report")
 
 
@@ -173,7 +173,7 @@ def refresh_readme(text: str) -> str:
     return text
 
 
-if __name__ == "__main__":  # python -m report.schema README.md: regenerate the field reference
+if __name__ == "__main__":  # python -m report.content.schema README.md: regenerate the field reference
     import sys
 
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")

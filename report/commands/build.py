@@ -30,19 +30,19 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import cache, publish, stamp
-from .findings import Finding, Loc, count, error, has_errors
+from .. import cache, publish, stamp
+from ..findings import Finding, Loc, count, error, has_errors
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from .assemble import Chunk as Part
-    from .assemble import Metadata
-    from .localize import Localizer
-    from .model import Edition
-    from .paginate import Chunk, Paginator
-    from .publish import Output
-    from .render import Renderer, TocEntry
+    from ..pdf.assemble import Chunk as Part
+    from ..pdf.assemble import Metadata
+    from ..i18n.localize import Localizer
+    from ..content.model import Edition
+    from ..pdf.paginate import Chunk, Paginator
+    from ..publish import Output
+    from ..render.html import Renderer, TocEntry
 
 CACHE_DIR = ".cache"
 
@@ -124,7 +124,7 @@ def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, to
     The whole build holds the project's lock, so a second build waits for this one. Ctrl-C stops
     the workers, deletes the unpublished folder and returns INTERRUPTED; dist/ stays as it was.
     """
-    from .cli import INTERRUPTED, LEFT_AS_IT_WAS
+    from ..cli import INTERRUPTED, LEFT_AS_IT_WAS
 
     try:
         with publish.lock(root, err):
@@ -144,7 +144,7 @@ def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, to
 
 def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> Outcome:
     """Build and publish (holding the lock), print the findings and a summary line."""
-    from .cli import settle
+    from ..cli import settle
 
     started = time.perf_counter()
     cache_dir, dist = root / CACHE_DIR, root / publish.DIST_DIR
@@ -176,7 +176,7 @@ def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today
 
 def _ended(outcome: Outcome, out: TextIO) -> Outcome:
     """Print the findings, their count and the summary line last; return the outcome."""
-    from .cli import print_findings
+    from ..cli import print_findings
 
     print_findings(outcome.findings, out)
     print(outcome.summary, file=out, flush=True)
@@ -189,15 +189,15 @@ def _finding(data: dict) -> Finding:
 
 def release_codes() -> tuple[str, ...]:
     """Return the warning codes that `--release` turns into errors."""
-    from .coverage import RELEASE_CODES as I18N_RELEASE_CODES
-    from .validate import RELEASE_CODES
+    from ..i18n.coverage import RELEASE_CODES as I18N_RELEASE_CODES
+    from ..content.validate import RELEASE_CODES
 
     return (*RELEASE_CODES, *I18N_RELEASE_CODES, "i18n.fallback")
 
 
 def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.date) -> Built:
     """Gather, render, paginate and assemble; return every output in memory, or the findings that stop it."""
-    from .paginate import Layout, Paginator
+    from ..pdf.paginate import Layout, Paginator
 
     cache_dir = root / CACHE_DIR
     paginator = Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1))
@@ -205,10 +205,10 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
     # so it starts before anything else, even before the modules the gathering needs are imported.
     paginator.start()
 
-    from .check import gather
-    from .coverage import check_translations
-    from .findings import promote
-    from .render import Renderer, creation_time, environment
+    from .gather import gather
+    from ..i18n.coverage import check_translations
+    from ..findings import promote
+    from ..render.html import Renderer, creation_time, environment
 
     gathered = gather(root, today, args.lang, release=args.release)
     built = Built(list(gathered.findings))
@@ -244,14 +244,14 @@ def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.d
         facility_pdfs, problems = _package(facilities, paginator, cache_dir, close=False)
         site = []
         if not problems:
-            from .site import site_outputs
+            from ..render.site import site_outputs
 
             site = site_outputs(root, edition, builds, _pdf_info(facility_pdfs), gathered)
         reports, more = _package([b.report for b in builds], paginator, cache_dir)
     problems += more
     built.findings += problems
     if not problems:
-        from .site import home_pages
+        from ..render.site import home_pages
 
         pdfs = reports + facility_pdfs
         built.outputs = pdfs + site + home_pages(edition, builds, _pdf_info(pdfs))
@@ -280,8 +280,8 @@ def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator
     """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-    from .paginate import Job
-    from .render import folio_sheet_html
+    from ..pdf.paginate import Job
+    from ..render.html import folio_sheet_html
 
     jobs: list[tuple[LanguageBuild, Job]] = []
     for b in builds:
@@ -362,7 +362,7 @@ def _anchor_pages(pdf: bytes) -> dict[str, int]:
 
 
 def _toc(edition: Edition, b: LanguageBuild) -> list[TocEntry]:
-    from .render import TocEntry
+    from ..render.html import TocEntry
 
     starts = _body_starts(edition, b)
     entries = [
@@ -415,7 +415,7 @@ def _body_chunks(edition: Edition, b: LanguageBuild) -> tuple[list[Part], Part]:
     Body page n gets sheet page n - 1, the back cover none. The body's sheet comes first in the
     report too, so a chapter is stamped the same in the report and in its facility's PDF.
     """
-    from .assemble import Chunk as Part
+    from ..pdf.assemble import Chunk as Part
 
     starts = _body_starts(edition, b)
     back_cover = starts[None] + b.back.pages - 1
@@ -429,8 +429,8 @@ def _body_chunks(edition: Edition, b: LanguageBuild) -> tuple[list[Part], Part]:
 
 def _metadata(edition: Edition, b: LanguageBuild, title: str, subject: str) -> Metadata:
     """Return the metadata of one of a language's PDFs."""
-    from .assemble import Metadata
-    from .render import creation_time
+    from ..pdf.assemble import Metadata
+    from ..render.html import creation_time
 
     created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
     keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
@@ -439,7 +439,7 @@ def _metadata(edition: Edition, b: LanguageBuild, title: str, subject: str) -> M
 
 def _facility_assemblies(edition: Edition, b: LanguageBuild, cache_dir: Path) -> list[Assembly]:
     """Return a language's per-facility PDFs (they need only the body's sheet), each found in the cache if there."""
-    from .publish import Output
+    from ..publish import Output
 
     chapters, _ = _body_chunks(edition, b)
     title = b.loc.plain(edition.settings.title)
@@ -458,8 +458,8 @@ def _report_assembly(edition: Edition, b: LanguageBuild, cache_dir: Path) -> Ass
     Its folios come from the body's sheet, then the front matter's: front page n (from ii) gets
     the pages after the body's.
     """
-    from .assemble import Chunk as Part
-    from .publish import Output
+    from ..pdf.assemble import Chunk as Part
+    from ..publish import Output
 
     chapters, back = _body_chunks(edition, b)
     offset = len(_body_folios(b))
@@ -513,7 +513,7 @@ def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path,
 
 def assemble_or_explain(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> tuple[bytes, str | None]:
     """Assemble (in a worker); return the PDF, or why it could not be assembled."""
-    from .assemble import AssemblyError, assemble
+    from ..pdf.assemble import AssemblyError, assemble
 
     try:
         return assemble(chunks, metadata, folio_sheet=sheets), None
@@ -533,7 +533,7 @@ def _assembly_key(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> 
 def _assembly_fingerprint() -> str:
     from importlib.metadata import version
 
-    return cache.key_of(Path(__file__).with_name("assemble.py").read_bytes(), version("pikepdf"))
+    return cache.key_of((Path(__file__).parent.parent / "pdf" / "assemble.py").read_bytes(), version("pikepdf"))
 
 
 __all__ = ["build_outputs", "release_codes", "run_build"]

@@ -13,9 +13,9 @@ import re
 import textwrap
 from pathlib import Path
 
-from . import schema
-from .cli import UsageError
-from .load import FACILITIES_DIR, TODO
+from ..content import schema
+from ..cli import UsageError
+from ..content.load import FACILITIES_DIR, TODO
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 

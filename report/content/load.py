@@ -19,8 +19,9 @@ from typing import Any, Callable, Iterable
 
 from jsonschema import ValidationError
 
-from . import cache, schema
-from .findings import Finding, Loc, error, warning
+from .. import cache
+from . import schema
+from ..findings import Finding, Loc, error, warning
 from .model import (
     CITE_RE,
     Action,
@@ -172,9 +173,9 @@ def _code_fingerprint() -> bytes:
     """Return a hash of the code and schemas that turn a file into records."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("load.py", "model.py", "yamldoc.py", "textfile.py", "schema.py", "findings.py"):
+    for name in ("load.py", "model.py", "yamldoc.py", "textfile.py", "schema.py", "../findings.py"):
         digest.update((here / name).read_bytes())
-    for path in sorted((here / "schemas").glob("*.json")):
+    for path in sorted((here.parent / "schemas").glob("*.json")):
         digest.update(path.read_bytes())
     return digest.digest()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .findings import Finding, Loc, error
+from ..findings import Finding, Loc, error
 
 MIB = 1024 * 1024
 MAX_BYTES = {"dossier": 1 * MIB, "report": 1 * MIB, "sources": 16 * MIB, "catalog": 16 * MIB}
