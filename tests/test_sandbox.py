@@ -27,7 +27,7 @@ from report.findings import Finding, Loc
 from report.i18n.localize import Localizer
 from report.pdf.paginate import Job, _findings
 from report.render.html import environment
-from report.pdf.sandbox import SandboxRefusal, url_fetcher
+from report.sandbox import SandboxRefusal, url_fetcher
 
 from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
 

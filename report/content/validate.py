@@ -193,7 +193,7 @@ def check_review(facility: Facility) -> list[Finding]:
 
 def check_images(edition: Edition) -> list[Finding]:
     """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
-    from ..pdf.sandbox import image_problem
+    from ..sandbox import image_problem
 
     findings: list[Finding] = []
     for facility in edition.facilities:

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .. import cache
 from ..findings import Finding, Loc
-from .sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
+from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
-from ..pdf.sandbox import IMAGES_DIR
+from ..sandbox import IMAGES_DIR
 
 LAYOUTS_DIR = "layouts"
 SITE_IMAGES_DIR = "images"

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from ..findings import Finding, Loc, error
 from ..content.model import Edition
 from ..publish import Output
-from ..pdf.sandbox import image_path, inside, real_folder
+from ..sandbox import image_path, inside, real_folder
 
 
 def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
