@@ -6,58 +6,30 @@ and column of the YAML node that caused it. A file with schema errors yields no 
 later stages only ever see well-formed data.
 """
 
+
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
-import hashlib
-import pickle
 import re
+import string
+import types
+import typing
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from jsonschema import ValidationError
 
-from .. import cache
-from . import schema
-from ..findings import Finding, Loc, error, warning
-from .model import (
-    CITE_RE,
-    Action,
-    Campaign,
-    Capacity,
-    Citation,
-    ClaimReview,
-    Contact,
-    Contract,
-    DateSpan,
-    Death,
-    Demand,
-    Development,
-    Edition,
-    Event,
-    Facility,
-    Image,
-    Location,
-    Opened,
-    Operator,
-    Organization,
-    Owner,
-    Paragraph,
-    PartialDate,
-    ReportSettings,
-    Review,
-    Source,
-    Status,
-    Text,
-)
+from .. import cache, project
+from ..findings import Finding, Loc, error, has_errors, warning
+from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
+from . import model, schema
+from .model import CITE_RE, Citation, ClaimReview, DateSpan, Edition, Facility, PartialDate, ReportSettings, Source, Text
 from .textfile import too_big
 from .yamldoc import YamlDoc, did_you_mean, parse
 
-REPORT_FILE = "report.yaml"
-FACILITIES_DIR = "facilities"
-SOURCES_FILE = f"{FACILITIES_DIR}/sources.yaml"
 
 _DATE_RE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _JSON_TYPES = {
@@ -69,26 +41,6 @@ _JSON_TYPES = {
     "boolean": "true or false",
     "null": "nothing",
 }
-_PATTERN_HINTS = {
-    "id": "use lower-case letters, digits and single hyphens, like 'otay-mesa'",
-    "date": "write 2021, 2021-02 or 2021-02-25, or a range like 2015-11-26/2015-12-09",
-    "state": "use the two-letter state code, like 'CA'",
-    "url": "use a full http:// or https:// address",
-    "email": "use an address like name@example.org",
-}
-_LABELS = {
-    "timeline": "timeline entry",
-    "deaths": "death in custody",
-    "developments": "status change",
-    "capacity": "capacity figure",
-    "actions": "campaign action",
-    "demands": "campaign demand",
-    "organizations": "campaign organization",
-    "introduction": "introduction paragraph",
-    "support": "'how to support' paragraph",
-    "acknowledgments": "acknowledgments paragraph",
-    "notice": "notice to readers",
-}
 
 
 def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, list[Finding]]:
@@ -98,14 +50,14 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     file's bytes and the loader's own code, so unchanged files are not parsed again.
     """
     findings: list[Finding] = []
-    cache_dir = root / ".cache" if use_cache else None
+    cache_dir = root / project.CACHE_DIR if use_cache else None
     settings = _read(root, REPORT_FILE, "report", read_settings, findings, cache_dir)
     sources = _read(root, SOURCES_FILE, "sources", read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
     present: set[str] = set()
-    folder = root / FACILITIES_DIR
-    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        rel = f"{FACILITIES_DIR}/{path.name}"
+    for name in project.listdir(root, FACILITIES_DIR):
+        path = root / FACILITIES_DIR / name
+        rel = f"{FACILITIES_DIR}/{name}"
         if rel == SOURCES_FILE or path.is_dir() or path.name.startswith("."):
             continue
         if path.suffix != ".yaml":
@@ -138,46 +90,28 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             )
         )
     ordered = tuple(dossiers[f] for f, _ in settings.facility_order if f in dossiers)
-    broken = getattr(sources, "broken", frozenset())
-    return Edition(root, settings, dict(sources), ordered, broken), findings
+    return Edition(root, settings, sources.sources, ordered, sources.broken), findings
+
+
 
 
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
     """Return the record `reader` makes of a file of `kind`, from the cache when the bytes are known."""
     path = root / rel
     if not path.is_file():
+        project.note(root, rel)
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
         return None
     oversized = too_big(path, rel, kind)
     if oversized is not None:
+        project.note(root, rel)
         findings.append(oversized)
         return None
-    raw = path.read_bytes()
-    key = cache.key_of(_code_fingerprint(), rel, raw)
-    entry = cache.get(cache_dir, "load", key)
-    if entry is not None:
-        try:
-            record, found = pickle.loads(entry[0])
-            findings.extend(found)
-            return record
-        except Exception:  # a cache entry from other code: read the file again
-            pass
-    record, found = reader(raw, rel)
+    raw = project.read(root, rel)
+    key = cache.key_of(cache.fingerprint(__name__), rel, raw)
+    record, found = cache.memoize(cache_dir, "load", key, lambda: reader(raw, rel))
     findings.extend(found)
-    cache.put(cache_dir, "load", key, pickle.dumps((record, found)))
     return record
-
-
-@functools.cache
-def _code_fingerprint() -> bytes:
-    """Return a hash of the code and schemas that turn a file into records."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in ("load.py", "model.py", "yamldoc.py", "textfile.py", "schema.py", "../findings.py"):
-        digest.update((here / name).read_bytes())
-    for path in sorted((here.parent / "schemas").glob("*.json")):
-        digest.update(path.read_bytes())
-    return digest.digest()
 
 
 def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
@@ -196,19 +130,18 @@ def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
                 " rename the file or change the id",
             )
         )
-    b = _Builder(doc, stem, data["name"], findings)
-    return b.facility(), findings
+    return _RecordBuilder(doc, "dossier", stem, data["name"], findings).record(Facility, ()), findings
 
 
-class _Sources(dict):
-    """Sources by id, remembering the ids of entries too broken to load."""
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """The well-formed sources by id, in file order, and the ids of entries too broken to load."""
 
-    def __init__(self, sources: dict[str, Source], broken: frozenset[str]):
-        super().__init__(sources)
-        self.broken = broken
+    sources: dict[str, Source]
+    broken: frozenset[str] = frozenset()
 
 
-def read_sources(raw: bytes, rel: str) -> tuple[dict[str, Source] | None, list[Finding]]:
+def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     """Return the well-formed sources by id, in file order, or None, and the findings.
 
     A source with schema errors is left out, so the others can still be checked.
@@ -217,14 +150,14 @@ def read_sources(raw: bytes, rel: str) -> tuple[dict[str, Source] | None, list[F
     if doc is None:
         return None, findings
     for err in schema.validator("sources").iter_errors(doc.data):
-        findings.extend(_schema_findings(doc, err))
+        findings.extend(schema_findings(doc, "sources", err))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
     bad = {f.loc for f in findings}
-    b = _Builder(doc, "sources", "sources", findings)
+    builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     for i, item in enumerate(items):
@@ -233,7 +166,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[dict[str, Source] | None, list[F
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 broken.add(item["id"])
             continue
-        source = b.source(path, item)
+        source = builder.record(Source, path)
         if source.id in sources:
             first = sources[source.id].loc.line
             findings.append(
@@ -241,7 +174,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[dict[str, Source] | None, list[F
             )
             continue
         sources[source.id] = source
-    return _Sources(sources, frozenset(broken)), findings
+    return Sources(sources, frozenset(broken)), findings
 
 
 def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Finding]]:
@@ -249,8 +182,7 @@ def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Fin
     doc, findings = _validated(raw, rel, "report")
     if doc is None:
         return None, findings
-    b = _Builder(doc, "report", "Report", findings)
-    return b.settings(), findings
+    return _RecordBuilder(doc, "report", "report", "Report", findings).record(ReportSettings, ()), findings
 
 
 def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
@@ -262,10 +194,6 @@ def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
 
 TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
-
-
-def _has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.level == "error" for f in findings)
 
 
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
@@ -280,10 +208,10 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
         findings.append(error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says"))
     for err in schema.validator(kind).iter_errors(doc.data):
         if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
-            findings.extend(_schema_findings(doc, err))
+            findings.extend(schema_findings(doc, kind, err))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
-    if _has_errors(findings):
+    if has_errors(findings):
         return None, findings
     return doc, findings
 
@@ -344,12 +272,18 @@ def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     return out
 
 
-def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
-    """Translate one JSON Schema error into findings a writer can act on."""
+
+def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Finding]:
+    """Translate one JSON Schema error into findings a writer can act on, at the value's line.
+
+    The keywords our schemas use get their own wording; any other keyword jsonschema knows
+    (a schema tightened later with `maxLength`, `format`, `propertyNames`…) gets a
+    `schema.invalid` finding in jsonschema's own words, never an exception.
+    """
     path = tuple(err.absolute_path)
     field = _field_name(path)
-    kind = err.validator
-    if kind == "additionalProperties":
+    keyword = err.validator
+    if keyword == "additionalProperties" and isinstance(err.instance, dict):
         allowed = sorted(err.schema.get("properties", {}))
         out = []
         for key in sorted(set(err.instance) - set(allowed), key=str):
@@ -361,8 +295,9 @@ def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
                     f"unknown key '{key}'{where}" + (did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"),
                 )
             )
-        return out
-    if kind == "required":
+        if out:
+            return out
+    if keyword == "required" and isinstance(err.instance, dict):
         out = []
         unknown = [k for k in err.instance if k not in err.schema.get("properties", {})]
         for key in err.validator_value:
@@ -373,14 +308,14 @@ def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
             else:
                 out.append(error("schema.required", doc.loc(path), f"{field} is missing the required key '{key}'"))
         return out
-    if kind == "minItems" and path and path[-1] == "sources":
+    if keyword == "minItems" and path and path[-1] == "sources":
         return [error("cite.missing", doc.loc(path), f"{_field_name(path[:-1])} cites no source: list at least one source id")]
     loc = doc.loc(path)
-    if kind == "type":
+    if keyword == "type":
         expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
         return [error("schema.type", loc, f"{field}: expected {wanted}, got {_json_type(err.instance)}")]
-    if kind == "enum":
+    if keyword == "enum":
         options = [str(v) for v in err.validator_value]
         return [
             error(
@@ -390,41 +325,19 @@ def _schema_findings(doc: YamlDoc, err: ValidationError) -> list[Finding]:
                 + did_you_mean(str(err.instance), options),
             )
         ]
-    if kind == "pattern" and path[-2:] == ("image", "src"):
-        return [
-            error(
-                "image.src",
-                loc,
-                f"{field}: '{err.instance}' is not valid; image src must be a file name in facilities/images/"
-                " like 'front-gate.jpg' (.jpg, .jpeg, .png or .webp), not a path or URL",
-            )
-        ]
-    if kind in ("pattern", "oneOf", "minimum", "maximum") or (kind == "const" and field == "date"):
-        hint = _PATTERN_HINTS.get(_pattern_kind(err, field), "check the format")
-        code = "date.invalid" if _pattern_kind(err, field) == "date" else "schema.pattern"
-        return [error(code, loc, f"{field}: '{err.instance}' is not valid; {hint}")]
-    if kind == "minLength":
+    if keyword in ("pattern", "oneOf", "minimum", "maximum"):
+        node = schema.subschema(kind, path) or {}
+        code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
+        return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]
+    if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
-    if kind == "uniqueItems":
+    if keyword == "uniqueItems":
         return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
-    if kind == "minItems":
+    if keyword == "minItems":
         count = err.validator_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
+    return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
 
-
-def _pattern_kind(err: ValidationError, field: str) -> str:
-    pattern = str(err.schema.get("pattern", ""))
-    if field in ("date", "as_of", "accessed", "updated", "first_published", "edition") or pattern.startswith("^[0-9]{4}"):
-        return "date"
-    if pattern.startswith("^[a-z0-9]+(-"):
-        return "id"
-    if pattern == "^[A-Z]{2}$":
-        return "state"
-    if pattern.startswith("^https?"):
-        return "url"
-    if "@" in pattern:
-        return "email"
-    return ""
 
 
 def _field_name(path: tuple[Any, ...]) -> str:
@@ -451,19 +364,27 @@ def _json_type(value: Any) -> str:
     return f"text '{value}'"
 
 
-class _Builder:
-    """Turns schema-valid located data into records, reporting what the schema cannot see."""
 
-    def __init__(self, doc: YamlDoc, prefix: str, title: str, findings: list[Finding]):
+
+class _RecordBuilder:
+    """Turns schema-valid located data into frozen records by walking the record types.
+
+    A record field is filled from the YAML key of the same name, by its type: text and numbers
+    as they are, `Text` as located prose with its translation context and translator comment,
+    `DateSpan` and `PartialDate` parsed, `tuple[Citation, ...]` from a list of source ids,
+    nested records and tuples of records recursively. A few fields are not keys: `loc` (where
+    the record is), `<key>_loc` (where a key's value is), `path` (the file), a claim's
+    `review` (from `review` and `review_note`). A field's metadata may name its key (`key`)
+    or, for a fixed tuple, the keys it is made of (`keys`). So an optional dossier field is a
+    line in the schema, one in the model and its place in a template.
+    """
+
+    def __init__(self, doc: YamlDoc, kind: str, prefix: str, title: str, findings: list[Finding]):
         self.doc = doc
+        self.kind = kind
         self.prefix = prefix
         self.title = title
         self.findings = findings
-
-    # -- primitives ---------------------------------------------------------------------------
-
-    def loc(self, path: tuple[Any, ...]) -> Loc:
-        return self.doc.loc(path)
 
     def get(self, path: tuple[Any, ...]) -> Any:
         value: Any = self.doc.data
@@ -476,38 +397,78 @@ class _Builder:
                 return None
         return value
 
-    def partial_date(self, path: tuple[Any, ...], text: str) -> PartialDate:
+    def record(self, cls: type, path: tuple[Any, ...]) -> Any:
+        """Return a `cls` record built from the mapping at `path`."""
+        values: dict[str, Any] = {}
+        hints = _hints(cls)
+        mapping = self.get(path) or {}
+        for f in dataclasses.fields(cls):
+            key = f.metadata.get("key", f.name)
+            typ = hints[f.name]
+            if f.name == "loc":
+                values[f.name] = self.doc.loc(path)
+            elif f.name == "path" and typ is str:
+                values[f.name] = self.doc.path
+            elif f.name.endswith("_loc") and f.name not in mapping:
+                values[f.name] = self.doc.loc(path + (f.name.removesuffix("_loc"),))
+            elif (_optional(typ) or typ) is ClaimReview:
+                values[f.name] = self.claim_review(path)
+            elif "keys" in f.metadata:
+                found = self.get(path + (key,))
+                values[f.name] = tuple(found[k] for k in f.metadata["keys"]) if found is not None else None
+            else:
+                value = self.value(typ, path + (key,))
+                required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                if value is not None or required:
+                    values[f.name] = value
+        return cls(**values)
+
+    def value(self, typ: Any, path: tuple[Any, ...]) -> Any:
+        """Return the value at `path` as type `typ` (None if the key is absent)."""
+        raw = self.get(path)
+        typ = _optional(typ) or typ
+        if raw is None:
+            return () if _item_type(typ) is not None else None
+        if typ is Text:
+            return self.text(path)
+        if typ is DateSpan:
+            return self.span(path)
+        if typ is PartialDate:
+            return None if raw == "undated" else PartialDate.parse(str(raw))
+        if typ is dt.date:
+            return PartialDate.parse(str(raw)).earliest()
+        item = _item_type(typ)
+        if item is Citation:
+            return tuple(Citation(source_id, self.doc.loc(path + (i,))) for i, source_id in enumerate(raw))
+        if typing.get_origin(item) is tuple:  # (value, where it is): the report's facility order
+            return tuple((entry, self.doc.loc(path + (i,))) for i, entry in enumerate(raw))
+        if item is not None:
+            if dataclasses.is_dataclass(item):
+                self.item_ids(path)
+            return tuple(self.value(item, path + (i,)) for i in range(len(raw)))
+        if dataclasses.is_dataclass(typ):
+            return self.record(typ, path)  # type: ignore[arg-type]
+        return bool(raw) if typ is bool else raw
+
+    # -- located values -----------------------------------------------------------------------
+
+    def span(self, path: tuple[Any, ...]) -> DateSpan:
         # The schema and `_date_findings` have already accepted the form and the calendar date.
-        return PartialDate.parse(text)
+        first, _, second = str(self.get(path)).partition("/")
+        end = PartialDate.parse(second) if second else None
+        approximate = bool(self.get(path[:-1] + ("approximate",)))
+        return DateSpan(PartialDate.parse(first), end, approximate, self.doc.loc(path))
 
-    def span(self, path: tuple[Any, ...], approximate_key: str = "approximate") -> DateSpan | None:
-        value = self.get(path)
-        if value is None:
-            return None
-        first, _, second = str(value).partition("/")
-        start = self.partial_date(path, first)
-        end = self.partial_date(path, second) if second else None
-        approximate = bool(self.get(path[:-1] + (approximate_key,)))
-        return DateSpan(start, end, approximate, self.loc(path))
-
-    def citations(self, path: tuple[Any, ...]) -> tuple[Citation, ...]:
-        ids = self.get(path) or []
-        return tuple(Citation(source_id, self.loc(path + (i,))) for i, source_id in enumerate(ids))
-
-    def review(self, path: tuple[Any, ...]) -> ClaimReview | None:
+    def claim_review(self, path: tuple[Any, ...]) -> ClaimReview | None:
         if self.get(path + ("review",)) is None:
             return None
-        return ClaimReview(self.get(path + ("review_note",)), self.loc(path + ("review",)))
+        return ClaimReview(self.get(path + ("review_note",)), self.doc.loc(path + ("review",)))
 
-    def text(self, path: tuple[Any, ...], detail: str = "") -> Text | None:
+    def text(self, path: tuple[Any, ...]) -> Text:
         value = self.get(path)
-        if value is None:
-            return None
         start, raw = self.doc.source(path)
-        cites = tuple(
-            Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw)
-        )
-        return Text(value, self.context(path), self.comment(path, detail, value), self.loc(path), cites)
+        cites = tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
+        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites)
 
     def context(self, path: tuple[Any, ...]) -> str:
         """Return the gettext context: stable when list items are reordered, because ids are used."""
@@ -522,14 +483,18 @@ class _Builder:
         container, field = parts[:-1], parts[-1]
         return f"{self.prefix}:{'.'.join(container)}:{field}" if container else f"{self.prefix}:{field}"
 
-    def comment(self, path: tuple[Any, ...], detail: str, value: str) -> str:
+    def comment(self, path: tuple[Any, ...], value: str) -> str:
+        """Return the translator comment: what the field is, from the schema's `x-label` and `x-detail`."""
         names = [p for p in path if isinstance(p, str)]
-        label = next((_LABELS[p] for p in reversed(names[:-1]) if p in _LABELS), None)
+        containers = [path[: i + 1] for i, p in enumerate(path) if isinstance(p, str)][:-1]
+        labels = (schema.keyword(self.kind, prefix, "x-label") for prefix in reversed(containers))
+        label = next((found for found in labels if found), None)
         what = label or " ".join(n.replace("_", " ") for n in names[:-1]) or names[-1].replace("_", " ")
         if label or len(names) > 1:
             what += f", {names[-1].replace('_', ' ')}"
+        detail = schema.keyword(self.kind, path, "x-detail")
         if detail:
-            what += f" ({detail})"
+            what += f" ({_Detail().format(detail, **(self.get(path[:-1]) or {}))})"
         note = f"{self.title}: {what}."
         if CITE_RE.search(value):
             note += " Keep each [@source-id] citation marker exactly as it is."
@@ -545,164 +510,36 @@ class _Builder:
                 self.findings.append(
                     error(
                         "id.duplicate",
-                        self.loc(path + (i, "id")),
+                        self.doc.loc(path + (i, "id")),
                         f"{_field_name(path)} already has an entry with id '{item_id}' (line {seen[item_id]});"
                         " ids must be unique because translations are keyed by them",
                     )
                 )
             else:
-                seen[item_id] = self.loc(path + (i, "id")).line
+                seen[item_id] = self.doc.loc(path + (i, "id")).line
 
-    def claim(self, path: tuple[Any, ...]) -> dict[str, Any]:
-        return {"sources": self.citations(path + ("sources",)), "loc": self.loc(path), "review": self.review(path)}
 
-    def items(self, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], dict[str, Any]]]:
-        self.item_ids(path)
-        for i, item in enumerate(self.get(path) or []):
-            yield path + (i,), item
+class _Detail(string.Formatter):
+    """Formats `x-detail`: a sibling value as written, or '<key> not reported' when it is absent."""
 
-    # -- dossiers -----------------------------------------------------------------------------
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        return kwargs.get(key, f"{key} not reported")
 
-    def facility(self) -> Facility:
-        d = self.doc.data
-        loc_data = d["location"]
-        coordinates = loc_data.get("coordinates")
-        location = Location(
-            **self.claim(("location",)),
-            city=loc_data["city"],
-            county=loc_data["county"],
-            state=loc_data["state"],
-            address=loc_data.get("address"),
-            coordinates=(coordinates["lat"], coordinates["lon"]) if coordinates else None,
-        )
-        operator = Operator(
-            **self.claim(("operator",)), name=d["operator"]["name"], kind=d["operator"]["kind"],
-            text=self.text(("operator", "text")),
-        )
-        owner = Owner(**self.claim(("owner",)), name=d["owner"]["name"]) if "owner" in d else None
-        contract = (
-            Contract(**self.claim(("contract",)), kind=d["contract"]["kind"], text=self.text(("contract", "text")))
-            if "contract" in d
-            else None
-        )
-        capacity = tuple(
-            Capacity(
-                **self.claim(p), id=item["id"], count=item["count"], measure=item["measure"],
-                qualifier=item.get("qualifier"), as_of=self.span(p + ("as_of",)), note=self.text(p + ("note",)),
-            )
-            for p, item in self.items(("capacity",))
-        )
-        opened = (
-            Opened(**self.claim(("opened",)), text=self.text(("opened", "text")), date=self.span(("opened", "date")))
-            if "opened" in d
-            else None
-        )
-        status_date = self.span(("status", "date"))
-        status = Status(
-            **self.claim(("status",)), state=d["status"]["state"], date=status_date,
-            text=self.text(("status", "text"), d["status"]["state"]),
-        )
-        timeline = tuple(
-            Event(
-                **self.claim(p), id=item["id"], date=self.span(p + ("date",)), category=item["category"],
-                text=self.text(p + ("text",), f"{item['date']}, {item['category']}"),
-            )
-            for p, item in self.items(("timeline",))
-        )
-        deaths = tuple(
-            Death(
-                **self.claim(p), id=item["id"], text=self.text(p + ("text",), item.get("name", "name not reported")),
-                date=self.span(p + ("date",)), name=item.get("name"),
-            )
-            for p, item in self.items(("deaths",))
-        )
-        developments = tuple(
-            Development(**self.claim(p), id=item["id"], date=self.span(p + ("date",)),
-                        text=self.text(p + ("text",), str(item["date"])))
-            for p, item in self.items(("developments",))
-        )
-        campaign = self.campaign()
-        image = None
-        if "image" in d:
-            image = Image(d["image"]["src"], self.text(("image", "alt")), d["image"]["credit"], self.loc(("image",)),
-                          self.loc(("image", "src")))
-        r = d["review"]
-        review = Review(
-            status=r["status"], list_membership=r["list_membership"], loc=self.loc(("review",)),
-            note=r.get("note"), reviewer=r.get("reviewer"), date=self.span(("review", "date")),
-        )
-        return Facility(
-            id=d["id"], name=d["name"], path=self.doc.path, loc=self.loc(()), location=location,
-            operator=operator, status=status, summary=self.text(("summary",)), timeline=timeline,
-            campaign=campaign, review=review, other_names=tuple(d.get("other_names", ())), owner=owner,
-            contract=contract, capacity=capacity, opened=opened, deaths=deaths, developments=developments,
-            image=image,
-        )
 
-    def campaign(self) -> Campaign:
-        c = self.doc.data["campaign"]
-        base = ("campaign",)
-        organizations = tuple(
-            Organization(**self.claim(p), id=item["id"], name=item["name"], url=item.get("url"),
-                         role=self.text(p + ("role",), item["name"]))
-            for p, item in self.items(base + ("organizations",))
-        )
-        actions = tuple(
-            Action(**self.claim(p), id=item["id"], date=self.span(p + ("date",)),
-                   text=self.text(p + ("text",), str(item["date"])))
-            for p, item in self.items(base + ("actions",))
-        )
-        demands = tuple(
-            Demand(**self.claim(p), id=item["id"], text=self.text(p + ("text",)))
-            for p, item in self.items(base + ("demands",))
-        )
-        contact = Contact(c["contact"].get("email"), c["contact"].get("url")) if "contact" in c else None
-        return Campaign(self.text(base + ("summary",)), organizations, actions, demands, contact)
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
 
-    # -- sources ------------------------------------------------------------------------------
 
-    def source(self, path: tuple[Any, ...], item: dict[str, Any]) -> Source:
-        date_text = str(item["date"])
-        date = None if date_text == "undated" else self.partial_date(path + ("date",), date_text)
-        updated = self.partial_date(path + ("updated",), str(item["updated"])) if "updated" in item else None
-        accessed = self.partial_date(path + ("accessed",), str(item["accessed"])) if "accessed" in item else None
-        return Source(
-            id=item["id"], type=item["type"], title=item["title"], publisher=item["publisher"], url=item["url"],
-            loc=self.loc(path), date=date, date_loc=self.loc(path + ("date",)),
-            title_status=item.get("title_status", "exact"), via=item.get("via"),
-            date_approximate=bool(item.get("date_approximate")), updated=updated,
-            archive_url=item.get("archive_url"), accessed=accessed, lang=item.get("lang"), note=item.get("note"),
-            url_loc=self.loc(path + ("url",)),
-        )
+def _optional(typ: Any) -> Any:
+    """Return T for `T | None`, else None."""
+    if isinstance(typ, types.UnionType) or typing.get_origin(typ) is typing.Union:
+        args = [a for a in typing.get_args(typ) if a is not type(None)]
+        return args[0] if len(args) == 1 else None
+    return None
 
-    # -- report settings ----------------------------------------------------------------------
 
-    def settings(self) -> ReportSettings:
-        d = self.doc.data
-        edition_text = d["edition"]
-        edition = self.partial_date(("edition",), edition_text)
-        first = self.span(("first_published",))
-
-        def paragraphs(key: str) -> tuple[Paragraph, ...]:
-            return tuple(
-                Paragraph(item["id"], self.text(p + ("text",)), self.text(p + ("heading",)))
-                for p, item in self.items((key,))
-            )
-
-        return ReportSettings(
-            title=self.text(("title",)),
-            subtitle=self.text(("subtitle",)),
-            publisher=d["publisher"],
-            edition=edition.earliest() if edition else dt.date(1970, 1, 1),
-            first_published=first,
-            languages=tuple(d["languages"]),
-            facility_order=tuple((f, self.loc(("facilities", i))) for i, f in enumerate(d["facilities"])),
-            contact=d["contact"],
-            hashtags=tuple(d["hashtags"]),
-            keywords=tuple(self.text(("keywords", i)) for i in range(len(d.get("keywords", ())))),
-            introduction=paragraphs("introduction"),
-            support=paragraphs("support"),
-            acknowledgments=paragraphs("acknowledgments"),
-            notice=paragraphs("notice") if "notice" in d else (),
-            loc=self.loc(()),
-        )
+def _item_type(typ: Any) -> Any:
+    """Return T for `tuple[T, ...]`, else None."""
+    args = typing.get_args(typ) if typing.get_origin(typ) is tuple else ()
+    return args[0] if len(args) == 2 and args[1] is Ellipsis else None

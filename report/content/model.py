@@ -1,7 +1,9 @@
 """The edition as frozen, typed records: what `load` returns and every later stage reads.
 
 Every record keeps the `Loc` of the YAML node it came from, so any stage can report a
-finding at the exact line a writer has to fix.
+finding at the exact line a writer has to fix. Field names are the YAML keys: the loader
+fills each record by walking its fields (see `load`), so a field added here and in the
+schema is read without more code.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ class Location(Claim):
     county: str
     state: str
     address: str | None = None
-    coordinates: tuple[float, float] | None = None
+    coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
 
 
 @dataclass(frozen=True)
@@ -371,7 +373,7 @@ class ReportSettings:
     edition: dt.date
     first_published: DateSpan
     languages: tuple[str, ...]
-    facility_order: tuple[tuple[str, Loc], ...]
+    facility_order: tuple[tuple[str, Loc], ...] = field(metadata={"key": "facilities"})
     contact: str
     hashtags: tuple[str, ...]
     keywords: tuple[Text, ...]

@@ -1,4 +1,15 @@
-"""The JSON Schemas in `report/schemas/`: one source of truth for the loader, editors and the README."""
+"""The JSON Schemas in `report/schemas/`: the one description of the dossier, sources and report.
+
+The loader, editors' completion, the README's field reference and `new` all read them. Besides
+JSON Schema, nodes carry our own keywords (editors ignore them):
+
+- `x-translatable`: prose extracted for translators;
+- `x-label`: what one item of a list is called in translator comments ("timeline entry");
+- `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
+- `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
+- `x-date`: the value is a date (checked against the calendar, `date.invalid`);
+- `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
+"""
 
 from __future__ import annotations
 
@@ -80,6 +91,12 @@ def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
     return node
 
 
+def keyword(kind: str, path: tuple[Any, ...], name: str) -> Any:
+    """Return the value of keyword `name` on the node at `path` (for example `x-hint`), or None."""
+    node = subschema(kind, path)
+    return node.get(name) if node else None
+
+
 def is_translatable(kind: str, path: tuple[Any, ...]) -> bool:
     """Return True if the value at `path` is prose for translators (`x-translatable`)."""
     node = subschema(kind, path)
@@ -112,13 +129,13 @@ def _fields(node: dict[str, Any], base: str, prefix: str) -> Iterator[tuple[str,
 def _type_name(node: dict[str, Any]) -> str:
     if "enum" in node:
         return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
-    if "oneOf" in node:
+    if "oneOf" in node and node.get("x-date"):
         return "date or `undated`"
-    if node.get("pattern", "").startswith("^[0-9]{4}"):
+    if node.get("x-date"):
         return "date"
     typ = node.get("type")
     if isinstance(typ, list):
-        return "date" if "integer" in typ else " or ".join(typ)
+        return " or ".join(typ)
     if typ == "array":
         items = node.get("items", {})
         if "$ref" in items and items["$ref"].endswith("/id"):
@@ -141,9 +158,7 @@ def dates(kind: str, data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 
 
 def _is_date(node: dict[str, Any], base: str) -> bool:
-    if str(node.get("pattern", "")).startswith("^[0-9]{4}"):
-        return True
-    return any(_is_date(*resolve(option, base)) for option in node.get("oneOf", ()))
+    return bool(node.get("x-date"))
 
 
 def _dates(value: Any, node: dict[str, Any], base: str, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
