@@ -172,13 +172,13 @@ def _clone(root: Path, copies: int) -> None:
 
 def naive_html(project: Path, lang: str) -> str:
     """Return the full report as one HTML document, as a single-pass renderer would take it."""
-    from report.commands.gather import gather
-    from report.render.html import Renderer, TocEntry, creation_time, environment
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, TocEntry, environment
 
-    gathered = gather(project, time_today())
+    gathered = gather(project, GatherOptions(time_today()))
     edition = gathered.edition
     loc = gathered.localizers[lang]
-    renderer = Renderer(edition, loc, environment(project, loc), creation_time(edition, None).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    renderer = Renderer(edition, loc, environment(project, loc))
     toc = [TocEntry("chapter", f"{f.id}-title", f.name, "", n) for n, f in enumerate(edition.facilities, 1)]
     parts = [renderer.front_chunk(toc).html]
     parts += [renderer.chapter_chunk(f, n).html for n, f in enumerate(edition.facilities, 1)]

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import pickle
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -109,23 +110,32 @@ def fingerprint(module: str) -> str:
 
 
 def import_closure(module: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Return the package's modules `module` imports, itself included, and the top-level third-party names they import."""
-    seen: set[str] = set()
+    """Return the package's modules `module` imports, itself included, and the top-level third-party names they import.
+
+    Imports inside functions count (they run when the function does); imports under
+    `if TYPE_CHECKING:` do not. A module's parent packages run their own top-level imports first.
+    """
+    seen: set[tuple[str, bool]] = set()
     third_party: set[str] = set()
-    todo = [module]
+    todo = [(module, False)]
     while todo:
-        name = todo.pop()
-        if name in seen:
+        item = todo.pop()
+        if item in seen:
             continue
-        seen.add(name)
-        for imported in _imports(name):
+        seen.add(item)
+        name, top_only = item
+        parts = name.split(".")
+        todo += [(".".join(parts[:i]), True) for i in range(1, len(parts))]
+        for imported in _imports(name, top_only):
             if imported == PACKAGE or imported.startswith(PACKAGE + "."):
-                todo.append(imported)
+                # A package's own functions (the root's lazy verbs) are never called from inside it.
+                path = _module_path(imported)
+                todo.append((imported, path is not None and path.name == "__init__.py"))
             else:
                 top = imported.split(".")[0]
                 if top not in sys.stdlib_module_names and top != "__future__":
                     third_party.add(top)
-    return frozenset(seen), frozenset(third_party)
+    return frozenset(name for name, _ in seen), frozenset(third_party)
 
 
 def _module_path(name: str) -> Path | None:
@@ -140,16 +150,25 @@ def _module_path(name: str) -> Path | None:
 
 
 @functools.cache
-def _imports(name: str) -> tuple[str, ...]:
-    """Return every module `name` imports (absolute names; `from x import y` gives x.y when y is a module)."""
+def _imports(name: str, top_only: bool = False) -> tuple[str, ...]:
+    """Return the modules `name` imports (absolute; `from x import y` gives x.y too when y is a module)."""
     path = _module_path(name)
     if path is None:
         return ()
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child, in_function)
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            in_function = True
+        if in_function and top_only:
+            return
         if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
+            found.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
@@ -157,27 +176,37 @@ def _imports(name: str) -> tuple[str, ...]:
             else:
                 target = node.module or ""
             found.append(target)
-            for alias in node.names:
-                sub = f"{target}.{alias.name}"
-                if sub.startswith(PACKAGE + ".") and _module_path(sub) is not None:
-                    found.append(sub)
-    # A module's package __init__ runs first when it is imported.
-    parts = name.split(".")
-    found += [".".join(parts[:i]) for i in range(1, len(parts))]
+            found.extend(
+                sub
+                for alias in node.names
+                if (sub := f"{target}.{alias.name}").startswith(PACKAGE + ".") and _module_path(sub) is not None
+            )
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_function)
+
+    visit(ast.parse(path.read_bytes(), str(path)), False)
     return tuple(dict.fromkeys(found))
 
 
 def distributions(names: frozenset[str]) -> list[tuple[str, str]]:
-    """Return (distribution, version) for the installed distributions providing these top-level import names."""
+    """Return (distribution, version) for the distributions providing these top-level import names,
+    and for every distribution they require (WeasyPrint's pydyf and fontTools shape a PDF too)."""
     providers = _providers()
-    found = {dist for name in names for dist in providers.get(name, [name])}
-    out = []
-    for dist in sorted(found):
+    todo = [dist for name in names for dist in providers.get(name, [name])]
+    found: dict[str, str] = {}
+    while todo:
+        dist = todo.pop()
+        key = re.sub(r"[-_.]+", "-", dist).lower()
+        if key in found:
+            continue
         try:
-            out.append((dist, metadata.version(dist)))
+            found[key] = metadata.version(dist)
+            requires = metadata.requires(dist) or []
         except metadata.PackageNotFoundError:
-            out.append((dist, "unknown"))
-    return out
+            found[key] = "not installed"
+            continue
+        todo += [m.group(0) for r in requires if "extra ==" not in r and (m := re.match(r"[A-Za-z0-9._-]+", r))]
+    return sorted(found.items())
 
 
 @functools.cache

@@ -26,6 +26,8 @@ TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 CACHE_DIR = ".cache"
 DIST_DIR = "dist"
+SITE_IMAGES_DIR = "images"
+"""Where the site keeps dossier images, under dist/."""
 BUILDS_DIR = ".dist"  # not in .cache/: deleting the cache must not unpublish the edition
 LOCK_FILE = f"{CACHE_DIR}/build.lock"
 LINKS_FILE = f"{CACHE_DIR}/links.json"

@@ -198,7 +198,7 @@ def test_serve_answers_from_the_edition_published_last(tmp_path: Path) -> None:
 
 
 def test_the_lock_names_its_holder_while_held(tmp_path: Path) -> None:
-    with publish.lock(tmp_path, io.StringIO()):
+    with publish.lock(tmp_path, lambda message: None):
         assert (tmp_path / publish.LOCK_FILE).read_text() == f"{os.getpid()}\n"
     assert (tmp_path / publish.LOCK_FILE).read_text() == ""
 
@@ -304,7 +304,7 @@ def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path:
 
 
 def test_a_second_build_waits_for_the_first(built: Path) -> None:
-    with publish.lock(built, io.StringIO()):
+    with publish.lock(built, lambda message: None):
         proc = start_build(built, "--quiet")
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -317,7 +317,7 @@ def test_a_second_build_waits_for_the_first(built: Path) -> None:
 
 
 def test_serve_builds_under_the_lock_too(built: Path) -> None:
-    with publish.lock(built, io.StringIO()):
+    with publish.lock(built, lambda message: None):
         proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,

@@ -172,7 +172,12 @@ def test_the_fetcher_serves_the_readable_folders_and_data_urls(sandboxed: tuple[
     data = fetcher("data:text/css;base64,cCB7fQ==")
     assert (data.read(), data.content_type) == (b"p {}", "text/css")
     assert fetcher.refused == []
-    assert fetcher.handlers == []  # no HTTP, HTTPS or FTP handler: nothing can go out
+    # Built through WeasyPrint's public constructor, it has urllib's handlers, but its own `fetch`
+    # and `open` never hand a URL to them: `open`, urllib's way in, refuses like `fetch`.
+    with pytest.raises(SandboxRefusal):
+        fetcher.open("http://127.0.0.1:9/x.png")
+    with pytest.raises(SandboxRefusal):
+        fetcher.open(urllib.request.Request("https://example.org/x.css"))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from report.pdf.assemble import Chunk, assemble
+from report.pdf.assemble import Part, assemble
 from report.pdf.tags import simplify
 
 from .pdfcheck import check_structure_tree
@@ -136,7 +136,7 @@ def test_reading_order_is_unchanged(original: bytes, simplified: bytes) -> None:
 
 
 def test_the_assembled_chunk_stays_fully_tagged(simplified: bytes) -> None:
-    reader = PdfReader(BytesIO(assemble([Chunk(simplified)], METADATA)), strict=True)
+    reader = PdfReader(BytesIO(assemble([Part(simplified)], METADATA)), strict=True)
     check_structure_tree(reader)  # every MCID and link of every page, in the tree, on its page
 
 

@@ -1,356 +1,302 @@
-"""The `build` verb: gather everything, then emit `dist/`.
+"""The `build` verb: gather, then emit `dist/`, reading top to bottom.
 
-    load + validate + catalogs + translation coverage   (gather: an error here writes nothing)
-    → render chapter and back-matter HTML for every language
-    → paginate them in parallel (each chunk cached)
-    → plan the page numbers, render the front matter (its contents need the real page counts)
-      and the body's folio sheet, and paginate both side by side
-    → assemble the per-facility PDFs as soon as the body's folio sheet is laid out; paginate the
-      front matter's folio sheet, then assemble the report (in the workers, except reports too
-      big to assemble beside the workers)
-    → render the site (it lists each PDF's size and page count)
-    → publish: a new folder (unchanged files hard-linked, the rest written) swapped into dist/
-      with one rename, under the project's build lock
+    gather: load, validate, catalogs, coverage, the policy    (an error here lays out nothing)
+    per language, on its own thread, waiting on the paginator's futures (`_language_pdfs`):
+        chapters and back matter (queued first, language after language, longest first)
+        → the front matter and the body's folio sheet, side by side, ahead of the queue
+        → the facility PDFs, assembled as soon as the body's sheet is laid out
+        → the front matter's folio sheet → the full report
+    the site (it lists each PDF's size and page count), rendered while the reports assemble
+    publish: a new folder swapped into dist/, under the project's build lock
 
-Heavy modules are imported inside the functions that need them, so a build with nothing to do
-answers from `stamp` without loading WeasyPrint, Jinja or Babel.
+WeasyPrint, Jinja and Babel are imported inside `_build` and `emit`, so that a build with
+nothing to do answers from `stamp` without loading them (the import contract allows these
+function-level imports here, and only for that).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import functools
 import hashlib
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
-from .. import cache, publish, stamp
-from ..findings import Finding, Loc, count, error, has_errors
+from .. import cache, project, publish, stamp
+from ..findings import Finding, Loc, Policy, count, error, has_errors
+from ..publish import Output
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-    from ..pdf.assemble import Chunk as Part
-    from ..pdf.assemble import Metadata
-    from ..i18n.localize import Localizer
     from ..content.model import Edition
-    from ..pdf.paginate import Chunk, Paginator
-    from ..publish import Output
+    from ..pdf.assemble import Metadata, Part
+    from ..pdf.paginate import Chunk, Job, Paginator
     from ..render.html import Renderer, TocEntry
+    from .gather import Gathered
 
-CACHE_DIR = ".cache"
-
-
-@dataclass
-class LanguageBuild:
-    """One language's renderer and laid-out chunks, filled in as the stages run."""
-
-    lang: str
-    loc: Localizer
-    renderer: Renderer
-    chapters: dict[str, Chunk] = field(default_factory=dict)
-    back: Chunk | None = None
-    front: Chunk | None = None
-    folios: Chunk | None = None  # the body's folio sheet: 1, 2, … up to the back cover
-    front_folios: Chunk | None = None  # the front matter's: ii, iii, … (None if it has one page)
-    back_anchors: dict[str, int] = field(default_factory=dict)
-    report: Assembly | None = None
-    facilities: list[Assembly] = field(default_factory=list)
-
-
-@dataclass
-class Built:
-    """What a build produced: findings, and the outputs unless an error stopped it."""
-
-    findings: list[Finding]
-    outputs: list[Output] | None = None
-    languages: tuple[str, ...] = ()
-    rendered: int = 0
-    reused: int = 0
-
-
-class Progress:
-    """Chunks done out of total and a time estimate, on one updating line (plain lines if not a tty)."""
-
-    def __init__(self, stream: TextIO, enabled: bool):
-        self.stream = stream
-        self.enabled = enabled
-        self.total = 0
-        self.done = 0
-        self.started = time.perf_counter()
-        self.tty = enabled and stream.isatty()
-
-    def add(self, count: int) -> None:
-        """Announce `count` more chunks."""
-        self.total += count
-
-    def tick(self, key: str, cached: bool) -> None:
-        """Record one chunk done."""
-        self.done += 1
-        if not self.enabled:
-            return
-        elapsed = time.perf_counter() - self.started
-        remaining = elapsed / self.done * (self.total - self.done)
-        line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
-        if self.tty:
-            print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
-        else:
-            print(line, file=self.stream)
-
-    def close(self) -> None:
-        """End the progress line."""
-        if self.tty:
-            print(file=self.stream)
+LEFT_AS_IT_WAS = "build interrupted; dist/ was left as it was"
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """How a build ended: its exit code, its findings (as printed) and its summary line."""
+class BuildOptions:
+    """What `build` is asked: the date, the languages (empty: all), the policy, worker processes."""
 
-    code: int
+    today: dt.date
+    languages: tuple[str, ...] = ()
+    policy: Policy = Policy()
+    jobs: int | None = None
+
+
+class Progress(Protocol):
+    """Where the build reports chunks: announced (`add`), then each done (`tick`)."""
+
+    def add(self, count: int) -> None: ...
+
+    def tick(self, key: str, cached: bool) -> None: ...
+
+
+class _Silent:
+    def add(self, count: int) -> None:
+        pass
+
+    def tick(self, key: str, cached: bool) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Built:
+    """How a build ended: its state, its findings (policy applied) and its summary line."""
+
+    state: Literal["built", "up-to-date", "failed", "interrupted"]
     findings: tuple[Finding, ...] = ()
     summary: str = ""
 
 
-def run_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> Outcome:
-    """Build dist/ for the project under `root`, print the findings and a summary line.
+def build(
+    root: Path, options: BuildOptions, progress: Progress | None = None, waiting: Callable[[str], None] | None = None
+) -> Built:
+    """Build dist/ for the project under `root` and return how it ended.
 
-    The whole build holds the project's lock, so a second build waits for this one. Ctrl-C stops
-    the workers, deletes the unpublished folder and returns INTERRUPTED; dist/ stays as it was.
+    The whole build holds the project's lock (`waiting` hears it when another build has it).
+    Ctrl-C stops the workers and deletes the unpublished folder: dist/ stays as it was.
     """
-    from ..cli import INTERRUPTED, LEFT_AS_IT_WAS
-
     try:
-        with publish.lock(root, err):
+        with publish.lock(root, waiting or (lambda message: None)):
             publish.recover(root)
             before = publish.current(root)
             try:
-                return _build(root, args, out, err, today)
+                return _build(root, options, progress or _Silent())
             except KeyboardInterrupt:
                 if publish.current(root) == before:
                     raise
-                message = "build interrupted; dist/ already holds the new build"  # Ctrl-C after the swap
+                return Built("interrupted", summary="build interrupted; dist/ already holds the new build")
     except KeyboardInterrupt:
-        message = LEFT_AS_IT_WAS
-    print(("\r\033[K" if err.isatty() else "") + message, file=err, flush=True)
-    return Outcome(INTERRUPTED, summary=message)
+        return Built("interrupted", summary=LEFT_AS_IT_WAS)
 
 
-def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date) -> Outcome:
-    """Build and publish (holding the lock), print the findings and a summary line."""
-    from ..cli import settle
-
+def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
+    """Build and publish, holding the lock."""
     started = time.perf_counter()
-    cache_dir, dist = root / CACHE_DIR, root / publish.DIST_DIR
-    options = {"lang": sorted(args.lang or []), "release": args.release, "strict": args.strict}
-    digest = stamp.inputs_digest(root, options)
-    record = stamp.unchanged(root, cache_dir, dist, digest)
+    settings = {"lang": sorted(options.languages), "release": options.policy.release, "strict": options.policy.strict}
+    record = stamp.unchanged(root, settings)
     if record is not None:
-        findings = tuple(_finding(f) for f in record["findings"])
-        return _ended(Outcome(0, findings, f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"), out)
+        findings = tuple(Finding.from_dict(f) for f in record["findings"])
+        return Built("up-to-date", findings, f"dist/ is up to date ({time.perf_counter() - started:.2f}s)")
 
-    built = build_outputs(root, args, err, today)
-    findings = settle(built.findings, args, release_codes())
-    if has_errors(findings) or built.outputs is None:
-        errors = count(sum(f.level == "error" for f in findings), "error")
-        return _ended(Outcome(1, tuple(findings), f"build failed with {errors}: nothing was written to dist/"), out)
-    produced = {o.lang for o in built.outputs if o.lang}
-    result = publish.publish(root, built.outputs, keep_languages=frozenset(built.languages) - produced)
-    stamp.save(cache_dir, dist, digest, [f.as_dict() for f in findings])
-    kinds = Counter(o.kind for o in built.outputs if o.lang)
+    from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
+    from .gather import GatherOptions, gather
+
+    paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
+    paginator.start()  # the fork server loads WeasyPrint while this process gathers
+    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
+    if not gathered.ok:
+        return _failed(gathered.findings)
+    emitted = emit(root, gathered, paginator, progress)
+    findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
+    if has_errors(findings) or emitted.outputs is None:
+        return _failed(findings)
+    produced = {o.lang for o in emitted.outputs if o.lang}
+    assert gathered.edition is not None
+    keep = frozenset(gathered.edition.settings.languages) - produced
+    result = publish.publish(root, emitted.outputs, keep_languages=keep)
+    stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings])
+    kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
         f"built {', '.join(sorted(produced))}: {count(kinds['report-pdf'], 'report')},"
         f" {count(kinds['facility-pdf'], 'dossier')}, {count(kinds['page'], 'page')}"
         f" in {time.perf_counter() - started:.1f} s (dist/: {len(result.written)} written,"
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
-        f" chunks: {built.rendered} rendered, {built.reused} from cache)"
+        f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
-    return _ended(Outcome(0, tuple(findings), summary), out)
+    return Built("built", findings, summary)
 
 
-def _ended(outcome: Outcome, out: TextIO) -> Outcome:
-    """Print the findings, their count and the summary line last; return the outcome."""
-    from ..cli import print_findings
-
-    print_findings(outcome.findings, out)
-    print(outcome.summary, file=out, flush=True)
-    return outcome
+def _failed(findings: tuple[Finding, ...]) -> Built:
+    errors = count(sum(f.level == "error" for f in findings), "error")
+    return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/")
 
 
-def _finding(data: dict) -> Finding:
-    return Finding(data["level"], data["code"], Loc(data["path"], data["line"], data["column"]), data["message"])
+# -- emit ------------------------------------------------------------------------------------------
 
 
-def release_codes() -> tuple[str, ...]:
-    """Return the warning codes that `--release` turns into errors."""
-    from ..i18n.coverage import RELEASE_CODES as I18N_RELEASE_CODES
-    from ..content.validate import RELEASE_CODES
+@dataclass(frozen=True)
+class Emitted:
+    """What the emit phase made: every output (None if a finding stopped it), its findings, chunk counts."""
 
-    return (*RELEASE_CODES, *I18N_RELEASE_CODES, "i18n.fallback")
+    outputs: list[Output] | None
+    findings: tuple[Finding, ...]
+    rendered: int = 0
+    reused: int = 0
 
 
-def build_outputs(root: Path, args: argparse.Namespace, err: TextIO, today: dt.date) -> Built:
-    """Gather, render, paginate and assemble; return every output in memory, or the findings that stop it."""
-    from ..pdf.paginate import Layout, Paginator
+@dataclass(frozen=True)
+class Queued:
+    """A language's body, queued for layout: each chapter's future (in chapter order) and the back matter's."""
 
-    cache_dir = root / CACHE_DIR
-    paginator = Paginator(Layout(root, cache_dir, args.jobs or os.cpu_count() or 1))
-    # WeasyPrint loads in the fork server while this process gathers. The workers wait for it,
-    # so it starts before anything else, even before the modules the gathering needs are imported.
-    paginator.start()
+    renderer: Renderer
+    chapters: tuple[Future, ...]
+    back: Future
 
-    from .gather import gather
-    from ..i18n.coverage import check_translations
-    from ..findings import promote
-    from ..render.html import Renderer, creation_time, environment
 
-    gathered = gather(root, today, args.lang, release=args.release)
-    built = Built(list(gathered.findings))
-    if gathered.edition is None:
-        return built
+@dataclass(frozen=True)
+class Body:
+    """A language's laid-out body: chapters in order, the back matter, and the printed number of each start."""
+
+    chapters: tuple[Chunk, ...]
+    back: Chunk
+    starts: tuple[int, ...]  # each chapter's first printed page
+    back_start: int
+
+    @property
+    def pages(self) -> int:
+        return sum(c.pages for c in self.chapters) + self.back.pages
+
+
+@dataclass(frozen=True)
+class LanguagePdfs:
+    """A language's PDF assemblies (started, or found in the cache) and the findings of its chunks."""
+
+    lang: str
+    findings: tuple[Finding, ...]
+    facilities: tuple[Assembly, ...] = ()
+    report: Assembly | None = None
+
+
+def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progress) -> Emitted:
+    """Render, lay out and assemble every language's PDFs, then render the site; return them in memory."""
+    from ..render.html import Renderer, environment
+    from ..render.site import home_pages, site_pages
+
     edition = gathered.edition
-    built.languages = edition.settings.languages
-    found, gathered.coverage = check_translations(root, edition, cache_dir)
-    built.findings += found
-    if has_errors(built.findings) or (args.release and has_errors(promote(built.findings, release_codes()))):
-        return built
-
-    created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH")).strftime("%Y-%m-%dT%H:%M:%SZ")
-    builds = []
-    for lang in gathered.languages:
-        loc = gathered.localizers[lang]
-        env = environment(root, loc, cache_dir / "jinja")
-        builds.append(LanguageBuild(lang, loc, Renderer(edition, loc, env, created)))
-
-    progress = Progress(err, enabled=not args.quiet)
+    assert edition is not None
+    cache_dir = root / project.CACHE_DIR
+    renderers = {
+        lang: Renderer(edition, localizer, environment(root, localizer, cache_dir / "jinja"))
+        for lang, localizer in gathered.localizers.items()
+    }
     paginator.progress = progress.tick
     with paginator:
-        _lay_out(edition, builds, paginator, progress, built.findings)
-        built.rendered, built.reused = paginator.rendered, paginator.reused
-        progress.close()
-        for b in builds:
-            built.findings += b.loc.findings
-        if has_errors(built.findings):
-            return built
-        # The facility PDFs are done first: the site pages that need only them are rendered while
-        # the workers are still assembling the reports.
-        facilities = [a for b in builds for a in b.facilities]
-        facility_pdfs, problems = _package(facilities, paginator, cache_dir, close=False)
-        site = []
-        if not problems:
-            from ..render.site import site_outputs
-
-            site = site_outputs(root, edition, builds, _pdf_info(facility_pdfs), gathered)
-        reports, more = _package([b.report for b in builds], paginator, cache_dir)
-    problems += more
-    built.findings += problems
-    if not problems:
-        from ..render.site import home_pages
-
-        pdfs = reports + facility_pdfs
-        built.outputs = pdfs + site + home_pages(edition, builds, _pdf_info(pdfs))
-    return built
-
-
-def _pdf_info(outputs: list[Output]) -> dict[tuple[str | None, str | None], tuple[str, int, int]]:
-    """Return each PDF's path, size and page count by (language, facility id; None for the report)."""
-    return {(o.lang, o.facility): (o.path, len(o.data), o.pages) for o in outputs if o.kind.endswith("-pdf")}
+        queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
+        progress.add(sum(len(q.chapters) + 1 for q in queued) + 3 * len(queued))  # + front matter, two sheets
+        languages = ThreadPoolExecutor(max_workers=len(queued), thread_name_prefix="language")
+        try:
+            futures = [languages.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
+            laid_out = [future.result() for future in futures]
+        finally:
+            languages.shutdown(wait=False, cancel_futures=True)  # after Ctrl-C, the paginator cancels what they wait on
+        findings = [f for language in laid_out for f in language.findings]
+        findings += [f for renderer in renderers.values() for f in renderer.localizer.findings]
+        counts = {"rendered": paginator.rendered, "reused": paginator.reused}
+        if has_errors(findings):
+            return Emitted(None, tuple(findings), **counts)
+        # The facility PDFs come first: the site pages that need only them are rendered while the
+        # workers are still assembling the reports.
+        facility_pdfs, problems = _collect([a for language in laid_out for a in language.facilities], cache_dir)
+        site = [] if problems else site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
+        reports = [language.report for language in laid_out if language.report is not None]
+        report_pdfs, more = _collect(reports, cache_dir, paginator.close)
+    findings += problems + more
+    outputs = None
+    if not problems + more:
+        pdfs = report_pdfs + facility_pdfs
+        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs))
+    return Emitted(outputs, tuple(findings), **counts)
 
 
-def _lay_out(edition: Edition, builds: list[LanguageBuild], paginator: Paginator, progress: Progress,
-             findings: list[Finding]) -> None:
-    """Lay out every chunk of every language, each as soon as what it depends on is ready.
-
-    Chapters and back matter do not depend on page numbers, so they are all queued at once, one
-    language after the other, each language's longest first. Once a language's body is laid
-    out, its front matter (the contents need the body's page counts) and the body's folio sheet
-    start ahead of the queue; the per-facility PDFs need only the body's sheet, so they are
-    assembled while the front matter is still being laid out, and the report once the front
-    matter's own folio sheet is laid out (its roman numbers depend on its page count). So the
-    first language's front matter, sheets and assemblies run while the workers are still busy
-    with the next language's chapters, and its facility PDFs fill the gap left when the last
-    chapters end unevenly: only the last language's work waits at the end, and it runs on both
-    workers.
-    """
-    from concurrent.futures import FIRST_COMPLETED, Future, wait
-
+def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Queued:
+    """Queue a language's chapters and back matter, longest first; return their futures in chapter order."""
     from ..pdf.paginate import Job
-    from ..render.html import folio_sheet_html
 
-    jobs: list[tuple[LanguageBuild, Job]] = []
-    for b in builds:
-        body = [Job(c.key, c.html, f.path, "print", assets=c.assets) for f, c in
-                ((f, b.renderer.chapter_chunk(f, n)) for n, f in enumerate(edition.facilities, 1))]
-        back = b.renderer.back_chunk()
-        body.append(Job(back.key, back.html, "report.yaml", "print"))
-        jobs += [(b, job) for job in sorted(body, key=lambda job: -len(job.html))]
-    progress.add(len(jobs) + 3 * len(builds))  # and a front matter and two folio sheets per language
-    waiting = {b.lang: len(edition.facilities) + 1 for b in builds}
-    pending: dict[Future, LanguageBuild] = {paginator.lay_out(job): b for b, job in jobs}
-
-    def lay_out_sheet(b: LanguageBuild, name: str, folios: list[tuple[str, int]]) -> None:
-        html = folio_sheet_html(b.renderer.env, b.lang, folios)
-        job = Job(f"{b.lang}/{name}", html, "layouts/pdf/folios.html", "folios", tagged=False)
-        pending[paginator.lay_out(job, urgent=True)] = b
-
-    def assemble(assemblies: list[Assembly], urgent: bool) -> None:
-        if not has_errors(findings):
-            _start_assembly(assemblies, paginator, urgent)
-
-    while pending:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            b = pending.pop(future)
-            chunk = future.result()
-            findings.extend(chunk.findings)
-            kind, _, name = chunk.key.split("/", 1)[1].partition("/")
-            if kind == "chapter":
-                b.chapters[name] = chunk
-            elif kind == "back":
-                b.back = chunk
-                b.back_anchors = _anchor_pages(chunk.pdf)  # now, while the workers are busy
-            elif kind == "folios":
-                b.folios = chunk
-                b.facilities = _facility_assemblies(edition, b, paginator.layout.cache_dir)
-                assemble(b.facilities, urgent=False)
-            elif kind == "front":
-                b.front = chunk
-                if chunk.pages > 1:
-                    lay_out_sheet(b, "front-folios", _front_folios(b))
-                else:
-                    progress.add(-1)  # no front matter folios: the cover is its only page
-            elif kind == "front-folios":
-                b.front_folios = chunk
-            if kind in ("chapter", "back"):
-                waiting[b.lang] -= 1
-                if waiting[b.lang] == 0:
-                    front = b.renderer.front_chunk(_toc(edition, b))
-                    job = Job(front.key, front.html, "report.yaml", "print")
-                    pending[paginator.lay_out(job, urgent=True)] = b  # the report waits on it
-                    lay_out_sheet(b, "folios", _body_folios(b))
-            elif b.report is None and b.folios and b.front and (b.front_folios or b.front.pages == 1):
-                b.report = _report_assembly(edition, b, paginator.layout.cache_dir)
-                assemble([b.report], urgent=True)  # the longest assembly, and the last to start
+    jobs = []
+    for number, facility in enumerate(edition.facilities, 1):
+        chunk = renderer.chapter_chunk(facility, number)
+        jobs.append(Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets))
+    back = renderer.back_chunk()
+    jobs.append(Job(back.key, back.html, project.REPORT_FILE, "print"))
+    futures = dict.fromkeys(jobs)
+    for job in sorted(jobs, key=lambda job: -len(job.html)):
+        futures[job] = paginator.lay_out(job)
+    laid_out = [futures[job] for job in jobs]
+    return Queued(renderer, tuple(laid_out[:-1]), laid_out[-1])
 
 
-# -- page plan -----------------------------------------------------------------------------------
+def _language_pdfs(edition: Edition, queued: Queued, paginator: Paginator, progress: Progress, cache_dir: Path) -> LanguagePdfs:
+    """Lay out one language's front matter and folio sheets once its body is laid out; start its assemblies.
+
+    Runs on its own thread: each step waits for what it needs, so the first language's front
+    matter, sheets and assemblies overtake the next language's queued chapters.
+    """
+    renderer = queued.renderer
+    body = _body(edition, [future.result() for future in queued.chapters], queued.back.result())
+    findings = [f for chunk in (*body.chapters, body.back) for f in chunk.findings]
+    back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
+    front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
+    front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)
+    sheet = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body)), urgent=True).result()
+    findings += sheet.findings
+    facilities: tuple[Assembly, ...] = ()
+    if not has_errors(findings):  # the facility PDFs need only the body's sheet
+        facilities = tuple(_facility_assemblies(edition, renderer, body, sheet, paginator, cache_dir))
+    front_chunk = front_future.result()
+    findings += front_chunk.findings
+    front_sheet = None
+    if front_chunk.pages > 1:  # the cover has no folio: a one-page front matter needs no sheet
+        front_folios = [("roman", number) for number in range(2, front_chunk.pages + 1)]
+        front_sheet = paginator.lay_out(_sheet(renderer, "front-folios", front_folios), urgent=True).result()
+        findings += front_sheet.findings
+    else:
+        progress.add(-1)
+    report = None
+    if not has_errors(findings):
+        report = _report_assembly(edition, renderer, body, front_chunk, sheet, front_sheet, paginator, cache_dir)
+    return LanguagePdfs(renderer.lang, tuple(findings), facilities, report)
 
 
-def _body_starts(edition: Edition, b: LanguageBuild) -> dict[str | None, int]:
-    """Return the printed number of each chapter's first page (None: the back matter's)."""
-    starts: dict[str | None, int] = {}
-    page = 1
-    for facility in edition.facilities:
-        starts[facility.id] = page
-        page += b.chapters[facility.id].pages
-    starts[None] = page
-    return starts
+def _job(key: str, html: str, source: str, stylesheet: str = "print", tagged: bool = True) -> Job:
+    from ..pdf.paginate import Job
+
+    return Job(key, html, source, stylesheet, tagged=tagged)
+
+
+def _sheet(renderer: Renderer, name: str, folios: list[tuple[str, int]]) -> Job:
+    """Return the job of a folio sheet: one untagged page per printed page number."""
+    return _job(f"{renderer.lang}/{name}", renderer.folio_sheet(folios), "layouts/pdf/folios.html", "folios", tagged=False)
+
+
+# -- page plan -------------------------------------------------------------------------------------
+
+
+def _body(edition: Edition, chapters: list[Chunk], back: Chunk) -> Body:
+    """Return the laid-out body with the printed number each chapter (and the back matter) starts on."""
+    starts, page = [], 1
+    for chapter in chapters:
+        starts.append(page)
+        page += chapter.pages
+    return Body(tuple(chapters), back, tuple(starts), page)
 
 
 def _anchor_pages(pdf: bytes) -> dict[str, int]:
@@ -361,32 +307,24 @@ def _anchor_pages(pdf: bytes) -> dict[str, int]:
     return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
 
 
-def _toc(edition: Edition, b: LanguageBuild) -> list[TocEntry]:
+def _toc(edition: Edition, renderer: Renderer, body: Body, back_anchors: dict[str, int]) -> list[TocEntry]:
     from ..render.html import TocEntry
 
-    starts = _body_starts(edition, b)
     entries = [
-        TocEntry("chapter", f"{f.id}-title", f.name, str(starts[f.id]), number)
-        for number, f in enumerate(edition.facilities, 1)
+        TocEntry("chapter", f"{f.id}-title", f.name, str(start), number)
+        for number, (f, start) in enumerate(zip(edition.facilities, body.starts, strict=True), 1)
     ]
-    for anchor, title in b.renderer.back_toc():
-        page = starts[None] + b.back_anchors[f"{anchor}-title"]
-        entries.append(TocEntry("back", f"{anchor}-title", title, str(page)))
+    for anchor, title in renderer.back_toc():
+        entries.append(TocEntry("back", f"{anchor}-title", title, str(body.back_start + back_anchors[f"{anchor}-title"])))
     return entries
 
 
-def _body_folios(b: LanguageBuild) -> list[tuple[str, int]]:
+def _body_folios(body: Body) -> list[tuple[str, int]]:
     """Return the pages of the body's folio sheet: 1 up to the page before the back cover."""
-    body = sum(c.pages for c in b.chapters.values()) + b.back.pages
-    return [("decimal", number) for number in range(1, body)]
+    return [("decimal", number) for number in range(1, body.pages)]
 
 
-def _front_folios(b: LanguageBuild) -> list[tuple[str, int]]:
-    """Return the pages of the front matter's folio sheet: ii up to its last page (the cover has none)."""
-    return [("roman", number) for number in range(2, b.front.pages + 1)]
-
-
-# -- packaging -----------------------------------------------------------------------------------
+# -- assembly --------------------------------------------------------------------------------------
 
 # Assembling a full report takes about 22 times its chunks' bytes in memory (measured: 250 MiB
 # for the 11.4 MB of a 200-facility edition's chunks, once `tags.simplify` has folded their
@@ -396,144 +334,136 @@ ASSEMBLY_MEMORY_FACTOR = 22
 WORKER_ASSEMBLY_BUDGET = 128 * 2**20
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assembly:
-    """One PDF to assemble from chunks: from the cache, from a worker, or in this process."""
+    """One PDF to assemble from parts: found in the cache, running in a worker, or left for this process."""
 
     target: Output
-    chunks: list
-    metadata: object
+    parts: tuple[Part, ...]
+    metadata: Metadata
     sheets: tuple[bytes, ...]
     key: str
     cached: bytes | None = None
     future: Future | None = None
 
 
-def _body_chunks(edition: Edition, b: LanguageBuild) -> tuple[list[Part], Part]:
+def _body_parts(edition: Edition, body: Body) -> tuple[list[Part], Part]:
     """Return each chapter's part and the back matter's, numbered and stamped from the body's sheet.
 
     Body page n gets sheet page n - 1, the back cover none. The body's sheet comes first in the
     report too, so a chapter is stamped the same in the report and in its facility's PDF.
     """
-    from ..pdf.assemble import Chunk as Part
+    from ..pdf.assemble import Part
 
-    starts = _body_starts(edition, b)
-    back_cover = starts[None] + b.back.pages - 1
+    back_cover = body.back_start + body.back.pages - 1
 
     def part(laid_out: Chunk, first: int) -> Part:
         pages = range(first, first + laid_out.pages)
         return Part(laid_out.pdf, "decimal", first, folios=tuple(None if n == back_cover else n - 1 for n in pages))
 
-    return [part(b.chapters[f.id], starts[f.id]) for f in edition.facilities], part(b.back, starts[None])
+    chapters = [part(c, start) for c, start in zip(body.chapters, body.starts, strict=True)]
+    return chapters, part(body.back, body.back_start)
 
 
-def _metadata(edition: Edition, b: LanguageBuild, title: str, subject: str) -> Metadata:
-    """Return the metadata of one of a language's PDFs."""
+def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) -> Metadata:
     from ..pdf.assemble import Metadata
     from ..render.html import creation_time
 
-    created = creation_time(edition, os.environ.get("SOURCE_DATE_EPOCH"))
-    keywords = tuple(b.loc.plain(k) for k in edition.settings.keywords)
-    return Metadata(title, edition.settings.publisher, subject, keywords, b.lang, created)
+    keywords = tuple(renderer.localizer.plain(k) for k in edition.settings.keywords)
+    return Metadata(title, edition.settings.publisher, subject, keywords, renderer.lang, creation_time(edition))
 
 
-def _facility_assemblies(edition: Edition, b: LanguageBuild, cache_dir: Path) -> list[Assembly]:
-    """Return a language's per-facility PDFs (they need only the body's sheet), each found in the cache if there."""
-    from ..publish import Output
-
-    chapters, _ = _body_chunks(edition, b)
-    title = b.loc.plain(edition.settings.title)
+def _facility_assemblies(
+    edition: Edition, renderer: Renderer, body: Body, sheet: Chunk, paginator: Paginator, cache_dir: Path
+) -> list[Assembly]:
+    """Return a language's per-facility PDFs (they need only the body's sheet), started in the workers."""
+    chapters, _ = _body_parts(edition, body)
+    lang, title = renderer.lang, renderer.report_title
     out = []
-    for facility, chunk in zip(edition.facilities, chapters):
-        meta = _metadata(edition, b, f"{facility.name} · {title}", b.renderer.facility_description(facility))
-        pages = b.chapters[facility.id].pages
-        target = Output(f"{b.lang}/{facility.id}-{b.lang}.pdf", b"", "facility-pdf", b.lang, pages, facility.id)
-        out.append(_assembly(target, [chunk], meta, (b.folios.pdf,), cache_dir))
+    for facility, part, chunk in zip(edition.facilities, chapters, body.chapters, strict=True):
+        meta = _metadata(edition, renderer, f"{facility.name} · {title}", renderer.facility_description(facility))
+        target = Output(f"{lang}/{facility.id}-{lang}.pdf", b"", "facility-pdf", lang, chunk.pages, facility.id)
+        out.append(_assembly(target, (part,), meta, (sheet.pdf,), paginator, cache_dir, urgent=False))
     return out
 
 
-def _report_assembly(edition: Edition, b: LanguageBuild, cache_dir: Path) -> Assembly:
-    """Return a language's full report, found in the cache if there.
+def _report_assembly(
+    edition: Edition, renderer: Renderer, body: Body, front: Chunk, sheet: Chunk, front_sheet: Chunk | None,
+    paginator: Paginator, cache_dir: Path,
+) -> Assembly:
+    """Return a language's full report, started in a worker (the longest assembly, and the last to start).
 
     Its folios come from the body's sheet, then the front matter's: front page n (from ii) gets
     the pages after the body's.
     """
-    from ..pdf.assemble import Chunk as Part
-    from ..publish import Output
+    from ..pdf.assemble import Part
 
-    chapters, back = _body_chunks(edition, b)
-    offset = len(_body_folios(b))
-    front = Part(b.front.pdf, "roman", 1, folios=(None, *range(offset, offset + b.front.pages - 1)))
-    sheets = (b.folios.pdf,) + ((b.front_folios.pdf,) if b.front_folios else ())
-    meta = _metadata(edition, b, b.loc.plain(edition.settings.title), b.loc.plain(edition.settings.subtitle))
-    pages = b.front.pages + sum(c.pages for c in b.chapters.values()) + b.back.pages
-    target = Output(f"{b.lang}/first-ten-{b.lang}.pdf", b"", "report-pdf", b.lang, pages)
-    return _assembly(target, [front, *chapters, back], meta, sheets, cache_dir)
+    chapters, back = _body_parts(edition, body)
+    offset = len(_body_folios(body))
+    front_part = Part(front.pdf, "roman", 1, folios=(None, *range(offset, offset + front.pages - 1)))
+    sheets = (sheet.pdf,) + ((front_sheet.pdf,) if front_sheet else ())
+    meta = _metadata(edition, renderer, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
+    lang = renderer.lang
+    target = Output(f"{lang}/first-ten-{lang}.pdf", b"", "report-pdf", lang, front.pages + body.pages)
+    return _assembly(target, (front_part, *chapters, back), meta, sheets, paginator, cache_dir, urgent=True)
 
 
-def _assembly(target: Output, chunks: list, metadata: object, sheets: tuple[bytes, ...], cache_dir: Path) -> Assembly:
-    """Return an assembly, found in the cache if there."""
-    key = _assembly_key(chunks, metadata, sheets)
+def _assembly(
+    target: Output, parts: tuple[Part, ...], metadata: Metadata, sheets: tuple[bytes, ...],
+    paginator: Paginator, cache_dir: Path, urgent: bool,
+) -> Assembly:
+    """Return an assembly: from the cache if there, else sent to a worker when it fits the memory budget."""
+    parts_key: list[bytes | str] = [cache.fingerprint("report.pdf.assemble"), repr(metadata)]
+    parts_key += [hashlib.sha256(sheet).hexdigest() for sheet in sheets]
+    for part in parts:
+        parts_key += [hashlib.sha256(part.pdf).hexdigest(), part.label_style, str(part.first_number), repr(part.folios)]
+    key = cache.key_of(*parts_key)
     found = cache.get(cache_dir, "assembled", key)
-    return Assembly(target, chunks, metadata, sheets, key, found[0] if found else None)
+    if found is not None:
+        return Assembly(target, parts, metadata, sheets, key, cached=found[0])
+    small = sum(len(p.pdf) for p in parts) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET
+    future = None
+    if target.kind == "facility-pdf" or small:
+        future = paginator.call(assemble_or_explain, parts, metadata, sheets, urgent=urgent)
+    return Assembly(target, parts, metadata, sheets, key, future=future)
 
 
-def _start_assembly(assemblies: list[Assembly], paginator: Paginator, urgent: bool = False) -> None:
-    """Send what the workers may assemble now to the pool (after the layout jobs queued, unless urgent)."""
-    for a in assemblies:
-        small = sum(len(c.pdf) for c in a.chunks) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET
-        if a.cached is None and (a.target.kind == "facility-pdf" or small):
-            a.future = paginator.call(assemble_or_explain, a.chunks, a.metadata, a.sheets, urgent=urgent)
-
-
-def _package(assemblies: list[Assembly], paginator: Paginator, cache_dir: Path,
-             close: bool = True) -> tuple[list[Output], list[Finding]]:
+def _collect(
+    assemblies: list[Assembly], cache_dir: Path, then: Callable[[], None] | None = None
+) -> tuple[list[Output], list[Finding]]:
     """Return every assembled PDF, or the assembly problems.
 
     Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
-    the edited chapter's PDFs. With `close`, the workers are stopped once their assemblies are
-    in: the big reports left are then assembled here, one at a time, with the workers gone.
+    the edited chapter's PDFs. `then` runs once the workers' assemblies are in (the build stops
+    the workers there), before the big reports left are assembled here, one at a time.
     """
     results = {id(a): a.future.result() for a in assemblies if a.future is not None}
-    if close:
-        paginator.close()
+    if then is not None:
+        then()
     outputs, problems = [], []
     for a in assemblies:
         if a.cached is not None:
             outputs.append(replace(a.target, data=a.cached))
             continue
-        pdf, problem = results.get(id(a)) or assemble_or_explain(a.chunks, a.metadata, a.sheets)
+        pdf, problem = results.get(id(a)) or assemble_or_explain(a.parts, a.metadata, a.sheets)
         if problem:
-            problems.append(error("pdf.assemble", Loc("report.yaml"), f"{a.target.path}: {problem}"))
+            problems.append(error("pdf.assemble", Loc(project.REPORT_FILE), f"{a.target.path}: {problem}"))
             continue
         cache.put(cache_dir, "assembled", a.key, pdf)
         outputs.append(replace(a.target, data=pdf))
     return outputs, problems
 
 
-def assemble_or_explain(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> tuple[bytes, str | None]:
+def assemble_or_explain(parts: tuple[Part, ...], metadata: Metadata, sheets: tuple[bytes, ...]) -> tuple[bytes, str | None]:
     """Assemble (in a worker); return the PDF, or why it could not be assembled."""
     from ..pdf.assemble import AssemblyError, assemble
 
     try:
-        return assemble(chunks, metadata, folio_sheet=sheets), None
+        return assemble(parts, metadata, folio_sheet=sheets), None
     except AssemblyError as exc:
         return b"", str(exc)
 
 
-def _assembly_key(chunks: list, metadata: object, sheets: tuple[bytes, ...]) -> str:
-    parts: list[bytes | str] = [_assembly_fingerprint(), repr(metadata)]
-    parts += [hashlib.sha256(sheet).hexdigest() for sheet in sheets]
-    for chunk in chunks:
-        parts += [hashlib.sha256(chunk.pdf).hexdigest(), chunk.label_style, str(chunk.first_number), repr(chunk.folios)]
-    return cache.key_of(*parts)
-
-
-@functools.cache
-def _assembly_fingerprint() -> str:
-    from importlib.metadata import version
-
-    return cache.key_of((Path(__file__).parent.parent / "pdf" / "assemble.py").read_bytes(), version("pikepdf"))
-
-
-__all__ = ["build_outputs", "release_codes", "run_build"]
+def _pdf_info(outputs: list[Output]) -> dict[tuple[str | None, str | None], tuple[str, int, int]]:
+    """Return each PDF's path, size and page count by (language, facility id; None for the report)."""
+    return {(o.lang, o.facility): (o.path, len(o.data), o.pages or 0) for o in outputs if o.kind.endswith("-pdf")}

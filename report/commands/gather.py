@@ -1,97 +1,97 @@
-"""The gather phase: load, validate and prepare every language, reported as findings.
+"""The gather phase, once for every verb: load, validate, read the catalogs, count coverage.
 
-`check` runs it on its own and prints the result; `build` runs it first and writes nothing
-if it finds an error.
+`gather` returns one frozen `Gathered` with the policy (--strict, --release) already applied:
+`check` prints it, `build` emits only when it holds no error. Everything it reads from the
+project is recorded (`project.recording`), for the build's no-op stamp.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Mapping
 
-from ..i18n.catalogs import catalog_path, read_catalog
-from ..findings import Finding, Loc, counted, error, has_errors, to_json
-from ..content.load import REPORT_FILE, load_edition
-from ..i18n.localize import Localizer
+from .. import project
+from ..errors import UsageError
+from ..findings import Finding, Loc, Policy, error, has_errors
+from ..content.load import load_edition
 from ..content.model import Edition
-from ..content.validate import RELEASE_CODES, check_edition
+from ..content.validate import check_edition
+from ..i18n.catalogs import read_catalog
+from ..i18n.coverage import LanguageCoverage, check_translations
+from ..i18n.localize import Localizer
+from ..sandbox import asset_findings
 
-CACHE_DIR = ".cache"
+
+@dataclass(frozen=True)
+class GatherOptions:
+    """What the gather phase is asked: the date to judge "the future" by, languages, policy, links."""
+
+    today: dt.date
+    languages: tuple[str, ...] = ()  # empty: every language of report.yaml
+    policy: Policy = Policy()
+    online: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Gathered:
-    """The loaded edition, the languages to build and their localizers, and every finding."""
+    """Everything a verb needs: the edition, its languages and localizers, coverage and findings."""
 
     edition: Edition | None
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
+    """Ordered, with the policy applied."""
     languages: tuple[str, ...] = ()
-    localizers: dict[str, Localizer] = field(default_factory=dict)
-    coverage: dict = field(default_factory=dict)
-    """Translation coverage by language, once `coverage.check_translations` has run."""
+    localizers: Mapping[str, Localizer] = field(default_factory=dict)
+    coverage: Mapping[str, LanguageCoverage] = field(default_factory=dict)
+    reads: Mapping[str, str] = field(default_factory=dict)
+    """Every project file read (path -> sha256) and folder listed (path/ -> hash of its names)."""
+
+    @property
+    def ok(self) -> bool:
+        """Return True if emitting may start: the edition loaded and no finding is an error."""
+        return self.edition is not None and not has_errors(self.findings)
 
 
-def gather(root: Path, today: dt.date, languages: Sequence[str] | None = None, release: bool = False) -> Gathered:
-    """Load and validate the project, and compile the catalogs of the languages to build."""
-    from ..cli import UsageError
+def gather(root: Path, options: GatherOptions) -> Gathered:
+    """Load and validate the project, read the catalogs of the languages to build, apply the policy."""
+    with project.recording() as reads:
+        edition, findings = load_edition(root)
+        findings += asset_findings(root)
+        if edition is None:
+            return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
+        findings += check_edition(edition, options.today, complete=not has_errors(findings))
+        languages = _languages(edition, options.languages)
+        cache_dir = root / project.CACHE_DIR
+        localizers = {}
+        for lang in languages:
+            catalog = None
+            if lang != edition.settings.source_language:
+                catalog = read_catalog(root, project.catalog_path(lang), lang, cache_dir)
+                if catalog is None:
+                    findings.append(
+                        error(
+                            "i18n.missing-catalog",
+                            Loc(project.catalog_path(lang)),
+                            f"no catalog for '{lang}': run 'python build.py extract' and 'python build.py update'",
+                        )
+                    )
+                    continue
+            localizers[lang] = Localizer(lang, edition.settings.source_language, catalog)
+        found, coverage = check_translations(root, edition, cache_dir)
+        findings += found
+        if options.online:
+            from ..content.links import check_links  # the network: only with --online
 
-    from ..render.site import asset_findings
+            findings += check_links(root, edition.sources.values())
+    return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
 
-    edition, findings = load_edition(root)
-    findings += asset_findings(root)
-    if edition is None:
-        return Gathered(None, findings)
-    findings += check_edition(edition, today, complete=not has_errors(findings))
+
+def _languages(edition: Edition, wanted: tuple[str, ...]) -> tuple[str, ...]:
     settings = edition.settings
-    wanted = tuple(languages) if languages else settings.languages
     unknown = [lang for lang in wanted if lang not in settings.languages]
     if unknown:
-        raise UsageError(f"language {', '.join(unknown)} is not in {REPORT_FILE} (languages: {', '.join(settings.languages)})")
-    localizers = {}
-    for lang in wanted:
-        messages = None
-        if lang != settings.source_language:
-            messages = read_catalog(root, catalog_path(lang), lang, root / CACHE_DIR)
-            if messages is None:
-                findings.append(
-                    error(
-                        "i18n.missing-catalog",
-                        Loc(catalog_path(lang)),
-                        f"no catalog for '{lang}': run 'python build.py extract' and 'python build.py update'",
-                    )
-                )
-                continue
-        localizers[lang] = Localizer(lang, settings.source_language, messages)
-    return Gathered(edition, findings, wanted, localizers)
-
-
-def run_check(root: Path, args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    """Gather the project under `root`, print the findings and coverage, and return the exit code."""
-    from ..cli import exit_code, print_coverage, print_findings, settle
-    from ..i18n.coverage import RELEASE_CODES as I18N_RELEASE_CODES
-    from ..i18n.coverage import LanguageCoverage, check_translations
-
-    started = time.perf_counter()
-    gathered = gather(root, today, release=args.release)
-    findings = list(gathered.findings)
-    coverage: dict[str, LanguageCoverage] = {}
-    if gathered.edition is not None:
-        found, coverage = check_translations(root, gathered.edition, root / CACHE_DIR)
-        findings += found
-        if getattr(args, "online", False):
-            from ..content.links import check_links
-
-            findings += check_links(root, gathered.edition.sources.values())
-    findings = settle(findings, args, (*RELEASE_CODES, *I18N_RELEASE_CODES))
-    if args.format == "json":
-        print(to_json(findings, coverage={lang: c.as_dict() for lang, c in coverage.items()}), file=out)
-    else:
-        print_findings(findings, out)
-        print_coverage(coverage, out)
-        translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in coverage.items())
-        print(f"\ncheck: {counted(findings)}{translated} ({time.perf_counter() - started:.1f} s)", file=out)
-    return exit_code(findings)
+        raise UsageError(
+            f"language {', '.join(unknown)} is not in {project.REPORT_FILE} (languages: {', '.join(settings.languages)})"
+        )
+    return wanted or settings.languages

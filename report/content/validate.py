@@ -22,11 +22,8 @@ from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, error, warning
 from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
+from ..sandbox import image_problem
 from .yamldoc import did_you_mean
-
-RELEASE_CODES = ("review.unverified", "review.claim")
-"""Warnings that `--release` turns into errors."""
-
 
 def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> list[Finding]:
     """Return every citation, date and editorial finding for the edition.
@@ -193,8 +190,6 @@ def check_review(facility: Facility) -> list[Finding]:
 
 def check_images(edition: Edition) -> list[Finding]:
     """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
-    from ..sandbox import image_problem
-
     findings: list[Finding] = []
     for facility in edition.facilities:
         if facility.image is not None:

@@ -8,8 +8,6 @@ strings, fuzzy flag, line, previous English, and the consistency problems found 
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -21,14 +19,12 @@ from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
 from babel.messages.pofile import PoFileParser, unescape
 
-from .. import cache
+from .. import cache, project
 from ..content.model import CITE_RE
 from ..content.textfile import decode, too_big
+from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 
-I18N_DIR = "i18n"
-TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 TEMPLATES = "templates"
-_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent.parent / "content" / "textfile.py").read_bytes()).hexdigest()
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
@@ -38,11 +34,6 @@ _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
 _NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
-
-
-def catalog_path(lang: str) -> str:
-    """Return the project-relative path of a language's PO catalog."""
-    return f"{I18N_DIR}/{lang}/LC_MESSAGES/messages.po"
 
 
 @dataclass(frozen=True)
@@ -134,27 +125,19 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
     """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
 
     Parsing is the slow part of reading a catalog, so the result is cached under
-    `.cache/catalogs/`, keyed by the file's bytes and this module's code.
+    `.cache/catalogs/`, keyed by the file's bytes and this module's import closure.
     """
     path = root / rel
     if not path.is_file():
+        project.note(root, rel)
         return None
     oversized = too_big(path, rel, "catalog")
     if oversized is not None:
+        project.note(root, rel)
         return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
-    raw = path.read_bytes()
-    key = cache.key_of(_FINGERPRINT, rel, lang or "", raw)
-    entry = cache.get(cache_dir, "catalogs", key)
-    if entry is not None:
-        try:
-            parsed = pickle.loads(entry[0])
-            if isinstance(parsed, ParsedCatalog):
-                return parsed
-        except Exception:  # a cache entry from other code: parse again
-            pass
-    parsed = parse_catalog(raw, rel, lang)
-    cache.put(cache_dir, "catalogs", key, pickle.dumps(parsed))
-    return parsed
+    raw = project.read(root, rel)
+    key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
+    return cache.memoize(cache_dir, "catalogs", key, lambda: parse_catalog(raw, rel, lang))
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:

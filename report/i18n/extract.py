@@ -24,11 +24,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, read_po, write_po
 
-from .catalogs import I18N_DIR, TEMPLATE_FILE, catalog_path, previous_msgid
+from ..content.load import read_dossier, read_settings
 from ..findings import Finding, Loc, error
-from ..content.load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
+from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
+from .catalogs import previous_msgid
 
-MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 PROJECT = "First Ten to Communities Not Cages"
 COPYRIGHT = "Detention Watch Network"
 # Lines that change without the messages changing: a file that differs only in them is not
@@ -102,10 +102,7 @@ def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes] | None =
         old = path.read_bytes()
         if old == data or (ignore is not None and ignore.sub(b"", old) == ignore.sub(b"", data)):
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
     return True
 
 

@@ -17,7 +17,8 @@ from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .catalogs import TEMPLATE_FILE, CatalogEntry, ParsedCatalog
+from ..project import TEMPLATE_FILE
+from .catalogs import CatalogEntry, ParsedCatalog, brief
 from ..findings import Finding, Loc, warning
 from ..content.model import DateSpan, PartialDate, Text
 
@@ -59,7 +60,7 @@ class Localizer:
             warning(
                 "i18n.fallback",
                 loc,
-                f"{name} translation {state}{where}: using the English text '{_short(msgid)}'",
+                f"{name} translation {state}{where}: using the English text '{brief(msgid, 60)}'",
             )
         )
 
@@ -145,7 +146,3 @@ class _EnglishFallback(str):
     def __html__(self) -> str:
         return f'<span lang="en" class="fallback">{escape(str(self))}</span>'
 
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -49,7 +49,7 @@ were not changed as they were (no recompression).
 
 Folios: chunks carry no page numbers, so a chapter's layout does not depend
 on the page it starts on.  A separately rendered, untagged *folio sheet* has
-one page per printed folio; :attr:`Chunk.folios` says which sheet page goes
+one page per printed folio; :attr:`Part.folios` says which sheet page goes
 on which page.  The folios may come in several sheets (the body's, ready
 before the front matter is laid out, and the front matter's), whose pages
 are then counted on from one sheet to the next.  Each sheet page used
@@ -83,8 +83,8 @@ from .tags import values as _values
 
 __all__ = [
     "AssemblyError",
-    "Chunk",
     "Metadata",
+    "Part",
     "MissingLinkTarget",
     "UnresolvedLinksError",
     "assemble",
@@ -106,7 +106,7 @@ _SAME_SIZE = Decimal("0.01")  # points: a folio sheet page fits a report page
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Part:
     """One separately rendered part of the report.
 
     ``first_number`` is the printed number of the chunk's first page; with
@@ -167,7 +167,7 @@ class UnresolvedLinksError(AssemblyError):
 
 
 def assemble(
-    chunks: Sequence[Chunk],
+    chunks: Sequence[Part],
     metadata: Metadata,
     folio_sheet: bytes | Sequence[bytes] | None = None,
 ) -> bytes:
@@ -175,7 +175,7 @@ def assemble(
 
     ``folio_sheet`` is an untagged PDF whose pages (the size of the report's)
     hold the printed page numbers, or several such sheets whose pages are
-    counted on from one to the next; :attr:`Chunk.folios` picks them.
+    counted on from one to the next; :attr:`Part.folios` picks them.
 
     Raises :class:`UnresolvedLinksError` if a link (typically
     ``x-chunk:NAME``) targets a name no chunk defines, and
@@ -272,7 +272,7 @@ class _Merger:
 
     # -- one chunk ---------------------------------------------------------
 
-    def add_chunk(self, index: int, chunk: Chunk) -> None:
+    def add_chunk(self, index: int, chunk: Part) -> None:
         """Merge one chunk: edit it in memory, copy it, then close it."""
         source = self.open(chunk.pdf, f"chunk {index}")
         try:
@@ -283,7 +283,7 @@ class _Merger:
             self.sources.remove(source)
             source.close()
 
-    def _prepare(self, index: int, chunk: Chunk, source: Pdf) -> _Prepared:
+    def _prepare(self, index: int, chunk: Part, source: Pdf) -> _Prepared:
         """Check the chunk, fix it in memory and collect what is copied."""
         catalog = source.Root
         tree = catalog.get("/StructTreeRoot")
@@ -318,7 +318,7 @@ class _Merger:
             class_map=tree.get("/ClassMap", Dictionary()),
         )
 
-    def _merge(self, index: int, chunk: Chunk, prepared: _Prepared) -> None:
+    def _merge(self, index: int, chunk: Part, prepared: _Prepared) -> None:
         """Copy the prepared chunk into the output and register its parts."""
         first_page = len(self.pdf.pages)
         for page in prepared.pages:  # first: what follows points to them
@@ -359,7 +359,7 @@ class _Merger:
             if folio is not None:
                 self._folio_sheet(index).stamp(page, folio)
 
-    def _check_chunk(self, index: int, chunk: Chunk, page_count: int) -> None:
+    def _check_chunk(self, index: int, chunk: Part, page_count: int) -> None:
         """Reject bad labels and folios before any work is done."""
         if chunk.label_style not in _LABEL_STYLES:
             raise AssemblyError(f"chunk {index}: unknown label style {chunk.label_style!r}")
@@ -475,7 +475,7 @@ class _Merger:
             items = [entry]
         self.outline.extend(items)
 
-    def _add_label(self, first_page: int, chunk: Chunk) -> None:
+    def _add_label(self, first_page: int, chunk: Part) -> None:
         """Start a page label range, unless the chunk continues the last one."""
         style = _LABEL_STYLES[chunk.label_style]
         if self.labels:

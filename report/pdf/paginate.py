@@ -28,7 +28,6 @@ import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -91,12 +90,12 @@ class Layout:
 
 
 def layout_fingerprint(root: Path) -> str:
-    """Return a hash of everything besides the HTML that changes how chunks are laid out."""
-    digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n".encode())
-    for package in ("weasyprint", "pydyf", "fonttools", "pikepdf"):
-        digest.update(f"{package} {version(package)}\n".encode())
-    for module in (Path(__file__), Path(__file__).with_name("tags.py")):
-        digest.update(module.read_bytes())
+    """Return a hash of everything besides the HTML that changes how chunks are laid out.
+
+    That is this module's import closure and the distributions it imports (`cache.fingerprint`:
+    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), the stylesheets and fonts.
+    """
+    digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n".encode())
     layouts = real_folder(root, "layouts")
     for folder in ("layouts/css", "layouts/fonts"):
         for path in sorted((root / folder).rglob("*")):
@@ -117,10 +116,7 @@ def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
         return None
     pdf, extra = entry
     try:
-        findings = tuple(
-            Finding(f["level"], f["code"], Loc(f["path"], f["line"], f["column"]), f["message"])
-            for f in extra["findings"]
-        )
+        findings = tuple(Finding.from_dict(f) for f in extra["findings"])
         return Chunk(job.key, pdf, int(extra["pages"]), findings, cached=True)
     except (KeyError, TypeError, ValueError):
         return None
@@ -305,6 +301,7 @@ class Paginator:
         self._queue: list[tuple[int, int, Callable, tuple, Callable, Future]] = []
         self._running = 0
         self._lock = threading.Lock()
+        self._starting = threading.Lock()
         self.rendered = 0
         self.reused = 0
 
@@ -359,17 +356,21 @@ class Paginator:
             self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            import multiprocessing
+        with self._starting:  # each language's thread may be the first to need it
+            if self._pool is None:
+                self._pool = self._new_pool()
+            return self._pool
 
-            self.start()
-            self._pool = ProcessPoolExecutor(
+    def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        self.start()
+        return ProcessPoolExecutor(
                 max_workers=self.layout.jobs,
                 mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_init_worker,
                 initargs=(str(self.layout.root), self.layout.fingerprint),
             )
-        return self._pool
 
     def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
         """Return a future of `function(*args)`, run in a worker after the jobs already queued
@@ -387,7 +388,8 @@ class Paginator:
         result: Future = Future()
         cached = cache_get(self.layout.cache_dir, key, job)
         if cached is not None:
-            self.reused += 1
+            with self._lock:
+                self.reused += 1
             self.progress(job.key, True)
             result.set_result(cached)
             return result
@@ -398,7 +400,8 @@ class Paginator:
         pdf, pages, records, refused = rendered
         chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
         cache_put(self.layout.cache_dir, key, chunk)
-        self.rendered += 1
+        with self._lock:
+            self.rendered += 1
         self.progress(job.key, False)
         return chunk
 
