@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from .findings import Policy  # noqa: E402 - light: the bottom layer
+from .project import today  # noqa: E402
+
 if TYPE_CHECKING:
     from .commands.build import Built
     from .commands.check import Checked
@@ -31,8 +34,6 @@ def check(root: Path, *, strict: bool = False, release: bool = False, online: bo
     """Gather the project under `root` (write nothing) and return its findings and coverage."""
     from .commands.check import check as run
     from .commands.gather import GatherOptions
-    from .findings import Policy
-    from .project import today
 
     return run(Path(root), GatherOptions(today(), (), Policy(strict, release), online))
 
@@ -41,8 +42,6 @@ def build(root: Path, *, languages: tuple[str, ...] = (), strict: bool = False, 
     """Build the project's dist/ and return how it ended."""
     from .commands.build import BuildOptions
     from .commands.build import build as run
-    from .findings import Policy
-    from .project import today
 
     return run(Path(root), BuildOptions(today(), tuple(languages), Policy(strict, release)))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import project
+from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from .findings import Finding, Policy, counted, format_findings, has_errors, to_json
 
@@ -223,8 +224,6 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .commands.serve import serve
-
     build_args = parser().parse_args(["build", "--quiet"])
     interrupted = serve(
         root, args.port, lambda: _build(root, build_args, out, err), lambda line: print(line, file=out, flush=True)

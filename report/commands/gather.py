@@ -15,6 +15,7 @@ from typing import Mapping
 from .. import project
 from ..errors import UsageError
 from ..findings import Finding, Loc, Policy, error, has_errors
+from ..content.links import check_links
 from ..content.load import load_edition
 from ..content.model import Edition
 from ..content.validate import check_edition
@@ -81,8 +82,6 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
         if options.online:
-            from ..content.links import check_links  # the network: only with --online
-
             findings += check_links(root, edition.sources.values())
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
 

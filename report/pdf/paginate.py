@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import cache
+from . import tags
 from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
@@ -251,9 +252,7 @@ def _render(job: Job) -> Rendered:
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
-        from .tags import simplify
-
-        pdf = simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
+        pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*_WORKER["init_records"], *collector.records]  # type: ignore[misc]
     refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
     return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
