@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make build   render dist/ (PDFs in every language, the HTML site)
-#   make test    run the test suite
+#   make test    run the test suite (and ruff), as CI does
+#   make test-fast  the unit tests only (no builds, subprocesses or browser), in seconds
 # Both create .venv with the Python dependencies and install the system libraries WeasyPrint
 # needs, or say exactly which ones are missing.
 
@@ -9,13 +10,20 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
-.PHONY: build test check bench system clean
+.PHONY: build test test-fast lint check bench system clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint
 	$(PY) -m pytest
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow" -q
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff format --check report tests bench build.py
+	$(PY) -m ruff check report tests bench build.py
 
 check: $(VENV)/.installed
 	$(PY) build.py check

@@ -80,7 +80,7 @@ def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
     assert "Communities Not Cages" in info["/Keywords"] or "Comunidades" in info["/Keywords"]
     assert info["/CreationDate"] == "D:20261124000000Z"  # the edition date from report.yaml
     xmp = reader.root_object["/Metadata"].get_object().get_data().decode()
-    assert "pdfuaid:part" in xmp and f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp
+    assert "pdfuaid:part" in xmp and (f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp)
 
 
 TITLES = {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}
