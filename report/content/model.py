@@ -295,6 +295,7 @@ class Facility:
     deaths: tuple[Death, ...] = ()
     developments: tuple[Development, ...] = ()
     image: Image | None = None
+    website: str | None = None
 
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""
