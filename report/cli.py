@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import datetime as dt
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -157,6 +158,7 @@ class Progress:
         self.done = 0
         self.started = time.perf_counter()
         self.tty = enabled and stream.isatty()
+        self._lock = threading.Lock()  # ticks come from the paginator's and the languages' threads
 
     def add(self, count: int) -> None:
         """Announce `count` more chunks."""
@@ -164,21 +166,24 @@ class Progress:
 
     def tick(self, key: str, cached: bool) -> None:
         """Show one chunk done."""
-        self.done += 1
-        if not self.enabled:
-            return
-        elapsed = time.perf_counter() - self.started
-        remaining = elapsed / self.done * max(0, self.total - self.done)
-        line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
-        if self.tty:
-            print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
-        else:
-            print(line, file=self.stream, flush=True)
+        with self._lock:
+            self.done += 1
+            if not self.enabled:
+                return
+            elapsed = time.perf_counter() - self.started
+            remaining = elapsed / self.done * max(0, self.total - self.done)
+            line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
+            if self.tty:
+                print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
+            else:
+                print(line, file=self.stream, flush=True)
 
     def close(self) -> None:
-        """End the progress line."""
-        if self.tty and self.done:
-            print(file=self.stream)
+        """End the progress line; later ticks (a thread still finishing after Ctrl-C) print nothing."""
+        with self._lock:
+            if self.tty and self.enabled and self.done:
+                print(file=self.stream)
+            self.enabled = False
 
 
 def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

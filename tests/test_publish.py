@@ -26,6 +26,7 @@ from typing import Callable
 import pytest
 
 from report import publish
+from report.cli import Progress
 from report.publish import Output, Published
 from report.commands.serve import Preview, PreviewHandler
 
@@ -276,6 +277,18 @@ def fork_server_started(group: int) -> bool:
             if b"from multiprocessing.forkserver import main" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 return True
     return False
+
+
+def test_progress_prints_nothing_once_closed() -> None:
+    """After Ctrl-C, a language thread may finish a cached chunk while the CLI prints its last
+    line: that line must stay the last (the Ctrl-C test below saw a tick after it)."""
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True)
+    progress.add(2)
+    progress.tick("en/chapter-1", cached=True)
+    progress.close()
+    progress.tick("en/folios", cached=True)
+    assert stream.getvalue().splitlines() == ["[1/2] en/chapter-1 (cached), about 0s left"]
 
 
 @pytest.mark.parametrize("moment", ["start-up", "layout"])
