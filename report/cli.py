@@ -42,7 +42,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
     check = sub.add_parser("check", help="validate dossiers, citations and translations; write nothing")
-    check.add_argument("--release", action="store_true", help="also fail on unverified dossiers and incomplete translations")
+    check.add_argument(
+        "--release", action="store_true", help="also fail on unverified dossiers and incomplete translations"
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--online", action="store_true", help="also check that source URLs still work")
@@ -60,8 +62,13 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
-         out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    default_root: Path | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Run the command line and return its exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -85,8 +92,11 @@ def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
         where = _write_crash(root, exc)
-        print(f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
-              f" this is a bug in the tool, not a problem in your content; the full traceback is in {where}", file=err)
+        print(
+            f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
+            f" this is a bug in the tool, not a problem in your content; the full traceback is in {where}",
+            file=err,
+        )
         return EXIT_BUG
 
 
@@ -172,7 +182,9 @@ class Progress:
                 return
             elapsed = time.perf_counter() - self.started
             remaining = elapsed / self.done * max(0, self.total - self.done)
-            line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
+            line = (
+                f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
+            )
             if self.tty:
                 print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
             else:
@@ -240,7 +252,10 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     from .commands.new import new_dossier
 
     path = new_dossier(root, args.id, args.name)
-    print(f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check", file=out)
+    print(
+        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check",
+        file=out,
+    )
     return EXIT_OK
 
 

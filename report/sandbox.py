@@ -148,8 +148,14 @@ def _image_format(path: Path) -> str | None:
                 image.verify()
             with Image.open(path) as image:
                 image.load()  # verify() misses truncated pixel data
-    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         return None
     return found if found in IMAGE_FORMATS else None
 

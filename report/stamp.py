@@ -23,7 +23,12 @@ from . import cache, project
 BUILD_MODULE = "report.commands.build"
 EMIT_GLOBS = (f"{project.LAYOUTS_DIR}/**/*", f"{project.IMAGES_DIR}/**/*")
 """What the emit phase reads besides what gather read: templates, stylesheets, fonts, images."""
-WATCHED_GLOBS = (project.REPORT_FILE, f"{project.FACILITIES_DIR}/**/*", f"{project.LAYOUTS_DIR}/**/*", f"{project.I18N_DIR}/**/*")
+WATCHED_GLOBS = (
+    project.REPORT_FILE,
+    f"{project.FACILITIES_DIR}/**/*",
+    f"{project.LAYOUTS_DIR}/**/*",
+    f"{project.I18N_DIR}/**/*",
+)
 """What `serve` watches for saves."""
 
 

@@ -128,7 +128,7 @@ def xmp_identification(reader: PdfReader) -> dict[str, Any]:
     from xml.etree import ElementTree
 
     packet = reader.root_object["/Metadata"].get_object().get_data()
-    tree = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta"): packet.rindex(b"</x:xmpmeta>") + 12])
+    tree = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta") : packet.rindex(b"</x:xmpmeta>") + 12])
     found: dict[str, Any] = {"title": None, "languages": [], "pdfua_part": None}
     for description in tree.iter(f"{{{XMP_NS['rdf']}}}Description"):
         part = description.find("pdfuaid:part", XMP_NS)
@@ -158,8 +158,9 @@ def structure_elements_in_order(reader: PdfReader) -> list[DictionaryObject]:
     return found
 
 
-def check_accessible(reader: PdfReader, lang: str, title: str,
-                     expected_artifacts: Sequence[dict[str, str] | None] | None = None) -> None:
+def check_accessible(
+    reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
+) -> None:
     """The PDF/UA-1 requirements a machine can check, read back from the file.
 
     Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the

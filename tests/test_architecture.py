@@ -87,7 +87,9 @@ def test_imports_flow_down(name: str) -> None:
     for target, _, line in imports(name, all_modules[name]):
         if target == "report":
             continue  # `from .. import cache`: the names are checked one by one
-        assert layer(target) <= mine, f"{all_modules[name]}:{line}: {name} (layer {mine}) imports {target} (layer {layer(target)})"
+        assert layer(target) <= mine, (
+            f"{all_modules[name]}:{line}: {name} (layer {mine}) imports {target} (layer {layer(target)})"
+        )
         for first, second in INDEPENDENT:
             for a, b in ((first, second), (second, first)):
                 if name.startswith(a + ".") or name == a:
@@ -114,7 +116,9 @@ def test_the_no_op_path_loads_no_heavy_module() -> None:
     """A build with nothing to do imports the stamp, not WeasyPrint, Jinja, Babel or the YAML loader."""
     modules_of_build, third_party = cache.import_closure("report.stamp")
     assert not third_party & HEAVY, third_party & HEAVY
-    assert not any(m.startswith(("report.pdf", "report.render", "report.content", "report.i18n")) for m in modules_of_build)
+    assert not any(
+        m.startswith(("report.pdf", "report.render", "report.content", "report.i18n")) for m in modules_of_build
+    )
 
 
 def test_the_contract_catches_an_upward_import(tmp_path: Path) -> None:

@@ -355,7 +355,6 @@ def test_sheet_serves_several_outputs(bare_chunks: list[Part], sheet: bytes) -> 
     assert len({page["/Resources"]["/XObject"].raw_get("/Folio2").idnum for page in reader.pages}) == 1
 
 
-
 def test_folios_from_several_sheets_count_on(bare_chunks: list[Part], sheet: bytes) -> None:
     """The body's sheet first, then the front matter's: its pages are numbered after the body's."""
     body, front = render_sheet(SHEET_FOLIOS[1:]), render_sheet(SHEET_FOLIOS[:1])
@@ -367,6 +366,7 @@ def test_folios_from_several_sheets_count_on(bare_chunks: list[Part], sheet: byt
     )
     with pytest.raises(AssemblyError, match="folio 5 is not a page of the 5-page folio sheets"):
         assemble([replace(bare_chunks[1], folios=(0, 5))], METADATA, folio_sheet=[body, front])
+
 
 def test_bad_folios_are_rejected(bare_chunks: list[Part], sheet: bytes) -> None:
     alpha = bare_chunks[1]

@@ -50,5 +50,7 @@ def test_invalid_pofile_turns_too_many_plural_forms_into_a_finding() -> None:
 
 
 def test_the_header_line_is_recorded_through_add_message() -> None:
-    parser_problems = parse_catalog(("\n\n" + HEADER.replace("Language: es", "Language: fr")).encode(), "x.po", "es").problems
+    parser_problems = parse_catalog(
+        ("\n\n" + HEADER.replace("Language: es", "Language: fr")).encode(), "x.po", "es"
+    ).problems
     assert [(line, code) for line, _, code, _ in parser_problems] == [(3, "i18n.header")]

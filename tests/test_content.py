@@ -36,7 +36,9 @@ def edition():
 
 
 def test_the_shipped_project_checks_without_errors(tmp_path: Path) -> None:
-    code, out, _ = run_cli("--root", str(copy_project(tmp_path / "project")), "check")  # never write .cache/ into the checkout
+    code, out, _ = run_cli(
+        "--root", str(copy_project(tmp_path / "project")), "check"
+    )  # never write .cache/ into the checkout
     assert code == 0, out
     assert "\n0 errors," in out
 
@@ -89,4 +91,6 @@ def test_every_claim_cites_a_source_of_the_brief_for_that_facility(edition, brie
         for claim in facility.claims():
             assert claim.sources, f"{facility.id}: a claim without sources at line {claim.loc.line}"
         cited = facility.cited_ids()
-        assert cited <= allowed, f"{facility.id} cites sources the brief does not attach to it: {sorted(cited - allowed)}"
+        assert cited <= allowed, (
+            f"{facility.id} cites sources the brief does not attach to it: {sorted(cited - allowed)}"
+        )

@@ -86,8 +86,9 @@ def test_files_no_longer_produced_are_removed(tmp_path: Path) -> None:
     publish.publish(tmp_path, outputs(V1))
     v2 = {k: v for k, v in V1.items() if k != "en/a.pdf"}
     result = publish.publish(tmp_path, outputs(v2))
-    assert result == Published(written=("manifest.json",), unchanged=("en/a.html", "es/a.html", "index.html"),
-                               removed=("en/a.pdf",))
+    assert result == Published(
+        written=("manifest.json",), unchanged=("en/a.html", "es/a.html", "index.html"), removed=("en/a.pdf",)
+    )
     assert edition(tmp_path) == with_manifest(v2)
     assert build_folders(tmp_path) == [published_folder(tmp_path)]
 
@@ -156,7 +157,9 @@ def test_an_interrupted_publish_leaves_dist_as_it_was(tmp_path: Path, monkeypatc
     assert build_folders(tmp_path) == [Path(link).name]
 
 
-def test_an_interrupted_first_publish_puts_the_plain_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_first_publish_puts_the_plain_folder_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plain_dist(tmp_path, V1)
 
     def interrupted(source: str, target: str) -> None:
@@ -220,7 +223,11 @@ def start_build(root: Path, *args: str) -> subprocess.Popen:
     """Start `build.py build` in its own process group (so that it can be killed with its workers)."""
     return subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", *args],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -333,7 +340,11 @@ def test_serve_builds_under_the_lock_too(built: Path) -> None:
     with publish.lock(built, lambda message: None):
         proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         assert proc.stderr is not None and proc.stdout is not None
         line = proc.stderr.readline()
@@ -378,7 +389,11 @@ def restore_state(saved: Path, root: Path) -> None:
 def keep_leftovers(saved: Path, root: Path, leftovers: Path) -> int:
     """Copy into `leftovers` every file a killed build added to `.cache/` or `.dist/` or changed; return how many."""
     count = 0
-    for path in [*sorted((root / ".cache").rglob("*")), *sorted((root / publish.BUILDS_DIR).rglob("*")), root / ".dist.tmp"]:
+    for path in [
+        *sorted((root / ".cache").rglob("*")),
+        *sorted((root / publish.BUILDS_DIR).rglob("*")),
+        root / ".dist.tmp",
+    ]:
         if not os.path.lexists(path):
             continue
         if path.is_dir() and not path.is_symlink():

@@ -101,10 +101,19 @@ def hand_made(page: int, **span: object) -> bytes:
         pdf.pages[-1].obj.Contents = pdf.make_stream(text)
     root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
     document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root))
-    paragraph = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document,
-                                                     Pg=pdf.pages[0].obj))
-    wrapper = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span, P=paragraph,
-                                                   K=pikepdf.Array([0]), Pg=pdf.pages[page].obj, **span))
+    paragraph = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document, Pg=pdf.pages[0].obj)
+    )
+    wrapper = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.Span,
+            P=paragraph,
+            K=pikepdf.Array([0]),
+            Pg=pdf.pages[page].obj,
+            **span,
+        )
+    )
     paragraph.K = pikepdf.Array([0, wrapper])
     document.K, root.K = pikepdf.Array([paragraph]), pikepdf.Array([document])
     root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([0, [paragraph], 1, [wrapper]]))
@@ -125,7 +134,8 @@ def test_a_wrapper_on_another_page_or_with_attributes_stays() -> None:
         paragraph = pdf.Root.StructTreeRoot.K[0].K[0]
         assert list(paragraph.K) == [0, 0]
         assert [list(value) for _, value in pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items()] == [
-            [paragraph], [paragraph]
+            [paragraph],
+            [paragraph],
         ]
 
 

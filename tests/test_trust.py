@@ -31,7 +31,10 @@ def test_strict_fails_before_any_chunk_is_laid_out(tmp_path: Path, fixed_today: 
     code, out, _ = build(root, "--strict")
     assert code == 1
     assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
-    assert finding_lines(out) == [line.replace(": warning: ", ": error: ") for line in (FIXTURES / "review-pending" / "expected.txt").read_text().splitlines()]
+    assert finding_lines(out) == [
+        line.replace(": warning: ", ": error: ")
+        for line in (FIXTURES / "review-pending" / "expected.txt").read_text().splitlines()
+    ]
     assert not (root / ".cache" / "chunks").exists()
 
 
@@ -76,7 +79,9 @@ def test_nothing_changed_is_up_to_date(built_en: Path) -> None:
 def test_a_same_size_edit_of_a_dossier_is_rebuilt(built_en: Path) -> None:
     dossier = built_en / "facilities" / "lasalle.yaml"
     text = dossier.read_text(encoding="utf-8")
-    edited = re.sub(r"(summary: >-\n\s+)(\w)", lambda m: m.group(1) + ("X" if m.group(2) != "X" else "Y"), text, count=1)
+    edited = re.sub(
+        r"(summary: >-\n\s+)(\w)", lambda m: m.group(1) + ("X" if m.group(2) != "X" else "Y"), text, count=1
+    )
     assert len(edited) == len(text) and edited != text
     dossier.write_text(edited, encoding="utf-8")
     assert not up_to_date(built_en)
@@ -166,7 +171,16 @@ CASES: dict[str, tuple[dict, object]] = {
     "unevaluatedProperties": ({"unevaluatedProperties": False}, {"a": 1}),
     "uniqueItems": ({"uniqueItems": True}, [1, 1]),
 }
-NEVER_FAIL_ALONE = {"$ref", "$dynamicRef", "then", "else", "$defs", "contentEncoding", "contentMediaType", "contentSchema"}
+NEVER_FAIL_ALONE = {
+    "$ref",
+    "$dynamicRef",
+    "then",
+    "else",
+    "$defs",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+}
 
 
 def test_every_keyword_jsonschema_knows_is_covered() -> None:
@@ -211,4 +225,7 @@ def test_an_internal_error_exits_3_and_says_where_the_traceback_is(
         line,
     )
     assert match, line
-    assert "Traceback" in (root / match[1]).read_text() and "something the tool did not expect" in (root / match[1]).read_text()
+    assert (
+        "Traceback" in (root / match[1]).read_text()
+        and "something the tool did not expect" in (root / match[1]).read_text()
+    )

@@ -244,7 +244,9 @@ def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Q
     return Queued(renderer, tuple(laid_out[:-1]), laid_out[-1])
 
 
-def _language_pdfs(edition: Edition, queued: Queued, paginator: Paginator, progress: Progress, cache_dir: Path) -> LanguagePdfs:
+def _language_pdfs(
+    edition: Edition, queued: Queued, paginator: Paginator, progress: Progress, cache_dir: Path
+) -> LanguagePdfs:
     """Lay out one language's front matter and folio sheets once its body is laid out; start its assemblies.
 
     Runs on its own thread: each step waits for what it needs, so the first language's front
@@ -284,7 +286,9 @@ def _job(key: str, html: str, source: str, stylesheet: str = "print", tagged: bo
 
 def _sheet(renderer: Renderer, name: str, folios: list[tuple[str, int]]) -> Job:
     """Return the job of a folio sheet: one untagged page per printed page number."""
-    return _job(f"{renderer.lang}/{name}", renderer.folio_sheet(folios), "layouts/pdf/folios.html", "folios", tagged=False)
+    return _job(
+        f"{renderer.lang}/{name}", renderer.folio_sheet(folios), "layouts/pdf/folios.html", "folios", tagged=False
+    )
 
 
 # -- page plan -------------------------------------------------------------------------------------
@@ -315,7 +319,9 @@ def _toc(edition: Edition, renderer: Renderer, body: Body, back_anchors: dict[st
         for number, (f, start) in enumerate(zip(edition.facilities, body.starts, strict=True), 1)
     ]
     for anchor, title in renderer.back_toc():
-        entries.append(TocEntry("back", f"{anchor}-title", title, str(body.back_start + back_anchors[f"{anchor}-title"])))
+        entries.append(
+            TocEntry("back", f"{anchor}-title", title, str(body.back_start + back_anchors[f"{anchor}-title"]))
+        )
     return entries
 
 
@@ -388,8 +394,14 @@ def _facility_assemblies(
 
 
 def _report_assembly(
-    edition: Edition, renderer: Renderer, body: Body, front: Chunk, sheet: Chunk, front_sheet: Chunk | None,
-    paginator: Paginator, cache_dir: Path,
+    edition: Edition,
+    renderer: Renderer,
+    body: Body,
+    front: Chunk,
+    sheet: Chunk,
+    front_sheet: Chunk | None,
+    paginator: Paginator,
+    cache_dir: Path,
 ) -> Assembly:
     """Return a language's full report, started in a worker (the longest assembly, and the last to start).
 
@@ -409,8 +421,13 @@ def _report_assembly(
 
 
 def _assembly(
-    target: Output, parts: tuple[Part, ...], metadata: Metadata, sheets: tuple[bytes, ...],
-    paginator: Paginator, cache_dir: Path, urgent: bool,
+    target: Output,
+    parts: tuple[Part, ...],
+    metadata: Metadata,
+    sheets: tuple[bytes, ...],
+    paginator: Paginator,
+    cache_dir: Path,
+    urgent: bool,
 ) -> Assembly:
     """Return an assembly: from the cache if there, else sent to a worker when it fits the memory budget."""
     parts_key: list[bytes | str] = [cache.fingerprint("report.pdf.assemble"), repr(metadata)]
@@ -454,7 +471,9 @@ def _collect(
     return outputs, problems
 
 
-def assemble_or_explain(parts: tuple[Part, ...], metadata: Metadata, sheets: tuple[bytes, ...]) -> tuple[bytes, str | None]:
+def assemble_or_explain(
+    parts: tuple[Part, ...], metadata: Metadata, sheets: tuple[bytes, ...]
+) -> tuple[bytes, str | None]:
     """Assemble (in a worker); return the PDF, or why it could not be assembled."""
     from ..pdf.assemble import AssemblyError, assemble
 

@@ -98,8 +98,10 @@ def skeleton(facility_id: str, name: str) -> str:
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     """Write `facilities/<id>.yaml` from the skeleton and return its path; never overwrite."""
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", facility_id) or facility_id == "sources":
-        raise UsageError(f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
-                         " hyphens, like 'otay-mesa'")
+        raise UsageError(
+            f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
+            " hyphens, like 'otay-mesa'"
+        )
     if not name.strip() or "\n" in name:
         raise UsageError("--name must be the facility's official name, on one line")
     path = root / FACILITIES_DIR / f"{facility_id}.yaml"

@@ -49,8 +49,13 @@ class State:
 
     def as_json(self) -> bytes:
         return json.dumps(
-            {"generation": self.generation, "building": self.building, "code": self.code,
-             "summary": self.summary, "findings": list(self.findings)},
+            {
+                "generation": self.generation,
+                "building": self.building,
+                "code": self.code,
+                "summary": self.summary,
+                "findings": list(self.findings),
+            },
             ensure_ascii=False,
         ).encode()
 

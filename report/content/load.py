@@ -6,7 +6,6 @@ and column of the YAML node that caused it. A file with schema errors yields no 
 later stages only ever see well-formed data.
 """
 
-
 from __future__ import annotations
 
 import dataclasses
@@ -26,7 +25,18 @@ from .. import cache, project
 from ..findings import Finding, Loc, error, has_errors, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
-from .model import CITE_RE, Citation, ClaimReview, DateSpan, Edition, Facility, PartialDate, ReportSettings, Source, Text
+from .model import (
+    CITE_RE,
+    Citation,
+    ClaimReview,
+    DateSpan,
+    Edition,
+    Facility,
+    PartialDate,
+    ReportSettings,
+    Source,
+    Text,
+)
 from .textfile import too_big
 from .yamldoc import YamlDoc, did_you_mean, parse
 
@@ -93,8 +103,6 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     return Edition(root, settings, sources.sources, ordered, sources.broken), findings
 
 
-
-
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
     """Return the record `reader` makes of a file of `kind`, from the cache when the bytes are known."""
     path = root / rel
@@ -126,8 +134,7 @@ def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
             error(
                 "id.mismatch",
                 doc.loc(("id",)),
-                f"id '{data['id']}' does not match the file name '{Path(rel).name}';"
-                " rename the file or change the id",
+                f"id '{data['id']}' does not match the file name '{Path(rel).name}'; rename the file or change the id",
             )
         )
     return _RecordBuilder(doc, "dossier", stem, data["name"], findings).record(Facility, ()), findings
@@ -170,7 +177,11 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
         if source.id in sources:
             first = sources[source.id].loc.line
             findings.append(
-                error("cite.duplicate-id", doc.loc(path + ("id",)), f"source id '{source.id}' is defined twice (first at line {first})")
+                error(
+                    "cite.duplicate-id",
+                    doc.loc(path + ("id",)),
+                    f"source id '{source.id}' is defined twice (first at line {first})",
+                )
             )
             continue
         sources[source.id] = source
@@ -237,8 +248,14 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
         start, source = doc.source(path)
         in_source = _MARKUP_RE.search(source)
         loc = doc.loc_at(start + in_source.start()) if in_source else doc.loc(path)
-        out.append(error("text.markup", loc, f"text contains code ('{found.group(0)}'); write plain text:"
-                                             " HTML, CSS and scripts are printed as they are, never run"))
+        out.append(
+            error(
+                "text.markup",
+                loc,
+                f"text contains code ('{found.group(0)}'); write plain text:"
+                " HTML, CSS and scripts are printed as they are, never run",
+            )
+        )
     return out
 
 
@@ -272,7 +289,6 @@ def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     return out
 
 
-
 def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Finding]:
     """Translate one JSON Schema error into findings a writer can act on, at the value's line.
 
@@ -292,7 +308,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 error(
                     "schema.unknown-key",
                     doc.key_loc(path + (key,)),
-                    f"unknown key '{key}'{where}" + (did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"),
+                    f"unknown key '{key}'{where}"
+                    + (did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"),
                 )
             )
         if out:
@@ -304,12 +321,22 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
             if key == "sources":
-                out.append(error("cite.missing", doc.loc(path), f"{field} cites no source: add 'sources' with at least one source id"))
+                out.append(
+                    error(
+                        "cite.missing",
+                        doc.loc(path),
+                        f"{field} cites no source: add 'sources' with at least one source id",
+                    )
+                )
             else:
                 out.append(error("schema.required", doc.loc(path), f"{field} is missing the required key '{key}'"))
         return out
     if keyword == "minItems" and path and path[-1] == "sources":
-        return [error("cite.missing", doc.loc(path), f"{_field_name(path[:-1])} cites no source: list at least one source id")]
+        return [
+            error(
+                "cite.missing", doc.loc(path), f"{_field_name(path[:-1])} cites no source: list at least one source id"
+            )
+        ]
     loc = doc.loc(path)
     if keyword == "type":
         expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -339,7 +366,6 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
 
 
-
 def _field_name(path: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for part in path:
@@ -362,8 +388,6 @@ def _json_type(value: Any) -> str:
     if value is None:
         return "nothing"
     return f"text '{value}'"
-
-
 
 
 class _RecordBuilder:

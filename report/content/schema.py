@@ -143,8 +143,13 @@ def _type_name(node: dict[str, Any]) -> str:
         return "list"
     if typ == "string" and node.get("x-translatable"):
         return "prose (translated)"
-    return {"object": "mapping", "string": "text", "integer": "whole number", "number": "number",
-            "boolean": "true/false"}.get(typ or "", typ or "")
+    return {
+        "object": "mapping",
+        "string": "text",
+        "integer": "whole number",
+        "number": "number",
+        "boolean": "true/false",
+    }.get(typ or "", typ or "")
 
 
 def _describe(node: dict[str, Any]) -> str:

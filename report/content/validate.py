@@ -25,6 +25,7 @@ from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
+
 def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> list[Finding]:
     """Return every citation, date and editorial finding for the edition.
 
@@ -75,7 +76,9 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
         used.add(cite.source_id)
         if cite.source_id not in edition.sources and cite.source_id not in edition.broken_sources:
             findings.append(
-                error("cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known))
+                error(
+                    "cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known)
+                )
             )
     for source in edition.sources.values() if report_unused else ():
         if source.id not in used:
@@ -114,11 +117,21 @@ def check_sources(sources: Iterator[Source] | list[Source]) -> list[Finding]:
                 continue
             problem = url_problem(url)
             if problem:
-                findings.append(error("source.url", source.url_loc if label == "url" else source.loc, f"source '{source.id}': {label} {problem}"))
+                findings.append(
+                    error(
+                        "source.url",
+                        source.url_loc if label == "url" else source.loc,
+                        f"source '{source.id}': {label} {problem}",
+                    )
+                )
         key = source.url.split("#", 1)[0].rstrip("/")
         if key in seen:
             findings.append(
-                error("cite.duplicate-url", source.url_loc, f"source '{source.id}' has the same URL as '{seen[key].id}' (line {seen[key].loc.line})")
+                error(
+                    "cite.duplicate-url",
+                    source.url_loc,
+                    f"source '{source.id}' has the same URL as '{seen[key].id}' (line {seen[key].loc.line})",
+                )
             )
         else:
             seen[key] = source
@@ -159,12 +172,16 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
     if first:
         spans.append((first.loc, first.earliest(), first.iso()))
     if edition_date > today:
-        findings.append(error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future"))
+        findings.append(
+            error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future")
+        )
     for loc, earliest, text in spans:
         if earliest > today:
             findings.append(error("date.future", loc, f"date {text} is in the future"))
         elif earliest > edition_date:
-            findings.append(error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}"))
+            findings.append(
+                error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}")
+            )
     return findings
 
 
@@ -174,12 +191,14 @@ def check_review(facility: Facility) -> list[Finding]:
     review = facility.review
     if review.status != "verified":
         membership = (
-            "; its place on DWN's 2021 First Ten list is unverified"
-            if review.list_membership != "confirmed"
-            else ""
+            "; its place on DWN's 2021 First Ten list is unverified" if review.list_membership != "confirmed" else ""
         )
         findings.append(
-            warning("review.unverified", review.loc, f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}")
+            warning(
+                "review.unverified",
+                review.loc,
+                f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}",
+            )
         )
     for claim in facility.claims():
         if claim.review is not None:

@@ -158,11 +158,21 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _Stop(error("yaml.documents", self.loc(event.start_mark),
-                                      "a second YAML document starts here; a file holds one (remove the '---')"))
+                    raise _Stop(
+                        error(
+                            "yaml.documents",
+                            self.loc(event.start_mark),
+                            "a second YAML document starts here; a file holds one (remove the '---')",
+                        )
+                    )
             elif isinstance(event, yaml.AliasEvent):
-                raise _Stop(error("yaml.alias", self.loc(event.start_mark),
-                                  f"YAML alias '*{event.anchor}' is not allowed: write the value out in full"))
+                raise _Stop(
+                    error(
+                        "yaml.alias",
+                        self.loc(event.start_mark),
+                        f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                    )
+                )
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
@@ -171,8 +181,13 @@ class _Builder:
                         result = placed
                 else:
                     if len(self.stack) >= MAX_DEPTH:
-                        raise _Stop(error("limit.depth", self.loc(event.start_mark),
-                                          f"lists and mappings nest more than {MAX_DEPTH} levels deep here"))
+                        raise _Stop(
+                            error(
+                                "limit.depth",
+                                self.loc(event.start_mark),
+                                f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
+                            )
+                        )
                     container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                     path = self._place(event, container, opening=True)
                     self.stack.append(_Frame(container, path, event.start_mark.index))
@@ -186,7 +201,9 @@ class _Builder:
     def _check_tag(self, event: Any) -> None:
         if event.tag not in (None, "!"):
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise _Stop(error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values"))
+            raise _Stop(
+                error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")
+            )
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
@@ -214,10 +231,14 @@ class _Builder:
             frame.key = _EMPTY
             first = frame.first
             if key in first:
-                self.findings.append(error(
-                    "yaml.duplicate-key", key_loc,
-                    f"duplicate key '{key}' (first defined at line {first[key].line});"
-                    " YAML would silently keep only the last one"))
+                self.findings.append(
+                    error(
+                        "yaml.duplicate-key",
+                        key_loc,
+                        f"duplicate key '{key}' (first defined at line {first[key].line});"
+                        " YAML would silently keep only the last one",
+                    )
+                )
                 path = parent + (_Duplicate(key),)  # located, but not stored in the data
             else:
                 first[key] = key_loc

@@ -120,7 +120,6 @@ def previous_msgid(comments: Iterable[str]) -> str | None:
     return "".join(parts) if parts else None
 
 
-
 def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:
     """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
 
@@ -171,19 +170,32 @@ def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str,
     """Return the plural rule to use and what is wrong with a .po file's header."""
     line = parser.header_line
     if line is None:
-        return catalog.plural_expr, [(1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")]
+        return catalog.plural_expr, [
+            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")
+        ]
     problems = []
     if catalog.charset.lower().replace("-", "") != "utf8":
-        problems.append((line, 1, "i18n.header", f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8"))
+        problems.append(
+            (
+                line,
+                1,
+                "i18n.header",
+                f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8",
+            )
+        )
     declared = getattr(catalog, "locale_identifier", None) or str(catalog.locale or "")
     if declared and declared != lang:
-        problems.append((line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'"))
+        problems.append(
+            (line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'")
+        )
     plural_expr = catalog.plural_expr
     try:
         c2py(plural_expr)
     except (ValueError, SyntaxError) as exc:
         plural_expr = Catalog(locale=lang).plural_expr
-        problems.append((line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})"))
+        problems.append(
+            (line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})")
+        )
     return plural_expr, problems
 
 
@@ -331,10 +343,12 @@ def _tag(match: re.Match[str]) -> str:
     """Return a tag in a canonical form: its name, then its attributes sorted, translatable values
     elided (`<a href="%(url)s" title="…">`); `<br/>` is `<br>`."""
     closing, name = match.groups()
-    attributes = "".join(sorted(
-        f' {attribute.lower()}="{"…" if attribute.lower() in _WORDS else value.strip(chr(34) + chr(39))}"'
-        for attribute, value in _ATTRIBUTE_RE.findall(match.group(0)[len(name) + 1 + len(closing):])
-    ))
+    attributes = "".join(
+        sorted(
+            f' {attribute.lower()}="{"…" if attribute.lower() in _WORDS else value.strip(chr(34) + chr(39))}"'
+            for attribute, value in _ATTRIBUTE_RE.findall(match.group(0)[len(name) + 1 + len(closing) :])
+        )
+    )
     return f"<{closing}{name.lower()}{attributes}>"
 
 

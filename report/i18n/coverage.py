@@ -47,7 +47,6 @@ _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
 
-
 # -- records ---------------------------------------------------------------------------------------
 
 
@@ -221,7 +220,9 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     return findings
 
 
-def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None) -> list[Finding]:
+def check_template(
+    root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None
+) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
     The current messages are the loaded edition's texts and the template strings of the

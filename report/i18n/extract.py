@@ -209,9 +209,16 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
                 catalog = read_po(handle, locale=lang)
             restore_previous(catalog)
         else:
-            catalog = Catalog(locale=lang, project=template.project, version=template.version,
-                              copyright_holder=COPYRIGHT, charset="utf-8")
+            catalog = Catalog(
+                locale=lang,
+                project=template.project,
+                version=template.version,
+                copyright_holder=COPYRIGHT,
+                charset="utf-8",
+            )
         counts = update_catalog(template, catalog)
-        written = write_if_changed(path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE))
+        written = write_if_changed(
+            path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE)
+        )
         results.append((lang, counts, written))
     return results

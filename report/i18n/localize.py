@@ -91,7 +91,11 @@ class Localizer:
                 index = self._plural(n) if self._plural else 0
                 return entry.strings[min(index, len(entry.strings) - 1)]
             return entry.strings[0]
-        where = Loc(self.catalog.path, entry.line, 1) if entry else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
+        where = (
+            Loc(self.catalog.path, entry.line, 1)
+            if entry
+            else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
+        )
         self._fallback(where, msgid, entry)
         return _EnglishFallback(default)
 
@@ -145,4 +149,3 @@ class _EnglishFallback(str):
 
     def __html__(self) -> str:
         return f'<span lang="en" class="fallback">{escape(str(self))}</span>'
-

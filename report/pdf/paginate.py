@@ -365,11 +365,11 @@ class Paginator:
 
         self.start()
         return ProcessPoolExecutor(
-                max_workers=self.layout.jobs,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_init_worker,
-                initargs=(str(self.layout.root), self.layout.fingerprint),
-            )
+            max_workers=self.layout.jobs,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+            initargs=(str(self.layout.root), self.layout.fingerprint),
+        )
 
     def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
         """Return a future of `function(*args)`, run in a worker after the jobs already queued

@@ -292,7 +292,4 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
     return sorted(sources, key=key)
 
 
-
-
-
 __all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape"]

@@ -29,7 +29,10 @@ PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int, int]]
 
 
 def site_pages(
-    root: Path, edition: Edition, renderers: Mapping[str, Renderer], pdf_info: PdfInfo,
+    root: Path,
+    edition: Edition,
+    renderers: Mapping[str, Renderer],
+    pdf_info: PdfInfo,
     coverage: Mapping[str, LanguageCoverage],
 ) -> list[Output]:
     """Return every site page and asset for the languages built, except each language's home page.
@@ -158,7 +161,9 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     return outputs
 
 
-def _facility_pages(edition: Edition, lang: str, renderer: Renderer, languages: list[str], pdf_info: PdfInfo) -> list[Output]:
+def _facility_pages(
+    edition: Edition, lang: str, renderer: Renderer, languages: list[str], pdf_info: PdfInfo
+) -> list[Output]:
     outputs = []
     env = renderer.env
     facilities = edition.facilities
