@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Sequence
 
@@ -62,7 +63,7 @@ def check_structure_tree(reader: PdfReader, expected_artifacts: Sequence[dict[st
         node = stack.pop().get_object()
         stack += node.get("/Kids", [])
         pairs = node.get("/Nums", [])
-        for key, value in zip(pairs[0::2], pairs[1::2]):
+        for key, value in zip(pairs[0::2], pairs[1::2], strict=True):
             assert key not in parent_tree
             parent_tree[key] = value
     assert tree["/ParentTreeNextKey"] > max(parent_tree)
@@ -185,7 +186,7 @@ def check_accessible(
         if kind == "/Figure":
             assert str(element.get("/Alt", "")).strip(), "a figure without alternative text"
     assert levels and levels[0] == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading skips a level: {levels}"
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"a heading skips a level: {levels}"
 
     for page in reader.pages:
         annotations = page.get("/Annots", [])

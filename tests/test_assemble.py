@@ -322,7 +322,7 @@ def test_folios_are_stamped_as_artifacts(bare_chunks: list[Part], sheet: bytes) 
     check_structure_tree(reader, [None if folio is None else STAMPED_FOLIO for folio in expected])
     assert reader.page_labels == ["i", "ii", "1", "2", "3", "4"]
     forms = set()
-    for page, folio in zip(reader.pages, expected):
+    for page, folio in zip(reader.pages, expected, strict=True):
         contents = page["/Contents"]
         if folio is None:
             assert not isinstance(contents, ArrayObject)

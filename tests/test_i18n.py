@@ -209,7 +209,7 @@ def fill_pseudo(path: Path) -> None:
         parts = CITE_OR_PLACEHOLDER.split(text)
         keep = CITE_OR_PLACEHOLDER.findall(text)
         out = [f"«{part.upper()}»" if part.strip() else part for part in parts]
-        return "".join(a + b for a, b in zip(out, keep + [""]))
+        return "".join(a + b for a, b in zip(out, keep + [""], strict=True))
 
     for message in catalog:
         if not message.id:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import yaml
 from babel.messages.catalog import Catalog
@@ -217,7 +216,7 @@ po_lines = st.lists(
 def test_catalog_po_like_lines(text: str) -> None:
     parsed = parse_catalog(text.encode(), "i18n/es/LC_MESSAGES/messages.po", "es")
     Localizer("es", "en", parsed)  # the build compiles the plural rule: it must be a valid one
-    for line, col, code, message in parsed.problems:
+    for line, col, _code, _message in parsed.problems:
         assert 1 <= line <= text.count("\n") + 1 and col >= 1
 
 

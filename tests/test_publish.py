@@ -8,7 +8,6 @@ or hold the build lock while a build starts.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import io
 import json
 import os

@@ -326,7 +326,7 @@ def _differences(entry: CatalogEntry, items: Any) -> list[str]:
     """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
     sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
     found = []
-    for source, string in zip(sources, entry.strings):
+    for source, string in zip(sources, entry.strings, strict=True):
         want, have = Counter(items(source)), Counter(items(string))
         if want == have:
             continue

@@ -304,7 +304,9 @@ def coverage_table(coverage: LanguageCoverage) -> str:
     lines.append(f"{header[0]:<{width}}  " + "  ".join(f"{h:>{max(len(h), 6)}}" for h in header[1:]))
     for name, c in rows:
         cells = (c.translated, c.fuzzy, c.untranslated, c.obsolete, f"{c.percent:.1f}%")
-        lines.append(f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:])))
+        lines.append(
+            f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:], strict=True))
+        )
     return "\n".join(lines)
 
 

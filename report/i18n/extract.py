@@ -112,7 +112,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     stats = {"new": 0, "changed": 0, "obsolete": 0}
     obsolete_by_context: dict[str, Message] = {}
-    for key, message in list(catalog.obsolete.items()):
+    for message in list(catalog.obsolete.values()):
         if message.context:
             obsolete_by_context[message.context] = message
     for message in catalog:

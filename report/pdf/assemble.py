@@ -342,9 +342,9 @@ class _Merger:
         for element in top:
             element.P = self.document
             self.top_elements.append(element)
-        self.parent_tree.extend((key, value) for (key, _), value in zip(prepared.parent_tree, values))
+        self.parent_tree.extend((key, value) for (key, _), value in zip(prepared.parent_tree, values, strict=True))
         self.ids.update((str(element.ID), element) for element in with_id)
-        for (name, _), value in zip(prepared.dests, dests):
+        for (name, _), value in zip(prepared.dests, dests, strict=True):
             if name in self.dests:
                 raise AssemblyError(f"anchor {name!r} is defined in chunks {self.dests[name][1]} and {index}")
             self.dests[name] = (value, index)
@@ -355,7 +355,7 @@ class _Merger:
         self._collect_links(index, first_page, pages)
         self._add_outline(outline, chunk.bookmark, pages)
         self._add_label(first_page, chunk)
-        for page, folio in zip(pages, chunk.folios):
+        for page, folio in zip(pages, chunk.folios, strict=False):  # no folios: nothing stamped
             if folio is not None:
                 self._folio_sheet(index).stamp(page, folio)
 
@@ -425,7 +425,7 @@ class _Merger:
         new_tag = "/" + "".join(chr(ord("A") + byte % 26) for byte in tag[:6]) + "+"
         for member in fonts:
             holders = [member, member.get("/FontDescriptor")]
-            for holder, key in zip(holders, ("/BaseFont", "/FontName")):
+            for holder, key in zip(holders, ("/BaseFont", "/FontName"), strict=True):
                 if isinstance(holder, Dictionary) and _SUBSET_TAG.match(str(holder.get(key, ""))):
                     holder[key] = Name(new_tag + str(holder[key])[8:])
 

@@ -7,7 +7,6 @@ from `facilities/images/` into `dist/images/`): nothing on the site is fetched f
 
 from __future__ import annotations
 
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Mapping
 
