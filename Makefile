@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make build   render dist/ (PDFs in every language, the HTML site)
-#   make test    ruff format --check, ruff check, the import contract, then the test suite, as CI does
+#   make test    ruff format --check, ruff check, mypy, the import contract, then the test suite, as CI does
 #   make test-fast  the unit tests only (no builds, subprocesses or browser), in seconds
 # Both create .venv with the Python dependencies and install the system libraries WeasyPrint
 # needs, or say exactly which ones are missing.
@@ -22,10 +22,12 @@ test: lint
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow" -q
 
-# Formatting, lint and the import contract (tests/test_architecture.py); `make test` runs them first.
+# Formatting, lint, types on report/ and the import contract (tests/test_architecture.py);
+# `make test` runs them first.
 lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q tests/test_architecture.py
 
 check: $(VENV)/.installed

@@ -18,7 +18,7 @@ import re
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 from .project import write_atomic
 
@@ -77,7 +77,7 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
     entry = get(cache_dir, namespace, key)
     if entry is not None:
         try:
-            return pickle.loads(entry[0])  # type: ignore[no-any-return]
+            return pickle.loads(entry[0])
         except Exception:  # noqa: BLE001 - an entry pickled by other code: compute again
             pass
     value = compute()
@@ -181,8 +181,8 @@ def _imports(name: str, top_only: bool = False) -> tuple[str, ...]:
                 for alias in node.names
                 if (sub := f"{target}.{alias.name}").startswith(PACKAGE + ".") and _module_path(sub) is not None
             )
-        for child in ast.iter_child_nodes(node):
-            visit(child, in_function)
+        for inner in ast.iter_child_nodes(node):
+            visit(inner, in_function)
 
     visit(ast.parse(path.read_bytes(), str(path)), False)
     return tuple(dict.fromkeys(found))
@@ -210,5 +210,5 @@ def distributions(names: frozenset[str]) -> list[tuple[str, str]]:
 
 
 @functools.cache
-def _providers() -> dict[str, list[str]]:
+def _providers() -> Mapping[str, list[str]]:
     return metadata.packages_distributions()

@@ -91,7 +91,8 @@ def _font_folder() -> str:
     """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
     from report.pdf import paginate
 
-    return str(paginate._WORKER["fonts"]._folder)  # type: ignore[attr-defined]
+    assert paginate._WORKER is not None
+    return str(paginate._WORKER.fonts._folder)
 
 
 def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:

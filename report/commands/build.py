@@ -237,9 +237,7 @@ def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Q
         jobs.append(Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets))
     back = renderer.back_chunk()
     jobs.append(Job(back.key, back.html, project.REPORT_FILE, "print"))
-    futures = dict.fromkeys(jobs)
-    for job in sorted(jobs, key=lambda job: -len(job.html)):
-        futures[job] = paginator.lay_out(job)
+    futures = {job: paginator.lay_out(job) for job in sorted(jobs, key=lambda job: -len(job.html))}
     laid_out = [futures[job] for job in jobs]
     return Queued(renderer, tuple(laid_out[:-1]), laid_out[-1])
 
@@ -308,7 +306,8 @@ def _anchor_pages(pdf: bytes) -> dict[str, int]:
     from pypdf import PdfReader
 
     reader = PdfReader(BytesIO(pdf))
-    return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    pages = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    return {name: page for name, page in pages.items() if page is not None}  # None: a page not in this PDF
 
 
 def _toc(edition: Edition, renderer: Renderer, body: Body, back_anchors: dict[str, int]) -> list[TocEntry]:

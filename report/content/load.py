@@ -17,7 +17,7 @@ import string
 import types
 import typing
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from jsonschema import ValidationError
 
@@ -299,8 +299,10 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     path = tuple(err.absolute_path)
     field = _field_name(path)
     keyword = err.validator
+    keyword_value: Any = err.validator_value  # jsonschema types these as possibly unset: a raised error has them
+    described: Mapping[str, Any] = err.schema if isinstance(err.schema, Mapping) else {}
     if keyword == "additionalProperties" and isinstance(err.instance, dict):
-        allowed = sorted(err.schema.get("properties", {}))
+        allowed = sorted(described.get("properties", {}))
         out = []
         for key in sorted(set(err.instance) - set(allowed), key=str):
             where = f" in {_field_name(path)}" if path else ""
@@ -316,8 +318,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             return out
     if keyword == "required" and isinstance(err.instance, dict):
         out = []
-        unknown = [k for k in err.instance if k not in err.schema.get("properties", {})]
-        for key in err.validator_value:
+        unknown = [k for k in err.instance if k not in described.get("properties", {})]
+        for key in keyword_value:
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
             if key == "sources":
@@ -339,11 +341,11 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         ]
     loc = doc.loc(path)
     if keyword == "type":
-        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
+        expected = keyword_value if isinstance(keyword_value, list) else [keyword_value]
+        wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
         return [error("schema.type", loc, f"{field}: expected {wanted}, got {_json_type(err.instance)}")]
     if keyword == "enum":
-        options = [str(v) for v in err.validator_value]
+        options = [str(v) for v in keyword_value]
         return [
             error(
                 "schema.enum",
@@ -361,7 +363,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword == "uniqueItems":
         return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
     if keyword == "minItems":
-        count = err.validator_value
+        count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
 

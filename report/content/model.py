@@ -33,10 +33,12 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Return the date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError if impossible."""
         parts = [int(p) for p in text.split("-")]
-        year, month, day = (parts + [None, None])[:3]
+        year = parts[0]
+        month = parts[1] if len(parts) > 1 else None
+        day = parts[2] if len(parts) > 2 else None
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
-        if day is not None:
+        if month is not None and day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise ValueError(f"day {day} does not exist in {calendar.month_name[month]} {year}")

@@ -81,13 +81,10 @@ def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
     """Return the schema node that describes the value at `path` in a file of `kind`."""
     node, base = resolve(raw(kind), f"{kind}.schema.json")
     for part in path:
-        if isinstance(part, int):
-            node = node.get("items")
-        else:
-            node = node.get("properties", {}).get(part)
-        if node is None:
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if child is None:
             return None
-        node, base = resolve(node, base)
+        node, base = resolve(child, base)
     return node
 
 

@@ -17,7 +17,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, error, warning
@@ -86,14 +86,14 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
     for facility in edition.facilities:
         for claim, span in _dated_claims(facility):
             for cite in _claim_citations(claim):
-                source = edition.sources.get(cite.source_id)
-                latest = source.latest() if source else None
-                if latest is not None and latest < span.earliest():
+                cited = edition.sources.get(cite.source_id)
+                latest = cited.latest() if cited else None
+                if cited is not None and latest is not None and latest < span.earliest():
                     findings.append(
                         error(
                             "cite.anachronism",
                             cite.loc,
-                            f"source '{source.id}' ({_published(source)}) was published before the event"
+                            f"source '{cited.id}' ({_published(cited)}) was published before the event"
                             f" it is cited for ({span.iso()})",
                         )
                     )
@@ -107,7 +107,7 @@ def _published(source: Source) -> str:
     return text
 
 
-def check_sources(sources: Iterator[Source] | list[Source]) -> list[Finding]:
+def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
     seen: dict[str, Source] = {}

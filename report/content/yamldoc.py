@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -22,6 +22,27 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Path_ = tuple[Any, ...]
 """A path into the data: mapping keys and list indexes."""
+
+
+class _Mark(Protocol):
+    """Where an event is (PyYAML's pure-Python and libyaml marks both say it so)."""
+
+    index: int
+    line: int
+    column: int
+
+
+def _start(event: yaml.Event) -> _Mark:
+    """Return where the event starts: the parser marks every event it emits."""
+    assert event.start_mark is not None
+    return event.start_mark
+
+
+def _end(event: yaml.Event) -> _Mark:
+    """Return where the event ends."""
+    assert event.end_mark is not None
+    return event.end_mark
+
 
 _SCALARS = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -83,8 +104,8 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         return None, [*findings, stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        nested = mark and exc.problem == "exceeded maximum nesting depth"
-        if nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
+        nested = exc.problem == "exceeded maximum nesting depth"
+        if mark is not None and nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
             return None, [*findings, deeper]
         loc = Loc(rel, mark.line + 1, mark.column + 1) if mark else Loc(rel, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
@@ -148,7 +169,7 @@ class _Builder:
         self.findings = findings
         self.stack: list[_Frame] = []
 
-    def loc(self, mark: yaml.Mark) -> Loc:
+    def loc(self, mark: _Mark) -> Loc:
         return Loc(self.doc.path, mark.line + 1, mark.column + 1)
 
     def run(self, events: Any) -> Any:
@@ -161,7 +182,7 @@ class _Builder:
                     raise _Stop(
                         error(
                             "yaml.documents",
-                            self.loc(event.start_mark),
+                            self.loc(_start(event)),
                             "a second YAML document starts here; a file holds one (remove the '---')",
                         )
                     )
@@ -169,7 +190,7 @@ class _Builder:
                 raise _Stop(
                     error(
                         "yaml.alias",
-                        self.loc(event.start_mark),
+                        self.loc(_start(event)),
                         f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
                     )
                 )
@@ -184,16 +205,16 @@ class _Builder:
                         raise _Stop(
                             error(
                                 "limit.depth",
-                                self.loc(event.start_mark),
+                                self.loc(_start(event)),
                                 f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
                             )
                         )
                     container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                     path = self._place(event, container, opening=True)
-                    self.stack.append(_Frame(container, path, event.start_mark.index))
+                    self.stack.append(_Frame(container, path, _start(event).index))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = self.stack.pop()
-                self.doc.spans[frame.path] = (frame.start, event.end_mark.index)
+                self.doc.spans[frame.path] = (frame.start, _end(event).index)
                 if not self.stack:
                     result = frame.container
         return result
@@ -255,7 +276,7 @@ class _Builder:
         # Dates stay text: we parse them ourselves so that an impossible date is a finding, not a crash.
         if tag == _TIMESTAMP:
             return event.value
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: its errors are caught below
         try:
             return _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError):  # a YAML 1.1 oddity such as '=': the writer meant the text

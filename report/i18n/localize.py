@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
+from typing import TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -49,12 +50,12 @@ class Localizer:
     def _lookup(self, context: str | None, msgid: str) -> CatalogEntry | None:
         return self._entries.get((context, msgid))
 
-    def _usable(self, entry: CatalogEntry | None) -> bool:
+    def _usable(self, entry: CatalogEntry | None) -> TypeGuard[CatalogEntry]:
         return entry is not None and entry.state == "translated"
 
     def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> None:
         state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
-        where = "" if entry is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
+        where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
         name = self.locale.english_name
         self.findings.append(
             warning(
@@ -93,7 +94,7 @@ class Localizer:
             return entry.strings[0]
         where = (
             Loc(self.catalog.path, entry.line, 1)
-            if entry
+            if entry and self.catalog
             else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
         )
         self._fallback(where, msgid, entry)

@@ -292,7 +292,8 @@ class _Merger:
         pages = list(source.pages)
         self._check_chunk(index, chunk, len(pages))
         self.version = max(self.version, source.pdf_version)
-        self.producer = self.producer or str(source.trailer.get("/Info", {}).get("/Producer", ""))
+        info = source.trailer.get("/Info")
+        self.producer = self.producer or str(info.get("/Producer", "") if isinstance(info, Dictionary) else "")
 
         top = _top_elements(tree)
         walk = _walk(index, top)
@@ -453,7 +454,7 @@ class _Merger:
         """Remember the chunk's x-chunk: and named-destination links."""
         for position, page in enumerate(pages, first_page + 1):
             for annotation in page.obj.get("/Annots", ()):
-                if annotation.get("/Subtype") != Name.Link:
+                if not isinstance(annotation, Dictionary) or annotation.get("/Subtype") != Name.Link:
                     continue
                 action = annotation.get("/A")
                 uri = action.get("/URI") if isinstance(action, Dictionary) else None
@@ -648,7 +649,7 @@ class _Walk:
 
 def _top_elements(tree: Object) -> list[Object]:
     """The chunk's top-level elements: its /Document element's kids."""
-    top = []
+    top: list[Object] = []
     for kid in _values(tree.get("/K")):
         if isinstance(kid, Dictionary) and kid.get("/S") == Name.Document:
             top.extend(kid for kid in _values(kid.get("/K")) if _is_element(kid))
@@ -704,7 +705,7 @@ def _read_parent_tree(
     for key, value in NumberTree(tree.ParentTree).items():
         next_key = max(next_key, key + 1)
         if isinstance(value, Array):  # a page: MCID -> element
-            parents = list(value)
+            parents: list[Object | None] = list(value)
             if lost := {
                 mcid
                 for mcid, parent in enumerate(parents)
@@ -734,7 +735,7 @@ def _prepare_pages(
         key = page.obj.get("/StructParents")
         if key is not None:
             if key in orphans:
-                _mark_as_artifacts(page, orphans[key])
+                _mark_as_artifacts(page, orphans[int(key)])
             page.obj.StructParents = key_offset + key
         for annotation in page.obj.get("/Annots", ()):
             key = annotation.get("/StructParent")

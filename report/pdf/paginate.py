@@ -131,8 +131,25 @@ def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
 
 # -- workers -------------------------------------------------------------------------------------
 
-_WORKER: dict[str, object] = {}
-_RETIRED: list[dict[str, object]] = []
+
+@dataclass
+class _Worker:
+    """What a worker process (or the fork server) keeps between jobs."""
+
+    weasyprint: Any  # the module, imported in the worker (WeasyPrint ships no type information)
+    fonts: Any  # its FontConfiguration
+    fetcher: Any  # sandbox.url_fetcher: reads only the project's folders, lists what it refused
+    sheets: dict[str, list[Any]]  # the parsed stylesheets by name
+    collector: _Collector
+    base_url: str
+    init_records: list[logging.LogRecord]  # what loading the stylesheets logged
+    init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
+    fingerprint: str
+    root: str
+
+
+_WORKER: _Worker | None = None
+_RETIRED: list[_Worker] = []
 PRELOAD_ENV = "FIRST_TEN_PRELOAD"
 WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
 <h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
@@ -157,11 +174,12 @@ def _init_worker(root: str, fingerprint: str) -> None:
     its own URL fetcher, which may read that project's files and no other (unless loading the
     stylesheets met a refusal, which would then be the other project's: it starts over).
     """
-    if _WORKER.get("fingerprint") == fingerprint:
-        if _WORKER.get("root") == root:
+    global _WORKER
+    if _WORKER is not None and _WORKER.fingerprint == fingerprint:
+        if _WORKER.root == root:
             return
-        if not _WORKER.get("init_refused"):
-            _WORKER.update(root=root, fetcher=url_fetcher(Path(root)), base_url=_base_url(root))
+        if not _WORKER.init_refused:
+            _WORKER.root, _WORKER.fetcher, _WORKER.base_url = root, url_fetcher(Path(root)), _base_url(root)
             return
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -177,13 +195,12 @@ def _init_worker(root: str, fingerprint: str) -> None:
     fetcher = url_fetcher(Path(root))
     css_dir = Path(root) / "layouts" / "css"
     sheets = {name: [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)] for name in ("print", "folios")}
-    if _WORKER:
+    if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
         # when it is collected. Keep it alive; a worker ends with os._exit, so it never is.
-        _RETIRED.append(dict(_WORKER))
-    _WORKER.clear()
-    _WORKER.update(
+        _RETIRED.append(_WORKER)
+    _WORKER = _Worker(
         weasyprint=weasyprint,
         fonts=fonts,
         fetcher=fetcher,
@@ -223,13 +240,14 @@ def _base_url(root: str) -> str:
 
 def _preload() -> None:
     """In the fork server: initialise the worker state the build asked for, if it did."""
+    global _WORKER
     request = os.environ.get(PRELOAD_ENV)
     if request:
         root, fingerprint = json.loads(request)
         try:
             _init_worker(root, fingerprint)
         except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
-            _WORKER.clear()
+            _WORKER = None
         # What the workers inherit lives as long as they do: keep the collector from scanning it
         # (and from touching its pages, which then stay shared with the fork server).
         gc.collect()
@@ -242,19 +260,19 @@ Rendered = tuple[bytes, int, list[tuple[str, str]], list[tuple[str, str]]]
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, (level, message) log records and
     the (url, reason) of every URL the sandbox refused."""
-    weasyprint = _WORKER["weasyprint"]
-    collector: _Collector = _WORKER["collector"]  # type: ignore[assignment]
-    fetcher = _WORKER["fetcher"]
+    worker = _WORKER
+    assert worker is not None, "a job reached a worker that was not initialised"
+    collector, fetcher = worker.collector, worker.fetcher
     collector.records.clear()
-    fetcher.refused.clear()  # type: ignore[attr-defined]
-    html = weasyprint.HTML(string=job.html, base_url=_WORKER["base_url"], url_fetcher=fetcher)
-    document = html.render(stylesheets=_WORKER["sheets"][job.stylesheet], font_config=_WORKER["fonts"])
+    fetcher.refused.clear()
+    html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
+    document = html.render(stylesheets=worker.sheets[job.stylesheet], font_config=worker.fonts)
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
-    records = [*_WORKER["init_records"], *collector.records]  # type: ignore[misc]
-    refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
+    records = [*worker.init_records, *collector.records]
+    refused = [*worker.init_refused, *fetcher.refused]
     return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
 
 

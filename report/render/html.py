@@ -167,7 +167,9 @@ class Renderer:
         s = edition.settings
         self.report_title = localizer.plain(s.title)
         self.keywords = [localizer.plain(k) for k in s.keywords]
-        self.labels = env.get_template("partials/labels.html").make_module()
+        # A template module: its macros (facility_description, back_matter_title) are attributes
+        # Jinja makes at run time, so no static type can name them.
+        self.labels: Any = env.get_template("partials/labels.html").make_module()
 
     def citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
         """Return a citer for one page or chunk: print footnotes or the site's numbered notes."""

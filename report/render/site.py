@@ -52,7 +52,7 @@ def site_pages(
         choices.append(
             {
                 "lang": lang,
-                "name": Locale.parse(lang).get_display_name(lang).capitalize(),
+                "name": _language_name(lang),
                 "title": loc.plain(edition.settings.title),
                 "subtitle": loc.plain(edition.settings.subtitle),
                 "heading": env.get_template("partials/chooser.html").module.heading(),  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, An
         {
             "lang": other,
             "href": f"../{other}/{page}",
-            "name": Locale.parse(other).get_display_name(other).capitalize(),
+            "name": _language_name(other),
             "current": other == lang,
         }
         for other in languages
@@ -220,3 +220,8 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         coverage=coverage,
         target_lang=coverage.lang,
     )
+
+
+def _language_name(lang: str) -> str:
+    """Return the language's name in itself, capitalized ("Español"); its code if Babel has none."""
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()
