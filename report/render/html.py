@@ -135,9 +135,9 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
     env.globals.update(
-        d=loc.span,
-        pd=loc.partial_date,
-        n=loc.number,
+        format_span=loc.span,  # a date or a date range, in words
+        format_partial_date=loc.partial_date,  # a date at the precision it is known
+        format_number=loc.number,
         long_date=loc.iso,
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
     )
@@ -180,13 +180,13 @@ class Renderer:
         s = self.edition.settings
         return {
             "lang": self.localizer.lang,
-            "s": s,
+            "settings": s,
             "report_title": self.report_title,
             "publisher": s.publisher,
             "contact": s.contact,
             "keywords": self.keywords,
             "created": self.created,
-            "t": citer.prose,
+            "prose": citer.prose,  # localized prose with its citations
             "cite": citer.claim,
             "notes": lambda: citer.notes,
             "sources_used": lambda: list(citer.used.values()),
@@ -201,7 +201,7 @@ class Renderer:
             citer = self.citer(mode, lambda src: f"#src-{src.id}")
             anchor = lambda src: f"src-{src.id}"  # noqa: E731
         context = self.common(citer) | {
-            "f": facility,
+            "facility": facility,
             "chapter_no": number,
             "mode": mode,
             "source_anchor": anchor,
