@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make build   render dist/ (PDFs in every language, the HTML site)
-#   make test    run the test suite
+#   make test    ruff format --check, ruff check, mypy, the import contract, then the test suite, as CI does
+#   make test-fast  the unit tests only (no builds, subprocesses or browser), in seconds
 # Both create .venv with the Python dependencies and install the system libraries WeasyPrint
 # needs, or say exactly which ones are missing.
 
@@ -9,13 +10,25 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
-.PHONY: build test check bench map-data system clean
+.PHONY: build test test-fast lint check bench map-data system clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
 
-test: $(VENV)/.installed
+# `make test` is what CI runs: the habits first (they take seconds), then the whole suite.
+test: lint
 	$(PY) -m pytest
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow" -q
+
+# Formatting, lint, types on report/ and the import contract (tests/test_architecture.py);
+# `make test` runs them first.
+lint: $(VENV)/.installed
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) -m pytest -q tests/test_architecture.py
 
 check: $(VENV)/.installed
 	$(PY) build.py check

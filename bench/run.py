@@ -155,7 +155,9 @@ def _clone(root: Path, copies: int) -> None:
                 (root / f"facilities/{new}.yaml").write_text(text)
     report = report.replace(ids, "".join(f"  - {fid}\n" for fid in order))
     (root / "report.yaml").write_text(report)
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "extract"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "extract"], check=True, capture_output=True
+    )
     for po_path in (root / "i18n").glob("*/LC_MESSAGES/messages.po"):
         with open(po_path, "rb") as handle:
             catalog = read_po(handle)
@@ -167,18 +169,20 @@ def _clone(root: Path, copies: int) -> None:
                 catalog.add(message.id, message.string, list(message.locations), context=f"{fid}-copy{k:02d}:{rest}")
         with open(po_path, "wb") as handle:
             write_po(handle, catalog, width=76)
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "update"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "update"], check=True, capture_output=True
+    )
 
 
 def naive_html(project: Path, lang: str) -> str:
     """Return the full report as one HTML document, as a single-pass renderer would take it."""
-    from report.check import gather
-    from report.render import Renderer, TocEntry, creation_time, environment
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, TocEntry, environment
 
-    gathered = gather(project, time_today())
+    gathered = gather(project, GatherOptions(time_today()))
     edition = gathered.edition
     loc = gathered.localizers[lang]
-    renderer = Renderer(edition, loc, environment(project, loc), creation_time(edition, None).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    renderer = Renderer(edition, loc, environment(project, loc))
     toc = [TocEntry("chapter", f"{f.id}-title", f.name, "", n) for n, f in enumerate(edition.facilities, 1)]
     parts = [renderer.front_chunk(toc).html]
     parts += [renderer.chapter_chunk(f, n).html for n, f in enumerate(edition.facilities, 1)]
@@ -236,8 +240,10 @@ def edit_sentence(project: Path, round_: int) -> None:
     """Change one sentence in one dossier, differently each round."""
     path = project / EDIT_FILE
     text = path.read_text()
-    text = re.sub(r"(summary: >-\n\s+)", rf"\g<1>Edit {round_}. ", text, count=1) if round_ == 0 else re.sub(
-        r"Edit \d+\. ", f"Edit {round_}. ", text, count=1
+    text = (
+        re.sub(r"(summary: >-\n\s+)", rf"\g<1>Edit {round_}. ", text, count=1)
+        if round_ == 0
+        else re.sub(r"Edit \d+\. ", f"Edit {round_}. ", text, count=1)
     )
     path.write_text(text)
 
@@ -292,16 +298,52 @@ def main() -> int:
         rows.append(f"{name:<44} {value:9.3f} {base}  {target:<22} {'ok' if passed else 'MISSED'}")
 
     n10 = ten["naive"].seconds
-    row("cold full build, 10 facilities (ratio)", ten["cold"].seconds / n10, n10, f"<= {TARGETS['cold10']}x naive", ten["cold"].seconds / n10 <= TARGETS["cold10"])
-    row("no-op rebuild, 10 facilities (s)", ten["noop"].seconds, None, f"<= {TARGETS['noop_seconds']} s", ten["noop"].seconds <= TARGETS["noop_seconds"])
-    row("edit one sentence, 10 facilities (ratio)", ten["edit"].seconds / n10, n10, f"<= {TARGETS['edit10']}x naive", ten["edit"].seconds / n10 <= TARGETS["edit10"])
+    row(
+        "cold full build, 10 facilities (ratio)",
+        ten["cold"].seconds / n10,
+        n10,
+        f"<= {TARGETS['cold10']}x naive",
+        ten["cold"].seconds / n10 <= TARGETS["cold10"],
+    )
+    row(
+        "no-op rebuild, 10 facilities (s)",
+        ten["noop"].seconds,
+        None,
+        f"<= {TARGETS['noop_seconds']} s",
+        ten["noop"].seconds <= TARGETS["noop_seconds"],
+    )
+    row(
+        "edit one sentence, 10 facilities (ratio)",
+        ten["edit"].seconds / n10,
+        n10,
+        f"<= {TARGETS['edit10']}x naive",
+        ten["edit"].seconds / n10 <= TARGETS["edit10"],
+    )
     if two is not None:
         n200 = two["naive"].seconds
-        row("edit one sentence, 200 facilities (ratio)", two["edit"].seconds / n200, n200, f"<= {TARGETS['edit200']}x naive", two["edit"].seconds / n200 <= TARGETS["edit200"])
+        row(
+            "edit one sentence, 200 facilities (ratio)",
+            two["edit"].seconds / n200,
+            n200,
+            f"<= {TARGETS['edit200']}x naive",
+            two["edit"].seconds / n200 <= TARGETS["edit200"],
+        )
         peak = max(two["cold"].peak_rss, two["edit"].peak_rss)
         rss_ratio = peak / two["naive"].peak_rss
-        row("peak RSS, 200 facilities (ratio)", rss_ratio, two["naive"].peak_rss / 2**20, f"<= {TARGETS['rss200']}x naive, < 1 GiB", rss_ratio <= TARGETS["rss200"] and peak < TARGETS["rss200_bytes"])
-        row("check offline, 200 facilities (s)", two["check"].seconds, None, f"<= {TARGETS['check200_seconds']} s", two["check"].seconds <= TARGETS["check200_seconds"])
+        row(
+            "peak RSS, 200 facilities (ratio)",
+            rss_ratio,
+            two["naive"].peak_rss / 2**20,
+            f"<= {TARGETS['rss200']}x naive, < 1 GiB",
+            rss_ratio <= TARGETS["rss200"] and peak < TARGETS["rss200_bytes"],
+        )
+        row(
+            "check offline, 200 facilities (s)",
+            two["check"].seconds,
+            None,
+            f"<= {TARGETS['check200_seconds']} s",
+            two["check"].seconds <= TARGETS["check200_seconds"],
+        )
     print()
     print(f"{'measure':<44} {'value':>9} {'naive':>8}  {'target':<22} result")
     for line in rows:

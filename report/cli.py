@@ -1,7 +1,8 @@
-"""The command line: parse arguments, run a verb, print findings, choose the exit code.
+"""The command line: parse arguments into option records, run a verb, print, choose the exit code.
 
-Exit codes: 0 when there is no error, 1 when there are errors, 2 for usage problems, 130 after
-Ctrl-C (128 + SIGINT, as shells report it).
+The only module that prints. Exit codes (`errors`): 0 no error, 1 content errors, 2 a usage
+mistake, 3 a bug in the tool (the traceback goes to a file under .cache/crashes/), 130 Ctrl-C.
+The verbs are imported when their command runs: a build with nothing to do loads no more.
 """
 
 from __future__ import annotations
@@ -9,28 +10,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import os
 import sys
+import threading
+import time
+import traceback
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
-from .findings import Finding, counted, has_errors, ordered, promote, tally
+from . import project
+from .commands.serve import serve
+from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from .findings import Finding, Policy, counted, format_findings, has_errors, to_json
 
 COMMANDS = ("build", "check", "extract", "update", "serve", "new")
-INTERRUPTED = 130
-LEFT_AS_IT_WAS = "build interrupted; dist/ was left as it was"
-
-
-class UsageError(Exception):
-    """A problem with how the command was called: exit code 2."""
-
-
-def today() -> dt.date:
-    """Return today's date, or the date of SOURCE_DATE_EPOCH when it is set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,7 +42,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
     check = sub.add_parser("check", help="validate dossiers, citations and translations; write nothing")
-    check.add_argument("--release", action="store_true", help="also fail on unverified dossiers and incomplete translations")
+    check.add_argument(
+        "--release", action="store_true", help="also fail on unverified dossiers and incomplete translations"
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--online", action="store_true", help="also check that source URLs still work")
@@ -68,8 +62,13 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
-         out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    default_root: Path | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Run the command line and return its exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -78,17 +77,43 @@ def main(argv: Sequence[str] | None = None, *, default_root: Path | None = None,
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser().parse_args(args_list)
     except SystemExit as exc:  # argparse has printed the problem
-        return 0 if exc.code == 0 else 2
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
     root = (args.root or default_root or Path.cwd()).resolve()
-    handler = HANDLERS.get(args.command or "build")
+    handler = HANDLERS[args.command or "build"]
     try:
         return handler(root, args, out, err)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=err)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:  # before the verb could catch it (`build` does, holding the lock)
+        from .commands.build import LEFT_AS_IT_WAS
+
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
-        return INTERRUPTED
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
+        where = _write_crash(root, exc)
+        print(
+            f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
+            f" this is a bug in the tool, not a problem in your content; the full traceback is in {where}",
+            file=err,
+        )
+        return EXIT_BUG
+
+
+def _write_crash(root: Path, exc: BaseException) -> str:
+    """Write the traceback of an unexpected exception to .cache/crashes/ (or a temporary file); return where."""
+    text = "".join(traceback.format_exception(exc))
+    name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{time.monotonic_ns() % 10**6}.txt"
+    try:
+        path = root / project.CRASH_DIR / name
+        project.write_atomic(path, text.encode())
+        return str(path.relative_to(root))
+    except OSError:
+        import tempfile
+
+        with tempfile.NamedTemporaryFile("w", prefix="first-ten-crash-", suffix=".txt", delete=False) as handle:
+            handle.write(text)
+        return handle.name
 
 
 def _with_default_command(args: list[str]) -> list[str]:
@@ -106,125 +131,132 @@ def _with_default_command(args: list[str]) -> list[str]:
     return [*args[:i], "build", *args[i:]]
 
 
-def print_findings(findings: Sequence[Finding], out: TextIO) -> None:
-    """Print one line per finding, then a count of errors and warnings by code."""
-    for finding in findings:
-        print(finding, file=out)
-    counts = tally(findings)
-    if counts:
-        print("", file=out)
-        width = max(len(code) for _, code in counts)
-        print(f"{'code':<{width}}  {'level':<7}  count", file=out)
-        for (level, code), n in counts.items():
-            print(f"{code:<{width}}  {level:<7}  {n:>5}", file=out)
-    print(counted(findings), file=out)
+def exit_code(findings: Sequence[Finding]) -> int:
+    """Return EXIT_FINDINGS if there are errors, else EXIT_OK."""
+    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
-def print_coverage(coverage: Mapping[str, Any], out: TextIO) -> None:
-    """Print one translation coverage table per language, after the findings."""
-    from .coverage import coverage_table
-
-    for lang in coverage:
-        print("", file=out)
-        print(coverage_table(coverage[lang]), file=out)
-
-
-def settle(findings: Sequence[Finding], args: argparse.Namespace, release_codes: Sequence[str] = ()) -> list[Finding]:
-    """Return the findings ordered, with warnings promoted as --release and --strict ask."""
-    result = ordered(findings)
-    if getattr(args, "release", False):
-        result = promote(result, release_codes)
-    if getattr(args, "strict", False):
-        result = promote(result)
-    return result
+# -- the verbs -------------------------------------------------------------------------------------
 
 
 def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .check import run_check
+    from .commands.check import check
+    from .commands.gather import GatherOptions
+    from .i18n.coverage import coverage_table
 
-    return run_check(root, args, out, today())
+    options = GatherOptions(project.today(), (), Policy(args.strict, args.release), args.online)
+    checked = check(root, options)
+    if args.format == "json":
+        print(to_json(checked.findings, coverage={lang: c.as_dict() for lang, c in checked.coverage.items()}), file=out)
+    else:
+        print(format_findings(checked.findings), file=out)
+        for coverage in checked.coverage.values():
+            print("", file=out)
+            print(coverage_table(coverage), file=out)
+        translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in checked.coverage.items())
+        print(f"\ncheck: {counted(checked.findings)}{translated} ({checked.seconds:.1f} s)", file=out)
+    return exit_code(checked.findings)
+
+
+class Progress:
+    """Chunks done out of total and a time estimate, on one updating line (plain lines if not a tty)."""
+
+    def __init__(self, stream: TextIO, enabled: bool):
+        self.stream = stream
+        self.enabled = enabled
+        self.total = 0
+        self.done = 0
+        self.started = time.perf_counter()
+        self.tty = enabled and stream.isatty()
+        self._lock = threading.Lock()  # ticks come from the paginator's and the languages' threads
+
+    def add(self, count: int) -> None:
+        """Announce `count` more chunks."""
+        self.total += count
+
+    def tick(self, key: str, cached: bool) -> None:
+        """Show one chunk done."""
+        with self._lock:
+            self.done += 1
+            if not self.enabled:
+                return
+            elapsed = time.perf_counter() - self.started
+            remaining = elapsed / self.done * max(0, self.total - self.done)
+            line = (
+                f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
+            )
+            if self.tty:
+                print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
+            else:
+                print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """End the progress line; later ticks (a thread still finishing after Ctrl-C) print nothing."""
+        with self._lock:
+            if self.tty and self.enabled and self.done:
+                print(file=self.stream)
+            self.enabled = False
 
 
 def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .pipeline import run_build
+    code, _ = _build(root, args, out, err)
+    return code
 
-    return run_build(root, args, out, err, today()).code
+
+def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO):  # noqa: ANN202 - (int, Built)
+    from .commands.build import BuildOptions, build
+
+    options = BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
+    progress = Progress(err, enabled=not args.quiet)
+    built = build(root, options, progress, waiting=lambda message: print(message, file=err, flush=True))
+    progress.close()
+    if built.state == "interrupted":
+        print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
+        return EXIT_INTERRUPTED, built
+    print(format_findings(built.findings), file=out)
+    print(built.summary, file=out, flush=True)
+    return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
+
+
+def _translated(result, out: TextIO) -> int:  # noqa: ANN001 - commands.translate.Translated
+    if result.findings:
+        print(format_findings(result.findings), file=out)
+    if result.refused:
+        print(result.refused, file=out)
+    for line in result.lines:
+        print(line, file=out)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
 
 
 def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from . import __version__
-    from .extract import run_extract
-    from .load import load_edition
+    from .commands.translate import extract
 
-    edition, findings = load_edition(root)
-    if has_errors(findings):
-        print_findings(ordered(findings), out)
-        print("fix these errors first: no catalog was written", file=out)
-        return 1
-    written, problems = run_extract(root, __version__)
-    if problems:
-        print_findings(problems, out)
-        return 1
-    print("i18n/messages.pot " + ("written" if written else "unchanged"), file=out)
-    return 0
+    return _translated(extract(root), out)
 
 
 def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .extract import run_update
-    from .load import load_edition
-    from .catalogs import TEMPLATE_FILE
+    from .commands.translate import update
 
-    edition, findings = load_edition(root)
-    if edition is None:
-        print_findings(ordered(findings), out)
-        return 1
-    if not (root / TEMPLATE_FILE).is_file():
-        raise UsageError(f"{TEMPLATE_FILE} not found: run 'python build.py extract' first")
-    source = edition.settings.source_language
-    languages = args.lang or [lang for lang in edition.settings.languages if lang != source]
-    unreadable = catalog_problems(root, languages)
-    if unreadable:
-        print_findings(unreadable, out)
-        print("fix these errors first: no catalog was changed", file=out)
-        return 1
-    for lang, counts, written in run_update(root, languages):
-        state = "written" if written else "unchanged"
-        print(
-            f"i18n/{lang}/LC_MESSAGES/messages.po {state}: {counts['new']} new, {counts['changed']} changed"
-            f" (now fuzzy), {counts['obsolete']} obsolete",
-            file=out,
-        )
-    return 0
-
-
-def catalog_problems(root: Path, languages: Sequence[str]) -> list[Finding]:
-    """Return what keeps the template or a catalog from being read whole (an empty catalog is fine)."""
-    from .catalogs import EMPTY, TEMPLATE_FILE, catalog_path, read_catalog
-    from .coverage import problem_findings
-
-    found = []
-    for rel, lang in [(TEMPLATE_FILE, None), *((catalog_path(lang), lang) for lang in languages)]:
-        parsed = read_catalog(root, rel, lang)
-        if parsed is not None and parsed.problems != (EMPTY,):
-            found += problem_findings(parsed)
-    return found
+    return _translated(update(root, tuple(args.lang or ())), out)
 
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .serve import serve
-
-    from .pipeline import run_build
-
     build_args = parser().parse_args(["build", "--quiet"])
-    return serve(root, args, out, lambda: run_build(root, build_args, out, err, today()))
+    interrupted = serve(
+        root, args.port, lambda: _build(root, build_args, out, err), lambda line: print(line, file=out, flush=True)
+    )
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .scaffold import new_dossier
+    from .commands.new import new_dossier
 
     path = new_dossier(root, args.id, args.name)
-    print(f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check", file=out)
-    return 0
+    print(
+        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check",
+        file=out,
+    )
+    return EXIT_OK
 
 
 HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
@@ -235,8 +267,3 @@ HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] =
     "serve": cmd_serve,
     "new": cmd_new,
 }
-
-
-def exit_code(findings: Sequence[Finding]) -> int:
-    """Return 1 if there are errors, else 0."""
-    return 1 if has_errors(findings) else 0

@@ -1,11 +1,16 @@
-"""Findings: what every stage reports instead of raising or logging."""
+"""Findings: what every stage reports instead of raising or logging.
+
+A `Finding` is one problem at `path:line:col`. The `Policy` (--strict, --release) is applied
+once, by `gather`; the formatters return strings, and only `cli` prints them. This module
+imports nothing of ours.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 
 Level = Literal["error", "warning"]
 
@@ -45,6 +50,11 @@ class Finding:
         """Return the key that orders findings by file, then position, then code."""
         return (self.loc.path, self.loc.line, self.loc.col, self.code, self.message)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        """Return the finding `as_dict` made (from a cache entry or the build stamp); KeyError if incomplete."""
+        return cls(data["level"], data["code"], Loc(data["path"], data["line"], data["column"]), data["message"])
+
     def as_dict(self) -> dict:
         """Return the finding as plain JSON-ready data."""
         return {
@@ -81,6 +91,29 @@ def promote(findings: Iterable[Finding], codes: Iterable[str] | None = None) -> 
     ]
 
 
+RELEASE_CODES = frozenset(
+    {"review.unverified", "review.claim", "i18n.untranslated", "i18n.fuzzy", "i18n.stale", "i18n.fallback"}
+)
+"""Warnings that `--release` turns into errors: unverified content and incomplete translations."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How strict a verb is: `--strict` promotes every warning, `--release` the release codes."""
+
+    strict: bool = False
+    release: bool = False
+
+    def apply(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Return the findings ordered, without duplicates, with the warnings this policy promotes as errors."""
+        result = ordered(findings)
+        if self.release:
+            result = promote(result, RELEASE_CODES)
+        if self.strict:
+            result = promote(result)
+        return result
+
+
 def has_errors(findings: Iterable[Finding]) -> bool:
     """Return True if any finding is an error."""
     return any(f.level == "error" for f in findings)
@@ -102,6 +135,18 @@ def tally(findings: Iterable[Finding]) -> dict[tuple[str, str], int]:
     """Return how many findings there are per (level, code), sorted."""
     counts = Counter((f.level, f.code) for f in findings)
     return dict(sorted(counts.items()))
+
+
+def format_findings(findings: Sequence[Finding]) -> str:
+    """Return one line per finding, a count of errors and warnings by code, and the total line."""
+    lines = [str(f) for f in findings]
+    counts = tally(findings)
+    if counts:
+        width = max(len(code) for _, code in counts)
+        lines += ["", f"{'code':<{width}}  {'level':<7}  count"]
+        lines += [f"{code:<{width}}  {level:<7}  {n:>5}" for (level, code), n in counts.items()]
+    lines.append(counted(findings))
+    return "\n".join(lines)
 
 
 def to_json(findings: Iterable[Finding], **extra: object) -> str:

@@ -32,11 +32,10 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Callable, Iterator
 
-DIST_DIR = "dist"
-BUILDS_DIR = ".dist"  # not in .cache/: deleting the cache must not unpublish the edition
-LOCK_FILE = ".cache/build.lock"
+from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE
+
 MANIFEST = "manifest.json"
 _NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
 _LEGACY = ".dist.old"  # a pre-symlink `dist/` folder, during the one-time move
@@ -90,8 +89,8 @@ def read_manifest(dist: Path) -> dict[str, dict]:
 
 
 @contextlib.contextmanager
-def lock(root: Path, err: TextIO) -> Iterator[None]:
-    """Hold the project's build lock for the block, first waiting (and saying so) while another build has it.
+def lock(root: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Hold the project's build lock for the block, first waiting (telling `waiting`) while another build has it.
 
     The lock is an flock on `.cache/build.lock`, so the kernel releases it when its holder exits
     or is killed; the file's content only tells a waiting build who has it.
@@ -104,8 +103,7 @@ def lock(root: Path, err: TextIO) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            print(f"another build (pid {holder}) is running in this project; waiting for it to finish",
-                  file=err, flush=True)
+            waiting(f"another build (pid {holder}) is running in this project; waiting for it to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

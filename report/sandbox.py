@@ -16,17 +16,19 @@ This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light
 from __future__ import annotations
 
 import functools
+from fnmatch import fnmatch
 import re
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-READABLE = ("layouts", "facilities")
-"""The project folders the renderer may read."""
+from . import project
+from .findings import Finding, Loc, error
+from .project import FACILITIES_DIR, IMAGES_DIR, LAYOUTS_DIR
 
-IMAGES_DIR = "facilities/images"
-"""Where dossier images live; `image.src` is a file name in this folder."""
+READABLE = (LAYOUTS_DIR, FACILITIES_DIR)
+"""The project folders the renderer may read."""
 
 IMAGE_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
 """Image formats (as Pillow names them) a dossier may use, with their file name endings."""
@@ -122,6 +124,7 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
         return "image.missing", f"image '{src}' is a link to '{path.resolve()}', which does not exist"
     if not path.is_file():
         return "image.format", f"image '{src}' is not a file"
+    project.note(root, f"{IMAGES_DIR}/{src}")
     found = _image_format(path)
     if found is None:
         return "image.format", f"image '{src}' is not a PNG, JPEG or WebP image (its content is not one)"
@@ -145,10 +148,48 @@ def _image_format(path: Path) -> str | None:
                 image.verify()
             with Image.open(path) as image:
                 image.load()  # verify() misses truncated pixel data
-    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         return None
     return found if found in IMAGE_FORMATS else None
+
+
+# -- site assets --------------------------------------------------------------------------------
+
+
+PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
+
+
+def asset_paths(root: Path) -> list[Path]:
+    """Return the stylesheets and fonts the site uses (not the print ones), links out of layouts/ included."""
+    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts")]
+    return [
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
+    ]
+
+
+def asset_findings(root: Path) -> list[Finding]:
+    """Return an error for every site asset that is a link out of layouts/: the site never copies one."""
+    layouts = real_folder(root, LAYOUTS_DIR)
+    return [
+        error(
+            "site.asset",
+            Loc(path.relative_to(root).as_posix()),
+            f"resolves to '{path.resolve()}', outside layouts/: the site copies only files that live there",
+        )
+        for path in asset_paths(root)
+        if not inside(path, layouts)
+    ]
 
 
 # -- WeasyPrint ----------------------------------------------------------------------------------
@@ -172,13 +213,9 @@ def _fetcher_class() -> type:
         """Serves files under the readable folders and `data:` URLs; refuses everything else."""
 
         def __init__(self, root: Path):
-            # Deliberately not URLFetcher.__init__: it installs the HTTP, HTTPS and FTP handlers.
-            request.OpenerDirector.__init__(self)
-            self._timeout = 0
-            self._http_headers: dict[str, str] = {}
-            self._allowed_protocols = ("file", "data")
-            self._fail_on_errors = False
-            self._request = None
+            # The public constructor installs urllib's network handlers too, but only
+            # OpenerDirector.open would reach them, and `fetch` and `open` below never call it.
+            super().__init__(allowed_protocols=("file", "data"), fail_on_errors=False)
             self.folders = tuple(real_folder(Path(root), folder) for folder in READABLE)
             self.refused: list[tuple[str, str]] = []
 

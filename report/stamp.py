@@ -1,8 +1,12 @@
-"""The no-op check: has anything that affects `dist/` changed since the last successful build?
+"""The no-op check: is `dist/` exactly what a build of the current inputs would publish?
 
-Kept free of heavy imports so that a build with nothing to do finishes in a fraction of a
-second: it hashes the input files, compares with the stamp the last build left in `.cache/`,
-and checks that every file of the last manifest is still in `dist/` with its size.
+A successful build leaves a stamp in `.cache/`: what shaped its result (the code fingerprint
+of the build's import closure with the versions of the distributions it imports, the content
+hash of every file the gather phase read and every folder it listed, the layouts and images the
+emit phase reads, the options and SOURCE_DATE_EPOCH), the findings it printed, and the hash of
+its manifest. The next build answers "up to date" only if all of it still holds and every file
+in `dist/` has the manifest's content, with no file more or less. Kept free of heavy imports,
+so that such a build finishes in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -10,74 +14,102 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import version
+import sys
 from pathlib import Path
+from typing import Any, Mapping
 
-STAMP_FILE = "build-stamp.json"
-INPUT_GLOBS = (
-    "report.yaml",
-    "facilities/**/*",
-    "layouts/**/*",
-    "i18n/**/*.po",
-    "i18n/babel.cfg",
-    "pyproject.toml",
+from . import cache, project
+
+BUILD_MODULE = "report.commands.build"
+EMIT_GLOBS = (f"{project.LAYOUTS_DIR}/**/*", f"{project.IMAGES_DIR}/**/*")
+"""What the emit phase reads besides what gather read: templates, stylesheets, fonts, images."""
+WATCHED_GLOBS = (
+    project.REPORT_FILE,
+    f"{project.FACILITIES_DIR}/**/*",
+    f"{project.LAYOUTS_DIR}/**/*",
+    f"{project.I18N_DIR}/**/*",
 )
-PACKAGES = ("weasyprint", "pydyf", "fonttools", "pypdf", "pikepdf", "jinja2", "babel", "pyyaml", "jsonschema")
+"""What `serve` watches for saves."""
 
 
-def input_files(root: Path) -> list[Path]:
-    """Return the project's input files (content, layouts, catalogs, settings), sorted."""
+def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     paths: set[Path] = set()
-    for pattern in INPUT_GLOBS:
+    for pattern in patterns:
         paths.update(p for p in root.glob(pattern) if p.is_file())
     return sorted(paths)
 
 
-def inputs_digest(root: Path, options: dict[str, object]) -> str:
-    """Return a hash of every input file, the package code, dependency versions and build options."""
+def watched_files(root: Path) -> list[Path]:
+    """Return the project files a writer, translator or designer edits, sorted."""
+    return _files(root, WATCHED_GLOBS)
+
+
+def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str:
+    """Return a hash of the names and bytes of the files matching `patterns`."""
     digest = hashlib.sha256()
-    paths = set(input_files(root))
-    package = Path(__file__).parent
-    paths.update(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json"))
-    for path in sorted(paths):
-        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"package/{path.relative_to(package).as_posix()}"
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for package_name in PACKAGES:
-        digest.update(f"{package_name}={version(package_name)}\n".encode())
-    digest.update(json.dumps(options, sort_keys=True).encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for path in _files(root, patterns):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def unchanged(root: Path, cache_dir: Path, dist: Path, digest: str) -> dict | None:
-    """Return the last build's record if `digest` matches it and dist/ is intact, else None."""
+def code_signature() -> str:
+    """Return a cheap signature of the installed code: the package's files (size, mtime) and the
+    distributions on sys.path (their dist-info names carry their versions)."""
+    package = Path(cache.__file__).parent
+    parts = []
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            info = path.stat()
+            parts.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
+    for entry in sys.path:
+        if os.path.isdir(entry):
+            parts += sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
+    return cache.key_of(*parts)
+
+
+def _settings(options: Mapping[str, Any]) -> str:
+    return json.dumps({**options, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}, sort_keys=True)
+
+
+def unchanged(root: Path, options: Mapping[str, Any]) -> dict | None:
+    """Return the last build's record if nothing that shaped it changed and dist/ holds exactly its output."""
     try:
-        record = json.loads((cache_dir / STAMP_FILE).read_text(encoding="utf-8"))
-        manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if record.get("digest") != digest or record.get("manifest") != hashlib.sha256(
-        json.dumps(manifest, sort_keys=True).encode()
-    ).hexdigest():
-        return None
-    for entry in manifest.get("outputs", ()):
-        try:
-            if (dist / entry["path"]).stat().st_size != entry["bytes"]:
-                return None
-        except (OSError, KeyError, TypeError):
+        record = json.loads((root / project.STAMP_FILE).read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("settings") != _settings(options):
             return None
-    return record
+        if record.get("signature") != code_signature() and record.get("code") != cache.fingerprint(BUILD_MODULE):
+            return None
+        reads = record["reads"]
+        if any(project.current_digest(root, key) != digest for key, digest in reads.items()):
+            return None
+        if record.get("emit") != content_digest(root, EMIT_GLOBS):
+            return None
+        return record if _dist_matches(root / project.DIST_DIR, record.get("manifest")) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
-def save(cache_dir: Path, dist: Path, digest: str, findings: list[dict]) -> None:
-    """Record a successful build so an identical rebuild can be skipped."""
-    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+def _dist_matches(dist: Path, manifest_hash: str | None) -> bool:
+    """Return True if dist/ holds the files of its manifest, each with its content, and nothing else."""
+    raw = (dist / "manifest.json").read_bytes()
+    if hashlib.sha256(raw).hexdigest() != manifest_hash:
+        return False
+    entries = {e["path"]: e["sha256"] for e in json.loads(raw)["outputs"]}
+    present = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if not p.is_dir()}
+    if present != set(entries) | {"manifest.json"}:
+        return False
+    return all(hashlib.sha256((dist / path).read_bytes()).hexdigest() == sha for path, sha in entries.items())
+
+
+def save(root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findings: list[dict]) -> None:
+    """Record a successful build so that an identical rebuild can be skipped."""
     record = {
-        "digest": digest,
-        "manifest": hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest(),
+        "settings": _settings(options),
+        "signature": code_signature(),
+        "code": cache.fingerprint(BUILD_MODULE),
+        "reads": dict(sorted(reads.items())),
+        "emit": content_digest(root, EMIT_GLOBS),
+        "manifest": hashlib.sha256((root / project.DIST_DIR / "manifest.json").read_bytes()).hexdigest(),
         "findings": findings,
     }
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / f".{STAMP_FILE}.tmp"
-    tmp.write_text(json.dumps(record), encoding="utf-8")
-    tmp.replace(cache_dir / STAMP_FILE)
+    project.write_atomic(root / project.STAMP_FILE, json.dumps(record).encode())

@@ -103,3 +103,25 @@ def browser():
 
     with chromium() as launched:
         yield launched
+
+
+SLOW_MODULES = {"test_build", "test_browser", "test_incremental", "test_publish", "test_serve", "test_paginate"}
+SLOW_CALLS = ("build(", "subprocess", "Paginator(", "shipped", "Serving(", "check_links(", "probe")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow (left out by `make test-fast`) every test that builds, lays out, starts a
+    process or a server, or waits on the network: what is left are the unit tests."""
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        source = inspect.getsource(function) if function is not None else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (
+            module in SLOW_MODULES
+            or any(call in source for call in SLOW_CALLS)
+            or fixtures & {"shipped", "built", "built_en", "project", "serving", "browser", "hostile", "changed"}
+        ):
+            item.add_marker(pytest.mark.slow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Sequence
 
@@ -62,7 +63,7 @@ def check_structure_tree(reader: PdfReader, expected_artifacts: Sequence[dict[st
         node = stack.pop().get_object()
         stack += node.get("/Kids", [])
         pairs = node.get("/Nums", [])
-        for key, value in zip(pairs[0::2], pairs[1::2]):
+        for key, value in zip(pairs[0::2], pairs[1::2], strict=True):
             assert key not in parent_tree
             parent_tree[key] = value
     assert tree["/ParentTreeNextKey"] > max(parent_tree)
@@ -128,7 +129,7 @@ def xmp_identification(reader: PdfReader) -> dict[str, Any]:
     from xml.etree import ElementTree
 
     packet = reader.root_object["/Metadata"].get_object().get_data()
-    tree = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta"): packet.rindex(b"</x:xmpmeta>") + 12])
+    tree = ElementTree.fromstring(packet[packet.index(b"<x:xmpmeta") : packet.rindex(b"</x:xmpmeta>") + 12])
     found: dict[str, Any] = {"title": None, "languages": [], "pdfua_part": None}
     for description in tree.iter(f"{{{XMP_NS['rdf']}}}Description"):
         part = description.find("pdfuaid:part", XMP_NS)
@@ -158,8 +159,9 @@ def structure_elements_in_order(reader: PdfReader) -> list[DictionaryObject]:
     return found
 
 
-def check_accessible(reader: PdfReader, lang: str, title: str,
-                     expected_artifacts: Sequence[dict[str, str] | None] | None = None) -> None:
+def check_accessible(
+    reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
+) -> None:
     """The PDF/UA-1 requirements a machine can check, read back from the file.
 
     Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the
@@ -184,7 +186,7 @@ def check_accessible(reader: PdfReader, lang: str, title: str,
         if kind == "/Figure":
             assert str(element.get("/Alt", "")).strip(), "a figure without alternative text"
     assert levels and levels[0] == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading skips a level: {levels}"
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"a heading skips a level: {levels}"
 
     for page in reader.pages:
         annotations = page.get("/Annots", [])

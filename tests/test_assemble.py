@@ -1,4 +1,4 @@
-"""Tests for report.assemble: real WeasyPrint chunks, merged and read back."""
+"""Tests for report.pdf.assemble: real WeasyPrint chunks, merged and read back."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 from weasyprint import HTML
 
-from report.assemble import (
+from report.pdf.assemble import (
     AssemblyError,
-    Chunk,
+    Part,
     Metadata,
     MissingLinkTarget,
     UnresolvedLinksError,
@@ -71,17 +71,17 @@ BACK = """
 
 
 @pytest.fixture(scope="module")
-def chunks() -> list[Chunk]:
+def chunks() -> list[Part]:
     return [
-        Chunk(render(FRONT, style="lower-roman", first=1), "roman", 1, bookmark="Front matter"),
-        Chunk(render(ALPHA, style="decimal", first=1), "decimal", 1),
-        Chunk(render(BETA, style="decimal", first=3), "decimal", 3),
-        Chunk(render(BACK, style="decimal", first=4), "decimal", 4),
+        Part(render(FRONT, style="lower-roman", first=1), "roman", 1, bookmark="Front matter"),
+        Part(render(ALPHA, style="decimal", first=1), "decimal", 1),
+        Part(render(BETA, style="decimal", first=3), "decimal", 3),
+        Part(render(BACK, style="decimal", first=4), "decimal", 4),
     ]
 
 
 @pytest.fixture(scope="module")
-def merged(chunks: list[Chunk]) -> bytes:
+def merged(chunks: list[Part]) -> bytes:
     return assemble(chunks, METADATA)
 
 
@@ -215,15 +215,15 @@ def test_struct_ids_and_fonts_unique(reader: PdfReader) -> None:
                 assert programs.setdefault(name, data) == data
 
 
-def test_deterministic(chunks: list[Chunk], merged: bytes) -> None:
+def test_deterministic(chunks: list[Part], merged: bytes) -> None:
     assert assemble(chunks, METADATA) == merged
     other = assemble(chunks, replace(METADATA, title="Other"))
     assert other != merged
     assert PdfReader(BytesIO(other)).trailer["/ID"] != PdfReader(BytesIO(merged)).trailer["/ID"]
 
 
-def test_missing_cross_chunk_target_is_reported(chunks: list[Chunk]) -> None:
-    broken = Chunk(
+def test_missing_cross_chunk_target_is_reported(chunks: list[Part]) -> None:
+    broken = Part(
         render(
             '<h1 id="annex">Annex</h1><p><a href="x-chunk:nowhere">x</a> '
             '<a href="x-chunk:alpha">ok</a> <a href="x-chunk:gone%20too">y</a></p>',
@@ -242,7 +242,7 @@ def test_missing_cross_chunk_target_is_reported(chunks: list[Chunk]) -> None:
     assert "'nowhere' (page 7, chunk 4)" in str(error.value)
 
 
-def test_duplicate_anchor_and_bad_label_are_rejected(chunks: list[Chunk]) -> None:
+def test_duplicate_anchor_and_bad_label_are_rejected(chunks: list[Part]) -> None:
     with pytest.raises(AssemblyError, match="'alpha' is defined in chunks 0 and 1"):
         assemble([chunks[1], chunks[1]], METADATA)
     with pytest.raises(AssemblyError, match="first_number"):
@@ -251,8 +251,8 @@ def test_duplicate_anchor_and_bad_label_are_rejected(chunks: list[Chunk]) -> Non
         assemble([], METADATA)
 
 
-def test_chunk_in_another_language_keeps_it(chunks: list[Chunk]) -> None:
-    french = Chunk(
+def test_chunk_in_another_language_keeps_it(chunks: list[Part]) -> None:
+    french = Part(
         render('<h1 id="annexe">Annexe</h1><p>Bonjour.</p>', style="decimal", first=5, lang="fr"),
         "decimal",
         5,
@@ -289,17 +289,17 @@ def sheet() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def bare_chunks() -> list[Chunk]:
+def bare_chunks() -> list[Part]:
     """The chunks rendered without folios, with the sheet pages to stamp."""
 
     def bare(body: str, style: str, first: int) -> bytes:
         return render(body, style=style, first=first, margin_folio=False)
 
     return [
-        Chunk(bare(FRONT, "lower-roman", 1), "roman", 1, bookmark="Front matter", folios=(None, 0)),
-        Chunk(bare(ALPHA, "decimal", 1), "decimal", 1, folios=(1, 2)),
-        Chunk(bare(BETA, "decimal", 3), "decimal", 3, folios=(3,)),
-        Chunk(bare(BACK, "decimal", 4), "decimal", 4, folios=(4,)),
+        Part(bare(FRONT, "lower-roman", 1), "roman", 1, bookmark="Front matter", folios=(None, 0)),
+        Part(bare(ALPHA, "decimal", 1), "decimal", 1, folios=(1, 2)),
+        Part(bare(BETA, "decimal", 3), "decimal", 3, folios=(3,)),
+        Part(bare(BACK, "decimal", 4), "decimal", 4, folios=(4,)),
     ]
 
 
@@ -307,7 +307,7 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
 
 
-def test_folios_are_stamped_as_artifacts(bare_chunks: list[Chunk], sheet: bytes) -> None:
+def test_folios_are_stamped_as_artifacts(bare_chunks: list[Part], sheet: bytes) -> None:
     assert len(PdfReader(BytesIO(sheet)).pages) == len(SHEET_FOLIOS)
     stamped = assemble(bare_chunks, METADATA, folio_sheet=sheet)
     unstamped = assemble([replace(chunk, folios=()) for chunk in bare_chunks], METADATA)
@@ -322,7 +322,7 @@ def test_folios_are_stamped_as_artifacts(bare_chunks: list[Chunk], sheet: bytes)
     check_structure_tree(reader, [None if folio is None else STAMPED_FOLIO for folio in expected])
     assert reader.page_labels == ["i", "ii", "1", "2", "3", "4"]
     forms = set()
-    for page, folio in zip(reader.pages, expected):
+    for page, folio in zip(reader.pages, expected, strict=True):
         contents = page["/Contents"]
         if folio is None:
             assert not isinstance(contents, ArrayObject)
@@ -343,7 +343,7 @@ def test_folios_are_stamped_as_artifacts(bare_chunks: list[Chunk], sheet: bytes)
     assert assemble(bare_chunks, METADATA, folio_sheet=sheet) == stamped
 
 
-def test_sheet_serves_several_outputs(bare_chunks: list[Chunk], sheet: bytes) -> None:
+def test_sheet_serves_several_outputs(bare_chunks: list[Part], sheet: bytes) -> None:
     """A facility's own PDF stamps its chapter with the report's folios."""
     alpha = bare_chunks[1]
     facility = assemble([alpha], METADATA, folio_sheet=sheet)
@@ -355,8 +355,7 @@ def test_sheet_serves_several_outputs(bare_chunks: list[Chunk], sheet: bytes) ->
     assert len({page["/Resources"]["/XObject"].raw_get("/Folio2").idnum for page in reader.pages}) == 1
 
 
-
-def test_folios_from_several_sheets_count_on(bare_chunks: list[Chunk], sheet: bytes) -> None:
+def test_folios_from_several_sheets_count_on(bare_chunks: list[Part], sheet: bytes) -> None:
     """The body's sheet first, then the front matter's: its pages are numbered after the body's."""
     body, front = render_sheet(SHEET_FOLIOS[1:]), render_sheet(SHEET_FOLIOS[:1])
     chunks = [replace(bare_chunks[0], folios=(None, 4))] + [
@@ -368,7 +367,8 @@ def test_folios_from_several_sheets_count_on(bare_chunks: list[Chunk], sheet: by
     with pytest.raises(AssemblyError, match="folio 5 is not a page of the 5-page folio sheets"):
         assemble([replace(bare_chunks[1], folios=(0, 5))], METADATA, folio_sheet=[body, front])
 
-def test_bad_folios_are_rejected(bare_chunks: list[Chunk], sheet: bytes) -> None:
+
+def test_bad_folios_are_rejected(bare_chunks: list[Part], sheet: bytes) -> None:
     alpha = bare_chunks[1]
     with pytest.raises(AssemblyError, match="chunk 0: 1 folios for 2 pages"):
         assemble([replace(alpha, folios=(1,))], METADATA, folio_sheet=sheet)
@@ -393,7 +393,7 @@ def with_role_map(pdf: bytes, **roles: str) -> bytes:
     return output.getvalue()
 
 
-def test_role_maps_are_merged(chunks: list[Chunk]) -> None:
+def test_role_maps_are_merged(chunks: list[Part]) -> None:
     alpha = replace(chunks[1], pdf=with_role_map(chunks[1].pdf, Note="P", Aside="Div"))
     beta = replace(chunks[2], pdf=with_role_map(chunks[2].pdf, Note="P"))
     reader = PdfReader(BytesIO(assemble([alpha, beta], METADATA)))
@@ -403,7 +403,7 @@ def test_role_maps_are_merged(chunks: list[Chunk]) -> None:
         assemble([alpha, conflicting], METADATA)
 
 
-def test_qpdf_finds_no_problems(merged: bytes, bare_chunks: list[Chunk], sheet: bytes) -> None:
+def test_qpdf_finds_no_problems(merged: bytes, bare_chunks: list[Part], sheet: bytes) -> None:
     """qpdf's own syntax check finds nothing to report in an assembled file."""
     for pdf in (merged, assemble(bare_chunks, METADATA, folio_sheet=sheet)):
         with pikepdf.open(BytesIO(pdf)) as reopened:

@@ -12,7 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from report.load import load_edition
+from report.content.load import load_edition
 
 from .pdfcheck import STAMPED_FOLIO, check_accessible, check_structure_tree
 
@@ -49,7 +49,9 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
 def test_every_output_is_in_the_manifest(shipped: Path, edition) -> None:
     dist = shipped / "dist"
     manifest = json.loads((dist / "manifest.json").read_text())["outputs"]
-    on_disk = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file() and p.name != "manifest.json")
+    on_disk = sorted(
+        p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file() and p.name != "manifest.json"
+    )
     assert [entry["path"] for entry in manifest] == on_disk
     ids = [f.id for f in edition.facilities]
     expected = {"index.html"}
@@ -74,13 +76,18 @@ def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
     info = reader.metadata
     assert reader.root_object["/Lang"] == lang
     assert reader.root_object["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean
-    assert info["/Title"] == {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}[lang]
+    assert (
+        info["/Title"]
+        == {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}[lang]
+    )
     assert info["/Author"] == "Detention Watch Network"
-    assert info["/Subject"].startswith({"en": "Ten immigration detention centers", "es": "Diez centros de detención"}[lang])
+    assert info["/Subject"].startswith(
+        {"en": "Ten immigration detention centers", "es": "Diez centros de detención"}[lang]
+    )
     assert "Communities Not Cages" in info["/Keywords"] or "Comunidades" in info["/Keywords"]
     assert info["/CreationDate"] == "D:20261124000000Z"  # the edition date from report.yaml
     xmp = reader.root_object["/Metadata"].get_object().get_data().decode()
-    assert "pdfuaid:part" in xmp and f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp
+    assert "pdfuaid:part" in xmp and (f'xml:lang="{lang}"' in xmp or f"<rdf:li>{lang}</rdf:li>" in xmp)
 
 
 TITLES = {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}
@@ -110,14 +117,39 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
     entries = outline_titles(reader)
     top = [title for depth, title, _ in entries if depth == 0]
     names = [f.name for f in edition.facilities]
-    front = {"en": ["Contents", "About this edition", "Introduction"], "es": ["Índice", "Sobre esta edición", "Introducción"]}[lang]
-    back = {"en": ["How to support the campaign", "Acknowledgments", "Sources"], "es": ["Cómo apoyar la campaña", "Agradecimientos", "Fuentes"]}[lang]
+    front = {
+        "en": ["Contents", "About this edition", "Introduction"],
+        "es": ["Índice", "Sobre esta edición", "Introducción"],
+    }[lang]
+    back = {
+        "en": ["How to support the campaign", "Acknowledgments", "Sources"],
+        "es": ["Cómo apoyar la campaña", "Agradecimientos", "Fuentes"],
+    }[lang]
     assert top == front + names + back
     adelanto = [title for depth, title, _ in entries if depth == 1][:7]
-    assert adelanto == {
-        "en": ["At a glance", "Why it must close", "Documented abuse", "Deaths in custody", "Contract and status history", "The campaign to shut it down", "Sources"],
-        "es": ["En resumen", "Por qué debe cerrar", "Abusos documentados", "Muertes bajo custodia", "Historial del contrato y de su situación", "La campaña para cerrarlo", "Fuentes"],
-    }[lang]
+    assert (
+        adelanto
+        == {
+            "en": [
+                "At a glance",
+                "Why it must close",
+                "Documented abuse",
+                "Deaths in custody",
+                "Contract and status history",
+                "The campaign to shut it down",
+                "Sources",
+            ],
+            "es": [
+                "En resumen",
+                "Por qué debe cerrar",
+                "Abusos documentados",
+                "Muertes bajo custodia",
+                "Historial del contrato y de su situación",
+                "La campaña para cerrarlo",
+                "Fuentes",
+            ],
+        }[lang]
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -321,7 +353,10 @@ def test_downloads_list_size_and_pages(shipped: Path, edition) -> None:
     assert f"{report['pages']} pages" in text
     for facility in edition.facilities:
         entry = manifest[f"en/{facility.id}-en.pdf"]
-        row = re.search(rf'<a href="{facility.id}-en.pdf" download>{re.escape(facility.name)}</a></th><td>(\d+)</td><td>([^<]+)</td>', text)
+        row = re.search(
+            rf'<a href="{facility.id}-en.pdf" download>{re.escape(facility.name)}</a></th><td>(\d+)</td><td>([^<]+)</td>',
+            text,
+        )
         assert row is not None, facility.id
         assert int(row.group(1)) == entry["pages"]
         assert row.group(2).endswith(" KB")

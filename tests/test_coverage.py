@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from report.catalogs import parse_catalog
-from report.coverage import Counts, check_translations, status_page_html
-from report.load import load_edition
+from report.i18n.catalogs import parse_catalog
+from report.i18n.coverage import Counts, check_translations
+from report.render.site import status_page_html
+from report.content.load import load_edition
 
 from .conftest import REPO, make_project, run_cli
 

@@ -12,8 +12,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.extract import pot_bytes, restore_previous, template_catalog
-from report.load import load_edition
+from report.i18n.extract import pot_bytes, restore_previous, template_catalog
+from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, run_cli
 
@@ -40,7 +40,9 @@ def test_pybabel_extract_gives_the_same_messages(tmp_path: Path) -> None:
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
         [str(pybabel), "-q", "extract", "-F", "i18n/babel.cfg", "-o", str(tmp_path / "plain.pot"), "."],
-        cwd=root, check=True, capture_output=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
     )
     plain = read_catalog(tmp_path / "plain.pot")
     ours = template_catalog(root, "test")
@@ -100,7 +102,10 @@ def test_update_makes_exactly_the_changed_entry_fuzzy(changed) -> None:
     assert entry.previous_id[0].startswith(old)
     assert entry.string == spanish  # the old translation stays, for the translator to revise
     text = po.read_text()
-    assert '#| msgid ""\n#| "Coverage of the First Ten launch' in text or '#| msgid "Coverage of the First Ten launch' in text
+    assert (
+        '#| msgid ""\n#| "Coverage of the First Ten launch' in text
+        or '#| msgid "Coverage of the First Ten launch' in text
+    )
     assert "# | msgid" not in text
 
 
@@ -109,13 +114,19 @@ def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
     path = root / "facilities" / "adelanto.yaml"
     text = path.read_text()
     # Swap two timeline ids: their texts now sit under each other's context.
-    text = text.replace("id: 2010-2016-abuse-complaints", "id: tmp-swap").replace(
-        "id: 2018-09-oig-management-alert", "id: 2010-2016-abuse-complaints").replace("id: tmp-swap", "id: 2018-09-oig-management-alert")
+    text = (
+        text.replace("id: 2010-2016-abuse-complaints", "id: tmp-swap")
+        .replace("id: 2018-09-oig-management-alert", "id: 2010-2016-abuse-complaints")
+        .replace("id: tmp-swap", "id: 2018-09-oig-management-alert")
+    )
     path.write_text(text)
     for command in ("extract", "update"):
         assert run_cli("--root", str(root), command)[0] == 0
     catalog = read_catalog(root / "i18n/es/LC_MESSAGES/messages.po")
-    for context in ("adelanto:timeline.2010-2016-abuse-complaints:text", "adelanto:timeline.2018-09-oig-management-alert:text"):
+    for context in (
+        "adelanto:timeline.2010-2016-abuse-complaints:text",
+        "adelanto:timeline.2018-09-oig-management-alert:text",
+    ):
         entry = next(m for m in catalog if m.context == context)
         # Marked fuzzy, with the previous English of that same field shown: never silently reused.
         assert entry.fuzzy and entry.previous_id
@@ -128,8 +139,15 @@ def test_spanish_build_falls_back_to_marked_english_and_says_so(changed) -> None
     html = (root / "dist/es/adelanto.html").read_text()
     assert f'<span lang="en" class="fallback">{new}' in html
     assert spanish[:40] not in html
-    source_line = next(i for i, line in enumerate((root / "facilities/adelanto.yaml").read_text().splitlines(), 1) if "Reporting on the First Ten" in line)
-    assert re.search(rf"facilities/adelanto\.yaml:{source_line - 1}:\d+: warning: Spanish translation fuzzy \(i18n/es/LC_MESSAGES/messages\.po:\d+:\d+\): using the English text", out)
+    source_line = next(
+        i
+        for i, line in enumerate((root / "facilities/adelanto.yaml").read_text().splitlines(), 1)
+        if "Reporting on the First Ten" in line
+    )
+    assert re.search(
+        rf"facilities/adelanto\.yaml:{source_line - 1}:\d+: warning: Spanish translation fuzzy \(i18n/es/LC_MESSAGES/messages\.po:\d+:\d+\): using the English text",
+        out,
+    )
     assert re.search(r"i18n/es/LC_MESSAGES/messages\.po:\d+:\d+: warning: .*\[i18n\.fuzzy\]", out)
 
 
@@ -191,7 +209,7 @@ def fill_pseudo(path: Path) -> None:
         parts = CITE_OR_PLACEHOLDER.split(text)
         keep = CITE_OR_PLACEHOLDER.findall(text)
         out = [f"«{part.upper()}»" if part.strip() else part for part in parts]
-        return "".join(a + b for a, b in zip(out, keep + [""]))
+        return "".join(a + b for a, b in zip(out, keep + [""], strict=True))
 
     for message in catalog:
         if not message.id:
@@ -232,7 +250,8 @@ def test_a_third_language_is_a_catalog_plus_one_line(tmp_path: Path) -> None:
 def test_shipped_spanish_catalog_is_complete() -> None:
     result = subprocess.run(
         ["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(REPO / "i18n/es/LC_MESSAGES/messages.po")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr

@@ -35,8 +35,18 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, out, err = run_cli("--root", str(root), "build")
     assert code == 0, out + err
     assert rendered_chunks(err) == {
-        "en/front", "en/back", "en/folios", "en/front-folios", "es/front", "es/back", "es/folios", "es/front-folios",
-        "en/chapter/adelanto", "en/chapter/etowah", "es/chapter/adelanto", "es/chapter/etowah",
+        "en/front",
+        "en/back",
+        "en/folios",
+        "en/front-folios",
+        "es/front",
+        "es/back",
+        "es/folios",
+        "es/front-folios",
+        "en/chapter/adelanto",
+        "en/chapter/etowah",
+        "es/chapter/adelanto",
+        "es/chapter/etowah",
     }
     return root
 

@@ -12,8 +12,8 @@ from typing import Iterator
 
 import pytest
 
-from report.links import CACHE_FILE, DAY, Policy, check_links
-from report.load import load_edition
+from report.content.links import CACHE_FILE, DAY, Policy, check_links
+from report.content.load import load_edition
 
 from .conftest import make_project, run_cli
 
@@ -213,7 +213,7 @@ def test_online_is_off_by_default_and_on_with_the_flag(server: Server, tmp_path:
 def test_retry_after_as_http_date() -> None:
     from email.utils import formatdate
 
-    from report.links import _retry_after
+    from report.content.links import _retry_after
 
     assert _retry_after("7") == 7.0
     assert _retry_after(formatdate(1_000_030, usegmt=True), clock=lambda: 1_000_000.0) == 30.0

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
-from report import geo, mapsvg
+from report.render import geo, mapsvg
 from report.findings import Loc, error
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,17 +136,34 @@ def test_a_crescent_gets_a_point_inside():
 @pytest.mark.parametrize(
     "state, county, message, suggestion",
     [
-        ("CA", "San Bernadino County", "no county 'San Bernadino County' in CA; did you mean 'San Bernardino County'?",
-         "San Bernardino County"),
+        (
+            "CA",
+            "San Bernadino County",
+            "no county 'San Bernadino County' in CA; did you mean 'San Bernardino County'?",
+            "San Bernardino County",
+        ),
         ("LA", "Winn County", "Louisiana has no 'Winn County'; did you mean 'Winn Parish'?", "Winn Parish"),
         ("LA", "Win Parish", "no county 'Win Parish' in LA; did you mean 'Winn Parish'?", "Winn Parish"),
         ("LA", "winn parish", "no county 'winn parish' in LA; did you mean 'Winn Parish'?", "Winn Parish"),
-        ("GA", "Glades County", "no county 'Glades County' in GA; did you mean 'Dade County'? ('Glades County' is in FL)",
-         "Dade County"),
+        (
+            "GA",
+            "Glades County",
+            "no county 'Glades County' in GA; did you mean 'Dade County'? ('Glades County' is in FL)",
+            "Dade County",
+        ),
         ("VA", "Richmond", "'Richmond' is ambiguous in VA: write 'Richmond County' or 'Richmond city'", None),
-        ("VA", "Alexandria County", "Virginia has no 'Alexandria County'; did you mean 'Alexandria city'?",
-         "Alexandria city"),
-        ("NM", "Dona Ana County", "no county 'Dona Ana County' in NM; did you mean 'Doña Ana County'?", "Doña Ana County"),
+        (
+            "VA",
+            "Alexandria County",
+            "Virginia has no 'Alexandria County'; did you mean 'Alexandria city'?",
+            "Alexandria city",
+        ),
+        (
+            "NM",
+            "Dona Ana County",
+            "no county 'Dona Ana County' in NM; did you mean 'Doña Ana County'?",
+            "Doña Ana County",
+        ),
     ],
 )
 def test_a_county_that_does_not_match_says_what_was_meant(atlas, state, county, message, suggestion):
@@ -156,9 +173,13 @@ def test_a_county_that_does_not_match_says_what_was_meant(atlas, state, county, 
 
 def test_county_names_the_census_way_are_found(atlas):
     for state, county, name in [
-        ("VA", "Richmond city", "51760"), ("VA", "Richmond County", "51159"), ("LA", "Winn parish", "22127"),
-        ("DC", "District of Columbia", "11001"), ("NV", "Carson City", "32510"),
-        ("AK", "Anchorage Municipality", "02020"), ("MO", "St. Louis city", "29510"),
+        ("VA", "Richmond city", "51760"),
+        ("VA", "Richmond County", "51159"),
+        ("LA", "Winn parish", "22127"),
+        ("DC", "District of Columbia", "11001"),
+        ("NV", "Carson City", "32510"),
+        ("AK", "Anchorage Municipality", "02020"),
+        ("MO", "St. Louis city", "29510"),
     ]:
         assert geo.find_county(atlas, state, county) == name, county
 
@@ -215,7 +236,8 @@ def test_albers_usa_leaves_out_what_is_off_the_map():
 
 def test_coordinates_must_fall_in_the_named_county(atlas):
     fips, polygons = next(
-        (f, p) for f, p in sample_counties(atlas)
+        (f, p)
+        for f, p in sample_counties(atlas)
         if f[:2] not in ("02", "15") and atlas.county(f).contains(geo.albers_usa(*_lonlat_centre(p)))
     )
     lonlat = _lonlat_centre(polygons)
@@ -283,8 +305,10 @@ def crosses(seg, box) -> bool:
     """Return whether a segment passes through a box, sampled finely."""
     (ax, ay), (bx, by) = seg
     steps = max(2, int(math.dist(seg[0], seg[1]) * 4))
-    return any(box[0] < ax + (bx - ax) * t / steps < box[2] and box[1] < ay + (by - ay) * t / steps < box[3]
-               for t in range(steps + 1))
+    return any(
+        box[0] < ax + (bx - ax) * t / steps < box[2] and box[1] < ay + (by - ay) * t / steps < box[3]
+        for t in range(steps + 1)
+    )
 
 
 def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], places: dict[str, str]) -> dict:
@@ -305,7 +329,7 @@ def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], place
     boxes = [(mid, b) for mid, bs in labels.items() for b in bs]
     for i, (mid, a) in enumerate(boxes):
         assert 0 <= a[0] and a[2] <= width and 0 <= a[1] and a[3] <= height, mid
-        for other, b in boxes[i + 1:]:
+        for other, b in boxes[i + 1 :]:
             assert not overlap(a, b), (mid, other)
         for other, s in symbols.items():
             assert not overlap(a, s), (mid, other)
@@ -386,7 +410,7 @@ def test_the_same_input_gives_the_same_bytes(atlas, style):
 
 
 def test_words_are_escaped(atlas, style):
-    hostile = '<script>alert("x")</script> & \'quotes\''
+    hostile = "<script>alert(\"x\")</script> & 'quotes'"
     markers = [mapsvg.Marker("x", hostile, shipped_markers(atlas)[0].point, "open", '"><script>', hostile)]
     svg = mapsvg.draw_map(atlas, markers, mapsvg.Words(hostile, hostile, hostile, hostile), style).svg
     root, found = read_map(svg)

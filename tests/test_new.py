@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.scaffold import MODELINE
+from report.commands.new import MODELINE
 
 from .conftest import copy_project, run_cli
 
@@ -23,8 +23,9 @@ def project(tmp_path: Path) -> Path:
 def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -> None:
     code, out, err = run_cli("--root", str(project), "new", NEW, "--name", 'Example "Processing" Center')
     assert (code, err) == (0, "")
-    assert out == (f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml,"
-                   " then run: python build.py check\n")
+    assert out == (
+        f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml, then run: python build.py check\n"
+    )
     text = (project / "facilities" / f"{NEW}.yaml").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == MODELINE
@@ -38,14 +39,17 @@ def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -
     assert len(fields) == 23
     for i in fields:
         assert lines[i - 1].lstrip().startswith("# "), lines[i]
-    assert "  # What kind of body the operator is. One of: private-company, sheriff, county, city.\n  kind: TODO\n" in text
+    assert (
+        "  # What kind of body the operator is. One of: private-company, sheriff, county, city.\n  kind: TODO\n" in text
+    )
 
 
 def test_check_lists_what_is_left_to_fill_in(project: Path) -> None:
     assert run_cli("--root", str(project), "new", NEW, "--name", "Example Center")[0] == 0
     report = project / "report.yaml"
-    report.write_text(report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"),
-                      encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"), encoding="utf-8"
+    )
     code, out, _ = run_cli("--root", str(project), "check")
     assert code == 1
     mine = [line for line in out.splitlines() if line.startswith(f"facilities/{NEW}.yaml:")]
@@ -74,8 +78,10 @@ def test_new_refuses_ids_that_are_not_slugs(project: Path, bad: str) -> None:
     before = sorted(p.name for p in (project / "facilities").iterdir())
     code, out, err = run_cli("--root", str(project), "new", bad, "--name", "X")
     assert (code, out) == (2, "")
-    assert err == (f"build.py: error: '{bad}' is not a valid facility id: use lower-case letters, digits and"
-                   " single hyphens, like 'otay-mesa'\n")
+    assert err == (
+        f"build.py: error: '{bad}' is not a valid facility id: use lower-case letters, digits and"
+        " single hyphens, like 'otay-mesa'\n"
+    )
     assert sorted(p.name for p in (project / "facilities").iterdir()) == before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from report.paginate import Job, Layout, Paginator
+from report.pdf.paginate import Job, Layout, Paginator
 
 from .conftest import REPO
 
@@ -19,13 +19,18 @@ def lay_out(root: Path, *jobs: Job) -> list:
 
 
 def test_a_clean_chunk_has_no_findings() -> None:
-    (chunk,) = lay_out(REPO, Job("en/clean", PAGE.format('<h1 id="a">A</h1><p><a href="#a">back</a></p>'), "facilities/x.yaml", "print"))
+    (chunk,) = lay_out(
+        REPO,
+        Job("en/clean", PAGE.format('<h1 id="a">A</h1><p><a href="#a">back</a></p>'), "facilities/x.yaml", "print"),
+    )
     assert chunk.pages == 1 and chunk.pdf.startswith(b"%PDF-")
     assert chunk.findings == ()
 
 
 def test_a_missing_anchor_is_an_error_at_the_dossier() -> None:
-    (chunk,) = lay_out(REPO, Job("en/chapter/x", PAGE.format('<p><a href="#nowhere">lost</a></p>'), "facilities/x.yaml", "print"))
+    (chunk,) = lay_out(
+        REPO, Job("en/chapter/x", PAGE.format('<p><a href="#nowhere">lost</a></p>'), "facilities/x.yaml", "print")
+    )
     assert [(f.level, f.code, str(f.loc)) for f in chunk.findings] == [("error", "pdf.anchor", "facilities/x.yaml")]
     assert "No anchor #nowhere" in chunk.findings[0].message
 
@@ -34,7 +39,9 @@ def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(REPO / "layouts", root / "layouts")
     (root / "layouts" / "fonts" / "IBMPlexSerif-Regular.ttf").write_bytes(b"not a font")
-    (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print"))
+    (chunk,) = lay_out(
+        root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print")
+    )
     fonts = [f for f in chunk.findings if f.code == "pdf.font"]
     assert fonts and all(f.level == "error" for f in fonts)
 
@@ -42,7 +49,9 @@ def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
 def test_an_urgent_job_overtakes_the_queue() -> None:
     done: list[str] = []
     with Paginator(Layout(REPO, None, 1), lambda key, cached: done.append(key)) as paginator:
-        jobs = [Job(f"en/chapter/{name}", PAGE.format(f"<p>{name}</p>"), "facilities/x.yaml", "print") for name in "abc"]
+        jobs = [
+            Job(f"en/chapter/{name}", PAGE.format(f"<p>{name}</p>"), "facilities/x.yaml", "print") for name in "abc"
+        ]
         futures = [paginator.lay_out(jobs[0]), paginator.lay_out(jobs[1])]
         futures.append(paginator.lay_out(jobs[2], urgent=True))
         assert all(f.result().pages == 1 for f in futures)
@@ -80,9 +89,10 @@ def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> 
 
 def _font_folder() -> str:
     """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
-    from report import paginate
+    from report.pdf import paginate
 
-    return str(paginate._WORKER["fonts"]._folder)  # type: ignore[attr-defined]
+    assert paginate._WORKER is not None
+    return str(paginate._WORKER.fonts._folder)
 
 
 def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
@@ -104,4 +114,6 @@ def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_
     root, outside = linked_out(tmp_path, "print.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
     (fetch,) = [f for f in chunk.findings if f.code == "pdf.fetch"]  # the fallback font may add pdf.font
-    assert fetch.level == "error" and fetch.message.endswith(f"/layouts/css/print.css': it resolves to '{outside}', outside layouts/ and facilities/")
+    assert fetch.level == "error" and fetch.message.endswith(
+        f"/layouts/css/print.css': it resolves to '{outside}', outside layouts/ and facilities/"
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import yaml
 from babel.messages.catalog import Catalog
@@ -19,13 +18,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from report.catalogs import parse_catalog
+from report.i18n.catalogs import parse_catalog
 from report.findings import Finding, Loc
-from report.load import read_dossier, read_settings, read_sources
-from report.localize import Localizer
-from report.model import CITE_RE, Source, Text
-from report.render import Citer
-from report.yamldoc import parse
+from report.content.load import read_dossier, read_settings, read_sources
+from report.i18n.localize import Localizer
+from report.content.model import CITE_RE, Source, Text
+from report.render.html import Citer
+from report.content.yamldoc import parse
 
 from .conftest import BASE
 
@@ -35,11 +34,16 @@ SAMPLE_DATA = yaml.safe_load(SAMPLE)
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab1-:[]{}#&*!|>'\"\\ \n\t,?%@`~.\u00e9\u2028\r\x00")), max_size=200)
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
     st.sampled_from(["2021-02-30", "2020-05/2020-01", "undated", "[@news-2021]", "<script>", "../../etc/passwd"]),
 )
 values = st.recursive(
-    scalars, lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
 
@@ -113,7 +117,9 @@ def test_deep_nesting_is_a_finding(depth: int, opener: str) -> None:
 # -- prose ----------------------------------------------------------------------------------------
 
 SOURCES = {
-    sid: Source(sid, "report", f"Title {sid}", f"Publisher {sid}", f"https://example.org/{sid}", Loc("s"), None, Loc("s"))
+    sid: Source(
+        sid, "report", f"Title {sid}", f"Publisher {sid}", f"https://example.org/{sid}", Loc("s"), None, Loc("s")
+    )
     for sid in ("a", "news-2021", "gov-report-2020")
 }
 prose_text = st.lists(
@@ -154,7 +160,10 @@ def test_prose_escapes_text_and_turns_citations_into_notes(value: str, mode: str
     parser = _Elements()
     parser.feed(str(html))
     parser.close()
-    allowed = {"pdf": {("span", ("class",)), ("a", ("href",))}, "site": {("sup", ("class",)), ("a", ("href", "id", "role"))}}
+    allowed = {
+        "pdf": {("span", ("class",)), ("a", ("href",))},
+        "site": {("sup", ("class",)), ("a", ("href", "id", "role"))},
+    }
     assert set(parser.tags) <= allowed[mode]
     # Outside the notes, the text reads as written, less its citation markers and the space before them.
     # (An unknown id prints nothing: `check` refuses it before any build.)
@@ -173,12 +182,32 @@ def test_catalog_any_bytes(raw: bytes) -> None:
 
 
 po_lines = st.lists(
-    st.sampled_from([
-        'msgid ""', 'msgstr ""', '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"', '"Plural-Forms: nplurals=x;\\n"',
-        '"Content-Type: text/plain; charset=nonsense\\n"', '"Language: pt\\n"', 'msgctxt "c"', 'msgid "a"',
-        'msgid_plural "as"', 'msgstr "b"', 'msgstr[0] "b"', 'msgstr[7] "b"', 'msgstr[x] "b"', '"continued"', '"open',
-        "#, fuzzy", "#| msgid \"old\"", "#~ msgid \"gone\"", "#~ msgstr \"ido\"", "#: file.yaml:x", "garbage", "",
-    ]),
+    st.sampled_from(
+        [
+            'msgid ""',
+            'msgstr ""',
+            '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+            '"Plural-Forms: nplurals=x;\\n"',
+            '"Content-Type: text/plain; charset=nonsense\\n"',
+            '"Language: pt\\n"',
+            'msgctxt "c"',
+            'msgid "a"',
+            'msgid_plural "as"',
+            'msgstr "b"',
+            'msgstr[0] "b"',
+            'msgstr[7] "b"',
+            'msgstr[x] "b"',
+            '"continued"',
+            '"open',
+            "#, fuzzy",
+            '#| msgid "old"',
+            '#~ msgid "gone"',
+            '#~ msgstr "ido"',
+            "#: file.yaml:x",
+            "garbage",
+            "",
+        ]
+    ),
     max_size=20,
 ).map("\n".join)
 
@@ -187,12 +216,14 @@ po_lines = st.lists(
 def test_catalog_po_like_lines(text: str) -> None:
     parsed = parse_catalog(text.encode(), "i18n/es/LC_MESSAGES/messages.po", "es")
     Localizer("es", "en", parsed)  # the build compiles the plural rule: it must be a valid one
-    for line, col, code, message in parsed.problems:
+    for line, col, _code, _message in parsed.problems:
         assert 1 <= line <= text.count("\n") + 1 and col >= 1
 
 
 # Any text a translator can type: no control characters (the reader refuses those) but tabs and newlines.
-message_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n"), min_size=1, max_size=40)
+message_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n"), min_size=1, max_size=40
+)
 
 
 @given(st.dictionaries(st.tuples(st.none() | st.sampled_from(["a", "b:c"]), message_text), message_text, max_size=8))

@@ -8,7 +8,6 @@ or hold the build lock while a build starts.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import io
 import json
 import os
@@ -26,8 +25,9 @@ from typing import Callable
 import pytest
 
 from report import publish
+from report.cli import Progress
 from report.publish import Output, Published
-from report.serve import Preview, PreviewHandler
+from report.commands.serve import Preview, PreviewHandler
 
 from .conftest import REPO, copy_project
 
@@ -85,8 +85,9 @@ def test_files_no_longer_produced_are_removed(tmp_path: Path) -> None:
     publish.publish(tmp_path, outputs(V1))
     v2 = {k: v for k, v in V1.items() if k != "en/a.pdf"}
     result = publish.publish(tmp_path, outputs(v2))
-    assert result == Published(written=("manifest.json",), unchanged=("en/a.html", "es/a.html", "index.html"),
-                               removed=("en/a.pdf",))
+    assert result == Published(
+        written=("manifest.json",), unchanged=("en/a.html", "es/a.html", "index.html"), removed=("en/a.pdf",)
+    )
     assert edition(tmp_path) == with_manifest(v2)
     assert build_folders(tmp_path) == [published_folder(tmp_path)]
 
@@ -155,7 +156,9 @@ def test_an_interrupted_publish_leaves_dist_as_it_was(tmp_path: Path, monkeypatc
     assert build_folders(tmp_path) == [Path(link).name]
 
 
-def test_an_interrupted_first_publish_puts_the_plain_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_first_publish_puts_the_plain_folder_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plain_dist(tmp_path, V1)
 
     def interrupted(source: str, target: str) -> None:
@@ -198,7 +201,7 @@ def test_serve_answers_from_the_edition_published_last(tmp_path: Path) -> None:
 
 
 def test_the_lock_names_its_holder_while_held(tmp_path: Path) -> None:
-    with publish.lock(tmp_path, io.StringIO()):
+    with publish.lock(tmp_path, lambda message: None):
         assert (tmp_path / publish.LOCK_FILE).read_text() == f"{os.getpid()}\n"
     assert (tmp_path / publish.LOCK_FILE).read_text() == ""
 
@@ -219,7 +222,11 @@ def start_build(root: Path, *args: str) -> subprocess.Popen:
     """Start `build.py build` in its own process group (so that it can be killed with its workers)."""
     return subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", *args],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -278,6 +285,18 @@ def fork_server_started(group: int) -> bool:
     return False
 
 
+def test_progress_prints_nothing_once_closed() -> None:
+    """After Ctrl-C, a language thread may finish a cached chunk while the CLI prints its last
+    line: that line must stay the last (the Ctrl-C test below saw a tick after it)."""
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True)
+    progress.add(2)
+    progress.tick("en/chapter-1", cached=True)
+    progress.close()
+    progress.tick("en/folios", cached=True)
+    assert stream.getvalue().splitlines() == ["[1/2] en/chapter-1 (cached), about 0s left"]
+
+
 @pytest.mark.parametrize("moment", ["start-up", "layout"])
 def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path: Path, moment: str) -> None:
     root = clone(built, tmp_path / "project")
@@ -304,7 +323,7 @@ def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path:
 
 
 def test_a_second_build_waits_for_the_first(built: Path) -> None:
-    with publish.lock(built, io.StringIO()):
+    with publish.lock(built, lambda message: None):
         proc = start_build(built, "--quiet")
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -317,10 +336,14 @@ def test_a_second_build_waits_for_the_first(built: Path) -> None:
 
 
 def test_serve_builds_under_the_lock_too(built: Path) -> None:
-    with publish.lock(built, io.StringIO()):
+    with publish.lock(built, lambda message: None):
         proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         assert proc.stderr is not None and proc.stdout is not None
         line = proc.stderr.readline()
@@ -365,7 +388,11 @@ def restore_state(saved: Path, root: Path) -> None:
 def keep_leftovers(saved: Path, root: Path, leftovers: Path) -> int:
     """Copy into `leftovers` every file a killed build added to `.cache/` or `.dist/` or changed; return how many."""
     count = 0
-    for path in [*sorted((root / ".cache").rglob("*")), *sorted((root / publish.BUILDS_DIR).rglob("*")), root / ".dist.tmp"]:
+    for path in [
+        *sorted((root / ".cache").rglob("*")),
+        *sorted((root / publish.BUILDS_DIR).rglob("*")),
+        root / ".dist.tmp",
+    ]:
         if not os.path.lexists(path):
             continue
         if path.is_dir() and not path.is_symlink():

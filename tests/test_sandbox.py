@@ -24,9 +24,9 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from report.findings import Finding, Loc
-from report.localize import Localizer
-from report.paginate import Job, _findings
-from report.render import environment
+from report.i18n.localize import Localizer
+from report.pdf.paginate import Job, _findings
+from report.render.html import environment
 from report.sandbox import SandboxRefusal, url_fetcher
 
 from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
@@ -172,22 +172,45 @@ def test_the_fetcher_serves_the_readable_folders_and_data_urls(sandboxed: tuple[
     data = fetcher("data:text/css;base64,cCB7fQ==")
     assert (data.read(), data.content_type) == (b"p {}", "text/css")
     assert fetcher.refused == []
-    assert fetcher.handlers == []  # no HTTP, HTTPS or FTP handler: nothing can go out
+    # Built through WeasyPrint's public constructor, it has urllib's handlers, but its own `fetch`
+    # and `open` never hand a URL to them: `open`, urllib's way in, refuses like `fetch`.
+    with pytest.raises(SandboxRefusal):
+        fetcher.open("http://127.0.0.1:9/x.png")
+    with pytest.raises(SandboxRefusal):
+        fetcher.open(urllib.request.Request("https://example.org/x.css"))
 
 
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("http://127.0.0.1:9/x.png", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'http:' URLs"),
-        ("https://example.org/x.css", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs"),
-        ("ftp://example.org/x.css", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'ftp:' URLs"),
-        ("javascript:alert(1)", "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'javascript:' URLs"),
+        (
+            "http://127.0.0.1:9/x.png",
+            "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'http:' URLs",
+        ),
+        (
+            "https://example.org/x.css",
+            "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs",
+        ),
+        (
+            "ftp://example.org/x.css",
+            "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'ftp:' URLs",
+        ),
+        (
+            "javascript:alert(1)",
+            "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'javascript:' URLs",
+        ),
         ("file:///etc/passwd", "it is outside layouts/ and facilities/"),
         ("file://example.org/etc/passwd", "file URLs on another host ('example.org') are not read"),
-        ("{root}/layouts/pdf/../../../outside/secret.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
+        (
+            "{root}/layouts/pdf/../../../outside/secret.css",
+            "it resolves to '{outside}/secret.css', outside layouts/ and facilities/",
+        ),
         ("{root}/report.yaml", "it is outside layouts/ and facilities/"),
         ("{root}/layouts/pdf/link.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
-        ("{root}/facilities/linked/secret.css", "it resolves to '{outside}/secret.css', outside layouts/ and facilities/"),
+        (
+            "{root}/facilities/linked/secret.css",
+            "it resolves to '{outside}/secret.css', outside layouts/ and facilities/",
+        ),
     ],
 )
 def test_the_fetcher_refuses_everything_else(sandboxed: tuple[Path, Path], url: str, reason: str) -> None:
@@ -236,14 +259,32 @@ def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
     [
         ("png", None),
         ("link-inside", None),
-        ("link-outside", "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
-        ("linked-folder", "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
-        ("dangling-link", "error: image 'gate.png' resolves to '{outside}/gone.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]"),
-        ("dangling-link-inside", "error: image 'gate.png' is a link to '{images}/gone.png', which does not exist [image.missing]"),
+        (
+            "link-outside",
+            "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]",
+        ),
+        (
+            "linked-folder",
+            "error: image 'gate.png' resolves to '{outside}/gate.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]",
+        ),
+        (
+            "dangling-link",
+            "error: image 'gate.png' resolves to '{outside}/gone.png', outside facilities/images/: copy the file there instead of linking to it [image.outside]",
+        ),
+        (
+            "dangling-link-inside",
+            "error: image 'gate.png' is a link to '{images}/gone.png', which does not exist [image.missing]",
+        ),
         ("text", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
-        ("truncated", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        (
+            "truncated",
+            "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]",
+        ),
         ("gif", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
-        ("jpeg-named-png", "error: image 'gate.png' holds a JPEG image: its name must end in .jpg or .jpeg [image.format]"),
+        (
+            "jpeg-named-png",
+            "error: image 'gate.png' holds a JPEG image: its name must end in .jpg or .jpeg [image.format]",
+        ),
         ("folder", "error: image 'gate.png' is not a file [image.format]"),
     ],
 )
@@ -338,12 +379,22 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
         env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
         url = base_url(server)
         sources = facilities / "sources.yaml"
-        replace(sources, "url: https://example.gov/reports/sample-2020", f"url: {url}/source/gov-report.html\n    archive_url: {url}/archive/gov-report.html")
+        replace(
+            sources,
+            "url: https://example.gov/reports/sample-2020",
+            f"url: {url}/source/gov-report.html\n    archive_url: {url}/archive/gov-report.html",
+        )
         replace(sources, "url: https://news.example.com/2021/03/sample", f"url: {url}/source/news.html")
         dossier = facilities / "sample.yaml"
         replace(dossier, "name: Sample Detention Center", "name: '" + NAME.replace("'", "''") + "'")
-        replace(dossier, "      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: {url}/organization\n")
-        replace(dossier, "    text: Inspectors found that medical requests went unanswered.", "    text: " + HOSTILE_PROSE.format(url=url))
+        replace(
+            dossier, "      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: {url}/organization\n"
+        )
+        replace(
+            dossier,
+            "    text: Inspectors found that medical requests went unanswered.",
+            "    text: " + HOSTILE_PROSE.format(url=url),
+        )
         replace(
             dossier,
             "review:\n",
@@ -353,7 +404,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
         # `check` refuses code in text (text.markup). Switched off here, to prove that the
         # templates' escaping and the sandboxed fetcher hold on their own if such text got through.
         shutil.rmtree(root / ".cache")
-        env.setattr("report.load._markup_findings", lambda doc: [])
+        env.setattr("report.content.load._markup_findings", lambda doc: [])
         result = build(root, "--lang", "en")
         paths = list(server.paths)  # type: ignore[attr-defined]
         assert_no_requests_then_alive(server)
@@ -406,7 +457,7 @@ def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
     text = squeeze("".join(page.extract_text() for page in reader.pages))
     assert squeeze(NAME) in text
     assert squeeze(f'<img src="{url}/prose.png"> <link rel="stylesheet" href="{url}/prose.css">') in text
-    assert squeeze(f"<span style=\"background: url({url}/attribute.png)\">styled</span>") in text
+    assert squeeze(f'<span style="background: url({url}/attribute.png)">styled</span>') in text
     assert squeeze(f"Photo: {CREDIT}") in text
     # One image is drawn, the dossier's 40 × 30 pixels, and tagged as a figure with its alt text.
     drawn = []
@@ -452,30 +503,38 @@ def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Pa
 
 
 def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Path, fixed_today: None) -> None:
-    from report.site import _assets
+    from report.render.site import _assets
 
     root = tiny_project(tmp_path)
     outside = tmp_path / "site.css"
     shutil.move(root / "layouts" / "css" / "site.css", outside)
     (root / "layouts" / "css" / "site.css").symlink_to(outside)
     code, out, _ = run_cli("--root", str(root), "check")
-    assert (code, finding_lines(out)) == (1, [
-        f"layouts/css/site.css: error: resolves to '{outside}', outside layouts/: the site copies only files that live there [site.asset]"
-    ])
+    assert (code, finding_lines(out)) == (
+        1,
+        [
+            f"layouts/css/site.css: error: resolves to '{outside}', outside layouts/: the site copies only files that live there [site.asset]"
+        ],
+    )
     copied = [output.path for output in _assets(root)]
     assert "assets/css/site.css" not in copied and "assets/css/tokens.css" in copied
 
 
 def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
-    from report.paginate import Layout
+    from report.pdf.paginate import Layout
 
     root = tiny_project(tmp_path)
     (root / "facilities" / "images").mkdir()
     image = root / "facilities" / "images" / "gate.png"
     image.write_bytes(png_bytes())
     layout = Layout(root, None, 1)
-    job = Job("en/chapter/sample", "<img src='../../facilities/images/gate.png'>", "facilities/sample.yaml", "print",
-              assets=("facilities/images/gate.png",))
+    job = Job(
+        "en/chapter/sample",
+        "<img src='../../facilities/images/gate.png'>",
+        "facilities/sample.yaml",
+        "print",
+        assets=("facilities/images/gate.png",),
+    )
     before = layout.cache_key(job)
     assert layout.cache_key(job) == before
     image.write_bytes(png_bytes((41, 30)))

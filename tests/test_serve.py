@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from report.serve import inject
+from report.commands.serve import inject
 
 from .conftest import REPO, copy_project
 
@@ -33,7 +33,11 @@ class Serving:
         self.root = root
         self.proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -178,10 +182,15 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         proc = subprocess.run(
             [sys.executable, str(REPO / "build.py"), "--root", str(tmp_path), "serve", "--port", str(port)],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert proc.returncode == 2 and proc.stdout == ""
-    assert re.fullmatch(rf"build\.py: error: cannot serve on port {port} \(.+\): try another with --port\n", proc.stderr)
+    assert re.fullmatch(
+        rf"build\.py: error: cannot serve on port {port} \(.+\): try another with --port\n", proc.stderr
+    )
 
 
 def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_last_good_build(

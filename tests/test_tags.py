@@ -1,4 +1,4 @@
-"""Tests for report.tags: a real WeasyPrint chunk, simplified, read back and assembled."""
+"""Tests for report.pdf.tags: a real WeasyPrint chunk, simplified, read back and assembled."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from report.assemble import Chunk, assemble
-from report.tags import simplify
+from report.pdf.assemble import Part, assemble
+from report.pdf.tags import simplify
 
 from .pdfcheck import check_structure_tree
 from .test_assemble import METADATA
@@ -101,10 +101,19 @@ def hand_made(page: int, **span: object) -> bytes:
         pdf.pages[-1].obj.Contents = pdf.make_stream(text)
     root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
     document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root))
-    paragraph = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document,
-                                                     Pg=pdf.pages[0].obj))
-    wrapper = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span, P=paragraph,
-                                                   K=pikepdf.Array([0]), Pg=pdf.pages[page].obj, **span))
+    paragraph = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document, Pg=pdf.pages[0].obj)
+    )
+    wrapper = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.Span,
+            P=paragraph,
+            K=pikepdf.Array([0]),
+            Pg=pdf.pages[page].obj,
+            **span,
+        )
+    )
     paragraph.K = pikepdf.Array([0, wrapper])
     document.K, root.K = pikepdf.Array([paragraph]), pikepdf.Array([document])
     root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([0, [paragraph], 1, [wrapper]]))
@@ -125,7 +134,8 @@ def test_a_wrapper_on_another_page_or_with_attributes_stays() -> None:
         paragraph = pdf.Root.StructTreeRoot.K[0].K[0]
         assert list(paragraph.K) == [0, 0]
         assert [list(value) for _, value in pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items()] == [
-            [paragraph], [paragraph]
+            [paragraph],
+            [paragraph],
         ]
 
 
@@ -136,7 +146,7 @@ def test_reading_order_is_unchanged(original: bytes, simplified: bytes) -> None:
 
 
 def test_the_assembled_chunk_stays_fully_tagged(simplified: bytes) -> None:
-    reader = PdfReader(BytesIO(assemble([Chunk(simplified)], METADATA)), strict=True)
+    reader = PdfReader(BytesIO(assemble([Part(simplified)], METADATA)), strict=True)
     check_structure_tree(reader)  # every MCID and link of every page, in the tree, on its page
 
 

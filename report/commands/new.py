@@ -1,7 +1,8 @@
 """The `new` verb: start a dossier whose comments explain each field and whose gaps say TODO.
 
-The comments come from the dossier schema's own descriptions, so they say what the field
-reference in the README and the editors' hover help say. Every value only a source can give is
+The fields, their order and their comments come from the dossier schema (its `required`
+lists, `x-new` values and descriptions), so they say what the field reference in the README
+and the editors' hover help say. Every value only a source can give is
 the placeholder `TODO`, which `check` reports, one line each, until it is filled in: nothing is
 guessed (a new dossier starts unverified, with an empty timeline).
 """
@@ -13,41 +14,42 @@ import re
 import textwrap
 from pathlib import Path
 
-from . import schema
-from .cli import UsageError
-from .load import FACILITIES_DIR, TODO
+from ..content import schema
+from ..content.load import TODO
+from ..errors import UsageError
+from ..project import FACILITIES_DIR
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 
 MAPPING = ""  # the value of a field that opens a mapping
 
-# The fields a new dossier starts with, in order: a dotted path and its value. MAPPING opens a
-# mapping; the other optional fields are described in the README's field reference.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("id", "{id}"),
-    ("name", "{name}"),
-    ("location", MAPPING),
-    ("location.city", TODO),
-    ("location.county", TODO),
-    ("location.state", TODO),
-    ("location.sources", "[]"),
-    ("operator", MAPPING),
-    ("operator.name", TODO),
-    ("operator.kind", TODO),
-    ("operator.sources", "[]"),
-    ("status", MAPPING),
-    ("status.state", TODO),
-    ("status.date", TODO),
-    ("status.text", TODO),
-    ("status.sources", "[]"),
-    ("summary", TODO),
-    ("timeline", "[]"),
-    ("campaign", MAPPING),
-    ("campaign.summary", TODO),
-    ("review", MAPPING),
-    ("review.status", "unverified"),
-    ("review.list_membership", "unverified"),
-)
+
+def fields(kind: str = "dossier", path: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Return the fields a new file starts with, in the schema's order: (dotted path, value).
+
+    They are the required ones, recursively: a mapping opens (MAPPING), a list starts empty,
+    a value the schema gives with `x-new` is written as it is, and any other is TODO, for a
+    writer to fill in from a source.
+    """
+    node = schema.subschema(kind, path) or {}
+    out = []
+    required = set(node.get("required", ()))
+    for name in node.get("properties", {}):
+        if name not in required:
+            continue
+        child = schema.subschema(kind, (*path, name)) or {}
+        dotted = ".".join((*path, name))
+        if "x-new" in child:
+            out.append((dotted, child["x-new"]))
+        elif child.get("type") == "object":
+            out.append((dotted, MAPPING))
+            out += fields(kind, (*path, name))
+        elif child.get("type") == "array":
+            out.append((dotted, "[]"))
+        else:
+            out.append((dotted, TODO))
+    return out
+
 
 _HEAD = """\
 {modeline}
@@ -72,7 +74,7 @@ _TIMELINE_EXAMPLE = """\
 def skeleton(facility_id: str, name: str) -> str:
     """Return the text of a new dossier, each field with its schema description as a comment."""
     lines = [_HEAD.format(modeline=MODELINE, name=name).rstrip("\n")]
-    for dotted, value in FIELDS:
+    for dotted, value in fields():
         path = tuple(dotted.split("."))
         indent = "  " * (len(path) - 1)
         node = schema.subschema("dossier", path) or {}
@@ -96,8 +98,10 @@ def skeleton(facility_id: str, name: str) -> str:
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     """Write `facilities/<id>.yaml` from the skeleton and return its path; never overwrite."""
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", facility_id) or facility_id == "sources":
-        raise UsageError(f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
-                         " hyphens, like 'otay-mesa'")
+        raise UsageError(
+            f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
+            " hyphens, like 'otay-mesa'"
+        )
     if not name.strip() or "\n" in name:
         raise UsageError("--name must be the facility's official name, on one line")
     path = root / FACILITIES_DIR / f"{facility_id}.yaml"

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
-from .findings import Finding, error, warning
+from ..findings import Finding, error, warning
 from .model import Source
 from .validate import url_problem
 

@@ -7,41 +7,52 @@ from `facilities/images/` into `dist/images/`): nothing on the site is fetched f
 
 from __future__ import annotations
 
-from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping
 
 from babel import Locale
 from babel.numbers import format_decimal
 
-from .findings import Finding, Loc, error
-from .model import Edition
-from .publish import Output
-from .sandbox import image_path, inside, real_folder
+from .. import project
+from ..content.model import Edition
+from ..i18n.catalogs import read_catalog
+from ..i18n.coverage import LanguageCoverage
+from ..i18n.localize import Localizer
+from ..project import SITE_IMAGES_DIR
+from ..publish import Output
+from ..sandbox import asset_paths, image_path, inside, real_folder
+from .html import Citer, Renderer, environment
+
+PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int, int]]
+"""Each PDF's (path, size, pages) by (language, facility id; None for the full report)."""
 
 
-def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: dict, gathered: Any) -> list[Output]:
+def site_pages(
+    root: Path,
+    edition: Edition,
+    renderers: Mapping[str, Renderer],
+    pdf_info: PdfInfo,
+    coverage: Mapping[str, LanguageCoverage],
+) -> list[Output]:
     """Return every site page and asset for the languages built, except each language's home page.
 
     Of `pdf_info` ((language, facility id) -> (path, size, pages)), these pages need only the
     per-facility PDFs': the build renders them while the full reports are still being assembled,
     and the home pages (`home_pages`) once they are.
     """
-    from .render import environment
-
     outputs = [*_assets(root), *_images(root, edition)]
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
-    for b in builds:
-        outputs.extend(_facility_pages(edition, b, languages, pdf_info))
+    for lang, renderer in renderers.items():
+        outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
     choices, skip_label = [], ""
     for lang in languages:
-        built = next((b for b in builds if b.lang == lang), None)
-        loc = built.loc if built else _localizer(root, edition, lang)
-        env = built.renderer.env if built else environment(root, loc)
+        built = renderers.get(lang)
+        loc = built.localizer if built else _localizer(root, edition, lang)
+        env = built.env if built else environment(root, loc)
         choices.append(
             {
                 "lang": lang,
-                "name": Locale.parse(lang).get_display_name(lang).capitalize(),
+                "name": _language_name(lang),
                 "title": loc.plain(edition.settings.title),
                 "subtitle": loc.plain(edition.settings.subtitle),
                 "heading": env.get_template("partials/chooser.html").module.heading(),  # type: ignore[attr-defined]
@@ -49,61 +60,27 @@ def site_outputs(root: Path, edition: Edition, builds: Sequence[Any], pdf_info: 
         )
         if lang == edition.settings.source_language:
             skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
-    first = builds[0]
-    html = first.renderer.env.get_template("site/chooser.html").render(
+    first = next(iter(renderers.values()))
+    html = first.env.get_template("site/chooser.html").render(
         source_lang=edition.settings.source_language,
         choices=choices,
         publisher=edition.settings.publisher,
         skip_label=skip_label,
     )
     outputs.append(Output("index.html", html.encode(), "page"))
-    from .coverage import status_page_html
-
-    built_langs = {b.lang for b in builds}
-    for lang, coverage in sorted(gathered.coverage.items()):
-        if lang in built_langs:
-            page = status_page_html(root, edition, coverage)
+    for lang, found in sorted(coverage.items()):
+        if lang in renderers:
+            page = status_page_html(root, edition, found)
             outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
     return outputs
 
 
-def _localizer(root: Path, edition: Edition, lang: str) -> Any:
-    from .catalogs import catalog_path, read_catalog
-    from .check import CACHE_DIR
-    from .localize import Localizer
-
+def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
+    """Return the localizer of a language not built this time (its pages are linked to all the same)."""
     source = edition.settings.source_language
-    messages = None if lang == source else read_catalog(root, catalog_path(lang), lang, root / CACHE_DIR)
+    cache_dir = root / project.CACHE_DIR
+    messages = None if lang == source else read_catalog(root, project.catalog_path(lang), lang, cache_dir)
     return Localizer(lang, source, messages)
-
-
-PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
-
-
-def _asset_paths(root: Path) -> list[Path]:
-    """Return the stylesheets and fonts the site uses (not the print ones), links out of layouts/ included."""
-    folders = [root / "layouts" / name for name in ("css", "fonts")]
-    return [
-        path
-        for folder in folders
-        if folder.is_dir()
-        for path in sorted(folder.iterdir())
-        if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
-    ]
-
-
-def asset_findings(root: Path) -> list[Finding]:
-    """Return an error for every site asset that is a link out of layouts/: the site never copies one."""
-    layouts = real_folder(root, "layouts")
-    return [
-        error(
-            "site.asset",
-            Loc(path.relative_to(root).as_posix()),
-            f"resolves to '{path.resolve()}', outside layouts/: the site copies only files that live there",
-        )
-        for path in _asset_paths(root)
-        if not inside(path, layouts)
-    ]
 
 
 def _assets(root: Path) -> list[Output]:
@@ -111,15 +88,13 @@ def _assets(root: Path) -> list[Output]:
     layouts = real_folder(root, "layouts")
     return [
         Output(f"assets/{path.parent.name}/{path.name}", path.read_bytes(), "asset")
-        for path in _asset_paths(root)
+        for path in asset_paths(root)
         if inside(path, layouts)
     ]
 
 
 def _images(root: Path, edition: Edition) -> list[Output]:
     """Return the dossier images, for dist/images/ (`check` has made sure each is a real image there)."""
-    from .render import SITE_IMAGES_DIR
-
     outputs = {}
     for facility in edition.facilities:
         image = facility.image
@@ -136,12 +111,12 @@ def human_size(size: int, lang: str) -> str:
     return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=lang)} MB"
 
 
-def _download(b: Any, pdf_info: dict, facility_id: str | None) -> dict[str, Any]:
-    path, size, pages = pdf_info[(b.lang, facility_id)]
-    return {"href": path.split("/", 1)[1], "size": human_size(size, b.lang), "pages": pages}
+def _download(lang: str, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
+    path, size, pages = pdf_info[(lang, facility_id)]
+    return {"href": path.split("/", 1)[1], "size": human_size(size, lang), "pages": pages}
 
 
-def _alternates(b: Any, languages: list[str], page: str) -> list[dict[str, Any]]:
+def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
     # Every version, this one included: search engines want the same set on each of them.
     if len(languages) < 2:
         return []
@@ -149,23 +124,21 @@ def _alternates(b: Any, languages: list[str], page: str) -> list[dict[str, Any]]
         {
             "lang": other,
             "href": f"../{other}/{page}",
-            "name": Locale.parse(other).get_display_name(other).capitalize(),
-            "current": other == b.lang,
+            "name": _language_name(other),
+            "current": other == lang,
         }
         for other in languages
     ]
 
 
-def home_pages(edition: Edition, builds: Sequence[Any], pdf_info: dict) -> list[Output]:
+def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: PdfInfo) -> list[Output]:
     """Return each language's home page, which lists every PDF of the language (the full report too)."""
-    from .render import Citer
-
     languages = list(edition.settings.languages)
     outputs = []
-    for b in builds:
-        renderer, loc, env = b.renderer, b.loc, b.renderer.env
-        citer = Citer(dict(edition.sources), "site", lambda s: f"#src-{s.id}", loc)
-        base = renderer._common(citer) | {
+    for lang, renderer in renderers.items():
+        loc, env = renderer.localizer, renderer.env
+        citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
+        base = renderer.common(citer) | {
             "root": "../",
             "home": "index.html",
             "hashtags": edition.settings.hashtags,
@@ -176,20 +149,22 @@ def home_pages(edition: Edition, builds: Sequence[Any], pdf_info: dict) -> list[
             | {
                 "page_title": renderer.report_title,
                 "body_class": "home",
-                "alternates": _alternates(b, languages, "index.html"),
+                "alternates": _alternates(lang, languages, "index.html"),
                 # the language chooser, for readers of any other language
                 "x_default": "../index.html" if len(languages) > 1 else None,
-                "report_pdf": _download(b, pdf_info, None),
-                "facility_items": [{"facility": f, "pdf": _download(b, pdf_info, f.id)} for f in edition.facilities],
+                "report_pdf": _download(lang, pdf_info, None),
+                "facility_items": [{"facility": f, "pdf": _download(lang, pdf_info, f.id)} for f in edition.facilities],
             }
         )
-        outputs.append(Output(f"{b.lang}/index.html", index.encode(), "page", b.lang))
+        outputs.append(Output(f"{lang}/index.html", index.encode(), "page", lang))
     return outputs
 
 
-def _facility_pages(edition: Edition, b: Any, languages: list[str], pdf_info: dict) -> list[Output]:
+def _facility_pages(
+    edition: Edition, lang: str, renderer: Renderer, languages: list[str], pdf_info: PdfInfo
+) -> list[Output]:
     outputs = []
-    renderer, env = b.renderer, b.renderer.env
+    env = renderer.env
     facilities = edition.facilities
     for number, facility in enumerate(facilities, 1):
         context, _ = renderer.chapter_context(facility, number, "site")
@@ -202,12 +177,51 @@ def _facility_pages(edition: Edition, b: Any, languages: list[str], pdf_info: di
                 "page_title": f"{facility.name} · {renderer.report_title}",
                 "description": renderer.facility_description(facility),
                 "body_class": "facility-page",
-                "alternates": _alternates(b, languages, f"{facility.id}.html"),
+                "alternates": _alternates(lang, languages, f"{facility.id}.html"),
                 "x_default": None,
-                "pdf": _download(b, pdf_info, facility.id),
+                "pdf": _download(lang, pdf_info, facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,
             }
         )
-        outputs.append(Output(f"{b.lang}/{facility.id}.html", page.encode(), "page", b.lang))
+        outputs.append(Output(f"{lang}/{facility.id}.html", page.encode(), "page", lang))
     return outputs
+
+
+# -- the translator status page ----------------------------------------------------------------------
+
+
+def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -> str:
+    """Return the HTML of `dist/<lang>/translation-status.html` for one language.
+
+    Needs the project root (for `layouts/site/status.html` and `layouts/site/base.html`), the
+    loaded edition (report title, publisher, contact, hashtags) and that language's
+    `LanguageCoverage` from `check_translations`. The page sits beside `dist/<lang>/index.html`
+    (its links are relative to that folder). Its chrome is in the source language, for the
+    translators who read the English: the page adds no strings to the catalogs it reports on.
+    """
+    source = edition.settings.source_language
+    env = environment(root, Localizer(source, source, None))
+    loc = Localizer(source, source, None)
+    title = loc.plain(edition.settings.title)
+    return env.get_template("site/status.html").render(
+        lang=source,
+        page_title=f"Translation status: {coverage.name} · {title}",
+        description=f"What is left to translate into {coverage.name}",
+        root="../",
+        home="index.html",
+        alternates=[],
+        x_default=None,
+        body_class="translation-status",
+        report_title=title,
+        publisher=edition.settings.publisher,
+        contact=edition.settings.contact,
+        hashtags=edition.settings.hashtags,
+        coverage=coverage,
+        target_lang=coverage.lang,
+    )
+
+
+def _language_name(lang: str) -> str:
+    """Return the language's name in itself, capitalized ("Español"); its code if Babel has none."""
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()

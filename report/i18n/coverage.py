@@ -26,10 +26,8 @@ is compared with the .pot through the loaded edition's texts, without a second e
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
-import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -38,20 +36,15 @@ from typing import Any, Iterable
 
 from babel import Locale
 
-from . import cache
-from .catalogs import TEMPLATE_FILE, TEMPLATES, CatalogEntry, ParsedCatalog, brief, catalog_path, read_catalog
-from .findings import Finding, Loc, count, error, warning
-from .model import Edition
+from .. import cache, project
+from ..project import MAPPING_FILE, REPORT_FILE, TEMPLATE_FILE, catalog_path
+from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, read_catalog
+from ..findings import Finding, Loc, count, error, warning
+from ..content.model import Edition
 
-RELEASE_CODES = ("i18n.untranslated", "i18n.fuzzy", "i18n.stale")
-"""Translation warnings that `--release` turns into errors."""
-
-MAPPING_FILE = "i18n/babel.cfg"
-REPORT_PATH = "report.yaml"
 REPORT = "report"
-_CONTENT_METHODS = ("first_ten_yaml", "report.extract:extract_yaml")
+_CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
-
 
 
 # -- records ---------------------------------------------------------------------------------------
@@ -227,7 +220,9 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     return findings
 
 
-def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None) -> list[Finding]:
+def check_template(
+    root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None
+) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
     The current messages are the loaded edition's texts and the template strings of the
@@ -244,7 +239,7 @@ def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache_
     template_strings, layouts = template_messages(root, cache_dir)
     for key, loc in template_strings.items():
         current.setdefault(key, loc)
-    known = {REPORT_PATH, *(f.path for f in edition.facilities), *layouts}
+    known = {REPORT_FILE, *(f.path for f in edition.facilities), *layouts}
 
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
@@ -253,7 +248,7 @@ def check_template(root: Path, edition: Edition, template: ParsedCatalog, cache_
         in_template.add(entry.key)
         if entry.key in current:
             continue
-        judged = [f for f in entry.files if f in known or not (root / f).exists()]
+        judged = [f for f in entry.files if f in known or project.current_digest(root, f) == project.ABSENT]
         if judged:
             removed[judged[0]] += 1
     for key, loc in current.items():
@@ -309,11 +304,10 @@ def coverage_table(coverage: LanguageCoverage) -> str:
     lines.append(f"{header[0]:<{width}}  " + "  ".join(f"{h:>{max(len(h), 6)}}" for h in header[1:]))
     for name, c in rows:
         cells = (c.translated, c.fuzzy, c.untranslated, c.obsolete, f"{c.percent:.1f}%")
-        lines.append(f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:])))
+        lines.append(
+            f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:], strict=True))
+        )
     return "\n".join(lines)
-
-
-# -- reading catalogs --------------------------------------------------------------------------------
 
 
 # -- template strings ------------------------------------------------------------------------------
@@ -325,21 +319,19 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> tuple[dict[t
 
     sources = _template_sources(root)
     files = {rel for rel, _method, _options in sources}
-    blobs = [(root / rel).read_bytes() for rel, _method, _options in sources]
-    key = cache.key_of(_FINGERPRINT, *(f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources), *blobs)
-    entry = cache.get(cache_dir, "template-strings", key)
-    if entry is not None:
-        try:
-            return pickle.loads(entry[0]), files
-        except Exception:  # a cache entry from other code: extract again
-            pass
-    messages: dict[tuple[str | None, str], Loc] = {}
-    for (rel, method, options), data in zip(sources, blobs):
-        for lineno, message, _comments, context in extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), options):
-            msgid = message if isinstance(message, str) else message[0]
-            messages.setdefault((context, msgid), Loc(rel, lineno, 1))
-    cache.put(cache_dir, "template-strings", key, pickle.dumps(messages))
-    return messages, files
+    blobs = [project.read(root, rel) for rel, _method, _options in sources]
+    described = (f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources)
+    key = cache.key_of(cache.fingerprint(__name__), *described, *blobs)
+
+    def extracted() -> dict[tuple[str | None, str], Loc]:
+        messages: dict[tuple[str | None, str], Loc] = {}
+        for (rel, method, options), data in zip(sources, blobs, strict=True):
+            for lineno, message, _comments, context in extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), options):
+                msgid = message if isinstance(message, str) else message[0]
+                messages.setdefault((context, msgid), Loc(rel, lineno, 1))
+        return messages
+
+    return cache.memoize(cache_dir, "template-strings", key, extracted), files
 
 
 def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
@@ -347,11 +339,11 @@ def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
     from babel.messages.frontend import parse_mapping_cfg
     from babel.util import pathmatch
 
-    cfg = root / MAPPING_FILE
-    if not cfg.is_file():
+    try:
+        text = project.read(root, MAPPING_FILE).decode("utf-8")
+    except OSError:
         return []
-    with open(cfg, encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, MAPPING_FILE)
+    method_map, options_map = parse_mapping_cfg(io.StringIO(text), MAPPING_FILE)
     wanted = [(pattern, method) for pattern, method in method_map if method not in _CONTENT_METHODS]
     found = []
     seen: set[str] = set()
@@ -377,47 +369,4 @@ def _fixed_prefix(pattern: str) -> str:
     return head.rsplit("/", 1)[0] if "/" in head else ""
 
 
-# -- helpers ---------------------------------------------------------------------------------------
-
-
-_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
-
-# -- the translator status page ----------------------------------------------------------------------
-
-
-def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -> str:
-    """Return the HTML of `dist/<lang>/translation-status.html` for one language.
-
-    Needs the project root (for `layouts/site/status.html` and `layouts/site/base.html`), the
-    loaded edition (report title, publisher, contact, hashtags) and that language's
-    `LanguageCoverage` from `check_translations`. The page sits beside `dist/<lang>/index.html`
-    (its links are relative to that folder). Its chrome is in the source language, for the
-    translators who read the English: the page adds no strings to the catalogs it reports on.
-    """
-    from .localize import Localizer
-    from .render import environment
-
-    source = edition.settings.source_language
-    env = environment(root, Localizer(source, source, None))
-    loc = Localizer(source, source, None)
-    title = loc.plain(edition.settings.title)
-    return env.get_template("site/status.html").render(
-        lang=source,
-        page_title=f"Translation status: {coverage.name} · {title}",
-        description=f"What is left to translate into {coverage.name}",
-        root="../",
-        home="index.html",
-        alternates=[],
-        x_default=None,
-        body_class="translation-status",
-        report_title=title,
-        publisher=edition.settings.publisher,
-        contact=edition.settings.contact,
-        hashtags=edition.settings.hashtags,
-        coverage=coverage,
-        target_lang=coverage.lang,
-    )
-
-
-__all__ = ["RELEASE_CODES", "Counts", "Group", "LanguageCoverage", "check_translations", "coverage_table", "status_page_html"]
+__all__ = ["Counts", "Group", "LanguageCoverage", "check_translations", "coverage_table"]

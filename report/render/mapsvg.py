@@ -16,6 +16,7 @@ and their labels or numbers stack. Imports only `geo` of the report.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -152,8 +153,9 @@ def draw_map(
     sites = _sites(markers)
     placement = None
     if len(sites) <= max_labels:
-        placement = _place(sites, {m.id: _label_lines(m.label, style, label_size) for m in markers},
-                           style, label_size, bounds)
+        placement = _place(
+            sites, {m.id: _label_lines(m.label, style, label_size) for m in markers}, style, label_size, bounds
+        )
         if placement.unplaced:
             placement = None
     numbered = placement is None
@@ -161,13 +163,16 @@ def draw_map(
     if numbered:
         size = label_size * 0.85
         placement = _place(sites, {m.id: [str(numbers[m.id])] for m in markers}, style, size, bounds, numbers=True)
+    assert placement is not None
     out = _open_svg(id, words, (atlas.width, atlas.height + legend_h), interactive=any(m.href for m in markers))
     out += _land(atlas, style, detail)
     out.append(f'<g class="leaders" fill="none" stroke="{style.color("muted")}" stroke-width="0.8">')
     out += [f'<path d="M{_n(a[0])} {_n(a[1])}L{_n(b[0])} {_n(b[1])}"/>' for a, b in placement.leaders]
     out.append("</g>")
-    out.append(f'<g class="markers" font-family={quoteattr(style.font_family)} font-weight="{style.font_weight}" '
-               f'fill="{style.color("ink")}">')
+    out.append(
+        f'<g class="markers" font-family={quoteattr(style.font_family)} font-weight="{style.font_weight}" '
+        f'fill="{style.color("ink")}">'
+    )
     for m in markers:
         out += _marker(m, style, placement.texts.get(m.id, ()), placement.size)
     out.append("</g>")
@@ -251,8 +256,13 @@ def _label_lines(label: str, style: Style, size: float, max_width: float = 190.0
     words = label.split()
     if len(words) < 2 or style.metrics.width(label, size) <= max_width:
         return [label]
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return list(min(splits, key=lambda s: max(style.metrics.width(s[0], size), style.metrics.width(s[1], size))))
+    splits: list[tuple[str, str]] = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+
+    def widest(split: tuple[str, str]) -> float:
+        return max(style.metrics.width(split[0], size), style.metrics.width(split[1], size))
+
+    first, second = min(splits, key=widest)
+    return [first, second]
 
 
 def _block(site: _Site, lines: dict[str, list[str]], style: Style, size: float, per_row: int):
@@ -264,7 +274,7 @@ def _block(site: _Site, lines: dict[str, list[str]], style: Style, size: float, 
     rows: list[list[tuple[str, str, float]]] = []  # (marker id, text, width)
     if per_row:
         items = [(m.id, lines[m.id][0], style.metrics.width(lines[m.id][0], size)) for m in site.markers]
-        rows = [items[i:i + per_row] for i in range(0, len(items), per_row)]
+        rows = [items[i : i + per_row] for i in range(0, len(items), per_row)]
     else:
         for m in site.markers:
             rows += [[(m.id, text, style.metrics.width(text, size))] for text in lines[m.id]]
@@ -295,8 +305,8 @@ def _candidates(p: Point, w: float, h: float, reach: float = 0.0) -> Iterable[tu
     yield (x + d, y + d, x + d + w, y + d + h), None  # below right
     yield (x - d - w, y - d - h, x - d, y - d), None  # above left
     yield (x - d - w, y + d, x - d, y + d + h), None  # below left
-    for dist in _DISTANCES:
-        dist += reach
+    for base in _DISTANCES:
+        dist = base + reach
         for k in range(19):  # 0, 10, -10, 20, -20... degrees from east, and the same from west
             a = math.radians((k + 1) // 2 * (10 if k % 2 else -10))
             for angle in (a, math.pi - a):
@@ -369,6 +379,7 @@ def _place(
         if best is None or len(result.unplaced) < len(best.unplaced):
             best = result
         order = failed + [i for i in order if i not in failed]
+    assert best is not None  # the first attempt either returned or became `best`
     return best
 
 
@@ -394,8 +405,9 @@ def _attempt(sites, order, lines, style, size, bounds, numbers, strict) -> tuple
     return result, failed
 
 
-def _place_site(i, site, block, pad, bounds, grids: tuple[_Grid, _Grid, _Grid], result: _Placement,
-                strict: bool) -> bool:
+def _place_site(
+    i, site, block, pad, bounds, grids: tuple[_Grid, _Grid, _Grid], result: _Placement, strict: bool
+) -> bool:
     """Place one label block at the first free candidate; return whether there was one."""
     markers, labels, leaders = grids
     width, height, items = block
@@ -522,8 +534,10 @@ def _land(atlas: Atlas, style: Style, detail: float, highlight: str | None = Non
     ]
     if highlight:
         rings = [ring for poly in atlas.state(highlight).polygons for ring in poly]
-        out.append(f'<path class="state-highlight" fill="{style.color("teal-light")}" stroke="{style.color("teal")}" '
-                   f'stroke-width="{_n(detail * 1.5 + 0.5)}" stroke-linejoin="round" d="{_path(rings, detail, True)}"/>')
+        out.append(
+            f'<path class="state-highlight" fill="{style.color("teal-light")}" stroke="{style.color("teal")}" '
+            f'stroke-width="{_n(detail * 1.5 + 0.5)}" stroke-linejoin="round" d="{_path(rings, detail, True)}"/>'
+        )
     return out
 
 
@@ -537,11 +551,11 @@ def _path(lines: Iterable[Ring], tolerance: float, closed: bool) -> str:
         if len(points) < 2:
             continue
         q = [(round(x * 10), round(y * 10)) for x, y in points]
-        q = [b for a, b in zip([None] + q, q) if a != b]  # repeats rounding makes
+        q = [b for a, b in zip([None, *q], q, strict=False) if a != b]  # repeats rounding makes
         if len(q) < 2:
             continue
         out = [f"M{_n(q[0][0] / 10)} {_n(q[0][1] / 10)}l"]
-        for i, ((x0, y0), (x1, y1)) in enumerate(zip(q, q[1:])):
+        for i, ((x0, y0), (x1, y1)) in enumerate(itertools.pairwise(q)):
             dx, dy = _n((x1 - x0) / 10), _n((y1 - y0) / 10)
             # Relative steps after one `l`; a minus sign separates two numbers by itself.
             out.append(f"{'' if i == 0 or dx.startswith('-') else ' '}{dx}{dy if dy.startswith('-') else ' ' + dy}")
@@ -577,22 +591,27 @@ def _simplify(points: Ring, tolerance: float) -> Ring:
         if best > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return tuple(p for p, k in zip(points, keep) if k)
+    return tuple(p for p, k in zip(points, keep, strict=True) if k)
 
 
 def _symbol(status: Status, p: Point, style: Style, scale: float = 1.0) -> str:
     x, y = p
     if status == "open":
-        return (f'<circle class="symbol open" cx="{_n(x)}" cy="{_n(y)}" r="{_n(DISC_R * scale)}" '
-                f'fill="{style.color("accent")}" stroke="#fff" stroke-width="{_n(scale)}"/>')
+        return (
+            f'<circle class="symbol open" cx="{_n(x)}" cy="{_n(y)}" r="{_n(DISC_R * scale)}" '
+            f'fill="{style.color("accent")}" stroke="#fff" stroke-width="{_n(scale)}"/>'
+        )
     r = DIAMOND_R * scale
-    return (f'<path class="symbol ended" d="M{_n(x)} {_n(y - r)}L{_n(x + r)} {_n(y)}L{_n(x)} {_n(y + r)}'
-            f'L{_n(x - r)} {_n(y)}z" fill="none" stroke="{style.color("teal")}" stroke-width="{_n(2.2 * scale)}" '
-            f'stroke-linejoin="miter"/>')
+    return (
+        f'<path class="symbol ended" d="M{_n(x)} {_n(y - r)}L{_n(x + r)} {_n(y)}L{_n(x)} {_n(y + r)}'
+        f'L{_n(x - r)} {_n(y)}z" fill="none" stroke="{style.color("teal")}" stroke-width="{_n(2.2 * scale)}" '
+        f'stroke-linejoin="miter"/>'
+    )
 
 
-def _marker(m: Marker, style: Style, texts: Sequence[tuple[str, float, float]], size: float,
-            scale: float = 1.0) -> list[str]:
+def _marker(
+    m: Marker, style: Style, texts: Sequence[tuple[str, float, float]], size: float, scale: float = 1.0
+) -> list[str]:
     data = f'data-id={quoteattr(m.id)} data-x="{_n(m.point[0])}" data-y="{_n(m.point[1])}"'
     if m.href:
         name = m.name or m.label
@@ -605,8 +624,10 @@ def _marker(m: Marker, style: Style, texts: Sequence[tuple[str, float, float]], 
         # A light box under the words keeps borders from running through them (WeasyPrint
         # draws no `paint-order` halo).
         x0, y0, x1, y1 = style.metrics.box(t, size, x, y)
-        out.append(f'<rect class="halo" x="{_n(x0 - 1)}" y="{_n(y0)}" width="{_n(x1 - x0 + 2)}" height="{_n(y1 - y0)}" '
-                   f'fill="{style.color("paper")}" fill-opacity="0.85" rx="2"/>')
+        out.append(
+            f'<rect class="halo" x="{_n(x0 - 1)}" y="{_n(y0)}" width="{_n(x1 - x0 + 2)}" height="{_n(y1 - y0)}" '
+            f'fill="{style.color("paper")}" fill-opacity="0.85" rx="2"/>'
+        )
         out.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{escape(t)}</text>')
     out.append(tail)
     return out
@@ -614,7 +635,8 @@ def _marker(m: Marker, style: Style, texts: Sequence[tuple[str, float, float]], 
 
 def _legend(words: Words, style: Style, size: float, width: float, top: float) -> tuple[list[str], float]:
     """Return the legend below the map (a row, or one entry a line if the row is too wide) and its height."""
-    entries = [(s, t) for s, t in (("open", words.open), ("ended", words.ended)) if t]
+    both: tuple[tuple[Status, str], ...] = (("open", words.open), ("ended", words.ended))
+    entries = [(s, t) for s, t in both if t]
     if not entries:
         return [], 0.0
     m = style.metrics
@@ -622,8 +644,10 @@ def _legend(words: Words, style: Style, size: float, width: float, top: float) -
     gap, sym = size * 1.6, DIAMOND_R * 2 + size * 0.4
     row = sum(sym + m.width(t, size) for _, t in entries) + gap * (len(entries) - 1)
     stacked = row > width - 8
-    out = [f'<g class="legend" font-family={quoteattr(style.font_family)} font-weight="400" '
-           f'fill="{style.color("ink")}" font-size="{_n(size)}">']
+    out = [
+        f'<g class="legend" font-family={quoteattr(style.font_family)} font-weight="400" '
+        f'fill="{style.color("ink")}" font-size="{_n(size)}">'
+    ]
     x, y = 4.0, top + 6 + line / 2
     for status, text in entries:
         out.append(_symbol(status, (x + DIAMOND_R, y), style))

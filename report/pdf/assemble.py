@@ -49,7 +49,7 @@ were not changed as they were (no recompression).
 
 Folios: chunks carry no page numbers, so a chapter's layout does not depend
 on the page it starts on.  A separately rendered, untagged *folio sheet* has
-one page per printed folio; :attr:`Chunk.folios` says which sheet page goes
+one page per printed folio; :attr:`Part.folios` says which sheet page goes
 on which page.  The folios may come in several sheets (the body's, ready
 before the front matter is laid out, and the front matter's), whose pages
 are then counted on from one sheet to the next.  Each sheet page used
@@ -83,8 +83,8 @@ from .tags import values as _values
 
 __all__ = [
     "AssemblyError",
-    "Chunk",
     "Metadata",
+    "Part",
     "MissingLinkTarget",
     "UnresolvedLinksError",
     "assemble",
@@ -106,7 +106,7 @@ _SAME_SIZE = Decimal("0.01")  # points: a folio sheet page fits a report page
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Part:
     """One separately rendered part of the report.
 
     ``first_number`` is the printed number of the chunk's first page; with
@@ -167,7 +167,7 @@ class UnresolvedLinksError(AssemblyError):
 
 
 def assemble(
-    chunks: Sequence[Chunk],
+    chunks: Sequence[Part],
     metadata: Metadata,
     folio_sheet: bytes | Sequence[bytes] | None = None,
 ) -> bytes:
@@ -175,7 +175,7 @@ def assemble(
 
     ``folio_sheet`` is an untagged PDF whose pages (the size of the report's)
     hold the printed page numbers, or several such sheets whose pages are
-    counted on from one to the next; :attr:`Chunk.folios` picks them.
+    counted on from one to the next; :attr:`Part.folios` picks them.
 
     Raises :class:`UnresolvedLinksError` if a link (typically
     ``x-chunk:NAME``) targets a name no chunk defines, and
@@ -272,7 +272,7 @@ class _Merger:
 
     # -- one chunk ---------------------------------------------------------
 
-    def add_chunk(self, index: int, chunk: Chunk) -> None:
+    def add_chunk(self, index: int, chunk: Part) -> None:
         """Merge one chunk: edit it in memory, copy it, then close it."""
         source = self.open(chunk.pdf, f"chunk {index}")
         try:
@@ -283,7 +283,7 @@ class _Merger:
             self.sources.remove(source)
             source.close()
 
-    def _prepare(self, index: int, chunk: Chunk, source: Pdf) -> _Prepared:
+    def _prepare(self, index: int, chunk: Part, source: Pdf) -> _Prepared:
         """Check the chunk, fix it in memory and collect what is copied."""
         catalog = source.Root
         tree = catalog.get("/StructTreeRoot")
@@ -292,7 +292,8 @@ class _Merger:
         pages = list(source.pages)
         self._check_chunk(index, chunk, len(pages))
         self.version = max(self.version, source.pdf_version)
-        self.producer = self.producer or str(source.trailer.get("/Info", {}).get("/Producer", ""))
+        info = source.trailer.get("/Info")
+        self.producer = self.producer or str(info.get("/Producer", "") if isinstance(info, Dictionary) else "")
 
         top = _top_elements(tree)
         walk = _walk(index, top)
@@ -318,7 +319,7 @@ class _Merger:
             class_map=tree.get("/ClassMap", Dictionary()),
         )
 
-    def _merge(self, index: int, chunk: Chunk, prepared: _Prepared) -> None:
+    def _merge(self, index: int, chunk: Part, prepared: _Prepared) -> None:
         """Copy the prepared chunk into the output and register its parts."""
         first_page = len(self.pdf.pages)
         for page in prepared.pages:  # first: what follows points to them
@@ -342,9 +343,9 @@ class _Merger:
         for element in top:
             element.P = self.document
             self.top_elements.append(element)
-        self.parent_tree.extend((key, value) for (key, _), value in zip(prepared.parent_tree, values))
+        self.parent_tree.extend((key, value) for (key, _), value in zip(prepared.parent_tree, values, strict=True))
         self.ids.update((str(element.ID), element) for element in with_id)
-        for (name, _), value in zip(prepared.dests, dests):
+        for (name, _), value in zip(prepared.dests, dests, strict=True):
             if name in self.dests:
                 raise AssemblyError(f"anchor {name!r} is defined in chunks {self.dests[name][1]} and {index}")
             self.dests[name] = (value, index)
@@ -355,11 +356,11 @@ class _Merger:
         self._collect_links(index, first_page, pages)
         self._add_outline(outline, chunk.bookmark, pages)
         self._add_label(first_page, chunk)
-        for page, folio in zip(pages, chunk.folios):
+        for page, folio in zip(pages, chunk.folios, strict=False):  # no folios: nothing stamped
             if folio is not None:
                 self._folio_sheet(index).stamp(page, folio)
 
-    def _check_chunk(self, index: int, chunk: Chunk, page_count: int) -> None:
+    def _check_chunk(self, index: int, chunk: Part, page_count: int) -> None:
         """Reject bad labels and folios before any work is done."""
         if chunk.label_style not in _LABEL_STYLES:
             raise AssemblyError(f"chunk {index}: unknown label style {chunk.label_style!r}")
@@ -425,7 +426,7 @@ class _Merger:
         new_tag = "/" + "".join(chr(ord("A") + byte % 26) for byte in tag[:6]) + "+"
         for member in fonts:
             holders = [member, member.get("/FontDescriptor")]
-            for holder, key in zip(holders, ("/BaseFont", "/FontName")):
+            for holder, key in zip(holders, ("/BaseFont", "/FontName"), strict=True):
                 if isinstance(holder, Dictionary) and _SUBSET_TAG.match(str(holder.get(key, ""))):
                     holder[key] = Name(new_tag + str(holder[key])[8:])
 
@@ -453,7 +454,7 @@ class _Merger:
         """Remember the chunk's x-chunk: and named-destination links."""
         for position, page in enumerate(pages, first_page + 1):
             for annotation in page.obj.get("/Annots", ()):
-                if annotation.get("/Subtype") != Name.Link:
+                if not isinstance(annotation, Dictionary) or annotation.get("/Subtype") != Name.Link:
                     continue
                 action = annotation.get("/A")
                 uri = action.get("/URI") if isinstance(action, Dictionary) else None
@@ -475,7 +476,7 @@ class _Merger:
             items = [entry]
         self.outline.extend(items)
 
-    def _add_label(self, first_page: int, chunk: Chunk) -> None:
+    def _add_label(self, first_page: int, chunk: Part) -> None:
         """Start a page label range, unless the chunk continues the last one."""
         style = _LABEL_STYLES[chunk.label_style]
         if self.labels:
@@ -648,7 +649,7 @@ class _Walk:
 
 def _top_elements(tree: Object) -> list[Object]:
     """The chunk's top-level elements: its /Document element's kids."""
-    top = []
+    top: list[Object] = []
     for kid in _values(tree.get("/K")):
         if isinstance(kid, Dictionary) and kid.get("/S") == Name.Document:
             top.extend(kid for kid in _values(kid.get("/K")) if _is_element(kid))
@@ -704,7 +705,7 @@ def _read_parent_tree(
     for key, value in NumberTree(tree.ParentTree).items():
         next_key = max(next_key, key + 1)
         if isinstance(value, Array):  # a page: MCID -> element
-            parents = list(value)
+            parents: list[Object | None] = list(value)
             if lost := {
                 mcid
                 for mcid, parent in enumerate(parents)
@@ -734,7 +735,7 @@ def _prepare_pages(
         key = page.obj.get("/StructParents")
         if key is not None:
             if key in orphans:
-                _mark_as_artifacts(page, orphans[key])
+                _mark_as_artifacts(page, orphans[int(key)])
             page.obj.StructParents = key_offset + key
         for annotation in page.obj.get("/Annots", ()):
             key = annotation.get("/StructParent")

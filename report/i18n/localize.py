@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
+from typing import TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .catalogs import TEMPLATE_FILE, CatalogEntry, ParsedCatalog
-from .findings import Finding, Loc, warning
-from .model import DateSpan, PartialDate, Text
+from ..project import TEMPLATE_FILE
+from .catalogs import CatalogEntry, ParsedCatalog, brief
+from ..findings import Finding, Loc, warning
+from ..content.model import DateSpan, PartialDate, Text
 
 
 @dataclass
@@ -48,18 +50,18 @@ class Localizer:
     def _lookup(self, context: str | None, msgid: str) -> CatalogEntry | None:
         return self._entries.get((context, msgid))
 
-    def _usable(self, entry: CatalogEntry | None) -> bool:
+    def _usable(self, entry: CatalogEntry | None) -> TypeGuard[CatalogEntry]:
         return entry is not None and entry.state == "translated"
 
     def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> None:
         state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
-        where = "" if entry is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
+        where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
         name = self.locale.english_name
         self.findings.append(
             warning(
                 "i18n.fallback",
                 loc,
-                f"{name} translation {state}{where}: using the English text '{_short(msgid)}'",
+                f"{name} translation {state}{where}: using the English text '{brief(msgid, 60)}'",
             )
         )
 
@@ -90,7 +92,11 @@ class Localizer:
                 index = self._plural(n) if self._plural else 0
                 return entry.strings[min(index, len(entry.strings) - 1)]
             return entry.strings[0]
-        where = Loc(self.catalog.path, entry.line, 1) if entry else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
+        where = (
+            Loc(self.catalog.path, entry.line, 1)
+            if entry and self.catalog
+            else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
+        )
         self._fallback(where, msgid, entry)
         return _EnglishFallback(default)
 
@@ -144,8 +150,3 @@ class _EnglishFallback(str):
 
     def __html__(self) -> str:
         return f'<span lang="en" class="fallback">{escape(str(self))}</span>'
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import io
@@ -24,18 +23,18 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, Callable
 
-from . import stamp
-from .cli import INTERRUPTED, UsageError
-from .findings import count
-from .publish import DIST_DIR
+from .. import stamp
+from ..errors import UsageError
+from ..findings import count
+from ..project import DIST_DIR
 
 PREFIX = "/__preview__/"
 SCRIPT = Path(__file__).with_name("preview.js")
 
-if TYPE_CHECKING:  # the pipeline is imported by the build itself, when it runs
-    from .pipeline import Outcome
+if TYPE_CHECKING:
+    from .build import Built
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,13 @@ class State:
 
     def as_json(self) -> bytes:
         return json.dumps(
-            {"generation": self.generation, "building": self.building, "code": self.code,
-             "summary": self.summary, "findings": list(self.findings)},
+            {
+                "generation": self.generation,
+                "building": self.building,
+                "code": self.code,
+                "summary": self.summary,
+                "findings": list(self.findings),
+            },
             ensure_ascii=False,
         ).encode()
 
@@ -72,35 +76,41 @@ class Preview:
         with self._lock:
             self._state = replace(self._state, building=True)
 
-    def finished(self, outcome: Outcome) -> None:
-        findings = tuple({**f.as_dict(), "text": str(f)} for f in outcome.findings)
+    def finished(self, code: int, built: Built) -> None:
+        findings = tuple({**f.as_dict(), "text": str(f)} for f in built.findings)
         with self._lock:
-            self._state = State(self._state.generation + 1, False, outcome.code, outcome.summary, findings)
+            self._state = State(self._state.generation + 1, False, code, built.summary, findings)
 
 
-def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[], Outcome], poll: float = 0.25) -> int:
-    """Serve dist/, build, then rebuild on every change until interrupted; return the exit code."""
+def serve(
+    root: Path, port: int, build: Callable[[], tuple[int, Built]], say: Callable[[str], None], poll: float = 0.25
+) -> bool:
+    """Serve dist/, build, then rebuild on every change until Ctrl-C; return True if a build was interrupted.
+
+    `build` builds and returns the exit code the terminal shows with it; `say` tells the writer
+    what the preview does.
+    """
     preview = Preview()
     handler = functools.partial(PreviewHandler, directory=str(root / DIST_DIR), preview=preview)
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
-        raise UsageError(f"cannot serve on port {args.port} ({exc.strerror}): try another with --port") from None
+        raise UsageError(f"cannot serve on port {port} ({exc.strerror}): try another with --port") from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     builds = 0
     try:
-        print(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=out, flush=True)
+        say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         seen = _signature(root)
-        last = stamp.inputs_digest(root, {})  # before the build: an edit made during it is rebuilt too
+        last = stamp.content_digest(root)  # before the build: an edit made during it is rebuilt too
         while True:
             preview.building()
-            outcome = build()
+            code, built = build()
             builds += 1
-            if outcome.code == INTERRUPTED:
-                return INTERRUPTED
-            preview.finished(outcome)
+            if built.state == "interrupted":
+                return True
+            preview.finished(code, built)
             while True:  # wait for a change, then for the files to be still
                 time.sleep(poll)
                 current = _signature(root)
@@ -110,23 +120,23 @@ def serve(root: Path, args: argparse.Namespace, out: TextIO, build: Callable[[],
                     current = settled
                     time.sleep(poll)
                 seen = current
-                digest = stamp.inputs_digest(root, {})
+                digest = stamp.content_digest(root)
                 if digest != last:
                     last = digest
-                    print("change detected: rebuilding", file=out, flush=True)
+                    say("change detected: rebuilding")
                     break
     except KeyboardInterrupt:
-        return 0
+        return False
     finally:
         server.shutdown()
         server.server_close()
-        print(f"stopped serving after {count(builds, 'build')}", file=out, flush=True)
+        say(f"stopped serving after {count(builds, 'build')}")
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Return the name, modification time and size of every input file."""
     found = []
-    for path in stamp.input_files(root):
+    for path in stamp.watched_files(root):
         try:
             info = path.stat()
         except OSError:  # deleted between the listing and the stat: the next poll sees it

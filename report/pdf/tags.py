@@ -103,7 +103,10 @@ def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], O
             parents = list(value)
             if any(isinstance(parent, Dictionary) and parent.objgen in moved for parent in parents):
                 parent_tree[key] = Array(
-                    [moved.get(parent.objgen, parent) if isinstance(parent, Dictionary) else parent for parent in parents]
+                    [
+                        moved.get(parent.objgen, parent) if isinstance(parent, Dictionary) else parent
+                        for parent in parents
+                    ]
                 )
         elif isinstance(value, Dictionary) and value.objgen in moved:
             parent_tree[key] = moved[value.objgen]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .findings import Finding, Loc, error
+from ..findings import Finding, Loc, error
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ strings, fuzzy flag, line, previous English, and the consistency problems found 
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -21,14 +19,12 @@ from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
 from babel.messages.pofile import PoFileParser, unescape
 
-from . import cache
-from .model import CITE_RE
-from .textfile import decode, too_big
+from .. import cache, project
+from ..content.model import CITE_RE
+from ..content.textfile import decode, too_big
+from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 
-I18N_DIR = "i18n"
-TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 TEMPLATES = "templates"
-_FINGERPRINT = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "textfile.py").read_bytes()).hexdigest()
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
@@ -38,11 +34,6 @@ _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
 _NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
-
-
-def catalog_path(lang: str) -> str:
-    """Return the project-relative path of a language's PO catalog."""
-    return f"{I18N_DIR}/{lang}/LC_MESSAGES/messages.po"
 
 
 @dataclass(frozen=True)
@@ -129,32 +120,23 @@ def previous_msgid(comments: Iterable[str]) -> str | None:
     return "".join(parts) if parts else None
 
 
-
 def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:
     """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
 
     Parsing is the slow part of reading a catalog, so the result is cached under
-    `.cache/catalogs/`, keyed by the file's bytes and this module's code.
+    `.cache/catalogs/`, keyed by the file's bytes and this module's import closure.
     """
     path = root / rel
     if not path.is_file():
+        project.note(root, rel)
         return None
     oversized = too_big(path, rel, "catalog")
     if oversized is not None:
+        project.note(root, rel)
         return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
-    raw = path.read_bytes()
-    key = cache.key_of(_FINGERPRINT, rel, lang or "", raw)
-    entry = cache.get(cache_dir, "catalogs", key)
-    if entry is not None:
-        try:
-            parsed = pickle.loads(entry[0])
-            if isinstance(parsed, ParsedCatalog):
-                return parsed
-        except Exception:  # a cache entry from other code: parse again
-            pass
-    parsed = parse_catalog(raw, rel, lang)
-    cache.put(cache_dir, "catalogs", key, pickle.dumps(parsed))
-    return parsed
+    raw = project.read(root, rel)
+    key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
+    return cache.memoize(cache_dir, "catalogs", key, lambda: parse_catalog(raw, rel, lang))
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
@@ -188,19 +170,32 @@ def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str,
     """Return the plural rule to use and what is wrong with a .po file's header."""
     line = parser.header_line
     if line is None:
-        return catalog.plural_expr, [(1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")]
+        return catalog.plural_expr, [
+            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")
+        ]
     problems = []
     if catalog.charset.lower().replace("-", "") != "utf8":
-        problems.append((line, 1, "i18n.header", f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8"))
+        problems.append(
+            (
+                line,
+                1,
+                "i18n.header",
+                f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8",
+            )
+        )
     declared = getattr(catalog, "locale_identifier", None) or str(catalog.locale or "")
     if declared and declared != lang:
-        problems.append((line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'"))
+        problems.append(
+            (line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'")
+        )
     plural_expr = catalog.plural_expr
     try:
         c2py(plural_expr)
     except (ValueError, SyntaxError) as exc:
         plural_expr = Catalog(locale=lang).plural_expr
-        problems.append((line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})"))
+        problems.append(
+            (line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})")
+        )
     return plural_expr, problems
 
 
@@ -331,7 +326,7 @@ def _differences(entry: CatalogEntry, items: Any) -> list[str]:
     """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
     sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
     found = []
-    for source, string in zip(sources, entry.strings):
+    for source, string in zip(sources, entry.strings, strict=True):
         want, have = Counter(items(source)), Counter(items(string))
         if want == have:
             continue
@@ -348,10 +343,12 @@ def _tag(match: re.Match[str]) -> str:
     """Return a tag in a canonical form: its name, then its attributes sorted, translatable values
     elided (`<a href="%(url)s" title="…">`); `<br/>` is `<br>`."""
     closing, name = match.groups()
-    attributes = "".join(sorted(
-        f' {attribute.lower()}="{"…" if attribute.lower() in _WORDS else value.strip(chr(34) + chr(39))}"'
-        for attribute, value in _ATTRIBUTE_RE.findall(match.group(0)[len(name) + 1 + len(closing):])
-    ))
+    attributes = "".join(
+        sorted(
+            f' {attribute.lower()}="{"…" if attribute.lower() in _WORDS else value.strip(chr(34) + chr(39))}"'
+            for attribute, value in _ATTRIBUTE_RE.findall(match.group(0)[len(name) + 1 + len(closing) :])
+        )
+    )
     return f"<{closing}{name.lower()}{attributes}>"
 
 

@@ -1,4 +1,15 @@
-"""The JSON Schemas in `report/schemas/`: one source of truth for the loader, editors and the README."""
+"""The JSON Schemas in `report/schemas/`: the one description of the dossier, sources and report.
+
+The loader, editors' completion, the README's field reference and `new` all read them. Besides
+JSON Schema, nodes carry our own keywords (editors ignore them):
+
+- `x-translatable`: prose extracted for translators;
+- `x-label`: what one item of a list is called in translator comments ("timeline entry");
+- `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
+- `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
+- `x-date`: the value is a date (checked against the calendar, `date.invalid`);
+- `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +21,7 @@ from typing import Any, Iterator
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # where the dossiers' modelines point editors
 KINDS = ("dossier", "sources", "report")
 
 
@@ -70,14 +81,17 @@ def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
     """Return the schema node that describes the value at `path` in a file of `kind`."""
     node, base = resolve(raw(kind), f"{kind}.schema.json")
     for part in path:
-        if isinstance(part, int):
-            node = node.get("items")
-        else:
-            node = node.get("properties", {}).get(part)
-        if node is None:
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if child is None:
             return None
-        node, base = resolve(node, base)
+        node, base = resolve(child, base)
     return node
+
+
+def keyword(kind: str, path: tuple[Any, ...], name: str) -> Any:
+    """Return the value of keyword `name` on the node at `path` (for example `x-hint`), or None."""
+    node = subschema(kind, path)
+    return node.get(name) if node else None
 
 
 def is_translatable(kind: str, path: tuple[Any, ...]) -> bool:
@@ -112,13 +126,13 @@ def _fields(node: dict[str, Any], base: str, prefix: str) -> Iterator[tuple[str,
 def _type_name(node: dict[str, Any]) -> str:
     if "enum" in node:
         return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
-    if "oneOf" in node:
+    if "oneOf" in node and node.get("x-date"):
         return "date or `undated`"
-    if node.get("pattern", "").startswith("^[0-9]{4}"):
+    if node.get("x-date"):
         return "date"
     typ = node.get("type")
     if isinstance(typ, list):
-        return "date" if "integer" in typ else " or ".join(typ)
+        return " or ".join(typ)
     if typ == "array":
         items = node.get("items", {})
         if "$ref" in items and items["$ref"].endswith("/id"):
@@ -126,8 +140,13 @@ def _type_name(node: dict[str, Any]) -> str:
         return "list"
     if typ == "string" and node.get("x-translatable"):
         return "prose (translated)"
-    return {"object": "mapping", "string": "text", "integer": "whole number", "number": "number",
-            "boolean": "true/false"}.get(typ or "", typ or "")
+    return {
+        "object": "mapping",
+        "string": "text",
+        "integer": "whole number",
+        "number": "number",
+        "boolean": "true/false",
+    }.get(typ or "", typ or "")
 
 
 def _describe(node: dict[str, Any]) -> str:
@@ -141,9 +160,7 @@ def dates(kind: str, data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 
 
 def _is_date(node: dict[str, Any], base: str) -> bool:
-    if str(node.get("pattern", "")).startswith("^[0-9]{4}"):
-        return True
-    return any(_is_date(*resolve(option, base)) for option in node.get("oneOf", ()))
+    return bool(node.get("x-date"))
 
 
 def _dates(value: Any, node: dict[str, Any], base: str, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -173,7 +190,7 @@ def refresh_readme(text: str) -> str:
     return text
 
 
-if __name__ == "__main__":  # python -m report.schema README.md: regenerate the field reference
+if __name__ == "__main__":  # python -m report.content.schema README.md: regenerate the field reference
     import sys
 
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")

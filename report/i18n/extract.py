@@ -24,11 +24,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, read_po, write_po
 
-from .catalogs import I18N_DIR, TEMPLATE_FILE, catalog_path, previous_msgid
-from .findings import Finding, Loc, error
-from .load import REPORT_FILE, SOURCES_FILE, read_dossier, read_settings
+from ..content.load import read_dossier, read_settings
+from ..findings import Finding, Loc, error
+from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
+from .catalogs import previous_msgid
 
-MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
 PROJECT = "First Ten to Communities Not Cages"
 COPYRIGHT = "Detention Watch Network"
 # Lines that change without the messages changing: a file that differs only in them is not
@@ -102,10 +102,7 @@ def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes] | None =
         old = path.read_bytes()
         if old == data or (ignore is not None and ignore.sub(b"", old) == ignore.sub(b"", data)):
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
     return True
 
 
@@ -115,7 +112,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     stats = {"new": 0, "changed": 0, "obsolete": 0}
     obsolete_by_context: dict[str, Message] = {}
-    for key, message in list(catalog.obsolete.items()):
+    for message in list(catalog.obsolete.values()):
         if message.context:
             obsolete_by_context[message.context] = message
     for message in catalog:
@@ -212,9 +209,16 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
                 catalog = read_po(handle, locale=lang)
             restore_previous(catalog)
         else:
-            catalog = Catalog(locale=lang, project=template.project, version=template.version,
-                              copyright_holder=COPYRIGHT, charset="utf-8")
+            catalog = Catalog(
+                locale=lang,
+                project=template.project,
+                version=template.version,
+                copyright_holder=COPYRIGHT,
+                charset="utf-8",
+            )
         counts = update_catalog(template, catalog)
-        written = write_if_changed(path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE))
+        written = write_if_changed(
+            path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE)
+        )
         results.append((lang, counts, written))
     return results

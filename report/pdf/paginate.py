@@ -28,13 +28,13 @@ import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache
-from .findings import Finding, Loc
-from .sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
+from .. import cache
+from . import tags
+from ..findings import Finding, Loc
+from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -91,12 +91,12 @@ class Layout:
 
 
 def layout_fingerprint(root: Path) -> str:
-    """Return a hash of everything besides the HTML that changes how chunks are laid out."""
-    digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n".encode())
-    for package in ("weasyprint", "pydyf", "fonttools", "pikepdf"):
-        digest.update(f"{package} {version(package)}\n".encode())
-    for module in (Path(__file__), Path(__file__).with_name("tags.py")):
-        digest.update(module.read_bytes())
+    """Return a hash of everything besides the HTML that changes how chunks are laid out.
+
+    That is this module's import closure and the distributions it imports (`cache.fingerprint`:
+    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), the stylesheets and fonts.
+    """
+    digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n".encode())
     layouts = real_folder(root, "layouts")
     for folder in ("layouts/css", "layouts/fonts"):
         for path in sorted((root / folder).rglob("*")):
@@ -117,10 +117,7 @@ def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
         return None
     pdf, extra = entry
     try:
-        findings = tuple(
-            Finding(f["level"], f["code"], Loc(f["path"], f["line"], f["column"]), f["message"])
-            for f in extra["findings"]
-        )
+        findings = tuple(Finding.from_dict(f) for f in extra["findings"])
         return Chunk(job.key, pdf, int(extra["pages"]), findings, cached=True)
     except (KeyError, TypeError, ValueError):
         return None
@@ -134,8 +131,25 @@ def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
 
 # -- workers -------------------------------------------------------------------------------------
 
-_WORKER: dict[str, object] = {}
-_RETIRED: list[dict[str, object]] = []
+
+@dataclass
+class _Worker:
+    """What a worker process (or the fork server) keeps between jobs."""
+
+    weasyprint: Any  # the module, imported in the worker (WeasyPrint ships no type information)
+    fonts: Any  # its FontConfiguration
+    fetcher: Any  # sandbox.url_fetcher: reads only the project's folders, lists what it refused
+    sheets: dict[str, list[Any]]  # the parsed stylesheets by name
+    collector: _Collector
+    base_url: str
+    init_records: list[logging.LogRecord]  # what loading the stylesheets logged
+    init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
+    fingerprint: str
+    root: str
+
+
+_WORKER: _Worker | None = None
+_RETIRED: list[_Worker] = []
 PRELOAD_ENV = "FIRST_TEN_PRELOAD"
 WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
 <h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
@@ -160,11 +174,12 @@ def _init_worker(root: str, fingerprint: str) -> None:
     its own URL fetcher, which may read that project's files and no other (unless loading the
     stylesheets met a refusal, which would then be the other project's: it starts over).
     """
-    if _WORKER.get("fingerprint") == fingerprint:
-        if _WORKER.get("root") == root:
+    global _WORKER
+    if _WORKER is not None and _WORKER.fingerprint == fingerprint:
+        if _WORKER.root == root:
             return
-        if not _WORKER.get("init_refused"):
-            _WORKER.update(root=root, fetcher=url_fetcher(Path(root)), base_url=_base_url(root))
+        if not _WORKER.init_refused:
+            _WORKER.root, _WORKER.fetcher, _WORKER.base_url = root, url_fetcher(Path(root)), _base_url(root)
             return
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -180,13 +195,12 @@ def _init_worker(root: str, fingerprint: str) -> None:
     fetcher = url_fetcher(Path(root))
     css_dir = Path(root) / "layouts" / "css"
     sheets = {name: [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)] for name in ("print", "folios")}
-    if _WORKER:
+    if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
         # when it is collected. Keep it alive; a worker ends with os._exit, so it never is.
-        _RETIRED.append(dict(_WORKER))
-    _WORKER.clear()
-    _WORKER.update(
+        _RETIRED.append(_WORKER)
+    _WORKER = _Worker(
         weasyprint=weasyprint,
         fonts=fonts,
         fetcher=fetcher,
@@ -226,13 +240,14 @@ def _base_url(root: str) -> str:
 
 def _preload() -> None:
     """In the fork server: initialise the worker state the build asked for, if it did."""
+    global _WORKER
     request = os.environ.get(PRELOAD_ENV)
     if request:
         root, fingerprint = json.loads(request)
         try:
             _init_worker(root, fingerprint)
         except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
-            _WORKER.clear()
+            _WORKER = None
         # What the workers inherit lives as long as they do: keep the collector from scanning it
         # (and from touching its pages, which then stay shared with the fork server).
         gc.collect()
@@ -245,21 +260,19 @@ Rendered = tuple[bytes, int, list[tuple[str, str]], list[tuple[str, str]]]
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, (level, message) log records and
     the (url, reason) of every URL the sandbox refused."""
-    weasyprint = _WORKER["weasyprint"]
-    collector: _Collector = _WORKER["collector"]  # type: ignore[assignment]
-    fetcher = _WORKER["fetcher"]
+    worker = _WORKER
+    assert worker is not None, "a job reached a worker that was not initialised"
+    collector, fetcher = worker.collector, worker.fetcher
     collector.records.clear()
-    fetcher.refused.clear()  # type: ignore[attr-defined]
-    html = weasyprint.HTML(string=job.html, base_url=_WORKER["base_url"], url_fetcher=fetcher)
-    document = html.render(stylesheets=_WORKER["sheets"][job.stylesheet], font_config=_WORKER["fonts"])
+    fetcher.refused.clear()
+    html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
+    document = html.render(stylesheets=worker.sheets[job.stylesheet], font_config=worker.fonts)
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
-        from .tags import simplify
-
-        pdf = simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
-    records = [*_WORKER["init_records"], *collector.records]  # type: ignore[misc]
-    refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
+        pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
+    records = [*worker.init_records, *collector.records]
+    refused = [*worker.init_refused, *fetcher.refused]
     return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
 
 
@@ -305,6 +318,7 @@ class Paginator:
         self._queue: list[tuple[int, int, Callable, tuple, Callable, Future]] = []
         self._running = 0
         self._lock = threading.Lock()
+        self._starting = threading.Lock()
         self.rendered = 0
         self.reused = 0
 
@@ -320,7 +334,7 @@ class Paginator:
         from multiprocessing import forkserver, resource_tracker
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["report.paginate", "report.assemble", "report.tags"])
+        context.set_forkserver_preload(["report.pdf.paginate", "report.pdf.assemble", "report.pdf.tags"])
         os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
         # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
         # print a traceback halfway through a job. Blocked here, SIGINT stays blocked in the fork
@@ -359,17 +373,21 @@ class Paginator:
             self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            import multiprocessing
+        with self._starting:  # each language's thread may be the first to need it
+            if self._pool is None:
+                self._pool = self._new_pool()
+            return self._pool
 
-            self.start()
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.layout.jobs,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_init_worker,
-                initargs=(str(self.layout.root), self.layout.fingerprint),
-            )
-        return self._pool
+    def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        self.start()
+        return ProcessPoolExecutor(
+            max_workers=self.layout.jobs,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+            initargs=(str(self.layout.root), self.layout.fingerprint),
+        )
 
     def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
         """Return a future of `function(*args)`, run in a worker after the jobs already queued
@@ -387,7 +405,8 @@ class Paginator:
         result: Future = Future()
         cached = cache_get(self.layout.cache_dir, key, job)
         if cached is not None:
-            self.reused += 1
+            with self._lock:
+                self.reused += 1
             self.progress(job.key, True)
             result.set_result(cached)
             return result
@@ -398,7 +417,8 @@ class Paginator:
         pdf, pages, records, refused = rendered
         chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
         cache_put(self.layout.cache_dir, key, chunk)
-        self.rendered += 1
+        with self._lock:
+            self.rendered += 1
         self.progress(job.key, False)
         return chunk
 

@@ -22,13 +22,11 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .localize import Localizer
-from .model import CITE_RE, Claim, Edition, Facility, Source, Text
-from .sandbox import IMAGES_DIR
+from ..i18n.localize import Localizer
+from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
+from .. import project
+from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 
-LAYOUTS_DIR = "layouts"
-SITE_IMAGES_DIR = "images"
-"""Where the site keeps dossier images, under dist/."""
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
 
@@ -70,7 +68,7 @@ class Citer:
     sources: dict[str, Source]
     mode: str
     href: Callable[[Source], str]
-    loc: Localizer
+    localizer: Localizer
     used: dict[str, Source] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
 
@@ -93,11 +91,11 @@ class Citer:
     def short(self, source: Source) -> str:
         """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about'."""
         if source.date is None:
-            when = self.loc.gettext("undated")
+            when = self.localizer.gettext("undated")
         elif source.date_approximate:
-            when = self.loc.gettext("about %(date)s") % {"date": self.loc.partial_date(source.date)}
+            when = self.localizer.gettext("about %(date)s") % {"date": self.localizer.partial_date(source.date)}
         else:
-            when = self.loc.partial_date(source.date)
+            when = self.localizer.partial_date(source.date)
         return f"{source.publisher}, {when}"
 
     def claim(self, claim: Claim) -> Markup:
@@ -109,7 +107,7 @@ class Citer:
         """Return localized prose with each inline `[@id]` replaced by its citation."""
         if text is None:
             return Markup("")
-        localized = str(self.loc.text(text))
+        localized = str(self.localizer.text(text))
 
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""
@@ -118,7 +116,7 @@ class Citer:
         return Markup(_CITE_RUN.sub(note, localized))
 
 
-def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> jinja2.Environment:
+def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None) -> jinja2.Environment:
     """Return a Jinja environment for `layouts/` with gettext installed for one language.
 
     Autoescape is on for every template, not only for names ending in .html: a layout that
@@ -127,7 +125,7 @@ def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> ji
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / LAYOUTS_DIR)),
+        loader=jinja2.FileSystemLoader(str(root / project.LAYOUTS_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -135,15 +133,16 @@ def environment(root: Path, loc: Localizer, cache_dir: Path | None = None) -> ji
         keep_trailing_newline=True,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
     )
+    loc = localizer
     env.install_gettext_callables(  # type: ignore[attr-defined]
         loc.gettext, loc.ngettext, newstyle=True, pgettext=loc.pgettext, npgettext=loc.npgettext
     )
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
     env.globals.update(
-        d=loc.span,
-        pd=loc.partial_date,
-        n=loc.number,
+        format_span=loc.span,  # a date or a date range, in words
+        format_partial_date=loc.partial_date,  # a date at the precision it is known
+        format_number=loc.number,
         long_date=loc.iso,
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
     )
@@ -156,40 +155,43 @@ def display_url(url: str) -> str:
     return text.rstrip("/")
 
 
-def creation_time(edition: Edition, epoch: str | None) -> dt.datetime:
+def creation_time(edition: Edition) -> dt.datetime:
     """Return the documents' creation time: SOURCE_DATE_EPOCH if set, else the edition date."""
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
+    return source_date() or dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
 
 
 class Renderer:
     """Renders one language's PDF chunks and site pages."""
 
-    def __init__(self, edition: Edition, loc: Localizer, env: jinja2.Environment, created: str):
+    def __init__(self, edition: Edition, localizer: Localizer, env: jinja2.Environment):
         self.edition = edition
-        self.loc = loc
+        self.localizer = localizer
+        self.lang = localizer.lang
         self.env = env
-        self.created = created
+        self.created = creation_time(edition).strftime("%Y-%m-%dT%H:%M:%SZ")
         s = edition.settings
-        self.report_title = loc.plain(s.title)
-        self.keywords = [loc.plain(k) for k in s.keywords]
-        self.labels = env.get_template("partials/labels.html").make_module()
+        self.report_title = localizer.plain(s.title)
+        self.keywords = [localizer.plain(k) for k in s.keywords]
+        # A template module: its macros (facility_description, back_matter_title) are attributes
+        # Jinja makes at run time, so no static type can name them.
+        self.labels: Any = env.get_template("partials/labels.html").make_module()
 
-    def _citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
-        return Citer(dict(self.edition.sources), mode, href, self.loc)
+    def citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
+        """Return a citer for one page or chunk: print footnotes or the site's numbered notes."""
+        return Citer(dict(self.edition.sources), mode, href, self.localizer)
 
-    def _common(self, citer: Citer) -> dict[str, Any]:
+    def common(self, citer: Citer) -> dict[str, Any]:
+        """Return the template context every page and chunk of this language shares."""
         s = self.edition.settings
         return {
-            "lang": self.loc.lang,
-            "s": s,
+            "lang": self.localizer.lang,
+            "settings": s,
             "report_title": self.report_title,
             "publisher": s.publisher,
             "contact": s.contact,
             "keywords": self.keywords,
             "created": self.created,
-            "t": citer.prose,
+            "prose": citer.prose,  # localized prose with its citations
             "cite": citer.claim,
             "notes": lambda: citer.notes,
             "sources_used": lambda: list(citer.used.values()),
@@ -198,13 +200,13 @@ class Renderer:
     def chapter_context(self, facility: Facility, number: int, mode: str) -> tuple[dict[str, Any], Citer]:
         """Return the template context for a facility chapter, in print or site mode, and its citer."""
         if mode == "pdf":
-            citer = self._citer(mode, lambda src: f"#{facility.id}-src-{src.id}")
+            citer = self.citer(mode, lambda src: f"#{facility.id}-src-{src.id}")
             anchor = lambda src: f"{facility.id}-src-{src.id}"  # noqa: E731
         else:
-            citer = self._citer(mode, lambda src: f"#src-{src.id}")
+            citer = self.citer(mode, lambda src: f"#src-{src.id}")
             anchor = lambda src: f"src-{src.id}"  # noqa: E731
-        context = self._common(citer) | {
-            "f": facility,
+        context = self.common(citer) | {
+            "facility": facility,
             "chapter_no": number,
             "mode": mode,
             "source_anchor": anchor,
@@ -224,8 +226,8 @@ class Renderer:
             }
         )
         assets = (f"{IMAGES_DIR}/{facility.image.src}",) if facility.image else ()
-        key = f"{self.loc.lang}/chapter/{facility.id}"
-        return ChunkHtml(key, self.loc.lang, "chapter", facility.id, facility.name, html, assets)
+        key = f"{self.localizer.lang}/chapter/{facility.id}"
+        return ChunkHtml(key, self.localizer.lang, "chapter", facility.id, facility.name, html, assets)
 
     def facility_description(self, facility: Facility) -> str:
         """Return the one-line description of a facility's chapter, as plain text for metadata."""
@@ -235,40 +237,46 @@ class Renderer:
 
     def front_chunk(self, toc: Sequence[TocEntry]) -> ChunkHtml:
         """Return the PDF chunk with the cover, contents, notice and introduction."""
-        citer = self._citer("pdf", lambda src: f"x-chunk:src-{src.id}")
+        citer = self.citer("pdf", lambda src: f"x-chunk:src-{src.id}")
         html = self.env.get_template("pdf/front.html").render(
-            self._common(citer)
+            self.common(citer)
             | {
                 "doc_title": self.report_title,
-                "description": self.loc.plain(self.edition.settings.subtitle),
+                "description": self.localizer.plain(self.edition.settings.subtitle),
                 "body_class": "chunk-front",
                 "facilities": self.edition.facilities,
                 "toc": toc,
                 "source_anchor": lambda src: f"src-{src.id}",
             }
         )
-        return ChunkHtml(f"{self.loc.lang}/front", self.loc.lang, "front", None, self.report_title, html)
+        return ChunkHtml(f"{self.localizer.lang}/front", self.localizer.lang, "front", None, self.report_title, html)
 
     def back_chunk(self) -> ChunkHtml:
         """Return the PDF chunk with how to support, acknowledgments, sources and the back cover."""
-        citer = self._citer("pdf", lambda src: f"#src-{src.id}")
+        citer = self.citer("pdf", lambda src: f"#src-{src.id}")
         html = self.env.get_template("pdf/back.html").render(
-            self._common(citer)
+            self.common(citer)
             | {
                 "doc_title": self.report_title,
-                "description": self.loc.plain(self.edition.settings.subtitle),
+                "description": self.localizer.plain(self.edition.settings.subtitle),
                 "body_class": "chunk-back",
                 "all_sources": bibliography_order(self.edition.sources.values()),
                 "source_anchor": lambda src: f"src-{src.id}",
             }
         )
-        return ChunkHtml(f"{self.loc.lang}/back", self.loc.lang, "back", None, self.report_title, html)
+        return ChunkHtml(f"{self.localizer.lang}/back", self.localizer.lang, "back", None, self.report_title, html)
 
     def back_toc(self) -> list[tuple[str, str]]:
         """Return (anchor, title) for the back matter's TOC entries."""
         # Kept as markup: a title that fell back to English carries its lang span into the TOC.
         anchors = ("support", "acknowledgments", "bibliography")
         return [(anchor, Markup(self.labels.back_matter_title(anchor))) for anchor in anchors]
+
+    def folio_sheet(self, folios: Sequence[tuple[str, int]]) -> str:
+        """Return the HTML of a folio sheet: one page per (style, number)."""
+        return self.env.get_template("pdf/folios.html").render(
+            lang=self.lang, folios=[{"style": style, "number": number} for style, number in folios]
+        )
 
 
 def image_src(facility: Facility, mode: str) -> str | None:
@@ -289,13 +297,6 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
         return (source.publisher.casefold(), date, source.title.casefold(), source.id)
 
     return sorted(sources, key=key)
-
-
-def folio_sheet_html(env: jinja2.Environment, lang: str, folios: Sequence[tuple[str, int]]) -> str:
-    """Return the HTML of a folio sheet: one page per (style, number)."""
-    return env.get_template("pdf/folios.html").render(
-        lang=lang, folios=[{"style": style, "number": number} for style, number in folios]
-    )
 
 
 __all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape"]

@@ -17,15 +17,13 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from .findings import Finding, Loc, error, warning
+from ..findings import Finding, Loc, error, warning
 from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
+from ..sandbox import image_problem
 from .yamldoc import did_you_mean
-
-RELEASE_CODES = ("review.unverified", "review.claim")
-"""Warnings that `--release` turns into errors."""
 
 
 def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> list[Finding]:
@@ -78,7 +76,9 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
         used.add(cite.source_id)
         if cite.source_id not in edition.sources and cite.source_id not in edition.broken_sources:
             findings.append(
-                error("cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known))
+                error(
+                    "cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known)
+                )
             )
     for source in edition.sources.values() if report_unused else ():
         if source.id not in used:
@@ -86,14 +86,14 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
     for facility in edition.facilities:
         for claim, span in _dated_claims(facility):
             for cite in _claim_citations(claim):
-                source = edition.sources.get(cite.source_id)
-                latest = source.latest() if source else None
-                if latest is not None and latest < span.earliest():
+                cited = edition.sources.get(cite.source_id)
+                latest = cited.latest() if cited else None
+                if cited is not None and latest is not None and latest < span.earliest():
                     findings.append(
                         error(
                             "cite.anachronism",
                             cite.loc,
-                            f"source '{source.id}' ({_published(source)}) was published before the event"
+                            f"source '{cited.id}' ({_published(cited)}) was published before the event"
                             f" it is cited for ({span.iso()})",
                         )
                     )
@@ -107,7 +107,7 @@ def _published(source: Source) -> str:
     return text
 
 
-def check_sources(sources: Iterator[Source] | list[Source]) -> list[Finding]:
+def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
     seen: dict[str, Source] = {}
@@ -117,11 +117,21 @@ def check_sources(sources: Iterator[Source] | list[Source]) -> list[Finding]:
                 continue
             problem = url_problem(url)
             if problem:
-                findings.append(error("source.url", source.url_loc if label == "url" else source.loc, f"source '{source.id}': {label} {problem}"))
+                findings.append(
+                    error(
+                        "source.url",
+                        source.url_loc if label == "url" else source.loc,
+                        f"source '{source.id}': {label} {problem}",
+                    )
+                )
         key = source.url.split("#", 1)[0].rstrip("/")
         if key in seen:
             findings.append(
-                error("cite.duplicate-url", source.url_loc, f"source '{source.id}' has the same URL as '{seen[key].id}' (line {seen[key].loc.line})")
+                error(
+                    "cite.duplicate-url",
+                    source.url_loc,
+                    f"source '{source.id}' has the same URL as '{seen[key].id}' (line {seen[key].loc.line})",
+                )
             )
         else:
             seen[key] = source
@@ -162,12 +172,16 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
     if first:
         spans.append((first.loc, first.earliest(), first.iso()))
     if edition_date > today:
-        findings.append(error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future"))
+        findings.append(
+            error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future")
+        )
     for loc, earliest, text in spans:
         if earliest > today:
             findings.append(error("date.future", loc, f"date {text} is in the future"))
         elif earliest > edition_date:
-            findings.append(error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}"))
+            findings.append(
+                error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}")
+            )
     return findings
 
 
@@ -177,12 +191,14 @@ def check_review(facility: Facility) -> list[Finding]:
     review = facility.review
     if review.status != "verified":
         membership = (
-            "; its place on DWN's 2021 First Ten list is unverified"
-            if review.list_membership != "confirmed"
-            else ""
+            "; its place on DWN's 2021 First Ten list is unverified" if review.list_membership != "confirmed" else ""
         )
         findings.append(
-            warning("review.unverified", review.loc, f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}")
+            warning(
+                "review.unverified",
+                review.loc,
+                f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}",
+            )
         )
     for claim in facility.claims():
         if claim.review is not None:
@@ -193,8 +209,6 @@ def check_review(facility: Facility) -> list[Finding]:
 
 def check_images(edition: Edition) -> list[Finding]:
     """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
-    from .sandbox import image_problem
-
     findings: list[Finding] = []
     for facility in edition.facilities:
         if facility.image is not None:

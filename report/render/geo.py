@@ -31,19 +31,57 @@ ATLAS_FILE = "counties-albers-10m.json"
 # USPS code -> FIPS state code, for the 50 states and DC (the places the Albers USA frame shows).
 # Each name is the Census name in the atlas; a test checks every pair against the file.
 STATES: dict[str, tuple[str, str]] = {
-    "AL": ("01", "Alabama"), "AK": ("02", "Alaska"), "AZ": ("04", "Arizona"), "AR": ("05", "Arkansas"),
-    "CA": ("06", "California"), "CO": ("08", "Colorado"), "CT": ("09", "Connecticut"), "DE": ("10", "Delaware"),
-    "DC": ("11", "District of Columbia"), "FL": ("12", "Florida"), "GA": ("13", "Georgia"), "HI": ("15", "Hawaii"),
-    "ID": ("16", "Idaho"), "IL": ("17", "Illinois"), "IN": ("18", "Indiana"), "IA": ("19", "Iowa"),
-    "KS": ("20", "Kansas"), "KY": ("21", "Kentucky"), "LA": ("22", "Louisiana"), "ME": ("23", "Maine"),
-    "MD": ("24", "Maryland"), "MA": ("25", "Massachusetts"), "MI": ("26", "Michigan"), "MN": ("27", "Minnesota"),
-    "MS": ("28", "Mississippi"), "MO": ("29", "Missouri"), "MT": ("30", "Montana"), "NE": ("31", "Nebraska"),
-    "NV": ("32", "Nevada"), "NH": ("33", "New Hampshire"), "NJ": ("34", "New Jersey"), "NM": ("35", "New Mexico"),
-    "NY": ("36", "New York"), "NC": ("37", "North Carolina"), "ND": ("38", "North Dakota"), "OH": ("39", "Ohio"),
-    "OK": ("40", "Oklahoma"), "OR": ("41", "Oregon"), "PA": ("42", "Pennsylvania"), "RI": ("44", "Rhode Island"),
-    "SC": ("45", "South Carolina"), "SD": ("46", "South Dakota"), "TN": ("47", "Tennessee"), "TX": ("48", "Texas"),
-    "UT": ("49", "Utah"), "VT": ("50", "Vermont"), "VA": ("51", "Virginia"), "WA": ("53", "Washington"),
-    "WV": ("54", "West Virginia"), "WI": ("55", "Wisconsin"), "WY": ("56", "Wyoming"),
+    "AL": ("01", "Alabama"),
+    "AK": ("02", "Alaska"),
+    "AZ": ("04", "Arizona"),
+    "AR": ("05", "Arkansas"),
+    "CA": ("06", "California"),
+    "CO": ("08", "Colorado"),
+    "CT": ("09", "Connecticut"),
+    "DE": ("10", "Delaware"),
+    "DC": ("11", "District of Columbia"),
+    "FL": ("12", "Florida"),
+    "GA": ("13", "Georgia"),
+    "HI": ("15", "Hawaii"),
+    "ID": ("16", "Idaho"),
+    "IL": ("17", "Illinois"),
+    "IN": ("18", "Indiana"),
+    "IA": ("19", "Iowa"),
+    "KS": ("20", "Kansas"),
+    "KY": ("21", "Kentucky"),
+    "LA": ("22", "Louisiana"),
+    "ME": ("23", "Maine"),
+    "MD": ("24", "Maryland"),
+    "MA": ("25", "Massachusetts"),
+    "MI": ("26", "Michigan"),
+    "MN": ("27", "Minnesota"),
+    "MS": ("28", "Mississippi"),
+    "MO": ("29", "Missouri"),
+    "MT": ("30", "Montana"),
+    "NE": ("31", "Nebraska"),
+    "NV": ("32", "Nevada"),
+    "NH": ("33", "New Hampshire"),
+    "NJ": ("34", "New Jersey"),
+    "NM": ("35", "New Mexico"),
+    "NY": ("36", "New York"),
+    "NC": ("37", "North Carolina"),
+    "ND": ("38", "North Dakota"),
+    "OH": ("39", "Ohio"),
+    "OK": ("40", "Oklahoma"),
+    "OR": ("41", "Oregon"),
+    "PA": ("42", "Pennsylvania"),
+    "RI": ("44", "Rhode Island"),
+    "SC": ("45", "South Carolina"),
+    "SD": ("46", "South Dakota"),
+    "TN": ("47", "Tennessee"),
+    "TX": ("48", "Texas"),
+    "UT": ("49", "Utah"),
+    "VT": ("50", "Vermont"),
+    "VA": ("51", "Virginia"),
+    "WA": ("53", "Washington"),
+    "WV": ("54", "West Virginia"),
+    "WI": ("55", "Wisconsin"),
+    "WY": ("56", "Wyoming"),
 }
 
 # The word after a county's name, as the Census writes it (NAMELSAD). Louisiana has parishes;
@@ -242,17 +280,22 @@ def locate(
     if lonlat is None and xy is None:
         return Place(region.anchor(), found[:2], found, "county")
     if xy is None:
+        assert lonlat is not None
         xy = albers_usa(*lonlat)
         if xy is None:
-            return Unmatched("coordinates", "location.coordinates",
-                             f"coordinates {_lonlat(lonlat)} are outside the 50 states and DC")
+            return Unmatched(
+                "coordinates", "location.coordinates", f"coordinates {_lonlat(lonlat)} are outside the 50 states and DC"
+            )
     if region.contains(xy) or _distance_to(xy, region) <= _SLACK:
         return Place(xy, found[:2], found, "coordinates")
     given = _lonlat(lonlat) if lonlat is not None else f"({xy[0]:g}, {xy[1]:g})"
     where = county_at(atlas, xy)
     elsewhere = f" but in {_county_label(atlas, where)}" if where else ""
-    return Unmatched("coordinates", "location.coordinates",
-                     f"coordinates {given} are not in {_county_label(atlas, found)}{elsewhere}")
+    return Unmatched(
+        "coordinates",
+        "location.coordinates",
+        f"coordinates {given} are not in {_county_label(atlas, found)}{elsewhere}",
+    )
 
 
 _SLACK = 1.5  # atlas units, about 6 km: the outlines are simplified
@@ -271,22 +314,27 @@ def find_county(atlas: Atlas, state: str, county: str) -> str | Unmatched:
     if suffix is None:  # "District of Columbia", "Carson City", or the bare name
         if len(matches) == 1:
             return matches[0]
-        return Unmatched("county", "location.county",
-                         f"'{county}' is ambiguous in {state}: write '{core} County' or '{core} city'")
+        return Unmatched(
+            "county", "location.county", f"'{county}' is ambiguous in {state}: write '{core} County' or '{core} city'"
+        )
     if suffix not in allowed:  # the right name with the wrong word: "Winn County" in Louisiana
         if len(allowed) == 1:
             right = f"{core} {allowed[0]}"
-            return Unmatched("county", "location.county",
-                             f"{STATES[state][1]} has no '{county}'; did you mean '{right}'?", right)
-        return Unmatched("county", "location.county",
-                         f"{STATES[state][1]} has no '{county}': write '{core}' and the Census word "
-                         f"({', '.join(allowed)})")
+            return Unmatched(
+                "county", "location.county", f"{STATES[state][1]} has no '{county}'; did you mean '{right}'?", right
+            )
+        return Unmatched(
+            "county",
+            "location.county",
+            f"{STATES[state][1]} has no '{county}': write '{core}' and the Census word ({', '.join(allowed)})",
+        )
     if allowed is _DEFAULT_SUFFIXES:  # a county or the independent city of the same name
         kind = [fips for fips in matches if (int(fips[2:]) >= _FIRST_CITY_CODE) == (suffix == "city")]
         if not kind:
             right = f"{core} {'County' if suffix == 'city' else 'city'}"
-            return Unmatched("county", "location.county",
-                             f"{STATES[state][1]} has no '{county}'; did you mean '{right}'?", right)
+            return Unmatched(
+                "county", "location.county", f"{STATES[state][1]} has no '{county}'; did you mean '{right}'?", right
+            )
         matches = kind
     return matches[0]
 
@@ -299,8 +347,12 @@ def _unknown_county(
     hint = f" ('{county}' is in {', '.join(elsewhere[:3])})" if elsewhere else ""
     if close:
         suggestion = f"{close[0]} {suffix}" if suffix else close[0]
-        return Unmatched("county", "location.county",
-                         f"no county '{county}' in {state}; did you mean '{suggestion}'?{hint}", suggestion)
+        return Unmatched(
+            "county",
+            "location.county",
+            f"no county '{county}' in {state}; did you mean '{suggestion}'?{hint}",
+            suggestion,
+        )
     return Unmatched("county", "location.county", f"no county '{county}' in {state}{hint}")
 
 
@@ -385,12 +437,18 @@ def _projection(parallels: tuple[float, float], rotate: float, center: Point, k:
 def _albers_usa(k: float = 1300.0, x: float = 487.5, y: float = 305.0):
     e = 1e-6
     parts = (
-        (_projection((29.5, 45.5), 96, (-0.6, 38.7), k, (x, y)),
-         (x - 0.455 * k, y - 0.238 * k, x + 0.455 * k, y + 0.238 * k)),
-        (_projection((55, 65), 154, (-2, 58.5), 0.35 * k, (x - 0.307 * k, y + 0.201 * k)),
-         (x - 0.425 * k + e, y + 0.120 * k + e, x - 0.214 * k - e, y + 0.234 * k - e)),
-        (_projection((8, 18), 157, (-3, 19.9), k, (x - 0.205 * k, y + 0.212 * k)),
-         (x - 0.214 * k + e, y + 0.166 * k + e, x - 0.115 * k - e, y + 0.234 * k - e)),
+        (
+            _projection((29.5, 45.5), 96, (-0.6, 38.7), k, (x, y)),
+            (x - 0.455 * k, y - 0.238 * k, x + 0.455 * k, y + 0.238 * k),
+        ),
+        (
+            _projection((55, 65), 154, (-2, 58.5), 0.35 * k, (x - 0.307 * k, y + 0.201 * k)),
+            (x - 0.425 * k + e, y + 0.120 * k + e, x - 0.214 * k - e, y + 0.234 * k - e),
+        ),
+        (
+            _projection((8, 18), 157, (-3, 19.9), k, (x - 0.205 * k, y + 0.212 * k)),
+            (x - 0.214 * k + e, y + 0.166 * k + e, x - 0.115 * k - e, y + 0.234 * k - e),
+        ),
     )
 
     def project(lon: float, lat: float) -> Point | None:
@@ -437,7 +495,7 @@ def _polygons(arcs: tuple[Ring, ...], geometry: dict) -> tuple[Polygon, ...]:
 def _ring_moments(ring: Ring) -> tuple[float, Point]:
     """Return a ring's signed area and its centroid."""
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
         a += cross
         cx += (x0 + x1) * cross
@@ -456,7 +514,7 @@ def _inside(p: Point, rings: Iterable[Ring]) -> bool:
     x, y = p
     inside = False
     for ring in rings:
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
     return inside
@@ -470,10 +528,10 @@ def _interior_point(poly: Polygon, y: float) -> Point:
     crossings = sorted(
         x0 + (y - y0) * (x1 - x0) / (y1 - y0)
         for ring in poly
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)
         if (y0 > y) != (y1 > y)
     )
-    spans = list(zip(crossings[::2], crossings[1::2]))
+    spans = list(zip(crossings[::2], crossings[1::2], strict=False))
     a, b = max(spans, key=lambda s: s[1] - s[0])
     return (a + b) / 2, y
 
@@ -483,7 +541,7 @@ def _distance_to(p: Point, region: Region) -> float:
     best = math.inf
     for poly in region.polygons:
         for ring in poly:
-            for a, b in zip(ring, ring[1:] + ring[:1]):
+            for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
                 best = min(best, _segment_distance(p, a, b))
     return best
 

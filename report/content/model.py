@@ -1,7 +1,9 @@
 """The edition as frozen, typed records: what `load` returns and every later stage reads.
 
 Every record keeps the `Loc` of the YAML node it came from, so any stage can report a
-finding at the exact line a writer has to fix.
+finding at the exact line a writer has to fix. Field names are the YAML keys: the loader
+fills each record by walking its fields (see `load`), so a field added here and in the
+schema is read without more code.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .findings import Loc
+from ..findings import Loc
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 """An inline citation in prose: `[@source-id]`."""
@@ -31,10 +33,12 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         """Return the date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError if impossible."""
         parts = [int(p) for p in text.split("-")]
-        year, month, day = (parts + [None, None])[:3]
+        year = parts[0]
+        month = parts[1] if len(parts) > 1 else None
+        day = parts[2] if len(parts) > 2 else None
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
-        if day is not None:
+        if month is not None and day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise ValueError(f"day {day} does not exist in {calendar.month_name[month]} {year}")
@@ -138,7 +142,7 @@ class Location(Claim):
     county: str
     state: str
     address: str | None = None
-    coordinates: tuple[float, float] | None = None
+    coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,7 @@ class Facility:
     deaths: tuple[Death, ...] = ()
     developments: tuple[Development, ...] = ()
     image: Image | None = None
+    website: str | None = None
 
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""
@@ -371,7 +376,7 @@ class ReportSettings:
     edition: dt.date
     first_published: DateSpan
     languages: tuple[str, ...]
-    facility_order: tuple[tuple[str, Loc], ...]
+    facility_order: tuple[tuple[str, Loc], ...] = field(metadata={"key": "facilities"})
     contact: str
     hashtags: tuple[str, ...]
     keywords: tuple[Text, ...]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .findings import Finding, Loc, error
+from ..findings import Finding, Loc, error
 
 MIB = 1024 * 1024
 MAX_BYTES = {"dossier": 1 * MIB, "report": 1 * MIB, "sources": 16 * MIB, "catalog": 16 * MIB}
@@ -42,8 +42,13 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
     `prefix` names the finding codes: `yaml` or `i18n` (`…encoding`, `…bom`, `…newline`).
     """
     if raw.startswith(_BOM):
-        return None, [error(f"{prefix}.bom", Loc(rel, 1, 1),
-                            "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")]
+        return None, [
+            error(
+                f"{prefix}.bom",
+                Loc(rel, 1, 1),
+                "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -52,12 +57,22 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
     control = _CONTROL.search(text)
     if control is not None:
         at = len(text[: control.start()].encode())
-        return None, [error(f"{prefix}.encoding", _loc(raw, at, rel),
-                            f"file contains the control character U+{ord(control.group()):04X}: it is binary or was pasted from"
-                            " another program; delete it")]
+        return None, [
+            error(
+                f"{prefix}.encoding",
+                _loc(raw, at, rel),
+                f"file contains the control character U+{ord(control.group()):04X}: it is binary or was pasted from"
+                " another program; delete it",
+            )
+        ]
     if "\r" in text:
-        return None, [error(f"{prefix}.newline", _loc(raw, raw.index(b"\r"), rel),
-                            "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings")]
+        return None, [
+            error(
+                f"{prefix}.newline",
+                _loc(raw, raw.index(b"\r"), rel),
+                "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings",
+            )
+        ]
     return text, []
 
 

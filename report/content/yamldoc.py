@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from .findings import Finding, Loc, error
+from ..findings import Finding, Loc, error
 from .textfile import decode
 from .yamlerrors import explain
 
@@ -24,6 +24,27 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Path_ = tuple[Any, ...]
 """A path into the data: mapping keys and list indexes."""
+
+
+class _Mark(Protocol):
+    """Where an event is (PyYAML's pure-Python and libyaml marks both say it so)."""
+
+    index: int
+    line: int
+    column: int
+
+
+def _start(event: yaml.Event) -> _Mark:
+    """Return where the event starts: the parser marks every event it emits."""
+    assert event.start_mark is not None
+    return event.start_mark
+
+
+def _end(event: yaml.Event) -> _Mark:
+    """Return where the event ends."""
+    assert event.end_mark is not None
+    return event.end_mark
+
 
 _SCALARS = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -85,8 +106,8 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
         return None, [*findings, stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        nested = mark and exc.problem == "exceeded maximum nesting depth"
-        if nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
+        nested = exc.problem == "exceeded maximum nesting depth"
+        if mark is not None and nested and (deeper := _depth_finding(text[: mark.index], rel)) is not None:
             return None, [*findings, deeper]
         return None, [explain(exc, text, rel, functools.partial(yaml.scan, Loader=_Loader))]
     except yaml.YAMLError as exc:
@@ -144,7 +165,7 @@ class _Builder:
         self.findings = findings
         self.stack: list[_Frame] = []
 
-    def loc(self, mark: yaml.Mark) -> Loc:
+    def loc(self, mark: _Mark) -> Loc:
         return Loc(self.doc.path, mark.line + 1, mark.column + 1)
 
     def run(self, events: Any) -> Any:
@@ -154,11 +175,21 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _Stop(error("yaml.documents", self.loc(event.start_mark),
-                                      "a second YAML document starts here; a file holds one (remove the '---')"))
+                    raise _Stop(
+                        error(
+                            "yaml.documents",
+                            self.loc(_start(event)),
+                            "a second YAML document starts here; a file holds one (remove the '---')",
+                        )
+                    )
             elif isinstance(event, yaml.AliasEvent):
-                raise _Stop(error("yaml.alias", self.loc(event.start_mark),
-                                  f"YAML alias '*{event.anchor}' is not allowed: write the value out in full"))
+                raise _Stop(
+                    error(
+                        "yaml.alias",
+                        self.loc(_start(event)),
+                        f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                    )
+                )
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
@@ -167,14 +198,19 @@ class _Builder:
                         result = placed
                 else:
                     if len(self.stack) >= MAX_DEPTH:
-                        raise _Stop(error("limit.depth", self.loc(event.start_mark),
-                                          f"lists and mappings nest more than {MAX_DEPTH} levels deep here"))
+                        raise _Stop(
+                            error(
+                                "limit.depth",
+                                self.loc(_start(event)),
+                                f"lists and mappings nest more than {MAX_DEPTH} levels deep here",
+                            )
+                        )
                     container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                     path = self._place(event, container, opening=True)
-                    self.stack.append(_Frame(container, path, event.start_mark.index))
+                    self.stack.append(_Frame(container, path, _start(event).index))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = self.stack.pop()
-                self.doc.spans[frame.path] = (frame.start, event.end_mark.index)
+                self.doc.spans[frame.path] = (frame.start, _end(event).index)
                 if not self.stack:
                     result = frame.container
         return result
@@ -182,7 +218,9 @@ class _Builder:
     def _check_tag(self, event: Any) -> None:
         if event.tag not in (None, "!"):
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise _Stop(error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values"))
+            raise _Stop(
+                error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")
+            )
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
@@ -210,10 +248,14 @@ class _Builder:
             frame.key = _EMPTY
             first = frame.first
             if key in first:
-                self.findings.append(error(
-                    "yaml.duplicate-key", key_loc,
-                    f"duplicate key '{key}' (first defined at line {first[key].line});"
-                    " YAML would silently keep only the last one"))
+                self.findings.append(
+                    error(
+                        "yaml.duplicate-key",
+                        key_loc,
+                        f"duplicate key '{key}' (first defined at line {first[key].line});"
+                        " YAML would silently keep only the last one",
+                    )
+                )
                 path = parent + (_Duplicate(key),)  # located, but not stored in the data
             else:
                 first[key] = key_loc
@@ -230,7 +272,7 @@ class _Builder:
         # Dates stay text: we parse them ourselves so that an impossible date is a finding, not a crash.
         if tag == _TIMESTAMP:
             return event.value
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: its errors are caught below
         try:
             return _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError):  # a YAML 1.1 oddity such as '=': the writer meant the text

@@ -1,0 +1,96 @@
+"""The gather phase, once for every verb: load, validate, read the catalogs, count coverage.
+
+`gather` returns one frozen `Gathered` with the policy (--strict, --release) already applied:
+`check` prints it, `build` emits only when it holds no error. Everything it reads from the
+project is recorded (`project.recording`), for the build's no-op stamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .. import project
+from ..errors import UsageError
+from ..findings import Finding, Loc, Policy, error, has_errors
+from ..content.links import check_links
+from ..content.load import load_edition
+from ..content.model import Edition
+from ..content.validate import check_edition
+from ..i18n.catalogs import read_catalog
+from ..i18n.coverage import LanguageCoverage, check_translations
+from ..i18n.localize import Localizer
+from ..sandbox import asset_findings
+
+
+@dataclass(frozen=True)
+class GatherOptions:
+    """What the gather phase is asked: the date to judge "the future" by, languages, policy, links."""
+
+    today: dt.date
+    languages: tuple[str, ...] = ()  # empty: every language of report.yaml
+    policy: Policy = Policy()
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything a verb needs: the edition, its languages and localizers, coverage and findings."""
+
+    edition: Edition | None
+    findings: tuple[Finding, ...]
+    """Ordered, with the policy applied."""
+    languages: tuple[str, ...] = ()
+    localizers: Mapping[str, Localizer] = field(default_factory=dict)
+    coverage: Mapping[str, LanguageCoverage] = field(default_factory=dict)
+    reads: Mapping[str, str] = field(default_factory=dict)
+    """Every project file read (path -> sha256) and folder listed (path/ -> hash of its names)."""
+
+    @property
+    def ok(self) -> bool:
+        """Return True if emitting may start: the edition loaded and no finding is an error."""
+        return self.edition is not None and not has_errors(self.findings)
+
+
+def gather(root: Path, options: GatherOptions) -> Gathered:
+    """Load and validate the project, read the catalogs of the languages to build, apply the policy."""
+    with project.recording() as reads:
+        edition, findings = load_edition(root)
+        findings += asset_findings(root)
+        if edition is None:
+            return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
+        findings += check_edition(edition, options.today, complete=not has_errors(findings))
+        languages = _languages(edition, options.languages)
+        cache_dir = root / project.CACHE_DIR
+        localizers = {}
+        for lang in languages:
+            catalog = None
+            if lang != edition.settings.source_language:
+                catalog = read_catalog(root, project.catalog_path(lang), lang, cache_dir)
+                if catalog is None:
+                    findings.append(
+                        error(
+                            "i18n.missing-catalog",
+                            Loc(project.catalog_path(lang)),
+                            f"no catalog for '{lang}': run 'python build.py extract' and 'python build.py update'",
+                        )
+                    )
+                    continue
+            localizers[lang] = Localizer(lang, edition.settings.source_language, catalog)
+        found, coverage = check_translations(root, edition, cache_dir)
+        findings += found
+        if options.online:
+            findings += check_links(root, edition.sources.values())
+    return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
+
+
+def _languages(edition: Edition, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    settings = edition.settings
+    unknown = [lang for lang in wanted if lang not in settings.languages]
+    if unknown:
+        raise UsageError(
+            f"language {', '.join(unknown)} is not in {project.REPORT_FILE} (languages: {', '.join(settings.languages)})"
+        )
+    return wanted or settings.languages

@@ -1,0 +1,68 @@
+"""The translator's verbs: `extract` writes i18n/messages.pot, `update` merges it into each catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..content.load import load_edition
+from ..errors import UsageError
+from ..findings import Finding, has_errors, ordered
+from ..i18n.catalogs import EMPTY, read_catalog
+from ..i18n.coverage import problem_findings
+from ..i18n.extract import run_extract, run_update
+from ..project import TEMPLATE_FILE, catalog_path
+
+
+@dataclass(frozen=True)
+class Translated:
+    """What `extract` or `update` did: a line per file written or left, or the findings that stopped it."""
+
+    findings: tuple[Finding, ...] = ()
+    lines: tuple[str, ...] = ()
+    refused: str = ""
+    """Why nothing was written, when findings stopped it."""
+
+
+def extract(root: Path) -> Translated:
+    """Write i18n/messages.pot from the templates and the content, if its messages changed."""
+    _, findings = load_edition(root)
+    if has_errors(findings):
+        return Translated(tuple(ordered(findings)), refused="fix these errors first: no catalog was written")
+    written, problems = run_extract(root, __version__)
+    if problems:
+        return Translated(tuple(problems))
+    return Translated(lines=(f"{TEMPLATE_FILE} " + ("written" if written else "unchanged"),))
+
+
+def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
+    """Merge the template into each language's catalog (every language but the source one by default)."""
+    edition, findings = load_edition(root)
+    if edition is None:
+        return Translated(tuple(ordered(findings)))
+    if not (root / TEMPLATE_FILE).is_file():
+        raise UsageError(f"{TEMPLATE_FILE} not found: run 'python build.py extract' first")
+    source = edition.settings.source_language
+    wanted = list(languages) or [lang for lang in edition.settings.languages if lang != source]
+    unreadable = catalog_problems(root, wanted)
+    if unreadable:
+        return Translated(tuple(unreadable), refused="fix these errors first: no catalog was changed")
+    lines = []
+    for lang, counts, written in run_update(root, wanted):
+        state = "written" if written else "unchanged"
+        lines.append(
+            f"{catalog_path(lang)} {state}: {counts['new']} new, {counts['changed']} changed"
+            f" (now fuzzy), {counts['obsolete']} obsolete"
+        )
+    return Translated(lines=tuple(lines))
+
+
+def catalog_problems(root: Path, languages: list[str]) -> list[Finding]:
+    """Return what keeps the template or a catalog from being read whole (an empty catalog is fine)."""
+    found = []
+    for rel, lang in [(TEMPLATE_FILE, None), *((catalog_path(lang), lang) for lang in languages)]:
+        parsed = read_catalog(root, rel, lang)
+        if parsed is not None and parsed.problems != (EMPTY,):
+            found += problem_findings(parsed)
+    return found

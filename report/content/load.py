@@ -1,0 +1,571 @@
+"""Stage 1, load: read report.yaml, the sources and every dossier into an `Edition`.
+
+Nothing here stops at the first problem. Each file is parsed with positions, validated against
+its JSON Schema, and turned into frozen records; every problem becomes a `Finding` at the line
+and column of the YAML node that caused it. A file with schema errors yields no record, so the
+later stages only ever see well-formed data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import re
+import string
+import types
+import typing
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from jsonschema import ValidationError
+
+from .. import cache, project
+from ..findings import Finding, Loc, error, has_errors, warning
+from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
+from . import model, schema
+from .model import (
+    CITE_RE,
+    Citation,
+    ClaimReview,
+    DateSpan,
+    Edition,
+    Facility,
+    PartialDate,
+    ReportSettings,
+    Source,
+    Text,
+)
+from .textfile import too_big
+from .yamldoc import YamlDoc, did_you_mean, parse
+
+
+_DATE_RE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+_JSON_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, list[Finding]]:
+    """Return the edition under `root` and every finding met while reading it.
+
+    With `use_cache`, each file's records and findings are kept in `.cache/load/`, keyed by the
+    file's bytes and the loader's own code, so unchanged files are not parsed again.
+    """
+    findings: list[Finding] = []
+    cache_dir = root / project.CACHE_DIR if use_cache else None
+    settings = _read(root, REPORT_FILE, "report", read_settings, findings, cache_dir)
+    sources = _read(root, SOURCES_FILE, "sources", read_sources, findings, cache_dir)
+    dossiers: dict[str, Facility] = {}
+    present: set[str] = set()
+    for name in project.listdir(root, FACILITIES_DIR):
+        path = root / FACILITIES_DIR / name
+        rel = f"{FACILITIES_DIR}/{name}"
+        if rel == SOURCES_FILE or path.is_dir() or path.name.startswith("."):
+            continue
+        if path.suffix != ".yaml":
+            findings.append(warning("project.ignored-file", Loc(rel), "ignored: dossiers end in .yaml"))
+            continue
+        present.add(path.stem)
+        facility = _read(root, rel, "dossier", read_dossier, findings, cache_dir)
+        if facility is not None:
+            dossiers[facility.id] = facility
+    if settings is None or sources is None:
+        return None, findings
+    listed = set()
+    for facility_id, loc in settings.facility_order:
+        listed.add(facility_id)
+        if facility_id not in present:
+            findings.append(
+                error(
+                    "report.unknown-facility",
+                    loc,
+                    f"no dossier '{FACILITIES_DIR}/{facility_id}.yaml' for facility '{facility_id}'"
+                    + did_you_mean(facility_id, sorted(present)),
+                )
+            )
+    for facility_id in sorted(present - listed):
+        findings.append(
+            warning(
+                "report.unlisted-facility",
+                Loc(f"{FACILITIES_DIR}/{facility_id}.yaml", 1, 1),
+                f"'{facility_id}' is not in the facilities list of {REPORT_FILE}, so it is not published",
+            )
+        )
+    ordered = tuple(dossiers[f] for f, _ in settings.facility_order if f in dossiers)
+    return Edition(root, settings, sources.sources, ordered, sources.broken), findings
+
+
+def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
+    """Return the record `reader` makes of a file of `kind`, from the cache when the bytes are known."""
+    path = root / rel
+    if not path.is_file():
+        project.note(root, rel)
+        findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
+        return None
+    oversized = too_big(path, rel, kind)
+    if oversized is not None:
+        project.note(root, rel)
+        findings.append(oversized)
+        return None
+    raw = project.read(root, rel)
+    key = cache.key_of(cache.fingerprint(__name__), rel, raw)
+    record, found = cache.memoize(cache_dir, "load", key, lambda: reader(raw, rel))
+    findings.extend(found)
+    return record
+
+
+def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
+    """Return the facility in one dossier file, or None, and the findings."""
+    doc, findings = _validated(raw, rel, "dossier")
+    if doc is None:
+        return None, findings
+    stem = Path(rel).stem
+    data = doc.data
+    if data["id"] != stem:
+        findings.append(
+            error(
+                "id.mismatch",
+                doc.loc(("id",)),
+                f"id '{data['id']}' does not match the file name '{Path(rel).name}'; rename the file or change the id",
+            )
+        )
+    return _RecordBuilder(doc, "dossier", stem, data["name"], findings).record(Facility, ()), findings
+
+
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    """The well-formed sources by id, in file order, and the ids of entries too broken to load."""
+
+    sources: dict[str, Source]
+    broken: frozenset[str] = frozenset()
+
+
+def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
+    """Return the well-formed sources by id, in file order, or None, and the findings.
+
+    A source with schema errors is left out, so the others can still be checked.
+    """
+    doc, findings = parse(raw, rel)
+    if doc is None:
+        return None, findings
+    for err in schema.validator("sources").iter_errors(doc.data):
+        findings.extend(schema_findings(doc, "sources", err))
+    findings.extend(_date_findings(doc, "sources"))
+    findings.extend(_markup_findings(doc))
+    items = doc.data.get("sources") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return None, findings
+    bad = {f.loc for f in findings}
+    builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
+    sources: dict[str, Source] = {}
+    broken: set[str] = set()
+    for i, item in enumerate(items):
+        path = ("sources", i)
+        if not isinstance(item, dict) or any(_within(doc, path, loc) for loc in bad):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                broken.add(item["id"])
+            continue
+        source = builder.record(Source, path)
+        if source.id in sources:
+            first = sources[source.id].loc.line
+            findings.append(
+                error(
+                    "cite.duplicate-id",
+                    doc.loc(path + ("id",)),
+                    f"source id '{source.id}' is defined twice (first at line {first})",
+                )
+            )
+            continue
+        sources[source.id] = source
+    return Sources(sources, frozenset(broken)), findings
+
+
+def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Finding]]:
+    """Return the report settings, or None, and the findings."""
+    doc, findings = _validated(raw, rel, "report")
+    if doc is None:
+        return None, findings
+    return _RecordBuilder(doc, "report", "report", "Report", findings).record(ReportSettings, ()), findings
+
+
+def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
+    """Return True if `loc` falls inside the YAML node at `path`."""
+    start, text = doc.source(path)
+    first, last = doc.loc_at(start), doc.loc_at(start + len(text))
+    return loc.path == doc.path and (first.line, first.col) <= (loc.line, loc.col) <= (last.line, last.col)
+
+
+TODO = "TODO"
+"""The placeholder `new` writes where only a source can give the value; `check` lists each one."""
+
+
+def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
+    doc, findings = parse(raw, rel)
+    if doc is None:
+        return None, findings
+    if not isinstance(doc.data, dict):
+        findings.append(error("schema.type", doc.loc(()), f"{rel} must be a mapping of keys to values"))
+        return None, findings
+    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
+    for path in todo:
+        findings.append(error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says"))
+    for err in schema.validator(kind).iter_errors(doc.data):
+        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
+            findings.extend(schema_findings(doc, kind, err))
+    findings.extend(_date_findings(doc, kind))
+    findings.extend(_markup_findings(doc))
+    if has_errors(findings):
+        return None, findings
+    return doc, findings
+
+
+_MARKUP_RE = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*|<!--|@import|\bexpression\s*\(|\burl\s*\(|\{[^{}]*:[^{}]*\}",
+    re.IGNORECASE,
+)
+"""HTML tags and comments, and CSS or script: never part of a dossier's plain text."""
+
+
+def _markup_findings(doc: YamlDoc) -> list[Finding]:
+    """Return a finding for each text value that holds HTML, CSS or script code.
+
+    The templates escape every value, so such code would only ever be printed, never run; but
+    it is pasted or hostile, not something a reader should see.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        found = _MARKUP_RE.search(value)
+        if found is None:
+            continue
+        start, source = doc.source(path)
+        in_source = _MARKUP_RE.search(source)
+        loc = doc.loc_at(start + in_source.start()) if in_source else doc.loc(path)
+        out.append(
+            error(
+                "text.markup",
+                loc,
+                f"text contains code ('{found.group(0)}'); write plain text:"
+                " HTML, CSS and scripts are printed as they are, never run",
+            )
+        )
+    return out
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _strings(child, path + (i,))
+
+
+def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:
+    """Return a finding for every date the calendar does not have, wherever the schema expects one."""
+    out: list[Finding] = []
+    for path, value in schema.dates(kind, doc.data):
+        parsed = []
+        for part in str(value).split("/"):
+            if part == "undated" or not _DATE_RE.fullmatch(part):
+                break  # the schema has already reported the form
+            try:
+                parsed.append(PartialDate.parse(part))
+            except ValueError as exc:
+                out.append(error("date.invalid", doc.loc(path), f"impossible date '{value}': {exc}"))
+                break
+        else:
+            if len(parsed) == 2 and parsed[1].latest() < parsed[0].earliest():
+                out.append(error("date.order", doc.loc(path), f"date range '{value}' ends before it starts"))
+    return out
+
+
+def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Finding]:
+    """Translate one JSON Schema error into findings a writer can act on, at the value's line.
+
+    The keywords our schemas use get their own wording; any other keyword jsonschema knows
+    (a schema tightened later with `maxLength`, `format`, `propertyNames`…) gets a
+    `schema.invalid` finding in jsonschema's own words, never an exception.
+    """
+    path = tuple(err.absolute_path)
+    field = _field_name(path)
+    keyword = err.validator
+    keyword_value: Any = err.validator_value  # jsonschema types these as possibly unset: a raised error has them
+    described: Mapping[str, Any] = err.schema if isinstance(err.schema, Mapping) else {}
+    if keyword == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = sorted(described.get("properties", {}))
+        out = []
+        for key in sorted(set(err.instance) - set(allowed), key=str):
+            where = f" in {_field_name(path)}" if path else ""
+            out.append(
+                error(
+                    "schema.unknown-key",
+                    doc.key_loc(path + (key,)),
+                    f"unknown key '{key}'{where}"
+                    + (did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"),
+                )
+            )
+        if out:
+            return out
+    if keyword == "required" and isinstance(err.instance, dict):
+        out = []
+        unknown = [k for k in err.instance if k not in described.get("properties", {})]
+        for key in keyword_value:
+            if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
+                continue  # the unknown-key finding already says "did you mean"
+            if key == "sources":
+                out.append(
+                    error(
+                        "cite.missing",
+                        doc.loc(path),
+                        f"{field} cites no source: add 'sources' with at least one source id",
+                    )
+                )
+            else:
+                out.append(error("schema.required", doc.loc(path), f"{field} is missing the required key '{key}'"))
+        return out
+    if keyword == "minItems" and path and path[-1] == "sources":
+        return [
+            error(
+                "cite.missing", doc.loc(path), f"{_field_name(path[:-1])} cites no source: list at least one source id"
+            )
+        ]
+    loc = doc.loc(path)
+    if keyword == "type":
+        expected = keyword_value if isinstance(keyword_value, list) else [keyword_value]
+        wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
+        return [error("schema.type", loc, f"{field}: expected {wanted}, got {_json_type(err.instance)}")]
+    if keyword == "enum":
+        options = [str(v) for v in keyword_value]
+        return [
+            error(
+                "schema.enum",
+                loc,
+                f"{field}: '{err.instance}' is not allowed; use one of: {', '.join(options)}"
+                + did_you_mean(str(err.instance), options),
+            )
+        ]
+    if keyword in ("pattern", "oneOf", "minimum", "maximum"):
+        node = schema.subschema(kind, path) or {}
+        code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
+        return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]
+    if keyword == "minLength":
+        return [error("schema.empty", loc, f"{field} is empty")]
+    if keyword == "uniqueItems":
+        return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
+    if keyword == "minItems":
+        count = keyword_value
+        return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
+    return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _field_name(path: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "the file"
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "nothing"
+    return f"text '{value}'"
+
+
+class _RecordBuilder:
+    """Turns schema-valid located data into frozen records by walking the record types.
+
+    A record field is filled from the YAML key of the same name, by its type: text and numbers
+    as they are, `Text` as located prose with its translation context and translator comment,
+    `DateSpan` and `PartialDate` parsed, `tuple[Citation, ...]` from a list of source ids,
+    nested records and tuples of records recursively. A few fields are not keys: `loc` (where
+    the record is), `<key>_loc` (where a key's value is), `path` (the file), a claim's
+    `review` (from `review` and `review_note`). A field's metadata may name its key (`key`)
+    or, for a fixed tuple, the keys it is made of (`keys`). So an optional dossier field is a
+    line in the schema, one in the model and its place in a template.
+    """
+
+    def __init__(self, doc: YamlDoc, kind: str, prefix: str, title: str, findings: list[Finding]):
+        self.doc = doc
+        self.kind = kind
+        self.prefix = prefix
+        self.title = title
+        self.findings = findings
+
+    def get(self, path: tuple[Any, ...]) -> Any:
+        value: Any = self.doc.data
+        for part in path:
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def record(self, cls: type, path: tuple[Any, ...]) -> Any:
+        """Return a `cls` record built from the mapping at `path`."""
+        values: dict[str, Any] = {}
+        hints = _hints(cls)
+        mapping = self.get(path) or {}
+        for f in dataclasses.fields(cls):
+            key = f.metadata.get("key", f.name)
+            typ = hints[f.name]
+            if f.name == "loc":
+                values[f.name] = self.doc.loc(path)
+            elif f.name == "path" and typ is str:
+                values[f.name] = self.doc.path
+            elif f.name.endswith("_loc") and f.name not in mapping:
+                values[f.name] = self.doc.loc(path + (f.name.removesuffix("_loc"),))
+            elif (_optional(typ) or typ) is ClaimReview:
+                values[f.name] = self.claim_review(path)
+            elif "keys" in f.metadata:
+                found = self.get(path + (key,))
+                values[f.name] = tuple(found[k] for k in f.metadata["keys"]) if found is not None else None
+            else:
+                value = self.value(typ, path + (key,))
+                required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                if value is not None or required:
+                    values[f.name] = value
+        return cls(**values)
+
+    def value(self, typ: Any, path: tuple[Any, ...]) -> Any:
+        """Return the value at `path` as type `typ` (None if the key is absent)."""
+        raw = self.get(path)
+        typ = _optional(typ) or typ
+        if raw is None:
+            return () if _item_type(typ) is not None else None
+        if typ is Text:
+            return self.text(path)
+        if typ is DateSpan:
+            return self.span(path)
+        if typ is PartialDate:
+            return None if raw == "undated" else PartialDate.parse(str(raw))
+        if typ is dt.date:
+            return PartialDate.parse(str(raw)).earliest()
+        item = _item_type(typ)
+        if item is Citation:
+            return tuple(Citation(source_id, self.doc.loc(path + (i,))) for i, source_id in enumerate(raw))
+        if typing.get_origin(item) is tuple:  # (value, where it is): the report's facility order
+            return tuple((entry, self.doc.loc(path + (i,))) for i, entry in enumerate(raw))
+        if item is not None:
+            if dataclasses.is_dataclass(item):
+                self.item_ids(path)
+            return tuple(self.value(item, path + (i,)) for i in range(len(raw)))
+        if dataclasses.is_dataclass(typ):
+            return self.record(typ, path)  # type: ignore[arg-type]
+        return bool(raw) if typ is bool else raw
+
+    # -- located values -----------------------------------------------------------------------
+
+    def span(self, path: tuple[Any, ...]) -> DateSpan:
+        # The schema and `_date_findings` have already accepted the form and the calendar date.
+        first, _, second = str(self.get(path)).partition("/")
+        end = PartialDate.parse(second) if second else None
+        approximate = bool(self.get(path[:-1] + ("approximate",)))
+        return DateSpan(PartialDate.parse(first), end, approximate, self.doc.loc(path))
+
+    def claim_review(self, path: tuple[Any, ...]) -> ClaimReview | None:
+        if self.get(path + ("review",)) is None:
+            return None
+        return ClaimReview(self.get(path + ("review_note",)), self.doc.loc(path + ("review",)))
+
+    def text(self, path: tuple[Any, ...]) -> Text:
+        value = self.get(path)
+        start, raw = self.doc.source(path)
+        cites = tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
+        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites)
+
+    def context(self, path: tuple[Any, ...]) -> str:
+        """Return the gettext context: stable when list items are reordered, because ids are used."""
+        parts: list[str] = []
+        for i, part in enumerate(path):
+            if isinstance(part, int):
+                item = self.get(path[: i + 1])
+                if isinstance(item, dict) and "id" in item:
+                    parts.append(str(item["id"]))
+            else:
+                parts.append(str(part))
+        container, field = parts[:-1], parts[-1]
+        return f"{self.prefix}:{'.'.join(container)}:{field}" if container else f"{self.prefix}:{field}"
+
+    def comment(self, path: tuple[Any, ...], value: str) -> str:
+        """Return the translator comment: what the field is, from the schema's `x-label` and `x-detail`."""
+        names = [p for p in path if isinstance(p, str)]
+        containers = [path[: i + 1] for i, p in enumerate(path) if isinstance(p, str)][:-1]
+        labels = (schema.keyword(self.kind, prefix, "x-label") for prefix in reversed(containers))
+        label = next((found for found in labels if found), None)
+        what = label or " ".join(n.replace("_", " ") for n in names[:-1]) or names[-1].replace("_", " ")
+        if label or len(names) > 1:
+            what += f", {names[-1].replace('_', ' ')}"
+        detail = schema.keyword(self.kind, path, "x-detail")
+        if detail:
+            what += f" ({_Detail().format(detail, **(self.get(path[:-1]) or {}))})"
+        note = f"{self.title}: {what}."
+        if CITE_RE.search(value):
+            note += " Keep each [@source-id] citation marker exactly as it is."
+        return note
+
+    def item_ids(self, path: tuple[Any, ...]) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(self.get(path) or []):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if item_id is None:
+                continue
+            if item_id in seen:
+                self.findings.append(
+                    error(
+                        "id.duplicate",
+                        self.doc.loc(path + (i, "id")),
+                        f"{_field_name(path)} already has an entry with id '{item_id}' (line {seen[item_id]});"
+                        " ids must be unique because translations are keyed by them",
+                    )
+                )
+            else:
+                seen[item_id] = self.doc.loc(path + (i, "id")).line
+
+
+class _Detail(string.Formatter):
+    """Formats `x-detail`: a sibling value as written, or '<key> not reported' when it is absent."""
+
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        return kwargs.get(key, f"{key} not reported")
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
+
+
+def _optional(typ: Any) -> Any:
+    """Return T for `T | None`, else None."""
+    if isinstance(typ, types.UnionType) or typing.get_origin(typ) is typing.Union:
+        args = [a for a in typing.get_args(typ) if a is not type(None)]
+        return args[0] if len(args) == 1 else None
+    return None
+
+
+def _item_type(typ: Any) -> Any:
+    """Return T for `tuple[T, ...]`, else None."""
+    args = typing.get_args(typ) if typing.get_origin(typ) is tuple else ()
+    return args[0] if len(args) == 2 and args[1] is Ellipsis else None

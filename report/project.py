@@ -1,0 +1,125 @@
+"""Where everything lives in a project, and the record of what the gather phase read.
+
+Every path the tool knows, relative to the project root, is named here once. The gather phase
+reads project files through `read` and `listdir`, which note each file's content hash (and
+each folder's listing) while `recording()` is active: the build's no-op stamp is made of
+exactly what was read, never of a list kept by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+REPORT_FILE = "report.yaml"
+FACILITIES_DIR = "facilities"
+SOURCES_FILE = f"{FACILITIES_DIR}/sources.yaml"
+IMAGES_DIR = f"{FACILITIES_DIR}/images"
+LAYOUTS_DIR = "layouts"
+I18N_DIR = "i18n"
+TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
+MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
+CACHE_DIR = ".cache"
+DIST_DIR = "dist"
+SITE_IMAGES_DIR = "images"
+"""Where the site keeps dossier images, under dist/."""
+BUILDS_DIR = ".dist"  # not in .cache/: deleting the cache must not unpublish the edition
+LOCK_FILE = f"{CACHE_DIR}/build.lock"
+LINKS_FILE = f"{CACHE_DIR}/links.json"
+STAMP_FILE = f"{CACHE_DIR}/build-stamp.json"
+CRASH_DIR = f"{CACHE_DIR}/crashes"
+
+
+def catalog_path(lang: str) -> str:
+    """Return the project-relative path of a language's PO catalog."""
+    return f"{I18N_DIR}/{lang}/LC_MESSAGES/messages.po"
+
+
+def source_date() -> dt.datetime | None:
+    """Return the time SOURCE_DATE_EPOCH sets (reproducible builds), or None when it is not set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else None
+
+
+def today() -> dt.date:
+    """Return today's date, or the date of SOURCE_DATE_EPOCH when it is set."""
+    pinned = source_date()
+    return pinned.date() if pinned else dt.date.today()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` under a temporary name, then rename: a reader sees the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+# -- what the gather phase read ------------------------------------------------------------------
+
+ABSENT = "absent"
+"""The recorded hash of a file that was looked for and not found."""
+
+_reads: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("reads", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Record, for the block, every project file read (`path` -> sha256) and folder listed (`path/` -> hash)."""
+    reads: dict[str, str] = {}
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _note(key: str, digest: str) -> None:
+    reads = _reads.get()
+    if reads is not None:
+        reads[key] = digest
+
+
+def read(root: Path, rel: str) -> bytes:
+    """Return a project file's bytes (raising OSError like `Path.read_bytes`), noting its hash."""
+    try:
+        data = (root / rel).read_bytes()
+    except FileNotFoundError:
+        _note(rel, ABSENT)
+        raise
+    _note(rel, hashlib.sha256(data).hexdigest())
+    return data
+
+
+def note(root: Path, rel: str) -> None:
+    """Note a project file that something else reads (a library, an existence test): its hash, or absent."""
+    if _reads.get() is None:
+        return
+    try:
+        _note(rel, hashlib.sha256((root / rel).read_bytes()).hexdigest())
+    except OSError:
+        _note(rel, ABSENT)
+
+
+def listdir(root: Path, rel: str) -> list[str]:
+    """Return the sorted names in a project folder (none if it is missing), noting the listing."""
+    folder = root / rel
+    names = sorted(os.listdir(folder)) if folder.is_dir() else []
+    _note(f"{rel}/", hashlib.sha256("\0".join(names).encode()).hexdigest() if folder.is_dir() else ABSENT)
+    return names
+
+
+def current_digest(root: Path, key: str) -> str:
+    """Return what `read`, `note` or `listdir` would note for `key` now (a folder's key ends in '/')."""
+    if key.endswith("/"):
+        folder = root / key[:-1]
+        return hashlib.sha256("\0".join(sorted(os.listdir(folder))).encode()).hexdigest() if folder.is_dir() else ABSENT
+    try:
+        return hashlib.sha256((root / key).read_bytes()).hexdigest()
+    except OSError:
+        return ABSENT

@@ -1,0 +1,231 @@
+"""What the tool says is so (issue 15): gather once with the policy, "up to date" only when it is,
+the same findings from `check` and `build`, schema errors as findings, a crash as exit code 3."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from report import cache, stamp
+from report.content.load import schema_findings
+from report.content.yamldoc import parse
+
+from .conftest import FIXTURES, REPO, build, copy_project, make_project, run_cli
+from .test_fixtures import finding_lines
+
+EMIT_CODES = ("i18n.fallback", "pdf.")
+"""Findings only the emit phase can know: everything else `check` must print too."""
+
+
+# -- gather once, decide once ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_strict_fails_before_any_chunk_is_laid_out(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "review-pending")  # warnings only
+    code, out, _ = build(root, "--strict")
+    assert code == 1
+    assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
+    assert finding_lines(out) == [
+        line.replace(": warning: ", ": error: ")
+        for line in (FIXTURES / "review-pending" / "expected.txt").read_text().splitlines()
+    ]
+    assert not (root / ".cache" / "chunks").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["unknown-key", "bad-date", "cite-unknown", "review-pending", "strict"])
+def test_build_prints_the_findings_check_prints(case: str, tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, case)
+    shutil.copytree(REPO / "layouts", root / "layouts")  # the fixtures hold content only
+    args_file = FIXTURES / case / "args"
+    extra = args_file.read_text().split() if args_file.exists() else []
+    _, checked, _ = run_cli("--root", str(root), "check", *extra)
+    code, built, err = build(root, *extra)
+    assert "Traceback" not in built + err
+    emitted = [line for line in finding_lines(built) if not re.search(r"\[(i18n\.fallback|pdf\.[a-z-]+)\]$", line)]
+    assert emitted == finding_lines(checked)
+    assert (code == 1) == any(": error: " in line for line in finding_lines(checked))
+
+
+# -- "up to date" only when it is ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("stamp") / "project", ["lasalle"])
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    return root
+
+
+def up_to_date(root: Path) -> bool:
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    return "dist/ is up to date" in out
+
+
+@pytest.mark.slow
+def test_nothing_changed_is_up_to_date(built_en: Path) -> None:
+    assert up_to_date(built_en)
+
+
+@pytest.mark.slow
+def test_a_same_size_edit_of_a_dossier_is_rebuilt(built_en: Path) -> None:
+    dossier = built_en / "facilities" / "lasalle.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    edited = re.sub(
+        r"(summary: >-\n\s+)(\w)", lambda m: m.group(1) + ("X" if m.group(2) != "X" else "Y"), text, count=1
+    )
+    assert len(edited) == len(text) and edited != text
+    dossier.write_text(edited, encoding="utf-8")
+    assert not up_to_date(built_en)
+    assert up_to_date(built_en)
+
+
+@pytest.mark.slow
+def test_an_extra_or_changed_file_in_dist_is_rebuilt(built_en: Path) -> None:
+    extra = built_en / "dist" / "en" / "stray.html"
+    extra.write_text("not ours", encoding="utf-8")
+    assert not up_to_date(built_en)
+    assert not extra.exists()  # dist/ holds exactly the manifest's files again
+    page = built_en / "dist" / "en" / "lasalle.html"
+    data = page.read_bytes()
+    page.unlink()  # a new file, not the published folder's hard link
+    page.write_bytes(data.replace(b"<html", b"<HTML", 1))  # same size, other content
+    assert not up_to_date(built_en)
+    assert page.read_bytes() == data
+
+
+@pytest.mark.slow
+def test_an_edited_message_template_is_rebuilt(built_en: Path) -> None:
+    pot = built_en / "i18n" / "messages.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "Gone"\nmsgstr ""\n', encoding="utf-8")
+    code, out, _ = build(built_en, "--lang", "en")
+    assert code == 0 and "dist/ is up to date" not in out
+    assert "[i18n.stale]" in out  # what `check` says of the same tree
+
+
+@pytest.mark.slow
+def test_a_changed_module_in_the_import_closure_is_rebuilt(built_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert up_to_date(built_en)
+    monkeypatch.setattr(stamp, "code_signature", lambda: "the files of the package changed")
+    assert up_to_date(built_en)  # the same code after all (a touched file): the fingerprint says so
+    monkeypatch.setattr(cache, "fingerprint", lambda module: "another closure")
+    assert not up_to_date(built_en)
+
+
+def test_the_fingerprint_covers_the_import_closure_and_the_distributions() -> None:
+    modules, third_party = cache.import_closure("report.content.load")
+    assert {"report.content.yamldoc", "report.content.textfile", "report.content.schema", "report.findings"} <= modules
+    assert not any(m.startswith(("report.render", "report.pdf", "report.commands")) for m in modules)
+    assert {"yaml", "jsonschema"} <= third_party
+    dists = dict(cache.distributions(frozenset({"weasyprint"})))
+    assert {"weasyprint", "pydyf", "fonttools"} <= set(dists)  # what WeasyPrint requires shapes a PDF too
+    build_closure, _ = cache.import_closure("report.commands.build")
+    assert {"report.pdf.paginate", "report.sandbox", "report.i18n.coverage", "report.render.site"} <= build_closure
+
+
+# -- every schema error is a finding ---------------------------------------------------------------
+
+CASES: dict[str, tuple[dict, object]] = {
+    "additionalProperties": ({"additionalProperties": False}, {"a": 1}),
+    "allOf": ({"allOf": [{"type": "string"}]}, 1),
+    "anyOf": ({"anyOf": [{"type": "string"}, {"type": "boolean"}]}, 1),
+    "const": ({"const": "x"}, "y"),
+    "contains": ({"contains": {"type": "string"}}, [1]),
+    "dependentRequired": ({"dependentRequired": {"a": ["b"]}}, {"a": 1}),
+    "dependentSchemas": ({"dependentSchemas": {"a": {"required": ["b"]}}}, {"a": 1}),
+    "enum": ({"enum": ["x"]}, "y"),
+    "exclusiveMaximum": ({"exclusiveMaximum": 1}, 1),
+    "exclusiveMinimum": ({"exclusiveMinimum": 1}, 1),
+    "format": ({"format": "email"}, "not an address"),
+    "if": ({"if": {"type": "string"}, "then": {"minLength": 3}}, "ab"),
+    "items": ({"items": {"type": "string"}}, [1]),
+    "maxContains": ({"contains": {"type": "string"}, "maxContains": 1}, ["a", "b"]),
+    "maxItems": ({"maxItems": 1}, [1, 2]),
+    "maxLength": ({"maxLength": 2}, "abc"),
+    "maxProperties": ({"maxProperties": 1}, {"a": 1, "b": 2}),
+    "maximum": ({"maximum": 1}, 2),
+    "minContains": ({"contains": {"type": "string"}, "minContains": 2}, ["a", 1]),
+    "minItems": ({"minItems": 2}, [1]),
+    "minLength": ({"minLength": 2}, "a"),
+    "minProperties": ({"minProperties": 2}, {"a": 1}),
+    "minimum": ({"minimum": 2}, 1),
+    "multipleOf": ({"multipleOf": 2}, 3),
+    "not": ({"not": {"type": "string"}}, "a"),
+    "oneOf": ({"oneOf": [{"type": "string"}, {"type": "string"}]}, "a"),
+    "pattern": ({"pattern": "^a"}, "b"),
+    "patternProperties": ({"patternProperties": {"^a": {"type": "string"}}}, {"a": 1}),
+    "prefixItems": ({"prefixItems": [{"type": "string"}]}, [1]),
+    "properties": ({"properties": {"a": {"type": "string"}}}, {"a": 1}),
+    "propertyNames": ({"propertyNames": {"maxLength": 1}}, {"ab": 1}),
+    "required": ({"required": ["a"]}, {"b": 1}),
+    "type": ({"type": "string"}, 1),
+    "unevaluatedItems": ({"prefixItems": [{"type": "string"}], "unevaluatedItems": False}, ["a", 1]),
+    "unevaluatedProperties": ({"unevaluatedProperties": False}, {"a": 1}),
+    "uniqueItems": ({"uniqueItems": True}, [1, 1]),
+}
+NEVER_FAIL_ALONE = {
+    "$ref",
+    "$dynamicRef",
+    "then",
+    "else",
+    "$defs",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+}
+
+
+def test_every_keyword_jsonschema_knows_is_covered() -> None:
+    assert set(Draft202012Validator.VALIDATORS) - NEVER_FAIL_ALONE <= set(CASES)  # (min|max)Contains: part of contains
+
+
+@pytest.mark.parametrize("keyword", sorted(CASES))
+def test_every_schema_error_is_a_finding_at_the_values_line(keyword: str) -> None:
+    node, value = CASES[keyword]
+    text = "title: x\nfield: " + yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("\n...") + "\n"
+    doc, found = parse(text.encode(), "facilities/sample.yaml")
+    assert doc is not None and found == []
+    schema = {"properties": {"field": node}}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = list(validator.iter_errors(doc.data))
+    assert errors, keyword
+    for err in errors:
+        findings = schema_findings(doc, "dossier", err)
+        assert findings, (keyword, err.message)
+        assert all(f.level == "error" and f.loc.path == "facilities/sample.yaml" and f.loc.line == 2 for f in findings)
+
+
+# -- a bug in the tool -----------------------------------------------------------------------------
+
+
+def test_an_internal_error_exits_3_and_says_where_the_traceback_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_today: None
+) -> None:
+    from report.commands import check
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("something the tool did not expect")
+
+    monkeypatch.setattr(check, "check", broken)
+    root = make_project(tmp_path)
+    code, out, err = run_cli("--root", str(root), "check")
+    assert code == 3 and out == ""
+    (line,) = err.splitlines()
+    match = re.fullmatch(
+        r"build\.py: internal error \(RuntimeError: something the tool did not expect\): this is a bug in the tool,"
+        r" not a problem in your content; the full traceback is in (\.cache/crashes/crash-\S+\.txt)",
+        line,
+    )
+    assert match, line
+    assert (
+        "Traceback" in (root / match[1]).read_text()
+        and "something the tool did not expect" in (root / match[1]).read_text()
+    )

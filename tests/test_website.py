@@ -1,0 +1,36 @@
+"""An optional dossier field is schema, model and template only: `website`, read and printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from report.content.load import read_dossier
+from report.i18n.localize import Localizer
+from report.render.html import Renderer, environment
+
+from .conftest import BASE, REPO
+
+
+def test_a_website_is_read_and_shown_under_the_location() -> None:
+    raw = (BASE / "facilities" / "sample.yaml").read_bytes()
+    raw = raw.replace(b"\nname: ", b"\nwebsite: https://www.example.org/center/\nname: ", 1)
+    facility, findings = read_dossier(raw, "facilities/sample.yaml")
+    assert findings == [] and facility is not None
+    assert facility.website == "https://www.example.org/center/"
+    from report.content.load import load_edition
+
+    edition, _ = load_edition(BASE, use_cache=False)
+    assert edition is not None
+    localizer = Localizer("en", "en", None)
+    renderer = Renderer(edition, localizer, environment(REPO, localizer))
+    html = renderer.chapter_chunk(facility, 1).html
+    assert '<a href="https://www.example.org/center/">example.org/center</a>' in html
+
+
+def test_a_malformed_website_is_a_finding_with_the_hint(tmp_path: Path) -> None:
+    raw = (BASE / "facilities" / "sample.yaml").read_bytes()
+    raw = raw.replace(b"\nname: ", b"\nwebsite: www.example.org\nname: ", 1)
+    _, findings = read_dossier(raw, "facilities/sample.yaml")
+    assert [(f.code, f.message) for f in findings] == [
+        ("schema.pattern", "website: 'www.example.org' is not valid; use a full http:// or https:// address")
+    ]
