@@ -22,7 +22,9 @@ import pytest
 from jinja2 import nodes
 from markupsafe import Markup
 
-from report.render import attribute_text
+from report.catalogs import CatalogEntry, ParsedCatalog, parse_catalog
+from report.localize import Localizer
+from report.render import attribute_text, environment
 
 from .conftest import REPO
 
@@ -199,3 +201,50 @@ def test_the_text_filter_makes_markup_plain_escaped_text() -> None:
     assert attribute_text('x" y=\'z\' <b>') == "x&#34; y=&#39;z&#39; &lt;b&gt;"
     assert attribute_text(12) == "12"
     assert isinstance(attribute_text("x"), Markup)
+
+
+# -- the localizer: a translation is markup only where its English is ----------------------------
+
+
+def _localizer(*entries: tuple[str, str]) -> Localizer:
+    catalog = ParsedCatalog(
+        "i18n/es/LC_MESSAGES/messages.po",
+        tuple(CatalogEntry(None, msgid, None, (msgstr,), False, False, line) for line, (msgid, msgstr) in enumerate(entries, 1)),
+    )
+    return Localizer("es", "en", catalog)
+
+
+def test_the_translation_of_a_plain_template_string_is_text() -> None:
+    loc = _localizer(("Back to the text", 'Volver" onfocus="x()"<script>x()</script>'))
+    env = environment(REPO, loc)
+    html = env.from_string("""<p>{{ _("Back to the text") }}</p><a aria-label="{{ _("Back to the text") }}">""").render()
+    assert html == (
+        "<p>Volver&#34; onfocus=&#34;x()&#34;&lt;script&gt;x()&lt;/script&gt;</p>"
+        '<a aria-label="Volver&#34; onfocus=&#34;x()&#34;&lt;script&gt;x()&lt;/script&gt;">'
+    )
+    # In Python it is the words themselves: footnotes and PDF metadata are built from them.
+    assert f"{loc.gettext('Back to the text')}" == 'Volver" onfocus="x()"<script>x()</script>'
+
+
+def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> None:
+    english = 'Read the <a href="%(url)s">sources</a>.'
+    same = parse_catalog(
+        b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
+        b'#, python-format\nmsgid "Read the <a href=\\"%(url)s\\">sources</a>."\nmsgstr "Lee las <a href=\\"%(url)s\\">fuentes</a>."\n',
+        "i18n/es/LC_MESSAGES/messages.po",
+        "es",
+    )
+    env = environment(REPO, Localizer("es", "en", same))
+    assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == 'Lee las <a href="#s">fuentes</a>.'
+    added = parse_catalog(
+        b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
+        b'#, python-format\nmsgid "Read the <a href=\\"%(url)s\\">sources</a>."\n'
+        b'msgstr "Lee las <a href=\\"%(url)s\\" onclick=\\"x()\\">fuentes</a>."\n',
+        "i18n/es/LC_MESSAGES/messages.po",
+        "es",
+    )
+    assert [code for code, _ in added.entries[0].problems] == ["i18n.markup"]
+    env = environment(REPO, Localizer("es", "en", added))
+    assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == (
+        "Lee las &lt;a href=&#34;#s&#34; onclick=&#34;x()&#34;&gt;fuentes&lt;/a&gt;."
+    )
