@@ -14,19 +14,23 @@ tries to break out, read back as HTML and PDF, and loaded in Chromium.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
 import pytest
+from babel.messages.pofile import read_po, write_po
 from jinja2 import nodes
 from markupsafe import Markup
+from PIL import Image
 
 from report.catalogs import CatalogEntry, ParsedCatalog, parse_catalog
 from report.localize import Localizer
 from report.render import attribute_text, environment
 
-from .conftest import REPO
+from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
 
 # -- the layouts: every attribute value is text --------------------------------------------------
 
@@ -248,3 +252,239 @@ def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> Non
     assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == (
         "Lee las &lt;a href=&#34;#s&#34; onclick=&#34;x()&#34;&gt;fuentes&lt;/a&gt;."
     )
+
+
+# -- a Spanish edition built from a hostile catalog, past `check` --------------------------------
+
+PAYLOAD = (
+    '" onfocus="window.__pwned=1;alert(1)" autofocus="" style="display:none" '
+    "x='<script>window.__pwned=2;alert(2)</script><details open ontoggle=\"window.__pwned=3;alert(3)\"></details>"
+)
+"""Added to every template string's translation: it ends a "…" or '…' attribute, adds an event
+handler with autofocus so that it fires alone, a style, a script, and an element whose handler
+fires as it is parsed."""
+ALT = "The front gate"
+ALT_ES = "La puerta" + PAYLOAD
+SUPPORT_ES = "Comparte el informe.<script>window.__pwned=4;alert(4)</script>"
+LABELS = ("Back to the text", "Language", "Breadcrumbs", "Chapters", "Cover", "Back cover")
+
+
+class Tags(HTMLParser):
+    """Every start tag of an HTML page with its attributes, and its text."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def added(self, injected: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """Return (tag, attribute) for every attribute no layout writes and a catalog could add,
+        leaving out the elements named in `injected`."""
+        return [
+            (tag, name)
+            for tag, attrs in self.tags
+            if tag not in injected
+            for name in attrs
+            if name.startswith("on") or name in ("autofocus", "style", "x")
+        ]
+
+    def labels(self) -> set[str | None]:
+        return {attrs["aria-label"] for _, attrs in self.tags if "aria-label" in attrs}
+
+
+@pytest.fixture(scope="module")
+def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[str]]:
+    """The fixture project with the shipped layouts, a dossier image, and a Spanish catalog whose
+    every template string (and two prose strings) tries to break out; return the project, and
+    what `check` said (exit code, findings)."""
+    root = make_project(tmp_path_factory.mktemp("catalog"), "_i18n")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    (root / "facilities" / "images").mkdir()
+    Image.new("RGB", (40, 30), (196, 71, 15)).save(root / "facilities" / "images" / "gate.png")
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert text.count("review:\n") == 1
+    dossier.write_text(text.replace("review:\n", f"image:\n  src: gate.png\n  alt: {ALT}\n  credit: A. Photographer\nreview:\n"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+        for verb in ("extract", "update"):
+            code, out, _ = run_cli("--root", str(root), verb)
+            assert code == 0, out
+    po = root / "i18n" / "es" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.context is None:
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            message.string = ids[0] + PAYLOAD if len(ids) == 1 else tuple(i + PAYLOAD for i in ids)
+            message.flags.discard("fuzzy")
+        elif message.id == ALT:
+            message.string = ALT_ES
+        elif message.id == "Share the report.":
+            message.string = SUPPORT_ES
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+        code, out, _ = run_cli("--root", str(root), "check")
+    return root, code, [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def _template_lines(root: Path) -> set[int]:
+    """Return the catalog line of every template string (the entries without a context)."""
+    from report.catalogs import catalog_path
+
+    catalog = parse_catalog((root / catalog_path("es")).read_bytes(), catalog_path("es"), "es")
+    return {e.line for e in catalog.active() if e.context is None}
+
+
+def test_check_refuses_every_hostile_translation(hostile_catalog) -> None:
+    root, code, findings = hostile_catalog
+    assert code == 1
+    lines = _template_lines(root)
+    assert len(lines) > 100  # every template string of the shipped layouts
+    refused = [re.match(r"i18n/es/LC_MESSAGES/messages.po:(\d+):1: error: (.*) \[i18n.markup\]$", f) for f in findings]
+    assert all(refused), findings
+    by_line: dict[int, list[str]] = {}
+    for m in refused:
+        by_line.setdefault(int(m[1]), []).append(m[2])
+    prose = {line for line in by_line if line not in lines}
+    assert set(by_line) - prose == lines
+    # Each template string is refused for what it adds outside tags and for the tags it adds; of
+    # the prose, only the '<script>' (prose is escaped text, so its quotes are harmless).
+    assert all(len(messages) == 2 for line, messages in by_line.items() if line in lines)
+    assert sorted(message for line in prose for message in by_line[line]) == [
+        "HTML tags differ from the English 'Share the report.': extra <script>, </script>",
+        "HTML tags differ from the English 'The front gate': extra <script>, </script>, "
+        '<details ontoggle="window.__pwned=3;alert(3)" open="">, </details>',
+    ]
+    assert (
+        "error: the translation adds quotes or attributes the English 'Back to the text' lacks: "
+        "7 × \", onfocus=, 2 × window.__pwned=, autofocus=, style=, x=, ' (for quotations use “ ” or « ») [i18n.markup]"
+    ) in [f.split(": ", 1)[1] for f in findings]
+
+
+@pytest.fixture(scope="module")
+def hostile_build(hostile_catalog) -> Path:
+    """The Spanish edition built from the hostile catalog, with `check`'s verdict on it ignored:
+    the templates and the localizer must hold on their own."""
+    import report.coverage
+
+    root, *_ = hostile_catalog
+    real = report.coverage.check_translations
+
+    def lenient(*args, **kwargs):
+        findings, coverage = real(*args, **kwargs)
+        return [f for f in findings if f.code != "i18n.markup"], coverage
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+        env.setattr(report.coverage, "check_translations", lenient)
+        code, out, err = build(root, "--lang", "es")
+    assert code == 0, out + err
+    return root / "dist"
+
+
+def _pages(dist: Path) -> dict[str, str]:
+    pages = {p.relative_to(dist).as_posix(): p.read_text(encoding="utf-8") for p in sorted(dist.rglob("*.html"))}
+    assert set(pages) == {"index.html", "es/index.html", "es/sample.html", "es/translation-status.html"}
+    return pages
+
+
+def test_a_hostile_catalog_adds_no_attribute_element_or_script_to_the_site(hostile_build: Path) -> None:
+    for name, html in _pages(hostile_build).items():
+        page = Tags(html)
+        assert page.added() == [], name
+        assert [tag for tag, _ in page.tags if tag in ("script", "style", "details", "iframe", "object", "embed", "svg")] == [], name
+        assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (["../images/gate.png"] if name == "es/sample.html" else []), name
+    # The words are all there, as text: in the attributes they were meant for, and on the page.
+    sample = Tags(_pages(hostile_build)["es/sample.html"])
+    assert sample.labels() == {label + PAYLOAD for label in ("Back to the text", "Language", "Breadcrumbs", "Chapters")}
+    assert [attrs["alt"] for tag, attrs in sample.tags if tag == "img"] == [ALT_ES]
+    assert "Notes" + PAYLOAD in sample.text
+    home = Tags(_pages(hostile_build)["es/index.html"])
+    assert SUPPORT_ES in "".join(home.text)
+
+
+def test_a_hostile_catalog_hides_nothing_in_the_pdf(hostile_build: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(hostile_build / "es" / "first-ten-es.pdf")
+    cover = reader.pages[0].extract_text()
+    assert "Informe de muestra" in cover and "Sample Detention Center" in cover
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "window.__pwned=2" in text  # the script is printed, as the words it is
+    assert "Comparte el informe.<script>window.__pwned=4;alert(4)</script>" in text.replace("\n", "")
+
+
+def test_no_script_from_a_hostile_catalog_runs_in_chromium(hostile_build: Path, browser) -> None:
+    from .browser import serve
+
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    try:
+        with serve(hostile_build) as base:
+            for name in _pages(hostile_build):
+                page = context.new_page()
+                dialogs: list[str] = []
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                page.goto(base + name)
+                page.wait_for_load_state("load")
+                for _ in range(12):  # walk the focus through the page: an onfocus anywhere would fire
+                    page.keyboard.press("Tab")
+                page.mouse.move(200, 200)
+                assert page.evaluate("typeof window.__pwned") == "undefined", name
+                assert dialogs == [], name
+                assert page.evaluate("document.querySelectorAll('[onfocus],[ontoggle],[autofocus],[style],script,details').length") == 0, name
+                page.close()
+    finally:
+        context.close()
+
+
+def test_the_layouts_keep_even_markup_translations_out_of_attributes(hostile_catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the localizer's guard off, every hostile translation is markup: scripts do reach the
+    text of the pages, but the `text` filter still keeps every attribute as the layouts wrote it."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import report.localize
+    from report.check import gather
+    from report.render import Renderer
+    from report.site import _facility_pages, home_pages
+
+    monkeypatch.setattr(report.localize, "_Text", str)
+    root, *_ = hostile_catalog
+    gathered = gather(root, dt.date(2025, 1, 1), ["es"])
+    edition, loc = gathered.edition, gathered.localizers["es"]
+    renderer = Renderer(edition, loc, environment(root, loc), "2025-01-01T00:00:00Z")
+    facility = edition.facilities[0]
+    b = SimpleNamespace(lang="es", loc=loc, renderer=renderer)
+    pdf_info = {("es", None): ("es/r.pdf", 2000, 9), ("es", facility.id): ("es/f.pdf", 1000, 3)}
+    pages = {
+        "front": renderer.front_chunk([]).html,
+        "chapter": renderer.chapter_chunk(facility, 1).html,
+        "back": renderer.back_chunk().html,
+        **{o.path: o.data.decode() for o in _facility_pages(edition, b, ["en", "es"], pdf_info) + home_pages(edition, [b], pdf_info)},
+    }
+    scripts = 0
+    for name, html in pages.items():
+        page = Tags(html)
+        assert page.added(injected=("details",)) == [], name
+        scripts += sum(tag == "script" for tag, _ in page.tags)
+    assert scripts > 20  # the guard is off: the translations printed as text are markup here
+    # Markup in an attribute keeps its words: the tags go, the quotes and the rest are text.
+    words = {label: Markup(label + PAYLOAD).striptags() for label in LABELS}
+    assert words["Cover"] == """Cover" onfocus="window.__pwned=1;alert(1)" autofocus="" style="display:none" x='window.__pwned=2;alert(2)"""
+    assert Tags(pages["front"]).labels() == {words["Cover"]}
+    assert Tags(pages["back"]).labels() == {words["Back cover"]}
+    assert Tags(pages["es/sample.html"]).labels() == {words[label] for label in ("Back to the text", "Language", "Breadcrumbs", "Chapters")}
