@@ -34,7 +34,7 @@ from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
 
 # -- the layouts: every attribute value is text --------------------------------------------------
 
-_JINJA = re.compile(r"\{\{[-+]?(?P<expr>.*?)[-+]?\}\}|\{%[-+]?\s*(?P<block>\w+).*?[-+]?%\}|\{#.*?#\}", re.S)
+_JINJA = re.compile(r"\{\{[-+]?(?P<expr>.*?)[-+]?\}\}|\{%[-+]?\s*(?P<block>\w+).*?[-+]?%\}|\{#.*?#\}", re.DOTALL)
 _RAW_TEXT = ("script", "style")
 _BLOCKS_IN_TAGS = ("if", "elif", "else", "endif", "for", "endfor")
 """Block tags that may sit inside an HTML tag: they only choose which attributes are written."""
@@ -159,31 +159,55 @@ def test_every_attribute_value_in_the_layouts_goes_through_the_text_filter(jinja
         found, end = scan(rel, path.read_text(encoding="utf-8"), jinja)
         assert end == "text", f"{rel}: the scan ends inside '{end}': the scanner misread the file"
         everything += found
-    problems = [f"{i.path}:{i.line}: {{{{ {i.expression} }}}} in {i.where}: {i.problem}" for i in everything if i.problem]
+    problems = [
+        f"{i.path}:{i.line}: {{{{ {i.expression} }}}} in {i.where}: {i.problem}" for i in everything if i.problem
+    ]
     assert problems == []
     in_attributes = [i for i in everything if i.where.startswith("attribute ")]
     # The scan sees what it must: the attributes of every kind, the six translated labels among them.
     assert len(in_attributes) > 80
-    assert {i.where for i in in_attributes} >= {"attribute aria-label", "attribute href", "attribute id", "attribute content", "attribute lang", "attribute style", "attribute alt"}
+    assert {i.where for i in in_attributes} >= {
+        "attribute aria-label",
+        "attribute href",
+        "attribute id",
+        "attribute content",
+        "attribute lang",
+        "attribute style",
+        "attribute alt",
+    }
     assert len({i.expression for i in in_attributes if i.expression.startswith("_(")}) == 6
 
 
 @pytest.mark.parametrize(
     ("template", "problem"),
     [
-        ("""<a aria-label="{{ _('Back to the text') }}">""", "an attribute value must end with '| text' (or '| int' for a number)"),
-        ("""<a aria-label="{{ _('Back') | e }}">""", "an attribute value must end with '| text' (or '| int' for a number)"),
-        ("""<a title='{{ x if y else z | text }}'>""", "an attribute value must end with '| text' (or '| int' for a number)"),
+        (
+            """<a aria-label="{{ _('Back to the text') }}">""",
+            "an attribute value must end with '| text' (or '| int' for a number)",
+        ),
+        (
+            """<a aria-label="{{ _('Back') | e }}">""",
+            "an attribute value must end with '| text' (or '| int' for a number)",
+        ),
+        (
+            """<a title='{{ x if y else z | text }}'>""",
+            "an attribute value must end with '| text' (or '| int' for a number)",
+        ),
         ("""<a title="x{{ a ~ b | text }}">""", "an attribute value must end with '| text' (or '| int' for a number)"),
         ("""<a href={{ url | text }}>""", "interpolated in a tag but outside a quoted attribute value (value-bare)"),
         ("""<a {{ attributes }}>""", "interpolated in a tag but outside a quoted attribute value (tag)"),
         ("""<b class="x" onclick="go({{ n | int }})">""", "an event handler attribute takes no value from a template"),
-        ("""<p style="color: {{ colour | text }}">""", "a style attribute takes only numbers: end the expression with '| int'"),
+        (
+            """<p style="color: {{ colour | text }}">""",
+            "a style attribute takes only numbers: end the expression with '| int'",
+        ),
         ("""<style>p { color: {{ colour }} }</style>""", "nothing is interpolated inside <style>"),
         ("""<p{% include "x.html" %}>""", "'{% include %}' inside a tag"),
     ],
 )
-def test_the_scan_finds_an_attribute_value_that_is_not_text(jinja: jinja2.Environment, template: str, problem: str) -> None:
+def test_the_scan_finds_an_attribute_value_that_is_not_text(
+    jinja: jinja2.Environment, template: str, problem: str
+) -> None:
     found, _ = scan("t.html", template, jinja)
     assert [i.problem for i in found if i.problem] == [problem]
 
@@ -194,15 +218,23 @@ def test_the_scan_accepts_text_values_and_text_content(jinja: jinja2.Environment
     found, end = scan("t.html", template, jinja)
     assert end == "text"
     assert [(i.where, i.problem) for i in found] == [
-        ("comment", None), ("attribute lang", None), ("text", None), ("attribute style", None), ("attribute title", None), ("text", None)
+        ("comment", None),
+        ("attribute lang", None),
+        ("text", None),
+        ("attribute style", None),
+        ("attribute title", None),
+        ("text", None),
     ]
 
 
 def test_the_text_filter_makes_markup_plain_escaped_text() -> None:
-    assert attribute_text(Markup('Volver" onfocus="alert(1)" autofocus=""')) == "Volver&#34; onfocus=&#34;alert(1)&#34; autofocus=&#34;&#34;"
+    assert (
+        attribute_text(Markup('Volver" onfocus="alert(1)" autofocus=""'))
+        == "Volver&#34; onfocus=&#34;alert(1)&#34; autofocus=&#34;&#34;"
+    )
     assert attribute_text(Markup('<span lang="en" class="fallback">Back to the text</span>')) == "Back to the text"
     assert attribute_text(Markup("Lee &lt;b&gt; <b>aquí</b>")) == "Lee &lt;b&gt; aquí"
-    assert attribute_text('x" y=\'z\' <b>') == "x&#34; y=&#39;z&#39; &lt;b&gt;"
+    assert attribute_text("x\" y='z' <b>") == "x&#34; y=&#39;z&#39; &lt;b&gt;"
     assert attribute_text(12) == "12"
     assert isinstance(attribute_text("x"), Markup)
 
@@ -213,7 +245,10 @@ def test_the_text_filter_makes_markup_plain_escaped_text() -> None:
 def _localizer(*entries: tuple[str, str]) -> Localizer:
     catalog = ParsedCatalog(
         "i18n/es/LC_MESSAGES/messages.po",
-        tuple(CatalogEntry(None, msgid, None, (msgstr,), False, False, line) for line, (msgid, msgstr) in enumerate(entries, 1)),
+        tuple(
+            CatalogEntry(None, msgid, None, (msgstr,), False, False, line)
+            for line, (msgid, msgstr) in enumerate(entries, 1)
+        ),
     )
     return Localizer("es", "en", catalog)
 
@@ -221,7 +256,9 @@ def _localizer(*entries: tuple[str, str]) -> Localizer:
 def test_the_translation_of_a_plain_template_string_is_text() -> None:
     loc = _localizer(("Back to the text", 'Volver" onfocus="x()"<script>x()</script>'))
     env = environment(REPO, loc)
-    html = env.from_string("""<p>{{ _("Back to the text") }}</p><a aria-label="{{ _("Back to the text") }}">""").render()
+    html = env.from_string(
+        """<p>{{ _("Back to the text") }}</p><a aria-label="{{ _("Back to the text") }}">"""
+    ).render()
     assert html == (
         "<p>Volver&#34; onfocus=&#34;x()&#34;&lt;script&gt;x()&lt;/script&gt;</p>"
         '<a aria-label="Volver&#34; onfocus=&#34;x()&#34;&lt;script&gt;x()&lt;/script&gt;">'
@@ -258,7 +295,7 @@ def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> Non
 
 PAYLOAD = (
     '" onfocus="window.__pwned=1;alert(1)" autofocus="" style="display:none" '
-    "x='<script>window.__pwned=2;alert(2)</script><details open ontoggle=\"window.__pwned=3;alert(3)\"></details>"
+    'x=\'<script>window.__pwned=2;alert(2)</script><details open ontoggle="window.__pwned=3;alert(3)"></details>'
 )
 """Added to every template string's translation: it ends a "…" or '…' attribute, adds an event
 handler with autofocus so that it fires alone, a style, a script, and an element whose handler
@@ -312,7 +349,9 @@ def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int
     dossier = root / "facilities" / "sample.yaml"
     text = dossier.read_text(encoding="utf-8")
     assert text.count("review:\n") == 1
-    dossier.write_text(text.replace("review:\n", f"image:\n  src: gate.png\n  alt: {ALT}\n  credit: A. Photographer\nreview:\n"))
+    dossier.write_text(
+        text.replace("review:\n", f"image:\n  src: gate.png\n  alt: {ALT}\n  credit: A. Photographer\nreview:\n")
+    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
         for verb in ("extract", "update"):
@@ -365,8 +404,10 @@ def test_check_refuses_every_hostile_translation(hostile_catalog) -> None:
     assert all(len(messages) == 2 for line, messages in by_line.items() if line in lines)
     assert sorted(message for line in prose for message in by_line[line]) == [
         "HTML tags differ from the English 'Share the report.': extra <script>, </script>",
-        "HTML tags differ from the English 'The front gate': extra <script>, </script>, "
-        '<details ontoggle="window.__pwned=3;alert(3)" open="">, </details>',
+        (
+            "HTML tags differ from the English 'The front gate': extra <script>, </script>, "
+            '<details ontoggle="window.__pwned=3;alert(3)" open="">, </details>'
+        ),
     ]
     assert (
         "error: the translation adds quotes or attributes the English 'Back to the text' lacks: "
@@ -405,8 +446,12 @@ def test_a_hostile_catalog_adds_no_attribute_element_or_script_to_the_site(hosti
     for name, html in _pages(hostile_build).items():
         page = Tags(html)
         assert page.added() == [], name
-        assert [tag for tag, _ in page.tags if tag in ("script", "style", "details", "iframe", "object", "embed", "svg")] == [], name
-        assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (["../images/gate.png"] if name == "es/sample.html" else []), name
+        assert [
+            tag for tag, _ in page.tags if tag in ("script", "style", "details", "iframe", "object", "embed", "svg")
+        ] == [], name
+        assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (
+            ["../images/gate.png"] if name == "es/sample.html" else []
+        ), name
     # The words are all there, as text: in the attributes they were meant for, and on the page.
     sample = Tags(_pages(hostile_build)["es/sample.html"])
     assert sample.labels() == {label + PAYLOAD for label in ("Back to the text", "Language", "Breadcrumbs", "Chapters")}
@@ -437,7 +482,7 @@ def test_no_script_from_a_hostile_catalog_runs_in_chromium(hostile_build: Path, 
             for name in _pages(hostile_build):
                 page = context.new_page()
                 dialogs: list[str] = []
-                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                page.on("dialog", lambda dialog, seen=dialogs: (seen.append(dialog.message), dialog.dismiss()))
                 page.goto(base + name)
                 page.wait_for_load_state("load")
                 for _ in range(12):  # walk the focus through the page: an onfocus anywhere would fire
@@ -445,13 +490,20 @@ def test_no_script_from_a_hostile_catalog_runs_in_chromium(hostile_build: Path, 
                 page.mouse.move(200, 200)
                 assert page.evaluate("typeof window.__pwned") == "undefined", name
                 assert dialogs == [], name
-                assert page.evaluate("document.querySelectorAll('[onfocus],[ontoggle],[autofocus],[style],script,details').length") == 0, name
+                assert (
+                    page.evaluate(
+                        "document.querySelectorAll('[onfocus],[ontoggle],[autofocus],[style],script,details').length"
+                    )
+                    == 0
+                ), name
                 page.close()
     finally:
         context.close()
 
 
-def test_the_layouts_keep_even_markup_translations_out_of_attributes(hostile_catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_layouts_keep_even_markup_translations_out_of_attributes(
+    hostile_catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With the localizer's guard off, every hostile translation is markup: scripts do reach the
     text of the pages, but the `text` filter still keeps every attribute as the layouts wrote it."""
     import datetime as dt
@@ -474,7 +526,10 @@ def test_the_layouts_keep_even_markup_translations_out_of_attributes(hostile_cat
         "front": renderer.front_chunk([]).html,
         "chapter": renderer.chapter_chunk(facility, 1).html,
         "back": renderer.back_chunk().html,
-        **{o.path: o.data.decode() for o in _facility_pages(edition, b, ["en", "es"], pdf_info) + home_pages(edition, [b], pdf_info)},
+        **{
+            o.path: o.data.decode()
+            for o in _facility_pages(edition, b, ["en", "es"], pdf_info) + home_pages(edition, [b], pdf_info)
+        },
     }
     scripts = 0
     for name, html in pages.items():
@@ -484,7 +539,12 @@ def test_the_layouts_keep_even_markup_translations_out_of_attributes(hostile_cat
     assert scripts > 20  # the guard is off: the translations printed as text are markup here
     # Markup in an attribute keeps its words: the tags go, the quotes and the rest are text.
     words = {label: Markup(label + PAYLOAD).striptags() for label in LABELS}
-    assert words["Cover"] == """Cover" onfocus="window.__pwned=1;alert(1)" autofocus="" style="display:none" x='window.__pwned=2;alert(2)"""
+    assert (
+        words["Cover"]
+        == """Cover" onfocus="window.__pwned=1;alert(1)" autofocus="" style="display:none" x='window.__pwned=2;alert(2)"""
+    )
     assert Tags(pages["front"]).labels() == {words["Cover"]}
     assert Tags(pages["back"]).labels() == {words["Back cover"]}
-    assert Tags(pages["es/sample.html"]).labels() == {words[label] for label in ("Back to the text", "Language", "Breadcrumbs", "Chapters")}
+    assert Tags(pages["es/sample.html"]).labels() == {
+        words[label] for label in ("Back to the text", "Language", "Breadcrumbs", "Chapters")
+    }
