@@ -31,6 +31,7 @@ UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit
 """Problem codes after which a catalog's entries are not the whole file."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
 _NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
@@ -276,7 +277,7 @@ def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> Catalog
     placeholders = _babel_problems(catalog, message, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
-    problems = [*placeholders, *markup, *_citation_problems(entry)]
+    problems = [*placeholders, *markup, *_breakout_problems(entry), *_citation_problems(entry)]
     return replace(entry, problems=tuple(problems))
 
 
@@ -313,6 +314,34 @@ def _markup(text: str) -> list[str]:
     """
     tags = [_tag(m) for m in _TAG_RE.finditer(text)]
     return tags + ["<"] * (text.count("<") - len(tags))
+
+
+def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+    """Return a problem for each form of a template string that adds quotes or `name=` the English lacks.
+
+    Outside tags such a translation is harmless only as long as no template puts it in an
+    attribute unescaped; it would end the attribute and add others (`onfocus`, `style`). Prose is
+    exempt: it is escaped text wherever it goes, and Spanish prose quotes titles the English does not.
+    """
+    if entry.context is not None:
+        return []
+    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
+    found = []
+    for source, string in zip(sources, entry.strings, strict=True):
+        extra = Counter(_breakouts(string)) - Counter(_breakouts(source))
+        if extra:
+            items = [f"{count} × {item}" if count > 1 else item for item, count in extra.items()]
+            found.append(
+                f"the translation adds quotes or attributes the English '{brief(entry.msgid)}' lacks: "
+                f"{', '.join(items)} (for quotations use “ ” or « »)"
+            )
+    return [("i18n.markup", message) for message in dict.fromkeys(found)]
+
+
+def _breakouts(text: str) -> list[str]:
+    """Return the quotes and `name=` of a message outside its tags, which `_markup` compares."""
+    words = _TAG_RE.sub(" ", text)
+    return [m[1] or f"{m[2]}=" for m in _BREAKOUT_RE.finditer(words)]
 
 
 def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:

@@ -8,7 +8,8 @@ facility, grouped by gettext context) and reports, as findings:
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
   `python_format` checker, plus placeholders a translation drops); `i18n.plural` (error): the
   wrong number of plural forms (Babel's `num_plurals` checker).
-- `i18n.markup` (error): HTML tags that differ from the English.
+- `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
+  template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree

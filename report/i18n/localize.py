@@ -88,10 +88,14 @@ class Localizer:
             return default
         entry = self._lookup(context, msgid)
         if self._usable(entry):
+            string = entry.strings[0]
             if entry.plural is not None:
                 index = self._plural(n) if self._plural else 0
-                return entry.strings[min(index, len(entry.strings) - 1)]
-            return entry.strings[0]
+                string = entry.strings[min(index, len(entry.strings) - 1)]
+            # A catalog is untrusted input: its words are markup only where the English is markup
+            # and `check` found the tags the same; anything else is text, escaped by the templates.
+            markup = "<" in msgid + (plural or "") and not entry.problems
+            return string if markup else _Text(string)
         where = (
             Loc(self.catalog.path, entry.line, 1)
             if entry and self.catalog
@@ -143,6 +147,13 @@ class Localizer:
     def iso(self, date: dt.date) -> str:
         """Return a full date in this locale's long format."""
         return format_date(date, "long", locale=self.locale)
+
+
+class _Text(str):
+    """A translated template string that templates escape: text, never markup."""
+
+    def __html__(self) -> str:
+        return escape(str(self))
 
 
 class _EnglishFallback(str):

@@ -6,8 +6,9 @@ language's format, and the page plan for the table of contents.
 
 Every value from a dossier or report.yaml reaches the HTML escaped: autoescape is on for every
 template whatever its name, prose is escaped by the localizer before citations are added, and
-what a template puts in an attribute (`class`, `href`, `style`) is either escaped text or one of
-the schema's fixed values. No content can add an element, an attribute, a style or a script.
+every value a template puts in an attribute goes through the `text` filter (`attribute_text`), so
+it is escaped plain text even when it is markup, like a translated template string.
+No content and no catalog can add an element, an attribute, a style or a script.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
     )
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
+    env.filters["text"] = attribute_text
     env.globals.update(
         format_span=loc.span,  # a date or a date range, in words
         format_partial_date=loc.partial_date,  # a date at the precision it is known
@@ -147,6 +149,17 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
     )
     return env
+
+
+def attribute_text(value: Any) -> Markup:
+    """Return a value as escaped plain text, for an attribute: markup keeps only its words.
+
+    Autoescape trusts markup, and a translated template string is markup: inside `title="…"` its
+    quotes would end the attribute and add others (`onfocus`, `style`). Here nothing is trusted.
+    """
+    if hasattr(value, "__html__"):
+        value = Markup(value.__html__()).striptags()
+    return escape(str(value))
 
 
 def display_url(url: str) -> str:
