@@ -24,6 +24,11 @@ def outputs(root: Path) -> dict[str, str]:
     return {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
 
 
+def pages(root: Path) -> dict[str, int]:
+    manifest = json.loads((root / "dist" / "manifest.json").read_text())
+    return {entry["path"]: entry["pages"] for entry in manifest["outputs"] if entry.get("pages")}
+
+
 def mtimes(root: Path) -> dict[str, int]:
     dist = root / "dist"
     return {p.relative_to(dist).as_posix(): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
@@ -61,13 +66,23 @@ def test_nothing_changed_means_nothing_rebuilt(project: Path) -> None:
 
 
 def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> None:
-    before_hashes, before_times = outputs(project), mtimes(project)
+    before_hashes, before_times, before_pages = outputs(project), mtimes(project), pages(project)
     dossier = project / "facilities" / "etowah.yaml"
     text = dossier.read_text()
     dossier.write_text(text.replace("summary: >-\n  ", "summary: >-\n  Edited for the test. ", 1))
     code, out, err = run_cli("--root", str(project), "build")
     assert code == 0, out
-    assert rendered_chunks(err) == {"en/chapter/etowah", "es/chapter/etowah"}
+    # The chapter, in each language; and where the chapter's page count changed (the Spanish page
+    # shows the new sentence in English), that language's contents and folio sheet, whose page
+    # numbers follow it. Nothing else.
+    moved = {
+        lang
+        for lang in ("en", "es")
+        if pages(project)[f"{lang}/etowah-{lang}.pdf"] != before_pages[f"{lang}/etowah-{lang}.pdf"]
+    }
+    assert rendered_chunks(err) == {"en/chapter/etowah", "es/chapter/etowah"} | {
+        f"{lang}/{chunk}" for lang in moved for chunk in ("front", "folios")
+    }
     after_hashes, after_times = outputs(project), mtimes(project)
     changed = {path for path in after_hashes if after_hashes[path] != before_hashes.get(path)}
     assert {"en/etowah.html", "es/etowah.html", "en/etowah-en.pdf", "es/etowah-es.pdf"} <= changed
