@@ -108,7 +108,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
         summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
-        return Built("up-to-date", findings, summary, tuple(record["coverage"]))
+        return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
