@@ -27,6 +27,7 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
+from .typography import typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -105,10 +106,10 @@ class Citer:
         return self.ids(c.source_id for c in claim.sources if c.source_id not in inline)
 
     def prose(self, text: Text | None) -> Markup:
-        """Return localized prose with each inline `[@id]` replaced by its citation."""
+        """Return localized prose, typeset for its language, with each inline `[@id]` replaced by its citation."""
         if text is None:
             return Markup("")
-        localized = str(self.localizer.text(text))
+        localized = typeset(str(self.localizer.text(text)))
 
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""
