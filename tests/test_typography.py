@@ -15,6 +15,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
+from report.content.load import load_edition
 from report.render.typography import typeset
 
 from .conftest import REPO
@@ -22,8 +23,8 @@ from .conftest import REPO
 HYPHEN = "\u2010"  # what WeasyPrint draws at an automatic line-end hyphen
 
 
-def prose(text: str, lang: str = "en") -> str:
-    return typeset(str(escape(text)))
+def prose(text: str, lang: str = "en", original: str | None = None) -> str:
+    return typeset(str(escape(text)), original, "en")
 
 
 # -- no hyphen inside an address, a hashtag, an acronym or display type -------------------------
@@ -89,3 +90,56 @@ def test_report_hyphenates_no_address_hashtag_acronym_or_cover(shipped: Path, la
     cover = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf").pages[0].extract_text()
     assert HYPHEN not in cover
     assert "campaign@detentionwatchnetwork.org" in text
+
+
+# -- quotation marks and titles of works --------------------------------------------------------
+
+
+def test_quotes_become_q_and_titles_become_cite() -> None:
+    html = prose(
+        'The sheriff\'s "bombshell" and the "Shadow Prisons" study; "CoreCivic\'s Decades of Abuse: Otay Mesa".'
+    )
+    assert "<q>bombshell</q>" in html
+    assert "<cite>Shadow Prisons</cite>" in html
+    assert "<cite>CoreCivic’s Decades of Abuse: Otay Mesa</cite>" in html
+    assert "sheriff’s" in html and "&#34;" not in html and "&#39;" not in html
+    assert "<q>ticking bomb</q>" in prose('a "ticking bomb"')
+    assert '<q><span class="nohyphen">ICE</span></q>' in prose('"ICE"')
+    assert "<q>Bombshell</q>" in prose('"Bombshell"')  # one word is a quoted word, not a title
+    assert prose('an "unpaired quote') == "an &#34;unpaired quote"
+    assert prose('<img src="x.png"> 5" x 7"') == "&lt;img src=&#34;x.png&#34;&gt; 5&#34; x 7&#34;"  # not a quotation
+
+
+def test_a_title_kept_in_english_is_tagged_english() -> None:
+    english = 'The "Shadow Prisons" study and the "ticking bomb".'
+    html = prose('El estudio "Shadow Prisons" y la "bomba de tiempo".', "es", english)
+    assert '<cite lang="en">Shadow Prisons</cite>' in html
+    assert "<q>bomba de tiempo</q>" in html
+    assert "<cite>Prisiones en la Sombra</cite>" in prose('"Prisiones en la Sombra"', "es", english)
+
+
+@pytest.mark.parametrize(("lang", "quoted"), [("en", "“bombshell”"), ("es", "«bombazo»")])
+def test_quotes_are_typographic_and_titles_italic(shipped: Path, lang: str, quoted: str) -> None:
+    pdf = PdfReader(shipped / "dist" / lang / f"etowah-{lang}.pdf")
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size) -> None:
+        if font is not None:
+            fonts.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
+
+    text = "\n".join(page.extract_text(visitor_text=visit) for page in pdf.pages)
+    assert quoted in text
+    assert '"' not in report_text(shipped, lang)
+    assert "Shadow Prisons" in text and "“Shadow Prisons”" not in text and "«Shadow Prisons»" not in text
+    assert all(name.endswith("-Italic") for name in fonts["Shadow Prisons"])
+    html = (shipped / "dist" / lang / "etowah.html").read_text()
+    assert ("<cite>Shadow Prisons</cite>" if lang == "en" else '<cite lang="en">Shadow Prisons</cite>') in html
+
+
+def test_an_editors_description_is_not_set_as_a_title(shipped: Path) -> None:
+    edition, _ = load_edition(shipped)
+    described = next(s for s in edition.sources.values() if s.title_status == "descriptive")
+    html = "".join(page.read_text() for page in (shipped / "dist" / "es").glob("*.html"))
+    title = re.escape(str(escape(described.title)))
+    assert re.search(rf'<span class="title"[^>]*>{title}</span>', html)
+    assert not re.search(rf"<cite[^>]*>{title}</cite>", html)

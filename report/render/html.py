@@ -109,7 +109,8 @@ class Citer:
         """Return localized prose, typeset for its language, with each inline `[@id]` replaced by its citation."""
         if text is None:
             return Markup("")
-        localized = typeset(str(self.localizer.text(text)))
+        original = None if self.localizer.is_source else text.value
+        localized = typeset(str(self.localizer.text(text)), original, self.localizer.source_lang)
 
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""

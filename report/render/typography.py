@@ -1,11 +1,18 @@
 """Per-language typography of rendered prose and labels: what a publisher's copy editor does.
 
-The dossiers and catalogs are plain text with `[@id]` citations; writers and translators never
-type markup. At render time, on prose that is already HTML-escaped, hashtags and acronyms
-(`nohyphen`) and e-mail addresses (`address`) are wrapped, so the stylesheet never hyphenates
-them: the first never break, an address breaks without a hyphen only if it cannot fit on a line.
+The dossiers and catalogs are plain text with straight quotes and `[@id]` citations; writers
+and translators never type markup. At render time, on prose that is already HTML-escaped:
 
-Everything here works on escaped markup and touches text only, never a tag or an attribute.
+- straight double quotes become `<q>` (the stylesheet gives each language its marks: “…” in
+  English, «…» in Spanish), or `<cite>` (italics, no marks) when the quoted words are the title
+  of a work, which we recognize by Title Case: "Imprisoned Justice", not "bombshell";
+- an apostrophe after a letter becomes ’ (detainee’s, detainees’);
+- hashtags and acronyms (`nohyphen`) and e-mail addresses (`address`) are wrapped, so the
+  stylesheet never hyphenates them: the first never break, an address breaks without a hyphen
+  only if it cannot fit on a line.
+
+Everything here works on escaped markup and touches text only, never a tag or an attribute: the
+only characters it reads as quotes are `&#34;` and `&#39;`, which escaping produces from text.
 """
 
 from __future__ import annotations
@@ -13,7 +20,13 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from markupsafe import Markup, escape
+
 _TAG = re.compile(r"(<[^>]*>)")
+_QUOTED = re.compile(r"(?<![\w=])&#34;(?=\S)(.+?)(?<=\S)&#34;(?!\w)", re.S)
+"""A pair of straight quotes around words: opening after a space or a bracket, closing before one."""
+_APOSTROPHE = re.compile(r"(?<=\w)&#39;")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _UNBREAKABLE = re.compile(
     r"(?<![&\w])#[^\W\d_]\w*"  # a hashtag (not an escaped entity such as &#34;)
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # an e-mail address
@@ -21,14 +34,34 @@ _UNBREAKABLE = re.compile(
 )
 
 
-def typeset(html: str) -> str:
-    """Return escaped prose with its unbreakable words marked up."""
-    return _in_text(html, lambda text: _UNBREAKABLE.sub(_unbreakable, text))
+def typeset(html: str, original: str | None = None, original_lang: str | None = None) -> str:
+    """Return escaped prose with quotation marks, titles, apostrophes and unbreakable words marked up.
+
+    `original` is the English the prose was translated from, if it was: a title quoted word for
+    word from it is left in its own language and tagged `lang=original_lang`.
+    """
+
+    def quoted(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if _is_title(inner):
+            same = original is not None and f'"{Markup(inner).unescape()}"' in original
+            lang = f' lang="{escape(original_lang)}"' if same and original_lang else ""
+            return f"<cite{lang}>{inner}</cite>"
+        return f"<q>{inner}</q>"
+
+    html = _QUOTED.sub(quoted, html)
+    return _in_text(html, lambda text: _UNBREAKABLE.sub(_unbreakable, _APOSTROPHE.sub("’", text)))
 
 
 def _unbreakable(match: re.Match[str]) -> str:
     kind = "address" if "@" in match.group(0) else "nohyphen"
     return f'<span class="{kind}">{match.group(0)}</span>'
+
+
+def _is_title(inner: str) -> bool:
+    """Return True for Title Case words: a title of a work, not a quoted word or phrase."""
+    words = _WORD.findall(_TAG.sub("", inner))
+    return len(words) >= 2 and words[0][0].isupper() and all(w[0].isupper() for w in words if len(w) >= 4)
 
 
 def _in_text(html: str, change: Callable[[str], str]) -> str:
