@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
-from markupsafe import escape
+from markupsafe import Markup, escape
 from pypdf import PdfReader
 
 from report.content.load import load_edition
-from report.render.typography import typeset
+from report.render.typography import capfirst, typeset
 
 from .conftest import REPO
 
@@ -143,3 +143,31 @@ def test_an_editors_description_is_not_set_as_a_title(shipped: Path) -> None:
     title = re.escape(str(escape(described.title)))
     assert re.search(rf'<span class="title"[^>]*>{title}</span>', html)
     assert not re.search(rf"<cite[^>]*>{title}</cite>", html)
+
+
+# -- a capital at the start of a label or a field -----------------------------------------------
+
+
+def test_capfirst_capitalizes_the_first_letter_only() -> None:
+    assert capfirst(Markup('<time datetime="2023-03">marzo de 2023</time>')) == Markup(
+        '<time datetime="2023-03">Marzo de 2023</time>'
+    )
+    assert capfirst("aprox. enero de <2025>") == Markup("Aprox. enero de &lt;2025&gt;")
+    assert capfirst(Markup("25 de mayo")) == Markup("25 de mayo")
+    assert capfirst(Markup("ñandú")) == Markup("Ñandú")
+
+
+@pytest.mark.parametrize(
+    ("lang", "starts"),
+    [
+        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha. Obra de referencia."]),
+        ("en", ["March 2023: ", "About January 2025: ", "Undated. Reference."]),
+    ],
+)
+def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang: str, starts: list[str]) -> None:
+    text = " ".join(report_text(shipped, lang).split())
+    for start in starts:
+        assert start in text
+    for page in (shipped / "dist" / lang).glob("*.html"):
+        for label in re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page.read_text()):
+            assert not label[0].islower(), (page.name, label)

@@ -27,7 +27,7 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
-from .typography import typeset
+from .typography import capfirst, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -142,6 +142,7 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
     )
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
+    env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
     env.globals.update(
         format_span=loc.span,  # a date or a date range, in words

@@ -9,7 +9,8 @@ and translators never type markup. At render time, on prose that is already HTML
 - an apostrophe after a letter becomes ’ (detainee’s, detainees’);
 - hashtags and acronyms (`nohyphen`) and e-mail addresses (`address`) are wrapped, so the
   stylesheet never hyphenates them: the first never break, an address breaks without a hyphen
-  only if it cannot fit on a line.
+  only if it cannot fit on a line;
+- `capfirst` gives a label or a field that starts with a word a capital ("Marzo de 2023:").
 
 Everything here works on escaped markup and touches text only, never a tag or an attribute: the
 only characters it reads as quotes are `&#34;` and `&#39;`, which escaping produces from text.
@@ -32,6 +33,13 @@ _UNBREAKABLE = re.compile(
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # an e-mail address
     r"|\b[A-Z]{2,}(?:-\d+)?\b"  # an acronym, with its number: ICE, COVID-19
 )
+_FIRST_LETTER = re.compile(r"^((?:\s|<[^>]*>)*)([^\W\d_])")
+
+
+def capfirst(value: object) -> Markup:
+    """Return markup with its first letter, after any tags, in capitals ("Marzo de 2023")."""
+    html = _markup(value)
+    return Markup(_FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), html, count=1))
 
 
 def typeset(html: str, original: str | None = None, original_lang: str | None = None) -> str:
@@ -67,3 +75,7 @@ def _is_title(inner: str) -> bool:
 def _in_text(html: str, change: Callable[[str], str]) -> str:
     """Apply `change` to the text between tags, never to a tag or its attributes."""
     return "".join(part if part.startswith("<") else change(part) for part in _TAG.split(html))
+
+
+def _markup(value: object) -> Markup:
+    return value if isinstance(value, Markup) else Markup(escape(value))
