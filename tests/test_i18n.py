@@ -172,7 +172,7 @@ def english_prose(catalog, min_words: int) -> list[str]:
 
 def typographic(text: str) -> str:
     """Return text without quotation marks and with plain apostrophes, as printed prose compares."""
-    return re.sub("[\"“”«»]", "", text.replace("’", "'"))
+    return re.sub('["“”«»]', "", text.replace("’", "'"))
 
 
 def pdf_words(path: Path) -> str:

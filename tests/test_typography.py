@@ -16,15 +16,16 @@ from markupsafe import Markup, escape
 from pypdf import PdfReader
 
 from report.content.load import load_edition
-from report.render.typography import capfirst, typeset
+from report.render.typography import capfirst, noted, place_inline_calls, typeset
 
 from .conftest import REPO
 
 HYPHEN = "\u2010"  # what WeasyPrint draws at an automatic line-end hyphen
+CALL = Markup('<sup class="noteref"><a href="#note-1">1</a></sup>')
 
 
 def prose(text: str, lang: str = "en", original: str | None = None) -> str:
-    return typeset(str(escape(text)), original, "en")
+    return typeset(place_inline_calls(str(escape(text)), lang), original, "en")
 
 
 # -- no hyphen inside an address, a hashtag, an acronym or display type -------------------------
@@ -171,3 +172,46 @@ def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang
     for page in (shipped / "dist" / lang).glob("*.html"):
         for label in re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page.read_text()):
             assert not label[0].islower(), (page.name, label)
+
+
+# -- note calls where each language puts them ---------------------------------------------------
+
+
+def test_english_calls_follow_the_punctuation_spanish_calls_precede_it() -> None:
+    assert place_inline_calls("built [@a]. Then [@b] [@c], and [@d];", "en") == "built.[@a] Then,[@b] [@c] and;[@d]"
+    assert place_inline_calls("held for the U.S. [@a]. Then", "en") == "held for the U.S.[@a] Then"
+    assert place_inline_calls("Es así. [@a] Luego, [@b] y", "es") == "Es así[@a]. Luego[@b], y"
+    # the period of "EE. UU." is the abbreviation's; the end of an entity is not a semicolon
+    assert place_inline_calls("de EE.\u00a0UU. [@a]", "es") == "de EE.\u00a0UU. [@a]"
+    assert place_inline_calls("el &#34;bombazo&#34; [@a].", "es") == "el &#34;bombazo&#34; [@a]."
+
+
+def test_noted_puts_a_template_call_before_a_spanish_period() -> None:
+    assert noted(Markup("con ICE."), CALL, "es") == Markup("con ICE") + CALL + "."
+    assert noted(Markup("with ICE."), CALL, "en") == Markup("with ICE.") + CALL
+    assert noted(Markup("de EE.\u00a0UU."), CALL, "es") == Markup("de EE.\u00a0UU.") + CALL
+    assert noted(Markup('<span lang="en">Text.</span>'), CALL, "es") == Markup('<span lang="en">Text') + CALL + Markup(
+        ".</span>"
+    )
+    assert noted(Markup("750 camas (2024):"), CALL, "es") == Markup("750 camas (2024)") + CALL + ":"
+    assert noted(Markup("750 beds (2024):"), CALL, "en") == Markup("750 beds (2024):") + CALL
+    assert noted(Markup("el &#34;bombazo&#34;"), CALL, "es") == Markup("el &#34;bombazo&#34;") + CALL
+    assert noted(Markup("sin llamada."), Markup(""), "es") == Markup("sin llamada.")
+    assert noted("Ana & Bea.", CALL, "es") == Markup("Ana &amp; Bea") + CALL + "."
+
+
+def test_note_calls_follow_each_languages_rule(shipped: Path) -> None:
+    """Spanish: before the punctuation ("ICE¹⁷."); English: after it ("ICE.¹⁷")."""
+    edition, _ = load_edition(shipped)
+    names = {s.publisher for s in edition.sources.values()}
+    spanish, english = report_text(shipped, "es"), report_text(shipped, "en")
+    after = re.compile(r"([^\W\d_]+)[»”)]?\.(\d{1,3})(?=\s|$)")
+    before = re.compile(r"([^\W\d_]+)[»”)]?(\d{1,3})\.(?=\s|$)")
+    assert {word for word, _ in after.findall(spanish)} <= {"UU"}  # "EE. UU." keeps its period
+    assert len(before.findall(spanish)) > 200
+    assert {word + digits for word, digits in before.findall(english)} <= names  # "daily8." is a name
+    assert len(after.findall(english)) > 200
+    for lang, wrong in (("es", r"(?<!UU)\.<sup class=\"noteref\">"), ("en", r"</sup>[.,;:]")):
+        for page in (shipped / "dist" / lang).glob("*.html"):
+            html = re.sub(r"</?span[^>]*>", "", page.read_text())
+            assert not re.search(wrong, html), page.name

@@ -27,7 +27,7 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
-from .typography import capfirst, typeset
+from .typography import capfirst, noted, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -110,7 +110,8 @@ class Citer:
         if text is None:
             return Markup("")
         original = None if self.localizer.is_source else text.value
-        localized = typeset(str(self.localizer.text(text)), original, self.localizer.source_lang)
+        localized = place_inline_calls(str(self.localizer.text(text)), self.localizer.lang)
+        localized = typeset(localized, original, self.localizer.source_lang)
 
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""
@@ -149,6 +150,7 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
         format_partial_date=loc.partial_date,  # a date at the precision it is known
         format_number=loc.number,
         long_date=loc.iso,
+        noted=lambda text, call: noted(text, call, loc.lang),  # a note call where the language puts it
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
     )
     return env

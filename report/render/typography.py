@@ -10,7 +10,9 @@ and translators never type markup. At render time, on prose that is already HTML
 - hashtags and acronyms (`nohyphen`) and e-mail addresses (`address`) are wrapped, so the
   stylesheet never hyphenates them: the first never break, an address breaks without a hyphen
   only if it cannot fit on a line;
-- `capfirst` gives a label or a field that starts with a word a capital ("Marzo de 2023:").
+- `capfirst` gives a label or a field that starts with a word a capital ("Marzo de 2023:");
+- note calls go where the language puts them: after the punctuation mark in English (Chicago
+  14.26), before it in Spanish (RAE, Ortografía 2010: "ICE¹⁷.").
 
 Everything here works on escaped markup and touches text only, never a tag or an attribute: the
 only characters it reads as quotes are `&#34;` and `&#39;`, which escaping produces from text.
@@ -23,6 +25,16 @@ from typing import Callable
 
 from markupsafe import Markup, escape
 
+CALL_BEFORE_PUNCTUATION = frozenset({"es"})
+"""Languages whose note calls go before a punctuation mark; the others put them after it."""
+
+_CITES = r"(?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)*\[@[a-z0-9]+(?:-[a-z0-9]+)*\]"
+_CALL_AFTER_MARK = re.compile(rf"([.,;:])[ \t\n]*({_CITES})")
+_CALL_BEFORE_MARK = re.compile(rf"\s*({_CITES})([.,;:!?])")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-ZÁÉÍÓÚÑ]{1,3}\.\s?){2,}$|\b(?:aprox|etc|núm|pág|Sr|Sra|Dr|Dra)\.$")
+"""A text ending in an abbreviation ("EE. UU.", "aprox."): its period is the abbreviation's."""
+
+_ENTITY_END = re.compile(r"&#?\w+;$")
 _TAG = re.compile(r"(<[^>]*>)")
 _QUOTED = re.compile(r"(?<![\w=])&#34;(?=\S)(.+?)(?<=\S)&#34;(?!\w)", re.S)
 """A pair of straight quotes around words: opening after a space or a bracket, closing before one."""
@@ -33,7 +45,46 @@ _UNBREAKABLE = re.compile(
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # an e-mail address
     r"|\b[A-Z]{2,}(?:-\d+)?\b"  # an acronym, with its number: ICE, COVID-19
 )
+_FINAL_MARK = re.compile(r"([.,;:])((?:\s*</[a-z]+>)*)\s*$")
 _FIRST_LETTER = re.compile(r"^((?:\s|<[^>]*>)*)([^\W\d_])")
+
+
+def calls_before_punctuation(lang: str) -> bool:
+    """Return True if this language puts a note call before the punctuation mark."""
+    return lang.split("_")[0].split("-")[0] in CALL_BEFORE_PUNCTUATION
+
+
+def place_inline_calls(text: str, lang: str) -> str:
+    """Return prose with each run of `[@id]` moved to the side of its punctuation the language wants."""
+    if calls_before_punctuation(lang):
+
+        def before(match: re.Match[str]) -> str:
+            head = text[: match.end(1)]
+            if _ENTITY_END.search(head) or (match.group(1) == "." and _ABBREVIATION_END.search(head)):
+                return match.group(0)  # the end of `&#34;`, or of "EE. UU.": not a punctuation mark
+            return f"{match.group(2)}{match.group(1)}"
+
+        return _CALL_AFTER_MARK.sub(before, text)
+
+    def after(match: re.Match[str]) -> str:
+        if match.group(2) == "." and text[: match.start()].endswith("."):
+            return match.group(1)  # "the U.S. [@a]." has one period, the abbreviation's
+        return f"{match.group(2)}{match.group(1)}"
+
+    return _CALL_BEFORE_MARK.sub(after, text)
+
+
+def noted(text: object, call: object, lang: str) -> Markup:
+    """Return `text` followed by its note call, which goes before a final punctuation mark in some languages."""
+    text, call = _markup(text), _markup(call)
+    if not call or not calls_before_punctuation(lang):
+        return text + call
+    end = _FINAL_MARK.search(text)
+    if end is None or _ENTITY_END.search(text[: end.end(1)]):
+        return text + call
+    if end.group(1) == "." and _ABBREVIATION_END.search(_TAG.sub("", text[: end.end(1)])):
+        return text + call
+    return Markup(text[: end.start()]) + call + Markup(end.group(1) + end.group(2))
 
 
 def capfirst(value: object) -> Markup:
