@@ -11,9 +11,9 @@ context, which names the field (`adelanto:timeline.2018-09-oig:text`): it keeps 
 translation, becomes fuzzy, and records the old English as `#| msgid`.
 
 Writing is GNU gettext's own: Babel writes the catalog unwrapped and `msgcat` formats it, so the
-files are byte for byte what msgcat, msgmerge, Poedit and Weblate write (their wrapping, the
-header's field order, `charset=UTF-8`, `#|` and `#~` lines), and a re-save by any of them leaves
-no diff. A file is rewritten only when its messages changed, whatever tool last formatted it.
+files are byte for byte what msgcat and msgmerge write (their wrapping, the header's field order,
+`charset=UTF-8`, `#|` and `#~` lines), which Poedit's and Weblate's defaults follow. A file is
+rewritten only when its messages changed, whatever tool last formatted it.
 """
 
 from __future__ import annotations
