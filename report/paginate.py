@@ -15,6 +15,10 @@ or a character no font can print is an error too, since the PDF would print with
 about the stylesheets point at the stylesheet, with the line and column of the rule, and are the
 same finding for every chunk, so they are reported once. WeasyPrint reads only through the
 sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error.
+
+Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
+call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
+repaired is an error.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache
+from . import cache, verify
 from .findings import Finding, Loc
 from .sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
@@ -100,7 +104,7 @@ def layout_fingerprint(root: Path) -> str:
     digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n".encode())
     for package in ("weasyprint", "pydyf", "fonttools", "pikepdf"):
         digest.update(f"{package} {version(package)}\n".encode())
-    for module in (Path(__file__), Path(__file__).with_name("tags.py")):
+    for module in (Path(__file__), Path(__file__).with_name("tags.py"), Path(__file__).with_name("verify.py")):
         digest.update(module.read_bytes())
     layouts = real_folder(root, "layouts")
     for folder in ("layouts/css", "layouts/fonts"):
@@ -301,19 +305,20 @@ def _preload() -> None:
         gc.freeze()
 
 
-Rendered = tuple[bytes, int, list[Record], list[tuple[str, str]]]
+Rendered = tuple[bytes, int, list[Record], list[tuple[str, str]], list[verify.Problem]]
 
 
 def _render(job: Job) -> Rendered:
-    """Lay out one job in a worker; return its PDF, page count, log records and the (url, reason)
-    of every URL the sandbox refused."""
+    """Lay out one job in a worker; return its PDF, page count, log records, the (url, reason) of
+    every URL the sandbox refused, and what the laid-out chunk lost or cut off (see `verify`)."""
     weasyprint = _WORKER["weasyprint"]
     collector: _Collector = _WORKER["collector"]  # type: ignore[assignment]
     fetcher = _WORKER["fetcher"]
     collector.records.clear()
     fetcher.refused.clear()  # type: ignore[attr-defined]
     html = weasyprint.HTML(string=job.html, base_url=_WORKER["base_url"], url_fetcher=fetcher)
-    document = html.render(stylesheets=_WORKER["sheets"][job.stylesheet], font_config=_WORKER["fonts"])
+    sheets, fonts = _WORKER["sheets"][job.stylesheet], _WORKER["fonts"]  # type: ignore[index]
+    document, problems = verify.lay_out(html, lambda: html.render(stylesheets=sheets, font_config=fonts))
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
@@ -322,7 +327,7 @@ def _render(job: Job) -> Rendered:
         pdf = simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*_WORKER["sheet_records"][job.stylesheet], *map(_record, collector.records)]  # type: ignore[index]
     refused = [*_WORKER["init_refused"], *fetcher.refused]  # type: ignore[attr-defined,misc]
-    return pdf, len(document.pages), records, refused
+    return pdf, len(document.pages), records, refused, problems
 
 
 LOST_OUTPUT = {
@@ -353,8 +358,10 @@ def _findings(
     job: Job,
     records: Iterable[Record],
     refused: Iterable[tuple[str, str]] = (),
+    problems: Iterable[verify.Problem] = (),
 ) -> tuple[Finding, ...]:
-    """Return a job's findings: one `pdf.fetch` error per refused URL, then WeasyPrint's log records.
+    """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
+    then what `verify` found in the laid-out chunk.
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
     records are left out, since the `pdf.fetch` finding already says it better. A record about a
@@ -374,6 +381,8 @@ def _findings(
         else:  # where it is in the stylesheet is in its location now, not in its message
             message = _AT.sub("", message, count=1) if loc.line else message
             out.append(Finding(level, code, loc, message))  # type: ignore[arg-type]
+    for problem in problems:
+        out.append(Finding(problem.level, problem.code, Loc(job.source), f"{job.key}: {problem.message}"))
     return tuple(dict.fromkeys(out))
 
 
@@ -487,8 +496,8 @@ class Paginator:
         return result
 
     def _laid_out(self, job: Job, key: str, rendered: Rendered) -> Chunk:
-        pdf, pages, records, refused = rendered
-        chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
+        pdf, pages, records, refused, problems = rendered
+        chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems))
         cache_put(self.layout.cache_dir, key, chunk)
         self.rendered += 1
         self.progress(job.key, False)
