@@ -8,6 +8,7 @@ Chunks are laid out with the shipped stylesheets and read back with pypdf.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_module
 import io
 import re
 from pathlib import Path
@@ -194,3 +195,32 @@ def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:
     assert _findings(job, [], [], [problem]) == (
         Finding("warning", "pdf.overflow", Loc("facilities/x.yaml"), f"en/chapter/x: {problem.message}"),
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_published_pdf_prints_every_note_of_its_chapters(shipped: Path, lang: str) -> None:
+    """Each chapter's notes, from the HTML the build lays out, are in its facility's PDF and in its pages of the report."""
+    from report.check import gather
+    from report.render import Renderer, creation_time, environment
+
+    from .test_build import outline_titles
+
+    gathered = gather(shipped, dt.date.today(), [lang])
+    edition, loc = gathered.edition, gathered.localizers[lang]
+    renderer = Renderer(edition, loc, environment(shipped, loc), creation_time(edition, None).isoformat())
+    report = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    starts = [page for depth, _, page in outline_titles(report) if depth == 0]
+    report_pages = squeezed((shipped / "dist" / lang / f"first-ten-{lang}.pdf").read_bytes())
+    missing = []
+    for number, facility in enumerate(edition.facilities, 1):
+        html = renderer.chapter_chunk(facility, number).html
+        notes = re.findall(r'<span class="fn">(.*?)</span>', html)
+        texts = ["".join(html_module.unescape(re.sub(r"<[^>]+>", "", note)).split()) for note in notes]
+        own = "".join(squeezed((shipped / "dist" / lang / f"{facility.id}-{lang}.pdf").read_bytes()))
+        (title,) = [page for depth, name, page in outline_titles(report) if depth == 0 and name == facility.name]
+        chapter = "".join(report_pages[title : min(p for p in [*starts, len(report_pages)] if p > title)])
+        for n, text in enumerate(texts, 1):
+            for where, pages in ((f"{facility.id}-{lang}.pdf", own), (f"first-ten-{lang}.pdf", chapter)):
+                if f"{n}.{text}" not in pages:
+                    missing.append(f"{where}: {facility.id} note {n}")
+    assert missing == []
