@@ -227,11 +227,16 @@ def test_the_fetcher_refuses_everything_else(sandboxed: tuple[Path, Path], url: 
 def test_a_refusal_is_one_fetch_error_at_the_chunk_source() -> None:
     job = Job("en/chapter/sample", "", "facilities/sample.yaml", "print")
     url = "http://127.0.0.1:9/x.png"
-    echo = ("ERROR", f"Failed to load image at '{url}': URLFetchingError: SandboxRefusal: no")
-    other = ("WARNING", "Ignored `foo: bar` at 1:1, unknown property.")
+    echo = (
+        "ERROR",
+        "Failed to load image at %r: %s",
+        f"Failed to load image at '{url}': URLFetchingError: SandboxRefusal: no",
+        None,
+    )
+    other = ("WARNING", "Ignored `%s: %s` at %d:%d, %s.", "Ignored `foo: bar` at 1:1, unknown property.", None)
     assert _findings(job, [echo, other], [(url, "no")]) == (
         Finding("error", "pdf.fetch", Loc("facilities/sample.yaml"), f"en/chapter/sample: refused to read '{url}': no"),
-        Finding("warning", "pdf.weasyprint", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[1]}"),
+        Finding("warning", "pdf.css", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[2]}"),
     )
 
 
