@@ -128,6 +128,8 @@ class Claim:
     sources: tuple[Citation, ...]
     loc: Loc
     review: ClaimReview | None
+    accusation: bool = field(default=False, kw_only=True)
+    """The claim accuses someone of wrongdoing (the dossier's `accusation: true`)."""
 
     def texts(self) -> Iterator[Text]:
         """Yield the translatable prose of this claim."""
