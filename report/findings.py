@@ -96,6 +96,7 @@ RELEASE_CODES = frozenset(
         "review.unverified",
         "review.claim",
         "cite.weak",
+        "figure.unit",
         "i18n.untranslated",
         "i18n.fuzzy",
         "i18n.stale",

@@ -380,3 +380,72 @@ def test_a_footnote_keeps_about_for_an_approximate_date(shipped: Path, lang: str
     site = (shipped / "dist" / lang / "stewart.html").read_text()
     assert f">Detention Kills, {about}</a>" in site
     assert ">Detention Kills, 2025</a>" not in site
+
+
+def _capacity_cases() -> list[tuple[str, str | None, str | None]]:
+    """Every (measure, unit, qualifier) a dossier may write, read from the schema."""
+    from report.content import schema
+
+    node = schema.subschema("dossier", ("capacity", 0))
+    assert node is not None
+    measures = node["properties"]["measure"]["enum"]
+    with_unit = node["if"]["properties"]["measure"]["enum"]
+    units = node["properties"]["unit"]["enum"]
+    qualifiers = [None, *node["properties"]["qualifier"]["enum"]]
+    return [(m, u, q) for m in measures for u in (units if m in with_unit else [None]) for q in qualifiers]
+
+
+@pytest.mark.parametrize(
+    ("lang", "bed", "people"), [("en", "bed", ("people", "detainee")), ("es", "cama", ("persona",))]
+)
+def test_a_capacity_prints_the_unit_its_sources_give_and_no_other(lang: str, bed: str, people: tuple) -> None:
+    """'beds' only for a figure counted in beds; no unit at all for one whose sources give none."""
+    from types import SimpleNamespace
+
+    from report.i18n.catalogs import parse_catalog
+    from report.i18n.localize import Localizer
+    from report.render.html import environment
+
+    from .conftest import REPO
+
+    po = "i18n/es/LC_MESSAGES/messages.po"
+    catalog = parse_catalog((REPO / po).read_bytes(), po, "es") if lang == "es" else None
+    localizer = Localizer(lang, "en", catalog)
+    labels = environment(REPO, localizer).get_template("partials/labels.html").make_module()
+    number = localizer.number(1160)
+    for measure, unit, qualifier in _capacity_cases():
+        figure = SimpleNamespace(count=1160, measure=measure, unit=unit, qualifier=qualifier)
+        phrase = str(labels.capacity_phrase(figure))
+        case = (measure, unit, qualifier, phrase)
+        assert number in phrase, case
+        assert (bed in phrase) == (unit == "beds"), case
+        if unit == "unstated":
+            assert not any(word in phrase for word in people), case
+        elif unit == "people":
+            assert any(word in phrase for word in people), case
+    assert localizer.findings == []  # every phrase is translated: no English fallback
+
+
+@pytest.mark.parametrize(
+    ("lang", "printed", "not_printed"),
+    [
+        ("en", ["a capacity of 1,160", "a guaranteed minimum of 750 detainees"], ["1,160 beds", "750 beds"]),
+        (
+            "es",
+            ["una capacidad de 1.160", "un mínimo garantizado de 750 personas detenidas"],
+            ["1.160 camas", "750 camas"],
+        ),
+    ],
+)
+def test_figures_without_a_unit_in_the_brief_print_none(
+    shipped: Path, lang: str, printed: list, not_printed: list
+) -> None:
+    """LaSalle's 1,160 has no unit in the brief, Otay Mesa's minimum is 750 detainees (issue 20)."""
+    text = ""
+    for facility in ("lasalle", "otay-mesa"):
+        pdf = PdfReader(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
+        text += re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+    for phrase in printed:
+        assert phrase in text
+    for phrase in not_printed:
+        assert phrase not in text

@@ -110,22 +110,29 @@ def test_the_contact_address_is_cited_to_the_brief_fact_that_gives_it(edition, b
         assert cited & backing, f"report.yaml:{paragraph.text.loc.line}: {contact} is not cited to {sorted(backing)}"
 
 
-def test_a_count_printed_in_beds_is_in_beds_in_the_brief_or_under_review(edition, brief: dict) -> None:
-    """The templates print `beds` and `guaranteed-minimum` figures as beds. Where the brief's figure
-    has no unit ("1,160") or another one ("750 detainees"), readers must see the review mark."""
-    unflagged = []
+def test_each_capacity_has_the_unit_the_brief_gives(edition, brief: dict) -> None:
+    """A capacity or guaranteed minimum says `beds` or `people` only where the brief's figure does;
+    where the brief gives the number alone ("1,160") it is `unstated` and marked for review."""
+    people_words = ("detainee", "people", "men", "detained")
+    wrong = []
     for facility in edition.facilities:
         entry = next(e for e in brief["facilities"] if e["key"] == facility.id)
         for figure in facility.capacity:
-            if figure.measure not in ("beds", "guaranteed-minimum"):
+            if figure.unit is None:
                 continue
             cited = {c.source_id for c in figure.sources}
             number = f"{figure.count:,}"
             values = [v["value"] for v in entry["capacity"] if cited & set(v["sources"]) and number in v["value"]]
             assert values, f"{facility.id}: {number} is not a capacity the brief gives for these sources"
-            if not any("bed" in v for v in values) and figure.review is None:
-                unflagged.append(f"{facility.path}:{figure.loc.line}: {number} ({values[0]!r})")
-    assert not unflagged, unflagged
+            beds = any("bed" in v for v in values)
+            people = any(w in v for v in values for w in people_words)
+            expected = "beds" if beds else "people" if people else "unstated"
+            where = f"{facility.path}:{figure.loc.line}: {number} ({values[0]!r})"
+            if figure.unit != expected:
+                wrong.append(f"{where}: unit {figure.unit}, the brief says {expected}")
+            if expected == "unstated" and figure.review is None:
+                wrong.append(f"{where}: no unit in the brief, and not marked for review")
+    assert not wrong, wrong
 
 
 def test_every_weakly_sourced_claim_is_marked_under_review_where_readers_see_it(edition) -> None:

@@ -170,6 +170,7 @@ class Capacity(Claim):
     id: str
     count: int
     measure: str
+    unit: str | None = None
     qualifier: str | None = None
     as_of: DateSpan | None = None
     note: Text | None = None

@@ -12,6 +12,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `date.future`, `date.after-edition`: a date later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
+- `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
+  not give (`unit: unstated`), not marked for review.
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file.
 """
@@ -244,6 +246,16 @@ def check_review(facility: Facility) -> list[Finding]:
         if claim.review is not None:
             note = f": {claim.review.note}" if claim.review.note else ""
             findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{note}"))
+    for figure in facility.capacity:
+        if figure.unit == "unstated" and figure.review is None:
+            findings.append(
+                warning(
+                    "figure.unit",
+                    figure.loc,
+                    f"{figure.count:,} is given without a unit (unit: unstated): mark it needs-review so that"
+                    " readers see it is unchecked, or cite a source that says beds or people",
+                )
+            )
     return findings
 
 
