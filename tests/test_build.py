@@ -449,3 +449,56 @@ def test_figures_without_a_unit_in_the_brief_print_none(
         assert phrase in text
     for phrase in not_printed:
         assert phrase not in text
+
+
+SHARED_NOTES = {
+    # Sources with one publisher and one date: each note and bibliography entry carries the letter
+    # that tells them apart, in the order of their titles (issue 20). Wikipedia has seven undated
+    # articles, lettered a to g across the report; Adelanto cites the first and the fifth.
+    "en": [
+        ("etowah", "The Gadsden Times, March 25, 2022", {"a": "'Bombshell'", "b": "Key dates in the ICE-Etowah"}),
+        ("adelanto", "Wikipedia, undated", {"-a": "Adelanto Detention Center", "-e": "List of immigrant detention"}),
+    ],
+    "es": [
+        ("etowah", "The Gadsden Times, 25 de marzo de 2022", {"a": "'Bombshell'", "b": "Key dates in the ICE-Etowah"}),
+        ("adelanto", "Wikipedia, sin fecha", {"-a": "Adelanto Detention Center", "-e": "List of immigrant detention"}),
+    ],
+}
+
+
+def _pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_in_the_pdfs(shipped: Path, lang: str) -> None:
+    report = _pdf_text(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    for facility, note, titles in SHARED_NOTES[lang]:
+        chapter = _pdf_text(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
+        date = note.split(", ", 1)[1]
+        for text in (chapter, report):
+            for letter, title in titles.items():
+                assert f"{note}{letter}." in text or f"{note}{letter};" in text  # the footnote
+                # the bibliography entry: its title, then the date with the same letter
+                assert re.search(
+                    re.escape(title)
+                    + r"(?:(?!Gadsden Times|Wikipedia).){0,160}?\. "
+                    + re.escape(date + letter)
+                    + r"\.",
+                    text,
+                )
+            assert not re.search(re.escape(note) + r"[.;]", text), "a note without its letter"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_on_the_site(shipped: Path, lang: str) -> None:
+    for facility, note, titles in SHARED_NOTES[lang]:
+        page = (shipped / "dist" / lang / f"{facility}.html").read_text(encoding="utf-8")
+        shown: dict[str, set[str]] = {}
+        for item in re.findall(r'<li id="note-\d+">(.*?)</li>', page, re.S):
+            for target, label in re.findall(r'<a href="#src-([a-z0-9-]+)">([^<]*)</a>', item):
+                shown.setdefault(target, set()).add(label)
+        assert all(len(labels) == 1 for labels in shown.values())  # a source's notes all read the same
+        labels = [next(iter(labels)) for labels in shown.values()]
+        assert len(labels) == len(set(labels)), "two sources print the same note"
+        assert {f"{note}{letter}" for letter in titles} <= set(labels)

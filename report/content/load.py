@@ -185,6 +185,8 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
             )
             continue
         sources[source.id] = source
+    letters = model.note_letters(sources.values())
+    sources = {i: dataclasses.replace(s, note_letter=letters[i]) if i in letters else s for i, s in sources.items()}
     return Sources(sources, frozenset(broken)), findings
 
 

@@ -9,6 +9,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
   that cites only weak sources (the source types under `x-weak` in the sources schema).
 - `source.url`: a source URL that is not a well-formed http(s) URL.
+- `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
+  and bibliography entries differ only by the letter after the date, which nothing the reader
+  sees decides.
 - `date.future`, `date.after-edition`: a date later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
@@ -153,7 +156,19 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
     seen: dict[str, Source] = {}
+    notes: dict[tuple, Source] = {}
     for source in sources:
+        same = notes.setdefault((*source.note_key(), source.title.casefold()), source)
+        if same is not source:
+            findings.append(
+                warning(
+                    "cite.ambiguous",
+                    source.loc,
+                    f"source '{source.id}' has the publisher, date and title of '{same.id}' (line {same.loc.line}):"
+                    " readers can tell their notes apart only by a letter; make the titles say how they differ,"
+                    " or merge them",
+                )
+            )
         for label, url in (("url", source.url), ("archive_url", source.archive_url)):
             if url is None:
                 continue
