@@ -502,3 +502,66 @@ def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_on_the_site
         labels = [next(iter(labels)) for labels in shown.values()]
         assert len(labels) == len(set(labels)), "two sources print the same note"
         assert {f"{note}{letter}" for letter in titles} <= set(labels)
+
+
+LIST_NOTE = {
+    "en": "* Not yet confirmed as named on the 2021 First Ten list: we are checking it against the original report.",
+    "es": "* Aún no se ha confirmado que figurara en la lista de los Primeros Diez de 2021: lo estamos cotejando"
+    " con el informe original.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cover_and_contents_mark_the_facilities_the_list_does_not_confirm(
+    shipped: Path, edition, lang: str
+) -> None:
+    """Only three of the ten are confirmed on DWN's 2021 list: the cover and the contents say which (issue 20)."""
+    reader = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    cover, contents = (re.sub(r"\s+", " ", reader.pages[i].extract_text()) for i in (0, 1))
+    for page in (cover, contents):
+        assert LIST_NOTE[lang] in page
+        for facility in edition.facilities:
+            marked = f"{facility.name} *" in page
+            assert facility.name in page
+            assert marked == (facility.review.list_membership != "confirmed"), facility.id
+    assert sum(f.review.list_membership == "confirmed" for f in edition.facilities) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_site_index_marks_the_facilities_the_list_does_not_confirm(shipped: Path, edition, lang: str) -> None:
+    class Cards(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cards: dict[str, bool] = {}  # card heading's link -> has the mark
+            self.heading: str | None = None
+            self.notes: list[str] = []
+            self.in_note = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "h3":
+                self.heading = ""
+            elif tag == "a" and self.heading == "":
+                self.heading = a["href"]
+                self.cards[self.heading] = False
+            elif tag == "span" and a.get("class") == "list-mark" and self.heading:
+                self.cards[self.heading] = True
+            elif tag == "p" and a.get("class") == "list-note":
+                self.in_note = True
+                self.notes.append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "h3":
+                self.heading = None
+            elif tag == "p":
+                self.in_note = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_note:
+                self.notes[-1] += data
+
+    page = Cards()
+    page.feed((shipped / "dist" / lang / "index.html").read_text(encoding="utf-8"))
+    expected = {f"{f.id}.html": f.review.list_membership != "confirmed" for f in edition.facilities}
+    assert {href: marked for href, marked in page.cards.items() if href in expected} == expected
+    assert page.notes == [LIST_NOTE[lang]]
