@@ -7,12 +7,14 @@ present, the copy must be identical to it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from report.content.load import load_edition
+from report.content.model import CITE_RE
 from report.content.validate import check_strength
 
 from .conftest import REPO, copy_project, run_cli
@@ -95,6 +97,79 @@ def test_every_claim_cites_a_source_of_the_brief_for_that_facility(edition, brie
         assert cited <= allowed, (
             f"{facility.id} cites sources the brief does not attach to it: {sorted(cited - allowed)}"
         )
+
+
+NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
+    " eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
+    " dozen dozens half twice"
+).split()
+MONTHS = "January February March April May June July August September October November December".split()
+_ABBREVIATION = re.compile(r"\b(?:U\.S|Sen|Rep|Dr|Mr|Ms|Mrs|St|Inc|No|Jr|Sr|v|vs|[A-Z])\.$")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*(?: (?:de |van |von )?[A-Z][a-z]+(?:-[A-Z][a-z]+)*)+")
+
+
+def sentences(value: str) -> list[str]:
+    """Split prose into sentences; citation markers after a full stop belong to the sentence before."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[\[A-Z\"“‘'(])", " ".join(value.split()))
+    out: list[str] = []
+    for part in parts:
+        leading = re.match(r"(?:\[@[a-z0-9-]+\]\s*)+", part)
+        if out and leading:
+            out[-1] += " " + leading.group(0).strip()
+            part = part[leading.end() :]
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] += " " + part
+        elif part:
+            out.append(part)
+    return out
+
+
+def needs_citation(sentence: str, names: set[str]) -> list[str]:
+    """Return what in a sentence must rest on a source: figures, number words, dates, names.
+
+    A name is any run of two or more capitalized words inside the sentence (so organizations and
+    places count too, which only asks for more citations) or a name the dossiers give a person.
+    """
+    words = re.findall(r"[A-Za-z]+", sentence)
+    found = re.findall(r"\d[\d,.]*", sentence)
+    found += [w for w in words if w in NUMBER_WORDS or w in MONTHS]
+    found += _NAME.findall(sentence) + [name for name in names if name in sentence]
+    return found
+
+
+def test_every_prose_sentence_with_a_number_a_date_or_a_name_cites_a_source(edition) -> None:
+    """Claims cite through their `sources`; summaries and report.yaml's paragraphs must cite inline,
+    in the sentence that says it (issue 20: the fact-check found an accusation with no citation)."""
+    names = {death.name for facility in edition.facilities for death in facility.deaths if death.name}
+    texts = [t for facility in edition.facilities for t in (facility.summary, facility.campaign.summary)]
+    s = edition.settings
+    texts += [p.text for part in (s.introduction, s.support, s.acknowledgments, s.notice) for p in part]
+    uncited = []
+    checked = 0
+    for text in texts:
+        for sentence in sentences(text.value):
+            what = needs_citation(sentence, names)
+            checked += bool(what)
+            if what and not CITE_RE.search(sentence):
+                uncited.append(f"{text.loc}: {what}: {sentence}")
+    assert not uncited, uncited
+    assert checked > 50  # the rule sees the sentences it is about (74 today)
+
+
+def test_the_sentence_rules_see_numbers_dates_and_names() -> None:
+    assert sentences("In 2019 it grew [@a]. Sen. Alex Padilla was refused. It closed.") == [
+        "In 2019 it grew [@a].",
+        "Sen. Alex Padilla was refused.",
+        "It closed.",
+    ]
+    assert sentences("It closed. [@a] Then it opened.") == ["It closed. [@a]", "Then it opened."]
+    assert needs_citation("Sen. Alex Padilla was refused entry.", set()) == ["Alex Padilla"]
+    assert needs_citation("The jail held seven men.", set()) == ["seven"]
+    assert needs_citation("It closed in March.", set()) == ["March"]
+    assert needs_citation("It held 1,200 people.", set()) == ["1,200"]
+    assert needs_citation("Guards beat Medina-Martinez.", {"Medina-Martinez"}) == ["Medina-Martinez"]
+    assert needs_citation("We thank the journalists who reported it.", set()) == []
 
 
 def test_the_contact_address_is_cited_to_the_brief_fact_that_gives_it(edition, brief: dict) -> None:
