@@ -176,7 +176,8 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
     for line in toc.splitlines():
         match = CHAPTER_LINE.match(line)
         if match:
-            printed[match.group(2).strip()] = match.group(3)
+            # a '*' marks a facility the 2021 list does not confirm (see the test below)
+            printed[match.group(2).removesuffix("*").strip()] = match.group(3)
     assert list(printed) == [f.name for f in edition.facilities]
     for name, number in printed.items():
         index = labels.index(number)
