@@ -214,6 +214,10 @@ def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO):  # n
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
         return EXIT_INTERRUPTED, built
     print(format_findings(built.findings), file=out)
+    for table in built.coverage:  # what `check` prints after its findings
+        print(f"\n{table}", file=out)
+    if built.coverage:
+        print(file=out)
     print(built.summary, file=out, flush=True)
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
 

@@ -3,10 +3,10 @@
 A successful build leaves a stamp in `.cache/`: what shaped its result (the code fingerprint
 of the build's import closure with the versions of the distributions it imports, the content
 hash of every file the gather phase read and every folder it listed, the layouts and images the
-emit phase reads, the options and SOURCE_DATE_EPOCH), the findings it printed, and the hash of
-its manifest. The next build answers "up to date" only if all of it still holds and every file
-in `dist/` has the manifest's content, with no file more or less. Kept free of heavy imports,
-so that such a build finishes in a fraction of a second.
+emit phase reads, the options and SOURCE_DATE_EPOCH), the findings and coverage tables it
+printed, and the hash of its manifest. The next build answers "up to date" only if all of it
+still holds and every file in `dist/` has the manifest's content, with no file more or less.
+Kept free of heavy imports, so that such a build finishes in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -101,8 +101,10 @@ def _dist_matches(dist: Path, manifest_hash: str | None) -> bool:
     return all(hashlib.sha256((dist / path).read_bytes()).hexdigest() == sha for path, sha in entries.items())
 
 
-def save(root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findings: list[dict]) -> None:
-    """Record a successful build so that an identical rebuild can be skipped."""
+def save(
+    root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findings: list[dict], coverage: list[str]
+) -> None:
+    """Record a successful build (with what it printed) so that an identical rebuild can be skipped."""
     record = {
         "settings": _settings(options),
         "signature": code_signature(),
@@ -111,5 +113,6 @@ def save(root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findi
         "emit": content_digest(root, EMIT_GLOBS),
         "manifest": hashlib.sha256((root / project.DIST_DIR / "manifest.json").read_bytes()).hexdigest(),
         "findings": findings,
+        "coverage": coverage,
     }
     project.write_atomic(root / project.STAMP_FILE, json.dumps(record).encode())

@@ -19,7 +19,7 @@ from report.i18n.coverage import Counts, check_translations
 from report.render.site import status_page_html
 from report.content.load import load_edition
 
-from .conftest import REPO, make_project, run_cli
+from .conftest import FIXTURES, REPO, make_project, run_cli
 
 SPANISH = REPO / "i18n/es/LC_MESSAGES/messages.po"
 HAS_MSGFMT = shutil.which("msgfmt") is not None
@@ -123,8 +123,23 @@ def test_json_has_findings_and_coverage(tmp_path: Path, fixed_today: None) -> No
     assert [(f["code"], f["line"]) for f in data["findings"]] == [("i18n.untranslated", 62)]
     es = data["coverage"]["es"]
     assert es["catalog"] == "i18n/es/LC_MESSAGES/messages.po"
-    assert es["total"] == {"translated": 14, "fuzzy": 0, "untranslated": 1, "obsolete": 0, "percent": 93.3}
-    assert es["report"] == {"translated": 6, "fuzzy": 0, "untranslated": 1, "obsolete": 0, "percent": 85.7}
+    assert es["total"] == {
+        "translated": 14,
+        "fuzzy": 0,
+        "untranslated": 1,
+        "pending": 0,
+        "obsolete": 0,
+        "percent": 93.3,
+    }
+    assert es["report"] == {
+        "translated": 6,
+        "fuzzy": 0,
+        "untranslated": 1,
+        "pending": 0,
+        "obsolete": 0,
+        "percent": 85.7,
+    }
+    assert (es["pending"], es["run"]) == ([], None)
     assert es["templates"]["translated"] == 0
     assert list(es["facilities"]) == ["sample"]
 
@@ -198,11 +213,11 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
 
     assert page.lang == "en"
     assert page.rows("coverage") == [
-        ["Part", "Translated", "Fuzzy", "Untranslated", "Obsolete", "Translated %"],
-        ["Total", "12", "2", "1", "1", "80.0%"],
-        ["Templates", "0", "0", "0", "0", "100.0%"],
-        ["Report (report.yaml)", "6", "0", "1", "0", "85.7%"],
-        ["Sample Detention Center", "6", "2", "0", "1", "75.0%"],
+        ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
+        ["Total", "12", "2", "1", "3", "1", "66.7%"],
+        ["Templates", "0", "0", "0", "3", "0", "0.0%"],  # the strings of base.html: not in this catalog
+        ["Report (report.yaml)", "6", "0", "1", "0", "0", "85.7%"],
+        ["Sample Detention Center", "6", "2", "0", "0", "1", "75.0%"],
     ]
     path = "i18n/es/LC_MESSAGES/messages.po"
     assert page.rows("entries") == [
@@ -224,6 +239,123 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         for _, cells in rows[1:]
     ]
     assert langs == [[None, None, "en", "es"]] * 3
+    assert [row[:3] for row in page.rows("pending")[1:]] == [
+        ["layouts/site/base.html:19", "pending", "Skip to content"],
+        ["layouts/site/base.html:24", "pending", "Language"],
+        ["layouts/site/base.html:40", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+    ]
+
+
+class Text(HTMLParser):
+    """Collect the text of a page, and the text of each element with a given class."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.words: list[str] = []
+        self.found: list[list[str]] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.depth:
+            self.depth += 1
+        elif self.wanted in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+            self.found.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.words.append(data)
+        if self.depth:
+            self.found[-1].append(data)
+
+    def text(self) -> str:
+        return " ".join(" ".join(self.words).split())
+
+    def texts(self) -> list[str]:
+        return [" ".join(" ".join(parts).split()) for parts in self.found]
+
+
+def status_page(root: Path) -> str:
+    for name in ("base.html", "status.html"):
+        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    base = root / "layouts/site/base.html"  # its words as plain strings: this catalog has no template strings
+    base.write_text(re.sub(r"\b_\((['\"])", r"(\1", base.read_text()))
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    return status_page_html(root, edition, coverage["es"])
+
+
+def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> None:
+    """A dossier sentence added and one changed after the catalog was made (issue 15, item 1)."""
+    html = status_page(make_project(tmp_path, "i18n-pending"))
+    page, text = Tables(), Text("stale")
+    page.feed(html)
+    text.feed(html)
+
+    assert page.rows("coverage") == [
+        ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
+        ["Total", "14", "0", "0", "2", "1", "87.5%"],
+        ["Templates", "0", "0", "0", "0", "0", "100.0%"],
+        ["Report (report.yaml)", "7", "0", "0", "0", "0", "100.0%"],
+        ["Sample Detention Center", "7", "0", "0", "2", "1", "77.8%"],
+    ]
+    assert page.rows("entries") == []
+    assert page.rows("pending") == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/sample.yaml:37",
+            "pending, new",
+            "Inspectors also found grievances that no one had recorded.",
+            "",
+        ],
+        [
+            "facilities/sample.yaml:42",
+            "pending, changed",
+            "A man died after weeks without medical care. Previous English: A man died after weeks without care.",
+            "Un hombre murió tras semanas sin atención.",
+        ],
+    ]
+    assert text.texts() == [
+        "Pending: 2 English strings the build uses are not in i18n/es/LC_MESSAGES/messages.po yet: the Spanish"
+        " edition prints them in English. Run python build.py extract && python build.py update to add them to"
+        " the catalog, then translate them there."
+    ]
+    assert "14 of 16 messages translated (87.5%), 0 fuzzy, 0 untranslated, 2 pending." in text.text()
+    assert "Every message is translated" not in text.text()
+
+
+def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "i18n-pending")
+    shutil.copy(FIXTURES / "_base/facilities/sample.yaml", root / "facilities/sample.yaml")  # as the catalog knows it
+    text = Text("complete")
+    text.feed(status_page(root))
+    assert text.texts() == ["Every message is translated."]
+    assert "pending" not in text.text().replace("0 pending", "")
+
+
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
+def test_pending_strings_leave_the_msgfmt_counts_of_the_rest(tmp_path: Path) -> None:
+    """msgfmt counts the catalog: the strings the build uses that are in it, plus the old English of
+    the changed sentence, which the build no longer uses; the pending ones are what it lacks."""
+    root = make_project(tmp_path, "i18n-pending")
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    total = coverage["es"].total
+    assert (total.translated, total.fuzzy, total.untranslated, total.pending) == (14, 0, 0, 2)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    assert msgfmt_statistics(po) == (total.translated + 1, total.fuzzy, total.untranslated)
+    with open(po, "rb") as handle:
+        catalog = read_po(handle, locale="es")
+    catalog.delete("A man died after weeks without care.", "sample:deaths.unnamed-2020:text")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    po.write_bytes(buffer.getvalue())
+    assert msgfmt_statistics(po) == (total.translated, total.fuzzy, total.untranslated)
 
 
 def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_today: None) -> None:
@@ -238,10 +370,10 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
     stale = [line for line in out.splitlines() if line.endswith("[i18n.stale]")]
     assert stale == [
         "facilities/gone.yaml: warning: i18n/messages.pot is out of date for this file (1 removed);"
-        " run: python build.py extract [i18n.stale]",
+        " run: python build.py extract && python build.py update [i18n.stale]",
         "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
         " (first: 'Removed.'); run: python build.py update [i18n.stale]",
         "layouts/page.html:1:1: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
-        " run: python build.py extract [i18n.stale]",
+        " run: python build.py extract && python build.py update [i18n.stale]",
     ]
     assert code == 0

@@ -164,16 +164,21 @@ def english_prose(catalog, min_words: int) -> list[str]:
     for m in catalog:
         if not m.id or not isinstance(m.id, str):
             continue
-        words = CITE_OR_PLACEHOLDER.sub(" ", m.id).split()
+        words = typographic(CITE_OR_PLACEHOLDER.sub(" ", m.id)).split()
         if len(words) >= min_words:
             texts.append(" ".join(words[:min_words]))
     return texts
 
 
+def typographic(text: str) -> str:
+    """Return text without quotation marks and with plain apostrophes, as printed prose compares."""
+    return re.sub('["“”«»]', "", text.replace("’", "'"))
+
+
 def pdf_words(path: Path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     text = re.sub(r"-\n", "", text)  # words hyphenated across lines
-    return " ".join(text.split())
+    return " ".join(typographic(text).split())
 
 
 def proper_names(root: Path) -> list[str]:

@@ -38,8 +38,17 @@ def test_strict_fails_before_any_chunk_is_laid_out(tmp_path: Path, fixed_today: 
     assert not (root / ".cache" / "chunks").exists()
 
 
+def coverage_part(output: str) -> list[str]:
+    """Return what `check` or `build` prints between its findings' counts and its summary line."""
+    lines = output.rstrip("\n").splitlines()
+    ends = [i for i, line in enumerate(lines) if re.fullmatch(r"\d+ errors?, \d+ warnings?", line)]
+    return "\n".join(lines[ends[-1] + 1 if ends else 0 : -1]).strip("\n").splitlines()
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["unknown-key", "bad-date", "cite-unknown", "review-pending", "strict"])
+@pytest.mark.parametrize(
+    "case", ["unknown-key", "bad-date", "cite-unknown", "review-pending", "strict", "i18n-pending"]
+)
 def test_build_prints_the_findings_check_prints(case: str, tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path, case)
     shutil.copytree(REPO / "layouts", root / "layouts")  # the fixtures hold content only
@@ -51,6 +60,32 @@ def test_build_prints_the_findings_check_prints(case: str, tmp_path: Path, fixed
     emitted = [line for line in finding_lines(built) if not re.search(r"\[(i18n\.fallback|pdf\.[a-z-]+)\]$", line)]
     assert emitted == finding_lines(checked)
     assert (code == 1) == any(": error: " in line for line in finding_lines(checked))
+    assert coverage_part(built) == coverage_part(checked)
+    if code == 0:  # a build with nothing to do prints the same again
+        _, again, _ = build(root, *extra)
+        assert "dist/ is up to date" in again
+        assert finding_lines(again) == finding_lines(built) and coverage_part(again) == coverage_part(built)
+
+
+@pytest.mark.slow
+def test_check_and_build_agree_on_strings_not_in_the_catalog_yet(tmp_path: Path, fixed_today: None) -> None:
+    """The pending strings `check` counts are the ones the build prints in English."""
+    root = make_project(tmp_path, "i18n-pending")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    _, checked, _ = run_cli("--root", str(root), "check")
+    code, built, _ = build(root, "--lang", "es")
+    assert code == 0, built
+    pending = [line for line in coverage_part(checked) if line.startswith("  sample: ")]
+    assert pending == [
+        "  sample: facilities/sample.yaml:37 (new) 'Inspectors also found grievances that no one had recorded.'",
+        "  sample: facilities/sample.yaml:42 (changed) 'A man died after weeks without medical care.'",
+    ]
+    fallbacks = [line for line in finding_lines(built) if line.startswith("facilities/sample.yaml:")]
+    assert [line.split(": warning: ")[0] for line in fallbacks if "[i18n.fallback]" in line] == [
+        "facilities/sample.yaml:37:11",
+        "facilities/sample.yaml:42:11",
+    ]
+    assert re.search(r"; es (\d+\.\d)% translated", checked.splitlines()[-1]).group(1) != "100.0"
 
 
 # -- "up to date" only when it is ------------------------------------------------------------------

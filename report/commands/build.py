@@ -69,11 +69,13 @@ class _Silent:
 
 @dataclass(frozen=True)
 class Built:
-    """How a build ended: its state, its findings (policy applied) and its summary line."""
+    """How a build ended: its state, its findings (policy applied), coverage tables and summary line."""
 
     state: Literal["built", "up-to-date", "failed", "interrupted"]
     findings: tuple[Finding, ...] = ()
     summary: str = ""
+    coverage: tuple[str, ...] = ()
+    """The translation coverage tables `check` prints, one per language (`coverage.coverage_table`)."""
 
 
 def build(
@@ -105,25 +107,28 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     record = stamp.unchanged(root, settings)
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
-        return Built("up-to-date", findings, f"dist/ is up to date ({time.perf_counter() - started:.2f}s)")
+        summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
+        return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
+    from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
     from .gather import GatherOptions, gather
 
     paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
     paginator.start()  # the fork server loads WeasyPrint while this process gathers
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
+    coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
-        return _failed(gathered.findings)
+        return _failed(gathered.findings, coverage)
     emitted = emit(root, gathered, paginator, progress)
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
-        return _failed(findings)
+        return _failed(findings, coverage)
     produced = {o.lang for o in emitted.outputs if o.lang}
     assert gathered.edition is not None
     keep = frozenset(gathered.edition.settings.languages) - produced
     result = publish.publish(root, emitted.outputs, keep_languages=keep)
-    stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings])
+    stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings], list(coverage))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
         f"built {', '.join(sorted(produced))}: {count(kinds['report-pdf'], 'report')},"
@@ -132,12 +137,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
-    return Built("built", findings, summary)
+    return Built("built", findings, summary, coverage)
 
 
-def _failed(findings: tuple[Finding, ...]) -> Built:
+def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
     errors = count(sum(f.level == "error" for f in findings), "error")
-    return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/")
+    return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/", coverage)
 
 
 # -- emit ------------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """Translation coverage and consistency: what `check` says about each language's catalog.
 
-For every language but the source one, `check_translations` counts translated, fuzzy,
-untranslated and obsolete messages (in total, for the templates, for report.yaml and for each
-facility, grouped by gettext context) and reports, as findings:
+For every language but the source one, `check_translations` looks up every string the build
+would use (`used_messages`: the texts of report.yaml and of each published dossier, and the
+template strings of `layouts/`, the same messages `extract` writes to the .pot) in the catalog,
+and counts them as translated, fuzzy, untranslated or pending (not in the catalog yet: the
+build prints them in English until `extract` and `update` bring them in), with the catalog's
+obsolete (`#~`) entries beside them, in total, for the templates, for report.yaml and for each
+facility. So the percentage is that of what the build prints, whether or not the catalog has
+caught up with the content. It reports, as findings:
 
 - `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
@@ -15,14 +20,17 @@ facility, grouped by gettext context) and reports, as findings:
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
-Counts are those of `msgfmt --statistics` (the header and `#~` entries are not messages; an
-entry whose first msgstr is empty is untranslated even if fuzzy) with one deliberate
-difference: a plural entry with any empty form is untranslated, because the build falls back
-to English for it, while msgfmt only looks at the first form.
+For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
+`#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
+fuzzy) with one deliberate difference: a plural entry with any empty form is untranslated,
+because the build falls back to English for it, while msgfmt only looks at the first form.
+Catalog entries the build no longer uses (the old English of a changed sentence) are not
+counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
 Parsing a catalog is the slow part, so each parsed catalog (and the template strings of
 `layouts/`) is kept under `.cache/` (see `catalogs.read_catalog`), keyed by the bytes it was read from. The dossier prose
-is compared with the .pot through the loaded edition's texts, without a second extraction.
+comes from the loaded edition's texts (`extract_yaml` yields the same `texts()`), without a
+second extraction.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from babel import Locale
 
@@ -44,6 +52,8 @@ from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
 REPORT = "report"
+CATCH_UP = "python build.py extract && python build.py update"
+"""What brings pending strings into the catalogs, in the README's words."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
@@ -53,12 +63,13 @@ _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 
 @dataclass
 class Counts:
-    """How many messages are translated, fuzzy, untranslated and obsolete."""
+    """How many messages are translated, fuzzy, untranslated, pending (not in the catalog) and obsolete."""
 
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
     obsolete: int = 0
+    pending: int = 0
 
     @classmethod
     def of(cls, entries: Iterable[CatalogEntry]) -> Counts:
@@ -74,8 +85,8 @@ class Counts:
 
     @property
     def messages(self) -> int:
-        """Return the number of active messages (obsolete ones are not messages)."""
-        return self.translated + self.fuzzy + self.untranslated
+        """Return the number of messages the build uses (obsolete ones are not messages; pending ones are)."""
+        return self.translated + self.fuzzy + self.untranslated + self.pending
 
     @property
     def percent(self) -> float:
@@ -91,20 +102,59 @@ class Counts:
             "translated": self.translated,
             "fuzzy": self.fuzzy,
             "untranslated": self.untranslated,
+            "pending": self.pending,
             "obsolete": self.obsolete,
             "percent": self.percent,
         }
 
 
 @dataclass(frozen=True)
+class Message:
+    """A string the build uses: its gettext key, its English and where that English is."""
+
+    context: str | None
+    msgid: str
+    plural: str | None
+    loc: Loc
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """Return (context, msgid): how the build looks the message up."""
+        return (self.context, self.msgid)
+
+    @property
+    def group(self) -> str:
+        """Return 'templates', 'report' or the facility id the message belongs to."""
+        return TEMPLATES if self.context is None else self.context.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A string the build uses that the catalog does not have yet: the build prints it in English."""
+
+    message: Message
+    previous: CatalogEntry | None = None
+    """The catalog's entry for the same field with its old English: `update` makes it fuzzy."""
+
+    @property
+    def change(self) -> str:
+        """Return 'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
+        if self.previous is not None:
+            return "changed"
+        return "" if self.message.context is None else "new"
+
+
+@dataclass(frozen=True)
 class Group:
-    """The coverage of one part of the catalog: the templates, report.yaml or a facility."""
+    """The coverage of one part of the report: the templates, report.yaml or a facility."""
 
     key: str
     title: str
     counts: Counts
-    pending: tuple[CatalogEntry, ...]
+    todo: tuple[CatalogEntry, ...]
     """Untranslated and fuzzy entries, in catalog order."""
+    pending: tuple[Pending, ...] = ()
+    """Strings not in the catalog yet, in file order."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +166,13 @@ class LanguageCoverage:
     path: str
     total: Counts
     groups: tuple[Group, ...]
+    readable: bool = True
+    """False if the catalog does not parse whole: then "pending" may be an entry it could not read."""
+
+    @property
+    def complete(self) -> bool:
+        """Return True if the build prints every string in this language: none fuzzy, untranslated or pending."""
+        return self.total.translated == self.total.messages
 
     def as_dict(self) -> dict[str, Any]:
         """Return the coverage as JSON-ready data."""
@@ -127,6 +184,18 @@ class LanguageCoverage:
             TEMPLATES: parts.pop(TEMPLATES, Counts().as_dict()),
             REPORT: parts.pop(REPORT, Counts().as_dict()),
             "facilities": parts,
+            "pending": [
+                {
+                    "part": g.key,
+                    "file": p.message.loc.path,
+                    "line": p.message.loc.line,
+                    "column": p.message.loc.col,
+                    "english": p.message.msgid,
+                }
+                for g in self.groups
+                for p in g.pending
+            ],
+            "run": CATCH_UP if self.total.pending else None,
         }
 
 
@@ -145,6 +214,7 @@ def check_translations(
     if not languages:
         return [], {}
     findings: list[Finding] = []
+    used, layouts = used_messages(root, edition, cache_dir)
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     if template is None:
         findings.append(
@@ -153,7 +223,7 @@ def check_translations(
     else:
         findings += problem_findings(template)
         if not template.unreadable:
-            findings += check_template(root, edition, template, cache_dir)
+            findings += check_template(root, edition, template, used, layouts)
     coverage = {}
     for lang in languages:
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
@@ -162,7 +232,7 @@ def check_translations(
         findings += check_catalog(catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
-        coverage[lang] = language_coverage(lang, catalog, edition)
+        coverage[lang] = language_coverage(lang, catalog, edition, used)
     return findings, coverage
 
 
@@ -221,25 +291,40 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     return findings
 
 
+def used_messages(
+    root: Path, edition: Edition, cache_dir: Path | None = None
+) -> tuple[dict[tuple[str | None, str], Message], set[str]]:
+    """Return every string the build uses, keyed like catalog entries, and the template files read.
+
+    These are the messages `extract` writes to the .pot for the published edition: the texts of
+    report.yaml and of each dossier in chapter order (the `texts()` that `extract_yaml` yields)
+    and the template strings of the files babel.cfg maps to a non-content extractor (Babel's own
+    `extract`). The first place a message occurs is its location.
+    """
+    used: dict[tuple[str | None, str], Message] = {}
+    for text in edition.settings.texts():
+        used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+    for facility in edition.facilities:
+        for text in facility.texts():
+            used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+    template_strings, layouts = template_messages(root, cache_dir)
+    for key, message in template_strings.items():
+        used.setdefault(key, message)
+    return used, layouts
+
+
 def check_template(
-    root: Path, edition: Edition, template: ParsedCatalog, cache_dir: Path | None = None
+    root: Path,
+    edition: Edition,
+    template: ParsedCatalog,
+    used: Mapping[tuple[str | None, str], Message],
+    layouts: set[str],
 ) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
-    The current messages are the loaded edition's texts and the template strings of the
-    files babel.cfg maps to a non-content extractor. A .pot message is only judged when it
-    comes from a file we know the current messages of (report.yaml, a published dossier, a
-    template) or from a file that no longer exists.
+    A .pot message is only judged when it comes from a file we know the current messages of
+    (report.yaml, a published dossier, a template) or from a file that no longer exists.
     """
-    current: dict[tuple[str | None, str], Loc] = {}
-    for text in edition.settings.texts():
-        current.setdefault((text.context, text.value), text.loc)
-    for facility in edition.facilities:
-        for text in facility.texts():
-            current.setdefault((text.context, text.value), text.loc)
-    template_strings, layouts = template_messages(root, cache_dir)
-    for key, loc in template_strings.items():
-        current.setdefault(key, loc)
     known = {REPORT_FILE, *(f.path for f in edition.facilities), *layouts}
 
     added: dict[str, list[Loc]] = {}
@@ -247,14 +332,14 @@ def check_template(
     in_template = set()
     for entry in template.active():
         in_template.add(entry.key)
-        if entry.key in current:
+        if entry.key in used:
             continue
         judged = [f for f in entry.files if f in known or project.current_digest(root, f) == project.ABSENT]
         if judged:
             removed[judged[0]] += 1
-    for key, loc in current.items():
+    for key, message in used.items():
         if key not in in_template:
-            added.setdefault(loc.path, []).append(loc)
+            added.setdefault(message.loc.path, []).append(message.loc)
 
     findings = []
     for path in sorted(set(added) | set(removed)):
@@ -269,52 +354,105 @@ def check_template(
             warning(
                 "i18n.stale",
                 where,
-                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: python build.py extract",
+                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: {CATCH_UP}",
             )
         )
     return findings
 
 
-def language_coverage(lang: str, catalog: ParsedCatalog, edition: Edition) -> LanguageCoverage:
-    """Return the counts of a catalog in total and per group, with each group's pending entries."""
+def language_coverage(
+    lang: str, catalog: ParsedCatalog, edition: Edition, used: Mapping[tuple[str | None, str], Message]
+) -> LanguageCoverage:
+    """Return the state of every string the build uses in one catalog, in total and per group.
+
+    A string the catalog lacks is pending; each group lists its untranslated and fuzzy entries
+    (in catalog order) and its pending strings (in file order). The catalog's obsolete entries
+    are counted in their group; its active entries that the build no longer uses are not counted.
+    """
+    entries = {entry.key: entry for entry in catalog.active()}
+    # A changed sentence keeps its context (the field): its old entry is what `update` makes fuzzy.
+    replaced = {e.context: e for e in catalog.active() if e.context is not None and e.key not in used}
     total = Counts()
     counts: dict[str, Counts] = {}
-    pending: dict[str, list[CatalogEntry]] = {}
-    for entry in catalog.entries:
-        state = entry.state
+    todo: dict[str, list[CatalogEntry]] = {}
+    pending: dict[str, list[Pending]] = {}
+    for key, message in used.items():
+        group = message.group
+        entry = entries.get(key)
+        if entry is None:
+            state = "pending"
+            previous = replaced.get(message.context) if message.context is not None else None
+            pending.setdefault(group, []).append(Pending(message, previous))
+        else:
+            state = entry.state
+            if state in ("untranslated", "fuzzy"):
+                todo.setdefault(group, []).append(entry)
         total.add(state)
-        counts.setdefault(entry.group, Counts()).add(state)
-        if state in ("untranslated", "fuzzy"):
-            pending.setdefault(entry.group, []).append(entry)
+        counts.setdefault(group, Counts()).add(state)
+    for entry in catalog.entries:
+        if entry.obsolete:
+            total.add("obsolete")
+            counts.setdefault(entry.group, Counts()).add("obsolete")
     names = {f.id: f.name for f in edition.facilities}
     order = [TEMPLATES, REPORT, *names]
     order += sorted(set(counts) - set(order))
     titles = {TEMPLATES: "Templates", REPORT: "Report (report.yaml)", **names}
     groups = tuple(
-        Group(key, titles.get(key, key), counts.get(key, Counts()), tuple(pending.get(key, ()))) for key in order
+        Group(
+            key,
+            titles.get(key, key),
+            counts.get(key, Counts()),
+            tuple(sorted(todo.get(key, ()), key=lambda e: e.line)),
+            tuple(
+                sorted(pending.get(key, ()), key=lambda p: (p.message.loc.path, p.message.loc.line, p.message.loc.col))
+            ),
+        )
+        for key in order
     )
-    return LanguageCoverage(lang, Locale.parse(lang).english_name or lang, catalog.path, total, groups)
+    name = Locale.parse(lang).english_name or lang
+    return LanguageCoverage(lang, name, catalog.path, total, groups, readable=not catalog.unreadable)
 
 
 def coverage_table(coverage: LanguageCoverage) -> str:
-    """Return the coverage of one language as a plain-text table."""
-    header = ("part", "translated", "fuzzy", "untranslated", "obsolete", "percent")
+    """Return the coverage of one language as a plain-text table, then its pending strings."""
+    header = ("part", "translated", "fuzzy", "untranslated", "pending", "obsolete", "percent")
     rows = [("total", coverage.total)] + [(g.key, g.counts) for g in coverage.groups]
     width = max(len(name) for name, _ in rows)
     lines = [f"{coverage.name} ({coverage.lang}): {coverage.path}"]
     lines.append(f"{header[0]:<{width}}  " + "  ".join(f"{h:>{max(len(h), 6)}}" for h in header[1:]))
     for name, c in rows:
-        cells = (c.translated, c.fuzzy, c.untranslated, c.obsolete, f"{c.percent:.1f}%")
+        cells = (c.translated, c.fuzzy, c.untranslated, c.pending, c.obsolete, f"{c.percent:.1f}%")
         lines.append(
             f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:], strict=True))
         )
+    if coverage.total.pending:
+        lines.append(f"pending: {pending_note(coverage)}")
+        for group in coverage.groups:
+            for item in group.pending:
+                message = item.message
+                how = "changed" if item.previous is not None else "new"
+                lines.append(
+                    f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
+                )
+        lines.append(f"run: {CATCH_UP}" if coverage.readable else f"fix the errors in {coverage.path} first")
     return "\n".join(lines)
+
+
+def pending_note(coverage: LanguageCoverage) -> str:
+    """Return one sentence saying how many strings the build uses that the catalog lacks."""
+    many = coverage.total.pending
+    strings = f"{count(many, 'English string')} the build uses {'is' if many == 1 else 'are'} not in {coverage.path}"
+    if not coverage.readable:
+        return f"{strings} as far as it could be read"
+    return f"{strings} yet: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
 
 # -- template strings ------------------------------------------------------------------------------
 
 
-def template_messages(root: Path, cache_dir: Path | None = None) -> tuple[dict[tuple[str | None, str], Loc], set[str]]:
+def template_messages(
+    root: Path, cache_dir: Path | None = None
+) -> tuple[dict[tuple[str | None, str], Message], set[str]]:
     """Return the template strings (as babel.cfg maps `layouts/`), keyed like catalog entries, and their files."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
@@ -324,12 +462,12 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> tuple[dict[t
     described = (f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources)
     key = cache.key_of(cache.fingerprint(__name__), *described, *blobs)
 
-    def extracted() -> dict[tuple[str | None, str], Loc]:
-        messages: dict[tuple[str | None, str], Loc] = {}
+    def extracted() -> dict[tuple[str | None, str], Message]:
+        messages: dict[tuple[str | None, str], Message] = {}
         for (rel, method, options), data in zip(sources, blobs, strict=True):
             for lineno, message, _comments, context in extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), options):
-                msgid = message if isinstance(message, str) else message[0]
-                messages.setdefault((context, msgid), Loc(rel, lineno, 1))
+                msgid, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
+                messages.setdefault((context, msgid), Message(context, msgid, plural, Loc(rel, lineno, 1)))
         return messages
 
     return cache.memoize(cache_dir, "template-strings", key, extracted), files
@@ -370,4 +508,13 @@ def _fixed_prefix(pattern: str) -> str:
     return head.rsplit("/", 1)[0] if "/" in head else ""
 
 
-__all__ = ["Counts", "Group", "LanguageCoverage", "check_translations", "coverage_table"]
+__all__ = [
+    "CATCH_UP",
+    "Counts",
+    "Group",
+    "LanguageCoverage",
+    "Message",
+    "Pending",
+    "check_translations",
+    "coverage_table",
+]

@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from .. import project
 from ..content.model import Edition
 from ..i18n.catalogs import read_catalog
-from ..i18n.coverage import LanguageCoverage
+from ..i18n.coverage import CATCH_UP, LanguageCoverage, pending_note
 from ..i18n.localize import Localizer
 from ..project import SITE_IMAGES_DIR
 from ..publish import Output
@@ -219,6 +219,8 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         hashtags=edition.settings.hashtags,
         coverage=coverage,
         target_lang=coverage.lang,
+        pending_note=pending_note(coverage),
+        catch_up=CATCH_UP,
     )
 
 
