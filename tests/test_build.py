@@ -480,11 +480,11 @@ def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_in_the_pdfs
         for text in (chapter, report):
             for letter, title in titles.items():
                 assert f"{note}{letter}." in text or f"{note}{letter};" in text  # the footnote
-                # the bibliography entry: its title, then the date with the same letter
+                # the bibliography entry: its title, then the date (a field: capitalized) with the same letter
                 assert re.search(
                     re.escape(title)
                     + r"(?:(?!Gadsden Times|Wikipedia).){0,160}?\. "
-                    + re.escape(date + letter)
+                    + re.escape(date[:1].upper() + date[1:] + letter)
                     + r"\.",
                     text,
                 )
