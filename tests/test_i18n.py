@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.i18n.extract import pot_bytes, restore_previous, template_catalog
+from report.i18n.extract import catalog_bytes, restore_previous, template_catalog
 from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, run_cli
@@ -46,7 +46,7 @@ def test_pybabel_extract_gives_the_same_messages(tmp_path: Path) -> None:
     )
     plain = read_catalog(tmp_path / "plain.pot")
     ours = template_catalog(root, "test")
-    written = read_po(io.BytesIO(pot_bytes(ours)))  # compare both as they are written to disk
+    written = read_po(io.BytesIO(catalog_bytes(ours)))  # compare both as they are written to disk
     assert messages(plain) == messages(written)
     # Content messages carry a field context, a file:line reference and a translator comment.
     adelanto = [m for m in ours if m.context and m.context.startswith("adelanto:timeline.")]
