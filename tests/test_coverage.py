@@ -308,13 +308,13 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     assert page.rows("pending") == [
         ["Where the English is", "State", "English", "Spanish now"],
         [
-            "facilities/sample.yaml:37",
+            "facilities/sample.yaml:38",
             "pending, new",
             "Inspectors also found grievances that no one had recorded.",
             "",
         ],
         [
-            "facilities/sample.yaml:42",
+            "facilities/sample.yaml:43",
             "pending, changed",
             "A man died after weeks without medical care. Previous English: A man died after weeks without care.",
             "Un hombre murió tras semanas sin atención.",

@@ -68,8 +68,8 @@ def test_check_lists_what_is_left_to_fill_in(project: Path) -> None:
         f"{path}:38:9: error: status.text {todo}",
         f"{path}:40:12: error: status cites no source: list at least one source id [cite.missing]",
         f"{path}:42:10: error: summary {todo}",
-        f"{path}:44:11: error: timeline needs at least 1 entry [schema.empty]",
-        f"{path}:56:12: error: campaign.summary {todo}",
+        f"{path}:45:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:57:12: error: campaign.summary {todo}",
     ]
 
 

@@ -35,7 +35,7 @@ NAME = """Sample </style><style>body{display:none}</style> x" style="color:red""
 ALT = """The front gate" onerror="alert(1)"""
 CREDIT = "A. Photographer <script>alert(1)</script>"
 TITLE = "Sample Report"
-SRC_LINE = "facilities/sample.yaml:56:8"  # where `src` is in the image-* fixture dossiers
+SRC_LINE = "facilities/sample.yaml:57:8"  # where `src` is in the image-* fixture dossiers
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -421,8 +421,8 @@ def test_check_refuses_the_code_in_hostile_text(hostile) -> None:
     assert code == 1
     assert [line.split(": error: ")[0] for line in out.splitlines() if "[text.markup]" in line] == [
         "facilities/sample.yaml:3:15",
-        "facilities/sample.yaml:34:7",
-        "facilities/sample.yaml:66:27",
+        "facilities/sample.yaml:35:7",
+        "facilities/sample.yaml:67:27",
     ]
 
 

@@ -168,8 +168,8 @@ def test_capfirst_capitalizes_the_first_letter_only() -> None:
 @pytest.mark.parametrize(
     ("lang", "starts"),
     [
-        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha. Obra de referencia."]),
-        ("en", ["March 2023: ", "About January 2025: ", "Undated. Reference."]),
+        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha-a. Obra de referencia."]),
+        ("en", ["March 2023: ", "About January 2025: ", "Undated-a. Reference."]),
     ],
 )
 def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang: str, starts: list[str]) -> None:

@@ -185,6 +185,8 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
             )
             continue
         sources[source.id] = source
+    letters = model.note_letters(sources.values())
+    sources = {i: dataclasses.replace(s, note_letter=letters[i]) if i in letters else s for i, s in sources.items()}
     return Sources(sources, frozenset(broken)), findings
 
 
@@ -318,7 +320,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             return out
     if keyword == "required" and isinstance(err.instance, dict):
         out = []
-        unknown = [k for k in err.instance if k not in described.get("properties", {})]
+        # An `if`/`then` names required keys without the properties: take them from the node itself.
+        known = described.get("properties") or (schema.subschema(kind, path) or {}).get("properties", {})
+        unknown = [k for k in err.instance if k not in known]
         for key in keyword_value:
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
@@ -351,7 +355,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 "schema.enum",
                 loc,
                 f"{field}: '{err.instance}' is not allowed; use one of: {', '.join(options)}"
-                + did_you_mean(str(err.instance), options),
+                + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
     if keyword in ("pattern", "oneOf", "minimum", "maximum"):

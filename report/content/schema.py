@@ -9,6 +9,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
+- `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
 """
 
 from __future__ import annotations
