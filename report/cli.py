@@ -22,6 +22,10 @@ from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from .findings import Finding, Policy, counted, format_findings, has_errors, to_json
 
+NOT_SET_UP = (
+    "the Python module '{module}' is not installed; run `make build` first"
+    " (it sets up .venv, which ./build.py then uses by itself)"
+)
 COMMANDS = ("build", "check", "extract", "update", "serve", "new")
 
 
@@ -91,6 +95,9 @@ def main(
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
+        if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.partition(".")[0] != __package__:
+            print(f"build.py: error: {NOT_SET_UP.format(module=exc.name)}", file=err)  # not a bug: no venv
+            return EXIT_USAGE
         where = _write_crash(root, exc)
         print(
             f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
@@ -253,7 +260,7 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
     path = new_dossier(root, args.id, args.name)
     print(
-        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check",
+        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: ./build.py check",
         file=out,
     )
     return EXIT_OK

@@ -23,9 +23,7 @@ def project(tmp_path: Path) -> Path:
 def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -> None:
     code, out, err = run_cli("--root", str(project), "new", NEW, "--name", 'Example "Processing" Center')
     assert (code, err) == (0, "")
-    assert out == (
-        f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml, then run: python build.py check\n"
-    )
+    assert out == f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml, then run: ./build.py check\n"
     text = (project / "facilities" / f"{NEW}.yaml").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == MODELINE

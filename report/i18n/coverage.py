@@ -148,7 +148,7 @@ def check_translations(
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     if template is None:
         findings.append(
-            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: python build.py extract")
+            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
         )
     else:
         findings += problem_findings(template)
@@ -205,7 +205,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
                 "i18n.stale",
                 Loc(catalog.path),
                 f"{count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
-                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: python build.py update",
+                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: ./build.py update",
             )
         )
     extra = [e for key, e in present.items() if key not in wanted]
@@ -215,7 +215,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
             warning(
                 "i18n.stale",
                 Loc(catalog.path, extra[0].line, 1),
-                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: python build.py update",
+                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: ./build.py update",
             )
         )
     return findings
@@ -269,7 +269,7 @@ def check_template(
             warning(
                 "i18n.stale",
                 where,
-                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: python build.py extract",
+                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: ./build.py extract",
             )
         )
     return findings
