@@ -100,7 +100,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             )
         )
     ordered = tuple(dossiers[f] for f, _ in settings.facility_order if f in dossiers)
-    return Edition(root, settings, sources.sources, ordered, sources.broken), findings
+    unlisted = tuple(dossiers[f] for f in sorted(set(dossiers) - listed))
+    return Edition(root, settings, sources.sources, ordered, sources.broken, sources.lines, unlisted), findings
 
 
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
@@ -146,6 +147,8 @@ class Sources:
 
     sources: dict[str, Source]
     broken: frozenset[str] = frozenset()
+    lines: tuple[tuple[str, int, int], ...] = ()
+    """(id, first line, last line) of every entry with an id, broken ones included."""
 
 
 def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
@@ -167,8 +170,12 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
+    lines = []
     for i, item in enumerate(items):
         path = ("sources", i)
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            start, text = doc.source(path)
+            lines.append((item["id"], doc.loc_at(start).line, doc.loc_at(start + len(text)).line))
         if not isinstance(item, dict) or any(_within(doc, path, loc) for loc in bad):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 broken.add(item["id"])
@@ -185,7 +192,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
             )
             continue
         sources[source.id] = source
-    return Sources(sources, frozenset(broken)), findings
+    return Sources(sources, frozenset(broken), tuple(lines)), findings
 
 
 def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Finding]]:
