@@ -159,8 +159,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     doc, findings = parse(raw, rel)
     if doc is None:
         return None, findings
-    for err in schema.validator("sources").iter_errors(doc.data):
-        findings.extend(schema_findings(doc, "sources", err))
+    findings.extend(_schema_findings(doc, "sources"))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
@@ -214,6 +213,18 @@ TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
 
 
+def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
+    """Return a `todo` error for each TODO placeholder, and the schema's findings about the other values."""
+    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
+    findings = [
+        error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
+    ]
+    for err in schema.validator(kind).iter_errors(doc.data):
+        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
+            findings.extend(schema_findings(doc, kind, err))
+    return findings
+
+
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
     doc, findings = parse(raw, rel)
     if doc is None:
@@ -221,12 +232,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     if not isinstance(doc.data, dict):
         findings.append(error("schema.type", doc.loc(()), f"{rel} must be a mapping of keys to values"))
         return None, findings
-    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
-    for path in todo:
-        findings.append(error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says"))
-    for err in schema.validator(kind).iter_errors(doc.data):
-        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
-            findings.extend(schema_findings(doc, kind, err))
+    findings.extend(_schema_findings(doc, kind))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
     if has_errors(findings):
