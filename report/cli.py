@@ -309,7 +309,8 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
     path = new_dossier(root, args.id, args.name)
     print(
-        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: ./build.py check",
+        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run:"
+        f" ./build.py check {path.relative_to(root)}",
         file=out,
     )
     return EXIT_OK
