@@ -3,7 +3,7 @@
 Every rule returns findings; nothing here prints or exits. The rules and their codes:
 
 - `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
-- `cite.unused` (warning): a source nobody cites.
+- `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
 - `cite.duplicate-url`: two sources share a URL.
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `source.url`: a source URL that is not a well-formed http(s) URL.
