@@ -370,10 +370,10 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
     stale = [line for line in out.splitlines() if line.endswith("[i18n.stale]")]
     assert stale == [
         "facilities/gone.yaml: warning: i18n/messages.pot is out of date for this file (1 removed);"
-        " run: python build.py extract && python build.py update [i18n.stale]",
+        " run: ./build.py extract && ./build.py update [i18n.stale]",
         "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
-        " (first: 'Removed.'); run: python build.py update [i18n.stale]",
+        " (first: 'Removed.'); run: ./build.py update [i18n.stale]",
         "layouts/page.html:1:1: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
-        " run: python build.py extract && python build.py update [i18n.stale]",
+        " run: ./build.py extract && ./build.py update [i18n.stale]",
     ]
     assert code == 0

@@ -20,6 +20,7 @@ from typing import Iterator
 import pytest
 
 from report.commands.serve import Preview, PreviewHandler, inject, open_server
+from report.findings import Loc, error, warning
 
 from .conftest import REPO, copy_project
 
@@ -120,6 +121,21 @@ def test_inject_puts_the_script_before_the_closing_body_tag() -> None:
     tag = b'<script src="/__preview__/preview.js" data-generation="7"></script>\n'
     assert inject(b"<html><body><p>x</p></BODY></html>", 7) == b"<html><body><p>x</p>" + tag + b"</BODY></html>"
     assert inject(b"<p>no body</p>", 7) == b"<p>no body</p>" + tag
+
+
+def test_the_panel_lists_the_findings_of_the_file_just_saved_first() -> None:
+    findings = (
+        error("cite.unknown", Loc("facilities/adelanto.yaml", 9, 3), "a"),
+        warning("review.claim", Loc("facilities/adelanto.yaml", 20, 3), "b"),
+        warning("review.claim", Loc("facilities/lasalle.yaml", 5, 3), "c"),
+        warning("cite.unused", Loc("facilities/sources.yaml", 7, 5), "d"),
+    )
+    built = type("Built", (), {"findings": findings, "summary": "build failed"})()
+    preview = Preview()
+    preview.finished(1, built, frozenset({"facilities/lasalle.yaml"}))  # type: ignore[arg-type]
+    assert [f["message"] for f in preview.state.findings] == ["c", "a", "b", "d"]
+    preview.finished(1, built)  # type: ignore[arg-type]  # the first build: nothing was saved
+    assert [f["message"] for f in preview.state.findings] == ["a", "b", "c", "d"]
 
 
 def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save(serving: Serving) -> None:

@@ -86,8 +86,10 @@ class Preview:
         with self._lock:
             self._state = replace(self._state, building=True)
 
-    def finished(self, code: int, built: Built) -> None:
-        findings = tuple({**f.as_dict(), "text": str(f)} for f in built.findings)
+    def finished(self, code: int, built: Built, saved: frozenset[str] = frozenset()) -> None:
+        """Publish a finished build; the findings in the files just saved (project-relative) come first."""
+        first = sorted(built.findings, key=lambda f: f.loc.path not in saved)  # stable: file order otherwise
+        findings = tuple({**f.as_dict(), "text": str(f)} for f in first)
         with self._lock:
             self._state = State(self._state.generation + 1, False, code, built.summary, findings)
 
@@ -112,13 +114,14 @@ def serve(
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         seen = _signature(root)
         last = stamp.content_digest(root)  # before the build: an edit made during it is rebuilt too
+        saved: frozenset[str] = frozenset()
         while True:
             preview.building()
             code, built = build()
             builds += 1
             if built.state == "interrupted":
                 return True
-            preview.finished(code, built)
+            preview.finished(code, built, saved)
             while True:  # wait for a change, then for the files to be still
                 time.sleep(poll)
                 current = _signature(root)
@@ -127,6 +130,7 @@ def serve(
                 while (settled := _signature(root)) != current:
                     current = settled
                     time.sleep(poll)
+                saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(seen))
                 seen = current
                 digest = stamp.content_digest(root)
                 if digest != last:

@@ -449,6 +449,10 @@ class Edition:
     facilities: tuple[Facility, ...]
     broken_sources: frozenset[str] = frozenset()
     """Ids of sources defined with errors: citing them is not an 'unknown source'."""
+    source_lines: tuple[tuple[str, int, int], ...] = ()
+    """(id, first line, last line) of every entry of the sources file that has an id."""
+    unlisted: tuple[Facility, ...] = ()
+    """Dossiers in facilities/ that report.yaml does not list: checked, never published."""
 
     def facility(self, facility_id: str) -> Facility:
         """Return the facility with this id."""

@@ -3,7 +3,7 @@
 Every rule returns findings; nothing here prints or exits. The rules and their codes:
 
 - `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
-- `cite.unused` (warning): a source nobody cites.
+- `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
 - `cite.duplicate-url`: two sources share a URL.
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, error, warning
+from ..project import REPORT_FILE, SOURCES_FILE
 from . import schema
 from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Source, Text
 from ..sandbox import image_problem
@@ -66,32 +67,57 @@ def _claim_citations(claim: Claim) -> list[Citation]:
     return cites
 
 
+def _facility_citations(facility: Facility) -> Iterator[Citation]:
+    for claim in facility.claims():
+        yield from _claim_citations(claim)
+    for text in (facility.summary, facility.campaign.summary):
+        yield from text.citations
+
+
 def _all_citations(edition: Edition) -> Iterator[Citation]:
     for facility in edition.facilities:
-        for claim in facility.claims():
-            yield from _claim_citations(claim)
-        for text in (facility.summary, facility.campaign.summary):
-            yield from text.citations
+        yield from _facility_citations(facility)
     for text in edition.settings.texts():
         yield from text.citations
 
 
+TYPO = 0.8
+"""How similar (difflib's ratio) a cited id must be to a source's to be offered as "did you mean":
+one wrong, missing or swapped letter in a source id scores 0.86 ('exmaple') to 0.99, while an
+unrelated id with a common prefix or year scores about 0.6 ('aclu-2023-made-up' and
+'aclunc-2022-03-25-alamance')."""
+
+
 def check_citations(edition: Edition, report_unused: bool = True) -> list[Finding]:
-    """Return findings for unknown, unused and impossible citations."""
+    """Return findings for unknown, unused and impossible citations.
+
+    Dossiers that report.yaml does not list are checked for unknown ids too (a writer cites
+    sources before listing a new dossier), but citing a source does not make it used.
+    """
     findings: list[Finding] = []
     known = sorted(edition.sources)
     used: set[str] = set()
     for cite in _all_citations(edition):
         used.add(cite.source_id)
-        if cite.source_id not in edition.sources and cite.source_id not in edition.broken_sources:
-            findings.append(
-                error(
-                    "cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known)
-                )
-            )
+        findings += _unknown(edition, cite, known)
+    unlisted: dict[str, list[str]] = {}
+    for facility in edition.unlisted:
+        for cite in _facility_citations(facility):
+            unlisted.setdefault(cite.source_id, [])
+            if facility.path not in unlisted[cite.source_id]:
+                unlisted[cite.source_id].append(facility.path)
+            findings += _unknown(edition, cite, known)
     for source in edition.sources.values() if report_unused else ():
-        if source.id not in used:
-            findings.append(warning("cite.unused", source.loc, f"source '{source.id}' is not cited anywhere"))
+        if source.id in used:
+            continue
+        if source.id in unlisted:
+            message = (
+                f"source '{source.id}' is cited only by {' and '.join(unlisted[source.id])}, which the report does"
+                f" not include (it is not in the facilities list of {REPORT_FILE})"
+            )
+        else:
+            message = f"source '{source.id}' is not cited anywhere"
+        findings.append(warning("cite.unused", source.loc, message))
     for facility in edition.facilities:
         for claim, span in _dated_claims(facility):
             for cite in _claim_citations(claim):
@@ -107,6 +133,22 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
                         )
                     )
     return findings
+
+
+def _unknown(edition: Edition, cite: Citation, known: list[str]) -> list[Finding]:
+    """Return a `cite.unknown` error if the cited id is not a source: how to add one, or the id meant."""
+    if cite.source_id in edition.sources or cite.source_id in edition.broken_sources:
+        return []
+    skeleton = f"- {{id: {cite.source_id}, type: TODO, title: TODO, publisher: TODO, date: TODO, url: TODO}}"
+    meant = did_you_mean(cite.source_id, known, cutoff=TYPO)
+    how = f"{meant} If it is a new source, add it" if meant else ": add it"
+    return [
+        error(
+            "cite.unknown",
+            cite.loc,
+            f"unknown source '{cite.source_id}'{how} to {SOURCES_FILE} and fill in what the source says: {skeleton}",
+        )
+    ]
 
 
 def _published(source: Source) -> str:

@@ -25,7 +25,7 @@ from ..content.textfile import decode, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 
 TEMPLATES = "templates"
-EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
+EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
@@ -172,7 +172,7 @@ def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str,
     line = parser.header_line
     if line is None:
         return catalog.plural_expr, [
-            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")
+            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
         ]
     problems = []
     if catalog.charset.lower().replace("-", "") != "utf8":

@@ -52,7 +52,7 @@ from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
 REPORT = "report"
-CATCH_UP = "python build.py extract && python build.py update"
+CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
@@ -218,7 +218,7 @@ def check_translations(
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     if template is None:
         findings.append(
-            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: python build.py extract")
+            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
         )
     else:
         findings += problem_findings(template)
@@ -275,7 +275,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
                 "i18n.stale",
                 Loc(catalog.path),
                 f"{count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
-                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: python build.py update",
+                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: ./build.py update",
             )
         )
     extra = [e for key, e in present.items() if key not in wanted]
@@ -285,7 +285,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
             warning(
                 "i18n.stale",
                 Loc(catalog.path, extra[0].line, 1),
-                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: python build.py update",
+                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: ./build.py update",
             )
         )
     return findings

@@ -3,7 +3,7 @@
 Extraction is Babel's own: `extract_from_dir` driven by `i18n/babel.cfg`, with Jinja's extractor
 for `layouts/` and `extract_yaml` (registered under the `babel.extractors` entry point as
 `first_ten_yaml`) for the dossiers and report.yaml. So `pybabel extract -F i18n/babel.cfg`
-produces the same messages as `python build.py extract`.
+produces the same messages as `./build.py extract`.
 
 Updating is Babel's `Catalog.update` without its fuzzy matching, which could attach a
 translation to a different field. Instead, a message whose English changed is matched by its
@@ -112,7 +112,7 @@ def extract_yaml(
     problems = [f for f in findings if f.level == "error"]
     if record is None or problems:
         first = problems[0] if problems else f"{rel}: could not be read"
-        raise ValueError(f"{first}\n(run: python build.py check)")
+        raise ValueError(f"{first}\n(run: ./build.py check)")
     for text in record.texts():
         yield text.loc.line, "pgettext", (text.context, text.value), [text.comment]
 
