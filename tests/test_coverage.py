@@ -322,7 +322,7 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     ]
     assert text.texts() == [
         "Pending: 2 English strings the build uses are not in i18n/es/LC_MESSAGES/messages.po yet: the Spanish"
-        " edition prints them in English. Run python build.py extract && python build.py update to add them to"
+        " edition prints them in English. Run ./build.py extract && ./build.py update to add them to"
         " the catalog, then translate them there."
     ]
     assert "14 of 16 messages translated (87.5%), 0 fuzzy, 0 untranslated, 2 pending." in text.text()
