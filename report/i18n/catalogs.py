@@ -15,7 +15,7 @@ from gettext import c2py
 from pathlib import Path
 from typing import Any, Iterable
 
-from babel.messages.catalog import Catalog, Message, TranslationError
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
 from babel.messages.pofile import PoFileParser, unescape
 
@@ -34,7 +34,6 @@ _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
-_NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,11 @@ class CatalogEntry:
         if self.fuzzy:
             return "fuzzy"
         return "translated" if all(self.strings) else "untranslated"
+
+    @property
+    def unusable(self) -> bool:
+        """Return True if the translation cannot be printed as it is (its placeholders are wrong)."""
+        return any(code == "i18n.placeholder" for code, _ in self.problems)
 
     @property
     def group(self) -> str:
@@ -285,17 +289,72 @@ def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> 
     if entry.context is not None:
         return []  # prose is never %-formatted: a '%' in it is a percent sign
     problems = []
-    for code, checker in (("i18n.placeholder", python_format), ("i18n.plural", num_plurals)):
+    formats = _format_problem(entry)
+    if formats is None:
+        # Babel's checker compares the kinds and types of placeholders; it reads the flag, which
+        # extraction sets only when the English has a placeholder, and all are formatted.
         try:
-            checker(catalog, message)
+            python_format(catalog, Message(message.id, message.string, flags=["python-format"]))
         except TranslationError as exc:
-            problems.append((code, f"{exc} in the translation of '{brief(entry.msgid)}'"))
+            formats = str(exc)
+    if formats is not None:
+        problems.append(("i18n.placeholder", f"{formats} in the translation of '{brief(entry.msgid)}'"))
+    try:
+        num_plurals(catalog, message)
+    except TranslationError as exc:
+        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'"))
     if entry.plural is None and not problems:
-        dropped = sorted(set(_NAMED_RE.findall(entry.msgid)) - set(_NAMED_RE.findall(entry.strings[0])))
+        dropped = sorted(set(_names(entry.msgid)) - set(_names(entry.strings[0])))
         if dropped:
             names = ", ".join(f"%({name})s" for name in dropped)
             problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
     return problems
+
+
+def _format_problem(entry: CatalogEntry) -> str | None:
+    """Return why a template string's translation would fail or misprint as a format string.
+
+    Jinja's newstyle gettext applies `translation % variables` to every template string, with
+    the variables the English names (and `num` for a count), so a lone '%', a name the English
+    lacks or a positional placeholder raises or prints a dict in the middle of a build.
+    """
+    names = set(_names(entry.msgid) + _names(entry.plural or ""))
+    if entry.plural is not None:
+        names.add("num")  # ngettext passes the count as `num`, used in the English or not
+    for string in entry.strings:
+        placeholders, lone = _placeholders(string)
+        if lone is not None:
+            return f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
+        for name, text in placeholders:
+            if name is None:
+                return f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}"
+            if name not in names:
+                return f"unknown named placeholder {name!r}"
+    return None
+
+
+def _placeholders(text: str) -> tuple[list[tuple[str | None, str]], int | None]:
+    """Return the placeholders of a %-format string (name or None, as written), without '%%',
+    and the index of the first '%' that starts none, or None.
+
+    A '*' width or precision takes a positional value, so it counts as positional.
+    """
+    found: list[tuple[str | None, str]] = []
+    start = 0
+    while (index := text.find("%", start)) != -1:
+        match = PYTHON_FORMAT.match(text, index)
+        if match is None:
+            return found, index
+        name, spec, conversion = match.groups()
+        if conversion != "%" or name is not None:
+            found.append((None if "*" in spec else name, match.group(0)))
+        start = match.end()
+    return found, None
+
+
+def _names(text: str) -> list[str]:
+    """Return the names of a %-format string's named placeholders."""
+    return [name for name, _ in _placeholders(text)[0] if name is not None]
 
 
 def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
