@@ -426,3 +426,16 @@ def test_comments_are_written_back_as_they_were_read() -> None:
     assert b'#, fuzzy\n#~| msgid "old"\n#~ msgid "gone"\n#~ msgstr "ido"\n' in written
     again, read = (pofile.read_po(po).messages[1:] for po in (written.decode(), text))
     assert [replace(m, line=0) for m in again] == [replace(m, line=0) for m in read]
+
+
+@pytest.mark.parametrize("case", ["po-duplicate", "po-bad-escape"])
+def test_update_leaves_a_catalog_it_cannot_read_whole_alone(case: str, tmp_path: Path, fixed_today: None) -> None:
+    """Babel's catalog keeps one entry per msgctxt+msgid, and a broken entry is left out: `update`
+    would write the file back without them, so it refuses."""
+    root = make_project(tmp_path, case)
+    po = root / SPANISH
+    before = po.read_bytes()
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert code == 1
+    assert out.rstrip().endswith("fix these errors first: no catalog was changed")
+    assert po.read_bytes() == before
