@@ -228,7 +228,8 @@ def fill_pseudo(path: Path) -> None:
 def test_a_third_language_is_a_catalog_plus_one_line(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["etowah"])
     report = root / "report.yaml"
-    report.write_text(report.read_text().replace("languages: [en, es]", "languages: [en, es, fr]"))
+    spanish = "  - {code: es, locale: es_US}\n"
+    report.write_text(report.read_text().replace(spanish, spanish + "  - {code: fr, locale: fr_FR}\n"))
     for command in ("extract", "update"):
         assert run_cli("--root", str(root), command)[0] == 0
     catalog = root / "i18n/fr/LC_MESSAGES/messages.po"

@@ -154,7 +154,7 @@ class _Elements(HTMLParser):
 @given(prose_text, st.sampled_from(["pdf", "site"]))
 def test_prose_escapes_text_and_turns_citations_into_notes(value: str, mode: str) -> None:
     assume("\r" not in value)  # HTML parsers normalise carriage returns
-    citer = Citer(SOURCES, mode, lambda s: f"#src-{s.id}", Localizer("en", "en", None))
+    citer = Citer(SOURCES, mode, lambda s: f"#src-{s.id}", Localizer("en", "en", None, "en_US"))
     html = citer.prose(Text(value, "ctx", "", Loc(REL, 1, 1)))
     assert isinstance(html, Markup)
     parser = _Elements()
@@ -215,7 +215,7 @@ po_lines = st.lists(
 @given(po_lines)
 def test_catalog_po_like_lines(text: str) -> None:
     parsed = parse_catalog(text.encode(), "i18n/es/LC_MESSAGES/messages.po", "es")
-    Localizer("es", "en", parsed)  # the build compiles the plural rule: it must be a valid one
+    Localizer("es", "en", parsed, "es_US")  # the build compiles the plural rule: it must be a valid one
     for line, col, _code, _message in parsed.problems:
         assert 1 <= line <= text.count("\n") + 1 and col >= 1
 

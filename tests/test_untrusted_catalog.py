@@ -250,7 +250,7 @@ def _localizer(*entries: tuple[str, str]) -> Localizer:
             for line, (msgid, msgstr) in enumerate(entries, 1)
         ),
     )
-    return Localizer("es", "en", catalog)
+    return Localizer("es", "en", catalog, "es_US")
 
 
 def test_the_translation_of_a_plain_template_string_is_text() -> None:
@@ -275,7 +275,7 @@ def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> Non
         "i18n/es/LC_MESSAGES/messages.po",
         "es",
     )
-    env = environment(REPO, Localizer("es", "en", same))
+    env = environment(REPO, Localizer("es", "en", same, "es_US"))
     assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == 'Lee las <a href="#s">fuentes</a>.'
     added = parse_catalog(
         b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
@@ -285,7 +285,7 @@ def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> Non
         "es",
     )
     assert [code for code, _ in added.entries[0].problems] == ["i18n.markup"]
-    env = environment(REPO, Localizer("es", "en", added))
+    env = environment(REPO, Localizer("es", "en", added, "es_US"))
     assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == (
         "Lee las &lt;a href=&#34;#s&#34; onclick=&#34;x()&#34;&gt;fuentes&lt;/a&gt;."
     )

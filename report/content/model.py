@@ -367,6 +367,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A language of the edition: its catalog's code and the CLDR locale of its numbers and dates."""
+
+    code: str
+    locale: str
+    loc: Loc
+    code_loc: Loc = Loc("")
+    locale_loc: Loc = Loc("")
+
+
+@dataclass(frozen=True)
 class ReportSettings:
     """`report.yaml`: report-wide settings and prose."""
 
@@ -375,7 +386,7 @@ class ReportSettings:
     publisher: str
     edition: dt.date
     first_published: DateSpan
-    languages: tuple[str, ...]
+    editions: tuple[Language, ...] = field(metadata={"key": "languages"})
     facility_order: tuple[tuple[str, Loc], ...] = field(metadata={"key": "facilities"})
     contact: str
     hashtags: tuple[str, ...]
@@ -387,9 +398,18 @@ class ReportSettings:
     loc: Loc
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the language codes, source language first."""
+        return tuple(language.code for language in self.editions)
+
+    @property
     def source_language(self) -> str:
         """Return the language the content is written in."""
         return self.languages[0]
+
+    def locale(self, code: str) -> str:
+        """Return the CLDR locale a language formats its numbers and dates in ('es_US')."""
+        return next(language.locale for language in self.editions if language.code == code)
 
     def texts(self) -> Iterator[Text]:
         """Yield every translatable text in report.yaml, in file order."""

@@ -31,11 +31,13 @@ class Localizer:
     lang: str
     source_lang: str
     catalog: ParsedCatalog | None
+    formats: str
+    """The CLDR locale of numbers and dates (`es_US`), from the language's `locale` in report.yaml."""
     findings: list[Finding] = field(default_factory=list)
     locale: Locale = field(init=False)
 
     def __post_init__(self) -> None:
-        self.locale = Locale.parse(self.lang)
+        self.locale = Locale.parse(self.formats)
         entries = self.catalog.active() if self.catalog else ()
         self._entries = {(entry.context, entry.msgid): entry for entry in entries}
         self._plural = c2py(self.catalog.plural_expr) if self.catalog else None
@@ -56,7 +58,7 @@ class Localizer:
     def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> None:
         state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
         where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
-        name = self.locale.english_name
+        name = Locale.parse(self.lang).english_name
         self.findings.append(
             warning(
                 "i18n.fallback",
