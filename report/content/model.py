@@ -141,6 +141,7 @@ class Location(Claim):
     city: str
     county: str
     state: str
+    area: Text | None = None
     address: str | None = None
     coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
 

@@ -27,6 +27,7 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
+from .geo import county_parts
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -147,6 +148,7 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
         format_number=loc.number,
         long_date=loc.iso,
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
+        county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
     )
     return env
 
