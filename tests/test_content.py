@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from report.content.load import load_edition
+from report.content.schema import refresh_readme
 
 from .conftest import REPO, copy_project, run_cli
 
@@ -125,3 +126,9 @@ def test_a_count_printed_in_beds_is_in_beds_in_the_brief_or_under_review(edition
             if not any("bed" in v for v in values) and figure.review is None:
                 unflagged.append(f"{facility.path}:{figure.loc.line}: {number} ({values[0]!r})")
     assert not unflagged, unflagged
+
+
+def test_the_readme_field_reference_is_the_schemas() -> None:
+    """The README says a test fails if its generated field tables are stale: this one."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert refresh_readme(readme) == readme, "run: python -m report.content.schema README.md"
