@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,15 @@ from pypdf import PdfReader
 from report.content import schema
 from report.content.load import load_edition
 from report.content.model import PartialDate
-from report.i18n.catalogs import read_catalog
+from report.i18n.catalogs import parse_catalog, read_catalog
+from report.i18n.extract import template_catalog
 from report.i18n.localize import Localizer
 from report.project import catalog_path
 from report.render.geo import CENSUS_WORDS, STATES
 from report.render.html import environment
 
 from .conftest import REPO
+from .pdfcheck import struct_elements
 
 
 def test_each_language_formats_in_the_locale_report_yaml_names() -> None:
@@ -143,8 +146,12 @@ def texts(path: Path) -> Texts:
     return parser
 
 
-def pdf_text(path: Path) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+def pdf_text(path: Path, join_hyphens: bool = False) -> str:
+    """Return a PDF's text, white space made single; with `join_hyphens`, words split at a line end joined."""
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    if join_hyphens:
+        text = re.sub(r"-\n", "", text)
+    return re.sub(r"\s+", " ", text)
 
 
 def without_noteref(text: str) -> str:
@@ -177,3 +184,143 @@ def test_spanish_place_lines_say_county_parish_and_state_in_spanish(shipped: Pat
     assert [without_noteref(t) for t in english.by_class["place"]] == [
         "San Diego (Otay Mesa area), San Diego County, California"
     ]
+
+
+# -- sources: editors' titles translated, original titles tagged, joint publishers listed ----------
+
+
+DESCRIPTIVE = {
+    "aclunc-2022-03-25-alamance",
+    "advocate-2022-03-winn",
+    "dwn-node-323-etowah-joint",
+    "gadsdentimes-2010-12-14-etowah",
+    "indyweek-alamance-ice-ended",
+    "marketscreener-2024-geo-adelanto",
+    "nijc-2021-pulaski-55-orgs",
+}
+
+
+def test_extract_yields_the_editors_titles_and_no_title_a_source_gives_itself(tmp_path: Path) -> None:
+    catalog = template_catalog(REPO, "test")
+    titles = {m.context: m for m in catalog if m.context and m.context.startswith("sources:")}
+    assert set(titles) == {f"sources:sources.{source_id}:title" for source_id in DESCRIPTIVE}
+    marketscreener = titles["sources:sources.marketscreener-2024-geo-adelanto:title"]
+    assert marketscreener.id == "GEO Group funding extension for Adelanto ICE Processing Center contract"
+    assert marketscreener.auto_comments[0].startswith("Bibliography: source, title (the editors' description")
+    assert [path for path, _ in marketscreener.locations] == ["facilities/sources.yaml"]
+    from_sources = {m.context for m in catalog if any(path == "facilities/sources.yaml" for path, _ in m.locations)}
+    assert from_sources == set(titles)  # no title a source gives itself, no publisher, no note
+
+
+def test_joint_publishers_are_listed_as_each_language_lists_names() -> None:
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    joint = {s.id: s.publisher for s in edition.sources.values() if len(s.publisher) > 1}
+    assert joint == {
+        "dwn-etowah-anthology-2021": ("Detention Watch Network", "Shut Down Etowah Campaign"),
+        "imprisoned-justice-2017": ("Penn State Law Center for Immigrants' Rights Clinic", "Project South"),
+        "newsbreak-2021-05-20-irwin-release": (
+            "Project South",
+            "Georgia Detention Watch",
+            "Georgia Latino Alliance for Human Rights",
+            "South Georgia Immigrant Support Network",
+            "Detention Watch Network",
+        ),
+    }
+    joined = {name for s in edition.sources.values() for name in s.publisher if " and " in name}
+    assert joined == {"U.S. Immigration and Customs Enforcement"}  # a name, not two publishers
+    names = joint["newsbreak-2021-05-20-irwin-release"][-2:]
+    assert Localizer("es", "en", None, "es_US").names(names) == (
+        "South Georgia Immigrant Support Network y Detention Watch Network"
+    )
+    assert Localizer("en", "en", None, "en_US").names(names) == (
+        "South Georgia Immigrant Support Network and Detention Watch Network"
+    )
+
+
+def test_a_template_string_with_a_context_keeps_its_placeholders() -> None:
+    """pgettext("county", …) is a template string: a translation that drops %(name)s is an error."""
+    header = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
+    entries = (
+        b'#, python-format\nmsgctxt "county"\nmsgid "%(name)s County"\nmsgstr "condado"\n\n'
+        b'msgctxt "adelanto:summary"\nmsgid "A 100% rise"\nmsgstr "Un aumento del 100%"\n'
+    )
+    parsed = parse_catalog(header + entries, "i18n/es/LC_MESSAGES/messages.po", "es")
+    assert [(e.msgid, [code for code, _ in e.problems]) for e in parsed.entries] == [
+        ("%(name)s County", ["i18n.placeholder"]),
+        ("A 100% rise", []),  # prose is never %-formatted
+    ]
+    assert [e.group for e in parsed.entries] == ["templates", "adelanto"]
+
+
+class Cites(HTMLParser):
+    """Every <cite> of a page: (lang attribute or None, text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cites: list[tuple[str | None, str]] = []
+        self._open: str | None | bool = False
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "cite":
+            self._open, self._text = dict(attrs).get("lang"), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "cite" and self._open is not False:
+            self.cites.append((self._open if isinstance(self._open, str) else None, "".join(self._text)))
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not False:
+            self._text.append(data)
+
+
+def cites(path: Path) -> dict[str, str | None]:
+    parser = Cites()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return dict((text, lang) for lang, text in parser.cites)
+
+
+def test_spanish_bibliography_translates_descriptions_and_tags_original_titles(shipped: Path) -> None:
+    edition, _ = load_edition(shipped, use_cache=False)
+    assert edition is not None
+    spanish = cites(shipped / "dist" / "es" / "index.html") | cites(shipped / "dist" / "es" / "winn.html")
+    for facility in edition.facilities:
+        spanish |= cites(shipped / "dist" / "es" / f"{facility.id}.html")
+    english = cites(shipped / "dist" / "en" / "winn.html") | cites(shipped / "dist" / "en" / "adelanto.html")
+    described = "Prórroga de la financiación del contrato de GEO Group para el Adelanto ICE Processing Center"
+    assert spanish[described] is None  # the editors' words, in the page's language: not German, not English
+    assert "GEO Group funding extension for Adelanto ICE Processing Center contract" not in spanish
+    assert english["GEO Group funding extension for Adelanto ICE Processing Center contract"] is None
+    for source in edition.sources.values():
+        if source.title_status != "descriptive" and source.title in spanish:
+            assert spanish[source.title] == (source.lang or "en"), source.id
+    assert english["Winn Correctional Center"] == "de"  # the German Wikipedia mirror keeps its language
+    assert english["ICE to scale back use of Winn Correctional Center and other facilities"] is None
+    assert (
+        english["ICE to Reduce Guaranteed Minimum Number of Beds at Winn Correction Center"] is None
+    )  # on an English page
+
+    report = pdf_text(shipped / "dist" / "es" / "first-ten-es.pdf", join_hyphens=True)
+    assert described in report
+    assert (
+        "55 organizaciones piden la liberación de las personas detenidas en la cárcel del condado de Pulaski" in report
+    )
+    assert "Detention Watch Network y Shut Down Etowah Campaign" in report
+    assert "South Georgia Immigrant Support Network y Detention Watch Network" in report
+    assert "Penn State Law Center for Immigrants' Rights Clinic y Project South" in report
+    assert "Network and Shut Down Etowah" not in report and "Clinic and Project South" not in report
+
+    tagged = Counter(
+        str(e["/Lang"])
+        for e in struct_elements(PdfReader(shipped / "dist/es/first-ten-es.pdf")).values()
+        if "/Lang" in e
+    )
+    assert tagged["en"] > 150 and tagged["de"] == 2  # each English title, in the notes and the bibliography
+    tagged_en = Counter(
+        str(e["/Lang"])
+        for e in struct_elements(PdfReader(shipped / "dist/en/first-ten-en.pdf")).values()
+        if "/Lang" in e
+    )
+    assert tagged_en == Counter({"de": 2})

@@ -118,7 +118,7 @@ def test_deep_nesting_is_a_finding(depth: int, opener: str) -> None:
 
 SOURCES = {
     sid: Source(
-        sid, "report", f"Title {sid}", f"Publisher {sid}", f"https://example.org/{sid}", Loc("s"), None, Loc("s")
+        sid, "report", f"Title {sid}", (f"Publisher {sid}",), f"https://example.org/{sid}", Loc("s"), None, Loc("s")
     )
     for sid in ("a", "news-2021", "gov-report-2020")
 }

@@ -166,7 +166,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     if not isinstance(items, list):
         return None, findings
     bad = {f.loc for f in findings}
-    builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
+    builder = _RecordBuilder(doc, "sources", "sources", "Bibliography", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     for i, item in enumerate(items):
@@ -409,7 +409,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword in ("pattern", "oneOf", "minimum", "maximum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
-        return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]
+        shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
+        return [error(code, loc, f"{field}: '{shown}' is not valid; {node.get('x-hint') or 'check the format'}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
     if keyword == "uniqueItems":
@@ -516,6 +517,8 @@ class _RecordBuilder:
         if typ is dt.date:
             return PartialDate.parse(str(raw)).earliest()
         item = _item_type(typ)
+        if item is str and isinstance(raw, str):  # one name where a list is allowed: `publisher`
+            return (raw,)
         if item is Citation:
             return tuple(Citation(source_id, self.doc.loc(path + (i,))) for i, source_id in enumerate(raw))
         if typing.get_origin(item) is tuple:  # (value, where it is): the report's facility order

@@ -339,12 +339,14 @@ class Source:
     id: str
     type: str
     title: str
-    publisher: str
+    publisher: tuple[str, ...]  # one name, or the names of a joint publication
     url: str
     loc: Loc
     date: PartialDate | None  # None: the source is undated
     date_loc: Loc
     title_status: str = "exact"
+    description: Text | None = field(default=None, metadata={"key": "title"})
+    """The title as prose with its translation context: printed, translated, when it is descriptive."""
     via: str | None = None
     date_approximate: bool = False
     updated: PartialDate | None = None
@@ -353,6 +355,11 @@ class Source:
     lang: str | None = None
     note: str | None = None
     url_loc: Loc = Loc("")
+
+    def texts(self) -> Iterator[Text]:
+        """Yield the translatable text of the entry: a descriptive title is the editors' words."""
+        if self.title_status == "descriptive" and self.description is not None:
+            yield self.description
 
     def latest(self) -> dt.date | None:
         """Return the last day the source (or its latest update) can have been published."""

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from gettext import c2py
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeGuard
 
 from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
@@ -25,6 +25,17 @@ from ..content.textfile import decode, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 
 TEMPLATES = "templates"
+
+
+def is_prose(context: str | None) -> TypeGuard[str]:
+    """Return True for the context of content prose, which names its file and field ('adelanto:summary').
+
+    Template strings have no context, or a plain word that sorts them (`pgettext("state", …)`):
+    they are checked as template strings (placeholders, quotes) and grouped with the templates.
+    """
+    return context is not None and ":" in context
+
+
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
@@ -71,8 +82,8 @@ class CatalogEntry:
 
     @property
     def group(self) -> str:
-        """Return 'templates', 'report' or the facility id the message belongs to."""
-        if self.context is None:
+        """Return 'templates', 'report', 'sources' or the facility id the message belongs to."""
+        if self.context is None or not is_prose(self.context):
             return TEMPLATES
         return self.context.split(":", 1)[0]
 
@@ -282,7 +293,7 @@ def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> Catalog
 
 
 def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> list[tuple[str, str]]:
-    if entry.context is not None:
+    if is_prose(entry.context):
         return []  # prose is never %-formatted: a '%' in it is a percent sign
     problems = []
     for code, checker in (("i18n.placeholder", python_format), ("i18n.plural", num_plurals)):
@@ -323,7 +334,7 @@ def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
     attribute unescaped; it would end the attribute and add others (`onfocus`, `style`). Prose is
     exempt: it is escaped text wherever it goes, and Spanish prose quotes titles the English does not.
     """
-    if entry.context is not None:
+    if is_prose(entry.context):
         return []
     sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
     found = []

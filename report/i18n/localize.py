@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
-from typing import TypeGuard
+from typing import Sequence, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
@@ -127,6 +128,10 @@ class Localizer:
     def number(self, value: int | float) -> str:
         """Return a number in this locale's CLDR format."""
         return format_decimal(value, locale=self.locale)
+
+    def names(self, names: Sequence[str]) -> str:
+        """Return names joined as this locale lists them: 'A, B and C', 'A, B y C'."""
+        return format_list(list(names), locale=self.locale)
 
     def partial_date(self, date: PartialDate) -> str:
         """Return a date at the precision it is known: '25 de febrero de 2021', 'febrero de 2021', '2021'."""

@@ -98,7 +98,7 @@ class Citer:
             when = self.localizer.gettext("about %(date)s") % {"date": self.localizer.partial_date(source.date)}
         else:
             when = self.localizer.partial_date(source.date)
-        return f"{source.publisher}, {when}"
+        return f"{self.localizer.names(source.publisher)}, {when}"
 
     def claim(self, claim: Claim) -> Markup:
         """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
@@ -149,6 +149,9 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
         long_date=loc.iso,
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
         county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
+        format_names=loc.names,  # joint publishers: "A, B y C"
+        translated=loc.text,  # content prose in this language, English marked if it falls back
+        language=loc.lang,  # the page's language: what needs no lang attribute
     )
     return env
 
@@ -309,7 +312,7 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
 
     def key(source: Source) -> tuple:
         date = source.date.earliest() if source.date else dt.date.min
-        return (source.publisher.casefold(), date, source.title.casefold(), source.id)
+        return (" ".join(source.publisher).casefold(), date, source.title.casefold(), source.id)
 
     return sorted(sources, key=key)
 
