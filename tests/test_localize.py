@@ -20,7 +20,8 @@ from report.i18n.extract import template_catalog
 from report.i18n.localize import Localizer
 from report.project import catalog_path
 from report.render.geo import CENSUS_WORDS, STATES
-from report.render.html import environment
+from report.render.html import Renderer, environment
+from report.render.site import _facility_pages, home_pages
 
 from .conftest import REPO
 from .pdfcheck import struct_elements
@@ -324,3 +325,37 @@ def test_spanish_bibliography_translates_descriptions_and_tags_original_titles(s
         if "/Lang" in e
     )
     assert tagged_en == Counter({"de": 2})
+
+
+# -- plurals on the site's download links -----------------------------------------------------------
+
+
+WORDS = {"en": ("en_US", "page", "pages"), "es": ("es_US", "página", "páginas")}
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_download_links_say_page_or_pages_by_the_count(lang: str) -> None:
+    locale, page, pages = WORDS[lang]
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    catalog = read_catalog(REPO, catalog_path(lang), lang) if lang != "en" else None
+    loc = Localizer(lang, "en", catalog, locale)
+    renderer = Renderer(edition, loc, environment(REPO, loc))
+    first, second = edition.facilities[0].id, edition.facilities[1].id
+    counts = {first: 1, None: 1200}  # a one-page chapter, a long report; the others have two pages
+    pdf_info = {(lang, f.id): (f"{lang}/{f.id}.pdf", 5000, counts.get(f.id, 2)) for f in edition.facilities}
+    pdf_info[(lang, None)] = (f"{lang}/report.pdf", 5_000_000, counts[None])
+    home = home_pages(edition, {lang: renderer}, pdf_info)[0].data.decode()
+    cards = texts_of(home, "card-download")
+    assert cards[:2] == [f"PDF, 5 KB, 1 {page}", f"PDF, 5 KB, 2 {pages}"]
+    assert texts_of(home, "button")[0].endswith(f"(PDF, 5.0 MB, 1,200 {pages})")
+    chapters = {o.path: o.data.decode() for o in _facility_pages(edition, lang, renderer, [lang], pdf_info)}
+    assert texts_of(chapters[f"{lang}/{first}.html"], "button")[0].endswith(f"(PDF, 5 KB, 1 {page})")
+    assert texts_of(chapters[f"{lang}/{second}.html"], "button")[0].endswith(f"(PDF, 5 KB, 2 {pages})")
+    assert loc.findings == []
+
+
+def texts_of(html: str, cls: str) -> list[str]:
+    parser = Texts()
+    parser.feed(html)
+    return parser.by_class[cls]
