@@ -48,9 +48,10 @@ $(VENV)/.installed: pyproject.toml | system
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Pango (text layout), HarfBuzz-Subset (font subsetting) and gettext (msgfmt, used by tests to
-# cross-check translation statistics); for the real-browser tests, Chromium (driven by Playwright,
-# which never downloads a browser of its own) and a Java runtime (the Nu HTML checker is a jar).
+# Pango (text layout), HarfBuzz-Subset (font subsetting) and gettext (msgcat formats the catalogs
+# extract and update write; msgfmt cross-checks translation statistics in tests); for the
+# real-browser tests, Chromium (driven by Playwright, which never downloads a browser of its
+# own) and a Java runtime (the Nu HTML checker is a jar).
 # Installed with apt-get when we can, explained when we cannot.
 system:
 	@missing=""; \

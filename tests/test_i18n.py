@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.i18n.extract import pot_bytes, restore_previous, template_catalog
+from report.i18n.extract import catalog_bytes, restore_previous, template_catalog
 from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, run_cli
@@ -46,7 +46,7 @@ def test_pybabel_extract_gives_the_same_messages(tmp_path: Path) -> None:
     )
     plain = read_catalog(tmp_path / "plain.pot")
     ours = template_catalog(root, "test")
-    written = read_po(io.BytesIO(pot_bytes(ours)))  # compare both as they are written to disk
+    written = read_po(io.BytesIO(catalog_bytes(ours)))  # compare both as they are written to disk
     assert messages(plain) == messages(written)
     # Content messages carry a field context, a file:line reference and a translator comment.
     adelanto = [m for m in ours if m.context and m.context.startswith("adelanto:timeline.")]
@@ -168,16 +168,21 @@ def english_prose(catalog, min_words: int) -> list[str]:
     for m in catalog:
         if not m.id or not isinstance(m.id, str):
             continue
-        words = CITE_OR_PLACEHOLDER.sub(" ", m.id).split()
+        words = typographic(CITE_OR_PLACEHOLDER.sub(" ", m.id)).split()
         if len(words) >= min_words:
             texts.append(" ".join(words[:min_words]))
     return texts
 
 
+def typographic(text: str) -> str:
+    """Return text without quotation marks and with plain apostrophes, as printed prose compares."""
+    return re.sub('["“”«»]', "", text.replace("’", "'"))
+
+
 def pdf_words(path: Path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     text = re.sub(r"-\n", "", text)  # words hyphenated across lines
-    return " ".join(text.split())
+    return " ".join(typographic(text).split())
 
 
 def proper_names(root: Path) -> list[str]:

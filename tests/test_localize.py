@@ -255,20 +255,23 @@ def test_a_template_string_with_a_context_keeps_its_placeholders() -> None:
 
 
 class Cites(HTMLParser):
-    """Every <cite> of a page: (lang attribute or None, text)."""
+    """Every source title of a page (`class="title"`: a <cite>, or a <span> for a description):
+    (lang attribute or None, text)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.cites: list[tuple[str | None, str]] = []
         self._open: str | None | bool = False
+        self._tag = ""
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "cite":
-            self._open, self._text = dict(attrs).get("lang"), []
+        found = dict(attrs)
+        if "title" in (found.get("class") or "").split():
+            self._open, self._tag, self._text = found.get("lang"), tag, []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "cite" and self._open is not False:
+        if tag == self._tag and self._open is not False:
             self.cites.append((self._open if isinstance(self._open, str) else None, "".join(self._text)))
             self._open = False
 

@@ -9,6 +9,11 @@ Updating is Babel's `Catalog.update` without its fuzzy matching, which could att
 translation to a different field. Instead, a message whose English changed is matched by its
 context, which names the field (`adelanto:timeline.2018-09-oig:text`): it keeps the old
 translation, becomes fuzzy, and records the old English as `#| msgid`.
+
+Writing is GNU gettext's own: Babel writes the catalog unwrapped and `msgcat` formats it, so the
+files are byte for byte what msgcat and msgmerge write (their wrapping, the header's field order,
+`charset=UTF-8`, `#|` and `#~` lines), which Poedit's and Weblate's defaults follow. A file is
+rewritten only when its messages changed, whatever tool last formatted it.
 """
 
 from __future__ import annotations
@@ -16,16 +21,20 @@ from __future__ import annotations
 import difflib
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
-from typing import IO, Any, Collection, Iterator, Mapping
+from typing import IO, Any, Collection, Iterable, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import normalize, read_po, write_po
+from babel.messages.pofile import PoFileParser, read_po, write_po
+from babel.util import TextWrapper
 
 from ..content.load import read_dossier, read_settings, read_sources
 from ..content.model import Text
+from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
 from .catalogs import is_prose, previous_msgid
@@ -36,6 +45,54 @@ COPYRIGHT = "Detention Watch Network"
 # rewritten (a new Babel release alone would otherwise touch every catalog a translator has open).
 _STAMP_RE = re.compile(rb'^"(?:POT-Creation-Date|Generated-By): .*\\n"\n', re.MULTILINE)
 _REVISION_RE = re.compile(rb'^"PO-Revision-Date: .*\\n"\n', re.MULTILINE)
+# The header fields GNU gettext knows, in the order msgmerge writes them; any other field follows.
+GETTEXT_HEADER_ORDER = (
+    "project-id-version",
+    "report-msgid-bugs-to",
+    "pot-creation-date",
+    "po-revision-date",
+    "last-translator",
+    "language-team",
+    "language",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "plural-forms",
+)
+# Babel writes everything on one line and msgcat wraps it. Comments are wrapped before writing,
+# as `pybabel extract` wraps them: their lines are then kept as they are by every gettext tool.
+_UNWRAPPED = 1 << 30
+_COMMENTS = TextWrapper(width=76, break_long_words=False)
+_HEADER_COMMENT = TextWrapper(width=76, subsequent_indent="# ", break_long_words=False)
+NO_GETTEXT = "extract and update write catalogs with GNU gettext's msgcat, which is not installed (run: make system)"
+
+
+class GettextCatalog(Catalog):
+    """Babel's catalog with the header msgmerge would write.
+
+    A field read from the file keeps its value, but for the template's creation date and
+    `charset=UTF-8`, so the fields Babel has no attribute for (`X-Generator` from Poedit or
+    Weblate...) survive an update; a field the file lacks is Babel's. GNU gettext's fields come in
+    msgmerge's order, any other after them in the order they were read.
+    """
+
+    _read: tuple[tuple[str, str], ...] = ()
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        babel = {name.lower(): (name, value.rstrip("\n")) for name, value in super()._get_mime_headers()}
+        fields = {name.lower(): (name, value) for name, value in self._read}
+        for key, field in babel.items():
+            if key not in fields or key == "pot-creation-date":
+                fields[key] = field
+        fields["content-type"] = ("Content-Type", "text/plain; charset=UTF-8")
+        rank = {key: index for index, key in enumerate(GETTEXT_HEADER_ORDER)}
+        ordered = [fields[key] for key in sorted(fields, key=lambda key: rank.get(key, len(rank)))]
+        name, value = ordered[-1]
+        return [*ordered[:-1], (name, value + "\n")]  # Babel joins the fields with newlines: the last ends the header
+
+    def _set_mime_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        self._read = tuple(headers)
+        super()._set_mime_headers(self._read)
 
 
 def extract_yaml(
@@ -82,7 +139,7 @@ def template_catalog(root: Path, version: str, creation_date: Any = None) -> Cat
     """Return the message template for the project, extracted exactly as `pybabel extract` does."""
     with open(root / MAPPING_FILE, encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, MAPPING_FILE)
-    catalog = Catalog(
+    catalog = GettextCatalog(
         project=PROJECT,
         version=version,
         copyright_holder=COPYRIGHT,
@@ -90,26 +147,56 @@ def template_catalog(root: Path, version: str, creation_date: Any = None) -> Cat
         charset="utf-8",
         creation_date=creation_date,
     )
+    _wrap_header_comment(catalog)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS
     ):
-        catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments, context=context)
+        wrapped = [line for comment in comments for line in _COMMENTS.wrap(comment)]
+        catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=wrapped, context=context)
     return catalog
 
 
-def pot_bytes(catalog: Catalog) -> bytes:
-    """Return the catalog as a .pot file."""
+def _wrap_header_comment(catalog: Catalog) -> None:
+    """Wrap Babel's default header comment as `pybabel` does (a file's own comment is kept as read)."""
+    lines = catalog.header_comment.splitlines()
+    catalog.header_comment = "\n".join(part for line in lines for part in _HEADER_COMMENT.wrap(line))
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """Return the catalog as GNU gettext writes it (with the previous English of fuzzy entries, `#|`)."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=_UNWRAPPED, include_previous=True)
+    return gettext_format(buffer.getvalue())
 
 
-def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes] | None = None) -> bool:
-    """Write `data` atomically unless the file already holds it (ignoring `ignore` lines); return True if written."""
+def gettext_format(data: bytes) -> bytes:
+    """Return a PO file as msgcat writes it; raise ValueError if msgcat refuses it."""
+    msgcat = shutil.which("msgcat")
+    if msgcat is None:
+        raise UsageError(NO_GETTEXT)
+    result = subprocess.run(
+        [msgcat, "--force-po", "-"], input=data, capture_output=True, env={"LC_ALL": "C"}, check=False
+    )
+    if result.returncode != 0:
+        raise ValueError(result.stderr.decode("utf-8", "replace").strip().splitlines()[0])
+    return result.stdout
+
+
+def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes]) -> bool:
+    """Write `data` atomically unless the file already says the same; return True if written.
+
+    The same means: the same bytes, or the same catalog formatted by another tool (a file saved
+    unwrapped, by Poedit or Weblate...), apart from the `ignore` lines.
+    """
     if path.is_file():
         old = path.read_bytes()
-        if old == data or (ignore is not None and ignore.sub(b"", old) == ignore.sub(b"", data)):
+        if old == data:
             return False
+        try:
+            if ignore.sub(b"", gettext_format(old)) == ignore.sub(b"", data):
+                return False
+        except ValueError:
+            pass  # not a catalog msgcat can read: it is replaced
     write_atomic(path, data)
     return True
 
@@ -173,35 +260,13 @@ def restore_previous(catalog: Catalog) -> None:
             message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
 
 
-def po_bytes(catalog: Catalog) -> bytes:
-    """Return a language catalog as a .po file, with the previous English of fuzzy entries (`#|`).
-
-    Babel's own `include_previous` passes the quoted previous msgid through its comment
-    wrapper, which splits a long string across lines in the middle of its quotes. So the
-    catalog is written without it, and each `#| msgid` block is added with Babel's `normalize`.
-    """
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76)
-    blocks = buffer.getvalue().decode("utf-8").split("\n\n")
-    active = [m for m in catalog if m.id]
-    for index, message in enumerate(active, start=1):
-        if not message.previous_id:
-            continue
-        lines = blocks[index].split("\n")
-        first, *rest = normalize(message.previous_id[0], width=76).split("\n")
-        at = next(i for i, line in enumerate(lines) if not line.startswith("#"))
-        lines[at:at] = [f"#| msgid {first}", *(f"#| {line}" for line in rest)]
-        blocks[index] = "\n".join(lines)
-    return "\n\n".join(blocks).encode("utf-8")
-
-
 def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:
     """Write i18n/messages.pot if its messages changed; return (written, findings)."""
     try:
         catalog = template_catalog(root, version)
     except (ValueError, OSError) as exc:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), str(exc).splitlines()[0])]
-    written = write_if_changed(root / TEMPLATE_FILE, pot_bytes(catalog), _STAMP_RE)
+    written = write_if_changed(root / TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE)
     return written, []
 
 
@@ -213,20 +278,22 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
     for lang in languages:
         path = root / catalog_path(lang)
         if path.is_file() and path.read_bytes().strip():
+            catalog = GettextCatalog(locale=lang)
             with open(path, "rb") as handle:
-                catalog = read_po(handle, locale=lang)
+                PoFileParser(catalog).parse(handle)
             restore_previous(catalog)
         else:
-            catalog = Catalog(
+            catalog = GettextCatalog(
                 locale=lang,
                 project=template.project,
                 version=template.version,
                 copyright_holder=COPYRIGHT,
                 charset="utf-8",
             )
+            _wrap_header_comment(catalog)
         counts = update_catalog(template, catalog)
         written = write_if_changed(
-            path, po_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE)
+            path, catalog_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE)
         )
         results.append((lang, counts, written))
     return results

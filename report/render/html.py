@@ -28,6 +28,7 @@ from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from .geo import county_parts
+from .typography import capfirst, noted, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -106,10 +107,12 @@ class Citer:
         return self.ids(c.source_id for c in claim.sources if c.source_id not in inline)
 
     def prose(self, text: Text | None) -> Markup:
-        """Return localized prose with each inline `[@id]` replaced by its citation."""
+        """Return localized prose, typeset for its language, with each inline `[@id]` replaced by its citation."""
         if text is None:
             return Markup("")
-        localized = str(self.localizer.text(text))
+        original = None if self.localizer.is_source else text.value
+        localized = place_inline_calls(str(self.localizer.text(text)), self.localizer.lang)
+        localized = typeset(localized, original, self.localizer.source_lang)
 
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""
@@ -141,12 +144,14 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
     )
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
+    env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
     env.globals.update(
         format_span=loc.span,  # a date or a date range, in words
         format_partial_date=loc.partial_date,  # a date at the precision it is known
         format_number=loc.number,
         long_date=loc.iso,
+        noted=lambda text, call: noted(text, call, loc.lang),  # a note call where the language puts it
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
         county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
         format_names=loc.names,  # joint publishers: "A, B y C"

@@ -1,0 +1,217 @@
+"""Per-language typography (issue 19): no hyphen inside codes or display type, quotation marks and
+titles, a capital at the start of a label, and note calls where each language puts them.
+
+The unit tests call report/render/typography.py on escaped prose; the layout test sets real template and
+prose markup with the shipped stylesheet on a narrow page, where every word meets a line end; the
+edition tests read the shipped PDFs back with pypdf and parse the site's HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup, escape
+from pypdf import PdfReader
+
+from report.content.load import load_edition
+from report.render.typography import capfirst, noted, place_inline_calls, typeset
+
+from .conftest import REPO
+
+HYPHEN = "\u2010"  # what WeasyPrint draws at an automatic line-end hyphen
+CALL = Markup('<sup class="noteref"><a href="#note-1">1</a></sup>')
+
+
+def prose(text: str, lang: str = "en", original: str | None = None) -> str:
+    return typeset(place_inline_calls(str(escape(text)), lang), original, "en")
+
+
+# -- no hyphen inside an address, a hashtag, an acronym or display type -------------------------
+
+
+def test_codes_are_marked_and_entities_are_not_hashtags() -> None:
+    html = prose("Write to campaign@detentionwatchnetwork.org with #FirstTen during COVID-19.")
+    assert '<span class="address">campaign@detentionwatchnetwork.org</span>' in html
+    assert '<span class="nohyphen">#FirstTen</span>' in html
+    assert '<span class="nohyphen">COVID-19</span>' in html
+    assert prose("a &#34; b") == "a &amp;#34; b"  # an escaped ampersand is text, not an entity
+    assert "nohyphen" not in prose("Tom & Jerry; 3 > 2")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_hyphen_inside_addresses_hashtags_acronyms_or_the_cover(tmp_path: Path, lang: str) -> None:
+    """Every word of a narrow page meets a line end somewhere; only running text may hyphenate."""
+    from weasyprint import CSS, HTML
+
+    sentence = prose("Escribe a campaign@detentionwatchnetwork.org con #CommunitiesNotCages durante COVID-19.", lang)
+    paragraphs = []
+    for shift in range(1, 24):
+        filler = "i " * shift
+        paragraphs.append(f"<p>{filler}{sentence}</p>")
+        paragraphs.append(
+            f'<p>{filler}<a href="mailto:campaign@detentionwatchnetwork.org">campaign@detentionwatchnetwork.org</a></p>'
+        )
+        paragraphs.append(f'<p class="support-tags">{filler}<span class="nohyphen">#CommunitiesNotCages</span></p>')
+    cover = '<section class="cover"><p class="cover-subtitle">Diez centros de detención de inmigrantes y las campañas para cerrarlos</p></section>'
+    page = f'<html lang="{lang}"><body>{cover}<section>{"".join(paragraphs)}</section><p>informaciones extraordinariamente</p></body></html>'
+    narrow = CSS(string="@page { size: 62mm 400mm; margin: 4mm } .cover { height: auto; padding: 2mm }")
+    pdf = tmp_path / "narrow.pdf"
+    HTML(string=page, base_url=str(REPO / "layouts" / "css") + "/").write_pdf(
+        pdf, stylesheets=[REPO / "layouts/css/print.css", narrow]
+    )
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert re.search(rf"(informa|extraordina)\w*{HYPHEN}\n", text)  # running text does hyphenate
+    assert hyphenated_codes(text) == []
+    assert "campa" + HYPHEN not in text
+    joined = text.replace("\n", "")
+    assert joined.count("campaign@detentionwatchnetwork.org") == 2 * 23
+    assert joined.count("#CommunitiesNotCages") == 2 * 23 and joined.count("COVID-19") == 23
+
+
+def hyphenated_codes(text: str) -> list[str]:
+    """Return the addresses, hashtags and acronyms that a line-end hyphen splits in `text`."""
+    found = []
+    for before, after in re.findall(rf"(\S+){HYPHEN}\n(\S+)", text):
+        if "@" in before + after or "#" in before or re.match(r"[A-Z]{2,}", before):
+            found.append(f"{before}{HYPHEN}{after}")
+    return found
+
+
+def report_text(root: Path, lang: str) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(root / "dist" / lang / f"first-ten-{lang}.pdf").pages)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_report_hyphenates_no_address_hashtag_acronym_or_cover(shipped: Path, lang: str) -> None:
+    text = report_text(shipped, lang)
+    assert HYPHEN + "\n" in text  # running text does hyphenate
+    assert hyphenated_codes(text) == []
+    cover = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf").pages[0].extract_text()
+    assert HYPHEN not in cover
+    assert "campaign@detentionwatchnetwork.org" in text
+
+
+# -- quotation marks and titles of works --------------------------------------------------------
+
+
+def test_quotes_become_q_and_titles_become_cite() -> None:
+    html = prose(
+        'The sheriff\'s "bombshell" and the "Shadow Prisons" study; "CoreCivic\'s Decades of Abuse: Otay Mesa".'
+    )
+    assert "<q>bombshell</q>" in html
+    assert "<cite>Shadow Prisons</cite>" in html
+    assert "<cite>CoreCivic’s Decades of Abuse: Otay Mesa</cite>" in html
+    assert "sheriff’s" in html and "&#34;" not in html and "&#39;" not in html
+    assert "<q>ticking bomb</q>" in prose('a "ticking bomb"')
+    assert '<q><span class="nohyphen">ICE</span></q>' in prose('"ICE"')
+    assert "<q>Bombshell</q>" in prose('"Bombshell"')  # one word is a quoted word, not a title
+    assert prose('an "unpaired quote') == "an &#34;unpaired quote"
+    assert prose('<img src="x.png"> 5" x 7"') == "&lt;img src=&#34;x.png&#34;&gt; 5&#34; x 7&#34;"  # not a quotation
+
+
+def test_a_title_kept_in_english_is_tagged_english() -> None:
+    english = 'The "Shadow Prisons" study and the "ticking bomb".'
+    html = prose('El estudio "Shadow Prisons" y la "bomba de tiempo".', "es", english)
+    assert '<cite lang="en">Shadow Prisons</cite>' in html
+    assert "<q>bomba de tiempo</q>" in html
+    assert "<cite>Prisiones en la Sombra</cite>" in prose('"Prisiones en la Sombra"', "es", english)
+
+
+@pytest.mark.parametrize(("lang", "quoted"), [("en", "“bombshell”"), ("es", "«bombazo»")])
+def test_quotes_are_typographic_and_titles_italic(shipped: Path, lang: str, quoted: str) -> None:
+    pdf = PdfReader(shipped / "dist" / lang / f"etowah-{lang}.pdf")
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size) -> None:
+        if font is not None:
+            fonts.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
+
+    text = "\n".join(page.extract_text(visitor_text=visit) for page in pdf.pages)
+    assert quoted in text
+    assert '"' not in report_text(shipped, lang)
+    assert "Shadow Prisons" in text and "“Shadow Prisons”" not in text and "«Shadow Prisons»" not in text
+    assert all(name.endswith("-Italic") for name in fonts["Shadow Prisons"])
+    html = (shipped / "dist" / lang / "etowah.html").read_text()
+    assert ("<cite>Shadow Prisons</cite>" if lang == "en" else '<cite lang="en">Shadow Prisons</cite>') in html
+
+
+def test_an_editors_description_is_not_set_as_a_title(shipped: Path) -> None:
+    edition, _ = load_edition(shipped)
+    described = next(s for s in edition.sources.values() if s.title_status == "descriptive")
+    html = "".join(page.read_text() for page in (shipped / "dist" / "es").glob("*.html"))
+    title = re.escape(str(escape(described.title)))
+    assert re.search(rf'<span class="title"[^>]*>{title}</span>', html)
+    assert not re.search(rf"<cite[^>]*>{title}</cite>", html)
+
+
+# -- a capital at the start of a label or a field -----------------------------------------------
+
+
+def test_capfirst_capitalizes_the_first_letter_only() -> None:
+    assert capfirst(Markup('<time datetime="2023-03">marzo de 2023</time>')) == Markup(
+        '<time datetime="2023-03">Marzo de 2023</time>'
+    )
+    assert capfirst("aprox. enero de <2025>") == Markup("Aprox. enero de &lt;2025&gt;")
+    assert capfirst(Markup("25 de mayo")) == Markup("25 de mayo")
+    assert capfirst(Markup("ñandú")) == Markup("Ñandú")
+
+
+@pytest.mark.parametrize(
+    ("lang", "starts"),
+    [
+        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha. Obra de referencia."]),
+        ("en", ["March 2023: ", "About January 2025: ", "Undated. Reference."]),
+    ],
+)
+def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang: str, starts: list[str]) -> None:
+    text = " ".join(report_text(shipped, lang).split())
+    for start in starts:
+        assert start in text
+    for page in (shipped / "dist" / lang).glob("*.html"):
+        for label in re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page.read_text()):
+            assert not label[0].islower(), (page.name, label)
+
+
+# -- note calls where each language puts them ---------------------------------------------------
+
+
+def test_english_calls_follow_the_punctuation_spanish_calls_precede_it() -> None:
+    assert place_inline_calls("built [@a]. Then [@b] [@c], and [@d];", "en") == "built.[@a] Then,[@b] [@c] and;[@d]"
+    assert place_inline_calls("held for the U.S. [@a]. Then", "en") == "held for the U.S.[@a] Then"
+    assert place_inline_calls("Es así. [@a] Luego, [@b] y", "es") == "Es así[@a]. Luego[@b], y"
+    # the period of "EE. UU." is the abbreviation's; the end of an entity is not a semicolon
+    assert place_inline_calls("de EE.\u00a0UU. [@a]", "es") == "de EE.\u00a0UU. [@a]"
+    assert place_inline_calls("el &#34;bombazo&#34; [@a].", "es") == "el &#34;bombazo&#34; [@a]."
+
+
+def test_noted_puts_a_template_call_before_a_spanish_period() -> None:
+    assert noted(Markup("con ICE."), CALL, "es") == Markup("con ICE") + CALL + "."
+    assert noted(Markup("with ICE."), CALL, "en") == Markup("with ICE.") + CALL
+    assert noted(Markup("de EE.\u00a0UU."), CALL, "es") == Markup("de EE.\u00a0UU.") + CALL
+    assert noted(Markup('<span lang="en">Text.</span>'), CALL, "es") == Markup('<span lang="en">Text') + CALL + Markup(
+        ".</span>"
+    )
+    assert noted(Markup("750 camas (2024):"), CALL, "es") == Markup("750 camas (2024)") + CALL + ":"
+    assert noted(Markup("750 beds (2024):"), CALL, "en") == Markup("750 beds (2024):") + CALL
+    assert noted(Markup("el &#34;bombazo&#34;"), CALL, "es") == Markup("el &#34;bombazo&#34;") + CALL
+    assert noted(Markup("sin llamada."), Markup(""), "es") == Markup("sin llamada.")
+    assert noted("Ana & Bea.", CALL, "es") == Markup("Ana &amp; Bea") + CALL + "."
+
+
+def test_note_calls_follow_each_languages_rule(shipped: Path) -> None:
+    """Spanish: before the punctuation ("ICE¹⁷."); English: after it ("ICE.¹⁷")."""
+    edition, _ = load_edition(shipped)
+    names = {s.publisher for s in edition.sources.values()}
+    spanish, english = report_text(shipped, "es"), report_text(shipped, "en")
+    after = re.compile(r"([^\W\d_]+)[»”)]?\.(\d{1,3})(?=\s|$)")
+    before = re.compile(r"([^\W\d_]+)[»”)]?(\d{1,3})\.(?=\s|$)")
+    assert {word for word, _ in after.findall(spanish)} <= {"UU"}  # "EE. UU." keeps its period
+    assert len(before.findall(spanish)) > 200
+    assert {word + digits for word, digits in before.findall(english)} <= names  # "daily8." is a name
+    assert len(after.findall(english)) > 200
+    for lang, wrong in (("es", r"(?<!UU)\.<sup class=\"noteref\">"), ("en", r"</sup>[.,;:]")):
+        for page in (shipped / "dist" / lang).glob("*.html"):
+            html = re.sub(r"</?span[^>]*>", "", page.read_text())
+            assert not re.search(wrong, html), page.name
