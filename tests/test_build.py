@@ -363,10 +363,21 @@ def test_downloads_list_size_and_pages(shipped: Path, edition) -> None:
         assert row.group(2).endswith(" KB")
 
 
-def test_spanish_dates_and_numbers_come_from_babel(shipped: Path) -> None:
+def pdf_text(path: Path) -> str:
+    """Return a PDF's text with runs of white space made one space."""
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def test_spanish_dates_and_numbers_come_from_babel_in_us_spanish(shipped: Path) -> None:
+    """report.yaml names es_US for Spanish: the readers are in the US, where "1,940" is written, not "1.940"."""
     text = (shipped / "dist" / "es" / "adelanto.html").read_text()
     assert "25 de febrero de 2021" in text
-    assert "1.940 camas" in text
+    assert "1,940 camas" in text and "1.940" not in text
+    report = pdf_text(shipped / "dist" / "es" / "first-ten-es.pdf")
+    for figure in ("1,940 camas", "1,320 camas", "1,600 camas"):  # capacity rows: Adelanto, LaSalle, Winn
+        assert figure in report, figure
+        assert figure.replace(",", ".") not in report, figure
+    assert "24 de noviembre de 2026" in report  # the edition date on the cover
     english = (shipped / "dist" / "en" / "adelanto.html").read_text()
     assert "February 25, 2021" in english and "1,940 beds" in english
 
@@ -411,7 +422,7 @@ def test_a_capacity_prints_the_unit_its_sources_give_and_no_other(lang: str, bed
 
     po = "i18n/es/LC_MESSAGES/messages.po"
     catalog = parse_catalog((REPO / po).read_bytes(), po, "es") if lang == "es" else None
-    localizer = Localizer(lang, "en", catalog)
+    localizer = Localizer(lang, "en", catalog, {"en": "en_US", "es": "es_US"}[lang])
     labels = environment(REPO, localizer).get_template("partials/labels.html").make_module()
     number = localizer.number(1160)
     for measure, unit, qualifier in _capacity_cases():

@@ -16,6 +16,7 @@ import yaml
 from report.content.load import load_edition
 from report.content.model import CITE_RE
 from report.content.validate import check_strength
+from report.content.schema import refresh_readme
 
 from .conftest import REPO, copy_project, run_cli
 
@@ -218,3 +219,9 @@ def test_every_weakly_sourced_claim_is_marked_under_review_where_readers_see_it(
     assert {f.loc.path for f in weak} >= {"facilities/stewart.yaml", "facilities/glades.yaml"}  # the rule sees them
     unflagged = [str(f) for f in weak if claims[f.loc].review is None]
     assert not unflagged, unflagged
+
+
+def test_the_readme_field_reference_is_the_schemas() -> None:
+    """The README says a test fails if its generated field tables are stale: this one."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert refresh_readme(readme) == readme, "run: python -m report.content.schema README.md"

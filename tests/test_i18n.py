@@ -48,11 +48,15 @@ def test_pybabel_extract_gives_the_same_messages(tmp_path: Path) -> None:
     # Content messages carry a field context, a file:line reference and a translator comment.
     adelanto = [m for m in ours if m.context and m.context.startswith("adelanto:timeline.")]
     assert adelanto and all(m.locations[0][0] == "facilities/adelanto.yaml" and m.auto_comments for m in adelanto)
-    # Names, URLs, ids and source titles are never extracted.
+    # Names, URLs, ids and the titles sources give themselves are never extracted; the titles
+    # the editors wrote (title_status: descriptive) are, and nothing else of sources.yaml.
     ids = {m.id for m in ours}
     assert "Adelanto ICE Processing Center" not in ids
     assert not [i for i in ids if isinstance(i, str) and i.startswith("http")]
-    assert "sources" not in {m.context.split(":")[0] for m in ours if m.context}
+    edition, _ = load_edition(root, use_cache=False)
+    described = {f"sources:sources.{s.id}:title" for s in edition.sources.values() if s.title_status == "descriptive"}
+    assert len(described) == 7
+    assert {m.context for m in ours if m.context and m.context.startswith("sources:")} == described
 
 
 def test_extract_does_not_rewrite_the_template_for_a_new_timestamp(tmp_path: Path) -> None:
@@ -230,7 +234,8 @@ def fill_pseudo(path: Path) -> None:
 def test_a_third_language_is_a_catalog_plus_one_line(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["etowah"])
     report = root / "report.yaml"
-    report.write_text(report.read_text().replace("languages: [en, es]", "languages: [en, es, fr]"))
+    spanish = "  - {code: es, locale: es_US}\n"
+    report.write_text(report.read_text().replace(spanish, spanish + "  - {code: fr, locale: fr_FR}\n"))
     for command in ("extract", "update"):
         assert run_cli("--root", str(root), command)[0] == 0
     catalog = root / "i18n/fr/LC_MESSAGES/messages.po"

@@ -65,19 +65,19 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
     path = f"facilities/{NEW}.yaml"
     assert mine == [
         f"{path}:15:9: error: location.city {todo}",
-        f"{path}:17:11: error: location.county {todo}",
-        f"{path}:19:10: error: location.state {todo}",
-        f"{path}:21:12: error: location cites no source: list at least one source id [cite.missing]",
-        f"{path}:25:9: error: operator.name {todo}",
-        f"{path}:27:9: error: operator.kind {todo}",
-        f"{path}:29:12: error: operator cites no source: list at least one source id [cite.missing]",
-        f"{path}:34:10: error: status.state {todo}",
-        f"{path}:36:9: error: status.date {todo}",
-        f"{path}:38:9: error: status.text {todo}",
-        f"{path}:40:12: error: status cites no source: list at least one source id [cite.missing]",
-        f"{path}:42:10: error: summary {todo}",
-        f"{path}:45:11: error: timeline needs at least 1 entry [schema.empty]",
-        f"{path}:57:12: error: campaign.summary {todo}",
+        f"{path}:18:11: error: location.county {todo}",
+        f"{path}:22:10: error: location.state {todo}",
+        f"{path}:24:12: error: location cites no source: list at least one source id [cite.missing]",
+        f"{path}:28:9: error: operator.name {todo}",
+        f"{path}:30:9: error: operator.kind {todo}",
+        f"{path}:32:12: error: operator cites no source: list at least one source id [cite.missing]",
+        f"{path}:37:10: error: status.state {todo}",
+        f"{path}:39:9: error: status.date {todo}",
+        f"{path}:41:9: error: status.text {todo}",
+        f"{path}:43:12: error: status cites no source: list at least one source id [cite.missing]",
+        f"{path}:45:10: error: summary {todo}",
+        f"{path}:47:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:59:12: error: campaign.summary {todo}",
     ]
 
 

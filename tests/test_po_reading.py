@@ -36,7 +36,7 @@ HEADER = (
 
 
 def _catalog(body: str) -> Localizer:
-    return Localizer("es", "en", parse_catalog((HEADER + body).encode(), SPANISH, "es"))
+    return Localizer("es", "en", parse_catalog((HEADER + body).encode(), SPANISH, "es"), "es_US")
 
 
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------

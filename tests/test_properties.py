@@ -119,7 +119,7 @@ def test_deep_nesting_is_a_finding(depth: int, opener: str) -> None:
 
 SOURCES = {
     sid: Source(
-        sid, "report", f"Title {sid}", f"Publisher {sid}", f"https://example.org/{sid}", Loc("s"), None, Loc("s")
+        sid, "report", f"Title {sid}", (f"Publisher {sid}",), f"https://example.org/{sid}", Loc("s"), None, Loc("s")
     )
     for sid in ("a", "news-2021", "gov-report-2020")
 }
@@ -158,7 +158,7 @@ class _Elements(HTMLParser):
 @given(prose_text, st.sampled_from(["pdf", "site"]))
 def test_prose_escapes_text_and_turns_citations_into_notes(value: str, mode: str) -> None:
     assume("\r" not in value)  # HTML parsers normalise carriage returns
-    citer = Citer(SOURCES, mode, lambda s: f"#src-{s.id}", Localizer("en", "en", None))
+    citer = Citer(SOURCES, mode, lambda s: f"#src-{s.id}", Localizer("en", "en", None, "en_US"))
     html = citer.prose(Text(value, "ctx", "", Loc(REL, 1, 1)))
     assert isinstance(html, Markup)
     parser = _Elements()
@@ -213,7 +213,12 @@ def test_no_two_sources_print_the_same_note(drawn: list, lang: str) -> None:
     ]
     letters = note_letters(sources)
     sources = [replace(s, note_letter=letters.get(s.id, "")) for s in sources]
-    citer = Citer({s.id: s for s in sources}, "pdf", lambda s: "#", Localizer(lang, "en", None))
+    citer = Citer(
+        {s.id: s for s in sources},
+        "pdf",
+        lambda s: "#",
+        Localizer(lang, "en", None, {"en": "en_US", "es": "es_US"}[lang]),
+    )
     notes = [citer.short(s) for s in sources]
     assert len(set(notes)) == len(notes)
     for group in {s.note_key() for s in sources}:
@@ -269,7 +274,7 @@ po_lines = st.lists(
 @given(po_lines)
 def test_catalog_po_like_lines(text: str) -> None:
     parsed = parse_catalog(text.encode(), "i18n/es/LC_MESSAGES/messages.po", "es")
-    Localizer("es", "en", parsed)  # the build compiles the plural rule: it must be a valid one
+    Localizer("es", "en", parsed, "es_US")  # the build compiles the plural rule: it must be a valid one
     for line, col, _code, _message in parsed.problems:
         assert 1 <= line <= text.count("\n") + 1 and col >= 1
 

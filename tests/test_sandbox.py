@@ -247,7 +247,7 @@ def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
     (tmp_path / "layouts").mkdir()
     for name in ("page.txt", "page.xml", "page"):
         (tmp_path / "layouts" / name).write_text("<p title='{{ v }}'>{{ v }}</p>")
-    env = environment(tmp_path, Localizer("en", "en", None))
+    env = environment(tmp_path, Localizer("en", "en", None, "en_US"))
     for name in ("page.txt", "page.xml", "page"):
         assert env.get_template(name).render(v="</p><style>x</style>'") == (
             "<p title='&lt;/p&gt;&lt;style&gt;x&lt;/style&gt;&#39;'>&lt;/p&gt;&lt;style&gt;x&lt;/style&gt;&#39;</p>"

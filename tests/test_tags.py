@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from report.pdf.assemble import Part, assemble
-from report.pdf.tags import simplify
+from report.pdf.tags import declare_languages, simplify
 
 from .pdfcheck import check_structure_tree
 from .test_assemble import METADATA
@@ -158,3 +158,46 @@ def test_simplify_is_deterministic_and_idempotent(original: bytes, simplified: b
 def test_an_untagged_pdf_is_returned_as_it_is() -> None:
     untagged = HTML(string="<p>No tags <em>here</em>.</p>").write_pdf()
     assert simplify(untagged) == untagged
+
+
+# -- a change of language, declared in the structure tree (issue 19) -----------------------------
+
+
+def test_the_private_weasyprint_function_declare_languages_wraps_has_its_signature() -> None:
+    """WeasyPrint is pinned to a minor release because of it: on an upgrade, this says it moved."""
+    import inspect
+
+    from weasyprint.pdf import tags as weasyprint_tags
+
+    declare_languages()
+    wrapped = weasyprint_tags._build_box_tree.__closure__[0].cell_contents  # the original, inside the wrapper
+    parameters = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
+    assert list(inspect.signature(wrapped).parameters) == parameters
+
+
+def languages(data: bytes) -> list[tuple[str, str]]:
+    """(kind, /Lang) of every structure element with a language, in reading order."""
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        out = []
+        stack = list(reversed(list(pdf.Root.StructTreeRoot.K)))
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                if "/Lang" in element:
+                    out.append((str(element.S), str(element.Lang)))
+                kids = element.get("/K", [])
+                stack += reversed(list(kids) if isinstance(kids, pikepdf.Array) else [kids])
+        return out
+
+
+def test_an_element_in_another_language_declares_it_in_the_structure_tree() -> None:
+    declare_languages()
+    declare_languages()  # a second call does not wrap twice
+    html = """<!doctype html><html lang="es"><head><title>t</title></head><body>
+<p>Según el informe <cite lang="en">Shadow Prisons</cite>, publicado por <em>Detention Watch Network</em>.</p>
+<p>Una fuente en alemán: <cite lang="de">Winn Correctional Center</cite>.</p></body></html>"""
+    data = simplify(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        assert str(pdf.Root.Lang) == "es"
+    # The wrapper of each title keeps its language through `simplify`; nothing else gets one.
+    assert languages(data) == [("/NonStruct", "en"), ("/NonStruct", "de")]

@@ -21,7 +21,7 @@ def test_a_website_is_read_and_shown_under_the_location() -> None:
 
     edition, _ = load_edition(BASE, use_cache=False)
     assert edition is not None
-    localizer = Localizer("en", "en", None)
+    localizer = Localizer("en", "en", None, "en_US")
     renderer = Renderer(edition, localizer, environment(REPO, localizer))
     html = renderer.chapter_chunk(facility, 1).html
     assert '<a href="https://www.example.org/center/">example.org/center</a>' in html

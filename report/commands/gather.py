@@ -78,7 +78,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                         )
                     )
                     continue
-            localizers[lang] = Localizer(lang, edition.settings.source_language, catalog)
+            localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
         if options.online:

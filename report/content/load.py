@@ -19,6 +19,8 @@ import typing
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from jsonschema import ValidationError
 
 from .. import cache, project
@@ -166,7 +168,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     if not isinstance(items, list):
         return None, findings
     bad = {f.loc for f in findings}
-    builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
+    builder = _RecordBuilder(doc, "sources", "sources", "Bibliography", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     lines = []
@@ -201,7 +203,57 @@ def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Fin
     doc, findings = _validated(raw, rel, "report")
     if doc is None:
         return None, findings
-    return _RecordBuilder(doc, "report", "report", "Report", findings).record(ReportSettings, ()), findings
+    settings = _RecordBuilder(doc, "report", "report", "Report", findings).record(ReportSettings, ())
+    findings += _language_findings(settings)
+    if has_errors(findings):
+        return None, findings
+    return settings, findings
+
+
+def _language_findings(settings: ReportSettings) -> list[Finding]:
+    """Return a finding for a language listed twice, and for a locale Babel lacks or of another language."""
+    out: list[Finding] = []
+    seen: dict[str, int] = {}
+    for language in settings.editions:
+        if language.code in seen:
+            out.append(
+                error(
+                    "report.duplicate-language",
+                    language.code_loc,
+                    f"language '{language.code}' is already listed (line {seen[language.code]})",
+                )
+            )
+            continue
+        seen[language.code] = language.code_loc.line
+        try:
+            code = Locale.parse(language.code)
+        except (ValueError, UnknownLocaleError):
+            out.append(error("report.locale", language.code_loc, f"Babel has no language '{language.code}'"))
+            continue
+        likely = str(get_global("likely_subtags").get(code.language, f"{code.language}_US")).split("_")
+        example = f"{likely[0]}_{likely[-1]}"
+        try:
+            locale = Locale.parse(language.locale)
+        except (ValueError, UnknownLocaleError):
+            out.append(
+                error(
+                    "report.locale",
+                    language.locale_loc,
+                    f"Babel has no locale '{language.locale}'; use '{code.language}_' and a region it knows,"
+                    f" like '{example}'",
+                )
+            )
+            continue
+        if locale.language != code.language:
+            out.append(
+                error(
+                    "report.locale",
+                    language.locale_loc,
+                    f"'{language.locale}' is not a locale of '{language.code}', so its numbers and dates would"
+                    f" follow another language; use '{code.language}_' and the readers' region, like '{example}'",
+                )
+            )
+    return out
 
 
 def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
@@ -374,7 +426,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword in ("pattern", "oneOf", "minimum", "maximum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
-        return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]
+        shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
+        return [error(code, loc, f"{field}: '{shown}' is not valid; {node.get('x-hint') or 'check the format'}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
     if keyword == "uniqueItems":
@@ -481,6 +534,8 @@ class _RecordBuilder:
         if typ is dt.date:
             return PartialDate.parse(str(raw)).earliest()
         item = _item_type(typ)
+        if item is str and isinstance(raw, str):  # one name where a list is allowed: `publisher`
+            return (raw,)
         if item is Citation:
             return tuple(Citation(source_id, self.doc.loc(path + (i,))) for i, source_id in enumerate(raw))
         if typing.get_origin(item) is tuple:  # (value, where it is): the report's facility order

@@ -143,6 +143,7 @@ class Location(Claim):
     city: str
     county: str
     state: str
+    area: Text | None = None
     address: str | None = None
     coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
 
@@ -341,12 +342,14 @@ class Source:
     id: str
     type: str
     title: str
-    publisher: str
+    publisher: tuple[str, ...]  # one name, or the names of a joint publication
     url: str
     loc: Loc
     date: PartialDate | None  # None: the source is undated
     date_loc: Loc
     title_status: str = "exact"
+    description: Text | None = field(default=None, metadata={"key": "title"})
+    """The title as prose with its translation context: printed, translated, when it is descriptive."""
     via: str | None = None
     date_approximate: bool = False
     updated: PartialDate | None = None
@@ -361,6 +364,11 @@ class Source:
     def note_key(self) -> tuple:
         """Return what a short note prints of the source: its publisher and date ("Wikipedia, undated")."""
         return (self.publisher, self.date, self.date_approximate and self.date is not None)
+
+    def texts(self) -> Iterator[Text]:
+        """Yield the translatable text of the entry: a descriptive title is the editors' words."""
+        if self.title_status == "descriptive" and self.description is not None:
+            yield self.description
 
     def latest(self) -> dt.date | None:
         """Return the last day the source (or its latest update) can have been published."""
@@ -404,6 +412,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A language of the edition: its catalog's code and the CLDR locale of its numbers and dates."""
+
+    code: str
+    locale: str
+    loc: Loc
+    code_loc: Loc = Loc("")
+    locale_loc: Loc = Loc("")
+
+
+@dataclass(frozen=True)
 class ReportSettings:
     """`report.yaml`: report-wide settings and prose."""
 
@@ -412,7 +431,7 @@ class ReportSettings:
     publisher: str
     edition: dt.date
     first_published: DateSpan
-    languages: tuple[str, ...]
+    editions: tuple[Language, ...] = field(metadata={"key": "languages"})
     facility_order: tuple[tuple[str, Loc], ...] = field(metadata={"key": "facilities"})
     contact: str
     hashtags: tuple[str, ...]
@@ -424,9 +443,18 @@ class ReportSettings:
     loc: Loc
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the language codes, source language first."""
+        return tuple(language.code for language in self.editions)
+
+    @property
     def source_language(self) -> str:
         """Return the language the content is written in."""
         return self.languages[0]
+
+    def locale(self, code: str) -> str:
+        """Return the CLDR locale a language formats its numbers and dates in ('es_US')."""
+        return next(language.locale for language in self.editions if language.code == code)
 
     def texts(self) -> Iterator[Text]:
         """Yield every translatable text in report.yaml, in file order."""

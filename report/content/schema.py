@@ -129,6 +129,8 @@ def _type_name(node: dict[str, Any]) -> str:
         return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
     if "oneOf" in node and node.get("x-date"):
         return "date or `undated`"
+    if "oneOf" in node:
+        return " or ".join(_type_name(alternative) for alternative in node["oneOf"])
     if node.get("x-date"):
         return "date"
     typ = node.get("type")

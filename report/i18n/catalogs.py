@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from gettext import c2py
 from pathlib import Path
 from email import message_from_string
-from typing import Any
+from typing import Any, TypeGuard
 
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
@@ -26,6 +26,17 @@ from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: 
 from .pofile import PoMessage, read_po
 
 TEMPLATES = "templates"
+
+
+def is_prose(context: str | None) -> TypeGuard[str]:
+    """Return True for the context of content prose, which names its file and field ('adelanto:summary').
+
+    Template strings have no context, or a plain word that sorts them (`pgettext("state", …)`):
+    they are checked as template strings (placeholders, quotes) and grouped with the templates.
+    """
+    return context is not None and ":" in context
+
+
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
@@ -76,8 +87,8 @@ class CatalogEntry:
 
     @property
     def group(self) -> str:
-        """Return 'templates', 'report' or the facility id the message belongs to."""
-        if self.context is None:
+        """Return 'templates', 'report', 'sources' or the facility id the message belongs to."""
+        if self.context is None or not is_prose(self.context):
             return TEMPLATES
         return self.context.split(":", 1)[0]
 
@@ -233,7 +244,7 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
 
 
 def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, str]]:
-    if entry.context is not None:
+    if is_prose(entry.context):
         return []  # prose is never %-formatted: a '%' in it is a percent sign
     if entry.plural is None:
         message = Message(entry.msgid, entry.strings[0], flags=["python-format"])
@@ -333,7 +344,7 @@ def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
     attribute unescaped; it would end the attribute and add others (`onfocus`, `style`). Prose is
     exempt: it is escaped text wherever it goes, and Spanish prose quotes titles the English does not.
     """
-    if entry.context is not None:
+    if is_prose(entry.context):
         return []
     sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
     found = []

@@ -47,12 +47,13 @@ from typing import Any, Iterable, Mapping
 from babel import Locale
 
 from .. import cache, project
-from ..project import MAPPING_FILE, REPORT_FILE, TEMPLATE_FILE, catalog_path
-from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, read_catalog
+from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
+from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
 REPORT = "report"
+SOURCES = "sources"
 CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
@@ -126,7 +127,7 @@ class Message:
     @property
     def group(self) -> str:
         """Return 'templates', 'report' or the facility id the message belongs to."""
-        return TEMPLATES if self.context is None else self.context.split(":", 1)[0]
+        return self.context.split(":", 1)[0] if self.context is not None and is_prose(self.context) else TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class Pending:
         """Return 'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
         if self.previous is not None:
             return "changed"
-        return "" if self.message.context is None else "new"
+        return "new" if is_prose(self.message.context) else ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ class LanguageCoverage:
             "total": self.total.as_dict(),
             TEMPLATES: parts.pop(TEMPLATES, Counts().as_dict()),
             REPORT: parts.pop(REPORT, Counts().as_dict()),
+            SOURCES: parts.pop(SOURCES, Counts().as_dict()),
             "facilities": parts,
             "pending": [
                 {
@@ -308,6 +310,9 @@ def used_messages(
     for facility in edition.facilities:
         for text in facility.texts():
             used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+    for source in edition.sources.values():
+        for text in source.texts():
+            used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
     template_strings, layouts = template_messages(root, cache_dir)
     for key, message in template_strings.items():
         used.setdefault(key, message)
@@ -326,7 +331,7 @@ def check_template(
     A .pot message is only judged when it comes from a file we know the current messages of
     (report.yaml, a published dossier, a template) or from a file that no longer exists.
     """
-    known = {REPORT_FILE, *(f.path for f in edition.facilities), *layouts}
+    known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *layouts}
 
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
@@ -372,7 +377,7 @@ def language_coverage(
     """
     entries = {entry.key: entry for entry in catalog.active()}
     # A changed sentence keeps its context (the field): its old entry is what `update` makes fuzzy.
-    replaced = {e.context: e for e in catalog.active() if e.context is not None and e.key not in used}
+    replaced = {e.context: e for e in catalog.active() if is_prose(e.context) and e.key not in used}
     total = Counts()
     counts: dict[str, Counts] = {}
     todo: dict[str, list[CatalogEntry]] = {}
@@ -382,7 +387,7 @@ def language_coverage(
         entry = entries.get(key)
         if entry is None:
             state = "pending"
-            previous = replaced.get(message.context) if message.context is not None else None
+            previous = replaced.get(message.context) if is_prose(message.context) else None
             pending.setdefault(group, []).append(Pending(message, previous))
         else:
             state = entry.state
@@ -395,9 +400,9 @@ def language_coverage(
             total.add("obsolete")
             counts.setdefault(entry.group, Counts()).add("obsolete")
     names = {f.id: f.name for f in edition.facilities}
-    order = [TEMPLATES, REPORT, *names]
+    order = [TEMPLATES, REPORT, *names, *([SOURCES] if SOURCES in counts else [])]
     order += sorted(set(counts) - set(order))
-    titles = {TEMPLATES: "Templates", REPORT: "Report (report.yaml)", **names}
+    titles = {TEMPLATES: "Templates", REPORT: "Report (report.yaml)", **names, SOURCES: f"Sources ({SOURCES_FILE})"}
     groups = tuple(
         Group(
             key,

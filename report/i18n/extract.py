@@ -30,10 +30,12 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.util import TextWrapper
 
-from ..content.load import read_dossier, read_settings
+from ..content.load import read_dossier, read_settings, read_sources
+from ..content.model import Text
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
+from .catalogs import is_prose
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -94,23 +96,30 @@ class GettextCatalog(Catalog):
 def extract_yaml(
     fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Mapping[str, Any]
 ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    """Yield the translatable prose of a dossier or of report.yaml, for Babel.
+    """Yield the translatable prose of a dossier, of report.yaml or of the sources, for Babel.
 
     Each message is `pgettext(context, text)` with a translator comment saying what the field
-    is. Names, URLs, ids and source titles are never extracted. A file with errors raises,
-    so a catalog is never built from half a dossier.
+    is. Names, URLs, ids and the titles sources give themselves are never extracted; the titles
+    the editors wrote (`title_status: descriptive`) are. A file with errors raises, so a
+    catalog is never built from half a dossier.
     """
     name = Path(getattr(fileobj, "name", "")).as_posix()
     rel = _relative(name)
+    raw = fileobj.read()
+    texts: list[Text] | None = None
     if rel == SOURCES_FILE:
-        return
-    reader = read_settings if rel == REPORT_FILE else read_dossier
-    record, findings = reader(fileobj.read(), rel)
+        sources, findings = read_sources(raw, rel)
+        if sources is not None:
+            texts = [text for source in sources.sources.values() for text in source.texts()]
+    else:
+        record, findings = (read_settings if rel == REPORT_FILE else read_dossier)(raw, rel)
+        if record is not None:
+            texts = list(record.texts())
     problems = [f for f in findings if f.level == "error"]
-    if record is None or problems:
+    if texts is None or problems:
         first = problems[0] if problems else f"{rel}: could not be read"
         raise ValueError(f"{first}\n(run: ./build.py check)")
-    for text in record.texts():
+    for text in texts:
         yield text.loc.line, "pgettext", (text.context, text.value), [text.comment]
 
 
@@ -257,7 +266,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     stats = {"new": 0, "changed": 0, "obsolete": 0}
     obsolete_by_context: dict[str, Message] = {}
     for message in list(catalog.obsolete.values()):
-        if message.context:
+        if is_prose(message.context):
             obsolete_by_context[message.context] = message
     for message in catalog:
         if not message.id:
@@ -267,7 +276,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
                 message.previous_id = list(kept.previous_id)
             continue
-        old = obsolete_by_context.get(message.context) if message.context else _close_contextless(catalog, message)
+        old = obsolete_by_context.get(message.context) if is_prose(message.context) else _close(catalog, message)
         if old is not None and old.string:
             message.string = old.string
             message.flags.add("fuzzy")
@@ -280,9 +289,9 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     return stats
 
 
-def _close_contextless(catalog: Catalog, message: Message) -> Message | None:
-    """Return an obsolete template string close to `message`, as gettext's msgmerge would."""
-    candidates = {m.id: m for m in catalog.obsolete.values() if not m.context and isinstance(m.id, str)}
+def _close(catalog: Catalog, message: Message) -> Message | None:
+    """Return an obsolete template string of the same context close to `message`, as gettext's msgmerge would."""
+    candidates = {m.id: m for m in catalog.obsolete.values() if m.context == message.context and isinstance(m.id, str)}
     if not isinstance(message.id, str) or not candidates:
         return None
     match = difflib.get_close_matches(message.id, list(candidates), n=1, cutoff=0.75)

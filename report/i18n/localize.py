@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
-from typing import TypeGuard
+from typing import Sequence, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
@@ -31,11 +32,13 @@ class Localizer:
     lang: str
     source_lang: str
     catalog: ParsedCatalog | None
+    formats: str
+    """The CLDR locale of numbers and dates (`es_US`), from the language's `locale` in report.yaml."""
     findings: list[Finding] = field(default_factory=list)
     locale: Locale = field(init=False)
 
     def __post_init__(self) -> None:
-        self.locale = Locale.parse(self.lang)
+        self.locale = Locale.parse(self.formats)
         entries = self.catalog.active() if self.catalog else ()
         self._entries = {(entry.context, entry.msgid): entry for entry in entries}
         self._plural = c2py(self.catalog.plural_expr) if self.catalog else None
@@ -60,7 +63,7 @@ class Localizer:
         else:
             state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
         where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
-        name = self.locale.english_name
+        name = Locale.parse(self.lang).english_name
         self.findings.append(
             warning(
                 "i18n.fallback",
@@ -129,6 +132,10 @@ class Localizer:
     def number(self, value: int | float) -> str:
         """Return a number in this locale's CLDR format."""
         return format_decimal(value, locale=self.locale)
+
+    def names(self, names: Sequence[str]) -> str:
+        """Return names joined as this locale lists them: 'A, B and C', 'A, B y C'."""
+        return format_list(list(names), locale=self.locale)
 
     def partial_date(self, date: PartialDate) -> str:
         """Return a date at the precision it is known: '25 de febrero de 2021', 'febrero de 2021', '2021'."""

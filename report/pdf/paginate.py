@@ -193,6 +193,7 @@ def _init_worker(root: str, fingerprint: str) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    tags.declare_languages()  # an element's `lang` becomes its structure element's /Lang
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     for handler in [h for h in logger.handlers if isinstance(h, _Collector)]:

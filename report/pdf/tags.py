@@ -20,11 +20,12 @@ assembler, which re-marks their content as artifacts.
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any, Iterator
 
 import pikepdf
 from pikepdf import Array, Dictionary, NumberTree, Object, Pdf
 
-__all__ = ["is_element", "simplify", "values"]
+__all__ = ["declare_languages", "is_element", "simplify", "values"]
 
 WRAPPERS = frozenset({"/Span", "/NonStruct"})
 _PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
@@ -122,3 +123,35 @@ def values(obj: Object | None) -> list[Object]:
 def is_element(obj: object) -> bool:
     """Whether a /K item is a structure element (not an MCID, MCR or OBJR)."""
     return isinstance(obj, Dictionary) and "/S" in obj
+
+
+def declare_languages() -> None:
+    """Make WeasyPrint write an HTML element's `lang` as the /Lang of its structure element.
+
+    WeasyPrint 70 writes only the document's language (the catalog's /Lang, from `<html lang>`),
+    so an English title in the Spanish report (`<cite lang="en">`) was read by screen readers
+    with Spanish rules, and PDF/UA asks for every change of language to be declared. This wraps
+    `weasyprint.pdf.tags._build_box_tree`, the private function that makes each box's structure
+    element (its recursion looks the name up in its module, so every level goes through the
+    wrapper), and sets /Lang on what it makes for a box whose element has `lang`. WeasyPrint is
+    pinned to a minor release for it; tests/test_tags.py checks the signature and the result.
+    Calling it again does nothing.
+    """
+    import pydyf
+    from weasyprint.pdf import tags as weasyprint_tags
+
+    build = weasyprint_tags._build_box_tree
+    if getattr(build, "declares_languages", False):
+        return
+
+    def build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+        element = getattr(box, "element", None)
+        own = getattr(box, "element_tag", None) not in ("html", "body")  # <html lang> is the catalog's /Lang
+        lang = element.get("lang") if element is not None and own else None
+        for made in build(box, parent, *args):
+            if lang and "Lang" not in made:
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    build_box_tree.declares_languages = True  # type: ignore[attr-defined]
+    weasyprint_tags._build_box_tree = build_box_tree

@@ -87,7 +87,7 @@ STATES: dict[str, tuple[str, str]] = {
 # The word after a county's name, as the Census writes it (NAMELSAD). Louisiana has parishes;
 # Alaska boroughs, census areas and the like; independent cities (Virginia, Baltimore, St. Louis)
 # are "city", lower case. The atlas keeps only the bare name, so the word is checked by state.
-_SUFFIXES = ("City and Borough", "Census Area", "Municipality", "Borough", "Parish", "County", "city")
+CENSUS_WORDS = ("City and Borough", "Census Area", "Municipality", "Borough", "Parish", "County", "city")
 _STATE_SUFFIXES = {
     "LA": ("Parish",),
     "AK": ("City and Borough", "Census Area", "Municipality", "Borough"),
@@ -306,7 +306,7 @@ def find_county(atlas: Atlas, state: str, county: str) -> str | Unmatched:
     if state not in STATES:
         return _unknown_state(state)
     names = atlas.counties_in(STATES[state][0])
-    core, suffix = _split_suffix(county)
+    core, suffix = county_parts(county)
     matches = [fips for fips, name in names.items() if name == core]
     if not matches:
         return _unknown_county(atlas, state, county, core, suffix, names)
@@ -385,10 +385,14 @@ def _unknown_state(state: str) -> Unmatched:
     return Unmatched("state", "location.state", f"unknown state '{state}'{hint}", close[0] if close else None)
 
 
-def _split_suffix(county: str) -> tuple[str, str | None]:
-    """Return the name and the Census word after it ("city" only in lower case: "Carson City" is a name)."""
+def county_parts(county: str) -> tuple[str, str | None]:
+    """Return a county's bare name and the Census word after it: ("Winn", "Parish"), ("Carson City", None).
+
+    "city" counts only in lower case: "Carson City" is a name. The templates use the two parts
+    to say the county in each language ("parroquia de Winn"), the map to find it in the atlas.
+    """
     county = " ".join(county.split())
-    for suffix in _SUFFIXES:
+    for suffix in CENSUS_WORDS:
         if county.endswith(" " + suffix) or suffix != "city" and county.lower().endswith(" " + suffix.lower()):
             return county[: -len(suffix) - 1], suffix
     return county, None

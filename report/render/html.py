@@ -27,6 +27,7 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
+from .geo import county_parts
 from .typography import capfirst, noted, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
@@ -101,7 +102,7 @@ class Citer:
             when = self.localizer.partial_date(source.date)
         if source.date is not None:
             when += source.note_letter
-        return f"{source.publisher}, {when}"
+        return f"{self.localizer.names(source.publisher)}, {when}"
 
     def claim(self, claim: Claim) -> Markup:
         """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
@@ -155,6 +156,10 @@ def environment(root: Path, localizer: Localizer, cache_dir: Path | None = None)
         long_date=loc.iso,
         noted=lambda text, call: noted(text, call, loc.lang),  # a note call where the language puts it
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
+        county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
+        format_names=loc.names,  # joint publishers: "A, B y C"
+        translated=loc.text,  # content prose in this language, English marked if it falls back
+        language=loc.lang,  # the page's language: what needs no lang attribute
     )
     return env
 
@@ -315,7 +320,7 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
 
     def key(source: Source) -> tuple:
         date = source.date.earliest() if source.date else dt.date.min
-        return (source.publisher.casefold(), date, source.title.casefold(), source.id)
+        return (" ".join(source.publisher).casefold(), date, source.title.casefold(), source.id)
 
     return sorted(sources, key=key)
 

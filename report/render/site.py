@@ -80,7 +80,7 @@ def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
     source = edition.settings.source_language
     cache_dir = root / project.CACHE_DIR
     messages = None if lang == source else read_catalog(root, project.catalog_path(lang), lang, cache_dir)
-    return Localizer(lang, source, messages)
+    return Localizer(lang, source, messages, edition.settings.locale(lang))
 
 
 def _assets(root: Path) -> list[Output]:
@@ -104,16 +104,16 @@ def _images(root: Path, edition: Edition) -> list[Output]:
     return [outputs[name] for name in sorted(outputs)]
 
 
-def human_size(size: int, lang: str) -> str:
-    """Return a file size for people: '840 KB', '1.2 MB', in the language's number format."""
+def human_size(size: int, locale: Locale) -> str:
+    """Return a file size for people: '840 KB', '1.2 MB', in the locale's number format."""
     if size < 1_000_000:
-        return f"{format_decimal(max(1, round(size / 1000)), locale=lang)} KB"
-    return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=lang)} MB"
+        return f"{format_decimal(max(1, round(size / 1000)), locale=locale)} KB"
+    return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=locale)} MB"
 
 
-def _download(lang: str, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
-    path, size, pages = pdf_info[(lang, facility_id)]
-    return {"href": path.split("/", 1)[1], "size": human_size(size, lang), "pages": pages}
+def _download(loc: Localizer, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
+    path, size, pages = pdf_info[(loc.lang, facility_id)]
+    return {"href": path.split("/", 1)[1], "size": human_size(size, loc.locale), "pages": pages}
 
 
 def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
@@ -152,8 +152,8 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                 "alternates": _alternates(lang, languages, "index.html"),
                 # the language chooser, for readers of any other language
                 "x_default": "../index.html" if len(languages) > 1 else None,
-                "report_pdf": _download(lang, pdf_info, None),
-                "facility_items": [{"facility": f, "pdf": _download(lang, pdf_info, f.id)} for f in edition.facilities],
+                "report_pdf": _download(loc, pdf_info, None),
+                "facility_items": [{"facility": f, "pdf": _download(loc, pdf_info, f.id)} for f in edition.facilities],
             }
         )
         outputs.append(Output(f"{lang}/index.html", index.encode(), "page", lang))
@@ -179,7 +179,7 @@ def _facility_pages(
                 "body_class": "facility-page",
                 "alternates": _alternates(lang, languages, f"{facility.id}.html"),
                 "x_default": None,
-                "pdf": _download(lang, pdf_info, facility.id),
+                "pdf": _download(renderer.localizer, pdf_info, facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,
             }
@@ -201,8 +201,8 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     source = edition.settings.source_language
-    env = environment(root, Localizer(source, source, None))
-    loc = Localizer(source, source, None)
+    loc = Localizer(source, source, None, edition.settings.locale(source))
+    env = environment(root, loc)
     title = loc.plain(edition.settings.title)
     return env.get_template("site/status.html").render(
         lang=source,
