@@ -47,6 +47,30 @@ def test_the_shipped_project_checks_without_errors(tmp_path: Path) -> None:
     assert "\n0 errors," in out
 
 
+def test_the_contact_address_cites_the_page_that_gives_it(edition, brief: dict, tmp_path: Path) -> None:
+    """The brief ties campaign@detentionwatchnetwork.org to DWN's campaign page; report.yaml cites it,
+    and a mistyped id there is an unknown citation at its line, like any claim's."""
+    given = [
+        fact["sources"]
+        for group in brief.values()
+        if isinstance(group, dict)
+        for facts in group.values()
+        if isinstance(facts, list)
+        for fact in facts
+        if isinstance(fact, dict) and edition.settings.contact in str(fact.get("fact", ""))
+    ]
+    assert given, "the brief should give the contact address"
+    assert [c.source_id for c in edition.settings.contact_sources] == given[0]
+    project = copy_project(tmp_path / "project")
+    report = project / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("[dwn-take-action-communitiesnotcages]\n", "[dwn-take-action]\n", 1), "utf-8")
+    line = text.split("\ncontact_sources:")[0].count("\n") + 2
+    code, out, _ = run_cli("--root", str(project), "check", str(report))
+    assert code == 1
+    assert f"report.yaml:{line}:19: error: unknown source 'dwn-take-action'" in out
+
+
 def test_the_ten_facilities_and_not_bristol(edition) -> None:
     assert [f.id for f in edition.facilities] == TEN
     assert not (REPO / "facilities" / "bristol.yaml").exists()

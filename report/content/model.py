@@ -441,6 +441,8 @@ class ReportSettings:
     acknowledgments: tuple[Paragraph, ...]
     notice: tuple[Paragraph, ...]
     loc: Loc
+    contact_sources: tuple[Citation, ...] = ()
+    """The sources of the contact address (`contact_sources`), checked like a claim's."""
 
     @property
     def languages(self) -> tuple[str, ...]:

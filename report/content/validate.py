@@ -79,6 +79,7 @@ def _all_citations(edition: Edition) -> Iterator[Citation]:
         yield from _facility_citations(facility)
     for text in edition.settings.texts():
         yield from text.citations
+    yield from edition.settings.contact_sources
 
 
 TYPO = 0.8
