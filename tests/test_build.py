@@ -444,8 +444,8 @@ def test_a_capacity_prints_the_unit_its_sources_give_and_no_other(lang: str, bed
         ("en", ["a capacity of 1,160", "a guaranteed minimum of 750 detainees"], ["1,160 beds", "750 beds"]),
         (
             "es",
-            ["una capacidad de 1.160", "un mínimo garantizado de 750 personas detenidas"],
-            ["1.160 camas", "750 camas"],
+            ["una capacidad de 1,160", "un mínimo garantizado de 750 personas detenidas"],
+            ["1,160 camas", "750 camas"],
         ),
     ],
 )
