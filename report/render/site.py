@@ -23,8 +23,11 @@ from ..publish import Output
 from ..sandbox import asset_paths, image_path, inside, real_folder
 from .html import Citer, Renderer, environment
 
-PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int, int]]
-"""Each PDF's (path, size, pages) by (language, facility id; None for the full report)."""
+PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int | None, int | None]]
+"""Each PDF's (path, size, pages) by (language, facility id; None for the full report).
+
+A size of None is a PDF being rebuilt (the preview's pages, `commands.build.pages`): its links
+say "PDF updating" instead of a size and a page count."""
 
 
 def site_pages(
@@ -113,7 +116,9 @@ def human_size(size: int, lang: str) -> str:
 
 def _download(lang: str, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
     path, size, pages = pdf_info[(lang, facility_id)]
-    return {"href": path.split("/", 1)[1], "size": human_size(size, lang), "pages": pages}
+    if size is None:
+        return {"href": path.split("/", 1)[1], "updating": True}
+    return {"href": path.split("/", 1)[1], "updating": False, "size": human_size(size, lang), "pages": pages}
 
 
 def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
@@ -201,8 +206,8 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     source = edition.settings.source_language
-    env = environment(root, Localizer(source, source, None))
     loc = Localizer(source, source, None)
+    env = environment(root, loc, root / project.CACHE_DIR / "jinja")
     title = loc.plain(edition.settings.title)
     return env.get_template("site/status.html").render(
         lang=source,
