@@ -181,6 +181,10 @@ def test_pages_are_served_in_front_of_dist_until_their_build_and_only_while_newe
     built = Built("built", (), "built en")
     failed = Built("failed", (error("yaml.syntax", Loc("facilities/x.yaml", 3, 1), "bad"),), "build failed")
     preview = Preview()
+    preview.building()  # the first build, of a project published before: no pages first
+    preview.finished(0, built, digest="d0", dist="dist-0")
+    assert seen(preview) == (1, 1, False, False, 0) and preview.state.summary == "built en"
+    preview = Preview()
     preview.paged(paged("one"), "d1", "dist-a")
     assert seen(preview) == (1, 1, True, True, 0)
     assert preview.page("en/x.html", "dist-a") == (b"<body>one</body>", 1)
@@ -302,6 +306,16 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
     assert failed == ["build failed with 1 error: nothing was written to dist/"]
     assert serving.seen.count("change detected: rebuilding") == 3
     assert not [line for line in serving.seen if "Traceback" in line or "Exception" in line], serving.seen
+
+    # Started again on the published project: the build comes first (nothing to do), no pages.
+    again = Serving(root)
+    try:
+        state = again.wait_for_build(0)
+        assert state["summary"].startswith("dist/ is up to date") and state["code"] == 0, state
+        assert (state["generation"], state["served"], state["pages"]) == (1, 1, False)
+        assert not [line for line in again.seen if PAGES.fullmatch(line)]
+    finally:
+        again.stop()
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ class Preview:
             elif code == 0:
                 served += 1
             showing = self._pages is not None
-            if digest is None or digest == self._latest:
+            if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
                 findings = _shown(built.findings, saved)
                 self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
             else:  # the latest save's outcome stands; its build follows if it had pages
