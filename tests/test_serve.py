@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import json
 import os
 import queue
@@ -15,15 +16,18 @@ import subprocess
 import sys
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from pypdf import PdfReader
 
+from report import project as project_paths
 from report import publish
-from report.commands.build import Built, Paged
+from report.commands.build import BuildOptions, Built, Paged, pages
 from report.commands.serve import Preview, PreviewHandler, inject, open_server
-from report.findings import Loc, error, warning
+from report.findings import Loc, Policy, error, warning
 from report.publish import Output
 
 from .conftest import REPO, copy_project
@@ -146,6 +150,78 @@ def edit(root: Path, old: str, new: str) -> None:
     text = dossier.read_text(encoding="utf-8")
     assert text.count(old) == 1
     dossier.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Return a PDF's text, its words separated by single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+class Downloads(HTMLParser):
+    """The text of each download link and of each table cell in a page."""
+
+    def __init__(self, page: bytes) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.cells: list[str] = []
+        self._into: list[str] | None = None
+        self.feed(page.decode())
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and "download" in dict(attrs):
+            self._into = self.links
+        elif tag == "td":
+            self._into = self.cells
+        else:
+            return
+        self._into.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("a", "td"):
+            self._into = None
+
+    def handle_data(self, data: str) -> None:
+        if self._into is not None:
+            self._into[-1] += data
+
+
+def test_the_pages_step_renders_the_site_with_every_pdf_updating_and_writes_no_output(project: Path) -> None:
+    options = BuildOptions(project_paths.today(), (), Policy())
+    paged = pages(project, options)
+    assert paged.failed is None and PAGES.fullmatch(paged.summary), paged.summary
+    assert {f.level for f in paged.findings} == {"warning"}
+    outputs = {o.path: o.data for o in paged.outputs}
+    assert {f"{lang}/{name}.html" for lang in ("en", "es") for name in ("index", FACILITY)} <= set(outputs)
+    assert not [p for p in outputs if p.endswith(".pdf")]
+    assert not os.path.lexists(project / "dist") and not os.path.lexists(project / ".dist")
+    home = Downloads(outputs["en/index.html"])
+    assert home.links == [
+        "Download the full report (PDF updating)",
+        "PDF updating",  # the facility's card
+        "First Ten to Communities Not Cages",  # the downloads table: its rows name the documents...
+        "LaSalle ICE Processing Center",
+    ]
+    assert home.cells == ["PDF updating", "PDF updating"]  # ...and say no size nor page count
+    assert Downloads(outputs[f"en/{FACILITY}.html"]).links == [
+        UPDATING_EN.removeprefix("download>").removesuffix("</a>")
+    ]
+    assert Downloads(outputs[f"es/{FACILITY}.html"]).links == [
+        UPDATING_ES.removeprefix("download>").removesuffix("</a>")
+    ]
+    assert "Descarga el informe completo (PDF en actualización)" in Downloads(outputs["es/index.html"]).links
+
+    # A dossier with an error: no pages, and the finding the build would give.
+    dossier = project / "facilities" / f"{FACILITY}.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8") + "bad: [\n", encoding="utf-8")
+    paged = pages(project, options)
+    assert paged.failed is not None and paged.outputs == ()
+    assert paged.summary == paged.failed.summary == "build failed with 1 error: nothing was written to dist/"
+    errors = [str(f) for f in paged.findings if f.level == "error"]
+    assert len(errors) == 1 and re.fullmatch(
+        rf"facilities/{FACILITY}\.yaml:\d+:\d+: error: .+ \[yaml\.syntax\]", errors[0]
+    )
+    assert not os.path.lexists(project / "dist")
 
 
 def test_inject_puts_the_script_before_the_closing_body_tag() -> None:
@@ -278,6 +354,9 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
         published = (root / "dist" / "en" / f"{FACILITY}.html").read_bytes()
         assert "Preview edit one." in published.decode() and SIZED_EN.search(published.decode())
         assert serving.get(page)[2] == inject(published, state["served"])
+        new_pdf = serving.get(f"/en/{FACILITY}-en.pdf")[2]  # the link now leads to the save's PDF
+        assert new_pdf == (root / "dist" / "en" / f"{FACILITY}-en.pdf").read_bytes() != pdf
+        assert "Preview edit one." in pdf_text(new_pdf) and "Preview edit one." not in pdf_text(pdf)
         good, served = os.readlink(root / "dist"), state["served"]
 
         # A broken save: refused at once, its findings in the page's state; nothing served changes.
