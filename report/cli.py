@@ -249,13 +249,31 @@ def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return code
 
 
-def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, show_progress: bool = True):  # noqa: ANN202 - (int, Built)
-    from .commands.build import BuildOptions, build
+def _build(  # noqa: ANN202 - (int, Built)
+    root: Path,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    show_progress: bool = True,
+    printing: threading.Lock | None = None,
+):
+    from .commands.build import build
 
-    options = BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
     progress = Progress(err, enabled=not args.quiet and show_progress)
-    built = build(root, options, progress, waiting=lambda message: print(message, file=err, flush=True))
+    built = build(root, _build_options(args), progress, waiting=lambda message: print(message, file=err, flush=True))
     progress.close()
+    with printing or contextlib.nullcontext():
+        return _show_built(built, args, out, err)
+
+
+def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, imported with the build
+    from .commands.build import BuildOptions
+
+    return BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
+
+
+def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO):  # noqa: ANN001, ANN202 - Built -> (int, Built)
+    """Print how a build ended as `build` does; return its exit code and the outcome."""
     if built.state == "interrupted":
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
         return EXIT_INTERRUPTED, built
@@ -299,11 +317,25 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     build_args = parser().parse_args(["build"])
+    printing = threading.Lock()  # the preview's watcher prints from its own thread
+
+    def say(line: str) -> None:
+        with printing:
+            print(line, file=out, flush=True)
+
+    def pages():  # noqa: ANN202 - Paged
+        from .commands.build import pages
+
+        paged = pages(root, _build_options(build_args))
+        if paged.failed is not None:
+            with printing:
+                _show_built(paged.failed, build_args, out, err)
+        else:
+            say(paged.summary)
+        return paged
+
     interrupted = serve(
-        root,
-        args.port,
-        lambda: _build(root, build_args, out, err, show_progress=False),
-        lambda line: print(line, file=out, flush=True),
+        root, args.port, lambda: _build(root, build_args, out, err, show_progress=False, printing=printing), pages, say
     )
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 

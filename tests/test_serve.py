@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import io
 import json
 import os
 import queue
@@ -14,19 +16,29 @@ import subprocess
 import sys
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
+from pypdf import PdfReader
 
+from report import project as project_paths
+from report import publish
+from report.commands.build import BuildOptions, Built, Paged, pages
 from report.commands.serve import Preview, PreviewHandler, inject, open_server
-from report.findings import Loc, error, warning
+from report.findings import Loc, Policy, error, warning
+from report.publish import Output
 
 from .conftest import REPO, copy_project
 
 FACILITY = "lasalle"
 SUMMARIES = ("built ", "build failed ", "dist/ is up to date")
-SCRIPT_TAG = '<script src="/__preview__/preview.js" data-generation="{}"></script>\n</body>'
+SCRIPT_TAG = '<script src="/__preview__/preview.js" data-served="{}"></script>\n</body>'
+PAGES = re.compile(r"pages of en, es rendered in \d+\.\d\d s; PDFs updating")
+UPDATING_EN = "download>Download this chapter (PDF updating)</a>"
+UPDATING_ES = "download>Descarga este capítulo (PDF en actualización)</a>"
+SIZED_EN = re.compile(r"download>Download this chapter \(PDF, \d+ KB, \d+ pages\)</a>")
 
 
 class Serving:
@@ -75,19 +87,31 @@ class Serving:
     def state(self) -> dict:
         return json.loads(self.get("/__preview__/state")[2])
 
-    def wait_for_build(self, generation: int, timeout: float = 240) -> dict:
-        """Wait until build number `generation` has finished; return the preview's state."""
+    def wait_until(self, condition: Callable[[dict], bool], timeout: float = 240) -> dict:
+        """Wait until the preview's state meets `condition`; return it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = self.state()
-            if state["generation"] >= generation and not state["building"]:
-                assert state["generation"] == generation, state
-                while not self.line(timeout=30).startswith(SUMMARIES):  # the terminal has it all too
-                    pass
-                assert self.seen[-1] == state["summary"]
+            if condition(state):
                 return state
-            time.sleep(0.05)
-        raise AssertionError(f"build {generation} did not finish; output so far: {self.seen}")
+            time.sleep(0.02)
+        raise AssertionError(f"the preview never got there; state {self.state()}, output so far: {self.seen}")
+
+    def wait_for_build(self, after: int, timeout: float = 240) -> dict:
+        """Wait for the outcome that follows outcome number `after` and ends a save (built, or refused); return it."""
+        state = self.wait_until(lambda s: s["generation"] > after and not s["building"], timeout)
+        while not self.line(timeout=30).startswith(SUMMARIES):  # the terminal has it all too
+            pass
+        assert self.seen[-1] == state["summary"]
+        return state
+
+    def wait_for_pages(self, after: int, timeout: float = 60) -> dict:
+        """Wait until the pages of a save are served (what is served went past `after`), PDFs still to come."""
+        state = self.wait_until(lambda s: s["served"] > after and s["pages"], timeout)
+        assert state["building"] and state["code"] == 0 and PAGES.fullmatch(state["summary"]), state
+        while not PAGES.fullmatch(self.line(timeout=30)):  # the terminal says so too
+            pass
+        return state
 
     def stop(self) -> int:
         if self.proc.poll() is None:
@@ -100,13 +124,24 @@ class Serving:
 
 
 @pytest.fixture
-def serving(tmp_path: Path) -> Iterator[Serving]:
-    root = copy_project(tmp_path / "project", [FACILITY])
-    server = Serving(root)
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project", [FACILITY])
+
+
+@pytest.fixture
+def serving(project: Path) -> Iterator[Serving]:
+    server = Serving(project)
     try:
         yield server
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def build_held(root: Path) -> Iterator[None]:
+    """Hold the project's build lock, as another build would: the preview's build waits, its pages do not."""
+    with publish.lock(root, lambda message: None):
+        yield
 
 
 def edit(root: Path, old: str, new: str) -> None:
@@ -117,8 +152,80 @@ def edit(root: Path, old: str, new: str) -> None:
     dossier.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def pdf_text(pdf: bytes) -> str:
+    """Return a PDF's text, its words separated by single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+class Downloads(HTMLParser):
+    """The text of each download link and of each table cell in a page."""
+
+    def __init__(self, page: bytes) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.cells: list[str] = []
+        self._into: list[str] | None = None
+        self.feed(page.decode())
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and "download" in dict(attrs):
+            self._into = self.links
+        elif tag == "td":
+            self._into = self.cells
+        else:
+            return
+        self._into.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("a", "td"):
+            self._into = None
+
+    def handle_data(self, data: str) -> None:
+        if self._into is not None:
+            self._into[-1] += data
+
+
+def test_the_pages_step_renders_the_site_with_every_pdf_updating_and_writes_no_output(project: Path) -> None:
+    options = BuildOptions(project_paths.today(), (), Policy())
+    paged = pages(project, options)
+    assert paged.failed is None and PAGES.fullmatch(paged.summary), paged.summary
+    assert {f.level for f in paged.findings} == {"warning"}
+    outputs = {o.path: o.data for o in paged.outputs}
+    assert {f"{lang}/{name}.html" for lang in ("en", "es") for name in ("index", FACILITY)} <= set(outputs)
+    assert not [p for p in outputs if p.endswith(".pdf")]
+    assert not os.path.lexists(project / "dist") and not os.path.lexists(project / ".dist")
+    home = Downloads(outputs["en/index.html"])
+    assert home.links == [
+        "Download the full report (PDF updating)",
+        "PDF updating",  # the facility's card
+        "First Ten to Communities Not Cages",  # the downloads table: its rows name the documents...
+        "LaSalle ICE Processing Center",
+    ]
+    assert home.cells == ["PDF updating", "PDF updating"]  # ...and say no size nor page count
+    assert Downloads(outputs[f"en/{FACILITY}.html"]).links == [
+        UPDATING_EN.removeprefix("download>").removesuffix("</a>")
+    ]
+    assert Downloads(outputs[f"es/{FACILITY}.html"]).links == [
+        UPDATING_ES.removeprefix("download>").removesuffix("</a>")
+    ]
+    assert "Descarga el informe completo (PDF en actualización)" in Downloads(outputs["es/index.html"]).links
+
+    # A dossier with an error: no pages, and the finding the build would give.
+    dossier = project / "facilities" / f"{FACILITY}.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8") + "bad: [\n", encoding="utf-8")
+    paged = pages(project, options)
+    assert paged.failed is not None and paged.outputs == ()
+    assert paged.summary == paged.failed.summary == "build failed with 1 error: nothing was written to dist/"
+    errors = [str(f) for f in paged.findings if f.level == "error"]
+    assert len(errors) == 1 and re.fullmatch(
+        rf"facilities/{FACILITY}\.yaml:\d+:\d+: error: .+ \[yaml\.syntax\]", errors[0]
+    )
+    assert not os.path.lexists(project / "dist")
+
+
 def test_inject_puts_the_script_before_the_closing_body_tag() -> None:
-    tag = b'<script src="/__preview__/preview.js" data-generation="7"></script>\n'
+    tag = b'<script src="/__preview__/preview.js" data-served="7"></script>\n'
     assert inject(b"<html><body><p>x</p></BODY></html>", 7) == b"<html><body><p>x</p>" + tag + b"</BODY></html>"
     assert inject(b"<p>no body</p>", 7) == b"<p>no body</p>" + tag
 
@@ -138,61 +245,156 @@ def test_the_panel_lists_the_findings_of_the_file_just_saved_first() -> None:
     assert [f["message"] for f in preview.state.findings] == ["a", "b", "c", "d"]
 
 
-def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save(serving: Serving) -> None:
-    root = serving.root
-    state = serving.wait_for_build(1)
-    assert state["code"] == 0 and state["summary"].startswith("built en, es: 2 reports, 2 dossiers, 4 pages in "), state
-    assert state["findings"] and {f["level"] for f in state["findings"]} == {"warning"}
-    printed = [line for line in serving.seen if line.endswith("]") and ": warning: " in line]
-    assert [f["text"] for f in state["findings"]] == printed  # the page shows them as the terminal does
+def test_pages_are_served_in_front_of_dist_until_their_build_and_only_while_newer() -> None:
+    def paged(text: str) -> Paged:
+        page = Output("en/x.html", f"<body>{text}</body>".encode(), "page", "en")
+        return Paged((page,), (), "pages of en rendered in 0.10 s; PDFs updating")
 
-    # Pages are served with the preview script; the published files never have it.
+    def seen(preview: Preview) -> tuple:
+        s = preview.state
+        return s.generation, s.served, s.pages, s.building, s.code
+
+    built = Built("built", (), "built en")
+    failed = Built("failed", (error("yaml.syntax", Loc("facilities/x.yaml", 3, 1), "bad"),), "build failed")
+    preview = Preview()
+    preview.building()  # the first build, of a project published before: no pages first
+    preview.finished(0, built, digest="d0", dist="dist-0")
+    assert seen(preview) == (1, 1, False, False, 0) and preview.state.summary == "built en"
+    preview = Preview()
+    preview.paged(paged("one"), "d1", "dist-a")
+    assert seen(preview) == (1, 1, True, True, 0)
+    assert preview.page("en/x.html", "dist-a") == (b"<body>one</body>", 1)
+    assert preview.page("en/y.html", "dist-a") == (None, 1)  # what they do not hold comes from dist/
+    assert preview.page("en/x.html", "dist-b") == (None, 1)  # another build published dist/ since: dist/ wins
+
+    # A save while d1's PDFs are being built: its pages stay in front of d1's build, which is not the latest.
+    preview.paged(paged("two"), "d2", "dist-a")
+    preview.finished(0, built, digest="d1", dist="dist-c")
+    assert seen(preview) == (2, 2, True, True, 0)
+    assert preview.page("en/x.html", "dist-c") == (b"<body>two</body>", 2)
+    preview.finished(0, built, digest="d2", dist="dist-d")  # d2 is built: dist/ has it all, PDFs too
+    assert seen(preview) == (3, 3, False, False, 0) and preview.state.summary == "built en"
+    assert preview.page("en/x.html", "dist-d") == (None, 3)
+
+    # A broken save is refused: nothing served changes, and no build follows.
+    preview.refused(failed, "d3")
+    assert seen(preview) == (4, 3, False, False, 1) and preview.state.summary == "build failed"
+    # Pages shown, then their build fails: they go, and the page goes back to the last good build.
+    preview.paged(paged("three"), "d4", "dist-d")
+    preview.finished(1, failed, digest="d4", dist="dist-d")
+    assert seen(preview) == (6, 5, False, False, 1)
+    assert preview.page("en/x.html", "dist-d") == (None, 5)
+    # Pages shown, a broken save during their build: the build retires its pages, the refusal stands.
+    preview.paged(paged("four"), "d5", "dist-d")
+    preview.refused(failed, "d6")
+    preview.finished(0, built, digest="d5", dist="dist-e")
+    assert seen(preview) == (8, 7, False, False, 1) and preview.state.summary == "build failed"
+
+
+def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last_good_build(project: Path) -> None:
+    root = project
     page = f"/en/{FACILITY}.html"
-    status, headers, body = serving.get(page)
-    assert status == 200 and headers["Cache-Control"] == "no-store"
-    published = (root / "dist" / "en" / f"{FACILITY}.html").read_bytes()
-    assert b"__preview__" not in published
-    assert body == inject(published, 1)
-    assert body.decode().count("__preview__") == 1 and SCRIPT_TAG.format(1) in body.decode()
-    assert serving.get("/en/")[2] == inject((root / "dist" / "en" / "index.html").read_bytes(), 1)
-    status, headers, script = serving.get("/__preview__/preview.js")
-    assert status == 200 and headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script
-    status, headers, pdf = serving.get(f"/en/{FACILITY}-en.pdf")
-    assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF-")
-    # A page that rebinds its own name to 127.0.0.1 is refused, and the refusal prints nothing.
-    status, headers, body = serving.get("/__preview__/state", host=f"rebound.example:{serving.port}")
-    assert (status, headers["Content-Type"]) == (403, "text/plain; charset=utf-8") and b"findings" not in body
+    held = contextlib.ExitStack()  # the lock, as another build holds it: the preview's build waits, its pages do not
+    held.enter_context(build_held(root))
+    serving = Serving(root)
+    try:
+        # Nothing is published, and the first build waits: its pages come first.
+        state = serving.wait_for_pages(0)
+        assert not os.path.lexists(root / "dist")
+        status, headers, body = serving.get(page)
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        assert UPDATING_EN in body.decode() and SCRIPT_TAG.format(state["served"]) in body.decode()
+        assert UPDATING_ES in serving.get(f"/es/{FACILITY}.html")[2].decode()
+        status, headers, _ = serving.get("/en")  # a folder of the pages: redirected, as for one of dist/
+        assert status == 301 and headers["Location"] == "/en/"
+        assert UPDATING_EN.replace("this chapter", "the full report") in serving.get("/en/")[2].decode()
+        assert serving.get(f"/en/{FACILITY}-en.pdf")[0] == 404  # no PDF before the build
+        held.close()
+        state = serving.wait_for_build(state["generation"])
+        assert state["code"] == 0 and state["summary"].startswith("built en, es: 2 reports, 2 dossiers, 4 pages in "), (
+            state
+        )
+        assert not state["pages"]
+        assert state["findings"] and {f["level"] for f in state["findings"]} == {"warning"}
+        printed = [line for line in serving.seen if line.endswith("]") and ": warning: " in line]
+        assert [f["text"] for f in state["findings"]] == printed  # the page shows them as the terminal does
 
-    # A save is rebuilt, and the page has the new sentence.
-    edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Preview edit one.\n")
-    state = serving.wait_for_build(2)
-    assert state["code"] == 0, state
-    assert "Preview edit one." in serving.get(page)[2].decode()
-    good = os.readlink(root / "dist")
+        # Pages are served with the preview script; the published files never have it.
+        status, headers, body = serving.get(page)
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        published = (root / "dist" / "en" / f"{FACILITY}.html").read_bytes()
+        assert b"__preview__" not in published and SIZED_EN.search(published.decode())
+        assert body == inject(published, state["served"])
+        assert body.decode().count("__preview__") == 1 and SCRIPT_TAG.format(state["served"]) in body.decode()
+        assert serving.get("/en/")[2] == inject((root / "dist" / "en" / "index.html").read_bytes(), state["served"])
+        status, headers, script = serving.get("/__preview__/preview.js")
+        assert (
+            status == 200 and headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script
+        )
+        status, headers, pdf = serving.get(f"/en/{FACILITY}-en.pdf")
+        assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF-")
+        # A page that rebinds its own name to 127.0.0.1 is refused, and the refusal prints nothing.
+        status, headers, body = serving.get("/__preview__/state", host=f"rebound.example:{serving.port}")
+        assert (status, headers["Content-Type"]) == (403, "text/plain; charset=utf-8") and b"findings" not in body
 
-    # A broken save: the findings reach the page's state, dist/ keeps the last good build.
-    edit(root, "Preview edit one.", "Preview edit one.\nbad: [")
-    state = serving.wait_for_build(3)
-    assert state["code"] == 1 and state["summary"] == "build failed with 1 error: nothing was written to dist/"
-    errors = [f["text"] for f in state["findings"] if f["level"] == "error"]
-    assert len(errors) == 1 and re.fullmatch(
-        rf"facilities/{FACILITY}\.yaml:\d+:\d+: error: YAML syntax error: .+ \[yaml\.syntax\]", errors[0]
-    ), errors
-    assert os.readlink(root / "dist") == good
-    body = serving.get(page)[2].decode()
-    assert "Preview edit one." in body and SCRIPT_TAG.format(3) in body
+        # A save: its pages are served at once; dist/ is not touched until its build has finished.
+        good = os.readlink(root / "dist")
+        with build_held(root):
+            edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Preview edit one.\n")
+            state = serving.wait_for_pages(state["served"])
+            body = serving.get(page)[2].decode()
+            assert "Preview edit one." in body and UPDATING_EN in body and SCRIPT_TAG.format(state["served"]) in body
+            assert UPDATING_ES in serving.get(f"/es/{FACILITY}.html")[2].decode()
+            assert os.readlink(root / "dist") == good and os.listdir(root / ".dist") == [Path(good).name]
+            assert (root / "dist" / "en" / f"{FACILITY}.html").read_bytes() == published
+            assert serving.get(f"/en/{FACILITY}-en.pdf")[2] == pdf  # the last good PDF, until the new one is built
+        state = serving.wait_for_build(state["generation"])
+        assert state["code"] == 0 and not state["pages"], state
+        assert os.readlink(root / "dist") != good
+        published = (root / "dist" / "en" / f"{FACILITY}.html").read_bytes()
+        assert "Preview edit one." in published.decode() and SIZED_EN.search(published.decode())
+        assert serving.get(page)[2] == inject(published, state["served"])
+        new_pdf = serving.get(f"/en/{FACILITY}-en.pdf")[2]  # the link now leads to the save's PDF
+        assert new_pdf == (root / "dist" / "en" / f"{FACILITY}-en.pdf").read_bytes() != pdf
+        assert "Preview edit one." in pdf_text(new_pdf) and "Preview edit one." not in pdf_text(pdf)
+        good, served = os.readlink(root / "dist"), state["served"]
 
-    # Fixed: the next build publishes again.
-    edit(root, "Preview edit one.\nbad: [", "Preview edit two.")
-    state = serving.wait_for_build(4)
-    assert state["code"] == 0 and "Preview edit two." in serving.get(page)[2].decode()
+        # A broken save: refused at once, its findings in the page's state; nothing served changes.
+        edit(root, "Preview edit one.", "Preview edit one.\nbad: [")
+        state = serving.wait_for_build(state["generation"])
+        assert state["code"] == 1 and state["summary"] == "build failed with 1 error: nothing was written to dist/"
+        assert state["served"] == served and not state["pages"]
+        errors = [f["text"] for f in state["findings"] if f["level"] == "error"]
+        assert len(errors) == 1 and re.fullmatch(
+            rf"facilities/{FACILITY}\.yaml:\d+:\d+: error: YAML syntax error: .+ \[yaml\.syntax\]", errors[0]
+        ), errors
+        assert state["findings"][0]["text"] == errors[0]  # the file just saved comes first
+        assert os.readlink(root / "dist") == good
+        body = serving.get(page)[2].decode()
+        assert "Preview edit one." in body and SCRIPT_TAG.format(served) in body
 
-    assert serving.stop() == 0
+        # Fixed: its pages, then the build publishes again.
+        edit(root, "Preview edit one.\nbad: [", "Preview edit two.")
+        state = serving.wait_for_build(state["generation"])
+        assert state["code"] == 0 and "Preview edit two." in serving.get(page)[2].decode()
+    finally:
+        held.close()
+        serving.stop()
     assert serving.seen[-1] == "stopped serving after 4 builds", serving.seen
     failed = [line for line in serving.seen if line.startswith("build failed")]
     assert failed == ["build failed with 1 error: nothing was written to dist/"]
     assert serving.seen.count("change detected: rebuilding") == 3
     assert not [line for line in serving.seen if "Traceback" in line or "Exception" in line], serving.seen
+
+    # Started again on the published project: the build comes first (nothing to do), no pages.
+    again = Serving(root)
+    try:
+        state = again.wait_for_build(0)
+        assert state["summary"].startswith("dist/ is up to date") and state["code"] == 0, state
+        assert (state["generation"], state["served"], state["pages"]) == (1, 1, False)
+        assert not [line for line in again.seen if PAGES.fullmatch(line)]
+    finally:
+        again.stop()
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
@@ -215,26 +417,41 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     )
 
 
-def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_last_good_build(
+def test_the_open_page_shows_a_save_before_its_pdfs_and_a_broken_save_over_the_last_good_build(
     serving: Serving, browser
 ) -> None:
-    """In Chromium: the page a writer has open follows their saves."""
+    """In Chromium: the page a writer has open follows their saves, the text first, the PDF links after."""
     root = serving.root
-    serving.wait_for_build(1)
+    state = serving.wait_for_build(0)
     page = browser.new_page()
     try:
         page.goto(f"{serving.url}/en/{FACILITY}.html")
         panel = page.locator("#first-ten-preview .panel")
+        link = page.locator("p.download a")
+        assert re.fullmatch(r"Download this chapter \(PDF, \d+ KB, \d+ pages\)", link.text_content() or "")
         assert "__preview__" not in (root / "dist" / "en" / f"{FACILITY}.html").read_text(encoding="utf-8")
         page.evaluate("window.sameDocument = true")  # gone once the page reloads
 
-        edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Seen in the browser.\n")
-        page.wait_for_function("document.body.innerText.includes('Seen in the browser.')", timeout=120_000)
+        with build_held(root):  # the PDFs wait: the page shows the save all the same
+            edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Seen in the browser.\n")
+            page.wait_for_function("document.body.innerText.includes('Seen in the browser.')", timeout=60_000)
+            assert page.evaluate("window.sameDocument") is None
+            assert link.text_content() == "Download this chapter (PDF updating)"
+            building = page.locator("#first-ten-preview .panel.building h2")
+            building.wait_for(timeout=10_000)
+            assert building.inner_text() == "Page updated; rebuilding the PDFs…"
+            assert "Seen in the browser." not in (root / "dist" / "en" / f"{FACILITY}.html").read_text(encoding="utf-8")
+            page.evaluate("window.sameDocument = true")
+        page.wait_for_function("document.querySelector('p.download a')?.textContent.includes(' KB, ')", timeout=240_000)
         assert page.evaluate("window.sameDocument") is None
-        serving.wait_for_build(2)
+        assert re.fullmatch(r"Download this chapter \(PDF, \d+ KB, \d+ pages\)", link.text_content() or "")
+        assert "Seen in the browser." in page.locator("main").inner_text()
+        state = serving.wait_for_build(state["generation"])
+        assert "Seen in the browser." in (root / "dist" / "en" / f"{FACILITY}.html").read_text(encoding="utf-8")
 
+        page.evaluate("window.sameDocument = true")
         edit(root, "Seen in the browser.", "Seen in the browser.\nbad: [")
-        state = serving.wait_for_build(3)
+        state = serving.wait_for_build(state["generation"])
         error_line = next(f["text"] for f in state["findings"] if f["level"] == "error")
         failed = page.locator("#first-ten-preview .panel.failed")
         failed.wait_for(timeout=10_000)
@@ -243,13 +460,13 @@ def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_las
             "Not rebuilt: build failed with 1 error: nothing was written to dist/. This page shows the last good build."
         )
         assert failed.locator("li.error").all_inner_texts() == [error_line]
-        page.evaluate("window.sameDocument = true")
+        assert page.evaluate("window.sameDocument") is True  # the last good page, not reloaded
         assert "Seen in the browser." in page.locator("main").inner_text()
 
         edit(root, "Seen in the browser.\nbad: [", "Fixed in the browser.")
-        page.wait_for_function("document.body.innerText.includes('Fixed in the browser.')", timeout=120_000)
+        page.wait_for_function("document.body.innerText.includes('Fixed in the browser.')", timeout=60_000)
         assert page.evaluate("window.sameDocument") is None
-        state = serving.wait_for_build(4)
+        state = serving.wait_for_build(state["generation"])
         warnings = len(state["findings"])
         summary = panel.locator("summary")  # the warnings stay, folded away
         summary.wait_for(timeout=10_000)
@@ -264,20 +481,26 @@ def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_las
 
 
 @pytest.fixture
-def preview_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+def preview_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, Preview]]:
     monkeypatch.setattr(PreviewHandler, "timeout", 0.5)
     dist = tmp_path / "dist"
     (dist / "en").mkdir(parents=True)
     (dist / "en" / "index.html").write_text("<html><body><p>Unpublished draft</p></body></html>\n")
     (dist / "big.pdf").write_bytes(b"%PDF-" + bytes(BIG))
-    server = open_server(dist, 0, Preview())
+    preview = Preview()
+    server = open_server(dist, 0, preview)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield server.server_address[1]
+        yield server.server_address[1], preview
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def preview_port(preview_server: tuple[int, Preview]) -> int:
+    return preview_server[0]
 
 
 BIG = 16 * 2**20
@@ -327,6 +550,32 @@ def test_only_requests_for_this_server_are_answered(preview_port: int, capfd: py
     twice = f"Host: 127.0.0.1:{port}\r\nHost: rebound.example:{port}\r\n"
     assert ask(port, f"GET /en/ HTTP/1.1\r\n{twice}\r\n".encode()) == (400, one_host)
     assert capfd.readouterr() == ("", "")
+
+
+def test_the_pages_of_a_save_come_before_dist_and_follow_the_same_rules(
+    preview_server: tuple[int, Preview], tmp_path: Path
+) -> None:
+    port, preview = preview_server
+    host = f"Host: 127.0.0.1:{port}\r\n\r\n"
+    pages = (
+        Output("en/index.html", b"<html><body><p>Saved a second ago</p></body></html>\n", "page", "en"),
+        Output("fr/index.html", b"<html><body><p>A new language</p></body></html>\n", "page", "fr"),
+        Output("assets/css/site.css", b"body { color: black }\n", "asset"),
+    )
+    preview.paged(Paged(pages, (), "pages"), "d1", publish.current(tmp_path))
+    tag = b'<script src="/__preview__/preview.js" data-served="1"></script>\n</body>'
+    for path in ("/en/", "/en/index.html", "/en/./index.html", "/fr/../en/"):
+        status, body = ask(port, f"GET {path} HTTP/1.1\r\n{host}".encode())
+        assert status == 200 and b"Saved a second ago" in body and tag in body, path
+    assert ask(port, f"GET /assets/css/site.css HTTP/1.1\r\n{host}".encode()) == (200, b"body { color: black }\n")
+    assert ask(port, f"GET /fr HTTP/1.1\r\n{host}".encode())[0] == 301
+    assert ask(port, f"GET /big.pdf HTTP/1.1\r\n{host}".encode())[0] == 200  # the rest comes from dist/
+    refused = ask(port, f"GET /en/ HTTP/1.1\r\nHost: rebound.example:{port}\r\n\r\n".encode())
+    assert refused[0] == 403 and b"Saved" not in refused[1]
+    # dist/ changed under them (another build published): dist/ is served again
+    preview.paged(Paged(pages, (), "pages"), "d2", "another edition")
+    status, body = ask(port, f"GET /en/ HTTP/1.1\r\n{host}".encode())
+    assert status == 200 and b"Unpublished draft" in body
 
 
 def test_malformed_requests_are_a_quiet_400(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:

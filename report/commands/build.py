@@ -9,6 +9,9 @@
     the site (it lists each PDF's size and page count), rendered while the reports assemble
     publish: a new folder swapped into dist/, under the project's build lock
 
+`pages` is the preview's first step (`serve`): the gather phase and the site pages alone, in
+memory, with every PDF link saying "PDF updating"; the build follows.
+
 WeasyPrint, Jinja and Babel are imported inside `_build` and `emit`, so that a build with
 nothing to do answers from `stamp` without loading them (the import contract allows these
 function-level imports here, and only for that).
@@ -140,6 +143,65 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     return Built("built", findings, summary, coverage)
 
 
+@dataclass(frozen=True)
+class Paged:
+    """The site rendered from the gather phase alone: its pages and assets (no PDF), or why not.
+
+    `failed` is what the build would say about the same files when the gather phase (or the
+    rendering) found an error: the build itself need not run.
+    """
+
+    outputs: tuple[Output, ...]
+    findings: tuple[Finding, ...]
+    summary: str
+    failed: Built | None = None
+
+
+def pages(root: Path, options: BuildOptions) -> Paged:
+    """Gather, then render the HTML site without laying out a PDF: its download links say "PDF updating".
+
+    Writes nothing but the caches the gather phase keeps (parsed catalogs, compiled templates),
+    and takes no lock: `serve` shows these pages before the build (which holds the lock) has
+    published the edition they belong to.
+    """
+    started = time.perf_counter()
+    from ..i18n.coverage import coverage_table  # Babel
+    from ..render.site import home_pages, site_pages  # Jinja
+    from .gather import GatherOptions, gather
+
+    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
+    coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
+    if not gathered.ok:
+        failed = _failed(gathered.findings, coverage)
+        return Paged((), failed.findings, failed.summary, failed)
+    edition = gathered.edition
+    assert edition is not None
+    renderers = _renderers(root, gathered)
+    updating: dict[tuple[str | None, str | None], tuple[str, int | None, int | None]] = {}
+    for lang in renderers:
+        updating[(lang, None)] = (report_pdf_path(lang), None, None)
+        updating |= {(lang, f.id): (facility_pdf_path(lang, f.id), None, None) for f in edition.facilities}
+    outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
+    outputs += home_pages(edition, renderers, updating)
+    localized = [f for renderer in renderers.values() for f in renderer.localizer.findings]
+    findings = tuple(options.policy.apply([*gathered.findings, *localized]))
+    if has_errors(findings):
+        failed = _failed(findings, coverage)
+        return Paged((), findings, failed.summary, failed)
+    summary = f"pages of {', '.join(renderers)} rendered in {time.perf_counter() - started:.2f} s; PDFs updating"
+    return Paged(tuple(outputs), findings, summary)
+
+
+def report_pdf_path(lang: str) -> str:
+    """Return where a language's full report is published, relative to dist/."""
+    return f"{lang}/first-ten-{lang}.pdf"
+
+
+def facility_pdf_path(lang: str, facility_id: str) -> str:
+    """Return where a facility's PDF in a language is published, relative to dist/."""
+    return f"{lang}/{facility_id}-{lang}.pdf"
+
+
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
     errors = count(sum(f.level == "error" for f in findings), "error")
     return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/", coverage)
@@ -193,16 +255,12 @@ class LanguagePdfs:
 
 def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progress) -> Emitted:
     """Render, lay out and assemble every language's PDFs, then render the site; return them in memory."""
-    from ..render.html import Renderer, environment
     from ..render.site import home_pages, site_pages
 
     edition = gathered.edition
     assert edition is not None
     cache_dir = root / project.CACHE_DIR
-    renderers = {
-        lang: Renderer(edition, localizer, environment(root, localizer, cache_dir / "jinja"))
-        for lang, localizer in gathered.localizers.items()
-    }
+    renderers = _renderers(root, gathered)
     paginator.progress = progress.tick
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
@@ -230,6 +288,19 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
         pdfs = report_pdfs + facility_pdfs
         outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs))
     return Emitted(outputs, tuple(findings), **counts)
+
+
+def _renderers(root: Path, gathered: Gathered) -> dict[str, Renderer]:
+    """Return a renderer per language gathered."""
+    from ..render.html import Renderer, environment
+
+    edition = gathered.edition
+    assert edition is not None
+    jinja_cache = root / project.CACHE_DIR / "jinja"
+    return {
+        lang: Renderer(edition, localizer, environment(root, localizer, jinja_cache))
+        for lang, localizer in gathered.localizers.items()
+    }
 
 
 def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Queued:
@@ -392,7 +463,7 @@ def _facility_assemblies(
     out = []
     for facility, part, chunk in zip(edition.facilities, chapters, body.chapters, strict=True):
         meta = _metadata(edition, renderer, f"{facility.name} · {title}", renderer.facility_description(facility))
-        target = Output(f"{lang}/{facility.id}-{lang}.pdf", b"", "facility-pdf", lang, chunk.pages, facility.id)
+        target = Output(facility_pdf_path(lang, facility.id), b"", "facility-pdf", lang, chunk.pages, facility.id)
         out.append(_assembly(target, (part,), meta, (sheet.pdf,), paginator, cache_dir, urgent=False))
     return out
 
@@ -420,7 +491,7 @@ def _report_assembly(
     sheets = (sheet.pdf,) + ((front_sheet.pdf,) if front_sheet else ())
     meta = _metadata(edition, renderer, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     lang = renderer.lang
-    target = Output(f"{lang}/first-ten-{lang}.pdf", b"", "report-pdf", lang, front.pages + body.pages)
+    target = Output(report_pdf_path(lang), b"", "report-pdf", lang, front.pages + body.pages)
     return _assembly(target, (front_part, *chapters, back), meta, sheets, paginator, cache_dir, urgent=True)
 
 

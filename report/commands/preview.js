@@ -1,10 +1,10 @@
 // Live preview (./build.py serve only; never part of dist/).
-// Polls the server for the last build: reloads the page after a successful one, and shows the
-// findings of a failed one over the page, which still shows the last good build.
+// Polls the server: reloads the page when what is served changes (a save's pages, then its
+// build), and shows the findings of a broken save over the page, which keeps the last good one.
 (() => {
   "use strict";
   const script = document.currentScript;
-  const shown = Number(script.dataset.generation);
+  const shown = Number(script.dataset.served);
   let drawn = "";
   let dismissed = -1;
 
@@ -59,7 +59,8 @@
         panel.append(element("details", {}, element("summary", { textContent: `${warnings.length} warnings` }), list(warnings)));
       }
     } else if (state.building) {
-      panel = element("section", { className: "panel building", role: "status" }, element("h2", { textContent: "Rebuilding…" }));
+      const doing = state.pages ? "Page updated; rebuilding the PDFs…" : "Rebuilding…";
+      panel = element("section", { className: "panel building", role: "status" }, element("h2", { textContent: doing }));
     } else if (warnings.length) {
       panel = element("section", { className: "panel", role: "status" },
         element("details", {}, element("summary", { textContent: `${warnings.length} warnings: ${state.summary}` }), list(warnings)));
@@ -78,12 +79,12 @@
     try {
       const response = await fetch("/__preview__/state", { cache: "no-store" });
       const state = await response.json();
-      if (state.generation > shown && state.code === 0) {
+      if (state.served > shown) {
         location.reload();
         return;
       }
       draw(state);
-      setTimeout(poll, 300);
+      setTimeout(poll, 100); // a tenth of a second: the page follows a save within a second
     } catch (error) {
       setTimeout(poll, 1000); // the server is restarting or stopped: try again
     }

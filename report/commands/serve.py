@@ -1,16 +1,26 @@
 """The `serve` verb: a live preview of dist/ that rebuilds on save and reloads the open page.
 
-- The server looks each request's path up under `dist/` when it comes, so it follows the symlink
-  that every publish swaps (see `publish`): a file comes from the old edition or the new one.
+- A save is shown in two steps. First the pages: a watcher thread runs the gather phase and the
+  site renderer alone (`build.pages`, a third of a second on the shipped edition) and keeps the
+  pages in memory, in front of `dist/`; their PDF links say "PDF updating". Then the PDFs: the
+  main thread runs the normal build (under the build lock, as any build), which publishes the
+  whole edition into `dist/` and retires those pages. `dist/` is never written by the first
+  step, so it keeps its whole-edition guarantee; the pages in memory are served only while they
+  are newer than `dist/` (made from the last save, and `dist/` is still the edition it was then).
+  A save made while the PDFs are being built gets its pages at once, and another build after.
+- The server looks each request's path up in those pages, then under `dist/` when it comes, so
+  it follows the symlink that every publish swaps (see `publish`): a file comes from the old
+  edition or the new one.
 - HTML pages are served with one extra line, a `<script>` for `preview.js`, added to the
   response only: the files in `dist/` are never changed, so what is published has no script.
-- The script polls `/__preview__/state` (the last build's generation, exit code, summary and
-  findings). A successful build reloads the page; a failed one leaves the page as it is (the
-  last good build, which is still what `dist/` holds) and shows the findings over it.
+- The script polls `/__preview__/state` (`State`: what is served, whether PDFs are being built,
+  the last exit code, summary and findings). When what is served changes, the page reloads; a
+  broken save changes nothing served: the page stays as it is (the last good pages) and shows
+  the findings over it. A build that fails after its pages were shown retires them: the page
+  reloads to the last good build, with the findings.
 - Watching is a stat of the input files every `poll` seconds (cheap, and it sees saves by any
-  editor, on any file system); a change is rebuilt once the files have been still for one poll
-  and their content hash differs from the last build's. Rebuilds take the build lock like any
-  build.
+  editor, on any file system); a change is shown once the files are still and their content
+  hash differs from the last one's.
 - Only a local browser is answered. A request must name this server in its `Host:` header
   (`127.0.0.1`, `localhost` or `[::1]`, with the served port): a web page that rebinds its own
   name to 127.0.0.1 (DNS rebinding) is refused, so it cannot read unpublished pages or the
@@ -27,6 +37,7 @@ import functools
 import http.server
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -35,27 +46,32 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .. import stamp
+from .. import publish, stamp
 from ..errors import UsageError
-from ..findings import count
+from ..findings import Finding, count
 from ..project import DIST_DIR
 
 PREFIX = "/__preview__/"
 SCRIPT = Path(__file__).with_name("preview.js")
 
 if TYPE_CHECKING:
-    from .build import Built
+    from .build import Built, Paged
 
 
 @dataclass(frozen=True)
 class State:
-    """What the open pages are told: the last finished build, and whether another is running."""
+    """What the open pages are told: what is served, whether PDFs are being built, the last outcome."""
 
     generation: int = 0
+    """How many outcomes (pages shown, builds finished, saves refused) the pages were told of."""
     building: bool = False
     code: int | None = None
     summary: str = ""
     findings: tuple[dict, ...] = field(default=())
+    served: int = 0
+    """Goes up whenever what is served changes: a page that was served at a lower number reloads."""
+    pages: bool = False
+    """True while the pages served are the last save's, ahead of their PDFs (links say "PDF updating")."""
 
     def as_json(self) -> bytes:
         return json.dumps(
@@ -65,17 +81,35 @@ class State:
                 "code": self.code,
                 "summary": self.summary,
                 "findings": list(self.findings),
+                "served": self.served,
+                "pages": self.pages,
             },
             ensure_ascii=False,
         ).encode()
 
 
+def _shown(findings: tuple[Finding, ...], saved: frozenset[str]) -> tuple[dict, ...]:
+    """Return the findings for the page, those in the files just saved (project-relative) first."""
+    first = sorted(findings, key=lambda f: f.loc.path not in saved)  # stable: file order otherwise
+    return tuple({**f.as_dict(), "text": str(f)} for f in first)
+
+
 class Preview:
-    """The preview's state, shared by the build loop (writer) and the server's threads (readers)."""
+    """The preview's state and the pages of the last save, shared by the watcher, the build loop
+    and the server's threads.
+
+    Each save's content hash (`digest`) says which outcome is the latest: a build that finishes
+    after a newer save was shown does not replace that save's pages or findings.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state = State()
+        self._pages: dict[str, bytes] | None = None  # path under dist/ -> bytes
+        self._pages_digest: str | None = None  # the save they were made from
+        self._pages_dist: str | None = None  # what dist/ was (`publish.current`) when they were newer
+        self._latest: str | None = None  # the digest of the last save shown or refused
+        self._latest_ok = True
 
     @property
     def state(self) -> State:
@@ -86,21 +120,79 @@ class Preview:
         with self._lock:
             self._state = replace(self._state, building=True)
 
-    def finished(self, code: int, built: Built, saved: frozenset[str] = frozenset()) -> None:
-        """Publish a finished build; the findings in the files just saved (project-relative) come first."""
-        first = sorted(built.findings, key=lambda f: f.loc.path not in saved)  # stable: file order otherwise
-        findings = tuple({**f.as_dict(), "text": str(f)} for f in first)
+    def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
+        """Serve a save's pages in front of `dist/` (which is `dist` now) until its build finishes."""
         with self._lock:
-            self._state = State(self._state.generation + 1, False, code, built.summary, findings)
+            self._pages = {o.path: o.data for o in paged.outputs}
+            self._pages_digest, self._pages_dist = digest, dist
+            self._latest, self._latest_ok = digest, True
+            s = self._state
+            findings = _shown(paged.findings, saved)
+            self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True)
+
+    def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
+        """Show why a save does not build (the pages step found errors); what is served stays."""
+        with self._lock:
+            self._latest, self._latest_ok = digest, False
+            s = self._state
+            findings = _shown(built.findings, saved)
+            self._state = replace(s, generation=s.generation + 1, code=1, summary=built.summary, findings=findings)
+
+    def finished(
+        self,
+        code: int,
+        built: Built,
+        saved: frozenset[str] = frozenset(),
+        digest: str | None = None,
+        dist: str | None = None,
+    ) -> None:
+        """Publish a finished build of the files whose hash was `digest` (None: the latest); `dist/` is now `dist`.
+
+        The findings in the files just saved (project-relative) come first.
+        """
+        with self._lock:
+            s = self._state
+            served = s.served
+            if self._pages is not None and digest in (None, self._pages_digest):
+                self._pages = None  # built (dist/ has them now), or failed (back to the last good build)
+                served += 1
+            elif self._pages is not None:  # a newer save's pages: they stay in front of this build
+                self._pages_dist = dist
+            elif code == 0:
+                served += 1
+            showing = self._pages is not None
+            if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
+                findings = _shown(built.findings, saved)
+                self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
+            else:  # the latest save's outcome stands; its build follows if it had pages
+                self._state = replace(s, building=self._latest_ok, served=served, pages=showing)
+
+    def page(self, name: str, dist: str | None) -> tuple[bytes | None, int]:
+        """Return the last save's file at `name` if it is newer than `dist/` (which is `dist` now), and `served`."""
+        with self._lock:
+            served = self._state.served
+            if self._pages is None or dist != self._pages_dist:
+                return None, served
+            return self._pages.get(name), served
+
+    def has_folder(self, name: str, dist: str | None) -> bool:
+        """Return True if the last save's pages hold `name/index.html` (and are served)."""
+        return self.page(f"{name}/index.html", dist)[0] is not None
 
 
 def serve(
-    root: Path, port: int, build: Callable[[], tuple[int, Built]], say: Callable[[str], None], poll: float = 0.25
+    root: Path,
+    port: int,
+    build: Callable[[], tuple[int, Built]],
+    pages: Callable[[], Paged],
+    say: Callable[[str], None],
+    poll: float = 0.1,
 ) -> bool:
-    """Serve dist/, build, then rebuild on every change until Ctrl-C; return True if a build was interrupted.
+    """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C; return True if a build was interrupted.
 
-    `build` builds and returns the exit code the terminal shows with it; `say` tells the writer
-    what the preview does.
+    `build` builds and returns the exit code the terminal shows with it; `pages` renders the
+    site without PDFs (and shows the findings when that fails); `say` tells the writer what
+    the preview does. Both may print from the watcher's thread and the main one.
     """
     preview = Preview()
     try:
@@ -110,39 +202,95 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     builds = 0
+    watcher: _Watcher | None = None
     try:
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-        seen = _signature(root)
-        last = stamp.content_digest(root)  # before the build: an edit made during it is rebuilt too
-        saved: frozenset[str] = frozenset()
+        watcher = _Watcher(root, preview, pages, say, poll)
+        if publish.current(root) is None:  # nothing to show yet: the pages first, then the PDFs
+            watcher.show(frozenset())
+        else:
+            watcher.wanted.set()
+        watcher.start()
         while True:
+            while not watcher.wanted.wait(0.1):  # short waits: Ctrl-C is heard at once
+                watcher.check()
+            watcher.wanted.clear()
+            digest = stamp.content_digest(root)  # before the build: an edit made during it is built again
             preview.building()
             code, built = build()
             builds += 1
             if built.state == "interrupted":
                 return True
-            preview.finished(code, built, saved)
-            while True:  # wait for a change, then for the files to be still
-                time.sleep(poll)
-                current = _signature(root)
-                if current == seen:
-                    continue
-                while (settled := _signature(root)) != current:
-                    current = settled
-                    time.sleep(poll)
-                saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(seen))
-                seen = current
-                digest = stamp.content_digest(root)
-                if digest != last:
-                    last = digest
-                    say("change detected: rebuilding")
-                    break
+            preview.finished(code, built, watcher.saved, digest, publish.current(root))
     except KeyboardInterrupt:
         return False
     finally:
         server.shutdown()
         server.server_close()
-        say(f"stopped serving after {count(builds, 'build')}")
+        refused = watcher.refusals if watcher else 0
+        say(f"stopped serving after {count(builds + refused, 'build')}")
+
+
+class _Watcher(threading.Thread):
+    """Watches the input files; shows each save's pages at once and asks the main thread for a build.
+
+    A save with errors is refused here (its findings shown, nothing built): the build would
+    fail on the same gather phase.
+    """
+
+    def __init__(
+        self, root: Path, preview: Preview, pages: Callable[[], Paged], say: Callable[[str], None], poll: float
+    ) -> None:
+        super().__init__(name="preview watcher", daemon=True)
+        self.root, self.preview, self.pages, self.say, self.poll = root, preview, pages, say, poll
+        self.wanted = threading.Event()  # set: the main thread should build
+        self.seen = _signature(root)
+        self.digest = stamp.content_digest(root)
+        self.saved: frozenset[str] = frozenset()  # the files of the last save, project-relative
+        self.refusals = 0
+        self.crash: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while True:
+                self._wait_for_a_change()
+                self.say("change detected: rebuilding")
+                self.show(self.saved)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which reports it
+            self.crash = exc
+
+    def check(self) -> None:
+        """Raise, in the calling thread, what stopped the watcher (a bug in the tool)."""
+        if self.crash is not None:
+            raise self.crash
+
+    def show(self, saved: frozenset[str]) -> None:
+        """Render the pages of the files as they are now; serve them and ask for a build, or show why not."""
+        paged = self.pages()
+        if paged.failed is not None:
+            self.refusals += 1
+            self.preview.refused(paged.failed, self.digest, saved)
+            return
+        self.preview.paged(paged, self.digest, publish.current(self.root), saved)
+        self.wanted.set()
+
+    def _wait_for_a_change(self) -> None:
+        """Return once the input files have changed, are still, and hash differently from the last time."""
+        root, poll = self.root, self.poll
+        while True:
+            time.sleep(poll)
+            current = _signature(root)
+            if current == self.seen:
+                continue
+            while (settled := _signature(root)) != current:
+                current = settled
+                time.sleep(poll)
+            self.saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(self.seen))
+            self.seen = current
+            digest = stamp.content_digest(root)
+            if digest != self.digest:
+                self.digest = digest
+                return
 
 
 def open_server(directory: Path, port: int, preview: Preview) -> http.server.ThreadingHTTPServer:
@@ -165,9 +313,9 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def inject(page: bytes, generation: int) -> bytes:
+def inject(page: bytes, served: int) -> bytes:
     """Return an HTML page with the preview script added before its closing `</body>`."""
-    tag = f'<script src="{PREFIX}preview.js" data-generation="{generation}"></script>\n'.encode()
+    tag = f'<script src="{PREFIX}preview.js" data-served="{served}"></script>\n'.encode()
     end = page.lower().rfind(b"</body>")
     return page + tag if end < 0 else page[:end] + tag + page[end:]
 
@@ -249,6 +397,22 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if path == PREFIX + "preview.js":
             return self._send(SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         file = Path(self.translate_path(self.path))
+        name = Path(os.path.relpath(file, self.directory)).as_posix()  # translate_path drops any ".."
+        name = "" if name == "." else name
+        dist = publish.current(Path(self.directory).parent)
+        if path.endswith("/"):
+            name = f"{name}/index.html".lstrip("/")
+        elif self.preview.has_folder(name, dist):  # as the stdlib answers for a folder's name
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        data, served = self.preview.page(name, dist)  # `served` first: a page newer than it reloads once more
+        if data is not None:
+            if name.endswith(".html"):
+                return self._send(inject(data, served), "text/html; charset=utf-8")
+            return self._send(data, self.guess_type(name))
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
         if file.suffix == ".html" and file.is_file():
@@ -257,9 +421,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             except OSError:  # swapped away between the test and the read: the next request is fine
                 page = None
             if page is not None:
-                return self._send(inject(page, self.preview.state.generation), "text/html; charset=utf-8")
+                return self._send(inject(page, served), "text/html; charset=utf-8")
         if path == "/" and not file.exists():  # nothing published yet
-            return self._send(inject(_WAITING, self.preview.state.generation), "text/html; charset=utf-8", 404)
+            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
         return super().send_head()
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> io.BytesIO:

@@ -23,8 +23,11 @@ from ..publish import Output
 from ..sandbox import asset_paths, image_path, inside, real_folder
 from .html import Citer, Renderer, environment
 
-PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int, int]]
-"""Each PDF's (path, size, pages) by (language, facility id; None for the full report)."""
+PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int | None, int | None]]
+"""Each PDF's (path, size, pages) by (language, facility id; None for the full report).
+
+A size of None is a PDF being rebuilt (the preview's pages, `commands.build.pages`): its links
+say "PDF updating" instead of a size and a page count."""
 
 
 def site_pages(
@@ -113,7 +116,9 @@ def human_size(size: int, locale: Locale) -> str:
 
 def _download(loc: Localizer, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
     path, size, pages = pdf_info[(loc.lang, facility_id)]
-    return {"href": path.split("/", 1)[1], "size": human_size(size, loc.locale), "pages": pages}
+    if size is None:
+        return {"href": path.split("/", 1)[1], "updating": True}
+    return {"href": path.split("/", 1)[1], "updating": False, "size": human_size(size, loc.locale), "pages": pages}
 
 
 def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
@@ -202,7 +207,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     """
     source = edition.settings.source_language
     loc = Localizer(source, source, None, edition.settings.locale(source))
-    env = environment(root, loc)
+    env = environment(root, loc, root / project.CACHE_DIR / "jinja")
     title = loc.plain(edition.settings.title)
     return env.get_template("site/status.html").render(
         lang=source,
