@@ -26,7 +26,7 @@ NOT_SET_UP = (
     "the Python module '{module}' is not installed; run `make build` first"
     " (it sets up .venv, which ./build.py then uses by itself)"
 )
-COMMANDS = ("build", "check", "extract", "update", "serve", "new")
+COMMANDS = ("build", "check", "release", "extract", "update", "serve", "new")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,6 +61,15 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="show only the findings about these files, and what they break elsewhere (their sources, their catalog entries)",
+    )
+
+    release = sub.add_parser(
+        "release",
+        help="build the release edition (no draft marks), or print the checklist of what blocks it",
+    )
+    release.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the number of cores)")
+    release.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors and the summary line only (no warnings, no progress)"
     )
 
     sub.add_parser("extract", help="write i18n/messages.pot from the templates and the dossiers")
@@ -249,7 +258,20 @@ def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return code
 
 
-def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, show_progress: bool = True):  # noqa: ANN202 - (int, Built)
+def cmd_release(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.lang, args.strict, args.release = None, False, True  # every language, the release policy
+    code, _ = _build(root, args, out, err, checklist=True)
+    return code
+
+
+def _build(  # noqa: ANN202 - (int, Built)
+    root: Path,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    show_progress: bool = True,
+    checklist: bool = False,
+):
     from .commands.build import BuildOptions, build
 
     options = BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
@@ -259,6 +281,14 @@ def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, show_
     if built.state == "interrupted":
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
         return EXIT_INTERRUPTED, built
+    if checklist and built.gathered is not None:  # the release checks stopped it: who must do what
+        from .commands import release
+
+        edition = built.gathered.edition
+        todo = release.checklist(built.gathered)
+        print(release.format_checklist(todo, edition.settings.edition.isoformat() if edition else None), file=out)
+        print(f"\n{release.summary(todo)}", file=out, flush=True)
+        return EXIT_FINDINGS, built
     if args.quiet:
         for finding in built.findings:
             if finding.level == "error":
@@ -323,6 +353,7 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
     "build": cmd_build,
     "check": cmd_check,
+    "release": cmd_release,
     "extract": cmd_extract,
     "update": cmd_update,
     "serve": cmd_serve,

@@ -25,7 +25,7 @@ REPO = TESTS.parent
 FIXED_TODAY = "1735689600"  # 2025-01-01, so "the future" does not move under the fixtures
 
 
-CASE_FILES = ("expected.txt", "coverage.txt", "args", "layers", "make.py")
+CASE_FILES = ("expected.txt", "coverage.txt", "checklist.txt", "args", "layers", "make.py")
 """Files of a fixture folder that describe the case rather than being part of its project."""
 
 

@@ -76,6 +76,8 @@ class Built:
     summary: str = ""
     coverage: tuple[str, ...] = ()
     """The translation coverage tables `check` prints, one per language (`coverage.coverage_table`)."""
+    gathered: Gathered | None = None
+    """The gather phase's record when it stopped the build (`release` makes its checklist from it)."""
 
 
 def build(
@@ -119,7 +121,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
-        return _failed(gathered.findings, coverage)
+        return replace(_failed(gathered.findings, coverage), gathered=gathered)
     emitted = emit(root, gathered, paginator, progress)
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
