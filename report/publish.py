@@ -11,8 +11,8 @@ whose bytes did not change, so they keep their inode and mtime; new files for th
 it to disk, and then publishes it with one `os.replace` of the `dist` symlink: a reader, or a
 build killed at any moment, sees the old edition or the new one, never a mix. The folder the
 symlink named before is deleted afterwards, and folders left by killed builds are deleted by the
-next build, under the lock. `dist/manifest.json` lists every output with its language, kind, page
-count, size and SHA-256; files that the previous manifest listed and this build no longer
+next build, under the lock. `dist/manifest.json` says whether the edition is a draft or a release
+(`"edition"`) and lists every output with its language, kind, page count, size and SHA-256; files that the previous manifest listed and this build no longer
 produces are left out of the new folder and reported as removed.
 
 Projects built before this layout have a plain `dist/` folder. The first build moves it aside
@@ -37,6 +37,8 @@ from typing import Callable, Iterator
 from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE
 
 MANIFEST = "manifest.json"
+EDITIONS = ("draft", "release")
+"""What `"edition"` in the manifest says: a draft (every page marked so) or a release (no mark)."""
 _NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
 _LEGACY = ".dist.old"  # a pre-symlink `dist/` folder, during the one-time move
 
@@ -73,10 +75,20 @@ class Published:
     removed: tuple[str, ...]
 
 
-def manifest_bytes(outputs: list[Output]) -> bytes:
-    """Return the manifest for these outputs, sorted by path."""
+def manifest_bytes(outputs: list[Output], edition: str = "draft") -> bytes:
+    """Return the manifest for these outputs, sorted by path, saying which kind of edition they are."""
+    assert edition in EDITIONS, edition
     entries = [o.entry() for o in sorted(outputs, key=lambda o: o.path)]
-    return (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n").encode()
+    return (json.dumps({"edition": edition, "outputs": entries}, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def read_edition(dist: Path) -> str | None:
+    """Return the kind of edition `dist/` holds ("draft" or "release"), or None if there is none."""
+    try:
+        edition = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get("edition", "draft")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return edition if edition in EDITIONS else None
 
 
 def read_manifest(dist: Path) -> dict[str, dict]:
@@ -144,11 +156,13 @@ def current(root: Path) -> str | None:
     return None
 
 
-def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset()) -> Published:
-    """Publish the outputs and their manifest as the new `dist/`; return what changed.
+def publish(
+    root: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset(), edition: str = "draft"
+) -> Published:
+    """Publish the outputs and their manifest as the new `dist/` (a draft or a release); return what changed.
 
     Files of `keep_languages` (languages not built this time) stay as the last build left them,
-    and stay in the manifest. Call it holding the lock. If it is interrupted before the swap, the
+    and stay in the manifest (the build makes sure they are the same kind of edition). Call it holding the lock. If it is interrupted before the swap, the
     new folder is deleted and `dist/` stays as it was.
     """
     dist = root / DIST_DIR
@@ -160,7 +174,8 @@ def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = 
         if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
     ]
     outputs = [*outputs, *kept]
-    everything = sorted([*outputs, Output(MANIFEST, manifest_bytes(outputs), "manifest")], key=lambda o: o.path)
+    manifest = Output(MANIFEST, manifest_bytes(outputs, edition), "manifest")
+    everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
     removed = tuple(sorted(p for p in set(previous) - {o.path for o in everything} if (dist / p).is_file()))

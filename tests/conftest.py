@@ -105,7 +105,15 @@ def browser():
         yield launched
 
 
-SLOW_MODULES = {"test_build", "test_browser", "test_incremental", "test_publish", "test_serve", "test_paginate"}
+SLOW_MODULES = {
+    "test_build",
+    "test_browser",
+    "test_incremental",
+    "test_publish",
+    "test_serve",
+    "test_paginate",
+    "test_release",
+}
 SLOW_CALLS = ("build(", "subprocess", "Paginator(", "shipped", "Serving(", "check_links(", "probe")
 
 

@@ -141,7 +141,9 @@ def test_the_panel_lists_the_findings_of_the_file_just_saved_first() -> None:
 def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save(serving: Serving) -> None:
     root = serving.root
     state = serving.wait_for_build(1)
-    assert state["code"] == 0 and state["summary"].startswith("built en, es: 2 reports, 2 dossiers, 4 pages in "), state
+    assert state["code"] == 0 and state["summary"].startswith(
+        "built en, es (draft): 2 reports, 2 dossiers, 4 pages in "
+    ), state
     assert state["findings"] and {f["level"] for f in state["findings"]} == {"warning"}
     printed = [line for line in serving.seen if line.endswith("]") and ": warning: " in line]
     assert [f["text"] for f in state["findings"]] == printed  # the page shows them as the terminal does

@@ -45,23 +45,26 @@ def site_pages(
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
     choices, skip_label = [], ""
+    first = next(iter(renderers.values()))
     for lang in languages:
         built = renderers.get(lang)
         loc = built.localizer if built else _localizer(root, edition, lang)
         env = built.env if built else environment(root, loc)
+        words = env.get_template("partials/chooser.html").module
         choices.append(
             {
                 "lang": lang,
                 "name": _language_name(lang),
                 "title": loc.plain(edition.settings.title),
                 "subtitle": loc.plain(edition.settings.subtitle),
-                "heading": env.get_template("partials/chooser.html").module.heading(),  # type: ignore[attr-defined]
+                "heading": words.heading(),  # type: ignore[attr-defined]
+                "draft": words.draft(),  # type: ignore[attr-defined]
             }
         )
         if lang == edition.settings.source_language:
             skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
-    first = next(iter(renderers.values()))
     html = first.env.get_template("site/chooser.html").render(
+        draft=first.draft,
         source_lang=edition.settings.source_language,
         choices=choices,
         publisher=edition.settings.publisher,
@@ -213,6 +216,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         alternates=[],
         x_default=None,
         body_class="translation-status",
+        draft=False,  # a worksheet for translators, never part of an edition
         report_title=title,
         publisher=edition.settings.publisher,
         contact=edition.settings.contact,
