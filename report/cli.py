@@ -26,7 +26,7 @@ NOT_SET_UP = (
     "the Python module '{module}' is not installed; run `make build` first"
     " (it sets up .venv, which ./build.py then uses by itself)"
 )
-COMMANDS = ("build", "check", "release", "extract", "update", "serve", "new")
+COMMANDS = ("build", "check", "release", "export", "extract", "update", "serve", "new")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,6 +70,18 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the number of cores)")
     release.add_argument(
         "--quiet", "-q", action="store_true", help="print errors and the summary line only (no warnings, no progress)"
+    )
+
+    export = sub.add_parser(
+        "export", help="copy the edition in dist/ into a real folder and a zip, for a static host (default: site/)"
+    )
+    export.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the folder to write (default: site/ in the project); the zip is DIR.zip beside it",
     )
 
     sub.add_parser("extract", help="write i18n/messages.pot from the templates and the dossiers")
@@ -305,6 +317,26 @@ def _build(  # noqa: ANN202 - (int, Built)
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
 
 
+def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .commands.export import export
+
+    done = export(root, args.folder, waiting=lambda message: print(message, file=err, flush=True))
+    here = Path.cwd()
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(here).as_posix()
+        except ValueError:
+            return str(path)
+
+    size = f"{done.size / 1_000_000:.1f} MB"
+    line = f"exported the {done.edition} edition ({count(done.files, 'file')}, {size}) to {shown(done.folder)}/ and {shown(done.archive)}"
+    if done.edition == "draft":
+        line += ": every page says Draft; for the release, run ./build.py release, then export again"
+    print(line, file=out)
+    return EXIT_OK
+
+
 def _translated(result, out: TextIO) -> int:  # noqa: ANN001 - commands.translate.Translated
     if result.findings:
         print(format_findings(result.findings), file=out)
@@ -354,6 +386,7 @@ HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] =
     "build": cmd_build,
     "check": cmd_check,
     "release": cmd_release,
+    "export": cmd_export,
     "extract": cmd_extract,
     "update": cmd_update,
     "serve": cmd_serve,

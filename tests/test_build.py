@@ -12,6 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from pypdf import PdfReader
 
+from report import publish
 from report.content.load import load_edition
 
 from .pdfcheck import STAMPED_FOLIO, check_accessible, check_structure_tree
@@ -58,8 +59,11 @@ def test_every_output_is_in_the_manifest(shipped: Path, edition) -> None:
     for lang in LANGS:
         expected |= {f"{lang}/index.html", f"{lang}/first-ten-{lang}.pdf"}
         expected |= {f"{lang}/{i}.html" for i in ids} | {f"{lang}/{i}-{lang}.pdf" for i in ids}
-    expected.add("es/translation-status.html")
     assert expected <= set(on_disk)
+    # The translators' status page is beside the edition, not in it.
+    assert "es/translation-status.html" not in on_disk
+    review = publish.review_folder(shipped)
+    assert review is not None and (review / "es" / "translation-status.html").is_file()
     for entry in manifest:
         data = (dist / entry["path"]).read_bytes()
         assert entry["bytes"] == len(data)

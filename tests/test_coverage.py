@@ -165,6 +165,8 @@ class Tables(HTMLParser):
         self.row: list | None = None
         self.cell: list[str] | None = None
         self.lang = ""
+        self.captions: list[tuple[str, str]] = []
+        self.caption: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attrs = dict(attrs)
@@ -178,9 +180,14 @@ class Tables(HTMLParser):
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
             self.row[1].append((attrs, self.cell))
+        elif tag == "caption":
+            self.caption = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
+        if tag == "caption" and self.caption is not None:
+            self.captions.append((self.tables[-1][0], " ".join("".join(self.caption).split())))
+            self.caption = None
+        elif tag in ("td", "th"):
             self.cell = None
         elif tag == "tr":
             self.row = None
@@ -188,6 +195,8 @@ class Tables(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.cell is not None:
             self.cell.append(data)
+        if self.caption is not None:
+            self.caption.append(data)
 
     def rows(self, table_class: str) -> list[list[str]]:
         return [
@@ -230,15 +239,15 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     path = "i18n/es/LC_MESSAGES/messages.po"
     assert page.rows("entries") == [
         ["Line", "State", "English", "Spanish now"],
-        [f"{path}:62", "untranslated", "Thanks to everyone.", ""],
+        ["62", "untranslated", "Thanks to everyone.", ""],
         ["Line", "State", "English", "Spanish now"],
         [
-            f"{path}:70",
+            "70",
             "fuzzy",
             "ICE stopped using the facility. Previous English: ICE stopped using the center.",
             "ICE dejó de usar el centro.",
         ],
-        [f"{path}:96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
+        ["96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
     ]
     langs = [
         [attrs.get("lang") for attrs, _ in cells]
@@ -247,6 +256,15 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         for _, cells in rows[1:]
     ]
     assert langs == [[None, None, "en", "es"]] * 3
+    # The catalog's path is said once per table, in its caption; on a phone each cell names its column.
+    labels = [
+        [attrs.get("data-label") for attrs, _ in cells]
+        for cls, rows in page.tables
+        if "entries" in cls
+        for _, cells in rows[1:]
+    ]
+    assert labels == [["Line", "State", "English", "Spanish now"]] * 3
+    assert [caption for cls, caption in page.captions if "entries" in cls] == [f"In {path}, at these lines"] * 2
     assert [row[:3] for row in page.rows("pending")[1:]] == [
         ["layouts/partials/draft.html:5", "pending", "Draft"],
         [

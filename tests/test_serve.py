@@ -19,6 +19,7 @@ from typing import Iterator
 
 import pytest
 
+from report import publish
 from report.commands.serve import Preview, PreviewHandler, inject, open_server
 from report.findings import Loc, error, warning
 
@@ -159,6 +160,17 @@ def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save
     assert serving.get("/en/")[2] == inject((root / "dist" / "en" / "index.html").read_bytes(), 1)
     status, headers, script = serving.get("/__preview__/preview.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script
+    # The translators' status page is beside dist/, not in it: the preview serves it where it
+    # would be (its links to the site work), and the panel links to it (preview.js).
+    assert not (root / "dist" / "es" / "translation-status.html").exists()
+    assert "translation-status" not in (root / "dist" / "manifest.json").read_text(encoding="utf-8")
+    assert state["review"] == ["es/translation-status.html"] and b"Translation status (" in script
+    status, headers, body = serving.get("/es/translation-status.html")
+    review = publish.review_folder(root)
+    assert review is not None and status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == inject((review / "es" / "translation-status.html").read_bytes(), 1)
+    assert "<h1>Translation status: Spanish</h1>" in body.decode() and 'href="../assets/css/site.css"' in body.decode()
+    assert serving.get("/es/no-such-page.html")[0] == 404
     status, headers, pdf = serving.get(f"/en/{FACILITY}-en.pdf")
     assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF-")
     # A page that rebinds its own name to 127.0.0.1 is refused, and the refusal prints nothing.

@@ -132,7 +132,10 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     produced = {o.lang for o in emitted.outputs if o.lang}
     assert gathered.edition is not None
     keep = frozenset(gathered.edition.settings.languages) - produced
-    result = publish.publish(root, emitted.outputs, keep_languages=keep, edition=edition_kind)
+    from ..render.html import creation_time  # Jinja: emit has loaded it
+
+    created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
+    result = publish.publish(root, emitted.outputs, keep_languages=keep, edition=edition_kind, created=created)
     stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings], list(coverage))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (

@@ -75,7 +75,7 @@ def site_pages(
         if lang in renderers:
             page = status_page_html(root, edition, found)
             outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
-    return outputs
+    return outputs  # the status pages (kind "status") are written beside dist/, not in it
 
 
 def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
@@ -195,12 +195,14 @@ def _facility_pages(
 
 
 def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -> str:
-    """Return the HTML of `dist/<lang>/translation-status.html` for one language.
+    """Return the HTML of the translation status page of one language, `<lang>/translation-status.html`.
 
     Needs the project root (for `layouts/site/status.html` and `layouts/site/base.html`), the
     loaded edition (report title, publisher, contact, hashtags) and that language's
-    `LanguageCoverage` from `check_translations`. The page sits beside `dist/<lang>/index.html`
-    (its links are relative to that folder). Its chrome is in the source language, for the
+    `LanguageCoverage` from `check_translations`. The page is for translators, not readers: it
+    is published beside the edition, not in it (`publish.REVIEW_KINDS`), and the preview serves
+    it where it would sit in `dist/`, beside `<lang>/index.html` (its links are relative to that
+    folder). Its chrome is in the source language, for the
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     source = edition.settings.source_language
