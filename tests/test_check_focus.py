@@ -44,9 +44,9 @@ SOURCE_URL = (
 )
 SOURCE_TYPE = (
     "facilities/sources.yaml:16:11: error: sources[3].type: 'blog' is not allowed; use one of: government-report,"
-    " court-filing, news, ngo-report, press-release, reference, web-page [schema.enum]"
+    " court-filing, news, ngo-report, press-release, reference, newsletter, aggregator, web-page [schema.enum]"
 )
-UNVERIFIED = "facilities/sample.yaml:56:3: warning: 'sample' is not fact-checked (review status 'unverified') [review.unverified]"
+UNVERIFIED = "facilities/sample.yaml:57:3: warning: 'sample' is not fact-checked (review status 'unverified') [review.unverified]"
 FUZZY_REPORT = (
     f"{PO}:32:1: warning: fuzzy: check the translation of 'A tiny project for tests', then remove the fuzzy flag"
     " [i18n.fuzzy]"
