@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import project
+from .commands.export import export
 from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from .findings import Finding, Policy, count, counted, format_findings, has_errors, to_json
@@ -72,10 +73,10 @@ def parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="print errors and the summary line only (no warnings, no progress)"
     )
 
-    export = sub.add_parser(
+    exporting = sub.add_parser(
         "export", help="copy the edition in dist/ into a real folder and a zip, for a static host (default: site/)"
     )
-    export.add_argument(
+    exporting.add_argument(
         "folder",
         nargs="?",
         type=Path,
@@ -318,8 +319,6 @@ def _build(  # noqa: ANN202 - (int, Built)
 
 
 def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .commands.export import export
-
     done = export(root, args.folder, waiting=lambda message: print(message, file=err, flush=True))
     here = Path.cwd()
 
