@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
-.PHONY: build test test-fast lint check serve new extract update bench map-data system clean
+.PHONY: build test test-fast lint check release export serve new extract update bench map-data system clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -31,12 +31,19 @@ lint: $(VENV)/.installed
 	$(PY) -m pytest -q tests/test_architecture.py
 
 # One target per verb of ./build.py (which runs in .venv by itself, so `./build.py check` is the same):
-#   make check, make serve, make extract, make update, make new ID=otay-mesa NAME="Otay Mesa Detention Center"
+#   make check, make release, make export [DIR=site], make serve, make extract, make update, make new ID=otay-mesa NAME="Otay Mesa Detention Center"
 check: $(VENV)/.installed
 	$(PY) build.py check
 
 serve: $(VENV)/.installed
 	$(PY) build.py serve
+
+release: $(VENV)/.installed
+	$(PY) build.py release
+
+# DIR reaches the shell through the environment, like ID and NAME below.
+export: $(VENV)/.installed
+	$(PY) build.py export $${DIR:+"$$DIR"}
 
 extract: $(VENV)/.installed
 	$(PY) build.py extract

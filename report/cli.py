@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import project
+from .commands.export import export
 from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from .findings import Finding, Policy, count, counted, format_findings, has_errors, to_json
@@ -26,7 +27,7 @@ NOT_SET_UP = (
     "the Python module '{module}' is not installed; run `make build` first"
     " (it sets up .venv, which ./build.py then uses by itself)"
 )
-COMMANDS = ("build", "check", "extract", "update", "serve", "new")
+COMMANDS = ("build", "check", "release", "export", "extract", "update", "serve", "new")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,6 +62,27 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="show only the findings about these files, and what they break elsewhere (their sources, their catalog entries)",
+    )
+
+    release = sub.add_parser(
+        "release",
+        help="build the release edition (no draft marks), or print the checklist of what blocks it",
+    )
+    release.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the number of cores)")
+    release.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors and the summary line only (no warnings, no progress)"
+    )
+
+    exporting = sub.add_parser(
+        "export", help="copy the edition in dist/ into a real folder and a zip, for a static host (default: site/)"
+    )
+    exporting.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the folder to write (default: site/ in the project); the zip is DIR.zip beside it",
     )
 
     sub.add_parser("extract", help="write i18n/messages.pot from the templates and the dossiers")
@@ -249,6 +271,12 @@ def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return code
 
 
+def cmd_release(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    args.lang, args.strict, args.release = None, False, True  # every language, the release policy
+    code, _ = _build(root, args, out, err, checklist=True)
+    return code
+
+
 def _build(  # noqa: ANN202 - (int, Built)
     root: Path,
     args: argparse.Namespace,
@@ -256,6 +284,7 @@ def _build(  # noqa: ANN202 - (int, Built)
     err: TextIO,
     show_progress: bool = True,
     printing: threading.Lock | None = None,
+    checklist: bool = False,
 ):
     from .commands.build import build
 
@@ -263,7 +292,7 @@ def _build(  # noqa: ANN202 - (int, Built)
     built = build(root, _build_options(args), progress, waiting=lambda message: print(message, file=err, flush=True))
     progress.close()
     with printing or contextlib.nullcontext():
-        return _show_built(built, args, out, err)
+        return _show_built(built, args, out, err, checklist)
 
 
 def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, imported with the build
@@ -272,11 +301,19 @@ def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, im
     return BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
 
 
-def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO):  # noqa: ANN001, ANN202 - Built -> (int, Built)
+def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO, checklist: bool = False):  # noqa: ANN001, ANN202 - Built -> (int, Built)
     """Print how a build ended as `build` does; return its exit code and the outcome."""
     if built.state == "interrupted":
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
         return EXIT_INTERRUPTED, built
+    if checklist and built.gathered is not None:  # the release checks stopped it: who must do what
+        from .commands import release
+
+        edition = built.gathered.edition
+        todo = release.checklist(built.gathered)
+        print(release.format_checklist(todo, edition.settings.edition.isoformat() if edition else None), file=out)
+        print(f"\n{release.summary(todo)}", file=out, flush=True)
+        return EXIT_FINDINGS, built
     if args.quiet:
         for finding in built.findings:
             if finding.level == "error":
@@ -291,6 +328,24 @@ def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO):  # n
             print(file=out)
         print(built.summary, file=out, flush=True)
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
+
+
+def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    done = export(root, args.folder, waiting=lambda message: print(message, file=err, flush=True))
+    here = Path.cwd()
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(here).as_posix()
+        except ValueError:
+            return str(path)
+
+    size = f"{done.size / 1_000_000:.1f} MB"
+    line = f"exported the {done.edition} edition ({count(done.files, 'file')}, {size}) to {shown(done.folder)}/ and {shown(done.archive)}"
+    if done.edition == "draft":
+        line += ": every page says Draft; for the release, run ./build.py release, then export again"
+    print(line, file=out)
+    return EXIT_OK
 
 
 def _translated(result, out: TextIO) -> int:  # noqa: ANN001 - commands.translate.Translated
@@ -355,6 +410,8 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 HANDLERS: dict[str, Callable[[Path, argparse.Namespace, TextIO, TextIO], int]] = {
     "build": cmd_build,
     "check": cmd_check,
+    "release": cmd_release,
+    "export": cmd_export,
     "extract": cmd_extract,
     "update": cmd_update,
     "serve": cmd_serve,

@@ -4,15 +4,21 @@ This is the one module that knows how `dist/` is laid out on disk:
 
     dist -> .dist/<build>/           a symlink to the edition last published
     .dist/<build>/                   one folder per build; only the one `dist` names survives
+    .dist/<build>.review/            the pages for the team that go with that edition (the
+                                     translation status), beside it and never in it
     .cache/build.lock                held (flock) by the build that may write
+
+Outputs of a kind in `REVIEW_KINDS` are not part of the edition: they are written to the
+build's `.review` folder, which `serve` shows (`review_folder`) and `export` leaves out. It is
+written before the swap and deleted with its build folder, so it always goes with `dist/`.
 
 A build fills a new folder under `.dist/` (hard links to the files of the current edition
 whose bytes did not change, so they keep their inode and mtime; new files for the rest), syncs
 it to disk, and then publishes it with one `os.replace` of the `dist` symlink: a reader, or a
 build killed at any moment, sees the old edition or the new one, never a mix. The folder the
 symlink named before is deleted afterwards, and folders left by killed builds are deleted by the
-next build, under the lock. `dist/manifest.json` lists every output with its language, kind, page
-count, size and SHA-256; files that the previous manifest listed and this build no longer
+next build, under the lock. `dist/manifest.json` says whether the edition is a draft or a release
+(`"edition"`) and lists every output with its language, kind, page count, size and SHA-256; files that the previous manifest listed and this build no longer
 produces are left out of the new folder and reported as removed.
 
 Projects built before this layout have a plain `dist/` folder. The first build moves it aside
@@ -37,6 +43,11 @@ from typing import Callable, Iterator
 from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE
 
 MANIFEST = "manifest.json"
+REVIEW_KINDS = frozenset({"status"})
+"""Kinds of output for the team, not for readers: written beside the edition, not in it."""
+REVIEW_SUFFIX = ".review"
+EDITIONS = ("draft", "release")
+"""What `"edition"` in the manifest says: a draft (every page marked so) or a release (no mark)."""
 _NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
 _LEGACY = ".dist.old"  # a pre-symlink `dist/` folder, during the one-time move
 
@@ -73,10 +84,24 @@ class Published:
     removed: tuple[str, ...]
 
 
-def manifest_bytes(outputs: list[Output]) -> bytes:
-    """Return the manifest for these outputs, sorted by path."""
+def manifest_bytes(outputs: list[Output], edition: str = "draft", created: str | None = None) -> bytes:
+    """Return the manifest for these outputs, sorted by path: which kind of edition, made when, and every file."""
+    assert edition in EDITIONS, edition
     entries = [o.entry() for o in sorted(outputs, key=lambda o: o.path)]
-    return (json.dumps({"outputs": entries}, indent=2, ensure_ascii=False) + "\n").encode()
+    data: dict[str, object] = {"edition": edition}
+    if created:
+        data["created"] = created
+    data["outputs"] = entries
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def read_edition(dist: Path) -> str | None:
+    """Return the kind of edition `dist/` holds ("draft" or "release"), or None if there is none."""
+    try:
+        edition = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get("edition", "draft")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return edition if edition in EDITIONS else None
 
 
 def read_manifest(dist: Path) -> dict[str, dict]:
@@ -128,10 +153,18 @@ def recover(root: Path) -> None:
             legacy.rename(dist)  # killed between the two renames: the old edition goes back
     (root / _NEW_LINK).unlink(missing_ok=True)
     current = _published_folder(root)
+    keep = () if current is None else (current, f"{current}{REVIEW_SUFFIX}")
     builds = root / BUILDS_DIR
     for entry in sorted(builds.iterdir()) if builds.is_dir() else ():
-        if entry.name != current:
+        if entry.name not in keep:
             _remove(entry)
+
+
+def review_folder(root: Path) -> Path | None:
+    """Return the folder of the team's pages that go with the published edition, or None if there is none."""
+    name = _published_folder(root)
+    folder = None if name is None else root / BUILDS_DIR / f"{name}{REVIEW_SUFFIX}"
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def current(root: Path) -> str | None:
@@ -144,14 +177,28 @@ def current(root: Path) -> str | None:
     return None
 
 
-def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = frozenset()) -> Published:
-    """Publish the outputs and their manifest as the new `dist/`; return what changed.
+def publish(
+    root: Path,
+    outputs: list[Output],
+    keep_languages: frozenset[str] = frozenset(),
+    edition: str = "draft",
+    created: str | None = None,
+) -> Published:
+    """Publish the outputs and their manifest as the new `dist/` (a draft or a release); return what changed.
 
-    Files of `keep_languages` (languages not built this time) stay as the last build left them,
-    and stay in the manifest. Call it holding the lock. If it is interrupted before the swap, the
+    Outputs of the `REVIEW_KINDS` go to the review folder beside it. Files of `keep_languages`
+    (languages not built this time) stay as the last build left them, and stay in the manifest
+    (the build makes sure they are the same kind of edition); their review pages stay too. Call it holding the lock. If it is interrupted before the swap, the
     new folder is deleted and `dist/` stays as it was.
     """
     dist = root / DIST_DIR
+    review = {o.path: o.data for o in outputs if o.kind in REVIEW_KINDS}
+    outputs = [o for o in outputs if o.kind not in REVIEW_KINDS]
+    old_review = review_folder(root)
+    old_pages = {p: (old_review / p).read_bytes() for p in sorted(_files(old_review))} if old_review else {}
+    for path, data in old_pages.items():
+        if path not in review and path.split("/", 1)[0] in keep_languages:
+            review[path] = data
     previous = read_manifest(dist)
     produced = {o.path for o in outputs}
     kept = [
@@ -160,13 +207,14 @@ def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = 
         if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
     ]
     outputs = [*outputs, *kept]
-    everything = sorted([*outputs, Output(MANIFEST, manifest_bytes(outputs), "manifest")], key=lambda o: o.path)
+    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created), "manifest")
+    everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
     removed = tuple(sorted(p for p in set(previous) - {o.path for o in everything} if (dist / p).is_file()))
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
-    if not written and _published_folder(root) is not None and _files(dist) == same:
-        return result  # the edition in dist/ is already this one, file for file
+    if not written and _published_folder(root) is not None and _files(dist) == same and old_pages == review:
+        return result  # the edition in dist/ is already this one, file for file, and so are its review pages
 
     builds = root / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
@@ -182,8 +230,16 @@ def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = 
                 with open(target, "wb") as f:
                     f.write(output.data)
                     os.fsync(f.fileno())
-        for directory, _, _ in os.walk(folder, topdown=False):
-            _sync(Path(directory))
+        pages = builds / f"{folder.name}{REVIEW_SUFFIX}"
+        for path, data in sorted(review.items()):
+            target = pages / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(data)
+                os.fsync(f.fileno())
+        for tree in (folder, pages):
+            for directory, _, _ in os.walk(tree, topdown=False):
+                _sync(Path(directory))
         _sync(builds)
         _swap(root, folder)
     except BaseException:

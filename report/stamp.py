@@ -4,8 +4,9 @@ A successful build leaves a stamp in `.cache/`: what shaped its result (the code
 of the build's import closure with the versions of the distributions it imports, the content
 hash of every file the gather phase read and every folder it listed, the layouts and images the
 emit phase reads, the options and SOURCE_DATE_EPOCH), the findings and coverage tables it
-printed, and the hash of its manifest. The next build answers "up to date" only if all of it
-still holds and every file in `dist/` has the manifest's content, with no file more or less.
+printed, and the hash of its manifest and of each review page (`publish.review_folder`). The
+next build answers "up to date" only if all of it still holds, every file in `dist/` has the
+manifest's content, with no file more or less, and the review pages are those it wrote.
 Kept free of heavy imports, so that such a build finishes in a fraction of a second.
 """
 
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import cache, project
+from . import cache, project, publish
 
 BUILD_MODULE = "report.commands.build"
 EMIT_GLOBS = (f"{project.LAYOUTS_DIR}/**/*", f"{project.IMAGES_DIR}/**/*")
@@ -84,6 +85,8 @@ def unchanged(root: Path, options: Mapping[str, Any]) -> dict | None:
             return None
         if record.get("emit") != content_digest(root, EMIT_GLOBS):
             return None
+        if record.get("review") != _review_pages(root):
+            return None
         return record if _dist_matches(root / project.DIST_DIR, record.get("manifest")) else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -101,6 +104,15 @@ def _dist_matches(dist: Path, manifest_hash: str | None) -> bool:
     return all(hashlib.sha256((dist / path).read_bytes()).hexdigest() == sha for path, sha in entries.items())
 
 
+def _review_pages(root: Path) -> dict[str, str]:
+    """Return the hash of each page in the review folder that goes with dist/ (none if it has none)."""
+    folder = publish.review_folder(root)
+    if folder is None:
+        return {}
+    pages = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in pages}
+
+
 def save(
     root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findings: list[dict], coverage: list[str]
 ) -> None:
@@ -112,6 +124,7 @@ def save(
         "reads": dict(sorted(reads.items())),
         "emit": content_digest(root, EMIT_GLOBS),
         "manifest": hashlib.sha256((root / project.DIST_DIR / "manifest.json").read_bytes()).hexdigest(),
+        "review": _review_pages(root),
         "findings": findings,
         "coverage": coverage,
     }

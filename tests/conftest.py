@@ -25,7 +25,7 @@ REPO = TESTS.parent
 FIXED_TODAY = "1735689600"  # 2025-01-01, so "the future" does not move under the fixtures
 
 
-CASE_FILES = ("expected.txt", "coverage.txt", "args", "layers", "make.py")
+CASE_FILES = ("expected.txt", "coverage.txt", "checklist.txt", "args", "layers", "make.py")
 """Files of a fixture folder that describe the case rather than being part of its project."""
 
 
@@ -105,7 +105,15 @@ def browser():
         yield launched
 
 
-SLOW_MODULES = {"test_build", "test_browser", "test_incremental", "test_publish", "test_serve", "test_paginate"}
+SLOW_MODULES = {
+    "test_build",
+    "test_browser",
+    "test_incremental",
+    "test_publish",
+    "test_serve",
+    "test_paginate",
+    "test_release",
+}
 SLOW_CALLS = ("build(", "subprocess", "Paginator(", "shipped", "Serving(", "check_links(", "probe")
 
 

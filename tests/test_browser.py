@@ -1,7 +1,8 @@
 """The shipped site in a real browser: axe-core, the Nu validator, keyboard, languages, layout, downloads.
 
 The shipped edition is built once (the session's `shipped` fixture), `dist/` is served on
-127.0.0.1, and Debian's Chromium (the session's `browser` fixture, tests/browser.py) visits every
+127.0.0.1 as the preview shows it (with the translation status page, which is beside `dist/`, at
+its place in it), and Debian's Chromium (the session's `browser` fixture, tests/browser.py) visits every
 page once for the survey that most tests read; the rest drive pages themselves.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -64,11 +66,19 @@ OVERFLOW_PROBE = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(shipped: Path) -> Iterator[Site]:
+def site(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The edition as the preview serves it: dist/, and the review pages where they would sit in it."""
+    from report import publish
+
     dist = (shipped / "dist").resolve()
-    pages = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.html"))
-    with serve(dist) as base:
-        yield Site(dist, base, pages)
+    review = publish.review_folder(shipped)
+    assert review is not None and not (dist / "es" / "translation-status.html").exists()
+    folder = tmp_path_factory.mktemp("preview") / "site"
+    shutil.copytree(dist, folder, copy_function=os.link)
+    shutil.copytree(review, folder, dirs_exist_ok=True, copy_function=os.link)
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    with serve(folder) as base:
+        yield Site(folder, base, pages)
 
 
 @pytest.fixture(scope="module")
@@ -336,6 +346,60 @@ def test_no_page_scrolls_sideways_on_a_phone(site: Site, page) -> None:
         if found := page.evaluate(OVERFLOW_PROBE):
             wide[path] = found
     assert wide == {}, f"pages wider than {PHONE['width']} px: {wide}"
+
+
+def test_the_translation_status_page_fits_a_phone(shipped: Path, browser, tmp_path: Path) -> None:
+    """At 375 px the status page does not scroll sideways, nor do its tables, and the line column
+    leaves the width to the English and the translation (each row a block, each cell named)."""
+    from report.content.load import load_edition
+    from report.i18n.coverage import check_translations
+    from report.render.site import status_page_html
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project", [FACILITY])
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")
+    mine = [i for i, e in enumerate(entries) if f'msgctxt "{FACILITY}:' in e and "msgid_plural" not in e]
+    for i in mine[:2]:  # untranslated
+        entries[i] = re.sub(r'msgstr ".*', 'msgstr ""', entries[i], flags=re.S)
+    for i in mine[2:4]:  # fuzzy
+        entries[i] = entries[i].replace("msgctxt", "#, fuzzy\nmsgctxt", 1)
+    po.write_text("\n\n".join(entries), encoding="utf-8")
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("\nsummary: >-\n", "\nsummary: >-\n  A new sentence.\n", 1)
+    )
+    edition, _ = load_edition(root)
+    assert edition is not None
+    _, coverage = check_translations(root, edition)
+    folder = tmp_path / "preview"
+    shutil.copytree(shipped / "dist" / "assets", folder / "assets")
+    (folder / "es").mkdir()
+    (folder / "es" / "translation-status.html").write_text(status_page_html(root, edition, coverage["es"]))
+
+    page = browser.new_page(viewport=PHONE)
+    try:
+        with serve(folder) as base:
+            page.goto(base + "es/translation-status.html")
+            assert page.evaluate(OVERFLOW_PROBE) is None
+            cells = page.evaluate(
+                """() => [...document.querySelectorAll('table.entries tbody tr, table.pending tbody tr')].map(row => ({
+                  pending: row.closest('table').classList.contains('pending'),
+                  where: row.querySelector('td.where').getBoundingClientRect().width,
+                  text: [...row.querySelectorAll('td[lang]')].map(td => td.getBoundingClientRect().width),
+                  wide: row.closest('.table-scroll').scrollWidth > row.closest('.table-scroll').clientWidth,
+                }))"""
+            )
+    finally:
+        page.close()
+    content = PHONE["width"] - 2 * 20  # the page's padding (1.25rem)
+    assert len(cells) >= 5  # 2 untranslated, 2 fuzzy, a pending sentence (and the summary it changed)
+    for cell in cells:
+        assert not cell["wide"], cell
+        # A catalog line number takes a part of a line; a file:line fits the screen without scrolling.
+        assert cell["where"] < (content if cell["pending"] else content / 2), cell
+        assert all(width > content * 0.9 for width in cell["text"]), cell  # the words get the width
 
 
 def test_every_download_link_returns_its_pdf(site: Site, survey: dict[str, Visit], context) -> None:

@@ -168,6 +168,8 @@ class Tables(HTMLParser):
         self.row: list | None = None
         self.cell: list[str] | None = None
         self.lang = ""
+        self.captions: list[tuple[str, str]] = []
+        self.caption: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attrs = dict(attrs)
@@ -181,9 +183,14 @@ class Tables(HTMLParser):
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
             self.row[1].append((attrs, self.cell))
+        elif tag == "caption":
+            self.caption = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
+        if tag == "caption" and self.caption is not None:
+            self.captions.append((self.tables[-1][0], " ".join("".join(self.caption).split())))
+            self.caption = None
+        elif tag in ("td", "th"):
             self.cell = None
         elif tag == "tr":
             self.row = None
@@ -191,6 +198,8 @@ class Tables(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.cell is not None:
             self.cell.append(data)
+        if self.caption is not None:
+            self.caption.append(data)
 
     def rows(self, table_class: str) -> list[list[str]]:
         return [
@@ -205,9 +214,9 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
 
@@ -217,23 +226,31 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     assert page.lang == "en"
     assert page.rows("coverage") == [
         ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
-        ["Total", "12", "2", "1", "3", "1", "66.7%"],
-        ["Templates", "0", "0", "0", "3", "0", "0.0%"],  # the strings of base.html: not in this catalog
+        ["Total", "12", "2", "1", "5", "1", "60.0%"],
+        [
+            "Templates",
+            "0",
+            "0",
+            "0",
+            "5",
+            "0",
+            "0.0%",
+        ],  # the strings of base.html and the draft band: not in this catalog
         ["Report (report.yaml)", "6", "0", "1", "0", "0", "85.7%"],
         ["Sample Detention Center", "6", "2", "0", "0", "1", "75.0%"],
     ]
     path = "i18n/es/LC_MESSAGES/messages.po"
     assert page.rows("entries") == [
         ["Line", "State", "English", "Spanish now"],
-        [f"{path}:62", "untranslated", "Thanks to everyone.", ""],
+        ["62", "untranslated", "Thanks to everyone.", ""],
         ["Line", "State", "English", "Spanish now"],
         [
-            f"{path}:70",
+            "70",
             "fuzzy",
             "ICE stopped using the facility. Previous English: ICE stopped using the center.",
             "ICE dejó de usar el centro.",
         ],
-        [f"{path}:96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
+        ["96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
     ]
     langs = [
         [attrs.get("lang") for attrs, _ in cells]
@@ -242,10 +259,25 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         for _, cells in rows[1:]
     ]
     assert langs == [[None, None, "en", "es"]] * 3
+    # The catalog's path is said once per table, in its caption; on a phone each cell names its column.
+    labels = [
+        [attrs.get("data-label") for attrs, _ in cells]
+        for cls, rows in page.tables
+        if "entries" in cls
+        for _, cells in rows[1:]
+    ]
+    assert labels == [["Line", "State", "English", "Spanish now"]] * 3
+    assert [caption for cls, caption in page.captions if "entries" in cls] == [f"In {path}, at these lines"] * 2
     assert [row[:3] for row in page.rows("pending")[1:]] == [
-        ["layouts/site/base.html:19", "pending", "Skip to content"],
-        ["layouts/site/base.html:24", "pending", "Language"],
-        ["layouts/site/base.html:40", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/partials/draft.html:5", "pending", "Draft"],
+        [
+            "layouts/partials/draft.html:5",
+            "pending",
+            "Not the released edition: facts and translations may still change.",
+        ],
+        ["layouts/site/base.html:21", "pending", "Skip to content"],
+        ["layouts/site/base.html:29", "pending", "Language"],
+        ["layouts/site/base.html:45", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 
@@ -283,11 +315,15 @@ class Text(HTMLParser):
 
 
 def status_page(root: Path) -> str:
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
-    base = root / "layouts/site/base.html"  # its words as plain strings: this catalog has no template strings
-    base.write_text(re.sub(r"\b_\((['\"])", r"(\1", base.read_text()))
+    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
+    for name in (
+        "site/base.html",
+        "partials/draft.html",
+    ):  # their words as plain strings: this catalog has no template strings
+        layout = root / "layouts" / name
+        layout.write_text(re.sub(r"\b_\((['\"])", r"(\1", layout.read_text()))
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     return status_page_html(root, edition, coverage["es"])

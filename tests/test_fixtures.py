@@ -2,8 +2,9 @@
 
 `check` must report exactly the lines in the folder's expected.txt, and exit 1 if any of them
 is an error, without a traceback. A folder may hold `args` with extra options for `check`,
-`coverage.txt` with the translation coverage tables `check` prints after the findings, and
-`layers` and `make.py` to build its project (see `conftest.make_project`).
+`coverage.txt` with the translation coverage tables `check` prints after the findings,
+`checklist.txt` with what `release` prints (the release checklist), and `layers` and `make.py`
+to build its project (see `conftest.make_project`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ def test_fixture_findings(case: str, tmp_path: Path, fixed_today: None) -> None:
     coverage = FIXTURES / case / "coverage.txt"
     if coverage.exists():
         assert coverage_lines(out) == coverage.read_text().splitlines()
+
+
+CHECKLISTS = [case for case in CASES if (FIXTURES / case / "checklist.txt").exists()]
+
+
+@pytest.mark.parametrize("case", CHECKLISTS)
+def test_release_checklist(case: str, tmp_path: Path, fixed_today: None) -> None:
+    """`release` prints exactly the checklist of what blocks the release, lays out nothing, exits 1."""
+    root = make_project(tmp_path, case)
+    code, out, err = run_cli("--root", str(root), "release")
+    assert out == (FIXTURES / case / "checklist.txt").read_text()
+    assert code == 1
+    assert err == ""  # no progress: nothing was laid out
+    assert not (root / "dist").exists()
 
 
 def test_json_format(tmp_path: Path, fixed_today: None) -> None:

@@ -42,6 +42,11 @@ def edition(root: Path) -> dict[str, bytes]:
 
 
 def build_folders(root: Path) -> list[str]:
+    """Return the edition folders under .dist/ (not the review folders beside them)."""
+    return [name for name in all_folders(root) if not name.endswith(publish.REVIEW_SUFFIX)]
+
+
+def all_folders(root: Path) -> list[str]:
     folder = root / publish.BUILDS_DIR
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
@@ -108,6 +113,33 @@ def test_languages_not_built_this_time_are_kept(tmp_path: Path) -> None:
     assert result.removed == () and "es/a.html" in result.unchanged
     assert edition(tmp_path) == with_manifest({**V1, "en/a.html": b"new"})
     assert (tmp_path / "dist/es/a.html").stat().st_ino == inode
+
+
+STATUS = Output("es/translation-status.html", b"<p>3 fuzzy</p>", "status", "es")
+
+
+def test_review_pages_go_beside_the_edition_never_in_it(tmp_path: Path) -> None:
+    publish.publish(tmp_path, [*outputs(V1), STATUS])
+    assert edition(tmp_path) == with_manifest(V1)  # not in dist/, not in its manifest
+    review = publish.review_folder(tmp_path)
+    assert review == tmp_path / ".dist" / f"{published_folder(tmp_path)}{publish.REVIEW_SUFFIX}"
+    assert (review / STATUS.path).read_bytes() == STATUS.data
+
+    # Only the status page changed: a new edition folder all the same, so that the two go together.
+    link = os.readlink(tmp_path / "dist")
+    newer = Output(STATUS.path, b"<p>2 fuzzy</p>", "status", "es")
+    result = publish.publish(tmp_path, [*outputs(V1), newer])
+    assert result.written == () and os.readlink(tmp_path / "dist") != link
+    assert (publish.review_folder(tmp_path) / STATUS.path).read_bytes() == newer.data  # type: ignore[operator]
+    assert all_folders(tmp_path) == [published_folder(tmp_path), f"{published_folder(tmp_path)}.review"]
+
+    # A build of English alone keeps the Spanish status page, as it keeps the Spanish pages.
+    english = {k: v for k, v in V1.items() if not k.startswith("es/")}
+    publish.publish(tmp_path, outputs({**english, "en/a.html": b"new"}), keep_languages=frozenset({"es"}))
+    assert (publish.review_folder(tmp_path) / STATUS.path).read_bytes() == newer.data  # type: ignore[operator]
+    # A build with no status page (English only) leaves no review folder.
+    publish.publish(tmp_path, outputs(V1))
+    assert publish.review_folder(tmp_path) is None and all_folders(tmp_path) == [published_folder(tmp_path)]
 
 
 def plain_dist(root: Path, files: dict[str, bytes]) -> dict[str, int]:
@@ -488,5 +520,5 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
     assert proc.returncode == 0, out + err
     assert "waiting" not in err  # the killed builds' locks died with them
     assert edition(root) == new
-    assert build_folders(root) == [published_folder(root)]
+    assert all_folders(root) == [published_folder(root), f"{published_folder(root)}{publish.REVIEW_SUFFIX}"]
     assert not (root / ".dist.tmp").exists() and not (root / ".dist.old").exists()

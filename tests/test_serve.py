@@ -311,9 +311,9 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
         assert serving.get(f"/en/{FACILITY}-en.pdf")[0] == 404  # no PDF before the build
         held.close()
         state = serving.wait_for_build(state["generation"])
-        assert state["code"] == 0 and state["summary"].startswith("built en, es: 2 reports, 2 dossiers, 4 pages in "), (
-            state
-        )
+        assert state["code"] == 0 and state["summary"].startswith(
+            "built en, es (draft): 2 reports, 2 dossiers, 4 pages in "
+        ), state
         assert not state["pages"]
         assert state["findings"] and {f["level"] for f in state["findings"]} == {"warning"}
         printed = [line for line in serving.seen if line.endswith("]") and ": warning: " in line]
@@ -331,6 +331,18 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
         assert (
             status == 200 and headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script
         )
+        # The translators' status page is beside dist/, not in it: the preview serves it where it
+        # would be (its links to the site work), and the panel links to it (preview.js).
+        assert not (root / "dist" / "es" / "translation-status.html").exists()
+        assert "translation-status" not in (root / "dist" / "manifest.json").read_text(encoding="utf-8")
+        assert state["review"] == ["es/translation-status.html"] and b"Translation status (" in script
+        status, headers, body = serving.get("/es/translation-status.html")
+        review = publish.review_folder(root)
+        assert review is not None and status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert body == inject((review / "es" / "translation-status.html").read_bytes(), state["served"])
+        assert "<h1>Translation status: Spanish</h1>" in body.decode()
+        assert 'href="../assets/css/site.css"' in body.decode()
+        assert serving.get("/es/no-such-page.html")[0] == 404
         status, headers, pdf = serving.get(f"/en/{FACILITY}-en.pdf")
         assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF-")
         # A page that rebinds its own name to 127.0.0.1 is refused, and the refusal prints nothing.

@@ -433,7 +433,15 @@ def hostile_build(hostile_catalog) -> Path:
         env.setattr(report.commands.gather, "check_translations", lenient)
         code, out, err = build(root, "--lang", "es")
     assert code == 0, out + err
-    return root / "dist"
+    # The edition with the translators' status page (beside dist/, not in it) where the preview serves it.
+    from report import publish
+
+    review = publish.review_folder(root)
+    assert review is not None
+    folder = root / "preview"
+    shutil.copytree((root / "dist").resolve(), folder)
+    shutil.copytree(review, folder, dirs_exist_ok=True)
+    return folder
 
 
 def _pages(dist: Path) -> dict[str, str]:

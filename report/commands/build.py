@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
 from .. import cache, project, publish, stamp
+from ..errors import UsageError
 from ..findings import Finding, Loc, Policy, count, error, has_errors
 from ..publish import Output
 
@@ -79,6 +80,8 @@ class Built:
     summary: str = ""
     coverage: tuple[str, ...] = ()
     """The translation coverage tables `check` prints, one per language (`coverage.coverage_table`)."""
+    gathered: Gathered | None = None
+    """The gather phase's record when it stopped the build (`release` makes its checklist from it)."""
 
 
 def build(
@@ -113,6 +116,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
+    edition_kind = "release" if options.policy.release else "draft"
+    _refuse_mixed(root, options.languages, edition_kind)
     from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
     from .gather import GatherOptions, gather
@@ -122,19 +127,22 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
-        return _failed(gathered.findings, coverage)
-    emitted = emit(root, gathered, paginator, progress)
+        return replace(_failed(gathered.findings, coverage), gathered=gathered)
+    emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
         return _failed(findings, coverage)
     produced = {o.lang for o in emitted.outputs if o.lang}
     assert gathered.edition is not None
     keep = frozenset(gathered.edition.settings.languages) - produced
-    result = publish.publish(root, emitted.outputs, keep_languages=keep)
+    from ..render.html import creation_time  # Jinja: emit has loaded it
+
+    created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
+    result = publish.publish(root, emitted.outputs, keep_languages=keep, edition=edition_kind, created=created)
     stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings], list(coverage))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
-        f"built {', '.join(sorted(produced))}: {count(kinds['report-pdf'], 'report')},"
+        f"built {', '.join(sorted(produced))} ({edition_kind}): {count(kinds['report-pdf'], 'report')},"
         f" {count(kinds['facility-pdf'], 'dossier')}, {count(kinds['page'], 'page')}"
         f" in {time.perf_counter() - started:.1f} s (dist/: {len(result.written)} written,"
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
@@ -176,7 +184,7 @@ def pages(root: Path, options: BuildOptions) -> Paged:
         return Paged((), failed.findings, failed.summary, failed)
     edition = gathered.edition
     assert edition is not None
-    renderers = _renderers(root, gathered)
+    renderers = _renderers(root, gathered, draft=not options.policy.release)
     updating: dict[tuple[str | None, str | None], tuple[str, int | None, int | None]] = {}
     for lang in renderers:
         updating[(lang, None)] = (report_pdf_path(lang), None, None)
@@ -200,6 +208,21 @@ def report_pdf_path(lang: str) -> str:
 def facility_pdf_path(lang: str, facility_id: str) -> str:
     """Return where a facility's PDF in a language is published, relative to dist/."""
     return f"{lang}/{facility_id}-{lang}.pdf"
+
+
+def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
+    """Raise UsageError if building only `languages` would keep other languages of another kind of edition."""
+    dist = root / project.DIST_DIR
+    previous = publish.read_edition(dist)
+    if not languages or previous in (None, edition):
+        return
+    kept = {str(e.get("language")) for e in publish.read_manifest(dist).values() if e.get("language")}
+    others = sorted(kept - set(languages))
+    if others:
+        raise UsageError(
+            f"dist/ holds a {previous} edition: a {edition} of {', '.join(languages)} alone would leave"
+            f" {', '.join(others)} a {previous}; build every language (leave out --lang)"
+        )
 
 
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
@@ -253,14 +276,18 @@ class LanguagePdfs:
     report: Assembly | None = None
 
 
-def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progress) -> Emitted:
-    """Render, lay out and assemble every language's PDFs, then render the site; return them in memory."""
+def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progress, draft: bool = True) -> Emitted:
+    """Render, lay out and assemble every language's PDFs, then render the site; return them in memory.
+
+    A draft has a band on every page: in the site's templates, and on each PDF page from the folio
+    sheets, so that the chunks (and their cache entries) are the same in a draft and a release.
+    """
     from ..render.site import home_pages, site_pages
 
     edition = gathered.edition
     assert edition is not None
     cache_dir = root / project.CACHE_DIR
-    renderers = _renderers(root, gathered)
+    renderers = _renderers(root, gathered, draft)
     paginator.progress = progress.tick
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
@@ -290,15 +317,15 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     return Emitted(outputs, tuple(findings), **counts)
 
 
-def _renderers(root: Path, gathered: Gathered) -> dict[str, Renderer]:
-    """Return a renderer per language gathered."""
+def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Renderer]:
+    """Return a renderer per language gathered; a draft's pages carry the Draft band."""
     from ..render.html import Renderer, environment
 
     edition = gathered.edition
     assert edition is not None
     jinja_cache = root / project.CACHE_DIR / "jinja"
     return {
-        lang: Renderer(edition, localizer, environment(root, localizer, jinja_cache))
+        lang: Renderer(edition, localizer, environment(root, localizer, jinja_cache), draft=draft)
         for lang, localizer in gathered.localizers.items()
     }
 
@@ -332,7 +359,7 @@ def _language_pdfs(
     back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
     front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)
-    sheet = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body)), urgent=True).result()
+    sheet = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True).result()
     findings += sheet.findings
     facilities: tuple[Assembly, ...] = ()
     if not has_errors(findings):  # the facility PDFs need only the body's sheet
@@ -400,9 +427,15 @@ def _toc(edition: Edition, renderer: Renderer, body: Body, back_anchors: dict[st
     return entries
 
 
-def _body_folios(body: Body) -> list[tuple[str, int]]:
-    """Return the pages of the body's folio sheet: 1 up to the page before the back cover."""
-    return [("decimal", number) for number in range(1, body.pages)]
+def _body_folios(body: Body, draft: bool) -> list[tuple[str, int]]:
+    """Return the pages of the body's folio sheet: 1 up to the page before the back cover, then in a
+    draft a page with the band alone, for the covers (`_band`)."""
+    return [("decimal", number) for number in range(1, body.pages)] + ([("band", 0)] if draft else [])
+
+
+def _band(body: Body, draft: bool) -> int | None:
+    """Return the body sheet's page that a cover gets: the band alone in a draft, nothing in a release."""
+    return len(_body_folios(body, draft)) - 1 if draft else None
 
 
 # -- assembly --------------------------------------------------------------------------------------
@@ -428,11 +461,12 @@ class Assembly:
     future: Future | None = None
 
 
-def _body_parts(edition: Edition, body: Body) -> tuple[list[Part], Part]:
+def _body_parts(edition: Edition, body: Body, draft: bool) -> tuple[list[Part], Part]:
     """Return each chapter's part and the back matter's, numbered and stamped from the body's sheet.
 
-    Body page n gets sheet page n - 1, the back cover none. The body's sheet comes first in the
-    report too, so a chapter is stamped the same in the report and in its facility's PDF.
+    Body page n gets sheet page n - 1, the back cover the band alone in a draft (else nothing).
+    The body's sheet comes first in the report too, so a chapter is stamped the same in the
+    report and in its facility's PDF.
     """
     from ..pdf.assemble import Part
 
@@ -440,7 +474,8 @@ def _body_parts(edition: Edition, body: Body) -> tuple[list[Part], Part]:
 
     def part(laid_out: Chunk, first: int) -> Part:
         pages = range(first, first + laid_out.pages)
-        return Part(laid_out.pdf, "decimal", first, folios=tuple(None if n == back_cover else n - 1 for n in pages))
+        folios = tuple(_band(body, draft) if n == back_cover else n - 1 for n in pages)
+        return Part(laid_out.pdf, "decimal", first, folios=folios)
 
     chapters = [part(c, start) for c, start in zip(body.chapters, body.starts, strict=True)]
     return chapters, part(body.back, body.back_start)
@@ -458,7 +493,7 @@ def _facility_assemblies(
     edition: Edition, renderer: Renderer, body: Body, sheet: Chunk, paginator: Paginator, cache_dir: Path
 ) -> list[Assembly]:
     """Return a language's per-facility PDFs (they need only the body's sheet), started in the workers."""
-    chapters, _ = _body_parts(edition, body)
+    chapters, _ = _body_parts(edition, body, renderer.draft)
     lang, title = renderer.lang, renderer.report_title
     out = []
     for facility, part, chunk in zip(edition.facilities, chapters, body.chapters, strict=True):
@@ -485,9 +520,10 @@ def _report_assembly(
     """
     from ..pdf.assemble import Part
 
-    chapters, back = _body_parts(edition, body)
-    offset = len(_body_folios(body))
-    front_part = Part(front.pdf, "roman", 1, folios=(None, *range(offset, offset + front.pages - 1)))
+    draft = renderer.draft
+    chapters, back = _body_parts(edition, body, draft)
+    offset = len(_body_folios(body, draft))
+    front_part = Part(front.pdf, "roman", 1, folios=(_band(body, draft), *range(offset, offset + front.pages - 1)))
     sheets = (sheet.pdf,) + ((front_sheet.pdf,) if front_sheet else ())
     meta = _metadata(edition, renderer, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     lang = renderer.lang

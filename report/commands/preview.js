@@ -1,6 +1,7 @@
 // Live preview (./build.py serve only; never part of dist/).
 // Polls the server: reloads the page when what is served changes (a save's pages, then its
 // build), and shows the findings of a broken save over the page, which keeps the last good one.
+// Links to the pages for the team that are not part of the edition (the translation status of each language).
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -27,6 +28,8 @@
     li.warning { color: #6b4e00; }
     button { position: absolute; top: .4rem; right: .5rem; font: inherit; background: none; border: 0; cursor: pointer; }
     summary { cursor: pointer; }
+    .review { margin: .5rem 2rem 0 0; font-size: 13px; }
+    .review a { color: #0f4c5c; margin-right: .75rem; }
   `;
   root.append(style);
 
@@ -39,6 +42,13 @@
 
   function list(findings) {
     return element("ul", {}, ...findings.map((f) => element("li", { className: f.level, textContent: f.text })));
+  }
+
+  function reviewLinks(pages) {
+    if (!pages.length) return null;
+    const links = pages.map((page) => element("a", { href: `/${page}`,
+      textContent: `Translation status (${page.split("/")[0]})` }));
+    return element("p", { className: "review" }, "For translators, not part of the edition: ", ...links);
   }
 
   function draw(state) {
@@ -64,9 +74,13 @@
     } else if (warnings.length) {
       panel = element("section", { className: "panel", role: "status" },
         element("details", {}, element("summary", { textContent: `${warnings.length} warnings: ${state.summary}` }), list(warnings)));
+    } else if (state.review.length) {
+      panel = element("section", { className: "panel", role: "status" });
     } else {
       return;
     }
+    const review = reviewLinks(state.review);
+    if (review) panel.append(review);
     panel.setAttribute("aria-label", "Preview");
     const close = element("button", { type: "button", textContent: "×", title: "Hide until the next build" });
     close.setAttribute("aria-label", "Hide");

@@ -11,6 +11,10 @@
 - The server looks each request's path up in those pages, then under `dist/` when it comes, so
   it follows the symlink that every publish swaps (see `publish`): a file comes from the old
   edition or the new one.
+- The team's pages that go with the edition (the translation status, `publish.review_folder`),
+  which are not in `dist/`, are served at the place they would have in it
+  (`/es/translation-status.html`), so their links to the site work; the preview's panel links
+  to them. Nothing in `dist/` links to them.
 - HTML pages are served with one extra line, a `<script>` for `preview.js`, added to the
   response only: the files in `dist/` are never changed, so what is published has no script.
 - The script polls `/__preview__/state` (`State`: what is served, whether PDFs are being built,
@@ -73,7 +77,8 @@ class State:
     pages: bool = False
     """True while the pages served are the last save's, ahead of their PDFs (links say "PDF updating")."""
 
-    def as_json(self) -> bytes:
+    def as_json(self, review: list[str] | tuple[str, ...] = ()) -> bytes:
+        """Return the state as JSON, with the paths of the review pages the preview links to."""
         return json.dumps(
             {
                 "generation": self.generation,
@@ -83,6 +88,7 @@ class State:
                 "findings": list(self.findings),
                 "served": self.served,
                 "pages": self.pages,
+                "review": list(review),
             },
             ensure_ascii=False,
         ).encode()
@@ -196,7 +202,7 @@ def serve(
     """
     preview = Preview()
     try:
-        server = open_server(root / DIST_DIR, port, preview)
+        server = open_server(root / DIST_DIR, port, preview, lambda: publish.review_folder(root))
     except OSError as exc:
         raise UsageError(f"cannot serve on port {port} ({exc.strerror}): try another with --port") from None
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -293,9 +299,14 @@ class _Watcher(threading.Thread):
                 return
 
 
-def open_server(directory: Path, port: int, preview: Preview) -> http.server.ThreadingHTTPServer:
-    """Return the preview's server for `directory` on 127.0.0.1:`port` (0: any free port), not yet serving."""
-    handler = functools.partial(PreviewHandler, directory=str(directory), preview=preview)
+def open_server(
+    directory: Path, port: int, preview: Preview, review: Callable[[], Path | None] = lambda: None
+) -> http.server.ThreadingHTTPServer:
+    """Return the preview's server for `directory` on 127.0.0.1:`port` (0: any free port), not yet serving.
+
+    `review` returns the folder of review pages to serve where `directory` has no such file.
+    """
+    handler = functools.partial(PreviewHandler, directory=str(directory), preview=preview, review=review)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server
@@ -342,8 +353,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     error_message_format = "%(code)d %(message)s: %(explain)s\n"
     LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
-    def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, preview: Preview, review: Callable[[], Path | None] = lambda: None, **kwargs: object
+    ) -> None:
         self.preview = preview
+        self.review = review
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handles the request
 
     def setup(self) -> None:
@@ -393,7 +407,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):  # noqa: ANN201 - the stdlib's signature
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == PREFIX + "state":
-            return self._send(self.preview.state.as_json(), "application/json")
+            folder = self.review()
+            pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) if folder else []
+            return self._send(self.preview.state.as_json(pages), "application/json")
         if path == PREFIX + "preview.js":
             return self._send(SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         file = Path(self.translate_path(self.path))
@@ -415,6 +431,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(data, self.guess_type(name))
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
+        folder = None if file.exists() else self.review()
+        if folder is not None:  # a review page, at the place it would have in dist/
+            file = folder / file.relative_to(self.directory)
         if file.suffix == ".html" and file.is_file():
             try:
                 page = file.read_bytes()

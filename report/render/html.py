@@ -189,8 +189,10 @@ def creation_time(edition: Edition) -> dt.datetime:
 class Renderer:
     """Renders one language's PDF chunks and site pages."""
 
-    def __init__(self, edition: Edition, localizer: Localizer, env: jinja2.Environment):
+    def __init__(self, edition: Edition, localizer: Localizer, env: jinja2.Environment, *, draft: bool = True):
         self.edition = edition
+        self.draft = draft
+        """A draft edition: a band on every site page and PDF page (the PDF's from the folio sheet)."""
         self.localizer = localizer
         self.lang = localizer.lang
         self.env = env
@@ -217,6 +219,7 @@ class Renderer:
             "contact": s.contact,
             "keywords": self.keywords,
             "created": self.created,
+            "draft": self.draft,  # only the site's templates show it: a chunk is the same in both editions
             "prose": citer.prose,  # localized prose with its citations
             "cite": citer.claim,
             "notes": lambda: citer.notes,
@@ -299,9 +302,14 @@ class Renderer:
         return [(anchor, Markup(self.labels.back_matter_title(anchor))) for anchor in anchors]
 
     def folio_sheet(self, folios: Sequence[tuple[str, int]]) -> str:
-        """Return the HTML of a folio sheet: one page per (style, number)."""
+        """Return the HTML of a folio sheet: one page per (style, number), each with the draft band of a draft.
+
+        A page of style "band" holds only the band (for the covers, which have no folio).
+        """
         return self.env.get_template("pdf/folios.html").render(
-            lang=self.lang, folios=[{"style": style, "number": number} for style, number in folios]
+            lang=self.lang,
+            draft=self.draft,
+            folios=[{"style": style, "number": number} for style, number in folios],
         )
 
 

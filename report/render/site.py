@@ -48,23 +48,26 @@ def site_pages(
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
     choices, skip_label = [], ""
+    first = next(iter(renderers.values()))
     for lang in languages:
         built = renderers.get(lang)
         loc = built.localizer if built else _localizer(root, edition, lang)
         env = built.env if built else environment(root, loc)
+        words = env.get_template("partials/chooser.html").module
         choices.append(
             {
                 "lang": lang,
                 "name": _language_name(lang),
                 "title": loc.plain(edition.settings.title),
                 "subtitle": loc.plain(edition.settings.subtitle),
-                "heading": env.get_template("partials/chooser.html").module.heading(),  # type: ignore[attr-defined]
+                "heading": words.heading(),  # type: ignore[attr-defined]
+                "draft": words.draft(),  # type: ignore[attr-defined]
             }
         )
         if lang == edition.settings.source_language:
             skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
-    first = next(iter(renderers.values()))
     html = first.env.get_template("site/chooser.html").render(
+        draft=first.draft,
         source_lang=edition.settings.source_language,
         choices=choices,
         publisher=edition.settings.publisher,
@@ -75,7 +78,7 @@ def site_pages(
         if lang in renderers:
             page = status_page_html(root, edition, found)
             outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
-    return outputs
+    return outputs  # the status pages (kind "status") are written beside dist/, not in it
 
 
 def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
@@ -197,12 +200,14 @@ def _facility_pages(
 
 
 def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -> str:
-    """Return the HTML of `dist/<lang>/translation-status.html` for one language.
+    """Return the HTML of the translation status page of one language, `<lang>/translation-status.html`.
 
     Needs the project root (for `layouts/site/status.html` and `layouts/site/base.html`), the
     loaded edition (report title, publisher, contact, hashtags) and that language's
-    `LanguageCoverage` from `check_translations`. The page sits beside `dist/<lang>/index.html`
-    (its links are relative to that folder). Its chrome is in the source language, for the
+    `LanguageCoverage` from `check_translations`. The page is for translators, not readers: it
+    is published beside the edition, not in it (`publish.REVIEW_KINDS`), and the preview serves
+    it where it would sit in `dist/`, beside `<lang>/index.html` (its links are relative to that
+    folder). Its chrome is in the source language, for the
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     source = edition.settings.source_language
@@ -218,6 +223,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         alternates=[],
         x_default=None,
         body_class="translation-status",
+        draft=False,  # a worksheet for translators, never part of an edition
         report_title=title,
         publisher=edition.settings.publisher,
         contact=edition.settings.contact,

@@ -1,0 +1,161 @@
+"""The `export` verb: the published edition as a real folder and a zip, for a static host.
+
+`dist` is a symlink into `.dist/` (see `publish`): `cp -r dist` copies the link, and `tar` or
+an upload tool may archive the link alone. `export` copies the files of `dist/manifest.json`
+(and the manifest), each checked against its SHA-256, into a plain folder and into a zip of
+that folder's contents, which is what any static host takes (GitHub Pages' upload action,
+Netlify's drag and drop, an `rsync` to a web server).
+
+- Deterministic: the same edition gives the same zip, byte for byte. Entries are sorted, with
+  fixed permissions and one timestamp, SOURCE_DATE_EPOCH if it is set, else the edition's
+  creation time from the manifest (the PDFs' creation date); the folder's files and folders
+  get the same times.
+- Atomic: the folder is filled under a hidden temporary name beside the target and renamed
+  into place, the zip likewise, so a half-written export never has the target's name. A folder
+  already at the target is replaced only if it is an earlier export (it holds a manifest).
+- Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import publish
+from ..errors import UsageError
+from ..project import BUILDS_DIR, CACHE_DIR, DIST_DIR, source_date
+
+DEFAULT_FOLDER = "site"
+STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
+"""Files already compressed: stored in the zip as they are, not deflated again."""
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the first time a zip entry can hold
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What `export` wrote: the folder, the zip, the number of files and their bytes, the edition's kind."""
+
+    folder: Path
+    archive: Path
+    files: int
+    size: int
+    edition: str
+
+
+def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
+    """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
+    folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
+    archive = folder.with_name(folder.name + ".zip")
+    _refuse(root, folder)
+    with publish.lock(root, waiting or (lambda message: None)):
+        dist = root / DIST_DIR
+        try:
+            manifest_data = (dist / publish.MANIFEST).read_bytes()
+            manifest = json.loads(manifest_data)
+            entries = manifest["outputs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise UsageError("nothing to export: dist/ holds no edition yet; run ./build.py first") from None
+        files = {publish.MANIFEST: manifest_data}
+        for entry in entries:
+            path = entry["path"]
+            try:
+                data = (dist / path).read_bytes()
+            except OSError:
+                data = None
+            if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
+            files[path] = data
+        when = _timestamp(manifest)
+        _clean(folder)
+        _write_folder(folder, files, when)
+        _write_zip(archive, files, when)
+    edition = str(manifest.get("edition", "draft"))
+    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition)
+
+
+def _refuse(root: Path, folder: Path) -> None:
+    """Raise UsageError for a target that is not a folder of its own: the project, its outputs, or an unrelated folder."""
+    real, project = folder.resolve(), root.resolve()
+    if real == project or real in project.parents:
+        raise UsageError(f"cannot export into {folder}: it holds the project; name a folder of its own, like site/")
+    if any(
+        real == place or place in real.parents for place in (project / n for n in (DIST_DIR, BUILDS_DIR, CACHE_DIR))
+    ):
+        raise UsageError(f"cannot export into {folder}: it is part of the build's own output; name another folder")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / publish.MANIFEST).is_file():
+        raise UsageError(
+            f"cannot export into {folder}: it holds files that are not an earlier export; name an empty or new folder"
+        )
+
+
+def _timestamp(manifest: dict) -> dt.datetime:
+    """Return the time every file and zip entry gets: SOURCE_DATE_EPOCH, else the edition's creation time."""
+    pinned = source_date()
+    if pinned is None:
+        try:
+            pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            pinned = _EARLIEST
+    return max(pinned.astimezone(dt.timezone.utc), _EARLIEST)
+
+
+def _clean(folder: Path) -> None:
+    """Delete what an interrupted export left beside `folder`: only its own temporary names,
+    `.<name>.<pid>.new` / `.old` and `.<name>.zip.<pid>.new`, never another hidden file."""
+    for leftover in sorted(folder.parent.glob(f".{glob.escape(folder.name)}.*")):
+        if not re.fullmatch(rf"\.{re.escape(folder.name)}(\.zip)?\.[0-9]+\.(new|old)", leftover.name):
+            continue
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> None:
+    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an earlier export)."""
+    stamp = when.timestamp()
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}.new")
+    temporary.mkdir(parents=True)
+    for path in sorted(files):
+        target = temporary / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(files[path])
+            os.fsync(handle.fileno())
+        target.chmod(0o644)
+        os.utime(target, (stamp, stamp))
+    for directory, _, _ in sorted(os.walk(temporary), key=lambda item: -len(item[0])):  # deepest first
+        Path(directory).chmod(0o755)
+        os.utime(directory, (stamp, stamp))
+    old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+    if folder.exists():
+        folder.rename(old)  # `folder` is absent from here to the next rename: never half-written
+    temporary.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_zip(archive: Path, files: dict[str, bytes], when: dt.datetime) -> None:
+    """Write the files into a zip, entries sorted with fixed times and permissions, then rename it into place."""
+    temporary = archive.with_name(f".{archive.name}.{os.getpid()}.new")
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(temporary, "w") as zipped:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=stamp)
+            info.create_system = 3  # Unix, whatever the system writing it: the permissions below
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_STORED if path.endswith(STORED) else zipfile.ZIP_DEFLATED
+            zipped.writestr(info, files[path], compresslevel=9 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    temporary.replace(archive)

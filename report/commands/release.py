@@ -1,0 +1,227 @@
+"""The release checklist: what blocks a release, grouped by who must act, from the gather phase.
+
+`./build.py release` is a build with the release policy (`findings.RELEASE_CODES` are errors).
+When its gather phase finds errors, nothing is laid out and the command line prints this
+checklist instead of a flat list of findings: the fact-check status of every dossier, the
+claims under review with their notes, the weakly sourced claims, and each language's catalog,
+each with what to change in which file. Everything here is read from the `Gathered` record
+(its findings, its edition, its coverage): nothing is checked twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..findings import Finding, Loc, count
+from ..i18n.coverage import CATCH_UP
+from .gather import Gathered
+
+DOSSIER_CODES = frozenset({"review.unverified"})
+CLAIM_CODES = frozenset({"review.claim"})
+SOURCE_CODES = frozenset({"cite.weak", "figure.unit"})
+TRANSLATION_PREFIX = "i18n."
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One dossier of the report: its fact-check status, and whether that status blocks a release."""
+
+    id: str
+    loc: Loc
+    """Where its `review:` block is."""
+    status: str
+    list_membership: str
+    note: str | None
+    blocks: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim marked `review: needs-review`: where, and the note saying what to check."""
+
+    loc: Loc
+    note: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language's catalog: its coverage, and the findings that block a release in it."""
+
+    lang: str
+    name: str
+    path: str
+    percent: float
+    fuzzy: int
+    untranslated: int
+    pending: int
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What must change before a release, grouped by who acts on it."""
+
+    dossiers: tuple[Dossier, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    sources: tuple[Finding, ...] = ()
+    languages: tuple[Language, ...] = ()
+    catalogs: tuple[Finding, ...] = ()
+    """Translation findings about no one language: the template lags the content."""
+    other: tuple[Finding, ...] = ()
+    """Errors outside the release checks (a broken file): to fix first."""
+    warnings: int = 0
+    """Warnings, which do not block a release."""
+
+    @property
+    def items(self) -> int:
+        """Return how many things are left to do."""
+        return (
+            sum(d.blocks for d in self.dossiers)
+            + len(self.claims)
+            + len(self.sources)
+            + sum(len(language.findings) for language in self.languages)
+            + len(self.catalogs)
+            + len(self.other)
+        )
+
+
+def checklist(gathered: Gathered) -> Checklist:
+    """Return the release checklist of a gathered project (gathered with the release policy)."""
+    errors = [f for f in gathered.findings if f.level == "error"]
+    warnings = len(gathered.findings) - len(errors)
+    edition = gathered.edition
+    if edition is None:
+        return Checklist(other=tuple(errors), warnings=warnings)
+    blocked = {f.loc for f in errors if f.code in DOSSIER_CODES}
+    dossiers = tuple(
+        Dossier(
+            f.id,
+            f.review.loc,
+            f.review.status,
+            f.review.list_membership,
+            f.review.note,
+            f.review.loc in blocked,
+        )
+        for f in edition.facilities
+    )
+    notes = {c.review.loc: c.review.note for f in edition.facilities for c in f.claims() if c.review is not None}
+    claims = tuple(
+        Claim(f.loc, notes.get(f.loc) or "(no review_note: the claim says what to check)")
+        for f in errors
+        if f.code in CLAIM_CODES
+    )
+    sources = tuple(f for f in errors if f.code in SOURCE_CODES)
+    translation = [f for f in errors if f.code.startswith(TRANSLATION_PREFIX)]
+    languages = tuple(
+        Language(
+            c.lang,
+            c.name,
+            c.path,
+            c.total.percent,
+            c.total.fuzzy,
+            c.total.untranslated,
+            c.total.pending,
+            tuple(f for f in translation if f.loc.path == c.path),
+        )
+        for c in gathered.coverage.values()
+    )
+    catalogs = tuple(f for f in translation if f.loc.path not in {c.path for c in gathered.coverage.values()})
+    grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES
+    other = tuple(f for f in errors if f.code not in grouped and not f.code.startswith(TRANSLATION_PREFIX))
+    return Checklist(dossiers, claims, sources, languages, catalogs, other, warnings)
+
+
+def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
+    """Return the checklist as text: one section per kind of work, each item with its file and line."""
+    when = f" for the edition of {edition_date}" if edition_date else ""
+    lines = [f"Release checklist{when}: who must do what before a release"]
+
+    def section(title: str, rows: list[str], how: list[str]) -> None:
+        lines.extend(["", title, *rows, *(f"  {line}" for line in how)])
+
+    if checklist.other:
+        section(
+            f"Everyone: fix these errors first ({len(checklist.other)} to do)",
+            [f"  [ ] {_item(f)}" for f in checklist.other],
+            [],
+        )
+    if checklist.dossiers:
+        todo = sum(d.blocks for d in checklist.dossiers)
+        rows = []
+        for d in checklist.dossiers:
+            rows.append(
+                f"  [{' x'[not d.blocks]}] {d.loc}: {d.id}: review status '{d.status}',"
+                f" list membership '{d.list_membership}'"
+            )
+            if d.blocks and d.note:
+                rows.append(f"        note: {d.note}")
+        section(
+            f"Editors: fact-check each dossier ({todo} of {count(len(checklist.dossiers), 'dossier')} to do)",
+            rows,
+            []
+            if not todo
+            else [
+                "When a dossier is checked, set `status: verified` in its `review:` block, with `reviewer:` and",
+                "`date:`; set `list_membership: confirmed` once a source confirms its place on the list.",
+            ],
+        )
+    if checklist.claims:
+        section(
+            f"Editors: check each claim marked needs-review ({len(checklist.claims)} to do)",
+            [f"  [ ] {c.loc}: {c.note}" for c in checklist.claims],
+            ["When a claim is confirmed (or corrected), delete its `review: needs-review` and `review_note:` lines."],
+        )
+    if checklist.sources:
+        section(
+            f"Writers: back these claims with stronger sources ({len(checklist.sources)} to do)",
+            [f"  [ ] {_item(f)}" for f in checklist.sources],
+            [
+                "Cite a stronger source in each claim's `sources:` (define it once in facilities/sources.yaml).",
+                "A `needs-review` mark shows the readers of a draft that a claim is unchecked; a release refuses both.",
+            ],
+        )
+    if checklist.catalogs:
+        section(
+            f"Translators: bring the catalogs up to date first ({len(checklist.catalogs)} to do)",
+            [f"  [ ] {_item(f)}" for f in checklist.catalogs],
+            [f"Run: {CATCH_UP}"],
+        )
+    for language in checklist.languages:
+        state = (
+            f"{language.percent:.1f}% translated, {language.fuzzy} fuzzy, {language.untranslated} untranslated,"
+            f" {language.pending} pending"
+        )
+        done = not language.findings
+        section(
+            f"Translators: {language.name} ({language.lang}): {state} ({len(language.findings)} to do)",
+            [f"  [x] {language.path}: nothing to do"] if done else [f"  [ ] {_item(f)}" for f in language.findings],
+            []
+            if done
+            else [
+                f"Translate each entry in {language.path} at its line (a PO editor also finds it by its English),",
+                "and remove the fuzzy flag once a fuzzy translation is right. The translation status page lists",
+                "them beside the English: run ./build.py serve, then open",
+                f"http://127.0.0.1:8000/{language.lang}/translation-status.html",
+            ],
+        )
+    if checklist.warnings:
+        lines += ["", f"{count(checklist.warnings, 'warning')} do not block a release: ./build.py check lists them."]
+    return "\n".join(lines)
+
+
+def _item(finding: Finding) -> str:
+    """Return a finding as a checklist item: every item is to do, so without its level."""
+    return f"{finding.loc}: {finding.message} [{finding.code}]"
+
+
+def summary(checklist: Checklist) -> str:
+    """Return the checklist's last line: how many items, of which kinds."""
+    kinds = [
+        (len(checklist.other), "error"),
+        (sum(d.blocks for d in checklist.dossiers), "dossier"),
+        (len(checklist.claims), "claim"),
+        (len(checklist.sources), "source"),
+        (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation"),
+    ]
+    parts = ", ".join(count(n, noun) for n, noun in kinds if n)
+    return f"release: {count(checklist.items, 'item')} to do ({parts}): nothing was written to dist/"

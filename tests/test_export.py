@@ -1,0 +1,174 @@
+"""`export`: the published edition as a real folder and a zip, without the translators' status page.
+
+The unit tests publish small in-memory editions (`publish.publish`) and export them through the
+command line; one test exports a real build of one facility and follows every link of every
+page it wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from report import publish
+from report.publish import Output
+
+from .conftest import build, copy_project, run_cli
+
+PAGES = {
+    "index.html": b'<!doctype html><title>i</title><a href="en/index.html">English</a> <a href="es/index.html">Espa\xc3\xb1ol</a>',
+    "en/index.html": b'<!doctype html><title>e</title><a href="a-en.pdf">PDF</a> <a href="../index.html">Languages</a>',
+    "en/a-en.pdf": b"%PDF-1.7 a",
+    "es/index.html": b'<!doctype html><title>s</title><a href="../en/index.html">English</a>',
+}
+STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
+EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+
+
+def publish_edition(root: Path, edition: str = "draft") -> None:
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Links(html.parser.HTMLParser):
+    """The href and src of every element of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def links(page: bytes) -> list[str]:
+    parser = Links()
+    parser.feed(page.decode("utf-8"))
+    return parser.links
+
+
+def test_export_writes_the_edition_as_a_folder_and_a_zip_without_the_status_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = tmp_path / "project"
+    publish_edition(root)
+    monkeypatch.chdir(root)
+    code, out, err = run_cli("export")
+    manifest = (root / "dist" / "manifest.json").read_bytes()
+    size = sum(map(len, PAGES.values())) + len(manifest)
+    assert (code, err) == (0, "")
+    assert out == (
+        f"exported the draft edition (5 files, {size / 1_000_000:.1f} MB) to site/ and site.zip:"
+        " every page says Draft; for the release, run ./build.py release, then export again\n"
+    )
+    site = root / "site"
+    assert not site.is_symlink() and tree(site) == {**PAGES, "manifest.json": manifest}
+    assert "translation-status" not in manifest.decode()  # nor in the manifest the host gets
+    with zipfile.ZipFile(root / "site.zip") as zipped:
+        assert zipped.namelist() == sorted([*PAGES, "manifest.json"])  # the folder's contents, no "site/" prefix
+        assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
+        assert {info.date_time for info in zipped.infolist()} == {(2024, 6, 1, 12, 0, 0)}  # the manifest's "created"
+        assert {info.external_attr >> 16 for info in zipped.infolist()} == {0o100644}
+        assert zipped.getinfo("en/a-en.pdf").compress_type == zipfile.ZIP_STORED
+    assert {int(p.stat().st_mtime) for p in site.rglob("*")} == {1717243200}
+    # The pages' links lead to files of the export.
+    for path in ("index.html", "en/index.html", "es/index.html"):
+        for link in links((site / path).read_bytes()):
+            assert ((site / path).parent / link).resolve().is_file(), (path, link)
+
+
+def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "project"
+    publish_edition(root, edition="release")
+    target = tmp_path / "out" / "www"
+    code, out, _ = run_cli("--root", str(root), "export", str(target))
+    assert code == 0 and out.startswith("exported the release edition (5 files, ") and "Draft" not in out
+    first = (tmp_path / "out" / "www.zip").read_bytes()
+    (target / "stale.html").write_bytes(b"from an older edition")
+    (tmp_path / "out" / ".www.keep").write_bytes(b"not ours")  # a hidden file that is not an export's leftover
+    (tmp_path / "out" / ".www.123.new").mkdir()  # what an export killed midway leaves
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0
+    assert (tmp_path / "out" / "www.zip").read_bytes() == first
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256((tmp_path / "out" / "www.zip").read_bytes()).hexdigest()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".www.keep", "www", "www.zip"]
+    assert "stale.html" not in tree(target)
+    with zipfile.ZipFile(io.BytesIO(first)) as zipped:
+        assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (".", "cannot export into {project}: it holds the project; name a folder of its own, like site/"),
+        ("dist", "cannot export into {project}/dist: it is part of the build's own output; name another folder"),
+        (
+            "notes",
+            "cannot export into {project}/notes: it holds files that are not an earlier export; name an empty or new folder",
+        ),
+    ],
+)
+def test_export_refuses_a_folder_it_would_damage(tmp_path: Path, where: str, message: str) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    (root / "notes").mkdir()
+    (root / "notes" / "todo.txt").write_text("mine")
+    before = tree(root)
+    code, out, err = run_cli("--root", str(root), "export", str(root / where))
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(message.format(project=root)), err
+    assert tree(root) == before and not (root / "site").exists()
+
+
+def test_export_refuses_a_dist_that_is_not_its_manifest(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    code, _, err = run_cli("--root", str(root), "export")
+    assert code == 2 and err.strip().endswith("nothing to export: dist/ holds no edition yet; run ./build.py first")
+    publish_edition(root)
+    (root / "dist" / "en" / "index.html").write_bytes(b"edited by hand")
+    code, _, err = run_cli("--root", str(root), "export")
+    assert code == 2 and err.strip().endswith(
+        "dist/en/index.html is not the file its manifest lists: run ./build.py to rebuild dist/"
+    )
+    assert not (root / "site").exists() and not (root / "site.zip").exists()
+
+
+def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    code, out, err = build(root)
+    assert code == 0, out + err
+    review = publish.review_folder(root)
+    assert review is not None and (review / "es" / "translation-status.html").is_file()
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0, out + err
+    site = root / "site"
+    manifest = json.loads((site / "manifest.json").read_bytes())
+    assert manifest["edition"] == "draft"
+    assert sorted(tree(site)) == sorted([*(e["path"] for e in manifest["outputs"]), "manifest.json"])
+    pages = sorted(p for p in site.rglob("*.html"))
+    assert {p.relative_to(site).as_posix() for p in pages} >= {"index.html", "en/index.html", "es/index.html"}
+    assert not any(p.name == "translation-status.html" for p in site.rglob("*"))
+    for page in pages:
+        for link in links(page.read_bytes()):
+            if "://" in link or link.startswith(("#", "mailto:")):
+                continue
+            target = (page.parent / link.split("#", 1)[0]).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), (page.relative_to(site), link)
+            assert "translation-status" not in link
+    with zipfile.ZipFile(root / "site.zip") as zipped:
+        assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
+    assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
