@@ -357,7 +357,10 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
             body = serving.get(page)[2].decode()
             assert "Preview edit one." in body and UPDATING_EN in body and SCRIPT_TAG.format(state["served"]) in body
             assert UPDATING_ES in serving.get(f"/es/{FACILITY}.html")[2].decode()
-            assert os.readlink(root / "dist") == good and os.listdir(root / ".dist") == [Path(good).name]
+            assert os.readlink(root / "dist") == good and sorted(os.listdir(root / ".dist")) == [
+                Path(good).name,
+                Path(good).name + ".review",
+            ]
             assert (root / "dist" / "en" / f"{FACILITY}.html").read_bytes() == published
             assert serving.get(f"/en/{FACILITY}-en.pdf")[2] == pdf  # the last good PDF, until the new one is built
         state = serving.wait_for_build(state["generation"])
