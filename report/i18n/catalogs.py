@@ -30,6 +30,8 @@ EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to 
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
+UNUSABLE = ("i18n.placeholder", "i18n.citations")
+"""Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
@@ -71,8 +73,19 @@ class CatalogEntry:
 
     @property
     def unusable(self) -> bool:
-        """Return True if the translation cannot be printed as it is (its placeholders are wrong)."""
-        return any(code == "i18n.placeholder" for code, _ in self.problems)
+        """Return True if the translation cannot be printed as it is.
+
+        Its placeholders are wrong (Jinja would raise or print them wrong), or its citation
+        markers differ from the English (it would drop or change a footnote): the build prints
+        the English instead, so coverage counts it as untranslated.
+        """
+        return any(code in UNUSABLE for code, _ in self.problems)
+
+    @property
+    def counted(self) -> str:
+        """Return the state coverage counts: 'untranslated' for a translation the build cannot use."""
+        state = self.state
+        return "untranslated" if state == "translated" and self.unusable else state
 
     @property
     def group(self) -> str:

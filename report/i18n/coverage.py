@@ -23,8 +23,9 @@ caught up with the content. It reports, as findings:
 
 For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
-fuzzy) with one deliberate difference: a plural entry with any empty form is untranslated,
-because the build falls back to English for it, while msgfmt only looks at the first form.
+fuzzy) with two deliberate differences, both because the build falls back to English for them:
+a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
+and so is an entry whose placeholders or citation markers are wrong (`CatalogEntry.counted`).
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
@@ -77,7 +78,7 @@ class Counts:
         """Return the counts of these entries."""
         counts = cls()
         for entry in entries:
-            counts.add(entry.state)
+            counts.add(entry.counted)
         return counts
 
     def add(self, state: str) -> None:
@@ -385,7 +386,7 @@ def language_coverage(
             previous = replaced.get(message.context) if message.context is not None else None
             pending.setdefault(group, []).append(Pending(message, previous))
         else:
-            state = entry.state
+            state = entry.counted
             if state in ("untranslated", "fuzzy"):
                 todo.setdefault(group, []).append(entry)
         total.add(state)
