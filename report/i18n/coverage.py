@@ -18,6 +18,8 @@ caught up with the content. It reports, as findings:
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
+  translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
@@ -50,6 +52,7 @@ from babel import Locale
 from .. import cache, project
 from ..project import MAPPING_FILE, REPORT_FILE, TEMPLATE_FILE, catalog_path
 from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, read_catalog
+from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
@@ -232,6 +235,7 @@ def check_translations(
         if catalog is None:
             continue
         findings += check_catalog(catalog)
+        findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
         coverage[lang] = language_coverage(lang, catalog, edition, used)
