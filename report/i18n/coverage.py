@@ -18,6 +18,8 @@ caught up with the content. It reports, as findings:
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.review` (warning; error with `--release`): an open question on a translation, in
+  translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
   translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
@@ -261,6 +263,8 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
         for code, message in entry.problems:
             findings.append(error(code, loc, message))
+        if entry.review:
+            findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
 
 
