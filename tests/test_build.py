@@ -227,8 +227,7 @@ def test_internal_links_resolve_in_the_report(shipped: Path, lang: str) -> None:
 
 
 SOURCE_LINES = {
-    "en": "From the report First Ten to Communities Not Cages · Detention Watch Network"
-    " · edition of November 24, 2026",
+    "en": "From the report First Ten to Communities Not Cages · Detention Watch Network · edition of November 24, 2026",
     "es": "Del informe Los Primeros Diez de Comunidades Sí, Jaulas No · Detention Watch Network"
     " · edición del 24 de noviembre de 2026",
 }

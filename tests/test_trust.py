@@ -175,9 +175,7 @@ def test_an_edited_schema_changes_the_keys_of_what_it_shapes(tmp_path: Path) -> 
     script = "from report import cache; print(cache.fingerprint('report.content.load'))"
 
     def fingerprint() -> str:
-        run = subprocess.run(
-            [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
-        )
+        run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
         return run.stdout.strip()
 
     before = fingerprint()
