@@ -93,8 +93,10 @@ def fingerprint(module: str) -> str:
     """Return a hash of everything in the code that shapes what `module` computes.
 
     That is the source of every module of this package the module imports, directly or not
-    (at the top or inside functions), the non-Python files beside them (schemas, scripts),
-    and the versions of the third-party distributions those modules import.
+    (at the top or inside functions), the non-Python files beside them (scripts) and in the
+    data folders below their folders (`report/schemas/`: every closure holds the package's
+    `__init__`, so every key covers the schemas), and the versions of the third-party
+    distributions those modules import.
     """
     modules, third_party = import_closure(module)
     parts: list[str | bytes] = []
@@ -103,10 +105,25 @@ def fingerprint(module: str) -> str:
         assert path is not None
         parts += [name, path.read_bytes()]
     for folder in sorted({_module_path(name).parent for name in modules}):  # type: ignore[union-attr]
-        for data in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc")):
+        for data in _data_files(folder):
             parts += [data.relative_to(_PACKAGE_DIR).as_posix(), data.read_bytes()]
     parts += [f"{dist}={version}" for dist, version in distributions(third_party)]
     return key_of(*parts)
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """Return the non-Python files in a module's folder and, recursively, in its data folders.
+
+    A data folder is a subfolder with no Python module in it (a subpackage is covered by its
+    own modules when the closure imports them; `__pycache__` is not data).
+    """
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix not in (".py", ".pyc"):
+            files.append(path)
+        elif path.is_dir() and path.name != "__pycache__" and not any(path.rglob("*.py")):
+            files += _data_files(path)
+    return files
 
 
 def import_closure(module: str) -> tuple[frozenset[str], frozenset[str]]:

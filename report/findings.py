@@ -101,6 +101,7 @@ RELEASE_CODES = frozenset(
         "i18n.fuzzy",
         "i18n.stale",
         "i18n.fallback",
+        "i18n.review",
     }
 )
 """Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete translations."""

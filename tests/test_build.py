@@ -233,10 +233,17 @@ def test_internal_links_resolve_in_the_report(shipped: Path, lang: str) -> None:
     assert links > 100
 
 
+SOURCE_LINES = {
+    "en": "From the report First Ten to Communities Not Cages · Detention Watch Network · edition of November 24, 2026",
+    "es": "Del informe Los Primeros Diez de Comunidades Sí, Jaulas No · Detention Watch Network"
+    " · edición del 24 de noviembre de 2026",
+}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_facility_pdfs_are_the_chapters(shipped: Path, edition, lang: str) -> None:
+def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, lang: str) -> None:
     report = report_pdf(shipped, lang)
-    labels = report.page_labels
+    starts = {title: page for depth, title, page in outline_titles(report) if depth == 0}
     for facility in edition.facilities:
         reader = PdfReader(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")
         info = reader.metadata
@@ -244,15 +251,29 @@ def test_facility_pdfs_are_the_chapters(shipped: Path, edition, lang: str) -> No
         assert reader.root_object["/Lang"] == lang
         outline = outline_titles(reader)
         assert outline[0] == (0, facility.name, 0)
-        first = reader.page_labels[0]
-        start = labels.index(first)
-        # The same pages as in the report, with the report's page numbers.
-        assert reader.page_labels == labels[start : start + len(reader.pages)]
-        for i in (0, len(reader.pages) - 1):
-            assert reader.pages[i].extract_text() == report.pages[start + i].extract_text()
+        # Its own page numbers, from 1, never the report's; each footer names the report,
+        # publisher and edition it comes from.
+        assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
+        start = starts[facility.name]
+        for i, page in enumerate(reader.pages):
+            *text, folio, source = page.extract_text().rstrip().splitlines()
+            assert (folio.strip(), source.strip()) == (str(i + 1), SOURCE_LINES[lang])
+            # The same pages as in the report, but for the footer.
+            assert text == report.pages[start + i].extract_text().rstrip().splitlines()[:-1]
         sources_heading = {"en": "Sources", "es": "Fuentes"}[lang]
         assert any(title == sources_heading for _, title, _ in outline)
         check_structure_tree(reader, [STAMPED_FOLIO] * len(reader.pages))
+        # Its note calls and sources still resolve inside the PDF.
+        names, links = reader.named_destinations, 0
+        for page in reader.pages:
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                if "/Dest" in annotation:
+                    links += 1
+                    assert str(annotation["/Dest"]) in names
+                else:
+                    assert not annotation["/A"]["/URI"].startswith("x-chunk:")
+        assert links > 5
 
 
 # -- the site --------------------------------------------------------------------------------------

@@ -368,6 +368,22 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     assert "Every message is translated" not in text.text()
 
 
+def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp_path: Path) -> None:
+    """The build prints the English for it (a footnote would be lost): check and the status page say so."""
+    root = make_project(tmp_path, "i18n-citations")
+    for name in ("base.html", "status.html"):
+        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    assert coverage["es"].total.translated < coverage["es"].total.messages
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+    assert page.rows("coverage")[1][:4] == ["Total", "13", "0", "2"]
+    states = [row[1] for row in page.rows("entries")[1:]]
+    assert states == ["untranslated", "untranslated"]
+
+
 def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: Path) -> None:
     root = make_project(tmp_path, "i18n-pending")
     shutil.copy(FIXTURES / "_base/facilities/sample.yaml", root / "facilities/sample.yaml")  # as the catalog knows it

@@ -166,6 +166,25 @@ def test_the_fingerprint_covers_the_import_closure_and_the_distributions() -> No
     assert {"report.pdf.paginate", "report.sandbox", "report.i18n.coverage", "report.render.site"} <= build_closure
 
 
+def test_an_edited_schema_changes_the_keys_of_what_it_shapes(tmp_path: Path) -> None:
+    """The schemas live in report/schemas/, not beside report/content/schema.py: they count all the same."""
+    import subprocess
+    import sys
+
+    shutil.copytree(REPO / "report", tmp_path / "report", ignore=shutil.ignore_patterns("__pycache__"))
+    script = "from report import cache; print(cache.fingerprint('report.content.load'))"
+
+    def fingerprint() -> str:
+        run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+        return run.stdout.strip()
+
+    before = fingerprint()
+    assert fingerprint() == before
+    schema = tmp_path / "report/schemas/defs.schema.json"
+    schema.write_text(schema.read_text().replace('"type"', '"type" ', 1))
+    assert fingerprint() != before
+
+
 # -- every schema error is a finding ---------------------------------------------------------------
 
 CASES: dict[str, tuple[dict, object]] = {

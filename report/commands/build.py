@@ -3,8 +3,9 @@
     gather: load, validate, catalogs, coverage, the policy    (an error here lays out nothing)
     per language, on its own thread, waiting on the paginator's futures (`_language_pdfs`):
         chapters and back matter (queued first, language after language, longest first)
-        → the front matter and the body's folio sheet, side by side, ahead of the queue
-        → the facility PDFs, assembled as soon as the body's sheet is laid out
+        → the front matter, the body's folio sheet and the facility PDFs' standalone sheet (numbered
+          from 1, naming the report, publisher and edition), side by side, ahead of the queue
+        → the facility PDFs, assembled as soon as their sheet is laid out
         → the front matter's folio sheet → the full report
     the site (it lists each PDF's size and page count), rendered while the reports assemble
     publish: a new folder swapped into dist/, under the project's build lock
@@ -291,7 +292,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     paginator.progress = progress.tick
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
-        progress.add(sum(len(q.chapters) + 1 for q in queued) + 3 * len(queued))  # + front matter, two sheets
+        progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued))  # + front matter, three sheets
         languages = ThreadPoolExecutor(max_workers=len(queued), thread_name_prefix="language")
         try:
             futures = [languages.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
@@ -359,11 +360,16 @@ def _language_pdfs(
     back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
     front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)
-    sheet = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True).result()
-    findings += sheet.findings
+    sheet_future = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True)
+    standalone_folios = [("decimal", n) for n in range(1, max(c.pages for c in body.chapters) + 1)]
+    standalone = paginator.lay_out(
+        _sheet(renderer, "standalone-folios", standalone_folios, standalone=True), urgent=True
+    ).result()
+    sheet = sheet_future.result()
+    findings += sheet.findings + standalone.findings
     facilities: tuple[Assembly, ...] = ()
-    if not has_errors(findings):  # the facility PDFs need only the body's sheet
-        facilities = tuple(_facility_assemblies(edition, renderer, body, sheet, paginator, cache_dir))
+    if not has_errors(findings):  # the facility PDFs need only their own sheet
+        facilities = tuple(_facility_assemblies(edition, renderer, body, standalone, paginator, cache_dir))
     front_chunk = front_future.result()
     findings += front_chunk.findings
     front_sheet = None
@@ -385,11 +391,10 @@ def _job(key: str, html: str, source: str, stylesheet: str = "print", tagged: bo
     return Job(key, html, source, stylesheet, tagged=tagged)
 
 
-def _sheet(renderer: Renderer, name: str, folios: list[tuple[str, int]]) -> Job:
+def _sheet(renderer: Renderer, name: str, folios: list[tuple[str, int]], standalone: bool = False) -> Job:
     """Return the job of a folio sheet: one untagged page per printed page number."""
-    return _job(
-        f"{renderer.lang}/{name}", renderer.folio_sheet(folios), "layouts/pdf/folios.html", "folios", tagged=False
-    )
+    html = renderer.folio_sheet(folios, standalone)
+    return _job(f"{renderer.lang}/{name}", html, "layouts/pdf/folios.html", "folios", tagged=False)
 
 
 # -- page plan -------------------------------------------------------------------------------------
@@ -465,8 +470,6 @@ def _body_parts(edition: Edition, body: Body, draft: bool) -> tuple[list[Part], 
     """Return each chapter's part and the back matter's, numbered and stamped from the body's sheet.
 
     Body page n gets sheet page n - 1, the back cover the band alone in a draft (else nothing).
-    The body's sheet comes first in the report too, so a chapter is stamped the same in the
-    report and in its facility's PDF.
     """
     from ..pdf.assemble import Part
 
@@ -492,11 +495,18 @@ def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) ->
 def _facility_assemblies(
     edition: Edition, renderer: Renderer, body: Body, sheet: Chunk, paginator: Paginator, cache_dir: Path
 ) -> list[Assembly]:
-    """Return a language's per-facility PDFs (they need only the body's sheet), started in the workers."""
-    chapters, _ = _body_parts(edition, body, renderer.draft)
+    """Return a language's per-facility PDFs, started in the workers.
+
+    Each stands alone: its pages are numbered from 1 (the chapter chunk carries no folio, so the
+    same layout serves the report and this PDF) from the language's standalone sheet, whose
+    footer names the report, publisher and edition.
+    """
+    from ..pdf.assemble import Part
+
     lang, title = renderer.lang, renderer.report_title
     out = []
-    for facility, part, chunk in zip(edition.facilities, chapters, body.chapters, strict=True):
+    for facility, chunk in zip(edition.facilities, body.chapters, strict=True):
+        part = Part(chunk.pdf, "decimal", 1, folios=tuple(range(chunk.pages)))
         meta = _metadata(edition, renderer, f"{facility.name} · {title}", renderer.facility_description(facility))
         target = Output(facility_pdf_path(lang, facility.id), b"", "facility-pdf", lang, chunk.pages, facility.id)
         out.append(_assembly(target, (part,), meta, (sheet.pdf,), paginator, cache_dir, urgent=False))

@@ -41,6 +41,10 @@ EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to 
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
+REVIEW_MARK = "REVIEW:"
+"""Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
+UNUSABLE = ("i18n.placeholder", "i18n.citations")
+"""Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
@@ -63,6 +67,8 @@ class CatalogEntry:
     files: tuple[str, ...] = ()
     problems: tuple[tuple[str, str], ...] = ()
     """(code, message) for placeholder, plural, markup and citation mistakes."""
+    review: str | None = None
+    """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -82,8 +88,19 @@ class CatalogEntry:
 
     @property
     def unusable(self) -> bool:
-        """Return True if the translation cannot be printed as it is (its placeholders are wrong)."""
-        return any(code == "i18n.placeholder" for code, _ in self.problems)
+        """Return True if the translation cannot be printed as it is.
+
+        Its placeholders are wrong (Jinja would raise or print them wrong), or its citation
+        markers differ from the English (it would drop or change a footnote): the build prints
+        the English instead, so coverage counts it as untranslated.
+        """
+        return any(code in UNUSABLE for code, _ in self.problems)
+
+    @property
+    def counted(self) -> str:
+        """Return the state coverage counts: 'untranslated' for a translation the build cannot use."""
+        state = self.state
+        return "untranslated" if state == "translated" and self.unusable else state
 
     @property
     def group(self) -> str:
@@ -233,6 +250,7 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         line=message.line,
         previous=message.previous_msgid,
         files=tuple(dict.fromkeys(path for path, _ in message.references)),
+        review=_review(message.comments),
     )
     if catalog is None or entry.state != "translated":
         return entry
@@ -241,6 +259,15 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
     markup = [] if placeholders else _markup_problems(entry)
     problems = [*placeholders, *markup, *_breakout_problems(entry), *_citation_problems(entry)]
     return replace(entry, problems=tuple(problems))
+
+
+def _review(comments: tuple[str, ...]) -> str | None:
+    """Return the review note in translator comments: from a line starting `REVIEW:` to the last line."""
+    for i, comment in enumerate(comments):
+        if comment.strip().startswith(REVIEW_MARK):
+            lines = [comment.strip().removeprefix(REVIEW_MARK), *comments[i + 1 :]]
+            return " ".join(" ".join(line.split()) for line in lines if line.strip()) or None
+    return None
 
 
 def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, str]]:

@@ -18,13 +18,18 @@ caught up with the content. It reports, as findings:
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.review` (warning; error with `--release`): an open question on a translation, in
+  translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
+- `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
+  translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
 For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
-fuzzy) with one deliberate difference: a plural entry with any empty form is untranslated,
-because the build falls back to English for it, while msgfmt only looks at the first form.
+fuzzy) with two deliberate differences, both because the build falls back to English for them:
+a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
+and so is an entry whose placeholders or citation markers are wrong (`CatalogEntry.counted`).
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
@@ -49,6 +54,7 @@ from babel import Locale
 from .. import cache, project
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
 from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
+from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
@@ -78,7 +84,7 @@ class Counts:
         """Return the counts of these entries."""
         counts = cls()
         for entry in entries:
-            counts.add(entry.state)
+            counts.add(entry.counted)
         return counts
 
     def add(self, state: str) -> None:
@@ -233,6 +239,7 @@ def check_translations(
         if catalog is None:
             continue
         findings += check_catalog(catalog)
+        findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
         coverage[lang] = language_coverage(lang, catalog, edition, used)
@@ -258,6 +265,8 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
         for code, message in entry.problems:
             findings.append(error(code, loc, message))
+        if entry.review:
+            findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
 
 
@@ -390,7 +399,7 @@ def language_coverage(
             previous = replaced.get(message.context) if is_prose(message.context) else None
             pending.setdefault(group, []).append(Pending(message, previous))
         else:
-            state = entry.state
+            state = entry.counted
             if state in ("untranslated", "fuzzy"):
                 todo.setdefault(group, []).append(entry)
         total.add(state)

@@ -301,15 +301,21 @@ class Renderer:
         anchors = ("support", "acknowledgments", "bibliography")
         return [(anchor, Markup(self.labels.back_matter_title(anchor))) for anchor in anchors]
 
-    def folio_sheet(self, folios: Sequence[tuple[str, int]]) -> str:
+    def folio_sheet(self, folios: Sequence[tuple[str, int]], standalone: bool = False) -> str:
         """Return the HTML of a folio sheet: one page per (style, number), each with the draft band of a draft.
 
-        A page of style "band" holds only the band (for the covers, which have no folio).
+        A page of style "band" holds only the band (for the covers, which have no folio). A
+        `standalone` sheet (a facility's own PDF) also names the report, publisher and edition.
         """
+        s = self.edition.settings
         return self.env.get_template("pdf/folios.html").render(
             lang=self.lang,
             draft=self.draft,
             folios=[{"style": style, "number": number} for style, number in folios],
+            standalone=standalone,
+            report_title=self.report_title,
+            publisher=s.publisher,
+            settings=s,
         )
 
 

@@ -1,0 +1,152 @@
+"""The `i18n.glossary` check: a translation keeps the approved renderings of the glossary's terms.
+
+`i18n/<lang>/glossary.csv` (Weblate's CSV glossary: `source`, `target`, `developer_comments`;
+one row per approved rendering, rows with the same source are alternatives) is read with the
+csv module. For each translated catalog entry whose English contains a term, `check` warns at
+the catalog line when the translation uses none of the term's renderings. The matching rules,
+agreed with the glossary's author:
+
+- both sides: `[@id]` citation markers and `%(name)s` placeholders are removed, whitespace
+  (no-break spaces included) folds to one space, and `’` reads as `'`;
+- English: whole words, with a plural or possessive suffix allowed ("centers", "deputies",
+  "sheriff's"); a lowercase term matches lowercase or sentence-initial capitalised occurrences
+  only (so "jail" is not found in "Pulaski County Jail"); a term with a capital matches exactly;
+  an occurrence inside a longer term's occurrence belongs to the longer term ("Homeland
+  Security" in "Department of Homeland Security", whose renderings include "DHS");
+- translation: case-insensitive, accent-sensitive, whole words, each word allowing +s/+es.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content.model import CITE_RE
+from ..findings import Finding, Loc, error, warning
+from .catalogs import CatalogEntry, ParsedCatalog, brief
+
+COLUMNS = ("source", "target")
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
+_SPACE = re.compile(r"\s+")
+
+
+def glossary_path(lang: str) -> str:
+    """Return the project-relative path of a language's glossary."""
+    return f"i18n/{lang}/glossary.csv"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One English term, its approved renderings and the glossary line of its first row."""
+
+    source: str
+    targets: tuple[str, ...]
+    line: int
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Return the English occurrences: whole words, a plural or possessive suffix allowed."""
+        if self.source != self.source.lower():
+            return re.compile(f"(?<!\\w){_word(self.source)}")
+        capitalised = _word(self.source[0].upper() + self.source[1:])
+        return re.compile(f"(?<!\\w){_word(self.source)}|(?:^|(?<=[.!?] )|(?<=[.!?][\"'] )){capitalised}")
+
+    @property
+    def renderings(self) -> re.Pattern[str]:
+        """Return any approved rendering: case-insensitive whole words, each allowing +s/+es."""
+        alternatives = [" ".join(f"{re.escape(w)}(?:s|es)?" for w in t.split(" ")) for t in self.targets]
+        return re.compile(f"(?<!\\w)(?:{'|'.join(alternatives)})(?!\\w)", re.IGNORECASE)
+
+
+def _word(term: str) -> str:
+    """Return a regex for a term ending a word, with "s", "es" ("y": "ies"), then "'s" or "'" allowed."""
+    stem, last = re.escape(term[:-1]), term[-1]
+    ending = f"(?:{re.escape(last)}(?:s|es)?|ies)" if last == "y" else f"{re.escape(last)}(?:s|es)?"
+    return f"{stem}{ending}(?:'s|')?(?!\\w)"
+
+
+def normalize(text: str) -> str:
+    """Return text as the glossary check compares it: no markers or placeholders, folded spaces, straight '."""
+    text = _PLACEHOLDER.sub(" ", CITE_RE.sub(" ", text)).replace("’", "'")
+    return _SPACE.sub(" ", text).strip()
+
+
+def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding]]:
+    """Return a language's glossary terms (none if it has no glossary) and what could not be read."""
+    rel = glossary_path(lang)
+    path = root / rel
+    if not path.is_file():
+        return (), []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        return (), [error("i18n.glossary", Loc(rel, 1, 1), f"the glossary has no column {', '.join(missing)}")]
+    terms: dict[str, tuple[list[str], int]] = {}
+    findings = []
+    try:
+        for row in reader:
+            source, target = normalize(row["source"] or ""), normalize(row["target"] or "")
+            if not source or not target:
+                findings.append(error("i18n.glossary", Loc(rel, reader.line_num, 1), "a row without source or target"))
+                continue
+            terms.setdefault(source, ([], reader.line_num))[0].append(target)
+    except csv.Error as exc:
+        findings.append(error("i18n.glossary", Loc(rel, reader.line_num, 1), f"the glossary cannot be read: {exc}"))
+    return tuple(Term(source, tuple(targets), line) for source, (targets, line) in terms.items()), findings
+
+
+def missed_terms(terms: tuple[Term, ...], english: str, translation: str) -> list[Term]:
+    """Return the terms in the English whose translation uses none of their renderings."""
+    english, translation = normalize(english), normalize(translation)
+    taken: list[tuple[int, int]] = []
+    found = []
+    for term in sorted(terms, key=lambda t: -len(t.source)):  # a longer term claims its words first
+        spans = [m.span() for m in term.pattern.finditer(english)]
+        free = [s for s in spans if not any(s[0] < end and start < s[1] for start, end in taken)]
+        taken += free
+        # A lowercase term capitalised in a name kept in English ("Detainee Allies" in both) is
+        # the name, which the glossary keeps as it is.
+        words = [english[start:] for start, _ in free]
+        if free and not all(w[:1].isupper() and _kept(w, translation) for w in words):
+            found.append(term)
+    found.sort(key=lambda t: t.line)
+    return [term for term in found if not term.renderings.search(translation)]
+
+
+def _kept(english: str, translation: str) -> bool:
+    """Return True if the capitalised words starting `english` recur in the translation, as a name."""
+    name = re.match(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)+", english)
+    return name is not None and re.search(f"(?<!\\w){re.escape(name.group(0))}(?!\\w)", translation) is not None
+
+
+def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Finding]:
+    """Return an `i18n.glossary` warning per translated entry and glossary term it does not follow."""
+    terms, findings = read_glossary(root, lang)
+    if not terms:
+        return findings
+    rel = glossary_path(lang)
+    for entry in catalog.active():
+        if entry.counted != "translated":
+            continue
+        for term in missed_terms(terms, _english(entry), " | ".join(entry.strings)):
+            renderings = ", ".join(f"'{t}'" for t in term.targets)
+            findings.append(
+                warning(
+                    "i18n.glossary",
+                    Loc(catalog.path, entry.line, 1),
+                    f"'{brief(entry.msgid)}' has the glossary term '{term.source}' ({rel}:{term.line}),"
+                    f" but its translation uses none of {renderings}",
+                )
+            )
+    return findings
+
+
+def _english(entry: CatalogEntry) -> str:
+    return entry.msgid if entry.plural is None else f"{entry.msgid} | {entry.plural}"

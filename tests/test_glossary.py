@@ -1,0 +1,72 @@
+"""The `i18n.glossary` check's matching rules (the fixture i18n-glossary shows the finding line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from report.i18n.glossary import Term, missed_terms, read_glossary
+
+from .conftest import REPO
+
+TERMS = (
+    Term("jail", ("cárcel",), 2),
+    Term("deputy", ("agente del alguacil",), 3),
+    Term("detainee", ("persona detenida",), 4),
+    Term("Department of Homeland Security", ("Departamento de Seguridad Nacional", "DHS"), 5),
+    Term("Homeland Security", ("Seguridad Nacional",), 6),
+    Term("U.S.", ("EE. UU.", "Estados Unidos"), 7),
+    Term("sheriff's office", ("oficina del alguacil",), 8),
+    Term("detention center", ("centro de detención",), 9),
+)
+
+
+def missed(english: str, spanish: str) -> list[str]:
+    return [t.source for t in missed_terms(TERMS, english, spanish)]
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish", "expected"),
+    [
+        ("The jail was full.", "La prisión estaba llena.", ["jail"]),
+        ("The jail was full.", "La cárcel estaba llena.", []),
+        ("Jails were full.", "Las cárceles estaban llenas.", []),  # plural both sides, sentence-initial
+        ("It held 40 people. Jail staff left.", "Tenía 40 personas. El personal se fue.", ["jail"]),
+        ("He was held at Pulaski County Jail.", "Estuvo en la Pulaski County Jail.", []),  # a name, not the term
+        ("The jail's doors.", "Las puertas de la CÁRCEL.", []),  # possessive; Spanish case-insensitive
+        ("The jail.", "La carcel.", ["jail"]),  # accent-sensitive
+        ("Its deputies stopped drivers.", "Los agentes del alguacil paraban a conductores.", []),  # y -> ies, +s
+        ("Detainees spoke.", "Las personas detenidas hablaron.", []),
+        ("Detainee Allies asked for help.", "Detainee Allies pidió ayuda.", []),  # a name kept in English
+        ("The Department of Homeland Security said.", "El DHS dijo.", []),  # the longer term claims its words
+        ("Homeland Security said.", "El DHS dijo.", ["Homeland Security"]),
+        ("U.S. law", "la ley de EE.\u00a0UU.", []),  # no-break space folded
+        ("the u.s. law", "la ley", []),  # a capitalised term matches exactly
+        ("The sheriff’s office [@src-1] acted.", "La oficina del alguacil [@src-1] actuó.", []),  # ’ is '
+        ("%(num)s detention centers", "%(num)s centros de detención", []),
+        ("detention centers [@a]", "centros [@a]", ["detention center"]),
+        ("subdetainee", "nada", []),  # whole words only
+    ],
+)
+def test_matching_rules(english: str, spanish: str, expected: list[str]) -> None:
+    assert missed(english, spanish) == expected
+
+
+def test_the_spanish_glossary_reads_with_alternatives_grouped() -> None:
+    terms, findings = read_glossary(REPO, "es")
+    assert findings == []
+    by_source = {t.source: t for t in terms}
+    assert len(terms) >= 25
+    assert by_source["advocate"].targets[:2] == ("personas defensoras", "organizaciones defensoras")
+    assert by_source["U.S."].targets == ("EE. UU.", "Estados Unidos")  # the no-break space folded
+
+
+def test_a_glossary_without_its_columns_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    (tmp_path / "i18n/es/glossary.csv").write_text('"term","translation"\n"jail","cárcel"\n', encoding="utf-8")
+    terms, findings = read_glossary(tmp_path, "es")
+    assert terms == ()
+    assert [str(f) for f in findings] == [
+        "i18n/es/glossary.csv:1:1: error: the glossary has no column source, target [i18n.glossary]"
+    ]
