@@ -439,7 +439,7 @@ def _assembly(
     for part in parts:
         parts_key += [hashlib.sha256(part.pdf).hexdigest(), part.label_style, str(part.first_number), repr(part.folios)]
     key = cache.key_of(*parts_key)
-    found = cache.get(cache_dir, "assembled", key)
+    found = cache.get(cache_dir, "assembled", key, magic=b"%PDF-")
     if found is not None:
         return Assembly(target, parts, metadata, sheets, key, cached=found[0])
     small = sum(len(p.pdf) for p in parts) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET

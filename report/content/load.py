@@ -117,7 +117,7 @@ def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Find
         return None
     raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, raw)
-    record, found = cache.memoize(cache_dir, "load", key, lambda: reader(raw, rel))
+    record, found = cache.memoize(cache_dir, "load", key, reader, raw, rel)
     findings.extend(found)
     return record
 

@@ -137,7 +137,7 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
         return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
     raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
-    return cache.memoize(cache_dir, "catalogs", key, lambda: parse_catalog(raw, rel, lang))
+    return cache.memoize(cache_dir, "catalogs", key, parse_catalog, raw, rel, lang)
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:

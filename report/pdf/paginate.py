@@ -112,7 +112,7 @@ def layout_fingerprint(root: Path) -> str:
 
 def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
     """Return the cached chunk for `key`, or None if it is absent, corrupt or foreign."""
-    entry = cache.get(cache_dir, "chunks", key)
+    entry = cache.get(cache_dir, "chunks", key, magic=b"%PDF-")
     if entry is None:
         return None
     pdf, extra = entry
