@@ -104,18 +104,19 @@ def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Pat
     planted = pickle.dumps(Planted(marker))
 
     def spoil() -> set[str]:
-        """Truncate half the chunks; plant a pickle with a matching hash in every other entry."""
-        namespaces = set()
-        for i, entry in enumerate(sorted((project / ".cache").rglob("*.bin"))):
-            namespace = entry.relative_to(project / ".cache").parts[0]
-            namespaces.add(namespace)
-            if namespace == "chunks" and i % 2:
+        """Truncate half the chunks; plant a pickle with a matching hash in every other entry and the stamp."""
+        cache = project / ".cache"
+        for i, entry in enumerate(sorted(cache.rglob("*.bin"))):
+            if entry.parent.parent.name == "chunks" and i % 2:
                 entry.write_bytes(entry.read_bytes()[:100])  # the recorded hash no longer matches
             else:
                 plant(entry, planted)
-        return namespaces
+        (cache / "build-stamp.json").write_bytes(planted)
+        return {p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file()}
 
-    assert spoil() == {"load", "catalogs", "template-strings", "chunks", "assembled"}
+    # Everything the tool keeps in .cache/ (a new kind of entry must be planted here too).
+    kinds = {"load", "catalogs", "template-strings", "chunks", "assembled", "build-stamp.json", "build.lock"}
+    assert spoil() == kinds
     code, out, err = run_cli("--root", str(project), "check")
     assert code == 0, out + err
     spoil()

@@ -200,7 +200,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     assert edition is not None
     cache_dir = root / project.CACHE_DIR
     renderers = {
-        lang: Renderer(edition, localizer, environment(root, localizer, cache_dir / "jinja"))
+        lang: Renderer(edition, localizer, environment(root, localizer))
         for lang, localizer in gathered.localizers.items()
     }
     paginator.progress = progress.tick
