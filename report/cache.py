@@ -76,7 +76,11 @@ def put(cache_dir: Path | None, namespace: str, key: str, data: bytes, extra: di
     data_path, meta_path = _paths(cache_dir, namespace, key)
     meta = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(data).hexdigest(), "extra": extra or {}}
     write_atomic(data_path, data)
-    write_atomic(meta_path, json.dumps(meta).encode())
+    try:
+        write_atomic(meta_path, json.dumps(meta).encode())
+    except BaseException:
+        data_path.unlink(missing_ok=True)
+        raise
 
 
 def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE
+from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE, writing
 
 MANIFEST = "manifest.json"
 _NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
@@ -106,7 +106,8 @@ def lock(root: Path, waiting: Callable[[str], None]) -> Iterator[None]:
             waiting(f"another build (pid {holder}) is running in this project; waiting for it to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # only tells a waiting build who holds the lock: not worth failing over
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
             yield
         finally:
@@ -169,23 +170,25 @@ def publish(root: Path, outputs: list[Output], keep_languages: frozenset[str] = 
         return result  # the edition in dist/ is already this one, file for file
 
     builds = root / BUILDS_DIR
-    builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{time.time_ns():x}-{os.getpid()}"  # unique: one build at a time holds the lock
-    folder.mkdir()
     try:
-        for output in everything:
-            target = folder / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if output.path in same:
-                _link(dist / output.path, target)
-            else:
-                with open(target, "wb") as f:
-                    f.write(output.data)
-                    os.fsync(f.fileno())
-        for directory, _, _ in os.walk(folder, topdown=False):
-            _sync(Path(directory))
-        _sync(builds)
-        _swap(root, folder)
+        with writing(dist):  # a full disk is a DiskFull naming the file, or dist/ itself
+            builds.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
+            for output in everything:
+                target = folder / output.path
+                with writing(dist / output.path):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if output.path in same:
+                        _link(dist / output.path, target)
+                    else:
+                        with open(target, "wb") as f:
+                            f.write(output.data)
+                            os.fsync(f.fileno())
+            for directory, _, _ in os.walk(folder, topdown=False):
+                _sync(Path(directory))
+            _sync(builds)
+            _swap(root, folder)
     except BaseException:
         recover(root)  # deletes the new folder unless it got published; puts a half-moved old dist/ back
         raise

@@ -23,7 +23,6 @@ import email.message
 import email.utils
 import http.client
 import json
-import os
 import socket
 import threading
 import time
@@ -37,6 +36,7 @@ from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from ..findings import Finding, error, warning
+from ..project import write_atomic
 from .model import Source
 from .validate import url_problem
 
@@ -276,10 +276,7 @@ def _load_cache(path: Path) -> dict[str, LinkResult]:
 
 def _save_cache(path: Path, results: dict[str, LinkResult]) -> None:
     data = {"version": CACHE_VERSION, "urls": {url: asdict(results[url]) for url in sorted(results)}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 __all__ = ["LinkResult", "Policy", "check_links", "probe", "probe_all"]
