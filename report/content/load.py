@@ -37,7 +37,7 @@ from .model import (
     Source,
     Text,
 )
-from .textfile import too_big
+from .textfile import hidden_characters, too_big
 from .yamldoc import YamlDoc, did_you_mean, parse
 
 
@@ -160,6 +160,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
         findings.extend(schema_findings(doc, "sources", err))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
+    findings.extend(_hidden_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
@@ -222,6 +223,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
             findings.extend(schema_findings(doc, kind, err))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
+    findings.extend(_hidden_findings(doc))
     if has_errors(findings):
         return None, findings
     return doc, findings
@@ -256,6 +258,23 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
                 " HTML, CSS and scripts are printed as they are, never run",
             )
         )
+    return out
+
+
+def _hidden_findings(doc: YamlDoc) -> list[Finding]:
+    """Return a finding for each bidi override, zero-width or other invisible character in a text value.
+
+    They make the PDF and the site print something other than what the YAML reads (see
+    `textfile.hidden_characters`); the finding points at the character when it is written as
+    itself, at the value when it is written as an escape.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        for index, what in hidden_characters(value):
+            start, source = doc.source(path)
+            at = source.find(value[index])
+            loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
+            out.append(error("text.invisible", loc, f"{_field_name(path)} contains {what}"))
     return out
 
 

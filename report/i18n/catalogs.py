@@ -21,7 +21,7 @@ from babel.messages.pofile import PoFileParser, unescape
 
 from .. import cache, project
 from ..content.model import CITE_RE
-from ..content.textfile import decode, too_big
+from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 
 TEMPLATES = "templates"
@@ -277,7 +277,13 @@ def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> Catalog
     placeholders = _babel_problems(catalog, message, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
-    problems = [*placeholders, *markup, *_breakout_problems(entry), *_citation_problems(entry)]
+    problems = [
+        *placeholders,
+        *markup,
+        *_breakout_problems(entry),
+        *_citation_problems(entry),
+        *_hidden_problems(entry),
+    ]
     return replace(entry, problems=tuple(problems))
 
 
@@ -296,6 +302,17 @@ def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> 
             names = ", ".join(f"%({name})s" for name in dropped)
             problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
     return problems
+
+
+def _hidden_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+    """Return a problem for each bidi override or invisible character a translation has and its English lacks."""
+    english = entry.msgid + (entry.plural or "")
+    return [
+        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}")
+        for string in dict.fromkeys(entry.strings)
+        for index, what in hidden_characters(string)
+        if string[index] not in english
+    ]
 
 
 def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:

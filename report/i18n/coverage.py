@@ -17,6 +17,8 @@ caught up with the content. It reports, as findings:
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
+  translation adds (`textfile.hidden_characters`: the words would print otherwise than they read).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
