@@ -278,9 +278,14 @@ def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
         ("text", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
         (
             "truncated",
-            "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]",
+            "error: image 'gate.png' is a damaged PNG image (Truncated File Read); save or export it again [image.format]",
         ),
-        ("gif", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        ("gif", "error: image 'gate.png' holds a GIF image; use a PNG, JPEG or WebP image [image.format]"),
+        (
+            "bomb",
+            "error: image 'gate.png' is a PNG image of 20,000 × 10,000 = 200,000,000 pixels, more than the"
+            " 89,478,485 an image may have (one that large could be a decompression bomb); scale it down [limit.pixels]",
+        ),
         (
             "jpeg-named-png",
             "error: image 'gate.png' holds a JPEG image: its name must end in .jpg or .jpeg [image.format]",
@@ -318,6 +323,8 @@ def test_check_reports_an_image_that_is_not_a_real_one_in_the_images_folder(
         gate.write_bytes(png_bytes((400, 300))[:80])
     elif case == "gif":
         gate.write_bytes(png_bytes(kind="GIF"))
+    elif case == "bomb":  # past twice the limit, where Pillow raises rather than warns
+        Image.new("1", (20_000, 10_000)).save(gate)
     elif case == "jpeg-named-png":
         gate.write_bytes(png_bytes(kind="JPEG"))
     elif case == "folder":

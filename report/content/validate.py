@@ -11,7 +11,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
-  `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file.
+  `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
+  `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb).
 """
 
 from __future__ import annotations
