@@ -14,6 +14,7 @@ import io
 import shutil
 import threading
 import urllib.request
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
@@ -29,7 +30,7 @@ from report.pdf.paginate import Job, _findings
 from report.render.html import environment
 from report.sandbox import SandboxRefusal, url_fetcher
 
-from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
+from .conftest import FIXED_TODAY, FIXTURES, REPO, build, make_project, run_cli
 
 NAME = """Sample </style><style>body{display:none}</style> x" style="color:red"""
 ALT = """The front gate" onerror="alert(1)"""
@@ -546,3 +547,16 @@ def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
     assert layout.cache_key(job) == before
     image.write_bytes(png_bytes((41, 30)))
     assert layout.cache_key(job) != before
+
+
+def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path, fixed_today: None) -> None:
+    """Pillow only warns between the limit and twice it; pytest's `filterwarnings = error` would hide
+    a missing refusal, so this runs `check` on the image-bomb fixture with warnings ignored, as a
+    user's Python could have them."""
+    root = make_project(tmp_path, "image-bomb")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, out, err = run_cli("--root", str(root), "check")
+    assert "Traceback" not in out + err
+    assert finding_lines(out) == (FIXTURES / "image-bomb" / "expected.txt").read_text().splitlines()
+    assert code == 1
