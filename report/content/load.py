@@ -379,6 +379,44 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
+    if keyword == "maxLength" and isinstance(err.instance, str):
+        return [
+            error(
+                "limit.length",
+                loc,
+                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have;"
+                " shorten it",
+            )
+        ]
+    if keyword == "maxItems" and isinstance(err.instance, list) and path and path[-1] == "sources":
+        return [
+            error(
+                "limit.citations",
+                loc,
+                f"{_field_name(path[:-1])} lists {len(err.instance):,} sources, more than the {keyword_value:,}"
+                " one claim may cite; keep the ones that support it best",
+            )
+        ]
+    if keyword == "maxItems" and isinstance(err.instance, list):
+        return [
+            error(
+                "limit.items",
+                loc,
+                f"{field} has {len(err.instance):,} entries, more than the {keyword_value:,} a list may have",
+            )
+        ]
+    if keyword == "x-max-citations" and isinstance(err.instance, str):
+        start, source = doc.source(path)
+        past = [m.start() for m in CITE_RE.finditer(source)][keyword_value:]
+        count = sum(1 for _ in CITE_RE.finditer(err.instance))
+        return [
+            error(
+                "limit.citations",
+                doc.loc_at(start + past[0]) if past else loc,
+                f"{field} has {count:,} citations, more than the {keyword_value:,} one paragraph may have"
+                " (each is a footnote to lay out); cite fewer sources or split the paragraph",
+            )
+        ]
     if keyword == "uniqueItems":
         return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
     if keyword == "minItems":
