@@ -204,6 +204,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
         for lang, localizer in gathered.localizers.items()
     }
     paginator.progress = progress.tick
+    paginator.budget = edition.settings.layout_budget
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
         progress.add(sum(len(q.chapters) + 1 for q in queued) + 3 * len(queued))  # + front matter, two sheets
@@ -256,8 +257,11 @@ def _language_pdfs(
     matter, sheets and assemblies overtake the next language's queued chapters.
     """
     renderer = queued.renderer
-    body = _body(edition, [future.result() for future in queued.chapters], queued.back.result())
-    findings = [f for chunk in (*body.chapters, body.back) for f in chunk.findings]
+    chapters, back = [future.result() for future in queued.chapters], queued.back.result()
+    findings = [f for chunk in (*chapters, back) for f in chunk.findings]
+    if not all(chunk.pdf for chunk in (*chapters, back)):  # one ran over its layout budget: no page plan
+        return LanguagePdfs(renderer.lang, tuple(findings), (), None)
+    body = _body(edition, chapters, back)
     back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
     front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)

@@ -373,7 +373,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 + did_you_mean(str(err.instance), options),
             )
         ]
-    if keyword in ("pattern", "oneOf", "minimum", "maximum"):
+    if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
         return [error(code, loc, f"{field}: '{err.instance}' is not valid; {node.get('x-hint') or 'check the format'}")]

@@ -366,6 +366,10 @@ class Paragraph:
     heading: Text | None = None
 
 
+DEFAULT_LAYOUT_BUDGET = 120.0
+"""Seconds one chunk's layout may take when report.yaml sets no `layout_budget`."""
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     """`report.yaml`: report-wide settings and prose."""
@@ -385,6 +389,7 @@ class ReportSettings:
     acknowledgments: tuple[Paragraph, ...]
     notice: tuple[Paragraph, ...]
     loc: Loc
+    layout_budget: float = DEFAULT_LAYOUT_BUDGET
 
     @property
     def source_language(self) -> str:

@@ -10,7 +10,9 @@ ignored and rendered again.
 
 WeasyPrint's log records are captured per chunk and returned as findings: a missing anchor or
 a font that fails to load is an error, not a log line. WeasyPrint reads only through the
-sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error.
+sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error. A chunk
+whose layout takes longer than its time budget (`layout_budget` in report.yaml) is stopped in
+its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache entry.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import cache
+from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags
 from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
@@ -276,6 +279,44 @@ def _render(job: Job) -> Rendered:
     return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
 
 
+class _OverBudget(BaseException):
+    """Raised in a worker when a job's layout outlives its budget; a BaseException, so that no
+    `except Exception` in WeasyPrint swallows it."""
+
+
+def _render_within(job: Job, budget: float) -> Rendered | None:
+    """Lay out one job as `_render` does, or return None if that takes longer than `budget` seconds.
+
+    A worker runs jobs on its main thread, so a one-shot SIGALRM timer can interrupt the layout
+    wherever it is; the worker stays usable for the next job (`_render` resets what it uses).
+    """
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        try:
+            return _render(job)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # one-shot: if it fired already, it is caught below
+    except _OverBudget:
+        return None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _over_budget(job: Job, budget: float) -> Finding:
+    return Finding(
+        "error",
+        "pdf.budget",
+        Loc(job.source),
+        f"{job.key}: laying it out took longer than {budget:g} s (layout_budget in report.yaml);"
+        " shorten its longest paragraphs and lists, or raise the budget",
+    )
+
+
 def _findings(
     job: Job, records: Iterable[tuple[str, str]], refused: Iterable[tuple[str, str]] = ()
 ) -> tuple[Finding, ...]:
@@ -321,6 +362,7 @@ class Paginator:
         self._starting = threading.Lock()
         self.rendered = 0
         self.reused = 0
+        self.budget: float = DEFAULT_LAYOUT_BUDGET  # seconds one job's layout may take
 
     def __enter__(self) -> Paginator:
         return self
@@ -410,13 +452,17 @@ class Paginator:
             self.progress(job.key, True)
             result.set_result(cached)
             return result
-        self._enqueue(urgent, _render, (job,), functools.partial(self._laid_out, job, key), result)
+        laid_out = functools.partial(self._laid_out, job, key, self.budget)
+        self._enqueue(urgent, _render_within, (job, self.budget), laid_out, result)
         return result
 
-    def _laid_out(self, job: Job, key: str, rendered: Rendered) -> Chunk:
-        pdf, pages, records, refused = rendered
-        chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
-        cache_put(self.layout.cache_dir, key, chunk)
+    def _laid_out(self, job: Job, key: str, budget: float, rendered: Rendered | None) -> Chunk:
+        if rendered is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
+            chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
+        else:
+            pdf, pages, records, refused = rendered
+            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
+            cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1
         self.progress(job.key, False)
