@@ -10,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
-.PHONY: build test test-fast lint check bench map-data system clean
+.PHONY: build test test-fast lint check serve new extract update bench map-data system clean
 
 build: $(VENV)/.installed
 	$(PY) build.py
@@ -30,8 +30,26 @@ lint: $(VENV)/.installed
 	$(PY) -m mypy
 	$(PY) -m pytest -q tests/test_architecture.py
 
+# One target per verb of ./build.py (which runs in .venv by itself, so `./build.py check` is the same):
+#   make check, make serve, make extract, make update, make new ID=otay-mesa NAME="Otay Mesa Detention Center"
 check: $(VENV)/.installed
 	$(PY) build.py check
+
+serve: $(VENV)/.installed
+	$(PY) build.py serve
+
+extract: $(VENV)/.installed
+	$(PY) build.py extract
+
+update: $(VENV)/.installed
+	$(PY) build.py update
+
+# ID and NAME reach the shell through the environment (make exports command-line variables), so
+# a name with quotes or an apostrophe arrives as typed.
+new: $(VENV)/.installed
+	@if [ -z "$$ID" ] || [ -z "$$NAME" ]; then \
+	  echo 'usage: make new ID=otay-mesa NAME="Otay Mesa Detention Center"' >&2; exit 2; fi
+	$(PY) build.py new "$$ID" --name "$$NAME"
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
@@ -57,7 +75,7 @@ system:
 	@missing=""; \
 	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
 	           libharfbuzz-subset.so.0:libharfbuzz-subset0; do \
-	  ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
+	  PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \
 	done; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v "$${CHROMIUM:-chromium}" >/dev/null 2>&1 || missing="$$missing chromium"; \

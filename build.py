@@ -1,13 +1,27 @@
 #!/usr/bin/env python3
-"""Build and check the First Ten report: `python build.py [build|check|extract|update|serve|new]`."""
+"""Build and check the First Ten report: `./build.py [build|check|extract|update|serve|new]`.
 
+Runs in the project's `.venv` (which `make build` creates) whatever `python3` started it: the
+README's commands work in a shell where no virtual environment is active.
+"""
+
+import os
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+
 if __name__ == "__main__":
+    venv_python = VENV / "bin" / "python"
+    if venv_python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
+        try:
+            os.execv(venv_python, [str(venv_python), str(Path(__file__).resolve()), *sys.argv[1:]])
+        except OSError:
+            pass  # a broken venv: carry on, and say what is missing if anything is
     try:
         from report import main
     except KeyboardInterrupt:  # Ctrl-C while the package loads: nothing was touched yet
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    sys.exit(main(default_root=Path(__file__).resolve().parent))
+    sys.exit(main(default_root=ROOT))

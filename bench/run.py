@@ -184,6 +184,7 @@ def naive_html(project: Path, lang: str) -> str:
     loc = gathered.localizers[lang]
     renderer = Renderer(edition, loc, environment(project, loc))
     toc = [TocEntry("chapter", f"{f.id}-title", f.name, "", n) for n, f in enumerate(edition.facilities, 1)]
+    toc += [TocEntry("back", f"{anchor}-title", title, "") for anchor, title in renderer.back_toc()]  # as the build's
     parts = [renderer.front_chunk(toc).html]
     parts += [renderer.chapter_chunk(f, n).html for n, f in enumerate(edition.facilities, 1)]
     parts.append(renderer.back_chunk().html)

@@ -188,10 +188,10 @@ def _decoder(typ: Any) -> Callable[[Any], Any]:
         return union
     if isinstance(typ, type) and dataclasses.is_dataclass(typ):
         hints = typing.get_type_hints(typ)
-        fields = [_decoder(hints[f.name]) for f in dataclasses.fields(typ)]
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(typ)]
 
-        def record(data: Any) -> Any:
-            return typ(*[read(d) for read, d in zip(fields, _list(data), strict=True)])
+        def record(data: Any) -> Any:  # by keyword: a field may be keyword-only (Claim.accusation)
+            return typ(**{name: read(d) for (name, read), d in zip(fields, _list(data), strict=True)})
 
         return record
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:

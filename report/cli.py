@@ -21,8 +21,12 @@ from typing import Callable, Sequence, TextIO
 from . import project
 from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
-from .findings import Finding, Policy, counted, format_findings, has_errors, to_json
+from .findings import Finding, Policy, count, counted, format_findings, has_errors, to_json
 
+NOT_SET_UP = (
+    "the Python module '{module}' is not installed; run `make build` first"
+    " (it sets up .venv, which ./build.py then uses by itself)"
+)
 COMMANDS = ("build", "check", "extract", "update", "serve", "new")
 
 
@@ -40,7 +44,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the number of cores)")
     build.add_argument("--lang", action="append", default=None, help="build only this language (repeatable)")
-    build.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+    build.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors and the summary line only (no warnings, no progress)"
+    )
 
     check = sub.add_parser("check", help="validate dossiers, citations and translations; write nothing")
     check.add_argument(
@@ -49,6 +55,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--online", action="store_true", help="also check that source URLs still work")
+    check.add_argument("--quiet", "-q", action="store_true", help="print errors and the summary line only")
+    check.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="show only the findings about these files, and what they break elsewhere (their sources, their catalog entries)",
+    )
 
     sub.add_parser("extract", help="write i18n/messages.pot from the templates and the dossiers")
     update = sub.add_parser("update", help="merge i18n/messages.pot into every language's catalog")
@@ -98,6 +112,9 @@ def main(
         print(f"build.py: error: {os.strerror(exc.errno).lower()}{_while_writing(root, exc.filename)}", file=err)
         return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
+        if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.partition(".")[0] != __package__:
+            print(f"build.py: error: {NOT_SET_UP.format(module=exc.name)}", file=err)  # not a bug: no venv
+            return EXIT_USAGE
         return _crashed(root, exc, err)
 
 
@@ -167,17 +184,46 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     from .i18n.coverage import coverage_table
 
     options = GatherOptions(project.today(), (), Policy(args.strict, args.release), args.online)
-    checked = check(root, options)
+    checked = check(root, options, tuple(args.files))
+    shown = [f for f in checked.findings if f.level == "error"] if args.quiet else list(checked.findings)
     if args.format == "json":
-        print(to_json(checked.findings, coverage={lang: c.as_dict() for lang, c in checked.coverage.items()}), file=out)
+        tables = {lang: c.as_dict() for lang, c in checked.coverage.items()}
+        hidden = [f for f in checked.findings if f not in shown] + list(checked.elsewhere)
+        not_shown = {
+            "errors": sum(f.level == "error" for f in hidden),
+            "warnings": sum(f.level == "warning" for f in hidden),
+        }
+        print(to_json(shown, coverage=tables, not_shown=not_shown), file=out)
+        return exit_code(checked.findings)
+    if args.quiet:
+        for finding in shown:
+            print(finding, file=out)
     else:
-        print(format_findings(checked.findings), file=out)
+        print(format_findings(shown), file=out)
         for coverage in checked.coverage.values():
+            if checked.named and coverage.path not in checked.named:
+                continue  # a writer checking a dossier does not need every language's table
             print("", file=out)
             print(coverage_table(coverage), file=out)
-        translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in checked.coverage.items())
-        print(f"\ncheck: {counted(checked.findings)}{translated} ({checked.seconds:.1f} s)", file=out)
+        print("", file=out)
+    translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in checked.coverage.items())
+    summary = _shown(checked.findings, args.quiet, checked.elsewhere)
+    print(f"check: {summary}{translated} ({checked.seconds:.1f} s)", file=out)
     return exit_code(checked.findings)
+
+
+def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding] = ()) -> str:
+    """Return '1 error, 2 warnings', or with --quiet '1 error (2 warnings not shown)', and what is elsewhere."""
+    errors = sum(f.level == "error" for f in findings)
+    text = count(errors, "error") if quiet else counted(findings)
+    notes = [f"{count(len(findings) - errors, 'warning')} not shown"] if quiet and len(findings) > errors else []
+    if elsewhere:
+        other_errors = sum(f.level == "error" for f in elsewhere)
+        parts = [
+            count(n, noun) for n, noun in ((other_errors, "error"), (len(elsewhere) - other_errors, "warning")) if n
+        ]
+        notes.append(f"{' and '.join(parts)} in other files not shown")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 class Progress:
@@ -225,22 +271,29 @@ def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return code
 
 
-def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO):  # noqa: ANN202 - (int, Built)
+def _build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO, show_progress: bool = True):  # noqa: ANN202 - (int, Built)
     from .commands.build import BuildOptions, build
 
     options = BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
-    progress = Progress(err, enabled=not args.quiet)
+    progress = Progress(err, enabled=not args.quiet and show_progress)
     built = build(root, options, progress, waiting=lambda message: print(message, file=err, flush=True))
     progress.close()
     if built.state == "interrupted":
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
         return EXIT_INTERRUPTED, built
-    print(format_findings(built.findings), file=out)
-    for table in built.coverage:  # what `check` prints after its findings
-        print(f"\n{table}", file=out)
-    if built.coverage:
-        print(file=out)
-    print(built.summary, file=out, flush=True)
+    if args.quiet:
+        for finding in built.findings:
+            if finding.level == "error":
+                print(finding, file=out)
+        hidden = sum(f.level == "warning" for f in built.findings)
+        print(built.summary + (f" ({count(hidden, 'warning')} not shown)" if hidden else ""), file=out, flush=True)
+    else:
+        print(format_findings(built.findings), file=out)
+        for table in built.coverage:  # what `check` prints after its findings
+            print(f"\n{table}", file=out)
+        if built.coverage:
+            print(file=out)
+        print(built.summary, file=out, flush=True)
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
 
 
@@ -267,9 +320,12 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    build_args = parser().parse_args(["build", "--quiet"])
+    build_args = parser().parse_args(["build"])
     interrupted = serve(
-        root, args.port, lambda: _build(root, build_args, out, err), lambda line: print(line, file=out, flush=True)
+        root,
+        args.port,
+        lambda: _build(root, build_args, out, err, show_progress=False),
+        lambda line: print(line, file=out, flush=True),
     )
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
@@ -279,7 +335,8 @@ def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
 
     path = new_dossier(root, args.id, args.name)
     print(
-        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run: python build.py check",
+        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run:"
+        f" ./build.py check {path.relative_to(root)}",
         file=out,
     )
     return EXIT_OK

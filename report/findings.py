@@ -105,9 +105,18 @@ def promote(findings: Iterable[Finding], codes: Iterable[str] | None = None) -> 
 
 
 RELEASE_CODES = frozenset(
-    {"review.unverified", "review.claim", "i18n.untranslated", "i18n.fuzzy", "i18n.stale", "i18n.fallback"}
+    {
+        "review.unverified",
+        "review.claim",
+        "cite.weak",
+        "figure.unit",
+        "i18n.untranslated",
+        "i18n.fuzzy",
+        "i18n.stale",
+        "i18n.fallback",
+    }
 )
-"""Warnings that `--release` turns into errors: unverified content and incomplete translations."""
+"""Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete translations."""
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,8 @@ def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
 
 
 def build(root: Path, *args: str) -> tuple[int, str, str]:
-    """Run `build --quiet` on a project in-process; return (code, stdout, stderr)."""
-    return run_cli("--root", str(root), "build", "--quiet", *args)
+    """Run `build` on a project in-process; return (code, stdout with every finding, stderr with the progress)."""
+    return run_cli("--root", str(root), "build", *args)
 
 
 @pytest.fixture(scope="session")

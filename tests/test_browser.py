@@ -361,3 +361,26 @@ def test_clicking_a_download_link_downloads_the_pdf(site: Site, page) -> None:
     assert download.url == site.url("es/first-ten-es.pdf")
     assert download.suggested_filename == "first-ten-es.pdf"
     assert Path(download.path()).read_bytes() == (site.dist / "es/first-ten-es.pdf").read_bytes()
+
+
+def test_a_very_long_word_wraps_instead_of_scrolling_sideways(tmp_path: Path, context) -> None:
+    """A 5,000-character word in a dossier (in the prose and in the facts grid) stays on a phone's screen."""
+    from .conftest import build, make_project
+
+    root = make_project(tmp_path)
+    shutil.copytree(Path(__file__).parent.parent / "layouts", root / "layouts")
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = text.replace("The sample facility was", f"The sample facility {'A' * 5000} was")
+    text = text.replace("name: Example Corp", f"name: Example{'B' * 300}")
+    dossier.write_text(text, encoding="utf-8")
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    page = context.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        with serve((root / "dist").resolve()) as base:
+            page.goto(base + "en/sample.html")
+            assert page.evaluate(OVERFLOW_PROBE) is None
+    finally:
+        page.close()

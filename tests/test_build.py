@@ -176,7 +176,8 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
     for line in toc.splitlines():
         match = CHAPTER_LINE.match(line)
         if match:
-            printed[match.group(2).strip()] = match.group(3)
+            # a '*' marks a facility the 2021 list does not confirm (see the test below)
+            printed[match.group(2).removesuffix("*").strip()] = match.group(3)
     assert list(printed) == [f.name for f in edition.facilities]
     for name, number in printed.items():
         index = labels.index(number)
@@ -380,3 +381,188 @@ def test_a_footnote_keeps_about_for_an_approximate_date(shipped: Path, lang: str
     site = (shipped / "dist" / lang / "stewart.html").read_text()
     assert f">Detention Kills, {about}</a>" in site
     assert ">Detention Kills, 2025</a>" not in site
+
+
+def _capacity_cases() -> list[tuple[str, str | None, str | None]]:
+    """Every (measure, unit, qualifier) a dossier may write, read from the schema."""
+    from report.content import schema
+
+    node = schema.subschema("dossier", ("capacity", 0))
+    assert node is not None
+    measures = node["properties"]["measure"]["enum"]
+    with_unit = node["if"]["properties"]["measure"]["enum"]
+    units = node["properties"]["unit"]["enum"]
+    qualifiers = [None, *node["properties"]["qualifier"]["enum"]]
+    return [(m, u, q) for m in measures for u in (units if m in with_unit else [None]) for q in qualifiers]
+
+
+@pytest.mark.parametrize(
+    ("lang", "bed", "people"), [("en", "bed", ("people", "detainee")), ("es", "cama", ("persona",))]
+)
+def test_a_capacity_prints_the_unit_its_sources_give_and_no_other(lang: str, bed: str, people: tuple) -> None:
+    """'beds' only for a figure counted in beds; no unit at all for one whose sources give none."""
+    from types import SimpleNamespace
+
+    from report.i18n.catalogs import parse_catalog
+    from report.i18n.localize import Localizer
+    from report.render.html import environment
+
+    from .conftest import REPO
+
+    po = "i18n/es/LC_MESSAGES/messages.po"
+    catalog = parse_catalog((REPO / po).read_bytes(), po, "es") if lang == "es" else None
+    localizer = Localizer(lang, "en", catalog)
+    labels = environment(REPO, localizer).get_template("partials/labels.html").make_module()
+    number = localizer.number(1160)
+    for measure, unit, qualifier in _capacity_cases():
+        figure = SimpleNamespace(count=1160, measure=measure, unit=unit, qualifier=qualifier)
+        phrase = str(labels.capacity_phrase(figure))
+        case = (measure, unit, qualifier, phrase)
+        assert number in phrase, case
+        assert (bed in phrase) == (unit == "beds"), case
+        if unit == "unstated":
+            assert not any(word in phrase for word in people), case
+        elif unit == "people":
+            assert any(word in phrase for word in people), case
+    assert localizer.findings == []  # every phrase is translated: no English fallback
+
+
+@pytest.mark.parametrize(
+    ("lang", "printed", "not_printed"),
+    [
+        ("en", ["a capacity of 1,160", "a guaranteed minimum of 750 detainees"], ["1,160 beds", "750 beds"]),
+        (
+            "es",
+            ["una capacidad de 1.160", "un mínimo garantizado de 750 personas detenidas"],
+            ["1.160 camas", "750 camas"],
+        ),
+    ],
+)
+def test_figures_without_a_unit_in_the_brief_print_none(
+    shipped: Path, lang: str, printed: list, not_printed: list
+) -> None:
+    """LaSalle's 1,160 has no unit in the brief, Otay Mesa's minimum is 750 detainees (issue 20)."""
+    text = ""
+    for facility in ("lasalle", "otay-mesa"):
+        pdf = PdfReader(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
+        text += re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+    for phrase in printed:
+        assert phrase in text
+    for phrase in not_printed:
+        assert phrase not in text
+
+
+SHARED_NOTES = {
+    # Sources with one publisher and one date: each note and bibliography entry carries the letter
+    # that tells them apart, in the order of their titles (issue 20). Wikipedia has seven undated
+    # articles, lettered a to g across the report; Adelanto cites the first and the fifth.
+    "en": [
+        ("etowah", "The Gadsden Times, March 25, 2022", {"a": "'Bombshell'", "b": "Key dates in the ICE-Etowah"}),
+        ("adelanto", "Wikipedia, undated", {"-a": "Adelanto Detention Center", "-e": "List of immigrant detention"}),
+    ],
+    "es": [
+        ("etowah", "The Gadsden Times, 25 de marzo de 2022", {"a": "'Bombshell'", "b": "Key dates in the ICE-Etowah"}),
+        ("adelanto", "Wikipedia, sin fecha", {"-a": "Adelanto Detention Center", "-e": "List of immigrant detention"}),
+    ],
+}
+
+
+def _pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_in_the_pdfs(shipped: Path, lang: str) -> None:
+    report = _pdf_text(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    for facility, note, titles in SHARED_NOTES[lang]:
+        chapter = _pdf_text(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
+        date = note.split(", ", 1)[1]
+        for text in (chapter, report):
+            for letter, title in titles.items():
+                assert f"{note}{letter}." in text or f"{note}{letter};" in text  # the footnote
+                # the bibliography entry: its title, then the date (a field: capitalized) with the same letter
+                assert re.search(
+                    re.escape(title)
+                    + r"(?:(?!Gadsden Times|Wikipedia).){0,160}?\. "
+                    + re.escape(date[:1].upper() + date[1:] + letter)
+                    + r"\.",
+                    text,
+                )
+            assert not re.search(re.escape(note) + r"[.;]", text), "a note without its letter"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_on_the_site(shipped: Path, lang: str) -> None:
+    for facility, note, titles in SHARED_NOTES[lang]:
+        page = (shipped / "dist" / lang / f"{facility}.html").read_text(encoding="utf-8")
+        shown: dict[str, set[str]] = {}
+        for item in re.findall(r'<li id="note-\d+">(.*?)</li>', page, re.S):
+            for target, label in re.findall(r'<a href="#src-([a-z0-9-]+)">([^<]*)</a>', item):
+                shown.setdefault(target, set()).add(label)
+        assert all(len(labels) == 1 for labels in shown.values())  # a source's notes all read the same
+        labels = [next(iter(labels)) for labels in shown.values()]
+        assert len(labels) == len(set(labels)), "two sources print the same note"
+        assert {f"{note}{letter}" for letter in titles} <= set(labels)
+
+
+LIST_NOTE = {
+    "en": "* Not yet confirmed as named on the 2021 First Ten list: we are checking it against the original report.",
+    "es": "* Aún no se ha confirmado que figurara en la lista de los Primeros Diez de 2021: lo estamos cotejando"
+    " con el informe original.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cover_and_contents_mark_the_facilities_the_list_does_not_confirm(
+    shipped: Path, edition, lang: str
+) -> None:
+    """Only three of the ten are confirmed on DWN's 2021 list: the cover and the contents say which (issue 20)."""
+    reader = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    cover, contents = (re.sub(r"\s+", " ", reader.pages[i].extract_text()) for i in (0, 1))
+    for page in (cover, contents):
+        assert LIST_NOTE[lang] in page
+        for facility in edition.facilities:
+            marked = f"{facility.name} *" in page
+            assert facility.name in page
+            assert marked == (facility.review.list_membership != "confirmed"), facility.id
+    assert sum(f.review.list_membership == "confirmed" for f in edition.facilities) == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_site_index_marks_the_facilities_the_list_does_not_confirm(shipped: Path, edition, lang: str) -> None:
+    class Cards(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cards: dict[str, bool] = {}  # card heading's link -> has the mark
+            self.heading: str | None = None
+            self.notes: list[str] = []
+            self.in_note = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "h3":
+                self.heading = ""
+            elif tag == "a" and self.heading == "":
+                self.heading = a["href"]
+                self.cards[self.heading] = False
+            elif tag == "span" and a.get("class") == "list-mark" and self.heading:
+                self.cards[self.heading] = True
+            elif tag == "p" and a.get("class") == "list-note":
+                self.in_note = True
+                self.notes.append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "h3":
+                self.heading = None
+            elif tag == "p":
+                self.in_note = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_note:
+                self.notes[-1] += data
+
+    page = Cards()
+    page.feed((shipped / "dist" / lang / "index.html").read_text(encoding="utf-8"))
+    expected = {f"{f.id}.html": f.review.list_membership != "confirmed" for f in edition.facilities}
+    assert {href: marked for href, marked in page.cards.items() if href in expected} == expected
+    assert page.notes == [LIST_NOTE[lang]]

@@ -308,13 +308,13 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     assert page.rows("pending") == [
         ["Where the English is", "State", "English", "Spanish now"],
         [
-            "facilities/sample.yaml:37",
+            "facilities/sample.yaml:38",
             "pending, new",
             "Inspectors also found grievances that no one had recorded.",
             "",
         ],
         [
-            "facilities/sample.yaml:42",
+            "facilities/sample.yaml:43",
             "pending, changed",
             "A man died after weeks without medical care. Previous English: A man died after weeks without care.",
             "Un hombre murió tras semanas sin atención.",
@@ -322,7 +322,7 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     ]
     assert text.texts() == [
         "Pending: 2 English strings the build uses are not in i18n/es/LC_MESSAGES/messages.po yet: the Spanish"
-        " edition prints them in English. Run python build.py extract && python build.py update to add them to"
+        " edition prints them in English. Run ./build.py extract && ./build.py update to add them to"
         " the catalog, then translate them there."
     ]
     assert "14 of 16 messages translated (87.5%), 0 fuzzy, 0 untranslated, 2 pending." in text.text()
@@ -370,10 +370,10 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
     stale = [line for line in out.splitlines() if line.endswith("[i18n.stale]")]
     assert stale == [
         "facilities/gone.yaml: warning: i18n/messages.pot is out of date for this file (1 removed);"
-        " run: python build.py extract && python build.py update [i18n.stale]",
+        " run: ./build.py extract && ./build.py update [i18n.stale]",
         "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
-        " (first: 'Removed.'); run: python build.py update [i18n.stale]",
+        " (first: 'Removed.'); run: ./build.py update [i18n.stale]",
         "layouts/page.html:1:1: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
-        " run: python build.py extract && python build.py update [i18n.stale]",
+        " run: ./build.py extract && ./build.py update [i18n.stale]",
     ]
     assert code == 0

@@ -60,8 +60,8 @@ def test_json_format(tmp_path: Path, fixed_today: None) -> None:
     data = json.loads(out)
     assert code == 1
     assert [(f["code"], f["line"], f["column"]) for f in data["findings"]] == [
-        ("cite.unknown", 27, 27),
-        ("cite.unknown", 33, 15),
+        ("cite.unknown", 28, 27),
+        ("cite.unknown", 34, 15),
     ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.i18n.extract import catalog_bytes, restore_previous, template_catalog
+from report.i18n.extract import babel_catalog, catalog_bytes, template_catalog
 from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, run_cli
@@ -21,10 +21,7 @@ CITE_OR_PLACEHOLDER = re.compile(r"\[@[a-z0-9-]+\]|%\([a-z_]+\)s")
 
 
 def read_catalog(path: Path):
-    with open(path, "rb") as handle:
-        catalog = read_po(handle)
-    restore_previous(catalog)
-    return catalog
+    return babel_catalog(path.read_bytes().decode("utf-8"), None)
 
 
 def messages(catalog) -> dict:

@@ -1,8 +1,12 @@
-"""`check --online` against a real HTTP server on 127.0.0.1, with `localhost` as a second host."""
+"""`check --online` against a real HTTP server on 127.0.0.1, with `localhost` as a second host.
+
+The checker's sleeps are recorded, not slept (`Waits`); socket timeouts are real but short.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -17,7 +21,33 @@ from report.content.load import load_edition
 
 from .conftest import make_project, run_cli
 
-FAST = Policy(timeout=0.5, retries=1, backoff=0.05, max_wait=2.0)
+
+class Waits:
+    """The checker's clock and sleep: a sleep is recorded, not slept, and moves the clock on.
+
+    Each URL is probed on one thread, so each thread keeps its own time: real time plus the
+    sleeps it skipped (one URL's wait must not cut another's request short).
+    """
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self.skipped = threading.local()
+
+    def clock(self) -> float:
+        return time.monotonic() + getattr(self.skipped, "seconds", 0.0)
+
+    def sleep(self, seconds: float) -> None:
+        self.asked.append(seconds)  # list.append is atomic
+        self.skipped.seconds = getattr(self.skipped, "seconds", 0.0) + seconds
+
+
+def fast(waits: Waits | None = None, **changes: float) -> Policy:
+    waits = waits or Waits()
+    values = {"timeout": 0.5, "deadline": 5.0, "retries": 1, "backoff": 0.05, **changes}
+    return Policy(**values, clock=waits.clock, sleep=waits.sleep)  # type: ignore[arg-type]
+
+
+FAST = fast()
 
 
 class Server(ThreadingHTTPServer):
@@ -28,9 +58,10 @@ class Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.hits: Counter[tuple[str, str]] = Counter()
         self.lock = threading.Lock()
+        self.release = threading.Event()  # set when the test ends: /hang and /trickle stop
 
     def handle_error(self, request: object, client_address: object) -> None:
-        pass  # the client gave up on /hang before it answered: expected
+        pass  # the client gave up on /hang or /trickle before it answered: expected
 
     @property
     def port(self) -> int:
@@ -74,8 +105,28 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/busy":
             self.reply(429, **{"Retry-After": "1"}) if seen == 1 else self.reply(200)
         elif self.path == "/hang":
-            time.sleep(1.5)
+            self.server.release.wait(20)
             self.reply(200)
+        elif self.path == "/busy-for-an-hour":
+            self.reply(429, **{"Retry-After": "3600"})
+        elif self.path == "/to-file":
+            self.reply(302, Location="file:///etc/passwd")
+        elif self.path == "/to-ftp":
+            self.reply(301, Location=f"ftp://127.0.0.1:{port}/report.pdf")
+        elif self.path == "/to-nowhere":
+            self.reply(301, Location="https:///report.pdf")
+        elif self.path == "/to-ok-escaped":
+            self.reply(301, Location="/o\u00e9 k")  # sent as the bytes b"/o\xe9 k": escaped, then 404
+        elif self.path == "/trickle":  # a byte every 0.1 s: never silent for as long as a read timeout
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(100):  # 10 s, then the header line ends: a checker without a deadline waits that long
+                if self.server.release.wait(0.1):
+                    break
+                self.wfile.write(b"X")
+                self.wfile.flush()
+        elif self.path.startswith("/hop/"):  # a slow redirect chain: 0.3 s a hop
+            time.sleep(0.3)
+            self.reply(301, Location=f"/hop/{int(self.path[5:]) + 1}")
         else:
             self.reply(404)
 
@@ -95,6 +146,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield httpd
+    httpd.release.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -148,9 +200,8 @@ def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, EXTRA)
     edition, _ = load_edition(root)
-    started = time.perf_counter()
-    findings = check_links(root, edition.sources.values(), FAST)
-    elapsed = time.perf_counter() - started
+    waits = Waits()
+    findings = check_links(root, edition.sources.values(), fast(waits))
     b = f"http://127.0.0.1:{server.port}"
     where = "facilities/sources.yaml"
     assert lines(findings) == [
@@ -168,7 +219,7 @@ def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
     assert server.hits[("HEAD", "/no-head")] == 1 and server.hits[("GET", "/no-head")] == 1
     assert server.hits[("HEAD", "/busy")] == 2
     assert server.hits[("HEAD", "/hang")] == 2
-    assert 1.0 <= elapsed < 4.0
+    assert sorted(waits.asked) == [0.05, 1.0]  # the backoff before /hang's second try; /busy's Retry-After
 
 
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
@@ -246,3 +297,63 @@ def test_no_answer_is_kept_for_an_hour_only(tmp_path: Path) -> None:
     clock[0] += 60 * 60
     check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
     assert checked() == {clock[0]}
+
+
+def test_a_redirect_to_another_scheme_is_reported_not_followed(server: Server, tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    paths = [
+        ("to-file", "/to-file"),
+        ("to-ftp", "/to-ftp"),
+        ("to-nowhere", "/to-nowhere"),
+        ("escaped", "/to-ok-escaped"),
+    ]
+    write_sources(root, server.port, [(source_id, path, None) for source_id, path in paths])
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://127.0.0.1:{server.port}"
+    where = "facilities/sources.yaml"
+    assert lines(findings) == [
+        f"{where}:19:10: warning: source 'to-file': url {b}/to-file redirects to file:///etc/passwd,"
+        " which is not followed (only http and https are) [link.redirect]",
+        f"{where}:25:10: warning: source 'to-ftp': url {b}/to-ftp redirects to ftp://127.0.0.1:{server.port}/report.pdf,"
+        " which is not followed (only http and https are) [link.redirect]",
+        f"{where}:31:10: warning: source 'to-nowhere': url {b}/to-nowhere redirects to https:///report.pdf,"
+        " which is not followed (it names no host) [link.redirect]",
+        f"{where}:37:10: error: source 'escaped': url {b}/to-ok-escaped is gone: HTTP 404 Not Found"
+        f" (redirected to {b}/o%E9%20k); add an archive_url (a copy on web.archive.org) [link.gone]",
+    ]
+    assert server.hits[("HEAD", "/o%E9%20k")] == 1
+
+
+def test_a_trickling_server_is_cut_at_the_deadline(server: Server, tmp_path: Path) -> None:
+    """A byte every 0.1 s never trips a 10 s read timeout; the URL's 1 s deadline ends it."""
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("trickle", "/trickle", "/ok"), ("hops", "/hop/0", None)])
+    edition, _ = load_edition(root)
+    started = time.monotonic()
+    findings = check_links(root, edition.sources.values(), fast(timeout=10.0, deadline=1.0, retries=3))
+    elapsed = time.monotonic() - started
+    b = f"http://127.0.0.1:{server.port}"
+    assert [(f.code, f.message) for f in findings if f.code != "link.unreachable"] == []
+    got = {f.message.split("'")[1]: f.message for f in findings}
+    assert got["trickle"] == (
+        f"source 'trickle': url {b}/trickle did not answer: gave up after 1 s; cite the archived copy instead: {b}/ok"
+    )
+    assert re.fullmatch(  # the deadline covers the whole chain: cut on the fourth hop or so, not the tenth
+        rf"source 'hops': url {b}/hop/0 did not answer: gave up after 1 s \(redirected to {b}/hop/[2-4]\)",
+        got["hops"],
+    ), got["hops"]
+    assert elapsed < 5  # about the deadline (both URLs are asked at once), not as long as the server likes
+    assert server.hits[("HEAD", "/trickle")] == 1  # no retry: the deadline was spent
+
+
+def test_a_wait_longer_than_the_deadline_is_not_waited(server: Server, tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("busy", "/busy-for-an-hour", None)])
+    edition, _ = load_edition(root)
+    waits = Waits()
+    findings = check_links(root, edition.sources.values(), fast(waits))
+    assert [f.message for f in findings] == [
+        f"source 'busy': url http://127.0.0.1:{server.port}/busy-for-an-hour answered HTTP 429 Too Many Requests"
+    ]
+    assert waits.asked == [] and server.hits[("HEAD", "/busy-for-an-hour")] == 1

@@ -24,7 +24,8 @@ def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -
     code, out, err = run_cli("--root", str(project), "new", NEW, "--name", 'Example "Processing" Center')
     assert (code, err) == (0, "")
     assert out == (
-        f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml, then run: python build.py check\n"
+        f"wrote facilities/{NEW}.yaml; fill it in, add '{NEW}' to report.yaml, then run:"
+        f" ./build.py check facilities/{NEW}.yaml\n"
     )
     text = (project / "facilities" / f"{NEW}.yaml").read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -44,15 +45,22 @@ def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -
     )
 
 
-def test_check_lists_what_is_left_to_fill_in(project: Path) -> None:
-    assert run_cli("--root", str(project), "new", NEW, "--name", "Example Center")[0] == 0
+def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run_cli("--root", str(project), "new", NEW, "--name", "Example Center")
+    assert code == 0
     report = project / "report.yaml"
     report.write_text(
         report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"), encoding="utf-8"
     )
-    code, out, _ = run_cli("--root", str(project), "check")
+    monkeypatch.chdir(project)
+    hint = out.rstrip().split("then run: ")[1]  # the command `new` says to run, run as a writer would
+    assert hint.startswith("./build.py check ")
+    code, out, _ = run_cli(*hint.split()[1:])
     assert code == 1
-    mine = [line for line in out.splitlines() if line.startswith(f"facilities/{NEW}.yaml:")]
+    mine = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
+    assert re.fullmatch(
+        r"check: 14 errors, 0 warnings \(\d+ warnings in other files not shown\).*", out.splitlines()[-1]
+    )
     todo = "is still TODO: write what a source says [todo]"
     path = f"facilities/{NEW}.yaml"
     assert mine == [
@@ -68,8 +76,8 @@ def test_check_lists_what_is_left_to_fill_in(project: Path) -> None:
         f"{path}:38:9: error: status.text {todo}",
         f"{path}:40:12: error: status cites no source: list at least one source id [cite.missing]",
         f"{path}:42:10: error: summary {todo}",
-        f"{path}:44:11: error: timeline needs at least 1 entry [schema.empty]",
-        f"{path}:56:12: error: campaign.summary {todo}",
+        f"{path}:45:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:57:12: error: campaign.summary {todo}",
     ]
 
 

@@ -1,11 +1,13 @@
-"""WeasyPrint's log becomes findings: a missing anchor or font is an error, not a log line."""
+"""WeasyPrint's log becomes findings: a missing anchor or font is an error, bad CSS a warning at its stylesheet."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from report.pdf.paginate import Job, Layout, Paginator
+import pytest
+
+from report.pdf.paginate import Job, Layout, Paginator, classify
 
 from .conftest import REPO, build, make_project
 
@@ -42,8 +44,10 @@ def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
     (chunk,) = lay_out(
         root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print")
     )
-    fonts = [f for f in chunk.findings if f.code == "pdf.font"]
-    assert fonts and all(f.level == "error" for f in fonts)
+    # At the stylesheet loaded (the face is declared in fonts-print.css, which print.css imports), not the dossier.
+    assert [str(f) for f in chunk.findings] == [
+        "layouts/css/print.css: error: Font-face 'Plex Serif' cannot be loaded [pdf.font]"
+    ]
 
 
 def test_an_urgent_job_overtakes_the_queue() -> None:
@@ -156,3 +160,46 @@ def test_a_build_with_a_chunk_over_budget_fails_with_a_finding_naming_it(tmp_pat
     assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
     assert code == 1
     assert not (root / "dist").exists()
+
+
+# -- WeasyPrint's records, classified by what they mean --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "template", "expected"),
+    [
+        ("WARNING", "Ignored `%s: %s` at %d:%d, %s.", ("warning", "pdf.css")),  # `font-smooth` too: bad CSS is skipped
+        ("WARNING", "Parse error at %d:%d: %s", ("warning", "pdf.css")),
+        ("WARNING", "Font-face %r cannot be loaded", ("error", "pdf.font")),  # the PDF would print in another face
+        (
+            "WARNING",
+            '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+            ("error", "pdf.font"),
+        ),
+        ("WARNING", "This row has more columns than the table, ignored %d cells", ("warning", "pdf.weasyprint")),
+        ("ERROR", "No anchor #%s for internal URI reference", ("error", "pdf.anchor")),
+        ("ERROR", "Failed to load image at %r: %s", ("error", "pdf.weasyprint")),
+    ],
+)
+def test_records_are_classified_by_their_level_and_template(
+    level: str, template: str, expected: tuple[str, str]
+) -> None:
+    assert classify(level, template) == expected
+
+
+def test_a_bad_css_declaration_is_one_warning_at_its_line_in_its_stylesheet(tmp_path: Path) -> None:
+    """Not one finding per chunk against the dossiers, and not an error because the property says "font"."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    lines = {}
+    for name, rule in (("print.css", ".facts { font-smooth: auto; }"), ("tokens.css", ".x { colour: red; }")):
+        path = root / "layouts" / "css" / name
+        text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+        path.write_text(f"{text}{rule}\n", encoding="utf-8")
+        lines[name] = text.count("\n") + 1
+    code, out, err = build(root)
+    assert [line for line in out.splitlines() if "[pdf." in line] == [
+        f"layouts/css/print.css:{lines['print.css']}:10: warning: Ignored `font-smooth: auto`, unknown property. [pdf.css]",
+        f"layouts/css/tokens.css:{lines['tokens.css']}:6: warning: Ignored `colour: red`, unknown property. [pdf.css]",
+    ]
+    assert code == 0, out + err

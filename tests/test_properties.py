@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import yaml
@@ -22,7 +23,7 @@ from report.i18n.catalogs import parse_catalog
 from report.findings import Finding, Loc
 from report.content.load import read_dossier, read_settings, read_sources
 from report.i18n.localize import Localizer
-from report.content.model import CITE_RE, Source, Text
+from report.content.model import CITE_RE, PartialDate, Source, Text, note_letters
 from report.render.html import Citer
 from report.content.yamldoc import parse
 
@@ -180,6 +181,48 @@ def test_prose_escapes_text_and_turns_citations_into_notes(value: str, mode: str
         return re.sub(r"\.\.+", ".", text.replace('"', "").replace("’", "'"))
 
     assert plain("".join(parser.text)) == plain(expected)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Wikipedia", "The Gadsden Times"]),
+            st.sampled_from([None, PartialDate(2022), PartialDate(2022, 3, 25)]),
+            st.booleans(),
+            st.sampled_from(["B", "a", "A", "Key dates"]),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(["en", "es"]),
+)
+def test_no_two_sources_print_the_same_note(drawn: list, lang: str) -> None:
+    """Sources sharing a publisher and a date get letters after it, in title order: every note differs."""
+    sources = [
+        Source(
+            f"s{i}",
+            "news",
+            title,
+            publisher,
+            f"https://example.org/{i}",
+            Loc("s"),
+            date,
+            Loc("s"),
+            date_approximate=about,
+        )
+        for i, (publisher, date, about, title) in enumerate(drawn)
+    ]
+    letters = note_letters(sources)
+    sources = [replace(s, note_letter=letters.get(s.id, "")) for s in sources]
+    citer = Citer({s.id: s for s in sources}, "pdf", lambda s: "#", Localizer(lang, "en", None))
+    notes = [citer.short(s) for s in sources]
+    assert len(set(notes)) == len(notes)
+    for group in {s.note_key() for s in sources}:
+        members = sorted((s for s in sources if s.note_key() == group), key=lambda s: (s.title.casefold(), s.id))
+        if len(members) == 1:
+            assert members[0].note_letter == ""
+        else:  # a, b, … z, then aa, ab…
+            assert [s.note_letter for s in members[:26]] == [chr(ord("a") + i) for i in range(min(len(members), 26))]
+            assert [s.note_letter for s in members[26:28]] == ["aa", "ab"][: len(members) - 26]
 
 
 # -- catalogs ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ NAME = """Sample </style><style>body{display:none}</style> x" style="color:red""
 ALT = """The front gate" onerror="alert(1)"""
 CREDIT = "A. Photographer <script>alert(1)</script>"
 TITLE = "Sample Report"
-SRC_LINE = "facilities/sample.yaml:56:8"  # where `src` is in the image-* fixture dossiers
+SRC_LINE = "facilities/sample.yaml:57:8"  # where `src` is in the image-* fixture dossiers
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -228,11 +228,16 @@ def test_the_fetcher_refuses_everything_else(sandboxed: tuple[Path, Path], url: 
 def test_a_refusal_is_one_fetch_error_at_the_chunk_source() -> None:
     job = Job("en/chapter/sample", "", "facilities/sample.yaml", "print")
     url = "http://127.0.0.1:9/x.png"
-    echo = ("ERROR", f"Failed to load image at '{url}': URLFetchingError: SandboxRefusal: no")
-    other = ("WARNING", "Ignored `foo: bar` at 1:1, unknown property.")
+    echo = (
+        "ERROR",
+        "Failed to load image at %r: %s",
+        f"Failed to load image at '{url}': URLFetchingError: SandboxRefusal: no",
+        None,
+    )
+    other = ("WARNING", "Ignored `%s: %s` at %d:%d, %s.", "Ignored `foo: bar` at 1:1, unknown property.", None)
     assert _findings(job, [echo, other], [(url, "no")]) == (
         Finding("error", "pdf.fetch", Loc("facilities/sample.yaml"), f"en/chapter/sample: refused to read '{url}': no"),
-        Finding("warning", "pdf.weasyprint", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[1]}"),
+        Finding("warning", "pdf.css", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[2]}"),
     )
 
 
@@ -424,8 +429,8 @@ def test_check_refuses_the_code_in_hostile_text(hostile) -> None:
     assert code == 1
     assert [line.split(": error: ")[0] for line in out.splitlines() if "[text.markup]" in line] == [
         "facilities/sample.yaml:3:15",
-        "facilities/sample.yaml:34:7",
-        "facilities/sample.yaml:66:27",
+        "facilities/sample.yaml:35:7",
+        "facilities/sample.yaml:67:27",
     ]
 
 

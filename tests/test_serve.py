@@ -8,6 +8,8 @@ import os
 import queue
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -17,7 +19,8 @@ from typing import Iterator
 
 import pytest
 
-from report.commands.serve import inject
+from report.commands.serve import Preview, PreviewHandler, inject, open_server
+from report.findings import Loc, error, warning
 
 from .conftest import REPO, copy_project
 
@@ -60,10 +63,10 @@ class Serving:
         self.seen.append(line)
         return line
 
-    def get(self, path: str) -> tuple[int, http.client.HTTPMessage, bytes]:
+    def get(self, path: str, host: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"Host": host} if host else {})
             response = connection.getresponse()
             return response.status, response.headers, response.read()
         finally:
@@ -120,6 +123,21 @@ def test_inject_puts_the_script_before_the_closing_body_tag() -> None:
     assert inject(b"<p>no body</p>", 7) == b"<p>no body</p>" + tag
 
 
+def test_the_panel_lists_the_findings_of_the_file_just_saved_first() -> None:
+    findings = (
+        error("cite.unknown", Loc("facilities/adelanto.yaml", 9, 3), "a"),
+        warning("review.claim", Loc("facilities/adelanto.yaml", 20, 3), "b"),
+        warning("review.claim", Loc("facilities/lasalle.yaml", 5, 3), "c"),
+        warning("cite.unused", Loc("facilities/sources.yaml", 7, 5), "d"),
+    )
+    built = type("Built", (), {"findings": findings, "summary": "build failed"})()
+    preview = Preview()
+    preview.finished(1, built, frozenset({"facilities/lasalle.yaml"}))  # type: ignore[arg-type]
+    assert [f["message"] for f in preview.state.findings] == ["c", "a", "b", "d"]
+    preview.finished(1, built)  # type: ignore[arg-type]  # the first build: nothing was saved
+    assert [f["message"] for f in preview.state.findings] == ["a", "b", "c", "d"]
+
+
 def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save(serving: Serving) -> None:
     root = serving.root
     state = serving.wait_for_build(1)
@@ -141,6 +159,9 @@ def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save
     assert status == 200 and headers["Content-Type"].startswith("text/javascript") and b"location.reload()" in script
     status, headers, pdf = serving.get(f"/en/{FACILITY}-en.pdf")
     assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF-")
+    # A page that rebinds its own name to 127.0.0.1 is refused, and the refusal prints nothing.
+    status, headers, body = serving.get("/__preview__/state", host=f"rebound.example:{serving.port}")
+    assert (status, headers["Content-Type"]) == (403, "text/plain; charset=utf-8") and b"findings" not in body
 
     # A save is rebuilt, and the page has the new sentence.
     edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Preview edit one.\n")
@@ -171,6 +192,7 @@ def test_preview_rebuilds_on_save_and_keeps_the_last_good_build_on_a_broken_save
     failed = [line for line in serving.seen if line.startswith("build failed")]
     assert failed == ["build failed with 1 error: nothing was written to dist/"]
     assert serving.seen.count("change detected: rebuilding") == 3
+    assert not [line for line in serving.seen if "Traceback" in line or "Exception" in line], serving.seen
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
@@ -235,3 +257,154 @@ def test_the_open_page_reloads_after_a_save_and_shows_a_broken_save_over_the_las
         assert summary.inner_text() == f"{warnings} warnings: {state['summary']}"
     finally:
         page.close()
+
+
+# The request checks, over real sockets, against the preview's own server (`open_server`) on a
+# small dist/ folder: no build needed.
+
+
+@pytest.fixture
+def preview_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    monkeypatch.setattr(PreviewHandler, "timeout", 0.5)
+    dist = tmp_path / "dist"
+    (dist / "en").mkdir(parents=True)
+    (dist / "en" / "index.html").write_text("<html><body><p>Unpublished draft</p></body></html>\n")
+    (dist / "big.pdf").write_bytes(b"%PDF-" + bytes(BIG))
+    server = open_server(dist, 0, Preview())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+BIG = 16 * 2**20
+
+
+def ask(port: int, request: bytes) -> tuple[int | None, bytes]:
+    """Send raw bytes; return the answer's status (None: no status line) and its body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    match = re.match(rb"HTTP/1\.[01] (\d{3}) ", head)
+    return (int(match[1]), body) if match else (None, answer)
+
+
+def test_only_requests_for_this_server_are_answered(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    port = preview_port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LocalHost:{port}"):
+        status, body = ask(port, f"GET /en/ HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        assert status == 200 and b"Unpublished draft" in body, host
+    refused = (
+        f"403 Forbidden: this preview answers only requests for http://127.0.0.1:{port}/,"
+        f" http://localhost:{port}/, http://[::1]:{port}/\n"
+    ).encode()
+    for host in (
+        f"rebound.example:{port}",  # DNS rebinding: the attacker's name, resolving to 127.0.0.1
+        "rebound.example",
+        "127.0.0.1",  # the right name, another port
+        f"127.0.0.1:{port + 1}",
+        f"127.0.0.1.nip.io:{port}",
+        f"localhost.:{port}",
+        f"0.0.0.0:{port}",
+        f"127.1:{port}",
+        f"[::ffff:127.0.0.1]:{port}",
+        f"user@127.0.0.1:{port}",
+        "",
+    ):
+        for path in ("/en/", "/__preview__/state", "/__preview__/preview.js", "/big.pdf", "/nothing"):
+            assert ask(port, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()) == (403, refused), host
+    status, body = ask(port, f"HEAD /en/ HTTP/1.1\r\nHost: rebound.example:{port}\r\n\r\n".encode())
+    assert (status, body) == (403, b"")
+    one_host = b"400 Bad Request: a request needs exactly one Host header\n"
+    assert ask(port, b"GET /en/ HTTP/1.1\r\n\r\n") == (400, one_host)
+    assert ask(port, b"GET /en/ HTTP/1.0\r\n\r\n") == (400, one_host)
+    twice = f"Host: 127.0.0.1:{port}\r\nHost: rebound.example:{port}\r\n"
+    assert ask(port, f"GET /en/ HTTP/1.1\r\n{twice}\r\n".encode()) == (400, one_host)
+    assert capfd.readouterr() == ("", "")
+
+
+def test_malformed_requests_are_a_quiet_400(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    port = preview_port
+    host = f"Host: 127.0.0.1:{port}\r\n\r\n".encode()
+    control = b"400 Bad Request: the path holds a control character\n"
+    not_utf8 = b"400 Bad Request: the path is not UTF-8\n"
+    for line, answer in (
+        (b"GET /\x00 HTTP/1.1", control),
+        (b"GET /en/\x00index.html HTTP/1.1", control),
+        (b"GET /%00 HTTP/1.1", control),
+        (b"GET /en/index.html%00.png HTTP/1.1", control),
+        (b"GET /en/%0d%0aSet-Cookie:%20x HTTP/1.1", control),
+        (b"GET /%ed%a0%80 HTTP/1.1", not_utf8),  # a lone surrogate
+        (b"GET /%ff HTTP/1.1", not_utf8),
+        (
+            f"GET http://127.0.0.1:{port}/en/ HTTP/1.1".encode(),
+            b"400 Bad Request: the request must name a path that starts with /\n",
+        ),
+    ):
+        assert ask(port, line + b"\r\n" + host) == (400, answer), line
+    assert ask(port, b"GET /en/ HTTQ/1.1\r\n" + host)[1].startswith(b"400 Bad request version")
+    assert ask(port, b"\x00\x01\x02\r\n" + host)[1].startswith(b"400 Bad request syntax")
+    assert ask(port, b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\x00:" + str(port).encode() + b"\r\n\r\n")[0] == 403
+    assert ask(port, b"GET /en/ HTTP/1.1\r\n" + host)[0] == 200  # and the server still answers
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_silent_or_slow_client_is_dropped(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    """PreviewHandler.timeout is 0.5 s here: a request must arrive whole within it."""
+    port = preview_port
+
+    def dropped_after(trickle: bytes) -> float:
+        """Send `trickle` a byte every 0.1 s (nothing if empty) until the server closes; return when it did."""
+        start = time.monotonic()
+        with socket.create_connection(("127.0.0.1", port), timeout=0.1) as sock:
+            sock.sendall(b"GET /en/ HTTP/1.1\r\n")
+            while time.monotonic() - start < 5:
+                try:
+                    if trickle:
+                        sock.send(trickle[:1])
+                        trickle = trickle[1:] + trickle[:1]
+                    if sock.recv(1) == b"":
+                        break
+                except TimeoutError:
+                    continue
+                except OSError:  # reset: closed too
+                    break
+        return time.monotonic() - start
+
+    assert 0.4 < dropped_after(b"") < 2  # idle after the request line
+    assert 0.4 < dropped_after(b"X-Slow: a\r\n") < 2  # slowloris: a header byte every 0.1 s, forever
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_cancelled_or_stalled_download_is_quiet(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    port = preview_port
+    request = f"GET /big.pdf HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    # Cancelled: read a little, then reset the connection.
+    with socket.socket() as sock:
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(request)
+        assert sock.recv(65536).startswith(b"HTTP/1.0 200 OK")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    # Stalled: stop reading; the server gives up after its timeout, and the rest never comes.
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(request)
+        time.sleep(1.5)
+        sock.settimeout(5)
+        received = 0
+        try:
+            while chunk := sock.recv(65536):
+                received += len(chunk)
+        except ConnectionResetError:
+            pass
+    assert 0 < received < BIG
+    time.sleep(0.2)  # the handler threads have finished
+    assert ask(port, request)[0] == 200
+    assert capfd.readouterr() == ("", "")

@@ -40,6 +40,13 @@ def test_codes_are_marked_and_entities_are_not_hashtags() -> None:
     assert "nohyphen" not in prose("Tom & Jerry; 3 > 2")
 
 
+def test_a_pasted_run_of_capitals_or_a_huge_hashtag_stays_breakable() -> None:
+    """Unbreakable spans never wrap: a 5,000-letter word marked as one would run off the page."""
+    assert "nohyphen" not in prose("A" * 5000)
+    assert "nohyphen" not in prose("#" + "a" * 5000)
+    assert '<span class="nohyphen">NAACP</span>' in prose("NAACP")
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_hyphen_inside_addresses_hashtags_acronyms_or_the_cover(tmp_path: Path, lang: str) -> None:
     """Every word of a narrow page meets a line end somewhere; only running text may hyphenate."""
@@ -161,8 +168,8 @@ def test_capfirst_capitalizes_the_first_letter_only() -> None:
 @pytest.mark.parametrize(
     ("lang", "starts"),
     [
-        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha. Obra de referencia."]),
-        ("en", ["March 2023: ", "About January 2025: ", "Undated. Reference."]),
+        ("es", ["Marzo de 2023: ", "Aprox. enero de 2025: ", "Sin fecha-a. Obra de referencia."]),
+        ("en", ["March 2023: ", "About January 2025: ", "Undated-a. Reference."]),
     ],
 )
 def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang: str, starts: list[str]) -> None:

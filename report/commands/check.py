@@ -1,15 +1,23 @@
-"""The `check` verb: the gather phase on its own; it writes nothing but cache entries."""
+"""The `check` verb: the gather phase on its own; it writes nothing but cache entries.
+
+`check FILE...` keeps the findings that concern those files: the findings in them, and those
+elsewhere that they cause (the entries of the sources a listed dossier cites, the catalog
+entries of its prose). The others are returned apart, so the command line can say how many it
+did not show.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
+from ..errors import UsageError
 from ..findings import Finding
-from ..i18n.coverage import LanguageCoverage
-from .gather import GatherOptions, gather
+from ..i18n.coverage import REPORT, LanguageCoverage
+from ..project import REPORT_FILE, SOURCES_FILE
+from .gather import GatherOptions, Gathered, gather
 
 
 @dataclass(frozen=True)
@@ -17,12 +25,60 @@ class Checked:
     """What `check` found: the findings (policy applied), each language's coverage, and how long it took."""
 
     findings: tuple[Finding, ...]
+    """Every finding, or with files named, those that concern them."""
     coverage: Mapping[str, LanguageCoverage]
     seconds: float
+    elsewhere: tuple[Finding, ...] = ()
+    """With files named: the findings that do not concern them."""
+    named: frozenset[str] = frozenset()
+    """The files named, relative to the project."""
 
 
-def check(root: Path, options: GatherOptions) -> Checked:
-    """Gather the project under `root` and return what was found."""
+def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> Checked:
+    """Gather the project under `root` and return what was found (about `files`, if any are named)."""
     started = time.perf_counter()
+    named = frozenset(_project_path(root, path) for path in files)
     gathered = gather(root, options)
-    return Checked(gathered.findings, gathered.coverage, time.perf_counter() - started)
+    findings = gathered.findings
+    elsewhere: tuple[Finding, ...] = ()
+    if named:
+        concerns = _concerning(gathered, named)
+        findings = tuple(f for f in gathered.findings if concerns(f))
+        elsewhere = tuple(f for f in gathered.findings if not concerns(f))
+    return Checked(findings, gathered.coverage, time.perf_counter() - started, elsewhere, named)
+
+
+def _project_path(root: Path, path: Path) -> str:
+    """Return a named file as a project-relative path, or raise UsageError."""
+    full = path.resolve()
+    try:
+        relative = full.relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(f"{path} is not in the project ({root})") from None
+    if not full.is_file():
+        raise UsageError(f"{path}: no such file")
+    return relative.as_posix()
+
+
+def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding], bool]:
+    """Return a test of whether a finding concerns the named files."""
+    places: set[tuple[str, int]] = set()  # (path, line) of the named files' entries in other files
+    edition = gathered.edition
+    if edition is not None:
+        cited: set[str] = set()
+        groups: set[str] = set()
+        for facility in (*edition.facilities, *edition.unlisted):
+            if facility.path in named:
+                cited |= facility.cited_ids()
+                groups.add(facility.id)
+        if REPORT_FILE in named:
+            cited.update(c.source_id for text in edition.settings.texts() for c in text.citations)
+            groups.add(REPORT)
+        for source_id, first, last in edition.source_lines:
+            if source_id in cited:
+                places.update((SOURCES_FILE, line) for line in range(first, last + 1))
+        for localizer in gathered.localizers.values():
+            catalog = localizer.catalog
+            if catalog is not None:
+                places.update((catalog.path, e.line) for e in catalog.entries if e.group in groups)
+    return lambda f: f.loc.path in named or (f.loc.path, f.loc.line) in places

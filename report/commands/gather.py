@@ -74,7 +74,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                         error(
                             "i18n.missing-catalog",
                             Loc(project.catalog_path(lang)),
-                            f"no catalog for '{lang}': run 'python build.py extract' and 'python build.py update'",
+                            f"no catalog for '{lang}': run './build.py extract' and './build.py update'",
                         )
                     )
                     continue

@@ -56,7 +56,7 @@ _HEAD = """\
 #
 # A new dossier: {name}.
 # Replace every TODO with what a published source says, add each source to facilities/sources.yaml and list its id under the claim's `sources:`. Leave out
-# what no source gives. `python build.py check` lists what is left, line by line.
+# what no source gives. `./build.py check` lists what is left, line by line.
 # The README's field reference lists every field, optional ones too (capacity, opened,
 # deaths, developments, campaign organizations, actions and demands, an image).
 """

@@ -1,4 +1,4 @@
-// Live preview (python build.py serve only; never part of dist/).
+// Live preview (./build.py serve only; never part of dist/).
 // Polls the server for the last build: reloads the page after a successful one, and shows the
 // findings of a failed one over the page, which still shows the last good build.
 (() => {

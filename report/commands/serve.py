@@ -11,6 +11,14 @@
   editor, on any file system); a change is rebuilt once the files have been still for one poll
   and their content hash differs from the last build's. Rebuilds take the build lock like any
   build.
+- Only a local browser is answered. A request must name this server in its `Host:` header
+  (`127.0.0.1`, `localhost` or `[::1]`, with the served port): a web page that rebinds its own
+  name to 127.0.0.1 (DNS rebinding) is refused, so it cannot read unpublished pages or the
+  build's findings. A refusal is a plain-text 403 (the answer of webpack-dev-server, Vite and
+  Rails to the same check); a missing or repeated `Host:`, a path with a control character or
+  bytes that are not UTF-8, or anything else malformed is a 400. A request must arrive whole
+  within `PreviewHandler.timeout` seconds and a client that stops reading an answer for as long
+  is dropped; a client that goes away is not an error. None of these print anything.
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ import functools
 import http.server
 import io
 import json
+import socket
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -76,8 +86,10 @@ class Preview:
         with self._lock:
             self._state = replace(self._state, building=True)
 
-    def finished(self, code: int, built: Built) -> None:
-        findings = tuple({**f.as_dict(), "text": str(f)} for f in built.findings)
+    def finished(self, code: int, built: Built, saved: frozenset[str] = frozenset()) -> None:
+        """Publish a finished build; the findings in the files just saved (project-relative) come first."""
+        first = sorted(built.findings, key=lambda f: f.loc.path not in saved)  # stable: file order otherwise
+        findings = tuple({**f.as_dict(), "text": str(f)} for f in first)
         with self._lock:
             self._state = State(self._state.generation + 1, False, code, built.summary, findings)
 
@@ -91,12 +103,10 @@ def serve(
     what the preview does.
     """
     preview = Preview()
-    handler = functools.partial(PreviewHandler, directory=str(root / DIST_DIR), preview=preview)
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = open_server(root / DIST_DIR, port, preview)
     except OSError as exc:
         raise UsageError(f"cannot serve on port {port} ({exc.strerror}): try another with --port") from None
-    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     builds = 0
@@ -104,13 +114,14 @@ def serve(
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         seen = _signature(root)
         last = stamp.content_digest(root)  # before the build: an edit made during it is rebuilt too
+        saved: frozenset[str] = frozenset()
         while True:
             preview.building()
             code, built = build()
             builds += 1
             if built.state == "interrupted":
                 return True
-            preview.finished(code, built)
+            preview.finished(code, built, saved)
             while True:  # wait for a change, then for the files to be still
                 time.sleep(poll)
                 current = _signature(root)
@@ -119,6 +130,7 @@ def serve(
                 while (settled := _signature(root)) != current:
                     current = settled
                     time.sleep(poll)
+                saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(seen))
                 seen = current
                 digest = stamp.content_digest(root)
                 if digest != last:
@@ -131,6 +143,14 @@ def serve(
         server.shutdown()
         server.server_close()
         say(f"stopped serving after {count(builds, 'build')}")
+
+
+def open_server(directory: Path, port: int, preview: Preview) -> http.server.ThreadingHTTPServer:
+    """Return the preview's server for `directory` on 127.0.0.1:`port` (0: any free port), not yet serving."""
+    handler = functools.partial(PreviewHandler, directory=str(directory), preview=preview)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    return server
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -161,11 +181,66 @@ the findings are shown here and in the terminal. This page reloads when a build 
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    """Files from dist/, each page with the preview script; the preview's state and script."""
+    """Files from dist/, each page with the preview script; the preview's state and script.
+
+    The request checks (`parse_request`, `_refusal`), the time limits (`setup`, `_Head`) and the
+    quiet end of a connection the client dropped (`handle`) are the only additions to the
+    standard library's file server besides `send_head`. It speaks HTTP/1.0 (the stdlib's
+    default): one request per connection.
+    """
+
+    timeout = 10.0  # seconds: for the whole request to arrive, and for each write of the answer
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s: %(explain)s\n"
+    LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
     def __init__(self, *args: object, preview: Preview, **kwargs: object) -> None:
         self.preview = preview
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handles the request
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the stdlib's reader, replaced by one with a deadline for the whole head
+        self.rfile = io.BufferedReader(_Head(self.connection, time.monotonic() + self.timeout))
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # the client cancelled a download or went away: nothing to say
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        try:
+            if not super().parse_request():
+                return False
+        finally:
+            self.connection.settimeout(self.timeout)  # the head is read: the answer's writes get the usual timeout
+        refusal = self._refusal()
+        if refusal is not None:
+            self.send_error(*refusal)
+            return False
+        return True
+
+    def _refusal(self) -> tuple[int, str, str] | None:
+        """Return why this request is not answered (status, reason, explanation), or None."""
+        port = self.connection.getsockname()[1]  # the served port
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return 400, "Bad Request", "a request needs exactly one Host header"
+        allowed = {f"{name}:{port}" for name in self.LOCAL_NAMES} | (set(self.LOCAL_NAMES) if port == 80 else set())
+        if hosts[0].strip().lower() not in allowed:
+            where = ", ".join(f"http://{name}:{port}/" for name in self.LOCAL_NAMES)
+            return 403, "Forbidden", f"this preview answers only requests for {where}"
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            name = urllib.parse.unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return 400, "Bad Request", "the path is not UTF-8"
+        if not path.startswith("/"):
+            return 400, "Bad Request", "the request must name a path that starts with /"
+        if any(ch < " " or ch == "\x7f" for ch in name):
+            return 400, "Bad Request", "the path holds a control character"
+        return None
 
     def send_head(self):  # noqa: ANN201 - the stdlib's signature
         path = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -200,3 +275,25 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass
+
+
+class _Head(io.RawIOBase):
+    """A connection's input with one deadline for the request line and headers together.
+
+    A socket timeout limits each read, so a client sending a byte every few seconds (slowloris)
+    would never trip it; here each read may wait only for what is left until `end`.
+    """
+
+    def __init__(self, sock: socket.socket, end: float) -> None:
+        self.sock = sock
+        self.end = end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # RawIOBase's buffer type
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)

@@ -42,7 +42,7 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
     if edition is None:
         return Translated(tuple(ordered(findings)))
     if not (root / TEMPLATE_FILE).is_file():
-        raise UsageError(f"{TEMPLATE_FILE} not found: run 'python build.py extract' first")
+        raise UsageError(f"{TEMPLATE_FILE} not found: run './build.py extract' first")
     source = edition.settings.source_language
     wanted = list(languages) or [lang for lang in edition.settings.languages if lang != source]
     unreadable = catalog_problems(root, wanted)

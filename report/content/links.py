@@ -1,19 +1,31 @@
 """`check --online`: does every source URL (and archive URL) still answer?
 
-Each URL is asked with HEAD, then GET when the server refuses HEAD (405, 501). Redirects are
-followed by hand so a move to another host can be reported. Timeouts and connection errors
-are retried with exponential backoff (an unknown host is not); 429 and 503 wait for
-`Retry-After` (seconds or an HTTP date), never longer than `max_wait`. Requests run in a thread
-pool, at most four at a time per host. Results are kept in `.cache/links.json` with a timestamp
-per URL: for a day, so a second `check --online` asks nothing, but "no answer" only for an hour,
-because it is more often our network than their server.
+Each URL is asked with HEAD, then GET when the server refuses HEAD (405, 501); only the status
+line and headers are read, never a body. Requests go straight to the server with `http.client`,
+which speaks only HTTP and HTTPS (there is no proxy, file or FTP handler to reach), and
+redirects are followed by hand, so a move to another host can be reported and a redirect to
+any other scheme (`file:`, `ftp:`...) is reported instead of followed.
+
+Time is bounded by the wall clock, not per read: each request (connect, send, status line and
+headers) gets `Policy.timeout` seconds in all, and each URL `Policy.deadline` seconds for every
+redirect, retry and wait together, so a server that sends a byte every few seconds cannot hold
+the check. Only the time a URL waits for its turn at a busy host (at most four requests at a
+time per host) does not count. Timeouts and connection errors are retried with exponential
+backoff (an unknown host is not); 429 and 503 wait for `Retry-After` (seconds or an HTTP date)
+when the deadline leaves room for it. Requests run in a thread pool. Results are kept in
+`.cache/links.json` with a timestamp per URL: for a day, so a second `check --online` asks
+nothing, but "no answer" only for an hour, because it is more often our network than their
+server. The clock and the sleep are the policy's, so tests need not wait.
 
 Codes, located at the source's `url` line in facilities/sources.yaml:
 
 - `link.gone` (error): 404 or 410.
 - `link.moved` (warning): the URL redirects to another host.
+- `link.redirect` (warning): a redirect that is not followed: to another scheme than http(s),
+  or to a URL without a host.
 - `link.http` (warning): any other 4xx or 5xx answer.
-- `link.unreachable` (warning): no answer (dead host, refused connection, timeout) after retries.
+- `link.unreachable` (warning): no answer (dead host, refused connection, timeout) after
+  retries, or none within the deadline.
 """
 
 from __future__ import annotations
@@ -21,19 +33,21 @@ from __future__ import annotations
 import datetime as dt
 import email.message
 import email.utils
+import functools
 import http.client
+import io
 import json
 import socket
+import ssl
+import string
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from typing import Callable, Iterable
-from urllib.parse import urljoin, urlsplit
+from typing import Callable, Iterable, cast
+from urllib.parse import quote, urljoin, urlsplit
 
 from ..findings import Finding, error, warning
 from ..project import write_atomic
@@ -45,19 +59,27 @@ CACHE_VERSION = 1
 DAY = 24 * 60 * 60
 USER_AGENT = "Mozilla/5.0 (compatible; first-ten-report link check; +https://www.detentionwatchnetwork.org)"
 MAX_REDIRECTS = 10
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True)
 class Policy:
-    """How patient the checker is: per-request timeout, retries, backoff and the longest wait."""
+    """How patient the checker is, and the clock and sleep it keeps time with.
+
+    `timeout` bounds one request, `deadline` everything asked about one URL (both wall-clock
+    seconds); `retries` and `backoff` say how often and after how long a failed request is
+    asked again. `clock` (monotonic seconds) and `sleep` are injected by tests.
+    """
 
     timeout: float = 10.0
+    deadline: float = 30.0
     retries: int = 2
     backoff: float = 1.0
-    max_wait: float = 30.0
     workers: int = 16
     ttl: float = DAY
     unreachable_ttl: float = 60 * 60
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
     def fresh(self, result: LinkResult, now: float) -> bool:
         """Return True if a cached result is young enough to trust."""
@@ -67,7 +89,7 @@ class Policy:
 
 @dataclass(frozen=True)
 class LinkResult:
-    """What one URL answered: kind is 'ok', 'gone', 'moved', 'http' or 'unreachable'."""
+    """What one URL answered: kind is 'ok', 'gone', 'moved', 'redirect', 'http' or 'unreachable'."""
 
     url: str
     kind: str
@@ -117,17 +139,23 @@ def probe_all(
 
 
 def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.time) -> LinkResult:
-    """Ask one URL, following redirects, and return what it answered."""
+    """Ask one URL, following redirects within the policy's deadline, and return what it answered."""
+    budget = _Budget(policy)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        answer = _ask(current, policy)
-        if isinstance(answer, str):
-            return LinkResult(url, "unreachable", now(), None, current if current != url else None, answer)
-        status, location = answer
-        if status in (301, 302, 303, 307, 308) and location:
-            current = urljoin(current, location)
-            continue
+        answer = _ask(current, policy, budget, now)
         final = current if current != url else None
+        if isinstance(answer, str):
+            return LinkResult(url, "unreachable", now(), None, final, answer)
+        status, location = answer
+        if status in REDIRECTS and location:
+            # as browsers and urllib do: bytes that may not stand in a URL are %-escaped
+            target = urljoin(current, quote(location.strip(), safe=string.punctuation, encoding="iso-8859-1"))
+            problem = _redirect_problem(target)
+            if problem:
+                return LinkResult(url, "redirect", now(), status, target, problem)
+            current = target
+            continue
         if status < 400:
             moved = final is not None and _host(final) != _host(url)
             return LinkResult(url, "moved" if moved else "ok", now(), status, final)
@@ -136,36 +164,58 @@ def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.t
     return LinkResult(url, "http", now(), None, current, f"more than {MAX_REDIRECTS} redirects")
 
 
-def _ask(url: str, policy: Policy) -> tuple[int, str | None] | str:
+class _Budget:
+    """What is left of one URL's deadline: asking and waiting count, queueing for a host slot does not."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.left = policy.deadline
+
+    def spent(self) -> str:
+        return f"gave up after {self.policy.deadline:g} s"
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep `seconds` and return True, or return False at once if the deadline leaves no room."""
+        if seconds >= self.left:
+            return False
+        self.policy.sleep(seconds)
+        self.left -= seconds
+        return True
+
+
+_FINAL = (socket.gaierror, ssl.SSLCertVerificationError, UnicodeError)
+"""Failures that asking again would not change: an unknown host, a bad certificate, a host name
+that cannot be encoded."""
+
+
+def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) -> tuple[int, str | None] | str:
     """Return (status, Location) for one URL, or why it could not be asked, after retries."""
     method = "HEAD"
     attempt = 0
     while True:
+        if budget.left <= 0:
+            return budget.spent()
         try:
-            status, headers = _request(url, method, policy.timeout)
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            if attempt >= policy.retries or _reason(exc) == "host not found":
-                return _reason(exc) + (f" after {attempt + 1} tries" if attempt else "")
-            time.sleep(min(policy.backoff * 2**attempt, policy.max_wait))
+            status, headers = _request(url, method, policy, budget)
+        except (http.client.HTTPException, OSError, UnicodeError) as exc:
+            if budget.left <= 0:
+                return budget.spent()
+            reason = _reason(exc)
+            if attempt >= policy.retries or isinstance(exc, _FINAL):
+                return reason + (f" after {attempt + 1} tries" if attempt else "")
+            if not budget.wait(policy.backoff * 2**attempt):
+                return budget.spent()
             attempt += 1
             continue
         if method == "HEAD" and status in (405, 501):
             method = "GET"  # the server refuses HEAD: ask again, not a retry
             continue
         if status in (429, 503) and attempt < policy.retries:
-            wait = _retry_after(headers.get("Retry-After"))
-            time.sleep(min(policy.backoff * 2**attempt if wait is None else wait, policy.max_wait))
-            attempt += 1
-            continue
+            wait = _retry_after(headers.get("Retry-After"), now)
+            if budget.wait(policy.backoff * 2**attempt if wait is None else wait):
+                attempt += 1
+                continue  # else no time is left to wait as asked: the answer stands
         return status, headers.get("Location")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # redirects are followed by `probe`, which needs to see every hop
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 _PER_HOST = 4
@@ -179,15 +229,102 @@ def _slot(url: str) -> threading.BoundedSemaphore:
         return _host_slots.setdefault(_host(url), threading.BoundedSemaphore(_PER_HOST))
 
 
-def _request(url: str, method: str, timeout: float) -> tuple[int, email.message.Message]:
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+def _request(url: str, method: str, policy: Policy, budget: _Budget) -> tuple[int, email.message.Message]:
+    """Ask once, within the request's timeout and what is left of the URL's deadline."""
     with _slot(url):
+        start = policy.clock()
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
-                return response.status, response.headers
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, exc.headers
+            return _exchange(url, method, start + min(policy.timeout, budget.left), policy.clock)
+        finally:
+            budget.left -= policy.clock() - start
+
+
+def _exchange(url: str, method: str, end: float, clock: Callable[[], float]) -> tuple[int, email.message.Message]:
+    """Connect, send the request and read the answer's status line and headers, all before `end`.
+
+    Each step waits only for what is left: the TCP connection, the TLS handshake, the send and
+    every read of the answer (`_Paced`). Only the host name's lookup keeps the system
+    resolver's own timeouts.
+    """
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    host = parts.hostname or ""
+    sock = socket.create_connection((host, parts.port or (443 if https else 80)), timeout=_left(end, clock))
+    try:
+        if https:
+            sock.settimeout(_left(end, clock))
+            sock = _tls().wrap_socket(sock, server_hostname=host)
+        sock.settimeout(_left(end, clock))
+    except BaseException:
+        sock.close()
+        raise
+    connection = (  # over the socket above: it never connects by itself
+        http.client.HTTPSConnection(host, parts.port, context=_tls())
+        if https
+        else http.client.HTTPConnection(host, parts.port)
+    )
+    connection.sock = sock
+    try:
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=string.punctuation)
+        connection.request(method, target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        reader = _Paced(sock, end, clock)
+        with http.client.HTTPResponse(cast(socket.socket, reader), method=method) as response:
+            response.begin()
+            return response.status, response.headers
+    finally:
+        connection.close()
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of `http.client` (certificates and host names verified), made once."""
+    context = ssl.create_default_context()
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+def _left(end: float, clock: Callable[[], float]) -> float:
+    left = end - clock()
+    if left <= 0:
+        raise TimeoutError("timed out")
+    return left
+
+
+class _Paced(io.RawIOBase):
+    """A socket's input where each read waits only for what is left until `end`.
+
+    A socket timeout limits each read, so a server sending a byte every few seconds never trips
+    it; this is the whole answer's deadline. `makefile` is what `HTTPResponse` asks of a socket.
+    """
+
+    def __init__(self, sock: socket.socket, end: float, clock: Callable[[], float]) -> None:
+        self.sock = sock
+        self.end = end
+        self.clock = clock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # RawIOBase's buffer type
+        self.sock.settimeout(_left(self.end, self.clock))
+        return self.sock.recv_into(buffer)
+
+    def makefile(self, mode: str = "rb") -> io.BufferedReader:
+        return io.BufferedReader(self)
+
+
+def _redirect_problem(url: str) -> str | None:
+    """Return why a redirect to `url` is not followed, or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "only http and https are"
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "its port is not valid"
+    if not parts.hostname:
+        return "it names no host"
+    return None
 
 
 def _retry_after(value: str | None, clock: Callable[[], float] = time.time) -> float | None:
@@ -207,9 +344,7 @@ def _retry_after(value: str | None, clock: Callable[[], float] = time.time) -> f
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
-        exc = exc.reason if isinstance(exc.reason, BaseException) else exc
-    if isinstance(exc, (socket.timeout, TimeoutError)):
+    if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, socket.gaierror):
         return "host not found"
@@ -217,6 +352,12 @@ def _reason(exc: BaseException) -> str:
         return "connection refused"
     if isinstance(exc, ConnectionResetError):
         return "connection reset"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "closed the connection without an answer"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"certificate not valid: {exc.verify_message}"
+    if isinstance(exc, UnicodeError):
+        return "the host name is not valid"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return str(text)
 
@@ -241,11 +382,17 @@ def _finding(source: Source, label: str, result: LinkResult) -> Finding | None:
             source.url_loc,
             f"{what} redirects to another host: {result.final_url}; check it and update the {label}",
         )
+    if result.kind == "redirect":
+        return warning(
+            "link.redirect",
+            source.url_loc,
+            f"{what} redirects to {result.final_url}, which is not followed ({result.detail}){archived}",
+        )
     if result.kind == "http":
         answer = f"HTTP {_status(result.status)}" if result.status else result.detail
         return warning("link.http", source.url_loc, f"{what} answered {answer}{via}{archived}")
     if result.kind == "unreachable":
-        return warning("link.unreachable", source.url_loc, f"{what} did not answer: {result.detail}{archived}")
+        return warning("link.unreachable", source.url_loc, f"{what} did not answer: {result.detail}{via}{archived}")
     return None
 
 

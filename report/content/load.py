@@ -100,7 +100,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             )
         )
     ordered = tuple(dossiers[f] for f, _ in settings.facility_order if f in dossiers)
-    return Edition(root, settings, sources.sources, ordered, sources.broken), findings
+    unlisted = tuple(dossiers[f] for f in sorted(set(dossiers) - listed))
+    return Edition(root, settings, sources.sources, ordered, sources.broken, sources.lines, unlisted), findings
 
 
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
@@ -146,6 +147,8 @@ class Sources:
 
     sources: dict[str, Source]
     broken: frozenset[str] = frozenset()
+    lines: tuple[tuple[str, int, int], ...] = ()
+    """(id, first line, last line) of every entry with an id, broken ones included."""
 
 
 def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
@@ -156,8 +159,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     doc, findings = parse(raw, rel)
     if doc is None:
         return None, findings
-    for err in schema.validator("sources").iter_errors(doc.data):
-        findings.extend(schema_findings(doc, "sources", err))
+    findings.extend(_schema_findings(doc, "sources"))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
     findings.extend(_hidden_findings(doc))
@@ -168,8 +170,12 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     builder = _RecordBuilder(doc, "sources", "sources", "sources", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
+    lines = []
     for i, item in enumerate(items):
         path = ("sources", i)
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            start, text = doc.source(path)
+            lines.append((item["id"], doc.loc_at(start).line, doc.loc_at(start + len(text)).line))
         if not isinstance(item, dict) or any(_within(doc, path, loc) for loc in bad):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 broken.add(item["id"])
@@ -186,7 +192,9 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
             )
             continue
         sources[source.id] = source
-    return Sources(sources, frozenset(broken)), findings
+    letters = model.note_letters(sources.values())
+    sources = {i: dataclasses.replace(s, note_letter=letters[i]) if i in letters else s for i, s in sources.items()}
+    return Sources(sources, frozenset(broken), tuple(lines)), findings
 
 
 def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Finding]]:
@@ -208,6 +216,18 @@ TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
 
 
+def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
+    """Return a `todo` error for each TODO placeholder, and the schema's findings about the other values."""
+    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
+    findings = [
+        error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
+    ]
+    for err in schema.validator(kind).iter_errors(doc.data):
+        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
+            findings.extend(schema_findings(doc, kind, err))
+    return findings
+
+
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
     doc, findings = parse(raw, rel)
     if doc is None:
@@ -215,12 +235,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     if not isinstance(doc.data, dict):
         findings.append(error("schema.type", doc.loc(()), f"{rel} must be a mapping of keys to values"))
         return None, findings
-    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
-    for path in todo:
-        findings.append(error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says"))
-    for err in schema.validator(kind).iter_errors(doc.data):
-        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
-            findings.extend(schema_findings(doc, kind, err))
+    findings.extend(_schema_findings(doc, kind))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
     findings.extend(_hidden_findings(doc))
@@ -337,7 +352,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             return out
     if keyword == "required" and isinstance(err.instance, dict):
         out = []
-        unknown = [k for k in err.instance if k not in described.get("properties", {})]
+        # An `if`/`then` names required keys without the properties: take them from the node itself.
+        known = described.get("properties") or (schema.subschema(kind, path) or {}).get("properties", {})
+        unknown = [k for k in err.instance if k not in known]
         for key in keyword_value:
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
@@ -370,7 +387,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 "schema.enum",
                 loc,
                 f"{field}: '{err.instance}' is not allowed; use one of: {', '.join(options)}"
-                + did_you_mean(str(err.instance), options),
+                + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from ..findings import Loc
 
@@ -128,6 +128,8 @@ class Claim:
     sources: tuple[Citation, ...]
     loc: Loc
     review: ClaimReview | None
+    accusation: bool = field(default=False, kw_only=True)
+    """The claim accuses someone of wrongdoing (the dossier's `accusation: true`)."""
 
     def texts(self) -> Iterator[Text]:
         """Yield the translatable prose of this claim."""
@@ -168,6 +170,7 @@ class Capacity(Claim):
     id: str
     count: int
     measure: str
+    unit: str | None = None
     qualifier: str | None = None
     as_of: DateSpan | None = None
     note: Text | None = None
@@ -352,11 +355,45 @@ class Source:
     lang: str | None = None
     note: str | None = None
     url_loc: Loc = Loc("")
+    note_letter: str = ""
+    """'a', 'b'… after the date when other sources share its publisher and date (see `note_letters`)."""
+
+    def note_key(self) -> tuple:
+        """Return what a short note prints of the source: its publisher and date ("Wikipedia, undated")."""
+        return (self.publisher, self.date, self.date_approximate and self.date is not None)
 
     def latest(self) -> dt.date | None:
         """Return the last day the source (or its latest update) can have been published."""
         dates = [d.latest() for d in (self.date, self.updated) if d is not None]
         return max(dates) if dates else None
+
+
+def note_letters(sources: Iterable[Source]) -> dict[str, str]:
+    """Return the letter each source's short note takes so that no two notes read the same.
+
+    As author-date styles do, sources that share a publisher and a date get 'a', 'b'… after the
+    date, in the order of their titles (then ids); the others get none. The letters are the same
+    in every language, chapter and output, because the bibliography is one.
+    """
+    groups: dict[tuple, list[Source]] = {}
+    for source in sources:
+        groups.setdefault(source.note_key(), []).append(source)
+    letters: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            ordered = sorted(group, key=lambda s: (s.title.casefold(), s.id))
+            letters.update((s.id, _letter(i)) for i, s in enumerate(ordered))
+    return letters
+
+
+def _letter(index: int) -> str:
+    """Return 'a'… 'z', then 'aa', 'ab'…: the index-th suffix."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -417,6 +454,10 @@ class Edition:
     facilities: tuple[Facility, ...]
     broken_sources: frozenset[str] = frozenset()
     """Ids of sources defined with errors: citing them is not an 'unknown source'."""
+    source_lines: tuple[tuple[str, int, int], ...] = ()
+    """(id, first line, last line) of every entry of the sources file that has an id."""
+    unlisted: tuple[Facility, ...] = ()
+    """Dossiers in facilities/ that report.yaml does not list: checked, never published."""
 
     def facility(self, facility_id: str) -> Facility:
         """Return the facility with this id."""

@@ -10,6 +10,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
+- `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
 """
 
 from __future__ import annotations

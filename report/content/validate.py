@@ -3,13 +3,20 @@
 Every rule returns findings; nothing here prints or exits. The rules and their codes:
 
 - `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
-- `cite.unused` (warning): a source nobody cites.
+- `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
 - `cite.duplicate-url`: two sources share a URL.
 - `cite.anachronism`: a source was published before the event it is cited for.
+- `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
+  that cites only weak sources (the source types under `x-weak` in the sources schema).
 - `source.url`: a source URL that is not a well-formed http(s) URL.
+- `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
+  and bibliography entries differ only by the letter after the date, which nothing the reader
+  sees decides.
 - `date.future`, `date.after-edition`: a date later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
+- `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
+  not give (`unit: unstated`), not marked for review.
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb).
@@ -22,7 +29,9 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, error, warning
-from .model import Citation, Claim, DateSpan, Edition, Facility, Source, Text
+from ..project import REPORT_FILE, SOURCES_FILE
+from . import schema
+from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -36,6 +45,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     findings: list[Finding] = []
     findings += check_citations(edition, report_unused=complete)
     findings += check_sources(edition.sources.values())
+    findings += check_strength(edition)
     findings += check_dates(edition, today)
     for facility in edition.facilities:
         findings += check_review(facility)
@@ -58,32 +68,57 @@ def _claim_citations(claim: Claim) -> list[Citation]:
     return cites
 
 
+def _facility_citations(facility: Facility) -> Iterator[Citation]:
+    for claim in facility.claims():
+        yield from _claim_citations(claim)
+    for text in (facility.summary, facility.campaign.summary):
+        yield from text.citations
+
+
 def _all_citations(edition: Edition) -> Iterator[Citation]:
     for facility in edition.facilities:
-        for claim in facility.claims():
-            yield from _claim_citations(claim)
-        for text in (facility.summary, facility.campaign.summary):
-            yield from text.citations
+        yield from _facility_citations(facility)
     for text in edition.settings.texts():
         yield from text.citations
 
 
+TYPO = 0.8
+"""How similar (difflib's ratio) a cited id must be to a source's to be offered as "did you mean":
+one wrong, missing or swapped letter in a source id scores 0.86 ('exmaple') to 0.99, while an
+unrelated id with a common prefix or year scores about 0.6 ('aclu-2023-made-up' and
+'aclunc-2022-03-25-alamance')."""
+
+
 def check_citations(edition: Edition, report_unused: bool = True) -> list[Finding]:
-    """Return findings for unknown, unused and impossible citations."""
+    """Return findings for unknown, unused and impossible citations.
+
+    Dossiers that report.yaml does not list are checked for unknown ids too (a writer cites
+    sources before listing a new dossier), but citing a source does not make it used.
+    """
     findings: list[Finding] = []
     known = sorted(edition.sources)
     used: set[str] = set()
     for cite in _all_citations(edition):
         used.add(cite.source_id)
-        if cite.source_id not in edition.sources and cite.source_id not in edition.broken_sources:
-            findings.append(
-                error(
-                    "cite.unknown", cite.loc, f"unknown source '{cite.source_id}'" + did_you_mean(cite.source_id, known)
-                )
-            )
+        findings += _unknown(edition, cite, known)
+    unlisted: dict[str, list[str]] = {}
+    for facility in edition.unlisted:
+        for cite in _facility_citations(facility):
+            unlisted.setdefault(cite.source_id, [])
+            if facility.path not in unlisted[cite.source_id]:
+                unlisted[cite.source_id].append(facility.path)
+            findings += _unknown(edition, cite, known)
     for source in edition.sources.values() if report_unused else ():
-        if source.id not in used:
-            findings.append(warning("cite.unused", source.loc, f"source '{source.id}' is not cited anywhere"))
+        if source.id in used:
+            continue
+        if source.id in unlisted:
+            message = (
+                f"source '{source.id}' is cited only by {' and '.join(unlisted[source.id])}, which the report does"
+                f" not include (it is not in the facilities list of {REPORT_FILE})"
+            )
+        else:
+            message = f"source '{source.id}' is not cited anywhere"
+        findings.append(warning("cite.unused", source.loc, message))
     for facility in edition.facilities:
         for claim, span in _dated_claims(facility):
             for cite in _claim_citations(claim):
@@ -101,6 +136,22 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
     return findings
 
 
+def _unknown(edition: Edition, cite: Citation, known: list[str]) -> list[Finding]:
+    """Return a `cite.unknown` error if the cited id is not a source: how to add one, or the id meant."""
+    if cite.source_id in edition.sources or cite.source_id in edition.broken_sources:
+        return []
+    skeleton = f"- {{id: {cite.source_id}, type: TODO, title: TODO, publisher: TODO, date: TODO, url: TODO}}"
+    meant = did_you_mean(cite.source_id, known, cutoff=TYPO)
+    how = f"{meant} If it is a new source, add it" if meant else ": add it"
+    return [
+        error(
+            "cite.unknown",
+            cite.loc,
+            f"unknown source '{cite.source_id}'{how} to {SOURCES_FILE} and fill in what the source says: {skeleton}",
+        )
+    ]
+
+
 def _published(source: Source) -> str:
     text = f"published {source.date.iso()}" if source.date else "undated"
     if source.updated:
@@ -108,11 +159,59 @@ def _published(source: Source) -> str:
     return text
 
 
+def weak_types() -> dict[str, str]:
+    """Return the source types that are weak support, and why: the sources schema's `x-weak` table."""
+    return schema.keyword("sources", ("sources", 0, "type"), "x-weak") or {}
+
+
+def _sensitive(claim: Claim) -> str | None:
+    """Return what makes a claim need strong support (a death, a named person, an accusation), or None."""
+    if isinstance(claim, Death):
+        return f"the death of {claim.name}" if claim.name else "a death in custody"
+    if isinstance(claim, Event):
+        return "a death in custody" if claim.category == "death-in-custody" else "an accusation (a timeline entry)"
+    return "an accusation" if claim.accusation else None
+
+
+def check_strength(edition: Edition) -> list[Finding]:
+    """Return a `cite.weak` warning for each death, named person or accusation that cites only weak sources."""
+    weak = weak_types()
+    findings: list[Finding] = []
+    for facility in edition.facilities:
+        for claim in facility.claims():
+            what = _sensitive(claim)
+            cited = {c.source_id: edition.sources.get(c.source_id) for c in _claim_citations(claim)}
+            if what is None or not cited or not all(s is not None and s.type in weak for s in cited.values()):
+                continue
+            listed = ", ".join(f"'{s.id}' ({s.type})" for s in cited.values() if s is not None)
+            findings.append(
+                warning(
+                    "cite.weak",
+                    claim.loc,
+                    f"{what} rests only on weak sources: {listed}; cite a stronger source,"
+                    " and until there is one, mark the claim needs-review so that readers see it",
+                )
+            )
+    return findings
+
+
 def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
     seen: dict[str, Source] = {}
+    notes: dict[tuple, Source] = {}
     for source in sources:
+        same = notes.setdefault((*source.note_key(), source.title.casefold()), source)
+        if same is not source:
+            findings.append(
+                warning(
+                    "cite.ambiguous",
+                    source.loc,
+                    f"source '{source.id}' has the publisher, date and title of '{same.id}' (line {same.loc.line}):"
+                    " readers can tell their notes apart only by a letter; make the titles say how they differ,"
+                    " or merge them",
+                )
+            )
         for label, url in (("url", source.url), ("archive_url", source.archive_url)):
             if url is None:
                 continue
@@ -205,6 +304,16 @@ def check_review(facility: Facility) -> list[Finding]:
         if claim.review is not None:
             note = f": {claim.review.note}" if claim.review.note else ""
             findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{note}"))
+    for figure in facility.capacity:
+        if figure.unit == "unstated" and figure.review is None:
+            findings.append(
+                warning(
+                    "figure.unit",
+                    figure.loc,
+                    f"{figure.count:,} is given without a unit (unit: unstated): mark it needs-review so that"
+                    " readers see it is unchecked, or cite a source that says beds or people",
+                )
+            )
     return findings
 
 

@@ -286,7 +286,7 @@ class _Duplicate:
     key: Any
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """Return ' (did you mean 'x'?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str:
+    """Return "; did you mean 'x'?" for the closest choice at least `cutoff` similar (difflib's ratio), or ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,7 +1,7 @@
 """gettext catalogs: where they live, and reading them into entries with their problems.
 
 The build (`localize`) and `check` (`coverage`) read catalogs through `read_catalog`, so a
-catalog is parsed once, by one parser, and cached. Each entry carries what both need: its
+catalog is parsed once, by one parser (`pofile`, which `update` reads with too), and cached. Each entry carries what both need: its
 strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
 (placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers).
 """
@@ -13,19 +13,20 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from gettext import c2py
 from pathlib import Path
-from typing import Any, Iterable
+from email import message_from_string
+from typing import Any
 
-from babel.messages.catalog import Catalog, Message, TranslationError
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
-from babel.messages.pofile import PoFileParser, unescape
 
 from .. import cache, project
 from ..content.model import CITE_RE
 from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
+from .pofile import PoMessage, read_po
 
 TEMPLATES = "templates"
-EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run 'python build.py update' to fill it")
+EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
 UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
 """Problem codes after which a catalog's entries are not the whole file."""
@@ -34,7 +35,6 @@ _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
-_NAMED_RE = re.compile(r"%\(([^)]+)\)[-#0 +]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,11 @@ class CatalogEntry:
         return "translated" if all(self.strings) else "untranslated"
 
     @property
+    def unusable(self) -> bool:
+        """Return True if the translation cannot be printed as it is (its placeholders are wrong)."""
+        return any(code == "i18n.placeholder" for code, _ in self.problems)
+
+    @property
     def group(self) -> str:
         """Return 'templates', 'report' or the facility id the message belongs to."""
         if self.context is None:
@@ -103,24 +108,6 @@ class ParsedCatalog:
         return [e for e in self.entries if not e.obsolete]
 
 
-def previous_msgid(comments: Iterable[str]) -> str | None:
-    """Return the previous English of a fuzzy entry (`#| msgid`), which Babel reads as a comment."""
-    parts: list[str] = []
-    keyword = None
-    for comment in comments:
-        if not comment.startswith("|"):
-            continue
-        text = comment[1:].strip()
-        if text.startswith('"'):
-            if keyword == "msgid":
-                parts.append(unescape(text))
-            continue
-        keyword, _, rest = text.partition(" ")
-        if keyword == "msgid":
-            parts = [unescape(rest.strip())]
-    return "".join(parts) if parts else None
-
-
 def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:
     """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
 
@@ -151,29 +138,53 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
         return ParsedCatalog(rel, (), tuple((f.loc.line, f.loc.col, f.code, f.message) for f in refused))
     if not text.strip():
         return ParsedCatalog(rel, (), (EMPTY,))
-    catalog = Catalog(locale=lang)
-    parser = _Parser(catalog, ignore_obsolete=False, abort_invalid=False)
-    parser.parse(text.split("\n"))  # PO lines end at \n only: a form feed inside a string is text
+    po = read_po(text)
+    catalog = Catalog(locale=lang)  # Babel's: the header's plural rule, charset and language
+    problems = list(po.problems)
+    header = po.header
+    if header is not None:
+        try:
+            catalog.mime_headers = message_from_string(header.strings[0]).items()
+        except ValueError as exc:
+            problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
     entries = []
-    for message in catalog:
-        if not message.id:
+    for message in po.messages:
+        if not message.msgid:
             continue
-        entries.append(_entry(message, catalog if lang else None, obsolete=False))
-    for message in catalog.obsolete.values():
-        entries.append(_entry(message, None, obsolete=True))
+        if message.plural is not None and lang:
+            message = _plural_forms(message, catalog.num_plurals, problems)
+        entries.append(_entry(message, catalog if lang and not message.obsolete else None))
+    entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
     if not lang:
-        return ParsedCatalog(rel, tuple(entries), tuple(parser.problems), "0", 1)
-    plural_expr, header_problems = _header_problems(catalog, parser, lang)
-    return ParsedCatalog(rel, tuple(entries), (*parser.problems, *header_problems), plural_expr, catalog.num_plurals)
+        return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
+    plural_expr, header_problems = _header_problems(catalog, header, lang)
+    return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals)
 
 
-def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str, list[tuple[int, int, str, str]]]:
+def _plural_forms(message: PoMessage, wanted: int, problems: list[tuple[int, int, str, str]]) -> PoMessage:
+    """Return a plural entry with as many forms as the header's Plural-Forms says (missing ones empty)."""
+    if len(message.strings) > wanted:
+        problems.append(
+            (
+                message.line,
+                1,
+                "i18n.plural",
+                f"more plural forms than the header's Plural-Forms allows (nplurals={wanted})",
+            )
+        )
+    strings = (*message.strings[:wanted], *[""] * (wanted - len(message.strings)))
+    return replace(message, strings=strings)
+
+
+def _header_problems(
+    catalog: Catalog, header: PoMessage | None, lang: str
+) -> tuple[str, list[tuple[int, int, str, str]]]:
     """Return the plural rule to use and what is wrong with a .po file's header."""
-    line = parser.header_line
-    if line is None:
+    if header is None:
         return catalog.plural_expr, [
-            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run 'python build.py update'")
+            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
         ]
+    line = header.line
     problems = []
     if catalog.charset.lower().replace("-", "") != "utf8":
         problems.append(
@@ -200,81 +211,21 @@ def _header_problems(catalog: Catalog, parser: _Parser, lang: str) -> tuple[str,
     return plural_expr, problems
 
 
-_KEYWORD = r"msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?"
-_LINE_RE = re.compile(rf'(?:(?:{_KEYWORD})\s+)?"(?:[^"\\]|\\.)*"')
-"""A message line of a PO file: an optional keyword, then one complete quoted string."""
-
-
-def _line_problem(line: str) -> str:
-    """Return what is wrong with a message line that `_LINE_RE` refuses."""
-    keyword = "" if line.startswith('"') else line.split(None, 1)[0]
-    if keyword and not re.fullmatch(_KEYWORD, keyword):
-        return f"'{brief(line, 30)}' is neither a keyword line (msgid, msgstr…) nor a quoted string"
-    return "the quoted string is not closed, or holds an unescaped '\"'"
-
-
-class _Parser(PoFileParser):
-    """Babel's PO parser, recording what it would print or raise as a problem at the entry's line."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.problems: list[tuple[int, int, str, str]] = []
-        self.header_line: int | None = None
-        self.broken_entry = False
-
-    def _process_message_line(self, lineno: int, line: str, obsolete: bool = False) -> None:
-        if line and not _LINE_RE.fullmatch(line):
-            self._invalid_pofile(line, lineno, _line_problem(line))
-            # A broken line of an entry leaves the whole entry out; a stray line stands alone.
-            self.broken_entry = self.broken_entry or line.startswith(('"', "msg"))
-            return
-        super()._process_message_line(lineno, line, obsolete)
-
-    def _finish_current_message(self) -> None:
-        if self.broken_entry:
-            self.broken_entry = False
-            self._reset_message_state()
-            return
-        super()._finish_current_message()
-
-    def _add_message(self) -> None:
-        is_header = not self.obsolete and len(self.messages) == 1 and not self.messages[0].denormalize()
-        if is_header and self.header_line is None:
-            self.header_line = self.offset + 1
-        try:
-            super()._add_message()
-        except ValueError as exc:  # Babel applies the header as it reads it, and raises on bad values
-            self.problems.append((self.offset + 1, 1, "i18n.header", f"the header cannot be read: {exc}"))
-            self._reset_message_state()
-
-    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
-        if "more translations than num_plurals" in msg:
-            problem = (
-                "i18n.plural",
-                f"more plural forms than the header's Plural-Forms allows (nplurals={self.catalog.num_plurals})",
-            )
-        else:
-            problem = ("i18n.syntax", f"the catalog does not parse here: {msg}")
-        self.problems.append((lineno + 1, 1, *problem))
-
-
-def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> CatalogEntry:
-    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
-    strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
     entry = CatalogEntry(
         context=message.context,
-        msgid=ids[0],
-        plural=ids[1] if len(ids) > 1 else None,
-        strings=tuple(s or "" for s in strings),
-        fuzzy=message.fuzzy,
-        obsolete=obsolete,
-        line=message.lineno or 0,
-        previous=previous_msgid(message.user_comments),
-        files=tuple(dict.fromkeys(path for path, _ in message.locations)),
+        msgid=message.msgid,
+        plural=message.plural,
+        strings=message.strings,
+        fuzzy="fuzzy" in message.flags,
+        obsolete=message.obsolete,
+        line=message.line,
+        previous=message.previous_msgid,
+        files=tuple(dict.fromkeys(path for path, _ in message.references)),
     )
     if catalog is None or entry.state != "translated":
         return entry
-    placeholders = _babel_problems(catalog, message, entry)
+    placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
     problems = [
@@ -287,17 +238,30 @@ def _entry(message: Message, catalog: Catalog | None, obsolete: bool) -> Catalog
     return replace(entry, problems=tuple(problems))
 
 
-def _babel_problems(catalog: Catalog, message: Message, entry: CatalogEntry) -> list[tuple[str, str]]:
+def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, str]]:
     if entry.context is not None:
         return []  # prose is never %-formatted: a '%' in it is a percent sign
+    if entry.plural is None:
+        message = Message(entry.msgid, entry.strings[0], flags=["python-format"])
+    else:
+        message = Message((entry.msgid, entry.plural), entry.strings, flags=["python-format"])
     problems = []
-    for code, checker in (("i18n.placeholder", python_format), ("i18n.plural", num_plurals)):
+    formats = _format_problem(entry)
+    if formats is None:
+        # Babel's checker compares the kinds and types of placeholders (with the flag, which
+        # extraction sets only when the English has a placeholder: all are formatted).
         try:
-            checker(catalog, message)
+            python_format(catalog, message)
         except TranslationError as exc:
-            problems.append((code, f"{exc} in the translation of '{brief(entry.msgid)}'"))
+            formats = str(exc)
+    if formats is not None:
+        problems.append(("i18n.placeholder", f"{formats} in the translation of '{brief(entry.msgid)}'"))
+    try:
+        num_plurals(catalog, message)
+    except TranslationError as exc:
+        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'"))
     if entry.plural is None and not problems:
-        dropped = sorted(set(_NAMED_RE.findall(entry.msgid)) - set(_NAMED_RE.findall(entry.strings[0])))
+        dropped = sorted(set(_names(entry.msgid)) - set(_names(entry.strings[0])))
         if dropped:
             names = ", ".join(f"%({name})s" for name in dropped)
             problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
@@ -313,6 +277,52 @@ def _hidden_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
         for index, what in hidden_characters(string)
         if string[index] not in english
     ]
+
+
+def _format_problem(entry: CatalogEntry) -> str | None:
+    """Return why a template string's translation would fail or misprint as a format string.
+
+    Jinja's newstyle gettext applies `translation % variables` to every template string, with
+    the variables the English names (and `num` for a count), so a lone '%', a name the English
+    lacks or a positional placeholder raises or prints a dict in the middle of a build.
+    """
+    names = set(_names(entry.msgid) + _names(entry.plural or ""))
+    if entry.plural is not None:
+        names.add("num")  # ngettext passes the count as `num`, used in the English or not
+    for string in entry.strings:
+        placeholders, lone = _placeholders(string)
+        if lone is not None:
+            return f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
+        for name, text in placeholders:
+            if name is None:
+                return f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}"
+            if name not in names:
+                return f"unknown named placeholder {name!r}"
+    return None
+
+
+def _placeholders(text: str) -> tuple[list[tuple[str | None, str]], int | None]:
+    """Return the placeholders of a %-format string (name or None, as written), without '%%',
+    and the index of the first '%' that starts none, or None.
+
+    A '*' width or precision takes a positional value, so it counts as positional.
+    """
+    found: list[tuple[str | None, str]] = []
+    start = 0
+    while (index := text.find("%", start)) != -1:
+        match = PYTHON_FORMAT.match(text, index)
+        if match is None:
+            return found, index
+        name, spec, conversion = match.groups()
+        if conversion != "%" or name is not None:
+            found.append((None if "*" in spec else name, match.group(0)))
+        start = match.end()
+    return found, None
+
+
+def _names(text: str) -> list[str]:
+    """Return the names of a %-format string's named placeholders."""
+    return [name for name, _ in _placeholders(text)[0] if name is not None]
 
 
 def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:

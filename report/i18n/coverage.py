@@ -11,7 +11,8 @@ caught up with the content. It reports, as findings:
 
 - `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
-  `python_format` checker, plus placeholders a translation drops); `i18n.plural` (error): the
+  `python_format` checker, plus placeholders a translation drops, and in template strings,
+  which Jinja formats, a lone `%` or a name the English lacks); `i18n.plural` (error): the
   wrong number of plural forms (Babel's `num_plurals` checker).
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
@@ -54,7 +55,7 @@ from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
 
 REPORT = "report"
-CATCH_UP = "python build.py extract && python build.py update"
+CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
@@ -220,7 +221,7 @@ def check_translations(
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     if template is None:
         findings.append(
-            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: python build.py extract")
+            warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
         )
     else:
         findings += problem_findings(template)
@@ -277,7 +278,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
                 "i18n.stale",
                 Loc(catalog.path),
                 f"{count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
-                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: python build.py update",
+                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: ./build.py update",
             )
         )
     extra = [e for key, e in present.items() if key not in wanted]
@@ -287,7 +288,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
             warning(
                 "i18n.stale",
                 Loc(catalog.path, extra[0].line, 1),
-                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: python build.py update",
+                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: ./build.py update",
             )
         )
     return findings

@@ -3,7 +3,7 @@
 Extraction is Babel's own: `extract_from_dir` driven by `i18n/babel.cfg`, with Jinja's extractor
 for `layouts/` and `extract_yaml` (registered under the `babel.extractors` entry point as
 `first_ten_yaml`) for the dossiers and report.yaml. So `pybabel extract -F i18n/babel.cfg`
-produces the same messages as `python build.py extract`.
+produces the same messages as `./build.py extract`.
 
 Updating is Babel's `Catalog.update` without its fuzzy matching, which could attach a
 translation to a different field. Instead, a message whose English changed is matched by its
@@ -19,7 +19,6 @@ rewritten only when its messages changed, whatever tool last formatted it.
 from __future__ import annotations
 
 import difflib
-import io
 import re
 import shutil
 import subprocess
@@ -29,14 +28,13 @@ from typing import IO, Any, Collection, Iterable, Iterator, Mapping
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import PoFileParser, read_po, write_po
 from babel.util import TextWrapper
 
 from ..content.load import read_dossier, read_settings
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import previous_msgid
+from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
 COPYRIGHT = "Detention Watch Network"
@@ -58,9 +56,8 @@ GETTEXT_HEADER_ORDER = (
     "content-transfer-encoding",
     "plural-forms",
 )
-# Babel writes everything on one line and msgcat wraps it. Comments are wrapped before writing,
+# Strings are written on one line and msgcat wraps them. Comments are wrapped before writing,
 # as `pybabel extract` wraps them: their lines are then kept as they are by every gettext tool.
-_UNWRAPPED = 1 << 30
 _COMMENTS = TextWrapper(width=76, break_long_words=False)
 _HEADER_COMMENT = TextWrapper(width=76, subsequent_indent="# ", break_long_words=False)
 NO_GETTEXT = "extract and update write catalogs with GNU gettext's msgcat, which is not installed (run: make system)"
@@ -112,7 +109,7 @@ def extract_yaml(
     problems = [f for f in findings if f.level == "error"]
     if record is None or problems:
         first = problems[0] if problems else f"{rel}: could not be read"
-        raise ValueError(f"{first}\n(run: python build.py check)")
+        raise ValueError(f"{first}\n(run: ./build.py check)")
     for text in record.texts():
         yield text.loc.line, "pgettext", (text.context, text.value), [text.comment]
 
@@ -155,10 +152,70 @@ def _wrap_header_comment(catalog: Catalog) -> None:
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
-    """Return the catalog as GNU gettext writes it (with the previous English of fuzzy entries, `#|`)."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=_UNWRAPPED, include_previous=True)
-    return gettext_format(buffer.getvalue())
+    """Return the catalog as GNU gettext writes it: every entry with its comments as they were
+    read (blank and repeated lines too), flags and previous English (`#|`, and `#~|` for an
+    obsolete entry, as `msgmerge --previous` writes them).
+
+    The entries are written unwrapped, one string per field, and msgcat formats them; Babel's
+    `write_po` drops the flags and previous English of obsolete entries and blank comment lines.
+    """
+    parts = [catalog.header_comment + "\n"]
+    parts += [_entry_text(message, catalog.num_plurals, "") for message in catalog]  # the header first
+    parts += [_entry_text(message, catalog.num_plurals, "#~ ") for message in catalog.obsolete.values()]
+    return gettext_format("".join(parts).encode("utf-8"))
+
+
+def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
+    """Return one entry of a PO file, unwrapped; `mark` is `#~ ` for an obsolete entry."""
+    lines = [f"# {comment}".rstrip() if comment else "#" for comment in message.user_comments]
+    lines += [f"#. {comment}" for comment in message.auto_comments]
+    references = sorted(message.locations, key=lambda location: (location[0], location[1] or -1))
+    places = [_place(name) + (f":{line}" if line else "") for name, line in references]
+    if places:
+        lines.append("#: " + " ".join(dict.fromkeys(places)))
+    if message.flags:
+        lines.append("#, " + ", ".join(sorted(message.flags)))
+    previous = "#~| " if mark else "#| "
+    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+        lines.append(f"{previous}{keyword} {_quoted(text)}")
+    if message.context is not None:
+        lines.append(f"{mark}msgctxt {_quoted(message.context)}")
+    if isinstance(message.id, str):
+        lines.append(f"{mark}msgid {_quoted(message.id)}")
+        lines.append(f"{mark}msgstr {_quoted(message.string if isinstance(message.string, str) else '')}")
+    else:
+        lines.append(f"{mark}msgid {_quoted(message.id[0])}")
+        lines.append(f"{mark}msgid_plural {_quoted(message.id[1])}")
+        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
+        for index in range(num_plurals):
+            form = strings[index] if index < len(strings) else ""
+            lines.append(f"{mark}msgstr[{index}] {_quoted(form or '')}")
+    return "\n".join(lines) + "\n\n"
+
+
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
+_ESCAPED = re.compile('[\\\\"\n\t\r\a\b\f\v]')
+
+
+def _quoted(text: str) -> str:
+    """Return text as a PO string (the reader refuses other control characters: msgcat writes them raw)."""
+    return '"' + _ESCAPED.sub(lambda m: _ESCAPES[m[0]], text) + '"'
+
+
+def _place(name: str) -> str:
+    """Return a reference's file name as gettext writes it: in U+2068 … U+2069 if it has spaces."""
+    name = name.replace("\\", "/")
+    return f"\u2068{name}\u2069" if " " in name or "\t" in name else name
 
 
 def gettext_format(data: bytes) -> bytes:
@@ -239,17 +296,30 @@ def _obsolete_key(catalog: Catalog, message: Message) -> Any:
     raise KeyError(message.id)
 
 
-def restore_previous(catalog: Catalog) -> None:
-    """Turn the `#|` lines Babel read as translator comments back into previous msgids, in place.
-
-    Without this, every `update` after the first would rewrite `#| msgid` as `# | msgid`, and PO
-    editors would stop showing translators the English that changed.
-    """
-    for message in [*catalog, *catalog.obsolete.values()]:
-        previous = previous_msgid(message.user_comments)
-        if previous is not None:
-            message.previous_id = [previous]
-            message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+def babel_catalog(text: str, lang: str | None) -> GettextCatalog:
+    """Return a .po or .pot file as a Babel catalog for `update` and writing, read as msgfmt
+    reads it (`pofile.read_po`): with the previous English of fuzzy and obsolete entries, and
+    translator comments as written, repeated and blank lines included."""
+    catalog = GettextCatalog(locale=lang)
+    for read in read_po(text).messages:
+        msgid = read.msgid if read.plural is None else (read.msgid, read.plural)
+        previous = [text for text in (read.previous_msgid, read.previous_plural) if text is not None]
+        message = Message(
+            msgid,
+            read.strings[0] if read.plural is None else read.strings,
+            list(read.references),  # type: ignore[arg-type]  # Babel's own reader gives None for no line
+            list(read.flags),
+            list(read.extracted),
+            previous_id=previous,
+            lineno=read.line,
+            context=read.context,
+        )
+        message.user_comments = list(read.comments)  # Message() drops a line equal to an earlier one
+        if read.obsolete:
+            catalog.obsolete[read.msgid if read.context is None else (read.msgid, read.context)] = message
+        else:
+            catalog[msgid] = message
+    return catalog
 
 
 def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:
@@ -264,16 +334,12 @@ def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:
 
 def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, int], bool]]:
     """Merge the template into each language's catalog; return (lang, counts, written) per language."""
-    with open(root / TEMPLATE_FILE, "rb") as handle:
-        template = read_po(handle)
+    template = babel_catalog((root / TEMPLATE_FILE).read_bytes().decode("utf-8"), None)
     results = []
     for lang in languages:
         path = root / catalog_path(lang)
         if path.is_file() and path.read_bytes().strip():
-            catalog = GettextCatalog(locale=lang)
-            with open(path, "rb") as handle:
-                PoFileParser(catalog).parse(handle)
-            restore_previous(catalog)
+            catalog = babel_catalog(path.read_bytes().decode("utf-8"), lang)
         else:
             catalog = GettextCatalog(
                 locale=lang,

@@ -51,10 +51,14 @@ class Localizer:
         return self._entries.get((context, msgid))
 
     def _usable(self, entry: CatalogEntry | None) -> TypeGuard[CatalogEntry]:
-        return entry is not None and entry.state == "translated"
+        # A placeholder mistake would raise in Jinja's `translation % variables`, or print wrong.
+        return entry is not None and entry.state == "translated" and not entry.unusable
 
     def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> None:
-        state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
+        if entry is not None and entry.state == "translated":
+            state = "unusable"
+        else:
+            state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
         where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
         name = self.locale.english_name
         self.findings.append(

@@ -8,11 +8,21 @@ which lightens each tagged chunk's structure tree before it is cached). A cache
 entry is used only if its metadata matches and the PDF's own hash checks out; anything else is
 ignored and rendered again.
 
-WeasyPrint's log records are captured per chunk and returned as findings: a missing anchor or
-a font that fails to load is an error, not a log line. WeasyPrint reads only through the
-sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error. A chunk
-whose layout takes longer than its time budget (`layout_budget` in report.yaml) is stopped in
-its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache entry.
+WeasyPrint's log records are captured and returned as findings, classified as WeasyPrint's
+`logger` module documents its levels: errors are resources it could not use (a missing anchor
+among them), warnings are bad CSS or HTML and other problems it skipped; a font that fails to load
+or a character no font can print is an error too, since the PDF would print without it. Records
+about the stylesheets point at the stylesheet, with the line and column of the rule, and are the
+same finding for every chunk, so they are reported once. WeasyPrint reads only through the
+sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error.
+
+Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
+call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
+repaired is an error.
+
+A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
+stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
+entry.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,7 +46,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .. import cache
 from ..content.model import DEFAULT_LAYOUT_BUDGET
-from . import tags
+from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
@@ -145,7 +156,7 @@ class _Worker:
     sheets: dict[str, list[Any]]  # the parsed stylesheets by name
     collector: _Collector
     base_url: str
-    init_records: list[logging.LogRecord]  # what loading the stylesheets logged
+    sheet_records: dict[str, list[Record]]  # what loading each stylesheet logged, located in it
     init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
     fingerprint: str
     root: str
@@ -197,7 +208,13 @@ def _init_worker(root: str, fingerprint: str) -> None:
     fonts = FontConfiguration()
     fetcher = url_fetcher(Path(root))
     css_dir = Path(root) / "layouts" / "css"
-    sheets = {name: [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)] for name in ("print", "folios")}
+    sheets: dict[str, list[Any]] = {}
+    sheet_records: dict[str, list[Record]] = {}
+    index = _css_index(weasyprint, root)
+    for name in ("print", "folios"):
+        sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
+        sheet_records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
+        collector.records.clear()
     if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
@@ -210,12 +227,11 @@ def _init_worker(root: str, fingerprint: str) -> None:
         sheets=sheets,
         collector=collector,
         base_url=_base_url(root),
-        init_records=list(collector.records),
+        sheet_records=sheet_records,
         init_refused=list(fetcher.refused),
         fingerprint=fingerprint,
         root=root,
     )
-    collector.records.clear()
     # Shaping text with each face once fills the font caches that every chunk would fill again.
     _render(Job("warm-up", WARM_UP_HTML, "", "print"))
 
@@ -234,6 +250,60 @@ def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
         if path.as_uri() not in (url for url, _ in fetcher.refused):
             raise
         return weasyprint.CSS(string="", font_config=fonts, url_fetcher=fetcher)
+
+
+_AT = re.compile(r" at (\d+):(\d+)")
+"""Where WeasyPrint says a CSS record is: ' at line:column' in the message."""
+
+
+def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
+    """Return the stylesheet file (relative to the project) that each CSS record message comes from.
+
+    WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
+    the files it imports all count from line 1. Each stylesheet in `layouts/css/` is parsed again
+    on its own (its imports not followed), and gives the messages it alone produces. A file that
+    the sandbox would refuse is not read.
+    """
+    index: dict[str, str] = {}
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    handlers, logger.handlers = logger.handlers, [collector]
+    try:
+        layouts = real_folder(Path(root), "layouts")
+        for path in sorted((Path(root) / "layouts" / "css").glob("*.css")):
+            if not path.is_file() or not inside(path, layouts):
+                continue
+            collector.records.clear()
+            try:
+                weasyprint.CSS(string=path.read_text(encoding="utf-8", errors="replace"))
+            except Exception:  # noqa: BLE001 - a file WeasyPrint cannot parse at all locates nothing
+                continue
+            for record in collector.records:
+                index.setdefault(record.getMessage(), path.relative_to(root).as_posix())
+    finally:
+        logger.handlers = handlers
+    return index
+
+
+Record = tuple[str, str, str, Loc | None]
+"""A WeasyPrint log record: its level name, message template and message, and the place in a
+stylesheet it is about (None if it is about the chunk)."""
+
+
+def _record(record: logging.LogRecord, loc: Loc | None = None) -> Record:
+    return record.levelname, str(record.msg), record.getMessage(), loc
+
+
+def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index: dict[str, str]) -> list[Record]:
+    """Return the records logged while loading a stylesheet, each at the file, line and column it
+    comes from; at the stylesheet loaded (`entry`) when the index does not know the message (a
+    font that could not be loaded, a file that could not be read): no line is better than a wrong one."""
+    out = []
+    for record in records:
+        message = record.getMessage()
+        at = _AT.search(message) if "at %d:%d" in str(record.msg) and message in index else None
+        out.append(_record(record, Loc(index[message], int(at[1]), int(at[2])) if at else Loc(entry)))
+    return out
 
 
 def _base_url(root: str) -> str:
@@ -257,26 +327,51 @@ def _preload() -> None:
         gc.freeze()
 
 
-Rendered = tuple[bytes, int, list[tuple[str, str]], list[tuple[str, str]]]
+Rendered = tuple[bytes, int, list[Record], list[tuple[str, str]], list[verify.Problem]]
 
 
 def _render(job: Job) -> Rendered:
-    """Lay out one job in a worker; return its PDF, page count, (level, message) log records and
-    the (url, reason) of every URL the sandbox refused."""
+    """Lay out one job in a worker; return its PDF, page count, log records, the (url, reason) of
+    every URL the sandbox refused, and what the laid-out chunk lost or cut off (see `verify`)."""
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
     collector.records.clear()
     fetcher.refused.clear()
     html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
-    document = html.render(stylesheets=worker.sheets[job.stylesheet], font_config=worker.fonts)
+    sheets, fonts = worker.sheets[job.stylesheet], worker.fonts
+    document, problems = verify.lay_out(html, lambda: html.render(stylesheets=sheets, font_config=fonts))
     options = dict(PDF_OPTIONS) if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
-    records = [*worker.init_records, *collector.records]
+    records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [*worker.init_refused, *fetcher.refused]
-    return pdf, len(document.pages), [(r.levelname, r.getMessage()) for r in records], refused
+    return pdf, len(document.pages), records, refused, problems
+
+
+LOST_OUTPUT = {
+    "Font-face %r cannot be loaded": "pdf.font",
+    '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)': "pdf.font",
+}
+"""WeasyPrint warnings (by message template) that mean the PDF prints without something: errors here."""
+
+NO_ANCHOR = "No anchor #%s for internal URI reference"
+
+
+def classify(level: str, template: str) -> tuple[str, str]:
+    """Return the (level, code) of a WeasyPrint log record, from its level and message template.
+
+    WeasyPrint's `logger` module documents its levels: errors for resources it could not use,
+    warnings for bad HTML or CSS syntax and other problems it skipped. A warning that means text
+    or a face is missing from the PDF is an error here; a CSS record (it says where: 'at %d:%d') is
+    a `pdf.css` warning.
+    """
+    if template in LOST_OUTPUT:
+        return "error", LOST_OUTPUT[template]
+    if level in ("ERROR", "CRITICAL"):
+        return "error", "pdf.anchor" if template == NO_ANCHOR else "pdf.weasyprint"
+    return "warning", "pdf.css" if "at %d:%d" in template else "pdf.weasyprint"
 
 
 class _OverBudget(BaseException):
@@ -318,24 +413,34 @@ def _over_budget(job: Job, budget: float) -> Finding:
 
 
 def _findings(
-    job: Job, records: Iterable[tuple[str, str]], refused: Iterable[tuple[str, str]] = ()
+    job: Job,
+    records: Iterable[Record],
+    refused: Iterable[tuple[str, str]] = (),
+    problems: Iterable[verify.Problem] = (),
 ) -> tuple[Finding, ...]:
-    """Return a job's findings: one `pdf.fetch` error per refused URL, then WeasyPrint's log records.
+    """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
+    then what `verify` found in the laid-out chunk.
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
-    records are left out, since the `pdf.fetch` finding already says it better.
+    records are left out, since the `pdf.fetch` finding already says it better. A record about a
+    stylesheet is located there and does not name the chunk: it is the same finding for every
+    chunk, and the build reports it once.
     """
     out = [
         Finding("error", "pdf.fetch", Loc(job.source), f"{job.key}: refused to read '{brief_url(url)}': {reason}")
         for url, reason in refused
     ]
-    for level, message in records:
+    for level, template, message, loc in records:
         if f"{SandboxRefusal.__name__}:" in message:
             continue
-        lowered = message.lower()
-        fatal = level in ("ERROR", "CRITICAL") or "font" in lowered or "no anchor" in lowered
-        code = "pdf.font" if "font" in lowered else "pdf.anchor" if "anchor" in lowered else "pdf.weasyprint"
-        out.append(Finding("error" if fatal else "warning", code, Loc(job.source), f"{job.key}: {message}"))
+        level, code = classify(level, template)
+        if loc is None:
+            out.append(Finding(level, code, Loc(job.source), f"{job.key}: {message}"))  # type: ignore[arg-type]
+        else:  # where it is in the stylesheet is in its location now, not in its message
+            message = _AT.sub("", message, count=1) if loc.line else message
+            out.append(Finding(level, code, loc, message))  # type: ignore[arg-type]
+    for problem in problems:
+        out.append(Finding(problem.level, problem.code, Loc(job.source), f"{job.key}: {problem.message}"))
     return tuple(dict.fromkeys(out))
 
 
@@ -460,8 +565,8 @@ class Paginator:
         if rendered is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
         else:
-            pdf, pages, records, refused = rendered
-            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused))
+            pdf, pages, records, refused, problems = rendered
+            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems))
             cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1

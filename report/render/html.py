@@ -91,13 +91,16 @@ class Citer:
         return Markup('<span class="fn">{}.</span>').format(Markup("; ").join(parts))
 
     def short(self, source: Source) -> str:
-        """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about'."""
+        """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about', and the
+        date its letter when other sources share publisher and date ('2022a', 'undated-a')."""
         if source.date is None:
-            when = self.localizer.gettext("undated")
+            when = self.localizer.gettext("undated") + (f"-{source.note_letter}" if source.note_letter else "")
         elif source.date_approximate:
             when = self.localizer.gettext("about %(date)s") % {"date": self.localizer.partial_date(source.date)}
         else:
             when = self.localizer.partial_date(source.date)
+        if source.date is not None:
+            when += source.note_letter
         return f"{source.publisher}, {when}"
 
     def claim(self, claim: Claim) -> Markup:

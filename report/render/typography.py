@@ -40,10 +40,12 @@ _QUOTED = re.compile(r"(?<![\w=])&#34;(?=\S)(.+?)(?<=\S)&#34;(?!\w)", re.S)
 """A pair of straight quotes around words: opening after a space or a bracket, closing before one."""
 _APOSTROPHE = re.compile(r"(?<=\w)&#39;")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# Each kept short: these never break, so a pasted run of capitals or a 5,000-letter "hashtag"
+# must stay breakable text (it would run off the page: a `pdf.overflow` error).
 _UNBREAKABLE = re.compile(
-    r"(?<![&\w])#[^\W\d_]\w*"  # a hashtag (not an escaped entity such as &#34;)
+    r"(?<![&\w])#[^\W\d_]\w{0,39}\b"  # a hashtag (not an escaped entity such as &#34;)
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # an e-mail address
-    r"|\b[A-Z]{2,}(?:-\d+)?\b"  # an acronym, with its number: ICE, COVID-19
+    r"|\b[A-Z]{2,10}(?:-\d{1,4})?\b"  # an acronym, with its number: ICE, COVID-19
 )
 _FINAL_MARK = re.compile(r"([.,;:])((?:\s*</[a-z]+>)*)\s*$")
 _FIRST_LETTER = re.compile(r"^((?:\s|<[^>]*>)*)([^\W\d_])")

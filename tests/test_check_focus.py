@@ -1,0 +1,148 @@
+"""`check FILE...` shows what concerns those files; `--quiet` shows errors and the summary only."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_project, run_cli
+
+PO = "i18n/es/LC_MESSAGES/messages.po"
+
+
+@pytest.fixture
+def project(tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The Spanish fixture project with a finding in each file: the dossier, a source it cites,
+    a source nobody cites, its catalog entries and report.yaml's."""
+    root = make_project(tmp_path, "i18n-fuzzy")
+    sources = root / "facilities" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8").replace(
+        "url: https://news.example.com/2021/03/sample", "url: news.example.com/2021/03/sample"
+    )
+    text += (
+        "  - id: unused-2022\n    type: blog\n    title: Unused\n    publisher: The Daily Example\n"
+        "    date: 2022-01\n    url: https://news.example.com/2022/unused\n"
+    )
+    sources.write_text(text, encoding="utf-8")
+    dossier = root / "facilities" / "sample.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("status: verified", "status: unverified"))
+    po = root / PO
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgctxt "report:subtitle"', '#, fuzzy\nmsgctxt "report:subtitle"'),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+SOURCE_URL = (
+    "facilities/sources.yaml:14:10: error: sources[2].url: 'news.example.com/2021/03/sample' is not valid;"
+    " use a full http:// or https:// address [schema.pattern]"
+)
+SOURCE_TYPE = (
+    "facilities/sources.yaml:16:11: error: sources[3].type: 'blog' is not allowed; use one of: government-report,"
+    " court-filing, news, ngo-report, press-release, reference, newsletter, aggregator, web-page [schema.enum]"
+)
+UNVERIFIED = "facilities/sample.yaml:57:3: warning: 'sample' is not fact-checked (review status 'unverified') [review.unverified]"
+FUZZY_REPORT = (
+    f"{PO}:32:1: warning: fuzzy: check the translation of 'A tiny project for tests', then remove the fuzzy flag"
+    " [i18n.fuzzy]"
+)
+FUZZY_SAMPLE = [
+    f"{PO}:71:1: warning: fuzzy (the English changed since it was translated): check the translation of"
+    " 'ICE stopped using the facility.', then remove the fuzzy flag [i18n.fuzzy]",
+    f"{PO}:97:1: warning: fuzzy: check the translation of 'A man died after weeks without care.', then remove the"
+    " fuzzy flag [i18n.fuzzy]",
+]
+
+
+def check(*args: str) -> tuple[int, list[str]]:
+    """Run `check`; return its exit code and output lines, with the time in the summary left out."""
+    code, out, err = run_cli("check", *args)
+    assert err == ""
+    lines = out.splitlines()
+    assert re.fullmatch(r"check: .* \(\d+\.\d s\)", lines[-1])
+    return code, [*lines[:-1], re.sub(r" \(\d+\.\d s\)$", "", lines[-1])]
+
+
+def test_without_files_everything_is_shown(project: Path) -> None:
+    code, lines = check()
+    assert code == 1
+    assert lines[:7] == [UNVERIFIED, SOURCE_URL, SOURCE_TYPE, FUZZY_REPORT, *FUZZY_SAMPLE, ""]
+    assert lines[-1] == "check: 2 errors, 4 warnings; es 80.0% translated"
+
+
+def test_a_dossier_shows_the_sources_it_cites_and_its_catalog_entries(project: Path) -> None:
+    code, lines = check("facilities/sample.yaml")
+    assert code == 1
+    assert lines == [
+        UNVERIFIED,
+        SOURCE_URL,  # news-2021, which sample.yaml cites; not unused-2022's error
+        *FUZZY_SAMPLE,  # not report.yaml's entry
+        "",
+        "code               level    count",
+        "schema.pattern     error        1",
+        "i18n.fuzzy         warning      2",
+        "review.unverified  warning      1",
+        "1 error, 3 warnings",
+        "",
+        "check: 1 error, 3 warnings (1 error and 1 warning in other files not shown); es 80.0% translated",
+    ]
+
+
+def test_a_file_elsewhere_is_counted_not_shown_and_does_not_fail_the_check(project: Path) -> None:
+    code, lines = check(str(project / PO))  # an absolute path works too
+    assert code == 0
+    assert lines[:4] == [FUZZY_REPORT, *FUZZY_SAMPLE, ""]
+    assert "Spanish (es): i18n/es/LC_MESSAGES/messages.po" in lines  # the coverage table of the catalog named
+    assert (
+        lines[-1]
+        == "check: 0 errors, 3 warnings (2 errors and 1 warning in other files not shown); es 80.0% translated"
+    )
+
+
+def test_quiet_shows_errors_and_the_summary_line(project: Path) -> None:
+    assert check("--quiet") == (
+        1,
+        [SOURCE_URL, SOURCE_TYPE, "check: 2 errors (4 warnings not shown); es 80.0% translated"],
+    )
+    assert check("-q", "facilities/sample.yaml") == (
+        1,
+        [
+            SOURCE_URL,
+            "check: 1 error (3 warnings not shown; 1 error and 1 warning in other files not shown); es 80.0% translated",
+        ],
+    )
+
+
+def test_json_says_how_many_were_not_shown(project: Path) -> None:
+    code, out, _ = run_cli("check", "--format", "json", "-q", "facilities/sample.yaml")
+    data = json.loads(out)
+    assert code == 1
+    assert [f["code"] for f in data["findings"]] == ["schema.pattern"]
+    assert data["not_shown"] == {"errors": 1, "warnings": 4}
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("facilities/nowhere.yaml", "build.py: error: facilities/nowhere.yaml: no such file\n"),
+        ("/", "build.py: error: / is not in the project ({root})\n"),
+    ],
+)
+def test_a_file_that_is_not_in_the_project_is_a_usage_error(project: Path, name: str, message: str) -> None:
+    assert run_cli("check", name) == (2, "", message.format(root=project))
+
+
+def test_build_quiet_shows_errors_and_the_summary_line(project: Path) -> None:
+    code, out, err = run_cli("build", "--quiet")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        SOURCE_URL,
+        SOURCE_TYPE,
+        "build failed with 2 errors: nothing was written to dist/ (4 warnings not shown)",
+    ]
+    assert not (project / "dist").exists()

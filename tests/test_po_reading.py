@@ -1,0 +1,441 @@
+"""Reading catalogs: what msgfmt accepts we read, what it calls fatal we report, and no
+translation can crash a build.
+
+Fixture folders hold one case each (`po-*`, `i18n-format`); these tests add what a folder cannot
+show: the build with a broken translation, msgfmt's verdict on the same files, and round trips.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from report.i18n.catalogs import parse_catalog
+from report.i18n.extract import babel_catalog, catalog_bytes
+from report.i18n.localize import Localizer
+from report.i18n import pofile
+from report.project import catalog_path
+from report.render.html import environment
+
+from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
+
+SPANISH = catalog_path("es")
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+
+
+def _catalog(body: str) -> Localizer:
+    return Localizer("es", "en", parse_catalog((HEADER + body).encode(), SPANISH, "es"))
+
+
+# -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
+
+BROKEN = (" 100%", " %(x)s", " al 100% de", " %s", " %(num)")
+"""Appended to a translation, each makes `translation % variables` raise or print a dict."""
+
+
+@pytest.mark.parametrize("tail", BROKEN)
+def test_a_broken_format_falls_back_to_english_with_a_finding(tail: str) -> None:
+    loc = _catalog(f'msgid "Chapter %(number)s"\nmsgstr "Capítulo %(number)s{tail}"\n')
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Chapter %(number)s', number=3) }}").render() == (
+        '<span lang="en" class="fallback">Chapter 3</span>'
+    )
+    assert [str(f) for f in loc.findings] == [
+        f"{SPANISH}:7:1: warning: Spanish translation unusable ({SPANISH}:7:1): "
+        "using the English text 'Chapter %(number)s' [i18n.fallback]"
+    ]
+
+
+def test_a_percent_sign_written_double_and_names_the_english_has_are_fine() -> None:
+    loc = _catalog(
+        'msgid "Done"\nmsgstr "Listo al 100%%"\n\n'
+        'msgid "One bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "%(num)s cama"\nmsgstr[1] "%(num)s camas"\n\n'
+        'msgctxt "a:b"\nmsgid "Half the beds"\nmsgstr "El 50% de las camas"\n'
+    )
+    assert [e.problems for e in loc.catalog.entries] == [(), (), ()]
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Done') }} {{ ngettext('One bed', '%(num)s beds', 1) }}").render() == (
+        "Listo al 100% 1 cama"
+    )
+    assert loc.findings == []
+
+
+@pytest.fixture(scope="module")
+def percent_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with the shipped layouts and a Spanish catalog in which every template
+    string's translation has a broken placeholder (one of BROKEN in turn)."""
+    root = make_project(tmp_path_factory.mktemp("percent"), "_i18n")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+        for verb in ("extract", "update"):
+            code, out, _ = run_cli("--root", str(root), verb)
+            assert code == 0, out
+    po = root / SPANISH
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    broken = 0
+    for message in catalog:
+        if message.id and message.context is None:
+            tail = BROKEN[broken % len(BROKEN)]
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            message.string = ids[0] + tail if len(ids) == 1 else tuple(i + tail for i in ids)
+            message.flags.discard("fuzzy")
+            broken += 1
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    return root
+
+
+def test_check_refuses_every_broken_format(percent_project: Path, fixed_today: None) -> None:
+    code, out, err = run_cli("--root", str(percent_project), "check")
+    assert code == 1 and "Traceback" not in out + err
+    catalog = parse_catalog((percent_project / SPANISH).read_bytes(), SPANISH, "es")
+    lines = {e.line for e in catalog.active() if e.context is None}
+    assert len(lines) > 100
+    found = [re.match(rf"{SPANISH}:(\d+):1: error: .* \[i18n.placeholder\]$", line) for line in out.splitlines()]
+    assert sorted(int(m[1]) for m in found if m) == sorted(lines)
+
+
+def test_build_stops_at_a_broken_format(percent_project: Path, fixed_today: None) -> None:
+    code, out, err = build(percent_project, "--lang", "es")
+    assert code == 1 and "Traceback" not in out + err
+    catalog = parse_catalog((percent_project / SPANISH).read_bytes(), SPANISH, "es")
+    strings = len([e for e in catalog.active() if e.context is None])
+    assert out.rstrip().endswith(f"build failed with {strings} errors: nothing was written to dist/")
+    assert not (percent_project / "dist").exists()
+
+
+def test_a_broken_format_past_check_does_not_crash_the_build(
+    percent_project: Path, tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `check`'s verdict ignored (as `serve` renders whatever was saved last), the localizer
+    holds on its own: every template string is printed in English, marked, with a finding."""
+    import report.commands.gather
+
+    root = shutil.copytree(percent_project, tmp_path / "project")
+    real = report.commands.gather.check_translations
+
+    def lenient(*args, **kwargs):
+        findings, coverage = real(*args, **kwargs)
+        return [f for f in findings if f.code != "i18n.placeholder"], coverage
+
+    monkeypatch.setattr(report.commands.gather, "check_translations", lenient)
+    code, out, err = build(root, "--lang", "es")
+    assert code == 0, out + err
+    html = (root / "dist" / "es" / "sample.html").read_text(encoding="utf-8")
+    assert '<span lang="en" class="fallback">Typeset in IBM Plex, under the SIL Open Font License.</span>' in html
+    assert "unusable" in out and "Traceback" not in out + err
+    assert not re.search(r"100%|%\(|\{'", html)
+
+
+# -- the reader: what msgfmt accepts is read, what it calls fatal is reported ---------------------
+
+
+def _read(body: str) -> tuple[list[tuple], list[tuple[int, int, str]]]:
+    po = pofile.read_po(HEADER + body)
+    messages = [(m.context, m.msgid, m.plural, m.strings, m.obsolete) for m in po.messages if m.msgid]
+    return messages, [(line, col, code) for line, col, code, _ in po.problems]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'msgid\t"a"\nmsgstr\t"b"\n',
+        'msgid"a"\nmsgstr"b"\n',
+        '   msgid "a"\n\tmsgstr "b"\n',
+        'msgid "" "a"\nmsgstr "" "b"\n',
+        'msgid ""\n"a"\nmsgstr ""\n\n"b"\n',  # a blank line ends nothing
+        'msgid "a"\nmsgstr "b" # a comment after a string\n',
+    ],
+    ids=["tab", "no-space", "indented", "two-strings-a-line", "blank-line", "trailing-comment"],
+)
+def test_whitespace_between_tokens_is_free_as_in_msgfmt(body: str) -> None:
+    assert _read(body) == ([(None, "a", None, ("b",), False)], [])
+
+
+def test_plural_forms_with_spaces_in_the_index() -> None:
+    body = 'msgid "a"\nmsgid_plural "as"\nmsgstr [0] "b"\nmsgstr[ 1 ] "bs"\n'
+    assert _read(body) == ([(None, "a", "as", ("b", "bs"), False)], [])
+
+
+@pytest.mark.parametrize(
+    ("escaped", "text"),
+    [
+        ("\\101\\x41", "AA"),
+        ("\\303\\251 and \\xc3\\xa9", "é and é"),  # escaped UTF-8 makes characters once joined
+        ('"\\303" "\\251"', "é"),  # even across strings
+        ("\\1011", "A1"),  # three octal digits at most
+        ("\\x4142", "B"),  # every hex digit, the low eight bits kept
+        ('\\a\\b\\f\\v\\r\\t\\n\\\\\\"', '\a\b\f\v\r\t\n\\"'),
+    ],
+)
+def test_escapes_are_decoded_as_msgfmt_decodes_them(escaped: str, text: str) -> None:
+    quoted = escaped if escaped.startswith('"') else f'"{escaped}"'
+    assert _read(f'msgid "a"\nmsgstr {quoted}\n') == ([(None, "a", None, (text,), False)], [])
+
+
+@pytest.mark.parametrize(
+    ("body", "problems"),
+    [
+        ('msgid "a"\nmsgstr "\\q"\n', [(8, 9, "i18n.syntax")]),
+        ('msgid "a"\nmsgstr "\\8"\n', [(8, 9, "i18n.syntax")]),
+        ('msgid "a"\nmsgstr "\\xg"\n', [(8, 9, "i18n.syntax")]),
+        ('msgid "a"\nmsgstr "x\\0y"\n', [(8, 8, "i18n.encoding")]),
+        ('msgid "a"\nmsgstr "\\303"\n', [(8, 8, "i18n.encoding")]),
+        ('msgid "a"\nmsgstr "\\001"\n', [(8, 8, "i18n.encoding")]),
+        ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', [(7, 1, "i18n.syntax")]),
+        ('msgid "a"\n# c\nmsgstr "b"\n', [(7, 1, "i18n.syntax"), (9, 1, "i18n.syntax")]),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[1] "bs"\nmsgstr[0] "b"\n', [(9, 1, "i18n.syntax")]),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n', [(9, 1, "i18n.syntax")]),
+        ('#~ msgid "a"\nmsgstr "b"\n', [(8, 1, "i18n.syntax")]),
+        ('#| msgid "x"\n#, fuzzy\nmsgid "a"\nmsgstr "b"\n', [(8, 1, "i18n.syntax")]),
+        ('domain "x"\nmsgid "a"\nmsgstr "b"\n', [(7, 1, "i18n.syntax")]),
+        ('msgid "a"\nmsgstr "b"c"\n', [(8, 11, "i18n.syntax")]),
+    ],
+    ids=[
+        "unknown-escape",
+        "not-octal",
+        "hex-without-digits",
+        "nul",
+        "not-utf8",
+        "control-character",
+        "no-msgstr",
+        "comment-inside",
+        "plural-order",
+        "plural-without-index",
+        "some-lines-obsolete",
+        "comment-after-previous",
+        "domain",
+        "unescaped-quote",
+    ],
+)
+def test_what_msgfmt_refuses_is_a_problem_at_its_place(body: str, problems: list, tmp_path: Path) -> None:
+    assert _read(body)[1] == problems
+    (tmp_path / "x.po").write_text(HEADER + body, encoding="utf-8")
+    refused = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path, capture_output=True).returncode
+    # msgfmt reads a NUL escape as the end of the string and copies bytes that are not UTF-8.
+    assert refused == (problems[0][2] != "i18n.encoding")
+
+
+def test_a_duplicate_is_reported_at_the_second_and_the_first_is_read() -> None:
+    body = (
+        'msgctxt "k"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "k"\nmsgid "a"\nmsgstr "newer"\n\n#~ msgid "c"\n#~ msgstr "d"\n'
+    )
+    po = pofile.read_po(HEADER + body)
+    assert [m.strings for m in po.messages if m.msgid] == [("b",), ("d",)]
+    assert po.problems == (
+        (
+            12,
+            1,
+            "i18n.duplicate",
+            "the same msgctxt 'k' and msgid as the entry at line 8, which is the one read:"
+            " keep one of them (msgfmt refuses the file)",
+        ),
+    )
+
+
+def test_previous_english_and_comments_are_read_as_written() -> None:
+    body = (
+        "# A note\n#\n# A note\n#, fuzzy\n"
+        '#| msgid ""\n#| "for tests\\n"\n#| "for tests"\nmsgid "a"\nmsgstr "b"\n\n'
+        '#, fuzzy\n#~| msgctxt "k"\n#~| msgid "old"\n#~ msgctxt "k"\n#~ msgid "gone"\n#~ msgstr "ido"\n'
+    )
+    po = pofile.read_po(HEADER + body)
+    active, obsolete = [m for m in po.messages if m.msgid]
+    assert (active.comments, active.flags, active.previous_msgid) == (
+        ("A note", "", "A note"),
+        ("fuzzy",),
+        "for tests\nfor tests",
+    )
+    assert (obsolete.obsolete, obsolete.flags, obsolete.previous_context, obsolete.previous_msgid) == (
+        True,
+        ("fuzzy",),
+        "k",
+        "old",
+    )
+    assert po.problems == ()
+
+
+def test_a_broken_entry_is_left_out_and_reading_goes_on() -> None:
+    parsed = parse_catalog((HEADER + 'msgid "a"\nmsgstr "b\n\nmsgid "c"\nmsgstr "d"\n').encode(), SPANISH, "es")
+    assert [(line, col, code) for line, col, code, _ in parsed.problems] == [(8, 8, "i18n.syntax")]
+    assert [e.msgid for e in parsed.entries] == ["c"]
+
+
+def test_a_stray_line_after_a_whole_entry_leaves_it_whole() -> None:
+    parsed = parse_catalog(
+        (HEADER + 'msgid "a"\nmsgstr "b"\nstray words\nmsgid "c"\nmsgstr "d"\n').encode(), SPANISH, "es"
+    )
+    assert [(line, col, code) for line, col, code, _ in parsed.problems] == [(9, 1, "i18n.syntax")]
+    assert [e.msgid for e in parsed.entries] == ["a", "c"]
+
+
+def test_a_header_babel_cannot_apply_is_a_problem_at_the_header() -> None:
+    header = HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=x; plural=(n != 1);")
+    parsed = parse_catalog((header + 'msgid "a"\nmsgstr "b"\n').encode(), SPANISH, "es")
+    assert [(line, code) for line, _, code, _ in parsed.problems] == [(1, "i18n.header")]
+
+
+def test_more_plural_forms_than_the_header_allows_is_a_problem() -> None:
+    body = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\nmsgstr[2] "bss"\n'
+    parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
+    assert [(line, code) for line, _, code, _ in parsed.problems] == [(7, "i18n.plural")]
+    assert parsed.entries[0].strings == ("b", "bs")
+
+
+def test_the_header_problems_are_at_the_header_line() -> None:
+    text = "\n\n" + HEADER.replace("Language: es", "Language: fr")
+    parsed = parse_catalog(text.encode(), SPANISH, "es")
+    assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
+
+
+# -- agreement with msgfmt on generated catalogs ---------------------------------------------------
+
+_PIECES = ["a", "b c", "é", "%", "[@x]", "\\n", "\\t", '\\"', "\\\\", "\\101", "\\x41;", "\\303\\251", "\\a"]
+_BROKEN = ["\\q", "\\x", '"', "\\8"]
+"""Escapes msgfmt refuses, and an unescaped quote."""
+
+_texts = st.lists(st.sampled_from(_PIECES), max_size=4).map(lambda pieces: "x" + "".join(pieces) + "x")
+"""(msgfmt also refuses a plural entry whose forms begin or end with \\n unlike its msgid.)"""
+_entries = st.fixed_dictionaries(
+    {
+        "context": st.none() | st.sampled_from(["k", "j"]),
+        "msgid": st.sampled_from(["one", "two", "thr\\x65e"]),
+        "plural": st.none() | st.just("ones"),
+        "strings": st.lists(_texts, min_size=2, max_size=2),
+        "obsolete": st.booleans(),
+        "fuzzy": st.booleans(),
+        "previous": st.none() | _texts,
+        "comment": st.sampled_from(["", "# note\n", "#\n# note\n# note\n", "#. extracted\n#: a.yaml:1 b.html\n"]),
+        "space": st.sampled_from([" ", "\t", "", "  \t"]),
+        "split": st.booleans(),
+        "broken": st.none() | st.tuples(st.sampled_from(_BROKEN), st.integers(0, 3)),
+        "no_msgstr": st.integers(0, 30).map(lambda n: n == 0),
+    }
+)
+
+
+def _po(entry: dict) -> str:
+    """Write one entry as a tool might: any whitespace after keywords, strings split or not, `#~`."""
+    mark = "#~ " if entry["obsolete"] else ""
+    space = entry["space"]
+
+    def field(keyword: str, text: str) -> str:
+        if entry["split"] and len(text) > 1:
+            return f'{mark}{keyword}{space}""\n{mark}"{text[:1]}"\n{mark}"{text[1:]}"\n'
+        return f'{mark}{keyword}{space}"{text}"\n'
+
+    out = entry["comment"] + ("#, fuzzy\n" if entry["fuzzy"] else "")
+    if entry["previous"] is not None:
+        out += f'{"#~| " if entry["obsolete"] else "#| "}msgid "{entry["previous"]}"\n'
+    if entry["context"] is not None:
+        out += field("msgctxt", entry["context"])
+    out += field("msgid", entry["msgid"])
+    if not entry["no_msgstr"]:
+        if entry["plural"] is None:
+            out += field("msgstr", entry["strings"][0])
+        else:
+            out += field("msgid_plural", entry["plural"])
+            out += "".join(field(f"msgstr[{n}]", text) for n, text in enumerate(entry["strings"]))
+    if entry["broken"] is not None:
+        bad, at = entry["broken"]
+        lines = out.rstrip("\n").split("\n")
+        line = lines[at % len(lines)]
+        if line.rstrip().endswith('"'):
+            lines[at % len(lines)] = line.rstrip()[:-1] + bad + '"'
+        out = "\n".join(lines) + "\n"
+    return out + "\n"
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_entries, min_size=1, max_size=5))
+def test_the_reader_agrees_with_msgfmt(tmp_path: Path, entries: list[dict]) -> None:
+    """msgfmt refuses a file exactly when the reader reports a syntax error or a duplicate, and
+    otherwise the .mo it writes holds the translations the reader read."""
+    text = HEADER + "".join(_po(entry) for entry in entries)
+    (tmp_path / "x.po").write_text(text, encoding="utf-8")
+    msgfmt = subprocess.run(["msgfmt", "-o", "x.mo", "x.po"], cwd=tmp_path, capture_output=True, text=True)
+    po = pofile.read_po(text)
+    assert (msgfmt.returncode != 0) == bool(po.problems), (text, msgfmt.stderr, po.problems)
+    if msgfmt.returncode:
+        return
+    with open(tmp_path / "x.mo", "rb") as handle:
+        mo = gettext.GNUTranslations(handle)
+    for message in po.messages:
+        if not message.msgid or message.obsolete or "fuzzy" in message.flags:
+            continue
+        if message.plural is None:
+            got: tuple[str, ...] = (
+                mo.pgettext(message.context, message.msgid) if message.context else mo.gettext(message.msgid),
+            )
+        elif message.context:
+            got = tuple(mo.npgettext(message.context, message.msgid, message.plural, n) for n in (1, 2))
+        else:
+            got = tuple(mo.ngettext(message.msgid, message.plural, n) for n in (1, 2))
+        assert got == message.strings, text
+
+
+# -- writing back: `update` keeps what it read ------------------------------------------------------
+
+
+def test_update_keeps_the_previous_english_of_obsolete_entries(tmp_path: Path, fixed_today: None) -> None:
+    """A catalog `msgmerge --previous` wrote (a fuzzy entry gone obsolete keeps `#~| msgid`, and a
+    `#|` with two equal lines) is read whole, left as it is, and kept when a message changes."""
+    root = make_project(tmp_path, "po-obsolete-previous")
+    po = root / SPANISH
+    before = po.read_bytes()
+    assert b'#, fuzzy\n#~| msgid "An entry the writers wrote."\n#~ msgctxt' in before
+    assert b'#| "for tests\\n"\n#| "for tests"\n' in before
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (0, f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 1 obsolete\n")
+    assert po.read_bytes() == before
+    report = root / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("Sample Report", "Sample Report, revised"))
+    for verb in ("extract", "update"):
+        code, out, _ = run_cli("--root", str(root), verb)
+        assert code == 0, out
+    after = po.read_bytes()
+    assert b'#, fuzzy\n#| msgid "Sample Report"\nmsgctxt "report:title"\nmsgid "Sample Report, revised"\n' in after
+    for kept in (
+        b'#, fuzzy\n#~| msgid "An entry the writers wrote."\n#~ msgctxt',
+        b'#| "for tests\\n"\n#| "for tests"\n',
+    ):
+        assert kept in after
+
+
+def test_comments_are_written_back_as_they_were_read() -> None:
+    text = (
+        HEADER
+        + '# A note\n#\n# A note\nmsgid "a"\nmsgstr "b\\a"\n\n#, fuzzy\n#~| msgid "old"\n#~ msgid "gone"\n#~ msgstr "ido"\n'
+    )
+    written = catalog_bytes(babel_catalog(text, "es"))
+    assert b'# A note\n#\n# A note\nmsgid "a"\nmsgstr "b\\a"\n' in written
+    assert b'#, fuzzy\n#~| msgid "old"\n#~ msgid "gone"\n#~ msgstr "ido"\n' in written
+    again, read = (pofile.read_po(po).messages[1:] for po in (written.decode(), text))
+    assert [replace(m, line=0) for m in again] == [replace(m, line=0) for m in read]
+
+
+@pytest.mark.parametrize("case", ["po-duplicate", "po-bad-escape"])
+def test_update_leaves_a_catalog_it_cannot_read_whole_alone(case: str, tmp_path: Path, fixed_today: None) -> None:
+    """Babel's catalog keeps one entry per msgctxt+msgid, and a broken entry is left out: `update`
+    would write the file back without them, so it refuses."""
+    root = make_project(tmp_path, case)
+    po = root / SPANISH
+    before = po.read_bytes()
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert code == 1
+    assert out.rstrip().endswith("fix these errors first: no catalog was changed")
+    assert po.read_bytes() == before

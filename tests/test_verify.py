@@ -1,0 +1,247 @@
+"""Every PDF holds everything it should: each note printed after its call, no text cut off.
+
+The checks run in the workers on each laid-out chunk (`report.pdf.verify`); a note WeasyPrint loses at
+a page break is repaired there, and what cannot be repaired is an error finding at the dossier.
+Chunks are laid out with the shipped stylesheets and read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_module
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from report.pdf import verify
+from report.findings import Finding, Loc
+from report.pdf.paginate import Job, Layout, Paginator, _findings
+
+from .conftest import REPO
+
+PAGE = """<!DOCTYPE html><html lang="en" data-report-title="First Ten to Communities Not Cages"><head>
+<meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{}</article></body></html>"""
+WORDS = "The detention center held people for years while the county renewed its contract".split()
+
+
+def words(count: int, start: int = 0) -> str:
+    return " ".join(WORDS[(start + i) % len(WORDS)] for i in range(count))
+
+
+def note_at_a_page_break() -> str:
+    """A chunk whose fourth note WeasyPrint 70 loses: its call is on the second line of a paragraph
+    that reaches the foot of the first page, where `orphans: 2` keeps the line from moving on, so
+    WeasyPrint moves the page's earlier notes away to make room and never lays out this one."""
+    notes = "".join(
+        f'<p>{words(30, i)}<span class="fn">Source {i}, a report.</span> {words(20, i)}.</p>' for i in range(3)
+    )
+    return PAGE.format(
+        f'{notes}<p>{words(468)}.</p><p id="victim">{words(20)}<span class="fn">The lost note.</span> {words(60)}.</p>'
+    )
+
+
+def lay_out(*jobs: Job) -> list:
+    with Paginator(Layout(REPO, None, 1)) as paginator:
+        return [paginator.lay_out(job).result() for job in jobs]
+
+
+def plain(html_text: str, repairs: tuple[str, ...] | None = None) -> tuple[object, list[verify._Note]]:
+    """Lay out HTML once, in this process, as WeasyPrint alone does; return the document and its notes."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=html_text, base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    elements = [e for e in html.etree_element.iter() if verify.NOTE_CLASS in (e.get("class") or "").split()]
+    notes = [verify._Note(n, e, "".join(e.itertext())) for n, e in enumerate(elements, 1)]
+    document = html.render(stylesheets=css, font_config=fonts)
+    verify._place(document, notes)
+    return document, notes
+
+
+def squeezed(pdf: bytes) -> list[str]:
+    """Return each page's text without any whitespace (footnotes wrap where they like)."""
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+# -- notes ---------------------------------------------------------------------------------------
+
+
+def test_weasyprint_alone_loses_the_note() -> None:
+    """The chunk below really meets the bug; if a WeasyPrint upgrade fixes it, this says so."""
+    _, notes = plain(note_at_a_page_break())
+    assert [(n.number, n.call_page, n.note_pages) for n in notes if n.lost()] == [(4, 0, ())]
+
+
+def test_a_note_lost_at_a_page_break_is_repaired() -> None:
+    (chunk,) = lay_out(Job("en/chapter/x", note_at_a_page_break(), "facilities/x.yaml", "print"))
+    assert chunk.findings == ()
+    pages = squeezed(chunk.pdf)
+    assert [page for page, text in enumerate(pages) if "4.Thelostnote." in text] == [1]
+    assert all(any(f"{n}.Source{n - 1},areport." in text for text in pages) for n in (1, 2, 3))
+
+
+def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    monkeypatch.setattr(verify, "REPAIRS", ())
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=note_at_a_page_break(), base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    _, problems = verify.lay_out(html, lambda: html.render(stylesheets=css, font_config=fonts))
+    assert problems == [
+        verify.Problem(
+            "error",
+            "pdf.footnote",
+            "note 4 ('The lost note.') is lost: its text is not printed (the call is on page 1)",
+        )
+    ]
+    job = Job("en/chapter/x", "", "facilities/x.yaml", "print")
+    assert [str(f) for f in _findings(job, [], [], problems)] == [
+        "facilities/x.yaml: error: en/chapter/x: note 4 ('The lost note.') is lost:"
+        " its text is not printed (the call is on page 1) [pdf.footnote]"
+    ]
+
+
+@pytest.fixture(scope="module")
+def spanish_adelanto() -> tuple[str, list[str]]:
+    """The shipped Spanish Adelanto chapter's HTML, as the build lays it out, and its notes' texts."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    gathered = gather(REPO, GatherOptions(dt.date.today(), ("es",)))
+    edition, loc = gathered.edition, gathered.localizers["es"]
+    assert edition is not None
+    renderer = Renderer(edition, loc, environment(REPO, loc))
+    ((number, facility),) = [(n, f) for n, f in enumerate(edition.facilities, 1) if f.id == "adelanto"]
+    html = renderer.chapter_chunk(facility, number).html
+    _, notes = plain(html)
+    return html, [n.text for n in notes]
+
+
+def test_weasyprint_alone_loses_note_32_of_the_spanish_adelanto_chapter(
+    spanish_adelanto: tuple[str, list[str]],
+) -> None:
+    _, notes = plain(spanish_adelanto[0])
+    assert [n.number for n in notes if n.lost()] == [32]
+
+
+def test_the_spanish_adelanto_chapter_prints_every_note_after_its_call(spanish_adelanto: tuple[str, list[str]]) -> None:
+    html, texts = spanish_adelanto
+    (chunk,) = lay_out(Job("es/chapter/adelanto", html, "facilities/adelanto.yaml", "print"))
+    assert [f for f in chunk.findings if f.code.startswith("pdf.")] == []
+    pages = squeezed(chunk.pdf)
+    printed = {
+        n: [p for p, page in enumerate(pages) if f"{n}.{''.join(text.split())}" in page]
+        for n, text in enumerate(texts, 1)
+    }
+    assert len(texts) == 41 and all(printed.values()), [n for n, p in printed.items() if not p]
+    assert printed[32] == [3]  # with its paragraph, on the page after the one WeasyPrint lost it on
+
+
+# -- text cut off --------------------------------------------------------------------------------
+
+
+def test_a_5000_character_word_wraps_and_prints_whole() -> None:
+    (chunk,) = lay_out(
+        Job("en/chapter/x", PAGE.format(f'<p id="w">{"A" * 5000} end.</p>'), "facilities/x.yaml", "print")
+    )
+    assert chunk.findings == ()
+    assert "A" * 5000 + "end." in "".join(squeezed(chunk.pdf))
+    lines = [line for page in PdfReader(io.BytesIO(chunk.pdf)).pages for line in page.extract_text().splitlines()]
+    assert max(len(line) for line in lines) < 120  # a line of the column, not one line running off the page
+
+
+def test_text_that_still_runs_off_the_page_is_an_error_at_the_dossier() -> None:
+    html = PAGE.format(f'<p id="w" style="white-space: nowrap">{words(80)}</p>')
+    (chunk,) = lay_out(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    (finding,) = chunk.findings
+    assert (finding.level, finding.code, finding.loc) == ("error", "pdf.overflow", Loc("facilities/x.yaml"))
+    assert re.fullmatch(
+        r"en/chapter/x: text 'The detention center held people for ye…' in #w runs off the page on page 1"
+        r" \(\d+\.\d mm past the right edge\)",
+        finding.message,
+    ), finding.message
+
+
+def chapter(name: str) -> str:
+    """A two-page chapter whose running head is `name`."""
+    return PAGE.format(
+        f'<header class="chapter-strip"><h1 class="facility-name">{name}</h1></header><p>{words(900)}</p>'
+    )
+
+
+def test_a_long_facility_name_wraps_in_its_half_of_the_running_head() -> None:
+    (chunk,) = lay_out(Job("en/chapter/x", chapter(words(36)), "facilities/x.yaml", "print"))  # 200 characters
+    assert chunk.findings == ()
+    second = PdfReader(io.BytesIO(chunk.pdf)).pages[1].extract_text()
+    assert "FIRST TEN TO COMMUNITIES NOT CAGES" in second  # the report title is not squeezed into hyphenated lines
+    assert words(36) in " ".join(second.split())
+
+
+def test_a_running_head_pushed_off_the_page_is_an_error_at_the_dossier() -> None:
+    (chunk,) = lay_out(Job("en/chapter/x", chapter(words(300)), "facilities/x.yaml", "print"))
+    assert [(f.level, f.code, str(f.loc)) for f in chunk.findings] == [("error", "pdf.overflow", "facilities/x.yaml")]
+    assert re.fullmatch(
+        r"en/chapter/x: text 'The detention center held people for ye…' in the running head runs off the page"
+        r" on page 2 \(\d+\.\d mm past the top edge\), and on 2 more pages",
+        chunk.findings[0].message,
+    ), chunk.findings[0].message
+
+
+def test_a_box_that_clips_text_without_an_ellipsis_is_an_error() -> None:
+    html = PAGE.format(f'<p id="w" style="height: 1em; overflow: hidden">{words(80)}</p>')
+    (chunk,) = lay_out(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    assert [(f.level, f.code) for f in chunk.findings] == [("error", "pdf.overflow")]
+    assert "in #w is clipped by its box on page 1" in chunk.findings[0].message
+
+
+def test_the_shipped_chunks_have_nothing_cut_off(spanish_adelanto: tuple[str, list[str]]) -> None:
+    """Bullets, list numbers and the chapter strip sit outside their boxes on purpose: not overflow."""
+    document, _ = plain(spanish_adelanto[0])
+    assert verify.overflows(document) == []
+
+
+def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:
+    job = Job("en/chapter/x", "", "facilities/x.yaml", "print")
+    problem = verify.Problem(
+        "warning", "pdf.overflow", "text 'x' in #w overruns its box on page 2 (1.5 mm past the right edge)"
+    )
+    assert _findings(job, [], [], [problem]) == (
+        Finding("warning", "pdf.overflow", Loc("facilities/x.yaml"), f"en/chapter/x: {problem.message}"),
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_published_pdf_prints_every_note_of_its_chapters(shipped: Path, lang: str) -> None:
+    """Each chapter's notes, from the HTML the build lays out, are in its facility's PDF and in its pages of the report."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    from .test_build import outline_titles
+
+    gathered = gather(shipped, GatherOptions(dt.date.today(), (lang,)))
+    edition, loc = gathered.edition, gathered.localizers[lang]
+    assert edition is not None
+    renderer = Renderer(edition, loc, environment(shipped, loc))
+    report = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    starts = [page for depth, _, page in outline_titles(report) if depth == 0]
+    report_pages = squeezed((shipped / "dist" / lang / f"first-ten-{lang}.pdf").read_bytes())
+    missing = []
+    for number, facility in enumerate(edition.facilities, 1):
+        html = renderer.chapter_chunk(facility, number).html
+        notes = re.findall(r'<span class="fn">(.*?)</span>', html)
+        texts = ["".join(html_module.unescape(re.sub(r"<[^>]+>", "", note)).split()) for note in notes]
+        own = "".join(squeezed((shipped / "dist" / lang / f"{facility.id}-{lang}.pdf").read_bytes()))
+        (title,) = [page for depth, name, page in outline_titles(report) if depth == 0 and name == facility.name]
+        chapter = "".join(report_pages[title : min(p for p in [*starts, len(report_pages)] if p > title)])
+        for n, text in enumerate(texts, 1):
+            for where, pages in ((f"{facility.id}-{lang}.pdf", own), (f"first-ten-{lang}.pdf", chapter)):
+                if f"{n}.{text}" not in pages:
+                    missing.append(f"{where}: {facility.id} note {n}")
+    assert missing == []
