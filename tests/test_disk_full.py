@@ -177,7 +177,7 @@ def test_every_verb_on_a_full_disk(small_disk: Path, tmp_path: Path) -> None:
     before = snapshot(root)
     assert_refused(root, run_cli("--root", str(root), "update"), "i18n/es/LC_MESSAGES/messages.po")
     assert snapshot(root) == before
-    assert_refused(root, build(root), "dist/")
+    assert_refused(root, build(root, "--quiet"), "dist/")
     assert snapshot(root) == before
     assert not os.path.lexists(root / "dist")
     assert not (root / ".dist").exists() or list((root / ".dist").iterdir()) == []
