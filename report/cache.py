@@ -2,7 +2,9 @@
 
 An entry is used only if its metadata names the same key and format and the bytes still hash
 to what was recorded; anything else (missing, truncated, foreign, corrupt) is a miss and gets
-rebuilt. Every key starts with `fingerprint(module)`: the source of the module's import closure
+rebuilt. Entries are data, never code: laid-out PDFs, and records stored as JSON and read back
+into the type the computing function declares (`memoize`), so a file planted in `.cache/` can
+at worst be a miss. Every key starts with `fingerprint(module)`: the source of the module's import closure
 within this package (found by walking the imports, never listed by hand), its data files, and
 the versions of the third-party distributions that closure imports.
 """
@@ -10,19 +12,23 @@ the versions of the third-party distributions that closure imports.
 from __future__ import annotations
 
 import ast
+import collections.abc
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
-import pickle
 import re
 import sys
+import types
+import typing
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Literal, Mapping, TypeVar, Union
 
 from .project import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 PACKAGE = __name__.rsplit(".", 1)[0]
 _PACKAGE_DIR = Path(__file__).parent
 T = TypeVar("T")
@@ -42,8 +48,8 @@ def _paths(cache_dir: Path, namespace: str, key: str) -> tuple[Path, Path]:
     return folder / f"{key}.bin", folder / f"{key}.json"
 
 
-def get(cache_dir: Path | None, namespace: str, key: str) -> tuple[bytes, dict[str, Any]] | None:
-    """Return (data, metadata) for `key`, or None if there is no trustworthy entry."""
+def get(cache_dir: Path | None, namespace: str, key: str, magic: bytes = b"") -> tuple[bytes, dict[str, Any]] | None:
+    """Return (data, metadata) for `key`, or None if there is no trustworthy entry or its data does not start with `magic`."""
     if cache_dir is None:
         return None
     data_path, meta_path = _paths(cache_dir, namespace, key)
@@ -57,6 +63,7 @@ def get(cache_dir: Path | None, namespace: str, key: str) -> tuple[bytes, dict[s
         or meta.get("format") != FORMAT
         or meta.get("key") != key
         or meta.get("sha256") != hashlib.sha256(data).hexdigest()
+        or not data.startswith(magic)
     ):
         return None
     return data, meta.get("extra", {})
@@ -69,20 +76,148 @@ def put(cache_dir: Path | None, namespace: str, key: str, data: bytes, extra: di
     data_path, meta_path = _paths(cache_dir, namespace, key)
     meta = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(data).hexdigest(), "extra": extra or {}}
     write_atomic(data_path, data)
-    write_atomic(meta_path, json.dumps(meta).encode())
+    try:
+        write_atomic(meta_path, json.dumps(meta).encode())
+    except BaseException:
+        data_path.unlink(missing_ok=True)
+        raise
 
 
-def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[[], T]) -> T:
-    """Return the value pickled under `key`, or compute, store and return it."""
+def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:
+    """Return `compute(*args)`, read back from the JSON stored under `key` when there is an entry.
+
+    The entry is read into the type `compute`'s return annotation names; one that does not fit
+    it (foreign, from older code, planted) is a miss.
+    """
+    read = _decoder(_returns(compute))
     entry = get(cache_dir, namespace, key)
     if entry is not None:
         try:
-            return pickle.loads(entry[0])
-        except Exception:  # noqa: BLE001 - an entry pickled by other code: compute again
+            return read(json.loads(entry[0]))
+        except (ValueError, TypeError, KeyError, RecursionError):
             pass
-    value = compute()
-    put(cache_dir, namespace, key, pickle.dumps(value))
+    value = compute(*args)
+    put(cache_dir, namespace, key, json.dumps(to_data(value), ensure_ascii=False, separators=(",", ":")).encode())
     return value
+
+
+@functools.lru_cache(maxsize=64)
+def _returns(function: Callable) -> Any:
+    return typing.get_type_hints(function)["return"]
+
+
+def to_data(value: Any) -> Any:
+    """Return `value` (frozen records, tuples, sets, mappings, dates, scalars) as JSON-ready data."""
+    kind: Any = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
+        return [to_data(item) for item in value]
+    names = _field_names(kind)
+    if names is not None:
+        return [to_data(getattr(value, name)) for name in names]
+    if isinstance(value, (set, frozenset)):
+        return sorted(to_data(item) for item in value)
+    if isinstance(value, Mapping):
+        return [[to_data(k), to_data(v)] for k, v in value.items()]
+    if kind is dt.date:
+        return value.isoformat()
+    raise TypeError(f"the cache stores no {kind.__name__}")
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+
+def _only(*kinds: type) -> Callable[[Any], Any]:
+    """Return a reader that takes data JSON read as one of `kinds` (a bool is not an int here)."""
+
+    def read(data: Any) -> Any:
+        if type(data) in kinds:
+            return data
+        raise TypeError(f"expected {' or '.join(k.__name__ for k in kinds)}, found {type(data).__name__}")
+
+    return read
+
+
+_list, _str = _only(list), _only(str)
+
+
+@functools.cache
+def _decoder(typ: Any) -> Callable[[Any], Any]:
+    """Return the function that reads JSON data back into type `typ` (built once per type).
+
+    Raises TypeError for a type the cache cannot hold: a mistake in the code, not in an entry.
+    """
+    origin, args = typing.get_origin(typ), typing.get_args(typ)
+    if typ in (type(None), str, int, bool):
+        return _only(typ)
+    if typ is float:
+        return _only(float, int)
+    if typ is dt.date:
+        return lambda data: dt.date.fromisoformat(_str(data))
+    if origin is Literal:
+
+        def literal(data: Any) -> Any:
+            if data not in args or type(data) not in {type(a) for a in args}:
+                raise ValueError(f"{data!r} is not one of {args}")
+            return data
+
+        return literal
+    if origin in (Union, types.UnionType):
+        alternatives = [_decoder(a) for a in args if a is not type(None)]
+        optional = len(alternatives) < len(args)
+        if optional and len(alternatives) == 1:
+            only = alternatives[0]
+            return lambda data: None if data is None else only(data)
+
+        def union(data: Any) -> Any:
+            if optional and data is None:
+                return None
+            for alternative in alternatives:
+                try:
+                    return alternative(data)
+                except (TypeError, ValueError, KeyError):
+                    continue
+            raise TypeError(f"no alternative of {typ} fits")
+
+        return union
+    if isinstance(typ, type) and dataclasses.is_dataclass(typ):
+        hints = typing.get_type_hints(typ)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(typ)]
+
+        def record(data: Any) -> Any:  # by keyword: a field may be keyword-only (Claim.accusation)
+            return typ(**{name: read(d) for (name, read), d in zip(fields, _list(data), strict=True)})
+
+        return record
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+        return lambda data: tuple(item(d) for d in _list(data))
+    if origin is tuple:
+        items = [_decoder(a) for a in args]
+
+        def fixed(data: Any) -> tuple:
+            return tuple(read(d) for read, d in zip(items, _list(data), strict=True))
+
+        return fixed
+    if origin in (list, set, frozenset):
+        item = _decoder(args[0])
+        return lambda data: origin(item(d) for d in _list(data))
+    if origin in (dict, collections.abc.Mapping):
+        read_key, read_value = _decoder(args[0]), _decoder(args[1])
+
+        def mapping(data: Any) -> dict:
+            pairs = [_list(pair) for pair in _list(data)]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError("expected [key, value] pairs")
+            return {read_key(k): read_value(v) for k, v in pairs}
+
+        return mapping
+    raise TypeError(f"the cache cannot hold {typ}")
 
 
 # -- fingerprints ----------------------------------------------------------------------------------

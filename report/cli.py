@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 import threading
 import time
@@ -126,17 +127,38 @@ def main(
 
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        if exc.errno not in project.NO_SPACE:
+            return _crashed(root, exc, err)
+        # The writers (project.write_atomic, publish) leave nothing partial and name the file.
+        print(f"build.py: error: {os.strerror(exc.errno).lower()}{_while_writing(root, exc.filename)}", file=err)
+        return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
         if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.partition(".")[0] != __package__:
             print(f"build.py: error: {NOT_SET_UP.format(module=exc.name)}", file=err)  # not a bug: no venv
             return EXIT_USAGE
-        where = _write_crash(root, exc)
-        print(
-            f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
-            f" this is a bug in the tool, not a problem in your content; the full traceback is in {where}",
-            file=err,
-        )
-        return EXIT_BUG
+        return _crashed(root, exc, err)
+
+
+def _while_writing(root: Path, filename: object) -> str:
+    """Return ' while writing <path>' for a file (relative to the project when inside it), or ''."""
+    if not isinstance(filename, str):
+        return ""
+    path = Path(filename)
+    with contextlib.suppress(ValueError):
+        path = path.relative_to(root)
+    return f" while writing {path.as_posix()}"
+
+
+def _crashed(root: Path, exc: Exception, err: TextIO) -> int:
+    """Say that the tool has a bug, where its traceback is, and return EXIT_BUG."""
+    where = _write_crash(root, exc)
+    print(
+        f"build.py: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}):"
+        f" this is a bug in the tool, not a problem in your content; the full traceback is in {where}",
+        file=err,
+    )
+    return EXIT_BUG
 
 
 def _write_crash(root: Path, exc: BaseException) -> str:

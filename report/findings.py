@@ -8,6 +8,7 @@ imports nothing of ours.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, Literal, Sequence
@@ -25,8 +26,8 @@ class Loc:
 
     def __str__(self) -> str:
         if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col}"
+            return visible(self.path)
+        return f"{visible(self.path)}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ class Finding:
     message: str
 
     def __post_init__(self) -> None:
-        # One finding, one line: a newline quoted from the input would break `path:line:col:` output.
-        if "\n" in self.message or "\r" in self.message:
-            object.__setattr__(self, "message", self.message.replace("\r", "\\r").replace("\n", "\\n"))
+        # One finding, one line, showing what is really there: a newline quoted from the input
+        # would break `path:line:col:` output, a bidi override would print the quote backwards.
+        object.__setattr__(self, "message", visible(self.message))
 
     def __str__(self) -> str:
         return f"{self.loc}: {self.level}: {self.message} [{self.code}]"
@@ -65,6 +66,18 @@ class Finding:
             "column": self.loc.col,
             "message": self.message,
         }
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Unicode categories that print as nothing, break the line or reorder text: controls, format
+characters (zero-width, bidi), line and paragraph separators."""
+
+
+def visible(text: str) -> str:
+    """Return `text` with control, format and separator characters escaped as Python writes them (`\\n`, `\\u202e`)."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode() if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 def error(code: str, loc: Loc, message: str) -> Finding:

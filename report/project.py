@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import errno
 import hashlib
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 REPORT_FILE = "report.yaml"
 FACILITIES_DIR = "facilities"
@@ -52,12 +53,57 @@ def today() -> dt.date:
     return pinned.date() if pinned else dt.date.today()
 
 
+class DiskFull(OSError):
+    """The disk (or the user's quota) filled up while writing `filename`; nothing partial was left."""
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Run a block that writes `path`: a full disk in it raises `DiskFull` naming `path`."""
+    try:
+        yield
+    except DiskFull:
+        raise
+    except OSError as exc:
+        if exc.errno not in NO_SPACE:
+            raise
+        raise DiskFull(exc.errno, os.strerror(exc.errno), str(path)) from exc
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` under a temporary name, then rename: a reader sees the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_whole(path, data, os.replace)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` holding `data`, whole or not at all; FileExistsError if it exists."""
+    _write_whole(path, data, _link_new)
+
+
+def _write_whole(path: Path, data: bytes, move: Callable[[Path, Path], None]) -> None:
+    """Write a temporary file beside `path`, then `move` it there; the temporary file never stays behind."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        with writing(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            move(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give the finished file its name only if the name is free (a hard link never replaces)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: claim the name, then fill it in one rename
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        os.replace(tmp, path)
 
 
 # -- what the gather phase read ------------------------------------------------------------------

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE
+from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE, writing
 
 MANIFEST = "manifest.json"
 REVIEW_KINDS = frozenset({"status"})
@@ -131,7 +131,8 @@ def lock(root: Path, waiting: Callable[[str], None]) -> Iterator[None]:
             waiting(f"another build (pid {holder}) is running in this project; waiting for it to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # only tells a waiting build who holds the lock: not worth failing over
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:
             yield
         finally:
@@ -217,31 +218,34 @@ def publish(
         return result  # the edition in dist/ is already this one, file for file, and so are its review pages
 
     builds = root / BUILDS_DIR
-    builds.mkdir(parents=True, exist_ok=True)
     folder = builds / f"{time.time_ns():x}-{os.getpid()}"  # unique: one build at a time holds the lock
-    folder.mkdir()
     try:
-        for output in everything:
-            target = folder / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if output.path in same:
-                _link(dist / output.path, target)
-            else:
-                with open(target, "wb") as f:
-                    f.write(output.data)
-                    os.fsync(f.fileno())
-        pages = builds / f"{folder.name}{REVIEW_SUFFIX}"
-        for path, data in sorted(review.items()):
-            target = pages / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(data)
-                os.fsync(f.fileno())
-        for tree in (folder, pages):
-            for directory, _, _ in os.walk(tree, topdown=False):
-                _sync(Path(directory))
-        _sync(builds)
-        _swap(root, folder)
+        with writing(dist):  # a full disk is a DiskFull naming the file, or dist/ itself
+            builds.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
+            for output in everything:
+                target = folder / output.path
+                with writing(dist / output.path):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if output.path in same:
+                        _link(dist / output.path, target)
+                    else:
+                        with open(target, "wb") as f:
+                            f.write(output.data)
+                            os.fsync(f.fileno())
+            pages = builds / f"{folder.name}{REVIEW_SUFFIX}"
+            for path, data in sorted(review.items()):
+                target = pages / path
+                with writing(pages / path):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "wb") as f:
+                        f.write(data)
+                        os.fsync(f.fileno())
+            for tree in (folder, pages):
+                for directory, _, _ in os.walk(tree, topdown=False):
+                    _sync(Path(directory))
+            _sync(builds)
+            _swap(root, folder)
     except BaseException:
         recover(root)  # deletes the new folder unless it got published; puts a half-moved old dist/ back
         raise

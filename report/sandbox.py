@@ -125,39 +125,56 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
     if not path.is_file():
         return "image.format", f"image '{src}' is not a file"
     project.note(root, f"{IMAGES_DIR}/{src}")
-    found = _image_format(path)
+    found, (code, problem) = _read_image(path)
     if found is None:
-        return "image.format", f"image '{src}' is not a PNG, JPEG or WebP image (its content is not one)"
+        return code, f"image '{src}' {problem}"
     if not src.lower().endswith(IMAGE_FORMATS[found]):
         endings = " or ".join(IMAGE_FORMATS[found])
         return "image.format", f"image '{src}' holds a {found} image: its name must end in {endings}"
     return None
 
 
-def _image_format(path: Path) -> str | None:
-    """Return the format of a complete PNG, JPEG or WebP image file, or None for anything else."""
+def _read_image(path: Path) -> tuple[str | None, tuple[str, str]]:
+    """Return (format, ("", "")) for a complete PNG, JPEG or WebP image file, else (None, (code, what is wrong with it))."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError
 
+    found = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 found = image.format
+                if found not in IMAGE_FORMATS:
+                    return None, ("image.format", f"holds a {found} image; use a PNG, JPEG or WebP image")
                 image.verify()
             with Image.open(path) as image:
                 image.load()  # verify() misses truncated pixel data
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
-        return None
-    return found if found in IMAGE_FORMATS else None
+    except UnidentifiedImageError:
+        return None, ("image.format", "is not a PNG, JPEG or WebP image (its content is not one)")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None, ("limit.pixels", _too_many_pixels(path, Image.MAX_IMAGE_PIXELS))
+    except (OSError, SyntaxError, ValueError) as exc:
+        return None, ("image.format", f"is a damaged {found} image ({exc}); save or export it again")
+    return found, ("", "")
+
+
+def _too_many_pixels(path: Path, limit: int | None) -> str:
+    """Say how many pixels an image Pillow refused to decode has (its header says), and the limit."""
+    from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+
+    why = (
+        f"more than the {limit or 0:,} an image may have (one that large could be a decompression bomb); scale it down"
+    )
+    for opener in (PngImagePlugin.PngImageFile, JpegImagePlugin.JpegImageFile, WebPImagePlugin.WebPImageFile):
+        try:
+            with opener(str(path)) as image:  # reads the header only, and does not refuse a large one
+                (width, height), kind = image.size, image.format
+        except (OSError, SyntaxError, ValueError, EOFError):
+            continue
+        return f"is a {kind} image of {width:,} × {height:,} = {width * height:,} pixels, {why}"
+    return f"has {why}"
 
 
 # -- site assets --------------------------------------------------------------------------------

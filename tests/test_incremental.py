@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import build, copy_project, run_cli
+from .test_cache import Planted, plant
 
 FACILITIES = ["adelanto", "etowah"]
 
@@ -96,15 +98,34 @@ def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> Non
     assert re.search(r"facilities/etowah\.yaml:\d+:\d+: warning: Spanish translation missing.*\[i18n\.fallback\]", out)
 
 
-def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(project: Path) -> None:
+def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Path) -> None:
     before = outputs(project)
-    for pdf in (project / ".cache" / "chunks").rglob("*.bin"):
-        pdf.write_bytes(pdf.read_bytes()[:100])  # truncated: the recorded hash no longer matches
+    marker = tmp_path / "pwned"
+    planted = pickle.dumps(Planted(marker))
+
+    def spoil() -> set[str]:
+        """Truncate half the chunks; plant a pickle with a matching hash in every other entry and the stamp."""
+        cache = project / ".cache"
+        for i, entry in enumerate(sorted(cache.rglob("*.bin"))):
+            if entry.parent.parent.name == "chunks" and i % 2:
+                entry.write_bytes(entry.read_bytes()[:100])  # the recorded hash no longer matches
+            else:
+                plant(entry, planted)
+        (cache / "build-stamp.json").write_bytes(planted)
+        return {p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file()}
+
+    # Everything the tool keeps in .cache/ (a new kind of entry must be planted here too).
+    kinds = {"load", "catalogs", "template-strings", "chunks", "assembled", "build-stamp.json", "build.lock"}
+    assert spoil() == kinds
+    code, out, err = run_cli("--root", str(project), "check")
+    assert code == 0, out + err
+    spoil()
     (project / "dist" / "en" / "index.html").unlink()
     code, out, err = run_cli("--root", str(project), "build")
     assert code == 0, out
     assert len(rendered_chunks(err)) == 12
     assert outputs(project) == before
+    assert not marker.exists()
 
 
 def test_a_clean_build_elsewhere_is_byte_identical(project: Path, tmp_path: Path) -> None:

@@ -123,6 +123,45 @@ def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_
     )
 
 
+def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: Path) -> None:
+    """A tiny budget instead of a slow chunk: no timed test. The one worker stops the layout,
+    reports it, caches nothing, and lays out the same job again with a normal budget."""
+    job = Job("en/chapter/x", PAGE.format("<p>A paragraph.</p>" * 200), "facilities/x.yaml", "print")
+    with Paginator(Layout(REPO, tmp_path, 1)) as paginator:
+        paginator.budget = 0.001
+        over = paginator.lay_out(job).result()
+        assert not list(tmp_path.rglob("*.bin"))
+        paginator.budget = 120
+        again = paginator.lay_out(job).result()
+    assert (over.pdf, over.pages) == (b"", 0)
+    assert [(f.level, f.code, str(f)) for f in over.findings] == [
+        (
+            "error",
+            "pdf.budget",
+            "facilities/x.yaml: error: en/chapter/x: laying it out took longer than 0.001 s (layout_budget in"
+            " report.yaml); shorten its longest paragraphs and lists, or raise the budget [pdf.budget]",
+        )
+    ]
+    assert again.pdf.startswith(b"%PDF-") and again.pages >= 2 and again.findings == () and not again.cached
+
+
+def test_a_build_with_a_chunk_over_budget_fails_with_a_finding_naming_it(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    with (root / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("layout_budget: 0.001\n")
+    code, out, err = build(root)
+    assert "Traceback" not in out + err
+    assert [line for line in out.splitlines() if "error:" in line] == [
+        f"{source}: error: en/{key}: laying it out took longer than 0.001 s (layout_budget in report.yaml);"
+        " shorten its longest paragraphs and lists, or raise the budget [pdf.budget]"
+        for source, key in (("facilities/sample.yaml", "chapter/sample"), ("report.yaml", "back"))
+    ]
+    assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
+    assert code == 1
+    assert not (root / "dist").exists()
+
+
 # -- WeasyPrint's records, classified by what they mean --------------------------------------------
 
 

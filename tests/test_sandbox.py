@@ -14,6 +14,7 @@ import io
 import shutil
 import threading
 import urllib.request
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
@@ -29,7 +30,7 @@ from report.pdf.paginate import Job, _findings
 from report.render.html import environment
 from report.sandbox import SandboxRefusal, url_fetcher
 
-from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
+from .conftest import FIXED_TODAY, FIXTURES, REPO, build, make_project, run_cli
 
 NAME = """Sample </style><style>body{display:none}</style> x" style="color:red"""
 ALT = """The front gate" onerror="alert(1)"""
@@ -283,9 +284,14 @@ def test_autoescape_is_on_for_every_template_name(tmp_path: Path) -> None:
         ("text", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
         (
             "truncated",
-            "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]",
+            "error: image 'gate.png' is a damaged PNG image (Truncated File Read); save or export it again [image.format]",
         ),
-        ("gif", "error: image 'gate.png' is not a PNG, JPEG or WebP image (its content is not one) [image.format]"),
+        ("gif", "error: image 'gate.png' holds a GIF image; use a PNG, JPEG or WebP image [image.format]"),
+        (
+            "bomb",
+            "error: image 'gate.png' is a PNG image of 20,000 × 10,000 = 200,000,000 pixels, more than the"
+            " 89,478,485 an image may have (one that large could be a decompression bomb); scale it down [limit.pixels]",
+        ),
         (
             "jpeg-named-png",
             "error: image 'gate.png' holds a JPEG image: its name must end in .jpg or .jpeg [image.format]",
@@ -323,6 +329,8 @@ def test_check_reports_an_image_that_is_not_a_real_one_in_the_images_folder(
         gate.write_bytes(png_bytes((400, 300))[:80])
     elif case == "gif":
         gate.write_bytes(png_bytes(kind="GIF"))
+    elif case == "bomb":  # past twice the limit, where Pillow raises rather than warns
+        Image.new("1", (20_000, 10_000)).save(gate)
     elif case == "jpeg-named-png":
         gate.write_bytes(png_bytes(kind="JPEG"))
     elif case == "folder":
@@ -544,3 +552,16 @@ def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
     assert layout.cache_key(job) == before
     image.write_bytes(png_bytes((41, 30)))
     assert layout.cache_key(job) != before
+
+
+def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path, fixed_today: None) -> None:
+    """Pillow only warns between the limit and twice it; pytest's `filterwarnings = error` would hide
+    a missing refusal, so this runs `check` on the image-bomb fixture with warnings ignored, as a
+    user's Python could have them."""
+    root = make_project(tmp_path, "image-bomb")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, out, err = run_cli("--root", str(root), "check")
+    assert "Traceback" not in out + err
+    assert finding_lines(out) == (FIXTURES / "image-bomb" / "expected.txt").read_text().splitlines()
+    assert code == 1

@@ -290,6 +290,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     cache_dir = root / project.CACHE_DIR
     renderers = _renderers(root, gathered, draft)
     paginator.progress = progress.tick
+    paginator.budget = edition.settings.layout_budget
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
         progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued))  # + front matter, three sheets
@@ -324,9 +325,8 @@ def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Rendere
 
     edition = gathered.edition
     assert edition is not None
-    jinja_cache = root / project.CACHE_DIR / "jinja"
     return {
-        lang: Renderer(edition, localizer, environment(root, localizer, jinja_cache), draft=draft)
+        lang: Renderer(edition, localizer, environment(root, localizer), draft=draft)
         for lang, localizer in gathered.localizers.items()
     }
 
@@ -355,8 +355,11 @@ def _language_pdfs(
     matter, sheets and assemblies overtake the next language's queued chapters.
     """
     renderer = queued.renderer
-    body = _body(edition, [future.result() for future in queued.chapters], queued.back.result())
-    findings = [f for chunk in (*body.chapters, body.back) for f in chunk.findings]
+    chapters, back = [future.result() for future in queued.chapters], queued.back.result()
+    findings = [f for chunk in (*chapters, back) for f in chunk.findings]
+    if not all(chunk.pdf for chunk in (*chapters, back)):  # one ran over its layout budget: no page plan
+        return LanguagePdfs(renderer.lang, tuple(findings), (), None)
+    body = _body(edition, chapters, back)
     back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
     front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)
@@ -556,7 +559,7 @@ def _assembly(
     for part in parts:
         parts_key += [hashlib.sha256(part.pdf).hexdigest(), part.label_style, str(part.first_number), repr(part.folios)]
     key = cache.key_of(*parts_key)
-    found = cache.get(cache_dir, "assembled", key)
+    found = cache.get(cache_dir, "assembled", key, magic=b"%PDF-")
     if found is not None:
         return Assembly(target, parts, metadata, sheets, key, cached=found[0])
     small = sum(len(p.pdf) for p in parts) * ASSEMBLY_MEMORY_FACTOR <= WORKER_ASSEMBLY_BUDGET

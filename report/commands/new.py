@@ -17,7 +17,7 @@ from pathlib import Path
 from ..content import schema
 from ..content.load import TODO
 from ..errors import UsageError
-from ..project import FACILITIES_DIR
+from ..project import FACILITIES_DIR, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 
@@ -108,10 +108,8 @@ def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists")
     text = skeleton(facility_id, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:  # made between the test and the open
+        write_new(path, text.encode())
+    except FileExistsError:  # made between the test and the write
         raise UsageError(f"{path.relative_to(root)} already exists") from None
     return path

@@ -37,7 +37,6 @@ import functools
 import http.client
 import io
 import json
-import os
 import socket
 import ssl
 import string
@@ -51,6 +50,7 @@ from typing import Callable, Iterable, cast
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..findings import Finding, error, warning
+from ..project import write_atomic
 from .model import Source
 from .validate import url_problem
 
@@ -423,10 +423,7 @@ def _load_cache(path: Path) -> dict[str, LinkResult]:
 
 def _save_cache(path: Path, results: dict[str, LinkResult]) -> None:
     data = {"version": CACHE_VERSION, "urls": {url: asdict(results[url]) for url in sorted(results)}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 __all__ = ["LinkResult", "Policy", "check_links", "probe", "probe_all"]

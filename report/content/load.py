@@ -39,7 +39,7 @@ from .model import (
     Source,
     Text,
 )
-from .textfile import too_big
+from .textfile import hidden_characters, too_big
 from .yamldoc import YamlDoc, did_you_mean, parse
 
 
@@ -120,7 +120,7 @@ def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Find
         return None
     raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, raw)
-    record, found = cache.memoize(cache_dir, "load", key, lambda: reader(raw, rel))
+    record, found = cache.memoize(cache_dir, "load", key, reader, raw, rel)
     findings.extend(found)
     return record
 
@@ -164,6 +164,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     findings.extend(_schema_findings(doc, "sources"))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
+    findings.extend(_hidden_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
@@ -289,6 +290,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     findings.extend(_schema_findings(doc, kind))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
+    findings.extend(_hidden_findings(doc))
     if has_errors(findings):
         return None, findings
     return doc, findings
@@ -323,6 +325,23 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
                 " HTML, CSS and scripts are printed as they are, never run",
             )
         )
+    return out
+
+
+def _hidden_findings(doc: YamlDoc) -> list[Finding]:
+    """Return a finding for each bidi override, zero-width or other invisible character in a text value.
+
+    They make the PDF and the site print something other than what the YAML reads (see
+    `textfile.hidden_characters`); the finding points at the character when it is written as
+    itself, at the value when it is written as an escape.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        for index, what in hidden_characters(value):
+            start, source = doc.source(path)
+            at = source.find(value[index])
+            loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
+            out.append(error("text.invisible", loc, f"{_field_name(path)} contains {what}"))
     return out
 
 
@@ -423,13 +442,51 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
-    if keyword in ("pattern", "oneOf", "minimum", "maximum"):
+    if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
         shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
         return [error(code, loc, f"{field}: '{shown}' is not valid; {node.get('x-hint') or 'check the format'}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
+    if keyword == "maxLength" and isinstance(err.instance, str):
+        return [
+            error(
+                "limit.length",
+                loc,
+                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have;"
+                " shorten it",
+            )
+        ]
+    if keyword == "maxItems" and isinstance(err.instance, list) and path and path[-1] == "sources":
+        return [
+            error(
+                "limit.citations",
+                loc,
+                f"{_field_name(path[:-1])} lists {len(err.instance):,} sources, more than the {keyword_value:,}"
+                " one claim may cite; keep the ones that support it best",
+            )
+        ]
+    if keyword == "maxItems" and isinstance(err.instance, list):
+        return [
+            error(
+                "limit.items",
+                loc,
+                f"{field} has {len(err.instance):,} entries, more than the {keyword_value:,} a list may have",
+            )
+        ]
+    if keyword == "x-max-citations" and isinstance(err.instance, str):
+        start, source = doc.source(path)
+        past = [m.start() for m in CITE_RE.finditer(source)][keyword_value:]
+        count = sum(1 for _ in CITE_RE.finditer(err.instance))
+        return [
+            error(
+                "limit.citations",
+                doc.loc_at(start + past[0]) if past else loc,
+                f"{field} has {count:,} citations, more than the {keyword_value:,} one paragraph may have"
+                " (each is a footnote to lay out); cite fewer sources or split the paragraph",
+            )
+        ]
     if keyword == "uniqueItems":
         return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
     if keyword == "minItems":

@@ -411,6 +411,10 @@ class Paragraph:
     heading: Text | None = None
 
 
+DEFAULT_LAYOUT_BUDGET = 120.0
+"""Seconds one chunk's layout may take when report.yaml sets no `layout_budget`."""
+
+
 @dataclass(frozen=True)
 class Language:
     """A language of the edition: its catalog's code and the CLDR locale of its numbers and dates."""
@@ -441,6 +445,7 @@ class ReportSettings:
     acknowledgments: tuple[Paragraph, ...]
     notice: tuple[Paragraph, ...]
     loc: Loc
+    layout_budget: float = DEFAULT_LAYOUT_BUDGET
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""
 

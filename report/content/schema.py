@@ -8,6 +8,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
 - `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
+- `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
 - `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
 """
@@ -19,8 +20,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
+
+from .model import CITE_RE
 
 SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # where the dossiers' modelines point editors
 KINDS = ("dossier", "sources", "report")
@@ -41,10 +44,24 @@ def registry() -> Registry:
     return reg
 
 
+def _max_citations(_validator: Any, limit: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    """Refuse prose with more inline citations than `x-max-citations` (each one is a footnote to lay out)."""
+    if isinstance(instance, str) and isinstance(limit, int):
+        count = sum(1 for _ in CITE_RE.finditer(instance))
+        if count > limit:
+            yield ValidationError(f"{count} citations, more than {limit}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations})
+
+
 @cache
-def validator(kind: str) -> Draft202012Validator:
-    """Return the validator for one kind of file, with every `$ref` inlined for speed."""
-    return Draft202012Validator(inlined(kind), registry=registry())
+def validator(kind: str) -> Any:
+    """Return the validator for one kind of file, with every `$ref` inlined for speed.
+
+    It is JSON Schema 2020-12 plus our `x-max-citations` keyword, which editors ignore.
+    """
+    return _Validator(inlined(kind), registry=registry())
 
 
 def inlined(kind: str) -> dict[str, Any]:
@@ -153,7 +170,20 @@ def _type_name(node: dict[str, Any]) -> str:
 
 
 def _describe(node: dict[str, Any]) -> str:
-    return " ".join(node.get("description", "").split()).replace("|", "\\|")
+    text = " ".join(node.get("description", "").split()).replace("|", "\\|")
+    return " ".join(filter(None, (text, limits(node))))
+
+
+def limits(node: dict[str, Any]) -> str:
+    """Return the content limits a schema node sets, as a sentence ("At most 4,000 characters."), or ''."""
+    parts = []
+    if "maxLength" in node:
+        parts.append(f"{node['maxLength']:,} characters")
+    if "x-max-citations" in node:
+        parts.append(f"{node['x-max-citations']:,} inline citations")
+    if "maxItems" in node:
+        parts.append(f"{node['maxItems']:,} entries")
+    return f"At most {' and '.join(parts)}." if parts else ""
 
 
 def dates(kind: str, data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:

@@ -9,6 +9,7 @@ with a clear message instead of reaching a parser.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from ..findings import Finding, Loc, error
@@ -21,6 +22,52 @@ MAX_BYTES = {"dossier": 1 * MIB, "report": 1 * MIB, "sources": 16 * MIB, "catalo
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no text file of ours holds (tab, LF and CR are dealt with separately)."""
+
+
+_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e")
+"""Bidi embeddings and overrides: the letters after one print in another order than they are
+written ("evil" printed as "live")."""
+_RIGHT_TO_LEFT_ONLY = frozenset("\u061c\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069")
+"""Isolates, direction marks and joiners: right-to-left text may need them, other text never does."""
+_SUSPECT = re.compile(r"[^\t\n\x20-\x7e]")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def hidden_characters(text: str) -> list[tuple[int, str]]:
+    """Return (index, what it is and what to do) for the first of each character that makes `text` print otherwise than it reads.
+
+    That is bidi embeddings and overrides, zero-width and other invisible format characters,
+    controls and line separators. Text that holds right-to-left script (Arabic, Hebrew...) may
+    use the isolates, direction marks and joiners it needs, never the overrides. A soft hyphen
+    is a hyphenation hint and allowed.
+    """
+    found: dict[str, tuple[int, str]] = {}
+    right_to_left: bool | None = None
+    for match in _SUSPECT.finditer(text):
+        char = match.group()
+        category = unicodedata.category(char)
+        if char in found or char == "\u00ad" or category not in _INVISIBLE:
+            continue
+        what = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+        if char in _REORDERING or char in _RIGHT_TO_LEFT_ONLY:
+            if right_to_left is None:
+                right_to_left = any(
+                    unicodedata.bidirectional(c) in ("R", "AL") and unicodedata.category(c) not in _INVISIBLE
+                    for c in text
+                )  # a right-to-left mark alone does not make text right-to-left
+            if char in _REORDERING:
+                what += ", which makes the text print in another order than it is written here; " + (
+                    "use an isolate (U+2066 to U+2069) instead" if right_to_left else "delete it"
+                )
+            elif right_to_left:
+                continue
+            else:
+                what += ", which only right-to-left text needs; delete it"
+        else:
+            kind = {"Cc": "a control character", "Cf": "an invisible character"}.get(category, "a hidden line break")
+            what += f", {kind}; delete it"
+        found[char] = (match.start(), what)
+    return sorted(found.values())
 
 
 def too_big(path: Path, rel: str, kind: str) -> Finding | None:

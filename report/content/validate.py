@@ -18,7 +18,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
   not give (`unit: unstated`), not marked for review.
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
-  `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file.
+  `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
+  `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from babel.messages.checkers import num_plurals, python_format
 
 from .. import cache, project
 from ..content.model import CITE_RE
-from ..content.textfile import decode, too_big
+from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
 
@@ -152,7 +152,7 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
         return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
     raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
-    return cache.memoize(cache_dir, "catalogs", key, lambda: parse_catalog(raw, rel, lang))
+    return cache.memoize(cache_dir, "catalogs", key, parse_catalog, raw, rel, lang)
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
@@ -257,7 +257,13 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
     placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
-    problems = [*placeholders, *markup, *_breakout_problems(entry), *_citation_problems(entry)]
+    problems = [
+        *placeholders,
+        *markup,
+        *_breakout_problems(entry),
+        *_citation_problems(entry),
+        *_hidden_problems(entry),
+    ]
     return replace(entry, problems=tuple(problems))
 
 
@@ -298,6 +304,17 @@ def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, st
             names = ", ".join(f"%({name})s" for name in dropped)
             problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
     return problems
+
+
+def _hidden_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+    """Return a problem for each bidi override or invisible character a translation has and its English lacks."""
+    english = entry.msgid + (entry.plural or "")
+    return [
+        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}")
+        for string in dict.fromkeys(entry.strings)
+        for index, what in hidden_characters(string)
+        if string[index] not in english
+    ]
 
 
 def _format_problem(entry: CatalogEntry) -> str | None:

@@ -22,6 +22,8 @@ caught up with the content. It reports, as findings:
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
   translation none of its approved renderings (see `glossary.py` for the matching rules).
+- `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
+  translation adds (`textfile.hidden_characters`: the words would print otherwise than they read).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 

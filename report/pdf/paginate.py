@@ -19,6 +19,10 @@ sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` err
 Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
 call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
 repaired is an error.
+
+A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
+stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
+entry.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import cache
+from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
@@ -121,7 +126,7 @@ def layout_fingerprint(root: Path) -> str:
 
 def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
     """Return the cached chunk for `key`, or None if it is absent, corrupt or foreign."""
-    entry = cache.get(cache_dir, "chunks", key)
+    entry = cache.get(cache_dir, "chunks", key, magic=b"%PDF-")
     if entry is None:
         return None
     pdf, extra = entry
@@ -370,6 +375,44 @@ def classify(level: str, template: str) -> tuple[str, str]:
     return "warning", "pdf.css" if "at %d:%d" in template else "pdf.weasyprint"
 
 
+class _OverBudget(BaseException):
+    """Raised in a worker when a job's layout outlives its budget; a BaseException, so that no
+    `except Exception` in WeasyPrint swallows it."""
+
+
+def _render_within(job: Job, budget: float) -> Rendered | None:
+    """Lay out one job as `_render` does, or return None if that takes longer than `budget` seconds.
+
+    A worker runs jobs on its main thread, so a one-shot SIGALRM timer can interrupt the layout
+    wherever it is; the worker stays usable for the next job (`_render` resets what it uses).
+    """
+
+    def expire(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        try:
+            return _render(job)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # one-shot: if it fired already, it is caught below
+    except _OverBudget:
+        return None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _over_budget(job: Job, budget: float) -> Finding:
+    return Finding(
+        "error",
+        "pdf.budget",
+        Loc(job.source),
+        f"{job.key}: laying it out took longer than {budget:g} s (layout_budget in report.yaml);"
+        " shorten its longest paragraphs and lists, or raise the budget",
+    )
+
+
 def _findings(
     job: Job,
     records: Iterable[Record],
@@ -425,6 +468,7 @@ class Paginator:
         self._starting = threading.Lock()
         self.rendered = 0
         self.reused = 0
+        self.budget: float = DEFAULT_LAYOUT_BUDGET  # seconds one job's layout may take
 
     def __enter__(self) -> Paginator:
         return self
@@ -514,13 +558,17 @@ class Paginator:
             self.progress(job.key, True)
             result.set_result(cached)
             return result
-        self._enqueue(urgent, _render, (job,), functools.partial(self._laid_out, job, key), result)
+        laid_out = functools.partial(self._laid_out, job, key, self.budget)
+        self._enqueue(urgent, _render_within, (job, self.budget), laid_out, result)
         return result
 
-    def _laid_out(self, job: Job, key: str, rendered: Rendered) -> Chunk:
-        pdf, pages, records, refused, problems = rendered
-        chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems))
-        cache_put(self.layout.cache_dir, key, chunk)
+    def _laid_out(self, job: Job, key: str, budget: float, rendered: Rendered | None) -> Chunk:
+        if rendered is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
+            chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
+        else:
+            pdf, pages, records, refused, problems = rendered
+            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems))
+            cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1
         self.progress(job.key, False)

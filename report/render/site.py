@@ -212,7 +212,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     """
     source = edition.settings.source_language
     loc = Localizer(source, source, None, edition.settings.locale(source))
-    env = environment(root, loc, root / project.CACHE_DIR / "jinja")
+    env = environment(root, loc)
     title = loc.plain(edition.settings.title)
     return env.get_template("site/status.html").render(
         lang=source,

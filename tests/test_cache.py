@@ -1,0 +1,115 @@
+"""The cache holds data, never code: records read back as computed, and anything else is a miss."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from report import cache, project
+from report.content.load import load_edition
+from report.findings import Finding, Loc, error
+from report.i18n.catalogs import read_catalog
+from report.i18n.coverage import template_messages
+
+from .conftest import copy_project
+
+
+class Planted:
+    """A pickle that creates a file when it is loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.marker,))
+
+
+def plant(entry: Path, data: bytes) -> None:
+    """Replace a cache entry's data, and record its hash so that only the content can betray it."""
+    entry.write_bytes(data)
+    meta_path = entry.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    meta["sha256"] = hashlib.sha256(data).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+
+
+def test_records_read_back_from_the_cache_as_they_were_computed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_project(tmp_path / "project")
+    cache_dir = root / project.CACHE_DIR
+
+    def everything() -> str:
+        edition, findings = load_edition(root)
+        catalogs = [read_catalog(root, project.TEMPLATE_FILE, None, cache_dir)]
+        catalogs += [read_catalog(root, project.catalog_path(lang), lang, cache_dir) for lang in ("es",)]
+        return repr((edition, findings, catalogs, template_messages(root, cache_dir)))
+
+    computed = everything()
+    assert {p.name for p in cache_dir.iterdir()} == {"load", "catalogs", "template-strings"}
+    stored: list[str] = []
+    monkeypatch.setattr(cache, "put", lambda *args, **kwargs: stored.append(args[1]))
+    # repr shows types as well as values: a tuple read back as a list, or 34 as 34.0, would differ.
+    assert everything() == computed
+    assert stored == []
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    count: int
+    where: tuple[Loc, ...]
+
+
+def compute() -> tuple[Record | None, list[Finding]]:
+    return Record("x", 2, (Loc("a.yaml", 1, 2),)), [error("code", Loc("a.yaml", 3, 4), "message")]
+
+
+def never() -> tuple[Record | None, list[Finding]]:
+    pytest.fail("computed again")
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"[1,", id="truncated-json"),
+        pytest.param(b"\xff\xfe", id="not-utf8"),
+        pytest.param(b'[["x",[]],[]]', id="missing-field"),
+        pytest.param(b'[["x",true,[]],[]]', id="bool-for-int"),
+        pytest.param(b'[["x",2,[],1],[]]', id="extra-field"),
+        pytest.param(
+            b'[null,[["fatal","c",["p",1,1],"m"]]]',
+            id="not-a-level",
+        ),
+        pytest.param(b'[["x",2,[["a.yaml",1]]],[]]', id="short-loc"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="deep"),
+    ],
+)
+def test_an_entry_that_is_not_the_declared_type_is_a_miss(tmp_path: Path, planted: bytes) -> None:
+    key = cache.key_of("test")
+    cache.put(tmp_path, "records", key, planted)
+    assert cache.memoize(tmp_path, "records", key, compute) == compute()
+    # ... and the entry written in its place is read back.
+    assert cache.memoize(tmp_path, "records", key, never) == compute()
+
+
+def test_a_planted_pickle_is_not_loaded(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    key = cache.key_of("test")
+    cache.put(tmp_path, "records", key, pickle.dumps(Planted(marker)))
+    assert cache.memoize(tmp_path, "records", key, compute) == compute()
+    assert not marker.exists()
+
+
+def test_a_pdf_entry_must_be_a_pdf(tmp_path: Path) -> None:
+    key = cache.key_of("test")
+    cache.put(tmp_path, "chunks", key, b"%PDF-1.7 ...")
+    assert cache.get(tmp_path, "chunks", key, magic=b"%PDF-") is not None
+    cache.put(tmp_path, "chunks", key, pickle.dumps(Planted(tmp_path / "pwned")))
+    assert cache.get(tmp_path, "chunks", key, magic=b"%PDF-") is None

@@ -1,0 +1,51 @@
+"""Text that prints otherwise than it reads: which characters are refused, and findings that show them."""
+
+from __future__ import annotations
+
+import pytest
+
+from report.content.textfile import hidden_characters
+from report.findings import Finding, Loc, error
+
+ARABIC = "\u0645\u0631\u0643\u0632"
+HEBREW = "\u05de\u05e8\u05db\u05d6"
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("evil", []),
+        ("caf\u00e9 \u00a0 so\u00adft hyphen", []),  # accents, a no-break space, a soft hyphen
+        ("ev\u202eil", ["\u202e"]),
+        ("\u202aa\u202bb\u202cc\u202dd", ["\u202a", "\u202b", "\u202c", "\u202d"]),
+        ("a\u200bb\u200b", ["\u200b"]),  # each character once, at its first place
+        ("a\u200cb\u200dc", ["\u200c", "\u200d"]),
+        ("a \u2066b\u2069 \u2067c\u2069 \u2068d\u2069", ["\u2066", "\u2069", "\u2067", "\u2068"]),
+        ("a\u200eb\u200fc\u061cd", ["\u200e", "\u200f", "\u061c"]),
+        ("a\u2060b\ufeffc\u2028d\u2029e", ["\u2060", "\ufeff", "\u2028", "\u2029"]),
+        ("a\x1b[31mb\x07\x7f\x85", ["\x1b", "\x07", "\x7f", "\x85"]),
+        ("flag \U000e0067\U000e0062", ["\U000e0067", "\U000e0062"]),
+        ("tab\there\nand a new line", []),
+        # Right-to-left text may use isolates, marks and joiners, never an override.
+        (f"{ARABIC} \u2066ICE\u2069\u200f \u200c{ARABIC}\u200d", []),
+        (f"{HEBREW} \u2067x\u2069 \u2068y\u2069 \u200e", []),
+        (f"{HEBREW} \u202eICE\u202c", ["\u202e", "\u202c"]),
+        (f"{ARABIC}\u200b", ["\u200b"]),
+    ],
+)
+def test_hidden_characters(text: str, refused: list[str]) -> None:
+    found = hidden_characters(text)
+    assert [text[index] for index, _ in found] == sorted(refused, key=text.index)
+    for index, what in found:
+        assert what.startswith(f"U+{ord(text[index]):04X}") and what.endswith(("; delete it", "instead"))
+
+
+def test_a_finding_shows_hidden_characters_as_escapes() -> None:
+    finding = error("code", Loc("facilities/e\u202evil.yaml", 2, 3), "name 'e\u202evil\u200b'\x1b[8m\ttab\nline\r")
+    assert str(finding) == (
+        "facilities/e\\u202evil.yaml:2:3: error: name 'e\\u202evil\\u200b'\\x1b[8m\\ttab\\nline\\r [code]"
+    )
+    assert Finding.from_dict(finding.as_dict()) == finding  # escaped once, not again
+    assert str(error("code", Loc("a.yaml"), "caf\u00e9, 100\u00a0%, \u05de")) == (
+        "a.yaml: error: caf\u00e9, 100\u00a0%, \u05de [code]"
+    )
