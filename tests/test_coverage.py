@@ -371,9 +371,9 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
 def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp_path: Path) -> None:
     """The build prints the English for it (a footnote would be lost): check and the status page say so."""
     root = make_project(tmp_path, "i18n-citations")
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     assert coverage["es"].total.translated < coverage["es"].total.messages
