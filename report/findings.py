@@ -97,13 +97,15 @@ RELEASE_CODES = frozenset(
         "review.claim",
         "cite.weak",
         "figure.unit",
+        "data.license",
         "i18n.untranslated",
         "i18n.fuzzy",
         "i18n.stale",
         "i18n.fallback",
     }
 )
-"""Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete translations."""
+"""Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete
+translations, open data without a license."""
 
 
 @dataclass(frozen=True)

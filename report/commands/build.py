@@ -193,6 +193,7 @@ class LanguagePdfs:
 
 def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progress) -> Emitted:
     """Render, lay out and assemble every language's PDFs, then render the site; return them in memory."""
+    from ..render.data import data_outputs
     from ..render.html import Renderer, environment
     from ..render.site import home_pages, site_pages
 
@@ -228,7 +229,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     outputs = None
     if not problems + more:
         pdfs = report_pdfs + facility_pdfs
-        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs))
+        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition)
     return Emitted(outputs, tuple(findings), **counts)
 
 
