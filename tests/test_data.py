@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from report.content.load import load_edition
 from report.content.model import Edition
+from report.render import cite
 from report.render.data import LICENSE_NOT_STATED, data_outputs
 
 from .conftest import make_project
@@ -135,3 +140,154 @@ def test_without_a_license_the_package_says_so(tmp_path: Path) -> None:
 def test_the_same_records_give_the_same_bytes(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     assert _files(_edition(root)) == _files(_edition(root))
+
+
+# -- citations -------------------------------------------------------------------------------------
+
+TRICKY = cite.Work(
+    "tricky-2024-en",
+    "Braces {like} these & 100% of $5 #1_x ~^\\",
+    "Smith & Sons",
+    dt.date(2024, 6, 1),
+    "en",
+    "https://example.org/a_b%20c/",
+    container="The {Big}\n  Report",
+)
+
+
+def test_bibtex_escapes_latex_specials_and_keeps_the_url_verbatim() -> None:
+    assert cite.bibtex((TRICKY,)).decode() == (
+        "@incollection{tricky-2024-en,\n"
+        "  author = {{Smith \\& Sons}},\n"
+        "  title = {{Braces \\{like\\} these \\& 100\\% of \\$5 \\#1\\_x"
+        " \\textasciitilde{}\\textasciicircum{}\\textbackslash{}}},\n"
+        "  booktitle = {{The \\{Big\\} Report}},\n"
+        "  publisher = {Smith \\& Sons},\n"
+        "  date = {2024-06-01},\n"
+        "  year = {2024},\n"
+        "  langid = {en},\n"
+        "  url = {https://example.org/a_b%20c/}\n"
+        "}\n"
+    )
+
+
+def test_ris_keeps_each_value_on_its_line() -> None:
+    assert cite.ris((TRICKY,)).decode().split("\r\n") == [
+        "TY  - CHAP",
+        "ID  - tricky-2024-en",
+        "AU  - Smith & Sons",
+        "TI  - Braces {like} these & 100% of $5 #1_x ~^\\",
+        "T2  - The {Big} Report",
+        "PB  - Smith & Sons",
+        "PY  - 2024",
+        "DA  - 2024/06/01",
+        "LA  - en",
+        "UR  - https://example.org/a_b%20c/",
+        "ER  - ",
+        "",
+    ]
+
+
+def test_csl_json_round_trips_the_title() -> None:
+    [item] = json.loads(cite.csl_json((TRICKY,)))
+    assert item["title"] == TRICKY.title
+    assert (item["type"], item["container-title"], item["issued"]) == (
+        "chapter",
+        TRICKY.container,
+        {"date-parts": [[2024, 6, 1]]},
+    )
+
+
+# -- the built site (the shipped project, built once per session) ----------------------------------
+
+
+class _Sections(HTMLParser):
+    """Collects the text and the links of one page's <section> with a given class."""
+
+    def __init__(self, cls: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cls, self.depth, self.text, self.links = cls, 0, "", []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if self.depth:
+            self.depth += tag == "section"
+            if tag == "a":
+                self.links.append(a["href"] or "")
+        elif tag == "section" and a.get("class") == self.cls:
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "section":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text += data
+
+
+def _section(path: Path, cls: str) -> _Sections:
+    parser = _Sections(cls)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_shipped_data_adelanto_deaths_and_a_valid_package(shipped: Path) -> None:
+    from frictionless import validate
+
+    data = shipped / "dist" / "data"
+    deaths = [r for r in _csv_rows((data / "deaths.csv").read_bytes()) if r["facility_id"] == "adelanto"]
+    assert [(r["death_id"], r["name"], r["date"], r["source_ids"]) for r in deaths] == [
+        ("morales-ramos", "Raul Ernesto Morales-Ramos", "2015-04-06", "hrw-2017-05-08-systemic-indifference"),
+        ("ibarra-bucio", "José Ibarra Bucio", "", "guardian-2019-05-14-adelanto"),
+    ]
+    assert validate(str(data / "datapackage.json")).valid
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in package and package["description"].endswith(LICENSE_NOT_STATED)
+    manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e["path"]: e["kind"] for e in manifest["outputs"]}
+    assert listed["data/deaths.csv"] == "data" and listed["en/cite/adelanto.bib"] == "citation"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_index_links_the_data_and_cites_the_report(shipped: Path, lang: str) -> None:
+    index = shipped / "dist" / lang / "index.html"
+    data = _section(index, "open-data")
+    assert "../data/datapackage.json" in data.links and "../data/deaths.csv" in data.links
+    cited = _section(index, "cite")
+    assert cited.links == ["cite/report.csl.json", "cite/report.bib", "cite/report.ris"]
+    for link in cited.links:
+        assert (index.parent / link).is_file()
+    if lang == "es":
+        assert "Datos abiertos" in data.text and "Cómo citar" in cited.text
+    assert "Detention Watch Network" in cited.text
+
+
+def test_a_facility_page_cites_its_chapter_and_the_report(shipped: Path) -> None:
+    page = shipped / "dist" / "en" / "adelanto.html"
+    cited = _section(page, "cite")
+    assert "“Adelanto ICE Processing Center.” In First Ten to Communities Not Cages." in " ".join(cited.text.split())
+    assert cited.links == ["cite/adelanto.csl.json", "cite/adelanto.bib", "cite/adelanto.ris"]
+    items = json.loads((page.parent / "cite" / "adelanto.csl.json").read_text(encoding="utf-8"))
+    assert [(i["type"], i["title"]) for i in items] == [
+        ("chapter", "Adelanto ICE Processing Center"),
+        ("report", "First Ten to Communities Not Cages"),
+    ]
+    assert all("URL" not in i for i in items)  # report.yaml sets no base_url
+
+
+def test_with_a_base_url_citations_give_each_page_address(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    with (root / "report.yaml").open("a", encoding="utf-8") as f:
+        f.write("base_url: https://example.org/first-ten/\n")
+    edition = _edition(root)
+    assert edition.settings.base_url == "https://example.org/first-ten/"
+    facility = edition.facilities[0]
+    works = (cite.chapter_work(edition, "es", "Informe", facility), cite.report_work(edition, "es", "Informe"))
+    assert [w.url for w in works] == [
+        "https://example.org/first-ten/es/sample.html",
+        "https://example.org/first-ten/es/index.html",
+    ]
+    assert [item["URL"] for item in json.loads(cite.csl_json(works))] == [w.url for w in works]
+    assert "UR  - https://example.org/first-ten/es/sample.html\r\n" in cite.ris(works).decode()
+    assert json.loads(_files(edition)["data/datapackage.json"])["homepage"] == "https://example.org/first-ten/"
