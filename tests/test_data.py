@@ -291,3 +291,11 @@ def test_with_a_base_url_citations_give_each_page_address(tmp_path: Path) -> Non
     assert [item["URL"] for item in json.loads(cite.csl_json(works))] == [w.url for w in works]
     assert "UR  - https://example.org/first-ten/es/sample.html\r\n" in cite.ris(works).decode()
     assert json.loads(_files(edition)["data/datapackage.json"])["homepage"] == "https://example.org/first-ten/"
+
+
+def test_the_sources_table_holds_the_sources_the_report_cites(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "cite-unused")
+    edition = _edition(root)
+    assert set(edition.sources) - {"gov-report-2020", "news-2021"}  # the case adds a source nobody cites
+    rows = json.loads(_files(edition)["data/sources.json"])
+    assert [row["source_id"] for row in rows] == ["gov-report-2020", "news-2021"]

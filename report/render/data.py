@@ -301,8 +301,11 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
                 | {"role": _plain(org.role) if org.role else None}
                 | flags.of(org)
             )
+    cited = {c.source_id for text in edition.settings.texts() for c in text.citations}
+    cited.update(*(facility.cited_ids() for facility in edition.facilities))
     for source in sorted(edition.sources.values(), key=lambda s: s.id):
-        rows["sources"].append(_source_row(source, weak))
+        if source.id in cited:  # not the sources only unlisted dossiers cite, or nobody
+            rows["sources"].append(_source_row(source, weak))
     return {name: [_ordered(_table(name), row) for row in found] for name, found in rows.items()}
 
 
