@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from babel import Locale
+
 from ..content.model import CITE_RE, Claim, DateSpan, Edition, Facility, Source, Text
 from ..content.validate import weak_types
 from ..publish import Output
@@ -200,12 +202,14 @@ def datapackage(edition: Edition) -> dict[str, Any]:
     """Return the Frictionless Data Package descriptor of the tables."""
     s = edition.settings
     license = s.license
+    language = Locale.parse(s.source_language).get_display_name("en") or s.source_language
     description = (
         f"The facts of the report '{s.title.value}' ({s.publisher}), edition of {s.edition.isoformat()},"
         " as tables: facilities, dated events, deaths in custody, campaign actions and organizations, and"
-        " the sources every row cites. Values are in the report's source language, English; the"
-        " translations of the report are on its site. Rows marked in 'review', 'weak_sources' or"
-        " 'dossier_review' are still being checked."
+        f" the sources every row cites. Values are in the report's source language, {language}; the"
+        " translations of the report are on its site. A row whose 'review' is needs-review or whose"
+        " 'dossier_review' is not verified states a fact editors are still checking; 'weak_sources'"
+        " lists the weak sources it cites."
     )
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
