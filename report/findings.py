@@ -110,6 +110,7 @@ RELEASE_CODES = frozenset(
         "review.claim",
         "cite.weak",
         "figure.unit",
+        "data.license",
         "i18n.untranslated",
         "i18n.fuzzy",
         "i18n.stale",
@@ -117,7 +118,8 @@ RELEASE_CODES = frozenset(
         "i18n.review",
     }
 )
-"""Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete translations."""
+"""Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete
+translations, open data without a license."""
 
 
 @dataclass(frozen=True)

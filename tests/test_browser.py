@@ -405,9 +405,18 @@ def test_the_translation_status_page_fits_a_phone(shipped: Path, browser, tmp_pa
 def test_every_download_link_returns_its_pdf(site: Site, survey: dict[str, Visit], context) -> None:
     manifest = json.loads((site.dist / "manifest.json").read_text())["outputs"]
     pages = {entry["path"]: entry["pages"] for entry in manifest if entry["path"].endswith(".pdf")}
-    linked = sorted({path for visit in survey.values() for path in visit.downloads})
+    everything = {path for visit in survey.values() for path in visit.downloads}
+    linked = sorted(path for path in everything if path.endswith(".pdf"))
     assert linked == sorted(pages), "the site's download links and the manifest's PDFs differ"
-    assert all(survey[f"{lang}/{FACILITY}.html"].downloads == [f"{lang}/{FACILITY}-{lang}.pdf"] for lang in LANGS)
+    pdfs = {lang: [d for d in survey[f"{lang}/{FACILITY}.html"].downloads if d.endswith(".pdf")] for lang in LANGS}
+    assert pdfs == {lang: [f"{lang}/{FACILITY}-{lang}.pdf"] for lang in LANGS}
+    # The other downloads are the "Cite this" files, and each is there.
+    others = everything - set(linked)
+    assert others and all("/cite/" in path for path in others), sorted(others)
+    for path in sorted(others):
+        response = context.request.get(site.url(path))
+        assert response.status == 200, path
+        response.dispose()
     for path in linked:
         response = context.request.get(site.url(path))
         body = response.body()

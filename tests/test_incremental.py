@@ -89,6 +89,8 @@ def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> Non
     changed = {path for path in after_hashes if after_hashes[path] != before_hashes.get(path)}
     assert {"en/etowah.html", "es/etowah.html", "en/etowah-en.pdf", "es/etowah-es.pdf"} <= changed
     assert not any("adelanto" in path for path in changed)
+    # The open data follows the edit (the summary is a column of facilities), and lays out nothing.
+    assert {"data/facilities.csv", "data/facilities.json"} <= changed and "data/events.csv" not in changed
     # Files whose bytes did not change are not written again.
     untouched = {path for path in after_hashes if path not in changed}
     assert untouched and all(after_times[path] == before_times[path] for path in untouched)

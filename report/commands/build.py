@@ -283,6 +283,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     A draft has a band on every page: in the site's templates, and on each PDF page from the folio
     sheets, so that the chunks (and their cache entries) are the same in a draft and a release.
     """
+    from ..render.data import data_outputs
     from ..render.site import home_pages, site_pages
 
     edition = gathered.edition
@@ -315,7 +316,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     outputs = None
     if not problems + more:
         pdfs = report_pdfs + facility_pdfs
-        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs))
+        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition)
     return Emitted(outputs, tuple(findings), **counts)
 
 

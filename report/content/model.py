@@ -427,6 +427,16 @@ class Language:
 
 
 @dataclass(frozen=True)
+class License:
+    """The open data's license, as `report.yaml` states it (a Data Package license object)."""
+
+    loc: Loc
+    name: str | None = None
+    title: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportSettings:
     """`report.yaml`: report-wide settings and prose."""
 
@@ -445,6 +455,10 @@ class ReportSettings:
     acknowledgments: tuple[Paragraph, ...]
     notice: tuple[Paragraph, ...]
     loc: Loc
+    base_url: str | None = None
+    """Where the site is published (absolute, ending in '/'), or None while that is not known."""
+    license: License | None = None
+    """The open data's license; None until the publisher states one."""
     layout_budget: float = DEFAULT_LAYOUT_BUDGET
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""

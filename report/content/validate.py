@@ -17,6 +17,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
   not give (`unit: unstated`), not marked for review.
+- `data.license` (warning; error with `--release`): report.yaml states no license for the open
+  data in `dist/data/`; only the publisher can choose one, so a release does not publish without it.
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb).
@@ -50,7 +52,23 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     for facility in edition.facilities:
         findings += check_review(facility)
     findings += check_images(edition)
+    findings += check_license(edition)
     return findings
+
+
+def check_license(edition: Edition) -> list[Finding]:
+    """Return a `data.license` warning when report.yaml states no license for the open data."""
+    if edition.settings.license is not None:
+        return []
+    return [
+        warning(
+            "data.license",
+            edition.settings.loc,
+            "report.yaml states no 'license' for the open data in dist/data/; the publisher must choose one"
+            " (for example license: {name: CC-BY-4.0, path: https://creativecommons.org/licenses/by/4.0/}),"
+            " and a release build does not publish the data without it",
+        )
+    ]
 
 
 def _dated_claims(facility: Facility) -> Iterator[tuple[Claim, DateSpan]]:

@@ -21,6 +21,8 @@ from ..i18n.localize import Localizer
 from ..project import SITE_IMAGES_DIR
 from ..publish import Output
 from ..sandbox import asset_paths, image_path, inside, real_folder
+from . import cite
+from .data import DATA_DIR, TABLES
 from .html import Citer, Renderer, environment
 
 PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int | None, int | None]]
@@ -145,6 +147,7 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     outputs = []
     for lang, renderer in renderers.items():
         loc, env = renderer.localizer, renderer.env
+        report = cite.report_work(edition, lang, renderer.report_title)
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
         base = renderer.common(citer) | {
             "root": "../",
@@ -162,10 +165,27 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                 "x_default": "../index.html" if len(languages) > 1 else None,
                 "report_pdf": _download(loc, pdf_info, None),
                 "facility_items": [{"facility": f, "pdf": _download(loc, pdf_info, f.id)} for f in edition.facilities],
+                "open_data": _open_data(edition),
+                "citation": _citation(lang, "report", (report,)),
             }
         )
         outputs.append(Output(f"{lang}/index.html", index.encode(), "page", lang))
+        outputs += cite.downloads("report", (report,), lang)
     return outputs
+
+
+def _open_data(edition: Edition) -> dict[str, Any]:
+    """Return what the index says of the open data: its tables' files and the license, if stated."""
+    tables = [
+        {"name": t.name, "csv": f"../{DATA_DIR}/{t.name}.csv", "json": f"../{DATA_DIR}/{t.name}.json"} for t in TABLES
+    ]
+    return {"package": f"../{DATA_DIR}/datapackage.json", "tables": tables, "license": edition.settings.license}
+
+
+def _citation(lang: str, stem: str, works: tuple[cite.Work, ...]) -> dict[str, Any]:
+    """Return a page's "Cite this" context: the works, first the page's own, and its downloads."""
+    files = [{"href": f"{cite.CITE_DIR}/{stem}.{ext}", "format": name} for ext, name in cite.FORMATS]
+    return {"works": works, "files": files}
 
 
 def _facility_pages(
@@ -174,7 +194,9 @@ def _facility_pages(
     outputs = []
     env = renderer.env
     facilities = edition.facilities
+    report = cite.report_work(edition, lang, renderer.report_title)
     for number, facility in enumerate(facilities, 1):
+        works = (cite.chapter_work(edition, lang, renderer.report_title, facility), report)
         context, _ = renderer.chapter_context(facility, number, "site")
         page = env.get_template("site/facility.html").render(
             context
@@ -190,9 +212,11 @@ def _facility_pages(
                 "pdf": _download(renderer.localizer, pdf_info, facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,
+                "citation": _citation(lang, facility.id, works),
             }
         )
         outputs.append(Output(f"{lang}/{facility.id}.html", page.encode(), "page", lang))
+        outputs += cite.downloads(facility.id, works, lang)
     return outputs
 
 

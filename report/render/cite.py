@@ -1,0 +1,150 @@
+"""How to cite the report and each chapter: CSL-JSON, BibTeX and RIS files for each language's pages.
+
+CSL-JSON is written with the json module. BibTeX and RIS are small line formats, written here:
+no library we looked at fits cleanly (pybtex's writer refuses a value with unbalanced braces
+instead of escaping it, bibtexparser's writes a value as it is given; rispy would be a
+dependency for a handful of tags), and what they need is escaping, which tests/test_data.py
+checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+from ..content.model import Edition, Facility
+from ..publish import Output
+
+CITE_DIR = "cite"
+FORMATS = (("csl.json", "CSL-JSON"), ("bib", "BibTeX"), ("ris", "RIS"))
+"""Each download's file extension and the name readers know it by."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """One thing to cite: the report, or a chapter of it."""
+
+    key: str
+    title: str
+    publisher: str
+    issued: dt.date
+    lang: str
+    url: str | None = None
+    container: str | None = None
+    """The report's title, when the work is one of its chapters."""
+
+
+def report_work(edition: Edition, lang: str, title: str) -> Work:
+    """Return the report as a work, with its title in `lang`."""
+    s = edition.settings
+    url = f"{s.base_url}{lang}/index.html" if s.base_url else None
+    return Work(f"first-ten-{s.edition.year}-{lang}", title, s.publisher, s.edition, lang, url)
+
+
+def chapter_work(edition: Edition, lang: str, title: str, facility: Facility) -> Work:
+    """Return a facility's chapter as a work within the report titled `title`."""
+    s = edition.settings
+    url = f"{s.base_url}{lang}/{facility.id}.html" if s.base_url else None
+    key = f"{facility.id}-{s.edition.year}-{lang}"
+    return Work(key, facility.name, s.publisher, s.edition, lang, url, container=title)
+
+
+def downloads(stem: str, works: tuple[Work, ...], lang: str) -> list[Output]:
+    """Return the works as `<lang>/cite/<stem>.csl.json`, `.bib` and `.ris`."""
+    writers = {"csl.json": csl_json, "bib": bibtex, "ris": ris}
+    return [Output(f"{lang}/{CITE_DIR}/{stem}.{ext}", writers[ext](works), "citation", lang) for ext, _ in FORMATS]
+
+
+def csl_json(works: tuple[Work, ...]) -> bytes:
+    """Return the works as a CSL-JSON array."""
+    items = []
+    for work in works:
+        item: dict[str, object] = {
+            "id": work.key,
+            "type": "chapter" if work.container else "report",
+            "title": work.title,
+        }
+        if work.container:
+            item["container-title"] = work.container
+        item |= {
+            "author": [{"literal": work.publisher}],
+            "publisher": work.publisher,
+            "issued": {"date-parts": [[work.issued.year, work.issued.month, work.issued.day]]},
+            "language": work.lang,
+        }
+        if work.url:
+            item["URL"] = work.url
+        items.append(item)
+    return (json.dumps(items, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+def bibtex_escape(text: str) -> str:
+    """Return text as a BibTeX value: LaTeX's special characters escaped, on one line."""
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], " ".join(text.split()))
+
+
+def bibtex(works: tuple[Work, ...]) -> bytes:
+    """Return the works as BibTeX entries (biblatex fields; UTF-8)."""
+    entries = []
+    for work in works:
+        kind = "incollection" if work.container else "report"
+        fields = [
+            ("author", f"{{{bibtex_escape(work.publisher)}}}"),  # a corporate author: braced, never split
+            ("title", f"{{{bibtex_escape(work.title)}}}"),  # braced: keep its capitals
+        ]
+        if work.container:
+            fields.append(("booktitle", f"{{{bibtex_escape(work.container)}}}"))
+        else:
+            fields.append(("type", "Report"))
+            fields.append(("institution", bibtex_escape(work.publisher)))
+        fields += [
+            ("publisher", bibtex_escape(work.publisher)),
+            ("date", work.issued.isoformat()),
+            ("year", str(work.issued.year)),
+            ("langid", work.lang),
+        ]
+        if work.url:
+            fields.append(("url", work.url))  # the url field is verbatim: no escaping
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@{kind}{{{work.key},\n{body}\n}}\n")
+    return "\n".join(entries).encode("utf-8")
+
+
+def ris_value(text: str) -> str:
+    """Return text as a RIS value: one line (the format ends a value at the line's end)."""
+    return " ".join(text.split())
+
+
+def ris(works: tuple[Work, ...]) -> bytes:
+    """Return the works as RIS records (CRLF line ends, as the format asks)."""
+    lines = []
+    for work in works:
+        d = work.issued
+        tags = [("TY", "CHAP" if work.container else "RPRT"), ("ID", work.key), ("AU", work.publisher)]
+        tags.append(("TI", work.title))
+        if work.container:
+            tags.append(("T2", work.container))
+        tags += [("PB", work.publisher), ("PY", str(d.year)), ("DA", f"{d.year:04d}/{d.month:02d}/{d.day:02d}")]
+        tags.append(("LA", work.lang))
+        if work.url:
+            tags.append(("UR", work.url))
+        tags.append(("ER", ""))
+        lines += [f"{tag}  - {ris_value(value)}" for tag, value in tags]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")

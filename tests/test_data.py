@@ -1,0 +1,301 @@
+"""The open data in dist/data/ and the "Cite this" downloads: exact rows, a valid Data Package, escaping."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from report.content.load import load_edition
+from report.content.model import Edition
+from report.render import cite
+from report.render.data import LICENSE_NOT_STATED, data_outputs
+
+from .conftest import make_project
+
+
+def _edition(root: Path) -> Edition:
+    edition, findings = load_edition(root)
+    assert edition is not None, findings
+    return edition
+
+
+def _files(edition: Edition) -> dict[str, bytes]:
+    return {o.path: o.data for o in data_outputs(edition)}
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def _write(files: dict[str, bytes], folder: Path) -> Path:
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return folder / "data" / "datapackage.json"
+
+
+def test_each_table_comes_as_csv_and_json_with_the_same_rows(tmp_path: Path) -> None:
+    files = _files(_edition(make_project(tmp_path)))
+    names = ("facilities", "events", "deaths", "campaign_actions", "campaign_organizations", "sources")
+    assert sorted(files) == sorted(
+        [f"data/{n}.{ext}" for n in names for ext in ("csv", "json")] + ["data/datapackage.json"]
+    )
+    for name in names:
+        from_json = json.loads(files[f"data/{name}.json"])
+        from_csv = _csv_rows(files[f"data/{name}.csv"])
+        assert [list(row) for row in from_csv] == [list(row) for row in from_json]
+        for row_csv, row_json in zip(from_csv, from_json, strict=True):
+            as_text = {
+                k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in row_json.items()
+            }
+            assert row_csv == as_text
+
+
+def test_the_deaths_table_of_the_base_project(tmp_path: Path) -> None:
+    files = _files(_edition(make_project(tmp_path)))
+    assert json.loads(files["data/deaths.json"]) == [
+        {
+            "facility_id": "sample",
+            "death_id": "unnamed-2020",
+            "name": None,
+            "date": "2020-03-01",
+            "date_earliest": "2020-03-01",
+            "date_latest": "2020-03-01",
+            "date_approximate": False,
+            "text": "A man died after weeks without care.",
+            "review": None,
+            "weak_sources": None,
+            "dossier_review": "verified",
+            "source_ids": "gov-report-2020",
+        }
+    ]
+    facility = json.loads(files["data/facilities.json"])[0]
+    # the summary's inline citations become its source ids, and leave the text
+    assert facility["summary"] == "The sample facility was cited for poor medical care and closed a year later."
+    assert facility["source_ids"] == "gov-report-2020 news-2021"
+
+
+def test_review_flags_travel_with_the_rows(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "cite-weak")
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    text = text.replace("  status: verified", "  status: unverified")
+    dossier.write_text(text, encoding="utf-8")
+    files = _files(_edition(root))
+    deaths = {row["death_id"]: row for row in _csv_rows(files["data/deaths.csv"])}
+    events = {row["event_id"]: row for row in _csv_rows(files["data/events.csv"])}
+    flagged = [row for row in [*deaths.values(), *events.values()] if row["review"]]
+    assert flagged and all(row["review"] == "needs-review" for row in flagged)
+    assert {row["dossier_review"] for row in [*deaths.values(), *events.values()]} == {"unverified"}
+    assert any(row["weak_sources"] == "wiki-sample" for row in deaths.values())
+    assert "review_note" not in next(iter(deaths.values()))  # the editors' notes stay unpublished
+    sources = {row["source_id"]: row for row in _csv_rows(files["data/sources.csv"])}
+    assert (sources["wiki-sample"]["weak"], sources["gov-report-2020"]["weak"]) == ("true", "false")
+
+
+def test_a_claim_marked_for_review_is_flagged_in_its_row(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8").replace(
+        "    text: A man died after weeks without care.\n",
+        "    text: A man died after weeks without care.\n    review: needs-review\n    review_note: check the date\n",
+    )
+    dossier.write_text(text, encoding="utf-8")
+    rows = json.loads(_files(_edition(root))["data/deaths.json"])
+    assert [(r["death_id"], r["review"]) for r in rows] == [("unnamed-2020", "needs-review")]
+    assert "check the date" not in json.dumps(rows)
+
+
+def test_frictionless_finds_no_error_and_the_license_is_stated(tmp_path: Path) -> None:
+    from frictionless import validate
+
+    files = _files(_edition(make_project(tmp_path / "p")))
+    report = validate(str(_write(files, tmp_path / "dist")))
+    assert report.valid, report.flatten(["title", "message"])
+    assert report.stats["errors"] == 0 and report.stats["tasks"] == 12
+    package = json.loads(files["data/datapackage.json"])
+    assert package["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 International",
+        }
+    ]
+    assert "English" in package["description"] and LICENSE_NOT_STATED not in package["description"]
+
+
+def test_without_a_license_the_package_says_so(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "data-license-release")
+    package = json.loads(_files(_edition(root))["data/datapackage.json"])
+    assert "licenses" not in package
+    assert package["description"].endswith(LICENSE_NOT_STATED)
+
+
+def test_the_same_records_give_the_same_bytes(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert _files(_edition(root)) == _files(_edition(root))
+
+
+# -- citations -------------------------------------------------------------------------------------
+
+TRICKY = cite.Work(
+    "tricky-2024-en",
+    "Braces {like} these & 100% of $5 #1_x ~^\\",
+    "Smith & Sons",
+    dt.date(2024, 6, 1),
+    "en",
+    "https://example.org/a_b%20c/",
+    container="The {Big}\n  Report",
+)
+
+
+def test_bibtex_escapes_latex_specials_and_keeps_the_url_verbatim() -> None:
+    assert cite.bibtex((TRICKY,)).decode() == (
+        "@incollection{tricky-2024-en,\n"
+        "  author = {{Smith \\& Sons}},\n"
+        "  title = {{Braces \\{like\\} these \\& 100\\% of \\$5 \\#1\\_x"
+        " \\textasciitilde{}\\textasciicircum{}\\textbackslash{}}},\n"
+        "  booktitle = {{The \\{Big\\} Report}},\n"
+        "  publisher = {Smith \\& Sons},\n"
+        "  date = {2024-06-01},\n"
+        "  year = {2024},\n"
+        "  langid = {en},\n"
+        "  url = {https://example.org/a_b%20c/}\n"
+        "}\n"
+    )
+
+
+def test_ris_keeps_each_value_on_its_line() -> None:
+    assert cite.ris((TRICKY,)).decode().split("\r\n") == [
+        "TY  - CHAP",
+        "ID  - tricky-2024-en",
+        "AU  - Smith & Sons",
+        "TI  - Braces {like} these & 100% of $5 #1_x ~^\\",
+        "T2  - The {Big} Report",
+        "PB  - Smith & Sons",
+        "PY  - 2024",
+        "DA  - 2024/06/01",
+        "LA  - en",
+        "UR  - https://example.org/a_b%20c/",
+        "ER  - ",
+        "",
+    ]
+
+
+def test_csl_json_round_trips_the_title() -> None:
+    [item] = json.loads(cite.csl_json((TRICKY,)))
+    assert item["title"] == TRICKY.title
+    assert (item["type"], item["container-title"], item["issued"]) == (
+        "chapter",
+        TRICKY.container,
+        {"date-parts": [[2024, 6, 1]]},
+    )
+
+
+# -- the built site (the shipped project, built once per session) ----------------------------------
+
+
+class _Sections(HTMLParser):
+    """Collects the text and the links of one page's <section> with a given class."""
+
+    def __init__(self, cls: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cls, self.depth, self.text, self.links = cls, 0, "", []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if self.depth:
+            self.depth += tag == "section"
+            if tag == "a":
+                self.links.append(a["href"] or "")
+        elif tag == "section" and a.get("class") == self.cls:
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "section":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text += data
+
+
+def _section(path: Path, cls: str) -> _Sections:
+    parser = _Sections(cls)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_shipped_data_adelanto_deaths_and_a_valid_package(shipped: Path) -> None:
+    from frictionless import validate
+
+    data = shipped / "dist" / "data"
+    deaths = [r for r in _csv_rows((data / "deaths.csv").read_bytes()) if r["facility_id"] == "adelanto"]
+    assert [(r["death_id"], r["name"], r["date"], r["source_ids"]) for r in deaths] == [
+        ("morales-ramos", "Raul Ernesto Morales-Ramos", "2015-04-06", "hrw-2017-05-08-systemic-indifference"),
+        ("ibarra-bucio", "José Ibarra Bucio", "", "guardian-2019-05-14-adelanto"),
+    ]
+    assert validate(str(data / "datapackage.json")).valid
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in package and package["description"].endswith(LICENSE_NOT_STATED)
+    manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e["path"]: e["kind"] for e in manifest["outputs"]}
+    assert listed["data/deaths.csv"] == "data" and listed["en/cite/adelanto.bib"] == "citation"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_index_links_the_data_and_cites_the_report(shipped: Path, lang: str) -> None:
+    index = shipped / "dist" / lang / "index.html"
+    data = _section(index, "open-data")
+    assert "../data/datapackage.json" in data.links and "../data/deaths.csv" in data.links
+    cited = _section(index, "cite")
+    assert cited.links == ["cite/report.csl.json", "cite/report.bib", "cite/report.ris"]
+    for link in cited.links:
+        assert (index.parent / link).is_file()
+    if lang == "es":
+        assert "Datos abiertos" in data.text and "Cómo citar" in cited.text
+    assert "Detention Watch Network" in cited.text
+
+
+def test_a_facility_page_cites_its_chapter_and_the_report(shipped: Path) -> None:
+    page = shipped / "dist" / "en" / "adelanto.html"
+    cited = _section(page, "cite")
+    assert "“Adelanto ICE Processing Center.” In First Ten to Communities Not Cages." in " ".join(cited.text.split())
+    assert cited.links == ["cite/adelanto.csl.json", "cite/adelanto.bib", "cite/adelanto.ris"]
+    items = json.loads((page.parent / "cite" / "adelanto.csl.json").read_text(encoding="utf-8"))
+    assert [(i["type"], i["title"]) for i in items] == [
+        ("chapter", "Adelanto ICE Processing Center"),
+        ("report", "First Ten to Communities Not Cages"),
+    ]
+    assert all("URL" not in i for i in items)  # report.yaml sets no base_url
+
+
+def test_with_a_base_url_citations_give_each_page_address(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    with (root / "report.yaml").open("a", encoding="utf-8") as f:
+        f.write("base_url: https://example.org/first-ten/\n")
+    edition = _edition(root)
+    assert edition.settings.base_url == "https://example.org/first-ten/"
+    facility = edition.facilities[0]
+    works = (cite.chapter_work(edition, "es", "Informe", facility), cite.report_work(edition, "es", "Informe"))
+    assert [w.url for w in works] == [
+        "https://example.org/first-ten/es/sample.html",
+        "https://example.org/first-ten/es/index.html",
+    ]
+    assert [item["URL"] for item in json.loads(cite.csl_json(works))] == [w.url for w in works]
+    assert "UR  - https://example.org/first-ten/es/sample.html\r\n" in cite.ris(works).decode()
+    assert json.loads(_files(edition)["data/datapackage.json"])["homepage"] == "https://example.org/first-ten/"
+
+
+def test_the_sources_table_holds_the_sources_the_report_cites(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "cite-unused")
+    edition = _edition(root)
+    assert set(edition.sources) - {"gov-report-2020", "news-2021"}  # the case adds a source nobody cites
+    rows = json.loads(_files(edition)["data/sources.json"])
+    assert [row["source_id"] for row in rows] == ["gov-report-2020", "news-2021"]
