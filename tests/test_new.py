@@ -76,8 +76,8 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
         f"{path}:41:9: error: status.text {todo}",
         f"{path}:43:12: error: status cites no source: list at least one source id [cite.missing]",
         f"{path}:45:10: error: summary {todo}",
-        f"{path}:47:11: error: timeline needs at least 1 entry [schema.empty]",
-        f"{path}:59:12: error: campaign.summary {todo}",
+        f"{path}:48:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:60:12: error: campaign.summary {todo}",
     ]
 
 
