@@ -422,6 +422,8 @@ class ReportSettings:
     acknowledgments: tuple[Paragraph, ...]
     notice: tuple[Paragraph, ...]
     loc: Loc
+    base_url: str | None = None
+    """Where the site is published (absolute, ending in '/'), or None: then pages carry no canonical link."""
 
     @property
     def source_language(self) -> str:
