@@ -365,3 +365,65 @@ def test_a_very_long_word_wraps_instead_of_scrolling_sideways(tmp_path: Path, co
             assert page.evaluate(OVERFLOW_PROBE) is None
     finally:
         page.close()
+
+
+TARGETS_PROBE = """(selector) => [...document.querySelectorAll(selector)].map(a => {
+  const r = a.getBoundingClientRect();
+  return {text: a.textContent, width: r.width, height: r.height, x: r.x + r.width / 2, y: r.y + r.height / 2};
+})"""
+
+
+@pytest.mark.parametrize("path", [f"en/{FACILITY}.html", f"es/{FACILITY}.html"])
+def test_standalone_targets_meet_wcag_target_size(site: Site, page, path: str) -> None:
+    """WCAG 2.2 AA 2.5.8: at least 24 x 24 CSS px, or a 24 px circle around it that touches no other
+    target's. The notes' back links stand alone at the end of a note: they need the box."""
+    page.set_viewport_size(PHONE)
+    page.goto(site.url(path))
+    backrefs = page.evaluate(TARGETS_PROBE, ".notes a.backref")
+    assert len(backrefs) > 10
+    small = [b for b in backrefs if b["width"] < 24 or b["height"] < 24]
+    assert small == [], small[:3]
+    switch = page.evaluate(TARGETS_PROBE, "nav.languages a, .site-title")
+    assert len(switch) == 2
+    for target in switch:
+        others = [o for o in switch if o is not target]
+        spaced = all(((o["x"] - target["x"]) ** 2 + (o["y"] - target["y"]) ** 2) ** 0.5 >= 24 for o in others)
+        assert (target["width"] >= 24 and target["height"] >= 24) or spaced, target
+
+
+@pytest.mark.parametrize("path", ["index.html", "en/index.html", f"es/{FACILITY}.html", "es/translation-status.html"])
+def test_pages_load_one_stylesheet_swap_fonts_and_a_favicon_with_no_error(site: Site, context, path: str) -> None:
+    page = context.new_page()
+    failures: list[str] = []
+    responses: list[tuple[str, int]] = []
+    page.on("console", lambda m: failures.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("requestfailed", lambda r: failures.append(f"failed: {r.url}"))
+    page.on("response", lambda r: responses.append((site.path(r.url), r.status)))
+    try:
+        page.goto(site.url(path))
+        page.wait_for_load_state("load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        found = page.evaluate(
+            """() => ({
+              sheets: [...document.styleSheets].map(s => s.href),
+              imports: [...document.styleSheets].flatMap(s => [...s.cssRules]).filter(r => r instanceof CSSImportRule).length,
+              faces: [...document.styleSheets].flatMap(s => [...s.cssRules]).filter(r => r instanceof CSSFontFaceRule)
+                .map(r => r.style.getPropertyValue('font-display')),
+              icon: document.querySelector('link[rel=icon]').href,
+            })"""
+        )
+    finally:
+        page.close()
+    assert failures == []
+    assert [(p, s) for p, s in responses if s >= 400] == []
+    css = [p for p, _ in responses if p.endswith(".css")]
+    assert css == ["assets/css/site.css"] and len(found["sheets"]) == 1 and found["imports"] == 0
+    assert len(found["faces"]) == 8 and set(found["faces"]) == {"swap"}
+    icon = site.path(found["icon"])
+    assert icon == "assets/icons/favicon.svg" and (icon, 200) in responses
+
+
+def test_the_site_stylesheet_is_one_deterministic_bundle(site: Site) -> None:
+    css = (site.dist / "assets" / "css" / "site.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "--teal:" in css and css.count("@font-face") == 8
+    assert sorted(p.name for p in (site.dist / "assets" / "css").iterdir()) == ["site.css"]

@@ -91,13 +91,45 @@ def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
 
 
 def _assets(root: Path) -> list[Output]:
-    """Return the site's stylesheets and fonts, never a link out of layouts/ (see `asset_findings`)."""
+    """Return the site's stylesheets (each with its imports inlined), fonts and icons, never a link
+    out of layouts/ (see `asset_findings`); a stylesheet inlined into another is not copied."""
     layouts = real_folder(root, "layouts")
+    paths = [path for path in asset_paths(root) if inside(path, layouts)]
+    stylesheets = {path.name: path for path in paths if path.suffix == ".css"}
+    inlined: set[str] = set()
+    bundles = {name: bundle(name, stylesheets, inlined) for name in stylesheets}
     return [
-        Output(f"assets/{path.parent.name}/{path.name}", path.read_bytes(), "asset")
-        for path in asset_paths(root)
-        if inside(path, layouts)
+        Output(f"assets/{path.parent.name}/{path.name}", bundles.get(path.name, path.read_bytes()), "asset")
+        for path in paths
+        if path.name not in inlined
     ]
+
+
+_IMPORT = re.compile(r'^@import\s+(?:url\(\s*)?"([^"]+)"\s*\)?\s*;[ \t]*\n?', re.MULTILINE)
+"""A stylesheet's `@import "name.css";` line (or `@import url("name.css");`)."""
+
+
+def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> bytes:
+    """Return a stylesheet with every `@import` of a sibling stylesheet replaced by its text (once), so a
+    page loads one file; the names inlined are added to `inlined`. An import of anything else stays."""
+    seen: set[str] = set()
+
+    def expand(current: str) -> str:
+        seen.add(current)
+        text = stylesheets[current].read_text(encoding="utf-8")
+
+        def replace(match: re.Match[str]) -> str:
+            imported = match.group(1)
+            if imported not in stylesheets:
+                return match.group(0)
+            inlined.add(imported)
+            if imported in seen:
+                return ""
+            return f"/* {imported} */\n{expand(imported).rstrip()}\n"
+
+        return _IMPORT.sub(replace, text)
+
+    return expand(name).encode()
 
 
 def _images(root: Path, edition: Edition) -> list[Output]:
