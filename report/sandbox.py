@@ -163,7 +163,7 @@ def _image_format(path: Path) -> str | None:
 # -- site assets --------------------------------------------------------------------------------
 
 
-PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
+PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
 
 
 def asset_paths(root: Path) -> list[Path]:

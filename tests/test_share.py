@@ -145,7 +145,7 @@ def test_every_page_has_open_graph_twitter_and_json_ld(plain: dict[str, Head]) -
 
 def test_without_a_base_url_no_canonical_alternate_or_image_is_written(plain: dict[str, Head]) -> None:
     for path, head in plain.items():
-        assert [link["rel"] for link in head.links] == ["stylesheet"], path
+        assert [link["rel"] for link in head.links] == ["stylesheet", "icon"], path
         assert not {"og:url", "og:image", "twitter:image"} & set(head.meta), path
         assert head.one("twitter:card") == "summary"
         assert "url" not in head.linked_data() and "image" not in head.linked_data()
@@ -199,3 +199,27 @@ def test_first_sentence() -> None:
     assert first_sentence("¿Por qué? Porque sí.") == "¿Por qué?"
     assert first_sentence("No end") == "No end"
     assert og_locale("es") == "es_US" and og_locale("fr_CA") == "fr_CA"
+
+
+# -- share images: the shipped build ---------------------------------------------------------------
+
+
+def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
+    from PIL import Image
+
+    dist = shipped / "dist"
+    manifest = {e["path"]: e for e in json.loads((dist / "manifest.json").read_text())["outputs"]}
+    facilities = sorted(p.stem for p in (dist / "en").glob("*.html") if p.stem not in ("index",))
+    assert len(facilities) == 10
+    images = {path: entry for path, entry in manifest.items() if entry["kind"] == "share-image"}
+    assert set(images) == {f"{lang}/share/{f}.png" for lang in ("en", "es") for f in facilities}
+    for path, entry in images.items():
+        with Image.open(dist / path) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630)), path
+            # The card's teal ground and the accent bar at its foot (tokens.css), not a blank page.
+            assert image.convert("RGB").getpixel((5, 5)) == (0x0F, 0x4C, 0x5C), path
+            assert image.convert("RGB").getpixel((600, 625)) == (0xC4, 0x47, 0x0F), path
+        assert entry["language"] == path.split("/")[0] and entry["pages"] == 1
+    # The status words are translated: each language draws its own card.
+    for facility in facilities:
+        assert images[f"en/share/{facility}.png"]["sha256"] != images[f"es/share/{facility}.png"]["sha256"]
