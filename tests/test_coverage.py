@@ -202,9 +202,9 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/head.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
 
@@ -240,9 +240,9 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     ]
     assert langs == [[None, None, "en", "es"]] * 3
     assert [row[:3] for row in page.rows("pending")[1:]] == [
-        ["layouts/site/base.html:19", "pending", "Skip to content"],
-        ["layouts/site/base.html:24", "pending", "Language"],
-        ["layouts/site/base.html:40", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/site/base.html:15", "pending", "Skip to content"],
+        ["layouts/site/base.html:20", "pending", "Language"],
+        ["layouts/site/base.html:36", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 
@@ -280,9 +280,9 @@ class Text(HTMLParser):
 
 
 def status_page(root: Path) -> str:
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/head.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     base = root / "layouts/site/base.html"  # its words as plain strings: this catalog has no template strings
     base.write_text(re.sub(r"\b_\((['\"])", r"(\1", base.read_text()))
     edition, _ = load_edition(root)
