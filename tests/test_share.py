@@ -223,3 +223,24 @@ def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
     # The status words are translated: each language draws its own card.
     for facility in facilities:
         assert images[f"en/share/{facility}.png"]["sha256"] != images[f"es/share/{facility}.png"]["sha256"]
+
+
+def test_a_share_card_that_does_not_fit_its_page_is_an_error(tmp_path: Path, fixed_today: None) -> None:
+    from .conftest import build
+
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    long_name = " ".join(["Extraordinarily Long Named Detention Center"] * 4)
+    dossier.write_text(dossier.read_text().replace("name: Sample Detention Center", f"name: {long_name}"))
+    code, out, _ = build(root)
+    assert code == 1
+    assert "facilities/sample.yaml: error: en/share/sample: the share image takes 2 pages; it must fit one" in out
+    assert not (root / "dist").exists()
+    # The same card with the shipped name fits, and comes out 1200 x 630.
+    dossier.write_text(dossier.read_text().replace(long_name, "Sample Detention Center"))
+    code, out, _ = build(root)
+    assert code == 0, out
+    from PIL import Image
+
+    with Image.open(root / "dist" / "en" / "share" / "sample.png") as image:
+        assert image.size == (1200, 630)
