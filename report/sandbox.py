@@ -180,12 +180,12 @@ def _too_many_pixels(path: Path, limit: int | None) -> str:
 # -- site assets --------------------------------------------------------------------------------
 
 
-PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
+PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
 
 
 def asset_paths(root: Path) -> list[Path]:
-    """Return the stylesheets and fonts the site uses (not the print ones), links out of layouts/ included."""
-    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts")]
+    """Return the stylesheets, fonts and icons the site uses (not the print ones), links out of layouts/ included."""
+    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons")]
     return [
         path
         for folder in folders

@@ -34,7 +34,7 @@ INDEPENDENT = [("report.render", "report.pdf")]
 LAZY_ALLOWED = {"report", "report.cli", "report.commands.build"}
 """Modules on the no-op path, which import the stages (and with them WeasyPrint, Jinja, Babel)
 only when they run them. Everything else imports at the top."""
-HEAVY = {"weasyprint", "jinja2", "babel", "pikepdf", "pypdf", "jsonschema", "yaml", "PIL"}
+HEAVY = {"weasyprint", "jinja2", "babel", "pikepdf", "pypdf", "jsonschema", "yaml", "PIL", "pypdfium2"}
 
 
 def modules() -> dict[str, Path]:

@@ -214,7 +214,7 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
@@ -275,9 +275,9 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
             "pending",
             "Not the released edition: facts and translations may still change.",
         ],
-        ["layouts/site/base.html:21", "pending", "Skip to content"],
-        ["layouts/site/base.html:29", "pending", "Language"],
-        ["layouts/site/base.html:45", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/site/base.html:17", "pending", "Skip to content"],
+        ["layouts/site/base.html:25", "pending", "Language"],
+        ["layouts/site/base.html:41", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 
@@ -315,7 +315,7 @@ class Text(HTMLParser):
 
 
 def status_page(root: Path) -> str:
-    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     for name in (
@@ -371,7 +371,7 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
 def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp_path: Path) -> None:
     """The build prints the English for it (a footnote would be lost): check and the status page say so."""
     root = make_project(tmp_path, "i18n-citations")
-    for name in ("site/base.html", "site/status.html", "partials/draft.html"):
+    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)

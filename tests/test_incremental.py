@@ -54,6 +54,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "en/chapter/etowah",
         "es/chapter/adelanto",
         "es/chapter/etowah",
+        "en/share/adelanto",
+        "en/share/etowah",
+        "es/share/adelanto",
+        "es/share/etowah",
     }
     return root
 
@@ -82,6 +86,7 @@ def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> Non
         for lang in ("en", "es")
         if pages(project)[f"{lang}/etowah-{lang}.pdf"] != before_pages[f"{lang}/etowah-{lang}.pdf"]
     }
+    # Not its share card: the summary is not on it.
     assert rendered_chunks(err) == {"en/chapter/etowah", "es/chapter/etowah"} | {
         f"{lang}/{chunk}" for lang in moved for chunk in ("front", "folios")
     }
@@ -125,7 +130,7 @@ def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Pat
     (project / "dist" / "en" / "index.html").unlink()
     code, out, err = run_cli("--root", str(project), "build")
     assert code == 0, out
-    assert len(rendered_chunks(err)) == 12
+    assert len(rendered_chunks(err)) == 16  # 4 per language, a chapter and a share card per facility
     assert outputs(project) == before
     assert not marker.exists()
 
@@ -143,5 +148,5 @@ def test_progress_shows_done_total_and_time_left(tmp_path: Path) -> None:
     code, out, err = run_cli("--root", str(root), "build", "--lang", "en")
     assert code == 0, out
     lines = [line for line in err.splitlines() if line.startswith("[")]
-    assert re.fullmatch(r"\[1/5\] \S+ \(rendered\), about \d+s left", lines[0])
-    assert lines[-1].startswith("[5/5] ") and lines[-1].endswith("about 0s left")
+    assert re.fullmatch(r"\[1/6\] \S+ \(rendered\), about \d+s left", lines[0])
+    assert lines[-1].startswith("[6/6] ") and lines[-1].endswith("about 0s left")

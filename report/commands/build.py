@@ -37,7 +37,7 @@ from ..findings import Finding, Loc, Policy, count, error, has_errors
 from ..publish import Output
 
 if TYPE_CHECKING:
-    from ..content.model import Edition
+    from ..content.model import Edition, Facility
     from ..pdf.assemble import Metadata, Part
     from ..pdf.paginate import Chunk, Job, Paginator
     from ..render.html import Renderer, TocEntry
@@ -294,7 +294,10 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     paginator.budget = edition.settings.layout_budget
     with paginator:
         queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
-        progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued))  # + front matter, three sheets
+        cards = [
+            _queue_share_card(renderer, f, paginator) for renderer in renderers.values() for f in edition.facilities
+        ]
+        progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued) + len(cards))  # + front, three sheets
         languages = ThreadPoolExecutor(max_workers=len(queued), thread_name_prefix="language")
         try:
             futures = [languages.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
@@ -302,6 +305,8 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
         finally:
             languages.shutdown(wait=False, cancel_futures=True)  # after Ctrl-C, the paginator cancels what they wait on
         findings = [f for language in laid_out for f in language.findings]
+        shares, share_findings = _share_images(cards, cache_dir)
+        findings += share_findings
         findings += [f for renderer in renderers.values() for f in renderer.localizer.findings]
         counts = {"rendered": paginator.rendered, "reused": paginator.reused}
         if has_errors(findings):
@@ -316,7 +321,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     outputs = None
     if not problems + more:
         pdfs = report_pdfs + facility_pdfs
-        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition)
+        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition) + shares
     return Emitted(outputs, tuple(findings), **counts)
 
 
@@ -345,6 +350,49 @@ def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Q
     futures = {job: paginator.lay_out(job) for job in sorted(jobs, key=lambda job: -len(job.html))}
     laid_out = [futures[job] for job in jobs]
     return Queued(renderer, tuple(laid_out[:-1]), laid_out[-1])
+
+
+@dataclass(frozen=True)
+class ShareCard:
+    """A facility's share card in one language, queued for layout."""
+
+    lang: str
+    facility: str
+    source: str  # the dossier, where a finding about the card points
+    chunk: Future
+
+
+def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginator) -> ShareCard:
+    """Queue the one-page PDF of a facility's share image, after the language's body."""
+    card = renderer.share_card(facility)
+    job = _job(card.key, card.html, facility.path, "share", tagged=False)
+    return ShareCard(renderer.lang, facility.id, facility.path, paginator.lay_out(job))
+
+
+def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+    """Return each laid-out share card as a PNG (rasterized, or from the cache), and the cards' findings.
+
+    A card must fit its one page: a name too long for it is an error, not a clipped image.
+    """
+    from ..pdf.raster import cached_png
+    from ..render.site import SHARE_SIZE, share_image_path
+
+    outputs, findings = [], []
+    for card in cards:
+        chunk = card.chunk.result()
+        findings += chunk.findings
+        if chunk.pages != 1:
+            message = f"{chunk.key}: the share image takes {chunk.pages} pages; it must fit one (a shorter name?)"
+            findings.append(error("share.size", Loc(card.source), message))
+            continue
+        png, size = cached_png(cache_dir, chunk.pdf)
+        if size != SHARE_SIZE:
+            findings.append(error("share.size", Loc(card.source), f"{chunk.key}: {size[0]} x {size[1]} px"))
+            continue
+        outputs.append(
+            Output(share_image_path(card.lang, card.facility), png, "share-image", card.lang, 1, card.facility)
+        )
+    return outputs, findings
 
 
 def _language_pdfs(

@@ -61,7 +61,7 @@ class Job:
     key: str
     html: str
     source: str  # project file a finding about this chunk points at
-    stylesheet: str  # "print" or "folios"
+    stylesheet: str  # "print", "folios" or "share"
     tagged: bool = True
     assets: tuple[str, ...] = ()  # project files the HTML refers to (images): they key the cache too
 
@@ -212,7 +212,7 @@ def _init_worker(root: str, fingerprint: str) -> None:
     sheets: dict[str, list[Any]] = {}
     sheet_records: dict[str, list[Record]] = {}
     index = _css_index(weasyprint, root)
-    for name in ("print", "folios"):
+    for name in ("print", "folios", "share"):
         sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
         sheet_records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
         collector.records.clear()

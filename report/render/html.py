@@ -263,6 +263,27 @@ class Renderer:
         # and attributes need the text, which templates then escape once.
         return self.labels.facility_description(facility.name).striptags()
 
+    def status_label(self, facility: Facility) -> str:
+        """Return a facility's status in words, as plain text ("Closed")."""
+        return Markup(self.labels.status_labels[facility.status.state]).striptags()
+
+    def share_alt(self, facility: Facility) -> str:
+        """Return what a facility's share image shows, as plain text (its alt text)."""
+        return f"{facility.name}: {place(facility)}. {self.status_label(facility)}. {self.report_title}"
+
+    def share_card(self, facility: Facility) -> ChunkHtml:
+        """Return the one-page PDF chunk of a facility's share image (layouts/pdf/share.html)."""
+        html = self.env.get_template("pdf/share.html").render(
+            lang=self.lang,
+            facility=facility,
+            report_title=self.report_title,
+            place=place(facility),
+            status=self.status_label(facility),
+            hashtags=self.edition.settings.hashtags,
+        )
+        key = f"{self.lang}/share/{facility.id}"
+        return ChunkHtml(key, self.lang, "share", facility.id, facility.name, html)
+
     def front_chunk(self, toc: Sequence[TocEntry]) -> ChunkHtml:
         """Return the PDF chunk with the cover, contents, notice and introduction."""
         citer = self.citer("pdf", lambda src: f"x-chunk:src-{src.id}")
@@ -316,6 +337,12 @@ class Renderer:
             publisher=s.publisher,
             settings=s,
         )
+
+
+def place(facility: Facility) -> str:
+    """Return where a facility is, in words: 'Adelanto, San Bernardino County, California'."""
+    location = facility.location
+    return f"{location.city}, {location.county}, {location.state}"
 
 
 def image_src(facility: Facility, mode: str) -> str | None:

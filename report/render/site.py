@@ -7,6 +7,7 @@ from `facilities/images/` into `dist/images/`): nothing on the site is fetched f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -68,8 +69,14 @@ def site_pages(
         )
         if lang == edition.settings.source_language:
             skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
+    source = choices[languages.index(edition.settings.source_language)]
+    report = report_ld(edition, source["lang"], source["title"], source["subtitle"])
+    report["workTranslation"] = [
+        report_ld(edition, c["lang"], c["title"], c["subtitle"]) for c in choices if c is not source
+    ]
     html = first.env.get_template("site/chooser.html").render(
         draft=first.draft,
+        head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
         source_lang=edition.settings.source_language,
         choices=choices,
         publisher=edition.settings.publisher,
@@ -92,13 +99,45 @@ def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
 
 
 def _assets(root: Path) -> list[Output]:
-    """Return the site's stylesheets and fonts, never a link out of layouts/ (see `asset_findings`)."""
+    """Return the site's stylesheets (each with its imports inlined), fonts and icons, never a link
+    out of layouts/ (see `asset_findings`); a stylesheet inlined into another is not copied."""
     layouts = real_folder(root, "layouts")
+    paths = [path for path in asset_paths(root) if inside(path, layouts)]
+    stylesheets = {path.name: path for path in paths if path.suffix == ".css"}
+    inlined: set[str] = set()
+    bundles = {name: bundle(name, stylesheets, inlined) for name in stylesheets}
     return [
-        Output(f"assets/{path.parent.name}/{path.name}", path.read_bytes(), "asset")
-        for path in asset_paths(root)
-        if inside(path, layouts)
+        Output(f"assets/{path.parent.name}/{path.name}", bundles.get(path.name, path.read_bytes()), "asset")
+        for path in paths
+        if path.name not in inlined
     ]
+
+
+_IMPORT = re.compile(r'^@import\s+(?:url\(\s*)?"([^"]+)"\s*\)?\s*;[ \t]*\n?', re.MULTILINE)
+"""A stylesheet's `@import "name.css";` line (or `@import url("name.css");`)."""
+
+
+def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> bytes:
+    """Return a stylesheet with every `@import` of a sibling stylesheet replaced by its text (once), so a
+    page loads one file; the names inlined are added to `inlined`. An import of anything else stays."""
+    seen: set[str] = set()
+
+    def expand(current: str) -> str:
+        seen.add(current)
+        text = stylesheets[current].read_text(encoding="utf-8")
+
+        def replace(match: re.Match[str]) -> str:
+            imported = match.group(1)
+            if imported not in stylesheets:
+                return match.group(0)
+            inlined.add(imported)
+            if imported in seen:
+                return ""
+            return f"/* {imported} */\n{expand(imported).rstrip()}\n"
+
+        return _IMPORT.sub(replace, text)
+
+    return expand(name).encode()
 
 
 def _images(root: Path, edition: Edition) -> list[Output]:
@@ -127,7 +166,7 @@ def _download(loc: Localizer, pdf_info: PdfInfo, facility_id: str | None) -> dic
 
 
 def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
-    # Every version, this one included: search engines want the same set on each of them.
+    """Return the language switch's links to this page in every language (relative: they work anywhere)."""
     if len(languages) < 2:
         return []
     return [
@@ -149,20 +188,21 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
         loc, env = renderer.localizer, renderer.env
         report = cite.report_work(edition, lang, renderer.report_title)
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
+        subtitle = loc.plain(edition.settings.subtitle)
+        ld = report_ld(edition, lang, renderer.report_title, subtitle)
         base = renderer.common(citer) | {
             "root": "../",
             "home": "index.html",
             "hashtags": edition.settings.hashtags,
-            "description": loc.plain(edition.settings.subtitle),
+            "description": subtitle,
         }
         index = env.get_template("site/index.html").render(
             base
             | {
+                "head": head(edition, lang, f"{lang}/index.html", renderer.report_title, subtitle, ld),
                 "page_title": renderer.report_title,
                 "body_class": "home",
                 "alternates": _alternates(lang, languages, "index.html"),
-                # the language chooser, for readers of any other language
-                "x_default": "../index.html" if len(languages) > 1 else None,
                 "report_pdf": _download(loc, pdf_info, None),
                 "facility_items": [{"facility": f, "pdf": _download(loc, pdf_info, f.id)} for f in edition.facilities],
                 "open_data": _open_data(edition),
@@ -195,20 +235,25 @@ def _facility_pages(
     env = renderer.env
     facilities = edition.facilities
     report = cite.report_work(edition, lang, renderer.report_title)
+    ld = report_ld(edition, lang, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     for number, facility in enumerate(facilities, 1):
         works = (cite.chapter_work(edition, lang, renderer.report_title, facility), report)
         context, _ = renderer.chapter_context(facility, number, "site")
+        title = f"{facility.name} · {renderer.report_title}"
+        description = first_sentence(renderer.localizer.plain(facility.summary))
+        chapter = chapter_ld(edition, lang, facility.name, description, ld)
+        share = (share_image_path(lang, facility.id), renderer.share_alt(facility))
         page = env.get_template("site/facility.html").render(
             context
             | {
+                "head": head(edition, lang, f"{lang}/{facility.id}.html", title, description, ld, chapter, share),
                 "root": "../",
                 "home": "index.html",
                 "hashtags": edition.settings.hashtags,
-                "page_title": f"{facility.name} · {renderer.report_title}",
-                "description": renderer.facility_description(facility),
+                "page_title": title,
+                "description": description,
                 "body_class": "facility-page",
                 "alternates": _alternates(lang, languages, f"{facility.id}.html"),
-                "x_default": None,
                 "pdf": _download(renderer.localizer, pdf_info, facility.id),
                 "previous": facilities[number - 2] if number > 1 else None,
                 "next": facilities[number] if number < len(facilities) else None,
@@ -218,6 +263,113 @@ def _facility_pages(
         outputs.append(Output(f"{lang}/{facility.id}.html", page.encode(), "page", lang))
         outputs += cite.downloads(facility.id, works, lang)
     return outputs
+
+
+# -- what search engines and link previews read ------------------------------------------------------
+
+SHARE_SIZE = (1200, 630)
+"""A share image's size in CSS pixels: the 1.91:1 card that link previews show."""
+
+_CITATIONS = re.compile(r"\s*\[@[^\]]*\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-Z]\.)\s+(?=[A-Z\u00BF\u00A1\u201C\"])")
+"""A sentence ends at '.', '!' or '?' and a space before a capital: not after an initial ('U.S. Marshals')."""
+
+
+def first_sentence(text: str) -> str:
+    """Return the first sentence of plain prose, without its `[@id]` citations."""
+    plain = " ".join(_CITATIONS.sub("", text).split())
+    return _SENTENCE_END.split(plain, maxsplit=1)[0]
+
+
+def share_image_path(lang: str, facility_id: str) -> str:
+    """Return where a facility's share image is published, relative to dist/."""
+    return f"{lang}/share/{facility_id}.png"
+
+
+def og_locale(lang: str) -> str:
+    """Return the Open Graph locale of a language: its US form where Babel has one (the report's readers
+    are in the US: 'es_US', 'en_US'), else the language's own identifier."""
+    try:
+        return str(Locale.parse(f"{lang}_US"))
+    except (ValueError, LookupError):
+        return str(Locale.parse(lang))
+
+
+def head(
+    edition: Edition,
+    lang: str,
+    page: str,
+    title: str,
+    description: str,
+    report: dict[str, Any],
+    chapter: dict[str, Any] | None = None,
+    image: tuple[str, str] | None = None,
+    translated: bool = True,
+) -> dict[str, Any]:
+    """Return what a page's <head> says to search engines and link previews (`partials/head.html`).
+
+    `page` is the page's path under dist/; `report` the schema.org Report (`report_ld`), and
+    `chapter` a facility's Chapter in it; `image` a share image's (path under dist/, description);
+    `translated` is False for a page that exists in one language only (no alternates).
+    Without `base_url` there is no canonical link, no alternate-language link and no image:
+    search engines and previews take only absolute URLs, and a relative one would be wrong.
+    """
+    base = edition.settings.base_url
+    languages = list(edition.settings.languages)
+    url = f"{base}{page}" if base else None
+    alternates = []
+    if base and translated and len(languages) > 1:
+        name = page.split("/", 1)[-1]  # the language chooser, index.html, stands for every index
+        alternates = [{"lang": other, "href": f"{base}{other}/{name}"} for other in languages]
+        if name == "index.html":
+            alternates.append({"lang": "x-default", "href": f"{base}index.html"})
+    thing = dict(chapter or report)
+    if url:
+        thing["url"] = url
+    if image and base:
+        thing["image"] = f"{base}{image[0]}"
+    return {
+        "title": title,
+        "description": description,
+        "locale": og_locale(lang),
+        "locale_alternates": [og_locale(other) for other in languages if other != lang],
+        "type": "article" if chapter else "website",
+        "canonical": url,
+        "alternates": alternates,
+        "image": {"url": f"{base}{image[0]}", "alt": image[1], "width": SHARE_SIZE[0], "height": SHARE_SIZE[1]}
+        if image and base
+        else None,
+        "linked_data": {"@context": "https://schema.org", **thing},
+    }
+
+
+def report_ld(edition: Edition, lang: str, title: str, subtitle: str) -> dict[str, Any]:
+    """Return the report as a schema.org Report, in one language."""
+    s = edition.settings
+    found: dict[str, Any] = {
+        "@type": "Report",
+        "name": title,
+        "alternativeHeadline": subtitle,
+        "inLanguage": lang,
+        "datePublished": s.edition.isoformat(),
+        "publisher": {"@type": "Organization", "name": s.publisher, "email": s.contact},
+    }
+    if s.base_url:
+        found["url"] = f"{s.base_url}{lang}/index.html"
+    return found
+
+
+def chapter_ld(edition: Edition, lang: str, name: str, description: str, report: dict[str, Any]) -> dict[str, Any]:
+    """Return a facility's chapter as a schema.org Chapter of the report."""
+    return {
+        "@type": "Chapter",
+        "name": name,
+        "description": description,
+        "inLanguage": lang,
+        "datePublished": edition.settings.edition.isoformat(),
+        "publisher": report["publisher"],
+        "isPartOf": report,
+    }
 
 
 # -- the translator status page ----------------------------------------------------------------------
@@ -238,14 +390,25 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     loc = Localizer(source, source, None, edition.settings.locale(source))
     env = environment(root, loc)
     title = loc.plain(edition.settings.title)
+    page_title = f"Translation status: {coverage.name} · {title}"
+    description = f"What is left to translate into {coverage.name}"
+    report = report_ld(edition, source, title, loc.plain(edition.settings.subtitle))
     return env.get_template("site/status.html").render(
+        head=head(
+            edition,
+            source,
+            f"{coverage.lang}/translation-status.html",
+            page_title,
+            description,
+            report,
+            translated=False,
+        ),
         lang=source,
-        page_title=f"Translation status: {coverage.name} · {title}",
-        description=f"What is left to translate into {coverage.name}",
+        page_title=page_title,
+        description=description,
         root="../",
         home="index.html",
         alternates=[],
-        x_default=None,
         body_class="translation-status",
         draft=False,  # a worksheet for translators, never part of an edition
         report_title=title,

@@ -1,0 +1,246 @@
+"""What search engines and link previews read: Open Graph and Twitter cards, canonical and
+alternate-language links, schema.org JSON-LD (see report.render.site.head and partials/head.html).
+
+The site pages are rendered from a gathered fixture project with made-up PDF sizes, and parsed:
+no layout, so these run in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from report.commands.gather import GatherOptions, gather
+from report.render.html import Renderer, environment
+from report.render.site import first_sentence, home_pages, og_locale, site_pages
+
+from .conftest import REPO
+from .conftest import make_project as make_fixture
+
+BASE_URL = "https://example.org/first-ten/"
+
+
+class Head(HTMLParser):
+    """A page's <meta> and <link> tags, and the text of its JSON-LD scripts."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, list[str]] = {}
+        self.links: list[dict[str, str | None]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and (key := found.get("property") or found.get("name")):
+            self.meta.setdefault(key, []).append(found["content"] or "")
+        elif tag == "link":
+            self.links.append(found)
+        elif tag == "script":
+            assert found == {"type": "application/ld+json"}
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+    def one(self, key: str) -> str:
+        assert len(self.meta.get(key, [])) == 1, (key, self.meta.get(key))
+        return self.meta[key][0]
+
+    def rel(self, rel: str) -> dict[str, str | None]:
+        return {link.get("hreflang") or rel: link["href"] for link in self.links if link["rel"] == rel}
+
+    def linked_data(self) -> dict:
+        assert len(self.scripts) == 1
+        return json.loads(self.scripts[0])
+
+
+def make_project(tmp_path: Path, case: str | None = None) -> Path:
+    """Return a fixture project with the shipped layouts."""
+    root = make_fixture(tmp_path, case)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    return root
+
+
+def pages(root: Path, hostile: str | None = None) -> dict[str, str]:
+    """Return every site page of the project (rendered, not written), by its path under dist/;
+    with `hostile`, as its publisher and facility name (which `check` would refuse)."""
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.ok, gathered.findings
+    edition = gathered.edition
+    assert edition is not None
+    if hostile:
+        settings = dataclasses.replace(edition.settings, publisher=hostile)
+        facilities = tuple(dataclasses.replace(f, name=hostile) for f in edition.facilities)
+        edition = dataclasses.replace(edition, settings=settings, facilities=facilities)
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    info = {(lang, f): (f"{lang}/x.pdf", 1000, 1) for lang in renderers for f in (None, "sample")}
+    outputs = site_pages(root, edition, renderers, info, gathered.coverage) + home_pages(edition, renderers, info)
+    return {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
+
+
+def with_base_url(root: Path, value: str) -> Path:
+    report = root / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8") + f"base_url: {value}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def plain(tmp_path: Path) -> dict[str, Head]:
+    return {path: Head(html) for path, html in pages(make_project(tmp_path, "_i18n")).items()}
+
+
+@pytest.fixture
+def based(tmp_path: Path) -> dict[str, Head]:
+    root = with_base_url(make_project(tmp_path, "_i18n"), BASE_URL)
+    return {path: Head(html) for path, html in pages(root).items()}
+
+
+def test_every_page_has_open_graph_twitter_and_json_ld(plain: dict[str, Head]) -> None:
+    assert set(plain) == {
+        "index.html",
+        "en/index.html",
+        "es/index.html",
+        "en/sample.html",
+        "es/sample.html",
+        "es/translation-status.html",
+    }
+    for path, head in plain.items():
+        for key in ("og:title", "og:description", "og:locale", "og:type", "og:site_name", "twitter:card"):
+            assert head.one(key), (path, key)
+        assert head.one("twitter:title") == head.one("og:title")
+        data = head.linked_data()
+        assert data["@context"] == "https://schema.org"
+        assert data["datePublished"] == "2024-06-01"
+    en, es = plain["en/sample.html"], plain["es/sample.html"]
+    assert (en.one("og:locale"), en.meta["og:locale:alternate"]) == ("en_US", ["es_US"])
+    assert (es.one("og:locale"), es.meta["og:locale:alternate"]) == ("es_US", ["en_US"])
+    assert en.one("og:type") == "article" and plain["en/index.html"].one("og:type") == "website"
+    # One sentence of the summary, without its citations, is the description everywhere.
+    sentence = "The sample facility was cited for poor medical care and closed a year later."
+    assert en.one("og:description") == en.one("description") == en.one("twitter:description") == sentence
+    chapter = en.linked_data()
+    assert chapter["@type"] == "Chapter" and chapter["inLanguage"] == "en" and chapter["description"] == sentence
+    report = chapter["isPartOf"]
+    assert report["@type"] == "Report" and report["name"] == "Sample Report"
+    assert report["publisher"] == {"@type": "Organization", "name": "Test Publisher", "email": "campaign@example.org"}
+    assert es.linked_data()["inLanguage"] == "es" and es.linked_data()["isPartOf"]["name"] != "Sample Report"
+    home = plain["index.html"].linked_data()
+    assert (home["inLanguage"], [t["inLanguage"] for t in home["workTranslation"]]) == ("en", ["es"])
+
+
+def test_without_a_base_url_no_canonical_alternate_or_image_is_written(plain: dict[str, Head]) -> None:
+    for path, head in plain.items():
+        assert [link["rel"] for link in head.links] == ["stylesheet", "icon"], path
+        assert not {"og:url", "og:image", "twitter:image"} & set(head.meta), path
+        assert head.one("twitter:card") == "summary"
+        assert "url" not in head.linked_data() and "image" not in head.linked_data()
+
+
+def test_with_a_base_url_canonical_and_alternates_are_absolute(based: dict[str, Head]) -> None:
+    index = {"en": f"{BASE_URL}en/index.html", "es": f"{BASE_URL}es/index.html", "x-default": f"{BASE_URL}index.html"}
+    assert based["en/index.html"].rel("alternate") == based["es/index.html"].rel("alternate") == index
+    assert based["index.html"].rel("alternate") == index
+    sample = {"en": f"{BASE_URL}en/sample.html", "es": f"{BASE_URL}es/sample.html"}
+    for path, head in based.items():
+        assert head.rel("canonical") == {"canonical": BASE_URL + path}
+        assert head.one("og:url") == BASE_URL + path
+        assert head.linked_data()["url"] == BASE_URL + path
+        if path.endswith("sample.html"):
+            assert head.rel("alternate") == sample
+    assert based["es/translation-status.html"].rel("alternate") == {}  # in English only: no other version
+    es = based["es/sample.html"]
+    assert es.one("og:image") == es.one("twitter:image") == f"{BASE_URL}es/share/sample.png"
+    assert (es.one("og:image:width"), es.one("og:image:height")) == ("1200", "630")
+    assert es.one("twitter:card") == "summary_large_image"
+    assert es.one("og:image:alt").startswith("Sample Detention Center: ")
+    assert es.linked_data()["image"] == f"{BASE_URL}es/share/sample.png"
+    assert "og:image" not in based["es/index.html"].meta
+
+
+def test_json_ld_cannot_end_its_script(tmp_path: Path) -> None:
+    # `check` refuses code in text (text.markup); the layout must hold even so.
+    hostile = "Sample </script><script>alert(1)</script> & 'co' <!-- </SCRIPT "
+    for path, html in pages(make_project(tmp_path, "_i18n"), hostile).items():
+        head = Head(html)  # asserts every <script> is JSON-LD: none was added
+        assert head.linked_data()["publisher"]["name"] == hostile, path
+        if path.endswith("sample.html"):
+            assert head.linked_data()["name"] == hostile
+            assert head.one("og:image:alt" if "og:image:alt" in head.meta else "og:title").startswith(hostile)
+        assert html.lower().count("<script") == 1 and html.lower().count("</script") == 1, path
+
+
+def test_a_malformed_base_url_is_refused_with_the_hint(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    for bad in ("example.org/first-ten/", "https://example.org/first-ten", "ftp://example.org/", "https://x/a b/"):
+        root = with_base_url(make_project(tmp_path / bad.replace("/", "_").replace(" ", "_")), f'"{bad}"')
+        code, out, _ = run_cli("--root", str(root), "check", "-q")
+        assert code == 1 and "[schema.pattern]" in out and "base_url:" in out, (bad, out)
+
+
+def test_first_sentence() -> None:
+    assert first_sentence("One [@a] two. Three.") == "One two."
+    assert first_sentence("U.S. Marshals held people there. Then ICE.") == "U.S. Marshals held people there."
+    assert first_sentence("¿Por qué? Porque sí.") == "¿Por qué?"
+    assert first_sentence("No end") == "No end"
+    assert og_locale("es") == "es_US" and og_locale("fr_CA") == "fr_CA"
+
+
+# -- share images: the shipped build ---------------------------------------------------------------
+
+
+def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
+    from PIL import Image
+
+    dist = shipped / "dist"
+    manifest = {e["path"]: e for e in json.loads((dist / "manifest.json").read_text())["outputs"]}
+    facilities = sorted(p.stem for p in (dist / "en").glob("*.html") if p.stem not in ("index",))
+    assert len(facilities) == 10
+    images = {path: entry for path, entry in manifest.items() if entry["kind"] == "share-image"}
+    assert set(images) == {f"{lang}/share/{f}.png" for lang in ("en", "es") for f in facilities}
+    for path, entry in images.items():
+        with Image.open(dist / path) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630)), path
+            # The card's teal ground and the accent bar at its foot (tokens.css), not a blank page.
+            assert image.convert("RGB").getpixel((5, 5)) == (0x0F, 0x4C, 0x5C), path
+            assert image.convert("RGB").getpixel((600, 625)) == (0xC4, 0x47, 0x0F), path
+        assert entry["language"] == path.split("/")[0] and entry["pages"] == 1
+    # The status words are translated: each language draws its own card.
+    for facility in facilities:
+        assert images[f"en/share/{facility}.png"]["sha256"] != images[f"es/share/{facility}.png"]["sha256"]
+
+
+def test_a_share_card_that_does_not_fit_its_page_is_an_error(tmp_path: Path, fixed_today: None) -> None:
+    from .conftest import build
+
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    long_name = " ".join(["Extraordinarily Long Named Detention Center"] * 4)
+    dossier.write_text(dossier.read_text().replace("name: Sample Detention Center", f"name: {long_name}"))
+    code, out, _ = build(root)
+    assert code == 1
+    assert "facilities/sample.yaml: error: en/share/sample: the share image takes 2 pages; it must fit one" in out
+    assert not (root / "dist").exists()
+    # The same card with the shipped name fits, and comes out 1200 x 630.
+    dossier.write_text(dossier.read_text().replace(long_name, "Sample Detention Center"))
+    code, out, _ = build(root)
+    assert code == 0, out
+    from PIL import Image
+
+    with Image.open(root / "dist" / "en" / "share" / "sample.png") as image:
+        assert image.size == (1200, 630)
