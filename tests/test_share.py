@@ -190,7 +190,7 @@ def test_a_malformed_base_url_is_refused_with_the_hint(tmp_path: Path) -> None:
     for bad in ("example.org/first-ten/", "https://example.org/first-ten", "ftp://example.org/", "https://x/a b/"):
         root = with_base_url(make_project(tmp_path / bad.replace("/", "_").replace(" ", "_")), f'"{bad}"')
         code, out, _ = run_cli("--root", str(root), "check", "-q")
-        assert code == 1 and "[schema.pattern]" in out and "base_url:" in out, (bad, out)
+        assert code == 1 and "[report.base-url]" in out and "base_url:" in out, (bad, out)
 
 
 def test_first_sentence() -> None:
