@@ -167,8 +167,8 @@ PRINT_ONLY = ("print.css", "folios.css", "fonts-print.css", "*.ttf")
 
 
 def asset_paths(root: Path) -> list[Path]:
-    """Return the stylesheets and fonts the site uses (not the print ones), links out of layouts/ included."""
-    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts")]
+    """Return the stylesheets, fonts and scripts the site uses (not the print ones), links out of layouts/ included."""
+    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "js")]
     return [
         path
         for folder in folders
