@@ -26,7 +26,17 @@ from ..publish import Output
 
 BUNDLE = "pagefind"
 ROOT_SELECTOR = "main"
-EXCLUDE_SELECTORS = (".breadcrumbs", ".download", ".pager", ".noteref", ".backref", ".card-download", ".downloads")
+EXCLUDE_SELECTORS = (
+    ".breadcrumbs",
+    ".download",
+    ".button",
+    ".pager",
+    ".noteref",
+    ".backref",
+    ".card-download",
+    ".downloads",
+)
+"""What in `<main>` is not indexed: ways to other pages and files, note numbers and back links."""
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
 """Bundle files the search box never loads: Pagefind's own interfaces and its playground."""
 TIMEOUT = 120  # seconds: the indexer takes well under one for a language's pages
