@@ -3,7 +3,7 @@
 - The server looks each request's path up under `dist/` when it comes, so it follows the symlink
   that every publish swaps (see `publish`): a file comes from the old edition or the new one.
 - HTML pages are served with one extra line, a `<script>` for `preview.js`, added to the
-  response only: the files in `dist/` are never changed, so what is published has no script.
+  response only: the files in `dist/` are never changed, so what is published has no preview script.
 - The script polls `/__preview__/state` (the last build's generation, exit code, summary and
   findings). A successful build reloads the page; a failed one leaves the page as it is (the
   last good build, which is still what `dist/` holds) and shows the findings over it.
