@@ -244,7 +244,8 @@ def _search_bundles(outputs: list[Output], languages: list[str], cache_dir: Path
         message = "the Pagefind indexer is missing (run `make build` to install pagefind[bin]): the site has no search"
         return [], [warning("site.search", Loc("pyproject.toml"), message)]
     pages = [o for o in outputs if o.kind == "page" and o.lang]
-    bundles, problems = [], []
+    bundles: list[Output] = []
+    problems: list[Finding] = []
     for lang in languages:
         indexed = search_bundle(lang, pages, indexer, cache_dir)
         bundles += indexed.outputs
