@@ -202,9 +202,9 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/search.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
 
@@ -214,8 +214,8 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     assert page.lang == "en"
     assert page.rows("coverage") == [
         ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
-        ["Total", "12", "2", "1", "3", "1", "66.7%"],
-        ["Templates", "0", "0", "0", "3", "0", "0.0%"],  # the strings of base.html: not in this catalog
+        ["Total", "12", "2", "1", "7", "1", "54.5%"],
+        ["Templates", "0", "0", "0", "7", "0", "0.0%"],  # the strings of base.html and search.html: not in this catalog
         ["Report (report.yaml)", "6", "0", "1", "0", "0", "85.7%"],
         ["Sample Detention Center", "6", "2", "0", "0", "1", "75.0%"],
     ]
@@ -240,9 +240,13 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     ]
     assert langs == [[None, None, "en", "es"]] * 3
     assert [row[:3] for row in page.rows("pending")[1:]] == [
+        ["layouts/partials/search.html:6", "pending", "Pages found: %(count)s"],
+        ["layouts/partials/search.html:7", "pending", "No page matches this search."],
+        ["layouts/partials/search.html:8", "pending", "Search is not available here."],
+        ["layouts/partials/search.html:9", "pending", "Search the report"],
         ["layouts/site/base.html:19", "pending", "Skip to content"],
         ["layouts/site/base.html:24", "pending", "Language"],
-        ["layouts/site/base.html:40", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/site/base.html:41", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 
@@ -280,11 +284,12 @@ class Text(HTMLParser):
 
 
 def status_page(root: Path) -> str:
-    for name in ("base.html", "status.html"):
-        (root / "layouts/site").mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts/site" / name, root / "layouts/site" / name)
+    for name in ("site/base.html", "site/status.html", "partials/search.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     base = root / "layouts/site/base.html"  # its words as plain strings: this catalog has no template strings
     base.write_text(re.sub(r"\b_\((['\"])", r"(\1", base.read_text()))
+    (root / "layouts/partials/search.html").write_text("")  # not on the status page; its words would be pending
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     return status_page_html(root, edition, coverage["es"])

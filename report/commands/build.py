@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Literal, Protocol
 from .. import cache, project, publish, stamp
 from ..findings import Finding, Loc, Policy, count, error, has_errors, warning
 from ..publish import Output
+from ..render import search
 
 if TYPE_CHECKING:
     from ..content.model import Edition
@@ -237,9 +238,8 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
 
 def _search_bundles(outputs: list[Output], languages: list[str], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
     """Return each built language's search bundle, made once every page is written (in memory)."""
-    from ..render.search import executable, search_bundle
 
-    indexer = executable()
+    indexer = search.executable()
     if indexer is None:
         message = "the Pagefind indexer is missing (run `make build` to install pagefind[bin]): the site has no search"
         return [], [warning("site.search", Loc("pyproject.toml"), message)]
@@ -247,7 +247,7 @@ def _search_bundles(outputs: list[Output], languages: list[str], cache_dir: Path
     bundles: list[Output] = []
     problems: list[Finding] = []
     for lang in languages:
-        indexed = search_bundle(lang, pages, indexer, cache_dir)
+        indexed = search.search_bundle(lang, pages, indexer, cache_dir)
         bundles += indexed.outputs
         if indexed.problem:
             problems.append(error("site.search", Loc("pyproject.toml"), f"{lang}: {indexed.problem}"))

@@ -28,6 +28,7 @@ BUNDLE = "pagefind"
 ROOT_SELECTOR = "main"
 EXCLUDE_SELECTORS = (
     ".breadcrumbs",
+    ".kicker",
     ".download",
     ".button",
     ".pager",
@@ -36,7 +37,8 @@ EXCLUDE_SELECTORS = (
     ".card-download",
     ".downloads",
 )
-"""What in `<main>` is not indexed: ways to other pages and files, note numbers and back links."""
+"""What in `<main>` is not indexed: ways to other pages and files, the chapter kicker (the report's title,
+on every chapter), note numbers and back links."""
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
 """Bundle files the search box never loads: Pagefind's own interfaces and its playground."""
 TIMEOUT = 120  # seconds: the indexer takes well under one for a language's pages
