@@ -184,8 +184,8 @@ PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf"
 
 
 def asset_paths(root: Path) -> list[Path]:
-    """Return the stylesheets, fonts and icons the site uses (not the print ones), links out of layouts/ included."""
-    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons")]
+    """Return the stylesheets, fonts, icons and scripts the site uses (not the print ones), links out of layouts/ included."""
+    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons", "js")]
     return [
         path
         for folder in folders

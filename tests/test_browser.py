@@ -500,3 +500,85 @@ def test_the_site_stylesheet_is_one_deterministic_bundle(site: Site) -> None:
     css = (site.dist / "assets" / "css" / "site.css").read_text(encoding="utf-8")
     assert "@import" not in css and "--teal:" in css and css.count("@font-face") == 8
     assert sorted(p.name for p in (site.dist / "assets" / "css").iterdir()) == ["site.css"]
+
+
+# -- search (layouts/partials/search.html, report/render/search.py) ----------------------------------
+
+SEARCH_LABEL = {"en": "Search the report", "es": "Buscar en el informe"}
+
+
+def _search(page, lang: str, query: str) -> list[str]:
+    """Type `query` into the search box and return the result links' paths under dist/, best first."""
+    box = page.get_by_label(SEARCH_LABEL[lang])
+    box.fill(query)
+    page.wait_for_function(
+        "q => document.querySelector('.site-search-status').textContent !== '' && "
+        "document.querySelector('.site-search input').value === q",
+        arg=query,
+    )
+    page.wait_for_timeout(400)  # the box waits for typing to pause; let the last search land
+    return page.eval_on_selector_all(".site-search-results a", "links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_finds_the_facility_page_first_in_its_language(site: Site, page, lang: str) -> None:
+    page.goto(site.url(f"{lang}/glades.html"))
+    found = [site.path(url) for url in _search(page, lang, "Adelanto")]
+    assert found and found[0] == f"{lang}/{FACILITY}.html", found
+    assert all(path.startswith(f"{lang}/") for path in found), f"a {lang} search left its language: {found}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_for_a_publisher_finds_every_chapter_citing_it(site: Site, page, lang: str) -> None:
+    publisher = "Southern Poverty Law Center"
+    citing = {
+        p
+        for p in site.pages
+        if p.startswith(f"{lang}/") and f'class="publisher">{publisher}<' in (site.dist / p).read_text(encoding="utf-8")
+    }
+    assert len(citing) >= 2, citing  # the shipped sources: cited by more than one chapter
+    page.goto(site.url(f"{lang}/index.html"))
+    found = {site.path(url) for url in _search(page, lang, publisher)}
+    assert citing <= found, f"chapters citing {publisher} not found: {sorted(citing - found)}"
+
+
+def test_the_search_box_works_from_the_keyboard_and_passes_axe(site: Site, page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site.url("es/index.html"))
+    page.keyboard.press("Tab")  # the skip link
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "site-search-input":
+            break
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.type("Adelanto")
+    page.wait_for_selector(".site-search-results li")
+    page.wait_for_timeout(400)
+    violations = Axe().run(page).response["violations"]  # with the results open
+    assert violations == [], [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations]
+    page.keyboard.press("Tab")  # the first result
+    assert page.evaluate("document.activeElement.closest('.site-search-results') !== null")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert site.path(page.url) == f"es/{FACILITY}.html"
+    page.get_by_label(SEARCH_LABEL["es"]).fill("Adelanto")
+    page.wait_for_selector(".site-search-panel:not([hidden])")
+    page.keyboard.press("Escape")
+    assert page.is_hidden(".site-search-panel") and page.get_by_label(SEARCH_LABEL["es"]).input_value() == ""
+
+
+def test_without_javascript_the_search_box_is_not_shown_and_the_page_works(site: Site, browser) -> None:
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site.url(f"en/{FACILITY}.html"))
+        assert page.locator("form.site-search").count() == 1 and page.is_hidden("form.site-search")
+        assert page.is_visible("h1") and page.is_visible("nav.languages a")
+    finally:
+        context.close()
+
+
+def test_the_search_box_shows_on_the_language_pages_only(site: Site) -> None:
+    with_box = {p for p in site.pages if 'class="site-search"' in (site.dist / p).read_text(encoding="utf-8")}
+    assert with_box == {p for p in site.pages if p.startswith(LANGS) and not p.endswith("translation-status.html")}

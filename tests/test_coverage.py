@@ -214,7 +214,13 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
+    for name in (
+        "site/base.html",
+        "site/status.html",
+        "partials/draft.html",
+        "partials/head.html",
+        "partials/search.html",
+    ):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)
@@ -315,7 +321,13 @@ class Text(HTMLParser):
 
 
 def status_page(root: Path) -> str:
-    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
+    for name in (
+        "site/base.html",
+        "site/status.html",
+        "partials/draft.html",
+        "partials/head.html",
+        "partials/search.html",
+    ):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     for name in (
@@ -324,6 +336,7 @@ def status_page(root: Path) -> str:
     ):  # their words as plain strings: this catalog has no template strings
         layout = root / "layouts" / name
         layout.write_text(re.sub(r"\b_\((['\"])", r"(\1", layout.read_text()))
+    (root / "layouts/partials/search.html").write_text("")  # not on the status page; its words would be pending
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     return status_page_html(root, edition, coverage["es"])

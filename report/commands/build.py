@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
 from .. import cache, project, publish, stamp
 from ..errors import UsageError
-from ..findings import Finding, Loc, Policy, count, error, has_errors
+from ..findings import Finding, Loc, Policy, count, error, has_errors, warning
 from ..publish import Output
+from ..render import search
 
 if TYPE_CHECKING:
     from ..content.model import Edition, Facility
@@ -322,7 +323,28 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     if not problems + more:
         pdfs = report_pdfs + facility_pdfs
         outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition) + shares
+        bundles, missing = _search_bundles(outputs, list(renderers), cache_dir)
+        outputs += bundles
+        findings += missing
     return Emitted(outputs, tuple(findings), **counts)
+
+
+def _search_bundles(outputs: list[Output], languages: list[str], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+    """Return each built language's search bundle, made once every page is written (in memory)."""
+
+    indexer = search.executable()
+    if indexer is None:
+        message = "the Pagefind indexer is missing (run `make build` to install pagefind[bin]): the site has no search"
+        return [], [warning("site.search", Loc("pyproject.toml"), message)]
+    pages = [o for o in outputs if o.kind == "page" and o.lang]
+    bundles: list[Output] = []
+    problems: list[Finding] = []
+    for lang in languages:
+        indexed = search.search_bundle(lang, pages, indexer, cache_dir)
+        bundles += indexed.outputs
+        if indexed.problem:
+            problems.append(error("site.search", Loc("pyproject.toml"), f"{lang}: {indexed.problem}"))
+    return bundles, problems
 
 
 def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Renderer]:

@@ -1,0 +1,78 @@
+// The search box of layouts/partials/search.html: shown only once this script runs, it loads the
+// page's language bundle (report/render/search.py) on first use and lists the matching pages.
+const form = document.querySelector("form.site-search");
+if (form) {
+  const input = form.querySelector("input");
+  const panel = form.querySelector(".site-search-panel");
+  const status = form.querySelector(".site-search-status");
+  const list = form.querySelector(".site-search-results");
+  const bundle = new URL(form.dataset.bundle, document.baseURI);
+  let pagefind = null;
+  let latest = 0;
+
+  const show = (message, items) => {
+    status.textContent = message;
+    list.replaceChildren(...items);
+    panel.hidden = !message;
+  };
+
+  // Pagefind marks the words that matched with <mark>; the rest is text (its entities decoded by
+  // a <textarea>, which parses no elements), and is set as text.
+  const decoder = document.createElement("textarea");
+  const decode = (escaped) => {
+    decoder.innerHTML = escaped;
+    return decoder.value;
+  };
+  const excerpt = (html) =>
+    html.split(/(<mark>.*?<\/mark>)/).map((part) => {
+      const marked = part.startsWith("<mark>");
+      const text = decode(marked ? part.slice(6, -7) : part);
+      if (!marked) return document.createTextNode(text);
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      return mark;
+    });
+
+  const item = (data) => {
+    const li = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = data.meta.title;
+    const context = document.createElement("p");
+    context.append(...excerpt(data.excerpt));
+    li.append(link, context);
+    return li;
+  };
+
+  const run = async (query) => {
+    const ticket = ++latest;
+    if (!query) return show("", []);
+    try {
+      if (!pagefind) {
+        pagefind = await import(bundle.href);
+        await pagefind.options({ baseUrl: new URL("../", bundle).pathname });
+      }
+      const search = await pagefind.debouncedSearch(query, {}, 150);
+      if (search === null || ticket !== latest) return;
+      const found = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
+      if (ticket !== latest) return;
+      const message = found.length ? form.dataset.found.replace("{count}", search.results.length) : form.dataset.none;
+      show(message, found.map(item));
+    } catch {
+      if (ticket === latest) show(form.dataset.unavailable, []);
+    }
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(input.value.trim());
+  });
+  input.addEventListener("input", () => run(input.value.trim()));
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || panel.hidden) return;
+    input.value = "";
+    show("", []);
+    input.focus();
+  });
+  form.hidden = false;
+}

@@ -1,0 +1,120 @@
+"""Site search: one Pagefind bundle per language (report/render/search.py), cached by its pages.
+
+These run the real indexer (the `pagefind[bin]` wheel) over tiny pages and read its bundle
+back: the entry file names the languages, and each fragment (gzipped JSON) holds the text
+Pagefind indexed for a page. tests/test_browser.py searches the shipped site in Chromium.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from report.commands import build as build_command
+from report.publish import Output
+from report.render import search
+
+pytestmark = pytest.mark.slow  # the indexer is a subprocess
+
+PAGE = (
+    '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+    '<header>Headerword</header><main><nav class="breadcrumbs">Breadcrumbword</nav><h1>{title}</h1>'
+    '<p>{text}<sup class="noteref"><a href="#note-1">1</a></sup></p>'
+    '<p class="download"><a class="button" href="x.pdf">Downloadword</a></p>'
+    '<ol><li id="note-1">Human Rights Watch <a class="backref" href="#ref-1">Backlinkword</a></li></ol>'
+    "</main><footer>Footerword</footer></body></html>"
+)
+
+
+def _page(lang: str, name: str, title: str, text: str) -> Output:
+    return Output(f"{lang}/{name}.html", PAGE.format(lang=lang, title=title, text=text).encode(), "page", lang)
+
+
+PAGES = [
+    _page("en", "adelanto", "Adelanto ICE Processing Center", "A detention center in California."),
+    _page("es", "adelanto", "Adelanto ICE Processing Center", "Un centro de detención en California."),
+    _page("es", "index", "Los Primeros Diez", "Diez centros de detención."),
+]
+
+
+@pytest.fixture(scope="module")
+def indexer() -> Path:
+    found = search.executable()
+    assert found is not None, "pagefind[bin] is a dependency: `make build` installs it"
+    return found
+
+
+def _fragments(outputs: tuple[Output, ...]) -> dict[str, str]:
+    """Return what Pagefind indexed, by page URL."""
+    found = {}
+    for output in outputs:
+        if "/fragment/" in output.path:
+            data = json.loads(gzip.decompress(output.data).removeprefix(b"pagefind_dcd"))
+            found[data["url"]] = data["content"]
+    return found
+
+
+def test_each_language_gets_its_own_bundle_of_its_own_pages(indexer: Path, tmp_path: Path) -> None:
+    for lang, pages in (("en", {"/adelanto.html"}), ("es", {"/adelanto.html", "/index.html"})):
+        indexed = search.search_bundle(lang, PAGES, indexer, tmp_path)
+        assert indexed.problem is None
+        paths = {o.path for o in indexed.outputs}
+        assert {f"{lang}/pagefind/pagefind.js", f"{lang}/pagefind/pagefind-entry.json"} <= paths
+        assert all(o.kind == "search-index" and o.lang == lang for o in indexed.outputs)
+        assert not [p for p in paths if p.removeprefix(f"{lang}/pagefind/").startswith(search.UNUSED)]
+        entry = json.loads(next(o.data for o in indexed.outputs if o.path.endswith("pagefind-entry.json")))
+        assert set(entry["languages"]) == {lang}
+        assert set(_fragments(indexed.outputs)) == pages
+
+
+def test_the_main_content_is_indexed_without_the_ways_out(indexer: Path) -> None:
+    content = _fragments(search.search_bundle("en", PAGES, indexer, None).outputs)["/adelanto.html"]
+    assert "A detention center in California." in content and "Human Rights Watch" in content
+    for left_out in ("Headerword", "Footerword", "Breadcrumbword", "Downloadword", "Backlinkword"):
+        assert left_out not in content, content
+
+
+def test_the_same_pages_give_the_same_bundle_without_running_the_indexer_again(
+    indexer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = search.search_bundle("es", PAGES, indexer, tmp_path)
+    english = search.search_bundle("en", PAGES, indexer, tmp_path)
+    fresh = search.search_bundle("es", PAGES, indexer, None)
+    assert fresh.outputs == first.outputs  # deterministic
+
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the indexer ran for pages it had indexed")
+
+    monkeypatch.setattr(subprocess, "run", no_run)
+    assert search.search_bundle("es", PAGES, indexer, tmp_path).outputs == first.outputs
+    edited = [*PAGES[:2], _page("es", "index", "Los Primeros Diez", "Nueve centros.")]
+    with pytest.raises(AssertionError, match="the indexer ran"):
+        search.search_bundle("es", edited, indexer, tmp_path)
+    assert search.search_bundle("en", edited, indexer, tmp_path).outputs == english.outputs  # no English page changed
+
+
+def test_a_failing_indexer_is_an_error_and_a_missing_one_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: no HTML' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: broken)
+    bundles, findings = build_command._search_bundles(PAGES, ["en"], tmp_path / "cache")
+    assert bundles == []
+    assert [str(f) for f in findings] == [
+        "pyproject.toml: error: en: the Pagefind indexer failed: Error: no HTML [site.search]"
+    ]
+    assert not list((tmp_path / "cache").rglob("*.bin")), "a failed run was cached"
+
+    monkeypatch.setattr(search, "executable", lambda: None)
+    bundles, findings = build_command._search_bundles(PAGES, ["en", "es"], tmp_path / "cache")
+    assert bundles == []
+    assert [str(f) for f in findings] == [
+        "pyproject.toml: warning: the Pagefind indexer is missing (run `make build` to install pagefind[bin]):"
+        " the site has no search [site.search]"
+    ]
