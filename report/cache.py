@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import collections.abc
+import base64
 import dataclasses
 import datetime as dt
 import functools
@@ -122,6 +123,8 @@ def to_data(value: Any) -> Any:
         return [[to_data(k), to_data(v)] for k, v in value.items()]
     if kind is dt.date:
         return value.isoformat()
+    if kind is bytes:
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(f"the cache stores no {kind.__name__}")
 
 
@@ -160,6 +163,8 @@ def _decoder(typ: Any) -> Callable[[Any], Any]:
         return _only(float, int)
     if typ is dt.date:
         return lambda data: dt.date.fromisoformat(_str(data))
+    if typ is bytes:
+        return lambda data: base64.b64decode(_str(data), validate=True)
     if origin is Literal:
 
         def literal(data: Any) -> Any:

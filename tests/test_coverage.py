@@ -232,16 +232,16 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     assert page.lang == "en"
     assert page.rows("coverage") == [
         ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
-        ["Total", "12", "2", "1", "5", "1", "60.0%"],
+        ["Total", "12", "2", "1", "9", "1", "50.0%"],
         [
             "Templates",
             "0",
             "0",
             "0",
-            "5",
+            "9",
             "0",
             "0.0%",
-        ],  # the strings of base.html and the draft band: not in this catalog
+        ],  # the strings of base.html, the draft band and the search box: not in this catalog
         ["Report (report.yaml)", "6", "0", "1", "0", "0", "85.7%"],
         ["Sample Detention Center", "6", "2", "0", "0", "1", "75.0%"],
     ]
@@ -281,9 +281,13 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
             "pending",
             "Not the released edition: facts and translations may still change.",
         ],
+        ["layouts/partials/search.html:6", "pending", "Pages found: %(count)s"],
+        ["layouts/partials/search.html:7", "pending", "No page matches this search."],
+        ["layouts/partials/search.html:8", "pending", "Search is not available here."],
+        ["layouts/partials/search.html:9", "pending", "Search the report"],
         ["layouts/site/base.html:17", "pending", "Skip to content"],
         ["layouts/site/base.html:25", "pending", "Language"],
-        ["layouts/site/base.html:41", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/site/base.html:42", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 
@@ -384,7 +388,13 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
 def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp_path: Path) -> None:
     """The build prints the English for it (a footnote would be lost): check and the status page say so."""
     root = make_project(tmp_path, "i18n-citations")
-    for name in ("site/base.html", "site/status.html", "partials/draft.html", "partials/head.html"):
+    for name in (
+        "site/base.html",
+        "site/status.html",
+        "partials/draft.html",
+        "partials/head.html",
+        "partials/search.html",
+    ):
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
     edition, _ = load_edition(root)

@@ -470,8 +470,10 @@ def test_a_hostile_catalog_adds_no_attribute_element_or_script_to_the_site(hosti
         )
         # The scripts: the page's JSON-LD (data), and the search box's own, from assets/ (partials/search.html).
         scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-        assert scripts[0] == {"type": "application/ld+json"}, name
-        assert scripts[1:] in ([], [{"type": "module", "src": "../assets/js/search.js"}]), name
+        assert [s for s in scripts if s != {"type": "module", "src": "../assets/js/search.js"}] == [
+            {"type": "application/ld+json"}
+        ], name
+        assert len(scripts) <= 2, name
         assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (
             ["../images/gate.png"] if name == "es/sample.html" else []
         ), name

@@ -82,7 +82,7 @@ def search_bundle(lang: str, pages: Iterable[Output], indexer: Path, cache_dir: 
     for page in chosen:
         key_parts += [page.path, page.data]
     try:
-        files = cache.memoize(cache_dir, "search", cache.key_of(*key_parts), lambda: _index(chosen, prefix, indexer))
+        files = cache.memoize(cache_dir, "search", cache.key_of(*key_parts), _index, chosen, prefix, indexer)
     except _Failed as exc:
         return Indexed(problem=str(exc))
     return Indexed(
