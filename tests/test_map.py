@@ -16,7 +16,8 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
-from report.render import geo, mapsvg
+from report.content import geo
+from report.render import mapsvg
 from report.findings import Loc, error
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ from typing import Iterable, Literal, Sequence
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape, quoteattr
 
-from .geo import Atlas, Point, Ring
+from ..content.geo import Atlas, Point, Ring
 
 Status = Literal["open", "ended"]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
