@@ -449,3 +449,96 @@ def test_weasyprint_draws_the_map_with_the_report_fonts(atlas, style):
         names |= {f.get_object()["/BaseFont"] for f in xobject.get_object()["/Resources"].get("/Font", {}).values()}
     names |= {f.get_object()["/BaseFont"] for f in resources.get("/Font", {}).values()}
     assert any("Plex-Sans-Semi-Bold" in n for n in names), names
+
+
+# --- In the report and on the site -------------------------------------------------------------
+
+
+def _svgs(html: str) -> dict[str, str]:
+    """Return every inline <svg> of a page by id."""
+    return {m[1]: m[0] for m in re.finditer(r'<svg [^>]*\bid="([^"]+)"[^>]*>.*?</svg>', html, re.S)}
+
+
+def _image_svgs(html: str) -> dict[str, str]:
+    """Return the SVG of every data: URL image of a PDF chunk's HTML, by its alternative text."""
+    import base64
+    import html as htmllib
+
+    found = {}
+    for m in re.finditer(r'<img class="map" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)">', html):
+        found[htmllib.unescape(m[2])] = base64.b64decode(m[1]).decode()
+    return found
+
+
+def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], dict[str, str]]:
+    markers, places = [], {}
+    for f in edition.facilities:
+        place = edition.places[f.id]
+        status = "open" if f.status.state == "open" else "ended"
+        markers.append(mapsvg.Marker(f.id, f.name, place.point, status, f"{f.id}.html" if href else None))
+        places[f.id] = place.county
+    return markers, places
+
+
+@pytest.fixture(scope="module")
+def gathered():
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+
+    result = gather(REPO, GatherOptions(dt.date(2026, 1, 1)))
+    assert result.edition is not None and set(result.edition.places) >= {f.id for f in result.edition.facilities}
+    return result
+
+
+def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
+    for f in gathered.edition.facilities:
+        place = gathered.edition.places[f.id]
+        assert geo.find_county(atlas, f.location.state, f.location.county) == place.county
+        assert atlas.county(place.county).contains(place.point) and place.how == "county"
+    assert not [x for x in gathered.findings if x.code.startswith("location.")]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
+    """The front matter's map: an image (a tagged figure) whose SVG holds every facility in its county."""
+    from report.render.html import Renderer, environment
+
+    renderer = Renderer(gathered.edition, gathered.localizers[lang], environment(REPO, gathered.localizers[lang]))
+    html = renderer.front_chunk([]).html
+    assert '<li class="toc-front"><span class="toc-page" data-target="#map"></span><a href="#map">' in html
+    (alt, svg), *others = _image_svgs(html).items()
+    assert not others
+    markers, places = _edition_markers(atlas, gathered.edition, href=False)
+    labels = check_layout(svg, atlas, markers, places)
+    assert len(labels) == len(markers) == 10
+    states = {"en": ["California", "Louisiana", "Georgia", "Alabama", "North Carolina", "Florida", "Kentucky"]}
+    for f in gathered.edition.facilities:
+        assert f.name in alt
+    for state in states.get(lang, states["en"]):  # the Spanish names come with the catalog's (issue 21)
+        assert state in alt or lang != "en"
+    chapter = renderer.chapter_chunk(gathered.edition.facilities[0], 1).html
+    (alt, svg), *others = _image_svgs(chapter).items()
+    root, found = read_map(svg)
+    assert list(found) == ["adelanto"] and not others and "California" in alt and lang in ("en", "es")
+    assert atlas.county(places["adelanto"]).contains(found["adelanto"][2])
+
+
+def test_the_site_maps_read_back(atlas, gathered, shipped):
+    """Each language's home page: the map inline, one linked marker a facility, in its county, labels apart."""
+    markers, places = _edition_markers(atlas, gathered.edition, href=True)
+    for lang in ("en", "es"):
+        html = (shipped / "dist" / lang / "index.html").read_text(encoding="utf-8")
+        svg = _svgs(html)["where-map"]
+        check_layout(svg, atlas, markers, places)
+        root, found = read_map(svg)
+        assert root.get("role") == "group" and root.find(SVG + "title").text
+        for f in gathered.edition.facilities:
+            node = found[f.id][0]
+            assert node.tag == SVG + "a" and node.get("href") == f"{f.id}.html"
+            assert (shipped / "dist" / lang / node.get("href")).is_file()
+            assert f.name in root.find(SVG + "desc").text
+        page = (shipped / "dist" / lang / "winn.html").read_text(encoding="utf-8")
+        locator = _svgs(page)["winn-locator"]
+        _, found = read_map(locator)
+        assert list(found) == ["winn"] and atlas.county(places["winn"]).contains(found["winn"][2])
