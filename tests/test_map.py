@@ -542,3 +542,27 @@ def test_the_site_maps_read_back(atlas, gathered, shipped):
         locator = _svgs(page)["winn-locator"]
         _, found = read_map(locator)
         assert list(found) == ["winn"] and atlas.county(places["winn"]).contains(found["winn"][2])
+
+
+def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipped):
+    from pypdf import PdfReader
+
+    from .pdfcheck import structure_elements_in_order
+
+    facilities = gathered.edition.facilities
+    for lang in ("en", "es"):
+        words = gathered.localizers[lang]
+        title, intro = words.gettext("Where the facilities are"), words.gettext("Introduction")
+        reader = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+        outline = [item for item in reader.outline if not isinstance(item, list)]
+        names = [item.title for item in outline]
+        assert names[names.index(intro) + 1] == title  # right after the introduction
+        page = reader.get_destination_page_number(outline[names.index(title)])
+        assert title in reader.pages[1].extract_text()  # the contents
+        text = reader.pages[page].extract_text()
+        assert all(f.name.split()[0] in text for f in facilities)  # vector labels, not a picture
+        alts = [str(e.get("/Alt", "")) for e in structure_elements_in_order(reader) if e["/S"] == "/Figure"]
+        full = [a for a in alts if all(f.name in a for f in facilities)]
+        assert len(full) == 1, alts
+        locators = [a for a in alts if a not in full and sum(f.name in a for f in facilities) == 1]
+        assert len(locators) == len(facilities)  # one in each chapter's facts box
