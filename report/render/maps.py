@@ -4,22 +4,28 @@ The places come from the gather phase (`Edition.places`); the words from the tem
 pass them already translated (`layouts/partials/map.html`). The site gets inline SVG, whose
 markers are links; the PDF gets the same SVG as an image, which WeasyPrint tags as a figure
 with the template's alternative text and draws as vectors.
+
+Every drawing is kept in `.cache/maps/`, keyed by what shapes it (the drawing code, the atlas,
+the design tokens and the label font, the markers and the words): every build renders every
+chapter's HTML, and without the cache each would decode the atlas and simplify its outlines
+again (about a second), and draw 200 locators twice for the bench's edition.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from markupsafe import Markup
 
-from .. import project
+from .. import cache, project
 from ..content.geo import STATES, Atlas
 from ..content.model import Edition, Facility
-from ..content.places import read_atlas
+from ..content.places import ATLAS_PATH, read_atlas
 from . import mapsvg
 
 TOKENS = f"{project.LAYOUTS_DIR}/css/tokens.css"
@@ -46,6 +52,18 @@ class Maps:
 
     def __init__(self, edition: Edition):
         self.edition = edition
+        self.cache_dir: Path | None = edition.root / project.CACHE_DIR
+
+    @functools.cached_property
+    def inputs(self) -> str:
+        """Return the hash of the drawing code and the files a drawing reads."""
+        root = self.edition.root
+        files = [(root / rel).read_bytes() for rel in (ATLAS_PATH, TOKENS, LABEL_FONT)]
+        return cache.key_of(cache.fingerprint(mapsvg.__name__), *(hashlib.sha256(f).digest() for f in files))
+
+    def _drawn(self, what: str, args: tuple, draw: Callable[[], tuple[str, bool, tuple]]) -> tuple[str, bool, tuple]:
+        key = cache.key_of(self.inputs, what, repr(args))
+        return cache.memoize(self.cache_dir, "maps", key, draw)
 
     @functools.cached_property
     def atlas(self) -> Atlas:
@@ -78,28 +96,31 @@ class Maps:
     ) -> Figure:
         """Return the map of every published facility, its markers linked when `href` is given."""
         facilities = self.edition.facilities
-        markers = [
-            mapsvg.Marker(
-                f.id,
-                f.name,
-                self.edition.places[f.id].point,
-                self.status(f),
-                href(f) if href else None,
-            )
+        markers = tuple(
+            mapsvg.Marker(f.id, f.name, self.edition.places[f.id].point, self.status(f), href(f) if href else None)
             for f in facilities
-        ]
+        )
         words = mapsvg.Words(_plain(title), _plain(description), _plain(open), _plain(ended))
-        drawing = mapsvg.draw_map(self.atlas, markers, words, self.style, id=id)
+
+        def draw() -> tuple[str, bool, tuple]:
+            drawing = mapsvg.draw_map(self.atlas, markers, words, self.style, id=id)
+            return drawing.svg, drawing.numbered, drawing.key
+
+        svg, numbered, numbers = self._drawn("map", (markers, words, id), draw)
         by_id = {f.id: f for f in facilities}
-        key = tuple((number, by_id[fid]) for number, fid in drawing.key)
-        return Figure(Markup(drawing.svg), drawing.numbered, key)
+        return Figure(Markup(svg), numbered, tuple((number, by_id[fid]) for number, fid in numbers))
 
     def locator(self, facility: Facility, title: str, description: str, id: str = "locator") -> Figure:
         """Return a small map of the country with the facility's state shaded and its marker."""
         place = self.edition.places[facility.id]
         marker = mapsvg.Marker(facility.id, facility.name, place.point, self.status(facility))
         words = mapsvg.Words(_plain(title), _plain(description))
-        return Figure(Markup(mapsvg.draw_locator(self.atlas, marker, place.state, words, self.style, id=id)))
+
+        def draw() -> tuple[str, bool, tuple]:
+            return mapsvg.draw_locator(self.atlas, marker, place.state, words, self.style, id=id), False, ()
+
+        svg, _, _ = self._drawn("locator", (marker, place.state, words, id), draw)
+        return Figure(Markup(svg))
 
 
 def _plain(value: str) -> str:
