@@ -8,7 +8,7 @@ The build never runs this: it reads the committed files in `layouts/map/`. The t
 npm's published integrity (SHA-512) and each file the SHA-256 in `layouts/map/SHA256SUMS`, or
 nothing is written. It also derives `tests/data/map/lonlat-sample.json` (the longitude and
 latitude outlines of a few counties, from the package's unprojected file), which the tests
-project to check `report.render.geo.albers_usa` against the package's projected file.
+project to check `report.content.geo.albers_usa` against the package's projected file.
 Standard library only, so it runs before `.venv` exists. Exit codes: 0 done, 1 mismatch.
 """
 
@@ -60,7 +60,7 @@ def check() -> list[str]:
 def sample(counties_lonlat: bytes) -> str:
     """Return the test sample: lon/lat outlines of every 101st county, Hawaii's, and every 4th of Alaska's."""
     sys.path.insert(0, str(REPO))
-    from report.render.geo import decode  # noqa: E402  (standard library only)
+    from report.content.geo import decode  # noqa: E402  (standard library only)
 
     atlas = decode(json.loads(counties_lonlat))
     ids = sorted(atlas.county_names())

@@ -19,7 +19,7 @@ from report.i18n.catalogs import parse_catalog, read_catalog
 from report.i18n.extract import template_catalog
 from report.i18n.localize import Localizer
 from report.project import catalog_path
-from report.render.geo import CENSUS_WORDS, STATES
+from report.content.geo import CENSUS_WORDS, STATES
 from report.render.html import Renderer, environment
 from report.render.site import _facility_pages, home_pages
 

@@ -16,7 +16,8 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
-from report.render import geo, mapsvg
+from report.content import geo
+from report.render import mapsvg
 from report.findings import Loc, error
 
 REPO = Path(__file__).resolve().parent.parent
@@ -369,7 +370,7 @@ def test_the_shipped_facilities_are_labelled_without_overlaps(atlas, style):
 def test_the_map_is_named_for_assistive_technology(atlas, style):
     svg = mapsvg.draw_map(atlas, shipped_markers(atlas), WORDS, style, id="where").svg
     root = ElementTree.fromstring(svg)
-    assert root.get("role") == "group"  # it holds links: an img's children would be hidden
+    assert root.get("role") is None  # it holds links: an img's children would be hidden
     assert root.get("aria-labelledby") == "where-title" and root.get("aria-describedby") == "where-desc"
     assert root.find(SVG + "title").get("id") == "where-title" and root.find(SVG + "title").text == "TITLE-WORDS"
     assert root.find(SVG + "desc").text == "DESCRIPTION-WORDS"
@@ -448,3 +449,119 @@ def test_weasyprint_draws_the_map_with_the_report_fonts(atlas, style):
         names |= {f.get_object()["/BaseFont"] for f in xobject.get_object()["/Resources"].get("/Font", {}).values()}
     names |= {f.get_object()["/BaseFont"] for f in resources.get("/Font", {}).values()}
     assert any("Plex-Sans-Semi-Bold" in n for n in names), names
+
+
+# --- In the report and on the site -------------------------------------------------------------
+
+
+def _svgs(html: str) -> dict[str, str]:
+    """Return every inline <svg> of a page by id."""
+    return {m[1]: m[0] for m in re.finditer(r'<svg [^>]*\bid="([^"]+)"[^>]*>.*?</svg>', html, re.S)}
+
+
+def _image_svgs(html: str) -> dict[str, str]:
+    """Return the SVG of every data: URL image of a PDF chunk's HTML, by its alternative text."""
+    import base64
+    import html as htmllib
+
+    found = {}
+    for m in re.finditer(r'<img class="map" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)">', html):
+        found[htmllib.unescape(m[2])] = base64.b64decode(m[1]).decode()
+    return found
+
+
+def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], dict[str, str]]:
+    markers, places = [], {}
+    for f in edition.facilities:
+        place = edition.places[f.id]
+        status = "open" if f.status.state == "open" else "ended"
+        markers.append(mapsvg.Marker(f.id, f.name, place.point, status, f"{f.id}.html" if href else None))
+        places[f.id] = place.county
+    return markers, places
+
+
+@pytest.fixture(scope="module")
+def gathered():
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+
+    result = gather(REPO, GatherOptions(dt.date(2026, 1, 1)))
+    assert result.edition is not None and set(result.edition.places) >= {f.id for f in result.edition.facilities}
+    return result
+
+
+def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
+    for f in gathered.edition.facilities:
+        place = gathered.edition.places[f.id]
+        assert geo.find_county(atlas, f.location.state, f.location.county) == place.county
+        assert atlas.county(place.county).contains(place.point) and place.how == "county"
+    assert not [x for x in gathered.findings if x.code.startswith("location.")]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
+    """The front matter's map: an image (a tagged figure) whose SVG holds every facility in its county."""
+    from report.render.html import Renderer, environment
+
+    renderer = Renderer(gathered.edition, gathered.localizers[lang], environment(REPO, gathered.localizers[lang]))
+    html = renderer.front_chunk([]).html
+    assert '<li class="toc-front"><span class="toc-page" data-target="#map"></span><a href="#map">' in html
+    (alt, svg), *others = _image_svgs(html).items()
+    assert not others
+    markers, places = _edition_markers(atlas, gathered.edition, href=False)
+    labels = check_layout(svg, atlas, markers, places)
+    assert len(labels) == len(markers) == 10
+    words = gathered.localizers[lang]
+    for f in gathered.edition.facilities:  # each facility with its state, in the page's language
+        state = words.pgettext("state", geo.STATES[f.location.state][1])
+        assert f"{f.name}, {state} (" in alt, (f.name, state)
+    chapter = renderer.chapter_chunk(gathered.edition.facilities[0], 1).html
+    (alt, svg), *others = _image_svgs(chapter).items()
+    root, found = read_map(svg)
+    assert list(found) == ["adelanto"] and not others and words.pgettext("state", "California") in alt
+    assert atlas.county(places["adelanto"]).contains(found["adelanto"][2])
+
+
+def test_the_site_maps_read_back(atlas, gathered, shipped):
+    """Each language's home page: the map inline, one linked marker a facility, in its county, labels apart."""
+    markers, places = _edition_markers(atlas, gathered.edition, href=True)
+    for lang in ("en", "es"):
+        html = (shipped / "dist" / lang / "index.html").read_text(encoding="utf-8")
+        svg = _svgs(html)["where-map"]
+        check_layout(svg, atlas, markers, places)
+        root, found = read_map(svg)
+        assert root.get("role") is None and root.find(SVG + "title").text
+        for f in gathered.edition.facilities:
+            node = found[f.id][0]
+            assert node.tag == SVG + "a" and node.get("href") == f"{f.id}.html"
+            assert (shipped / "dist" / lang / node.get("href")).is_file()
+            assert f.name in root.find(SVG + "desc").text
+        page = (shipped / "dist" / lang / "winn.html").read_text(encoding="utf-8")
+        locator = _svgs(page)["winn-locator"]
+        _, found = read_map(locator)
+        assert list(found) == ["winn"] and atlas.county(places["winn"]).contains(found["winn"][2])
+
+
+def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipped):
+    from pypdf import PdfReader
+
+    from .pdfcheck import structure_elements_in_order
+
+    facilities = gathered.edition.facilities
+    for lang in ("en", "es"):
+        words = gathered.localizers[lang]
+        title, intro = words.gettext("Where the facilities are"), words.gettext("Introduction")
+        reader = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+        outline = [item for item in reader.outline if not isinstance(item, list)]
+        names = [item.title for item in outline]
+        assert names[names.index(intro) + 1] == title  # right after the introduction
+        page = reader.get_destination_page_number(outline[names.index(title)])
+        assert title in reader.pages[1].extract_text()  # the contents
+        text = reader.pages[page].extract_text()
+        assert all(f.name.split()[0] in text for f in facilities)  # vector labels, not a picture
+        alts = [str(e.get("/Alt", "")) for e in structure_elements_in_order(reader) if e["/S"] == "/Figure"]
+        full = [a for a in alts if all(f.name in a for f in facilities)]
+        assert len(full) == 1, alts
+        locators = [a for a in alts if a not in full and sum(f.name in a for f in facilities) == 1]
+        assert len(locators) == len(facilities)  # one in each chapter's facts box

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 from report.content.load import read_dossier
@@ -18,9 +20,12 @@ def test_a_website_is_read_and_shown_under_the_location() -> None:
     assert findings == [] and facility is not None
     assert facility.website == "https://www.example.org/center/"
     from report.content.load import load_edition
+    from report.content.places import locate_facilities
 
     edition, _ = load_edition(BASE, use_cache=False)
     assert edition is not None
+    places, _ = locate_facilities(REPO, [facility])  # the fixture has no map: the shipped one places it
+    edition = dataclasses.replace(edition, root=REPO, places=places)
     localizer = Localizer("en", "en", None, "en_US")
     renderer = Renderer(edition, localizer, environment(REPO, localizer))
     html = renderer.chapter_chunk(facility, 1).html

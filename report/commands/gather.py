@@ -7,6 +7,7 @@ project is recorded (`project.recording`), for the build's no-op stamp.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..findings import Finding, Loc, Policy, error, has_errors
 from ..content.links import check_links
 from ..content.load import load_edition
 from ..content.model import Edition
+from ..content.places import locate_facilities
 from ..content.validate import check_edition
 from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import LanguageCoverage, check_translations
@@ -62,8 +64,11 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         if edition is None:
             return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
         findings += check_edition(edition, options.today, complete=not has_errors(findings))
-        languages = _languages(edition, options.languages)
         cache_dir = root / project.CACHE_DIR
+        places, found = locate_facilities(root, edition.facilities + edition.unlisted, cache_dir)
+        findings += found
+        edition = dataclasses.replace(edition, places=places)
+        languages = _languages(edition, options.languages)
         localizers = {}
         for lang in languages:
             catalog = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ..findings import Loc
+from .geo import Place
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 """An inline citation in prose: `[@source-id]`."""
@@ -146,6 +147,9 @@ class Location(Claim):
     area: Text | None = None
     address: str | None = None
     coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
+    state_loc: Loc = field(default=Loc(""), compare=False)
+    county_loc: Loc = field(default=Loc(""), compare=False)
+    coordinates_loc: Loc = field(default=Loc(""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -502,6 +506,8 @@ class Edition:
     """(id, first line, last line) of every entry of the sources file that has an id."""
     unlisted: tuple[Facility, ...] = ()
     """Dossiers in facilities/ that report.yaml does not list: checked, never published."""
+    places: Mapping[str, Place] = field(default_factory=dict)
+    """Where each facility goes on the map, by id (see `places.locate_facilities`); none if unmatched."""
 
     def facility(self, facility_id: str) -> Facility:
         """Return the facility with this id."""

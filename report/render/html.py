@@ -27,7 +27,8 @@ from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
-from .geo import county_parts
+from ..content.geo import county_parts
+from .maps import Maps
 from .typography import capfirst, noted, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
@@ -202,6 +203,7 @@ class Renderer:
         # A template module: its macros (facility_description, back_matter_title) are attributes
         # Jinja makes at run time, so no static type can name them.
         self.labels: Any = env.get_template("partials/labels.html").make_module()
+        self.maps = Maps(edition)
 
     def citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
         """Return a citer for one page or chunk: print footnotes or the site's numbered notes."""
@@ -223,6 +225,7 @@ class Renderer:
             "cite": citer.claim,
             "notes": lambda: citer.notes,
             "sources_used": lambda: list(citer.used.values()),
+            "maps": self.maps,
         }
 
     def chapter_context(self, facility: Facility, number: int, mode: str) -> tuple[dict[str, Any], Citer]:

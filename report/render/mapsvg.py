@@ -26,7 +26,7 @@ from typing import Iterable, Literal, Sequence
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape, quoteattr
 
-from .geo import Atlas, Point, Ring
+from ..content.geo import Atlas, Point, Ring
 
 Status = Literal["open", "ended"]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -500,12 +500,14 @@ def _n(v: float) -> str:
 
 
 def _open_svg(id: str, words: Words, size: tuple[float, float], interactive: bool) -> list[str]:
-    # With links inside, the map is a named group: role="img" would hide the links from
-    # assistive technology (an image's children are presentational).
-    role = "group" if interactive else "img"
+    # With links inside, the map keeps the svg's own role (graphics-document, which HTML's
+    # validators accept and whose children stay exposed): role="img" would hide the links
+    # from assistive technology (an image's children are presentational), and the Nu
+    # checker refuses role="group" on <svg>.
+    role = "" if interactive else ' role="img"'
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="map" viewBox="0 0 {_n(size[0])} {_n(size[1])}" '
-        f'role="{role}" aria-labelledby="{id}-title" aria-describedby="{id}-desc">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="map" viewBox="0 0 {_n(size[0])} {_n(size[1])}"'
+        f'{role} aria-labelledby="{id}-title" aria-describedby="{id}-desc">',
         f'<title id="{id}-title">{escape(words.title)}</title>',
         f'<desc id="{id}-desc">{escape(words.description)}</desc>',
     ]
