@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 from report.content import schema
 from report.content.load import load_edition
 from report.content.model import PartialDate
+from report.content.places import locate_facilities
 from report.i18n.catalogs import parse_catalog, read_catalog
 from report.i18n.extract import template_catalog
 from report.i18n.localize import Localizer
@@ -341,6 +343,8 @@ def test_download_links_say_page_or_pages_by_the_count(lang: str) -> None:
     locale, page, pages = WORDS[lang]
     edition, _ = load_edition(REPO, use_cache=False)
     assert edition is not None
+    places, _ = locate_facilities(REPO, edition.facilities)  # as the gather phase places them on the map
+    edition = dataclasses.replace(edition, places=places)
     catalog = read_catalog(REPO, catalog_path(lang), lang) if lang != "en" else None
     loc = Localizer(lang, "en", catalog, locale)
     renderer = Renderer(edition, loc, environment(REPO, loc))
