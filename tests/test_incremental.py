@@ -46,10 +46,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "en/back",
         "en/folios",
         "en/front-folios",
+        "en/standalone-folios",
         "es/front",
         "es/back",
         "es/folios",
         "es/front-folios",
+        "es/standalone-folios",
         "en/chapter/adelanto",
         "en/chapter/etowah",
         "es/chapter/adelanto",
@@ -86,10 +88,19 @@ def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> Non
         for lang in ("en", "es")
         if pages(project)[f"{lang}/etowah-{lang}.pdf"] != before_pages[f"{lang}/etowah-{lang}.pdf"]
     }
+    # The facility PDFs' own folio sheet has as many pages as the longest chapter: it follows that.
+    longest = {
+        lang
+        for lang in ("en", "es")
+        if max(
+            n for p, n in pages(project).items() if p.startswith(f"{lang}/") and not p.startswith(f"{lang}/first-ten")
+        )
+        != max(n for p, n in before_pages.items() if p.startswith(f"{lang}/") and not p.startswith(f"{lang}/first-ten"))
+    }
     # Not its share card: the summary is not on it.
     assert rendered_chunks(err) == {"en/chapter/etowah", "es/chapter/etowah"} | {
         f"{lang}/{chunk}" for lang in moved for chunk in ("front", "folios")
-    }
+    } | {f"{lang}/standalone-folios" for lang in longest}
     after_hashes, after_times = outputs(project), mtimes(project)
     changed = {path for path in after_hashes if after_hashes[path] != before_hashes.get(path)}
     assert {"en/etowah.html", "es/etowah.html", "en/etowah-en.pdf", "es/etowah-es.pdf"} <= changed
@@ -130,7 +141,7 @@ def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Pat
     (project / "dist" / "en" / "index.html").unlink()
     code, out, err = run_cli("--root", str(project), "build")
     assert code == 0, out
-    assert len(rendered_chunks(err)) == 16  # 4 per language, a chapter and a share card per facility
+    assert len(rendered_chunks(err)) == 18  # 5 per language, a chapter and a share card per facility
     assert outputs(project) == before
     assert not marker.exists()
 
@@ -148,5 +159,5 @@ def test_progress_shows_done_total_and_time_left(tmp_path: Path) -> None:
     code, out, err = run_cli("--root", str(root), "build", "--lang", "en")
     assert code == 0, out
     lines = [line for line in err.splitlines() if line.startswith("[")]
-    assert re.fullmatch(r"\[1/6\] \S+ \(rendered\), about \d+s left", lines[0])
-    assert lines[-1].startswith("[6/6] ") and lines[-1].endswith("about 0s left")
+    assert re.fullmatch(r"\[1/7\] \S+ \(rendered\), about \d+s left", lines[0])
+    assert lines[-1].startswith("[7/7] ") and lines[-1].endswith("about 0s left")

@@ -155,9 +155,13 @@ def test_a_build_with_a_chunk_over_budget_fails_with_a_finding_naming_it(tmp_pat
     assert [line for line in out.splitlines() if "error:" in line] == [
         f"{source}: error: en/{key}: laying it out took longer than 0.001 s (layout_budget in report.yaml);"
         " shorten its longest paragraphs and lists, or raise the budget [pdf.budget]"
-        for source, key in (("facilities/sample.yaml", "chapter/sample"), ("report.yaml", "back"))
+        for source, key in (
+            ("facilities/sample.yaml", "chapter/sample"),
+            ("facilities/sample.yaml", "share/sample"),
+            ("report.yaml", "back"),
+        )
     ]
-    assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
+    assert out.rstrip().endswith("build failed with 3 errors: nothing was written to dist/")
     assert code == 1
     assert not (root / "dist").exists()
 

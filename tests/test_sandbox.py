@@ -446,7 +446,10 @@ def test_hostile_text_is_text_on_the_site(hostile) -> None:
     page = Page((root / "dist" / "en" / "sample.html").read_text(encoding="utf-8"))
     assert page.h1 == NAME
     assert page.title == f"{NAME} · {TITLE}"
-    assert not [tag for tag, _ in page.tags if tag in ("style", "script", "iframe", "object", "embed", "base")]
+    assert not [tag for tag, _ in page.tags if tag in ("style", "iframe", "object", "embed", "base")]
+    # The only scripts: the page's JSON-LD (data) and the search box's, from assets/.
+    scripts = [dict(attrs) for tag, attrs in page.tags if tag == "script"]
+    assert scripts == [{"type": "application/ld+json"}, {"type": "module", "src": "../assets/js/search.js"}]
     assert not [(tag, name) for tag, attrs in page.tags for name in attrs if name == "style" or name.startswith("on")]
     assert [attrs for tag, attrs in page.tags if tag == "img"] == [{"src": "../images/gate.png", "alt": ALT}]
     assert [attrs["href"] for tag, attrs in page.tags if tag == "link" and attrs.get("rel") == "stylesheet"] == [

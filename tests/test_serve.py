@@ -201,6 +201,9 @@ def test_the_pages_step_renders_the_site_with_every_pdf_updating_and_writes_no_o
         "PDF updating",  # the facility's card
         "First Ten to Communities Not Cages",  # the downloads table: its rows name the documents...
         "LaSalle ICE Processing Center",
+        "CSL-JSON",  # "Cite this": the report's citation files, which need no PDF
+        "BibTeX",
+        "RIS",
     ]
     assert home.cells == ["PDF updating", "PDF updating"]  # ...and say no size nor page count
     assert Downloads(outputs[f"en/{FACILITY}.html"]).links == [

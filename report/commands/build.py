@@ -403,6 +403,8 @@ def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output]
     for card in cards:
         chunk = card.chunk.result()
         findings += chunk.findings
+        if has_errors(chunk.findings):  # not laid out (over its time budget, say): that finding says so
+            continue
         if chunk.pages != 1:
             message = f"{chunk.key}: the share image takes {chunk.pages} pages; it must fit one (a shorter name?)"
             findings.append(error("share.size", Loc(card.source), message))

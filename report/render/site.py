@@ -286,15 +286,6 @@ def share_image_path(lang: str, facility_id: str) -> str:
     return f"{lang}/share/{facility_id}.png"
 
 
-def og_locale(lang: str) -> str:
-    """Return the Open Graph locale of a language: its US form where Babel has one (the report's readers
-    are in the US: 'es_US', 'en_US'), else the language's own identifier."""
-    try:
-        return str(Locale.parse(f"{lang}_US"))
-    except (ValueError, LookupError):
-        return str(Locale.parse(lang))
-
-
 def head(
     edition: Edition,
     lang: str,
@@ -331,8 +322,8 @@ def head(
     return {
         "title": title,
         "description": description,
-        "locale": og_locale(lang),
-        "locale_alternates": [og_locale(other) for other in languages if other != lang],
+        "locale": edition.settings.locale(lang),  # the CLDR locale report.yaml names ("es_US")
+        "locale_alternates": [edition.settings.locale(other) for other in languages if other != lang],
         "type": "article" if chapter else "website",
         "canonical": url,
         "alternates": alternates,
