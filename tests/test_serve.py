@@ -206,11 +206,14 @@ def test_the_pages_step_renders_the_site_with_every_pdf_updating_and_writes_no_o
         "RIS",
     ]
     assert home.cells == ["PDF updating", "PDF updating"]  # ...and say no size nor page count
+    cite = ["CSL-JSON", "BibTeX", "RIS"]  # "Cite this": the chapter's citation files, which need no PDF
     assert Downloads(outputs[f"en/{FACILITY}.html"]).links == [
-        UPDATING_EN.removeprefix("download>").removesuffix("</a>")
+        UPDATING_EN.removeprefix("download>").removesuffix("</a>"),
+        *cite,
     ]
     assert Downloads(outputs[f"es/{FACILITY}.html"]).links == [
-        UPDATING_ES.removeprefix("download>").removesuffix("</a>")
+        UPDATING_ES.removeprefix("download>").removesuffix("</a>"),
+        *cite,
     ]
     assert "Descarga el informe completo (PDF en actualización)" in Downloads(outputs["es/index.html"]).links
 
