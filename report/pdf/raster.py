@@ -17,6 +17,9 @@ import pypdfium2
 
 from .. import cache
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+"""The eight bytes every PNG file starts with."""
+
 POINTS_PER_PX = 0.75
 """A CSS pixel is 0.75 PDF points: a page laid out 1200 px wide is 900 pt wide."""
 
@@ -38,7 +41,7 @@ def rasterize(pdf: bytes) -> tuple[bytes, tuple[int, int]]:
 def cached_png(cache_dir: Path | None, pdf: bytes) -> tuple[bytes, tuple[int, int]]:
     """Return `rasterize(pdf)`, from the cache when it has it."""
     key = cache.key_of(cache.fingerprint(__name__), hashlib.sha256(pdf).hexdigest())
-    found = cache.get(cache_dir, "share", key)
+    found = cache.get(cache_dir, "share", key, magic=PNG_SIGNATURE)  # anything else there is a miss
     if found is not None:
         width, height = found[1]["size"]
         return found[0], (int(width), int(height))
