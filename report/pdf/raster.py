@@ -43,8 +43,11 @@ def cached_png(cache_dir: Path | None, pdf: bytes) -> tuple[bytes, tuple[int, in
     key = cache.key_of(cache.fingerprint(__name__), hashlib.sha256(pdf).hexdigest())
     found = cache.get(cache_dir, "share", key, magic=PNG_SIGNATURE)  # anything else there is a miss
     if found is not None:
-        width, height = found[1]["size"]
-        return found[0], (int(width), int(height))
+        try:
+            width, height = found[1]["size"]
+            return found[0], (int(width), int(height))
+        except (KeyError, TypeError, ValueError):  # metadata that is not ours: a miss
+            pass
     png, size = rasterize(pdf)
     cache.put(cache_dir, "share", key, png, {"size": list(size)})
     return png, size
