@@ -123,8 +123,8 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
     top = [title for depth, title, _ in entries if depth == 0]
     names = [f.name for f in edition.facilities]
     front = {
-        "en": ["Contents", "About this edition", "Introduction"],
-        "es": ["Índice", "Sobre esta edición", "Introducción"],
+        "en": ["Contents", "About this edition", "Introduction", "Where the facilities are"],
+        "es": ["Índice", "Sobre esta edición", "Introducción", "Dónde están los centros"],
     }[lang]
     back = {
         "en": ["How to support the campaign", "Acknowledgments", "Sources"],
@@ -199,10 +199,10 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
 def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None:
     reader = report_pdf(shipped, lang)
     labels = reader.page_labels
-    assert labels[:4] == ["i", "ii", "iii", "iv"]
-    assert labels[4] == "1"
-    assert labels[-1] == str(len(labels) - 4)
-    for index in (1, 4, 10, len(labels) - 2):
+    assert labels[:5] == ["i", "ii", "iii", "iv", "v"]  # covers, contents, notice, introduction, map
+    assert labels[5] == "1"
+    assert labels[-1] == str(len(labels) - 5)
+    for index in (1, 4, 5, 10, len(labels) - 2):
         assert reader.pages[index].extract_text().rstrip().splitlines()[-1].strip() == labels[index]
     assert labels[0] not in reader.pages[0].extract_text().split()  # the covers carry no folio
 
