@@ -123,8 +123,8 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
     top = [title for depth, title, _ in entries if depth == 0]
     names = [f.name for f in edition.facilities]
     front = {
-        "en": ["Contents", "About this edition", "Introduction"],
-        "es": ["Índice", "Sobre esta edición", "Introducción"],
+        "en": ["Contents", "About this edition", "Introduction", "Where the facilities are"],
+        "es": ["Índice", "Sobre esta edición", "Introducción", "Dónde están los centros"],
     }[lang]
     back = {
         "en": ["How to support the campaign", "Acknowledgments", "Sources"],
@@ -199,10 +199,10 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
 def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None:
     reader = report_pdf(shipped, lang)
     labels = reader.page_labels
-    assert labels[:4] == ["i", "ii", "iii", "iv"]
-    assert labels[4] == "1"
-    assert labels[-1] == str(len(labels) - 4)
-    for index in (1, 4, 10, len(labels) - 2):
+    assert labels[:5] == ["i", "ii", "iii", "iv", "v"]  # covers, contents, notice, introduction, map
+    assert labels[5] == "1"
+    assert labels[-1] == str(len(labels) - 5)
+    for index in (1, 4, 5, 10, len(labels) - 2):
         assert reader.pages[index].extract_text().rstrip().splitlines()[-1].strip() == labels[index]
     assert labels[0] not in reader.pages[0].extract_text().split()  # the covers carry no folio
 
@@ -290,7 +290,8 @@ class Page(HTMLParser):
         self.lang: str | None = None
         self.first_link: str | None = None
         self.noterefs: list[str] = []
-        self.scripts = 0
+        self.scripts: list[tuple[dict[str, str | None], str]] = []  # each script's attributes and text
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -307,8 +308,18 @@ class Page(HTMLParser):
                 self.noterefs.append(a["href"])
         if tag in ("link", "img", "script", "source", "iframe") and (a.get("href") or a.get("src")):
             self.resources.append(a.get("href") or a.get("src"))
-        if tag == "script" and a.get("type") != "application/ld+json":  # JSON-LD is data, never run
-            self.scripts += 1
+        if tag == "script":
+            self.scripts.append((a, ""))
+            self._in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
 
 def parse(path: Path) -> Page:
@@ -352,7 +363,18 @@ def test_pages_declare_language_skip_link_and_no_external_requests(shipped: Path
         assert page.lang == lang, rel
         assert page.first_link == "#main", rel
         assert "main" in page.ids
-        assert page.scripts == 0
+        # No code in the page and none from elsewhere: the JSON-LD (data, never run) and, on the
+        # language pages, the search box's module from assets/, empty.
+        kinds = [
+            "json-ld"
+            if attrs == {"type": "application/ld+json"} and text.strip()
+            else "search"
+            if attrs == {"type": "module", "src": "../assets/js/search.js"} and not text
+            else f"unexpected {attrs} {text[:60]!r}"
+            for attrs, text in page.scripts
+        ]
+        searchable = "/" in rel and not rel.endswith("translation-status.html")
+        assert kinds == ["json-ld"] + ["search"] * searchable, rel
         for resource in page.resources:
             assert not urlsplit(resource).scheme, f"{rel} loads {resource}"
     for sheet in (shipped / "dist" / "assets" / "css").glob("*.css"):

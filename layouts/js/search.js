@@ -7,8 +7,21 @@ if (form) {
   const status = form.querySelector(".site-search-status");
   const list = form.querySelector(".site-search-results");
   const bundle = new URL(form.dataset.bundle, document.baseURI);
-  let pagefind = null;
   let latest = 0;
+
+  // One load for every search: typing fast starts a search per key, and each setting Pagefind's
+  // options while it starts its worker left the searches waiting for ever. A failed load is retried.
+  let loading = null;
+  const load = () =>
+    (loading ??= import(bundle.href)
+      .then(async (pagefind) => {
+        await pagefind.options({ baseUrl: new URL("../", bundle).pathname });
+        return pagefind;
+      })
+      .catch((error) => {
+        loading = null;
+        throw error;
+      }));
 
   const show = (message, items) => {
     status.textContent = message;
@@ -48,10 +61,7 @@ if (form) {
     const ticket = ++latest;
     if (!query) return show("", []);
     try {
-      if (!pagefind) {
-        pagefind = await import(bundle.href);
-        await pagefind.options({ baseUrl: new URL("../", bundle).pathname });
-      }
+      const pagefind = await load();
       const search = await pagefind.debouncedSearch(query, {}, 150);
       if (search === null || ticket !== latest) return;
       const found = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
