@@ -19,6 +19,7 @@ agreed with the glossary's author:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -46,7 +47,12 @@ class Term:
     targets: tuple[str, ...]
     line: int
 
-    @property
+    @functools.cached_property
+    def probe(self) -> str:
+        """Return what every occurrence of the term contains, lower-cased: the term but its last letter."""
+        return self.source[:-1].lower()
+
+    @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
         """Return the English occurrences: whole words, a plural or possessive suffix allowed."""
         if self.source != self.source.lower():
@@ -54,7 +60,7 @@ class Term:
         capitalised = _word(self.source[0].upper() + self.source[1:])
         return re.compile(f"(?<!\\w){_word(self.source)}|(?:^|(?<=[.!?] )|(?<=[.!?][\"'] )){capitalised}")
 
-    @property
+    @functools.cached_property
     def renderings(self) -> re.Pattern[str]:
         """Return any approved rendering: case-insensitive whole words, each allowing +s/+es."""
         alternatives = [" ".join(f"{re.escape(w)}(?:s|es)?" for w in t.split(" ")) for t in self.targets]
@@ -105,9 +111,12 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
 def missed_terms(terms: tuple[Term, ...], english: str, translation: str) -> list[Term]:
     """Return the terms in the English whose translation uses none of their renderings."""
     english, translation = normalize(english), normalize(translation)
+    lowered = english.lower()
     taken: list[tuple[int, int]] = []
     found = []
     for term in sorted(terms, key=lambda t: -len(t.source)):  # a longer term claims its words first
+        if term.probe not in lowered:  # cheap: most entries hold few of the terms
+            continue
         spans = [m.span() for m in term.pattern.finditer(english)]
         free = [s for s in spans if not any(s[0] < end and start < s[1] for start, end in taken)]
         taken += free
