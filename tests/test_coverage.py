@@ -214,15 +214,7 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     root = make_project(tmp_path, "i18n-fuzzy")
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     po.write_text(po.read_text().replace('msgstr "Gracias a todos."', 'msgstr ""'))
-    for name in (
-        "site/base.html",
-        "site/status.html",
-        "partials/draft.html",
-        "partials/head.html",
-        "partials/search.html",
-    ):
-        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
+    copy_status_layouts(root)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
 
@@ -324,16 +316,25 @@ class Text(HTMLParser):
         return [" ".join(" ".join(parts).split()) for parts in self.found]
 
 
-def status_page(root: Path) -> str:
-    for name in (
-        "site/base.html",
-        "site/status.html",
-        "partials/draft.html",
-        "partials/head.html",
-        "partials/search.html",
-    ):
+STATUS_LAYOUTS = (
+    "site/base.html",
+    "site/status.html",
+    "partials/draft.html",
+    "partials/head.html",
+    "partials/search.html",
+)
+"""The layouts the translators' status page renders with."""
+
+
+def copy_status_layouts(root: Path) -> None:
+    """Copy the status page's layouts from the shipped project into a fixture project."""
+    for name in STATUS_LAYOUTS:
         (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
+
+
+def status_page(root: Path) -> str:
+    copy_status_layouts(root)
     for name in (
         "site/base.html",
         "partials/draft.html",
@@ -388,15 +389,7 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
 def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp_path: Path) -> None:
     """The build prints the English for it (a footnote would be lost): check and the status page say so."""
     root = make_project(tmp_path, "i18n-citations")
-    for name in (
-        "site/base.html",
-        "site/status.html",
-        "partials/draft.html",
-        "partials/head.html",
-        "partials/search.html",
-    ):
-        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "layouts" / name, root / "layouts" / name)
+    copy_status_layouts(root)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     assert coverage["es"].total.translated < coverage["es"].total.messages

@@ -15,6 +15,8 @@ does not run the indexer again.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -63,6 +65,17 @@ def executable() -> Path | None:
     return path if path.is_file() else None
 
 
+def _digest(indexer: Path) -> str:
+    """Return the SHA-256 of the indexer binary (about 10 MB), read once per version of the file."""
+    stat = indexer.stat()
+    return _digest_of(indexer, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _digest_of(indexer: Path, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(indexer.read_bytes()).hexdigest()
+
+
 def _arguments(site: Path) -> list[str]:
     arguments = ["--site", str(site), "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR, "--keep-index-url"]
     for selector in EXCLUDE_SELECTORS:
@@ -78,7 +91,7 @@ def search_bundle(lang: str, pages: Iterable[Output], indexer: Path, cache_dir: 
     """Return the search bundle of one language's pages (`<lang>/<name>.html` outputs), from the cache if there."""
     prefix = f"{lang}/"
     chosen = sorted((p for p in pages if p.path.startswith(prefix)), key=lambda p: p.path)
-    key_parts: list[bytes | str] = [cache.fingerprint(__name__), indexer.read_bytes(), repr(_arguments(Path()))]
+    key_parts: list[bytes | str] = [cache.fingerprint(__name__), _digest(indexer), repr(_arguments(Path()))]
     for page in chosen:
         key_parts += [page.path, page.data]
     try:
