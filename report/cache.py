@@ -12,13 +12,15 @@ the versions of the third-party distributions that closure imports.
 from __future__ import annotations
 
 import ast
-import collections.abc
 import base64
+import collections.abc
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 import types
@@ -237,7 +239,53 @@ def fingerprint(module: str) -> str:
     data folders below their folders (`report/schemas/`: every closure holds the package's
     `__init__`, so every key covers the schemas), and the versions of the third-party
     distributions those modules import.
+
+    Walking the imports and the installed distributions takes a third of a second, before any
+    layout can start; so, as Python keeps bytecode beside its source, the results are kept in
+    the package's `__pycache__/`, for the code whose `code_signature` they were computed under.
     """
+    signature = code_signature()
+    known = _remembered(signature)
+    if module not in known:
+        known[module] = _fingerprint(module)
+        with contextlib.suppress(OSError):  # a read-only installation computes them each time
+            write_atomic(_MEMO, json.dumps({"signature": signature, "fingerprints": known}, sort_keys=True).encode())
+    return known[module]
+
+
+_MEMO = _PACKAGE_DIR / "__pycache__" / "fingerprints.json"
+
+
+def _remembered(signature: str) -> dict[str, str]:
+    """Return the fingerprints kept for the code with this signature (none for other code, or a bad file)."""
+    try:
+        memo = json.loads(_MEMO.read_bytes())
+        known = memo["fingerprints"]
+        if memo["signature"] == signature and all(
+            isinstance(k, str) and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) for k, v in known.items()
+        ):
+            return dict(known)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}
+
+
+@functools.cache
+def code_signature() -> str:
+    """Return a cheap signature of the installed code: the package's files (size, mtime) and the
+    distributions on sys.path (their dist-info names carry their versions)."""
+    parts = []
+    for path in sorted(_PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            info = path.stat()
+            parts.append(f"{path.relative_to(_PACKAGE_DIR)}:{info.st_size}:{info.st_mtime_ns}")
+    for entry in sys.path:
+        if os.path.isdir(entry):
+            parts += sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
+    return key_of(*parts)
+
+
+def _fingerprint(module: str) -> str:
     modules, third_party = import_closure(module)
     parts: list[str | bytes] = []
     for name in sorted(modules):

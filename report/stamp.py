@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any, Mapping
 
 from . import cache, project, publish
+from .cache import code_signature
 
 BUILD_MODULE = "report.commands.build"
 EMIT_GLOBS = (f"{project.LAYOUTS_DIR}/**/*", f"{project.IMAGES_DIR}/**/*")
@@ -51,21 +51,6 @@ def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str
     for path in _files(root, patterns):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def code_signature() -> str:
-    """Return a cheap signature of the installed code: the package's files (size, mtime) and the
-    distributions on sys.path (their dist-info names carry their versions)."""
-    package = Path(cache.__file__).parent
-    parts = []
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            info = path.stat()
-            parts.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
-    for entry in sys.path:
-        if os.path.isdir(entry):
-            parts += sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
-    return cache.key_of(*parts)
 
 
 def _settings(options: Mapping[str, Any]) -> str:

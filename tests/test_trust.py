@@ -3,9 +3,11 @@ the same findings from `check` and `build`, schema errors as findings, a crash a
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -164,6 +166,39 @@ def test_the_fingerprint_covers_the_import_closure_and_the_distributions() -> No
     assert {"weasyprint", "pydyf", "fonttools"} <= set(dists)  # what WeasyPrint requires shapes a PDF too
     build_closure, _ = cache.import_closure("report.commands.build")
     assert {"report.pdf.paginate", "report.sandbox", "report.i18n.coverage", "report.render.site"} <= build_closure
+
+
+@pytest.fixture
+def kept_fingerprints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep fingerprints in a file of the test's, with this process's remembered ones forgotten
+    before and after."""
+    memo = tmp_path / "fingerprints.json"
+    monkeypatch.setattr(cache, "_MEMO", memo)
+    cache.fingerprint.cache_clear()
+    yield memo
+    cache.fingerprint.cache_clear()
+
+
+def test_fingerprints_are_kept_for_the_same_code_only(kept_fingerprints: Path) -> None:
+    module = "report.content.load"
+    computed = cache._fingerprint(module)
+    assert cache.fingerprint(module) == computed
+    kept = json.loads(kept_fingerprints.read_text())
+    assert kept == {"signature": cache.code_signature(), "fingerprints": {module: computed}}
+
+    planted = "f" * 64  # what the file says is used, for the code it was computed under ...
+    kept_fingerprints.write_text(json.dumps({"signature": cache.code_signature(), "fingerprints": {module: planted}}))
+    cache.fingerprint.cache_clear()
+    assert cache.fingerprint(module) == planted
+    for other in (  # ... and nothing else is
+        {"signature": "other code", "fingerprints": {module: planted}},
+        {"signature": cache.code_signature(), "fingerprints": {module: "not a hash"}},
+        {"signature": cache.code_signature(), "fingerprints": [module, planted]},
+        "[not json",
+    ):
+        kept_fingerprints.write_text(other if isinstance(other, str) else json.dumps(other))
+        cache.fingerprint.cache_clear()
+        assert cache.fingerprint(module) == computed
 
 
 def test_an_edited_schema_changes_the_keys_of_what_it_shapes(tmp_path: Path) -> None:

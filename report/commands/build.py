@@ -120,12 +120,13 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
 
     edition_kind = "release" if options.policy.release else "draft"
     _refuse_mixed(root, options.languages, edition_kind)
-    from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
-    from .gather import GatherOptions, gather
 
     paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
-    paginator.start()  # the fork server loads WeasyPrint while this process gathers
+    paginator.start()  # first: the fork server loads WeasyPrint while this process imports the rest and gathers
+    from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
+    from .gather import GatherOptions, gather
+
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
@@ -299,14 +300,17 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
             _queue_share_card(renderer, f, paginator) for renderer in renderers.values() for f in edition.facilities
         ]
         progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued) + len(cards))  # + front, three sheets
-        languages = ThreadPoolExecutor(max_workers=len(queued), thread_name_prefix="language")
+        # One thread per language, and one that turns the share cards into images as they come in
+        # (while the workers lay out the last language's front matter).
+        threads = ThreadPoolExecutor(max_workers=len(queued) + 1, thread_name_prefix="language")
         try:
-            futures = [languages.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
+            futures = [threads.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
+            images = threads.submit(_share_images, cards, cache_dir)
             laid_out = [future.result() for future in futures]
+            shares, share_findings = images.result()
         finally:
-            languages.shutdown(wait=False, cancel_futures=True)  # after Ctrl-C, the paginator cancels what they wait on
+            threads.shutdown(wait=False, cancel_futures=True)  # after Ctrl-C, the paginator cancels what they wait on
         findings = [f for language in laid_out for f in language.findings]
-        shares, share_findings = _share_images(cards, cache_dir)
         findings += share_findings
         findings += [f for renderer in renderers.values() for f in renderer.localizer.findings]
         counts = {"rendered": paginator.rendered, "reused": paginator.reused}
