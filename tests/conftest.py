@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import runpy
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from pypdf import PdfReader
 
 from report.cli import main
 
@@ -80,6 +82,22 @@ def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
             if path.stem not in facilities and path.name != "sources.yaml":
                 path.unlink()
     return dest
+
+
+_TEXTS: dict[str, tuple[str, ...]] = {}
+
+
+def pdf_pages(pdf: Path | bytes) -> tuple[str, ...]:
+    """Return the text pypdf extracts from each page of a PDF (a file, or its bytes).
+
+    pypdf takes about three seconds over a report, and many tests read the same shipped PDFs:
+    each version of a file (by the hash of its bytes) is read once per session.
+    """
+    data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _TEXTS:
+        _TEXTS[key] = tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return _TEXTS[key]
 
 
 def build(root: Path, *args: str) -> tuple[int, str, str]:

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from report import publish
 from report.content.load import load_edition
 
-from .pdfcheck import STAMPED_FOLIO, check_accessible, check_structure_tree
+from .conftest import pdf_pages
+from .pdfcheck import STAMPED_FOLIO, check_accessible
 
 LANGS = ("en", "es")
 CHAPTER_LINE = re.compile(r"^\s*(\d+)\s{2,}(.+?)\s{2,}(\d+)\s*$")
@@ -186,7 +187,7 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
     assert list(printed) == [f.name for f in edition.facilities]
     for name, number in printed.items():
         index = labels.index(number)
-        text = reader.pages[index].extract_text()
+        text = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")[index]
         assert name in text
         # The stamped folio on that page prints the same number.
         assert text.rstrip().splitlines()[-1].strip() == number
@@ -202,18 +203,10 @@ def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None
     assert labels[:5] == ["i", "ii", "iii", "iv", "v"]  # covers, contents, notice, introduction, map
     assert labels[5] == "1"
     assert labels[-1] == str(len(labels) - 5)
+    pages = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
     for index in (1, 4, 5, 10, len(labels) - 2):
-        assert reader.pages[index].extract_text().rstrip().splitlines()[-1].strip() == labels[index]
-    assert labels[0] not in reader.pages[0].extract_text().split()  # the covers carry no folio
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_report_is_tagged_on_every_page(shipped: Path, lang: str) -> None:
-    reader = report_pdf(shipped, lang)
-    last = len(reader.pages) - 1
-    # A draft: the covers carry the draft band, stamped like the folios (a release: tests/test_release.py).
-    assert last > 0
-    check_structure_tree(reader, [STAMPED_FOLIO] * len(reader.pages))
+        assert pages[index].rstrip().splitlines()[-1].strip() == labels[index]
+    assert labels[0] not in pages[0].split()  # the covers carry no folio
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -255,14 +248,15 @@ def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, 
         # publisher and edition it comes from.
         assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
         start = starts[facility.name]
-        for i, page in enumerate(reader.pages):
-            *text, folio, source = page.extract_text().rstrip().splitlines()
+        report_pages = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+        for i, page in enumerate(pdf_pages(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")):
+            *text, folio, source = page.rstrip().splitlines()
             assert (folio.strip(), source.strip()) == (str(i + 1), SOURCE_LINES[lang])
             # The same pages as in the report, but for the footer.
-            assert text == report.pages[start + i].extract_text().rstrip().splitlines()[:-1]
+            assert text == report_pages[start + i].rstrip().splitlines()[:-1]
         sources_heading = {"en": "Sources", "es": "Fuentes"}[lang]
         assert any(title == sources_heading for _, title, _ in outline)
-        check_structure_tree(reader, [STAMPED_FOLIO] * len(reader.pages))
+        # Its tags, like the report's, are checked in test_every_pdf_is_accessible.
         # Its note calls and sources still resolve inside the PDF.
         names, links = reader.named_destinations, 0
         for page in reader.pages:
@@ -415,7 +409,7 @@ def test_downloads_list_size_and_pages(shipped: Path, edition) -> None:
 
 def pdf_text(path: Path) -> str:
     """Return a PDF's text with runs of white space made one space."""
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+    return re.sub(r"\s+", " ", " ".join(pdf_pages(path)))
 
 
 def test_spanish_dates_and_numbers_come_from_babel_in_us_spanish(shipped: Path) -> None:
@@ -435,8 +429,7 @@ def test_spanish_dates_and_numbers_come_from_babel_in_us_spanish(shipped: Path) 
 @pytest.mark.parametrize(("lang", "about"), [("en", "about 2025"), ("es", "aprox. 2025")])
 def test_a_footnote_keeps_about_for_an_approximate_date(shipped: Path, lang: str, about: str) -> None:
     """Detention Kills is dated "2025 (approx.)": its notes must say so, as its source entry does."""
-    pdf = PdfReader(shipped / "dist" / lang / f"stewart-{lang}.pdf")
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+    text = pdf_text(shipped / "dist" / lang / f"stewart-{lang}.pdf")
     assert f"Detention Kills, {about}." in text
     assert "Detention Kills, 2025" not in text
     site = (shipped / "dist" / lang / "stewart.html").read_text()
@@ -505,8 +498,7 @@ def test_figures_without_a_unit_in_the_brief_print_none(
     """LaSalle's 1,160 has no unit in the brief, Otay Mesa's minimum is 750 detainees (issue 20)."""
     text = ""
     for facility in ("lasalle", "otay-mesa"):
-        pdf = PdfReader(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
-        text += re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
+        text += pdf_text(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
     for phrase in printed:
         assert phrase in text
     for phrase in not_printed:
@@ -529,7 +521,7 @@ SHARED_NOTES = {
 
 
 def _pdf_text(path: Path) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+    return pdf_text(path)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from report.i18n.extract import babel_catalog, catalog_bytes, template_catalog
 from report.content.load import load_edition
 
-from .conftest import REPO, build, copy_project, run_cli
+from .conftest import REPO, build, copy_project, pdf_pages, run_cli
 
 CITE_OR_PLACEHOLDER = re.compile(r"\[@[a-z0-9-]+\]|%\([a-z_]+\)s")
 
@@ -177,7 +177,7 @@ def typographic(text: str) -> str:
 
 
 def pdf_words(path: Path) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    text = "\n".join(pdf_pages(path))
     text = re.sub(r"-\n", "", text)  # words hyphenated across lines
     return " ".join(typographic(text).split())
 

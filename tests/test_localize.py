@@ -25,7 +25,7 @@ from report.content.geo import CENSUS_WORDS, STATES
 from report.render.html import Renderer, environment
 from report.render.site import _facility_pages, home_pages
 
-from .conftest import REPO
+from .conftest import REPO, pdf_pages
 from .pdfcheck import struct_elements
 
 
@@ -151,7 +151,7 @@ def texts(path: Path) -> Texts:
 
 def pdf_text(path: Path, join_hyphens: bool = False) -> str:
     """Return a PDF's text, white space made single; with `join_hyphens`, words split at a line end joined."""
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    text = "\n".join(pdf_pages(path))
     if join_hyphens:
         text = re.sub(r"-\n", "", text)
     return re.sub(r"\s+", " ", text)

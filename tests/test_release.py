@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import REPO, build, make_project, run_cli
+from .conftest import REPO, build, make_project, pdf_pages, run_cli
 from .pdfcheck import STAMPED_FOLIO, check_accessible
 
 BAND = {
@@ -56,7 +56,7 @@ def manifest(root: Path) -> dict:
 
 
 def page_texts(path: Path) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+    return [" ".join(page.split()) for page in pdf_pages(path)]
 
 
 @pytest.fixture(scope="module")

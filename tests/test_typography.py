@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from report.content.load import load_edition
 from report.render.typography import capfirst, noted, place_inline_calls, typeset
 
-from .conftest import REPO
+from .conftest import REPO, pdf_pages
 
 HYPHEN = "\u2010"  # what WeasyPrint draws at an automatic line-end hyphen
 CALL = Markup('<sup class="noteref"><a href="#note-1">1</a></sup>')
@@ -87,7 +87,7 @@ def hyphenated_codes(text: str) -> list[str]:
 
 
 def report_text(root: Path, lang: str) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(root / "dist" / lang / f"first-ten-{lang}.pdf").pages)
+    return "\n".join(pdf_pages(root / "dist" / lang / f"first-ten-{lang}.pdf"))
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -95,7 +95,7 @@ def test_report_hyphenates_no_address_hashtag_acronym_or_cover(shipped: Path, la
     text = report_text(shipped, lang)
     assert HYPHEN + "\n" in text  # running text does hyphenate
     assert hyphenated_codes(text) == []
-    cover = PdfReader(shipped / "dist" / lang / f"first-ten-{lang}.pdf").pages[0].extract_text()
+    cover = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")[0]
     assert HYPHEN not in cover
     assert "campaign@detentionwatchnetwork.org" in text
 

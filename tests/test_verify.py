@@ -20,7 +20,7 @@ from report.pdf import verify
 from report.findings import Finding, Loc
 from report.pdf.paginate import Job, Layout, Paginator, _findings
 
-from .conftest import REPO
+from .conftest import REPO, pdf_pages
 
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="First Ten to Communities Not Cages"><head>
 <meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{}</article></body></html>"""
@@ -65,7 +65,7 @@ def plain(html_text: str, repairs: tuple[str, ...] | None = None) -> tuple[objec
 
 def squeezed(pdf: bytes) -> list[str]:
     """Return each page's text without any whitespace (footnotes wrap where they like)."""
-    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [re.sub(r"\s+", "", page) for page in pdf_pages(pdf)]
 
 
 # -- notes ---------------------------------------------------------------------------------------
