@@ -565,3 +565,39 @@ def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipp
         assert len(full) == 1, alts
         locators = [a for a in alts if a not in full and sum(f.name in a for f in facilities) == 1]
         assert len(locators) == len(facilities)  # one in each chapter's facts box
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_facts_box_holds_its_locator(gathered, lang):
+    """The locator floats beside the facts box's last rows and inside it. (When each row was a
+    flex box, the map hung below the box's bottom edge, over the text that follows.)"""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from report.pdf.verify import _walk
+    from report.render.html import Renderer, environment
+
+    words = gathered.localizers[lang]
+    renderer = Renderer(gathered.edition, words, environment(REPO, words))
+    irwin = next(f for f in gathered.edition.facilities if f.id == "irwin")
+    html = renderer.chapter_chunk(irwin, 1).html
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    page = (
+        weasyprint.HTML(string=html, base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+        .render(stylesheets=css, font_config=fonts)
+        .pages[0]
+    )
+
+    def box(tag: str, name: str):
+        """The outermost box of the <tag class="name"> on the page."""
+        return next(
+            b
+            for b, _ in _walk(page._page_box)
+            if b.element_tag == tag and name in (b.element.get("class") or "").split()
+        )
+
+    facts, locator = box("section", "facts"), box("figure", "locator")
+    assert facts.border_box_y() < locator.border_box_y()
+    assert locator.border_box_y() + locator.border_height() <= facts.border_box_y() + facts.border_height()
+    assert locator.border_box_x() + locator.border_width() <= facts.border_box_x() + facts.border_width()
