@@ -155,6 +155,30 @@ def test_a_clean_build_elsewhere_is_byte_identical(project: Path, tmp_path: Path
     assert outputs(other) == outputs(project)
 
 
+def test_reports_too_big_for_a_worker_are_assembled_apart_and_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no report small enough for a worker (as in a 200-facility edition), both reports are
+    assembled in a process of their own while the site renders, and come out byte for byte the same."""
+    from report.commands import build as build_module
+
+    apart: list[int] = []
+    enter = build_module._Apart.__enter__
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        apart.append(len(self.big))
+        return enter(self)
+
+    monkeypatch.setattr(build_module._Apart, "__enter__", counted)
+    monkeypatch.setattr(build_module, "WORKER_ASSEMBLY_BUDGET", 0)
+    other = tmp_path / "apart"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns(".cache", "dist"))
+    code, out, err = build(other)
+    assert code == 0, out + err
+    assert apart == [2]  # both languages' reports
+    assert outputs(other) == outputs(project)
+
+
 def test_progress_shows_done_total_and_time_left(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["etowah"])
     code, out, err = run_cli("--root", str(root), "build", "--lang", "en")

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+import signal
 import time
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
@@ -319,9 +321,10 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
         # The facility PDFs come first: the site pages that need only them are rendered while the
         # workers are still assembling the reports.
         facility_pdfs, problems = _collect([a for language in laid_out for a in language.facilities], cache_dir)
-        site = [] if problems else site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
         reports = [language.report for language in laid_out if language.report is not None]
-        report_pdfs, more = _collect(reports, cache_dir, paginator.close)
+        with _Apart(reports, paginator) as apart:  # reports too big for a worker, assembled beside the site
+            site = [] if problems else site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
+            report_pdfs, more = _collect(reports, cache_dir, paginator.close, apart.results)
     findings += problems + more
     outputs = None
     if not problems + more:
@@ -647,17 +650,23 @@ def _assembly(
 
 
 def _collect(
-    assemblies: list[Assembly], cache_dir: Path, then: Callable[[], None] | None = None
+    assemblies: list[Assembly],
+    cache_dir: Path,
+    then: Callable[[], None] | None = None,
+    apart: Callable[[], dict[int, tuple[bytes, str | None]]] | None = None,
 ) -> tuple[list[Output], list[Finding]]:
     """Return every assembled PDF, or the assembly problems.
 
     Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
     the edited chapter's PDFs. `then` runs once the workers' assemblies are in (the build stops
-    the workers there), before the big reports left are assembled here, one at a time.
+    the workers there); `apart` returns those assembled in a process of their own (`_Apart`), by
+    `id` of the assembly. Any left are assembled here, one at a time.
     """
     results = {id(a): a.future.result() for a in assemblies if a.future is not None}
     if then is not None:
         then()
+    if apart is not None:
+        results.update(apart())
     outputs, problems = [], []
     for a in assemblies:
         if a.cached is not None:
@@ -670,6 +679,57 @@ def _collect(
         cache.put(cache_dir, "assembled", a.key, pdf)
         outputs.append(replace(a.target, data=pdf))
     return outputs, problems
+
+
+class _Apart:
+    """Assembles the reports too big for a worker's memory budget in one process of their own,
+    one after the other, while this process renders the site.
+
+    The layout workers are stopped first (their memory is the budget's reason), and the process
+    is spawned, not forked from the fork server, so that it holds only what an assembly needs.
+    On the way out it is stopped, whatever happened; Ctrl-C reaches only this process, which
+    stops it.
+    """
+
+    def __init__(self, reports: list[Assembly], paginator: Paginator):
+        self.big = [a for a in reports if a.cached is None and a.future is None]
+        self.others = [a for a in reports if a.future is not None]
+        self.paginator = paginator
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[int, Future] = {}
+
+    def __enter__(self) -> _Apart:
+        if not self.big:
+            return self
+        for a in self.others:  # the workers' own assemblies first: then they can go
+            assert a.future is not None
+            a.future.exception()
+        self.paginator.close()
+        self.pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+        )
+        self.futures = {id(a): self.pool.submit(assemble_or_explain, a.parts, a.metadata, a.sheets) for a in self.big}
+        return self
+
+    def results(self) -> dict[int, tuple[bytes, str | None]]:
+        return {key: future.result() for key, future in self.futures.items()}
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if self.pool is None:
+            return
+        if kind is not None:  # as Paginator.close stops its workers
+            terminate = getattr(self.pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            else:
+                for process in list((self.pool._processes or {}).values()):
+                    process.terminate()
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """In the assembling process: Ctrl-C is the build's to handle (it stops this process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def assemble_or_explain(
