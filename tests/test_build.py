@@ -520,15 +520,11 @@ SHARED_NOTES = {
 }
 
 
-def _pdf_text(path: Path) -> str:
-    return pdf_text(path)
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_notes_of_sources_with_one_publisher_and_date_are_told_apart_in_the_pdfs(shipped: Path, lang: str) -> None:
-    report = _pdf_text(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
+    report = pdf_text(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
     for facility, note, titles in SHARED_NOTES[lang]:
-        chapter = _pdf_text(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
+        chapter = pdf_text(shipped / "dist" / lang / f"{facility}-{lang}.pdf")
         date = note.split(", ", 1)[1]
         for text in (chapter, report):
             for letter, title in titles.items():

@@ -717,13 +717,10 @@ class _Apart:
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.pool is None:
             return
-        if kind is not None:  # as Paginator.close stops its workers
-            terminate = getattr(self.pool, "terminate_workers", None)  # Python 3.14
-            if terminate is not None:
-                terminate()
-            else:
-                for process in list((self.pool._processes or {}).values()):
-                    process.terminate()
+        if kind is not None:
+            from ..pdf.paginate import terminate_workers  # WeasyPrint's module: not on the no-op path
+
+            terminate_workers(self.pool)
         self.pool.shutdown(cancel_futures=True)
 
 

@@ -511,12 +511,7 @@ class Paginator:
             result.cancel()
         if self._pool is not None:
             if stop:
-                terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
-                if terminate is not None:
-                    terminate()
-                else:
-                    for process in list((self._pool._processes or {}).values()):
-                        process.terminate()
+                terminate_workers(self._pool)
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
@@ -601,6 +596,16 @@ class Paginator:
             result.set_exception(exc)
             return
         result.set_result(value)
+
+
+def terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes at once, without waiting for the jobs they are running."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
 
 
 @contextlib.contextmanager
