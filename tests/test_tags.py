@@ -150,6 +150,39 @@ def test_the_assembled_chunk_stays_fully_tagged(simplified: bytes) -> None:
     check_structure_tree(reader)  # every MCID and link of every page, in the tree, on its page
 
 
+def orphans(data: bytes) -> int:
+    """How many ParentTree references name an element the structure tree does not reach."""
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        reached, stack = set(), list(tree.K)
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                reached.add(element.objgen)
+                kids = element.get("/K", [])
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        named = []
+        for _, value in pikepdf.NumberTree(tree.ParentTree).items():
+            named += list(value) if isinstance(value, pikepdf.Array) else [value]
+        return sum(isinstance(e, pikepdf.Dictionary) and e.objgen not in reached for e in named)
+
+
+def contents(data: bytes) -> list[bytes]:
+    with pikepdf.Pdf.open(BytesIO(data)) as pdf:
+        return [page.obj.Contents.read_bytes() for page in pdf.pages]
+
+
+def test_margin_box_text_is_an_artifact_once_simplified(original: bytes, simplified: bytes) -> None:
+    """WeasyPrint tags the folio of the page margin with elements outside the tree: `simplify`
+    re-marks that text as a pagination artifact, so that no assembly has content streams to rewrite."""
+    assert orphans(original) == 3  # one folio a page
+    assert orphans(simplified) == 0
+    assert [page.count(b"/Artifact <</Type /Pagination>> BDC") for page in contents(simplified)] == [1, 1, 1]
+    assembled = assemble([Part(simplified)], METADATA)
+    assert contents(assembled) == contents(simplified)  # the assembler found nothing to re-mark
+    assert contents(assemble([Part(original)], METADATA)) == contents(simplified)  # as it would have
+
+
 def test_simplify_is_deterministic_and_idempotent(original: bytes, simplified: bytes) -> None:
     assert simplify(original) == simplified
     assert simplify(simplified) == simplified  # nothing left to fold: the same bytes

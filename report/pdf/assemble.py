@@ -21,9 +21,10 @@ not, or stop being so once merged:
 * WeasyPrint maps the text of page-margin boxes (folios, running heads) to
   structure elements it never links into the tree.  That marked content is
   re-marked ``/Artifact /Pagination`` and the orphaned elements are dropped,
-  so every structure element is reachable from ``/Document``.  (Chunks made
-  for folio stamping have no margin boxes: nothing to re-mark, no content
-  stream rewritten.)
+  so every structure element is reachable from ``/Document``.  (The build's
+  chunks come from ``tags.simplify``, which has done this once already, and
+  chunks made for folio stamping have no margin boxes: nothing to re-mark,
+  no content stream rewritten.)
 * Table header ``/ID``\\ s are built from object numbers and collide between
   chunks: each is prefixed with ``c<chunk>.`` (with the ``/Headers`` naming
   it) and the merged tree gets the ``/IDTree`` WeasyPrint omits.
@@ -78,7 +79,9 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Object, Page, Pdf, Stream, String
 
+from .tags import MCID_BDC as _MCID_BDC
 from .tags import is_element as _is_element
+from .tags import mark_as_artifacts as _mark_as_artifacts
 from .tags import values as _values
 
 __all__ = [
@@ -96,11 +99,6 @@ CROSS_CHUNK_SCHEME = "x-chunk:"
 _LABEL_STYLES = {"decimal": "/D", "roman": "/r"}
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _SUBSET_TAG = re.compile(r"/[A-Z]{6}\+")
-# A marked-content sequence with an MCID, as WeasyPrint writes it:
-# "/Span <</MCID 12>> BDC" (any tag, any whitespace).  Content, not file
-# structure: the content streams are decoded by qpdf first.
-_MCID_BDC = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-_PAGINATION_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 _FOLIO_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 _SAME_SIZE = Decimal("0.01")  # points: a folio sheet page fits a report page
 
@@ -745,19 +743,6 @@ def _prepare_pages(
                 annotation.StructParent = key_offset + key
             else:  # its element was dropped with a margin box
                 del annotation.StructParent
-
-
-def _mark_as_artifacts(page: Page, mcids: set[int]) -> None:
-    """Re-mark the page's sequences ``mcids`` as pagination artifacts."""
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        return _PAGINATION_ARTIFACT if int(match.group(1)) in mcids else match.group(0)
-
-    for stream in _values(page.obj.get("/Contents")):
-        data = stream.read_bytes()
-        marked = _MCID_BDC.sub(replace, data)
-        if marked != data:
-            stream.write(marked)  # compressed again when saved
 
 
 def _rename_ids(index: int, walk: _Walk) -> None:

@@ -13,22 +13,30 @@ in reading order) into its parent and points the ParentTree at the parent instea
 wrappers on the same page as their parent go, so every marked-content id stays a plain
 integer kid of an element on its own page (no `/MCR` dictionaries); a wrapper that carries
 anything beyond `/Type /S /P /K /Pg` (a language, alternate text, an `/ID`) stays too.
-Elements the tree does not reach (WeasyPrint's orphaned margin-box elements) are left for the
-assembler, which re-marks their content as artifacts.
+Elements the tree does not reach (WeasyPrint's orphaned margin-box elements: the text of the
+running head) are dropped from the ParentTree and their content is re-marked as pagination
+artifacts, once here rather than in every assembly that copies the chunk (the assembler would
+do the same, for a chunk that has not been through `simplify`).
 """
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from typing import Any, Iterator
 
 import pikepdf
-from pikepdf import Array, Dictionary, NumberTree, Object, Pdf
+from pikepdf import Array, Dictionary, NumberTree, Object, Page, Pdf
 
-__all__ = ["declare_languages", "is_element", "simplify", "values"]
+__all__ = ["MCID_BDC", "declare_languages", "is_element", "mark_as_artifacts", "simplify", "values"]
 
 WRAPPERS = frozenset({"/Span", "/NonStruct"})
 _PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
+# A marked-content sequence with an MCID, as WeasyPrint writes it:
+# "/Span <</MCID 12>> BDC" (any tag, any whitespace).  Content, not file
+# structure: the content streams are decoded by qpdf first.
+MCID_BDC = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_PAGINATION_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 
 
 def simplify(data: bytes) -> bytes:
@@ -42,19 +50,24 @@ def simplify(data: bytes) -> bytes:
         if not isinstance(tree, Dictionary):
             return data
         moved: dict[tuple[int, int], Object] = {}  # folded wrapper -> the element that took its kids
+        reachable: set[tuple[int, int]] = set()
         stack = [kid for kid in values(tree.get("/K")) if is_element(kid)]
         while stack:
             element = stack.pop()
+            reachable.add(element.objgen)
             if "/K" not in element:
                 continue
             kids = _fold(element, moved)
             if kids is not None:
                 element.K = Array(kids)
             stack.extend(kid for kid in (kids if kids is not None else values(element.K)) if is_element(kid))
-        if not moved:
-            return data
+        orphaned = False
         if "/ParentTree" in tree:
-            _repoint_parent_tree(NumberTree(tree.ParentTree), moved)
+            parent_tree = NumberTree(tree.ParentTree)
+            _repoint_parent_tree(parent_tree, moved)
+            orphaned = _drop_orphans(pdf, parent_tree, reachable)
+        if not moved and not orphaned:
+            return data
         out = BytesIO()
         pdf.save(
             out,
@@ -111,6 +124,56 @@ def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], O
                 )
         elif isinstance(value, Dictionary) and value.objgen in moved:
             parent_tree[key] = moved[value.objgen]
+
+
+def _drop_orphans(pdf: Pdf, parent_tree: NumberTree, reachable: set[tuple[int, int]]) -> bool:
+    """Drop the ParentTree's references to elements the tree does not reach, re-marking their
+    content as pagination artifacts; return whether there were any."""
+    pages = {int(page.obj.StructParents): page for page in pdf.pages if "/StructParents" in page.obj}
+    dropped: set[int] = set()  # keys of annotations whose element is gone
+    found = False
+    for key, value in list(parent_tree.items()):
+        if isinstance(value, Array):
+            parents: list[Object | None] = list(value)
+            lost = {
+                n
+                for n, parent in enumerate(parents)
+                if isinstance(parent, Dictionary) and parent.objgen not in reachable
+            }
+            if not lost:
+                continue
+            found = True
+            if key in pages:
+                mark_as_artifacts(pages[key], lost)
+            parents = [None if n in lost else parent for n, parent in enumerate(parents)]
+            while parents and parents[-1] is None:
+                parents.pop()
+            if parents:
+                parent_tree[key] = Array(parents)
+            else:
+                del parent_tree[key]
+        elif isinstance(value, Dictionary) and value.objgen not in reachable:
+            found = True
+            dropped.add(key)
+            del parent_tree[key]
+    for page in pdf.pages if dropped else ():
+        for annotation in page.obj.get("/Annots", ()):
+            if annotation.get("/StructParent") in dropped:
+                del annotation.StructParent
+    return found
+
+
+def mark_as_artifacts(page: Page, mcids: set[int]) -> None:
+    """Re-mark the page's marked-content sequences `mcids` as pagination artifacts."""
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        return _PAGINATION_ARTIFACT if int(match.group(1)) in mcids else match.group(0)
+
+    for stream in values(page.obj.get("/Contents")):
+        data = stream.read_bytes()
+        marked = MCID_BDC.sub(replace, data)
+        if marked != data:
+            stream.write(marked)  # compressed again when saved
 
 
 def values(obj: Object | None) -> list[Object]:
