@@ -42,6 +42,9 @@ class Localizer:
         entries = self.catalog.active() if self.catalog else ()
         self._entries = {(entry.context, entry.msgid): entry for entry in entries}
         self._plural = c2py(self.catalog.plural_expr) if self.catalog else None
+        # Babel formats: a report prints the same dates and publishers in note after note.
+        self._dates: dict[PartialDate, str] = {}
+        self._names: dict[tuple[str, ...], str] = {}
 
     @property
     def is_source(self) -> bool:
@@ -135,15 +138,21 @@ class Localizer:
 
     def names(self, names: Sequence[str]) -> str:
         """Return names joined as this locale lists them: 'A, B and C', 'A, B y C'."""
-        return format_list(list(names), locale=self.locale)
+        key = tuple(names)
+        if key not in self._names:
+            self._names[key] = format_list(list(key), locale=self.locale)
+        return self._names[key]
 
     def partial_date(self, date: PartialDate) -> str:
         """Return a date at the precision it is known: '25 de febrero de 2021', 'febrero de 2021', '2021'."""
-        if date.precision == "day":
-            return format_date(date.earliest(), "long", locale=self.locale)
-        if date.precision == "month":
-            return format_skeleton("yMMMM", date.earliest(), locale=self.locale)
-        return str(date.year)
+        if date not in self._dates:
+            if date.precision == "day":
+                self._dates[date] = format_date(date.earliest(), "long", locale=self.locale)
+            elif date.precision == "month":
+                self._dates[date] = format_skeleton("yMMMM", date.earliest(), locale=self.locale)
+            else:
+                self._dates[date] = str(date.year)
+        return self._dates[date]
 
     def span(self, span: DateSpan) -> str:
         """Return a date or a date range, in words."""
