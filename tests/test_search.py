@@ -104,7 +104,7 @@ def test_a_failing_indexer_is_an_error_and_a_missing_one_a_warning(
     broken.write_text("#!/bin/sh\necho 'Error: no HTML' >&2\nexit 1\n")
     broken.chmod(0o755)
     monkeypatch.setattr(search, "executable", lambda: broken)
-    bundles, findings = build_command._search_bundles(PAGES, ["en"], tmp_path / "cache")
+    bundles, findings = build_command._search_bundle("en", PAGES, broken, tmp_path / "cache")
     assert bundles == []
     assert [str(f) for f in findings] == [
         "pyproject.toml: error: en: the Pagefind indexer failed: Error: no HTML [site.search]"
@@ -112,8 +112,8 @@ def test_a_failing_indexer_is_an_error_and_a_missing_one_a_warning(
     assert not list((tmp_path / "cache").rglob("*.bin")), "a failed run was cached"
 
     monkeypatch.setattr(search, "executable", lambda: None)
-    bundles, findings = build_command._search_bundles(PAGES, ["en", "es"], tmp_path / "cache")
-    assert bundles == []
+    indexer, findings = build_command._indexer()
+    assert indexer is None
     assert [str(f) for f in findings] == [
         "pyproject.toml: warning: the Pagefind indexer is missing (run `make build` to install pagefind[bin]):"
         " the site has no search [site.search]"

@@ -288,7 +288,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     sheets, so that the chunks (and their cache entries) are the same in a draft and a release.
     """
     from ..render.data import data_outputs
-    from ..render.site import home_pages, site_pages
+    from ..render.site import site_pages
 
     edition = gathered.edition
     assert edition is not None
@@ -297,16 +297,18 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     paginator.progress = progress.tick
     paginator.budget = edition.settings.layout_budget
     with paginator:
-        queued = [_queue_body(edition, renderer, paginator) for renderer in renderers.values()]
-        cards = [
-            _queue_share_card(renderer, f, paginator) for renderer in renderers.values() for f in edition.facilities
-        ]
-        progress.add(sum(len(q.chapters) + 1 for q in queued) + 4 * len(queued) + len(cards))  # + front, three sheets
-        # One thread per language, and one that turns the share cards into images as they come in
-        # (while the workers lay out the last language's front matter).
+        # Each language's chapters and back matter, front matter, three folio sheets and share cards.
+        progress.add(len(renderers) * (len(edition.facilities) + 5 + len(edition.facilities)))
+        queued = _queue_bodies(edition, renderers, paginator)
+        # One thread per language, started before the share cards are rendered and queued, and one
+        # that turns the cards into images as they come in (while the workers lay out the last
+        # language's front matter).
         threads = ThreadPoolExecutor(max_workers=len(queued) + 1, thread_name_prefix="language")
         try:
             futures = [threads.submit(_language_pdfs, edition, q, paginator, progress, cache_dir) for q in queued]
+            cards = [
+                _queue_share_card(renderer, f, paginator) for renderer in renderers.values() for f in edition.facilities
+            ]
             images = threads.submit(_share_images, cards, cache_dir)
             laid_out = [future.result() for future in futures]
             shares, share_findings = images.result()
@@ -319,39 +321,74 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
         if has_errors(findings):
             return Emitted(None, tuple(findings), **counts)
         # The facility PDFs come first: the site pages that need only them are rendered while the
-        # workers are still assembling the reports.
+        # reports are still being assembled.
         facility_pdfs, problems = _collect([a for language in laid_out for a in language.facilities], cache_dir)
         reports = [language.report for language in laid_out if language.report is not None]
         with _Apart(reports, paginator) as apart:  # reports too big for a worker, assembled beside the site
-            site = [] if problems else site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
-            report_pdfs, more = _collect(reports, cache_dir, paginator.close, apart.results)
-    findings += problems + more
-    outputs = None
-    if not problems + more:
-        pdfs = report_pdfs + facility_pdfs
-        outputs = pdfs + site + home_pages(edition, renderers, _pdf_info(pdfs)) + data_outputs(edition) + shares
-        bundles, missing = _search_bundles(outputs, list(renderers), cache_dir)
-        outputs += bundles
-        findings += missing
-    return Emitted(outputs, tuple(findings), **counts)
+            if problems:
+                findings += problems + _collect(apart.reports, cache_dir)[1]
+                return Emitted(None, tuple(findings), **counts)
+            outputs = facility_pdfs + shares + data_outputs(edition)
+            outputs += site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
+            finished, more = _finish_languages(edition, renderers, apart.reports, outputs, cache_dir)
+    findings += more
+    return Emitted(None if has_errors(more) else finished, tuple(findings), **counts)
 
 
-def _search_bundles(outputs: list[Output], languages: list[str], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
-    """Return each built language's search bundle, made once every page is written (in memory)."""
+def _finish_languages(
+    edition: Edition, renderers: dict[str, Renderer], reports: list[Assembly], outputs: list[Output], cache_dir: Path
+) -> tuple[list[Output], list[Finding]]:
+    """Return the outputs with each language's report, home page and search bundle, and their findings.
 
+    The reports come in language order. As each is assembled, its language's home page (which
+    gives the report's size) is rendered, and then its search bundle is made on a thread while the
+    next report is awaited.
+    """
+    from ..render.site import home_pages
+
+    outputs = list(outputs)
+    indexer, findings = _indexer()
+    indexing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+    try:
+        searches = []
+        for report in reports:
+            lang = report.target.lang
+            assert lang is not None
+            pdfs, problems = _collect([report], cache_dir)
+            findings += problems
+            if problems:
+                continue
+            outputs += pdfs
+            outputs += home_pages(edition, {lang: renderers[lang]}, _pdf_info(outputs))
+            if indexer is not None:
+                pages = [o for o in outputs if o.kind == "page" and o.lang == lang]
+                searches.append(indexing.submit(_search_bundle, lang, pages, indexer, cache_dir))
+        for searched in searches:
+            bundle, problems = searched.result()
+            outputs += bundle
+            findings += problems
+    finally:
+        indexing.shutdown(wait=False, cancel_futures=True)
+    return outputs, findings
+
+
+def _indexer() -> tuple[Path | None, list[Finding]]:
+    """Return the Pagefind indexer, or None and the warning that the site has no search."""
     indexer = search.executable()
-    if indexer is None:
-        message = "the Pagefind indexer is missing (run `make build` to install pagefind[bin]): the site has no search"
-        return [], [warning("site.search", Loc("pyproject.toml"), message)]
-    pages = [o for o in outputs if o.kind == "page" and o.lang]
-    bundles: list[Output] = []
-    problems: list[Finding] = []
-    for lang in languages:
-        indexed = search.search_bundle(lang, pages, indexer, cache_dir)
-        bundles += indexed.outputs
-        if indexed.problem:
-            problems.append(error("site.search", Loc("pyproject.toml"), f"{lang}: {indexed.problem}"))
-    return bundles, problems
+    if indexer is not None:
+        return indexer, []
+    message = "the Pagefind indexer is missing (run `make build` to install pagefind[bin]): the site has no search"
+    return None, [warning("site.search", Loc("pyproject.toml"), message)]
+
+
+def _search_bundle(
+    lang: str, pages: list[Output], indexer: Path, cache_dir: Path
+) -> tuple[list[Output], list[Finding]]:
+    """Return a language's search bundle, made from all its pages (in memory), or why there is none."""
+    indexed = search.search_bundle(lang, pages, indexer, cache_dir)
+    if indexed.problem:
+        return [], [error("site.search", Loc("pyproject.toml"), f"{lang}: {indexed.problem}")]
+    return list(indexed.outputs), []
 
 
 def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Renderer]:
@@ -366,19 +403,33 @@ def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Rendere
     }
 
 
-def _queue_body(edition: Edition, renderer: Renderer, paginator: Paginator) -> Queued:
-    """Queue a language's chapters and back matter, longest first; return their futures in chapter order."""
+def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: Paginator) -> list[Queued]:
+    """Queue every language's chapters and back matter, each as soon as it is rendered; return
+    each language's futures, in chapter order.
+
+    The chapters are rendered facility by facility, in every language, so that an edited chapter
+    starts at once wherever it is in the report. Waiting ones start language by language, longest
+    first (`rank`).
+    """
     from ..pdf.paginate import Job
 
-    jobs = []
+    chapters: dict[str, list[Future]] = {lang: [] for lang in renderers}
+    ranks = {lang: index for index, lang in enumerate(renderers)}
+
+    def queue(lang: str, job: Job) -> Future:
+        return paginator.lay_out(job, rank=(ranks[lang], -len(job.html)))
+
     for number, facility in enumerate(edition.facilities, 1):
-        chunk = renderer.chapter_chunk(facility, number)
-        jobs.append(Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets))
-    back = renderer.back_chunk()
-    jobs.append(Job(back.key, back.html, project.REPORT_FILE, "print"))
-    futures = {job: paginator.lay_out(job) for job in sorted(jobs, key=lambda job: -len(job.html))}
-    laid_out = [futures[job] for job in jobs]
-    return Queued(renderer, tuple(laid_out[:-1]), laid_out[-1])
+        for lang, renderer in renderers.items():
+            chunk = renderer.chapter_chunk(facility, number)
+            chapters[lang].append(queue(lang, Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets)))
+    queued = []
+    for lang, renderer in renderers.items():
+        back = renderer.back_chunk()
+        queued.append(
+            Queued(renderer, tuple(chapters[lang]), queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print")))
+        )
+    return queued
 
 
 @dataclass(frozen=True)
@@ -649,30 +700,19 @@ def _assembly(
     return Assembly(target, parts, metadata, sheets, key, future=future)
 
 
-def _collect(
-    assemblies: list[Assembly],
-    cache_dir: Path,
-    then: Callable[[], None] | None = None,
-    apart: Callable[[], dict[int, tuple[bytes, str | None]]] | None = None,
-) -> tuple[list[Output], list[Finding]]:
-    """Return every assembled PDF, or the assembly problems.
+def _collect(assemblies: list[Assembly], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
+    """Return every assembled PDF (waiting for those being assembled), or the assembly problems.
 
     Each assembly is cached by the hash of its inputs: an edit re-assembles the reports and only
-    the edited chapter's PDFs. `then` runs once the workers' assemblies are in (the build stops
-    the workers there); `apart` returns those assembled in a process of their own (`_Apart`), by
-    `id` of the assembly. Any left are assembled here, one at a time.
+    the edited chapter's PDFs.
     """
-    results = {id(a): a.future.result() for a in assemblies if a.future is not None}
-    if then is not None:
-        then()
-    if apart is not None:
-        results.update(apart())
     outputs, problems = [], []
     for a in assemblies:
         if a.cached is not None:
             outputs.append(replace(a.target, data=a.cached))
             continue
-        pdf, problem = results.get(id(a)) or assemble_or_explain(a.parts, a.metadata, a.sheets)
+        assert a.future is not None, f"{a.target.path}: neither cached nor being assembled"
+        pdf, problem = a.future.result()
         if problem:
             problems.append(error("pdf.assemble", Loc(project.REPORT_FILE), f"{a.target.path}: {problem}"))
             continue
@@ -687,32 +727,30 @@ class _Apart:
 
     The layout workers are stopped first (their memory is the budget's reason), and the process
     is spawned, not forked from the fork server, so that it holds only what an assembly needs.
-    On the way out it is stopped, whatever happened; Ctrl-C reaches only this process, which
-    stops it.
+    `reports` are the reports given, each big one now with the future of its assembly there.
+    On the way out the process is stopped, whatever happened; Ctrl-C reaches only this process,
+    which stops it.
     """
 
     def __init__(self, reports: list[Assembly], paginator: Paginator):
+        self.reports = reports
         self.big = [a for a in reports if a.cached is None and a.future is None]
-        self.others = [a for a in reports if a.future is not None]
         self.paginator = paginator
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[int, Future] = {}
 
     def __enter__(self) -> _Apart:
         if not self.big:
             return self
-        for a in self.others:  # the workers' own assemblies first: then they can go
-            assert a.future is not None
-            a.future.exception()
+        for a in self.reports:  # the workers' own assemblies first: then they can go
+            if a.future is not None:
+                a.future.exception()
         self.paginator.close()
         self.pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
         )
-        self.futures = {id(a): self.pool.submit(assemble_or_explain, a.parts, a.metadata, a.sheets) for a in self.big}
+        started = {id(a): self.pool.submit(assemble_or_explain, a.parts, a.metadata, a.sheets) for a in self.big}
+        self.reports = [replace(a, future=started[id(a)]) if id(a) in started else a for a in self.reports]
         return self
-
-    def results(self) -> dict[int, tuple[bytes, str | None]]:
-        return {key: future.result() for key, future in self.futures.items()}
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.pool is None:

@@ -38,6 +38,7 @@ import logging
 import os
 import re
 import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
+LAST = (sys.maxsize,)
+"""The rank of work queued without one: after every ranked job waiting (`Paginator.lay_out`)."""
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
@@ -462,7 +465,7 @@ class Paginator:
         self.layout = layout
         self.progress = progress or (lambda key, cached: None)
         self._pool: ProcessPoolExecutor | None = None
-        self._queue: list[tuple[int, int, Callable, tuple, Callable, Future]] = []
+        self._queue: list[tuple[int, tuple[int, ...], int, Callable, tuple, Callable, Future]] = []
         self._running = 0
         self._lock = threading.Lock()
         self._starting = threading.Lock()
@@ -536,13 +539,14 @@ class Paginator:
         """Return a future of `function(*args)`, run in a worker after the jobs already queued
         (unless urgent: then the next to start)."""
         result: Future = Future()
-        self._enqueue(urgent, function, args, lambda value: value, result)
+        self._enqueue(urgent, LAST, function, args, lambda value: value, result)
         return result
 
-    def lay_out(self, job: Job, urgent: bool = False) -> Future:
+    def lay_out(self, job: Job, urgent: bool = False, rank: tuple[int, ...] = LAST) -> Future:
         """Return a future of the job's chunk: already done if the cache has it.
 
-        Jobs start in the order given when a worker is free; an urgent job is the next to start.
+        Jobs start when a worker is free: an urgent job first, then by `rank` (lowest first), then
+        in the order given.
         """
         key = self.layout.cache_key(job)
         result: Future = Future()
@@ -554,7 +558,7 @@ class Paginator:
             result.set_result(cached)
             return result
         laid_out = functools.partial(self._laid_out, job, key, self.budget)
-        self._enqueue(urgent, _render_within, (job, self.budget), laid_out, result)
+        self._enqueue(urgent, rank, _render_within, (job, self.budget), laid_out, result)
         return result
 
     def _laid_out(self, job: Job, key: str, budget: float, rendered: Rendered | None) -> Chunk:
@@ -569,9 +573,11 @@ class Paginator:
         self.progress(job.key, False)
         return chunk
 
-    def _enqueue(self, urgent: bool, function: Callable, args: tuple, then: Callable, result: Future) -> None:
+    def _enqueue(
+        self, urgent: bool, rank: tuple[int, ...], function: Callable, args: tuple, then: Callable, result: Future
+    ) -> None:
         with self._lock:
-            heapq.heappush(self._queue, (0 if urgent else 1, next(_ORDER), function, args, then, result))
+            heapq.heappush(self._queue, (0 if urgent else 1, rank, next(_ORDER), function, args, then, result))
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -580,7 +586,7 @@ class Paginator:
             with self._lock:
                 if not self._queue or (self._running >= self.layout.jobs and self._queue[0][0] > 0):
                     return  # an urgent job goes to the pool at once: the next free worker takes it
-                _, _, function, args, then, result = heapq.heappop(self._queue)
+                *_, function, args, then, result = heapq.heappop(self._queue)
                 self._running += 1
             with _interrupts_deferred():
                 running = self._executor().submit(function, *args)
