@@ -114,9 +114,8 @@ def missed_terms(terms: tuple[Term, ...], english: str, translation: str) -> lis
     lowered = english.lower()
     taken: list[tuple[int, int]] = []
     found = []
-    for term in sorted(terms, key=lambda t: -len(t.source)):  # a longer term claims its words first
-        if term.probe not in lowered:  # cheap: most entries hold few of the terms
-            continue
+    present = [term for term in terms if term.probe in lowered]  # cheap: most entries hold few of the terms
+    for term in sorted(present, key=lambda t: -len(t.source)):  # a longer term claims its words first
         spans = [m.span() for m in term.pattern.finditer(english)]
         free = [s for s in spans if not any(s[0] < end and start < s[1] for start, end in taken)]
         taken += free
