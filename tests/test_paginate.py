@@ -62,6 +62,21 @@ def test_an_urgent_job_overtakes_the_queue() -> None:
     assert done == ["en/chapter/a", "en/chapter/c", "en/chapter/b"]
 
 
+def test_waiting_jobs_start_by_rank_then_in_the_order_given() -> None:
+    """The build queues each chapter as soon as it is rendered; those that wait for a worker start
+    language by language, longest first (their rank), and the unranked ones after them."""
+    done: list[str] = []
+    with Paginator(Layout(REPO, None, 1), lambda key, cached: done.append(key)) as paginator:
+        ranks = {"a": (1, 0), "b": None, "c": (1, 0), "d": (0, -5), "e": (0, -9)}
+        futures = []
+        for name, rank in ranks.items():
+            job = Job(f"en/chapter/{name}", PAGE.format(f"<p>{name}</p>"), "facilities/x.yaml", "print")
+            futures.append(paginator.lay_out(job) if rank is None else paginator.lay_out(job, rank=rank))
+        assert all(f.result().pages == 1 for f in futures)
+    # "a" starts at once (the worker is free); then the lowest rank first, "c" before "b".
+    assert done == ["en/chapter/a", "en/chapter/e", "en/chapter/d", "en/chapter/c", "en/chapter/b"]
+
+
 def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
     with Paginator(Layout(REPO, None, 2)) as paginator:
         assert paginator.call(pow, 2, 10).result() == 1024
