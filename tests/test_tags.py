@@ -183,6 +183,24 @@ def test_margin_box_text_is_an_artifact_once_simplified(original: bytes, simplif
     assert contents(assemble([Part(original)], METADATA)) == contents(simplified)  # as it would have
 
 
+def test_a_page_left_with_no_entry_keeps_its_key_from_the_next_chunk() -> None:
+    """A page whose only tagged text is its folio loses its whole ParentTree entry: its key stays
+    taken (/ParentTreeNextKey), so the next chunk of an assembly does not get it too."""
+    html = """<!doctype html><html lang="en"><head><title>t</title><style>
+@page { size: A6; @bottom-center { content: counter(page) } }</style></head>
+<body><p>The only page with text.</p><div style="break-before: page"></div></body></html>"""
+    chunk = simplify(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    with pikepdf.Pdf.open(BytesIO(chunk)) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        assert [key for key, _ in pikepdf.NumberTree(tree.ParentTree).items()] == [0]
+        assert [page.obj.StructParents for page in pdf.pages] == [0, 1]
+        assert tree.ParentTreeNextKey == 2
+    assembled = assemble([Part(chunk), Part(chunk)], METADATA)
+    with pikepdf.Pdf.open(BytesIO(assembled)) as pdf:
+        assert [int(page.obj.StructParents) for page in pdf.pages] == [0, 1, 2, 3]  # [0, 1, 1, 2] before
+        assert [key for key, _ in pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items()] == [0, 2]
+
+
 def test_simplify_is_deterministic_and_idempotent(original: bytes, simplified: bytes) -> None:
     assert simplify(original) == simplified
     assert simplify(simplified) == simplified  # nothing left to fold: the same bytes

@@ -80,8 +80,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Object, Page, Pdf, Stream, String
 
 from .tags import MCID_BDC as _MCID_BDC
+from .tags import drop_orphans
 from .tags import is_element as _is_element
-from .tags import mark_as_artifacts as _mark_as_artifacts
 from .tags import values as _values
 
 __all__ = [
@@ -295,10 +295,11 @@ class _Merger:
 
         top = _top_elements(tree)
         walk = _walk(index, top)
+        drop_orphans(source, tree, walk.reachable)  # none in a chunk `tags.simplify` has done
         key_offset = self.next_key
-        entries, orphans, next_key = _read_parent_tree(tree, walk.reachable)
+        entries, next_key = _read_parent_tree(tree)
         self.next_key += max(next_key, int(tree.get("/ParentTreeNextKey", 0)))
-        _prepare_pages(pages, orphans, {key for key, _ in entries}, key_offset)
+        _prepare_pages(pages, {key for key, _ in entries}, key_offset)
         _rename_ids(index, walk)
         lang = catalog.get("/Lang")
         for element in top:
@@ -690,50 +691,19 @@ def _walk(index: int, top: list[Object]) -> _Walk:
     return walk
 
 
-def _read_parent_tree(
-    tree: Object,
-    reachable: set[tuple[int, int]],
-) -> tuple[list[tuple[int, Object]], dict[int, set[int]], int]:
-    """ParentTree entries kept (orphans nulled), orphaned MCIDs by key, next key."""
-    entries: list[tuple[int, Object]] = []
-    orphans: dict[int, set[int]] = {}
-    next_key = 0
+def _read_parent_tree(tree: Object) -> tuple[list[tuple[int, Object]], int]:
+    """ParentTree entries, and the key after the last."""
     if "/ParentTree" not in tree:
-        return entries, orphans, next_key
-    for key, value in NumberTree(tree.ParentTree).items():
-        next_key = max(next_key, key + 1)
-        if isinstance(value, Array):  # a page: MCID -> element
-            parents: list[Object | None] = list(value)
-            if lost := {
-                mcid
-                for mcid, parent in enumerate(parents)
-                if isinstance(parent, Dictionary) and parent.objgen not in reachable
-            }:
-                orphans[key] = lost
-                parents = [None if mcid in lost else parent for mcid, parent in enumerate(parents)]
-                while parents and parents[-1] is None:
-                    parents.pop()
-                if not parents:
-                    continue
-                value = Array(parents)
-            entries.append((key, value))
-        elif isinstance(value, Dictionary) and value.objgen in reachable:
-            entries.append((key, value))
-    return entries, orphans, next_key
+        return [], 0
+    entries = list(NumberTree(tree.ParentTree).items())
+    return entries, max((key + 1 for key, _ in entries), default=0)
 
 
-def _prepare_pages(
-    pages: list[Page],
-    orphans: dict[int, set[int]],
-    kept_keys: set[int],
-    key_offset: int,
-) -> None:
-    """Re-mark orphaned marked content; offset the pages' and annotations' keys."""
+def _prepare_pages(pages: list[Page], kept_keys: set[int], key_offset: int) -> None:
+    """Offset the pages' and annotations' keys."""
     for page in pages:
         key = page.obj.get("/StructParents")
         if key is not None:
-            if key in orphans:
-                _mark_as_artifacts(page, orphans[int(key)])
             page.obj.StructParents = key_offset + key
         for annotation in page.obj.get("/Annots", ()):
             key = annotation.get("/StructParent")

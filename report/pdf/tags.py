@@ -28,7 +28,7 @@ from typing import Any, Iterator
 import pikepdf
 from pikepdf import Array, Dictionary, NumberTree, Object, Page, Pdf
 
-__all__ = ["MCID_BDC", "declare_languages", "is_element", "mark_as_artifacts", "simplify", "values"]
+__all__ = ["MCID_BDC", "declare_languages", "drop_orphans", "is_element", "mark_as_artifacts", "simplify", "values"]
 
 WRAPPERS = frozenset({"/Span", "/NonStruct"})
 _PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
@@ -61,11 +61,9 @@ def simplify(data: bytes) -> bytes:
             if kids is not None:
                 element.K = Array(kids)
             stack.extend(kid for kid in (kids if kids is not None else values(element.K)) if is_element(kid))
-        orphaned = False
-        if "/ParentTree" in tree:
-            parent_tree = NumberTree(tree.ParentTree)
-            _repoint_parent_tree(parent_tree, moved)
-            orphaned = _drop_orphans(pdf, parent_tree, reachable)
+        if moved and "/ParentTree" in tree:
+            _repoint_parent_tree(NumberTree(tree.ParentTree), moved)
+        orphaned = drop_orphans(pdf, tree, reachable)
         if not moved and not orphaned:
             return data
         out = BytesIO()
@@ -126,14 +124,23 @@ def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], O
             parent_tree[key] = moved[value.objgen]
 
 
-def _drop_orphans(pdf: Pdf, parent_tree: NumberTree, reachable: set[tuple[int, int]]) -> bool:
-    """Drop the ParentTree's references to elements the tree does not reach, re-marking their
-    content as pagination artifacts; return whether there were any."""
-    pages = {int(page.obj.StructParents): page for page in pdf.pages if "/StructParents" in page.obj}
+def drop_orphans(pdf: Pdf, tree: Dictionary, reachable: set[tuple[int, int]]) -> bool:
+    """Drop the ParentTree's references to elements outside `reachable`, re-marking their content
+    as pagination artifacts (and unlinking annotations whose element goes); return whether there
+    were any.
+
+    The tree's next key stays where it was (`/ParentTreeNextKey`, which WeasyPrint does not
+    write): a page left with no entry keeps a key that an assembly gives no other page.
+    """
+    if "/ParentTree" not in tree:
+        return False
+    parent_tree = NumberTree(tree.ParentTree)
+    pages: dict[int, Page] | None = None
     dropped: set[int] = set()  # keys of annotations whose element is gone
-    found = False
+    found, next_key = False, 0
     for key, value in list(parent_tree.items()):
-        if isinstance(value, Array):
+        next_key = max(next_key, key + 1)
+        if isinstance(value, Array):  # a page: MCID -> element
             parents: list[Object | None] = list(value)
             lost = {
                 n
@@ -143,6 +150,8 @@ def _drop_orphans(pdf: Pdf, parent_tree: NumberTree, reachable: set[tuple[int, i
             if not lost:
                 continue
             found = True
+            if pages is None:
+                pages = {int(page.obj.StructParents): page for page in pdf.pages if "/StructParents" in page.obj}
             if key in pages:
                 mark_as_artifacts(pages[key], lost)
             parents = [None if n in lost else parent for n, parent in enumerate(parents)]
@@ -160,6 +169,8 @@ def _drop_orphans(pdf: Pdf, parent_tree: NumberTree, reachable: set[tuple[int, i
         for annotation in page.obj.get("/Annots", ()):
             if annotation.get("/StructParent") in dropped:
                 del annotation.StructParent
+    if found:
+        tree.ParentTreeNextKey = max(next_key, int(tree.get("/ParentTreeNextKey", 0)))
     return found
 
 
