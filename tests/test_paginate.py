@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -92,6 +96,18 @@ def linked_out(tmp_path: Path, stylesheet: str) -> tuple[Path, Path]:
     return root, outside
 
 
+def test_when_a_worker_dies_every_job_waiting_fails_and_none_hangs(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    with Paginator(Layout(root, None, 1)) as paginator:
+        dying = paginator.call(os._exit, 1)
+        waiting = [
+            paginator.lay_out(Job(f"chunk/{n}", PAGE.format(f"<p>{n}</p>"), "report.yaml", "print")) for n in range(3)
+        ]
+        for future in (dying, *waiting):
+            assert isinstance(future.exception(timeout=30), BrokenProcessPool)
+
+
 def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> None:
     root, outside = linked_out(tmp_path, "tokens.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
@@ -179,6 +195,26 @@ def test_a_build_with_a_chunk_over_budget_fails_with_a_finding_naming_it(tmp_pat
     assert out.rstrip().endswith("build failed with 3 errors: nothing was written to dist/")
     assert code == 1
     assert not (root / "dist").exists()
+
+
+def test_the_workers_run_this_package_whatever_folder_the_build_starts_in(tmp_path: Path, fixed_today: None) -> None:
+    """A `report` package in the working directory is not what the fork server (and every worker) imports."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    elsewhere = tmp_path / "elsewhere"
+    decoy = elsewhere / "report" / "pdf"
+    decoy.mkdir(parents=True)
+    for module in (decoy.parent / "__init__.py", decoy / "__init__.py", decoy / "paginate.py"):
+        module.write_text("", encoding="utf-8")  # a `report` package whose paginate lays out nothing
+    run = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (root / "dist" / "en" / "sample-en.pdf").read_bytes().startswith(b"%PDF-")
 
 
 # -- WeasyPrint's records, classified by what they mean --------------------------------------------

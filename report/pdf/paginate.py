@@ -52,6 +52,8 @@ from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 3
+PACKAGE_HOME = Path(__file__).resolve().parents[2]
+"""The folder this `report` package is in: where the fork server imports it from (`Paginator.start`)."""
 LAST = (sys.maxsize,)
 """The rank of work queued without one: after every ranked job waiting (`Paginator.lay_out`)."""
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -486,7 +488,15 @@ class Paginator:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["report.pdf.paginate", "report.pdf.assemble", "report.pdf.tags"])
+        # The fork server is `python -c ...`: its working directory comes first on its sys.path, and
+        # multiprocessing does not give it this process's sys.path before it imports the modules
+        # preloaded, which every worker inherits. A `report` package in the working directory, or
+        # the one a shared virtual environment points at, would then lay out every chunk while
+        # the cache keys describe this one. The fork server imports this package instead.
+        saved = {name: os.environ.get(name) for name in (PRELOAD_ENV, "PYTHONPATH", "PYTHONSAFEPATH")}
         os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PACKAGE_HOME), saved["PYTHONPATH"])))
+        os.environ["PYTHONSAFEPATH"] = "1"
         # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
         # print a traceback halfway through a job. Blocked here, SIGINT stays blocked in the fork
         # server (the mask survives exec) and in every worker it forks; this process gets it once
@@ -499,7 +509,11 @@ class Paginator:
             with _interrupts_deferred():
                 forkserver.ensure_running()
         finally:
-            del os.environ[PRELOAD_ENV]
+            for name, value in saved.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def close(self, stop: bool = False) -> None:
@@ -588,8 +602,14 @@ class Paginator:
                     return  # an urgent job goes to the pool at once: the next free worker takes it
                 *_, function, args, then, result = heapq.heappop(self._queue)
                 self._running += 1
-            with _interrupts_deferred():
-                running = self._executor().submit(function, *args)
+            try:
+                with _interrupts_deferred():
+                    running = self._executor().submit(function, *args)
+            except Exception as exc:  # noqa: BLE001 - the pool broke (a worker died): nothing will run it
+                with self._lock:
+                    self._running -= 1
+                result.set_exception(exc)  # whoever waits on it learns why, rather than waiting for ever
+                continue
             running.add_done_callback(functools.partial(self._finish, then, result))
 
     def _finish(self, then: Callable, result: Future, running: Future) -> None:
