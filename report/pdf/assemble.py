@@ -711,7 +711,7 @@ def _prepare_pages(pages: list[Page], kept_keys: set[int], key_offset: int) -> N
                 continue
             if key in kept_keys:
                 annotation.StructParent = key_offset + key
-            else:  # its element was dropped with a margin box
+            else:  # no ParentTree entry: its element is gone (`drop_orphans` unlinks those it drops)
                 del annotation.StructParent
 
 
