@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make build   render dist/ (PDFs in every language, the HTML site)
 #   make test    ruff format --check, ruff check, mypy, the import contract, then the test suite, as CI does
-#   make test-fast  the unit tests only (no builds, subprocesses or browser), in seconds
+#   make test-fast  the unit tests only (no builds, layout workers, servers or browser), in seconds
 # Both create .venv with the Python dependencies and install the system libraries WeasyPrint
 # needs, or say exactly which ones are missing.
 

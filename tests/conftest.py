@@ -132,12 +132,37 @@ SLOW_MODULES = {
     "test_paginate",
     "test_release",
 }
-SLOW_CALLS = ("build(", "subprocess", "Paginator(", "shipped", "Serving(", "check_links(", "probe")
+SLOW_CALLS = ("build(", "subprocess", "Paginator(", "in_workers(", "shipped", "Serving(", "check_links(", "probe")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Hold the unit tests to the fast lane's promise: one that lays out in worker processes (a
+    build, a Paginator), in its own code or in a fixture it needs, fails and says to mark it slow."""
+    from report.pdf.paginate import Paginator
+
+    if item.get_closest_marker("slow") is not None:
+        yield
+        return
+
+    def refuse(self: Paginator) -> None:
+        raise AssertionError(
+            f"{item.nodeid} lays out in worker processes: it is slow (SLOW_CALLS in tests/conftest.py)"
+        )
+
+    new_pool = Paginator._new_pool
+    Paginator._new_pool = refuse  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Paginator._new_pool = new_pool  # type: ignore[method-assign]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark as slow (left out by `make test-fast`) every test that builds, lays out, starts a
-    process or a server, or waits on the network: what is left are the unit tests."""
+    """Mark as slow (left out by `make test-fast`) every test that builds, lays out in workers,
+    starts a process or a server, or waits on the network: what is left are the unit tests. The
+    test's own source and the names of the fixtures it needs decide; `pytest_runtest_protocol`
+    catches a layout this reading missed."""
     import inspect
 
     for item in items:
@@ -148,6 +173,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (
             module in SLOW_MODULES
             or any(call in source for call in SLOW_CALLS)
-            or fixtures & {"shipped", "built", "built_en", "project", "serving", "browser", "hostile", "changed"}
+            or fixtures
+            & {"shipped", "built", "built_en", "project", "serving", "browser", "hostile", "hostile_build", "changed"}
         ):
             item.add_marker(pytest.mark.slow)

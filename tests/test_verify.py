@@ -43,7 +43,8 @@ def note_at_a_page_break() -> str:
     )
 
 
-def lay_out(*jobs: Job) -> list:
+def in_workers(*jobs: Job) -> list:
+    """Lay out jobs as the build does, in a worker process; return their chunks."""
     with Paginator(Layout(REPO, None, 1)) as paginator:
         return [paginator.lay_out(job).result() for job in jobs]
 
@@ -78,7 +79,7 @@ def test_weasyprint_alone_loses_the_note() -> None:
 
 
 def test_a_note_lost_at_a_page_break_is_repaired() -> None:
-    (chunk,) = lay_out(Job("en/chapter/x", note_at_a_page_break(), "facilities/x.yaml", "print"))
+    (chunk,) = in_workers(Job("en/chapter/x", note_at_a_page_break(), "facilities/x.yaml", "print"))
     assert chunk.findings == ()
     pages = squeezed(chunk.pdf)
     assert [page for page, text in enumerate(pages) if "4.Thelostnote." in text] == [1]
@@ -133,7 +134,7 @@ def test_weasyprint_alone_loses_note_32_of_the_spanish_adelanto_chapter(
 
 def test_the_spanish_adelanto_chapter_prints_every_note_after_its_call(spanish_adelanto: tuple[str, list[str]]) -> None:
     html, texts = spanish_adelanto
-    (chunk,) = lay_out(Job("es/chapter/adelanto", html, "facilities/adelanto.yaml", "print"))
+    (chunk,) = in_workers(Job("es/chapter/adelanto", html, "facilities/adelanto.yaml", "print"))
     assert [f for f in chunk.findings if f.code.startswith("pdf.")] == []
     pages = squeezed(chunk.pdf)
     printed = {
@@ -148,7 +149,7 @@ def test_the_spanish_adelanto_chapter_prints_every_note_after_its_call(spanish_a
 
 
 def test_a_5000_character_word_wraps_and_prints_whole() -> None:
-    (chunk,) = lay_out(
+    (chunk,) = in_workers(
         Job("en/chapter/x", PAGE.format(f'<p id="w">{"A" * 5000} end.</p>'), "facilities/x.yaml", "print")
     )
     assert chunk.findings == ()
@@ -159,7 +160,7 @@ def test_a_5000_character_word_wraps_and_prints_whole() -> None:
 
 def test_text_that_still_runs_off_the_page_is_an_error_at_the_dossier() -> None:
     html = PAGE.format(f'<p id="w" style="white-space: nowrap">{words(80)}</p>')
-    (chunk,) = lay_out(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
     (finding,) = chunk.findings
     assert (finding.level, finding.code, finding.loc) == ("error", "pdf.overflow", Loc("facilities/x.yaml"))
     assert re.fullmatch(
@@ -177,7 +178,7 @@ def chapter(name: str) -> str:
 
 
 def test_a_long_facility_name_wraps_in_its_half_of_the_running_head() -> None:
-    (chunk,) = lay_out(Job("en/chapter/x", chapter(words(36)), "facilities/x.yaml", "print"))  # 200 characters
+    (chunk,) = in_workers(Job("en/chapter/x", chapter(words(36)), "facilities/x.yaml", "print"))  # 200 characters
     assert chunk.findings == ()
     second = PdfReader(io.BytesIO(chunk.pdf)).pages[1].extract_text()
     assert "FIRST TEN TO COMMUNITIES NOT CAGES" in second  # the report title is not squeezed into hyphenated lines
@@ -185,7 +186,7 @@ def test_a_long_facility_name_wraps_in_its_half_of_the_running_head() -> None:
 
 
 def test_a_running_head_pushed_off_the_page_is_an_error_at_the_dossier() -> None:
-    (chunk,) = lay_out(Job("en/chapter/x", chapter(words(300)), "facilities/x.yaml", "print"))
+    (chunk,) = in_workers(Job("en/chapter/x", chapter(words(300)), "facilities/x.yaml", "print"))
     assert [(f.level, f.code, str(f.loc)) for f in chunk.findings] == [("error", "pdf.overflow", "facilities/x.yaml")]
     assert re.fullmatch(
         r"en/chapter/x: text 'The detention center held people for ye…' in the running head runs off the page"
@@ -196,7 +197,7 @@ def test_a_running_head_pushed_off_the_page_is_an_error_at_the_dossier() -> None
 
 def test_a_box_that_clips_text_without_an_ellipsis_is_an_error() -> None:
     html = PAGE.format(f'<p id="w" style="height: 1em; overflow: hidden">{words(80)}</p>')
-    (chunk,) = lay_out(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
     assert [(f.level, f.code) for f in chunk.findings] == [("error", "pdf.overflow")]
     assert "in #w is clipped by its box on page 1" in chunk.findings[0].message
 
