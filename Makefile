@@ -17,7 +17,7 @@ build: $(VENV)/.installed
 
 # `make test` is what CI runs: the habits first (they take seconds), then the whole suite.
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow" -q
