@@ -164,6 +164,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     findings.extend(_schema_findings(doc, "sources"))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
+    findings.extend(_marker_findings(doc))
     findings.extend(_hidden_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
@@ -290,6 +291,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     findings.extend(_schema_findings(doc, kind))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
+    findings.extend(_marker_findings(doc))
     findings.extend(_hidden_findings(doc))
     if has_errors(findings):
         return None, findings
@@ -326,6 +328,47 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
             )
         )
     return out
+
+
+_MARKER_LIKE = re.compile(r"\[\s*@[^\[\]\n]{0,60}\]?")
+"""Text that opens like an inline citation, `[@`, up to its closing bracket (or 60 characters)."""
+
+
+def _marker_findings(doc: YamlDoc) -> list[Finding]:
+    """Return a `cite.malformed` error for each `[@...` that is not a whole `[@source-id]` marker.
+
+    Only a whole marker becomes a footnote; anything else that opens like one would be printed
+    as it is, and the claim would go out without its source.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        for found in _MARKER_LIKE.finditer(value):
+            marker = found.group(0)
+            if CITE_RE.fullmatch(marker):
+                continue
+            start, source = doc.source(path)
+            at = source.find(marker)
+            loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
+            out.append(error("cite.malformed", loc, f"{marker!r} is not a citation marker: {_marker_hint(marker)}"))
+    return out
+
+
+def _marker_hint(marker: str) -> str:
+    """Return what to write instead of a malformed citation marker."""
+    if not marker.endswith("]"):
+        return "it is never closed; write [@source-id]"
+    ids = re.findall(r"@\s*([^\s;,@\]]*)", marker)
+    named = [i.lower() for i in ids if i]
+    if not named:
+        return "it names no source; write [@source-id]"
+    markers = "".join(f"[@{i}]" for i in named)
+    if len(named) > 1:
+        return f"each marker names one source; write {markers}"
+    if not CITE_RE.fullmatch(markers):
+        return "a source id is lowercase letters, digits and single hyphens; write [@source-id]"
+    if any(i != i.lower() for i in ids):
+        return f"source ids are lowercase; write {markers}"
+    return f"a marker holds the source id and nothing else; write {markers}"
 
 
 def _hidden_findings(doc: YamlDoc) -> list[Finding]:

@@ -3,6 +3,9 @@
 Every rule returns findings; nothing here prints or exits. The rules and their codes:
 
 - `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
+- `cite.malformed`: a source's id in prose, bracketed like a citation but not written `[@id]`
+  (`[id]`, `(@id)`): it would be printed as it is, without its note. (`load` reports a `[@`
+  that does not open a whole marker.)
 - `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
 - `cite.duplicate-url`: two sources share a URL.
 - `cite.anachronism`: a source was published before the event it is cited for.
@@ -27,13 +30,14 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, error, warning
 from ..project import REPORT_FILE, SOURCES_FILE
 from . import schema
-from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Source, Text
+from .model import CITE_RE, Citation, Claim, DateSpan, Death, Edition, Event, Facility, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -46,6 +50,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     """
     findings: list[Finding] = []
     findings += check_citations(edition, report_unused=complete)
+    findings += check_markers(edition)
     findings += check_sources(edition.sources.values())
     findings += check_strength(edition)
     findings += check_dates(edition, today)
@@ -152,6 +157,26 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
                             f" it is cited for ({span.iso()})",
                         )
                     )
+    return findings
+
+
+_BRACKETED_ID = re.compile(r"[\[(]@?([a-z0-9]+(?:-[a-z0-9]+)*)[\])]")
+
+
+def check_markers(edition: Edition) -> list[Finding]:
+    """Return a `cite.malformed` error for each source id in prose bracketed otherwise than `[@id]`."""
+    findings = []
+    for text in prose_texts(edition):
+        for found in _BRACKETED_ID.finditer(text.value):
+            marker = found.group(0)
+            if found.group(1) in edition.sources and not CITE_RE.fullmatch(marker):
+                findings.append(
+                    error(
+                        "cite.malformed",
+                        text.loc,
+                        f"{marker!r} is not a citation marker: write [@{found.group(1)}] for its note",
+                    )
+                )
     return findings
 
 
