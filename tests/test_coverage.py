@@ -121,7 +121,11 @@ def test_json_has_findings_and_coverage(tmp_path: Path, fixed_today: None) -> No
     code, out, _ = run_cli("--root", str(make_project(tmp_path, "i18n-untranslated")), "check", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert [(f["code"], f["line"]) for f in data["findings"]] == [("i18n.untranslated", 62)]
+    # The entry, and the place in report.yaml whose text the build prints in English because of it.
+    assert [(f["path"], f["code"], f["line"]) for f in data["findings"]] == [
+        ("i18n/es/LC_MESSAGES/messages.po", "i18n.untranslated", 62),
+        ("report.yaml", "i18n.fallback", 23),
+    ]
     es = data["coverage"]["es"]
     assert es["catalog"] == "i18n/es/LC_MESSAGES/messages.po"
     assert es["total"] == {

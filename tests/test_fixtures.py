@@ -106,7 +106,9 @@ def test_update_leaves_broken_catalogs_alone(case: str, tmp_path: Path, fixed_to
     before = po.read_bytes()
     code, out, _ = run_cli("--root", str(root), "update")
     assert code == 1
-    assert finding_lines(out) == (FIXTURES / case / "expected.txt").read_text().splitlines()
+    expected = (FIXTURES / case / "expected.txt").read_text().splitlines()
+    # What blocks `update` is the catalog; the English that `check` says the build would print is not its concern.
+    assert finding_lines(out) == [line for line in expected if not line.endswith("[i18n.fallback]")]
     assert out.rstrip().endswith("fix these errors first: no catalog was changed")
     assert po.read_bytes() == before
 

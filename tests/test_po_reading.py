@@ -53,7 +53,7 @@ def test_a_broken_format_falls_back_to_english_with_a_finding(tail: str) -> None
         '<span lang="en" class="fallback">Chapter 3</span>'
     )
     assert [str(f) for f in loc.findings] == [
-        f"{SPANISH}:7:1: warning: Spanish translation unusable ({SPANISH}:7:1): "
+        f"{SPANISH}:7:1: warning: Spanish translation unusable: "
         "using the English text 'Chapter %(number)s' [i18n.fallback]"
     ]
 

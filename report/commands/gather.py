@@ -86,6 +86,9 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
             localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
+        for lang, localizer in localizers.items():
+            if lang in coverage:  # what the build will print in English, said before it does
+                findings += localizer.foresee(coverage[lang].used)
         if options.online:
             findings += check_links(root, edition.sources.values())
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))

@@ -178,6 +178,8 @@ class LanguageCoverage:
     groups: tuple[Group, ...]
     readable: bool = True
     """False if the catalog does not parse whole: then "pending" may be an entry it could not read."""
+    used: tuple[Message, ...] = ()
+    """Every string the build uses, in the order counted (`Localizer.foresee` reads it)."""
 
     @property
     def complete(self) -> bool:
@@ -427,7 +429,9 @@ def language_coverage(
         for key in order
     )
     name = Locale.parse(lang).english_name or lang
-    return LanguageCoverage(lang, name, catalog.path, total, groups, readable=not catalog.unreadable)
+    return LanguageCoverage(
+        lang, name, catalog.path, total, groups, readable=not catalog.unreadable, used=tuple(used.values())
+    )
 
 
 def coverage_table(coverage: LanguageCoverage) -> str:

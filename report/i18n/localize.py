@@ -4,6 +4,8 @@ One `Localizer` per language serves both the dossier prose (looked up by gettext
 English text) and the template strings (installed into Jinja's i18n extension). A string that
 is missing or fuzzy in the catalog falls back to English, is marked `lang="en"` in the output,
 and is reported as an `i18n.fallback` finding at the place a translator or writer can act on.
+The gather phase foresees these findings for every string the build uses (`Localizer.foresee`),
+so `check` prints them too, before anything is rendered.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
-from typing import Sequence, TypeGuard
+from typing import Iterable, Sequence, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -20,7 +22,8 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from ..project import TEMPLATE_FILE
-from .catalogs import CatalogEntry, ParsedCatalog, brief
+from .catalogs import CatalogEntry, ParsedCatalog, brief, is_prose
+from .coverage import Message
 from ..findings import Finding, Loc, warning
 from ..content.model import DateSpan, PartialDate, Text
 
@@ -60,20 +63,42 @@ class Localizer:
         # A placeholder mistake would raise in Jinja's `translation % variables`, or print wrong.
         return entry is not None and entry.state == "translated" and not entry.unusable
 
-    def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> None:
+    def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> Finding:
+        """Return the `i18n.fallback` warning for a string printed in English at `loc`."""
         if entry is not None and entry.state == "translated":
             state = "unusable"
         else:
             state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
-        where = "" if entry is None or self.catalog is None else f" ({Loc(self.catalog.path, entry.line, 1)})"
+        where = self._entry_loc(entry)
+        also = f" ({where})" if entry is not None and where != loc else ""
         name = Locale.parse(self.lang).english_name
-        self.findings.append(
-            warning(
-                "i18n.fallback",
-                loc,
-                f"{name} translation {state}{where}: using the English text '{brief(msgid, 60)}'",
-            )
+        return warning(
+            "i18n.fallback", loc, f"{name} translation {state}{also}: using the English text '{brief(msgid, 60)}'"
         )
+
+    def _entry_loc(self, entry: CatalogEntry | None) -> Loc:
+        """Return where a template string's translation is (or would be): its entry, or the catalog."""
+        if self.catalog is None:
+            return Loc(TEMPLATE_FILE)
+        return Loc(self.catalog.path, entry.line, 1) if entry is not None else Loc(self.catalog.path)
+
+    def foresee(self, messages: Iterable[Message]) -> list[Finding]:
+        """Return the `i18n.fallback` warnings that rendering these messages will record.
+
+        The gather phase calls this with every string the build uses (`coverage.used_messages`),
+        so `check` prints what `build` prints: the same lookup decides, and the same warning is
+        made at the same place (`text` and `_template` below record it again while rendering,
+        which the findings' de-duplication folds into this one).
+        """
+        if self.is_source:
+            return []
+        found = []
+        for message in messages:
+            entry = self._lookup(message.context, message.msgid)
+            if not self._usable(entry):
+                loc = message.loc if is_prose(message.context) else self._entry_loc(entry)
+                found.append(self._fallback(loc, message.msgid, entry))
+        return found
 
     def text(self, text: Text) -> Markup:
         """Return dossier prose in this language as HTML-safe markup, English marked if it falls back."""
@@ -82,7 +107,7 @@ class Localizer:
         entry = self._lookup(text.context, text.value)
         if self._usable(entry):
             return escape(entry.strings[0])
-        self._fallback(text.loc, text.value, entry)
+        self.findings.append(self._fallback(text.loc, text.value, entry))
         return Markup('<span lang="{}" class="fallback">{}</span>').format(self.source_lang, text.value)
 
     def plain(self, text: Text) -> str:
@@ -106,12 +131,7 @@ class Localizer:
             # and `check` found the tags the same; anything else is text, escaped by the templates.
             markup = "<" in msgid + (plural or "") and not entry.problems
             return string if markup else _Text(string)
-        where = (
-            Loc(self.catalog.path, entry.line, 1)
-            if entry and self.catalog
-            else Loc(self.catalog.path if self.catalog else TEMPLATE_FILE)
-        )
-        self._fallback(where, msgid, entry)
+        self.findings.append(self._fallback(self._entry_loc(entry), msgid, entry))
         return _EnglishFallback(default)
 
     def gettext(self, message: str) -> str:
