@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -215,6 +218,56 @@ def test_the_workers_run_this_package_whatever_folder_the_build_starts_in(tmp_pa
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert (root / "dist" / "en" / "sample-en.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Return the processes below `pid` (from /proc: their parents)."""
+    parents = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+        except (OSError, StopIteration):
+            continue  # ended meanwhile
+        parents[int(status.parent.name)] = int(ppid.split()[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = {child for child, of in parents.items() if of == parent}
+        todo += children - found
+        found |= children
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
+def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_today: None) -> None:
+    """kill -9 (or the out-of-memory killer) gives the build no chance to stop its workers: they
+    stop themselves, and with them the fork server and the resource tracker."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    build = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    left: set[int] = set()
+    try:
+        chunks = root / ".cache" / "chunks"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and build.poll() is None and not any(chunks.glob("*")):
+            time.sleep(0.05)  # until a worker has laid out a chunk
+        left = _descendants(build.pid)
+        assert build.poll() is None and any(_descendants(pid) for pid in left), "no worker was running"
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in left):
+            time.sleep(0.1)
+        assert not [pid for pid in left if Path(f"/proc/{pid}").exists()]
+    finally:
+        build.kill()
+        for pid in left:  # what a failure leaves behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 # -- WeasyPrint's records, classified by what they mean --------------------------------------------

@@ -37,9 +37,11 @@ import json
 import logging
 import os
 import re
+import select
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +184,39 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+
+def _start_worker(root: str, fingerprint: str, build: int) -> None:
+    """Initialise a worker (`_init_worker`) that ends with the build process `build`, however it ends.
+
+    The pool's workers wait on a queue whose writing end each of them holds too, so a build
+    killed outright (`kill -9`, the out-of-memory killer) would leave them, and the fork server
+    that lives as long as they do, waiting forever.
+    """
+    threading.Thread(target=_exit_with, args=(build,), name="build-watch", daemon=True).start()
+    _init_worker(root, fingerprint)
+
+
+def _exit_with(pid: int) -> None:
+    """Wait until process `pid` has ended, then end this one."""
+    try:
+        handle = os.pidfd_open(pid)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        while _alive(pid):  # elsewhere, ask once a second
+            time.sleep(1.0)
+    else:
+        select.select([handle], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _init_worker(root: str, fingerprint: str) -> None:
@@ -545,8 +580,8 @@ class Paginator:
         return ProcessPoolExecutor(
             max_workers=self.layout.jobs,
             mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_init_worker,
-            initargs=(str(self.layout.root), self.layout.fingerprint),
+            initializer=_start_worker,
+            initargs=(str(self.layout.root), self.layout.fingerprint, os.getpid()),
         )
 
     def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
