@@ -214,7 +214,7 @@ def publish(
     written = tuple(o.path for o in everything if o.path not in same)
     removed = tuple(sorted(p for p in set(previous) - {o.path for o in everything} if (dist / p).is_file()))
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
-    if not written and _published_folder(root) is not None and _files(dist) == same and old_pages == review:
+    if not written and _published_folder(root) is not None and contents(dist) == same and old_pages == review:
         return result  # the edition in dist/ is already this one, file for file, and so are its review pages
 
     builds = root / BUILDS_DIR
@@ -276,6 +276,23 @@ def _published_folder(root: Path) -> str | None:
 def _files(folder: Path) -> set[str]:
     """Return the relative paths of every file under `folder`."""
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+
+
+def contents(folder: Path) -> set[str]:
+    """Return the relative path of every file under `folder`, as `_files` does, and mark what else is
+    there: a link as 'path@', an empty folder or a link to a folder as 'path/'.
+
+    A published edition holds plain files only, so any marked entry differs from every manifest.
+    """
+    found: set[str] = set()
+    for directory, folders, files in os.walk(folder):
+        here = Path(directory)
+        rel = here.relative_to(folder)
+        found.update((rel / name).as_posix() + ("@" if (here / name).is_symlink() else "") for name in files)
+        found.update((rel / name).as_posix() + "/" for name in folders if (here / name).is_symlink())
+        if not folders and not files and here != folder:
+            found.add(rel.as_posix() + "/")
+    return found
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -46,10 +46,17 @@ def watched_files(root: Path) -> list[Path]:
 
 
 def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str:
-    """Return a hash of the names and bytes of the files matching `patterns`."""
+    """Return a hash of the names, bytes and real places of the files matching `patterns`.
+
+    Where a file really is counts, not only what it holds: the same bytes behind a link out of the
+    project are refused (`sandbox`), so replacing a file by such a link must not read as no change.
+    """
     digest = hashlib.sha256()
+    home = root.resolve()
     for path in _files(root, patterns):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        real = path.resolve()
+        where = real.relative_to(home).as_posix() if real.is_relative_to(home) else str(real)
+        digest.update(f"{path.relative_to(root).as_posix()}\0{where}\0".encode() + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -83,8 +90,7 @@ def _dist_matches(dist: Path, manifest_hash: str | None) -> bool:
     if hashlib.sha256(raw).hexdigest() != manifest_hash:
         return False
     entries = {e["path"]: e["sha256"] for e in json.loads(raw)["outputs"]}
-    present = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if not p.is_dir()}
-    if present != set(entries) | {"manifest.json"}:
+    if publish.contents(dist) != set(entries) | {"manifest.json"}:
         return False
     return all(hashlib.sha256((dist / path).read_bytes()).hexdigest() == sha for path, sha in entries.items())
 

@@ -119,6 +119,11 @@ def up_to_date(root: Path) -> bool:
     return "dist/ is up to date" in out
 
 
+def errors(output: str) -> list[str]:
+    """Return the error lines of `check` or `build` (an English build does not foresee Spanish fallbacks)."""
+    return [line for line in finding_lines(output) if ": error: " in line]
+
+
 @pytest.mark.slow
 def test_nothing_changed_is_up_to_date(built_en: Path) -> None:
     assert up_to_date(built_en)
@@ -149,6 +154,55 @@ def test_an_extra_or_changed_file_in_dist_is_rebuilt(built_en: Path) -> None:
     page.write_bytes(data.replace(b"<html", b"<HTML", 1))  # same size, other content
     assert not up_to_date(built_en)
     assert page.read_bytes() == data
+
+
+@pytest.mark.slow
+def test_an_empty_folder_or_a_link_in_dist_is_rebuilt(built_en: Path, tmp_path: Path) -> None:
+    stray = built_en / "dist" / "en" / "stray"
+    stray.mkdir()
+    assert not up_to_date(built_en)
+    assert not stray.exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = built_en / "dist" / "en" / "elsewhere"
+    link.symlink_to(elsewhere)
+    assert not up_to_date(built_en)
+    assert not link.exists() and not link.is_symlink()
+
+
+@pytest.mark.slow
+def test_a_layout_replaced_by_a_link_out_of_the_project_is_not_up_to_date(built_en: Path, tmp_path: Path) -> None:
+    """The same bytes, but from outside layouts/: `check` refuses them, so the build must too."""
+    tokens = built_en / "layouts" / "css" / "tokens.css"
+    data = tokens.read_bytes()
+    outside = tmp_path / "tokens.css"
+    outside.write_bytes(data)
+    tokens.unlink()
+    tokens.symlink_to(outside)
+    try:
+        _, checked, _ = run_cli("--root", str(built_en), "check")
+        code, built, _ = build(built_en, "--lang", "en")
+        assert "[site.asset]" in checked and code == 1
+        assert errors(built) == errors(checked)
+    finally:
+        tokens.unlink()
+        tokens.write_bytes(data)
+    assert up_to_date(built_en)
+
+
+@pytest.mark.slow
+def test_an_edited_glossary_is_not_up_to_date(built_en: Path) -> None:
+    glossary = built_en / "i18n" / "es" / "glossary.csv"
+    data = glossary.read_bytes()
+    glossary.write_bytes(data + b'"hunger strike","",""\n')
+    try:
+        _, checked, _ = run_cli("--root", str(built_en), "check")
+        code, built, _ = build(built_en, "--lang", "en")
+        assert "[i18n.glossary]" in checked and code == 1
+        assert errors(built) == errors(checked)
+    finally:
+        glossary.write_bytes(data)
+    assert up_to_date(built_en)
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import project
 from ..content.model import CITE_RE
 from ..findings import Finding, Loc, error, warning
 from .catalogs import CatalogEntry, ParsedCatalog, brief
@@ -83,11 +84,10 @@ def normalize(text: str) -> str:
 def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding]]:
     """Return a language's glossary terms (none if it has no glossary) and what could not be read."""
     rel = glossary_path(lang)
-    path = root / rel
-    if not path.is_file():
-        return (), []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = project.read(root, rel).decode("utf-8")  # noted: the no-op stamp depends on it
+    except (FileNotFoundError, IsADirectoryError):
+        return (), []
     except (OSError, UnicodeDecodeError) as exc:
         return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
     reader = csv.DictReader(io.StringIO(text, newline=""))
