@@ -1,7 +1,8 @@
 """The command line: parse arguments into option records, run a verb, print, choose the exit code.
 
 The only module that prints. Exit codes (`errors`): 0 no error, 1 content errors, 2 a usage
-mistake, 3 a bug in the tool (the traceback goes to a file under .cache/crashes/), 130 Ctrl-C.
+mistake, 3 a bug in the tool (the traceback goes to a file under .cache/crashes/), 130 Ctrl-C,
+141 when the reader of the output stops reading (`check | head`).
 The verbs are imported when their command runs: a build with nothing to do loads no more.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import os
 import sys
 import threading
@@ -21,7 +23,7 @@ from typing import Callable, Sequence, TextIO
 from . import project
 from .commands.export import export
 from .commands.serve import serve
-from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError
 from .findings import Finding, Policy, count, counted, format_findings, has_errors, to_json
 
 NOT_SET_UP = (
@@ -127,6 +129,9 @@ def main(
 
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `check | head` has read all it wanted: not a bug, nothing to say
+        _discard(out)
+        return EXIT_PIPE
     except OSError as exc:
         if exc.errno not in project.NO_SPACE:
             return _crashed(root, exc, err)
@@ -138,6 +143,12 @@ def main(
             print(f"build.py: error: {NOT_SET_UP.format(module=exc.name)}", file=err)  # not a bug: no venv
             return EXIT_USAGE
         return _crashed(root, exc, err)
+
+
+def _discard(out: TextIO) -> None:
+    """Send what is still to be written to `out` nowhere, so that Python's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
 def _while_writing(root: Path, filename: object) -> str:

@@ -16,6 +16,8 @@ EXIT_BUG = 3
 """An unexpected exception: a bug in the tool, not in the content."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT, as shells report it)."""
+EXIT_PIPE = 141
+"""Whoever read the output stopped reading (`check | head`): 128 + SIGPIPE, as shells report it."""
 
 
 class UsageError(Exception):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -384,3 +386,19 @@ def test_an_internal_error_exits_3_and_says_where_the_traceback_is(
         "Traceback" in (root / match[1]).read_text()
         and "something the tool did not expect" in (root / match[1]).read_text()
     )
+
+
+def test_output_piped_to_a_reader_that_stops_early_is_not_a_bug(tmp_path: Path, fixed_today: None) -> None:
+    """`./build.py check | head -1`: the pipe closes while check prints; exit 141, as shells report it."""
+    root = make_project(tmp_path, "cite-unknown")
+    check = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "check"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert check.stdout is not None and check.stderr is not None
+    check.stdout.close()  # before check has printed anything: its first line meets a closed pipe
+    assert check.wait(timeout=60) == 141
+    with check.stderr:
+        assert check.stderr.read() == b""
+    assert not (root / ".cache" / "crashes").exists()
