@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -274,9 +275,12 @@ class _Builder:
             return event.value
         node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: its errors are caught below
         try:
-            return _SCALARS.construct_object(node)
+            value = _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError):  # a YAML 1.1 oddity such as '=': the writer meant the text
             return event.value
+        # `.nan` and `.inf` stay text: the schemas describe JSON, which has no such numbers, and a NaN
+        # passes every `minimum` and `maximum` (it compares false), so it would reach the map and the data.
+        return value if not isinstance(value, float) or math.isfinite(value) else event.value
 
 
 @dataclass(frozen=True)
