@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import yaml
 
 from ..findings import Finding, Loc, error
-from .textfile import decode
+from .textfile import decode, line_separators
 from .yamlerrors import explain
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.
@@ -100,6 +100,9 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
     text, findings = decode(raw, rel, "yaml")
     if text is None:
         return None, findings
+    separators = line_separators(text, rel)
+    if separators:
+        return None, [*findings, *separators]
     doc = YamlDoc(rel, text, None, {}, {}, {})  # located as the builder goes; the data comes last
     try:
         data = _Builder(doc, findings).run(yaml.parse(text, Loader=_Loader))
