@@ -466,6 +466,7 @@ class ReportSettings:
     layout_budget: float = DEFAULT_LAYOUT_BUDGET
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""
+    edition_loc: Loc = field(default=Loc(""), compare=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
