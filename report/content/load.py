@@ -452,6 +452,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
+    if keyword == "contains":
+        return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {described['x-hint']}")]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")

@@ -418,6 +418,10 @@ class Paragraph:
 DEFAULT_LAYOUT_BUDGET = 120.0
 """Seconds one chunk's layout may take when report.yaml sets no `layout_budget`."""
 
+SOURCE_LANGUAGE = "en"
+"""The language the dossiers and the templates are written in, and every catalog translates from.
+report.yaml's `languages` must list it (the report schema's `contains`), in any place."""
+
 
 @dataclass(frozen=True)
 class Language:
@@ -475,8 +479,8 @@ class ReportSettings:
 
     @property
     def source_language(self) -> str:
-        """Return the language the content is written in."""
-        return self.languages[0]
+        """Return the language the content is written in, wherever `languages` lists it."""
+        return SOURCE_LANGUAGE
 
     def locale(self, code: str) -> str:
         """Return the CLDR locale a language formats its numbers and dates in ('es_US')."""
