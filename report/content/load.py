@@ -169,7 +169,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
-    bad = {f.loc for f in findings}
+    bad = {f.loc for f in findings if f.level == "error"}  # a warning does not make a source unusable
     builder = _RecordBuilder(doc, "sources", "sources", "Bibliography", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()

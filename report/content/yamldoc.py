@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ..findings import Finding, Loc, error
+from ..findings import Finding, Loc, error, warning
 from .textfile import decode, line_separators
 from .yamlerrors import explain
 
@@ -197,7 +197,10 @@ class _Builder:
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
-                    placed = self._place(event, self._scalar(event) if self._wants_value() else None)
+                    value = self._scalar(event) if self._wants_value() else None
+                    if isinstance(value, str) and not event.style:  # plain: None, or '' from libyaml
+                        self._comment_after(event, value)
+                    placed = self._place(event, value)
                     if placed is not None:
                         result = placed
                 else:
@@ -225,6 +228,31 @@ class _Builder:
             raise _Stop(
                 error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")
             )
+
+    def _comment_after(self, event: yaml.ScalarEvent, value: str) -> None:
+        """Warn when a comment cuts an unquoted text short: `name: LaSalle #1 ICE Processing Center`.
+
+        YAML ends an unquoted value at ' #': the rest of the line is a comment, never printed. A
+        comment written as one (`# per ICE`, a space after the #) is left alone; one that starts
+        right after the # (`#1`, `#hashtag`) was most likely meant as part of the text.
+        """
+        text, end = self.doc.text, _end(event).index
+        line_end = text.find("\n", end)
+        rest = text[end : line_end if line_end >= 0 else len(text)]
+        comment = rest.lstrip(" \t")
+        if rest[:1] not in (" ", "\t") or comment[:1] != "#" or comment[1:2] in ("", " ", "\t"):
+            return
+        index = end + len(rest) - len(comment)
+        line_start = text.rfind("\n", 0, index) + 1
+        self.findings.append(
+            warning(
+                "yaml.comment",
+                Loc(self.doc.path, text.count("\n", 0, index) + 1, index - line_start + 1),
+                f"YAML reads ' #' as the start of a comment, so the value ends at '{_tail(value)}' and"
+                f" '{_head(comment)}' is not printed; if the # belongs to the text, put the whole value in"
+                ' quotes ("…")',
+            )
+        )
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
@@ -284,6 +312,14 @@ class _Builder:
         # `.nan` and `.inf` stay text: the schemas describe JSON, which has no such numbers, and a NaN
         # passes every `minimum` and `maximum` (it compares false), so it would reach the map and the data.
         return value if not isinstance(value, float) or math.isfinite(value) else event.value
+
+
+def _tail(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else "…" + text[1 - length :]
+
+
+def _head(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @dataclass(frozen=True)
