@@ -474,7 +474,7 @@ class ReportSettings:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Return the language codes, source language first."""
+        """Return the language codes, in the order report.yaml lists them."""
         return tuple(language.code for language in self.editions)
 
     @property
