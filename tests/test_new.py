@@ -93,6 +93,21 @@ def test_new_refuses_ids_that_are_not_slugs(project: Path, bad: str) -> None:
     assert sorted(p.name for p in (project / "facilities").iterdir()) == before
 
 
+def test_new_refuses_an_id_too_long_for_a_file_name(project: Path) -> None:
+    """A 300-character id crashed `new` (OSError: File name too long); the schema's limit is 64 characters."""
+    before = sorted(p.name for p in (project / "facilities").iterdir())
+    for length in (65, 300):
+        code, out, err = run_cli("--root", str(project), "new", "a" * length, "--name", "X")
+        assert (code, out) == (2, "")
+        assert err == (
+            "build.py: error: a facility id may be at most 64 characters long, since it names files and web"
+            f" addresses; this one has {length}\n"
+        )
+    assert sorted(p.name for p in (project / "facilities").iterdir()) == before
+    code, _, err = run_cli("--root", str(project), "new", "a" * 64, "--name", "X")
+    assert (code, err) == (0, "")
+
+
 def test_new_never_overwrites_a_dossier(project: Path) -> None:
     dossier = project / "facilities" / "lasalle.yaml"
     before = dossier.read_bytes()

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from report.i18n.catalogs import parse_catalog
 from report.findings import Finding, Loc
+from report.content import schema
 from report.content.load import read_dossier, read_settings, read_sources
 from report.i18n.localize import Localizer
 from report.content.model import CITE_RE, PartialDate, Source, Text, note_letters
@@ -113,6 +114,39 @@ def test_deep_nesting_is_a_finding(depth: int, opener: str) -> None:
     codes = [f.code for f in findings]
     if doc is None:
         assert codes and codes[0] in ("limit.depth", "yaml.syntax")
+
+
+# -- numbers --------------------------------------------------------------------------------------
+
+
+def _number_nodes(node: object, where: str) -> list[tuple[str, dict]]:
+    """Return (where, node) for every node of a schema that accepts a number."""
+    found = []
+    if isinstance(node, dict):
+        types = node.get("type")  # (under "properties", a field may be called "type")
+        if {"integer", "number"} & set(types if isinstance(types, list) else [types] if isinstance(types, str) else []):
+            found.append((where, node))
+        for key, child in node.items():
+            found += _number_nodes(child, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            found += _number_nodes(child, f"{where}/{i}")
+    return found
+
+
+def test_every_number_the_schemas_accept_is_bounded_and_printable() -> None:
+    """A number `check` lets through reaches Babel, which formats at most 28 digits: every one is bounded."""
+    nodes = [
+        (f"{kind}{where}", node) for kind in schema.KINDS for where, node in _number_nodes(schema.inlined(kind), "")
+    ]
+    assert any(where.endswith("/count") for where, _ in nodes)
+    for where, node in nodes:
+        highest = node.get("maximum", node.get("exclusiveMaximum"))
+        lowest = node.get("minimum", node.get("exclusiveMinimum"))
+        assert highest is not None and lowest is not None, f"{where} accepts any number"
+        for locale in ("en_US", "es_US", "es_ES"):
+            Localizer("en", "en", None, locale).number(highest)
+            Localizer("en", "en", None, locale).number(lowest)
 
 
 # -- prose ----------------------------------------------------------------------------------------

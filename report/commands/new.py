@@ -97,7 +97,13 @@ def skeleton(facility_id: str, name: str) -> str:
 
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     """Write `facilities/<id>.yaml` from the skeleton and return its path; never overwrite."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", facility_id) or facility_id == "sources":
+    rule = schema.subschema("dossier", ("id",)) or {}
+    if len(facility_id) > rule["maxLength"]:  # (before it is printed: it would fill the terminal)
+        raise UsageError(
+            f"a facility id may be at most {rule['maxLength']} characters long, since it names files and web"
+            f" addresses; this one has {len(facility_id):,}"
+        )
+    if not re.fullmatch(rule["pattern"], facility_id) or facility_id == "sources":
         raise UsageError(
             f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
             " hyphens, like 'otay-mesa'"

@@ -3,7 +3,8 @@
 Nothing here stops at the first problem. Each file is parsed with positions, validated against
 its JSON Schema, and turned into frozen records; every problem becomes a `Finding` at the line
 and column of the YAML node that caused it. A file with schema errors yields no record, so the
-later stages only ever see well-formed data.
+later stages only ever see well-formed data; the one exception is a list that gives an item twice,
+whose record keeps the first, so that one repeat does not stop the checks of the whole edition.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from babel.core import get_global
 from jsonschema import ValidationError
 
 from .. import cache, project
-from ..findings import Finding, Loc, error, has_errors, warning
+from ..findings import Finding, Loc, error, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
@@ -169,7 +170,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         return None, findings
-    bad = {f.loc for f in findings}
+    bad = {f.loc for f in findings if f.level == "error"}  # a warning does not make a source unusable
     builder = _RecordBuilder(doc, "sources", "sources", "Bibliography", findings)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
@@ -207,7 +208,7 @@ def read_settings(raw: bytes, rel: str) -> tuple[ReportSettings | None, list[Fin
         return None, findings
     settings = _RecordBuilder(doc, "report", "report", "Report", findings).record(ReportSettings, ())
     findings += _language_findings(settings)
-    if has_errors(findings):
+    if _blocking(findings):
         return None, findings
     return settings, findings
 
@@ -258,6 +259,15 @@ def _language_findings(settings: ReportSettings) -> list[Finding]:
     return out
 
 
+def _blocking(findings: list[Finding]) -> bool:
+    """Return True if an error leaves a file unfit for records.
+
+    A list item given twice does not: the builder keeps the first, so the rest of the edition
+    is still checked.
+    """
+    return any(f.level == "error" and f.code != "schema.duplicate-item" for f in findings)
+
+
 def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
     """Return True if `loc` falls inside the YAML node at `path`."""
     start, text = doc.source(path)
@@ -293,7 +303,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc))
     findings.extend(_hidden_findings(doc))
-    if has_errors(findings):
+    if _blocking(findings):
         return None, findings
     return doc, findings
 
@@ -485,6 +495,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
+    if keyword == "contains":
+        return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {described['x-hint']}")]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
@@ -530,12 +542,21 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 " (each is a footnote to lay out); cite fewer sources or split the paragraph",
             )
         ]
-    if keyword == "uniqueItems":
-        return [error("schema.duplicate-item", loc, f"{field} lists the same item twice")]
+    if keyword == "uniqueItems" and isinstance(err.instance, list):
+        return [_repeated(doc, path, err.instance)]
     if keyword == "minItems":
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _repeated(doc: YamlDoc, path: tuple[Any, ...], items: list[Any]) -> Finding:
+    """Return the `schema.duplicate-item` error at the first item that repeats an earlier one, naming both."""
+    again = next((i for i, item in enumerate(items) if item in items[:i]), 0)
+    first, here = doc.loc(path + (items.index(items[again]),)), doc.loc(path + (again,))
+    shown = f"'{items[again]}'" if isinstance(items[again], (str, int, float)) else "the same entry"
+    where = f"line {first.line}" if first.line != here.line else f"column {first.col}"
+    return error("schema.duplicate-item", here, f"{_field_name(path)} lists {shown} twice (first at {where})")
 
 
 def _field_name(path: tuple[Any, ...]) -> str:
@@ -636,14 +657,17 @@ class _RecordBuilder:
         item = _item_type(typ)
         if item is str and isinstance(raw, str):  # one name where a list is allowed: `publisher`
             return (raw,)
+        if item is not None:
+            unique = schema.keyword(self.kind, path, "uniqueItems")  # a repeated item is reported: keep the first
+            indexes = [i for i in range(len(raw)) if not (unique and raw[i] in raw[:i])]
         if item is Citation:
-            return tuple(Citation(source_id, self.doc.loc(path + (i,))) for i, source_id in enumerate(raw))
+            return tuple(Citation(raw[i], self.doc.loc(path + (i,))) for i in indexes)
         if typing.get_origin(item) is tuple:  # (value, where it is): the report's facility order
-            return tuple((entry, self.doc.loc(path + (i,))) for i, entry in enumerate(raw))
+            return tuple((raw[i], self.doc.loc(path + (i,))) for i in indexes)
         if item is not None:
             if dataclasses.is_dataclass(item):
                 self.item_ids(path)
-            return tuple(self.value(item, path + (i,)) for i in range(len(raw)))
+            return tuple(self.value(item, path + (i,)) for i in indexes)
         if dataclasses.is_dataclass(typ):
             return self.record(typ, path)  # type: ignore[arg-type]
         return bool(raw) if typ is bool else raw

@@ -418,6 +418,10 @@ class Paragraph:
 DEFAULT_LAYOUT_BUDGET = 120.0
 """Seconds one chunk's layout may take when report.yaml sets no `layout_budget`."""
 
+SOURCE_LANGUAGE = "en"
+"""The language the dossiers and the templates are written in, and every catalog translates from.
+report.yaml's `languages` must list it (the report schema's `contains`), in any place."""
+
 
 @dataclass(frozen=True)
 class Language:
@@ -466,16 +470,17 @@ class ReportSettings:
     layout_budget: float = DEFAULT_LAYOUT_BUDGET
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""
+    edition_loc: Loc = field(default=Loc(""), compare=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Return the language codes, source language first."""
+        """Return the language codes, in the order report.yaml lists them."""
         return tuple(language.code for language in self.editions)
 
     @property
     def source_language(self) -> str:
-        """Return the language the content is written in."""
-        return self.languages[0]
+        """Return the language the content is written in, wherever `languages` lists it."""
+        return SOURCE_LANGUAGE
 
     def locale(self, code: str) -> str:
         """Return the CLDR locale a language formats its numbers and dates in ('es_US')."""

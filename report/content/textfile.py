@@ -123,6 +123,32 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
     return text, []
 
 
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+
+
+def line_separators(text: str, rel: str) -> list[Finding]:
+    """Return a `text.invisible` error at each U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR.
+
+    For YAML files, before they are parsed. PyYAML (YAML 1.1) counts them as line breaks where
+    editors and our `path:line:col` count only LF, so past one every line it reports would be one
+    too low, and an unquoted one ends the value mid-sentence with a cryptic syntax error. Each is
+    located as an editor counts (lines by LF, columns in characters). A catalog needs no such
+    rule: it is read by LF lines, and a translation holding one is `i18n.invisible`.
+    """
+    out = []
+    for match in _LINE_SEPARATORS.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        out.append(
+            error(
+                "text.invisible",
+                Loc(rel, text.count("\n", 0, match.start()) + 1, match.start() - line_start + 1),
+                f"file contains U+{ord(match.group()):04X} {unicodedata.name(match.group())}, a hidden line break:"
+                " YAML reads a new line here where editors show none (pasted from a word processor?); delete it",
+            )
+        )
+    return out
+
+
 def _loc(raw: bytes, index: int, rel: str) -> Loc:
     head = raw[:index]
     return Loc(rel, head.count(b"\n") + 1, len(head) - (head.rfind(b"\n") + 1) + 1)

@@ -317,7 +317,11 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
         spans.append((first.loc, first.earliest(), first.iso()))
     if edition_date > today:
         findings.append(
-            error("date.future", edition.settings.loc, f"the edition date {edition_date.isoformat()} is in the future")
+            error(
+                "date.future",
+                edition.settings.edition_loc,
+                f"the edition date {edition_date.isoformat()} is in the future",
+            )
         )
     for loc, earliest, text in spans:
         if earliest > today:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import yaml
 
-from ..findings import Finding, Loc, error
-from .textfile import decode
+from ..findings import Finding, Loc, error, warning
+from .textfile import decode, line_separators
 from .yamlerrors import explain
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.
@@ -99,6 +100,9 @@ def parse(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[Finding]]:
     text, findings = decode(raw, rel, "yaml")
     if text is None:
         return None, findings
+    separators = line_separators(text, rel)
+    if separators:
+        return None, [*findings, *separators]
     doc = YamlDoc(rel, text, None, {}, {}, {})  # located as the builder goes; the data comes last
     try:
         data = _Builder(doc, findings).run(yaml.parse(text, Loader=_Loader))
@@ -193,7 +197,10 @@ class _Builder:
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
-                    placed = self._place(event, self._scalar(event) if self._wants_value() else None)
+                    value = self._scalar(event) if self._wants_value() else None
+                    if isinstance(value, str) and not event.style:  # plain: None, or '' from libyaml
+                        self._comment_after(event, value)
+                    placed = self._place(event, value)
                     if placed is not None:
                         result = placed
                 else:
@@ -221,6 +228,31 @@ class _Builder:
             raise _Stop(
                 error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")
             )
+
+    def _comment_after(self, event: yaml.ScalarEvent, value: str) -> None:
+        """Warn when a comment cuts an unquoted text short: `name: LaSalle #1 ICE Processing Center`.
+
+        YAML ends an unquoted value at ' #': the rest of the line is a comment, never printed. A
+        comment written as one (`# per ICE`, a space after the #) is left alone; one that starts
+        right after the # (`#1`, `#hashtag`) was most likely meant as part of the text.
+        """
+        text, end = self.doc.text, _end(event).index
+        line_end = text.find("\n", end)
+        rest = text[end : line_end if line_end >= 0 else len(text)]
+        comment = rest.lstrip(" \t")
+        if rest[:1] not in (" ", "\t") or comment[:1] != "#" or comment[1:2] in ("", " ", "\t"):
+            return
+        index = end + len(rest) - len(comment)
+        line_start = text.rfind("\n", 0, index) + 1
+        self.findings.append(
+            warning(
+                "yaml.comment",
+                Loc(self.doc.path, text.count("\n", 0, index) + 1, index - line_start + 1),
+                f"YAML reads ' #' as the start of a comment, so the value ends at '{_tail(value)}' and"
+                f" '{_head(comment)}' is not printed; if the # belongs to the text, put the whole value in"
+                ' quotes ("…")',
+            )
+        )
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
@@ -274,9 +306,20 @@ class _Builder:
             return event.value
         node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: its errors are caught below
         try:
-            return _SCALARS.construct_object(node)
+            value = _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError):  # a YAML 1.1 oddity such as '=': the writer meant the text
             return event.value
+        # `.nan` and `.inf` stay text: the schemas describe JSON, which has no such numbers, and a NaN
+        # passes every `minimum` and `maximum` (it compares false), so it would reach the map and the data.
+        return value if not isinstance(value, float) or math.isfinite(value) else event.value
+
+
+def _tail(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else "…" + text[1 - length :]
+
+
+def _head(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @dataclass(frozen=True)

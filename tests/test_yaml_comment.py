@@ -1,0 +1,53 @@
+"""An unquoted value that a ' #' cuts short: `name: LaSalle #1 ICE Processing Center` printed "LaSalle"."""
+
+from __future__ import annotations
+
+import pytest
+
+from report.content.load import read_sources
+from report.content.yamldoc import parse
+
+from .conftest import BASE
+
+WARNED = [
+    ("name: LaSalle #1 ICE Processing Center\n", "name", "LaSalle", (1, 15)),
+    ("tags:\n  - x #hashtag\n", "tags", ["x"], (2, 7)),
+    ("text: A long value\n  over two lines #2 and more\n", "text", "A long value over two lines", (2, 18)),
+    ("name: Example\t#1\n", "name", "Example", (1, 15)),
+]
+LEFT_ALONE = [
+    "count: 1320  # per ICE\n",  # a comment written as one
+    "name: LaSalle # the official name\n",
+    "count: 1320 #approx\n",  # a number: nothing printed is lost
+    'name: "LaSalle #1 ICE Processing Center"\n',  # quoted: the # is text
+    "name: LaSalle#1\n",  # no space before it: the # is text
+    "name: LaSalle #\n",
+    "sources: [a, b] #c\n",  # after a list, not a value
+    "text: >-\n  A folded #1 text\n",  # in a block scalar the # is text
+    "# a whole-line comment\nname: LaSalle\n#second\n",
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value", "at"), WARNED)
+def test_a_comment_right_after_an_unquoted_text_is_a_warning_at_the_hash(
+    text: str, key: str, value: object, at: tuple[int, int]
+) -> None:
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is not None and doc.data[key] == value
+    assert [(f.level, f.code, (f.loc.line, f.loc.col)) for f in findings] == [("warning", "yaml.comment", at)]
+    assert text.split("\n")[at[0] - 1][at[1] - 1] == "#"
+    assert "is not printed" in findings[0].message and "quotes" in findings[0].message
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_ordinary_comments_and_quoted_hashes_are_left_alone(text: str) -> None:
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is not None and findings == []
+
+
+def test_a_source_with_the_warning_is_still_a_source() -> None:
+    raw = (BASE / "facilities" / "sources.yaml").read_bytes().replace(b"The Daily Example", b"The Daily #1 Example")
+    sources, findings = read_sources(raw, "facilities/sources.yaml")
+    assert [f.code for f in findings] == ["yaml.comment"]
+    assert sources is not None and sources.sources["news-2021"].publisher == ("The Daily",)
+    assert not sources.broken
