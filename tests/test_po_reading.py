@@ -103,7 +103,7 @@ def test_check_refuses_every_broken_format(percent_project: Path, fixed_today: N
     code, out, err = run_cli("--root", str(percent_project), "check")
     assert code == 1 and "Traceback" not in out + err
     catalog = parse_catalog((percent_project / SPANISH).read_bytes(), SPANISH, "es")
-    lines = {e.line for e in catalog.active() if e.context is None}
+    lines = {e.string_lines[0] for e in catalog.active() if e.context is None}  # at the msgstr (msgstr[0])
     assert len(lines) > 100
     found = [re.match(rf"{SPANISH}:(\d+):1: error: .* \[i18n.placeholder\]$", line) for line in out.splitlines()]
     assert sorted(int(m[1]) for m in found if m) == sorted(lines)
@@ -292,7 +292,7 @@ def test_a_header_babel_cannot_apply_is_a_problem_at_the_header() -> None:
 def test_more_plural_forms_than_the_header_allows_is_a_problem() -> None:
     body = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\nmsgstr[2] "bss"\n'
     parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
-    assert [(line, code) for line, _, code, _ in parsed.problems] == [(7, "i18n.plural")]
+    assert [(line, code) for line, _, code, _ in parsed.problems] == [(11, "i18n.plural")]  # at msgstr[2]
     assert parsed.entries[0].strings == ("b", "bs")
 
 
@@ -300,6 +300,42 @@ def test_the_header_problems_are_at_the_header_line() -> None:
     text = "\n\n" + HEADER.replace("Language: es", "Language: fr")
     parsed = parse_catalog(text.encode(), SPANISH, "es")
     assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
+
+
+def _check(body: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Return a catalog of HEADER and body, and what `check` says of it: (line, column, code) in order."""
+    from report.i18n.coverage import check_catalog
+
+    text = HEADER + body
+    findings = check_catalog(parse_catalog(text.encode(), SPANISH, "es"))
+    return text, sorted((f.loc.line, f.loc.col, f.code) for f in findings)
+
+
+def _line(text: str, start: str) -> int:
+    """Return the number of the first line of text that starts with `start`."""
+    return next(number for number, line in enumerate(text.split("\n"), 1) if line.startswith(start))
+
+
+def test_a_mistake_in_a_translation_is_reported_at_its_msgstr() -> None:
+    """Translators edit the msgstr, often many lines below the msgid: a mistake in a translation is
+    reported at its first line, and at the plural form at fault; untranslated and fuzzy entries
+    stay at their msgid, which is how a PO editor finds them."""
+    text, found = _check(
+        '#. A comment\n#: facilities/a.yaml:3\nmsgctxt "a:summary"\nmsgid ""\n"A long sentence [@a]\\n"\n'
+        '"over two lines."\nmsgstr ""\n"Una frase larga [@b]\\n"\n"en dos líneas."\n\n'
+        '#, python-format\nmsgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\n'
+        'msgstr[0] "%(num)s cama"\nmsgstr[1] "%(num)s camas %(x)s"\n\n'
+        'msgid "Share <b>it</b>"\nmsgstr "Compartir"\n\n'
+        'msgid "Untranslated"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Fuzzy"\nmsgstr "Difuso"\n'
+    )
+    assert found == [
+        (_line(text, '"Una frase') - 1, 1, "i18n.citations"),  # msgstr ""
+        (_line(text, "msgstr[1]"), 1, "i18n.placeholder"),
+        (_line(text, 'msgstr "Compartir"'), 1, "i18n.markup"),
+        (_line(text, 'msgid "Untranslated"'), 1, "i18n.untranslated"),
+        (_line(text, 'msgid "Fuzzy"'), 1, "i18n.fuzzy"),
+    ]
 
 
 # -- agreement with msgfmt on generated catalogs ---------------------------------------------------
@@ -425,7 +461,7 @@ def test_comments_are_written_back_as_they_were_read() -> None:
     assert b'# A note\n#\n# A note\nmsgid "a"\nmsgstr "b\\a"\n' in written
     assert b'#, fuzzy\n#~| msgid "old"\n#~ msgid "gone"\n#~ msgstr "ido"\n' in written
     again, read = (pofile.read_po(po).messages[1:] for po in (written.decode(), text))
-    assert [replace(m, line=0) for m in again] == [replace(m, line=0) for m in read]
+    assert [replace(m, line=0, string_lines=()) for m in again] == [replace(m, line=0, string_lines=()) for m in read]
 
 
 @pytest.mark.parametrize("case", ["po-duplicate", "po-bad-escape"])

@@ -3,7 +3,9 @@
 The build (`localize`) and `check` (`coverage`) read catalogs through `read_catalog`, so a
 catalog is parsed once, by one parser (`pofile`, which `update` reads with too), and cached. Each entry carries what both need: its
 strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
-(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers).
+(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers), each at
+the line of the msgstr at fault (of the plural form, for msgstr[N]): where a translator edits it,
+often many lines below the msgid.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
+_Found = tuple[str, str, int]
+"""(code, message, form): a problem of a translation and the index of its msgstr at fault (0 for msgstr)."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,13 @@ class CatalogEntry:
     fuzzy: bool
     obsolete: bool
     line: int
+    """The line of its msgid: where untranslated and fuzzy entries are reported."""
+    string_lines: tuple[int, ...] = ()
+    """The line of each msgstr (msgstr[N]): where problems of the translation are reported."""
     previous: str | None = None
     files: tuple[str, ...] = ()
-    problems: tuple[tuple[str, str], ...] = ()
-    """(code, message) for placeholder, plural, markup and citation mistakes."""
+    problems: tuple[tuple[str, str, int], ...] = ()
+    """(code, message, line) for placeholder, plural, markup and citation mistakes, at the msgstr at fault."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
 
@@ -94,13 +101,18 @@ class CatalogEntry:
         markers differ from the English (it would drop or change a footnote): the build prints
         the English instead, so coverage counts it as untranslated.
         """
-        return any(code in UNUSABLE for code, _ in self.problems)
+        return any(code in UNUSABLE for code, _, _ in self.problems)
 
     @property
     def counted(self) -> str:
         """Return the state coverage counts: 'untranslated' for a translation the build cannot use."""
         state = self.state
         return "untranslated" if state == "translated" and self.unusable else state
+
+    def string_line(self, form: int) -> int:
+        """Return the line of msgstr[form] (of the last msgstr the file has, or the msgid, if it has none)."""
+        lines = self.string_lines
+        return lines[min(form, len(lines) - 1)] if lines else self.line
 
     @property
     def group(self) -> str:
@@ -194,14 +206,14 @@ def _plural_forms(message: PoMessage, wanted: int, problems: list[tuple[int, int
     if len(message.strings) > wanted:
         problems.append(
             (
-                message.line,
+                message.string_lines[wanted] if len(message.string_lines) > wanted else message.line,
                 1,
                 "i18n.plural",
                 f"more plural forms than the header's Plural-Forms allows (nplurals={wanted})",
             )
         )
     strings = (*message.strings[:wanted], *[""] * (wanted - len(message.strings)))
-    return replace(message, strings=strings)
+    return replace(message, strings=strings, string_lines=message.string_lines[:wanted])
 
 
 def _header_problems(
@@ -248,6 +260,7 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         fuzzy="fuzzy" in message.flags,
         obsolete=message.obsolete,
         line=message.line,
+        string_lines=message.string_lines,
         previous=message.previous_msgid,
         files=tuple(dict.fromkeys(path for path, _ in message.references)),
         review=_review(message.comments),
@@ -257,14 +270,14 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
     placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
-    problems = [
+    found = [
         *placeholders,
         *markup,
         *_breakout_problems(entry),
         *_citation_problems(entry),
         *_hidden_problems(entry),
     ]
-    return replace(entry, problems=tuple(problems))
+    return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
 
 
 def _review(comments: tuple[str, ...]) -> str | None:
@@ -276,49 +289,63 @@ def _review(comments: tuple[str, ...]) -> str | None:
     return None
 
 
-def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, str]]:
+def _sources(entry: CatalogEntry) -> list[str]:
+    """Return the English of each translated form: the msgid for msgstr[0], msgid_plural for the others."""
+    return [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
+
+
+def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
     if is_prose(entry.context):
         return []  # prose is never %-formatted: a '%' in it is a percent sign
-    if entry.plural is None:
-        message = Message(entry.msgid, entry.strings[0], flags=["python-format"])
-    else:
-        message = Message((entry.msgid, entry.plural), entry.strings, flags=["python-format"])
-    problems = []
+    problems: list[_Found] = []
     formats = _format_problem(entry)
     if formats is None:
         # Babel's checker compares the kinds and types of placeholders (with the flag, which
-        # extraction sets only when the English has a placeholder: all are formatted).
-        try:
-            python_format(catalog, message)
-        except TranslationError as exc:
-            formats = str(exc)
+        # extraction sets only when the English has a placeholder: all are formatted), form by
+        # form against its English as it does for a plural message, to say which form is wrong.
+        pairs = list(enumerate(zip(_sources(entry), entry.strings, strict=True)))
+        if entry.plural is not None and len(entry.strings) == 1:
+            pairs.append((0, (entry.plural, entry.strings[0])))  # one form for every count, as Babel checks it
+        for form, (source, string) in pairs:
+            try:
+                python_format(catalog, Message(source, string, flags=["python-format"]))
+            except TranslationError as exc:
+                formats = (form, str(exc))
+                break
     if formats is not None:
-        problems.append(("i18n.placeholder", f"{formats} in the translation of '{brief(entry.msgid)}'"))
+        form, why = formats
+        problems.append(("i18n.placeholder", f"{why} in the translation of '{brief(entry.msgid)}'", form))
+    if entry.plural is None:
+        message = Message(entry.msgid, entry.strings[0])
+    else:
+        message = Message((entry.msgid, entry.plural), entry.strings)
     try:
         num_plurals(catalog, message)
     except TranslationError as exc:
-        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'"))
+        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
     if entry.plural is None and not problems:
         dropped = sorted(set(_names(entry.msgid)) - set(_names(entry.strings[0])))
         if dropped:
             names = ", ".join(f"%({name})s" for name in dropped)
-            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
+            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}", 0))
     return problems
 
 
-def _hidden_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _hidden_problems(entry: CatalogEntry) -> list[_Found]:
     """Return a problem for each bidi override or invisible character a translation has and its English lacks."""
     english = entry.msgid + (entry.plural or "")
     return [
-        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}")
-        for string in dict.fromkeys(entry.strings)
+        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}", form)
+        for form, string in enumerate(entry.strings)
+        if string not in entry.strings[:form]  # a form repeated is one mistake
         for index, what in hidden_characters(string)
         if string[index] not in english
     ]
 
 
-def _format_problem(entry: CatalogEntry) -> str | None:
-    """Return why a template string's translation would fail or misprint as a format string.
+def _format_problem(entry: CatalogEntry) -> tuple[int, str] | None:
+    """Return the first form of a template string's translation that would fail or misprint as a
+    format string, and why.
 
     Jinja's newstyle gettext applies `translation % variables` to every template string, with
     the variables the English names (and `num` for a count), so a lone '%', a name the English
@@ -327,15 +354,18 @@ def _format_problem(entry: CatalogEntry) -> str | None:
     names = set(_names(entry.msgid) + _names(entry.plural or ""))
     if entry.plural is not None:
         names.add("num")  # ngettext passes the count as `num`, used in the English or not
-    for string in entry.strings:
+    for form, string in enumerate(entry.strings):
         placeholders, lone = _placeholders(string)
         if lone is not None:
-            return f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
+            return form, f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
         for name, text in placeholders:
             if name is None:
-                return f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}"
+                return (
+                    form,
+                    f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}",
+                )
             if name not in names:
-                return f"unknown named placeholder {name!r}"
+                return form, f"unknown named placeholder {name!r}"
     return None
 
 
@@ -363,10 +393,10 @@ def _names(text: str) -> list[str]:
     return [name for name, _ in _placeholders(text)[0] if name is not None]
 
 
-def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _markup_problems(entry: CatalogEntry) -> list[_Found]:
     return [
-        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, _markup)
+        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}", form)
+        for form, difference in _differences(entry, _markup)
     ]
 
 
@@ -381,7 +411,7 @@ def _markup(text: str) -> list[str]:
     return tags + ["<"] * (text.count("<") - len(tags))
 
 
-def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _breakout_problems(entry: CatalogEntry) -> list[_Found]:
     """Return a problem for each form of a template string that adds quotes or `name=` the English lacks.
 
     Outside tags such a translation is harmless only as long as no template puts it in an
@@ -390,17 +420,17 @@ def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
     """
     if is_prose(entry.context):
         return []
-    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
-    found = []
-    for source, string in zip(sources, entry.strings, strict=True):
+    found: dict[str, int] = {}
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         extra = Counter(_breakouts(string)) - Counter(_breakouts(source))
         if extra:
             items = [f"{count} × {item}" if count > 1 else item for item, count in extra.items()]
-            found.append(
+            message = (
                 f"the translation adds quotes or attributes the English '{brief(entry.msgid)}' lacks: "
                 f"{', '.join(items)} (for quotations use “ ” or « »)"
             )
-    return [("i18n.markup", message) for message in dict.fromkeys(found)]
+            found.setdefault(message, form)
+    return [("i18n.markup", message, form) for message, form in found.items()]
 
 
 def _breakouts(text: str) -> list[str]:
@@ -409,18 +439,18 @@ def _breakouts(text: str) -> list[str]:
     return [m[1] or f"{m[2]}=" for m in _BREAKOUT_RE.finditer(words)]
 
 
-def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _citation_problems(entry: CatalogEntry) -> list[_Found]:
     return [
-        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
+        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
+        for form, difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
     ]
 
 
-def _differences(entry: CatalogEntry, items: Any) -> list[str]:
-    """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
-    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
-    found = []
-    for source, string in zip(sources, entry.strings, strict=True):
+def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
+    """Return, per translated form that differs, its index and 'missing …; extra …' between English
+    and translation (a difference repeated in a later form is given once, at the first)."""
+    found: dict[str, int] = {}
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = Counter(items(source)), Counter(items(string))
         if want == have:
             continue
@@ -429,8 +459,8 @@ def _differences(entry: CatalogEntry, items: Any) -> list[str]:
             parts.append("missing " + ", ".join((want - have).elements()))
         if have - want:
             parts.append("extra " + ", ".join((have - want).elements()))
-        found.append("; ".join(parts))
-    return list(dict.fromkeys(found))
+        found.setdefault("; ".join(parts), form)
+    return [(form, difference) for difference, form in found.items()]
 
 
 def _tag(match: re.Match[str]) -> str:

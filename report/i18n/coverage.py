@@ -27,6 +27,9 @@ caught up with the content. It reports, as findings:
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
+Untranslated, fuzzy and review findings are at the entry's msgid line; the errors in a
+translation, at the first line of the msgstr (msgstr[N]) at fault, which the translator edits.
+
 For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
 fuzzy) with two deliberate differences, both because the build falls back to English for them:
@@ -265,8 +268,8 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
                     f"fuzzy{why}: check the translation of '{brief(entry.msgid)}', then remove the fuzzy flag",
                 )
             )
-        for code, message in entry.problems:
-            findings.append(error(code, loc, message))
+        for code, message, line in entry.problems:
+            findings.append(error(code, Loc(catalog.path, line, 1), message))
         if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
