@@ -72,6 +72,30 @@ def test_a_percent_sign_written_double_and_names_the_english_has_are_fine() -> N
     assert loc.findings == []
 
 
+def test_a_plural_form_that_drops_a_placeholder_is_refused() -> None:
+    """msgstr[0], the form for one, may spell the count out ("una cama"); another form that drops
+    %(num)s would print "camas" without the number: it is an error at that msgstr[N], and the
+    build prints the English for the entry, as for any wrong placeholder."""
+    loc = _catalog(
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "una cama"\nmsgstr[1] "camas"\n\n'
+        'msgid "%(num)s day in %(place)s"\nmsgid_plural "%(num)s days in %(place)s"\n'
+        'msgstr[0] "un día"\nmsgstr[1] "%(num)s días en %(place)s"\n\n'
+        'msgid "%(num)s week"\nmsgid_plural "%(num)s weeks"\nmsgstr[0] "una semana"\nmsgstr[1] "%(num)s semanas"\n'
+    )
+    bed, day, week = loc.catalog.entries
+    assert bed.problems == (("i18n.placeholder", "the translation of '%(num)s bed' drops %(num)s in msgstr[1]", 10),)
+    # msgstr[0] may leave out the count, not the other placeholders.
+    assert day.problems == (
+        ("i18n.placeholder", "the translation of '%(num)s day in %(place)s' drops %(place)s in msgstr[0]", 14),
+    )
+    assert week.problems == ()
+    assert [e.counted for e in (bed, day, week)] == ["untranslated", "untranslated", "translated"]
+    env = environment(REPO, loc)
+    template = "{{ ngettext('%(num)s bed', '%(num)s beds', n) }}; {{ ngettext('%(num)s week', '%(num)s weeks', n) }}"
+    assert env.from_string(template).render(n=750) == '<span lang="en" class="fallback">750 beds</span>; 750 semanas'
+    assert env.from_string(template).render(n=1) == '<span lang="en" class="fallback">1 bed</span>; una semana'
+
+
 @pytest.fixture(scope="module")
 def percent_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project with the shipped layouts and a Spanish catalog in which every template

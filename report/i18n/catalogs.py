@@ -323,12 +323,34 @@ def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
         num_plurals(catalog, message)
     except TranslationError as exc:
         problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
-    if entry.plural is None and not problems:
-        dropped = sorted(set(_names(entry.msgid)) - set(_names(entry.strings[0])))
-        if dropped:
-            names = ", ".join(f"%({name})s" for name in dropped)
-            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}", 0))
+    if not problems:
+        problems += _dropped_problems(entry)
     return problems
+
+
+def _dropped_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form of a template string's translation that drops a placeholder of its English.
+
+    Babel's checker lets a translation leave a named placeholder out; the build would print it
+    without the value ("un mínimo garantizado de personas detenidas", the 750 lost). Only
+    msgstr[0] of a plural entry, the form for one, may leave out the count `%(num)s` ("una
+    cama"); every other form keeps every placeholder of msgid_plural, and a language with a
+    single form (used for every count) keeps them in msgstr[0].
+    """
+    found = []
+    sources = _sources(entry)
+    single = entry.plural is not None and len(entry.strings) == 1
+    if single:
+        sources = [entry.plural or entry.msgid]
+    for form, (source, string) in enumerate(zip(sources, entry.strings, strict=True)):
+        dropped = set(_names(source)) - set(_names(string))
+        if entry.plural is not None and form == 0 and not single:
+            dropped.discard("num")
+        if dropped:
+            names = ", ".join(f"%({name})s" for name in sorted(dropped))
+            where = f" in msgstr[{form}]" if entry.plural is not None else ""
+            found.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}{where}", form))
+    return found
 
 
 def _hidden_problems(entry: CatalogEntry) -> list[_Found]:

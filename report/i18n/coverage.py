@@ -11,8 +11,9 @@ caught up with the content. It reports, as findings:
 
 - `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
-  `python_format` checker, plus placeholders a translation drops, and in template strings,
-  which Jinja formats, a lone `%` or a name the English lacks); `i18n.plural` (error): the
+  `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
+  one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
+  `%` or a name the English lacks); `i18n.plural` (error): the
   wrong number of plural forms (Babel's `num_plurals` checker).
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
