@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po, write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from report.content.model import Text
+from report.findings import Loc
 from report.i18n.catalogs import parse_catalog
 from report.i18n.extract import babel_catalog, catalog_bytes
 from report.i18n.localize import Localizer
@@ -94,6 +96,37 @@ def test_a_plural_form_that_drops_a_placeholder_is_refused() -> None:
     template = "{{ ngettext('%(num)s bed', '%(num)s beds', n) }}; {{ ngettext('%(num)s week', '%(num)s weeks', n) }}"
     assert env.from_string(template).render(n=750) == '<span lang="en" class="fallback">750 beds</span>; 750 semanas'
     assert env.from_string(template).render(n=1) == '<span lang="en" class="fallback">1 bed</span>; una semana'
+
+
+def test_a_translation_of_only_whitespace_is_refused() -> None:
+    """msgfmt counts `msgstr " "` as translated; printed, it would blank the sentence on the site.
+    It is an error at that msgstr (msgstr[N]), and the build prints the English instead."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "The facility closed [@a]."\nmsgstr " "\n\n'
+        'msgid "Contents"\nmsgstr "\u00a0\\t"\n\n'
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "una cama"\nmsgstr[1] "  "\n\n'
+        'msgid "Back"\nmsgstr "Volver"\n'
+    )
+    entries = loc.catalog.entries
+    assert [(e.msgid, [(code, line) for code, _, line in e.problems]) for e in entries] == [
+        ("The facility closed [@a].", [("i18n.blank", 9)]),  # one mistake, one finding: not the citation too
+        ("Contents", [("i18n.blank", 12)]),
+        ("%(num)s bed", [("i18n.blank", 17)]),
+        ("Back", []),
+    ]
+    assert entries[2].problems[0][1] == (
+        "the translation of '%(num)s bed' is only whitespace in msgstr[1]: write the translation,"
+        ' or leave the msgstr empty ("") for the English to be printed'
+    )
+    assert [e.counted for e in entries] == ["untranslated", "untranslated", "untranslated", "translated"]
+    prose = Text("The facility closed [@a].", "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert loc.plain(prose) == "The facility closed [@a]."
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Contents') }}|{{ ngettext('%(num)s bed', '%(num)s beds', 2) }}|{{ _('Back') }}"
+    ).render() == (
+        '<span lang="en" class="fallback">Contents</span>|<span lang="en" class="fallback">2 beds</span>|Volver'
+    )
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
-UNUSABLE = ("i18n.placeholder", "i18n.citations")
+UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
@@ -97,9 +97,10 @@ class CatalogEntry:
     def unusable(self) -> bool:
         """Return True if the translation cannot be printed as it is.
 
-        Its placeholders are wrong (Jinja would raise or print them wrong), or its citation
-        markers differ from the English (it would drop or change a footnote): the build prints
-        the English instead, so coverage counts it as untranslated.
+        Its placeholders are wrong (Jinja would raise or print them wrong), its citation
+        markers differ from the English (it would drop or change a footnote), or a form is only
+        whitespace (it would print nothing): the build prints the English instead, so coverage
+        counts it as untranslated.
         """
         return any(code in UNUSABLE for code, _, _ in self.problems)
 
@@ -267,6 +268,9 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
     )
     if catalog is None or entry.state != "translated":
         return entry
+    blank = _blank_problems(entry)
+    if blank:  # every other check would find the English's words, tags and markers missing too
+        return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in blank))
     placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
@@ -278,6 +282,25 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         *_hidden_problems(entry),
     ]
     return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+
+
+def _blank_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form of a translation that is only whitespace where its English is not.
+
+    msgfmt counts `msgstr " "` as translated, and the build would print the blank; an empty
+    msgstr is what leaves a message untranslated (printed in English).
+    """
+    return [
+        (
+            "i18n.blank",
+            f"the translation of '{brief(entry.msgid)}' is only whitespace"
+            f"{f' in msgstr[{form}]' if entry.plural is not None else ''}: write the translation,"
+            ' or leave the msgstr empty ("") for the English to be printed',
+            form,
+        )
+        for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True))
+        if not string.strip() and source.strip()
+    ]
 
 
 def _review(comments: tuple[str, ...]) -> str | None:

@@ -19,6 +19,9 @@ caught up with the content. It reports, as findings:
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.blank` (error): a translation (or plural form) that is only whitespace where the
+  English is not, like pofilter's `blank` test: msgfmt counts it translated, the page would
+  print nothing.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
@@ -35,7 +38,8 @@ For the strings in the catalog, the states are those of `msgfmt --statistics` (t
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
 fuzzy) with two deliberate differences, both because the build falls back to English for them:
 a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
-and so is an entry whose placeholders or citation markers are wrong (`CatalogEntry.counted`).
+and so is an entry whose placeholders or citation markers are wrong, or that is only whitespace
+(`CatalogEntry.counted`).
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
