@@ -287,6 +287,48 @@ def test_what_msgfmt_refuses_is_a_problem_at_its_place(body: str, problems: list
     assert refused == (problems[0][2] != "i18n.encoding")
 
 
+_REFUSED = " (msgfmt refuses the catalog)"
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (
+            'msgid "a\\n"\nmsgstr "b"\n',
+            [(8, "the translation of 'a': its English ends with a line break (\\n) and it does not" + _REFUSED)],
+        ),
+        (
+            'msgid "a"\nmsgstr ""\n"\\n"\n"b"\n',
+            [(8, "the translation of 'a': it begins with a line break (\\n) and its English does not" + _REFUSED)],
+        ),
+        (
+            'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "\\nbs\\n"\n',
+            [
+                (
+                    10,
+                    "the translation of 'a' in msgstr[1]: it begins with a line break (\\n) and its English does"
+                    " not; it ends with a line break (\\n) and its English does not" + _REFUSED,
+                )
+            ],
+        ),
+        ('msgid "\\na\\nb\\n"\nmsgstr "\\nc d\\n"\n', []),
+    ],
+    ids=["dropped-at-the-end", "added-at-the-start", "plural-form", "same-edges"],
+)
+def test_a_line_break_added_or_dropped_at_either_end_is_refused_as_msgfmt_does(
+    body: str, found: list, tmp_path: Path
+) -> None:
+    """msgfmt calls it fatal ("'msgid' and 'msgstr' entries do not both end with '\\n'"): `check`
+    reports it at the msgstr. A line break inside the text is free, and the words print all the same."""
+    parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
+    assert [(line, message) for e in parsed.entries for _, message, line in e.problems] == found
+    assert [code for e in parsed.entries for code, _, _ in e.problems] == ["i18n.linebreak"] * len(found)
+    assert all(e.counted == "translated" for e in parsed.entries)
+    (tmp_path / "x.po").write_text(HEADER + body, encoding="utf-8")
+    refused = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path, capture_output=True).returncode
+    assert refused == bool(found)
+
+
 def test_a_duplicate_is_reported_at_the_second_and_the_first_is_read() -> None:
     body = (
         'msgctxt "k"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "k"\nmsgid "a"\nmsgstr "newer"\n\n#~ msgid "c"\n#~ msgstr "d"\n'

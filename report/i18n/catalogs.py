@@ -280,6 +280,7 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         *_breakout_problems(entry),
         *_citation_problems(entry),
         *_hidden_problems(entry),
+        *_linebreak_problems(entry),
     ]
     return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
 
@@ -301,6 +302,33 @@ def _blank_problems(entry: CatalogEntry) -> list[_Found]:
         for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True))
         if not string.strip() and source.strip()
     ]
+
+
+def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form that begins or ends with a line break (\\n) unlike the msgid.
+
+    msgfmt refuses such a catalog ("'msgid' and 'msgstr' entries do not both end with '\\n'"),
+    comparing every form with the msgid, and so does this. The words still print (a page
+    collapses the line break), so the entry stays usable.
+    """
+    found = []
+    for form, string in enumerate(entry.strings):
+        parts = []
+        for edge, has in (("begin", str.startswith), ("end", str.endswith)):
+            if has(entry.msgid, "\n") and not has(string, "\n"):
+                parts.append(f"its English {edge}s with a line break (\\n) and it does not")
+            elif has(string, "\n") and not has(entry.msgid, "\n"):
+                parts.append(f"it {edge}s with a line break (\\n) and its English does not")
+        if parts:
+            where = f" in msgstr[{form}]" if entry.plural is not None else ""
+            found.append(
+                (
+                    "i18n.linebreak",
+                    f"the translation of '{brief(entry.msgid)}'{where}: {'; '.join(parts)} (msgfmt refuses the catalog)",
+                    form,
+                )
+            )
+    return found
 
 
 def _review(comments: tuple[str, ...]) -> str | None:

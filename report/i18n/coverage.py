@@ -22,6 +22,8 @@ caught up with the content. It reports, as findings:
 - `i18n.blank` (error): a translation (or plural form) that is only whitespace where the
   English is not, like pofilter's `blank` test: msgfmt counts it translated, the page would
   print nothing.
+- `i18n.linebreak` (error): a translation (or plural form) that begins or ends with a line
+  break (`\n`) unlike the msgid, or the reverse, which msgfmt refuses as fatal.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
