@@ -401,6 +401,72 @@ def test_the_header_problems_are_at_the_header_line() -> None:
     assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
 
 
+@pytest.mark.parametrize(
+    ("lang", "rule"),
+    [
+        ("es", "nplurals=2; plural=(n != 1);"),  # the shipped catalog's: GNU gettext's, Poedit's
+        ("es", "nplurals=2; plural=n!=1;"),
+        ("es", "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),  # CLDR's, Babel's
+        ("fr", "nplurals=2; plural=(n > 1);"),
+        (
+            "ru",
+            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+        ),
+        ("ja", "nplurals=1; plural=0;"),
+    ],
+)
+def test_a_plural_rule_that_gives_the_languages_forms_is_accepted(lang: str, rule: str) -> None:
+    """The language's rule (CLDR's, from Babel), written any way, or without the forms no count
+    below 1000 takes: Spanish's form for a million, Russian's for fractions."""
+    header = HEADER.replace("Language: es", f"Language: {lang}").replace("nplurals=2; plural=(n != 1);", rule)
+    parsed = parse_catalog((header + 'msgid "a"\nmsgstr "b"\n').encode(), catalog_path(lang), lang)
+    assert parsed.problems == ()
+
+
+PLURAL_BODY = (
+    'msgid "Done"\nmsgstr "Listo"\n\n'
+    'msgid "%(num)s detainee"\nmsgid_plural "%(num)s detainees"\n'
+    'msgstr[0] "%(num)s persona detenida"\nmsgstr[1] "%(num)s personas detenidas"\n'
+)
+BABEL_ES = "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ("nplurals=2; plural=(n == 1);", "for n = 0 it picks msgstr[0], where Spanish takes msgstr[1]"),
+        (
+            "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);",
+            "for n = 2 it picks msgstr[1], where Spanish takes msgstr[2]",
+        ),
+        ("nplurals=1; plural=0;", "it has nplurals=1, Spanish 3 (2 for the counts below 1000)"),
+    ],
+    ids=["inverted", "a-form-for-two", "one-form"],
+)
+def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: str, why: str) -> None:
+    """msgfmt -c cannot know the language's rule; the build can. A wrong Plural-Forms printed
+    "750 persona detenida", or made every plural entry "not translated" without a word on the
+    header. Now it is one error, at the header's Plural-Forms line, saying what to write; the
+    plural entries keep their forms, and the build prints them in English until it is fixed."""
+    text = HEADER.replace("nplurals=2; plural=(n != 1);", rule) + PLURAL_BODY
+    loc = Localizer("es", "en", parse_catalog(text.encode(), SPANISH, "es"), "es_US")
+    assert loc.catalog is not None
+    from report.i18n.coverage import check_catalog
+
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:5:1: error: Plural-Forms '{rule}' is not the plural rule of Spanish: {why}; write"
+        f" 'Plural-Forms: {BABEL_ES}' (CLDR's rule, from Babel), or that rule without msgstr[1] (which no count"
+        " below 1000 takes) and nplurals=2; until then the build prints plural messages in English [i18n.plural]"
+    ]
+    done, detainees = loc.catalog.entries
+    assert detainees.strings == ("%(num)s persona detenida", "%(num)s personas detenidas")  # neither cut nor padded
+    assert [(e.state, e.counted) for e in (done, detainees)] == [("translated",) * 2, ("translated", "untranslated")]
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Done') }}: {{ ngettext('%(num)s detainee', '%(num)s detainees', 750) }}"
+    ).render() == ('Listo: <span lang="en" class="fallback">750 detainees</span>')
+
+
 def _check(body: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Return a catalog of HEADER and body, and what `check` says of it: (line, column, code) in order."""
     from report.i18n.coverage import check_catalog

@@ -18,8 +18,10 @@ from pathlib import Path
 from email import message_from_string
 from typing import Any, TypeGuard
 
+from babel import Locale
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
+from babel.messages.plurals import get_plural
 
 from .. import cache, project
 from ..content.model import CITE_RE
@@ -76,6 +78,9 @@ class CatalogEntry:
     """(code, message, line) for placeholder, plural, markup and citation mistakes, at the msgstr at fault."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
+    wrong_plural_rule: bool = False
+    """True for a plural entry of a catalog whose Plural-Forms is not its language's rule (an
+    `i18n.plural` error at the header): which form a count takes is not known, so it is unusable."""
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -98,11 +103,12 @@ class CatalogEntry:
         """Return True if the translation cannot be printed as it is.
 
         Its placeholders are wrong (Jinja would raise or print them wrong), its citation
-        markers differ from the English (it would drop or change a footnote), or a form is only
-        whitespace (it would print nothing): the build prints the English instead, so coverage
-        counts it as untranslated.
+        markers differ from the English (it would drop or change a footnote), a form is only
+        whitespace (it would print nothing), or it is a plural entry and the header's
+        Plural-Forms is wrong (it could print "750 persona"): the build prints the English
+        instead, so coverage counts it as untranslated.
         """
-        return any(code in UNUSABLE for code, _, _ in self.problems)
+        return self.wrong_plural_rule or any(code in UNUSABLE for code, _, _ in self.problems)
 
     @property
     def counted(self) -> str:
@@ -172,7 +178,10 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
     """Return the entries of a .po or .pot file given as bytes, with their consistency problems.
 
     A catalog that is not UTF-8 text, is empty, or whose header cannot be read gives a problem
-    instead of an exception; a broken Plural-Forms falls back to the language's own rule.
+    instead of an exception; a broken Plural-Forms falls back to the language's own rule. A
+    Plural-Forms that is not the language's rule (`_plural_rule_problem`) is one problem at its
+    line: the plural entries are then left with the forms they have and marked unusable
+    (`CatalogEntry.wrong_plural_rule`), instead of each being cut or padded to a wrong nplurals.
     """
     text, refused = decode(raw, rel, "i18n")
     if text is None:
@@ -188,17 +197,18 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
             catalog.mime_headers = message_from_string(header.strings[0]).items()
         except ValueError as exc:
             problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
+    plural_expr, header_problems = _header_problems(catalog, header, lang, text) if lang else ("0", [])
+    rule_ok = not any(code == "i18n.plural" for _, _, code, _ in header_problems)
     entries = []
     for message in po.messages:
         if not message.msgid:
             continue
-        if message.plural is not None and lang:
+        if message.plural is not None and lang and rule_ok:
             message = _plural_forms(message, catalog.num_plurals, problems)
-        entries.append(_entry(message, catalog if lang and not message.obsolete else None))
+        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok))
     entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
     if not lang:
         return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
-    plural_expr, header_problems = _header_problems(catalog, header, lang)
     return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals)
 
 
@@ -218,9 +228,9 @@ def _plural_forms(message: PoMessage, wanted: int, problems: list[tuple[int, int
 
 
 def _header_problems(
-    catalog: Catalog, header: PoMessage | None, lang: str
+    catalog: Catalog, header: PoMessage | None, lang: str, text: str
 ) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """Return the plural rule to use and what is wrong with a .po file's header."""
+    """Return the plural rule to use and what is wrong with a .po file's header (`text`)."""
     if header is None:
         return catalog.plural_expr, [
             (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
@@ -249,10 +259,92 @@ def _header_problems(
         problems.append(
             (line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})")
         )
+    else:
+        # Without a Plural-Forms, Babel takes the rule of the header's Language (reported above if wrong).
+        wrong = _plural_rule_problem(catalog, lang) if "Plural-Forms" in _fields(header) else None
+        if wrong is not None:
+            problems.append((_field_line(text, header, "Plural-Forms"), 1, "i18n.plural", wrong))
     return plural_expr, problems
 
 
-def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
+def _fields(header: PoMessage) -> list[str]:
+    """Return the names of a header's fields, as written."""
+    return message_from_string(header.strings[0]).keys() if header.strings else []
+
+
+PLURAL_COUNTS = range(1000)
+"""The counts over which a header's plural rule must agree with the language's."""
+
+
+def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
+    """Return why the header's Plural-Forms does not give the forms of the language's rule, or None.
+
+    The rule is Babel's (`get_plural`, from CLDR), compared by the form it picks for every count
+    in `PLURAL_COUNTS`, so the same rule written otherwise passes. So does that rule without the
+    forms no such count takes (the others renumbered in order): Babel's Spanish rule has a form
+    for a million ("1 millón de personas", nplurals=3), and `nplurals=2; plural=(n != 1);` (the
+    shipped catalog's, GNU gettext's and Poedit's) is that rule without it; Russian's form for
+    fractions likewise. Another rule (`plural=(n == 1)`, or nplurals=3 with a form for n = 2)
+    would print "750 persona detenida", or leave every plural entry untranslated.
+    """
+    expected = get_plural(lang)
+    rule = c2py(expected.plural_expr)
+    wanted = [rule(n) for n in PLURAL_COUNTS]
+    used = sorted(set(wanted))
+    accepted = {expected.num_plurals: wanted, len(used): [used.index(form) for form in wanted]}
+    header = c2py(catalog.plural_expr)
+    name = Locale.parse(lang).english_name or lang
+    want = accepted.get(catalog.num_plurals)
+    if want is None:
+        why = f"it has nplurals={catalog.num_plurals}, {name} {expected.num_plurals}"
+        if len(used) != expected.num_plurals:
+            why += f" ({len(used)} for the counts below {len(PLURAL_COUNTS)})"
+    else:
+        for n, form in zip(PLURAL_COUNTS, want, strict=True):
+            try:
+                got = header(n)
+            except ArithmeticError as exc:  # a rule like 'n % 0'
+                why = f"for n = {n} it fails: {exc}"
+                break
+            if got != form:
+                why = f"for n = {n} it picks msgstr[{got}], where {name} takes msgstr[{form}]"
+                break
+        else:
+            return None
+    dropped = [form for form in range(expected.num_plurals) if form not in used]
+    also = (
+        f", or that rule without msgstr[{'], msgstr['.join(map(str, dropped))}] (which no count below"
+        f" {len(PLURAL_COUNTS)} takes) and nplurals={len(used)}"
+        if dropped
+        else ""
+    )
+    return (
+        f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
+        f" 'Plural-Forms: {expected}' (CLDR's rule, from Babel){also}; until then the build prints"
+        " plural messages in English"
+    )
+
+
+def _field_line(text: str, header: PoMessage, field: str) -> int:
+    """Return the line of the header's `field:` (the header's line if it cannot be found).
+
+    A field starts a header string or follows a `\\n` escape in one (`"Plural-Forms: …\\n"`).
+    """
+    start = header.string_lines[0] if header.string_lines else header.line
+    starts = re.compile(rf'(?:"|\\n){re.escape(field)}\s*:', re.IGNORECASE)
+    lines = text.split("\n")
+    for number in range(start, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if number > start and not line.startswith('"'):
+            break
+        if starts.search(line):
+            return number
+    return header.line
+
+
+def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) -> CatalogEntry:
+    """Return a message as an entry, with the problems of its translation if `catalog` is given
+    (a language's; `rule_ok` False if its Plural-Forms is not the language's rule)."""
     entry = CatalogEntry(
         context=message.context,
         msgid=message.msgid,
@@ -265,6 +357,7 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         previous=message.previous_msgid,
         files=tuple(dict.fromkeys(path for path, _ in message.references)),
         review=_review(message.comments),
+        wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,
     )
     if catalog is None or entry.state != "translated":
         return entry
@@ -371,7 +464,8 @@ def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
     else:
         message = Message((entry.msgid, entry.plural), entry.strings)
     try:
-        num_plurals(catalog, message)
+        if not entry.wrong_plural_rule:  # the header is wrong, not each entry: one finding there
+            num_plurals(catalog, message)
     except TranslationError as exc:
         problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
     if not problems:

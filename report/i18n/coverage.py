@@ -14,7 +14,9 @@ caught up with the content. It reports, as findings:
   `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
   one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
   `%` or a name the English lacks); `i18n.plural` (error): the
-  wrong number of plural forms (Babel's `num_plurals` checker).
+  wrong number of plural forms (Babel's `num_plurals` checker), or, once at the header's line,
+  a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
+  entries then count as untranslated, and the build prints them in English.
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
@@ -40,8 +42,8 @@ For the strings in the catalog, the states are those of `msgfmt --statistics` (t
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
 fuzzy) with two deliberate differences, both because the build falls back to English for them:
 a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
-and so is an entry whose placeholders or citation markers are wrong, or that is only whitespace
-(`CatalogEntry.counted`).
+and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
+or that is plural in a catalog whose Plural-Forms is wrong (`CatalogEntry.counted`).
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
