@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_project, run_cli
+from .conftest import FIXTURES, make_project, run_cli
 
 PO = "i18n/es/LC_MESSAGES/messages.po"
 
@@ -91,6 +91,17 @@ def test_a_dossier_shows_the_sources_it_cites_and_its_catalog_entries(project: P
         "",
         "check: 1 error, 3 warnings (1 error and 1 warning in other files not shown); es 80.0% translated",
     ]
+
+
+def test_a_dossier_shows_the_mistakes_in_the_translations_of_its_prose(
+    tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistake in a translation is reported at its msgstr, lines below the msgid: it still concerns the dossier."""
+    monkeypatch.chdir(make_project(tmp_path, "i18n-citations"))
+    code, lines = check("facilities/sample.yaml")
+    assert code == 1
+    assert lines[:3] == [*(FIXTURES / "i18n-citations" / "expected.txt").read_text().splitlines(), ""]
+    assert lines[-1] == "check: 2 errors, 0 warnings; es 86.7% translated"
 
 
 def test_a_file_elsewhere_is_counted_not_shown_and_does_not_fail_the_check(project: Path) -> None:

@@ -98,7 +98,7 @@ def test_build_refuses_bad_input(case: str, tmp_path: Path, fixed_today: None) -
     assert not (root / "dist").exists()
 
 
-@pytest.mark.parametrize("case", ["po-unclosed-quote", "po-header-charset", "po-not-utf8"])
+@pytest.mark.parametrize("case", ["po-unclosed-quote", "po-header-charset", "po-not-utf8", "po-header-plural-forms"])
 def test_update_leaves_broken_catalogs_alone(case: str, tmp_path: Path, fixed_today: None) -> None:
     """`update` would rewrite a catalog from what it could read: with a broken one it refuses."""
     root = make_project(tmp_path, case)

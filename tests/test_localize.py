@@ -249,7 +249,7 @@ def test_a_template_string_with_a_context_keeps_its_placeholders() -> None:
         b'msgctxt "adelanto:summary"\nmsgid "A 100% rise"\nmsgstr "Un aumento del 100%"\n'
     )
     parsed = parse_catalog(header + entries, "i18n/es/LC_MESSAGES/messages.po", "es")
-    assert [(e.msgid, [code for code, _ in e.problems]) for e in parsed.entries] == [
+    assert [(e.msgid, [code for code, *_ in e.problems]) for e in parsed.entries] == [
         ("%(name)s County", ["i18n.placeholder"]),
         ("A 100% rise", []),  # prose is never %-formatted
     ]

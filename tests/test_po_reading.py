@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po, write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from report.content.model import Text
+from report.findings import Loc
 from report.i18n.catalogs import parse_catalog
 from report.i18n.extract import babel_catalog, catalog_bytes
 from report.i18n.localize import Localizer
@@ -72,6 +74,61 @@ def test_a_percent_sign_written_double_and_names_the_english_has_are_fine() -> N
     assert loc.findings == []
 
 
+def test_a_plural_form_that_drops_a_placeholder_is_refused() -> None:
+    """msgstr[0], the form for one, may spell the count out ("una cama"); another form that drops
+    %(num)s would print "camas" without the number: it is an error at that msgstr[N], and the
+    build prints the English for the entry, as for any wrong placeholder."""
+    loc = _catalog(
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "una cama"\nmsgstr[1] "camas"\n\n'
+        'msgid "%(num)s day in %(place)s"\nmsgid_plural "%(num)s days in %(place)s"\n'
+        'msgstr[0] "un día"\nmsgstr[1] "%(num)s días en %(place)s"\n\n'
+        'msgid "%(num)s week"\nmsgid_plural "%(num)s weeks"\nmsgstr[0] "una semana"\nmsgstr[1] "%(num)s semanas"\n'
+    )
+    bed, day, week = loc.catalog.entries
+    assert bed.problems == (("i18n.placeholder", "the translation of '%(num)s bed' drops %(num)s in msgstr[1]", 10),)
+    # msgstr[0] may leave out the count, not the other placeholders.
+    assert day.problems == (
+        ("i18n.placeholder", "the translation of '%(num)s day in %(place)s' drops %(place)s in msgstr[0]", 14),
+    )
+    assert week.problems == ()
+    assert [e.counted for e in (bed, day, week)] == ["untranslated", "untranslated", "translated"]
+    env = environment(REPO, loc)
+    template = "{{ ngettext('%(num)s bed', '%(num)s beds', n) }}; {{ ngettext('%(num)s week', '%(num)s weeks', n) }}"
+    assert env.from_string(template).render(n=750) == '<span lang="en" class="fallback">750 beds</span>; 750 semanas'
+    assert env.from_string(template).render(n=1) == '<span lang="en" class="fallback">1 bed</span>; una semana'
+
+
+def test_a_translation_of_only_whitespace_is_refused() -> None:
+    """msgfmt counts `msgstr " "` as translated; printed, it would blank the sentence on the site.
+    It is an error at that msgstr (msgstr[N]), and the build prints the English instead."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "The facility closed [@a]."\nmsgstr " "\n\n'
+        'msgid "Contents"\nmsgstr "\u00a0\\t"\n\n'
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "una cama"\nmsgstr[1] "  "\n\n'
+        'msgid "Back"\nmsgstr "Volver"\n'
+    )
+    entries = loc.catalog.entries
+    assert [(e.msgid, [(code, line) for code, _, line in e.problems]) for e in entries] == [
+        ("The facility closed [@a].", [("i18n.blank", 9)]),  # one mistake, one finding: not the citation too
+        ("Contents", [("i18n.blank", 12)]),
+        ("%(num)s bed", [("i18n.blank", 17)]),
+        ("Back", []),
+    ]
+    assert entries[2].problems[0][1] == (
+        "the translation of '%(num)s bed' is only whitespace in msgstr[1]: write the translation,"
+        ' or leave the msgstr empty ("") for the English to be printed'
+    )
+    assert [e.counted for e in entries] == ["untranslated", "untranslated", "untranslated", "translated"]
+    prose = Text("The facility closed [@a].", "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert loc.plain(prose) == "The facility closed [@a]."
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Contents') }}|{{ ngettext('%(num)s bed', '%(num)s beds', 2) }}|{{ _('Back') }}"
+    ).render() == (
+        '<span lang="en" class="fallback">Contents</span>|<span lang="en" class="fallback">2 beds</span>|Volver'
+    )
+
+
 @pytest.fixture(scope="module")
 def percent_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project with the shipped layouts and a Spanish catalog in which every template
@@ -103,7 +160,7 @@ def test_check_refuses_every_broken_format(percent_project: Path, fixed_today: N
     code, out, err = run_cli("--root", str(percent_project), "check")
     assert code == 1 and "Traceback" not in out + err
     catalog = parse_catalog((percent_project / SPANISH).read_bytes(), SPANISH, "es")
-    lines = {e.line for e in catalog.active() if e.context is None}
+    lines = {e.string_lines[0] for e in catalog.active() if e.context is None}  # at the msgstr (msgstr[0])
     assert len(lines) > 100
     found = [re.match(rf"{SPANISH}:(\d+):1: error: .* \[i18n.placeholder\]$", line) for line in out.splitlines()]
     assert sorted(int(m[1]) for m in found if m) == sorted(lines)
@@ -230,6 +287,48 @@ def test_what_msgfmt_refuses_is_a_problem_at_its_place(body: str, problems: list
     assert refused == (problems[0][2] != "i18n.encoding")
 
 
+_REFUSED = " (msgfmt refuses the catalog)"
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (
+            'msgid "a\\n"\nmsgstr "b"\n',
+            [(8, "the translation of 'a': its English ends with a line break (\\n) and it does not" + _REFUSED)],
+        ),
+        (
+            'msgid "a"\nmsgstr ""\n"\\n"\n"b"\n',
+            [(8, "the translation of 'a': it begins with a line break (\\n) and its English does not" + _REFUSED)],
+        ),
+        (
+            'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "\\nbs\\n"\n',
+            [
+                (
+                    10,
+                    "the translation of 'a' in msgstr[1]: it begins with a line break (\\n) and its English does"
+                    " not; it ends with a line break (\\n) and its English does not" + _REFUSED,
+                )
+            ],
+        ),
+        ('msgid "\\na\\nb\\n"\nmsgstr "\\nc d\\n"\n', []),
+    ],
+    ids=["dropped-at-the-end", "added-at-the-start", "plural-form", "same-edges"],
+)
+def test_a_line_break_added_or_dropped_at_either_end_is_refused_as_msgfmt_does(
+    body: str, found: list, tmp_path: Path
+) -> None:
+    """msgfmt calls it fatal ("'msgid' and 'msgstr' entries do not both end with '\\n'"): `check`
+    reports it at the msgstr. A line break inside the text is free, and the words print all the same."""
+    parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
+    assert [(line, message) for e in parsed.entries for _, message, line in e.problems] == found
+    assert [code for e in parsed.entries for code, _, _ in e.problems] == ["i18n.linebreak"] * len(found)
+    assert all(e.counted == "translated" for e in parsed.entries)
+    (tmp_path / "x.po").write_text(HEADER + body, encoding="utf-8")
+    refused = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path, capture_output=True).returncode
+    assert refused == bool(found)
+
+
 def test_a_duplicate_is_reported_at_the_second_and_the_first_is_read() -> None:
     body = (
         'msgctxt "k"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "k"\nmsgid "a"\nmsgstr "newer"\n\n#~ msgid "c"\n#~ msgstr "d"\n'
@@ -292,7 +391,7 @@ def test_a_header_babel_cannot_apply_is_a_problem_at_the_header() -> None:
 def test_more_plural_forms_than_the_header_allows_is_a_problem() -> None:
     body = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\nmsgstr[2] "bss"\n'
     parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
-    assert [(line, code) for line, _, code, _ in parsed.problems] == [(7, "i18n.plural")]
+    assert [(line, code) for line, _, code, _ in parsed.problems] == [(11, "i18n.plural")]  # at msgstr[2]
     assert parsed.entries[0].strings == ("b", "bs")
 
 
@@ -300,6 +399,108 @@ def test_the_header_problems_are_at_the_header_line() -> None:
     text = "\n\n" + HEADER.replace("Language: es", "Language: fr")
     parsed = parse_catalog(text.encode(), SPANISH, "es")
     assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "rule"),
+    [
+        ("es", "nplurals=2; plural=(n != 1);"),  # the shipped catalog's: GNU gettext's, Poedit's
+        ("es", "nplurals=2; plural=n!=1;"),
+        ("es", "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),  # CLDR's, Babel's
+        ("fr", "nplurals=2; plural=(n > 1);"),
+        (
+            "ru",
+            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+        ),
+        ("ja", "nplurals=1; plural=0;"),
+    ],
+)
+def test_a_plural_rule_that_gives_the_languages_forms_is_accepted(lang: str, rule: str) -> None:
+    """The language's rule (CLDR's, from Babel), written any way, or without the forms no count
+    below 1000 takes: Spanish's form for a million, Russian's for fractions."""
+    header = HEADER.replace("Language: es", f"Language: {lang}").replace("nplurals=2; plural=(n != 1);", rule)
+    parsed = parse_catalog((header + 'msgid "a"\nmsgstr "b"\n').encode(), catalog_path(lang), lang)
+    assert parsed.problems == ()
+
+
+PLURAL_BODY = (
+    'msgid "Done"\nmsgstr "Listo"\n\n'
+    'msgid "%(num)s detainee"\nmsgid_plural "%(num)s detainees"\n'
+    'msgstr[0] "%(num)s persona detenida"\nmsgstr[1] "%(num)s personas detenidas"\n'
+)
+BABEL_ES = "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ("nplurals=2; plural=(n == 1);", "for n = 0 it picks msgstr[0], where Spanish takes msgstr[1]"),
+        (
+            "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);",
+            "for n = 2 it picks msgstr[1], where Spanish takes msgstr[2]",
+        ),
+        ("nplurals=1; plural=0;", "it has nplurals=1, Spanish 3 (2 for the counts below 1000)"),
+    ],
+    ids=["inverted", "a-form-for-two", "one-form"],
+)
+def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: str, why: str) -> None:
+    """msgfmt -c cannot know the language's rule; the build can. A wrong Plural-Forms printed
+    "750 persona detenida", or made every plural entry "not translated" without a word on the
+    header. Now it is one error, at the header's Plural-Forms line, saying what to write; the
+    plural entries keep their forms, and the build prints them in English until it is fixed."""
+    text = HEADER.replace("nplurals=2; plural=(n != 1);", rule) + PLURAL_BODY
+    loc = Localizer("es", "en", parse_catalog(text.encode(), SPANISH, "es"), "es_US")
+    assert loc.catalog is not None
+    from report.i18n.coverage import check_catalog
+
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:5:1: error: Plural-Forms '{rule}' is not the plural rule of Spanish: {why}; write"
+        f" 'Plural-Forms: {BABEL_ES}' (CLDR's rule, from Babel), or that rule without msgstr[1] (which no count"
+        " below 1000 takes) and nplurals=2; until then the build prints plural messages in English [i18n.plural]"
+    ]
+    done, detainees = loc.catalog.entries
+    assert detainees.strings == ("%(num)s persona detenida", "%(num)s personas detenidas")  # neither cut nor padded
+    assert [(e.state, e.counted) for e in (done, detainees)] == [("translated",) * 2, ("translated", "untranslated")]
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Done') }}: {{ ngettext('%(num)s detainee', '%(num)s detainees', 750) }}"
+    ).render() == ('Listo: <span lang="en" class="fallback">750 detainees</span>')
+
+
+def _check(body: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Return a catalog of HEADER and body, and what `check` says of it: (line, column, code) in order."""
+    from report.i18n.coverage import check_catalog
+
+    text = HEADER + body
+    findings = check_catalog(parse_catalog(text.encode(), SPANISH, "es"))
+    return text, sorted((f.loc.line, f.loc.col, f.code) for f in findings)
+
+
+def _line(text: str, start: str) -> int:
+    """Return the number of the first line of text that starts with `start`."""
+    return next(number for number, line in enumerate(text.split("\n"), 1) if line.startswith(start))
+
+
+def test_a_mistake_in_a_translation_is_reported_at_its_msgstr() -> None:
+    """Translators edit the msgstr, often many lines below the msgid: a mistake in a translation is
+    reported at its first line, and at the plural form at fault; untranslated and fuzzy entries
+    stay at their msgid, which is how a PO editor finds them."""
+    text, found = _check(
+        '#. A comment\n#: facilities/a.yaml:3\nmsgctxt "a:summary"\nmsgid ""\n"A long sentence [@a]\\n"\n'
+        '"over two lines."\nmsgstr ""\n"Una frase larga [@b]\\n"\n"en dos líneas."\n\n'
+        '#, python-format\nmsgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\n'
+        'msgstr[0] "%(num)s cama"\nmsgstr[1] "%(num)s camas %(x)s"\n\n'
+        'msgid "Share <b>it</b>"\nmsgstr "Compartir"\n\n'
+        'msgid "Untranslated"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Fuzzy"\nmsgstr "Difuso"\n'
+    )
+    assert found == [
+        (_line(text, '"Una frase') - 1, 1, "i18n.citations"),  # msgstr ""
+        (_line(text, "msgstr[1]"), 1, "i18n.placeholder"),
+        (_line(text, 'msgstr "Compartir"'), 1, "i18n.markup"),
+        (_line(text, 'msgid "Untranslated"'), 1, "i18n.untranslated"),
+        (_line(text, 'msgid "Fuzzy"'), 1, "i18n.fuzzy"),
+    ]
 
 
 # -- agreement with msgfmt on generated catalogs ---------------------------------------------------
@@ -425,7 +626,7 @@ def test_comments_are_written_back_as_they_were_read() -> None:
     assert b'# A note\n#\n# A note\nmsgid "a"\nmsgstr "b\\a"\n' in written
     assert b'#, fuzzy\n#~| msgid "old"\n#~ msgid "gone"\n#~ msgstr "ido"\n' in written
     again, read = (pofile.read_po(po).messages[1:] for po in (written.decode(), text))
-    assert [replace(m, line=0) for m in again] == [replace(m, line=0) for m in read]
+    assert [replace(m, line=0, string_lines=()) for m in again] == [replace(m, line=0, string_lines=()) for m in read]
 
 
 @pytest.mark.parametrize("case", ["po-duplicate", "po-bad-escape"])

@@ -295,7 +295,7 @@ def test_the_translation_of_markup_is_markup_only_with_the_english_tags() -> Non
         "i18n/es/LC_MESSAGES/messages.po",
         "es",
     )
-    assert [code for code, _ in added.entries[0].problems] == ["i18n.markup"]
+    assert [code for code, *_ in added.entries[0].problems] == ["i18n.markup"]
     env = environment(REPO, Localizer("es", "en", added, "es_US"))
     assert env.from_string("{{ _(m, url='#s') }}").render(m=english) == (
         "Lee las &lt;a href=&#34;#s&#34; onclick=&#34;x()&#34;&gt;fuentes&lt;/a&gt;."
@@ -396,11 +396,11 @@ def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int
 
 
 def _template_lines(root: Path) -> set[int]:
-    """Return the catalog line of every template string (no context, or a one-word one like "state")."""
+    """Return the msgstr line (msgstr[0]) of every template string (no context, or a one-word one like "state")."""
     from report.project import catalog_path
 
     catalog = parse_catalog((root / catalog_path("es")).read_bytes(), catalog_path("es"), "es")
-    return {e.line for e in catalog.active() if not is_prose(e.context)}
+    return {e.string_lines[0] for e in catalog.active() if not is_prose(e.context)}
 
 
 def test_check_refuses_every_hostile_translation(hostile_catalog) -> None:

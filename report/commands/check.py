@@ -80,5 +80,7 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
         for localizer in gathered.localizers.values():
             catalog = localizer.catalog
             if catalog is not None:
-                places.update((catalog.path, e.line) for e in catalog.entries if e.group in groups)
+                for entry in catalog.entries:
+                    if entry.group in groups:  # its findings: at the msgid, and at a msgstr for a mistake
+                        places.update((catalog.path, line) for line in (entry.line, *entry.string_lines))
     return lambda f: f.loc.path in named or (f.loc.path, f.loc.line) in places

@@ -3,7 +3,9 @@
 The build (`localize`) and `check` (`coverage`) read catalogs through `read_catalog`, so a
 catalog is parsed once, by one parser (`pofile`, which `update` reads with too), and cached. Each entry carries what both need: its
 strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
-(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers).
+(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers), each at
+the line of the msgstr at fault (of the plural form, for msgstr[N]): where a translator edits it,
+often many lines below the msgid.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from pathlib import Path
 from email import message_from_string
 from typing import Any, TypeGuard
 
+from babel import Locale
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import num_plurals, python_format
+from babel.messages.plurals import get_plural
 
 from .. import cache, project
 from ..content.model import CITE_RE
@@ -43,13 +47,15 @@ UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
-UNUSABLE = ("i18n.placeholder", "i18n.citations")
+UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _BREAKOUT_RE = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
 _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
+_Found = tuple[str, str, int]
+"""(code, message, form): a problem of a translation and the index of its msgstr at fault (0 for msgstr)."""
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,18 @@ class CatalogEntry:
     fuzzy: bool
     obsolete: bool
     line: int
+    """The line of its msgid: where untranslated and fuzzy entries are reported."""
+    string_lines: tuple[int, ...] = ()
+    """The line of each msgstr (msgstr[N]): where problems of the translation are reported."""
     previous: str | None = None
     files: tuple[str, ...] = ()
-    problems: tuple[tuple[str, str], ...] = ()
-    """(code, message) for placeholder, plural, markup and citation mistakes."""
+    problems: tuple[tuple[str, str, int], ...] = ()
+    """(code, message, line) for placeholder, plural, markup and citation mistakes, at the msgstr at fault."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
+    wrong_plural_rule: bool = False
+    """True for a plural entry of a catalog whose Plural-Forms is not its language's rule (an
+    `i18n.plural` error at the header): which form a count takes is not known, so it is unusable."""
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -90,17 +102,24 @@ class CatalogEntry:
     def unusable(self) -> bool:
         """Return True if the translation cannot be printed as it is.
 
-        Its placeholders are wrong (Jinja would raise or print them wrong), or its citation
-        markers differ from the English (it would drop or change a footnote): the build prints
-        the English instead, so coverage counts it as untranslated.
+        Its placeholders are wrong (Jinja would raise or print them wrong), its citation
+        markers differ from the English (it would drop or change a footnote), a form is only
+        whitespace (it would print nothing), or it is a plural entry and the header's
+        Plural-Forms is wrong (it could print "750 persona"): the build prints the English
+        instead, so coverage counts it as untranslated.
         """
-        return any(code in UNUSABLE for code, _ in self.problems)
+        return self.wrong_plural_rule or any(code in UNUSABLE for code, _, _ in self.problems)
 
     @property
     def counted(self) -> str:
         """Return the state coverage counts: 'untranslated' for a translation the build cannot use."""
         state = self.state
         return "untranslated" if state == "translated" and self.unusable else state
+
+    def string_line(self, form: int) -> int:
+        """Return the line of msgstr[form] (of the last msgstr the file has, or the msgid, if it has none)."""
+        lines = self.string_lines
+        return lines[min(form, len(lines) - 1)] if lines else self.line
 
     @property
     def group(self) -> str:
@@ -159,7 +178,10 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
     """Return the entries of a .po or .pot file given as bytes, with their consistency problems.
 
     A catalog that is not UTF-8 text, is empty, or whose header cannot be read gives a problem
-    instead of an exception; a broken Plural-Forms falls back to the language's own rule.
+    instead of an exception; a broken Plural-Forms falls back to the language's own rule. A
+    Plural-Forms that is not the language's rule (`_plural_rule_problem`) is one problem at its
+    line: the plural entries are then left with the forms they have and marked unusable
+    (`CatalogEntry.wrong_plural_rule`), instead of each being cut or padded to a wrong nplurals.
     """
     text, refused = decode(raw, rel, "i18n")
     if text is None:
@@ -175,17 +197,18 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
             catalog.mime_headers = message_from_string(header.strings[0]).items()
         except ValueError as exc:
             problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
+    plural_expr, header_problems = _header_problems(catalog, header, lang, text) if lang else ("0", [])
+    rule_ok = not any(code == "i18n.plural" for _, _, code, _ in header_problems)
     entries = []
     for message in po.messages:
         if not message.msgid:
             continue
-        if message.plural is not None and lang:
+        if message.plural is not None and lang and rule_ok:
             message = _plural_forms(message, catalog.num_plurals, problems)
-        entries.append(_entry(message, catalog if lang and not message.obsolete else None))
+        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok))
     entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
     if not lang:
         return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
-    plural_expr, header_problems = _header_problems(catalog, header, lang)
     return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals)
 
 
@@ -194,20 +217,20 @@ def _plural_forms(message: PoMessage, wanted: int, problems: list[tuple[int, int
     if len(message.strings) > wanted:
         problems.append(
             (
-                message.line,
+                message.string_lines[wanted] if len(message.string_lines) > wanted else message.line,
                 1,
                 "i18n.plural",
                 f"more plural forms than the header's Plural-Forms allows (nplurals={wanted})",
             )
         )
     strings = (*message.strings[:wanted], *[""] * (wanted - len(message.strings)))
-    return replace(message, strings=strings)
+    return replace(message, strings=strings, string_lines=message.string_lines[:wanted])
 
 
 def _header_problems(
-    catalog: Catalog, header: PoMessage | None, lang: str
+    catalog: Catalog, header: PoMessage | None, lang: str, text: str
 ) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """Return the plural rule to use and what is wrong with a .po file's header."""
+    """Return the plural rule to use and what is wrong with a .po file's header (`text`)."""
     if header is None:
         return catalog.plural_expr, [
             (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
@@ -236,10 +259,92 @@ def _header_problems(
         problems.append(
             (line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})")
         )
+    else:
+        # Without a Plural-Forms, Babel takes the rule of the header's Language (reported above if wrong).
+        wrong = _plural_rule_problem(catalog, lang) if "Plural-Forms" in _fields(header) else None
+        if wrong is not None:
+            problems.append((_field_line(text, header, "Plural-Forms"), 1, "i18n.plural", wrong))
     return plural_expr, problems
 
 
-def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
+def _fields(header: PoMessage) -> list[str]:
+    """Return the names of a header's fields, as written."""
+    return message_from_string(header.strings[0]).keys() if header.strings else []
+
+
+PLURAL_COUNTS = range(1000)
+"""The counts over which a header's plural rule must agree with the language's."""
+
+
+def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
+    """Return why the header's Plural-Forms does not give the forms of the language's rule, or None.
+
+    The rule is Babel's (`get_plural`, from CLDR), compared by the form it picks for every count
+    in `PLURAL_COUNTS`, so the same rule written otherwise passes. So does that rule without the
+    forms no such count takes (the others renumbered in order): Babel's Spanish rule has a form
+    for a million ("1 millón de personas", nplurals=3), and `nplurals=2; plural=(n != 1);` (the
+    shipped catalog's, GNU gettext's and Poedit's) is that rule without it; Russian's form for
+    fractions likewise. Another rule (`plural=(n == 1)`, or nplurals=3 with a form for n = 2)
+    would print "750 persona detenida", or leave every plural entry untranslated.
+    """
+    expected = get_plural(lang)
+    rule = c2py(expected.plural_expr)
+    wanted = [rule(n) for n in PLURAL_COUNTS]
+    used = sorted(set(wanted))
+    accepted = {expected.num_plurals: wanted, len(used): [used.index(form) for form in wanted]}
+    header = c2py(catalog.plural_expr)
+    name = Locale.parse(lang).english_name or lang
+    want = accepted.get(catalog.num_plurals)
+    if want is None:
+        why = f"it has nplurals={catalog.num_plurals}, {name} {expected.num_plurals}"
+        if len(used) != expected.num_plurals:
+            why += f" ({len(used)} for the counts below {len(PLURAL_COUNTS)})"
+    else:
+        for n, form in zip(PLURAL_COUNTS, want, strict=True):
+            try:
+                got = header(n)
+            except ArithmeticError as exc:  # a rule like 'n % 0'
+                why = f"for n = {n} it fails: {exc}"
+                break
+            if got != form:
+                why = f"for n = {n} it picks msgstr[{got}], where {name} takes msgstr[{form}]"
+                break
+        else:
+            return None
+    dropped = [form for form in range(expected.num_plurals) if form not in used]
+    also = (
+        f", or that rule without msgstr[{'], msgstr['.join(map(str, dropped))}] (which no count below"
+        f" {len(PLURAL_COUNTS)} takes) and nplurals={len(used)}"
+        if dropped
+        else ""
+    )
+    return (
+        f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
+        f" 'Plural-Forms: {expected}' (CLDR's rule, from Babel){also}; until then the build prints"
+        " plural messages in English"
+    )
+
+
+def _field_line(text: str, header: PoMessage, field: str) -> int:
+    """Return the line of the header's `field:` (the header's line if it cannot be found).
+
+    A field starts a header string or follows a `\\n` escape in one (`"Plural-Forms: …\\n"`).
+    """
+    start = header.string_lines[0] if header.string_lines else header.line
+    starts = re.compile(rf'(?:"|\\n){re.escape(field)}\s*:', re.IGNORECASE)
+    lines = text.split("\n")
+    for number in range(start, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if number > start and not line.startswith('"'):
+            break
+        if starts.search(line):
+            return number
+    return header.line
+
+
+def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) -> CatalogEntry:
+    """Return a message as an entry, with the problems of its translation if `catalog` is given
+    (a language's; `rule_ok` False if its Plural-Forms is not the language's rule)."""
     entry = CatalogEntry(
         context=message.context,
         msgid=message.msgid,
@@ -248,23 +353,75 @@ def _entry(message: PoMessage, catalog: Catalog | None) -> CatalogEntry:
         fuzzy="fuzzy" in message.flags,
         obsolete=message.obsolete,
         line=message.line,
+        string_lines=message.string_lines,
         previous=message.previous_msgid,
         files=tuple(dict.fromkeys(path for path, _ in message.references)),
         review=_review(message.comments),
+        wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,
     )
     if catalog is None or entry.state != "translated":
         return entry
+    blank = _blank_problems(entry)
+    if blank:  # every other check would find the English's words, tags and markers missing too
+        return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in blank))
     placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
-    problems = [
+    found = [
         *placeholders,
         *markup,
         *_breakout_problems(entry),
         *_citation_problems(entry),
         *_hidden_problems(entry),
+        *_linebreak_problems(entry),
     ]
-    return replace(entry, problems=tuple(problems))
+    return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+
+
+def _blank_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form of a translation that is only whitespace where its English is not.
+
+    msgfmt counts `msgstr " "` as translated, and the build would print the blank; an empty
+    msgstr is what leaves a message untranslated (printed in English).
+    """
+    return [
+        (
+            "i18n.blank",
+            f"the translation of '{brief(entry.msgid)}' is only whitespace"
+            f"{f' in msgstr[{form}]' if entry.plural is not None else ''}: write the translation,"
+            ' or leave the msgstr empty ("") for the English to be printed',
+            form,
+        )
+        for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True))
+        if not string.strip() and source.strip()
+    ]
+
+
+def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form that begins or ends with a line break (\\n) unlike the msgid.
+
+    msgfmt refuses such a catalog ("'msgid' and 'msgstr' entries do not both end with '\\n'"),
+    comparing every form with the msgid, and so does this. The words still print (a page
+    collapses the line break), so the entry stays usable.
+    """
+    found = []
+    for form, string in enumerate(entry.strings):
+        parts = []
+        for edge, has in (("begin", str.startswith), ("end", str.endswith)):
+            if has(entry.msgid, "\n") and not has(string, "\n"):
+                parts.append(f"its English {edge}s with a line break (\\n) and it does not")
+            elif has(string, "\n") and not has(entry.msgid, "\n"):
+                parts.append(f"it {edge}s with a line break (\\n) and its English does not")
+        if parts:
+            where = f" in msgstr[{form}]" if entry.plural is not None else ""
+            found.append(
+                (
+                    "i18n.linebreak",
+                    f"the translation of '{brief(entry.msgid)}'{where}: {'; '.join(parts)} (msgfmt refuses the catalog)",
+                    form,
+                )
+            )
+    return found
 
 
 def _review(comments: tuple[str, ...]) -> str | None:
@@ -276,49 +433,86 @@ def _review(comments: tuple[str, ...]) -> str | None:
     return None
 
 
-def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[tuple[str, str]]:
+def _sources(entry: CatalogEntry) -> list[str]:
+    """Return the English of each translated form: the msgid for msgstr[0], msgid_plural for the others."""
+    return [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
+
+
+def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
     if is_prose(entry.context):
         return []  # prose is never %-formatted: a '%' in it is a percent sign
-    if entry.plural is None:
-        message = Message(entry.msgid, entry.strings[0], flags=["python-format"])
-    else:
-        message = Message((entry.msgid, entry.plural), entry.strings, flags=["python-format"])
-    problems = []
+    problems: list[_Found] = []
     formats = _format_problem(entry)
     if formats is None:
         # Babel's checker compares the kinds and types of placeholders (with the flag, which
-        # extraction sets only when the English has a placeholder: all are formatted).
-        try:
-            python_format(catalog, message)
-        except TranslationError as exc:
-            formats = str(exc)
+        # extraction sets only when the English has a placeholder: all are formatted), form by
+        # form against its English as it does for a plural message, to say which form is wrong.
+        pairs = list(enumerate(zip(_sources(entry), entry.strings, strict=True)))
+        if entry.plural is not None and len(entry.strings) == 1:
+            pairs.append((0, (entry.plural, entry.strings[0])))  # one form for every count, as Babel checks it
+        for form, (source, string) in pairs:
+            try:
+                python_format(catalog, Message(source, string, flags=["python-format"]))
+            except TranslationError as exc:
+                formats = (form, str(exc))
+                break
     if formats is not None:
-        problems.append(("i18n.placeholder", f"{formats} in the translation of '{brief(entry.msgid)}'"))
+        form, why = formats
+        problems.append(("i18n.placeholder", f"{why} in the translation of '{brief(entry.msgid)}'", form))
+    if entry.plural is None:
+        message = Message(entry.msgid, entry.strings[0])
+    else:
+        message = Message((entry.msgid, entry.plural), entry.strings)
     try:
-        num_plurals(catalog, message)
+        if not entry.wrong_plural_rule:  # the header is wrong, not each entry: one finding there
+            num_plurals(catalog, message)
     except TranslationError as exc:
-        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'"))
-    if entry.plural is None and not problems:
-        dropped = sorted(set(_names(entry.msgid)) - set(_names(entry.strings[0])))
-        if dropped:
-            names = ", ".join(f"%({name})s" for name in dropped)
-            problems.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}"))
+        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
+    if not problems:
+        problems += _dropped_problems(entry)
     return problems
 
 
-def _hidden_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _dropped_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form of a template string's translation that drops a placeholder of its English.
+
+    Babel's checker lets a translation leave a named placeholder out; the build would print it
+    without the value ("un mínimo garantizado de personas detenidas", the 750 lost). Only
+    msgstr[0] of a plural entry, the form for one, may leave out the count `%(num)s` ("una
+    cama"); every other form keeps every placeholder of msgid_plural, and a language with a
+    single form (used for every count) keeps them in msgstr[0].
+    """
+    found = []
+    sources = _sources(entry)
+    single = entry.plural is not None and len(entry.strings) == 1
+    if single:
+        sources = [entry.plural or entry.msgid]
+    for form, (source, string) in enumerate(zip(sources, entry.strings, strict=True)):
+        dropped = set(_names(source)) - set(_names(string))
+        if entry.plural is not None and form == 0 and not single:
+            dropped.discard("num")
+        if dropped:
+            names = ", ".join(f"%({name})s" for name in sorted(dropped))
+            where = f" in msgstr[{form}]" if entry.plural is not None else ""
+            found.append(("i18n.placeholder", f"the translation of '{brief(entry.msgid)}' drops {names}{where}", form))
+    return found
+
+
+def _hidden_problems(entry: CatalogEntry) -> list[_Found]:
     """Return a problem for each bidi override or invisible character a translation has and its English lacks."""
     english = entry.msgid + (entry.plural or "")
     return [
-        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}")
-        for string in dict.fromkeys(entry.strings)
+        ("i18n.invisible", f"the translation of '{brief(entry.msgid)}' contains {what}", form)
+        for form, string in enumerate(entry.strings)
+        if string not in entry.strings[:form]  # a form repeated is one mistake
         for index, what in hidden_characters(string)
         if string[index] not in english
     ]
 
 
-def _format_problem(entry: CatalogEntry) -> str | None:
-    """Return why a template string's translation would fail or misprint as a format string.
+def _format_problem(entry: CatalogEntry) -> tuple[int, str] | None:
+    """Return the first form of a template string's translation that would fail or misprint as a
+    format string, and why.
 
     Jinja's newstyle gettext applies `translation % variables` to every template string, with
     the variables the English names (and `num` for a count), so a lone '%', a name the English
@@ -327,15 +521,18 @@ def _format_problem(entry: CatalogEntry) -> str | None:
     names = set(_names(entry.msgid) + _names(entry.plural or ""))
     if entry.plural is not None:
         names.add("num")  # ngettext passes the count as `num`, used in the English or not
-    for string in entry.strings:
+    for form, string in enumerate(entry.strings):
         placeholders, lone = _placeholders(string)
         if lone is not None:
-            return f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
+            return form, f"a lone '%' (character {lone + 1}; write '%%' for a percent sign)"
         for name, text in placeholders:
             if name is None:
-                return f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}"
+                return (
+                    form,
+                    f"positional placeholder '{text}' where the English has {'named ones' if names else 'none'}",
+                )
             if name not in names:
-                return f"unknown named placeholder {name!r}"
+                return form, f"unknown named placeholder {name!r}"
     return None
 
 
@@ -363,10 +560,10 @@ def _names(text: str) -> list[str]:
     return [name for name, _ in _placeholders(text)[0] if name is not None]
 
 
-def _markup_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _markup_problems(entry: CatalogEntry) -> list[_Found]:
     return [
-        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, _markup)
+        ("i18n.markup", f"HTML tags differ from the English '{brief(entry.msgid)}': {difference}", form)
+        for form, difference in _differences(entry, _markup)
     ]
 
 
@@ -381,7 +578,7 @@ def _markup(text: str) -> list[str]:
     return tags + ["<"] * (text.count("<") - len(tags))
 
 
-def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _breakout_problems(entry: CatalogEntry) -> list[_Found]:
     """Return a problem for each form of a template string that adds quotes or `name=` the English lacks.
 
     Outside tags such a translation is harmless only as long as no template puts it in an
@@ -390,17 +587,17 @@ def _breakout_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
     """
     if is_prose(entry.context):
         return []
-    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
-    found = []
-    for source, string in zip(sources, entry.strings, strict=True):
+    found: dict[str, int] = {}
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         extra = Counter(_breakouts(string)) - Counter(_breakouts(source))
         if extra:
             items = [f"{count} × {item}" if count > 1 else item for item, count in extra.items()]
-            found.append(
+            message = (
                 f"the translation adds quotes or attributes the English '{brief(entry.msgid)}' lacks: "
                 f"{', '.join(items)} (for quotations use “ ” or « »)"
             )
-    return [("i18n.markup", message) for message in dict.fromkeys(found)]
+            found.setdefault(message, form)
+    return [("i18n.markup", message, form) for message, form in found.items()]
 
 
 def _breakouts(text: str) -> list[str]:
@@ -409,18 +606,18 @@ def _breakouts(text: str) -> list[str]:
     return [m[1] or f"{m[2]}=" for m in _BREAKOUT_RE.finditer(words)]
 
 
-def _citation_problems(entry: CatalogEntry) -> list[tuple[str, str]]:
+def _citation_problems(entry: CatalogEntry) -> list[_Found]:
     return [
-        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}")
-        for difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
+        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
+        for form, difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
     ]
 
 
-def _differences(entry: CatalogEntry, items: Any) -> list[str]:
-    """Return, per translated form that differs, 'missing …; extra …' between English and translation."""
-    sources = [entry.msgid] + [entry.plural or entry.msgid] * (len(entry.strings) - 1)
-    found = []
-    for source, string in zip(sources, entry.strings, strict=True):
+def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
+    """Return, per translated form that differs, its index and 'missing …; extra …' between English
+    and translation (a difference repeated in a later form is given once, at the first)."""
+    found: dict[str, int] = {}
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = Counter(items(source)), Counter(items(string))
         if want == have:
             continue
@@ -429,8 +626,8 @@ def _differences(entry: CatalogEntry, items: Any) -> list[str]:
             parts.append("missing " + ", ".join((want - have).elements()))
         if have - want:
             parts.append("extra " + ", ".join((have - want).elements()))
-        found.append("; ".join(parts))
-    return list(dict.fromkeys(found))
+        found.setdefault("; ".join(parts), form)
+    return [(form, difference) for difference, form in found.items()]
 
 
 def _tag(match: re.Match[str]) -> str:

@@ -11,13 +11,21 @@ caught up with the content. It reports, as findings:
 
 - `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
-  `python_format` checker, plus placeholders a translation drops, and in template strings,
-  which Jinja formats, a lone `%` or a name the English lacks); `i18n.plural` (error): the
-  wrong number of plural forms (Babel's `num_plurals` checker).
+  `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
+  one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
+  `%` or a name the English lacks); `i18n.plural` (error): the
+  wrong number of plural forms (Babel's `num_plurals` checker), or, once at the header's line,
+  a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
+  entries then count as untranslated, and the build prints them in English.
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
   `i18n.inconsistent_references`.
+- `i18n.blank` (error): a translation (or plural form) that is only whitespace where the
+  English is not, like pofilter's `blank` test: msgfmt counts it translated, the page would
+  print nothing.
+- `i18n.linebreak` (error): a translation (or plural form) that begins or ends with a line
+  break (`\n`) unlike the msgid, or the reverse, which msgfmt refuses as fatal.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
@@ -27,11 +35,15 @@ caught up with the content. It reports, as findings:
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`).
 
+Untranslated, fuzzy and review findings are at the entry's msgid line; the errors in a
+translation, at the first line of the msgstr (msgstr[N]) at fault, which the translator edits.
+
 For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
 fuzzy) with two deliberate differences, both because the build falls back to English for them:
 a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
-and so is an entry whose placeholders or citation markers are wrong (`CatalogEntry.counted`).
+and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
+or that is plural in a catalog whose Plural-Forms is wrong (`CatalogEntry.counted`).
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
@@ -267,8 +279,8 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
                     f"fuzzy{why}: check the translation of '{brief(entry.msgid)}', then remove the fuzzy flag",
                 )
             )
-        for code, message in entry.problems:
-            findings.append(error(code, loc, message))
+        for code, message, line in entry.problems:
+            findings.append(error(code, Loc(catalog.path, line, 1), message))
         if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings

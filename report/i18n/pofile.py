@@ -33,6 +33,8 @@ class PoMessage:
     line: int
     """The line of its msgid."""
     obsolete: bool = False
+    string_lines: tuple[int, ...] = ()
+    """The line of each msgstr or msgstr[N] keyword, in order: where a translator edits the translation."""
     flags: tuple[str, ...] = ()
     comments: tuple[str, ...] = ()
     """Translator comments (`# …`), one per line, blank and repeated lines included."""
@@ -196,6 +198,7 @@ class _Reader:
         self.previous: dict[str, list[_Token]] = {}
         self.fields: dict[str, list[_Token]] = {}
         self.strings: list[list[_Token]] = []
+        self.string_lines: list[int] = []
         self.current: list[_Token] = []
         self.obsolete = False
         self.line = 0
@@ -269,6 +272,7 @@ class _Reader:
         self.current = []
         if word == "msgstr":
             self.strings.append(self.current)
+            self.string_lines.append(token.line)
         else:
             self.fields[word] = self.current
         self.state = word
@@ -281,6 +285,7 @@ class _Reader:
             return self.fail(token, f"'{token.value}' where msgstr[{len(self.strings)}] is due")
         self.current = []
         self.strings.append(self.current)
+        self.string_lines.append(token.line)
         self.state = "msgstr"
 
     def previous_keyword(self, token: _Token) -> None:
@@ -343,6 +348,7 @@ class _Reader:
             strings=strings,
             line=self.line,
             obsolete=bool(self.obsolete),
+            string_lines=tuple(self.string_lines),
             flags=tuple(dict.fromkeys(flags)),
             comments=tuple(comments),
             extracted=tuple(extracted),
