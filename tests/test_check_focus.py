@@ -57,6 +57,16 @@ FUZZY_SAMPLE = [
     f"{PO}:97:1: warning: fuzzy: check the translation of 'A man died after weeks without care.', then remove the"
     " fuzzy flag [i18n.fuzzy]",
 ]
+FALLBACK_SAMPLE = [
+    f"facilities/sample.yaml:24:9: warning: Spanish translation fuzzy ({PO}:71:1): using the English text"
+    " 'ICE stopped using the facility.' [i18n.fallback]",
+    f"facilities/sample.yaml:38:11: warning: Spanish translation fuzzy ({PO}:97:1): using the English text"
+    " 'A man died after weeks without care.' [i18n.fallback]",
+]
+FALLBACK_REPORT = (
+    f"report.yaml:3:11: warning: Spanish translation fuzzy ({PO}:32:1): using the English text"
+    " 'A tiny project for tests' [i18n.fallback]"
+)
 
 
 def check(*args: str) -> tuple[int, list[str]]:
@@ -71,25 +81,36 @@ def check(*args: str) -> tuple[int, list[str]]:
 def test_without_files_everything_is_shown(project: Path) -> None:
     code, lines = check()
     assert code == 1
-    assert lines[:7] == [UNVERIFIED, SOURCE_URL, SOURCE_TYPE, FUZZY_REPORT, *FUZZY_SAMPLE, ""]
-    assert lines[-1] == "check: 2 errors, 4 warnings; es 80.0% translated"
+    assert lines[:10] == [
+        *FALLBACK_SAMPLE,
+        UNVERIFIED,
+        SOURCE_URL,
+        SOURCE_TYPE,
+        FUZZY_REPORT,
+        *FUZZY_SAMPLE,
+        FALLBACK_REPORT,
+        "",
+    ]
+    assert lines[-1] == "check: 2 errors, 7 warnings; es 80.0% translated"
 
 
 def test_a_dossier_shows_the_sources_it_cites_and_its_catalog_entries(project: Path) -> None:
     code, lines = check("facilities/sample.yaml")
     assert code == 1
     assert lines == [
+        *FALLBACK_SAMPLE,  # the dossier's prose the build prints in English
         UNVERIFIED,
         SOURCE_URL,  # news-2021, which sample.yaml cites; not unused-2022's error
         *FUZZY_SAMPLE,  # not report.yaml's entry
         "",
         "code               level    count",
         "schema.pattern     error        1",
+        "i18n.fallback      warning      2",
         "i18n.fuzzy         warning      2",
         "review.unverified  warning      1",
-        "1 error, 3 warnings",
+        "1 error, 5 warnings",
         "",
-        "check: 1 error, 3 warnings (1 error and 1 warning in other files not shown); es 80.0% translated",
+        "check: 1 error, 5 warnings (1 error and 2 warnings in other files not shown); es 80.0% translated",
     ]
 
 
@@ -100,8 +121,8 @@ def test_a_dossier_shows_the_mistakes_in_the_translations_of_its_prose(
     monkeypatch.chdir(make_project(tmp_path, "i18n-citations"))
     code, lines = check("facilities/sample.yaml")
     assert code == 1
-    assert lines[:3] == [*(FIXTURES / "i18n-citations" / "expected.txt").read_text().splitlines(), ""]
-    assert lines[-1] == "check: 2 errors, 0 warnings; es 86.7% translated"
+    assert lines[:5] == [*(FIXTURES / "i18n-citations" / "expected.txt").read_text().splitlines(), ""]
+    assert lines[-1] == "check: 2 errors, 2 warnings; es 86.7% translated"
 
 
 def test_a_file_elsewhere_is_counted_not_shown_and_does_not_fail_the_check(project: Path) -> None:
@@ -111,20 +132,20 @@ def test_a_file_elsewhere_is_counted_not_shown_and_does_not_fail_the_check(proje
     assert "Spanish (es): i18n/es/LC_MESSAGES/messages.po" in lines  # the coverage table of the catalog named
     assert (
         lines[-1]
-        == "check: 0 errors, 3 warnings (2 errors and 1 warning in other files not shown); es 80.0% translated"
+        == "check: 0 errors, 3 warnings (2 errors and 4 warnings in other files not shown); es 80.0% translated"
     )
 
 
 def test_quiet_shows_errors_and_the_summary_line(project: Path) -> None:
     assert check("--quiet") == (
         1,
-        [SOURCE_URL, SOURCE_TYPE, "check: 2 errors (4 warnings not shown); es 80.0% translated"],
+        [SOURCE_URL, SOURCE_TYPE, "check: 2 errors (7 warnings not shown); es 80.0% translated"],
     )
     assert check("-q", "facilities/sample.yaml") == (
         1,
         [
             SOURCE_URL,
-            "check: 1 error (3 warnings not shown; 1 error and 1 warning in other files not shown); es 80.0% translated",
+            "check: 1 error (5 warnings not shown; 1 error and 2 warnings in other files not shown); es 80.0% translated",
         ],
     )
 
@@ -134,7 +155,7 @@ def test_json_says_how_many_were_not_shown(project: Path) -> None:
     data = json.loads(out)
     assert code == 1
     assert [f["code"] for f in data["findings"]] == ["schema.pattern"]
-    assert data["not_shown"] == {"errors": 1, "warnings": 4}
+    assert data["not_shown"] == {"errors": 1, "warnings": 7}
 
 
 @pytest.mark.parametrize(
@@ -154,6 +175,6 @@ def test_build_quiet_shows_errors_and_the_summary_line(project: Path) -> None:
     assert out.splitlines() == [
         SOURCE_URL,
         SOURCE_TYPE,
-        "build failed with 2 errors: nothing was written to dist/ (4 warnings not shown)",
+        "build failed with 2 errors: nothing was written to dist/ (7 warnings not shown)",
     ]
     assert not (project / "dist").exists()

@@ -496,7 +496,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             )
         ]
     if keyword == "contains":
-        return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {described['x-hint']}")]
+        hint = described.get("x-hint") or "an item the list must have is missing"
+        return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {hint}")]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
