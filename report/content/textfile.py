@@ -150,8 +150,10 @@ def line_separators(text: str, rel: str) -> list[Finding]:
 
 
 def _loc(raw: bytes, index: int, rel: str) -> Loc:
+    """Return where byte `index` of a file is, its column counted in characters as editors count it."""
     head = raw[:index]
-    return Loc(rel, head.count(b"\n") + 1, len(head) - (head.rfind(b"\n") + 1) + 1)
+    line = head[head.rfind(b"\n") + 1 :]
+    return Loc(rel, head.count(b"\n") + 1, len(line.decode("utf-8", errors="replace")) + 1)
 
 
 def _size(count: int) -> str:
