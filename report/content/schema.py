@@ -16,6 +16,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -52,14 +53,28 @@ def _max_citations(_validator: Any, limit: Any, instance: Any, _schema: Any) -> 
             yield ValidationError(f"{count} citations, more than {limit}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations})
+def _pattern(_validator: Any, pattern: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it (ECMA-262): a final `$` ends the text, as Python's `\\Z` does.
+
+    Python's `$` also matches before a last newline, so `id: |` (a block that ends in one) would
+    pass `^[a-z0-9]+(-[a-z0-9]+)*$` and put the newline in a file name; editors' schema checks
+    would refuse it.
+    """
+    if isinstance(instance, str) and isinstance(pattern, str):
+        ecma = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+        if not re.search(ecma, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern})
 
 
 @cache
 def validator(kind: str) -> Any:
     """Return the validator for one kind of file, with every `$ref` inlined for speed.
 
-    It is JSON Schema 2020-12 plus our `x-max-citations` keyword, which editors ignore.
+    It is JSON Schema 2020-12 plus our `x-max-citations` keyword, which editors ignore, with
+    `pattern` matched as JSON Schema says (`_pattern`).
     """
     return _Validator(inlined(kind), registry=registry())
 
