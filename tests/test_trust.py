@@ -22,9 +22,9 @@ from report.content.yamldoc import parse
 from .conftest import FIXTURES, REPO, build, copy_project, make_project, run_cli
 from .test_fixtures import finding_lines
 
-EMIT_CODE = re.compile(r"\[pdf\.[a-z-]+\]$")
+EMIT_CODE = re.compile(r"\[pdf\.(?!css\])[a-z-]+\]$")
 """Findings only laying out can know (a lost note, a line cut off): everything else `check` must print too,
-English fallbacks included."""
+English fallbacks and what WeasyPrint says of the stylesheets included."""
 
 
 # -- gather once, decide once ----------------------------------------------------------------------
@@ -81,6 +81,25 @@ def test_build_prints_the_findings_check_prints(case: str, tmp_path: Path, fixed
         _, again, _ = build(root, *extra)
         assert "dist/ is up to date" in again
         assert finding_lines(again) == finding_lines(built) and coverage_part(again) == coverage_part(built)
+
+
+@pytest.mark.slow
+def test_check_says_what_weasyprint_skips_in_the_stylesheets(tmp_path: Path, fixed_today: None) -> None:
+    """A declaration WeasyPrint ignores is a finding of `check` too, and `--strict` fails on it before layout."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    css = root / "layouts" / "css" / "print.css"
+    text = css.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    css.write_text(text + ".x { colr: red; }\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    _, checked, _ = run_cli("--root", str(root), "check")
+    assert f"layouts/css/print.css:{line}:6: warning: Ignored `colr: red`, unknown property. [pdf.css]" in checked
+    code, built, _ = build(root, "--strict")
+    assert code == 1 and not (root / ".cache" / "chunks").exists()  # known before anything was laid out
+    assert finding_lines(built) == [line.replace(": warning: ", ": error: ") for line in finding_lines(checked)]
+    shutil.rmtree(root / ".cache")  # a build with nothing cached: its fork server loads the stylesheets
+    code, built, _ = build(root)
+    assert code == 0 and finding_lines(built) == finding_lines(checked)
 
 
 @pytest.mark.slow

@@ -129,7 +129,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from .gather import GatherOptions, gather
 
-    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
+    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy, load_stylesheets=False))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
         return replace(_failed(gathered.findings, coverage), gathered=gathered)
@@ -182,7 +182,7 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     from ..render.site import home_pages, site_pages  # Jinja
     from .gather import GatherOptions, gather
 
-    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy))
+    gathered = gather(root, GatherOptions(options.today, options.languages, options.policy, load_stylesheets=False))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
         failed = _failed(gathered.findings, coverage)

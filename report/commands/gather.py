@@ -24,17 +24,21 @@ from ..content.validate import check_edition
 from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import LanguageCoverage, check_translations
 from ..i18n.localize import Localizer
+from ..pdf.paginate import stylesheet_findings
 from ..sandbox import asset_findings
 
 
 @dataclass(frozen=True)
 class GatherOptions:
-    """What the gather phase is asked: the date to judge "the future" by, languages, policy, links."""
+    """What the gather phase is asked: the date to judge "the future" by, languages, policy, links, stylesheets."""
 
     today: dt.date
     languages: tuple[str, ...] = ()  # empty: every language of report.yaml
     policy: Policy = Policy()
     online: bool = False
+    load_stylesheets: bool = True
+    """Load the stylesheets when the cache does not say what WeasyPrint logs about them. A build
+    leaves that to its fork server, which loads them anyway; its chunks report the same findings."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
     with project.recording() as reads:
         edition, findings = load_edition(root)
         findings += asset_findings(root)
+        findings += stylesheet_findings(root, root / project.CACHE_DIR, options.load_stylesheets)
         if edition is None:
             return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
         findings += check_edition(edition, options.today, complete=not has_errors(findings))

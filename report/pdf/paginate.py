@@ -186,7 +186,7 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def _start_worker(root: str, fingerprint: str, build: int) -> None:
+def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int) -> None:
     """Initialise a worker (`_init_worker`) that ends with the build process `build`, however it ends.
 
     The pool's workers wait on a queue whose writing end each of them holds too, so a build
@@ -194,7 +194,7 @@ def _start_worker(root: str, fingerprint: str, build: int) -> None:
     that lives as long as they do, waiting forever.
     """
     threading.Thread(target=_exit_with, args=(build,), name="build-watch", daemon=True).start()
-    _init_worker(root, fingerprint)
+    _init_worker(root, fingerprint, cache_dir)
 
 
 def _exit_with(pid: int) -> None:
@@ -219,8 +219,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _init_worker(root: str, fingerprint: str) -> None:
+def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> None:
     """Import WeasyPrint, parse the stylesheets and load the fonts, once per layout fingerprint.
+
+    What loading the stylesheets logged is also kept in `cache_dir`, for `stylesheet_findings`.
 
     The fork server runs this before it forks any worker (see `_preload`), so workers usually
     inherit all of it and return at once; a worker whose stylesheets differ from the fork
@@ -248,14 +250,8 @@ def _init_worker(root: str, fingerprint: str) -> None:
     logger.propagate = False
     fonts = FontConfiguration()
     fetcher = url_fetcher(Path(root))
-    css_dir = Path(root) / "layouts" / "css"
-    sheets: dict[str, list[Any]] = {}
-    sheet_records: dict[str, list[Record]] = {}
-    index = _css_index(weasyprint, root)
-    for name in ("print", "folios", "share"):
-        sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
-        sheet_records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
-        collector.records.clear()
+    sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
+    _keep_sheet_findings(Path(cache_dir) if cache_dir else None, fingerprint, sheet_records)
     if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
@@ -275,6 +271,68 @@ def _init_worker(root: str, fingerprint: str) -> None:
     )
     # Shaping text with each face once fills the font caches that every chunk would fill again.
     _render(Job("warm-up", WARM_UP_HTML, "", "print"))
+
+
+SHEETS = ("print", "folios", "share")
+"""The stylesheets a job may ask for (`Job.stylesheet`): `layouts/css/<name>.css`."""
+
+
+def _load_sheets(
+    weasyprint: Any, root: str, fonts: Any, fetcher: Any, collector: _Collector
+) -> tuple[dict[str, list[Any]], dict[str, list[Record]]]:
+    """Return the parsed stylesheets by name, and what loading each logged (located in its file)."""
+    css_dir = Path(root) / "layouts" / "css"
+    index = _css_index(weasyprint, root)
+    sheets: dict[str, list[Any]] = {}
+    records: dict[str, list[Record]] = {}
+    for name in SHEETS:
+        sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
+        records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
+        collector.records.clear()
+    return sheets, records
+
+
+def stylesheet_findings(root: Path, cache_dir: Path | None, load: bool = True) -> list[Finding]:
+    """Return what WeasyPrint says of the stylesheets as it loads them, each at its place there.
+
+    These are the `pdf.css` warnings (a declaration it skips) and the faces it cannot load, which
+    every chunk's layout reports again. The fork server keeps them in the cache as it loads the
+    stylesheets (keyed by the layout fingerprint); on a miss, with `load`, they are loaded here, so
+    that `check`, which lays nothing out, says what a build will.
+    """
+    fingerprint = layout_fingerprint(root)
+    found = cache.get(cache_dir, "sheets", fingerprint)
+    if found is not None:
+        try:
+            return [Finding.from_dict(entry) for entry in json.loads(found[0])]
+        except (ValueError, KeyError, TypeError):
+            pass  # not ours: load them again
+    if not load or not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
+        return []  # without its stylesheets a project cannot be laid out: the build says so
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    handlers, logger.handlers = logger.handlers, [collector]
+    try:
+        _, records = _load_sheets(weasyprint, str(root), FontConfiguration(), url_fetcher(root), collector)
+    finally:
+        logger.handlers = handlers
+    return _keep_sheet_findings(cache_dir, fingerprint, records)
+
+
+def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict[str, list[Record]]) -> list[Finding]:
+    findings = list(
+        dict.fromkeys(
+            _located(level, template, message, loc)
+            for sheet in records.values()
+            for level, template, message, loc in sheet
+            if loc is not None  # always, for a stylesheet's records
+        )
+    )
+    cache.put(cache_dir, "sheets", fingerprint, json.dumps([f.as_dict() for f in findings]).encode())
+    return findings
 
 
 def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
@@ -357,9 +415,9 @@ def _preload() -> None:
     global _WORKER
     request = os.environ.get(PRELOAD_ENV)
     if request:
-        root, fingerprint = json.loads(request)
+        root, fingerprint, cache_dir = json.loads(request)
         try:
-            _init_worker(root, fingerprint)
+            _init_worker(root, fingerprint, cache_dir)
         except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
             _WORKER = None
         # What the workers inherit lives as long as they do: keep the collector from scanning it
@@ -453,6 +511,13 @@ def _over_budget(job: Job, budget: float) -> Finding:
     )
 
 
+def _located(level: str, template: str, message: str, loc: Loc) -> Finding:
+    """Return the finding of a record about a stylesheet: at its place there, which its message no longer says."""
+    level, code = classify(level, template)
+    message = _AT.sub("", message, count=1) if loc.line else message
+    return Finding(level, code, loc, message)  # type: ignore[arg-type]
+
+
 def _findings(
     job: Job,
     records: Iterable[Record],
@@ -474,12 +539,11 @@ def _findings(
     for level, template, message, loc in records:
         if f"{SandboxRefusal.__name__}:" in message:
             continue
-        level, code = classify(level, template)
         if loc is None:
+            level, code = classify(level, template)
             out.append(Finding(level, code, Loc(job.source), f"{job.key}: {message}"))  # type: ignore[arg-type]
-        else:  # where it is in the stylesheet is in its location now, not in its message
-            message = _AT.sub("", message, count=1) if loc.line else message
-            out.append(Finding(level, code, loc, message))  # type: ignore[arg-type]
+        else:
+            out.append(_located(level, template, message, loc))
     for problem in problems:
         out.append(Finding(problem.level, problem.code, Loc(job.source), f"{job.key}: {problem.message}"))
     return tuple(dict.fromkeys(out))
@@ -529,7 +593,8 @@ class Paginator:
         # the one a shared virtual environment points at, would then lay out every chunk while
         # the cache keys describe this one. The fork server imports this package instead.
         saved = {name: os.environ.get(name) for name in (PRELOAD_ENV, "PYTHONPATH", "PYTHONSAFEPATH")}
-        os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint])
+        cache_dir = str(self.layout.cache_dir) if self.layout.cache_dir else None
+        os.environ[PRELOAD_ENV] = json.dumps([str(self.layout.root), self.layout.fingerprint, cache_dir])
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PACKAGE_HOME), saved["PYTHONPATH"])))
         os.environ["PYTHONSAFEPATH"] = "1"
         # Ctrl-C in a terminal reaches every process of the build, and a worker that took it would
@@ -581,7 +646,12 @@ class Paginator:
             max_workers=self.layout.jobs,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_start_worker,
-            initargs=(str(self.layout.root), self.layout.fingerprint, os.getpid()),
+            initargs=(
+                str(self.layout.root),
+                self.layout.fingerprint,
+                str(self.layout.cache_dir) if self.layout.cache_dir else None,
+                os.getpid(),
+            ),
         )
 
     def call(self, function: Callable, *args: Any, urgent: bool = False) -> Future:
