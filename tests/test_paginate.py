@@ -164,7 +164,7 @@ def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: P
     with Paginator(Layout(REPO, tmp_path, 1)) as paginator:
         paginator.budget = 0.001
         over = paginator.lay_out(job).result()
-        assert not list(tmp_path.rglob("*.bin"))
+        assert not list((tmp_path / "chunks").rglob("*.bin"))
         paginator.budget = 120
         again = paginator.lay_out(job).result()
     assert (over.pdf, over.pages) == (b"", 0)
@@ -177,6 +177,18 @@ def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: P
         )
     ]
     assert again.pdf.startswith(b"%PDF-") and again.pages >= 2 and again.findings == () and not again.cached
+
+
+def test_a_cached_chunk_is_held_to_a_lowered_budget(tmp_path: Path) -> None:
+    """Lowering layout_budget must not pass a chunk from the cache that a build of a copy would refuse."""
+    job = Job("en/chapter/x", PAGE.format("<p>A paragraph.</p>" * 200), "facilities/x.yaml", "print")
+    with Paginator(Layout(REPO, tmp_path, 1)) as paginator:
+        first = paginator.lay_out(job).result()
+        assert first.seconds > 0.001 and not first.cached
+        assert paginator.lay_out(job).result().cached  # the same budget: from the cache
+        paginator.budget = first.seconds / 2
+        lowered = paginator.lay_out(job).result()
+    assert not lowered.cached and [f.code for f in lowered.findings] == ["pdf.budget"]
 
 
 def test_a_build_with_a_chunk_over_budget_fails_with_a_finding_naming_it(tmp_path: Path, fixed_today: None) -> None:

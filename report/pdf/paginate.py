@@ -35,6 +35,7 @@ import heapq
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import select
@@ -53,7 +54,7 @@ from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 PACKAGE_HOME = Path(__file__).resolve().parents[2]
 """The folder this `report` package is in: where the fork server imports it from (`Paginator.start`)."""
 LAST = (sys.maxsize,)
@@ -82,6 +83,8 @@ class Chunk:
     pages: int
     findings: tuple[Finding, ...]
     cached: bool = False
+    seconds: float = 0.0
+    """How long laying it out took (`layout_budget` holds a cached chunk to it too)."""
 
 
 @dataclass
@@ -131,22 +134,24 @@ def layout_fingerprint(root: Path) -> str:
 # -- cache ---------------------------------------------------------------------------------------
 
 
-def cache_get(cache_dir: Path | None, key: str, job: Job) -> Chunk | None:
-    """Return the cached chunk for `key`, or None if it is absent, corrupt or foreign."""
+def cache_get(cache_dir: Path | None, key: str, job: Job, budget: float = math.inf) -> Chunk | None:
+    """Return the cached chunk for `key`, or None if it is absent, corrupt or foreign, or if laying it
+    out took longer than `budget` seconds: then it is laid out again, as a build of a copy would."""
     entry = cache.get(cache_dir, "chunks", key, magic=b"%PDF-")
     if entry is None:
         return None
     pdf, extra = entry
     try:
         findings = tuple(Finding.from_dict(f) for f in extra["findings"])
-        return Chunk(job.key, pdf, int(extra["pages"]), findings, cached=True)
+        chunk = Chunk(job.key, pdf, int(extra["pages"]), findings, cached=True, seconds=float(extra["seconds"]))
     except (KeyError, TypeError, ValueError):
         return None
+    return chunk if chunk.seconds <= budget else None
 
 
 def cache_put(cache_dir: Path | None, key: str, chunk: Chunk) -> None:
     """Store a laid-out chunk with its page count and findings."""
-    extra = {"pages": chunk.pages, "findings": [f.as_dict() for f in chunk.findings]}
+    extra = {"pages": chunk.pages, "findings": [f.as_dict() for f in chunk.findings], "seconds": chunk.seconds}
     cache.put(cache_dir, "chunks", key, chunk.pdf, extra)
 
 
@@ -478,8 +483,9 @@ class _OverBudget(BaseException):
     `except Exception` in WeasyPrint swallows it."""
 
 
-def _render_within(job: Job, budget: float) -> Rendered | None:
-    """Lay out one job as `_render` does, or return None if that takes longer than `budget` seconds.
+def _render_within(job: Job, budget: float) -> tuple[Rendered, float] | None:
+    """Lay out one job as `_render` does and say how long it took, or return None if that takes
+    longer than `budget` seconds.
 
     A worker runs jobs on its main thread, so a one-shot SIGALRM timer can interrupt the layout
     wherever it is; the worker stays usable for the next job (`_render` resets what it uses).
@@ -491,8 +497,9 @@ def _render_within(job: Job, budget: float) -> Rendered | None:
     previous = signal.signal(signal.SIGALRM, expire)
     try:
         signal.setitimer(signal.ITIMER_REAL, budget)
+        started = time.monotonic()
         try:
-            return _render(job)
+            return _render(job), time.monotonic() - started
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)  # one-shot: if it fired already, it is caught below
     except _OverBudget:
@@ -669,7 +676,7 @@ class Paginator:
         """
         key = self.layout.cache_key(job)
         result: Future = Future()
-        cached = cache_get(self.layout.cache_dir, key, job)
+        cached = cache_get(self.layout.cache_dir, key, job, self.budget)
         if cached is not None:
             with self._lock:
                 self.reused += 1
@@ -680,12 +687,12 @@ class Paginator:
         self._enqueue(urgent, rank, _render_within, (job, self.budget), laid_out, result)
         return result
 
-    def _laid_out(self, job: Job, key: str, budget: float, rendered: Rendered | None) -> Chunk:
-        if rendered is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
+    def _laid_out(self, job: Job, key: str, budget: float, timed: tuple[Rendered, float] | None) -> Chunk:
+        if timed is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
         else:
-            pdf, pages, records, refused, problems = rendered
-            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems))
+            (pdf, pages, records, refused, problems), seconds = timed
+            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems), seconds=seconds)
             cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1
