@@ -20,7 +20,7 @@ test: lint
 	$(PY) -m pytest -n 2
 
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow" -q
+	$(PY) -m pytest -m "not slow" -q -n 2
 
 # Formatting, lint, types on report/ and the import contract (tests/test_architecture.py);
 # `make test` runs them first.
