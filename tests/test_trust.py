@@ -191,6 +191,14 @@ def test_an_empty_folder_or_a_link_in_dist_is_rebuilt(built_en: Path, tmp_path: 
     assert not link.exists() and not link.is_symlink()
 
 
+def fails_as_check_does(root: Path, code: str) -> None:
+    """Assert that `check` finds a `code` error in the tree and that the build fails with the same errors."""
+    _, checked, _ = run_cli("--root", str(root), "check")
+    status, built, _ = build(root, "--lang", "en")
+    assert f"[{code}]" in checked and status == 1
+    assert errors(built) == errors(checked)
+
+
 @pytest.mark.slow
 def test_a_layout_replaced_by_a_link_out_of_the_project_is_not_up_to_date(built_en: Path, tmp_path: Path) -> None:
     """The same bytes, but from outside layouts/: `check` refuses them, so the build must too."""
@@ -201,10 +209,7 @@ def test_a_layout_replaced_by_a_link_out_of_the_project_is_not_up_to_date(built_
     tokens.unlink()
     tokens.symlink_to(outside)
     try:
-        _, checked, _ = run_cli("--root", str(built_en), "check")
-        code, built, _ = build(built_en, "--lang", "en")
-        assert "[site.asset]" in checked and code == 1
-        assert errors(built) == errors(checked)
+        fails_as_check_does(built_en, "site.asset")
     finally:
         tokens.unlink()
         tokens.write_bytes(data)
@@ -217,10 +222,7 @@ def test_an_edited_glossary_is_not_up_to_date(built_en: Path) -> None:
     data = glossary.read_bytes()
     glossary.write_bytes(data + b'"hunger strike","",""\n')
     try:
-        _, checked, _ = run_cli("--root", str(built_en), "check")
-        code, built, _ = build(built_en, "--lang", "en")
-        assert "[i18n.glossary]" in checked and code == 1
-        assert errors(built) == errors(checked)
+        fails_as_check_does(built_en, "i18n.glossary")
     finally:
         glossary.write_bytes(data)
     assert up_to_date(built_en)
