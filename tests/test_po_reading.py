@@ -98,6 +98,14 @@ def test_a_plural_form_that_drops_a_placeholder_is_refused() -> None:
     assert env.from_string(template).render(n=1) == '<span lang="en" class="fallback">1 bed</span>; una semana'
 
 
+def test_only_the_form_of_the_count_one_alone_may_leave_the_count_out() -> None:
+    """French gives msgstr[0] to 0 and 1: "un lit" would be printed for 0 beds. msgfmt -c refuses it too."""
+    header = HEADER.replace("Language: es", "Language: fr").replace("plural=(n != 1)", "plural=(n > 1)")
+    entry = 'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "un lit"\nmsgstr[1] "%(num)s lits"\n'
+    (bed,) = parse_catalog((header + entry).encode(), catalog_path("fr"), "fr").entries
+    assert bed.problems == (("i18n.placeholder", "the translation of '%(num)s bed' drops %(num)s in msgstr[0]", 9),)
+
+
 def test_a_translation_of_only_whitespace_is_refused() -> None:
     """msgfmt counts `msgstr " "` as translated; printed, it would blank the sentence on the site.
     It is an error at that msgstr (msgstr[N]), and the build prints the English instead."""

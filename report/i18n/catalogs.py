@@ -10,6 +10,7 @@ often many lines below the msgid.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -469,18 +470,29 @@ def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
     except TranslationError as exc:
         problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
     if not problems:
-        problems += _dropped_problems(entry)
+        problems += _dropped_problems(entry, _only_one(catalog.plural_expr))
     return problems
 
 
-def _dropped_problems(entry: CatalogEntry) -> list[_Found]:
+@functools.cache
+def _only_one(plural_expr: str) -> bool:
+    """Return True if a plural rule gives msgstr[0] to the count 1 alone (of `PLURAL_COUNTS`)."""
+    try:
+        rule = c2py(plural_expr)
+        return [n for n in PLURAL_COUNTS if rule(n) == 0] == [1]
+    except (ValueError, ArithmeticError):  # a broken rule: reported at the header
+        return False
+
+
+def _dropped_problems(entry: CatalogEntry, only_one: bool) -> list[_Found]:
     """Return a problem for each form of a template string's translation that drops a placeholder of its English.
 
     Babel's checker lets a translation leave a named placeholder out; the build would print it
     without the value ("un mínimo garantizado de personas detenidas", the 750 lost). Only
-    msgstr[0] of a plural entry, the form for one, may leave out the count `%(num)s` ("una
-    cama"); every other form keeps every placeholder of msgid_plural, and a language with a
-    single form (used for every count) keeps them in msgstr[0].
+    msgstr[0] of a plural entry may leave out the count `%(num)s` ("una cama"), and only where
+    it is the form of the count 1 alone (`only_one`: Spanish's and English's, not French's,
+    which 0 takes too, nor Russian's, which 21 and 31 take); every other form keeps every
+    placeholder of msgid_plural, as msgfmt -c asks.
     """
     found = []
     sources = _sources(entry)
@@ -489,7 +501,7 @@ def _dropped_problems(entry: CatalogEntry) -> list[_Found]:
         sources = [entry.plural or entry.msgid]
     for form, (source, string) in enumerate(zip(sources, entry.strings, strict=True)):
         dropped = set(_names(source)) - set(_names(string))
-        if entry.plural is not None and form == 0 and not single:
+        if entry.plural is not None and form == 0 and not single and only_one:
             dropped.discard("num")
         if dropped:
             names = ", ".join(f"%({name})s" for name in sorted(dropped))
