@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -309,9 +309,17 @@ class _Builder:
             value = _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError):  # a YAML 1.1 oddity such as '=': the writer meant the text
             return event.value
-        # `.nan` and `.inf` stay text: the schemas describe JSON, which has no such numbers, and a NaN
-        # passes every `minimum` and `maximum` (it compares false), so it would reach the map and the data.
-        return value if not isinstance(value, float) or math.isfinite(value) else event.value
+        # A number is a number only written as one, in decimal: YAML 1.1 reads `0750` as octal (488),
+        # `0x10`, `0b101`, `1_000` and `1:20` (sexagesimal, 80) as numbers too, and the report would print
+        # them so; as text, the schema refuses them where a number belongs. `.nan` and `.inf` stay text
+        # too: JSON has no such numbers, and a NaN passes every `minimum` and `maximum` (it compares false).
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not _DECIMAL.fullmatch(event.value):
+            return event.value
+        return value
+
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
+"""A number as writers and JSON write it: decimal digits, no leading zero, an optional fraction."""
 
 
 def _tail(text: str, length: int = 30) -> str:
