@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from report.pdf.paginate import Job, Layout, Paginator, classify
+from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerprint
 
 from .conftest import REPO, build, make_project
 
@@ -177,6 +177,17 @@ def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: P
         )
     ]
     assert again.pdf.startswith(b"%PDF-") and again.pages >= 2 and again.findings == () and not again.cached
+
+
+def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder(tmp_path: Path) -> None:
+    """print.css may import a file of layouts/pdf/: editing it must lay the chunks out again."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    extra = root / "layouts" / "pdf" / "extra.css"
+    extra.write_text(".x { color: red; }\n", encoding="utf-8")
+    before = layout_fingerprint(root)
+    extra.write_text(".x { color: blue; }\n", encoding="utf-8")
+    assert layout_fingerprint(root) != before
 
 
 def test_a_cached_chunk_is_held_to_a_lowered_budget(tmp_path: Path) -> None:

@@ -114,20 +114,25 @@ class Layout:
         return digest.hexdigest()
 
 
+STYLE_FILES = frozenset({".css", ".woff", ".woff2", ".ttf", ".otf", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+"""What a stylesheet may load: other stylesheets, fonts and images."""
+
+
 def layout_fingerprint(root: Path) -> str:
     """Return a hash of everything besides the HTML that changes how chunks are laid out.
 
     That is this module's import closure and the distributions it imports (`cache.fingerprint`:
-    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), the stylesheets and fonts.
+    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), and every stylesheet, font
+    and image in `layouts/`, wherever it is: a stylesheet may import one from another folder, and
+    either may name a font or an image.
     """
     digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n".encode())
     layouts = real_folder(root, "layouts")
-    for folder in ("layouts/css", "layouts/fonts"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-                # The same bytes behind a link out of layouts/ are refused, not read: not the same layout.
-                digest.update(b"inside\0" if inside(path, layouts) else b"outside\0")
+    for path in sorted((root / "layouts").rglob("*")):
+        if path.is_file() and path.suffix.lower() in STYLE_FILES:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+            # The same bytes behind a link out of layouts/ are refused, not read: not the same layout.
+            digest.update(b"inside\0" if inside(path, layouts) else b"outside\0")
     return digest.hexdigest()
 
 
@@ -364,7 +369,7 @@ def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
     """Return the stylesheet file (relative to the project) that each CSS record message comes from.
 
     WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
-    the files it imports all count from line 1. Each stylesheet in `layouts/css/` is parsed again
+    the files it imports all count from line 1. Each stylesheet in `layouts/` is parsed again
     on its own (its imports not followed), and gives the messages it alone produces. A file that
     the sandbox would refuse is not read.
     """
@@ -374,7 +379,7 @@ def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
     handlers, logger.handlers = logger.handlers, [collector]
     try:
         layouts = real_folder(Path(root), "layouts")
-        for path in sorted((Path(root) / "layouts" / "css").glob("*.css")):
+        for path in sorted((Path(root) / "layouts").rglob("*.css")):
             if not path.is_file() or not inside(path, layouts):
                 continue
             collector.records.clear()
