@@ -648,3 +648,13 @@ def test_update_leaves_a_catalog_it_cannot_read_whole_alone(case: str, tmp_path:
     assert code == 1
     assert out.rstrip().endswith("fix these errors first: no catalog was changed")
     assert po.read_bytes() == before
+
+
+def test_a_translation_with_a_marker_that_is_not_whole_is_refused() -> None:
+    """'[@A]' or '[@a; @b]' in a translation would print as text on the Spanish pages."""
+    loc = _catalog('msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "Cerró [@a] [@A] [@a; @b]."\n')
+    (entry,) = loc.catalog.entries
+    assert [(code, message) for code, message, _ in entry.problems] == [
+        ("i18n.citations", "citation markers differ from the English 'It closed [@a].': extra [@A], [@a; @b]")
+    ]
+    assert entry.counted == "untranslated"

@@ -30,6 +30,7 @@ from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
     CITE_RE,
+    MARKER_LIKE_RE,
     Citation,
     ClaimReview,
     DateSpan,
@@ -165,7 +166,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     findings.extend(_schema_findings(doc, "sources"))
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
-    findings.extend(_marker_findings(doc))
+    findings.extend(_marker_findings(doc, "sources"))
     findings.extend(_hidden_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
@@ -301,7 +302,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     findings.extend(_schema_findings(doc, kind))
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
-    findings.extend(_marker_findings(doc))
+    findings.extend(_marker_findings(doc, kind))
     findings.extend(_hidden_findings(doc))
     if _blocking(findings):
         return None, findings
@@ -340,26 +341,29 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
     return out
 
 
-_MARKER_LIKE = re.compile(r"\[\s*@[^\[\]\n]{0,60}\]?")
-"""Text that opens like an inline citation, `[@`, up to its closing bracket (or 60 characters)."""
+def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
+    """Return a `cite.malformed` error for each `[@...` that is not a whole `[@source-id]` marker,
+    and for each whole one in a field that is not prose (its schema has no `x-max-citations`).
 
-
-def _marker_findings(doc: YamlDoc) -> list[Finding]:
-    """Return a `cite.malformed` error for each `[@...` that is not a whole `[@source-id]` marker.
-
-    Only a whole marker becomes a footnote; anything else that opens like one would be printed
-    as it is, and the claim would go out without its source.
+    Only a whole marker in prose becomes a footnote; anything else that opens like one would be
+    printed as it is, and the claim would go out without its source.
     """
     out = []
     for path, value in _strings(doc.data, ()):
-        for found in _MARKER_LIKE.finditer(value):
+        start, source = doc.source(path)
+        after = 0
+        for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
             if CITE_RE.fullmatch(marker):
-                continue
-            start, source = doc.source(path)
-            at = source.find(marker)
+                if schema.keyword(kind, path, "x-max-citations") is not None:
+                    continue
+                hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
+            else:
+                hint = _marker_hint(marker)
+            at = source.find(marker, after)
+            after = at + 1 if at >= 0 else after
             loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
-            out.append(error("cite.malformed", loc, f"{marker!r} is not a citation marker: {_marker_hint(marker)}"))
+            out.append(error("cite.malformed", loc, f"{marker!r} is not a citation marker: {hint}"))
     return out
 
 

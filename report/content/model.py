@@ -20,6 +20,9 @@ from .geo import Place
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 """An inline citation in prose: `[@source-id]`."""
+MARKER_LIKE_RE = re.compile(r"\[\s*@[^\[\]\n]{0,100}\]?")
+"""Text that opens like an inline citation, `[@`, up to its closing bracket (or 100 characters, more
+than an id may have): a whole `[@source-id]`, or a mistake that would print as text."""
 
 
 @dataclass(frozen=True, order=True)

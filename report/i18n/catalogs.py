@@ -25,7 +25,7 @@ from babel.messages.checkers import num_plurals, python_format
 from babel.messages.plurals import get_plural
 
 from .. import cache, project
-from ..content.model import CITE_RE
+from ..content.model import MARKER_LIKE_RE
 from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -621,7 +621,8 @@ def _breakouts(text: str) -> list[str]:
 def _citation_problems(entry: CatalogEntry) -> list[_Found]:
     return [
         ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
-        for form, difference in _differences(entry, lambda text: [f"[@{m}]" for m in CITE_RE.findall(text)])
+        # Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
+        for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text))
     ]
 
 
