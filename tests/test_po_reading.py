@@ -425,7 +425,7 @@ def test_the_header_problems_are_at_the_header_line() -> None:
 )
 def test_a_plural_rule_that_gives_the_languages_forms_is_accepted(lang: str, rule: str) -> None:
     """The language's rule (CLDR's, from Babel), written any way, or without the forms no count
-    below 1000 takes: Spanish's form for a million, Russian's for fractions."""
+    below 100,000 takes: Spanish's form for a million, Russian's for fractions."""
     header = HEADER.replace("Language: es", f"Language: {lang}").replace("nplurals=2; plural=(n != 1);", rule)
     parsed = parse_catalog((header + 'msgid "a"\nmsgstr "b"\n').encode(), catalog_path(lang), lang)
     assert parsed.problems == ()
@@ -447,9 +447,13 @@ BABEL_ES = "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)
             "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);",
             "for n = 2 it picks msgstr[1], where Spanish takes msgstr[2]",
         ),
-        ("nplurals=1; plural=0;", "it has nplurals=1, Spanish 3 (2 for the counts below 1000)"),
+        ("nplurals=1; plural=0;", "it has nplurals=1, Spanish 3 (2 for the counts below 100,000)"),
+        (
+            "nplurals=2; plural=(n == 1 || n == 1000) ? 0 : 1;",
+            "for n = 1000 it picks msgstr[0], where Spanish takes msgstr[1]",
+        ),
     ],
-    ids=["inverted", "a-form-for-two", "one-form"],
+    ids=["inverted", "a-form-for-two", "one-form", "wrong-from-1000"],
 )
 def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: str, why: str) -> None:
     """msgfmt -c cannot know the language's rule; the build can. A wrong Plural-Forms printed
@@ -464,7 +468,7 @@ def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: 
     assert [str(f) for f in check_catalog(loc.catalog)] == [
         f"{SPANISH}:5:1: error: Plural-Forms '{rule}' is not the plural rule of Spanish: {why}; write"
         f" 'Plural-Forms: {BABEL_ES}' (CLDR's rule, from Babel), or that rule without msgstr[1] (which no count"
-        " below 1000 takes) and nplurals=2; until then the build prints plural messages in English [i18n.plural]"
+        " below 100,000 takes) and nplurals=2; until then the build prints plural messages in English [i18n.plural]"
     ]
     done, detainees = loc.catalog.entries
     assert detainees.strings == ("%(num)s persona detenida", "%(num)s personas detenidas")  # neither cut nor padded

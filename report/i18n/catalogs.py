@@ -258,7 +258,12 @@ def _header_problems(
     except (ValueError, SyntaxError) as exc:
         plural_expr = Catalog(locale=lang).plural_expr
         problems.append(
-            (line, 1, "i18n.header", f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})")
+            (
+                _field_line(text, header, "Plural-Forms"),
+                1,
+                "i18n.header",
+                f"Plural-Forms 'plural={catalog.plural_expr}' is not a valid rule ({exc})",
+            )
         )
     else:
         # Without a Plural-Forms, Babel takes the rule of the header's Language (reported above if wrong).
@@ -273,8 +278,10 @@ def _fields(header: PoMessage) -> list[str]:
     return message_from_string(header.strings[0]).keys() if header.strings else []
 
 
-PLURAL_COUNTS = range(1000)
-"""The counts over which a header's plural rule must agree with the language's."""
+PLURAL_COUNTS = range(100_000)
+"""The counts over which a header's plural rule must agree with the language's: every figure a
+facility could print (the largest hold a few thousand people), short of the millions that
+CLDR gives some languages a form of their own for."""
 
 
 def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
@@ -299,7 +306,7 @@ def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
     if want is None:
         why = f"it has nplurals={catalog.num_plurals}, {name} {expected.num_plurals}"
         if len(used) != expected.num_plurals:
-            why += f" ({len(used)} for the counts below {len(PLURAL_COUNTS)})"
+            why += f" ({len(used)} for the counts below {len(PLURAL_COUNTS):,})"
     else:
         for n, form in zip(PLURAL_COUNTS, want, strict=True):
             try:
@@ -315,7 +322,7 @@ def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
     dropped = [form for form in range(expected.num_plurals) if form not in used]
     also = (
         f", or that rule without msgstr[{'], msgstr['.join(map(str, dropped))}] (which no count below"
-        f" {len(PLURAL_COUNTS)} takes) and nplurals={len(used)}"
+        f" {len(PLURAL_COUNTS):,} takes) and nplurals={len(used)}"
         if dropped
         else ""
     )
