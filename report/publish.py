@@ -212,7 +212,7 @@ def publish(
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
-    removed = tuple(sorted(p for p in set(previous) - {o.path for o in everything} if (dist / p).is_file()))
+    removed = tuple(sorted(_files(dist) - {o.path for o in everything}))  # a stray file too, not only the manifest's
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
     if not written and _published_folder(root) is not None and contents(dist) == same and old_pages == review:
         return result  # the edition in dist/ is already this one, file for file, and so are its review pages
