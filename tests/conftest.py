@@ -51,6 +51,14 @@ def make_project(tmp_path: Path, case: str | None = None) -> Path:
     return root
 
 
+def replace(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first `old` in a project file with `new` (for a fixture's make.py); `old` must be there."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{rel} has no {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run_cli(*args: str) -> tuple[int, str, str]:
     """Run the command line in-process and return (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
