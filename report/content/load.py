@@ -559,7 +559,10 @@ def _repeated(doc: YamlDoc, path: tuple[Any, ...], items: list[Any]) -> Finding:
     """Return the `schema.duplicate-item` error at the first item that repeats an earlier one, naming both."""
     again = next((i for i, item in enumerate(items) if item in items[:i]), 0)
     first, here = doc.loc(path + (items.index(items[again]),)), doc.loc(path + (again,))
-    shown = f"'{items[again]}'" if isinstance(items[again], (str, int, float)) else "the same entry"
+    item = items[again]
+    if isinstance(item, dict):  # an entry is named by its id or code, where it has one
+        item = item.get("id", item.get("code", item))
+    shown = f"'{item}'" if isinstance(item, (str, int, float)) else "the same entry"
     where = f"line {first.line}" if first.line != here.line else f"column {first.col}"
     return error("schema.duplicate-item", here, f"{_field_name(path)} lists {shown} twice (first at {where})")
 
