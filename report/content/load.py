@@ -84,15 +84,18 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     if settings is None or sources is None:
         return None, findings
     listed = set()
+    # A dossier renamed (winn.yaml to winn-center.yaml) is one the list does not name yet: it is the
+    # likelier meaning than a listed one with a similar name ('irwin').
+    unnamed = sorted(present - {facility_id for facility_id, _ in settings.facility_order})
     for facility_id, loc in settings.facility_order:
         listed.add(facility_id)
         if facility_id not in present:
+            meant = did_you_mean(facility_id, unnamed, cutoff=0.5) or did_you_mean(facility_id, sorted(present))
             findings.append(
                 error(
                     "report.unknown-facility",
                     loc,
-                    f"no dossier '{FACILITIES_DIR}/{facility_id}.yaml' for facility '{facility_id}'"
-                    + did_you_mean(facility_id, sorted(present)),
+                    f"no dossier '{FACILITIES_DIR}/{facility_id}.yaml' for facility '{facility_id}'" + meant,
                 )
             )
     for facility_id in sorted(present - listed):
