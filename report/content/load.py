@@ -353,7 +353,6 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """
     out = []
     for path, value in _strings(doc.data, ()):
-        start, source = doc.source(path)
         after = 0
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
@@ -363,6 +362,7 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
                 hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
             else:
                 hint = _marker_hint(marker)
+            start, source = doc.source(path)  # only for a value that has a marker
             at = source.find(marker, after)
             after = at + 1 if at >= 0 else after
             loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)

@@ -225,7 +225,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass  # a process of another user's: it is there
     return True
 
 
