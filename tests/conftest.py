@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -115,8 +116,28 @@ def build(root: Path, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped project, built once for the whole session."""
-    root = copy_project(tmp_path_factory.mktemp("shipped"))
+    """The shipped project, built once for the whole session, which tests only read.
+
+    Under pytest-xdist every worker is a session of its own: the first that needs the project
+    builds it in the folder the workers' temporary folders share, and the others wait for it (a
+    build takes every core, so two at once take as long as one after the other). A worker whose
+    build fails leaves it unmarked, so the next one builds again and fails with its own output.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _built(tmp_path_factory.mktemp("shipped"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's own, one folder per worker in it
+    with open(shared / "shipped.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        root, built = shared / "shipped", shared / "shipped.built"
+        if not built.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a worker whose build failed left
+            _built(root)
+            built.touch()
+    return root
+
+
+def _built(root: Path) -> Path:
+    copy_project(root)
     code, out, err = build(root)
     assert code == 0, out + err
     return root
