@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from report.content.load import read_sources
+from report.content.load import read_dossier, read_sources
 from report.content.yamldoc import parse
 
 from .conftest import BASE
@@ -51,3 +53,15 @@ def test_a_source_with_the_warning_is_still_a_source() -> None:
     assert [f.code for f in findings] == ["yaml.comment"]
     assert sources is not None and sources.sources["news-2021"].publisher == ("The Daily",)
     assert not sources.broken
+
+
+@pytest.mark.parametrize("date", ["2025-03", "2015-11-26/2015-12-09", "2025-02-30"])
+def test_a_comment_right_after_a_date_loses_nothing_and_is_left_alone(date: str) -> None:
+    raw = (BASE / "facilities" / "sample.yaml").read_text(encoding="utf-8")
+    dated = re.sub(r"(\n  date: )\S+", rf"\g<1>{date} #approx", raw, count=1)
+    named = dated.replace("\nname: ", "\nname: Sample #1 ", 1)
+    assert dated != raw and named != dated
+    _, findings = read_dossier(named.encode(), "facilities/sample.yaml")
+    codes = [f.code for f in findings]
+    assert codes.count("yaml.comment") == 1  # the name's, not the date's
+    assert ("date.invalid" in codes) == date.endswith("-30")  # the date is still checked

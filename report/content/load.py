@@ -167,6 +167,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     if doc is None:
         return None, findings
     findings.extend(_schema_findings(doc, "sources"))
+    findings = _but_comments_after_dates(doc, "sources", findings)
     findings.extend(_date_findings(doc, "sources"))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, "sources"))
@@ -303,6 +304,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
         findings.append(error("schema.type", doc.loc(()), f"{rel} must be a mapping of keys to values"))
         return None, findings
     findings.extend(_schema_findings(doc, kind))
+    findings = _but_comments_after_dates(doc, kind, findings)
     findings.extend(_date_findings(doc, kind))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, kind))
@@ -414,6 +416,14 @@ def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...
     elif isinstance(value, list):
         for i, child in enumerate(value):
             yield from _strings(child, path + (i,))
+
+
+def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
+    """Return the findings but the parser's `yaml.comment` warnings right after a date, wherever
+    the schema expects one (`date: 2025-03 #approx`): that comment cuts off nothing the writer
+    meant to print, as after a number (which the parser leaves alone)."""
+    dated = {doc.loc(path).line for path, _ in schema.dates(kind, doc.data)}
+    return [f for f in findings if not (f.code == "yaml.comment" and f.loc.line in dated)]
 
 
 def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:
