@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerprint
+from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerprint, stylesheet_findings
 
 from .conftest import REPO, build, make_project
 
@@ -51,10 +51,24 @@ def test_a_font_that_fails_to_load_is_an_error(tmp_path: Path) -> None:
     (chunk,) = lay_out(
         root, Job("en/chapter/x", PAGE.format("<p>Text in the serif.</p>"), "facilities/x.yaml", "print")
     )
-    # At the stylesheet loaded (the face is declared in fonts-print.css, which print.css imports), not the dossier.
+    # At the face's url() in fonts-print.css (which print.css imports), not the dossier.
     assert [str(f) for f in chunk.findings] == [
-        "layouts/css/print.css: error: Font-face 'Plex Serif' cannot be loaded [pdf.font]"
+        "layouts/css/fonts-print.css:4:84: error: Font-face 'Plex Serif' cannot be loaded:"
+        " no font could be read from '../fonts/IBMPlexSerif-Regular.ttf' [pdf.font]"
     ]
+
+
+def test_a_missing_font_file_is_one_error_at_its_url_for_every_sheet_that_imports_it(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    (root / "layouts" / "fonts" / "IBMPlexSans-Bold.ttf").rename(root / "layouts" / "fonts" / "Bold.ttf")
+    findings = stylesheet_findings(root, None)
+    assert [str(f) for f in findings] == [
+        "layouts/css/fonts-print.css:11:83: error: Font-face 'Plex Sans' cannot be loaded:"
+        " no font could be read from '../fonts/IBMPlexSans-Bold.ttf' [pdf.font]"
+    ]
+    text = (root / "layouts" / "css" / "fonts-print.css").read_text(encoding="utf-8").splitlines()[10]
+    assert text[82:].startswith('url("../fonts/IBMPlexSans-Bold.ttf")')
 
 
 def test_an_urgent_job_overtakes_the_queue() -> None:

@@ -47,6 +47,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urljoin
 
 from .. import cache
 from ..content.model import DEFAULT_LAYOUT_BUDGET
@@ -188,12 +189,22 @@ WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><ti
 
 
 class _Collector(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors, and the debug records that say which font file a
+    face could not load from (logged only while the stylesheets load: see `_load_sheets`)."""
+
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if record.levelno >= logging.WARNING or record.msg in FONT_TRIED:
+            self.records.append(record)
+
+
+FONT_FACE = "Font-face %r cannot be loaded"
+FONT_TRIED = frozenset({"Failed to load font at %r (%s)", "Failed to load font at %r"})
+"""WeasyPrint's debug records of a font file it could not load, just before `FONT_FACE`: they say
+which `url()` of which stylesheet the face is about."""
 
 
 def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int) -> None:
@@ -295,10 +306,16 @@ def _load_sheets(
     index = _css_index(weasyprint, root)
     sheets: dict[str, list[Any]] = {}
     records: dict[str, list[Record]] = {}
-    for name in SHEETS:
-        sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
-        records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
-        collector.records.clear()
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # for FONT_TRIED; laying out logs at WARNING, without the cost of debug records
+    try:
+        for name in SHEETS:
+            sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
+            records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
+            collector.records.clear()
+    finally:
+        logger.setLevel(level)
     return sheets, records
 
 
@@ -365,8 +382,21 @@ _AT = re.compile(r" at (\d+):(\d+)")
 """Where WeasyPrint says a CSS record is: ' at line:column' in the message."""
 
 
-def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
-    """Return the stylesheet file (relative to the project) that each CSS record message comes from.
+@dataclass(frozen=True)
+class _CssIndex:
+    """Where in `layouts/` a stylesheet record comes from."""
+
+    messages: dict[str, str]
+    """The stylesheet file (relative to the project) each CSS record message comes from."""
+    urls: dict[str, tuple[Loc, str]]
+    """Each `url()` of the stylesheets, resolved: its place, and what it says there."""
+
+
+_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^\s"')]*))\s*\)""", re.IGNORECASE)
+
+
+def _css_index(weasyprint: Any, root: str) -> _CssIndex:
+    """Return where each CSS record message and each `url()` of the stylesheets in `layouts/` is.
 
     WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
     the files it imports all count from line 1. Each stylesheet in `layouts/` is parsed again
@@ -374,6 +404,7 @@ def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
     the sandbox would refuse is not read.
     """
     index: dict[str, str] = {}
+    urls: dict[str, tuple[Loc, str]] = {}
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     handlers, logger.handlers = logger.handlers, [collector]
@@ -383,15 +414,22 @@ def _css_index(weasyprint: Any, root: str) -> dict[str, str]:
             if not path.is_file() or not inside(path, layouts):
                 continue
             collector.records.clear()
+            text = path.read_text(encoding="utf-8", errors="replace")
+            rel = path.relative_to(root).as_posix()
+            for found in _URL.finditer(text):
+                ref = next(group for group in found.groups() if group is not None)
+                line = text.count("\n", 0, found.start()) + 1
+                loc = Loc(rel, line, found.start() - text.rfind("\n", 0, found.start()))
+                urls.setdefault(urljoin(path.as_uri(), ref), (loc, ref))
             try:
-                weasyprint.CSS(string=path.read_text(encoding="utf-8", errors="replace"))
+                weasyprint.CSS(string=text)
             except Exception:  # noqa: BLE001 - a file WeasyPrint cannot parse at all locates nothing
                 continue
             for record in collector.records:
-                index.setdefault(record.getMessage(), path.relative_to(root).as_posix())
+                index.setdefault(record.getMessage(), rel)
     finally:
         logger.handlers = handlers
-    return index
+    return _CssIndex(index, urls)
 
 
 Record = tuple[str, str, str, Loc | None]
@@ -403,15 +441,30 @@ def _record(record: logging.LogRecord, loc: Loc | None = None) -> Record:
     return record.levelname, str(record.msg), record.getMessage(), loc
 
 
-def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index: dict[str, str]) -> list[Record]:
+def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index: _CssIndex) -> list[Record]:
     """Return the records logged while loading a stylesheet, each at the file, line and column it
     comes from; at the stylesheet loaded (`entry`) when the index does not know the message (a
-    font that could not be loaded, a file that could not be read): no line is better than a wrong one."""
-    out = []
+    file that could not be read): no line is better than a wrong one.
+
+    A face that could not be loaded is at the `url()` of the font file WeasyPrint tried first
+    (one stylesheet imported by several is then one finding, not one per importer).
+    """
+    out: list[Record] = []
+    tried: list[str] = []
     for record in records:
+        if record.msg in FONT_TRIED:
+            tried.append(str(record.args[0]) if isinstance(record.args, tuple) and record.args else "")
+            continue
         message = record.getMessage()
-        at = _AT.search(message) if "at %d:%d" in str(record.msg) and message in index else None
-        out.append(_record(record, Loc(index[message], int(at[1]), int(at[2])) if at else Loc(entry)))
+        if record.msg == FONT_FACE:
+            place = next((index.urls[url] for url in tried if url in index.urls), None)
+            tried = []
+            if place is not None:
+                loc, ref = place
+                out.append((record.levelname, FONT_FACE, f"{message}: no font could be read from '{ref}'", loc))
+                continue
+        at = _AT.search(message) if "at %d:%d" in str(record.msg) and message in index.messages else None
+        out.append(_record(record, Loc(index.messages[message], int(at[1]), int(at[2])) if at else Loc(entry)))
     return out
 
 
@@ -460,7 +513,7 @@ def _render(job: Job) -> Rendered:
 
 
 LOST_OUTPUT = {
-    "Font-face %r cannot be loaded": "pdf.font",
+    FONT_FACE: "pdf.font",
     '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)': "pdf.font",
 }
 """WeasyPrint warnings (by message template) that mean the PDF prints without something: errors here."""
