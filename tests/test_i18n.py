@@ -110,6 +110,99 @@ def test_update_makes_exactly_the_changed_entry_fuzzy(changed) -> None:
     assert "# | msgid" not in text
 
 
+def extract_and_update(root: Path) -> str:
+    """Run extract then update; return update's line for the Spanish catalog."""
+    for command in ("extract", "update"):
+        code, out, _ = run_cli("--root", str(root), command)
+        assert code == 0, out
+    return out.strip()
+
+
+def entry(po: Path, context: str):
+    return next(m for m in read_catalog(po) if m.context == context)
+
+
+SPANISH = "i18n/es/LC_MESSAGES/messages.po"
+
+
+def adelanto_alone(tmp_path: Path) -> Path:
+    """The project with Adelanto's chapter alone, its catalog updated for it (the other chapters' entries obsolete)."""
+    root = copy_project(tmp_path / "p", ["adelanto"])
+    extract_and_update(root)
+    return root
+
+
+def test_a_second_edit_before_review_keeps_the_english_the_translation_was_made_from(tmp_path: Path) -> None:
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    context, old, new = edit_timeline_sentence(root)
+    spanish = entry(po, context).string
+    extract_and_update(root)
+    path = root / "facilities" / "adelanto.yaml"
+    path.write_text(path.read_text().replace(new, "Reports on the First Ten launch said that, between 2010 and 2016,"))
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 1 changed (now fuzzy), 0 obsolete"
+    fuzzy = entry(po, context)
+    assert fuzzy.fuzzy and fuzzy.id.startswith("Reports on") and fuzzy.string == spanish
+    # What the translation says is the first English, not the second edit's: msgmerge --previous keeps it too.
+    assert fuzzy.previous_id[0].startswith(old)
+
+
+def test_an_edit_undone_before_review_leaves_the_catalog_as_it_was(tmp_path: Path) -> None:
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    before = po.read_bytes()
+    context, old, new = edit_timeline_sentence(root)
+    assert extract_and_update(root).endswith("1 changed (now fuzzy), 0 obsolete")
+    path = root / "facilities" / "adelanto.yaml"
+    path.write_text(path.read_text().replace(new, old))
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored"
+    assert po.read_bytes() == before
+
+
+def test_a_sentence_deleted_and_put_back_is_translated_as_before(tmp_path: Path) -> None:
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    before = po.read_bytes()
+    path = root / "facilities" / "adelanto.yaml"
+    text = path.read_text()
+    item = re.search(r"  - id: 2010-2016-abuse-complaints\n.*?(?=  - id: )", text, re.S)
+    assert item is not None
+    path.write_text(text.replace(item.group(0), ""))
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 1 obsolete"
+    assert '#~ msgctxt "adelanto:timeline.2010-2016-abuse-complaints:text"' in po.read_text()
+    # "obsolete" counts what this update made obsolete: nothing more the second time.
+    assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
+    path.write_text(text)
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored"
+    assert po.read_bytes() == before  # translated, not fuzzy: its English is the same as before
+
+
+def test_an_untranslated_entry_whose_english_goes_is_dropped_and_not_counted(tmp_path: Path) -> None:
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    context = "adelanto:timeline.2010-2016-abuse-complaints:text"
+    catalog = read_catalog(po)
+    catalog.locale = None
+    next(m for m in catalog if m.context == context).string = ""
+    po.write_bytes(catalog_bytes(catalog))
+    path = root / "facilities" / "adelanto.yaml"
+    path.write_text(re.sub(r"  - id: 2010-2016-abuse-complaints\n.*?(?=  - id: )", "", path.read_text(), flags=re.S))
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete"
+    assert context not in po.read_text()
+
+
+def test_a_changed_entry_keeps_its_translator_comment(tmp_path: Path) -> None:
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    context, old, new = edit_timeline_sentence(root)
+    catalog = read_catalog(po)
+    next(m for m in catalog if m.context == context).user_comments = ["ask the editors about 2016"]
+    po.write_bytes(catalog_bytes(catalog))
+    extract_and_update(root)
+    changed = entry(po, context)
+    assert changed.fuzzy and changed.user_comments == ["ask the editors about 2016"]
+
+
 def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["adelanto"])
     path = root / "facilities" / "adelanto.yaml"

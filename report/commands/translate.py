@@ -54,6 +54,7 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
         lines.append(
             f"{catalog_path(lang)} {state}: {counts['new']} new, {counts['changed']} changed"
             f" (now fuzzy), {counts['obsolete']} obsolete"
+            + (f", {counts['restored']} restored" if counts["restored"] else "")
         )
     return Translated(lines=tuple(lines))
 

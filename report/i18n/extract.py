@@ -260,10 +260,22 @@ def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes]) -> bool
 
 
 def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
-    """Merge the template into a language catalog in place; return counts of what changed."""
+    """Merge the template into a language catalog in place, as `msgmerge --previous` merges by
+    context; return counts of what this merge changed.
+
+    - An entry whose English is gone stays, obsolete (`#~`), if it was translated; an untranslated
+      one is dropped, as msgmerge drops it. "obsolete" counts the entries this merge made obsolete.
+    - An English string that changed takes the translation of its old entry (the same context, or
+      a close template string), fuzzy, with the English that translation was made from as its
+      previous English (`#|`): the old entry's own previous English if it was fuzzy already, so
+      that a second edit before the translator's review does not hide the first.
+    - An obsolete entry whose English comes back as it was is restored as it was, and a fuzzy one
+      whose English is back to what its translation was made from is translated again ("restored").
+    """
     before = {(m.context, m.id): m for m in catalog if m.id}
+    was_obsolete = {id(m) for m in catalog.obsolete.values()}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-    stats = {"new": 0, "changed": 0, "obsolete": 0}
+    stats = {"new": 0, "changed": 0, "obsolete": 0, "restored": 0}
     obsolete_by_context: dict[str, Message] = {}
     for message in list(catalog.obsolete.values()):
         if is_prose(message.context):
@@ -276,17 +288,48 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
                 message.previous_id = list(kept.previous_id)
             continue
-        old = obsolete_by_context.get(message.context) if is_prose(message.context) else _close(catalog, message)
-        if old is not None and old.string:
-            message.string = old.string
-            message.flags.add("fuzzy")
-            message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        old = _same(catalog, message)
+        if old is not None:  # back as it was: so is its translation, fuzzy or not
+            message.string, message.flags = old.string, message.flags | old.flags
+            message.previous_id, message.user_comments = list(old.previous_id), list(old.user_comments)
             del catalog.obsolete[_obsolete_key(catalog, old)]
-            stats["changed"] += 1
-        else:
+            stats["restored"] += 1
+            continue
+        old = obsolete_by_context.get(message.context) if is_prose(message.context) else _close(catalog, message)
+        if old is None or not _translated(old):
             stats["new"] += 1
-    stats["obsolete"] = len(catalog.obsolete)
+            continue
+        made_from = list(old.previous_id) if old.fuzzy and old.previous_id else _ids(old)
+        message.string, message.flags = old.string, message.flags | (old.flags - {"fuzzy"})
+        message.user_comments = list(old.user_comments)
+        del catalog.obsolete[_obsolete_key(catalog, old)]
+        if made_from == _ids(message):  # an edit undone before the translator saw it
+            stats["restored"] += 1
+        else:
+            message.flags.add("fuzzy")
+            message.previous_id = made_from
+            stats["changed"] += 1
+    for key, message in list(catalog.obsolete.items()):
+        if not _translated(message):
+            del catalog.obsolete[key]
+        elif id(message) not in was_obsolete:
+            stats["obsolete"] += 1
     return stats
+
+
+def _ids(message: Message) -> list[str]:
+    """Return a message's English as Babel keeps a previous English: [msgid], or [msgid, msgid_plural]."""
+    return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return any(strings)
+
+
+def _same(catalog: Catalog, message: Message) -> Message | None:
+    """Return the obsolete entry with this message's context and English, if there is one."""
+    return next((m for m in catalog.obsolete.values() if m.context == message.context and m.id == message.id), None)
 
 
 def _close(catalog: Catalog, message: Message) -> Message | None:
