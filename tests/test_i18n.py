@@ -203,6 +203,22 @@ def test_a_changed_entry_keeps_its_translator_comment(tmp_path: Path) -> None:
     assert changed.fuzzy and changed.user_comments == ["ask the editors about 2016"]
 
 
+def test_an_edit_of_spacing_alone_leaves_the_translation_current(tmp_path: Path) -> None:
+    """HTML and the PDFs print a run of spaces and line breaks as one space: a double space, or a
+    literal block (`|`) for a folded one, changes nothing printed, nor the English to translate."""
+    root = adelanto_alone(tmp_path)
+    path = root / "facilities" / "adelanto.yaml"
+    text = path.read_text()
+    spaced = text.replace("Coverage of the First Ten launch", "Coverage of the  First Ten launch", 1).replace(
+        "    text: >-\n      Coverage", "    text: |\n      Coverage", 1
+    )
+    assert spaced.count("  First Ten") == 1 and "text: |" in spaced
+    path.write_text(spaced)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert "es 100.0% translated" in out and "[i18n.stale]" not in out and "[i18n.fallback]" not in out
+    assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
+
+
 def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["adelanto"])
     path = root / "facilities" / "adelanto.yaml"

@@ -418,6 +418,10 @@ def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...
             yield from _strings(child, path + (i,))
 
 
+_SPACING = re.compile(r"[ \t\r\n]+")
+"""What HTML and CSS collapse into one space (a no-break space is text, and stays)."""
+
+
 def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
     """Return the findings but the parser's `yaml.comment` warnings right after a date, wherever
     the schema expects one (`date: 2025-03 #approx`): that comment cuts off nothing the writer
@@ -708,7 +712,12 @@ class _RecordBuilder:
         return ClaimReview(self.get(path + ("review_note",)), self.doc.loc(path + ("review",)))
 
     def text(self, path: tuple[Any, ...]) -> Text:
+        """Return the prose at `path`, its runs of spaces, tabs and line breaks made one space, as
+        every page and PDF prints them: an edit of its spacing alone (a double space, `|` for
+        `>-`) changes nothing printed, so it must not send the translation back to English."""
         value = self.get(path)
+        if isinstance(value, str):
+            value = _SPACING.sub(" ", value).strip(" ")
         start, raw = self.doc.source(path)
         cites = tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
         return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites)
