@@ -133,7 +133,14 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
         return replace(_failed(gathered.findings, coverage), gathered=gathered)
-    emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
+    from jinja2 import TemplateError  # Jinja: emit has loaded it
+
+    try:
+        emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
+    except TemplateError as exc:  # a layout's own mistake, known only as it renders: a finding, not a crash
+        from ..render.html import template_error
+
+        return _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
         return _failed(findings, coverage)
@@ -179,6 +186,9 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     """
     started = time.perf_counter()
     from ..i18n.coverage import coverage_table  # Babel
+    from jinja2 import TemplateError
+
+    from ..render.html import template_error
     from ..render.site import home_pages, site_pages  # Jinja
     from .gather import GatherOptions, gather
 
@@ -194,8 +204,12 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     for lang in renderers:
         updating[(lang, None)] = (report_pdf_path(lang), None, None)
         updating |= {(lang, f.id): (facility_pdf_path(lang, f.id), None, None) for f in edition.facilities}
-    outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
-    outputs += home_pages(edition, renderers, updating)
+    try:
+        outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
+        outputs += home_pages(edition, renderers, updating)
+    except TemplateError as exc:  # as the build says it
+        failed = _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
+        return Paged((), failed.findings, failed.summary, failed)
     localized = [f for renderer in renderers.values() for f in renderer.localizer.findings]
     findings = tuple(options.policy.apply([*gathered.findings, *localized]))
     if has_errors(findings):

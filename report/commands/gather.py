@@ -25,6 +25,7 @@ from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import LanguageCoverage, check_translations
 from ..i18n.localize import Localizer
 from ..pdf.paginate import stylesheet_findings
+from ..render.html import template_findings
 from ..sandbox import asset_findings
 
 
@@ -89,6 +90,8 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                     )
                     continue
             localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
+        if localizers:  # any language's: compiling does not translate
+            findings += template_findings(root, next(iter(localizers.values())))
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
         for lang, localizer in localizers.items():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -27,6 +28,7 @@ from markupsafe import Markup, escape
 from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
 from .. import project
+from ..findings import Finding, Loc, error
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from ..content.geo import county_parts
 from .maps import Maps
@@ -185,6 +187,46 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
         language=loc.lang,  # the page's language: what needs no lang attribute
     )
     return env
+
+
+TEMPLATES = ("pdf", "site", "partials")
+"""The folders of `layouts/` that hold Jinja templates (the others hold styles, fonts, images)."""
+
+
+def template_findings(root: Path, localizer: Localizer) -> list[Finding]:
+    """Return a `template.syntax` error, at its line, for each template in `layouts/` that Jinja
+    cannot compile (an unclosed tag, an unknown filter): `check` says it as the build would.
+
+    A name a template uses but nothing defines is known only when it is rendered: the build
+    reports it (`template_error`).
+    """
+    env = environment(root, localizer)
+    found = []
+    for name in env.list_templates(filter_func=lambda name: name.split("/", 1)[0] in TEMPLATES):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
+    return found
+
+
+def template_error(root: Path, exc: jinja2.TemplateError) -> Finding:
+    """Return the error a template raised as it was rendered, at its line in its file in
+    `layouts/` (`'name' is undefined`): the project's own template, not the tool, is at fault."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.name:
+        return error("template.syntax", _template_loc(exc.name, exc.lineno), exc.message or "")
+    layouts = (root / project.LAYOUTS_DIR).resolve()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(layouts)]
+    where = (
+        _template_loc(Path(frames[-1].filename).resolve().relative_to(layouts).as_posix(), frames[-1].lineno)
+        if frames
+        else Loc(project.LAYOUTS_DIR)
+    )
+    return error("template.render", where, f"{exc.message or type(exc).__name__}")
+
+
+def _template_loc(name: str, line: int | None) -> Loc:
+    return Loc(f"{project.LAYOUTS_DIR}/{name}", line or 0, 1 if line else 0)  # Jinja gives no column
 
 
 def attribute_text(value: Any) -> Markup:
@@ -391,4 +433,4 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
     return sorted(sources, key=key)
 
 
-__all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape"]
+__all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape", "template_error", "template_findings"]

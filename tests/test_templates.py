@@ -1,0 +1,65 @@
+"""A mistake in a template of `layouts/` is the project's, not the tool's: a finding at its line.
+
+A template Jinja cannot compile is a `template.syntax` error of `check` and of the build alike; a
+name nothing defines is known only as the template is rendered, and is the build's (and the
+preview's) `template.render` error. Neither is an internal error, and neither stops `serve`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from report.commands.build import BuildOptions, pages
+
+from .conftest import REPO, build, make_project, run_cli
+from .test_fixtures import finding_lines
+
+PARTIAL = "layouts/partials/facility.html"
+
+
+def with_template_line(tmp_path: Path, line: str) -> tuple[Path, int]:
+    """The base fixture project with the shipped layouts, `line` added to a partial; return it and that line's number."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    path = root / PARTIAL
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(5, line + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return root, 6
+
+
+def test_a_template_jinja_cannot_compile_is_an_error_at_its_line_for_check_and_build(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    root, line = with_template_line(tmp_path, "<p>{{ koala </p>")
+    expected = f"{PARTIAL}:{line}:1: error: unexpected '/' [template.syntax]"
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and expected in finding_lines(checked)
+    code, built, err = build(root)
+    assert code == 1 and "internal error" not in built + err
+    assert [f for f in finding_lines(built) if "[template." in f] == [expected]
+    assert not (root / "dist").exists()
+
+
+def test_a_name_no_one_defines_is_a_build_error_at_its_line_not_a_crash(tmp_path: Path, fixed_today: None) -> None:
+    root, line = with_template_line(tmp_path, "<p>{{ koala_value }}</p>")
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and "[template." not in checked  # known only as it is rendered
+    code, built, err = build(root)
+    assert code == 1 and "internal error" not in built + err
+    assert [f for f in finding_lines(built) if "[template." in f] == [
+        f"{PARTIAL}:{line}:1: error: 'koala_value' is undefined [template.render]"
+    ]
+    assert not (root / "dist").exists() and not (root / ".cache" / "crashes").exists()
+
+
+def test_the_previews_page_step_says_it_too(tmp_path: Path, fixed_today: None) -> None:
+    """`serve` renders the pages before the build: the same error, where it used to stop the server."""
+    root, line = with_template_line(tmp_path, "<p>{{ koala_value }}</p>")
+    paged = pages(root, BuildOptions(today=dt.date(2025, 1, 1)))
+    assert paged.failed is not None and paged.outputs == ()
+    assert [str(f) for f in paged.findings if f.code.startswith("template.")] == [
+        f"{PARTIAL}:{line}:1: error: 'koala_value' is undefined [template.render]"
+    ]
