@@ -116,10 +116,11 @@ RELEASE_CODES = frozenset(
         "i18n.stale",
         "i18n.fallback",
         "i18n.review",
+        "yaml.comment",
     }
 )
 """Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete
-translations, open data without a license."""
+translations, open data without a license, a value a comment may have cut short."""
 
 
 @dataclass(frozen=True)

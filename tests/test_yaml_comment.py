@@ -9,7 +9,7 @@ import pytest
 from report.content.load import read_dossier, read_sources
 from report.content.yamldoc import parse
 
-from .conftest import BASE
+from .conftest import BASE, make_project, replace, run_cli
 
 WARNED = [
     ("name: LaSalle #1 ICE Processing Center\n", "name", "LaSalle", (1, 15)),
@@ -65,3 +65,15 @@ def test_a_comment_right_after_a_date_loses_nothing_and_is_left_alone(date: str)
     codes = [f.code for f in findings]
     assert codes.count("yaml.comment") == 1  # the name's, not the date's
     assert ("date.invalid" in codes) == date.endswith("-30")  # the date is still checked
+
+
+def test_a_release_refuses_a_value_a_comment_cut_short(tmp_path, fixed_today) -> None:
+    """`address: 830 Pinehill Road #12, Jena` would be published as "830 Pinehill Road": a warning
+    a draft may carry, an error a release may not."""
+    root = make_project(tmp_path)
+    replace(root, "facilities/sample.yaml", "name: Sample Detention Center", "name: Sample Detention Center #2")
+    _, drafted, _ = run_cli("--root", str(root), "check")
+    code, released, _ = run_cli("--root", str(root), "check", "--release")
+    cut = [line for line in released.splitlines() if line.endswith("[yaml.comment]")]
+    assert len(cut) == 1 and ": error: " in cut[0] and code == 1
+    assert cut[0].replace(": error: ", ": warning: ") in drafted
