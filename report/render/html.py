@@ -189,10 +189,6 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     return env
 
 
-TEMPLATES = ("pdf", "site", "partials")
-"""The folders of `layouts/` that hold Jinja templates (the others hold styles, fonts, images)."""
-
-
 def template_findings(root: Path, localizer: Localizer) -> list[Finding]:
     """Return a `template.syntax` error, at its line, for each template in `layouts/` that Jinja
     cannot compile (an unclosed tag, an unknown filter): `check` says it as the build would.
@@ -202,11 +198,13 @@ def template_findings(root: Path, localizer: Localizer) -> list[Finding]:
     """
     env = environment(root, localizer)
     found = []
-    for name in env.list_templates(filter_func=lambda name: name.split("/", 1)[0] in TEMPLATES):
+    for name in env.list_templates(extensions=["html"]):
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
+        except UnicodeDecodeError:
+            found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
     return found
 
 
