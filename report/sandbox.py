@@ -16,6 +16,7 @@ This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light
 from __future__ import annotations
 
 import functools
+import os
 from fnmatch import fnmatch
 import re
 from pathlib import Path
@@ -196,17 +197,41 @@ def asset_paths(root: Path) -> list[Path]:
 
 
 def asset_findings(root: Path) -> list[Finding]:
-    """Return an error for every site asset that is a link out of layouts/: the site never copies one."""
+    """Return an error for every site asset that is a link out of layouts/ (the site never copies
+    one), and for every file a site stylesheet names (`url()`, `@import`) that the site does not
+    publish: a font the page would never get, and would print in another face without a word."""
     layouts = real_folder(root, LAYOUTS_DIR)
-    return [
+    assets = asset_paths(root)
+    found = [
         error(
             "site.asset",
             Loc(path.relative_to(root).as_posix()),
             f"resolves to '{path.resolve()}', outside layouts/: the site copies only files that live there",
         )
-        for path in asset_paths(root)
+        for path in assets
         if not inside(path, layouts)
     ]
+    published = {os.path.normpath(path.absolute()): path for path in assets if inside(path, layouts)}
+    for sheet in (path for path in published.values() if path.suffix == ".css"):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        for named in CSS_REF.finditer(text):
+            ref = next(group for group in named.groups() if group is not None)
+            if not ref or urlsplit(ref).scheme or ref.startswith(("#", "/")):
+                continue  # data:, a page's own fragment, or an address the web server resolves
+            if os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)) not in published:
+                line = text.count("\n", 0, named.start()) + 1
+                where = Loc(
+                    sheet.relative_to(root).as_posix(), line, named.start() - text.rfind("\n", 0, named.start())
+                )
+                message = f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
+                found.append(error("site.asset", where, message))
+    return found
+
+
+CSS_REF = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^\s"')]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+)
+"""A file a stylesheet names: `url(...)`, quoted or not, or `@import "..."`."""
 
 
 # -- WeasyPrint ----------------------------------------------------------------------------------

@@ -570,3 +570,18 @@ def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path,
     assert "Traceback" not in out + err
     assert finding_lines(out) == (FIXTURES / "image-bomb" / "expected.txt").read_text().splitlines()
     assert code == 1
+
+
+def test_a_file_a_site_stylesheet_names_must_be_one_the_site_publishes(tmp_path: Path, fixed_today: None) -> None:
+    """A font misspelt in fonts.css: the page would fall back to another face without a word."""
+    root = tiny_project(tmp_path)
+    fonts = root / "layouts" / "css" / "fonts.css"
+    fonts.write_text(fonts.read_text(encoding="utf-8").replace("IBMPlexSans-Bold.woff2", "Bold.woff2"), "utf-8")
+    site = root / "layouts" / "css" / "site.css"
+    site.write_text(site.read_text(encoding="utf-8").replace('@import "tokens.css"', '@import "token.css"'), "utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    published = "is not a file the site publishes (from layouts/css, fonts, icons or js) [site.asset]"
+    assert code == 1 and [line for line in finding_lines(out) if "[site.asset]" in line] == [
+        f"layouts/css/fonts.css:11:83: error: '../fonts/Bold.woff2' {published}",
+        f"layouts/css/site.css:3:1: error: 'token.css' {published}",
+    ]

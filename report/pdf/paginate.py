@@ -53,7 +53,7 @@ from .. import cache
 from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
-from ..sandbox import SandboxRefusal, brief_url, inside, real_folder, url_fetcher
+from ..sandbox import CSS_REF, SandboxRefusal, brief_url, inside, real_folder, url_fetcher
 
 CACHE_FORMAT = 4
 PACKAGE_HOME = Path(__file__).resolve().parents[2]
@@ -392,9 +392,6 @@ class _CssIndex:
     """Each `url()` of the stylesheets, resolved: its place, and what it says there."""
 
 
-_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^\s"')]*))\s*\)""", re.IGNORECASE)
-
-
 def _css_index(weasyprint: Any, root: str) -> _CssIndex:
     """Return where each CSS record message and each `url()` of the stylesheets in `layouts/` is.
 
@@ -416,7 +413,7 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
             collector.records.clear()
             text = path.read_text(encoding="utf-8", errors="replace")
             rel = path.relative_to(root).as_posix()
-            for found in _URL.finditer(text):
+            for found in CSS_REF.finditer(text):
                 ref = next(group for group in found.groups() if group is not None)
                 line = text.count("\n", 0, found.start()) + 1
                 loc = Loc(rel, line, found.start() - text.rfind("\n", 0, found.start()))
