@@ -38,7 +38,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE, writing
 
@@ -84,15 +84,30 @@ class Published:
     removed: tuple[str, ...]
 
 
-def manifest_bytes(outputs: list[Output], edition: str = "draft", created: str | None = None) -> bytes:
-    """Return the manifest for these outputs, sorted by path: which kind of edition, made when, and every file."""
+def manifest_bytes(
+    outputs: list[Output], edition: str = "draft", created: str | None = None, content: Mapping[str, str] | None = None
+) -> bytes:
+    """Return the manifest for these outputs, sorted by path: which kind of edition, made when,
+    from which content each language was built (`content`), and every file."""
     assert edition in EDITIONS, edition
     entries = [o.entry() for o in sorted(outputs, key=lambda o: o.path)]
     data: dict[str, object] = {"edition": edition}
     if created:
         data["created"] = created
+    if content:
+        data["content"] = dict(sorted(content.items()))
     data["outputs"] = entries
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def language_content(dist: Path) -> dict[str, str]:
+    """Return, by language, the digest of the content `dist/` was built from (`stamp.SHARED_GLOBS`):
+    two digests mean `build --lang` kept a language built from earlier content."""
+    try:
+        content = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get("content", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in content.items()} if isinstance(content, dict) else {}
 
 
 def read_edition(dist: Path) -> str | None:
@@ -184,12 +199,14 @@ def publish(
     keep_languages: frozenset[str] = frozenset(),
     edition: str = "draft",
     created: str | None = None,
+    content: str | None = None,
 ) -> Published:
     """Publish the outputs and their manifest as the new `dist/` (a draft or a release); return what changed.
 
     Outputs of the `REVIEW_KINDS` go to the review folder beside it. Files of `keep_languages`
     (languages not built this time) stay as the last build left them, and stay in the manifest
-    (the build makes sure they are the same kind of edition); their review pages stay too. Call it holding the lock. If it is interrupted before the swap, the
+    (the build makes sure they are the same kind of edition); their review pages stay too. The
+    manifest records the `content` digest each language was built from (a kept one keeps its own). Call it holding the lock. If it is interrupted before the swap, the
     new folder is deleted and `dist/` stays as it was.
     """
     dist = root / DIST_DIR
@@ -208,7 +225,9 @@ def publish(
         if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
     ]
     outputs = [*outputs, *kept]
-    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created), "manifest")
+    built_from = {lang: digest for lang, digest in language_content(dist).items() if lang in keep_languages}
+    built_from |= {o.lang: content for o in outputs if o.lang and o.lang not in keep_languages} if content else {}
+    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from), "manifest")
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)

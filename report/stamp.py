@@ -31,6 +31,12 @@ WATCHED_GLOBS = (
     f"{project.I18N_DIR}/**/*",
 )
 """What `serve` watches for saves."""
+SHARED_GLOBS = (
+    project.REPORT_FILE,
+    f"{project.FACILITIES_DIR}/**/*",
+    f"{project.LAYOUTS_DIR}/**/*",
+)
+"""The content every language is built from (the catalogs are each language's own)."""
 
 
 def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:

@@ -29,7 +29,7 @@ from report.cli import Progress
 from report.publish import Output, Published
 from report.commands.serve import Preview, PreviewHandler
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, build, copy_project
 
 FACILITY = "lasalle"  # the shortest dossier: the builds below take seconds, not minutes
 INTERRUPTED_LINE = "build interrupted; dist/ was left as it was"
@@ -522,3 +522,23 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
     assert edition(root) == new
     assert all_folders(root) == [published_folder(root), f"{published_folder(root)}{publish.REVIEW_SUFFIX}"]
     assert not (root / ".dist.tmp").exists() and not (root / ".dist.old").exists()
+
+
+def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_keeps(
+    built: Path, tmp_path: Path
+) -> None:
+    """`build --lang es` after an edit keeps English as an earlier build left it: dist/ then mixes
+    two versions of the content, and the build says so (and export refuses it, tests/test_export.py)."""
+    root = clone(built, tmp_path / "project")
+    content = publish.language_content(root / "dist")
+    assert set(content) == {"en", "es"} and len(set(content.values())) == 1
+    edit(root, "Edit 7.")
+    code, out, _ = build(root, "--lang", "es")
+    assert code == 0 and out.rstrip().endswith(
+        "; en kept from a build of earlier content: build every language before you export"
+    )
+    mixed = publish.language_content(root / "dist")
+    assert mixed["en"] == content["en"] != mixed["es"]
+    code, out, _ = build(root)
+    assert code == 0 and "kept from a build" not in out
+    assert set(publish.language_content(root / "dist").values()) == {mixed["es"]}

@@ -150,7 +150,11 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     from ..render.html import creation_time  # Jinja: emit has loaded it
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
-    result = publish.publish(root, emitted.outputs, keep_languages=keep, edition=edition_kind, created=created)
+    content = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content)
+    older = sorted(
+        lang for lang, digest in publish.language_content(root / project.DIST_DIR).items() if digest != content
+    )
     stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings], list(coverage))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
@@ -160,6 +164,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
+    if older:
+        summary += f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
     return Built("built", findings, summary, coverage)
 
 
