@@ -32,8 +32,9 @@ STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish<
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
 
 
-def publish_edition(root: Path, edition: str = "draft") -> None:
-    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+    pages = {**PAGES, **(extra or {})}
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
     publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
 
 
@@ -94,19 +95,21 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path / "project"
-    publish_edition(root, edition="release")
     target = tmp_path / "out" / "www"
+    publish_edition(root, edition="release", extra={"en/stale.html": b"a page the next edition no longer has"})
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0
+    assert "en/stale.html" in tree(target)
+    publish_edition(root, edition="release")
     code, out, _ = run_cli("--root", str(root), "export", str(target))
     assert code == 0 and out.startswith("exported the release edition (5 files, ") and "Draft" not in out
+    assert "en/stale.html" not in tree(target)
     first = (tmp_path / "out" / "www.zip").read_bytes()
-    (target / "stale.html").write_bytes(b"from an older edition")
     (tmp_path / "out" / ".www.keep").write_bytes(b"not ours")  # a hidden file that is not an export's leftover
     (tmp_path / "out" / ".www.123.new").mkdir()  # what an export killed midway leaves
     assert run_cli("--root", str(root), "export", str(target))[0] == 0
     assert (tmp_path / "out" / "www.zip").read_bytes() == first
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256((tmp_path / "out" / "www.zip").read_bytes()).hexdigest()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".www.keep", "www", "www.zip"]
-    assert "stale.html" not in tree(target)
     with zipfile.ZipFile(io.BytesIO(first)) as zipped:
         assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
 
@@ -118,7 +121,7 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
         ("dist", "cannot export into {project}/dist: it is part of the build's own output; name another folder"),
         (
             "notes",
-            "cannot export into {project}/notes: it holds files that are not an earlier export; name an empty or new folder",
+            "cannot export into {project}/notes: todo.txt is not from an earlier export; name an empty or new folder",
         ),
     ],
 )
@@ -172,3 +175,52 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
     with zipfile.ZipFile(root / "site.zip") as zipped:
         assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
     assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
+
+
+def export_into(root: Path, target: Path) -> tuple[int, str, str]:
+    return run_cli("--root", str(root), "export", str(target))
+
+
+@pytest.mark.parametrize(
+    ("mine", "message"),
+    [
+        (  # a web app's public/ folder: a manifest.json of its own, its sources beside it
+            {"manifest.json": b'{"name": "App", "icons": []}', "index.html": b"<div id=app>", "src/app.js": b"app()"},
+            "manifest.json is not from an earlier export; name an empty or new folder",
+        ),
+        (
+            {"src/app.js": b"app()", "index.html": b"<div id=app>"},
+            "index.html is not from an earlier export; name an empty or new folder",
+        ),
+        (  # an earlier export, and a file of mine put in it since
+            {"EXPORT": b"", "notes/todo.txt": b"mine"},
+            "notes/ is not from an earlier export; name an empty or new folder",
+        ),
+        (  # an earlier export with a page edited by hand since
+            {"EXPORT": b"", "en/index.html": b"edited by hand"},
+            "en/index.html was changed since it was exported; name an empty or new folder",
+        ),
+        (  # the branch GitHub Pages serves, checked out where the export was
+            {"EXPORT": b"", ".git/HEAD": b"ref: refs/heads/gh-pages", ".nojekyll": b"", "CNAME": b"example.org"},
+            ".git/ is not from an earlier export; export into a folder of its own, then copy it into the Pages"
+            ' checkout (see "Publish the site" in the README)',
+        ),
+    ],
+)
+def test_export_replaces_only_an_earlier_export_and_refuses_anything_else(
+    tmp_path: Path, mine: dict[str, bytes], message: str
+) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    target = tmp_path / "out" / "public"
+    if mine.pop("EXPORT", None) is not None:
+        assert export_into(root, target)[0] == 0
+        (tmp_path / "out" / "public.zip").unlink()
+    for path, data in mine.items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_bytes(data)
+    before = tree(tmp_path / "out")
+    code, out, err = export_into(root, target)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"cannot export into {target}: {message}"), err
+    assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == ["public"]

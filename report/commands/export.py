@@ -11,8 +11,10 @@ Netlify's drag and drop, an `rsync` to a web server).
   creation time from the manifest (the PDFs' creation date); the folder's files and folders
   get the same times.
 - Atomic: the folder is filled under a hidden temporary name beside the target and renamed
-  into place, the zip likewise, so a half-written export never has the target's name. A folder
-  already at the target is replaced only if it is an earlier export (it holds a manifest).
+  into place, the zip likewise, so a half-written export never has the target's name.
+- Safe: a folder already at the target is replaced only if it is exactly an earlier export (this
+  tool's manifest and the files it lists, unedited, nothing else); anything else there (a web
+  app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written.
 - Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
 """
 
@@ -37,6 +39,9 @@ from ..project import BUILDS_DIR, CACHE_DIR, DIST_DIR, source_date
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
 """Files already compressed: stored in the zip as they are, not deflated again."""
+_FOREIGN = "is not from an earlier export"
+_PAGES_FILES = (".git", ".nojekyll", "CNAME")
+"""What a checkout of the branch GitHub Pages serves holds besides the site."""
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the first time a zip entry can hold
 
 
@@ -93,10 +98,44 @@ def _refuse(root: Path, folder: Path) -> None:
         raise UsageError(f"cannot export into {folder}: it is part of the build's own output; name another folder")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / publish.MANIFEST).is_file():
-        raise UsageError(
-            f"cannot export into {folder}: it holds files that are not an earlier export; name an empty or new folder"
-        )
+    if folder.is_dir():
+        stranger = _stranger(sorted(publish.contents(folder)), lambda path: _read(folder / path))
+        if stranger is not None:
+            path, why = stranger
+            hint = "name an empty or new folder"
+            if path.rstrip("/") in _PAGES_FILES:
+                hint = "export into a folder of its own, then copy it into the Pages checkout"
+                hint += ' (see "Publish the site" in the README)'
+            raise UsageError(f"cannot export into {folder}: {path} {why}; {hint}")
+
+
+def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str] | None:
+    """Return the first of `paths` (sorted, marked as by `publish.contents`) that no export wrote, and why, or None.
+
+    An earlier export is this tool's manifest and the files it lists, each with the content it
+    lists, and nothing else: that alone may be deleted. A file missing from it does not matter.
+    """
+    listed = publish.manifest_hashes(read(publish.MANIFEST)) if publish.MANIFEST in paths else {}
+    if listed is None:
+        return publish.MANIFEST, _FOREIGN
+    for path in paths:
+        if path == publish.MANIFEST:
+            continue
+        if path not in listed:
+            parts = path.rstrip("@/").split("/")
+            for depth in range(1, len(parts)):  # name the folder no export wrote, not its first file
+                folder = "/".join(parts[:depth]) + "/"
+                if not any(p.startswith(folder) for p in listed):
+                    return folder, _FOREIGN
+            return path.rstrip("@"), _FOREIGN
+        if hashlib.sha256(read(path)).hexdigest() != listed[path]:
+            return path, "was changed since it was exported"
+    return None
+
+
+def _read(path: Path) -> bytes:
+    """Return the bytes of a plain file, or none for anything else (a pipe would block the read)."""
+    return path.read_bytes() if path.is_file() else b""
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
