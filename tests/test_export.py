@@ -224,3 +224,38 @@ def test_export_replaces_only_an_earlier_export_and_refuses_anything_else(
     assert (code, out) == (2, "")
     assert err.strip().endswith(f"cannot export into {target}: {message}"), err
     assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == ["public"]
+
+
+@pytest.mark.parametrize(
+    ("zip_is", "message"),
+    [
+        ("folder", "it exists and is not a file; move it or name another folder"),
+        ("text", "it is not the zip of an earlier export; move it or name another folder"),
+        ("zip", "notes.txt in it is not from an earlier export; move it or name another folder"),
+        ("export+", "notes.txt in it is not from an earlier export; move it or name another folder"),
+    ],
+)
+def test_export_replaces_only_an_earlier_exports_zip_and_checks_it_before_writing(
+    tmp_path: Path, zip_is: str, message: str
+) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    target, archive = tmp_path / "out" / "www", tmp_path / "out" / "www.zip"
+    archive.parent.mkdir()
+    if zip_is == "folder":
+        (archive / "inside").mkdir(parents=True)
+    elif zip_is == "text":
+        archive.write_bytes(b"my notes, not a zip")
+    elif zip_is == "zip":
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("notes.txt", "mine")
+    else:  # an earlier export's zip with a file of mine added
+        assert export_into(root, target)[0] == 0
+        with zipfile.ZipFile(archive, "a") as zipped:
+            zipped.writestr("notes.txt", "mine")
+    before = tree(tmp_path / "out")
+    listing = sorted(os.listdir(tmp_path / "out"))
+    code, out, err = export_into(root, target)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"cannot export into {archive}: {message}"), err
+    assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == listing  # nor a leftover

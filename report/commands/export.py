@@ -14,7 +14,9 @@ Netlify's drag and drop, an `rsync` to a web server).
   into place, the zip likewise, so a half-written export never has the target's name.
 - Safe: a folder already at the target is replaced only if it is exactly an earlier export (this
   tool's manifest and the files it lists, unedited, nothing else); anything else there (a web
-  app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written.
+  app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written. The
+  zip likewise: a file at its name is replaced only if its entries are exactly an earlier export.
+  Both are checked before anything is written.
 - Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
 """
 
@@ -28,6 +30,7 @@ import os
 import re
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -60,7 +63,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
     """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
     folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
     archive = folder.with_name(folder.name + ".zip")
-    _refuse(root, folder)
+    _refuse(root, folder, archive)
     with publish.lock(root, waiting or (lambda message: None)):
         dist = root / DIST_DIR
         try:
@@ -87,8 +90,11 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition)
 
 
-def _refuse(root: Path, folder: Path) -> None:
-    """Raise UsageError for a target that is not a folder of its own: the project, its outputs, or an unrelated folder."""
+def _refuse(root: Path, folder: Path, archive: Path) -> None:
+    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export.
+
+    Both the folder and the zip are checked before anything is written, so a refusal writes nothing.
+    """
     real, project = folder.resolve(), root.resolve()
     if real == project or real in project.parents:
         raise UsageError(f"cannot export into {folder}: it holds the project; name a folder of its own, like site/")
@@ -107,6 +113,19 @@ def _refuse(root: Path, folder: Path) -> None:
                 hint = "export into a folder of its own, then copy it into the Pages checkout"
                 hint += ' (see "Publish the site" in the README)'
             raise UsageError(f"cannot export into {folder}: {path} {why}; {hint}")
+    if archive.is_symlink() or (archive.exists() and not archive.is_file()):
+        raise UsageError(f"cannot export into {archive}: it exists and is not a file; move it or name another folder")
+    if archive.exists():
+        try:
+            with zipfile.ZipFile(archive) as zipped:
+                stranger = _stranger(sorted(zipped.namelist()), zipped.read)
+        except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+            raise UsageError(
+                f"cannot export into {archive}: it is not the zip of an earlier export; move it or name another folder"
+            ) from None
+        if stranger is not None:
+            path, why = stranger
+            raise UsageError(f"cannot export into {archive}: {path} in it {why}; move it or name another folder")
 
 
 def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str] | None:
