@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from report import publish
+from report import project, publish, stamp
 from report.publish import Output
 
 from .conftest import build, copy_project, run_cli
@@ -30,6 +30,7 @@ PAGES = {
 }
 STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+CHANGED = "the sources changed since this edition was built (a later build failed or did not run): run ./build.py, then export again"
 
 
 def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
@@ -175,6 +176,15 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
     with zipfile.ZipFile(root / "site.zip") as zipped:
         assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
     assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
+    assert CHANGED not in out
+    # A build that fails leaves dist/ as it was: export still exports it, and says the sources changed since.
+    dossier = root / "facilities" / "lasalle.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("date: 2007-10-22", "date: 2007-02-30"))
+    code, out, err = build(root)
+    assert code == 1 and "2007-02-30" in out, out + err
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
+    assert sorted(tree(site)) == sorted([*(e["path"] for e in manifest["outputs"]), "manifest.json"])
 
 
 def export_into(root: Path, target: Path) -> tuple[int, str, str]:
@@ -259,3 +269,22 @@ def test_export_replaces_only_an_earlier_exports_zip_and_checks_it_before_writin
     assert (code, out) == (2, "")
     assert err.strip().endswith(f"cannot export into {archive}: {message}"), err
     assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == listing  # nor a leftover
+
+
+def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    (root / "facilities").mkdir()
+    (root / "facilities" / "a.yaml").write_text("name: A\n")
+    reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
+    stamp.save(root, {}, reads, [], [])  # what a build that published this edition records
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out
+    (root / "facilities" / "a.yaml").write_text("name: A\ndate: 2025-02-30\n")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+    (root / "facilities" / "a.yaml").write_text("name: A\n")
+    (root / "layouts").mkdir()
+    (root / "layouts" / "site.css").write_text("body {}")  # what the emit phase reads counts too
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out

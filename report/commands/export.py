@@ -18,6 +18,9 @@ Netlify's drag and drop, an `rsync` to a web server).
   zip likewise: a file at its name is replaced only if its entries are exactly an earlier export.
   Both are checked before anything is written.
 - Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
+- Honest: `dist/` is a whole edition even after a failed build, so it is exported, but if the
+  sources changed since it was built (the build stamp's check, `stamp.sources_changed`), the
+  result says so. Without a stamp of that build it cannot tell, and says nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import publish
+from .. import publish, stamp
 from ..errors import UsageError
 from ..project import BUILDS_DIR, CACHE_DIR, DIST_DIR, source_date
 
@@ -57,6 +60,8 @@ class Exported:
     files: int
     size: int
     edition: str
+    sources_changed: bool
+    """The project's sources differ from those that built the edition (a later build failed or did not run)."""
 
 
 def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
@@ -82,12 +87,13 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
             files[path] = data
+        changed = stamp.sources_changed(root, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
         _write_folder(folder, files, when)
         _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
-    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition)
+    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
 
 
 def _refuse(root: Path, folder: Path, archive: Path) -> None:
