@@ -378,6 +378,12 @@ def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
     if done.edition == "draft":
         line += ": every page says Draft; for the release, run ./build.py release, then export again"
     print(line, file=out)
+    if done.sources_changed:
+        print(
+            "the sources changed since this edition was built (a later build failed or did not run):"
+            " run ./build.py, then export again",
+            file=out,
+        )
     return EXIT_OK
 
 

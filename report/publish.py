@@ -110,6 +110,28 @@ def language_content(dist: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in content.items()} if isinstance(content, dict) else {}
 
 
+_MANIFEST_KEYS = json.loads(manifest_bytes([], created="-", content={"-": "-"})).keys()
+_ENTRY_KEYS = Output("", b"", "").entry().keys()
+
+
+def manifest_hashes(data: bytes) -> dict[str, str] | None:
+    """Return the SHA-256 of each path `data` lists if it is a manifest `manifest_bytes` wrote, else None."""
+    try:
+        manifest = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(manifest, dict) or not {"edition", "outputs"} <= manifest.keys() <= _MANIFEST_KEYS:
+        return None
+    entries = manifest["outputs"]
+    if manifest["edition"] not in EDITIONS or not isinstance(entries, list):
+        return None
+    if not all(isinstance(e, dict) and e.keys() == _ENTRY_KEYS for e in entries):
+        return None
+    if not all(isinstance(e["path"], str) and isinstance(e["sha256"], str) for e in entries):
+        return None
+    return {e["path"]: e["sha256"] for e in entries}
+
+
 def read_edition(dist: Path) -> str | None:
     """Return the kind of edition `dist/` holds ("draft" or "release"), or None if there is none."""
     try:

@@ -78,16 +78,35 @@ def unchanged(root: Path, options: Mapping[str, Any]) -> dict | None:
             return None
         if record.get("signature") != code_signature() and record.get("code") != cache.fingerprint(BUILD_MODULE):
             return None
-        reads = record["reads"]
-        if any(project.current_digest(root, key) != digest for key, digest in reads.items()):
-            return None
-        if record.get("emit") != content_digest(root, EMIT_GLOBS):
+        if not _same_sources(root, record):
             return None
         if record.get("review") != _review_pages(root):
             return None
         return record if _dist_matches(root / project.DIST_DIR, record.get("manifest")) else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def sources_changed(root: Path, manifest: bytes) -> bool | None:
+    """Return whether the sources differ from those of the build that published `manifest`.
+
+    None if no stamp records that build: `.cache/` was deleted, or the build stopped between
+    publishing and saving its stamp (then the stamp is an earlier build's, not dist/'s).
+    """
+    try:
+        record = json.loads((root / project.STAMP_FILE).read_text(encoding="utf-8"))
+        if record["manifest"] != hashlib.sha256(manifest).hexdigest():
+            return None
+        return not _same_sources(root, record)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _same_sources(root: Path, record: dict) -> bool:
+    """Return True if every file the recorded build read, and every file its emit phase reads, is as it was."""
+    if any(project.current_digest(root, key) != digest for key, digest in record["reads"].items()):
+        return False
+    return bool(record.get("emit") == content_digest(root, EMIT_GLOBS))
 
 
 def _dist_matches(dist: Path, manifest_hash: str | None) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from report import publish
+from report import project, publish, stamp
 from report.publish import Output
 
 from .conftest import build, copy_project, run_cli
@@ -30,10 +30,12 @@ PAGES = {
 }
 STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+CHANGED = "the sources changed since this edition was built (a later build failed or did not run): run ./build.py, then export again"
 
 
-def publish_edition(root: Path, edition: str = "draft") -> None:
-    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+    pages = {**PAGES, **(extra or {})}
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
     publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
 
 
@@ -94,19 +96,21 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path / "project"
-    publish_edition(root, edition="release")
     target = tmp_path / "out" / "www"
+    publish_edition(root, edition="release", extra={"en/stale.html": b"a page the next edition no longer has"})
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0
+    assert "en/stale.html" in tree(target)
+    publish_edition(root, edition="release")
     code, out, _ = run_cli("--root", str(root), "export", str(target))
     assert code == 0 and out.startswith("exported the release edition (5 files, ") and "Draft" not in out
+    assert "en/stale.html" not in tree(target)
     first = (tmp_path / "out" / "www.zip").read_bytes()
-    (target / "stale.html").write_bytes(b"from an older edition")
     (tmp_path / "out" / ".www.keep").write_bytes(b"not ours")  # a hidden file that is not an export's leftover
     (tmp_path / "out" / ".www.123.new").mkdir()  # what an export killed midway leaves
     assert run_cli("--root", str(root), "export", str(target))[0] == 0
     assert (tmp_path / "out" / "www.zip").read_bytes() == first
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256((tmp_path / "out" / "www.zip").read_bytes()).hexdigest()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".www.keep", "www", "www.zip"]
-    assert "stale.html" not in tree(target)
     with zipfile.ZipFile(io.BytesIO(first)) as zipped:
         assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
 
@@ -118,7 +122,7 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
         ("dist", "cannot export into {project}/dist: it is part of the build's own output; name another folder"),
         (
             "notes",
-            "cannot export into {project}/notes: it holds files that are not an earlier export; name an empty or new folder",
+            "cannot export into {project}/notes: todo.txt is not from an earlier export; name an empty or new folder",
         ),
     ],
 )
@@ -172,3 +176,115 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
     with zipfile.ZipFile(root / "site.zip") as zipped:
         assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
     assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
+    assert CHANGED not in out
+    # A build that fails leaves dist/ as it was: export still exports it, and says the sources changed since.
+    dossier = root / "facilities" / "lasalle.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("date: 2007-10-22", "date: 2007-02-30"))
+    code, out, err = build(root)
+    assert code == 1 and "2007-02-30" in out, out + err
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
+    assert sorted(tree(site)) == sorted([*(e["path"] for e in manifest["outputs"]), "manifest.json"])
+
+
+def export_into(root: Path, target: Path) -> tuple[int, str, str]:
+    return run_cli("--root", str(root), "export", str(target))
+
+
+@pytest.mark.parametrize(
+    ("mine", "message"),
+    [
+        (  # a web app's public/ folder: a manifest.json of its own, its sources beside it
+            {"manifest.json": b'{"name": "App", "icons": []}', "index.html": b"<div id=app>", "src/app.js": b"app()"},
+            "manifest.json is not from an earlier export; name an empty or new folder",
+        ),
+        (
+            {"src/app.js": b"app()", "index.html": b"<div id=app>"},
+            "index.html is not from an earlier export; name an empty or new folder",
+        ),
+        (  # an earlier export, and a file of mine put in it since
+            {"EXPORT": b"", "notes/todo.txt": b"mine"},
+            "notes/ is not from an earlier export; name an empty or new folder",
+        ),
+        (  # an earlier export with a page edited by hand since
+            {"EXPORT": b"", "en/index.html": b"edited by hand"},
+            "en/index.html was changed since it was exported; name an empty or new folder",
+        ),
+        (  # the branch GitHub Pages serves, checked out where the export was
+            {"EXPORT": b"", ".git/HEAD": b"ref: refs/heads/gh-pages", ".nojekyll": b"", "CNAME": b"example.org"},
+            ".git/ is not from an earlier export; export into a folder of its own, then copy it into the Pages"
+            ' checkout (see "Publish the site" in the README)',
+        ),
+    ],
+)
+def test_export_replaces_only_an_earlier_export_and_refuses_anything_else(
+    tmp_path: Path, mine: dict[str, bytes], message: str
+) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    target = tmp_path / "out" / "public"
+    if mine.pop("EXPORT", None) is not None:
+        assert export_into(root, target)[0] == 0
+        (tmp_path / "out" / "public.zip").unlink()
+    for path, data in mine.items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_bytes(data)
+    before = tree(tmp_path / "out")
+    code, out, err = export_into(root, target)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"cannot export into {target}: {message}"), err
+    assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == ["public"]
+
+
+@pytest.mark.parametrize(
+    ("zip_is", "message"),
+    [
+        ("folder", "it exists and is not a file; move it or name another folder"),
+        ("text", "it is not the zip of an earlier export; move it or name another folder"),
+        ("zip", "notes.txt in it is not from an earlier export; move it or name another folder"),
+        ("export+", "notes.txt in it is not from an earlier export; move it or name another folder"),
+    ],
+)
+def test_export_replaces_only_an_earlier_exports_zip_and_checks_it_before_writing(
+    tmp_path: Path, zip_is: str, message: str
+) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    target, archive = tmp_path / "out" / "www", tmp_path / "out" / "www.zip"
+    archive.parent.mkdir()
+    if zip_is == "folder":
+        (archive / "inside").mkdir(parents=True)
+    elif zip_is == "text":
+        archive.write_bytes(b"my notes, not a zip")
+    elif zip_is == "zip":
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("notes.txt", "mine")
+    else:  # an earlier export's zip with a file of mine added
+        assert export_into(root, target)[0] == 0
+        with zipfile.ZipFile(archive, "a") as zipped:
+            zipped.writestr("notes.txt", "mine")
+    before = tree(tmp_path / "out")
+    listing = sorted(os.listdir(tmp_path / "out"))
+    code, out, err = export_into(root, target)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"cannot export into {archive}: {message}"), err
+    assert tree(tmp_path / "out") == before and sorted(os.listdir(tmp_path / "out")) == listing  # nor a leftover
+
+
+def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    publish_edition(root)
+    (root / "facilities").mkdir()
+    (root / "facilities" / "a.yaml").write_text("name: A\n")
+    reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
+    stamp.save(root, {}, reads, [], [])  # what a build that published this edition records
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out
+    (root / "facilities" / "a.yaml").write_text("name: A\ndate: 2025-02-30\n")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+    (root / "facilities" / "a.yaml").write_text("name: A\n")
+    (root / "layouts").mkdir()
+    (root / "layouts" / "site.css").write_text("body {}")  # what the emit phase reads counts too
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out

@@ -11,9 +11,16 @@ Netlify's drag and drop, an `rsync` to a web server).
   creation time from the manifest (the PDFs' creation date); the folder's files and folders
   get the same times.
 - Atomic: the folder is filled under a hidden temporary name beside the target and renamed
-  into place, the zip likewise, so a half-written export never has the target's name. A folder
-  already at the target is replaced only if it is an earlier export (it holds a manifest).
+  into place, the zip likewise, so a half-written export never has the target's name.
+- Safe: a folder already at the target is replaced only if it is exactly an earlier export (this
+  tool's manifest and the files it lists, unedited, nothing else); anything else there (a web
+  app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written. The
+  zip likewise: a file at its name is replaced only if its entries are exactly an earlier export.
+  Both are checked before anything is written.
 - Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
+- Honest: `dist/` is a whole edition even after a failed build, so it is exported, but if the
+  sources changed since it was built (the build stamp's check, `stamp.sources_changed`), the
+  result says so. Without a stamp of that build it cannot tell, and says nothing.
 """
 
 from __future__ import annotations
@@ -26,17 +33,21 @@ import os
 import re
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import publish
+from .. import publish, stamp
 from ..errors import UsageError
 from ..project import BUILDS_DIR, CACHE_DIR, DIST_DIR, source_date
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
 """Files already compressed: stored in the zip as they are, not deflated again."""
+_FOREIGN = "is not from an earlier export"
+_PAGES_FILES = (".git", ".nojekyll", "CNAME")
+"""What a checkout of the branch GitHub Pages serves holds besides the site."""
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the first time a zip entry can hold
 
 
@@ -49,13 +60,15 @@ class Exported:
     files: int
     size: int
     edition: str
+    sources_changed: bool
+    """The project's sources differ from those that built the edition (a later build failed or did not run)."""
 
 
 def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
     """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
     folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
     archive = folder.with_name(folder.name + ".zip")
-    _refuse(root, folder)
+    _refuse(root, folder, archive)
     with publish.lock(root, waiting or (lambda message: None)):
         dist = root / DIST_DIR
         try:
@@ -74,16 +87,20 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
             files[path] = data
+        changed = stamp.sources_changed(root, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
         _write_folder(folder, files, when)
         _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
-    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition)
+    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
 
 
-def _refuse(root: Path, folder: Path) -> None:
-    """Raise UsageError for a target that is not a folder of its own: the project, its outputs, or an unrelated folder."""
+def _refuse(root: Path, folder: Path, archive: Path) -> None:
+    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export.
+
+    Both the folder and the zip are checked before anything is written, so a refusal writes nothing.
+    """
     real, project = folder.resolve(), root.resolve()
     if real == project or real in project.parents:
         raise UsageError(f"cannot export into {folder}: it holds the project; name a folder of its own, like site/")
@@ -93,10 +110,57 @@ def _refuse(root: Path, folder: Path) -> None:
         raise UsageError(f"cannot export into {folder}: it is part of the build's own output; name another folder")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / publish.MANIFEST).is_file():
-        raise UsageError(
-            f"cannot export into {folder}: it holds files that are not an earlier export; name an empty or new folder"
-        )
+    if folder.is_dir():
+        stranger = _stranger(sorted(publish.contents(folder)), lambda path: _read(folder / path))
+        if stranger is not None:
+            path, why = stranger
+            hint = "name an empty or new folder"
+            if path.rstrip("/") in _PAGES_FILES:
+                hint = "export into a folder of its own, then copy it into the Pages checkout"
+                hint += ' (see "Publish the site" in the README)'
+            raise UsageError(f"cannot export into {folder}: {path} {why}; {hint}")
+    if archive.is_symlink() or (archive.exists() and not archive.is_file()):
+        raise UsageError(f"cannot export into {archive}: it exists and is not a file; move it or name another folder")
+    if archive.exists():
+        try:
+            with zipfile.ZipFile(archive) as zipped:
+                stranger = _stranger(sorted(zipped.namelist()), zipped.read)
+        except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+            raise UsageError(
+                f"cannot export into {archive}: it is not the zip of an earlier export; move it or name another folder"
+            ) from None
+        if stranger is not None:
+            path, why = stranger
+            raise UsageError(f"cannot export into {archive}: {path} in it {why}; move it or name another folder")
+
+
+def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str] | None:
+    """Return the first of `paths` (sorted, marked as by `publish.contents`) that no export wrote, and why, or None.
+
+    An earlier export is this tool's manifest and the files it lists, each with the content it
+    lists, and nothing else: that alone may be deleted. A file missing from it does not matter.
+    """
+    listed = publish.manifest_hashes(read(publish.MANIFEST)) if publish.MANIFEST in paths else {}
+    if listed is None:
+        return publish.MANIFEST, _FOREIGN
+    for path in paths:
+        if path == publish.MANIFEST:
+            continue
+        if path not in listed:
+            parts = path.rstrip("@/").split("/")
+            for depth in range(1, len(parts)):  # name the folder no export wrote, not its first file
+                folder = "/".join(parts[:depth]) + "/"
+                if not any(p.startswith(folder) for p in listed):
+                    return folder, _FOREIGN
+            return path.rstrip("@"), _FOREIGN
+        if hashlib.sha256(read(path)).hexdigest() != listed[path]:
+            return path, "was changed since it was exported"
+    return None
+
+
+def _read(path: Path) -> bytes:
+    """Return the bytes of a plain file, or none for anything else (a pipe would block the read)."""
+    return path.read_bytes() if path.is_file() else b""
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
