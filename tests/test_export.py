@@ -288,3 +288,25 @@ def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_pa
     (root / "layouts" / "site.css").write_text("body {}")  # what the emit phase reads counts too
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:
+    """After an edit, `build --lang es` keeps English as the earlier content made it: not one edition to publish."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, outputs, content="a" * 64)
+    assert run_cli("--root", str(root), "export")[0] == 0
+    edited = [o for o in outputs if o.lang == "es" and o.path != "es/index.html"]
+    publish.publish(
+        root,
+        [*edited, Output("es/index.html", b"<title>nuevo</title>", "page", "es")],
+        frozenset({"en"}),
+        content="b" * 64,
+    )
+    assert publish.language_content(root / "dist") == {"en": "a" * 64, "es": "b" * 64}
+    code, _, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert code == 2 and err.strip().endswith(
+        "dist/ is not one edition: its languages (en, es) were built from different versions of the content"
+        " (a build with --lang kept the others as they were); run ./build.py build, then export"
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()

@@ -77,6 +77,13 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             entries = manifest["outputs"]
         except (OSError, ValueError, KeyError, TypeError):
             raise UsageError("nothing to export: dist/ holds no edition yet; run ./build.py first") from None
+        built_from = publish.language_content(dist)
+        if len(set(built_from.values())) > 1:  # `build --lang` kept a language built from earlier content
+            raise UsageError(
+                f"dist/ is not one edition: its languages ({', '.join(sorted(built_from))}) were built from different"
+                " versions of the content (a build with --lang kept the others as they were); run ./build.py build,"
+                " then export"
+            )
         files = {publish.MANIFEST: manifest_data}
         for entry in entries:
             path = entry["path"]
