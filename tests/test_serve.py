@@ -295,6 +295,15 @@ def test_pages_are_served_in_front_of_dist_until_their_build_and_only_while_newe
     preview.refused(failed, "d6")
     preview.finished(0, built, digest="d5", dist="dist-e")
     assert seen(preview) == (8, 7, False, False, 1) and preview.state.summary == "build failed"
+    # Pages shown, a broken save during their build, then their build fails too: the page goes
+    # back to the last good build, and the panel says why, after the refusal that stands.
+    blocked = Built("failed", (error("pdf.fetch", Loc("report.yaml"), "refused to read"),), "build failed")
+    preview.paged(paged("five"), "d7", "dist-e")
+    preview.refused(failed, "d8")
+    assert seen(preview) == (10, 8, True, True, 1)  # the panel: "This page shows your previous save…"
+    preview.finished(1, blocked, digest="d7", dist="dist-e")
+    assert seen(preview) == (11, 9, False, False, 1) and preview.state.summary == "build failed"
+    assert [f["code"] for f in preview.state.findings] == ["yaml.syntax", "pdf.fetch"]
 
 
 def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last_good_build(project: Path) -> None:

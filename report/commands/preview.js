@@ -63,7 +63,9 @@
     let panel;
     if (failed) {
       panel = element("section", { className: "panel failed", role: "alert" },
-        element("h2", { textContent: `Not rebuilt: ${state.summary}. This page shows the last good build.` }),
+        element("h2", { textContent: `Not rebuilt: ${state.summary}. ` + (state.pages
+          ? "This page shows your previous save, whose PDFs are still being built."
+          : "This page shows the last good build.") }),
         list(errors));
       if (warnings.length) {
         panel.append(element("details", {}, element("summary", { textContent: `${warnings.length} warnings` }), list(warnings)));

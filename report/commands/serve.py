@@ -170,8 +170,17 @@ class Preview:
             if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
                 findings = _shown(built.findings, saved)
                 self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
-            else:  # the latest save's outcome stands; its build follows if it had pages
+            elif code == 0:  # the latest save's outcome stands; its build follows if it had pages
                 self._state = replace(s, building=self._latest_ok, served=served, pages=showing)
+            else:  # it stands, and says too why this earlier save's pages, shown till now, went
+                earlier = tuple(
+                    f for f in _shown(built.findings, saved) if f["level"] == "error" and f not in s.findings
+                )
+                findings = s.findings + earlier
+                generation = s.generation + 1 if earlier else s.generation
+                self._state = replace(
+                    s, generation=generation, building=self._latest_ok, served=served, pages=showing, findings=findings
+                )
 
     def page(self, name: str, dist: str | None) -> tuple[bytes | None, int]:
         """Return the last save's file at `name` if it is newer than `dist/` (which is `dist` now), and `served`."""
