@@ -95,8 +95,9 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
         for lang, localizer in localizers.items():
-            if lang in coverage:  # what the build will print in English, said before it does
-                findings += localizer.foresee(coverage[lang].used)
+            unreadable = localizer.catalog is not None and localizer.catalog.unreadable
+            if lang in coverage and not unreadable:  # what the build will print in English, said before it does
+                findings += localizer.foresee(coverage[lang].used)  # (a catalog read in part is an error already)
         if options.online:
             findings += check_links(root, edition.sources.values())
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
