@@ -63,3 +63,14 @@ def test_the_previews_page_step_says_it_too(tmp_path: Path, fixed_today: None) -
     assert [str(f) for f in paged.findings if f.code.startswith("template.")] == [
         f"{PARTIAL}:{line}:1: error: 'koala_value' is undefined [template.render]"
     ]
+
+
+def test_check_compiles_a_template_again_once_it_changes(tmp_path: Path, fixed_today: None) -> None:
+    """What compiling found is kept in .cache/, by the templates' bytes: an edit is seen at once."""
+    root, line = with_template_line(tmp_path, "<p>fine</p>")
+    assert run_cli("--root", str(root), "check")[0] == 0
+    assert (root / ".cache" / "templates").is_dir()
+    path = root / PARTIAL
+    path.write_text(path.read_text(encoding="utf-8").replace("<p>fine</p>", "<p>{{ koala </p>"), encoding="utf-8")
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and f"{PARTIAL}:{line}:1: error: unexpected '/' [template.syntax]" in finding_lines(checked)

@@ -40,6 +40,8 @@ from ..publish import Output
 from ..render import search
 
 if TYPE_CHECKING:
+    from jinja2 import TemplateError
+
     from ..content.model import Edition, Facility
     from ..pdf.assemble import Metadata, Part
     from ..pdf.paginate import Chunk, Job, Paginator
@@ -138,9 +140,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     try:
         emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
     except TemplateError as exc:  # a layout's own mistake, known only as it renders: a finding, not a crash
-        from ..render.html import template_error
-
-        return _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
+        return _template_failed(root, options, gathered, exc, coverage)
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
         return _failed(findings, coverage)
@@ -194,7 +194,6 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     from ..i18n.coverage import coverage_table  # Babel
     from jinja2 import TemplateError
 
-    from ..render.html import template_error
     from ..render.site import home_pages, site_pages  # Jinja
     from .gather import GatherOptions, gather
 
@@ -214,7 +213,7 @@ def pages(root: Path, options: BuildOptions) -> Paged:
         outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
         outputs += home_pages(edition, renderers, updating)
     except TemplateError as exc:  # as the build says it
-        failed = _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
+        failed = _template_failed(root, options, gathered, exc, coverage)
         return Paged((), failed.findings, failed.summary, failed)
     localized = [f for renderer in renderers.values() for f in renderer.localizer.findings]
     findings = tuple(options.policy.apply([*gathered.findings, *localized]))
@@ -248,6 +247,15 @@ def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
             f"dist/ holds a {previous} edition: a {edition} of {', '.join(languages)} alone would leave"
             f" {', '.join(others)} a {previous}; build every language (leave out --lang)"
         )
+
+
+def _template_failed(
+    root: Path, options: BuildOptions, gathered: Gathered, exc: TemplateError, coverage: tuple[str, ...]
+) -> Built:
+    """Return the failure a template that failed as it rendered makes: its error at its line, after the gather phase's."""
+    from ..render.html import template_error  # Jinja
+
+    return _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
 
 
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:

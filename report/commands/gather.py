@@ -91,7 +91,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                     continue
             localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
         if localizers:  # any language's: compiling does not translate
-            findings += template_findings(root, next(iter(localizers.values())))
+            findings += template_findings(root, next(iter(localizers.values())), cache_dir)
         found, coverage = check_translations(root, edition, cache_dir)
         findings += found
         for lang, localizer in localizers.items():

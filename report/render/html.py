@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from ..i18n.localize import Localizer
 from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
-from .. import project
+from .. import cache, project
 from ..findings import Finding, Loc, error
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from ..content.geo import county_parts
@@ -189,23 +189,32 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     return env
 
 
-def template_findings(root: Path, localizer: Localizer) -> list[Finding]:
+def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None = None) -> list[Finding]:
     """Return a `template.syntax` error, at its line, for each template in `layouts/` that Jinja
     cannot compile (an unclosed tag, an unknown filter): `check` says it as the build would.
 
-    A name a template uses but nothing defines is known only when it is rendered: the build
-    reports it (`template_error`).
+    Compiling every template takes a fifth of a second, so the outcome is kept in `cache_dir`,
+    keyed by the templates' names and bytes and this module's import closure. A name a template
+    uses but nothing defines is known only when it is rendered: the build reports it
+    (`template_error`).
     """
     env = environment(root, localizer)
-    found = []
-    for name in env.list_templates(extensions=["html"]):
-        try:
-            env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
-        except UnicodeDecodeError:
-            found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
-    return found
+    names = sorted(env.list_templates(extensions=["html"]))
+    layouts = root / project.LAYOUTS_DIR
+    key = cache.key_of(cache.fingerprint(__name__), *(part for n in names for part in (n, (layouts / n).read_bytes())))
+
+    def compiled() -> list[Finding]:
+        found = []
+        for name in names:
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
+            except UnicodeDecodeError:
+                found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
+        return found
+
+    return cache.memoize(cache_dir, "templates", key, compiled)
 
 
 def template_error(root: Path, exc: jinja2.TemplateError) -> Finding:
