@@ -133,9 +133,22 @@ def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Pat
         return {p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file()}
 
     # Everything the tool keeps in .cache/ (a new kind of entry must be planted here too).
-    kinds = {"load", "catalogs", "template-strings", "templates", "chunks", "assembled", "places", "maps", "share", "search"}
+    kinds = {
+        "load",
+        "catalogs",
+        "template-strings",
+        "templates",
+        "chunks",
+        "assembled",
+        "places",
+        "maps",
+        "share",
+        "search",
+    }
     kinds |= {"build-stamp.json", "build.lock"}
-    assert spoil() == kinds
+    # The fork server keeps what loading the stylesheets logged ("sheets") when it loads them; one
+    # already running for the same stylesheets, from an earlier test in this process, does not.
+    assert kinds <= spoil() <= kinds | {"sheets"}
     code, out, err = run_cli("--root", str(project), "check")
     assert code == 0, out + err
     spoil()
