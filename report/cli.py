@@ -411,6 +411,7 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     build_args = parser().parse_args(["build"])
+    release_args = parser().parse_args(["build", "--release"])
     printing = threading.Lock()  # the preview's watcher prints from its own thread
 
     def say(line: str) -> None:
@@ -429,7 +430,13 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         return paged
 
     interrupted = serve(
-        root, args.port, lambda: _build(root, build_args, out, err, show_progress=False, printing=printing), pages, say
+        root,
+        args.port,
+        lambda release: _build(
+            root, release_args if release else build_args, out, err, show_progress=False, printing=printing
+        ),
+        pages,
+        say,
     )
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 

@@ -9,6 +9,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -30,7 +31,7 @@ from report.commands.serve import Preview, PreviewHandler, inject, open_server
 from report.findings import Loc, Policy, error, warning
 from report.publish import Output
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, copy_project, make_project, run_cli
 
 FACILITY = "lasalle"
 SUMMARIES = ("built ", "build failed ", "dist/ is up to date")
@@ -425,6 +426,51 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
         assert not [line for line in again.seen if PAGES.fullmatch(line)]
     finally:
         again.stop()
+
+
+REPLACES_RELEASE = (
+    "the preview builds drafts: this build replaces the release edition in dist/"
+    " (run ./build.py release to build it again)"
+)
+
+
+def test_a_release_in_dist_is_kept_until_a_save_and_replacing_it_is_said(tmp_path: Path) -> None:
+    root = make_project(tmp_path)  # one fact-checked dossier, English only: nothing blocks a release
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    dossier = root / "facilities" / "sample.yaml"
+
+    def edition() -> str:
+        return json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))["edition"]
+
+    code, out, err = run_cli("--root", str(root), "release", "--quiet")
+    assert code == 0 and edition() == "release", out + err
+    released = (root / "dist" / "manifest.json").read_bytes()
+    serving = Serving(root)
+    try:
+        # Started on the release of these very sources: the preview shows it as it is.
+        state = serving.wait_for_build(0)
+        assert state["code"] == 0 and state["summary"].startswith("dist/ is up to date"), state
+        assert (root / "dist" / "manifest.json").read_bytes() == released
+        assert REPLACES_RELEASE not in serving.seen
+        # A save is a draft, and the terminal says what it replaces.
+        dossier.write_text(dossier.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Saved.\n", 1))
+        state = serving.wait_for_build(state["generation"])
+        assert state["code"] == 0 and state["summary"].startswith("built en (draft): "), state
+        assert edition() == "draft" and serving.seen.count(REPLACES_RELEASE) == 1, serving.seen
+    finally:
+        serving.stop()
+
+    # A release of earlier sources is rebuilt as a draft at once, and the terminal says so.
+    code, out, err = run_cli("--root", str(root), "release", "--quiet")
+    assert code == 0 and edition() == "release", out + err
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("Saved.", "Saved again.", 1))
+    serving = Serving(root)
+    try:
+        state = serving.wait_for_build(0)
+        assert state["code"] == 0 and state["summary"].startswith("built en (draft): "), state
+        assert edition() == "draft" and serving.seen.count(REPLACES_RELEASE) == 1, serving.seen
+    finally:
+        serving.stop()
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:

@@ -198,16 +198,21 @@ class Preview:
 def serve(
     root: Path,
     port: int,
-    build: Callable[[], tuple[int, Built]],
+    build: Callable[[bool], tuple[int, Built]],
     pages: Callable[[], Paged],
     say: Callable[[str], None],
     poll: float = 0.1,
 ) -> bool:
     """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C; return True if a build was interrupted.
 
-    `build` builds and returns the exit code the terminal shows with it; `pages` renders the
-    site without PDFs (and shows the findings when that fails); `say` tells the writer what
-    the preview does. Both may print from the watcher's thread and the main one.
+    `build` builds (a release if it is given True, else a draft) and returns the exit code the
+    terminal shows with it; `pages` renders the site without PDFs (and shows the findings when
+    that fails); `say` tells the writer what the preview does. Both may print from the watcher's
+    thread and the main one.
+
+    The preview builds drafts, with one exception: a release edition in `dist/` that is the
+    release of the sources as they are is kept (its build is the release's, which finds it up to
+    date) until the first save. Any build that replaces a release with a draft says so first.
     """
     preview = Preview()
     try:
@@ -220,6 +225,7 @@ def serve(
     watcher: _Watcher | None = None
     try:
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+        release = _current_release(root)
         watcher = _Watcher(root, preview, pages, say, poll)
         if publish.current(root) is None:  # nothing to show yet: the pages first, then the PDFs
             watcher.show(frozenset())
@@ -232,7 +238,12 @@ def serve(
             watcher.wanted.clear()
             digest = stamp.content_digest(root)  # before the build: an edit made during it is built again
             preview.building()
-            code, built = build()
+            release = release and not watcher.saved
+            if not release and publish.read_edition(root / DIST_DIR) == "release":
+                say(
+                    "the preview builds drafts: this build replaces the release edition in dist/ (run ./build.py release to build it again)"
+                )
+            code, built = build(release)
             builds += 1
             if built.state == "interrupted":
                 return True
@@ -244,6 +255,18 @@ def serve(
         server.server_close()
         refused = watcher.refusals if watcher else 0
         say(f"stopped serving after {count(builds + refused, 'build')}")
+
+
+def _current_release(root: Path) -> bool:
+    """Return True if dist/ holds a release edition built from the sources as they are now."""
+    dist = root / DIST_DIR
+    if publish.read_edition(dist) != "release":
+        return False
+    try:
+        manifest = (dist / publish.MANIFEST).read_bytes()
+    except OSError:
+        return False
+    return stamp.sources_changed(root, manifest) is False
 
 
 class _Watcher(threading.Thread):
