@@ -269,7 +269,13 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
         loc = Loc(catalog.path, entry.line, 1)
         state = entry.state
         if state == "untranslated":
-            findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'"))
+            # msgfmt counts a fuzzy entry without a translation as untranslated: nothing to check.
+            flag = (
+                " (the fuzzy flag can go: there is no translation to check)"
+                if entry.fuzzy and not any(entry.strings)
+                else ""
+            )
+            findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
         elif state == "fuzzy":
             why = " (the English changed since it was translated)" if entry.previous is not None else ""
             findings.append(
