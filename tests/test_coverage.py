@@ -433,6 +433,18 @@ def test_pending_strings_leave_the_msgfmt_counts_of_the_rest(tmp_path: Path) -> 
     assert msgfmt_statistics(po) == (total.translated, total.fuzzy, total.untranslated)
 
 
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
+def test_a_fuzzy_entry_without_a_translation_counts_once_as_untranslated_like_msgfmt(tmp_path: Path) -> None:
+    """msgfmt --statistics counts a fuzzy entry whose msgstr is empty as untranslated, not fuzzy:
+    so do the totals, and `check` lists it once (the fixture's expected.txt)."""
+    root = make_project(tmp_path, "i18n-fuzzy-empty")
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    total = coverage["es"].total
+    assert (total.translated, total.fuzzy, total.untranslated, total.pending) == (16, 0, 2, 0)
+    assert msgfmt_statistics(root / "i18n/es/LC_MESSAGES/messages.po") == (16, 0, 2)
+
+
 def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path, "i18n-untranslated")
     (root / "layouts").mkdir()

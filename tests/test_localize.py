@@ -19,6 +19,8 @@ from report.content.model import PartialDate
 from report.content.places import locate_facilities
 from report.i18n.catalogs import parse_catalog, read_catalog
 from report.i18n.extract import template_catalog
+from report.findings import Loc
+from report.i18n.coverage import Message
 from report.i18n.localize import Localizer
 from report.project import catalog_path
 from report.content.geo import CENSUS_WORDS, STATES
@@ -254,6 +256,28 @@ def test_a_template_string_with_a_context_keeps_its_placeholders() -> None:
         ("A 100% rise", []),  # prose is never %-formatted
     ]
     assert [e.group for e in parsed.entries] == ["templates", "adelanto"]
+
+
+def test_a_template_string_listed_at_its_entry_is_not_a_second_finding_there() -> None:
+    """A template string's fallback is at its catalog entry, where `check` already lists it as
+    untranslated or fuzzy: rendering (like `foresee`) records nothing more, and says 'fuzzy' only
+    of an entry msgfmt counts as fuzzy."""
+    header = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
+    entries = (
+        b'#, fuzzy\nmsgid "Contents"\nmsgstr ""\n\n'
+        b'msgid "Cover"\nmsgstr ""\n\n'
+        b'#, fuzzy\nmsgid "Language"\nmsgstr "Idioma"\n\n'
+        b'#, fuzzy\nmsgctxt "report:title"\nmsgid "Sample Report"\nmsgstr ""\n'
+    )
+    loc = Localizer("es", "en", parse_catalog(header + entries, "messages.po", "es"), "es_US")
+    assert [loc.gettext(msgid) for msgid in ("Contents", "Cover", "Language")] == ["Contents", "Cover", "Language"]
+    assert loc.findings == []
+    assert [str(f) for f in loc.foresee([Message(None, "Contents", None, Loc("layouts/page.html", 1, 1))])] == []
+    title = Message("report:title", "Sample Report", None, Loc("report.yaml", 2, 8))
+    assert [str(f) for f in loc.foresee([title])] == [
+        "report.yaml:2:8: warning: Spanish translation missing (messages.po:17:1): using the English text"
+        " 'Sample Report' [i18n.fallback]"
+    ]
 
 
 class Cites(HTMLParser):

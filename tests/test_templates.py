@@ -13,8 +13,8 @@ from pathlib import Path
 
 from report.commands.build import BuildOptions, pages
 
-from .conftest import REPO, build, make_project, run_cli
-from .test_fixtures import finding_lines
+from .conftest import FIXTURES, REPO, build, make_project, run_cli
+from .test_fixtures import coverage_lines, finding_lines
 
 PARTIAL = "layouts/partials/facility.html"
 
@@ -74,3 +74,35 @@ def test_check_compiles_a_template_again_once_it_changes(tmp_path: Path, fixed_t
     path.write_text(path.read_text(encoding="utf-8").replace("<p>fine</p>", "<p>{{ koala </p>"), encoding="utf-8")
     code, checked, _ = run_cli("--root", str(root), "check")
     assert code == 1 and f"{PARTIAL}:{line}:1: error: unexpected '/' [template.syntax]" in finding_lines(checked)
+
+
+def test_extract_refuses_while_a_template_cannot_be_parsed(tmp_path: Path, fixed_today: None) -> None:
+    """Babel's Jinja extractor skips a template it cannot parse: the .pot would lose its strings,
+    and `update` would then make their translations obsolete. `extract` says why and writes nothing."""
+    root = make_project(tmp_path, "template-syntax")
+    pot = root / "i18n" / "messages.pot"
+    before = pot.read_bytes()
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 1
+    assert finding_lines(out) == ["layouts/page.html:1:1: error: unexpected '/' [template.syntax]"]
+    assert out.rstrip().endswith("fix these errors first: no catalog was written")
+    assert pot.read_bytes() == before
+
+
+def test_a_template_that_is_not_utf8_is_a_finding_not_a_crash(tmp_path: Path, fixed_today: None) -> None:
+    """Reading its strings for coverage raised; now it is the template.syntax case: the .pot's strings count."""
+    root = make_project(tmp_path, "template-syntax")
+    page = root / "layouts" / "page.html"
+    page.write_bytes(page.read_bytes().replace(b") </p>", b") }}</p>", 1) + "<p>café</p>\n".encode("latin-1"))
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert finding_lines(out) == [
+        "i18n/es/LC_MESSAGES/messages.po:123:1: warning: not translated: 'Download the report (%(size)s)' [i18n.untranslated]",
+        "layouts/page.html: error: not UTF-8 text: save it as UTF-8 [template.syntax]",
+    ]
+    assert coverage_lines(out) == (FIXTURES / "template-syntax" / "coverage.txt").read_text().splitlines()
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert (code, finding_lines(out)) == (
+        1,
+        ["layouts/page.html: error: not UTF-8 text: save it as UTF-8 [template.syntax]"],
+    )

@@ -12,7 +12,9 @@ from ..findings import Finding, has_errors, ordered
 from ..i18n.catalogs import EMPTY, read_catalog
 from ..i18n.coverage import problem_findings
 from ..i18n.extract import run_extract, run_update
-from ..project import TEMPLATE_FILE, catalog_path
+from ..i18n.localize import Localizer
+from ..project import CACHE_DIR, TEMPLATE_FILE, catalog_path
+from ..render.html import template_findings
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,16 @@ class Translated:
 
 
 def extract(root: Path) -> Translated:
-    """Write i18n/messages.pot from the templates and the content, if its messages changed."""
-    _, findings = load_edition(root)
+    """Write i18n/messages.pot from the templates and the content, if its messages changed.
+
+    It refuses while a dossier or a template has an error: Babel's extraction would leave out
+    the strings of a template Jinja cannot parse, and `update` would then make them obsolete.
+    """
+    edition, findings = load_edition(root)
+    if edition is not None:
+        source = edition.settings.source_language
+        compiling = Localizer(source, source, None, edition.settings.locale(source))  # compiling does not translate
+        findings += template_findings(root, compiling, root / CACHE_DIR)
     if has_errors(findings):
         return Translated(tuple(ordered(findings)), refused="fix these errors first: no catalog was written")
     written, problems = run_extract(root, __version__)

@@ -74,7 +74,8 @@ class CatalogEntry:
     string_lines: tuple[int, ...] = ()
     """The line of each msgstr (msgstr[N]): where problems of the translation are reported."""
     previous: str | None = None
-    files: tuple[str, ...] = ()
+    references: tuple[tuple[str, int | None], ...] = ()
+    """The `#:` (file, line) references: where the English is, as the .pot last saw it."""
     problems: tuple[tuple[str, str, int], ...] = ()
     """(code, message, line) for placeholder, plural, markup and citation mistakes, at the msgstr at fault."""
     review: str | None = None
@@ -121,6 +122,11 @@ class CatalogEntry:
         """Return the line of msgstr[form] (of the last msgstr the file has, or the msgid, if it has none)."""
         lines = self.string_lines
         return lines[min(form, len(lines) - 1)] if lines else self.line
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Return the files its references name, each once, in order."""
+        return tuple(dict.fromkeys(path for path, _ in self.references))
 
     @property
     def group(self) -> str:
@@ -363,7 +369,7 @@ def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) ->
         line=message.line,
         string_lines=message.string_lines,
         previous=message.previous_msgid,
-        files=tuple(dict.fromkeys(path for path, _ in message.references)),
+        references=message.references,
         review=_review(message.comments),
         wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,
     )

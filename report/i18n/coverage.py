@@ -239,8 +239,8 @@ def check_translations(
     if not languages:
         return [], {}
     findings: list[Finding] = []
-    used, layouts = used_messages(root, edition, cache_dir)
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
+    used, layouts = used_messages(root, edition, cache_dir, template)
     if template is None:
         findings.append(
             warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
@@ -269,7 +269,13 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
         loc = Loc(catalog.path, entry.line, 1)
         state = entry.state
         if state == "untranslated":
-            findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'"))
+            # msgfmt counts a fuzzy entry without a translation as untranslated: nothing to check.
+            flag = (
+                " (the fuzzy flag can go: there is no translation to check)"
+                if entry.fuzzy and not any(entry.strings)
+                else ""
+            )
+            findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
         elif state == "fuzzy":
             why = " (the English changed since it was translated)" if entry.previous is not None else ""
             findings.append(
@@ -320,7 +326,7 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
 
 
 def used_messages(
-    root: Path, edition: Edition, cache_dir: Path | None = None
+    root: Path, edition: Edition, cache_dir: Path | None = None, template: ParsedCatalog | None = None
 ) -> tuple[dict[tuple[str | None, str], Message], set[str]]:
     """Return every string the build uses, keyed like catalog entries, and the template files read.
 
@@ -328,6 +334,10 @@ def used_messages(
     report.yaml and of each dossier in chapter order (the `texts()` that `extract_yaml` yields)
     and the template strings of the files babel.cfg maps to a non-content extractor (Babel's own
     `extract`). The first place a message occurs is its location.
+
+    A template Jinja cannot read (a `template.syntax` error) yields no strings, and `extract`
+    refuses to run until it is fixed: its strings are those the .pot (`template`) has for it, at
+    their `#:` places, so its breakage neither shows as strings removed nor changes coverage.
     """
     used: dict[tuple[str | None, str], Message] = {}
     for text in edition.settings.texts():
@@ -338,10 +348,17 @@ def used_messages(
     for source in edition.sources.values():
         for text in source.texts():
             used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
-    template_strings, layouts = template_messages(root, cache_dir)
-    for key, message in template_strings.items():
+    strings = template_messages(root, cache_dir)
+    for key, message in strings.messages.items():
         used.setdefault(key, message)
-    return used, layouts
+    if strings.unread and template is not None and not template.unreadable:
+        for entry in template.active():
+            place = next(((path, line) for path, line in entry.references if path in strings.unread), None)
+            if place is not None:
+                path, line = place
+                loc = Loc(path, line or 0, 1 if line else 0)
+                used.setdefault(entry.key, Message(entry.context, entry.msgid, entry.plural, loc))
+    return used, set(strings.files)
 
 
 def check_template(
@@ -483,27 +500,44 @@ def pending_note(coverage: LanguageCoverage) -> str:
 # -- template strings ------------------------------------------------------------------------------
 
 
-def template_messages(
-    root: Path, cache_dir: Path | None = None
-) -> tuple[dict[tuple[str | None, str], Message], set[str]]:
-    """Return the template strings (as babel.cfg maps `layouts/`), keyed like catalog entries, and their files."""
+@dataclass(frozen=True)
+class TemplateStrings:
+    """The template strings of `layouts/` (as babel.cfg maps it), keyed like catalog entries, and their files."""
+
+    messages: dict[tuple[str | None, str], Message]
+    files: tuple[str, ...]
+    unread: tuple[str, ...] = ()
+    """The files Jinja cannot parse, or that are not UTF-8 text: Babel's extraction yields none of their strings."""
+
+
+def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStrings:
+    """Return the template strings (as babel.cfg maps `layouts/`) and the files they come from."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract
+    from jinja2 import TemplateSyntaxError
 
     sources = _template_sources(root)
-    files = {rel for rel, _method, _options in sources}
     blobs = [project.read(root, rel) for rel, _method, _options in sources]
     described = (f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources)
     key = cache.key_of(cache.fingerprint(__name__), *described, *blobs)
 
-    def extracted() -> dict[tuple[str | None, str], Message]:
+    def extracted() -> TemplateStrings:
         messages: dict[tuple[str | None, str], Message] = {}
+        unread = []
         for (rel, method, options), data in zip(sources, blobs, strict=True):
-            for lineno, message, _comments, context in extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), options):
+            # Jinja's extractor is silent by default: a template it cannot parse yields nothing.
+            loud = {**options, "silent": "false"}
+            try:
+                found = list(extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), loud))
+            except (TemplateSyntaxError, UnicodeDecodeError):
+                unread.append(rel)  # `template_findings` says why, at its line
+                continue
+            for lineno, message, _comments, context in found:
                 msgid, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
                 messages.setdefault((context, msgid), Message(context, msgid, plural, Loc(rel, lineno, 1)))
-        return messages
+        files = tuple(rel for rel, _method, _options in sources)
+        return TemplateStrings(messages, files, tuple(unread))
 
-    return cache.memoize(cache_dir, "template-strings", key, extracted), files
+    return cache.memoize(cache_dir, "template-strings", key, extracted)
 
 
 def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:

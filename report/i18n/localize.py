@@ -67,8 +67,8 @@ class Localizer:
         """Return the `i18n.fallback` warning for a string printed in English at `loc`."""
         if entry is not None and entry.state == "translated":
             state = "unusable"
-        else:
-            state = "fuzzy" if entry is not None and entry.fuzzy else "missing"
+        else:  # as msgfmt counts it: a fuzzy entry without a translation is untranslated
+            state = "fuzzy" if entry is not None and entry.state == "fuzzy" else "missing"
         where = self._entry_loc(entry)
         also = f" ({where})" if entry is not None and where != loc else ""
         name = Locale.parse(self.lang).english_name
@@ -95,9 +95,11 @@ class Localizer:
         found = []
         for message in messages:
             entry = self._lookup(message.context, message.msgid)
-            if not self._usable(entry):
-                loc = message.loc if is_prose(message.context) else self._entry_loc(entry)
-                found.append(self._fallback(loc, message.msgid, entry))
+            prose = is_prose(message.context)
+            if self._usable(entry) or (not prose and _listed(entry)):
+                continue
+            loc = message.loc if prose else self._entry_loc(entry)
+            found.append(self._fallback(loc, message.msgid, entry))
         return found
 
     def text(self, text: Text) -> Markup:
@@ -131,7 +133,8 @@ class Localizer:
             # and `check` found the tags the same; anything else is text, escaped by the templates.
             markup = "<" in msgid + (plural or "") and not entry.problems
             return string if markup else _Text(string)
-        self.findings.append(self._fallback(self._entry_loc(entry), msgid, entry))
+        if not _listed(entry):
+            self.findings.append(self._fallback(self._entry_loc(entry), msgid, entry))
         return _EnglishFallback(default)
 
     def gettext(self, message: str) -> str:
@@ -187,6 +190,15 @@ class Localizer:
     def iso(self, date: dt.date) -> str:
         """Return a full date in this locale's long format."""
         return format_date(date, "long", locale=self.locale)
+
+
+def _listed(entry: CatalogEntry | None) -> bool:
+    """Return True for an entry `check` lists at its own line as untranslated or fuzzy.
+
+    A template string's fallback would be a second finding at that same line, saying the same:
+    the entry's finding says it once (prose falls back at its dossier line, which it names).
+    """
+    return entry is not None and entry.state in ("untranslated", "fuzzy")
 
 
 class _Text(str):
