@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from fnmatch import fnmatch
 import re
 from pathlib import Path
@@ -90,6 +91,28 @@ def local_path(url: str) -> Path:
     if parts.netloc not in ("", "localhost"):
         raise SandboxRefusal(url, f"file URLs on another host ('{parts.netloc}') are not read")
     return Path(url2pathname(unquote(parts.path)))
+
+
+def readable_folders(root: Path) -> tuple[Path, ...]:
+    """Return the real paths of the folders the renderer may read (`READABLE`)."""
+    return tuple(real_folder(root, folder) for folder in READABLE)
+
+
+def admit(url: str, folders: Iterable[Path]) -> Path | None:
+    """Return the real path of the file an absolute URL names, or None for a `data:` URL; raise
+    SandboxRefusal for anything else, or for a file outside `folders` (from `readable_folders`).
+
+    The one decision of what the renderer may read: the URL fetcher serves by it, and `check`
+    judges the stylesheets' URLs by it without fetching anything.
+    """
+    match = _SCHEME.match(url)
+    scheme = match[1].lower() if match else ""
+    if scheme == "data":
+        return None
+    if scheme != "file":
+        what = f"'{scheme}:' URLs" if scheme else "relative URLs without a base"
+        raise SandboxRefusal(url, f"the renderer reads only files under {_WHERE} and data: URLs, not {what}")
+    return confine(local_path(url), folders, url)
 
 
 def brief_url(url: str, limit: int = 120) -> str:
@@ -213,25 +236,46 @@ def asset_findings(root: Path) -> list[Finding]:
     ]
     published = {os.path.normpath(path.absolute()): path for path in assets if inside(path, layouts)}
     for sheet in (path for path in published.values() if path.suffix == ".css"):
-        text = sheet.read_text(encoding="utf-8", errors="replace")
-        for named in CSS_REF.finditer(text):
-            ref = next(group for group in named.groups() if group is not None)
+        for named in css_refs(sheet.read_text(encoding="utf-8", errors="replace")):
+            ref = named.ref
             if not ref or urlsplit(ref).scheme or ref.startswith(("#", "/")):
                 continue  # data:, a page's own fragment, or an address the web server resolves
             if os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)) not in published:
-                line = text.count("\n", 0, named.start()) + 1
-                where = Loc(
-                    sheet.relative_to(root).as_posix(), line, named.start() - text.rfind("\n", 0, named.start())
-                )
+                where = Loc(sheet.relative_to(root).as_posix(), named.line, named.column)
                 message = f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
                 found.append(error("site.asset", where, message))
     return found
 
 
+@dataclass(frozen=True)
+class CssRef:
+    """A file a stylesheet names: as written, where (the `url(` or `@import`), and whether it is imported."""
+
+    ref: str
+    line: int
+    column: int
+    imported: bool
+
+
 CSS_REF = re.compile(
-    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^\s"')]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
+    r"""(?P<imported>@import\s+)?url\(\s*(?:"([^"]*)"|'([^']*)'|([^\s"')]*))\s*\)"""
+    r"""|(?P<bare>@import\s+)(?:"([^"]*)"|'([^']*)')""",
+    re.IGNORECASE,
 )
 """A file a stylesheet names: `url(...)`, quoted or not, or `@import "..."`."""
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+
+
+def css_refs(text: str) -> list[CssRef]:
+    """Return every file a stylesheet's text names (`url()`, `@import`), in order; none in a comment."""
+    text = _CSS_COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment[0]), text)  # same lines and columns
+    found = []
+    for named in CSS_REF.finditer(text):
+        ref = next(named[group] for group in (2, 3, 4, 6, 7) if named[group] is not None)
+        line = text.count("\n", 0, named.start()) + 1
+        column = named.start() - text.rfind("\n", 0, named.start())
+        found.append(CssRef(ref, line, column, bool(named["imported"] or named["bare"])))
+    return found
 
 
 # -- WeasyPrint ----------------------------------------------------------------------------------
@@ -258,7 +302,7 @@ def _fetcher_class() -> type:
             # The public constructor installs urllib's network handlers too, but only
             # OpenerDirector.open would reach them, and `fetch` and `open` below never call it.
             super().__init__(allowed_protocols=("file", "data"), fail_on_errors=False)
-            self.folders = tuple(real_folder(Path(root), folder) for folder in READABLE)
+            self.folders = readable_folders(Path(root))
             self.refused: list[tuple[str, str]] = []
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -272,15 +316,10 @@ def _fetcher_class() -> type:
             return self.fetch(url.full_url if isinstance(url, request.Request) else url)
 
         def _serve(self, url: str) -> URLFetcherResponse:
-            match = _SCHEME.match(url)
-            scheme = match[1].lower() if match else ""
-            if scheme == "data":
+            path = admit(url, self.folders)
+            if path is None:
                 response = request.DataHandler().data_open(request.Request(url))
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
-            if scheme != "file":
-                what = f"'{scheme}:' URLs" if scheme else "relative URLs without a base"
-                raise SandboxRefusal(url, f"the renderer reads only files under {_WHERE} and data: URLs, not {what}")
-            path = confine(local_path(url), self.folders, url)
             media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
             plain_url = url.split("?", 1)[0].split("#", 1)[0]
             return URLFetcherResponse(plain_url, path.read_bytes(), {"Content-Type": media_type})

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from report.findings import Policy
 from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerprint, stylesheet_findings
 
-from .conftest import REPO, build, make_project
+from .conftest import FIXTURES, REPO, build, make_project
 
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="T"><head><meta charset="utf-8"><title>t</title></head>
 <body>{}</body></html>"""
@@ -126,17 +127,38 @@ def test_when_a_worker_dies_every_job_waiting_fails_and_none_hangs(tmp_path: Pat
 
 
 def test_a_stylesheet_linked_from_outside_layouts_is_refused(tmp_path: Path) -> None:
+    """At the `@import` that names it, as `check` says (folios.css and share.css import it too: the first place)."""
     root, outside = linked_out(tmp_path, "tokens.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
-    assert [(f.level, f.code, str(f.loc), f.message) for f in chunk.findings] == [
-        (
-            "error",
-            "pdf.fetch",
-            "facilities/x.yaml",
-            f"en/chapter/x: refused to read '{(root / 'layouts' / 'css').as_uri()}/tokens.css':"
-            f" it resolves to '{outside}', outside layouts/ and facilities/",
-        )
+    refused = f"refused to read 'tokens.css': it resolves to '{outside}', outside layouts/ and facilities/ [pdf.fetch]"
+    assert [str(f) for f in chunk.findings] == [f"layouts/css/print.css:6:1: error: {refused}"]
+    assert [str(f) for f in stylesheet_findings(root, None)] == [
+        f"layouts/css/{name}: error: {refused}" for name in ("print.css:6:1", "folios.css:3:1", "share.css:4:1")
     ]
+
+
+def test_a_url_a_print_stylesheet_names_is_refused_at_its_place_as_check_says_it(tmp_path: Path) -> None:
+    """Every chapter that uses the rule of tests/fixtures/fetch-print-css meets the same finding,
+    the one `check` prints, so the build prints it once; a URL of the chunk's own HTML is still
+    at the chunk's source."""
+    root = make_project(tmp_path, "fetch-print-css")
+    strip = '<header class="chapter-strip"><p class="kicker">Chapter</p></header>'
+    image = '<img src="https://example.org/y.png" alt="">'
+    chunks = lay_out(
+        root,
+        Job("en/chapter/a", PAGE.format(strip), "facilities/a.yaml", "print"),
+        Job("en/chapter/b", PAGE.format(strip + image), "facilities/b.yaml", "print"),
+    )
+    found = [str(f) for chunk in chunks for f in chunk.findings]
+    remote = "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs"
+    (expected,) = (FIXTURES / "fetch-print-css" / "expected.txt").read_text().splitlines()
+    assert found == [
+        expected,
+        f"facilities/b.yaml: error: en/chapter/b: refused to read 'https://example.org/y.png': {remote} [pdf.fetch]",
+        expected,
+    ]
+    assert [str(f) for f in Policy().apply(f for chunk in chunks for f in chunk.findings)].count(expected) == 1
+    assert [str(f) for f in stylesheet_findings(root, None)] == [expected]
 
 
 def _font_folder() -> str:
@@ -166,9 +188,11 @@ def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_
     root, outside = linked_out(tmp_path, "print.css")
     (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
     (fetch,) = [f for f in chunk.findings if f.code == "pdf.fetch"]  # the fallback font may add pdf.font
-    assert fetch.level == "error" and fetch.message.endswith(
-        f"/layouts/css/print.css': it resolves to '{outside}', outside layouts/ and facilities/"
+    assert str(fetch) == (
+        "layouts/css/print.css: error: refused to read 'layouts/css/print.css':"
+        f" it resolves to '{outside}', outside layouts/ and facilities/ [pdf.fetch]"
     )
+    assert [f for f in stylesheet_findings(root, None) if f.code == "pdf.fetch"] == [fetch]  # `check` says it too
 
 
 def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from pypdf.generic import ContentStream
 
 from report.findings import Finding, Loc
 from report.i18n.localize import Localizer
-from report.pdf.paginate import Job, _findings
+from report.pdf.paginate import Job, _findings, stylesheet_findings
 from report.render.html import environment
 from report.sandbox import SandboxRefusal, url_fetcher
 
@@ -235,10 +235,51 @@ def test_a_refusal_is_one_fetch_error_at_the_chunk_source() -> None:
         None,
     )
     other = ("WARNING", "Ignored `%s: %s` at %d:%d, %s.", "Ignored `foo: bar` at 1:1, unknown property.", None)
-    assert _findings(job, [echo, other], [(url, "no")]) == (
+    assert _findings(job, [echo, other], [(url, "no", None)]) == (
         Finding("error", "pdf.fetch", Loc("facilities/sample.yaml"), f"en/chapter/sample: refused to read '{url}': no"),
         Finding("warning", "pdf.css", Loc("facilities/sample.yaml"), f"en/chapter/sample: {other[2]}"),
     )
+
+
+def test_a_refused_url_a_stylesheet_names_is_at_its_place_there_not_the_chunk() -> None:
+    job = Job("en/chapter/sample", "", "facilities/sample.yaml", "print")
+    place = (Loc("layouts/css/print.css", 12, 30), "https://example.org/x.png")
+    assert _findings(job, [], [("https://example.org/x.png", "no", place)]) == (
+        Finding("error", "pdf.fetch", place[0], "refused to read 'https://example.org/x.png': no"),
+    )
+
+
+def test_check_judges_every_url_of_the_print_stylesheets_by_the_fetchers_rules(sandboxed: tuple[Path, Path]) -> None:
+    """The URLs of print.css, folios.css, share.css and what they import, each refusal once at its
+    `url(`/`@import`, with the fetcher's reason; the site's own stylesheets are `site.asset`'s."""
+    root, outside = sandboxed
+    css = root / "layouts" / "css"
+    css.mkdir()
+    (css / "print.css").write_text(
+        '@import "fonts-print.css";\n@import url("../pdf/page.css");\n'
+        "/* h1 { background: url(https://example.org/commented.png) } */\n"
+        "h1 { background: url( 'https://example.org/x.png' ) }\n"
+    )
+    (css / "fonts-print.css").write_text(
+        '@font-face { font-family: "F"; src: url(../../../outside/secret.css) }\n'
+        '@import "secret.css";\n@import "data:text/css,p{}";\n'
+    )
+    (css / "secret.css").symlink_to(outside / "secret.css")
+    (css / "folios.css").write_text("p { background: url(https://example.org/x.png) }\n")
+    (css / "share.css").write_text("p { background: url(data:image/png;base64,AAAA) url(../pdf/page.css) }\n")
+    (css / "site.css").write_text("p { background: url(https://example.org/site.png) }\n")
+    (root / "layouts" / "pdf" / "page.css").write_text("p { background: url(file://example.org/etc/x.png) }\n")
+    where = "outside layouts/ and facilities/"
+    remote = "the renderer reads only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs"
+    assert [str(f) for f in stylesheet_findings(root, None, load=False)] == [
+        f"layouts/css/print.css:4:18: error: refused to read 'https://example.org/x.png': {remote} [pdf.fetch]",
+        f"layouts/css/folios.css:1:17: error: refused to read 'https://example.org/x.png': {remote} [pdf.fetch]",
+        f"layouts/css/fonts-print.css:1:37: error: refused to read '../../../outside/secret.css': it is {where} [pdf.fetch]",
+        f"layouts/css/fonts-print.css:2:1: error: refused to read 'secret.css':"
+        f" it resolves to '{outside / 'secret.css'}', {where} [pdf.fetch]",
+        "layouts/pdf/page.css:1:17: error: refused to read 'file://example.org/etc/x.png':"
+        " file URLs on another host ('example.org') are not read [pdf.fetch]",
+    ]
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -518,6 +559,29 @@ def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Pa
     ]
     assert "nothing was written to dist/" in out
     assert not (root / "dist").exists()
+
+
+def test_a_url_a_print_stylesheet_names_is_refused_once_at_its_line_by_check_and_build(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """A remote image in the print.css rule of every chapter's strip (tests/fixtures/fetch-print-css):
+    one error at its `url(`, from `check` and from the build alike, not one per chapter at each dossier."""
+    root = make_project(tmp_path, "fetch-print-css")
+    line = (
+        (root / "layouts" / "css" / "print.css")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        .index(".chapter-strip { background-image: url(https://example.org/x.png); }")
+    )
+    expected = [
+        f"layouts/css/print.css:{line + 1}:36: error: refused to read 'https://example.org/x.png': the renderer reads"
+        " only files under layouts/ and facilities/ and data: URLs, not 'https:' URLs [pdf.fetch]"
+    ]
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert (code, finding_lines(checked)) == (1, expected)
+    code, built, err = build(root)
+    assert (code, finding_lines(built)) == (1, expected)
+    assert "Traceback" not in built + err and not (root / "dist").exists()
 
 
 def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Path, fixed_today: None) -> None:

@@ -14,7 +14,9 @@ among them), warnings are bad CSS or HTML and other problems it skipped; a font 
 or a character no font can print is an error too, since the PDF would print without it. Records
 about the stylesheets point at the stylesheet, with the line and column of the rule, and are the
 same finding for every chunk, so they are reported once. WeasyPrint reads only through the
-sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error.
+sandbox's URL fetcher (see `sandbox`): every URL it refuses is a `pdf.fetch` error, at the place a
+stylesheet names it (which `check` finds too, without fetching: `refused_in_stylesheets`), or else
+at the chunk's source.
 
 Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
 call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
@@ -53,7 +55,16 @@ from .. import cache
 from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
-from ..sandbox import CSS_REF, SandboxRefusal, brief_url, inside, real_folder, url_fetcher
+from ..sandbox import (
+    SandboxRefusal,
+    admit,
+    brief_url,
+    css_refs,
+    inside,
+    readable_folders,
+    real_folder,
+    url_fetcher,
+)
 
 CACHE_FORMAT = 4
 PACKAGE_HOME = Path(__file__).resolve().parents[2]
@@ -175,6 +186,7 @@ class _Worker:
     collector: _Collector
     base_url: str
     sheet_records: dict[str, list[Record]]  # what loading each stylesheet logged, located in it
+    sheet_urls: dict[str, tuple[Loc, str]]  # each URL the stylesheets name (as WeasyPrint asks for it), where
     init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
     fingerprint: str
     root: str
@@ -257,6 +269,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
             return
         if not _WORKER.init_refused:
             _WORKER.root, _WORKER.fetcher, _WORKER.base_url = root, url_fetcher(Path(root)), _base_url(root)
+            _WORKER.sheet_urls = _urls_as_fetched(root)  # the same stylesheets, at this project's URLs
             return
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -286,6 +299,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         collector=collector,
         base_url=_base_url(root),
         sheet_records=sheet_records,
+        sheet_urls=_urls_as_fetched(root),
         init_refused=list(fetcher.refused),
         fingerprint=fingerprint,
         root=root,
@@ -320,13 +334,43 @@ def _load_sheets(
 
 
 def stylesheet_findings(root: Path, cache_dir: Path | None, load: bool = True) -> list[Finding]:
-    """Return what WeasyPrint says of the stylesheets as it loads them, each at its place there.
+    """Return what the sandbox refuses of the print stylesheets and what WeasyPrint says of them
+    as it loads them, each at its place there.
 
-    These are the `pdf.css` warnings (a declaration it skips) and the faces it cannot load, which
-    every chunk's layout reports again. The fork server keeps them in the cache as it loads the
-    stylesheets (keyed by the layout fingerprint); on a miss, with `load`, they are loaded here, so
-    that `check`, which lays nothing out, says what a build will.
+    A `pdf.fetch` error for every URL the print stylesheets name that the sandbox would refuse,
+    judged here without fetching anything (`refused_in_stylesheets`). Then the `pdf.css` warnings
+    (a declaration it skips) and the faces it cannot load, which every chunk's layout reports
+    again. The fork server keeps those in the cache as it loads the stylesheets (keyed by the
+    layout fingerprint); on a miss, with `load`, they are loaded here, so that `check`, which
+    lays nothing out, says what a build will.
     """
+    return refused_in_stylesheets(root) + _logged_by_stylesheets(root, cache_dir, load)
+
+
+def refused_in_stylesheets(root: Path) -> list[Finding]:
+    """Return a `pdf.fetch` error at every URL the print stylesheets name that the sandbox refuses.
+
+    The sandbox's own decision (`sandbox.admit`), so a build's worker refuses exactly these when
+    it asks for them (`_render`). The site's own stylesheets are `sandbox.asset_findings`' concern.
+    """
+    folders = readable_folders(root)
+    found = []
+    for url, loc, ref in _stylesheet_urls(str(root)):
+        try:
+            admit(url, folders)
+        except SandboxRefusal as refusal:
+            found.append(_refused(loc, ref, refusal.reason))
+    return found
+
+
+def _refused(loc: Loc, url: str, reason: str, chunk: str = "") -> Finding:
+    """Return the `pdf.fetch` error of a URL the sandbox refused: at a stylesheet's `url()`, or in a chunk."""
+    return Finding(
+        "error", "pdf.fetch", loc, f"{chunk}{': ' if chunk else ''}refused to read '{brief_url(url)}': {reason}"
+    )
+
+
+def _logged_by_stylesheets(root: Path, cache_dir: Path | None, load: bool) -> list[Finding]:
     fingerprint = layout_fingerprint(root)
     found = cache.get(cache_dir, "sheets", fingerprint)
     if found is not None:
@@ -356,6 +400,7 @@ def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict
             for sheet in records.values()
             for level, template, message, loc in sheet
             if loc is not None  # always, for a stylesheet's records
+            and f"{SandboxRefusal.__name__}:" not in message  # `refused_in_stylesheets` says it better
         )
     )
     cache.put(cache_dir, "sheets", fingerprint, json.dumps([f.as_dict() for f in findings]).encode())
@@ -365,8 +410,8 @@ def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict
 def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
     """Return a parsed stylesheet, read through the sandbox like everything it imports.
 
-    A stylesheet the sandbox refuses (a link out of layouts/) is left empty: the refusal is
-    reported with every chunk, so the build stops with a `pdf.fetch` error.
+    A stylesheet the sandbox refuses (a link out of layouts/) is left empty: the refusal is a
+    `pdf.fetch` error where it is named (`refused_in_stylesheets`), so the build stops.
     """
     from weasyprint.urls import URLFetchingError
 
@@ -389,11 +434,11 @@ class _CssIndex:
     messages: dict[str, str]
     """The stylesheet file (relative to the project) each CSS record message comes from."""
     urls: dict[str, tuple[Loc, str]]
-    """Each `url()` of the stylesheets, resolved: its place, and what it says there."""
+    """Each `url()` and `@import` of the print stylesheets (`_urls_as_fetched`)."""
 
 
 def _css_index(weasyprint: Any, root: str) -> _CssIndex:
-    """Return where each CSS record message and each `url()` of the stylesheets in `layouts/` is.
+    """Return where each CSS record message of the stylesheets in `layouts/` is, and each URL of the print ones.
 
     WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
     the files it imports all count from line 1. Each stylesheet in `layouts/` is parsed again
@@ -401,7 +446,6 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
     the sandbox would refuse is not read.
     """
     index: dict[str, str] = {}
-    urls: dict[str, tuple[Loc, str]] = {}
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     handlers, logger.handlers = logger.handlers, [collector]
@@ -413,11 +457,6 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
             collector.records.clear()
             text = path.read_text(encoding="utf-8", errors="replace")
             rel = path.relative_to(root).as_posix()
-            for found in CSS_REF.finditer(text):
-                ref = next(group for group in found.groups() if group is not None)
-                line = text.count("\n", 0, found.start()) + 1
-                loc = Loc(rel, line, found.start() - text.rfind("\n", 0, found.start()))
-                urls.setdefault(urljoin(path.as_uri(), ref), (loc, ref))
             try:
                 weasyprint.CSS(string=text)
             except Exception:  # noqa: BLE001 - a file WeasyPrint cannot parse at all locates nothing
@@ -426,7 +465,52 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
                 index.setdefault(record.getMessage(), rel)
     finally:
         logger.handlers = handlers
-    return _CssIndex(index, urls)
+    return _CssIndex(index, _urls_as_fetched(root))
+
+
+def _urls_as_fetched(root: str) -> dict[str, tuple[Loc, str]]:
+    """Return where the print stylesheets name each URL (the first place, if several do) and what they
+    say there, by the URL WeasyPrint asks the URL fetcher for (or says it tried)."""
+    from weasyprint.urls import iri_to_uri  # what WeasyPrint does to every URL it resolves
+
+    urls: dict[str, tuple[Loc, str]] = {}
+    for url, loc, ref in _stylesheet_urls(root):
+        urls.setdefault(iri_to_uri(url), (loc, ref))
+    return urls
+
+
+def _stylesheet_urls(root: str) -> list[tuple[str, Loc, str]]:
+    """Return the URL of every print stylesheet (`SHEETS`, at its file) and every URL they and what
+    they import name, resolved as WeasyPrint resolves it, with its place and what it says there.
+
+    Imports are followed as WeasyPrint follows them, by URL; a stylesheet the sandbox refuses is
+    not read (its `@import` is where that is said).
+    """
+    folders = readable_folders(Path(root))
+    real_root = Path(root).resolve()
+    entries = [f"layouts/css/{name}.css" for name in SHEETS]
+    urls = [((Path(root).absolute() / entry).as_uri(), Loc(entry), entry) for entry in entries]
+    waiting = [url for url, _, _ in urls]
+    seen: set[str] = set()
+    while waiting:
+        sheet = waiting.pop(0)
+        if sheet in seen:
+            continue
+        seen.add(sheet)
+        try:
+            path = admit(sheet, folders)
+            if path is None:
+                continue  # a data: stylesheet: nothing in a file to point at
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except (SandboxRefusal, OSError):
+            continue  # refused where it is named, or missing: the build says so
+        rel = path.relative_to(real_root).as_posix()
+        for named in css_refs(text):
+            url = urljoin(sheet, named.ref)
+            urls.append((url, Loc(rel, named.line, named.column), named.ref))
+            if named.imported:
+                waiting.append(url)
+    return urls
 
 
 Record = tuple[str, str, str, Loc | None]
@@ -486,12 +570,14 @@ def _preload() -> None:
         gc.freeze()
 
 
-Rendered = tuple[bytes, int, list[Record], list[tuple[str, str]], list[verify.Problem]]
+Refused = tuple[str, str, "tuple[Loc, str] | None"]
+"""A URL the sandbox refused, why, and where a stylesheet names it (None if the chunk's HTML does)."""
+Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem]]
 
 
 def _render(job: Job) -> Rendered:
-    """Lay out one job in a worker; return its PDF, page count, log records, the (url, reason) of
-    every URL the sandbox refused, and what the laid-out chunk lost or cut off (see `verify`)."""
+    """Lay out one job in a worker; return its PDF, page count, log records, every URL the sandbox
+    refused (`Refused`), and what the laid-out chunk lost or cut off (see `verify`)."""
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
@@ -505,7 +591,7 @@ def _render(job: Job) -> Rendered:
     if job.tagged:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
-    refused = [*worker.init_refused, *fetcher.refused]
+    refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
     return pdf, len(document.pages), records, refused, problems
 
 
@@ -583,20 +669,20 @@ def _located(level: str, template: str, message: str, loc: Loc) -> Finding:
 def _findings(
     job: Job,
     records: Iterable[Record],
-    refused: Iterable[tuple[str, str]] = (),
+    refused: Iterable[Refused] = (),
     problems: Iterable[verify.Problem] = (),
 ) -> tuple[Finding, ...]:
     """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
     then what `verify` found in the laid-out chunk.
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
-    records are left out, since the `pdf.fetch` finding already says it better. A record about a
-    stylesheet is located there and does not name the chunk: it is the same finding for every
-    chunk, and the build reports it once.
+    records are left out, since the `pdf.fetch` finding already says it better. A refused URL a
+    stylesheet names, and a record about a stylesheet, are located there and do not name the
+    chunk: the same finding for every chunk (and from `check`), which the build reports once.
     """
     out = [
-        Finding("error", "pdf.fetch", Loc(job.source), f"{job.key}: refused to read '{brief_url(url)}': {reason}")
-        for url, reason in refused
+        _refused(Loc(job.source), url, reason, job.key) if place is None else _refused(place[0], place[1], reason)
+        for url, reason, place in refused
     ]
     for level, template, message, loc in records:
         if f"{SandboxRefusal.__name__}:" in message:
