@@ -22,9 +22,9 @@ from report.content.yamldoc import parse
 from .conftest import FIXTURES, REPO, build, copy_project, make_project, run_cli
 from .test_fixtures import finding_lines
 
-EMIT_CODE = re.compile(r"\[pdf\.(?!css\])[a-z-]+\]$")
-"""Findings only laying out can know (a lost note, a line cut off): everything else `check` must print too,
-English fallbacks and what WeasyPrint says of the stylesheets included."""
+EMIT_CODE = re.compile(r"^(?!layouts/css/).*\[pdf\.(?!css\])[a-z-]+\]$")
+"""Findings only laying out can know (a lost note, a line cut off, at the chunk's source): everything else
+`check` must print too, English fallbacks and whatever is located in a stylesheet included."""
 
 
 # -- gather once, decide once ----------------------------------------------------------------------
