@@ -285,6 +285,14 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
     text = po.read_text()
     assert '#| msgctxt "pulaski:summary"\n#| msgid ' in text
     assert catalog_bytes(babel_catalog(text, "es")) == po.read_bytes()  # #| msgctxt read and written back
+    assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
+    msgfmt = subprocess.run(
+        ["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        env={"LC_ALL": "C"},
+    )
+    assert (msgfmt.returncode, msgfmt.stderr.split(", ")[1:]) == (0, ["17 fuzzy translations.\n"])
     code, out, _ = run_cli("--root", str(root), "check")
     assert "\npulaski-county           0      17             0        0         0     0.0%\n" in out
     assert "\npulaski " not in out
