@@ -239,7 +239,10 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
             print("", file=out)
             print(coverage_table(coverage), file=out)
         print("", file=out)
-    translated = "".join(f"; {lang} {c.total.percent:.1f}% translated" for lang, c in checked.coverage.items())
+    translated = "".join(
+        f"; {lang} {c.total.percent:.1f}% translated" + "".join(f" (not counting {path})" for path in c.left_out)
+        for lang, c in checked.coverage.items()
+    )
     summary = _shown(checked.findings, args.quiet, checked.elsewhere)
     print(f"check: {summary}{translated} ({checked.seconds:.1f} s)", file=out)
     return exit_code(checked.findings)

@@ -464,3 +464,59 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
         " run: ./build.py extract && ./build.py update [i18n.stale]",
     ]
     assert code == 0
+
+
+def coverage_of(out: str) -> list[str]:
+    """Return the coverage table a `check` or `build` printed, from its header line to its last row or note."""
+    lines = out.splitlines()
+    start = lines.index("Spanish (es): i18n/es/LC_MESSAGES/messages.po")
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[start:end]
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(lambda text: text.replace("2020-03-01", "2020-13-01"), id="date"),
+        pytest.param(lambda text: text.replace("\n  date: 2021-03", "\n\tdate: 2021-03", 1), id="tab"),
+        pytest.param(lambda text: "\ufeff" + text, id="bom"),
+    ],
+)
+def test_a_dossier_that_cannot_be_loaded_counts_with_the_pot_strings(
+    breakage, tmp_path: Path, fixed_today: None
+) -> None:
+    """Its strings are those messages.pot has for it: its untranslated one is still counted, and
+    `check` and `build` print the coverage of the valid dossier."""
+    root = make_project(tmp_path, "i18n-dossier-error")
+    path = root / "facilities" / "sample.yaml"
+    valid = path.read_text(encoding="utf-8").replace("2020-13-01", "2020-03-01")
+    path.write_text(valid, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and re.search(r"; es 93\.3% translated \(\d+\.\d s\)$", out.rstrip())
+    expected = coverage_of(out)
+    assert expected == (FIXTURES / "i18n-dossier-error" / "coverage.txt").read_text().splitlines()
+    path.write_text(breakage(valid), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and re.search(r"^facilities/sample\.yaml:\d+:\d+: error: ", out, re.M), out
+    assert coverage_of(out) == expected
+    assert re.search(r"; es 93\.3% translated \(\d+\.\d s\)$", out.rstrip())
+    assert "[i18n.stale]" not in out
+
+
+def test_a_broken_dossier_the_pot_has_no_strings_for_is_not_counted_and_the_coverage_says_so(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "facilities" / "other.yaml").write_text("id: other\nname: Other\n\tsummary: x\n", encoding="utf-8")
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("facilities: [sample]", "facilities: [sample, other]"))
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert coverage_of(out)[-1] == (
+        "not counted: the strings of facilities/other.yaml, which cannot be read and i18n/messages.pot does not have"
+    )
+    assert re.search(r"; es 93\.3% translated \(not counting facilities/other\.yaml\) \(\d+\.\d s\)$", out.rstrip())
+    code, built, _ = run_cli("--root", str(root), "build")
+    assert code == 1 and coverage_of(built) == coverage_of(out)
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    assert json.loads(out)["coverage"]["es"]["left_out"] == ["facilities/other.yaml"]

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from report.i18n.extract import _STAMP_RE, babel_catalog, catalog_bytes, template_catalog
+from report.i18n.extract import _STAMP_RE, babel_catalog, catalog_bytes, previous_context, template_catalog
 from report.content.load import load_edition
 
 from .conftest import REPO, build, copy_project, pdf_pages, run_cli
@@ -225,8 +225,15 @@ def test_an_edit_of_spacing_alone_leaves_the_translation_current(tmp_path: Path)
     assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
 
 
-def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
+def test_a_translation_moves_with_its_english_and_comes_in_fuzzy(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["adelanto"])
+    extract_and_update(root)
+    po = root / SPANISH
+    first, second = (
+        "adelanto:timeline.2010-2016-abuse-complaints:text",
+        "adelanto:timeline.2018-09-oig-management-alert:text",
+    )
+    spanish = {context: entry(po, context).string for context in (first, second)}
     path = root / "facilities" / "adelanto.yaml"
     text = path.read_text()
     # Swap two timeline ids: their texts now sit under each other's context.
@@ -236,16 +243,97 @@ def test_a_translation_never_moves_to_another_field(tmp_path: Path) -> None:
         .replace("id: tmp-swap", "id: 2018-09-oig-management-alert")
     )
     path.write_text(text)
-    for command in ("extract", "update"):
-        assert run_cli("--root", str(root), command)[0] == 0
-    catalog = read_catalog(root / "i18n/es/LC_MESSAGES/messages.po")
-    for context in (
-        "adelanto:timeline.2010-2016-abuse-complaints:text",
-        "adelanto:timeline.2018-09-oig-management-alert:text",
-    ):
-        entry = next(m for m in catalog if m.context == context)
-        # Marked fuzzy, with the previous English of that same field shown: never silently reused.
-        assert entry.fuzzy and entry.previous_id
+    assert extract_and_update(root) == (
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 2 carried over from another context (now fuzzy), 0 obsolete"
+    )
+    for context, other in ((first, second), (second, first)):
+        moved = entry(po, context)
+        # The translation of this English, from the other id, fuzzy: never silently reused.
+        assert moved.fuzzy and moved.string == spanish[other] and moved.previous_id == [moved.id]
+        assert previous_context(moved) == other
+
+
+def rename_pulaski(root: Path, old: str, new: str) -> None:
+    """Rename Pulaski's dossier, its id and its entry in report.yaml, as a writer would."""
+    path = root / "facilities" / f"{old}.yaml"
+    text = path.read_text()
+    assert f"\nid: {old}\n" in f"\n{text}"
+    (root / "facilities" / f"{new}.yaml").write_text(text.replace(f"id: {old}\n", f"id: {new}\n", 1))
+    path.unlink()
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace(f"  - {old}\n", f"  - {new}\n"))
+
+
+def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restores_them(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p", ["adelanto", "pulaski"])
+    extract_and_update(root)
+    po = root / SPANISH
+    before = po.read_bytes()
+    spanish = {m.context: m.string for m in read_catalog(po) if m.context and m.context.startswith("pulaski:")}
+    assert len(spanish) == 17 and all(spanish.values())
+    rename_pulaski(root, "pulaski", "pulaski-county")
+    assert extract_and_update(root) == (
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 17 carried over from another context (now fuzzy), 0 obsolete"
+    )
+    renamed = {m.context: m for m in read_catalog(po) if m.context and m.context.startswith("pulaski-county:")}
+    assert sorted(renamed) == sorted(context.replace("pulaski:", "pulaski-county:") for context in spanish)
+    for context, message in renamed.items():
+        old = context.replace("pulaski-county:", "pulaski:")
+        assert message.fuzzy and message.string == spanish[old]
+        assert (previous_context(message), message.previous_id) == (old, [message.id])
+    assert not [m for m in read_catalog(po).obsolete.values() if "pulaski:" in (m.context or "")]
+    text = po.read_text()
+    assert '#| msgctxt "pulaski:summary"\n#| msgid ' in text
+    assert catalog_bytes(babel_catalog(text, "es")) == po.read_bytes()  # #| msgctxt read and written back
+    assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
+    msgfmt = subprocess.run(
+        ["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        env={"LC_ALL": "C"},
+    )
+    assert (msgfmt.returncode, msgfmt.stderr.split(", ")[1:]) == (0, ["17 fuzzy translations.\n"])
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert "\npulaski-county           0      17             0        0         0     0.0%\n" in out
+    assert "\npulaski " not in out
+    # An unrelated edit rewrites the catalog: the renamed entries keep where their translation came from.
+    edit_timeline_sentence(root)
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 1 changed (now fuzzy), 0 obsolete"
+    assert po.read_text().count('#| msgctxt "pulaski:') == 16 and po.read_text().count('"pulaski:') == 17
+    # Renamed back before the translator's review: translated again, as they were.
+    rename_pulaski(root, "pulaski-county", "pulaski")
+    edit_timeline_sentence_back(root)
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 18 restored"
+    assert unstamped(po.read_bytes()) == unstamped(before)
+
+
+def edit_timeline_sentence_back(root: Path) -> None:
+    path = root / "facilities" / "adelanto.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "Reporting on the First Ten launch said that, between 2010 and 2016,",
+            "Coverage of the First Ten launch reported that, between 2010 and 2016,",
+        )
+    )
+
+
+def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> None:
+    """An id renamed to one whose entry went obsolete earlier takes that entry back as it was."""
+    root = adelanto_alone(tmp_path)
+    po = root / SPANISH
+    before = po.read_bytes()
+    path = root / "facilities" / "adelanto.yaml"
+    text = path.read_text()
+    renamed = text.replace("id: 2018-09-oig-management-alert", "id: 2018-09-alert")
+    path.write_text(renamed)
+    assert extract_and_update(root) == (
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 1 carried over from another context (now fuzzy), 0 obsolete"
+    )
+    moved = entry(po, "adelanto:timeline.2018-09-alert:text")
+    assert moved.fuzzy and previous_context(moved) == "adelanto:timeline.2018-09-oig-management-alert:text"
+    path.write_text(text)
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored"
+    assert unstamped(po.read_bytes()) == unstamped(before)
 
 
 def test_spanish_build_falls_back_to_marked_english_and_says_so(changed) -> None:

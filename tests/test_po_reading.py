@@ -641,6 +641,15 @@ def test_comments_are_written_back_as_they_were_read() -> None:
     assert [replace(m, line=0, string_lines=()) for m in again] == [replace(m, line=0, string_lines=()) for m in read]
 
 
+def test_the_previous_context_msgmerge_writes_is_written_back() -> None:
+    """`#| msgctxt` (the context a fuzzy entry's translation was made under, which msgmerge
+    writes even when it is the entry's own) is kept, in current and obsolete entries alike."""
+    current = '#, fuzzy\n#| msgctxt "k"\n#| msgid "old"\nmsgctxt "k"\nmsgid "new"\nmsgstr "nuevo"\n'
+    obsolete = '#, fuzzy\n#~| msgctxt "j"\n#~| msgid "old"\n#~ msgctxt "k"\n#~ msgid "gone"\n#~ msgstr "ido"\n'
+    written = catalog_bytes(babel_catalog(HEADER + current + "\n" + obsolete, "es")).decode()
+    assert written.endswith(f"\n\n{current}\n{obsolete}")
+
+
 @pytest.mark.parametrize("case", ["po-duplicate", "po-bad-escape"])
 def test_update_leaves_a_catalog_it_cannot_read_whole_alone(case: str, tmp_path: Path, fixed_today: None) -> None:
     """Babel's catalog keeps one entry per msgctxt+msgid, and a broken entry is left out: `update`

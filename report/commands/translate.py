@@ -62,8 +62,9 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
     for lang, counts, written in run_update(root, wanted):
         state = "written" if written else "unchanged"
         lines.append(
-            f"{catalog_path(lang)} {state}: {counts['new']} new, {counts['changed']} changed"
-            f" (now fuzzy), {counts['obsolete']} obsolete"
+            f"{catalog_path(lang)} {state}: {counts['new']} new, {counts['changed']} changed (now fuzzy), "
+            + (f"{counts['carried']} carried over from another context (now fuzzy), " if counts["carried"] else "")
+            + f"{counts['obsolete']} obsolete"
             + (f", {counts['restored']} restored" if counts["restored"] else "")
         )
     return Translated(lines=tuple(lines))

@@ -59,14 +59,14 @@ import io
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from babel import Locale
 
 from .. import cache, project
-from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
+from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
 from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
@@ -192,6 +192,8 @@ class LanguageCoverage:
     """False if the catalog does not parse whole: then "pending" may be an entry it could not read."""
     used: tuple[Message, ...] = ()
     """Every string the build uses, in the order counted (`Localizer.foresee` reads it)."""
+    left_out: tuple[str, ...] = ()
+    """Files that cannot be read and whose strings the .pot does not have: not counted."""
 
     @property
     def complete(self) -> bool:
@@ -221,6 +223,7 @@ class LanguageCoverage:
                 for p in g.pending
             ],
             "run": CATCH_UP if self.total.pending else None,
+            "left_out": list(self.left_out),
         }
 
 
@@ -240,7 +243,7 @@ def check_translations(
         return [], {}
     findings: list[Finding] = []
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
-    used, layouts = used_messages(root, edition, cache_dir, template)
+    used, layouts, left_out = used_messages(root, edition, cache_dir, template)
     if template is None:
         findings.append(
             warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
@@ -258,7 +261,7 @@ def check_translations(
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
-        coverage[lang] = language_coverage(lang, catalog, edition, used)
+        coverage[lang] = replace(language_coverage(lang, catalog, edition, used), left_out=left_out)
     return findings, coverage
 
 
@@ -327,17 +330,22 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
 
 def used_messages(
     root: Path, edition: Edition, cache_dir: Path | None = None, template: ParsedCatalog | None = None
-) -> tuple[dict[tuple[str | None, str], Message], set[str]]:
-    """Return every string the build uses, keyed like catalog entries, and the template files read.
+) -> tuple[dict[tuple[str | None, str], Message], set[str], tuple[str, ...]]:
+    """Return every string the build uses, keyed like catalog entries, the template files read,
+    and the files whose strings are left out.
 
     These are the messages `extract` writes to the .pot for the published edition: the texts of
     report.yaml and of each dossier in chapter order (the `texts()` that `extract_yaml` yields)
     and the template strings of the files babel.cfg maps to a non-content extractor (Babel's own
     `extract`). The first place a message occurs is its location.
 
-    A template Jinja cannot read (a `template.syntax` error) yields no strings, and `extract`
-    refuses to run until it is fixed: its strings are those the .pot (`template`) has for it, at
-    their `#:` places, so its breakage neither shows as strings removed nor changes coverage.
+    A file that cannot be read yields no strings, and `extract` refuses to run until it is
+    fixed: a template Jinja cannot parse (a `template.syntax` error), or a published dossier with
+    a load or schema error, which the edition leaves out. Its strings are those the .pot
+    (`template`) has for it, at their `#:` places (the extractor names each dossier's entries by
+    its file), so its breakage neither shows as strings removed nor changes coverage. Where the
+    .pot has none for it (it is missing or unreadable, or the file is new since the last
+    `extract`), the file is left out, and the coverage says so.
     """
     used: dict[tuple[str | None, str], Message] = {}
     for text in edition.settings.texts():
@@ -351,14 +359,24 @@ def used_messages(
     strings = template_messages(root, cache_dir)
     for key, message in strings.messages.items():
         used.setdefault(key, message)
-    if strings.unread and template is not None and not template.unreadable:
+    unread = [*strings.unread, *unloaded_dossiers(root, edition)]
+    supplied = set()
+    if unread and template is not None and not template.unreadable:
         for entry in template.active():
-            place = next(((path, line) for path, line in entry.references if path in strings.unread), None)
+            place = next(((path, line) for path, line in entry.references if path in unread), None)
             if place is not None:
                 path, line = place
+                supplied.add(path)
                 loc = Loc(path, line or 0, 1 if line else 0)
                 used.setdefault(entry.key, Message(entry.context, entry.msgid, entry.plural, loc))
-    return used, set(strings.files)
+    return used, set(strings.files), tuple(path for path in unread if path not in supplied)
+
+
+def unloaded_dossiers(root: Path, edition: Edition) -> list[str]:
+    """Return the published dossiers that are there but could not be loaded (a load or schema error)."""
+    loaded = {facility.id for facility in edition.facilities}
+    paths = (f"{FACILITIES_DIR}/{facility_id}.yaml" for facility_id, _loc in edition.settings.facility_order)
+    return [path for path in paths if Path(path).stem not in loaded and (root / path).is_file()]
 
 
 def check_template(
@@ -442,7 +460,9 @@ def language_coverage(
             total.add("obsolete")
             counts.setdefault(entry.group, Counts()).add("obsolete")
     names = {f.id: f.name for f in edition.facilities}
-    order = [TEMPLATES, REPORT, *names, *([SOURCES] if SOURCES in counts else [])]
+    # In chapter order, a dossier that could not be loaded too (its strings are the .pot's).
+    chapters = [key for key, _loc in edition.settings.facility_order if key in names or key in counts]
+    order = [TEMPLATES, REPORT, *dict.fromkeys([*chapters, *names]), *([SOURCES] if SOURCES in counts else [])]
     order += sorted(set(counts) - set(order))
     titles = {TEMPLATES: "Templates", REPORT: "Report (report.yaml)", **names, SOURCES: f"Sources ({SOURCES_FILE})"}
     groups = tuple(
@@ -485,6 +505,8 @@ def coverage_table(coverage: LanguageCoverage) -> str:
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
                 )
         lines.append(f"run: {CATCH_UP}" if coverage.readable else f"fix the errors in {coverage.path} first")
+    for path in coverage.left_out:
+        lines.append(f"not counted: the strings of {path}, which cannot be read and {TEMPLATE_FILE} does not have")
     return "\n".join(lines)
 
 

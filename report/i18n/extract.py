@@ -5,10 +5,13 @@ for `layouts/` and `extract_yaml` (registered under the `babel.extractors` entry
 `first_ten_yaml`) for the dossiers and report.yaml. So `pybabel extract -F i18n/babel.cfg`
 produces the same messages as `./build.py extract`.
 
-Updating is Babel's `Catalog.update` without its fuzzy matching, which could attach a
-translation to a different field. Instead, a message whose English changed is matched by its
-context, which names the field (`adelanto:timeline.2018-09-oig:text`): it keeps the old
-translation, becomes fuzzy, and records the old English as `#| msgid`.
+Updating is Babel's `Catalog.update` without its fuzzy matching, which could attach the
+translation of another field's close string and never takes an obsolete entry's. Instead, as
+msgmerge's fuzzy matching does for its best matches, a message whose context changed (an id or
+a file renamed) takes the translation of the same English, and a message whose English changed
+is matched by its context, which names the field (`adelanto:timeline.2018-09-oig:text`): either
+keeps the old translation, becomes fuzzy, and records where it came from (`#| msgctxt`,
+`#| msgid`).
 
 Writing is GNU gettext's own: Babel writes the catalog unwrapped and `msgcat` formats it, so the
 files are byte for byte what msgcat and msgmerge write (their wrapping, the header's field order,
@@ -162,8 +165,8 @@ def _wrap_header_comment(catalog: Catalog) -> None:
 
 def catalog_bytes(catalog: Catalog) -> bytes:
     """Return the catalog as GNU gettext writes it: every entry with its comments as they were
-    read (blank and repeated lines too), flags and previous English (`#|`, and `#~|` for an
-    obsolete entry, as `msgmerge --previous` writes them).
+    read (blank and repeated lines too), flags and previous context and English (`#|`, and `#~|`
+    for an obsolete entry, as `msgmerge --previous` writes them).
 
     The entries are written unwrapped, one string per field, and msgcat formats them; Babel's
     `write_po` drops the flags and previous English of obsolete entries and blank comment lines.
@@ -185,6 +188,8 @@ def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
     if message.flags:
         lines.append("#, " + ", ".join(sorted(message.flags)))
     previous = "#~| " if mark else "#| "
+    if message.previous_id and previous_context(message) is not None:
+        lines.append(f"{previous}msgctxt {_quoted(previous_context(message) or '')}")
     for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
         lines.append(f"{previous}{keyword} {_quoted(text)}")
     if message.context is not None:
@@ -260,22 +265,37 @@ def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes]) -> bool
 
 
 def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
-    """Merge the template into a language catalog in place, as `msgmerge --previous` merges by
-    context; return counts of what this merge changed.
+    """Merge the template into a language catalog in place, as `msgmerge --previous` merges;
+    return counts of what this merge changed.
 
     - An entry whose English is gone stays, obsolete (`#~`), if it was translated; an untranslated
       one is dropped, as msgmerge drops it. "obsolete" counts the entries this merge made obsolete.
+    - A new entry whose English is that of a translated entry under another context (an id or a
+      file renamed, a sentence moved) takes that translation, fuzzy, with the context and English
+      it was made from as its previous ones (`#| msgctxt`, `#| msgid`), as msgmerge's fuzzy
+      matching does for an exact match ("carried"). The first such entry in the catalog's order
+      that no other new entry took is taken (two fields with the same English renamed together
+      keep both translations), and an obsolete one taken is no longer kept.
     - An English string that changed takes the translation of its old entry (the same context, or
       a close template string), fuzzy, with the English that translation was made from as its
       previous English (`#|`): the old entry's own previous English if it was fuzzy already, so
       that a second edit before the translator's review does not hide the first.
     - An obsolete entry whose English comes back as it was is restored as it was, and a fuzzy one
-      whose English is back to what its translation was made from is translated again ("restored").
+      whose English and context are back to what its translation was made from is translated
+      again ("restored").
+
+    Babel's own fuzzy matching is not used: it takes the translation of any close string of any
+    field, and never of an obsolete entry, where msgmerge takes both.
     """
     before = {(m.context, m.id): m for m in catalog if m.id}
     was_obsolete = {id(m) for m in catalog.obsolete.values()}
+    by_english: dict[tuple[str, ...], list[Message]] = {}
+    for message in [*before.values(), *catalog.obsolete.values()]:
+        if _translated(message):
+            by_english.setdefault(tuple(_ids(message)), []).append(message)
+    taken: set[int] = set()
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-    stats = {"new": 0, "changed": 0, "obsolete": 0, "restored": 0}
+    stats = {"new": 0, "changed": 0, "carried": 0, "obsolete": 0, "restored": 0}
     obsolete_by_context: dict[str, Message] = {}
     for message in list(catalog.obsolete.values()):
         if is_prose(message.context):
@@ -287,34 +307,70 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         if kept is not None:
             if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
                 message.previous_id = list(kept.previous_id)
+                set_previous_context(message, previous_context(kept))
             continue
         old = _same(catalog, message)
         if old is not None:  # back as it was: so is its translation, fuzzy or not
             message.string, message.flags = old.string, message.flags | old.flags
             message.previous_id, message.user_comments = list(old.previous_id), list(old.user_comments)
-            del catalog.obsolete[_obsolete_key(catalog, old)]
+            set_previous_context(message, previous_context(old))
+            _drop_obsolete(catalog, old)
             stats["restored"] += 1
             continue
-        old = obsolete_by_context.get(message.context) if is_prose(message.context) else _close(catalog, message)
+        same_english = by_english.get(tuple(_ids(message)), [])
+        if same_english:
+            old = next((m for m in same_english if id(m) not in taken), same_english[0])
+            kind = "carried"
+        elif is_prose(message.context):
+            old, kind = obsolete_by_context.get(message.context), "changed"
+        else:
+            old, kind = _close(catalog, message), "changed"
         if old is None or not _translated(old):
             stats["new"] += 1
             continue
-        made_from = list(old.previous_id) if old.fuzzy and old.previous_id else _ids(old)
+        taken.add(id(old))
+        made_from = _made_from(old)
         message.string, message.flags = old.string, message.flags | (old.flags - {"fuzzy"})
         message.user_comments = list(old.user_comments)
-        del catalog.obsolete[_obsolete_key(catalog, old)]
-        if made_from == _ids(message):  # an edit undone before the translator saw it
+        _drop_obsolete(catalog, old)
+        if made_from == (message.context, _ids(message)):  # an edit or a rename undone before the translator saw it
             stats["restored"] += 1
         else:
             message.flags.add("fuzzy")
-            message.previous_id = made_from
-            stats["changed"] += 1
+            message.previous_id = made_from[1]
+            set_previous_context(message, made_from[0] if made_from[0] != message.context else None)
+            stats[kind] += 1
     for key, message in list(catalog.obsolete.items()):
         if not _translated(message):
             del catalog.obsolete[key]
         elif id(message) not in was_obsolete:
             stats["obsolete"] += 1
     return stats
+
+
+def previous_context(message: Message) -> str | None:
+    """Return the context a fuzzy entry's translation was made under (`#| msgctxt`), if it was read or set."""
+    context = getattr(message, "previous_context", None)  # Babel's Message has no field for it
+    return context if isinstance(context, str) else None
+
+
+def set_previous_context(message: Message, context: str | None) -> None:
+    """Record the context a fuzzy entry's translation was made under, written as `#| msgctxt`."""
+    message.previous_context = context  # type: ignore[attr-defined]
+
+
+def _made_from(message: Message) -> tuple[str | None, list[str]]:
+    """Return the context and English a translated entry's translation was made from."""
+    if message.fuzzy and message.previous_id:
+        return previous_context(message) or message.context, list(message.previous_id)
+    return message.context, _ids(message)
+
+
+def _drop_obsolete(catalog: Catalog, message: Message) -> None:
+    """Remove an obsolete entry whose translation a new entry took (a current one stays where it is)."""
+    for key, value in list(catalog.obsolete.items()):
+        if value is message:
+            del catalog.obsolete[key]
 
 
 def _ids(message: Message) -> list[str]:
@@ -341,16 +397,9 @@ def _close(catalog: Catalog, message: Message) -> Message | None:
     return candidates[match[0]] if match else None
 
 
-def _obsolete_key(catalog: Catalog, message: Message) -> Any:
-    for key, value in catalog.obsolete.items():
-        if value is message:
-            return key
-    raise KeyError(message.id)
-
-
 def babel_catalog(text: str, lang: str | None) -> GettextCatalog:
     """Return a .po or .pot file as a Babel catalog for `update` and writing, read as msgfmt
-    reads it (`pofile.read_po`): with the previous English of fuzzy and obsolete entries, and
+    reads it (`pofile.read_po`): with the previous context and English of fuzzy and obsolete entries, and
     translator comments as written, repeated and blank lines included."""
     catalog = GettextCatalog(locale=lang)
     for read in read_po(text).messages:
@@ -367,6 +416,7 @@ def babel_catalog(text: str, lang: str | None) -> GettextCatalog:
             context=read.context,
         )
         message.user_comments = list(read.comments)  # Message() drops a line equal to an earlier one
+        set_previous_context(message, read.previous_context)
         if read.obsolete:
             catalog.obsolete[read.msgid if read.context is None else (read.msgid, read.context)] = message
         else:
