@@ -108,6 +108,7 @@ RELEASE_CODES = frozenset(
     {
         "review.unverified",
         "review.claim",
+        "review.note",
         "cite.weak",
         "figure.unit",
         "data.license",

@@ -3,7 +3,8 @@
 `./build.py release` is a build with the release policy (`findings.RELEASE_CODES` are errors).
 When its gather phase finds errors, nothing is laid out and the command line prints this
 checklist instead of a flat list of findings: the fact-check status of every dossier, the
-claims under review with their notes, the weakly sourced claims, and each language's catalog,
+claims under review with their notes, the weakly sourced claims, the figures without a unit, and
+each language's catalog,
 each with what to change in which file. Everything here is read from the `Gathered` record
 (its findings, its edition, its coverage): nothing is checked twice.
 """
@@ -17,8 +18,9 @@ from ..i18n.coverage import CATCH_UP
 from .gather import Gathered
 
 DOSSIER_CODES = frozenset({"review.unverified"})
-CLAIM_CODES = frozenset({"review.claim"})
-SOURCE_CODES = frozenset({"cite.weak", "figure.unit"})
+CLAIM_CODES = frozenset({"review.claim", "review.note"})
+SOURCE_CODES = frozenset({"cite.weak"})
+FIGURE_CODES = frozenset({"figure.unit"})
 TRANSLATION_PREFIX = "i18n."
 
 
@@ -33,6 +35,11 @@ class Dossier:
     list_membership: str
     note: str | None
     blocks: bool
+
+    @property
+    def caveat(self) -> bool:
+        """Return True when its place on the list is unconfirmed: the report prints it with the list caveat."""
+        return self.list_membership != "confirmed"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class Checklist:
     dossiers: tuple[Dossier, ...] = ()
     claims: tuple[Claim, ...] = ()
     sources: tuple[Finding, ...] = ()
+    figures: tuple[Finding, ...] = ()
+    """Capacity figures without a unit (`figure.unit`)."""
     languages: tuple[Language, ...] = ()
     catalogs: tuple[Finding, ...] = ()
     """Translation findings about no one language: the template lags the content."""
@@ -79,6 +88,7 @@ class Checklist:
             sum(d.blocks for d in self.dossiers)
             + len(self.claims)
             + len(self.sources)
+            + len(self.figures)
             + sum(len(language.findings) for language in self.languages)
             + len(self.catalogs)
             + len(self.other)
@@ -99,18 +109,25 @@ def checklist(gathered: Gathered) -> Checklist:
             f.review.loc,
             f.review.status,
             f.review.list_membership,
-            f.review.note,
+            f.review.note.value if f.review.note else None,
             f.review.loc in blocked,
         )
         for f in edition.facilities
     )
-    notes = {c.review.loc: c.review.note for f in edition.facilities for c in f.claims() if c.review is not None}
+    notes: dict[Loc, str] = {}
+    for claim in (c for f in edition.facilities for c in f.claims()):
+        note = claim.review_note
+        if note is not None and claim.review is not None:
+            notes[claim.review.loc] = note.value
+        elif note is not None:  # `review.note` is at the note: nothing marks the claim for readers
+            notes[note.loc] = f"{note.value} (this review_note has no `review: needs-review`)"
     claims = tuple(
         Claim(f.loc, notes.get(f.loc) or "(no review_note: the claim says what to check)")
         for f in errors
         if f.code in CLAIM_CODES
     )
     sources = tuple(f for f in errors if f.code in SOURCE_CODES)
+    figures = tuple(f for f in errors if f.code in FIGURE_CODES)
     # A fallback to English follows from an entry listed at its own line (untranslated, fuzzy or
     # unusable) or from a string not in the catalog yet (counted as pending; `i18n.stale` says
     # what to run): listing it too would count one piece of work twice.
@@ -129,9 +146,9 @@ def checklist(gathered: Gathered) -> Checklist:
         for c in gathered.coverage.values()
     )
     catalogs = tuple(f for f in translation if f.loc.path not in {c.path for c in gathered.coverage.values()})
-    grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES
+    grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES | FIGURE_CODES
     other = tuple(f for f in errors if f.code not in grouped and not f.code.startswith(TRANSLATION_PREFIX))
-    return Checklist(dossiers, claims, sources, languages, catalogs, other, warnings)
+    return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings)
 
 
 def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
@@ -150,23 +167,37 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
         )
     if checklist.dossiers:
         todo = sum(d.blocks for d in checklist.dossiers)
+        caveats = sum(d.caveat and not d.blocks for d in checklist.dossiers)
         rows = []
         for d in checklist.dossiers:
+            # Done only when nothing is left for an editor: a checked dossier whose list place is
+            # unconfirmed does not block, but is printed with the list caveat until it is confirmed.
+            mark = " " if d.blocks else "~" if d.caveat else "x"
             rows.append(
-                f"  [{' x'[not d.blocks]}] {d.loc}: {d.id}: review status '{d.status}',"
-                f" list membership '{d.list_membership}'"
+                f"  [{mark}] {d.loc}: {d.id}: review status '{d.status}', list membership '{d.list_membership}'"
+                + (
+                    ": will be printed with the caveat that no source yet confirms its place on the list"
+                    * (mark == "~")
+                )
             )
             if d.blocks and d.note:
                 rows.append(f"        note: {d.note}")
-        section(
-            f"Editors: fact-check each dossier ({todo} of {count(len(checklist.dossiers), 'dossier')} to do)",
-            rows,
-            []
-            if not todo
-            else [
+        how = []
+        if todo:
+            how += [
                 "When a dossier is checked, set `status: verified` in its `review:` block, with `reviewer:` and",
                 "`date:`; set `list_membership: confirmed` once a source confirms its place on the list.",
-            ],
+            ]
+        if caveats:
+            how += [
+                "[~] marks a dossier that does not block a release: its chapter, PDF and page print the list",
+                "caveat. Set `list_membership: confirmed` once a source confirms its place on the list.",
+            ]
+        with_caveat = f", {caveats} with the list caveat" if caveats else ""
+        section(
+            f"Editors: fact-check each dossier ({todo} of {count(len(checklist.dossiers), 'dossier')} to do{with_caveat})",
+            rows,
+            how,
         )
     if checklist.claims:
         section(
@@ -181,6 +212,15 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             [
                 "Cite a stronger source in each claim's `sources:` (define it once in facilities/sources.yaml).",
                 "A `needs-review` mark shows the readers of a draft that a claim is unchecked; a release refuses both.",
+            ],
+        )
+    if checklist.figures:
+        section(
+            f"Writers: give each figure its unit ({len(checklist.figures)} to do)",
+            [f"  [ ] {_item(f)}" for f in checklist.figures],
+            [
+                "Replace `unit: unstated` with the unit a cited source states (`unit: beds` or `unit: people`).",
+                "A release prints no figure without its unit: until a source gives one, keep the figure out of it.",
             ],
         )
     if checklist.catalogs:
@@ -208,7 +248,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             ],
         )
     if checklist.warnings:
-        lines += ["", f"{count(checklist.warnings, 'warning')} do not block a release: ./build.py check lists them."]
+        do = "does" if checklist.warnings == 1 else "do"
+        lines += ["", f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists them."]
     return "\n".join(lines)
 
 
@@ -224,6 +265,7 @@ def summary(checklist: Checklist) -> str:
         (sum(d.blocks for d in checklist.dossiers), "dossier"),
         (len(checklist.claims), "claim"),
         (len(checklist.sources), "source"),
+        (len(checklist.figures), "figure"),
         (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation"),
     ]
     parts = ", ".join(count(n, noun) for n, noun in kinds if n)

@@ -33,6 +33,7 @@ from .model import (
     MARKER_LIKE_RE,
     Citation,
     ClaimReview,
+    Note,
     DateSpan,
     Edition,
     Facility,
@@ -673,6 +674,8 @@ class _RecordBuilder:
             return () if _item_type(typ) is not None else None
         if typ is Text:
             return self.text(path)
+        if typ is Note:
+            return self.note(path)
         if typ is DateSpan:
             return self.span(path)
         if typ is PartialDate:
@@ -709,7 +712,16 @@ class _RecordBuilder:
     def claim_review(self, path: tuple[Any, ...]) -> ClaimReview | None:
         if self.get(path + ("review",)) is None:
             return None
-        return ClaimReview(self.get(path + ("review_note",)), self.doc.loc(path + ("review",)))
+        return ClaimReview(self.doc.loc(path + ("review",)))
+
+    def citations(self, path: tuple[Any, ...]) -> tuple[Citation, ...]:
+        """Return the `[@id]` markers in the value at `path`, each at its own line and column."""
+        start, raw = self.doc.source(path)
+        return tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
+
+    def note(self, path: tuple[Any, ...]) -> Note:
+        """Return an editor's note at `path`, as written, with the sources it names."""
+        return Note(str(self.get(path)), self.doc.loc(path), self.citations(path))
 
     def text(self, path: tuple[Any, ...]) -> Text:
         """Return the prose at `path`, its runs of spaces, tabs and line breaks made one space, as
@@ -718,9 +730,7 @@ class _RecordBuilder:
         value = self.get(path)
         if isinstance(value, str):
             value = _SPACING.sub(" ", value).strip(" ")
-        start, raw = self.doc.source(path)
-        cites = tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
-        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites)
+        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), self.citations(path))
 
     def context(self, path: tuple[Any, ...]) -> str:
         """Return the gettext context: stable when list items are reordered, because ids are used."""

@@ -118,10 +118,19 @@ class Text:
 
 
 @dataclass(frozen=True)
-class ClaimReview:
-    """An editor's flag on one claim the research brief asks to check."""
+class Note:
+    """An editor's note (`review_note`, a dossier's `review.note`, a source's `note`): not printed, not
+    translated; it may name sources as `[@source-id]`, which are checked like citations."""
 
-    note: str | None
+    value: str
+    loc: Loc
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """An editor's flag on one claim the research brief asks to check: where its `review: needs-review` is."""
+
     loc: Loc
 
 
@@ -133,7 +142,15 @@ class Claim:
     loc: Loc
     review: ClaimReview | None
     accusation: bool = field(default=False, kw_only=True)
-    """The claim accuses someone of wrongdoing (the dossier's `accusation: true`)."""
+    """The dossier's `accusation: true`; see `is_accusation` for what the report treats as one."""
+    review_note: Note | None = field(default=None, kw_only=True)
+    """What an editor must check (`review_note`); it belongs with `review: needs-review`."""
+
+    def is_accusation(self) -> bool:
+        """Return True when the report treats the claim as an accusation of wrongdoing, which needs a
+        source that is not weak: a timeline entry or a death always, any other claim when its dossier
+        says `accusation: true`."""
+        return self.accusation
 
     def texts(self) -> Iterator[Text]:
         """Yield the translatable prose of this claim."""
@@ -206,6 +223,10 @@ class Event(Claim):
     category: str
     text: Text
 
+    def is_accusation(self) -> bool:
+        """Return True: a timeline entry documents abuse, so it is always treated as an accusation."""
+        return True
+
 
 @dataclass(frozen=True)
 class Death(Claim):
@@ -213,6 +234,10 @@ class Death(Claim):
     text: Text
     date: DateSpan | None = None
     name: str | None = None
+
+    def is_accusation(self) -> bool:
+        """Return True: a death in custody is always treated as an accusation."""
+        return True
 
 
 @dataclass(frozen=True)
@@ -280,9 +305,10 @@ class Review:
     status: str
     list_membership: str
     loc: Loc
-    note: str | None = None
+    note: Note | None = None
     reviewer: str | None = None
     date: DateSpan | None = None
+    status_loc: Loc = field(default=Loc(""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -363,7 +389,7 @@ class Source:
     archive_url: str | None = None
     accessed: PartialDate | None = None
     lang: str | None = None
-    note: str | None = None
+    note: Note | None = None
     url_loc: Loc = Loc("")
     note_letter: str = ""
     """'a', 'b'… after the date when other sources share its publisher and date (see `note_letters`)."""

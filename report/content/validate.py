@@ -2,7 +2,8 @@
 
 Every rule returns findings; nothing here prints or exits. The rules and their codes:
 
-- `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`) is not a source.
+- `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`, or named `[@id]` in an
+  editor's note) is not a source.
 - `cite.malformed`: a source's id in prose, bracketed like a citation but not written `[@id]`
   (`[id]`, `(@id)`): it would be printed as it is, without its note. (`load` reports a `[@`
   that does not open a whole marker.)
@@ -18,6 +19,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `date.future`, `date.after-edition`: a date later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
+- `review.note` (warning; error with `--release`): a claim's `review_note` without its
+  `review: needs-review`, so that the claim would print as checked.
+- `review.verified` (warning): a dossier marked verified while some of its claims still need review.
 - `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
   not give (`unit: unstated`), not marked for review.
 - `data.license` (warning; error with `--release`): report.yaml states no license for the open
@@ -34,10 +38,10 @@ import re
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from ..findings import Finding, Loc, error, warning
+from ..findings import Finding, Loc, count, error, warning
 from ..project import REPORT_FILE, SOURCES_FILE
 from . import schema
-from .model import CITE_RE, Citation, Claim, DateSpan, Death, Edition, Event, Facility, Source, Text
+from .model import CITE_RE, Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -98,6 +102,17 @@ def _facility_citations(facility: Facility) -> Iterator[Citation]:
         yield from text.citations
 
 
+def _note_citations(edition: Edition) -> Iterator[Citation]:
+    """Yield the sources editors' notes name as `[@id]`: checked for unknown ids, never a use of the source."""
+    notes: list[Note | None] = [source.note for source in edition.sources.values()]
+    for facility in (*edition.facilities, *edition.unlisted):
+        notes.append(facility.review.note)
+        notes.extend(claim.review_note for claim in facility.claims())
+    for note in notes:
+        if note is not None:
+            yield from note.citations
+
+
 def _all_citations(edition: Edition) -> Iterator[Citation]:
     for facility in edition.facilities:
         yield from _facility_citations(facility)
@@ -132,6 +147,10 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
             if facility.path not in unlisted[cite.source_id]:
                 unlisted[cite.source_id].append(facility.path)
             findings += _unknown(edition, cite, known)
+    noted: dict[str, Loc] = {}
+    for cite in _note_citations(edition):
+        noted.setdefault(cite.source_id, cite.loc)
+        findings += _unknown(edition, cite, known)
     for source in edition.sources.values() if report_unused else ():
         if source.id in used:
             continue
@@ -139,6 +158,11 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
             message = (
                 f"source '{source.id}' is cited only by {' and '.join(unlisted[source.id])}, which the report does"
                 f" not include (it is not in the facilities list of {REPORT_FILE})"
+            )
+        elif source.id in noted:
+            message = (
+                f"source '{source.id}' is named only in an editor's note ({noted[source.id]}), which is not"
+                " printed: cite it in a claim's `sources` or prose, or delete it if the report does not need it"
             )
         else:
             message = f"source '{source.id}' is not cited anywhere"
@@ -212,9 +236,11 @@ def _sensitive(claim: Claim) -> str | None:
     """Return what makes a claim need strong support (a death, a named person, an accusation), or None."""
     if isinstance(claim, Death):
         return f"the death of {claim.name}" if claim.name else "a death in custody"
-    if isinstance(claim, Event):
-        return "a death in custody" if claim.category == "death-in-custody" else "an accusation (a timeline entry)"
-    return "an accusation" if claim.accusation else None
+    if isinstance(claim, Event) and claim.category == "death-in-custody":
+        return "a death in custody"
+    if claim.is_accusation():
+        return "an accusation (a timeline entry)" if isinstance(claim, Event) else "an accusation"
+    return None
 
 
 def check_strength(edition: Edition) -> list[Finding]:
@@ -228,14 +254,13 @@ def check_strength(edition: Edition) -> list[Finding]:
             if what is None or not cited or not all(s is not None and s.type in weak for s in cited.values()):
                 continue
             listed = ", ".join(f"'{s.id}' ({s.type})" for s in cited.values() if s is not None)
-            findings.append(
-                warning(
-                    "cite.weak",
-                    claim.loc,
-                    f"{what} rests only on weak sources: {listed}; cite a stronger source,"
-                    " and until there is one, mark the claim needs-review so that readers see it",
-                )
+            todo = (
+                "cite a stronger source"
+                if claim.review is not None  # readers already see the mark: what is left is the source
+                else "cite a stronger source; until there is one, a draft may mark the claim needs-review so that"
+                " readers see it (a release refuses that mark too)"
             )
+            findings.append(warning("cite.weak", claim.loc, f"{what} rests only on weak sources: {listed}; {todo}"))
     return findings
 
 
@@ -328,7 +353,13 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
             findings.append(error("date.future", loc, f"date {text} is in the future"))
         elif earliest > edition_date:
             findings.append(
-                error("date.after-edition", loc, f"date {text} is after the edition date {edition_date.isoformat()}")
+                error(
+                    "date.after-edition",
+                    loc,
+                    f"date {text} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
+                    f" edition is that recent, set `edition: {earliest.isoformat()}` (or later, up to today) in"
+                    f" {REPORT_FILE}",
+                )
             )
     return findings
 
@@ -348,18 +379,42 @@ def check_review(facility: Facility) -> list[Finding]:
                 f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}",
             )
         )
+    pending = [claim.review.loc for claim in facility.claims() if claim.review is not None]
+    if review.status == "verified" and pending:
+        lines = ", ".join(str(loc.line) for loc in pending)
+        are, line = ("is", "line") if len(pending) == 1 else ("are", "lines")
+        findings.append(
+            warning(
+                "review.verified",
+                review.status_loc,
+                f"'{facility.id}' is marked verified, but {count(len(pending), 'claim')} {are} still marked"
+                f" needs-review ({line} {lines}): once checked, delete `review: needs-review` from each;"
+                " until then, set `status: needs-review` here",
+            )
+        )
     for claim in facility.claims():
+        note = claim.review_note
         if claim.review is not None:
-            note = f": {claim.review.note}" if claim.review.note else ""
-            findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{note}"))
+            said = f": {note.value}" if note else ""
+            findings.append(warning("review.claim", claim.review.loc, f"claim marked needs-review{said}"))
+        elif note is not None:
+            findings.append(
+                warning(
+                    "review.note",
+                    note.loc,
+                    "a review_note without `review: needs-review`: the claim is printed as checked and nothing"
+                    " blocks a release; add `review: needs-review` to the claim, or delete the note once it is checked",
+                )
+            )
     for figure in facility.capacity:
         if figure.unit == "unstated" and figure.review is None:
             findings.append(
                 warning(
                     "figure.unit",
                     figure.loc,
-                    f"{figure.count:,} is given without a unit (unit: unstated): mark it needs-review so that"
-                    " readers see it is unchecked, or cite a source that says beds or people",
+                    f"{figure.count:,} is given without a unit (unit: unstated): give the unit a cited source states"
+                    " (unit: beds or unit: people); until one does, a draft may mark it needs-review so that readers"
+                    " see it is unchecked (a release refuses that mark too)",
                 )
             )
     return findings

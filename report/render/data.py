@@ -94,7 +94,12 @@ TABLES = (
             _c("owner", "string", "Who owns the facility, when different and known."),
             _c("status", "string", "The facility's status at this edition."),
             _c("status_date", "string", "When the status began, as precise as its source."),
-            _c("list_membership", "string", "Whether its place on the 2021 First Ten list is confirmed."),
+            _c(
+                "list_membership",
+                "string",
+                "'confirmed' when a source confirms the facility was named on DWN's 2021 First Ten list;"
+                " 'unverified' when none does yet, and the report says so in its chapter.",
+            ),
             _c("summary", "string", "The chapter's summary (English), without citation markers."),
             *_FLAGS,
             _SOURCE_IDS,
@@ -112,7 +117,13 @@ TABLES = (
             _c("category", "string", "The timeline entry's category; empty for developments."),
             *_DATE,
             _TEXT,
-            _c("accusation", "boolean", "True when the entry accuses someone of wrongdoing."),
+            _c(
+                "accusation",
+                "boolean",
+                "True when the report treats the entry as an accusation of wrongdoing, as its own checks do:"
+                " every timeline entry (documented abuse), and a development its dossier marks"
+                " 'accusation: true'. Such an entry needs a source that is not weak (see sources: weak).",
+            ),
             *_FLAGS,
             _SOURCE_IDS,
         ),
@@ -169,7 +180,12 @@ TABLES = (
         (
             _c("source_id", "string", "The source's id, as the other tables cite it."),
             _c("type", "string", "What kind of source it is."),
-            _c("weak", "boolean", "True when the type is weak support (an encyclopedia, newsletter or aggregator)."),
+            _c(
+                "weak",
+                "boolean",
+                f"True when its type ({', '.join(weak_types())}) is weak support: a death or an accusation"
+                " that cites only weak sources still needs a stronger one.",
+            ),
             _c("title", "string", "The title as published."),
             _c("title_status", "string", "Whether the title is exact or descriptive."),
             _c("publisher", "string", "Who published it; joint publishers are separated by '; '."),
@@ -275,14 +291,14 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
             rows["events"].append(
                 {"facility_id": facility.id, "event_id": entry.id, "kind": "timeline", "category": entry.category}
                 | _date(entry.date)
-                | {"text": _plain(entry.text), "accusation": entry.accusation}
+                | {"text": _plain(entry.text), "accusation": entry.is_accusation()}
                 | flags.of(entry)
             )
         for development in facility.developments:
             rows["events"].append(
                 {"facility_id": facility.id, "event_id": development.id, "kind": "development", "category": None}
                 | _date(development.date)
-                | {"text": _plain(development.text), "accusation": development.accusation}
+                | {"text": _plain(development.text), "accusation": development.is_accusation()}
                 | flags.of(development)
             )
         for death in facility.deaths:

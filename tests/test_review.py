@@ -1,0 +1,136 @@
+"""Review metadata says one thing everywhere, and the advice of each review finding leads somewhere.
+
+The fixtures (tests/fixtures/review-*, figure-unit, cite-weak*) hold the exact findings; these
+tests follow the advice those findings give and check that it clears them without another error,
+and that the open data calls an accusation what `check` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from report.content.load import load_edition
+from report.render.data import data_outputs
+
+from .conftest import make_project, replace, run_cli
+from .test_fixtures import finding_lines
+
+
+def _check(root: Path, *args: str) -> list[str]:
+    return finding_lines(run_cli("--root", str(root), "check", *args)[1])
+
+
+DEVELOPMENTS = """developments:
+  - id: 2021-02-contract-notice
+    date: 2021-02
+    text: The county gave notice that it would end the contract.
+    sources: [wiki-sample]
+  - id: 2021-03-fraud-finding
+    date: 2021-03
+    text: Auditors found that the operator had billed for empty beds.
+    accusation: true
+    sources: [wiki-sample]
+campaign:
+"""
+
+
+def test_the_open_data_calls_an_accusation_what_check_does(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "cite-weak")
+    replace(root, "facilities/sample.yaml", "campaign:\n", DEVELOPMENTS)
+    edition, findings = load_edition(root)
+    assert edition is not None, findings
+    files = {o.path: o.data for o in data_outputs(edition)}
+    rows = list(csv.DictReader(io.StringIO(files["data/events.csv"].decode("utf-8"), newline="")))
+    assert [(r["kind"], r["event_id"], r["accusation"]) for r in rows] == [
+        ("timeline", "2020-04-inspection", "true"),  # every timeline entry, though no one wrote `accusation: true`
+        ("timeline", "2021-04-beatings", "true"),
+        ("timeline", "2021-04-death", "true"),
+        ("development", "2021-02-contract-notice", "false"),
+        ("development", "2021-03-fraud-finding", "true"),
+    ]
+    facility = edition.facilities[0]
+    claims = {c.id: c for c in (*facility.timeline, *facility.developments)}
+    assert all((r["accusation"] == "true") == claims[r["event_id"]].is_accusation() for r in rows)
+    # `check` holds the same: of the two developments citing only a reference work, the accusation is weak.
+    weak = [line for line in _check(root) if line.endswith("[cite.weak]")]
+    assert [line.split(": ")[0] for line in weak] == [
+        "facilities/sample.yaml:22:3",
+        "facilities/sample.yaml:36:5",
+        "facilities/sample.yaml:41:5",
+        "facilities/sample.yaml:52:5",
+        "facilities/sample.yaml:57:5",
+        "facilities/sample.yaml:66:5",
+    ]
+    assert "an accusation rests only on weak sources: 'wiki-sample'" in weak[-1]
+    fields = json.loads(files["data/datapackage.json"])["resources"][2]["schema"]["fields"]
+    assert next(f["description"] for f in fields if f["name"] == "accusation") == (
+        "True when the report treats the entry as an accusation of wrongdoing, as its own checks do: every"
+        " timeline entry (documented abuse), and a development its dossier marks 'accusation: true'. Such an"
+        " entry needs a source that is not weak (see sources: weak)."
+    )
+
+
+def test_giving_a_figure_its_unit_unblocks_the_release(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "review-list-caveat")
+    (finding,) = _check(root, "--release")
+    assert (
+        finding.endswith("[figure.unit]")
+        and "give the unit a cited source states (unit: beds or unit: people)" in finding
+    )
+    replace(root, "facilities/sample.yaml", "unit: unstated", "unit: beds")
+    # the list place is still unconfirmed: it is printed with its caveat, and blocks nothing
+    assert _check(root, "--release") == []
+
+
+def test_setting_the_edition_date_as_advised_clears_date_after_edition(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "review-date-after-edition")
+    (finding,) = _check(root)
+    assert "set `edition: 2024-06-15` (or later, up to today) in report.yaml" in finding
+    replace(root, "report.yaml", 'edition: "2024-06-01"', "edition: 2024-06-15")
+    assert _check(root) == []
+
+
+def test_a_review_note_is_cleared_either_way_its_finding_says(tmp_path: Path, fixed_today: None) -> None:
+    marked = make_project(tmp_path / "marked", "review-note")
+    replace(
+        marked,
+        "facilities/sample.yaml",
+        "    review_note: The date",
+        "    review: needs-review\n    review_note: The date",
+    )
+    codes = [line.rsplit(" ", 1)[1] for line in _check(marked)]
+    assert "[review.note]" not in codes and codes.count("[review.claim]") == 2
+    deleted = make_project(tmp_path / "deleted", "review-note")
+    replace(
+        deleted,
+        "facilities/sample.yaml",
+        "    review_note: The date is from [@gov-report-2020]; check it against [@coroner-2020].\n",
+        "",
+    )
+    assert [line.rsplit(" ", 1)[1] for line in _check(deleted)] == [
+        "[review.claim]",
+        "[review.verified]",
+        "[cite.unknown]",
+        "[cite.unknown]",
+    ]
+
+
+def test_a_source_added_for_an_editors_note_is_named_as_such(tmp_path: Path, fixed_today: None) -> None:
+    """Following `cite.unknown` in a note (add the source) leaves a warning that says why it is unused."""
+    root = make_project(tmp_path, "review-note")
+    sources = root / "facilities" / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8")
+        + "  - id: daily-example-print\n    type: news\n    title: Sample facility to close\n"
+        "    publisher: The Daily Example (print)\n    date: 2021-03\n    url: https://print.example.com/sample\n",
+        encoding="utf-8",
+    )
+    lines = [line for line in _check(root) if "daily-example-print" in line]
+    assert lines == [
+        "facilities/sources.yaml:16:5: warning: source 'daily-example-print' is named only in an editor's note"
+        " (facilities/sources.yaml:15:30), which is not printed: cite it in a claim's `sources` or prose, or"
+        " delete it if the report does not need it [cite.unused]"
+    ]
