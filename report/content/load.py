@@ -29,8 +29,10 @@ from ..findings import Finding, Loc, error, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
+    BRACKETED_ID_RE,
     CITE_RE,
     MARKER_LIKE_RE,
+    Bracketed,
     Citation,
     ClaimReview,
     DateSpan,
@@ -355,6 +357,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """
     out = []
     for path, value in _strings(doc.data, ()):
+        if schema.unknown_key(kind, path):
+            continue  # not a field: its key is reported unknown, and it is never printed
         after = 0
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
@@ -720,7 +724,12 @@ class _RecordBuilder:
             value = _SPACING.sub(" ", value).strip(" ")
         start, raw = self.doc.source(path)
         cites = tuple(Citation(m.group(1), self.doc.loc_at(start + m.start())) for m in CITE_RE.finditer(raw))
-        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites)
+        bracketed = tuple(
+            Bracketed(m.group(0), m.group(1), self.doc.loc_at(start + m.start()))
+            for m in BRACKETED_ID_RE.finditer(raw)
+            if not CITE_RE.fullmatch(m.group(0))
+        )
+        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), cites, bracketed)
 
     def context(self, path: tuple[Any, ...]) -> str:
         """Return the gettext context: stable when list items are reordered, because ids are used."""

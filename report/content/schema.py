@@ -121,6 +121,25 @@ def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
     return node
 
 
+def unknown_key(kind: str, path: tuple[Any, ...]) -> bool:
+    """Return True if `path` passes through a key the schema does not allow (a misspelt `txt:`).
+
+    A value under such a key is no field: the `schema.unknown-key` error is all there is to say.
+    """
+    node, base = resolve(raw(kind), f"{kind}.schema.json")
+    for part in path:
+        if isinstance(part, int):
+            child = node.get("items")
+        else:
+            child = node.get("properties", {}).get(part)
+            if child is None and node.get("additionalProperties") is False:
+                return True
+        if child is None:
+            return False
+        node, base = resolve(child, base)
+    return False
+
+
 def keyword(kind: str, path: tuple[Any, ...], name: str) -> Any:
     """Return the value of keyword `name` on the node at `path` (for example `x-hint`), or None."""
     node = subschema(kind, path)
