@@ -527,7 +527,10 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
         shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
-        return [error(code, loc, f"{field}: '{shown}' is not valid; {node.get('x-hint') or 'check the format'}")]
+        hint = node.get("x-hint") or "check the format"
+        if node.get("x-file-name") and isinstance(err.instance, str):
+            hint += _renamed(err.instance, node.get("pattern"))
+        return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
     if keyword == "maxLength" and isinstance(err.instance, str):
@@ -574,6 +577,17 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _renamed(name: str, pattern: Any) -> str:
+    """Return the name to give a file whose capitals or spaces alone break `pattern` ('IMG_1234.JPG'), else ''.
+
+    Said whether or not such a file exists: a dossier's findings are cached by its bytes alone.
+    """
+    lower = re.sub(r"\s+", "-", name.strip().lower())
+    if lower == name or not isinstance(pattern, str) or not schema.matches(pattern, lower):
+        return ""
+    return f"; write '{lower}' here and name the file so"
 
 
 def _repeated(doc: YamlDoc, path: tuple[Any, ...], items: list[Any]) -> Finding:

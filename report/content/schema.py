@@ -60,10 +60,14 @@ def _pattern(_validator: Any, pattern: Any, instance: Any, _schema: Any) -> Iter
     pass `^[a-z0-9]+(-[a-z0-9]+)*$` and put the newline in a file name; editors' schema checks
     would refuse it.
     """
-    if isinstance(instance, str) and isinstance(pattern, str):
-        ecma = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
-        if not re.search(ecma, instance):
-            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    if isinstance(instance, str) and isinstance(pattern, str) and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Return True if `text` matches a schema `pattern` as JSON Schema means it (see `_pattern`)."""
+    ecma = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    return re.search(ecma, text) is not None
 
 
 _Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern})
