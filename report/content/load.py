@@ -538,8 +538,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             error(
                 "limit.length",
                 loc,
-                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have;"
-                " shorten it",
+                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have"
+                + (f" ({described['x-length-hint']})" if "x-length-hint" in described else "")
+                + "; shorten it",
             )
         ]
     if keyword == "maxItems" and isinstance(err.instance, list) and path and path[-1] == "sources":

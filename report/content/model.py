@@ -324,6 +324,7 @@ class Facility:
     developments: tuple[Development, ...] = ()
     image: Image | None = None
     website: str | None = None
+    name_loc: Loc = field(default=Loc(""), compare=False)  # where the name is: findings about the printed name
 
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""

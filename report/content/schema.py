@@ -7,6 +7,8 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-label`: what one item of a list is called in translator comments ("timeline entry");
 - `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
 - `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
+  `x-length-hint`: why a value may be no longer than its `maxLength`; `x-file-name`: the value
+  names a file, and a finding on its form gives the name to use when only capitals or spaces break it;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
