@@ -405,8 +405,9 @@ def test_check_refuses_an_image_url_without_asking_for_it(tmp_path: Path, fixed_
         assert_no_requests_then_alive(server)
     assert code == 1
     assert finding_lines(out) == [
-        f"{SRC_LINE}: error: image.src: '{url}' is not valid; image src must be a file name in facilities/images/"
-        " like 'front-gate.jpg' (.jpg, .jpeg, .png or .webp), not a path or URL [image.src]"
+        f"{SRC_LINE}: error: image.src: '{url}' is not valid; src must be the name of a file in facilities/images/,"
+        " in lower-case letters, digits, '.', '_' and '-' (no capitals or spaces; not a path or URL), ending in"
+        " .jpg, .jpeg, .png or .webp, like 'front-gate.jpg' [image.src]"
     ]
 
 

@@ -227,16 +227,20 @@ def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
         assert images[f"en/share/{facility}.png"]["sha256"] != images[f"es/share/{facility}.png"]["sha256"]
 
 
-def test_a_share_card_that_does_not_fit_its_page_is_an_error(tmp_path: Path, fixed_today: None) -> None:
+def test_a_share_card_that_does_not_fit_its_page_is_an_error_at_the_name(tmp_path: Path, fixed_today: None) -> None:
     from .conftest import build
 
     root = make_project(tmp_path)
     dossier = root / "facilities" / "sample.yaml"
-    long_name = " ".join(["Extraordinarily Long Named Detention Center"] * 4)
+    # Within the schema's length: half-line words of the widest capital, each on a line of its own.
+    long_name = " ".join(["WWWWWWWW"] * 10)
     dossier.write_text(dossier.read_text().replace("name: Sample Detention Center", f"name: {long_name}"))
     code, out, _ = build(root)
     assert code == 1
-    assert "facilities/sample.yaml: error: en/share/sample: the share image takes 2 pages; it must fit one" in out
+    assert [line for line in out.splitlines() if ": error: " in line] == [
+        "facilities/sample.yaml:3:7: error: en/share/sample: the share image takes 2 pages; it must fit one:"
+        " shorten the name, or the place or hashtags printed under it [share.size]"
+    ]
     assert not (root / "dist").exists()
     # The same card with the shipped name fits, and comes out 1200 x 630.
     dossier.write_text(dossier.read_text().replace(long_name, "Sample Detention Center"))
@@ -246,3 +250,59 @@ def test_a_share_card_that_does_not_fit_its_page_is_an_error(tmp_path: Path, fix
 
     with Image.open(root / "dist" / "en" / "share" / "sample.png") as image:
         assert image.size == (1200, 630)
+
+
+def test_a_name_run_together_wraps_wherever_it_is_printed(tmp_path: Path, fixed_today: None) -> None:
+    """The chapter's heading and running head, the cover and contents, and the share image break a
+    word wider than their line rather than let it run off the page (a pdf.overflow error)."""
+    from PIL import Image
+
+    from .conftest import build, pdf_pages
+
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    name = "Examplecountyregionalimmigrationprocessingcenterandjailannex Jail"
+    text = dossier.read_text().replace("name: Sample Detention Center", f"name: {name}")
+    dossier.write_text(text.replace("    text: A man died", "    text: " + "A man died. " * 300 + "A man died"))
+    code, out, _ = build(root)
+    assert code == 0, out
+    assert "pdf.overflow" not in out
+    chapter = pdf_pages(root / "dist" / "en" / "sample-en.pdf")
+    assert len(chapter) > 1  # so the name is in the running head too
+    word = name.split()[0]
+    for number, page in enumerate(chapter, 1):
+        assert word in "".join(page.split()), number  # whole, over lines of its own
+    report = [page.replace(" ", "").replace("\n", "") for page in pdf_pages(root / "dist" / "en" / "first-ten-en.pdf")]
+    assert word in report[0] and word in report[1]  # the cover and the contents
+    with Image.open(root / "dist" / "en" / "share" / "sample.png") as image:
+        assert image.size == (1200, 630)
+
+
+def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path) -> None:
+    """The name's `maxLength` is what the share image holds: a name of capitals with the widest
+    letters, as long as the schema allows, fits every shipped facility's card, in every language
+    and status. Laid out here, in this process (each card is one small page)."""
+    import weasyprint
+
+    from report.content import schema
+    from report.pdf.verify import overflows
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    limit = schema.keyword("dossier", ("name",), "maxLength")
+    name = ("CENTRAL LOUISIANA ICE PROCESSING CENTER MOSHANNON VALLEY WOMEN'S DETENTION FACILITY WARWICK " * 2)[:limit]
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.edition is not None
+    css = [weasyprint.CSS(filename=str(root / "layouts" / "css" / "share.css"))]
+    states = schema.keyword("dossier", ("status", "state"), "enum")
+    assert len(gathered.localizers) == 2 and len(states) == 3
+    for lang, localizer in gathered.localizers.items():
+        renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
+        for facility in gathered.edition.facilities:
+            for state in states:
+                status = dataclasses.replace(facility.status, state=state)
+                card = renderer.share_card(dataclasses.replace(facility, name=name.strip(), status=status))
+                html = weasyprint.HTML(string=card.html, base_url=str(root / "layouts" / "pdf" / "share.html"))
+                document = html.render(stylesheets=css)
+                assert (len(document.pages), overflows(document)) == (1, []), (lang, facility.id, state)

@@ -195,6 +195,13 @@ def test_a_running_head_pushed_off_the_page_is_an_error_at_the_dossier() -> None
     ), chunk.findings[0].message
 
 
+def test_a_running_head_that_prints_the_name_is_an_error_at_the_name() -> None:
+    name = Loc("facilities/x.yaml", 3, 7)
+    job = Job("en/chapter/x", chapter(words(300)), "facilities/x.yaml", "print", places=(("the running head", name),))
+    (chunk,) = in_workers(job)
+    assert [(f.level, f.code, f.loc) for f in chunk.findings] == [("error", "pdf.overflow", name)]
+
+
 def test_a_box_that_clips_text_without_an_ellipsis_is_an_error() -> None:
     html = PAGE.format(f'<p id="w" style="height: 1em; overflow: hidden">{words(80)}</p>')
     (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
@@ -216,6 +223,21 @@ def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:
     assert _findings(job, [], [], [problem]) == (
         Finding("warning", "pdf.overflow", Loc("facilities/x.yaml"), f"en/chapter/x: {problem.message}"),
     )
+
+
+def test_a_finding_about_a_region_that_prints_a_value_is_at_the_value() -> None:
+    name = Loc("facilities/x.yaml", 3, 7)
+    job = Job("en/chapter/x", "", "facilities/x.yaml", "print", places=(("#x-title", name),))
+    problem = verify.Problem("error", "pdf.overflow", "text 'x' in #x-title runs off the page on page 1", "#x-title")
+    elsewhere = verify.Problem("error", "pdf.overflow", "text 'y' in #w runs off the page on page 1", "#w")
+    assert [f.loc for f in _findings(job, [], [], [problem, elsewhere])] == [name, Loc("facilities/x.yaml")]
+    # The cached findings carry the line, so a name that moves is laid out again, not reported where it was.
+    layout = Layout.__new__(Layout)
+    layout.fingerprint = "f"
+    moved = Job(
+        "en/chapter/x", "", "facilities/x.yaml", "print", places=(("#x-title", Loc("facilities/x.yaml", 4, 7)),)
+    )
+    assert layout.cache_key(job) != layout.cache_key(moved)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

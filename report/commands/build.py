@@ -450,7 +450,8 @@ def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: P
     for number, facility in enumerate(edition.facilities, 1):
         for lang, renderer in renderers.items():
             chunk = renderer.chapter_chunk(facility, number)
-            chapters[lang].append(queue(lang, Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets)))
+            job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, places=_name_places(facility))
+            chapters[lang].append(queue(lang, job))
     queued = []
     for lang, renderer in renderers.items():
         back = renderer.back_chunk()
@@ -460,21 +461,32 @@ def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: P
     return queued
 
 
+def _name_places(facility: Facility) -> tuple[tuple[str, Loc], ...]:
+    """Return the regions of a chapter or share card that print the facility's name, with where it is written.
+
+    The chapter's heading (`#<id>-title`, partials/facility.html) and its running head (the
+    heading's `string-set`, print.css), and the share card's heading (`#name`, pdf/share.html).
+    """
+    return tuple((region, facility.name_loc) for region in (f"#{facility.id}-title", "the running head", "#name"))
+
+
 @dataclass(frozen=True)
 class ShareCard:
     """A facility's share card in one language, queued for layout."""
 
     lang: str
     facility: str
-    source: str  # the dossier, where a finding about the card points
+    name_loc: Loc  # the facility's name, where a finding about the card points: the name is what grows
     chunk: Future
 
 
 def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginator) -> ShareCard:
     """Queue the one-page PDF of a facility's share image, after the language's body."""
+    from ..pdf.paginate import Job
+
     card = renderer.share_card(facility)
-    job = _job(card.key, card.html, facility.path, "share", tagged=False)
-    return ShareCard(renderer.lang, facility.id, facility.path, paginator.lay_out(job))
+    job = Job(card.key, card.html, facility.path, "share", tagged=False, places=_name_places(facility))
+    return ShareCard(renderer.lang, facility.id, facility.name_loc, paginator.lay_out(job))
 
 
 def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
@@ -492,12 +504,12 @@ def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output]
         if has_errors(chunk.findings):  # not laid out (over its time budget, say): that finding says so
             continue
         if chunk.pages != 1:
-            message = f"{chunk.key}: the share image takes {chunk.pages} pages; it must fit one (a shorter name?)"
-            findings.append(error("share.size", Loc(card.source), message))
+            message = f"{chunk.key}: the share image takes {chunk.pages} pages; it must fit one: shorten the name, or the place or hashtags printed under it"
+            findings.append(error("share.size", card.name_loc, message))
             continue
         png, size = cached_png(cache_dir, chunk.pdf)
         if size != SHARE_SIZE:
-            findings.append(error("share.size", Loc(card.source), f"{chunk.key}: {size[0]} x {size[1]} px"))
+            findings.append(error("share.size", card.name_loc, f"{chunk.key}: {size[0]} x {size[1]} px"))
             continue
         outputs.append(
             Output(share_image_path(card.lang, card.facility), png, "share-image", card.lang, 1, card.facility)

@@ -29,8 +29,10 @@ from ..findings import Finding, Loc, error, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
+    BRACKETED_ID_RE,
     CITE_RE,
     MARKER_LIKE_RE,
+    Bracketed,
     Citation,
     ClaimReview,
     Note,
@@ -356,6 +358,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """
     out = []
     for path, value in _strings(doc.data, ()):
+        if schema.unknown_key(kind, path):
+            continue  # not a field: its key is reported unknown, and it is never printed
         after = 0
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
@@ -524,7 +528,10 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
         shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
-        return [error(code, loc, f"{field}: '{shown}' is not valid; {node.get('x-hint') or 'check the format'}")]
+        hint = node.get("x-hint") or "check the format"
+        if node.get("x-file-name") and isinstance(err.instance, str):
+            hint += _renamed(err.instance, node.get("pattern"))
+        return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
     if keyword == "maxLength" and isinstance(err.instance, str):
@@ -532,8 +539,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             error(
                 "limit.length",
                 loc,
-                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have;"
-                " shorten it",
+                f"{field} is {len(err.instance):,} characters long, more than the {keyword_value:,} a field may have"
+                + (f" ({described['x-length-hint']})" if "x-length-hint" in described else "")
+                + "; shorten it",
             )
         ]
     if keyword == "maxItems" and isinstance(err.instance, list) and path and path[-1] == "sources":
@@ -571,6 +579,17 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _renamed(name: str, pattern: Any) -> str:
+    """Return the name to give a file whose capitals or spaces alone break `pattern` ('IMG_1234.JPG'), else ''.
+
+    Said whether or not such a file exists: a dossier's findings are cached by its bytes alone.
+    """
+    lower = re.sub(r"\s+", "-", name.strip().lower())
+    if lower == name or not isinstance(pattern, str) or not schema.matches(pattern, lower):
+        return ""
+    return f"; write '{lower}' here and name the file so"
 
 
 def _repeated(doc: YamlDoc, path: tuple[Any, ...], items: list[Any]) -> Finding:
@@ -730,7 +749,15 @@ class _RecordBuilder:
         value = self.get(path)
         if isinstance(value, str):
             value = _SPACING.sub(" ", value).strip(" ")
-        return Text(value, self.context(path), self.comment(path, value), self.doc.loc(path), self.citations(path))
+        start, raw = self.doc.source(path)
+        bracketed = tuple(
+            Bracketed(m.group(0), m.group(1), self.doc.loc_at(start + m.start()))
+            for m in BRACKETED_ID_RE.finditer(raw)
+            if not CITE_RE.fullmatch(m.group(0))
+        )
+        return Text(
+            value, self.context(path), self.comment(path, value), self.doc.loc(path), self.citations(path), bracketed
+        )
 
     def context(self, path: tuple[Any, ...]) -> str:
         """Return the gettext context: stable when list items are reordered, because ids are used."""

@@ -106,6 +106,20 @@ class Citation:
     loc: Loc
 
 
+BRACKETED_ID_RE = re.compile(r"[\[(]@?([a-z0-9]+(?:-[a-z0-9]+)*)[\])]")
+"""An id-like word in brackets, `[id]`, `(@id)` or `[@id]`: the first two, where the id is a
+source's, are an inline citation written wrong, which would print as text and leave no note."""
+
+
+@dataclass(frozen=True)
+class Bracketed:
+    """An id-like word in brackets in prose that is not an inline citation: `[id]` or `(@id)`."""
+
+    marker: str
+    source_id: str
+    loc: Loc  # at its opening bracket
+
+
 @dataclass(frozen=True)
 class Text:
     """Translatable prose with its gettext context, translator comment and inline citations."""
@@ -115,6 +129,7 @@ class Text:
     comment: str
     loc: Loc
     citations: tuple[Citation, ...] = ()
+    bracketed: tuple[Bracketed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,6 +350,7 @@ class Facility:
     developments: tuple[Development, ...] = ()
     image: Image | None = None
     website: str | None = None
+    name_loc: Loc = field(default=Loc(""), compare=False)  # where the name is: findings about the printed name
 
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""

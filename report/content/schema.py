@@ -7,6 +7,8 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-label`: what one item of a list is called in translator comments ("timeline entry");
 - `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
 - `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
+  `x-length-hint`: why a value may be no longer than its `maxLength`; `x-file-name`: the value
+  names a file, and a finding on its form gives the name to use when only capitals or spaces break it;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
@@ -60,10 +62,14 @@ def _pattern(_validator: Any, pattern: Any, instance: Any, _schema: Any) -> Iter
     pass `^[a-z0-9]+(-[a-z0-9]+)*$` and put the newline in a file name; editors' schema checks
     would refuse it.
     """
-    if isinstance(instance, str) and isinstance(pattern, str):
-        ecma = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
-        if not re.search(ecma, instance):
-            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    if isinstance(instance, str) and isinstance(pattern, str) and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def matches(pattern: str, text: str) -> bool:
+    """Return True if `text` matches a schema `pattern` as JSON Schema means it (see `_pattern`)."""
+    ecma = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    return re.search(ecma, text) is not None
 
 
 _Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern})
@@ -119,6 +125,25 @@ def subschema(kind: str, path: tuple[Any, ...]) -> dict[str, Any] | None:
             return None
         node, base = resolve(child, base)
     return node
+
+
+def unknown_key(kind: str, path: tuple[Any, ...]) -> bool:
+    """Return True if `path` passes through a key the schema does not allow (a misspelt `txt:`).
+
+    A value under such a key is no field: the `schema.unknown-key` error is all there is to say.
+    """
+    node, base = resolve(raw(kind), f"{kind}.schema.json")
+    for part in path:
+        if isinstance(part, int):
+            child = node.get("items")
+        else:
+            child = node.get("properties", {}).get(part)
+            if child is None and node.get("additionalProperties") is False:
+                return True
+        if child is None:
+            return False
+        node, base = resolve(child, base)
+    return False
 
 
 def keyword(kind: str, path: tuple[Any, ...], name: str) -> Any:

@@ -34,14 +34,13 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, count, error, warning
 from ..project import REPORT_FILE, SOURCES_FILE
 from . import schema
-from .model import CITE_RE, Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
+from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -184,21 +183,17 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
     return findings
 
 
-_BRACKETED_ID = re.compile(r"[\[(]@?([a-z0-9]+(?:-[a-z0-9]+)*)[\])]")
-
-
 def check_markers(edition: Edition) -> list[Finding]:
-    """Return a `cite.malformed` error for each source id in prose bracketed otherwise than `[@id]`."""
+    """Return a `cite.malformed` error, at its bracket, for each source id in prose bracketed otherwise than `[@id]`."""
     findings = []
     for text in prose_texts(edition):
-        for found in _BRACKETED_ID.finditer(text.value):
-            marker = found.group(0)
-            if found.group(1) in edition.sources and not CITE_RE.fullmatch(marker):
+        for found in text.bracketed:
+            if found.source_id in edition.sources:
                 findings.append(
                     error(
                         "cite.malformed",
-                        text.loc,
-                        f"{marker!r} is not a citation marker: write [@{found.group(1)}] for its note",
+                        found.loc,
+                        f"{found.marker!r} is not a citation marker: write [@{found.source_id}] for its note",
                     )
                 )
     return findings

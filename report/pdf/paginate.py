@@ -84,6 +84,10 @@ class Job:
     stylesheet: str  # "print", "folios" or "share"
     tagged: bool = True
     assets: tuple[str, ...] = ()  # project files the HTML refers to (images): they key the cache too
+    places: tuple[tuple[str, Loc], ...] = ()
+    """Where the dossier value a region of the chunk prints is written (`verify.Problem.region`,
+    such as '#sample-title', to the name's `Loc`): a finding about that region points there. They
+    key the cache too, since the cached findings carry them."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ class Layout:
     def cache_key(self, job: Job) -> str:
         """Return the hash that names a job's cache entry."""
         digest = hashlib.sha256()
-        for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html):
+        places = "\n".join(f"{region}\t{loc.path}:{loc.line}:{loc.col}" for region, loc in job.places)
+        for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html, places):
             digest.update(part.encode())
             digest.update(b"\0")
         for asset in job.assets:
@@ -673,7 +678,8 @@ def _findings(
     problems: Iterable[verify.Problem] = (),
 ) -> tuple[Finding, ...]:
     """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
-    then what `verify` found in the laid-out chunk.
+    then what `verify` found in the laid-out chunk (at the dossier value it is about, where the
+    job's `places` say which that is).
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
     records are left out, since the `pdf.fetch` finding already says it better. A refused URL a
@@ -692,8 +698,10 @@ def _findings(
             out.append(Finding(level, code, Loc(job.source), f"{job.key}: {message}"))  # type: ignore[arg-type]
         else:
             out.append(_located(level, template, message, loc))
+    places = dict(job.places)
     for problem in problems:
-        out.append(Finding(problem.level, problem.code, Loc(job.source), f"{job.key}: {problem.message}"))
+        loc = places.get(problem.region, Loc(job.source))
+        out.append(Finding(problem.level, problem.code, loc, f"{job.key}: {problem.message}"))
     return tuple(dict.fromkeys(out))
 
 

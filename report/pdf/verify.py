@@ -51,6 +51,7 @@ class Problem:
     level: Level
     code: str
     message: str
+    region: str = ""  # where in the chunk: an element's '#id', a tag ('<h1>') or 'the running head'
 
 
 @dataclass
@@ -148,7 +149,7 @@ def overflows(document: Any) -> list[Problem]:
     """
     from weasyprint.formatting_structure.boxes import BlockContainerBox, MarginBox, ReplacedBox, TextBox
 
-    found: dict[str, tuple[Level, str, set[int]]] = {}  # by element: (level, message, pages)
+    found: dict[str, tuple[Level, str, set[int]]] = {}  # by region: (level, message, pages)
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         sheet = (0.0, 0.0, page_box.margin_width(), page_box.margin_height())
@@ -182,11 +183,10 @@ def overflows(document: Any) -> list[Problem]:
                 found[region] = (level, f"{what} in {region} {edge} on page {number + 1} ({past})", set())
             found[region][2].add(number)
     problems = []
-    for level, message, pages in found.values():
+    for region, (level, message, pages) in found.items():
         more = len(pages) - 1
-        problems.append(
-            Problem(level, "pdf.overflow", message + (f", and on {more} more page{'s' * (more > 1)}" if more else ""))
-        )
+        message += f", and on {more} more page{'s' * (more > 1)}" if more else ""
+        problems.append(Problem(level, "pdf.overflow", message, region))
     return problems
 
 
