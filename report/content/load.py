@@ -318,10 +318,14 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
 
 
 _MARKUP_RE = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9-]*|<!--|@import|\bexpression\s*\(|\burl\s*\(|\{[^{}]*:[^{}]*\}",
+    r"</?[A-Za-z][A-Za-z0-9-]*|<!--|@import|\b(?:expression|url)\(|\{[^{}]*:[^{}]*\}",
     re.IGNORECASE,
 )
-"""HTML tags and comments, and CSS or script: never part of a dossier's plain text."""
+"""HTML tags and comments, and CSS or script: never part of a dossier's plain text.
+
+CSS's `url(` and `expression(` are functions only with the parenthesis right after the name:
+"its URL (since removed)" and "freedom of expression (see …)" are English.
+"""
 
 
 def _markup_findings(doc: YamlDoc) -> list[Finding]:
