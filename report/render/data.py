@@ -225,7 +225,7 @@ def datapackage(edition: Edition) -> dict[str, Any]:
         f" the sources every row cites. Values are in the report's source language, {language}; the"
         " translations of the report are on its site. A row whose 'review' is needs-review or whose"
         " 'dossier_review' is not verified states a fact editors are still checking; 'weak_sources'"
-        " lists the weak sources it cites."
+        " lists the weak sources it cites. " + CSV_FORMULAS
     )
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
@@ -442,11 +442,24 @@ def _csv(table: Table, rows: list[Row]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a text cell as a formula (OWASP, "CSV Injection")."""
+
+CSV_FORMULAS = (
+    "In the CSV files, a text value that starts with =, +, -, @, a tab or a carriage return is"
+    " written with a ' before it, so that a spreadsheet shows it as text and never runs it as a"
+    " formula; the JSON files give every value as written."
+)
+
+
 def _cell(value: Any) -> str:
+    """Return a value as CSV text; text a spreadsheet would run as a formula gets a leading `'`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 
