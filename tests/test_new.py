@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.commands.new import MODELINE
+from report.commands.new import MODELINE, skeleton
 
 from .conftest import copy_project, run_cli
 
@@ -114,3 +114,41 @@ def test_new_never_overwrites_a_dossier(project: Path) -> None:
     code, out, err = run_cli("--root", str(project), "new", "lasalle", "--name", "LaSalle")
     assert (code, out, err) == (2, "", "build.py: error: facilities/lasalle.yaml already exists\n")
     assert dossier.read_bytes() == before
+
+
+_REFUSED = "build.py: error: --name is refused, as `check` would refuse it in the dossier: "
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        (
+            '"><script>alert(1)</script>',
+            "text contains code ('<script'); write plain text: HTML, CSS and scripts are printed as they are, never run",
+        ),
+        (
+            "Bad\u202eName",
+            "name contains U+202E RIGHT-TO-LEFT OVERRIDE, which makes the text print in another order than it is"
+            " written here; delete it",
+        ),
+        (
+            "A" * 5000,
+            "name is 5,000 characters long, more than the 90 a field may have (the share image has room for five"
+            " lines of the name); shorten it",
+        ),
+    ],
+)
+def test_new_refuses_a_name_that_check_would_refuse(project: Path, name: str, why: str) -> None:
+    """`new` wrote such names and exited 0; `check` then refused the file it wrote."""
+    before = sorted(p.name for p in (project / "facilities").iterdir())
+    code, out, err = run_cli("--root", str(project), "new", NEW, "--name", name)
+    assert (code, out, err) == (2, "", _REFUSED + why + "\n")
+    assert sorted(p.name for p in (project / "facilities").iterdir()) == before
+    # The same words `check` says at the name's line of the dossier `new` would have written.
+    path = project / "facilities" / f"{NEW}.yaml"
+    lines = skeleton(NEW, name).splitlines()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, out, _ = run_cli("--root", str(project), "check", str(path))
+    name_line = next(i for i, line in enumerate(lines, 1) if line.startswith("name:"))
+    said = [line for line in out.splitlines() if f": error: {why} [" in line]
+    assert len(said) == 1 and said[0].startswith(f"facilities/{NEW}.yaml:{name_line}:"), out

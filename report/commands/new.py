@@ -15,8 +15,9 @@ import textwrap
 from pathlib import Path
 
 from ..content import schema
-from ..content.load import TODO
+from ..content.load import TODO, read_dossier
 from ..errors import UsageError
+from ..findings import Finding
 from ..project import FACILITIES_DIR, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
@@ -95,6 +96,18 @@ def skeleton(facility_id: str, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def name_findings(text: str, rel: str) -> list[Finding]:
+    """Return the errors `check` finds in a new dossier's text on the lines that hold its name.
+
+    They are the checks `check` applies to every name (code, invisible characters, length), run
+    on the very text `new` would write: the name is on the `name:` line and in the header comment
+    above it, and the rest of the skeleton is the same whatever the name.
+    """
+    name_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("name:"))
+    _, findings = read_dossier(text.encode("utf-8"), rel)
+    return [f for f in findings if f.level == "error" and f.loc.line <= name_line]
+
+
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     """Write `facilities/<id>.yaml` from the skeleton and return its path; never overwrite."""
     rule = schema.subschema("dossier", ("id",)) or {}
@@ -114,6 +127,9 @@ def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists")
     text = skeleton(facility_id, name)
+    refused = name_findings(text, f"{FACILITIES_DIR}/{facility_id}.yaml")
+    if refused:
+        raise UsageError(f"--name is refused, as `check` would refuse it in the dossier: {refused[0].message}")
     try:
         write_new(path, text.encode())
     except FileExistsError:  # made between the test and the write
