@@ -104,3 +104,59 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(tmp_path: Pat
         "a text value that starts with =, +, -, @, a tab or a carriage return is written with a ' before it"
         in (package["description"])
     )
+
+
+# -- 2. a URL that passes goes somewhere -----------------------------------------------------------
+
+BAD_URLS = [
+    ("https://", "it names no host; write the full address, like https://example.org/page"),
+    ("https://a b", "it contains white space; delete it, or write %20 where the page's address has one"),
+    ("https://evil.example/%0a%0djavascript:alert(1)", "it contains %0a, an encoded line feed; delete it"),
+    (
+        'https://evil.example/" onmouseover="alert(1)',
+        "it contains the character \"; delete it, or write %22 where the page's address has one",
+    ),
+    (
+        "https://evil.example/a>b",
+        "it contains the character >; delete it, or write %3E where the page's address has one",
+    ),
+    (
+        "https://evil.example:99999/",
+        "the standard library cannot read it (Port out of range 0-65535); write the address as the browser shows it",
+    ),
+]
+
+
+def _yaml(url: str) -> str:
+    return "'" + url.replace("'", "''") + "'"
+
+
+@pytest.mark.parametrize(("url", "why"), BAD_URLS)
+def test_a_url_that_goes_nowhere_is_refused_at_its_value(tmp_path: Path, url: str, why: str) -> None:
+    root = make_project(tmp_path)
+    dossier = root / SAMPLE
+    text = dossier.read_text(encoding="utf-8")
+    text = text.replace("      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: {_yaml(url)}\n")
+    text = text.replace("review:\n", f"  contact:\n    url: {_yaml(url)}\nreview:\n")
+    dossier.write_text(text, encoding="utf-8")
+    sources = root / "facilities" / "sources.yaml"
+    lines = sources.read_text(encoding="utf-8").splitlines(keepends=True)
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("    url: ")][:1]
+    lines[at] = f"    url: {_yaml(url)}\n"
+    sources.write_text("".join(lines), encoding="utf-8")
+    shown = url.replace("\\", "\\\\")
+    assert _check(root) == [
+        f"{SAMPLE}:45:12: error: campaign.organizations[1].url: '{shown}' is not a valid web address: {why} [schema.pattern]",
+        f"{SAMPLE}:58:10: error: campaign.contact.url: '{shown}' is not a valid web address: {why} [schema.pattern]",
+        f"facilities/sources.yaml:{at + 1}:10: error: sources[1].url: '{shown}' is not a valid web address: {why} [schema.pattern]",
+    ]
+
+
+def test_a_url_written_as_the_advice_says_passes(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    dossier = root / SAMPLE
+    text = dossier.read_text(encoding="utf-8")
+    url = "https://evil.example/a%20b/%22quoted%22?q=%3Cb%3E#part"
+    text = text.replace("      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: '{url}'\n")
+    dossier.write_text(text, encoding="utf-8")
+    assert _check(root) == []

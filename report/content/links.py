@@ -52,7 +52,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from ..findings import Finding, error, warning
 from ..project import write_atomic
 from .model import Source
-from .validate import url_problem
+from .schema import url_problem
 
 CACHE_FILE = ".cache/links.json"
 CACHE_VERSION = 1
@@ -109,7 +109,7 @@ def check_links(
     targets: list[tuple[Source, str, str]] = []
     for source in sorted(sources, key=lambda s: s.id):
         for label, url in (("url", source.url), ("archive_url", source.archive_url)):
-            if url and url_problem(url) is None:  # malformed URLs are `source.url` errors already
+            if url and url_problem(url) is None:  # malformed URLs are schema errors already
                 targets.append((source, label, url))
     results = probe_all([url for _, _, url in targets], root / CACHE_FILE, policy, now)
     findings = []

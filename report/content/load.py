@@ -528,6 +528,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword == "contains":
         hint = described.get("x-hint") or "an item the list must have is missing"
         return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {hint}")]
+    if keyword == "x-url":
+        return [error("schema.pattern", loc, f"{field}: '{err.instance}' is not a valid web address: {err.message}")]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")

@@ -10,6 +10,8 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
   `x-length-hint`: why a value may be no longer than its `maxLength`; `x-file-name`: the value
   names a file, and a finding on its form gives the name to use when only capitals or spaces break it;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
+- `x-url`: the value is a web address (`url_problem`: http(s), a host, no space, quote, angle
+  bracket or control character);
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
 - `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
@@ -72,14 +76,56 @@ def matches(pattern: str, text: str) -> bool:
     return re.search(ecma, text) is not None
 
 
-_Validator = validators.extend(Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern})
+_ENCODED_BREAK_RE = re.compile(r"%0[0AD]", re.IGNORECASE)
+_ENCODED = {"%00": "an encoded NUL", "%0A": "an encoded line feed", "%0D": "an encoded carriage return"}
+
+
+def url_problem(url: str) -> str | None:
+    """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
+
+    It must be an http(s) URL the standard library reads, with a host name, and hold no space,
+    quote, angle bracket or control character, raw or (for CR, LF and NUL) percent-encoded:
+    such a character breaks the link, or the attribute or header it is written into.
+    """
+    for ch in url:
+        if ch.isspace() or ch in "\"'<>":
+            what = "white space" if ch.isspace() else f"the character {ch}"
+            return f"it contains {what}; delete it, or write %{ord(ch):02X} where the page's address has one"
+        if unicodedata.category(ch) == "Cc":
+            return f"it contains the control character U+{ord(ch):04X}; delete it"
+    encoded = _ENCODED_BREAK_RE.search(url)
+    if encoded:
+        return f"it contains {encoded.group(0)}, {_ENCODED[encoded.group(0).upper()]}; delete it"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"the standard library cannot read it ({exc}); write the address as the browser shows it"
+    if parts.scheme not in ("http", "https"):
+        return "it is not an http:// or https:// address; write the full address, like https://example.org/page"
+    if not parts.hostname or "." not in parts.hostname:
+        return "it names no host; write the full address, like https://example.org/page"
+    return None
+
+
+def _url(_validator: Any, wanted: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    """Refuse, under `x-url: true`, a value that is not a web address a reader can follow (`url_problem`)."""
+    if wanted is True and isinstance(instance, str):
+        problem = url_problem(instance)
+        if problem:
+            yield ValidationError(problem)
+
+
+_Validator = validators.extend(
+    Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern, "x-url": _url}
+)
 
 
 @cache
 def validator(kind: str) -> Any:
     """Return the validator for one kind of file, with every `$ref` inlined for speed.
 
-    It is JSON Schema 2020-12 plus our `x-max-citations` keyword, which editors ignore, with
+    It is JSON Schema 2020-12 plus our `x-max-citations` and `x-url` keywords, which editors ignore, with
     `pattern` matched as JSON Schema says (`_pattern`).
     """
     return _Validator(inlined(kind), registry=registry())

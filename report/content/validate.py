@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Iterable, Iterator
-from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, count, error, warning
 from ..project import REPORT_FILE, SOURCES_FILE
@@ -276,18 +275,6 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
                     " or merge them",
                 )
             )
-        for label, url in (("url", source.url), ("archive_url", source.archive_url)):
-            if url is None:
-                continue
-            problem = url_problem(url)
-            if problem:
-                findings.append(
-                    error(
-                        "source.url",
-                        source.url_loc if label == "url" else source.loc,
-                        f"source '{source.id}': {label} {problem}",
-                    )
-                )
         key = source.url.split("#", 1)[0].rstrip("/")
         if key in seen:
             findings.append(
@@ -300,22 +287,6 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
         else:
             seen[key] = source
     return findings
-
-
-def url_problem(url: str) -> str | None:
-    """Return why `url` is not a well-formed http(s) URL, or None if it is."""
-    if any(ch.isspace() for ch in url):
-        return f"'{url}' contains white space"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        return f"'{url}' does not parse: {exc}"
-    if parts.scheme not in ("http", "https"):
-        return f"'{url}' is not an http(s) URL"
-    if not parts.hostname or "." not in parts.hostname:
-        return f"'{url}' has no valid host name"
-    return None
 
 
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
