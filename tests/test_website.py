@@ -37,5 +37,9 @@ def test_a_malformed_website_is_a_finding_with_the_hint(tmp_path: Path) -> None:
     raw = raw.replace(b"\nname: ", b"\nwebsite: www.example.org\nname: ", 1)
     _, findings = read_dossier(raw, "facilities/sample.yaml")
     assert [(f.code, f.message) for f in findings] == [
-        ("schema.pattern", "website: 'www.example.org' is not valid; use a full http:// or https:// address")
+        (
+            "schema.pattern",
+            "website: 'www.example.org' is not a valid web address: it is not an http:// or https:// address;"
+            " write the full address, like https://example.org/page",
+        )
     ]
