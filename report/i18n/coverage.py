@@ -13,8 +13,8 @@ caught up with the content. It reports, as findings:
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
   `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
   one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
-  `%` or a name the English lacks); `i18n.plural` (error): the
-  wrong number of plural forms (Babel's `num_plurals` checker), or, once at the header's line,
+  `%` or a name the English lacks); `i18n.plural` (error): a translated plural
+  entry with other forms than the header's nplurals, as `msgfmt -c` says, or, once at the header's line,
   a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
   entries then count as untranslated, and the build prints them in English.
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a

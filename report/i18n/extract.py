@@ -200,9 +200,9 @@ def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
     else:
         lines.append(f"{mark}msgid {_quoted(message.id[0])}")
         lines.append(f"{mark}msgid_plural {_quoted(message.id[1])}")
-        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
-        for index in range(num_plurals):
-            form = strings[index] if index < len(strings) else ""
+        # The forms the entry has, as msgmerge keeps them (`check` reports a count other than nplurals).
+        forms = list(message.string) if isinstance(message.string, (list, tuple)) else [""] * num_plurals
+        for index, form in enumerate(forms):
             lines.append(f"{mark}msgstr[{index}] {_quoted(form or '')}")
     return "\n".join(lines) + "\n\n"
 
@@ -305,6 +305,11 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             continue
         kept = before.get((message.context, message.id))
         if kept is not None:
+            # Babel's update cuts a plural entry with other forms than the header's nplurals and
+            # makes it fuzzy; msgmerge keeps it as it was, and `check` reports it (i18n.plural).
+            message.string = kept.string
+            if not kept.fuzzy:
+                message.flags.discard("fuzzy")
             if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
                 message.previous_id = list(kept.previous_id)
                 set_previous_context(message, previous_context(kept))
@@ -326,6 +331,8 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         else:
             old, kind = _close(catalog, message), "changed"
         if old is None or not _translated(old):
+            if not isinstance(message.id, str):  # as msgmerge writes a new plural entry
+                message.string = ("",) * catalog.num_plurals
             stats["new"] += 1
             continue
         taken.add(id(old))
