@@ -708,9 +708,30 @@ def test_a_translation_with_a_marker_that_is_not_whole_is_refused() -> None:
     loc = _catalog('msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "Cerró [@a] [@A] [@a; @b]."\n')
     (entry,) = loc.catalog.entries
     assert [(code, message) for code, message, _ in entry.problems] == [
-        ("i18n.citations", "citation markers differ from the English 'It closed [@a].': extra [@A], [@a; @b]")
+        (
+            "i18n.citations",
+            "citation markers differ from the English 'It closed [@a].': '[@A]' is not a citation marker:"
+            " source ids are lowercase; write [@a]; '[@a; @b]' is not a citation marker: each marker names"
+            " one source; write [@a][@b]",
+        )
     ]
     assert entry.counted == "untranslated"
+
+
+def test_an_unclosed_marker_in_a_translation_is_said_to_be_never_closed() -> None:
+    """'[@a' was reported as an "extra" marker running on to the next bracket, the sentence with
+    it; it is named up to its id, with the hint `cite.malformed` gives in a dossier."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "It closed [@a]. It held 1,200 people."\nmsgstr "Cerró [@a. Retenía a 1,200."\n'
+    )
+    (entry,) = loc.catalog.entries
+    assert [(code, message) for code, message, _ in entry.problems] == [
+        (
+            "i18n.citations",
+            "citation markers differ from the English 'It closed [@a]. It held 1,200 people.':"
+            " '[@a' is not a citation marker: it is never closed; write [@source-id]",
+        )
+    ]
 
 
 def test_update_keeps_plural_forms_other_than_nplurals_as_msgmerge_does() -> None:

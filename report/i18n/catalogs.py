@@ -26,7 +26,7 @@ from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache, project
 from ..findings import count
-from ..content.model import MARKER_LIKE_RE
+from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
 from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -692,11 +692,34 @@ def _breakouts(text: str) -> list[str]:
 
 
 def _citation_problems(entry: CatalogEntry) -> list[_Found]:
-    return [
-        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
-        # Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
-        for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text))
-    ]
+    """Return a problem per form whose citation markers differ from the English's.
+
+    Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
+    A malformed one the English lacks is named with what to write (`marker_hint`, as
+    `cite.malformed` says in a dossier): an unclosed '[@id' would otherwise read as a long
+    "extra" marker running to the next bracket.
+    """
+    found = []
+    for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text)):
+        english = MARKER_LIKE_RE.findall(" ".join(_sources(entry)))
+        malformed = [
+            marker
+            for marker in dict.fromkeys(MARKER_LIKE_RE.findall(entry.strings[form]))
+            if not CITE_RE.fullmatch(marker) and marker not in english
+        ]
+        if malformed:
+            difference = "; ".join(
+                f"{_shown(marker)!r} is not a citation marker: {marker_hint(marker)}" for marker in malformed
+            )
+        found.append(
+            ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
+        )
+    return found
+
+
+def _shown(marker: str) -> str:
+    """Return a malformed marker as the message quotes it: an unclosed one up to the end of its id."""
+    return marker if marker.endswith("]") else re.match(r"\[\s*@[\w-]*", marker)[0]  # type: ignore[index]
 
 
 def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
