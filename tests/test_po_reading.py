@@ -11,6 +11,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -749,3 +750,28 @@ def test_update_keeps_plural_forms_other_than_nplurals_as_msgmerge_does() -> Non
     stats = update_catalog(template, catalog)
     assert stats == {"new": 1, "changed": 0, "carried": 0, "obsolete": 0, "restored": 0}
     assert catalog_bytes(catalog).decode().endswith(f"\n\n{kept}\n{new}")
+
+
+def test_obsolete_entries_lose_their_extracted_comments_and_references_as_msgmerge_does() -> None:
+    """An obsolete entry kept its `#.` and `#:` lines ('#: facilities/adelanto.yaml:129', a line
+    another entry now has); msgmerge drops them, both from an entry it makes obsolete and from
+    one that already was, and keeps its translator comments and flags."""
+    from report.i18n.extract import update_catalog
+
+    gone = '# A note\n#. Extracted\n#: facilities/a.yaml:129\n#, fuzzy\nmsgid "gone"\nmsgstr "ido"\n'
+    old = '#. Old\n#: facilities/a.yaml:3\n#~ msgid "old"\n#~ msgstr "viejo"\n'
+    catalog = babel_catalog(HEADER + gone + "\n" + old, "es")
+    update_catalog(babel_catalog(HEADER, None), catalog)
+    written = catalog_bytes(catalog).decode()
+    entries = sorted(
+        e.strip() for e in written.split("\n\n")[1:]
+    )  # msgmerge keeps file order; update puts the newly obsolete last
+    assert entries == ['# A note\n#, fuzzy\n#~ msgid "gone"\n#~ msgstr "ido"', '#~ msgid "old"\n#~ msgstr "viejo"']
+    msgmerge = shutil.which("msgmerge")
+    if msgmerge is not None:  # the same as GNU gettext's, where it is installed
+        with tempfile.TemporaryDirectory() as folder:
+            po, pot = Path(folder, "es.po"), Path(folder, "messages.pot")
+            po.write_text(HEADER + gone + "\n" + old, encoding="utf-8")
+            pot.write_text(HEADER, encoding="utf-8")
+            merged = subprocess.run([msgmerge, "-q", "-o", "-", str(po), str(pot)], capture_output=True, text=True)
+            assert sorted(e.strip() for e in merged.stdout.split("\n\n")[1:]) == entries

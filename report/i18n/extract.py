@@ -166,7 +166,8 @@ def _wrap_header_comment(catalog: Catalog) -> None:
 def catalog_bytes(catalog: Catalog) -> bytes:
     """Return the catalog as GNU gettext writes it: every entry with its comments as they were
     read (blank and repeated lines too), flags and previous context and English (`#|`, and `#~|`
-    for an obsolete entry, as `msgmerge --previous` writes them).
+    for an obsolete entry, as `msgmerge --previous` writes them); an obsolete entry without its
+    `#.` and `#:` lines, as msgmerge writes it.
 
     The entries are written unwrapped, one string per field, and msgcat formats them; Babel's
     `write_po` drops the flags and previous English of obsolete entries and blank comment lines.
@@ -180,8 +181,10 @@ def catalog_bytes(catalog: Catalog) -> bytes:
 def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
     """Return one entry of a PO file, unwrapped; `mark` is `#~ ` for an obsolete entry."""
     lines = [f"# {comment}".rstrip() if comment else "#" for comment in message.user_comments]
-    lines += [f"#. {comment}" for comment in message.auto_comments]
-    references = sorted(message.locations, key=lambda location: (location[0], location[1] or -1))
+    # msgmerge drops an obsolete entry's extracted comments and references: the lines they
+    # name now belong to other entries, and the template will give them back if it returns.
+    lines += [f"#. {comment}" for comment in message.auto_comments if not mark]
+    references = sorted(message.locations if not mark else (), key=lambda location: (location[0], location[1] or -1))
     places = [_place(name) + (f":{line}" if line else "") for name, line in references]
     if places:
         lines.append("#: " + " ".join(dict.fromkeys(places)))
