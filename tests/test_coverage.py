@@ -520,3 +520,22 @@ def test_a_broken_dossier_the_pot_has_no_strings_for_is_not_counted_and_the_cove
     assert code == 1 and coverage_of(built) == coverage_of(out)
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     assert json.loads(out)["coverage"]["es"]["left_out"] == ["facilities/other.yaml"]
+
+
+def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translated(tmp_path: Path) -> None:
+    """Two translations with wrong citation markers count as untranslated (the build prints the
+    English), where msgfmt --statistics counts them translated: the table says so under it, and
+    a catalog with CRLF line ends, which msgfmt reads, says its pending strings are what it could
+    not read."""
+    root = make_project(tmp_path, "i18n-citations")
+    _, out, _ = run_cli("--root", str(root), "check")
+    note = (
+        "untranslated: 2 of them msgfmt counts as translated (a plural form empty, or a translation the"
+        " build cannot print: see the errors above); the build prints them in English"
+    )
+    assert note in out.splitlines()
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    po.write_bytes(po.read_bytes().replace(b"\n", b"\r\n"))
+    _, out, _ = run_cli("--root", str(root), "check")
+    assert note not in out.splitlines()
+    assert "as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)" in out

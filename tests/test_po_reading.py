@@ -11,6 +11,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -396,11 +397,50 @@ def test_a_header_babel_cannot_apply_is_a_problem_at_the_header() -> None:
     assert [(line, code) for line, _, code, _ in parsed.problems] == [(1, "i18n.header")]
 
 
-def test_more_plural_forms_than_the_header_allows_is_a_problem() -> None:
-    body = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\nmsgstr[2] "bss"\n'
-    parsed = parse_catalog((HEADER + body).encode(), SPANISH, "es")
-    assert [(line, code) for line, _, code, _ in parsed.problems] == [(11, "i18n.plural")]  # at msgstr[2]
-    assert parsed.entries[0].strings == ("b", "bs")
+@pytest.mark.parametrize(
+    ("forms", "rule", "at", "message"),
+    [
+        (
+            3,
+            "nplurals=2; plural=(n != 1);",
+            "msgstr[2]",
+            "has 3 plural forms where the header's Plural-Forms has nplurals=2 (msgfmt refuses the catalog):"
+            " delete msgstr[2], or write 'Plural-Forms: nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0"
+            " ? 1 : 2);' at line 5, which has the 3 forms every plural entry has",
+        ),
+        (
+            2,
+            "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);",
+            "msgstr[1]",
+            "has 2 plural forms where the header's Plural-Forms has nplurals=3 (msgfmt refuses the catalog):"
+            " add msgstr[2], or write 'Plural-Forms: nplurals=2; plural=(n != 1);' at line 5, which has the 2"
+            " forms every plural entry has",
+        ),
+    ],
+    ids=["more", "fewer"],
+)
+def test_other_plural_forms_than_the_headers_nplurals_is_an_error_at_the_entry(
+    forms: int, rule: str, at: str, message: str
+) -> None:
+    """msgfmt -c refuses a translated plural entry with more or fewer forms than nplurals (fatal).
+    It was cut or padded with an empty form, and reported as 'not translated', or not at all;
+    now it is an error at the entry, the English is printed for it, and the header that fits
+    every entry is offered; an untranslated or fuzzy entry is not compiled, so not checked."""
+    strings = "".join(f'msgstr[{n}] "b{n}"\n' for n in range(forms))
+    empty = "".join(f'msgstr[{n}] ""\n' for n in range(forms))
+    body = f'msgid "a"\nmsgid_plural "as"\n{strings}\nmsgid "c"\nmsgid_plural "cs"\n{empty}\n'
+    body += f'#, fuzzy\nmsgid "d"\nmsgid_plural "ds"\n{strings}'
+    text = HEADER.replace("nplurals=2; plural=(n != 1);", rule) + body
+    from report.i18n.coverage import check_catalog
+
+    parsed = parse_catalog(text.encode(), SPANISH, "es")
+    assert [str(f) for f in check_catalog(parsed) if f.level == "error"] == [
+        f"{SPANISH}:{_line(text, at)}:1: error: the translation of 'a' {message} [i18n.plural]"
+    ]
+    assert parsed.entries[0].strings == tuple(f"b{n}" for n in range(forms))  # neither cut nor padded
+    assert parsed.entries[0].counted == "untranslated"
+    fixed = text.replace(rule, message.split("write 'Plural-Forms: ")[1].split("'")[0])
+    assert [f for f in check_catalog(parse_catalog(fixed.encode(), SPANISH, "es")) if f.level == "error"] == []
 
 
 def test_the_header_problems_are_at_the_header_line() -> None:
@@ -467,8 +507,9 @@ def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: 
 
     assert [str(f) for f in check_catalog(loc.catalog)] == [
         f"{SPANISH}:5:1: error: Plural-Forms '{rule}' is not the plural rule of Spanish: {why}; write"
-        f" 'Plural-Forms: {BABEL_ES}' (CLDR's rule, from Babel), or that rule without msgstr[1] (which no count"
-        " below 100,000 takes) and nplurals=2; until then the build prints plural messages in English [i18n.plural]"
+        " 'Plural-Forms: nplurals=2; plural=(n != 1);' (CLDR's rule without msgstr[1], which no count"
+        " below 100,000 takes; 2 forms, as the 1 plural message of this catalog has); until then the build"
+        " prints plural messages in English [i18n.plural]"
     ]
     done, detainees = loc.catalog.entries
     assert detainees.strings == ("%(num)s persona detenida", "%(num)s personas detenidas")  # neither cut nor padded
@@ -668,6 +709,69 @@ def test_a_translation_with_a_marker_that_is_not_whole_is_refused() -> None:
     loc = _catalog('msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "Cerró [@a] [@A] [@a; @b]."\n')
     (entry,) = loc.catalog.entries
     assert [(code, message) for code, message, _ in entry.problems] == [
-        ("i18n.citations", "citation markers differ from the English 'It closed [@a].': extra [@A], [@a; @b]")
+        (
+            "i18n.citations",
+            "citation markers differ from the English 'It closed [@a].': '[@A]' is not a citation marker:"
+            " source ids are lowercase; write [@a]; '[@a; @b]' is not a citation marker: each marker names"
+            " one source; write [@a][@b]",
+        )
     ]
     assert entry.counted == "untranslated"
+
+
+def test_an_unclosed_marker_in_a_translation_is_said_to_be_never_closed() -> None:
+    """'[@a' was reported as an "extra" marker running on to the next bracket, the sentence with
+    it; it is named up to its id, with the hint `cite.malformed` gives in a dossier."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "It closed [@a]. It held 1,200 people."\nmsgstr "Cerró [@a. Retenía a 1,200."\n'
+    )
+    (entry,) = loc.catalog.entries
+    assert [(code, message) for code, message, _ in entry.problems] == [
+        (
+            "i18n.citations",
+            "citation markers differ from the English 'It closed [@a]. It held 1,200 people.':"
+            " '[@a' is not a citation marker: it is never closed; write [@source-id]",
+        )
+    ]
+
+
+def test_update_keeps_plural_forms_other_than_nplurals_as_msgmerge_does() -> None:
+    """Babel's update cut a plural entry with other forms than the header's nplurals, made it
+    fuzzy and padded it with an empty msgstr[2], while its summary said "0 changed (now fuzzy)".
+    msgmerge leaves it as it is (check reports it, i18n.plural) and gives a new plural entry
+    nplurals forms; so does update now."""
+    from report.i18n.extract import update_catalog
+
+    rule = "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"
+    kept = 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n'
+    new = 'msgid "c"\nmsgid_plural "cs"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n'
+    template = babel_catalog(HEADER + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[1] ""\n\n' + new, None)
+    catalog = babel_catalog(HEADER.replace("nplurals=2; plural=(n != 1);", rule) + kept, "es")
+    stats = update_catalog(template, catalog)
+    assert stats == {"new": 1, "changed": 0, "carried": 0, "obsolete": 0, "restored": 0}
+    assert catalog_bytes(catalog).decode().endswith(f"\n\n{kept}\n{new}")
+
+
+def test_obsolete_entries_lose_their_extracted_comments_and_references_as_msgmerge_does() -> None:
+    """An obsolete entry kept its `#.` and `#:` lines ('#: facilities/adelanto.yaml:129', a line
+    another entry now has); msgmerge drops them, both from an entry it makes obsolete and from
+    one that already was, and keeps its translator comments and flags."""
+    from report.i18n.extract import update_catalog
+
+    gone = '# A note\n#. Extracted\n#: facilities/a.yaml:129\n#, fuzzy\nmsgid "gone"\nmsgstr "ido"\n'
+    old = '#. Old\n#: facilities/a.yaml:3\n#~ msgid "old"\n#~ msgstr "viejo"\n'
+    catalog = babel_catalog(HEADER + gone + "\n" + old, "es")
+    update_catalog(babel_catalog(HEADER, None), catalog)
+    written = catalog_bytes(catalog).decode()
+    entries = sorted(
+        e.strip() for e in written.split("\n\n")[1:]
+    )  # msgmerge keeps file order; update puts the newly obsolete last
+    assert entries == ['# A note\n#, fuzzy\n#~ msgid "gone"\n#~ msgstr "ido"', '#~ msgid "old"\n#~ msgstr "viejo"']
+    msgmerge = shutil.which("msgmerge")
+    if msgmerge is not None:  # the same as GNU gettext's, where it is installed
+        with tempfile.TemporaryDirectory() as folder:
+            po, pot = Path(folder, "es.po"), Path(folder, "messages.pot")
+            po.write_text(HEADER + gone + "\n" + old, encoding="utf-8")
+            pot.write_text(HEADER, encoding="utf-8")
+            merged = subprocess.run([msgmerge, "-q", "-o", "-", str(po), str(pot)], capture_output=True, text=True)
+            assert sorted(e.strip() for e in merged.stdout.split("\n\n")[1:]) == entries

@@ -372,31 +372,13 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
                     continue
                 hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
             else:
-                hint = _marker_hint(marker)
+                hint = model.marker_hint(marker)
             start, source = doc.source(path)  # only for a value that has a marker
             at = source.find(marker, after)
             after = at + 1 if at >= 0 else after
             loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
             out.append(error("cite.malformed", loc, f"{marker!r} is not a citation marker: {hint}"))
     return out
-
-
-def _marker_hint(marker: str) -> str:
-    """Return what to write instead of a malformed citation marker."""
-    if not marker.endswith("]"):
-        return "it is never closed; write [@source-id]"
-    ids = re.findall(r"@\s*([^\s;,@\]]*)", marker)
-    named = [i.lower() for i in ids if i]
-    if not named:
-        return "it names no source; write [@source-id]"
-    markers = "".join(f"[@{i}]" for i in named)
-    if len(named) > 1:
-        return f"each marker names one source; write {markers}"
-    if not CITE_RE.fullmatch(markers):
-        return "a source id is lowercase letters, digits and single hyphens; write [@source-id]"
-    if any(i != i.lower() for i in ids):
-        return f"source ids are lowercase; write {markers}"
-    return f"a marker holds the source id and nothing else; write {markers}"
 
 
 def _hidden_findings(doc: YamlDoc) -> list[Finding]:

@@ -25,6 +25,25 @@ MARKER_LIKE_RE = re.compile(r"\[\s*@[^\[\]\n]{0,100}\]?")
 than an id may have): a whole `[@source-id]`, or a mistake that would print as text."""
 
 
+def marker_hint(marker: str) -> str:
+    """Return what to write instead of a malformed citation marker (`cite.malformed`; `i18n.citations`
+    for one a translation adds)."""
+    if not marker.endswith("]"):
+        return "it is never closed; write [@source-id]"
+    ids = re.findall(r"@\s*([^\s;,@\]]*)", marker)
+    named = [i.lower() for i in ids if i]
+    if not named:
+        return "it names no source; write [@source-id]"
+    markers = "".join(f"[@{i}]" for i in named)
+    if len(named) > 1:
+        return f"each marker names one source; write {markers}"
+    if not CITE_RE.fullmatch(markers):
+        return "a source id is lowercase letters, digits and single hyphens; write [@source-id]"
+    if any(i != i.lower() for i in ids):
+        return f"source ids are lowercase; write {markers}"
+    return f"a marker holds the source id and nothing else; write {markers}"
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day."""

@@ -21,11 +21,12 @@ from typing import Any, TypeGuard
 
 from babel import Locale
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
-from babel.messages.checkers import num_plurals, python_format
-from babel.messages.plurals import get_plural
+from babel.messages.checkers import python_format
+from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache, project
-from ..content.model import MARKER_LIKE_RE
+from ..findings import count
+from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
 from ..content.textfile import decode, hidden_characters, too_big
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -48,7 +49,7 @@ UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
-UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank")
+UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
 _ATTRIBUTE_RE = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
@@ -204,40 +205,28 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
             catalog.mime_headers = message_from_string(header.strings[0]).items()
         except ValueError as exc:
             problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
-    plural_expr, header_problems = _header_problems(catalog, header, lang, text) if lang else ("0", [])
+    forms = Counter(len(m.strings) for m in po.messages if m.msgid and m.plural is not None and not m.obsolete)
+    plural_expr, header_problems = _header_problems(catalog, header, lang, text, forms) if lang else ("0", [])
     rule_ok = not any(code == "i18n.plural" for _, _, code, _ in header_problems)
+    rule = _fitting_rule(lang, forms) if lang and len(forms) == 1 else None
+    # Every plural entry has the forms of this rule: offered at each entry, with the line to write it at.
+    fitting = (rule, _field_line(text, header, "Plural-Forms")) if rule and header is not None else None
     entries = []
     for message in po.messages:
         if not message.msgid:
             continue
-        if message.plural is not None and lang and rule_ok:
-            message = _plural_forms(message, catalog.num_plurals, problems)
-        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok))
+        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok, fitting))
     entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
     if not lang:
         return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
     return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals)
 
 
-def _plural_forms(message: PoMessage, wanted: int, problems: list[tuple[int, int, str, str]]) -> PoMessage:
-    """Return a plural entry with as many forms as the header's Plural-Forms says (missing ones empty)."""
-    if len(message.strings) > wanted:
-        problems.append(
-            (
-                message.string_lines[wanted] if len(message.string_lines) > wanted else message.line,
-                1,
-                "i18n.plural",
-                f"more plural forms than the header's Plural-Forms allows (nplurals={wanted})",
-            )
-        )
-    strings = (*message.strings[:wanted], *[""] * (wanted - len(message.strings)))
-    return replace(message, strings=strings, string_lines=message.string_lines[:wanted])
-
-
 def _header_problems(
-    catalog: Catalog, header: PoMessage | None, lang: str, text: str
+    catalog: Catalog, header: PoMessage | None, lang: str, text: str, forms: Counter[int]
 ) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """Return the plural rule to use and what is wrong with a .po file's header (`text`)."""
+    """Return the plural rule to use and what is wrong with a .po file's header (`text`), given
+    how many plural entries have each number of forms (`forms`)."""
     if header is None:
         return catalog.plural_expr, [
             (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
@@ -273,7 +262,7 @@ def _header_problems(
         )
     else:
         # Without a Plural-Forms, Babel takes the rule of the header's Language (reported above if wrong).
-        wrong = _plural_rule_problem(catalog, lang) if "Plural-Forms" in _fields(header) else None
+        wrong = _plural_rule_problem(catalog, lang, forms) if "Plural-Forms" in _fields(header) else None
         if wrong is not None:
             problems.append((_field_line(text, header, "Plural-Forms"), 1, "i18n.plural", wrong))
     return plural_expr, problems
@@ -290,31 +279,65 @@ facility could print (the largest hold a few thousand people), short of the mill
 CLDR gives some languages a form of their own for."""
 
 
-def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
-    """Return why the header's Plural-Forms does not give the forms of the language's rule, or None.
+@functools.cache
+def _language_rules(lang: str) -> dict[int, tuple[tuple[int, ...], str | None]]:
+    """Return, per nplurals a header may have for `lang`, the form each count of `PLURAL_COUNTS`
+    takes and the Plural-Forms to write for it (None if Babel has no such rule written).
 
-    The rule is Babel's (`get_plural`, from CLDR), compared by the form it picks for every count
-    in `PLURAL_COUNTS`, so the same rule written otherwise passes. So does that rule without the
-    forms no such count takes (the others renumbered in order): Babel's Spanish rule has a form
-    for a million ("1 millón de personas", nplurals=3), and `nplurals=2; plural=(n != 1);` (the
-    shipped catalog's, GNU gettext's and Poedit's) is that rule without it; Russian's form for
-    fractions likewise. Another rule (`plural=(n == 1)`, or nplurals=3 with a form for n = 2)
-    would print "750 persona detenida", or leave every plural entry untranslated.
+    The language's rule is Babel's (`get_plural`, from CLDR). That rule without the forms no
+    such count takes (the others renumbered in order) is accepted too: Babel's Spanish rule has
+    a form for a million ("1 millón de personas", nplurals=3), and `nplurals=2; plural=(n != 1);`
+    (GNU gettext's, msginit's and Poedit's) is that rule without it; Russian's form for fractions
+    likewise. Its Plural-Forms is the first rule of Babel's table that picks those forms.
     """
     expected = get_plural(lang)
     rule = c2py(expected.plural_expr)
-    wanted = [rule(n) for n in PLURAL_COUNTS]
+    wanted = tuple(rule(n) for n in PLURAL_COUNTS)
     used = sorted(set(wanted))
-    accepted = {expected.num_plurals: wanted, len(used): [used.index(form) for form in wanted]}
+    rules: dict[int, tuple[tuple[int, ...], str | None]] = {expected.num_plurals: (wanted, str(expected))}
+    if len(used) != expected.num_plurals:
+        renumbered = tuple(used.index(form) for form in wanted)
+        same = (str(get_plural(code)) for code in sorted(PLURALS) if PLURALS[code][0] == len(used))
+        rules[len(used)] = (renumbered, next((forms for forms in same if _picks(forms, renumbered)), None))
+    return rules
+
+
+def _picks(plural_forms: str, wanted: tuple[int, ...]) -> bool:
+    """Return True if a Plural-Forms picks the `wanted` form for every count of `PLURAL_COUNTS`."""
+    rule = c2py(plural_forms.split("plural=", 1)[1].rstrip(";"))
+    return all(rule(n) == form for n, form in zip(PLURAL_COUNTS, wanted, strict=True))
+
+
+def _fitting_rule(lang: str, forms: Counter[int]) -> str | None:
+    """Return the Plural-Forms of the language's rule with the number of forms most plural entries
+    have (`forms`: how many entries have each number), or None if no such rule is written."""
+    rules = _language_rules(lang)
+    fitting = [count for count, _ in forms.most_common() if rules.get(count, ((), None))[1] is not None]
+    return rules[fitting[0]][1] if fitting else None
+
+
+def _plural_rule_problem(catalog: Catalog, lang: str, forms: Counter[int]) -> str | None:
+    """Return why the header's Plural-Forms does not give the forms of the language's rule, or None.
+
+    A rule is compared by the form it picks for every count in `PLURAL_COUNTS`, so the same rule
+    written otherwise passes (see `_language_rules` for the rules accepted). Another rule
+    (`plural=(n == 1)`, or nplurals=3 with a form for n = 2) would print "750 persona detenida",
+    or leave every plural entry untranslated. The rule the message says to write is the one
+    with the forms the catalog's plural entries have (`forms`), so that writing it is the whole
+    fix; CLDR's if they have none or the forms of no rule.
+    """
+    expected = get_plural(lang)
+    rules = _language_rules(lang)
     header = c2py(catalog.plural_expr)
     name = Locale.parse(lang).english_name or lang
-    want = accepted.get(catalog.num_plurals)
+    want = rules.get(catalog.num_plurals)
     if want is None:
         why = f"it has nplurals={catalog.num_plurals}, {name} {expected.num_plurals}"
-        if len(used) != expected.num_plurals:
-            why += f" ({len(used)} for the counts below {len(PLURAL_COUNTS):,})"
+        reduced = [count for count in rules if count != expected.num_plurals]
+        if reduced:
+            why += f" ({reduced[0]} for the counts below {len(PLURAL_COUNTS):,})"
     else:
-        for n, form in zip(PLURAL_COUNTS, want, strict=True):
+        for n, form in zip(PLURAL_COUNTS, want[0], strict=True):
             try:
                 got = header(n)
             except ArithmeticError as exc:  # a rule like 'n % 0'
@@ -325,17 +348,27 @@ def _plural_rule_problem(catalog: Catalog, lang: str) -> str | None:
                 break
         else:
             return None
-    dropped = [form for form in range(expected.num_plurals) if form not in used]
-    also = (
-        f", or that rule without msgstr[{'], msgstr['.join(map(str, dropped))}] (which no count below"
-        f" {len(PLURAL_COUNTS):,} takes) and nplurals={len(used)}"
-        if dropped
-        else ""
-    )
+    fitting = _fitting_rule(lang, forms) or str(expected)
+    nplurals = int(fitting.split(";", 1)[0].split("=", 1)[1])
+    if fitting == str(expected):
+        whose = "CLDR's rule, from Babel"
+    else:
+        dropped = [form for form in range(expected.num_plurals) if form not in rules[expected.num_plurals][0]]
+        whose = (
+            f"CLDR's rule without msgstr[{'], msgstr['.join(map(str, dropped))}], which no count below"
+            f" {len(PLURAL_COUNTS):,} takes"
+        )
+    if forms.get(nplurals):
+        have, total = forms[nplurals], sum(forms.values())
+        which = (
+            f"the {count(total, 'plural message')}"
+            if have == total
+            else f"{have} of the {count(total, 'plural message')}"
+        )
+        whose += f"; {nplurals} forms, as {which} of this catalog {'has' if have == 1 else 'have'}"
     return (
         f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
-        f" 'Plural-Forms: {expected}' (CLDR's rule, from Babel){also}; until then the build prints"
-        " plural messages in English"
+        f" 'Plural-Forms: {fitting}' ({whose}); until then the build prints plural messages in English"
     )
 
 
@@ -356,9 +389,12 @@ def _field_line(text: str, header: PoMessage, field: str) -> int:
     return header.line
 
 
-def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) -> CatalogEntry:
+def _entry(
+    message: PoMessage, catalog: Catalog | None, rule_ok: bool = True, fitting: tuple[str, int] | None = None
+) -> CatalogEntry:
     """Return a message as an entry, with the problems of its translation if `catalog` is given
-    (a language's; `rule_ok` False if its Plural-Forms is not the language's rule)."""
+    (a language's; `rule_ok` False if its Plural-Forms is not the language's rule; `fitting`, the
+    language's Plural-Forms with the forms every plural entry has, and the header line to write it at)."""
     entry = CatalogEntry(
         context=message.context,
         msgid=message.msgid,
@@ -373,8 +409,11 @@ def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) ->
         review=_review(message.comments),
         wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,
     )
-    if catalog is None or entry.state != "translated":
+    if catalog is None:
         return entry
+    forms = _forms_problems(entry, catalog.num_plurals, fitting) if rule_ok else []
+    if entry.state != "translated":
+        return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in forms))
     blank = _blank_problems(entry)
     if blank:  # every other check would find the English's words, tags and markers missing too
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in blank))
@@ -382,6 +421,7 @@ def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) ->
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
     found = [
+        *forms,
         *placeholders,
         *markup,
         *_breakout_problems(entry),
@@ -390,6 +430,35 @@ def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) ->
         *_linebreak_problems(entry),
     ]
     return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+
+
+def _forms_problems(entry: CatalogEntry, nplurals: int, fitting: tuple[str, int] | None) -> list[_Found]:
+    """Return a problem if a translated plural entry has more or fewer msgstr[N] than the header's nplurals.
+
+    msgfmt -c refuses such a catalog (fatal: "nplurals = 3... but some messages have only 2
+    plural forms"); it checks the entries it would compile, neither fuzzy nor with an empty
+    msgstr[0], and so does this. The build prints the English for it (`UNUSABLE`): a count could
+    take a form it lacks. When every plural entry has the same forms and the language has a rule
+    with that many (`fitting`), the message offers that header too.
+    """
+    have = len(entry.strings)
+    if entry.plural is None or entry.fuzzy or not entry.strings[0] or have == nplurals:
+        return []
+    if have < nplurals:
+        form, fix = have - 1, "add " + ", ".join(f"msgstr[{n}]" for n in range(have, nplurals))
+    else:
+        form, fix = nplurals, "delete " + ", ".join(f"msgstr[{n}]" for n in range(nplurals, have))
+    rule, line = fitting or ("", 0)
+    if rule and int(rule.split(";", 1)[0].split("=", 1)[1]) == have:
+        fix += f", or write 'Plural-Forms: {rule}' at line {line}, which has the {have} forms every plural entry has"
+    return [
+        (
+            "i18n.plural",
+            f"the translation of '{brief(entry.msgid)}' has {have} plural forms where the header's Plural-Forms"
+            f" has nplurals={nplurals} (msgfmt refuses the catalog): {fix}",
+            form,
+        )
+    ]
 
 
 def _blank_problems(entry: CatalogEntry) -> list[_Found]:
@@ -473,15 +542,6 @@ def _babel_problems(catalog: Catalog, entry: CatalogEntry) -> list[_Found]:
     if formats is not None:
         form, why = formats
         problems.append(("i18n.placeholder", f"{why} in the translation of '{brief(entry.msgid)}'", form))
-    if entry.plural is None:
-        message = Message(entry.msgid, entry.strings[0])
-    else:
-        message = Message((entry.msgid, entry.plural), entry.strings)
-    try:
-        if not entry.wrong_plural_rule:  # the header is wrong, not each entry: one finding there
-            num_plurals(catalog, message)
-    except TranslationError as exc:
-        problems.append(("i18n.plural", f"{exc} in the translation of '{brief(entry.msgid)}'", 0))
     if not problems:
         problems += _dropped_problems(entry, _only_one(catalog.plural_expr))
     return problems
@@ -632,11 +692,34 @@ def _breakouts(text: str) -> list[str]:
 
 
 def _citation_problems(entry: CatalogEntry) -> list[_Found]:
-    return [
-        ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
-        # Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
-        for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text))
-    ]
+    """Return a problem per form whose citation markers differ from the English's.
+
+    Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
+    A malformed one the English lacks is named with what to write (`marker_hint`, as
+    `cite.malformed` says in a dossier): an unclosed '[@id' would otherwise read as a long
+    "extra" marker running to the next bracket.
+    """
+    found = []
+    for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text)):
+        english = MARKER_LIKE_RE.findall(" ".join(_sources(entry)))
+        malformed = [
+            marker
+            for marker in dict.fromkeys(MARKER_LIKE_RE.findall(entry.strings[form]))
+            if not CITE_RE.fullmatch(marker) and marker not in english
+        ]
+        if malformed:
+            difference = "; ".join(
+                f"{_shown(marker)!r} is not a citation marker: {marker_hint(marker)}" for marker in malformed
+            )
+        found.append(
+            ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
+        )
+    return found
+
+
+def _shown(marker: str) -> str:
+    """Return a malformed marker as the message quotes it: an unclosed one up to the end of its id."""
+    return marker if marker.endswith("]") else re.match(r"\[\s*@[\w-]*", marker)[0]  # type: ignore[index]
 
 
 def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:

@@ -13,8 +13,8 @@ caught up with the content. It reports, as findings:
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
   `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
   one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
-  `%` or a name the English lacks); `i18n.plural` (error): the
-  wrong number of plural forms (Babel's `num_plurals` checker), or, once at the header's line,
+  `%` or a name the English lacks); `i18n.plural` (error): a translated plural
+  entry with other forms than the header's nplurals, as `msgfmt -c` says, or, once at the header's line,
   a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
   entries then count as untranslated, and the build prints them in English.
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
@@ -40,10 +40,14 @@ translation, at the first line of the msgstr (msgstr[N]) at fault, which the tra
 
 For the strings in the catalog, the states are those of `msgfmt --statistics` (the header and
 `#~` entries are not messages; an entry whose first msgstr is empty is untranslated even if
-fuzzy) with two deliberate differences, both because the build falls back to English for them:
-a plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
+fuzzy) with deliberate differences, all because the build prints the English for them: a
+plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
 and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
-or that is plural in a catalog whose Plural-Forms is wrong (`CatalogEntry.counted`).
+that has other plural forms than the header's nplurals, or that is plural in a catalog whose
+Plural-Forms is wrong (`CatalogEntry.counted`); the table's note says how many (`unusable`).
+A catalog that cannot be read whole (`i18n.newline`, `i18n.encoding`, a syntax error) counts
+what it could not read as pending, where msgfmt may read more of it (CRLF line ends); the
+pending note says so.
 Catalog entries the build no longer uses (the old English of a changed sentence) are not
 counted: `check_sync` and `check_template` report them as `i18n.stale`.
 
@@ -194,6 +198,8 @@ class LanguageCoverage:
     """Every string the build uses, in the order counted (`Localizer.foresee` reads it)."""
     left_out: tuple[str, ...] = ()
     """Files that cannot be read and whose strings the .pot does not have: not counted."""
+    unusable: int = 0
+    """Untranslated entries that msgfmt counts as translated (`CatalogEntry.counted`): the build prints them in English."""
 
     @property
     def complete(self) -> bool:
@@ -442,6 +448,7 @@ def language_coverage(
     counts: dict[str, Counts] = {}
     todo: dict[str, list[CatalogEntry]] = {}
     pending: dict[str, list[Pending]] = {}
+    unusable = 0
     for key, message in used.items():
         group = message.group
         entry = entries.get(key)
@@ -451,6 +458,8 @@ def language_coverage(
             pending.setdefault(group, []).append(Pending(message, previous))
         else:
             state = entry.counted
+            if state == "untranslated" and not entry.fuzzy and entry.strings and entry.strings[0]:
+                unusable += 1  # msgfmt --statistics looks at msgstr[0] only, and not at its consistency
             if state in ("untranslated", "fuzzy"):
                 todo.setdefault(group, []).append(entry)
         total.add(state)
@@ -479,7 +488,14 @@ def language_coverage(
     )
     name = Locale.parse(lang).english_name or lang
     return LanguageCoverage(
-        lang, name, catalog.path, total, groups, readable=not catalog.unreadable, used=tuple(used.values())
+        lang,
+        name,
+        catalog.path,
+        total,
+        groups,
+        readable=not catalog.unreadable,
+        used=tuple(used.values()),
+        unusable=unusable,
     )
 
 
@@ -494,6 +510,11 @@ def coverage_table(coverage: LanguageCoverage) -> str:
         cells = (c.translated, c.fuzzy, c.untranslated, c.pending, c.obsolete, f"{c.percent:.1f}%")
         lines.append(
             f"{name:<{width}}  " + "  ".join(f"{v:>{max(len(h), 6)}}" for v, h in zip(cells, header[1:], strict=True))
+        )
+    if coverage.unusable:
+        lines.append(
+            f"untranslated: {coverage.unusable} of them msgfmt counts as translated (a plural form empty, or a"
+            " translation the build cannot print: see the errors above); the build prints them in English"
         )
     if coverage.total.pending:
         lines.append(f"pending: {pending_note(coverage)}")
@@ -515,7 +536,7 @@ def pending_note(coverage: LanguageCoverage) -> str:
     many = coverage.total.pending
     strings = f"{count(many, 'English string')} the build uses {'is' if many == 1 else 'are'} not in {coverage.path}"
     if not coverage.readable:
-        return f"{strings} as far as it could be read"
+        return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
     return f"{strings} yet: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
 

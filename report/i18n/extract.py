@@ -166,7 +166,8 @@ def _wrap_header_comment(catalog: Catalog) -> None:
 def catalog_bytes(catalog: Catalog) -> bytes:
     """Return the catalog as GNU gettext writes it: every entry with its comments as they were
     read (blank and repeated lines too), flags and previous context and English (`#|`, and `#~|`
-    for an obsolete entry, as `msgmerge --previous` writes them).
+    for an obsolete entry, as `msgmerge --previous` writes them); an obsolete entry without its
+    `#.` and `#:` lines, as msgmerge writes it.
 
     The entries are written unwrapped, one string per field, and msgcat formats them; Babel's
     `write_po` drops the flags and previous English of obsolete entries and blank comment lines.
@@ -180,8 +181,10 @@ def catalog_bytes(catalog: Catalog) -> bytes:
 def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
     """Return one entry of a PO file, unwrapped; `mark` is `#~ ` for an obsolete entry."""
     lines = [f"# {comment}".rstrip() if comment else "#" for comment in message.user_comments]
-    lines += [f"#. {comment}" for comment in message.auto_comments]
-    references = sorted(message.locations, key=lambda location: (location[0], location[1] or -1))
+    # msgmerge drops an obsolete entry's extracted comments and references: the lines they
+    # name now belong to other entries, and the template will give them back if it returns.
+    lines += [f"#. {comment}" for comment in message.auto_comments if not mark]
+    references = sorted(message.locations if not mark else (), key=lambda location: (location[0], location[1] or -1))
     places = [_place(name) + (f":{line}" if line else "") for name, line in references]
     if places:
         lines.append("#: " + " ".join(dict.fromkeys(places)))
@@ -200,9 +203,9 @@ def _entry_text(message: Message, num_plurals: int, mark: str) -> str:
     else:
         lines.append(f"{mark}msgid {_quoted(message.id[0])}")
         lines.append(f"{mark}msgid_plural {_quoted(message.id[1])}")
-        strings = list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
-        for index in range(num_plurals):
-            form = strings[index] if index < len(strings) else ""
+        # The forms the entry has, as msgmerge keeps them (`check` reports a count other than nplurals).
+        forms = list(message.string) if isinstance(message.string, (list, tuple)) else [""] * num_plurals
+        for index, form in enumerate(forms):
             lines.append(f"{mark}msgstr[{index}] {_quoted(form or '')}")
     return "\n".join(lines) + "\n\n"
 
@@ -305,6 +308,11 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             continue
         kept = before.get((message.context, message.id))
         if kept is not None:
+            # Babel's update cuts a plural entry with other forms than the header's nplurals and
+            # makes it fuzzy; msgmerge keeps it as it was, and `check` reports it (i18n.plural).
+            message.string = kept.string
+            if not kept.fuzzy:
+                message.flags.discard("fuzzy")
             if message.fuzzy and kept.previous_id:  # Babel's update drops it: keep it for the translator
                 message.previous_id = list(kept.previous_id)
                 set_previous_context(message, previous_context(kept))
@@ -326,6 +334,8 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         else:
             old, kind = _close(catalog, message), "changed"
         if old is None or not _translated(old):
+            if not isinstance(message.id, str):  # as msgmerge writes a new plural entry
+                message.string = ("",) * catalog.num_plurals
             stats["new"] += 1
             continue
         taken.add(id(old))
