@@ -114,6 +114,21 @@ def test_a_fifo_is_refused_without_opening_it(tmp_path: Path, fixed_today: None)
     assert code == 1
 
 
+@pytest.mark.parametrize("verb", CHECK_AND_BUILD)
+def test_a_dossier_linked_to_a_device_is_refused_without_reading_it(
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+) -> None:
+    """/dev/zero never ends: reading it whole ran out of memory ("internal error", exit 3)."""
+    root = make_project(tmp_path)
+    (root / "facilities" / "zero.yaml").symlink_to("/dev/zero")
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"facilities/zero.yaml:1:1: error: file resolves to '/dev/zero', {OUTSIDE}"
+    ]
+    assert code == 1
+    assert "Traceback" not in out + err
+
+
 def test_a_folder_where_a_file_belongs_is_said_to_be_one(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path)
     (root / "report.yaml").unlink()
