@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -131,25 +132,107 @@ def _note(key: str, digest: str) -> None:
         reads[key] = digest
 
 
-def read(root: Path, rel: str) -> bytes:
-    """Return a project file's bytes (raising OSError like `Path.read_bytes`), noting its hash."""
+class Refused(Exception):
+    """A project file the gather phase does not read, and why: `code` and `message` for a finding at the file."""
+
+    def __init__(self, rel: str, code: str, message: str):
+        super().__init__(message)
+        self.rel = rel
+        self.code = code
+        self.message = message
+
+
+class TooLarge(Exception):
+    """A project file larger than the limit its reader gave: `size` bytes (by its file system entry)."""
+
+    def __init__(self, rel: str, size: int, limit: int):
+        super().__init__(f"{rel} is {size} bytes, more than {limit}")
+        self.rel = rel
+        self.size = size
+        self.limit = limit
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _what(mode: int) -> str:
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def _open(root: Path, rel: str) -> tuple[int, int]:
+    """Return an open descriptor on a project file and its size; raise FileNotFoundError, or Refused.
+
+    The one rule of what the gather phase reads: a regular file whose real path (after `..` and
+    symlinks are followed) is inside the real project root. A file linked from outside is not the
+    project's: nobody reviewing the project sees it. Anything but a regular file (a device, which
+    never ends, a FIFO, which blocks) is never opened for reading.
+    """
+    path = root / rel
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise Refused(
+            rel,
+            "input.outside",
+            f"file resolves to '{real}', outside the project: copy the file here instead of linking to it",
+        )
+    mode = real.stat().st_mode  # FileNotFoundError for a missing file or a dangling link
+    if not stat.S_ISREG(mode):
+        raise Refused(rel, "input.not-file", f"file is {_what(mode)}, not a regular file: put the file itself here")
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # replaced since the stat above
+        os.close(fd)
+        raise Refused(
+            rel, "input.not-file", f"file is {_what(info.st_mode)}, not a regular file: put the file itself here"
+        )
+    return fd, info.st_size
+
+
+def read(root: Path, rel: str, limit: int) -> bytes:
+    """Return a project file's bytes, noting their hash; never reads more than `limit` + 1 bytes.
+
+    Raises FileNotFoundError (noted absent), Refused for a file outside the project or not a
+    regular file (see `_open`), and TooLarge for one larger than `limit` bytes.
+    """
     try:
-        data = (root / rel).read_bytes()
+        fd, size = _open(root, rel)
     except FileNotFoundError:
         _note(rel, ABSENT)
         raise
+    except Refused as refused:
+        _note(rel, f"refused {refused.code}")
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if max(size, len(data)) > limit:
+        _note(rel, f"too large {max(size, len(data))}")
+        raise TooLarge(rel, max(size, len(data)), limit)
     _note(rel, hashlib.sha256(data).hexdigest())
     return data
 
 
+def _digest(root: Path, rel: str) -> str:
+    """Return what `read` notes for a file: its bytes' hash (read in chunks), absent, or why it is refused."""
+    try:
+        fd, _size = _open(root, rel)
+    except Refused as refused:
+        return f"refused {refused.code}"
+    except OSError:
+        return ABSENT
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def note(root: Path, rel: str) -> None:
     """Note a project file that something else reads (a library, an existence test): its hash, or absent."""
-    if _reads.get() is None:
-        return
-    try:
-        _note(rel, hashlib.sha256((root / rel).read_bytes()).hexdigest())
-    except OSError:
-        _note(rel, ABSENT)
+    if _reads.get() is not None:
+        _note(rel, _digest(root, rel))
 
 
 def listdir(root: Path, rel: str) -> list[str]:
@@ -165,7 +248,4 @@ def current_digest(root: Path, key: str) -> str:
     if key.endswith("/"):
         folder = root / key[:-1]
         return hashlib.sha256("\0".join(sorted(os.listdir(folder))).encode()).hexdigest() if folder.is_dir() else ABSENT
-    try:
-        return hashlib.sha256((root / key).read_bytes()).hexdigest()
-    except OSError:
-        return ABSENT
+    return _digest(root, key)

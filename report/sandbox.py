@@ -8,7 +8,8 @@ is recorded so that the paginate stage reports it as a `pdf.fetch` error. The fe
 network handler at all, so no refused URL can reach the network by another path.
 
 Dossier images are confined further, to `facilities/images/`: `image_problem` says why an
-image cannot be used, and the site copies only what `image_path` returns.
+image cannot be used (also too large a file, or one that records where it was taken: the site and
+the PDFs carry an image byte for byte), and the site copies only what `image_path` returns.
 
 This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light.
 """
@@ -34,6 +35,15 @@ READABLE = (LAYOUTS_DIR, FACILITIES_DIR)
 
 IMAGE_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
 """Image formats (as Pillow names them) a dossier may use, with their file name endings."""
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+"""The largest image file a dossier may use. The site and every PDF carry it byte for byte. A
+photo 2,400 pixels wide (wider than any page prints it or a screen shows it) is under 1.5 MB as a
+JPEG at quality 85 or a WebP; 5 MB leaves room for a detailed PNG graphic, where a whole web
+page weighs about 2 MB. More is a camera original, or data hidden in the file (a 300 x 200 PNG
+can carry 60 MB of text chunks)."""
+GPS_IFD = 0x8825
+"""The EXIF tag of the GPS block (where a camera or phone writes where the photo was taken)."""
+_XMP_LOCATION = (b"GPSLatitude", b"GPSLongitude")
 
 MEDIA_TYPES = {
     ".css": "text/css",
@@ -149,13 +159,44 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
     if not path.is_file():
         return "image.format", f"image '{src}' is not a file"
     project.note(root, f"{IMAGES_DIR}/{src}")
+    size = path.stat().st_size
+    if size > IMAGE_MAX_BYTES:
+        return (
+            "limit.size",
+            f"image '{src}' is {size / 2**20:.1f} MB; an image may be at most {IMAGE_MAX_BYTES // 2**20} MB (the site"
+            " and every PDF carry it as it is): save it again without metadata and at most 2,400 pixels wide (a"
+            " photo as JPEG or WebP, with src renamed to match)",
+        )
     found, (code, problem) = _read_image(path)
     if found is None:
         return code, f"image '{src}' {problem}"
     if not src.lower().endswith(IMAGE_FORMATS[found]):
         endings = " or ".join(IMAGE_FORMATS[found])
         return "image.format", f"image '{src}' holds a {found} image: its name must end in {endings}"
+    where = _location(path)
+    if where:
+        return (
+            "image.location",
+            f"image '{src}' records where it was taken ({where}), which the site and the PDFs would publish with"
+            " it and which can expose the photographer: remove its metadata (exiftool -all= -overwrite_original"
+            f" {IMAGES_DIR}/{src}) or export it again without location data",
+        )
     return None
+
+
+def _location(path: Path) -> str:
+    """Return where an image file records the place it was taken ('' if nowhere): EXIF GPS tags, XMP GPS properties."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()  # a PNG's text chunks after the pixels are read with them
+        places = []
+        if image.getexif().get_ifd(GPS_IFD):
+            places.append("GPS tags in its EXIF data")
+        xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+        if any(name in (xmp.encode() if isinstance(xmp, str) else xmp) for name in _XMP_LOCATION):
+            places.append("GPS coordinates in its XMP data")
+    return " and ".join(places)
 
 
 def _read_image(path: Path) -> tuple[str | None, tuple[str, str]]:

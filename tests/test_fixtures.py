@@ -86,7 +86,18 @@ def test_usage_error_exits_2() -> None:
     assert "invalid choice" in err
 
 
-@pytest.mark.parametrize("case", ["huge-file", "yaml-alias-bomb", "deep-nesting", "html-script", "po-header-nplurals"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "huge-file",
+        "yaml-alias-bomb",
+        "deep-nesting",
+        "html-script",
+        "po-header-nplurals",
+        "image-too-large",
+        "image-location",
+    ],
+)
 def test_build_refuses_bad_input(case: str, tmp_path: Path, fixed_today: None) -> None:
     """`build` stops at the same findings as `check` and writes nothing."""
     root = make_project(tmp_path, case)

@@ -396,6 +396,48 @@ def test_check_accepts_jpeg_and_webp(tmp_path: Path, fixed_today: None, kind: st
     assert (code, finding_lines(out)) == (0, [])
 
 
+_GPS = {1: "N", 2: (30.0, 57.0, 3.0), 3: "W", 4: (90.0, 4.0, 12.0)}
+_XMP_GPS = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="30,57.05N"'
+    b' exif:GPSLongitude="90,4.2W"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+@pytest.mark.parametrize(
+    "name, where",
+    [
+        ("gate.png", "GPS tags in its EXIF data"),
+        ("gate.jpg", "GPS tags in its EXIF data"),
+        ("gate.webp", "GPS tags in its EXIF data"),
+        ("gate.jpg", "GPS coordinates in its XMP data"),
+    ],
+)
+def test_check_refuses_an_image_that_records_where_it_was_taken(
+    tmp_path: Path, fixed_today: None, name: str, where: str
+) -> None:
+    """The site and the PDFs carry an image byte for byte: its location would be published with it."""
+    root = make_project(tmp_path, "image-missing")
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    exif = Image.Exif()
+    if "EXIF" in where:
+        exif[0x8825] = _GPS
+    else:
+        exif[0x010F] = "Camera maker"  # EXIF without a place is fine
+    metadata = {"exif": exif, **({"xmp": _XMP_GPS} if "XMP" in where else {})}
+    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, **metadata)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:57:8: error: image '{name}' records where it was taken ({where}), which the site and"
+        " the PDFs would publish with it and which can expose the photographer: remove its metadata (exiftool -all="
+        f" -overwrite_original facilities/images/{name}) or export it again without location data [image.location]"
+    ]
+    assert code == 1
+    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, exif=Image.Exif())
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
 def test_check_refuses_an_image_url_without_asking_for_it(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path, "image-missing")
     with loopback() as server:

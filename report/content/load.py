@@ -44,7 +44,7 @@ from .model import (
     Source,
     Text,
 )
-from .textfile import hidden_characters, too_big
+from .textfile import hidden_characters, read_input
 from .yamldoc import YamlDoc, did_you_mean, parse
 
 
@@ -116,17 +116,13 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
 
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
     """Return the record `reader` makes of a file of `kind`, from the cache when the bytes are known."""
-    path = root / rel
-    if not path.is_file():
-        project.note(root, rel)
+    raw, refused = read_input(root, rel, kind)
+    if refused is not None:
+        findings.append(refused)
+        return None
+    if raw is None:
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
         return None
-    oversized = too_big(path, rel, kind)
-    if oversized is not None:
-        project.note(root, rel)
-        findings.append(oversized)
-        return None
-    raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, raw)
     record, found = cache.memoize(cache_dir, "load", key, reader, raw, rel)
     findings.extend(found)

@@ -17,13 +17,14 @@ from .. import cache, project
 from ..findings import Finding, Loc, error
 from . import geo
 from .model import Facility, Location
+from .textfile import MAX_BYTES, read_input
 
 ATLAS_PATH = f"{project.LAYOUTS_DIR}/map/{geo.ATLAS_FILE}"
 
 
 def read_atlas(root: Path) -> geo.Atlas:
     """Return the vendored atlas, decoded once per process for the same bytes (noting the read)."""
-    return _decode(project.read(root, ATLAS_PATH))
+    return _decode(project.read(root, ATLAS_PATH, MAX_BYTES["atlas"]))
 
 
 @functools.lru_cache(maxsize=2)
@@ -40,9 +41,10 @@ def locate_facilities(
     which carry no `layouts/map/`) has no map to place anything on: nothing is located and
     nothing is reported. The shipped atlas is checked against its SHA-256 by the tests.
     """
-    try:
-        raw = project.read(root, ATLAS_PATH)
-    except FileNotFoundError:
+    raw, refused = read_input(root, ATLAS_PATH, "atlas")
+    if refused is not None:
+        return {}, [refused]
+    if raw is None:
         return {}, []
     wanted = [(f.id, f.location) for f in facilities]
     key = cache.key_of(cache.fingerprint(__name__), raw, repr(wanted))

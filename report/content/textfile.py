@@ -12,12 +12,23 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .. import project
 from ..findings import Finding, Loc, error
 
 MIB = 1024 * 1024
-MAX_BYTES = {"dossier": 1 * MIB, "report": 1 * MIB, "sources": 16 * MIB, "catalog": 16 * MIB}
+MAX_BYTES = {
+    "dossier": 1 * MIB,
+    "report": 1 * MIB,
+    "sources": 16 * MIB,
+    "catalog": 16 * MIB,
+    "glossary": 1 * MIB,
+    "mapping": 1 * MIB,
+    "template": 1 * MIB,
+    "atlas": 16 * MIB,
+}
 """The largest file of each kind we read. A shipped dossier is about 15 kB; the sources of a
-200-facility edition would be about 1 MB."""
+200-facility edition would be about 1 MB; the shipped .pot is 117 kB, the glossary 2 kB,
+babel.cfg under 1 kB, the largest template 20 kB and the map's atlas 800 kB."""
 
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -70,12 +81,24 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
     return sorted(found.values())
 
 
-def too_big(path: Path, rel: str, kind: str) -> Finding | None:
-    """Return a finding if the file at `path` is larger than its kind allows (without reading it)."""
-    size = path.stat().st_size
+def read_input(root: Path, rel: str, kind: str) -> tuple[bytes | None, Finding | None]:
+    """Return a project file's bytes (None if there is no such file), or the error that refuses it.
+
+    Refused, and not read: a file whose real path is outside the project or that is not a
+    regular file (`project.read`), and one larger than its kind allows (`MAX_BYTES`).
+    """
+    try:
+        return project.read(root, rel, MAX_BYTES[kind]), None
+    except FileNotFoundError:
+        return None, None
+    except project.Refused as refused:
+        return None, error(refused.code, Loc(rel, 1, 1), refused.message)
+    except project.TooLarge as large:
+        return None, _too_big(large.size, rel, kind)
+
+
+def _too_big(size: int, rel: str, kind: str) -> Finding:
     limit = MAX_BYTES[kind]
-    if size <= limit:
-        return None
     return error(
         "limit.size",
         Loc(rel, 1, 1),

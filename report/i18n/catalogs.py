@@ -24,10 +24,10 @@ from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationE
 from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
 
-from .. import cache, project
+from .. import cache
 from ..findings import count
 from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
-from ..content.textfile import decode, hidden_characters, too_big
+from ..content.textfile import decode, hidden_characters, read_input
 from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
 
@@ -45,7 +45,15 @@ def is_prose(context: str | None) -> TypeGuard[str]:
 
 EMPTY = (1, 1, "i18n.syntax", "the catalog is empty; run './build.py update' to fill it")
 """The problem of a catalog with nothing in it, which `update` fills like a missing one."""
-UNREADABLE = ("i18n.syntax", "i18n.encoding", "i18n.bom", "i18n.newline", "limit.size")
+UNREADABLE = (
+    "i18n.syntax",
+    "i18n.encoding",
+    "i18n.bom",
+    "i18n.newline",
+    "limit.size",
+    "input.outside",
+    "input.not-file",
+)
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
@@ -169,15 +177,11 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
     Parsing is the slow part of reading a catalog, so the result is cached under
     `.cache/catalogs/`, keyed by the file's bytes and this module's import closure.
     """
-    path = root / rel
-    if not path.is_file():
-        project.note(root, rel)
+    raw, refused = read_input(root, rel, "catalog")
+    if refused is not None:
+        return ParsedCatalog(rel, (), ((1, 1, refused.code, refused.message),))
+    if raw is None:
         return None
-    oversized = too_big(path, rel, "catalog")
-    if oversized is not None:
-        project.note(root, rel)
-        return ParsedCatalog(rel, (), ((1, 1, oversized.code, oversized.message),))
-    raw = project.read(root, rel)
     key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
     return cache.memoize(cache_dir, "catalogs", key, parse_catalog, raw, rel, lang)
 

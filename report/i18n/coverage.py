@@ -75,6 +75,7 @@ from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, r
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
+from ..content.textfile import read_input
 
 REPORT = "report"
 SOURCES = "sources"
@@ -247,7 +248,7 @@ def check_translations(
     languages = [lang for lang in settings.languages if lang != settings.source_language]
     if not languages:
         return [], {}
-    findings: list[Finding] = []
+    findings: list[Finding] = [refused for refused in [read_input(root, MAPPING_FILE, "mapping")[1]] if refused]
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     used, layouts, left_out = used_messages(root, edition, cache_dir, template)
     if template is None:
@@ -559,9 +560,9 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
     from jinja2 import TemplateSyntaxError
 
     sources = _template_sources(root)
-    blobs = [project.read(root, rel) for rel, _method, _options in sources]
+    blobs = [read_input(root, rel, "template")[0] for rel, _method, _options in sources]  # None: refused
     described = (f"{rel}\0{method}\0{sorted(options.items())}" for rel, method, options in sources)
-    key = cache.key_of(cache.fingerprint(__name__), *described, *blobs)
+    key = cache.key_of(cache.fingerprint(__name__), *described, *(b"\0unread" if b is None else b for b in blobs))
 
     def extracted() -> TemplateStrings:
         messages: dict[tuple[str | None, str], Message] = {}
@@ -569,6 +570,9 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
         for (rel, method, options), data in zip(sources, blobs, strict=True):
             # Jinja's extractor is silent by default: a template it cannot parse yields nothing.
             loud = {**options, "silent": "false"}
+            if data is None:
+                unread.append(rel)  # `template_findings` says why, at the file
+                continue
             try:
                 found = list(extract(method, io.BytesIO(data), DEFAULT_KEYWORDS, (), loud))
             except (TemplateSyntaxError, UnicodeDecodeError):
@@ -589,7 +593,8 @@ def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
     from babel.util import pathmatch
 
     try:
-        text = project.read(root, MAPPING_FILE).decode("utf-8")
+        raw, _refused = read_input(root, MAPPING_FILE, "mapping")  # refused: `check_translations` says why
+        text = (raw or b"").decode("utf-8")
     except OSError:
         return []
     method_map, options_map = parse_mapping_cfg(io.StringIO(text), MAPPING_FILE)

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import project
 from ..content.model import CITE_RE
+from ..content.textfile import read_input
 from ..findings import Finding, Loc, error, warning
 from .catalogs import CatalogEntry, ParsedCatalog, brief
 
@@ -85,9 +85,12 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
     """Return a language's glossary terms (none if it has no glossary) and what could not be read."""
     rel = glossary_path(lang)
     try:
-        text = project.read(root, rel).decode("utf-8")  # noted: the no-op stamp depends on it
-    except (FileNotFoundError, IsADirectoryError):
-        return (), []
+        raw, refused = read_input(root, rel, "glossary")  # noted: the no-op stamp depends on it
+        if refused is not None:
+            return (), [refused]
+        if raw is None:
+            return (), []
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -31,6 +31,7 @@ from .. import cache, project
 from ..findings import Finding, Loc, error
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from ..content.geo import county_parts
+from ..content.textfile import read_input
 from .maps import Maps
 from .typography import capfirst, noted, place_inline_calls, typeset
 
@@ -199,13 +200,19 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
     (`template_error`).
     """
     env = environment(root, localizer)
-    names = sorted(env.list_templates(extensions=["html"]))
-    layouts = root / project.LAYOUTS_DIR
-    key = cache.key_of(cache.fingerprint(__name__), *(part for n in names for part in (n, (layouts / n).read_bytes())))
+    refused: list[Finding] = []
+    blobs = {}
+    for name in sorted(env.list_templates(extensions=["html"])):
+        raw, refusal = read_input(root, f"{project.LAYOUTS_DIR}/{name}", "template")
+        if refusal is not None:
+            refused.append(refusal)  # never handed to Jinja, which would read it
+        elif raw is not None:
+            blobs[name] = raw
+    key = cache.key_of(cache.fingerprint(__name__), *(part for n, raw in blobs.items() for part in (n, raw)))
 
     def compiled() -> list[Finding]:
         found = []
-        for name in names:
+        for name in blobs:
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
@@ -214,7 +221,7 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
                 found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
         return found
 
-    return cache.memoize(cache_dir, "templates", key, compiled)
+    return refused + cache.memoize(cache_dir, "templates", key, compiled)
 
 
 def template_error(root: Path, exc: jinja2.TemplateError) -> Finding:

@@ -1,0 +1,164 @@
+"""What the gather phase reads: the project's own regular files, each at most its size limit.
+
+A file linked from outside the project, or one that is not a regular file (a device, a FIFO), is
+one error at the file, it is not read, and `check` and the build say the same.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from report import project
+from report.content.textfile import MAX_BYTES
+
+from .conftest import copy_project, make_project, run_cli
+from .test_fixtures import finding_lines
+
+CHECK_AND_BUILD = (("check",), ("build", "--quiet"))
+OUTSIDE = "outside the project: copy the file here instead of linking to it [input.outside]"
+
+
+def _link_out(root: Path, rel: str, outside: Path) -> Path:
+    """Move a project file outside the project and link to it from its place; return where it went."""
+    target = outside / Path(rel).name
+    shutil.move(root / rel, target)
+    (root / rel).symlink_to(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "report.yaml",
+        "facilities/sample.yaml",
+        "facilities/sources.yaml",
+        "i18n/es/LC_MESSAGES/messages.po",
+        "i18n/messages.pot",
+        "i18n/babel.cfg",
+    ],
+)
+@pytest.mark.parametrize("verb", CHECK_AND_BUILD)
+def test_a_file_linked_from_outside_is_one_error_and_not_read(
+    tmp_path: Path, fixed_today: None, rel: str, verb: tuple[str, ...]
+) -> None:
+    root = make_project(tmp_path, "i18n-untranslated")  # the _i18n layer: a catalog, the .pot, babel.cfg
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = _link_out(root, rel, outside)
+    code, out, err = run_cli("--root", str(root), *verb)
+    errors = [line for line in finding_lines(out) if ": error: " in line]
+    assert errors == [f"{rel}:1:1: error: file resolves to '{target}', {OUTSIDE}"]
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("verb", CHECK_AND_BUILD)
+def test_a_dossier_linked_from_outside_is_not_published(
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+) -> None:
+    """The tester's case: a second, listed dossier linked from outside is refused, not published."""
+    root = make_project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    text = (root / "facilities" / "sample.yaml").read_text(encoding="utf-8")
+    (outside / "secret.yaml").write_text(text.replace("id: sample", "id: secret", 1), encoding="utf-8")
+    (root / "facilities" / "secret.yaml").symlink_to(outside / "secret.yaml")
+    project.write_atomic(
+        root / "report.yaml",
+        (root / "report.yaml").read_bytes().replace(b"facilities: [sample]", b"facilities: [sample, secret]"),
+    )
+    code, out, _ = run_cli("--root", str(root), *verb)
+    assert finding_lines(out) == [
+        f"facilities/secret.yaml:1:1: error: file resolves to '{outside / 'secret.yaml'}', {OUTSIDE}"
+    ]
+    assert code == 1
+    assert not (root / "dist").exists()
+
+
+def test_a_template_linked_from_outside_is_one_error_and_never_rendered(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = _link_out(root, "layouts/partials/facility.html", outside)
+    for verb in CHECK_AND_BUILD:
+        code, out, _ = run_cli("--root", str(root), *verb)
+        errors = [line for line in finding_lines(out) if ": error: " in line]
+        assert errors == [f"layouts/partials/facility.html:1:1: error: file resolves to '{target}', {OUTSIDE}"]
+        assert code == 1
+    assert not (root / "dist").exists()
+
+
+def test_a_link_inside_the_project_is_read(tmp_path: Path, fixed_today: None) -> None:
+    """The rule is the project, not the folder: a link to another file of the project is the project's own."""
+    root = make_project(tmp_path)
+    shutil.move(root / "facilities" / "sources.yaml", root / "sources-kept.yaml")
+    (root / "facilities" / "sources.yaml").symlink_to(Path("..") / "sources-kept.yaml")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == []
+    assert code == 0
+
+
+def test_a_fifo_is_refused_without_opening_it(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    os.mkfifo(root / "facilities" / "pipe.yaml")  # opening it to read would wait for a writer forever
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        "facilities/pipe.yaml:1:1: error: file is a named pipe (FIFO), not a regular file:"
+        " put the file itself here [input.not-file]"
+    ]
+    assert code == 1
+
+
+@pytest.mark.parametrize("verb", CHECK_AND_BUILD)
+def test_a_dossier_linked_to_a_device_is_refused_without_reading_it(
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+) -> None:
+    """/dev/zero never ends: reading it whole ran out of memory ("internal error", exit 3)."""
+    root = make_project(tmp_path)
+    (root / "facilities" / "zero.yaml").symlink_to("/dev/zero")
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"facilities/zero.yaml:1:1: error: file resolves to '/dev/zero', {OUTSIDE}"
+    ]
+    assert code == 1
+    assert "Traceback" not in out + err
+
+
+def test_a_folder_where_a_file_belongs_is_said_to_be_one(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    (root / "report.yaml").unlink()
+    (root / "report.yaml").mkdir()
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        "report.yaml:1:1: error: file is a folder, not a regular file: put the file itself here [input.not-file]"
+    ]
+    assert code == 1
+
+
+def test_read_never_reads_more_than_the_limit_and_one_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grows without end (a device: its size says 0) is cut at the limit + 1 and refused."""
+    (tmp_path / "big.yaml").write_bytes(b"x" * 100)
+    asked = []
+    real_fdopen = os.fdopen
+
+    def fdopen(fd: int, mode: str = "r") -> object:
+        handle = real_fdopen(fd, mode)
+        real_read = handle.read
+        handle.read = lambda size=-1: asked.append(size) or real_read(size)  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(project.TooLarge) as raised:
+        project.read(tmp_path, "big.yaml", 10)
+    assert asked == [11]
+    assert (raised.value.size, raised.value.limit) == (100, 10)
+    assert project.read(tmp_path, "big.yaml", 100) == b"x" * 100
+
+
+def test_every_input_kind_has_a_limit() -> None:
+    assert set(MAX_BYTES) == {"dossier", "report", "sources", "catalog", "glossary", "mapping", "template", "atlas"}
