@@ -336,6 +336,40 @@ def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> No
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_english(tmp_path: Path) -> None:
+    """Stewart's and LaSalle's capacity notes, and the introduction's heading and a keyword of
+    report.yaml, say the same: a renamed id takes the translation of the entry it was renamed
+    from, the one this merge would otherwise make obsolete, and nothing goes to `#~`."""
+    root = copy_project(tmp_path / "p", ["lasalle", "stewart"])
+    extract_and_update(root)
+    po = root / SPANISH
+    stewart, lasalle = "stewart:capacity.beds-2000:note", "lasalle:capacity.beds-1160:note"
+    assert entry(po, stewart).id == entry(po, lasalle).id
+    catalog = read_catalog(po)
+    own = next(m for m in catalog if m.context == stewart)
+    own.string = "STEWART: " + own.string
+    po.write_bytes(catalog_bytes(catalog))
+    heading = "report:introduction.launch:heading"
+    assert [m.context for m in read_catalog(po) if m.id == entry(po, heading).id] == ["report:keywords", heading]
+    replace_in(root / "facilities/stewart.yaml", "id: beds-2000\n", "id: beds-2000x\n")
+    replace_in(root / "report.yaml", "id: launch\n", "id: launch-2018\n")
+    assert extract_and_update(root) == (
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 3 carried over from another context (now fuzzy), 0 obsolete"
+    )
+    moved = entry(po, "stewart:capacity.beds-2000x:note")
+    assert moved.fuzzy and moved.string == own.string and previous_context(moved) == stewart
+    assert previous_context(entry(po, "report:introduction.launch-2018:heading")) == heading
+    assert previous_context(entry(po, "report:introduction.launch-2018:text")) == "report:introduction.launch:text"
+    kept = [m.context for m in read_catalog(po).obsolete.values() if m.context.startswith(("stewart:", "report:"))]
+    assert kept == [] and not entry(po, lasalle).fuzzy
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
 def test_spanish_build_falls_back_to_marked_english_and_says_so(changed) -> None:
     root, context, old, new, spanish = changed
     code, out, _ = build(root, "--lang", "es")

@@ -11,6 +11,7 @@ often many lines below the msgid.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -57,6 +58,16 @@ _WORDS = ("title", "alt", "aria-label")
 """Attributes whose values are words a translator translates."""
 _Found = tuple[str, str, int]
 """(code, message, form): a problem of a translation and the index of its msgstr at fault (0 for msgstr)."""
+
+
+def rename_rank(new: str | None, old: str | None, gone: bool) -> tuple[bool, bool, int]:
+    """Return how unlikely the entry of context `old` is to be where a new entry of context `new`
+    with the same English came from (lowest first): not `gone` (its context is no longer used,
+    as a renamed id's or file's is), then not of the same part (facility, report, templates), then
+    fewer leading characters shared. `update` takes the lowest, and coverage foresees it so."""
+    new, old = new or "", old or ""
+    same_part = new.split(":", 1)[0] == old.split(":", 1)[0]
+    return (not gone, not same_part, -len(os.path.commonprefix([new, old])))
 
 
 @dataclass(frozen=True)
