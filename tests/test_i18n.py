@@ -307,6 +307,37 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: Path) -> None:
+    """Its English did not change: `check` and the status page name the previous context instead."""
+    from report.i18n.coverage import check_translations
+    from report.render.site import status_page_html
+
+    from .test_coverage import Tables
+
+    root = copy_project(tmp_path / "p", ["pulaski"])
+    extract_and_update(root)
+    rename_pulaski(root, "pulaski", "pulaski-county")
+    extract_and_update(root)
+    code, out, _ = run_cli("--root", str(root), "check")
+    fuzzy = [line for line in out.splitlines() if line.endswith("[i18n.fuzzy]")]
+    assert len(fuzzy) == 17 and "English changed" not in out
+    summary = entry(root / SPANISH, "pulaski-county:summary")
+    assert re.search(
+        rf"^{SPANISH}:\d+:1: warning: fuzzy \(moved from 'pulaski:summary'; the English is the same\): "
+        rf"check the translation of '{re.escape(summary.id[:20])}.*', then remove the fuzzy flag \[i18n\.fuzzy\]$",
+        out,
+        re.M,
+    )
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+    rows = page.rows("entries")[1:]
+    assert len(rows) == 17 and not [row for row in rows if "Previous English" in row[2]]
+    first = next(row for row in rows if row[2].startswith(summary.id[:40]))
+    assert first[2].endswith("Moved from pulaski:summary") and first[3] == summary.string
+
+
 def edit_timeline_sentence_back(root: Path) -> None:
     path = root / "facilities" / "adelanto.yaml"
     path.write_text(

@@ -85,6 +85,9 @@ class CatalogEntry:
     string_lines: tuple[int, ...] = ()
     """The line of each msgstr (msgstr[N]): where problems of the translation are reported."""
     previous: str | None = None
+    """The English a fuzzy entry's translation was made from (`#| msgid`)."""
+    previous_context: str | None = None
+    """The context a fuzzy entry's translation was made under (`#| msgctxt`): a renamed id's or file's."""
     references: tuple[tuple[str, int | None], ...] = ()
     """The `#:` (file, line) references: where the English is, as the .pot last saw it."""
     problems: tuple[tuple[str, str, int], ...] = ()
@@ -133,6 +136,16 @@ class CatalogEntry:
         """Return the line of msgstr[form] (of the last msgstr the file has, or the msgid, if it has none)."""
         lines = self.string_lines
         return lines[min(form, len(lines) - 1)] if lines else self.line
+
+    @property
+    def moved_from(self) -> str | None:
+        """Return the other context its translation was made under (a renamed id or file), if any."""
+        return self.previous_context if self.previous_context not in (None, self.context) else None
+
+    @property
+    def english_changed(self) -> bool:
+        """Return True if its translation was made from other English (`#| msgid` differs)."""
+        return self.previous is not None and self.previous != self.msgid
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -380,6 +393,7 @@ def _entry(message: PoMessage, catalog: Catalog | None, rule_ok: bool = True) ->
         line=message.line,
         string_lines=message.string_lines,
         previous=message.previous_msgid,
+        previous_context=message.previous_context,
         references=message.references,
         review=_review(message.comments),
         wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,

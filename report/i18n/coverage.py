@@ -280,7 +280,7 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
             findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
         elif state == "fuzzy":
-            why = " (the English changed since it was translated)" if entry.previous is not None else ""
+            why = fuzzy_reason(entry)
             findings.append(
                 warning(
                     "i18n.fuzzy",
@@ -293,6 +293,16 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
         if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
+
+
+def fuzzy_reason(entry: CatalogEntry) -> str:
+    """Return why a fuzzy entry is fuzzy, as far as its `#|` lines say, in parentheses ('' if they say nothing)."""
+    moved = f"moved from '{entry.moved_from}'" if entry.moved_from else ""
+    if moved and entry.english_changed:
+        return f" ({moved}, and the English changed since it was translated)"
+    if moved:
+        return f" ({moved}; the English is the same)"
+    return " (the English changed since it was translated)" if entry.english_changed else ""
 
 
 def problem_findings(catalog: ParsedCatalog) -> list[Finding]:
