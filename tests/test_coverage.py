@@ -520,3 +520,47 @@ def test_a_broken_dossier_the_pot_has_no_strings_for_is_not_counted_and_the_cove
     assert code == 1 and coverage_of(built) == coverage_of(out)
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     assert json.loads(out)["coverage"]["es"]["left_out"] == ["facilities/other.yaml"]
+
+
+def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_path: Path) -> None:
+    """Its row and strings stay (as for a dossier with an error), the file renamed is not published
+    so it is neither pending nor a fallback, and no advice says to run a command that refuses."""
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    code, out, _ = run_cli("--root", str(root), "check")
+    expected = coverage_of(out)
+    assert code == 0 and "\nlasalle            13       0             0        0         0   100.0%\n" in out
+    dossier = root / "facilities" / "lasalle.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.rename(root / "facilities" / "la-salle.yaml")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and coverage_of(out) == expected, out
+    assert "[i18n.fallback]" not in out and "[i18n.stale]" not in out and "la-salle " not in out
+    assert "facilities/la-salle.yaml:1:1: warning: 'la-salle' is not in the facilities list" in out
+    (root / "facilities" / "la-salle.yaml").unlink()
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and coverage_of(out) == expected and "[i18n.stale]" not in out
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert errors == [
+        "report.yaml:16:5: error: no dossier 'facilities/lasalle.yaml' for facility 'lasalle' [report.unknown-facility]"
+    ]
+    # A stale .pot while extract would refuse: the advice says to fix the errors first.
+    adelanto = root / "facilities" / "adelanto.yaml"
+    adelanto.write_text(
+        adelanto.read_text().replace("Coverage of the First Ten launch reported that", "Reporting said that", 1)
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    first = "fix the errors in the content and templates first (extract refuses until then), then run:"
+    assert re.search(
+        rf"^facilities/adelanto\.yaml:\d+:\d+: warning: i18n/messages\.pot is out of date for this file "
+        rf"\(1 new or changed, 1 removed\); {re.escape(first)} \./build\.py extract && \./build\.py update \[i18n\.stale\]$",
+        out,
+        re.M,
+    ), out
+    assert coverage_of(out)[-1] == f"{first} ./build.py extract && ./build.py update"
+    assert run_cli("--root", str(root), "extract")[0] == 1
+    dossier.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert coverage_of(out)[-1] == "run: ./build.py extract && ./build.py update" and first not in out
+    assert run_cli("--root", str(root), "extract")[0] == 0

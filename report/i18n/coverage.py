@@ -76,6 +76,8 @@ REPORT = "report"
 SOURCES = "sources"
 CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
+REFUSES = "fix the errors in the content and templates first (extract refuses until then), then run"
+"""The advice instead of "run" while `extract` would refuse."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
@@ -194,6 +196,8 @@ class LanguageCoverage:
     """Every string the build uses, in the order counted (`Localizer.foresee` reads it)."""
     left_out: tuple[str, ...] = ()
     """Files that cannot be read and whose strings the .pot does not have: not counted."""
+    extract_refuses: bool = False
+    """True while a file `extract` reads has an error: it refuses to run until they are fixed."""
 
     @property
     def complete(self) -> bool:
@@ -231,11 +235,13 @@ class LanguageCoverage:
 
 
 def check_translations(
-    root: Path, edition: Edition, cache_dir: Path | None = None
+    root: Path, edition: Edition, cache_dir: Path | None = None, extract_refuses: bool = False
 ) -> tuple[list[Finding], dict[str, LanguageCoverage]]:
     """Return the translation findings and the coverage of every language but the source one.
 
     A language without a catalog is left out (`gather` reports it as `i18n.missing-catalog`).
+    With `extract_refuses` (a dossier, report.yaml or a template has an error), advice to run
+    `extract` says to fix the errors first.
     """
     settings = edition.settings
     languages = [lang for lang in settings.languages if lang != settings.source_language]
@@ -251,7 +257,7 @@ def check_translations(
     else:
         findings += problem_findings(template)
         if not template.unreadable:
-            findings += check_template(root, edition, template, used, layouts)
+            findings += check_template(root, edition, template, used, layouts, extract_refuses)
     coverage = {}
     for lang in languages:
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
@@ -261,7 +267,9 @@ def check_translations(
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
-        coverage[lang] = replace(language_coverage(lang, catalog, edition, used), left_out=left_out)
+        coverage[lang] = replace(
+            language_coverage(lang, catalog, edition, used), left_out=left_out, extract_refuses=extract_refuses
+        )
     return findings, coverage
 
 
@@ -350,8 +358,9 @@ def used_messages(
     `extract`). The first place a message occurs is its location.
 
     A file that cannot be read yields no strings, and `extract` refuses to run until it is
-    fixed: a template Jinja cannot parse (a `template.syntax` error), or a published dossier with
-    a load or schema error, which the edition leaves out. Its strings are those the .pot
+    fixed: a template Jinja cannot parse (a `template.syntax` error), or a dossier report.yaml
+    lists that has a load or schema error or is not there (deleted, or renamed without
+    report.yaml: a `report.unknown-facility` error), which the edition leaves out. Its strings are those the .pot
     (`template`) has for it, at their `#:` places (the extractor names each dossier's entries by
     its file), so its breakage neither shows as strings removed nor changes coverage. Where the
     .pot has none for it (it is missing or unreadable, or the file is new since the last
@@ -383,10 +392,11 @@ def used_messages(
 
 
 def unloaded_dossiers(root: Path, edition: Edition) -> list[str]:
-    """Return the published dossiers that are there but could not be loaded (a load or schema error)."""
-    loaded = {facility.id for facility in edition.facilities}
+    """Return the dossiers report.yaml lists that could not be loaded: a load or schema error, or
+    no such file (deleted, or renamed without report.yaml)."""
+    loaded = {Path(facility.path).stem for facility in edition.facilities}
     paths = (f"{FACILITIES_DIR}/{facility_id}.yaml" for facility_id, _loc in edition.settings.facility_order)
-    return [path for path in paths if Path(path).stem not in loaded and (root / path).is_file()]
+    return [path for path in paths if Path(path).stem not in loaded]
 
 
 def check_template(
@@ -395,6 +405,7 @@ def check_template(
     template: ParsedCatalog,
     used: Mapping[tuple[str | None, str], Message],
     layouts: set[str],
+    extract_refuses: bool = False,
 ) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
@@ -418,6 +429,7 @@ def check_template(
             added.setdefault(message.loc.path, []).append(message.loc)
 
     findings = []
+    run = REFUSES if extract_refuses else "run"
     for path in sorted(set(added) | set(removed)):
         new = sorted(added.get(path, []))
         parts = []
@@ -430,7 +442,7 @@ def check_template(
             warning(
                 "i18n.stale",
                 where,
-                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: {CATCH_UP}",
+                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); {run}: {CATCH_UP}",
             )
         )
     return findings
@@ -514,7 +526,10 @@ def coverage_table(coverage: LanguageCoverage) -> str:
                 lines.append(
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
                 )
-        lines.append(f"run: {CATCH_UP}" if coverage.readable else f"fix the errors in {coverage.path} first")
+        if not coverage.readable:
+            lines.append(f"fix the errors in {coverage.path} first")
+        else:
+            lines.append(f"{REFUSES if coverage.extract_refuses else 'run'}: {CATCH_UP}")
     for path in coverage.left_out:
         lines.append(f"not counted: the strings of {path}, which cannot be read and {TEMPLATE_FILE} does not have")
     return "\n".join(lines)
