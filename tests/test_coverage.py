@@ -564,3 +564,47 @@ def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_pat
     code, out, _ = run_cli("--root", str(root), "check")
     assert coverage_of(out)[-1] == "run: ./build.py extract && ./build.py update" and first not in out
     assert run_cli("--root", str(root), "extract")[0] == 0
+
+
+def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(tmp_path: Path) -> None:
+    """Not "(new)" with nothing in "Spanish now": check, the JSON and the status page name the
+    context `update` takes the translation from, and `update` then does take it from there."""
+    from report.i18n.extract import babel_catalog, previous_context
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    stewart = root / "facilities" / "stewart.yaml"
+    stewart.write_text(stewart.read_text().replace("  - id: beds-2000\n", "  - id: beds-2000x\n", 1))
+    old, new = "stewart:capacity.beds-2000:note", "stewart:capacity.beds-2000x:note"
+    code, out, _ = run_cli("--root", str(root), "check")
+    table = coverage_of(out)
+    assert table[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet (1 moved from"
+        " another context: update gives it that translation, fuzzy): the Spanish edition prints it in English",
+        f"  stewart: facilities/stewart.yaml:32 (moved from {old}) 'Whether this figure counts beds or people is"
+        " still being…'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    [pending] = json.loads(out)["coverage"]["es"]["pending"]
+    assert (pending["part"], pending["line"], pending["moved_from"]) == ("stewart", 32, old)
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    spanish = next(m.string for m in babel_catalog(po.read_text(), "es") if m.context == old)
+    assert page.rows("pending") == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/stewart.yaml:32",
+            f"pending, moved from {old}",
+            "Whether this figure counts beds or people is still being checked.",
+            spanish,
+        ],
+    ]
+    for command in ("extract", "update"):
+        assert run_cli("--root", str(root), command)[0] == 0
+    moved = next(m for m in babel_catalog(po.read_text(), "es") if m.context == new)
+    assert (moved.string, previous_context(moved)) == (spanish, old)

@@ -67,7 +67,7 @@ from babel import Locale
 
 from .. import cache, project
 from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
-from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
+from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog, rename_rank
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
@@ -158,13 +158,16 @@ class Pending:
 
     message: Message
     previous: CatalogEntry | None = None
-    """The catalog's entry for the same field with its old English: `update` makes it fuzzy."""
+    """The entry whose translation `update` will give it, fuzzy: the same field's with its old
+    English, or (`moved`) the same English's under another context (a renamed id or file)."""
+    moved: bool = False
 
     @property
     def change(self) -> str:
-        """Return 'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
+        """Return 'moved from <context>' (its English is translated under another context),
+        'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
         if self.previous is not None:
-            return "changed"
+            return f"moved from {self.previous.context}" if self.moved else "changed"
         return "new" if is_prose(self.message.context) else ""
 
 
@@ -222,6 +225,7 @@ class LanguageCoverage:
                     "line": p.message.loc.line,
                     "column": p.message.loc.col,
                     "english": p.message.msgid,
+                    "moved_from": p.previous.context if p.moved and p.previous is not None else None,
                 }
                 for g in self.groups
                 for p in g.pending
@@ -460,6 +464,12 @@ def language_coverage(
     entries = {entry.key: entry for entry in catalog.active()}
     # A changed sentence keeps its context (the field): its old entry is what `update` makes fuzzy.
     replaced = {e.context: e for e in catalog.active() if is_prose(e.context) and e.key not in used}
+    # A renamed id or file keeps its English: `update` carries the translation over, choosing as it does.
+    by_english: dict[tuple[str, str | None], list[CatalogEntry]] = {}
+    for e in catalog.entries:
+        if e.msgid and any(e.strings):
+            by_english.setdefault((e.msgid, e.plural), []).append(e)
+    taken: set[int] = set()
     total = Counts()
     counts: dict[str, Counts] = {}
     todo: dict[str, list[CatalogEntry]] = {}
@@ -469,8 +479,21 @@ def language_coverage(
         entry = entries.get(key)
         if entry is None:
             state = "pending"
-            previous = replaced.get(message.context) if is_prose(message.context) else None
-            pending.setdefault(group, []).append(Pending(message, previous))
+            same = by_english.get((message.msgid, message.plural), [])
+            restored = any(e.obsolete and e.key == key for e in same)
+            if same and not restored:
+                chosen = min(
+                    same,
+                    key=lambda e: (
+                        id(e) in taken,
+                        *rename_rank(message.context, e.context, not e.obsolete and e.key not in used),
+                    ),
+                )
+                taken.add(id(chosen))
+                pending.setdefault(group, []).append(Pending(message, chosen, moved=True))
+            else:
+                previous = replaced.get(message.context) if is_prose(message.context) else None
+                pending.setdefault(group, []).append(Pending(message, previous))
         else:
             state = entry.counted
             if state in ("untranslated", "fuzzy"):
@@ -522,7 +545,7 @@ def coverage_table(coverage: LanguageCoverage) -> str:
         for group in coverage.groups:
             for item in group.pending:
                 message = item.message
-                how = "changed" if item.previous is not None else "new"
+                how = item.change or "new"
                 lines.append(
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
                 )
@@ -541,7 +564,13 @@ def pending_note(coverage: LanguageCoverage) -> str:
     strings = f"{count(many, 'English string')} the build uses {'is' if many == 1 else 'are'} not in {coverage.path}"
     if not coverage.readable:
         return f"{strings} as far as it could be read"
-    return f"{strings} yet: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
+    moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
+    also = (
+        f" ({moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy)"
+        if moved
+        else ""
+    )
+    return f"{strings} yet{also}: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
 
 # -- template strings ------------------------------------------------------------------------------
