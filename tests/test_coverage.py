@@ -539,3 +539,91 @@ def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translate
     _, out, _ = run_cli("--root", str(root), "check")
     assert note not in out.splitlines()
     assert "as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)" in out
+
+
+def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_path: Path) -> None:
+    """Its row and strings stay (as for a dossier with an error), the file renamed is not published
+    so it is neither pending nor a fallback, and no advice says to run a command that refuses."""
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    code, out, _ = run_cli("--root", str(root), "check")
+    expected = coverage_of(out)
+    assert code == 0 and "\nlasalle            13       0             0        0         0   100.0%\n" in out
+    dossier = root / "facilities" / "lasalle.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.rename(root / "facilities" / "la-salle.yaml")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and coverage_of(out) == expected, out
+    assert "[i18n.fallback]" not in out and "[i18n.stale]" not in out and "la-salle " not in out
+    assert "facilities/la-salle.yaml:1:1: warning: 'la-salle' is not in the facilities list" in out
+    (root / "facilities" / "la-salle.yaml").unlink()
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and coverage_of(out) == expected and "[i18n.stale]" not in out
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert errors == [
+        "report.yaml:16:5: error: no dossier 'facilities/lasalle.yaml' for facility 'lasalle' [report.unknown-facility]"
+    ]
+    # A stale .pot while extract would refuse: the advice says to fix the errors first.
+    adelanto = root / "facilities" / "adelanto.yaml"
+    adelanto.write_text(
+        adelanto.read_text().replace("Coverage of the First Ten launch reported that", "Reporting said that", 1)
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    first = "fix the errors in the content and templates first (extract refuses until then), then run:"
+    assert re.search(
+        rf"^facilities/adelanto\.yaml:\d+:\d+: warning: i18n/messages\.pot is out of date for this file "
+        rf"\(1 new or changed, 1 removed\); {re.escape(first)} \./build\.py extract && \./build\.py update \[i18n\.stale\]$",
+        out,
+        re.M,
+    ), out
+    assert coverage_of(out)[-1] == f"{first} ./build.py extract && ./build.py update"
+    assert run_cli("--root", str(root), "extract")[0] == 1
+    dossier.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert coverage_of(out)[-1] == "run: ./build.py extract && ./build.py update" and first not in out
+    assert run_cli("--root", str(root), "extract")[0] == 0
+
+
+def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(tmp_path: Path) -> None:
+    """Not "(new)" with nothing in "Spanish now": check, the JSON and the status page name the
+    context `update` takes the translation from, and `update` then does take it from there."""
+    from report.i18n.extract import babel_catalog, previous_context
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    stewart = root / "facilities" / "stewart.yaml"
+    stewart.write_text(stewart.read_text().replace("  - id: beds-2000\n", "  - id: beds-2000x\n", 1))
+    old, new = "stewart:capacity.beds-2000:note", "stewart:capacity.beds-2000x:note"
+    code, out, _ = run_cli("--root", str(root), "check")
+    table = coverage_of(out)
+    assert table[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet (1 moved from"
+        " another context: update gives it that translation, fuzzy): the Spanish edition prints it in English",
+        f"  stewart: facilities/stewart.yaml:32 (moved from {old}) 'Whether this figure counts beds or people is"
+        " still being…'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    [pending] = json.loads(out)["coverage"]["es"]["pending"]
+    assert (pending["part"], pending["line"], pending["moved_from"]) == ("stewart", 32, old)
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    spanish = next(m.string for m in babel_catalog(po.read_text(), "es") if m.context == old)
+    assert page.rows("pending") == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/stewart.yaml:32",
+            f"pending, moved from {old}",
+            "Whether this figure counts beds or people is still being checked.",
+            spanish,
+        ],
+    ]
+    for command in ("extract", "update"):
+        assert run_cli("--root", str(root), command)[0] == 0
+    moved = next(m for m in babel_catalog(po.read_text(), "es") if m.context == new)
+    assert (moved.string, previous_context(moved)) == (spanish, old)

@@ -307,6 +307,37 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: Path) -> None:
+    """Its English did not change: `check` and the status page name the previous context instead."""
+    from report.i18n.coverage import check_translations
+    from report.render.site import status_page_html
+
+    from .test_coverage import Tables
+
+    root = copy_project(tmp_path / "p", ["pulaski"])
+    extract_and_update(root)
+    rename_pulaski(root, "pulaski", "pulaski-county")
+    extract_and_update(root)
+    code, out, _ = run_cli("--root", str(root), "check")
+    fuzzy = [line for line in out.splitlines() if line.endswith("[i18n.fuzzy]")]
+    assert len(fuzzy) == 17 and "English changed" not in out
+    summary = entry(root / SPANISH, "pulaski-county:summary")
+    assert re.search(
+        rf"^{SPANISH}:\d+:1: warning: fuzzy \(moved from 'pulaski:summary'; the English is the same\): "
+        rf"check the translation of '{re.escape(summary.id[:20])}.*', then remove the fuzzy flag \[i18n\.fuzzy\]$",
+        out,
+        re.M,
+    )
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    page = Tables()
+    page.feed(status_page_html(root, edition, coverage["es"]))
+    rows = page.rows("entries")[1:]
+    assert len(rows) == 17 and not [row for row in rows if "Previous English" in row[2]]
+    first = next(row for row in rows if row[2].startswith(summary.id[:40]))
+    assert first[2].endswith("Moved from pulaski:summary") and first[3] == summary.string
+
+
 def edit_timeline_sentence_back(root: Path) -> None:
     path = root / "facilities" / "adelanto.yaml"
     path.write_text(
@@ -334,6 +365,40 @@ def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> No
     path.write_text(text)
     assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored"
     assert unstamped(po.read_bytes()) == unstamped(before)
+
+
+def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_english(tmp_path: Path) -> None:
+    """Stewart's and LaSalle's capacity notes, and the introduction's heading and a keyword of
+    report.yaml, say the same: a renamed id takes the translation of the entry it was renamed
+    from, the one this merge would otherwise make obsolete, and nothing goes to `#~`."""
+    root = copy_project(tmp_path / "p", ["lasalle", "stewart"])
+    extract_and_update(root)
+    po = root / SPANISH
+    stewart, lasalle = "stewart:capacity.beds-2000:note", "lasalle:capacity.beds-1160:note"
+    assert entry(po, stewart).id == entry(po, lasalle).id
+    catalog = read_catalog(po)
+    own = next(m for m in catalog if m.context == stewart)
+    own.string = "STEWART: " + own.string
+    po.write_bytes(catalog_bytes(catalog))
+    heading = "report:introduction.launch:heading"
+    assert [m.context for m in read_catalog(po) if m.id == entry(po, heading).id] == ["report:keywords", heading]
+    replace_in(root / "facilities/stewart.yaml", "id: beds-2000\n", "id: beds-2000x\n")
+    replace_in(root / "report.yaml", "id: launch\n", "id: launch-2018\n")
+    assert extract_and_update(root) == (
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 3 carried over from another context (now fuzzy), 0 obsolete"
+    )
+    moved = entry(po, "stewart:capacity.beds-2000x:note")
+    assert moved.fuzzy and moved.string == own.string and previous_context(moved) == stewart
+    assert previous_context(entry(po, "report:introduction.launch-2018:heading")) == heading
+    assert previous_context(entry(po, "report:introduction.launch-2018:text")) == "report:introduction.launch:text"
+    kept = [m.context for m in read_catalog(po).obsolete.values() if m.context.startswith(("stewart:", "report:"))]
+    assert kept == [] and not entry(po, lasalle).fuzzy
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
 
 
 def test_spanish_build_falls_back_to_marked_english_and_says_so(changed) -> None:

@@ -69,6 +69,8 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         findings += stylesheet_findings(root, root / project.CACHE_DIR, options.load_stylesheets)
         if edition is None:
             return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
+        # `extract` refuses while a file it reads has an error: advice to run it must say so.
+        extract_refuses = has_errors(findings)
         findings += check_edition(edition, options.today, complete=not has_errors(findings))
         cache_dir = root / project.CACHE_DIR
         places, found = locate_facilities(root, edition.facilities + edition.unlisted, cache_dir)
@@ -91,8 +93,10 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                     continue
             localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
         if localizers:  # any language's: compiling does not translate
-            findings += template_findings(root, next(iter(localizers.values())), cache_dir)
-        found, coverage = check_translations(root, edition, cache_dir)
+            found = template_findings(root, next(iter(localizers.values())), cache_dir)
+            extract_refuses = extract_refuses or has_errors(found)
+            findings += found
+        found, coverage = check_translations(root, edition, cache_dir, extract_refuses)
         findings += found
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable

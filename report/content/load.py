@@ -82,8 +82,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             continue
         present.add(path.stem)
         facility = _read(root, rel, "dossier", read_dossier, findings, cache_dir)
-        if facility is not None:
-            dossiers[facility.id] = facility
+        if facility is not None:  # by its file's name: report.yaml lists files (an id.mismatch is not published)
+            dossiers[path.stem] = facility
     if settings is None or sources is None:
         return None, findings
     listed = set()

@@ -71,7 +71,7 @@ from babel import Locale
 
 from .. import cache, project
 from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
-from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
+from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog, rename_rank
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
@@ -81,6 +81,8 @@ REPORT = "report"
 SOURCES = "sources"
 CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
+REFUSES = "fix the errors in the content and templates first (extract refuses until then), then run"
+"""The advice instead of "run" while `extract` would refuse."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose: compared through the loaded edition instead."""
 
@@ -161,13 +163,16 @@ class Pending:
 
     message: Message
     previous: CatalogEntry | None = None
-    """The catalog's entry for the same field with its old English: `update` makes it fuzzy."""
+    """The entry whose translation `update` will give it, fuzzy: the same field's with its old
+    English, or (`moved`) the same English's under another context (a renamed id or file)."""
+    moved: bool = False
 
     @property
     def change(self) -> str:
-        """Return 'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
+        """Return 'moved from <context>' (its English is translated under another context),
+        'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
         if self.previous is not None:
-            return "changed"
+            return f"moved from {self.previous.context}" if self.moved else "changed"
         return "new" if is_prose(self.message.context) else ""
 
 
@@ -201,6 +206,8 @@ class LanguageCoverage:
     """Files that cannot be read and whose strings the .pot does not have: not counted."""
     unusable: int = 0
     """Untranslated entries that msgfmt counts as translated (`CatalogEntry.counted`): the build prints them in English."""
+    extract_refuses: bool = False
+    """True while a file `extract` reads has an error: it refuses to run until they are fixed."""
 
     @property
     def complete(self) -> bool:
@@ -225,6 +232,7 @@ class LanguageCoverage:
                     "line": p.message.loc.line,
                     "column": p.message.loc.col,
                     "english": p.message.msgid,
+                    "moved_from": p.previous.context if p.moved and p.previous is not None else None,
                 }
                 for g in self.groups
                 for p in g.pending
@@ -238,11 +246,13 @@ class LanguageCoverage:
 
 
 def check_translations(
-    root: Path, edition: Edition, cache_dir: Path | None = None
+    root: Path, edition: Edition, cache_dir: Path | None = None, extract_refuses: bool = False
 ) -> tuple[list[Finding], dict[str, LanguageCoverage]]:
     """Return the translation findings and the coverage of every language but the source one.
 
     A language without a catalog is left out (`gather` reports it as `i18n.missing-catalog`).
+    With `extract_refuses` (a dossier, report.yaml or a template has an error), advice to run
+    `extract` says to fix the errors first.
     """
     settings = edition.settings
     languages = [lang for lang in settings.languages if lang != settings.source_language]
@@ -258,7 +268,7 @@ def check_translations(
     else:
         findings += problem_findings(template)
         if not template.unreadable:
-            findings += check_template(root, edition, template, used, layouts)
+            findings += check_template(root, edition, template, used, layouts, extract_refuses)
     coverage = {}
     for lang in languages:
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
@@ -268,7 +278,9 @@ def check_translations(
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
-        coverage[lang] = replace(language_coverage(lang, catalog, edition, used), left_out=left_out)
+        coverage[lang] = replace(
+            language_coverage(lang, catalog, edition, used), left_out=left_out, extract_refuses=extract_refuses
+        )
     return findings, coverage
 
 
@@ -287,7 +299,7 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
             findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
         elif state == "fuzzy":
-            why = " (the English changed since it was translated)" if entry.previous is not None else ""
+            why = fuzzy_reason(entry)
             findings.append(
                 warning(
                     "i18n.fuzzy",
@@ -300,6 +312,16 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
         if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
+
+
+def fuzzy_reason(entry: CatalogEntry) -> str:
+    """Return why a fuzzy entry is fuzzy, as far as its `#|` lines say, in parentheses ('' if they say nothing)."""
+    moved = f"moved from '{entry.moved_from}'" if entry.moved_from else ""
+    if moved and entry.english_changed:
+        return f" ({moved}, and the English changed since it was translated)"
+    if moved:
+        return f" ({moved}; the English is the same)"
+    return " (the English changed since it was translated)" if entry.english_changed else ""
 
 
 def problem_findings(catalog: ParsedCatalog) -> list[Finding]:
@@ -347,8 +369,9 @@ def used_messages(
     `extract`). The first place a message occurs is its location.
 
     A file that cannot be read yields no strings, and `extract` refuses to run until it is
-    fixed: a template Jinja cannot parse (a `template.syntax` error), or a published dossier with
-    a load or schema error, which the edition leaves out. Its strings are those the .pot
+    fixed: a template Jinja cannot parse (a `template.syntax` error), or a dossier report.yaml
+    lists that has a load or schema error or is not there (deleted, or renamed without
+    report.yaml: a `report.unknown-facility` error), which the edition leaves out. Its strings are those the .pot
     (`template`) has for it, at their `#:` places (the extractor names each dossier's entries by
     its file), so its breakage neither shows as strings removed nor changes coverage. Where the
     .pot has none for it (it is missing or unreadable, or the file is new since the last
@@ -380,10 +403,11 @@ def used_messages(
 
 
 def unloaded_dossiers(root: Path, edition: Edition) -> list[str]:
-    """Return the published dossiers that are there but could not be loaded (a load or schema error)."""
-    loaded = {facility.id for facility in edition.facilities}
+    """Return the dossiers report.yaml lists that could not be loaded: a load or schema error, or
+    no such file (deleted, or renamed without report.yaml)."""
+    loaded = {Path(facility.path).stem for facility in edition.facilities}
     paths = (f"{FACILITIES_DIR}/{facility_id}.yaml" for facility_id, _loc in edition.settings.facility_order)
-    return [path for path in paths if Path(path).stem not in loaded and (root / path).is_file()]
+    return [path for path in paths if Path(path).stem not in loaded]
 
 
 def check_template(
@@ -392,6 +416,7 @@ def check_template(
     template: ParsedCatalog,
     used: Mapping[tuple[str | None, str], Message],
     layouts: set[str],
+    extract_refuses: bool = False,
 ) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
@@ -415,6 +440,7 @@ def check_template(
             added.setdefault(message.loc.path, []).append(message.loc)
 
     findings = []
+    run = REFUSES if extract_refuses else "run"
     for path in sorted(set(added) | set(removed)):
         new = sorted(added.get(path, []))
         parts = []
@@ -427,7 +453,7 @@ def check_template(
             warning(
                 "i18n.stale",
                 where,
-                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); run: {CATCH_UP}",
+                f"{TEMPLATE_FILE} is out of date for this file ({', '.join(parts)}); {run}: {CATCH_UP}",
             )
         )
     return findings
@@ -445,6 +471,12 @@ def language_coverage(
     entries = {entry.key: entry for entry in catalog.active()}
     # A changed sentence keeps its context (the field): its old entry is what `update` makes fuzzy.
     replaced = {e.context: e for e in catalog.active() if is_prose(e.context) and e.key not in used}
+    # A renamed id or file keeps its English: `update` carries the translation over, choosing as it does.
+    by_english: dict[tuple[str, str | None], list[CatalogEntry]] = {}
+    for e in catalog.entries:
+        if e.msgid and any(e.strings):
+            by_english.setdefault((e.msgid, e.plural), []).append(e)
+    taken: set[int] = set()
     total = Counts()
     counts: dict[str, Counts] = {}
     todo: dict[str, list[CatalogEntry]] = {}
@@ -455,8 +487,21 @@ def language_coverage(
         entry = entries.get(key)
         if entry is None:
             state = "pending"
-            previous = replaced.get(message.context) if is_prose(message.context) else None
-            pending.setdefault(group, []).append(Pending(message, previous))
+            same = by_english.get((message.msgid, message.plural), [])
+            restored = any(e.obsolete and e.key == key for e in same)
+            if same and not restored:
+                chosen = min(
+                    same,
+                    key=lambda e: (
+                        id(e) in taken,
+                        *rename_rank(message.context, e.context, not e.obsolete and e.key not in used),
+                    ),
+                )
+                taken.add(id(chosen))
+                pending.setdefault(group, []).append(Pending(message, chosen, moved=True))
+            else:
+                previous = replaced.get(message.context) if is_prose(message.context) else None
+                pending.setdefault(group, []).append(Pending(message, previous))
         else:
             state = entry.counted
             if state == "untranslated" and not entry.fuzzy and entry.strings and entry.strings[0]:
@@ -522,11 +567,14 @@ def coverage_table(coverage: LanguageCoverage) -> str:
         for group in coverage.groups:
             for item in group.pending:
                 message = item.message
-                how = "changed" if item.previous is not None else "new"
+                how = item.change or "new"
                 lines.append(
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
                 )
-        lines.append(f"run: {CATCH_UP}" if coverage.readable else f"fix the errors in {coverage.path} first")
+        if not coverage.readable:
+            lines.append(f"fix the errors in {coverage.path} first")
+        else:
+            lines.append(f"{REFUSES if coverage.extract_refuses else 'run'}: {CATCH_UP}")
     for path in coverage.left_out:
         lines.append(f"not counted: the strings of {path}, which cannot be read and {TEMPLATE_FILE} does not have")
     return "\n".join(lines)
@@ -538,7 +586,13 @@ def pending_note(coverage: LanguageCoverage) -> str:
     strings = f"{count(many, 'English string')} the build uses {'is' if many == 1 else 'are'} not in {coverage.path}"
     if not coverage.readable:
         return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
-    return f"{strings} yet: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
+    moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
+    also = (
+        f" ({moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy)"
+        if moved
+        else ""
+    )
+    return f"{strings} yet{also}: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
 
 # -- template strings ------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from ..content.model import Text
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import is_prose
+from .catalogs import is_prose, rename_rank
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -276,9 +276,11 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     - A new entry whose English is that of a translated entry under another context (an id or a
       file renamed, a sentence moved) takes that translation, fuzzy, with the context and English
       it was made from as its previous ones (`#| msgctxt`, `#| msgid`), as msgmerge's fuzzy
-      matching does for an exact match ("carried"). The first such entry in the catalog's order
-      that no other new entry took is taken (two fields with the same English renamed together
-      keep both translations), and an obsolete one taken is no longer kept.
+      matching does for an exact match ("carried"). Of several with that English, one no other
+      new entry took (two fields with the same English renamed together keep both translations),
+      then one whose context this merge removes (the field renamed, not another facility's field
+      that says the same), then the nearest context (`catalogs.rename_rank`), then the first in
+      the catalog's order is taken; an obsolete one taken is no longer kept.
     - An English string that changed takes the translation of its old entry (the same context, or
       a close template string), fuzzy, with the English that translation was made from as its
       previous English (`#|`): the old entry's own previous English if it was fuzzy already, so
@@ -297,6 +299,9 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         if _translated(message):
             by_english.setdefault(tuple(_ids(message)), []).append(message)
     taken: set[int] = set()
+    # The entries this merge makes obsolete: a renamed field's own, the likeliest source of its translation.
+    wanted = {(m.context, m.id) for m in template if m.id}
+    gone = {id(m) for key, m in before.items() if key not in wanted}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     stats = {"new": 0, "changed": 0, "carried": 0, "obsolete": 0, "restored": 0}
     obsolete_by_context: dict[str, Message] = {}
@@ -327,7 +332,10 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             continue
         same_english = by_english.get(tuple(_ids(message)), [])
         if same_english:
-            old = next((m for m in same_english if id(m) not in taken), same_english[0])
+            old = min(
+                same_english,
+                key=lambda m: (id(m) in taken, *rename_rank(message.context, m.context, id(m) in gone)),
+            )
             kind = "carried"
         elif is_prose(message.context):
             old, kind = obsolete_by_context.get(message.context), "changed"
