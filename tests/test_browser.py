@@ -532,6 +532,19 @@ def test_search_finds_the_facility_page_first_in_its_language(site: Site, page, 
     assert all(path.startswith(f"{lang}/") for path in found), f"a {lang} search left its language: {found}"
 
 
+@pytest.mark.parametrize(("lang", "query"), [("en", "detention"), ("es", "detención")])
+def test_search_shows_every_page_it_counts(site: Site, page, lang: str, query: str) -> None:
+    """The count the search box gives is the number of links it shows, even past ten (the shipped
+    edition has more pages than that about detention), and each shown page is a different page."""
+    page.goto(site.url(f"{lang}/index.html"))
+    found = _search(page, lang, query)
+    status = page.text_content(".site-search-status") or ""
+    counted = re.fullmatch(r"\D+: (\d+)", status)
+    assert counted is not None, status
+    assert len(found) > 10, found
+    assert int(counted.group(1)) == len(found) == len(set(found)), (status, found)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_search_for_a_publisher_finds_every_chapter_citing_it(site: Site, page, lang: str) -> None:
     publisher = "Southern Poverty Law Center"
