@@ -279,8 +279,8 @@ def test_a_name_run_together_wraps_wherever_it_is_printed(tmp_path: Path, fixed_
 
 
 def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path) -> None:
-    """The name's `maxLength` is what the share image holds: a name of capitals with the widest
-    letters, as long as the schema allows, fits every shipped facility's card, in every language
+    """The name's `maxLength` is what the share image holds of ordinary words (its `x-length-hint`):
+    a name of capitalized words with W and M in them, as long as the schema allows, fits every shipped facility's card, in every language
     and status. Laid out here, in this process (each card is one small page)."""
     import weasyprint
 
