@@ -443,6 +443,36 @@ def test_a_very_long_word_wraps_instead_of_scrolling_sideways(tmp_path: Path, co
         page.close()
 
 
+LINES_PROBE = """(selector) => [...document.querySelectorAll(selector)]
+  .map(e => [e.textContent, e.getClientRects().length])"""
+
+
+def test_a_long_hashtag_wraps_and_a_short_one_stays_whole_on_a_phone(tmp_path: Path, context) -> None:
+    """A 43-character hashtag in report.yaml (within the schema's limit) breaks over lines on a phone,
+    on the home page and in every page's footer, rather than widen the page; a short one is never
+    broken, even beside it."""
+    from .conftest import build, make_project
+
+    root = make_project(tmp_path)
+    shutil.copytree(Path(__file__).parent.parent / "layouts", root / "layouts", dirs_exist_ok=True)
+    long_tag = "#ShutDownEveryImmigrationDetentionCenterNow"
+    settings = root / "report.yaml"
+    settings.write_text(settings.read_text().replace('["#Sample"]', f'["#Sample", "{long_tag}"]'))
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    page = context.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        with serve((root / "dist").resolve()) as base:
+            for path, selector in (("en/index.html", ".tags span"), ("en/sample.html", ".site-footer span")):
+                page.goto(base + path)
+                assert page.evaluate(OVERFLOW_PROBE) is None, path
+                lines = dict(page.evaluate(LINES_PROBE, selector))
+                assert lines["#Sample"] == 1 and lines[long_tag] > 1, (path, lines)
+    finally:
+        page.close()
+
+
 TARGETS_PROBE = """(selector) => [...document.querySelectorAll(selector)].map(a => {
   const r = a.getBoundingClientRect();
   return {text: a.textContent, width: r.width, height: r.height, x: r.x + r.width / 2, y: r.y + r.height / 2};
@@ -530,6 +560,19 @@ def test_search_finds_the_facility_page_first_in_its_language(site: Site, page, 
     found = [site.path(url) for url in _search(page, lang, "Adelanto")]
     assert found and found[0] == f"{lang}/{FACILITY}.html", found
     assert all(path.startswith(f"{lang}/") for path in found), f"a {lang} search left its language: {found}"
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "detention"), ("es", "detención")])
+def test_search_shows_every_page_it_counts(site: Site, page, lang: str, query: str) -> None:
+    """The count the search box gives is the number of links it shows, even past ten (the shipped
+    edition has more pages than that about detention), and each shown page is a different page."""
+    page.goto(site.url(f"{lang}/index.html"))
+    found = _search(page, lang, query)
+    status = page.text_content(".site-search-status") or ""
+    counted = re.fullmatch(r"\D+: (\d+)", status)
+    assert counted is not None, status
+    assert len(found) > 10, found
+    assert int(counted.group(1)) == len(found) == len(set(found)), (status, found)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -13,6 +13,7 @@ import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -252,6 +253,96 @@ def test_a_share_card_that_does_not_fit_its_page_is_an_error_at_the_name(tmp_pat
         assert image.size == (1200, 630)
 
 
+def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_image_wraps_it(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """Within the schema's length, a hashtag of the widest capital runs off the PDF's cover, its
+    'how to support' page and its back cover, which print each hashtag whole: `pdf.overflow` at
+    the `hashtags:` line, not at the file or at the dossiers. The share image breaks it over lines
+    instead: no finding, and the card still fits its one page."""
+    from report.content import schema
+
+    from .conftest import build
+
+    root = make_project(tmp_path)
+    tag = "#" + "W" * 44
+    assert len(tag) <= schema.keyword("report", ("hashtags", 0), "maxLength")
+    settings = root / "report.yaml"
+    settings.write_text(settings.read_text().replace('["#Sample"]', f'["#Sample", "{tag}"]'))
+    code, out, _ = build(root)
+    assert code == 1
+    text = f"text '{tag[:39]}…'"
+    assert [line for line in out.splitlines() if line.endswith("[pdf.overflow]")] == [
+        f"report.yaml:10:11: error: en/back: {text} in #back-cover-tags runs off the page on page 4"
+        " (5.7 mm past the right edge) [pdf.overflow]",
+        f"report.yaml:10:11: error: en/back: {text} in #support-tags runs off the page on page 1"
+        " (3.7 mm past the right edge) [pdf.overflow]",
+        f"report.yaml:10:11: warning: en/front: {text} in #cover-tags overruns its box on page 1"
+        " (12.4 mm past the right edge) [pdf.overflow]",
+    ], out
+    assert "2 errors, 1 warning" in out
+    # The share card, laid out here: the hashtag broken over lines, nothing cut off, one page.
+    import weasyprint
+
+    from report.pdf.verify import overflows
+
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.edition is not None and gathered.edition.settings.hashtags[-1] == tag
+    localizer = gathered.localizers["en"]
+    renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
+    card = renderer.share_card(gathered.edition.facilities[0])
+    html = weasyprint.HTML(string=card.html, base_url=str(REPO / "layouts" / "pdf" / "share.html"))
+    document = html.render(stylesheets=[weasyprint.CSS(filename=str(REPO / "layouts" / "css" / "share.css"))])
+    assert (len(document.pages), overflows(document)) == (1, [])
+    lines = {box.position_y for box in _text_boxes(document) if "WW" in box.text}
+    assert len(lines) == 2, lines
+
+
+def test_a_hashtag_as_long_as_the_schema_allows_fits_the_pdf_and_the_share_image(tmp_path: Path) -> None:
+    """The hashtag's `maxLength` is what a line holds of ordinary words (its `x-length-hint`): a
+    hashtag of capitalized words as long as the schema allows, beside the shipped ones, runs off
+    neither the cover, the back matter nor the share image, in either language."""
+    import weasyprint
+
+    from report.content import schema
+    from report.pdf.verify import overflows
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    limit = schema.keyword("report", ("hashtags", 0), "maxLength")
+    tag = "#CommunitiesNotCagesShutDownEveryDetentionCenterNowFreeThemAll"[:limit]
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.edition is not None
+    settings = dataclasses.replace(gathered.edition.settings, hashtags=(*gathered.edition.settings.hashtags, tag))
+    edition = dataclasses.replace(gathered.edition, settings=settings)
+    sheets = {
+        name: [weasyprint.CSS(filename=str(root / "layouts" / "css" / f"{name}.css"))] for name in ("print", "share")
+    }
+    assert len(gathered.localizers) == 2
+    for lang, localizer in gathered.localizers.items():
+        renderer = Renderer(edition, localizer, environment(root, localizer))
+        chunks = (("front", renderer.front_chunk([]), "print"), ("back", renderer.back_chunk(), "print"))
+        for name, chunk, sheet in (*chunks, ("share", renderer.share_card(edition.facilities[0]), "share")):
+            html = weasyprint.HTML(string=chunk.html, base_url=str(root / "layouts" / "pdf" / f"{name}.html"))
+            document = html.render(stylesheets=sheets[sheet])
+            assert overflows(document) == [], (lang, name)
+            assert tag in "".join(box.text for box in _text_boxes(document)), (lang, name)
+
+
+def _text_boxes(document: Any) -> list[Any]:
+    """Return every text box of a laid-out document, in order."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found, stack = [], [page._page_box for page in document.pages]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, TextBox):
+            found.append(box)
+        stack.extend(reversed(getattr(box, "children", [])))
+    return found
+
+
 def test_a_name_run_together_wraps_wherever_it_is_printed(tmp_path: Path, fixed_today: None) -> None:
     """The chapter's heading and running head, the cover and contents, and the share image break a
     word wider than their line rather than let it run off the page (a pdf.overflow error)."""
@@ -279,8 +370,8 @@ def test_a_name_run_together_wraps_wherever_it_is_printed(tmp_path: Path, fixed_
 
 
 def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path) -> None:
-    """The name's `maxLength` is what the share image holds: a name of capitals with the widest
-    letters, as long as the schema allows, fits every shipped facility's card, in every language
+    """The name's `maxLength` is what the share image holds of ordinary words (its `x-length-hint`):
+    a name of capitalized words with W and M in them, as long as the schema allows, fits every shipped facility's card, in every language
     and status. Laid out here, in this process (each card is one small page)."""
     import weasyprint
 

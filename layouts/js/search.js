@@ -64,9 +64,10 @@ if (form) {
       const pagefind = await load();
       const search = await pagefind.debouncedSearch(query, {}, 150);
       if (search === null || ticket !== latest) return;
-      const found = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
+      // Every page found is listed (a language has a few dozen pages), so the count is what shows.
+      const found = await Promise.all(search.results.map((result) => result.data()));
       if (ticket !== latest) return;
-      const message = found.length ? form.dataset.found.replace("{count}", search.results.length) : form.dataset.none;
+      const message = found.length ? form.dataset.found.replace("{count}", found.length) : form.dataset.none;
       show(message, found.map(item));
     } catch {
       if (ticket === latest) show(form.dataset.unavailable, []);

@@ -42,7 +42,7 @@ from ..render import search
 if TYPE_CHECKING:
     from jinja2 import TemplateError
 
-    from ..content.model import Edition, Facility
+    from ..content.model import Edition, Facility, ReportSettings
     from ..pdf.assemble import Metadata, Part
     from ..pdf.paginate import Chunk, Job, Paginator
     from ..render.html import Renderer, TocEntry
@@ -450,24 +450,38 @@ def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: P
     for number, facility in enumerate(edition.facilities, 1):
         for lang, renderer in renderers.items():
             chunk = renderer.chapter_chunk(facility, number)
-            job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, places=_name_places(facility))
+            places = _places(edition.settings, facility)
+            job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, places=places)
             chapters[lang].append(queue(lang, job))
     queued = []
     for lang, renderer in renderers.items():
         back = renderer.back_chunk()
         queued.append(
-            Queued(renderer, tuple(chapters[lang]), queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print")))
+            Queued(
+                renderer,
+                tuple(chapters[lang]),
+                queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print", places=_places(edition.settings))),
+            )
         )
     return queued
 
 
-def _name_places(facility: Facility) -> tuple[tuple[str, Loc], ...]:
-    """Return the regions of a chapter or share card that print the facility's name, with where it is written.
+def _places(settings: ReportSettings, facility: Facility | None = None) -> tuple[tuple[str, Loc], ...]:
+    """Return the regions of a chunk that print a value of report.yaml or of a facility's dossier, with
+    where the value is written.
 
-    The chapter's heading (`#<id>-title`, partials/facility.html) and its running head (the
-    heading's `string-set`, print.css), and the share card's heading (`#name`, pdf/share.html).
+    The hashtags: the cover's, the 'how to support' page's and the back cover's (`#cover-tags`,
+    `#support-tags`, `#back-cover-tags`: pdf/front.html, pdf/back.html) and the share card's
+    (`#tags`, pdf/share.html). A facility's name: its chapter's heading (`#<id>-title`,
+    partials/facility.html) and running head (the heading's `string-set`, print.css), and the
+    share card's heading (`#name`). A region a chunk does not have is never found in it.
     """
-    return tuple((region, facility.name_loc) for region in (f"#{facility.id}-title", "the running head", "#name"))
+    tags = ("#cover-tags", "#support-tags", "#back-cover-tags", "#tags")
+    places = tuple((region, settings.hashtags_loc) for region in tags)
+    if facility is not None:
+        names = (f"#{facility.id}-title", "the running head", "#name")
+        places += tuple((region, facility.name_loc) for region in names)
+    return places
 
 
 @dataclass(frozen=True)
@@ -485,7 +499,9 @@ def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginat
     from ..pdf.paginate import Job
 
     card = renderer.share_card(facility)
-    job = Job(card.key, card.html, facility.path, "share", tagged=False, places=_name_places(facility))
+    job = Job(
+        card.key, card.html, facility.path, "share", tagged=False, places=_places(renderer.edition.settings, facility)
+    )
     return ShareCard(renderer.lang, facility.id, facility.name_loc, paginator.lay_out(job))
 
 
@@ -533,7 +549,8 @@ def _language_pdfs(
     body = _body(edition, chapters, back)
     back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
-    front_future = paginator.lay_out(_job(front.key, front.html, project.REPORT_FILE), urgent=True)
+    front_job = _job(front.key, front.html, project.REPORT_FILE, places=_places(edition.settings))
+    front_future = paginator.lay_out(front_job, urgent=True)
     sheet_future = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True)
     standalone_folios = [("decimal", n) for n in range(1, max(c.pages for c in body.chapters) + 1)]
     standalone = paginator.lay_out(
@@ -559,10 +576,17 @@ def _language_pdfs(
     return LanguagePdfs(renderer.lang, tuple(findings), facilities, report)
 
 
-def _job(key: str, html: str, source: str, stylesheet: str = "print", tagged: bool = True) -> Job:
+def _job(
+    key: str,
+    html: str,
+    source: str,
+    stylesheet: str = "print",
+    tagged: bool = True,
+    places: tuple[tuple[str, Loc], ...] = (),
+) -> Job:
     from ..pdf.paginate import Job
 
-    return Job(key, html, source, stylesheet, tagged=tagged)
+    return Job(key, html, source, stylesheet, tagged=tagged, places=places)
 
 
 def _sheet(renderer: Renderer, name: str, folios: list[tuple[str, int]], standalone: bool = False) -> Job:

@@ -535,6 +535,7 @@ class ReportSettings:
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""
     edition_loc: Loc = field(default=Loc(""), compare=False)
+    hashtags_loc: Loc = field(default=Loc(""), compare=False)  # where a finding about the printed hashtags points
 
     @property
     def languages(self) -> tuple[str, ...]:
