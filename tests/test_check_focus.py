@@ -39,8 +39,9 @@ def project(tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch) 
 
 
 SOURCE_URL = (
-    "facilities/sources.yaml:14:10: error: sources[2].url: 'news.example.com/2021/03/sample' is not valid;"
-    " use a full http:// or https:// address [schema.pattern]"
+    "facilities/sources.yaml:14:10: error: sources[2].url: 'news.example.com/2021/03/sample' is not a valid web"
+    " address: it is not an http:// or https:// address; write the full address, like https://example.org/page"
+    " [schema.pattern]"
 )
 SOURCE_TYPE = (
     "facilities/sources.yaml:16:11: error: sources[3].type: 'blog' is not allowed; use one of: government-report,"
