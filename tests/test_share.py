@@ -228,6 +228,28 @@ def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
         assert images[f"en/share/{facility}.png"]["sha256"] != images[f"es/share/{facility}.png"]["sha256"]
 
 
+def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p", ["pulaski"])
+    gathered = gather(root, GatherOptions(dt.date(2026, 11, 24)))
+    assert gathered.edition is not None
+    facility = gathered.edition.facilities[0]
+    renderers = {
+        lang: Renderer(gathered.edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()
+    }
+    cards = {lang: renderer.share_card(facility).html for lang, renderer in renderers.items()}
+    assert '<p class="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
+    assert '<p class="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
+    # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words.
+    assert {lang: renderer.share_alt(facility) for lang, renderer in renderers.items()} == {
+        "en": "Pulaski County Detention Center: Ullin, Pulaski County, Illinois. ICE detention has ended."
+        " First Ten to Communities Not Cages",
+        "es": "Pulaski County Detention Center: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
+        " Los Primeros Diez de Comunidades Sí, Jaulas No",
+    }
+
+
 def test_a_share_card_that_does_not_fit_its_page_is_an_error_at_the_name(tmp_path: Path, fixed_today: None) -> None:
     from .conftest import build
 

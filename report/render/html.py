@@ -282,6 +282,7 @@ class Renderer:
         # A template module: its macros (facility_description, back_matter_title) are attributes
         # Jinja makes at run time, so no static type can name them.
         self.labels: Any = env.get_template("partials/labels.html").make_module()
+        self.places: Any = env.get_template("partials/place.html").make_module()
         self.maps = Maps(edition)
 
     def citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
@@ -351,7 +352,11 @@ class Renderer:
 
     def share_alt(self, facility: Facility) -> str:
         """Return what a facility's share image shows, as plain text (its alt text)."""
-        return f"{facility.name}: {place(facility)}. {self.status_label(facility)}. {self.report_title}"
+        return f"{facility.name}: {self.place(facility)}. {self.status_label(facility)}. {self.report_title}"
+
+    def place(self, facility: Facility) -> str:
+        """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
+        return Markup(self.places.plain(facility.location)).striptags()
 
     def share_card(self, facility: Facility) -> ChunkHtml:
         """Return the one-page PDF chunk of a facility's share image (layouts/pdf/share.html)."""
@@ -359,7 +364,7 @@ class Renderer:
             lang=self.lang,
             facility=facility,
             report_title=self.report_title,
-            place=place(facility),
+            place=self.place(facility),
             status=self.status_label(facility),
             hashtags=self.edition.settings.hashtags,
         )
@@ -420,11 +425,6 @@ class Renderer:
             settings=s,
         )
 
-
-def place(facility: Facility) -> str:
-    """Return where a facility is, in words: 'Adelanto, San Bernardino County, California'."""
-    location = facility.location
-    return f"{location.city}, {location.county}, {location.state}"
 
 
 def image_src(facility: Facility, mode: str) -> str | None:
