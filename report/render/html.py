@@ -426,7 +426,6 @@ class Renderer:
         )
 
 
-
 def image_src(facility: Facility, mode: str) -> str | None:
     """Return the URL of a facility's image: in the project for the PDF, beside the pages on the site."""
     if facility.image is None:
