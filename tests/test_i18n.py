@@ -381,7 +381,8 @@ def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_englis
     own.string = "STEWART: " + own.string
     po.write_bytes(catalog_bytes(catalog))
     heading = "report:introduction.launch:heading"
-    assert [m.context for m in read_catalog(po) if m.id == entry(po, heading).id] == ["report:keywords", heading]
+    english = entry(po, heading).id
+    assert [m.context for m in read_catalog(po) if m.id == english] == ["report:keywords", heading]
     replace_in(root / "facilities/stewart.yaml", "id: beds-2000\n", "id: beds-2000x\n")
     replace_in(root / "report.yaml", "id: launch\n", "id: launch-2018\n")
     assert extract_and_update(root) == (
