@@ -541,6 +541,7 @@ def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translate
     assert "as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)" in out
 
 
+@pytest.mark.slow
 def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_path: Path) -> None:
     """Its row and strings stay (as for a dossier with an error), the file renamed is not published
     so it is neither pending nor a fallback, and no advice says to run a command that refuses."""
@@ -585,6 +586,7 @@ def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_pat
     assert run_cli("--root", str(root), "extract")[0] == 0
 
 
+@pytest.mark.slow
 def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(tmp_path: Path) -> None:
     """Not "(new)" with nothing in "Spanish now": check, the JSON and the status page name the
     context `update` takes the translation from, and `update` then does take it from there."""

@@ -138,6 +138,7 @@ def adelanto_alone(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_second_edit_before_review_keeps_the_english_the_translation_was_made_from(tmp_path: Path) -> None:
     root = adelanto_alone(tmp_path)
     po = root / SPANISH
@@ -153,6 +154,7 @@ def test_a_second_edit_before_review_keeps_the_english_the_translation_was_made_
     assert fuzzy.previous_id[0].startswith(old)
 
 
+@pytest.mark.slow
 def test_an_edit_undone_before_review_leaves_the_catalog_as_it_was(tmp_path: Path) -> None:
     root = adelanto_alone(tmp_path)
     po = root / SPANISH
@@ -165,6 +167,7 @@ def test_an_edit_undone_before_review_leaves_the_catalog_as_it_was(tmp_path: Pat
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+@pytest.mark.slow
 def test_a_sentence_deleted_and_put_back_is_translated_as_before(tmp_path: Path) -> None:
     root = adelanto_alone(tmp_path)
     po = root / SPANISH
@@ -183,6 +186,7 @@ def test_a_sentence_deleted_and_put_back_is_translated_as_before(tmp_path: Path)
     assert unstamped(po.read_bytes()) == unstamped(before)  # translated, not fuzzy: its English is the same as before
 
 
+@pytest.mark.slow
 def test_an_untranslated_entry_whose_english_goes_is_dropped_and_not_counted(tmp_path: Path) -> None:
     root = adelanto_alone(tmp_path)
     po = root / SPANISH
@@ -197,6 +201,7 @@ def test_an_untranslated_entry_whose_english_goes_is_dropped_and_not_counted(tmp
     assert context not in po.read_text()
 
 
+@pytest.mark.slow
 def test_a_changed_entry_keeps_its_translator_comment(tmp_path: Path) -> None:
     root = adelanto_alone(tmp_path)
     po = root / SPANISH
@@ -209,6 +214,7 @@ def test_a_changed_entry_keeps_its_translator_comment(tmp_path: Path) -> None:
     assert changed.fuzzy and changed.user_comments == ["ask the editors about 2016"]
 
 
+@pytest.mark.slow
 def test_an_edit_of_spacing_alone_leaves_the_translation_current(tmp_path: Path) -> None:
     """HTML and the PDFs print a run of spaces and line breaks as one space: a double space, or a
     literal block (`|`) for a folded one, changes nothing printed, nor the English to translate."""
@@ -225,6 +231,7 @@ def test_an_edit_of_spacing_alone_leaves_the_translation_current(tmp_path: Path)
     assert extract_and_update(root) == f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete"
 
 
+@pytest.mark.slow
 def test_a_translation_moves_with_its_english_and_comes_in_fuzzy(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", ["adelanto"])
     extract_and_update(root)
@@ -307,6 +314,7 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+@pytest.mark.slow
 def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: Path) -> None:
     """Its English did not change: `check` and the status page name the previous context instead."""
     from report.i18n.coverage import check_translations
@@ -348,6 +356,7 @@ def edit_timeline_sentence_back(root: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> None:
     """An id renamed to one whose entry went obsolete earlier takes that entry back as it was."""
     root = adelanto_alone(tmp_path)
@@ -367,6 +376,7 @@ def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> No
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
+@pytest.mark.slow
 def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_english(tmp_path: Path) -> None:
     """Stewart's and LaSalle's capacity notes, and the introduction's heading and a keyword of
     report.yaml, say the same: a renamed id takes the translation of the entry it was renamed
