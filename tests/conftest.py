@@ -8,6 +8,7 @@ import io
 import os
 import runpy
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,39 @@ def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
 
 
 _TEXTS: dict[str, tuple[str, ...]] = {}
+
+
+class _ClassTexts(HTMLParser):
+    """The text of every element of one class in a page."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.texts: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += 1
+        elif self.name in (dict(attrs).get("class") or "").split():
+            self._depth = 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.texts[-1] += data
+
+
+def texts_of_class(page: Path, name: str) -> list[str]:
+    """Return the text of each element of class `name` in an HTML page, its runs of spaces made one."""
+    parser = _ClassTexts(name)
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return [" ".join(text.split()) for text in parser.texts]
 
 
 def pdf_pages(pdf: Path | bytes) -> tuple[str, ...]:

@@ -7,13 +7,12 @@ facility's own PDF and its page, in every language.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from .conftest import REPO, build, copy_project, pdf_pages
+from .conftest import REPO, build, copy_project, pdf_pages, texts_of_class
 
 LIST_CAVEAT = (
     "No source we have retrieved yet confirms that this facility was named on the 2021 First Ten list."
@@ -36,30 +35,6 @@ HYPHEN = "\u2010"  # what WeasyPrint draws at an automatic line-end hyphen
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-class _Notes(HTMLParser):
-    """The text of every `<aside class="editorial-note">` of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.notes: list[str] = []
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._depth:
-            self._depth += 1
-        elif tag == "aside" and "editorial-note" in (dict(attrs).get("class") or "").split():
-            self._depth = 1
-            self.notes.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._depth:
-            self._depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._depth:
-            self.notes[-1] += data
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +66,8 @@ def test_a_verified_dossier_keeps_the_list_caveat_in_its_pdfs_and_page(verified_
         # The cover and contents explain the list mark; the chapter itself must say it in full.
         assert [i for i, page in enumerate(pages) if caveat in page], f"{pdf.name}: no list caveat"
         assert not [page for page in pages if unchecked in page], f"{pdf.name}: a checked chapter called unchecked"
-    parser = _Notes()
-    parser.feed((dist / "pulaski.html").read_text(encoding="utf-8"))
-    assert [_flat(note) for note in parser.notes] == [f"{_flat(_spanish(EDITOR)) if lang == 'es' else EDITOR} {caveat}"]
+    notes = texts_of_class(dist / "pulaski.html", "editorial-note")
+    assert notes == [f"{_flat(_spanish(EDITOR)) if lang == 'es' else EDITOR} {caveat}"]
 
 
 EDITOR = "Editor's note:"

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from .conftest import REPO, build, make_project, pdf_pages, run_cli
+from .conftest import REPO, build, make_project, pdf_pages, run_cli, texts_of_class
 from .pdfcheck import STAMPED_FOLIO, check_accessible
 
 BAND = {
@@ -21,34 +20,8 @@ BAND = {
 """The band's words as pypdf reads them off a page, and as the site shows them (from the catalogs)."""
 
 
-class Bands(HTMLParser):
-    """The text of every element of class `draft-band` in a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.bands: list[str] = []
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._depth:
-            self._depth += 1
-        elif "draft-band" in (dict(attrs).get("class") or "").split():
-            self._depth = 1
-            self.bands.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._depth:
-            self._depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._depth:
-            self.bands[-1] += data
-
-
 def bands(path: Path) -> list[str]:
-    parser = Bands()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return [" ".join(band.split()) for band in parser.bands]
+    return texts_of_class(path, "draft-band")
 
 
 def manifest(root: Path) -> dict:
