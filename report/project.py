@@ -161,8 +161,9 @@ _KINDS = (
 )
 
 
-def _what(mode: int) -> str:
-    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+def _not_a_file(rel: str, mode: int) -> Refused:
+    what = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+    return Refused(rel, "input.not-file", f"file is {what}, not a regular file: put the file itself here")
 
 
 def _open(root: Path, rel: str) -> tuple[int, int]:
@@ -183,14 +184,12 @@ def _open(root: Path, rel: str) -> tuple[int, int]:
         )
     mode = real.stat().st_mode  # FileNotFoundError for a missing file or a dangling link
     if not stat.S_ISREG(mode):
-        raise Refused(rel, "input.not-file", f"file is {_what(mode)}, not a regular file: put the file itself here")
+        raise _not_a_file(rel, mode)
     fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):  # replaced since the stat above
         os.close(fd)
-        raise Refused(
-            rel, "input.not-file", f"file is {_what(info.st_mode)}, not a regular file: put the file itself here"
-        )
+        raise _not_a_file(rel, info.st_mode)
     return fd, info.st_size
 
 
