@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import threading
 import types
 import typing
 from importlib import metadata
@@ -90,8 +91,32 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
     """Return `compute(*args)`, read back from the JSON stored under `key` when there is an entry.
 
     The entry is read into the type `compute`'s return annotation names; one that does not fit
-    it (foreign, from older code, planted) is a miss.
+    it (foreign, from older code, planted) is a miss. The last `RECENT` values are also kept in
+    memory, shared, so that a long-lived process (the live preview, which gathers on every save)
+    does not read and decode the unchanged dossiers and catalogs again each time: a value is a
+    frozen record, and whoever gets one never changes it.
     """
+    if cache_dir is None:
+        return compute(*args)
+    slot = (str(cache_dir), namespace, key)
+    with _recent_lock:
+        if slot in _recent:
+            _recent.move_to_end(slot)
+            return _recent[slot]
+    value = _stored(cache_dir, namespace, key, compute, *args)
+    with _recent_lock:
+        _recent[slot] = value
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
+    return value
+
+
+RECENT = 128
+_recent: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _stored(cache_dir: Path, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:
     read = _decoder(_returns(compute))
     entry = get(cache_dir, namespace, key)
     if entry is not None:

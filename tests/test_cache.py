@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,12 +92,31 @@ def never() -> tuple[Record | None, list[Finding]]:
         pytest.param(b"[" * 100_000 + b"]" * 100_000, id="deep"),
     ],
 )
-def test_an_entry_that_is_not_the_declared_type_is_a_miss(tmp_path: Path, planted: bytes) -> None:
+def test_an_entry_that_is_not_the_declared_type_is_a_miss(
+    tmp_path: Path, planted: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "RECENT", 0)  # every value is read back from the disk
     key = cache.key_of("test")
     cache.put(tmp_path, "records", key, planted)
     assert cache.memoize(tmp_path, "records", key, compute) == compute()
     # ... and the entry written in its place is read back.
     assert cache.memoize(tmp_path, "records", key, never) == compute()
+
+
+def test_the_recent_values_are_kept_in_memory_and_the_older_ones_read_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived process (the live preview) does not read and decode the same entry on every save."""
+    monkeypatch.setattr(cache, "RECENT", 2)
+    first = cache.memoize(tmp_path, "records", cache.key_of("first"), compute)
+    shutil.rmtree(tmp_path / "records")
+    assert cache.memoize(tmp_path, "records", cache.key_of("first"), never) is first  # not on disk any more
+    cache.memoize(tmp_path, "records", cache.key_of("second"), compute)
+    third = cache.memoize(tmp_path, "records", cache.key_of("third"), compute)  # the first leaves the memory
+    shutil.rmtree(tmp_path / "records")
+    assert cache.memoize(tmp_path, "records", cache.key_of("third"), never) is third
+    with pytest.raises(pytest.fail.Exception, match="computed again"):
+        cache.memoize(tmp_path, "records", cache.key_of("first"), never)
 
 
 def test_a_planted_pickle_is_not_loaded(tmp_path: Path) -> None:
