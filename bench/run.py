@@ -274,6 +274,9 @@ def measure_preview(project: Path, saves: int = PREVIEW_SAVES) -> list[float]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # A benchmark started in the background (`... &` in a script) ignores SIGINT, and so would
+        # the preview, which then never hears the Ctrl-C that stops it below.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     first = process.stdout.readline()
