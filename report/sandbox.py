@@ -8,8 +8,9 @@ is recorded so that the paginate stage reports it as a `pdf.fetch` error. The fe
 network handler at all, so no refused URL can reach the network by another path.
 
 Dossier images are confined further, to `facilities/images/`: `image_problem` says why an
-image cannot be used (also too large a file, or one that records where it was taken: the site and
-the PDFs carry an image byte for byte), and the site copies only what `image_path` returns.
+image cannot be used (also too large a file, or one that records where it was taken or whose
+camera took it: the site and the PDFs carry an image byte for byte), and the site copies only
+what `image_path` returns.
 
 This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light.
 """
@@ -22,13 +23,16 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from . import project
 from .findings import Finding, Loc, error
 from .project import FACILITIES_DIR, IMAGES_DIR, LAYOUTS_DIR
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 READABLE = (LAYOUTS_DIR, FACILITIES_DIR)
 """The project folders the renderer may read."""
@@ -44,6 +48,17 @@ can carry 60 MB of text chunks)."""
 GPS_IFD = 0x8825
 """The EXIF tag of the GPS block (where a camera or phone writes where the photo was taken)."""
 _XMP_LOCATION = (b"GPSLatitude", b"GPSLongitude")
+EXIF_IFD = 0x8769
+"""The EXIF tag of the Exif block (where a camera writes its owner's name and its serial numbers)."""
+_EXIF_IDENTITY = {0xA430: "CameraOwnerName", 0xA431: "BodySerialNumber", 0xA435: "LensSerialNumber"}
+"""The EXIF tags that name whose camera took a photo. Artist and Copyright are a credit, often wanted."""
+_XMP_IDENTITY = re.compile(
+    rb"(?<![\w.:/-])(?P<name>[A-Za-z_][\w.-]*:(?:SerialNumber|BodySerialNumber|LensSerialNumber|CameraOwnerName|OwnerName))"
+    rb"""(?:\s*=\s*(?P<attribute>"[^"]*"|'[^']*')|>(?P<text>[^<]*)(?P<end></)?|[\s/])"""
+)
+"""An XMP property, as an attribute or an element (not its end tag), that names whose camera took
+a photo: aux:SerialNumber, aux:OwnerName, exifEX:BodySerialNumber, exifEX:CameraOwnerName, and
+the lens serial numbers (aux: and exifEX:LensSerialNumber), whatever prefix the file gives them."""
 
 MEDIA_TYPES = {
     ".css": "text/css",
@@ -173,30 +188,68 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
     if not src.lower().endswith(IMAGE_FORMATS[found]):
         endings = " or ".join(IMAGE_FORMATS[found])
         return "image.format", f"image '{src}' holds a {found} image: its name must end in {endings}"
-    where = _location(path)
-    if where:
-        return (
-            "image.location",
-            f"image '{src}' records where it was taken ({where}), which the site and the PDFs would publish with"
-            " it and which can expose the photographer: remove its metadata (exiftool -all= -overwrite_original"
-            f" {IMAGES_DIR}/{src}) or export it again without location data",
-        )
-    return None
-
-
-def _location(path: Path) -> str:
-    """Return where an image file records the place it was taken ('' if nowhere): EXIF GPS tags, XMP GPS properties."""
     from PIL import Image
 
     with Image.open(path) as image:
         image.load()  # a PNG's text chunks after the pixels are read with them
-        places = []
-        if image.getexif().get_ifd(GPS_IFD):
-            places.append("GPS tags in its EXIF data")
-        xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
-        if any(name in (xmp.encode() if isinstance(xmp, str) else xmp) for name in _XMP_LOCATION):
-            places.append("GPS coordinates in its XMP data")
+        where, who = _location(image), _identity(image)
+    remedy = f"remove its metadata (exiftool -all= -overwrite_original {IMAGES_DIR}/{src}) or export it again"
+    if where:
+        return (
+            "image.location",
+            f"image '{src}' records where it was taken ({where}), which the site and the PDFs would publish with"
+            f" it and which can expose the photographer: {remedy} without location data",
+        )
+    if who:
+        return (
+            "image.identity",
+            f"image '{src}' records whose camera took it ({who}), which the site and the PDFs would publish with"
+            f" it and which can expose the photographer: {remedy} without the owner's name and serial numbers",
+        )
+    return None
+
+
+def _location(image: Image.Image) -> str:
+    """Return where an image records the place it was taken ('' if nowhere): EXIF GPS tags, XMP GPS properties."""
+    places = []
+    if image.getexif().get_ifd(GPS_IFD):
+        places.append("GPS tags in its EXIF data")
+    if any(name in _xmp(image) for name in _XMP_LOCATION):
+        places.append("GPS coordinates in its XMP data")
     return " and ".join(places)
+
+
+def _identity(image: Image.Image) -> str:
+    """Return which of an image's metadata fields name whose camera took it ('' if none), in its EXIF and XMP data."""
+    exif = image.getexif()
+    values = {**exif, **exif.get_ifd(EXIF_IFD)}  # their place is the Exif block; some writers put them in the first
+    tags = [name for tag, name in _EXIF_IDENTITY.items() if _written(values.get(tag))]
+    properties = sorted({found["name"].decode() for found in _XMP_IDENTITY.finditer(_xmp(image)) if _holds(found)})
+    found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
+    found += [f"{', '.join(properties)} in its XMP data"] if properties else []
+    return " and ".join(found)
+
+
+def _xmp(image: Image.Image) -> bytes:
+    """Return an image's XMP packet (b'' if it has none): a JPEG's or WebP's, or a PNG's iTXt chunk."""
+    xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+    return xmp.encode() if isinstance(xmp, str) else xmp
+
+
+def _holds(found: re.Match[bytes]) -> bool:
+    """Return whether an XMP property `_XMP_IDENTITY` found holds a value (its quoted value, its text, or more XML)."""
+    if found["attribute"] is not None:
+        return _written(found["attribute"][1:-1])
+    if found["end"] is not None:  # <name>text</
+        return _written(found["text"])
+    return True  # elements or attributes of its own inside: what they hold is not read here, so it counts
+
+
+def _written(value: object) -> bool:
+    """Return whether a metadata value says anything: a camera with no owner set writes blanks or NULs."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value is not None and str(value).strip(" \x00") != ""
 
 
 def _read_image(path: Path) -> tuple[str | None, tuple[str, str]]:

@@ -12,6 +12,8 @@ import html.parser
 import io
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pytest
 from report import project, publish, stamp
 from report.publish import Output
 
-from .conftest import build, copy_project, run_cli
+from .conftest import REPO, build, copy_project, run_cli
 
 PAGES = {
     "index.html": b'<!doctype html><title>i</title><a href="en/index.html">English</a> <a href="es/index.html">Espa\xc3\xb1ol</a>',
@@ -34,6 +36,13 @@ CHANGED = "the sources changed since this edition was built (a later build faile
 
 
 def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+    """Publish a small edition as a build does, holding the project's lock (which leaves `.cache/build.lock`)."""
+    with publish.lock(root, lambda message: None):
+        publish_held(root, edition, extra)
+
+
+def publish_held(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+    """Publish a small edition, the caller holding the project's lock as the build that publishes it."""
     pages = {**PAGES, **(extra or {})}
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
     publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
@@ -149,6 +158,46 @@ def test_export_refuses_a_dist_that_is_not_its_manifest(tmp_path: Path) -> None:
         "dist/en/index.html is not the file its manifest lists: run ./build.py to rebuild dist/"
     )
     assert not (root / "site").exists() and not (root / "site.zip").exists()
+
+
+@pytest.mark.slow  # it starts export in a process of its own
+def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(tmp_path: Path) -> None:
+    """A build holds the lock while export starts: export waits, and checks nothing until the build is done.
+
+    The wait lasts as long as the build; what the folder and dist/ hold by its end is what is judged.
+    """
+    root = tmp_path / "project"
+    target = tmp_path / "www"
+    publish_edition(root)
+    assert export_into(root, target)[0] == 0  # an earlier export: export may replace it
+    exporting = [sys.executable, str(REPO / "build.py"), "--root", str(root), "export", str(target)]
+    waiting = f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
+
+    with publish.lock(root, lambda message: None):  # a build runs
+        proc = subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None and proc.stderr.readline() == waiting
+        (target / "notes.txt").write_text("mine")  # put in the folder while the build runs
+        publish_held(root, edition="release")  # what the build publishes
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (2, "")
+    assert err == (
+        f"build.py: error: cannot export into {target}: notes.txt is not from an earlier export;"
+        " name an empty or new folder\n"
+    )
+    assert (target / "notes.txt").read_text() == "mine" and b"release" not in (target / "manifest.json").read_bytes()
+
+    (target / "notes.txt").unlink()
+    with publish.lock(root, lambda message: None):
+        proc = subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None and proc.stderr.readline() == waiting
+        publish_held(root, edition="release", extra={"en/new.html": b"a page the build added"})
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (0, "") and out.startswith("exported the release edition (6 files, "), out
+    assert tree(target) == {
+        **PAGES,
+        "en/new.html": b"a page the build added",
+        "manifest.json": (root / "dist" / "manifest.json").read_bytes(),
+    }
 
 
 def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -436,6 +436,75 @@ def test_check_refuses_an_image_that_records_where_it_was_taken(
     assert code == 1
     Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, exif=Image.Exif())
     assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
+_XMP_IDENTITY = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:aux="http://ns.adobe.com/exif/1.0/aux/" xmlns:exifEX="http://cipa.jp/exif/1.0/"'
+    b' aux:SerialNumber="0123456789" aux:OwnerName="" exifEX:CameraOwnerName="Camera Owner">'
+    b"<exifEX:BodySerialNumber>0123456789</exifEX:BodySerialNumber></rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+_XMP_OWNER = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    '<rdf:Description xmlns:aux="http://ns.adobe.com/exif/1.0/aux/"><aux:OwnerName>Camera Owner</aux:OwnerName>'
+    "</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+@pytest.mark.parametrize(
+    "name, who",
+    [
+        ("gate.jpg", "CameraOwnerName, BodySerialNumber, LensSerialNumber in its EXIF data"),
+        ("gate.webp", "aux:SerialNumber, exifEX:BodySerialNumber, exifEX:CameraOwnerName in its XMP data"),
+        ("gate.png", "BodySerialNumber in its EXIF data and aux:OwnerName in its XMP data"),
+    ],
+)
+def test_check_refuses_an_image_that_records_whose_camera_took_it(
+    tmp_path: Path, fixed_today: None, name: str, who: str
+) -> None:
+    """The site and the PDFs carry an image byte for byte: the camera's owner and serial numbers would be published."""
+    root = make_project(tmp_path, "image-missing")
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    exif = Image.Exif()
+    exif[0x013B] = "Photographer"  # Artist and Copyright: a credit, not refused
+    exif[0x8298] = "Photographer"
+    metadata: dict[str, object] = {"exif": exif}
+    if name == "gate.jpg":  # as a camera writes them, in the Exif block
+        exif.get_ifd(0x8769).update({0xA430: "Camera Owner", 0xA431: "0123456789", 0xA435: "9876543210"})
+    elif name == "gate.webp":
+        metadata["xmp"] = _XMP_IDENTITY
+    else:  # a serial number in the first block, and XMP in a PNG's iTXt chunk
+        exif[0xA431] = "0123456789"
+        metadata["pnginfo"] = PngImagePlugin.PngInfo()
+        metadata["pnginfo"].add_itxt("XML:com.adobe.xmp", _XMP_OWNER)
+    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, **metadata)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:57:8: error: image '{name}' records whose camera took it ({who}), which the site and"
+        " the PDFs would publish with it and which can expose the photographer: remove its metadata (exiftool -all="
+        f" -overwrite_original facilities/images/{name}) or export it again without the owner's name and serial"
+        " numbers [image.identity]"
+    ]
+    assert code == 1
+    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, exif=Image.Exif())
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
+def test_check_accepts_an_image_credited_in_its_metadata(tmp_path: Path, fixed_today: None) -> None:
+    """Artist and Copyright are a credit; a camera with no owner set writes a blank one, which names no one."""
+    root = make_project(tmp_path, "image-missing")
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", "src: gate.jpg")
+    (root / "facilities" / "images").mkdir()
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    exif[0x013B] = "Photographer"
+    exif[0x8298] = "Copyright Photographer"
+    exif.get_ifd(0x8769)[0xA430] = "\x00" * 8 + " " * 23
+    xmp = _XMP_IDENTITY.replace(b"0123456789", b"").replace(b"Camera Owner", b" ")
+    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / "gate.jpg", exif=exif, xmp=xmp)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, finding_lines(out)) == (0, [])
 
 
 def test_check_refuses_an_image_url_without_asking_for_it(tmp_path: Path, fixed_today: None) -> None:

@@ -17,7 +17,9 @@ Netlify's drag and drop, an `rsync` to a web server).
   app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written. The
   zip likewise: a file at its name is replaced only if its entries are exactly an earlier export.
   Both are checked before anything is written.
-- Consistent: it holds the project's build lock, so a build cannot swap `dist/` halfway.
+- Consistent: it holds the project's build lock from before its first check to its last write,
+  so a build cannot swap `dist/` halfway, and what it judges (the folder, the zip, `dist/`) is
+  judged after any wait for a build, as it is when the copy starts.
 - Honest: `dist/` is a whole edition even after a failed build, so it is exported, but if the
   sources changed since it was built (the build stamp's check, `stamp.sources_changed`), the
   result says so. Without a stamp of that build it cannot tell, and says nothing.
@@ -68,8 +70,8 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
     """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
     folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
     archive = folder.with_name(folder.name + ".zip")
-    _refuse(root, folder, archive)
-    with publish.lock(root, waiting or (lambda message: None)):
+    with publish.lock(root, waiting or (lambda message: None)):  # first: a wait can be as long as a build
+        _refuse(root, folder, archive)
         dist = root / DIST_DIR
         try:
             manifest_data = (dist / publish.MANIFEST).read_bytes()

@@ -29,7 +29,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `image.missing`, `image.outside`, `image.format`: a dossier image that is not in
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb);
-  `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS).
+  `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS);
+  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers).
 """
 
 from __future__ import annotations
