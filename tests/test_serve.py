@@ -386,6 +386,34 @@ def test_a_save_written_in_place_is_shown_once_with_the_hash_of_the_bytes_shown(
     assert watcher.saved == saved and watcher.digest == after and polls[-1] == watched(root)
 
 
+def test_a_temporary_file_renamed_over_the_dossier_as_the_inputs_are_hashed_is_no_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most editors save by writing a temporary file beside the dossier and renaming it over it:
+    the watcher (or a build) can list that file, then find it gone when it reads it. What is hashed
+    is the project as it is after the rename, not an error that stops the preview."""
+    root = tmp_path
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.parent.mkdir()
+    dossier.write_text("summary: Before the save.\n", encoding="utf-8")
+    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary.write_text("summary: After the save.\n", encoding="utf-8")
+    listings: list[list[Path]] = []
+
+    def listed_then_renamed(root: Path, patterns: tuple[str, ...]) -> list[Path]:
+        listings.append(files(root, patterns))
+        if temporary.exists():
+            os.replace(temporary, dossier)  # the save lands between the listing and the reading
+        return listings[-1]
+
+    files = stamp._files
+    monkeypatch.setattr(stamp, "_files", listed_then_renamed)
+    digest = stamp.content_digest(root)
+    monkeypatch.undo()
+    assert listings == [[temporary, dossier]]
+    assert digest == stamp.content_digest(root) and dossier.read_text(encoding="utf-8") == "summary: After the save.\n"
+
+
 def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last_good_build(project: Path) -> None:
     root = project
     page = f"/en/{FACILITY}.html"
