@@ -147,11 +147,16 @@ def build_held(root: Path) -> Iterator[None]:
 
 
 def edit(root: Path, old: str, new: str) -> None:
-    """Replace `old` by `new` in the dossier, as an editor's save does."""
+    """Replace `old` by `new` in the dossier, as most editors save: a temporary file beside it, renamed over it.
+
+    (A save written in place, which the watcher can catch half-written, has its own test.)
+    """
     dossier = root / "facilities" / f"{FACILITY}.yaml"
     text = dossier.read_text(encoding="utf-8")
     assert text.count(old) == 1
-    dossier.write_text(text.replace(old, new), encoding="utf-8")
+    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary.write_text(text.replace(old, new), encoding="utf-8")
+    os.replace(temporary, dossier)
 
 
 def pdf_text(pdf: bytes) -> str:
