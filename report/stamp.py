@@ -56,13 +56,18 @@ def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str
 
     Where a file really is counts, not only what it holds: the same bytes behind a link out of the
     project are refused (`sandbox`), so replacing a file by such a link must not read as no change.
+    A file gone between the listing and the reading is not there (whoever watches sees it go).
     """
     digest = hashlib.sha256()
     home = root.resolve()
     for path in _files(root, patterns):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # renamed or deleted since the listing (an editor's temporary file): not there
+            continue
         real = path.resolve()
         where = real.relative_to(home).as_posix() if real.is_relative_to(home) else str(real)
-        digest.update(f"{path.relative_to(root).as_posix()}\0{where}\0".encode() + path.read_bytes() + b"\0")
+        digest.update(f"{path.relative_to(root).as_posix()}\0{where}\0".encode() + data + b"\0")
     return digest.hexdigest()
 
 

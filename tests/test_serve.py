@@ -25,9 +25,10 @@ import pytest
 from pypdf import PdfReader
 
 from report import project as project_paths
-from report import publish
+from report import publish, stamp
+from report.commands import serve as serve_module
 from report.commands.build import BuildOptions, Built, Paged, pages
-from report.commands.serve import Preview, PreviewHandler, inject, open_server
+from report.commands.serve import Preview, PreviewHandler, _Watcher, inject, open_server
 from report.findings import Loc, Policy, error, warning
 from report.publish import Output
 
@@ -146,11 +147,16 @@ def build_held(root: Path) -> Iterator[None]:
 
 
 def edit(root: Path, old: str, new: str) -> None:
-    """Replace `old` by `new` in the dossier, as an editor's save does."""
+    """Replace `old` by `new` in the dossier, as most editors save: a temporary file beside it, renamed over it.
+
+    (A save written in place, which the watcher can catch half-written, has its own test.)
+    """
     dossier = root / "facilities" / f"{FACILITY}.yaml"
     text = dossier.read_text(encoding="utf-8")
     assert text.count(old) == 1
-    dossier.write_text(text.replace(old, new), encoding="utf-8")
+    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary.write_text(text.replace(old, new), encoding="utf-8")
+    os.replace(temporary, dossier)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -305,6 +311,112 @@ def test_pages_are_served_in_front_of_dist_until_their_build_and_only_while_newe
     preview.finished(1, blocked, digest="d7", dist="dist-e")
     assert seen(preview) == (11, 9, False, False, 1) and preview.state.summary == "build failed"
     assert [f["code"] for f in preview.state.findings] == ["yaml.syntax", "pdf.fetch"]
+
+
+class _Stopped(Exception):
+    """Raised in the watcher's thread to end it (it hands any exception to the main thread and stops)."""
+
+
+def test_a_save_written_in_place_is_shown_once_with_the_hash_of_the_bytes_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor that truncates the file, then writes it: the watcher can find the file empty and
+    still, and start rendering; the file is filled as the pages read it. The pages served are the
+    full file's, tied to the full file's hash (the one its build is told of), and the save asks for
+    one build, not a second one that finds dist/ up to date."""
+    root = tmp_path
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.parent.mkdir()
+    dossier.write_text("summary: Before the save.\n", encoding="utf-8")
+    before = stamp.content_digest(root)
+    reading, written, stop = threading.Event(), threading.Event(), threading.Event()
+    rendered: list[bytes] = []  # what each call of `pages` read
+
+    def pages() -> Paged:
+        if len(rendered) == 1:  # the save has emptied the file; it fills it as the pages read it
+            reading.set()
+            assert written.wait(10)
+        rendered.append(dossier.read_bytes())
+        return Paged((Output(f"en/{FACILITY}.html", rendered[-1], "page", "en"),), (), "pages")
+
+    polls: list[tuple] = []  # the signatures the watcher takes once the file is full
+
+    def signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+        if stop.is_set():
+            raise _Stopped
+        found = watched(root)
+        if written.is_set():
+            polls.append(found)
+        return found
+
+    watched = serve_module._signature
+    monkeypatch.setattr(serve_module, "_signature", signature)
+    shown: list[tuple[str, bytes, frozenset[str]]] = []  # each save's pages served: digest, page, files saved
+
+    class Spied(Preview):
+        def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
+            shown.append((digest, paged.outputs[0].data, saved))
+            super().paged(paged, digest, dist, saved)
+
+    asked: list[str] = []  # every build the watcher asks the main thread for
+
+    class Asked(threading.Event):
+        def set(self) -> None:
+            asked.append(shown[-1][0])
+            super().set()
+
+    said: list[str] = []
+    watcher = _Watcher(root, Spied(), pages, said.append, 0.01)
+    watcher.wanted = Asked()
+    watcher.show(frozenset())  # as `serve` starts on a project never built
+    watcher.start()
+    try:
+        with dossier.open("w", encoding="utf-8") as save:  # truncated here...
+            assert reading.wait(10)
+            save.write("summary: After the save, longer.\n")  # ...and filled as the pages are read
+        written.set()
+        deadline = time.monotonic() + 10
+        while len(polls) < 4 and time.monotonic() < deadline:  # past the settle and any second show
+            time.sleep(0.01)
+        assert len(polls) >= 4, polls
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert not watcher.is_alive() and isinstance(watcher.crash, _Stopped), watcher.crash
+    after = stamp.content_digest(root)
+    saved = frozenset({f"facilities/{FACILITY}.yaml"})
+    assert rendered[-1] == b"summary: After the save, longer.\n"
+    assert shown == [(before, b"summary: Before the save.\n", frozenset()), (after, rendered[-1], saved)]
+    assert asked == [before, after] and said == ["change detected: rebuilding"]
+    assert watcher.saved == saved and watcher.digest == after and polls[-1] == watched(root)
+
+
+def test_a_temporary_file_renamed_over_the_dossier_as_the_inputs_are_hashed_is_no_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most editors save by writing a temporary file beside the dossier and renaming it over it:
+    the watcher (or a build) can list that file, then find it gone when it reads it. What is hashed
+    is the project as it is after the rename, not an error that stops the preview."""
+    root = tmp_path
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.parent.mkdir()
+    dossier.write_text("summary: Before the save.\n", encoding="utf-8")
+    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary.write_text("summary: After the save.\n", encoding="utf-8")
+    listings: list[list[Path]] = []
+
+    def listed_then_renamed(root: Path, patterns: tuple[str, ...]) -> list[Path]:
+        listings.append(files(root, patterns))
+        if temporary.exists():
+            os.replace(temporary, dossier)  # the save lands between the listing and the reading
+        return listings[-1]
+
+    files = stamp._files
+    monkeypatch.setattr(stamp, "_files", listed_then_renamed)
+    digest = stamp.content_digest(root)
+    monkeypatch.undo()
+    assert listings == [[temporary, dossier]]
+    assert digest == stamp.content_digest(root) and dossier.read_text(encoding="utf-8") == "summary: After the save.\n"
 
 
 def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last_good_build(project: Path) -> None:

@@ -24,7 +24,9 @@
   reloads to the last good build, with the findings.
 - Watching is a stat of the input files every `poll` seconds (cheap, and it sees saves by any
   editor, on any file system); a change is shown once the files are still and their content
-  hash differs from the last one's.
+  hash differs from the last one's. The pages shown were read from files that did not move as
+  they were rendered, and go with those files' hash: a save caught half-written (an editor that
+  empties the file, then fills it) is rendered again once whole, so it asks for one build.
 - Only a local browser is answered. A request must name this server in its `Host:` header
   (`127.0.0.1`, `localhost` or `[::1]`, with the served port): a web page that rebinds its own
   name to 127.0.0.1 (DNS rebinding) is refused, so it cannot read unpublished pages or the
@@ -303,8 +305,17 @@ class _Watcher(threading.Thread):
             raise self.crash
 
     def show(self, saved: frozenset[str]) -> None:
-        """Render the pages of the files as they are now; serve them and ask for a build, or show why not."""
+        """Render the pages of the files as they are now; serve them and ask for a build, or show why not.
+
+        The pages go with the hash of the files they were read from: if the files moved while
+        `pages` read them (a save written in place, emptied and then filled), they may hold some of
+        each, so they are rendered again once the files are still, and only those are shown.
+        """
         paged = self.pages()
+        while (current := _signature(self.root)) != self.seen:
+            self._settle(current)
+            saved = self.saved = saved | self.saved
+            paged = self.pages()
         if paged.failed is not None:
             self.refusals += 1
             self.preview.refused(paged.failed, self.digest, saved)
@@ -314,21 +325,23 @@ class _Watcher(threading.Thread):
 
     def _wait_for_a_change(self) -> None:
         """Return once the input files have changed, are still, and hash differently from the last time."""
-        root, poll = self.root, self.poll
         while True:
-            time.sleep(poll)
-            current = _signature(root)
-            if current == self.seen:
-                continue
-            while (settled := _signature(root)) != current:
-                current = settled
-                time.sleep(poll)
-            self.saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(self.seen))
-            self.seen = current
-            digest = stamp.content_digest(root)
-            if digest != self.digest:
-                self.digest = digest
+            time.sleep(self.poll)
+            current = _signature(self.root)
+            if current != self.seen and self._settle(current):
                 return
+
+    def _settle(self, current: tuple[tuple[str, int, int], ...]) -> bool:
+        """Wait until the input files (`current` now) are still; note them; return True if their hash moved."""
+        root, poll = self.root, self.poll
+        while (settled := _signature(root)) != current:
+            current = settled
+            time.sleep(poll)
+        self.saved = frozenset(Path(p).relative_to(root).as_posix() for p, *_ in set(current) - set(self.seen))
+        self.seen = current
+        digest = stamp.content_digest(root)
+        moved, self.digest = digest != self.digest, digest
+        return moved
 
 
 def open_server(
