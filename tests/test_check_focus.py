@@ -179,3 +179,21 @@ def test_build_quiet_shows_errors_and_the_summary_line(project: Path) -> None:
         "build failed with 2 errors: nothing was written to dist/ (7 warnings not shown)",
     ]
     assert not (project / "dist").exists()
+
+
+def test_sources_named_shows_the_citations_it_breaks_in_other_files(project: Path) -> None:
+    """Deleting a source still cited elsewhere is what `check facilities/sources.yaml` must show, and fail on."""
+    sources = project / "facilities" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    start, end = text.index("  - id: gov-report-2020\n"), text.index("  - id: news-2021\n")
+    sources.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, lines = check("facilities/sources.yaml")
+    assert code == 1
+    unknown = [line for line in lines if line.endswith("[cite.unknown]")]
+    assert [line.split(": ", 1)[0] for line in unknown] == [
+        *(f"facilities/sample.yaml:{place}" for place in ("8:13", "12:13", "20:15", "27:55", "34:15", "39:15")),
+        "report.yaml:17:43",
+    ]
+    assert SOURCE_URL in lines and SOURCE_TYPE in lines  # its own findings too
+    assert UNVERIFIED not in lines  # not the dossier's own
+    assert lines[-1].startswith("check: 9 errors, 0 warnings (")

@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from ..errors import UsageError
 from ..findings import Finding
-from ..i18n.coverage import REPORT, LanguageCoverage
+from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
 from ..project import REPORT_FILE, SOURCES_FILE
 from .gather import GatherOptions, Gathered, gather
 
@@ -61,12 +61,19 @@ def _project_path(root: Path, path: Path) -> str:
 
 
 def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding], bool]:
-    """Return a test of whether a finding concerns the named files."""
+    """Return a test of whether a finding concerns the named files.
+
+    A named dossier (or report.yaml) brings the entries of sources.yaml it cites and the catalog
+    entries of its prose. sources.yaml named brings its catalog entries and every citation's
+    findings, wherever they are: each citation resolves there, so deleting or renaming a source,
+    or changing its date or type, breaks citations in other files (`cite.unknown`,
+    `cite.anachronism`, `cite.weak`).
+    """
     places: set[tuple[str, int]] = set()  # (path, line) of the named files' entries in other files
+    groups: set[str] = {SOURCES} if SOURCES_FILE in named else set()
     edition = gathered.edition
     if edition is not None:
         cited: set[str] = set()
-        groups: set[str] = set()
         for facility in (*edition.facilities, *edition.unlisted):
             if facility.path in named:
                 cited |= facility.cited_ids()
@@ -77,10 +84,15 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
         for source_id, first, last in edition.source_lines:
             if source_id in cited:
                 places.update((SOURCES_FILE, line) for line in range(first, last + 1))
-        for localizer in gathered.localizers.values():
-            catalog = localizer.catalog
-            if catalog is not None:
-                for entry in catalog.entries:
-                    if entry.group in groups:  # its findings: at the msgid, and at a msgstr for a mistake
-                        places.update((catalog.path, line) for line in (entry.line, *entry.string_lines))
-    return lambda f: f.loc.path in named or (f.loc.path, f.loc.line) in places
+    for localizer in gathered.localizers.values():
+        catalog = localizer.catalog
+        if catalog is not None:
+            for entry in catalog.entries:
+                if entry.group in groups:  # its findings: at the msgid, and at a msgstr for a mistake
+                    places.update((catalog.path, line) for line in (entry.line, *entry.string_lines))
+    everywhere = RESOLVED_IN_SOURCES if SOURCES_FILE in named else frozenset()
+    return lambda f: f.loc.path in named or (f.loc.path, f.loc.line) in places or f.code in everywhere
+
+
+RESOLVED_IN_SOURCES = frozenset({"cite.unknown", "cite.anachronism", "cite.weak"})
+"""The codes of findings at a citation that depend on the source it names: its id, date or type."""
