@@ -70,3 +70,16 @@ def test_a_glossary_without_its_columns_is_one_error(tmp_path: Path) -> None:
     assert [str(f) for f in findings] == [
         "i18n/es/glossary.csv:1:1: error: the glossary has no column source, target [i18n.glossary]"
     ]
+
+
+def test_a_glossary_that_is_not_utf8_is_one_error_at_the_byte(tmp_path: Path) -> None:
+    """At its line and column, as a dossier's or a catalog's, not at the file with a byte offset."""
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    header = '"source","target","developer_comments"\n'.encode()
+    (tmp_path / "i18n/es/glossary.csv").write_bytes(header + '"jail","cárcel","'.encode() + b'\xff"\n')
+    terms, findings = read_glossary(tmp_path, "es")
+    assert terms == ()
+    assert [str(f) for f in findings] == [
+        "i18n/es/glossary.csv:2:18: error: the glossary is not valid UTF-8: byte 0xff cannot be decoded;"
+        " save it as UTF-8 [i18n.glossary]"
+    ]

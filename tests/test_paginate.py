@@ -72,6 +72,24 @@ def test_a_missing_font_file_is_one_error_at_its_url_for_every_sheet_that_import
     assert text[82:].startswith('url("../fonts/IBMPlexSans-Bold.ttf")')
 
 
+def test_the_same_css_mistake_at_the_same_place_in_two_stylesheets_is_a_warning_in_each(tmp_path: Path) -> None:
+    """WeasyPrint's record says the line and column, not the file: each stylesheet print.css loads
+    that gives it has its own finding, and one no print stylesheet loads (draft.css) has none."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    css = root / "layouts" / "css"
+    print_css = (css / "print.css").read_text(encoding="utf-8")
+    assert '@import "tokens.css";\n' in print_css
+    imports = '@import "tokens.css";\n@import "extra-a.css";\n@import "extra-b.css";\n'
+    (css / "print.css").write_text(print_css.replace('@import "tokens.css";\n', imports, 1), encoding="utf-8")
+    for name in ("draft.css", "extra-a.css", "extra-b.css"):
+        (css / name).write_text(".x { colr: red; }\n", encoding="utf-8")
+    assert [str(f) for f in stylesheet_findings(root, None)] == [
+        f"layouts/css/extra-{sheet}.css:1:6: warning: Ignored `colr: red`, unknown property. [pdf.css]"
+        for sheet in "ab"
+    ]
+
+
 def test_an_urgent_job_overtakes_the_queue() -> None:
     done: list[str] = []
     with Paginator(Layout(REPO, None, 1), lambda key, cached: done.append(key)) as paginator:

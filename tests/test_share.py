@@ -280,8 +280,8 @@ def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_im
 ) -> None:
     """Within the schema's length, a hashtag of the widest capital runs off the PDF's cover, its
     'how to support' page and its back cover, which print each hashtag whole: `pdf.overflow` at
-    the `hashtags:` line, not at the file or at the dossiers. The share image breaks it over lines
-    instead: no finding, and the card still fits its one page."""
+    that hashtag's own item of the `hashtags:` list, not at the list, the file or the dossiers.
+    The share image breaks it over lines instead: no finding, and the card still fits its one page."""
     from report.content import schema
 
     from .conftest import build
@@ -294,12 +294,13 @@ def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_im
     code, out, _ = build(root)
     assert code == 1
     text = f"text '{tag[:39]}…'"
+    assert settings.read_text().splitlines()[9].index(f'"{tag}"') == 22  # the second item: column 23
     assert [line for line in out.splitlines() if line.endswith("[pdf.overflow]")] == [
-        f"report.yaml:10:11: error: en/back: {text} in #back-cover-tags runs off the page on page 4"
+        f"report.yaml:10:23: error: en/back: {text} in #back-cover-tags-2 runs off the page on page 4"
         " (5.7 mm past the right edge) [pdf.overflow]",
-        f"report.yaml:10:11: error: en/back: {text} in #support-tags runs off the page on page 1"
+        f"report.yaml:10:23: error: en/back: {text} in #support-tags-2 runs off the page on page 1"
         " (3.7 mm past the right edge) [pdf.overflow]",
-        f"report.yaml:10:11: warning: en/front: {text} in #cover-tags overruns its box on page 1"
+        f"report.yaml:10:23: warning: en/front: {text} in #cover-tags-2 overruns its box on page 1"
         " (12.4 mm past the right edge) [pdf.overflow]",
     ], out
     assert "2 errors, 1 warning" in out
@@ -318,6 +319,37 @@ def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_im
     assert (len(document.pages), overflows(document)) == (1, [])
     lines = {box.position_y for box in _text_boxes(document) if "WW" in box.text}
     assert len(lines) == 2, lines
+
+
+def test_each_printed_hashtag_is_a_region_at_its_own_item_of_the_list(tmp_path: Path) -> None:
+    """Each hashtag the cover, the 'how to support' page, the back cover and the share card print
+    has its own id, and a finding about that region (`pdf.overflow`) points at the hashtag's item
+    in report.yaml, not at the `hashtags:` list."""
+    import re
+
+    from report.commands.build import _places
+    from report.findings import Loc
+
+    root = make_project(tmp_path)
+    settings_file = root / "report.yaml"
+    text = settings_file.read_text(encoding="utf-8")
+    settings_file.write_text(text.replace('hashtags: ["#Sample"]', 'hashtags:\n  - "#Sample"\n  - "#Second"'))
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.ok and gathered.edition is not None, gathered.findings
+    edition, facility = gathered.edition, gathered.edition.facilities[0]
+    renderer = Renderer(edition, gathered.localizers["en"], environment(root, gathered.localizers["en"]))
+    html = "".join(
+        chunk.html for chunk in (renderer.front_chunk([]), renderer.back_chunk(), renderer.share_card(facility))
+    )
+    places = dict(_places(edition.settings, facility))
+    items = {"#Sample": Loc("report.yaml", 11, 5), "#Second": Loc("report.yaml", 12, 5)}
+    printed = re.findall(r'<span[^>]* id="([a-z-]+-[0-9]+)">(#[A-Za-z]+)</span>', html)
+    assert sorted(printed) == sorted(
+        (f"{region}-{n}", tag)
+        for region in ("cover-tags", "support-tags", "back-cover-tags", "tags")
+        for n, tag in enumerate(items, 1)
+    )
+    assert all(places[f"#{region}"] == items[tag] for region, tag in printed)
 
 
 def test_a_hashtag_as_long_as_the_schema_allows_fits_the_pdf_and_the_share_image(tmp_path: Path) -> None:

@@ -152,6 +152,51 @@ def test_a_url_that_goes_nowhere_is_refused_at_its_value(tmp_path: Path, url: st
     ]
 
 
+LICENSE_PATH = 'path: "https://creativecommons.org/licenses/by/4.0/"}'
+
+
+@pytest.mark.parametrize(("url", "why"), BAD_URLS)
+def test_the_license_path_is_refused_by_the_same_url_rule(tmp_path: Path, url: str, why: str) -> None:
+    root = make_project(tmp_path)
+    report = root / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert text.splitlines()[21].index(LICENSE_PATH) == 82  # line 22, the value at column 89
+    report.write_text(text.replace(LICENSE_PATH, f"path: {_yaml(url)}}}"), encoding="utf-8")
+    shown = url.replace("\\", "\\\\")
+    assert _check(root) == [
+        f"report.yaml:22:89: error: license.path: '{shown}' is not a valid web address: {why} [schema.pattern]"
+    ]
+
+
+BASE_URLS = [
+    (url.rstrip("/") + "/", why) for url, why in BAD_URLS if url.startswith("https://evil.example") and " " not in url
+] + [('https://evil.example/"onmouseover="alert(1)/', BAD_URLS[3][1])]
+"""The bad URLs in base_url's own form (a host, a path ending in '/'): the URL rule alone refuses them."""
+
+
+@pytest.mark.parametrize(("url", "why"), BASE_URLS)
+def test_the_base_url_is_refused_by_the_same_url_rule_with_its_code(tmp_path: Path, url: str, why: str) -> None:
+    root = make_project(tmp_path)
+    report = root / "report.yaml"
+    with report.open("a", encoding="utf-8") as f:
+        f.write(f"base_url: {_yaml(url)}\n")
+    shown = url.replace("\\", "\\\\")
+    assert _check(root) == [
+        f"report.yaml:23:11: error: base_url: '{shown}' is not a valid web address: {why} [report.base-url]"
+    ]
+
+
+def test_a_base_url_of_another_form_is_one_error_with_its_hint(tmp_path: Path) -> None:
+    """Not its form's error and the URL rule's too: the form's hint says what to write."""
+    root = make_project(tmp_path)
+    with (root / "report.yaml").open("a", encoding="utf-8") as f:
+        f.write("base_url: 'ftp://example.org/a b'\n")
+    assert _check(root) == [
+        "report.yaml:23:11: error: base_url: 'ftp://example.org/a b' is not valid; write the absolute address the"
+        " site is published at, ending in '/', like https://example.org/first-ten/ [report.base-url]"
+    ]
+
+
 def test_a_url_written_as_the_advice_says_passes(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     dossier = root / SAMPLE

@@ -470,14 +470,16 @@ def _places(settings: ReportSettings, facility: Facility | None = None) -> tuple
     """Return the regions of a chunk that print a value of report.yaml or of a facility's dossier, with
     where the value is written.
 
-    The hashtags: the cover's, the 'how to support' page's and the back cover's (`#cover-tags`,
-    `#support-tags`, `#back-cover-tags`: pdf/front.html, pdf/back.html) and the share card's
-    (`#tags`, pdf/share.html). A facility's name: its chapter's heading (`#<id>-title`,
-    partials/facility.html) and running head (the heading's `string-set`, print.css), and the
-    share card's heading (`#name`). A region a chunk does not have is never found in it.
+    Each hashtag, at its own item of the list: the cover's, the 'how to support' page's and the
+    back cover's (`#cover-tags-<n>`, `#support-tags-<n>`, `#back-cover-tags-<n>`: pdf/front.html,
+    pdf/back.html) and the share card's (`#tags-<n>`, pdf/share.html), the n-th hashtag printed.
+    A facility's name: its chapter's heading (`#<id>-title`, partials/facility.html) and running
+    head (the heading's `string-set`, print.css), and the share card's heading (`#name`). A
+    region a chunk does not have is never found in it.
     """
     tags = ("#cover-tags", "#support-tags", "#back-cover-tags", "#tags")
-    places = tuple((region, settings.hashtags_loc) for region in tags)
+    hashtags = enumerate(settings.located_hashtags, 1)
+    places = tuple((f"{region}-{n}", loc) for n, (_, loc) in hashtags for region in tags)
     if facility is not None:
         names = (f"#{facility.id}-title", "the running head", "#name")
         places += tuple((region, facility.name_loc) for region in names)

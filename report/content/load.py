@@ -289,8 +289,12 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
-    for err in schema.validator(kind).iter_errors(doc.data):
-        if tuple(err.absolute_path) not in todo:  # a TODO is not yet a wrong date, id or choice
+    errors = list(schema.validator(kind).iter_errors(doc.data))
+    # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
+    patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
+    for err in errors:
+        path = tuple(err.absolute_path)
+        if path not in todo and not (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
             findings.extend(schema_findings(doc, kind, err))
     return findings
 
@@ -507,7 +511,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         hint = described.get("x-hint") or "an item the list must have is missing"
         return [error(described.get("x-code", "schema.invalid"), doc.key_loc(path), f"{field}: {hint}")]
     if keyword == "x-url":
-        return [error("schema.pattern", loc, f"{field}: '{err.instance}' is not a valid web address: {err.message}")]
+        code = described.get("x-code", "schema.pattern")
+        return [error(code, loc, f"{field}: '{err.instance}' is not a valid web address: {err.message}")]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")

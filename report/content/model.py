@@ -535,7 +535,8 @@ class ReportSettings:
     contact_sources: tuple[Citation, ...] = ()
     """The sources of the contact address (`contact_sources`), checked like a claim's."""
     edition_loc: Loc = field(default=Loc(""), compare=False)
-    hashtags_loc: Loc = field(default=Loc(""), compare=False)  # where a finding about the printed hashtags points
+    located_hashtags: tuple[tuple[str, Loc], ...] = field(default=(), compare=False, metadata={"key": "hashtags"})
+    """Each hashtag with where it is written: where a finding about that hashtag, printed, points."""
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -123,14 +123,14 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         message = f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8"
-        return None, [error(f"{prefix}.encoding", _loc(raw, exc.start, rel), message)]
+        return None, [error(f"{prefix}.encoding", byte_loc(raw, exc.start, rel), message)]
     control = _CONTROL.search(text)
     if control is not None:
         at = len(text[: control.start()].encode())
         return None, [
             error(
                 f"{prefix}.encoding",
-                _loc(raw, at, rel),
+                byte_loc(raw, at, rel),
                 f"file contains the control character U+{ord(control.group()):04X}: it is binary or was pasted from"
                 " another program; delete it",
             )
@@ -139,7 +139,7 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
         return None, [
             error(
                 f"{prefix}.newline",
-                _loc(raw, raw.index(b"\r"), rel),
+                byte_loc(raw, raw.index(b"\r"), rel),
                 "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings",
             )
         ]
@@ -172,7 +172,7 @@ def line_separators(text: str, rel: str) -> list[Finding]:
     return out
 
 
-def _loc(raw: bytes, index: int, rel: str) -> Loc:
+def byte_loc(raw: bytes, index: int, rel: str) -> Loc:
     """Return where byte `index` of a file is, its column counted in characters as editors count it."""
     head = raw[:index]
     line = head[head.rfind(b"\n") + 1 :]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.model import CITE_RE
-from ..content.textfile import read_input
+from ..content.textfile import byte_loc, read_input
 from ..findings import Finding, Loc, error, warning
 from .catalogs import CatalogEntry, ParsedCatalog, brief
 
@@ -90,9 +90,13 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
             return (), [refused]
         if raw is None:
             return (), []
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # at the byte, as for a dossier or a catalog
+        message = f"the glossary is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8"
+        return (), [error("i18n.glossary", byte_loc(raw, exc.start, rel), message)]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:

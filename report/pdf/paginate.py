@@ -56,6 +56,7 @@ from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import (
+    CssRef,
     SandboxRefusal,
     admit,
     brief_url,
@@ -436,21 +437,25 @@ _AT = re.compile(r" at (\d+):(\d+)")
 class _CssIndex:
     """Where in `layouts/` a stylesheet record comes from."""
 
-    messages: dict[str, str]
-    """The stylesheet file (relative to the project) each CSS record message comes from."""
+    messages: dict[str, tuple[str, ...]]
+    """The stylesheet files (relative to the project) each CSS record message comes from: two files
+    with the same mistake at the same line and column give the same message."""
+    loads: dict[str, frozenset[str]]
+    """The files each print stylesheet (`layouts/css/<name>.css`) loads: itself and what it imports."""
     urls: dict[str, tuple[Loc, str]]
     """Each `url()` and `@import` of the print stylesheets (`_urls_as_fetched`)."""
 
 
 def _css_index(weasyprint: Any, root: str) -> _CssIndex:
-    """Return where each CSS record message of the stylesheets in `layouts/` is, and each URL of the print ones.
+    """Return where each CSS record message of the stylesheets in `layouts/` is, the files each print
+    stylesheet loads, and each URL of the print ones.
 
     WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
     the files it imports all count from line 1. Each stylesheet in `layouts/` is parsed again
     on its own (its imports not followed), and gives the messages it alone produces. A file that
     the sandbox would refuse is not read.
     """
-    index: dict[str, str] = {}
+    index: dict[str, list[str]] = {}
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     handlers, logger.handlers = logger.handlers, [collector]
@@ -466,11 +471,13 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
                 weasyprint.CSS(string=text)
             except Exception:  # noqa: BLE001 - a file WeasyPrint cannot parse at all locates nothing
                 continue
-            for record in collector.records:
-                index.setdefault(record.getMessage(), rel)
+            for message in dict.fromkeys(record.getMessage() for record in collector.records):
+                index.setdefault(message, []).append(rel)
     finally:
         logger.handlers = handlers
-    return _CssIndex(index, _urls_as_fetched(root))
+    entries = [f"layouts/css/{name}.css" for name in SHEETS]
+    loads = {entry: frozenset(rel for _, rel, _ in _stylesheets_read(root, [entry])) for entry in entries}
+    return _CssIndex({message: tuple(files) for message, files in index.items()}, loads, _urls_as_fetched(root))
 
 
 def _urls_as_fetched(root: str) -> dict[str, tuple[Loc, str]]:
@@ -491,11 +498,23 @@ def _stylesheet_urls(root: str) -> list[tuple[str, Loc, str]]:
     Imports are followed as WeasyPrint follows them, by URL; a stylesheet the sandbox refuses is
     not read (its `@import` is where that is said).
     """
-    folders = readable_folders(Path(root))
-    real_root = Path(root).resolve()
     entries = [f"layouts/css/{name}.css" for name in SHEETS]
     urls = [((Path(root).absolute() / entry).as_uri(), Loc(entry), entry) for entry in entries]
-    waiting = [url for url, _, _ in urls]
+    for sheet, rel, refs in _stylesheets_read(root, entries):
+        urls.extend((urljoin(sheet, named.ref), Loc(rel, named.line, named.column), named.ref) for named in refs)
+    return urls
+
+
+def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str, list[CssRef]]]:
+    """Yield the URL, the file (relative to the project) and the URLs named of every stylesheet that
+    `entries` load: each entry, then what they import, followed as WeasyPrint follows it, by URL.
+
+    A stylesheet the sandbox refuses is not read (its `@import` is where that is said), nor is
+    a missing one (the build says so) or a `data:` one (nothing in a file to point at).
+    """
+    folders = readable_folders(Path(root))
+    real_root = Path(root).resolve()
+    waiting = [(Path(root).absolute() / entry).as_uri() for entry in entries]
     seen: set[str] = set()
     while waiting:
         sheet = waiting.pop(0)
@@ -505,17 +524,13 @@ def _stylesheet_urls(root: str) -> list[tuple[str, Loc, str]]:
         try:
             path = admit(sheet, folders)
             if path is None:
-                continue  # a data: stylesheet: nothing in a file to point at
+                continue
             text = path.read_text(encoding="utf-8", errors="replace")
         except (SandboxRefusal, OSError):
-            continue  # refused where it is named, or missing: the build says so
-        rel = path.relative_to(real_root).as_posix()
-        for named in css_refs(text):
-            url = urljoin(sheet, named.ref)
-            urls.append((url, Loc(rel, named.line, named.column), named.ref))
-            if named.imported:
-                waiting.append(url)
-    return urls
+            continue
+        refs = css_refs(text)
+        yield sheet, path.relative_to(real_root).as_posix(), refs
+        waiting.extend(urljoin(sheet, named.ref) for named in refs if named.imported)
 
 
 Record = tuple[str, str, str, Loc | None]
@@ -550,7 +565,14 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
                 out.append((record.levelname, FONT_FACE, f"{message}: no font could be read from '{ref}'", loc))
                 continue
         at = _AT.search(message) if "at %d:%d" in str(record.msg) and message in index.messages else None
-        out.append(_record(record, Loc(index.messages[message], int(at[1]), int(at[2])) if at else Loc(entry)))
+        if at is None:
+            out.append(_record(record, Loc(entry)))
+            continue
+        # At each file this stylesheet loads that gives the message: WeasyPrint logs it once for
+        # each of them, in words that do not say which (the findings' de-duplication folds the rest).
+        files = index.messages[message]
+        loaded = [rel for rel in files if rel in index.loads.get(entry, ())] or files[:1]
+        out.extend(_record(record, Loc(rel, int(at[1]), int(at[2]))) for rel in loaded)
     return out
 
 
