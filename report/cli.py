@@ -384,7 +384,7 @@ def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
     if done.sources_changed:
         print(
             "the sources changed since this edition was built (a later build failed or did not run):"
-            " run ./build.py, then export again",
+            f" run ./build.py{' release' if done.edition == 'release' else ''}, then export again",
             file=out,
         )
     return EXIT_OK

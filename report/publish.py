@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .project import BUILDS_DIR, DIST_DIR, LOCK_FILE, writing
+from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, writing
 
 MANIFEST = "manifest.json"
 REVIEW_KINDS = frozenset({"status"})
@@ -50,6 +50,8 @@ EDITIONS = ("draft", "release")
 """What `"edition"` in the manifest says: a draft (every page marked so) or a release (no mark)."""
 _NEW_LINK = ".dist.tmp"  # the symlink being made, beside `dist` so that the rename is atomic
 _LEGACY = ".dist.old"  # a pre-symlink `dist/` folder, during the one-time move
+OUTPUTS = (DIST_DIR, BUILDS_DIR, CACHE_DIR, _NEW_LINK, _LEGACY)
+"""What the build writes in the project, besides `site/` (an export): no export may go into them."""
 
 
 @dataclass(frozen=True)

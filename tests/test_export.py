@@ -133,6 +133,18 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
             "notes",
             "cannot export into {project}/notes: todo.txt is not from an earlier export; name an empty or new folder",
         ),
+        (
+            ".dist.tmp",
+            "cannot export into {project}/.dist.tmp: it is part of the build's own output; name another folder",
+        ),
+        *(
+            (
+                folder,
+                f"cannot export into {{project}}/{folder}: the build reads that folder, so the export would become"
+                " part of the report's sources; name a folder of its own, like site/",
+            )
+            for folder in ("facilities/out", "layouts/www", "i18n/site")
+        ),
     ],
 )
 def test_export_refuses_a_folder_it_would_damage(tmp_path: Path, where: str, message: str) -> None:
@@ -337,6 +349,19 @@ def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_pa
     (root / "layouts" / "site.css").write_text("body {}")  # what the emit phase reads counts too
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_of_a_release_whose_sources_changed_says_to_build_the_release_again(tmp_path: Path) -> None:
+    """`./build.py` would replace the release in dist/ with a draft: the advice names `release`."""
+    root = tmp_path / "project"
+    publish_edition(root, "release")
+    (root / "facilities").mkdir()
+    (root / "facilities" / "a.yaml").write_text("name: A\n")
+    reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
+    stamp.save(root, {}, reads, [], [])
+    (root / "facilities" / "a.yaml").write_text("name: B\n")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED.replace("./build.py,", "./build.py release,")], out
 
 
 def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:

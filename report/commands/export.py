@@ -42,7 +42,7 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import BUILDS_DIR, CACHE_DIR, DIST_DIR, source_date
+from ..project import DIST_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
@@ -113,10 +113,14 @@ def _refuse(root: Path, folder: Path, archive: Path) -> None:
     real, project = folder.resolve(), root.resolve()
     if real == project or real in project.parents:
         raise UsageError(f"cannot export into {folder}: it holds the project; name a folder of its own, like site/")
-    if any(
-        real == place or place in real.parents for place in (project / n for n in (DIST_DIR, BUILDS_DIR, CACHE_DIR))
-    ):
+    if any(real == place or place in real.parents for place in (project / n for n in publish.OUTPUTS)):
         raise UsageError(f"cannot export into {folder}: it is part of the build's own output; name another folder")
+    inputs = (project / n for n in (FACILITIES_DIR, LAYOUTS_DIR, I18N_DIR))
+    if any(real == place or place in real.parents for place in inputs):
+        raise UsageError(
+            f"cannot export into {folder}: the build reads that folder, so the export would become part of the"
+            " report's sources; name a folder of its own, like site/"
+        )
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
     if folder.is_dir():
