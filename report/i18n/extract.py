@@ -281,6 +281,8 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
 
     - An entry whose English is gone stays, obsolete (`#~`), if it was translated; an untranslated
       one is dropped, as msgmerge drops it. "obsolete" counts the entries this merge made obsolete.
+      The obsolete entries, those that were and those that become so, keep the catalog's order,
+      as msgmerge writes them.
     - A new entry whose English is that of a translated entry under another context (an id or a
       file renamed, a sentence moved) takes that translation, fuzzy, with the context and English
       it was made from as its previous ones (`#| msgctxt`, `#| msgid`), as msgmerge's fuzzy
@@ -371,6 +373,11 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             del catalog.obsolete[key]
         elif id(message) not in was_obsolete:
             stats["obsolete"] += 1
+    # Babel keeps the entries that were obsolete first and adds the new ones after them; msgmerge
+    # writes them all in the order the catalog had them.
+    in_order = sorted(catalog.obsolete.items(), key=lambda item: (item[1].lineno is None, item[1].lineno or 0))
+    catalog.obsolete.clear()
+    catalog.obsolete.update(in_order)
     return stats
 
 
