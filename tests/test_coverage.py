@@ -541,6 +541,29 @@ def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translate
     assert "as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)" in out
 
 
+def test_the_json_and_the_status_page_say_how_many_untranslated_entries_msgfmt_counts_as_translated(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """One plural entry with 3 forms where the header says nplurals=2: msgfmt counts it translated,
+    the table untranslated, and the JSON and the status page say so with the table's number."""
+    root = make_project(tmp_path, "i18n-plural")
+    _, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    es = json.loads(out)["coverage"]["es"]
+    assert (es["total"]["untranslated"], es["unusable"]) == (1, 1)
+    note = Text("unusable")
+    note.feed(status_page(root))
+    assert note.texts() == [
+        "Untranslated: 1 of them msgfmt counts as translated (a plural form empty, or a translation the build"
+        " cannot print: ./build.py check says why); the build prints it in English."
+    ]
+    fine = make_project(tmp_path / "fine", "i18n-untranslated")  # its one untranslated entry is empty
+    _, out, _ = run_cli("--root", str(fine), "check", "--format", "json")
+    assert json.loads(out)["coverage"]["es"]["unusable"] == 0
+    note = Text("unusable")
+    note.feed(status_page(fine))
+    assert note.texts() == []
+
+
 @pytest.mark.slow
 def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_path: Path) -> None:
     """Its row and strings stay (as for a dossier with an error), the file renamed is not published

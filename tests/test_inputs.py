@@ -6,9 +6,13 @@ one error at the file, it is not read, and `check` and the build say the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
+import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -112,6 +116,79 @@ def test_a_fifo_is_refused_without_opening_it(tmp_path: Path, fixed_today: None)
         " put the file itself here [input.not-file]"
     ]
     assert code == 1
+
+
+TRANSLATE = [("i18n/babel.cfg", "extract"), ("i18n/messages.pot", "extract"), ("i18n/messages.pot", "update")]
+"""The files `extract` and `update` read besides the content: babel.cfg (extract only) and the template."""
+REFUSED = {
+    "extract": "fix these errors first: no catalog was written",
+    "update": "fix these errors first: no catalog was changed",
+}
+
+
+@contextlib.contextmanager
+def _unblocked(fifo: Path) -> Iterator[None]:
+    """Give a reader that opened `fifo` an end of file after 10 s, so a regression fails instead of hanging."""
+
+    def release() -> None:
+        with contextlib.suppress(OSError):  # ENXIO: nobody opened it to read, as it should be
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(10, release)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+@pytest.mark.parametrize(("rel", "verb"), TRANSLATE)
+def test_extract_and_update_refuse_a_file_linked_from_outside(
+    tmp_path: Path, fixed_today: None, rel: str, verb: str
+) -> None:
+    """extract read babel.cfg through the link, and read the template's target then replaced the link."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = _link_out(root, rel, outside)
+    before = {path: path.read_bytes() for path in (target, root / "i18n/es/LC_MESSAGES/messages.po")}
+    code, out, err = run_cli("--root", str(root), verb)
+    assert finding_lines(out) == [f"{rel}:1:1: error: file resolves to '{target}', {OUTSIDE}"]
+    assert out.splitlines()[-1] == REFUSED[verb]
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert (root / rel).is_symlink()
+    assert {path: path.read_bytes() for path in before} == before
+
+
+@pytest.mark.parametrize(("rel", "verb"), TRANSLATE)
+def test_extract_and_update_refuse_a_fifo_without_opening_it(
+    tmp_path: Path, fixed_today: None, rel: str, verb: str
+) -> None:
+    """extract waited forever on babel.cfg and replaced the template; update said the template was not found."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / rel).unlink()
+    os.mkfifo(root / rel)
+    catalog = (root / "i18n/es/LC_MESSAGES/messages.po").read_bytes()
+    with _unblocked(root / rel):
+        code, out, err = run_cli("--root", str(root), verb)
+    assert finding_lines(out) == [
+        f"{rel}:1:1: error: file is a named pipe (FIFO), not a regular file: put the file itself here [input.not-file]"
+    ]
+    assert out.splitlines()[-1] == REFUSED[verb]
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert stat.S_ISFIFO((root / rel).lstat().st_mode)
+    assert (root / "i18n/es/LC_MESSAGES/messages.po").read_bytes() == catalog
+
+
+def test_extract_says_babel_cfg_is_not_a_mapping_file_instead_of_crashing(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "i18n/babel.cfg").write_text("layouts/**.html = jinja2\n", encoding="utf-8")  # no [section]
+    code, out, err = run_cli("--root", str(root), "extract")
+    assert finding_lines(out) == ["i18n/babel.cfg: error: File contains no section headers. [i18n.extract]"]
+    assert code == 1
+    assert "Traceback" not in out + err
 
 
 @pytest.mark.parametrize("verb", CHECK_AND_BUILD)

@@ -763,9 +763,7 @@ def test_obsolete_entries_lose_their_extracted_comments_and_references_as_msgmer
     catalog = babel_catalog(HEADER + gone + "\n" + old, "es")
     update_catalog(babel_catalog(HEADER, None), catalog)
     written = catalog_bytes(catalog).decode()
-    entries = sorted(
-        e.strip() for e in written.split("\n\n")[1:]
-    )  # msgmerge keeps file order; update puts the newly obsolete last
+    entries = [e.strip() for e in written.split("\n\n")[1:]]
     assert entries == ['# A note\n#, fuzzy\n#~ msgid "gone"\n#~ msgstr "ido"', '#~ msgid "old"\n#~ msgstr "viejo"']
     msgmerge = shutil.which("msgmerge")
     if msgmerge is not None:  # the same as GNU gettext's, where it is installed
@@ -774,4 +772,45 @@ def test_obsolete_entries_lose_their_extracted_comments_and_references_as_msgmer
             po.write_text(HEADER + gone + "\n" + old, encoding="utf-8")
             pot.write_text(HEADER, encoding="utf-8")
             merged = subprocess.run([msgmerge, "-q", "-o", "-", str(po), str(pot)], capture_output=True, text=True)
-            assert sorted(e.strip() for e in merged.stdout.split("\n\n")[1:]) == entries
+            assert [e.strip() for e in merged.stdout.split("\n\n")[1:]] == entries
+
+
+@pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
+def test_obsolete_entries_keep_the_catalogs_order_as_msgmerge_writes_them(tmp_path: Path) -> None:
+    """update wrote the entries that were obsolete first and those it made obsolete after them;
+    msgmerge writes both in the order the catalog had them. The whole merge is msgmerge's."""
+    from report.i18n.extract import update_catalog
+
+    po = HEADER + "\n".join(
+        [
+            '# kept for reference\n#. An extracted comment\n#: facilities/a.yaml:3\nmsgid "Alpha"\nmsgstr "Alfa"\n',
+            '#, fuzzy\n#~| msgid "Old zulu"\n#~ msgctxt "a:summary"\n#~ msgid "Zulu"\n#~ msgstr "Zulú"\n',
+            'msgid "Bravo"\nmsgstr "Bravo es"\n',
+            'msgid "Charlie"\nmsgstr ""\n',  # untranslated: dropped, not kept obsolete
+            '#~ msgid "Able"\n#~ msgstr "Hábil"\n',
+            '#, fuzzy\n#| msgid "Delta one"\nmsgid "Delta two"\nmsgstr "Delta uno"\n',
+            'msgid "Echo"\nmsgstr "Eco"\n',
+        ]
+    )
+    pot = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    pot += 'msgid "Echo"\nmsgstr ""\n\nmsgid "Bravo"\nmsgstr ""\n\nmsgid "Foxtrot"\nmsgstr ""\n'
+    (tmp_path / "es.po").write_text(po, encoding="utf-8")
+    (tmp_path / "messages.pot").write_text(pot, encoding="utf-8")
+    merged = subprocess.run(
+        ["msgmerge", "--previous", "-q", "-o", "-", "es.po", "messages.pot"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"LC_ALL": "C"},
+        check=True,
+    ).stdout
+    catalog = babel_catalog(po, "es")
+    update_catalog(babel_catalog(pot, None), catalog)
+    ours = catalog_bytes(catalog).decode()
+    assert ours.split("\n\n")[1:] == merged.split("\n\n")[1:]
+    assert [line for line in ours.splitlines() if line.startswith("#~ msgid")] == [
+        '#~ msgid "Alpha"',
+        '#~ msgid "Zulu"',
+        '#~ msgid "Able"',
+        '#~ msgid "Delta two"',
+    ]

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from .. import __version__
 from ..content.load import load_edition
+from ..content.textfile import read_input
 from ..errors import UsageError
 from ..findings import Finding, has_errors, ordered
 from ..i18n.catalogs import EMPTY, read_catalog
 from ..i18n.coverage import problem_findings
 from ..i18n.extract import run_extract, run_update
 from ..i18n.localize import Localizer
-from ..project import CACHE_DIR, TEMPLATE_FILE, catalog_path
+from ..project import CACHE_DIR, MAPPING_FILE, TEMPLATE_FILE, catalog_path
 from ..render.html import template_findings
 
 
@@ -32,15 +33,20 @@ def extract(root: Path) -> Translated:
 
     It refuses while a dossier or a template has an error: Babel's extraction would leave out
     the strings of a template Jinja cannot parse, and `update` would then make them obsolete.
+    It refuses too while babel.cfg or the template is a file `project.read` does not read (a
+    link out of the project, a FIFO, a file past its size limit).
     """
     edition, findings = load_edition(root)
     if edition is not None:
         source = edition.settings.source_language
         compiling = Localizer(source, source, None, edition.settings.locale(source))  # compiling does not translate
         findings += template_findings(root, compiling, root / CACHE_DIR)
+    mapping, mapping_refused = read_input(root, MAPPING_FILE, "mapping")
+    template, template_refused = read_input(root, TEMPLATE_FILE, "catalog")
+    findings += [refused for refused in (mapping_refused, template_refused) if refused is not None]
     if has_errors(findings):
         return Translated(tuple(ordered(findings)), refused="fix these errors first: no catalog was written")
-    written, problems = run_extract(root, __version__)
+    written, problems = run_extract(root, __version__, mapping, template)
     if problems:
         return Translated(tuple(problems))
     return Translated(lines=(f"{TEMPLATE_FILE} " + ("written" if written else "unchanged"),))
@@ -51,7 +57,7 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
     edition, findings = load_edition(root)
     if edition is None:
         return Translated(tuple(ordered(findings)))
-    if not (root / TEMPLATE_FILE).is_file():
+    if not (root / TEMPLATE_FILE).exists():  # a FIFO or a link out exists: `catalog_problems` refuses it
         raise UsageError(f"{TEMPLATE_FILE} not found: run './build.py extract' first")
     source = edition.settings.source_language
     wanted = list(languages) or [lang for lang in edition.settings.languages if lang != source]

@@ -44,7 +44,8 @@ fuzzy) with deliberate differences, all because the build prints the English for
 plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
 and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
 that has other plural forms than the header's nplurals, or that is plural in a catalog whose
-Plural-Forms is wrong (`CatalogEntry.counted`); the table's note says how many (`unusable`).
+Plural-Forms is wrong (`CatalogEntry.counted`); the table's note, the JSON and the status page
+say how many (`unusable`).
 A catalog that cannot be read whole (`i18n.newline`, `i18n.encoding`, a syntax error) counts
 what it could not read as pending, where msgfmt may read more of it (CRLF line ends); the
 pending note says so.
@@ -221,6 +222,7 @@ class LanguageCoverage:
             "name": self.name,
             "catalog": self.path,
             "total": self.total.as_dict(),
+            "unusable": self.unusable,
             TEMPLATES: parts.pop(TEMPLATES, Counts().as_dict()),
             REPORT: parts.pop(REPORT, Counts().as_dict()),
             SOURCES: parts.pop(SOURCES, Counts().as_dict()),

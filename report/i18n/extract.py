@@ -21,7 +21,9 @@ rewritten only when its messages changed, whatever tool last formatted it.
 
 from __future__ import annotations
 
+import configparser
 import difflib
+import io
 import re
 import shutil
 import subprocess
@@ -33,8 +35,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.util import TextWrapper
 
+from .. import project
 from ..content.load import read_dossier, read_settings, read_sources
 from ..content.model import Text
+from ..content.textfile import MAX_BYTES
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
@@ -136,10 +140,14 @@ def _relative(name: str) -> str:
     return name
 
 
-def template_catalog(root: Path, version: str, creation_date: Any = None) -> Catalog:
-    """Return the message template for the project, extracted exactly as `pybabel extract` does."""
-    with open(root / MAPPING_FILE, encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, MAPPING_FILE)
+def template_catalog(root: Path, version: str, creation_date: Any = None, mapping: bytes | None = None) -> Catalog:
+    """Return the message template for the project, extracted exactly as `pybabel extract` does.
+
+    `mapping` is babel.cfg's bytes as the caller read them; without it they are read here, by `project.read`.
+    """
+    if mapping is None:
+        mapping = project.read(root, MAPPING_FILE, MAX_BYTES["mapping"])
+    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping.decode("utf-8")), MAPPING_FILE)
     catalog = GettextCatalog(
         project=PROJECT,
         version=version,
@@ -248,14 +256,14 @@ def gettext_format(data: bytes) -> bytes:
     return result.stdout
 
 
-def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes]) -> bool:
+def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes], old: bytes | None) -> bool:
     """Write `data` atomically unless the file already says the same; return True if written.
 
-    The same means: the same bytes, or the same catalog formatted by another tool (a file saved
+    `old` is the file's bytes as `project.read` gave them (None: there is no such file). The same
+    means: the same bytes, or the same catalog formatted by another tool (a file saved
     unwrapped, by Poedit or Weblate...), apart from the `ignore` lines.
     """
-    if path.is_file():
-        old = path.read_bytes()
+    if old is not None:
         if old == data:
             return False
         try:
@@ -273,6 +281,8 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
 
     - An entry whose English is gone stays, obsolete (`#~`), if it was translated; an untranslated
       one is dropped, as msgmerge drops it. "obsolete" counts the entries this merge made obsolete.
+      The obsolete entries, those that were and those that become so, keep the catalog's order,
+      as msgmerge writes them.
     - A new entry whose English is that of a translated entry under another context (an id or a
       file renamed, a sentence moved) takes that translation, fuzzy, with the context and English
       it was made from as its previous ones (`#| msgctxt`, `#| msgid`), as msgmerge's fuzzy
@@ -363,6 +373,11 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             del catalog.obsolete[key]
         elif id(message) not in was_obsolete:
             stats["obsolete"] += 1
+    # Babel keeps the entries that were obsolete first and adds the new ones after them; msgmerge
+    # writes them all in the order the catalog had them.
+    in_order = sorted(catalog.obsolete.items(), key=lambda item: (item[1].lineno is None, item[1].lineno or 0))
+    catalog.obsolete.clear()
+    catalog.obsolete.update(in_order)
     return stats
 
 
@@ -442,24 +457,38 @@ def babel_catalog(text: str, lang: str | None) -> GettextCatalog:
     return catalog
 
 
-def run_extract(root: Path, version: str) -> tuple[bool, list[Finding]]:
-    """Write i18n/messages.pot if its messages changed; return (written, findings)."""
+def run_extract(root: Path, version: str, mapping: bytes | None, old: bytes | None) -> tuple[bool, list[Finding]]:
+    """Write i18n/messages.pot if its messages changed; return (written, findings).
+
+    `mapping` and `old` are the bytes of babel.cfg and of the template, as `project.read` gave
+    them (None: there is no such file).
+    """
+    if mapping is None:
+        return False, [error("i18n.extract", Loc(MAPPING_FILE), "file not found")]
     try:
-        catalog = template_catalog(root, version)
-    except (ValueError, OSError) as exc:
+        catalog = template_catalog(root, version, mapping=mapping)
+    except (ValueError, OSError, configparser.Error) as exc:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), str(exc).splitlines()[0])]
-    written = write_if_changed(root / TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE)
+    written = write_if_changed(root / TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE, old)
     return written, []
 
 
 def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, int], bool]]:
-    """Merge the template into each language's catalog; return (lang, counts, written) per language."""
-    template = babel_catalog((root / TEMPLATE_FILE).read_bytes().decode("utf-8"), None)
+    """Merge the template into each language's catalog; return (lang, counts, written) per language.
+
+    The template and the catalogs are read by `project.read`; the caller has seen that it reads
+    them whole (`commands.translate.catalog_problems`).
+    """
+    template = babel_catalog(_read_catalog(root, TEMPLATE_FILE).decode("utf-8"), None)
     results = []
     for lang in languages:
         path = root / catalog_path(lang)
-        if path.is_file() and path.read_bytes().strip():
-            catalog = babel_catalog(path.read_bytes().decode("utf-8"), lang)
+        try:
+            old: bytes | None = _read_catalog(root, catalog_path(lang))
+        except FileNotFoundError:
+            old = None
+        if old is not None and old.strip():
+            catalog = babel_catalog(old.decode("utf-8"), lang)
         else:
             catalog = GettextCatalog(
                 locale=lang,
@@ -471,7 +500,15 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
             _wrap_header_comment(catalog)
         counts = update_catalog(template, catalog)
         written = write_if_changed(
-            path, catalog_bytes(catalog), re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE)
+            path,
+            catalog_bytes(catalog),
+            re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE),
+            old,
         )
         results.append((lang, counts, written))
     return results
+
+
+def _read_catalog(root: Path, rel: str) -> bytes:
+    """Return a catalog's bytes by the project's one reader (FileNotFoundError, or its refusal, if none)."""
+    return project.read(root, rel, MAX_BYTES["catalog"])
