@@ -182,11 +182,17 @@ def test_extract_and_update_refuse_a_fifo_without_opening_it(
     assert (root / "i18n/es/LC_MESSAGES/messages.po").read_bytes() == catalog
 
 
-def test_extract_says_babel_cfg_is_not_a_mapping_file_instead_of_crashing(tmp_path: Path, fixed_today: None) -> None:
+@pytest.mark.parametrize("verb", [("extract",), ("check",)])
+def test_a_babel_cfg_babel_cannot_read_is_one_error_at_its_line_not_a_crash(
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+) -> None:
+    """`check` crashed on it too ("internal error", exit 3), in the coverage of the template strings."""
     root = make_project(tmp_path, "i18n-untranslated")
     (root / "i18n/babel.cfg").write_text("layouts/**.html = jinja2\n", encoding="utf-8")  # no [section]
-    code, out, err = run_cli("--root", str(root), "extract")
-    assert finding_lines(out) == ["i18n/babel.cfg: error: File contains no section headers. [i18n.extract]"]
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if "[i18n.extract]" in line] == [
+        "i18n/babel.cfg:1:1: error: i18n/babel.cfg cannot be read: File contains no section headers. [i18n.extract]"
+    ]
     assert code == 1
     assert "Traceback" not in out + err
 

@@ -10,7 +10,9 @@ often many lines below the msgid.
 
 from __future__ import annotations
 
+import configparser
 import functools
+import io
 import os
 import re
 from collections import Counter
@@ -26,10 +28,10 @@ from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache
-from ..findings import count
+from ..findings import Finding, Loc, count, error
 from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
 from ..content.textfile import decode, hidden_characters, read_input
-from ..project import TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
+from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
 
 TEMPLATES = "templates"
@@ -193,6 +195,22 @@ class ParsedCatalog:
     def active(self) -> list[CatalogEntry]:
         """Return the entries that are not obsolete."""
         return [e for e in self.entries if not e.obsolete]
+
+
+def parse_mapping(raw: bytes) -> tuple[tuple[Any, Any] | None, Finding | None]:
+    """Return babel.cfg's (method map, options map) as `pybabel extract` reads them, or None and the
+    `i18n.extract` error that says why Babel cannot read it (at its line when the parser names one).
+
+    `check` and `extract` both ask here, so a broken mapping is one finding in both, never a crash.
+    """
+    from babel.messages.frontend import parse_mapping_cfg
+
+    try:
+        return parse_mapping_cfg(io.StringIO(raw.decode("utf-8")), MAPPING_FILE), None
+    except (configparser.Error, UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or next((n for n, _ in getattr(exc, "errors", ())), 0)
+        message = f"{MAPPING_FILE} cannot be read: {str(exc).splitlines()[0]}"
+        return None, error("i18n.extract", Loc(MAPPING_FILE, line, 1 if line else 0), message)
 
 
 def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:

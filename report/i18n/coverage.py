@@ -72,7 +72,16 @@ from babel import Locale
 
 from .. import cache, project
 from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
-from .catalogs import TEMPLATES, CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog, rename_rank
+from .catalogs import (
+    TEMPLATES,
+    CatalogEntry,
+    ParsedCatalog,
+    brief,
+    is_prose,
+    parse_mapping,
+    read_catalog,
+    rename_rank,
+)
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
 from ..content.model import Edition
@@ -260,7 +269,9 @@ def check_translations(
     languages = [lang for lang in settings.languages if lang != settings.source_language]
     if not languages:
         return [], {}
-    findings: list[Finding] = [refused for refused in [read_input(root, MAPPING_FILE, "mapping")[1]] if refused]
+    mapping, refused = read_input(root, MAPPING_FILE, "mapping")
+    unread = refused or (parse_mapping(mapping)[1] if mapping is not None else None)
+    findings: list[Finding] = [unread] if unread is not None else []
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     used, layouts, left_out = used_messages(root, edition, cache_dir, template)
     if template is None:
@@ -645,15 +656,16 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
 
 def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
     """Return (path, method, options) for every file babel.cfg maps to a non-content extractor."""
-    from babel.messages.frontend import parse_mapping_cfg
     from babel.util import pathmatch
 
     try:
         raw, _refused = read_input(root, MAPPING_FILE, "mapping")  # refused: `check_translations` says why
-        text = (raw or b"").decode("utf-8")
     except OSError:
         return []
-    method_map, options_map = parse_mapping_cfg(io.StringIO(text), MAPPING_FILE)
+    parsed, _problem = parse_mapping(raw or b"")  # a problem: `check_translations` says it
+    if parsed is None:
+        return []
+    method_map, options_map = parsed
     wanted = [(pattern, method) for pattern, method in method_map if method not in _CONTENT_METHODS]
     found = []
     seen: set[str] = set()

@@ -21,7 +21,6 @@ rewritten only when its messages changed, whatever tool last formatted it.
 
 from __future__ import annotations
 
-import configparser
 import difflib
 import io
 import re
@@ -42,7 +41,7 @@ from ..content.textfile import MAX_BYTES
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import is_prose, rename_rank
+from .catalogs import is_prose, parse_mapping, rename_rank
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -465,9 +464,12 @@ def run_extract(root: Path, version: str, mapping: bytes | None, old: bytes | No
     """
     if mapping is None:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), "file not found")]
+    problem = parse_mapping(mapping)[1]
+    if problem is not None:  # as `check` says it
+        return False, [problem]
     try:
         catalog = template_catalog(root, version, mapping=mapping)
-    except (ValueError, OSError, configparser.Error) as exc:
+    except (ValueError, OSError) as exc:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), str(exc).splitlines()[0])]
     written = write_if_changed(root / TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE, old)
     return written, []
