@@ -376,8 +376,8 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
         ],
         [
             "facilities/sample.yaml:43",
-            "pending, changed",
-            "A man died after weeks without medical care. Previous English: A man died after weeks without care.",
+            "pending, other English in the catalog",
+            "A man died after weeks without medical care. English in the catalog: A man died after weeks without care.",
             "Un hombre murió tras semanas sin atención.",
         ],
     ]
@@ -411,6 +411,86 @@ def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: 
     text.feed(status_page(root))
     assert text.texts() == ["Every message is translated."]
     assert "pending" not in text.text().replace("0 pending", "")
+
+
+STATUS_ENTRY = (
+    'msgctxt "sample:status:text"\nmsgid "ICE stopped using the facility."\nmsgstr "ICE dejó de usar el centro."\n'
+)
+
+
+def complete_project(tmp_path: Path) -> Path:
+    """Return a project whose Spanish catalog has every string the build uses, translated."""
+    root = make_project(tmp_path, "i18n-pending")
+    shutil.copy(FIXTURES / "_base/facilities/sample.yaml", root / "facilities/sample.yaml")  # as the catalog knows it
+    return root
+
+
+def pending_rows(root: Path) -> list[list[str]]:
+    page = Tables()
+    page.feed(status_page(root))
+    return page.rows("pending")
+
+
+def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path, fixed_today: None) -> None:
+    """A translated entry a translator turned into `#~` (as msgmerge does when its English leaves the
+    template): `update` restores it, so it is not new, and its translation is shown."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    assert STATUS_ENTRY in text
+    obsolete = "".join(f"#~ {line}\n" for line in STATUS_ENTRY.splitlines())
+    po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + obsolete)
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
+        " (1 kept there as obsolete: update restores it): the Spanish edition prints it in English",
+        "  sample: facilities/sample.yaml:24 (kept as obsolete: update restores it) 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert pending_rows(root) == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/sample.yaml:24",
+            "pending, kept as obsolete: update restores it",
+            "ICE stopped using the facility.",
+            "ICE dejó de usar el centro.",
+        ],
+    ]
+    if shutil.which("msgcat"):  # what check foresaw is what update does
+        code, out, _ = run_cli("--root", str(root), "update")
+        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
+        assert STATUS_ENTRY in po.read_text()
+
+
+def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """The catalog's entry for the field holds English the content never had: check and the status
+    page show it as what the catalog holds, not as the content's previous English."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    assert STATUS_ENTRY in text
+    po.write_text(text.replace(STATUS_ENTRY, STATUS_ENTRY.replace("the facility.", "the facility in 2021.")))
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-2:] == [
+        "  sample: facilities/sample.yaml:24 (other English in the catalog: 'ICE stopped using the facility in 2021.')"
+        " 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert pending_rows(root) == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/sample.yaml:24",
+            "pending, other English in the catalog",
+            "ICE stopped using the facility. English in the catalog: ICE stopped using the facility in 2021.",
+            "ICE dejó de usar el centro.",
+        ],
+    ]
 
 
 @pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")

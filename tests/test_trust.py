@@ -113,7 +113,8 @@ def test_check_and_build_agree_on_strings_not_in_the_catalog_yet(tmp_path: Path,
     pending = [line for line in coverage_part(checked) if line.startswith("  sample: ")]
     assert pending == [
         "  sample: facilities/sample.yaml:38 (new) 'Inspectors also found grievances that no one had recorded.'",
-        "  sample: facilities/sample.yaml:43 (changed) 'A man died after weeks without medical care.'",
+        "  sample: facilities/sample.yaml:43 (other English in the catalog: 'A man died after weeks without care.')"
+        " 'A man died after weeks without medical care.'",
     ]
     fallbacks = [line for line in finding_lines(built) if line.startswith("facilities/sample.yaml:")]
     assert [line.split(": warning: ")[0] for line in fallbacks if "[i18n.fallback]" in line] == [

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from gettext import c2py
 from pathlib import Path
 from email import message_from_string
-from typing import Any, TypeGuard
+from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
 
 from babel import Locale
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
@@ -81,6 +81,27 @@ def rename_rank(new: str | None, old: str | None, gone: bool) -> tuple[bool, boo
     return (not gone, not same_part, -len(os.path.commonprefix([new, old])))
 
 
+class _Contextual(Protocol):
+    @property
+    def context(self) -> str | None: ...
+
+
+_Entry = TypeVar("_Entry", bound=_Contextual)
+
+
+def kept_as_obsolete(
+    obsolete: Iterable[_Entry],
+    context: str | None,
+    english: Sequence[str],
+    english_of: Callable[[_Entry], Sequence[str]],
+) -> _Entry | None:
+    """Return the obsolete entry that `update` restores as it was ("restored") for a message of this
+    context and English (msgid, then msgid_plural if any): the first with both the same,
+    translated or not. `update` asks it of Babel's messages, and coverage foresees it so."""
+    wanted = tuple(english)
+    return next((e for e in obsolete if e.context == context and tuple(english_of(e)) == wanted), None)
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """One message of a .po or .pot file, reduced to what the checks and the status page need."""
@@ -113,6 +134,11 @@ class CatalogEntry:
     def key(self) -> tuple[str | None, str]:
         """Return (context, msgid): how the build looks the message up."""
         return (self.context, self.msgid)
+
+    @property
+    def english(self) -> tuple[str, ...]:
+        """Return its English: (msgid,), or (msgid, msgid_plural)."""
+        return (self.msgid,) if self.plural is None else (self.msgid, self.plural)
 
     @property
     def state(self) -> str:

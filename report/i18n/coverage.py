@@ -78,6 +78,7 @@ from .catalogs import (
     ParsedCatalog,
     brief,
     is_prose,
+    kept_as_obsolete,
     parse_mapping,
     read_catalog,
     rename_rank,
@@ -91,6 +92,11 @@ REPORT = "report"
 SOURCES = "sources"
 CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
+KEPT = "kept as obsolete: update restores it"
+"""A pending string whose own entry the catalog keeps as obsolete (`#~`): `update` says "restored"."""
+OTHER_ENGLISH = "other English in the catalog"
+"""A pending string whose field's entry holds other English: not necessarily an earlier English
+of the content (a translator may have edited the msgid), so it is not called the previous one."""
 REFUSES = "fix the errors in the content and templates first (extract refuses until then), then run"
 """The advice instead of "run" while `extract` would refuse."""
 _CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
@@ -162,6 +168,11 @@ class Message:
         return (self.context, self.msgid)
 
     @property
+    def english(self) -> tuple[str, ...]:
+        """Return its English: (msgid,), or (msgid, msgid_plural)."""
+        return (self.msgid,) if self.plural is None else (self.msgid, self.plural)
+
+    @property
     def group(self) -> str:
         """Return 'templates', 'report' or the facility id the message belongs to."""
         return self.context.split(":", 1)[0] if self.context is not None and is_prose(self.context) else TEMPLATES
@@ -173,16 +184,22 @@ class Pending:
 
     message: Message
     previous: CatalogEntry | None = None
-    """The entry whose translation `update` will give it, fuzzy: the same field's with its old
-    English, or (`moved`) the same English's under another context (a renamed id or file)."""
+    """The entry whose translation `update` will give it: (`kept`) its own, kept as obsolete, as
+    it was; else, fuzzy, the same field's with other English, or (`moved`) the same English's
+    under another context (a renamed id or file)."""
     moved: bool = False
+    kept: bool = False
 
     @property
     def change(self) -> str:
-        """Return 'moved from <context>' (its English is translated under another context),
-        'changed' (the field was translated before), 'new' (a new field), or '' for a template string."""
+        """Return 'kept as obsolete…' (`update` restores its entry), 'moved from <context>' (its
+        English is translated under another context), 'other English in the catalog' (the field's
+        entry has English that is not the content's: an earlier English, or a hand edit, which
+        cannot be told apart), 'new' (a new field), or '' for a template string."""
+        if self.kept:
+            return KEPT
         if self.previous is not None:
-            return f"moved from {self.previous.context}" if self.moved else "changed"
+            return f"moved from {self.previous.context}" if self.moved else OTHER_ENGLISH
         return "new" if is_prose(self.message.context) else ""
 
 
@@ -489,6 +506,7 @@ def language_coverage(
     for e in catalog.entries:
         if e.msgid and any(e.strings):
             by_english.setdefault((e.msgid, e.plural), []).append(e)
+    obsolete = [e for e in catalog.entries if e.obsolete]
     taken: set[int] = set()
     total = Counts()
     counts: dict[str, Counts] = {}
@@ -501,8 +519,10 @@ def language_coverage(
         if entry is None:
             state = "pending"
             same = by_english.get((message.msgid, message.plural), [])
-            restored = any(e.obsolete and e.key == key for e in same)
-            if same and not restored:
+            kept = kept_as_obsolete(obsolete, message.context, message.english, lambda e: e.english)
+            if kept is not None:  # `update` restores it as it was, before any other match
+                pending.setdefault(group, []).append(Pending(message, kept, kept=True))
+            elif same:
                 chosen = min(
                     same,
                     key=lambda e: (
@@ -581,6 +601,8 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             for item in group.pending:
                 message = item.message
                 how = item.change or "new"
+                if how == OTHER_ENGLISH and item.previous is not None:
+                    how += f": '{brief(item.previous.msgid, 60)}'"
                 lines.append(
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
                 )
@@ -600,11 +622,13 @@ def pending_note(coverage: LanguageCoverage) -> str:
     if not coverage.readable:
         return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
     moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
-    also = (
-        f" ({moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy)"
-        if moved
-        else ""
-    )
+    kept = sum(1 for group in coverage.groups for item in group.pending if item.kept)
+    notes = [f"{kept} kept there as obsolete: update restores {'it' if kept == 1 else 'them'}"] if kept else []
+    if moved:
+        notes.append(
+            f"{moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy"
+        )
+    also = f" ({'; '.join(notes)})" if notes else ""
     return f"{strings} yet{also}: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
 

@@ -41,7 +41,7 @@ from ..content.textfile import MAX_BYTES
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import is_prose, parse_mapping, rename_rank
+from .catalogs import is_prose, kept_as_obsolete, parse_mapping, rename_rank
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -417,7 +417,7 @@ def _translated(message: Message) -> bool:
 
 def _same(catalog: Catalog, message: Message) -> Message | None:
     """Return the obsolete entry with this message's context and English, if there is one."""
-    return next((m for m in catalog.obsolete.values() if m.context == message.context and m.id == message.id), None)
+    return kept_as_obsolete(catalog.obsolete.values(), message.context, _ids(message), _ids)
 
 
 def _close(catalog: Catalog, message: Message) -> Message | None:
