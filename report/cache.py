@@ -94,15 +94,18 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
     it (foreign, from older code, planted) is a miss. The last `RECENT` values are also kept in
     memory, shared, so that a long-lived process (the live preview, which gathers on every save)
     does not read and decode the unchanged dossiers and catalogs again each time: a value is a
-    frozen record, and whoever gets one never changes it.
+    frozen record, and whoever gets one never changes it. One is used only while its entry is
+    still on disk: deleting `.cache/` means computing everything again, in every process.
     """
     if cache_dir is None:
         return compute(*args)
     slot = (str(cache_dir), namespace, key)
     with _recent_lock:
-        if slot in _recent:
+        remembered = _recent.get(slot, _recent)
+        if remembered is not _recent:
             _recent.move_to_end(slot)
-            return _recent[slot]
+    if remembered is not _recent and _paths(cache_dir, namespace, key)[1].exists():
+        return remembered
     value = _stored(cache_dir, namespace, key, compute, *args)
     with _recent_lock:
         _recent[slot] = value
