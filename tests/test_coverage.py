@@ -493,6 +493,95 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
     ]
 
 
+OLD_STATUS = 'msgctxt "sample:status:text"\nmsgid "ICE stopped using it."\nmsgstr "ICE dejó de usarlo."\n'
+
+
+def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not_new(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """A field deleted (its entry made `#~`), then put back with other English: `update` gives it
+    that entry's translation, fuzzy, as it does for a changed sentence, so it is not new."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    assert STATUS_ENTRY in text
+    obsolete = "".join(f"#~ {line}\n" for line in OLD_STATUS.splitlines())
+    po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + obsolete)
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet:"
+        " the Spanish edition prints it in English",
+        "  sample: facilities/sample.yaml:24 (other English in the catalog: 'ICE stopped using it.')"
+        " 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert pending_rows(root) == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/sample.yaml:24",
+            "pending, other English in the catalog",
+            "ICE stopped using the facility. English in the catalog: ICE stopped using it.",
+            "ICE dejó de usarlo.",
+        ],
+    ]
+    if shutil.which("msgcat"):  # what check foresaw is what update does
+        code, out, _ = run_cli("--root", str(root), "update")
+        assert code == 0 and "0 new, 1 changed (now fuzzy), 0 obsolete" in out
+        assert (
+            '#, fuzzy\n#| msgid "ICE stopped using it."\nmsgctxt "sample:status:text"\n'
+            'msgid "ICE stopped using the facility."\nmsgstr "ICE dejó de usarlo."\n'
+        ) in po.read_text()
+        assert '#~ msgid "ICE stopped using it."' not in po.read_text()
+
+
+@pytest.mark.parametrize("obsolete", [False, True], ids=["fuzzy", "fuzzy-obsolete"])
+def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_restore(
+    tmp_path: Path, fixed_today: None, obsolete: bool
+) -> None:
+    """The field's fuzzy entry (active, or kept as `#~`) was translated from the content's English
+    (`#| msgid`), which came back: `update` restores that translation, not fuzzy, so it has no
+    other English to review."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    assert STATUS_ENTRY in text
+    fuzzy = '#, fuzzy\n#| msgid "ICE stopped using the facility."\n' + STATUS_ENTRY.replace(
+        "the facility.", "the facility in 2021."
+    )
+    if obsolete:
+        fuzzy = "".join(f"#~{line[1:]}\n" if line.startswith("#|") else f"#~ {line}\n" for line in fuzzy.splitlines())
+        fuzzy = fuzzy.replace("#~ #, fuzzy", "#, fuzzy")
+        po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + fuzzy)
+    else:
+        po.write_text(text.replace(STATUS_ENTRY, fuzzy))
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
+        " (1 that a fuzzy entry was translated from: update restores it): the Spanish edition prints it in English",
+        "  sample: facilities/sample.yaml:24 (a fuzzy entry was translated from it: update restores it)"
+        " 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert pending_rows(root) == [
+        ["Where the English is", "State", "English", "Spanish now"],
+        [
+            "facilities/sample.yaml:24",
+            "pending, a fuzzy entry was translated from it: update restores it",
+            "ICE stopped using the facility. English in the catalog: ICE stopped using the facility in 2021.",
+            "ICE dejó de usar el centro.",
+        ],
+    ]
+    if shutil.which("msgcat"):  # what check foresaw is what update does
+        code, out, _ = run_cli("--root", str(root), "update")
+        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
+        assert STATUS_ENTRY in po.read_text()
+        assert "fuzzy" not in po.read_text()
+
+
 @pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
 def test_pending_strings_leave_the_msgfmt_counts_of_the_rest(tmp_path: Path) -> None:
     """msgfmt counts the catalog: the strings the build uses that are in it, plus the old English of

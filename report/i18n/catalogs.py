@@ -102,6 +102,28 @@ def kept_as_obsolete(
     return next((e for e in obsolete if e.context == context and tuple(english_of(e)) == wanted), None)
 
 
+def field_entry(leaving: Iterable[_Entry], context: str, translated: Callable[[_Entry], bool]) -> _Entry | None:
+    """Return the entry whose translation `update` gives a message of this field (a prose context)
+    that neither its own obsolete entry nor a translation of its English supplies: the last of
+    `leaving` (the catalog's obsolete entries, then those the merge makes obsolete, each in the
+    catalog's order) with this context, if it is `translated`; None if the message comes in
+    untranslated ("new"). `restores` says whether that translation comes back as it was or fuzzy.
+    `update` asks it of Babel's messages, and coverage foresees it so."""
+    found = None
+    for entry in leaving:
+        if entry.context == context:
+            found = entry
+    return found if found is not None and translated(found) else None
+
+
+def restores(made_from: tuple[str | None, Sequence[str]], context: str | None, english: Sequence[str]) -> bool:
+    """Return True if a translation made from `made_from` (a context and English: a fuzzy entry's
+    `#|` ones, else its own) comes back as it was, not fuzzy, for a message of this context and
+    English: an edit or a rename undone before the translator saw it ("restored"). `update` asks
+    it of the entry it takes, and coverage foresees it so."""
+    return made_from[0] == context and tuple(made_from[1]) == tuple(english)
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """One message of a .po or .pot file, reduced to what the checks and the status page need."""
@@ -178,6 +200,15 @@ class CatalogEntry:
     def moved_from(self) -> str | None:
         """Return the other context its translation was made under (a renamed id or file), if any."""
         return self.previous_context if self.previous_context not in (None, self.context) else None
+
+    @property
+    def made_from(self) -> tuple[str | None, tuple[str, ...]]:
+        """Return the context and English its translation was made from: a fuzzy entry's previous
+        ones (`#| msgctxt`, `#| msgid`), else its own. (Only `#| msgid` is kept: a plural entry's
+        previous English is taken as that alone.)"""
+        if self.fuzzy and self.previous is not None:
+            return self.previous_context or self.context, (self.previous,)
+        return self.context, self.english
 
     @property
     def english_changed(self) -> bool:

@@ -77,11 +77,13 @@ from .catalogs import (
     CatalogEntry,
     ParsedCatalog,
     brief,
+    field_entry,
     is_prose,
     kept_as_obsolete,
     parse_mapping,
     read_catalog,
     rename_rank,
+    restores,
 )
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
@@ -94,6 +96,9 @@ CATCH_UP = "./build.py extract && ./build.py update"
 """What brings pending strings into the catalogs, in the README's words."""
 KEPT = "kept as obsolete: update restores it"
 """A pending string whose own entry the catalog keeps as obsolete (`#~`): `update` says "restored"."""
+RESTORED = "a fuzzy entry was translated from it: update restores it"
+"""A pending string whose field's fuzzy entry has other English but a translation made from the
+content's (`#| msgid`: an edit undone before the translator saw it): `update` says "restored"."""
 OTHER_ENGLISH = "other English in the catalog"
 """A pending string whose field's entry holds other English: not necessarily an earlier English
 of the content (a translator may have edited the msgid), so it is not called the previous one."""
@@ -185,19 +190,24 @@ class Pending:
     message: Message
     previous: CatalogEntry | None = None
     """The entry whose translation `update` will give it: (`kept`) its own, kept as obsolete, as
-    it was; else, fuzzy, the same field's with other English, or (`moved`) the same English's
-    under another context (a renamed id or file)."""
+    it was; else, fuzzy, the same field's with other English (as it was if `restored`: that
+    translation was made from this English), or (`moved`) the same English's under another
+    context (a renamed id or file)."""
     moved: bool = False
     kept: bool = False
+    restored: bool = False
 
     @property
     def change(self) -> str:
         """Return 'kept as obsolete…' (`update` restores its entry), 'moved from <context>' (its
-        English is translated under another context), 'other English in the catalog' (the field's
+        English is translated under another context), 'a fuzzy entry was translated from it…'
+        (`update` restores the field's entry), 'other English in the catalog' (the field's
         entry has English that is not the content's: an earlier English, or a hand edit, which
         cannot be told apart), 'new' (a new field), or '' for a template string."""
         if self.kept:
             return KEPT
+        if self.restored:
+            return RESTORED
         if self.previous is not None:
             return f"moved from {self.previous.context}" if self.moved else OTHER_ENGLISH
         return "new" if is_prose(self.message.context) else ""
@@ -499,14 +509,15 @@ def language_coverage(
     are counted in their group; its active entries that the build no longer uses are not counted.
     """
     entries = {entry.key: entry for entry in catalog.active()}
-    # A changed sentence keeps its context (the field): its old entry is what `update` makes fuzzy.
-    replaced = {e.context: e for e in catalog.active() if is_prose(e.context) and e.key not in used}
     # A renamed id or file keeps its English: `update` carries the translation over, choosing as it does.
     by_english: dict[tuple[str, str | None], list[CatalogEntry]] = {}
     for e in catalog.entries:
         if e.msgid and any(e.strings):
             by_english.setdefault((e.msgid, e.plural), []).append(e)
     obsolete = [e for e in catalog.entries if e.obsolete]
+    # A changed sentence keeps its context (the field): `update` takes its old entry, obsolete
+    # already or made so, as `field_entry` says.
+    leaving = [*obsolete, *(e for e in catalog.active() if e.key not in used)]
     taken: set[int] = set()
     total = Counts()
     counts: dict[str, Counts] = {}
@@ -533,8 +544,13 @@ def language_coverage(
                 taken.add(id(chosen))
                 pending.setdefault(group, []).append(Pending(message, chosen, moved=True))
             else:
-                previous = replaced.get(message.context) if is_prose(message.context) else None
-                pending.setdefault(group, []).append(Pending(message, previous))
+                previous = (
+                    field_entry(leaving, message.context, lambda e: any(e.strings))
+                    if is_prose(message.context)
+                    else None
+                )
+                restored = previous is not None and restores(previous.made_from, message.context, message.english)
+                pending.setdefault(group, []).append(Pending(message, previous, restored=restored))
         else:
             state = entry.counted
             if state == "untranslated" and not entry.fuzzy and entry.strings and entry.strings[0]:
@@ -623,7 +639,12 @@ def pending_note(coverage: LanguageCoverage) -> str:
         return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
     moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
     kept = sum(1 for group in coverage.groups for item in group.pending if item.kept)
+    restored = sum(1 for group in coverage.groups for item in group.pending if item.restored)
     notes = [f"{kept} kept there as obsolete: update restores {'it' if kept == 1 else 'them'}"] if kept else []
+    if restored:
+        notes.append(
+            f"{restored} that a fuzzy entry was translated from: update restores {'it' if restored == 1 else 'them'}"
+        )
     if moved:
         notes.append(
             f"{moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy"

@@ -41,7 +41,7 @@ from ..content.textfile import MAX_BYTES
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import is_prose, kept_as_obsolete, parse_mapping, rename_rank
+from .catalogs import field_entry, is_prose, kept_as_obsolete, parse_mapping, rename_rank, restores
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -313,10 +313,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     gone = {id(m) for key, m in before.items() if key not in wanted}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     stats = {"new": 0, "changed": 0, "carried": 0, "obsolete": 0, "restored": 0}
-    obsolete_by_context: dict[str, Message] = {}
-    for message in list(catalog.obsolete.values()):
-        if is_prose(message.context):
-            obsolete_by_context[message.context] = message
+    leaving = list(catalog.obsolete.values())  # those the catalog had, then those this merge made obsolete
     for message in catalog:
         if not message.id:
             continue
@@ -347,7 +344,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             )
             kind = "carried"
         elif is_prose(message.context):
-            old, kind = obsolete_by_context.get(message.context), "changed"
+            old, kind = field_entry(leaving, message.context, _translated), "changed"
         else:
             old, kind = _close(catalog, message), "changed"
         if old is None or not _translated(old):
@@ -360,7 +357,9 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         message.string, message.flags = old.string, message.flags | (old.flags - {"fuzzy"})
         message.user_comments = list(old.user_comments)
         _drop_obsolete(catalog, old)
-        if made_from == (message.context, _ids(message)):  # an edit or a rename undone before the translator saw it
+        if restores(
+            made_from, message.context, _ids(message)
+        ):  # an edit or a rename undone before the translator saw it
             stats["restored"] += 1
         else:
             message.flags.add("fuzzy")
