@@ -357,9 +357,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         message.string, message.flags = old.string, message.flags | (old.flags - {"fuzzy"})
         message.user_comments = list(old.user_comments)
         _drop_obsolete(catalog, old)
-        if restores(
-            made_from, message.context, _ids(message)
-        ):  # an edit or a rename undone before the translator saw it
+        if restores(made_from, message.context, _ids(message)):  # an edit or a rename undone before it was seen
             stats["restored"] += 1
         else:
             message.flags.add("fuzzy")
