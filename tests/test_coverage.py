@@ -367,7 +367,7 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
     ]
     assert page.rows("entries") == []
     assert page.rows("pending") == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/sample.yaml:38",
             "pending, new",
@@ -413,6 +413,7 @@ def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: 
     assert "pending" not in text.text().replace("0 pending", "")
 
 
+PENDING_HEADER = ["Where the English is", "State", "English", "Spanish now"]
 STATUS_ENTRY = (
     'msgctxt "sample:status:text"\nmsgid "ICE stopped using the facility."\nmsgstr "ICE dejó de usar el centro."\n'
 )
@@ -425,6 +426,24 @@ def complete_project(tmp_path: Path) -> Path:
     return root
 
 
+def as_obsolete(entry: str) -> str:
+    """Return a catalog entry as msgmerge keeps it obsolete: `#~ ` lines, `#~|` previous ones, flags as they are."""
+    return "".join(
+        f"{line}\n" if line.startswith("#,") else f"#~{line[1:]}\n" if line.startswith("#|") else f"#~ {line}\n"
+        for line in entry.splitlines()
+    )
+
+
+def with_status_entry(root: Path, entry: str, obsolete: str = "") -> Path:
+    """Put `entry` where the Spanish catalog has the field's translated entry, and the entry `obsolete`,
+    as `#~`, at its end; return the catalog's path."""
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text()
+    assert STATUS_ENTRY in text
+    po.write_text(text.replace(STATUS_ENTRY, entry) + (f"\n{as_obsolete(obsolete)}" if obsolete else ""))
+    return po
+
+
 def pending_rows(root: Path) -> list[list[str]]:
     page = Tables()
     page.feed(status_page(root))
@@ -435,11 +454,7 @@ def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path,
     """A translated entry a translator turned into `#~` (as msgmerge does when its English leaves the
     template): `update` restores it, so it is not new, and its translation is shown."""
     root = complete_project(tmp_path)
-    po = root / "i18n/es/LC_MESSAGES/messages.po"
-    text = po.read_text()
-    assert STATUS_ENTRY in text
-    obsolete = "".join(f"#~ {line}\n" for line in STATUS_ENTRY.splitlines())
-    po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + obsolete)
+    po = with_status_entry(root, "", obsolete=STATUS_ENTRY)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -450,7 +465,7 @@ def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path,
         "run: ./build.py extract && ./build.py update",
     ]
     assert pending_rows(root) == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/sample.yaml:24",
             "pending, kept as obsolete: update restores it",
@@ -470,10 +485,7 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
     """The catalog's entry for the field holds English the content never had: check and the status
     page show it as what the catalog holds, not as the content's previous English."""
     root = complete_project(tmp_path)
-    po = root / "i18n/es/LC_MESSAGES/messages.po"
-    text = po.read_text()
-    assert STATUS_ENTRY in text
-    po.write_text(text.replace(STATUS_ENTRY, STATUS_ENTRY.replace("the facility.", "the facility in 2021.")))
+    with_status_entry(root, STATUS_ENTRY.replace("the facility.", "the facility in 2021."))
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -483,7 +495,7 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
         "run: ./build.py extract && ./build.py update",
     ]
     assert pending_rows(root) == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/sample.yaml:24",
             "pending, other English in the catalog",
@@ -502,11 +514,7 @@ def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not
     """A field deleted (its entry made `#~`), then put back with other English: `update` gives it
     that entry's translation, fuzzy, as it does for a changed sentence, so it is not new."""
     root = complete_project(tmp_path)
-    po = root / "i18n/es/LC_MESSAGES/messages.po"
-    text = po.read_text()
-    assert STATUS_ENTRY in text
-    obsolete = "".join(f"#~ {line}\n" for line in OLD_STATUS.splitlines())
-    po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + obsolete)
+    po = with_status_entry(root, "", obsolete=OLD_STATUS)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -518,7 +526,7 @@ def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not
         "run: ./build.py extract && ./build.py update",
     ]
     assert pending_rows(root) == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/sample.yaml:24",
             "pending, other English in the catalog",
@@ -544,18 +552,10 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
     (`#| msgid`), which came back: `update` restores that translation, not fuzzy, so it has no
     other English to review."""
     root = complete_project(tmp_path)
-    po = root / "i18n/es/LC_MESSAGES/messages.po"
-    text = po.read_text()
-    assert STATUS_ENTRY in text
     fuzzy = '#, fuzzy\n#| msgid "ICE stopped using the facility."\n' + STATUS_ENTRY.replace(
         "the facility.", "the facility in 2021."
     )
-    if obsolete:
-        fuzzy = "".join(f"#~{line[1:]}\n" if line.startswith("#|") else f"#~ {line}\n" for line in fuzzy.splitlines())
-        fuzzy = fuzzy.replace("#~ #, fuzzy", "#, fuzzy")
-        po.write_text(text.replace(STATUS_ENTRY, "") + "\n" + fuzzy)
-    else:
-        po.write_text(text.replace(STATUS_ENTRY, fuzzy))
+    po = with_status_entry(root, "", obsolete=fuzzy) if obsolete else with_status_entry(root, fuzzy)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -567,7 +567,7 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
         "run: ./build.py extract && ./build.py update",
     ]
     assert pending_rows(root) == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/sample.yaml:24",
             "pending, a fuzzy entry was translated from it: update restores it",
@@ -809,7 +809,7 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     spanish = next(m.string for m in babel_catalog(po.read_text(), "es") if m.context == old)
     assert page.rows("pending") == [
-        ["Where the English is", "State", "English", "Spanish now"],
+        PENDING_HEADER,
         [
             "facilities/stewart.yaml:32",
             f"pending, moved from {old}",
