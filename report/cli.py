@@ -421,10 +421,10 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         with printing:
             print(line, file=out, flush=True)
 
-    def pages():  # noqa: ANN202 - Paged
+    def pages(saved: frozenset[str]):  # noqa: ANN202 - Paged
         from .commands.build import pages
 
-        paged = pages(root, _build_options(build_args))
+        paged = pages(root, _build_options(build_args), saved)
         if paged.failed is not None:
             with printing:
                 _show_built(paged.failed, build_args, out, err)

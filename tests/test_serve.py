@@ -107,12 +107,20 @@ class Serving:
         assert self.seen[-1] == state["summary"]
         return state
 
-    def wait_for_pages(self, after: int, timeout: float = 60) -> dict:
-        """Wait until the pages of a save are served (what is served went past `after`), PDFs still to come."""
-        state = self.wait_until(lambda s: s["served"] > after and s["pages"], timeout)
-        assert state["building"] and state["code"] == 0 and PAGES.fullmatch(state["summary"]), state
-        while not PAGES.fullmatch(self.line(timeout=30)):  # the terminal says so too
-            pass
+    def wait_for_pages(self, after: int, first: str = "", timeout: float = 60) -> dict:
+        """Wait until the pages of a save are served (what is served went past `after`), PDFs still to come.
+
+        A save of one dossier, `first`, has its pages shown before the whole site's.
+        """
+        state = self.wait_until(lambda s: s["served"] > after and s["pages"] and PAGES.fullmatch(s["summary"]), timeout)
+        assert state["building"] and state["code"] == 0, state
+        said = []
+        while not PAGES.fullmatch(said[-1] if said else ""):  # the terminal says so too
+            said.append(self.line(timeout=30))
+        firsts = [line for line in said if line.startswith("pages of ")][:-1]
+        assert [re.sub(r"\d+\.\d\d s", "N s", line) for line in firsts] == (
+            [f"pages of {first} rendered in N s; the rest updating"] if first else []
+        ), said
         return state
 
     def stop(self) -> int:
@@ -237,6 +245,59 @@ def test_the_pages_step_renders_the_site_with_every_pdf_updating_and_writes_no_o
     assert not os.path.lexists(project / "dist")
 
 
+def test_a_save_of_dossiers_alone_renders_their_pages_first_exactly_as_the_whole_site_has_them(
+    project: Path,
+) -> None:
+    options = BuildOptions(project_paths.today(), (), Policy())
+    whole = pages(project, options)
+    dossier = f"facilities/{FACILITY}.yaml"
+    first = pages(project, options, frozenset({dossier}))
+    assert first.partial and not whole.partial and first.failed is None
+    assert first.summary.startswith(f"pages of {dossier} rendered in ") and first.summary.endswith(
+        "; the rest updating"
+    )
+    mine = {
+        o.path for o in whole.outputs if re.fullmatch(rf"(en|es)/({FACILITY}\.html|cite/{FACILITY}\.[\w.]+)", o.path)
+    }
+    assert {f"en/{FACILITY}.html", f"es/{FACILITY}.html"} < mine
+    assert {o.path for o in first.outputs} == mine  # the facility's pages and citation files, nothing else
+    same = {o.path: o.data for o in whole.outputs}
+    assert all(o.data == same[o.path] for o in first.outputs)
+    assert first.findings == whole.findings  # the whole gather phase's, as the build would print them
+    # Any other file saved with it (or a file that is no dossier of the edition): the whole site.
+    for saved in ({dossier, "report.yaml"}, {"facilities/sources.yaml"}, {"facilities/elsewhere.yaml"}):
+        again = pages(project, options, frozenset(saved))
+        assert not again.partial and again.outputs == whole.outputs, saved
+
+
+def test_the_watcher_shows_a_saved_dossiers_pages_then_the_whole_site_then_asks_for_one_build(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "facilities").mkdir()
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.write_text("summary: Saved.\n", encoding="utf-8")
+    asked: list[frozenset[str]] = []
+
+    def pages(saved: frozenset[str]) -> Paged:
+        asked.append(saved)
+        if saved:
+            return Paged((Output(f"en/{FACILITY}.html", b"mine", "page", "en"),), (), "first", partial=True)
+        return Paged((Output("en/index.html", b"home", "page", "en"),), (), "all")
+
+    shown: list[tuple[str, bool]] = []
+
+    class Spied(Preview):
+        def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
+            shown.append((paged.summary, self.state.building))
+            super().paged(paged, digest, dist, saved)
+
+    watcher = _Watcher(root, Spied(), pages, lambda line: None, 0.01)
+    saved = frozenset({f"facilities/{FACILITY}.yaml"})
+    watcher.show(saved)
+    assert asked == [saved, frozenset()] and shown == [("first", False), ("all", True)]
+    assert watcher.wanted.is_set()
+    assert watcher.preview.state.served == 2  # the open page reloads for each
+
+
 def test_inject_puts_the_script_before_the_closing_body_tag() -> None:
     tag = b'<script src="/__preview__/preview.js" data-served="7"></script>\n'
     assert inject(b"<html><body><p>x</p></BODY></html>", 7) == b"<html><body><p>x</p>" + tag + b"</BODY></html>"
@@ -313,6 +374,40 @@ def test_pages_are_served_in_front_of_dist_until_their_build_and_only_while_newe
     assert [f["code"] for f in preview.state.findings] == ["yaml.syntax", "pdf.fetch"]
 
 
+def test_a_saved_dossiers_pages_go_over_the_pages_served_and_give_way_if_the_rest_is_refused() -> None:
+    def paged(partial: bool = False, **pages: str) -> Paged:
+        outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
+        return Paged(outputs, (), "pages", partial=partial)
+
+    def served(preview: Preview, dist: str) -> dict[str, bytes | None]:
+        return {name: preview.page(f"en/{name}.html", dist)[0] for name in ("a", "b", "index")}
+
+    failed = Built("failed", (error("template.syntax", Loc("layouts/site/index.html", 3, 1), "bad"),), "build failed")
+    preview = Preview()
+    preview.paged(paged(a="a1", b="b1", index="i1"), "d1", "dist-a")  # a save's whole site, its build running
+    preview.paged(paged(True, b="b2"), "d2", "dist-a")  # the next save's dossier page first: over d1's
+    assert served(preview, "dist-a") == {"a": b"a1", "b": b"b2", "index": b"i1"}
+    assert (preview.state.served, preview.state.pages) == (2, True)
+    preview.paged(paged(True, b="b3"), "d3", "dist-a")  # moved again before the rest: still over d1's
+    assert served(preview, "dist-a") == {"a": b"a1", "b": b"b3", "index": b"i1"}
+    # The rest of the save is refused: its dossier page goes, and what it covered comes back.
+    preview.refused(failed, "d3")
+    assert served(preview, "dist-a") == {"a": b"a1", "b": b"b1", "index": b"i1"}
+    assert (preview.state.served, preview.state.pages, preview.state.code) == (4, True, 1)
+    # A dossier page first, then its whole site: the whole site stands, and a refusal then keeps it.
+    preview.paged(paged(True, b="b4"), "d4", "dist-a")
+    preview.paged(paged(a="a4", b="b4", index="i4"), "d4", "dist-a")
+    preview.refused(failed, "d5")
+    assert served(preview, "dist-a") == {"a": b"a4", "b": b"b4", "index": b"i4"}
+    # d4's build publishes it while the next save's dossier page is shown; that save is then
+    # refused: nothing goes back in front of dist/, which has d4.
+    preview.paged(paged(True, a="a6"), "d6", "dist-a")
+    preview.finished(0, Built("built", (), "built en"), digest="d4", dist="dist-b")
+    assert served(preview, "dist-b") == {"a": b"a6", "b": None, "index": None}
+    preview.refused(failed, "d6")
+    assert served(preview, "dist-b") == {"a": None, "b": None, "index": None} and not preview.state.pages
+
+
 class _Stopped(Exception):
     """Raised in the watcher's thread to end it (it hands any exception to the main thread and stops)."""
 
@@ -332,7 +427,7 @@ def test_a_save_written_in_place_is_shown_once_with_the_hash_of_the_bytes_shown(
     reading, written, stop = threading.Event(), threading.Event(), threading.Event()
     rendered: list[bytes] = []  # what each call of `pages` read
 
-    def pages() -> Paged:
+    def pages(saved: frozenset[str]) -> Paged:
         if len(rendered) == 1:  # the save has emptied the file; it fills it as the pages read it
             reading.set()
             assert written.wait(10)
@@ -481,7 +576,7 @@ def test_a_save_shows_its_pages_before_its_pdfs_and_a_broken_save_keeps_the_last
         good = os.readlink(root / "dist")
         with build_held(root):
             edit(root, "\nsummary: >-\n", "\nsummary: >-\n  Preview edit one.\n")
-            state = serving.wait_for_pages(state["served"])
+            state = serving.wait_for_pages(state["served"], f"facilities/{FACILITY}.yaml")
             body = serving.get(page)[2].decode()
             assert "Preview edit one." in body and UPDATING_EN in body and SCRIPT_TAG.format(state["served"]) in body
             assert UPDATING_ES in serving.get(f"/es/{FACILITY}.html")[2].decode()

@@ -181,10 +181,15 @@ class Paged:
     findings: tuple[Finding, ...]
     summary: str
     failed: Built | None = None
+    partial: bool = False  # only the saved dossiers' pages: the rest of the site is still to render
 
 
-def pages(root: Path, options: BuildOptions) -> Paged:
+def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()) -> Paged:
     """Gather, then render the HTML site without laying out a PDF: its download links say "PDF updating".
+
+    If every file in `saved` (project-relative) is a dossier of the edition, only those
+    facilities' pages are rendered (`partial`), exactly as the whole site would have them: the
+    preview shows them first, then asks for the rest. The findings are the whole gather phase's.
 
     Writes nothing but the caches the gather phase keeps (parsed catalogs, compiled templates),
     and takes no lock: `serve` shows these pages before the build (which holds the lock) has
@@ -194,7 +199,7 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     from ..i18n.coverage import coverage_table  # Babel
     from jinja2 import TemplateError
 
-    from ..render.site import home_pages, site_pages  # Jinja
+    from ..render.site import facility_pages, home_pages, site_pages  # Jinja
     from .gather import GatherOptions, gather
 
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy, load_stylesheets=False))
@@ -209,9 +214,14 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     for lang in renderers:
         updating[(lang, None)] = (report_pdf_path(lang), None, None)
         updating |= {(lang, f.id): (facility_pdf_path(lang, f.id), None, None) for f in edition.facilities}
+    dossiers = {f.path: f.id for f in edition.facilities}
+    first = frozenset(dossiers[path] for path in saved if path in dossiers) if saved <= dossiers.keys() else None
     try:
-        outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
-        outputs += home_pages(edition, renderers, updating)
+        if first:
+            outputs = facility_pages(root, edition, renderers, updating, first)
+        else:
+            outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
+            outputs += home_pages(edition, renderers, updating)
     except TemplateError as exc:  # as the build says it
         failed = _template_failed(root, options, gathered, exc, coverage)
         return Paged((), failed.findings, failed.summary, failed)
@@ -220,8 +230,13 @@ def pages(root: Path, options: BuildOptions) -> Paged:
     if has_errors(findings):
         failed = _failed(findings, coverage)
         return Paged((), findings, failed.summary, failed)
-    summary = f"pages of {', '.join(renderers)} rendered in {time.perf_counter() - started:.2f} s; PDFs updating"
-    return Paged(tuple(outputs), findings, summary)
+    seconds = f"{time.perf_counter() - started:.2f} s"
+    if first:
+        names = ", ".join(f.path for f in edition.facilities if f.id in first)
+        return Paged(
+            tuple(outputs), findings, f"pages of {names} rendered in {seconds}; the rest updating", partial=True
+        )
+    return Paged(tuple(outputs), findings, f"pages of {', '.join(renderers)} rendered in {seconds}; PDFs updating")
 
 
 def report_pdf_path(lang: str) -> str:

@@ -8,6 +8,8 @@
   step, so it keeps its whole-edition guarantee; the pages in memory are served only while they
   are newer than `dist/` (made from the last save, and `dist/` is still the edition it was then).
   A save made while the PDFs are being built gets its pages at once, and another build after.
+  A save of dossiers alone shows those dossiers' pages first, over the pages served till then,
+  then the whole site's: a writer sees the page they edit without waiting for the others.
 - The server looks each request's path up in those pages, then under `dist/` when it comes, so
   it follows the symlink that every publish swaps (see `publish`): a file comes from the old
   edition or the new one.
@@ -116,6 +118,9 @@ class Preview:
         self._pages: dict[str, bytes] | None = None  # path under dist/ -> bytes
         self._pages_digest: str | None = None  # the save they were made from
         self._pages_dist: str | None = None  # what dist/ was (`publish.current`) when they were newer
+        # What the saved dossiers' pages shown first (a partial `paged`) cover, until the rest follows.
+        self._under: tuple[dict[str, bytes] | None, str | None, str | None] | None = None
+        self._first: dict[str, bytes] = {}  # those pages
         self._latest: str | None = None  # the digest of the last save shown or refused
         self._latest_ok = True
 
@@ -129,9 +134,23 @@ class Preview:
             self._state = replace(self._state, building=True)
 
     def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
-        """Serve a save's pages in front of `dist/` (which is `dist` now) until its build finishes."""
+        """Serve a save's pages in front of `dist/` (which is `dist` now) until its build finishes.
+
+        A partial `paged` (the saved dossiers' pages alone) goes over the pages served till now,
+        which come back if the rest of the save's site is refused (`refused`).
+        """
         with self._lock:
-            self._pages = {o.path: o.data for o in paged.outputs}
+            pages = {o.path: o.data for o in paged.outputs}
+            if paged.partial:
+                if self._under is None:
+                    self._under = (self._pages, self._pages_digest, self._pages_dist)
+                self._first = pages
+                below, _, below_dist = self._under
+                if below is not None and below_dist == dist:
+                    pages = below | pages
+            else:
+                self._under = None
+            self._pages = pages
             self._pages_digest, self._pages_dist = digest, dist
             self._latest, self._latest_ok = digest, True
             s = self._state
@@ -139,12 +158,26 @@ class Preview:
             self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True)
 
     def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
-        """Show why a save does not build (the pages step found errors); what is served stays."""
+        """Show why a save does not build (the pages step found errors); what is served stays, but for
+        the save's own dossier pages shown first (`paged`), which give way to what they covered."""
         with self._lock:
             self._latest, self._latest_ok = digest, False
             s = self._state
+            served, showing = s.served, s.pages
+            if self._under is not None:
+                self._pages, self._pages_digest, self._pages_dist = self._under
+                served, showing = served + 1, self._pages is not None
+            self._under = None
             findings = _shown(built.findings, saved)
-            self._state = replace(s, generation=s.generation + 1, code=1, summary=built.summary, findings=findings)
+            self._state = replace(
+                s,
+                generation=s.generation + 1,
+                code=1,
+                summary=built.summary,
+                findings=findings,
+                served=served,
+                pages=showing,
+            )
 
     def finished(
         self,
@@ -161,6 +194,9 @@ class Preview:
         with self._lock:
             s = self._state
             served = s.served
+            if self._under is not None and digest in (None, self._under[1]):
+                self._under = (None, None, None)  # what a newer save's first pages covered is in dist/ now
+                self._pages = dict(self._first)
             if self._pages is not None and digest in (None, self._pages_digest):
                 self._pages = None  # built (dist/ has them now), or failed (back to the last good build)
                 served += 1
@@ -201,16 +237,17 @@ def serve(
     root: Path,
     port: int,
     build: Callable[[bool], tuple[int, Built]],
-    pages: Callable[[], Paged],
+    pages: Callable[[frozenset[str]], Paged],
     say: Callable[[str], None],
     poll: float = 0.1,
 ) -> bool:
     """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C; return True if a build was interrupted.
 
     `build` builds (a release if it is given True, else a draft) and returns the exit code the
-    terminal shows with it; `pages` renders the site without PDFs (and shows the findings when
-    that fails); `say` tells the writer what the preview does. Both may print from the watcher's
-    thread and the main one.
+    terminal shows with it; `pages` renders the site without PDFs (only the pages of the saved
+    dossiers it is given, when it can: see `build.pages`), and shows the findings when that
+    fails; `say` tells the writer what the preview does. Both may print from the watcher's thread
+    and the main one.
 
     The preview builds drafts, with one exception: a release edition in `dist/` that is the
     release of the sources as they are is kept (its build is the release's, which finds it up to
@@ -279,7 +316,12 @@ class _Watcher(threading.Thread):
     """
 
     def __init__(
-        self, root: Path, preview: Preview, pages: Callable[[], Paged], say: Callable[[str], None], poll: float
+        self,
+        root: Path,
+        preview: Preview,
+        pages: Callable[[frozenset[str]], Paged],
+        say: Callable[[str], None],
+        poll: float,
     ) -> None:
         super().__init__(name="preview watcher", daemon=True)
         self.root, self.preview, self.pages, self.say, self.poll = root, preview, pages, say, poll
@@ -307,20 +349,28 @@ class _Watcher(threading.Thread):
     def show(self, saved: frozenset[str]) -> None:
         """Render the pages of the files as they are now; serve them and ask for a build, or show why not.
 
-        The pages go with the hash of the files they were read from: if the files moved while
-        `pages` read them (a save written in place, emptied and then filled), they may hold some of
-        each, so they are rendered again once the files are still, and only those are shown.
+        A save of dossiers alone shows those dossiers' pages first (`pages` renders them alone),
+        then the whole site. The pages go with the hash of the files they were read from: if the
+        files moved while `pages` read them (a save written in place, emptied and then filled),
+        they may hold some of each, so they are rendered again once the files are still, and only
+        those are shown.
         """
-        paged = self.pages()
-        while (current := _signature(self.root)) != self.seen:
-            self._settle(current)
-            saved = self.saved = saved | self.saved
-            paged = self.pages()
-        if paged.failed is not None:
-            self.refusals += 1
-            self.preview.refused(paged.failed, self.digest, saved)
-            return
-        self.preview.paged(paged, self.digest, publish.current(self.root), saved)
+        rest = False  # the saved dossiers' pages are shown: now the whole site
+        while True:
+            paged = self.pages(frozenset() if rest else saved)
+            if (current := _signature(self.root)) != self.seen:
+                self._settle(current)
+                saved = self.saved = saved | self.saved
+                rest = False
+                continue
+            if paged.failed is not None:
+                self.refusals += 1
+                self.preview.refused(paged.failed, self.digest, saved)
+                return
+            self.preview.paged(paged, self.digest, publish.current(self.root), saved)
+            if not paged.partial:
+                break
+            rest = True
         self.wanted.set()
 
     def _wait_for_a_change(self) -> None:

@@ -90,6 +90,18 @@ def site_pages(
     return outputs  # the status pages (kind "status") are written beside dist/, not in it
 
 
+def facility_pages(
+    root: Path, edition: Edition, renderers: Mapping[str, Renderer], pdf_info: PdfInfo, ids: frozenset[str]
+) -> list[Output]:
+    """Return the pages of the facilities `ids` alone, in every language built, with their images:
+    each exactly as `site_pages` renders it (the preview shows a saved dossier's pages first)."""
+    outputs = _images(root, edition, ids)
+    languages = list(edition.settings.languages)
+    for lang, renderer in renderers.items():
+        outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info, ids))
+    return outputs
+
+
 def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
     """Return the localizer of a language not built this time (its pages are linked to all the same)."""
     source = edition.settings.source_language
@@ -140,11 +152,12 @@ def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> byt
     return expand(name).encode()
 
 
-def _images(root: Path, edition: Edition) -> list[Output]:
-    """Return the dossier images, for dist/images/ (`check` has made sure each is a real image there)."""
+def _images(root: Path, edition: Edition, ids: frozenset[str] | None = None) -> list[Output]:
+    """Return the dossier images (of the facilities `ids`, if given), for dist/images/ (`check` has
+    made sure each is a real image there)."""
     outputs = {}
     for facility in edition.facilities:
-        image = facility.image
+        image = facility.image if ids is None or facility.id in ids else None
         path = image_path(root, image.src) if image else None
         if image and path:
             outputs[image.src] = Output(f"{SITE_IMAGES_DIR}/{image.src}", path.read_bytes(), "image")
@@ -229,7 +242,12 @@ def _citation(lang: str, stem: str, works: tuple[cite.Work, ...]) -> dict[str, A
 
 
 def _facility_pages(
-    edition: Edition, lang: str, renderer: Renderer, languages: list[str], pdf_info: PdfInfo
+    edition: Edition,
+    lang: str,
+    renderer: Renderer,
+    languages: list[str],
+    pdf_info: PdfInfo,
+    ids: frozenset[str] | None = None,
 ) -> list[Output]:
     outputs = []
     env = renderer.env
@@ -237,6 +255,8 @@ def _facility_pages(
     report = cite.report_work(edition, lang, renderer.report_title)
     ld = report_ld(edition, lang, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     for number, facility in enumerate(facilities, 1):
+        if ids is not None and facility.id not in ids:
+            continue
         works = (cite.chapter_work(edition, lang, renderer.report_title, facility), report)
         context, _ = renderer.chapter_context(facility, number, "site")
         title = f"{facility.name} · {renderer.report_title}"
