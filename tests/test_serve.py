@@ -861,6 +861,48 @@ def test_the_pages_of_a_save_come_before_dist_and_follow_the_same_rules(
     assert status == 200 and b"Unpublished draft" in body
 
 
+@pytest.mark.slow
+def test_an_open_page_reloads_when_its_own_bytes_change_not_when_other_pages_do(
+    preview_server: tuple[int, Preview], tmp_path: Path, browser
+) -> None:
+    """A save's dossier pages come first, then the whole site: the page open on the dossier does
+    not reload again for the whole site if its bytes are the same, and a page they change does."""
+    port, preview = preview_server
+    dist = publish.current(tmp_path)
+
+    def page(text: str) -> bytes:
+        return f"<html><body><p>{text}</p></body></html>\n".encode()
+
+    def show(partial: bool, digest: str, **pages: str) -> None:
+        outputs = tuple(Output(f"en/{name}.html", page(text), "page", "en") for name, text in pages.items())
+        preview.paged(Paged(outputs, (), "pages", partial=partial), digest, dist)
+
+    show(False, "d1", index="Home one", lasalle="LaSalle one")
+    tab = browser.new_page()
+    try:
+        tab.goto(f"http://127.0.0.1:{port}/en/")
+        loaded = "document.querySelector('script[data-served]').dataset.served"
+        acknowledged = "n => document.getElementById('first-ten-preview')?.dataset.shown === String(n)"
+        assert tab.evaluate(loaded) == "1" and tab.inner_text("p") == "Home one"
+        show(True, "d2", lasalle="LaSalle two")  # the saved dossier's page first: the home page's bytes stay
+        assert preview.state.same == ("/en/index.html",)
+        tab.wait_for_function(acknowledged, arg=2, timeout=10_000)
+        assert tab.evaluate(loaded) == "1"  # not reloaded
+        show(False, "d2", index="Home two", lasalle="LaSalle two")  # the whole site: the home page changed
+        assert preview.state.same == ("/en/lasalle.html",)
+        tab.wait_for_function(acknowledged, arg=3, timeout=10_000)
+        assert tab.evaluate(loaded) == "3" and tab.inner_text("p") == "Home two"
+        tab.goto(f"http://127.0.0.1:{port}/en/lasalle.html")
+        show(True, "d3", lasalle="LaSalle three")  # the open page is the one saved: it reloads
+        tab.wait_for_function(acknowledged, arg=4, timeout=10_000)
+        assert tab.evaluate(loaded) == "4" and tab.inner_text("p") == "LaSalle three"
+        show(False, "d3", index="Home two", lasalle="LaSalle three")  # the whole site leaves it as it is
+        tab.wait_for_function(acknowledged, arg=5, timeout=10_000)
+        assert tab.evaluate(loaded) == "4"
+    finally:
+        tab.close()
+
+
 def test_malformed_requests_are_a_quiet_400(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
     port = preview_port
     host = f"Host: 127.0.0.1:{port}\r\n\r\n".encode()

@@ -1,11 +1,13 @@
 // Live preview (./build.py serve only; never part of dist/).
 // Polls the server: reloads the page when what is served changes (a save's pages, then its
-// build), and shows the findings of a broken save over the page, which keeps the last good one.
+// build) unless this page's bytes stay the same, and shows the findings of a broken save over the page, which keeps the last good one.
 // Links to the pages for the team that are not part of the edition (the translation status of each language).
 (() => {
   "use strict";
   const script = document.currentScript;
-  const shown = Number(script.dataset.served);
+  let shown = Number(script.dataset.served);
+  const path = decodeURIComponent(location.pathname);
+  const here = path.endsWith("/") ? `${path}index.html` : path; // as the server names it in `same`
   let drawn = "";
   let dismissed = -1;
 
@@ -95,10 +97,13 @@
     try {
       const response = await fetch("/__preview__/state", { cache: "no-store" });
       const state = await response.json();
-      if (state.served > shown) {
+      if (state.served === shown + 1 && state.same.includes(here)) {
+        shown = state.served; // what is served changed, but not this page: no reload
+      } else if (state.served > shown) {
         location.reload();
         return;
       }
+      host.dataset.shown = String(shown);
       draw(state);
       setTimeout(poll, 100); // a tenth of a second: the page follows a save within a second
     } catch (error) {

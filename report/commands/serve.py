@@ -80,6 +80,8 @@ class State:
     """Goes up whenever what is served changes: a page that was served at a lower number reloads."""
     pages: bool = False
     """True while the pages served are the last save's, ahead of their PDFs (links say "PDF updating")."""
+    same: tuple[str, ...] = ()
+    """The pages (URL paths) whose bytes the last rise of `served` left as they were: open, they stay."""
 
     def as_json(self, review: list[str] | tuple[str, ...] = ()) -> bytes:
         """Return the state as JSON, with the paths of the review pages the preview links to."""
@@ -92,6 +94,7 @@ class State:
                 "findings": list(self.findings),
                 "served": self.served,
                 "pages": self.pages,
+                "same": list(self.same),
                 "review": list(review),
             },
             ensure_ascii=False,
@@ -141,6 +144,7 @@ class Preview:
         """
         with self._lock:
             pages = {o.path: o.data for o in paged.outputs}
+            before = self._pages if self._pages_dist == dist else None
             if paged.partial:
                 if self._under is None:
                     self._under = (self._pages, self._pages_digest, self._pages_dist)
@@ -155,7 +159,8 @@ class Preview:
             self._latest, self._latest_ok = digest, True
             s = self._state
             findings = _shown(paged.findings, saved)
-            self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True)
+            same = tuple(sorted(f"/{path}" for path, data in pages.items() if before and before.get(path) == data))
+            self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same)
 
     def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
         """Show why a save does not build (the pages step found errors); what is served stays, but for
@@ -177,6 +182,7 @@ class Preview:
                 findings=findings,
                 served=served,
                 pages=showing,
+                same=s.same if served == s.served else (),
             )
 
     def finished(
@@ -205,11 +211,12 @@ class Preview:
             elif code == 0:
                 served += 1
             showing = self._pages is not None
+            same = s.same if served == s.served else ()
             if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
                 findings = _shown(built.findings, saved)
                 self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
             elif code == 0:  # the latest save's outcome stands; its build follows if it had pages
-                self._state = replace(s, building=self._latest_ok, served=served, pages=showing)
+                self._state = replace(s, building=self._latest_ok, served=served, pages=showing, same=same)
             else:  # it stands, and says too why this earlier save's pages, shown till now, went
                 earlier = tuple(
                     f for f in _shown(built.findings, saved) if f["level"] == "error" and f not in s.findings
@@ -217,7 +224,13 @@ class Preview:
                 findings = s.findings + earlier
                 generation = s.generation + 1 if earlier else s.generation
                 self._state = replace(
-                    s, generation=generation, building=self._latest_ok, served=served, pages=showing, findings=findings
+                    s,
+                    generation=generation,
+                    building=self._latest_ok,
+                    served=served,
+                    pages=showing,
+                    findings=findings,
+                    same=same,
                 )
 
     def page(self, name: str, dist: str | None) -> tuple[bytes | None, int]:
