@@ -81,6 +81,45 @@ def test_the_deaths_table_of_the_base_project(tmp_path: Path) -> None:
     assert facility["source_ids"] == "gov-report-2020 news-2021"
 
 
+def test_the_status_date_says_what_it_means_and_whether_it_is_approximate(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    before = _files(_edition(root))
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "  state: ice-contract-ended\n  date: 2021-03\n"
+    assert old in text
+    dossier.write_text(text.replace(old, "  state: open\n  date: 2024-05\n  approximate: true\n"), encoding="utf-8")
+    after = _files(_edition(root))
+    status = ("status", "status_date", "status_date_approximate")
+    # the report prints "Open: ICE detains people here (about May 2024)": the table says "about" too
+    assert [{k: row[k] for k in status} for row in json.loads(after["data/facilities.json"])] == [
+        {"status": "open", "status_date": "2024-05", "status_date_approximate": True}
+    ]
+    assert [{k: row[k] for k in status} for row in _csv_rows(after["data/facilities.csv"])] == [
+        {"status": "open", "status_date": "2024-05", "status_date_approximate": "true"}
+    ]
+    assert [{k: row[k] for k in status} for row in json.loads(before["data/facilities.json"])] == [
+        {"status": "ice-contract-ended", "status_date": "2021-03", "status_date_approximate": False}
+    ]
+    [facilities] = [r for r in json.loads(after["data/datapackage.json"])["resources"] if r["name"] == "facilities"]
+    fields = [f for f in facilities["schema"]["fields"] if f["name"].startswith("status")]
+    assert fields == [
+        {"name": "status", "type": "string", "description": "The facility's status at this edition."},
+        {
+            "name": "status_date",
+            "type": "string",
+            "description": "For 'open', the date of the latest source: ICE held people here as of that date, which"
+            " is not when detention began; otherwise ('closed', 'ice-contract-ended') when ICE detention here"
+            " ended. As precise as its source: YYYY, YYYY-MM or YYYY-MM-DD, or a range start/end.",
+        },
+        {
+            "name": "status_date_approximate",
+            "type": "boolean",
+            "description": "True when the source gives the status date as approximate.",
+        },
+    ]
+
+
 def test_review_flags_travel_with_the_rows(tmp_path: Path) -> None:
     root = make_project(tmp_path, "cite-weak")
     dossier = root / "facilities" / "sample.yaml"

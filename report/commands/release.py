@@ -71,6 +71,7 @@ class Checklist:
     dossiers: tuple[Dossier, ...] = ()
     claims: tuple[Claim, ...] = ()
     sources: tuple[Finding, ...] = ()
+    """Claims that rest only on weak sources (`cite.weak`): one item per claim, not per source."""
     figures: tuple[Finding, ...] = ()
     """Capacity figures without a unit (`figure.unit`)."""
     languages: tuple[Language, ...] = ()
@@ -261,12 +262,12 @@ def _item(finding: Finding) -> str:
 def summary(checklist: Checklist) -> str:
     """Return the checklist's last line: how many items, of which kinds."""
     kinds = [
-        (len(checklist.other), "error"),
-        (sum(d.blocks for d in checklist.dossiers), "dossier"),
-        (len(checklist.claims), "claim"),
-        (len(checklist.sources), "source"),
-        (len(checklist.figures), "figure"),
-        (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation"),
+        (len(checklist.other), "error", ""),
+        (sum(d.blocks for d in checklist.dossiers), "dossier", ""),
+        (len(checklist.claims), "claim", ""),
+        (len(checklist.sources), "claim", " to back with stronger sources"),  # as its section says
+        (len(checklist.figures), "figure", ""),
+        (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation", ""),
     ]
-    parts = ", ".join(count(n, noun) for n, noun in kinds if n)
+    parts = ", ".join(count(n, noun) + what for n, noun, what in kinds if n)
     return f"release: {count(checklist.items, 'item')} to do ({parts}): nothing was written to dist/"

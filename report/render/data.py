@@ -93,7 +93,14 @@ TABLES = (
             _c("operator_kind", "string", "What kind of operator it is."),
             _c("owner", "string", "Who owns the facility, when different and known."),
             _c("status", "string", "The facility's status at this edition."),
-            _c("status_date", "string", "When the status began, as precise as its source."),
+            _c(
+                "status_date",
+                "string",
+                "For 'open', the date of the latest source: ICE held people here as of that date, which is not"
+                " when detention began; otherwise ('closed', 'ice-contract-ended') when ICE detention here ended."
+                " As precise as its source: YYYY, YYYY-MM or YYYY-MM-DD, or a range start/end.",
+            ),
+            _c("status_date_approximate", "boolean", "True when the source gives the status date as approximate."),
             _c(
                 "list_membership",
                 "string",
@@ -375,6 +382,7 @@ def _facility_row(facility: Facility, number: int, flags: _Flags) -> Row:
         "owner": owner.name if owner else None,
         "status": status.state,
         "status_date": status.date.iso(),
+        "status_date_approximate": status.date.approximate,
         "list_membership": facility.review.list_membership,
         "summary": _plain(facility.summary),
     } | flags.of(*claims, texts=(facility.summary,))
