@@ -582,6 +582,112 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
         assert "fuzzy" not in po.read_text()
 
 
+def test_a_rename_undone_before_review_is_pending_to_restore_not_moved(tmp_path: Path, fixed_today: None) -> None:
+    """A file renamed, `extract` and `update` run, then the name put back: the fuzzy entry of the
+    other context was translated under this one (`#| msgctxt`) from this English, so `update`
+    restores it as it was, and check, the JSON and the status page say so, not "moved from"."""
+    root = complete_project(tmp_path)
+    renamed = STATUS_ENTRY.replace('msgctxt "sample:', 'msgctxt "samples:')
+    po = with_status_entry(
+        root,
+        '#, fuzzy\n#| msgctxt "sample:status:text"\n#| msgid "ICE stopped using the facility."\n' + renamed,
+    )
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
+        " (1 that a fuzzy entry was translated from: update restores it): the Spanish edition prints it in English",
+        "  sample: facilities/sample.yaml:24 (a fuzzy entry was translated from it: update restores it)"
+        " 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    [pending] = json.loads(out)["coverage"]["es"]["pending"]
+    assert {key: pending[key] for key in ("change", "from_context", "from_english", "moved_from")} == {
+        "change": "restored",
+        "from_context": "samples:status:text",
+        "from_english": None,
+        "moved_from": None,
+    }
+    assert pending_rows(root) == [
+        PENDING_HEADER,
+        [
+            "facilities/sample.yaml:24",
+            "pending, a fuzzy entry was translated from it: update restores it",
+            "ICE stopped using the facility.",
+            "ICE dejó de usar el centro.",
+        ],
+    ]
+    if shutil.which("msgcat"):  # what check foresaw is what update does
+        code, out, _ = run_cli("--root", str(root), "update")
+        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
+        assert STATUS_ENTRY in po.read_text()
+        assert "fuzzy" not in po.read_text() and "samples:" not in po.read_text()
+
+
+def test_a_template_string_close_to_other_english_is_pending_with_that_translation_not_new(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """A template string reworded: `update` gives it the translation of the closest English the
+    catalog leaves behind (difflib, as msgmerge's fuzzy matching), fuzzy, so it is not new."""
+    root = complete_project(tmp_path)
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Skip to the list of sources") }}</p>\n')
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text() + '\n#: layouts/page.html:1\nmsgid "Skip to the sources"\nmsgstr "Ir a las fuentes"\n')
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-2:] == [
+        "  templates: layouts/page.html:1 (close to 'Skip to the sources' in the catalog: update gives it that"
+        " translation, fuzzy) 'Skip to the list of sources'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    [pending] = json.loads(out)["coverage"]["es"]["pending"]
+    assert {key: pending[key] for key in ("change", "from_context", "from_english", "moved_from")} == {
+        "change": "close",
+        "from_context": None,
+        "from_english": "Skip to the sources",
+        "moved_from": None,
+    }
+    assert pending_rows(root) == [
+        PENDING_HEADER,
+        [
+            "layouts/page.html:1",
+            "pending, close to other English in the catalog: update gives it that translation, fuzzy",
+            "Skip to the list of sources English in the catalog: Skip to the sources",
+            "Ir a las fuentes",
+        ],
+    ]
+    if shutil.which("msgcat"):  # what check foresaw is what update does
+        assert run_cli("--root", str(root), "extract")[0] == 0
+        code, out, _ = run_cli("--root", str(root), "update")
+        assert code == 0 and "0 new, 1 changed (now fuzzy), 0 obsolete" in out
+        assert (
+            '#: layouts/page.html:1\n#, fuzzy\n#| msgid "Skip to the sources"\n'
+            'msgid "Skip to the list of sources"\nmsgstr "Ir a las fuentes"\n'
+        ) in po.read_text()
+
+
+def test_the_json_says_what_update_does_with_each_pending_string(tmp_path: Path, fixed_today: None) -> None:
+    """`change` tells scripts the labels apart, with the entry's other context or English, if any."""
+    root = make_project(tmp_path, "i18n-pending")
+    with_status_entry(root, "", obsolete=STATUS_ENTRY)
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Skip to the sources") }}</p>\n')
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    assert code == 0
+    pending = json.loads(out)["coverage"]["es"]["pending"]
+    assert [(p["file"], p["change"], p["from_context"], p["from_english"], p["moved_from"]) for p in pending] == [
+        ("layouts/page.html", "", None, None, None),
+        ("facilities/sample.yaml", "kept", None, None, None),
+        ("facilities/sample.yaml", "new", None, None, None),
+        ("facilities/sample.yaml", "other-english", None, "A man died after weeks without care.", None),
+    ]
+
+
 @pytest.mark.skipif(not HAS_MSGFMT, reason="GNU gettext is not installed")
 def test_pending_strings_leave_the_msgfmt_counts_of_the_rest(tmp_path: Path) -> None:
     """msgfmt counts the catalog: the strings the build uses that are in it, plus the old English of
@@ -802,6 +908,7 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     [pending] = json.loads(out)["coverage"]["es"]["pending"]
     assert (pending["part"], pending["line"], pending["moved_from"]) == ("stewart", 32, old)
+    assert (pending["change"], pending["from_context"], pending["from_english"]) == ("moved", old, None)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
     page = Tables()

@@ -11,6 +11,7 @@ often many lines below the msgid.
 from __future__ import annotations
 
 import configparser
+import difflib
 import functools
 import io
 import os
@@ -113,6 +114,31 @@ def field_entry(leaving: Iterable[_Entry], context: str, translated: Callable[[_
     for entry in leaving:
         if entry.context == context:
             found = entry
+    return found if found is not None and translated(found) else None
+
+
+def close_entry(
+    leaving: Iterable[_Entry],
+    context: str | None,
+    english: Sequence[str],
+    english_of: Callable[[_Entry], Sequence[str]],
+    translated: Callable[[_Entry], bool],
+) -> _Entry | None:
+    """Return the entry whose translation `update` gives a template string (not a plural one) of
+    this context and English that neither its own obsolete entry nor a translation of its English
+    supplies: of `leaving` (the catalog's obsolete entries and those the merge makes obsolete) with
+    this context and no plural, the one whose English difflib finds closest, as msgmerge's fuzzy
+    matching would, if it is `translated`; None if the message comes in untranslated ("new").
+    `update` asks it of Babel's messages, and coverage foresees it so."""
+    candidates = {}
+    for entry in leaving:
+        own = tuple(english_of(entry))
+        if entry.context == context and len(own) == 1:
+            candidates[own[0]] = entry
+    if len(english) != 1 or not candidates:
+        return None
+    match = difflib.get_close_matches(english[0], list(candidates), n=1, cutoff=0.75)
+    found = candidates[match[0]] if match else None
     return found if found is not None and translated(found) else None
 
 

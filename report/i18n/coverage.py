@@ -77,6 +77,7 @@ from .catalogs import (
     CatalogEntry,
     ParsedCatalog,
     brief,
+    close_entry,
     field_entry,
     is_prose,
     kept_as_obsolete,
@@ -99,6 +100,9 @@ KEPT = "kept as obsolete: update restores it"
 RESTORED = "a fuzzy entry was translated from it: update restores it"
 """A pending string whose field's fuzzy entry has other English but a translation made from the
 content's (`#| msgid`: an edit undone before the translator saw it): `update` says "restored"."""
+CLOSE = "close to {english} in the catalog: update gives it that translation, fuzzy"
+"""A pending template string whose English is close to a translated entry's that the catalog
+keeps as obsolete or `update` makes so (a changed template string): `update` says "changed"."""
 OTHER_ENGLISH = "other English in the catalog"
 """A pending string whose field's entry holds other English: not necessarily an earlier English
 of the content (a translator may have edited the msgid), so it is not called the previous one."""
@@ -190,27 +194,57 @@ class Pending:
     message: Message
     previous: CatalogEntry | None = None
     """The entry whose translation `update` will give it: (`kept`) its own, kept as obsolete, as
-    it was; else, fuzzy, the same field's with other English (as it was if `restored`: that
-    translation was made from this English), or (`moved`) the same English's under another
-    context (a renamed id or file)."""
+    it was; else, fuzzy, the same field's with other English, or (`moved`) the same English's
+    under another context (a renamed id or file), or (`close`) for a template string one with
+    English close to its; as it was if `restored` (that translation was made from this context
+    and English)."""
     moved: bool = False
     kept: bool = False
     restored: bool = False
+    close: bool = False
+
+    @property
+    def kind(self) -> str:
+        """Return what `update` will do with it, for scripts: 'kept', 'restored', 'moved',
+        'close', 'other-english', 'new' (a new field), or '' (a new template string)."""
+        if self.kept:
+            return "kept"
+        if self.restored:
+            return "restored"
+        if self.moved:
+            return "moved"
+        if self.close:
+            return "close"
+        if self.previous is not None:
+            return "other-english"
+        return "new" if is_prose(self.message.context) else ""
 
     @property
     def change(self) -> str:
         """Return 'kept as obsolete…' (`update` restores its entry), 'moved from <context>' (its
         English is translated under another context), 'a fuzzy entry was translated from it…'
-        (`update` restores the field's entry), 'other English in the catalog' (the field's
-        entry has English that is not the content's: an earlier English, or a hand edit, which
-        cannot be told apart), 'new' (a new field), or '' for a template string."""
-        if self.kept:
-            return KEPT
-        if self.restored:
-            return RESTORED
-        if self.previous is not None:
-            return f"moved from {self.previous.context}" if self.moved else OTHER_ENGLISH
-        return "new" if is_prose(self.message.context) else ""
+        (`update` restores that entry), 'close to other English…' (a template string `update`
+        matches to a close one), 'other English in the catalog' (the field's entry has English
+        that is not the content's: an earlier English, or a hand edit, which cannot be told
+        apart), 'new' (a new field), or '' for a new template string."""
+        kind = self.kind
+        if kind == "moved" and self.previous is not None:
+            return f"moved from {self.previous.context}"
+        labels = {"kept": KEPT, "restored": RESTORED, "close": CLOSE.format(english="other English")}
+        labels["other-english"] = OTHER_ENGLISH
+        return labels.get(kind, kind)
+
+    @property
+    def from_context(self) -> str | None:
+        """Return the context of the entry whose translation `update` will give it, if not its own."""
+        previous = self.previous
+        return previous.context if previous is not None and previous.context != self.message.context else None
+
+    @property
+    def from_english(self) -> str | None:
+        """Return the English of the entry whose translation `update` will give it, if not its own."""
+        previous = self.previous
+        return previous.msgid if previous is not None and previous.msgid != self.message.msgid else None
 
 
 @dataclass(frozen=True)
@@ -270,6 +304,9 @@ class LanguageCoverage:
                     "line": p.message.loc.line,
                     "column": p.message.loc.col,
                     "english": p.message.msgid,
+                    "change": p.kind,
+                    "from_context": p.from_context,
+                    "from_english": p.from_english,
                     "moved_from": p.previous.context if p.moved and p.previous is not None else None,
                 }
                 for g in self.groups
@@ -542,15 +579,19 @@ def language_coverage(
                     ),
                 )
                 taken.add(id(chosen))
-                pending.setdefault(group, []).append(Pending(message, chosen, moved=True))
+                # A rename undone before the translator saw it: `update` restores the entry as it was.
+                restored = restores(chosen.made_from, message.context, message.english)
+                pending.setdefault(group, []).append(Pending(message, chosen, moved=not restored, restored=restored))
             else:
-                previous = (
-                    field_entry(leaving, message.context, lambda e: any(e.strings))
-                    if is_prose(message.context)
-                    else None
-                )
+                if is_prose(message.context):
+                    previous = field_entry(leaving, message.context, lambda e: any(e.strings))
+                else:  # a changed template string: `update` takes the closest English
+                    previous = close_entry(
+                        leaving, message.context, message.english, lambda e: e.english, lambda e: any(e.strings)
+                    )
                 restored = previous is not None and restores(previous.made_from, message.context, message.english)
-                pending.setdefault(group, []).append(Pending(message, previous, restored=restored))
+                close = previous is not None and not restored and not is_prose(message.context)
+                pending.setdefault(group, []).append(Pending(message, previous, restored=restored, close=close))
         else:
             state = entry.counted
             if state == "untranslated" and not entry.fuzzy and entry.strings and entry.strings[0]:
@@ -617,7 +658,9 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             for item in group.pending:
                 message = item.message
                 how = item.change or "new"
-                if how == OTHER_ENGLISH and item.previous is not None:
+                if item.kind == "close" and item.previous is not None:
+                    how = CLOSE.format(english=f"'{brief(item.previous.msgid, 60)}'")
+                elif how == OTHER_ENGLISH and item.previous is not None:
                     how += f": '{brief(item.previous.msgid, 60)}'"
                 lines.append(
                     f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"

@@ -21,7 +21,6 @@ rewritten only when its messages changed, whatever tool last formatted it.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import shutil
@@ -41,7 +40,7 @@ from ..content.textfile import MAX_BYTES
 from ..errors import UsageError
 from ..findings import Finding, Loc, error
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, write_atomic
-from .catalogs import field_entry, is_prose, kept_as_obsolete, parse_mapping, rename_rank, restores
+from .catalogs import close_entry, field_entry, is_prose, kept_as_obsolete, parse_mapping, rename_rank, restores
 from .pofile import read_po
 
 PROJECT = "First Ten to Communities Not Cages"
@@ -346,7 +345,8 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
         elif is_prose(message.context):
             old, kind = field_entry(leaving, message.context, _translated), "changed"
         else:
-            old, kind = _close(catalog, message), "changed"
+            old = close_entry(catalog.obsolete.values(), message.context, _ids(message), _ids, _translated)
+            kind = "changed"
         if old is None or not _translated(old):
             if not isinstance(message.id, str):  # as msgmerge writes a new plural entry
                 message.string = ("",) * catalog.num_plurals
@@ -415,15 +415,6 @@ def _translated(message: Message) -> bool:
 def _same(catalog: Catalog, message: Message) -> Message | None:
     """Return the obsolete entry with this message's context and English, if there is one."""
     return kept_as_obsolete(catalog.obsolete.values(), message.context, _ids(message), _ids)
-
-
-def _close(catalog: Catalog, message: Message) -> Message | None:
-    """Return an obsolete template string of the same context close to `message`, as gettext's msgmerge would."""
-    candidates = {m.id: m for m in catalog.obsolete.values() if m.context == message.context and isinstance(m.id, str)}
-    if not isinstance(message.id, str) or not candidates:
-        return None
-    match = difflib.get_close_matches(message.id, list(candidates), n=1, cutoff=0.75)
-    return candidates[match[0]] if match else None
 
 
 def babel_catalog(text: str, lang: str | None) -> GettextCatalog:
