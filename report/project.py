@@ -42,6 +42,80 @@ def catalog_path(lang: str) -> str:
     return f"{I18N_DIR}/{lang}/LC_MESSAGES/messages.po"
 
 
+# -- what the build publishes, relative to dist/ -------------------------------------------------
+# A language's folder holds the report's own outputs and every facility's, named from its id:
+# an id that would name one of the report's own is refused (`reserved_id`), and so is one that
+# repeats an anchor of the report PDF's front or back matter, where every chapter is an anchor.
+
+HOME_PAGE = "index.html"
+STATUS_PAGE = "translation-status.html"
+REPORT_CITATION = "report"
+"""The stem of the report's own citation files, `<lang>/cite/report.*`."""
+CITE_DIR = "cite"
+CITE_FORMATS = (("csl.json", "CSL-JSON"), ("bib", "BibTeX"), ("ris", "RIS"))
+"""Each citation download's file extension and the name readers know it by."""
+MATTER_ANCHORS = frozenset(
+    {
+        *("cover-tags", "contents", "contents-title", "notice", "notice-title", "introduction"),
+        *("introduction-title", "map", "map-title", "support", "support-title", "support-tags"),
+        *("acknowledgments", "acknowledgments-title", "bibliography", "bibliography-title", "back-cover-tags"),
+    }
+)
+"""The element ids of the PDF's front and back matter (`layouts/pdf/front.html`, `back.html`) but
+the numbered ones (`src-<source>`, `<hashtags>-<n>`): a chapter is `<id>` and `<id>-…`, which
+must repeat none (tests/test_outputs.py renders both and keeps this list true)."""
+
+
+def report_pdf_path(lang: str) -> str:
+    """Return where a language's full report is published, relative to dist/."""
+    return f"{lang}/first-ten-{lang}.pdf"
+
+
+def facility_pdf_path(lang: str, facility_id: str) -> str:
+    """Return where a facility's PDF in a language is published, relative to dist/."""
+    return f"{lang}/{facility_id}-{lang}.pdf"
+
+
+def facility_page_path(lang: str, facility_id: str) -> str:
+    """Return where a facility's page in a language is published, relative to dist/."""
+    return f"{lang}/{facility_id}.html"
+
+
+def share_image_path(lang: str, facility_id: str) -> str:
+    """Return where a facility's share image is published, relative to dist/."""
+    return f"{lang}/share/{facility_id}.png"
+
+
+def citation_paths(lang: str, stem: str) -> tuple[str, ...]:
+    """Return where the citation files `<lang>/cite/<stem>.*` are published, one per format."""
+    return tuple(f"{lang}/{CITE_DIR}/{stem}.{ext}" for ext, _ in CITE_FORMATS)
+
+
+def report_outputs(lang: str) -> tuple[str, ...]:
+    """Return the paths of a language's outputs that are the report's own, relative to dist/."""
+    own = (f"{lang}/{HOME_PAGE}", f"{lang}/{STATUS_PAGE}", report_pdf_path(lang))
+    return (*own, *citation_paths(lang, REPORT_CITATION))
+
+
+def facility_outputs(lang: str, facility_id: str) -> tuple[str, ...]:
+    """Return the paths of a facility's outputs in a language, relative to dist/."""
+    own = (facility_page_path(lang, facility_id), facility_pdf_path(lang, facility_id))
+    return (*own, share_image_path(lang, facility_id), *citation_paths(lang, facility_id))
+
+
+def reserved_id(facility_id: str, lang: str) -> str | None:
+    """Return what the report already names `facility_id` (a file or an anchor), or None if nothing."""
+    if f"{FACILITIES_DIR}/{facility_id}.yaml" == SOURCES_FILE:
+        return f"{SOURCES_FILE} is the list of sources"
+    taken = sorted(set(facility_outputs(lang, facility_id)) & set(report_outputs(lang)))
+    if taken:
+        return f"{DIST_DIR}/{taken[0]} is already one of the report's own files"
+    anchors = sorted(a for a in MATTER_ANCHORS if a == facility_id or a.startswith(f"{facility_id}-"))
+    if anchors:
+        return f"'{anchors[0]}' is an anchor of the report PDF's front or back matter"
+    return None
+
+
 def source_date() -> dt.datetime | None:
     """Return the time SOURCE_DATE_EPOCH sets (reproducible builds), or None when it is not set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -166,6 +240,21 @@ def _not_a_file(rel: str, mode: int) -> Refused:
     return Refused(rel, "input.not-file", f"file is {what}, not a regular file: put the file itself here")
 
 
+def link_loop(path: Path) -> bool:
+    """Return True if following `path`'s symbolic links never ends (a link that leads back to itself).
+
+    `Path.resolve()` raises RuntimeError on such a path on Python 3.11 (OSError on 3.13): ask first.
+    """
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+LOOP = "is a symbolic link loop (following its links leads back to them, never to a file)"
+
+
 def _open(root: Path, rel: str) -> tuple[int, int]:
     """Return an open descriptor on a project file and its size; raise FileNotFoundError, or Refused.
 
@@ -175,6 +264,8 @@ def _open(root: Path, rel: str) -> tuple[int, int]:
     never ends, a FIFO, which blocks) is never opened for reading.
     """
     path = root / rel
+    if link_loop(path):
+        raise Refused(rel, "project.missing-file", f"file {LOOP}: put the file itself here")
     real = path.resolve()
     if not real.is_relative_to(root.resolve()):
         raise Refused(

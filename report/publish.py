@@ -217,6 +217,22 @@ def current(root: Path) -> str | None:
     return None
 
 
+class SamePath(Exception):
+    """Two outputs of one build have the same path: publishing both would silently keep only one."""
+
+
+def _refuse_same_paths(outputs: list[Output]) -> None:
+    """Raise SamePath if two outputs would be published at one path (`check` refuses the ids that would)."""
+    seen: dict[str, Output] = {}
+    for output in outputs:
+        first = seen.setdefault(output.path, output)
+        if first is not output:
+            raise SamePath(
+                f"two outputs would be published at dist/{output.path} ({first.kind} and {output.kind}):"
+                " one would overwrite the other"
+            )
+
+
 def publish(
     root: Path,
     outputs: list[Output],
@@ -233,6 +249,7 @@ def publish(
     manifest records the `content` digest each language was built from (a kept one keeps its own). Call it holding the lock. If it is interrupted before the swap, the
     new folder is deleted and `dist/` stays as it was.
     """
+    _refuse_same_paths(outputs)
     dist = root / DIST_DIR
     review = {o.path: o.data for o in outputs if o.kind in REVIEW_KINDS}
     outputs = [o for o in outputs if o.kind not in REVIEW_KINDS]

@@ -96,12 +96,17 @@ def real_folder(root: Path, folder: str) -> Path:
 
 
 def inside(path: Path, folder: Path) -> bool:
-    """Return True if `path`, with symlinks and `..` followed, lies under `folder` (from `real_folder`)."""
-    return path.resolve().is_relative_to(folder)
+    """Return True if `path`, with symlinks and `..` followed, lies under `folder` (from `real_folder`).
+
+    A symbolic link loop leads nowhere, so it lies under no folder.
+    """
+    return not project.link_loop(path) and path.resolve().is_relative_to(folder)
 
 
 def confine(path: Path, folders: Iterable[Path], url: str) -> Path:
     """Return the real path of `path` if it lies in one of `folders`; raise SandboxRefusal if not."""
+    if project.link_loop(path):
+        raise SandboxRefusal(url, f"it {project.LOOP}")
     real = path.resolve()
     if any(real.is_relative_to(folder) for folder in folders):
         return real
@@ -163,6 +168,8 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
     path = folder / src
     if not path.exists() and not path.is_symlink():
         return "image.missing", f"image '{src}' not found: put the file in {IMAGES_DIR}/"
+    if project.link_loop(path):
+        return "image.missing", f"image '{src}' {project.LOOP}: put the file itself in {IMAGES_DIR}/"
     if not inside(path, folder):
         return (
             "image.outside",

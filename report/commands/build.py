@@ -212,8 +212,8 @@ def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()
     renderers = _renderers(root, gathered, draft=not options.policy.release)
     updating: dict[tuple[str | None, str | None], tuple[str, int | None, int | None]] = {}
     for lang in renderers:
-        updating[(lang, None)] = (report_pdf_path(lang), None, None)
-        updating |= {(lang, f.id): (facility_pdf_path(lang, f.id), None, None) for f in edition.facilities}
+        updating[(lang, None)] = (project.report_pdf_path(lang), None, None)
+        updating |= {(lang, f.id): (project.facility_pdf_path(lang, f.id), None, None) for f in edition.facilities}
     dossiers = {f.path: f.id for f in edition.facilities}
     first = frozenset(dossiers[path] for path in saved if path in dossiers) if saved <= dossiers.keys() else None
     try:
@@ -237,16 +237,6 @@ def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()
             tuple(outputs), findings, f"pages of {names} rendered in {seconds}; the rest updating", partial=True
         )
     return Paged(tuple(outputs), findings, f"pages of {', '.join(renderers)} rendered in {seconds}; PDFs updating")
-
-
-def report_pdf_path(lang: str) -> str:
-    """Return where a language's full report is published, relative to dist/."""
-    return f"{lang}/first-ten-{lang}.pdf"
-
-
-def facility_pdf_path(lang: str, facility_id: str) -> str:
-    """Return where a facility's PDF in a language is published, relative to dist/."""
-    return f"{lang}/{facility_id}-{lang}.pdf"
 
 
 def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
@@ -528,7 +518,7 @@ def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output]
     A card must fit its one page: a name too long for it is an error, not a clipped image.
     """
     from ..pdf.raster import cached_png
-    from ..render.site import SHARE_SIZE, share_image_path
+    from ..render.site import SHARE_SIZE
 
     outputs, findings = [], []
     for card in cards:
@@ -545,7 +535,7 @@ def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output]
             findings.append(error("share.size", card.name_loc, f"{chunk.key}: {size[0]} x {size[1]} px"))
             continue
         outputs.append(
-            Output(share_image_path(card.lang, card.facility), png, "share-image", card.lang, 1, card.facility)
+            Output(project.share_image_path(card.lang, card.facility), png, "share-image", card.lang, 1, card.facility)
         )
     return outputs, findings
 
@@ -723,7 +713,9 @@ def _facility_assemblies(
     for facility, chunk in zip(edition.facilities, body.chapters, strict=True):
         part = Part(chunk.pdf, "decimal", 1, folios=tuple(range(chunk.pages)))
         meta = _metadata(edition, renderer, f"{facility.name} · {title}", renderer.facility_description(facility))
-        target = Output(facility_pdf_path(lang, facility.id), b"", "facility-pdf", lang, chunk.pages, facility.id)
+        target = Output(
+            project.facility_pdf_path(lang, facility.id), b"", "facility-pdf", lang, chunk.pages, facility.id
+        )
         out.append(_assembly(target, (part,), meta, (sheet.pdf,), paginator, cache_dir, urgent=False))
     return out
 
@@ -752,7 +744,7 @@ def _report_assembly(
     sheets = (sheet.pdf,) + ((front_sheet.pdf,) if front_sheet else ())
     meta = _metadata(edition, renderer, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     lang = renderer.lang
-    target = Output(report_pdf_path(lang), b"", "report-pdf", lang, front.pages + body.pages)
+    target = Output(project.report_pdf_path(lang), b"", "report-pdf", lang, front.pages + body.pages)
     return _assembly(target, (front_part, *chapters, back), meta, sheets, paginator, cache_dir, urgent=True)
 
 

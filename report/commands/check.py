@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
+from .. import project
 from ..errors import UsageError
 from ..findings import Finding
 from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
@@ -49,13 +50,21 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
 
 
 def _project_path(root: Path, path: Path) -> str:
-    """Return a named file as a project-relative path, or raise UsageError."""
-    full = path.resolve()
+    """Return a named file as a project-relative path, or raise UsageError.
+
+    A symbolic link loop is named as it is (its finding is at it): it leads to no file to name.
+    """
+    loop = project.link_loop(path)
+    full = path.parent.resolve() / path.name if loop else path.resolve()
     try:
         relative = full.relative_to(root.resolve())
     except ValueError:
         raise UsageError(f"{path} is not in the project ({root})") from None
-    if not full.is_file():
+    if full.is_dir():
+        inside = sorted(p for p in full.iterdir() if p.is_file() and not p.name.startswith("."))
+        like = f" (like {path / inside[0].name})" if inside else ""
+        raise UsageError(f"{path} is a folder: name the files in it to check{like}, or name none to check them all")
+    if not full.is_file() and not loop:
         raise UsageError(f"{path}: no such file")
     return relative.as_posix()
 

@@ -15,10 +15,11 @@ import textwrap
 from pathlib import Path
 
 from ..content import schema
-from ..content.load import TODO, read_dossier
+from ..content.load import TODO, read_dossier, reserved_message
+from ..content.model import SOURCE_LANGUAGE
 from ..errors import UsageError
 from ..findings import Finding
-from ..project import FACILITIES_DIR, write_new
+from ..project import FACILITIES_DIR, reserved_id, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 
@@ -116,11 +117,14 @@ def new_dossier(root: Path, facility_id: str, name: str) -> Path:
             f"a facility id may be at most {rule['maxLength']} characters long, since it names files and web"
             f" addresses; this one has {len(facility_id):,}"
         )
-    if not re.fullmatch(rule["pattern"], facility_id) or facility_id == "sources":
+    if not re.fullmatch(rule["pattern"], facility_id):
         raise UsageError(
             f"'{facility_id}' is not a valid facility id: use lower-case letters, digits and single"
             " hyphens, like 'otay-mesa'"
         )
+    taken = reserved_id(facility_id, SOURCE_LANGUAGE)
+    if taken is not None:  # in check's words
+        raise UsageError(reserved_message(facility_id, taken))
     if not name.strip() or "\n" in name:
         raise UsageError("--name must be the facility's official name, on one line")
     path = root / FACILITIES_DIR / f"{facility_id}.yaml"

@@ -90,10 +90,18 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     # A dossier renamed (winn.yaml to winn-center.yaml) is one the list does not name yet: it is the
     # likelier meaning than a listed one with a similar name ('irwin').
     unnamed = sorted(present - {facility_id for facility_id, _ in settings.facility_order})
+    ids = (schema.subschema("dossier", ("id",)) or {}).get("pattern", "")
     for facility_id, loc in settings.facility_order:
         listed.add(facility_id)
         if facility_id not in present:
-            meant = did_you_mean(facility_id, unnamed, cutoff=0.5) or did_you_mean(facility_id, sorted(present))
+            # Only a file name that is an id is one the list can name: `LaSalle.yaml` is to be renamed.
+            valid = [stem for stem in unnamed if re.fullmatch(ids, stem)]
+            meant = did_you_mean(facility_id, valid, cutoff=0.5) or did_you_mean(
+                facility_id, sorted(stem for stem in present if re.fullmatch(ids, stem))
+            )
+            misnamed = sorted(stem for stem in unnamed if not re.fullmatch(ids, stem) and stem.lower() == facility_id)
+            if misnamed and not meant:
+                meant = f"; rename '{FACILITIES_DIR}/{misnamed[0]}.yaml' to '{FACILITIES_DIR}/{facility_id}.yaml'"
             findings.append(
                 error(
                     "report.unknown-facility",
@@ -141,10 +149,21 @@ def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
             error(
                 "id.mismatch",
                 doc.loc(("id",)),
-                f"id '{data['id']}' does not match the file name '{Path(rel).name}'; rename the file or change the id",
+                f"id '{data['id']}' does not match the file name '{Path(rel).name}'; rename the file or change the id"
+                if re.fullmatch((schema.subschema("dossier", ("id",)) or {}).get("pattern", ""), stem)
+                else f"id '{data['id']}' does not match the file name '{Path(rel).name}'; rename the file"
+                f" '{data['id']}.yaml' (a file name is an id: lower-case letters, digits and single hyphens)",
             )
         )
+    taken = project.reserved_id(data["id"], model.SOURCE_LANGUAGE)  # named alike in every language's folder
+    if taken is not None:
+        findings.append(error("id.reserved", doc.loc(("id",)), reserved_message(data["id"], taken)))
     return _RecordBuilder(doc, "dossier", stem, data["name"], findings).record(Facility, ()), findings
+
+
+def reserved_message(facility_id: str, taken: str) -> str:
+    """Return what `check` says of a facility id the report uses for something else (`project.reserved_id`)."""
+    return f"id '{facility_id}' is a name the report uses for something else ({taken}): choose another id"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 
 from ..content.model import Edition, Facility
+from ..project import CITE_FORMATS, citation_paths
 from ..publish import Output
 
-CITE_DIR = "cite"
-FORMATS = (("csl.json", "CSL-JSON"), ("bib", "BibTeX"), ("ris", "RIS"))
-"""Each download's file extension and the name readers know it by."""
+FORMATS = CITE_FORMATS
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,8 @@ def chapter_work(edition: Edition, lang: str, title: str, facility: Facility) ->
 def downloads(stem: str, works: tuple[Work, ...], lang: str) -> list[Output]:
     """Return the works as `<lang>/cite/<stem>.csl.json`, `.bib` and `.ris`."""
     writers = {"csl.json": csl_json, "bib": bibtex, "ris": ris}
-    return [Output(f"{lang}/{CITE_DIR}/{stem}.{ext}", writers[ext](works), "citation", lang) for ext, _ in FORMATS]
+    paths = zip(citation_paths(lang, stem), FORMATS, strict=True)
+    return [Output(path, writers[ext](works), "citation", lang) for path, (ext, _) in paths]
 
 
 def csl_json(works: tuple[Work, ...]) -> bytes:

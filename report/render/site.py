@@ -86,7 +86,7 @@ def site_pages(
     for lang, found in sorted(coverage.items()):
         if lang in renderers:
             page = status_page_html(root, edition, found)
-            outputs.append(Output(f"{lang}/translation-status.html", page.encode(), "status", lang))
+            outputs.append(Output(f"{lang}/{project.STATUS_PAGE}", page.encode(), "status", lang))
     return outputs  # the status pages (kind "status") are written beside dist/, not in it
 
 
@@ -219,11 +219,11 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                 "report_pdf": _download(loc, pdf_info, None),
                 "facility_items": [{"facility": f, "pdf": _download(loc, pdf_info, f.id)} for f in edition.facilities],
                 "open_data": _open_data(edition),
-                "citation": _citation(lang, "report", (report,)),
+                "citation": _citation(lang, project.REPORT_CITATION, (report,)),
             }
         )
-        outputs.append(Output(f"{lang}/index.html", index.encode(), "page", lang))
-        outputs += cite.downloads("report", (report,), lang)
+        outputs.append(Output(f"{lang}/{project.HOME_PAGE}", index.encode(), "page", lang))
+        outputs += cite.downloads(project.REPORT_CITATION, (report,), lang)
     return outputs
 
 
@@ -237,7 +237,10 @@ def _open_data(edition: Edition) -> dict[str, Any]:
 
 def _citation(lang: str, stem: str, works: tuple[cite.Work, ...]) -> dict[str, Any]:
     """Return a page's "Cite this" context: the works, first the page's own, and its downloads."""
-    files = [{"href": f"{cite.CITE_DIR}/{stem}.{ext}", "format": name} for ext, name in cite.FORMATS]
+    paths = project.citation_paths(lang, stem)
+    files = [
+        {"href": path.split("/", 1)[1], "format": name} for path, (_, name) in zip(paths, cite.FORMATS, strict=True)
+    ]
     return {"works": works, "files": files}
 
 
@@ -262,7 +265,7 @@ def _facility_pages(
         title = f"{facility.name} · {renderer.report_title}"
         description = first_sentence(renderer.localizer.plain(facility.summary))
         chapter = chapter_ld(edition, lang, facility.name, description, ld)
-        share = (share_image_path(lang, facility.id), renderer.share_alt(facility))
+        share = (project.share_image_path(lang, facility.id), renderer.share_alt(facility))
         page = env.get_template("site/facility.html").render(
             context
             | {
@@ -280,7 +283,7 @@ def _facility_pages(
                 "citation": _citation(lang, facility.id, works),
             }
         )
-        outputs.append(Output(f"{lang}/{facility.id}.html", page.encode(), "page", lang))
+        outputs.append(Output(project.facility_page_path(lang, facility.id), page.encode(), "page", lang))
         outputs += cite.downloads(facility.id, works, lang)
     return outputs
 
@@ -299,11 +302,6 @@ def first_sentence(text: str) -> str:
     """Return the first sentence of plain prose, without its `[@id]` citations."""
     plain = " ".join(_CITATIONS.sub("", text).split())
     return _SENTENCE_END.split(plain, maxsplit=1)[0]
-
-
-def share_image_path(lang: str, facility_id: str) -> str:
-    """Return where a facility's share image is published, relative to dist/."""
-    return f"{lang}/share/{facility_id}.png"
 
 
 def head(

@@ -1,0 +1,176 @@
+"""Where outputs are published: a facility id never names one of the report's own, and no two
+outputs share a path; a symbolic link loop and a misnamed file get findings that say what is true."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from report import project, publish
+from report.publish import Output
+
+from .conftest import make_project, run_cli
+
+DOSSIER = "facilities/sample.yaml"
+
+
+def _rename(root: Path, new_id: str) -> None:
+    """Make the fixture's one dossier `facilities/<new_id>.yaml`, with that id, listed as such."""
+    path = root / DOSSIER
+    text = path.read_text(encoding="utf-8").replace("\nid: sample\n", f"\nid: {new_id}\n", 1)
+    path.unlink()
+    (root / "facilities" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("facilities: [sample]", f"facilities: [{new_id}]"))
+
+
+def _errors(root: Path, *names: str) -> list[str]:
+    code, out, _ = run_cli("--root", str(root), "check", "-q", *names)
+    assert code == 1, out
+    return [line for line in out.splitlines() if ": error: " in line]
+
+
+@pytest.mark.parametrize(
+    ("facility_id", "taken"),
+    [
+        ("index", "dist/en/index.html is already one of the report's own files"),
+        ("translation-status", "dist/en/translation-status.html is already one of the report's own files"),
+        ("first-ten", "dist/en/first-ten-en.pdf is already one of the report's own files"),
+        ("report", "dist/en/cite/report.bib is already one of the report's own files"),
+        ("support", "'support' is an anchor of the report PDF's front or back matter"),
+        ("cover", "'cover-tags' is an anchor of the report PDF's front or back matter"),
+    ],
+)
+def test_check_refuses_a_facility_id_the_report_uses_for_something_else(
+    tmp_path: Path, fixed_today: None, facility_id: str, taken: str
+) -> None:
+    root = make_project(tmp_path)
+    _rename(root, facility_id)
+    assert _errors(root) == [
+        f"facilities/{facility_id}.yaml:2:5: error: id '{facility_id}' is a name the report uses for something"
+        f" else ({taken}): choose another id [id.reserved]"
+    ]
+
+
+@pytest.mark.parametrize("facility_id", ["index", "first-ten", "report", "support", "notice", "sources"])
+def test_new_refuses_a_reserved_id_in_checks_words(tmp_path: Path, facility_id: str) -> None:
+    root = make_project(tmp_path)
+    code, out, err = run_cli("--root", str(root), "new", facility_id, "--name", "Example County Jail")
+    taken = project.reserved_id(facility_id, "en")
+    assert (code, out, taken is not None) == (2, "", True)
+    assert err == (
+        f"build.py: error: id '{facility_id}' is a name the report uses for something else ({taken}):"
+        " choose another id\n"
+    )
+    assert not (root / "facilities" / f"{facility_id}.yaml").exists() or facility_id == "sources"
+
+
+def test_a_facility_id_names_none_of_the_reports_own_outputs_in_any_language() -> None:
+    """The reserved names are the build's own, derived from its path functions, in every language."""
+    for lang in ("en", "es", "fr"):
+        own = set(project.report_outputs(lang))
+        assert project.report_pdf_path(lang) in own and f"{lang}/index.html" in own
+        for facility_id in ("index", "first-ten", "report", "translation-status"):
+            assert set(project.facility_outputs(lang, facility_id)) & own, (lang, facility_id)
+            assert project.reserved_id(facility_id, lang) is not None
+        assert not set(project.facility_outputs(lang, "lasalle")) & own
+        assert project.reserved_id("lasalle", lang) is None
+
+
+def test_every_anchor_of_the_front_and_back_matter_is_reserved(tmp_path: Path) -> None:
+    """A chapter is the anchor `<id>` and `<id>-…`: none may repeat one of the front or back matter.
+
+    The reserved anchors are listed by hand (`project.MATTER_ANCHORS`); this renders both
+    matters in both languages and keeps the list true: every id there but the numbered ones (a
+    source's `src-<id>`, a hashtag's `<list>-<n>`) is in it.
+    """
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    assert gathered.edition is not None and sorted(gathered.localizers) == ["en", "es"]
+    sources = {f"src-{s}" for s in gathered.edition.sources}
+    for lang, localizer in gathered.localizers.items():
+        renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
+        html = renderer.front_chunk([]).html + renderer.back_chunk().html
+        ids = set(re.findall(r'\sid="([^"]+)"', html)) - sources
+        numbered = {i for i in ids if re.fullmatch(r"(.+)-[0-9]+", i) and i.rsplit("-", 1)[0] in ids}
+        assert ids - numbered == project.MATTER_ANCHORS, lang
+        for anchor in ids - numbered:
+            assert project.reserved_id(anchor, lang) is not None
+
+
+def test_publish_refuses_two_outputs_at_one_path(tmp_path: Path) -> None:
+    outputs = [
+        Output("en/index.html", b"home", "page", "en"),
+        Output("en/lasalle.html", b"chapter", "page", "en"),
+        Output("en/index.html", b"chapter", "page", "en"),
+    ]
+    with pytest.raises(publish.SamePath) as refused:
+        publish.publish(tmp_path, outputs)
+    assert str(refused.value) == (
+        "two outputs would be published at dist/en/index.html (page and page): one would overwrite the other"
+    )
+    assert not (tmp_path / "dist").exists()
+
+
+LOOP = "is a symbolic link loop (following its links leads back to them, never to a file)"
+
+
+def test_a_dossier_that_is_a_symbolic_link_loop_is_a_finding(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    (root / DOSSIER).unlink()
+    (root / DOSSIER).symlink_to("sample.yaml")
+    expected = [f"{DOSSIER}:1:1: error: file {LOOP}: put the file itself here [project.missing-file]"]
+    assert _errors(root) == expected
+    assert _errors(root, str(root / DOSSIER)) == expected
+
+
+def test_an_image_that_is_a_symbolic_link_loop_is_a_finding(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    (root / "facilities" / "images").mkdir()
+    (root / "facilities" / "images" / "gate.jpg").symlink_to("gate.jpg")
+    path = root / DOSSIER
+    path.write_text(
+        path.read_text().replace("\nname: ", "\nimage: {src: gate.jpg, alt: A gate, credit: A credit}\nname: ", 1)
+    )
+    assert _errors(root) == [
+        f"{DOSSIER}:3:14: error: image 'gate.jpg' {LOOP}: put the file itself in facilities/images/ [image.missing]"
+    ]
+
+
+def test_a_template_that_is_a_symbolic_link_loop_is_a_finding(tmp_path: Path) -> None:
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    (root / "layouts" / "pdf" / "loop.html").symlink_to("loop.html")
+    assert _errors(root) == [
+        f"layouts/pdf/loop.html:1:1: error: file {LOOP}: put the file itself here [project.missing-file]"
+    ]
+
+
+def test_check_names_a_folder_as_a_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    code, out, err = run_cli("--root", str(root), "check", str(root / "facilities"))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"build.py: error: {root / 'facilities'} is a folder: name the files in it to check (like"
+        f" {root / 'facilities' / 'sample.yaml'}), or name none to check them all\n"
+    )
+
+
+def test_a_file_name_in_capitals_is_told_to_be_renamed_not_listed(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    (root / DOSSIER).rename(root / "facilities" / "Sample.yaml")
+    assert _errors(root) == [
+        "facilities/Sample.yaml:2:5: error: id 'sample' does not match the file name 'Sample.yaml'; rename the"
+        " file 'sample.yaml' (a file name is an id: lower-case letters, digits and single hyphens) [id.mismatch]",
+        "report.yaml:8:14: error: no dossier 'facilities/sample.yaml' for facility 'sample'; rename"
+        " 'facilities/Sample.yaml' to 'facilities/sample.yaml' [report.unknown-facility]",
+    ]
