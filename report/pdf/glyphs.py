@@ -6,17 +6,15 @@ finds the same characters in the gather phase: every character of the dossiers, 
 report.yaml and the translations of each catalog the build uses that none of the faces the print
 stylesheets declare (`paginate.declared_faces`) can draw is a `pdf.font` error at that character.
 
-WeasyPrint adds those faces to the system's fonts (fontconfig's own configuration: the sandbox
-confines URLs, not fonts), and Pango falls back through all of them: a character the report's
-faces lack but a system font has prints, in that font. So a character is an error only when no
-system font has it either, which is what a build on this machine meets. The system's fonts are
-asked only about characters the report's faces lack, which shipped text never has.
+Only the declared faces count. WeasyPrint would fall back to any font of the machine it runs on
+(fontconfig's own configuration: the sandbox confines URLs, not fonts), so a character they lack
+would print in whatever font that machine happens to have, or as an empty box: the PDF would
+depend on the machine. The report's faces must draw every character it prints.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
@@ -58,18 +56,14 @@ def glyph_findings(root: Path, catalogs: Iterable[ParsedCatalog], cache_dir: Pat
             found += [(char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, wanted)]
     for catalog in catalogs:
         found += _catalog_characters(root, catalog, wanted)
-    if not found:
-        return []
-    printable = _system_has({char for char, _, _ in found}, cache_dir)
     return [
         error(
             "pdf.font",
             loc,
-            f"{where} {char!r} ({_named(char)}), which no font of the report has: the PDF would print an"
-            " empty box in its place; write it otherwise, or leave it out",
+            f"{where} {char!r} ({_named(char)}), which no font of the report has: the PDF would print it"
+            " in another font of the machine that builds it, or as an empty box; write it otherwise, or leave it out",
         )
         for char, where, loc in found
-        if char not in printable
     ]
 
 
@@ -144,44 +138,3 @@ def _coverage(fonts: tuple[bytes, ...]) -> str:
         except Exception:  # noqa: BLE001 - WeasyPrint cannot load it either: a `pdf.font` error at its url()
             continue
     return "".join(chr(code) for code in sorted(chars) if not 0xD800 <= code <= 0xDFFF)
-
-
-def _system_has(chars: set[str], cache_dir: Path | None) -> set[str]:
-    """Return those of `chars` one of the system's fonts has: WeasyPrint falls back to them."""
-    files = _system_fonts()
-    stats = [f"{path}\0{st.st_size}\0{st.st_mtime_ns}" for path in files if (st := _stat(path)) is not None]
-    key = cache.key_of(cache.fingerprint(__name__), *stats)
-    covered = cache.memoize(cache_dir, "glyphs", key, _files_coverage, tuple(files))
-    return {char for char in chars if char in covered}
-
-
-def _stat(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
-
-
-def _files_coverage(files: tuple[str, ...]) -> str:
-    """Return every character one of the font files maps to a glyph."""
-    fonts = []
-    for path in files:
-        try:
-            fonts.append(Path(path).read_bytes())
-        except OSError:
-            continue
-    return _coverage(tuple(fonts))
-
-
-def _system_fonts() -> list[str]:
-    """Return the font files of fontconfig's own configuration, the one WeasyPrint's `FontConfiguration` starts from."""
-    from weasyprint.text.ffi import ffi, fontconfig  # the fontconfig WeasyPrint lays out with
-
-    config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)
-    fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
-    files = set()
-    for index in range(fonts.nfont if fonts != ffi.NULL else 0):
-        name = ffi.new("FcChar8 **")
-        if fontconfig.FcPatternGetString(fonts.fonts[index], b"file", 0, name) == fontconfig.FcResultMatch:
-            files.add(ffi.string(name[0]).decode(errors="replace"))
-    return sorted(files)
