@@ -364,12 +364,12 @@ CSS_REF = re.compile(
     re.IGNORECASE,
 )
 """A file a stylesheet names: `url(...)`, quoted or not, or `@import "..."`."""
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 
 
 def css_refs(text: str) -> list[CssRef]:
     """Return every file a stylesheet's text names (`url()`, `@import`), in order; none in a comment."""
-    text = _CSS_COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment[0]), text)  # same lines and columns
+    text = CSS_COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment[0]), text)  # same lines and columns
     found = []
     for named in CSS_REF.finditer(text):
         ref = next(named[group] for group in (2, 3, 4, 6, 7) if named[group] is not None)

@@ -24,6 +24,7 @@ from ..content.validate import check_edition
 from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import LanguageCoverage, check_translations
 from ..i18n.localize import Localizer
+from ..pdf.glyphs import glyph_findings
 from ..pdf.paginate import stylesheet_findings
 from ..render.html import template_findings
 from ..sandbox import asset_findings
@@ -98,6 +99,8 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
             findings += found
         found, coverage = check_translations(root, edition, cache_dir, extract_refuses)
         findings += found
+        catalogs = [localizer.catalog for localizer in localizers.values() if localizer.catalog is not None]
+        findings += glyph_findings(root, catalogs, cache_dir)  # what a layout would print as a box
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable
             if lang in coverage and not unreadable:  # what the build will print in English, said before it does

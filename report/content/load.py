@@ -417,6 +417,25 @@ def _hidden_findings(doc: YamlDoc) -> list[Finding]:
     return out
 
 
+def located_characters(raw: bytes, rel: str, wanted: Callable[[str], bool]) -> list[tuple[str, str, Loc]]:
+    """Return (character, field, where) for the first of each `wanted` character in each value of a YAML file.
+
+    Located as `_hidden_findings` locates a character: at itself when it is written as itself,
+    at the value when it is written as an escape. Keys and comments are never printed, and are
+    not looked at. A file that does not parse gives nothing: its syntax error says why.
+    """
+    doc, _ = parse(raw, rel)
+    if doc is None:
+        return []
+    out = []
+    for path, value in _strings(doc.data, ()):
+        for char in dict.fromkeys(c for c in value if wanted(c)):
+            start, source = doc.source(path)
+            at = source.find(char)
+            out.append((char, _field_name(path), doc.loc_at(start + at) if at >= 0 else doc.loc(path)))
+    return out
+
+
 def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
     if isinstance(value, str):
         yield path, value

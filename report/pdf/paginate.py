@@ -56,6 +56,7 @@ from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import (
+    CSS_COMMENT,
     CssRef,
     SandboxRefusal,
     admit,
@@ -531,6 +532,31 @@ def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str,
         refs = css_refs(text)
         yield sheet, path.relative_to(real_root).as_posix(), refs
         waiting.extend(urljoin(sheet, named.ref) for named in refs if named.imported)
+
+
+_FONT_FACE_RULE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+
+
+def declared_faces(root: Path) -> tuple[str, ...]:
+    """Return the font files (relative to the project) of every `@font-face` rule the print
+    stylesheets load, in the order they are named: the faces WeasyPrint adds to the system's.
+
+    A file the sandbox refuses is left out (`refused_in_stylesheets` says so), as is a `data:` one.
+    """
+    folders = readable_folders(root)
+    real_root = root.resolve()
+    faces: dict[str, None] = {}
+    for sheet, rel, _ in _stylesheets_read(str(root), [f"layouts/css/{name}.css" for name in SHEETS]):
+        text = CSS_COMMENT.sub(" ", (real_root / rel).read_text(encoding="utf-8", errors="replace"))
+        for rule in _FONT_FACE_RULE.finditer(text):
+            for named in css_refs(rule[0]):
+                try:
+                    path = admit(urljoin(sheet, named.ref), folders)
+                except SandboxRefusal:
+                    continue
+                if path is not None and path.is_relative_to(real_root):
+                    faces.setdefault(path.relative_to(real_root).as_posix())
+    return tuple(faces)
 
 
 Record = tuple[str, str, str, Loc | None]

@@ -1,0 +1,140 @@
+"""What no font can print: the characters of the printed text that every font lacks, found before layout.
+
+WeasyPrint draws a character no font has as an empty box (`.notdef`) and logs it, which a build
+learns only as it lays the chunk out, a minute in, at the chunk and not at the character. This
+finds the same characters in the gather phase: every character of the dossiers, the sources,
+report.yaml and the translations of each catalog the build uses that none of the faces the print
+stylesheets declare (`paginate.declared_faces`) can draw is a `pdf.font` error at that character.
+
+Only the declared faces count. WeasyPrint would fall back to any font of the machine it runs on
+(fontconfig's own configuration: the sandbox confines URLs, not fonts), so a character they lack
+would print in whatever font that machine happens to have, or as an empty box: the PDF would
+depend on the machine. The report's faces must draw every character it prints.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .. import cache, project
+from ..content.load import located_characters
+from ..content.textfile import MAX_BYTES
+from ..findings import Finding, Loc, error
+from ..i18n.catalogs import ParsedCatalog, brief
+from .paginate import SHEETS, declared_faces
+
+FONT_BYTES = 16 * 1024 * 1024
+"""The largest font file read (IBM Plex's are 200 kB; a CJK face is about 16 MB)."""
+_UNDRAWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Categories WeasyPrint lays out without a glyph (line breaks, joiners, marks, soft hyphens): the
+invisible ones are `text.invisible` findings of their own."""
+
+
+def glyph_findings(root: Path, catalogs: Iterable[ParsedCatalog], cache_dir: Path | None) -> list[Finding]:
+    """Return a `pdf.font` error at each character of the printed text that no font can draw.
+
+    Every dossier in facilities/ is read, loaded or not (one with another error is fixed next).
+    Nothing for a project without its print stylesheets: it cannot be laid out, as the build says.
+    """
+    if not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
+        return []
+    covered = frozenset(_declared_coverage(root, cache_dir))
+
+    def wanted(char: str) -> bool:
+        return char not in covered and not _undrawn(char)
+
+    found: list[tuple[str, str, Loc]] = []
+    files = [(project.REPORT_FILE, "report"), (project.SOURCES_FILE, "sources")]
+    dossiers = (name for name in project.listdir(root, project.FACILITIES_DIR) if name.endswith(".yaml"))
+    files += [(rel, "dossier") for name in dossiers if (rel := f"{project.FACILITIES_DIR}/{name}") != files[1][0]]
+    for rel, kind in files:
+        raw = _read(root, rel, MAX_BYTES[kind])
+        if raw is not None and any(map(wanted, set(raw.decode("utf-8", errors="replace")) - covered)):
+            found += [(char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, wanted)]
+    for catalog in catalogs:
+        found += _catalog_characters(root, catalog, wanted)
+    return [
+        error(
+            "pdf.font",
+            loc,
+            f"{where} {char!r} ({_named(char)}), which no font of the report has: the PDF would print it"
+            " in another font of the machine that builds it, or as an empty box; write it otherwise, or leave it out",
+        )
+        for char, where, loc in found
+    ]
+
+
+def _read(root: Path, rel: str, limit: int) -> bytes | None:
+    try:
+        return project.read(root, rel, limit)
+    except (OSError, project.Refused, project.TooLarge):
+        return None  # the loader, or the stylesheets' check, has said why
+
+
+def _undrawn(char: str) -> bool:
+    return (
+        unicodedata.category(char) in _UNDRAWN or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
+    )
+
+
+def _named(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def _catalog_characters(
+    root: Path, catalog: ParsedCatalog, wanted: Callable[[str], bool]
+) -> list[tuple[str, str, Loc]]:
+    """Return (character, what holds it, where) for the first of each wanted character of each
+    translation the build prints (neither fuzzy nor obsolete), at its column in the msgstr."""
+    lines: list[str] | None = None
+    out = []
+    for entry in catalog.active():
+        if entry.fuzzy:
+            continue
+        for form, string in enumerate(entry.strings):
+            if not any(map(wanted, set(string))):
+                continue
+            for char in dict.fromkeys(c for c in string if wanted(c)):
+                if lines is None:
+                    raw = _read(root, catalog.path, MAX_BYTES["catalog"]) or b""
+                    lines = raw.decode("utf-8", errors="replace").split("\n")
+                where = _in_msgstr(catalog, lines, entry.string_line(form), char)
+                out.append((char, f"the translation of '{brief(entry.msgid)}' contains", where))
+    return out
+
+
+def _in_msgstr(catalog: ParsedCatalog, lines: list[str], line: int, char: str) -> Loc:
+    """Return where `char` first is in the msgstr that starts at `line` (its lines run to the entry's end)."""
+    for number in range(line, len(lines) + 1):
+        text = lines[number - 1]
+        if number > line and not text.startswith('"'):
+            break
+        column = text.find(char)
+        if column >= 0:
+            return Loc(catalog.path, number, column + 1)
+    return Loc(catalog.path, line, 1)
+
+
+def _declared_coverage(root: Path, cache_dir: Path | None) -> str:
+    """Return every character one of the print stylesheets' faces draws, kept by the faces' bytes."""
+    fonts = tuple(data for rel in declared_faces(root) if (data := _read(root, rel, FONT_BYTES)) is not None)
+    key = cache.key_of(cache.fingerprint(__name__), *fonts)
+    return cache.memoize(cache_dir, "glyphs", key, _coverage, fonts)
+
+
+def _coverage(fonts: tuple[bytes, ...]) -> str:
+    """Return every character one of the fonts maps to a glyph, in code point order."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency, for its fonts
+
+    chars: set[int] = set()
+    for data in fonts:
+        try:
+            with TTFont(io.BytesIO(data), lazy=True) as font:
+                chars.update(font.getBestCmap() or {})
+        except Exception:  # noqa: BLE001 - WeasyPrint cannot load it either: a `pdf.font` error at its url()
+            continue
+    return "".join(chr(code) for code in sorted(chars) if not 0xD800 <= code <= 0xDFFF)

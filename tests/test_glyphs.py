@@ -1,0 +1,67 @@
+"""Characters no font can print: `check` finds each at its place, as the layout would find it a minute later."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+from .conftest import FIXTURES, REPO, make_project, replace, run_cli
+
+
+def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return the base project with a Spanish catalog and the report's layouts."""
+    root = make_project(tmp_path)
+    shutil.copytree(FIXTURES / "_i18n", root, dirs_exist_ok=True)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    return root
+
+
+def _font_findings(root: Path) -> tuple[int, list[str]]:
+    code, out, _ = run_cli("--root", str(root), "check")
+    return code, [line for line in out.splitlines() if line.endswith("[pdf.font]")]
+
+
+def test_check_finds_each_character_no_font_has_at_its_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path, monkeypatch)
+    replace(root, "facilities/sample.yaml", "text: Inspectors found", "text: Inspectors \u4e2d\u6587 found")
+    replace(root, "facilities/sample.yaml", "A man died", "A man \U0001f468\u200d\U0001f469\u200d\U0001f467 died")
+    replace(root, "i18n/es/LC_MESSAGES/messages.po", '"respuesta."', '"respuesta \u4e2d."')
+    code, found = _font_findings(root)
+    box = (
+        "which no font of the report has: the PDF would print it in another font of the machine that builds it,"
+        " or as an empty box; write it otherwise, or leave it out"
+    )
+    assert code == 1
+    assert found == [
+        f"facilities/sample.yaml:33:22: error: timeline[1].text contains '\u4e2d' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D), {box} [pdf.font]",
+        f"facilities/sample.yaml:33:23: error: timeline[1].text contains '\u6587' (U+6587 CJK UNIFIED IDEOGRAPH-6587), {box} [pdf.font]",
+        f"facilities/sample.yaml:38:17: error: deaths[1].text contains '\U0001f468' (U+1F468 MAN), {box} [pdf.font]",
+        f"facilities/sample.yaml:38:19: error: deaths[1].text contains '\U0001f469' (U+1F469 WOMAN), {box} [pdf.font]",
+        f"facilities/sample.yaml:38:21: error: deaths[1].text contains '\U0001f467' (U+1F467 GIRL), {box} [pdf.font]",
+        "i18n/es/LC_MESSAGES/messages.po:88:12: error: the translation of 'Inspectors found that medical requests"
+        f" went\u2026' contains '\u4e2d' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D), {box} [pdf.font]",
+    ]
+
+
+def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # U+03D0 is in Plex Serif, not in Plex Sans: WeasyPrint falls back through the stylesheet's
+    # faces, so only a character none of them has is an error, whatever fonts this machine has.
+    root = _project(tmp_path, monkeypatch)
+    replace(root, "facilities/sample.yaml", "text: Inspectors found", "text: Inspectors \u03d0 \u4e2d found")
+    assert [line.split(" contains ")[1][:3] for line in _font_findings(root)[1]] == ["'\u4e2d'"]
+    faces = (root / "layouts" / "css" / "fonts-print.css").read_text(encoding="utf-8").splitlines()
+    only_sans = [line for line in faces if "@font-face" not in line or "IBMPlexSans-Regular" in line]
+    (root / "layouts" / "css" / "fonts-print.css").write_text("\n".join(only_sans) + "\n", encoding="utf-8")
+    assert [line.split(" contains ")[1][:3] for line in _font_findings(root)[1]] == ["'\u03d0'", "'\u4e2d'"]
+
+
+def test_comments_and_shipped_text_are_not_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path, monkeypatch)
+    replace(root, "facilities/sample.yaml", "id: sample\n", "id: sample  # \u4e2d\u6587\n")
+    assert _font_findings(root) == (0, [])
