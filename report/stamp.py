@@ -3,8 +3,8 @@
 A successful build leaves a stamp in `.cache/`: what shaped its result (the code fingerprint
 of the build's import closure with the versions of the distributions it imports, the content
 hash of every file the gather phase read and every folder it listed, the layouts and images the
-emit phase reads, the options and SOURCE_DATE_EPOCH), the findings and coverage tables it
-printed, and the hash of its manifest and of each review page (`publish.review_folder`). The
+emit phase reads as they were before the build read them, the options and SOURCE_DATE_EPOCH),
+the findings, coverage tables and languages kept from earlier content it printed, and the hash of its manifest and of each review page (`publish.review_folder`). The
 next build answers "up to date" only if all of it still holds, every file in `dist/` has the
 manifest's content, with no file more or less, and the review pages are those it wrote.
 Kept free of heavy imports, so that such a build finishes in a fraction of a second.
@@ -135,18 +135,31 @@ def _review_pages(root: Path) -> dict[str, str]:
 
 
 def save(
-    root: Path, options: Mapping[str, Any], reads: Mapping[str, str], findings: list[dict], coverage: list[str]
+    root: Path,
+    options: Mapping[str, Any],
+    reads: Mapping[str, str],
+    emit: str,
+    findings: list[dict],
+    coverage: list[str],
+    older: tuple[str, ...] = (),
 ) -> None:
-    """Record a successful build (with what it printed) so that an identical rebuild can be skipped."""
+    """Record a successful build (with what it printed) so that an identical rebuild can be skipped.
+
+    `emit` is `content_digest(root, EMIT_GLOBS)` taken before the build read those files, as
+    `reads` are hashed as they are read: a file saved while the build ran then differs from what
+    is recorded, and the next build does not call dist/ up to date. `older` are the languages it
+    kept from a build of earlier content (`build --lang`), which the no-op says again.
+    """
     record = {
         "settings": _settings(options),
         "signature": code_signature(),
         "code": cache.fingerprint(BUILD_MODULE),
         "reads": dict(sorted(reads.items())),
-        "emit": content_digest(root, EMIT_GLOBS),
+        "emit": emit,
         "manifest": hashlib.sha256((root / project.DIST_DIR / "manifest.json").read_bytes()).hexdigest(),
         "review": _review_pages(root),
         "findings": findings,
         "coverage": coverage,
+        "older": list(older),
     }
     project.write_atomic(root / project.STAMP_FILE, json.dumps(record).encode())

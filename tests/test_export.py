@@ -338,7 +338,8 @@ def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_pa
     (root / "facilities").mkdir()
     (root / "facilities" / "a.yaml").write_text("name: A\n")
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
-    stamp.save(root, {}, reads, [], [])  # what a build that published this edition records
+    emit = stamp.content_digest(root, stamp.EMIT_GLOBS)
+    stamp.save(root, {}, reads, emit, [], [])  # what a build that published this edition records
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and len(out.splitlines()) == 1, out
     (root / "facilities" / "a.yaml").write_text("name: A\ndate: 2025-02-30\n")
@@ -358,7 +359,7 @@ def test_export_of_a_release_whose_sources_changed_says_to_build_the_release_aga
     (root / "facilities").mkdir()
     (root / "facilities" / "a.yaml").write_text("name: A\n")
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
-    stamp.save(root, {}, reads, [], [])
+    stamp.save(root, {}, reads, stamp.content_digest(root, stamp.EMIT_GLOBS), [], [])
     (root / "facilities" / "a.yaml").write_text("name: B\n")
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED.replace("./build.py,", "./build.py release,")], out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import logging
 import os
 import shutil
 import signal
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from report.findings import Policy
+from report.pdf import paginate
 from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerprint, stylesheet_findings
 
 from .conftest import FIXTURES, REPO, build, make_project
@@ -233,6 +236,49 @@ def test_a_layout_over_its_budget_is_an_error_and_the_worker_goes_on(tmp_path: P
         )
     ]
     assert again.pdf.startswith(b"%PDF-") and again.pages >= 2 and again.findings == () and not again.cached
+
+
+def test_a_chunk_laid_out_with_other_stylesheets_than_the_builds_key_is_an_error_and_not_cached(
+    tmp_path: Path,
+) -> None:
+    """What a stylesheet saved between the build's fingerprint and the workers' reading of layouts/
+    does, without a race: the build's fingerprint is not that of the files the workers parse."""
+    job = Job("en/chapter/x", PAGE.format("<p>A paragraph.</p>"), "facilities/x.yaml", "print")
+    layout = Layout(REPO, tmp_path, 1)
+    layout.fingerprint = "0" * 64  # layouts/ as the build hashed it, before the save
+    with Paginator(layout) as paginator:
+        chunk = paginator.lay_out(job).result()
+    assert (chunk.pdf, chunk.pages, chunk.cached) == (b"", 0, False)
+    assert [str(f) for f in chunk.findings] == [
+        "layouts: error: a file changed while the build was laying out the PDFs, which would mix two layouts:"
+        " build again [pdf.changed]"
+    ]
+    assert not list((tmp_path / "chunks").rglob("*.bin"))
+
+
+def test_stylesheets_saved_while_a_worker_reads_them_match_no_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save between the worker's two fingerprints of layouts/: its sheets are no layout's, not the build's."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    fingerprint = layout_fingerprint(root)
+    load = paginate._load_sheets
+
+    def load_then_save(*args: object) -> object:
+        loaded = load(*args)  # type: ignore[arg-type]
+        with (root / "layouts" / "css" / "tokens.css").open("a") as css:
+            css.write("\n:root { --teal: #8f4c5c; }\n")
+        return loaded
+
+    logger = logging.getLogger("weasyprint")  # which a worker's set-up takes over: put back after the test
+    for name in ("handlers", "level", "propagate"):
+        monkeypatch.setattr(logger, name, copy.copy(getattr(logger, name)))
+    monkeypatch.setattr(paginate, "_WORKER", None)  # this process's own, put back after the test
+    monkeypatch.setattr(paginate, "_load_sheets", load_then_save)
+    paginate._init_worker(str(root), fingerprint)
+    *_, sheets = paginate._render(Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    assert sheets == "" != fingerprint
 
 
 def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder(tmp_path: Path) -> None:

@@ -20,16 +20,17 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
-from report import publish
+from report import publish, stamp
 from report.cli import Progress
 from report.publish import Output, Published
+from report.commands import build as build_verb
 from report.commands.serve import Preview, PreviewHandler
 
-from .conftest import REPO, build, copy_project
+from .conftest import REPO, build, copy_project, run_cli
 
 FACILITY = "lasalle"  # the shortest dossier: the builds below take seconds, not minutes
 INTERRUPTED_LINE = "build interrupted; dist/ was left as it was"
@@ -524,6 +525,35 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
     assert not (root / ".dist.tmp").exists() and not (root / ".dist.old").exists()
 
 
+def test_a_layout_saved_while_the_build_runs_is_not_recorded_as_built(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A designer's save in layouts/ after the build read it (what `serve` sees): the stamp and the
+    manifest describe what the build read, so neither the next build nor `export` calls it current."""
+    root = clone(built, tmp_path / "project")
+    edit(root, "Edit 8.")
+    tokens = root / "layouts" / "css" / "tokens.css"
+    emit = build_verb.emit
+
+    def emit_then_save(*args: Any, **kwargs: Any) -> build_verb.Emitted:
+        emitted = emit(*args, **kwargs)
+        tokens.write_text(tokens.read_text(encoding="utf-8") + "\n/* saved */\n", encoding="utf-8")
+        return emitted
+
+    monkeypatch.setattr(build_verb, "emit", emit_then_save)
+    code, out, err = build(root)
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("built en, es (draft)"), out + err
+    assert stamp.unchanged(root, {"lang": [], "release": False, "strict": False}) is None
+    assert stamp.sources_changed(root, (root / "dist" / "manifest.json").read_bytes()) is True
+    built_from = set(publish.language_content(root / "dist").values())
+    assert len(built_from) == 1 and stamp.content_digest(root, stamp.SHARED_GLOBS) not in built_from
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [
+        "the sources changed since this edition was built (a later build failed or did not run):"
+        " run ./build.py, then export again"
+    ], out
+
+
 def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_keeps(
     built: Path, tmp_path: Path
 ) -> None:
@@ -539,6 +569,12 @@ def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_k
     )
     mixed = publish.language_content(root / "dist")
     assert mixed["en"] == content["en"] != mixed["es"]
+    code, out, _ = build(root, "--lang", "es")  # nothing to build, and English is still the earlier content's
+    assert code == 0 and re.fullmatch(
+        r"dist/ is up to date \(\d+\.\d\ds\); en kept from a build of earlier content:"
+        r" build every language before you export",
+        out.rstrip().splitlines()[-1],
+    ), out
     code, out, _ = build(root)
     assert code == 0 and "kept from a build" not in out
     assert set(publish.language_content(root / "dist").values()) == {mixed["es"]}

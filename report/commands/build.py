@@ -119,11 +119,15 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     record = stamp.unchanged(root, settings)
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
-        summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
+        summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)" + _kept(record.get("older", []))
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     edition_kind = "release" if options.policy.release else "draft"
     _refuse_mixed(root, options.languages, edition_kind)
+    # What the build is made from, hashed before it reads any of it: a file saved while it runs is
+    # then a change to the next build (and to `export`), never recorded as built.
+    emit_digest = stamp.content_digest(root, stamp.EMIT_GLOBS)
+    content = stamp.content_digest(root, stamp.SHARED_GLOBS)
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
 
     paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
@@ -150,12 +154,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     from ..render.html import creation_time  # Jinja: emit has loaded it
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
-    content = stamp.content_digest(root, stamp.SHARED_GLOBS)
     result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content)
     older = sorted(
         lang for lang, digest in publish.language_content(root / project.DIST_DIR).items() if digest != content
     )
-    stamp.save(root, settings, gathered.reads, [f.as_dict() for f in findings], list(coverage))
+    printed = [f.as_dict() for f in findings]
+    stamp.save(root, settings, gathered.reads, emit_digest, printed, list(coverage), tuple(older))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
         f"built {', '.join(sorted(produced))} ({edition_kind}): {count(kinds['report-pdf'], 'report')},"
@@ -164,9 +168,14 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
-    if older:
-        summary += f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
-    return Built("built", findings, summary, coverage)
+    return Built("built", findings, summary + _kept(older), coverage)
+
+
+def _kept(older: list[str]) -> str:
+    """Return what the summary adds about the languages kept from a build of earlier content, if any."""
+    if not older:
+        return ""
+    return f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ Each laid-out chunk is checked before it is written (see `verify`): every note p
 call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
 repaired is an error.
 
+A chunk laid out with other stylesheets than the build fingerprinted (a file in layouts/ saved
+while the build ran, see `_init_worker`) is a `pdf.changed` error, with no PDF and no cache
+entry: its key would name a layout it was not laid out with.
+
 A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
 stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
 entry.
@@ -196,6 +200,8 @@ class _Worker:
     sheet_urls: dict[str, tuple[Loc, str]]  # each URL the stylesheets name (as WeasyPrint asks for it), where
     init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
     fingerprint: str
+    """The layout fingerprint of the stylesheets parsed: of layouts/ as it was read, not as the
+    build found it (empty if layouts/ changed while they were being read)."""
     root: str
 
 
@@ -269,6 +275,12 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     server's does it again. A worker for another project with the same stylesheets only needs
     its own URL fetcher, which may read that project's files and no other (unless loading the
     stylesheets met a refusal, which would then be the other project's: it starts over).
+
+    `fingerprint` is the build's, taken before the stylesheets were read: a designer may save
+    one in between. So the worker fingerprints layouts/ again before and after it reads them,
+    keeps that (none if they changed as it read), and each chunk says which sheets laid it out
+    (`_render`): one laid out with others than its cache key names is never cached
+    (`Paginator._laid_out`).
     """
     global _WORKER
     if _WORKER is not None and _WORKER.fingerprint == fingerprint:
@@ -291,8 +303,11 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     logger.propagate = False
     fonts = FontConfiguration()
     fetcher = url_fetcher(Path(root))
+    before = layout_fingerprint(Path(root))
     sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
-    _keep_sheet_findings(Path(cache_dir) if cache_dir else None, fingerprint, sheet_records)
+    parsed = before if layout_fingerprint(Path(root)) == before else ""  # else saved while being read
+    if parsed:
+        _keep_sheet_findings(Path(cache_dir) if cache_dir else None, parsed, sheet_records)
     if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
@@ -308,7 +323,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         sheet_records=sheet_records,
         sheet_urls=_urls_as_fetched(root),
         init_refused=list(fetcher.refused),
-        fingerprint=fingerprint,
+        fingerprint=parsed,
         root=root,
     )
     # Shaping text with each face once fills the font caches that every chunk would fill again.
@@ -625,12 +640,13 @@ def _preload() -> None:
 
 Refused = tuple[str, str, "tuple[Loc, str] | None"]
 """A URL the sandbox refused, why, and where a stylesheet names it (None if the chunk's HTML does)."""
-Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem]]
+Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], str]
 
 
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, log records, every URL the sandbox
-    refused (`Refused`), and what the laid-out chunk lost or cut off (see `verify`)."""
+    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), and the layout
+    fingerprint of the stylesheets it was laid out with (`_Worker.fingerprint`)."""
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
@@ -645,7 +661,7 @@ def _render(job: Job) -> Rendered:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
-    return pdf, len(document.pages), records, refused, problems
+    return pdf, len(document.pages), records, refused, problems, worker.fingerprint
 
 
 LOST_OUTPUT = {
@@ -710,6 +726,15 @@ def _over_budget(job: Job, budget: float) -> Finding:
         f"{job.key}: laying it out took longer than {budget:g} s (layout_budget in report.yaml);"
         " shorten its longest paragraphs and lists, or raise the budget",
     )
+
+
+LAYOUTS_CHANGED = Finding(
+    "error",
+    "pdf.changed",
+    Loc("layouts"),
+    "a file changed while the build was laying out the PDFs, which would mix two layouts: build again",
+)
+"""What a chunk laid out with other stylesheets than its cache key says is: no PDF, no cache entry."""
 
 
 def _located(level: str, template: str, message: str, loc: Loc) -> Finding:
@@ -887,8 +912,10 @@ class Paginator:
     def _laid_out(self, job: Job, key: str, budget: float, timed: tuple[Rendered, float] | None) -> Chunk:
         if timed is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
+        elif timed[0][5] != self.layout.fingerprint:  # laid out with other stylesheets than `key` says
+            chunk = Chunk(job.key, b"", 0, (LAYOUTS_CHANGED,))
         else:
-            (pdf, pages, records, refused, problems), seconds = timed
+            (pdf, pages, records, refused, problems, _), seconds = timed
             chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems), seconds=seconds)
             cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
