@@ -80,6 +80,15 @@ def visible(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode() if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
+def visible_spaces(text: str) -> str:
+    """Return `text` made `visible`, every space but U+0020 escaped too (`\\u00a0`).
+
+    For a quoted value that may hold no space at all, such as an id: there a no-break space would
+    pass for the ordinary space it is not. A message quoting prose leaves it as the writer typed it.
+    """
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Zs" and c != " " else c for c in visible(text))
+
+
 def error(code: str, loc: Loc, message: str) -> Finding:
     """Return an error finding."""
     return Finding("error", code, loc, message)

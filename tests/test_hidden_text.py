@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from report.content.textfile import hidden_characters
-from report.findings import Finding, Loc, error
+from report.findings import Finding, Loc, error, visible, visible_spaces
+
+from .conftest import make_project, replace, run_cli
 
 ARABIC = "\u0645\u0631\u0643\u0632"
 HEBREW = "\u05de\u05e8\u05db\u05d6"
@@ -49,3 +53,33 @@ def test_a_finding_shows_hidden_characters_as_escapes() -> None:
     assert str(error("code", Loc("a.yaml"), "caf\u00e9, 100\u00a0%, \u05de")) == (
         "a.yaml: error: caf\u00e9, 100\u00a0%, \u05de [code]"
     )
+
+
+def test_a_joiner_outside_right_to_left_text_is_refused_for_a_true_reason() -> None:
+    """The message said a joiner is what "only right-to-left text needs": emoji and Devanagari need one too."""
+    assert [what for _, what in hidden_characters("a\u200db\u200cc")] == [
+        "U+200D ZERO WIDTH JOINER, which emoji sequences and scripts such as Devanagari need and no font of the"
+        " report has; delete it",
+        "U+200C ZERO WIDTH NON-JOINER, which scripts such as Devanagari need and no font of the report has; delete it",
+    ]
+    assert [what for _, what in hidden_characters("a\u200eb")] == [
+        "U+200E LEFT-TO-RIGHT MARK, which only right-to-left text needs; delete it"
+    ]
+
+
+def test_a_quoted_id_shows_a_no_break_space_escaped(tmp_path: Path) -> None:
+    """A no-break space in a source id was quoted as itself, so the message showed an ordinary space."""
+    root = make_project(tmp_path)
+    replace(root, "facilities/sample.yaml", "sources: [gov-report-2020]", "sources: [gov-report\u00a02020]")
+    replace(root, "facilities/sources.yaml", "id: gov-report-2020", "id: gov-report-2020\u2003")
+    _, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in out.splitlines() if "[schema.pattern]" in line] == [
+        "facilities/sample.yaml:8:13: error: location.sources[1]: 'gov-report\\u00a02020' is not valid; write the id"
+        " of a source in facilities/sources.yaml, like 'dwn-2021-02-25-first-ten-launch', not its URL or title"
+        " [schema.pattern]",
+        "facilities/sources.yaml:3:9: error: sources[1].id: 'gov-report-2020\\u2003' is not valid; use lower-case"
+        " letters, digits and single hyphens: publisher, date, topic, like 'dwn-2021-02-25-first-ten-launch'"
+        " [schema.pattern]",
+    ]
+    assert visible_spaces("a\u00a0b \u202fc\u200b") == "a\\u00a0b \\u202fc\\u200b"
+    assert visible("100\u00a0%") == "100\u00a0%"  # prose quoted in a message keeps it as typed

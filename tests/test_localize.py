@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from report.content import schema
 from report.content.load import load_edition
-from report.content.model import PartialDate
+from report.content.model import DateSpan, PartialDate
 from report.content.places import locate_facilities
 from report.i18n.catalogs import parse_catalog, read_catalog
 from report.i18n.extract import template_catalog
@@ -41,6 +41,41 @@ def test_each_language_formats_in_the_locale_report_yaml_names() -> None:
     assert spanish.partial_date(PartialDate(2021, 2)) == "febrero de 2021"
     spain = Localizer("es", "en", None, "es_ES")  # what `es` alone gives: not for readers in the US
     assert spain.number(1940) == "1.940" and spain.number(13.5) == "13,5"
+
+
+THIN = "\u2009"  # CLDR's ranges between spaced dates: 'October 2015 – February 2016'
+
+
+@pytest.mark.parametrize(
+    ("written", "english", "spanish_words"),
+    [
+        ("2015-10-20/2016", f"October 20, 2015{THIN}–{THIN}2016", f"20 de octubre de 2015{THIN}–{THIN}2016"),
+        ("2015-10/2015", f"October 2015{THIN}–{THIN}2015", f"octubre de 2015{THIN}–{THIN}2015"),
+        ("2015/2015-03", f"2015{THIN}–{THIN}March 2015", f"2015{THIN}–{THIN}marzo de 2015"),
+        (
+            "2015-10/2015-11-03",
+            f"October 2015{THIN}–{THIN}November 3, 2015",
+            f"octubre de 2015{THIN}–{THIN}3 de noviembre de 2015",
+        ),
+        ("2015/2015", "2015", "2015"),
+        ("2015-10/2015-10", "October 2015", "octubre de 2015"),
+        # ranges whose ends are as precise as each other, as Babel's intervals print them
+        ("2010/2016", "2010–2016", "2010–2016"),
+        ("2015-10/2015-11", f"October{THIN}–{THIN}November 2015", "octubre–noviembre de 2015"),
+        (
+            "2015-11-26/2015-12-09",
+            f"Nov 26{THIN}–{THIN}Dec 9, 2015",
+            f"26 de noviembre{THIN}–{THIN}9 de diciembre de 2015",
+        ),
+    ],
+)
+def test_a_date_range_prints_each_end_as_precisely_as_it_is_written(
+    written: str, english: str, spanish_words: str
+) -> None:
+    start, _, end = written.partition("/")
+    span = DateSpan(PartialDate.parse(start), PartialDate.parse(end))
+    assert Localizer("en", "en", None, "en_US").span(span) == english
+    assert Localizer("es", "en", None, "es_US").span(span) == spanish_words
 
 
 # -- places: county, state and the city's area in each language ------------------------------------

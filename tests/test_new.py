@@ -132,6 +132,11 @@ _REFUSED = "build.py: error: --name is refused, as `check` would refuse it in th
             " written here; delete it",
         ),
         (
+            "Casa\u200dPedro",
+            "name contains U+200D ZERO WIDTH JOINER, which emoji sequences and scripts such as Devanagari need and"
+            " no font of the report has; delete it",
+        ),
+        (
             "A" * 5000,
             "name is 5,000 characters long, more than the 90 a field may have (the share image has room for about"
             " 90 characters of ordinary words, fewer of the widest capitals); shorten it",

@@ -25,7 +25,7 @@ from babel.core import get_global
 from jsonschema import ValidationError
 
 from .. import cache, project
-from ..findings import Finding, Loc, error, warning
+from ..findings import Finding, Loc, error, visible_spaces, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
@@ -541,7 +541,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             error(
                 "schema.enum",
                 loc,
-                f"{field}: '{err.instance}' is not allowed; use one of: {', '.join(options)}"
+                f"{field}: '{visible_spaces(str(err.instance))}' is not allowed; use one of: {', '.join(options)}"
                 + (f" ({described['x-hint']})" if "x-hint" in described else did_you_mean(str(err.instance), options)),
             )
         ]
@@ -554,7 +554,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
-        shown = f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else err.instance
+        shown = visible_spaces(
+            f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else str(err.instance)
+        )
         hint = node.get("x-hint") or "check the format"
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))

@@ -39,7 +39,11 @@ _REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e")
 """Bidi embeddings and overrides: the letters after one print in another order than they are
 written ("evil" printed as "live")."""
 _RIGHT_TO_LEFT_ONLY = frozenset("\u061c\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069")
-"""Isolates, direction marks and joiners: right-to-left text may need them, other text never does."""
+"""Isolates, direction marks and joiners: allowed in text with right-to-left letters, which may need
+them. Elsewhere the marks and isolates do nothing, and the joiners serve emoji sequences and scripts
+such as Devanagari, which no font of the report has (`pdf.font`)."""
+_JOINERS = {"\u200c": "scripts", "\u200d": "emoji sequences and scripts"}
+"""What needs each joiner outside right-to-left text, as its finding says."""
 _SUSPECT = re.compile(r"[^\t\n\x20-\x7e]")
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
@@ -72,6 +76,8 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
                 )
             elif right_to_left:
                 continue
+            elif char in _JOINERS:
+                what += f", which {_JOINERS[char]} such as Devanagari need and no font of the report has; delete it"
             else:
                 what += ", which only right-to-left text needs; delete it"
         else:

@@ -179,9 +179,16 @@ class Localizer:
 
     def span(self, span: DateSpan) -> str:
         """Return a date or a date range, in words."""
-        if span.end is None:
+        if span.end is None or span.end == span.start:  # `2015/2015` is one year, printed once
             return self.partial_date(span.start)
-        precision = min(span.start.precision, span.end.precision, key=("year", "month", "day").index)
+        precision = span.start.precision
+        if span.end.precision != precision:
+            # Each end as precise as the writer wrote it ('October 20, 2015 – 2016'), joined as
+            # Babel joins two dates it has no interval pattern for, unspaced if neither end has a space.
+            start, end = self.partial_date(span.start), self.partial_date(span.end)
+            if " " not in start + end:
+                return f"{start}–{end}"
+            return self.locale.interval_formats[None].replace("{0}", start).replace("{1}", end)
         if precision == "year":
             return f"{span.start.year}–{span.end.year}"
         skeleton = "yMMMMd" if precision == "day" else "yMMMM"
