@@ -219,9 +219,11 @@ def test_each_facility_has_a_share_image_per_language(shipped: Path) -> None:
     for path, entry in images.items():
         with Image.open(dist / path) as image:
             assert (image.format, image.size) == ("PNG", (1200, 630)), path
-            # The card's teal ground and the accent bar at its foot (tokens.css), not a blank page.
-            assert image.convert("RGB").getpixel((5, 5)) == (0x0F, 0x4C, 0x5C), path
+            # The card's teal ground and the accent bar at its foot (tokens.css), not a blank page;
+            # this draft's Draft band along its top edge (tokens.css, --draft).
+            assert image.convert("RGB").getpixel((5, 60)) == (0x0F, 0x4C, 0x5C), path
             assert image.convert("RGB").getpixel((600, 625)) == (0xC4, 0x47, 0x0F), path
+            assert image.convert("RGB").getpixel((5, 5)) == (0xF2, 0xC1, 0x4E), path
         assert entry["language"] == path.split("/")[0] and entry["pages"] == 1
     # The status words are translated: each language draws its own card.
     for facility in facilities:
@@ -241,12 +243,16 @@ def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
     cards = {lang: renderer.share_card(facility).html for lang, renderer in renderers.items()}
     assert '<p class="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
     assert '<p class="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
-    # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words.
+    # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words: the list
+    # mark too, and its note, while no source confirms Pulaski was on the 2021 list.
+    assert facility.review.list_membership != "confirmed"
     assert {lang: renderer.share_alt(facility) for lang, renderer in renderers.items()} == {
-        "en": "Pulaski County Detention Center: Ullin, Pulaski County, Illinois. ICE detention has ended."
-        " First Ten to Communities Not Cages",
-        "es": "Pulaski County Detention Center: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
-        " Los Primeros Diez de Comunidades Sí, Jaulas No",
+        "en": "Pulaski County Detention Center*: Ullin, Pulaski County, Illinois. ICE detention has ended."
+        " First Ten to Communities Not Cages. * Not yet confirmed as named on the 2021 First Ten list: we are"
+        " checking it against the original report.",
+        "es": "Pulaski County Detention Center*: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
+        " Los Primeros Diez de Comunidades Sí, Jaulas No. * Aún no se ha confirmado que figurara en la lista de"
+        " los Primeros Diez de 2021: lo estamos cotejando con el informe original.",
     }
 
 

@@ -351,8 +351,14 @@ class Renderer:
         return Markup(self.labels.status_labels[facility.status.state]).striptags()
 
     def share_alt(self, facility: Facility) -> str:
-        """Return what a facility's share image shows, as plain text (its alt text)."""
-        return f"{facility.name}: {self.place(facility)}. {self.status_label(facility)}. {self.report_title}"
+        """Return what a facility's share image shows, as plain text (its alt text), with the card's marks."""
+        # The card's own macros (layouts/pdf/share.html), so the alt text and the image say the same.
+        labels = self.labels
+        name = Markup(facility.name + labels.list_mark(facility.review.list_membership == "confirmed")).striptags()
+        status = Markup(labels.status_labels[facility.status.state] + labels.review_mark(facility.status)).striptags()
+        note = Markup(labels.list_note([facility])).striptags()
+        text = f"{name}: {self.place(facility)}. {status}. {self.report_title}"
+        return f"{text}. {note}" if note else text
 
     def place(self, facility: Facility) -> str:
         """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
@@ -367,6 +373,7 @@ class Renderer:
             place=self.place(facility),
             status=self.status_label(facility),
             hashtags=self.edition.settings.hashtags,
+            draft=self.draft,
         )
         key = f"{self.lang}/share/{facility.id}"
         return ChunkHtml(key, self.lang, "share", facility.id, facility.name, html)

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import cache, project
 from ..content.geo import Atlas
-from ..content.model import Edition, Facility
+from ..content.model import Claim, Edition, Facility
 from ..content.places import ATLAS_PATH, read_atlas
 from . import mapsvg
 
@@ -91,13 +91,25 @@ class Maps:
         description: str,
         open: str,
         ended: str,
+        mark: Callable[[Claim], str] | None = None,
         href: Callable[[Facility], str] | None = None,
         id: str = "map",
     ) -> Figure:
-        """Return the map of every published facility, its markers linked when `href` is given."""
+        """Return the map of every published facility, its markers linked when `href` is given.
+
+        `mark` is the review mark of a claim (labels.html's `review_mark`, empty for a claim not
+        under review): a marker whose status has one prints it under its label, as the chapter does.
+        """
         facilities = self.edition.facilities
         markers = tuple(
-            mapsvg.Marker(f.id, f.name, self.edition.places[f.id].point, self.status(f), href(f) if href else None)
+            mapsvg.Marker(
+                f.id,
+                f.name,
+                self.edition.places[f.id].point,
+                self.status(f),
+                href(f) if href else None,
+                note=_plain(mark(f.status)) if mark else "",
+            )
             for f in facilities
         )
         words = mapsvg.Words(_plain(title), _plain(description), _plain(open), _plain(ended))

@@ -46,6 +46,7 @@ class Marker:
     status: Status
     href: str | None = None
     name: str | None = None  # the link's accessible name; defaults to the label
+    note: str = ""  # a line under the label, and in the link's name: the review mark of a status under review
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,11 @@ def draw_map(
     placement = None
     if len(sites) <= max_labels:
         placement = _place(
-            sites, {m.id: _label_lines(m.label, style, label_size) for m in markers}, style, label_size, bounds
+            sites,
+            {m.id: _label_lines(m.label, style, label_size) + ([m.note] if m.note else []) for m in markers},
+            style,
+            label_size,
+            bounds,
         )
         if placement.unplaced:
             placement = None
@@ -616,7 +621,7 @@ def _marker(
 ) -> list[str]:
     data = f'data-id={quoteattr(m.id)} data-x="{_n(m.point[0])}" data-y="{_n(m.point[1])}"'
     if m.href:
-        name = m.name or m.label
+        name = " ".join(filter(None, (m.name or m.label, m.note)))
         head = f'<a class="marker {m.status}" href={quoteattr(m.href)} aria-label={quoteattr(name)} {data}>'
         tail = "</a>"
     else:
