@@ -64,4 +64,10 @@ def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_
 def test_comments_and_shipped_text_are_not_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path, monkeypatch)
     replace(root, "facilities/sample.yaml", "id: sample\n", "id: sample  # \u4e2d\u6587\n")
+    # An editor's note is never printed (`x-unprinted`): what no font has there is no matter.
+    replace(
+        root, "facilities/sample.yaml", "  reviewer: A. Editor\n", "  reviewer: A. Editor\n  note: Ask \u4e2d\u6587.\n"
+    )
+    note = "    sources: [gov-report-2020]\n"
+    replace(root, "facilities/sample.yaml", note, note + "    review_note: Check with \U0001f4de.\n")
     assert _font_findings(root) == (0, [])

@@ -417,8 +417,9 @@ def _hidden_findings(doc: YamlDoc) -> list[Finding]:
     return out
 
 
-def located_characters(raw: bytes, rel: str, wanted: Callable[[str], bool]) -> list[tuple[str, str, Loc]]:
-    """Return (character, field, where) for the first of each `wanted` character in each value of a YAML file.
+def located_characters(raw: bytes, rel: str, kind: str, wanted: Callable[[str], bool]) -> list[tuple[str, str, Loc]]:
+    """Return (character, field, where) for the first of each `wanted` character in each printed
+    value of a YAML file of `kind` (not one the schema marks `x-unprinted`, an editor's note).
 
     Located as `_hidden_findings` locates a character: at itself when it is written as itself,
     at the value when it is written as an escape. Keys and comments are never printed, and are
@@ -429,6 +430,8 @@ def located_characters(raw: bytes, rel: str, wanted: Callable[[str], bool]) -> l
         return []
     out = []
     for path, value in _strings(doc.data, ()):
+        if not any(map(wanted, value)) or schema.keyword(kind, path, "x-unprinted"):
+            continue
         for char in dict.fromkeys(c for c in value if wanted(c)):
             start, source = doc.source(path)
             at = source.find(char)

@@ -15,6 +15,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
 - `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
+- `x-unprinted`: the value is for editors and is never printed (a character no font has is no matter).
 """
 
 from __future__ import annotations

@@ -53,7 +53,9 @@ def glyph_findings(root: Path, catalogs: Iterable[ParsedCatalog], cache_dir: Pat
     for rel, kind in files:
         raw = _read(root, rel, MAX_BYTES[kind])
         if raw is not None and any(map(wanted, set(raw.decode("utf-8", errors="replace")) - covered)):
-            found += [(char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, wanted)]
+            found += [
+                (char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, kind, wanted)
+            ]
     for catalog in catalogs:
         found += _catalog_characters(root, catalog, wanted)
     return [
