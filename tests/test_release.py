@@ -63,9 +63,10 @@ def test_a_draft_has_the_band_on_every_page_and_a_release_none(project: Path) ->
 
     code, out, err = run_cli("--root", str(project), "release", "--quiet")
     assert code == 0, out + err
-    # Only the folio sheets (the report's two, the facility PDFs' own) are laid out again: the
-    # chunks (chapter, front, back, share card) are the same in a draft and a release.
-    assert "built en (release): " in out and "chunks: 3 rendered, 4 from cache" in out, out
+    # Only the folio sheets (the report's two, the facility PDFs' own) and the share card (a
+    # draft's has the Draft band) are laid out again: the chunks (chapter, front, back) are the
+    # same in a draft and a release.
+    assert "built en (release): " in out and "chunks: 4 rendered, 3 from cache" in out, out
     released = manifest(project)
     assert released["edition"] == "release"
     assert [e["path"] for e in released["outputs"]] == [e["path"] for e in draft["outputs"]]

@@ -117,9 +117,12 @@ class Layout:
     cache_dir: Path | None
     jobs: int
     fingerprint: str = field(init=False)
+    files: str = field(init=False)
+    """`layout_files` as the build found them: the stylesheets, fonts and images its key names."""
 
     def __post_init__(self) -> None:
-        self.fingerprint = layout_fingerprint(self.root)
+        self.files = layout_files(self.root)
+        self.fingerprint = layout_fingerprint(self.root, self.files)
 
     def cache_key(self, job: Job) -> str:
         """Return the hash that names a job's cache entry."""
@@ -141,15 +144,21 @@ STYLE_FILES = frozenset({".css", ".woff", ".woff2", ".ttf", ".otf", ".svg", ".pn
 """What a stylesheet may load: other stylesheets, fonts and images."""
 
 
-def layout_fingerprint(root: Path) -> str:
+def layout_fingerprint(root: Path, files: str | None = None) -> str:
     """Return a hash of everything besides the HTML that changes how chunks are laid out.
 
     That is this module's import closure and the distributions it imports (`cache.fingerprint`:
-    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), and every stylesheet, font
-    and image in `layouts/`, wherever it is: a stylesheet may import one from another folder, and
-    either may name a font or an image.
+    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), and the stylesheets, fonts
+    and images of `layouts/` (`layout_files`, or `files` if it is given: their hash, taken before).
     """
-    digest = hashlib.sha256(f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n".encode())
+    code = f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n"
+    return hashlib.sha256(f"{code}{layout_files(root) if files is None else files}".encode()).hexdigest()
+
+
+def layout_files(root: Path) -> str:
+    """Return a hash of every stylesheet, font and image in `layouts/`, wherever it is: a stylesheet
+    may import one from another folder, and either may name a font or an image."""
+    digest = hashlib.sha256()
     layouts = real_folder(root, "layouts")
     for path in sorted((root / "layouts").rglob("*")):
         if path.is_file() and path.suffix.lower() in STYLE_FILES:
@@ -202,6 +211,8 @@ class _Worker:
     fingerprint: str
     """The layout fingerprint of the stylesheets parsed: of layouts/ as it was read, not as the
     build found it (empty if layouts/ changed while they were being read)."""
+    files: str
+    """`layout_files` of the stylesheets parsed, as read (empty if they changed as they were read)."""
     root: str
 
 
@@ -277,10 +288,11 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     stylesheets met a refusal, which would then be the other project's: it starts over).
 
     `fingerprint` is the build's, taken before the stylesheets were read: a designer may save
-    one in between. So the worker fingerprints layouts/ again before and after it reads them,
-    keeps that (none if they changed as it read), and each chunk says which sheets laid it out
-    (`_render`): one laid out with others than its cache key names is never cached
-    (`Paginator._laid_out`).
+    one in between. So the worker hashes the files of layouts/ again before and after it reads
+    them (`layout_files`), keeps that (none if they changed as it read), and each chunk says which
+    files laid it out (`_render`): one laid out with others than its cache key names is never
+    cached (`Paginator._laid_out`). Only the files are compared: the build and its workers run
+    the same code.
     """
     global _WORKER
     if _WORKER is not None and _WORKER.fingerprint == fingerprint:
@@ -303,9 +315,10 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     logger.propagate = False
     fonts = FontConfiguration()
     fetcher = url_fetcher(Path(root))
-    before = layout_fingerprint(Path(root))
+    before = layout_files(Path(root))
     sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
-    parsed = before if layout_fingerprint(Path(root)) == before else ""  # else saved while being read
+    files = before if layout_files(Path(root)) == before else ""  # else saved while being read
+    parsed = layout_fingerprint(Path(root), files) if files else ""
     if parsed:
         _keep_sheet_findings(Path(cache_dir) if cache_dir else None, parsed, sheet_records)
     if _WORKER is not None:
@@ -324,6 +337,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         sheet_urls=_urls_as_fetched(root),
         init_refused=list(fetcher.refused),
         fingerprint=parsed,
+        files=files,
         root=root,
     )
     # Shaping text with each face once fills the font caches that every chunk would fill again.
@@ -645,8 +659,8 @@ Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], 
 
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, log records, every URL the sandbox
-    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), and the layout
-    fingerprint of the stylesheets it was laid out with (`_Worker.fingerprint`)."""
+    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), and the hash of
+    the stylesheets, fonts and images it was laid out with (`_Worker.files`)."""
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
@@ -661,7 +675,7 @@ def _render(job: Job) -> Rendered:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
-    return pdf, len(document.pages), records, refused, problems, worker.fingerprint
+    return pdf, len(document.pages), records, refused, problems, worker.files
 
 
 LOST_OUTPUT = {
@@ -912,7 +926,7 @@ class Paginator:
     def _laid_out(self, job: Job, key: str, budget: float, timed: tuple[Rendered, float] | None) -> Chunk:
         if timed is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
-        elif timed[0][5] != self.layout.fingerprint:  # laid out with other stylesheets than `key` says
+        elif timed[0][5] != self.layout.files:  # laid out with other stylesheets than `key` says
             chunk = Chunk(job.key, b"", 0, (LAYOUTS_CHANGED,))
         else:
             (pdf, pages, records, refused, problems, _), seconds = timed
