@@ -92,11 +92,12 @@ def _catalog_characters(
 ) -> list[tuple[str, str, Loc]]:
     """Return (character, what holds it, where) for the first of each wanted character of each
     translation the build prints (neither fuzzy nor obsolete), at its column in the msgstr."""
+    printed = [entry for entry in catalog.active() if not entry.fuzzy]
+    if not any(map(wanted, set("".join(s for entry in printed for s in entry.strings)))):
+        return []  # one pass over the whole catalog's characters: the usual answer
     lines: list[str] | None = None
     out = []
-    for entry in catalog.active():
-        if entry.fuzzy:
-            continue
+    for entry in printed:
         for form, string in enumerate(entry.strings):
             if not any(map(wanted, set(string))):
                 continue
