@@ -450,11 +450,27 @@ def pending_rows(root: Path) -> list[list[str]]:
     return page.rows("pending")
 
 
+RESTORED_ONE = "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored"
+FUZZY_ONE = "0 new, 1 changed (now fuzzy), 0 obsolete"
+
+
+def updated(root: Path, summary: str, extract: bool = False) -> str | None:
+    """Run `update` (after `extract`, if asked), check that it says `summary`, and return the Spanish
+    catalog it wrote: what check foresaw is what update does. None where msgcat is not installed."""
+    if not shutil.which("msgcat"):
+        return None
+    if extract:
+        assert run_cli("--root", str(root), "extract")[0] == 0
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert code == 0 and summary in out, out
+    return (root / "i18n/es/LC_MESSAGES/messages.po").read_text()
+
+
 def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path, fixed_today: None) -> None:
     """A translated entry a translator turned into `#~` (as msgmerge does when its English leaves the
     template): `update` restores it, so it is not new, and its translation is shown."""
     root = complete_project(tmp_path)
-    po = with_status_entry(root, "", obsolete=STATUS_ENTRY)
+    with_status_entry(root, "", obsolete=STATUS_ENTRY)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -473,10 +489,8 @@ def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path,
             "ICE dejó de usar el centro.",
         ],
     ]
-    if shutil.which("msgcat"):  # what check foresaw is what update does
-        code, out, _ = run_cli("--root", str(root), "update")
-        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
-        assert STATUS_ENTRY in po.read_text()
+    if (catalog := updated(root, RESTORED_ONE)) is not None:
+        assert STATUS_ENTRY in catalog
 
 
 def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
@@ -514,7 +528,7 @@ def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not
     """A field deleted (its entry made `#~`), then put back with other English: `update` gives it
     that entry's translation, fuzzy, as it does for a changed sentence, so it is not new."""
     root = complete_project(tmp_path)
-    po = with_status_entry(root, "", obsolete=OLD_STATUS)
+    with_status_entry(root, "", obsolete=OLD_STATUS)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -534,14 +548,12 @@ def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not
             "ICE dejó de usarlo.",
         ],
     ]
-    if shutil.which("msgcat"):  # what check foresaw is what update does
-        code, out, _ = run_cli("--root", str(root), "update")
-        assert code == 0 and "0 new, 1 changed (now fuzzy), 0 obsolete" in out
+    if (catalog := updated(root, FUZZY_ONE)) is not None:
         assert (
             '#, fuzzy\n#| msgid "ICE stopped using it."\nmsgctxt "sample:status:text"\n'
             'msgid "ICE stopped using the facility."\nmsgstr "ICE dejó de usarlo."\n'
-        ) in po.read_text()
-        assert '#~ msgid "ICE stopped using it."' not in po.read_text()
+        ) in catalog
+        assert '#~ msgid "ICE stopped using it."' not in catalog
 
 
 @pytest.mark.parametrize("obsolete", [False, True], ids=["fuzzy", "fuzzy-obsolete"])
@@ -555,7 +567,7 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
     fuzzy = '#, fuzzy\n#| msgid "ICE stopped using the facility."\n' + STATUS_ENTRY.replace(
         "the facility.", "the facility in 2021."
     )
-    po = with_status_entry(root, "", obsolete=fuzzy) if obsolete else with_status_entry(root, fuzzy)
+    with_status_entry(root, "", obsolete=fuzzy) if obsolete else with_status_entry(root, fuzzy)
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
@@ -575,11 +587,8 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
             "ICE dejó de usar el centro.",
         ],
     ]
-    if shutil.which("msgcat"):  # what check foresaw is what update does
-        code, out, _ = run_cli("--root", str(root), "update")
-        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
-        assert STATUS_ENTRY in po.read_text()
-        assert "fuzzy" not in po.read_text()
+    if (catalog := updated(root, RESTORED_ONE)) is not None:
+        assert STATUS_ENTRY in catalog and "fuzzy" not in catalog
 
 
 def test_a_rename_undone_before_review_is_pending_to_restore_not_moved(tmp_path: Path, fixed_today: None) -> None:
@@ -588,7 +597,7 @@ def test_a_rename_undone_before_review_is_pending_to_restore_not_moved(tmp_path:
     restores it as it was, and check, the JSON and the status page say so, not "moved from"."""
     root = complete_project(tmp_path)
     renamed = STATUS_ENTRY.replace('msgctxt "sample:', 'msgctxt "samples:')
-    po = with_status_entry(
+    with_status_entry(
         root,
         '#, fuzzy\n#| msgctxt "sample:status:text"\n#| msgid "ICE stopped using the facility."\n' + renamed,
     )
@@ -619,11 +628,8 @@ def test_a_rename_undone_before_review_is_pending_to_restore_not_moved(tmp_path:
             "ICE dejó de usar el centro.",
         ],
     ]
-    if shutil.which("msgcat"):  # what check foresaw is what update does
-        code, out, _ = run_cli("--root", str(root), "update")
-        assert code == 0 and "0 new, 0 changed (now fuzzy), 0 obsolete, 1 restored" in out
-        assert STATUS_ENTRY in po.read_text()
-        assert "fuzzy" not in po.read_text() and "samples:" not in po.read_text()
+    if (catalog := updated(root, RESTORED_ONE)) is not None:
+        assert STATUS_ENTRY in catalog and "fuzzy" not in catalog and "samples:" not in catalog
 
 
 def test_a_template_string_close_to_other_english_is_pending_with_that_translation_not_new(
@@ -661,14 +667,11 @@ def test_a_template_string_close_to_other_english_is_pending_with_that_translati
             "Ir a las fuentes",
         ],
     ]
-    if shutil.which("msgcat"):  # what check foresaw is what update does
-        assert run_cli("--root", str(root), "extract")[0] == 0
-        code, out, _ = run_cli("--root", str(root), "update")
-        assert code == 0 and "0 new, 1 changed (now fuzzy), 0 obsolete" in out
+    if (catalog := updated(root, FUZZY_ONE, extract=True)) is not None:
         assert (
             '#: layouts/page.html:1\n#, fuzzy\n#| msgid "Skip to the sources"\n'
             'msgid "Skip to the list of sources"\nmsgstr "Ir a las fuentes"\n'
-        ) in po.read_text()
+        ) in catalog
 
 
 def test_the_json_says_what_update_does_with_each_pending_string(tmp_path: Path, fixed_today: None) -> None:
