@@ -106,6 +106,89 @@ def test_every_anchor_of_the_front_and_back_matter_is_reserved(tmp_path: Path) -
             assert project.reserved_id(anchor, lang) is not None
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  - id: 2020-04-inspection\n",
+            "  - id: title\n",
+            "facilities/sample.yaml:30:5: error: timeline entry 'title' of 'sample' and the title heading of 'sample'"
+            " (facilities/sample.yaml:2) would both be the anchor 'sample-title' in the report PDF, where a link can"
+            " lead to only one: change one of the ids [id.anchor]",
+        ),
+        (
+            "  - id: unnamed-2020\n",
+            "  - id: 2020-04-inspection\n",
+            "facilities/sample.yaml:36:5: error: deaths entry '2020-04-inspection' of 'sample' and timeline entry"
+            " '2020-04-inspection' of 'sample' (facilities/sample.yaml:30) would both be the anchor"
+            " 'sample-2020-04-inspection' in the report PDF, where a link can lead to only one: change one of the ids"
+            " [id.anchor]",
+        ),
+        (
+            "  - id: unnamed-2020\n",
+            "  - id: src-news-2021\n",
+            "facilities/sample.yaml:36:5: error: deaths entry 'src-news-2021' of 'sample' and the chapter's entry for"
+            " source 'news-2021' (facilities/sample.yaml:25) would both be the anchor 'sample-src-news-2021' in the"
+            " report PDF, where a link can lead to only one: change one of the ids [id.anchor]",
+        ),
+    ],
+    ids=["a-heading", "two-lists", "a-source"],
+)
+def test_check_refuses_two_things_of_a_chapter_with_one_anchor(
+    tmp_path: Path, fixed_today: None, old: str, new: str, expected: str
+) -> None:
+    """A chapter's headings are `<id>-title`..., its entries `<id>-<entry id>`: no two may be the same."""
+    root = make_project(tmp_path)
+    path = root / DOSSIER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert _errors(root) == [expected]
+
+
+def test_check_refuses_a_facility_whose_anchors_another_chapter_has(tmp_path: Path, fixed_today: None) -> None:
+    """Facility `sample-title` is the anchor of the heading of `sample`: the report PDF cannot hold both
+    chapters (the build used to stop at assembly with no line: 'anchor ... is defined in chunks 1 and 2')."""
+    root = make_project(tmp_path)
+    text = (root / DOSSIER).read_text(encoding="utf-8")
+    twin = text.replace("\nid: sample\n", "\nid: sample-title\n", 1).replace("\nname: Sample", "\nname: Other", 1)
+    (root / "facilities" / "sample-title.yaml").write_text(twin, encoding="utf-8")
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("facilities: [sample]", "facilities: [sample, sample-title]"))
+    assert _errors(root) == [
+        "facilities/sample-title.yaml:2:5: error: facility 'sample-title' and the title heading of 'sample'"
+        " (facilities/sample.yaml:2) would both be the anchor 'sample-title' in the report PDF, where a link can"
+        " lead to only one: change one of the ids [id.anchor]"
+    ]
+
+
+def test_the_anchors_check_predicts_are_the_ones_every_chapter_has(tmp_path: Path) -> None:
+    """`validate.chapter_anchors` lists a chapter's anchors by hand; this renders every chapter of the
+    shipped report, in the PDF and on its page, in both languages, and keeps the list true."""
+    from report.commands.gather import GatherOptions, gather
+    from report.content.validate import chapter_anchors
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and sorted(gathered.localizers) == ["en", "es"]
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    ids = frozenset(f.id for f in edition.facilities)
+    pdfs = {(lang, i): (project.facility_pdf_path(lang, i), None, None) for lang in renderers for i in ids}
+    pages = {o.path: o.data.decode() for o in facility_pages(root, edition, renderers, pdfs, ids)}
+    for lang, renderer in renderers.items():
+        for number, facility in enumerate(edition.facilities, 1):
+            chapter = re.findall(r'\sid="([^"]+)"', renderer.chapter_chunk(facility, number).html)
+            assert sorted(chapter) == sorted(a.name for a in chapter_anchors(facility, "pdf")), (lang, facility.id)
+            page = re.findall(r'\sid="([^"]+)"', pages[project.facility_page_path(lang, facility.id)])
+            ours = [i for i in page if i == facility.id or i.startswith((f"{facility.id}-", "src-"))]
+            assert sorted(ours) == sorted(a.name for a in chapter_anchors(facility, "site")), (lang, facility.id)
+
+
 def test_publish_refuses_two_outputs_at_one_path(tmp_path: Path) -> None:
     outputs = [
         Output("en/index.html", b"home", "page", "en"),

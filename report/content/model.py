@@ -370,6 +370,7 @@ class Facility:
     image: Image | None = None
     website: str | None = None
     name_loc: Loc = field(default=Loc(""), compare=False)  # where the name is: findings about the printed name
+    id_loc: Loc = field(default=Loc(""), compare=False)  # where the id is: findings about its anchors
 
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""

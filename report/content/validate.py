@@ -31,11 +31,15 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb);
   `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS);
   `image.identity`: one that records whose camera took it (its owner's name, its serial numbers).
+- `id.anchor`: two things the report PDF or one facility's page would give the same anchor (`<id>`,
+  `<id>-title`, `<id>-<timeline id>`...), as facility `a` with a timeline entry `b` and a facility
+  `a-b`: a link leads to only one of them, and the PDF cannot be assembled at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..findings import Finding, Loc, count, error, warning
@@ -61,6 +65,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     for facility in edition.facilities:
         findings += check_review(facility)
     findings += check_images(edition)
+    findings += check_anchors(edition)
     findings += check_license(edition)
     return findings
 
@@ -397,6 +402,74 @@ def check_images(edition: Edition) -> list[Finding]:
             if problem is not None:
                 findings.append(error(problem[0], facility.image.src_loc, problem[1]))
     return findings
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An element id a chapter prints (`layouts/partials/facility.html`), and what gives it."""
+
+    name: str
+    loc: Loc
+    what: str
+    list_name: str | None = None  # the dossier list an entry's id is from: `id.duplicate` reports a repeat there
+
+
+def chapter_anchors(facility: Facility, mode: str) -> Iterator[Anchor]:
+    """Yield the anchors of a facility's chapter: in the report PDF (`mode` "pdf") or on its page ("site").
+
+    tests/test_outputs.py renders every chapter both ways and keeps this true.
+    """
+    fid = facility.id
+    yield Anchor(fid, facility.id_loc, f"facility '{fid}'")
+    sections = ["title", "facts", "summary", "timeline"]
+    sections += ["deaths"] * bool(facility.deaths) + ["history"] * bool(facility.developments)
+    sections += ["campaign", "sources"]
+    if mode == "site":  # the notes, and the locator map drawn inline (`layouts/partials/map.html`)
+        sections += ["notes", "locator", "locator-title", "locator-desc"]
+    for section in sections:
+        yield Anchor(f"{fid}-{section}", facility.id_loc, f"the {section} heading of '{fid}'")
+    cited: dict[str, Loc] = {}
+    for citation in _facility_citations(facility):
+        cited.setdefault(citation.source_id, citation.loc)
+    for source_id, loc in cited.items():
+        name = f"{fid}-src-{source_id}" if mode == "pdf" else f"src-{source_id}"
+        yield Anchor(name, loc, f"the chapter's entry for source '{source_id}'")
+    lists = (("timeline", facility.timeline), ("deaths", facility.deaths), ("developments", facility.developments))
+    for list_name, items in lists:  # last: an entry's id is what a writer changes
+        for item in items:
+            yield Anchor(f"{fid}-{item.id}", item.loc, f"{list_name} entry '{item.id}' of '{fid}'", list_name)
+
+
+def check_anchors(edition: Edition) -> list[Finding]:
+    """Return an `id.anchor` error where two things would share an anchor: in the report PDF, where
+    every chapter and the bibliography are, or on one facility's page."""
+    sources = [
+        Anchor(f"src-{s.id}", s.loc, f"the bibliography entry of source '{s.id}'") for s in edition.sources.values()
+    ]
+    scopes = [("the report PDF", [*sources, *(a for f in edition.facilities for a in chapter_anchors(f, "pdf"))])]
+    for facility in edition.facilities:
+        scopes.append((f"the page of '{facility.id}'", list(chapter_anchors(facility, "site"))))
+    findings: dict[tuple[str, Loc], Finding] = {}
+    for scope, anchors in scopes:
+        first: dict[str, Anchor] = {}
+        for anchor in anchors:
+            earlier = first.setdefault(anchor.name, anchor)
+            if earlier is anchor or (
+                anchor.list_name is not None
+                and earlier.list_name == anchor.list_name
+                and earlier.loc.path == anchor.loc.path
+            ):
+                continue
+            findings.setdefault(
+                (anchor.name, anchor.loc),
+                error(
+                    "id.anchor",
+                    anchor.loc,
+                    f"{anchor.what} and {earlier.what} ({earlier.loc.path}:{earlier.loc.line}) would both be the"
+                    f" anchor '{anchor.name}' in {scope}, where a link can lead to only one: change one of the ids",
+                ),
+            )
+    return list(findings.values())
 
 
 def prose_texts(edition: Edition) -> Iterator[Text]:
