@@ -18,6 +18,7 @@ This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -385,7 +386,8 @@ def css_refs(text: str) -> list[CssRef]:
 def url_fetcher(root: Path) -> Any:
     """Return a WeasyPrint URL fetcher that reads only the project's readable folders.
 
-    Its `refused` list holds (url, reason) for every URL refused since it was last cleared.
+    Its `refused` list holds (url, reason) for every URL refused since it was last cleared, and its
+    `served` mapping the SHA-256 of each file served since then, by real path: what a layout read.
     """
     return _fetcher_class()(root)
 
@@ -405,6 +407,7 @@ def _fetcher_class() -> type:
             super().__init__(allowed_protocols=("file", "data"), fail_on_errors=False)
             self.folders = readable_folders(Path(root))
             self.refused: list[tuple[str, str]] = []
+            self.served: dict[Path, str] = {}
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             try:
@@ -423,6 +426,8 @@ def _fetcher_class() -> type:
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
             media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
             plain_url = url.split("?", 1)[0].split("#", 1)[0]
-            return URLFetcherResponse(plain_url, path.read_bytes(), {"Content-Type": media_type})
+            data = path.read_bytes()
+            self.served[path] = hashlib.sha256(data).hexdigest()
+            return URLFetcherResponse(plain_url, data, {"Content-Type": media_type})
 
     return ConfinedFetcher

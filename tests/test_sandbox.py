@@ -735,6 +735,39 @@ def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
     assert layout.cache_key(job) != before
 
 
+def test_a_chunk_laid_out_with_another_image_than_its_key_hashed_is_an_error_and_not_cached(tmp_path: Path) -> None:
+    """What an image saved between the build's key and the worker's reading of it does, without a
+    race: the key hashed other bytes than the ones the worker's URL fetcher served."""
+    from report.pdf.paginate import Layout, Paginator
+
+    root = tiny_project(tmp_path / "project")
+    (root / "facilities" / "images").mkdir()
+    (root / "facilities" / "images" / "gate.png").write_bytes(png_bytes())
+    cache_dir = tmp_path / "cache"
+    layout = Layout(root, cache_dir, 1)
+    job = Job(
+        "en/chapter/sample",
+        "<p>The gate.</p><img src='../../facilities/images/gate.png'>",
+        "facilities/sample.yaml",
+        "print",
+        assets=("facilities/images/gate.png",),
+    )
+    read = layout.assets(job)
+    with Paginator(layout) as paginator:
+        layout.assets = lambda job: {"facilities/images/gate.png": "0" * 64}  # type: ignore[method-assign]
+        stale = paginator.lay_out(job).result()
+        assert not list((cache_dir / "chunks").rglob("*.bin"))
+        layout.assets = lambda job: read  # type: ignore[method-assign]
+        fresh = paginator.lay_out(job).result()
+    assert (stale.pdf, stale.pages, stale.cached) == (b"", 0, False)
+    assert [str(f) for f in stale.findings] == [
+        "facilities/images/gate.png: error: en/chapter/sample: this image changed while the build was laying out"
+        " the pages that show it: build again [pdf.changed]"
+    ]
+    assert fresh.pdf.startswith(b"%PDF-") and fresh.pages == 1 and not fresh.cached
+    assert len(list((cache_dir / "chunks").rglob("*.bin"))) == 1
+
+
 def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path, fixed_today: None) -> None:
     """Pillow only warns between the limit and twice it; pytest's `filterwarnings = error` would hide
     a missing refusal, so this runs `check` on the image-bomb fixture with warnings ignored, as a

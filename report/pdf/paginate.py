@@ -23,8 +23,9 @@ call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired the
 repaired is an error.
 
 A chunk laid out with other stylesheets than the build fingerprinted (a file in layouts/ saved
-while the build ran, see `_init_worker`) is a `pdf.changed` error, with no PDF and no cache
-entry: its key would name a layout it was not laid out with.
+while the build ran, see `_init_worker`), or with an image other than the one its key hashed (the
+bytes the URL fetcher served), is a `pdf.changed` error, with no PDF and no cache entry: its key
+would name a layout it was not laid out with.
 
 A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
 stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
@@ -52,7 +53,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urljoin
 
 from .. import cache
@@ -124,20 +125,41 @@ class Layout:
         self.files = layout_files(self.root)
         self.fingerprint = layout_fingerprint(self.root, self.files)
 
-    def cache_key(self, job: Job) -> str:
-        """Return the hash that names a job's cache entry."""
+    def assets(self, job: Job) -> dict[str, str]:
+        """Return the SHA-256 of each of a job's assets as the build reads it now (empty if missing)."""
+        found = {}
+        for asset in job.assets:
+            try:
+                found[asset] = hashlib.sha256((self.root / asset).read_bytes()).hexdigest()
+            except OSError:
+                found[asset] = ""
+        return found
+
+    def cache_key(self, job: Job, assets: Mapping[str, str] | None = None) -> str:
+        """Return the hash that names a job's cache entry, with its assets as `assets()` reads them
+        (now, or as `assets` says it read them earlier)."""
+        assets = self.assets(job) if assets is None else assets
         digest = hashlib.sha256()
         places = "\n".join(f"{region}\t{loc.path}:{loc.line}:{loc.col}" for region, loc in job.places)
         for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html, places):
             digest.update(part.encode())
             digest.update(b"\0")
-        for asset in job.assets:
-            try:
-                data = (self.root / asset).read_bytes()
-            except OSError:
-                data = b"\0missing"
-            digest.update(asset.encode() + b"\0" + hashlib.sha256(data).digest())
+        for asset, hexdigest in assets.items():
+            digest.update(f"{asset}\0{hexdigest or 'missing'}\0".encode())
         return digest.hexdigest()
+
+    def changed_assets(self, job: Job, assets: Mapping[str, str], served: Mapping[str, str]) -> list[str]:
+        """Return the assets a worker read with other bytes than `assets` (the key's) says, in job order.
+
+        `served` is what the worker's URL fetcher served, by real path: an asset it did not serve
+        (missing, or refused) was not laid out at all, so it cannot have changed under the key.
+        """
+        changed = []
+        for asset, hexdigest in assets.items():
+            read = served.get(str((self.root / asset).resolve()))
+            if read is not None and read != hexdigest:
+                changed.append(asset)
+        return changed
 
 
 STYLE_FILES = frozenset({".css", ".woff", ".woff2", ".ttf", ".otf", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
@@ -654,18 +676,20 @@ def _preload() -> None:
 
 Refused = tuple[str, str, "tuple[Loc, str] | None"]
 """A URL the sandbox refused, why, and where a stylesheet names it (None if the chunk's HTML does)."""
-Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], str]
+Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], str, dict[str, str]]
 
 
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, log records, every URL the sandbox
-    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), and the hash of
-    the stylesheets, fonts and images it was laid out with (`_Worker.files`)."""
+    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), the hash of the
+    stylesheets, fonts and images it was laid out with (`_Worker.files`), and the SHA-256 of each
+    file its HTML made the fetcher read (its images), by real path."""
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
     collector.records.clear()
     fetcher.refused.clear()
+    fetcher.served.clear()
     html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
     sheets, fonts = worker.sheets[job.stylesheet], worker.fonts
     document, problems = verify.lay_out(html, lambda: html.render(stylesheets=sheets, font_config=fonts))
@@ -675,7 +699,8 @@ def _render(job: Job) -> Rendered:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
-    return pdf, len(document.pages), records, refused, problems, worker.files
+    served = {str(path): hexdigest for path, hexdigest in fetcher.served.items()}
+    return pdf, len(document.pages), records, refused, problems, worker.files, served
 
 
 LOST_OUTPUT = {
@@ -749,6 +774,16 @@ LAYOUTS_CHANGED = Finding(
     "a file changed while the build was laying out the PDFs, which would mix two layouts: build again",
 )
 """What a chunk laid out with other stylesheets than its cache key says is: no PDF, no cache entry."""
+
+
+def _asset_changed(job: Job, asset: str) -> Finding:
+    """What a chunk laid out with another image than its cache key says is: no PDF, no cache entry."""
+    return Finding(
+        "error",
+        "pdf.changed",
+        Loc(asset),
+        f"{job.key}: this image changed while the build was laying out the pages that show it: build again",
+    )
 
 
 def _located(level: str, template: str, message: str, loc: Loc) -> Finding:
@@ -910,7 +945,8 @@ class Paginator:
         Jobs start when a worker is free: an urgent job first, then by `rank` (lowest first), then
         in the order given.
         """
-        key = self.layout.cache_key(job)
+        assets = self.layout.assets(job)
+        key = self.layout.cache_key(job, assets)
         result: Future = Future()
         cached = cache_get(self.layout.cache_dir, key, job, self.budget)
         if cached is not None:
@@ -919,17 +955,22 @@ class Paginator:
             self.progress(job.key, True)
             result.set_result(cached)
             return result
-        laid_out = functools.partial(self._laid_out, job, key, self.budget)
+        laid_out = functools.partial(self._laid_out, job, key, assets, self.budget)
         self._enqueue(urgent, rank, _render_within, (job, self.budget), laid_out, result)
         return result
 
-    def _laid_out(self, job: Job, key: str, budget: float, timed: tuple[Rendered, float] | None) -> Chunk:
+    def _laid_out(
+        self, job: Job, key: str, assets: Mapping[str, str], budget: float, timed: tuple[Rendered, float] | None
+    ) -> Chunk:
+        changed = [] if timed is None else self.layout.changed_assets(job, assets, timed[0][6])
         if timed is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
         elif timed[0][5] != self.layout.files:  # laid out with other stylesheets than `key` says
             chunk = Chunk(job.key, b"", 0, (LAYOUTS_CHANGED,))
+        elif changed:  # or with other images
+            chunk = Chunk(job.key, b"", 0, tuple(_asset_changed(job, asset) for asset in changed))
         else:
-            (pdf, pages, records, refused, problems, _), seconds = timed
+            (pdf, pages, records, refused, problems, *_), seconds = timed
             chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems), seconds=seconds)
             cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
