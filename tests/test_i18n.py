@@ -541,3 +541,41 @@ def test_shipped_spanish_catalog_is_complete() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr
+
+
+def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Path) -> None:
+    """An attribute cannot hold the fallback's `<span lang="en">`: the image itself carries `lang`, so
+    that a Spanish screen reader does not read the English alt text in a Spanish voice."""
+    import datetime as dt
+    import shutil
+
+    from PIL import Image
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages
+
+    from .conftest import make_project
+
+    root = make_project(tmp_path, "_i18n")
+    (root / "facilities" / "images").mkdir()
+    Image.new("RGB", (40, 30), (196, 71, 15)).save(root / "facilities" / "images" / "gate.png")
+    replace_in(
+        root / "facilities/sample.yaml",
+        "review:\n",
+        "image:\n  src: gate.png\n  alt: The front gate\n  credit: A. B.\nreview:\n",
+    )
+    shutil.rmtree(root / "layouts", ignore_errors=True)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and sorted(gathered.localizers) == ["en", "es"]
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    pdfs = {(lang, "sample"): (f"{lang}/sample-{lang}.pdf", None, None) for lang in renderers}
+    outputs = facility_pages(root, edition, renderers, pdfs, frozenset({"sample"}))
+    pages = {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
+    images = {path: re.findall(r"<img [^>]*>", html) for path, html in pages.items() if path.endswith(".html")}
+    assert images == {
+        "en/sample.html": ['<img src="../images/gate.png" alt="The front gate">'],
+        "es/sample.html": ['<img src="../images/gate.png" alt="The front gate" lang="en">'],
+    }

@@ -170,7 +170,10 @@ def test_with_a_base_url_canonical_and_alternates_are_absolute(based: dict[str, 
     assert es.one("og:image") == es.one("twitter:image") == f"{BASE_URL}es/share/sample.png"
     assert (es.one("og:image:width"), es.one("og:image:height")) == ("1200", "630")
     assert es.one("twitter:card") == "summary_large_image"
-    assert es.one("og:image:alt").startswith("Sample Detention Center: ")
+    # The card's draft band and hashtags are in its alt text too (the fixture's catalog has no band).
+    alt = es.one("og:image:alt")
+    assert alt.startswith("Draft. Not the released edition: facts and translations may still change. Sample Detention")
+    assert alt.endswith(". #Sample")
     assert es.linked_data()["image"] == f"{BASE_URL}es/share/sample.png"
     assert "og:image" not in based["es/index.html"].meta
 
@@ -243,16 +246,18 @@ def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
     cards = {lang: renderer.share_card(facility).html for lang, renderer in renderers.items()}
     assert '<p class="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
     assert '<p class="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
-    # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words: the list
-    # mark too, and its note, while no source confirms Pulaski was on the 2021 list.
+    # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words: the draft
+    # band, the list mark and its note (no source confirms Pulaski was on the 2021 list), the hashtags.
     assert facility.review.list_membership != "confirmed"
     assert {lang: renderer.share_alt(facility) for lang, renderer in renderers.items()} == {
-        "en": "Pulaski County Detention Center*: Ullin, Pulaski County, Illinois. ICE detention has ended."
+        "en": "Draft. Not the released edition: facts and translations may still change."
+        " Pulaski County Detention Center*: Ullin, Pulaski County, Illinois. ICE detention has ended."
         " First Ten to Communities Not Cages. * Not yet confirmed as named on the 2021 First Ten list: we are"
-        " checking it against the original report.",
-        "es": "Pulaski County Detention Center*: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
+        " checking it against the original report. #FirstTen #CommunitiesNotCages",
+        "es": "Borrador. No es la edición definitiva: los datos y las traducciones todavía pueden cambiar."
+        " Pulaski County Detention Center*: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
         " Los Primeros Diez de Comunidades Sí, Jaulas No. * Aún no se ha confirmado que figurara en la lista de"
-        " los Primeros Diez de 2021: lo estamos cotejando con el informe original.",
+        " los Primeros Diez de 2021: lo estamos cotejando con el informe original. #FirstTen #CommunitiesNotCages",
     }
 
 

@@ -149,16 +149,20 @@ def test_the_share_card_carries_the_index_cards_marks_and_a_drafts_band(edition,
                 name, status, note = expected[lang][facility.id]
                 found = [_texts(tmp_path, html, c) for c in ("name", "status", "list-note", "draft-band")]
                 assert found == [[name], [status], note, [bands[lang]] if draft else []], (lang, facility.id, draft)
-    # The alt text says what the card shows, marks and note included.
-    renderer = _renderers(root, ed, localizers)["en"]
+    # The alt text says what the card shows, marks, note and hashtags included, and the band of a draft.
+    renderer = _renderers(root, ed, localizers, draft=False)["en"]
+    tags = "#FirstTen #CommunitiesNotCages"
     assert [renderer.share_alt(f) for f in ed.facilities] == [
         "Etowah County Detention Center: Gadsden, Etowah County, Alabama. ICE detention has ended [under review]."
-        " First Ten to Communities Not Cages",
+        f" First Ten to Communities Not Cages. {tags}",
         "Pulaski County Detention Center*: Ullin, Pulaski County, Illinois. ICE detention has ended."
-        f" First Ten to Communities Not Cages. {EN_NOTE}",
+        f" First Ten to Communities Not Cages. {EN_NOTE} {tags}",
         "Stewart Detention Center*: Lumpkin, Stewart County, Georgia. Open: ICE detains people here [under review]."
-        f" First Ten to Communities Not Cages. {EN_NOTE}",
+        f" First Ten to Communities Not Cages. {EN_NOTE} {tags}",
     ]
+    drafted = _renderers(root, ed, localizers)["en"]
+    band = "Draft. Not the released edition: facts and translations may still change."
+    assert [drafted.share_alt(f) for f in ed.facilities] == [f"{band} {renderer.share_alt(f)}" for f in ed.facilities]
 
 
 def test_the_laid_out_share_card_prints_the_marks_and_the_band(edition) -> None:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..findings import Finding, Loc, count, error, warning
-from ..project import REPORT_FILE, SOURCES_FILE
+from ..project import REPORT_FILE, SOURCES_FILE, source_date
 from . import schema
 from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
 from ..sandbox import image_problem
@@ -318,12 +318,12 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
             error(
                 "date.future",
                 edition.settings.edition_loc,
-                f"the edition date {edition_date.isoformat()} is in the future",
+                f"the edition date {edition_date.isoformat()} {_after_today(edition_date, today)}",
             )
         )
     for loc, earliest, text in spans:
         if earliest > today:
-            findings.append(error("date.future", loc, f"date {text} is in the future"))
+            findings.append(error("date.future", loc, f"date {text} {_after_today(earliest, today)}"))
         elif earliest > edition_date:
             findings.append(
                 error(
@@ -335,6 +335,14 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _after_today(date: dt.date, today: dt.date) -> str:
+    """Say that `date` is later than `today`: in the future, or after the day SOURCE_DATE_EPOCH set
+    as today (reproducible builds), when that is earlier than the clock's and the date is not."""
+    if source_date() is None or date > dt.date.today():
+        return "is in the future"
+    return f"is after {today.isoformat()}, the day SOURCE_DATE_EPOCH sets as today: set it later, or unset it"
 
 
 def check_review(facility: Facility) -> list[Finding]:

@@ -112,6 +112,12 @@ class Localizer:
         self.findings.append(self._fallback(text.loc, text.value, entry))
         return Markup('<span lang="{}" class="fallback">{}</span>').format(self.source_lang, text.value)
 
+    def language_of(self, text: Text) -> str:
+        """Return the language dossier prose prints in: this one, or English where it falls back."""
+        if self.is_source:
+            return self.lang
+        return self.lang if self._usable(self._lookup(text.context, text.value)) else self.source_lang
+
     def plain(self, text: Text) -> str:
         """Return dossier prose in this language as plain text (for metadata), falling back to English."""
         if self.is_source:

@@ -182,6 +182,7 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
         long_date=loc.iso,
         noted=lambda text, call: noted(text, call, loc.lang),  # a note call where the language puts it
         plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
+        language_of=loc.language_of,  # and its language: English where it falls back, for `lang`
         county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
         format_names=loc.names,  # joint publishers: "A, B y C"
         translated=loc.text,  # content prose in this language, English marked if it falls back
@@ -351,14 +352,17 @@ class Renderer:
         return Markup(self.labels.status_labels[facility.status.state]).striptags()
 
     def share_alt(self, facility: Facility) -> str:
-        """Return what a facility's share image shows, as plain text (its alt text), with the card's marks."""
+        """Return what a facility's share image shows, as plain text (its alt text): the card's marks, its
+        draft band in a draft, and its hashtags."""
         # The card's own macros (layouts/pdf/share.html), so the alt text and the image say the same.
         labels = self.labels
         name = Markup(facility.name + labels.list_mark(facility.review.list_membership == "confirmed")).striptags()
         status = Markup(labels.status_labels[facility.status.state] + labels.review_mark(facility.status)).striptags()
         note = Markup(labels.list_note([facility])).striptags()
-        text = f"{name}: {self.place(facility)}. {status}. {self.report_title}"
-        return f"{text}. {note}" if note else text
+        draft: Any = self.env.get_template("partials/draft.html").make_module()
+        band = Markup(draft.words()).striptags()
+        parts = [band] * self.draft + [f"{name}: {self.place(facility)}. {status}. {self.report_title}."]
+        return " ".join([*parts, *[note] * bool(note), *self.edition.settings.hashtags])
 
     def place(self, facility: Facility) -> str:
         """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
