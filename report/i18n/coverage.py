@@ -16,7 +16,8 @@ caught up with the content. It reports, as findings:
   `%` or a name the English lacks); `i18n.plural` (error): a translated plural
   entry with other forms than the header's nplurals, as `msgfmt -c` says, or, once at the header's line,
   a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
-  entries then count as untranslated, and the build prints them in English.
+  entries then count as untranslated, and the build prints them in English, as they do while a
+  header with translated plural entries has no Plural-Forms (an `i18n.header` error).
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
@@ -44,7 +45,7 @@ fuzzy) with deliberate differences, all because the build prints the English for
 plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
 and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
 that has other plural forms than the header's nplurals, or that is plural in a catalog whose
-Plural-Forms is wrong (`CatalogEntry.counted`); the table's note, the JSON and the status page
+Plural-Forms is wrong or missing (`CatalogEntry.counted`); the table's note, the JSON and the status page
 say how many (`unusable`).
 A catalog that cannot be read whole (`i18n.newline`, `i18n.encoding`, a syntax error) counts
 what it could not read as pending, where msgfmt may read more of it (CRLF line ends); the
