@@ -9,7 +9,9 @@ obsolete (`#~`) entries beside them, in total, for the templates, for report.yam
 facility. So the percentage is that of what the build prints, whether or not the catalog has
 caught up with the content. It reports, as findings:
 
-- `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
+- `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry
+  the build uses, the ones counted (an entry it no longer uses is `i18n.stale`'s, as a
+  translated one is).
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
   `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
   one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
@@ -67,7 +69,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Container, Iterable, Mapping
 
 from babel import Locale
 
@@ -352,7 +354,7 @@ def check_translations(
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
         if catalog is None:
             continue
-        findings += check_catalog(catalog)
+        findings += check_catalog(catalog, used)
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
@@ -362,12 +364,18 @@ def check_translations(
     return findings, coverage
 
 
-def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
-    """Return the untranslated, fuzzy and consistency findings for a language catalog."""
+def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]] | None = None) -> list[Finding]:
+    """Return the untranslated, fuzzy and consistency findings for a language catalog.
+
+    Untranslated, fuzzy and review findings are for the entries the build uses (`used`, the
+    keys coverage counts; every active entry if None): one it no longer uses prints nowhere, and
+    is `i18n.stale`'s (`check_template`, `check_sync`: `update` drops it, or keeps it obsolete),
+    translated or not. Consistency problems are for every entry: msgfmt reads them all.
+    """
     findings = problem_findings(catalog)
     for entry in catalog.active():
         loc = Loc(catalog.path, entry.line, 1)
-        state = entry.state
+        state = entry.state if used is None or entry.key in used else "unused"
         if state == "untranslated":
             # msgfmt counts a fuzzy entry without a translation as untranslated: nothing to check.
             flag = (
@@ -387,7 +395,7 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
         for code, message, line in entry.problems:
             findings.append(error(code, Loc(catalog.path, line, 1), message))
-        if entry.review:
+        if entry.review and state != "unused":
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
 
