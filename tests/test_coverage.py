@@ -931,3 +931,68 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
         assert run_cli("--root", str(root), command)[0] == 0
     moved = next(m for m in babel_catalog(po.read_text(), "es") if m.context == new)
     assert (moved.string, previous_context(moved)) == (spanish, old)
+
+
+DEATH_ENTRY = (
+    'msgctxt "sample:deaths.unnamed-2020:text"\nmsgid "A man died after weeks without care."\n'
+    'msgstr "Un hombre murió tras semanas sin atención."\n'
+)
+DEATH_ITEM = (
+    "deaths:\n  - id: unnamed-2020\n    date: 2020-03-01\n    text: A man died after weeks without care.\n"
+    "    sources: [gov-report-2020]\n"
+)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param(DEATH_ENTRY, id="translated"),
+        pytest.param(DEATH_ENTRY.split('msgstr "')[0] + 'msgstr ""\n', id="untranslated"),
+        pytest.param("#, fuzzy\n" + DEATH_ENTRY, id="fuzzy"),
+        pytest.param("# REVIEW: is 'tras' right?\n" + DEATH_ENTRY, id="review"),
+    ],
+)
+def test_an_entry_the_build_no_longer_uses_is_stale_whatever_its_state(
+    tmp_path: Path, fixed_today: None, entry: str
+) -> None:
+    """A writer deletes an item whose translation was not done. `check` and `release` said "100.0%
+    translated, 0 untranslated (1 to do)" and listed the entry as not translated (an error under
+    --release) for a sentence the report no longer prints, where a translated one got no finding
+    of its own. Now the entries the build no longer uses are all alike: the .pot is stale for the
+    dossier (`extract && update` drops the entry, or keeps it obsolete), and nothing is left to
+    do in the catalog, as the counts say."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    assert DEATH_ENTRY in text
+    po.write_text(text.replace(DEATH_ENTRY, entry), encoding="utf-8")
+    dossier = root / "facilities/sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert DEATH_ITEM in text
+    dossier.write_text(text.replace(DEATH_ITEM, ""), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [(f["path"], f["line"], f["code"], f["message"]) for f in data["findings"]] == [
+        (
+            "facilities/sample.yaml",
+            0,
+            "i18n.stale",
+            "i18n/messages.pot is out of date for this file (1 removed); run: ./build.py extract && ./build.py update",
+        )
+    ]
+    assert data["coverage"]["es"]["total"] == {
+        "translated": 14,
+        "fuzzy": 0,
+        "untranslated": 0,
+        "pending": 0,
+        "obsolete": 1,
+        "percent": 100.0,
+    }
+    code, out, _ = run_cli("--root", str(root), "release")
+    assert code == 1
+    assert (
+        "Translators: Spanish (es): 100.0% translated, 0 fuzzy, 0 untranslated, 0 pending (0 to do)\n"
+        "  [x] i18n/es/LC_MESSAGES/messages.po: nothing to do\n"
+    ) in out
+    assert out.splitlines()[-1] == "release: 1 item to do (1 translation): nothing was written to dist/"

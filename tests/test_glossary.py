@@ -47,10 +47,27 @@ def missed(english: str, spanish: str) -> list[str]:
         ("%(num)s detention centers", "%(num)s centros de detención", []),
         ("detention centers [@a]", "centros [@a]", ["detention center"]),
         ("subdetainee", "nada", []),  # whole words only
+        ("The jail.", "La cár\u00adcel.", []),  # a soft hyphen, a hyphenation hint, prints nothing
+        ("The de\u00adtention center.", "El centro de deten\u00adción.", []),  # in the English too
+        ("The jail.", "La car\u00adcel.", ["jail"]),
     ],
 )
 def test_matching_rules(english: str, spanish: str, expected: list[str]) -> None:
     assert missed(english, spanish) == expected
+
+
+def test_a_soft_hyphen_in_a_translation_uses_the_term_it_prints() -> None:
+    """The README allows a soft hyphen (U+00AD) as a hyphenation hint, and the page and the PDF
+    print "detención de inmigrantes" with one in it, yet the check warned that the translation
+    used none of the term's renderings. It is removed before comparing, as are the direction
+    marks and isolates right-to-left text may hold; what a rendering lacks is still reported."""
+    terms, findings = read_glossary(REPO, "es")
+    assert findings == []
+    english = "The coalition called for an end to immigration detention."
+    spanish = "La coalición pidió el fin de la {} de inmigrantes."
+    for word in ("detención", "deten\u00adción", "de\u00adten\u00adción", "detención\u200e", "\u2068detención\u2069"):
+        assert [t.source for t in missed_terms(terms, english, spanish.format(word))] == [], word
+    assert [t.source for t in missed_terms(terms, english, spanish.format("reclusión"))] == ["immigration detention"]
 
 
 def test_the_spanish_glossary_reads_with_alternatives_grouped() -> None:

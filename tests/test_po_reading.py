@@ -520,6 +520,61 @@ def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: 
     ).render() == ('Listo: <span lang="en" class="fallback">750 detainees</span>')
 
 
+NO_PLURAL_FORMS = HEADER.replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
+
+
+def test_a_header_without_plural_forms_is_one_error_at_the_header(tmp_path: Path) -> None:
+    """Poedit or a hand edit can drop the Plural-Forms line. Babel then took Spanish's own rule
+    (nplurals=3) without a word, and each plural entry was an error saying the header's
+    Plural-Forms has nplurals=3, where the header has none. Now it is one `i18n.header` error at
+    the header, as msgfmt -c refuses such a catalog, with the line to add; the plural entries
+    print in English (and count as untranslated) until it is there."""
+    from report.i18n.coverage import check_catalog
+
+    text = NO_PLURAL_FORMS + PLURAL_BODY
+    (tmp_path / "x.po").write_text(text, encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path, capture_output=True).returncode
+    loc = Localizer("es", "en", parse_catalog(text.encode(), SPANISH, "es"), "es_US")
+    assert loc.catalog is not None
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:1:1: error: the header has no Plural-Forms, which the catalog's translated plural messages"
+        ' need (msgfmt refuses the catalog): add the line "Plural-Forms: nplurals=2; plural=(n != 1);\\n" after'
+        " line 4 (CLDR's rule without msgstr[1], which no count below 100,000 takes; 2 forms, as the 1 plural"
+        " message of this catalog has); until then the build prints plural messages in English [i18n.header]"
+    ]
+    done, detainees = loc.catalog.entries
+    assert [(e.state, e.counted) for e in (done, detainees)] == [("translated",) * 2, ("translated", "untranslated")]
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Done') }}: {{ ngettext('%(num)s detainee', '%(num)s detainees', 750) }}"
+    ).render() == ('Listo: <span lang="en" class="fallback">750 detainees</span>')
+    lines = text.split("\n")
+    lines.insert(4, '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')  # as the message says, after line 4
+    fixed = "\n".join(lines)
+    assert check_catalog(parse_catalog(fixed.encode(), SPANISH, "es")) == []
+    (tmp_path / "x.po").write_text(fixed, encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path).returncode == 0
+
+
+def test_a_header_without_plural_forms_is_fine_while_no_plural_message_is_translated(tmp_path: Path) -> None:
+    """msgfmt -c asks for Plural-Forms only once a plural message is translated (neither empty nor
+    fuzzy), and so does `check`: before that, no rule decides anything the build prints."""
+    from report.i18n.coverage import check_catalog
+
+    text = (
+        NO_PLURAL_FORMS + 'msgid "%(num)s detainee"\nmsgid_plural "%(num)s detainees"\nmsgstr[0] ""\nmsgstr[1] ""\n\n'
+        '#, fuzzy\nmsgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "%(num)s cama"\nmsgstr[1] "%(num)s camas"\n'
+    )
+    (tmp_path / "x.po").write_text(text, encoding="utf-8")
+    assert (
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "x.po"], cwd=tmp_path, capture_output=True).returncode == 0
+    )
+    assert [str(f) for f in check_catalog(parse_catalog(text.encode(), SPANISH, "es"))] == [
+        f"{SPANISH}:6:1: warning: not translated: '%(num)s detainee' [i18n.untranslated]",
+        f"{SPANISH}:12:1: warning: fuzzy: check the translation of '%(num)s bed', then remove the fuzzy flag [i18n.fuzzy]",
+    ]
+
+
 def _check(body: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Return a catalog of HEADER and body, and what `check` says of it: (line, column, code) in order."""
     from report.i18n.coverage import check_catalog

@@ -176,7 +176,8 @@ class CatalogEntry:
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
     wrong_plural_rule: bool = False
     """True for a plural entry of a catalog whose Plural-Forms is not its language's rule (an
-    `i18n.plural` error at the header): which form a count takes is not known, so it is unusable."""
+    `i18n.plural` error at the header), or that has translated plural entries and no Plural-Forms
+    (an `i18n.header` error): which form a count takes is not known, so it is unusable."""
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -319,6 +320,8 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
     Plural-Forms that is not the language's rule (`_plural_rule_problem`) is one problem at its
     line: the plural entries are then left with the forms they have and marked unusable
     (`CatalogEntry.wrong_plural_rule`), instead of each being cut or padded to a wrong nplurals.
+    So are they when the header has no Plural-Forms and msgfmt would compile one of them (one
+    `i18n.header` problem at the header), not measured against a rule the file does not have.
     """
     text, refused = decode(raw, rel, "i18n")
     if text is None:
@@ -334,9 +337,13 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
             catalog.mime_headers = message_from_string(header.strings[0]).items()
         except ValueError as exc:
             problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
-    forms = Counter(len(m.strings) for m in po.messages if m.msgid and m.plural is not None and not m.obsolete)
-    plural_expr, header_problems = _header_problems(catalog, header, lang, text, forms) if lang else ("0", [])
-    rule_ok = not any(code == "i18n.plural" for _, _, code, _ in header_problems)
+    plurals = [m for m in po.messages if m.msgid and m.plural is not None and not m.obsolete]
+    forms = Counter(len(m.strings) for m in plurals)
+    compiled = any("fuzzy" not in m.flags and m.strings and m.strings[0] for m in plurals)
+    if lang:
+        plural_expr, header_problems, rule_ok = _header_problems(catalog, header, lang, text, forms, compiled)
+    else:
+        plural_expr, header_problems, rule_ok = "0", [], True
     rule = _fitting_rule(lang, forms) if lang and len(forms) == 1 else None
     # Every plural entry has the forms of this rule: offered at each entry, with the line to write it at.
     fitting = (rule, _field_line(text, header, "Plural-Forms")) if rule and header is not None else None
@@ -352,14 +359,17 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
 
 
 def _header_problems(
-    catalog: Catalog, header: PoMessage | None, lang: str, text: str, forms: Counter[int]
-) -> tuple[str, list[tuple[int, int, str, str]]]:
-    """Return the plural rule to use and what is wrong with a .po file's header (`text`), given
-    how many plural entries have each number of forms (`forms`)."""
+    catalog: Catalog, header: PoMessage | None, lang: str, text: str, forms: Counter[int], compiled: bool
+) -> tuple[str, list[tuple[int, int, str, str]], bool]:
+    """Return the plural rule to use, what is wrong with a .po file's header (`text`), and whether
+    the plural entries may use the rule, given how many plural entries have each number of forms
+    (`forms`) and whether msgfmt would compile any of them (`compiled`: translated, not fuzzy)."""
     if header is None:
-        return catalog.plural_expr, [
-            (1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")
-        ]
+        return (
+            catalog.plural_expr,
+            [(1, 1, "i18n.header", "the catalog has no header (msgid \"\"); run './build.py update'")],
+            True,
+        )
     line = header.line
     problems = []
     if catalog.charset.lower().replace("-", "") != "utf8":
@@ -390,11 +400,17 @@ def _header_problems(
             )
         )
     else:
-        # Without a Plural-Forms, Babel takes the rule of the header's Language (reported above if wrong).
-        wrong = _plural_rule_problem(catalog, lang, forms) if "Plural-Forms" in _fields(header) else None
-        if wrong is not None:
-            problems.append((_field_line(text, header, "Plural-Forms"), 1, "i18n.plural", wrong))
-    return plural_expr, problems
+        if any(name.lower() == "plural-forms" for name in _fields(header)):
+            wrong = _plural_rule_problem(catalog, lang, forms)
+            if wrong is not None:
+                problems.append((_field_line(text, header, "Plural-Forms"), 1, "i18n.plural", wrong))
+                return plural_expr, problems, False
+        elif compiled:
+            # Babel would take the rule of the header's Language (Spanish's nplurals=3) without a
+            # word, where msgfmt refuses the catalog: the header is wrong, not each plural entry.
+            problems.append((line, 1, "i18n.header", _missing_rule_problem(lang, forms, _header_end(text, header))))
+            return plural_expr, problems, False
+    return plural_expr, problems, True
 
 
 def _fields(header: PoMessage) -> list[str]:
@@ -477,6 +493,29 @@ def _plural_rule_problem(catalog: Catalog, lang: str, forms: Counter[int]) -> st
                 break
         else:
             return None
+    fitting, whose = _rule_to_write(lang, forms)
+    return (
+        f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
+        f" 'Plural-Forms: {fitting}' ({whose}); until then the build prints plural messages in English"
+    )
+
+
+def _missing_rule_problem(lang: str, forms: Counter[int], end: int) -> str:
+    """Return what to write in a header with no Plural-Forms, whose last line is `end`."""
+    fitting, whose = _rule_to_write(lang, forms)
+    return (
+        "the header has no Plural-Forms, which the catalog's translated plural messages need (msgfmt"
+        f' refuses the catalog): add the line "Plural-Forms: {fitting}\\n" after line {end} ({whose});'
+        " until then the build prints plural messages in English"
+    )
+
+
+def _rule_to_write(lang: str, forms: Counter[int]) -> tuple[str, str]:
+    """Return the Plural-Forms a header should have, and whose rule it is: the language's rule
+    with the forms most of the catalog's plural entries have (`forms`), so that writing it is the
+    whole fix; CLDR's if they have none or the forms of no rule."""
+    expected = get_plural(lang)
+    rules = _language_rules(lang)
     fitting = _fitting_rule(lang, forms) or str(expected)
     nplurals = int(fitting.split(";", 1)[0].split("=", 1)[1])
     if fitting == str(expected):
@@ -495,10 +534,7 @@ def _plural_rule_problem(catalog: Catalog, lang: str, forms: Counter[int]) -> st
             else f"{have} of the {count(total, 'plural message')}"
         )
         whose += f"; {nplurals} forms, as {which} of this catalog {'has' if have == 1 else 'have'}"
-    return (
-        f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
-        f" 'Plural-Forms: {fitting}' ({whose}); until then the build prints plural messages in English"
-    )
+    return fitting, whose
 
 
 def _field_line(text: str, header: PoMessage, field: str) -> int:
@@ -516,6 +552,15 @@ def _field_line(text: str, header: PoMessage, field: str) -> int:
         if starts.search(line):
             return number
     return header.line
+
+
+def _header_end(text: str, header: PoMessage) -> int:
+    """Return the last line of the header's msgstr: where a field it lacks can be added."""
+    end = header.string_lines[-1] if header.string_lines else header.line
+    lines = text.split("\n")
+    while end < len(lines) and lines[end].strip().startswith('"'):
+        end += 1
+    return end
 
 
 def _entry(

@@ -9,14 +9,17 @@ obsolete (`#~`) entries beside them, in total, for the templates, for report.yam
 facility. So the percentage is that of what the build prints, whether or not the catalog has
 caught up with the content. It reports, as findings:
 
-- `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry.
+- `i18n.untranslated`, `i18n.fuzzy` (warnings; errors with `--release`): one per catalog entry
+  the build uses, the ones counted (an entry it no longer uses is `i18n.stale`'s, as a
+  translated one is).
 - `i18n.placeholder` (error): `%(name)s` placeholders that do not match the English (Babel's
   `python_format` checker, plus placeholders a translation drops: only msgstr[0], the form for
   one, may leave out the count `%(num)s`; and in template strings, which Jinja formats, a lone
   `%` or a name the English lacks); `i18n.plural` (error): a translated plural
   entry with other forms than the header's nplurals, as `msgfmt -c` says, or, once at the header's line,
   a Plural-Forms that is not the language's rule (`catalogs._plural_rule_problem`): its plural
-  entries then count as untranslated, and the build prints them in English.
+  entries then count as untranslated, and the build prints them in English, as they do while a
+  header with translated plural entries has no Plural-Forms (an `i18n.header` error).
 - `i18n.markup` (error): HTML tags that differ from the English, and quotes or `name=` that a
   template string's translation adds.
 - `i18n.citations` (error): `[@id]` markers that differ from the English, like Sphinx's
@@ -44,7 +47,7 @@ fuzzy) with deliberate differences, all because the build prints the English for
 plural entry with any empty form is untranslated, while msgfmt only looks at the first form;
 and so is an entry whose placeholders or citation markers are wrong, that is only whitespace,
 that has other plural forms than the header's nplurals, or that is plural in a catalog whose
-Plural-Forms is wrong (`CatalogEntry.counted`); the table's note, the JSON and the status page
+Plural-Forms is wrong or missing (`CatalogEntry.counted`); the table's note, the JSON and the status page
 say how many (`unusable`).
 A catalog that cannot be read whole (`i18n.newline`, `i18n.encoding`, a syntax error) counts
 what it could not read as pending, where msgfmt may read more of it (CRLF line ends); the
@@ -66,7 +69,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Container, Iterable, Mapping
 
 from babel import Locale
 
@@ -351,7 +354,7 @@ def check_translations(
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
         if catalog is None:
             continue
-        findings += check_catalog(catalog)
+        findings += check_catalog(catalog, used)
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
@@ -361,12 +364,18 @@ def check_translations(
     return findings, coverage
 
 
-def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
-    """Return the untranslated, fuzzy and consistency findings for a language catalog."""
+def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]] | None = None) -> list[Finding]:
+    """Return the untranslated, fuzzy and consistency findings for a language catalog.
+
+    Untranslated, fuzzy and review findings are for the entries the build uses (`used`, the
+    keys coverage counts; every active entry if None): one it no longer uses prints nowhere, and
+    is `i18n.stale`'s (`check_template`, `check_sync`: `update` drops it, or keeps it obsolete),
+    translated or not. Consistency problems are for every entry: msgfmt reads them all.
+    """
     findings = problem_findings(catalog)
     for entry in catalog.active():
         loc = Loc(catalog.path, entry.line, 1)
-        state = entry.state
+        state = entry.state if used is None or entry.key in used else "unused"
         if state == "untranslated":
             # msgfmt counts a fuzzy entry without a translation as untranslated: nothing to check.
             flag = (
@@ -386,7 +395,7 @@ def check_catalog(catalog: ParsedCatalog) -> list[Finding]:
             )
         for code, message, line in entry.problems:
             findings.append(error(code, Loc(catalog.path, line, 1), message))
-        if entry.review:
+        if entry.review and state != "unused":
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
     return findings
 

@@ -6,8 +6,10 @@ csv module. For each translated catalog entry whose English contains a term, `ch
 the catalog line when the translation uses none of the term's renderings. The matching rules,
 agreed with the glossary's author:
 
-- both sides: `[@id]` citation markers and `%(name)s` placeholders are removed, whitespace
-  (no-break spaces included) folds to one space, and `’` reads as `'`;
+- both sides: `[@id]` citation markers and `%(name)s` placeholders are removed, and so are
+  soft hyphens (and the direction marks and isolates of right-to-left text), which print
+  nothing between the letters; whitespace (no-break spaces included) folds to one space, and
+  `’` reads as `'`;
 - English: whole words, with a plural or possessive suffix allowed ("centers", "deputies",
   "sheriff's"); a lowercase term matches lowercase or sentence-initial capitalised occurrences
   only (so "jail" is not found in "Pulaski County Jail"); a term with a capital matches exactly;
@@ -33,6 +35,12 @@ from .catalogs import CatalogEntry, ParsedCatalog, brief
 COLUMNS = ("source", "target")
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
 _SPACE = re.compile(r"\s+")
+_UNPRINTED = re.compile("[\u00ad\u061c\u200e\u200f\u2066-\u2069]")
+"""The invisible characters `text.invisible` allows that change no letter: a soft hyphen (a
+hyphenation hint, anywhere), and the direction marks and isolates of right-to-left text. The
+page prints "deten\u00adción" as "detención", so it is compared as that. The joiners (U+200C,
+U+200D), allowed in right-to-left text too, stay: there they change how the letters join,
+as Persian spells with them."""
 
 
 def glossary_path(lang: str) -> str:
@@ -76,8 +84,9 @@ def _word(term: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Return text as the glossary check compares it: no markers or placeholders, folded spaces, straight '."""
-    text = _PLACEHOLDER.sub(" ", CITE_RE.sub(" ", text)).replace("’", "'")
+    """Return text as the glossary check compares it: no markers, placeholders or soft hyphens
+    (`_UNPRINTED`), folded spaces, straight '."""
+    text = _PLACEHOLDER.sub(" ", CITE_RE.sub(" ", _UNPRINTED.sub("", text))).replace("’", "'")
     return _SPACE.sub(" ", text).strip()
 
 
