@@ -83,3 +83,14 @@ def test_a_quoted_id_shows_a_no_break_space_escaped(tmp_path: Path) -> None:
     ]
     assert visible_spaces("a\u00a0b \u202fc\u200b") == "a\\u00a0b \\u202fc\\u200b"
     assert visible("100\u00a0%") == "100\u00a0%"  # prose quoted in a message keeps it as typed
+
+
+def test_a_quoted_citation_marker_shows_a_no_break_space_as_an_id_does(tmp_path: Path) -> None:
+    """The marker was quoted with Python's repr, which writes `\\xa0`; ids are quoted `\\u00a0`."""
+    root = make_project(tmp_path)
+    replace(root, "facilities/sample.yaml", "[@gov-report-2020]", "[@\u00a0gov-report-2020]")
+    _, out, _ = run_cli("--root", str(root), "check")
+    assert [line.split(": error: ")[1] for line in out.splitlines() if "[cite.malformed]" in line] == [
+        "'[@\\u00a0gov-report-2020]' is not a citation marker: a marker holds the source id and nothing else;"
+        " write [@gov-report-2020] [cite.malformed]"
+    ]

@@ -396,7 +396,7 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
             at = source.find(marker, after)
             after = at + 1 if at >= 0 else after
             loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
-            out.append(error("cite.malformed", loc, f"{marker!r} is not a citation marker: {hint}"))
+            out.append(error("cite.malformed", loc, f"'{visible_spaces(marker)}' is not a citation marker: {hint}"))
     return out
 
 

@@ -42,7 +42,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from ..findings import Finding, Loc, count, error, warning
+from ..findings import Finding, Loc, count, error, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
 from . import schema
 from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
@@ -199,7 +199,7 @@ def check_markers(edition: Edition) -> list[Finding]:
                     error(
                         "cite.malformed",
                         found.loc,
-                        f"{found.marker!r} is not a citation marker: write [@{found.source_id}] for its note",
+                        f"'{visible_spaces(found.marker)}' is not a citation marker: write [@{found.source_id}] for its note",
                     )
                 )
     return findings
