@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import stat
+import sys
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +19,7 @@ import pytest
 
 from report import project
 from report.content.textfile import MAX_BYTES
+from report.i18n.catalogs import parse_mapping
 
 from .conftest import copy_project, make_project, run_cli
 from .test_fixtures import finding_lines
@@ -195,6 +197,155 @@ def test_a_babel_cfg_babel_cannot_read_is_one_error_at_its_line_not_a_crash(
     ]
     assert code == 1
     assert "Traceback" not in out + err
+
+
+BABEL_VERBS = (*CHECK_AND_BUILD, ("extract",))
+"""The verbs that judge babel.cfg: `check` and the build's gather phase, and `extract`, which hands it to Babel."""
+CONTENT_SECTIONS = "[first_ten_yaml: facilities/*.yaml]\n\n[first_ten_yaml: report.yaml]\n"
+NOT_OURS = "is not one this project provides (jinja2, first_ten_yaml, report.i18n.extract:extract_yaml): Babel would import and run it [i18n.extract]"
+
+
+def _babel_cfg_refused(root: Path, verb: tuple[str, ...], pot: bytes, out: str, err: str) -> None:
+    """Assert what every verb does with a babel.cfg it refuses: no traceback, nothing written."""
+    assert "Traceback" not in out + err
+    assert (root / "i18n/messages.pot").read_bytes() == pot
+    assert not (root / "dist").exists()
+    if verb == ("extract",):
+        assert out.splitlines()[-1] == REFUSED["extract"]
+
+
+@pytest.mark.parametrize("verb", BABEL_VERBS)
+def test_a_babel_cfg_method_from_the_project_is_refused_never_imported(
+    tmp_path: Path,
+    fixed_today: None,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    verb: tuple[str, ...],
+) -> None:
+    """Babel imported `facilities.pwn.x` from the project root (on sys.path under ./build.py) and ran it: 0 errors."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Hello") }}</p>\n', encoding="utf-8")
+    (root / "i18n/babel.cfg").write_text(f"[facilities.pwn.x: layouts/**.html]\n\n{CONTENT_SECTIONS}", encoding="utf-8")
+    ran = tmp_path / "ran"
+    (root / "facilities/pwn.py").write_text(
+        f"import pathlib\npathlib.Path({str(ran)!r}).write_text('ran')\ndef x(*a, **k): return []\n"
+    )
+    monkeypatch.syspath_prepend(str(root))  # as `./build.py` run from the project has it
+    request.addfinalizer(lambda: [sys.modules.pop(name, None) for name in ("facilities.pwn", "facilities")])
+    pot = (root / "i18n/messages.pot").read_bytes()
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"i18n/babel.cfg:1:2: error: extraction method 'facilities.pwn.x' {NOT_OURS}"
+    ]
+    assert code == 1
+    assert not ran.exists()
+    assert "facilities.pwn" not in sys.modules
+    _babel_cfg_refused(root, verb, pot, out, err)
+
+
+@pytest.mark.parametrize("verb", BABEL_VERBS)
+def test_a_babel_cfg_method_babel_cannot_call_is_one_error_not_a_crash(
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+) -> None:
+    """`[os.system: …]` was imported and called with Babel's four arguments: "internal error (TypeError…)", exit 3."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Hello") }}</p>\n', encoding="utf-8")
+    (root / "i18n/babel.cfg").write_text(
+        f"# templates\n[jinja2: layouts/**.html]\ntrimmed = true\n\n[ os.system : layouts/**.txt]\n\n{CONTENT_SECTIONS}",
+        encoding="utf-8",
+    )
+    (root / "layouts/page.txt").write_text("echo hello\n", encoding="utf-8")
+    pot = (root / "i18n/messages.pot").read_bytes()
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"i18n/babel.cfg:5:3: error: extraction method 'os.system' {NOT_OURS}"
+    ]
+    assert code == 1
+    _babel_cfg_refused(root, verb, pot, out, err)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (
+            "../../../../../etc/**",
+            "pattern '../../../../../etc/**' reaches outside the project:"
+            " name the project's own files by their path in it (layouts/**.html) [input.outside]",
+        ),
+        (
+            "/etc/**",
+            "pattern '/etc/**' reaches outside the project:"
+            " name the project's own files by their path in it (layouts/**.html) [input.outside]",
+        ),
+        (
+            "layouts/ext/**.html",
+            "pattern 'layouts/ext/**.html' is in 'layouts/ext', which resolves to '{outside}', outside the project:"
+            " copy the files here instead of linking to them [input.outside]",
+        ),
+    ],
+)
+@pytest.mark.parametrize("verb", BABEL_VERBS)
+def test_a_babel_cfg_pattern_outside_the_project_is_one_error_and_never_walked(
+    tmp_path: Path,
+    fixed_today: None,
+    monkeypatch: pytest.MonkeyPatch,
+    verb: tuple[str, ...],
+    pattern: str,
+    message: str,
+) -> None:
+    """`check` walked /etc for `[jinja2: ../../../../../etc/**]` and listed its files in the coverage note: 0 errors."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "host.html").write_text('<p>{{ _("Host") }}</p>\n', encoding="utf-8")
+    (root / "layouts").mkdir()
+    (root / "layouts/ext").symlink_to(outside)
+    (root / "i18n/babel.cfg").write_text(f"[jinja2: {pattern}]\n\n{CONTENT_SECTIONS}", encoding="utf-8")
+    walked = []
+    real_walk = os.walk
+
+    def walk(
+        top: str | os.PathLike[str], *args: object, **kwargs: object
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        walked.append(Path(top).resolve())
+        return real_walk(top, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "walk", walk)
+    pot = (root / "i18n/messages.pot").read_bytes()
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"i18n/babel.cfg:1:10: error: {message.format(outside=outside)}"
+    ]
+    assert code == 1
+    assert [top for top in walked if not top.is_relative_to(root.resolve())] == []
+    assert "not counting" not in out and "host.html" not in out  # the coverage note listed what it walked
+    _babel_cfg_refused(root, verb, pot, out, err)
+
+
+def test_check_judges_babel_cfg_in_a_project_with_no_language_to_translate(tmp_path: Path, fixed_today: None) -> None:
+    """English alone: `check` never read babel.cfg and said "0 errors", where `extract` refuses it."""
+    root = make_project(tmp_path)
+    (root / "i18n").mkdir()
+    (root / "i18n/babel.cfg").write_text(f"[os.system: layouts/**.html]\n\n{CONTENT_SECTIONS}", encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [f"i18n/babel.cfg:1:2: error: extraction method 'os.system' {NOT_OURS}"]
+    assert code == 1
+
+
+def test_a_babel_cfg_method_renamed_under_extractors_is_judged_by_the_name_babel_imports(tmp_path: Path) -> None:
+    """Babel's `[extractors]` section gives a section's method another name: `jinja2 = os.system` is os.system."""
+    raw = b"[extractors]\njinja2 = os.system\n\n[jinja2: layouts/**.html]\n"
+    parsed, problems = parse_mapping(tmp_path, raw)
+    assert parsed == ([], {"layouts/**.html": {}})
+    assert [(str(problem.loc), problem.code, problem.message) for problem in problems] == [
+        (
+            "i18n/babel.cfg:4:1",
+            "i18n.extract",
+            f"extraction method 'os.system' {NOT_OURS.removesuffix(' [i18n.extract]')}",
+        )
+    ]
 
 
 @pytest.mark.parametrize("verb", CHECK_AND_BUILD)

@@ -28,13 +28,17 @@ class Translated:
     """Why nothing was written, when findings stopped it."""
 
 
+_REFUSED = "fix these errors first: no catalog was written"
+
+
 def extract(root: Path) -> Translated:
     """Write i18n/messages.pot from the templates and the content, if its messages changed.
 
     It refuses while a dossier or a template has an error: Babel's extraction would leave out
     the strings of a template Jinja cannot parse, and `update` would then make them obsolete.
     It refuses too while babel.cfg or the template is a file `project.read` does not read (a
-    link out of the project, a FIFO, a file past its size limit).
+    link out of the project, a FIFO, a file past its size limit), and while babel.cfg has an
+    error (`catalogs.parse_mapping`: a method Babel would import, a pattern that reaches out).
     """
     edition, findings = load_edition(root)
     if edition is not None:
@@ -45,10 +49,10 @@ def extract(root: Path) -> Translated:
     template, template_refused = read_input(root, TEMPLATE_FILE, "catalog")
     findings += [refused for refused in (mapping_refused, template_refused) if refused is not None]
     if has_errors(findings):
-        return Translated(tuple(ordered(findings)), refused="fix these errors first: no catalog was written")
+        return Translated(tuple(ordered(findings)), refused=_REFUSED)
     written, problems = run_extract(root, __version__, mapping, template)
     if problems:
-        return Translated(tuple(problems))
+        return Translated(tuple(problems), refused=_REFUSED)
     return Translated(lines=(f"{TEMPLATE_FILE} " + ("written" if written else "unchanged"),))
 
 

@@ -281,20 +281,99 @@ class ParsedCatalog:
         return [e for e in self.entries if not e.obsolete]
 
 
-def parse_mapping(raw: bytes) -> tuple[tuple[Any, Any] | None, Finding | None]:
-    """Return babel.cfg's (method map, options map) as `pybabel extract` reads them, or None and the
-    `i18n.extract` error that says why Babel cannot read it (at its line when the parser names one).
+CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
+"""Babel methods that extract content prose (the entry point `first_ten_yaml`, and its full name)."""
+METHODS = ("jinja2", *CONTENT_METHODS)
+"""The extraction methods babel.cfg may name: Jinja's for the templates, this project's for the
+content. Babel imports any other name holding `.` or `:` (from the project root too, which
+`./build.py` puts on `sys.path`) and calls it: content would run code."""
 
-    `check` and `extract` both ask here, so a broken mapping is one finding in both, never a crash.
+
+def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[Finding]]:
+    """Return babel.cfg's (method map, options map) as `pybabel extract` reads them, without the
+    sections this tool refuses, and the errors that refuse them; or None and the `i18n.extract`
+    error that says why Babel cannot read it (at its line when the parser names one).
+
+    A section is refused, at its line, when its method is not one of `METHODS` (`i18n.extract`:
+    Babel would import it), or when its pattern reaches outside the project (`input.outside`:
+    `..`, an absolute path, or a folder that resolves out of it), so nothing outside is walked.
+    `check` and `extract` both ask here, so a broken mapping is the same findings in both, never a
+    crash, and `extract` writes nothing while there are any.
     """
     from babel.messages.frontend import parse_mapping_cfg
 
     try:
-        return parse_mapping_cfg(io.StringIO(raw.decode("utf-8")), MAPPING_FILE), None
+        text = raw.decode("utf-8")
+        method_map, options_map = parse_mapping_cfg(io.StringIO(text), MAPPING_FILE)
+        headers = _section_headers(text)
     except (configparser.Error, UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or next((n for n, _ in getattr(exc, "errors", ())), 0)
         message = f"{MAPPING_FILE} cannot be read: {str(exc).splitlines()[0]}"
-        return None, error("i18n.extract", Loc(MAPPING_FILE, line, 1 if line else 0), message)
+        return None, [error("i18n.extract", Loc(MAPPING_FILE, line, 1 if line else 0), message)]
+    if len(headers) != len(method_map):  # not expected: Babel makes one entry per section
+        headers = [(0, "")] * len(method_map)
+    kept, findings = [], []
+    for (pattern, method), header in zip(method_map, headers, strict=True):
+        problem = _section_problem(root, pattern, method, *header)
+        if problem is None:
+            kept.append((pattern, method))
+        else:
+            findings.append(problem)
+    return (kept, options_map), findings
+
+
+def _section_headers(text: str) -> list[tuple[int, str]]:
+    """Return the line number and text of each babel.cfg section but `[extractors]`, in the order
+    of Babel's method map (0 and '' for one not found)."""
+    parser = configparser.RawConfigParser()
+    parser.read_string(text, MAPPING_FILE)
+    first: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(text.split("\n"), start=1):  # configparser's lines: split at \n alone
+        match = parser.SECTCRE.match(line.strip())
+        if match:
+            first.setdefault(match.group("header"), (number, line))
+    return [first.get(section, (0, "")) for section in parser.sections() if section != "extractors"]
+
+
+def _section_problem(root: Path, pattern: str, method: str, line: int, header: str) -> Finding | None:
+    """Return the error that refuses one babel.cfg section (method, pattern), or None."""
+
+    def at(part: str) -> Loc:
+        return Loc(MAPPING_FILE, line, (header.find(part) + 1 or 1) if line else 0)
+
+    if method not in METHODS:
+        return error(
+            "i18n.extract",
+            at(method),
+            f"extraction method '{method}' is not one this project provides ({', '.join(METHODS)}):"
+            " Babel would import and run it",
+        )
+    if pattern.startswith("/") or ".." in pattern.split("/"):
+        return error(
+            "input.outside",
+            at(pattern),
+            f"pattern '{pattern}' reaches outside the project: name the project's own files by their"
+            " path in it (layouts/**.html)",
+        )
+    folder = fixed_prefix(pattern)
+    try:
+        real = (root / folder).resolve()
+    except (OSError, RuntimeError):  # a link loop: walking it lists nothing
+        return None
+    if not real.is_relative_to(root.resolve()):
+        return error(
+            "input.outside",
+            at(pattern),
+            f"pattern '{pattern}' is in '{folder}', which resolves to '{real}', outside the project:"
+            " copy the files here instead of linking to them",
+        )
+    return None
+
+
+def fixed_prefix(pattern: str) -> str:
+    """Return the folder part of a glob pattern before its first wildcard ('' for the root)."""
+    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    return head.rsplit("/", 1)[0] if "/" in head else ""
 
 
 def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None = None) -> ParsedCatalog | None:

@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -76,12 +75,14 @@ from babel import Locale
 from .. import cache, project
 from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
 from .catalogs import (
+    CONTENT_METHODS,
     TEMPLATES,
     CatalogEntry,
     ParsedCatalog,
     brief,
     close_entry,
     field_entry,
+    fixed_prefix,
     is_prose,
     kept_as_obsolete,
     parse_mapping,
@@ -111,8 +112,6 @@ OTHER_ENGLISH = "other English in the catalog"
 of the content (a translator may have edited the msgid), so it is not called the previous one."""
 REFUSES = "fix the errors in the content and templates first (extract refuses until then), then run"
 """The advice instead of "run" while `extract` would refuse."""
-_CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
-"""Babel methods that extract content prose: compared through the loaded edition instead."""
 
 
 # -- records ---------------------------------------------------------------------------------------
@@ -329,16 +328,18 @@ def check_translations(
     """Return the translation findings and the coverage of every language but the source one.
 
     A language without a catalog is left out (`gather` reports it as `i18n.missing-catalog`).
+    babel.cfg is judged even with no other language, since `extract` refuses what it finds.
     With `extract_refuses` (a dossier, report.yaml or a template has an error), advice to run
     `extract` says to fix the errors first.
     """
+    mapping, refused = read_input(root, MAPPING_FILE, "mapping")  # as `extract` reads it, whatever the languages
+    findings: list[Finding] = [refused] if refused is not None else []
+    if mapping is not None:
+        findings += parse_mapping(root, mapping)[1]
     settings = edition.settings
     languages = [lang for lang in settings.languages if lang != settings.source_language]
     if not languages:
-        return [], {}
-    mapping, refused = read_input(root, MAPPING_FILE, "mapping")
-    unread = refused or (parse_mapping(mapping)[1] if mapping is not None else None)
-    findings: list[Finding] = [unread] if unread is not None else []
+        return findings, {}
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
     used, layouts, left_out = used_messages(root, edition, cache_dir, template)
     if template is None:
@@ -759,14 +760,14 @@ def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
         raw, _refused = read_input(root, MAPPING_FILE, "mapping")  # refused: `check_translations` says why
     except OSError:
         return []
-    parsed, _problem = parse_mapping(raw or b"")  # a problem: `check_translations` says it
+    parsed, _problems = parse_mapping(root, raw or b"")  # without the sections refused: `check_translations` says why
     if parsed is None:
         return []
     method_map, options_map = parsed
-    wanted = [(pattern, method) for pattern, method in method_map if method not in _CONTENT_METHODS]
+    wanted = [(pattern, method) for pattern, method in method_map if method not in CONTENT_METHODS]
     found = []
     seen: set[str] = set()
-    for top in sorted({_fixed_prefix(pattern) for pattern, _ in wanted}):
+    for top in sorted({fixed_prefix(pattern) for pattern, _ in wanted}):
         for dirpath, dirnames, filenames in os.walk(root / top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
             for name in sorted(filenames):
@@ -776,16 +777,10 @@ def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
                 seen.add(rel)
                 for pattern, method in method_map:
                     if pathmatch(pattern, rel):
-                        if method not in _CONTENT_METHODS:
+                        if method not in CONTENT_METHODS:
                             found.append((rel, method, dict(options_map.get(pattern, {}))))
                         break
     return found
-
-
-def _fixed_prefix(pattern: str) -> str:
-    """Return the folder part of a glob pattern before its first wildcard ('' for the root)."""
-    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-    return head.rsplit("/", 1)[0] if "/" in head else ""
 
 
 __all__ = [

@@ -21,7 +21,6 @@ rewritten only when its messages changed, whatever tool last formatted it.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -30,7 +29,6 @@ from typing import IO, Any, Collection, Iterable, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.util import TextWrapper
 
 from .. import project
@@ -142,10 +140,15 @@ def template_catalog(root: Path, version: str, creation_date: Any = None, mappin
     """Return the message template for the project, extracted exactly as `pybabel extract` does.
 
     `mapping` is babel.cfg's bytes as the caller read them; without it they are read here, by `project.read`.
+    Babel is handed only a mapping `parse_mapping` finds no fault in (ValueError otherwise): it
+    imports the methods it names, and walks the folders.
     """
     if mapping is None:
         mapping = project.read(root, MAPPING_FILE, MAX_BYTES["mapping"])
-    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping.decode("utf-8")), MAPPING_FILE)
+    parsed, problems = parse_mapping(root, mapping)
+    if parsed is None or problems:
+        raise ValueError(f"{problems[0].loc}: {problems[0].message}")
+    method_map, options_map = parsed
     catalog = GettextCatalog(
         project=PROJECT,
         version=version,
@@ -452,9 +455,9 @@ def run_extract(root: Path, version: str, mapping: bytes | None, old: bytes | No
     """
     if mapping is None:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), "file not found")]
-    problem = parse_mapping(mapping)[1]
-    if problem is not None:  # as `check` says it
-        return False, [problem]
+    problems = parse_mapping(root, mapping)[1]
+    if problems:  # as `check` says them
+        return False, problems
     try:
         catalog = template_catalog(root, version, mapping=mapping)
     except (ValueError, OSError) as exc:
