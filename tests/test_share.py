@@ -8,6 +8,7 @@ no layout, so these run in a fraction of a second.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import datetime as dt
 import json
 import shutil
@@ -266,11 +267,14 @@ def test_a_share_card_that_does_not_fit_its_page_is_an_error_at_the_name(tmp_pat
 
     root = make_project(tmp_path)
     dossier = root / "facilities" / "sample.yaml"
-    # Within the schema's length: half-line words of the widest capital, each on a line of its own.
-    long_name = " ".join(["WWWWWWWW"] * 10)
+    # Every name the schema allows fits the card (the test below), so a designer makes it overflow:
+    # the name's type set larger than the card was drawn for, and a name in half-line words.
+    share_css = root / "layouts" / "css" / "share.css"
+    share_css.write_text(share_css.read_text() + "\n.card .name.longer { font-size: 96px; }\n")
+    long_name = " ".join(["WWWWWWWW"] * 6)
     dossier.write_text(dossier.read_text().replace("name: Sample Detention Center", f"name: {long_name}"))
     code, out, _ = build(root)
-    assert code == 1
+    assert code == 1, out
     assert [line for line in out.splitlines() if ": error: " in line] == [
         "facilities/sample.yaml:3:7: error: en/share/sample: the share image takes 2 pages; it must fit one:"
         " shorten the name, or the place or hashtags printed under it [share.size]"
@@ -434,10 +438,39 @@ def test_a_name_run_together_wraps_wherever_it_is_printed(tmp_path: Path, fixed_
         assert image.size == (1200, 630)
 
 
+def _overlapping_text(document: Any) -> list[tuple[str, str]]:
+    """Return the pairs of text runs a laid-out page prints over each other (the foot over the status)."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+
+    from report.pdf.verify import _walk
+
+    runs = [  # each run of text with its element (the lines of one paragraph may touch) and its extent
+        (
+            box.text,
+            id(next(a for a in reversed(ancestors) if not isinstance(a, (LineBox, InlineBox)))),
+            box.position_x,
+            box.position_y,
+            box.position_x + box.width,
+            box.position_y + box.height,
+        )
+        for page in document.pages
+        for box, ancestors in _walk(page._page_box)
+        if isinstance(box, TextBox) and box.text.strip()
+    ]
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(runs)
+        for b in runs[i + 1 :]
+        if a[1] != b[1] and min(a[4], b[4]) - max(a[2], b[2]) > 1 and min(a[5], b[5]) - max(a[3], b[3]) > 1
+    ]
+
+
 def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path) -> None:
-    """The name's `maxLength` is what the share image holds of ordinary words (its `x-length-hint`):
-    a name of capitalized words with W and M in them, as long as the schema allows, fits every shipped facility's card, in every language
-    and status. Laid out here, in this process (each card is one small page)."""
+    """The name's `maxLength` is what the share image holds (its `x-length-hint`): a name of capitalized
+    words with W and M in them, as long as the schema allows, or as each smaller size of the name
+    allows, fits every shipped facility's card, in every language and status, with no text printed
+    over other text (the foot used to be positioned over the status line). Laid out here, in this
+    process (each card is one small page)."""
     import weasyprint
 
     from report.content import schema
@@ -447,18 +480,24 @@ def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path
 
     root = copy_project(tmp_path / "project")
     limit = schema.keyword("dossier", ("name",), "maxLength")
-    name = ("CENTRAL LOUISIANA ICE PROCESSING CENTER MOSHANNON VALLEY WOMEN'S DETENTION FACILITY WARWICK " * 2)[:limit]
+    words = "CENTRAL LOUISIANA ICE PROCESSING CENTER MOSHANNON VALLEY WOMEN'S DETENTION FACILITY WARWICK " * 2
+    # The longest name of each size (layouts/pdf/share.html): 68 px up to 40 characters, 54 px up to 64.
+    names = [words[:length].strip() for length in (40, 64, limit)]
     gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
     assert gathered.edition is not None
-    css = [weasyprint.CSS(filename=str(root / "layouts" / "css" / "share.css"))]
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # the report's own faces (@font-face), as the build lays the card out
+    css = [weasyprint.CSS(filename=str(root / "layouts" / "css" / "share.css"), font_config=fonts)]
     states = schema.keyword("dossier", ("status", "state"), "enum")
     assert len(gathered.localizers) == 2 and len(states) == 3
     for lang, localizer in gathered.localizers.items():
         renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
         for facility in gathered.edition.facilities:
-            for state in states:
+            for state, name in itertools.product(states, names):
                 status = dataclasses.replace(facility.status, state=state)
-                card = renderer.share_card(dataclasses.replace(facility, name=name.strip(), status=status))
+                card = renderer.share_card(dataclasses.replace(facility, name=name, status=status))
                 html = weasyprint.HTML(string=card.html, base_url=str(root / "layouts" / "pdf" / "share.html"))
-                document = html.render(stylesheets=css)
-                assert (len(document.pages), overflows(document)) == (1, []), (lang, facility.id, state)
+                document = html.render(stylesheets=css, font_config=fonts)
+                assert (len(document.pages), overflows(document)) == (1, []), (lang, facility.id, state, name)
+                assert _overlapping_text(document) == [], (lang, facility.id, state, name)

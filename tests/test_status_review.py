@@ -176,12 +176,12 @@ def test_the_laid_out_share_card_prints_the_marks_and_the_band(edition) -> None:
     html = weasyprint.HTML(string=card.html, base_url=str(root / "layouts" / "pdf" / "share.html"))
     pdf = html.write_pdf(stylesheets=[weasyprint.CSS(filename=str(root / "layouts" / "css" / "share.css"))])
     (page,) = pdf_pages(pdf)
-    # The band and the foot (the note above the hashtags) are positioned: drawn after the flow, in that order.
+    # The band is positioned: drawn after the flow, which ends with the foot (the note above the hashtags).
     assert " ".join(page.split()) == (
         "LOS PRIMEROS DIEZ DE COMUNIDADES SÍ, JAULAS NO Stewart Detention Center*"
         " Lumpkin, condado de Stewart, Georgia Abierto: ICE detiene a personas aquí [EN REVISIÓN]"
-        " Borrador No es la edición definitiva: los datos y las traducciones todavía pueden cambiar."
         f" {ES_NOTE} #FirstTen #CommunitiesNotCages"
+        " Borrador No es la edición definitiva: los datos y las traducciones todavía pueden cambiar."
     )
 
 
