@@ -385,7 +385,7 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     for path, value in _strings(doc.data, ()):
         if schema.unknown_key(kind, path):
             continue  # not a field: its key is reported unknown, and it is never printed
-        after = 0
+        after, located = 0, None
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
             if CITE_RE.fullmatch(marker):
@@ -394,7 +394,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
                 hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
             else:
                 hint = model.marker_hint(marker)
-            start, source = doc.source(path)  # only for a value that has a marker
+            located = located or doc.source(path)  # only for a value that has a marker, once
+            start, source = located
             at = source.find(marker, after)
             after = at + 1 if at >= 0 else after
             loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
