@@ -11,7 +11,7 @@ JSON Schema, nodes carry our own keywords (editors ignore them):
   names a file, and a finding on its form gives the name to use when only capitals or spaces break it;
 - `x-date`: the value is a date (checked against the calendar, `date.invalid`);
 - `x-url`: the value is a web address (`url_problem`: http(s), a host, no space, quote, angle
-  bracket or control character);
+  bracket, brace, `|`, `\\`, `^`, backtick or control character);
 - `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
 - `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
 - `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
@@ -81,15 +81,22 @@ _ENCODED_BREAK_RE = re.compile(r"%0[0AD]", re.IGNORECASE)
 _ENCODED = {"%00": "an encoded NUL", "%0A": "an encoded line feed", "%0D": "an encoded carriage return"}
 
 
+_UNSAFE = "\"'<>{}|\\^`"
+"""The characters besides spaces and controls that a URL holds only percent-encoded: RFC 3986
+allows none of them raw but `'`. Quotes and angle brackets end an HTML attribute, braces the
+BibTeX field `url = {…}` of every citation, and a browser reads `\\` as `/`."""
+
+
 def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
     It must be an http(s) URL the standard library reads, with a host name, and hold no space,
-    quote, angle bracket or control character, raw or (for CR, LF and NUL) percent-encoded:
-    such a character breaks the link, or the attribute or header it is written into.
+    quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
+    LF and NUL) percent-encoded: such a character breaks the link, or the attribute, header or
+    citation field it is written into.
     """
     for ch in url:
-        if ch.isspace() or ch in "\"'<>":
+        if ch.isspace() or ch in _UNSAFE:
             what = "white space" if ch.isspace() else f"the character {ch}"
             return f"it contains {what}; delete it, or write %{ord(ch):02X} where the page's address has one"
         if unicodedata.category(ch) == "Cc":

@@ -1,0 +1,62 @@
+"""A value far past its limit is reported at once: no test of text reads it once per character.
+
+The fixtures `limit-length-unclosed-rule` and `i18n-markup-long` give the whole findings of such
+values; here, the fast patterns are compared with the plain ones they replace (an oracle), and a
+value with a finding at every few characters is located in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from report.content.load import _MARKUP_RE, read_dossier
+from report.i18n.catalogs import _BREAKOUT_RE, _TAG_RE
+
+from .conftest import BASE
+
+REL = "facilities/sample.yaml"
+PLAIN_MARKUP = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*|<!--|@import|\b(?:expression|url)\(|\{[^{}]*:[^{}]*\}", re.IGNORECASE
+)
+PLAIN_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
+PLAIN_BREAKOUT = re.compile(r"""(["'])|([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=""")
+MARKUPISH = st.lists(
+    st.sampled_from([*"{}:;<>/=\"' \n-_.9aZé@(", "<a", "</b", "-c", "d=", "{e:", "url(", "<!--"]), max_size=30
+).map("".join)
+
+
+@given(MARKUPISH)
+@example("<a-> <a-é> <b-c d='1'>")  # a name ends where a word does: before a last hyphen
+@example("9a= -:b = x.y=")  # a name= starts at its first letter, `_` or `:`
+@example("{a:b:c} {::")
+def test_the_markup_patterns_find_what_the_plain_ones_found(text: str) -> None:
+    found, plain = _MARKUP_RE.search(text), PLAIN_MARKUP.search(text)
+    assert (found and (found.start(), found.group(0))) == (plain and (plain.start(), plain.group(0)))
+    assert [(m.span(), m.groups()) for m in _TAG_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in PLAIN_TAG.finditer(text)
+    ]
+    assert [(m.end(), m[1], m[2]) for m in _BREAKOUT_RE.finditer(text)] == [
+        (m.end(), m[1], m[2]) for m in PLAIN_BREAKOUT.finditer(text)
+    ]
+
+
+def test_a_value_of_150_000_malformed_markers_is_located_in_one_pass() -> None:
+    """Each finding's place was counted from the top of the file: over half a minute for this value."""
+    start = "  The sample facility was cited"
+    raw = (BASE / REL).read_text(encoding="utf-8").replace(start, "  " + "[@a- " * 150_000 + start.strip(), 1)
+    _, findings = read_dossier(raw.encode(), REL)
+    assert str(findings[0]) == (
+        f"{REL}:26:10: error: summary is 750,108 characters long, more than the 4,000 a field may have;"
+        " shorten it [limit.length]"
+    )
+    assert {str(f).split(":", 3)[3] for f in findings[1:-1]} == {
+        " error: '[@a- ' is not a citation marker: it is never closed; write [@source-id] [cite.malformed]"
+    }
+    assert [(f.loc.line, f.loc.col) for f in findings[1:]] == [(27, col) for col in range(3, 750_000, 5)]
+    assert str(findings[-1]) == (
+        f"{REL}:27:749998: error: '[@a- The sample facility was cited for poor medical care ' is not a"
+        " citation marker: it is never closed; write [@source-id] [cite.malformed]"
+    )
