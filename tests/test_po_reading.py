@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from report.content.model import Text
 from report.findings import Loc
-from report.i18n.catalogs import parse_catalog
+from report.i18n.catalogs import length_limit, parse_catalog
 from report.i18n.extract import babel_catalog, catalog_bytes
 from report.i18n.localize import Localizer
 from report.i18n import pofile
@@ -136,6 +136,97 @@ def test_a_translation_of_only_whitespace_is_refused() -> None:
     ).render() == (
         '<span lang="en" class="fallback">Contents</span>|<span lang="en" class="fallback">2 beds</span>|Volver'
     )
+
+
+def test_a_translation_longer_than_its_english_may_be_is_refused() -> None:
+    """Prose may be as long as its field's English may be (`maxLength`: 4,000 characters for a
+    summary, 1,000 for a source's title, 4,000 for a field the schema does not know); a template
+    string three times its English and 100 characters more, each plural form against its own
+    English. Past that it is a `limit.length` error at the msgstr, and the build prints the English."""
+    summary, title, unknown = "x" * 4_001, "y" * 1_001, "z" * 4_000
+    loc = _catalog(
+        f'msgctxt "a:summary"\nmsgid "The facility closed [@a]."\nmsgstr "{summary}"\n\n'
+        f'msgctxt "sources:sources.a-report:title"\nmsgid "A report"\nmsgstr "{title}"\n\n'
+        f'msgctxt "a:no-such-field"\nmsgid "Words"\nmsgstr "{unknown}"\n\n'
+        f'msgid "Back"\nmsgstr "{"v" * 113}"\n\n'
+        f'msgid "Notes"\nmsgstr "{"n" * 115}"\n\n'
+        f'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\n'
+        f'msgstr[0] "%(num)s {"c" * 125}"\nmsgstr[1] "%(num)s {"c" * 129}"\n'
+    )
+    entries = loc.catalog.entries
+    assert [e.problems for e in entries] == [
+        (
+            (
+                "limit.length",
+                "the translation of 'The facility closed [@a].' is 4,001 characters long, more than the 4,000"
+                " its field may have; shorten it",  # one mistake, one finding: not the citation too
+                9,
+            ),
+        ),
+        (
+            (
+                "limit.length",
+                "the translation of 'A report' is 1,001 characters long, more than the 1,000 its field may have;"
+                " shorten it",
+                13,
+            ),
+        ),
+        (),
+        (
+            (
+                "limit.length",
+                "the translation of 'Back' is 113 characters long, more than the 112 it may have (three times"
+                " its English, and 100 more); shorten it",
+                20,
+            ),
+        ),
+        (),
+        (
+            (
+                "limit.length",
+                "the translation of '%(num)s bed' in msgstr[1] is 137 characters long, more than the 136 it may"
+                " have (three times its English, and 100 more); shorten it",
+                28,
+            ),
+        ),
+    ]
+    counted = [e.counted for e in entries]
+    assert counted == "untranslated untranslated translated untranslated translated untranslated".split()
+    prose = Text("The facility closed [@a].", "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert loc.plain(prose) == "The facility closed [@a]."
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ _('Back') }}|{{ _('Notes') }}|{{ ngettext('%(num)s bed', '%(num)s beds', 2) }}"
+    ).render() == (
+        f'<span lang="en" class="fallback">Back</span>|{"n" * 115}|<span lang="en" class="fallback">2 beds</span>'
+    )
+
+
+def test_build_stops_at_a_translation_longer_than_its_english_may_be(tmp_path: Path, fixed_today: None) -> None:
+    """`build` says what `check` says (the i18n-length fixture) and writes nothing."""
+    root = make_project(tmp_path, "i18n-length")
+    code, out, err = build(root, "--lang", "es")
+    assert code == 1 and "Traceback" not in out + err
+    assert [line.split(": error: ")[0] for line in out.splitlines() if line.endswith("[limit.length]")] == [
+        f"{SPANISH}:78:1",
+        f"{SPANISH}:123:1",
+        f"{SPANISH}:134:1",
+    ]
+    assert out.rstrip().endswith("build failed with 3 errors: nothing was written to dist/")
+    assert not (root / "dist").exists()
+
+
+def test_every_shipped_translation_is_well_within_its_length_limit() -> None:
+    """A real translation never comes near the limit: the longest is under 40% of it."""
+    catalog = parse_catalog((REPO / SPANISH).read_bytes(), SPANISH, "es")
+    translated = [e for e in catalog.active() if e.state == "translated"]
+    assert len(translated) > 400
+    worst = max(
+        len(string) / length_limit(entry.context, entry.msgid if form == 0 else entry.plural or entry.msgid)
+        for entry in translated
+        for form, string in enumerate(entry.strings)
+    )
+    assert worst < 0.4  # as `length_limit` says
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -318,6 +319,15 @@ SUPPORT_ES = "Comparte el informe.<script>window.__pwned=4;alert(4)</script>"
 LABELS = ("Back to the text", "Language", "Breadcrumbs", "Chapters", "Cover", "Back cover")
 
 
+def _without_length_guard(env: pytest.MonkeyPatch) -> None:
+    """Let the localizer print a translation longer than its English may be (`limit.length`): the
+    payload makes a short label's too long, and what is tested here is what the layouts do with it."""
+    import report.i18n.catalogs
+
+    unusable = tuple(code for code in report.i18n.catalogs.UNUSABLE if code != "limit.length")
+    env.setattr(report.i18n.catalogs, "UNUSABLE", unusable)
+
+
 _SVG_PLACED = frozenset({"rect", "text"})
 """SVG elements whose `x` is their position (report/render/mapsvg.py), not an attribute a catalog added."""
 
@@ -413,33 +423,48 @@ def test_check_refuses_every_hostile_translation(hostile_catalog) -> None:
     assert code == 1
     lines = _template_lines(root)
     assert len(lines) > 100  # every template string of the shipped layouts
-    refused = [re.match(r"i18n/es/LC_MESSAGES/messages.po:(\d+):1: error: (.*) \[i18n.markup\]$", f) for f in findings]
+    refused = [
+        re.match(r"i18n/es/LC_MESSAGES/messages.po:(\d+):1: error: (.*) \[(i18n.markup|limit.length)\]$", f)
+        for f in findings
+        if ": error: " in f
+    ]
     assert all(refused), findings
-    by_line: dict[int, list[str]] = {}
+    by_line: dict[int, list[tuple[str, str]]] = {}
     for m in refused:
-        by_line.setdefault(int(m[1]), []).append(m[2])
-    prose = {line for line in by_line if line not in lines}
-    assert set(by_line) - prose == lines
-    # Each template string is refused for what it adds outside tags and for the tags it adds; of
-    # the prose, only the '<script>' (prose is escaped text, so its quotes are harmless).
-    assert all(len(messages) == 2 for line, messages in by_line.items() if line in lines)
-    assert sorted(message for line in prose for message in by_line[line]) == [
+        by_line.setdefault(int(m[1]), []).append((m[3], m[2]))
+    # Each template string is refused for what it adds outside tags and for the tags it adds, or,
+    # where the payload makes it longer than its English may be (a short label's), for that alone.
+    kinds = Counter(tuple(code for code, _ in by_line[line]) for line in lines)
+    assert set(kinds) == {("i18n.markup", "i18n.markup"), ("limit.length",)}
+    assert min(kinds.values()) > 50
+    # Of the prose, only the '<script>' (prose is escaped text, so its quotes are harmless).
+    prose = [
+        message for line in by_line if line not in lines for code, message in by_line[line] if code != "limit.length"
+    ]
+    assert sorted(prose) == [
         "HTML tags differ from the English 'Share the report.': extra <script>, </script>",
         (
             "HTML tags differ from the English 'The front gate': extra <script>, </script>, "
             '<details ontoggle="window.__pwned=3;alert(3)" open="">, </details>'
         ),
     ]
+    messages = [f.split(": ", 1)[1] for f in findings]
     assert (
-        "error: the translation adds quotes or attributes the English 'Back to the text' lacks: "
-        "7 × \", onfocus=, 2 × window.__pwned=, autofocus=, style=, x=, ' (for quotations use “ ” or « ») [i18n.markup]"
-    ) in [f.split(": ", 1)[1] for f in findings]
+        "error: the translation adds quotes or attributes the English '%(publisher)s. %(report)s. Edition of"
+        " %(date)s.' lacks: 7 × \", onfocus=, 2 × window.__pwned=, autofocus=, style=, x=, ' (for quotations use"
+        " “ ” or « ») [i18n.markup]"
+    ) in messages
+    assert (
+        f"error: the translation of 'Back to the text' is {16 + len(PAYLOAD)} characters long, more than the 148"
+        " it may have (three times its English, and 100 more); shorten it [limit.length]"
+    ) in messages
 
 
 @pytest.fixture(scope="module")
 def hostile_build(hostile_catalog) -> Path:
     """The Spanish edition built from the hostile catalog, with `check`'s verdict on it ignored:
-    the templates and the localizer must hold on their own."""
+    the templates and the localizer must hold on their own (even printing the translations too
+    long to print, which the payload makes of the short labels')."""
     import report.commands.gather
 
     root, *_ = hostile_catalog
@@ -447,11 +472,12 @@ def hostile_build(hostile_catalog) -> Path:
 
     def lenient(*args, **kwargs):
         findings, coverage = real(*args, **kwargs)
-        return [f for f in findings if f.code != "i18n.markup"], coverage
+        return [f for f in findings if f.code not in ("i18n.markup", "limit.length")], coverage
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
         env.setattr(report.commands.gather, "check_translations", lenient)
+        _without_length_guard(env)
         code, out, err = build(root, "--lang", "es")
     assert code == 0, out + err
     # The edition with the translators' status page (beside dist/, not in it) where the preview serves it.
@@ -547,8 +573,9 @@ def test_no_script_from_a_hostile_catalog_runs_in_chromium(hostile_build: Path, 
 def test_the_layouts_keep_even_markup_translations_out_of_attributes(
     hostile_catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the localizer's guard off, every hostile translation is markup: scripts do reach the
-    text of the pages, but the `text` filter still keeps every attribute as the layouts wrote it."""
+    """With the localizer's guards off, every hostile translation is markup (and none is too long
+    to print): scripts do reach the text of the pages, but the `text` filter still keeps every
+    attribute as the layouts wrote it."""
     import datetime as dt
 
     import report.i18n.localize
@@ -557,6 +584,7 @@ def test_the_layouts_keep_even_markup_translations_out_of_attributes(
     from report.render.site import _facility_pages, home_pages
 
     monkeypatch.setattr(report.i18n.localize, "_Text", str)
+    _without_length_guard(monkeypatch)
     root, *_ = hostile_catalog
     gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), ("es",)))
     edition, loc = gathered.edition, gathered.localizers["es"]

@@ -132,7 +132,8 @@ def checklist(gathered: Gathered) -> Checklist:
     # A fallback to English follows from an entry listed at its own line (untranslated, fuzzy or
     # unusable) or from a string not in the catalog yet (counted as pending; `i18n.stale` says
     # what to run): listing it too would count one piece of work twice.
-    translation = [f for f in errors if f.code.startswith(TRANSLATION_PREFIX) and f.code != "i18n.fallback"]
+    paths = {c.path for c in gathered.coverage.values()}
+    translation = [f for f in errors if _translators(f, paths) and f.code != "i18n.fallback"]
     languages = tuple(
         Language(
             c.lang,
@@ -148,7 +149,7 @@ def checklist(gathered: Gathered) -> Checklist:
     )
     catalogs = tuple(f for f in translation if f.loc.path not in {c.path for c in gathered.coverage.values()})
     grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES | FIGURE_CODES
-    other = tuple(f for f in errors if f.code not in grouped and not f.code.startswith(TRANSLATION_PREFIX))
+    other = tuple(f for f in errors if f.code not in grouped and not _translators(f, paths))
     return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings)
 
 
@@ -252,6 +253,14 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
         do = "does" if checklist.warnings == 1 else "do"
         lines += ["", f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists them."]
     return "\n".join(lines)
+
+
+def _translators(finding: Finding, catalogs: set[str]) -> bool:
+    """Return True for a finding a translator acts on: an `i18n.` one, or a translation too long
+    (`limit.length` at its line in a language's catalog)."""
+    return finding.code.startswith(TRANSLATION_PREFIX) or (
+        finding.code == "limit.length" and finding.loc.path in catalogs
+    )
 
 
 def _item(finding: Finding) -> str:

@@ -663,6 +663,59 @@ def _json_type(value: Any) -> str:
     return f"text '{value}'"
 
 
+@functools.cache
+def prose_limit(context: str) -> int:
+    """Return the most characters the text of a translation context ('adelanto:summary') may have:
+    its field's `maxLength`, or the largest any prose field has if the context names no field.
+
+    The context is read back as `_RecordBuilder.context` writes it: after the file's prefix, the
+    keys down to the field, where a list's item is named by its id, or not at all if it has none.
+    An item's id that is also a field's name could be either, so every reading is followed and
+    the longest limit is taken.
+    """
+    prefix, _, rest = context.partition(":")
+    kind = prefix if prefix in ("report", "sources") else "dossier"
+    nodes = [schema.resolve(schema.raw(kind), f"{kind}.schema.json")]
+    for name in re.split(r"[.:]", rest):
+        following = []
+        for node, base in nodes:
+            parents = [(node, base)]
+            if isinstance(node.get("items"), dict):
+                item = schema.resolve(node["items"], base)
+                parents.append(item)
+                if "id" in item[0].get("properties", {}):
+                    following.append(item)  # the name is the item's id
+            for parent, where in parents:
+                child = parent.get("properties", {}).get(name)
+                if isinstance(child, dict):
+                    following.append(schema.resolve(child, where))
+        nodes = following
+    limits = [
+        found["maxLength"]
+        for node, base in nodes
+        for found in (node, schema.resolve(node["items"], base)[0] if isinstance(node.get("items"), dict) else {})
+        if isinstance(found.get("maxLength"), int)
+    ]
+    return max(limits, default=_largest_prose_limit())
+
+
+@functools.cache
+def _largest_prose_limit() -> int:
+    """Return the largest `maxLength` of a field the schemas mark `x-translatable`."""
+
+    def limits(node: Any) -> Iterable[int]:
+        if isinstance(node, dict):
+            if node.get("x-translatable") and isinstance(node.get("maxLength"), int):
+                yield node["maxLength"]
+            for value in node.values():
+                yield from limits(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from limits(value)
+
+    return max(limit for kind in schema.KINDS for limit in limits(schema.inlined(kind)))
+
+
 class _RecordBuilder:
     """Turns schema-valid located data into frozen records by walking the record types.
 

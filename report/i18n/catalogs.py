@@ -3,7 +3,7 @@
 The build (`localize`) and `check` (`coverage`) read catalogs through `read_catalog`, so a
 catalog is parsed once, by one parser (`pofile`, which `update` reads with too), and cached. Each entry carries what both need: its
 strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
-(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers), each at
+(placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers, lengths), each at
 the line of the msgstr at fault (of the plural form, for msgstr[N]): where a translator edits it,
 often many lines below the msgid.
 """
@@ -30,6 +30,7 @@ from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache
 from ..findings import Finding, Loc, count, error
+from ..content.load import prose_limit
 from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
 from ..content.textfile import decode, hidden_characters, read_input
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
@@ -61,7 +62,7 @@ UNREADABLE = (
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
-UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural")
+UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
 """A tag: its name is the longest that ends a word, kept (`(?>…)`) once found.
@@ -217,7 +218,8 @@ class CatalogEntry:
 
         Its placeholders are wrong (Jinja would raise or print them wrong), its citation
         markers differ from the English (it would drop or change a footnote), a form is only
-        whitespace (it would print nothing), or it is a plural entry and the header's
+        whitespace (it would print nothing), it is longer than its English may be (it would
+        swell every page that prints it), or it is a plural entry and the header's
         Plural-Forms is wrong (it could print "750 persona"): the build prints the English
         instead, so coverage counts it as untranslated.
         """
@@ -682,6 +684,9 @@ def _entry(
     blank = _blank_problems(entry)
     if blank:  # every other check would find the English's words, tags and markers missing too
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in blank))
+    length = _length_problems(entry)
+    if length:  # refused whole: the checks below would only take as long as it is long to say more
+        return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in length))
     placeholders = _babel_problems(catalog, entry)
     # A dropped placeholder inside an attribute changes the tag too: one mistake, one finding.
     markup = [] if placeholders else _markup_problems(entry)
@@ -743,6 +748,44 @@ def _blank_problems(entry: CatalogEntry) -> list[_Found]:
         for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True))
         if not string.strip() and source.strip()
     ]
+
+
+def length_limit(context: str | None, english: str) -> int:
+    """Return the most characters a translation of `english` may have: for prose, what its
+    field's English may have (the `maxLength` that `limit.length` holds a dossier to); for a
+    template string, three times its English and 100 characters more.
+
+    Spanish runs longer than English, short labels most; but over the shipped catalog no
+    template string's translation reaches three times its English (the most is 2.5 times:
+    '%(name)s city' in 32 characters for 13), and none 40% of this limit. A longer one is no
+    translation: one of 550 KB for the aria-label 'Back to the text' made every Spanish
+    facility page 20 MB.
+    """
+    return prose_limit(context) if is_prose(context) else 3 * len(english) + 100
+
+
+def _length_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each form of a translation longer than `length_limit`; the build
+    prints the English instead (`UNUSABLE`)."""
+    found = []
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
+        limit = length_limit(entry.context, source)
+        if len(string) > limit and string not in entry.strings[:form]:  # a form repeated is one mistake
+            where = f" in msgstr[{form}]" if entry.plural is not None else ""
+            why = (
+                "its field may have"
+                if is_prose(entry.context)
+                else "it may have (three times its English, and 100 more)"
+            )
+            found.append(
+                (
+                    "limit.length",
+                    f"the translation of '{brief(entry.msgid)}'{where} is {len(string):,} characters long,"
+                    f" more than the {limit:,} {why}; shorten it",
+                    form,
+                )
+            )
+    return found
 
 
 def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
