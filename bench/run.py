@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed benchmark: the build against the naive baseline, on the shipped edition and on 200 facilities.
 
-    python bench/run.py [--repeat 3] [--skip-200] [--keep DIR] [--preview-only]
+    python bench/run.py [--repeat 3] [--skip-200] [--keep DIR] [--preview-only] [--hostile-only]
 
 The naive baseline is one WeasyPrint pass per language over the full report as a single HTML
 document (front matter, every chapter and the back matter, page numbers by CSS counters and
@@ -12,7 +12,9 @@ folder by cloning the shipped dossiers (and their Spanish translations) under ne
 committed as content. The live preview is timed in Chromium (the system's, as the tests drive
 it): from a save to the open page showing the new sentence, median of 5 saves, each made once
 the previous one's PDFs are built; `--preview-only` times only that, on a fresh copy of the
-shipped edition (its first build is cold). Exits 1 if a target is missed.
+shipped edition (its first build is cold). `check` is timed on the shipped edition with values made
+to be slow to read (`measure_hostile`), as a ratio to the plain `check`; `--hostile-only` times only
+that. Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ TARGETS = {
     "rss200_bytes": 1 << 30,
     "check200_seconds": 3.0,
     "preview_seconds": 1.0,
+    "hostile": 10.0,
 }
 EDIT_FILE = "facilities/adelanto.yaml"
 PREVIEW_PAGE = "en/adelanto.html"  # the page of EDIT_FILE
@@ -107,14 +110,15 @@ class TreeRss:
         return total
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command, returning its wall time and the peak RSS of its process tree."""
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, codes: tuple[int, ...] = (0,)) -> Run:
+    """Run a command, returning its wall time and the peak RSS of its process tree; it must exit
+    with one of `codes`."""
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with TreeRss(process.pid) as sampler:
         out, err = process.communicate()
         seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if process.returncode not in codes:
         sys.stderr.write(out.decode() + err.decode())
         raise SystemExit(f"command failed: {' '.join(cmd)}")
     return Run(seconds, sampler.peak)
@@ -322,6 +326,37 @@ def measure_preview(project: Path, saves: int = PREVIEW_SAVES) -> list[float]:
     return seconds
 
 
+HOSTILE_SUMMARIES = {
+    "facilities/winn.yaml": "{" + ":" * 200_000,  # a CSS rule never closed: once minutes to say so
+    "facilities/alamance.yaml": "[@a- " * 150_000,  # a marker never closed, 150,000 times over
+}
+HOSTILE_ENTRY = 'msgctxt "bench:hostile"\nmsgid "Back"\nmsgstr "<' + "a-" * 100_000 + '"\n'
+"""A translation that is one long tag name: the tag pattern once tried each hyphen as a start."""
+
+
+def measure_hostile(repeat: int, keep: Path | None) -> tuple[Run, Run]:
+    """Return `check` on the shipped edition, and on it with values made to be slow to read: each
+    far past its length limit, each once read in time that grows with its length squared (minutes,
+    over a hundred times the plain `check`). No content hangs `check`: it says what is wrong in time
+    that grows with the length, here mostly printing 150,000 findings (the target is 10 times)."""
+    base = Path(tempfile.mkdtemp(prefix="bench-hostile-", dir=keep))
+    project = copy_project(base / "project")
+    check = [sys.executable, str(REPO / "build.py"), "--root", str(project), "check", "--quiet"]
+    timed(check, REPO)  # warm the caches, as the other `check` row is
+    plain = median_run([timed(check, REPO) for _ in range(repeat)])
+    for rel, value in HOSTILE_SUMMARIES.items():
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\nsummary: >-\n(?:  .*\n)+", f"\nsummary: '{value}'\n", text, count=1), "utf-8")
+    with (project / "i18n" / "es" / "LC_MESSAGES" / "messages.po").open("a", encoding="utf-8") as catalog:
+        catalog.write("\n" + HOSTILE_ENTRY)
+    print("  hostile values: check…", flush=True)
+    hostile = median_run([timed(check, REPO, codes=(1,)) for _ in range(repeat)])
+    if keep is None:
+        shutil.rmtree(base, ignore_errors=True)
+    return plain, hostile
+
+
 def measure_edition(copies: int, repeat: int, keep: Path | None) -> dict[str, Run]:
     base = Path(tempfile.mkdtemp(prefix=f"bench{copies}-", dir=keep))
     project = make_project(base / "project", copies)
@@ -355,6 +390,7 @@ def measure_edition(copies: int, repeat: int, keep: Path | None) -> dict[str, Ru
 
 
 PREVIEW_ROW = "preview save-to-page, 10 facilities (s)"
+HOSTILE_ROW = "check, hostile values, 10 facilities (ratio)"
 
 
 def main() -> int:
@@ -363,9 +399,19 @@ def main() -> int:
     parser.add_argument("--skip-200", action="store_true", help="only the shipped edition")
     parser.add_argument("--keep", type=Path, default=None, help="keep the temporary projects under this folder")
     parser.add_argument("--preview-only", action="store_true", help="only the live preview's save-to-page time")
+    parser.add_argument("--hostile-only", action="store_true", help="only `check` on values made to be slow to read")
     args = parser.parse_args()
     rows = []
     ok = True
+    if args.hostile_only:
+        plain, hostile = measure_hostile(args.repeat, args.keep)
+        ratio = hostile.seconds / plain.seconds
+        print(
+            f"{HOSTILE_ROW:<44} {ratio:9.3f} {plain.seconds:8.2f}  <= {TARGETS['hostile']}x check{'':11} "
+            f"{'ok' if ratio <= TARGETS['hostile'] else 'MISSED'}"
+        )
+        print(f"  check {plain.seconds:.2f} s, with hostile values {hostile.seconds:.2f} s")
+        return 0 if ratio <= TARGETS["hostile"] else 1
     if args.preview_only:
         print(f"benchmark on {os.cpu_count()} cores: the live preview, median of {PREVIEW_SAVES} saves", flush=True)
         base = Path(tempfile.mkdtemp(prefix="bench-preview-", dir=args.keep))
@@ -382,6 +428,7 @@ def main() -> int:
         return 0 if passed else 1
     print(f"benchmark on {os.cpu_count()} cores, median of {args.repeat}", flush=True)
     ten = measure_edition(1, args.repeat, args.keep)
+    plain, hostile = measure_hostile(args.repeat, args.keep)
     two = None if args.skip_200 else measure_edition(20, args.repeat, args.keep)
 
     def row(name: str, value: float, baseline: float | None, target: str, passed: bool) -> None:
@@ -418,6 +465,13 @@ def main() -> int:
         None,
         f"<= {TARGETS['preview_seconds']} s",
         ten["preview"].seconds <= TARGETS["preview_seconds"],
+    )
+    row(
+        HOSTILE_ROW,
+        hostile.seconds / plain.seconds,
+        plain.seconds,
+        f"<= {TARGETS['hostile']}x check",
+        hostile.seconds / plain.seconds <= TARGETS["hostile"],
     )
     if two is not None:
         n200 = two["naive"].seconds
