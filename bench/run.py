@@ -330,8 +330,12 @@ HOSTILE_SUMMARIES = {
     "facilities/winn.yaml": "{" + ":" * 200_000,  # a CSS rule never closed: once minutes to say so
     "facilities/alamance.yaml": "[@a- " * 150_000,  # a marker never closed, 150,000 times over
 }
-HOSTILE_ENTRY = 'msgctxt "bench:hostile"\nmsgid "Back"\nmsgstr "<' + "a-" * 100_000 + '"\n'
-"""A translation that is one long tag name: the tag pattern once tried each hyphen as a start."""
+HOSTILE_ENTRY = (
+    "#: " + "\u2068a " * 50_000 + "\n"
+    'msgctxt "bench:hostile"\nmsgid "immigration detention"\nmsgstr "<' + "a-" * 50_000 + "%(" * 50_000 + '"\n'
+)
+"""A catalog entry whose references are isolates never closed and whose translation is one long tag
+name, then `%(` never closed, for the glossary's term: each once read from every start."""
 
 
 def measure_hostile(repeat: int, keep: Path | None) -> tuple[Run, Run]:

@@ -60,3 +60,35 @@ def test_a_value_of_150_000_malformed_markers_is_located_in_one_pass() -> None:
         f"{REL}:27:749998: error: '[@a- The sample facility was cited for poor medical care ' is not a"
         " citation marker: it is never closed; write [@source-id] [cite.malformed]"
     )
+
+
+PLAIN_PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
+PLAIN_REFERENCE = re.compile(r"\u2068([^\u2069]*)\u2069(?::(\d+))?|(\S+)")
+
+
+@given(st.lists(st.sampled_from(["%(", ")s", "%(n)d", "a", " ", "%", ")", "s"]), max_size=20).map("".join))
+def test_the_glossary_placeholder_pattern_finds_what_the_plain_one_found_where_names_hold_no_percent(
+    text: str,
+) -> None:
+    from report.i18n.glossary import _PLACEHOLDER
+
+    plain = [m.span() for m in PLAIN_PLACEHOLDER.finditer(text)]
+    if any("%" in text[start + 2 : end] for start, end in plain):
+        assert _PLACEHOLDER.findall("%(a %(b)s") == ["%(b)s"]  # the plain one read '%(a %(b)s' as one
+        return
+    assert [m.span() for m in _PLACEHOLDER.finditer(text)] == plain
+
+
+@given(
+    st.lists(st.sampled_from(["\u2068", "\u2069", "a b", ":12", " ", "x.html", "\u2068c d\u2069:3"]), max_size=20).map(
+        "".join
+    )
+)
+def test_the_reference_pattern_finds_what_the_plain_one_found_where_no_isolate_is_nested(text: str) -> None:
+    from report.i18n.pofile import _REFERENCE_RE
+
+    if "\u2068" in "".join(m.group(1) or "" for m in PLAIN_REFERENCE.finditer(text)):
+        return  # gettext never nests them: the plain pattern read one isolate across another
+    assert [(m.span(), m.groups()) for m in _REFERENCE_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in PLAIN_REFERENCE.finditer(text)
+    ]

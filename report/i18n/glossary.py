@@ -33,7 +33,9 @@ from ..findings import Finding, Loc, error, warning
 from .catalogs import CatalogEntry, ParsedCatalog, brief
 
 COLUMNS = ("source", "target")
-_PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
+_PLACEHOLDER = re.compile(r"%\([^)%]*\)[a-z]")
+"""A `%(name)s` placeholder: its name stops at a `%` too, so that a run of `%(` never closed is read
+once, not once from each."""
 _SPACE = re.compile(r"\s+")
 _UNPRINTED = re.compile("[\u00ad\u061c\u200e\u200f\u2066-\u2069]")
 """The invisible characters `text.invisible` allows that change no letter: a soft hyphen (a

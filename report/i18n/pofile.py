@@ -94,8 +94,9 @@ _C_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", 
 _CONTROL = re.compile("[\x00-\x06\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters an escape may spell that no catalog may hold: msgcat would write them raw, and a file
 with them is refused (`textfile.decode`); \\a \\b \\f \\v keep their letter escapes."""
-_REFERENCE_RE = re.compile(r"\u2068([^\u2069]*)\u2069(?::(\d+))?|(\S+)")
-"""A `#:` reference; gettext encloses a file name with spaces in U+2068 … U+2069."""
+_REFERENCE_RE = re.compile(r"\u2068([^\u2068\u2069]*)\u2069(?::(\d+))?|(\S+)")
+"""A `#:` reference; gettext encloses a file name with spaces in U+2068 … U+2069 (never nested: a
+U+2068 inside ends the try, so that a run of them never closed is read once, not once from each)."""
 
 
 def read_po(text: str) -> PoFile:
