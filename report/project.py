@@ -64,6 +64,11 @@ MATTER_ANCHORS = frozenset(
 """The element ids of the PDF's front and back matter (`layouts/pdf/front.html`, `back.html`) but
 the numbered ones (`src-<source>`, `<hashtags>-<n>`): a chapter is `<id>` and `<id>-…`, which
 must repeat none (tests/test_outputs.py renders both and keeps this list true)."""
+PAGE_ANCHORS = frozenset({"main", "cite-this", "site-search-input", "site-search-results"})
+"""The element ids every facility's page has besides its chapter's (`layouts/site/`, `partials/`),
+but the numbered notes (`note-<n>`, `ref-<n>`, `NUMBERED_PAGE_ANCHORS`): the chapter's own must
+repeat none (tests/test_outputs.py keeps this true)."""
+NUMBERED_PAGE_ANCHORS = ("note", "ref")
 
 
 def report_pdf_path(lang: str) -> str:
@@ -113,6 +118,11 @@ def reserved_id(facility_id: str, lang: str) -> str | None:
     anchors = sorted(a for a in MATTER_ANCHORS if a == facility_id or a.startswith(f"{facility_id}-"))
     if anchors:
         return f"'{anchors[0]}' is an anchor of the report PDF's front or back matter"
+    anchors = sorted(a for a in PAGE_ANCHORS if a == facility_id or a.startswith(f"{facility_id}-"))
+    if anchors:
+        return f"'{anchors[0]}' is an anchor of every facility's page"
+    if facility_id in NUMBERED_PAGE_ANCHORS:
+        return f"'{facility_id}-1', '{facility_id}-2'… are the anchors of a facility page's notes"
     return None
 
 

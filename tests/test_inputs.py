@@ -202,7 +202,8 @@ def test_a_babel_cfg_babel_cannot_read_is_one_error_at_its_line_not_a_crash(
 BABEL_VERBS = (*CHECK_AND_BUILD, ("extract",))
 """The verbs that judge babel.cfg: `check` and the build's gather phase, and `extract`, which hands it to Babel."""
 CONTENT_SECTIONS = "[first_ten_yaml: facilities/*.yaml]\n\n[first_ten_yaml: report.yaml]\n"
-NOT_OURS = "is not one this project provides (jinja2, first_ten_yaml, report.i18n.extract:extract_yaml): Babel would import and run it [i18n.extract]"
+OURS = "is not one this project provides (jinja2, first_ten_yaml, report.i18n.extract:extract_yaml, ignore)"
+NOT_OURS = f"{OURS}: Babel would import and run it [i18n.extract]"
 
 
 def _babel_cfg_refused(root: Path, verb: tuple[str, ...], pot: bytes, out: str, err: str) -> None:
@@ -264,6 +265,26 @@ def test_a_babel_cfg_method_babel_cannot_call_is_one_error_not_a_crash(
     ]
     assert code == 1
     _babel_cfg_refused(root, verb, pot, out, err)
+
+
+def test_babel_cfg_may_leave_files_out_with_ignore_and_names_no_other_method(tmp_path: Path, fixed_today: None) -> None:
+    """Babel's own `ignore` (files to leave out) was refused as a method "Babel would import and run";
+    a name without `.` or `:` is never imported: Babel has no such method."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts/vendor").mkdir(parents=True)
+    (root / "layouts/page.html").write_text('<p>{{ _("Hello") }}</p>\n', encoding="utf-8")
+    (root / "layouts/vendor/widget.html").write_text('<p>{{ _("Not ours") }}</p>\n', encoding="utf-8")
+    sections = "[ignore: layouts/vendor/**]\n\n[jinja2: layouts/**.html]\n\n[Jinja2: layouts/**.txt]\n\n"
+    (root / "i18n/babel.cfg").write_text(sections + CONTENT_SECTIONS, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in finding_lines(out) if "[i18n.extract]" in line] == [
+        f"i18n/babel.cfg:5:2: error: extraction method 'Jinja2' {OURS}: Babel has no such method [i18n.extract]"
+    ]
+    (root / "i18n/babel.cfg").write_text(sections.replace("[Jinja2: layouts/**.txt]\n\n", "") + CONTENT_SECTIONS)
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 0, out
+    pot = (root / "i18n/messages.pot").read_text(encoding="utf-8")
+    assert 'msgid "Hello"' in pot and "Not ours" not in pot
 
 
 @pytest.mark.parametrize(

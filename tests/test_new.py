@@ -138,8 +138,8 @@ _REFUSED = "build.py: error: --name is refused, as `check` would refuse it in th
         ),
         (
             "A" * 5000,
-            "name is 5,000 characters long, more than the 90 a field may have (the share image has room for about"
-            " 90 characters of ordinary words, fewer of the widest capitals); shorten it",
+            "name is 5,000 characters long, more than the 90 a field may have (the share image prints a name over"
+            " 40 characters in smaller type, and one over 64 smaller still); shorten it",
         ),
     ],
 )

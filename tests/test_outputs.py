@@ -42,6 +42,9 @@ def _errors(root: Path, *names: str) -> list[str]:
         ("report", "dist/en/cite/report.bib is already one of the report's own files"),
         ("support", "'support' is an anchor of the report PDF's front or back matter"),
         ("cover", "'cover-tags' is an anchor of the report PDF's front or back matter"),
+        ("main", "'main' is an anchor of every facility's page"),
+        ("cite", "'cite-this' is an anchor of every facility's page"),
+        ("ref", "'ref-1', 'ref-2'… are the anchors of a facility page's notes"),
     ],
 )
 def test_check_refuses_a_facility_id_the_report_uses_for_something_else(
@@ -185,8 +188,13 @@ def test_the_anchors_check_predicts_are_the_ones_every_chapter_has(tmp_path: Pat
             chapter = re.findall(r'\sid="([^"]+)"', renderer.chapter_chunk(facility, number).html)
             assert sorted(chapter) == sorted(a.name for a in chapter_anchors(facility, "pdf")), (lang, facility.id)
             page = re.findall(r'\sid="([^"]+)"', pages[project.facility_page_path(lang, facility.id)])
-            ours = [i for i in page if i == facility.id or i.startswith((f"{facility.id}-", "src-"))]
-            assert sorted(ours) == sorted(a.name for a in chapter_anchors(facility, "site")), (lang, facility.id)
+            numbered = [i for i in page if re.fullmatch(r"(note|ref)-[1-9][0-9]*", i)]
+            assert {i.split("-")[0] for i in numbered} == set(project.NUMBERED_PAGE_ANCHORS), (lang, facility.id)
+            site = [a.name for a in chapter_anchors(facility, "site")]
+            assert sorted(set(page) - set(numbered) - set(site)) == sorted(project.PAGE_ANCHORS), (lang, facility.id)
+            assert len(page) == len(set(page)), (lang, facility.id)
+            for anchor in project.PAGE_ANCHORS:
+                assert project.reserved_id(anchor, lang) is not None
 
 
 def test_publish_refuses_two_outputs_at_one_path(tmp_path: Path) -> None:

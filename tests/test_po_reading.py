@@ -202,6 +202,15 @@ def test_a_translation_longer_than_its_english_may_be_is_refused() -> None:
     )
 
 
+def test_a_faithful_translation_of_long_prose_is_not_refused_for_its_length() -> None:
+    """Spanish runs up to three times as long as the English here: a 3,500-character summary (its
+    field may have 4,000) translated in 5,000 was refused as longer than the English may be."""
+    english, spanish = "word " * 700, "palabra " * 625
+    assert length_limit("a:summary", english) == 3 * 3_500 + 100
+    loc = _catalog(f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{spanish}"\n')
+    assert [e.problems for e in loc.catalog.entries] == [()]
+
+
 def test_build_stops_at_a_translation_longer_than_its_english_may_be(tmp_path: Path, fixed_today: None) -> None:
     """`build` says what `check` says (the i18n-length fixture) and writes nothing."""
     root = make_project(tmp_path, "i18n-length")

@@ -752,12 +752,12 @@ def test_a_chunk_laid_out_with_another_image_than_its_key_hashed_is_an_error_and
         "print",
         assets=("facilities/images/gate.png",),
     )
-    read = layout.assets(job)
+    read = layout.asset_digests(job)
     with Paginator(layout) as paginator:
-        layout.assets = lambda job: {"facilities/images/gate.png": "0" * 64}  # type: ignore[method-assign]
+        layout.asset_digests = lambda job: {"facilities/images/gate.png": "0" * 64}  # type: ignore[method-assign]
         stale = paginator.lay_out(job).result()
         assert not list((cache_dir / "chunks").rglob("*.bin"))
-        layout.assets = lambda job: read  # type: ignore[method-assign]
+        layout.asset_digests = lambda job: read  # type: ignore[method-assign]
         fresh = paginator.lay_out(job).result()
     assert (stale.pdf, stale.pages, stale.cached) == (b"", 0, False)
     assert [str(f) for f in stale.findings] == [

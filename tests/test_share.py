@@ -290,6 +290,35 @@ def test_a_share_card_that_does_not_fit_its_page_is_an_error_at_the_name(tmp_pat
         assert image.size == (1200, 630)
 
 
+def test_words_that_push_the_share_cards_foot_past_it_are_clipped_and_refused(tmp_path: Path) -> None:
+    """A name within the schema's length, of the widest capitals in half-line words: the hashtags
+    were printed over the card's bottom border, on one page, with no finding. The card clips what
+    passes its foot, and the build's check of every laid-out chunk (`verify`) calls that an error."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from report.pdf.verify import overflows
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project", ["alamance"])
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1)))
+    assert gathered.edition is not None
+    (facility,) = gathered.edition.facilities
+    renderer = Renderer(gathered.edition, gathered.localizers["en"], environment(root, gathered.localizers["en"]))
+    card = renderer.share_card(dataclasses.replace(facility, name=" ".join(["W" * 12] * 5)))
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(root / "layouts" / "css" / "share.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=card.html, base_url=str(root / "layouts" / "pdf" / "share.html"))
+    document = html.render(stylesheets=css, font_config=fonts)
+    assert len(document.pages) == 1
+    assert [(p.level, p.region, p.message.split(" on page")[0]) for p in overflows(document)] == [
+        ("error", "#tags-1", "text '#FirstTen' in #tags-1 is clipped by its box"),
+        ("error", "#tags", "text '\\u200b' in #tags is clipped by its box"),
+        ("error", "#tags-2", "text '#CommunitiesNotCages' in #tags-2 is clipped by its box"),
+    ]
+
+
 def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_image_wraps_it(
     tmp_path: Path, fixed_today: None
 ) -> None:

@@ -138,7 +138,7 @@ BAD_URLS = [
     ),
     (
         "https://evil.example/a\\b",
-        "it contains the character \\; delete it, or write %5C where the page's address has one",
+        "it contains the character \\, which a browser reads as /; write / instead",
     ),
     (
         "https://evil.example/a^b",

@@ -147,7 +147,7 @@ def checklist(gathered: Gathered) -> Checklist:
         )
         for c in gathered.coverage.values()
     )
-    catalogs = tuple(f for f in translation if f.loc.path not in {c.path for c in gathered.coverage.values()})
+    catalogs = tuple(f for f in translation if f.loc.path not in paths)
     grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES | FIGURE_CODES
     other = tuple(f for f in errors if f.code not in grouped and not _translators(f, paths))
     return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings)

@@ -96,6 +96,8 @@ def url_problem(url: str) -> str | None:
     citation field it is written into.
     """
     for ch in url:
+        if ch == "\\":
+            return "it contains the character \\, which a browser reads as /; write / instead"
         if ch.isspace() or ch in _UNSAFE:
             what = "white space" if ch.isspace() else f"the character {ch}"
             return f"it contains {what}; delete it, or write %{ord(ch):02X} where the page's address has one"

@@ -296,10 +296,11 @@ class ParsedCatalog:
 
 CONTENT_METHODS = ("first_ten_yaml", "report.i18n.extract:extract_yaml")
 """Babel methods that extract content prose (the entry point `first_ten_yaml`, and its full name)."""
-METHODS = ("jinja2", *CONTENT_METHODS)
+METHODS = ("jinja2", *CONTENT_METHODS, "ignore")
 """The extraction methods babel.cfg may name: Jinja's for the templates, this project's for the
-content. Babel imports any other name holding `.` or `:` (from the project root too, which
-`./build.py` puts on `sys.path`) and calls it: content would run code."""
+content, and Babel's `ignore` (files to leave out). Babel imports any other name holding `.` or
+`:` (from the project root too, which `./build.py` puts on `sys.path`) and calls it: content would
+run code; and it has no method by any other name."""
 
 
 def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[Finding]]:
@@ -355,11 +356,11 @@ def _section_problem(root: Path, pattern: str, method: str, line: int, header: s
         return Loc(MAPPING_FILE, line, (header.find(part) + 1 or 1) if line else 0)
 
     if method not in METHODS:
+        why = "Babel would import and run it" if "." in method or ":" in method else "Babel has no such method"
         return error(
             "i18n.extract",
             at(method),
-            f"extraction method '{method}' is not one this project provides ({', '.join(METHODS)}):"
-            " Babel would import and run it",
+            f"extraction method '{method}' is not one this project provides ({', '.join(METHODS)}): {why}",
         )
     if pattern.startswith("/") or ".." in pattern.split("/"):
         return error(
@@ -751,17 +752,18 @@ def _blank_problems(entry: CatalogEntry) -> list[_Found]:
 
 
 def length_limit(context: str | None, english: str) -> int:
-    """Return the most characters a translation of `english` may have: for prose, what its
-    field's English may have (the `maxLength` that `limit.length` holds a dossier to); for a
-    template string, three times its English and 100 characters more.
+    """Return the most characters a translation of `english` may have: three times its English
+    and 100 characters more, and for prose at least what its field's English may have (the
+    `maxLength` that `limit.length` holds a dossier to), so that a faithful translation of a
+    long paragraph is never refused for being longer than the English may be.
 
     Spanish runs longer than English, short labels most; but over the shipped catalog no
-    template string's translation reaches three times its English (the most is 2.5 times:
-    '%(name)s city' in 32 characters for 13), and none 40% of this limit. A longer one is no
-    translation: one of 550 KB for the aria-label 'Back to the text' made every Spanish
-    facility page 20 MB.
+    translation reaches three times its English (the most is 2.5 times: '%(name)s city' in 32
+    characters for 13), and none 40% of this limit. A longer one is no translation: one of
+    550 KB for the aria-label 'Back to the text' made every Spanish facility page 20 MB.
     """
-    return prose_limit(context) if is_prose(context) else 3 * len(english) + 100
+    relative = 3 * len(english) + 100
+    return max(prose_limit(context), relative) if is_prose(context) else relative
 
 
 def _length_problems(entry: CatalogEntry) -> list[_Found]:

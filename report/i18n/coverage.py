@@ -777,9 +777,9 @@ def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:
                 seen.add(rel)
                 for pattern, method in method_map:
                     if pathmatch(pattern, rel):
-                        if method not in CONTENT_METHODS:
+                        if method not in (*CONTENT_METHODS, "ignore"):
                             found.append((rel, method, dict(options_map.get(pattern, {}))))
-                        break
+                        break  # the first section that matches a file is the one Babel uses
     return found
 
 

@@ -125,7 +125,7 @@ class Layout:
         self.files = layout_files(self.root)
         self.fingerprint = layout_fingerprint(self.root, self.files)
 
-    def assets(self, job: Job) -> dict[str, str]:
+    def asset_digests(self, job: Job) -> dict[str, str]:
         """Return the SHA-256 of each of a job's assets as the build reads it now (empty if missing)."""
         found = {}
         for asset in job.assets:
@@ -136,9 +136,9 @@ class Layout:
         return found
 
     def cache_key(self, job: Job, assets: Mapping[str, str] | None = None) -> str:
-        """Return the hash that names a job's cache entry, with its assets as `assets()` reads them
+        """Return the hash that names a job's cache entry, with its assets as `asset_digests()` reads them
         (now, or as `assets` says it read them earlier)."""
-        assets = self.assets(job) if assets is None else assets
+        assets = self.asset_digests(job) if assets is None else assets
         digest = hashlib.sha256()
         places = "\n".join(f"{region}\t{loc.path}:{loc.line}:{loc.col}" for region, loc in job.places)
         for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html, places):
@@ -945,7 +945,7 @@ class Paginator:
         Jobs start when a worker is free: an urgent job first, then by `rank` (lowest first), then
         in the order given.
         """
-        assets = self.layout.assets(job)
+        assets = self.layout.asset_digests(job)
         key = self.layout.cache_key(job, assets)
         result: Future = Future()
         cached = cache_get(self.layout.cache_dir, key, job, self.budget)
