@@ -39,13 +39,12 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping, NamedTuple
 
 from ..findings import Finding, Loc, count, error, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
 from . import schema
-from .model import Citation, Claim, DateSpan, Death, Edition, Event, Facility, Note, Source, Text
+from .model import Citation, Claim, DateSpan, Death, Development, Edition, Event, Facility, Note, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -412,62 +411,87 @@ def check_images(edition: Edition) -> list[Finding]:
     return findings
 
 
-@dataclass(frozen=True)
-class Anchor:
+LISTS = ("timeline", "deaths", "developments")
+"""The dossier lists whose entries' ids are anchors."""
+
+
+class Anchor(NamedTuple):
     """An element id a chapter prints (`layouts/partials/facility.html`), and what gives it."""
 
     name: str
     loc: Loc
-    what: str
-    list_name: str | None = None  # the dossier list an entry's id is from: `id.duplicate` reports a repeat there
+    kind: str  # "facility", "heading", "source" (the chapter's entry), "bibliography", or a list's name
+    key: str  # the section, source or entry id
+    facility: str = ""
+
+    @property
+    def what(self) -> str:
+        """Say what gives the anchor, for a finding."""
+        if self.kind == "facility":
+            return f"facility '{self.key}'"
+        if self.kind == "heading":
+            return f"the {self.key} heading of '{self.facility}'"
+        if self.kind == "source":
+            return f"the chapter's entry for source '{self.key}'"
+        if self.kind == "bibliography":
+            return f"the bibliography entry of source '{self.key}'"
+        return f"{self.kind} entry '{self.key}' of '{self.facility}'"
 
 
-def chapter_anchors(facility: Facility, mode: str) -> Iterator[Anchor]:
-    """Yield the anchors of a facility's chapter: in the report PDF (`mode` "pdf") or on its page ("site").
+def chapter_anchors(facility: Facility, mode: str, cited: Mapping[str, Loc] | None = None) -> list[Anchor]:
+    """Return the anchors of a facility's chapter: in the report PDF (`mode` "pdf") or on its page
+    ("site"), given the sources it cites and where first (`cited`, found here if None).
 
     tests/test_outputs.py renders every chapter both ways and keeps this true.
     """
-    fid = facility.id
-    yield Anchor(fid, facility.id_loc, f"facility '{fid}'")
+    fid, id_loc = facility.id, facility.id_loc
+    anchors = [Anchor(fid, id_loc, "facility", fid)]
     sections = ["title", "facts", "summary", "timeline"]
     sections += ["deaths"] * bool(facility.deaths) + ["history"] * bool(facility.developments)
     sections += ["campaign", "sources"]
     if mode == "site":  # the notes, and the locator map drawn inline (`layouts/partials/map.html`)
         sections += ["notes", "locator", "locator-title", "locator-desc"]
-    for section in sections:
-        yield Anchor(f"{fid}-{section}", facility.id_loc, f"the {section} heading of '{fid}'")
-    cited: dict[str, Loc] = {}
-    for citation in _facility_citations(facility):
-        cited.setdefault(citation.source_id, citation.loc)
-    for source_id, loc in cited.items():
-        name = f"{fid}-src-{source_id}" if mode == "pdf" else f"src-{source_id}"
-        yield Anchor(name, loc, f"the chapter's entry for source '{source_id}'")
-    lists = (("timeline", facility.timeline), ("deaths", facility.deaths), ("developments", facility.developments))
-    for list_name, items in lists:  # last: an entry's id is what a writer changes
-        for item in items:
-            yield Anchor(f"{fid}-{item.id}", item.loc, f"{list_name} entry '{item.id}' of '{fid}'", list_name)
+    anchors += [Anchor(f"{fid}-{section}", id_loc, "heading", section, fid) for section in sections]
+    prefix = f"{fid}-src-" if mode == "pdf" else "src-"
+    anchors += [Anchor(prefix + source_id, loc, "source", source_id, fid) for source_id, loc in _cited(facility, cited)]
+    entries: tuple[tuple[Event | Death | Development, ...], ...] = (
+        facility.timeline,
+        facility.deaths,
+        facility.developments,
+    )
+    for list_name, items in zip(LISTS, entries, strict=True):  # last: an entry's id is what a writer changes
+        anchors += [Anchor(f"{fid}-{item.id}", item.loc, list_name, item.id, fid) for item in items]
+    return anchors
+
+
+def _cited(facility: Facility, cited: Mapping[str, Loc] | None) -> Iterable[tuple[str, Loc]]:
+    """Return each source a facility cites with where it first does."""
+    if cited is None:
+        found: dict[str, Loc] = {}
+        for citation in _facility_citations(facility):
+            found.setdefault(citation.source_id, citation.loc)
+        cited = found
+    return cited.items()
 
 
 def check_anchors(edition: Edition) -> list[Finding]:
     """Return an `id.anchor` error where two things would share an anchor: in the report PDF, where
     every chapter and the bibliography are, or on one facility's page."""
-    sources = [
-        Anchor(f"src-{s.id}", s.loc, f"the bibliography entry of source '{s.id}'") for s in edition.sources.values()
-    ]
-    scopes = [("the report PDF", [*sources, *(a for f in edition.facilities for a in chapter_anchors(f, "pdf"))])]
+    report = [Anchor(f"src-{s.id}", s.loc, "bibliography", s.id) for s in edition.sources.values()]
+    scopes = [("the report PDF", report)]
     for facility in edition.facilities:
-        scopes.append((f"the page of '{facility.id}'", list(chapter_anchors(facility, "site"))))
+        cited = dict(_cited(facility, None))
+        report += chapter_anchors(facility, "pdf", cited)
+        scopes.append((f"the page of '{facility.id}'", chapter_anchors(facility, "site", cited)))
     findings: dict[tuple[str, Loc], Finding] = {}
     for scope, anchors in scopes:
         first: dict[str, Anchor] = {}
         for anchor in anchors:
             earlier = first.setdefault(anchor.name, anchor)
             if earlier is anchor or (
-                anchor.list_name is not None
-                and earlier.list_name == anchor.list_name
-                and earlier.loc.path == anchor.loc.path
+                anchor.kind in LISTS and earlier.kind == anchor.kind and earlier.facility == anchor.facility
             ):
-                continue
+                continue  # one list's id twice: `id.duplicate` says so
             findings.setdefault(
                 (anchor.name, anchor.loc),
                 error(
