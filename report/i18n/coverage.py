@@ -29,6 +29,11 @@ caught up with the content. It reports, as findings:
   print nothing.
 - `i18n.linebreak` (error): a translation (or plural form) that begins or ends with a line
   break (`\n`) unlike the msgid, or the reverse, which msgfmt refuses as fatal.
+- `i18n.figures` (warning; error with `--release`): numbers or month names that differ from
+  the English's ("casi 1,200" left for "nearly 1,300" when a fuzzy flag is cleared), compared by
+  value, so a translation writes them as its language does (`catalogs._figure_problems`).
+- `i18n.citation-order` (warning; error with `--release`): the English's `[@id]` markers in
+  another order, which would put a figure on the other source's note.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
@@ -371,7 +376,8 @@ def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]
     Untranslated, fuzzy and review findings are for the entries the build uses (`used`, the
     keys coverage counts; every active entry if None): one it no longer uses prints nowhere, and
     is `i18n.stale`'s (`check_template`, `check_sync`: `update` drops it, or keeps it obsolete),
-    translated or not. Consistency problems are for every entry: msgfmt reads them all.
+    translated or not; so are its doubts (figures, the order of citations), which only a reader
+    could be misled by. Consistency problems are for every entry: msgfmt reads them all.
     """
     findings = problem_findings(catalog)
     for entry in catalog.active():
@@ -398,6 +404,9 @@ def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]
             findings.append(error(code, Loc(catalog.path, line, 1), message))
         if entry.review and state != "unused":
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
+        if state != "unused":  # nothing prints an entry the build no longer uses: nothing to confirm
+            for code, message, line in entry.doubts:
+                findings.append(warning(code, Loc(catalog.path, line, 1), message))
     return findings
 
 
