@@ -511,12 +511,24 @@ class ShareCard:
 
 
 def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginator) -> ShareCard:
-    """Queue the one-page PDF of a facility's share image, after the language's body."""
-    from ..pdf.paginate import Job
+    """Queue the one-page PDF of a facility's share image, after the language's body.
+
+    The card clips what does not fit (layouts/css/share.css): words the name, place and status
+    push past its foot. What is clipped is usually the hashtags, but what grew is the name, so
+    all of it is one `share.size` error at the name, saying what was clipped.
+    """
+    from ..pdf.paginate import Clip, Job
 
     card = renderer.share_card(facility)
+    advice = "shorten the name, or the place or the hashtags (in report.yaml) printed under it"
     job = Job(
-        card.key, card.html, facility.path, "share", tagged=False, places=_places(renderer.edition.settings, facility)
+        card.key,
+        card.html,
+        facility.path,
+        "share",
+        tagged=False,
+        places=_places(renderer.edition.settings, facility),
+        clip=Clip("share.size", facility.name_loc, "the share image", advice),
     )
     return ShareCard(renderer.lang, facility.id, facility.name_loc, paginator.lay_out(job))
 
@@ -524,7 +536,8 @@ def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginat
 def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
     """Return each laid-out share card as a PNG (rasterized, or from the cache), and the cards' findings.
 
-    A card must fit its one page: a name too long for it is an error, not a clipped image.
+    A card must fit its one page: a name too long for it is an error, not a clipped image
+    (what the card clips is already that error, `_queue_share_card`).
     """
     from ..pdf.raster import cached_png
     from ..render.site import SHARE_SIZE
