@@ -120,6 +120,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
         summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)" + _kept(record.get("older", []))
+        summary += _missing(publish.missing_languages(root / project.DIST_DIR))
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     edition_kind = "release" if options.policy.release else "draft"
@@ -154,7 +155,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     from ..render.html import creation_time  # Jinja: emit has loaded it
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
-    result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content)
+    languages = gathered.edition.settings.languages
+    result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
     older = sorted(
         lang for lang, digest in publish.language_content(root / project.DIST_DIR).items() if digest != content
     )
@@ -168,7 +170,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
-    return Built("built", findings, summary + _kept(older), coverage)
+    missing = _missing(publish.missing_languages(root / project.DIST_DIR))
+    return Built("built", findings, summary + _kept(older) + missing, coverage)
 
 
 def _kept(older: list[str]) -> str:
@@ -176,6 +179,17 @@ def _kept(older: list[str]) -> str:
     if not older:
         return ""
     return f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
+
+
+def _missing(languages: list[str]) -> str:
+    """Return what the summary adds about the report's languages dist/ holds nothing of, if any."""
+    if not languages:
+        return ""
+    it = "it" if len(languages) == 1 else "them"
+    return (
+        f"; dist/ has no {', '.join(languages)}: links to {it} lead nowhere until you build every language"
+        " (leave out --lang)"
+    )
 
 
 @dataclass(frozen=True)
