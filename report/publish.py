@@ -38,7 +38,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, writing
 
@@ -87,15 +87,22 @@ class Published:
 
 
 def manifest_bytes(
-    outputs: list[Output], edition: str = "draft", created: str | None = None, content: Mapping[str, str] | None = None
+    outputs: list[Output],
+    edition: str = "draft",
+    created: str | None = None,
+    content: Mapping[str, str] | None = None,
+    languages: Sequence[str] = (),
 ) -> bytes:
     """Return the manifest for these outputs, sorted by path: which kind of edition, made when,
-    from which content each language was built (`content`), and every file."""
+    the languages its pages link to (`languages`), from which content each language was built
+    (`content`), and every file."""
     assert edition in EDITIONS, edition
     entries = [o.entry() for o in sorted(outputs, key=lambda o: o.path)]
     data: dict[str, object] = {"edition": edition}
     if created:
         data["created"] = created
+    if languages:
+        data["languages"] = list(languages)
     if content:
         data["content"] = dict(sorted(content.items()))
     data["outputs"] = entries
@@ -112,7 +119,20 @@ def language_content(dist: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in content.items()} if isinstance(content, dict) else {}
 
 
-_MANIFEST_KEYS = json.loads(manifest_bytes([], created="-", content={"-": "-"})).keys()
+def missing_languages(dist: Path) -> list[str]:
+    """Return the languages the pages of `dist/` link to that it holds no file of, in the report's
+    order: `build --lang` on a project never built in the others. Empty for a manifest without
+    `"languages"` (written before they were recorded)."""
+    try:
+        data = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+        languages, entries = data.get("languages", []), data["outputs"]
+        held = {e.get("language") for e in entries}
+        return [str(lang) for lang in languages if lang not in held]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+_MANIFEST_KEYS = json.loads(manifest_bytes([], created="-", content={"-": "-"}, languages=["-"])).keys()
 _ENTRY_KEYS = Output("", b"", "").entry().keys()
 
 
@@ -240,14 +260,17 @@ def publish(
     edition: str = "draft",
     created: str | None = None,
     content: str | None = None,
+    languages: Sequence[str] = (),
 ) -> Published:
     """Publish the outputs and their manifest as the new `dist/` (a draft or a release); return what changed.
 
     Outputs of the `REVIEW_KINDS` go to the review folder beside it. Files of `keep_languages`
     (languages not built this time) stay as the last build left them, and stay in the manifest
     (the build makes sure they are the same kind of edition); their review pages stay too. The
-    manifest records the `content` digest each language was built from (a kept one keeps its own). Call it holding the lock. If it is interrupted before the swap, the
-    new folder is deleted and `dist/` stays as it was.
+    manifest records the `content` digest each language was built from (a kept one keeps its own),
+    and the report's `languages`, which every page links to, built or not (`missing_languages`).
+    Call it holding the lock. If it is interrupted before the swap, the new folder is deleted and
+    `dist/` stays as it was.
     """
     _refuse_same_paths(outputs)
     dist = root / DIST_DIR
@@ -268,7 +291,7 @@ def publish(
     outputs = [*outputs, *kept]
     built_from = {lang: digest for lang, digest in language_content(dist).items() if lang in keep_languages}
     built_from |= {o.lang: content for o in outputs if o.lang and o.lang not in keep_languages} if content else {}
-    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from), "manifest")
+    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from, languages), "manifest")
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)

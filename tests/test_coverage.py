@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from report.i18n.catalogs import parse_catalog
-from report.i18n.coverage import Counts, check_translations
+from report.i18n.coverage import Counts, check_catalog, check_translations
 from report.render.site import status_page_html
 from report.content.load import load_edition
 
@@ -996,3 +996,53 @@ def test_an_entry_the_build_no_longer_uses_is_stale_whatever_its_state(
         "  [x] i18n/es/LC_MESSAGES/messages.po: nothing to do\n"
     ) in out
     assert out.splitlines()[-1] == "release: 1 item to do (1 translation): nothing was written to dist/"
+
+
+PO_HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+CATALOG = "i18n/es/LC_MESSAGES/messages.po"
+CATCH_UP = "run: ./build.py extract && ./build.py update (they drop the entry, or keep it obsolete)"
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "code", "mistake"),
+    [
+        pytest.param(
+            'msgctxt "sample:deaths.unnamed-2020:text"\nmsgid "A man died after weeks without care."\n'
+            'msgstr "Un hombre murió tras semanas sin atención [@news-2021]."\n',
+            ("sample:deaths.unnamed-2020:text", "A man died after weeks without care."),
+            "i18n.citations",
+            "citation markers differ from the English 'A man died after weeks without care.': extra [@news-2021]",
+            id="citation",
+        ),
+        pytest.param(
+            'msgid "Download the report (%(size)s)"\nmsgstr "Descargar el informe (%(tamaño)s)"\n',
+            (None, "Download the report (%(size)s)"),
+            "i18n.placeholder",
+            "unknown named placeholder 'tamaño' in the translation of 'Download the report (%(size)s)'",
+            id="placeholder",
+        ),
+    ],
+)
+def test_a_mistake_in_an_entry_the_build_no_longer_uses_is_stale_not_an_error(
+    entry: str, key: tuple[str | None, str], code: str, mistake: str
+) -> None:
+    """A writer edits or deletes a sentence whose translation has a broken placeholder or marker.
+    `check` called it an error ("msgfmt reads them all"), so the build stopped over a sentence it
+    no longer prints, though it compiles no .mo and ships no catalog. Now the mistake of an entry
+    the build no longer uses is `i18n.stale`, a warning at the msgstr, saying what clears it; an
+    entry the build uses keeps its error."""
+    text = PO_HEADER + entry
+    catalog = parse_catalog(text.encode(), CATALOG, "es")
+    line = text.count("\n", 0, text.rindex("\nmsgstr ")) + 2  # the msgstr's, where the mistake is
+    assert [str(f) for f in check_catalog(catalog, used=set())] == [
+        f"{CATALOG}:{line}:1: warning: entry no longer used (nothing prints it): {mistake}; {CATCH_UP} [i18n.stale]"
+    ]
+    assert [str(f) for f in check_catalog(catalog, used=set(), extract_refuses=True)] == [
+        f"{CATALOG}:{line}:1: warning: entry no longer used (nothing prints it): {mistake}; fix the errors in the"
+        " content and templates first (extract refuses until then), then "
+        f"{CATCH_UP} [i18n.stale]"
+    ]
+    assert [str(f) for f in check_catalog(catalog, used={key})] == [f"{CATALOG}:{line}:1: error: {mistake} [{code}]"]

@@ -12,6 +12,7 @@ import html.parser
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -32,6 +33,9 @@ PAGES = {
 }
 STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+LACKS_ES = (
+    "dist/ has no es, which its pages link to (a build with --lang left it out); run ./build.py build, then export"
+)
 CHANGED = "the sources changed since this edition was built (a later build failed or did not run): run ./build.py, then export again"
 
 
@@ -385,3 +389,54 @@ def test_export_refuses_an_edition_whose_languages_come_from_different_content(t
         " (a build with --lang kept the others as they were); run ./build.py build, then export"
     )
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+
+
+def test_export_refuses_an_edition_without_a_language_its_pages_link_to(tmp_path: Path) -> None:
+    """`build --lang en` on a project never built in Spanish: the language chooser and every page
+    link to es/, which dist/ does not hold. Export refuses it, writing nothing, until a whole build."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    english = [o for o in outputs if o.lang != "es"]
+    publish.publish(root, english, frozenset({"es"}), languages=("en", "es"))
+    assert json.loads((root / "dist" / "manifest.json").read_bytes())["languages"] == ["en", "es"]
+    assert publish.missing_languages(root / "dist") == ["es"]
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert (code, out, err) == (2, "", f"build.py: error: {LACKS_ES}\n")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+    publish.publish(root, outputs, languages=("en", "es"))
+    assert publish.missing_languages(root / "dist") == []
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert code == 0 and out.startswith("exported the draft edition (5 files, "), out + err
+    assert "es/index.html" in tree(tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_a_build_of_one_language_names_the_one_dist_lacks_and_export_refuses_it(tmp_path: Path) -> None:
+    """A fresh project built with `--lang en` alone: its pages link to es/, which dist/ lacks. The
+    build says so (and says it again while up to date), export refuses it, and a build of every
+    language builds Spanish (not "up to date") and makes it exportable."""
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    lacks = "; dist/ has no es: links to it lead nowhere until you build every language (leave out --lang)"
+    code, out, err = build(root, "--lang", "en")
+    summary = out.rstrip().splitlines()[-1]
+    assert (
+        code == 0
+        and summary.startswith("built en (draft): 1 report, 1 dossier, ")
+        and summary.endswith(" from cache)" + lacks)
+    ), out + err
+    assert 'href="../es/lasalle.html"' in (root / "dist" / "en" / "lasalle.html").read_text(encoding="utf-8")
+    assert not (root / "dist" / "es").exists()
+    code, out, _ = build(root, "--lang", "en")
+    assert code == 0 and re.fullmatch(
+        r"dist/ is up to date \(\d+\.\d\ds\)" + re.escape(lacks), out.rstrip().splitlines()[-1]
+    ), out
+    code, out, err = run_cli("--root", str(root), "export")
+    assert (code, out, err) == (2, "", f"build.py: error: {LACKS_ES}\n")
+    assert not (root / "site").exists() and not (root / "site.zip").exists()
+    code, out, err = build(root)
+    summary = out.rstrip().splitlines()[-1]
+    assert code == 0 and summary.startswith("built en, es (draft): 2 reports, 2 dossiers, ") and "has no" not in out
+    assert (root / "dist" / "es" / "lasalle.html").is_file()
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and out.startswith("exported the draft edition ("), out + err
+    assert (root / "site" / "es" / "lasalle.html").is_file()

@@ -71,3 +71,16 @@ def test_comments_and_shipped_text_are_not_findings(tmp_path: Path, monkeypatch:
     note = "    sources: [gov-report-2020]\n"
     replace(root, "facilities/sample.yaml", note, note + "    review_note: Check with \U0001f4de.\n")
     assert _font_findings(root) == (0, [])
+
+
+def test_an_entry_the_build_no_longer_uses_is_not_printed_so_its_characters_are_no_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its English deleted since `update`: the translation prints nowhere, which i18n.stale says.
+    root = _project(tmp_path, monkeypatch)
+    with (root / "i18n/es/LC_MESSAGES/messages.po").open("a", encoding="utf-8") as po:
+        po.write('\nmsgctxt "sample:gone"\nmsgid "A sentence since deleted."\nmsgstr "Una frase \u4e2d."\n')
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in out.splitlines() if line.endswith("[pdf.font]")] == []
+    assert code == 0
+    assert "A sentence since deleted." in out  # what is said of it: stale, a warning

@@ -1064,7 +1064,7 @@ def test_citation_markers_swapped_are_found() -> None:
         ("In May and June 2019.", "En mayo y junio de 2019."),
         ("In 2019, 300 people may be moved.", "En 2019, 300 personas podrían ser trasladadas."),
         ("May they stay? In 2019, 300 did.", "¿Pueden quedarse? En 2019, 300 lo hicieron."),
-        ("Before the COVID era [@a-2019].", "Antes de la pandemia de COVID-19 [@a-2019]."),
+        ("Visas (H-2A) after COVID-19 [@a-2019].", "Visas (H-2A) después del COVID-19 [@a-2019]."),
     ],
 )
 def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spanish: str) -> None:
@@ -1074,14 +1074,26 @@ def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spani
 
 
 def test_digits_that_print_no_figure_are_left_out() -> None:
-    """Citation markers, placeholders, HTML tags, URLs and names (COVID-19) hold digits that are no figure."""
+    """Citation markers, placeholders, HTML tags and URLs hold digits that are no figure."""
     assert (
         _doubts(
             'msgid "<a href=\\"https://example.org/2019/1\\">%(count)s reports</a> (www.example.org/7), H-2A"\n'
-            'msgstr "<a href=\\"https://example.org/2019/1\\">%(count)s informes</a> (www.example.org/8), visas"\n'
+            'msgstr "<a href=\\"https://example.org/2019/1\\">%(count)s informes</a> (www.example.org/8), H-2A"\n'
         )[1]
         == []
     )
+
+
+def test_the_digits_of_a_name_count() -> None:
+    """A name's digits are figures too: "COVID-era" is no "COVID-19", and a report number changed is another report."""
+    text, found = _doubts(
+        'msgctxt "a:summary"\nmsgid "The COVID-era ban (OIG-19-47)."\nmsgstr "La prohibición del COVID-19 (OIG-19-48)."\n'
+    )
+    line = _line(text, 'msgstr "La')
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English"
+        " 'The COVID-era ban (OIG-19-47).': missing 47; extra 19 and 48 [i18n.figures]"
+    ]
 
 
 def test_a_plain_space_never_joins_digits() -> None:

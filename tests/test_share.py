@@ -22,7 +22,7 @@ from report.commands.gather import GatherOptions, gather
 from report.render.html import Renderer, environment
 from report.render.site import first_sentence, home_pages, site_pages
 
-from .conftest import REPO
+from .conftest import REPO, copy_project
 from .conftest import make_project as make_fixture
 
 BASE_URL = "https://example.org/first-ten/"
@@ -317,6 +317,40 @@ def test_words_that_push_the_share_cards_foot_past_it_are_clipped_and_refused(tm
         ("error", "#tags", "text '\\u200b' in #tags is clipped by its box"),
         ("error", "#tags-2", "text '#CommunitiesNotCages' in #tags-2 is clipped by its box"),
     ]
+
+
+@pytest.mark.slow
+def test_a_clipped_share_card_is_one_error_at_the_name(tmp_path: Path) -> None:
+    """The card clips what its name pushes past its foot, usually the hashtags: that was a
+    `pdf.overflow` error at each hashtag's item in report.yaml (and one at the dossier, for the
+    space between them), blaming what did not grow. It is one `share.size` error per card, at the
+    name, saying what was clipped and what to do; no card is published. The shipped name's
+    card gives no finding."""
+    from .conftest import build
+
+    root = copy_project(tmp_path / "project", ["alamance"])
+    dossier = root / "facilities" / "alamance.yaml"
+    shipped_text = dossier.read_text(encoding="utf-8")
+    assert shipped_text.splitlines()[2] == "name: Alamance County Detention Center"  # line 3, the value at column 7
+    dossier.write_text(
+        shipped_text.replace("name: Alamance County Detention Center", "name: " + " ".join(["W" * 12] * 5))
+    )
+    code, out, _ = build(root)
+    assert code == 1, out
+    advice = "which it clips: shorten the name, or the place or the hashtags (in report.yaml) printed under it"
+    assert [line for line in out.splitlines() if ": error: " in line or "[pdf.overflow]" in line] == [
+        "facilities/alamance.yaml:3:7: error: en/share/alamance: the share image has no room for"
+        f" '#FirstTen #CommunitiesNotCages', {advice} [share.size]",
+        "facilities/alamance.yaml:3:7: error: es/share/alamance: the share image has no room for"
+        f" '* Aún no se ha confirmado que figurara en la lista de los P…', {advice} [share.size]",
+    ], out
+    assert not (root / "dist").exists()
+    dossier.write_text(shipped_text)
+    code, out, _ = build(root)
+    assert code == 0, out
+    assert "[share.size]" not in out and "[pdf.overflow]" not in out, out
+    assert {p.name for p in (root / "dist" / "en" / "share").iterdir()} == {"alamance.png"}
+    assert {p.name for p in (root / "dist" / "es" / "share").iterdir()} == {"alamance.png"}
 
 
 def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_image_wraps_it(

@@ -124,6 +124,26 @@ def test_check_and_build_agree_on_strings_not_in_the_catalog_yet(tmp_path: Path,
     assert re.search(r"; es (\d+\.\d)% translated", checked.splitlines()[-1]).group(1) != "100.0"
 
 
+@pytest.mark.slow
+def test_check_and_build_agree_that_an_unused_entry_blocks_nothing(tmp_path: Path, fixed_today: None) -> None:
+    """A mistake in the translation of a sentence the writer deleted was an error: the build stopped
+    over a sentence it no longer prints, where no output carries the catalog. Now `check` and the
+    build both say it is an unused entry (`i18n.stale`, a warning), and the build goes on."""
+    root = make_project(tmp_path, "i18n-unused-entry")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    unused = (
+        "i18n/es/LC_MESSAGES/messages.po:94:1: warning: entry no longer used (nothing prints it): citation markers"
+        " differ from the English 'A man died after weeks without care.': extra [@news-2021];"
+        " run: ./build.py extract && ./build.py update (they drop the entry, or keep it obsolete) [i18n.stale]"
+    )
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and unused in finding_lines(checked)
+    code, built, _ = build(root)
+    assert code == 0, built
+    assert [line for line in finding_lines(built) if not EMIT_CODE.search(line)] == finding_lines(checked)
+    assert (root / "dist/es/sample.html").exists()
+
+
 # -- "up to date" only when it is ------------------------------------------------------------------
 
 

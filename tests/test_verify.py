@@ -7,6 +7,7 @@ Chunks are laid out with the shipped stylesheets and read back with pypdf.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as html_module
 import io
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 
 from report.pdf import verify
 from report.findings import Finding, Loc
-from report.pdf.paginate import Job, Layout, Paginator, _findings
+from report.pdf.paginate import Clip, Job, Layout, Paginator, _findings
 
 from .conftest import REPO, pdf_pages
 
@@ -238,6 +239,42 @@ def test_a_finding_about_a_region_that_prints_a_value_is_at_the_value() -> None:
         "en/chapter/x", "", "facilities/x.yaml", "print", places=(("#x-title", Loc("facilities/x.yaml", 4, 7)),)
     )
     assert layout.cache_key(job) != layout.cache_key(moved)
+
+
+def test_what_a_job_made_to_clip_clips_is_one_finding_at_its_clip() -> None:
+    """A share card clips what its name pushes past its foot: one finding at the name (`Clip`),
+    quoting the words clipped, not a `pdf.overflow` at each hashtag's item of report.yaml. A
+    problem that is not a clip, and every problem of a job without a `Clip`, is as it was."""
+    name, tag = Loc("facilities/x.yaml", 3, 7), Loc("report.yaml", 11, 5)
+    clipped = [
+        verify.Problem(
+            "error", "pdf.overflow", "text '#FirstTen' in #tags-1 is clipped by its box", "#tags-1", "#FirstTen"
+        ),
+        verify.Problem("error", "pdf.overflow", "text '\\u200b' in #tags is clipped by its box", "#tags", " \u200b"),
+        verify.Problem(
+            "error", "pdf.overflow", "text '#Second' in #tags-2 is clipped by its box", "#tags-2", "#Second"
+        ),
+    ]
+    off = verify.Problem("error", "pdf.overflow", "text 'y' in #w runs off the page on page 1", "#w")
+    places = (("#tags-1", tag), ("#name", name))
+    plain = Job("en/share/x", "", "facilities/x.yaml", "share", tagged=False, places=places)
+    clip = Clip("share.size", name, "the share image", "shorten the name")
+    job = dataclasses.replace(plain, clip=clip)
+    assert _findings(job, [], [], [*clipped, off]) == (
+        Finding("error", "pdf.overflow", Loc("facilities/x.yaml"), f"en/share/x: {off.message}"),
+        Finding(
+            "error",
+            "share.size",
+            name,
+            "en/share/x: the share image has no room for '#FirstTen #Second', which it clips: shorten the name",
+        ),
+    )
+    assert [f.loc for f in _findings(plain, [], [], [*clipped, off])] == [tag, *[Loc("facilities/x.yaml")] * 3]
+    # The cached findings carry the clip's place and words, so they key the cache too.
+    layout = Layout.__new__(Layout)
+    layout.fingerprint = "f"
+    moved = dataclasses.replace(job, clip=dataclasses.replace(clip, loc=Loc("facilities/x.yaml", 4, 7)))
+    assert len({layout.cache_key(plain), layout.cache_key(job), layout.cache_key(moved)}) == 3
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

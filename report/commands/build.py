@@ -120,6 +120,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
         summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)" + _kept(record.get("older", []))
+        summary += _missing(publish.missing_languages(root / project.DIST_DIR))
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     edition_kind = "release" if options.policy.release else "draft"
@@ -154,7 +155,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     from ..render.html import creation_time  # Jinja: emit has loaded it
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
-    result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content)
+    languages = gathered.edition.settings.languages
+    result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
     older = sorted(
         lang for lang, digest in publish.language_content(root / project.DIST_DIR).items() if digest != content
     )
@@ -168,7 +170,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" {len(result.unchanged)} unchanged, {len(result.removed)} removed;"
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
-    return Built("built", findings, summary + _kept(older), coverage)
+    missing = _missing(publish.missing_languages(root / project.DIST_DIR))
+    return Built("built", findings, summary + _kept(older) + missing, coverage)
 
 
 def _kept(older: list[str]) -> str:
@@ -176,6 +179,17 @@ def _kept(older: list[str]) -> str:
     if not older:
         return ""
     return f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
+
+
+def _missing(languages: list[str]) -> str:
+    """Return what the summary adds about the report's languages dist/ holds nothing of, if any."""
+    if not languages:
+        return ""
+    it = "it" if len(languages) == 1 else "them"
+    return (
+        f"; dist/ has no {', '.join(languages)}: links to {it} lead nowhere until you build every language"
+        " (leave out --lang)"
+    )
 
 
 @dataclass(frozen=True)
@@ -511,12 +525,24 @@ class ShareCard:
 
 
 def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginator) -> ShareCard:
-    """Queue the one-page PDF of a facility's share image, after the language's body."""
-    from ..pdf.paginate import Job
+    """Queue the one-page PDF of a facility's share image, after the language's body.
+
+    The card clips what does not fit (layouts/css/share.css): words the name, place and status
+    push past its foot. What is clipped is usually the hashtags, but what grew is the name, so
+    all of it is one `share.size` error at the name, saying what was clipped.
+    """
+    from ..pdf.paginate import Clip, Job
 
     card = renderer.share_card(facility)
+    advice = "shorten the name, or the place or the hashtags (in report.yaml) printed under it"
     job = Job(
-        card.key, card.html, facility.path, "share", tagged=False, places=_places(renderer.edition.settings, facility)
+        card.key,
+        card.html,
+        facility.path,
+        "share",
+        tagged=False,
+        places=_places(renderer.edition.settings, facility),
+        clip=Clip("share.size", facility.name_loc, "the share image", advice),
     )
     return ShareCard(renderer.lang, facility.id, facility.name_loc, paginator.lay_out(job))
 
@@ -524,7 +550,8 @@ def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginat
 def _share_images(cards: list[ShareCard], cache_dir: Path) -> tuple[list[Output], list[Finding]]:
     """Return each laid-out share card as a PNG (rasterized, or from the cache), and the cards' findings.
 
-    A card must fit its one page: a name too long for it is an error, not a clipped image.
+    A card must fit its one page: a name too long for it is an error, not a clipped image
+    (what the card clips is already that error, `_queue_share_card`).
     """
     from ..pdf.raster import cached_png
     from ..render.site import SHARE_SIZE

@@ -20,6 +20,8 @@ Netlify's drag and drop, an `rsync` to a web server).
 - Consistent: it holds the project's build lock from before its first check to its last write,
   so a build cannot swap `dist/` halfway, and what it judges (the folder, the zip, `dist/`) is
   judged after any wait for a build, as it is when the copy starts.
+- Whole: a `dist/` whose languages were built from different content, or that lacks a language
+  its pages link to (both left by `build --lang`), is refused.
 - Honest: `dist/` is a whole edition even after a failed build, so it is exported, but if the
   sources changed since it was built (the build stamp's check, `stamp.sources_changed`), the
   result says so. Without a stamp of that build it cannot tell, and says nothing.
@@ -85,6 +87,13 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
                 f"dist/ is not one edition: its languages ({', '.join(sorted(built_from))}) were built from different"
                 " versions of the content (a build with --lang kept the others as they were); run ./build.py build,"
                 " then export"
+            )
+        missing = publish.missing_languages(dist)
+        if missing:  # `build --lang` on a project never built in the others: its language links lead nowhere
+            them = "it" if len(missing) == 1 else "them"
+            raise UsageError(
+                f"dist/ has no {', '.join(missing)}, which its pages link to (a build with --lang left {them} out);"
+                " run ./build.py build, then export"
             )
         files = {publish.MANIFEST: manifest_data}
         for entry in entries:

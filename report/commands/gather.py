@@ -99,7 +99,11 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
             findings += found
         found, coverage = check_translations(root, edition, cache_dir, extract_refuses)
         findings += found
-        catalogs = [localizer.catalog for localizer in localizers.values() if localizer.catalog is not None]
+        catalogs = [
+            (localizer.catalog, {message.key for message in coverage[lang].used} if lang in coverage else None)
+            for lang, localizer in localizers.items()
+            if localizer.catalog is not None
+        ]
         findings += glyph_findings(root, catalogs, cache_dir)  # what a layout would print as a box
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable

@@ -1068,12 +1068,6 @@ def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
 
 _URL_RE = re.compile(r"""(?<![\w.+-])(?:https?://|www\.)[^\s<>"']*+""")
 """A web address: its digits name a page, not a figure."""
-_NAME_RE = re.compile(r"(?<!\w)[A-Z][A-Za-z]*+-?\d[\w-]*+")
-"""A word that starts with a capital and holds digits: a name (COVID-19, OIG-19-47, H-2A), not a figure.
-
-"la pandemia de COVID-19" translates "the COVID era". Read from the start of a word only: a search
-from each letter of a long run of capitals would read the rest of the run once per letter.
-"""
 _NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
 """Digits, and the digits that a thousands separator or decimal point joins to them (`_numbers`)."""
 _GROUP_RE = re.compile(r"([.,\u00a0\u202f]?)(\d+)")
@@ -1117,9 +1111,9 @@ def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
     """Return the numbers of a text, then the month names next to a number, each as written.
 
     Digits that print no figure are left out: in citation markers, `%(name)s` placeholders,
-    HTML tags, URLs and names (`_NAME_RE`).
+    HTML tags and URLs. A name's digits count (COVID-19, OIG-19-47): a translation keeps them.
     """
-    for pattern in (MARKER_LIKE_RE, _TAG_RE, _URL_RE, _NAME_RE):
+    for pattern in (MARKER_LIKE_RE, _TAG_RE, _URL_RE):
         text = pattern.sub(" ", text)
     text = PYTHON_FORMAT.sub(lambda m: " " if m[1] is not None else m[0], text)
     found: list[_Figure] = [figure for run in _NUMBER_RE.finditer(text) for figure in _numbers(run[0])]

@@ -41,7 +41,8 @@ caught up with the content. It reports, as findings:
 - `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
   translation adds (`textfile.hidden_characters`: the words would print otherwise than they read).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
-  (run `update`), or the .pot no longer matches the content and templates (run `extract`).
+  (run `update`), or the .pot no longer matches the content and templates (run `extract`); and,
+  instead of the errors above, a mistake in the translation of an entry the build no longer uses.
 
 Untranslated, fuzzy and review findings are at the entry's msgid line; the errors in a
 translation, at the first line of the msgstr (msgstr[N]) at fault, which the translator edits.
@@ -360,7 +361,7 @@ def check_translations(
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
         if catalog is None:
             continue
-        findings += check_catalog(catalog, used)
+        findings += check_catalog(catalog, used, extract_refuses)
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
@@ -370,20 +371,28 @@ def check_translations(
     return findings, coverage
 
 
-def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]] | None = None) -> list[Finding]:
+def check_catalog(
+    catalog: ParsedCatalog, used: Container[tuple[str | None, str]] | None = None, extract_refuses: bool = False
+) -> list[Finding]:
     """Return the untranslated, fuzzy and consistency findings for a language catalog.
 
-    Untranslated, fuzzy and review findings are for the entries the build uses (`used`, the
-    keys coverage counts; every active entry if None): one it no longer uses prints nowhere, and
-    is `i18n.stale`'s (`check_template`, `check_sync`: `update` drops it, or keeps it obsolete),
-    translated or not; so are its doubts (figures, the order of citations), which only a reader
-    could be misled by. Consistency problems are for every entry: msgfmt reads them all.
+    They are for the entries the build uses (`used`, the keys coverage counts; every active entry
+    if None). An entry it no longer uses (its English edited or deleted since `update`) prints
+    nowhere and reaches no reader or tool: the build reads the .po itself and looks up only what
+    it prints, compiles no `.mo`, and neither `dist/` nor an export holds a catalog. Translated or
+    not, with an open question or not, such an entry is `i18n.stale`'s (`check_template`,
+    `check_sync`: `extract` and `update` drop it, or keep it obsolete), and so is a mistake in its
+    translation (`unused_findings`): a warning, not an error that would stop the build over a
+    sentence it no longer prints. With `extract_refuses`, their advice says to fix the errors first.
+    Its doubts (figures, the order of citations) are not reported: only a reader could be misled by them.
     """
     findings = problem_findings(catalog)
     for entry in catalog.active():
+        if used is not None and entry.key not in used:
+            findings += unused_findings(catalog, entry, extract_refuses)
+            continue
         loc = Loc(catalog.path, entry.line, 1)
-        state = entry.state if used is None or entry.key in used else "unused"
-        if state == "untranslated":
+        if entry.state == "untranslated":
             # msgfmt counts a fuzzy entry without a translation as untranslated: nothing to check.
             flag = (
                 " (the fuzzy flag can go: there is no translation to check)"
@@ -391,7 +400,7 @@ def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]
                 else ""
             )
             findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
-        elif state == "fuzzy":
+        elif entry.state == "fuzzy":
             why = fuzzy_reason(entry)
             findings.append(
                 warning(
@@ -402,12 +411,25 @@ def check_catalog(catalog: ParsedCatalog, used: Container[tuple[str | None, str]
             )
         for code, message, line in entry.problems:
             findings.append(error(code, Loc(catalog.path, line, 1), message))
-        if entry.review and state != "unused":
+        if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
-        if state != "unused":  # nothing prints an entry the build no longer uses: nothing to confirm
-            for code, message, line in entry.doubts:
-                findings.append(warning(code, Loc(catalog.path, line, 1), message))
+        for code, message, line in entry.doubts:
+            findings.append(warning(code, Loc(catalog.path, line, 1), message))
     return findings
+
+
+def unused_findings(catalog: ParsedCatalog, entry: CatalogEntry, extract_refuses: bool = False) -> list[Finding]:
+    """Return an `i18n.stale` warning for each mistake in the translation of an entry the build no longer uses."""
+    run = REFUSES if extract_refuses else "run"
+    return [
+        warning(
+            "i18n.stale",
+            Loc(catalog.path, line, 1),
+            f"entry no longer used (nothing prints it): {message}; {run}: {CATCH_UP}"
+            " (they drop the entry, or keep it obsolete)",
+        )
+        for _code, message, line in entry.problems
+    ]
 
 
 def fuzzy_reason(entry: CatalogEntry) -> str:

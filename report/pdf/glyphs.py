@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from .. import cache, project
 from ..content.load import located_characters
@@ -33,10 +33,17 @@ _UNDRAWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 invisible ones are `text.invisible` findings of their own."""
 
 
-def glyph_findings(root: Path, catalogs: Iterable[ParsedCatalog], cache_dir: Path | None) -> list[Finding]:
+Key = tuple[str | None, str]
+
+
+def glyph_findings(
+    root: Path, catalogs: Iterable[tuple[ParsedCatalog, Container[Key] | None]], cache_dir: Path | None
+) -> list[Finding]:
     """Return a `pdf.font` error at each character of the printed text that no font can draw.
 
     Every dossier in facilities/ is read, loaded or not (one with another error is fixed next).
+    Each catalog comes with the keys of the entries the build uses (None: every entry), since an
+    entry it no longer uses prints nowhere (`coverage.check_catalog`: that is `i18n.stale`'s).
     Nothing for a project without its print stylesheets: it cannot be laid out, as the build says.
     """
     if not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
@@ -56,8 +63,8 @@ def glyph_findings(root: Path, catalogs: Iterable[ParsedCatalog], cache_dir: Pat
             found += [
                 (char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, kind, wanted)
             ]
-    for catalog in catalogs:
-        found += _catalog_characters(root, catalog, wanted)
+    for catalog, used in catalogs:
+        found += _catalog_characters(root, catalog, used, wanted)
     return [
         error(
             "pdf.font",
@@ -88,11 +95,11 @@ def _named(char: str) -> str:
 
 
 def _catalog_characters(
-    root: Path, catalog: ParsedCatalog, wanted: Callable[[str], bool]
+    root: Path, catalog: ParsedCatalog, used: Container[Key] | None, wanted: Callable[[str], bool]
 ) -> list[tuple[str, str, Loc]]:
     """Return (character, what holds it, where) for the first of each wanted character of each
-    translation the build prints (neither fuzzy nor obsolete), at its column in the msgstr."""
-    printed = [entry for entry in catalog.active() if not entry.fuzzy]
+    translation the build prints (neither fuzzy nor obsolete, and used), at its column in the msgstr."""
+    printed = [e for e in catalog.active() if not e.fuzzy and (used is None or e.key in used)]
     if not any(map(wanted, set("".join(s for entry in printed for s in entry.strings)))):
         return []  # one pass over the whole catalog's characters: the usual answer
     lines: list[str] | None = None

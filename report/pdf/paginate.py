@@ -82,6 +82,22 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
 @dataclass(frozen=True)
+class Clip:
+    """How a chunk made to clip what does not fit reports it: one finding for all it clips, at `loc`.
+
+    A share card is a box of fixed size: words that do not fit push its foot past the edge,
+    where the box clips it. What is clipped (the hashtags, in report.yaml) is not what grew,
+    so the chunk says so once, as `code` at `loc` (the facility's name), naming the text
+    clipped, instead of a `pdf.overflow` at each region clipped.
+    """
+
+    code: str
+    loc: Loc
+    what: str  # what clips it ('the share image')
+    advice: str  # what to do ('shorten the name, …')
+
+
+@dataclass(frozen=True)
 class Job:
     """One chunk to lay out."""
 
@@ -95,6 +111,8 @@ class Job:
     """Where the dossier value a region of the chunk prints is written (`verify.Problem.region`,
     such as '#sample-title', to the name's `Loc`): a finding about that region points there. They
     key the cache too, since the cached findings carry them."""
+    clip: Clip | None = None
+    """How what the chunk's boxes clip is reported, if not as a `pdf.overflow` per region (it keys the cache too)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +159,8 @@ class Layout:
         assets = self.asset_digests(job) if assets is None else assets
         digest = hashlib.sha256()
         places = "\n".join(f"{region}\t{loc.path}:{loc.line}:{loc.col}" for region, loc in job.places)
-        for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html, places):
+        clip = "" if job.clip is None else repr(job.clip)
+        for part in (self.fingerprint, job.stylesheet, str(job.tagged), job.html, places, clip):
             digest.update(part.encode())
             digest.update(b"\0")
         for asset, hexdigest in assets.items():
@@ -801,7 +820,7 @@ def _findings(
 ) -> tuple[Finding, ...]:
     """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
     then what `verify` found in the laid-out chunk (at the dossier value it is about, where the
-    job's `places` say which that is).
+    job's `places` say which that is; all it found clipped as one finding, if the job says how: `Clip`).
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
     records are left out, since the `pdf.fetch` finding already says it better. A refused URL a
@@ -821,9 +840,16 @@ def _findings(
         else:
             out.append(_located(level, template, message, loc))
     places = dict(job.places)
+    problems = list(problems)
+    clipped = [p for p in problems if p.clipped] if job.clip is not None else []
     for problem in problems:
-        loc = places.get(problem.region, Loc(job.source))
-        out.append(Finding(problem.level, problem.code, loc, f"{job.key}: {problem.message}"))
+        if problem not in clipped:
+            loc = places.get(problem.region, Loc(job.source))
+            out.append(Finding(problem.level, problem.code, loc, f"{job.key}: {problem.message}"))
+    if job.clip is not None and clipped:
+        clip = job.clip
+        message = f"{job.key}: {clip.what} has no room for {verify.clipped(clipped)!r}, which it clips: {clip.advice}"
+        out.append(Finding("error", clip.code, clip.loc, message))
     return tuple(dict.fromkeys(out))
 
 

@@ -26,6 +26,7 @@ fails, the note is reported as lost.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -52,6 +53,7 @@ class Problem:
     code: str
     message: str
     region: str = ""  # where in the chunk: an element's '#id', a tag ('<h1>') or 'the running head'
+    clipped: str = ""  # what a box clips in that region, as printed ('#FirstTen', 'an image'), when that is the problem
 
 
 @dataclass
@@ -149,7 +151,8 @@ def overflows(document: Any) -> list[Problem]:
     """
     from weasyprint.formatting_structure.boxes import BlockContainerBox, MarginBox, ReplacedBox, TextBox
 
-    found: dict[str, tuple[Level, str, set[int]]] = {}  # by region: (level, message, pages)
+    # By region: its level, its message, the pages it is on and the text its boxes clip.
+    found: dict[str, tuple[Level, str, set[int], list[str]]] = {}
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         sheet = (0.0, 0.0, page_box.margin_width(), page_box.margin_height())
@@ -180,14 +183,27 @@ def overflows(document: Any) -> list[Problem]:
                 continue
             region = "the running head" if any(isinstance(a, MarginBox) for a in ancestors) else _anchor(ancestors, box)
             if region not in found:
-                found[region] = (level, f"{what} in {region} {edge} on page {number + 1} ({past})", set())
+                found[region] = (level, f"{what} in {region} {edge} on page {number + 1} ({past})", set(), [])
             found[region][2].add(number)
+            if clip is not None:
+                found[region][3].append(box.text if isinstance(box, TextBox) else "an image")
     problems = []
-    for region, (level, message, pages) in found.items():
+    for region, (level, message, pages, cut) in found.items():
         more = len(pages) - 1
         message += f", and on {more} more page{'s' * (more > 1)}" if more else ""
-        problems.append(Problem(level, "pdf.overflow", message, region))
+        problems.append(Problem(level, "pdf.overflow", message, region, " ".join(cut)))
     return problems
+
+
+def clipped(problems: list[Problem]) -> str:
+    """Return, briefly, the text the problems' boxes clip, in the order printed ('#FirstTen #CommunitiesNotCages').
+
+    Characters that print nothing (soft hyphens, the zero-width space WeasyPrint adds to a space
+    under `word-spacing`, as between the share card's hashtags) are left out: the words are what
+    a reader misses.
+    """
+    text = " ".join(problem.clipped for problem in problems if problem.clipped)
+    return _excerpt("".join(c for c in text if unicodedata.category(c) != "Cf"), 60)
 
 
 def _past(extent: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> str:
