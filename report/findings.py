@@ -126,11 +126,14 @@ RELEASE_CODES = frozenset(
         "i18n.stale",
         "i18n.fallback",
         "i18n.review",
+        "i18n.figures",
+        "i18n.citation-order",
         "yaml.comment",
     }
 )
 """Warnings that `--release` turns into errors: unverified or weakly sourced content, incomplete
-translations, open data without a license, a value a comment may have cut short."""
+translations or ones whose figures or citations a reviewer must confirm, open data without a
+license, a value a comment may have cut short."""
 
 
 @dataclass(frozen=True)

@@ -971,3 +971,162 @@ def test_obsolete_entries_keep_the_catalogs_order_as_msgmerge_writes_them(tmp_pa
         '#~ msgid "Able"',
         '#~ msgid "Delta two"',
     ]
+
+
+# -- figures and the order of citations: what a reviewer confirms in a translation the build prints --
+
+
+def _doubts(body: str, used: set[tuple[str | None, str]] | None = None) -> tuple[str, list[str]]:
+    """Return a catalog of HEADER and body, and the `i18n.figures` and `i18n.citation-order` findings of `check`."""
+    from report.i18n.coverage import check_catalog
+
+    text = HEADER + body
+    findings = check_catalog(parse_catalog(text.encode(), SPANISH, "es"), used)
+    return text, [str(f) for f in findings if f.code in ("i18n.figures", "i18n.citation-order")]
+
+
+LASALLE = (
+    '#| msgctxt "lasalle:summary"\n#| msgid "In 2025 it held nearly 1,200 people on an average day [@wwno]."\n'
+    'msgctxt "lasalle:summary"\nmsgid "In 2025 it held nearly 1,300 people on an average day [@wwno]."\n'
+    'msgstr ""\n"En 2025 retenía a casi 1,200 personas en un día promedio "\n"[@wwno]."\n'
+)
+"""A writer changed 1,200 to 1,300; `update` made the entry fuzzy; a translator cleared the flag alone."""
+
+
+def test_a_figure_the_english_changed_is_found_once_the_fuzzy_flag_is_cleared() -> None:
+    text, found = _doubts(LASALLE)
+    line = _line(text, '"En 2025') - 1  # msgstr ""
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English"
+        " 'In 2025 it held nearly 1,300 people on an…': missing 1,300; extra 1,200 [i18n.figures]"
+    ]
+
+
+def test_a_fuzzy_untranslated_or_unused_entry_has_no_figures_to_confirm() -> None:
+    """A fuzzy entry is `i18n.fuzzy`'s, an untranslated one prints the English, one the build no
+    longer uses prints nowhere, and one with an error is corrected first (`i18n.citations` here)."""
+    assert _doubts("#, fuzzy\n" + LASALLE)[1] == []
+    assert _doubts('msgctxt "a:summary"\nmsgid "It held 1,300 people."\nmsgstr ""\n')[1] == []
+    assert _doubts(LASALLE, used=set())[1] == []
+    wrong_markers = 'msgctxt "a:summary"\nmsgid "It held 1,300 [@a]."\nmsgstr "Retenía a 1,200 [@b]."\n'
+    assert _doubts(wrong_markers)[1] == []
+
+
+def test_a_date_the_translator_changed_is_found() -> None:
+    english = "On May 20, 2021, DWN and its partners announced the closure [@a]."
+    text, found = _doubts(
+        f'msgctxt "report:introduction.wins:text"\nmsgid "{english}"\n'
+        'msgstr "El 21 de mayo de 2021, DWN y sus aliadas anunciaron el cierre [@a]."\n\n'
+        f'msgctxt "report:introduction.month:text"\nmsgid "{english}"\n'
+        'msgstr "El 20 de junio de 2021, DWN y sus aliadas anunciaron el cierre [@a]."\n'
+    )
+    day, month = _line(text, 'msgstr "El 21'), _line(text, 'msgstr "El 20')
+    assert found == [
+        f"{SPANISH}:{day}:1: warning: numbers differ from the English"
+        " 'On May 20, 2021, DWN and its partners announced…': missing 20; extra 21 [i18n.figures]",
+        f"{SPANISH}:{month}:1: warning: month names differ from the English"
+        " 'On May 20, 2021, DWN and its partners announced…': missing May; extra junio [i18n.figures]",
+    ]
+
+
+def test_citation_markers_swapped_are_found() -> None:
+    """Each marker is a note: swapped, Spanish note N puts the 77 complaints on WGCU's report."""
+    text, found = _doubts(
+        'msgctxt "glades:timeline.2022-complaint-counts:text"\nmsgid ""\n'
+        '"Truthout cited 77 civil rights complaints since 2017 [@truthout-2022-glades], "\n'
+        '"while WGCU reported at least 96 complaints [@wgcu-2022-03-25-glades]."\nmsgstr ""\n'
+        '"Truthout citó 77 quejas de derechos civiles desde 2017 [@wgcu-2022-03-25-glades], "\n'
+        '"mientras que WGCU informó de al menos 96 quejas [@truthout-2022-glades]."\n'
+    )
+    line = _line(text, '"Truthout citó') - 1  # msgstr ""
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English"
+        " 'Truthout cited 77 civil rights complaints since…': the English cites [@truthout-2022-glades]"
+        " then [@wgcu-2022-03-25-glades]; the translation [@wgcu-2022-03-25-glades] then"
+        " [@truthout-2022-glades] [i18n.citation-order]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        ("It held 1,200 people.", "Retenía a 1,200 personas."),
+        ("It held 1,200 people.", "Retenía a 1.200 personas."),
+        ("It held 1,200 people.", "Retenía a 1\u00a0200 personas."),
+        ("It held 1,200 people.", "Retenía a 1\u202f200 personas."),
+        ("It held 1,200 people.", "Retenía a 1200 personas."),
+        ("It held 1,200.5 beds.", "Tenía 1.200,5 camas."),
+        ("A rise of 1.5 times.", "Un aumento de 1,5 veces."),
+        ("On May 20, 2019, it closed.", "El 20 de mayo de 2019, cerró."),
+        ("In May 2019 it closed.", "En mayo de 2019 cerró."),
+        ("It closed in May 2019.", "Mayo de 2019: cerró."),
+        ("It opened 20 May 2019.", "Abrió el 20 de mayo de 2019."),
+        ("In May and June 2019.", "En mayo y junio de 2019."),
+        ("In 2019, 300 people may be moved.", "En 2019, 300 personas podrían ser trasladadas."),
+        ("May they stay? In 2019, 300 did.", "¿Pueden quedarse? En 2019, 300 lo hicieron."),
+        ("Visas (H-2A) after COVID-19 [@a-2019].", "Visas (H-2A) después del COVID-19 [@a-2019]."),
+    ],
+)
+def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spanish: str) -> None:
+    """Numbers by value (a separator before exactly three digits separates thousands, another is the
+    decimal point), months by number, where they date something: "may", the verb, is no month."""
+    assert _doubts(f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{spanish}"\n')[1] == []
+
+
+def test_digits_that_print_no_figure_are_left_out() -> None:
+    """Citation markers, placeholders, HTML tags and URLs hold digits that are no figure."""
+    assert (
+        _doubts(
+            'msgid "<a href=\\"https://example.org/2019/1\\">%(count)s reports</a> (www.example.org/7), H-2A"\n'
+            'msgstr "<a href=\\"https://example.org/2019/1\\">%(count)s informes</a> (www.example.org/8), H-2A"\n'
+        )[1]
+        == []
+    )
+
+
+def test_the_digits_of_a_name_count() -> None:
+    """A name's digits are figures too: "COVID-era" is no "COVID-19", and a report number changed is another report."""
+    text, found = _doubts(
+        'msgctxt "a:summary"\nmsgid "The COVID-era ban (OIG-19-47)."\nmsgstr "La prohibición del COVID-19 (OIG-19-48)."\n'
+    )
+    line = _line(text, 'msgstr "La')
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English"
+        " 'The COVID-era ban (OIG-19-47).': missing 47; extra 19 and 48 [i18n.figures]"
+    ]
+
+
+def test_a_plain_space_never_joins_digits() -> None:
+    """ "May 20, 2019" is 20 and 2019: so is "1 200" with a plain space 1 and 200, where a no-break
+    space would join them."""
+    text, found = _doubts('msgctxt "a:summary"\nmsgid "It held 1,200 people."\nmsgstr "Retenía a 1 200 personas."\n')
+    line = _line(text, 'msgstr "Retenía')
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English"
+        " 'It held 1,200 people.': missing 1,200; extra 1 and 200 [i18n.figures]"
+    ]
+
+
+def test_the_shipped_catalogs_have_no_figure_or_citation_order_to_confirm() -> None:
+    catalogs = sorted(REPO.glob("i18n/*/LC_MESSAGES/messages.po"))
+    assert catalogs
+    for path in catalogs:
+        lang = path.parent.parent.name
+        parsed = parse_catalog(path.read_bytes(), str(path.relative_to(REPO)), lang)
+        assert [doubt for entry in parsed.entries for doubt in entry.doubts] == []
+
+
+def test_a_translation_with_figures_to_confirm_is_printed_as_it_is() -> None:
+    """The doubts are warnings: the build prints the translation (markup included), counts it
+    translated, and falls back to no English."""
+    loc = _catalog(LASALLE + '\nmsgid "<b>%(num)s</b> in May 2019"\nmsgstr "<b>%(num)s</b> en junio de 2019"\n')
+    entries = loc.catalog.entries
+    assert [(e.problems, [code for code, _, _ in e.doubts], e.counted) for e in entries] == [
+        ((), ["i18n.figures"], "translated"),
+        ((), ["i18n.figures"], "translated"),
+    ]
+    prose = Text(entries[0].msgid, "lasalle:summary", "", Loc("facilities/lasalle.yaml", 78, 3))
+    assert loc.plain(prose) == "En 2025 retenía a casi 1,200 personas en un día promedio [@wwno]."
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('<b>%(num)s</b> in May 2019', num=3) }}").render() == "<b>3</b> en junio de 2019"
+    assert loc.findings == []

@@ -5,7 +5,9 @@ catalog is parsed once, by one parser (`pofile`, which `update` reads with too),
 strings, fuzzy flag, line, previous English, and the consistency problems found at parse time
 (placeholders and plurals with Babel's checkers, HTML tags, `[@id]` citation markers, lengths), each at
 the line of the msgstr at fault (of the plural form, for msgstr[N]): where a translator edits it,
-often many lines below the msgid.
+often many lines below the msgid. Beside them, what a reviewer must confirm in a translation the
+build prints as it is: figures (numbers and month names) other than the English's, and citation
+markers in another order.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from gettext import c2py
 from pathlib import Path
 from email import message_from_string
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_date_format, get_month_names
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
@@ -31,7 +35,7 @@ from babel.messages.plurals import PLURALS, get_plural
 from .. import cache
 from ..findings import Finding, Loc, count, error
 from ..content.load import prose_limit
-from ..content.model import CITE_RE, MARKER_LIKE_RE, marker_hint
+from ..content.model import CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint
 from ..content.textfile import decode, hidden_characters, read_input
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -184,6 +188,10 @@ class CatalogEntry:
     """The `#:` (file, line) references: where the English is, as the .pot last saw it."""
     problems: tuple[tuple[str, str, int], ...] = ()
     """(code, message, line) for placeholder, plural, markup and citation mistakes, at the msgstr at fault."""
+    doubts: tuple[tuple[str, str, int], ...] = ()
+    """(code, message, line) for what a reviewer must confirm in a translation without problems, at
+    the msgstr at fault: figures other than the English's (`i18n.figures`), citation markers in
+    another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
     wrong_plural_rule: bool = False
@@ -444,7 +452,7 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
     for message in po.messages:
         if not message.msgid:
             continue
-        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok, fitting))
+        entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok, fitting, lang))
     entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
     if not lang:
         return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
@@ -657,11 +665,17 @@ def _header_end(text: str, header: PoMessage) -> int:
 
 
 def _entry(
-    message: PoMessage, catalog: Catalog | None, rule_ok: bool = True, fitting: tuple[str, int] | None = None
+    message: PoMessage,
+    catalog: Catalog | None,
+    rule_ok: bool = True,
+    fitting: tuple[str, int] | None = None,
+    lang: str | None = None,
 ) -> CatalogEntry:
     """Return a message as an entry, with the problems of its translation if `catalog` is given
     (a language's; `rule_ok` False if its Plural-Forms is not the language's rule; `fitting`, the
-    language's Plural-Forms with the forms every plural entry has, and the header line to write it at)."""
+    language's Plural-Forms with the forms every plural entry has, and the header line to write it
+    at), and, if the translation has none, its doubts (`lang`: the catalog's language, whose month
+    names it may write)."""
     entry = CatalogEntry(
         context=message.context,
         msgid=message.msgid,
@@ -700,7 +714,10 @@ def _entry(
         *_hidden_problems(entry),
         *_linebreak_problems(entry),
     ]
-    return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+    if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
+        return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+    doubts = [*_figure_problems(entry, lang), *_order_problems(entry)]
+    return replace(entry, doubts=tuple((code, text, entry.string_line(form)) for code, text, form in doubts))
 
 
 def _forms_problems(entry: CatalogEntry, nplurals: int, fitting: tuple[str, int] | None) -> list[_Found]:
@@ -1047,6 +1064,165 @@ def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
             parts.append("extra " + ", ".join((have - want).elements()))
         found.setdefault("; ".join(parts), form)
     return [(form, difference) for difference, form in found.items()]
+
+
+_URL_RE = re.compile(r"""(?<![\w.+-])(?:https?://|www\.)[^\s<>"']*+""")
+"""A web address: its digits name a page, not a figure."""
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
+"""Digits, and the digits that a thousands separator or decimal point joins to them (`_numbers`)."""
+_GROUP_RE = re.compile(r"([.,\u00a0\u202f]?)(\d+)")
+
+
+def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
+    """Return a problem per form whose numbers or month names differ from its English's.
+
+    A writer changes "nearly 1,200" to "nearly 1,300"; `update` makes the entry fuzzy, and a
+    translator who clears the flag without reading leaves "casi 1,200" in print. Numbers are
+    compared by value, so a translation may write them as its language does (1,200 = 1.200 =
+    1 200 with a no-break space; 1.5 = 1,5); a month by its number, each text's name as its
+    language's CLDR data writes it (`_MonthNames`), where it dates something.
+    """
+    found: dict[str, int] = {}
+    english_months = _month_names(SOURCE_LANGUAGE)
+    months = _month_names(lang) if lang else None
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
+        want, have = _figures(source, english_months), _figures(string, months)
+        if months is None:  # no month names to read the translation's with: compare the numbers alone
+            want = [(key, written) for key, written in want if not isinstance(key, str)]
+        missing, extra = _unmatched(want, have), _unmatched(have, want)
+        if not missing and not extra:
+            continue
+        kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
+        what = " and ".join(sorted(kinds, reverse=True))  # numbers first
+        parts = [
+            f"{name} {' and '.join(w for _, w in items)}"  # "1, 200" would read as one number
+            for name, items in (("missing", missing), ("extra", extra))
+            if items
+        ]
+        found.setdefault(f"{what} differ from the English '{brief(entry.msgid)}': {'; '.join(parts)}", form)
+    return [("i18n.figures", message, form) for message, form in found.items()]
+
+
+_Figure = tuple[Decimal | str, str]
+"""A figure of a text: its value (a number, or 'month N') and how the text writes it."""
+
+
+def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
+    """Return the numbers of a text, then the month names next to a number, each as written.
+
+    Digits that print no figure are left out: in citation markers, `%(name)s` placeholders,
+    HTML tags and URLs. A name's digits count (COVID-19, OIG-19-47): a translation keeps them.
+    """
+    for pattern in (MARKER_LIKE_RE, _TAG_RE, _URL_RE):
+        text = pattern.sub(" ", text)
+    text = PYTHON_FORMAT.sub(lambda m: " " if m[1] is not None else m[0], text)
+    found: list[_Figure] = [figure for run in _NUMBER_RE.finditer(text) for figure in _numbers(run[0])]
+    if months is not None:
+        names = (m["after"] or m["before"] for m in months.pattern.finditer(text))
+        found += [(f"month {months.number[name]}", name) for name in names]
+    return found
+
+
+def _numbers(run: str) -> list[_Figure]:
+    """Return the numbers a run of digits and separators writes, by value.
+
+    A separator followed by exactly three digits is a thousands separator, any other '.' or ','
+    the decimal point (a second one starts another number, as in 1.5.2); a no-break space
+    separates thousands or nothing, and a plain space never joins digits ("May 20, 2019" is 20
+    and 2019).
+    """
+    found: list[_Figure] = []
+    start, digits, point = 0, "", False
+    for group in _GROUP_RE.finditer(run):
+        separator, more = group.groups()
+        if separator and len(more) == 3 and not point:
+            digits += more
+        elif separator in (".", ",") and not point:
+            digits, point = f"{digits}.{more}", True
+        else:
+            if digits:
+                found.append((Decimal(digits), run[start : group.start()]))
+            start, digits, point = group.start(2), more, False
+    found.append((Decimal(digits), run[start:]))
+    return found
+
+
+def _unmatched(items: list[_Figure], others: list[_Figure]) -> list[_Figure]:
+    """Return the figures of `items` that `others` lacks, in order (a value twice needs it twice)."""
+    left = Counter(key for key, _ in others)
+    unmatched = []
+    for key, written in items:
+        if left[key]:
+            left[key] -= 1
+        else:
+            unmatched.append((key, written))
+    return unmatched
+
+
+@dataclass(frozen=True)
+class _MonthNames:
+    """A language's month names where they date something: next to a number, as its dates write them."""
+
+    pattern: re.Pattern[str]
+    number: dict[str, int]
+    """The month each name (as CLDR writes it, or capitalized) is."""
+
+
+@functools.cache
+def _month_names(lang: str) -> _MonthNames | None:
+    """Return the month names of a language as CLDR gives them (Babel's locale data), or None if
+    Babel does not know the language.
+
+    A name counts next to a number only, as the language's dates put it: "May 20", "20 May" and
+    "May 2019" in English, "20 de mayo" and "mayo de 2019" in Spanish (the words between are
+    those of its date formats). So "may" and "May", the verb, are no month; a name counts as
+    CLDR writes it or capitalized, at the start of a sentence ("Mayo de 2019 …").
+    """
+    try:
+        locale = Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return None
+    number = {}
+    for context in ("format", "stand-alone"):
+        for month, name in get_month_names("wide", context, locale).items():
+            number[name] = number[name[:1].upper() + name[1:]] = month
+    skeletons = locale.datetime_skeletons
+    formats = [
+        get_date_format("long", locale).pattern,
+        *(skeletons[s].pattern for s in ("yMMMM", "MMMMd") if s in skeletons),
+    ]
+    literals = {" "}  # "20 May": no English date format has it, English prose does
+    for written in formats:
+        literals.update(re.findall(r"[dy]((?:[^A-Za-z']|'[^']*')+)(?=MMMM)", written))
+        literals.update(re.findall(r"(?<=MMMM)((?:[^A-Za-z']|'[^']*')+)[dy]", written))
+    gaps = [
+        "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", literal) if part)
+        for literal in sorted(
+            {re.sub(r"'([^']*)'", r"\1", literal) for literal in literals} - {""}, key=len, reverse=True
+        )
+    ]
+    gap, names = "|".join(gaps), "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<=\d)(?:{gap})(?P<after>{names})(?!\w)|(?<!\w)(?P<before>{names})(?=(?:{gap})\d)")
+    return _MonthNames(pattern, number)
+
+
+def _order_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem per form whose citation markers are the English's in another order.
+
+    Each marker is a note, numbered in order: swapped, the notes put each figure on the other
+    source ("77 complaints" on WGCU's report). A sentence recast may move them rightly, which a
+    reviewer confirms; the build prints the translation as it is.
+    """
+    found: dict[str, int] = {}
+    for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
+        want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
+        if want != have and Counter(want) == Counter(have):
+            message = (
+                f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
+                f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"
+            )
+            found.setdefault(message, form)
+    return [("i18n.citation-order", message, form) for message, form in found.items()]
 
 
 def _tag(match: re.Match[str]) -> str:

@@ -29,6 +29,11 @@ caught up with the content. It reports, as findings:
   print nothing.
 - `i18n.linebreak` (error): a translation (or plural form) that begins or ends with a line
   break (`\n`) unlike the msgid, or the reverse, which msgfmt refuses as fatal.
+- `i18n.figures` (warning; error with `--release`): numbers or month names that differ from
+  the English's ("casi 1,200" left for "nearly 1,300" when a fuzzy flag is cleared), compared by
+  value, so a translation writes them as its language does (`catalogs._figure_problems`).
+- `i18n.citation-order` (warning; error with `--release`): the English's `[@id]` markers in
+  another order, which would put a figure on the other source's note.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
@@ -379,6 +384,7 @@ def check_catalog(
     `check_sync`: `extract` and `update` drop it, or keep it obsolete), and so is a mistake in its
     translation (`unused_findings`): a warning, not an error that would stop the build over a
     sentence it no longer prints. With `extract_refuses`, their advice says to fix the errors first.
+    Its doubts (figures, the order of citations) are not reported: only a reader could be misled by them.
     """
     findings = problem_findings(catalog)
     for entry in catalog.active():
@@ -407,6 +413,8 @@ def check_catalog(
             findings.append(error(code, Loc(catalog.path, line, 1), message))
         if entry.review:
             findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
+        for code, message, line in entry.doubts:
+            findings.append(warning(code, Loc(catalog.path, line, 1), message))
     return findings
 
 
