@@ -21,6 +21,7 @@ from report.findings import Finding, Loc
 from report.pdf.paginate import Job, Layout, Paginator, _findings
 
 from .conftest import REPO, pdf_pages
+from .pdfcheck import unprinted_links
 
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="First Ten to Communities Not Cages"><head>
 <meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{}</article></body></html>"""
@@ -213,6 +214,19 @@ def test_the_shipped_chunks_have_nothing_cut_off(spanish_adelanto: tuple[str, li
     """Bullets, list numbers and the chapter strip sit outside their boxes on purpose: not overflow."""
     document, _ = plain(spanish_adelanto[0])
     assert verify.overflows(document) == []
+
+
+# -- addresses ------------------------------------------------------------------------------------
+
+
+def test_the_shipped_chunks_print_the_address_of_every_external_link(spanish_adelanto: tuple[str, list[str]]) -> None:
+    """Paper cannot follow a link: an organization's name, its only link text, printed no address."""
+    document, _ = plain(spanish_adelanto[0])
+    pdf = document.write_pdf()
+    assert unprinted_links(PdfReader(io.BytesIO(pdf))) == []
+    text = "".join(squeezed(pdf))
+    assert "InlandCoalitionforImmigrantJustice(ic4ij.org):" in text
+    assert "FreedomforImmigrants(freedomforimmigrants.org):" in text
 
 
 def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:
