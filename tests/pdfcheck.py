@@ -9,6 +9,8 @@ from typing import Any, Sequence
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NullObject
 
+from report.render.html import display_url
+
 
 def struct_elements(reader: PdfReader) -> dict[int, DictionaryObject]:
     """Every /StructElem object stored in the file, by object number."""
@@ -142,6 +144,27 @@ def xmp_identification(reader: PdfReader) -> dict[str, Any]:
         if title is not None:
             found["title"] = title.text
         found["languages"] += [li.text for li in description.findall("dc:language/rdf:Bag/rdf:li", XMP_NS)]
+    return found
+
+
+def unprinted_links(reader: PdfReader) -> list[tuple[int, str]]:
+    """Return (page, address) for each external link whose address its page does not print.
+
+    Paper cannot follow a link: a reader of the printed page has only what it prints. An address
+    counts as printed as the templates print one (`display_url`: no scheme, "www." or trailing
+    slash), a mail address without "mailto:", wherever it wraps on the page.
+    """
+    found = []
+    for number, page in enumerate(reader.pages):
+        text = re.sub(r"\s+", "", page.extract_text())
+        for annotation in page.get("/Annots", []):
+            action = annotation.get_object().get("/A", {})
+            uri = str(action.get("/URI", ""))
+            if (
+                uri.startswith(("http://", "https://", "mailto:"))
+                and display_url(uri.removeprefix("mailto:")) not in text
+            ):
+                found.append((number, uri))
     return found
 
 

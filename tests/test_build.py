@@ -16,7 +16,7 @@ from report import publish
 from report.content.load import load_edition
 
 from .conftest import pdf_pages
-from .pdfcheck import STAMPED_FOLIO, check_accessible
+from .pdfcheck import STAMPED_FOLIO, check_accessible, unprinted_links
 
 LANGS = ("en", "es")
 CHAPTER_LINE = re.compile(r"^\s*(\d+)\s{2,}(.+?)\s{2,}(\d+)\s*$")
@@ -210,7 +210,7 @@ def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_internal_links_resolve_in_the_report(shipped: Path, lang: str) -> None:
+def test_internal_links_resolve_and_external_ones_print_their_address_in_the_report(shipped: Path, lang: str) -> None:
     reader = report_pdf(shipped, lang)
     names = reader.named_destinations
     links = 0
@@ -224,6 +224,9 @@ def test_internal_links_resolve_in_the_report(shipped: Path, lang: str) -> None:
                 uri = annotation["/A"]["/URI"]
                 assert not uri.startswith("x-chunk:"), uri
     assert links > 100
+    # On paper a link is only what it prints: each external one prints its address on its page
+    # (an organization's name printed alone was lost).
+    assert unprinted_links(reader) == []
 
 
 SOURCE_LINES = {
@@ -268,6 +271,7 @@ def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, 
                 else:
                     assert not annotation["/A"]["/URI"].startswith("x-chunk:")
         assert links > 5
+        assert unprinted_links(reader) == []
 
 
 # -- the site --------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from report.pdf import verify
 from report.findings import Finding, Loc
 from report.pdf.paginate import Clip, Job, Layout, Paginator, _findings
 
-from .conftest import REPO, pdf_pages
+from .conftest import REPO, copy_project, pdf_pages, replace
+from .pdfcheck import unprinted_links
 
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="First Ten to Communities Not Cages"><head>
 <meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{}</article></body></html>"""
@@ -214,6 +215,40 @@ def test_the_shipped_chunks_have_nothing_cut_off(spanish_adelanto: tuple[str, li
     """Bullets, list numbers and the chapter strip sit outside their boxes on purpose: not overflow."""
     document, _ = plain(spanish_adelanto[0])
     assert verify.overflows(document) == []
+
+
+# -- addresses ------------------------------------------------------------------------------------
+
+
+def test_the_shipped_chunks_print_the_address_of_every_external_link(spanish_adelanto: tuple[str, list[str]]) -> None:
+    """Paper cannot follow a link: an organization's name, its only link text, printed no address."""
+    document, _ = plain(spanish_adelanto[0])
+    pdf = document.write_pdf()
+    assert unprinted_links(PdfReader(io.BytesIO(pdf))) == []
+    text = "".join(squeezed(pdf))
+    assert "InlandCoalitionforImmigrantJustice(ic4ij.org):" in text
+    assert "FreedomforImmigrants(freedomforimmigrants.org):" in text
+
+
+def test_an_archived_copy_prints_its_address_on_paper(tmp_path: Path) -> None:
+    """A source's archived copy was a link reading "archived copy": on paper, no address at all."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    archive = "https://web.archive.org/web/2024/https://wikimili.com/en/LaSalle_Detention_Center"
+    url = "    url: https://wikimili.com/en/LaSalle_Detention_Center\n"
+    replace(root, "facilities/sources.yaml", url, f"{url}    archive_url: {archive}\n")
+    gathered = gather(root, GatherOptions(dt.date.today(), ("en",)))
+    edition, loc = gathered.edition, gathered.localizers["en"]
+    assert edition is not None
+    renderer = Renderer(edition, loc, environment(root, loc))
+    document, _ = plain(renderer.chapter_chunk(edition.facilities[0], 1).html)
+    pdf = document.write_pdf()
+    assert unprinted_links(PdfReader(io.BytesIO(pdf))) == []
+    assert "(archivedcopy:web.archive.org/web/2024/https://wikimili.com/en/LaSalle_Detention_Center)" in "".join(
+        squeezed(pdf)
+    )
 
 
 def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:
