@@ -540,7 +540,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
     if keyword == "type":
         expected = keyword_value if isinstance(keyword_value, list) else [keyword_value]
         wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
-        return [error("schema.type", loc, f"{field}: expected {wanted}, got {_json_type(err.instance)}")]
+        got = _json_type(err.instance)
+        hinted, why = _unquoted(doc, path, err.instance) if "string" in expected else (None, "")
+        return [error("schema.type", hinted or loc, f"{field}: expected {wanted}, got {got}{why}")]
     if keyword == "enum":
         options = [str(v) for v in keyword_value]
         return [
@@ -647,6 +649,28 @@ def _field_name(path: tuple[Any, ...]) -> str:
         else:
             parts.append(str(part))
     return ".".join(parts) or "the file"
+
+
+def _unquoted(doc: YamlDoc, path: tuple[Any, ...], value: Any) -> tuple[Loc | None, str]:
+    """Return where to point, and what to add to "expected text", when YAML read an unquoted text
+    as something else: true/false (`city: No`), a number (`title: 1984`), or a comment that left
+    nothing (`summary: #FreeThemAll Neighbors…`)."""
+    start, source = doc.source(path)
+    if isinstance(value, bool):
+        return None, f': YAML reads yes, no, on, off, true and false as true/false unless quoted; write "{source}"'
+    if isinstance(value, (int, float)):
+        return None, f': YAML reads {source} as a number unless quoted; write "{source}"'
+    if value is not None or source:  # `null` and `~` are nothing as written
+        return None, ""
+    line_end = doc.text.find("\n", start)
+    rest = doc.text[start : line_end if line_end >= 0 else len(doc.text)]
+    comment = rest.lstrip(" \t")
+    if comment[:1] != "#" or comment[1:2] in ("", " ", "\t"):  # `key: # a note`: nothing was written
+        return None, ""
+    return (
+        doc.loc_at(start + len(rest) - len(comment)),
+        ": the value starts with '#', which YAML reads as a comment; put the whole value in quotes (\"…\")",
+    )
 
 
 def _json_type(value: Any) -> str:

@@ -9,6 +9,7 @@ lines around them, and returns one finding at the line to fix, in plain words.
 from __future__ import annotations
 
 import collections
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -87,14 +88,27 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object) -> Fin
             f"this {text[start.index : start.index + 1]} is never closed: end the list with {closing},"
             f" or put the value in quotes if the bracket is part of the text",
         )
+    if "cannot start any token" in problem and text[mark.index : mark.index + 1] in _RESERVED:
+        char = text[mark.index]
+        return _found(
+            rel, at, f'a value cannot start with {char} unless it is quoted: put the whole value in quotes ("…")'
+        )
     quoted = _quoted_before(text, mark.index, scan)
     if quoted is not None and problem.startswith(("did not find expected", "expected <block end>")):
         return _quoted_runs_on(rel, text, quoted, mark)
+    if "simple key" in context and opened is not None and (simple := lines.get(opened.line + 1)) is not None:
+        found = _glued(rel, simple) or _run_on(rel, text, opened, scan)
+        if found is not None:
+            return found
     line = lines.get(mark.line + 1)
     if line is not None and problem.startswith("did not find expected"):
-        return _misaligned(rel, lines, line, at)
+        above = _above(lines, line.number)
+        dashed = _glued(rel, above, colon=False) if above is not None else None
+        return _glued(rel, line) or dashed or _misaligned(rel, lines, line, at)
     if line is not None and problem.startswith("mapping values are not allowed"):
         above = _above(lines, line.number)
+        if above is not None and line.indent >= above.key_column and (found := _glued(rel, above)) is not None:
+            return found
         if above is not None and line.indent > above.key_column and above.has_inline_value:
             return _found(
                 rel,
@@ -105,6 +119,65 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object) -> Fin
         return _found(rel, at, "': ' inside a value: put the whole value in quotes (\"…\")")
     detail = f"{problem} ({context})" if problem and context else problem or context or "invalid YAML"
     return _found(rel, at, detail)
+
+
+_RESERVED = "@`%"
+"""Characters YAML keeps for itself, which cannot start an unquoted value (`text: @ICE held…`)."""
+
+_GLUED_DASH = re.compile(r"-([A-Za-z_][\w-]*):(?:\s|$)")
+"""A list dash with no space after it: `-id: john-doe` is a key named '-id'."""
+
+_GLUED_COLON = re.compile(r"([A-Za-z_][\w-]*):[^\s/]")
+"""A key with no space after its colon: `name:John Doe` is one word of text (`https://` is not a key)."""
+
+
+def _glued(rel: str, line: _Line, colon: bool = True) -> Finding | None:
+    """Return the finding for a line YAML does not read as intended for want of a space after its
+    list dash (`-id: john-doe`) or (if `colon`) its key's colon (`name:John Doe`), if it is one."""
+    body = line.text.lstrip(" ")
+    if dash := _GLUED_DASH.match(body):
+        return _found(
+            rel,
+            (line.number, line.indent + 1),
+            f"a list item needs a space after its dash: write '- {dash[1]}:', not '-{dash[1]}:'",
+        )
+    body = body[1:].lstrip(" ") if body.startswith("- ") else body
+    if colon and (glued := _GLUED_COLON.match(body)):
+        key = glued[1]
+        return _found(
+            rel,
+            (line.number, len(line.text) - len(body) + len(key) + 1),
+            f"a space is needed after the colon of '{key}:' (write '{key}: …'), or YAML does not read '{key}' as a key",
+        )
+    return None
+
+
+def _run_on(rel: str, text: str, opened: yaml.Mark, scan: object) -> Finding | None:
+    """Return the finding for a line that continues the value above it but starts no further right
+    than that value's key or list dash (`text: A man held` then `for weeks` under `text`), if it is one."""
+    tokens = []
+    try:
+        for token in scan(text[: opened.index - opened.column]):  # type: ignore[operator]
+            if not isinstance(token, (yaml.BlockEndToken, yaml.StreamEndToken)):
+                tokens.append(token)
+    except yaml.YAMLError:
+        return None
+    *_, key, value, scalar = [None, None, None, *tokens]
+    if not isinstance(scalar, yaml.ScalarToken) or scalar.style in ("'", '"'):  # a quoted value ends at its quote
+        return None
+    if isinstance(value, yaml.BlockEntryToken):
+        owner, above, name = value, f"the item on line {value.start_mark.line + 1}", "its dash"
+    elif isinstance(value, yaml.ValueToken) and isinstance(key, yaml.ScalarToken):
+        owner, above, name = key, f"the value of '{key.value}' (line {key.start_mark.line + 1})", f"'{key.value}'"
+    else:
+        return None
+    if opened.column > owner.start_mark.column:
+        return None
+    return _found(
+        rel,
+        (opened.line + 1, opened.column + 1),
+        f"this line continues {above}, so it must be indented more than {name} (or the whole value put in quotes)",
+    )
 
 
 def _quoted_runs_on(rel: str, text: str, token: yaml.Token, mark: yaml.Mark) -> Finding:

@@ -1,0 +1,62 @@
+"""What a YAML syntax error says: the line to fix, and what to do there, in a writer's words.
+
+The common cases are fixture folders (`yaml-*`); these are their variants. Each broken text comes
+with the text its advice leads to, which must read cleanly.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from report.content.yamldoc import parse
+
+CASES = [
+    (
+        "tags:\n  - A man held\n  for weeks\n",
+        "3:3: YAML syntax error: this line continues the item on line 2, so it must be indented more than its dash"
+        " (or the whole value put in quotes)",
+        "tags:\n  - A man held\n    for weeks\n",
+    ),
+    (
+        "text: see\nhttps://example.org\n",  # the colon of a web address is not a key's
+        "2:1: YAML syntax error: this line continues the value of 'text' (line 1), so it must be indented more than"
+        " 'text' (or the whole value put in quotes)",
+        "text: see\n  https://example.org\n",
+    ),
+    (
+        "deaths:\n  - name:John Doe\n    id: john-doe\n",
+        "2:9: YAML syntax error: a space is needed after the colon of 'name:' (write 'name: …'), or YAML does not"
+        " read 'name' as a key",
+        "deaths:\n  - name: John Doe\n    id: john-doe\n",
+    ),
+    (
+        "deaths:\n  -id: a\n  - id: b\n",
+        "2:3: YAML syntax error: a list item needs a space after its dash: write '- id:', not '-id:'",
+        "deaths:\n  - id: a\n  - id: b\n",
+    ),
+    (
+        "deaths:\n  - id: a\n  -id: b\n    name: B\n",
+        "3:3: YAML syntax error: a list item needs a space after its dash: write '- id:', not '-id:'",
+        "deaths:\n  - id: a\n  - id: b\n    name: B\n",
+    ),
+    (
+        "text: `ICE` held him\n",
+        '1:7: YAML syntax error: a value cannot start with ` unless it is quoted: put the whole value in quotes ("…")',
+        'text: "`ICE` held him"\n',
+    ),
+    (
+        "text: %50 of them\n",
+        '1:7: YAML syntax error: a value cannot start with % unless it is quoted: put the whole value in quotes ("…")',
+        'text: "%50 of them"\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "said", "fixed"), CASES)
+def test_a_syntax_error_says_what_to_do_where_and_doing_it_reads(text: str, said: str, fixed: str) -> None:
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [f"{f.loc.line}:{f.loc.col}: {f.message}" for f in findings] == [said]
+    assert [f.code for f in findings] == ["yaml.syntax"]
+    doc, findings = parse(fixed.encode(), "facilities/x.yaml")
+    assert doc is not None and findings == []
