@@ -1,7 +1,8 @@
 """The command line refuses what it cannot run as a usage mistake: one line, exit 2, nothing written.
 
-A language report.yaml does not translate is said in one line, the way `./build.py --lang sp`
-is, never as a catalog for a stray language or an internal error.
+An unknown command, a language report.yaml does not translate, a port or a worker count out of
+range: each is said in one line, the way `./build.py --lang sp` is, never as the help of
+another command, a catalog for a stray language or an internal error.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from report.errors import EXIT_USAGE
+from report.cli import _check_numbers, parser
+from report.errors import EXIT_OK, EXIT_USAGE
 
 from .conftest import make_project, run_cli
+
+COMMANDS = "(commands: build, check, release, export, extract, update, serve, new)"
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -57,3 +61,67 @@ def test_build_refuses_a_language_not_in_report_yaml(tmp_path: Path, lang: str) 
         f"build.py: error: language {shown} is not in report.yaml (languages: en, es)\n",
     )
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("serve", "--port", "99999"),
+            "--port 99999 is out of range: give a port from 1 to 65535, or 0 for any free one",
+        ),
+        (
+            ("serve", "--port", "65536"),
+            "--port 65536 is out of range: give a port from 1 to 65535, or 0 for any free one",
+        ),
+        (("serve", "--port", "-5"), "--port -5 is out of range: give a port from 1 to 65535, or 0 for any free one"),
+        (
+            ("build", "-j", "0"),
+            "--jobs 0 is out of range: give 1 worker process or more, or leave it out for one per core",
+        ),
+        (("-j", "-1"), "--jobs -1 is out of range: give 1 worker process or more, or leave it out for one per core"),
+        (
+            ("release", "--jobs", "0"),
+            "--jobs 0 is out of range: give 1 worker process or more, or leave it out for one per core",
+        ),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    root = make_project(tmp_path, "_i18n")
+    before = snapshot(root)
+    code, out, err = run_cli("--root", str(root), *args)
+    assert (code, out, err) == (EXIT_USAGE, "", f"build.py: error: {said}\n")
+    assert snapshot(root) == before and not (root / ".cache").exists()
+
+
+@pytest.mark.parametrize("args", [["serve", "--port", "0"], ["serve", "--port", "65535"], ["build", "-j", "1"]])
+def test_the_numbers_in_range_are_taken(args: list[str]) -> None:
+    _check_numbers(parser().parse_args(args))  # raises nothing: port 0 is any free port (the first line names it)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("status", "--help"), f"unknown command 'status' {COMMANDS}"),
+        (("status",), f"unknown command 'status' {COMMANDS}"),
+        (("status", "--lang", "es"), f"unknown command 'status' {COMMANDS}"),
+        (("chek",), f"unknown command 'chek': did you mean 'check'? {COMMANDS}"),
+        (("biuld", "--help"), f"unknown command 'biuld': did you mean 'build'? {COMMANDS}"),
+    ],
+)
+def test_an_unknown_command_is_refused_with_the_list_of_commands(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    root = make_project(tmp_path, "_i18n")
+    code, out, err = run_cli("--root", str(root), *args)
+    assert (code, out, err) == (EXIT_USAGE, "", f"build.py: error: {said}\n")
+    assert not (root / ".cache").exists()
+
+
+def test_help_and_the_default_command_still_work() -> None:
+    code, out, err = run_cli("--help")
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py [-h] [--root ROOT] command ...\n")
+    code, out, err = run_cli("check", "--help")
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py check [-h]")
+    code, out, err = run_cli("--quiet", "--help")  # options first: `build`'s own
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py build [-h]")
