@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import difflib
 import io
 import os
 import sys
@@ -31,6 +32,7 @@ NOT_SET_UP = (
     " (it sets up .venv, which ./build.py then uses by itself)"
 )
 COMMANDS = ("build", "check", "release", "export", "extract", "update", "serve", "new")
+MAX_PORT = 65535
 
 
 def parser() -> argparse.ArgumentParser:
@@ -111,12 +113,16 @@ def main(
     """Run the command line and return its exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
     try:
+        args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser().parse_args(args_list)
+        _check_numbers(args)
     except SystemExit as exc:  # argparse has printed the problem
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    except UsageError as exc:
+        print(f"build.py: error: {exc}", file=err)
+        return EXIT_USAGE
     root = (args.root or default_root or Path.cwd()).resolve()
     handler = HANDLERS[args.command or "build"]
     try:
@@ -189,7 +195,11 @@ def _write_crash(root: Path, exc: BaseException) -> str:
 
 
 def _with_default_command(args: list[str]) -> list[str]:
-    """Return the arguments with `build` inserted when no command is named."""
+    """Return the arguments with `build` inserted when no command is named.
+
+    Raise UsageError when the first word names no command: `build` takes no words, so a word
+    there is a command mistyped or one that does not exist (`status --help` is not `build`'s help).
+    """
     i = 0
     while i < len(args):
         if args[i] == "--root":
@@ -198,9 +208,25 @@ def _with_default_command(args: list[str]) -> list[str]:
             i += 1
         elif args[i] in COMMANDS or args[i] in ("-h", "--help"):
             return args
+        elif not args[i].startswith("-"):
+            close = difflib.get_close_matches(args[i], COMMANDS, n=1)
+            guess = f": did you mean '{close[0]}'?" if close else ""
+            raise UsageError(f"unknown command '{args[i]}'{guess} (commands: {', '.join(COMMANDS)})")
         else:
             break
     return [*args[:i], "build", *args[i:]]
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Raise UsageError for a number argparse took that the command cannot use (a port past 65535, -j 0)."""
+    port = getattr(args, "port", None)
+    if port is not None and not 0 <= port <= MAX_PORT:
+        raise UsageError(f"--port {port} is out of range: give a port from 1 to {MAX_PORT}, or 0 for any free one")
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError(
+            f"--jobs {jobs} is out of range: give 1 worker process or more, or leave it out for one per core"
+        )
 
 
 def exit_code(findings: Sequence[Finding]) -> int:

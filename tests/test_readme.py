@@ -44,15 +44,19 @@ ENVIRONMENT_FAILURES = (
 SUMMARY = re.compile(r"^(built |dist/ is up to date|build failed)", re.M)
 
 
-def readme_commands(text: str) -> list[str]:
-    """Return every command of the README that runs build.py or a verb's make target, in order, once each."""
+def readme_spans(text: str) -> list[str]:
+    """Return every line of the README's code blocks (without its comment) and every inline code span."""
     found: list[str] = []
     fences = re.compile(r"^```[a-z]*\n(.*?)^```\n", re.M | re.S)
     for block in fences.findall(text):
         found += [re.sub(r"\s+#.*", "", line).strip() for line in block.splitlines()]
-    found += re.findall(r"`([^`\n]+)`", fences.sub("", text))
+    return found + re.findall(r"`([^`\n]+)`", fences.sub("", text))
+
+
+def readme_commands(text: str) -> list[str]:
+    """Return every command of the README that runs build.py or a verb's make target, in order, once each."""
     wanted = []
-    for command in found:
+    for command in readme_spans(text):
         target = re.match(r"make (\S+)", command)
         if (command.startswith("./build.py") or (target and target[1] in VERBS)) and command not in wanted:
             wanted.append(command)
@@ -67,6 +71,58 @@ def test_readme_names_every_verb_in_a_form_that_works() -> None:
         assert any(c.startswith(f"make {verb}") for c in commands), verb
     spans = re.findall(r"`([^`\n]+)`", text) + re.findall(r"^```[a-z]*\n(.*?)^```\n", text, re.M | re.S)
     assert not [s for s in spans if re.search(r"\bpython3? build\.py|\.venv/bin/python build\.py", s)]
+
+
+NOT_TO_RUN = ("playwright install",)
+"""Commands the README names to say that they must not be run."""
+
+
+def test_a_program_of_the_venv_is_named_by_its_path() -> None:
+    """Nothing puts .venv/bin on the PATH: a command the README gives (a program and its arguments)
+    that runs one of its programs (`pybabel`, `pytest`, `python`, which Debian does not have) names
+    it `.venv/bin/...`, so that it runs as typed."""
+    programs = {path.name for path in (Path(sys.prefix) / "bin").iterdir()}
+    commands = [s.split() for s in readme_spans((REPO / "README.md").read_text(encoding="utf-8"))]
+    bare = [
+        " ".join(words)
+        for words in commands
+        if len(words) > 1 and words[0] in programs and not shutil.which(words[0], path="/usr/bin:/bin")
+    ]
+    assert [command for command in bare if command not in NOT_TO_RUN] == []
+    # tests/test_i18n.py runs the same pybabel extraction, and compares its messages with extract's.
+    assert ".venv/bin/pybabel extract -F i18n/babel.cfg -o /tmp/messages.pot ." in [" ".join(c) for c in commands]
+
+
+def test_make_build_names_python3_venv_before_it_makes_the_venv(tmp_path: Path) -> None:
+    """Debian's and Ubuntu's Python makes no venv without `python3-venv`: `make build` says so first."""
+    root, stubs = tmp_path / "project", tmp_path / "bin"
+    root.mkdir()
+    stubs.mkdir()
+    shutil.copy2(REPO / "Makefile", root / "Makefile")
+    (root / "pyproject.toml").touch()
+    # Every other system package is there (stubs), and the user is not root: nothing is installed.
+    scripts = {
+        "python3": 'case "$*" in *ensurepip*) exit 1;; esac',  # a Python without its venv module's ensurepip
+        "ldconfig": "echo libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0",
+        "id": "echo 1000",
+        "msgfmt": "",
+        "chromium": "",
+        "java": "",
+    }
+    for name, script in scripts.items():
+        (stubs / name).write_text(f"#!/bin/sh\n{script}\n")
+        (stubs / name).chmod(0o755)
+    env = {"PATH": f"{stubs}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(["make", "build"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[:2] == [
+        "Missing system packages: python3-venv",
+        "Install them first, for example: sudo apt-get install python3-venv",
+    ]
+    assert sorted(p.name for p in root.iterdir()) == ["Makefile", "pyproject.toml"]  # no .venv begun
+    # A Python with its venv module (this one) passes the same check.
+    done = subprocess.run(["make", "system", f"PYTHON={sys.executable}"], cwd=root, env=env, capture_output=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
 
 
 def test_hints_name_a_command_that_works() -> None:

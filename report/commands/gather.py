@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..findings import Finding, Loc, Policy, error, has_errors
 from ..content.links import check_links
 from ..content.load import load_edition
-from ..content.model import Edition
+from ..content.model import Edition, ReportSettings
 from ..content.places import locate_facilities
 from ..content.validate import check_edition
 from ..i18n.catalogs import read_catalog
@@ -77,7 +77,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         places, found = locate_facilities(root, edition.facilities + edition.unlisted, cache_dir)
         findings += found
         edition = dataclasses.replace(edition, places=places)
-        languages = _languages(edition, options.languages)
+        languages = chosen_languages(edition.settings, options.languages)
         localizers = {}
         for lang in languages:
             catalog = None
@@ -114,11 +114,21 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
 
 
-def _languages(edition: Edition, wanted: tuple[str, ...]) -> tuple[str, ...]:
-    settings = edition.settings
-    unknown = [lang for lang in wanted if lang not in settings.languages]
+def chosen_languages(settings: ReportSettings, wanted: tuple[str, ...], catalogs: bool = False) -> tuple[str, ...]:
+    """Return the languages `--lang` asks for (empty: all of report.yaml's); raise UsageError for any other.
+
+    With `catalogs`, only the languages with a catalog are asked for: every one but the source language.
+    """
+    unknown = [lang or "''" for lang in wanted if lang not in settings.languages]
     if unknown:
         raise UsageError(
             f"language {', '.join(unknown)} is not in {project.REPORT_FILE} (languages: {', '.join(settings.languages)})"
         )
-    return wanted or settings.languages
+    source = settings.source_language
+    translated = tuple(lang for lang in settings.languages if lang != source)
+    if catalogs and source in wanted:
+        raise UsageError(
+            f"language {source} is the one the content is written in: it has no catalog"
+            f" (languages with a catalog: {', '.join(translated) or 'none'})"
+        )
+    return wanted or (translated if catalogs else settings.languages)

@@ -16,6 +16,7 @@ from ..i18n.extract import run_extract, run_update
 from ..i18n.localize import Localizer
 from ..project import CACHE_DIR, MAPPING_FILE, TEMPLATE_FILE, catalog_path
 from ..render.html import template_findings
+from .gather import chosen_languages
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,9 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
     edition, findings = load_edition(root)
     if edition is None:
         return Translated(tuple(ordered(findings)))
+    wanted = list(chosen_languages(edition.settings, languages, catalogs=True))  # never a path: i18n/<lang>/...
     if not (root / TEMPLATE_FILE).exists():  # a FIFO or a link out exists: `catalog_problems` refuses it
         raise UsageError(f"{TEMPLATE_FILE} not found: run './build.py extract' first")
-    source = edition.settings.source_language
-    wanted = list(languages) or [lang for lang in edition.settings.languages if lang != source]
     unreadable = catalog_problems(root, wanted)
     if unreadable:
         return Translated(tuple(unreadable), refused="fix these errors first: no catalog was changed")

@@ -1,0 +1,127 @@
+"""The command line refuses what it cannot run as a usage mistake: one line, exit 2, nothing written.
+
+An unknown command, a language report.yaml does not translate, a port or a worker count out of
+range: each is said in one line, the way `./build.py --lang sp` is, never as the help of
+another command, a catalog for a stray language or an internal error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from report.cli import _check_numbers, parser
+from report.errors import EXIT_OK, EXIT_USAGE
+
+from .conftest import make_project, run_cli
+
+COMMANDS = "(commands: build, check, release, export, extract, update, serve, new)"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Return every file of the project but the tool's own cache, with its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.relative_to(root).parts[0] != ".cache"
+    }
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("sp", "language sp is not in report.yaml (languages: en, es)"),
+        ("Spanish", "language Spanish is not in report.yaml (languages: en, es)"),
+        ("fr", "language fr is not in report.yaml (languages: en, es)"),
+        ("", "language '' is not in report.yaml (languages: en, es)"),
+        ("es/../x", "language es/../x is not in report.yaml (languages: en, es)"),
+        ("../../x", "language ../../x is not in report.yaml (languages: en, es)"),
+        ("en", "language en is the one the content is written in: it has no catalog (languages with a catalog: es)"),
+    ],
+)
+def test_update_refuses_a_language_without_a_catalog_and_writes_nothing(tmp_path: Path, lang: str, said: str) -> None:
+    root = make_project(tmp_path, "_i18n")
+    before = snapshot(root)
+    code, out, err = run_cli("--root", str(root), "update", "--lang", "es", "--lang", lang)
+    assert (code, out, err) == (EXIT_USAGE, "", f"build.py: error: {said}\n")
+    assert snapshot(root) == before
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("lang", ["", "sp"])
+def test_build_refuses_a_language_not_in_report_yaml(tmp_path: Path, lang: str) -> None:
+    root = make_project(tmp_path, "_i18n")
+    before = snapshot(root)
+    code, out, err = run_cli("--root", str(root), "build", "--lang", lang)
+    shown = lang or "''"
+    assert (code, out, err) == (
+        EXIT_USAGE,
+        "",
+        f"build.py: error: language {shown} is not in report.yaml (languages: en, es)\n",
+    )
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("serve", "--port", "99999"),
+            "--port 99999 is out of range: give a port from 1 to 65535, or 0 for any free one",
+        ),
+        (
+            ("serve", "--port", "65536"),
+            "--port 65536 is out of range: give a port from 1 to 65535, or 0 for any free one",
+        ),
+        (("serve", "--port", "-5"), "--port -5 is out of range: give a port from 1 to 65535, or 0 for any free one"),
+        (
+            ("build", "-j", "0"),
+            "--jobs 0 is out of range: give 1 worker process or more, or leave it out for one per core",
+        ),
+        (("-j", "-1"), "--jobs -1 is out of range: give 1 worker process or more, or leave it out for one per core"),
+        (
+            ("release", "--jobs", "0"),
+            "--jobs 0 is out of range: give 1 worker process or more, or leave it out for one per core",
+        ),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    root = make_project(tmp_path, "_i18n")
+    before = snapshot(root)
+    code, out, err = run_cli("--root", str(root), *args)
+    assert (code, out, err) == (EXIT_USAGE, "", f"build.py: error: {said}\n")
+    assert snapshot(root) == before and not (root / ".cache").exists()
+
+
+@pytest.mark.parametrize("args", [["serve", "--port", "0"], ["serve", "--port", "65535"], ["build", "-j", "1"]])
+def test_the_numbers_in_range_are_taken(args: list[str]) -> None:
+    _check_numbers(parser().parse_args(args))  # raises nothing: port 0 is any free port (the first line names it)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("status", "--help"), f"unknown command 'status' {COMMANDS}"),
+        (("status",), f"unknown command 'status' {COMMANDS}"),
+        (("status", "--lang", "es"), f"unknown command 'status' {COMMANDS}"),
+        (("chek",), f"unknown command 'chek': did you mean 'check'? {COMMANDS}"),
+        (("biuld", "--help"), f"unknown command 'biuld': did you mean 'build'? {COMMANDS}"),
+    ],
+)
+def test_an_unknown_command_is_refused_with_the_list_of_commands(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    root = make_project(tmp_path, "_i18n")
+    code, out, err = run_cli("--root", str(root), *args)
+    assert (code, out, err) == (EXIT_USAGE, "", f"build.py: error: {said}\n")
+    assert not (root / ".cache").exists()
+
+
+def test_help_and_the_default_command_still_work() -> None:
+    code, out, err = run_cli("--help")
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py [-h] [--root ROOT] command ...\n")
+    code, out, err = run_cli("check", "--help")
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py check [-h]")
+    code, out, err = run_cli("--quiet", "--help")  # options first: `build`'s own
+    assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py build [-h]")
