@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po, write_po
 from report.i18n.catalogs import parse_catalog
 from report.i18n.coverage import Counts, check_catalog, check_translations
 from report.render.site import status_page_html
-from report.content.load import load_edition
+from report.content.load import dossier_texts, load_edition, read_dossier
 
 from .conftest import FIXTURES, REPO, make_project, run_cli
 
@@ -752,19 +752,103 @@ def coverage_of(out: str) -> list[str]:
     return lines[start:end]
 
 
+AS_OF_EXTRACT = (
+    "counted as of the last extract: the strings of {path}, which cannot be read, as i18n/messages.pot has them"
+    " (an edit made since is not counted)"
+)
+REFUSES = "fix the errors in the content and templates first (extract refuses until then), then run:"
+EDITED = "The sample facility was cited for poor care"
+"""The fixture dossier's summary, edited since the last extract (it was "poor medical care")."""
+
+
+def edited_sample(tmp_path: Path) -> tuple[Path, str]:
+    """Return a project whose valid dossier has one sentence edited since the last extract, and its text."""
+    root = make_project(tmp_path, "i18n-dossier-error")
+    path = root / "facilities" / "sample.yaml"
+    text = path.read_text(encoding="utf-8").replace("2020-13-01", "2020-03-01")
+    text = text.replace("The sample facility was cited for poor medical care", EDITED)
+    path.write_text(text, encoding="utf-8")
+    return root, text
+
+
+def stale_of(out: str) -> list[str]:
+    """Return the `i18n.stale` findings a `check` printed."""
+    return [line for line in out.splitlines() if line.endswith("[i18n.stale]")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refuses"),
+    [
+        pytest.param("    date: 2020-03-01\n", "    date: 2021-02-30\n", True, id="impossible-date"),
+        pytest.param("    count: 1200\n", "    count: many\n", True, id="wrong-type"),
+        pytest.param("  county: Kern County\n", "  # county: Kern County\n", True, id="missing-required"),
+        pytest.param(
+            "  reviewer: A. Editor\n", "  reviewer: A. Editor\n  status: verified\n", True, id="duplicate-key"
+        ),
+        pytest.param(
+            "    as_of: 2020-05\n    sources: [gov-report-2020]\n",
+            "    sources: [gov-report-2020]\n  - {id: beds, count: 900, measure: capacity, unit: beds, sources: [news-2021]}\n",
+            True,
+            id="duplicate-id",
+        ),
+        pytest.param("  sources: [news-2021]\nsummary", "  sources: [news-2022]\nsummary", False, id="unknown-source"),
+    ],
+)
+def test_a_dossier_with_errors_is_counted_from_what_can_be_read(
+    old: str, new: str, refuses: bool, tmp_path: Path, fixed_today: None
+) -> None:
+    """A sentence edited since the last extract stays pending, and messages.pot stale, whatever error
+    the dossier has besides: check, its JSON and the build's table say what they said before it."""
+    root, text = edited_sample(tmp_path)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and re.search(r"; es 86\.7% translated \(\d+\.\d s\)$", out.rstrip()), out
+    stale = (
+        "facilities/sample.yaml:26:10: warning: i18n/messages.pot is out of date for this file"
+        " (1 new or changed, 1 removed); {run} ./build.py extract && ./build.py update [i18n.stale]"
+    )
+    assert stale_of(out) == [stale.format(run="run:")]
+    table = coverage_of(out)
+    assert table[2:4] == [
+        "total              13       0             1        1         1    86.7%",
+        "templates           0       0             0        0         0   100.0%",
+    ]
+    assert table[5:8] == [
+        "sample              6       0             1        1         1    75.0%",
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet: the Spanish"
+        " edition prints it in English",
+        "  sample: facilities/sample.yaml:26 (other English in the catalog: 'The sample facility was cited for poor"
+        " medical care…') 'The sample facility was cited for poor care…'",
+    ]
+    _, data, _ = run_cli("--root", str(root), "check", "--format", "json")
+    coverage = json.loads(data)["coverage"]["es"]
+
+    assert old in text
+    (root / "facilities" / "sample.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and re.search(r"^facilities/sample\.yaml:\d+:\d+: error: ", out, re.M), out
+    assert re.search(r"; es 86\.7% translated \(\d+\.\d s\)$", out.rstrip()), out
+    assert stale_of(out) == [stale.format(run=REFUSES if refuses else "run:")]
+    advice = f"{REFUSES if refuses else 'run:'} ./build.py extract && ./build.py update"
+    assert coverage_of(out) == [*table[:-1], advice]
+    _, data, _ = run_cli("--root", str(root), "check", "--format", "json")
+    assert json.loads(data)["coverage"]["es"] == coverage
+    code, built, _ = run_cli("--root", str(root), "build")
+    assert code == 1 and coverage_of(built) == coverage_of(out)
+
+
 @pytest.mark.parametrize(
     "breakage",
     [
-        pytest.param(lambda text: text.replace("2020-03-01", "2020-13-01"), id="date"),
         pytest.param(lambda text: text.replace("\n  date: 2021-03", "\n\tdate: 2021-03", 1), id="tab"),
         pytest.param(lambda text: "\ufeff" + text, id="bom"),
+        pytest.param(lambda text: text.replace("name: Sample", "name: 'Sample", 1), id="unclosed-quote"),
     ],
 )
-def test_a_dossier_that_cannot_be_loaded_counts_with_the_pot_strings(
+def test_a_dossier_that_cannot_be_read_counts_with_the_pot_strings_and_says_so(
     breakage, tmp_path: Path, fixed_today: None
 ) -> None:
-    """Its strings are those messages.pot has for it: its untranslated one is still counted, and
-    `check` and `build` print the coverage of the valid dossier."""
+    """Its strings are those messages.pot has for it, as of the last extract: its untranslated one
+    is still counted, and `check`, its JSON and `build` say that an edit made since is not."""
     root = make_project(tmp_path, "i18n-dossier-error")
     path = root / "facilities" / "sample.yaml"
     valid = path.read_text(encoding="utf-8").replace("2020-13-01", "2020-03-01")
@@ -776,9 +860,82 @@ def test_a_dossier_that_cannot_be_loaded_counts_with_the_pot_strings(
     path.write_text(breakage(valid), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1 and re.search(r"^facilities/sample\.yaml:\d+:\d+: error: ", out, re.M), out
-    assert coverage_of(out) == expected
-    assert re.search(r"; es 93\.3% translated \(\d+\.\d s\)$", out.rstrip())
+    assert coverage_of(out) == [*expected, AS_OF_EXTRACT.format(path="facilities/sample.yaml")]
+    assert re.search(
+        r"; es 93\.3% translated \(facilities/sample\.yaml as of the last extract\) \(\d+\.\d s\)$", out.rstrip()
+    )
     assert "[i18n.stale]" not in out
+    code, built, _ = run_cli("--root", str(root), "build")
+    assert code == 1 and coverage_of(built) == coverage_of(out)
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    es = json.loads(out)["coverage"]["es"]
+    assert (es["total"]["percent"], es["left_out"], es["as_of_extract"]) == (93.3, [], ["facilities/sample.yaml"])
+
+
+def test_the_prose_read_from_a_dossier_is_what_its_record_gives() -> None:
+    """`dossier_texts`, which counts a dossier that does not load, gives every loaded dossier's texts,
+    with their contexts, comments and places: the shipped ones and every fixture's."""
+    dossiers = [p for p in (REPO / "facilities").glob("*.yaml") if p.name != "sources.yaml"]
+    dossiers += [p for p in FIXTURES.glob("*/facilities/*.yaml") if p.name != "sources.yaml"]
+    loaded = 0
+    for path in sorted(dossiers):
+        rel = f"facilities/{path.name}"
+        facility, _findings = read_dossier(path.read_bytes(), rel)
+        if facility is not None:
+            assert dossier_texts(path.read_bytes(), rel) == tuple(facility.texts()), path
+            loaded += 1
+    assert loaded > 20
+
+
+def test_a_real_dossier_edited_then_broken_keeps_its_pending_sentence(tmp_path: Path) -> None:
+    """The tester's case: LaSalle's summary edited, then an impossible date. The coverage stays 99.8%
+    with the .pot stale; broken so that it cannot be read, it says it counts LaSalle as of the last
+    extract, and the status page no longer says every message is translated."""
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    dossier = root / "facilities" / "lasalle.yaml"
+    lines = dossier.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[69] == "  The Jena site was first a juvenile prison, closed after federal investigators\n"
+    assert lines[81] == "    date: 2015-10/2015-11\n"
+    lines[69] = "  The Jena site was at first a youth prison, closed after federal investigators\n"
+    dossier.write_text("".join(lines), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
+    stale = (
+        "facilities/lasalle.yaml:69:10: warning: i18n/messages.pot is out of date for this file"
+        " (1 new or changed, 1 removed); {run} ./build.py extract && ./build.py update [i18n.stale]"
+    )
+    assert stale_of(out) == [stale.format(run="run:")]
+    row = "lasalle            12       0             0        1         0    92.3%"
+    assert row in coverage_of(out)
+
+    lines[81] = "    date: 2021-02-30\n"
+    dossier.write_text("".join(lines), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and "facilities/lasalle.yaml:82:11: error: impossible date '2021-02-30'" in out
+    assert re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
+    assert stale_of(out) == [stale.format(run=REFUSES)]
+    assert row in coverage_of(out)
+
+    lines[81] = "\tdate: 2021-02-30\n"
+    dossier.write_text("".join(lines), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and "[i18n.stale]" not in out
+    assert coverage_of(out)[-1] == AS_OF_EXTRACT.format(path="facilities/lasalle.yaml")
+    assert re.search(
+        r"; es 100\.0% translated \(facilities/lasalle\.yaml as of the last extract\) \(\d+\.\d s\)$",
+        out.rstrip(),
+    ), out
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    text = Text("stale")
+    text.feed(status_page_html(root, edition, coverage["es"]))
+    assert text.texts() == [  # `Text` joins the text around each <code> with a space
+        "Counted as of the last extract: the strings of facilities/lasalle.yaml , which cannot be read,"
+        " as i18n/messages.pot has them (an edit made since is not counted)."
+    ]
+    assert "Every message is translated." not in text.text()
 
 
 def test_a_broken_dossier_the_pot_has_no_strings_for_is_not_counted_and_the_coverage_says_so(
@@ -798,6 +955,11 @@ def test_a_broken_dossier_the_pot_has_no_strings_for_is_not_counted_and_the_cove
     assert code == 1 and coverage_of(built) == coverage_of(out)
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     assert json.loads(out)["coverage"]["es"]["left_out"] == ["facilities/other.yaml"]
+    text = Text("stale")
+    text.feed(status_page(root))
+    assert text.texts() == [  # `Text` joins the text around each <code> with a space
+        "Not counted: the strings of facilities/other.yaml , which cannot be read and i18n/messages.pot does not have."
+    ]
 
 
 def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translated(tmp_path: Path) -> None:
@@ -856,12 +1018,13 @@ def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_pat
     text = dossier.read_text(encoding="utf-8")
     dossier.rename(root / "facilities" / "la-salle.yaml")
     code, out, _ = run_cli("--root", str(root), "check")
-    assert code == 1 and coverage_of(out) == expected, out
+    assert code == 1 and coverage_of(out) == [*expected, AS_OF_EXTRACT.format(path="facilities/lasalle.yaml")], out
     assert "[i18n.fallback]" not in out and "[i18n.stale]" not in out and "la-salle " not in out
     assert "facilities/la-salle.yaml:1:1: warning: 'la-salle' is not in the facilities list" in out
     (root / "facilities" / "la-salle.yaml").unlink()
     code, out, _ = run_cli("--root", str(root), "check")
-    assert code == 1 and coverage_of(out) == expected and "[i18n.stale]" not in out
+    as_of = [*expected, AS_OF_EXTRACT.format(path="facilities/lasalle.yaml")]
+    assert code == 1 and coverage_of(out) == as_of and "[i18n.stale]" not in out
     errors = [line for line in out.splitlines() if ": error: " in line]
     assert errors == [
         "report.yaml:16:5: error: no dossier 'facilities/lasalle.yaml' for facility 'lasalle' [report.unknown-facility]"
@@ -879,7 +1042,10 @@ def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_pat
         out,
         re.M,
     ), out
-    assert coverage_of(out)[-1] == f"{first} ./build.py extract && ./build.py update"
+    assert coverage_of(out)[-2:] == [
+        f"{first} ./build.py extract && ./build.py update",
+        AS_OF_EXTRACT.format(path="facilities/lasalle.yaml"),
+    ]
     assert run_cli("--root", str(root), "extract")[0] == 1
     dossier.write_text(text, encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")

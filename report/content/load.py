@@ -161,6 +161,22 @@ def read_dossier(raw: bytes, rel: str) -> tuple[Facility | None, list[Finding]]:
     return _RecordBuilder(doc, "dossier", stem, data["name"], findings).record(Facility, ()), findings
 
 
+def dossier_texts(raw: bytes, rel: str) -> tuple[Text, ...] | None:
+    """Return the prose of a dossier as far as its YAML reads, whatever its schema and date errors
+    (None if it does not parse into a mapping): the `texts()` its `Facility` would have.
+
+    A dossier with such errors yields no record, but translation coverage still counts its
+    strings: every `x-translatable` value that is text, with the context and place the record
+    would give it, in file order.
+    """
+    doc, _findings = parse(raw, rel)
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    builder = _RecordBuilder(doc, "dossier", Path(rel).stem, str(doc.data.get("name")), [])
+    paths = [path for path, _value in _strings(doc.data, ()) if schema.is_translatable("dossier", path)]
+    return tuple(sorted((builder.text(path) for path in paths), key=lambda t: (t.loc.line, t.loc.col)))
+
+
 def reserved_message(facility_id: str, taken: str) -> str:
     """Return what `check` says of a facility id the report uses for something else (`project.reserved_id`)."""
     return f"id '{facility_id}' is a name the report uses for something else ({taken}): choose another id"

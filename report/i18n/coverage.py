@@ -1,7 +1,7 @@
 """Translation coverage and consistency: what `check` says about each language's catalog.
 
 For every language but the source one, `check_translations` looks up every string the build
-would use (`used_messages`: the texts of report.yaml and of each published dossier, and the
+would use (`used_messages`: the texts of report.yaml and of each listed dossier, and the
 template strings of `layouts/`, the same messages `extract` writes to the .pot) in the catalog,
 and counts them as translated, fuzzy, untranslated or pending (not in the catalog yet: the
 build prints them in English until `extract` and `update` bring them in), with the catalog's
@@ -64,7 +64,8 @@ counted: `check_sync` and `check_template` report them as `i18n.stale`.
 Parsing a catalog is the slow part, so each parsed catalog (and the template strings of
 `layouts/`) is kept under `.cache/` (see `catalogs.read_catalog`), keyed by the bytes it was read from. The dossier prose
 comes from the loaded edition's texts (`extract_yaml` yields the same `texts()`), without a
-second extraction.
+second extraction; a listed dossier that did not load, from what its YAML holds
+(`load.dossier_texts`).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ from .catalogs import (
 )
 from .glossary import check_glossary
 from ..findings import Finding, Loc, count, error, warning
-from ..content.model import Edition
+from ..content.load import dossier_texts
+from ..content.model import Edition, Text
 from ..content.textfile import read_input
 
 REPORT = "report"
@@ -283,6 +285,9 @@ class LanguageCoverage:
     """Every string the build uses, in the order counted (`Localizer.foresee` reads it)."""
     left_out: tuple[str, ...] = ()
     """Files that cannot be read and whose strings the .pot does not have: not counted."""
+    as_of_extract: tuple[str, ...] = ()
+    """Files that cannot be read, counted with the strings the .pot has for them: an edit made
+    since the last `extract` is not counted."""
     unusable: int = 0
     """Untranslated entries that msgfmt counts as translated (`CatalogEntry.counted`): the build prints them in English."""
     extract_refuses: bool = False
@@ -290,8 +295,9 @@ class LanguageCoverage:
 
     @property
     def complete(self) -> bool:
-        """Return True if the build prints every string in this language: none fuzzy, untranslated or pending."""
-        return self.total.translated == self.total.messages
+        """Return True if the build prints every string in this language: none fuzzy, untranslated or
+        pending, and no file whose strings cannot be read (left out, or counted as of the last extract)."""
+        return self.total.translated == self.total.messages and not self.left_out and not self.as_of_extract
 
     def as_dict(self) -> dict[str, Any]:
         """Return the coverage as JSON-ready data."""
@@ -322,6 +328,7 @@ class LanguageCoverage:
             ],
             "run": CATCH_UP if self.total.pending else None,
             "left_out": list(self.left_out),
+            "as_of_extract": list(self.as_of_extract),
         }
 
 
@@ -347,7 +354,7 @@ def check_translations(
     if not languages:
         return findings, {}
     template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
-    used, layouts, left_out = used_messages(root, edition, cache_dir, template)
+    used, read, left_out, as_of_extract = used_messages(root, edition, cache_dir, template)
     if template is None:
         findings.append(
             warning("i18n.stale", Loc(TEMPLATE_FILE), f"{TEMPLATE_FILE} not found; run: ./build.py extract")
@@ -355,7 +362,7 @@ def check_translations(
     else:
         findings += problem_findings(template)
         if not template.unreadable:
-            findings += check_template(root, edition, template, used, layouts, extract_refuses)
+            findings += check_template(root, edition, template, used, read, extract_refuses)
     coverage = {}
     for lang in languages:
         catalog = read_catalog(root, catalog_path(lang), lang, cache_dir)
@@ -366,7 +373,10 @@ def check_translations(
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
         coverage[lang] = replace(
-            language_coverage(lang, catalog, edition, used), left_out=left_out, extract_refuses=extract_refuses
+            language_coverage(lang, catalog, edition, used),
+            left_out=left_out,
+            as_of_extract=as_of_extract,
+            extract_refuses=extract_refuses,
         )
     return findings, coverage
 
@@ -477,37 +487,41 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
 
 def used_messages(
     root: Path, edition: Edition, cache_dir: Path | None = None, template: ParsedCatalog | None = None
-) -> tuple[dict[tuple[str | None, str], Message], set[str], tuple[str, ...]]:
-    """Return every string the build uses, keyed like catalog entries, the template files read,
-    and the files whose strings are left out.
+) -> tuple[dict[tuple[str | None, str], Message], set[str], tuple[str, ...], tuple[str, ...]]:
+    """Return every string the build uses, keyed like catalog entries, the files whose strings
+    were read besides report.yaml, the sources and the loaded dossiers, the files whose strings
+    are left out, and those counted with the strings the .pot has for them.
 
     These are the messages `extract` writes to the .pot for the published edition: the texts of
     report.yaml and of each dossier in chapter order (the `texts()` that `extract_yaml` yields)
     and the template strings of the files babel.cfg maps to a non-content extractor (Babel's own
     `extract`). The first place a message occurs is its location.
 
-    A file that cannot be read yields no strings, and `extract` refuses to run until it is
-    fixed: a template Jinja cannot parse (a `template.syntax` error), or a dossier report.yaml
-    lists that has a load or schema error or is not there (deleted, or renamed without
-    report.yaml: a `report.unknown-facility` error), which the edition leaves out. Its strings are those the .pot
-    (`template`) has for it, at their `#:` places (the extractor names each dossier's entries by
-    its file), so its breakage neither shows as strings removed nor changes coverage. Where the
-    .pot has none for it (it is missing or unreadable, or the file is new since the last
-    `extract`), the file is left out, and the coverage says so.
+    A dossier report.yaml lists that does not load (a schema, date or load error) is counted
+    from what can be read: its prose as far as its YAML parses (`load.dossier_texts`), so its
+    breakage changes neither the counts nor `check_template`'s findings. A file whose strings
+    cannot be read yields none, and `extract` refuses to run until it is fixed: a template Jinja
+    cannot parse (a `template.syntax` error), or a listed dossier that is not YAML or not there
+    (deleted, or renamed without report.yaml: a `report.unknown-facility` error). Its strings
+    are those the .pot (`template`) has for it, at their `#:` places (the extractor names each
+    dossier's entries by its file), as of the last `extract`: an edit made since then cannot be
+    counted, and the coverage says so. Where the .pot has none for it (it is missing or
+    unreadable, or the file is new since the last `extract`), the file is left out, and the
+    coverage says so.
     """
     used: dict[tuple[str | None, str], Message] = {}
     for text in edition.settings.texts():
         used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
-    for facility in edition.facilities:
-        for text in facility.texts():
-            used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+    texts, read, unread_dossiers = chapter_texts(root, edition)
+    for text in texts:
+        used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
     for source in edition.sources.values():
         for text in source.texts():
             used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
     strings = template_messages(root, cache_dir)
     for key, message in strings.messages.items():
         used.setdefault(key, message)
-    unread = [*strings.unread, *unloaded_dossiers(root, edition)]
+    unread = [*strings.unread, *unread_dossiers]
     supplied = set()
     if unread and template is not None and not template.unreadable:
         for entry in template.active():
@@ -517,15 +531,39 @@ def used_messages(
                 supplied.add(path)
                 loc = Loc(path, line or 0, 1 if line else 0)
                 used.setdefault(entry.key, Message(entry.context, entry.msgid, entry.plural, loc))
-    return used, set(strings.files), tuple(path for path in unread if path not in supplied)
+    return (
+        used,
+        read | set(strings.files),
+        tuple(path for path in unread if path not in supplied),
+        tuple(path for path in unread if path in supplied),
+    )
 
 
-def unloaded_dossiers(root: Path, edition: Edition) -> list[str]:
-    """Return the dossiers report.yaml lists that could not be loaded: a load or schema error, or
-    no such file (deleted, or renamed without report.yaml)."""
-    loaded = {Path(facility.path).stem for facility in edition.facilities}
-    paths = (f"{FACILITIES_DIR}/{facility_id}.yaml" for facility_id, _loc in edition.settings.facility_order)
-    return [path for path in paths if Path(path).stem not in loaded]
+def chapter_texts(root: Path, edition: Edition) -> tuple[list[Text], set[str], list[str]]:
+    """Return the prose of the dossiers report.yaml lists, in chapter order, the listed dossiers
+    that did not load but were read, and those whose strings cannot be read.
+
+    A loaded dossier gives its record's texts; one that did not load (a load, schema or date
+    error), the prose its YAML holds (`load.dossier_texts`). One that is not YAML, or not there
+    (deleted, or renamed without report.yaml), cannot be read.
+    """
+    loaded = {Path(facility.path).stem: facility for facility in edition.facilities}
+    texts: list[Text] = []
+    read: set[str] = set()
+    unread: list[str] = []
+    for facility_id, _loc in edition.settings.facility_order:
+        if facility_id in loaded:
+            texts.extend(loaded[facility_id].texts())
+            continue
+        path = f"{FACILITIES_DIR}/{facility_id}.yaml"
+        raw, _refused = read_input(root, path, "dossier")  # `load_edition` reported why it did not load
+        found = dossier_texts(raw, path) if raw is not None else None
+        if found is None:
+            unread.append(path)
+        else:
+            texts.extend(found)
+            read.add(path)
+    return texts, read, unread
 
 
 def check_template(
@@ -533,15 +571,16 @@ def check_template(
     edition: Edition,
     template: ParsedCatalog,
     used: Mapping[tuple[str | None, str], Message],
-    layouts: set[str],
+    read: set[str],
     extract_refuses: bool = False,
 ) -> list[Finding]:
     """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
 
     A .pot message is only judged when it comes from a file we know the current messages of
-    (report.yaml, a published dossier, a template) or from a file that no longer exists.
+    (report.yaml, a published dossier, a template, a listed dossier read despite its errors:
+    `read`) or from a file that no longer exists.
     """
-    known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *layouts}
+    known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *read}
 
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
@@ -712,6 +751,11 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             lines.append(f"{REFUSES if coverage.extract_refuses else 'run'}: {CATCH_UP}")
     for path in coverage.left_out:
         lines.append(f"not counted: the strings of {path}, which cannot be read and {TEMPLATE_FILE} does not have")
+    for path in coverage.as_of_extract:
+        lines.append(
+            f"counted as of the last extract: the strings of {path}, which cannot be read, as {TEMPLATE_FILE} has"
+            " them (an edit made since is not counted)"
+        )
     return "\n".join(lines)
 
 

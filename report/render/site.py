@@ -428,6 +428,7 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         target_lang=coverage.lang,
         pending_note=pending_note(coverage),
         catch_up=CATCH_UP,
+        template_file=project.TEMPLATE_FILE,
     )
 
 
