@@ -266,10 +266,7 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
             print(coverage_table(coverage), file=out)
         print("", file=out)
     translated = "".join(
-        f"; {lang} {c.total.percent:.1f}% translated"
-        + "".join(f" (not counting {path})" for path in c.left_out)
-        + "".join(f" ({path} as of the last extract)" for path in c.as_of_extract)
-        for lang, c in checked.coverage.items()
+        f"; {lang} {c.total.percent:.1f}% translated{c.caveats}" for lang, c in checked.coverage.items()
     )
     summary = _shown(checked.findings, args.quiet, checked.elsewhere)
     print(f"check: {summary}{translated} ({checked.seconds:.1f} s)", file=out)

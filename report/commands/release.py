@@ -62,6 +62,8 @@ class Language:
     untranslated: int
     pending: int
     findings: tuple[Finding, ...]
+    caveats: str = ""
+    """What the percentage does not count as it should (`LanguageCoverage.caveats`)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def checklist(gathered: Gathered) -> Checklist:
             c.total.untranslated,
             c.total.pending,
             tuple(f for f in translation if f.loc.path == c.path),
+            c.caveats,
         )
         for c in gathered.coverage.values()
     )
@@ -234,7 +237,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
     for language in checklist.languages:
         state = (
             f"{language.percent:.1f}% translated, {language.fuzzy} fuzzy, {language.untranslated} untranslated,"
-            f" {language.pending} pending"
+            f" {language.pending} pending{language.caveats}"
         )
         done = not language.findings
         section(

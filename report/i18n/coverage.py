@@ -299,6 +299,14 @@ class LanguageCoverage:
         pending, and no file whose strings cannot be read (left out, or counted as of the last extract)."""
         return self.total.translated == self.total.messages and not self.left_out and not self.as_of_extract
 
+    @property
+    def caveats(self) -> str:
+        """Return what its percentage does not count as it should, for after it: ' (not counting
+        facilities/x.yaml)', ' (facilities/x.yaml as of the last extract)', or ''."""
+        return "".join(f" (not counting {path})" for path in self.left_out) + "".join(
+            f" ({path} as of the last extract)" for path in self.as_of_extract
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """Return the coverage as JSON-ready data."""
         parts = {g.key: g.counts.as_dict() for g in self.groups}
