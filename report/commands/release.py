@@ -250,12 +250,24 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                 "and remove the fuzzy flag once a fuzzy translation is right. The translation status page lists",
                 "them beside the English: run ./build.py serve, then open",
                 f"http://127.0.0.1:8000/{language.lang}/translation-status.html",
+                *(
+                    [
+                        "Where figures or the order of citations differ, make the translation say what the English",
+                        "says, with the same numbers and dates, each note at its claim.",
+                    ]
+                    if any(f.code in CONFIRM_CODES for f in language.findings)
+                    else []
+                ),
             ],
         )
     if checklist.warnings:
         do = "does" if checklist.warnings == 1 else "do"
         lines += ["", f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists them."]
     return "\n".join(lines)
+
+
+CONFIRM_CODES = frozenset({"i18n.figures", "i18n.citation-order"})
+"""What a translation says otherwise than its English: its figures, the order of its notes."""
 
 
 def _translators(finding: Finding, catalogs: set[str]) -> bool:
