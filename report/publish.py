@@ -92,10 +92,11 @@ def manifest_bytes(
     created: str | None = None,
     content: Mapping[str, str] | None = None,
     languages: Sequence[str] = (),
+    latest: Mapping[str, str] | None = None,
 ) -> bytes:
     """Return the manifest for these outputs, sorted by path: which kind of edition, made when,
     the languages its pages link to (`languages`), from which content each language was built
-    (`content`), and every file."""
+    (`content`), the content the build that wrote it saw for each (`latest`), and every file."""
     assert edition in EDITIONS, edition
     entries = [o.entry() for o in sorted(outputs, key=lambda o: o.path)]
     data: dict[str, object] = {"edition": edition}
@@ -105,18 +106,31 @@ def manifest_bytes(
         data["languages"] = list(languages)
     if content:
         data["content"] = dict(sorted(content.items()))
+    if latest:
+        data["latest"] = dict(sorted(latest.items()))
     data["outputs"] = entries
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def language_content(dist: Path) -> dict[str, str]:
-    """Return, by language, the digest of the content `dist/` was built from (`stamp.SHARED_GLOBS`):
-    two digests mean `build --lang` kept a language built from earlier content."""
+def language_content(dist: Path, key: str = "content") -> dict[str, str]:
+    """Return, by language, the digest of the content `dist/` was built from (`stamp.SHARED_GLOBS`
+    and the language's own catalogs, `stamp.language_digests`), or with `key="latest"` the one the
+    build that published it saw."""
     try:
-        content = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get("content", {})
+        content = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get(key, {})
     except (OSError, ValueError, AttributeError):
         return {}
     return {str(k): str(v) for k, v in content.items()} if isinstance(content, dict) else {}
+
+
+def older_languages(dist: Path) -> list[str]:
+    """Return the languages of `dist/` built from other content than the last build saw for them,
+    sorted: `build --lang` kept them as a build of earlier content made them. A manifest without
+    `"latest"` (written before it was recorded) names every language if their digests differ."""
+    content, latest = language_content(dist), language_content(dist, "latest")
+    if not latest:
+        return sorted(content) if len(set(content.values())) > 1 else []
+    return sorted(lang for lang, digest in content.items() if latest.get(lang) != digest)
 
 
 def missing_languages(dist: Path) -> list[str]:
@@ -132,7 +146,9 @@ def missing_languages(dist: Path) -> list[str]:
         return []
 
 
-_MANIFEST_KEYS = json.loads(manifest_bytes([], created="-", content={"-": "-"}, languages=["-"])).keys()
+_MANIFEST_KEYS = json.loads(
+    manifest_bytes([], created="-", content={"-": "-"}, languages=["-"], latest={"-": "-"})
+).keys()
 _ENTRY_KEYS = Output("", b"", "").entry().keys()
 
 
@@ -259,16 +275,18 @@ def publish(
     keep_languages: frozenset[str] = frozenset(),
     edition: str = "draft",
     created: str | None = None,
-    content: str | None = None,
+    content: Mapping[str, str] | None = None,
     languages: Sequence[str] = (),
 ) -> Published:
     """Publish the outputs and their manifest as the new `dist/` (a draft or a release); return what changed.
 
     Outputs of the `REVIEW_KINDS` go to the review folder beside it. Files of `keep_languages`
     (languages not built this time) stay as the last build left them, and stay in the manifest
-    (the build makes sure they are the same kind of edition); their review pages stay too. The
-    manifest records the `content` digest each language was built from (a kept one keeps its own),
-    and the report's `languages`, which every page links to, built or not (`missing_languages`).
+    (the build makes sure they are the same kind of edition); their review pages stay too. `content`
+    is, by language of the report, the digest of the content this build found: the manifest records
+    it as `"latest"`, and as `"content"` for the languages built (a kept one keeps its own there:
+    `older_languages`), and the report's `languages`, which every page links to, built or not
+    (`missing_languages`).
     Call it holding the lock. If it is interrupted before the swap, the new folder is deleted and
     `dist/` stays as it was.
     """
@@ -290,8 +308,10 @@ def publish(
     ]
     outputs = [*outputs, *kept]
     built_from = {lang: digest for lang, digest in language_content(dist).items() if lang in keep_languages}
-    built_from |= {o.lang: content for o in outputs if o.lang and o.lang not in keep_languages} if content else {}
-    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from, languages), "manifest")
+    built_from |= (
+        {o.lang: content[o.lang] for o in outputs if o.lang and o.lang not in keep_languages} if content else {}
+    )
+    manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from, languages, content), "manifest")
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)

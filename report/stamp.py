@@ -4,7 +4,7 @@ A successful build leaves a stamp in `.cache/`: what shaped its result (the code
 of the build's import closure with the versions of the distributions it imports, the content
 hash of every file the gather phase read and every folder it listed, the layouts and images the
 emit phase reads as they were before the build read them, the options and SOURCE_DATE_EPOCH),
-the findings, coverage tables and languages kept from earlier content it printed, and the hash of its manifest and of each review page (`publish.review_folder`). The
+the findings and coverage tables it printed, and the hash of its manifest and of each review page (`publish.review_folder`). The
 next build answers "up to date" only if all of it still holds, every file in `dist/` has the
 manifest's content, with no file more or less, and the review pages are those it wrote.
 Kept free of heavy imports, so that such a build finishes in a fraction of a second.
@@ -12,6 +12,7 @@ Kept free of heavy imports, so that such a build finishes in a fraction of a sec
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ SHARED_GLOBS = (
     f"{project.FACILITIES_DIR}/**/*",
     f"{project.LAYOUTS_DIR}/**/*",
 )
-"""The content every language is built from (the catalogs are each language's own)."""
+"""The content every language is built from (the catalogs are each language's own: `language_digests`)."""
 
 
 def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
@@ -69,6 +70,15 @@ def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str
         where = real.relative_to(home).as_posix() if real.is_relative_to(home) else str(real)
         digest.update(f"{path.relative_to(root).as_posix()}\0{where}\0".encode() + data + b"\0")
     return digest.hexdigest()
+
+
+def language_digests(root: Path, shared: str) -> dict[str, str]:
+    """Return, by folder of i18n/ (a language's own files: its catalog, its glossary), a digest of the
+    content that language is built from: the shared content's digest `shared` and that folder's files."""
+    folder = root / project.I18N_DIR
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    own = {name: content_digest(root, (f"{project.I18N_DIR}/{glob.escape(name)}/**/*",)) for name in names}
+    return {name: hashlib.sha256(f"{shared}\0{digest}".encode()).hexdigest() for name, digest in own.items()}
 
 
 def _settings(options: Mapping[str, Any]) -> str:
@@ -141,14 +151,12 @@ def save(
     emit: str,
     findings: list[dict],
     coverage: list[str],
-    older: tuple[str, ...] = (),
 ) -> None:
     """Record a successful build (with what it printed) so that an identical rebuild can be skipped.
 
     `emit` is `content_digest(root, EMIT_GLOBS)` taken before the build read those files, as
     `reads` are hashed as they are read: a file saved while the build ran then differs from what
-    is recorded, and the next build does not call dist/ up to date. `older` are the languages it
-    kept from a build of earlier content (`build --lang`), which the no-op says again.
+    is recorded, and the next build does not call dist/ up to date.
     """
     record = {
         "settings": _settings(options),
@@ -160,6 +168,5 @@ def save(
         "review": _review_pages(root),
         "findings": findings,
         "coverage": coverage,
-        "older": list(older),
     }
     project.write_atomic(root / project.STAMP_FILE, json.dumps(record).encode())

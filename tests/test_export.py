@@ -373,22 +373,59 @@ def test_export_refuses_an_edition_whose_languages_come_from_different_content(t
     """After an edit, `build --lang es` keeps English as the earlier content made it: not one edition to publish."""
     root = tmp_path / "project"
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
-    publish.publish(root, outputs, content="a" * 64)
+    publish.publish(root, outputs, content={"en": "a" * 64, "es": "a" * 64})
     assert run_cli("--root", str(root), "export")[0] == 0
     edited = [o for o in outputs if o.lang == "es" and o.path != "es/index.html"]
     publish.publish(
         root,
         [*edited, Output("es/index.html", b"<title>nuevo</title>", "page", "es")],
         frozenset({"en"}),
-        content="b" * 64,
+        content={"en": "b" * 64, "es": "b" * 64},
     )
     assert publish.language_content(root / "dist") == {"en": "a" * 64, "es": "b" * 64}
+    assert publish.older_languages(root / "dist") == ["en"]
     code, _, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
     assert code == 2 and err.strip().endswith(
         "dist/ is not one edition: its languages (en, es) were built from different versions of the content"
         " (a build with --lang kept the others as they were); run ./build.py build, then export"
     )
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+
+
+def test_export_refuses_an_edition_whose_kept_language_was_built_from_an_earlier_catalog(tmp_path: Path) -> None:
+    """Each language is built from the shared content and its own catalogs, so a whole edition's
+    languages have digests of their own. After a translator's save, `build --lang en` keeps Spanish
+    as the earlier catalog made it (English's content did not change): not one edition to publish,
+    until a build of every language, whose export replaces the earlier one."""
+    root, out = tmp_path / "project", tmp_path / "out"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, outputs, content={"en": "a" * 64, "es": "c" * 64})
+    assert publish.older_languages(root / "dist") == []
+    assert run_cli("--root", str(root), "export", str(out))[0] == 0
+    exported = tree(out)
+    english = [o for o in outputs if o.lang != "es"]
+    publish.publish(root, english, frozenset({"es"}), content={"en": "a" * 64, "es": "d" * 64})
+    assert publish.language_content(root / "dist") == {"en": "a" * 64, "es": "c" * 64}
+    assert publish.language_content(root / "dist", "latest") == {"en": "a" * 64, "es": "d" * 64}
+    assert publish.older_languages(root / "dist") == ["es"]
+    code, stdout, err = run_cli("--root", str(root), "export", str(out))
+    assert (code, stdout, err) == (
+        2,
+        "",
+        "build.py: error: dist/ is not one edition: its languages (en, es) were built from different versions of"
+        " the content (a build with --lang kept the others as they were); run ./build.py build, then export\n",
+    )
+    assert tree(out) == exported
+    spanish = [o for o in outputs if o.lang == "es" and o.path != "es/index.html"]
+    publish.publish(
+        root,
+        [*english, *spanish, Output("es/index.html", b"<title>nuevo</title>", "page", "es")],
+        content={"en": "a" * 64, "es": "d" * 64},
+    )
+    assert publish.older_languages(root / "dist") == []
+    code, stdout, err = run_cli("--root", str(root), "export", str(out))
+    assert code == 0 and stdout.startswith("exported the draft edition (5 files, "), stdout + err
+    assert tree(out)["es/index.html"] == b"<title>nuevo</title>"
 
 
 def test_export_refuses_an_edition_without_a_language_its_pages_link_to(tmp_path: Path) -> None:

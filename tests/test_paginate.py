@@ -294,6 +294,28 @@ def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder
     assert layout_fingerprint(root) != before
 
 
+def test_the_layout_fingerprint_covers_the_fonts_the_print_stylesheets_declare_and_no_other(tmp_path: Path) -> None:
+    """The site's WOFF2 faces lay out no chunk: saving one must not lay out every chunk again. A
+    face the print stylesheets declare (a TrueType one, or a WOFF2 once they name it) must."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    fonts = root / "layouts" / "fonts"
+    before = layout_fingerprint(root)
+    woff2 = fonts / "IBMPlexSans-Bold.woff2"
+    woff2.write_bytes(woff2.read_bytes() + b"\0")
+    assert layout_fingerprint(root) == before
+    ttf = fonts / "IBMPlexSans-Bold.ttf"
+    ttf.write_bytes(ttf.read_bytes() + b"\0")
+    declared = layout_fingerprint(root)
+    assert declared != before
+    css = root / "layouts" / "css" / "fonts-print.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("IBMPlexSans-Bold.ttf", "IBMPlexSans-Bold.woff2"), "utf-8")
+    assert paginate.declared_faces(root)[-1] == "layouts/fonts/IBMPlexSans-Bold.woff2"
+    named = layout_fingerprint(root)
+    woff2.write_bytes(woff2.read_bytes() + b"\0")
+    assert named != declared and layout_fingerprint(root) != named
+
+
 def test_a_cached_chunk_is_held_to_a_lowered_budget(tmp_path: Path) -> None:
     """Lowering layout_budget must not pass a chunk from the cache that a build of a copy would refuse."""
     job = Job("en/chapter/x", PAGE.format("<p>A paragraph.</p>" * 200), "facilities/x.yaml", "print")

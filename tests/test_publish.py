@@ -119,6 +119,26 @@ def test_languages_not_built_this_time_are_kept(tmp_path: Path) -> None:
 STATUS = Output("es/translation-status.html", b"<p>3 fuzzy</p>", "status", "es")
 
 
+def test_the_languages_kept_from_earlier_content_are_those_the_last_build_saw_other_content_for(
+    tmp_path: Path,
+) -> None:
+    """Each language has its own digest (the shared content and its catalogs): a language is older
+    when the one it was built from is not the one the last build saw for it. A manifest written
+    before "latest" was recorded falls back to the rule of its time: digests that differ."""
+    manifest = tmp_path / publish.MANIFEST
+    own = {"en": "a" * 64, "es": "c" * 64}
+    manifest.write_bytes(publish.manifest_bytes([], content=own, latest=own))
+    assert publish.older_languages(tmp_path) == []
+    manifest.write_bytes(publish.manifest_bytes([], content=own, latest={**own, "es": "d" * 64}))
+    assert publish.older_languages(tmp_path) == ["es"]
+    manifest.write_bytes(publish.manifest_bytes([], content=own, latest={"en": "b" * 64, "es": "d" * 64}))
+    assert publish.older_languages(tmp_path) == ["en", "es"]
+    manifest.write_bytes(publish.manifest_bytes([], content={"en": "a" * 64, "es": "a" * 64}))
+    assert publish.older_languages(tmp_path) == []
+    manifest.write_bytes(publish.manifest_bytes([], content=own))
+    assert publish.older_languages(tmp_path) == ["en", "es"]
+
+
 def test_review_pages_go_beside_the_edition_never_in_it(tmp_path: Path) -> None:
     publish.publish(tmp_path, [*outputs(V1), STATUS])
     assert edition(tmp_path) == with_manifest(V1)  # not in dist/, not in its manifest
@@ -545,8 +565,10 @@ def test_a_layout_saved_while_the_build_runs_is_not_recorded_as_built(
     assert code == 0 and out.rstrip().splitlines()[-1].startswith("built en, es (draft)"), out + err
     assert stamp.unchanged(root, {"lang": [], "release": False, "strict": False}) is None
     assert stamp.sources_changed(root, (root / "dist" / "manifest.json").read_bytes()) is True
-    built_from = set(publish.language_content(root / "dist").values())
-    assert len(built_from) == 1 and stamp.content_digest(root, stamp.SHARED_GLOBS) not in built_from
+    built_from = publish.language_content(root / "dist")
+    assert publish.language_content(root / "dist", "latest") == built_from and set(built_from) == {"en", "es"}
+    shared = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    assert built_from["en"] != shared and built_from["es"] != stamp.language_digests(root, shared)["es"]
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [
         "the sources changed since this edition was built (a later build failed or did not run):"
@@ -561,14 +583,16 @@ def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_k
     two versions of the content, and the build says so (and export refuses it, tests/test_export.py)."""
     root = clone(built, tmp_path / "project")
     content = publish.language_content(root / "dist")
-    assert set(content) == {"en", "es"} and len(set(content.values())) == 1
+    assert set(content) == {"en", "es"} and publish.language_content(root / "dist", "latest") == content
+    assert publish.older_languages(root / "dist") == []
     edit(root, "Edit 7.")
     code, out, _ = build(root, "--lang", "es")
     assert code == 0 and out.rstrip().endswith(
         "; en kept from a build of earlier content: build every language before you export"
     )
-    mixed = publish.language_content(root / "dist")
-    assert mixed["en"] == content["en"] != mixed["es"]
+    mixed, latest = publish.language_content(root / "dist"), publish.language_content(root / "dist", "latest")
+    assert mixed["en"] == content["en"] != latest["en"] and content["es"] != mixed["es"] == latest["es"]
+    assert publish.older_languages(root / "dist") == ["en"]
     code, out, _ = build(root, "--lang", "es")  # nothing to build, and English is still the earlier content's
     assert code == 0 and re.fullmatch(
         r"dist/ is up to date \(\d+\.\d\ds\); en kept from a build of earlier content:"
@@ -577,4 +601,46 @@ def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_k
     ), out
     code, out, _ = build(root)
     assert code == 0 and "kept from a build" not in out
-    assert set(publish.language_content(root / "dist").values()) == {mixed["es"]}
+    assert publish.language_content(root / "dist") == publish.language_content(root / "dist", "latest") == latest
+    assert publish.older_languages(root / "dist") == []
+
+
+@pytest.mark.slow
+def test_a_catalog_edited_then_another_language_built_alone_is_named_as_kept_and_not_exported(
+    built: Path, tmp_path: Path
+) -> None:
+    """A translator's save in the Spanish catalog, then `build --lang en`: the language chooser,
+    which every build writes, shows the new Spanish title while es/ keeps the old one. The build
+    names es as kept from earlier content, says it again while up to date, export refuses it and
+    writes nothing, and a build of every language makes it one edition again."""
+    root = clone(built, tmp_path / "project")
+    catalog = root / "i18n" / "es" / "LC_MESSAGES" / "messages.po"
+    old, new = "Los Primeros Diez de Comunidades Sí, Jaulas No", "Los Primeros Diez: Comunidades Sí, Jaulas No"
+    source = catalog.read_text(encoding="utf-8")
+    assert source.count(f'\nmsgstr "{old}"\n') == 1
+    catalog.write_text(source.replace(f'\nmsgstr "{old}"\n', f'\nmsgstr "{new}"\n'), encoding="utf-8")
+    kept = "; es kept from a build of earlier content: build every language before you export"
+    code, out, _ = build(root, "--lang", "en")
+    last = out.rstrip().splitlines()[-1]
+    assert code == 0 and last.startswith("built en (draft): ") and last.endswith(kept), out
+    dist = root / "dist"
+    assert new in (dist / "index.html").read_text(encoding="utf-8")
+    assert old in (dist / "es" / "index.html").read_text(encoding="utf-8")
+    assert publish.older_languages(dist) == ["es"]
+    code, out, _ = build(root, "--lang", "en")  # nothing to build; Spanish is still the earlier catalog's
+    assert code == 0 and re.fullmatch(
+        r"dist/ is up to date \(\d+\.\d\ds\)" + re.escape(kept), out.rstrip().splitlines()[-1]
+    ), out
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: dist/ is not one edition: its languages (en, es) were built from different versions of"
+        " the content (a build with --lang kept the others as they were); run ./build.py build, then export\n",
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+    code, out, _ = build(root)
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("built en, es (draft): ") and "kept from" not in out
+    assert new in (dist / "es" / "index.html").read_text(encoding="utf-8") and publish.older_languages(dist) == []
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert code == 0 and out.startswith("exported the draft edition ("), out + err

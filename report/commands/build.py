@@ -119,7 +119,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     record = stamp.unchanged(root, settings)
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
-        summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)" + _kept(record.get("older", []))
+        summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
+        summary += _kept(publish.older_languages(root / project.DIST_DIR))
         summary += _missing(publish.missing_languages(root / project.DIST_DIR))
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
@@ -128,7 +129,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     # What the build is made from, hashed before it reads any of it: a file saved while it runs is
     # then a change to the next build (and to `export`), never recorded as built.
     emit_digest = stamp.content_digest(root, stamp.EMIT_GLOBS)
-    content = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    shared = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    catalogs = stamp.language_digests(root, shared)
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
 
     paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
@@ -156,12 +158,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
     languages = gathered.edition.settings.languages
+    source = gathered.edition.settings.source_language
+    content = {lang: shared if lang == source else catalogs.get(lang, shared) for lang in languages}
     result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
-    older = sorted(
-        lang for lang, digest in publish.language_content(root / project.DIST_DIR).items() if digest != content
-    )
+    older = publish.older_languages(root / project.DIST_DIR)
     printed = [f.as_dict() for f in findings]
-    stamp.save(root, settings, gathered.reads, emit_digest, printed, list(coverage), tuple(older))
+    stamp.save(root, settings, gathered.reads, emit_digest, printed, list(coverage))
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
         f"built {', '.join(sorted(produced))} ({edition_kind}): {count(kinds['report-pdf'], 'report')},"

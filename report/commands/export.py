@@ -82,7 +82,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         except (OSError, ValueError, KeyError, TypeError):
             raise UsageError("nothing to export: dist/ holds no edition yet; run ./build.py first") from None
         built_from = publish.language_content(dist)
-        if len(set(built_from.values())) > 1:  # `build --lang` kept a language built from earlier content
+        if publish.older_languages(dist):  # `build --lang` kept a language built from earlier content
             raise UsageError(
                 f"dist/ is not one edition: its languages ({', '.join(sorted(built_from))}) were built from different"
                 " versions of the content (a build with --lang kept the others as they were); run ./build.py build,"

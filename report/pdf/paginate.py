@@ -181,7 +181,8 @@ class Layout:
         return changed
 
 
-STYLE_FILES = frozenset({".css", ".woff", ".woff2", ".ttf", ".otf", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+FONT_FILES = frozenset({".woff", ".woff2", ".ttf", ".otf"})
+STYLE_FILES = FONT_FILES | {".css", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
 """What a stylesheet may load: other stylesheets, fonts and images."""
 
 
@@ -197,12 +198,16 @@ def layout_fingerprint(root: Path, files: str | None = None) -> str:
 
 
 def layout_files(root: Path) -> str:
-    """Return a hash of every stylesheet, font and image in `layouts/`, wherever it is: a stylesheet
-    may import one from another folder, and either may name a font or an image."""
+    """Return a hash of every stylesheet and image in `layouts/`, wherever it is: a stylesheet
+    may import one from another folder, and either may name a font or an image. Of its fonts, only
+    those the print stylesheets declare (`declared_faces`): the site's WOFF2 lay out no chunk."""
     digest = hashlib.sha256()
     layouts = real_folder(root, "layouts")
+    faces = {root.resolve() / face for face in declared_faces(root)}
     for path in sorted((root / "layouts").rglob("*")):
         if path.is_file() and path.suffix.lower() in STYLE_FILES:
+            if path.suffix.lower() in FONT_FILES and inside(path, layouts) and path.resolve() not in faces:
+                continue
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
             # The same bytes behind a link out of layouts/ are refused, not read: not the same layout.
             digest.update(b"inside\0" if inside(path, layouts) else b"outside\0")
