@@ -41,7 +41,7 @@ def note_at_a_page_break() -> str:
         f'<p>{words(30, i)}<span class="fn">Source {i}, a report.</span> {words(20, i)}.</p>' for i in range(3)
     )
     return PAGE.format(
-        f'{notes}<p>{words(468)}.</p><p id="victim">{words(20)}<span class="fn">The lost note.</span> {words(60)}.</p>'
+        f'{notes}<p>{words(458)}.</p><p id="victim">{words(20)}<span class="fn">The lost note.</span> {words(60)}.</p>'
     )
 
 
