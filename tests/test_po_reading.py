@@ -1065,12 +1065,37 @@ def test_citation_markers_swapped_are_found() -> None:
         ("In 2019, 300 people may be moved.", "En 2019, 300 personas podrían ser trasladadas."),
         ("May they stay? In 2019, 300 did.", "¿Pueden quedarse? En 2019, 300 lo hicieron."),
         ("Visas (H-2A) after COVID-19 [@a-2019].", "Visas (H-2A) después del COVID-19 [@a-2019]."),
+        ("It closed in May 2019.", "Cerró en mayo del 2019."),
+        ("It has been closed since March, 2020.", "Está cerrado desde marzo de 2020."),
+        ("It closed Sept. 5, 2019.", "Cerró el 5 de septiembre de 2019."),
+        ("It closed on 5 Sep 2019.", "Cerró el 5 sep. 2019."),
+        ("Visits end at 10:30 a.m.", "Las visitas terminan a las 10.30 a. m."),
+        ("Visits end at 9 a.m.", "Las visitas terminan a las 9:00 a. m."),
+        ("From May to June 2019.", "De mayo a junio de 2019."),
+        ("In January, February and March 2020.", "En enero, febrero y marzo de 2020."),
+        ("In May–June 2019.", "En mayo-junio de 2019."),
     ],
 )
 def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spanish: str) -> None:
     """Numbers by value (a separator before exactly three digits separates thousands, another is the
-    decimal point), months by number, where they date something: "may", the verb, is no month."""
+    decimal point; a time's colon is one too), months by number, wide or abbreviated, where they
+    date something: next to a number or to such a month, with at most a short word ("de", "del",
+    "of", "to", "y") and a comma or period between, or a dash, in English as in Spanish. So "may",
+    the verb, is no month."""
     assert _doubts(f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{spanish}"\n')[1] == []
+
+
+def test_a_month_changed_in_a_range_is_found() -> None:
+    """A month joined to a dated one ("May to June 2019") dates something too: changed, it is found."""
+    text, found = _doubts(
+        'msgctxt "a:summary"\nmsgid "From May to June 2019 it held 300 people."\n'
+        'msgstr "De abril a junio de 2019 retuvo a 300 personas."\n'
+    )
+    line = _line(text, 'msgstr "De abril')
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: month names differ from the English"
+        " 'From May to June 2019 it held 300 people.': missing May; extra abril [i18n.figures]"
+    ]
 
 
 def test_digits_that_print_no_figure_are_left_out() -> None:

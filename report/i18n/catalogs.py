@@ -27,7 +27,8 @@ from email import message_from_string
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format, get_month_names
+from babel.dates import get_month_names
+from babel.localedata import locale_identifiers
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
@@ -1068,9 +1069,15 @@ def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
 
 _URL_RE = re.compile(r"""(?<![\w.+-])(?:https?://|www\.)[^\s<>"']*+""")
 """A web address: its digits name a page, not a figure."""
-_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
-"""Digits, and the digits that a thousands separator or decimal point joins to them (`_numbers`)."""
-_GROUP_RE = re.compile(r"([.,\u00a0\u202f]?)(\d+)")
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+|:\d\d(?!\d))*")
+"""Digits, and the digits that a thousands separator, a decimal point or a time's colon (before
+exactly two digits) joins to them (`_numbers`)."""
+_GROUP_RE = re.compile(r"([.,:\u00a0\u202f]?)(\d+)")
+_GAP_RE = re.compile(r"[.,]?(?:\s*[-\u2010-\u2015]\s*|\s+(?:[^\W\d_]{1,3}\s+)?)")
+"""What may stand between a month name and the number or month name it is dated by, in any
+language: a dash, or spaces with at most one short word ("de", "del", "of", "to", "y"), after a
+comma or period or not ("May 20", "20 de mayo", "March, 2020", "Sept. 5", "May to June 2019",
+"mayo–junio")."""
 
 
 def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
@@ -1079,8 +1086,10 @@ def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
     A writer changes "nearly 1,200" to "nearly 1,300"; `update` makes the entry fuzzy, and a
     translator who clears the flag without reading leaves "casi 1,200" in print. Numbers are
     compared by value, so a translation may write them as its language does (1,200 = 1.200 =
-    1 200 with a no-break space; 1.5 = 1,5); a month by its number, each text's name as its
-    language's CLDR data writes it (`_MonthNames`), where it dates something.
+    1 200 with a no-break space; 1.5 = 1,5; 10:30 = 10.30); a month by its number, each text's
+    name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
+    same rule in both (`_months`). Numbers written as words, and the order of figures, are not
+    compared.
     """
     found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
@@ -1108,7 +1117,7 @@ _Figure = tuple[Decimal | str, str]
 
 
 def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
-    """Return the numbers of a text, then the month names next to a number, each as written.
+    """Return the numbers of a text, then the month names that date something (`_months`), each as written.
 
     Digits that print no figure are left out: in citation markers, `%(name)s` placeholders,
     HTML tags and URLs. A name's digits count (COVID-19, OIG-19-47): a translation keeps them.
@@ -1118,18 +1127,45 @@ def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
     text = PYTHON_FORMAT.sub(lambda m: " " if m[1] is not None else m[0], text)
     found: list[_Figure] = [figure for run in _NUMBER_RE.finditer(text) for figure in _numbers(run[0])]
     if months is not None:
-        names = (m["after"] or m["before"] for m in months.pattern.finditer(text))
-        found += [(f"month {months.number[name]}", name) for name in names]
+        found += [(f"month {months.number[name]}", name) for name in _months(text, months)]
     return found
+
+
+def _months(text: str, months: _MonthNames) -> list[str]:
+    """Return the month names of a text that date something, in order, as written (a final period left out).
+
+    A name dates something next to a number, or next to a name that does, with only a `_GAP_RE`
+    between: "May 20", "20 May", "Sept. 5, 2019", "since March, 2020", "From May to June 2019";
+    "20 de mayo", "mayo del 2019", "de abril a junio de 2019". English and translation are read
+    by this one rule, so that a difference is one of the text. So "may" and "May", the verb, are
+    no month, nor "mayo" alone; a month named without a number ("in May") is not compared.
+    """
+    names: list[tuple[int, int, str | None]] = [(m.start(), m.end(), m[0]) for m in months.pattern.finditer(text)]
+    if not names:
+        return []
+    items = sorted(names + [(m.start(), m.end(), None) for m in _NUMBER_RE.finditer(text)])
+    found: list[str] = []
+    run: list[str] = []
+    dated, end = False, -1
+    for start, stop, name in items:
+        if end >= 0 and not _GAP_RE.fullmatch(text, end, start):
+            found += run if dated else []
+            run, dated = [], False
+        if name is None:
+            dated = True
+        else:
+            run.append(name)
+        end = stop
+    return found + (run if dated else [])
 
 
 def _numbers(run: str) -> list[_Figure]:
     """Return the numbers a run of digits and separators writes, by value.
 
     A separator followed by exactly three digits is a thousands separator, any other '.' or ','
-    the decimal point (a second one starts another number, as in 1.5.2); a no-break space
-    separates thousands or nothing, and a plain space never joins digits ("May 20, 2019" is 20
-    and 2019).
+    the decimal point (a second one starts another number, as in 1.5.2), and so is a time's ':'
+    (10:30 is 10.30, 9:00 is 9); a no-break space separates thousands or nothing, and a plain
+    space never joins digits ("May 20, 2019" is 20 and 2019).
     """
     found: list[_Figure] = []
     start, digits, point = 0, "", False
@@ -1137,7 +1173,7 @@ def _numbers(run: str) -> list[_Figure]:
         separator, more = group.groups()
         if separator and len(more) == 3 and not point:
             digits += more
-        elif separator in (".", ",") and not point:
+        elif separator in (".", ",", ":") and not point:
             digits, point = f"{digits}.{more}", True
         else:
             if digits:
@@ -1161,11 +1197,12 @@ def _unmatched(items: list[_Figure], others: list[_Figure]) -> list[_Figure]:
 
 @dataclass(frozen=True)
 class _MonthNames:
-    """A language's month names where they date something: next to a number, as its dates write them."""
+    """A language's month names, wide and abbreviated, and how to find them in a text."""
 
     pattern: re.Pattern[str]
+    """Any of the names, as a whole word."""
     number: dict[str, int]
-    """The month each name (as CLDR writes it, or capitalized) is."""
+    """The month each name (as CLDR writes it, or capitalized; without a final period) is."""
 
 
 @functools.cache
@@ -1173,37 +1210,32 @@ def _month_names(lang: str) -> _MonthNames | None:
     """Return the month names of a language as CLDR gives them (Babel's locale data), or None if
     Babel does not know the language.
 
-    A name counts next to a number only, as the language's dates put it: "May 20", "20 May" and
-    "May 2019" in English, "20 de mayo" and "mayo de 2019" in Spanish (the words between are
-    those of its date formats). So "may" and "May", the verb, are no month; a name counts as
-    CLDR writes it or capitalized, at the start of a sentence ("Mayo de 2019 …").
+    The wide and abbreviated names of the language in each region CLDR has (in its script): a
+    writer's "Sept." is en-GB's abbreviation, where en-US has "Sep"; "setiembre" is Peru's.
+    A name counts as CLDR writes it or capitalized, at the start of a sentence ("Mayo de
+    2019 …"), with or without a final period ("sept." and "sept"); where it dates something
+    only (`_months`).
     """
     try:
         locale = Locale.parse(lang)
     except (ValueError, UnknownLocaleError):
         return None
-    number = {}
-    for context in ("format", "stand-alone"):
-        for month, name in get_month_names("wide", context, locale).items():
-            number[name] = number[name[:1].upper() + name[1:]] = month
-    skeletons = locale.datetime_skeletons
-    formats = [
-        get_date_format("long", locale).pattern,
-        *(skeletons[s].pattern for s in ("yMMMM", "MMMMd") if s in skeletons),
+    same_language = sorted(name for name in locale_identifiers() if name.split("_", 1)[0] == locale.language)
+    regions = [locale] + [
+        other
+        for other in map(Locale.parse, same_language)
+        if other.script == locale.script and str(other) != str(locale)
     ]
-    literals = {" "}  # "20 May": no English date format has it, English prose does
-    for written in formats:
-        literals.update(re.findall(r"[dy]((?:[^A-Za-z']|'[^']*')+)(?=MMMM)", written))
-        literals.update(re.findall(r"(?<=MMMM)((?:[^A-Za-z']|'[^']*')+)[dy]", written))
-    gaps = [
-        "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", literal) if part)
-        for literal in sorted(
-            {re.sub(r"'([^']*)'", r"\1", literal) for literal in literals} - {""}, key=len, reverse=True
-        )
-    ]
-    gap, names = "|".join(gaps), "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<=\d)(?:{gap})(?P<after>{names})(?!\w)|(?<!\w)(?P<before>{names})(?=(?:{gap})\d)")
-    return _MonthNames(pattern, number)
+    number: dict[str, int] = {}
+    for region in regions:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for month, written in get_month_names(width, context, region).items():
+                    name = written.removesuffix(".")
+                    for form in (name, name[:1].upper() + name[1:]):
+                        number.setdefault(form, month)
+    names = "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
+    return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
 
 
 def _order_problems(entry: CatalogEntry) -> list[_Found]:
