@@ -1098,6 +1098,58 @@ def test_a_month_changed_in_a_range_is_found() -> None:
     ]
 
 
+CONFIRMED = (
+    "# FIGURES: the Spanish source counts from the closure order, a day later.\n"
+    'msgctxt "a:summary"\nmsgid "On May 20, 2021, it closed [@a] [@b]."\n'
+    'msgstr "El 21 de mayo de 2021 cerró [@b] [@a]."\n'
+)
+"""A translation whose figures and order of notes a reviewer confirmed as right as they are."""
+
+
+def test_a_figures_comment_confirms_the_figures_and_the_order_of_notes() -> None:
+    """A translator comment `FIGURES: why` turns off both doubts of its entry, and only of its entry."""
+    unconfirmed = CONFIRMED.split("\n", 1)[1].replace('"a:summary"', '"b:summary"')
+    text, found = _doubts(CONFIRMED + "\n" + unconfirmed)
+    line = _line(text, 'msgctxt "b:summary"') + 2  # its msgstr
+    english = "'On May 20, 2021, it closed [@a] [@b].'"
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 20; extra 21 [i18n.figures]",
+        f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
+        " the English cites [@a] then [@b]; the translation [@b] then [@a] [i18n.citation-order]",
+    ]
+
+
+def test_a_figures_comment_is_shown_nowhere() -> None:
+    """Not in the review note of its entry either: that note runs from `REVIEW:` to a `FIGURES:` line."""
+    from report.i18n.coverage import check_catalog
+
+    body = "# REVIEW: is 'cerró' the word DWN uses?\n" + CONFIRMED
+    findings = check_catalog(parse_catalog((HEADER + body).encode(), SPANISH, "es"))
+    line = _line(HEADER + body, 'msgid "On')
+    assert [str(f) for f in findings] == [
+        f"{SPANISH}:{line}:1: warning: to review: is 'cerró' the word DWN uses? [i18n.review]"
+    ]
+
+
+def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> None:
+    """`update` writes translator comments back as they were, so a confirmation outlives it, and a
+    release goes ahead with the translations it confirms."""
+    root = make_project(tmp_path, "i18n-figures-release")
+    assert run_cli("--root", str(root), "update")[0] == 0  # wraps the lines the fixture changed as gettext does
+    po = root / SPANISH
+    text = po.read_text(encoding="utf-8")
+    for entry in ("#. Sample Detention Center: summary.", "#. Sample Detention Center: death in custody"):
+        assert text.count(entry) == 1
+        text = text.replace(entry, "# FIGURES: confirmed against the sources for this test.\n" + entry)
+    po.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (0, f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete\n")
+    assert po.read_text(encoding="utf-8") == text
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert code == 0, out
+    assert "i18n.figures" not in out and "i18n.citation-order" not in out and "FIGURES" not in out
+
+
 def test_digits_that_print_no_figure_are_left_out() -> None:
     """Citation markers, placeholders, HTML tags and URLs hold digits that are no figure."""
     assert (

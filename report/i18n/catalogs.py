@@ -67,6 +67,9 @@ UNREADABLE = (
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
+FIGURES_MARK = "FIGURES:"
+"""Starts a translator comment line saying why a translation's figures and order of notes are
+right as they are: its entry has no doubts (`i18n.figures`, `i18n.citation-order`)."""
 UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -192,7 +195,8 @@ class CatalogEntry:
     doubts: tuple[tuple[str, str, int], ...] = ()
     """(code, message, line) for what a reviewer must confirm in a translation without problems, at
     the msgstr at fault: figures other than the English's (`i18n.figures`), citation markers in
-    another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`."""
+    another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`.
+    None where a translator comment line starting `FIGURES:` says why it is right as it is."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
     wrong_plural_rule: bool = False
@@ -717,6 +721,8 @@ def _entry(
     ]
     if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
+    if any(comment.strip().startswith(FIGURES_MARK) for comment in message.comments):
+        return entry  # a reviewer said why it is right as it is
     doubts = [*_figure_problems(entry, lang), *_order_problems(entry)]
     return replace(entry, doubts=tuple((code, text, entry.string_line(form)) for code, text, form in doubts))
 
@@ -836,10 +842,15 @@ def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
 
 
 def _review(comments: tuple[str, ...]) -> str | None:
-    """Return the review note in translator comments: from a line starting `REVIEW:` to the last line."""
+    """Return the review note in translator comments: from a line starting `REVIEW:` to the last
+    line, or to a line starting `FIGURES:` (a confirmation, which is shown nowhere)."""
     for i, comment in enumerate(comments):
         if comment.strip().startswith(REVIEW_MARK):
-            lines = [comment.strip().removeprefix(REVIEW_MARK), *comments[i + 1 :]]
+            lines = [comment.strip().removeprefix(REVIEW_MARK)]
+            for line in comments[i + 1 :]:
+                if line.strip().startswith(FIGURES_MARK):
+                    break
+                lines.append(line)
             return " ".join(" ".join(line.split()) for line in lines if line.strip()) or None
     return None
 
@@ -1089,7 +1100,7 @@ def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
     1 200 with a no-break space; 1.5 = 1,5; 10:30 = 10.30); a month by its number, each text's
     name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
     same rule in both (`_months`). Numbers written as words, and the order of figures, are not
-    compared.
+    compared: a `FIGURES:` translator comment confirms a translation right as it is.
     """
     found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
