@@ -1099,7 +1099,8 @@ def test_a_month_changed_in_a_range_is_found() -> None:
 
 
 CONFIRMED = (
-    "# FIGURES: the Spanish source counts from the closure order, a day later.\n"
+    "# FIGURES: 21, not 20: the Spanish source counts from the closure order, a day later;\n"
+    "# it cites @b, then @a, in the order its sentence names them.\n"
     'msgctxt "a:summary"\nmsgid "On May 20, 2021, it closed [@a] [@b]."\n'
     'msgstr "El 21 de mayo de 2021 cerró [@b] [@a]."\n'
 )
@@ -1116,6 +1117,22 @@ def test_a_figures_comment_confirms_the_figures_and_the_order_of_notes() -> None
         f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 20; extra 21 [i18n.figures]",
         f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
         " the English cites [@a] then [@b]; the translation [@b] then [@a] [i18n.citation-order]",
+    ]
+
+
+def test_a_figures_comment_confirms_only_the_figures_it_names() -> None:
+    """A confirmation outlives an English that changes later: a figure it does not name is found again,
+    and so is an order of notes whose every source it does not name."""
+    changed = CONFIRMED.replace("it closed [@a] [@b].", "it closed 300 beds [@a] [@b] [@c].").replace(
+        "cerró [@b] [@a].", "cerró 200 camas [@b] [@a] [@c]."
+    )
+    text, found = _doubts(changed)
+    line = _line(text, 'msgstr "El')
+    english = "'On May 20, 2021, it closed 300 beds [@a] [@b]…'"
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 300; extra 200 [i18n.figures]",
+        f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
+        " the English cites [@a] then [@b] then [@c]; the translation [@b] then [@a] then [@c] [i18n.citation-order]",
     ]
 
 
@@ -1140,7 +1157,8 @@ def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> No
     text = po.read_text(encoding="utf-8")
     for entry in ("#. Sample Detention Center: summary.", "#. Sample Detention Center: death in custody"):
         assert text.count(entry) == 1
-        text = text.replace(entry, "# FIGURES: confirmed against the sources for this test.\n" + entry)
+        confirmed = "# FIGURES: marzo de 2020, from the source; it cites @news-2021, then @gov-report-2020.\n"
+        text = text.replace(entry, confirmed + entry)
     po.write_text(text, encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "update")
     assert (code, out) == (0, f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete\n")

@@ -721,9 +721,8 @@ def _entry(
     ]
     if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
-    if any(comment.strip().startswith(FIGURES_MARK) for comment in message.comments):
-        return entry  # a reviewer said why it is right as it is
-    doubts = [*_figure_problems(entry, lang), *_order_problems(entry)]
+    confirmed = _confirmation(message.comments)
+    doubts = [*_figure_problems(entry, lang, confirmed), *_order_problems(entry, confirmed)]
     return replace(entry, doubts=tuple((code, text, entry.string_line(form)) for code, text, form in doubts))
 
 
@@ -839,6 +838,20 @@ def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
                 )
             )
     return found
+
+
+def _confirmation(comments: Sequence[str]) -> str:
+    """Return a reviewer's confirmation in translator comments: from a line starting `FIGURES:` to
+    the last line, or to a line starting `REVIEW:` ('' if there is none)."""
+    lines: list[str] = []
+    for comment in comments:
+        if comment.strip().startswith(FIGURES_MARK):
+            lines = [comment]
+        elif lines and comment.strip().startswith(REVIEW_MARK):
+            break
+        elif lines:
+            lines.append(comment)
+    return " ".join(lines)
 
 
 def _review(comments: tuple[str, ...]) -> str | None:
@@ -1091,7 +1104,7 @@ comma or period or not ("May 20", "20 de mayo", "March, 2020", "Sept. 5", "May t
 "mayo–junio")."""
 
 
-def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
+def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "") -> list[_Found]:
     """Return a problem per form whose numbers or month names differ from its English's.
 
     A writer changes "nearly 1,200" to "nearly 1,300"; `update` makes the entry fuzzy, and a
@@ -1100,7 +1113,8 @@ def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
     1 200 with a no-break space; 1.5 = 1,5; 10:30 = 10.30); a month by its number, each text's
     name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
     same rule in both (`_months`). Numbers written as words, and the order of figures, are not
-    compared: a `FIGURES:` translator comment confirms a translation right as it is.
+    compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
+    it confirms that difference, and no other: a figure the English changes later is found again.
     """
     found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
@@ -1110,6 +1124,8 @@ def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
         if months is None:  # no month names to read the translation's with: compare the numbers alone
             want = [(key, written) for key, written in want if not isinstance(key, str)]
         missing, extra = _unmatched(want, have), _unmatched(have, want)
+        missing = [(key, written) for key, written in missing if not _named(written, confirmed)]
+        extra = [(key, written) for key, written in extra if not _named(written, confirmed)]
         if not missing and not extra:
             continue
         kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
@@ -1249,17 +1265,24 @@ def _month_names(lang: str) -> _MonthNames | None:
     return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
 
 
-def _order_problems(entry: CatalogEntry) -> list[_Found]:
+def _named(written: str, confirmed: str) -> bool:
+    """Return True if a `FIGURES:` comment names a figure as written, as a whole word or number."""
+    return bool(confirmed) and re.search(rf"(?<![\w.,]){re.escape(written)}(?![\w-]|[.,]\d)", confirmed) is not None
+
+
+def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
     """Return a problem per form whose citation markers are the English's in another order.
 
     Each marker is a note, numbered in order: swapped, the notes put each figure on the other
     source ("77 complaints" on WGCU's report). A sentence recast may move them rightly, which a
-    reviewer confirms; the build prints the translation as it is.
+    reviewer confirms with a `FIGURES:` comment naming each source it cites (`@id`); the build
+    prints the translation as it is.
     """
     found: dict[str, int] = {}
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
-        if want != have and Counter(want) == Counter(have):
+        ids = {marker.strip("[]") for marker in have}
+        if want != have and Counter(want) == Counter(have) and not all(_named(i, confirmed) for i in ids):
             message = (
                 f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
                 f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"
