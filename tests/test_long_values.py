@@ -92,3 +92,37 @@ def test_the_reference_pattern_finds_what_the_plain_one_found_where_no_isolate_i
     assert [(m.span(), m.groups()) for m in _REFERENCE_RE.finditer(text)] == [
         (m.span(), m.groups()) for m in PLAIN_REFERENCE.finditer(text)
     ]
+
+
+MONTHISH = st.lists(
+    st.sampled_from(["mayo", "May", "sept", "abril", "de", "del", "xyzw", "y", "5", "2019", "1,200", "10:30"])
+    | st.sampled_from([" ", "  ", ".", ",", "-", "–", "\n", ":"]),
+    max_size=24,
+).map("".join)
+
+
+@given(MONTHISH)
+@example("5 de sept. de 2019")  # an abbreviation's period is a gap's
+@example("abril y mayo-junio del 2019, mayo")  # a run of names dated by its number
+@example("mayo de xyzw 2019")  # two words between: not dated
+def test_the_months_that_date_something_are_those_of_the_plain_pattern(text: str) -> None:
+    """Each name is judged by the text between it and its neighbours, read once; the plain pattern
+    reads whole runs of names and numbers, and keeps the names of those holding a digit."""
+    from report.i18n.catalogs import _GAP_RE, _NUMBER_RE, _month_names, _months
+
+    months = _month_names("es")
+    assert months is not None
+    token = f"(?:{months.pattern.pattern}|{_NUMBER_RE.pattern})"
+    plain = re.compile(f"{token}(?:{_GAP_RE.pattern}{token})*")
+    dated = [name for run in plain.findall(text) if re.search(r"\d", run) for name in months.pattern.findall(run)]
+    assert _months(text, months) == dated
+
+
+def test_a_value_of_100_000_month_names_is_read_in_one_pass() -> None:
+    """A text of names and gaps: each gap is read once, whether it dates a name or not."""
+    from report.i18n.catalogs import _month_names, _months
+
+    months = _month_names("es")
+    assert months is not None
+    assert _months("mayo, " * 100_000 + "2019", months) == ["mayo"] * 100_000
+    assert _months("mayo" + " " * 200_000 + "de xyzw 2019", months) == []

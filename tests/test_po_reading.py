@@ -1065,12 +1065,107 @@ def test_citation_markers_swapped_are_found() -> None:
         ("In 2019, 300 people may be moved.", "En 2019, 300 personas podrían ser trasladadas."),
         ("May they stay? In 2019, 300 did.", "¿Pueden quedarse? En 2019, 300 lo hicieron."),
         ("Visas (H-2A) after COVID-19 [@a-2019].", "Visas (H-2A) después del COVID-19 [@a-2019]."),
+        ("It closed in May 2019.", "Cerró en mayo del 2019."),
+        ("It has been closed since March, 2020.", "Está cerrado desde marzo de 2020."),
+        ("It closed Sept. 5, 2019.", "Cerró el 5 de septiembre de 2019."),
+        ("It closed on 5 Sep 2019.", "Cerró el 5 sep. 2019."),
+        ("Visits end at 10:30 a.m.", "Las visitas terminan a las 10.30 a. m."),
+        ("Visits end at 9 a.m.", "Las visitas terminan a las 9:00 a. m."),
+        ("From May to June 2019.", "De mayo a junio de 2019."),
+        ("In January, February and March 2020.", "En enero, febrero y marzo de 2020."),
+        ("In May–June 2019.", "En mayo-junio de 2019."),
     ],
 )
 def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spanish: str) -> None:
     """Numbers by value (a separator before exactly three digits separates thousands, another is the
-    decimal point), months by number, where they date something: "may", the verb, is no month."""
+    decimal point; a time's colon is one too), months by number, wide or abbreviated, where they
+    date something: next to a number or to such a month, with at most a short word ("de", "del",
+    "of", "to", "y") and a comma or period between, or a dash, in English as in Spanish. So "may",
+    the verb, is no month."""
     assert _doubts(f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{spanish}"\n')[1] == []
+
+
+def test_a_month_changed_in_a_range_is_found() -> None:
+    """A month joined to a dated one ("May to June 2019") dates something too: changed, it is found."""
+    text, found = _doubts(
+        'msgctxt "a:summary"\nmsgid "From May to June 2019 it held 300 people."\n'
+        'msgstr "De abril a junio de 2019 retuvo a 300 personas."\n'
+    )
+    line = _line(text, 'msgstr "De abril')
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: month names differ from the English"
+        " 'From May to June 2019 it held 300 people.': missing May; extra abril [i18n.figures]"
+    ]
+
+
+CONFIRMED = (
+    "# FIGURES: 21, not 20: the Spanish source counts from the closure order, a day later;\n"
+    "# it cites @b, then @a, in the order its sentence names them.\n"
+    'msgctxt "a:summary"\nmsgid "On May 20, 2021, it closed [@a] [@b]."\n'
+    'msgstr "El 21 de mayo de 2021 cerró [@b] [@a]."\n'
+)
+"""A translation whose figures and order of notes a reviewer confirmed as right as they are."""
+
+
+def test_a_figures_comment_confirms_the_figures_and_the_order_of_notes() -> None:
+    """A translator comment `FIGURES: why` turns off both doubts of its entry, and only of its entry."""
+    unconfirmed = CONFIRMED.split("\n", 1)[1].replace('"a:summary"', '"b:summary"')
+    text, found = _doubts(CONFIRMED + "\n" + unconfirmed)
+    line = _line(text, 'msgctxt "b:summary"') + 2  # its msgstr
+    english = "'On May 20, 2021, it closed [@a] [@b].'"
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 20; extra 21 [i18n.figures]",
+        f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
+        " the English cites [@a] then [@b]; the translation [@b] then [@a] [i18n.citation-order]",
+    ]
+
+
+def test_a_figures_comment_confirms_only_the_figures_it_names() -> None:
+    """A confirmation outlives an English that changes later: a figure it does not name is found again,
+    and so is an order of notes whose every source it does not name."""
+    changed = CONFIRMED.replace("it closed [@a] [@b].", "it closed 300 beds [@a] [@b] [@c].").replace(
+        "cerró [@b] [@a].", "cerró 200 camas [@b] [@a] [@c]."
+    )
+    text, found = _doubts(changed)
+    line = _line(text, 'msgstr "El')
+    english = "'On May 20, 2021, it closed 300 beds [@a] [@b]…'"
+    assert found == [
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 300; extra 200 [i18n.figures]",
+        f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
+        " the English cites [@a] then [@b] then [@c]; the translation [@b] then [@a] then [@c] [i18n.citation-order]",
+    ]
+
+
+def test_a_figures_comment_is_shown_nowhere() -> None:
+    """Not in the review note of its entry either: that note runs from `REVIEW:` to a `FIGURES:` line."""
+    from report.i18n.coverage import check_catalog
+
+    body = "# REVIEW: is 'cerró' the word DWN uses?\n" + CONFIRMED
+    findings = check_catalog(parse_catalog((HEADER + body).encode(), SPANISH, "es"))
+    line = _line(HEADER + body, 'msgid "On')
+    assert [str(f) for f in findings] == [
+        f"{SPANISH}:{line}:1: warning: to review: is 'cerró' the word DWN uses? [i18n.review]"
+    ]
+
+
+def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> None:
+    """`update` writes translator comments back as they were, so a confirmation outlives it, and a
+    release goes ahead with the translations it confirms."""
+    root = make_project(tmp_path, "i18n-figures-release")
+    assert run_cli("--root", str(root), "update")[0] == 0  # wraps the lines the fixture changed as gettext does
+    po = root / SPANISH
+    text = po.read_text(encoding="utf-8")
+    for entry in ("#. Sample Detention Center: summary.", "#. Sample Detention Center: death in custody"):
+        assert text.count(entry) == 1
+        confirmed = "# FIGURES: marzo de 2020, from the source; it cites @news-2021, then @gov-report-2020.\n"
+        text = text.replace(entry, confirmed + entry)
+    po.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (0, f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete\n")
+    assert po.read_text(encoding="utf-8") == text
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert code == 0, out
+    assert "i18n.figures" not in out and "i18n.citation-order" not in out and "FIGURES" not in out
 
 
 def test_digits_that_print_no_figure_are_left_out() -> None:

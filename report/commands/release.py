@@ -253,7 +253,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                 *(
                     [
                         "Where figures or the order of citations differ, make the translation say what the English",
-                        "says, with the same numbers and dates, each note at its claim.",
+                        "says, with the same numbers and dates, each note at its claim; or, if it is right as it is,",
+                        "add a translator comment `# FIGURES: why` to the entry that names each figure (or `@id`).",
                     ]
                     if any(f.code in CONFIRM_CODES for f in language.findings)
                     else []

@@ -27,7 +27,8 @@ from email import message_from_string
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format, get_month_names
+from babel.dates import get_month_names
+from babel.localedata import locale_identifiers
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
 from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
@@ -66,6 +67,9 @@ UNREADABLE = (
 """Problem codes after which a catalog's entries are not the whole file."""
 REVIEW_MARK = "REVIEW:"
 """Starts the translator comment lines of a question an editor must settle (`i18n.review`)."""
+FIGURES_MARK = "FIGURES:"
+"""Starts a translator comment line saying why a translation's figures and order of notes are
+right as they are: its entry has no doubts (`i18n.figures`, `i18n.citation-order`)."""
 UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -191,7 +195,8 @@ class CatalogEntry:
     doubts: tuple[tuple[str, str, int], ...] = ()
     """(code, message, line) for what a reviewer must confirm in a translation without problems, at
     the msgstr at fault: figures other than the English's (`i18n.figures`), citation markers in
-    another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`."""
+    another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`.
+    None where a translator comment line starting `FIGURES:` says why it is right as it is."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
     wrong_plural_rule: bool = False
@@ -716,7 +721,8 @@ def _entry(
     ]
     if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
-    doubts = [*_figure_problems(entry, lang), *_order_problems(entry)]
+    confirmed = _confirmation(message.comments)
+    doubts = [*_figure_problems(entry, lang, confirmed), *_order_problems(entry, confirmed)]
     return replace(entry, doubts=tuple((code, text, entry.string_line(form)) for code, text, form in doubts))
 
 
@@ -834,11 +840,30 @@ def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
     return found
 
 
+def _confirmation(comments: Sequence[str]) -> str:
+    """Return a reviewer's confirmation in translator comments: from a line starting `FIGURES:` to
+    the last line, or to a line starting `REVIEW:` ('' if there is none)."""
+    lines: list[str] = []
+    for comment in comments:
+        if comment.strip().startswith(FIGURES_MARK):
+            lines = [comment]
+        elif lines and comment.strip().startswith(REVIEW_MARK):
+            break
+        elif lines:
+            lines.append(comment)
+    return " ".join(lines)
+
+
 def _review(comments: tuple[str, ...]) -> str | None:
-    """Return the review note in translator comments: from a line starting `REVIEW:` to the last line."""
+    """Return the review note in translator comments: from a line starting `REVIEW:` to the last
+    line, or to a line starting `FIGURES:` (a confirmation, which is shown nowhere)."""
     for i, comment in enumerate(comments):
         if comment.strip().startswith(REVIEW_MARK):
-            lines = [comment.strip().removeprefix(REVIEW_MARK), *comments[i + 1 :]]
+            lines = [comment.strip().removeprefix(REVIEW_MARK)]
+            for line in comments[i + 1 :]:
+                if line.strip().startswith(FIGURES_MARK):
+                    break
+                lines.append(line)
             return " ".join(" ".join(line.split()) for line in lines if line.strip()) or None
     return None
 
@@ -1068,19 +1093,28 @@ def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
 
 _URL_RE = re.compile(r"""(?<![\w.+-])(?:https?://|www\.)[^\s<>"']*+""")
 """A web address: its digits name a page, not a figure."""
-_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
-"""Digits, and the digits that a thousands separator or decimal point joins to them (`_numbers`)."""
-_GROUP_RE = re.compile(r"([.,\u00a0\u202f]?)(\d+)")
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+|:\d\d(?!\d))*")
+"""Digits, and the digits that a thousands separator, a decimal point or a time's colon (before
+exactly two digits) joins to them (`_numbers`)."""
+_GROUP_RE = re.compile(r"([.,:\u00a0\u202f]?)(\d+)")
+_GAP_RE = re.compile(r"[.,]?(?:\s*[-\u2010-\u2015]\s*|\s+(?:[^\W\d_]{1,3}\s+)?)")
+"""What may stand between a month name and the number or month name it is dated by, in any
+language: a dash, or spaces with at most one short word ("de", "del", "of", "to", "y"), after a
+comma or period or not ("May 20", "20 de mayo", "March, 2020", "Sept. 5", "May to June 2019",
+"mayo–junio")."""
 
 
-def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
+def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "") -> list[_Found]:
     """Return a problem per form whose numbers or month names differ from its English's.
 
     A writer changes "nearly 1,200" to "nearly 1,300"; `update` makes the entry fuzzy, and a
     translator who clears the flag without reading leaves "casi 1,200" in print. Numbers are
     compared by value, so a translation may write them as its language does (1,200 = 1.200 =
-    1 200 with a no-break space; 1.5 = 1,5); a month by its number, each text's name as its
-    language's CLDR data writes it (`_MonthNames`), where it dates something.
+    1 200 with a no-break space; 1.5 = 1,5; 10:30 = 10.30); a month by its number, each text's
+    name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
+    same rule in both (`_months`). Numbers written as words, and the order of figures, are not
+    compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
+    it confirms that difference, and no other: a figure the English changes later is found again.
     """
     found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
@@ -1090,6 +1124,8 @@ def _figure_problems(entry: CatalogEntry, lang: str | None) -> list[_Found]:
         if months is None:  # no month names to read the translation's with: compare the numbers alone
             want = [(key, written) for key, written in want if not isinstance(key, str)]
         missing, extra = _unmatched(want, have), _unmatched(have, want)
+        missing = [(key, written) for key, written in missing if not _named(written, confirmed)]
+        extra = [(key, written) for key, written in extra if not _named(written, confirmed)]
         if not missing and not extra:
             continue
         kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
@@ -1108,7 +1144,7 @@ _Figure = tuple[Decimal | str, str]
 
 
 def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
-    """Return the numbers of a text, then the month names next to a number, each as written.
+    """Return the numbers of a text, then the month names that date something (`_months`), each as written.
 
     Digits that print no figure are left out: in citation markers, `%(name)s` placeholders,
     HTML tags and URLs. A name's digits count (COVID-19, OIG-19-47): a translation keeps them.
@@ -1118,18 +1154,45 @@ def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
     text = PYTHON_FORMAT.sub(lambda m: " " if m[1] is not None else m[0], text)
     found: list[_Figure] = [figure for run in _NUMBER_RE.finditer(text) for figure in _numbers(run[0])]
     if months is not None:
-        names = (m["after"] or m["before"] for m in months.pattern.finditer(text))
-        found += [(f"month {months.number[name]}", name) for name in names]
+        found += [(f"month {months.number[name]}", name) for name in _months(text, months)]
     return found
+
+
+def _months(text: str, months: _MonthNames) -> list[str]:
+    """Return the month names of a text that date something, in order, as written (a final period left out).
+
+    A name dates something next to a number, or next to a name that does, with only a `_GAP_RE`
+    between: "May 20", "20 May", "Sept. 5, 2019", "since March, 2020", "From May to June 2019";
+    "20 de mayo", "mayo del 2019", "de abril a junio de 2019". English and translation are read
+    by this one rule, so that a difference is one of the text. So "may" and "May", the verb, are
+    no month, nor "mayo" alone; a month named without a number ("in May") is not compared.
+    """
+    names: list[tuple[int, int, str | None]] = [(m.start(), m.end(), m[0]) for m in months.pattern.finditer(text)]
+    if not names:
+        return []
+    items = sorted(names + [(m.start(), m.end(), None) for m in _NUMBER_RE.finditer(text)])
+    found: list[str] = []
+    run: list[str] = []
+    dated, end = False, -1
+    for start, stop, name in items:
+        if end >= 0 and not _GAP_RE.fullmatch(text, end, start):
+            found += run if dated else []
+            run, dated = [], False
+        if name is None:
+            dated = True
+        else:
+            run.append(name)
+        end = stop
+    return found + (run if dated else [])
 
 
 def _numbers(run: str) -> list[_Figure]:
     """Return the numbers a run of digits and separators writes, by value.
 
     A separator followed by exactly three digits is a thousands separator, any other '.' or ','
-    the decimal point (a second one starts another number, as in 1.5.2); a no-break space
-    separates thousands or nothing, and a plain space never joins digits ("May 20, 2019" is 20
-    and 2019).
+    the decimal point (a second one starts another number, as in 1.5.2), and so is a time's ':'
+    (10:30 is 10.30, 9:00 is 9); a no-break space separates thousands or nothing, and a plain
+    space never joins digits ("May 20, 2019" is 20 and 2019).
     """
     found: list[_Figure] = []
     start, digits, point = 0, "", False
@@ -1137,7 +1200,7 @@ def _numbers(run: str) -> list[_Figure]:
         separator, more = group.groups()
         if separator and len(more) == 3 and not point:
             digits += more
-        elif separator in (".", ",") and not point:
+        elif separator in (".", ",", ":") and not point:
             digits, point = f"{digits}.{more}", True
         else:
             if digits:
@@ -1161,11 +1224,12 @@ def _unmatched(items: list[_Figure], others: list[_Figure]) -> list[_Figure]:
 
 @dataclass(frozen=True)
 class _MonthNames:
-    """A language's month names where they date something: next to a number, as its dates write them."""
+    """A language's month names, wide and abbreviated, and how to find them in a text."""
 
     pattern: re.Pattern[str]
+    """Any of the names, as a whole word."""
     number: dict[str, int]
-    """The month each name (as CLDR writes it, or capitalized) is."""
+    """The month each name (as CLDR writes it, or capitalized; without a final period) is."""
 
 
 @functools.cache
@@ -1173,50 +1237,52 @@ def _month_names(lang: str) -> _MonthNames | None:
     """Return the month names of a language as CLDR gives them (Babel's locale data), or None if
     Babel does not know the language.
 
-    A name counts next to a number only, as the language's dates put it: "May 20", "20 May" and
-    "May 2019" in English, "20 de mayo" and "mayo de 2019" in Spanish (the words between are
-    those of its date formats). So "may" and "May", the verb, are no month; a name counts as
-    CLDR writes it or capitalized, at the start of a sentence ("Mayo de 2019 …").
+    The wide and abbreviated names of the language in each region CLDR has (in its script): a
+    writer's "Sept." is en-GB's abbreviation, where en-US has "Sep"; "setiembre" is Peru's.
+    A name counts as CLDR writes it or capitalized, at the start of a sentence ("Mayo de
+    2019 …"), with or without a final period ("sept." and "sept"); where it dates something
+    only (`_months`).
     """
     try:
         locale = Locale.parse(lang)
     except (ValueError, UnknownLocaleError):
         return None
-    number = {}
-    for context in ("format", "stand-alone"):
-        for month, name in get_month_names("wide", context, locale).items():
-            number[name] = number[name[:1].upper() + name[1:]] = month
-    skeletons = locale.datetime_skeletons
-    formats = [
-        get_date_format("long", locale).pattern,
-        *(skeletons[s].pattern for s in ("yMMMM", "MMMMd") if s in skeletons),
+    same_language = sorted(name for name in locale_identifiers() if name.split("_", 1)[0] == locale.language)
+    regions = [locale] + [
+        other
+        for other in map(Locale.parse, same_language)
+        if other.script == locale.script and str(other) != str(locale)
     ]
-    literals = {" "}  # "20 May": no English date format has it, English prose does
-    for written in formats:
-        literals.update(re.findall(r"[dy]((?:[^A-Za-z']|'[^']*')+)(?=MMMM)", written))
-        literals.update(re.findall(r"(?<=MMMM)((?:[^A-Za-z']|'[^']*')+)[dy]", written))
-    gaps = [
-        "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", literal) if part)
-        for literal in sorted(
-            {re.sub(r"'([^']*)'", r"\1", literal) for literal in literals} - {""}, key=len, reverse=True
-        )
-    ]
-    gap, names = "|".join(gaps), "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<=\d)(?:{gap})(?P<after>{names})(?!\w)|(?<!\w)(?P<before>{names})(?=(?:{gap})\d)")
-    return _MonthNames(pattern, number)
+    number: dict[str, int] = {}
+    for region in regions:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for month, written in get_month_names(width, context, region).items():
+                    name = written.removesuffix(".")
+                    for form in (name, name[:1].upper() + name[1:]):
+                        number.setdefault(form, month)
+    names = "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
+    return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
 
 
-def _order_problems(entry: CatalogEntry) -> list[_Found]:
+def _named(written: str, confirmed: str) -> bool:
+    """Return True if a `FIGURES:` comment names a figure as written, as a whole word or number."""
+    return bool(confirmed) and re.search(rf"(?<![\w.,]){re.escape(written)}(?![\w-]|[.,]\d)", confirmed) is not None
+
+
+def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
     """Return a problem per form whose citation markers are the English's in another order.
 
     Each marker is a note, numbered in order: swapped, the notes put each figure on the other
     source ("77 complaints" on WGCU's report). A sentence recast may move them rightly, which a
-    reviewer confirms; the build prints the translation as it is.
+    reviewer confirms with a `FIGURES:` comment naming each source it cites (`@id`); the build
+    prints the translation as it is.
     """
     found: dict[str, int] = {}
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
-        if want != have and Counter(want) == Counter(have):
+        ids = {marker.strip("[]") for marker in have}
+        if want != have and Counter(want) == Counter(have) and not all(_named(i, confirmed) for i in ids):
             message = (
                 f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
                 f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"

@@ -33,7 +33,8 @@ caught up with the content. It reports, as findings:
   the English's ("casi 1,200" left for "nearly 1,300" when a fuzzy flag is cleared), compared by
   value, so a translation writes them as its language does (`catalogs._figure_problems`).
 - `i18n.citation-order` (warning; error with `--release`): the English's `[@id]` markers in
-  another order, which would put a figure on the other source's note.
+  another order, which would put a figure on the other source's note. A translator comment line
+  starting `FIGURES:` (why the translation is right as it is) turns off both for its entry.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
