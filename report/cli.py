@@ -33,6 +33,7 @@ NOT_SET_UP = (
 )
 COMMANDS = ("build", "check", "release", "export", "extract", "update", "serve", "new")
 MAX_PORT = 65535
+ROOT_NEEDS_A_FOLDER = "--root needs a folder: write the project's folder after it (--root path/to/project)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -198,13 +199,18 @@ def _with_default_command(args: list[str]) -> list[str]:
     """Return the arguments with `build` inserted when no command is named.
 
     Raise UsageError when the first word names no command: `build` takes no words, so a word
-    there is a command mistyped or one that does not exist (`status --help` is not `build`'s help).
+    there is a command mistyped or one that does not exist (`status --help` is not `build`'s help);
+    and when `--root` has no folder after it, which would take the `build` put after it as one.
     """
     i = 0
     while i < len(args):
         if args[i] == "--root":
+            if i + 1 == len(args) or args[i + 1][:1] in ("", "-"):  # argparse takes no option as its value
+                raise UsageError(ROOT_NEEDS_A_FOLDER)
             i += 2
         elif args[i].startswith("--root="):
+            if args[i] == "--root=":
+                raise UsageError(ROOT_NEEDS_A_FOLDER)
             i += 1
         elif args[i] in COMMANDS or args[i] in ("-h", "--help"):
             return args

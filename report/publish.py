@@ -136,14 +136,22 @@ def older_languages(dist: Path) -> list[str]:
 def missing_languages(dist: Path) -> list[str]:
     """Return the languages the pages of `dist/` link to that it holds no file of, in the report's
     order: `build --lang` on a project never built in the others. Empty for a manifest without
-    `"languages"` (written before they were recorded)."""
+    `"languages"` (written before they were recorded), or with languages that are not a list of
+    strings (no manifest `manifest_bytes` wrote: `manifest_hashes` refuses it)."""
     try:
         data = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-        languages, entries = data.get("languages", []), data["outputs"]
+        languages, entries = _languages(data) or [], data["outputs"]
         held = {e.get("language") for e in entries}
-        return [str(lang) for lang in languages if lang not in held]
+        return [lang for lang in languages if lang not in held]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
+
+
+def _languages(manifest: dict) -> list[str] | None:
+    """Return a manifest's `"languages"` (none if it has none), or None if they are not a list of
+    strings as `manifest_bytes` writes them."""
+    languages = manifest.get("languages", [])
+    return languages if isinstance(languages, list) and all(isinstance(x, str) for x in languages) else None
 
 
 _MANIFEST_KEYS = json.loads(
@@ -161,7 +169,7 @@ def manifest_hashes(data: bytes) -> dict[str, str] | None:
     if not isinstance(manifest, dict) or not {"edition", "outputs"} <= manifest.keys() <= _MANIFEST_KEYS:
         return None
     entries = manifest["outputs"]
-    if manifest["edition"] not in EDITIONS or not isinstance(entries, list):
+    if manifest["edition"] not in EDITIONS or not isinstance(entries, list) or _languages(manifest) is None:
         return None
     if not all(isinstance(e, dict) and e.keys() == _ENTRY_KEYS for e in entries):
         return None

@@ -118,6 +118,20 @@ def test_an_unknown_command_is_refused_with_the_list_of_commands(
     assert not (root / ".cache").exists()
 
 
+@pytest.mark.parametrize("args", [("--root",), ("--root", "--lang", "es"), ("--root", ""), ("--root=",)])
+def test_root_without_a_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # it once took the `build` put after it for the folder, and crashed in ./build/
+    code, out, err = run_cli(*args)
+    assert (code, out, err) == (
+        EXIT_USAGE,
+        "",
+        "build.py: error: --root needs a folder: write the project's folder after it (--root path/to/project)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_help_and_the_default_command_still_work() -> None:
     code, out, err = run_cli("--help")
     assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py [-h] [--root ROOT] command ...\n")

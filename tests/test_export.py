@@ -447,6 +447,25 @@ def test_export_refuses_an_edition_without_a_language_its_pages_link_to(tmp_path
     assert "es/index.html" in tree(tmp_path / "out")
 
 
+@pytest.mark.parametrize("languages", ["es", [["en"]], ["en", 1], None])
+def test_export_refuses_a_manifest_whose_languages_are_not_a_list_of_names(tmp_path: Path, languages: object) -> None:
+    """A hand-edited `"languages"`: "es" was read letter by letter ("dist/ has no e, s"), and
+    [["en"]] raised a TypeError that let the export go ahead. Neither is a manifest the build wrote."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, outputs, languages=("en", "es"))
+    manifest = root / "dist" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_bytes()), "languages": languages}), encoding="utf-8")
+    assert publish.missing_languages(root / "dist") == []
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: dist/manifest.json is not a manifest the build wrote: run ./build.py to rebuild dist/\n",
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+
+
 @pytest.mark.slow
 def test_a_build_of_one_language_names_the_one_dist_lacks_and_export_refuses_it(tmp_path: Path) -> None:
     """A fresh project built with `--lang en` alone: its pages link to es/, which dist/ lacks. The

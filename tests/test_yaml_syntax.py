@@ -40,6 +40,38 @@ CASES = [
         "deaths:\n  - id: a\n  - id: b\n    name: B\n",
     ),
     (
+        "deaths:\n  - id: a\n    name: A\n    text: Nothing of\n    name is known\n",  # 'name' is there already
+        "5:5: YAML syntax error: this line continues the value of 'text' (line 4), so it must be indented more than"
+        " 'text' (or the whole value put in quotes)",
+        "deaths:\n  - id: a\n    name: A\n    text: Nothing of\n      name is known\n",
+    ),
+    (
+        "deaths:\n  - id: a\n    name: A\n    date 2020-01-02\n",
+        "4:9: YAML syntax error: a colon and a space are missing after 'date' (write 'date: …'), or YAML does not"
+        " read 'date' as a key",
+        "deaths:\n  - id: a\n    name: A\n    date: 2020-01-02\n",
+    ),
+    (
+        "name: Sample\nstatus open\n",
+        "2:7: YAML syntax error: a colon and a space are missing after 'status' (write 'status: …'), or YAML does"
+        " not read 'status' as a key",
+        "name: Sample\nstatus: open\n",
+    ),
+    *(
+        (
+            f"name: Write to us at\n  {scheme}:x or by phone\n  Note: they answer\n",
+            "3:7: YAML syntax error: ': ' inside a value: put the whole value in quotes (\"…\")",
+            f'name: "Write to us at\n  {scheme}:x or by phone\n  Note: they answer"\n',
+        )
+        for scheme in ("mailto", "tel", "doi")
+    ),
+    (
+        "text: Write to\nmailto:info@example.org\n",  # a wrapped line, in its key's column
+        "2:1: YAML syntax error: this line continues the value of 'text' (line 1), so it must be indented more than"
+        " 'text' (or the whole value put in quotes)",
+        "text: Write to\n  mailto:info@example.org\n",
+    ),
+    (
         "text: `ICE` held him\n",
         '1:7: YAML syntax error: a value cannot start with ` unless it is quoted: put the whole value in quotes ("…")',
         'text: "`ICE` held him"\n',
@@ -60,3 +92,16 @@ def test_a_syntax_error_says_what_to_do_where_and_doing_it_reads(text: str, said
     assert [f.code for f in findings] == ["yaml.syntax"]
     doc, findings = parse(fixed.encode(), "facilities/x.yaml")
     assert doc is not None and findings == []
+
+
+def test_a_key_is_a_key_of_the_files_own_schema() -> None:
+    text = b"sources:\n  - id: a\n    title: T\n    publisher Example Press\n"
+    (found,) = parse(text, "facilities/sources.yaml", "sources")[1]
+    assert (found.loc.line, found.loc.col) == (4, 14)
+    assert found.message == (
+        "YAML syntax error: a colon and a space are missing after 'publisher' (write 'publisher: …'), or YAML does"
+        " not read 'publisher' as a key"
+    )
+    (found,) = parse(text, "facilities/x.yaml", "dossier")[1]  # a dossier has no `sources:` list of sources
+    assert (found.loc.line, found.loc.col) == (4, 5)
+    assert found.message.startswith("YAML syntax error: this line continues the value of 'title' (line 3)")

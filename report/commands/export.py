@@ -81,6 +81,10 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             entries = manifest["outputs"]
         except (OSError, ValueError, KeyError, TypeError):
             raise UsageError("nothing to export: dist/ holds no edition yet; run ./build.py first") from None
+        if publish.manifest_hashes(manifest_data) is None:  # edited by hand, or by another tool
+            raise UsageError(
+                f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
+            )
         built_from = publish.language_content(dist)
         if publish.older_languages(dist):  # `build --lang` kept a language built from earlier content
             raise UsageError(

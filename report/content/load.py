@@ -169,7 +169,7 @@ def dossier_texts(raw: bytes, rel: str) -> tuple[Text, ...] | None:
     strings: every `x-translatable` value that is text, with the context and place the record
     would give it, in file order.
     """
-    doc, _findings = parse(raw, rel)
+    doc, _findings = parse(raw, rel, "dossier")
     if doc is None or not isinstance(doc.data, dict):
         return None
     builder = _RecordBuilder(doc, "dossier", Path(rel).stem, str(doc.data.get("name")), [])
@@ -197,7 +197,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
 
     A source with schema errors is left out, so the others can still be checked.
     """
-    doc, findings = parse(raw, rel)
+    doc, findings = parse(raw, rel, "sources")
     if doc is None:
         return None, findings
     findings.extend(_schema_findings(doc, "sources"))
@@ -335,7 +335,7 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
 
 
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
-    doc, findings = parse(raw, rel)
+    doc, findings = parse(raw, rel, kind)
     if doc is None:
         return None, findings
     if not isinstance(doc.data, dict):
@@ -444,7 +444,7 @@ def located_characters(raw: bytes, rel: str, kind: str, wanted: Callable[[str], 
     at the value when it is written as an escape. Keys and comments are never printed, and are
     not looked at. A file that does not parse gives nothing: its syntax error says why.
     """
-    doc, _ = parse(raw, rel)
+    doc, _ = parse(raw, rel, kind)
     if doc is None:
         return []
     out = []

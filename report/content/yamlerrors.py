@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..findings import Finding, Loc, error
+from . import schema
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ class _Line:
         return self.key is not None and bool(body.partition(":")[2].strip())
 
 
-def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object) -> Finding:
+def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: str) -> Finding:
     """Return the finding for a YAML syntax error: the place to fix, and what to do there.
 
-    `scan` is PyYAML's `yaml.scan` bound to the loader in use, to find quoted values.
+    `scan` is PyYAML's `yaml.scan` bound to the loader in use, to find quoted values; `kind` names
+    the file's schema (`dossier`, `sources`, `report`), which says what a word is where it stands: a
+    key whose colon is missing or glued, or text.
     """
     mark = exc.problem_mark or exc.context_mark
     problem, context = exc.problem or "", exc.context or ""
@@ -97,17 +100,25 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object) -> Fin
     if quoted is not None and problem.startswith(("did not find expected", "expected <block end>")):
         return _quoted_runs_on(rel, text, quoted, mark)
     if "simple key" in context and opened is not None and (simple := lines.get(opened.line + 1)) is not None:
-        found = _glued(rel, simple) or _run_on(rel, text, opened, scan)
+        found = (
+            _glued(rel, simple, lines, kind)
+            or _colon_missing(rel, simple, opened.column, lines, kind)
+            or _run_on(rel, text, opened, scan)
+        )
         if found is not None:
             return found
     line = lines.get(mark.line + 1)
     if line is not None and problem.startswith("did not find expected"):
         above = _above(lines, line.number)
-        dashed = _glued(rel, above, colon=False) if above is not None else None
-        return _glued(rel, line) or dashed or _misaligned(rel, lines, line, at)
+        dashed = _glued(rel, above, lines, kind, colon=False) if above is not None else None
+        return _glued(rel, line, lines, kind) or dashed or _misaligned(rel, lines, line, at)
     if line is not None and problem.startswith("mapping values are not allowed"):
         above = _above(lines, line.number)
-        if above is not None and line.indent >= above.key_column and (found := _glued(rel, above)) is not None:
+        if (
+            above is not None
+            and line.indent >= above.key_column
+            and (found := _glued(rel, above, lines, kind)) is not None
+        ):
             return found
         if above is not None and line.indent > above.key_column and above.has_inline_value:
             return _found(
@@ -130,10 +141,14 @@ _GLUED_DASH = re.compile(r"-([A-Za-z_][\w-]*):(?:\s|$)")
 _GLUED_COLON = re.compile(r"([A-Za-z_][\w-]*):[^\s/]")
 """A key with no space after its colon: `name:John Doe` is one word of text (`https://` is not a key)."""
 
+_FIRST_WORD = re.compile(r"[A-Za-z_][\w-]*(?=[ \t]|$)")
+"""A line's first word, a key if its colon is missing: `role Co-organizer of the vigil`."""
 
-def _glued(rel: str, line: _Line, colon: bool = True) -> Finding | None:
+
+def _glued(rel: str, line: _Line, lines: dict[int, _Line], kind: str, colon: bool = True) -> Finding | None:
     """Return the finding for a line YAML does not read as intended for want of a space after its
-    list dash (`-id: john-doe`) or (if `colon`) its key's colon (`name:John Doe`), if it is one."""
+    list dash (`-id: john-doe`) or (if `colon`) its key's colon (`name:John Doe`, where the schema
+    allows a `name`: `mailto:info@example.org` in a wrapped text is no key), if it is one."""
     body = line.text.lstrip(" ")
     if dash := _GLUED_DASH.match(body):
         return _found(
@@ -142,7 +157,8 @@ def _glued(rel: str, line: _Line, colon: bool = True) -> Finding | None:
             f"a list item needs a space after its dash: write '- {dash[1]}:', not '-{dash[1]}:'",
         )
     body = body[1:].lstrip(" ") if body.startswith("- ") else body
-    if colon and (glued := _GLUED_COLON.match(body)):
+    glued = _GLUED_COLON.match(body) if colon else None
+    if glued is not None and glued[1] in _fields_at(lines, line, len(line.text) - len(body), kind)[0]:
         key = glued[1]
         return _found(
             rel,
@@ -150,6 +166,75 @@ def _glued(rel: str, line: _Line, colon: bool = True) -> Finding | None:
             f"a space is needed after the colon of '{key}:' (write '{key}: …'), or YAML does not read '{key}' as a key",
         )
     return None
+
+
+def _colon_missing(rel: str, line: _Line, column: int, lines: dict[int, _Line], kind: str) -> Finding | None:
+    """Return the finding for a line whose first word, at 0-based `column`, is a key the schema allows
+    there and that mapping does not have yet, written without its colon (`role Co-organizer of the
+    vigil` under an organization's `name:`), if it is one: read as a wrapped line, the advice to
+    indent it would glue the words into the value above."""
+    word = _FIRST_WORD.match(line.text, column)
+    if word is None:
+        return None
+    allowed, present = _fields_at(lines, line, column, kind)
+    if word[0] not in allowed or word[0] in present:
+        return None
+    return _found(
+        rel,
+        (line.number, word.end() + 1),
+        f"a colon and a space are missing after '{word[0]}' (write '{word[0]}: …'), or YAML does not read"
+        f" '{word[0]}' as a key",
+    )
+
+
+def _fields_at(lines: dict[int, _Line], line: _Line, column: int, kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the keys the schema of `kind` allows in the mapping that a key at 0-based `column` of
+    `line` would belong to, and the keys that mapping already has on other lines.
+
+    The mapping is found by indentation, from the lines above: each key further left holds the
+    mapping below it, each dash an item of a list. Both are empty if the lines above do not say.
+    """
+    path: list[str | int] = []
+    col, seq = column, None  # the column of the mapping's keys; the indent of the list it is an item of
+    present: set[str] = set()
+    if line.text[:column].strip() == "-":  # the line starts an item: the mapping starts there too
+        path, seq = [0], line.indent
+    for n in range(line.number - 1, 0, -1):
+        other = lines.get(n)
+        if other is None:
+            continue
+        dashed = other.text.lstrip(" ").startswith("- ")
+        if seq is not None:  # the key that holds the list (it may sit in the dashes' column)
+            if other.indent > seq or (other.indent == seq and dashed):
+                continue
+            if other.key is None or other.key_column > seq:
+                return frozenset(), frozenset()
+        elif other.indent >= col and not (dashed and other.key_column == col):
+            if other.key is not None and other.key_column == col and not path:
+                present.add(other.key)  # a key of the mapping itself
+            continue
+        elif other.key is None or other.key_column > col:
+            return frozenset(), frozenset()
+        elif other.key_column == col:  # the item's first key
+            if not path:
+                present.add(other.key)
+            path, seq = [0, *path], other.indent
+            continue
+        path, col, seq = [other.key, *path], other.key_column, None
+        if dashed:
+            path, seq = [0, *path], other.indent
+    if seq is not None or col != 0:
+        return frozenset(), frozenset()
+    for n in range(line.number + 1, max(lines, default=0) + 1):
+        other = lines.get(n)
+        if other is None or other.indent > column:
+            continue
+        if other.indent < column:
+            break
+        if other.key is not None:
+            present.add(other.key)
+    node = schema.subschema(kind, tuple(path))
+    return frozenset((node or {}).get("properties", ())), frozenset(present)
 
 
 def _run_on(rel: str, text: str, opened: yaml.Mark, scan: object) -> Finding | None:
