@@ -77,12 +77,12 @@ $(VENV)/.installed: pyproject.toml | system
 # extract and update write; msgfmt cross-checks translation statistics in tests); for the
 # real-browser tests, Chromium (driven by Playwright, which never downloads a browser of its
 # own) and a Java runtime (the Nu HTML checker is a jar).
-# And, until .venv exists, Python's venv module: Debian and Ubuntu package its ensurepip apart
+# And, until .venv has its pip, Python's venv module: Debian and Ubuntu package its ensurepip apart
 # (python3-venv), and without it `python3 -m venv` fails halfway, leaving a .venv without pip.
 # Installed with apt-get when we can, explained when we cannot.
 system:
 	@missing=""; \
-	[ -x $(PY) ] || $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	[ -x $(VENV)/bin/pip ] || $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
 	           libharfbuzz-subset.so.0:libharfbuzz-subset0; do \
 	  PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null | grep -q "$${lib%%:*}" || missing="$$missing $${lib##*:}"; \

@@ -73,11 +73,12 @@ def content_digest(root: Path, patterns: tuple[str, ...] = WATCHED_GLOBS) -> str
 
 
 def language_digests(root: Path, shared: str) -> dict[str, str]:
-    """Return, by folder of i18n/ (a language's own files: its catalog, its glossary), a digest of the
-    content that language is built from: the shared content's digest `shared` and that folder's files."""
+    """Return, by folder of i18n/, a digest of the content that language is built from: the shared
+    content's digest `shared` and its catalog (`project.catalog_path`), the one file of the folder
+    the build reads (its glossary is `check`'s alone; an editor's swap file is nobody's)."""
     folder = root / project.I18N_DIR
     names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-    own = {name: content_digest(root, (f"{project.I18N_DIR}/{glob.escape(name)}/**/*",)) for name in names}
+    own = {name: content_digest(root, (glob.escape(project.catalog_path(name)),)) for name in names}
     return {name: hashlib.sha256(f"{shared}\0{digest}".encode()).hexdigest() for name, digest in own.items()}
 
 

@@ -635,8 +635,8 @@ def test_a_catalog_edited_then_another_language_built_alone_is_named_as_kept_and
     assert (code, out, err) == (
         2,
         "",
-        "build.py: error: dist/ is not one edition: its languages (en, es) were built from different versions of"
-        " the content (a build with --lang kept the others as they were); run ./build.py build, then export\n",
+        "build.py: error: dist/ is not one edition: es was built from earlier content than the rest"
+        " (a build with --lang kept it as it was); run ./build.py build, then export\n",
     )
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
     code, out, _ = build(root)
@@ -644,3 +644,19 @@ def test_a_catalog_edited_then_another_language_built_alone_is_named_as_kept_and
     assert new in (dist / "es" / "index.html").read_text(encoding="utf-8") and publish.older_languages(dist) == []
     code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
     assert code == 0 and out.startswith("exported the draft edition ("), out + err
+
+
+def test_a_language_is_built_from_its_catalog_not_its_glossary_or_a_stray_file(tmp_path: Path) -> None:
+    """Only the catalog of i18n/<lang>/ shapes a language's pages: a glossary save (check's alone) or
+    an editor's swap file must not name the language as kept from earlier content."""
+    catalog = tmp_path / "i18n" / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    before = stamp.language_digests(tmp_path, "a" * 64)
+    (tmp_path / "i18n" / "es" / "glossary.csv").write_text("en,es\njail,cárcel\n", encoding="utf-8")
+    (catalog.parent / ".messages.po.swp").write_bytes(b"\0swap")
+    assert stamp.language_digests(tmp_path, "a" * 64) == before
+    catalog.write_text('msgid ""\nmsgstr ""\n\nmsgid "Jail"\nmsgstr "Cárcel"\n', encoding="utf-8")
+    after = stamp.language_digests(tmp_path, "a" * 64)
+    assert set(after) == {"es"} and after != before
+    assert stamp.language_digests(tmp_path, "b" * 64) != after  # the shared content counts too

@@ -120,6 +120,12 @@ def test_make_build_names_python3_venv_before_it_makes_the_venv(tmp_path: Path) 
         "Install them first, for example: sudo apt-get install python3-venv",
     ]
     assert sorted(p.name for p in root.iterdir()) == ["Makefile", "pyproject.toml"]  # no .venv begun
+    # A venv that such a Python began and could not finish (a python, no pip) is asked about the same way.
+    (root / ".venv" / "bin").mkdir(parents=True)
+    (root / ".venv" / "bin" / "python").symlink_to(stubs / "python3")
+    done = subprocess.run(["make", "build"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.splitlines()[:1]) == (2, ["Missing system packages: python3-venv"])
+    shutil.rmtree(root / ".venv")
     # A Python with its venv module (this one) passes the same check.
     done = subprocess.run(["make", "system", f"PYTHON={sys.executable}"], cwd=root, env=env, capture_output=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")

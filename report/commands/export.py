@@ -85,12 +85,12 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             raise UsageError(
                 f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
             )
-        built_from = publish.language_content(dist)
-        if publish.older_languages(dist):  # `build --lang` kept a language built from earlier content
+        older = publish.older_languages(dist)
+        if older:  # `build --lang` kept a language built from earlier content
+            were, them = ("was", "it") if len(older) == 1 else ("were", "them")
             raise UsageError(
-                f"dist/ is not one edition: its languages ({', '.join(sorted(built_from))}) were built from different"
-                " versions of the content (a build with --lang kept the others as they were); run ./build.py build,"
-                " then export"
+                f"dist/ is not one edition: {', '.join(older)} {were} built from earlier content than the rest"
+                f" (a build with --lang kept {them} as {them} {were}); run ./build.py build, then export"
             )
         missing = publish.missing_languages(dist)
         if missing:  # `build --lang` on a project never built in the others: its language links lead nowhere
