@@ -59,9 +59,10 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
     assert code == 1
     mine = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
     assert re.fullmatch(
-        r"check: 14 errors, 0 warnings \(\d+ warnings in other files not shown\).*", out.splitlines()[-1]
+        r"check: 14 errors, 4 warnings \(\d+ warnings in other files not shown\).*", out.splitlines()[-1]
     )
     todo = "is still TODO: write what a source says [todo]"
+    fallback = "Spanish translation missing: using the English text 'TODO' [i18n.fallback]"
     path = f"facilities/{NEW}.yaml"
     assert mine == [
         f"{path}:15:9: error: location.city {todo}",
@@ -73,10 +74,17 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
         f"{path}:32:12: error: operator cites no source: list at least one source id [cite.missing]",
         f"{path}:37:10: error: status.state {todo}",
         f"{path}:39:9: error: status.date {todo}",
+        # Its prose counts for coverage while it does not load (it has none in the catalog yet).
+        f"{path}:41:9: warning: {fallback}",
+        f"{path}:41:9: warning: i18n/messages.pot is out of date for this file (3 new or changed); fix the errors"
+        " in the content and templates first (extract refuses until then), then run: ./build.py extract &&"
+        " ./build.py update [i18n.stale]",
         f"{path}:41:9: error: status.text {todo}",
         f"{path}:43:12: error: status cites no source: list at least one source id [cite.missing]",
+        f"{path}:45:10: warning: {fallback}",
         f"{path}:45:10: error: summary {todo}",
         f"{path}:48:11: error: timeline needs at least 1 entry [schema.empty]",
+        f"{path}:60:12: warning: {fallback}",
         f"{path}:60:12: error: campaign.summary {todo}",
     ]
 
