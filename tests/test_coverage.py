@@ -1169,7 +1169,7 @@ PO_HEADER = (
     '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
 )
 CATALOG = "i18n/es/LC_MESSAGES/messages.po"
-CATCH_UP = "run: ./build.py extract && ./build.py update (they drop the entry, or keep it obsolete)"
+CATCH_UP = "run: ./build.py extract && ./build.py update (they drop the entry or keep it obsolete, or give its translation to the new English as a fuzzy entry, this mistake included: correct it there)"
 
 
 @pytest.mark.parametrize(

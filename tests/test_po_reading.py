@@ -1130,9 +1130,11 @@ def test_a_figures_comment_confirms_only_the_figures_it_names() -> None:
     line = _line(text, 'msgstr "El')
     english = "'On May 20, 2021, it closed 300 beds [@a] [@b]…'"
     assert found == [
-        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 300; extra 200 [i18n.figures]",
+        f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: missing 300; extra 200"
+        " (the FIGURES: comment does not name them) [i18n.figures]",
         f"{SPANISH}:{line}:1: warning: citation markers are in another order than in the English {english}:"
-        " the English cites [@a] then [@b] then [@c]; the translation [@b] then [@a] then [@c] [i18n.citation-order]",
+        " the English cites [@a] then [@b] then [@c]; the translation [@b] then [@a] then [@c]"
+        " (the FIGURES: comment does not name @c) [i18n.citation-order]",
     ]
 
 

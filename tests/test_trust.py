@@ -134,7 +134,8 @@ def test_check_and_build_agree_that_an_unused_entry_blocks_nothing(tmp_path: Pat
     unused = (
         "i18n/es/LC_MESSAGES/messages.po:94:1: warning: entry no longer used (nothing prints it): citation markers"
         " differ from the English 'A man died after weeks without care.': extra [@news-2021];"
-        " run: ./build.py extract && ./build.py update (they drop the entry, or keep it obsolete) [i18n.stale]"
+        " run: ./build.py extract && ./build.py update (they drop the entry or keep it obsolete, or give its"
+        " translation to the new English as a fuzzy entry, this mistake included: correct it there) [i18n.stale]"
     )
     code, checked, _ = run_cli("--root", str(root), "check")
     assert code == 0 and unused in finding_lines(checked)

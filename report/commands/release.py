@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import project
 from ..findings import Finding, Loc, count
 from ..i18n.coverage import CATCH_UP
 from .gather import Gathered
@@ -83,6 +84,9 @@ class Checklist:
     """Errors outside the release checks (a broken file): to fix first."""
     warnings: int = 0
     """Warnings, which do not block a release."""
+    unloaded: tuple[str, ...] = ()
+    """Dossiers report.yaml lists that do not load (their errors are in `other`): their review and
+    claims are unknown until they do."""
 
     @property
     def items(self) -> int:
@@ -153,7 +157,11 @@ def checklist(gathered: Gathered) -> Checklist:
     catalogs = tuple(f for f in translation if f.loc.path not in paths)
     grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES | FIGURE_CODES
     other = tuple(f for f in errors if f.code not in grouped and not _translators(f, paths))
-    return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings)
+    loaded = {f.id for f in edition.facilities}
+    unloaded = tuple(
+        f"{project.FACILITIES_DIR}/{fid}.yaml" for fid, _loc in edition.settings.facility_order if fid not in loaded
+    )
+    return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings, unloaded)
 
 
 def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
@@ -170,8 +178,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             [f"  [ ] {_item(f)}" for f in checklist.other],
             [],
         )
-    if checklist.dossiers:
-        todo = sum(d.blocks for d in checklist.dossiers)
+    if checklist.dossiers or checklist.unloaded:
+        todo = sum(d.blocks for d in checklist.dossiers) + len(checklist.unloaded)
         caveats = sum(d.caveat and not d.blocks for d in checklist.dossiers)
         rows = []
         for d in checklist.dossiers:
@@ -187,6 +195,10 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             )
             if d.blocks and d.note:
                 rows.append(f"        note: {d.note}")
+        rows += [
+            f"  [ ] {path}: does not load: fix its errors first; its review and claims are listed here once it does"
+            for path in checklist.unloaded
+        ]
         how = []
         if todo:
             how += [
@@ -200,7 +212,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             ]
         with_caveat = f", {caveats} with the list caveat" if caveats else ""
         section(
-            f"Editors: fact-check each dossier ({todo} of {count(len(checklist.dossiers), 'dossier')} to do{with_caveat})",
+            f"Editors: fact-check each dossier ({todo} of"
+            f" {count(len(checklist.dossiers) + len(checklist.unloaded), 'dossier')} to do{with_caveat})",
             rows,
             how,
         )
@@ -247,9 +260,15 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             if done
             else [
                 f"Translate each entry in {language.path} at its line (a PO editor also finds it by its English),",
-                "and remove the fuzzy flag once a fuzzy translation is right. The translation status page lists",
-                "them beside the English: run ./build.py serve, then open",
-                f"http://127.0.0.1:8000/{language.lang}/translation-status.html",
+                "and remove the fuzzy flag once a fuzzy translation is right.",
+                *(
+                    [
+                        "The translation status page lists the untranslated, fuzzy and pending ones beside the English:",
+                        f"run ./build.py serve, then open http://127.0.0.1:8000/{language.lang}/translation-status.html",
+                    ]
+                    if language.fuzzy or language.untranslated or language.pending
+                    else []
+                ),
                 *(
                     [
                         "Where figures or the order of citations differ, make the translation say what the English",

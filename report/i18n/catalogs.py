@@ -1135,7 +1135,8 @@ def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "")
             for name, items in (("missing", missing), ("extra", extra))
             if items
         ]
-        found.setdefault(f"{what} differ from the English '{brief(entry.msgid)}': {'; '.join(parts)}", form)
+        unnamed = " (the FIGURES: comment does not name them)" if confirmed else ""
+        found.setdefault(f"{what} differ from the English '{brief(entry.msgid)}': {'; '.join(parts)}{unnamed}", form)
     return [("i18n.figures", message, form) for message, form in found.items()]
 
 
@@ -1281,11 +1282,12 @@ def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
     found: dict[str, int] = {}
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
-        ids = {marker.strip("[]") for marker in have}
-        if want != have and Counter(want) == Counter(have) and not all(_named(i, confirmed) for i in ids):
+        unnamed = [i for i in dict.fromkeys(marker.strip("[]") for marker in have) if not _named(i, confirmed)]
+        if want != have and Counter(want) == Counter(have) and unnamed:
             message = (
                 f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
                 f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"
+                + (f" (the FIGURES: comment does not name {', '.join(unnamed)})" if confirmed else "")
             )
             found.setdefault(message, form)
     return [("i18n.citation-order", message, form) for message, form in found.items()]

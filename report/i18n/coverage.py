@@ -445,7 +445,8 @@ def unused_findings(catalog: ParsedCatalog, entry: CatalogEntry, extract_refuses
             "i18n.stale",
             Loc(catalog.path, line, 1),
             f"entry no longer used (nothing prints it): {message}; {run}: {CATCH_UP}"
-            " (they drop the entry, or keep it obsolete)",
+            " (they drop the entry or keep it obsolete, or give its translation to the new English as a fuzzy"
+            " entry, this mistake included: correct it there)",
         )
         for _code, message, line in entry.problems
     ]
