@@ -108,9 +108,14 @@ def facility_outputs(lang: str, facility_id: str) -> tuple[str, ...]:
     return (*own, share_image_path(lang, facility_id), *citation_paths(lang, facility_id))
 
 
+def dossier_path(facility_id: str) -> str:
+    """Return where a facility's dossier is: facilities/<id>.yaml."""
+    return f"{FACILITIES_DIR}/{facility_id}.yaml"
+
+
 def reserved_id(facility_id: str, lang: str) -> str | None:
     """Return what the report already names `facility_id` (a file or an anchor), or None if nothing."""
-    if f"{FACILITIES_DIR}/{facility_id}.yaml" == SOURCES_FILE:
+    if dossier_path(facility_id) == SOURCES_FILE:
         return f"{SOURCES_FILE} is the list of sources"
     taken = sorted(set(facility_outputs(lang, facility_id)) & set(report_outputs(lang)))
     if taken:

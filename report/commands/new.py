@@ -19,7 +19,7 @@ from ..content.load import TODO, read_dossier, reserved_message
 from ..content.model import SOURCE_LANGUAGE
 from ..errors import UsageError
 from ..findings import Finding
-from ..project import FACILITIES_DIR, reserved_id, write_new
+from ..project import FACILITIES_DIR, dossier_path, reserved_id, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 
@@ -131,7 +131,7 @@ def new_dossier(root: Path, facility_id: str, name: str) -> Path:
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists")
     text = skeleton(facility_id, name)
-    refused = name_findings(text, f"{FACILITIES_DIR}/{facility_id}.yaml")
+    refused = name_findings(text, dossier_path(facility_id))
     if refused:
         raise UsageError(f"--name is refused, as `check` would refuse it in the dossier: {refused[0].message}")
     try:

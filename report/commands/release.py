@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import project
 from ..findings import Finding, Loc, count
 from ..i18n.coverage import CATCH_UP
 from .gather import Gathered
@@ -157,11 +156,7 @@ def checklist(gathered: Gathered) -> Checklist:
     catalogs = tuple(f for f in translation if f.loc.path not in paths)
     grouped = DOSSIER_CODES | CLAIM_CODES | SOURCE_CODES | FIGURE_CODES
     other = tuple(f for f in errors if f.code not in grouped and not _translators(f, paths))
-    loaded = {f.id for f in edition.facilities}
-    unloaded = tuple(
-        f"{project.FACILITIES_DIR}/{fid}.yaml" for fid, _loc in edition.settings.facility_order if fid not in loaded
-    )
-    return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings, unloaded)
+    return Checklist(dossiers, claims, sources, figures, languages, catalogs, other, warnings, edition.unloaded())
 
 
 def format_checklist(checklist: Checklist, edition_date: str | None) -> str:

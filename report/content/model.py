@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ..findings import Loc
+from ..project import dossier_path
 from .geo import Place
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
@@ -580,6 +581,12 @@ class Edition:
     """Dossiers in facilities/ that report.yaml does not list: checked, never published."""
     places: Mapping[str, Place] = field(default_factory=dict)
     """Where each facility goes on the map, by id (see `places.locate_facilities`); none if unmatched."""
+
+    def unloaded(self) -> tuple[str, ...]:
+        """Return the dossiers report.yaml lists that did not load (an error, or no such file), in chapter order."""
+        loaded = {facility.path for facility in self.facilities}
+        listed = (dossier_path(facility_id) for facility_id, _loc in self.settings.facility_order)
+        return tuple(path for path in listed if path not in loaded)
 
     def facility(self, facility_id: str) -> Facility:
         """Return the facility with this id."""

@@ -81,7 +81,7 @@ from typing import Any, Container, Iterable, Mapping
 from babel import Locale
 
 from .. import cache, project
-from ..project import FACILITIES_DIR, MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path
+from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, dossier_path
 from .catalogs import (
     CONTENT_METHODS,
     TEMPLATES,
@@ -557,15 +557,15 @@ def chapter_texts(root: Path, edition: Edition) -> tuple[list[Text], set[str], l
     error), the prose its YAML holds (`load.dossier_texts`). One that is not YAML, or not there
     (deleted, or renamed without report.yaml), cannot be read.
     """
-    loaded = {Path(facility.path).stem: facility for facility in edition.facilities}
+    loaded = {facility.path: facility for facility in edition.facilities}
     texts: list[Text] = []
     read: set[str] = set()
     unread: list[str] = []
     for facility_id, _loc in edition.settings.facility_order:
-        if facility_id in loaded:
-            texts.extend(loaded[facility_id].texts())
+        path = dossier_path(facility_id)
+        if path in loaded:
+            texts.extend(loaded[path].texts())
             continue
-        path = f"{FACILITIES_DIR}/{facility_id}.yaml"
         raw, _refused = read_input(root, path, "dossier")  # `load_edition` reported why it did not load
         found = dossier_texts(raw, path) if raw is not None else None
         if found is None:
