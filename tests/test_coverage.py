@@ -970,8 +970,9 @@ def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translate
     root = make_project(tmp_path, "i18n-citations")
     _, out, _ = run_cli("--root", str(root), "check")
     note = (
-        "untranslated: 2 of them msgfmt counts as translated (a plural form empty, or a translation the"
-        " build cannot print: see the errors above); the build prints them in English"
+        "untranslated: 2 of them msgfmt counts as translated (a plural form empty, the English copied"
+        " unchanged, or a translation the build cannot print: see the findings above); the build prints them"
+        " in English"
     )
     assert note in out.splitlines()
     po = root / "i18n/es/LC_MESSAGES/messages.po"
@@ -993,8 +994,9 @@ def test_the_json_and_the_status_page_say_how_many_untranslated_entries_msgfmt_c
     note = Text("unusable")
     note.feed(status_page(root))
     assert note.texts() == [
-        "Untranslated: 1 of them msgfmt counts as translated (a plural form empty, or a translation the build"
-        " cannot print: ./build.py check says why); the build prints it in English."
+        "Untranslated: 1 of them msgfmt counts as translated (a plural form empty, the English copied"
+        " unchanged, or a translation the build cannot print: ./build.py check says why); the build prints it"
+        " in English."
     ]
     fine = make_project(tmp_path / "fine", "i18n-untranslated")  # its one untranslated entry is empty
     _, out, _ = run_cli("--root", str(fine), "check", "--format", "json")

@@ -42,6 +42,37 @@ def _catalog(body: str) -> Localizer:
     return Localizer("es", "en", parse_catalog((HEADER + body).encode(), SPANISH, "es"), "es_US")
 
 
+def test_english_copied_into_the_msgstr_is_english_not_a_translation() -> None:
+    """Poedit's "copy from source" left in: printed unmarked, it would read as the Spanish while
+    coverage counted it translated. Three words or more copied are English: printed as English
+    (`lang="en"`) and counted untranslated; a name such as "Rhode Island" may stay as it is."""
+    loc = _catalog(
+        'msgid "Back to the text"\nmsgstr "Back to the text"\n\n'
+        'msgctxt "state"\nmsgid "Rhode Island"\nmsgstr "Rhode Island"\n\n'
+        'msgid "%(num)s person held in %(place)s"\nmsgid_plural "%(num)s people held in %(place)s"\n'
+        'msgstr[0] "%(num)s person held in %(place)s"\nmsgstr[1] "%(num)s people held in %(place)s"\n\n'
+        'msgid "Share the report [@a-b]."\nmsgstr "Share the report [@a-b]."\n\n'
+        'msgid "Read the notes"\nmsgstr "Read the notes "\n'
+    )
+    # Placeholders and citation markers are not words; a trailing space is a change (a mistake of its own).
+    assert [e.copied for e in loc.catalog.entries] == [True, False, True, True, False]
+    assert [e.counted for e in loc.catalog.entries] == [
+        "untranslated",
+        "translated",
+        "untranslated",
+        "untranslated",
+        "translated",
+    ]
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Back to the text') }}|{{ pgettext('state', 'Rhode Island') }}").render() == (
+        '<span lang="en" class="fallback">Back to the text</span>|Rhode Island'
+    )
+    assert [str(f) for f in loc.findings] == [
+        f"{SPANISH}:7:1: warning: Spanish translation is the English copied unchanged: "
+        "using the English text 'Back to the text' [i18n.fallback]"
+    ]
+
+
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
 
 BROKEN = (" 100%", " %(x)s", " al 100% de", " %s", " %(num)")

@@ -72,6 +72,10 @@ FIGURES_MARK = "FIGURES:"
 right as they are: its entry has no doubts (`i18n.figures`, `i18n.citation-order`)."""
 UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
+COPIED_WORDS = 3
+"""A translation identical to its English with this many words or more is a copy, not a translation."""
+_NOT_WORDS_RE = re.compile(r"%\([^)]*\)[a-z]|\[@[^\]]*\]|<[^>]*>")  # placeholders, citation markers, tags
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
 """A tag: its name is the longest that ends a word, kept (`(?>…)`) once found.
 
@@ -236,7 +240,22 @@ class CatalogEntry:
         Plural-Forms is wrong (it could print "750 persona"): the build prints the English
         instead, so coverage counts it as untranslated.
         """
-        return self.wrong_plural_rule or any(code in UNUSABLE for code, _, _ in self.problems)
+        return self.wrong_plural_rule or self.copied or any(code in UNUSABLE for code, _, _ in self.problems)
+
+    @property
+    def copied(self) -> bool:
+        """Return True if its translation is its English unchanged, every form, and says
+        something in words (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may
+        well stay as they are). The English pasted in (Poedit's "copy from source") would print
+        as if it were the translation, unmarked, while coverage counted it translated: it is
+        English, so the build prints it as English (`lang="en"`) and coverage counts it
+        untranslated (`counted`)."""
+        english = self.english
+        return (
+            self.state == "translated"
+            and all(string == english[min(form, len(english) - 1)] for form, string in enumerate(self.strings))
+            and len(_WORD_RE.findall(_NOT_WORDS_RE.sub(" ", self.msgid))) >= COPIED_WORDS
+        )
 
     @property
     def counted(self) -> str:

@@ -428,6 +428,15 @@ def check_catalog(
                     f"fuzzy{why}: check the translation of '{brief(entry.msgid)}', then remove the fuzzy flag",
                 )
             )
+        elif entry.copied:
+            findings.append(
+                warning(
+                    "i18n.untranslated",
+                    Loc(catalog.path, entry.string_line(0), 1),
+                    f"not translated: the msgstr of '{brief(entry.msgid)}' is its English, copied unchanged;"
+                    " the build prints it as English: translate it, or leave the msgstr empty",
+                )
+            )
         for code, message, line in entry.problems:
             findings.append(error(code, Loc(catalog.path, line, 1), message))
         if entry.review:
@@ -739,8 +748,9 @@ def coverage_table(coverage: LanguageCoverage) -> str:
         )
     if coverage.unusable:
         lines.append(
-            f"untranslated: {coverage.unusable} of them msgfmt counts as translated (a plural form empty, or a"
-            " translation the build cannot print: see the errors above); the build prints them in English"
+            f"untranslated: {coverage.unusable} of them msgfmt counts as translated (a plural form empty, the"
+            " English copied unchanged, or a translation the build cannot print: see the findings above); the"
+            " build prints them in English"
         )
     if coverage.total.pending:
         lines.append(f"pending: {pending_note(coverage)}")

@@ -65,7 +65,9 @@ class Localizer:
 
     def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> Finding:
         """Return the `i18n.fallback` warning for a string printed in English at `loc`."""
-        if entry is not None and entry.state == "translated":
+        if entry is not None and entry.copied:
+            state = "is the English copied unchanged"
+        elif entry is not None and entry.state == "translated":
             state = "unusable"
         else:  # as msgfmt counts it: a fuzzy entry without a translation is untranslated
             state = "fuzzy" if entry is not None and entry.state == "fuzzy" else "missing"
