@@ -195,7 +195,14 @@ def test_json_ld_cannot_end_its_script(tmp_path: Path) -> None:
 def test_a_malformed_base_url_is_refused_with_the_hint(tmp_path: Path) -> None:
     from .conftest import run_cli
 
-    for bad in ("example.org/first-ten/", "https://example.org/first-ten", "ftp://example.org/", "https://x/a b/"):
+    for bad in (
+        "example.org/first-ten/",
+        "https://example.org/first-ten",
+        "ftp://example.org/",
+        "https://x/a b/",
+        "https://example.org//",  # an empty segment: every page's address would hold "//"
+        "https://example.org/a//b/",
+    ):
         root = with_base_url(make_project(tmp_path / bad.replace("/", "_").replace(" ", "_")), f'"{bad}"')
         code, out, _ = run_cli("--root", str(root), "check", "-q")
         assert code == 1 and "[report.base-url]" in out and "base_url:" in out, (bad, out)

@@ -148,6 +148,10 @@ BAD_URLS = [
         "https://evil.example/a`b",
         "it contains the character `; delete it, or write %60 where the page's address has one",
     ),
+    (  # pasted from a host's control panel: printed on every page and in every citation
+        "https://editor:s3cret@evil.example/",
+        "it holds a user name or password (before @), which every reader would see; delete it and the @",
+    ),
 ]
 
 

@@ -90,7 +90,8 @@ BibTeX field `url = {…}` of every citation, and a browser reads `\\` as `/`.""
 def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
-    It must be an http(s) URL the standard library reads, with a host name, and hold no space,
+    It must be an http(s) URL the standard library reads, with a host name and no user name or
+    password (`user:password@`: printed, they would be every reader's), and hold no space,
     quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
     LF and NUL) percent-encoded: such a character breaks the link, or the attribute, header or
     citation field it is written into.
@@ -115,6 +116,8 @@ def url_problem(url: str) -> str | None:
         return "it is not an http:// or https:// address; write the full address, like https://example.org/page"
     if not parts.hostname or "." not in parts.hostname:
         return "it names no host; write the full address, like https://example.org/page"
+    if parts.username is not None or parts.password is not None:
+        return "it holds a user name or password (before @), which every reader would see; delete it and the @"
     return None
 
 
