@@ -104,7 +104,12 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
             for lang, localizer in localizers.items()
             if localizer.catalog is not None
         ]
-        findings += glyph_findings(root, catalogs, cache_dir)  # what a layout would print as a box
+        locales = [
+            (language.locale, language.locale_loc if language.locale_loc.path else language.loc)
+            for language in edition.settings.editions
+            if language.code in localizers
+        ]
+        findings += glyph_findings(root, catalogs, cache_dir, locales)  # what a layout would print as a box
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable
             if lang in coverage and not unreadable:  # what the build will print in English, said before it does

@@ -228,3 +228,18 @@ class _EnglishFallback(str):
 
     def __html__(self) -> str:
         return f'<span lang="en" class="fallback">{escape(str(self))}</span>'
+
+
+def cldr_text(locale: str) -> str:
+    """Return the characters a locale's CLDR data can put into the printed text: its month names
+    in long dates, month-year dates and ranges, the words and signs of those formats, its numbers
+    and its lists, as `Localizer` formats them. The fonts must draw them as they draw the writers'
+    text (`glyphs`)."""
+    months = [dt.date(2021, month, 28) for month in range(1, 13)]
+    parts = [format_date(day, "long", locale=locale) for day in months]
+    parts += [format_skeleton("yMMMM", day, locale=locale) for day in months]
+    parts += [format_interval(months[0], months[1], skeleton, locale=locale) for skeleton in ("yMMMMd", "yMMMM")]
+    parts += [format_interval(months[0], months[0].replace(day=1), "yMMMMd", locale=locale)]
+    parts += [Locale.parse(locale).interval_formats[None], format_decimal(-1234567.89, locale=locale)]
+    parts += [format_list(["a", "b", "c"], locale=locale)]
+    return "".join(sorted(set("".join(parts))))

@@ -3,7 +3,8 @@
 WeasyPrint draws a character no font has as an empty box (`.notdef`) and logs it, which a build
 learns only as it lays the chunk out, a minute in, at the chunk and not at the character. This
 finds the same characters in the gather phase: every character of the dossiers, the sources,
-report.yaml and the translations of each catalog the build uses that none of the faces the print
+report.yaml, the translations of each catalog the build uses and each locale's dates and numbers
+that none of the faces the print
 stylesheets declare (`paginate.declared_faces`) can draw is a `pdf.font` error at that character.
 
 Only the declared faces count. WeasyPrint would fall back to any font of the machine it runs on
@@ -24,6 +25,7 @@ from ..content.load import located_characters
 from ..content.textfile import MAX_BYTES
 from ..findings import Finding, Loc, error
 from ..i18n.catalogs import ParsedCatalog, brief
+from ..i18n.localize import cldr_text
 from .paginate import SHEETS, declared_faces
 
 FONT_BYTES = 16 * 1024 * 1024
@@ -37,13 +39,18 @@ Key = tuple[str | None, str]
 
 
 def glyph_findings(
-    root: Path, catalogs: Iterable[tuple[ParsedCatalog, Container[Key] | None]], cache_dir: Path | None
+    root: Path,
+    catalogs: Iterable[tuple[ParsedCatalog, Container[Key] | None]],
+    cache_dir: Path | None,
+    locales: Iterable[tuple[str, Loc]] = (),
 ) -> list[Finding]:
     """Return a `pdf.font` error at each character of the printed text that no font can draw.
 
     Every dossier in facilities/ is read, loaded or not (one with another error is fixed next).
     Each catalog comes with the keys of the entries the build uses (None: every entry), since an
     entry it no longer uses prints nowhere (`coverage.check_catalog`: that is `i18n.stale`'s).
+    Each locale comes with the `locale` line of report.yaml: what its CLDR data prints
+    (`localize.cldr_text`: Arabic month names) is no writer's text, and prints all the same.
     Nothing for a project without its print stylesheets: it cannot be laid out, as the build says.
     """
     if not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
@@ -65,7 +72,7 @@ def glyph_findings(
             ]
     for catalog, used in catalogs:
         found += _catalog_characters(root, catalog, used, wanted)
-    return [
+    findings = [
         error(
             "pdf.font",
             loc,
@@ -74,6 +81,22 @@ def glyph_findings(
         )
         for char, where, loc in found
     ]
+    for name, loc in locales:
+        key = cache.key_of(cache.fingerprint(__name__), name)
+        missing = [char for char in cache.memoize(cache_dir, "cldr", key, cldr_text, name) if wanted(char)]
+        if missing:  # one finding: they are one choice, the locale's
+            shown = ", ".join(f"{char!r} ({_named(char)})" for char in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            findings.append(
+                error(
+                    "pdf.font",
+                    loc,
+                    f"the dates, numbers and lists of locale {name} (CLDR's) contain {shown}{more}, which no font of"
+                    " the report has: the PDF would print them in another font of the machine that builds it, or as"
+                    " empty boxes; declare a font that has them in the print stylesheets, or choose another locale",
+                )
+            )
+    return findings
 
 
 def _read(root: Path, rel: str, limit: int) -> bytes | None:
