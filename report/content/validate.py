@@ -16,7 +16,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
   sees decides.
-- `date.future`, `date.after-edition`: a date later than today or than the edition date.
+- `date.future`, `date.after-edition`: a date, or a range's end, later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `review.note` (warning; error with `--release`): a claim's `review_note` without its
@@ -296,22 +296,21 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
 
 
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
-    """Return findings for dates later than today or than the edition date."""
+    """Return findings for dates later than today or than the edition date: a range's start or its end."""
     findings: list[Finding] = []
     edition_date = edition.settings.edition
-    spans: list[tuple[Loc, dt.date, str]] = []
+    spans: list[DateSpan] = []
     for facility in edition.facilities:
-        for _claim, span in _dated_claims(facility):
-            spans.append((span.loc, span.earliest(), span.iso()))
+        spans.extend(span for _claim, span in _dated_claims(facility))
         if facility.review.date:
-            spans.append((facility.review.date.loc, facility.review.date.earliest(), facility.review.date.iso()))
+            spans.append(facility.review.date)
     for source in edition.sources.values():
         for date in (source.date, source.updated, source.accessed):
             if date is not None:
-                spans.append((source.date_loc if date is source.date else source.loc, date.earliest(), date.iso()))
+                spans.append(DateSpan(date, loc=source.date_loc if date is source.date else source.loc))
     first = edition.settings.first_published
     if first:
-        spans.append((first.loc, first.earliest(), first.iso()))
+        spans.append(first)
     if edition_date > today:
         findings.append(
             error(
@@ -320,15 +319,22 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
                 f"the edition date {edition_date.isoformat()} {_after_today(edition_date, today)}",
             )
         )
-    for loc, earliest, text in spans:
+    bound = min(today, edition_date)
+    for span in spans:
+        if span.start.earliest() > bound:
+            said, earliest = f"date {span.iso()}", span.start.earliest()
+        elif span.end is not None and span.end.earliest() > bound:
+            said, earliest = f"date range {span.iso()} ends {span.end.iso()}, which", span.end.earliest()
+        else:
+            continue
         if earliest > today:
-            findings.append(error("date.future", loc, f"date {text} {_after_today(earliest, today)}"))
-        elif earliest > edition_date:
+            findings.append(error("date.future", span.loc, f"{said} {_after_today(earliest, today)}"))
+        else:
             findings.append(
                 error(
                     "date.after-edition",
-                    loc,
-                    f"date {text} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
+                    span.loc,
+                    f"{said} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
                     f" edition is that recent, set `edition: {earliest.isoformat()}` (or later, up to today) in"
                     f" {REPORT_FILE}",
                 )
