@@ -8,7 +8,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   (`[id]`, `(@id)`): it would be printed as it is, without its note. (`load` reports a `[@`
   that does not open a whole marker.)
 - `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
-- `cite.duplicate-url`: two sources share a URL.
+- `cite.duplicate-url`: two sources share a URL, however written (`page_key`).
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
   that cites only weak sources (the source types under `x-weak` in the sources schema).
@@ -39,7 +39,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable, Iterator, Mapping, NamedTuple
+from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, count, error, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
@@ -267,7 +269,7 @@ def check_strength(edition: Edition) -> list[Finding]:
 def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
-    seen: dict[str, Source] = {}
+    seen: dict[tuple, Source] = {}
     notes: dict[tuple, Source] = {}
     for source in sources:
         same = notes.setdefault((*source.note_key(), source.title.casefold()), source)
@@ -281,7 +283,7 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
                     " or merge them",
                 )
             )
-        key = source.url.split("#", 1)[0].rstrip("/")
+        key = page_key(source.url)
         if key in seen:
             findings.append(
                 error(
@@ -293,6 +295,33 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
         else:
             seen[key] = source
     return findings
+
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def page_key(url: str) -> tuple[str | int | None, ...]:
+    """Return what names the page a well-formed http(s) URL (`schema.url_problem`) leads to, for
+    `cite.duplicate-url`: http and https alike, the host in any case, a default port, a percent-encoded
+    letter, digit or `-._~` (RFC 3986's unreserved characters), an empty query, a fragment and a final
+    slash make no other page. The path keeps its case, and a query its order: servers may tell them apart."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = None if parts.port == _DEFAULT_PORTS.get(scheme) else parts.port
+    path = _unescape_unreserved(parts.path).rstrip("/")
+    return (parts.netloc.rpartition("@")[0], parts.hostname, port, path, _unescape_unreserved(parts.query))
+
+
+def _unescape_unreserved(text: str) -> str:
+    """Return `text` with each percent-encoded unreserved character decoded, and other escapes in capitals (`%2f` is `%2F`)."""
+
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else match.group(0).upper()
+
+    return _ESCAPE_RE.sub(one, text)
 
 
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
