@@ -202,7 +202,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
         return None, findings
     findings.extend(_schema_findings(doc, "sources"))
     findings = _but_comments_after_dates(doc, "sources", findings)
-    findings.extend(_date_findings(doc, "sources"))
+    findings.extend(_date_findings(doc, "sources", findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, "sources"))
     findings.extend(_hidden_findings(doc))
@@ -343,7 +343,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
         return None, findings
     findings.extend(_schema_findings(doc, kind))
     findings = _but_comments_after_dates(doc, kind, findings)
-    findings.extend(_date_findings(doc, kind))
+    findings.extend(_date_findings(doc, kind, findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, kind))
     findings.extend(_hidden_findings(doc))
@@ -481,10 +481,17 @@ def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) 
     return [f for f in findings if not (f.code == "yaml.comment" and f.loc.line in dated)]
 
 
-def _date_findings(doc: YamlDoc, kind: str) -> list[Finding]:
-    """Return a finding for every date the calendar does not have, wherever the schema expects one."""
+def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Finding]:
+    """Return a finding for every date the calendar does not have, wherever the schema expects one.
+
+    A value with an error in `found` is left alone: the schema has refused its form (a range where
+    only one date may be, `2022/2021` in a source's `date`), and that one finding says what to write.
+    """
     out: list[Finding] = []
+    refused = {f.loc for f in found if f.level == "error"}
     for path, value in schema.dates(kind, doc.data):
+        if doc.loc(path) in refused:
+            continue
         parsed = []
         for part in str(value).split("/"):
             if part == "undated" or not _DATE_RE.fullmatch(part):

@@ -8,7 +8,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   (`[id]`, `(@id)`): it would be printed as it is, without its note. (`load` reports a `[@`
   that does not open a whole marker.)
 - `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
-- `cite.duplicate-url`: two sources share a URL.
+- `cite.duplicate-url`: two sources share a URL, however written (`page_key`).
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
   that cites only weak sources (the source types under `x-weak` in the sources schema).
@@ -16,7 +16,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
   sees decides.
-- `date.future`, `date.after-edition`: a date later than today or than the edition date.
+- `date.future`, `date.after-edition`: a date, or a range's end, later than today or than the edition date.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `review.note` (warning; error with `--release`): a claim's `review_note` without its
@@ -39,7 +39,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable, Iterator, Mapping, NamedTuple
+from urllib.parse import urlsplit
 
 from ..findings import Finding, Loc, count, error, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
@@ -267,7 +269,7 @@ def check_strength(edition: Edition) -> list[Finding]:
 def check_sources(sources: Iterable[Source]) -> list[Finding]:
     """Return findings for malformed or duplicated source URLs."""
     findings: list[Finding] = []
-    seen: dict[str, Source] = {}
+    seen: dict[tuple, Source] = {}
     notes: dict[tuple, Source] = {}
     for source in sources:
         same = notes.setdefault((*source.note_key(), source.title.casefold()), source)
@@ -281,7 +283,7 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
                     " or merge them",
                 )
             )
-        key = source.url.split("#", 1)[0].rstrip("/")
+        key = page_key(source.url)
         if key in seen:
             findings.append(
                 error(
@@ -295,23 +297,49 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
     return findings
 
 
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def page_key(url: str) -> tuple[str | int | None, ...]:
+    """Return what names the page a well-formed http(s) URL (`schema.url_problem`) leads to, for
+    `cite.duplicate-url`: http and https alike, the host in any case, a default port, a percent-encoded
+    letter, digit or `-._~` (RFC 3986's unreserved characters), an empty query, a fragment and a final
+    slash make no other page. The path keeps its case, and a query its order: servers may tell them apart."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = None if parts.port == _DEFAULT_PORTS.get(scheme) else parts.port
+    path = _unescape_unreserved(parts.path).rstrip("/")
+    return (parts.netloc.rpartition("@")[0], parts.hostname, port, path, _unescape_unreserved(parts.query))
+
+
+def _unescape_unreserved(text: str) -> str:
+    """Return `text` with each percent-encoded unreserved character decoded, and other escapes in capitals (`%2f` is `%2F`)."""
+
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else match.group(0).upper()
+
+    return _ESCAPE_RE.sub(one, text)
+
+
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
-    """Return findings for dates later than today or than the edition date."""
+    """Return findings for dates later than today or than the edition date: a range's start or its end."""
     findings: list[Finding] = []
     edition_date = edition.settings.edition
-    spans: list[tuple[Loc, dt.date, str]] = []
+    spans: list[DateSpan] = []
     for facility in edition.facilities:
-        for _claim, span in _dated_claims(facility):
-            spans.append((span.loc, span.earliest(), span.iso()))
+        spans.extend(span for _claim, span in _dated_claims(facility))
         if facility.review.date:
-            spans.append((facility.review.date.loc, facility.review.date.earliest(), facility.review.date.iso()))
+            spans.append(facility.review.date)
     for source in edition.sources.values():
         for date in (source.date, source.updated, source.accessed):
             if date is not None:
-                spans.append((source.date_loc if date is source.date else source.loc, date.earliest(), date.iso()))
+                spans.append(DateSpan(date, loc=source.date_loc if date is source.date else source.loc))
     first = edition.settings.first_published
     if first:
-        spans.append((first.loc, first.earliest(), first.iso()))
+        spans.append(first)
     if edition_date > today:
         findings.append(
             error(
@@ -320,15 +348,22 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
                 f"the edition date {edition_date.isoformat()} {_after_today(edition_date, today)}",
             )
         )
-    for loc, earliest, text in spans:
+    bound = min(today, edition_date)
+    for span in spans:
+        if span.start.earliest() > bound:
+            said, earliest = f"date {span.iso()}", span.start.earliest()
+        elif span.end is not None and span.end.earliest() > bound:
+            said, earliest = f"date range {span.iso()} ends {span.end.iso()}, which", span.end.earliest()
+        else:
+            continue
         if earliest > today:
-            findings.append(error("date.future", loc, f"date {text} {_after_today(earliest, today)}"))
-        elif earliest > edition_date:
+            findings.append(error("date.future", span.loc, f"{said} {_after_today(earliest, today)}"))
+        else:
             findings.append(
                 error(
                     "date.after-edition",
-                    loc,
-                    f"date {text} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
+                    span.loc,
+                    f"{said} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
                     f" edition is that recent, set `edition: {earliest.isoformat()}` (or later, up to today) in"
                     f" {REPORT_FILE}",
                 )
