@@ -639,10 +639,32 @@ def test_a_plural_rule_that_is_not_the_languages_is_one_error_at_its_line(rule: 
     assert [str(f) for f in check_catalog(loc.catalog)] == [
         f"{SPANISH}:5:1: error: Plural-Forms '{rule}' is not the plural rule of Spanish: {why}; write"
         " 'Plural-Forms: nplurals=2; plural=(n != 1);' (CLDR's rule without msgstr[1], which no count"
-        " below 100,000 takes; 2 forms, as the 1 plural message of this catalog has); until then the build"
+        " below 100,000 takes; 2 forms, as the 1 translated plural message of this catalog has); until then the build"
         " prints plural messages in English [i18n.plural]"
     ]
     _assert_plurals_print_in_english(loc)
+
+
+def test_the_rule_the_message_offers_fits_the_translated_plural_messages_not_the_empty_ones() -> None:
+    """Empty plural entries have the forms `update` gave them from an earlier header: they say
+    nothing of the rule the translations were written to. Three empty entries of 3 forms made the
+    advice "nplurals=3 ... as 3 of the 4 plural messages have", which turned the one translated
+    entry, of 2 forms, into an error of its own."""
+    empty = "".join(
+        f'msgid "%(num)s {word}"\nmsgid_plural "%(num)s {word}s"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n\n'
+        for word in ("bed", "room", "cell")
+    )
+    text = HEADER.replace("nplurals=2; plural=(n != 1);", "nplurals=2; plural=(n == 1);") + empty + PLURAL_BODY
+    from report.i18n.coverage import check_catalog
+
+    assert [
+        f.message for f in check_catalog(parse_catalog(text.encode(), SPANISH, "es")) if f.code == "i18n.plural"
+    ] == [
+        "Plural-Forms 'nplurals=2; plural=(n == 1);' is not the plural rule of Spanish: for n = 0 it picks"
+        " msgstr[0], where Spanish takes msgstr[1]; write 'Plural-Forms: nplurals=2; plural=(n != 1);' (CLDR's rule"
+        " without msgstr[1], which no count below 100,000 takes; 2 forms, as the 1 translated plural message of this"
+        " catalog has); until then the build prints plural messages in English"
+    ]
 
 
 def _assert_plurals_print_in_english(loc: Localizer) -> None:
@@ -677,7 +699,7 @@ def test_a_header_without_plural_forms_is_one_error_at_the_header(tmp_path: Path
     assert [str(f) for f in check_catalog(loc.catalog)] == [
         f"{SPANISH}:1:1: error: the header has no Plural-Forms, which the catalog's translated plural messages"
         ' need (msgfmt refuses the catalog): add the line "Plural-Forms: nplurals=2; plural=(n != 1);\\n" after'
-        " line 4 (CLDR's rule without msgstr[1], which no count below 100,000 takes; 2 forms, as the 1 plural"
+        " line 4 (CLDR's rule without msgstr[1], which no count below 100,000 takes; 2 forms, as the 1 translated plural"
         " message of this catalog has); until then the build prints plural messages in English [i18n.header]"
     ]
     _assert_plurals_print_in_english(loc)

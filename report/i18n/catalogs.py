@@ -463,8 +463,11 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
         except ValueError as exc:
             problems.append((header.line, 1, "i18n.header", f"the header cannot be read: {exc}"))
     plurals = [m for m in po.messages if m.msgid and m.plural is not None and not m.obsolete]
-    forms = Counter(len(m.strings) for m in plurals)
-    compiled = any("fuzzy" not in m.flags and m.strings and m.strings[0] for m in plurals)
+    # The forms of the translations msgfmt would compile: an empty entry has the forms `update`
+    # gave it from the header, which say nothing of the rule the translator wrote to.
+    translated = [m for m in plurals if "fuzzy" not in m.flags and m.strings and m.strings[0]]
+    forms = Counter(len(m.strings) for m in translated)
+    compiled = bool(translated)
     if lang:
         plural_expr, header_problems, rule_ok = _header_problems(catalog, header, lang, text, forms, compiled)
     else:
@@ -579,8 +582,8 @@ def _picks(plural_forms: str, wanted: tuple[int, ...]) -> bool:
 
 
 def _fitting_rule(lang: str, forms: Counter[int]) -> str | None:
-    """Return the Plural-Forms of the language's rule with the number of forms most plural entries
-    have (`forms`: how many entries have each number), or None if no such rule is written."""
+    """Return the Plural-Forms of the language's rule with the number of forms most translated plural
+    entries have (`forms`: how many entries have each number), or None if no such rule is written."""
     rules = _language_rules(lang)
     fitting = [count for count, _ in forms.most_common() if rules.get(count, ((), None))[1] is not None]
     return rules[fitting[0]][1] if fitting else None
@@ -654,9 +657,9 @@ def _rule_to_write(lang: str, forms: Counter[int]) -> tuple[str, str]:
     if forms.get(nplurals):
         have, total = forms[nplurals], sum(forms.values())
         which = (
-            f"the {count(total, 'plural message')}"
+            f"the {count(total, 'translated plural message')}"
             if have == total
-            else f"{have} of the {count(total, 'plural message')}"
+            else f"{have} of the {count(total, 'translated plural message')}"
         )
         whose += f"; {nplurals} forms, as {which} of this catalog {'has' if have == 1 else 'have'}"
     return fitting, whose
