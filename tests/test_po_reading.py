@@ -1138,6 +1138,40 @@ def test_a_figures_comment_confirms_only_the_figures_it_names() -> None:
     ]
 
 
+DEATH = (
+    'msgctxt "a:deaths.d.text"\nmsgid "He died after 15 months in custody."\n'
+    'msgstr "Murió tras 14 meses bajo custodia."\n'
+)
+"""A death whose months a translation changed, 15 to 14."""
+
+
+@pytest.mark.parametrize(
+    ("comment", "unnamed"),
+    [
+        ("the Spanish writes 2:15 p.m. as 14:15.", "missing 15; extra 14"),  # a time, one figure
+        ("14:15 and 2:15, 15.5 and 14,5 are other figures.", "missing 15; extra 14"),
+        ("the Spanish source says 14 meses.", "missing 15"),
+        ("15, not 14: the Spanish source counts from the transfer.", ""),
+        ("15 months; 14 meses from the transfer, as @gov-report-2014 says.", ""),
+        ("the source @ice-15, @dhs-14 says so.", "missing 15; extra 14"),  # an id's digits name no figure
+    ],
+)
+def test_a_figures_comment_names_a_figure_as_the_check_reads_it(comment: str, unnamed: str) -> None:
+    """ "2:15 p.m. as 14:15" named 15 and 14: it confirmed a death's 15 months changed to 14. A
+    comment is read as the English and the translation are: 14:15 is one figure, not 14 and 15."""
+    text, found = _doubts(f"# FIGURES: {comment}\n{DEATH}")
+    line = _line(text, 'msgstr "Murió')
+    english = "'He died after 15 months in custody.'"
+    assert found == (
+        [
+            f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: {unnamed}"
+            " (the FIGURES: comment does not name them) [i18n.figures]"
+        ]
+        if unnamed
+        else []
+    )
+
+
 def test_a_figures_comment_is_shown_nowhere() -> None:
     """Not in the review note of its entry either: that note runs from `REVIEW:` to a `FIGURES:` line."""
     from report.i18n.coverage import check_catalog

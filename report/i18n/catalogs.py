@@ -1114,18 +1114,20 @@ def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "")
     name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
     same rule in both (`_months`). Numbers written as words, and the order of figures, are not
     compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
-    it confirms that difference, and no other: a figure the English changes later is found again.
+    it (`_named_figures`) confirms that difference, and no other: a figure the English changes
+    later is found again.
     """
     found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
     months = _month_names(lang) if lang else None
+    named = _named_figures(confirmed, english_months, months)
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = _figures(source, english_months), _figures(string, months)
         if months is None:  # no month names to read the translation's with: compare the numbers alone
             want = [(key, written) for key, written in want if not isinstance(key, str)]
         missing, extra = _unmatched(want, have), _unmatched(have, want)
-        missing = [(key, written) for key, written in missing if not _named(written, confirmed)]
-        extra = [(key, written) for key, written in extra if not _named(written, confirmed)]
+        missing = [(key, written) for key, written in missing if written not in named]
+        extra = [(key, written) for key, written in extra if written not in named]
         if not missing and not extra:
             continue
         kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
@@ -1266,9 +1268,26 @@ def _month_names(lang: str) -> _MonthNames | None:
     return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
 
 
-def _named(written: str, confirmed: str) -> bool:
-    """Return True if a `FIGURES:` comment names a figure as written, as a whole word or number."""
-    return bool(confirmed) and re.search(rf"(?<![\w.,]){re.escape(written)}(?![\w-]|[.,]\d)", confirmed) is not None
+def _named_figures(confirmed: str, english: _MonthNames | None, months: _MonthNames | None) -> frozenset[str]:
+    """Return the figures a `FIGURES:` comment names, each as written: read as `_figures` reads the
+    English and the translation, the month names of both languages, the `@id`s it names left out.
+
+    So "2:15 p.m. as 14:15" names the times 2:15 and 14:15, and neither 14 nor 15, as "14:15"
+    in a translation is one figure; a source's digits (`@gov-report-2020`) name no year.
+    """
+    if not confirmed:
+        return frozenset()
+    text = _SOURCE_NAME_RE.sub(" ", confirmed)
+    return frozenset(written for table in (english, months) for _, written in _figures(text, table))
+
+
+_SOURCE_NAME_RE = re.compile(r"@[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A source a `FIGURES:` comment names (`@id`), as an `[@id]` marker writes it."""
+
+
+def _names_source(marker: str, confirmed: str) -> bool:
+    """Return True if a `FIGURES:` comment names the source of a marker (`@id`), as a whole id."""
+    return any(name == marker for name in _SOURCE_NAME_RE.findall(confirmed))
 
 
 def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
@@ -1282,7 +1301,7 @@ def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
     found: dict[str, int] = {}
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
-        unnamed = [i for i in dict.fromkeys(marker.strip("[]") for marker in have) if not _named(i, confirmed)]
+        unnamed = [i for i in dict.fromkeys(marker.strip("[]") for marker in have) if not _names_source(i, confirmed)]
         if want != have and Counter(want) == Counter(have) and unnamed:
             message = (
                 f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
