@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..findings import Finding, Loc, count
+from ..findings import Finding, Loc, count, visible
 from ..i18n.coverage import CATCH_UP, Confirmed
 from .gather import Gathered
 
@@ -193,7 +193,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                 )
             )
             if d.blocks and d.note:
-                rows.append(f"        note: {d.note}")
+                rows.append(f"        note: {visible(d.note)}")
         rows += [
             f"  [ ] {path}: does not load: fix its errors first; its review and claims are listed here once it does"
             for path in checklist.unloaded
@@ -219,7 +219,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
     if checklist.claims:
         section(
             f"Editors: check each claim marked needs-review ({len(checklist.claims)} to do)",
-            [f"  [ ] {c.loc}: {c.note}" for c in checklist.claims],
+            [f"  [ ] {c.loc}: {visible(c.note)}" for c in checklist.claims],
             ["When a claim is confirmed (or corrected), delete its `review: needs-review` and `review_note:` lines."],
         )
     if checklist.sources:

@@ -35,7 +35,7 @@ from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache
-from ..findings import Finding, Loc, count, error
+from ..findings import Finding, Loc, count, error, visible
 from ..content.load import prose_limit
 from ..content.model import CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint
 from ..content.textfile import decode, hidden_characters, read_input
@@ -1360,11 +1360,20 @@ def _tag(match: re.Match[str]) -> str:
 
 
 def brief(text: str, limit: int = 50) -> str:
-    """Return text on one line, shortened to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
-    return cut.rstrip(" ,;:") + "…"
+    """Return text on one line, shortened to `limit` characters with an ellipsis, what prints
+    otherwise than it reads escaped (`findings.visible`): it quotes catalog and dossier text.
+
+    Spaces, tabs and line breaks are one space; a line separator (U+2028) or another hidden
+    character is shown as its escape, never as the space it would be made into.
+    """
+    text = " ".join(word for word in _PLAIN_SPACES.split(text) if word)
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        if " " in cut[limit // 2 :]:
+            cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
+        text = cut.rstrip(" ,;:") + "…"
+    return visible(text)
+
+
+_PLAIN_SPACES = re.compile(r"[^\S\x0b-\x0d\x1c-\x1f\x85\u2028\u2029]+")
+"""Whitespace but the controls and separators `findings.visible` escapes (a carriage return, U+2028…)."""
