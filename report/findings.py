@@ -8,6 +8,7 @@ imports nothing of ours.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -71,13 +72,22 @@ class Finding:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 """Unicode categories that print as nothing, break the line or reorder text: controls, format
 characters (zero-width, bidi), line and paragraph separators."""
+_VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+"""The variation selectors: marks that print nothing themselves but another form of the
+character before them (U+FE0F an emoji's, where a font has one)."""
+
+
+def is_hidden(char: str) -> bool:
+    """Return True for a character that prints otherwise than a reader sees it: a control, format
+    or separator character (`_HIDDEN`), or a variation selector."""
+    return unicodedata.category(char) in _HIDDEN or _VARIATION_SELECTOR.match(char) is not None
 
 
 def visible(text: str) -> str:
-    """Return `text` with control, format and separator characters escaped as Python writes them (`\\n`, `\\u202e`)."""
-    if text.isprintable():
+    """Return `text` with the `is_hidden` characters escaped as Python writes them (`\\n`, `\\u202e`, `\\ufe0f`)."""
+    if text.isprintable() and _VARIATION_SELECTOR.search(text) is None:
         return text
-    return "".join(c.encode("unicode_escape").decode() if unicodedata.category(c) in _HIDDEN else c for c in text)
+    return "".join(c.encode("unicode_escape").decode() if is_hidden(c) else c for c in text)
 
 
 def visible_spaces(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from report.content.textfile import hidden_characters
 from report.findings import Finding, Loc, error, visible, visible_spaces
 
-from .conftest import make_project, replace, run_cli
+from .conftest import FIXTURES, make_project, replace, run_cli
 
 ARABIC = "\u0645\u0631\u0643\u0632"
 HEBREW = "\u05de\u05e8\u05db\u05d6"
@@ -29,6 +30,10 @@ HEBREW = "\u05de\u05e8\u05db\u05d6"
         ("a\u2060b\ufeffc\u2028d\u2029e", ["\u2060", "\ufeff", "\u2028", "\u2029"]),
         ("a\x1b[31mb\x07\x7f\x85", ["\x1b", "\x07", "\x7f", "\x85"]),
         ("flag \U000e0067\U000e0062", ["\U000e0067", "\U000e0062"]),
+        # Variation selectors, after an emoji or not: no font of the report has the form they ask for.
+        ("Center\ufe0f \u00a9\ufe0e \u2764\ufe0f", ["\ufe0f", "\ufe0e"]),
+        ("\u845b\U000e0100 \ufe00", ["\U000e0100", "\ufe00"]),
+        (f"{ARABIC}\ufe0f", ["\ufe0f"]),
         ("tab\there\nand a new line", []),
         # Right-to-left text may use isolates, marks and joiners, never an override.
         (f"{ARABIC} \u2066ICE\u2069\u200f \u200c{ARABIC}\u200d", []),
@@ -93,4 +98,59 @@ def test_a_quoted_citation_marker_shows_a_no_break_space_as_an_id_does(tmp_path:
     assert [line.split(": error: ")[1] for line in out.splitlines() if "[cite.malformed]" in line] == [
         "'[@\\u00a0gov-report-2020]' is not a citation marker: a marker holds the source id and nothing else;"
         " write [@gov-report-2020] [cite.malformed]"
+    ]
+
+
+SELECTOR = (
+    "a variation selector (it asks for an emoji's or an ideograph's form of the character before it, which no"
+    " font of the report has); delete it"
+)
+
+
+def test_variation_selectors_are_refused_and_quoted_as_escapes(tmp_path: Path) -> None:
+    """U+FE0F in a name and U+E0100 in a text passed `check --release`, U+FE0F in a Spanish translation
+    too; and the `i18n.fallback` finding and the pending list quoted the English's selector as itself."""
+    root = make_project(tmp_path)
+    shutil.copytree(FIXTURES / "_i18n", root, dirs_exist_ok=True)
+    replace(root, "facilities/sample.yaml", "name: Sample Detention Center", "name: Sample\ufe0f Detention Center")
+    replace(root, "facilities/sample.yaml", "text: ICE stopped using", "text: ICE stopped\U000e0100 using")
+    po = "i18n/es/LC_MESSAGES/messages.po"
+    replace(root, po, 'msgstr "La coalición celebró una vigilia', 'msgstr "La coalición\ufe0f celebró una vigilia')
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert code == 1
+    assert [line for line in out.splitlines() if "invisible]" in line or "fallback]" in line or "stopped" in line] == [
+        f"facilities/sample.yaml:3:13: error: name contains U+FE0F VARIATION SELECTOR-16, {SELECTOR} [text.invisible]",
+        "facilities/sample.yaml:24:9: error: Spanish translation missing: using the English text"
+        " 'ICE stopped\\U000e0100 using the facility.' [i18n.fallback]",
+        f"facilities/sample.yaml:24:20: error: status.text contains U+E0100 VARIATION SELECTOR-17, {SELECTOR}"
+        " [text.invisible]",
+        f"{po}:113:1: error: the translation of 'The coalition held a vigil outside the facility.' contains"
+        f" U+FE0F VARIATION SELECTOR-16, {SELECTOR} [i18n.invisible]",
+        "  sample: facilities/sample.yaml:24 (other English in the catalog: 'ICE stopped using the facility.')"
+        " 'ICE stopped\\U000e0100 using the facility.'",  # the pending list, not a finding
+    ]
+
+
+def test_a_quote_of_catalog_or_dossier_text_escapes_what_hides() -> None:
+    """`brief` made a line separator the space it is not, and left a variation selector as itself."""
+    from report.i18n.catalogs import brief
+
+    assert visible("a\ufe0fb\U000e0100c\ufe0e") == "a\\ufe0fb\\U000e0100c\\ufe0e"
+    assert brief(" one\n\ttwo\u2028three\rfour\u00a0five\ufe0f ") == "one two\\u2028three\\rfour five\\ufe0f"
+    assert brief("e\u202evil " * 10, 20) == "e\\u202evil e\\u202evil e\\u202evil…"  # cut as written, then escaped
+
+
+def test_the_release_checklist_quotes_a_note_with_escapes() -> None:
+    """An editor's note is dossier text, printed by the checklist outside any finding."""
+    from report.commands.release import Checklist, Claim, Dossier, format_checklist
+
+    loc = Loc("facilities/a.yaml", 9, 5)
+    checklist = Checklist(
+        dossiers=(Dossier("a", loc, "draft", "confirmed", "call DWN\u202e first\ufe0f", True),),
+        claims=(Claim(loc, "is the count\u2028right?"),),
+    )
+    lines = format_checklist(checklist, None).splitlines()
+    assert [line for line in lines if "DWN" in line or "count" in line] == [
+        "        note: call DWN\\u202e first\\ufe0f",
+        "  [ ] facilities/a.yaml:9:5: is the count\\u2028right?",
     ]

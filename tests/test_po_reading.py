@@ -8,6 +8,7 @@ show: the build with a broken translation, msgfmt's verdict on the same files, a
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import shutil
 import subprocess
@@ -1191,8 +1192,42 @@ def test_a_figures_comment_confirms_only_the_figures_it_names() -> None:
     ]
 
 
-def test_a_figures_comment_is_shown_nowhere() -> None:
-    """Not in the review note of its entry either: that note runs from `REVIEW:` to a `FIGURES:` line."""
+DEATH = (
+    'msgctxt "a:deaths.d.text"\nmsgid "He died after 15 months in custody."\n'
+    'msgstr "Murió tras 14 meses bajo custodia."\n'
+)
+"""A death whose months a translation changed, 15 to 14."""
+
+
+@pytest.mark.parametrize(
+    ("comment", "unnamed"),
+    [
+        ("the Spanish writes 2:15 p.m. as 14:15.", "missing 15; extra 14"),  # a time, one figure
+        ("14:15 and 2:15, 15.5 and 14,5 are other figures.", "missing 15; extra 14"),
+        ("the Spanish source says 14 meses.", "missing 15"),
+        ("15, not 14: the Spanish source counts from the transfer.", ""),
+        ("15 months; 14 meses from the transfer, as @gov-report-2014 says.", ""),
+        ("the source @ice-15, @dhs-14 says so.", "missing 15; extra 14"),  # an id's digits name no figure
+    ],
+)
+def test_a_figures_comment_names_a_figure_as_the_check_reads_it(comment: str, unnamed: str) -> None:
+    """ "2:15 p.m. as 14:15" named 15 and 14: it confirmed a death's 15 months changed to 14. A
+    comment is read as the English and the translation are: 14:15 is one figure, not 14 and 15."""
+    text, found = _doubts(f"# FIGURES: {comment}\n{DEATH}")
+    line = _line(text, 'msgstr "Murió')
+    english = "'He died after 15 months in custody.'"
+    assert found == (
+        [
+            f"{SPANISH}:{line}:1: warning: numbers differ from the English {english}: {unnamed}"
+            " (the FIGURES: comment does not name them) [i18n.figures]"
+        ]
+        if unnamed
+        else []
+    )
+
+
+def test_a_figures_comment_is_no_finding() -> None:
+    """Nor part of the review note of its entry: that note runs from `REVIEW:` to a `FIGURES:` line."""
     from report.i18n.coverage import check_catalog
 
     body = "# REVIEW: is 'cerró' the word DWN uses?\n" + CONFIRMED
@@ -1220,7 +1255,47 @@ def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> No
     assert po.read_text(encoding="utf-8") == text
     code, out, _ = run_cli("--root", str(root), "check", "--release")
     assert code == 0, out
-    assert "i18n.figures" not in out and "i18n.citation-order" not in out and "FIGURES" not in out
+    assert out.startswith("0 errors, 0 warnings\n")  # no finding
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("confirmed: "))
+    order, figures = 79, 96  # each msgstr's line: the fixture's, each entry a comment line longer
+    comment = "      FIGURES: marzo de 2020, from the source; it cites @news-2021, then @gov-report-2020."
+    assert lines[start : start + 5] == [  # what the reviewer who signs off the release reads
+        "confirmed: 2 differences from the English that the build prints as they are, since a `# FIGURES:`"
+        " translator comment says why: read each beside the English before a release:",
+        f"  {SPANISH}:{order}:1: citation markers are in another order than in the English 'The sample facility"
+        " was cited for poor medical…': the English cites [@gov-report-2020] then [@news-2021]; the translation"
+        " [@news-2021] then [@gov-report-2020] [i18n.citation-order]",
+        comment,
+        f"  {SPANISH}:{figures}:1: numbers and month names differ from the English 'A man died after weeks"
+        " without care.': extra 2020 and marzo [i18n.figures]",
+        comment,
+    ]
+
+
+def test_a_figures_comment_is_listed_for_the_reviewer(tmp_path: Path, fixed_today: None) -> None:
+    """A `FIGURES:` comment silenced `i18n.figures` and `i18n.citation-order`, and neither `check`
+    nor `release` said so: the translator whose figures were flagged could write it unread. Each
+    difference it confirms is listed, with the English's and the translation's figures and the
+    comment's words: in the coverage table, the JSON (here) and the release checklist."""
+    root = make_project(tmp_path, "i18n-figures-confirmed")
+    code, out, _ = run_cli("--root", str(root), "check", "--release", "--format", "json")
+    assert code == 1  # the order of notes, which no comment confirms
+    assert json.loads(out)["coverage"]["es"]["confirmed"] == [
+        {
+            "file": SPANISH,
+            "line": 95,
+            "column": 1,
+            "code": "i18n.figures",
+            "message": "numbers and month names differ from the English 'A man died after weeks without care.':"
+            " extra 2020 and marzo",
+            "comment": "marzo de 2020, the date of the death the entry is about.",
+        }
+    ]
+    code, out, _ = run_cli(
+        "--root", str(make_project(tmp_path / "plain", "i18n-figures-release")), "check", "--format", "json"
+    )
+    assert json.loads(out)["coverage"]["es"]["confirmed"] == []
 
 
 def test_digits_that_print_no_figure_are_left_out() -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..findings import Finding, Loc, count
-from ..i18n.coverage import CATCH_UP
+from ..findings import Finding, Loc, count, visible
+from ..i18n.coverage import CATCH_UP, Confirmed
 from .gather import Gathered
 
 DOSSIER_CODES = frozenset({"review.unverified"})
@@ -64,6 +64,9 @@ class Language:
     findings: tuple[Finding, ...]
     caveats: str = ""
     """What the percentage does not count as it should (`LanguageCoverage.caveats`)."""
+    confirmed: tuple[Confirmed, ...] = ()
+    """Differences from the English that `FIGURES:` comments confirm: no item to do, but for the
+    reviewer who signs off the release to read."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ def checklist(gathered: Gathered) -> Checklist:
             c.total.pending,
             tuple(f for f in translation if f.loc.path == c.path),
             c.caveats,
+            c.confirmed,
         )
         for c in gathered.coverage.values()
     )
@@ -189,7 +193,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                 )
             )
             if d.blocks and d.note:
-                rows.append(f"        note: {d.note}")
+                rows.append(f"        note: {visible(d.note)}")
         rows += [
             f"  [ ] {path}: does not load: fix its errors first; its review and claims are listed here once it does"
             for path in checklist.unloaded
@@ -215,7 +219,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
     if checklist.claims:
         section(
             f"Editors: check each claim marked needs-review ({len(checklist.claims)} to do)",
-            [f"  [ ] {c.loc}: {c.note}" for c in checklist.claims],
+            [f"  [ ] {c.loc}: {visible(c.note)}" for c in checklist.claims],
             ["When a claim is confirmed (or corrected), delete its `review: needs-review` and `review_note:` lines."],
         )
     if checklist.sources:
@@ -268,13 +272,29 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                     [
                         "Where figures or the order of citations differ, make the translation say what the English",
                         "says, with the same numbers and dates, each note at its claim; or, if it is right as it is,",
-                        "add a translator comment `# FIGURES: why` to the entry that names each figure (or `@id`).",
+                        "add a translator comment `# FIGURES: why` to the entry that names each figure (or `@id`):",
+                        "the checklist then lists it for the reviewer who signs off the release to read.",
                     ]
                     if any(f.code in CONFIRM_CODES for f in language.findings)
                     else []
                 ),
             ],
         )
+    for language in checklist.languages:
+        if language.confirmed:
+            section(
+                f"Reviewers: {language.name} ({language.lang}): read each difference a `# FIGURES:` comment"
+                f" confirms ({len(language.confirmed)} to read; not blocking)",
+                [
+                    row
+                    for where, comment in map(Confirmed.lines, language.confirmed)
+                    for row in (f"  [!] {where}", f"        {comment}")
+                ],
+                [
+                    "The build prints each as it is, since the comment says why it is right: read it beside the",
+                    "English. If a comment does not hold, delete it: the difference is then to do for the translators.",
+                ],
+            )
     if checklist.warnings:
         do = "does" if checklist.warnings == 1 else "do"
         lines += ["", f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists them."]
@@ -309,4 +329,8 @@ def summary(checklist: Checklist) -> str:
         (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation", ""),
     ]
     parts = ", ".join(count(n, noun) + what for n, noun, what in kinds if n)
-    return f"release: {count(checklist.items, 'item')} to do ({parts}): nothing was written to dist/"
+    confirmed = sum(len(language.confirmed) for language in checklist.languages)
+    read = f"; {count(confirmed, 'difference')} a `# FIGURES:` comment confirms to read (not blocking)" * bool(
+        confirmed
+    )
+    return f"release: {count(checklist.items, 'item')} to do ({parts}): nothing was written to dist/{read}"

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from .. import project
-from ..findings import Finding, Loc, error
+from ..findings import Finding, Loc, error, is_hidden
 
 MIB = 1024 * 1024
 MAX_BYTES = {
@@ -52,16 +52,20 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
     """Return (index, what it is and what to do) for the first of each character that makes `text` print otherwise than it reads.
 
     That is bidi embeddings and overrides, zero-width and other invisible format characters,
-    controls and line separators. Text that holds right-to-left script (Arabic, Hebrew...) may
+    controls and line separators, and variation selectors (`findings.is_hidden`, the characters
+    every finding's message escapes). Text that holds right-to-left script (Arabic, Hebrew...) may
     use the isolates, direction marks and joiners it needs, never the overrides. A soft hyphen
-    is a hyphenation hint and allowed.
+    is a hyphenation hint and allowed. A variation selector is refused after any character: the
+    one a font may draw otherwise is an emoji's (U+FE0F) or an ideograph's, and no font of the
+    report has such a form or an emoji (`pdf.font`), while a browser would print "©" followed
+    by U+FE0F as a coloured emoji, the PDF as the plain sign.
     """
     found: dict[str, tuple[int, str]] = {}
     right_to_left: bool | None = None
     for match in _SUSPECT.finditer(text):
         char = match.group()
         category = unicodedata.category(char)
-        if char in found or char == "\u00ad" or category not in _INVISIBLE:
+        if char in found or char == "\u00ad" or not is_hidden(char):
             continue
         what = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
         if char in _REORDERING or char in _RIGHT_TO_LEFT_ONLY:
@@ -80,6 +84,11 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
                 what += f", which {_JOINERS[char]} such as Devanagari need and no font of the report has; delete it"
             else:
                 what += ", which only right-to-left text needs; delete it"
+        elif category not in _INVISIBLE:  # a variation selector
+            what += (
+                ", a variation selector (it asks for an emoji's or an ideograph's form of the character"
+                " before it, which no font of the report has); delete it"
+            )
         else:
             kind = {"Cc": "a control character", "Cf": "an invisible character"}.get(category, "a hidden line break")
             what += f", {kind}; delete it"

@@ -7,7 +7,8 @@ strings, fuzzy flag, line, previous English, and the consistency problems found 
 the line of the msgstr at fault (of the plural form, for msgstr[N]): where a translator edits it,
 often many lines below the msgid. Beside them, what a reviewer must confirm in a translation the
 build prints as it is: figures (numbers and month names) other than the English's, and citation
-markers in another order.
+markers in another order; and, where a `FIGURES:` translator comment says why they are right,
+what it confirms, for the reviewer who signs off a release to read.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from babel.messages.checkers import python_format
 from babel.messages.plurals import PLURALS, get_plural
 
 from .. import cache
-from ..findings import Finding, Loc, count, error
+from ..findings import Finding, Loc, count, error, visible
 from ..content.load import prose_limit
 from ..content.model import CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint
 from ..content.textfile import decode, hidden_characters, read_input
@@ -201,6 +202,11 @@ class CatalogEntry:
     the msgstr at fault: figures other than the English's (`i18n.figures`), citation markers in
     another order (`i18n.citation-order`). The build prints it as it is: they are warnings, not `UNUSABLE`.
     None where a translator comment line starting `FIGURES:` says why it is right as it is."""
+    confirmed: tuple[tuple[str, str, int], ...] = ()
+    """(code, message, line) for each difference from the English that its `FIGURES:` comment
+    confirms: no doubt, but listed for the reviewer who signs off a release (`coverage`)."""
+    confirmation: str | None = None
+    """The words of its `FIGURES:` translator comment, which a reviewer reads beside `confirmed`."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
     wrong_plural_rule: bool = False
@@ -744,8 +750,16 @@ def _entry(
     if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
         return replace(entry, problems=tuple((code, text, entry.string_line(form)) for code, text, form in found))
     confirmed = _confirmation(message.comments)
-    doubts = [*_figure_problems(entry, lang, confirmed), *_order_problems(entry, confirmed)]
-    return replace(entry, doubts=tuple((code, text, entry.string_line(form)) for code, text, form in doubts))
+    figures, figures_confirmed = _figure_problems(entry, lang, confirmed)
+    order, order_confirmed = _order_problems(entry, confirmed)
+    return replace(
+        entry,
+        doubts=tuple((code, text, entry.string_line(form)) for code, text, form in [*figures, *order]),
+        confirmed=tuple(
+            (code, text, entry.string_line(form)) for code, text, form in [*figures_confirmed, *order_confirmed]
+        ),
+        confirmation=" ".join(confirmed.split()).removeprefix(FIGURES_MARK).strip() if confirmed else None,
+    )
 
 
 def _forms_problems(entry: CatalogEntry, nplurals: int, fitting: tuple[str, int] | None) -> list[_Found]:
@@ -878,7 +892,7 @@ def _confirmation(comments: Sequence[str]) -> str:
 
 def _review(comments: tuple[str, ...]) -> str | None:
     """Return the review note in translator comments: from a line starting `REVIEW:` to the last
-    line, or to a line starting `FIGURES:` (a confirmation, which is shown nowhere)."""
+    line, or to a line starting `FIGURES:` (a confirmation: `CatalogEntry.confirmation`)."""
     for i, comment in enumerate(comments):
         if comment.strip().startswith(REVIEW_MARK):
             lines = [comment.strip().removeprefix(REVIEW_MARK)]
@@ -1126,8 +1140,9 @@ comma or period or not ("May 20", "20 de mayo", "March, 2020", "Sept. 5", "May t
 "mayo–junio")."""
 
 
-def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "") -> list[_Found]:
-    """Return a problem per form whose numbers or month names differ from its English's.
+def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "") -> tuple[list[_Found], list[_Found]]:
+    """Return a problem per form whose numbers or month names differ from its English's, and the
+    differences a `FIGURES:` comment confirms, said the same way.
 
     A writer changes "nearly 1,200" to "nearly 1,300"; `update` makes the entry fuzzy, and a
     translator who clears the flag without reading leaves "casi 1,200" in print. Numbers are
@@ -1136,30 +1151,42 @@ def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "")
     name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
     same rule in both (`_months`). Numbers written as words, and the order of figures, are not
     compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
-    it confirms that difference, and no other: a figure the English changes later is found again.
+    it (`_named_figures`) confirms that difference, and no other: a figure the English changes
+    later is found again.
     """
     found: dict[str, int] = {}
+    named_found: dict[str, int] = {}
     english_months = _month_names(SOURCE_LANGUAGE)
     months = _month_names(lang) if lang else None
+    named = _named_figures(confirmed, english_months, months)
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = _figures(source, english_months), _figures(string, months)
         if months is None:  # no month names to read the translation's with: compare the numbers alone
             want = [(key, written) for key, written in want if not isinstance(key, str)]
         missing, extra = _unmatched(want, have), _unmatched(have, want)
-        missing = [(key, written) for key, written in missing if not _named(written, confirmed)]
-        extra = [(key, written) for key, written in extra if not _named(written, confirmed)]
-        if not missing and not extra:
-            continue
-        kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
-        what = " and ".join(sorted(kinds, reverse=True))  # numbers first
-        parts = [
-            f"{name} {' and '.join(w for _, w in items)}"  # "1, 200" would read as one number
-            for name, items in (("missing", missing), ("extra", extra))
-            if items
-        ]
-        unnamed = " (the FIGURES: comment does not name them)" if confirmed else ""
-        found.setdefault(f"{what} differ from the English '{brief(entry.msgid)}': {'; '.join(parts)}{unnamed}", form)
-    return [("i18n.figures", message, form) for message, form in found.items()]
+        unnamed = ([f for f in missing if f[1] not in named], [f for f in extra if f[1] not in named])
+        if any(unnamed):
+            why = " (the FIGURES: comment does not name them)" if confirmed else ""
+            found.setdefault(_differ(entry, *unnamed) + why, form)
+        named_ones = ([f for f in missing if f[1] in named], [f for f in extra if f[1] in named])
+        if any(named_ones):
+            named_found.setdefault(_differ(entry, *named_ones), form)
+    return (
+        [("i18n.figures", message, form) for message, form in found.items()],
+        [("i18n.figures", message, form) for message, form in named_found.items()],
+    )
+
+
+def _differ(entry: CatalogEntry, missing: list[_Figure], extra: list[_Figure]) -> str:
+    """Return what differs from the English: "numbers differ from the English '…': missing 15; extra 14"."""
+    kinds = {"month names" if isinstance(key, str) else "numbers" for key, _ in missing + extra}
+    what = " and ".join(sorted(kinds, reverse=True))  # numbers first
+    parts = [
+        f"{name} {' and '.join(w for _, w in items)}"  # "1, 200" would read as one number
+        for name, items in (("missing", missing), ("extra", extra))
+        if items
+    ]
+    return f"{what} differ from the English '{brief(entry.msgid)}': {'; '.join(parts)}"
 
 
 _Figure = tuple[Decimal | str, str]
@@ -1288,13 +1315,31 @@ def _month_names(lang: str) -> _MonthNames | None:
     return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
 
 
-def _named(written: str, confirmed: str) -> bool:
-    """Return True if a `FIGURES:` comment names a figure as written, as a whole word or number."""
-    return bool(confirmed) and re.search(rf"(?<![\w.,]){re.escape(written)}(?![\w-]|[.,]\d)", confirmed) is not None
+def _named_figures(confirmed: str, english: _MonthNames | None, months: _MonthNames | None) -> frozenset[str]:
+    """Return the figures a `FIGURES:` comment names, each as written: read as `_figures` reads the
+    English and the translation, the month names of both languages, the `@id`s it names left out.
+
+    So "2:15 p.m. as 14:15" names the times 2:15 and 14:15, and neither 14 nor 15, as "14:15"
+    in a translation is one figure; a source's digits (`@gov-report-2020`) name no year.
+    """
+    if not confirmed:
+        return frozenset()
+    text = _SOURCE_NAME_RE.sub(" ", confirmed)
+    return frozenset(written for table in (english, months) for _, written in _figures(text, table))
 
 
-def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
-    """Return a problem per form whose citation markers are the English's in another order.
+_SOURCE_NAME_RE = re.compile(r"@[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A source a `FIGURES:` comment names (`@id`), as an `[@id]` marker writes it."""
+
+
+def _names_source(marker: str, confirmed: str) -> bool:
+    """Return True if a `FIGURES:` comment names the source of a marker (`@id`), as a whole id."""
+    return any(name == marker for name in _SOURCE_NAME_RE.findall(confirmed))
+
+
+def _order_problems(entry: CatalogEntry, confirmed: str = "") -> tuple[list[_Found], list[_Found]]:
+    """Return a problem per form whose citation markers are the English's in another order, and
+    the orders a `FIGURES:` comment confirms, said the same way.
 
     Each marker is a note, numbered in order: swapped, the notes put each figure on the other
     source ("77 complaints" on WGCU's report). A sentence recast may move them rightly, which a
@@ -1302,17 +1347,25 @@ def _order_problems(entry: CatalogEntry, confirmed: str = "") -> list[_Found]:
     prints the translation as it is.
     """
     found: dict[str, int] = {}
+    named_found: dict[str, int] = {}
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
         want, have = MARKER_LIKE_RE.findall(source), MARKER_LIKE_RE.findall(string)
-        unnamed = [i for i in dict.fromkeys(marker.strip("[]") for marker in have) if not _named(i, confirmed)]
-        if want != have and Counter(want) == Counter(have) and unnamed:
-            message = (
-                f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
-                f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"
-                + (f" (the FIGURES: comment does not name {', '.join(unnamed)})" if confirmed else "")
-            )
-            found.setdefault(message, form)
-    return [("i18n.citation-order", message, form) for message, form in found.items()]
+        if want == have or Counter(want) != Counter(have):
+            continue
+        unnamed = [i for i in dict.fromkeys(marker.strip("[]") for marker in have) if not _names_source(i, confirmed)]
+        message = (
+            f"citation markers are in another order than in the English '{brief(entry.msgid)}':"
+            f" the English cites {' then '.join(want)}; the translation {' then '.join(have)}"
+        )
+        if unnamed:
+            why = f" (the FIGURES: comment does not name {', '.join(unnamed)})" if confirmed else ""
+            found.setdefault(message + why, form)
+        else:
+            named_found.setdefault(message, form)
+    return (
+        [("i18n.citation-order", message, form) for message, form in found.items()],
+        [("i18n.citation-order", message, form) for message, form in named_found.items()],
+    )
 
 
 def _tag(match: re.Match[str]) -> str:
@@ -1329,11 +1382,20 @@ def _tag(match: re.Match[str]) -> str:
 
 
 def brief(text: str, limit: int = 50) -> str:
-    """Return text on one line, shortened to `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
-    return cut.rstrip(" ,;:") + "…"
+    """Return text on one line, shortened to `limit` characters with an ellipsis, what prints
+    otherwise than it reads escaped (`findings.visible`): it quotes catalog and dossier text.
+
+    Spaces, tabs and line breaks are one space; a line separator (U+2028) or another hidden
+    character is shown as its escape, never as the space it would be made into.
+    """
+    text = " ".join(word for word in _PLAIN_SPACES.split(text) if word)
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        if " " in cut[limit // 2 :]:
+            cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
+        text = cut.rstrip(" ,;:") + "…"
+    return visible(text)
+
+
+_PLAIN_SPACES = re.compile(r"[^\S\x0b-\x0d\x1c-\x1f\x85\u2028\u2029]+")
+"""Whitespace but the controls and separators `findings.visible` escapes (a carriage return, U+2028…)."""

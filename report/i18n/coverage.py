@@ -34,7 +34,9 @@ caught up with the content. It reports, as findings:
   value, so a translation writes them as its language does (`catalogs._figure_problems`).
 - `i18n.citation-order` (warning; error with `--release`): the English's `[@id]` markers in
   another order, which would put a figure on the other source's note. A translator comment line
-  starting `FIGURES:` (why the translation is right as it is) turns off both for its entry.
+  starting `FIGURES:` (why the translation is right as it is) turns off both for its entry, for
+  what it names; what it confirms is listed (`Confirmed`: the coverage table, the JSON, the
+  release checklist) for the reviewer who signs off a release to read.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
@@ -99,7 +101,7 @@ from .catalogs import (
     restores,
 )
 from .glossary import check_glossary
-from ..findings import Finding, Loc, count, error, warning
+from ..findings import Finding, Loc, count, error, visible, warning
 from ..content.load import dossier_texts
 from ..content.model import Edition, Text
 from ..content.textfile import read_input
@@ -272,6 +274,48 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Confirmed:
+    """A difference from the English that a `FIGURES:` translator comment confirms: the build
+    prints the translation as it is, and no finding says so, so the reviewer who signs off a
+    release reads each one beside the English (the translator whose figures were flagged may
+    have written the comment)."""
+
+    loc: Loc
+    """The msgstr (msgstr[N]) that differs."""
+    code: str
+    """The finding it would be without the comment: `i18n.figures` or `i18n.citation-order`."""
+    differs: str
+    """What differs, as that finding says it: the English's figures and the translation's."""
+    comment: str
+    """The comment's words."""
+
+    def lines(self) -> tuple[str, str]:
+        """Return it as two lines of text: where and what differs, then the comment."""
+        return f"{self.loc}: {visible(self.differs)} [{self.code}]", f"FIGURES: {visible(self.comment)}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return it as JSON-ready data."""
+        return {
+            "file": self.loc.path,
+            "line": self.loc.line,
+            "column": self.loc.col,
+            "code": self.code,
+            "message": visible(self.differs),
+            "comment": visible(self.comment),
+        }
+
+
+def confirmed_note(confirmed: tuple[Confirmed, ...]) -> str:
+    """Return one sentence saying how many `Confirmed` differences there are and what to do with them
+    (the coverage table's and the release checklist's)."""
+    they = "it is" if len(confirmed) == 1 else "they are"
+    return (
+        f"{count(len(confirmed), 'difference')} from the English that the build prints as {they}, since a"
+        " `# FIGURES:` translator comment says why: read each beside the English before a release"
+    )
+
+
+@dataclass(frozen=True)
 class LanguageCoverage:
     """One language's catalog: totals and groups (templates, report, facilities in chapter order)."""
 
@@ -293,6 +337,8 @@ class LanguageCoverage:
     """Untranslated entries that msgfmt counts as translated (`CatalogEntry.counted`): the build prints them in English."""
     extract_refuses: bool = False
     """True while a file `extract` reads has an error: it refuses to run until they are fixed."""
+    confirmed: tuple[Confirmed, ...] = ()
+    """The differences from the English that `FIGURES:` comments confirm, in catalog order."""
 
     @property
     def complete(self) -> bool:
@@ -338,6 +384,7 @@ class LanguageCoverage:
             "run": CATCH_UP if self.total.pending else None,
             "left_out": list(self.left_out),
             "as_of_extract": list(self.as_of_extract),
+            "confirmed": [c.as_dict() for c in self.confirmed],
         }
 
 
@@ -731,6 +778,17 @@ def language_coverage(
         readable=not catalog.unreadable,
         used=tuple(used.values()),
         unusable=unusable,
+        confirmed=confirmed_differences(catalog, used),
+    )
+
+
+def confirmed_differences(catalog: ParsedCatalog, used: Container[tuple[str | None, str]]) -> tuple[Confirmed, ...]:
+    """Return what the `FIGURES:` comments of the entries the build uses confirm, in catalog order."""
+    return tuple(
+        Confirmed(Loc(catalog.path, line, 1), code, message, entry.confirmation or "")
+        for entry in catalog.active()
+        if entry.key in used
+        for code, message, line in entry.confirmed
     )
 
 
@@ -769,6 +827,11 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             lines.append(f"fix the errors in {coverage.path} first")
         else:
             lines.append(f"{REFUSES if coverage.extract_refuses else 'run'}: {CATCH_UP}")
+    if coverage.confirmed:
+        lines.append(f"confirmed: {confirmed_note(coverage.confirmed)}:")
+        for confirmed in coverage.confirmed:
+            where, comment = confirmed.lines()
+            lines += [f"  {where}", f"      {comment}"]
     for path in coverage.left_out:
         lines.append(f"not counted: the strings of {path}, which cannot be read and {TEMPLATE_FILE} does not have")
     for path in coverage.as_of_extract:
