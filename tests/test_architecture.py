@@ -14,6 +14,7 @@ Layers, top to bottom (a module may import its own layer's modules and any lower
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,17 @@ def test_the_contract_catches_an_upward_import(tmp_path: Path) -> None:
     path.write_text("from ..commands.build import build\n", encoding="utf-8")
     ((target, _, _),) = imports("report.content.load", path)
     assert target == "report.commands.build" and layer(target) > layer("report.content.load")
+
+
+def test_every_module_path_the_documentation_names_exists() -> None:
+    """The README, docs/ and pyproject.toml name modules by their path: each is still there."""
+    root = PACKAGE.parent
+    documents = [root / "README.md", root / "pyproject.toml", *sorted((root / "docs").glob("*.md"))]
+    missing = [
+        f"{document.name}:{text.count(chr(10), 0, match.start()) + 1}: {match.group()}"
+        for document in documents
+        for text in [document.read_text(encoding="utf-8")]
+        for match in re.finditer(r"\breport/[\w/]+\.py\b", text)
+        if not (root / match.group()).is_file()
+    ]
+    assert missing == []
