@@ -1,30 +1,7 @@
 """Stage 7, publish: swap a complete new edition into `dist/`, or leave it as it was.
 
-This is the one module that knows how `dist/` is laid out on disk:
-
-    dist -> .dist/<build>/           a symlink to the edition last published
-    .dist/<build>/                   one folder per build; only the one `dist` names survives
-    .dist/<build>.review/            the pages for the team that go with that edition (the
-                                     translation status), beside it and never in it
-    .cache/build.lock                held (flock) by the build that may write
-
-Outputs of a kind in `REVIEW_KINDS` are not part of the edition: they are written to the
-build's `.review` folder, which `serve` shows (`review_folder`) and `export` leaves out. It is
-written before the swap and deleted with its build folder, so it always goes with `dist/`.
-
-A build fills a new folder under `.dist/` (hard links to the files of the current edition
-whose bytes did not change, so they keep their inode and mtime; new files for the rest), syncs
-it to disk, and then publishes it with one `os.replace` of the `dist` symlink: a reader, or a
-build killed at any moment, sees the old edition or the new one, never a mix. The folder the
-symlink named before is deleted afterwards, and folders left by killed builds are deleted by the
-next build, under the lock. `dist/manifest.json` says whether the edition is a draft or a release
-(`"edition"`) and lists every output with its language, kind, page count, size and SHA-256; files that the previous manifest listed and this build no longer
-produces are left out of the new folder and reported as removed.
-
-Projects built before this layout have a plain `dist/` folder. The first build moves it aside
-to `.dist.old` and puts the symlink in its place: between those two renames (two system calls)
-`dist` does not exist. A build killed right there leaves `.dist.old`, which the next build
-renames back before doing anything else.
+This is the one module that knows how `dist/` is laid out on disk; the layout and the swap are
+described in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -370,7 +347,7 @@ def _swap(root: Path, folder: Path) -> None:
     link.unlink(missing_ok=True)
     link.symlink_to(Path(BUILDS_DIR) / folder.name)  # relative: the project can be moved or copied
     if dist.is_dir() and not dist.is_symlink():
-        dist.rename(root / _LEGACY)  # the one-time move of a pre-symlink dist/ (see the module docstring)
+        dist.rename(root / _LEGACY)  # the one-time move of a pre-symlink dist/ (docs/architecture.md, publish.py)
     os.replace(link, dist)
     _sync(root)
 

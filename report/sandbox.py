@@ -1,18 +1,7 @@
 """What a build may read: files under `layouts/` and `facilities/`, and `data:` URLs.
 
-WeasyPrint fetches every stylesheet, font, image and attachment a chunk names through a URL
-fetcher. The one made here (`url_fetcher`) serves only files whose real path, after `..` and
-symlinks are followed, lies inside the project's readable folders, plus `data:` URLs. Anything
-else (another file, `http:`, `https:`, `ftp:`, any other scheme) is refused, and the refusal
-is recorded so that the paginate stage reports it as a `pdf.fetch` error. The fetcher has no
-network handler at all, so no refused URL can reach the network by another path.
-
-Dossier images are confined further, to `facilities/images/`: `image_problem` says why an
-image cannot be used (also too large a file, or one that records where it was taken or whose
-camera took it: the site and the PDFs carry an image byte for byte), and the site copies only
-what `image_path` returns.
-
-This module imports WeasyPrint only inside `url_fetcher`, so `check` stays light.
+The URL fetcher WeasyPrint reads through, and the checks on dossier images. The design:
+docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ Layers, top to bottom (a module may import its own layer's modules and any lower
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,43 @@ def test_the_contract_catches_an_upward_import(tmp_path: Path) -> None:
     path.write_text("from ..commands.build import build\n", encoding="utf-8")
     ((target, _, _),) = imports("report.content.load", path)
     assert target == "report.commands.build" and layer(target) > layer("report.content.load")
+
+
+def documented_modules() -> set[str]:
+    """Return the paths the layer tree of docs/architecture.md names: a module, or a folder (a
+    subpackage stands for its `__init__.py`), each line one name indented two spaces a level."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    tree = text.split("## Layers", 1)[1].split("```", 2)[1]
+    named, folders = set(), []
+    for line in tree.splitlines()[1:]:  # the rest of the fence's line
+        depth, name = (len(line) - len(line.lstrip())) // 2, line.split()[0]
+        path = "/".join([*folders[:depth], name])
+        folders[depth:] = [name.rstrip("/")] if name.endswith("/") else []
+        named.add(path)
+    return named
+
+
+def test_the_architecture_page_names_every_module_and_only_modules_that_exist() -> None:
+    named = documented_modules()
+    expected = {
+        path.parent.relative_to(PACKAGE.parent).as_posix() + "/"
+        if path.name == "__init__.py" and path.parent != PACKAGE
+        else path.relative_to(PACKAGE.parent).as_posix()
+        for path in all_modules.values()
+    }
+    assert sorted(expected - named) == []
+    assert sorted(path for path in named if not (PACKAGE.parent / path).exists()) == []
+
+
+def test_every_module_path_the_documentation_names_exists() -> None:
+    """The README, docs/ and pyproject.toml name modules by their path: each is still there."""
+    root = PACKAGE.parent
+    documents = [root / "README.md", root / "pyproject.toml", *sorted((root / "docs").glob("*.md"))]
+    missing = [
+        f"{document.name}:{text.count(chr(10), 0, match.start()) + 1}: {match.group()}"
+        for document in documents
+        for text in [document.read_text(encoding="utf-8")]
+        for match in re.finditer(r"\breport/[\w/]+\.py\b", text)
+        if not (root / match.group()).is_file()
+    ]
+    assert missing == []

@@ -1,21 +1,8 @@
 """The `build` verb: gather, then emit `dist/`, reading top to bottom.
 
-    gather: load, validate, catalogs, coverage, the policy    (an error here lays out nothing)
-    per language, on its own thread, waiting on the paginator's futures (`_language_pdfs`):
-        chapters and back matter (queued first, language after language, longest first)
-        → the front matter, the body's folio sheet and the facility PDFs' standalone sheet (numbered
-          from 1, naming the report, publisher and edition), side by side, ahead of the queue
-        → the facility PDFs, assembled as soon as their sheet is laid out
-        → the front matter's folio sheet → the full report
-    the site (it lists each PDF's size and page count), rendered while the reports assemble
-    publish: a new folder swapped into dist/, under the project's build lock
-
-`pages` is the preview's first step (`serve`): the gather phase and the site pages alone, in
-memory, with every PDF link saying "PDF updating"; the build follows.
-
-WeasyPrint, Jinja and Babel are imported inside `_build` and `emit`, so that a build with
-nothing to do answers from `stamp` without loading them (the import contract allows these
-function-level imports here, and only for that).
+An error in the gather phase lays out nothing; each language's PDFs are then laid out and
+assembled on its own thread, the site rendered while the reports assemble, and the edition
+published. The order of work and the design: docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,30 +1,7 @@
 """The `export` verb: the published edition as a real folder and a zip, for a static host.
 
-`dist` is a symlink into `.dist/` (see `publish`): `cp -r dist` copies the link, and `tar` or
-an upload tool may archive the link alone. `export` copies the files of `dist/manifest.json`
-(and the manifest), each checked against its SHA-256, into a plain folder and into a zip of
-that folder's contents, which is what any static host takes (GitHub Pages' upload action,
-Netlify's drag and drop, an `rsync` to a web server).
-
-- Deterministic: the same edition gives the same zip, byte for byte. Entries are sorted, with
-  fixed permissions and one timestamp, SOURCE_DATE_EPOCH if it is set, else the edition's
-  creation time from the manifest (the PDFs' creation date); the folder's files and folders
-  get the same times.
-- Atomic: the folder is filled under a hidden temporary name beside the target and renamed
-  into place, the zip likewise, so a half-written export never has the target's name.
-- Safe: a folder already at the target is replaced only if it is exactly an earlier export (this
-  tool's manifest and the files it lists, unedited, nothing else); anything else there (a web
-  app's own `manifest.json`, a `.git` of a Pages checkout) is named and nothing is written. The
-  zip likewise: a file at its name is replaced only if its entries are exactly an earlier export.
-  Both are checked before anything is written.
-- Consistent: it holds the project's build lock from before its first check to its last write,
-  so a build cannot swap `dist/` halfway, and what it judges (the folder, the zip, `dist/`) is
-  judged after any wait for a build, as it is when the copy starts.
-- Whole: a `dist/` whose languages were built from different content, or that lacks a language
-  its pages link to (both left by `build --lang`), is refused.
-- Honest: `dist/` is a whole edition even after a failed build, so it is exported, but if the
-  sources changed since it was built (the build stamp's check, `stamp.sources_changed`), the
-  result says so. Without a stamp of that build it cannot tell, and says nothing.
+Deterministic, atomic, safe, consistent, whole and honest: what each means is in
+docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -21,9 +21,8 @@ from ..content.load import load_edition
 from ..content.model import Edition, ReportSettings
 from ..content.places import locate_facilities
 from ..content.validate import check_edition
-from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import LanguageCoverage, check_translations
-from ..i18n.localize import Localizer
+from ..i18n.localize import Localizer, read_localizer
 from ..pdf.glyphs import glyph_findings
 from ..pdf.paginate import stylesheet_findings
 from ..render.html import template_findings
@@ -80,19 +79,17 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         languages = chosen_languages(edition.settings, options.languages)
         localizers = {}
         for lang in languages:
-            catalog = None
-            if lang != edition.settings.source_language:
-                catalog = read_catalog(root, project.catalog_path(lang), lang, cache_dir)
-                if catalog is None:
-                    findings.append(
-                        error(
-                            "i18n.missing-catalog",
-                            Loc(project.catalog_path(lang)),
-                            f"no catalog for '{lang}': run './build.py extract' and './build.py update'",
-                        )
+            localizer = read_localizer(root, edition.settings, lang, cache_dir)
+            if not localizer.is_source and localizer.catalog is None:
+                findings.append(
+                    error(
+                        "i18n.missing-catalog",
+                        Loc(project.catalog_path(lang)),
+                        f"no catalog for '{lang}': run './build.py extract' and './build.py update'",
                     )
-                    continue
-            localizers[lang] = Localizer(lang, edition.settings.source_language, catalog, edition.settings.locale(lang))
+                )
+                continue
+            localizers[lang] = localizer
         if localizers:  # any language's: compiling does not translate
             found = template_findings(root, next(iter(localizers.values())), cache_dir)
             extract_refuses = extract_refuses or has_errors(found)

@@ -1,42 +1,8 @@
 """The `serve` verb: a live preview of dist/ that rebuilds on save and reloads the open page.
 
-- A save is shown in two steps. First the pages: a watcher thread runs the gather phase and the
-  site renderer alone (`build.pages`, a third of a second on the shipped edition) and keeps the
-  pages in memory, in front of `dist/`; their PDF links say "PDF updating". Then the PDFs: the
-  main thread runs the normal build (under the build lock, as any build), which publishes the
-  whole edition into `dist/` and retires those pages. `dist/` is never written by the first
-  step, so it keeps its whole-edition guarantee; the pages in memory are served only while they
-  are newer than `dist/` (made from the last save, and `dist/` is still the edition it was then).
-  A save made while the PDFs are being built gets its pages at once, and another build after.
-  A save of dossiers alone shows those dossiers' pages first, over the pages served till then,
-  then the whole site's: a writer sees the page they edit without waiting for the others.
-- The server looks each request's path up in those pages, then under `dist/` when it comes, so
-  it follows the symlink that every publish swaps (see `publish`): a file comes from the old
-  edition or the new one.
-- The team's pages that go with the edition (the translation status, `publish.review_folder`),
-  which are not in `dist/`, are served at the place they would have in it
-  (`/es/translation-status.html`), so their links to the site work; the preview's panel links
-  to them. Nothing in `dist/` links to them.
-- HTML pages are served with one extra line, a `<script>` for `preview.js`, added to the
-  response only: the files in `dist/` are never changed, so what is published has no script.
-- The script polls `/__preview__/state` (`State`: what is served, whether PDFs are being built,
-  the last exit code, summary and findings). When what is served changes, the page reloads; a
-  broken save changes nothing served: the page stays as it is (the last good pages) and shows
-  the findings over it. A build that fails after its pages were shown retires them: the page
-  reloads to the last good build, with the findings.
-- Watching is a stat of the input files every `poll` seconds (cheap, and it sees saves by any
-  editor, on any file system); a change is shown once the files are still and their content
-  hash differs from the last one's. The pages shown were read from files that did not move as
-  they were rendered, and go with those files' hash: a save caught half-written (an editor that
-  empties the file, then fills it) is rendered again once whole, so it asks for one build.
-- Only a local browser is answered. A request must name this server in its `Host:` header
-  (`127.0.0.1`, `localhost` or `[::1]`, with the served port): a web page that rebinds its own
-  name to 127.0.0.1 (DNS rebinding) is refused, so it cannot read unpublished pages or the
-  build's findings. A refusal is a plain-text 403 (the answer of webpack-dev-server, Vite and
-  Rails to the same check); a missing or repeated `Host:`, a path with a control character or
-  bytes that are not UTF-8, or anything else malformed is a 400. A request must arrive whole
-  within `PreviewHandler.timeout` seconds and a client that stops reading an answer for as long
-  is dropped; a client that goes away is not an error. None of these print anything.
+A save shows its pages from memory first (`build.pages`), then the build that follows
+publishes the whole edition; `preview.js` reloads the page or shows the findings. Only a local
+browser is answered. The design: docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,31 +1,7 @@
 """`check --online`: does every source URL (and archive URL) still answer?
 
-Each URL is asked with HEAD, then GET when the server refuses HEAD (405, 501); only the status
-line and headers are read, never a body. Requests go straight to the server with `http.client`,
-which speaks only HTTP and HTTPS (there is no proxy, file or FTP handler to reach), and
-redirects are followed by hand, so a move to another host can be reported and a redirect to
-any other scheme (`file:`, `ftp:`...) is reported instead of followed.
-
-Time is bounded by the wall clock, not per read: each request (connect, send, status line and
-headers) gets `Policy.timeout` seconds in all, and each URL `Policy.deadline` seconds for every
-redirect, retry and wait together, so a server that sends a byte every few seconds cannot hold
-the check. Only the time a URL waits for its turn at a busy host (at most four requests at a
-time per host) does not count. Timeouts and connection errors are retried with exponential
-backoff (an unknown host is not); 429 and 503 wait for `Retry-After` (seconds or an HTTP date)
-when the deadline leaves room for it. Requests run in a thread pool. Results are kept in
-`.cache/links.json` with a timestamp per URL: for a day, so a second `check --online` asks
-nothing, but "no answer" only for an hour, because it is more often our network than their
-server. The clock and the sleep are the policy's, so tests need not wait.
-
-Codes, located at the source's `url` line in facilities/sources.yaml:
-
-- `link.gone` (error): 404 or 410.
-- `link.moved` (warning): the URL redirects to another host.
-- `link.redirect` (warning): a redirect that is not followed: to another scheme than http(s),
-  or to a URL without a host.
-- `link.http` (warning): any other 4xx or 5xx answer.
-- `link.unreachable` (warning): no answer (dead host, refused connection, timeout) after
-  retries, or none within the deadline.
+Each URL is asked with HEAD (GET if refused), redirects followed by hand, within a deadline;
+results are kept in `.cache/links.json`. The rules and codes: docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,21 +1,7 @@
 """The JSON Schemas in `report/schemas/`: the one description of the dossier, sources and report.
 
-The loader, editors' completion, the README's field reference and `new` all read them. Besides
-JSON Schema, nodes carry our own keywords (editors ignore them):
-
-- `x-translatable`: prose extracted for translators;
-- `x-label`: what one item of a list is called in translator comments ("timeline entry");
-- `x-detail`: sibling values shown in an item's translator comment ("{date}, {category}");
-- `x-hint`: what to write when a value has the wrong form; `x-code`: its finding code;
-  `x-length-hint`: why a value may be no longer than its `maxLength`; `x-file-name`: the value
-  names a file, and a finding on its form gives the name to use when only capitals or spaces break it;
-- `x-date`: the value is a date (checked against the calendar, `date.invalid`);
-- `x-url`: the value is a web address (`url_problem`: http(s), a host, no space, quote, angle
-  bracket, brace, `|`, `\\`, `^`, backtick or control character);
-- `x-max-citations`: the most inline `[@id]` citations the prose may hold (`limit.citations`);
-- `x-new`: the value `new` writes in a fresh dossier (other required values start as TODO).
-- `x-weak`: on the source `type`, the types that are weak support and why (`cite.weak`).
-- `x-unprinted`: the value is for editors and is never printed (a character no font has is no matter).
+The loader, editors' completion, the README's field reference and `new` all read them. Our own
+`x-` keywords are listed in docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,22 +1,7 @@
 """Translation catalogs: extract the template (.pot) and update each language's .po file.
 
-Extraction is Babel's own: `extract_from_dir` driven by `i18n/babel.cfg`, with Jinja's extractor
-for `layouts/` and `extract_yaml` (registered under the `babel.extractors` entry point as
-`first_ten_yaml`) for the dossiers and report.yaml. So `pybabel extract -F i18n/babel.cfg`
-produces the same messages as `./build.py extract`.
-
-Updating is Babel's `Catalog.update` without its fuzzy matching, which could attach the
-translation of another field's close string and never takes an obsolete entry's. Instead, as
-msgmerge's fuzzy matching does for its best matches, a message whose context changed (an id or
-a file renamed) takes the translation of the same English, and a message whose English changed
-is matched by its context, which names the field (`adelanto:timeline.2018-09-oig:text`): either
-keeps the old translation, becomes fuzzy, and records where it came from (`#| msgctxt`,
-`#| msgid`).
-
-Writing is GNU gettext's own: Babel writes the catalog unwrapped and `msgcat` formats it, so the
-files are byte for byte what msgcat and msgmerge write (their wrapping, the header's field order,
-`charset=UTF-8`, `#|` and `#~` lines), which Poedit's and Weblate's defaults follow. A file is
-rewritten only when its messages changed, whatever tool last formatted it.
+Extraction is Babel's own, updating is Babel's `Catalog.update` without its fuzzy matching,
+writing is GNU gettext's `msgcat`: docs/architecture.md says how.
 """
 
 from __future__ import annotations

@@ -1,21 +1,7 @@
 """The `i18n.glossary` check: a translation keeps the approved renderings of the glossary's terms.
 
-`i18n/<lang>/glossary.csv` (Weblate's CSV glossary: `source`, `target`, `developer_comments`;
-one row per approved rendering, rows with the same source are alternatives) is read with the
-csv module. For each translated catalog entry whose English contains a term, `check` warns at
-the catalog line when the translation uses none of the term's renderings. The matching rules,
-agreed with the glossary's author:
-
-- both sides: `[@id]` citation markers and `%(name)s` placeholders are removed, and so are
-  soft hyphens (and the direction marks and isolates of right-to-left text), which print
-  nothing between the letters; whitespace (no-break spaces included) folds to one space, and
-  `’` reads as `'`;
-- English: whole words, with a plural or possessive suffix allowed ("centers", "deputies",
-  "sheriff's"); a lowercase term matches lowercase or sentence-initial capitalised occurrences
-  only (so "jail" is not found in "Pulaski County Jail"); a term with a capital matches exactly;
-  an occurrence inside a longer term's occurrence belongs to the longer term ("Homeland
-  Security" in "Department of Homeland Security", whose renderings include "DHS");
-- translation: case-insensitive, accent-sensitive, whole words, each word allowing +s/+es.
+`i18n/<lang>/glossary.csv` is Weblate's CSV glossary; the matching rules, agreed with the
+glossary's author, are in docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from gettext import c2py
+from pathlib import Path
 from typing import Iterable, Sequence, TypeGuard
 
 from babel import Locale
@@ -21,11 +22,11 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from ..project import TEMPLATE_FILE
-from .catalogs import CatalogEntry, ParsedCatalog, brief, is_prose
+from ..project import TEMPLATE_FILE, catalog_path
+from .catalogs import CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
 from .coverage import Message
 from ..findings import Finding, Loc, warning
-from ..content.model import DateSpan, PartialDate, Text
+from ..content.model import DateSpan, PartialDate, ReportSettings, Text
 
 
 @dataclass
@@ -205,6 +206,14 @@ class Localizer:
     def iso(self, date: dt.date) -> str:
         """Return a full date in this locale's long format."""
         return format_date(date, "long", locale=self.locale)
+
+
+def read_localizer(root: Path, settings: ReportSettings, lang: str, cache_dir: Path | None = None) -> Localizer:
+    """Return the localizer of `lang`, with its catalog read from `i18n/`: none for the source
+    language, nor for a language whose catalog is missing (everything then falls back to English)."""
+    source = settings.source_language
+    catalog = None if lang == source else read_catalog(root, catalog_path(lang), lang, cache_dir)
+    return Localizer(lang, source, catalog, settings.locale(lang))
 
 
 def _listed(entry: CatalogEntry | None) -> bool:

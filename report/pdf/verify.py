@@ -1,26 +1,7 @@
 """Checks on a laid-out chunk: every note is printed whole after its call, and no text runs off its page.
 
-They run in the worker, on the WeasyPrint `Document` it has just laid out, so they cost a walk of
-its boxes and no second reading of the PDF. The boxes are WeasyPrint's own answer to "what is on
-each page", which text extracted from the PDF could only approximate. They are reached through
-`Page._page_box`, the one private attribute used here: WeasyPrint has no public access to its
-laid-out boxes, and it is pinned below the next major version (`pyproject.toml`), with tests that
-fail if it moves (`tests/test_verify.py`).
-
-Notes are counted from the HTML, not from the boxes: every element of class `fn` is a citation
-that `render.Citer` turned into a footnote, and each must have its call on some page and its whole
-text in a footnote area on that page or a later one. Counting from the boxes alone would miss a
-note whose call was lost with it.
-
-WeasyPrint 70 can lose a note. When a line does not fit at the bottom of a page and may not go to
-the next one (its paragraph would leave a single line behind, against `orphans`), WeasyPrint moves
-the page's earlier notes to the next page to make room, keeps the line, and never lays out the
-notes called from that line (`layout/block.py`, the branch added for Kozea/WeasyPrint#2432). Their
-calls print, their text never does. `footnote-policy` does not help: that branch does not read it.
-The repair (`lay_out`) keeps the paragraph that holds a lost note's call in one piece
-(`break-inside: avoid`): it then starts on the next page whole, where its notes are laid out the
-ordinary way. If that does not bring the note back, its paragraph starts a new page; if even that
-fails, the note is reported as lost.
+They run in the worker, on the WeasyPrint `Document` it has just laid out; a note WeasyPrint
+lost is repaired (`lay_out`) or reported. The design: docs/architecture.md.
 """
 
 from __future__ import annotations

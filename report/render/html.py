@@ -167,26 +167,25 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    loc = localizer
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        loc.gettext, loc.ngettext, newstyle=True, pgettext=loc.pgettext, npgettext=loc.npgettext
+        localizer.gettext, localizer.ngettext, newstyle=True, pgettext=localizer.pgettext, npgettext=localizer.npgettext
     )
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
     env.globals.update(
-        format_span=loc.span,  # a date or a date range, in words
-        format_partial_date=loc.partial_date,  # a date at the precision it is known
-        format_number=loc.number,
-        long_date=loc.iso,
-        noted=lambda text, call: noted(text, call, loc.lang),  # a note call where the language puts it
-        plain=lambda text: loc.text(text).striptags(),  # prose for an attribute (alt): no markup
-        language_of=loc.language_of,  # and its language: English where it falls back, for `lang`
+        format_span=localizer.span,  # a date or a date range, in words
+        format_partial_date=localizer.partial_date,  # a date at the precision it is known
+        format_number=localizer.number,
+        long_date=localizer.iso,
+        noted=lambda text, call: noted(text, call, localizer.lang),  # a note call where the language puts it
+        plain=lambda text: localizer.text(text).striptags(),  # prose for an attribute (alt): no markup
+        language_of=localizer.language_of,  # and its language: English where it falls back, for `lang`
         county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
-        format_names=loc.names,  # joint publishers: "A, B y C"
-        translated=loc.text,  # content prose in this language, English marked if it falls back
-        language=loc.lang,  # the page's language: what needs no lang attribute
+        format_names=localizer.names,  # joint publishers: "A, B y C"
+        translated=localizer.text,  # content prose in this language, English marked if it falls back
+        language=localizer.lang,  # the page's language: what needs no lang attribute
     )
     return env
 

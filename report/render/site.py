@@ -16,9 +16,8 @@ from babel.numbers import format_decimal
 
 from .. import project
 from ..content.model import Edition
-from ..i18n.catalogs import read_catalog
 from ..i18n.coverage import CATCH_UP, LanguageCoverage, pending_note
-from ..i18n.localize import Localizer
+from ..i18n.localize import Localizer, read_localizer
 from ..project import SITE_IMAGES_DIR
 from ..publish import Output
 from ..sandbox import asset_paths, image_path, inside, real_folder
@@ -54,21 +53,22 @@ def site_pages(
     first = next(iter(renderers.values()))
     for lang in languages:
         built = renderers.get(lang)
-        loc = built.localizer if built else _localizer(root, edition, lang)
-        env = built.env if built else environment(root, loc)
+        # a language not built this time: its pages are linked to all the same
+        localizer = built.localizer if built else read_localizer(root, edition.settings, lang, root / project.CACHE_DIR)
+        env = built.env if built else environment(root, localizer)
         words = env.get_template("partials/chooser.html").module
         choices.append(
             {
                 "lang": lang,
                 "name": _language_name(lang),
-                "title": loc.plain(edition.settings.title),
-                "subtitle": loc.plain(edition.settings.subtitle),
+                "title": localizer.plain(edition.settings.title),
+                "subtitle": localizer.plain(edition.settings.subtitle),
                 "heading": words.heading(),  # type: ignore[attr-defined]
                 "draft": words.draft(),  # type: ignore[attr-defined]
             }
         )
         if lang == edition.settings.source_language:
-            skip_label = loc.gettext("Skip to content")  # the chooser's chrome is in the source language
+            skip_label = localizer.gettext("Skip to content")  # the chooser's chrome is in the source language
     source = choices[languages.index(edition.settings.source_language)]
     report = report_ld(edition, source["lang"], source["title"], source["subtitle"])
     report["workTranslation"] = [
@@ -100,14 +100,6 @@ def facility_pages(
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info, ids))
     return outputs
-
-
-def _localizer(root: Path, edition: Edition, lang: str) -> Localizer:
-    """Return the localizer of a language not built this time (its pages are linked to all the same)."""
-    source = edition.settings.source_language
-    cache_dir = root / project.CACHE_DIR
-    messages = None if lang == source else read_catalog(root, project.catalog_path(lang), lang, cache_dir)
-    return Localizer(lang, source, messages, edition.settings.locale(lang))
 
 
 def _assets(root: Path) -> list[Output]:
@@ -171,11 +163,16 @@ def human_size(size: int, locale: Locale) -> str:
     return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.0', locale=locale)} MB"
 
 
-def _download(loc: Localizer, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
-    path, size, pages = pdf_info[(loc.lang, facility_id)]
+def _download(localizer: Localizer, pdf_info: PdfInfo, facility_id: str | None) -> dict[str, Any]:
+    path, size, pages = pdf_info[(localizer.lang, facility_id)]
     if size is None:
         return {"href": path.split("/", 1)[1], "updating": True}
-    return {"href": path.split("/", 1)[1], "updating": False, "size": human_size(size, loc.locale), "pages": pages}
+    return {
+        "href": path.split("/", 1)[1],
+        "updating": False,
+        "size": human_size(size, localizer.locale),
+        "pages": pages,
+    }
 
 
 def _alternates(lang: str, languages: list[str], page: str) -> list[dict[str, Any]]:
@@ -198,10 +195,10 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     languages = list(edition.settings.languages)
     outputs = []
     for lang, renderer in renderers.items():
-        loc, env = renderer.localizer, renderer.env
+        localizer, env = renderer.localizer, renderer.env
         report = cite.report_work(edition, lang, renderer.report_title)
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
-        subtitle = loc.plain(edition.settings.subtitle)
+        subtitle = localizer.plain(edition.settings.subtitle)
         ld = report_ld(edition, lang, renderer.report_title, subtitle)
         base = renderer.common(citer) | {
             "root": "../",
@@ -216,8 +213,10 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                 "page_title": renderer.report_title,
                 "body_class": "home",
                 "alternates": _alternates(lang, languages, "index.html"),
-                "report_pdf": _download(loc, pdf_info, None),
-                "facility_items": [{"facility": f, "pdf": _download(loc, pdf_info, f.id)} for f in edition.facilities],
+                "report_pdf": _download(localizer, pdf_info, None),
+                "facility_items": [
+                    {"facility": f, "pdf": _download(localizer, pdf_info, f.id)} for f in edition.facilities
+                ],
                 "open_data": _open_data(edition),
                 "citation": _citation(lang, project.REPORT_CITATION, (report,)),
             }
@@ -396,12 +395,12 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     translators who read the English: the page adds no strings to the catalogs it reports on.
     """
     source = edition.settings.source_language
-    loc = Localizer(source, source, None, edition.settings.locale(source))
-    env = environment(root, loc)
-    title = loc.plain(edition.settings.title)
+    localizer = read_localizer(root, edition.settings, source)
+    env = environment(root, localizer)
+    title = localizer.plain(edition.settings.title)
     page_title = f"Translation status: {coverage.name} · {title}"
     description = f"What is left to translate into {coverage.name}"
-    report = report_ld(edition, source, title, loc.plain(edition.settings.subtitle))
+    report = report_ld(edition, source, title, localizer.plain(edition.settings.subtitle))
     return env.get_template("site/status.html").render(
         head=head(
             edition,

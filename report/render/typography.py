@@ -1,21 +1,7 @@
 """Per-language typography of rendered prose and labels: what a publisher's copy editor does.
 
-The dossiers and catalogs are plain text with straight quotes and `[@id]` citations; writers
-and translators never type markup. At render time, on prose that is already HTML-escaped:
-
-- straight double quotes become `<q>` (the stylesheet gives each language its marks: “…” in
-  English, «…» in Spanish), or `<cite>` (italics, no marks) when the quoted words are the title
-  of a work, which we recognize by Title Case: "Imprisoned Justice", not "bombshell";
-- an apostrophe after a letter becomes ’ (detainee’s, detainees’);
-- hashtags and acronyms (`nohyphen`) and e-mail addresses (`address`) are wrapped, so the
-  stylesheet never hyphenates them: the first never break, an address breaks without a hyphen
-  only if it cannot fit on a line;
-- `capfirst` gives a label or a field that starts with a word a capital ("Marzo de 2023:");
-- note calls go where the language puts them: after the punctuation mark in English (Chicago
-  14.26), before it in Spanish (RAE, Ortografía 2010: "ICE¹⁷.").
-
-Everything here works on escaped markup and touches text only, never a tag or an attribute: the
-only characters it reads as quotes are `&#34;` and `&#39;`, which escaping produces from text.
+It works on prose that is already HTML-escaped and touches text only, never a tag or an
+attribute. The rules: docs/architecture.md.
 """
 
 from __future__ import annotations
