@@ -1109,6 +1109,9 @@ def test_citation_markers_swapped_are_found() -> None:
         ("It held 1,200 people.", "Retenía a 1\u00a0200 personas."),
         ("It held 1,200 people.", "Retenía a 1\u202f200 personas."),
         ("It held 1,200 people.", "Retenía a 1200 personas."),
+        ("It held 1,200 people.", "Retenía a 1'200 personas."),  # Swiss style (de_CH, fr_CH, it_CH)
+        ("It held 1,200 people.", "Retenía a 1\u2019200 personas."),
+        ("He was 5'10\" tall in 1990's photos.", "Medía 5'10\" en fotos de 1990's."),
         ("It held 1,200.5 beds.", "Tenía 1.200,5 camas."),
         ("A rise of 1.5 times.", "Un aumento de 1,5 veces."),
         ("On May 20, 2019, it closed.", "El 20 de mayo de 2019, cerró."),

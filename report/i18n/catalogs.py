@@ -1129,10 +1129,11 @@ def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
 
 _URL_RE = re.compile(r"""(?<![\w.+-])(?:https?://|www\.)[^\s<>"']*+""")
 """A web address: its digits name a page, not a figure."""
-_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+|:\d\d(?!\d))*")
+_NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+|['\u2019]\d{3}(?!\d)|:\d\d(?!\d))*")
 """Digits, and the digits that a thousands separator, a decimal point or a time's colon (before
-exactly two digits) joins to them (`_numbers`)."""
-_GROUP_RE = re.compile(r"([.,:\u00a0\u202f]?)(\d+)")
+exactly two digits) joins to them (`_numbers`). An apostrophe separates thousands only (before
+exactly three digits): Swiss style, 1'200 (CLDR's group symbol of `de_CH`, `fr_CH`, `it_CH`)."""
+_GROUP_RE = re.compile(r"([.,:'\u2019\u00a0\u202f]?)(\d+)")
 _GAP_RE = re.compile(r"[.,]?(?:\s*[-\u2010-\u2015]\s*|\s+(?:[^\W\d_]{1,3}\s+)?)")
 """What may stand between a month name and the number or month name it is dated by, in any
 language: a dash, or spaces with at most one short word ("de", "del", "of", "to", "y"), after a
