@@ -579,3 +579,101 @@ def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Pa
         "en/sample.html": ['<img src="../images/gate.png" alt="The front gate">'],
         "es/sample.html": ['<img src="../images/gate.png" alt="The front gate" lang="en">'],
     }
+
+
+def spanish_site_pages(root: Path) -> dict[str, str]:
+    """Render a project's Spanish facility pages and home page in memory (every PDF 'updating')."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages, home_pages
+
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    loc = gathered.localizers["es"]
+    renderers = {"es": Renderer(edition, loc, environment(root, loc))}
+    ids = [f.id for f in edition.facilities]
+    pdfs = {("es", key): (f"es/{key or 'report'}-es.pdf", None, None) for key in [None, *ids]}
+    outputs = facility_pages(root, edition, renderers, pdfs, frozenset(ids)) + home_pages(edition, renderers, pdfs)
+    return {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
+
+
+def blank_translations(po: Path, keys: set[str]) -> None:
+    """Empty the msgstr of these entries (a template string by its English, prose by its context),
+    as a translator who has not got to them yet leaves them."""
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    found = [m for m in catalog if (m.context or m.id) in keys]
+    assert sorted(m.context or m.id for m in found) == sorted(keys)
+    for message in found:
+        message.string = ""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    po.write_bytes(buffer.getvalue())
+
+
+def _start_tags(html: str, pattern: str) -> list[str]:
+    return re.findall(rf"<{pattern}[^>]*>", html)
+
+
+def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_path: Path) -> None:
+    """An attribute cannot hold the fallback's `<span lang="en">`: the element that carries an English
+    aria-label, meta content or search message says it is English (`lang`, or `data-…-lang` for the
+    script), and a nav's own links say Spanish again; a translated attribute adds nothing."""
+    root = copy_project(tmp_path / "p", ["etowah", "glades"])
+    blanked = {"Back to the text", "Breadcrumbs", "Language", "No page matches this search."}
+    blanked |= {"etowah:summary", "report:title"}
+    blank_translations(root / SPANISH, blanked)
+    pages = spanish_site_pages(root)
+    etowah, glades, home = pages["es/etowah.html"], pages["es/glades.html"], pages["es/index.html"]
+    for page in (etowah, home):
+        backrefs = _start_tags(page, r'a class="backref"')
+        assert backrefs and set(re.sub(r'#ref-\d+"', '#ref-N"', a) for a in backrefs) == {
+            '<a class="backref" href="#ref-N" aria-label="Back to the text" lang="en">'
+        }
+    assert _start_tags(etowah, "nav ") == [
+        '<nav class="languages" aria-label="Language" lang="en">',
+        '<nav class="breadcrumbs" aria-label="Breadcrumbs" lang="en">',
+        '<nav class="pager" aria-label="Capítulos">',
+    ]
+    assert _start_tags(etowah, r'a href="index\.html"') == ['<a href="index.html" lang="es">']
+    assert '<span aria-current="page" lang="es">' in etowah
+    assert _start_tags(etowah, r'a rel="next"') == ['<a rel="next" href="glades.html">']
+    assert re.findall(r"data-(?:found|none|unavailable)(?:-lang)?=\"[^\"]*\"", etowah) == [
+        'data-found="Páginas encontradas: {count}"',
+        'data-none="No page matches this search."',
+        'data-none-lang="en"',
+        'data-unavailable="La búsqueda no está disponible aquí."',
+    ]
+
+    def head(page: str, names: str) -> list[str]:
+        """The page's <title> tag if `names` has "title", and its <meta> tags of those names."""
+        tags = re.findall(
+            rf'<(?:meta (?:name|property)="(?:{names})"|(?:{names})(?=[ >]))[^>]*>', page.split("</head>")[0]
+        )
+        return [re.sub(r'content="[^"]*"', 'content="…"', tag) for tag in tags]
+
+    described = "description|og:description|twitter:description"
+    assert head(etowah, described) == [
+        '<meta name="description" content="…" lang="en">',
+        '<meta property="og:description" content="…" lang="en">',
+        '<meta name="twitter:description" content="…" lang="en">',
+    ]
+    assert head(glades, described) == [
+        '<meta name="description" content="…">',
+        '<meta property="og:description" content="…">',
+        '<meta name="twitter:description" content="…">',
+    ]
+    titled = "title|og:title|og:site_name|twitter:title"
+    assert (
+        head(home, titled)
+        == head(glades, titled)
+        == [
+            '<title lang="en">',
+            '<meta property="og:title" content="…" lang="en">',
+            '<meta property="og:site_name" content="…" lang="en">',
+            '<meta name="twitter:title" content="…" lang="en">',
+        ]
+    )
