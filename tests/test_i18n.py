@@ -581,8 +581,8 @@ def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Pa
     }
 
 
-def spanish_site_pages(root: Path) -> dict[str, str]:
-    """Render a project's Spanish facility pages and home page in memory (every PDF 'updating')."""
+def site_pages(root: Path, langs: tuple[str, ...] = ("es",)) -> dict[str, str]:
+    """Render a project's facility pages and home pages in memory (every PDF 'updating')."""
     import datetime as dt
 
     from report.commands.gather import GatherOptions, gather
@@ -592,10 +592,10 @@ def spanish_site_pages(root: Path) -> dict[str, str]:
     gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
     edition = gathered.edition
     assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
-    loc = gathered.localizers["es"]
-    renderers = {"es": Renderer(edition, loc, environment(root, loc))}
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    renderers = {lang: renderers[lang] for lang in langs}
     ids = [f.id for f in edition.facilities]
-    pdfs = {("es", key): (f"es/{key or 'report'}-es.pdf", None, None) for key in [None, *ids]}
+    pdfs = {(lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", None, None) for lang in langs for key in [None, *ids]}
     outputs = facility_pages(root, edition, renderers, pdfs, frozenset(ids)) + home_pages(edition, renderers, pdfs)
     return {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
 
@@ -626,7 +626,7 @@ def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_p
     blanked = {"Back to the text", "Breadcrumbs", "Language", "No page matches this search."}
     blanked |= {"etowah:summary", "report:title"}
     blank_translations(root / SPANISH, blanked)
-    pages = spanish_site_pages(root)
+    pages = site_pages(root)
     etowah, glades, home = pages["es/etowah.html"], pages["es/glades.html"], pages["es/index.html"]
     for page in (etowah, home):
         backrefs = _start_tags(page, r'a class="backref"')
@@ -677,3 +677,19 @@ def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_p
             '<meta name="twitter:title" content="…" lang="en">',
         ]
     )
+
+
+def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> None:
+    """`<time datetime="2010">2010–2016</time>` told machines the range was the year 2010: a range
+    is a span with no datetime, its words the same; a single date keeps its <time>."""
+    pages = site_pages(copy_project(tmp_path / "p", ["adelanto"]), ("en", "es"))
+    for lang in ("en", "es"):
+        page = pages[f"{lang}/adelanto.html"]
+        entry = re.search(
+            r'<li class="event [^"]*" id="adelanto-2010-2016-abuse-complaints">\s*<p class="event-meta">(.*?) <span',
+            page,
+        )
+        assert entry is not None and entry[1] == '<span class="dates">2010–2016</span>'
+        dated = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', page)
+        assert dated and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", value) for value, _ in dated)
+        assert not [words for _, words in dated if "–" in words or " al " in words]
