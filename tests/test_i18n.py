@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -581,8 +582,9 @@ def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Pa
     }
 
 
-def site_pages(root: Path, langs: tuple[str, ...] = ("es",)) -> dict[str, str]:
-    """Render a project's facility pages and home pages in memory (every PDF 'updating')."""
+def site_pages(root: Path, langs: tuple[str, ...] = ("es",), pdf: tuple[int, int] | None = None) -> dict[str, str]:
+    """Render a project's facility pages and home pages in memory, every PDF of `pdf`'s (size,
+    pages), or 'updating'."""
     import datetime as dt
 
     from report.commands.gather import GatherOptions, gather
@@ -595,7 +597,10 @@ def site_pages(root: Path, langs: tuple[str, ...] = ("es",)) -> dict[str, str]:
     renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
     renderers = {lang: renderers[lang] for lang in langs}
     ids = [f.id for f in edition.facilities]
-    pdfs = {(lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", None, None) for lang in langs for key in [None, *ids]}
+    size, pages = pdf or (None, None)
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", size, pages) for lang in langs for key in [None, *ids]
+    }
     outputs = facility_pages(root, edition, renderers, pdfs, frozenset(ids)) + home_pages(edition, renderers, pdfs)
     return {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
 
@@ -693,3 +698,64 @@ def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> 
         dated = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', page)
         assert dated and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", value) for value, _ in dated)
         assert not [words for _, words in dated if "–" in words or " al " in words]
+
+
+class _LinkNames(HTMLParser):
+    """Each link's accessible name as the markup gives it: its `aria-labelledby` elements' text,
+    joined by spaces, or else its own text; and the text of every element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self.links: list[tuple[str, str | None, str]] = []  # (href, aria-labelledby, id)
+        self._open: list[tuple[str, str | None]] = []  # (tag, id) of the elements read into
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("br", "img", "input", "meta", "link"):
+            return
+        self._open.append((tag, found.get("id")))
+        if found.get("id"):
+            self.texts[found["id"] or ""] = ""
+        if tag == "a":
+            key = f"link-{len(self.links)}"
+            self.links.append((found.get("href") or "", found.get("aria-labelledby"), found.get("id") or key))
+            self.texts.setdefault(found.get("id") or key, "")
+            self._open[-1] = (tag, found.get("id") or key)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for _, id in self._open:
+            if id:
+                self.texts[id] += data
+
+    def names(self) -> list[tuple[str, str]]:
+        def name(labelledby: str | None, own: str) -> str:
+            parts = labelledby.split() if labelledby else [own]
+            return " ".join(" ".join(self.texts[part].split()) for part in parts)
+
+        return [(href, name(labelledby, own)) for href, labelledby, own in self.links]
+
+
+def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
+    """Two cards' links were both named "PDF, 88 KB, 4 pages": a list of links could not tell
+    them apart. Each is now named by its card's heading, then its own words, in both languages."""
+    pages = site_pages(copy_project(tmp_path / "p", ["etowah", "glades"]), ("en", "es"), pdf=(88_000, 4))
+    expected = {
+        "en": [
+            ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
+            ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
+        ],
+        "es": [
+            ("etowah-es.pdf", "Etowah County Detention Center PDF, 88 KB, 4 páginas"),
+            ("glades-es.pdf", "Glades County Detention Center PDF, 88 KB, 4 páginas"),
+        ],
+    }
+    for lang, links in expected.items():
+        cards = pages[f"{lang}/index.html"].split('<ol class="cards">', 1)[1].split("</ol>", 1)[0]
+        parser = _LinkNames()
+        parser.feed(cards)
+        assert [(href, name) for href, name in parser.names() if href.endswith(".pdf")] == links
