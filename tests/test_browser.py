@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from .browser import serve
 
 PHONE = {"width": 375, "height": 740}
+NARROWEST = {"width": 320, "height": 640}  # WCAG 1.4.10: 320 CSS px wide, no sideways scroll
 DESKTOP = {"width": 1280, "height": 900}
 FACILITY = "adelanto"  # the first chapter
 LANGS = ("en", "es")
@@ -319,14 +320,16 @@ def test_no_page_scrolls_sideways_on_a_desktop(survey: dict[str, Visit]) -> None
     assert wide == {}, f"pages wider than {DESKTOP['width']} px: {wide}"
 
 
-def test_no_page_scrolls_sideways_on_a_phone(site: Site, page) -> None:
-    page.set_viewport_size(PHONE)
+@pytest.mark.parametrize("viewport", [PHONE, NARROWEST], ids=["375px", "320px"])
+def test_no_page_scrolls_sideways_on_a_phone(site: Site, page, viewport: dict[str, int]) -> None:
+    """Not on a common phone, nor at 320 CSS px, where WCAG 1.4.10 (reflow) asks for no sideways scroll."""
+    page.set_viewport_size(viewport)
     wide = {}
     for path in site.pages:
         page.goto(site.url(path))
         if found := page.evaluate(OVERFLOW_PROBE):
             wide[path] = found
-    assert wide == {}, f"pages wider than {PHONE['width']} px: {wide}"
+    assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
 
 
 def test_the_translation_status_page_fits_a_phone(shipped: Path, browser, tmp_path: Path) -> None:

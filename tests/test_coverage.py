@@ -277,13 +277,13 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
             "pending",
             "Not the released edition: facts and translations may still change.",
         ],
-        ["layouts/partials/search.html:6", "pending", "Pages found: %(count)s"],
-        ["layouts/partials/search.html:7", "pending", "No page matches this search."],
-        ["layouts/partials/search.html:8", "pending", "Search is not available here."],
-        ["layouts/partials/search.html:9", "pending", "Search the report"],
-        ["layouts/site/base.html:17", "pending", "Skip to content"],
-        ["layouts/site/base.html:25", "pending", "Language"],
-        ["layouts/site/base.html:42", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
+        ["layouts/partials/search.html:7", "pending", "Pages found: %(count)s"],
+        ["layouts/partials/search.html:8", "pending", "No page matches this search."],
+        ["layouts/partials/search.html:9", "pending", "Search is not available here."],
+        ["layouts/partials/search.html:14", "pending", "Search the report"],
+        ["layouts/site/base.html:18", "pending", "Skip to content"],
+        ["layouts/site/base.html:27", "pending", "Language"],
+        ["layouts/site/base.html:46", "pending", "Typeset in IBM Plex, under the SIL Open Font License."],
     ]
 
 

@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -579,3 +580,182 @@ def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Pa
         "en/sample.html": ['<img src="../images/gate.png" alt="The front gate">'],
         "es/sample.html": ['<img src="../images/gate.png" alt="The front gate" lang="en">'],
     }
+
+
+def site_pages(root: Path, langs: tuple[str, ...] = ("es",), pdf: tuple[int, int] | None = None) -> dict[str, str]:
+    """Render a project's facility pages and home pages in memory, every PDF of `pdf`'s (size,
+    pages), or 'updating'."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages, home_pages
+
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    renderers = {lang: renderers[lang] for lang in langs}
+    ids = [f.id for f in edition.facilities]
+    size, pages = pdf or (None, None)
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", size, pages) for lang in langs for key in [None, *ids]
+    }
+    outputs = facility_pages(root, edition, renderers, pdfs, frozenset(ids)) + home_pages(edition, renderers, pdfs)
+    return {o.path: o.data.decode() for o in outputs if o.path.endswith(".html")}
+
+
+def blank_translations(po: Path, keys: set[str]) -> None:
+    """Empty the msgstr of these entries (a template string by its English, prose by its context),
+    as a translator who has not got to them yet leaves them."""
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    found = [m for m in catalog if (m.context or m.id) in keys]
+    assert sorted(m.context or m.id for m in found) == sorted(keys)
+    for message in found:
+        message.string = ""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    po.write_bytes(buffer.getvalue())
+
+
+def _start_tags(html: str, pattern: str) -> list[str]:
+    return re.findall(rf"<{pattern}[^>]*>", html)
+
+
+def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_path: Path) -> None:
+    """An attribute cannot hold the fallback's `<span lang="en">`: the element that carries an English
+    aria-label, meta content or search message says it is English (`lang`, or `data-…-lang` for the
+    script), and a nav's own links say Spanish again; a translated attribute adds nothing."""
+    root = copy_project(tmp_path / "p", ["etowah", "glades"])
+    blanked = {"Back to the text", "Breadcrumbs", "Language", "No page matches this search."}
+    blanked |= {"etowah:summary", "report:title"}
+    blank_translations(root / SPANISH, blanked)
+    pages = site_pages(root)
+    etowah, glades, home = pages["es/etowah.html"], pages["es/glades.html"], pages["es/index.html"]
+    for page in (etowah, home):
+        backrefs = _start_tags(page, r'a class="backref"')
+        assert backrefs and set(re.sub(r'#ref-\d+"', '#ref-N"', a) for a in backrefs) == {
+            '<a class="backref" href="#ref-N" aria-label="Back to the text" lang="en">'
+        }
+    assert _start_tags(etowah, "nav ") == [
+        '<nav class="languages" aria-label="Language" lang="en">',
+        '<nav class="breadcrumbs" aria-label="Breadcrumbs" lang="en">',
+        '<nav class="pager" aria-label="Capítulos">',
+    ]
+    assert _start_tags(etowah, r'a href="index\.html"') == ['<a href="index.html" lang="es">']
+    assert '<span aria-current="page" lang="es">' in etowah
+    assert _start_tags(etowah, r'a rel="next"') == ['<a rel="next" href="glades.html">']
+    assert re.findall(r"data-(?:found|none|unavailable)(?:-lang)?=\"[^\"]*\"", etowah) == [
+        'data-found="Páginas encontradas: {count}"',
+        'data-none="No page matches this search."',
+        'data-none-lang="en"',
+        'data-unavailable="La búsqueda no está disponible aquí."',
+    ]
+
+    def head(page: str, names: str) -> list[str]:
+        """The page's <title> tag if `names` has "title", and its <meta> tags of those names."""
+        tags = re.findall(
+            rf'<(?:meta (?:name|property)="(?:{names})"|(?:{names})(?=[ >]))[^>]*>', page.split("</head>")[0]
+        )
+        return [re.sub(r'content="[^"]*"', 'content="…"', tag) for tag in tags]
+
+    described = "description|og:description|twitter:description"
+    assert head(etowah, described) == [
+        '<meta name="description" content="…" lang="en">',
+        '<meta property="og:description" content="…" lang="en">',
+        '<meta name="twitter:description" content="…" lang="en">',
+    ]
+    assert head(glades, described) == [
+        '<meta name="description" content="…">',
+        '<meta property="og:description" content="…">',
+        '<meta name="twitter:description" content="…">',
+    ]
+    titled = "title|og:title|og:site_name|twitter:title"
+    assert (
+        head(home, titled)
+        == head(glades, titled)
+        == [
+            '<title lang="en">',
+            '<meta property="og:title" content="…" lang="en">',
+            '<meta property="og:site_name" content="…" lang="en">',
+            '<meta name="twitter:title" content="…" lang="en">',
+        ]
+    )
+
+
+def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> None:
+    """`<time datetime="2010">2010–2016</time>` told machines the range was the year 2010: a range
+    is a span with no datetime, its words the same; a single date keeps its <time>."""
+    pages = site_pages(copy_project(tmp_path / "p", ["adelanto"]), ("en", "es"))
+    for lang in ("en", "es"):
+        page = pages[f"{lang}/adelanto.html"]
+        entry = re.search(
+            r'<li class="event [^"]*" id="adelanto-2010-2016-abuse-complaints">\s*<p class="event-meta">(.*?) <span',
+            page,
+        )
+        assert entry is not None and entry[1] == '<span class="dates">2010–2016</span>'
+        dated = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', page)
+        assert dated and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", value) for value, _ in dated)
+        assert not [words for _, words in dated if "–" in words or " al " in words]
+
+
+class _LinkNames(HTMLParser):
+    """Each link's accessible name as the markup gives it: its `aria-labelledby` elements' text,
+    joined by spaces, or else its own text; and the text of every element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: dict[str, str] = {}
+        self.links: list[tuple[str, str | None, str]] = []  # (href, aria-labelledby, id)
+        self._open: list[tuple[str, str | None]] = []  # (tag, id) of the elements read into
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("br", "img", "input", "meta", "link"):
+            return
+        self._open.append((tag, found.get("id")))
+        if found.get("id"):
+            self.texts[found["id"] or ""] = ""
+        if tag == "a":
+            key = f"link-{len(self.links)}"
+            self.links.append((found.get("href") or "", found.get("aria-labelledby"), found.get("id") or key))
+            self.texts.setdefault(found.get("id") or key, "")
+            self._open[-1] = (tag, found.get("id") or key)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for _, id in self._open:
+            if id:
+                self.texts[id] += data
+
+    def names(self) -> list[tuple[str, str]]:
+        def name(labelledby: str | None, own: str) -> str:
+            parts = labelledby.split() if labelledby else [own]
+            return " ".join(" ".join(self.texts[part].split()) for part in parts)
+
+        return [(href, name(labelledby, own)) for href, labelledby, own in self.links]
+
+
+def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
+    """Two cards' links were both named "PDF, 88 KB, 4 pages": a list of links could not tell
+    them apart. Each is now named by its card's heading, then its own words, in both languages."""
+    pages = site_pages(copy_project(tmp_path / "p", ["etowah", "glades"]), ("en", "es"), pdf=(88_000, 4))
+    expected = {
+        "en": [
+            ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
+            ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
+        ],
+        "es": [
+            ("etowah-es.pdf", "Etowah County Detention Center PDF, 88 KB, 4 páginas"),
+            ("glades-es.pdf", "Glades County Detention Center PDF, 88 KB, 4 páginas"),
+        ],
+    }
+    for lang, links in expected.items():
+        cards = pages[f"{lang}/index.html"].split('<ol class="cards">', 1)[1].split("</ol>", 1)[0]
+        parser = _LinkNames()
+        parser.feed(cards)
+        assert [(href, name) for href, name in parser.names() if href.endswith(".pdf")] == links

@@ -23,8 +23,11 @@ if (form) {
         throw error;
       }));
 
-  const show = (message, items) => {
+  // `lang`: the message's language where it fell back to English (the form's data-…-lang).
+  const show = (message, items, lang) => {
     status.textContent = message;
+    if (lang) status.lang = lang;
+    else status.removeAttribute("lang");
     list.replaceChildren(...items);
     panel.hidden = !message;
   };
@@ -68,9 +71,9 @@ if (form) {
       const found = await Promise.all(search.results.map((result) => result.data()));
       if (ticket !== latest) return;
       const message = found.length ? form.dataset.found.replace("{count}", found.length) : form.dataset.none;
-      show(message, found.map(item));
+      show(message, found.map(item), found.length ? form.dataset.foundLang : form.dataset.noneLang);
     } catch {
-      if (ticket === latest) show(form.dataset.unavailable, []);
+      if (ticket === latest) show(form.dataset.unavailable, [], form.dataset.unavailableLang);
     }
   };
 

@@ -11,6 +11,7 @@ so `check` prints them too, before anything is rendered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from gettext import c2py
 from pathlib import Path
@@ -115,10 +116,17 @@ class Localizer:
         self.findings.append(self._fallback(text.loc, text.value, entry))
         return Markup('<span lang="{}" class="fallback">{}</span>').format(self.source_lang, text.value)
 
-    def language_of(self, text: Text) -> str:
-        """Return the language dossier prose prints in: this one, or English where it falls back."""
+    def language_of(self, text: Text | str) -> str:
+        """Return the language dossier prose or a rendered template string prints in: this one, or
+        English where it falls back (an attribute cannot hold the fallback's span: its element says it)."""
         if self.is_source:
             return self.lang
+        if not isinstance(text, Text):
+            # Jinja's gettext hands templates the fallback as its markup: English if no word is outside it.
+            html = text.__html__() if hasattr(text, "__html__") else escape(text)
+            rest = Markup(_FALLBACK_SPAN.sub("", html)).striptags()
+            english = _FALLBACK_SPAN.search(html) is not None and re.search(r"\w", rest) is None
+            return self.source_lang if english else self.lang
         return self.lang if self._usable(self._lookup(text.context, text.value)) else self.source_lang
 
     def plain(self, text: Text) -> str:
@@ -230,6 +238,10 @@ class _Text(str):
 
     def __html__(self) -> str:
         return escape(str(self))
+
+
+_FALLBACK_SPAN = re.compile(r'<span lang="[^"]+" class="fallback">[^<]*</span>')
+"""A string printed in English where it falls back (`text`, `_EnglishFallback`): its words are escaped text."""
 
 
 class _EnglishFallback(str):

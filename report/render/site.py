@@ -209,7 +209,15 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
         index = env.get_template("site/index.html").render(
             base
             | {
-                "head": head(edition, lang, f"{lang}/index.html", renderer.report_title, subtitle, ld),
+                "head": head(
+                    edition,
+                    lang,
+                    f"{lang}/index.html",
+                    renderer.report_title,
+                    subtitle,
+                    ld,
+                    languages_of=(loc.language_of(edition.settings.title), loc.language_of(edition.settings.subtitle)),
+                ),
                 "page_title": renderer.report_title,
                 "body_class": "home",
                 "alternates": _alternates(lang, languages, "index.html"),
@@ -268,7 +276,20 @@ def _facility_pages(
         page = env.get_template("site/facility.html").render(
             context
             | {
-                "head": head(edition, lang, f"{lang}/{facility.id}.html", title, description, ld, chapter, share),
+                "head": head(
+                    edition,
+                    lang,
+                    f"{lang}/{facility.id}.html",
+                    title,
+                    description,
+                    ld,
+                    chapter,
+                    share,
+                    languages_of=(
+                        renderer.localizer.language_of(edition.settings.title),
+                        renderer.localizer.language_of(facility.summary),
+                    ),
+                ),
                 "root": "../",
                 "home": "index.html",
                 "hashtags": edition.settings.hashtags,
@@ -313,12 +334,15 @@ def head(
     chapter: dict[str, Any] | None = None,
     image: tuple[str, str] | None = None,
     translated: bool = True,
+    languages_of: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return what a page's <head> says to search engines and link previews (`partials/head.html`).
 
     `page` is the page's path under dist/; `report` the schema.org Report (`report_ld`), and
     `chapter` a facility's Chapter in it; `image` a share image's (path under dist/, description);
-    `translated` is False for a page that exists in one language only (no alternates).
+    `translated` is False for a page that exists in one language only (no alternates);
+    `languages_of` the languages the title and the description print in where one fell back to
+    English (`Localizer.language_of`), which their elements then say (`lang`).
     Without `base_url` there is no canonical link, no alternate-language link and no image:
     search engines and previews take only absolute URLs, and a relative one would be wrong.
     """
@@ -336,9 +360,12 @@ def head(
         thing["url"] = url
     if image and base:
         thing["image"] = f"{base}{image[0]}"
+    title_lang, description_lang = languages_of or (lang, lang)
     return {
         "title": title,
+        "title_lang": title_lang,
         "description": description,
+        "description_lang": description_lang,
         "locale": edition.settings.locale(lang),  # the CLDR locale report.yaml names ("es_US")
         "locale_alternates": [edition.settings.locale(other) for other in languages if other != lang],
         "type": "article" if chapter else "website",
