@@ -216,7 +216,10 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                     renderer.report_title,
                     subtitle,
                     ld,
-                    languages_of=(loc.language_of(edition.settings.title), loc.language_of(edition.settings.subtitle)),
+                    languages_of=(
+                        localizer.language_of(edition.settings.title),
+                        localizer.language_of(edition.settings.subtitle),
+                    ),
                 ),
                 "page_title": renderer.report_title,
                 "body_class": "home",
