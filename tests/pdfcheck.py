@@ -182,15 +182,57 @@ def structure_elements_in_order(reader: PdfReader) -> list[DictionaryObject]:
     return found
 
 
+def _name_tree(node: Any) -> dict[str, Any]:
+    """The entries of a name tree (its /Names, and its /Kids' in turn), each value as stored."""
+    found: dict[str, Any] = {}
+    stack = [node]
+    while stack:
+        node = stack.pop().get_object()
+        stack += node.get("/Kids", [])
+        names = node.raw_get("/Names") if "/Names" in node else []
+        for name, value in zip(names[0::2], names[1::2], strict=True):
+            assert str(name) not in found
+            found[str(name)] = value
+    return found
+
+
+def check_notes(reader: PdfReader) -> int:
+    """Every footnote is a /Note with its own /ID, named by the /IDTree; return how many there are.
+
+    Each footnote call is a /Reference in the text: there are as many notes. WeasyPrint puts each
+    page's footnotes in one top-level /NonStruct (the footnote area): nothing beside them there.
+    """
+    tree = reader.root_object["/StructTreeRoot"]
+    (document,) = tree["/K"]
+    for top in document.get_object()["/K"]:
+        kids = top.get_object()["/K"]
+        kinds = [kid.get_object().get("/S") if isinstance(kid, IndirectObject) else kid for kid in kids]
+        if "/Note" in kinds:
+            assert set(kinds) == {"/Note"}, f"a footnote area holds {kinds}, not only notes"
+    elements = structure_elements_in_order(reader)
+    notes = [element for element in elements if element["/S"] == "/Note"]
+    calls = [element for element in elements if element["/S"] == "/Reference"]
+    assert len(notes) == len(calls), f"{len(calls)} footnote calls, {len(notes)} notes"
+    ids = [str(note.get("/ID", "")) for note in notes]
+    assert all(ids), "a note without an /ID"
+    assert len(set(ids)) == len(ids), "two notes with the same /ID"
+    named = _name_tree(tree["/IDTree"]) if notes else {}
+    for note, name in zip(notes, ids, strict=True):
+        assert named[name].get_object() is note, f"the /IDTree does not name note {name}"
+        assert note["/K"], "an empty note"
+    return len(notes)
+
+
 def check_accessible(
     reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
-) -> None:
+) -> int:
     """The PDF/UA-1 requirements a machine can check, read back from the file.
 
     Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the
     document language, the title shown in the window (/DisplayDocTitle) and in the XMP packet
     with the PDF/UA identification, headings that never skip a level, figures and links with an
-    alternative description, a tab order that follows the structure, and only embedded fonts.
+    alternative description, a tab order that follows the structure, only embedded fonts, and
+    every footnote a /Note with its own /ID (`check_notes`). Return how many footnotes there are.
     """
     catalog = reader.root_object
     assert catalog["/MarkInfo"] == {"/Marked": True}
@@ -200,6 +242,7 @@ def check_accessible(
     xmp = xmp_identification(reader)
     assert xmp == {"title": title, "languages": [lang], "pdfua_part": "1"}, xmp
     check_structure_tree(reader, expected_artifacts)
+    notes = check_notes(reader)
 
     levels = []
     for element in structure_elements_in_order(reader):
@@ -226,3 +269,4 @@ def check_accessible(
             for face in descendants:
                 descriptor = face["/FontDescriptor"].get_object()
                 assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), face["/BaseFont"]
+    return notes

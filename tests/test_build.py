@@ -104,6 +104,7 @@ def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
     names = {f.id: f.name for f in edition.facilities}
     pdfs = [entry for entry in manifest if entry["path"].endswith(".pdf")]
     assert len(pdfs) == len(LANGS) * (1 + len(edition.facilities))
+    notes: dict[tuple[str, str], int] = {}  # (language, kind) -> footnotes tagged as notes
     for entry in pdfs:
         lang = entry["language"]
         reader = PdfReader(shipped / "dist" / entry["path"])
@@ -114,7 +115,12 @@ def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
         else:
             facility = entry["path"].split("/")[1].removesuffix(f"-{lang}.pdf")
             title, folios = f"{names[facility]} · {TITLES[lang]}", [STAMPED_FOLIO] * count
-        check_accessible(reader, lang, title, folios)
+        key = (lang, entry["kind"])
+        found = check_accessible(reader, lang, title, folios)
+        assert found > 0, f"{entry['path']}: no footnote is a /Note"  # every chapter cites its sources
+        notes[key] = notes.get(key, 0) + found
+    for lang in LANGS:  # the report holds every chapter's notes, and those of its front and back matter
+        assert notes[lang, "report-pdf"] >= notes[lang, "facility-pdf"], notes
 
 
 @pytest.mark.parametrize("lang", LANGS)

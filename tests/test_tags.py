@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
 from io import BytesIO
+from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 
 from report.pdf.assemble import Part, assemble
-from report.pdf.tags import declare_languages, simplify
+from report.pdf.tags import declare_languages_and_notes, simplify
 
-from .pdfcheck import check_structure_tree
+from .pdfcheck import check_notes, check_structure_tree
 from .test_assemble import METADATA
 
 # Inline markup of every kind WeasyPrint wraps (em, strong, links, list labels, table cells),
@@ -214,14 +218,14 @@ def test_an_untagged_pdf_is_returned_as_it_is() -> None:
 # -- a change of language, declared in the structure tree (issue 19) -----------------------------
 
 
-def test_the_private_weasyprint_function_declare_languages_wraps_has_its_signature() -> None:
+def test_the_private_weasyprint_function_declare_languages_and_notes_wraps_has_its_signature() -> None:
     """WeasyPrint is pinned to a minor release because of it: on an upgrade, this says it moved."""
     import inspect
 
     from weasyprint.pdf import tags as weasyprint_tags
 
-    declare_languages()
-    wrapped = weasyprint_tags._build_box_tree.__closure__[0].cell_contents  # the original, inside the wrapper
+    declare_languages_and_notes()
+    wrapped = inspect.getclosurevars(weasyprint_tags._build_box_tree).nonlocals["build"]  # the original
     parameters = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
     assert list(inspect.signature(wrapped).parameters) == parameters
 
@@ -242,8 +246,8 @@ def languages(data: bytes) -> list[tuple[str, str]]:
 
 
 def test_an_element_in_another_language_declares_it_in_the_structure_tree() -> None:
-    declare_languages()
-    declare_languages()  # a second call does not wrap twice
+    declare_languages_and_notes()
+    declare_languages_and_notes()  # a second call does not wrap twice
     html = """<!doctype html><html lang="es"><head><title>t</title></head><body>
 <p>Según el informe <cite lang="en">Shadow Prisons</cite>, publicado por <em>Detention Watch Network</em>.</p>
 <p>Una fuente en alemán: <cite lang="de">Winn Correctional Center</cite>.</p></body></html>"""
@@ -252,3 +256,117 @@ def test_an_element_in_another_language_declares_it_in_the_structure_tree() -> N
         assert str(pdf.Root.Lang) == "es"
     # The wrapper of each title keeps its language through `simplify`; nothing else gets one.
     assert languages(data) == [("/NonStruct", "en"), ("/NonStruct", "de")]
+
+
+# -- footnotes: their calls apart from the text, and tagged as notes -----------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+# Two notes called right after a number, as `render.Citer` writes them, and one after a word.
+NOTES = """<article>
+<h1>Notes</h1><p>It held about 1,200<span class="fn"><a href="https://example.org/a">Example, 2020</a>.</span>
+people in 2011.<span class="fn">Other, 2021.</span> Federal reviews followed<span class="fn">Third, 2022.</span>.</p>
+</article>"""
+
+
+def render_notes(body: str = NOTES, *more: CSS) -> Any:
+    """The `body` laid out with the report's own print stylesheet (read from the checkout), then `more`."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    declare_languages_and_notes()
+    fonts = FontConfiguration()
+    css = CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)
+    html = f'<!doctype html><html lang="en"><head><title>notes</title></head><body>{body}</body></html>'
+    return HTML(string=html, base_url=(REPO / "layouts" / "pdf").as_uri() + "/").render(
+        stylesheets=[css, *more], font_config=fonts
+    )
+
+
+@pytest.fixture(scope="module")
+def notes_document() -> Any:
+    return render_notes()
+
+
+@pytest.fixture(scope="module")
+def notes_chunk(notes_document: Any) -> bytes:
+    return simplify(notes_document.write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def test_a_footnote_call_is_apart_from_the_number_it_follows(notes_chunk: bytes) -> None:
+    """Copied text and text extraction got "1,2001" (1,200 and note 1): the call now starts
+    with a narrow no-break space."""
+    text = PdfReader(BytesIO(notes_chunk)).pages[0].extract_text()
+    assert text.startswith(
+        "Notes\nIt held about 1,200\u202f1 people in 2011.\u202f2 Federal reviews followed\u202f3.\n"
+    ), text
+    if shutil.which("pdftotext"):
+        extracted = subprocess.run(
+            ["pdftotext", "-", "-"], input=notes_chunk, capture_output=True, check=True
+        ).stdout.decode()
+        assert "It held about 1,200 1 people in 2011. 2 Federal reviews followed 3." in extracted, extracted
+
+
+def test_the_space_before_a_footnote_call_moves_nothing(notes_document: Any) -> None:
+    """Every glyph prints where it did without the space, to a thousandth of a pixel (HarfBuzz
+    rounds advances): the call's number ends where it ended, every other text box is where it
+    was, on its line."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    from report.pdf.verify import _walk
+
+    def texts(document: Any) -> list[tuple[str, float, float, float]]:
+        """(text, right edge, top, left edge of any text but a call's) of every text box, in order."""
+        found = []
+        for box, ancestors in _walk(document.pages[0]._page_box):
+            if isinstance(box, TextBox):
+                call = any((a.element_tag or "").endswith("::footnote-call") for a in ancestors)
+                found.append((box.text, box.position_x + box.width, box.position_y, 0.0 if call else box.position_x))
+        return found
+
+    without = CSS(string=".fn::footnote-call { content: counter(footnote); margin-left: 0 }")
+    bare = render_notes(NOTES, without)
+    spaced, unspaced = texts(notes_document), texts(bare)
+    assert [text for text, *_ in spaced if text.startswith("\u202f")] == ["\u202f1", "\u202f2", "\u202f3"]
+    assert [text.removeprefix("\u202f") for text, *_ in spaced] == [text for text, *_ in unspaced]
+    assert [place for _, *place in spaced] == [pytest.approx(place, abs=1e-3) for _, *place in unspaced]
+
+
+def test_no_line_starts_with_a_footnote_call() -> None:
+    """The space allows no break before the call. (Without it, WeasyPrint broke before a call
+    after a comma or a full stop: "27" began the line after "Otay Mesa,".)"""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    from report.pdf.verify import _walk
+
+    text = 'Act at Otay Mesa,<span class="fn">A.</span> since 2011.<span class="fn">B.</span> (2019)<span class="fn">C.</span> 1,200<span class="fn">D.</span> more'
+    document = render_notes("".join(f'<p style="width: {width / 2}mm">{text}</p>' for width in range(40, 100, 3)))
+    starts = []
+    for page in document.pages:
+        for line, _ in _walk(page._page_box):
+            if isinstance(line, LineBox):
+                first = line
+                while getattr(first, "children", None) and not (first.element_tag or "").endswith("::footnote-call"):
+                    first = first.children[0]
+                starts.append((first.element_tag or "").endswith("::footnote-call"))
+    assert len(starts) > 50 and not any(starts)
+
+
+def test_every_footnote_is_a_note_with_its_own_id_and_its_call_a_reference(notes_chunk: bytes) -> None:
+    """WeasyPrint tagged a page's notes as one untagged /NonStruct after its text; PDF/UA asks for
+    a /Note with an /ID each, unique in the whole report (the assembler merges chunks)."""
+    assembled = assemble([Part(notes_chunk), Part(notes_chunk)], METADATA)
+    reader = PdfReader(BytesIO(assembled))
+    assert check_notes(reader) == 6
+    check_structure_tree(reader, [None, None])  # no running head: the fixture sets no title to show
+    with pikepdf.Pdf.open(BytesIO(assembled)) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert [str(top.S) for top in document.K] == ["/Art", "/NonStruct"] * 2
+        area = document.K[1]
+        assert [str(note.S) for note in area.K] == ["/Note"] * 3
+        ids = [str(note.ID) for top in document.K[1::2] for note in top.K]
+        assert [i.split(".")[0] for i in ids] == ["c0"] * 3 + ["c1"] * 3
+        assert len(set(ids)) == 6
+        # Each note holds its marker and text, in reading order; each call is one /Reference.
+        paragraph = document.K[0].K[1]
+        calls = [kid for kid in paragraph.K if isinstance(kid, pikepdf.Dictionary)]
+        assert [str(call.S) for call in calls] == ["/Reference"] * 3
+    assert reading_order(assembled)[: len(reading_order(notes_chunk))] == reading_order(notes_chunk)

@@ -351,7 +351,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    tags.declare_languages()  # an element's `lang` becomes its structure element's /Lang
+    tags.declare_languages_and_notes()  # `lang` becomes /Lang; a footnote, a /Note
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     for handler in [h for h in logger.handlers if isinstance(h, _Collector)]:

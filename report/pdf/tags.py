@@ -28,7 +28,15 @@ from typing import Any, Iterator
 import pikepdf
 from pikepdf import Array, Dictionary, NumberTree, Object, Page, Pdf
 
-__all__ = ["MCID_BDC", "declare_languages", "drop_orphans", "is_element", "mark_as_artifacts", "simplify", "values"]
+__all__ = [
+    "MCID_BDC",
+    "declare_languages_and_notes",
+    "drop_orphans",
+    "is_element",
+    "mark_as_artifacts",
+    "simplify",
+    "values",
+]
 
 WRAPPERS = frozenset({"/Span", "/NonStruct"})
 _PLAIN_KEYS = frozenset({"/Type", "/S", "/P", "/K", "/Pg"})
@@ -199,33 +207,55 @@ def is_element(obj: object) -> bool:
     return isinstance(obj, Dictionary) and "/S" in obj
 
 
-def declare_languages() -> None:
-    """Make WeasyPrint write an HTML element's `lang` as the /Lang of its structure element.
+def declare_languages_and_notes() -> None:
+    """Make WeasyPrint declare an HTML element's `lang`, and its footnotes, in the structure tree.
 
     WeasyPrint 70 writes only the document's language (the catalog's /Lang, from `<html lang>`),
     so an English title in the Spanish report (`<cite lang="en">`) was read by screen readers
-    with Spanish rules, and PDF/UA asks for every change of language to be declared. This wraps
-    `weasyprint.pdf.tags._build_box_tree`, the private function that makes each box's structure
-    element (its recursion looks the name up in its module, so every level goes through the
-    wrapper), and sets /Lang on what it makes for a box whose element has `lang`. WeasyPrint is
-    pinned to a minor release for it; tests/test_tags.py checks the signature and the result.
-    Calling it again does nothing.
+    with Spanish rules, and PDF/UA asks for every change of language to be declared. It tags a
+    footnote as a `/Span` in an untagged `/NonStruct` (the page's footnote area), where PDF/UA
+    asks for a `/Note` with an `/ID`, and its call as a bare wrapper that `simplify` folds into
+    the sentence. This wraps `weasyprint.pdf.tags._build_box_tree`, the private function that
+    makes each box's structure element (its recursion looks the name up in its module, so every
+    level goes through the wrapper), and sets /Lang on what it makes for a box whose element has
+    `lang`; a footnote (a child of a footnote area box) becomes a `/Note` whose `/ID` is its
+    object number, unique in the chunk (the assembler prefixes every /ID with its chunk), and a
+    footnote call becomes a `/Reference`, which `simplify` keeps. WeasyPrint is pinned to a
+    minor release for it; tests/test_tags.py checks the signature and the result. Calling it
+    again does nothing.
     """
     import pydyf
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
     from weasyprint.pdf import tags as weasyprint_tags
 
     build = weasyprint_tags._build_box_tree
-    if getattr(build, "declares_languages", False):
+    if getattr(build, "declares_languages_and_notes", False):
         return
+    footnotes: set[int] = set()  # the boxes of the footnote area being tagged (ids, alive meanwhile)
 
     def build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
-        own = getattr(box, "element_tag", None) not in ("html", "body")  # <html lang> is the catalog's /Lang
+        tag = getattr(box, "element_tag", None)
+        own = tag not in ("html", "body")  # <html lang> is the catalog's /Lang
         lang = element.get("lang") if element is not None and own else None
-        for made in build(box, parent, *args):
-            if lang and "Lang" not in made:
-                made["Lang"] = pydyf.String(lang)
-            yield made
+        note = id(box) in footnotes
+        call = tag is not None and tag.endswith("::footnote-call")
+        area = isinstance(box, FootnoteAreaBox)
+        if area:
+            footnotes.update(id(child) for child in box.children)
+        try:
+            for made in build(box, parent, *args):
+                if lang and "Lang" not in made:
+                    made["Lang"] = pydyf.String(lang)
+                if note:
+                    made["S"] = "/Note"
+                    made["ID"] = pydyf.String(f"note-{made.number}")
+                elif call:
+                    made["S"] = "/Reference"
+                yield made
+        finally:
+            if area:
+                footnotes.difference_update(id(child) for child in box.children)
 
-    build_box_tree.declares_languages = True  # type: ignore[attr-defined]
+    build_box_tree.declares_languages_and_notes = True  # type: ignore[attr-defined]
     weasyprint_tags._build_box_tree = build_box_tree
