@@ -481,12 +481,15 @@ def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], d
 
 
 @pytest.fixture(scope="module")
-def gathered():
+def gathered(tmp_path_factory: pytest.TempPathFactory):
+    """The gather phase over a copy of the shipped project (it keeps what it read in the copy's `.cache/`)."""
     import datetime as dt
 
     from report.commands.gather import GatherOptions, gather
 
-    result = gather(REPO, GatherOptions(dt.date(2026, 1, 1)))
+    from .conftest import copy_project
+
+    result = gather(copy_project(tmp_path_factory.mktemp("shipped")), GatherOptions(dt.date(2026, 1, 1)))
     assert result.edition is not None and set(result.edition.places) >= {f.id for f in result.edition.facilities}
     return result
 
@@ -504,7 +507,9 @@ def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
     """The front matter's map: an image (a tagged figure) whose SVG holds every facility in its county."""
     from report.render.html import Renderer, environment
 
-    renderer = Renderer(gathered.edition, gathered.localizers[lang], environment(REPO, gathered.localizers[lang]))
+    renderer = Renderer(
+        gathered.edition, gathered.localizers[lang], environment(gathered.edition.root, gathered.localizers[lang])
+    )
     html = renderer.front_chunk([]).html
     assert '<li class="toc-front"><span class="toc-page" data-target="#map"></span><a href="#map">' in html
     (alt, svg), *others = _image_svgs(html).items()
@@ -578,7 +583,7 @@ def test_the_facts_box_holds_its_locator(gathered, lang):
     from report.render.html import Renderer, environment
 
     words = gathered.localizers[lang]
-    renderer = Renderer(gathered.edition, words, environment(REPO, words))
+    renderer = Renderer(gathered.edition, words, environment(gathered.edition.root, words))
     irwin = next(f for f in gathered.edition.facilities if f.id == "irwin")
     html = renderer.chapter_chunk(irwin, 1).html
     fonts = FontConfiguration()

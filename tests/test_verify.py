@@ -112,15 +112,16 @@ def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytes
 
 
 @pytest.fixture(scope="module")
-def spanish_adelanto() -> tuple[str, list[str]]:
+def spanish_adelanto(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
     """The shipped Spanish Adelanto chapter's HTML, as the build lays it out, and its notes' texts."""
     from report.commands.gather import GatherOptions, gather
     from report.render.html import Renderer, environment
 
-    gathered = gather(REPO, GatherOptions(dt.date.today(), ("es",)))
+    root = copy_project(tmp_path_factory.mktemp("shipped"))
+    gathered = gather(root, GatherOptions(dt.date.today(), ("es",)))
     edition, loc = gathered.edition, gathered.localizers["es"]
     assert edition is not None
-    renderer = Renderer(edition, loc, environment(REPO, loc))
+    renderer = Renderer(edition, loc, environment(root, loc))
     ((number, facility),) = [(n, f) for n, f in enumerate(edition.facilities, 1) if f.id == "adelanto"]
     html = renderer.chapter_chunk(facility, number).html
     _, notes = plain(html)
