@@ -199,7 +199,17 @@ SLOW_MODULES = {
     "test_paginate",
     "test_release",
 }
-SLOW_CALLS = ("build(", "subprocess", "Paginator(", "in_workers(", "shipped", "Serving(", "check_links(", "probe")
+SLOW_CALLS = (
+    "build(",
+    "subprocess",
+    "Paginator(",
+    "in_workers(",
+    "shipped",
+    "Serving(",
+    "check_links(",
+    "probe",
+    "copy_project(",
+)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -227,15 +237,17 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark as slow (left out by `make test-fast`) every test that builds, lays out in workers,
-    starts a process or a server, or waits on the network: what is left are the unit tests. The
-    test's own source and the names of the fixtures it needs decide; `pytest_runtest_protocol`
-    catches a layout this reading missed."""
+    starts a process or a server, waits on the network, or works on a copy of the shipped project:
+    what is left are the unit tests. The test's own source and the names of the fixtures it needs
+    decide; `pytest_runtest_protocol` catches a layout this reading missed."""
+    import functools
     import inspect
 
+    source_of = functools.cache(inspect.getsource)  # once per function, not once per parameter set
     for item in items:
         function = getattr(item, "function", None)
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
-        source = inspect.getsource(function) if function is not None else ""
+        source = source_of(function) if function is not None else ""
         fixtures = set(getattr(item, "fixturenames", ()))
         if (
             module in SLOW_MODULES

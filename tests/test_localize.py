@@ -240,6 +240,7 @@ DESCRIPTIVE = {
 }
 
 
+@pytest.mark.slow
 def test_extract_yields_the_editors_titles_and_no_title_a_source_gives_itself(tmp_path: Path) -> None:
     catalog = template_catalog(REPO, "test")
     titles = {m.context: m for m in catalog if m.context and m.context.startswith("sources:")}

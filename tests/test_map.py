@@ -386,6 +386,7 @@ def test_colours_and_type_come_from_the_design_tokens(atlas, style):
     assert "font-family='\"Plex Sans\", sans-serif'" in svg
 
 
+@pytest.mark.slow
 def test_two_hundred_facilities_are_numbered_with_a_key(atlas, style):
     markers = bench_markers(atlas)
     drawing = mapsvg.draw_map(atlas, markers, WORDS, style)
@@ -402,6 +403,7 @@ def test_more_places_than_labels_switch_to_numbers(atlas, style):
     assert mapsvg.draw_map(atlas, markers, WORDS, style, max_labels=9).numbered
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_the_same_bytes(atlas, style):
     markers = bench_markers(atlas, 60)
     first = mapsvg.draw_map(atlas, markers, WORDS, style).svg
@@ -494,6 +496,7 @@ def gathered(tmp_path_factory: pytest.TempPathFactory):
     return result
 
 
+@pytest.mark.slow
 def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
     for f in gathered.edition.facilities:
         place = gathered.edition.places[f.id]
@@ -502,6 +505,7 @@ def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
     assert not [x for x in gathered.findings if x.code.startswith("location.")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
     """The front matter's map: an image (a tagged figure) whose SVG holds every facility in its county."""
@@ -572,6 +576,7 @@ def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipp
         assert len(locators) == len(facilities)  # one in each chapter's facts box
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_facts_box_holds_its_locator(gathered, lang):
     """The locator floats beside the facts box's last rows and inside it. (When each row was a

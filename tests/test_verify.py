@@ -128,6 +128,7 @@ def spanish_adelanto(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, lis
     return html, [n.text for n in notes]
 
 
+@pytest.mark.slow
 def test_weasyprint_alone_loses_note_32_of_the_spanish_adelanto_chapter(
     spanish_adelanto: tuple[str, list[str]],
 ) -> None:
@@ -231,6 +232,7 @@ def test_the_shipped_chunks_print_the_address_of_every_external_link(spanish_ade
     assert "FreedomforImmigrants(freedomforimmigrants.org):" in text
 
 
+@pytest.mark.slow
 def test_an_archived_copy_prints_its_address_on_paper(tmp_path: Path) -> None:
     """A source's archived copy was a link reading "archived copy": on paper, no address at all."""
     from report.commands.gather import GatherOptions, gather
