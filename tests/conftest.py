@@ -8,6 +8,7 @@ import io
 import os
 import runpy
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from pypdf import PdfReader
 
 from report.cli import main
 
+# Hypothesis keeps its caches (and under the long profile the examples it found) in `.hypothesis/`
+# of the current folder, the checkout, unless told otherwise: it reads this on first use.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "first-ten-hypothesis"))
 settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True)
 settings.register_profile("long", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
@@ -195,7 +199,17 @@ SLOW_MODULES = {
     "test_paginate",
     "test_release",
 }
-SLOW_CALLS = ("build(", "subprocess", "Paginator(", "in_workers(", "shipped", "Serving(", "check_links(", "probe")
+SLOW_CALLS = (
+    "build(",
+    "subprocess",
+    "Paginator(",
+    "in_workers(",
+    "shipped",
+    "Serving(",
+    "check_links(",
+    "probe",
+    "copy_project(",
+)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -223,15 +237,17 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark as slow (left out by `make test-fast`) every test that builds, lays out in workers,
-    starts a process or a server, or waits on the network: what is left are the unit tests. The
-    test's own source and the names of the fixtures it needs decide; `pytest_runtest_protocol`
-    catches a layout this reading missed."""
+    starts a process or a server, waits on the network, or works on a copy of the shipped project:
+    what is left are the unit tests. The test's own source and the names of the fixtures it needs
+    decide; `pytest_runtest_protocol` catches a layout this reading missed."""
+    import functools
     import inspect
 
+    source_of = functools.cache(inspect.getsource)  # once per function, not once per parameter set
     for item in items:
         function = getattr(item, "function", None)
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
-        source = inspect.getsource(function) if function is not None else ""
+        source = source_of(function) if function is not None else ""
         fixtures = set(getattr(item, "fixturenames", ()))
         if (
             module in SLOW_MODULES
@@ -240,3 +256,57 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             & {"shipped", "built", "built_en", "project", "serving", "browser", "hostile", "hostile_build", "changed"}
         ):
             item.add_marker(pytest.mark.slow)
+
+
+NOT_CHECKED = frozenset({".venv", ".git", "__pycache__", ".pytest_cache"})
+"""Folders of the checkout the tests may write into: Python's bytecode, pytest's and git's own."""
+
+_CHECKOUT = pytest.StashKey[dict[str, tuple[int, int]]]()
+
+
+def checkout_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Return every file under `root` but those in NOT_CHECKED folders, with its mtime (ns) and size."""
+    files, folders = {}, [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name in NOT_CHECKED:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    files[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """Return each file created, changed or removed between two `checkout_files`, sorted, saying which."""
+    return [
+        f"{path} ({'created' if path not in before else 'removed' if path not in after else 'changed'})"
+        for path in sorted(before.keys() | after.keys())
+        if before.get(path) != after.get(path)
+    ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note the checkout's files, once: in the controller under pytest-xdist, whose workers run the tests."""
+    if not hasattr(session.config, "workerinput"):
+        session.config.stash[_CHECKOUT] = checkout_files(REPO)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the session if any test wrote into the checkout: tests work on copies in their tmp_path."""
+    before = session.config.stash.get(_CHECKOUT, None)
+    if before is None:
+        return
+    found = written(before, checkout_files(REPO))
+    if not found:
+        return
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", f"the tests wrote {len(found)} files into the checkout", red=True)
+        reporter.write_line("Tests must work on a copy (make_project, copy_project) in their tmp_path:")
+        for line in found:
+            reporter.write_line(f"  {line}")

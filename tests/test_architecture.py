@@ -103,6 +103,7 @@ def test_nothing_imports_the_command_line() -> None:
             assert target != "report.cli" or name in ("report", "report.__main__"), f"{path}:{line} imports report.cli"
 
 
+@pytest.mark.slow
 def test_intra_package_imports_in_functions_are_only_for_the_no_op_path() -> None:
     for name, path in all_modules.items():
         for target, in_function, line in imports(name, path):

@@ -39,6 +39,7 @@ def plant(entry: Path, data: bytes) -> None:
     meta_path.write_text(json.dumps(meta))
 
 
+@pytest.mark.slow
 def test_records_read_back_from_the_cache_as_they_were_computed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

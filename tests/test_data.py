@@ -151,6 +151,7 @@ def test_a_claim_marked_for_review_is_flagged_in_its_row(tmp_path: Path) -> None
     assert "check the date" not in json.dumps(rows)
 
 
+@pytest.mark.slow
 def test_frictionless_finds_no_error_and_the_license_is_stated(tmp_path: Path) -> None:
     from frictionless import validate
 

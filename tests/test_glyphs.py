@@ -50,6 +50,7 @@ def test_check_finds_each_character_no_font_has_at_its_place(tmp_path: Path, mon
     ]
 
 
+@pytest.mark.slow
 def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,6 +77,7 @@ def test_comments_and_shipped_text_are_not_findings(tmp_path: Path, monkeypatch:
     assert _font_findings(root) == (0, [])
 
 
+@pytest.mark.slow
 def test_an_entry_the_build_no_longer_uses_is_not_printed_so_its_characters_are_no_matter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

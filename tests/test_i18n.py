@@ -544,6 +544,7 @@ def test_shipped_spanish_catalog_is_complete() -> None:
     assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr
 
 
+@pytest.mark.slow
 def test_an_image_alt_that_falls_back_to_english_says_it_is_english(tmp_path: Path) -> None:
     """An attribute cannot hold the fallback's `<span lang="en">`: the image itself carries `lang`, so
     that a Spanish screen reader does not read the English alt text in a Spanish voice."""

@@ -27,7 +27,7 @@ from report.content.geo import CENSUS_WORDS, STATES
 from report.render.html import Renderer, environment
 from report.render.site import _facility_pages, home_pages
 
-from .conftest import REPO, pdf_pages
+from .conftest import REPO, copy_project, pdf_pages
 from .pdfcheck import struct_elements
 
 
@@ -240,6 +240,7 @@ DESCRIPTIVE = {
 }
 
 
+@pytest.mark.slow
 def test_extract_yields_the_editors_titles_and_no_title_a_source_gives_itself(tmp_path: Path) -> None:
     catalog = template_catalog(REPO, "test")
     titles = {m.context: m for m in catalog if m.context and m.context.startswith("sources:")}
@@ -398,15 +399,16 @@ WORDS = {"en": ("en_US", "page", "pages"), "es": ("es_US", "página", "páginas"
 
 
 @pytest.mark.parametrize("lang", sorted(WORDS))
-def test_download_links_say_page_or_pages_by_the_count(lang: str) -> None:
+def test_download_links_say_page_or_pages_by_the_count(lang: str, tmp_path: Path) -> None:
     locale, page, pages = WORDS[lang]
-    edition, _ = load_edition(REPO, use_cache=False)
+    root = copy_project(tmp_path / "project")  # the renderer keeps the maps it draws in the project's .cache/
+    edition, _ = load_edition(root, use_cache=False)
     assert edition is not None
-    places, _ = locate_facilities(REPO, edition.facilities)  # as the gather phase places them on the map
+    places, _ = locate_facilities(root, edition.facilities)  # as the gather phase places them on the map
     edition = dataclasses.replace(edition, places=places)
-    catalog = read_catalog(REPO, catalog_path(lang), lang) if lang != "en" else None
+    catalog = read_catalog(root, catalog_path(lang), lang) if lang != "en" else None
     loc = Localizer(lang, "en", catalog, locale)
-    renderer = Renderer(edition, loc, environment(REPO, loc))
+    renderer = Renderer(edition, loc, environment(root, loc))
     first, second = edition.facilities[0].id, edition.facilities[1].id
     counts = {first: 1, None: 1200}  # a one-page chapter, a long report; the others have two pages
     pdf_info = {(lang, f.id): (f"{lang}/{f.id}.pdf", 5000, counts.get(f.id, 2)) for f in edition.facilities}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def test_the_markup_patterns_find_what_the_plain_ones_found(text: str) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_value_of_150_000_malformed_markers_is_located_in_one_pass() -> None:
     """Each finding's place was counted from the top of the file: over half a minute for this value."""
     start = "  The sample facility was cited"

@@ -386,6 +386,7 @@ def test_colours_and_type_come_from_the_design_tokens(atlas, style):
     assert "font-family='\"Plex Sans\", sans-serif'" in svg
 
 
+@pytest.mark.slow
 def test_two_hundred_facilities_are_numbered_with_a_key(atlas, style):
     markers = bench_markers(atlas)
     drawing = mapsvg.draw_map(atlas, markers, WORDS, style)
@@ -402,6 +403,7 @@ def test_more_places_than_labels_switch_to_numbers(atlas, style):
     assert mapsvg.draw_map(atlas, markers, WORDS, style, max_labels=9).numbered
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_the_same_bytes(atlas, style):
     markers = bench_markers(atlas, 60)
     first = mapsvg.draw_map(atlas, markers, WORDS, style).svg
@@ -481,16 +483,20 @@ def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], d
 
 
 @pytest.fixture(scope="module")
-def gathered():
+def gathered(tmp_path_factory: pytest.TempPathFactory):
+    """The gather phase over a copy of the shipped project (it keeps what it read in the copy's `.cache/`)."""
     import datetime as dt
 
     from report.commands.gather import GatherOptions, gather
 
-    result = gather(REPO, GatherOptions(dt.date(2026, 1, 1)))
+    from .conftest import copy_project
+
+    result = gather(copy_project(tmp_path_factory.mktemp("shipped")), GatherOptions(dt.date(2026, 1, 1)))
     assert result.edition is not None and set(result.edition.places) >= {f.id for f in result.edition.facilities}
     return result
 
 
+@pytest.mark.slow
 def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
     for f in gathered.edition.facilities:
         place = gathered.edition.places[f.id]
@@ -499,12 +505,15 @@ def test_gather_places_every_facility_in_its_dossiers_county(atlas, gathered):
     assert not [x for x in gathered.findings if x.code.startswith("location.")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
     """The front matter's map: an image (a tagged figure) whose SVG holds every facility in its county."""
     from report.render.html import Renderer, environment
 
-    renderer = Renderer(gathered.edition, gathered.localizers[lang], environment(REPO, gathered.localizers[lang]))
+    renderer = Renderer(
+        gathered.edition, gathered.localizers[lang], environment(gathered.edition.root, gathered.localizers[lang])
+    )
     html = renderer.front_chunk([]).html
     assert '<li class="toc-front"><span class="toc-page" data-target="#map"></span><a href="#map">' in html
     (alt, svg), *others = _image_svgs(html).items()
@@ -567,6 +576,7 @@ def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipp
         assert len(locators) == len(facilities)  # one in each chapter's facts box
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_facts_box_holds_its_locator(gathered, lang):
     """The locator floats beside the facts box's last rows and inside it. (When each row was a
@@ -578,7 +588,7 @@ def test_the_facts_box_holds_its_locator(gathered, lang):
     from report.render.html import Renderer, environment
 
     words = gathered.localizers[lang]
-    renderer = Renderer(gathered.edition, words, environment(REPO, words))
+    renderer = Renderer(gathered.edition, words, environment(gathered.edition.root, words))
     irwin = next(f for f in gathered.edition.facilities if f.id == "irwin")
     html = renderer.chapter_chunk(irwin, 1).html
     fonts = FontConfiguration()

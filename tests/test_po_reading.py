@@ -297,6 +297,7 @@ def percent_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_check_refuses_every_broken_format(percent_project: Path, fixed_today: None) -> None:
     code, out, err = run_cli("--root", str(percent_project), "check")
     assert code == 1 and "Traceback" not in out + err

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
+import pytest
 import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -75,6 +76,7 @@ def test_parse_yamlish_text(text: str) -> None:
     assert_findings(findings, REL)
 
 
+@pytest.mark.slow
 @given(st.data())
 def test_dossier_with_one_value_replaced(data: st.DataObject) -> None:
     """A valid dossier with any one value (or key) replaced loads, or says why not."""
@@ -217,6 +219,7 @@ def test_prose_escapes_text_and_turns_citations_into_notes(value: str, mode: str
     assert plain("".join(parser.text)) == plain(expected)
 
 
+@pytest.mark.slow
 @given(
     st.lists(
         st.tuples(
@@ -319,6 +322,7 @@ message_text = st.text(
 )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.tuples(st.none() | st.sampled_from(["a", "b:c"]), message_text), message_text, max_size=8))
 def test_catalog_reads_back_what_babel_writes(messages: dict) -> None:
     """Every catalog Babel (and so Poedit's format) writes, with any text, reads back whole and clean."""

@@ -696,6 +696,7 @@ def test_a_url_a_print_stylesheet_names_is_refused_once_at_its_line_by_check_and
     assert "Traceback" not in built + err and not (root / "dist").exists()
 
 
+@pytest.mark.slow
 def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Path, fixed_today: None) -> None:
     from report.render.site import _assets
 
@@ -781,6 +782,7 @@ def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path,
     assert code == 1
 
 
+@pytest.mark.slow
 def test_a_file_a_site_stylesheet_names_must_be_one_the_site_publishes(tmp_path: Path, fixed_today: None) -> None:
     """A font misspelt in fonts.css: the page would fall back to another face without a word."""
     root = tiny_project(tmp_path)

@@ -114,6 +114,7 @@ def based(tmp_path: Path) -> dict[str, Head]:
     return {path: Head(html) for path, html in pages(root).items()}
 
 
+@pytest.mark.slow
 def test_every_page_has_open_graph_twitter_and_json_ld(plain: dict[str, Head]) -> None:
     assert set(plain) == {
         "index.html",
@@ -147,6 +148,7 @@ def test_every_page_has_open_graph_twitter_and_json_ld(plain: dict[str, Head]) -
     assert (home["inLanguage"], [t["inLanguage"] for t in home["workTranslation"]]) == ("en", ["es"])
 
 
+@pytest.mark.slow
 def test_without_a_base_url_no_canonical_alternate_or_image_is_written(plain: dict[str, Head]) -> None:
     for path, head in plain.items():
         assert [link["rel"] for link in head.links] == ["stylesheet", "icon"], path
@@ -155,6 +157,7 @@ def test_without_a_base_url_no_canonical_alternate_or_image_is_written(plain: di
         assert "url" not in head.linked_data() and "image" not in head.linked_data()
 
 
+@pytest.mark.slow
 def test_with_a_base_url_canonical_and_alternates_are_absolute(based: dict[str, Head]) -> None:
     index = {"en": f"{BASE_URL}en/index.html", "es": f"{BASE_URL}es/index.html", "x-default": f"{BASE_URL}index.html"}
     assert based["en/index.html"].rel("alternate") == based["es/index.html"].rel("alternate") == index
@@ -179,6 +182,7 @@ def test_with_a_base_url_canonical_and_alternates_are_absolute(based: dict[str, 
     assert "og:image" not in based["es/index.html"].meta
 
 
+@pytest.mark.slow
 def test_json_ld_cannot_end_its_script(tmp_path: Path) -> None:
     # `check` refuses code in text (text.markup); the layout must hold even so.
     hostile = "Sample </script><script>alert(1)</script> & 'co' <!-- </SCRIPT "
@@ -192,6 +196,7 @@ def test_json_ld_cannot_end_its_script(tmp_path: Path) -> None:
         assert html.lower().count("<script") == 1 + search and html.lower().count("</script") == 1 + search, path
 
 
+@pytest.mark.slow
 def test_a_malformed_base_url_is_refused_with_the_hint(tmp_path: Path) -> None:
     from .conftest import run_cli
 
@@ -406,6 +411,7 @@ def test_a_hashtag_too_wide_for_the_pdf_is_an_error_at_its_line_and_the_share_im
     assert len(lines) == 2, lines
 
 
+@pytest.mark.slow
 def test_each_printed_hashtag_is_a_region_at_its_own_item_of_the_list(tmp_path: Path) -> None:
     """Each hashtag the cover, the 'how to support' page, the back cover and the share card print
     has its own id, and a finding about that region (`pdf.overflow`) points at the hashtag's item

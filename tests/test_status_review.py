@@ -64,6 +64,7 @@ def _texts(tmp_path: Path, html: str, name: str) -> list[str]:
     return texts_of_class(page, name)
 
 
+@pytest.mark.slow
 def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_path: Path) -> None:
     root, ed, localizers = edition
     renderers = _renderers(root, ed, localizers)
@@ -113,6 +114,7 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
         assert all(" ".join(labels[mid]) == a.get("aria-label") for mid, a in markers.items())
 
 
+@pytest.mark.slow
 def test_the_pdf_map_list_marks_a_status_under_review(edition, tmp_path: Path) -> None:
     root, ed, localizers = edition
     front = _renderers(root, ed, localizers)["en"].front_chunk([]).html
@@ -124,6 +126,7 @@ def test_the_pdf_map_list_marks_a_status_under_review(edition, tmp_path: Path) -
     assert front.count('<span class="review-mark">[under review]</span>)</li>') == 2
 
 
+@pytest.mark.slow
 def test_the_share_card_carries_the_index_cards_marks_and_a_drafts_band(edition, tmp_path: Path) -> None:
     root, ed, localizers = edition
     expected = {
@@ -165,6 +168,7 @@ def test_the_share_card_carries_the_index_cards_marks_and_a_drafts_band(edition,
     assert [drafted.share_alt(f) for f in ed.facilities] == [f"{band} {renderer.share_alt(f)}" for f in ed.facilities]
 
 
+@pytest.mark.slow
 def test_the_laid_out_share_card_prints_the_marks_and_the_band(edition) -> None:
     """Laid out here, in this process, as the build lays it out (one small page): the marks and
     the band are drawn on the card, not only written in its HTML."""

@@ -11,6 +11,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from report.commands.build import BuildOptions, pages
 
 from .conftest import FIXTURES, REPO, build, make_project, run_cli
@@ -55,6 +57,7 @@ def test_a_name_no_one_defines_is_a_build_error_at_its_line_not_a_crash(tmp_path
     assert not (root / "dist").exists() and not (root / ".cache" / "crashes").exists()
 
 
+@pytest.mark.slow
 def test_the_previews_page_step_says_it_too(tmp_path: Path, fixed_today: None) -> None:
     """`serve` renders the pages before the build: the same error, where it used to stop the server."""
     root, line = with_template_line(tmp_path, "<p>{{ koala_value }}</p>")
@@ -65,6 +68,7 @@ def test_the_previews_page_step_says_it_too(tmp_path: Path, fixed_today: None) -
     ]
 
 
+@pytest.mark.slow
 def test_check_compiles_a_template_again_once_it_changes(tmp_path: Path, fixed_today: None) -> None:
     """What compiling found is kept in .cache/, by the templates' bytes: an edit is seen at once."""
     root, line = with_template_line(tmp_path, "<p>fine</p>")

@@ -269,6 +269,7 @@ def test_a_changed_module_in_the_import_closure_is_rebuilt(built_en: Path, monke
     assert not up_to_date(built_en)
 
 
+@pytest.mark.slow
 def test_the_fingerprint_covers_the_import_closure_and_the_distributions() -> None:
     modules, third_party = cache.import_closure("report.content.load")
     assert {"report.content.yamldoc", "report.content.textfile", "report.content.schema", "report.findings"} <= modules

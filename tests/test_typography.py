@@ -47,6 +47,7 @@ def test_a_pasted_run_of_capitals_or_a_huge_hashtag_stays_breakable() -> None:
     assert '<span class="nohyphen">NAACP</span>' in prose("NAACP")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_hyphen_inside_addresses_hashtags_acronyms_or_the_cover(tmp_path: Path, lang: str) -> None:
     """Every word of a narrow page meets a line end somewhere, and none is hyphenated there: WeasyPrint

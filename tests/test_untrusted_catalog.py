@@ -576,6 +576,7 @@ def test_no_script_from_a_hostile_catalog_runs_in_chromium(hostile_build: Path, 
         context.close()
 
 
+@pytest.mark.slow
 def test_the_layouts_keep_even_markup_translations_out_of_attributes(
     hostile_catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -112,21 +112,23 @@ def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytes
 
 
 @pytest.fixture(scope="module")
-def spanish_adelanto() -> tuple[str, list[str]]:
+def spanish_adelanto(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
     """The shipped Spanish Adelanto chapter's HTML, as the build lays it out, and its notes' texts."""
     from report.commands.gather import GatherOptions, gather
     from report.render.html import Renderer, environment
 
-    gathered = gather(REPO, GatherOptions(dt.date.today(), ("es",)))
+    root = copy_project(tmp_path_factory.mktemp("shipped"))
+    gathered = gather(root, GatherOptions(dt.date.today(), ("es",)))
     edition, loc = gathered.edition, gathered.localizers["es"]
     assert edition is not None
-    renderer = Renderer(edition, loc, environment(REPO, loc))
+    renderer = Renderer(edition, loc, environment(root, loc))
     ((number, facility),) = [(n, f) for n, f in enumerate(edition.facilities, 1) if f.id == "adelanto"]
     html = renderer.chapter_chunk(facility, number).html
     _, notes = plain(html)
     return html, [n.text for n in notes]
 
 
+@pytest.mark.slow
 def test_weasyprint_alone_loses_note_32_of_the_spanish_adelanto_chapter(
     spanish_adelanto: tuple[str, list[str]],
 ) -> None:
@@ -230,6 +232,7 @@ def test_the_shipped_chunks_print_the_address_of_every_external_link(spanish_ade
     assert "FreedomforImmigrants(freedomforimmigrants.org):" in text
 
 
+@pytest.mark.slow
 def test_an_archived_copy_prints_its_address_on_paper(tmp_path: Path) -> None:
     """A source's archived copy was a link reading "archived copy": on paper, no address at all."""
     from report.commands.gather import GatherOptions, gather

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-
+import shutil
 from pathlib import Path
 
 from report.content.load import read_dossier
 from report.i18n.localize import Localizer
 from report.render.html import Renderer, environment
 
-from .conftest import BASE, REPO
+from .conftest import BASE, REPO, make_project
 
 
-def test_a_website_is_read_and_shown_under_the_location() -> None:
+def test_a_website_is_read_and_shown_under_the_location(tmp_path: Path) -> None:
     raw = (BASE / "facilities" / "sample.yaml").read_bytes()
     raw = raw.replace(b"\nname: ", b"\nwebsite: https://www.example.org/center/\nname: ", 1)
     facility, findings = read_dossier(raw, "facilities/sample.yaml")
@@ -22,12 +22,14 @@ def test_a_website_is_read_and_shown_under_the_location() -> None:
     from report.content.load import load_edition
     from report.content.places import locate_facilities
 
-    edition, _ = load_edition(BASE, use_cache=False)
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")  # the fixture has no map: the shipped one places it
+    edition, _ = load_edition(root, use_cache=False)
     assert edition is not None
-    places, _ = locate_facilities(REPO, [facility])  # the fixture has no map: the shipped one places it
-    edition = dataclasses.replace(edition, root=REPO, places=places)
+    places, _ = locate_facilities(root, [facility])
+    edition = dataclasses.replace(edition, places=places)
     localizer = Localizer("en", "en", None, "en_US")
-    renderer = Renderer(edition, localizer, environment(REPO, localizer))
+    renderer = Renderer(edition, localizer, environment(root, localizer))
     html = renderer.chapter_chunk(facility, 1).html
     assert '<a href="https://www.example.org/center/">example.org/center</a>' in html
 
