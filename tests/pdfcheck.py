@@ -231,8 +231,9 @@ def check_accessible(
     Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the
     document language, the title shown in the window (/DisplayDocTitle) and in the XMP packet
     with the PDF/UA identification, headings that never skip a level, figures and links with an
-    alternative description, a tab order that follows the structure, only embedded fonts, and
-    every footnote a /Note with its own /ID (`check_notes`). Return how many footnotes there are.
+    alternative description (a link's in words, never the name of a destination), a tab order that
+    follows the structure, only embedded fonts, and every footnote a /Note with its own /ID
+    (`check_notes`). Return how many footnotes there are.
     """
     catalog = reader.root_object
     assert catalog["/MarkInfo"] == {"/Marked": True}
@@ -254,6 +255,7 @@ def check_accessible(
     assert levels and levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"a heading skips a level: {levels}"
 
+    destinations = set(reader.named_destinations)
     for page in reader.pages:
         annotations = page.get("/Annots", [])
         if annotations:
@@ -261,7 +263,10 @@ def check_accessible(
         for annotation in annotations:
             annotation = annotation.get_object()
             if annotation["/Subtype"] == "/Link":
-                assert str(annotation.get("/Contents", "")).strip(), "a link without a description"
+                description = str(annotation.get("/Contents", "")).strip()
+                assert description, "a link without a description"
+                # A destination's name ("adelanto-title") is no description a listener understands.
+                assert description not in destinations, f"a link described by its target's name: {description!r}"
         resources = page["/Resources"].get_object()
         for font in resources.get("/Font", {}).values():
             font = font.get_object()

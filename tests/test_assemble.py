@@ -24,6 +24,8 @@ from report.pdf.assemble import (
     assemble,
 )
 
+from report.pdf.paginate import describe_links
+
 from .pdfcheck import STAMPED_FOLIO, check_structure_tree, struct_elements
 
 METADATA = Metadata(
@@ -380,6 +382,40 @@ def test_bad_folios_are_rejected(bare_chunks: list[Part], sheet: bytes) -> None:
         assemble([alpha], METADATA, folio_sheet=render_sheet(SHEET_FOLIOS, "A5", "200mm"))
     with pytest.raises(AssemblyError, match="tagged content"):
         assemble([alpha], METADATA, folio_sheet=alpha.pdf)
+
+
+def test_links_say_what_they_print() -> None:
+    """A link's description (/Contents) is its words, as the chunk laid out by `_render` gives them:
+    its aria-label, else its text, whatever element in it made the annotation; never a target name."""
+
+    def described(body: str) -> bytes:
+        html = HTML(
+            string=f'<!doctype html><html lang="en"><head><title>chunk</title></head><body>{body}</body></html>'
+        )
+        return html.write_pdf(pdf_variant="pdf/ua-1", finisher=describe_links(html.etree_element))
+
+    front = described(
+        '<h1 id="contents">Contents</h1><p><a href="x-chunk:gamma">The <i lang="fr">Gamma</i> station</a></p>'
+    )
+    gamma = described(
+        '<h1 id="gamma">Gamma station</h1><p>See <a href="#gamma">its\n  name</a> or'
+        ' <a href="https://example.org/gamma">example.org/gamma</a>.'
+        ' <a href="x-chunk:contents" aria-label="Back to the contents">↩</a></p>'
+    )
+    reader = PdfReader(BytesIO(assemble([Part(front), Part(gamma)], METADATA)))
+    links = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            target = str(annotation["/Dest"]) if "/Dest" in annotation else str(annotation["/A"]["/URI"])
+            links.append((target, str(annotation["/Contents"])))
+    assert links == [
+        ("gamma", "The Gamma station"),  # the link's own box
+        ("gamma", "The Gamma station"),  # the <i> inside it: an annotation of its own
+        ("gamma", "its name"),
+        ("https://example.org/gamma", "example.org/gamma"),
+        ("contents", "Back to the contents"),
+    ]
 
 
 def with_role_map(pdf: bytes, **roles: str) -> bytes:

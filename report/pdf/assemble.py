@@ -539,7 +539,8 @@ class _Merger:
             elif link.cross_chunk:
                 del link.annotation.A
                 link.annotation.Dest = String(link.name)
-                link.annotation.Contents = String(link.name)  # as WeasyPrint's own
+                if str(link.annotation.get("/Contents", "")).startswith(CROSS_CHUNK_SCHEME):
+                    link.annotation.Contents = String(link.name)  # a chunk without descriptions: as its other links
         if missing:
             raise UnresolvedLinksError(missing)
 
