@@ -223,6 +223,38 @@ def check_notes(reader: PdfReader) -> int:
     return len(notes)
 
 
+def first_page_actual_texts(reader: PdfReader) -> list[str]:
+    """Return, in reading order, the /ActualText of the structure elements (reachable from the tree's
+    root) whose marked content is on the first page and inside no artifact: the words assistive
+    technology reads there in place of the glyphs, such as a draft's notice."""
+    page = reader.pages[0]
+    content: set[int] = set()
+    inside: list[bool] = []  # for each open marked-content sequence: whether it is in an artifact
+    for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
+        if operator in (b"BMC", b"BDC"):
+            inside.append(bool(inside and inside[-1]) or operands[0] == "/Artifact")
+            properties = operands[1] if operator == b"BDC" else None
+            if not inside[-1] and isinstance(properties, DictionaryObject) and "/MCID" in properties:
+                content.add(properties["/MCID"])
+        elif operator == b"EMC":
+            inside.pop()
+    found = []
+    for element in structure_elements_in_order(reader):
+        kids = element.get("/K", [])
+        on_page = element.raw_get("/Pg") == page.indirect_reference if "/Pg" in element else False
+        if (
+            "/ActualText" in element
+            and on_page
+            and any(kid in content for kid in _values(kids) if type(kid) is not IndirectObject)
+        ):
+            found.append(str(element["/ActualText"]))
+    return found
+
+
+def _values(kids: Any) -> list[Any]:
+    return list(kids) if isinstance(kids, list) else [kids]
+
+
 def check_accessible(
     reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
 ) -> int:
