@@ -223,6 +223,38 @@ def check_notes(reader: PdfReader) -> int:
     return len(notes)
 
 
+def first_page_actual_texts(reader: PdfReader) -> list[str]:
+    """Return, in reading order, the /ActualText of the structure elements (reachable from the tree's
+    root) whose marked content is on the first page and inside no artifact: the words assistive
+    technology reads there in place of the glyphs, such as a draft's notice."""
+    page = reader.pages[0]
+    content: set[int] = set()
+    inside: list[bool] = []  # for each open marked-content sequence: whether it is in an artifact
+    for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
+        if operator in (b"BMC", b"BDC"):
+            inside.append(bool(inside and inside[-1]) or operands[0] == "/Artifact")
+            properties = operands[1] if operator == b"BDC" else None
+            if not inside[-1] and isinstance(properties, DictionaryObject) and "/MCID" in properties:
+                content.add(properties["/MCID"])
+        elif operator == b"EMC":
+            inside.pop()
+    found = []
+    for element in structure_elements_in_order(reader):
+        kids = element.get("/K", [])
+        on_page = element.raw_get("/Pg") == page.indirect_reference if "/Pg" in element else False
+        if (
+            "/ActualText" in element
+            and on_page
+            and any(kid in content for kid in _values(kids) if type(kid) is not IndirectObject)
+        ):
+            found.append(str(element["/ActualText"]))
+    return found
+
+
+def _values(kids: Any) -> list[Any]:
+    return list(kids) if isinstance(kids, list) else [kids]
+
+
 def check_accessible(
     reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
 ) -> int:
@@ -231,8 +263,9 @@ def check_accessible(
     Tagged (/MarkInfo), every page's marked content and annotation in the structure tree, the
     document language, the title shown in the window (/DisplayDocTitle) and in the XMP packet
     with the PDF/UA identification, headings that never skip a level, figures and links with an
-    alternative description, a tab order that follows the structure, only embedded fonts, and
-    every footnote a /Note with its own /ID (`check_notes`). Return how many footnotes there are.
+    alternative description (a link's in words, never the name of a destination), a tab order that
+    follows the structure, only embedded fonts, and every footnote a /Note with its own /ID
+    (`check_notes`). Return how many footnotes there are.
     """
     catalog = reader.root_object
     assert catalog["/MarkInfo"] == {"/Marked": True}
@@ -254,6 +287,7 @@ def check_accessible(
     assert levels and levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"a heading skips a level: {levels}"
 
+    destinations = set(reader.named_destinations)
     for page in reader.pages:
         annotations = page.get("/Annots", [])
         if annotations:
@@ -261,7 +295,10 @@ def check_accessible(
         for annotation in annotations:
             annotation = annotation.get_object()
             if annotation["/Subtype"] == "/Link":
-                assert str(annotation.get("/Contents", "")).strip(), "a link without a description"
+                description = str(annotation.get("/Contents", "")).strip()
+                assert description, "a link without a description"
+                # A destination's name ("adelanto-title") is no description a listener understands.
+                assert description not in destinations, f"a link described by its target's name: {description!r}"
         resources = page["/Resources"].get_object()
         for font in resources.get("/Font", {}).values():
             font = font.get_object()

@@ -24,7 +24,15 @@ from report.pdf.assemble import (
     assemble,
 )
 
-from .pdfcheck import STAMPED_FOLIO, check_structure_tree, struct_elements
+from report.pdf.paginate import describe_links
+
+from .pdfcheck import (
+    STAMPED_FOLIO,
+    check_structure_tree,
+    first_page_actual_texts,
+    struct_elements,
+    structure_elements_in_order,
+)
 
 METADATA = Metadata(
     title="Facilities report 2024",
@@ -380,6 +388,89 @@ def test_bad_folios_are_rejected(bare_chunks: list[Part], sheet: bytes) -> None:
         assemble([alpha], METADATA, folio_sheet=render_sheet(SHEET_FOLIOS, "A5", "200mm"))
     with pytest.raises(AssemblyError, match="tagged content"):
         assemble([alpha], METADATA, folio_sheet=alpha.pdf)
+
+
+def test_a_notice_is_the_first_pages_band_as_content(bare_chunks: list[Part]) -> None:
+    """A draft's notice: the sheet page on the first page (its band) is tagged content, first in the
+    reading order, with the notice as its words; every other page's stamp stays an artifact."""
+    sheet = render_sheet((*SHEET_FOLIOS, "Draft"))  # sheet page 5: the band alone, for the cover
+    chunks = [replace(bare_chunks[0], folios=(5, 0)), *bare_chunks[1:]]
+    notice = "Draft. Not the released edition."
+    draft = assemble(chunks, replace(METADATA, notice=notice), folio_sheet=sheet)
+    plain = assemble(chunks, METADATA, folio_sheet=sheet)
+    assert page_texts(draft) == page_texts(plain)  # the same pages, drawn the same
+    assert page_texts(draft)[0].split()[-1] == "Draft"
+
+    reader = PdfReader(BytesIO(draft), strict=True)
+    check_structure_tree(reader, [None] + [STAMPED_FOLIO] * 5)
+    assert first_page_actual_texts(reader) == [notice]
+    document, first, *_ = structure_elements_in_order(reader)
+    assert (document["/S"], first["/S"], first["/ActualText"]) == ("/Document", "/P", notice)
+    assert re.fullmatch(
+        rb"Q /P <</MCID (\d+)>> BDC q /Folio5 Do Q EMC",
+        b" ".join(reader.pages[0]["/Contents"][-1].get_object().get_data().split()),
+    )
+    unmarked = PdfReader(BytesIO(plain), strict=True)
+    check_structure_tree(unmarked, [STAMPED_FOLIO] * 6)
+    assert first_page_actual_texts(unmarked) == []
+    with pikepdf.open(BytesIO(draft)) as reopened:
+        assert reopened.check_pdf_syntax() == []
+
+    with pytest.raises(AssemblyError, match="chunk 0: the notice is the folio sheet page on the first page"):
+        assemble(bare_chunks, replace(METADATA, notice=notice), folio_sheet=sheet)
+
+
+def test_a_notice_on_a_page_with_no_marked_content(sheet: bytes) -> None:
+    """A first page without a ParentTree entry of its own (no /StructParents) gets one for the notice."""
+    pdf = render('<div style="break-after: page"></div><p>Text</p>', style="decimal", first=1, margin_folio=False)
+    with pikepdf.open(BytesIO(pdf)) as chunk:
+        tree = chunk.Root.StructTreeRoot
+        assert chunk.pages[0].obj.StructParents == 0 and list(pikepdf.NumberTree(tree.ParentTree)[0]) == []
+        del chunk.pages[0].obj.StructParents
+        tree.ParentTree = chunk.make_indirect(
+            pikepdf.Dictionary(Nums=pikepdf.Array([1, pikepdf.NumberTree(tree.ParentTree)[1]]))
+        )
+        output = BytesIO()
+        chunk.save(output)
+    notice = "Draft. Not the released edition."
+    draft = assemble([Part(output.getvalue(), folios=(0, 1))], replace(METADATA, notice=notice), folio_sheet=sheet)
+    reader = PdfReader(BytesIO(draft), strict=True)
+    check_structure_tree(reader, [None, STAMPED_FOLIO])
+    assert first_page_actual_texts(reader) == [notice]
+
+
+def test_links_say_what_they_print() -> None:
+    """A link's description (/Contents) is its words, as the chunk laid out by `_render` gives them:
+    its aria-label, else its text, whatever element in it made the annotation; never a target name."""
+
+    def described(body: str) -> bytes:
+        html = HTML(
+            string=f'<!doctype html><html lang="en"><head><title>chunk</title></head><body>{body}</body></html>'
+        )
+        return html.write_pdf(pdf_variant="pdf/ua-1", finisher=describe_links(html.etree_element))
+
+    front = described(
+        '<h1 id="contents">Contents</h1><p><a href="x-chunk:gamma">The <i lang="fr">Gamma</i> station</a></p>'
+    )
+    gamma = described(
+        '<h1 id="gamma">Gamma station</h1><p>See <a href="#gamma">its\n  name</a> or'
+        ' <a href="https://example.org/gamma">example.org/gamma</a>.'
+        ' <a href="x-chunk:contents" aria-label="Back to the contents">↩</a></p>'
+    )
+    reader = PdfReader(BytesIO(assemble([Part(front), Part(gamma)], METADATA)))
+    links = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            target = str(annotation["/Dest"]) if "/Dest" in annotation else str(annotation["/A"]["/URI"])
+            links.append((target, str(annotation["/Contents"])))
+    assert links == [
+        ("gamma", "The Gamma station"),  # the link's own box
+        ("gamma", "The Gamma station"),  # the <i> inside it: an annotation of its own
+        ("gamma", "its name"),
+        ("https://example.org/gamma", "example.org/gamma"),
+        ("contents", "Back to the contents"),
+    ]
 
 
 def with_role_map(pdf: bytes, **roles: str) -> bytes:

@@ -16,7 +16,13 @@ from report import publish
 from report.content.load import load_edition
 
 from .conftest import pdf_pages
-from .pdfcheck import STAMPED_FOLIO, check_accessible, unprinted_links
+from .pdfcheck import (
+    STAMPED_FOLIO,
+    check_accessible,
+    first_page_actual_texts,
+    structure_elements_in_order,
+    unprinted_links,
+)
 
 LANGS = ("en", "es")
 CHAPTER_LINE = re.compile(r"^\s*(\d+)\s{2,}(.+?)\s{2,}(\d+)\s*$")
@@ -81,10 +87,7 @@ def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
     info = reader.metadata
     assert reader.root_object["/Lang"] == lang
     assert reader.root_object["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean
-    assert (
-        info["/Title"]
-        == {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}[lang]
-    )
+    assert info["/Title"] == f"{TITLES[lang]} · {DRAFT[lang]}"  # a draft says so in the window's title
     assert info["/Author"] == "Detention Watch Network"
     assert info["/Subject"].startswith(
         {"en": "Ten immigration detention centers", "es": "Diez centros de detención"}[lang]
@@ -96,10 +99,17 @@ def test_report_metadata_and_language(shipped: Path, lang: str) -> None:
 
 
 TITLES = {"en": "First Ten to Communities Not Cages", "es": "Los Primeros Diez de Comunidades Sí, Jaulas No"}
+DRAFT = {"en": "Draft", "es": "Borrador"}
+NOTICE = {
+    "en": "Draft. Not the released edition: facts and translations may still change.",
+    "es": "Borrador. No es la edición definitiva: los datos y las traducciones todavía pueden cambiar.",
+}
+"""What a draft PDF says it is to assistive technology, once, on its first page."""
 
 
 def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
-    """Every PDF the build publishes meets the PDF/UA-1 checks it claims in its XMP."""
+    """Every PDF the build publishes meets the PDF/UA-1 checks it claims in its XMP; a draft's says
+    it is one in its title and, first in its reading order, on its first page."""
     manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     names = {f.id: f.name for f in edition.facilities}
     pdfs = [entry for entry in manifest if entry["path"].endswith(".pdf")]
@@ -110,15 +120,18 @@ def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
         reader = PdfReader(shipped / "dist" / entry["path"])
         count = len(reader.pages)
         if entry["kind"] == "report-pdf":
-            # A draft stamps the draft band on the covers too (a release, nothing: tests/test_release.py).
-            title, folios = TITLES[lang], [STAMPED_FOLIO] * count
+            title = f"{TITLES[lang]} · {DRAFT[lang]}"
         else:
             facility = entry["path"].split("/")[1].removesuffix(f"-{lang}.pdf")
-            title, folios = f"{names[facility]} · {TITLES[lang]}", [STAMPED_FOLIO] * count
+            title = f"{names[facility]} · {TITLES[lang]} · {DRAFT[lang]}"
+        # A draft stamps the draft band on every page, the covers too (a release, nothing:
+        # tests/test_release.py): an artifact, but for the first page's, which is the notice.
         key = (lang, entry["kind"])
-        found = check_accessible(reader, lang, title, folios)
+        found = check_accessible(reader, lang, title, [None] + [STAMPED_FOLIO] * (count - 1))
         assert found > 0, f"{entry['path']}: no footnote is a /Note"  # every chapter cites its sources
         notes[key] = notes.get(key, 0) + found
+        assert first_page_actual_texts(reader) == [NOTICE[lang]], entry["path"]
+        assert structure_elements_in_order(reader)[1]["/ActualText"] == NOTICE[lang]
     for lang in LANGS:  # the report holds every chapter's notes, and those of its front and back matter
         assert notes[lang, "report-pdf"] >= notes[lang, "facility-pdf"], notes
 

@@ -11,13 +11,18 @@ import pytest
 from pypdf import PdfReader
 
 from .conftest import REPO, build, make_project, pdf_pages, run_cli, texts_of_class
-from .pdfcheck import STAMPED_FOLIO, check_accessible
+from .pdfcheck import STAMPED_FOLIO, check_accessible, first_page_actual_texts
 
 BAND = {
     "en": "Draft Not the released edition: facts and translations may still change.",
     "es": "Borrador No es la edición definitiva: los datos y las traducciones todavía pueden cambiar.",
 }
 """The band's words as pypdf reads them off a page, and as the site shows them (from the catalogs)."""
+NOTICE = {
+    "en": "Draft. Not the released edition: facts and translations may still change.",
+    "es": "Borrador. No es la edición definitiva: los datos y las traducciones todavía pueden cambiar.",
+}
+"""The band's words as assistive technology reads them on a draft PDF's first page."""
 
 
 def bands(path: Path) -> list[str]:
@@ -57,7 +62,10 @@ def test_a_draft_has_the_band_on_every_page_and_a_release_none(project: Path) ->
             assert BAND["en"] in text, f"{entry['path']} page {number}: {text[-200:]!r}"
         drafted[entry["path"]] = texts
         reader = PdfReader(project / "dist" / entry["path"])
-        check_accessible(reader, "en", reader.metadata.title, [STAMPED_FOLIO] * len(texts))  # the band: an artifact
+        assert reader.metadata.title.endswith(" · Draft")
+        # The band is an artifact, which screen readers skip, but on the first page: the notice.
+        check_accessible(reader, "en", reader.metadata.title, [None] + [STAMPED_FOLIO] * (len(texts) - 1))
+        assert first_page_actual_texts(reader) == [NOTICE["en"]]
     for entry in pages:
         assert bands(project / "dist" / entry["path"]) == (["Draft"] if entry["path"] == "index.html" else [BAND["en"]])
 
@@ -74,6 +82,7 @@ def test_a_draft_has_the_band_on_every_page_and_a_release_none(project: Path) ->
         texts = page_texts(project / "dist" / entry["path"])
         assert [text for text in texts if "Draft" in text] == []
         reader = PdfReader(project / "dist" / entry["path"])
+        assert "Draft" not in reader.metadata.title and first_page_actual_texts(reader) == []
         covers = (0, len(texts) - 1) if entry["kind"] == "report-pdf" else ()
         check_accessible(
             reader, "en", reader.metadata.title, [None if i in covers else STAMPED_FOLIO for i in range(len(texts))]
@@ -89,6 +98,8 @@ def test_the_spanish_band_comes_from_the_catalog(shipped: Path) -> None:
         texts = page_texts(shipped / "dist" / "es" / name)
         assert all(BAND["es"] in text for text in texts), name
         assert not any(BAND["en"] in text for text in texts)
+        reader = PdfReader(shipped / "dist" / "es" / name)
+        assert first_page_actual_texts(reader) == [NOTICE["es"]] and reader.metadata.title.endswith(" · Borrador")
     assert bands(shipped / "dist" / "es" / "lasalle.html") == [BAND["es"]]
     assert bands(shipped / "dist" / "en" / "index.html") == [BAND["en"]]
     assert bands(shipped / "dist" / "index.html") == ["Draft · Borrador"]

@@ -621,7 +621,7 @@ def test_hostile_text_is_text_on_the_site(hostile) -> None:
 def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
     root, url, *_ = hostile
     reader = PdfReader(root / "dist" / "en" / "sample-en.pdf")
-    assert reader.metadata["/Title"] == f"{NAME} · {TITLE}"
+    assert reader.metadata["/Title"] == f"{NAME} · {TITLE} · Draft"
     assert reader.metadata["/Subject"] == f"Documented abuse at {NAME} and the campaign to shut it down"
     text = squeeze("".join(page.extract_text() for page in reader.pages))
     assert squeeze(NAME) in text

@@ -715,11 +715,16 @@ def _body_parts(edition: Edition, body: Body, draft: bool) -> tuple[list[Part], 
 
 
 def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) -> Metadata:
+    """Return a PDF's metadata; a draft's title ends with "· Draft" (shown in the window), and the
+    band on its first page says the whole notice to assistive technology, which skips the others."""
     from ..pdf.assemble import Metadata
     from ..render.html import creation_time
 
     keywords = tuple(renderer.localizer.plain(k) for k in edition.settings.keywords)
-    return Metadata(title, edition.settings.publisher, subject, keywords, renderer.lang, creation_time(edition))
+    word, notice = renderer.draft_words()
+    title = f"{title} · {word}" if word else title
+    created = creation_time(edition)
+    return Metadata(title, edition.settings.publisher, subject, keywords, renderer.lang, created, notice=notice)
 
 
 def _facility_assemblies(

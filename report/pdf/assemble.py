@@ -55,7 +55,10 @@ on which page.  The folios may come in several sheets (the body's, ready
 before the front matter is laid out, and the front matter's), whose pages
 are then counted on from one sheet to the next.  Each sheet page used
 becomes one Form XObject, drawn on its pages inside a ``/Artifact /Pagination /Subtype /Footer`` sequence, after
-the page's own content wrapped in ``q``/``Q``.
+the page's own content wrapped in ``q``/``Q``.  A draft's sheet pages carry the draft band too: on the
+first page, and only there, the sheet page is drawn as tagged content instead, the paragraph that
+says in words what the document is (:attr:`Metadata.notice`), so that assistive technology, which
+skips artifacts, hears it once.
 
 pikepdf opens PDFs with qpdf's "immediate copy from" setting: stream data
 is copied (raw, still compressed) along with the objects, so each chunk is
@@ -131,6 +134,11 @@ class Metadata:
 
     ``created`` is used for both the creation and modification dates; a
     naive datetime is taken as UTC.
+
+    ``notice`` is what a draft says it is, in words: the folio sheet page
+    stamped on the first page (which holds the draft band) is then not an
+    artifact but tagged content, a ``/P`` first in the reading order with
+    ``notice`` as its ``/ActualText``.  Its other pages' bands stay artifacts.
     """
 
     title: str
@@ -140,6 +148,7 @@ class Metadata:
     lang: str
     created: datetime
     creator: str = "report pipeline"
+    notice: str = ""
 
 
 class AssemblyError(ValueError):
@@ -355,9 +364,33 @@ class _Merger:
         self._collect_links(index, first_page, pages)
         self._add_outline(outline, chunk.bookmark, pages)
         self._add_label(first_page, chunk)
-        for page, folio in zip(pages, chunk.folios, strict=False):  # no folios: nothing stamped
-            if folio is not None:
-                self._folio_sheet(index).stamp(page, folio)
+        for number, (page, folio) in enumerate(zip(pages, chunk.folios, strict=False), first_page):
+            if folio is not None:  # no folios: nothing stamped
+                mcid = self._notice(page) if self.metadata.notice and number == 0 else None
+                self._folio_sheet(index).stamp(page, folio, mcid)
+
+    def _notice(self, page: Page) -> int:
+        """Make the notice the first element of the reading order, on ``page``; return its MCID there."""
+        notice = self.pdf.make_indirect(
+            Dictionary(
+                Type=Name.StructElem,
+                S=Name.P,
+                P=self.document,
+                Pg=page.obj,
+                ActualText=String(self.metadata.notice),
+            )
+        )
+        self.top_elements.insert(0, notice)
+        if "/StructParents" not in page.obj:  # a page with no marked content of its own
+            page.obj.StructParents = self.next_key
+            self.parent_tree.append((self.next_key, Array()))
+            self.next_key += 1
+        key = int(page.obj.StructParents)
+        position = next(position for position, (found, _) in enumerate(self.parent_tree) if found == key)
+        marked = list(self.parent_tree[position][1])
+        notice.K = Array([len(marked)])
+        self.parent_tree[position] = (key, Array([*marked, notice]))
+        return len(marked)
 
     def _check_chunk(self, index: int, chunk: Part, page_count: int) -> None:
         """Reject bad labels and folios before any work is done."""
@@ -367,6 +400,8 @@ class _Merger:
             raise AssemblyError(f"chunk {index}: first_number must be >= 1, not {chunk.first_number}")
         if chunk.folios and len(chunk.folios) != page_count:
             raise AssemblyError(f"chunk {index}: {len(chunk.folios)} folios for {page_count} pages")
+        if index == 0 and self.metadata.notice and (chunk.folios or (None,))[0] is None:
+            raise AssemblyError("chunk 0: the notice is the folio sheet page on the first page, which has none")
 
     def _folio_sheet(self, index: int) -> _FolioSheet:
         """The folio sheets, opened on first use."""
@@ -539,7 +574,8 @@ class _Merger:
             elif link.cross_chunk:
                 del link.annotation.A
                 link.annotation.Dest = String(link.name)
-                link.annotation.Contents = String(link.name)  # as WeasyPrint's own
+                if str(link.annotation.get("/Contents", "")).startswith(CROSS_CHUNK_SCHEME):
+                    link.annotation.Contents = String(link.name)  # a chunk without descriptions: as its other links
         if missing:
             raise UnresolvedLinksError(missing)
 
@@ -581,8 +617,9 @@ class _FolioSheet:
         self.tails: dict[int, Object] = {}  # sheet page -> content drawing it
         self.head: Object | None = None  # the shared "q"
 
-    def stamp(self, page: Page, folio: int) -> None:
-        """Draw sheet page ``folio`` on ``page`` as a pagination artifact."""
+    def stamp(self, page: Page, folio: int, mcid: int | None = None) -> None:
+        """Draw sheet page ``folio`` on ``page`` as a pagination artifact, or as the content of
+        marked-content id ``mcid`` (a paragraph: the notice)."""
         form = self._form(folio)
         if not _same_box(form.BBox, page.mediabox):
             raise AssemblyError(f"folio sheet page {folio} is not the size of the page it is stamped on")
@@ -600,7 +637,8 @@ class _FolioSheet:
             raise AssemblyError(f"page resources already use the name {name}")
         contents = page.obj.get("/Contents")
         original = list(contents) if isinstance(contents, Array) else [] if contents is None else [contents]
-        page.obj.Contents = Array([self._head(), *original, self._tail(folio, name)])
+        tail = self._tail(folio, name) if mcid is None else self._tail_tagged(mcid, name)
+        page.obj.Contents = Array([self._head(), *original, tail])
 
     def _form(self, folio: int) -> Object:
         """The Form XObject of sheet page ``folio``, copied into the output once."""
@@ -632,6 +670,10 @@ class _FolioSheet:
                 b"Q\n%s\nq\n%s Do\nQ\nEMC\n" % (_FOLIO_ARTIFACT, name.unparse())
             )
         return self.tails[folio]
+
+    def _tail_tagged(self, mcid: int, name: Name) -> Object:
+        """The stream restoring it, then drawing the folio as marked content ``mcid``."""
+        return self.merger.pdf.make_stream(b"Q\n/P <</MCID %d>> BDC\nq\n%s Do\nQ\nEMC\n" % (mcid, name.unparse()))
 
 
 # -- reading and preparing one chunk ----------------------------------------

@@ -717,7 +717,7 @@ def _render(job: Job) -> Rendered:
     html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
     sheets, fonts = worker.sheets[job.stylesheet], worker.fonts
     document, problems = verify.lay_out(html, lambda: html.render(stylesheets=sheets, font_config=fonts))
-    options = dict(PDF_OPTIONS) if job.tagged else {}
+    options: dict[str, Any] = {**PDF_OPTIONS, "finisher": describe_links(html.etree_element)} if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
@@ -725,6 +725,39 @@ def _render(job: Job) -> Rendered:
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
     served = {str(path): hexdigest for path, hexdigest in fetcher.served.items()}
     return pdf, len(document.pages), records, refused, problems, worker.files, served
+
+
+def describe_links(root: Any) -> Callable[[Any, Any], None]:
+    """Return a WeasyPrint finisher that describes each link of the document rooted at `root` in its own words.
+
+    WeasyPrint 70 gives a tagged PDF's link annotation its target as /Contents, the description
+    assistive technology reads for it: "adelanto-title", "notice", a bare URL, never words. The
+    finisher (`write_pdf`'s public hook, run before the PDF is written) sets it to what the link
+    says, in the chunk's language: its `aria-label` if it has one (a link that prints only a
+    symbol), else its text as printed (a contents entry's heading, a note's source, an address).
+    A box inside the link (an English fallback's `<span lang>` in a heading) has an annotation of
+    its own, which takes its `<a>`'s words. Each annotation is found through the box WeasyPrint
+    made it for (`Box.link_annotation`, set as it writes the pages); WeasyPrint is pinned to a
+    minor release for it, and tests/test_assemble.py reads the result back.
+    """
+    words: dict[Any, str] = {}  # an element in a link (the <a> too) -> its words
+    for link in root.iter():
+        if link.get("href") is None:
+            continue
+        said = " ".join((link.get("aria-label") or "".join(link.itertext())).split())
+        if said:
+            words.update((element, said) for element in link.iter())
+
+    def finish(document: Any, pdf: Any) -> None:
+        import pydyf
+
+        for page in document.pages:
+            for _, _, _, box in page.links:
+                said = words.get(box.element)
+                if box.link_annotation is not None and said is not None:
+                    box.link_annotation["Contents"] = pydyf.String(said)
+
+    return finish
 
 
 LOST_OUTPUT = {

@@ -358,10 +358,17 @@ class Renderer:
         name = Markup(facility.name + labels.list_mark(facility.review.list_membership == "confirmed")).striptags()
         status = Markup(labels.status_labels[facility.status.state] + labels.review_mark(facility.status)).striptags()
         note = Markup(labels.list_note([facility])).striptags()
-        draft: Any = self.env.get_template("partials/draft.html").make_module()
-        band = Markup(draft.words()).striptags()
+        band = self.draft_words()[1]
         parts = [band] * self.draft + [f"{name}: {self.place(facility)}. {status}. {self.report_title}."]
         return " ".join([*parts, *[note] * bool(note), *self.edition.settings.hashtags])
+
+    def draft_words(self) -> tuple[str, str]:
+        """Return what the draft band says, as plain text: its first word ("Draft") and all its words
+        ("Draft. Not the released edition: …"); both empty in a release (layouts/partials/draft.html)."""
+        if not self.draft:
+            return "", ""
+        draft: Any = self.env.get_template("partials/draft.html").make_module()
+        return Markup(draft.word()).striptags(), Markup(draft.words()).striptags()
 
     def place(self, facility: Facility) -> str:
         """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
