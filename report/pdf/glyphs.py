@@ -23,16 +23,13 @@ from typing import Callable, Container, Iterable
 from .. import cache, project
 from ..content.load import located_characters
 from ..content.textfile import MAX_BYTES
-from ..findings import Finding, Loc, error
+from ..findings import Finding, Loc, error, is_hidden
 from ..i18n.catalogs import ParsedCatalog, brief
 from ..i18n.localize import cldr_text
 from .paginate import SHEETS, declared_faces
 
 FONT_BYTES = 16 * 1024 * 1024
 """The largest font file read (IBM Plex's are 200 kB; a CJK face is about 16 MB)."""
-_UNDRAWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
-"""Categories WeasyPrint lays out without a glyph (line breaks, joiners, marks, soft hyphens): the
-invisible ones are `text.invisible` findings of their own."""
 
 
 Key = tuple[str | None, str]
@@ -58,7 +55,8 @@ def glyph_findings(
     covered = frozenset(_declared_coverage(root, cache_dir))
 
     def wanted(char: str) -> bool:
-        return char not in covered and not _undrawn(char)
+        # What prints no glyph (controls, joiners, soft hyphens, variation selectors) is `text.invisible`'s.
+        return char not in covered and not is_hidden(char)
 
     found: list[tuple[str, str, Loc]] = []
     files = [(project.REPORT_FILE, "report"), (project.SOURCES_FILE, "sources")]
@@ -104,12 +102,6 @@ def _read(root: Path, rel: str, limit: int) -> bytes | None:
         return project.read(root, rel, limit)
     except (OSError, project.Refused, project.TooLarge):
         return None  # the loader, or the stylesheets' check, has said why
-
-
-def _undrawn(char: str) -> bool:
-    return (
-        unicodedata.category(char) in _UNDRAWN or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
-    )
 
 
 def _named(char: str) -> str:
