@@ -225,12 +225,13 @@ def read_localizer(root: Path, settings: ReportSettings, lang: str, cache_dir: P
 
 
 def _listed(entry: CatalogEntry | None) -> bool:
-    """Return True for an entry `check` lists at its own line as untranslated or fuzzy.
+    """Return True for an entry `check` lists at its own line as untranslated or fuzzy (a copy of
+    its English is untranslated: `CatalogEntry.copied`).
 
     A template string's fallback would be a second finding at that same line, saying the same:
     the entry's finding says it once (prose falls back at its dossier line, which it names).
     """
-    return entry is not None and entry.state in ("untranslated", "fuzzy")
+    return entry is not None and (entry.state in ("untranslated", "fuzzy") or entry.copied)
 
 
 class _Text(str):
