@@ -69,7 +69,7 @@ class Finding:
         }
 
 
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 """Unicode categories that print as nothing, break the line or reorder text: controls, format
 characters (zero-width, bidi), line and paragraph separators."""
 _VARIATION_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
@@ -79,8 +79,8 @@ character before them (U+FE0F an emoji's, where a font has one)."""
 
 def is_hidden(char: str) -> bool:
     """Return True for a character that prints otherwise than a reader sees it: a control, format
-    or separator character (`_HIDDEN`), or a variation selector."""
-    return unicodedata.category(char) in _HIDDEN or _VARIATION_SELECTOR.match(char) is not None
+    or separator character (`HIDDEN_CATEGORIES`), or a variation selector."""
+    return unicodedata.category(char) in HIDDEN_CATEGORIES or _VARIATION_SELECTOR.match(char) is not None
 
 
 def visible(text: str) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from .. import project
-from ..findings import Finding, Loc, error, is_hidden
+from ..findings import HIDDEN_CATEGORIES, Finding, Loc, error, is_hidden
 
 MIB = 1024 * 1024
 MAX_BYTES = {
@@ -45,7 +45,6 @@ such as Devanagari, which no font of the report has (`pdf.font`)."""
 _JOINERS = {"\u200c": "scripts", "\u200d": "emoji sequences and scripts"}
 """What needs each joiner outside right-to-left text, as its finding says."""
 _SUSPECT = re.compile(r"[^\t\n\x20-\x7e]")
-_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def hidden_characters(text: str) -> list[tuple[int, str]]:
@@ -71,7 +70,7 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
         if char in _REORDERING or char in _RIGHT_TO_LEFT_ONLY:
             if right_to_left is None:
                 right_to_left = any(
-                    unicodedata.bidirectional(c) in ("R", "AL") and unicodedata.category(c) not in _INVISIBLE
+                    unicodedata.bidirectional(c) in ("R", "AL") and unicodedata.category(c) not in HIDDEN_CATEGORIES
                     for c in text
                 )  # a right-to-left mark alone does not make text right-to-left
             if char in _REORDERING:
@@ -84,7 +83,7 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
                 what += f", which {_JOINERS[char]} such as Devanagari need and no font of the report has; delete it"
             else:
                 what += ", which only right-to-left text needs; delete it"
-        elif category not in _INVISIBLE:  # a variation selector
+        elif category not in HIDDEN_CATEGORIES:  # a variation selector
             what += (
                 ", a variation selector (it asks for an emoji's or an ideograph's form of the character"
                 " before it, which no font of the report has); delete it"
