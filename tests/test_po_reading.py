@@ -55,14 +55,14 @@ def test_english_copied_into_the_msgstr_is_english_not_a_translation() -> None:
         'msgid "Share the report [@a-b]."\nmsgstr "Share the report [@a-b]."\n\n'
         'msgid "Read the notes"\nmsgstr "Read the notes "\n'
     )
-    # Placeholders and citation markers are not words; a trailing space is a change (a mistake of its own).
-    assert [e.copied for e in loc.catalog.entries] == [True, False, True, True, False]
+    # Placeholders and citation markers are not words; a trailing space changes nothing.
+    assert [e.copied for e in loc.catalog.entries] == [True, False, True, True, True]
     assert [e.counted for e in loc.catalog.entries] == [
         "untranslated",
         "translated",
         "untranslated",
         "untranslated",
-        "translated",
+        "untranslated",
     ]
     env = environment(REPO, loc)
     assert env.from_string("{{ _('Back to the text') }}|{{ pgettext('state', 'Rhode Island') }}").render() == (
@@ -74,8 +74,34 @@ def test_english_copied_into_the_msgstr_is_english_not_a_translation() -> None:
 
     assert [str(f) for f in check_catalog(loc.catalog) if "Back to the text" in f.message] == [
         f"{SPANISH}:8:1: warning: not translated: the msgstr of 'Back to the text' is its English, copied"
-        " unchanged; the build prints it as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
     ]
+
+
+def test_a_copy_is_found_in_one_plural_form_and_past_spacing_case_and_quotes() -> None:
+    """Poedit copies the English one plural tab at a time; a space added or the quotes changed
+    is still the English. A name in title case, kept as it is on purpose, is no copy."""
+    loc = _catalog(
+        'msgid "a guaranteed minimum of %(num)s detainee"\nmsgid_plural "a guaranteed minimum of %(num)s detainees"\n'
+        'msgstr[0] "un mínimo garantizado de %(num)s persona detenida"\n'
+        'msgstr[1] "a guaranteed minimum of %(num)s detainees"\n\n'
+        'msgid "Not the released edition: facts may change."\nmsgstr "Not the released  edition: facts may change. "\n\n'
+        'msgid "He said \\"they left us\\" twice."\nmsgstr "he said “they left us” twice."\n\n'
+        'msgctxt "report:keywords"\nmsgid "Communities Not Cages"\nmsgstr "Communities Not Cages"\n'
+    )
+    assert [e.copied_form for e in loc.catalog.entries] == [1, 0, 0, None]
+    assert [e.counted for e in loc.catalog.entries] == ["untranslated"] * 3 + ["translated"]
+    from report.i18n.coverage import check_catalog
+
+    assert [(f.loc.line, f.message.split(" is its English")[0]) for f in check_catalog(loc.catalog)] == [
+        (10, "not translated: the msgstr[1] of 'a guaranteed minimum of %(num)s detainee'"),
+        (13, "not translated: the msgstr of 'Not the released edition: facts may change.'"),
+        (16, "not translated: the msgstr of 'He said \"they left us\" twice.'"),
+    ]
+    env = environment(REPO, loc)
+    assert env.from_string(
+        "{{ ngettext('a guaranteed minimum of %(num)s detainee', 'a guaranteed minimum of %(num)s detainees', 1) }}"
+    ).render() == ('<span lang="en" class="fallback">a guaranteed minimum of 1 detainee</span>')
 
 
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------

@@ -77,6 +77,16 @@ COPIED_WORDS = 3
 """A translation identical to its English with this many words or more is a copy, not a translation."""
 _NOT_WORDS_RE = re.compile(r"%\([^)]*\)[a-z]|\[@[^\]]*\]|<[^>]*>")  # placeholders, citation markers, tags
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_QUOTES = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'", "\u2019": "'"}
+)
+
+
+def _plain(text: str) -> str:
+    """Return `text` as a copy of it is compared: spacing, letter case and the style of quotes aside."""
+    return " ".join(text.translate(_QUOTES).split()).casefold()
+
+
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
 """A tag: its name is the longest that ends a word, kept (`(?>…)`) once found.
 
@@ -250,18 +260,32 @@ class CatalogEntry:
 
     @property
     def copied(self) -> bool:
-        """Return True if its translation is its English unchanged, every form, and says
-        something in words (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may
-        well stay as they are). The English pasted in (Poedit's "copy from source") would print
+        """Return True if a form of its translation is that form's English (`copied_form`)."""
+        return self.copied_form is not None
+
+    @property
+    def copied_form(self) -> int | None:
+        """Return the first form (msgstr[N]) of its translation that is its English, or None.
+
+        The English pasted in (Poedit's "copy from source", one plural tab at a time) would print
         as if it were the translation, unmarked, while coverage counted it translated: it is
-        English, so the build prints it as English (`lang="en"`) and coverage counts it
-        untranslated (`counted`)."""
+        English, so the build prints the entry as English (`lang="en"`) and coverage counts it
+        untranslated (`counted`). The same is the same but for spacing, letter case and the style
+        of quotes (a space added to get past the check). A form is a copy only where its English
+        says something in words (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may
+        stay as they are) and is not a name in title case ("Communities Not Cages", the
+        campaign's, kept as it is on purpose).
+        """
+        if self.state != "translated":
+            return None
         english = self.english
-        return (
-            self.state == "translated"
-            and all(string == english[min(form, len(english) - 1)] for form, string in enumerate(self.strings))
-            and len(_WORD_RE.findall(_NOT_WORDS_RE.sub(" ", self.msgid))) >= COPIED_WORDS
-        )
+        for form, string in enumerate(self.strings):
+            source = english[min(form, len(english) - 1)]
+            if string and _plain(string) == _plain(source):
+                words = _WORD_RE.findall(_NOT_WORDS_RE.sub(" ", source))
+                if len(words) >= COPIED_WORDS and not all(word[0].isupper() for word in words):
+                    return form
+        return None
 
     @property
     def counted(self) -> str:

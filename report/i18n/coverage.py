@@ -475,13 +475,15 @@ def check_catalog(
                     f"fuzzy{why}: check the translation of '{brief(entry.msgid)}', then remove the fuzzy flag",
                 )
             )
-        elif entry.copied:
+        elif entry.copied_form is not None:
+            form = entry.copied_form
+            which = f"msgstr[{form}]" if entry.plural is not None else "msgstr"
             findings.append(
                 warning(
                     "i18n.untranslated",
-                    Loc(catalog.path, entry.string_line(0), 1),
-                    f"not translated: the msgstr of '{brief(entry.msgid)}' is its English, copied unchanged;"
-                    " the build prints it as English: translate it, or leave the msgstr empty",
+                    Loc(catalog.path, entry.string_line(form), 1),
+                    f"not translated: the {which} of '{brief(entry.msgid)}' is its English, copied unchanged;"
+                    " the build prints the entry as English: translate it, or leave the msgstr empty",
                 )
             )
         for code, message, line in entry.problems:
