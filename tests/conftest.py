@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import io
 import os
+import re
 import runpy
 import shutil
 import tempfile
@@ -258,30 +259,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-NOT_CHECKED = frozenset({".venv", ".git", "__pycache__", ".pytest_cache"})
-"""Folders of the checkout the tests may write into: Python's bytecode, pytest's and git's own."""
+NOT_CHECKED = frozenset({".venv", ".git", ".pytest_cache"})
+"""Folders at the top of the checkout the tests may write into: the environment's, git's and pytest's own."""
+
+KEPT_IN_PYCACHE = frozenset({"report/__pycache__/fingerprints.json"})
+"""The files besides Python's bytecode that may change in a `__pycache__` folder: `report/cache.py`'s memo."""
 
 _CHECKOUT = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
 def checkout_files(root: Path) -> dict[str, tuple[int, int]]:
-    """Return every file under `root` but those in NOT_CHECKED folders, with its mtime (ns) and size."""
-    files, folders = {}, [root]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
+    """Return every file under `root` with its mtime (ns) and size, and every folder (its path ending
+    in `/`, with `(0, 0)`: what a folder holds is checked file by file), but the NOT_CHECKED folders
+    at the top, `__pycache__` folders themselves and the bytecode and KEPT_IN_PYCACHE files in them."""
+    files: dict[str, tuple[int, int]] = {}
+    top = os.path.join(root, "")
+    folders = [top]
+    while folders:  # over strings, not Paths: the walk runs twice a session over a checkout with its caches
+        folder = folders.pop()
+        pycache = folder.endswith("/__pycache__")
+        with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name in NOT_CHECKED:
+                if folder == top and entry.name in NOT_CHECKED:
                     continue
+                path = entry.path[len(top) :]
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
-                else:
+                    folders.append(entry.path)
+                    if entry.name != "__pycache__":  # Python makes one beside any module it imports
+                        files[path + "/"] = (0, 0)
+                elif not (pycache and (_PYC_RE.search(entry.name) or path in KEPT_IN_PYCACHE)):
                     stat = entry.stat(follow_symlinks=False)
-                    files[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+                    files[path] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 
+_PYC_RE = re.compile(r"\.pyc(\.\d+)?$")
+"""Bytecode, and the name importlib writes it under before renaming it (`x.pyc.<id>`)."""
+
+
 def written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
-    """Return each file created, changed or removed between two `checkout_files`, sorted, saying which."""
+    """Return each file or folder created, changed or removed between two `checkout_files`, sorted, saying which."""
     return [
         f"{path} ({'created' if path not in before else 'removed' if path not in after else 'changed'})"
         for path in sorted(before.keys() | after.keys())

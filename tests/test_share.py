@@ -211,6 +211,21 @@ def test_a_malformed_base_url_is_refused_with_the_hint(tmp_path: Path) -> None:
         root = with_base_url(make_project(tmp_path / bad.replace("/", "_").replace(" ", "_")), f'"{bad}"')
         code, out, _ = run_cli("--root", str(root), "check", "-q")
         assert code == 1 and "[report.base-url]" in out and "base_url:" in out, (bad, out)
+    # A dot segment: every page's canonical link and citation would hold it. `%2E` is a dot to a browser.
+    for bad in (
+        "https://example.org/ft/../",
+        "https://example.org/ft/./",
+        "https://example.org/./ft/",
+        "https://example.org/ft/%2E%2e/",
+    ):
+        root = with_base_url(make_project(tmp_path / bad.replace("/", "_").replace("%", "_")), f'"{bad}"')
+        line = len((root / "report.yaml").read_text(encoding="utf-8").splitlines())
+        code, out, _ = run_cli("--root", str(root), "check", "-q")
+        assert (code, out.splitlines()[0]) == (
+            1,
+            f"report.yaml:{line}:11: error: base_url: '{bad}' is not valid; write the absolute address the site is"
+            " published at, ending in '/', like https://example.org/first-ten/ [report.base-url]",
+        )
 
 
 def test_first_sentence() -> None:

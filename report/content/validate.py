@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Iterable, Iterator, Mapping, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..findings import Finding, Loc, count, error, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
@@ -300,18 +300,55 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ASCII_KEPT = "/?%:@!$&'()*+,;=[]"
+"""What `quote` leaves as it is in a path or query besides letters, digits and `-._~`: every other
+character a URL holds raw (`schema.url_problem` refuses the rest), and `%`, whose escapes are already written."""
 
 
 def page_key(url: str) -> tuple[str | int | None, ...]:
     """Return what names the page a well-formed http(s) URL (`schema.url_problem`) leads to, for
-    `cite.duplicate-url`: http and https alike, the host in any case, a default port, a percent-encoded
-    letter, digit or `-._~` (RFC 3986's unreserved characters), an empty query, a fragment and a final
-    slash make no other page. The path keeps its case, and a query its order: servers may tell them apart."""
+    `cite.duplicate-url`: http and https alike, the host in any case, with a final dot or as its
+    punycode (`xn--`), a default port, a percent-encoded letter, digit or `-._~` (RFC 3986's unreserved
+    characters), a raw or percent-encoded UTF-8 character, dot segments (`/./`, `/x/../`), doubled
+    slashes, an empty query, a fragment and a final slash make no other page. The path keeps its case,
+    an escaped `/`, `?` or other delimiter its escape (RFC 3986 2.2), and a query its order: servers
+    may tell them apart."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     port = None if parts.port == _DEFAULT_PORTS.get(scheme) else parts.port
-    path = _unescape_unreserved(parts.path).rstrip("/")
-    return (parts.netloc.rpartition("@")[0], parts.hostname, port, path, _unescape_unreserved(parts.query))
+    path = "".join("/" + segment for segment in _without_dots(_escaped(parts.path).split("/")))
+    return (parts.netloc.rpartition("@")[0], _host_key(parts.hostname), port, path, _escaped(parts.query))
+
+
+def _host_key(host: str | None) -> str | None:
+    """Return `host` (lower case, as `urlsplit` gives it) without its final dot, in IDNA's ASCII form;
+    a host the codec refuses (an empty or overlong label) as it is."""
+    if host is None:
+        return None
+    host = host.removesuffix(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _without_dots(segments: list[str]) -> list[str]:
+    """Return the path `segments` with `.` and empty segments dropped and each `..` taking the one
+    before it away, as RFC 3986 5.2.4 removes dot segments (and a server merges slashes)."""
+    kept: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment not in ("", "."):
+            kept.append(segment)
+    return kept
+
+
+def _escaped(text: str) -> str:
+    """Return `text` with each raw non-ASCII character percent-encoded as UTF-8, each percent-encoded
+    unreserved character decoded, and other escapes in capitals (`%2f` is `%2F`, `é` is `%C3%A9`)."""
+    return _unescape_unreserved(quote(text, safe=_ASCII_KEPT, errors="surrogatepass"))
 
 
 def _unescape_unreserved(text: str) -> str:
