@@ -420,6 +420,19 @@ def test_a_notice_is_the_first_pages_band_as_content(bare_chunks: list[Part]) ->
         assemble(bare_chunks, replace(METADATA, notice=notice), folio_sheet=sheet)
 
 
+def test_a_notice_in_another_language_than_the_documents_declares_it(bare_chunks: list[Part]) -> None:
+    """A Spanish draft whose notice fell back to English: its /P says /Lang en; one in Spanish says nothing."""
+    sheet = render_sheet((*SHEET_FOLIOS, "Draft"))
+    chunks = [replace(bare_chunks[0], folios=(5, 0)), *bare_chunks[1:]]
+    notice = "Draft. Not the released edition."
+    spanish = replace(METADATA, lang="es", notice=notice)
+    for metadata, lang in ((replace(spanish, notice_lang="en"), "en"), (spanish, None)):
+        reader = PdfReader(BytesIO(assemble(chunks, metadata, folio_sheet=sheet)), strict=True)
+        _, first, *_ = structure_elements_in_order(reader)
+        assert (first["/S"], first["/ActualText"], first.get("/Lang")) == ("/P", notice, lang)
+        assert reader.trailer["/Root"]["/Lang"] == "es"
+
+
 def test_a_notice_on_a_page_with_no_marked_content(sheet: bytes) -> None:
     """A first page without a ParentTree entry of its own (no /StructParents) gets one for the notice."""
     pdf = render('<div style="break-after: page"></div><p>Text</p>', style="decimal", first=1, margin_folio=False)

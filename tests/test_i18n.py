@@ -760,3 +760,46 @@ def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
         parser = _LinkNames()
         parser.feed(cards)
         assert [(href, name) for href, name in parser.names() if href.endswith(".pdf")] == links
+
+
+def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> None:
+    """Six links named "CSV" and six "JSON" led to different tables, and each PDF in the downloads
+    table was named by its facility alone, as the link to the facility's page is. Each is now named
+    by its row's words, then its own: no two links of a home page to another file share a name but
+    not a target. (The notes' "Back to the text" links, each to its own call, are not looked at here.)"""
+    pages = site_pages(copy_project(tmp_path / "p", ["etowah", "glades"]), ("en", "es"), pdf=(88_000, 4))
+    names = {}
+    for lang in ("en", "es"):
+        parser = _LinkNames()
+        parser.feed(pages[f"{lang}/index.html"])
+        names[lang] = parser.names()
+        targets: dict[str, set[str]] = {}
+        for href, name in names[lang]:
+            if not href.startswith("#"):
+                targets.setdefault(name, set()).add(href)
+        assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+    # the hero's button, the cards' links, then the downloads table's
+    assert [(href, name) for href, name in names["en"] if href.endswith(".pdf")] == [
+        ("report-en.pdf", "Download the full report (PDF, 88 KB, 4 pages)"),
+        ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
+        ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
+        ("report-en.pdf", "First Ten to Communities Not Cages Download the full report (PDF, 88 KB, 4 pages)"),
+        ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
+        ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
+    ]
+    data = [(href.rsplit("/", 1)[-1], name) for href, name in names["es"] if href.startswith("../data/")]
+    assert data == [
+        ("facilities.csv", "Centros de detención CSV"),
+        ("facilities.json", "Centros de detención JSON"),
+        ("events.csv", "Hechos con fecha CSV"),
+        ("events.json", "Hechos con fecha JSON"),
+        ("deaths.csv", "Muertes bajo custodia CSV"),
+        ("deaths.json", "Muertes bajo custodia JSON"),
+        ("campaign_actions.csv", "Acciones de la campaña CSV"),
+        ("campaign_actions.json", "Acciones de la campaña JSON"),
+        ("campaign_organizations.csv", "Organizaciones de la campaña CSV"),
+        ("campaign_organizations.json", "Organizaciones de la campaña JSON"),
+        ("sources.csv", "Fuentes CSV"),
+        ("sources.json", "Fuentes JSON"),
+        ("datapackage.json", "datapackage.json"),
+    ]

@@ -611,3 +611,91 @@ def test_the_facts_box_holds_its_locator(gathered, lang):
     assert facts.border_box_y() < locator.border_box_y()
     assert locator.border_box_y() + locator.border_height() <= facts.border_box_y() + facts.border_height()
     assert locator.border_box_x() + locator.border_width() <= facts.border_box_x() + facts.border_width()
+
+
+def _msgstr_emptied(root: Path, msgid: str, msgstr: str) -> None:
+    """Empty one Spanish translation, as a translator who has not done it yet leaves it."""
+    from .conftest import replace
+
+    replace(root, "i18n/es/LC_MESSAGES/messages.po", f"{msgid}\nmsgstr {msgstr}\n", f'{msgid}\nmsgstr ""\n')
+
+
+@pytest.mark.slow
+def test_map_words_that_fall_back_say_they_are_english(tmp_path):
+    """The Spanish site's map and locator, and the PDF's locator and draft notice, with their words
+    untranslated: each text printed in English carries lang="en" (/Lang en in the PDF); the page's own don't."""
+    import datetime as dt
+
+    import pikepdf
+    import weasyprint
+
+    from report.commands.build import _metadata
+    from report.commands.gather import GatherOptions, gather
+    from report.pdf.tags import declare_languages_and_notes, simplify
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages, home_pages
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project", ["adelanto"])
+    _msgstr_emptied(root, 'msgid "Where the facilities are"', '"Dónde están los centros"')
+    _msgstr_emptied(
+        root,
+        'msgid ""\n"A map of the United States with %(state)s shaded and a mark where %(name)s "\n"is, in %(county)s."',
+        '""\n"Mapa de Estados Unidos con el estado de %(state)s sombreado y una marca "\n"donde está %(name)s, en %(county)s."',
+    )
+    _msgstr_emptied(root, 'msgid "Draft"', '"Borrador"')
+    _msgstr_emptied(
+        root,
+        'msgid "Not the released edition: facts and translations may still change."',
+        '""\n"No es la edición definitiva: los datos y las traducciones todavía pueden "\n"cambiar."',
+    )
+    gathered = gather(root, GatherOptions(dt.date(2026, 1, 1)))
+    assert gathered.edition is not None
+    renderers = {
+        lang: Renderer(gathered.edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()
+    }
+    info = {(lang, f): (f"{lang}/x.pdf", 1000, 1) for lang in renderers for f in (None, "adelanto")}
+    pages = {o.path: o.data.decode() for o in home_pages(gathered.edition, renderers, info)}
+    pages |= {
+        o.path: o.data.decode()
+        for o in facility_pages(root, gathered.edition, renderers, info, frozenset({"adelanto"}))
+    }
+
+    def langs(page: str, id: str) -> dict[str, str | None]:
+        svg = ElementTree.fromstring(_svgs(pages[page])[id])
+        return {e.tag.removeprefix(SVG): e.get("lang") for e in (svg.find(SVG + "title"), svg.find(SVG + "desc"))}
+
+    assert langs("es/index.html", "where-map") == {"title": "en", "desc": None}
+    assert langs("es/adelanto.html", "adelanto-locator") == {"title": None, "desc": "en"}
+    assert langs("en/index.html", "where-map") == {"title": None, "desc": None}
+    assert langs("en/adelanto.html", "adelanto-locator") == {"title": None, "desc": None}
+
+    spanish = renderers["es"]
+    chapter = spanish.chapter_chunk(gathered.edition.facilities[0], 1).html
+    assert re.findall(r'<img class="map" src="[^"]+" alt="([^"]+)" lang="([^"]+)">', chapter) == [
+        (
+            "A map of the United States with California shaded and a mark where Adelanto ICE Processing Center"
+            " is, in condado de San Bernardino.",  # the county in the page's words, as the fallback gets them
+            "en",
+        )
+    ]
+    declare_languages_and_notes()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"))]
+    html = weasyprint.HTML(string=chapter, base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    with pikepdf.Pdf.open(io.BytesIO(simplify(html.write_pdf(stylesheets=css, pdf_variant="pdf/ua-1")))) as pdf:
+        stack, figures = list(pdf.Root.StructTreeRoot.K), []
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                if element.S == "/Figure":
+                    figures.append((str(element.get("/Alt")), str(element.get("/Lang"))))
+                kids = element.get("/K", [])
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    assert [lang for alt, lang in figures if alt.startswith("A map of the United States")] == ["en"]
+    assert (spanish.draft_words()[1], spanish.draft_language()) == (
+        "Draft. Not the released edition: facts and translations may still change.",
+        "en",
+    )
+    assert renderers["en"].draft_language() == "en"
+    assert [_metadata(gathered.edition, r, "T", "S").notice_lang for r in renderers.values()] == ["", "en"]

@@ -724,7 +724,17 @@ def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) ->
     word, notice = renderer.draft_words()
     title = f"{title} · {word}" if word else title
     created = creation_time(edition)
-    return Metadata(title, edition.settings.publisher, subject, keywords, renderer.lang, created, notice=notice)
+    notice_lang = renderer.draft_language() if notice else renderer.lang
+    return Metadata(
+        title,
+        edition.settings.publisher,
+        subject,
+        keywords,
+        renderer.lang,
+        created,
+        notice=notice,
+        notice_lang="" if notice_lang == renderer.lang else notice_lang,
+    )
 
 
 def _facility_assemblies(

@@ -139,6 +139,8 @@ class Metadata:
     stamped on the first page (which holds the draft band) is then not an
     artifact but tagged content, a ``/P`` first in the reading order with
     ``notice`` as its ``/ActualText``.  Its other pages' bands stay artifacts.
+    ``notice_lang`` is the notice's language where it is not ``lang`` (a
+    translation's notice that fell back to English): the ``/P``'s ``/Lang``.
     """
 
     title: str
@@ -149,6 +151,7 @@ class Metadata:
     created: datetime
     creator: str = "report pipeline"
     notice: str = ""
+    notice_lang: str = ""
 
 
 class AssemblyError(ValueError):
@@ -380,6 +383,8 @@ class _Merger:
                 ActualText=String(self.metadata.notice),
             )
         )
+        if self.metadata.notice_lang:
+            notice.Lang = String(self.metadata.notice_lang)
         self.top_elements.insert(0, notice)
         if "/StructParents" not in page.obj:  # a page with no marked content of its own
             page.obj.StructParents = self.next_key

@@ -370,6 +370,11 @@ class Renderer:
         draft: Any = self.env.get_template("partials/draft.html").make_module()
         return Markup(draft.word()).striptags(), Markup(draft.words()).striptags()
 
+    def draft_language(self) -> str:
+        """Return the language the draft band's words print in: this one, or English where they fall back."""
+        draft: Any = self.env.get_template("partials/draft.html").make_module()
+        return self.localizer.language_of(draft.words())
+
     def place(self, facility: Facility) -> str:
         """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
         return Markup(self.places.plain(facility.location)).striptags()

@@ -94,11 +94,14 @@ class Maps:
         mark: Callable[[Claim], str] | None = None,
         href: Callable[[Facility], str] | None = None,
         id: str = "map",
+        langs: tuple[str, str] = ("", ""),
     ) -> Figure:
         """Return the map of every published facility, its markers linked when `href` is given.
 
         `mark` is the review mark of a claim (labels.html's `review_mark`, empty for a claim not
         under review): a marker whose status has one prints it under its label, as the chapter does.
+        `langs` are the title's and the description's languages where they are not the page's
+        (English where they fall back), which their elements say.
         """
         facilities = self.edition.facilities
         markers = tuple(
@@ -112,7 +115,7 @@ class Maps:
             )
             for f in facilities
         )
-        words = mapsvg.Words(_plain(title), _plain(description), _plain(open), _plain(ended))
+        words = mapsvg.Words(_plain(title), _plain(description), _plain(open), _plain(ended), *map(str, langs))
 
         def draw() -> Drawn:
             drawing = mapsvg.draw_map(self.atlas, markers, words, self.style, id=id)
@@ -122,11 +125,15 @@ class Maps:
         by_id = {f.id: f for f in facilities}
         return Figure(Markup(svg), numbered, tuple((number, by_id[fid]) for number, fid in numbers))
 
-    def locator(self, facility: Facility, title: str, description: str, id: str = "locator") -> Figure:
-        """Return a small map of the country with the facility's state shaded and its marker."""
+    def locator(
+        self, facility: Facility, title: str, description: str, id: str = "locator", langs: tuple[str, str] = ("", "")
+    ) -> Figure:
+        """Return a small map of the country with the facility's state shaded and its marker (`langs` as `full`'s)."""
         place = self.edition.places[facility.id]
         marker = mapsvg.Marker(facility.id, facility.name, place.point, self.status(facility))
-        words = mapsvg.Words(_plain(title), _plain(description))
+        words = mapsvg.Words(
+            _plain(title), _plain(description), title_lang=str(langs[0]), description_lang=str(langs[1])
+        )
 
         def draw() -> Drawn:
             return mapsvg.draw_locator(self.atlas, marker, place.state, words, self.style, id=id), False, ()

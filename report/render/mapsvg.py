@@ -57,6 +57,8 @@ class Words:
     description: str  # the text alternative: which facilities, in which states
     open: str = ""  # legend: ICE detains people here
     ended: str = ""  # legend: ICE detention has ended
+    title_lang: str = ""  # the title's language where it is not the page's: English where it falls back
+    description_lang: str = ""  # the description's, likewise
 
 
 @dataclass(frozen=True)
@@ -513,9 +515,14 @@ def _open_svg(id: str, words: Words, size: tuple[float, float], interactive: boo
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="map" viewBox="0 0 {_n(size[0])} {_n(size[1])}"'
         f'{role} aria-labelledby="{id}-title" aria-describedby="{id}-desc">',
-        f'<title id="{id}-title">{escape(words.title)}</title>',
-        f'<desc id="{id}-desc">{escape(words.description)}</desc>',
+        f'<title id="{id}-title"{_lang(words.title_lang)}>{escape(words.title)}</title>',
+        f'<desc id="{id}-desc"{_lang(words.description_lang)}>{escape(words.description)}</desc>',
     ]
+
+
+def _lang(lang: str) -> str:
+    """Return the lang attribute of a text in another language than the page's, or nothing."""
+    return f' lang="{escape(lang)}"' if lang else ""
 
 
 _OUTLINES: WeakKeyDictionary[Atlas, dict[float, tuple[str, str]]] = WeakKeyDictionary()
