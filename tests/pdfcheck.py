@@ -6,7 +6,7 @@ import itertools
 import re
 from typing import Any, Sequence
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NullObject
 
 from report.render.html import display_url
@@ -255,6 +255,80 @@ def _values(kids: Any) -> list[Any]:
     return list(kids) if isinstance(kids, list) else [kids]
 
 
+def marked_content_texts(page: PageObject) -> dict[int, str]:
+    """Return the text each marked-content sequence of a page prints, by its MCID, as pypdf
+    extracts it (WeasyPrint opens and closes a text object inside each sequence)."""
+    found: dict[int, str] = {}
+    open_mcids: list[int | None] = []  # for each open sequence: its MCID, or its parent's
+
+    def operator(name: bytes, operands: list[Any], *_: Any) -> None:
+        if name in (b"BMC", b"BDC"):
+            properties = operands[1] if name == b"BDC" else None
+            if isinstance(properties, DictionaryObject) and "/MCID" in properties:
+                open_mcids.append(int(properties["/MCID"]))
+            else:
+                open_mcids.append(open_mcids[-1] if open_mcids else None)
+        elif name == b"EMC":
+            open_mcids.pop()
+
+    def text(printed: str, *_: Any) -> None:
+        if open_mcids and open_mcids[-1] is not None:
+            found[open_mcids[-1]] = found.get(open_mcids[-1], "") + printed
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return found
+
+
+def element_texts(reader: PdfReader, element: DictionaryObject, pages: dict[int, dict[int, str]]) -> list[str]:
+    """Return the texts a structure element's marked content prints, in the tree's (reading)
+    order, each with its white space made one space, the empty ones left out. ``pages`` keeps each
+    page's `marked_content_texts` by page index, read when first needed."""
+    numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    found: list[str] = []
+
+    def walk(element: DictionaryObject, page: int) -> None:
+        for kid in _values(element.get("/K", [])):
+            kid_page = page
+            if isinstance(kid, (IndirectObject, DictionaryObject)):
+                kid = kid.get_object()
+                if "/Pg" in kid:
+                    kid_page = numbers[kid.raw_get("/Pg").idnum]
+                if "/S" in kid:
+                    walk(kid, kid_page)
+                    continue
+                if kid.get("/Type") != "/MCR":
+                    continue  # an annotation (/OBJR): it prints nothing of its own
+                kid = kid["/MCID"]
+            if kid_page not in pages:
+                pages[kid_page] = marked_content_texts(reader.pages[kid_page])
+            text = " ".join(pages[kid_page].get(int(kid), "").split())
+            if text:
+                found.append(text)
+
+    walk(element, numbers[_page_of(element).idnum])
+    return found
+
+
+def check_top_headings(reader: PdfReader) -> None:
+    """The heading of each top-level bookmark (printed on its page) is an /H1, so that heading
+    navigation puts what follows it where the bookmarks do: beside the chapters, never inside the
+    one before it."""
+    numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    top = {
+        (reader.get_destination_page_number(item), str(item.title))
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    pages: dict[int, dict[int, str]] = {}
+    found = {}
+    for element in structure_elements_in_order(reader):
+        if re.fullmatch(r"/H[1-6]", element["/S"]):
+            key = (numbers[_page_of(element).idnum], " ".join(element_texts(reader, element, pages)))
+            if key in top:
+                found[key] = element["/S"]
+    assert found == dict.fromkeys(top, "/H1"), f"a top-level bookmark's heading is not an /H1: {found}"
+
+
 def check_accessible(
     reader: PdfReader, lang: str, title: str, expected_artifacts: Sequence[dict[str, str] | None] | None = None
 ) -> int:
@@ -264,7 +338,8 @@ def check_accessible(
     document language, the title shown in the window (/DisplayDocTitle) and in the XMP packet
     with the PDF/UA identification, headings that never skip a level, figures and links with an
     alternative description (a link's in words, never the name of a destination), a tab order that
-    follows the structure, only embedded fonts, and every footnote a /Note with its own /ID
+    follows the structure, only embedded fonts, the heading of every top-level bookmark an /H1
+    (`check_top_headings`), and every footnote a /Note with its own /ID
     (`check_notes`). Return how many footnotes there are.
     """
     catalog = reader.root_object
@@ -286,6 +361,7 @@ def check_accessible(
             assert str(element.get("/Alt", "")).strip(), "a figure without alternative text"
     assert levels and levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"a heading skips a level: {levels}"
+    check_top_headings(reader)
 
     destinations = set(reader.named_destinations)
     for page in reader.pages:

@@ -19,6 +19,7 @@ from .conftest import pdf_pages
 from .pdfcheck import (
     STAMPED_FOLIO,
     check_accessible,
+    element_texts,
     first_page_actual_texts,
     structure_elements_in_order,
     unprinted_links,
@@ -213,6 +214,28 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
     # The outline's chapter entries point at the same pages.
     starts = {title: page for depth, title, page in outline_titles(reader) if depth == 0}
     assert {name: labels[starts[name]] for name in printed} == printed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_contents_entry_reads_its_number_title_and_then_its_page(shipped: Path, edition, lang: str) -> None:
+    """The page number floats right, but is read last: "2, Alamance County Detention Center, *, 6",
+    never "6, 2, Alamance…"."""
+    reader = report_pdf(shipped, lang)
+    labels = reader.page_labels
+    contents = reader.pages[1].indirect_reference
+    (listed,) = [e for e in structure_elements_in_order(reader) if e["/S"] == "/L" and e.raw_get("/Pg") == contents]
+    pages: dict[int, dict[int, str]] = {}
+    entries = [element_texts(reader, item.get_object(), pages) for item in listed["/K"]]
+    # The outline's top-level entries after its first (the contents) are what the contents list.
+    listed_top = [(title, labels[page]) for depth, title, page in outline_titles(reader) if depth == 0][1:]
+    names = [f.name for f in edition.facilities]
+    assert len(entries) == len(listed_top)
+    for entry, (title, label) in zip(entries, listed_top, strict=True):
+        number = [str(names.index(title) + 1)] if title in names else []
+        mark = entry[len(number) + 1 : -1]
+        assert entry == [*number, title, *mark, label]
+        assert mark in ([], ["*"])
+    assert entries[3][:2] == ["1", names[0]]
 
 
 @pytest.mark.parametrize("lang", LANGS)
