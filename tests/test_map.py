@@ -624,8 +624,9 @@ def _msgstr_emptied(root: Path, msgid: str, msgstr: str) -> None:
 
 @pytest.mark.slow
 def test_map_words_that_fall_back_say_they_are_english(tmp_path):
-    """The Spanish site's map and locator, and the PDF's locator and draft notice, with their words
-    untranslated: each text printed in English carries lang="en" (/Lang en in the PDF); the page's own don't."""
+    """The Spanish site's map (title and legend) and locator, and the PDF's locator and draft notice,
+    with their words untranslated: each text printed in English carries lang="en" (/Lang en in the
+    PDF); the page's own don't."""
     import datetime as dt
 
     import pikepdf
@@ -646,6 +647,7 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
         'msgid ""\n"A map of the United States with %(state)s shaded and a mark where %(name)s "\n"is, in %(county)s."',
         '""\n"Mapa de Estados Unidos con el estado de %(state)s sombreado y una marca "\n"donde está %(name)s, en %(county)s."',
     )
+    _msgstr_emptied(root, 'msgid "ICE detention has ended"', '"Terminó la detención de ICE"')
     _msgstr_emptied(root, 'msgid "Draft"', '"Borrador"')
     _msgstr_emptied(
         root,
@@ -672,6 +674,13 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
     assert langs("es/adelanto.html", "adelanto-locator") == {"title": None, "desc": "en"}
     assert langs("en/index.html", "where-map") == {"title": None, "desc": None}
     assert langs("en/adelanto.html", "adelanto-locator") == {"title": None, "desc": None}
+
+    def legend(page: str) -> list[tuple[str | None, str | None]]:
+        svg = ElementTree.fromstring(_svgs(pages[page])["where-map"])
+        return [(e.text, e.get("lang")) for e in svg.iterfind(f"{SVG}g[@class='legend']/{SVG}text")]
+
+    assert legend("es/index.html") == [("ICE detiene a personas aquí", None), ("ICE detention has ended", "en")]
+    assert legend("en/index.html") == [("ICE detains people here", None), ("ICE detention has ended", None)]
 
     spanish = renderers["es"]
     chapter = spanish.chapter_chunk(gathered.edition.facilities[0], 1).html

@@ -94,14 +94,14 @@ class Maps:
         mark: Callable[[Claim], str] | None = None,
         href: Callable[[Facility], str] | None = None,
         id: str = "map",
-        langs: tuple[str, str] = ("", ""),
+        langs: tuple[str, str, str, str] = ("", "", "", ""),
     ) -> Figure:
         """Return the map of every published facility, its markers linked when `href` is given.
 
         `mark` is the review mark of a claim (labels.html's `review_mark`, empty for a claim not
         under review): a marker whose status has one prints it under its label, as the chapter does.
-        `langs` are the title's and the description's languages where they are not the page's
-        (English where they fall back), which their elements say.
+        `langs` are the title's, the description's and the legend's two entries' languages where
+        they are not the page's (English where they fall back), which their elements say.
         """
         facilities = self.edition.facilities
         markers = tuple(

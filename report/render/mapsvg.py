@@ -59,6 +59,8 @@ class Words:
     ended: str = ""  # legend: ICE detention has ended
     title_lang: str = ""  # the title's language where it is not the page's: English where it falls back
     description_lang: str = ""  # the description's, likewise
+    open_lang: str = ""  # the legend's first entry's, likewise
+    ended_lang: str = ""  # the legend's second entry's, likewise
 
 
 @dataclass(frozen=True)
@@ -649,24 +651,27 @@ def _marker(
 
 def _legend(words: Words, style: Style, size: float, width: float, top: float) -> tuple[list[str], float]:
     """Return the legend below the map (a row, or one entry a line if the row is too wide) and its height."""
-    both: tuple[tuple[Status, str], ...] = (("open", words.open), ("ended", words.ended))
-    entries = [(s, t) for s, t in both if t]
+    both: tuple[tuple[Status, str, str], ...] = (
+        ("open", words.open, words.open_lang),
+        ("ended", words.ended, words.ended_lang),
+    )
+    entries = [(s, t, lang) for s, t, lang in both if t]
     if not entries:
         return [], 0.0
     m = style.metrics
     line = size * (m.ascent + m.descent)
     gap, sym = size * 1.6, DIAMOND_R * 2 + size * 0.4
-    row = sum(sym + m.width(t, size) for _, t in entries) + gap * (len(entries) - 1)
+    row = sum(sym + m.width(t, size) for _, t, _ in entries) + gap * (len(entries) - 1)
     stacked = row > width - 8
     out = [
         f'<g class="legend" font-family={quoteattr(style.font_family)} font-weight="400" '
         f'fill="{style.color("ink")}" font-size="{_n(size)}">'
     ]
     x, y = 4.0, top + 6 + line / 2
-    for status, text in entries:
+    for status, text, lang in entries:
         out.append(_symbol(status, (x + DIAMOND_R, y), style))
         baseline = y + size * 0.35  # about half the cap height: the text centres on the symbol
-        out.append(f'<text x="{_n(x + sym)}" y="{_n(baseline)}">{escape(text)}</text>')
+        out.append(f'<text x="{_n(x + sym)}" y="{_n(baseline)}"{_lang(lang)}>{escape(text)}</text>')
         if stacked:
             y += line + 4
         else:
