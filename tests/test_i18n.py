@@ -629,15 +629,15 @@ def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_p
     aria-label, meta content or search message says it is English (`lang`, or `data-…-lang` for the
     script), and a nav's own links say Spanish again; a translated attribute adds nothing."""
     root = copy_project(tmp_path / "p", ["etowah", "glades"])
-    blanked = {"Back to the text", "Breadcrumbs", "Language", "No page matches this search."}
+    blanked = {"Back to note %(num)s in the text", "Breadcrumbs", "Language", "No page matches this search."}
     blanked |= {"etowah:summary", "report:title"}
     blank_translations(root / SPANISH, blanked)
     pages = site_pages(root)
     etowah, glades, home = pages["es/etowah.html"], pages["es/glades.html"], pages["es/index.html"]
     for page in (etowah, home):
         backrefs = _start_tags(page, r'a class="backref"')
-        assert backrefs and set(re.sub(r'#ref-\d+"', '#ref-N"', a) for a in backrefs) == {
-            '<a class="backref" href="#ref-N" aria-label="Back to the text" lang="en">'
+        assert backrefs and set(re.sub(r"(?:(?<=ref-)|(?<=note ))\d+", "N", a) for a in backrefs) == {
+            '<a class="backref" href="#ref-N" aria-label="Back to note N in the text" lang="en">'
         }
     assert _start_tags(etowah, "nav ") == [
         '<nav class="languages" aria-label="Language" lang="en">',
@@ -703,12 +703,13 @@ def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> 
 
 class _LinkNames(HTMLParser):
     """Each link's accessible name as the markup gives it: its `aria-labelledby` elements' text,
-    joined by spaces, or else its own text; and the text of every element with an id."""
+    joined by spaces, or else its `aria-label`, or else its own text; and the text of every element
+    with an id."""
 
     def __init__(self) -> None:
         super().__init__()
         self.texts: dict[str, str] = {}
-        self.links: list[tuple[str, str | None, str]] = []  # (href, aria-labelledby, id)
+        self.links: list[tuple[str, str | None, str | None, str]] = []  # (href, aria-labelledby, aria-label, id)
         self._open: list[tuple[str, str | None]] = []  # (tag, id) of the elements read into
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -720,7 +721,8 @@ class _LinkNames(HTMLParser):
             self.texts[found["id"] or ""] = ""
         if tag == "a":
             key = f"link-{len(self.links)}"
-            self.links.append((found.get("href") or "", found.get("aria-labelledby"), found.get("id") or key))
+            labelledby, label = found.get("aria-labelledby"), found.get("aria-label")
+            self.links.append((found.get("href") or "", labelledby, label, found.get("id") or key))
             self.texts.setdefault(found.get("id") or key, "")
             self._open[-1] = (tag, found.get("id") or key)
 
@@ -734,11 +736,13 @@ class _LinkNames(HTMLParser):
                 self.texts[id] += data
 
     def names(self) -> list[tuple[str, str]]:
-        def name(labelledby: str | None, own: str) -> str:
+        def name(labelledby: str | None, label: str | None, own: str) -> str:
+            if label and not labelledby:
+                return " ".join(label.split())
             parts = labelledby.split() if labelledby else [own]
             return " ".join(" ".join(self.texts[part].split()) for part in parts)
 
-        return [(href, name(labelledby, own)) for href, labelledby, own in self.links]
+        return [(href, name(labelledby, label, own)) for href, labelledby, label, own in self.links]
 
 
 def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
@@ -765,8 +769,8 @@ def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
 def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> None:
     """Six links named "CSV" and six "JSON" led to different tables, and each PDF in the downloads
     table was named by its facility alone, as the link to the facility's page is. Each is now named
-    by its row's words, then its own: no two links of a home page to another file share a name but
-    not a target. (The notes' "Back to the text" links, each to its own call, are not looked at here.)"""
+    by its row's words, then its own: no two links of a home page share a name but not a target.
+    The notes' 15 links back to their calls were all "Back to the text": each names its note now."""
     pages = site_pages(copy_project(tmp_path / "p", ["etowah", "glades"]), ("en", "es"), pdf=(88_000, 4))
     names = {}
     for lang in ("en", "es"):
@@ -775,9 +779,10 @@ def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> N
         names[lang] = parser.names()
         targets: dict[str, set[str]] = {}
         for href, name in names[lang]:
-            if not href.startswith("#"):
-                targets.setdefault(name, set()).add(href)
+            targets.setdefault(name, set()).add(href)
         assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+    backs = [(href, name) for href, name in names["es"] if href.startswith("#ref-")]
+    assert backs[:2] == [("#ref-1", "Volver a la nota 1 en el texto"), ("#ref-2", "Volver a la nota 2 en el texto")]
     # the hero's button, the cards' links, then the downloads table's
     assert [(href, name) for href, name in names["en"] if href.endswith(".pdf")] == [
         ("report-en.pdf", "Download the full report (PDF, 88 KB, 4 pages)"),
