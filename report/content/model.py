@@ -373,6 +373,15 @@ class Facility:
     name_loc: Loc = field(default=Loc(""), compare=False)  # where the name is: findings about the printed name
     id_loc: Loc = field(default=Loc(""), compare=False)  # where the id is: findings about its anchors
 
+    def capacity_differs(self) -> bool:
+        """Return True when two capacity figures count the same thing at the same date (or are both
+        undated) and differ: only then do the sources give different figures. Figures of different
+        measures (a capacity, a guaranteed minimum) or dates are not a disagreement."""
+        counts: dict[tuple[str, DateSpan | None], set[tuple[int, str | None]]] = {}
+        for c in self.capacity:
+            counts.setdefault((c.measure, c.as_of), set()).add((c.count, c.qualifier))
+        return any(len(found) > 1 for found in counts.values())
+
     def claims(self) -> Iterator[Claim]:
         """Yield every claim in the dossier, in reading order."""
         for single in (self.location, self.operator, self.owner, self.contract):
