@@ -896,29 +896,29 @@ def test_a_real_dossier_edited_then_broken_keeps_its_pending_sentence(tmp_path: 
     root = copy_project(tmp_path / "p")
     dossier = root / "facilities" / "lasalle.yaml"
     lines = dossier.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[69] == "  The Jena site was first a juvenile prison, closed after federal investigators\n"
-    assert lines[81] == "    date: 2015-10/2015-11\n"
-    lines[69] = "  The Jena site was at first a youth prison, closed after federal investigators\n"
+    assert lines[73] == "  The Jena site was first a juvenile prison [@wikimili-lasalle]. As an ICE\n"
+    assert lines[83] == "    date: 2015-10/2015-11\n"
+    lines[73] = "  The Jena site was at first a youth prison [@wikimili-lasalle]. As an ICE\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0 and re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
     stale = (
-        "facilities/lasalle.yaml:69:10: warning: i18n/messages.pot is out of date for this file"
+        "facilities/lasalle.yaml:73:10: warning: i18n/messages.pot is out of date for this file"
         " (1 new or changed, 1 removed); {run} ./build.py extract && ./build.py update [i18n.stale]"
     )
     assert stale_of(out) == [stale.format(run="run:")]
     row = "lasalle            12       0             0        1         0    92.3%"
     assert row in coverage_of(out)
 
-    lines[81] = "    date: 2021-02-30\n"
+    lines[83] = "    date: 2021-02-30\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
-    assert code == 1 and "facilities/lasalle.yaml:82:11: error: impossible date '2021-02-30'" in out
+    assert code == 1 and "facilities/lasalle.yaml:84:11: error: impossible date '2021-02-30'" in out
     assert re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
     assert stale_of(out) == [stale.format(run=REFUSES)]
     assert row in coverage_of(out)
 
-    lines[81] = "\tdate: 2021-02-30\n"
+    lines[83] = "\tdate: 2021-02-30\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1 and "[i18n.stale]" not in out

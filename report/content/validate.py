@@ -11,7 +11,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.duplicate-url`: two sources share a URL, however written (`page_key`).
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
-  that cites only weak sources (the source types under `x-weak` in the sources schema).
+  that cites only weak sources (the source types under `x-weak` in the sources schema), or a
+  passage of one whose inline citations are all weak.
 - `source.url`: a source URL that is not a well-formed http(s) URL.
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
@@ -43,10 +44,10 @@ import re
 from typing import Iterable, Iterator, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
-from ..findings import Finding, Loc, count, error, visible_spaces, warning
+from ..findings import Finding, Loc, count, error, visible, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
 from . import schema
-from .model import Citation, Claim, DateSpan, Death, Development, Edition, Event, Facility, Note, Source, Text
+from .model import CITE_RE, Citation, Claim, DateSpan, Death, Development, Edition, Event, Facility, Note, Source, Text
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -246,24 +247,56 @@ def _sensitive(claim: Claim) -> str | None:
 
 
 def check_strength(edition: Edition) -> list[Finding]:
-    """Return a `cite.weak` warning for each death, named person or accusation that cites only weak sources."""
+    """Return a `cite.weak` warning for each death, named person or accusation that cites only weak
+    sources, and for each passage of one whose inline citations are all weak, though the claim
+    cites a strong source elsewhere: a citation supports the words since the one before it."""
     weak = weak_types()
     findings: list[Finding] = []
     for facility in edition.facilities:
         for claim in facility.claims():
             what = _sensitive(claim)
             cited = {c.source_id: edition.sources.get(c.source_id) for c in _claim_citations(claim)}
-            if what is None or not cited or not all(s is not None and s.type in weak for s in cited.values()):
+            if what is None or not cited:
                 continue
-            listed = ", ".join(f"'{s.id}' ({s.type})" for s in cited.values() if s is not None)
             todo = (
                 "cite a stronger source"
                 if claim.review is not None  # readers already see the mark: what is left is the source
                 else "cite a stronger source; until there is one, a draft may mark the claim needs-review so that"
                 " readers see it (a release refuses that mark too)"
             )
-            findings.append(warning("cite.weak", claim.loc, f"{what} rests only on weak sources: {listed}; {todo}"))
+            if all(s is not None and s.type in weak for s in cited.values()):
+                listed = ", ".join(f"'{s.id}' ({s.type})" for s in cited.values() if s is not None)
+                findings.append(warning("cite.weak", claim.loc, f"{what} rests only on weak sources: {listed}; {todo}"))
+                continue
+            for text in claim.texts():
+                for words, group in _passages(text):
+                    sources = [edition.sources.get(c.source_id) for c in group]
+                    if all(s is not None and s.type in weak for s in sources):
+                        listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
+                        findings.append(
+                            warning(
+                                "cite.weak",
+                                group[0].loc,
+                                f"{what}: the words '{visible(words)}' rest only on weak sources: {listed};"
+                                f" the claim's stronger sources are cited for other words; {todo}",
+                            )
+                        )
     return findings
+
+
+_CITE_GROUP_RE = re.compile(rf"(?:{CITE_RE.pattern})+")
+
+
+def _passages(text: Text) -> Iterator[tuple[str, tuple[Citation, ...]]]:
+    """Yield each cited passage of `text`: the last words before a group of adjacent inline
+    citations (back to the group before it), and the group's citations."""
+    start, used = 0, 0
+    for group in _CITE_GROUP_RE.finditer(text.value):
+        n = len(CITE_RE.findall(group.group()))
+        words = text.value[start : group.start()].split()
+        tail = " ".join(words[-8:])
+        yield (("…" if len(words) > 8 else "") + tail), text.citations[used : used + n]
+        start, used = group.end(), used + n
 
 
 def check_sources(sources: Iterable[Source]) -> list[Finding]:
