@@ -48,6 +48,7 @@ def test_the_open_data_calls_an_accusation_what_check_does(tmp_path: Path, fixed
         ("timeline", "2020-04-inspection", "true"),  # every timeline entry, though no one wrote `accusation: true`
         ("timeline", "2021-04-beatings", "true"),
         ("timeline", "2021-04-death", "true"),
+        ("timeline", "2020-04-lockdown", "true"),
         ("development", "2021-02-contract-notice", "false"),
         ("development", "2021-03-fraud-finding", "true"),
     ]
@@ -60,9 +61,10 @@ def test_the_open_data_calls_an_accusation_what_check_does(tmp_path: Path, fixed
         "facilities/sample.yaml:22:3",
         "facilities/sample.yaml:36:5",
         "facilities/sample.yaml:41:5",
-        "facilities/sample.yaml:52:5",
-        "facilities/sample.yaml:57:5",
-        "facilities/sample.yaml:66:5",
+        "facilities/sample.yaml:52:56",  # a passage of the lockdown entry, at its citation
+        "facilities/sample.yaml:59:5",
+        "facilities/sample.yaml:64:5",
+        "facilities/sample.yaml:73:5",
     ]
     assert "an accusation rests only on weak sources: 'wiki-sample'" in weak[-1]
     fields = json.loads(files["data/datapackage.json"])["resources"][2]["schema"]["fields"]
