@@ -80,6 +80,50 @@ def test_no_hyphen_inside_addresses_hashtags_acronyms_or_the_cover(tmp_path: Pat
     assert joined.count("#CommunitiesNotCages") == 2 * 23 and joined.count("COVID-19") == 23
 
 
+@pytest.mark.slow
+def test_a_source_address_breaks_only_between_its_parts() -> None:
+    """The bibliography's addresses broke anywhere (`word-break: break-all`): "Press release. i" at a
+    line's end, "ce.gov/news/..." on the next, which reads as the address of another site. An address
+    now breaks after a slash or a hyphen, so its site's name is never split; a part wider than the
+    column still breaks, and nothing runs past the column."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    shifts = range(0, 60, 2)
+    normal = "ice.gov/news/releases/ice-enforcement-and-removal-operations-jena-takes-care-business"
+    wide = "health.einnews.com/article/795660604?lcf=PjrBwjrOUXB3U_rznHoJlz5JIWktxdQWuJW7gsAganUjPiBJbJAU-dVPcD"
+    entries = "".join(
+        f'<li>{"i " * shift}<span class="type">Press release</span>. <a class="url" href="https://www.{url}">{url}</a></li>'
+        for shift in shifts
+        for url in (normal, wide)
+    )
+    page = f'<html lang="en"><body><section class="chapter-sources"><ol class="bibliography">{entries}</ol></section></body></html>'
+    fonts = FontConfiguration()
+    narrow = CSS(string="@page { size: 90mm 2000mm; margin: 4mm }", font_config=fonts)
+    document = HTML(string=page, base_url=str(REPO / "layouts" / "css") + "/").render(
+        stylesheets=[CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts), narrow], font_config=fonts
+    )
+    (page_box,) = [p._page_box for p in document.pages]
+    right = page_box.margin_width() - page_box.margin_right
+    lines: dict[int, list[str]] = {}  # each address's pieces, one a line
+
+    def walk(box) -> None:
+        if getattr(box, "text", None):
+            assert box.position_x + box.width <= right + 0.01, f"{box.text!r} runs past the column"
+            if "url" in (box.element.get("class") or "").split():
+                lines.setdefault(id(box.element), []).append(box.text)
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
+    walk(page_box)
+    addresses = list(lines.values())
+    assert ["".join(pieces) for pieces in addresses] == [normal, wide] * len(shifts)
+    assert all(pieces[0].startswith(("ice.gov/", "health.einnews.com/")) for pieces in addresses)
+    normals = addresses[::2]
+    assert any(len(pieces) > 1 for pieces in normals)  # the shifts do make it break
+    assert all(piece[-1] in "/-" for pieces in normals for piece in pieces[:-1])
+
+
 def hyphenated_codes(text: str) -> list[str]:
     """Return the addresses, hashtags and acronyms that a line-end hyphen splits in `text`."""
     found = []
