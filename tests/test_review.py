@@ -136,3 +136,62 @@ def test_a_source_added_for_an_editors_note_is_named_as_such(tmp_path: Path, fix
         " (facilities/sources.yaml:15:30), which is not printed: cite it in a claim's `sources` or prose, or"
         " delete it if the report does not need it [cite.unused]"
     ]
+
+
+def test_a_doubt_about_the_list_is_printed_in_the_editors_note_and_its_sources_are_checked(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """The brief's reason to doubt Pulaski was on the 2021 list was printed nowhere: only an editor's
+    `review.note` held it. `review.list_doubt` is prose for readers, printed in the chapter's editor's
+    note after the line that says the place on the list is unconfirmed; its citations are checked
+    and count as uses of their sources, like any prose."""
+    import dataclasses
+    import shutil
+
+    from report.content.places import locate_facilities
+    from report.i18n.localize import Localizer
+    from report.render.html import Renderer, environment
+
+    from .conftest import REPO
+
+    root = make_project(tmp_path)
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "  list_membership: confirmed\n",
+        "  list_membership: unverified\n"
+        "  list_doubt: >-\n"
+        "    A 2022 release named two other facilities first [@doubt-2022].\n",
+    )
+    replace(root, "facilities/sample.yaml", "  status: verified\n", "  status: unverified\n")
+    sources = root / "facilities" / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8")
+        + "  - id: doubt-2022\n    type: press-release\n    title: Two facilities to close\n"
+        "    publisher: Example Network\n    date: 2022-03-25\n    url: https://example.org/2022/03/release\n",
+        encoding="utf-8",
+    )
+    lines = _check(root)
+    assert not [line for line in lines if "[cite." in line], lines  # doubt-2022 is used, and known
+    edition, _ = load_edition(root, use_cache=False)
+    assert edition is not None
+    facility = edition.facilities[0]
+    assert facility.review.list_doubt is not None
+    assert facility.review.list_doubt.context == "sample:review:list_doubt"
+    assert facility.review.list_doubt in list(facility.texts())
+    shutil.copytree(REPO / "layouts", root / "layouts", dirs_exist_ok=True)  # the fixture has no map
+    places, _ = locate_facilities(root, [facility])
+    localizer = Localizer("en", "en", None, "en_US")
+    renderer = Renderer(dataclasses.replace(edition, places=places), localizer, environment(root, localizer))
+    html = renderer.chapter_chunk(facility, 1).html
+    note = html[html.index('<aside class="editorial-note"') : html.index("</aside>")]
+    assert "We are checking it against the original report. A 2022 release named two other facilities first" in note
+    assert '<span class="fn"><a href="#sample-src-doubt-2022">Example Network, March 25, 2022</a>.</span>' in note
+
+    replace(root, "facilities/sample.yaml", "[@doubt-2022]", "[@doubt-2023]")
+    assert [line for line in _check(root) if "[cite." in line] == [
+        "facilities/sample.yaml:60:53: error: unknown source 'doubt-2023'; did you mean 'doubt-2022'? If it is a new"
+        " source, add it to facilities/sources.yaml and fill in what the source says: - {id: doubt-2023, type: TODO,"
+        " title: TODO, publisher: TODO, date: TODO, url: TODO} [cite.unknown]",
+        "facilities/sources.yaml:15:5: warning: source 'doubt-2022' is not cited anywhere [cite.unused]",
+    ]

@@ -341,6 +341,7 @@ class Review:
     list_membership: str
     loc: Loc
     note: Note | None = None
+    list_doubt: Text | None = None  # printed in the editor's note: why the list membership is in doubt
     reviewer: str | None = None
     date: DateSpan | None = None
     status_loc: Loc = field(default=Loc(""), compare=False)
@@ -401,6 +402,8 @@ class Facility:
     def texts(self) -> Iterator[Text]:
         """Yield every translatable text in the dossier, in file order."""
         found = [self.summary, self.campaign.summary]
+        if self.review.list_doubt is not None:
+            found.append(self.review.list_doubt)
         for claim in self.claims():
             found.extend(claim.texts())
         if self.image is not None:

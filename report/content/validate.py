@@ -104,8 +104,8 @@ def _claim_citations(claim: Claim) -> list[Citation]:
 
 def _facility_citations(facility: Facility) -> Iterator[Citation]:
     for claim in facility.claims():
-        yield from _claim_citations(claim)
-    for text in (facility.summary, facility.campaign.summary):
+        yield from claim.sources
+    for text in facility.texts():
         yield from text.citations
 
 
