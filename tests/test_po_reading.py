@@ -104,6 +104,30 @@ def test_a_copy_is_found_in_one_plural_form_and_past_spacing_case_and_quotes() -
     ).render() == ('<span lang="en" class="fallback">a guaranteed minimum of 1 detainee</span>')
 
 
+def test_a_copy_is_found_past_its_final_punctuation() -> None:
+    """A pasted English sentence with its final period deleted, or a "?" or "…" added, is still the
+    English: printed as English and counted untranslated. Three words or more, as before."""
+    english = "Now called the Central Louisiana ICE Processing Center, the facility remains in use."
+    loc = _catalog(
+        f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{english[:-1]}"\n\n'
+        'msgid "Back to the text"\nmsgstr "Back to the text?! …"\n\n'
+        'msgid "Read the notes:"\nmsgstr "read the notes;"\n\n'
+        'msgctxt "a:heading"\nmsgid "Why?"\nmsgstr "Why"\n\n'
+        'msgid "Share the report."\nmsgstr "Comparte el informe"\n'
+    )
+    assert [e.copied_form for e in loc.catalog.entries] == [0, 0, 0, None, None]
+    assert [e.counted for e in loc.catalog.entries] == ["untranslated"] * 3 + ["translated"] * 2
+    from report.i18n.coverage import check_catalog
+
+    assert [(f.loc.line, f.message.split(" is its English")[0]) for f in check_catalog(loc.catalog)] == [
+        (9, "not translated: the msgstr of 'Now called the Central Louisiana ICE Processing…'"),
+        (12, "not translated: the msgstr of 'Back to the text'"),
+        (15, "not translated: the msgstr of 'Read the notes:'"),
+    ]
+    prose = Text(english, "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert str(loc.text(prose)) == f'<span lang="en" class="fallback">{english}</span>'
+
+
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
 
 BROKEN = (" 100%", " %(x)s", " al 100% de", " %s", " %(num)")

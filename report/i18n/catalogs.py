@@ -83,11 +83,14 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'", "\u2019": "'"}
 )
+_FINAL_PUNCTUATION = ".!?:;\u2026 "
+"""What may end a copy that its English does not end with (spaces between them too): ". . ." or "?!"."""
 
 
 def _plain(text: str) -> str:
-    """Return `text` as a copy of it is compared: spacing, letter case and the style of quotes aside."""
-    return " ".join(text.translate(_QUOTES).split()).casefold()
+    """Return `text` as a copy of it is compared: spacing, letter case, the style of quotes and its
+    final punctuation (`. ! ? : ; …`, one or several: the period deleted from a pasted sentence) aside."""
+    return " ".join(text.translate(_QUOTES).split()).casefold().rstrip(_FINAL_PUNCTUATION)
 
 
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -273,11 +276,11 @@ class CatalogEntry:
         The English pasted in (Poedit's "copy from source", one plural tab at a time) would print
         as if it were the translation, unmarked, while coverage counted it translated: it is
         English, so the build prints the entry as English (`lang="en"`) and coverage counts it
-        untranslated (`counted`). The same is the same but for spacing, letter case and the style
-        of quotes (a space added to get past the check). A form is a copy only where its English
-        says something in words (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may
-        stay as they are) and is not a name in title case ("Communities Not Cages", the
-        campaign's, kept as it is on purpose).
+        untranslated (`counted`). The same is the same but for spacing, letter case, the style of
+        quotes and the final punctuation (a space added, or the final period deleted, to get past
+        the check). A form is a copy only where its English says something in words
+        (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may stay as they are) and is
+        not a name in title case ("Communities Not Cages", the campaign's, kept as it is on purpose).
         """
         if self.state != "translated":
             return None
