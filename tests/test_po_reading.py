@@ -104,6 +104,30 @@ def test_a_copy_is_found_in_one_plural_form_and_past_spacing_case_and_quotes() -
     ).render() == ('<span lang="en" class="fallback">a guaranteed minimum of 1 detainee</span>')
 
 
+def test_a_copy_is_found_past_its_final_punctuation() -> None:
+    """A pasted English sentence with its final period deleted, or a "?" or "…" added, is still the
+    English: printed as English and counted untranslated. Three words or more, as before."""
+    english = "Now called the Central Louisiana ICE Processing Center, the facility remains in use."
+    loc = _catalog(
+        f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{english[:-1]}"\n\n'
+        'msgid "Back to the text"\nmsgstr "Back to the text?! …"\n\n'
+        'msgid "Read the notes:"\nmsgstr "read the notes;"\n\n'
+        'msgctxt "a:heading"\nmsgid "Why?"\nmsgstr "Why"\n\n'
+        'msgid "Share the report."\nmsgstr "Comparte el informe"\n'
+    )
+    assert [e.copied_form for e in loc.catalog.entries] == [0, 0, 0, None, None]
+    assert [e.counted for e in loc.catalog.entries] == ["untranslated"] * 3 + ["translated"] * 2
+    from report.i18n.coverage import check_catalog
+
+    assert [(f.loc.line, f.message.split(" is its English")[0]) for f in check_catalog(loc.catalog)] == [
+        (9, "not translated: the msgstr of 'Now called the Central Louisiana ICE Processing…'"),
+        (12, "not translated: the msgstr of 'Back to the text'"),
+        (15, "not translated: the msgstr of 'Read the notes:'"),
+    ]
+    prose = Text(english, "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert str(loc.text(prose)) == f'<span lang="en" class="fallback">{english}</span>'
+
+
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
 
 BROKEN = (" 100%", " %(x)s", " al 100% de", " %s", " %(num)")
@@ -198,6 +222,72 @@ def test_a_translation_of_only_whitespace_is_refused() -> None:
     ).render() == (
         '<span lang="en" class="fallback">Contents</span>|<span lang="en" class="fallback">2 beds</span>|Volver'
     )
+
+
+def test_a_character_reference_the_english_lacks_is_refused_and_prints_as_typed() -> None:
+    """A translator types "EE.&nbsp;UU." meaning a no-break space: a translation is text, so the
+    page and the PDF would show "&nbsp;". It is an `i18n.entity` error at the msgstr naming the
+    character to type; like a stray '<' (`i18n.markup`), the entry counts as translated and a
+    build that got past `check` prints it as typed. "AT&T", "R&D" and a name HTML does not know
+    are no references, nor is one its English has."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "The U.S. government."\nmsgstr "El gobierno de EE.&nbsp;UU."\n\n'
+        'msgid "Back"\nmsgstr "Volver &mdash; ya"\n\n'
+        'msgid "%(num)s bed"\nmsgid_plural "%(num)s beds"\nmsgstr[0] "%(num)s&#160;cama"\nmsgstr[1] "%(num)s&#xA0;camas"\n\n'
+        'msgid "Contents"\nmsgstr "Índice&#x202E;"\n\n'
+        'msgid "AT&amp;T and R&D"\nmsgstr "AT&amp;T, AT&T y R&D; I+D"\n'
+    )
+    entries = loc.catalog.entries
+    assert [e.problems for e in entries] == [
+        (
+            (
+                "i18n.entity",
+                "the translation of 'The U.S. government.' has the character reference '&nbsp;', which prints as"
+                " typed: type the character itself, U+00A0 NO-BREAK SPACE",
+                9,
+            ),
+        ),
+        (
+            (
+                "i18n.entity",
+                "the translation of 'Back' has the character reference '&mdash;', which prints as typed: type the"
+                " character itself, U+2014 EM DASH",
+                12,
+            ),
+        ),
+        (
+            (
+                "i18n.entity",
+                "the translation of '%(num)s bed' in msgstr[0] has the character reference '&#160;', which prints"
+                " as typed: type the character itself, U+00A0 NO-BREAK SPACE",
+                16,
+            ),
+            (
+                "i18n.entity",
+                "the translation of '%(num)s bed' in msgstr[1] has the character reference '&#xA0;', which prints"
+                " as typed: type the character itself, U+00A0 NO-BREAK SPACE",
+                17,
+            ),
+        ),
+        (
+            (
+                "i18n.entity",
+                "the translation of 'Contents' has the character reference '&#x202E;', which prints as typed: it"
+                " stands for U+202E RIGHT-TO-LEFT OVERRIDE, which makes the text print in another order than it"
+                " is written here; delete it",
+                20,
+            ),
+        ),
+        (),
+    ]
+    assert [e.counted for e in entries] == ["translated"] * 5
+    prose = Text("The U.S. government.", "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert (loc.text(prose), loc.language_of(prose)) == ("El gobierno de EE.&amp;nbsp;UU.", "es")
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Back') }}|{{ ngettext('%(num)s bed', '%(num)s beds', 2) }}").render() == (
+        "Volver &amp;mdash; ya|2&amp;#xA0;camas"
+    )
+    assert loc.findings == []
 
 
 def test_a_translation_longer_than_its_english_may_be_is_refused() -> None:

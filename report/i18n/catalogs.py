@@ -16,13 +16,16 @@ from __future__ import annotations
 import configparser
 import difflib
 import functools
+import html
 import io
 import os
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from gettext import c2py
+from html.entities import html5
 from pathlib import Path
 from email import message_from_string
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
@@ -80,11 +83,14 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'", "\u2019": "'"}
 )
+_FINAL_PUNCTUATION = ".!?:;\u2026 "
+"""What may end a copy that its English does not end with (spaces between them too): ". . ." or "?!"."""
 
 
 def _plain(text: str) -> str:
-    """Return `text` as a copy of it is compared: spacing, letter case and the style of quotes aside."""
-    return " ".join(text.translate(_QUOTES).split()).casefold()
+    """Return `text` as a copy of it is compared: spacing, letter case, the style of quotes and its
+    final punctuation (`. ! ? : ; …`, one or several: the period deleted from a pasted sentence) aside."""
+    return " ".join(text.translate(_QUOTES).split()).casefold().rstrip(_FINAL_PUNCTUATION)
 
 
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -270,11 +276,11 @@ class CatalogEntry:
         The English pasted in (Poedit's "copy from source", one plural tab at a time) would print
         as if it were the translation, unmarked, while coverage counted it translated: it is
         English, so the build prints the entry as English (`lang="en"`) and coverage counts it
-        untranslated (`counted`). The same is the same but for spacing, letter case and the style
-        of quotes (a space added to get past the check). A form is a copy only where its English
-        says something in words (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may
-        stay as they are) and is not a name in title case ("Communities Not Cages", the
-        campaign's, kept as it is on purpose).
+        untranslated (`counted`). The same is the same but for spacing, letter case, the style of
+        quotes and the final punctuation (a space added, or the final period deleted, to get past
+        the check). A form is a copy only where its English says something in words
+        (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may stay as they are) and is
+        not a name in title case ("Communities Not Cages", the campaign's, kept as it is on purpose).
         """
         if self.state != "translated":
             return None
@@ -769,6 +775,7 @@ def _entry(
         *_breakout_problems(entry),
         *_citation_problems(entry),
         *_hidden_problems(entry),
+        *_reference_problems(entry),
         *_linebreak_problems(entry),
     ]
     if found:  # one mistake, one finding: its figures are for a reviewer once the translation is corrected
@@ -1005,6 +1012,49 @@ def _hidden_problems(entry: CatalogEntry) -> list[_Found]:
         for index, what in hidden_characters(string)
         if string[index] not in english
     ]
+
+
+_REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+"""A character reference as HTML writes one: named (`&nbsp;`), decimal (`&#160;`) or hex (`&#xA0;`)."""
+
+
+def _reference_problems(entry: CatalogEntry) -> list[_Found]:
+    """Return a problem for each character reference (`&nbsp;`, `&#160;`) a translation has and its English lacks.
+
+    A translation is text, not HTML: prose always, a template string unless its English is markup
+    and it has no problem. So "EE.&nbsp;UU." prints as typed, "&nbsp;" on the page and in the
+    PDF, where the translator meant a no-break space. The catalog is UTF-8: the message names the
+    character to type instead (by `html.unescape`, as a browser reads the reference), or, for
+    one `i18n.invisible` refuses, says to delete it. An `&` without `;` ("AT&T", "R&D") is no
+    reference, nor is a name HTML does not know (`&D;`).
+    """
+    english = set(_REFERENCE_RE.findall(f"{entry.msgid}\n{entry.plural or ''}"))
+    found: dict[str, int] = {}
+    for form, string in enumerate(entry.strings):
+        for reference in _REFERENCE_RE.findall(string):
+            if reference not in english and (reference[1] == "#" or reference[1:] in html5):
+                found.setdefault(reference, form)  # one reference, one mistake: at its first form
+    problems = []
+    for reference, form in found.items():
+        characters = html.unescape(reference)
+        hidden = hidden_characters(characters)
+        if hidden:
+            fix = f"it stands for {hidden[0][1]}"
+        else:
+            names = ", ".join(
+                f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "") for c in characters
+            )
+            fix = f"type the character{'s themselves' if len(characters) > 1 else ' itself'}, {names}"
+        where = f" in msgstr[{form}]" if entry.plural is not None else ""
+        problems.append(
+            (
+                "i18n.entity",
+                f"the translation of '{brief(entry.msgid)}'{where} has the character reference '{reference}',"
+                f" which prints as typed: {fix}",
+                form,
+            )
+        )
+    return problems
 
 
 def _format_problem(entry: CatalogEntry) -> tuple[int, str] | None:

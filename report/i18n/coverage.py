@@ -43,6 +43,8 @@ caught up with the content. It reports, as findings:
   translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
   translation adds (`textfile.hidden_characters`: the words would print otherwise than they read).
+- `i18n.entity` (error): an HTML character reference (`&nbsp;`, `&#160;`, `&#xA0;`) that the
+  translation adds: a translation is text, so it would print as typed (`catalogs._reference_problems`).
 - `i18n.stale` (warning; error with `--release`): the catalog and `i18n/messages.pot` disagree
   (run `update`), or the .pot no longer matches the content and templates (run `extract`); and,
   instead of the errors above, a mistake in the translation of an entry the build no longer uses.

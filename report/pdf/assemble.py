@@ -596,7 +596,8 @@ class _Merger:
                 Title=String(metadata.title),
                 Author=String(metadata.author),
                 Subject=String(metadata.subject),
-                Keywords=String(", ".join(metadata.keywords)),
+                # "; ": a keyword may hold a comma ("Comunidades Sí, Jaulas No"), which ", " would split.
+                Keywords=String("; ".join(metadata.keywords)),
                 Creator=String(metadata.creator),
                 Producer=String(producer),
                 CreationDate=String(date),
