@@ -201,3 +201,36 @@ def test_sources_named_shows_the_citations_it_breaks_in_other_files(project: Pat
     ]
     assert UNVERIFIED not in lines  # not the dossier's own
     assert lines[-1].startswith("check: 9 errors, 0 warnings (")
+
+
+def test_a_dossier_is_not_clean_while_the_sources_cannot_be_read(project: Path) -> None:
+    """Without sources.yaml no dossier's citations can be resolved, nor the dossier validated: its errors are in scope.
+
+    An error in another dossier, which does not stop this one being checked, stays out of it.
+    """
+    sources = project / "facilities" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("    publisher: ", "    publisher ", 1), encoding="utf-8")
+    (project / "facilities" / "other.yaml").write_text("id: other\nname: [\n", encoding="utf-8")
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert code == 1
+    assert lines == [
+        "facilities/sources.yaml:6:14: error: YAML syntax error: a colon and a space are missing after 'publisher'"
+        " (write 'publisher: …'), or YAML does not read 'publisher' as a key [yaml.syntax]",
+        "check: 1 error (1 error in other files not shown)",  # other.yaml's
+    ]
+
+
+def test_a_dossier_is_not_clean_while_report_yaml_cannot_be_read(project: Path) -> None:
+    """Nothing is validated without report.yaml: its errors, and those of sources.yaml, concern every file named."""
+    report = project / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("subtitle: ", "subtitle ", 1), encoding="utf-8")
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert code == 1
+    assert lines == [
+        SOURCE_URL,
+        SOURCE_TYPE,  # a source sample.yaml does not cite: which it cites is not known without the edition
+        "report.yaml:3:9: error: YAML syntax error: a colon and a space are missing after 'subtitle'"
+        " (write 'subtitle: …'), or YAML does not read 'subtitle' as a key [yaml.syntax]",
+        "check: 3 errors",
+    ]

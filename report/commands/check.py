@@ -3,7 +3,8 @@
 `check FILE...` keeps the findings that concern those files: the findings in them, and those
 elsewhere that they cause (the entries of the sources a listed dossier cites, the catalog
 entries of its prose). The others are returned apart, so the command line can say how many it
-did not show.
+did not show. While report.yaml or sources.yaml cannot be read no file can be validated, so their
+errors concern every file named: a dossier is never said to be clean unchecked.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
     entries of its prose. sources.yaml named brings its catalog entries and every citation's
     findings, wherever they are: each citation resolves there, so deleting or renaming a source,
     or changing its date or type, breaks citations in other files (`cite.unknown`,
-    `cite.anachronism`, `cite.weak`).
+    `cite.anachronism`, `cite.weak`). With no edition (report.yaml or sources.yaml could not be
+    read, and nothing was validated), the errors in those two files concern every file named.
     """
     places: set[tuple[str, int]] = set()  # (path, line) of the named files' entries in other files
     groups: set[str] = {SOURCES} if SOURCES_FILE in named else set()
@@ -100,7 +102,13 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
                 if entry.group in groups:  # its findings: at the msgid, and at a msgstr for a mistake
                     places.update((catalog.path, line) for line in (entry.line, *entry.string_lines))
     everywhere = RESOLVED_IN_SOURCES if SOURCES_FILE in named else frozenset()
-    return lambda f: f.loc.path in named or (f.loc.path, f.loc.line) in places or f.code in everywhere
+    blocking = frozenset({REPORT_FILE, SOURCES_FILE}) if edition is None else frozenset()
+    return lambda f: (
+        f.loc.path in named
+        or (f.loc.path, f.loc.line) in places
+        or f.code in everywhere
+        or (f.loc.path in blocking and f.level == "error")
+    )
 
 
 RESOLVED_IN_SOURCES = frozenset({"cite.unknown", "cite.anachronism", "cite.weak"})
