@@ -1067,6 +1067,40 @@ def test_an_unclosed_marker_in_a_translation_is_said_to_be_never_closed() -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("msgstr", "marker"),
+    [
+        ("Cerró @a.", "@a"),
+        ("Cerró (@a.", "(@a"),
+        ("Cerró [a].", "[a]"),
+        ("Cerró [@a] (@a).", "(@a)"),
+        ("Cerró [@a], dijo @a.", "@a"),
+    ],
+)
+def test_a_translation_that_drops_a_markers_brackets_is_told_to_write_them(msgstr: str, marker: str) -> None:
+    """A translator who writes '@a' (or '(@a', '[a]') for '[@a]' gets a printed '@a' and no note: the
+    message says what to write, as `cite.malformed` does in a dossier, not just "missing [@a]"."""
+    loc = _catalog(f'msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "{msgstr}"\n')
+    (entry,) = loc.catalog.entries
+    assert [(code, message) for code, message, _ in entry.problems] == [
+        (
+            "i18n.citations",
+            f"citation markers differ from the English 'It closed [@a].': '{marker}' is not a citation marker:"
+            " write [@a] for its note",
+        )
+    ]
+
+
+def test_an_address_or_a_handle_in_a_translation_is_no_citation() -> None:
+    """Only an '@' before an id the English cites, as a whole word, is a marker without its brackets."""
+    loc = _catalog(
+        'msgctxt "a:summary"\nmsgid "Write to press@a.org [@a]."\n'
+        'msgstr "Escriba a prensa@a.org o a @a.org, https://x.example/@a y @ab [@a]."\n'
+    )
+    (entry,) = loc.catalog.entries
+    assert entry.problems == ()
+
+
 def test_update_keeps_plural_forms_other_than_nplurals_as_msgmerge_does() -> None:
     """Babel's update cut a plural entry with other forms than the header's nplurals, made it
     fuzzy and padded it with an empty msgstr[2], while its summary said "0 changed (now fuzzy)".

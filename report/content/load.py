@@ -885,10 +885,11 @@ class _RecordBuilder:
         if isinstance(value, str):
             value = _SPACING.sub(" ", value).strip(" ")
         start, raw = self.doc.source(path)
+        found = [m for m in BRACKETED_ID_RE.finditer(raw) if not CITE_RE.fullmatch(m.group(0))]
+        found += model.unbracketed(raw)
         bracketed = tuple(
             Bracketed(m.group(0), m.group(1), self.doc.loc_at(start + m.start()))
-            for m in BRACKETED_ID_RE.finditer(raw)
-            if not CITE_RE.fullmatch(m.group(0))
+            for m in sorted(found, key=lambda m: m.start())
         )
         return Text(
             value, self.context(path), self.comment(path, value), self.doc.loc(path), self.citations(path), bracketed

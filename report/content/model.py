@@ -29,6 +29,9 @@ than an id may have): a whole `[@source-id]`, or a mistake that would print as t
 def marker_hint(marker: str) -> str:
     """Return what to write instead of a malformed citation marker (`cite.malformed`; `i18n.citations`
     for one a translation adds)."""
+    unbracketed = BRACKETED_ID_RE.fullmatch(marker) or BARE_ID_RE.fullmatch(marker)
+    if unbracketed and not MARKER_LIKE_RE.match(marker):
+        return f"write [@{unbracketed[1]}] for its note"
     if not marker.endswith("]"):
         return "it is never closed; write [@source-id]"
     ids = re.findall(r"@\s*([^\s;,@\]]*)", marker)
@@ -129,11 +132,23 @@ class Citation:
 BRACKETED_ID_RE = re.compile(r"[\[(]@?([a-z0-9]+(?:-[a-z0-9]+)*)[\])]")
 """An id-like word in brackets, `[id]`, `(@id)` or `[@id]`: the first two, where the id is a
 source's, are an inline citation written wrong, which would print as text and leave no note."""
+BARE_ID_RE = re.compile(r"(?<![\w.+/-])\(?@([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-]|\.\w)")
+"""An `@` before an id-like word, `@id` or `(@id`, as a whole word: not in an e-mail address
+(`campaign@example.org`) or a web address (`/@name`). Where the id is a source's and no bracket
+around it reads as a marker (`unbracketed`), it is an inline citation without its brackets."""
+
+
+def unbracketed(text: str) -> list[re.Match[str]]:
+    """Return the `@id`s and `(@id`s of `text` outside anything that opens like a marker (`[@id]`, an
+    unclosed `[@id`, reported as such) or that `BRACKETED_ID_RE` reads (`(@id)`)."""
+    taken = [m.span() for pattern in (MARKER_LIKE_RE, BRACKETED_ID_RE) for m in pattern.finditer(text)]
+    return [m for m in BARE_ID_RE.finditer(text) if not any(start <= m.start() < end for start, end in taken)]
 
 
 @dataclass(frozen=True)
 class Bracketed:
-    """An id-like word in brackets in prose that is not an inline citation: `[id]` or `(@id)`."""
+    """An id-like word in prose, bracketed otherwise than an inline citation: `[id]`, `(@id)`, or none
+    of its brackets or one, `@id` or `(@id`."""
 
     marker: str
     source_id: str

@@ -5,8 +5,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.unknown`: a cited id (in a `sources` list or inline `[@id]`, or named `[@id]` in an
   editor's note) is not a source.
 - `cite.malformed`: a source's id in prose, bracketed like a citation but not written `[@id]`
-  (`[id]`, `(@id)`): it would be printed as it is, without its note. (`load` reports a `[@`
-  that does not open a whole marker.)
+  (`[id]`, `(@id)`), or with an `@` and no brackets or one (`@id`, `(@id`): it would be printed
+  as it is, without its note. (`load` reports a `[@` that does not open a whole marker.)
 - `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
 - `cite.duplicate-url`: two sources share a URL, however written (`page_key`).
 - `cite.anachronism`: a source was published before the event it is cited for.
@@ -192,7 +192,7 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
 
 
 def check_markers(edition: Edition) -> list[Finding]:
-    """Return a `cite.malformed` error, at its bracket, for each source id in prose bracketed otherwise than `[@id]`."""
+    """Return a `cite.malformed` error, at its bracket or `@`, for each source id in prose marked otherwise than `[@id]`."""
     findings = []
     for text in prose_texts(edition):
         for found in text.bracketed:

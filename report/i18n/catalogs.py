@@ -40,7 +40,7 @@ from babel.messages.plurals import PLURALS, get_plural
 from .. import cache
 from ..findings import Finding, Loc, count, error, visible
 from ..content.load import prose_limit
-from ..content.model import CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint
+from ..content.model import BRACKETED_ID_RE, CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint, unbracketed
 from ..content.textfile import decode, hidden_characters, read_input
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -1159,14 +1159,22 @@ def _citation_problems(entry: CatalogEntry) -> list[_Found]:
     Whole markers, and anything else that opens like one ('[@Id]', '[@a; @b]'): printed as text.
     A malformed one the English lacks is named with what to write (`marker_hint`, as
     `cite.malformed` says in a dossier): an unclosed '[@id' would otherwise read as a long
-    "extra" marker running to the next bracket.
+    "extra" marker running to the next bracket. So is an id the English cites written without its
+    brackets, or with others ('@a', '(@a', '(@a)', '[a]'), which would print as text: a translator
+    who drops them is told to write '[@a]', not only that it is missing.
     """
+    cited = {m[1] for m in CITE_RE.finditer(" ".join(_sources(entry)))}
+
+    def markers(text: str) -> list[str]:
+        wrong = [m for m in (*BRACKETED_ID_RE.finditer(text), *unbracketed(text)) if not CITE_RE.fullmatch(m[0])]
+        return MARKER_LIKE_RE.findall(text) + [m[0] for m in sorted(wrong, key=lambda m: m.start()) if m[1] in cited]
+
     found = []
-    for form, difference in _differences(entry, lambda text: MARKER_LIKE_RE.findall(text)):
-        english = MARKER_LIKE_RE.findall(" ".join(_sources(entry)))
+    for form, difference in _differences(entry, markers):
+        english = markers(" ".join(_sources(entry)))
         malformed = [
             marker
-            for marker in dict.fromkeys(MARKER_LIKE_RE.findall(entry.strings[form]))
+            for marker in dict.fromkeys(markers(entry.strings[form]))
             if not CITE_RE.fullmatch(marker) and marker not in english
         ]
         if malformed:
@@ -1181,7 +1189,9 @@ def _citation_problems(entry: CatalogEntry) -> list[_Found]:
 
 def _shown(marker: str) -> str:
     """Return a malformed marker as the message quotes it: an unclosed one up to the end of its id."""
-    return marker if marker.endswith("]") else re.match(r"\[\s*@[\w-]*", marker)[0]  # type: ignore[index]
+    if marker.endswith("]") or not marker.startswith("["):
+        return marker
+    return re.match(r"\[\s*@[\w-]*", marker)[0]  # type: ignore[index]
 
 
 def _differences(entry: CatalogEntry, items: Any) -> list[tuple[int, str]]:
