@@ -119,6 +119,7 @@ def main(
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser().parse_args(args_list)
         _check_numbers(args)
+        project.source_date()  # a malformed SOURCE_DATE_EPOCH is a usage error, said before any verb runs
     except SystemExit as exc:  # argparse has printed the problem
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     except UsageError as exc:

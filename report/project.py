@@ -18,6 +18,8 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .errors import UsageError
+
 REPORT_FILE = "report.yaml"
 FACILITIES_DIR = "facilities"
 SOURCES_FILE = f"{FACILITIES_DIR}/sources.yaml"
@@ -132,9 +134,24 @@ def reserved_id(facility_id: str, lang: str) -> str | None:
 
 
 def source_date() -> dt.datetime | None:
-    """Return the time SOURCE_DATE_EPOCH sets (reproducible builds), or None when it is not set."""
+    """Return the time SOURCE_DATE_EPOCH sets (reproducible builds), or None when it is not set.
+
+    The value is whole seconds since 1970-01-01 UTC, as `date +%s` prints it; anything else (a
+    fraction, a word, a time past the year 9999) is a UsageError, which the command line says in
+    one line before any verb starts.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else None
+    if not epoch:
+        return None
+    try:
+        if not epoch.isascii() or not epoch.isdigit():
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a time: set it to whole seconds since 1970-01-01 UTC"
+            " (as `date +%s` prints them, up to the year 9999), or unset it"
+        ) from None
 
 
 def today() -> dt.date:

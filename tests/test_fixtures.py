@@ -87,6 +87,24 @@ def test_usage_error_exits_2() -> None:
     assert "invalid choice" in err
 
 
+@pytest.mark.parametrize("epoch", ["abc", "1795000000.5", "99999999999999", "-5", " 12"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(
+    epoch: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SOURCE_DATE_EPOCH that is not whole seconds crashed every verb: 'internal error
+    (ValueError...)... a bug in the tool', exit 3. It is one line saying what to set, exit 2."""
+    root = make_project(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for verb in ("check", "release", "export"):
+        code, out, err = run_cli("--root", str(root), verb)
+        assert (code, out, err) == (
+            2,
+            "",
+            f"build.py: error: SOURCE_DATE_EPOCH={epoch!r} is not a time: set it to whole seconds since"
+            " 1970-01-01 UTC (as `date +%s` prints them, up to the year 9999), or unset it\n",
+        )
+
+
 @pytest.mark.parametrize(
     "case",
     [
