@@ -71,6 +71,65 @@ CASES = [
         " 'text' (or the whole value put in quotes)",
         "text: Write to\n  mailto:info@example.org\n",
     ),
+    (  # a mapping's first key without its colon, comments around it: YAML gives up at the next key
+        "location:\n  # City\n  city Exampleville\n  # County\n  county: X\n",
+        "3:7: YAML syntax error: a colon and a space are missing after 'city' (write 'city: …'), or YAML does not"
+        " read 'city' as a key",
+        "location:\n  # City\n  city: Exampleville\n  # County\n  county: X\n",
+    ),
+    (
+        "location:\n  # City\n  city:Exampleville\n  # County\n  county: X\n",
+        "3:7: YAML syntax error: a space is needed after the colon of 'city:' (write 'city: …'), or YAML does not"
+        " read 'city' as a key",
+        "location:\n  # City\n  city: Exampleville\n  # County\n  county: X\n",
+    ),
+    (
+        "name: A\nstatus:\n  # open or closed\n  state open\n  # when\n  date: 2024-01-01\n",
+        "4:8: YAML syntax error: a colon and a space are missing after 'state' (write 'state: …'), or YAML does"
+        " not read 'state' as a key",
+        "name: A\nstatus:\n  # open or closed\n  state: open\n  # when\n  date: 2024-01-01\n",
+    ),
+    (  # no comment between: YAML reads the next key's line as more of the same value
+        "location:\n  address 830 Pinehill Road\n  city: Jena\n",
+        "2:10: YAML syntax error: a colon and a space are missing after 'address' (write 'address: …'), or YAML"
+        " does not read 'address' as a key",
+        "location:\n  address: 830 Pinehill Road\n  city: Jena\n",
+    ),
+    (  # a misspelt key opens the mapping all the same: no value above it can wrap onto its line
+        "location:\n  adress 830 Pinehill Road\n  city: Jena\n",
+        "2:9: YAML syntax error: a colon and a space are missing after 'adress' (write 'adress: …'), or YAML"
+        " does not read 'adress' as a key",
+        "location:\n  adress: 830 Pinehill Road\n  city: Jena\n",
+    ),
+    (
+        "capacity:\n  - id beds-1320\n    count: 1320\n",
+        "2:7: YAML syntax error: a colon and a space are missing after 'id' (write 'id: …'), or YAML does not"
+        " read 'id' as a key",
+        "capacity:\n  - id: beds-1320\n    count: 1320\n",
+    ),
+    (  # text, where the schema wants text: the colon below is inside it
+        "summary:\n  Held for weeks\n  Note: they answer\n",
+        "3:7: YAML syntax error: ': ' inside a value: put the whole value in quotes (\"…\")",
+        'summary:\n  "Held for weeks\n  Note: they answer"\n',
+    ),
+    (  # an unquoted hashtag in a flow list: the # starts a comment, and the parser gives up lines below
+        'contact: a@example.org\nhashtags: [#FirstTen, "#Other"]\nkeywords:\n  - detention\n  - First Ten\n',
+        "2:12: YAML syntax error: YAML reads # here as the start of a comment, so the rest of the line is not"
+        ' read: put the value in quotes ("#FirstTen")',
+        'contact: a@example.org\nhashtags: ["#FirstTen", "#Other"]\nkeywords:\n  - detention\n  - First Ten\n',
+    ),
+    (
+        "tags: [a, #b]\nname: x\n",
+        "1:11: YAML syntax error: YAML reads # here as the start of a comment, so the rest of the line is not"
+        ' read: put the value in quotes ("#b")',
+        'tags: [a, "#b"]\nname: x\n',
+    ),
+    (  # a comment written as one is a comment: the bracket it follows is never closed
+        "tags: [a, # the tags\n  b\nname: x\n",
+        "1:7: YAML syntax error: this [ is never closed: end the list with ], or put the value in quotes if the"
+        " bracket is part of the text",
+        "tags: [a, # the tags\n  b]\nname: x\n",
+    ),
     (
         "text: `ICE` held him\n",
         '1:7: YAML syntax error: a value cannot start with ` unless it is quoted: put the whole value in quotes ("…")',
@@ -105,3 +164,38 @@ def test_a_key_is_a_key_of_the_files_own_schema() -> None:
     (found,) = parse(text, "facilities/x.yaml", "dossier")[1]  # a dossier has no `sources:` list of sources
     assert (found.loc.line, found.loc.col) == (4, 5)
     assert found.message.startswith("YAML syntax error: this line continues the value of 'title' (line 3)")
+
+
+def test_an_entry_without_its_dash_is_one_finding_at_that_line() -> None:
+    """Pasted without its `- `, an entry merges into the one above: each of its keys that entry has is
+    a duplicate pointing at the entry that is right; the one finding is at the line that lacks the dash."""
+    text = b"sources:\n  - id: a\n    title: A\n    id: b\n    title: B\n  - id: c\n    title: C\n"
+    doc, findings = parse(text, "facilities/sources.yaml", "sources")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.duplicate-key",
+            4,
+            5,
+            "this entry has no '- ' before its first key, so YAML merges it into the entry above (line 2) and"
+            " repeats its keys: write '- id:', the dash under the dash of line 2",
+        )
+    ]
+    fixed = text.replace(b"    id: b", b"  - id: b")
+    doc, findings = parse(fixed, "facilities/sources.yaml", "sources")
+    assert doc is not None and findings == []
+    assert [item["id"] for item in doc.data["sources"]] == ["a", "b", "c"]
+
+
+def test_a_key_repeated_in_an_entry_but_not_its_first_is_a_duplicate_key() -> None:
+    text = b"sources:\n  - id: a\n    title: A\n    title: B\n"
+    doc, findings = parse(text, "facilities/sources.yaml", "sources")
+    assert doc is not None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.duplicate-key",
+            4,
+            5,
+            "duplicate key 'title' (first defined at line 3); YAML would silently keep only the last one",
+        )
+    ]

@@ -401,6 +401,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     for path, value in _strings(doc.data, ()):
         if schema.unknown_key(kind, path):
             continue  # not a field: its key is reported unknown, and it is never printed
+        if schema.keyword(kind, path, "type") in ("object", "array"):
+            continue  # not text where a mapping or list belongs (`campaign:` then `summary A…`): schema.type says so
         after, located = 0, None
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)

@@ -286,6 +286,16 @@ class _Builder:
             key, key_loc = frame.key
             frame.key = _EMPTY
             first = frame.first
+            if key in first and self._merged(frame, key, key_loc):
+                raise _Stop(
+                    error(
+                        "yaml.duplicate-key",
+                        key_loc,
+                        f"this entry has no '- ' before its first key, so YAML merges it into the entry above"
+                        f" (line {first[key].line}) and repeats its keys: write '- {key}:', the dash under the dash"
+                        f" of line {first[key].line}",
+                    )
+                )
             if key in first:
                 self.findings.append(
                     error(
@@ -305,6 +315,13 @@ class _Builder:
         if not opening:
             self.doc.spans[path] = (event.start_mark.index, event.end_mark.index)
         return path if opening else None
+
+    def _merged(self, frame: _Frame, key: Any, key_loc: Loc) -> bool:
+        """Return True if a repeated `key` is a list item's first key, in the column of its keys: an
+        entry pasted without its dash, which YAML reads as more keys of the entry above. Each of its
+        keys that entry has too would be a duplicate, all pointing at the entry that is right."""
+        holder = self.stack[-2].container if len(self.stack) > 1 else None
+        return isinstance(holder, list) and key == next(iter(frame.first)) and key_loc.col == frame.first[key].col
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # explicit tags were refused

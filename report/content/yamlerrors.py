@@ -82,6 +82,14 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
                 f" (or quote the value with '…' instead)",
             )
         return _found(rel, at, f"{problem} inside the value quoted with {quote} on line {opened.line + 1}")
+    if "flow" in context and (comment := _flow_comment(text, mark.index, scan)) is not None:
+        word = _HASHTAG.match(text, comment)
+        return _found(
+            rel,
+            _position(text, comment),
+            f"YAML reads # here as the start of a comment, so the rest of the line is not read: put the value"
+            f' in quotes ("{word[0] if word else "#…"}")',
+        )
     if "flow sequence" in context or "flow mapping" in context:
         closing = "]" if "sequence" in context else "}"
         start = opened or mark
@@ -111,7 +119,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
     if line is not None and problem.startswith("did not find expected"):
         above = _above(lines, line.number)
         dashed = _glued(rel, above, lines, kind, colon=False) if above is not None else None
-        return _glued(rel, line, lines, kind) or dashed or _misaligned(rel, lines, line, at)
+        return (
+            _glued(rel, line, lines, kind)
+            or dashed
+            or _first_key_lost(rel, lines, line, kind)
+            or _misaligned(rel, lines, line, at)
+        )
     if line is not None and problem.startswith("mapping values are not allowed"):
         above = _above(lines, line.number)
         if (
@@ -127,6 +140,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
                 f"this line is indented more than '{above.key}' above it (line {above.number}), so YAML reads it as"
                 f" the rest of that value: start it in column {above.key_column + 1}, like '{above.key}'",
             )
+        if (found := _first_key_lost(rel, lines, line, kind)) is not None:
+            return found
         return _found(rel, at, "': ' inside a value: put the whole value in quotes (\"…\")")
     detail = f"{problem} ({context})" if problem and context else problem or context or "invalid YAML"
     return _found(rel, at, detail)
@@ -140,6 +155,9 @@ _GLUED_DASH = re.compile(r"-([A-Za-z_][\w-]*):(?:\s|$)")
 
 _GLUED_COLON = re.compile(r"([A-Za-z_][\w-]*):[^\s/]")
 """A key with no space after its colon: `name:John Doe` is one word of text (`https://` is not a key)."""
+
+_HASHTAG = re.compile(r"#[^\s,\[\]{}'\"]+")
+"""A hashtag written in a flow list, up to the comma or bracket that ends it: `[#FirstTen, …]`."""
 
 _FIRST_WORD = re.compile(r"[A-Za-z_][\w-]*(?=[ \t]|$)")
 """A line's first word, a key if its colon is missing: `role Co-organizer of the vigil`."""
@@ -168,22 +186,42 @@ def _glued(rel: str, line: _Line, lines: dict[int, _Line], kind: str, colon: boo
     return None
 
 
-def _colon_missing(rel: str, line: _Line, column: int, lines: dict[int, _Line], kind: str) -> Finding | None:
+def _colon_missing(
+    rel: str, line: _Line, column: int, lines: dict[int, _Line], kind: str, first: bool = False
+) -> Finding | None:
     """Return the finding for a line whose first word, at 0-based `column`, is a key the schema allows
     there and that mapping does not have yet, written without its colon (`role Co-organizer of the
     vigil` under an organization's `name:`), if it is one: read as a wrapped line, the advice to
-    indent it would glue the words into the value above."""
+    indent it would glue the words into the value above. With `first` (the line opens a mapping
+    the schema wants, and keys follow it), any word is a key: no value above it can wrap."""
     word = _FIRST_WORD.match(line.text, column)
     if word is None:
         return None
     allowed, present = _fields_at(lines, line, column, kind)
-    if word[0] not in allowed or word[0] in present:
+    if not allowed if first else word[0] not in allowed or word[0] in present:
         return None
     return _found(
         rel,
         (line.number, word.end() + 1),
         f"a colon and a space are missing after '{word[0]}' (write '{word[0]}: …'), or YAML does not read"
         f" '{word[0]}' as a key",
+    )
+
+
+def _first_key_lost(rel: str, lines: dict[int, _Line], line: _Line, kind: str) -> Finding | None:
+    """Return the finding for the line above `line` when it opens the mapping whose keys `line`
+    goes on with, but lacks the colon (or the space after it) of its own first key: `location:`
+    then `city Exampleville`, or `- id beds-1320`, then `county: …` in that key's column. YAML reads
+    the line as the value of the key above it (or the list item's text) and trips on the next key."""
+    opening = _previous(lines, line.number)
+    if opening is None or opening.key_column != line.indent:
+        return None
+    owner = _above(lines, opening.number)
+    item = opening.text.lstrip(" ").startswith("- ")
+    if not item and (owner is None or owner.key_column >= opening.indent or owner.has_inline_value):
+        return None
+    return _glued(rel, opening, lines, kind) or _colon_missing(
+        rel, opening, opening.key_column, lines, kind, first=opening.key is None
     )
 
 
@@ -309,6 +347,40 @@ def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index)
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Return the 1-based line and column of a character index."""
+    return _line_of(text, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _flow_comment(text: str, index: int, scan: object) -> int | None:
+    """Return the index of the first # that starts a comment inside a [ ] or { } still open at
+    `index`, written as text is (`[#FirstTen, …]`: a # glued to the word after it), if there is one.
+
+    YAML reads a # after a space, a comma or a bracket as a comment, to the end of the line: the
+    brackets' rest is lost, and the parser gives up lines below, in whatever follows.
+    """
+    opened: list[int] = []
+    spans: list[tuple[int, int]] = []
+    try:
+        for token in scan(text):  # type: ignore[operator]
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token.start_mark.index)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+            spans.append((token.start_mark.index, token.end_mark.index))
+    except yaml.YAMLError:
+        pass
+    if not opened:
+        return None
+    for found in re.finditer(r"(?<=[\s,\[{])#(?=[^\s#])", text[:index]):
+        at = found.start()
+        if at > opened[0] and not any(start <= at < end for start, end in spans):
+            return at
+    return None
+
+
 def _misaligned(rel: str, lines: dict[int, _Line], line: _Line, at: tuple[int, int]) -> Finding:
     """Return the finding for a line whose key lines up with no key above it."""
     above = _above(lines, line.number)
@@ -352,6 +424,11 @@ def _lines(text: str) -> dict[int, _Line]:
         if stripped and not stripped.startswith("#"):
             found[number] = _Line(number, len(raw) - len(stripped), raw)
     return found
+
+
+def _previous(lines: dict[int, _Line], number: int) -> _Line | None:
+    """Return the nearest significant line above `number`, whether or not it holds a key."""
+    return next((lines[n] for n in range(number - 1, 0, -1) if n in lines), None)
 
 
 def _above(lines: dict[int, _Line], number: int) -> _Line | None:
