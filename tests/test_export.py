@@ -447,6 +447,33 @@ def test_export_refuses_an_edition_without_a_language_its_pages_link_to(tmp_path
     assert "es/index.html" in tree(tmp_path / "out")
 
 
+@pytest.mark.parametrize(("edition", "rebuild"), [("draft", "./build.py build"), ("release", "./build.py release")])
+def test_export_refusing_an_edition_of_mixed_or_missing_languages_advises_a_build_of_its_kind(
+    tmp_path: Path, edition: str, rebuild: str
+) -> None:
+    """Refusing a release that `build --release --lang` left without a language, or with one kept
+    from earlier content, export said "run ./build.py build, then export": that build makes a
+    draft, which export then publishes with a Draft band on every page. The advice now names the
+    command that rebuilds the edition dist/ holds, every language at once: `release` for a release."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    english = [o for o in outputs if o.lang != "es"]
+    publish.publish(root, english, frozenset({"es"}), edition=edition, languages=("en", "es"))
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert (code, out, err) == (2, "", f"build.py: error: {LACKS_ES.replace('./build.py build', rebuild)}\n")
+    publish.publish(root, outputs, edition=edition, content={"en": "a" * 64, "es": "a" * 64})
+    publish.publish(root, english, frozenset({"es"}), edition=edition, content={"en": "a" * 64, "es": "b" * 64})
+    assert publish.older_languages(root / "dist") == ["es"]
+    code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: dist/ is not one edition: es was built from earlier content than the rest"
+        f" (a build with --lang kept it as it was); run {rebuild}, then export\n",
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+
+
 @pytest.mark.parametrize("languages", ["es", [["en"]], ["en", 1], None])
 def test_export_refuses_a_manifest_whose_languages_are_not_a_list_of_names(tmp_path: Path, languages: object) -> None:
     """A hand-edited `"languages"`: "es" was read letter by letter ("dist/ has no e, s"), and

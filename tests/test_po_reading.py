@@ -1396,6 +1396,55 @@ def test_a_figures_comment_is_no_finding() -> None:
     ]
 
 
+ON, AT_HEADER = 'msgid "On', 'msgid ""'
+EMPTY_MARK = "to review: a `# REVIEW:` mark on {} with no text; say after it what to check, or delete the line"
+
+
+@pytest.mark.parametrize(
+    ("header", "entry", "expected"),
+    [
+        ("", "# REVIEW:\n", [(ON, EMPTY_MARK.format("the entry"))]),
+        ("", "# REVIEW:  \n#\n", [(ON, EMPTY_MARK.format("the entry"))]),
+        ("# REVIEW: is the team's name right?\n", "", [(AT_HEADER, "to review: is the team's name right?")]),
+        ("# Spanish translations.\n# REVIEW:\n", "", [(AT_HEADER, EMPTY_MARK.format("the catalog"))]),
+    ],
+    ids=["empty", "blank-lines", "header", "header-empty"],
+)
+def test_a_review_mark_without_text_or_in_the_header_is_a_finding(
+    header: str, entry: str, expected: list[tuple[str, str]]
+) -> None:
+    """A `# REVIEW:` line with no text, or one in the header's translator comment, gave no
+    `i18n.review`, so a release went ahead with the question open. A mark is a question left
+    open, with or without its words: the finding says so, at the entry's (or the header's) msgid."""
+    from report.i18n.coverage import check_catalog
+
+    text = header + HEADER + entry + CONFIRMED
+    findings = check_catalog(parse_catalog(text.encode(), SPANISH, "es"))
+    assert [str(f) for f in findings] == [
+        f"{SPANISH}:{_line(text, start)}:1: warning: {message} [i18n.review]" for start, message in expected
+    ]
+
+
+def test_a_release_is_refused_while_a_review_mark_without_text_is_in_the_catalog(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """The same in a project: `check --release` exits 1 with the mark's error, as for a mark with words."""
+    root = make_project(tmp_path, "i18n-review-release")
+    po = root / SPANISH
+    text = po.read_text(encoding="utf-8")
+    question = '# REVIEW: confirm "de muestra" with the publisher,\n#   then delete these lines.\n'
+    assert text.count(question) == 1
+    text = text.replace(question, "# REVIEW:\n")
+    po.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    mark = _line(text, "# REVIEW:")
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if n > mark and x.startswith('msgid "'))  # its entry's
+    assert code == 1
+    assert [x for x in out.splitlines() if "[i18n." in x] == [
+        f"{SPANISH}:{line}:1: error: {EMPTY_MARK.format('the entry')} [i18n.review]"
+    ]
+
+
 def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> None:
     """`update` writes translator comments back as they were, so a confirmation outlives it, and a
     release goes ahead with the translations it confirms."""

@@ -62,19 +62,21 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             raise UsageError(
                 f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
             )
+        # Rebuilt as the edition it is: a draft's advice would replace a release with a draft.
+        rebuild = "./build.py release" if manifest.get("edition") == "release" else "./build.py build"
         older = publish.older_languages(dist)
         if older:  # `build --lang` kept a language built from earlier content
             were, them = ("was", "it") if len(older) == 1 else ("were", "them")
             raise UsageError(
                 f"dist/ is not one edition: {', '.join(older)} {were} built from earlier content than the rest"
-                f" (a build with --lang kept {them} as {them} {were}); run ./build.py build, then export"
+                f" (a build with --lang kept {them} as {them} {were}); run {rebuild}, then export"
             )
         missing = publish.missing_languages(dist)
         if missing:  # `build --lang` on a project never built in the others: its language links lead nowhere
             them = "it" if len(missing) == 1 else "them"
             raise UsageError(
                 f"dist/ has no {', '.join(missing)}, which its pages link to (a build with --lang left {them} out);"
-                " run ./build.py build, then export"
+                f" run {rebuild}, then export"
             )
         files = {publish.MANIFEST: manifest_data}
         for entry in entries:

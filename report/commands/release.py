@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding, Loc, count, visible
-from ..i18n.coverage import CATCH_UP, Confirmed
+from ..i18n.coverage import CATCH_UP, Confirmed, pending_note
 from .gather import Gathered
 
 DOSSIER_CODES = frozenset({"review.unverified"})
@@ -67,6 +67,14 @@ class Language:
     confirmed: tuple[Confirmed, ...] = ()
     """Differences from the English that `FIGURES:` comments confirm: no item to do, but for the
     reviewer who signs off the release to read."""
+    pending_note: str = ""
+    """What the pending strings are, in the coverage table's words ("" when none is pending)."""
+
+    @property
+    def todo(self) -> int:
+        """Return how many items its section lists: one per finding, and one for its pending strings,
+        which the edition prints in English until they are brought into the catalog and translated."""
+        return len(self.findings) + bool(self.pending)
 
 
 @dataclass(frozen=True)
@@ -92,16 +100,22 @@ class Checklist:
 
     @property
     def items(self) -> int:
-        """Return how many things are left to do."""
+        """Return how many things are left to do: the `[ ]` items its sections list."""
         return (
-            sum(d.blocks for d in self.dossiers)
+            self.dossiers_todo
             + len(self.claims)
             + len(self.sources)
             + len(self.figures)
-            + sum(len(language.findings) for language in self.languages)
+            + sum(language.todo for language in self.languages)
             + len(self.catalogs)
             + len(self.other)
         )
+
+    @property
+    def dossiers_todo(self) -> int:
+        """Return how many dossiers are left for the editors: those whose review blocks a release,
+        and those that do not load (their review is unknown until they do)."""
+        return sum(d.blocks for d in self.dossiers) + len(self.unloaded)
 
 
 def checklist(gathered: Gathered) -> Checklist:
@@ -154,6 +168,7 @@ def checklist(gathered: Gathered) -> Checklist:
             tuple(f for f in translation if f.loc.path == c.path),
             c.caveats,
             c.confirmed,
+            pending_note(c) if c.total.pending else "",
         )
         for c in gathered.coverage.values()
     )
@@ -178,7 +193,7 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             [],
         )
     if checklist.dossiers or checklist.unloaded:
-        todo = sum(d.blocks for d in checklist.dossiers) + len(checklist.unloaded)
+        todo = checklist.dossiers_todo
         caveats = sum(d.caveat and not d.blocks for d in checklist.dossiers)
         rows = []
         for d in checklist.dossiers:
@@ -251,13 +266,18 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             f"{language.percent:.1f}% translated, {language.fuzzy} fuzzy, {language.untranslated} untranslated,"
             f" {language.pending} pending{language.caveats}"
         )
-        done = not language.findings
+        done = not language.todo
+        # Pending strings print in English: to do once `extract && update` bring them into the catalog.
+        pending = [f"  [ ] {language.path}: {language.pending_note}"] if language.pending else []
         section(
-            f"Translators: {language.name} ({language.lang}): {state} ({len(language.findings)} to do)",
-            [f"  [x] {language.path}: nothing to do"] if done else [f"  [ ] {_item(f)}" for f in language.findings],
+            f"Translators: {language.name} ({language.lang}): {state} ({language.todo} to do)",
+            [f"  [x] {language.path}: nothing to do"]
+            if done
+            else [*(f"  [ ] {_item(f)}" for f in language.findings), *pending],
             []
             if done
             else [
+                *([f"Bring the pending strings into the catalog with {CATCH_UP}, then:"] * bool(language.pending)),
                 f"Translate each entry in {language.path} at its line (a PO editor also finds it by its English),",
                 "and remove the fuzzy flag once a fuzzy translation is right.",
                 *(
@@ -322,11 +342,11 @@ def summary(checklist: Checklist) -> str:
     """Return the checklist's last line: how many items, of which kinds."""
     kinds = [
         (len(checklist.other), "error", ""),
-        (sum(d.blocks for d in checklist.dossiers), "dossier", ""),
+        (checklist.dossiers_todo, "dossier", ""),
         (len(checklist.claims), "claim", ""),
         (len(checklist.sources), "claim", " to back with stronger sources"),  # as its section says
         (len(checklist.figures), "figure", ""),
-        (len(checklist.catalogs) + sum(len(x.findings) for x in checklist.languages), "translation", ""),
+        (len(checklist.catalogs) + sum(x.todo for x in checklist.languages), "translation", ""),
     ]
     parts = ", ".join(count(n, noun) + what for n, noun, what in kinds if n)
     confirmed = sum(len(language.confirmed) for language in checklist.languages)

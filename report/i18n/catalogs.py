@@ -224,7 +224,8 @@ class CatalogEntry:
     confirmation: str | None = None
     """The words of its `FIGURES:` translator comment, which a reviewer reads beside `confirmed`."""
     review: str | None = None
-    """An editor's open question on the translation: translator comments from `# REVIEW:` on."""
+    """An editor's open question on the translation: translator comments from `# REVIEW:` on
+    ("" for a mark with no text, which is still a question left open)."""
     wrong_plural_rule: bool = False
     """True for a plural entry of a catalog whose Plural-Forms is not its language's rule (an
     `i18n.plural` error at the header), or that has translated plural entries and no Plural-Forms
@@ -351,6 +352,9 @@ class ParsedCatalog:
     """(line, column, code, message) for what Babel's parser could not take in."""
     plural_expr: str = "(n != 1)"
     num_plurals: int = 2
+    header_review: tuple[int, str] | None = None
+    """(line, note) of an open question in the header's translator comments (`# REVIEW:`), on the
+    whole catalog: the line is the header's msgid, as an entry's question is at its msgid."""
 
     @property
     def unreadable(self) -> bool:
@@ -517,9 +521,11 @@ def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:
             continue
         entries.append(_entry(message, catalog if lang and not message.obsolete else None, rule_ok, fitting, lang))
     entries.sort(key=lambda entry: entry.obsolete)  # active, then obsolete, each in file order
+    review = _review(header.comments) if header is not None else None
+    asked = (header.line, review) if header is not None and review is not None else None
     if not lang:
-        return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1)
-    return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals)
+        return ParsedCatalog(rel, tuple(entries), tuple(problems), "0", 1, asked)
+    return ParsedCatalog(rel, tuple(entries), (*problems, *header_problems), plural_expr, catalog.num_plurals, asked)
 
 
 def _header_problems(
@@ -923,7 +929,8 @@ def _confirmation(comments: Sequence[str]) -> str:
 
 def _review(comments: tuple[str, ...]) -> str | None:
     """Return the review note in translator comments: from a line starting `REVIEW:` to the last
-    line, or to a line starting `FIGURES:` (a confirmation: `CatalogEntry.confirmation`)."""
+    line, or to a line starting `FIGURES:` (a confirmation: `CatalogEntry.confirmation`); "" for a
+    mark with no text, None without a mark."""
     for i, comment in enumerate(comments):
         if comment.strip().startswith(REVIEW_MARK):
             lines = [comment.strip().removeprefix(REVIEW_MARK)]
@@ -931,7 +938,7 @@ def _review(comments: tuple[str, ...]) -> str | None:
                 if line.strip().startswith(FIGURES_MARK):
                     break
                 lines.append(line)
-            return " ".join(" ".join(line.split()) for line in lines if line.strip()) or None
+            return " ".join(" ".join(line.split()) for line in lines if line.strip())
     return None
 
 

@@ -38,7 +38,8 @@ caught up with the content. It reports, as findings:
   what it names; what it confirms is listed (`Confirmed`: the coverage table, the JSON, the
   release checklist) for the reviewer who signs off a release to read.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
-  translator comments from a line starting `REVIEW:` (the editor deletes them once settled).
+  translator comments from a line starting `REVIEW:` (the editor deletes them once settled), or
+  on the whole catalog, in the header's; a mark with no text is a question too.
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
   translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
@@ -455,6 +456,9 @@ def check_catalog(
     Its doubts (figures, the order of citations) are not reported: only a reader could be misled by them.
     """
     findings = problem_findings(catalog)
+    if catalog.header_review is not None:
+        line, note = catalog.header_review
+        findings.append(warning("i18n.review", Loc(catalog.path, line, 1), review_message(note, "the catalog")))
     for entry in catalog.active():
         if used is not None and entry.key not in used:
             findings += unused_findings(catalog, entry, extract_refuses)
@@ -490,8 +494,8 @@ def check_catalog(
             )
         for code, message, line in entry.problems:
             findings.append(error(code, Loc(catalog.path, line, 1), message))
-        if entry.review:
-            findings.append(warning("i18n.review", loc, f"to review: {entry.review}"))
+        if entry.review is not None:
+            findings.append(warning("i18n.review", loc, review_message(entry.review, "the entry")))
         for code, message, line in entry.doubts:
             findings.append(warning(code, Loc(catalog.path, line, 1), message))
     return findings
@@ -520,6 +524,13 @@ def fuzzy_reason(entry: CatalogEntry) -> str:
     if moved:
         return f" ({moved}; the English is the same)"
     return " (the English changed since it was translated)" if entry.english_changed else ""
+
+
+def review_message(note: str, what: str) -> str:
+    """Return what an `i18n.review` finding says of a `# REVIEW:` question on `what` (the entry, the catalog)."""
+    if note:
+        return f"to review: {note}"
+    return f"to review: a `# REVIEW:` mark on {what} with no text; say after it what to check, or delete the line"
 
 
 def problem_findings(catalog: ParsedCatalog) -> list[Finding]:
