@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -170,16 +171,22 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
         return "image.missing", f"image '{src}' is a link to '{path.resolve()}', which does not exist"
     if not path.is_file():
         return "image.format", f"image '{src}' is not a file"
-    project.note(root, f"{IMAGES_DIR}/{src}")
-    size = path.stat().st_size
-    if size > IMAGE_MAX_BYTES:
+    # Read once: the bytes checked are the bytes whose hash the gather phase records, which the
+    # build publishes only if the file still holds them (see `commands.build`).
+    try:
+        data = project.read(root, f"{IMAGES_DIR}/{src}", IMAGE_MAX_BYTES)
+    except project.TooLarge as large:
         return (
             "limit.size",
-            f"image '{src}' is {size / 2**20:.1f} MB; an image may be at most {IMAGE_MAX_BYTES // 2**20} MB (the site"
-            " and every PDF carry it as it is): save it again without metadata and at most 2,400 pixels wide (a"
-            " photo as JPEG or WebP, with src renamed to match)",
+            f"image '{src}' is {large.size / 2**20:.1f} MB; an image may be at most {IMAGE_MAX_BYTES // 2**20} MB"
+            " (the site and every PDF carry it as it is): save it again without metadata and at most 2,400 pixels"
+            " wide (a photo as JPEG or WebP, with src renamed to match)",
         )
-    found, (code, problem) = _read_image(path)
+    except project.Refused as refused:  # replaced since the tests above
+        return refused.code, f"image '{src}': {refused.message}"
+    except OSError:
+        return "image.missing", f"image '{src}' not found: put the file in {IMAGES_DIR}/"
+    found, (code, problem) = _read_image(data)
     if found is None:
         return code, f"image '{src}' {problem}"
     if not src.lower().endswith(IMAGE_FORMATS[found]):
@@ -187,7 +194,7 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
         return "image.format", f"image '{src}' holds a {found} image: its name must end in {endings}"
     from PIL import Image
 
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         image.load()  # a PNG's text chunks after the pixels are read with them
         where, who = _location(image), _identity(image)
     remedy = f"remove its metadata (exiftool -all= -overwrite_original {IMAGES_DIR}/{src}) or export it again"
@@ -249,8 +256,8 @@ def _written(value: object) -> bool:
     return value is not None and str(value).strip(" \x00") != ""
 
 
-def _read_image(path: Path) -> tuple[str | None, tuple[str, str]]:
-    """Return (format, ("", "")) for a complete PNG, JPEG or WebP image file, else (None, (code, what is wrong with it))."""
+def _read_image(data: bytes) -> tuple[str | None, tuple[str, str]]:
+    """Return (format, ("", "")) for a complete PNG, JPEG or WebP image file's bytes, else (None, (code, what is wrong with it))."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError
@@ -259,23 +266,23 @@ def _read_image(path: Path) -> tuple[str | None, tuple[str, str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 found = image.format
                 if found not in IMAGE_FORMATS:
                     return None, ("image.format", f"holds a {found} image; use a PNG, JPEG or WebP image")
                 image.verify()
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.load()  # verify() misses truncated pixel data
     except UnidentifiedImageError:
         return None, ("image.format", "is not a PNG, JPEG or WebP image (its content is not one)")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return None, ("limit.pixels", _too_many_pixels(path, Image.MAX_IMAGE_PIXELS))
+        return None, ("limit.pixels", _too_many_pixels(data, Image.MAX_IMAGE_PIXELS))
     except (OSError, SyntaxError, ValueError) as exc:
         return None, ("image.format", f"is a damaged {found} image ({exc}); save or export it again")
     return found, ("", "")
 
 
-def _too_many_pixels(path: Path, limit: int | None) -> str:
+def _too_many_pixels(data: bytes, limit: int | None) -> str:
     """Say how many pixels an image Pillow refused to decode has (its header says), and the limit."""
     from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
@@ -284,7 +291,7 @@ def _too_many_pixels(path: Path, limit: int | None) -> str:
     )
     for opener in (PngImagePlugin.PngImageFile, JpegImagePlugin.JpegImageFile, WebPImagePlugin.WebPImageFile):
         try:
-            with opener(str(path)) as image:  # reads the header only, and does not refuse a large one
+            with opener(io.BytesIO(data)) as image:  # reads the header only, and does not refuse a large one
                 (width, height), kind = image.size, image.format
         except (OSError, SyntaxError, ValueError, EOFError):
             continue

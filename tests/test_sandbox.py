@@ -9,6 +9,7 @@ each build lays out four small chunks. A loopback server counts every request ma
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.server
 import io
 import shutil
@@ -17,7 +18,7 @@ import urllib.request
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -736,6 +737,22 @@ def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
     assert layout.cache_key(job) != before
 
 
+def test_a_chapter_is_keyed_by_its_image_as_checked_not_as_it_is_when_queued(tmp_path: Path) -> None:
+    from report.pdf.paginate import Layout
+
+    root = tiny_project(tmp_path)
+    (root / "facilities" / "images").mkdir()
+    image = root / "facilities" / "images" / "gate.png"
+    image.write_bytes(png_bytes())
+    layout = Layout(root, None, 1)
+    unchecked = Job("en/chapter/sample", "", "facilities/sample.yaml", "print", assets=("facilities/images/gate.png",))
+    checked = dataclasses.replace(unchecked, checked=(layout.asset_digests(unchecked)["facilities/images/gate.png"],))
+    before = layout.cache_key(checked)
+    _saved_with_its_location(image)
+    assert layout.asset_digests(checked) == {"facilities/images/gate.png": checked.checked[0]}
+    assert layout.cache_key(checked) == before != layout.cache_key(unchecked)
+
+
 def test_a_chunk_laid_out_with_another_image_than_its_key_hashed_is_an_error_and_not_cached(tmp_path: Path) -> None:
     """What an image saved between the build's key and the worker's reading of it does, without a
     race: the key hashed other bytes than the ones the worker's URL fetcher served."""
@@ -762,11 +779,71 @@ def test_a_chunk_laid_out_with_another_image_than_its_key_hashed_is_an_error_and
         fresh = paginator.lay_out(job).result()
     assert (stale.pdf, stale.pages, stale.cached) == (b"", 0, False)
     assert [str(f) for f in stale.findings] == [
-        "facilities/images/gate.png: error: en/chapter/sample: this image changed while the build was laying out"
-        " the pages that show it: build again [pdf.changed]"
+        "facilities/images/gate.png: error: en/chapter/sample: this image changed after the build checked it,"
+        " and the pages that show it would print an image nobody checked: build again [pdf.changed]"
     ]
     assert fresh.pdf.startswith(b"%PDF-") and fresh.pages == 1 and not fresh.cached
     assert len(list((cache_dir / "chunks").rglob("*.bin"))) == 1
+
+
+def _saved_with_its_location(image: Path) -> None:
+    """Save over a clean image what `check` refuses (image.location): a phone's photo with its GPS tags."""
+    exif = Image.Exif()
+    exif[0x8825] = _GPS
+    Image.new("RGB", (40, 30), (196, 71, 15)).save(image, exif=exif)
+
+
+def _built_after_a_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: Any, stage: str) -> Path:
+    """Build the fixture project with a clean dossier image, saving it with its location just before
+    `module.stage` runs (after `check` read it); return the project."""
+    root = tiny_project(tmp_path, "image-missing")  # its dossier shows facilities/images/gate.png
+    (root / "facilities" / "images").mkdir()
+    image = root / "facilities" / "images" / "gate.png"
+    image.write_bytes(png_bytes())
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []
+    original = getattr(module, stage)
+
+    def save_then_run(*args: Any, **kwargs: Any) -> Any:
+        _saved_with_its_location(image)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, stage, save_then_run)
+    return root
+
+
+@pytest.mark.slow
+def test_an_image_saved_after_check_read_it_is_not_laid_out(
+    tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved between the gather phase and the chapter's layout: the chapter's key hashed the file
+    when it was queued, so the PDF and the site carried an image that no check had seen."""
+    from report.commands import build as build_verb
+
+    root = _built_after_a_save(tmp_path, monkeypatch, build_verb, "emit")
+    code, out, _ = build(root)
+    assert [line for line in finding_lines(out) if "[pdf.changed]" in line] == [
+        "facilities/images/gate.png: error: en/chapter/sample: this image changed after the build checked it,"
+        " and the pages that show it would print an image nobody checked: build again [pdf.changed]"
+    ]
+    assert code == 1 and not (root / "dist").exists()
+    monkeypatch.undo()
+    assert "[image.location]" in run_cli("--root", str(root), "check")[1]  # what publishing it would have skipped
+
+
+@pytest.mark.slow
+def test_an_image_saved_after_its_pages_were_laid_out_is_not_published(
+    tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved after the chapter was laid out, before the site copied it: the site read the file again."""
+    from report.render import site
+
+    root = _built_after_a_save(tmp_path, monkeypatch, site, "site_pages")
+    code, out, _ = build(root)
+    assert [line for line in finding_lines(out) if "[pdf.changed]" in line] == [
+        "facilities/images/gate.png: error: this image changed after the build checked it, and the site would"
+        " publish an image nobody checked: build again [pdf.changed]"
+    ]
+    assert code == 1 and not (root / "dist").exists()
 
 
 def test_an_image_bomb_is_refused_outside_pytest_warning_filters(tmp_path: Path, fixed_today: None) -> None:

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal, Protocol
+from typing import TYPE_CHECKING, Callable, Literal, Mapping, Protocol
 
 from .. import cache, project, publish, stamp
 from ..errors import UsageError
@@ -344,7 +344,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     with paginator:
         # Each language's chapters and back matter, front matter, three folio sheets and share cards.
         progress.add(len(renderers) * (len(edition.facilities) + 5 + len(edition.facilities)))
-        queued = _queue_bodies(edition, renderers, paginator)
+        queued = _queue_bodies(edition, renderers, paginator, gathered.reads)
         # One thread per language, started before the share cards are rendered and queued, and one
         # that turns the cards into images as they come in (while the workers lay out the last
         # language's front matter).
@@ -376,8 +376,25 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
             outputs = facility_pdfs + shares + data_outputs(edition)
             outputs += site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
             finished, more = _finish_languages(edition, renderers, apart.reports, outputs, cache_dir)
+    more += _unchecked_images(gathered, finished)
     findings += more
     return Emitted(None if has_errors(more) else finished, tuple(findings), **counts)
+
+
+def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding]:
+    """Return a `pdf.changed` error for each dossier image the site would publish with other bytes than
+    the gather phase checked (`Gathered.reads`), or not at all: a file saved after `check` read it."""
+    assert gathered.edition is not None
+    published = {o.path: o.data for o in outputs if o.kind == "image"}
+    found = []
+    for src in sorted({f.image.src for f in gathered.edition.facilities if f.image is not None}):
+        data, rel = published.get(f"{project.SITE_IMAGES_DIR}/{src}"), f"{project.IMAGES_DIR}/{src}"
+        if data is None or hashlib.sha256(data).hexdigest() != gathered.reads.get(rel):
+            message = (
+                "this image changed after the build checked it, and the site would publish an image nobody checked"
+            )
+            found.append(error("pdf.changed", Loc(rel), f"{message}: build again"))
+    return found
 
 
 def _finish_languages(
@@ -448,13 +465,16 @@ def _renderers(root: Path, gathered: Gathered, draft: bool) -> dict[str, Rendere
     }
 
 
-def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: Paginator) -> list[Queued]:
+def _queue_bodies(
+    edition: Edition, renderers: dict[str, Renderer], paginator: Paginator, checked: Mapping[str, str]
+) -> list[Queued]:
     """Queue every language's chapters and back matter, each as soon as it is rendered; return
     each language's futures, in chapter order.
 
     The chapters are rendered facility by facility, in every language, so that an edited chapter
     starts at once wherever it is in the report. Waiting ones start language by language, longest
-    first (`rank`).
+    first (`rank`). A chapter is laid out with its image as the gather phase checked it (`checked`,
+    each file's hash by project path), or fails.
     """
     from ..pdf.paginate import Job
 
@@ -468,7 +488,8 @@ def _queue_bodies(edition: Edition, renderers: dict[str, Renderer], paginator: P
         for lang, renderer in renderers.items():
             chunk = renderer.chapter_chunk(facility, number)
             places = _places(edition.settings, facility)
-            job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, places=places)
+            hashes = tuple(checked.get(asset, "") for asset in chunk.assets)
+            job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, checked=hashes, places=places)
             chapters[lang].append(queue(lang, job))
     queued = []
     for lang, renderer in renderers.items():

@@ -53,7 +53,8 @@ class Gathered:
     localizers: Mapping[str, Localizer] = field(default_factory=dict)
     coverage: Mapping[str, LanguageCoverage] = field(default_factory=dict)
     reads: Mapping[str, str] = field(default_factory=dict)
-    """Every project file read (path -> sha256) and folder listed (path/ -> hash of its names)."""
+    """Every project file read (path -> sha256) and folder listed (path/ -> hash of its names). A
+    dossier image's hash is of the bytes its checks read: the build publishes no others."""
 
     @property
     def ok(self) -> bool:

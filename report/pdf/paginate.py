@@ -24,8 +24,9 @@ repaired is an error.
 
 A chunk laid out with other stylesheets than the build fingerprinted (a file in layouts/ saved
 while the build ran, see `_init_worker`), or with an image other than the one its key hashed (the
-bytes the URL fetcher served), is a `pdf.changed` error, with no PDF and no cache entry: its key
-would name a layout it was not laid out with.
+bytes the URL fetcher served, against those the gather phase checked: `Job.checked`), is a
+`pdf.changed` error, with no PDF and no cache entry: its key would name a layout it was not laid
+out with.
 
 A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
 stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
@@ -107,6 +108,9 @@ class Job:
     stylesheet: str  # "print", "folios" or "share"
     tagged: bool = True
     assets: tuple[str, ...] = ()  # project files the HTML refers to (images): they key the cache too
+    checked: tuple[str, ...] = ()
+    """The SHA-256 of each asset as the gather phase checked it, in order: the key names those bytes,
+    and a chunk laid out with others is an error. Empty: each as the build reads it when it is queued."""
     places: tuple[tuple[str, Loc], ...] = ()
     """Where the dossier value a region of the chunk prints is written (`verify.Problem.region`,
     such as '#sample-title', to the name's `Loc`): a finding about that region points there. They
@@ -144,7 +148,10 @@ class Layout:
         self.fingerprint = layout_fingerprint(self.root, self.files)
 
     def asset_digests(self, job: Job) -> dict[str, str]:
-        """Return the SHA-256 of each of a job's assets as the build reads it now (empty if missing)."""
+        """Return the SHA-256 of each of a job's assets as the gather phase checked it (`job.checked`),
+        or else as the build reads it now (empty if missing)."""
+        if job.checked:
+            return dict(zip(job.assets, job.checked, strict=True))
         found = {}
         for asset in job.assets:
             try:
@@ -839,7 +846,8 @@ def _asset_changed(job: Job, asset: str) -> Finding:
         "error",
         "pdf.changed",
         Loc(asset),
-        f"{job.key}: this image changed while the build was laying out the pages that show it: build again",
+        f"{job.key}: this image changed after the build checked it, and the pages that show it would print"
+        " an image nobody checked: build again",
     )
 
 
