@@ -224,6 +224,19 @@ def test_a_translation_of_only_whitespace_is_refused() -> None:
     )
 
 
+def test_a_reference_to_no_character_a_reader_sees_is_to_be_deleted() -> None:
+    """`&#0;` and `&#xD800;` stand for no character (HTML reads them as U+FFFD) and `&#10;` for a
+    line break: the advice was to "type the character itself, U+FFFD REPLACEMENT CHARACTER"."""
+    loc = _catalog(
+        'msgid "Back"\nmsgstr "Volver&#0;"\n\n'
+        'msgid "Notes"\nmsgstr "Notas&#xD800;"\n\n'
+        'msgid "Sources"\nmsgstr "Fuentes&#10;"\n'
+    )
+    assert [
+        problem[1].rsplit(", which prints as typed: ", 1)[1] for e in loc.catalog.entries for problem in e.problems
+    ] == ["it stands for no character a reader sees: delete it"] * 3
+
+
 def test_a_character_reference_the_english_lacks_is_refused_and_prints_as_typed() -> None:
     """A translator types "EE.&nbsp;UU." meaning a no-break space: a translation is text, so the
     page and the PDF would show "&nbsp;". It is an `i18n.entity` error at the msgstr naming the

@@ -195,3 +195,38 @@ def test_a_doubt_about_the_list_is_printed_in_the_editors_note_and_its_sources_a
         " title: TODO, publisher: TODO, date: TODO, url: TODO} [cite.unknown]",
         "facilities/sources.yaml:15:5: warning: source 'doubt-2022' is not cited anywhere [cite.unused]",
     ]
+
+
+def test_citations_next_to_each_other_support_the_same_words(tmp_path: Path, fixed_today: None) -> None:
+    """`[@weak] [@strong]`, a space or a line's wrap between them, was two passages: the words had
+    only the weak source and `cite.weak` refused correctly sourced text. They are one group; and a
+    group with no words before it supports none, so '' is never said to rest on weak sources."""
+    root = make_project(tmp_path, "cite-weak")
+    weak = "facilities/sample.yaml:52:56"
+    assert [line for line in _check(root) if line.startswith(weak)]
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "sleeping man [@wiki-sample].",
+        "sleeping man [@wiki-sample]\n      [@gov-report-2020].",
+    )
+    assert [line for line in _check(root) if "[cite.weak]" in line and "sample.yaml:5" in line and ":56:" in line] == []
+    replace(root, "facilities/sample.yaml", "      Inspectors reported", "      [@wiki-sample] Inspectors reported")
+    assert [line for line in _check(root) if "the words ''" in line] == []
+
+
+def test_a_doubt_about_a_confirmed_place_on_the_list_is_an_error(tmp_path: Path, fixed_today: None) -> None:
+    """The editor's note prints `list_doubt` only while the list membership is unverified: with
+    `confirmed`, the writer's prose was dropped without a word while a translation was asked for."""
+    root = make_project(tmp_path)
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "  list_membership: confirmed\n",
+        "  list_membership: confirmed\n  list_doubt: >-\n    A 2022 release named two other facilities first [@news-2021].\n",
+    )
+    assert [line for line in _check(root) if "review.doubt" in line] == [
+        "facilities/sample.yaml:59:15: error: list_doubt is printed only while list_membership is 'unverified': with"
+        " 'confirmed', no reader sees it; delete it, or set list_membership: unverified while the doubt stands"
+        " [review.doubt]"
+    ]

@@ -124,6 +124,12 @@ CASES = [
         ' read: put the value in quotes ("#b")',
         'tags: [a, "#b"]\nname: x\n',
     ),
+    (  # the same before a `>-` block: the parser trips on the `>` ("scanning for the next token")
+        "status:\n  sources: [#a, b]\nsummary: >-\n  Held for weeks.\n",
+        "2:13: YAML syntax error: YAML reads # here as the start of a comment, so the rest of the line is not"
+        ' read: put the value in quotes ("#a")',
+        'status:\n  sources: ["#a", b]\nsummary: >-\n  Held for weeks.\n',
+    ),
     (  # a comment written as one is a comment: the bracket it follows is never closed
         "tags: [a, # the tags\n  b\nname: x\n",
         "1:7: YAML syntax error: this [ is never closed: end the list with ], or put the value in quotes if the"
@@ -177,8 +183,9 @@ def test_an_entry_without_its_dash_is_one_finding_at_that_line() -> None:
             "yaml.duplicate-key",
             4,
             5,
-            "this entry has no '- ' before its first key, so YAML merges it into the entry above (line 2) and"
-            " repeats its keys: write '- id:', the dash under the dash of line 2",
+            "'id' again in the entry of line 2: if a new entry starts here, it has no '- ' before its first key,"
+            " so YAML merges it into that one (write '- id:', the dash under the dash of line 2); if not, delete"
+            " one of the two",
         )
     ]
     fixed = text.replace(b"    id: b", b"  - id: b")

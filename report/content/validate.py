@@ -23,6 +23,7 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `review.note` (warning; error with `--release`): a claim's `review_note` without its
   `review: needs-review`, so that the claim would print as checked.
 - `review.verified` (warning): a dossier marked verified while some of its claims still need review.
+- `review.doubt`: a dossier's `list_doubt` with `list_membership: confirmed`, which no reader sees.
 - `figure.unit` (warning; error with `--release`): a capacity figure whose unit the sources do
   not give (`unit: unstated`), not marked for review.
 - `data.license` (warning; error with `--release`): report.yaml states no license for the open
@@ -284,18 +285,21 @@ def check_strength(edition: Edition) -> list[Finding]:
     return findings
 
 
-_CITE_GROUP_RE = re.compile(rf"(?:{CITE_RE.pattern})+")
+_CITE_GROUP_RE = re.compile(rf"{CITE_RE.pattern}(?:\s*{CITE_RE.pattern})*")
+"""Inline citations next to each other, spaces or a line's wrap between them: `[@a] [@b]` is one group."""
 
 
 def _passages(text: Text) -> Iterator[tuple[str, tuple[Citation, ...]]]:
     """Yield each cited passage of `text`: the last words before a group of adjacent inline
-    citations (back to the group before it), and the group's citations."""
+    citations (back to the group before it), and the group's citations. A group with no words
+    before it (the text's first) supports none: it is no passage."""
     start, used = 0, 0
     for group in _CITE_GROUP_RE.finditer(text.value):
         n = len(CITE_RE.findall(group.group()))
         words = text.value[start : group.start()].split()
-        tail = " ".join(words[-8:])
-        yield (("…" if len(words) > 8 else "") + tail), text.citations[used : used + n]
+        if words:
+            tail = " ".join(words[-8:])
+            yield (("…" if len(words) > 8 else "") + tail), text.citations[used : used + n]
         start, used = group.end(), used + n
 
 
@@ -462,6 +466,15 @@ def check_review(facility: Facility) -> list[Finding]:
                 "review.unverified",
                 review.loc,
                 f"'{facility.id}' is not fact-checked (review status '{review.status}'){membership}",
+            )
+        )
+    if review.list_doubt is not None and review.list_membership == "confirmed":
+        findings.append(
+            error(
+                "review.doubt",
+                review.list_doubt.loc,
+                "list_doubt is printed only while list_membership is 'unverified': with 'confirmed', no"
+                " reader sees it; delete it, or set list_membership: unverified while the doubt stands",
             )
         )
     pending = [claim.review.loc for claim in facility.claims() if claim.review is not None]

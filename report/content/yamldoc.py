@@ -291,9 +291,9 @@ class _Builder:
                     error(
                         "yaml.duplicate-key",
                         key_loc,
-                        f"this entry has no '- ' before its first key, so YAML merges it into the entry above"
-                        f" (line {first[key].line}) and repeats its keys: write '- {key}:', the dash under the dash"
-                        f" of line {first[key].line}",
+                        f"'{key}' again in the entry of line {first[key].line}: if a new entry starts here, it has"
+                        f" no '- ' before its first key, so YAML merges it into that one (write '- {key}:', the"
+                        f" dash under the dash of line {first[key].line}); if not, delete one of the two",
                     )
                 )
             if key in first:

@@ -82,7 +82,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
                 f" (or quote the value with '…' instead)",
             )
         return _found(rel, at, f"{problem} inside the value quoted with {quote} on line {opened.line + 1}")
-    if "flow" in context and (comment := _flow_comment(text, mark.index, scan)) is not None:
+    if (comment := _flow_comment(text, mark.index, scan)) is not None:  # whatever the parser tripped on after it
         word = _HASHTAG.match(text, comment)
         return _found(
             rel,

@@ -856,7 +856,7 @@ def length_limit(context: str | None, english: str) -> int:
     Spanish runs longer than English, short labels most; but over the shipped catalog no
     translation reaches three times its English (the most is 2.5 times: '%(name)s city' in 32
     characters for 13), and none 40% of this limit. A longer one is no translation: one of
-    550 KB for the aria-label 'Back to the text' made every Spanish facility page 20 MB.
+    550 KB for the notes' back-link aria-label made every Spanish facility page 20 MB.
     """
     relative = 3 * len(english) + 100
     return max(prose_limit(context), relative) if is_prose(context) else relative
@@ -1045,8 +1045,11 @@ def _reference_problems(entry: CatalogEntry) -> list[_Found]:
     for reference, form in found.items():
         characters = html.unescape(reference)
         hidden = hidden_characters(characters)
+        replaced = "\ufffd" in characters and reference.lower() not in ("&#xfffd;", "&#65533;")  # &#0;, &#xD800;
         if hidden:
             fix = f"it stands for {hidden[0][1]}"
+        elif replaced or any(unicodedata.category(c) == "Cc" for c in characters):
+            fix = "it stands for no character a reader sees: delete it"
         else:
             names = ", ".join(
                 f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "") for c in characters
