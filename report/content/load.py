@@ -404,6 +404,16 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
         if schema.keyword(kind, path, "type") in ("object", "array"):
             continue  # not text where a mapping or list belongs (`campaign:` then `summary A…`): schema.type says so
         after, located = 0, None
+        if "[" in value and CITE_RE.findall(value) != CITE_RE.findall(doc.source(path)[1]):
+            out.append(
+                error(
+                    "cite.malformed",
+                    doc.loc(path),
+                    "a citation marker here is written with a YAML escape (such as \\x5B for '['), so the"
+                    " notes would not follow it: write each [@source-id] as plain characters",
+                )
+            )
+            continue
         for found in MARKER_LIKE_RE.finditer(value):
             marker = found.group(0)
             if CITE_RE.fullmatch(marker):
