@@ -128,6 +128,23 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
         assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
 
 
+@pytest.mark.parametrize(("epoch", "stamp"), [("7258118400", (2107, 12, 31, 23, 59, 58)), ("0", (1980, 1, 1, 0, 0, 0))])
+def test_export_dates_its_files_within_the_years_a_zip_can_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, stamp: tuple[int, ...]
+) -> None:
+    """SOURCE_DATE_EPOCH in 2200 crashed export (struct.error: a zip entry holds years 1980 to 2107)
+    after the folder was written, leaving no zip and a `.www.zip.<pid>.new` beside it. The files
+    and entries take the nearest time a zip can hold."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    root = tmp_path / "project"
+    target = tmp_path / "out" / "www"
+    publish_edition(root, edition="release")
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["www", "www.zip"]
+    with zipfile.ZipFile(tmp_path / "out" / "www.zip") as zipped:
+        assert {info.date_time for info in zipped.infolist()} == {stamp}
+
+
 @pytest.mark.parametrize(
     ("where", "message"),
     [

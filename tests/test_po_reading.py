@@ -237,6 +237,19 @@ def test_a_reference_to_no_character_a_reader_sees_is_to_be_deleted() -> None:
     ] == ["it stands for no character a reader sees: delete it"] * 3
 
 
+def test_an_old_reference_without_its_semicolon_is_a_reference() -> None:
+    """HTML still reads `&nbsp` and `&#160` without their `;` (and `&nbspUU` as `&nbsp` then "UU"):
+    "EE.&nbspUU." printed "&nbsp" while the catalog stayed 100% translated."""
+    loc = _catalog(
+        'msgid "The U.S."\nmsgstr "EE.&nbspUU."\n\nmsgid "Beds"\nmsgstr "1&#160camas"\n\nmsgid "AT&T"\nmsgstr "AT&T"\n'
+    )
+    assert [[problem[1].split("'")[3] for problem in e.problems] for e in loc.catalog.entries] == [
+        ["&nbsp"],
+        ["&#160"],
+        [],
+    ]
+
+
 def test_a_character_reference_the_english_lacks_is_refused_and_prints_as_typed() -> None:
     """A translator types "EE.&nbsp;UU." meaning a no-break space: a translation is text, so the
     page and the PDF would show "&nbsp;". It is an `i18n.entity` error at the msgstr naming the

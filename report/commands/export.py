@@ -30,6 +30,7 @@ _FOREIGN = "is not from an earlier export"
 _PAGES_FILES = (".git", ".nojekyll", "CNAME")
 """What a checkout of the branch GitHub Pages serves holds besides the site."""
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the first time a zip entry can hold
+_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)  # and the last
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,15 @@ def _read(path: Path) -> bytes:
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
-    """Return the time every file and zip entry gets: SOURCE_DATE_EPOCH, else the edition's creation time."""
+    """Return the time every file and zip entry gets: SOURCE_DATE_EPOCH, else the edition's creation
+    time, within the years a zip entry can hold (1980 to 2107)."""
     pinned = source_date()
     if pinned is None:
         try:
             pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
         except (KeyError, ValueError):
             pinned = _EARLIEST
-    return max(pinned.astimezone(dt.timezone.utc), _EARLIEST)
+    return min(max(pinned.astimezone(dt.timezone.utc), _EARLIEST), _LATEST)
 
 
 def _clean(folder: Path) -> None:

@@ -242,7 +242,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
             f"Writers: back these claims with stronger sources ({len(checklist.sources)} to do)",
             [f"  [ ] {_item(f)}" for f in checklist.sources],
             [
-                "Cite a stronger source in each claim's `sources:` (define it once in facilities/sources.yaml).",
+                "Cite a stronger source in each claim's `sources:`, or inline right after the words an item quotes"
+                " (define it once in facilities/sources.yaml).",
                 "A `needs-review` mark shows the readers of a draft that a claim is unchecked; a release refuses both.",
             ],
         )

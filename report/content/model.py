@@ -132,7 +132,7 @@ class Citation:
 BRACKETED_ID_RE = re.compile(r"[\[(]@?([a-z0-9]+(?:-[a-z0-9]+)*)[\])]")
 """An id-like word in brackets, `[id]`, `(@id)` or `[@id]`: the first two, where the id is a
 source's, are an inline citation written wrong, which would print as text and leave no note."""
-BARE_ID_RE = re.compile(r"(?<![\w.+/-])\(?@([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-]|\.\w)")
+BARE_ID_RE = re.compile(r"(?<![\w+/-])\(?@([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-]|\.\w)")
 """An `@` before an id-like word, `@id` or `(@id`, as a whole word: not in an e-mail address
 (`campaign@example.org`) or a web address (`/@name`). Where the id is a source's and no bracket
 around it reads as a marker (`unbracketed`), it is an inline citation without its brackets."""

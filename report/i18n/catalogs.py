@@ -1021,8 +1021,26 @@ def _hidden_problems(entry: CatalogEntry) -> list[_Found]:
     ]
 
 
-_REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-"""A character reference as HTML writes one: named (`&nbsp;`), decimal (`&#160;`) or hex (`&#xA0;`)."""
+_REFERENCE_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+"""A character reference as HTML writes one: named (`&nbsp;`), decimal (`&#160;`) or hex (`&#xA0;`),
+or without its `;` as HTML still reads the old ones (`&nbsp`, `&#160`)."""
+
+
+def _references(text: str) -> list[str]:
+    """Return the character references of `text` as a browser reads them: a name HTML knows, with its
+    `;`, or the longest one of the old names it reads without (`&nbspUU` is `&nbsp` then "UU")."""
+    found = []
+    for match in _REFERENCE_RE.finditer(text):
+        reference = match.group(0)
+        if reference[1] == "#" or reference.endswith(";"):
+            if reference[1] == "#" or reference[1:] in html5:
+                found.append(reference)
+            continue
+        name = reference[1:]
+        known = next((name[:end] for end in range(len(name), 1, -1) if name[:end] in html5), None)
+        if known is not None:
+            found.append(f"&{known}")
+    return found
 
 
 def _reference_problems(entry: CatalogEntry) -> list[_Found]:
@@ -1032,14 +1050,14 @@ def _reference_problems(entry: CatalogEntry) -> list[_Found]:
     and it has no problem. So "EE.&nbsp;UU." prints as typed, "&nbsp;" on the page and in the
     PDF, where the translator meant a no-break space. The catalog is UTF-8: the message names the
     character to type instead (by `html.unescape`, as a browser reads the reference), or, for
-    one `i18n.invisible` refuses, says to delete it. An `&` without `;` ("AT&T", "R&D") is no
-    reference, nor is a name HTML does not know (`&D;`).
+    one `i18n.invisible` refuses, says to delete it. "AT&T" or "R&D" is no reference, nor is a
+    name HTML does not know (`&D;`); `&nbsp` without its `;` is one (`_references`).
     """
-    english = set(_REFERENCE_RE.findall(f"{entry.msgid}\n{entry.plural or ''}"))
+    english = set(_references(f"{entry.msgid}\n{entry.plural or ''}"))
     found: dict[str, int] = {}
     for form, string in enumerate(entry.strings):
-        for reference in _REFERENCE_RE.findall(string):
-            if reference not in english and (reference[1] == "#" or reference[1:] in html5):
+        for reference in _references(string):
+            if reference not in english:
                 found.setdefault(reference, form)  # one reference, one mistake: at its first form
     problems = []
     for reference, form in found.items():
