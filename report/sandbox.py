@@ -319,8 +319,10 @@ def asset_paths(root: Path) -> list[Path]:
 
 def asset_findings(root: Path) -> list[Finding]:
     """Return an error for every site asset that is a link out of layouts/ (the site never copies
-    one), and for every file a site stylesheet names (`url()`, `@import`) that the site does not
-    publish: a font the page would never get, and would print in another face without a word."""
+    one), for every file a site stylesheet names (`url()`, `@import`) that the site does not
+    publish: a font the page would never get, and would print in another face without a word, and
+    for every address there that leaves the site (a scheme but `data:`, or `//host`): the page
+    would ask another server for it, and the site makes no external request."""
     layouts = real_folder(root, LAYOUTS_DIR)
     assets = asset_paths(root)
     found = [
@@ -336,13 +338,29 @@ def asset_findings(root: Path) -> list[Finding]:
     for sheet in (path for path in published.values() if path.suffix == ".css"):
         for named in css_refs(sheet.read_text(encoding="utf-8", errors="replace")):
             ref = named.ref
-            if not ref or urlsplit(ref).scheme or ref.startswith(("#", "/")):
-                continue  # data:, a page's own fragment, or an address the web server resolves
+            where = Loc(sheet.relative_to(root).as_posix(), named.line, named.column)
+            if _leaves_site(ref):
+                message = (
+                    f"'{brief_url(ref)}' is an address outside the site, which makes no external request:"
+                    " put the file in layouts/ (css, fonts, icons or js) and name it by its relative path"
+                )
+                found.append(error("site.asset", where, message))
+                continue
+            if not ref or _SCHEME.match(ref) or ref.startswith(("#", "/")):
+                continue  # data:, a page's own fragment, or an address on the site's own server
             if os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)) not in published:
-                where = Loc(sheet.relative_to(root).as_posix(), named.line, named.column)
                 message = f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
                 found.append(error("site.asset", where, message))
     return found
+
+
+def _leaves_site(ref: str) -> bool:
+    """Return whether a browser would fetch a stylesheet's `url()` or `@import` from another place
+    than the site: any scheme but `data:` (`https:`, `file:`), or a host (`//host/…`, which a
+    browser also reads in `/\\host/…`, and in either with tabs or line breaks inside)."""
+    probe = re.sub(r"^[\x00-\x20]+|[\t\n\r]", "", ref)  # as a browser parses a URL
+    scheme = _SCHEME.match(probe)
+    return (scheme is not None and scheme[1].lower() != "data") or re.match(r"[/\\]{2}", probe) is not None
 
 
 @dataclass(frozen=True)

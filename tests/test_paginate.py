@@ -93,6 +93,26 @@ def test_the_same_css_mistake_at_the_same_place_in_two_stylesheets_is_a_warning_
     ]
 
 
+def test_an_import_of_a_missing_stylesheet_is_an_error_at_its_import_in_plain_words(tmp_path: Path) -> None:
+    """WeasyPrint's record names the URL and Python's exception, not the `@import`: the finding is
+    at the `@import` (in print.css, or in fonts-print.css, which it imports), from `check` and the build alike."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    css = root / "layouts" / "css"
+    for name, line, imported in (("print.css", 7, "missing.css"), ("fonts-print.css", 4, "../pdf/gone.css")):
+        lines = (css / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.insert(line - 1, f'@import "{imported}";\n')
+        (css / name).write_text("".join(lines), encoding="utf-8")
+    without = "the PDFs would be laid out without it [pdf.weasyprint]"
+    expected = [
+        f"layouts/css/fonts-print.css:4:1: error: @import of '../pdf/gone.css', which is not a file in layouts/pdf/: {without}",
+        f"layouts/css/print.css:7:1: error: @import of 'missing.css', which is not a file in layouts/css/: {without}",
+    ]
+    assert [str(f) for f in stylesheet_findings(root, None)] == expected
+    (chunk,) = lay_out(root, Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    assert [str(f) for f in chunk.findings] == expected
+
+
 def test_an_urgent_job_overtakes_the_queue() -> None:
     done: list[str] = []
     with Paginator(Layout(REPO, None, 1), lambda key, cached: done.append(key)) as paginator:

@@ -29,7 +29,7 @@ from report.findings import Finding, Loc
 from report.i18n.localize import Localizer
 from report.pdf.paginate import Job, _findings, stylesheet_findings
 from report.render.html import environment
-from report.sandbox import SandboxRefusal, url_fetcher
+from report.sandbox import SandboxRefusal, asset_findings, url_fetcher
 
 from .conftest import FIXED_TODAY, FIXTURES, REPO, build, make_project, run_cli
 
@@ -714,6 +714,35 @@ def test_the_site_never_copies_an_asset_linked_from_outside_layouts(tmp_path: Pa
     )
     copied = [output.path for output in _assets(root)]
     assert "assets/css/site.css" not in copied and "assets/css/tokens.css" in copied
+
+
+def test_an_address_a_site_stylesheet_names_outside_the_site_is_an_error_at_its_place(tmp_path: Path) -> None:
+    """The site makes no external request: a web font `@import`ed or a background `url()` from
+    another host (`https:`, `//host`, any scheme but `data:`) is refused as a missing file is, at its
+    `@import` or `url(`; a `data:` URL, a page's own fragment and a file the site publishes are not."""
+    css = tmp_path / "layouts" / "css"
+    css.mkdir(parents=True)
+    (tmp_path / "layouts" / "fonts").mkdir()
+    (tmp_path / "layouts" / "fonts" / "Plex.woff2").write_bytes(b"wOF2")
+    (css / "tokens.css").write_text(":root { --ink: #000; }\n")
+    (css / "site.css").write_text(
+        '@import url("https://fonts.googleapis.com/css2?family=Roboto");\n'
+        '@import "//cdn.example.org/x.css";\n'
+        '@import "tokens.css";\n'
+        "body { background-image: url( https://example.org/bg.png ) }\n"
+        "h1 { background: url('//example.org/h.png'), url(data:image/png;base64,AAAA) }\n"
+        "p { background: url(../fonts/Plex.woff2); filter: url(#shadow); cursor: url(FILE:///etc/x.cur) }\n"
+        "/* a { background: url(https://example.org/commented.png) } */\n"
+    )
+    outside = "is an address outside the site, which makes no external request: put the file in layouts/"
+    outside += " (css, fonts, icons or js) and name it by its relative path [site.asset]"
+    assert [str(f) for f in asset_findings(tmp_path)] == [
+        f"layouts/css/site.css:1:1: error: 'https://fonts.googleapis.com/css2?family=Roboto' {outside}",
+        f"layouts/css/site.css:2:1: error: '//cdn.example.org/x.css' {outside}",
+        f"layouts/css/site.css:4:26: error: 'https://example.org/bg.png' {outside}",
+        f"layouts/css/site.css:5:18: error: '//example.org/h.png' {outside}",
+        f"layouts/css/site.css:6:73: error: 'FILE:///etc/x.cur' {outside}",
+    ]
 
 
 def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ import json
 import logging
 import math
 import os
+import posixpath
 import re
 import select
 import signal
@@ -55,7 +56,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .. import cache
 from ..content.model import DEFAULT_LAYOUT_BUDGET
@@ -69,6 +70,7 @@ from ..sandbox import (
     brief_url,
     css_refs,
     inside,
+    local_path,
     readable_folders,
     real_folder,
     url_fetcher,
@@ -294,6 +296,9 @@ FONT_FACE = "Font-face %r cannot be loaded"
 FONT_TRIED = frozenset({"Failed to load font at %r (%s)", "Failed to load font at %r"})
 """WeasyPrint's debug records of a font file it could not load, just before `FONT_FACE`: they say
 which `url()` of which stylesheet the face is about."""
+STYLESHEET_FAILED = "Failed to load stylesheet at %s : %s"
+"""WeasyPrint's error for an `@import` it could not read: it names the URL and Python's words for
+why, not the `@import`."""
 
 
 def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int) -> None:
@@ -656,7 +661,8 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
     file that could not be read): no line is better than a wrong one.
 
     A face that could not be loaded is at the `url()` of the font file WeasyPrint tried first
-    (one stylesheet imported by several is then one finding, not one per importer).
+    (one stylesheet imported by several is then one finding, not one per importer), and an
+    `@import` of a file that is not there at that `@import` (`_missing_import`).
     """
     out: list[Record] = []
     tried: list[str] = []
@@ -672,6 +678,10 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
                 loc, ref = place
                 out.append((record.levelname, FONT_FACE, f"{message}: no font could be read from '{ref}'", loc))
                 continue
+        missing = _missing_import(record, index) if record.msg == STYLESHEET_FAILED else None
+        if missing is not None:
+            out.append((record.levelname, STYLESHEET_FAILED, *missing))
+            continue
         at = _AT.search(message) if "at %d:%d" in str(record.msg) and message in index.messages else None
         if at is None:
             out.append(_record(record, Loc(entry)))
@@ -682,6 +692,26 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
         loaded = [rel for rel in files if rel in index.loads.get(entry, ())] or files[:1]
         out.extend(_record(record, Loc(rel, int(at[1]), int(at[2]))) for rel in loaded)
     return out
+
+
+def _missing_import(record: logging.LogRecord, index: _CssIndex) -> tuple[str, Loc] | None:
+    """Return what to say of an `@import` of a file that is not there, and where the print
+    stylesheets import it, for WeasyPrint's record that it could not load a stylesheet; None for
+    another failure (a refusal, which `pdf.fetch` says at the same place)."""
+    url = str(record.args[0]) if isinstance(record.args, tuple) and record.args else ""
+    place = index.urls.get(url)
+    if place is None or not url.startswith("file:") or f"{SandboxRefusal.__name__}:" in record.getMessage():
+        return None
+    if local_path(url).is_file():
+        return None  # there, but unreadable: WeasyPrint's words say why
+    loc, ref = place
+    folder = posixpath.normpath(
+        posixpath.join(posixpath.dirname(loc.path), posixpath.dirname(unquote(urlsplit(ref).path)))
+    )
+    return (
+        f"@import of '{brief_url(ref)}', which is not a file in {folder}/: the PDFs would be laid out without it",
+        loc,
+    )
 
 
 def _base_url(root: str) -> str:

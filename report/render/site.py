@@ -123,7 +123,8 @@ _IMPORT = re.compile(r'^@import\s+(?:url\(\s*)?"([^"]+)"\s*\)?\s*;[ \t]*\n?', re
 
 def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> bytes:
     """Return a stylesheet with every `@import` of a sibling stylesheet replaced by its text (once), so a
-    page loads one file; the names inlined are added to `inlined`. An import of anything else stays."""
+    page loads one file; the names inlined are added to `inlined`. An import of anything else stays (one
+    that leaves the site is a `site.asset` error, and no build gets here)."""
     seen: set[str] = set()
 
     def expand(current: str) -> str:
