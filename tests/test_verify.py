@@ -12,6 +12,7 @@ import datetime as dt
 import html as html_module
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from report.pdf import verify
 from report.findings import Finding, Loc
 from report.pdf.paginate import Clip, Job, Layout, Paginator, _findings
 
-from .conftest import REPO, copy_project, pdf_pages, replace
+from .conftest import REPO, build, copy_project, make_project, pdf_pages, replace
 from .pdfcheck import unprinted_links
 
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="First Ten to Communities Not Cages"><head>
@@ -343,3 +344,110 @@ def test_every_published_pdf_prints_every_note_of_its_chapters(shipped: Path, la
                 if f"{n}.{text}" not in pages:
                     missing.append(f"{where}: {facility.id} note {n}")
     assert missing == []
+
+
+# -- what says how far to trust the report --------------------------------------------------------
+
+HIDING = ".review-mark { color: red; display: none }\n"
+
+
+def test_a_rule_that_hides_is_found_in_the_stylesheets_as_they_cascade() -> None:
+    """The declaration that hides, of the last rule that selects the element, or else its nearest
+    ancestor; a rule for the screen, for a pseudo-element or that hides nothing is not one."""
+    import weasyprint
+
+    html = weasyprint.HTML(
+        string='<section class="deaths"><p class="death-name" id="d">Jane Doe <span class="review-mark">x</span></p></section>'
+    )
+    wrappers = {w.id or w.local_name: w for w in html.wrapper_element.iter_subtree()}
+    sheets = (
+        ("layouts/css/tokens.css", ".deaths { opacity: 0.0 }\n"),
+        (
+            "layouts/css/print.css",
+            f"p {{ color: red }}\n{HIDING}@media screen {{ .death-name {{ display: none }} }}\n"
+            ".death-name::before { display: none }\n@media print { #d { font-size: 0pt } }\n",
+        ),
+    )
+    rules = verify._hiding_rules(sheets)
+    assert [loc for _, loc in rules] == [
+        Loc("layouts/css/tokens.css", 1, 11),
+        Loc("layouts/css/print.css", 2, 28),
+        Loc("layouts/css/print.css", 5, 21),
+    ]
+    assert verify._hiding_rule(wrappers["span"], rules) == Loc("layouts/css/print.css", 2, 28)
+    assert verify._hiding_rule(wrappers["d"], rules) == Loc("layouts/css/print.css", 5, 21)
+    assert verify._hiding_rule(wrappers["section"], rules) == Loc("layouts/css/tokens.css", 1, 11)
+    assert verify._hiding_rule(wrappers["d"], verify._hiding_rules(())) is None
+
+
+def test_a_hiding_rule_is_one_finding_at_the_rule_for_every_chunk() -> None:
+    rule = Loc("layouts/css/print.css", 9, 3)
+    hidden = verify.Problem(
+        "error", "pdf.hidden", "this rule hides the review marks, which the report must print", "#w", rule=rule
+    )
+    jobs = [Job(f"en/chapter/{x}", "", f"facilities/{x}.yaml", "print") for x in ("x", "y")]
+    assert {f for job in jobs for f in _findings(job, [], [], [hidden])} == {
+        Finding("error", "pdf.hidden", rule, "this rule hides the review marks, which the report must print")
+    }
+
+
+@pytest.mark.slow
+def test_what_a_style_hides_where_no_rule_says_is_an_error_at_its_chunk() -> None:
+    """Hidden by its own `style` (no rule of the stylesheets): at the chunk's source, or at the value
+    its region prints. Each way to hide: no box, invisible boxes, zero opacity, size or colour."""
+    html = PAGE.format(
+        '<p id="w">Text <span class="review-mark" style="display: none">[under review]</span>'
+        ' <span class="review-mark">[shown]</span></p>'
+        '<aside class="editorial-note" style="opacity: 0"><p>Editor\'s note: checking.</p></aside>'
+        '<p class="death-name" id="d" style="visibility: hidden">Jane Doe</p>'
+        '<p class="death-name" style="font-size: 0">John Doe</p>'
+        '<p class="draft-band" style="color: transparent"><strong>Draft</strong> <span>Not released.</span></p>'
+        '<p class="draft-band"><strong>Draft</strong> <span style="visibility: hidden">Not released.</span></p>'
+        f'<p class="death-name" id="long">{words(60)}<span class="fn">A note.</span> {words(300)}</p>'
+    )
+    name = Loc("facilities/x.yaml", 40, 11)
+    (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print", places=(("#d", name),)))
+    at, named = Loc("facilities/x.yaml"), "the name of a person who died in custody"
+    assert [(f.level, f.code, f.loc, f.message) for f in chunk.findings] == [
+        ("error", "pdf.hidden", at, f"en/chapter/x: the stylesheet hides {what}, which the report must print")
+        for at, what in (
+            (at, "the review mark '[under review]' in #w"),
+            (at, "the editor's note \"Editor's note: checking.\" in #x"),
+            (name, f"{named} 'Jane Doe' in #d"),
+            (at, f"{named} 'John Doe' in #x"),
+            (at, "the draft band 'Draft Not released.' in #x"),
+        )
+    ]
+
+
+@pytest.mark.slow
+def test_a_stylesheet_that_hides_the_review_marks_or_the_draft_band_fails_the_build(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """A build passed, saying 'built', with every '[under review]' mark and every page's draft band hidden."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "    sources: [gov-report-2020]\ndeaths:",
+        "    sources: [gov-report-2020]\n    review: needs-review\ndeaths:",
+    )
+    print_css, folios_css = root / "layouts/css/print.css", root / "layouts/css/folios.css"
+    line = len(print_css.read_text(encoding="utf-8").splitlines()) + 1
+    with print_css.open("a", encoding="utf-8") as sheet:
+        sheet.write(HIDING)
+    folio_line = len(folios_css.read_text(encoding="utf-8").splitlines()) + 1
+    with folios_css.open("a", encoding="utf-8") as sheet:
+        sheet.write(".folio-page > p { visibility: hidden }\n")  # the band, by a rule that does not name it
+    expected = [
+        f"layouts/css/folios.css:{folio_line}:19: error: this rule hides the draft band, which the report must print [pdf.hidden]",
+        f"layouts/css/print.css:{line}:28: error: this rule hides the review marks, which the report must print [pdf.hidden]",
+    ]
+    for run in range(2):  # the second from the cache
+        code, out, err = build(root)
+        assert ("chapter/sample (cached)" in err) == bool(run)
+        assert [line for line in out.splitlines() if "error:" in line] == expected
+        assert out.rstrip().endswith("nothing was written to dist/")
+        assert code == 1
+        assert not (root / "dist").exists()

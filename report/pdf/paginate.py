@@ -19,8 +19,9 @@ stylesheet names it (which `check` finds too, without fetching: `refused_in_styl
 at the chunk's source.
 
 Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
-call, nothing cut off at the page's edge. A note WeasyPrint lost is repaired there; what cannot be
-repaired is an error.
+call, nothing cut off at the page's edge, nothing hidden that says how far to trust the report (a
+review mark, an editor's note, the draft band, the name of a person who died in custody). A note
+WeasyPrint lost is repaired there; what cannot be repaired is an error.
 
 A chunk laid out with other stylesheets than the build fingerprinted (a file in layouts/ saved
 while the build ran, see `_init_worker`), or with an image other than the one its key hashed (the
@@ -258,6 +259,7 @@ class _Worker:
     fonts: Any  # its FontConfiguration
     fetcher: Any  # sandbox.url_fetcher: reads only the project's folders, lists what it refused
     sheets: dict[str, list[Any]]  # the parsed stylesheets by name
+    sheet_texts: dict[str, tuple[tuple[str, str], ...]]  # by name: each file it loads and its text, as cascaded
     collector: _Collector
     base_url: str
     sheet_records: dict[str, list[Record]]  # what loading each stylesheet logged, located in it
@@ -375,6 +377,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     fetcher = url_fetcher(Path(root))
     before = layout_files(Path(root))
     sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
+    sheet_texts = {name: _sheet_texts(root, name) for name in SHEETS}
     files = before if layout_files(Path(root)) == before else ""  # else saved while being read
     parsed = layout_fingerprint(Path(root), files) if files else ""
     if parsed:
@@ -389,6 +392,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         fonts=fonts,
         fetcher=fetcher,
         sheets=sheets,
+        sheet_texts=sheet_texts,
         collector=collector,
         base_url=_base_url(root),
         sheet_records=sheet_records,
@@ -425,6 +429,14 @@ def _load_sheets(
     finally:
         logger.setLevel(level)
     return sheets, records
+
+
+def _sheet_texts(root: str, name: str) -> tuple[tuple[str, str], ...]:
+    """Return each file (relative to the project) a print stylesheet loads and its text: what it
+    imports first, itself last, as they cascade (`verify.hidden` finds a rule in them)."""
+    real_root = Path(root).resolve()
+    read = [rel for _, rel, _ in _stylesheets_read(root, [f"layouts/css/{name}.css"])]
+    return tuple((rel, (real_root / rel).read_text(encoding="utf-8", errors="replace")) for rel in reversed(read))
 
 
 def stylesheet_findings(root: Path, cache_dir: Path | None, load: bool = True) -> list[Finding]:
@@ -754,6 +766,7 @@ def _render(job: Job) -> Rendered:
     html = worker.weasyprint.HTML(string=job.html, base_url=worker.base_url, url_fetcher=fetcher)
     sheets, fonts = worker.sheets[job.stylesheet], worker.fonts
     document, problems = verify.lay_out(html, lambda: html.render(stylesheets=sheets, font_config=fonts))
+    problems += verify.hidden(html, document, worker.sheet_texts[job.stylesheet])
     options: dict[str, Any] = {**PDF_OPTIONS, "finisher": describe_links(html.etree_element)} if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
     if job.tagged:
@@ -895,8 +908,9 @@ def _findings(
     problems: Iterable[verify.Problem] = (),
 ) -> tuple[Finding, ...]:
     """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
-    then what `verify` found in the laid-out chunk (at the dossier value it is about, where the
-    job's `places` say which that is; all it found clipped as one finding, if the job says how: `Clip`).
+    then what `verify` found in the laid-out chunk (at the stylesheet rule that causes it, if it
+    says which, else at the dossier value it is about, where the job's `places` say which that is;
+    all it found clipped as one finding, if the job says how: `Clip`).
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
     records are left out, since the `pdf.fetch` finding already says it better. A refused URL a
@@ -919,7 +933,9 @@ def _findings(
     problems = list(problems)
     clipped = [p for p in problems if p.clipped] if job.clip is not None else []
     for problem in problems:
-        if problem not in clipped:
+        if problem.rule is not None:  # the same finding for every chunk the rule hides something in
+            out.append(Finding(problem.level, problem.code, problem.rule, problem.message))
+        elif problem not in clipped:
             loc = places.get(problem.region, Loc(job.source))
             out.append(Finding(problem.level, problem.code, loc, f"{job.key}: {problem.message}"))
     if job.clip is not None and clipped:

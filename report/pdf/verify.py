@@ -1,4 +1,5 @@
-"""Checks on a laid-out chunk: every note is printed whole after its call, and no text runs off its page.
+"""Checks on a laid-out chunk: every note is printed whole after its call, no text runs off its page,
+and the stylesheet hides nothing that says how far to trust the report.
 
 They run in the worker, on the WeasyPrint `Document` it has just laid out; a note WeasyPrint
 lost is repaired (`lay_out`) or reported. The design: docs/architecture.md.
@@ -11,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..findings import Level
+from ..findings import Level, Loc
 
 NOTE_CLASS = "fn"
 """The class `render.Citer` gives each print footnote (print.css floats it to the foot of the page)."""
@@ -25,6 +26,17 @@ TOLERANCE = 1.0
 _IGNORED = re.compile(r"[\s\u00ad\u2010]")
 """Spaces, soft hyphens and the hyphens WeasyPrint adds at line breaks: not part of what a note says."""
 
+TRUSTED = {
+    "review-mark": ("the review mark", "the review marks"),
+    "editorial-note": ("the editor's note", "the editor's notes"),
+    "draft-band": ("the draft band", "the draft band"),
+    "death-name": ("the name of a person who died in custody", "the names of the people who died in custody"),
+}
+"""The classes the templates give what tells a reader how far to trust the report, and what each is
+called (one, all): each such element must print its whole text, visibly (`hidden`)."""
+
+_ZERO = re.compile(r"[+-]?0*\.?0+(%|[a-z]+)?")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -35,6 +47,9 @@ class Problem:
     message: str
     region: str = ""  # where in the chunk: an element's '#id', a tag ('<h1>') or 'the running head'
     clipped: str = ""  # what a box clips in that region, as printed ('#FirstTen', 'an image'), when that is the problem
+    rule: Loc | None = (
+        None  # the stylesheet declaration that causes it, when known: the finding is there, for every chunk
+    )
 
 
 @dataclass
@@ -174,6 +189,144 @@ def overflows(document: Any) -> list[Problem]:
         message += f", and on {more} more page{'s' * (more > 1)}" if more else ""
         problems.append(Problem(level, "pdf.overflow", message, region, " ".join(cut)))
     return problems
+
+
+def hidden(html: Any, document: Any, sheets: tuple[tuple[str, str], ...] = ()) -> list[Problem]:
+    """Return one problem per element of a `TRUSTED` class whose text the laid-out chunk does not print, visibly.
+
+    Its text (but for notes, which print at the foot of the page) must be printed by boxes of it
+    or of what it holds, neither generated content nor invisible: `visibility` other than
+    visible, a transparent colour, a font size of 0 or an ancestor of opacity 0. An element with
+    `display: none` (or inside one) has no box at all. The problem is at the declaration of
+    `sheets` (each file's path and text, as cascaded) that hides it, when one is found: the last
+    that does, of a rule that selects the element (or else its nearest ancestor so selected).
+    """
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    trusted = [w for w in html.wrapper_element.iter_subtree() if any(c in TRUSTED for c in w.classes)]
+    if not trusted:
+        return []
+    owners: dict[int, list[int]] = {}  # id() of an element whose text counts -> the trusted elements it is in
+    for index, wrapper in enumerate(trusted):
+        for element in _reading(wrapper.etree_element):
+            owners.setdefault(id(element), []).append(index)
+    printed = [""] * len(trusted)
+    for page in document.pages:
+        for box, ancestors in _walk(page._page_box):
+            owned = owners.get(id(box.element)) if isinstance(box, TextBox) else None
+            if owned and "::" not in (box.element_tag or "") and _shows(box, ancestors):
+                for index in owned:
+                    printed[index] += box.text
+    rules: list[tuple[Any, Loc]] | None = None
+    problems = []
+    for wrapper, text in zip(trusted, printed, strict=True):
+        said = _said(wrapper.etree_element)
+        if _IGNORED.sub("", said).casefold() in _IGNORED.sub("", text).casefold():
+            continue
+        rules = _hiding_rules(sheets) if rules is None else rules
+        one, all_ = TRUSTED[next(c for c in TRUSTED if c in wrapper.classes)]
+        rule = _hiding_rule(wrapper, rules)
+        region = _element_anchor(wrapper)
+        if rule is None:
+            message = f"the stylesheet hides {one} {_excerpt(said)!r} in {region}, which the report must print"
+        else:
+            message = f"this rule hides {all_}, which the report must print"
+        problems.append(Problem("error", "pdf.hidden", message, region, rule=rule))
+    return problems
+
+
+def _reading(element: Any) -> Iterator[Any]:
+    """Yield an element and every element in it whose text is read where it stands: not a note's."""
+    yield element
+    for child in element:
+        if isinstance(child.tag, str) and NOTE_CLASS not in (child.get("class") or "").split():
+            yield from _reading(child)
+
+
+def _said(element: Any) -> str:
+    """Return the text of an element, but for its notes' (as `_reading` reads it)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and NOTE_CLASS not in (child.get("class") or "").split():
+            parts.append(_said(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _shows(box: Any, ancestors: list[Any]) -> bool:
+    """Return whether a text box prints its text so it can be seen (as far as its own style tells)."""
+    style = box.style
+    if style["visibility"] != "visible" or style["font_size"] <= 0 or getattr(style["color"], "alpha", 1) <= 0:
+        return False
+    return all(a.style["opacity"] > 0 for a in ancestors)
+
+
+def _hides(name: str, value: str) -> bool:
+    """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`)."""
+    if name in ("opacity", "font-size"):
+        return _ZERO.fullmatch(value) is not None
+    return (name, value) in {
+        ("display", "none"),
+        ("visibility", "hidden"),
+        ("visibility", "collapse"),
+        ("color", "transparent"),
+    }
+
+
+def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
+    """Return the selectors of each rule of `sheets` that hides what it selects, with its (last) hiding declaration.
+
+    Rules in `@media` for print (or all) count; other at-rules do not apply to a page's content.
+    """
+    import cssselect2
+    import tinycss2
+
+    found = []
+    for path, text in sheets:
+        waiting = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+        while waiting:
+            rule = waiting.pop(0)
+            if rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content is not None:
+                media = tinycss2.serialize(rule.prelude).lower()
+                if "print" in media or "all" in media:
+                    waiting[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                continue
+            if rule.type != "qualified-rule":
+                continue
+            hiding = [
+                d
+                for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                if d.type == "declaration" and _hides(d.lower_name, tinycss2.serialize(d.value).strip().lower())
+            ]
+            if not hiding:
+                continue
+            try:
+                selectors = [s for s in cssselect2.compile_selector_list(rule.prelude) if s.pseudo_element is None]
+            except cssselect2.SelectorError:
+                continue  # WeasyPrint skips it too, and says so (a pdf.css warning)
+            if selectors:
+                found.append((selectors, Loc(path, hiding[-1].source_line, hiding[-1].source_column)))
+    return found
+
+
+def _hiding_rule(wrapper: Any, rules: list[tuple[Any, Loc]]) -> Loc | None:
+    """Return where the last of `rules` that selects the element, or else its nearest ancestor, hides it."""
+    while wrapper is not None:
+        matched = [loc for selectors, loc in rules if any(s.test(wrapper) for s in selectors)]
+        if matched:
+            return matched[-1]
+        wrapper = wrapper.parent
+    return None
+
+
+def _element_anchor(wrapper: Any) -> str:
+    """Return the nearest element with an id around an element ('#sample-2019-death'), else its tag."""
+    tag = wrapper.local_name
+    while wrapper is not None:
+        if wrapper.id:
+            return f"#{wrapper.id}"
+        wrapper = wrapper.parent
+    return f"<{tag}>"
 
 
 def clipped(problems: list[Problem]) -> str:
