@@ -111,6 +111,41 @@ def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytes
     ]
 
 
+def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A4 pages lost several notes of one paragraph: each advanced its repair step, and one ran past
+    the end of `REPAIRS` (an IndexError, the build's exit 3). A paragraph takes one step a round."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(
+        '<html><body><p id="victim">Held<span class="fn">First note.</span> for years'
+        '<span class="fn">Second note.</span> in<span class="fn">Third note.</span> Adelanto.</p></body></html>'
+    )
+    (paragraph,) = root.iter("p")
+    html = type("Html", (), {"etree_element": root})()
+    styles: list[str | None] = []
+
+    def render() -> object:
+        styles.append(paragraph.get("style"))
+        return object()
+
+    def lose_every_note(document: object, notes: list[verify._Note]) -> None:
+        for note in notes:
+            note.call_page, note.call_block, note.note_pages, note.printed = 0, paragraph, (), ""
+
+    monkeypatch.setattr(verify, "_place", lose_every_note)
+    monkeypatch.setattr(verify, "overflows", lambda document: [])
+    _, problems = verify.lay_out(html, render)
+    assert styles == [None, "break-inside: avoid", "break-inside: avoid; break-before: page"]
+    assert problems == [
+        verify.Problem(
+            "error", "pdf.footnote", f"note {n} ({text!r}) is lost: its text is not printed (the call is on page 1)"
+        )
+        for n, text in ((1, "First note."), (2, "Second note."), (3, "Third note."))
+    ]
+
+
 @pytest.fixture(scope="module")
 def spanish_adelanto(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
     """The shipped Spanish Adelanto chapter's HTML, as the build lays it out, and its notes' texts."""

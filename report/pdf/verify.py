@@ -83,8 +83,8 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
         lost = [n for n in notes if n.lost() and repaired.get(n.call_block, 0) < len(REPAIRS)]
         if not lost:
             break
-        for note in lost:
-            block = note.call_block
+        # One step a round for each paragraph, however many of its notes it lost.
+        for block in dict.fromkeys(note.call_block for note in lost):
             step = repaired.get(block, 0)
             block.set("style", "; ".join(filter(None, (block.get("style"), REPAIRS[step]))))
             repaired[block] = step + 1
