@@ -385,10 +385,19 @@ def test_bad_folios_are_rejected(bare_chunks: list[Part], sheet: bytes) -> None:
         assemble([alpha], METADATA)
     with pytest.raises(AssemblyError, match="folio 5 is not a page of the 5-page folio sheet"):
         assemble([replace(alpha, folios=(1, 5))], METADATA, folio_sheet=sheet)
-    with pytest.raises(AssemblyError, match="not the size"):
-        assemble([alpha], METADATA, folio_sheet=render_sheet(SHEET_FOLIOS, "A5", "200mm"))
     with pytest.raises(AssemblyError, match="tagged content"):
         assemble([alpha], METADATA, folio_sheet=alpha.pdf)
+
+
+def test_a_folio_sheet_of_another_size_names_the_stylesheets_to_change(bare_chunks: list[Part]) -> None:
+    """An A4 print.css met folios.css's letter sheet: the refusal says which two files must agree."""
+    with pytest.raises(AssemblyError) as refused:
+        assemble([bare_chunks[1]], METADATA, folio_sheet=render_sheet(SHEET_FOLIOS, "A5", "200mm"))
+    assert str(refused.value) == (
+        "folio sheet page 1 is 148.0 x 210.0 mm, not the size of the page it is stamped on (105.0 x 148.0 mm):"
+        " the folio sheet's page (@page size and .folio-page height in layouts/css/folios.css) must be the"
+        " report's (@page size in layouts/css/print.css)"
+    )
 
 
 def test_a_notice_is_the_first_pages_band_as_content(bare_chunks: list[Part]) -> None:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from report.pdf import verify
 from report.findings import Finding, Loc
-from report.pdf.paginate import Clip, Job, Layout, Paginator, _findings
+from report.pdf.paginate import Clip, Job, Layout, Paginator, _findings, declared_families, once_per_font
 
 from .conftest import REPO, build, copy_project, make_project, pdf_pages, replace
 from .pdfcheck import unprinted_links
@@ -109,6 +109,41 @@ def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytes
     assert [str(f) for f in _findings(job, [], [], problems)] == [
         "facilities/x.yaml: error: en/chapter/x: note 4 ('The lost note.') is lost:"
         " its text is not printed (the call is on page 1) [pdf.footnote]"
+    ]
+
+
+def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A4 pages lost several notes of one paragraph: each advanced its repair step, and one ran past
+    the end of `REPAIRS` (an IndexError, the build's exit 3). A paragraph takes one step a round."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(
+        '<html><body><p id="victim">Held<span class="fn">First note.</span> for years'
+        '<span class="fn">Second note.</span> in<span class="fn">Third note.</span> Adelanto.</p></body></html>'
+    )
+    (paragraph,) = root.iter("p")
+    html = type("Html", (), {"etree_element": root})()
+    styles: list[str | None] = []
+
+    def render() -> object:
+        styles.append(paragraph.get("style"))
+        return object()
+
+    def lose_every_note(document: object, notes: list[verify._Note]) -> None:
+        for note in notes:
+            note.call_page, note.call_block, note.note_pages, note.printed = 0, paragraph, (), ""
+
+    monkeypatch.setattr(verify, "_place", lose_every_note)
+    monkeypatch.setattr(verify, "overflows", lambda document: [])
+    _, problems = verify.lay_out(html, render)
+    assert styles == [None, "break-inside: avoid", "break-inside: avoid; break-before: page"]
+    assert problems == [
+        verify.Problem(
+            "error", "pdf.footnote", f"note {n} ({text!r}) is lost: its text is not printed (the call is on page 1)"
+        )
+        for n, text in ((1, "First note."), (2, "Second note."), (3, "Third note."))
     ]
 
 
@@ -253,6 +288,91 @@ def test_an_archived_copy_prints_its_address_on_paper(tmp_path: Path) -> None:
     assert "(archivedcopy:web.archive.org/web/2024/https://wikimili.com/en/LaSalle_Detention_Center)" in "".join(
         squeezed(pdf)
     )
+
+
+# -- fonts ---------------------------------------------------------------------------------------
+
+
+def some_font(message: str) -> str:
+    """Return a finding's message with the machine's font it names as FONT, once checked that it is
+    not one of ours: which font a machine falls back to (DejaVu here) is the machine's choice."""
+    named = re.search(r"'([^']+)', a font of this machine", message)
+    assert named is None or not named[1].startswith("IBMPlex"), message
+    return re.sub(r"'[^']+', a font of this machine", "'FONT', a font of this machine", message)
+
+
+def machine_font(font: str, chunk: str = "en/chapter/x") -> str:
+    return (
+        f"{chunk}: the PDF would print in {font!r}, a font of this machine, not one of layouts/fonts: a font-family"
+        " in the print stylesheets names no face they declare (@font-face), or a declared face lacks a character"
+        " of this chunk's text"
+    )
+
+
+def test_the_declared_families_are_those_of_the_print_stylesheets_font_faces() -> None:
+    assert declared_families(REPO) == frozenset({"Plex Serif", "Plex Sans"})
+
+
+def test_text_in_a_family_no_face_declares_is_an_error_naming_the_machines_font() -> None:
+    """A misspelt family printed in DejaVu, the machine's, and the build said nothing."""
+    html = PAGE.format(f'<p id="w" style="font-family: \'Plex Serf\', serif">{words(20)}</p>')
+    (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    assert [(f.level, f.code, f.loc, some_font(f.message)) for f in chunk.findings] == [
+        ("error", "pdf.font", Loc("facilities/x.yaml"), machine_font("FONT"))
+    ]
+
+
+def test_a_declared_face_without_a_character_prints_it_in_a_font_of_the_machine(tmp_path: Path) -> None:
+    """A subset face without accented capitals printed Spanish headings' 'Índice' in DejaVu Sans Bold."""
+    import weasyprint
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from weasyprint.text.fonts import FontConfiguration
+
+    font = TTFont(io.BytesIO((REPO / "layouts/fonts/IBMPlexSans-Bold.ttf").read_bytes()))
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(unicodes=range(0x20, 0x7F))
+    subsetter.subset(font)
+    font.save(str(tmp_path / "Bold-ASCII.ttf"))
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(
+        string='@font-face { font-family: "Plex Sans"; font-weight: 700; src: url(Bold-ASCII.ttf) }'
+        ' h1 { font: 700 20pt "Plex Sans", sans-serif }',
+        base_url=tmp_path.as_uri() + "/",
+        font_config=fonts,
+    )
+    pdf = weasyprint.HTML(string='<h1 lang="es">Índice</h1>').write_pdf(stylesheets=[css], font_config=fonts)
+    ((level, code, message),) = [(p.level, p.code, p.message) for p in verify.fonts(pdf, {"Plex Sans"})]
+    assert (level, code, some_font(message)) == ("error", "pdf.font", machine_font("FONT").split(": ", 1)[1])
+
+
+def test_a_font_of_the_machine_is_one_finding_for_every_chunk_that_embeds_it() -> None:
+    at = Loc("facilities/x.yaml")
+    serif = [Finding("error", "pdf.font", at, machine_font("DejaVu-Serif", f"{lang}/chapter/x")) for lang in "ab"]
+    bold = Finding("error", "pdf.font", Loc("report.yaml"), machine_font("DejaVu-Serif-Bold", "en/front"))
+    other = Finding("error", "pdf.font", at, "en/chapter/x: Font-face 'Plex Serif' cannot be loaded")
+    assert once_per_font([*serif, other, bold, serif[1], serif[0]]) == [
+        Finding("error", "pdf.font", at, machine_font("DejaVu-Serif", "a/chapter/x") + " (and 1 more chunk)"),
+        other,
+        bold,
+    ]
+
+
+@pytest.mark.slow
+def test_a_misspelt_font_family_fails_the_build_once_per_font_from_the_cache_too(tmp_path: Path) -> None:
+    """`--serif: "Plex Serf"` printed every PDF in DejaVu Serif, exit 0: now an error per font, nothing published."""
+    root = copy_project(tmp_path / "project", ["adelanto"])
+    replace(root, "layouts/css/tokens.css", '--serif: "Plex Serif"', '--serif: "Plex Serf"')
+    expected = [
+        f"facilities/adelanto.yaml: error: {machine_font('FONT', 'en/chapter/adelanto')} ({more}) [pdf.font]"
+        for more in ("and 7 more chunks", "and 1 more chunk")
+    ]  # the machine's serif and its bold: DejaVu Serif here
+    for run in ("laid out", "from the cache"):
+        code, out, err = build(root)
+        assert (code, [some_font(line) for line in out.splitlines() if "[pdf.font]" in line]) == (1, expected), run
+        assert "build failed with 2 errors: nothing was written to dist/" in out + err
+        assert not (root / "dist").exists()
+    assert "(cached)" in err and "en/chapter/adelanto (cached)" in err
 
 
 def test_a_finding_keeps_the_chunk_and_the_dossier() -> None:

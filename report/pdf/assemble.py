@@ -628,7 +628,11 @@ class _FolioSheet:
         marked-content id ``mcid`` (a paragraph: the notice)."""
         form = self._form(folio)
         if not _same_box(form.BBox, page.mediabox):
-            raise AssemblyError(f"folio sheet page {folio} is not the size of the page it is stamped on")
+            raise AssemblyError(
+                f"folio sheet page {folio} is {_size(form.BBox)}, not the size of the page it is stamped on"
+                f" ({_size(page.mediabox)}): the folio sheet's page (@page size and .folio-page height in"
+                " layouts/css/folios.css) must be the report's (@page size in layouts/css/print.css)"
+            )
         name = Name(f"/Folio{folio}")
         if "/Resources" not in page.obj:
             page.obj.Resources = Dictionary()
@@ -835,6 +839,12 @@ def _name_tree(pdf: Pdf, entries: Iterable[tuple[str, Object]]) -> Object:
     for key, value in sorted(entries, key=lambda entry: entry[0]):
         tree[key] = value
     return tree.obj
+
+
+def _size(box: Object) -> str:
+    """A rectangle's size in millimetres ('215.9 x 279.4 mm')."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return f"{abs(x1 - x0) * 25.4 / 72:.1f} x {abs(y1 - y0) * 25.4 / 72:.1f} mm"
 
 
 def _same_box(first: Object, second: Object) -> bool:

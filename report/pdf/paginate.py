@@ -20,8 +20,10 @@ at the chunk's source.
 
 Each laid-out chunk is checked before it is written (see `verify`): every note printed after its
 call, nothing cut off at the page's edge, nothing hidden that says how far to trust the report (a
-review mark, an editor's note, the draft band, the name of a person who died in custody). A note
-WeasyPrint lost is repaired there; what cannot be repaired is an error.
+review mark, an editor's note, the draft band, the name of a person who died in custody), no font
+embedded but the faces the print stylesheets declare. A note WeasyPrint lost is repaired there;
+what cannot be repaired is an error. A font of the machine is one error per font for the whole
+build, not per chunk (`once_per_font`).
 
 A chunk laid out with other stylesheets than the build fingerprinted (a file in layouts/ saved
 while the build ran, see `_init_worker`), or with an image other than the one its key hashed (the
@@ -265,6 +267,7 @@ class _Worker:
     sheet_records: dict[str, list[Record]]  # what loading each stylesheet logged, located in it
     sheet_urls: dict[str, tuple[Loc, str]]  # each URL the stylesheets name (as WeasyPrint asks for it), where
     init_refused: list[tuple[str, str]]  # and what the sandbox refused while loading them
+    families: frozenset[str]  # the font families they declare (`declared_families`): no other may print
     fingerprint: str
     """The layout fingerprint of the stylesheets parsed: of layouts/ as it was read, not as the
     build found it (empty if layouts/ changed while they were being read)."""
@@ -398,6 +401,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         sheet_records=sheet_records,
         sheet_urls=_urls_as_fetched(root),
         init_refused=list(fetcher.refused),
+        families=declared_families(Path(root)),
         fingerprint=parsed,
         files=files,
         root=root,
@@ -634,6 +638,7 @@ def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str,
 
 
 _FONT_FACE_RULE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*(?:\"([^\"]*)\"|'([^']*)'|([^;}]*))", re.IGNORECASE)
 
 
 def declared_faces(root: Path) -> tuple[str, ...]:
@@ -645,17 +650,34 @@ def declared_faces(root: Path) -> tuple[str, ...]:
     folders = readable_folders(root)
     real_root = root.resolve()
     faces: dict[str, None] = {}
+    for sheet, rule in _font_face_rules(root):
+        for named in css_refs(rule):
+            try:
+                path = admit(urljoin(sheet, named.ref), folders)
+            except SandboxRefusal:
+                continue
+            if path is not None and path.is_relative_to(real_root):
+                faces.setdefault(path.relative_to(real_root).as_posix())
+    return tuple(faces)
+
+
+def declared_families(root: Path) -> frozenset[str]:
+    """Return the `font-family` names of every `@font-face` rule the print stylesheets load: the
+    families a chunk's fonts may come from (`verify.fonts`); any other is a font of the machine."""
+    families = set()
+    for _, rule in _font_face_rules(root):
+        for named in _FONT_FAMILY.finditer(rule):
+            families.add(" ".join(next(part for part in named.groups() if part is not None).split()))
+    return frozenset(families)
+
+
+def _font_face_rules(root: Path) -> Iterator[tuple[str, str]]:
+    """Yield the URL of each stylesheet the print stylesheets load and the text of each `@font-face` rule in it."""
+    real_root = root.resolve()
     for sheet, rel, _ in _stylesheets_read(str(root), [f"layouts/css/{name}.css" for name in SHEETS]):
         text = CSS_COMMENT.sub(" ", (real_root / rel).read_text(encoding="utf-8", errors="replace"))
         for rule in _FONT_FACE_RULE.finditer(text):
-            for named in css_refs(rule[0]):
-                try:
-                    path = admit(urljoin(sheet, named.ref), folders)
-                except SandboxRefusal:
-                    continue
-                if path is not None and path.is_relative_to(real_root):
-                    faces.setdefault(path.relative_to(real_root).as_posix())
-    return tuple(faces)
+            yield sheet, rule[0]
 
 
 Record = tuple[str, str, str, Loc | None]
@@ -754,7 +776,8 @@ Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], 
 
 def _render(job: Job) -> Rendered:
     """Lay out one job in a worker; return its PDF, page count, log records, every URL the sandbox
-    refused (`Refused`), what the laid-out chunk lost or cut off (see `verify`), the hash of the
+    refused (`Refused`), what the laid-out chunk lost, cut off or printed in a font of the machine
+    (see `verify`), the hash of the
     stylesheets, fonts and images it was laid out with (`_Worker.files`), and the SHA-256 of each
     file its HTML made the fetcher read (its images), by real path."""
     worker = _WORKER
@@ -769,6 +792,7 @@ def _render(job: Job) -> Rendered:
     problems += verify.hidden(html, document, worker.sheet_texts[job.stylesheet])
     options: dict[str, Any] = {**PDF_OPTIONS, "finisher": describe_links(html.etree_element)} if job.tagged else {}
     pdf = document.write_pdf(pdf_identifier=hashlib.md5(job.html.encode()).hexdigest().encode(), **options)
+    problems += verify.fonts(pdf, worker.families)
     if job.tagged:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
@@ -943,6 +967,29 @@ def _findings(
         message = f"{job.key}: {clip.what} has no room for {verify.clipped(clipped)!r}, which it clips: {clip.advice}"
         out.append(Finding("error", clip.code, clip.loc, message))
     return tuple(dict.fromkeys(out))
+
+
+def once_per_font(findings: Iterable[Finding]) -> list[Finding]:
+    """Return the findings with each font of the machine that chunks embed (`verify.fonts`) reported
+    once: at the first chunk that embeds it, saying how many more do."""
+    out: list[Finding] = []
+    first: dict[str, int] = {}  # font -> its finding's index in `out`
+    more: dict[str, set[Finding]] = {}
+    for finding in findings:
+        font = verify.machine_font(finding.message) if finding.code == "pdf.font" else None
+        if font is None:
+            out.append(finding)
+        elif font not in first:
+            first[font], more[font] = len(out), {finding}
+            out.append(finding)
+        else:
+            more[font].add(finding)
+    for font, index in first.items():
+        if len(more[font]) > 1:
+            others = len(more[font]) - 1
+            message = f"{out[index].message} (and {others} more chunk{'s' * (others > 1)})"
+            out[index] = Finding(out[index].level, out[index].code, out[index].loc, message)
+    return out
 
 
 # -- the stage -----------------------------------------------------------------------------------

@@ -1,16 +1,19 @@
 """Checks on a laid-out chunk: every note is printed whole after its call, no text runs off its page,
-and the stylesheet hides nothing that says how far to trust the report.
+the stylesheet hides nothing that says how far to trust the report, and every font it embeds is
+one of the report's own.
 
-They run in the worker, on the WeasyPrint `Document` it has just laid out; a note WeasyPrint
-lost is repaired (`lay_out`) or reported. The design: docs/architecture.md.
+They run in the worker, on the WeasyPrint `Document` it has just laid out (and on the PDF it
+writes: `fonts`); a note WeasyPrint lost is repaired (`lay_out`) or reported. The design:
+docs/architecture.md.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from ..findings import Level, Loc
 
@@ -22,6 +25,15 @@ REPAIRS = ("break-inside: avoid", "break-before: page")
 
 TOLERANCE = 1.0
 """CSS pixels (0.75 pt) a box may stick out of its area before it counts: rounding, not overflow."""
+
+MACHINE_FONT = (
+    "the PDF would print in {font!r}, a font of this machine, not one of layouts/fonts: a font-family in the"
+    " print stylesheets names no face they declare (@font-face), or a declared face lacks a character of"
+    " this chunk's text"
+)
+"""What `fonts` says of a font the PDF embeds whose family no `@font-face` of the print stylesheets declares."""
+
+_MACHINE_FONT = re.compile(r"(?:^|: )the PDF would print in '([^']+)', a font of this machine")
 
 _IGNORED = re.compile(r"[\s\u00ad\u2010]")
 """Spaces, soft hyphens and the hyphens WeasyPrint adds at line breaks: not part of what a note says."""
@@ -98,8 +110,8 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
         lost = [n for n in notes if n.lost() and repaired.get(n.call_block, 0) < len(REPAIRS)]
         if not lost:
             break
-        for note in lost:
-            block = note.call_block
+        # One step a round for each paragraph, however many of its notes it lost.
+        for block in dict.fromkeys(note.call_block for note in lost):
             step = repaired.get(block, 0)
             block.set("style", "; ".join(filter(None, (block.get("style"), REPAIRS[step]))))
             repaired[block] = step + 1
@@ -109,6 +121,31 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
         if (problem := n.problem()) is not None
     ]
     return document, problems + overflows(document)
+
+
+def fonts(pdf: bytes, families: Collection[str]) -> list[Problem]:
+    """Return a `pdf.font` error for each font the PDF embeds whose family is not one of `families`.
+
+    WeasyPrint prints what the declared faces cannot (a family no `@font-face` names, a character
+    a declared face lacks) in whatever font fontconfig finds on the machine, and says nothing:
+    the PDF would look different on another machine. Each embedded font's descriptor names the
+    family it was chosen from (`/FontFamily`) and the face (`/FontName`, after the subset's prefix).
+    """
+    import pikepdf
+
+    machine: set[str] = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                if str(obj.get("/FontFamily", "")) not in families:
+                    machine.add(str(obj.get("/FontName", "/?"))[1:].split("+", 1)[-1])
+    return [Problem("error", "pdf.font", MACHINE_FONT.format(font=font)) for font in sorted(machine)]
+
+
+def machine_font(message: str) -> str | None:
+    """Return the font of the machine a `fonts` problem's message (or its finding's) names, else None."""
+    found = _MACHINE_FONT.search(message)
+    return found[1] if found else None
 
 
 def _place(document: Any, notes: list[_Note]) -> None:
