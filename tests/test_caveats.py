@@ -66,8 +66,10 @@ def test_a_verified_dossier_keeps_the_list_caveat_in_its_pdfs_and_page(verified_
         # The cover and contents explain the list mark; the chapter itself must say it in full.
         assert [i for i, page in enumerate(pages) if caveat in page], f"{pdf.name}: no list caveat"
         assert not [page for page in pages if unchecked in page], f"{pdf.name}: a checked chapter called unchecked"
-    notes = texts_of_class(dist / "pulaski.html", "editorial-note")
-    assert notes == [f"{_flat(_spanish(EDITOR)) if lang == 'es' else EDITOR} {caveat}"]
+    (note,) = texts_of_class(dist / "pulaski.html", "editorial-note")
+    # Then the reason the brief gives to doubt it (Pulaski's `review.list_doubt`), with its notes.
+    doubt = "There is also a reason to doubt it:" if lang == "en" else "Además, hay un motivo para dudarlo:"
+    assert note.startswith(f"{_flat(_spanish(EDITOR)) if lang == 'es' else EDITOR} {caveat} {doubt}"), note
 
 
 EDITOR = "Editor's note:"

@@ -278,10 +278,10 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
     po = root / SPANISH
     before = po.read_bytes()
     spanish = {m.context: m.string for m in read_catalog(po) if m.context and m.context.startswith("pulaski:")}
-    assert len(spanish) == 17 and all(spanish.values())
+    assert len(spanish) == 18 and all(spanish.values())
     rename_pulaski(root, "pulaski", "pulaski-county")
     assert extract_and_update(root) == (
-        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 17 carried over from another context (now fuzzy), 0 obsolete"
+        f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 18 carried over from another context (now fuzzy), 0 obsolete"
     )
     renamed = {m.context: m for m in read_catalog(po) if m.context and m.context.startswith("pulaski-county:")}
     assert sorted(renamed) == sorted(context.replace("pulaski:", "pulaski-county:") for context in spanish)
@@ -300,18 +300,18 @@ def test_a_renamed_dossier_keeps_its_translations_fuzzy_and_a_rename_back_restor
         text=True,
         env={"LC_ALL": "C"},
     )
-    assert (msgfmt.returncode, msgfmt.stderr.split(", ")[1:]) == (0, ["17 fuzzy translations.\n"])
+    assert (msgfmt.returncode, msgfmt.stderr.split(", ")[1:]) == (0, ["18 fuzzy translations.\n"])
     code, out, _ = run_cli("--root", str(root), "check")
-    assert "\npulaski-county           0      17             0        0         0     0.0%\n" in out
+    assert "\npulaski-county           0      18             0        0         0     0.0%\n" in out
     assert "\npulaski " not in out
     # An unrelated edit rewrites the catalog: the renamed entries keep where their translation came from.
     edit_timeline_sentence(root)
     assert extract_and_update(root) == f"{SPANISH} written: 0 new, 1 changed (now fuzzy), 0 obsolete"
-    assert po.read_text().count('#| msgctxt "pulaski:') == 16 and po.read_text().count('"pulaski:') == 17
+    assert po.read_text().count('#| msgctxt "pulaski:') == 17 and po.read_text().count('"pulaski:') == 18
     # Renamed back before the translator's review: translated again, as they were.
     rename_pulaski(root, "pulaski-county", "pulaski")
     edit_timeline_sentence_back(root)
-    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 18 restored"
+    assert extract_and_update(root) == f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 0 obsolete, 19 restored"
     assert unstamped(po.read_bytes()) == unstamped(before)
 
 
@@ -329,7 +329,7 @@ def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: P
     extract_and_update(root)
     code, out, _ = run_cli("--root", str(root), "check")
     fuzzy = [line for line in out.splitlines() if line.endswith("[i18n.fuzzy]")]
-    assert len(fuzzy) == 17 and "English changed" not in out
+    assert len(fuzzy) == 18 and "English changed" not in out
     summary = entry(root / SPANISH, "pulaski-county:summary")
     assert re.search(
         rf"^{SPANISH}:\d+:1: warning: fuzzy \(moved from 'pulaski:summary'; the English is the same\): "
@@ -342,7 +342,7 @@ def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: P
     page = Tables()
     page.feed(status_page_html(root, edition, coverage["es"]))
     rows = page.rows("entries")[1:]
-    assert len(rows) == 17 and not [row for row in rows if "Previous English" in row[2]]
+    assert len(rows) == 18 and not [row for row in rows if "Previous English" in row[2]]
     first = next(row for row in rows if row[2].startswith(summary.id[:40]))
     assert first[2].endswith("Moved from pulaski:summary") and first[3] == summary.string
 
