@@ -330,6 +330,7 @@ def test_the_space_before_a_footnote_call_moves_nothing(notes_document: Any) -> 
     assert [place for _, *place in spaced] == [pytest.approx(place, abs=1e-3) for _, *place in unspaced]
 
 
+@pytest.mark.slow  # it lays out twenty paragraphs
 def test_no_line_starts_with_a_footnote_call() -> None:
     """The space allows no break before the call. (Without it, WeasyPrint broke before a call
     after a comma or a full stop: "27" began the line after "Otay Mesa,".)"""
