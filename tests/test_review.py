@@ -23,6 +23,12 @@ def _check(root: Path, *args: str) -> list[str]:
     return finding_lines(run_cli("--root", str(root), "check", *args)[1])
 
 
+def _add_source(root: Path, entry: str) -> None:
+    """Append a source entry, written as YAML, to the project's facilities/sources.yaml."""
+    sources = root / "facilities" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + entry, encoding="utf-8")
+
+
 DEVELOPMENTS = """developments:
   - id: 2021-02-contract-notice
     date: 2021-02
@@ -123,12 +129,10 @@ def test_a_review_note_is_cleared_either_way_its_finding_says(tmp_path: Path, fi
 def test_a_source_added_for_an_editors_note_is_named_as_such(tmp_path: Path, fixed_today: None) -> None:
     """Following `cite.unknown` in a note (add the source) leaves a warning that says why it is unused."""
     root = make_project(tmp_path, "review-note")
-    sources = root / "facilities" / "sources.yaml"
-    sources.write_text(
-        sources.read_text(encoding="utf-8")
-        + "  - id: daily-example-print\n    type: news\n    title: Sample facility to close\n"
+    _add_source(
+        root,
+        "  - id: daily-example-print\n    type: news\n    title: Sample facility to close\n"
         "    publisher: The Daily Example (print)\n    date: 2021-03\n    url: https://print.example.com/sample\n",
-        encoding="utf-8",
     )
     lines = [line for line in _check(root) if "daily-example-print" in line]
     assert lines == [
@@ -164,12 +168,10 @@ def test_a_doubt_about_the_list_is_printed_in_the_editors_note_and_its_sources_a
         "    A 2022 release named two other facilities first [@doubt-2022].\n",
     )
     replace(root, "facilities/sample.yaml", "  status: verified\n", "  status: unverified\n")
-    sources = root / "facilities" / "sources.yaml"
-    sources.write_text(
-        sources.read_text(encoding="utf-8")
-        + "  - id: doubt-2022\n    type: press-release\n    title: Two facilities to close\n"
+    _add_source(
+        root,
+        "  - id: doubt-2022\n    type: press-release\n    title: Two facilities to close\n"
         "    publisher: Example Network\n    date: 2022-03-25\n    url: https://example.org/2022/03/release\n",
-        encoding="utf-8",
     )
     lines = _check(root)
     assert not [line for line in lines if "[cite." in line], lines  # doubt-2022 is used, and known

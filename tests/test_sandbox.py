@@ -745,13 +745,19 @@ def test_an_address_a_site_stylesheet_names_outside_the_site_is_an_error_at_its_
     ]
 
 
+def _gate(root: Path) -> Path:
+    """Save a clean PNG as the dossier image facilities/images/gate.png of `root`; return its path."""
+    (root / "facilities" / "images").mkdir()
+    image = root / "facilities" / "images" / "gate.png"
+    image.write_bytes(png_bytes())
+    return image
+
+
 def test_an_edited_image_is_laid_out_again(tmp_path: Path) -> None:
     from report.pdf.paginate import Layout
 
     root = tiny_project(tmp_path)
-    (root / "facilities" / "images").mkdir()
-    image = root / "facilities" / "images" / "gate.png"
-    image.write_bytes(png_bytes())
+    image = _gate(root)
     layout = Layout(root, None, 1)
     job = Job(
         "en/chapter/sample",
@@ -770,9 +776,7 @@ def test_a_chapter_is_keyed_by_its_image_as_checked_not_as_it_is_when_queued(tmp
     from report.pdf.paginate import Layout
 
     root = tiny_project(tmp_path)
-    (root / "facilities" / "images").mkdir()
-    image = root / "facilities" / "images" / "gate.png"
-    image.write_bytes(png_bytes())
+    image = _gate(root)
     layout = Layout(root, None, 1)
     unchecked = Job("en/chapter/sample", "", "facilities/sample.yaml", "print", assets=("facilities/images/gate.png",))
     checked = dataclasses.replace(unchecked, checked=(layout.asset_digests(unchecked)["facilities/images/gate.png"],))
@@ -788,8 +792,7 @@ def test_a_chunk_laid_out_with_another_image_than_its_key_hashed_is_an_error_and
     from report.pdf.paginate import Layout, Paginator
 
     root = tiny_project(tmp_path / "project")
-    (root / "facilities" / "images").mkdir()
-    (root / "facilities" / "images" / "gate.png").write_bytes(png_bytes())
+    _gate(root)
     cache_dir = tmp_path / "cache"
     layout = Layout(root, cache_dir, 1)
     job = Job(
@@ -826,9 +829,7 @@ def _built_after_a_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module:
     """Build the fixture project with a clean dossier image, saving it with its location just before
     `module.stage` runs (after `check` read it); return the project."""
     root = tiny_project(tmp_path, "image-missing")  # its dossier shows facilities/images/gate.png
-    (root / "facilities" / "images").mkdir()
-    image = root / "facilities" / "images" / "gate.png"
-    image.write_bytes(png_bytes())
+    image = _gate(root)
     assert finding_lines(run_cli("--root", str(root), "check")[1]) == []
     original = getattr(module, stage)
 
