@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import io
 import os
 import sys
@@ -36,8 +37,9 @@ MAX_PORT = 65535
 ROOT_NEEDS_A_FOLDER = "--root needs a folder: write the project's folder after it (--root path/to/project)"
 
 
+@functools.cache
 def parser() -> argparse.ArgumentParser:
-    """Return the argument parser for every subcommand."""
+    """Return the argument parser for every subcommand (one, shared: parsing changes nothing in it)."""
     top = argparse.ArgumentParser(
         prog="build.py",
         description="Build and check the First Ten to Communities Not Cages report.",

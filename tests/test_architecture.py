@@ -14,6 +14,7 @@ Layers, top to bottom (a module may import its own layer's modules and any lower
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def layer(name: str) -> int:
     raise AssertionError(f"{name} is in no layer: add it to LAYERS")
 
 
-def imports(name: str, path: Path) -> list[tuple[str, bool, int]]:
+@functools.cache
+def imports(name: str, path: Path) -> tuple[tuple[str, bool, int], ...]:
     """Return (imported module of ours, inside a function, line) for every intra-package import."""
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = []
@@ -76,7 +78,7 @@ def imports(name: str, path: Path) -> list[tuple[str, bool, int]]:
             visit(child, in_function)
 
     visit(ast.parse(path.read_text(encoding="utf-8")), False)
-    return found
+    return tuple(found)
 
 
 all_modules = modules()

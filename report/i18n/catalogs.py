@@ -641,33 +641,43 @@ def _plural_rule_problem(catalog: Catalog, lang: str, forms: Counter[int]) -> st
     with the forms the catalog's plural entries have (`forms`), so that writing it is the whole
     fix; CLDR's if they have none or the forms of no rule.
     """
-    expected = get_plural(lang)
-    rules = _language_rules(lang)
-    header = c2py(catalog.plural_expr)
-    name = Locale.parse(lang).english_name or lang
-    want = rules.get(catalog.num_plurals)
-    if want is None:
-        why = f"it has nplurals={catalog.num_plurals}, {name} {expected.num_plurals}"
-        reduced = [count for count in rules if count != expected.num_plurals]
-        if reduced:
-            why += f" ({reduced[0]} for the counts below {len(PLURAL_COUNTS):,})"
-    else:
-        for n, form in zip(PLURAL_COUNTS, want[0], strict=True):
-            try:
-                got = header(n)
-            except ArithmeticError as exc:  # a rule like 'n % 0'
-                why = f"for n = {n} it fails: {exc}"
-                break
-            if got != form:
-                why = f"for n = {n} it picks msgstr[{got}], where {name} takes msgstr[{form}]"
-                break
-        else:
-            return None
+    why = _rule_mismatch(lang, catalog.num_plurals, catalog.plural_expr)
+    if why is None:
+        return None
     fitting, whose = _rule_to_write(lang, forms)
+    name = Locale.parse(lang).english_name or lang
     return (
         f"Plural-Forms '{catalog.plural_forms}' is not the plural rule of {name}: {why}; write"
         f" 'Plural-Forms: {fitting}' ({whose}); until then the build prints plural messages in English"
     )
+
+
+@functools.cache
+def _rule_mismatch(lang: str, nplurals: int, plural_expr: str) -> str | None:
+    """Return how a header's rule (`nplurals`, `plural_expr`) differs from the language's, or None.
+
+    Comparing takes a tenth of a second (every count of `PLURAL_COUNTS`); a process that reads
+    the same header again, as the preview and the tests do, compares it once.
+    """
+    expected = get_plural(lang)
+    rules = _language_rules(lang)
+    name = Locale.parse(lang).english_name or lang
+    want = rules.get(nplurals)
+    if want is None:
+        why = f"it has nplurals={nplurals}, {name} {expected.num_plurals}"
+        reduced = [count for count in rules if count != expected.num_plurals]
+        if reduced:
+            why += f" ({reduced[0]} for the counts below {len(PLURAL_COUNTS):,})"
+        return why
+    header = c2py(plural_expr)
+    for n, form in zip(PLURAL_COUNTS, want[0], strict=True):
+        try:
+            got = header(n)
+        except ArithmeticError as exc:  # a rule like 'n % 0'
+            return f"for n = {n} it fails: {exc}"
+        if got != form:
+            return f"for n = {n} it picks msgstr[{got}], where {name} takes msgstr[{form}]"
+    return None
 
 
 def _missing_rule_problem(lang: str, forms: Counter[int], end: int) -> str:
