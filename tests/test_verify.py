@@ -571,3 +571,106 @@ def test_a_stylesheet_that_hides_the_review_marks_or_the_draft_band_fails_the_bu
         assert out.rstrip().endswith("nothing was written to dist/")
         assert code == 1
         assert not (root / "dist").exists()
+
+
+# -- the same marks on the site's pages ----------------------------------------------------------
+
+SITE_PAGE = (
+    '<!DOCTYPE html><html lang="en"><body><a class="skip-link" href="#main">Skip</a>'
+    '<header class="site-header"><p class="draft-band"><strong>Draft</strong> <span>Not released.</span></p>'
+    '<div class="wrap"><a href="index.html">First Ten</a></div></header>'
+    '<main id="main"><article id="x"><p id="w">Text <span class="review-mark">[under review]</span></p>'
+    '<aside class="editorial-note" role="note"><p>Editor\'s note.</p></aside><img src="a.png" alt="">'
+    '<section class="deaths"><p class="death-name" id="d">Jane Doe</p></section></article></main></body></html>'
+)
+
+
+def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, str, str, str | None]]:
+    sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n"), ("layouts/css/site.css", css))
+    return [
+        (medium, name, anchor, f"{where.line}:{where.col}" if where else None)
+        for medium, name, anchor, where in verify.site_hidden(page.encode(), sheets)
+    ]
+
+
+def test_the_shipped_site_stylesheets_hide_nothing_that_says_how_far_to_trust_the_report() -> None:
+    """Printing a page of a draft from a browser dropped its draft band with the header's links."""
+    from report.pdf.paginate import sheet_texts
+
+    assert verify.site_hidden(SITE_PAGE.encode(), sheet_texts(str(REPO), "site")) == []
+
+
+def test_a_site_rule_that_hides_a_mark_is_found_on_a_screen_in_print_or_both() -> None:
+    assert site_hidden(".review-mark { color: red; display: none }\n") == [
+        ("screen", "review-mark", "#w", "1:28"),
+        ("print", "review-mark", "#w", "1:28"),
+    ]
+    assert site_hidden("@media print {\n  .site-header { display: none }\n}\n") == [
+        ("print", "draft-band", "<p>", "2:18")
+    ]
+    assert site_hidden("@media (max-width: 40rem) {\n  .deaths { opacity: 0 }\n}\n") == [
+        ("screen", "death-name", "#d", "2:13")
+    ]
+    assert site_hidden("@media screen and (min-width: 1px) { #d { font-size: 0 } }\n") == [
+        ("screen", "death-name", "#d", "1:43")
+    ]
+
+
+def test_the_site_cascade_decides_as_a_browser_would() -> None:
+    """A later or more specific rule shows again what a rule hid; !important wins; an inherited
+    property is decided by the nearest element that declares it; a `hidden` attribute hides."""
+    assert site_hidden(".review-mark { display: none }\n#w .review-mark { display: inline }\n") == []
+    assert site_hidden("#w .review-mark { display: inline }\n.review-mark { display: none !important }\n") == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]
+    assert site_hidden("header { visibility: hidden }\n.draft-band { visibility: visible }\n") == []
+    assert site_hidden("main { visibility: hidden }\n.draft-band { visibility: visible }\n") == [
+        (medium, name, anchor, "1:8")
+        for medium in ("screen", "print")
+        for name, anchor in (("review-mark", "#w"), ("editorial-note", "#x"), ("death-name", "#d"))
+    ]
+    assert site_hidden("aside p { color: transparent }\n") == [  # the note's box shows, its text does not
+        ("screen", "editorial-note", "#x", "1:11"),
+        ("print", "editorial-note", "#x", "1:11"),
+    ]
+    assert site_hidden(".editorial-note { color: transparent }\naside p { color: black }\n") == []
+    assert site_hidden(".draft-band span { display: none }\n") == [
+        ("screen", "draft-band", "<p>", "1:20"),
+        ("print", "draft-band", "<p>", "1:20"),
+    ]
+    hidden = SITE_PAGE.replace('<p class="death-name" id="d">', '<p class="death-name" id="d" hidden>')
+    assert site_hidden("", hidden) == [("screen", "death-name", "#d", None), ("print", "death-name", "#d", None)]
+    assert site_hidden("[hidden] { display: block }\n", hidden) == []
+    styled = SITE_PAGE.replace('<span class="review-mark">', '<span class="review-mark" style="opacity: 0">')
+    assert site_hidden("", styled) == [("screen", "review-mark", "#w", None), ("print", "review-mark", "#w", None)]
+    assert site_hidden(".review-mark::before { display: none }\n.nothing { display: none }\n") == []
+
+
+@pytest.mark.slow
+def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
+    """The site's pages were published with the review marks hidden on phones, and a printed page
+    without its draft band: `pdf.hidden` looks at the PDFs only."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "    sources: [gov-report-2020]\ndeaths:",
+        "    sources: [gov-report-2020]\n    review: needs-review\ndeaths:",
+    )
+    site_css = root / "layouts/css/site.css"
+    line = len(site_css.read_text(encoding="utf-8").splitlines()) + 1
+    with site_css.open("a", encoding="utf-8") as sheet:
+        sheet.write("@media (max-width: 30rem) { main .review-mark { display: none } }\n")
+        sheet.write("@media print { .site-header { display: none } }\n")
+    code, out, _ = build(root)
+    assert [line for line in out.splitlines() if "error:" in line] == [
+        f"layouts/css/site.css:{line}:49: error: this rule hides the review marks on the site's pages"
+        " (en/sample.html #sample-2020-04-inspection), which readers must see [site.hidden]",
+        f"layouts/css/site.css:{line + 1}:31: error: this rule hides the draft band when a reader prints a page"
+        " of the site (en/sample.html <p> and 1 more), which readers must see [site.hidden]",
+    ]
+    assert out.rstrip().endswith("nothing was written to dist/")
+    assert code == 1
+    assert not (root / "dist").exists()

@@ -376,7 +376,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
             outputs = facility_pdfs + shares + data_outputs(edition)
             outputs += site_pages(root, edition, renderers, _pdf_info(facility_pdfs), gathered.coverage)
             finished, more = _finish_languages(edition, renderers, apart.reports, outputs, cache_dir)
-    more += _unchecked_images(gathered, finished)
+    more += _unchecked_images(gathered, finished) + _hidden_on_site(root, finished, cache_dir)
     findings += more
     return Emitted(None if has_errors(more) else finished, tuple(findings), **counts)
 
@@ -394,6 +394,45 @@ def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding
                 "this image changed after the build checked it, and the site would publish an image nobody checked"
             )
             found.append(error("pdf.changed", Loc(rel), f"{message}: build again"))
+    return found
+
+
+def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[Finding]:
+    """Return a `site.hidden` error at each declaration of the site's stylesheets that hides a review
+    mark, an editor's note, the draft band or the name of a person who died in custody on a site
+    page, on a screen or when a reader prints the page (`verify.site_hidden`), once per declaration.
+
+    Each page's answer is kept in the cache, keyed by the page and the stylesheets: an edit
+    asks again only of the pages it changed.
+    """
+    from ..pdf import verify
+    from ..pdf.paginate import sheet_texts
+
+    sheets = sheet_texts(str(root), "site")
+    code = cache.fingerprint(verify.__name__)
+    texts = [part for sheet in sheets for part in sheet]
+    hidden: dict[tuple[str, Loc | None], tuple[set[str], list[str]]] = {}
+    for page in outputs:
+        if page.path.endswith(".html"):
+            key = cache.key_of(code, page.data, *texts)
+            for medium, name, anchor, where in cache.memoize(
+                cache_dir, "site-hidden", key, verify.site_hidden, page.data, sheets
+            ):
+                media, places = hidden.setdefault((name, where), (set(), []))
+                media.add(medium)
+                if f"{page.path} {anchor}" not in places:
+                    places.append(f"{page.path} {anchor}")
+    found = []
+    for (name, where), (media, places) in hidden.items():
+        one, all_ = verify.TRUSTED[name]
+        when = verify.SITE_MEDIA["screen" if "screen" in media else "print"]
+        pages = places[0] + (f" and {len(places) - 1} more" if len(places) > 1 else "")
+        if where is None:
+            message = f"a `hidden` or `style` attribute hides {one} {when} ({pages}), which readers must see"
+            found.append(error("site.hidden", Loc(project.LAYOUTS_DIR), message))
+        else:
+            message = f"this rule hides {all_} {when} ({pages}), which readers must see"
+            found.append(error("site.hidden", where, message))
     return found
 
 

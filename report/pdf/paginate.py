@@ -380,7 +380,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     fetcher = url_fetcher(Path(root))
     before = layout_files(Path(root))
     sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
-    sheet_texts = {name: _sheet_texts(root, name) for name in SHEETS}
+    texts = {name: sheet_texts(root, name) for name in SHEETS}
     files = before if layout_files(Path(root)) == before else ""  # else saved while being read
     parsed = layout_fingerprint(Path(root), files) if files else ""
     if parsed:
@@ -395,7 +395,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         fonts=fonts,
         fetcher=fetcher,
         sheets=sheets,
-        sheet_texts=sheet_texts,
+        sheet_texts=texts,
         collector=collector,
         base_url=_base_url(root),
         sheet_records=sheet_records,
@@ -435,9 +435,10 @@ def _load_sheets(
     return sheets, records
 
 
-def _sheet_texts(root: str, name: str) -> tuple[tuple[str, str], ...]:
-    """Return each file (relative to the project) a print stylesheet loads and its text: what it
-    imports first, itself last, as they cascade (`verify.hidden` finds a rule in them)."""
+def sheet_texts(root: str, name: str) -> tuple[tuple[str, str], ...]:
+    """Return each file (relative to the project) a stylesheet of layouts/css loads and its text: what
+    it imports first, itself last, as they cascade (`verify.hidden` and `verify.site_hidden` find a
+    rule in them)."""
     real_root = Path(root).resolve()
     read = [rel for _, rel, _ in _stylesheets_read(root, [f"layouts/css/{name}.css"])]
     return tuple((rel, (real_root / rel).read_text(encoding="utf-8", errors="replace")) for rel in reversed(read))

@@ -1,6 +1,6 @@
 """Checks on a laid-out chunk: every note is printed whole after its call, no text runs off its page,
 the stylesheet hides nothing that says how far to trust the report, and every font it embeds is
-one of the report's own.
+one of the report's own. And the same check on the site's pages, which need no layout (`site_hidden`).
 
 They run in the worker, on the WeasyPrint `Document` it has just laid out (and on the PDF it
 writes: `fonts`); a note WeasyPrint lost is repaired (`lay_out`) or reported. The design:
@@ -9,10 +9,13 @@ docs/architecture.md.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any, Callable, Collection, Iterator
 
 from ..findings import Level, Loc
@@ -315,6 +318,24 @@ def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
 
     Rules in `@media` for print (or all) count; other at-rules do not apply to a page's content.
     """
+    found = []
+    for selectors, declarations in _style_rules(sheets, "print"):
+        hiding = [loc for name, value, _, loc in declarations if _hides(name, value)]
+        if hiding:
+            found.append((selectors, hiding[-1]))
+    return found
+
+
+def _style_rules(
+    sheets: tuple[tuple[str, str], ...], medium: str
+) -> list[tuple[list[Any], list[tuple[str, str, bool, Loc]]]]:
+    """Return, in cascade order, the selectors of each rule of `sheets` that applies in `medium`
+    ('print' or 'screen') and its declarations: (name, value, !important, where).
+
+    For print (WeasyPrint), a rule in `@media` for print or all; on a screen (a browser), one in
+    any `@media` but for print alone: one for a width (`(max-width: 40rem)`) applies on a phone.
+    Other at-rules do not apply to a page's content.
+    """
     import cssselect2
     import tinycss2
 
@@ -325,25 +346,188 @@ def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
             rule = waiting.pop(0)
             if rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content is not None:
                 media = tinycss2.serialize(rule.prelude).lower()
-                if "print" in media or "all" in media:
+                named = "all" in media or medium in media
+                if named or (medium == "screen" and "print" not in media):
                     waiting[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
                 continue
             if rule.type != "qualified-rule":
                 continue
-            hiding = [
-                d
-                for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
-                if d.type == "declaration" and _hides(d.lower_name, tinycss2.serialize(d.value).strip().lower())
-            ]
-            if not hiding:
+            declarations = _declarations(rule.content, path)
+            if not declarations:
                 continue
             try:
                 selectors = [s for s in cssselect2.compile_selector_list(rule.prelude) if s.pseudo_element is None]
             except cssselect2.SelectorError:
-                continue  # WeasyPrint skips it too, and says so (a pdf.css warning)
+                continue  # WeasyPrint and browsers skip it too (for print, a pdf.css warning says so)
             if selectors:
-                found.append((selectors, Loc(path, hiding[-1].source_line, hiding[-1].source_column)))
+                found.append((selectors, declarations))
     return found
+
+
+_HIDING_PROPERTIES = ("display", "visibility", "opacity", "color", "font-size", "content-visibility")
+
+
+def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
+    """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they apply to."""
+    import tinycss2
+
+    return [
+        (
+            d.lower_name,
+            tinycss2.serialize(d.value).strip().lower(),
+            d.important,
+            Loc(path, d.source_line, d.source_column),
+        )
+        for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)
+        if d.type == "declaration" and d.lower_name in _HIDING_PROPERTIES
+    ]
+
+
+SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a page of the site"}
+"""The media a site page is read in, and how a finding says so."""
+
+
+def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str, Loc | None]]:
+    """Return (medium, trusted class, the element's anchor, where) for each element of a `TRUSTED` class
+    that the site's stylesheets (`sheets`, as they cascade) hide on a site page, in each of `SITE_MEDIA`.
+
+    Pages are not laid out, so this is the cascade of the properties that can hide an element
+    (`_hides`), for each element with text of its own in the element (or it): the declaration
+    that wins for it (by !important, then a `style` attribute, specificity and order) and, for
+    `display` and `opacity`, for each of its ancestors; `visibility`, `color` and `font-size`
+    are inherited, so the nearest element that declares one decides. A `hidden` attribute hides
+    unless a `display` wins over it. Where is the declaration that hides it, or None for a
+    `hidden` or `style` attribute.
+    """
+    text = page.decode("utf-8", errors="replace")
+    if not any(name in text for name in TRUSTED):
+        return []
+    import cssselect2
+
+    root = cssselect2.ElementWrapper.from_html_root(_html_tree(text))
+    trusted = [w for w in root.iter_subtree() if any(c in TRUSTED for c in w.classes)]
+    found = []
+    for medium in SITE_MEDIA:
+        matcher = _matcher(sheets, medium)
+        declared: dict[int, dict[str, tuple[str, Loc | None]]] = {}
+        for wrapper in trusted:
+            hides, where = False, None
+            parts = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()] or [wrapper]
+            for part in parts:  # each element in it with text of its own
+                hides, where = _site_hiding(part, matcher, declared)
+                if hides:
+                    break
+            if hides:
+                name = next(c for c in TRUSTED if c in wrapper.classes)
+                found.append((medium, name, _element_anchor(wrapper), where))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(sheets: tuple[tuple[str, str], ...], medium: str) -> Any:
+    """Return a cssselect2 matcher whose payloads are each rule's order and declarations."""
+    import cssselect2
+
+    matcher = cssselect2.Matcher()
+    for order, (selectors, declarations) in enumerate(_style_rules(sheets, medium)):
+        for selector in selectors:
+            matcher.add_selector(selector, (order, declarations))
+    return matcher
+
+
+def _site_hiding(
+    wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]
+) -> tuple[bool, Loc | None]:
+    """Return whether an element is hidden (see `site_hidden`), and where."""
+    chain = []
+    while wrapper is not None:
+        chain.append(wrapper)
+        wrapper = wrapper.parent
+    values = [_winners(w, matcher, declared) for w in chain]
+    for w, winners in zip(chain, values, strict=True):
+        display = winners.get("display")
+        if display is None and w.etree_element.get("hidden") is not None:
+            return True, None
+        for name in ("display", "opacity"):
+            if name in winners and _hides(name, winners[name][0]):
+                return True, winners[name][1]
+        hides_content = winners.get("content-visibility", ("visible",))  # a browser's: not WeasyPrint's
+        if w is not chain[0] and hides_content[0] == "hidden":
+            return True, hides_content[1]
+    for name in ("visibility", "color", "font-size"):
+        nearest = next((winners[name] for winners in values if name in winners), None)
+        if nearest is not None and _hides(name, nearest[0]):
+            return True, nearest[1]
+    return False, None
+
+
+def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]) -> dict[str, Any]:
+    """Return the value and place of each hiding property that wins for an element (kept in `declared`)."""
+    import tinycss2
+
+    key = id(wrapper.etree_element)
+    if key in declared:
+        return declared[key]
+    ranked: dict[str, tuple[tuple[Any, ...], str, Loc | None]] = {}
+    candidates: list[tuple[tuple[Any, ...], str, str, Loc | None]] = [
+        ((important, 0, specificity, order), name, value, loc)
+        for specificity, _, _, (order, declarations) in matcher.match(wrapper)
+        for name, value, important, loc in declarations
+    ]
+    style = wrapper.etree_element.get("style")
+    if style:
+        tokens = tinycss2.parse_component_value_list(style)
+        candidates += [((important, 1), name, value, None) for name, value, important, _ in _declarations(tokens, "")]
+    for rank, name, value, loc in candidates:
+        if name not in ranked or rank >= ranked[name][0]:
+            ranked[name] = (rank, value, loc)
+    declared[key] = {name: (value, loc) for name, (_, value, loc) in ranked.items()}
+    return declared[key]
+
+
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+class _Tree(HTMLParser):
+    """Builds the element tree of a page the templates wrote (well formed: no tag to infer). An
+    element's `text` is all the text directly in it, wherever it stands among its children."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[ET.Element] = []
+        self.root: ET.Element | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = ET.Element(tag, {name: value or "" for name, value in attrs})
+        if self.open:
+            self.open[-1].append(element)
+        elif self.root is None:
+            self.root = element
+        if tag not in _VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open:  # where it is does not matter here, only which element holds text of its own
+            self.open[-1].text = (self.open[-1].text or "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                break
+
+
+def _html_tree(text: str) -> ET.Element:
+    """Return the root (`<html>`) of a page's element tree."""
+    tree = _Tree()
+    tree.feed(text)
+    tree.close()
+    return tree.root if tree.root is not None else ET.Element("html")
 
 
 def _hiding_rule(wrapper: Any, rules: list[tuple[Any, Loc]]) -> Loc | None:
