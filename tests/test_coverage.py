@@ -896,9 +896,9 @@ def test_a_real_dossier_edited_then_broken_keeps_its_pending_sentence(tmp_path: 
     root = copy_project(tmp_path / "p")
     dossier = root / "facilities" / "lasalle.yaml"
     lines = dossier.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[73] == "  The Jena site was first a juvenile prison [@wikimili-lasalle]. As an ICE\n"
+    assert lines[73] == "  Run by The GEO Group as an ICE detention center in Jena, Louisiana, the\n"
     assert lines[83] == "    date: 2015-10/2015-11\n"
-    lines[73] = "  The Jena site was at first a youth prison [@wikimili-lasalle]. As an ICE\n"
+    lines[73] = "  Run by The GEO Group as an immigration detention center in Jena, Louisiana, the\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0 and re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out

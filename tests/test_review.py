@@ -65,14 +65,16 @@ def test_the_open_data_calls_an_accusation_what_check_does(tmp_path: Path, fixed
     weak = [line for line in _check(root) if line.endswith("[cite.weak]")]
     assert [line.split(": ")[0] for line in weak] == [
         "facilities/sample.yaml:22:3",
-        "facilities/sample.yaml:36:5",
-        "facilities/sample.yaml:41:5",
-        "facilities/sample.yaml:52:56",  # a passage of the lockdown entry, at its citation
-        "facilities/sample.yaml:59:5",
-        "facilities/sample.yaml:64:5",
-        "facilities/sample.yaml:73:5",
+        "facilities/sample.yaml:30:3",  # a passage of the summary, at its citation
+        "facilities/sample.yaml:37:5",
+        "facilities/sample.yaml:42:5",
+        "facilities/sample.yaml:53:56",  # a passage of the lockdown entry, at its citation
+        "facilities/sample.yaml:60:5",
+        "facilities/sample.yaml:65:5",
+        "facilities/sample.yaml:74:5",
+        "facilities/sample.yaml:80:48",  # the campaign's summary, after the claims
     ]
-    assert "an accusation rests only on weak sources: 'wiki-sample'" in weak[-1]
+    assert "an accusation rests only on weak sources: 'wiki-sample'" in weak[-2]
     fields = json.loads(files["data/datapackage.json"])["resources"][2]["schema"]["fields"]
     assert next(f["description"] for f in fields if f["name"] == "accusation") == (
         "True when the report treats the entry as an accusation of wrongdoing, as its own checks do: every"
@@ -204,7 +206,7 @@ def test_citations_next_to_each_other_support_the_same_words(tmp_path: Path, fix
     only the weak source and `cite.weak` refused correctly sourced text. They are one group; and a
     group with no words before it supports none, so '' is never said to rest on weak sources."""
     root = make_project(tmp_path, "cite-weak")
-    weak = "facilities/sample.yaml:52:56"
+    weak = "facilities/sample.yaml:53:56"
     assert [line for line in _check(root) if line.startswith(weak)]
     replace(
         root,

@@ -250,7 +250,12 @@ def _sensitive(claim: Claim) -> str | None:
 def check_strength(edition: Edition) -> list[Finding]:
     """Return a `cite.weak` warning for each death, named person or accusation that cites only weak
     sources, and for each passage of one whose inline citations are all weak, though the claim
-    cites a strong source elsewhere: a citation supports the words since the one before it."""
+    cites a strong source elsewhere: a citation supports the words since the one before it.
+
+    Also for each passage of a summary (the facility's, its campaign's) whose citations are all
+    weak, whatever it says: a summary has no review mark to print, so nothing there can rest on
+    a weak source alone (Stewart's said a man died, on a newsletter's word, unmarked).
+    """
     weak = weak_types()
     findings: list[Finding] = []
     for facility in edition.facilities:
@@ -282,6 +287,20 @@ def check_strength(edition: Edition) -> list[Finding]:
                                 f" the claim's stronger sources are cited for other words; {todo}",
                             )
                         )
+        for text in (facility.summary, facility.campaign.summary):
+            for words, group in _passages(text):
+                sources = [edition.sources.get(c.source_id) for c in group]
+                if all(s is not None and s.type in weak for s in sources):
+                    listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
+                    findings.append(
+                        warning(
+                            "cite.weak",
+                            group[0].loc,
+                            f"a summary prints no review mark, and the words '{visible(words)}' rest only on weak"
+                            f" sources: {listed}; cite a stronger source right after them, or leave them to the"
+                            " timeline or the facts box, where a claim can be marked needs-review",
+                        )
+                    )
     return findings
 
 
@@ -299,6 +318,8 @@ def _passages(text: Text) -> Iterator[tuple[str, tuple[Citation, ...]]]:
     for group in _CITE_GROUP_RE.finditer(text.value):
         n = len(CITE_RE.findall(group.group()))
         words = text.value[start : group.start()].split()
+        while words and not any(c.isalnum() for c in words[0]):
+            words.pop(0)  # what ends the sentence before: `[@a]. The words`
         if words:
             tail = " ".join(words[-8:])
             yield (("…" if len(words) > 8 else "") + tail), text.citations[used : used + n]
