@@ -3,7 +3,8 @@
 The only module that prints. Exit codes (`errors`): 0 no error, 1 content errors, 2 a usage
 mistake, 3 a bug in the tool (the traceback goes to a file under .cache/crashes/), 130 Ctrl-C,
 141 when the reader of the output stops reading (`check | head`).
-The verbs are imported when their command runs: a build with nothing to do loads no more.
+The stages a verb runs are imported when it runs (`export` and `serve` themselves are light):
+a build with nothing to do loads no more.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build and check the First Ten to Communities Not Cages report.",
     )
-    top.add_argument("--root", type=Path, default=None, help="project folder (default: the current folder)")
+    top.add_argument("--root", type=Path, default=None, help="project folder (default: the folder build.py is in)")
     sub = top.add_subparsers(dest="command", metavar="command")
 
     build = sub.add_parser("build", help="render the PDFs and the HTML site into dist/ (the default)")

@@ -232,3 +232,23 @@ def test_without_a_venv_it_says_to_run_make_build(tmp_path: Path) -> None:
         r" \(it sets up \.venv, which \./build\.py then uses by itself\)\n",
         done.stderr,
     )
+
+
+def test_every_finding_code_the_tool_emits_has_a_row_in_the_readme_table() -> None:
+    """`todo`, `schema.empty` and four more codes `check` prints were in no row of the table."""
+    import re
+
+    emitted = re.compile(
+        r'(?:\berror|\bwarning|(?:Finding|Problem)\(\s*"(?:error|warning)"\s*,)\s*\(?\s*"([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)"'
+    )
+    codes = {m.group(1) for path in (REPO / "report").rglob("*.py") for m in emitted.finditer(path.read_text())}
+    codes |= {
+        m.group(1)
+        for path in (REPO / "report" / "schemas").glob("*.json")
+        for m in re.finditer(r'"x-code":\s*"([^"]+)"', path.read_text())
+    }
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ((?:`[a-z][a-z0-9.-]*`(?:, | / )?)+) \|", readme, re.MULTILINE)
+    documented = {code for row in rows for code in re.findall(r"`([^`]+)`", row)}
+    assert len(codes) > 80 and {"todo", "cite.weak", "site.hidden"} <= codes
+    assert sorted(codes - documented) == []
