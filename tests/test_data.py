@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -339,3 +341,35 @@ def test_the_sources_table_holds_the_sources_the_report_cites(tmp_path: Path) ->
     assert set(edition.sources) - {"gov-report-2020", "news-2021"}  # the case adds a source nobody cites
     rows = json.loads(_files(edition)["data/sources.json"])
     assert [row["source_id"] for row in rows] == ["gov-report-2020", "news-2021"]
+
+
+def test_the_bibliography_lists_the_sources_the_open_data_lists(tmp_path: Path) -> None:
+    """The back matter's Sources listed every entry of sources.yaml, so the PDF named sources the
+    open data beside it (and every note) left out. It lists the cited ones now, and an uncited
+    source of the same publisher and date no longer gives a cited one a letter ('2020b')."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    from .conftest import REPO
+
+    root = make_project(tmp_path, "cite-unused")
+    with (root / "facilities" / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "  - id: gov-draft-2020\n    type: government-report\n    title: A draft nobody cites\n"
+            "    publisher: Office of Inspector General\n    date: 2020-05-01\n"
+            "    url: https://example.gov/reports/sample-2020-draft\n"
+        )
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    assert gathered.edition is not None
+    renderer = Renderer(gathered.edition, gathered.localizers["en"], environment(root, gathered.localizers["en"]))
+    back = renderer.back_chunk().html
+    listed = re.findall(r'<li id="src-([^"]+)">', back)
+    assert listed == ["gov-report-2020", "news-2021"]
+    assert [row["source_id"] for row in json.loads(_files(gathered.edition)["data/sources.json"])] == listed
+    entry = " ".join(re.sub(r"<[^>]+>", "", back[back.index('<li id="src-gov-report-2020">') :]).split())
+    assert entry.startswith("Office of Inspector General. Inspection of the Sample Facility. May 1, 2020. ")
+    front = " ".join(re.sub(r"<[^>]+>", "", renderer.front_chunk([]).html).split())
+    assert re.findall(r"Office of Inspector General, May 1, 2020\w*", front) == [
+        "Office of Inspector General, May 1, 2020"
+    ]
