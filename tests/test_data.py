@@ -373,3 +373,65 @@ def test_the_bibliography_lists_the_sources_the_open_data_lists(tmp_path: Path) 
     assert re.findall(r"Office of Inspector General, May 1, 2020\w*", front) == [
         "Office of Inspector General, May 1, 2020"
     ]
+
+
+def _cite_outputs(tmp_path: Path, draft: bool) -> dict[str, str]:
+    """Render the base project's pages and citation files in English and Spanish, as a draft or a release."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages, home_pages
+
+    from .conftest import REPO
+
+    root = make_project(tmp_path, "_i18n")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shipped = (REPO / "i18n/es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    entries = re.findall(r'(?<=\n\n)((?:#.*\n)*msgid "(?:%\(publisher\)s\. .*|Draft)"\nmsgstr .*\n)', shipped)
+    assert len(entries) == 5  # "Draft", and the chapter's and the report's citation, of a draft and of a release
+    with (root / "i18n/es/LC_MESSAGES/messages.po").open("a", encoding="utf-8") as po:
+        po.write("\n" + "\n".join(entries))
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and sorted(gathered.localizers) == ["en", "es"]
+    renderers = {
+        lang: Renderer(edition, loc, environment(root, loc), draft=draft) for lang, loc in gathered.localizers.items()
+    }
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}.pdf", None, None) for lang in renderers for key in (None, "sample")
+    }
+    outputs = facility_pages(root, edition, renderers, pdfs, frozenset({"sample"})) + home_pages(
+        edition, renderers, pdfs
+    )
+    return {o.path: o.data.decode() for o in outputs if "/cite/" in o.path or o.path.endswith(".html")}
+
+
+def _cite_section(page: str) -> list[str]:
+    section = page[page.index('<section class="cite"') : page.index("</section>", page.index('<section class="cite"'))]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", p).split()) for p in re.findall(r'<p class="citation">(.*?)</p>', section, re.S)
+    ]
+
+
+def test_a_drafts_citations_say_it_is_a_draft(tmp_path: Path) -> None:
+    """A draft's "Cite this" and its .bib, .ris and .csl.json said word for word what the release
+    will say, though every page carries the draft band. They say it is a draft now."""
+    files = _cite_outputs(tmp_path, draft=True)
+    assert _cite_section(files["es/sample.html"]) == [
+        "Test Publisher. “Sample Detention Center”. En Informe de muestra. Borrador de la edición del 1 de junio de 2024.",
+        "Test Publisher. Informe de muestra. Borrador de la edición del 1 de junio de 2024.",
+    ]
+    assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Draft edition of June 1, 2024."]
+    assert [item["status"] for item in json.loads(files["es/cite/sample.csl.json"])] == ["Borrador", "Borrador"]
+    assert files["en/cite/report.bib"].endswith("  langid = {en},\n  note = {Draft}\n}\n")
+    assert files["es/cite/sample.ris"].split("\r\n").count("N1  - Borrador") == 2
+
+
+def test_a_releases_citations_are_as_they_were(tmp_path: Path) -> None:
+    files = _cite_outputs(tmp_path, draft=False)
+    assert _cite_section(files["es/sample.html"]) == [
+        "Test Publisher. “Sample Detention Center”. En Informe de muestra. Edición del 1 de junio de 2024.",
+        "Test Publisher. Informe de muestra. Edición del 1 de junio de 2024.",
+    ]
+    assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Edition of June 1, 2024."]
+    assert all("status" not in item for item in json.loads(files["es/cite/sample.csl.json"]))
+    assert "note" not in files["en/cite/report.bib"] and "N1  -" not in files["es/cite/sample.ris"]

@@ -197,7 +197,7 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     outputs = []
     for lang, renderer in renderers.items():
         localizer, env = renderer.localizer, renderer.env
-        report = cite.report_work(edition, lang, renderer.report_title)
+        report = cite.report_work(edition, lang, renderer.report_title, renderer.draft_words()[0] or None)
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
         subtitle = localizer.plain(edition.settings.subtitle)
         ld = report_ld(edition, lang, renderer.report_title, subtitle)
@@ -266,12 +266,13 @@ def _facility_pages(
     outputs = []
     env = renderer.env
     facilities = edition.facilities
-    report = cite.report_work(edition, lang, renderer.report_title)
+    status = renderer.draft_words()[0] or None  # a draft's citations say so
+    report = cite.report_work(edition, lang, renderer.report_title, status)
     ld = report_ld(edition, lang, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
     for number, facility in enumerate(facilities, 1):
         if ids is not None and facility.id not in ids:
             continue
-        works = (cite.chapter_work(edition, lang, renderer.report_title, facility), report)
+        works = (cite.chapter_work(edition, lang, renderer.report_title, facility, status), report)
         context, _ = renderer.chapter_context(facility, number, "site")
         title = f"{facility.name} · {renderer.report_title}"
         description = first_sentence(renderer.localizer.plain(facility.summary))
