@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -339,3 +341,97 @@ def test_the_sources_table_holds_the_sources_the_report_cites(tmp_path: Path) ->
     assert set(edition.sources) - {"gov-report-2020", "news-2021"}  # the case adds a source nobody cites
     rows = json.loads(_files(edition)["data/sources.json"])
     assert [row["source_id"] for row in rows] == ["gov-report-2020", "news-2021"]
+
+
+def test_the_bibliography_lists_the_sources_the_open_data_lists(tmp_path: Path) -> None:
+    """The back matter's Sources listed every entry of sources.yaml, so the PDF named sources the
+    open data beside it (and every note) left out. It lists the cited ones now, and an uncited
+    source of the same publisher and date no longer gives a cited one a letter ('2020b')."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    from .conftest import REPO
+
+    root = make_project(tmp_path, "cite-unused")
+    with (root / "facilities" / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "  - id: gov-draft-2020\n    type: government-report\n    title: A draft nobody cites\n"
+            "    publisher: Office of Inspector General\n    date: 2020-05-01\n"
+            "    url: https://example.gov/reports/sample-2020-draft\n"
+        )
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    assert gathered.edition is not None
+    renderer = Renderer(gathered.edition, gathered.localizers["en"], environment(root, gathered.localizers["en"]))
+    back = renderer.back_chunk().html
+    listed = re.findall(r'<li id="src-([^"]+)">', back)
+    assert listed == ["gov-report-2020", "news-2021"]
+    assert [row["source_id"] for row in json.loads(_files(gathered.edition)["data/sources.json"])] == listed
+    entry = " ".join(re.sub(r"<[^>]+>", "", back[back.index('<li id="src-gov-report-2020">') :]).split())
+    assert entry.startswith("Office of Inspector General. Inspection of the Sample Facility. May 1, 2020. ")
+    front = " ".join(re.sub(r"<[^>]+>", "", renderer.front_chunk([]).html).split())
+    assert re.findall(r"Office of Inspector General, May 1, 2020\w*", front) == [
+        "Office of Inspector General, May 1, 2020"
+    ]
+
+
+def _cite_outputs(tmp_path: Path, draft: bool) -> dict[str, str]:
+    """Render the base project's pages and citation files in English and Spanish, as a draft or a release."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import facility_pages, home_pages
+
+    from .conftest import REPO
+
+    root = make_project(tmp_path, "_i18n")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shipped = (REPO / "i18n/es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    entries = re.findall(r'(?<=\n\n)((?:#.*\n)*msgid "(?:%\(publisher\)s\. .*|Draft)"\nmsgstr .*\n)', shipped)
+    assert len(entries) == 5  # "Draft", and the chapter's and the report's citation, of a draft and of a release
+    with (root / "i18n/es/LC_MESSAGES/messages.po").open("a", encoding="utf-8") as po:
+        po.write("\n" + "\n".join(entries))
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and sorted(gathered.localizers) == ["en", "es"]
+    renderers = {
+        lang: Renderer(edition, loc, environment(root, loc), draft=draft) for lang, loc in gathered.localizers.items()
+    }
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}.pdf", None, None) for lang in renderers for key in (None, "sample")
+    }
+    outputs = facility_pages(root, edition, renderers, pdfs, frozenset({"sample"})) + home_pages(
+        edition, renderers, pdfs
+    )
+    return {o.path: o.data.decode() for o in outputs if "/cite/" in o.path or o.path.endswith(".html")}
+
+
+def _cite_section(page: str) -> list[str]:
+    section = page[page.index('<section class="cite"') : page.index("</section>", page.index('<section class="cite"'))]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", p).split()) for p in re.findall(r'<p class="citation">(.*?)</p>', section, re.S)
+    ]
+
+
+def test_a_drafts_citations_say_it_is_a_draft(tmp_path: Path) -> None:
+    """A draft's "Cite this" and its .bib, .ris and .csl.json said word for word what the release
+    will say, though every page carries the draft band. They say it is a draft now."""
+    files = _cite_outputs(tmp_path, draft=True)
+    assert _cite_section(files["es/sample.html"]) == [
+        "Test Publisher. “Sample Detention Center”. En Informe de muestra. Borrador de la edición del 1 de junio de 2024.",
+        "Test Publisher. Informe de muestra. Borrador de la edición del 1 de junio de 2024.",
+    ]
+    assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Draft edition of June 1, 2024."]
+    assert [item["status"] for item in json.loads(files["es/cite/sample.csl.json"])] == ["Borrador", "Borrador"]
+    assert files["en/cite/report.bib"].endswith("  langid = {en},\n  note = {Draft}\n}\n")
+    assert files["es/cite/sample.ris"].split("\r\n").count("N1  - Borrador") == 2
+
+
+def test_a_releases_citations_are_as_they_were(tmp_path: Path) -> None:
+    files = _cite_outputs(tmp_path, draft=False)
+    assert _cite_section(files["es/sample.html"]) == [
+        "Test Publisher. “Sample Detention Center”. En Informe de muestra. Edición del 1 de junio de 2024.",
+        "Test Publisher. Informe de muestra. Edición del 1 de junio de 2024.",
+    ]
+    assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Edition of June 1, 2024."]
+    assert all("status" not in item for item in json.loads(files["es/cite/sample.csl.json"]))
+    assert "note" not in files["en/cite/report.bib"] and "N1  -" not in files["es/cite/sample.ris"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from pypdf import PdfReader
 
 from report.i18n.extract import _STAMP_RE, babel_catalog, catalog_bytes, previous_context, template_catalog
 from report.content.load import load_edition
+from report.render.site import first_sentence
 
 from .conftest import REPO, build, copy_project, pdf_pages, run_cli
 
@@ -683,6 +686,35 @@ def test_an_attribute_that_falls_back_to_english_marks_its_element_english(tmp_p
             '<meta name="twitter:title" content="…" lang="en">',
         ]
     )
+
+
+def _linked_data(page: str) -> dict:
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert found is not None
+    return json.loads(found[1])
+
+
+def test_json_ld_marks_an_english_fallback_as_english(tmp_path: Path) -> None:
+    """The `<meta>` description of a Spanish page whose summary is untranslated said `lang="en"`,
+    but its JSON-LD gave the English text under "inLanguage": "es". A text in another language than
+    the page's is a JSON-LD value object that names its language; a translated one stays a string."""
+    root = copy_project(tmp_path / "p", ["etowah", "glades"])
+    blank_translations(root / SPANISH, {"etowah:summary", "report:subtitle"})
+    pages = site_pages(root)
+    etowah, glades, home = (_linked_data(pages[f"es/{name}.html"]) for name in ("etowah", "glades", "index"))
+    english = load_edition(root, use_cache=False)[0]
+    assert english is not None
+    summary = english.facility("etowah").summary.value
+    assert etowah["inLanguage"] == "es"
+    assert etowah["description"] == {"@value": first_sentence(summary), "@language": "en"}
+    meta = re.search(r'<meta name="description" content="([^"]*)">', pages["es/glades.html"])
+    assert meta is not None and glades["description"] == unescape(meta[1])  # Spanish, a plain string
+    assert glades["description"].startswith("La ACLU of Florida ha documentado")
+    subtitle = {"@value": english.settings.subtitle.value, "@language": "en"}
+    assert home["alternativeHeadline"] == etowah["isPartOf"]["alternativeHeadline"] == subtitle
+    site_name = re.search(r'<meta property="og:site_name" content="([^"]*)">', pages["es/index.html"])
+    assert site_name is not None and home["name"] == etowah["isPartOf"]["name"] == unescape(site_name[1])
+    assert home["name"] != english.settings.title.value  # the title is translated: a plain string
 
 
 def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> None:

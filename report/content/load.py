@@ -119,7 +119,20 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
         )
     ordered = tuple(dossiers[f] for f, _ in settings.facility_order if f in dossiers)
     unlisted = tuple(dossiers[f] for f in sorted(set(dossiers) - listed))
-    return Edition(root, settings, sources.sources, ordered, sources.broken, sources.lines, unlisted), findings
+    edition = Edition(root, settings, sources.sources, ordered, sources.broken, sources.lines, unlisted)
+    return _lettered(edition), findings
+
+
+def _lettered(edition: Edition) -> Edition:
+    """Return the edition with each cited source's note letter ('2022a'), given among the sources it cites.
+
+    The letters tell apart the sources the notes and the bibliography print; a source nothing
+    cites is printed nowhere, so it takes no letter and moves no other source's.
+    """
+    cited = edition.cited_ids()
+    letters = model.note_letters(s for s in edition.sources.values() if s.id in cited)
+    sources = {i: dataclasses.replace(s, note_letter=letters.get(i, "")) for i, s in edition.sources.items()}
+    return dataclasses.replace(edition, sources=sources)
 
 
 def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Finding], cache_dir: Path | None) -> Any:
@@ -235,8 +248,6 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
             )
             continue
         sources[source.id] = source
-    letters = model.note_letters(sources.values())
-    sources = {i: dataclasses.replace(s, note_letter=letters[i]) if i in letters else s for i, s in sources.items()}
     return Sources(sources, frozenset(broken), tuple(lines)), findings
 
 

@@ -621,3 +621,12 @@ class Edition:
             if facility.id == facility_id:
                 return facility
         raise KeyError(facility_id)
+
+    def cited_ids(self) -> set[str]:
+        """Return every source id the published edition cites: in report.yaml (its prose and
+        `contact_sources`) and in the dossiers it lists. These, and only these, are its sources:
+        the bibliography, the open data's sources table and `cite.unused` all ask this."""
+        ids = {c.source_id for text in self.settings.texts() for c in text.citations}
+        ids.update(c.source_id for c in self.settings.contact_sources)
+        ids.update(*(facility.cited_ids() for facility in self.facilities))
+        return ids

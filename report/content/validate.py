@@ -7,7 +7,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.malformed`: a source's id in prose, bracketed like a citation but not written `[@id]`
   (`[id]`, `(@id)`), or with an `@` and no brackets or one (`@id`, `(@id`): it would be printed
   as it is, without its note. (`load` reports a `[@` that does not open a whole marker.)
-- `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list.
+- `cite.unused` (warning): a source nobody cites, or only dossiers report.yaml does not list: the
+  bibliography and the open data leave it out (`Edition.cited_ids`).
 - `cite.duplicate-url`: two sources share a URL, however written (`page_key`).
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
@@ -144,9 +145,8 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
     """
     findings: list[Finding] = []
     known = sorted(edition.sources)
-    used: set[str] = set()
+    used = edition.cited_ids()  # what the bibliography lists
     for cite in _all_citations(edition):
-        used.add(cite.source_id)
         findings += _unknown(edition, cite, known)
     unlisted: dict[str, list[str]] = {}
     for facility in edition.unlisted:
@@ -618,7 +618,8 @@ def _cited(facility: Facility, cited: Mapping[str, Loc] | None) -> Iterable[tupl
 def check_anchors(edition: Edition) -> list[Finding]:
     """Return an `id.anchor` error where two things would share an anchor: in the report PDF, where
     every chapter and the bibliography are, or on one facility's page."""
-    report = [Anchor(f"src-{s.id}", s.loc, "bibliography", s.id) for s in edition.sources.values()]
+    listed = edition.cited_ids()
+    report = [Anchor(f"src-{s.id}", s.loc, "bibliography", s.id) for s in edition.sources.values() if s.id in listed]
     scopes = [("the report PDF", report)]
     for facility in edition.facilities:
         cited = dict(_cited(facility, None))

@@ -33,21 +33,24 @@ class Work:
     url: str | None = None
     container: str | None = None
     """The report's title, when the work is one of its chapters."""
+    status: str | None = None
+    """A draft's word for itself ("Draft", "Borrador"), in the work's language; None in a release.
+    Written where each format keeps a work's status: CSL `status`, BibTeX `note`, RIS `N1`."""
 
 
-def report_work(edition: Edition, lang: str, title: str) -> Work:
-    """Return the report as a work, with its title in `lang`."""
+def report_work(edition: Edition, lang: str, title: str, status: str | None = None) -> Work:
+    """Return the report as a work, with its title in `lang` (and a draft's `status`)."""
     s = edition.settings
     url = f"{s.base_url}{lang}/index.html" if s.base_url else None
-    return Work(f"first-ten-{s.edition.year}-{lang}", title, s.publisher, s.edition, lang, url)
+    return Work(f"first-ten-{s.edition.year}-{lang}", title, s.publisher, s.edition, lang, url, status=status)
 
 
-def chapter_work(edition: Edition, lang: str, title: str, facility: Facility) -> Work:
-    """Return a facility's chapter as a work within the report titled `title`."""
+def chapter_work(edition: Edition, lang: str, title: str, facility: Facility, status: str | None = None) -> Work:
+    """Return a facility's chapter as a work within the report titled `title` (and a draft's `status`)."""
     s = edition.settings
     url = f"{s.base_url}{lang}/{facility.id}.html" if s.base_url else None
     key = f"{facility.id}-{s.edition.year}-{lang}"
-    return Work(key, facility.name, s.publisher, s.edition, lang, url, container=title)
+    return Work(key, facility.name, s.publisher, s.edition, lang, url, container=title, status=status)
 
 
 def downloads(stem: str, works: tuple[Work, ...], lang: str) -> list[Output]:
@@ -74,6 +77,8 @@ def csl_json(works: tuple[Work, ...]) -> bytes:
             "issued": {"date-parts": [[work.issued.year, work.issued.month, work.issued.day]]},
             "language": work.lang,
         }
+        if work.status:
+            item["status"] = work.status
         if work.url:
             item["URL"] = work.url
         items.append(item)
@@ -120,6 +125,8 @@ def bibtex(works: tuple[Work, ...]) -> bytes:
             ("year", str(work.issued.year)),
             ("langid", work.lang),
         ]
+        if work.status:
+            fields.append(("note", bibtex_escape(work.status)))
         if work.url:
             fields.append(("url", work.url))  # the url field is verbatim: no escaping
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -143,6 +150,8 @@ def ris(works: tuple[Work, ...]) -> bytes:
             tags.append(("T2", work.container))
         tags += [("PB", work.publisher), ("PY", str(d.year)), ("DA", f"{d.year:04d}/{d.month:02d}/{d.day:02d}")]
         tags.append(("LA", work.lang))
+        if work.status:
+            tags.append(("N1", work.status))
         if work.url:
             tags.append(("UR", work.url))
         tags.append(("ER", ""))

@@ -328,8 +328,7 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
                 | {"role": _plain(org.role) if org.role else None}
                 | flags.of(org)
             )
-    cited = {c.source_id for text in edition.settings.texts() for c in text.citations}
-    cited.update(*(facility.cited_ids() for facility in edition.facilities))
+    cited = edition.cited_ids()
     for source in sorted(edition.sources.values(), key=lambda s: s.id):
         if source.id in cited:  # not the sources only unlisted dossiers cite, or nobody
             rows["sources"].append(_source_row(source, weak))

@@ -410,15 +410,16 @@ class Renderer:
         return ChunkHtml(f"{self.localizer.lang}/front", self.localizer.lang, "front", None, self.report_title, html)
 
     def back_chunk(self) -> ChunkHtml:
-        """Return the PDF chunk with how to support, acknowledgments, sources and the back cover."""
+        """Return the PDF chunk with how to support, acknowledgments, the sources the edition cites and the back cover."""
         citer = self.citer("pdf", lambda src: f"#src-{src.id}")
+        cited = self.edition.cited_ids()
         html = self.env.get_template("pdf/back.html").render(
             self.common(citer)
             | {
                 "doc_title": self.report_title,
                 "description": self.localizer.plain(self.edition.settings.subtitle),
                 "body_class": "chunk-back",
-                "all_sources": bibliography_order(self.edition.sources.values()),
+                "all_sources": bibliography_order(s for s in self.edition.sources.values() if s.id in cited),
                 "source_anchor": lambda src: f"src-{src.id}",
             }
         )

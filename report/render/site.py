@@ -49,7 +49,7 @@ def site_pages(
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
-    choices, skip_label = [], ""
+    choices, skip_label, ld_languages = [], "", {}
     first = next(iter(renderers.values()))
     for lang in languages:
         built = renderers.get(lang)
@@ -67,12 +67,18 @@ def site_pages(
                 "draft": words.draft(),  # type: ignore[attr-defined]
             }
         )
+        ld_languages[lang] = (
+            localizer.language_of(edition.settings.title),
+            localizer.language_of(edition.settings.subtitle),
+        )
         if lang == edition.settings.source_language:
             skip_label = localizer.gettext("Skip to content")  # the chooser's chrome is in the source language
     source = choices[languages.index(edition.settings.source_language)]
     report = report_ld(edition, source["lang"], source["title"], source["subtitle"])
     report["workTranslation"] = [
-        report_ld(edition, c["lang"], c["title"], c["subtitle"]) for c in choices if c is not source
+        report_ld(edition, c["lang"], c["title"], c["subtitle"], ld_languages[c["lang"]])
+        for c in choices
+        if c is not source
     ]
     html = first.env.get_template("site/chooser.html").render(
         draft=first.draft,
@@ -197,10 +203,11 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     outputs = []
     for lang, renderer in renderers.items():
         localizer, env = renderer.localizer, renderer.env
-        report = cite.report_work(edition, lang, renderer.report_title)
+        report = cite.report_work(edition, lang, renderer.report_title, renderer.draft_words()[0] or None)
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
         subtitle = localizer.plain(edition.settings.subtitle)
-        ld = report_ld(edition, lang, renderer.report_title, subtitle)
+        languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
+        ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of)
         base = renderer.common(citer) | {
             "root": "../",
             "home": "index.html",
@@ -217,10 +224,7 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                     renderer.report_title,
                     subtitle,
                     ld,
-                    languages_of=(
-                        localizer.language_of(edition.settings.title),
-                        localizer.language_of(edition.settings.subtitle),
-                    ),
+                    languages_of=languages_of,
                 ),
                 "page_title": renderer.report_title,
                 "body_class": "home",
@@ -266,16 +270,21 @@ def _facility_pages(
     outputs = []
     env = renderer.env
     facilities = edition.facilities
-    report = cite.report_work(edition, lang, renderer.report_title)
-    ld = report_ld(edition, lang, renderer.report_title, renderer.localizer.plain(edition.settings.subtitle))
+    status = renderer.draft_words()[0] or None  # a draft's citations say so
+    report = cite.report_work(edition, lang, renderer.report_title, status)
+    localizer = renderer.localizer
+    subtitle = localizer.plain(edition.settings.subtitle)
+    languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
+    ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of)
     for number, facility in enumerate(facilities, 1):
         if ids is not None and facility.id not in ids:
             continue
-        works = (cite.chapter_work(edition, lang, renderer.report_title, facility), report)
+        works = (cite.chapter_work(edition, lang, renderer.report_title, facility, status), report)
         context, _ = renderer.chapter_context(facility, number, "site")
         title = f"{facility.name} · {renderer.report_title}"
         description = first_sentence(renderer.localizer.plain(facility.summary))
-        chapter = chapter_ld(edition, lang, facility.name, description, ld)
+        description_lang = localizer.language_of(facility.summary)
+        chapter = chapter_ld(edition, lang, facility.name, description, ld, description_lang)
         share = (project.share_image_path(lang, facility.id), renderer.share_alt(facility))
         page = env.get_template("site/facility.html").render(
             context
@@ -289,10 +298,7 @@ def _facility_pages(
                     ld,
                     chapter,
                     share,
-                    languages_of=(
-                        renderer.localizer.language_of(edition.settings.title),
-                        renderer.localizer.language_of(facility.summary),
-                    ),
+                    languages_of=(languages_of[0], description_lang),
                 ),
                 "root": "../",
                 "home": "index.html",
@@ -365,7 +371,9 @@ def head(
     if image and base:
         thing["image"] = f"{base}{image[0]}"
     title_lang, description_lang = languages_of or (lang, lang)
+    name = thing.get("isPartOf", thing)["name"]
     return {
+        "site_name": name["@value"] if isinstance(name, dict) else name,  # the report's title, as text
         "title": title,
         "title_lang": title_lang,
         "description": description,
@@ -382,13 +390,24 @@ def head(
     }
 
 
-def report_ld(edition: Edition, lang: str, title: str, subtitle: str) -> dict[str, Any]:
-    """Return the report as a schema.org Report, in one language."""
+def ld_text(text: str, text_lang: str, lang: str) -> str | dict[str, str]:
+    """Return a text for a page's JSON-LD: as it is when it is in the page's language, which the
+    item's `inLanguage` says, else (an English fallback) as a JSON-LD value object that says its
+    own, `{"@value": …, "@language": "en"}`, as the element of a fallback says `lang="en"`."""
+    return text if text_lang == lang else {"@value": text, "@language": text_lang}
+
+
+def report_ld(
+    edition: Edition, lang: str, title: str, subtitle: str, languages_of: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the report as a schema.org Report, in one language; `languages_of` the languages the
+    title and the subtitle print in where one fell back to English (`Localizer.language_of`)."""
     s = edition.settings
+    title_lang, subtitle_lang = languages_of or (lang, lang)
     found: dict[str, Any] = {
         "@type": "Report",
-        "name": title,
-        "alternativeHeadline": subtitle,
+        "name": ld_text(title, title_lang, lang),
+        "alternativeHeadline": ld_text(subtitle, subtitle_lang, lang),
         "inLanguage": lang,
         "datePublished": s.edition.isoformat(),
         "publisher": {"@type": "Organization", "name": s.publisher, "email": s.contact},
@@ -398,12 +417,20 @@ def report_ld(edition: Edition, lang: str, title: str, subtitle: str) -> dict[st
     return found
 
 
-def chapter_ld(edition: Edition, lang: str, name: str, description: str, report: dict[str, Any]) -> dict[str, Any]:
-    """Return a facility's chapter as a schema.org Chapter of the report."""
+def chapter_ld(
+    edition: Edition,
+    lang: str,
+    name: str,
+    description: str,
+    report: dict[str, Any],
+    description_lang: str | None = None,
+) -> dict[str, Any]:
+    """Return a facility's chapter as a schema.org Chapter of the report; `description_lang` the
+    language its description prints in, if not `lang` (an English fallback)."""
     return {
         "@type": "Chapter",
         "name": name,
-        "description": description,
+        "description": ld_text(description, description_lang or lang, lang),
         "inLanguage": lang,
         "datePublished": edition.settings.edition.isoformat(),
         "publisher": report["publisher"],
