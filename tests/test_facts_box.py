@@ -52,3 +52,14 @@ def test_the_facts_box_claims_disagreement_and_a_start_of_ice_detention_only_whe
         False,
     )
     assert "Historia" in labels(boxes["es", "pulaski"])
+
+    def status(box: str) -> str:
+        return re.sub(
+            r"<[^>]+>", "", box[box.index("<dt>Status") if "<dt>Status" in box else box.index("<dt>Situación") :]
+        )
+
+    # An open facility's date is its latest source's, not when it opened or when people were held:
+    # Glades's 'April 10, 2025' is a news article's (fact-checker).
+    assert "ICE detains people here (as of April 10, 2025)." in status(boxes["en", "glades"])
+    assert "ICE detiene a personas aquí (dato más reciente: 10 de abril de 2025)." in status(boxes["es", "glades"])
+    assert "(as of" not in status(boxes["en", "pulaski"])
