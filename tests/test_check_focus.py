@@ -43,10 +43,14 @@ SOURCE_URL = (
     " address: it is not an http:// or https:// address; write the full address, like https://example.org/page"
     " [schema.pattern]"
 )
+TYPE_HINT = (
+    "news for a story of a newspaper, magazine or broadcaster, government-report for a report of a government"
+    " body or inspector general; reference, newsletter and aggregator are weak kinds"
+)
 SOURCE_TYPE = (
     "facilities/sources.yaml:16:11: error: sources[3].type: 'blog' is not allowed; use one of: government-report,"
-    " court-filing, news, ngo-report, press-release, reference, newsletter, aggregator, web-page [schema.enum]"
-)
+    " court-filing, news, ngo-report, press-release, reference, newsletter, aggregator, web-page ({HINT}) [schema.enum]"
+).format(HINT=TYPE_HINT)
 UNVERIFIED = "facilities/sample.yaml:57:3: warning: 'sample' is not fact-checked (review status 'unverified') [review.unverified]"
 FUZZY_REPORT = (
     f"{PO}:32:1: warning: fuzzy: check the translation of 'A tiny project for tests', then remove the fuzzy flag"
@@ -234,3 +238,20 @@ def test_a_dossier_is_not_clean_while_report_yaml_cannot_be_read(project: Path) 
         " (write 'subtitle: …'), or YAML does not read 'subtitle' as a key [yaml.syntax]",
         "check: 3 errors",
     ]
+
+
+def test_a_misspelt_source_type_is_not_guessed_into_a_weak_or_wrong_kind(tmp_path: Path, fixed_today: None) -> None:
+    """`type: newspaper` got "did you mean 'newsletter'?", a weak kind that prints "Newsletter" in the
+    bibliography; `gov-report` got 'ngo-report' (writer). The message lists the kinds and says which are weak."""
+    root = make_project(tmp_path)
+    for typo in ("newspaper", "gov-report"):
+        text = (root / "facilities/sources.yaml").read_text(encoding="utf-8")
+        kind = re.search(r"(?m)^    type: (\S+)$", text)
+        assert kind is not None
+        (root / "facilities/sources.yaml").write_text(
+            text[: kind.start(1)] + typo + text[kind.end(1) :], encoding="utf-8"
+        )
+        code, out, _ = run_cli("--root", str(root), "check")
+        (line,) = [line for line in out.splitlines() if "[schema.enum]" in line]
+        assert f"'{typo}' is not allowed" in line and "did you mean" not in line and TYPE_HINT in line
+        assert code == 1
