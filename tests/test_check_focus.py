@@ -255,3 +255,21 @@ def test_a_misspelt_source_type_is_not_guessed_into_a_weak_or_wrong_kind(tmp_pat
         (line,) = [line for line in out.splitlines() if "[schema.enum]" in line]
         assert f"'{typo}' is not allowed" in line and "did you mean" not in line and TYPE_HINT in line
         assert code == 1
+
+
+def test_a_latitude_out_of_range_says_its_range_and_asks_whether_lat_and_lon_are_swapped(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """`lat: -118.9` got only "is not valid; check the format" (writer)."""
+    root = make_project(tmp_path)
+    path = root / "facilities/sample.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  state: CA\n", "  state: CA\n  coordinates: {lat: -118.9, lon: 35.3}\n", 1), encoding="utf-8"
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in out.splitlines() if "coordinates" in line] == [
+        "facilities/sample.yaml:8:22: error: location.coordinates.lat: '-118.9' is not valid; a latitude is from -90 to 90"
+        " (a US facility's is about 18 to 72, and its longitude is negative): are lat and lon swapped? [schema.pattern]"
+    ]
+    assert code == 1
