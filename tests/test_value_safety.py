@@ -148,6 +148,11 @@ BAD_URLS = [
         "https://evil.example/a`b",
         "it contains the character `; delete it, or write %60 where the page's address has one",
     ),
+    (  # a Cyrillic а: the same on the page, another site for every click
+        "https://ex\u0430mple.org/report",
+        "its host name has U+0430 CYRILLIC SMALL LETTER A, which can look like a Latin letter and lead a reader"
+        " to another site; type the host in plain letters, or an international name in its xn-- form",
+    ),
     (  # pasted from a host's control panel: printed on every page and in every citation
         "https://editor:s3cret@evil.example/",
         "it holds a user name or password (before @), which every reader would see; delete it and the @",

@@ -77,7 +77,8 @@ def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
     It must be an http(s) URL the standard library reads, with a host name and no user name or
-    password (`user:password@`: printed, they would be every reader's), and hold no space,
+    password (`user:password@`: printed, they would be every reader's), a host name of ASCII
+    letters only (`exаmple.org` with a Cyrillic а is another site), and hold no space,
     quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
     LF and NUL) percent-encoded: such a character breaks the link, or the attribute, header or
     citation field it is written into.
@@ -104,7 +105,18 @@ def url_problem(url: str) -> str | None:
         return "it names no host; write the full address, like https://example.org/page"
     if parts.username is not None or parts.password is not None:
         return "it holds a user name or password (before @), which every reader would see; delete it and the @"
+    foreign = next((ch for ch in parts.hostname if not ch.isascii()), None)
+    if foreign is not None:
+        return (
+            f"its host name has {_named(foreign)}, which can look like a Latin letter and lead a reader to"
+            " another site; type the host in plain letters, or an international name in its xn-- form"
+        )
     return None
+
+
+def _named(ch: str) -> str:
+    """Return a character as `U+0430 CYRILLIC SMALL LETTER A`."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'an unnamed character')}"
 
 
 def _url(_validator: Any, wanted: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
