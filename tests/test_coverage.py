@@ -979,7 +979,10 @@ def test_the_table_says_how_many_untranslated_entries_msgfmt_counts_as_translate
     po.write_bytes(po.read_bytes().replace(b"\n", b"\r\n"))
     _, out, _ = run_cli("--root", str(root), "check")
     assert note not in out.splitlines()
-    assert "as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)" in out
+    assert "cannot be read at all, so none is there as far as it can be read (they are not listed one by one)" in out
+    # not one line per string of the project, each called "(new)" though the catalog has it (translator)
+    assert [line for line in out.splitlines() if "(new" in line] == []
+    assert "fix the errors in i18n/es/LC_MESSAGES/messages.po first" in out.splitlines()
 
 
 def test_the_json_and_the_status_page_say_how_many_untranslated_entries_msgfmt_counts_as_translated(

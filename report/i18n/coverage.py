@@ -825,12 +825,15 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             " English copied unchanged, or a translation the build cannot print: see the findings above); the"
             " build prints them in English"
         )
+    nothing_read = not coverage.readable and not (
+        coverage.total.translated or coverage.total.fuzzy or coverage.total.untranslated
+    )
     if coverage.total.pending:
         lines.append(f"pending: {pending_note(coverage)}")
-        for group in coverage.groups:
+        for group in () if nothing_read else coverage.groups:  # every string: a list would only bury the error
             for item in group.pending:
                 message = item.message
-                how = item.change or "new"
+                how = item.change or ("new" if coverage.readable else "new, or in an entry that cannot be read")
                 if item.kind == "close" and item.previous is not None:
                     how = CLOSE.format(english=f"'{brief(item.previous.msgid, 60)}'")
                 elif how == OTHER_ENGLISH and item.previous is not None:
@@ -861,6 +864,8 @@ def pending_note(coverage: LanguageCoverage) -> str:
     """Return one sentence saying how many strings the build uses that the catalog lacks."""
     many = coverage.total.pending
     strings = f"{count(many, 'English string')} the build uses {'is' if many == 1 else 'are'} not in {coverage.path}"
+    if not coverage.readable and not (coverage.total.translated or coverage.total.fuzzy or coverage.total.untranslated):
+        return f"{count(many, 'English string')} the build uses: {coverage.path} cannot be read at all, so none is there as far as it can be read (they are not listed one by one)"
     if not coverage.readable:
         return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
     moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
