@@ -150,8 +150,9 @@ BAD_URLS = [
     ),
     (  # a Cyrillic а: the same on the page, another site for every click
         "https://ex\u0430mple.org/report",
-        "its host name has U+0430 CYRILLIC SMALL LETTER A, which can look like a Latin letter and lead a reader"
-        " to another site; type the host in plain letters, or an international name in its xn-- form",
+        "its host name has U+0430 CYRILLIC SMALL LETTER A, a letter of another alphabet that can look like a"
+        " Latin one and lead a reader to another site; type the host in Latin letters, or a name in another"
+        " alphabet in its xn-- form",
     ),
     (  # pasted from a host's control panel: printed on every page and in every citation
         "https://editor:s3cret@evil.example/",

@@ -77,8 +77,8 @@ def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
     It must be an http(s) URL the standard library reads, with a host name and no user name or
-    password (`user:password@`: printed, they would be every reader's), a host name of ASCII
-    letters only (`exаmple.org` with a Cyrillic а is another site), and hold no space,
+    password (`user:password@`: printed, they would be every reader's), a host name of Latin
+    letters (`bücher.example`; `exаmple.org` with a Cyrillic а is another site), and hold no space,
     quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
     LF and NUL) percent-encoded: such a character breaks the link, or the attribute, header or
     citation field it is written into.
@@ -105,13 +105,19 @@ def url_problem(url: str) -> str | None:
         return "it names no host; write the full address, like https://example.org/page"
     if parts.username is not None or parts.password is not None:
         return "it holds a user name or password (before @), which every reader would see; delete it and the @"
-    foreign = next((ch for ch in parts.hostname if not ch.isascii()), None)
+    foreign = next((ch for ch in parts.hostname if ch.isalpha() and not _latin(ch)), None)
     if foreign is not None:
         return (
-            f"its host name has {_named(foreign)}, which can look like a Latin letter and lead a reader to"
-            " another site; type the host in plain letters, or an international name in its xn-- form"
+            f"its host name has {_named(foreign)}, a letter of another alphabet that can look like a Latin one"
+            " and lead a reader to another site; type the host in Latin letters, or a name in another"
+            " alphabet in its xn-- form"
         )
     return None
+
+
+def _latin(ch: str) -> bool:
+    """Return whether a letter is of the Latin alphabet (`a`, `ü`), as Unicode names it."""
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN ")
 
 
 def _named(ch: str) -> str:
