@@ -78,6 +78,8 @@ def put(cache_dir: Path | None, namespace: str, key: str, data: bytes, extra: di
     if cache_dir is None:
         return
     data_path, meta_path = _paths(cache_dir, namespace, key)
+    if any(folder.is_symlink() for folder in data_path.parents if cache_dir in (folder, *folder.parents)):
+        return  # a link planted in the cache would take the entry out of it: store nothing (a miss next time)
     meta = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(data).hexdigest(), "extra": extra or {}}
     write_atomic(data_path, data)
     try:

@@ -131,6 +131,7 @@ def main(
     root = (args.root or default_root or Path.cwd()).resolve()
     handler = HANDLERS[args.command or "build"]
     try:
+        project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link
         return handler(root, args, out, err)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=err)

@@ -37,6 +37,11 @@ LOCK_FILE = f"{CACHE_DIR}/build.lock"
 LINKS_FILE = f"{CACHE_DIR}/links.json"
 STAMP_FILE = f"{CACHE_DIR}/build-stamp.json"
 CRASH_DIR = f"{CACHE_DIR}/crashes"
+OWN_FOLDERS = {
+    BUILDS_DIR: f"the build deletes and writes in {BUILDS_DIR}/",
+    CACHE_DIR: f"every command writes in {CACHE_DIR}/",
+}
+"""The folders the tool keeps its own files in, and what it does there: none may be a symlink."""
 
 
 def catalog_path(lang: str) -> str:
@@ -152,6 +157,20 @@ def source_date() -> dt.datetime | None:
             f"SOURCE_DATE_EPOCH={epoch!r} is not a time: set it to whole seconds since 1970-01-01 UTC"
             " (as `date +%s` prints them, up to the year 9999), or unset it"
         ) from None
+
+
+def refuse_links(root: Path) -> None:
+    """Raise UsageError if a folder of `OWN_FOLDERS` is a symbolic link, before anything is written or deleted.
+
+    A link there (which `git add -A` stages: `.gitignore`'s `/.dist/` matches folders only) would
+    have the tool delete and write wherever it points, outside the project.
+    """
+    for name, does in OWN_FOLDERS.items():
+        path = root / name
+        if path.is_symlink():
+            raise UsageError(
+                f"'{name}' is a symbolic link (to {os.readlink(path)}): {does}, so it refuses a link; delete it"
+            )
 
 
 def today() -> dt.date:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
-from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, writing
+from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, refuse_links, writing
 
 MANIFEST = "manifest.json"
 REVIEW_KINDS = frozenset({"status"})
@@ -178,11 +178,15 @@ def lock(root: Path, waiting: Callable[[str], None]) -> Iterator[None]:
     """Hold the project's build lock for the block, first waiting (telling `waiting`) while another build has it.
 
     The lock is an flock on `.cache/build.lock`, so the kernel releases it when its holder exits
-    or is killed; the file's content only tells a waiting build who has it.
+    or is killed; the file's content only tells a waiting build who has it. A `.cache` or `.dist`
+    that is a symlink is a UsageError, before anything is written (`project.refuse_links`).
     """
+    refuse_links(root)
     path = root / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    if path.is_symlink():
+        path.unlink()  # the lock's own name: opening a link there would truncate whatever it points to
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -204,8 +208,9 @@ def lock(root: Path, waiting: Callable[[str], None]) -> Iterator[None]:
 def recover(root: Path) -> None:
     """Clean up after killed builds: put a half-moved old `dist/` back, delete unpublished folders.
 
-    Call it holding the lock.
+    Call it holding the lock. A `.dist` that is a symlink is a UsageError: nothing is deleted through it.
     """
+    refuse_links(root)
     dist, legacy = root / DIST_DIR, root / _LEGACY
     if legacy.is_dir() and not legacy.is_symlink():
         if os.path.lexists(dist):
@@ -275,6 +280,7 @@ def publish(
     Call it holding the lock. If it is interrupted before the swap, the new folder is deleted and
     `dist/` stays as it was.
     """
+    refuse_links(root)
     _refuse_same_paths(outputs)
     dist = root / DIST_DIR
     review = {o.path: o.data for o in outputs if o.kind in REVIEW_KINDS}
@@ -286,10 +292,14 @@ def publish(
             review[path] = data
     previous = read_manifest(dist)
     produced = {o.path for o in outputs}
+    present = _files(dist)  # a manifest's path is kept only if it names a file in dist/ ('../x' does not)
     kept = [
         Output(path, (dist / path).read_bytes(), entry["kind"], entry["language"], entry["pages"])
         for path, entry in sorted(previous.items())
-        if entry.get("language") in keep_languages and path not in produced and (dist / path).is_file()
+        if entry.get("language") in keep_languages
+        and path not in produced
+        and path in present
+        and (dist / path).is_file()
     ]
     outputs = [*outputs, *kept]
     built_from = {lang: digest for lang, digest in language_content(dist).items() if lang in keep_languages}
@@ -300,7 +310,7 @@ def publish(
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if _same(dist / o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
-    removed = tuple(sorted(_files(dist) - {o.path for o in everything}))  # a stray file too, not only the manifest's
+    removed = tuple(sorted(present - {o.path for o in everything}))  # a stray file too, not only the manifest's
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
     if not written and _published_folder(root) is not None and contents(dist) == same and old_pages == review:
         return result  # the edition in dist/ is already this one, file for file, and so are its review pages

@@ -140,3 +140,17 @@ def test_a_pdf_entry_must_be_a_pdf(tmp_path: Path) -> None:
     assert cache.get(tmp_path, "chunks", key, magic=b"%PDF-") is not None
     cache.put(tmp_path, "chunks", key, pickle.dumps(Planted(tmp_path / "pwned")))
     assert cache.get(tmp_path, "chunks", key, magic=b"%PDF-") is None
+
+
+def test_an_entry_is_never_written_through_a_link_planted_in_the_cache(tmp_path: Path) -> None:
+    """`.cache/pdf -> ../victim`: storing an entry wrote it, and the folder for it, in ../victim."""
+    cache_dir, victim = tmp_path / ".cache", tmp_path / "victim"
+    victim.mkdir()
+    cache_dir.mkdir()
+    (cache_dir / "pdf").symlink_to("../victim")
+    key = cache.key_of("entry")
+    cache.put(cache_dir, "pdf", key, b"%PDF-")
+    assert list(victim.iterdir()) == []
+    assert cache.get(cache_dir, "pdf", key) is None
+    cache.put(cache_dir, "other", key, b"%PDF-")  # a real folder: stored as ever
+    assert cache.get(cache_dir, "other", key) == (b"%PDF-", {})

@@ -245,6 +245,82 @@ def test_a_babel_cfg_method_from_the_project_is_refused_never_imported(
     _babel_cfg_refused(root, verb, pot, out, err)
 
 
+OPTIONS = (
+    "keywords, add_comments, encoding, silent, trimmed, newstyle_gettext, block_start_string, block_end_string,"
+    " variable_start_string, variable_end_string, comment_start_string, comment_end_string, line_statement_prefix,"
+    " line_comment_prefix, trim_blocks, lstrip_blocks, keep_trailing_newline"
+)
+
+
+@pytest.mark.parametrize("default", [False, True], ids=["section", "default"])
+@pytest.mark.parametrize("verb", BABEL_VERBS)
+def test_a_babel_cfg_option_that_imports_code_is_refused_never_imported(
+    tmp_path: Path,
+    fixed_today: None,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    verb: tuple[str, ...],
+    default: bool,
+) -> None:
+    """`extensions = facilities.payload:Ext` under `[jinja2: …]` had Jinja import the payload and run it
+    (`extensions = this` printed the Zen of Python, then "internal error"), in `check` too; `[DEFAULT]`
+    gives every section its options."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text('<p>{{ _("Hello") }}</p>\n', encoding="utf-8")
+    option = "extensions = facilities.payload:Ext\n"
+    head = f"[DEFAULT]\n{option}\n" if default else ""
+    jinja = "[jinja2: layouts/**.html]\ntrimmed = true\n" + ("" if default else option)
+    (root / "i18n/babel.cfg").write_text(f"# templates\n{head}{jinja}\n{CONTENT_SECTIONS}", encoding="utf-8")
+    ran = tmp_path / "ran"
+    (root / "facilities/payload.py").write_text(
+        f"import pathlib\npathlib.Path({str(ran)!r}).write_text('ran')\nclass Ext: pass\n"
+    )
+    monkeypatch.syspath_prepend(str(root))  # as `./build.py` run from the project has it
+    request.addfinalizer(lambda: [sys.modules.pop(name, None) for name in ("facilities.payload", "facilities")])
+    pot = (root / "i18n/messages.pot").read_bytes()
+    code, out, err = run_cli("--root", str(root), *verb)
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        f"i18n/babel.cfg:{3 if default else 4}:1: error: option 'extensions' is not one babel.cfg may set:"
+        f" Jinja would import and run the modules it names (options: {OPTIONS}) [i18n.extract]"
+    ]
+    assert code == 1
+    assert not ran.exists()
+    assert "facilities.payload" not in sys.modules
+    _babel_cfg_refused(root, verb, pot, out, err)
+
+
+def test_babel_cfg_options_that_are_data_still_work_and_no_other(tmp_path: Path, fixed_today: None) -> None:
+    """Jinja's and Babel's data options are read as before; an encoding Jinja's extractor cannot
+    decode with was "internal error (LookupError…)", exit 3; an option no extractor reads is refused."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    (root / "layouts/page.html").write_text(
+        '<p>{{ _("Hello") }}</p>\n<p>{% trans %}\n  Two\n  lines{% endtrans %}</p>\n', encoding="utf-8"
+    )
+    options = "trimmed = true\nsilent = false\nnewstyle_gettext = false\nencoding = utf-8\nkeywords = _ gettext\n"
+    (root / "i18n/babel.cfg").write_text(f"[jinja2: layouts/**.html]\n{options}\n{CONTENT_SECTIONS}")
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 0, out
+    pot = (root / "i18n/messages.pot").read_text(encoding="utf-8")
+    assert 'msgid "Hello"' in pot and 'msgid "Two lines"' in pot  # trimmed
+
+    (root / "i18n/babel.cfg").write_text(
+        f"[jinja2: layouts/**.html]\ntrimmed = true\nencoding = rot13\nautoescape = true\n\n{CONTENT_SECTIONS}"
+    )
+    pot = (root / "i18n/messages.pot").read_bytes()
+    for verb in BABEL_VERBS:
+        code, out, err = run_cli("--root", str(root), *verb)
+        assert [line for line in finding_lines(out) if ": error: " in line] == [
+            "i18n/babel.cfg:3:1: error: encoding 'rot13' is not a text encoding Python knows:"
+            " write utf-8, the templates' encoding [i18n.extract]",
+            f"i18n/babel.cfg:4:1: error: option 'autoescape' is not one babel.cfg may set: no extractor reads it"
+            f" (options: {OPTIONS}) [i18n.extract]",
+        ]
+        assert code == 1
+        _babel_cfg_refused(root, verb, pot, out, err)
+
+
 @pytest.mark.parametrize("verb", BABEL_VERBS)
 def test_a_babel_cfg_method_babel_cannot_call_is_one_error_not_a_crash(
     tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
@@ -359,7 +435,7 @@ def test_a_babel_cfg_method_renamed_under_extractors_is_judged_by_the_name_babel
     """Babel's `[extractors]` section gives a section's method another name: `jinja2 = os.system` is os.system."""
     raw = b"[extractors]\njinja2 = os.system\n\n[jinja2: layouts/**.html]\n"
     parsed, problems = parse_mapping(tmp_path, raw)
-    assert parsed == ([], {"layouts/**.html": {}})
+    assert parsed == ([], {})  # nor its options: Babel gives a file the first options whose pattern matches it
     assert [(str(problem.loc), problem.code, problem.message) for problem in problems] == [
         (
             "i18n/babel.cfg:4:1",

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import pytest
 
 from report import publish, stamp
+from report.errors import UsageError
 from report.cli import Progress
 from report.publish import Output, Published
 from report.commands import build as build_verb
@@ -257,6 +258,80 @@ def test_the_lock_names_its_holder_while_held(tmp_path: Path) -> None:
     with publish.lock(tmp_path, lambda message: None):
         assert (tmp_path / publish.LOCK_FILE).read_text() == f"{os.getpid()}\n"
     assert (tmp_path / publish.LOCK_FILE).read_text() == ""
+
+
+def victim_folder(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """Return a project folder and, beside it, a folder of someone else's files, and what they hold."""
+    root, victim = tmp_path / "project", tmp_path / "victim"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "a.txt").write_bytes(b"x")
+    (victim / "sub/b.txt").write_bytes(b"y")
+    root.mkdir()
+    return root, victim, files_in(victim)
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/" for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(
+    ("name", "does"),
+    [(".dist", "the build deletes and writes in .dist/"), (".cache", "every command writes in .cache/")],
+)
+def test_a_folder_of_the_tools_own_that_is_a_link_is_refused_and_what_it_points_to_survives(
+    tmp_path: Path, name: str, does: str
+) -> None:
+    """A committed `.dist -> ../victim` had the build delete everything in ../victim (`recover`) and
+    write the new edition there; a `.cache` link had every command write its cache and lock there."""
+    root, victim, before = victim_folder(tmp_path)
+    (root / name).symlink_to("../victim")
+    refused = f"'{name}' is a symbolic link (to ../victim): {does}, so it refuses a link; delete it"
+    with pytest.raises(UsageError) as raised:
+        publish.recover(root)
+    assert str(raised.value) == refused
+    with pytest.raises(UsageError), publish.lock(root, lambda message: None):
+        pass
+    with pytest.raises(UsageError):
+        publish.publish(root, outputs(V1))
+    for verb in ("build", "check", "extract", "export"):
+        assert run_cli("--root", str(root), verb) == (2, "", f"build.py: error: {refused}\n")
+    assert files_in(victim) == before
+    assert sorted(p.name for p in root.iterdir()) == [name]
+
+
+def test_a_dist_link_out_of_the_project_is_replaced_never_followed(tmp_path: Path) -> None:
+    """`dist` is the tool's own symlink: one pointing elsewhere is swapped like any, its target left alone."""
+    root, victim, before = victim_folder(tmp_path)
+    (root / "dist").symlink_to("../victim")
+    publish.publish(root, outputs(V1))
+    assert os.readlink(root / "dist") == f".dist/{published_folder(root)}"
+    assert edition(root) == with_manifest(V1) and files_in(victim) == before
+
+
+def test_a_lock_file_that_is_a_link_is_replaced_never_written_through(tmp_path: Path) -> None:
+    """`.cache/build.lock -> ../../victim/a.txt`: taking the lock emptied a.txt."""
+    root, victim, before = victim_folder(tmp_path)
+    (root / ".cache").mkdir()
+    (root / publish.LOCK_FILE).symlink_to("../../victim/a.txt")
+    with publish.lock(root, lambda message: None):
+        assert not (root / publish.LOCK_FILE).is_symlink()
+        assert (root / publish.LOCK_FILE).read_text() == f"{os.getpid()}\n"
+    assert files_in(victim) == before
+
+
+def test_a_manifest_path_out_of_dist_is_never_kept(tmp_path: Path) -> None:
+    """A committed plain `dist/` whose manifest listed `es/../../../../y`: `--lang en` read the file
+    there and copied it into the new edition's folder at that path, outside the project."""
+    root = tmp_path / "a/project"
+    plain_dist(root, V1)
+    (tmp_path / "y").write_bytes(b"planted")  # dist/es/../../../../y
+    manifest = json.loads((root / "dist/manifest.json").read_bytes())
+    manifest["outputs"].append({**manifest["outputs"][0], "path": "es/../../../../y", "language": "es"})
+    (root / "dist/manifest.json").write_text(json.dumps(manifest))
+    english = {k: v for k, v in V1.items() if not k.startswith("es/")}
+    publish.publish(root, outputs(english), keep_languages=frozenset({"es"}))
+    assert not (tmp_path / "a/y").exists()  # .dist/<build>/es/../../../../y
+    assert edition(root) == with_manifest(V1)
 
 
 # -- real builds, stopped --------------------------------------------------------------------------

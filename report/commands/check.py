@@ -39,6 +39,7 @@ class Checked:
 def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> Checked:
     """Gather the project under `root` and return what was found (about `files`, if any are named)."""
     started = time.perf_counter()
+    project.refuse_links(root)  # the gather phase writes cache entries
     named = frozenset(_project_path(root, path) for path in files)
     gathered = gather(root, options)
     findings = gathered.findings

@@ -373,6 +373,16 @@ METHODS = ("jinja2", *CONTENT_METHODS, "ignore")
 content, and Babel's `ignore` (files to leave out). Babel imports any other name holding `.` or
 `:` (from the project root too, which `./build.py` puts on `sys.path`) and calls it: content would
 run code; and it has no method by any other name."""
+DATA_OPTIONS = (
+    *("keywords", "add_comments"),  # Babel's own: which calls and which comments are extracted
+    *("encoding", "silent", "trimmed", "newstyle_gettext"),  # the rest: what jinja2.ext.babel_extract reads
+    *("block_start_string", "block_end_string", "variable_start_string", "variable_end_string"),
+    *("comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix"),
+    *("trim_blocks", "lstrip_blocks", "keep_trailing_newline"),
+)
+"""The options a babel.cfg section may set: data the extractors read (words, switches, delimiters,
+an encoding). Any other is refused: Jinja's extractor imports every module `extensions` names and
+runs it, and no extractor here reads another."""
 
 
 def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[Finding]]:
@@ -382,7 +392,9 @@ def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[
 
     A section is refused, at its line, when its method is not one of `METHODS` (`i18n.extract`:
     Babel would import it), or when its pattern reaches outside the project (`input.outside`:
-    `..`, an absolute path, or a folder that resolves out of it), so nothing outside is walked.
+    `..`, an absolute path, or a folder that resolves out of it), so nothing outside is walked. An
+    option that is not one of `DATA_OPTIONS` (`extensions`: Jinja would import it), or an
+    `encoding` Python cannot decode with, is refused at its line (`i18n.extract`) and left out.
     `check` and `extract` both ask here, so a broken mapping is the same findings in both, never a
     crash, and `extract` writes nothing while there are any.
     """
@@ -398,14 +410,59 @@ def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[
         return None, [error("i18n.extract", Loc(MAPPING_FILE, line, 1 if line else 0), message)]
     if len(headers) != len(method_map):  # not expected: Babel makes one entry per section
         headers = [(0, "")] * len(method_map)
-    kept, findings = [], []
+    kept, options, findings = [], {}, []
     for (pattern, method), header in zip(method_map, headers, strict=True):
         problem = _section_problem(root, pattern, method, *header)
         if problem is None:
             kept.append((pattern, method))
+            options[pattern], refused = _data_options(text, header[0], options_map.get(pattern, {}))
+            findings += [f for f in refused if f not in findings]  # one of [DEFAULT]'s is every section's
         else:
             findings.append(problem)
-    return (kept, options_map), findings
+    return (kept, options), findings
+
+
+def _data_options(text: str, line: int, options: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+    """Return a section's options (its header at `line`) without those refused, and the errors that refuse them."""
+    kept, findings = {}, []
+    for name, value in options.items():
+        number = _option_line(text, line, name)
+        at = Loc(MAPPING_FILE, number, 1 if number else 0)
+        if name not in DATA_OPTIONS:
+            why = "Jinja would import and run the modules it names" if name == "extensions" else "no extractor reads it"
+            message = f"option '{name}' is not one babel.cfg may set: {why} (options: {', '.join(DATA_OPTIONS)})"
+            findings.append(error("i18n.extract", at, message))
+            continue
+        if name == "encoding":
+            try:
+                io.TextIOWrapper(io.BytesIO(), encoding=value)  # what `bytes.decode` takes: no 'rot13', 'hex'
+            except (LookupError, ValueError):  # ValueError: a NUL in the name
+                message = (
+                    f"encoding '{value}' is not a text encoding Python knows: write utf-8, the templates' encoding"
+                )
+                findings.append(error("i18n.extract", at, message))
+                continue
+        kept[name] = value
+    return kept, findings
+
+
+def _option_line(text: str, section: int, name: str) -> int:
+    """Return the line of option `name` in the babel.cfg section whose header is at line `section`,
+    else in `[DEFAULT]`, whose options every section has (0 if not found)."""
+    parser = configparser.RawConfigParser()
+    lines = text.split("\n")  # configparser's lines: split at \n alone
+    starts = [n for n, line in enumerate(lines, start=1) if parser.SECTCRE.match(line.strip())]
+    default = [n for n in starts if lines[n - 1].strip() == f"[{parser.default_section}]"]
+    for start in [section] * bool(section) + default[:1]:
+        end = next((n for n in starts if n > start), len(lines) + 1)
+        for number in range(start + 1, end):
+            line = lines[number - 1]
+            if line[:1].isspace() or line.strip().startswith(("#", ";")):
+                continue  # a value's continuation, or a comment
+            match = parser.OPTCRE.match(line)
+            if match and parser.optionxform(match.group("option").strip()) == name:
+                return number
+    return 0
 
 
 def _section_headers(text: str) -> list[tuple[int, str]]:
