@@ -796,10 +796,24 @@ def test_other_plural_forms_than_the_headers_nplurals_is_an_error_at_the_entry(
     assert [f for f in check_catalog(parse_catalog(fixed.encode(), SPANISH, "es")) if f.level == "error"] == []
 
 
-def test_the_header_problems_are_at_the_header_line() -> None:
-    text = "\n\n" + HEADER.replace("Language: es", "Language: fr")
+def test_a_wrong_header_field_is_at_its_line() -> None:
+    """A wrong Language or charset was reported at the header's msgid, lines above the field to
+    edit; a Plural-Forms error already named its own line."""
+    text = "\n\n" + HEADER.replace("Language: es", "Language: fr").replace("charset=UTF-8", "charset=latin-1")
     parsed = parse_catalog(text.encode(), SPANISH, "es")
-    assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
+    assert [(line, code, message) for line, _, code, message in parsed.problems] == [
+        (6, "i18n.header", "the header says charset=latin-1; catalogs are UTF-8, so say charset=UTF-8"),
+        (5, "i18n.header", "the header says Language: fr, but this is the catalog for 'es'"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["es_US", "es-US", "es_MX"])
+def test_a_region_of_the_catalogs_language_is_its_language(language: str) -> None:
+    """Poedit writes `Language: es_US` for "Spanish (United States)", the locale report.yaml gives
+    Spanish: it was an error, though nothing reads the region (the plural rule is the header's
+    Plural-Forms, dates and numbers follow report.yaml's locale)."""
+    parsed = parse_catalog((HEADER.replace("Language: es", f"Language: {language}")).encode(), SPANISH, "es")
+    assert parsed.problems == ()
 
 
 @pytest.mark.parametrize(

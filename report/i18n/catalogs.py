@@ -560,16 +560,25 @@ def _header_problems(
     if catalog.charset.lower().replace("-", "") != "utf8":
         problems.append(
             (
-                line,
+                _field_line(text, header, "Content-Type"),
                 1,
                 "i18n.header",
                 f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8",
             )
         )
     declared = getattr(catalog, "locale_identifier", None) or str(catalog.locale or "")
-    if declared and declared != lang:
+    # A region of the language is its language: Poedit writes es_US for "Spanish (United States)",
+    # the locale report.yaml may give it. Nothing reads the region: the catalog is the language's
+    # (i18n/<code>/), its plural rule is its Plural-Forms, and dates and numbers follow report.yaml.
+    same_language = catalog.locale is not None and catalog.locale.language == lang
+    if declared and declared != lang and not same_language:
         problems.append(
-            (line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'")
+            (
+                _field_line(text, header, "Language"),
+                1,
+                "i18n.header",
+                f"the header says Language: {declared}, but this is the catalog for '{lang}'",
+            )
         )
     plural_expr = catalog.plural_expr
     try:
