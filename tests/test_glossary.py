@@ -100,3 +100,28 @@ def test_a_glossary_that_is_not_utf8_is_one_error_at_the_byte(tmp_path: Path) ->
         "i18n/es/glossary.csv:2:18: error: the glossary is not valid UTF-8: byte 0xff cannot be decoded;"
         " save it as UTF-8 [i18n.glossary]"
     ]
+
+
+def test_a_missed_term_is_reported_at_the_msgstr_the_translator_edits(tmp_path: Path) -> None:
+    """A long English spans several lines of the catalog: the warning named the msgid's line, eight
+    lines above the msgstr where the translator wrote "visitas legales"."""
+    from report.i18n.catalogs import parse_catalog
+    from report.i18n.glossary import check_glossary
+    from report.project import catalog_path
+
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    (tmp_path / "i18n/es/glossary.csv").write_text(
+        '"source","target","developer_comments"\n"legal visit","visita de abogados",""\n', encoding="utf-8"
+    )
+    po = (
+        'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgctxt "lasalle:summary"\nmsgid ""\n"People held there waited weeks "\n"for a legal visit."\n'
+        'msgstr ""\n"Las personas detenidas esperaban semanas "\n"visitas legales."\n'
+    )
+    catalog = parse_catalog(po.encode(), catalog_path("es"), "es")
+    assert [str(f) for f in check_glossary(tmp_path, "es", catalog)] == [
+        f"{catalog_path('es')}:11:1: warning: 'People held there waited weeks for a legal visit.' has the glossary"
+        " term 'legal visit' (i18n/es/glossary.csv:2), but its translation uses none of 'visita de abogados'"
+        " [i18n.glossary]"
+    ]

@@ -28,6 +28,8 @@ from report.render.html import Renderer, environment
 from report.render.site import _facility_pages, home_pages
 
 from .conftest import REPO, copy_project, pdf_pages
+
+SPANISH = catalog_path("es")
 from .pdfcheck import struct_elements
 
 
@@ -314,6 +316,23 @@ def test_a_template_string_listed_at_its_entry_is_not_a_second_finding_there() -
         "report.yaml:2:8: warning: Spanish translation missing (messages.po:17:1): using the English text"
         " 'Sample Report' [i18n.fallback]"
     ]
+
+
+def test_a_template_string_not_in_the_catalog_yet_is_reported_at_the_template_line() -> None:
+    """A string changed in a template ("At a glance, briefly") has no entry until `extract` and
+    `update`: its fallback was at the catalog with no line (JSON line 0). It is at the template's
+    line, where the string is, from `check` (`foresee`) and from rendering alike, so the build
+    says it once."""
+    header = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\nLanguage: es\\n"\n\n'
+    loc = Localizer("es", "en", parse_catalog(header + b'msgid "Notes"\nmsgstr "Notas"\n', SPANISH, "es"), "es_US")
+    place = Loc("layouts/partials/facility.html", 43, 1)
+    foreseen = loc.foresee([Message(None, "At a glance, briefly", None, place)])
+    assert [str(f) for f in foreseen] == [
+        "layouts/partials/facility.html:43:1: warning: Spanish translation missing: using the English text"
+        " 'At a glance, briefly' [i18n.fallback]"
+    ]
+    assert loc.gettext("At a glance, briefly") == "At a glance, briefly"
+    assert loc.findings == foreseen
 
 
 class Cites(HTMLParser):

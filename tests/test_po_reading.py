@@ -128,6 +128,80 @@ def test_a_copy_is_found_past_its_final_punctuation() -> None:
     assert str(loc.text(prose)) == f'<span lang="en" class="fallback">{english}</span>'
 
 
+LABELS = {
+    "Notes": "Notas",
+    "Cite this": "Cómo citar",
+    "Open data": "Datos abiertos",
+    "Documented abuse": "Abusos documentados",
+    "Get involved:": "Participa:",
+    "Chapter %(number)s": "Capítulo %(number)s",
+}
+"""Short template labels of the shipped catalog, with their Spanish."""
+
+
+def test_a_template_label_copied_is_english_whatever_its_length() -> None:
+    """A label of one or two words pasted from the English ("copy from source") is English: the
+    Spanish page printed "Notes" and "CHAPTER 1" unmarked, counted translated. A label that is no
+    English words to translate stays as it is: capitals ("PDF", "COVID-19"), placeholders alone,
+    a state's name (its context says it is a name)."""
+    copies = "".join(f'msgid "{english}"\nmsgstr "{english}"\n\n' for english in LABELS)
+    kept = (
+        'msgid "PDF"\nmsgstr "PDF"\n\n'
+        'msgid "COVID-19"\nmsgstr "COVID-19"\n\n'
+        'msgid "%(name)s, %(state)s (%(status)s)"\nmsgstr "%(name)s, %(state)s (%(status)s)"\n\n'
+        'msgctxt "state"\nmsgid "Texas"\nmsgstr "Texas"\n\n'
+        'msgctxt "a:heading"\nmsgid "Notes"\nmsgstr "Notes"\n'
+    )
+    loc = _catalog(copies + kept)
+    assert [e.copied for e in loc.catalog.entries] == [True] * 6 + [False] * 5
+    assert [e.counted for e in loc.catalog.entries] == ["untranslated"] * 6 + ["translated"] * 5
+    from report.i18n.coverage import check_catalog
+
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:{line}:1: warning: not translated: the msgstr of '{english}' is its English, copied unchanged;"
+        " the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        for line, english in zip(range(8, 26, 3), LABELS, strict=True)
+    ]
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Notes') }}|{{ _('Chapter %(number)s', number=1) }}|{{ _('PDF') }}").render() == (
+        '<span lang="en" class="fallback">Notes</span>|<span lang="en" class="fallback">Chapter 1</span>|PDF'
+    )
+
+
+def test_the_shipped_template_strings_kept_in_english_are_no_copies() -> None:
+    """Every template string the shipped Spanish catalog keeps as its English is a name, capitals
+    or placeholders alone: none is counted untranslated."""
+    catalog = parse_catalog((REPO / SPANISH).read_bytes(), SPANISH, "es")
+    same = [e for e in catalog.active() if e.group == "templates" and e.strings == e.english]
+    assert [(e.context, e.msgid) for e in same if e.context != "state"] == [
+        (None, "COVID-19"),
+        (None, "%(name)s, %(state)s (%(status)s)"),
+    ]
+    assert len([e for e in same if e.context == "state"]) == 34  # "Texas", "Rhode Island"; "Luisiana" is translated
+    assert [e.msgid for e in same if e.copied] == []
+
+
+def test_check_reports_the_shipped_labels_copied(tmp_path: Path) -> None:
+    """The translator's case: six labels of the shipped catalog set to their English. `check`
+    said nothing and counted the templates translated; each is now untranslated, at its msgstr."""
+    from .conftest import copy_project, replace
+
+    root = copy_project(tmp_path / "project")
+    for english, spanish in LABELS.items():
+        replace(root, SPANISH, f'msgid "{english}"\nmsgstr "{spanish}"\n', f'msgid "{english}"\nmsgstr "{english}"\n')
+    catalog = parse_catalog((root / SPANISH).read_bytes(), SPANISH, "es")
+    lines = {e.msgid: e.string_line(0) for e in catalog.active() if e.msgid in LABELS}
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert [line for line in out.splitlines() if "[i18n.untranslated]" in line] == [
+        f"{SPANISH}:{lines[english]}:1: warning: not translated: the msgstr of '{english}' is its English, copied"
+        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        for english in sorted(LABELS, key=lines.__getitem__)
+    ]
+    templates = next(line for line in out.splitlines() if line.startswith("templates "))
+    assert templates.split() == ["templates", "218", "0", "6", "0", "0", "97.3%"]
+
+
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
 
 BROKEN = (" 100%", " %(x)s", " al 100% de", " %s", " %(num)")
@@ -722,10 +796,24 @@ def test_other_plural_forms_than_the_headers_nplurals_is_an_error_at_the_entry(
     assert [f for f in check_catalog(parse_catalog(fixed.encode(), SPANISH, "es")) if f.level == "error"] == []
 
 
-def test_the_header_problems_are_at_the_header_line() -> None:
-    text = "\n\n" + HEADER.replace("Language: es", "Language: fr")
+def test_a_wrong_header_field_is_at_its_line() -> None:
+    """A wrong Language or charset was reported at the header's msgid, lines above the field to
+    edit; a Plural-Forms error already named its own line."""
+    text = "\n\n" + HEADER.replace("Language: es", "Language: fr").replace("charset=UTF-8", "charset=latin-1")
     parsed = parse_catalog(text.encode(), SPANISH, "es")
-    assert [(line, code) for line, _, code, _ in parsed.problems] == [(3, "i18n.header")]
+    assert [(line, code, message) for line, _, code, message in parsed.problems] == [
+        (6, "i18n.header", "the header says charset=latin-1; catalogs are UTF-8, so say charset=UTF-8"),
+        (5, "i18n.header", "the header says Language: fr, but this is the catalog for 'es'"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["es_US", "es-US", "es_MX"])
+def test_a_region_of_the_catalogs_language_is_its_language(language: str) -> None:
+    """Poedit writes `Language: es_US` for "Spanish (United States)", the locale report.yaml gives
+    Spanish: it was an error, though nothing reads the region (the plural rule is the header's
+    Plural-Forms, dates and numbers follow report.yaml's locale)."""
+    parsed = parse_catalog((HEADER.replace("Language: es", f"Language: {language}")).encode(), SPANISH, "es")
+    assert parsed.problems == ()
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,10 @@ right as they are: its entry has no doubts (`i18n.figures`, `i18n.citation-order
 UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 COPIED_WORDS = 3
-"""A translation identical to its English with this many words or more is a copy, not a translation."""
+"""A translation of prose identical to its English with this many words or more is a copy, not a translation."""
+NAME_CONTEXTS = ("state",)
+"""Contexts of template strings that are proper names (`pgettext("state", "Texas")`): kept as
+they are, they are no copy."""
 _NOT_WORDS_RE = re.compile(r"%\([^)]*\)[a-z]|\[@[^\]]*\]|<[^>]*>")  # placeholders, citation markers, tags
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _QUOTES = str.maketrans(
@@ -91,6 +94,22 @@ def _plain(text: str) -> str:
     """Return `text` as a copy of it is compared: spacing, letter case, the style of quotes and its
     final punctuation (`. ! ? : ; …`, one or several: the period deleted from a pasted sentence) aside."""
     return " ".join(text.translate(_QUOTES).split()).casefold().rstrip(_FINAL_PUNCTUATION)
+
+
+def _wordy(english: str, context: str | None) -> bool:
+    """Return True if `english`, kept as it is in a translation, is English words left untranslated.
+
+    In prose, `COPIED_WORDS` words or more not all in title case: a dossier names places and
+    groups ("Rhode Island", "Communities Not Cages", the campaign's, kept as it is on purpose).
+    A template string is a label the templates wrap around them: one word is enough ("Notes",
+    "Chapter %(number)s"), unless every word is in capitals ("PDF", "ICE", "COVID-19") or its
+    context says it is a name (`NAME_CONTEXTS`: "Texas"). Placeholders, citation markers and
+    tags are no words ("%(name)s, %(state)s" is none).
+    """
+    words = _WORD_RE.findall(_NOT_WORDS_RE.sub(" ", english))
+    if is_prose(context):
+        return len(words) >= COPIED_WORDS and not all(word[0].isupper() for word in words)
+    return context not in NAME_CONTEXTS and not all(word.isupper() for word in words)
 
 
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -279,19 +298,15 @@ class CatalogEntry:
         English, so the build prints the entry as English (`lang="en"`) and coverage counts it
         untranslated (`counted`). The same is the same but for spacing, letter case, the style of
         quotes and the final punctuation (a space added, or the final period deleted, to get past
-        the check). A form is a copy only where its English says something in words
-        (`COPIED_WORDS` of them or more: "Rhode Island" or "COVID-19" may stay as they are) and is
-        not a name in title case ("Communities Not Cages", the campaign's, kept as it is on purpose).
+        the check). A form is a copy only where its English says something in words (`_wordy`).
         """
         if self.state != "translated":
             return None
         english = self.english
         for form, string in enumerate(self.strings):
             source = english[min(form, len(english) - 1)]
-            if string and _plain(string) == _plain(source):
-                words = _WORD_RE.findall(_NOT_WORDS_RE.sub(" ", source))
-                if len(words) >= COPIED_WORDS and not all(word[0].isupper() for word in words):
-                    return form
+            if string and _plain(string) == _plain(source) and _wordy(source, self.context):
+                return form
         return None
 
     @property
@@ -602,16 +617,25 @@ def _header_problems(
     if catalog.charset.lower().replace("-", "") != "utf8":
         problems.append(
             (
-                line,
+                _field_line(text, header, "Content-Type"),
                 1,
                 "i18n.header",
                 f"the header says charset={catalog.charset}; catalogs are UTF-8, so say charset=UTF-8",
             )
         )
     declared = getattr(catalog, "locale_identifier", None) or str(catalog.locale or "")
-    if declared and declared != lang:
+    # A region of the language is its language: Poedit writes es_US for "Spanish (United States)",
+    # the locale report.yaml may give it. Nothing reads the region: the catalog is the language's
+    # (i18n/<code>/), its plural rule is its Plural-Forms, and dates and numbers follow report.yaml.
+    same_language = catalog.locale is not None and catalog.locale.language == lang
+    if declared and declared != lang and not same_language:
         problems.append(
-            (line, 1, "i18n.header", f"the header says Language: {declared}, but this is the catalog for '{lang}'")
+            (
+                _field_line(text, header, "Language"),
+                1,
+                "i18n.header",
+                f"the header says Language: {declared}, but this is the catalog for '{lang}'",
+            )
         )
     plural_expr = catalog.plural_expr
     try:

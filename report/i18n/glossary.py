@@ -152,7 +152,7 @@ def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Findin
             findings.append(
                 warning(
                     "i18n.glossary",
-                    Loc(catalog.path, entry.line, 1),
+                    Loc(catalog.path, entry.string_line(0), 1),  # no form has a rendering: msgstr[0] is at fault
                     f"'{brief(entry.msgid)}' has the glossary term '{term.source}' ({rel}:{term.line}),"
                     f" but its translation uses none of {renderings}",
                 )

@@ -47,6 +47,9 @@ class Localizer:
         entries = self.catalog.active() if self.catalog else ()
         self._entries = {(entry.context, entry.msgid): entry for entry in entries}
         self._plural = c2py(self.catalog.plural_expr) if self.catalog else None
+        # Where each template string's English is (`foresee`'s messages): a string the catalog
+        # does not have yet is reported there, where it is, as rendering it reports it again.
+        self._places: dict[tuple[str | None, str], Loc] = {}
         # Babel formats: a report prints the same dates and publishers in note after note.
         self._dates: dict[PartialDate, str] = {}
         self._names: dict[tuple[str, ...], str] = {}
@@ -80,11 +83,14 @@ class Localizer:
             "i18n.fallback", loc, f"{name} translation {state}{also}: using the English text '{brief(msgid, 60)}'"
         )
 
-    def _entry_loc(self, entry: CatalogEntry | None) -> Loc:
-        """Return where a template string's translation is (or would be): its entry, or the catalog."""
+    def _entry_loc(self, entry: CatalogEntry | None, key: tuple[str | None, str] | None = None) -> Loc:
+        """Return where to report a template string's fallback: its entry; for one the catalog does
+        not have yet, the template's line `foresee` was given for `key`, else the catalog."""
         if self.catalog is None:
             return Loc(TEMPLATE_FILE)
-        return Loc(self.catalog.path, entry.line, 1) if entry is not None else Loc(self.catalog.path)
+        if entry is not None:
+            return Loc(self.catalog.path, entry.line, 1)
+        return self._places.get(key, Loc(self.catalog.path)) if key is not None else Loc(self.catalog.path)
 
     def foresee(self, messages: Iterable[Message]) -> list[Finding]:
         """Return the `i18n.fallback` warnings that rendering these messages will record.
@@ -100,9 +106,11 @@ class Localizer:
         for message in messages:
             entry = self._lookup(message.context, message.msgid)
             prose = is_prose(message.context)
+            if not prose:
+                self._places[message.key] = message.loc
             if self._usable(entry) or (not prose and _listed(entry)):
                 continue
-            loc = message.loc if prose else self._entry_loc(entry)
+            loc = message.loc if prose else self._entry_loc(entry, message.key)
             found.append(self._fallback(loc, message.msgid, entry))
         return found
 
@@ -151,7 +159,7 @@ class Localizer:
             markup = "<" in msgid + (plural or "") and not entry.problems
             return string if markup else _Text(string)
         if not _listed(entry):
-            self.findings.append(self._fallback(self._entry_loc(entry), msgid, entry))
+            self.findings.append(self._fallback(self._entry_loc(entry, (context, msgid)), msgid, entry))
         return _EnglishFallback(default)
 
     def gettext(self, message: str) -> str:
