@@ -160,7 +160,7 @@ def source_date() -> dt.datetime | None:
 
 
 def refuse_links(root: Path) -> None:
-    """Raise UsageError if a folder of `OWN_FOLDERS` is a symbolic link, before anything is written or deleted.
+    """Raise UsageError if a folder of `OWN_FOLDERS` is a symbolic link or a file, before anything is written or deleted.
 
     A link there (which `git add -A` stages: `.gitignore`'s `/.dist/` matches folders only) would
     have the tool delete and write wherever it points, outside the project.
@@ -171,6 +171,8 @@ def refuse_links(root: Path) -> None:
             raise UsageError(
                 f"'{name}' is a symbolic link (to {os.readlink(path)}): {does}, so it refuses a link; delete it"
             )
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"'{name}' is a file, not a folder: {does}; delete it (the tool makes the folder)")
 
 
 def today() -> dt.date:

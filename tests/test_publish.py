@@ -735,3 +735,14 @@ def test_a_language_is_built_from_its_catalog_not_its_glossary_or_a_stray_file(t
     after = stamp.language_digests(tmp_path, "a" * 64)
     assert set(after) == {"es"} and after != before
     assert stamp.language_digests(tmp_path, "b" * 64) != after  # the shared content counts too
+
+
+def test_a_file_where_the_tool_keeps_a_folder_is_a_usage_error_not_a_bug(tmp_path: Path) -> None:
+    """`echo x > .cache` made every command exit 3, "a bug in the tool", with its traceback in /tmp (new developer)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / ".cache").write_text("x", encoding="utf-8")
+    refused = "'.cache' is a file, not a folder: every command writes in .cache/; delete it (the tool makes the folder)"
+    for verb in ("build", "check"):
+        assert run_cli("--root", str(root), verb) == (2, "", f"build.py: error: {refused}\n")
+    assert (root / ".cache").read_text(encoding="utf-8") == "x"
