@@ -45,7 +45,7 @@ from .model import (
     Text,
 )
 from .textfile import hidden_characters, read_input
-from .yamldoc import YamlDoc, did_you_mean, parse
+from .yamldoc import YamlDoc, cut_short, did_you_mean, parse
 
 
 _DATE_RE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -202,6 +202,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
         return None, findings
     findings.extend(_schema_findings(doc, "sources"))
     findings = _but_comments_after_dates(doc, "sources", findings)
+    findings = _comments_in_prose(doc, "sources", findings)
     findings.extend(_date_findings(doc, "sources", findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, "sources"))
@@ -343,6 +344,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
         return None, findings
     findings.extend(_schema_findings(doc, kind))
     findings = _but_comments_after_dates(doc, kind, findings)
+    findings = _comments_in_prose(doc, kind, findings)
     findings.extend(_date_findings(doc, kind, findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, kind))
@@ -491,6 +493,40 @@ def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) 
     meant to print, as after a number (which the parser leaves alone)."""
     dated = {doc.loc(path).line for path, _ in schema.dates(kind, doc.data)}
     return [f for f in findings if not (f.code == "yaml.comment" and f.loc.line in dated)]
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\Z")
+"""The end of a sentence: its stop, and any closing quotes or bracket after it."""
+
+
+def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
+    """Return the findings and a `yaml.comment` finding for each comment that cuts prose short.
+
+    In a field whose text is printed (`x-translatable`), ` # ` after an unquoted text is lost text
+    far more often than a note: `held in pod # 4 for 30 days [@id].` prints "held in pod". It is an
+    error when it drops a citation marker (the note would be silently lost), the parser's warning
+    of `#4` included; a warning when the text it leaves does not end a sentence.
+    """
+    out = list(findings)
+    for path, value in _strings(doc.data, ()):
+        cut = doc.comment_after(path)
+        if cut is None or not schema.is_translatable(kind, path):
+            continue
+        loc, comment = cut
+        markers = MARKER_LIKE_RE.findall(comment)
+        if not markers and (comment[1:2] not in (" ", "\t") or _SENTENCE_END.search(value)):
+            continue  # a `#4` the parser has reported, or a note after a whole sentence
+        out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
+        lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"
+        out.append(
+            (error if markers else warning)(
+                "yaml.comment",
+                loc,
+                f"{cut_short(value, comment)}{lost if markers else ''}; if the # belongs to the text, quote"
+                ' the whole value ("…"), or use a block value (>-)',
+            )
+        )
+    return out
 
 
 def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Finding]:
