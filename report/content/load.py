@@ -317,11 +317,15 @@ def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
 
 TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
+_TODO_RE = re.compile(rf"\b{TODO}\b")
+"""The placeholder as a word anywhere in a value: `TODO (check)` and `TODO A fictional…` are still
+placeholders, and would be published as they are. The Spanish "todo" is a word, not a placeholder."""
 
 
 def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
-    """Return a `todo` error for each TODO placeholder, and the schema's findings about the other values."""
-    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
+    """Return a `todo` error for each value that holds the TODO placeholder, and the schema's findings
+    about the other values."""
+    todo = [path for path, value in _strings(doc.data, ()) if _TODO_RE.search(value)]
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
