@@ -93,7 +93,11 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     ids = (schema.subschema("dossier", ("id",)) or {}).get("pattern", "")
     for facility_id, loc in settings.facility_order:
         listed.add(facility_id)
-        if facility_id not in present:
+        taken = project.reserved_id(facility_id, model.SOURCE_LANGUAGE)
+        if facility_id not in present and taken is not None:
+            # `sources` names facilities/sources.yaml, which is there: "no dossier" would be false.
+            findings.append(error("id.reserved", loc, reserved_message(facility_id, taken)))
+        elif facility_id not in present:
             # Only a file name that is an id is one the list can name: `LaSalle.yaml` is to be renamed.
             valid = [stem for stem in unnamed if re.fullmatch(ids, stem)]
             meant = did_you_mean(facility_id, valid, cutoff=0.5) or did_you_mean(
