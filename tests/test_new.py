@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from report.commands.new import MODELINE, skeleton
+from report.content.load import read_dossier
 
-from .conftest import copy_project, run_cli
+from .conftest import BASE, copy_project, run_cli
 
 NEW = "example-center"
 
@@ -165,3 +166,24 @@ def test_new_refuses_a_name_that_check_would_refuse(project: Path, name: str, wh
     name_line = next(i for i, line in enumerate(lines, 1) if line.startswith("name:"))
     said = [line for line in out.splitlines() if f": error: {why} [" in line]
     assert len(said) == 1 and said[0].startswith(f"facilities/{NEW}.yaml:{name_line}:"), out
+
+
+SAMPLE = (BASE / "facilities" / "sample.yaml").read_text(encoding="utf-8")
+
+
+def test_a_placeholder_with_more_words_is_still_a_todo() -> None:
+    """`city: TODO (check)` and prose starting `TODO A fictional…` were published as they are: only
+    a value that was exactly TODO was reported."""
+    raw = (
+        SAMPLE.replace("  city: Sampleton\n", "  city: TODO (check)\n", 1)
+        .replace("  text: ICE stopped using the facility.\n", "  text: ICE stopped using it (date TODO).\n", 1)
+        .replace("summary: >-\n  The sample", "summary: >-\n  TODO A fictional sample", 1)
+        .replace("  name: Example Corp\n", "  name: Todo Example Corp, todo\n", 1)  # not the placeholder
+    )
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    todo = "is still TODO: write what a source says"
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("error", "todo", 5, 9, f"location.city {todo}"),
+        ("error", "todo", 24, 9, f"status.text {todo}"),
+        ("error", "todo", 26, 10, f"summary {todo}"),
+    ]

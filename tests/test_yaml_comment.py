@@ -77,3 +77,65 @@ def test_a_release_refuses_a_value_a_comment_cut_short(tmp_path, fixed_today) ->
     cut = [line for line in released.splitlines() if line.endswith("[yaml.comment]")]
     assert len(cut) == 1 and ": error: " in cut[0] and code == 1
     assert cut[0].replace(": error: ", ": warning: ") in drafted
+
+
+SAMPLE = (BASE / "facilities" / "sample.yaml").read_text(encoding="utf-8")
+HELD = "    text: Inspectors found that medical requests went unanswered.\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "level", "message"),
+    [
+        (
+            "    text: He was held in pod # 4 for 30 days [@gov-report-2020].\n",
+            "error",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'He was held in pod' and"
+            " '# 4 for 30 days [@gov-report-…' is not printed, with its citation [@gov-report-2020]; if the #"
+            ' belongs to the text, quote the whole value ("…"), or use a block value (>-)',
+        ),
+        (
+            "    text: He was held in pod #4 for 30 days [@gov-report-2020].\n",
+            "error",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'He was held in pod' and"
+            " '#4 for 30 days [@gov-report-2…' is not printed, with its citation [@gov-report-2020]; if the #"
+            ' belongs to the text, quote the whole value ("…"), or use a block value (>-)',
+        ),
+        (
+            "    text: He was held in pod # 4 for 30 days.\n",
+            "warning",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'He was held in pod' and"
+            " '# 4 for 30 days.' is not printed; if the # belongs to the text, quote the whole value (\"…\"),"
+            " or use a block value (>-)",
+        ),
+    ],
+)
+def test_a_comment_that_cuts_prose_short_is_a_finding_at_the_hash(line: str, level: str, message: str) -> None:
+    """`text: He was held in pod # 4 for 30 days [@id].` was printed "He was held in pod", its note
+    lost, and check said nothing: YAML read the rest as a comment written as one."""
+    raw = SAMPLE.replace(HELD, line, 1)
+    assert raw != SAMPLE
+    number = raw.split("\n").index(line.rstrip("\n")) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    cut = [(f.level, f.loc.line, f.loc.col, f.message) for f in findings if f.code == "yaml.comment"]
+    assert cut == [(level, number, line.index("#") + 1, message)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (HELD, "    text: Inspectors found that medical requests went unanswered. # per the 2020 report\n"),
+        (HELD, "    text: 'Inspectors found that medical requests went unanswered' # a note [@gov-report-2020]\n"),
+        (HELD, "    text: >-\n      Inspectors found that requests went unanswered # 4 times\n"),
+        (HELD, HELD + "    # a whole-line note, not after a value [@gov-report-2020]\n"),
+        ("    date: 2020-04\n", "    date: 2020-04  # approximate\n"),
+        ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # the official name\n"),
+        ("      name: Sample Coalition\n", "      name: Sample Coalition # renamed in 2022, per [@news-2021]\n"),
+    ],
+)
+def test_a_comment_after_a_sentence_quoted_or_block_prose_or_a_field_not_prose_is_left_alone(
+    old: str, new: str
+) -> None:
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []

@@ -45,7 +45,7 @@ from .model import (
     Text,
 )
 from .textfile import hidden_characters, read_input
-from .yamldoc import YamlDoc, did_you_mean, parse
+from .yamldoc import YamlDoc, cut_short, did_you_mean, parse
 
 
 _DATE_RE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -93,7 +93,11 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     ids = (schema.subschema("dossier", ("id",)) or {}).get("pattern", "")
     for facility_id, loc in settings.facility_order:
         listed.add(facility_id)
-        if facility_id not in present:
+        taken = project.reserved_id(facility_id, model.SOURCE_LANGUAGE)
+        if facility_id not in present and taken is not None:
+            # `sources` names facilities/sources.yaml, which is there: "no dossier" would be false.
+            findings.append(error("id.reserved", loc, reserved_message(facility_id, taken)))
+        elif facility_id not in present:
             # Only a file name that is an id is one the list can name: `LaSalle.yaml` is to be renamed.
             valid = [stem for stem in unnamed if re.fullmatch(ids, stem)]
             meant = did_you_mean(facility_id, valid, cutoff=0.5) or did_you_mean(
@@ -215,6 +219,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
         return None, findings
     findings.extend(_schema_findings(doc, "sources"))
     findings = _but_comments_after_dates(doc, "sources", findings)
+    findings = _comments_in_prose(doc, "sources", findings)
     findings.extend(_date_findings(doc, "sources", findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, "sources"))
@@ -327,11 +332,15 @@ def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
 
 TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
+_TODO_RE = re.compile(rf"\b{TODO}\b")
+"""The placeholder as a word anywhere in a value: `TODO (check)` and `TODO A fictional…` are still
+placeholders, and would be published as they are. The Spanish "todo" is a word, not a placeholder."""
 
 
 def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
-    """Return a `todo` error for each TODO placeholder, and the schema's findings about the other values."""
-    todo = [path for path, value in _strings(doc.data, ()) if value.strip() == TODO]
+    """Return a `todo` error for each value that holds the TODO placeholder, and the schema's findings
+    about the other values."""
+    todo = [path for path, value in _strings(doc.data, ()) if _TODO_RE.search(value)]
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
@@ -354,6 +363,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
         return None, findings
     findings.extend(_schema_findings(doc, kind))
     findings = _but_comments_after_dates(doc, kind, findings)
+    findings = _comments_in_prose(doc, kind, findings)
     findings.extend(_date_findings(doc, kind, findings))
     findings.extend(_markup_findings(doc))
     findings.extend(_marker_findings(doc, kind))
@@ -502,6 +512,40 @@ def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) 
     meant to print, as after a number (which the parser leaves alone)."""
     dated = {doc.loc(path).line for path, _ in schema.dates(kind, doc.data)}
     return [f for f in findings if not (f.code == "yaml.comment" and f.loc.line in dated)]
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\Z")
+"""The end of a sentence: its stop, and any closing quotes or bracket after it."""
+
+
+def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
+    """Return the findings and a `yaml.comment` finding for each comment that cuts prose short.
+
+    In a field whose text is printed (`x-translatable`), ` # ` after an unquoted text is lost text
+    far more often than a note: `held in pod # 4 for 30 days [@id].` prints "held in pod". It is an
+    error when it drops a citation marker (the note would be silently lost), the parser's warning
+    of `#4` included; a warning when the text it leaves does not end a sentence.
+    """
+    out = list(findings)
+    for path, value in _strings(doc.data, ()):
+        cut = doc.comment_after(path)
+        if cut is None or not schema.is_translatable(kind, path):
+            continue
+        loc, comment = cut
+        markers = MARKER_LIKE_RE.findall(comment)
+        if not markers and (comment[1:2] not in (" ", "\t") or _SENTENCE_END.search(value)):
+            continue  # a `#4` the parser has reported, or a note after a whole sentence
+        out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
+        lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"
+        out.append(
+            (error if markers else warning)(
+                "yaml.comment",
+                loc,
+                f"{cut_short(value, comment)}{lost if markers else ''}; if the # belongs to the text, quote"
+                ' the whole value ("…"), or use a block value (>-)',
+            )
+        )
+    return out
 
 
 def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Finding]:

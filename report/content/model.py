@@ -455,6 +455,8 @@ class Source:
     lang: str | None = None
     note: Note | None = None
     url_loc: Loc = Loc("")
+    updated_loc: Loc = Loc("")
+    accessed_loc: Loc = Loc("")
     note_letter: str = ""
     """'a', 'b'… after the date when other sources share its publisher and date (see `note_letters`)."""
 

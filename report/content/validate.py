@@ -431,9 +431,12 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
         if facility.review.date:
             spans.append(facility.review.date)
     for source in edition.sources.values():
-        for date in (source.date, source.updated, source.accessed):
-            if date is not None:
-                spans.append(DateSpan(date, loc=source.date_loc if date is source.date else source.loc))
+        dated = (
+            (source.date, source.date_loc),
+            (source.updated, source.updated_loc),
+            (source.accessed, source.accessed_loc),
+        )
+        spans.extend(DateSpan(date, loc=loc) for date, loc in dated if date is not None)
     first = edition.settings.first_published
     if first:
         spans.append(first)

@@ -62,6 +62,9 @@ class YamlDoc:
     values: dict[Path_, Loc]
     keys: dict[Path_, Loc]
     spans: dict[Path_, tuple[int, int]]
+    comments: dict[int, tuple[int, str]] = field(default_factory=dict)
+    """The comment that ends the line of an unquoted text, by where the text starts: where its # is,
+    and what follows it on the line. YAML never prints it; `comment_after` says what it cut."""
 
     def loc(self, path: Path_) -> Loc:
         """Return the location of the value at `path`, or of its nearest located parent."""
@@ -78,6 +81,14 @@ class YamlDoc:
         """Return the raw text of the value at `path` and the character index where it starts."""
         start, end = self.spans.get(tuple(path), (0, 0))
         return start, self.text[start:end]
+
+    def comment_after(self, path: Path_) -> tuple[Loc, str] | None:
+        """Return where the comment right after the unquoted text at `path` starts, and its text
+        from the #, or None: a comment after a quoted or block value, or on a line of its own, cuts
+        nothing."""
+        span = self.spans.get(tuple(path))
+        found = self.comments.get(span[0]) if span else None
+        return (self.loc_at(found[0]), found[1]) if found else None
 
     def loc_at(self, index: int) -> Loc:
         """Return the location of a character index in the file."""
@@ -240,24 +251,26 @@ class _Builder:
         """Warn when a comment cuts an unquoted text short: `name: LaSalle #1 ICE Processing Center`.
 
         YAML ends an unquoted value at ' #': the rest of the line is a comment, never printed. A
-        comment written as one (`# per ICE`, a space after the #) is left alone; one that starts
-        right after the # (`#1`, `#hashtag`) was most likely meant as part of the text.
+        comment written as one (`# per ICE`, a space after the #) is left alone here; one that starts
+        right after the # (`#1`, `#hashtag`) was most likely meant as part of the text. Either is
+        kept in `comments`: in prose, load judges what it cut (`pod # 4 for 30 days [@…].`).
         """
         text, end = self.doc.text, _end(event).index
         line_end = text.find("\n", end)
         rest = text[end : line_end if line_end >= 0 else len(text)]
         comment = rest.lstrip(" \t")
-        if rest[:1] not in (" ", "\t") or comment[:1] != "#" or comment[1:2] in ("", " ", "\t"):
+        if rest[:1] not in (" ", "\t") or comment[:1] != "#" or not comment[1:].strip():
             return
         index = end + len(rest) - len(comment)
+        self.doc.comments[_start(event).index] = (index, comment.rstrip())  # judged by the field's schema in load
+        if comment[1:2] in (" ", "\t"):
+            return
         line_start = text.rfind("\n", 0, index) + 1
         self.findings.append(
             warning(
                 "yaml.comment",
                 Loc(self.doc.path, text.count("\n", 0, index) + 1, index - line_start + 1),
-                f"YAML reads ' #' as the start of a comment, so the value ends at '{_tail(value)}' and"
-                f" '{_head(comment)}' is not printed; if the # belongs to the text, put the whole value in"
-                ' quotes ("…")',
+                f'{cut_short(value, comment)}; if the # belongs to the text, put the whole value in quotes ("…")',
             )
         )
 
@@ -344,6 +357,11 @@ class _Builder:
 
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
 """A number as writers and JSON write it: decimal digits, no leading zero, an optional fraction."""
+
+
+def cut_short(value: str, comment: str) -> str:
+    """Return what a comment after an unquoted text does: "… the value ends at '…' and '# …' is not printed"."""
+    return f"YAML reads ' #' as the start of a comment, so the value ends at '{_tail(value)}' and '{_head(comment)}' is not printed"
 
 
 def _tail(text: str, length: int = 30) -> str:
