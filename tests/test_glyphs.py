@@ -50,6 +50,28 @@ def test_check_finds_each_character_no_font_has_at_its_place(tmp_path: Path, mon
     ]
 
 
+def test_a_character_written_as_a_yaml_escape_is_found_at_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's text shows only ASCII: `check --release` said nothing and the release failed after
+    layout, at the file and no line. Written as an escape, a character is found at its value, as
+    `text.invisible` finds one; in single quotes the same letters are text, which every font has."""
+    root = _project(tmp_path, monkeypatch)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + '    name: "Wei \\u674e\\U00004f1f"\n')
+    replace(root, "facilities/sample.yaml", "name: Sample Coalition", "name: 'Sample \\u674e Coalition'")
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    box = (
+        "which no font of the report has: the PDF would print it in another font of the machine that builds it,"
+        " or as an empty box; write it otherwise, or leave it out"
+    )
+    assert [line for line in out.splitlines() if line.endswith("[pdf.font]")] == [
+        f"facilities/sample.yaml:37:11: error: deaths[1].name contains '\u4f1f' (U+4F1F CJK UNIFIED IDEOGRAPH-4F1F), {box} [pdf.font]",
+        f"facilities/sample.yaml:37:11: error: deaths[1].name contains '\u674e' (U+674E CJK UNIFIED IDEOGRAPH-674E), {box} [pdf.font]",
+    ]
+    assert code == 1
+
+
 @pytest.mark.slow
 def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import yaml
@@ -29,7 +30,9 @@ from report.content.model import CITE_RE, PartialDate, Source, Text, note_letter
 from report.render.html import Citer
 from report.content.yamldoc import parse
 
-from .conftest import BASE
+from .conftest import BASE, make_project, run_cli
+from .conftest import replace as replace_text
+from .test_fixtures import finding_lines
 
 REL = "facilities/sample.yaml"
 SAMPLE = (BASE / REL).read_bytes()
@@ -42,7 +45,9 @@ scalars = st.one_of(
     st.integers(),
     st.floats(allow_nan=False),
     st.text(max_size=40),
-    st.sampled_from(["2021-02-30", "2020-05/2020-01", "undated", "[@news-2021]", "<script>", "../../etc/passwd"]),
+    st.sampled_from(
+        ["2021-02-30", "0000-04-17", "2020-05/2020-01", "undated", "[@news-2021]", "<script>", "../../etc/passwd"]
+    ),
 )
 values = st.recursive(
     scalars,
@@ -116,6 +121,34 @@ def test_deep_nesting_is_a_finding(depth: int, opener: str) -> None:
     codes = [f.code for f in findings]
     if doc is None:
         assert codes and codes[0] in ("limit.depth", "yaml.syntax")
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "where"),
+    [
+        (REL, "date: 2020-03-01", "date: 0000-03-01", "37:11"),  # a death
+        (REL, "date: 2020-03-01", "date: 2020-03-01/0000", "37:11"),  # the end of a range
+        (REL, "date: 2024-05-01", "date: 0000-05-01", "60:9"),  # review.date
+        ("facilities/sources.yaml", "date: 2020-05-01", "date: 0000-05-01", "7:11"),
+        ("report.yaml", "first_published: 2021-02-25", "first_published: 0000-02-25", "6:18"),
+        ("report.yaml", 'edition: "2024-06-01"', 'edition: "0000-06-01"', "5:10"),
+    ],
+)
+def test_a_date_in_year_0000_is_an_impossible_date_at_its_line(
+    tmp_path: Path, fixed_today: None, rel: str, old: str, new: str, where: str
+) -> None:
+    """The calendar has no year 0 (1 BC is followed by AD 1): `check` once crashed making a date of it."""
+    root = make_project(tmp_path)
+    replace_text(root, rel, old, new)
+    code, out, err = run_cli("--root", str(root), "check")
+    value = new.split(": ")[1].strip('"')
+    assert finding_lines(out) == [
+        f"{rel}:{where}: error: impossible date '{value}': year 0 does not exist [date.invalid]"
+    ]
+    assert code == 1 and err == ""
 
 
 # -- numbers --------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """A mistake in a template of `layouts/` is the project's, not the tool's: a finding at its line.
 
 A template Jinja cannot compile is a `template.syntax` error of `check` and of the build alike; a
-name nothing defines is known only as the template is rendered, and is the build's (and the
-preview's) `template.render` error. Neither is an internal error, and neither stops `serve`.
+name nothing defines, or an expression that raises (a number plus a string), is known only as the
+template is rendered, and is the build's (and the preview's) `template.render` error. Neither is an
+internal error, and neither stops `serve`. An exception the tool's own filters raise stays one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 from report.commands.build import BuildOptions, pages
+from report.commands.gather import GatherOptions, gather
+from report.findings import Loc, error
+from report.render import typography
+from report.render.html import Renderer, environment, template_error
 
 from .conftest import FIXTURES, REPO, build, make_project, run_cli
 from .test_fixtures import coverage_lines, finding_lines
@@ -55,6 +60,72 @@ def test_a_name_no_one_defines_is_a_build_error_at_its_line_not_a_crash(tmp_path
         f"{PARTIAL}:{line}:1: error: 'koala_value' is undefined [template.render]"
     ]
     assert not (root / "dist").exists() and not (root / ".cache" / "crashes").exists()
+
+
+DEATHS = '<p>{{ facility.deaths | length + " deaths" }}</p>'
+"""An expression that raises a TypeError as it renders: a number plus a string."""
+
+
+def render_chapter(root: Path) -> Exception:
+    """Render the sample facility's English chapter as the build does; return what it raised."""
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    assert gathered.edition is not None
+    localizer = gathered.localizers["en"]
+    renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
+    with pytest.raises(Exception) as raised:
+        renderer.chapter_chunk(gathered.edition.facilities[0], 1)
+    return raised.value
+
+
+def test_an_expression_that_raises_as_it_renders_is_the_templates_error_at_its_line(tmp_path: Path) -> None:
+    """Jinja raises it as it is: a TypeError, not a TemplateError. The template's line is in the traceback."""
+    root, line = with_template_line(tmp_path, DEATHS)
+    raised = render_chapter(root)
+    assert type(raised) is TypeError
+    assert template_error(root, raised) == error(
+        "template.render", Loc(PARTIAL, line, 1), "unsupported operand type(s) for +: 'int' and 'str'"
+    )
+
+
+def test_a_bug_in_the_tools_own_filter_is_not_the_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`capfirst` (report/render/typography.py) raises below the template's frame: a bug in the tool, no finding."""
+
+    def broken(value: object) -> str:
+        raise TypeError("a bug in the tool")
+
+    root, _ = with_template_line(tmp_path, "<p>fine</p>")
+    monkeypatch.setattr(typography, "_markup", broken)
+    raised = render_chapter(root)
+    assert str(raised) == "a bug in the tool"
+    assert template_error(root, raised) is None
+
+
+@pytest.mark.slow
+def test_an_expression_that_raises_is_a_build_and_release_error_not_a_crash(tmp_path: Path, fixed_today: None) -> None:
+    root, line = with_template_line(tmp_path, DEATHS)
+    code, checked, _ = run_cli("--root", str(root), "check", "--release")
+    assert code == 0 and "[template." not in checked  # known only as it is rendered
+    expected = f"{PARTIAL}:{line}:1: error: unsupported operand type(s) for +: 'int' and 'str' [template.render]"
+    for verb in (("build",), ("release",)):
+        code, out, err = run_cli("--root", str(root), *verb)
+        assert code == 1 and "internal error" not in out + err
+        assert [f for f in finding_lines(out) if "[template." in f] == [expected]
+    assert not (root / "dist").exists() and not (root / ".cache" / "crashes").exists()
+
+
+@pytest.mark.slow
+def test_a_bug_in_the_tools_own_filter_stays_a_crash(
+    tmp_path: Path, fixed_today: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(value: object) -> str:
+        raise TypeError("a bug in the tool")
+
+    root, _ = with_template_line(tmp_path, "<p>fine</p>")
+    monkeypatch.setattr(typography, "_markup", broken)
+    code, out, err = build(root)
+    assert code == 3 and "[template." not in out
+    assert "internal error (TypeError: a bug in the tool): this is a bug in the tool" in err
+    assert not (root / "dist").exists()
 
 
 @pytest.mark.slow

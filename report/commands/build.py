@@ -27,8 +27,6 @@ from ..publish import Output
 from ..render import search
 
 if TYPE_CHECKING:
-    from jinja2 import TemplateError
-
     from ..content.model import Edition, Facility, ReportSettings
     from ..pdf.assemble import Metadata, Part
     from ..pdf.paginate import Chunk, Job, Paginator
@@ -129,12 +127,13 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
         return replace(_failed(gathered.findings, coverage), gathered=gathered)
-    from jinja2 import TemplateError  # Jinja: emit has loaded it
-
     try:
         emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
-    except TemplateError as exc:  # a layout's own mistake, known only as it renders: a finding, not a crash
-        return _template_failed(root, options, gathered, exc, coverage)
+    except Exception as exc:  # a layout's own mistake, known only as it renders: a finding, not a crash
+        failed = _template_failed(root, options, gathered, exc, coverage)
+        if failed is None:
+            raise  # not a template's: a bug in the tool
+        return failed
     findings = tuple(options.policy.apply([*gathered.findings, *emitted.findings]))
     if has_errors(findings) or emitted.outputs is None:
         return _failed(findings, coverage)
@@ -209,8 +208,6 @@ def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()
     """
     started = time.perf_counter()
     from ..i18n.coverage import coverage_table  # Babel
-    from jinja2 import TemplateError
-
     from ..render.site import facility_pages, home_pages, site_pages  # Jinja
     from .gather import GatherOptions, gather
 
@@ -234,9 +231,11 @@ def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()
         else:
             outputs = site_pages(root, edition, renderers, updating, gathered.coverage)
             outputs += home_pages(edition, renderers, updating)
-    except TemplateError as exc:  # as the build says it
-        failed = _template_failed(root, options, gathered, exc, coverage)
-        return Paged((), failed.findings, failed.summary, failed)
+    except Exception as exc:  # as the build says it
+        rendering = _template_failed(root, options, gathered, exc, coverage)
+        if rendering is None:
+            raise
+        return Paged((), rendering.findings, rendering.summary, rendering)
     localized = [f for renderer in renderers.values() for f in renderer.localizer.findings]
     findings = tuple(options.policy.apply([*gathered.findings, *localized]))
     if has_errors(findings):
@@ -267,12 +266,16 @@ def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
 
 
 def _template_failed(
-    root: Path, options: BuildOptions, gathered: Gathered, exc: TemplateError, coverage: tuple[str, ...]
-) -> Built:
-    """Return the failure a template that failed as it rendered makes: its error at its line, after the gather phase's."""
+    root: Path, options: BuildOptions, gathered: Gathered, exc: Exception, coverage: tuple[str, ...]
+) -> Built | None:
+    """Return the failure a template that failed as it rendered makes: its error at its line, after the
+    gather phase's; None if no template is at fault (`template_error`)."""
     from ..render.html import template_error  # Jinja
 
-    return _failed(tuple(options.policy.apply([*gathered.findings, template_error(root, exc)])), coverage)
+    found = template_error(root, exc)
+    if found is None:
+        return None
+    return _failed(tuple(options.policy.apply([*gathered.findings, found])), coverage)
 
 
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:

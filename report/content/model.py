@@ -63,6 +63,8 @@ class PartialDate:
         year = parts[0]
         month = parts[1] if len(parts) > 1 else None
         day = parts[2] if len(parts) > 2 else None
+        if year < dt.MINYEAR:  # 1 BC is followed by AD 1; Python's dates, which every stage uses, agree
+            raise ValueError(f"year {year} does not exist")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
         if month is not None and day is not None:

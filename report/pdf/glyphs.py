@@ -5,7 +5,8 @@ learns only as it lays the chunk out, a minute in, at the chunk and not at the c
 finds the same characters in the gather phase: every character of the dossiers, the sources,
 report.yaml, the translations of each catalog the build uses and each locale's dates and numbers
 that none of the faces the print
-stylesheets declare (`paginate.declared_faces`) can draw is a `pdf.font` error at that character.
+stylesheets declare (`paginate.declared_faces`) can draw is a `pdf.font` error at that character
+(at its value when a YAML escape writes it).
 
 Only the declared faces count. WeasyPrint would fall back to any font of the machine it runs on
 (fontconfig's own configuration: the sandbox confines URLs, not fonts), so a character they lack
@@ -16,6 +17,7 @@ depend on the machine. The report's faces must draw every character it prints.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 from typing import Callable, Container, Iterable
@@ -33,6 +35,10 @@ FONT_BYTES = 16 * 1024 * 1024
 
 
 Key = tuple[str | None, str]
+
+_ESCAPE_RE = re.compile(rb"\\[xuUN_LP]")
+"""A YAML escape that can write a character beyond ASCII (`"Wei \\u674e"`): the file's text shows
+only ASCII, and only parsing says what it writes (in a double-quoted value; elsewhere it is text)."""
 
 
 def glyph_findings(
@@ -64,7 +70,9 @@ def glyph_findings(
     files += [(rel, "dossier") for name in dossiers if (rel := f"{project.FACILITIES_DIR}/{name}") != files[1][0]]
     for rel, kind in files:
         raw = _read(root, rel, MAX_BYTES[kind])
-        if raw is not None and any(map(wanted, set(raw.decode("utf-8", errors="replace")) - covered)):
+        if raw is None:
+            continue
+        if _ESCAPE_RE.search(raw) or any(map(wanted, set(raw.decode("utf-8", errors="replace")) - covered)):
             found += [
                 (char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, kind, wanted)
             ]

@@ -224,19 +224,28 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
     return refused + cache.memoize(cache_dir, "templates", key, compiled)
 
 
-def template_error(root: Path, exc: jinja2.TemplateError) -> Finding:
+def template_error(root: Path, exc: Exception) -> Finding | None:
     """Return the error a template raised as it was rendered, at its line in its file in
-    `layouts/` (`'name' is undefined`): the project's own template, not the tool, is at fault."""
+    `layouts/` (`'name' is undefined`, or the TypeError of `{{ deaths | length + " deaths" }}`):
+    the project's own template, not the tool, is at fault. Return None for an exception that is not
+    Jinja's and that no template's expression raised: one the tool's own code (a filter or global
+    of `report/`) raised below the template's last frame is a bug in the tool."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.name:
         return error("template.syntax", _template_loc(exc.name, exc.lineno), exc.message or "")
     layouts = (root / project.LAYOUTS_DIR).resolve()
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(layouts)]
-    where = (
-        _template_loc(Path(frames[-1].filename).resolve().relative_to(layouts).as_posix(), frames[-1].lineno)
-        if frames
-        else Loc(project.LAYOUTS_DIR)
-    )
-    return error("template.render", where, f"{exc.message or type(exc).__name__}")
+    package = Path(__file__).resolve().parent.parent
+    where, tool = None, False
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(layouts):
+            where, tool = _template_loc(path.relative_to(layouts).as_posix(), frame.lineno), False
+        elif path.is_relative_to(package):
+            tool = True
+    if isinstance(exc, jinja2.TemplateError):
+        return error("template.render", where or Loc(project.LAYOUTS_DIR), f"{exc.message or type(exc).__name__}")
+    if where is None or tool:
+        return None
+    return error("template.render", where, str(exc) or type(exc).__name__)
 
 
 def _template_loc(name: str, line: int | None) -> Loc:
