@@ -219,6 +219,36 @@ def test_citations_next_to_each_other_support_the_same_words(tmp_path: Path, fix
     assert [line for line in _check(root) if "the words ''" in line] == []
 
 
+def test_the_words_after_the_last_inline_citation_rest_on_the_note_at_the_end(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """`cite.weak` judged only the words before each inline citation: "…lockdown [@strong]. Guards
+    beat a man." with `sources: [strong, weak]` printed the beating with a note citing the weak
+    source alone (an id cited inline gets no note at the end), and no finding said so."""
+    root = make_project(tmp_path, "cite-weak")
+    replace(root, "facilities/sample.yaml", "a sleeping man [@wiki-sample].", "a sleeping man.")
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "    sources: [gov-report-2020]\ndeaths:",
+        "    sources: [gov-report-2020, wiki-sample]\ndeaths:",
+    )
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == [
+        "facilities/sample.yaml:54:32: warning: an accusation (a timeline entry): the words '…have used pepper"
+        " spray on a sleeping man.' follow the last inline citation, so they rest only on the note `sources:`"
+        " prints at the end of the text (its ids the text does not cite inline): 'wiki-sample' (reference); the"
+        " claim's stronger sources are cited for other words; a stronger source in `sources:`, or its [@id] right"
+        " after those words, supports them; cite a stronger source; until there is one, a draft may mark the"
+        " claim needs-review so that readers see it (a release refuses that mark too) [cite.weak]"
+    ]
+    # The advice clears it: a strong source in the note at the end, or cited right after the words.
+    replace(root, "facilities/sample.yaml", "wiki-sample]\ndeaths:", "wiki-sample, news-2021]\ndeaths:")
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
+    replace(root, "facilities/sample.yaml", ", news-2021]\ndeaths:", "]\ndeaths:")
+    replace(root, "facilities/sample.yaml", "a sleeping man.", "a sleeping man [@news-2021].")
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
+
+
 def test_a_doubt_about_a_confirmed_place_on_the_list_is_an_error(tmp_path: Path, fixed_today: None) -> None:
     """The editor's note prints `list_doubt` only while the list membership is unverified: with
     `confirmed`, the writer's prose was dropped without a word while a translation was asked for."""

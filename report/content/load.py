@@ -610,20 +610,31 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
             if key == "sources":
+                inline = _inline_ids(kind, path, err.instance)
                 out.append(
                     error(
                         "cite.missing",
                         doc.loc(path),
-                        f"{field} cites no source: add 'sources' with at least one source id",
+                        f"{field} has no `sources:` list: every claim needs one, even when its text cites inline;"
+                        f" add one with the ids it cites, sources: [{', '.join(inline)}]"
+                        if inline
+                        else f"{field} cites no source: add 'sources' with at least one source id",
                     )
                 )
             else:
                 out.append(error("schema.required", doc.loc(path), f"{field} is missing the required key '{key}'"))
         return out
     if keyword == "minItems" and path and path[-1] == "sources":
+        claim = path[:-1]
+        inline = _inline_ids(kind, claim, _at(doc.data, claim))
         return [
             error(
-                "cite.missing", doc.loc(path), f"{_field_name(path[:-1])} cites no source: list at least one source id"
+                "cite.missing",
+                doc.loc(path),
+                f"{_field_name(claim)} has an empty `sources:` list: every claim lists at least one source, even"
+                f" when its text cites inline; list the ids it cites, sources: [{', '.join(inline)}]"
+                if inline
+                else f"{_field_name(claim)} cites no source: list at least one source id",
             )
         ]
     loc = doc.loc(path)
@@ -729,6 +740,26 @@ def _repeated(doc: YamlDoc, path: tuple[Any, ...], items: list[Any]) -> Finding:
     shown = f"'{item}'" if isinstance(item, (str, int, float)) else "the same entry"
     where = f"line {first.line}" if first.line != here.line else f"column {first.col}"
     return error("schema.duplicate-item", here, f"{_field_name(path)} lists {shown} twice (first at {where})")
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    """Return the value at `path` in the parsed document (a schema error's path is always there)."""
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _inline_ids(kind: str, path: tuple[Any, ...], claim: Any) -> list[str]:
+    """Return the ids a claim's prose cites inline as `[@id]`, once each, in order: what its
+    `sources:` list must give (an inline citation places a listed source's note; it does not
+    replace the list, which the schema requires of every claim)."""
+    if not isinstance(claim, dict):
+        return []
+    ids: dict[str, None] = {}
+    for key, value in claim.items():
+        if isinstance(value, str) and schema.is_translatable(kind, path + (key,)):
+            ids.update(dict.fromkeys(CITE_RE.findall(value)))
+    return list(ids)
 
 
 def _field_name(path: tuple[Any, ...]) -> str:

@@ -26,6 +26,11 @@ MARKER_LIKE_RE = re.compile(r"\[\s*@[^\[\]\n]{0,100}\]?")
 than an id may have): a whole `[@source-id]`, or a mistake that would print as text."""
 
 
+_UNMARKED_ID_RE = re.compile(r"(?=[0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+"""A source id after the first in a marker, written without its `@` (`b` in `[@a, b]`): one word
+with a letter, so that a page (`4`, `p. 4`) is not taken for one."""
+
+
 def marker_hint(marker: str) -> str:
     """Return what to write instead of a malformed citation marker (`cite.malformed`; `i18n.citations`
     for one a translation adds)."""
@@ -34,7 +39,12 @@ def marker_hint(marker: str) -> str:
         return f"write [@{unbracketed[1]}] for its note"
     if not marker.endswith("]"):
         return "it is never closed; write [@source-id]"
-    ids = re.findall(r"@\s*([^\s;,@\]]*)", marker)
+    ids: list[str] = []
+    for part in re.split(r"[;,]", marker[1:-1]):
+        if "@" in part:
+            ids += re.findall(r"@\s*([^\s;,@\]]*)", part)
+        elif _UNMARKED_ID_RE.fullmatch(part.strip()):
+            ids.append(part.strip())  # `[@a, b]`: a second id without its `@`, not a locator like `p. 4`
     named = [i.lower() for i in ids if i]
     if not named:
         return "it names no source; write [@source-id]"

@@ -13,7 +13,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.anachronism`: a source was published before the event it is cited for.
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
   that cites only weak sources (the source types under `x-weak` in the sources schema), or a
-  passage of one whose inline citations are all weak.
+  passage of one whose inline citations are all weak, or whose words after the last inline
+  citation have only weak sources in the note its `sources:` prints at the end.
 - `source.url`: a source URL that is not a well-formed http(s) URL.
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
@@ -250,7 +251,9 @@ def _sensitive(claim: Claim) -> str | None:
 def check_strength(edition: Edition) -> list[Finding]:
     """Return a `cite.weak` warning for each death, named person or accusation that cites only weak
     sources, and for each passage of one whose inline citations are all weak, though the claim
-    cites a strong source elsewhere: a citation supports the words since the one before it.
+    cites a strong source elsewhere: a citation supports the words since the one before it, and
+    the note the claim's `sources:` prints at the end of its text (the ids the text does not cite
+    inline) supports the words after the last inline citation.
 
     Also for each passage of a summary (the facility's, its campaign's) whose citations are all
     weak, whatever it says: a summary has no review mark to print, so nothing there can rest on
@@ -274,6 +277,8 @@ def check_strength(edition: Edition) -> list[Finding]:
                 listed = ", ".join(f"'{s.id}' ({s.type})" for s in cited.values() if s is not None)
                 findings.append(warning("cite.weak", claim.loc, f"{what} rests only on weak sources: {listed}; {todo}"))
                 continue
+            inline = {c.source_id for text in claim.texts() for c in text.citations}
+            noted = list({c.source_id: c for c in claim.sources if c.source_id not in inline}.values())
             for text in claim.texts():
                 for words, group in _passages(text):
                     sources = [edition.sources.get(c.source_id) for c in group]
@@ -287,6 +292,22 @@ def check_strength(edition: Edition) -> list[Finding]:
                                 f" the claim's stronger sources are cited for other words; {todo}",
                             )
                         )
+                after = _trailing(text)
+                sources = [edition.sources.get(c.source_id) for c in noted]
+                if after and noted and all(s is not None and s.type in weak for s in sources):
+                    # The note at the end of the text prints the `sources:` ids the prose does not cite inline.
+                    listed = ", ".join(f"'{s.id}' ({s.type})" for s in sources if s is not None)
+                    findings.append(
+                        warning(
+                            "cite.weak",
+                            noted[0].loc,
+                            f"{what}: the words '{visible(after)}' follow the last inline citation, so they rest"
+                            f" only on the note `sources:` prints at the end of the text (its ids the text does not"
+                            f" cite inline): {listed}; the claim's stronger sources are cited for other words; a"
+                            f" stronger source in `sources:`, or its [@id] right after those words, supports them;"
+                            f" {todo}",
+                        )
+                    )
         for text in (facility.summary, facility.campaign.summary):
             for words, group in _passages(text):
                 sources = [edition.sources.get(c.source_id) for c in group]
@@ -324,6 +345,21 @@ def _passages(text: Text) -> Iterator[tuple[str, tuple[Citation, ...]]]:
             tail = " ".join(words[-8:])
             yield (("…" if len(words) > 8 else "") + tail), text.citations[used : used + n]
         start, used = group.end(), used + n
+
+
+def _trailing(text: Text) -> str | None:
+    """Return the words after the text's last inline citation, shortened as `_passages` does, or
+    None when none follow it or the text cites nothing inline. What supports them is the note the
+    claim's `sources:` prints at the end of the text (`Citer.claim`)."""
+    if not text.citations or len(CITE_RE.findall(text.value)) != len(text.citations):
+        return None
+    *_, last = _CITE_GROUP_RE.finditer(text.value)
+    words = text.value[last.end() :].split()
+    while words and not any(c.isalnum() for c in words[0]):
+        words.pop(0)  # what ends the sentence the citation closes: `[@a]. The words`
+    if not words:
+        return None
+    return ("…" if len(words) > 8 else "") + " ".join(words[-8:])
 
 
 def check_sources(sources: Iterable[Source]) -> list[Finding]:
