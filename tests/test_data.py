@@ -386,7 +386,9 @@ def _cite_outputs(tmp_path: Path, draft: bool) -> dict[str, str]:
     root = make_project(tmp_path, "_i18n")
     shutil.copytree(REPO / "layouts", root / "layouts")
     shipped = (REPO / "i18n/es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
-    entries = re.findall(r'(?<=\n\n)((?:#.*\n)*msgid "(?:%\(publisher\)s\. .*|Draft)"\nmsgstr .*\n(?:".*"\n)*)', shipped)
+    entries = re.findall(
+        r'(?<=\n\n)((?:#.*\n)*msgid "(?:%\(publisher\)s\. .*|Draft)"\nmsgstr .*\n(?:".*"\n)*)', shipped
+    )
     assert len(entries) == 5  # "Draft", and the chapter's and the report's citation, of a draft and of a release
     with (root / "i18n/es/LC_MESSAGES/messages.po").open("a", encoding="utf-8") as po:
         po.write("\n" + "\n".join(entries))
