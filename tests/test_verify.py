@@ -136,6 +136,7 @@ def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_error
             note.call_page, note.call_block, note.note_pages, note.printed = 0, paragraph, (), ""
 
     monkeypatch.setattr(verify, "_place", lose_every_note)
+    monkeypatch.setattr(verify, "_breaks", lambda document: ({}, {}))
     monkeypatch.setattr(verify, "overflows", lambda document: [])
     _, problems = verify.lay_out(html, render)
     assert styles == [None, "break-inside: avoid", "break-inside: avoid; break-before: page"]
@@ -144,6 +145,52 @@ def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_error
             "error", "pdf.footnote", f"note {n} ({text!r}) is lost: its text is not printed (the call is on page 1)"
         )
         for n, text in ((1, "First note."), (2, "Second note."), (3, "Third note."))
+    ]
+
+
+def note_after_a_heading() -> str:
+    """A chunk whose fourth note WeasyPrint 70 loses, in a paragraph taller than a page that follows
+    a heading at the foot of the first page: kept in one piece (the first repair), the paragraph
+    prints its note but moves on without the heading, which ends the second page alone."""
+    notes = "".join(
+        f'<p>{words(30, i)}<span class="fn">Source {i}, a report.</span> {words(20, i)}.</p>' for i in range(3)
+    )
+    return PAGE.format(
+        f"{notes}<p>{words(428)}.</p><section><h2>Documented abuse</h2>"
+        f'<p id="victim">{words(20)}<span class="fn">The lost note.</span> {words(900)}.</p></section>'
+    )
+
+
+@pytest.mark.slow
+def test_a_repaired_paragraph_starts_its_page_with_the_heading_it_follows() -> None:
+    (chunk,) = in_workers(Job("en/chapter/x", note_after_a_heading(), "facilities/x.yaml", "print"))
+    assert chunk.findings == ()
+    pages = squeezed(chunk.pdf)
+    heading = [page for page, text in enumerate(pages) if "Documentedabuse" in text]
+    assert heading == [1]
+    assert "Documentedabuse" + words(20).replace(" ", "") in pages[1]
+    assert [page for page, text in enumerate(pages) if "4.Thelostnote." in text] == [1]
+    assert all(any(f"{n}.Source{n - 1},areport." in text for text in pages) for n in (1, 2, 3))
+
+
+def test_a_heading_a_repair_still_leaves_alone_at_the_foot_of_a_page_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    monkeypatch.setattr(verify, "REPAIRS", ("break-inside: avoid",))
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=note_after_a_heading(), base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    _, problems = verify.lay_out(html, lambda: html.render(stylesheets=css, font_config=fonts))
+    assert problems == [
+        verify.Problem(
+            "warning",
+            "pdf.heading",
+            "the heading 'Documented abuse' ends page 2 alone: what it heads (#victim) starts page 3",
+            "#victim",
+        )
     ]
 
 

@@ -98,7 +98,12 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
 
     A note lost at a page break is repaired by laying the chunk out again with the paragraph that
     holds its call given the next of `REPAIRS` (a `style` on that element of `html`'s tree, which
-    `render` lays out again). A repaired chunk has no problem to report: it has every note.
+    `render` lays out again). A forced break goes before what must stay with the paragraph
+    (`_kept_with`: the heading it follows, its timeline entry's date), not between them. A repair
+    that leaves such a heading at the foot of a page, apart from the paragraph (the paragraph, kept
+    in one piece, moved on without it), takes the paragraph's next step too. A repaired chunk has
+    every note. A heading that still ends a page alone, after a repair or not, is a warning at
+    what it heads (`_breaks`).
     """
     notes = [
         _Note(n, element, "".join(element.itertext()))
@@ -106,24 +111,130 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
             (e for e in html.etree_element.iter() if NOTE_CLASS in (e.get("class") or "").split()), 1
         )
     ]
+    parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     repaired: dict[Any, int] = {}
+    kept: dict[Any, list[Any]] = {}  # a paragraph that lost a note -> what must stay with it
+    own: dict[Any, str | None] = {}  # a repaired paragraph -> its style before any repair
     while True:
         document = render()
         _place(document, notes)
-        lost = [n for n in notes if n.lost() and repaired.get(n.call_block, 0) < len(REPAIRS)]
-        if not lost:
-            break
+        styles, stranded = _breaks(document)
+        due = [n.call_block for n in notes if n.lost()]
+        kept.update((block, _kept_with(block, parents, styles)) for block in due if block not in kept)
+        due += [block for block in repaired if any(id(e) in stranded for e in kept[block][1:])]
         # One step a round for each paragraph, however many of its notes it lost.
-        for block in dict.fromkeys(note.call_block for note in lost):
+        due = [block for block in dict.fromkeys(due) if repaired.get(block, 0) < len(REPAIRS)]
+        if not due:
+            break
+        for block in due:
             step = repaired.get(block, 0)
-            block.set("style", "; ".join(filter(None, (block.get("style"), REPAIRS[step]))))
+            own.setdefault(block, block.get("style"))
+            target = kept[block][-1] if REPAIRS[step].startswith("break-before") else block
+            if target is not block:
+                # It starts the page after what is kept with it: kept in one piece, it would leave
+                # them behind again whenever they do not fit on one page together.
+                _restyle(block, own[block])
+            target.set("style", "; ".join(filter(None, (target.get("style"), REPAIRS[step]))))
             repaired[block] = step + 1
     problems = [
         Problem("error", "pdf.footnote", f"note {n.number} ({_excerpt(n.text)!r}) is lost: {problem}")
         for n in notes
         if (problem := n.problem()) is not None
     ]
+    problems += [
+        Problem(
+            "warning",
+            "pdf.heading",
+            f"the heading {_excerpt(''.join(heading.itertext()))!r} ends page {page + 1} alone:"
+            f" what it heads ({region}) starts page {page + 2}",
+            region,
+        )
+        for heading, page, region in stranded.values()
+    ]
     return document, problems + overflows(document)
+
+
+def _restyle(element: Any, style: str | None) -> None:
+    """Give an element of the chunk's tree back the `style` it had (None: none)."""
+    if style is None:
+        element.attrib.pop("style", None)
+    else:
+        element.set("style", style)
+
+
+_AVOID = frozenset({"avoid", "avoid-page"})
+
+
+def _kept_with(block: Any, parents: dict[Any, Any], styles: dict[int, Any]) -> list[Any]:
+    """Return the paragraph `block` and what a page break before it must take with it, the element
+    to break before last.
+
+    A break before the first element in another is one before that other (CSS propagates it), so
+    it climbs to the parent; it takes in an element before it that avoids a break after it (a
+    heading), one it avoids a break after, and a parent that avoids a break inside (a timeline
+    entry, with its date line). It stops at the body's children: the chunk starts a page anyway.
+    """
+    chain = [block]
+    while (parent := parents.get(chain[-1])) is not None and parent.tag != "body":
+        target = chain[-1]
+        siblings = [c for c in parent if isinstance(c.tag, str) and (c is target or id(c) in styles)]
+        index = siblings.index(target)
+        before = siblings[index - 1] if index else None
+        if ((parent.text if before is None else before.tail) or "").strip():
+            break  # text of its own stands before it
+        if before is None or _avoids(styles, parent, "break_inside"):
+            chain.append(parent)
+        elif _avoids(styles, before, "break_after") or _avoids(styles, target, "break_before"):
+            chain.append(before)
+        else:
+            break
+    return chain
+
+
+def _avoids(styles: dict[int, Any], element: Any, side: str) -> bool:
+    """Return whether an element's computed style avoids a break on `side` ('break_after', …)."""
+    style = styles.get(id(element))
+    return style is not None and style[side] in _AVOID
+
+
+def _breaks(document: Any) -> tuple[dict[int, Any], dict[int, tuple[Any, int, str]]]:
+    """Return the computed style of each element that has a box (by id), and each element that avoids
+    a break after it (a heading) yet prints the last words of a page but the last and none of the
+    next (by id): the element, that page, and where what starts the next page is
+    ('#lasalle-2015-10-hunger-strike-hrw').
+
+    Notes, running heads and the margins are not the page's flow: a heading followed by nothing
+    but its page's notes ends the page.
+    """
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, MarginBox, ReplacedBox, TextBox
+
+    styles: dict[int, Any] = {}
+    flow: list[tuple[list[Any], list[Any]]] = []  # each page's first and last words: their box after its ancestors
+    for page in document.pages:
+        first: list[Any] = []
+        last: list[Any] = []
+        for child in page._page_box.children:  # the page's flow, its footnote area, its margin boxes
+            if isinstance(child, (FootnoteAreaBox, MarginBox)):
+                continue
+            for box, ancestors in _walk(child):
+                if box.element is not None:
+                    styles.setdefault(id(box.element), box.style)
+                if isinstance(box, ReplacedBox) or (isinstance(box, TextBox) and box.text.strip()):
+                    last = [*ancestors, box]
+                    first = first or last
+        flow.append((first, last))
+    stranded: dict[int, tuple[Any, int, str]] = {}
+    for number, ((_, last), (first, _)) in enumerate(zip(flow, flow[1:], strict=False)):
+        going_on = {id(b.element) for b in first}
+        for box in last:
+            if (
+                first
+                and box.element is not None
+                and box.style["break_after"] in _AVOID
+                and id(box.element) not in going_on
+            ):
+                stranded.setdefault(id(box.element), (box.element, number, _anchor(first[:-1], first[-1])))
+    return styles, stranded
 
 
 def fonts(pdf: bytes, families: Collection[str]) -> list[Problem]:
