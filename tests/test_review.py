@@ -249,6 +249,43 @@ def test_the_words_after_the_last_inline_citation_rest_on_the_note_at_the_end(
     assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
 
 
+def test_the_words_after_the_last_inline_citation_with_no_note_at_the_end_are_uncited(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """The rule on the words after the last inline citation applied only when `sources:` lists an
+    id the text does not cite inline: with every id cited inline no note prints at the end, and
+    "…a sleeping man [@gov-report-2020]. Guards beat him the night before." printed the beating
+    with no citation at all, and no finding said so (while a weak note there was `cite.weak`)."""
+    root = make_project(tmp_path, "cite-weak")
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "a sleeping man [@wiki-sample].",
+        "a sleeping man [@gov-report-2020]. Guards beat him the night\n      before.",
+    )
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == [
+        "facilities/sample.yaml:53:56: warning: an accusation (a timeline entry): the words 'Guards beat him the"
+        " night before.' after the last citation have no note: cite their source right after them ([@id])"
+        " [cite.weak]"
+    ]
+    assert [line for line in _check(root, "--release") if "night before" in line] == [
+        "facilities/sample.yaml:53:56: error: an accusation (a timeline entry): the words 'Guards beat him the"
+        " night before.' after the last citation have no note: cite their source right after them ([@id])"
+        " [cite.weak]"
+    ]
+    # The advice clears it: the source right after the words, or one `sources:` prints at the end.
+    replace(root, "facilities/sample.yaml", "      before.", "      before [@news-2021].")
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
+    replace(root, "facilities/sample.yaml", "      before [@news-2021].", "      before.")
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "    sources: [gov-report-2020]\ndeaths:",
+        "    sources: [gov-report-2020, news-2021]\ndeaths:",
+    )
+    assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
+
+
 def test_a_doubt_about_a_confirmed_place_on_the_list_is_an_error(tmp_path: Path, fixed_today: None) -> None:
     """The editor's note prints `list_doubt` only while the list membership is unverified: with
     `confirmed`, the writer's prose was dropped without a word while a translation was asked for."""

@@ -253,7 +253,8 @@ def check_strength(edition: Edition) -> list[Finding]:
     sources, and for each passage of one whose inline citations are all weak, though the claim
     cites a strong source elsewhere: a citation supports the words since the one before it, and
     the note the claim's `sources:` prints at the end of its text (the ids the text does not cite
-    inline) supports the words after the last inline citation.
+    inline) supports the words after the last inline citation; when every id is cited inline no note
+    prints there, and those words cite nothing at all.
 
     Also for each passage of a summary (the facility's, its campaign's) whose citations are all
     weak, whatever it says: a summary has no review mark to print, so nothing there can rest on
@@ -293,6 +294,17 @@ def check_strength(edition: Edition) -> list[Finding]:
                             )
                         )
                 after = _trailing(text)
+                if after and not noted:
+                    # Every `sources:` id is cited inline: no note prints at the end, and the words cite nothing.
+                    findings.append(
+                        warning(
+                            "cite.weak",
+                            text.citations[-1].loc,
+                            f"{what}: the words '{visible(after)}' after the last citation have no note: cite"
+                            " their source right after them ([@id])",
+                        )
+                    )
+                    continue
                 sources = [edition.sources.get(c.source_id) for c in noted]
                 if after and noted and all(s is not None and s.type in weak for s in sources):
                     # The note at the end of the text prints the `sources:` ids the prose does not cite inline.
