@@ -286,6 +286,37 @@ def test_the_words_after_the_last_inline_citation_with_no_note_at_the_end_are_un
     assert [line for line in _check(root) if line.startswith("facilities/sample.yaml:5")] == []
 
 
+def test_report_prose_resting_only_on_weak_sources_is_cite_weak(tmp_path: Path, fixed_today: None) -> None:
+    """The summary rule skipped report.yaml's prose: "Guards there beat a man to death [@wiki-sample]."
+    in the introduction printed, with no review mark, on an encyclopedia's word, and no finding
+    said so. Every passage of report.yaml's prose whose citations are all weak is `cite.weak`."""
+    root = make_project(tmp_path, "cite-weak")
+    replace(
+        root,
+        "report.yaml",
+        "    text: The sample facility held people [@gov-report-2020].\n",
+        "    text: >-\n      The sample facility held people [@gov-report-2020]. Guards there beat a man\n"
+        "      to death [@wiki-sample].\n",
+    )
+    replace(
+        root, "report.yaml", "    text: Thanks to everyone.\n", "    text: Thanks to the coalition [@digest-2021].\n"
+    )
+    assert [line for line in _check(root) if line.startswith("report.yaml")] == [
+        "report.yaml:17:16: warning: report.yaml's prose prints no review mark, and the words 'Guards there beat a"
+        " man to death' rest only on weak sources: 'wiki-sample' (reference); cite a stronger source right after"
+        " them, or leave them to a dossier's timeline or facts box, where a claim can be marked needs-review"
+        " [cite.weak]",
+        "report.yaml:23:35: warning: report.yaml's prose prints no review mark, and the words 'Thanks to the"
+        " coalition' rest only on weak sources: 'digest-2021' (aggregator); cite a stronger source right after"
+        " them, or leave them to a dossier's timeline or facts box, where a claim can be marked needs-review"
+        " [cite.weak]",
+    ]
+    # The advice clears it: a strong source next to the weak one.
+    replace(root, "report.yaml", "to death [@wiki-sample].", "to death [@wiki-sample][@news-2021].")
+    replace(root, "report.yaml", "coalition [@digest-2021].", "coalition [@news-2021].")
+    assert [line for line in _check(root) if line.startswith("report.yaml")] == []
+
+
 def test_a_doubt_about_a_confirmed_place_on_the_list_is_an_error(tmp_path: Path, fixed_today: None) -> None:
     """The editor's note prints `list_doubt` only while the list membership is unverified: with
     `confirmed`, the writer's prose was dropped without a word while a translation was asked for."""

@@ -256,9 +256,10 @@ def check_strength(edition: Edition) -> list[Finding]:
     inline) supports the words after the last inline citation; when every id is cited inline no note
     prints there, and those words cite nothing at all.
 
-    Also for each passage of a summary (the facility's, its campaign's) whose citations are all
-    weak, whatever it says: a summary has no review mark to print, so nothing there can rest on
-    a weak source alone (Stewart's said a man died, on a newsletter's word, unmarked).
+    Also for each passage of a summary (the facility's, its campaign's) or of report.yaml's prose
+    (its introduction, support, acknowledgments, notice) whose citations are all weak, whatever it
+    says: neither has a review mark to print, so nothing there can rest on a weak source alone
+    (Stewart's summary said a man died, on a newsletter's word, unmarked).
     """
     weak = weak_types()
     findings: list[Finding] = []
@@ -321,19 +322,39 @@ def check_strength(edition: Edition) -> list[Finding]:
                         )
                     )
         for text in (facility.summary, facility.campaign.summary):
-            for words, group in _passages(text):
-                sources = [edition.sources.get(c.source_id) for c in group]
-                if all(s is not None and s.type in weak for s in sources):
-                    listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
-                    findings.append(
-                        warning(
-                            "cite.weak",
-                            group[0].loc,
-                            f"a summary prints no review mark, and the words '{visible(words)}' rest only on weak"
-                            f" sources: {listed}; cite a stronger source right after them, or leave them to the"
-                            " timeline or the facts box, where a claim can be marked needs-review",
-                        )
-                    )
+            findings += _weak_passages(
+                edition,
+                text,
+                "a summary prints no review mark",
+                "leave them to the timeline or the facts box, where a claim can be marked needs-review",
+            )
+    for text in edition.settings.texts():
+        findings += _weak_passages(
+            edition,
+            text,
+            f"{REPORT_FILE}'s prose prints no review mark",
+            "leave them to a dossier's timeline or facts box, where a claim can be marked needs-review",
+        )
+    return findings
+
+
+def _weak_passages(edition: Edition, text: Text, why: str, instead: str) -> list[Finding]:
+    """Return a `cite.weak` warning for each passage of prose with no review mark (a summary,
+    report.yaml's introduction) whose inline citations are all weak, whatever it says."""
+    weak = weak_types()
+    findings: list[Finding] = []
+    for words, group in _passages(text):
+        sources = [edition.sources.get(c.source_id) for c in group]
+        if all(s is not None and s.type in weak for s in sources):
+            listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
+            findings.append(
+                warning(
+                    "cite.weak",
+                    group[0].loc,
+                    f"{why}, and the words '{visible(words)}' rest only on weak sources: {listed}; cite a"
+                    f" stronger source right after them, or {instead}",
+                )
+            )
     return findings
 
 
