@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from report.commands.new import MODELINE, skeleton
-from report.content.load import read_dossier
+from report.content.load import read_dossier, read_sources
 
 from .conftest import BASE, copy_project, run_cli
 
@@ -186,4 +186,36 @@ def test_a_placeholder_with_more_words_is_still_a_todo() -> None:
         ("error", "todo", 5, 9, f"location.city {todo}"),
         ("error", "todo", 24, 9, f"status.text {todo}"),
         ("error", "todo", 26, 10, f"summary {todo}"),
+    ]
+
+
+def test_todo_in_a_web_address_or_a_headline_in_capitals_is_no_placeholder() -> None:
+    """A page whose address holds TODO (`…/2021/03/TODO-list`) and a Spanish headline in capitals
+    (`TODO SOBRE EL CIERRE DE LA PRISIÓN`, "all about the closing") were "still TODO", errors no
+    edit could clear. A web address is a placeholder only when it is TODO and nothing else; a value
+    all in capitals only when TODO is all it says."""
+    raw = (
+        (BASE / "facilities" / "sources.yaml")
+        .read_text(encoding="utf-8")
+        .replace("https://news.example.com/2021/03/sample", "https://news.example.com/2021/03/TODO-list", 1)
+        .replace("title: Sample facility to close", "title: TODO SOBRE EL CIERRE DE LA PRISIÓN", 1)
+    )
+    sources, findings = read_sources(raw.encode(), "facilities/sources.yaml")
+    assert sources is not None
+    assert findings == []
+    raw = (
+        (BASE / "facilities" / "sources.yaml")
+        .read_text(encoding="utf-8")
+        .replace("https://news.example.com/2021/03/sample", "TODO", 1)
+        .replace("title: Sample facility to close", "title: TODO", 1)
+        .replace("publisher: The Daily Example", "publisher: TODO (check)", 1)
+        .replace("title: Inspection of the Sample Facility", "title: TODO A FICTIONAL report", 1)
+    )
+    _, findings = read_sources(raw.encode(), "facilities/sources.yaml")
+    todo = "is still TODO: write what a source says"
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("error", "todo", 5, 12, f"sources[1].title {todo}"),
+        ("error", "todo", 11, 12, f"sources[2].title {todo}"),
+        ("error", "todo", 12, 16, f"sources[2].publisher {todo}"),
+        ("error", "todo", 14, 10, f"sources[2].url {todo}"),
     ]

@@ -337,10 +337,22 @@ _TODO_RE = re.compile(rf"\b{TODO}\b")
 placeholders, and would be published as they are. The Spanish "todo" is a word, not a placeholder."""
 
 
+def _is_todo(kind: str, path: tuple[Any, ...], value: str) -> bool:
+    """Return True if `value` holds the TODO placeholder. In a web address only the whole value is
+    one (`…/2021/03/TODO-list` is a page's path), and a value written all in capitals is a
+    headline where TODO is a Spanish word (`TODO SOBRE EL CIERRE`), unless TODO is all it says."""
+    if not _TODO_RE.search(value):
+        return False
+    if schema.keyword(kind, path, "x-url"):
+        return value.strip() == TODO
+    rest = _TODO_RE.sub("", value)
+    return not any(c.isalpha() for c in rest) or any(c.islower() for c in value)
+
+
 def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """Return a `todo` error for each value that holds the TODO placeholder, and the schema's findings
     about the other values."""
-    todo = [path for path, value in _strings(doc.data, ()) if _TODO_RE.search(value)]
+    todo = [path for path, value in _strings(doc.data, ()) if _is_todo(kind, path, value)]
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
