@@ -91,14 +91,16 @@ HELD = "    text: Inspectors found that medical requests went unanswered.\n"
             "error",
             "YAML reads ' #' as the start of a comment, so the value ends at 'He was held in pod' and"
             " '# 4 for 30 days [@gov-report-…' is not printed, with its citation [@gov-report-2020]; if the #"
-            ' belongs to the text, quote the whole value ("…"), or use a block value (>-)',
+            ' belongs to the text, quote the whole value ("…"), or use a block value (>-); a note that cites'
+            " a source goes on a line of its own",
         ),
         (
             "    text: He was held in pod #4 for 30 days [@gov-report-2020].\n",
             "error",
             "YAML reads ' #' as the start of a comment, so the value ends at 'He was held in pod' and"
             " '#4 for 30 days [@gov-report-2…' is not printed, with its citation [@gov-report-2020]; if the #"
-            ' belongs to the text, quote the whole value ("…"), or use a block value (>-)',
+            ' belongs to the text, quote the whole value ("…"), or use a block value (>-); a note that cites'
+            " a source goes on a line of its own",
         ),
         (
             "    text: He was held in pod # 4 for 30 days.\n",
@@ -129,7 +131,11 @@ def test_a_comment_that_cuts_prose_short_is_a_finding_at_the_hash(line: str, lev
         (HELD, HELD + "    # a whole-line note, not after a value [@gov-report-2020]\n"),
         ("    date: 2020-04\n", "    date: 2020-04  # approximate\n"),
         ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # the official name\n"),
-        ("      name: Sample Coalition\n", "      name: Sample Coalition # renamed in 2022, per [@news-2021]\n"),
+        ("      role: led the shutdown campaign\n", "      role: led the shutdown campaign  # keep it short\n"),
+        ("      role: led the shutdown campaign\n", "      role: led the shutdown campaign # TODO: check the date\n"),
+        ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # Keep it short\n"),
+        (HELD, "    text: Inspectors found that medical requests went # unanswered, per the report\n"),
+        ("    date: 2020-04\n", "    date: 2020-04 # 2 sources agree\n"),
     ],
 )
 def test_a_comment_after_a_sentence_quoted_or_block_prose_or_a_field_not_prose_is_left_alone(
@@ -139,3 +145,67 @@ def test_a_comment_after_a_sentence_quoted_or_block_prose_or_a_field_not_prose_i
     assert raw != SAMPLE
     facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
     assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "level", "message"),
+    [
+        (
+            "\nname: Sample Detention Center\n",
+            "\nname: Sample Detention Center # 2 West Wing\n",
+            "warning",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'Sample Detention Center' and"
+            " '# 2 West Wing' is not printed; if the # belongs to the text, quote the whole value (\"…\"), or"
+            " use a block value (>-)",
+        ),
+        (
+            "      role: led the shutdown campaign\n",
+            "      role: led the shutdown campaign # 4 for 30 days\n",
+            "warning",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'led the shutdown campaign' and"
+            " '# 4 for 30 days' is not printed; if the # belongs to the text, quote the whole value (\"…\"), or"
+            " use a block value (>-)",
+        ),
+        (
+            "      name: Sample Coalition\n",
+            "      name: Sample Coalition # renamed in 2022, per [@news-2021]\n",
+            "error",
+            "YAML reads ' #' as the start of a comment, so the value ends at 'Sample Coalition' and '# renamed"
+            " in 2022, per [@news…' is not printed, with its citation [@news-2021]; if the # belongs to the text,"
+            ' quote the whole value ("…"), or use a block value (>-); a note that cites a source goes on a line'
+            " of its own",
+        ),
+    ],
+)
+def test_a_comment_that_continues_a_value_or_cites_is_a_finding_in_any_field(
+    old: str, new: str, level: str, message: str
+) -> None:
+    """`name: Sample Processing Center # 2 West Wing` printed "Sample Processing Center" and check said
+    nothing: the rule read only prose. A digit right after `# ` continues the value in any field, and
+    a citation marker in the comment is an error in any field; a comment that starts with a word
+    (`heading: Why it matters  # keep it short`) is a note, left alone even in a heading or a role."""
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    number = raw.split("\n").index(new.strip("\n")) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (level, "yaml.comment", number, new.index("#") + 1 - new.startswith("\n"), message)
+    ]
+
+
+def test_a_note_after_a_heading_in_report_yaml_is_left_alone(tmp_path, fixed_today) -> None:
+    """`heading: Why it matters  # keep it short: it is the running head` was a warning, an error
+    with `--release`: a heading never ends with a sentence stop, so every note after one was taken
+    for lost words. A note that starts with a word is a note."""
+    root = make_project(tmp_path)
+    replace(root, "report.yaml", "    heading: Why\n", "    heading: Why  # keep it short: it is the running head\n")
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert [line for line in out.splitlines() if "[yaml.comment]" in line] == []
+    replace(root, "report.yaml", "  # keep it short: it is the running head\n", " # 2 words at most\n")
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert [line for line in out.splitlines() if "[yaml.comment]" in line] == [
+        "report.yaml:14:18: error: YAML reads ' #' as the start of a comment, so the value ends at 'Why' and"
+        " '# 2 words at most' is not printed; if the # belongs to the text, quote the whole value (\"…\"), or"
+        " use a block value (>-) [yaml.comment]"
+    ]
+    assert code == 1

@@ -531,22 +531,26 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\Z")
 
 
 def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
-    """Return the findings and a `yaml.comment` finding for each comment that cuts prose short.
+    """Return the findings and a `yaml.comment` finding for each comment that cuts a text short.
 
-    In a field whose text is printed (`x-translatable`), ` # ` after an unquoted text is lost text
-    far more often than a note: `held in pod # 4 for 30 days [@id].` prints "held in pod". It is an
-    error when it drops a citation marker (the note would be silently lost), the parser's warning
-    of `#4` included; a warning when the text it leaves does not end a sentence.
+    After an unquoted text, ` # ` ends the value: `name: Sample Processing Center # 2 West Wing`
+    prints "Sample Processing Center", `held in pod # 4 for 30 days [@id].` "held in pod". In any
+    field it is an error when the comment holds a citation marker (its note, or the writer's belief
+    in one, is silently lost), the parser's warning of `#4` included; a warning when a digit follows
+    `# ` (the value's own words, not a note) and the text it leaves does not end a sentence. A
+    comment that starts with a word (`# keep it short`, `# TODO: …`) is a note: left alone.
     """
     out = list(findings)
+    dated = {path for path, _ in schema.dates(kind, doc.data)}
     for path, value in _strings(doc.data, ()):
         cut = doc.comment_after(path)
-        if cut is None or not schema.is_translatable(kind, path):
+        if cut is None:
             continue
         loc, comment = cut
         markers = MARKER_LIKE_RE.findall(comment)
-        if not markers and (comment[1:2] not in (" ", "\t") or _SENTENCE_END.search(value)):
-            continue  # a `#4` the parser has reported, or a note after a whole sentence
+        numbered = comment[1:2] in (" ", "\t") and comment[1:].lstrip()[:1].isdigit()
+        if not markers and (not numbered or path in dated or _SENTENCE_END.search(value)):
+            continue  # a `#4` the parser has reported, a note, a note after a whole sentence or a date
         out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
         lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"
         out.append(
@@ -554,7 +558,8 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
                 "yaml.comment",
                 loc,
                 f"{cut_short(value, comment)}{lost if markers else ''}; if the # belongs to the text, quote"
-                ' the whole value ("…"), or use a block value (>-)',
+                ' the whole value ("…"), or use a block value (>-)'
+                + ("; a note that cites a source goes on a line of its own" if markers else ""),
             )
         )
     return out
