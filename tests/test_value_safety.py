@@ -154,6 +154,42 @@ BAD_URLS = [
         " Latin one and lead a reader to another site; type the host in Latin letters, or a name in another"
         " alphabet in its xn-- form",
     ),
+    (  # Latin look-alikes, each another site for every click: IPA's script g
+        "https://\u0261ithub.com/",
+        "its host name has U+0261 LATIN SMALL LETTER SCRIPT G, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
+    (  # a small capital
+        "https://\u1d07xample.org/",
+        "its host name has U+1D07 LATIN LETTER SMALL CAPITAL E, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
+    (  # a dotless i
+        "https://l\u0131nkedin.com/",
+        "its host name has U+0131 LATIN SMALL LETTER DOTLESS I, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
+    (  # a long s
+        "https://\u017fecure.example/",
+        "its host name has U+017F LATIN SMALL LETTER LONG S, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
+    (  # a kra
+        "https://\u0138it.example/",
+        "its host name has U+0138 LATIN SMALL LETTER KRA, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
+    (  # a capital dotted I, which the host's lower case makes i and a combining dot
+        "https://\u0130nstagram.example/",
+        "its host name has U+0307 COMBINING DOT ABOVE, which can look like a plain Latin letter and lead a reader to another"
+        " site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł) except ı, ĸ and ſ,"
+        " or a name with other letters in its xn-- form",
+    ),
     (  # pasted from a host's control panel: printed on every page and in every citation
         "https://editor:s3cret@evil.example/",
         "it holds a user name or password (before @), which every reader would see; delete it and the @",
@@ -186,6 +222,17 @@ def test_a_url_that_goes_nowhere_is_refused_at_its_value(tmp_path: Path, url: st
         f"facilities/sources.yaml:{at + 1}:10: error: sources[1].url: '{url}' is not a valid web address: {why} [schema.pattern]",
         f"facilities/sources.yaml:{at + 2}:18: error: sources[1].archive_url: '{url}' is not a valid web address: {why} [schema.pattern]",
     ]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://bücher.example/", "https://łódź.example/", "https://straße.example/", "https://ÉCOLE.example/"]
+)
+def test_a_host_with_the_accented_letters_of_european_languages_passes(url: str) -> None:
+    """The look-alike rule keeps the letters of Latin-1 Supplement and Latin Extended-A, which
+    Western and Central European names are written in (a capital is read in lower case)."""
+    from report.content.schema import url_problem
+
+    assert url_problem(url) is None
 
 
 LICENSE_PATH = 'path: "https://creativecommons.org/licenses/by/4.0/"}'

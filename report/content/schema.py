@@ -77,8 +77,9 @@ def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
     It must be an http(s) URL the standard library reads, with a host name and no user name or
-    password (`user:password@`: printed, they would be every reader's), a host name of Latin
-    letters (`bücher.example`; `exаmple.org` with a Cyrillic а is another site), and hold no space,
+    password (`user:password@`: printed, they would be every reader's), a host name of ASCII and
+    the Latin letters of U+00C0–U+017F but look-alikes (`bücher.example`; `exаmple.org` with a
+    Cyrillic а, `ɡithub.com` with IPA's ɡ, are other sites), and hold no space,
     quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
     LF and NUL) percent-encoded: such a character breaks the link, or the attribute, header or
     citation field it is written into.
@@ -105,19 +106,31 @@ def url_problem(url: str) -> str | None:
         return "it names no host; write the full address, like https://example.org/page"
     if parts.username is not None or parts.password is not None:
         return "it holds a user name or password (before @), which every reader would see; delete it and the @"
-    foreign = next((ch for ch in parts.hostname if ch.isalpha() and not _latin(ch)), None)
-    if foreign is not None:
+    foreign = next((ch for ch in parts.hostname if not _latin(ch)), None)
+    if foreign is not None and foreign.isalpha() and not unicodedata.name(foreign, "").startswith("LATIN "):
         return (
             f"its host name has {_named(foreign)}, a letter of another alphabet that can look like a Latin one"
             " and lead a reader to another site; type the host in Latin letters, or a name in another"
             " alphabet in its xn-- form"
         )
+    if foreign is not None:
+        return (
+            f"its host name has {_named(foreign)}, which can look like a plain Latin letter and lead a reader"
+            " to another site; type the host in a-z, digits and the letters of U+00C0–U+017F (é, ü, ł)"
+            " except ı, ĸ and ſ, or a name with other letters in its xn-- form"
+        )
     return None
 
 
+_LOOK_ALIKES = frozenset("\u0131\u0138\u017f")
+"""ı (dotless i), ĸ (kra) and ſ (long s): letters of Latin Extended-A that pass for i, k and f."""
+
+
 def _latin(ch: str) -> bool:
-    """Return whether a letter is of the Latin alphabet (`a`, `ü`), as Unicode names it."""
-    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN ")
+    """Return whether a host name may hold `ch`: ASCII, or a letter of Latin-1 Supplement or Latin
+    Extended-A (`ü`, `ł`) that is no look-alike. IPA's `ɡ`, the small capital `ᴇ`, a letter of
+    another alphabet and a combining mark (the `i̇` that `İ` becomes) are each another site's."""
+    return ch.isascii() or ("\u00c0" <= ch <= "\u017f" and ch.isalpha() and ch not in _LOOK_ALIKES)
 
 
 def _named(ch: str) -> str:
