@@ -33,6 +33,8 @@ from report.render.html import environment
 from .conftest import FIXED_TODAY, REPO, build, make_project, run_cli
 
 SPANISH = catalog_path("es")
+SAME_HINT = "; if the English is the translation too, say why in a translator comment `# SAME: …`"
+"""What `i18n.untranslated` tells the translator of a copy that may be the right word (`# SAME:`)."""
 HEADER = (
     'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
@@ -74,7 +76,8 @@ def test_english_copied_into_the_msgstr_is_english_not_a_translation() -> None:
 
     assert [str(f) for f in check_catalog(loc.catalog) if "Back to the text" in f.message] == [
         f"{SPANISH}:8:1: warning: not translated: the msgstr of 'Back to the text' is its English, copied"
-        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty"
+        f"{SAME_HINT} [i18n.untranslated]"
     ]
 
 
@@ -159,7 +162,8 @@ def test_a_template_label_copied_is_english_whatever_its_length() -> None:
 
     assert [str(f) for f in check_catalog(loc.catalog)] == [
         f"{SPANISH}:{line}:1: warning: not translated: the msgstr of '{english}' is its English, copied unchanged;"
-        " the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        " the build prints the entry as English: translate it, or leave the msgstr empty"
+        f"{SAME_HINT} [i18n.untranslated]"
         for line, english in zip(range(8, 26, 3), LABELS, strict=True)
     ]
     env = environment(REPO, loc)
@@ -195,11 +199,102 @@ def test_check_reports_the_shipped_labels_copied(tmp_path: Path) -> None:
     assert code == 0
     assert [line for line in out.splitlines() if "[i18n.untranslated]" in line] == [
         f"{SPANISH}:{lines[english]}:1: warning: not translated: the msgstr of '{english}' is its English, copied"
-        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty [i18n.untranslated]"
+        " unchanged; the build prints the entry as English: translate it, or leave the msgstr empty"
+        f"{SAME_HINT} [i18n.untranslated]"
         for english in sorted(LABELS, key=lines.__getitem__)
     ]
     templates = next(line for line in out.splitlines() if line.startswith("templates "))
     assert templates.split() == ["templates", "218", "0", "6", "0", "0", "97.3%"]
+
+
+SAME = (
+    'msgid "Total"\nmsgstr "Total"\n\n'
+    "# SAME: the Spanish word is the English one\n"
+    'msgid "Hospital"\nmsgstr "Hospital"\n\n'
+    "# SAME:\n"
+    'msgid "Error"\nmsgstr "Error"\n\n'
+    "# REVIEW: does the campaign print it so?\n"
+    "# SAME: the campaign's words, kept as it prints them\n"
+    'msgctxt "a:summary"\nmsgid "Shut it down."\nmsgstr "Shut it down."\n'
+)
+"""Translations that are their English: "Total", "Hospital" and "Error" are Spanish words too."""
+
+
+def test_a_same_comment_makes_a_translation_that_is_its_english_no_copy() -> None:
+    """The copy rule counted "Total" and "Hospital", right in Spanish, untranslated, and a translator
+    could not say so: the release was blocked. A `# SAME: why` comment says so, for a label and for
+    prose: the entry is translated, printed as it is, and listed for the reviewer. Without it the
+    finding tells of the comment; with an empty one, it asks for the reason."""
+    from report.i18n.coverage import check_catalog, confirmed_differences
+
+    loc = _catalog(SAME)
+    entries = loc.catalog.entries
+    assert [(e.same, e.review) for e in entries] == [
+        (None, None),
+        ("the Spanish word is the English one", None),
+        ("", None),
+        ("the campaign's words, kept as it prints them", "does the campaign print it so?"),
+    ]
+    assert [e.counted for e in entries] == ["untranslated", "translated", "untranslated", "translated"]
+    text = HEADER + SAME
+    total, error, hospital, shut = (_line(text, f'msgstr "{x}') for x in ("Total", "Error", "Hospital", "Shut"))
+    review = _line(text, 'msgid "Shut')  # its msgid, where an open question is
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:{total}:1: warning: not translated: the msgstr of 'Total' is its English, copied unchanged;"
+        f" the build prints the entry as English: translate it, or leave the msgstr empty{SAME_HINT} [i18n.untranslated]",
+        f"{SPANISH}:{error}:1: warning: not translated: the msgstr of 'Error' is its English, copied unchanged;"
+        " the build prints the entry as English: translate it, or leave the msgstr empty; its `# SAME:` comment"
+        " gives no reason: say after it why the English is the translation too [i18n.untranslated]",
+        f"{SPANISH}:{review}:1: warning: to review: does the campaign print it so? [i18n.review]",
+    ]
+    env = environment(REPO, loc)
+    assert env.from_string("{{ _('Total') }}|{{ _('Hospital') }}|{{ _('Error') }}").render() == (
+        '<span lang="en" class="fallback">Total</span>|Hospital|<span lang="en" class="fallback">Error</span>'
+    )
+    confirmed = confirmed_differences(loc.catalog, {e.key for e in entries})
+    assert [(*c.lines(), c.as_dict()) for c in confirmed] == [
+        (
+            f"{SPANISH}:{hospital}:1: the msgstr of 'Hospital' is its English [i18n.untranslated]",
+            "SAME: the Spanish word is the English one",
+            {
+                "file": SPANISH,
+                "line": hospital,
+                "column": 1,
+                "code": "i18n.untranslated",
+                "message": "the msgstr of 'Hospital' is its English",
+                "comment": "the Spanish word is the English one",
+            },
+        ),
+        (
+            f"{SPANISH}:{shut}:1: the msgstr of 'Shut it down.' is its English [i18n.untranslated]",
+            "SAME: the campaign's words, kept as it prints them",
+            {
+                "file": SPANISH,
+                "line": shut,
+                "column": 1,
+                "code": "i18n.untranslated",
+                "message": "the msgstr of 'Shut it down.' is its English",
+                "comment": "the campaign's words, kept as it prints them",
+            },
+        ),
+    ]
+
+
+def test_a_release_is_refused_while_a_same_mark_gives_no_reason(tmp_path: Path, fixed_today: None) -> None:
+    """An empty `# SAME:` confirms nothing: `check --release` exits 1 with the copy's error, which asks for the reason."""
+    root = make_project(tmp_path, "i18n-same-confirmed")
+    po = root / SPANISH
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace("# SAME: the line the translator means to keep in English.\n", "# SAME:\n"), "utf-8")
+    line = _line(text, 'msgstr "Share')
+    code, out, _ = run_cli("--root", str(root), "check", "--release")
+    assert code == 1
+    assert [x for x in out.splitlines() if "[i18n.untranslated]" in x] == [
+        f"{SPANISH}:{line}:1: error: not translated: the msgstr of 'Share the report.' is"
+        " its English, copied unchanged; the build prints the entry as English: translate it, or leave the msgstr"
+        " empty; its `# SAME:` comment gives no reason: say after it why the English is the translation too"
+        " [i18n.untranslated]"
+    ]
 
 
 # -- `%` in template strings: Jinja's newstyle gettext formats every one of them ----------------
@@ -1498,6 +1593,16 @@ def test_a_figures_comment_names_a_figure_as_the_check_reads_it(comment: str, un
     )
 
 
+def test_each_figures_line_confirms_what_it_names() -> None:
+    """The README writes one `# FIGURES:` line per figure, but only the last line was read: the
+    figures the first named were found again. Each line's are confirmed."""
+    comments = "# FIGURES: 15 months in the English;\n# FIGURES: 14 meses in the Spanish source.\n"
+    text, found = _doubts(comments + DEATH)
+    assert found == []
+    entry = parse_catalog(text.encode(), SPANISH, "es").entries[0]
+    assert entry.confirmation == "15 months in the English; 14 meses in the Spanish source."
+
+
 def test_a_figures_comment_is_no_finding() -> None:
     """Nor part of the review note of its entry: that note runs from `REVIEW:` to a `FIGURES:` line."""
     from report.i18n.coverage import check_catalog
@@ -1591,6 +1696,24 @@ def test_update_keeps_a_figures_comment(tmp_path: Path, fixed_today: None) -> No
         f"  {SPANISH}:{figures}:1: numbers and month names differ from the English 'A man died after weeks"
         " without care.': extra 2020 and marzo [i18n.figures]",
         comment,
+    ]
+
+
+def test_update_keeps_a_same_comment(tmp_path: Path, fixed_today: None) -> None:
+    """`update` writes a `# SAME:` comment back as it was, as it keeps `# FIGURES:`: the entry stays
+    translated, and its confirmation listed."""
+    root = make_project(tmp_path, "i18n-same-confirmed")
+    assert run_cli("--root", str(root), "update")[0] == 0  # wraps the lines the fixture changed as gettext does
+    po = root / SPANISH
+    text = po.read_text(encoding="utf-8")
+    assert text.count("# SAME: the line the translator means to keep in English.\n") == 1
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (0, f"{SPANISH} unchanged: 0 new, 0 changed (now fuzzy), 0 obsolete\n")
+    assert po.read_text(encoding="utf-8") == text
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    assert [c["comment"] for c in json.loads(out)["coverage"]["es"]["confirmed"]] == [
+        "the line the translator means to keep in English.",
+        "marzo de 2020, the date of the death the entry is about.",
     ]
 
 

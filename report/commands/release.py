@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding, Loc, count, visible
-from ..i18n.coverage import CATCH_UP, Confirmed, pending_note
+from ..i18n.coverage import CATCH_UP, Confirmed, confirmed_items, pending_note
 from .gather import Gathered
 
 DOSSIER_CODES = frozenset({"review.unverified"})
@@ -65,8 +65,8 @@ class Language:
     caveats: str = ""
     """What the percentage does not count as it should (`LanguageCoverage.caveats`)."""
     confirmed: tuple[Confirmed, ...] = ()
-    """Differences from the English that `FIGURES:` comments confirm: no item to do, but for the
-    reviewer who signs off the release to read."""
+    """Differences from the English that `FIGURES:` comments confirm, and translations that are
+    their English that `SAME:` ones do: no item to do, but for the reviewer who signs off the release to read."""
     pending_note: str = ""
     """What the pending strings are, in the coverage table's words ("" when none is pending)."""
 
@@ -304,8 +304,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
     for language in checklist.languages:
         if language.confirmed:
             section(
-                f"Reviewers: {language.name} ({language.lang}): read each difference a `# FIGURES:` comment"
-                f" confirms ({len(language.confirmed)} to read; not blocking)",
+                f"Reviewers: {language.name} ({language.lang}): read {confirmed_items(language.confirmed, each=True)}"
+                f" ({len(language.confirmed)} to read; not blocking)",
                 [
                     row
                     for where, comment in map(Confirmed.lines, language.confirmed)
@@ -350,8 +350,6 @@ def summary(checklist: Checklist) -> str:
         (len(checklist.catalogs) + sum(x.todo for x in checklist.languages), "translation", ""),
     ]
     parts = ", ".join(count(n, noun) + what for n, noun, what in kinds if n)
-    confirmed = sum(len(language.confirmed) for language in checklist.languages)
-    read = f"; {count(confirmed, 'difference')} a `# FIGURES:` comment confirms to read (not blocking)" * bool(
-        confirmed
-    )
+    confirmed = tuple(c for language in checklist.languages for c in language.confirmed)
+    read = f"; {confirmed_items(confirmed)} to read (not blocking)" * bool(confirmed)
     return f"release: {count(checklist.items, 'item')} to do ({parts}): nothing was written to dist/{read}"

@@ -8,7 +8,8 @@ the line of the msgstr at fault (of the plural form, for msgstr[N]): where a tra
 often many lines below the msgid. Beside them, what a reviewer must confirm in a translation the
 build prints as it is: figures (numbers and month names) other than the English's, and citation
 markers in another order; and, where a `FIGURES:` translator comment says why they are right,
-what it confirms, for the reviewer who signs off a release to read.
+what it confirms, for the reviewer who signs off a release to read; as, where a `SAME:` comment
+says why a translation is its English ("Total", "Hospital"), that it is no copy.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ REVIEW_MARK = "REVIEW:"
 FIGURES_MARK = "FIGURES:"
 """Starts a translator comment line saying why a translation's figures and order of notes are
 right as they are: its entry has no doubts (`i18n.figures`, `i18n.citation-order`)."""
+SAME_MARK = "SAME:"
+"""Starts a translator comment line saying why a translation is its English, the word being the
+same in both languages ("Total", "Hospital"): it is no copy (`CatalogEntry.copied_form`)."""
+MARKS = (REVIEW_MARK, FIGURES_MARK, SAME_MARK)
+"""The marks that start a paragraph of translator comments, each to the next mark (`_marked`)."""
 UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "limit.length")
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 COPIED_WORDS = 3
@@ -242,6 +248,9 @@ class CatalogEntry:
     confirms: no doubt, but listed for the reviewer who signs off a release (`coverage`)."""
     confirmation: str | None = None
     """The words of its `FIGURES:` translator comment, which a reviewer reads beside `confirmed`."""
+    same: str | None = None
+    """The words of its `SAME:` translator comment: why its translation is its English, which is
+    then no copy; a reviewer reads them beside it ("" for a mark with no reason, which confirms nothing)."""
     review: str | None = None
     """An editor's open question on the translation: translator comments from `# REVIEW:` on
     ("" for a mark with no text, which is still a question left open)."""
@@ -291,6 +300,12 @@ class CatalogEntry:
 
     @property
     def copied_form(self) -> int | None:
+        """Return the first form (msgstr[N]) of its translation that is its English (`identical_form`),
+        or None, as for every form where a `SAME:` comment says why (`same`)."""
+        return None if self.same else self.identical_form
+
+    @property
+    def identical_form(self) -> int | None:
         """Return the first form (msgstr[N]) of its translation that is its English, or None.
 
         The English pasted in (Poedit's "copy from source", one plural tab at a time) would print
@@ -298,7 +313,8 @@ class CatalogEntry:
         English, so the build prints the entry as English (`lang="en"`) and coverage counts it
         untranslated (`counted`). The same is the same but for spacing, letter case, the style of
         quotes and the final punctuation (a space added, or the final period deleted, to get past
-        the check). A form is a copy only where its English says something in words (`_wordy`).
+        the check). A form is a copy only where its English says something in words (`_wordy`), and
+        a translator who means it says why in a `SAME:` comment (`copied_form`).
         """
         if self.state != "translated":
             return None
@@ -849,6 +865,7 @@ def _entry(
         previous_context=message.previous_context,
         references=message.references,
         review=_review(message.comments),
+        same=_marked(message.comments, SAME_MARK),
         wrong_plural_rule=catalog is not None and not rule_ok and message.plural is not None,
     )
     if catalog is None:
@@ -1005,32 +1022,36 @@ def _linebreak_problems(entry: CatalogEntry) -> list[_Found]:
 
 
 def _confirmation(comments: Sequence[str]) -> str:
-    """Return a reviewer's confirmation in translator comments: from a line starting `FIGURES:` to
-    the last line, or to a line starting `REVIEW:` ('' if there is none)."""
-    lines: list[str] = []
-    for comment in comments:
-        if comment.strip().startswith(FIGURES_MARK):
-            lines = [comment]
-        elif lines and comment.strip().startswith(REVIEW_MARK):
-            break
-        elif lines:
-            lines.append(comment)
-    return " ".join(lines)
+    """Return a reviewer's confirmation in translator comments: its `FIGURES:` paragraphs
+    (`_marked`), after the mark ('' if there is none)."""
+    words = _marked(comments, FIGURES_MARK)
+    return "" if words is None else f"{FIGURES_MARK} {words}".strip()
 
 
-def _review(comments: tuple[str, ...]) -> str | None:
-    """Return the review note in translator comments: from a line starting `REVIEW:` to the last
-    line, or to a line starting `FIGURES:` (a confirmation: `CatalogEntry.confirmation`); "" for a
+def _review(comments: Sequence[str]) -> str | None:
+    """Return the review note in translator comments: its `REVIEW:` paragraphs (`_marked`); "" for a
     mark with no text, None without a mark."""
-    for i, comment in enumerate(comments):
-        if comment.strip().startswith(REVIEW_MARK):
-            lines = [comment.strip().removeprefix(REVIEW_MARK)]
-            for line in comments[i + 1 :]:
-                if line.strip().startswith(FIGURES_MARK):
-                    break
-                lines.append(line)
-            return " ".join(" ".join(line.split()) for line in lines if line.strip())
-    return None
+    return _marked(comments, REVIEW_MARK)
+
+
+def _marked(comments: Sequence[str], mark: str) -> str | None:
+    """Return the words of the translator comment paragraphs starting `mark`, each from a line
+    starting it to a line starting a mark (`MARKS`: a question, a confirmation) or the last line,
+    the marks left out, spacing folded; "" for marks with no words, None without one.
+
+    Every paragraph counts: two `FIGURES:` lines, one per figure, confirm both."""
+    words: list[str] = []
+    found = inside = False
+    for comment in comments:
+        line = comment.strip()
+        starts = next((m for m in MARKS if line.startswith(m)), None)
+        if starts is not None:
+            inside = starts == mark
+            found = found or inside
+            line = line.removeprefix(starts)
+        if inside:
+            words.append(line)
+    return " ".join(" ".join(words).split()) if found else None
 
 
 def _sources(entry: CatalogEntry) -> list[str]:

@@ -37,6 +37,10 @@ caught up with the content. It reports, as findings:
   starting `FIGURES:` (why the translation is right as it is) turns off both for its entry, for
   what it names; what it confirms is listed (`Confirmed`: the coverage table, the JSON, the
   release checklist) for the reviewer who signs off a release to read.
+- A translation that is its English copied is `i18n.untranslated` (`CatalogEntry.copied_form`)
+  unless a translator comment line starting `SAME:` says why the English is the translation too
+  ("Total", "Hospital"); that, too, is listed in `Confirmed` for the reviewer. A `SAME:` with no
+  reason confirms nothing: the entry stays untranslated, and its finding says to give one.
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled), or
   on the whole catalog, in the header's; a mark with no text is a question too.
@@ -89,6 +93,8 @@ from .. import cache, project
 from ..project import MAPPING_FILE, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, catalog_path, dossier_path
 from .catalogs import (
     CONTENT_METHODS,
+    FIGURES_MARK,
+    SAME_MARK,
     TEMPLATES,
     CatalogEntry,
     ParsedCatalog,
@@ -276,25 +282,35 @@ class Group:
     """Strings not in the catalog yet, in file order."""
 
 
+SAME_CODE = "i18n.untranslated"
+"""What a translation that is its English is, but where a `SAME:` comment says why (`Confirmed`)."""
+
+
 @dataclass(frozen=True)
 class Confirmed:
-    """A difference from the English that a `FIGURES:` translator comment confirms: the build
-    prints the translation as it is, and no finding says so, so the reviewer who signs off a
-    release reads each one beside the English (the translator whose figures were flagged may
-    have written the comment)."""
+    """A difference from the English that a `FIGURES:` translator comment confirms, or a translation
+    that is its English that a `SAME:` one does: the build prints the translation as it is, and no
+    finding says so, so the reviewer who signs off a release reads each one beside the English (the
+    translator whose figures or copy were flagged may have written the comment)."""
 
     loc: Loc
     """The msgstr (msgstr[N]) that differs."""
     code: str
-    """The finding it would be without the comment: `i18n.figures` or `i18n.citation-order`."""
+    """The finding it would be without the comment: `i18n.figures` or `i18n.citation-order`, or
+    `i18n.untranslated` (`SAME_CODE`)."""
     differs: str
-    """What differs, as that finding says it: the English's figures and the translation's."""
+    """What differs, as that finding says it: the English's figures and the translation's (or that it is its English)."""
     comment: str
     """The comment's words."""
 
+    @property
+    def mark(self) -> str:
+        """Return the mark of the comment that confirms it: `SAME:` for a translation that is its English, else `FIGURES:`."""
+        return SAME_MARK if self.code == SAME_CODE else FIGURES_MARK
+
     def lines(self) -> tuple[str, str]:
         """Return it as two lines of text: where and what differs, then the comment."""
-        return f"{self.loc}: {visible(self.differs)} [{self.code}]", f"FIGURES: {visible(self.comment)}"
+        return f"{self.loc}: {visible(self.differs)} [{self.code}]", f"{self.mark} {visible(self.comment)}"
 
     def as_dict(self) -> dict[str, Any]:
         """Return it as JSON-ready data."""
@@ -309,13 +325,34 @@ class Confirmed:
 
 
 def confirmed_note(confirmed: tuple[Confirmed, ...]) -> str:
-    """Return one sentence saying how many `Confirmed` differences there are and what to do with them
-    (the coverage table's and the release checklist's)."""
+    """Return one sentence saying how many `Confirmed` differences (and translations that are their
+    English) there are and what to do with them (the coverage table's)."""
+    same = sum(c.mark == SAME_MARK for c in confirmed)
+    differences = len(confirmed) - same
+    what = [f"{count(differences, 'difference')} from the English"] * bool(differences)
+    what += [f"{count(same, 'translation')} identical to {'its' if same == 1 else 'their'} English"] * bool(same)
+    marks = " or ".join(f"`# {mark}`" for mark, n in ((FIGURES_MARK, differences), (SAME_MARK, same)) if n)
     they = "it is" if len(confirmed) == 1 else "they are"
     return (
-        f"{count(len(confirmed), 'difference')} from the English that the build prints as {they}, since a"
-        " `# FIGURES:` translator comment says why: read each beside the English before a release"
+        f"{' and '.join(what)} that the build prints as {they}, since a {marks} translator comment says why:"
+        " read each beside the English before a release"
     )
+
+
+def confirmed_items(confirmed: tuple[Confirmed, ...], each: bool = False) -> str:
+    """Return what `Confirmed` items there are, by the comment that confirms them, for the release
+    checklist: "2 differences a `# FIGURES:` comment confirms" (with `each`, "each difference …"),
+    "1 identical translation a `# SAME:` comment confirms", or both joined by "and"."""
+    same = sum(c.mark == SAME_MARK for c in confirmed)
+    differences = len(confirmed) - same
+    parts = [
+        ("each difference" if each else count(differences, "difference")) + " a `# FIGURES:` comment confirms"
+    ] * bool(differences)
+    parts += [
+        ("each identical translation" if each else count(same, "identical translation"))
+        + " a `# SAME:` comment confirms"
+    ] * bool(same)
+    return " and ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -489,7 +526,12 @@ def check_catalog(
                     "i18n.untranslated",
                     Loc(catalog.path, entry.string_line(form), 1),
                     f"not translated: the {which} of '{brief(entry.msgid)}' is its English, copied unchanged;"
-                    " the build prints the entry as English: translate it, or leave the msgstr empty",
+                    " the build prints the entry as English: translate it, or leave the msgstr empty"
+                    + (
+                        "; its `# SAME:` comment gives no reason: say after it why the English is the translation too"
+                        if entry.same is not None
+                        else "; if the English is the translation too, say why in a translator comment `# SAME: …`"
+                    ),
                 )
             )
         for code, message, line in entry.problems:
@@ -798,13 +840,29 @@ def language_coverage(
 
 
 def confirmed_differences(catalog: ParsedCatalog, used: Container[tuple[str | None, str]]) -> tuple[Confirmed, ...]:
-    """Return what the `FIGURES:` comments of the entries the build uses confirm, in catalog order."""
+    """Return what the `FIGURES:` and `SAME:` comments of the entries the build uses confirm, in catalog order."""
     return tuple(
-        Confirmed(Loc(catalog.path, line, 1), code, message, entry.confirmation or "")
+        confirmed
         for entry in catalog.active()
         if entry.key in used
-        for code, message, line in entry.confirmed
+        for confirmed in (
+            *(
+                Confirmed(Loc(catalog.path, line, 1), code, message, entry.confirmation or "")
+                for code, message, line in entry.confirmed
+            ),
+            *_same(catalog, entry),
+        )
     )
+
+
+def _same(catalog: ParsedCatalog, entry: CatalogEntry) -> tuple[Confirmed, ...]:
+    """Return, for a translation the build prints that is its English, the `SAME:` comment's confirmation (or nothing)."""
+    form = entry.identical_form
+    if not entry.same or form is None or entry.counted != "translated":
+        return ()
+    which = f"msgstr[{form}]" if entry.plural is not None else "msgstr"
+    message = f"the {which} of '{brief(entry.msgid)}' is its English"
+    return (Confirmed(Loc(catalog.path, entry.string_line(form), 1), SAME_CODE, message, entry.same),)
 
 
 def coverage_table(coverage: LanguageCoverage) -> str:
