@@ -656,7 +656,8 @@ def test_a_site_rule_that_hides_a_mark_is_found_on_a_screen_in_print_or_both() -
         ("print", "draft-band", "<p>", "2:18")
     ]
     assert site_hidden("@media (max-width: 40rem) {\n  .deaths { opacity: 0 }\n}\n") == [
-        ("screen", "death-name", "#d", "2:13")
+        ("screen", "death-name", "#d", "2:13"),
+        ("print", "death-name", "#d", "2:13"),  # a page printed at twice the size is narrower than 40rem
     ]
     assert site_hidden("@media screen and (min-width: 1px) { #d { font-size: 0 } }\n") == [
         ("screen", "death-name", "#d", "1:43")
@@ -692,6 +693,85 @@ def test_the_site_cascade_decides_as_a_browser_would() -> None:
     styled = SITE_PAGE.replace('<span class="review-mark">', '<span class="review-mark" style="opacity: 0">')
     assert site_hidden("", styled) == [("screen", "review-mark", "#w", None), ("print", "review-mark", "#w", None)]
     assert site_hidden(".review-mark::before { display: none }\n.nothing { display: none }\n") == []
+
+
+def test_the_site_cascade_reads_every_block_a_browser_applies() -> None:
+    """`@supports`, `@layer`, `@container`, `@scope` and nested rules hid the marks with no finding:
+    only `@media` was read. A rule in a layer loses to one in none, whatever its specificity."""
+    both = [("screen", "review-mark", "#w", "1:27"), ("print", "review-mark", "#w", "1:27")]
+    assert site_hidden("@layer m { .review-mark { display: none } }") == both
+    assert site_hidden("@supports (display: block) { .draft-band { display: none } }") == [
+        ("screen", "draft-band", "<p>", "1:44"),
+        ("print", "draft-band", "<p>", "1:44"),
+    ]
+    assert site_hidden("@container (min-width: 1px) { .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:46"),
+        ("print", "review-mark", "#w", "1:46"),
+    ]
+    assert site_hidden("@scope (main) { .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:32"),
+        ("print", "review-mark", "#w", "1:32"),
+    ]
+    assert site_hidden("p { & .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:22"),
+        ("print", "review-mark", "#w", "1:22"),
+    ]
+    assert site_hidden("article { .death-name { opacity: 0 } }") == [
+        ("screen", "death-name", "#d", "1:25"),
+        ("print", "death-name", "#d", "1:25"),
+    ]
+    assert site_hidden("main { @media print { & .review-mark { display: none } } }") == [
+        ("print", "review-mark", "#w", "1:40")
+    ]
+    assert site_hidden(".review-mark { @media print { display: none } }") == [("print", "review-mark", "#w", "1:31")]
+    assert site_hidden(".review-mark { display: inline }\n@layer m { .review-mark { display: none } }") == []
+    assert site_hidden("@layer m { #w .review-mark { display: inline } }\n.review-mark { display: none }") == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]
+    assert (
+        site_hidden(
+            "@layer m { .review-mark { display: none !important } }\n.review-mark { display: inline !important }"
+        )
+        == both
+    )
+    layers = "@layer a, b;\n@layer b { .review-mark { display: inline } }\n@layer a { .review-mark { display: none } }"
+    assert site_hidden(layers) == []
+    assert site_hidden("@font-face { font-family: x }\n@page { .review-mark { display: none } }") == []
+
+
+def test_the_site_media_queries_are_read_query_by_query() -> None:
+    """`@media not print` was reported for print, and `@media print, (min-width: 1px)` for print
+    only: the query list was read as one word. A feature is assumed to hold, but under `not`."""
+    rule = " { .review-mark { display: none } }"
+
+    def media(query: str) -> list[str]:
+        return [medium for medium, *_ in site_hidden(f"@media {query}{rule}")]
+
+    assert media("not print") == ["screen"]
+    assert media("not screen") == ["print"]
+    assert media("print, (min-width: 1px)") == ["screen", "print"]
+    assert media("only screen and (max-width: 30rem)") == ["screen"]
+    assert media("not screen and (min-width: 1px)") == ["screen", "print"]
+    assert media("speech") == []
+    assert media("all") == ["screen", "print"]
+
+
+def test_the_print_rules_are_those_weasyprint_applies() -> None:
+    """WeasyPrint applies `@layer` and nested rules, not `@supports`, and drops an `@media` whose
+    query is more than a list of media types."""
+    css = (
+        "@supports (display: block) { .a { display: none } }\n@layer m { .b { display: none } }\n"
+        ".c { & .d { opacity: 0 } }\n@media print and (min-width: 1px) { .e { display: none } }\n"
+        "@media only print { .f { display: none } }\n@media not print { .g { display: none } }\n"
+        "@media screen, print { .h { display: none } }\n"
+    )
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+        Loc("layouts/css/print.css", 2, 17),
+        Loc("layouts/css/print.css", 3, 13),
+        Loc("layouts/css/print.css", 5, 26),
+        Loc("layouts/css/print.css", 7, 29),
+    ]
 
 
 @pytest.mark.slow
