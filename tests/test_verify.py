@@ -774,6 +774,44 @@ def test_the_print_rules_are_those_weasyprint_applies() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "css",
+    [
+        "aside p { color: rgba(0,0,0,0) }",
+        "aside p { color: #0000 }",
+        "aside p { color: rgb(0 0 0 / 0) }",
+        "aside p { color: hsl(120 50% 50% / 0%) }",
+        "aside p { font: 0/0 a }",
+        "aside p { font: italic 700 0 serif }",
+        "aside p { font-size: calc(0 * 1rem) }",
+        "aside p { font-size: calc(1rem * 0) }",
+        "aside p { opacity: 0% }",
+    ],
+)
+def test_a_colour_or_size_that_hides_however_written_is_found(css: str) -> None:
+    """Only the words `transparent` and `0` were seen: an alpha of zero, the `font` shorthand and a
+    `calc()` that comes to zero hid the editor's note with no finding, on the site and in print."""
+    assert site_hidden(css) == [("screen", "editorial-note", "#x", "1:11"), ("print", "editorial-note", "#x", "1:11")]
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+        Loc("layouts/css/print.css", 1, 11)
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "aside p { color: rgb(0 0 0 / 0.5) }",
+        "aside p { color: currentcolor }",
+        "aside p { font: 12px/0 a }",
+        "aside p { font: caption }",
+        "aside p { font-size: calc(0 + 1rem) }",
+        "aside p { font-size: 0 }\naside p { font: 1rem serif }",
+    ],
+)
+def test_a_colour_or_size_that_shows_is_not_a_finding(css: str) -> None:
+    assert site_hidden(css) == []
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page

@@ -414,15 +414,38 @@ def _shows(box: Any, ancestors: list[Any]) -> bool:
 
 
 def _hides(name: str, value: str) -> bool:
-    """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`)."""
+    """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`).
+
+    A colour hides if it is wholly transparent, however written (`transparent`, `#0000`,
+    `rgb(0 0 0 / 0)`, `hsl(… / 0%)`); a size or an opacity if it is zero (`_zero`).
+    """
     if name in ("opacity", "font-size"):
-        return _ZERO.fullmatch(value) is not None
+        return _zero(value)
+    if name == "color":
+        from tinycss2.color4 import parse_color
+
+        return getattr(parse_color(value), "alpha", 1) == 0
     return (name, value) in {
         ("display", "none"),
         ("visibility", "hidden"),
         ("visibility", "collapse"),
-        ("color", "transparent"),
     }
+
+
+def _zero(value: str) -> bool:
+    """Return whether a number, length or percentage is zero: written so (`0`, `0%`, `0.0pt`), or a
+    `calc()` of a product one of whose factors is a literal zero (`calc(0 * 1rem)`)."""
+    import tinycss2
+
+    if _ZERO.fullmatch(value):
+        return True
+    tokens = [t for t in tinycss2.parse_component_value_list(value) if t.type not in ("whitespace", "comment")]
+    if len(tokens) != 1 or tokens[0].type != "function" or tokens[0].lower_name != "calc":
+        return False
+    factors = [t for t in tokens[0].arguments if t.type not in ("whitespace", "comment")]
+    if any(t.type == "literal" and t.value != "*" for t in factors):
+        return False  # a sum or a quotient: not simply zero
+    return any(t.type in ("number", "dimension", "percentage") and t.value == 0 for t in factors)
 
 
 def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
@@ -618,19 +641,39 @@ _HIDING_PROPERTIES = ("display", "visibility", "opacity", "color", "font-size", 
 
 
 def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
-    """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they apply to."""
+    """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they
+    apply to; the `font` shorthand as the `font-size` it sets (`_font_size`)."""
     import tinycss2
 
-    return [
-        (
-            d.lower_name,
-            tinycss2.serialize(d.value).strip().lower(),
-            d.important,
-            Loc(path, d.source_line, d.source_column),
-        )
-        for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)
-        if d.type == "declaration" and d.lower_name in _HIDING_PROPERTIES
-    ]
+    found = []
+    for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+        if d.type != "declaration" or d.lower_name not in (*_HIDING_PROPERTIES, "font"):
+            continue
+        name, value = d.lower_name, tinycss2.serialize(d.value).strip().lower()
+        if name == "font":
+            name, value = "font-size", _font_size(d.value)
+        found.append((name, value, d.important, Loc(path, d.source_line, d.source_column)))
+    return found
+
+
+_FONT_SIZES = frozenset("xx-small x-small small medium large x-large xx-large xxx-large smaller larger".split())
+
+
+def _font_size(tokens: list[Any]) -> str:
+    """Return the size a `font` shorthand sets ('0' of `0/0 a`): the first length, percentage, zero,
+    function or size keyword in it; `medium` for a system font (`caption`), which sets no size of ours."""
+    import tinycss2
+
+    for token in tokens:
+        if token.type == "literal" and token.value == "/":
+            break  # the line height and the family follow
+        if (
+            token.type in ("dimension", "percentage", "function")
+            or (token.type == "number" and token.value == 0)
+            or (token.type == "ident" and token.lower_value in _FONT_SIZES)
+        ):
+            return tinycss2.serialize([token]).strip().lower()
+    return "medium"
 
 
 SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a page of the site"}
