@@ -635,9 +635,20 @@ SITE_PAGE = (
 def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, str, str, str | None]]:
     sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n"), ("layouts/css/site.css", css))
     return [
-        (medium, name, anchor, f"{where.line}:{where.col}" if where else None)
+        (medium, name, anchor, (f"{where.line}:{where.col}" if where.line else where.path) if where else None)
         for medium, name, anchor, where in verify.site_hidden(page.encode(), sheets)
     ]
+
+
+def hidden_on_site(tmp_path: Path, css: str, pages: dict[str, str]) -> list[str]:
+    """Return what the build says of `pages` (path: HTML) under a site.css of `css`, as printed."""
+    from report.commands.build import _hidden_on_site
+    from report.publish import Output
+
+    (tmp_path / "layouts/css").mkdir(parents=True)
+    (tmp_path / "layouts/css/site.css").write_text(css, encoding="utf-8")
+    outputs = [Output(path, html.encode(), "page") for path, html in pages.items()]
+    return [str(finding) for finding in _hidden_on_site(tmp_path, outputs, tmp_path / ".cache")]
 
 
 def test_the_shipped_site_stylesheets_hide_nothing_that_says_how_far_to_trust_the_report() -> None:
@@ -810,6 +821,23 @@ def test_a_colour_or_size_that_hides_however_written_is_found(css: str) -> None:
 )
 def test_a_colour_or_size_that_shows_is_not_a_finding(css: str) -> None:
     assert site_hidden(css) == []
+
+
+def test_a_style_element_of_the_page_is_read_after_the_stylesheets(tmp_path: Path) -> None:
+    """A template could add `<style>.death-name { display: none }</style>` with no finding: only the
+    linked stylesheets were read. It cascades after them, and is reported at layouts."""
+    styled = SITE_PAGE.replace("<body>", "<head><style>.death-name { display: none }</style></head><body>")
+    assert site_hidden("", styled) == [
+        ("screen", "death-name", "#d", "<style>"),
+        ("print", "death-name", "#d", "<style>"),
+    ]
+    assert site_hidden(".death-name { display: block !important }", styled) == []
+    printed = SITE_PAGE.replace("<body>", '<head><style media="print">#d { color: #0000 }</style></head><body>')
+    assert site_hidden("", printed) == [("print", "death-name", "#d", "<style>")]
+    assert hidden_on_site(tmp_path, "", {"en/a.html": styled}) == [
+        "layouts: error: a <style> element of a template hides the name of a person who died in custody on the"
+        " site's pages (en/a.html #d), which readers must see [site.hidden]"
+    ]
 
 
 @pytest.mark.slow

@@ -430,8 +430,9 @@ def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[
         one, all_ = verify.TRUSTED[name]
         when = verify.SITE_MEDIA["screen" if "screen" in media else "print"]
         pages = places[0] + (f" and {len(places) - 1} more" if len(places) > 1 else "")
-        if where is None:
-            message = f"a `hidden` or `style` attribute hides {one} {when} ({pages}), which readers must see"
+        if where is None or where.path == verify.STYLE_ELEMENT:
+            by = "a `hidden` or `style` attribute" if where is None else "a <style> element of a template"
+            message = f"{by} hides {one} {when} ({pages}), which readers must see"
             found.append(error("site.hidden", Loc(project.LAYOUTS_DIR), message))
         else:
             message = f"this rule hides {all_} {when} ({pages}), which readers must see"

@@ -676,6 +676,9 @@ def _font_size(tokens: list[Any]) -> str:
     return "medium"
 
 
+STYLE_ELEMENT = "<style>"
+"""Where `site_hidden` says a `<style>` element of the page declares what hides (a template wrote it)."""
+
 SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a page of the site"}
 """The media a site page is read in, and how a finding says so."""
 
@@ -690,16 +693,22 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     attribute, layer, specificity and order) and, for
     `display` and `opacity`, for each of its ancestors; `visibility`, `color` and `font-size`
     are inherited, so the nearest element that declares one decides. A `hidden` attribute hides
-    unless a `display` wins over it. Where is the declaration that hides it, or None for a
-    `hidden` or `style` attribute.
+    unless a `display` wins over it. The page's own `<style>` elements cascade after `sheets`.
+    Where is the declaration that hides it, `Loc(STYLE_ELEMENT)` for one of a `<style>` element,
+    or None for a `hidden` or `style` attribute.
     """
     text = page.decode("utf-8", errors="replace")
     if not any(name in text for name in TRUSTED):
         return []
     import cssselect2
 
-    root = cssselect2.ElementWrapper.from_html_root(_html_tree(text))
+    tree = _html_tree(text)
+    root = cssselect2.ElementWrapper.from_html_root(tree)
     trusted = [w for w in root.iter_subtree() if any(c in TRUSTED for c in w.classes)]
+    sheets += tuple(
+        (STYLE_ELEMENT, f"@media {e.get('media')} {{{e.text or ''}}}" if e.get("media") else e.text or "")
+        for e in tree.iter("style")
+    )
     found = []
     for medium in SITE_MEDIA:
         matcher = _matcher(sheets, medium)
@@ -713,6 +722,7 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
                     break
             if hides:
                 name = next(c for c in TRUSTED if c in wrapper.classes)
+                where = Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where
                 found.append((medium, name, _element_anchor(wrapper), where))
     return found
 
