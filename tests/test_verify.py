@@ -840,6 +840,14 @@ def test_a_style_element_of_the_page_is_read_after_the_stylesheets(tmp_path: Pat
     ]
 
 
+def test_content_visibility_hidden_hides_the_elements_own_text() -> None:
+    """It was counted only on an element around the one with the text, yet a browser skips the
+    contents of the element itself: its text."""
+    both = [("screen", "review-mark", "#w", "1:16"), ("print", "review-mark", "#w", "1:16")]
+    assert site_hidden(".review-mark { content-visibility: hidden }") == both
+    assert site_hidden("#d { content-visibility: auto }") == []
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page

@@ -755,8 +755,9 @@ def _site_hiding(
         for name in ("display", "opacity"):
             if name in winners and _hides(name, winners[name][0]):
                 return True, winners[name][1]
-        hides_content = winners.get("content-visibility", ("visible",))  # a browser's: not WeasyPrint's
-        if w is not chain[0] and hides_content[0] == "hidden":
+        # A browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
+        hides_content = winners.get("content-visibility", ("visible",))
+        if hides_content[0] == "hidden":
             return True, hides_content[1]
     for name in ("visibility", "color", "font-size"):
         nearest = next((winners[name] for winners in values if name in winners), None)
