@@ -848,6 +848,36 @@ def test_content_visibility_hidden_hides_the_elements_own_text() -> None:
     assert site_hidden("#d { content-visibility: auto }") == []
 
 
+def test_a_var_in_a_property_that_hides_takes_the_custom_propertys_value() -> None:
+    """`display: var(--x)` with `--x: none` hid the marks with no finding: a custom property
+    inherits (the nearest element that declares it wins), else the fallback; what cannot be
+    resolved is no finding (no guess)."""
+    both = [("screen", "review-mark", "#w", "1:16"), ("print", "review-mark", "#w", "1:16")]
+    assert site_hidden(".review-mark { display: var(--z) }\nmain { --z: none }") == both
+    assert site_hidden(".review-mark { display: var(--z, none) }") == both
+    assert site_hidden(".review-mark { display: var(--z, none) }\n#w { --z: inline }") == []
+    assert site_hidden(".review-mark { display: var(--Z) }\nmain { --Z: none; --z: inline }") == both
+    assert site_hidden(".review-mark { display: var(--x, none) }") == []  # tokens.css: --x: 1
+    assert site_hidden(".review-mark { display: var(--z) }") == []
+    assert site_hidden("#d { opacity: var(--a) }\nbody { --a: var(--a) }") == []
+    assert site_hidden("#d { color: var(--c, rgb(0 0 0 / 0)) }") == [
+        ("screen", "death-name", "#d", "1:6"),
+        ("print", "death-name", "#d", "1:6"),
+    ]
+    assert site_hidden("#d { --a: var(--b); opacity: var(--a) }\nbody { --b: 0 }") == [
+        ("screen", "death-name", "#d", "1:21"),
+        ("print", "death-name", "#d", "1:21"),
+    ]
+    assert site_hidden("main { --v: hidden }\n.review-mark { content-visibility: var(--v) }") == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]
+    assert site_hidden("aside p { visibility: var(--v) }\nmain { --v: hidden }") == [
+        ("screen", "editorial-note", "#x", "1:11"),
+        ("print", "editorial-note", "#x", "1:11"),
+    ]
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page

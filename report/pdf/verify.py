@@ -642,14 +642,19 @@ _HIDING_PROPERTIES = ("display", "visibility", "opacity", "color", "font-size", 
 
 def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
     """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they
-    apply to; the `font` shorthand as the `font-size` it sets (`_font_size`)."""
+    apply to, and the custom properties a `var()` of one may take; the `font` shorthand as the
+    `font-size` it sets (`_font_size`)."""
     import tinycss2
 
     found = []
     for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
-        if d.type != "declaration" or d.lower_name not in (*_HIDING_PROPERTIES, "font"):
+        if d.type != "declaration" or (d.lower_name not in (*_HIDING_PROPERTIES, "font") and d.name[:2] != "--"):
             continue
-        name, value = d.lower_name, tinycss2.serialize(d.value).strip().lower()
+        name, value = d.lower_name, tinycss2.serialize(d.value).strip()
+        if name.startswith("--"):
+            name = d.name  # case-sensitive, as is its value (`_resolved`)
+        elif "var(" not in value.lower():
+            value = value.lower()
         if name == "font":
             name, value = "font-size", _font_size(d.value)
         found.append((name, value, d.important, Loc(path, d.source_line, d.source_column)))
@@ -748,22 +753,48 @@ def _site_hiding(
         chain.append(wrapper)
         wrapper = wrapper.parent
     values = [_winners(w, matcher, declared) for w in chain]
-    for w, winners in zip(chain, values, strict=True):
+    for index, (w, winners) in enumerate(zip(chain, values, strict=True)):
         display = winners.get("display")
         if display is None and w.etree_element.get("hidden") is not None:
             return True, None
         for name in ("display", "opacity"):
-            if name in winners and _hides(name, winners[name][0]):
+            if name in winners and _hides(name, _resolved(winners[name][0], values[index:])):
                 return True, winners[name][1]
         # A browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
-        hides_content = winners.get("content-visibility", ("visible",))
-        if hides_content[0] == "hidden":
+        hides_content = winners.get("content-visibility")
+        if hides_content is not None and _resolved(hides_content[0], values[index:]) == "hidden":
             return True, hides_content[1]
     for name in ("visibility", "color", "font-size"):
-        nearest = next((winners[name] for winners in values if name in winners), None)
-        if nearest is not None and _hides(name, nearest[0]):
-            return True, nearest[1]
+        nearest = next((index for index, winners in enumerate(values) if name in winners), None)
+        if nearest is not None and _hides(name, _resolved(values[nearest][name][0], values[nearest:])):
+            return True, values[nearest][name][1]
     return False, None
+
+
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)", re.IGNORECASE)
+"""A `var()`, with its fallback if any (which may hold one level of brackets: `rgb(0 0 0 / 0)`, `var(--y)`)."""
+
+
+def _resolved(value: str, values: list[dict[str, Any]], depth: int = 0) -> str:
+    """Return a value with each `var(--x, fallback)` in it replaced by the custom property's value
+    where it is declared nearest (`values`: the winners of the element, then of each ancestor: it
+    inherits) or else its fallback, in lower case; '' if one cannot be resolved: no guess."""
+    unresolved = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        name, fallback = match[1], match[2]
+        nearest = next((index for index, winners in enumerate(values) if name in winners), None)
+        found = ""
+        if depth < 4 and nearest is not None:
+            found = _resolved(values[nearest][name][0], values[nearest:], depth + 1)
+        elif depth < 4 and fallback is not None:
+            found = _resolved(fallback.strip(), values, depth + 1)
+        unresolved = unresolved or not found
+        return found
+
+    resolved = _VAR.sub(substitute, value).strip().lower()
+    return "" if unresolved or "var(" in resolved else resolved
 
 
 def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]) -> dict[str, Any]:
