@@ -878,6 +878,20 @@ def test_a_var_in_a_property_that_hides_takes_the_custom_propertys_value() -> No
     ]
 
 
+def test_a_site_finding_counts_the_pages_it_hides_marks_on(tmp_path: Path) -> None:
+    """'(en/a.html #w and 2 more)' counted the elements hidden, though the README says pages."""
+    two = SITE_PAGE.replace("</p><aside", '</p><p id="v"><span class="review-mark">[again]</span></p><aside')
+    pages = {"en/a.html": two, "en/b.html": two, "en/c.html": SITE_PAGE}
+    assert hidden_on_site(tmp_path, ".review-mark { display: none }\n", pages) == [
+        "layouts/css/site.css:1:16: error: this rule hides the review marks on the site's pages"
+        " (en/a.html #w, and on 2 more pages), which readers must see [site.hidden]"
+    ]
+    assert hidden_on_site(tmp_path / "one", ".review-mark { display: none }\n", {"en/a.html": two}) == [
+        "layouts/css/site.css:1:16: error: this rule hides the review marks on the site's pages"
+        " (en/a.html #w), which readers must see [site.hidden]"
+    ]
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page
@@ -900,7 +914,7 @@ def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path:
         f"layouts/css/site.css:{line}:49: error: this rule hides the review marks on the site's pages"
         " (en/sample.html #sample-2020-04-inspection), which readers must see [site.hidden]",
         f"layouts/css/site.css:{line + 1}:31: error: this rule hides the draft band when a reader prints a page"
-        " of the site (en/sample.html <p> and 1 more), which readers must see [site.hidden]",
+        " of the site (en/sample.html <p>, and on 1 more page), which readers must see [site.hidden]",
     ]
     assert out.rstrip().endswith("nothing was written to dist/")
     assert code == 1
