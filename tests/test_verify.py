@@ -635,9 +635,20 @@ SITE_PAGE = (
 def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, str, str, str | None]]:
     sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n"), ("layouts/css/site.css", css))
     return [
-        (medium, name, anchor, f"{where.line}:{where.col}" if where else None)
+        (medium, name, anchor, (f"{where.line}:{where.col}" if where.line else where.path) if where else None)
         for medium, name, anchor, where in verify.site_hidden(page.encode(), sheets)
     ]
+
+
+def hidden_on_site(tmp_path: Path, css: str, pages: dict[str, str]) -> list[str]:
+    """Return what the build says of `pages` (path: HTML) under a site.css of `css`, as printed."""
+    from report.commands.build import _hidden_on_site
+    from report.publish import Output
+
+    (tmp_path / "layouts/css").mkdir(parents=True)
+    (tmp_path / "layouts/css/site.css").write_text(css, encoding="utf-8")
+    outputs = [Output(path, html.encode(), "page") for path, html in pages.items()]
+    return [str(finding) for finding in _hidden_on_site(tmp_path, outputs, tmp_path / ".cache")]
 
 
 def test_the_shipped_site_stylesheets_hide_nothing_that_says_how_far_to_trust_the_report() -> None:
@@ -656,7 +667,8 @@ def test_a_site_rule_that_hides_a_mark_is_found_on_a_screen_in_print_or_both() -
         ("print", "draft-band", "<p>", "2:18")
     ]
     assert site_hidden("@media (max-width: 40rem) {\n  .deaths { opacity: 0 }\n}\n") == [
-        ("screen", "death-name", "#d", "2:13")
+        ("screen", "death-name", "#d", "2:13"),
+        ("print", "death-name", "#d", "2:13"),  # a page printed at twice the size is narrower than 40rem
     ]
     assert site_hidden("@media screen and (min-width: 1px) { #d { font-size: 0 } }\n") == [
         ("screen", "death-name", "#d", "1:43")
@@ -694,6 +706,192 @@ def test_the_site_cascade_decides_as_a_browser_would() -> None:
     assert site_hidden(".review-mark::before { display: none }\n.nothing { display: none }\n") == []
 
 
+def test_the_site_cascade_reads_every_block_a_browser_applies() -> None:
+    """`@supports`, `@layer`, `@container`, `@scope` and nested rules hid the marks with no finding:
+    only `@media` was read. A rule in a layer loses to one in none, whatever its specificity."""
+    both = [("screen", "review-mark", "#w", "1:27"), ("print", "review-mark", "#w", "1:27")]
+    assert site_hidden("@layer m { .review-mark { display: none } }") == both
+    assert site_hidden("@supports (display: block) { .draft-band { display: none } }") == [
+        ("screen", "draft-band", "<p>", "1:44"),
+        ("print", "draft-band", "<p>", "1:44"),
+    ]
+    assert site_hidden("@container (min-width: 1px) { .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:46"),
+        ("print", "review-mark", "#w", "1:46"),
+    ]
+    assert site_hidden("@scope (main) { .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:32"),
+        ("print", "review-mark", "#w", "1:32"),
+    ]
+    assert site_hidden("p { & .review-mark { display: none } }") == [
+        ("screen", "review-mark", "#w", "1:22"),
+        ("print", "review-mark", "#w", "1:22"),
+    ]
+    assert site_hidden("article { .death-name { opacity: 0 } }") == [
+        ("screen", "death-name", "#d", "1:25"),
+        ("print", "death-name", "#d", "1:25"),
+    ]
+    assert site_hidden("main { @media print { & .review-mark { display: none } } }") == [
+        ("print", "review-mark", "#w", "1:40")
+    ]
+    assert site_hidden(".review-mark { @media print { display: none } }") == [("print", "review-mark", "#w", "1:31")]
+    assert site_hidden(".review-mark { display: inline }\n@layer m { .review-mark { display: none } }") == []
+    assert site_hidden("@layer m { #w .review-mark { display: inline } }\n.review-mark { display: none }") == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]
+    assert (
+        site_hidden(
+            "@layer m { .review-mark { display: none !important } }\n.review-mark { display: inline !important }"
+        )
+        == both
+    )
+    layers = "@layer a, b;\n@layer b { .review-mark { display: inline } }\n@layer a { .review-mark { display: none } }"
+    assert site_hidden(layers) == []
+    assert site_hidden("@font-face { font-family: x }\n@page { .review-mark { display: none } }") == []
+
+
+def test_the_site_media_queries_are_read_query_by_query() -> None:
+    """`@media not print` was reported for print, and `@media print, (min-width: 1px)` for print
+    only: the query list was read as one word. A feature is assumed to hold, but under `not`."""
+    rule = " { .review-mark { display: none } }"
+
+    def media(query: str) -> list[str]:
+        return [medium for medium, *_ in site_hidden(f"@media {query}{rule}")]
+
+    assert media("not print") == ["screen"]
+    assert media("not screen") == ["print"]
+    assert media("print, (min-width: 1px)") == ["screen", "print"]
+    assert media("only screen and (max-width: 30rem)") == ["screen"]
+    assert media("not screen and (min-width: 1px)") == ["screen", "print"]
+    assert media("speech") == []
+    assert media("all") == ["screen", "print"]
+
+
+def test_the_print_rules_are_those_weasyprint_applies() -> None:
+    """WeasyPrint applies `@layer` and nested rules, not `@supports`, and drops an `@media` whose
+    query is more than a list of media types."""
+    css = (
+        "@supports (display: block) { .a { display: none } }\n@layer m { .b { display: none } }\n"
+        ".c { & .d { opacity: 0 } }\n@media print and (min-width: 1px) { .e { display: none } }\n"
+        "@media only print { .f { display: none } }\n@media not print { .g { display: none } }\n"
+        "@media screen, print { .h { display: none } }\n"
+    )
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+        Loc("layouts/css/print.css", 2, 17),
+        Loc("layouts/css/print.css", 3, 13),
+        Loc("layouts/css/print.css", 5, 26),
+        Loc("layouts/css/print.css", 7, 29),
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "aside p { color: rgba(0,0,0,0) }",
+        "aside p { color: #0000 }",
+        "aside p { color: rgb(0 0 0 / 0) }",
+        "aside p { color: hsl(120 50% 50% / 0%) }",
+        "aside p { font: 0/0 a }",
+        "aside p { font: italic 700 0 serif }",
+        "aside p { font-size: calc(0 * 1rem) }",
+        "aside p { font-size: calc(1rem * 0) }",
+        "aside p { opacity: 0% }",
+    ],
+)
+def test_a_colour_or_size_that_hides_however_written_is_found(css: str) -> None:
+    """Only the words `transparent` and `0` were seen: an alpha of zero, the `font` shorthand and a
+    `calc()` that comes to zero hid the editor's note with no finding, on the site and in print."""
+    assert site_hidden(css) == [("screen", "editorial-note", "#x", "1:11"), ("print", "editorial-note", "#x", "1:11")]
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+        Loc("layouts/css/print.css", 1, 11)
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "aside p { color: rgb(0 0 0 / 0.5) }",
+        "aside p { color: currentcolor }",
+        "aside p { font: 12px/0 a }",
+        "aside p { font: caption }",
+        "aside p { font-size: calc(0 + 1rem) }",
+        "aside p { font-size: 0 }\naside p { font: 1rem serif }",
+    ],
+)
+def test_a_colour_or_size_that_shows_is_not_a_finding(css: str) -> None:
+    assert site_hidden(css) == []
+
+
+def test_a_style_element_of_the_page_is_read_after_the_stylesheets(tmp_path: Path) -> None:
+    """A template could add `<style>.death-name { display: none }</style>` with no finding: only the
+    linked stylesheets were read. It cascades after them, and is reported at layouts."""
+    styled = SITE_PAGE.replace("<body>", "<head><style>.death-name { display: none }</style></head><body>")
+    assert site_hidden("", styled) == [
+        ("screen", "death-name", "#d", "<style>"),
+        ("print", "death-name", "#d", "<style>"),
+    ]
+    assert site_hidden(".death-name { display: block !important }", styled) == []
+    printed = SITE_PAGE.replace("<body>", '<head><style media="print">#d { color: #0000 }</style></head><body>')
+    assert site_hidden("", printed) == [("print", "death-name", "#d", "<style>")]
+    assert hidden_on_site(tmp_path, "", {"en/a.html": styled}) == [
+        "layouts: error: a <style> element of a template hides the name of a person who died in custody on the"
+        " site's pages (en/a.html #d), which readers must see [site.hidden]"
+    ]
+
+
+def test_content_visibility_hidden_hides_the_elements_own_text() -> None:
+    """It was counted only on an element around the one with the text, yet a browser skips the
+    contents of the element itself: its text."""
+    both = [("screen", "review-mark", "#w", "1:16"), ("print", "review-mark", "#w", "1:16")]
+    assert site_hidden(".review-mark { content-visibility: hidden }") == both
+    assert site_hidden("#d { content-visibility: auto }") == []
+
+
+def test_a_var_in_a_property_that_hides_takes_the_custom_propertys_value() -> None:
+    """`display: var(--x)` with `--x: none` hid the marks with no finding: a custom property
+    inherits (the nearest element that declares it wins), else the fallback; what cannot be
+    resolved is no finding (no guess)."""
+    both = [("screen", "review-mark", "#w", "1:16"), ("print", "review-mark", "#w", "1:16")]
+    assert site_hidden(".review-mark { display: var(--z) }\nmain { --z: none }") == both
+    assert site_hidden(".review-mark { display: var(--z, none) }") == both
+    assert site_hidden(".review-mark { display: var(--z, none) }\n#w { --z: inline }") == []
+    assert site_hidden(".review-mark { display: var(--Z) }\nmain { --Z: none; --z: inline }") == both
+    assert site_hidden(".review-mark { display: var(--x, none) }") == []  # tokens.css: --x: 1
+    assert site_hidden(".review-mark { display: var(--z) }") == []
+    assert site_hidden("#d { opacity: var(--a) }\nbody { --a: var(--a) }") == []
+    assert site_hidden("#d { color: var(--c, rgb(0 0 0 / 0)) }") == [
+        ("screen", "death-name", "#d", "1:6"),
+        ("print", "death-name", "#d", "1:6"),
+    ]
+    assert site_hidden("#d { --a: var(--b); opacity: var(--a) }\nbody { --b: 0 }") == [
+        ("screen", "death-name", "#d", "1:21"),
+        ("print", "death-name", "#d", "1:21"),
+    ]
+    assert site_hidden("main { --v: hidden }\n.review-mark { content-visibility: var(--v) }") == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]
+    assert site_hidden("aside p { visibility: var(--v) }\nmain { --v: hidden }") == [
+        ("screen", "editorial-note", "#x", "1:11"),
+        ("print", "editorial-note", "#x", "1:11"),
+    ]
+
+
+def test_a_site_finding_counts_the_pages_it_hides_marks_on(tmp_path: Path) -> None:
+    """'(en/a.html #w and 2 more)' counted the elements hidden, though the README says pages."""
+    two = SITE_PAGE.replace("</p><aside", '</p><p id="v"><span class="review-mark">[again]</span></p><aside')
+    pages = {"en/a.html": two, "en/b.html": two, "en/c.html": SITE_PAGE}
+    assert hidden_on_site(tmp_path, ".review-mark { display: none }\n", pages) == [
+        "layouts/css/site.css:1:16: error: this rule hides the review marks on the site's pages"
+        " (en/a.html #w, and on 2 more pages), which readers must see [site.hidden]"
+    ]
+    assert hidden_on_site(tmp_path / "one", ".review-mark { display: none }\n", {"en/a.html": two}) == [
+        "layouts/css/site.css:1:16: error: this rule hides the review marks on the site's pages"
+        " (en/a.html #w), which readers must see [site.hidden]"
+    ]
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page
@@ -716,7 +914,7 @@ def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path:
         f"layouts/css/site.css:{line}:49: error: this rule hides the review marks on the site's pages"
         " (en/sample.html #sample-2020-04-inspection), which readers must see [site.hidden]",
         f"layouts/css/site.css:{line + 1}:31: error: this rule hides the draft band when a reader prints a page"
-        " of the site (en/sample.html <p> and 1 more), which readers must see [site.hidden]",
+        " of the site (en/sample.html <p>, and on 1 more page), which readers must see [site.hidden]",
     ]
     assert out.rstrip().endswith("nothing was written to dist/")
     assert code == 1

@@ -403,7 +403,8 @@ def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding
 def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[Finding]:
     """Return a `site.hidden` error at each declaration of the site's stylesheets that hides a review
     mark, an editor's note, the draft band or the name of a person who died in custody on a site
-    page, on a screen or when a reader prints the page (`verify.site_hidden`), once per declaration.
+    page, on a screen or when a reader prints the page (`verify.site_hidden`), once per declaration,
+    with the first element it hides and how many more pages it hides one on.
 
     Each page's answer is kept in the cache, keyed by the page and the stylesheets: an edit
     asks again only of the pages it changed.
@@ -414,24 +415,25 @@ def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[
     sheets = sheet_texts(str(root), "site")
     code = cache.fingerprint(verify.__name__)
     texts = [part for sheet in sheets for part in sheet]
-    hidden: dict[tuple[str, Loc | None], tuple[set[str], list[str]]] = {}
+    hidden: dict[tuple[str, Loc | None], tuple[set[str], dict[str, str]]] = {}  # -> media, page -> first anchor
     for page in outputs:
         if page.path.endswith(".html"):
             key = cache.key_of(code, page.data, *texts)
             for medium, name, anchor, where in cache.memoize(
                 cache_dir, "site-hidden", key, verify.site_hidden, page.data, sheets
             ):
-                media, places = hidden.setdefault((name, where), (set(), []))
+                media, places = hidden.setdefault((name, where), (set(), {}))
                 media.add(medium)
-                if f"{page.path} {anchor}" not in places:
-                    places.append(f"{page.path} {anchor}")
+                places.setdefault(page.path, anchor)
     found = []
     for (name, where), (media, places) in hidden.items():
         one, all_ = verify.TRUSTED[name]
         when = verify.SITE_MEDIA["screen" if "screen" in media else "print"]
-        pages = places[0] + (f" and {len(places) - 1} more" if len(places) > 1 else "")
-        if where is None:
-            message = f"a `hidden` or `style` attribute hides {one} {when} ({pages}), which readers must see"
+        first, more = next(iter(places.items())), len(places) - 1
+        pages = " ".join(first) + (f", and on {more} more page{'s' * (more > 1)}" if more else "")
+        if where is None or where.path == verify.STYLE_ELEMENT:
+            by = "a `hidden` or `style` attribute" if where is None else "a <style> element of a template"
+            message = f"{by} hides {one} {when} ({pages}), which readers must see"
             found.append(error("site.hidden", Loc(project.LAYOUTS_DIR), message))
         else:
             message = f"this rule hides {all_} {when} ({pages}), which readers must see"

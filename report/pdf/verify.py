@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -413,86 +414,275 @@ def _shows(box: Any, ancestors: list[Any]) -> bool:
 
 
 def _hides(name: str, value: str) -> bool:
-    """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`)."""
+    """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`).
+
+    A colour hides if it is wholly transparent, however written (`transparent`, `#0000`,
+    `rgb(0 0 0 / 0)`, `hsl(… / 0%)`); a size or an opacity if it is zero (`_zero`).
+    """
     if name in ("opacity", "font-size"):
-        return _ZERO.fullmatch(value) is not None
+        return _zero(value)
+    if name == "color":
+        from tinycss2.color4 import parse_color
+
+        return getattr(parse_color(value), "alpha", 1) == 0
     return (name, value) in {
         ("display", "none"),
         ("visibility", "hidden"),
         ("visibility", "collapse"),
-        ("color", "transparent"),
     }
+
+
+def _zero(value: str) -> bool:
+    """Return whether a number, length or percentage is zero: written so (`0`, `0%`, `0.0pt`), or a
+    `calc()` of a product one of whose factors is a literal zero (`calc(0 * 1rem)`)."""
+    import tinycss2
+
+    if _ZERO.fullmatch(value):
+        return True
+    tokens = [t for t in tinycss2.parse_component_value_list(value) if t.type not in ("whitespace", "comment")]
+    if len(tokens) != 1 or tokens[0].type != "function" or tokens[0].lower_name != "calc":
+        return False
+    factors = [t for t in tokens[0].arguments if t.type not in ("whitespace", "comment")]
+    if any(t.type == "literal" and t.value != "*" for t in factors):
+        return False  # a sum or a quotient: not simply zero
+    return any(t.type in ("number", "dimension", "percentage") and t.value == 0 for t in factors)
 
 
 def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
     """Return the selectors of each rule of `sheets` that hides what it selects, with its (last) hiding declaration.
 
-    Rules in `@media` for print (or all) count; other at-rules do not apply to a page's content.
+    Rules WeasyPrint applies in print count (`_style_rules`); other at-rules do not apply to a page's content.
     """
     found = []
-    for selectors, declarations in _style_rules(sheets, "print"):
+    for selectors, declarations, _ in _style_rules(sheets, "print"):
         hiding = [loc for name, value, _, loc in declarations if _hides(name, value)]
         if hiding:
             found.append((selectors, hiding[-1]))
     return found
 
 
-def _style_rules(
-    sheets: tuple[tuple[str, str], ...], medium: str
-) -> list[tuple[list[Any], list[tuple[str, str, bool, Loc]]]]:
-    """Return, in cascade order, the selectors of each rule of `sheets` that applies in `medium`
-    ('print' or 'screen') and its declarations: (name, value, !important, where).
+_BROWSER_BLOCKS = frozenset({"supports", "container", "scope"})
+"""At-rules a browser applies to what they hold, assumed to hold (a browser that supports the
+feature, a container of any size, an element in the scope): WeasyPrint applies none of them."""
 
-    For print (WeasyPrint), a rule in `@media` for print or all; on a screen (a browser), one in
-    any `@media` but for print alone: one for a width (`(max-width: 40rem)`) applies on a phone.
-    Other at-rules do not apply to a page's content.
+
+def _style_rules(
+    sheets: tuple[tuple[str, str], ...], medium: str, browser: bool = False
+) -> list[tuple[list[Any], list[tuple[str, str, bool, Loc]], int | None]]:
+    """Return, in cascade order, the selectors of each rule of `sheets` that applies in `medium`
+    ('print' or 'screen'), its declarations: (name, value, !important, where), and its layer's
+    rank (None: in no layer, which wins over every layer).
+
+    A rule counts in `@media` that applies (`_media_applies`), in `@layer` and nested in another
+    rule (its `&` is the rule around it); in a `browser`, also in `@supports`, `@container` and
+    `@scope` (`_BROWSER_BLOCKS`). Other at-rules do not apply to a page's content.
     """
-    import cssselect2
     import tinycss2
 
-    found = []
+    found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]] = []
+    layers: list[str] = []
     for path, text in sheets:
-        waiting = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
-        while waiting:
-            rule = waiting.pop(0)
-            if rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content is not None:
-                media = tinycss2.serialize(rule.prelude).lower()
-                named = "all" in media or medium in media
-                if named or (medium == "screen" and "print" not in media):
-                    waiting[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+        rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+        _gather_rules(rules, path, medium, browser, None, None, layers, found)
+    return [
+        (selectors, declarations, None if layer is None else layers.index(layer))
+        for selectors, declarations, layer in found
+    ]
+
+
+def _gather_rules(
+    rules: list[Any],
+    path: str,
+    medium: str,
+    browser: bool,
+    parent: str | None,
+    layer: str | None,
+    layers: list[str],
+    found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]],
+) -> None:
+    """Add to `found` the style rules among `rules` (a sheet's, an at-rule's or a rule's contents) that
+    apply, with their layer; `parent` is the selector of the rule they are nested in, if any."""
+    import tinycss2
+
+    for rule in rules:
+        if rule.type == "at-rule":
+            keyword = rule.lower_at_keyword
+            inner: str | None = layer
+            if keyword == "layer":
+                names = ["".join(tinycss2.serialize(part).split()) for part in _split_commas(rule.prelude)]
+                names = [f"{layer}.{name}" if layer else name for name in names if name]
+                if rule.content is None:
+                    for name in names:
+                        _add_layer(name, layers)
+                    continue
+                if len(names) > 1:
+                    continue  # a block for two layers is invalid
+                inner = names[0] if names else f"{layer + '.' if layer else ''}@anonymous{len(layers)}"
+                _add_layer(inner, layers)
+            elif rule.content is None or not (
+                (keyword == "media" and _media_applies(rule.prelude, medium, browser))
+                or (browser and keyword in _BROWSER_BLOCKS)
+            ):
                 continue
-            if rule.type != "qualified-rule":
-                continue
-            declarations = _declarations(rule.content, path)
-            if not declarations:
-                continue
-            try:
-                selectors = [s for s in cssselect2.compile_selector_list(rule.prelude) if s.pseudo_element is None]
-            except cssselect2.SelectorError:
-                continue  # WeasyPrint and browsers skip it too (for print, a pdf.css warning says so)
-            if selectors:
-                found.append((selectors, declarations))
-    return found
+            if parent is None:
+                contents = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            else:  # in a rule: its declarations are the rule's
+                contents = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                _add_rule(parent, _declarations(rule.content, path), inner, found)
+            _gather_rules(contents, path, medium, browser, parent, inner, layers, found)
+        elif rule.type == "qualified-rule":
+            selector = _nested_selector(rule.prelude, parent)
+            _add_rule(selector, _declarations(rule.content, path), layer, found)
+            contents = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            nested = [r for r in contents if r.type in ("qualified-rule", "at-rule")]
+            _gather_rules(nested, path, medium, browser, selector, layer, layers, found)
+
+
+def _add_rule(
+    selector: str,
+    declarations: list[tuple[str, str, bool, Loc]],
+    layer: str | None,
+    found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]],
+) -> None:
+    """Add a rule to `found`, if it declares what can hide and its selector compiles (bar pseudo-elements)."""
+    import cssselect2
+
+    if not declarations:
+        return
+    try:
+        selectors = [s for s in cssselect2.compile_selector_list(selector) if s.pseudo_element is None]
+    except cssselect2.SelectorError:
+        return  # WeasyPrint and browsers skip it too (for print, a pdf.css warning says so)
+    if selectors:
+        found.append((selectors, declarations, layer))
+
+
+def _nested_selector(prelude: list[Any], parent: str | None) -> str:
+    """Return the selector of a rule, as it reads on its own: `&` (or, where it has none, an ancestor
+    before it) is the selector of the rule it is nested in, if any, as `:is(…)`."""
+    import tinycss2
+
+    if parent is None:
+        return tinycss2.serialize(prelude)
+    around = f":is({parent})"
+    selectors = []
+    for part in _split_commas(prelude):
+        tokens = [t for t in part]
+        while tokens and tokens[0].type == "whitespace":
+            tokens.pop(0)
+        if any(t.type == "literal" and t.value == "&" for t in tokens):
+            text = "".join(
+                around if t.type == "literal" and t.value == "&" else tinycss2.serialize([t]) for t in tokens
+            )
+        else:
+            text = f"{around} {tinycss2.serialize(tokens)}"
+        selectors.append(text.strip())
+    return ", ".join(selectors)
+
+
+def _split_commas(tokens: list[Any]) -> list[list[Any]]:
+    """Return the comma-separated parts of a list of tokens."""
+    parts: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == ",":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
+
+
+def _add_layer(name: str, layers: list[str]) -> None:
+    """Add a layer (`a.b`) to `layers`, in the order they cascade: a layer's own rules after its sublayers'."""
+    index = None
+    full = ""
+    for part in name.split("."):
+        full = f"{full}.{part}" if full else part
+        if full in layers:
+            index = layers.index(full)
+        elif index is None:
+            layers.append(full)
+            index = len(layers) - 1
+        else:
+            layers.insert(index, full)
+
+
+def _media_applies(prelude: list[Any], medium: str, browser: bool) -> bool:
+    """Return whether an `@media` rule's query list applies in `medium` ('print' or 'screen').
+
+    WeasyPrint takes a list of media types only (`all`, `print`; `only` first at most): any
+    other query, such as one with a feature (`print and (min-width: 1px)`), drops the whole
+    rule. A browser takes each query of the list: an optional `not` or `only`, a media type (none:
+    all) and features, each of which is assumed to hold, on a screen (a phone or a desktop) and in
+    print (the width of a sheet of paper, which the reader can scale up to twice the size: an A4
+    page is then narrower than 40rem). A query with `not` and a feature may hold anywhere.
+    """
+    parts = _split_commas([t for t in prelude if t.type not in ("whitespace", "comment")])
+    if not browser:
+        if parts == [[]]:
+            return True
+        if parts[0] and parts[0][0].type == "ident" and parts[0][0].lower_value == "only":
+            parts[0] = parts[0][1:]
+        if any(len(part) != 1 or part[0].type != "ident" for part in parts):
+            return False
+        return any(part[0].lower_value in ("all", medium) for part in parts)
+    for query in parts:
+        words = [t.lower_value if t.type == "ident" else "(" for t in query]
+        negated = words[:1] == ["not"]
+        if words[:1] in (["not"], ["only"]):
+            words = words[1:]
+        kind = words[0] if words and words[0] not in ("(", "and") else "all"
+        features = "(" in words
+        if (negated and features) or (kind in ("all", medium)) != negated:
+            return True
+    return False
 
 
 _HIDING_PROPERTIES = ("display", "visibility", "opacity", "color", "font-size", "content-visibility")
 
 
 def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
-    """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they apply to."""
+    """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they
+    apply to, and the custom properties a `var()` of one may take; the `font` shorthand as the
+    `font-size` it sets (`_font_size`)."""
     import tinycss2
 
-    return [
-        (
-            d.lower_name,
-            tinycss2.serialize(d.value).strip().lower(),
-            d.important,
-            Loc(path, d.source_line, d.source_column),
-        )
-        for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True)
-        if d.type == "declaration" and d.lower_name in _HIDING_PROPERTIES
-    ]
+    found = []
+    for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+        if d.type != "declaration" or (d.lower_name not in (*_HIDING_PROPERTIES, "font") and d.name[:2] != "--"):
+            continue
+        name, value = d.lower_name, tinycss2.serialize(d.value).strip()
+        if name.startswith("--"):
+            name = d.name  # case-sensitive, as is its value (`_resolved`)
+        elif "var(" not in value.lower():
+            value = value.lower()
+        if name == "font":
+            name, value = "font-size", _font_size(d.value)
+        found.append((name, value, d.important, Loc(path, d.source_line, d.source_column)))
+    return found
 
+
+_FONT_SIZES = frozenset("xx-small x-small small medium large x-large xx-large xxx-large smaller larger".split())
+
+
+def _font_size(tokens: list[Any]) -> str:
+    """Return the size a `font` shorthand sets ('0' of `0/0 a`): the first length, percentage, zero,
+    function or size keyword in it; `medium` for a system font (`caption`), which sets no size of ours."""
+    import tinycss2
+
+    for token in tokens:
+        if token.type == "literal" and token.value == "/":
+            break  # the line height and the family follow
+        if (
+            token.type in ("dimension", "percentage", "function")
+            or (token.type == "number" and token.value == 0)
+            or (token.type == "ident" and token.lower_value in _FONT_SIZES)
+        ):
+            return tinycss2.serialize([token]).strip().lower()
+    return "medium"
+
+
+STYLE_ELEMENT = "<style>"
+"""Where `site_hidden` says a `<style>` element of the page declares what hides (a template wrote it)."""
 
 SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a page of the site"}
 """The media a site page is read in, and how a finding says so."""
@@ -503,20 +693,27 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     that the site's stylesheets (`sheets`, as they cascade) hide on a site page, in each of `SITE_MEDIA`.
 
     Pages are not laid out, so this is the cascade of the properties that can hide an element
-    (`_hides`), for each element with text of its own in the element (or it): the declaration
-    that wins for it (by !important, then a `style` attribute, specificity and order) and, for
+    (`_hides`) as a browser applies the rules (`_style_rules`), for each element with text of its
+    own in the element (or it): the declaration that wins for it (by !important, then a `style`
+    attribute, layer, specificity and order) and, for
     `display` and `opacity`, for each of its ancestors; `visibility`, `color` and `font-size`
     are inherited, so the nearest element that declares one decides. A `hidden` attribute hides
-    unless a `display` wins over it. Where is the declaration that hides it, or None for a
-    `hidden` or `style` attribute.
+    unless a `display` wins over it. The page's own `<style>` elements cascade after `sheets`.
+    Where is the declaration that hides it, `Loc(STYLE_ELEMENT)` for one of a `<style>` element,
+    or None for a `hidden` or `style` attribute.
     """
     text = page.decode("utf-8", errors="replace")
     if not any(name in text for name in TRUSTED):
         return []
     import cssselect2
 
-    root = cssselect2.ElementWrapper.from_html_root(_html_tree(text))
+    tree = _html_tree(text)
+    root = cssselect2.ElementWrapper.from_html_root(tree)
     trusted = [w for w in root.iter_subtree() if any(c in TRUSTED for c in w.classes)]
+    sheets += tuple(
+        (STYLE_ELEMENT, f"@media {e.get('media')} {{{e.text or ''}}}" if e.get("media") else e.text or "")
+        for e in tree.iter("style")
+    )
     found = []
     for medium in SITE_MEDIA:
         matcher = _matcher(sheets, medium)
@@ -530,6 +727,7 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
                     break
             if hides:
                 name = next(c for c in TRUSTED if c in wrapper.classes)
+                where = Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where
                 found.append((medium, name, _element_anchor(wrapper), where))
     return found
 
@@ -540,9 +738,9 @@ def _matcher(sheets: tuple[tuple[str, str], ...], medium: str) -> Any:
     import cssselect2
 
     matcher = cssselect2.Matcher()
-    for order, (selectors, declarations) in enumerate(_style_rules(sheets, medium)):
+    for order, (selectors, declarations, layer) in enumerate(_style_rules(sheets, medium, browser=True)):
         for selector in selectors:
-            matcher.add_selector(selector, (order, declarations))
+            matcher.add_selector(selector, (order, layer, declarations))
     return matcher
 
 
@@ -555,21 +753,48 @@ def _site_hiding(
         chain.append(wrapper)
         wrapper = wrapper.parent
     values = [_winners(w, matcher, declared) for w in chain]
-    for w, winners in zip(chain, values, strict=True):
+    for index, (w, winners) in enumerate(zip(chain, values, strict=True)):
         display = winners.get("display")
         if display is None and w.etree_element.get("hidden") is not None:
             return True, None
         for name in ("display", "opacity"):
-            if name in winners and _hides(name, winners[name][0]):
+            if name in winners and _hides(name, _resolved(winners[name][0], values[index:])):
                 return True, winners[name][1]
-        hides_content = winners.get("content-visibility", ("visible",))  # a browser's: not WeasyPrint's
-        if w is not chain[0] and hides_content[0] == "hidden":
+        # A browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
+        hides_content = winners.get("content-visibility")
+        if hides_content is not None and _resolved(hides_content[0], values[index:]) == "hidden":
             return True, hides_content[1]
     for name in ("visibility", "color", "font-size"):
-        nearest = next((winners[name] for winners in values if name in winners), None)
-        if nearest is not None and _hides(name, nearest[0]):
-            return True, nearest[1]
+        nearest = next((index for index, winners in enumerate(values) if name in winners), None)
+        if nearest is not None and _hides(name, _resolved(values[nearest][name][0], values[nearest:])):
+            return True, values[nearest][name][1]
     return False, None
+
+
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)", re.IGNORECASE)
+"""A `var()`, with its fallback if any (which may hold one level of brackets: `rgb(0 0 0 / 0)`, `var(--y)`)."""
+
+
+def _resolved(value: str, values: list[dict[str, Any]], depth: int = 0) -> str:
+    """Return a value with each `var(--x, fallback)` in it replaced by the custom property's value
+    where it is declared nearest (`values`: the winners of the element, then of each ancestor: it
+    inherits) or else its fallback, in lower case; '' if one cannot be resolved: no guess."""
+    unresolved = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        name, fallback = match[1], match[2]
+        nearest = next((index for index, winners in enumerate(values) if name in winners), None)
+        found = ""
+        if depth < 4 and nearest is not None:
+            found = _resolved(values[nearest][name][0], values[nearest:], depth + 1)
+        elif depth < 4 and fallback is not None:
+            found = _resolved(fallback.strip(), values, depth + 1)
+        unresolved = unresolved or not found
+        return found
+
+    resolved = _VAR.sub(substitute, value).strip().lower()
+    return "" if unresolved or "var(" in resolved else resolved
 
 
 def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]) -> dict[str, Any]:
@@ -581,8 +806,8 @@ def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str
         return declared[key]
     ranked: dict[str, tuple[tuple[Any, ...], str, Loc | None]] = {}
     candidates: list[tuple[tuple[Any, ...], str, str, Loc | None]] = [
-        ((important, 0, specificity, order), name, value, loc)
-        for specificity, _, _, (order, declarations) in matcher.match(wrapper)
+        ((important, 0, _layer_rank(layer, important), specificity, order), name, value, loc)
+        for specificity, _, _, (order, layer, declarations) in matcher.match(wrapper)
         for name, value, important, loc in declarations
     ]
     style = wrapper.etree_element.get("style")
@@ -594,6 +819,13 @@ def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str
             ranked[name] = (rank, value, loc)
     declared[key] = {name: (value, loc) for name, (_, value, loc) in ranked.items()}
     return declared[key]
+
+
+def _layer_rank(layer: int | None, important: bool) -> float:
+    """Return how a rule's layer ranks in the cascade: a rule in no layer wins over every layer,
+    a later layer over an earlier one; for an !important declaration, the other way round."""
+    rank = math.inf if layer is None else layer
+    return -rank if important else rank
 
 
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
