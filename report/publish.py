@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,7 +231,7 @@ def review_folder(root: Path) -> Path | None:
     """Return the folder of the team's pages that go with the published edition, or None if there is none."""
     name = _published_folder(root)
     folder = None if name is None else root / BUILDS_DIR / f"{name}{REVIEW_SUFFIX}"
-    return folder if folder is not None and folder.is_dir() else None
+    return folder if folder is not None and folder.is_dir() and not folder.is_symlink() else None
 
 
 def current(root: Path) -> str | None:
@@ -286,33 +287,45 @@ def publish(
     review = {o.path: o.data for o in outputs if o.kind in REVIEW_KINDS}
     outputs = [o for o in outputs if o.kind not in REVIEW_KINDS]
     old_review = review_folder(root)
-    old_pages = {p: (old_review / p).read_bytes() for p in sorted(_files(old_review))} if old_review else {}
+    old_pages = _own_files(old_review) if old_review is not None else {}
     for path, data in old_pages.items():
         if path not in review and path.split("/", 1)[0] in keep_languages:
             review[path] = data
-    previous = read_manifest(dist)
+    # Only the tool's own edition folder is read: a `dist` that leads anywhere else keeps nothing.
+    old = edition_folder(root)
+    previous = read_manifest(old) if old is not None else {}
     produced = {o.path for o in outputs}
-    present = _files(dist)  # a manifest's path is kept only if it names a file in dist/ ('../x' does not)
+    present = _files(old) if old is not None else set()
     kept = [
-        Output(path, (dist / path).read_bytes(), entry["kind"], entry["language"], entry["pages"])
+        Output(path, own, entry["kind"], entry["language"], entry["pages"])
         for path, entry in sorted(previous.items())
-        if entry.get("language") in keep_languages
+        if old is not None
+        and entry.get("language") in keep_languages
         and path not in produced
-        and path in present
-        and (dist / path).is_file()
+        and (own := own_file(old, path)) is not None  # not '../x', nor a link out, nor a folder
     ]
     outputs = [*outputs, *kept]
-    built_from = {lang: digest for lang, digest in language_content(dist).items() if lang in keep_languages}
+    built_from = {
+        lang: digest
+        for lang, digest in (language_content(old) if old is not None else {}).items()
+        if lang in keep_languages
+    }
     built_from |= (
         {o.lang: content[o.lang] for o in outputs if o.lang and o.lang not in keep_languages} if content else {}
     )
     manifest = Output(MANIFEST, manifest_bytes(outputs, edition, created, built_from, languages, content), "manifest")
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
-    same = {o.path for o in everything if _same(dist / o.path, o.data)}
+    same = {o.path for o in everything if old is not None and _same(old, o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
     removed = tuple(sorted(present - {o.path for o in everything}))  # a stray file too, not only the manifest's
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
-    if not written and _published_folder(root) is not None and contents(dist) == same and old_pages == review:
+    if (
+        not written
+        and _published_folder(root) is not None
+        and old is not None
+        and contents(old) == same
+        and old_pages == review
+    ):
         return result  # the edition in dist/ is already this one, file for file, and so are its review pages
 
     builds = root / BUILDS_DIR
@@ -325,8 +338,8 @@ def publish(
                 target = folder / output.path
                 with writing(dist / output.path):
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    if output.path in same:
-                        _link(dist / output.path, target)
+                    if old is not None and output.path in same:
+                        _link(old / output.path, target)
                     else:
                         with open(target, "wb") as f:
                             f.write(output.data)
@@ -368,7 +381,61 @@ def _published_folder(root: Path) -> str | None:
     if not dist.is_symlink():
         return None
     target = Path(os.readlink(dist))
-    return target.name if target.parent == Path(BUILDS_DIR) else None
+    return target.name if target.parent == Path(BUILDS_DIR) and target.name != ".." else None
+
+
+def edition_folder(root: Path) -> Path | None:
+    """Return the folder the published edition is in if the tool made it: the folder of `.dist/` that
+    the `dist` symlink names, or a plain `dist/` folder (from before the symlink); None if there is
+    none, or if `dist` leads anywhere else (`foreign_dist`)."""
+    dist = root / DIST_DIR
+    if not dist.is_symlink():
+        return dist if dist.is_dir() else None
+    name = _published_folder(root)
+    folder = None if name is None else root / BUILDS_DIR / name
+    return folder if folder is not None and folder.is_dir() and not folder.is_symlink() else None
+
+
+def foreign_dist(root: Path) -> str | None:
+    """Return where `dist` leads if it is a symbolic link the tool did not make (to anything but a
+    folder of `.dist/`, or a link there), else None: one to a build folder deleted since is no edition."""
+    dist = root / DIST_DIR
+    if not dist.is_symlink():
+        return None
+    name = _published_folder(root)
+    folder = None if name is None else root / BUILDS_DIR / name
+    if folder is not None and not folder.is_symlink() and (folder.is_dir() or not os.path.lexists(folder)):
+        return None
+    return os.readlink(dist)
+
+
+def own_file(folder: Path, path: str) -> bytes | None:
+    """Return the bytes of the regular file at `path` (forward slashes) under `folder`, or None if
+    there is none, or if the way to it leaves `folder` ('..') or passes a symbolic link: an edition
+    holds plain files only, so nothing is ever read through a link out of it."""
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    here = folder
+    try:
+        for part in parts:
+            here = here / part
+            mode = os.lstat(here).st_mode
+            if stat.S_ISLNK(mode):
+                return None
+        if not stat.S_ISREG(mode):
+            return None
+        fd = os.open(here, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        return handle.read()
+
+
+def _own_files(folder: Path) -> dict[str, bytes]:
+    """Return every regular file under `folder` (`own_file`) by its relative path, sorted."""
+    found = ((path, own_file(folder, path)) for path in sorted(_files(folder)))
+    return {path: data for path, data in found if data is not None}
 
 
 def _files(folder: Path) -> set[str]:
@@ -393,13 +460,14 @@ def contents(folder: Path) -> set[str]:
     return found
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(folder: Path, path: str, data: bytes) -> bool:
+    """Return whether `folder` holds `data` at `path` as a file of its own (`own_file`), not through a link."""
     try:
-        if path.stat().st_size != len(data):
+        if os.lstat(folder / path).st_size != len(data):
             return False
-        return path.read_bytes() == data
     except OSError:
         return False
+    return own_file(folder, path) == data
 
 
 def _link(source: Path, target: Path) -> None:

@@ -193,6 +193,48 @@ def test_export_refuses_a_dist_that_is_not_its_manifest(tmp_path: Path) -> None:
     assert not (root / "site").exists() and not (root / "site.zip").exists()
 
 
+SECRET = b"someone else's file"
+
+
+def test_export_copies_only_the_edition_folder_the_build_made_never_through_a_link(tmp_path: Path) -> None:
+    """`dist -> evil`, with a manifest listing `en/secret.txt`, a link to a file outside the project,
+    and its SHA-256: export put that file in site/ and site.zip. It copies only plain files of the
+    `.dist/` folder the build made, and names a `dist` that leads anywhere else."""
+    root = tmp_path / "project"
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(SECRET)
+    pages = {**PAGES, "en/secret.txt": SECRET}
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
+    (root / "evil" / "en").mkdir(parents=True)
+    for path, data in pages.items():
+        (root / "evil" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "evil" / path).write_bytes(data)
+    (root / "evil" / "en" / "secret.txt").unlink()
+    (root / "evil" / "en" / "secret.txt").symlink_to(outside)
+    (root / "evil" / publish.MANIFEST).write_bytes(publish.manifest_bytes(outputs))
+    (root / "dist").symlink_to("evil")
+    code, out, err = run_cli("--root", str(root), "export")
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: dist/ is not an edition the build made (a symbolic link to evil, not into .dist/):"
+        " run ./build.py to rebuild dist/\n",
+    )
+    assert not (root / "site").exists() and not (root / "site.zip").exists()
+    (root / "dist").unlink()
+    publish.publish(root, outputs)  # the build's own edition, then its file swapped for the link
+    secret = root / "dist" / "en" / "secret.txt"
+    secret.unlink()
+    secret.symlink_to(outside)
+    code, out, err = run_cli("--root", str(root), "export")
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: dist/en/secret.txt is not the file its manifest lists: run ./build.py to rebuild dist/\n",
+    )
+    assert not (root / "site").exists() and not (root / "site.zip").exists()
+
+
 @pytest.mark.slow  # it starts export in a process of its own
 def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(tmp_path: Path) -> None:
     """A build holds the lock while export starts: export waits, and checks nothing until the build is done.

@@ -334,6 +334,66 @@ def test_a_manifest_path_out_of_dist_is_never_kept(tmp_path: Path) -> None:
     assert edition(root) == with_manifest(V1)
 
 
+SECRET = b"someone else's file"
+
+
+def plant_edition(root: Path, how: str) -> Path:
+    """Put an edition whose English is `en/secret.txt`, a link to a file outside the project, where
+    `dist` leads, planted `how`; return that file."""
+    outside = root.parent / "secret.txt"
+    outside.write_bytes(SECRET)
+    files = {"index.html": b"<p>index</p>", "en/secret.txt": SECRET}
+    if how == "dist is a link to a folder of the project's":
+        folder = root / "evil"
+        (root / "dist").symlink_to("evil")
+    elif how == "dist is a link to .dist/..":
+        folder = root
+        (root / ".dist").mkdir()
+        (root / "dist").symlink_to(".dist/..")
+    else:  # a link in the edition folder the build made: to the file, or to a folder holding it
+        publish.publish(root, outputs(files))
+        folder = root / "dist"
+        shutil.rmtree(folder / "en")
+        if how == "a file of the tool's edition is a link out":
+            (folder / "en").mkdir()
+        else:
+            (root / "elsewhere").mkdir()
+            (folder / "en").symlink_to("../../elsewhere")
+    (folder / "en").mkdir(parents=True, exist_ok=True)
+    (folder / "en" / "secret.txt").symlink_to(outside)
+    manifest = publish.manifest_bytes(outputs(files), content={"en": "a" * 64}, languages=["en", "es"])
+    (folder / publish.MANIFEST).write_bytes(manifest)
+    return outside
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "dist is a link to a folder of the project's",
+        "dist is a link to .dist/..",
+        "a file of the tool's edition is a link out",
+        "a folder of the tool's edition is a link",
+    ],
+)
+def test_a_file_linked_from_outside_the_tools_edition_folder_is_never_kept(tmp_path: Path, how: str) -> None:
+    """`dist -> evil`, `evil/en/secret.txt -> /outside`, and a manifest naming it as English: `--lang es`
+    kept it (its bytes, or a hard link to the outside file itself), and export published it. Only a
+    plain file of the `.dist/` folder the build made is kept; from anything else, nothing is, and
+    dist/ then lacks English as after any build of one language (`missing_languages`)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    outside = plant_edition(root, how)
+    spanish = {"index.html": b"<p>index</p>", "es/a.html": b"<p>a es</p>"}
+    publish.publish(
+        root, outputs(spanish), frozenset({"en"}), content={"en": "a" * 64, "es": "b" * 64}, languages=("en", "es")
+    )
+    assert os.readlink(root / "dist") == f".dist/{published_folder(root)}"
+    assert sorted(edition(root)) == ["es/a.html", "index.html", "manifest.json"]
+    assert publish.missing_languages(root / "dist") == ["en"]
+    assert outside.read_bytes() == SECRET and outside.stat().st_nlink == 1  # never hard-linked into .dist/
+    assert not any(p.is_file() and p.read_bytes() == SECRET for p in (root / ".dist").rglob("*"))
+
+
 # -- real builds, stopped --------------------------------------------------------------------------
 
 

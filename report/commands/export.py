@@ -1,6 +1,6 @@
 """The `export` verb: the published edition as a real folder and a zip, for a static host.
 
-Deterministic, atomic, safe, consistent, whole and honest: what each means is in
+Deterministic, atomic, safe, consistent, own, whole and honest: what each means is in
 docs/architecture.md.
 """
 
@@ -21,12 +21,13 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import DIST_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date
+from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
 """Files already compressed: stored in the zip as they are, not deflated again."""
 _FOREIGN = "is not from an earlier export"
+_NOTHING = "nothing to export: dist/ holds no edition yet; run ./build.py first"
 _PAGES_FILES = (".git", ".nojekyll", "CNAME")
 """What a checkout of the branch GitHub Pages serves holds besides the site."""
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the first time a zip entry can hold
@@ -52,13 +53,21 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
     archive = folder.with_name(folder.name + ".zip")
     with publish.lock(root, waiting or (lambda message: None)):  # first: a wait can be as long as a build
         _refuse(root, folder, archive)
-        dist = root / DIST_DIR
+        elsewhere = publish.foreign_dist(root)
+        if elsewhere is not None:  # only the edition folder the build made is copied, never a link out of it
+            raise UsageError(
+                f"dist/ is not an edition the build made (a symbolic link to {elsewhere}, not into"
+                f" {BUILDS_DIR}/): run ./build.py to rebuild dist/"
+            )
+        dist = publish.edition_folder(root)
+        manifest_data = publish.own_file(dist, publish.MANIFEST) if dist is not None else None
+        if dist is None or manifest_data is None:
+            raise UsageError(_NOTHING)
         try:
-            manifest_data = (dist / publish.MANIFEST).read_bytes()
             manifest = json.loads(manifest_data)
             entries = manifest["outputs"]
-        except (OSError, ValueError, KeyError, TypeError):
-            raise UsageError("nothing to export: dist/ holds no edition yet; run ./build.py first") from None
+        except (ValueError, KeyError, TypeError):
+            raise UsageError(_NOTHING) from None
         if publish.manifest_hashes(manifest_data) is None:  # edited by hand, or by another tool
             raise UsageError(
                 f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
@@ -82,10 +91,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         files = {publish.MANIFEST: manifest_data}
         for entry in entries:
             path = entry["path"]
-            try:
-                data = (dist / path).read_bytes()
-            except OSError:
-                data = None
+            data = publish.own_file(dist, path)  # a plain file of the edition folder: never through a link
             if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
             files[path] = data
