@@ -146,6 +146,7 @@ def test_a_corrupt_or_planted_cache_entry_is_a_miss(project: Path, tmp_path: Pat
         "search",
         "glyphs",
         "cldr",
+        "site-hidden",
     }
     kinds |= {"build-stamp.json", "build.lock"}
     # The fork server keeps what loading the stylesheets logged ("sheets") when it loads them; one
