@@ -282,18 +282,15 @@ def check_strength(edition: Edition) -> list[Finding]:
             inline = {c.source_id for text in claim.texts() for c in text.citations}
             noted = list({c.source_id: c for c in claim.sources if c.source_id not in inline}.values())
             for text in claim.texts():
-                for words, group in _passages(text):
-                    sources = [edition.sources.get(c.source_id) for c in group]
-                    if all(s is not None and s.type in weak for s in sources):
-                        listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
-                        findings.append(
-                            warning(
-                                "cite.weak",
-                                group[0].loc,
-                                f"{what}: the words '{visible(words)}' rest only on weak sources: {listed};"
-                                f" the claim's stronger sources are cited for other words; {todo}",
-                            )
+                for words, group, listed in _weak_groups(edition, text, weak):
+                    findings.append(
+                        warning(
+                            "cite.weak",
+                            group[0].loc,
+                            f"{what}: the words '{visible(words)}' rest only on weak sources: {listed};"
+                            f" the claim's stronger sources are cited for other words; {todo}",
                         )
+                    )
                 after = _trailing(text)
                 if after and not noted:
                     # Every `sources:` id is cited inline: no note prints at the end, and the words cite nothing.
@@ -341,21 +338,26 @@ def check_strength(edition: Edition) -> list[Finding]:
 def _weak_passages(edition: Edition, text: Text, why: str, instead: str) -> list[Finding]:
     """Return a `cite.weak` warning for each passage of prose with no review mark (a summary,
     report.yaml's introduction) whose inline citations are all weak, whatever it says."""
-    weak = weak_types()
-    findings: list[Finding] = []
+    return [
+        warning(
+            "cite.weak",
+            group[0].loc,
+            f"{why}, and the words '{visible(words)}' rest only on weak sources: {listed}; cite a"
+            f" stronger source right after them, or {instead}",
+        )
+        for words, group, listed in _weak_groups(edition, text, weak_types())
+    ]
+
+
+def _weak_groups(
+    edition: Edition, text: Text, weak: Mapping[str, str]
+) -> Iterator[tuple[str, tuple[Citation, ...], str]]:
+    """Yield each passage of `text` whose inline citations are all weak sources: its words, its
+    citations, and the sources listed for a message ("'wiki' (reference)")."""
     for words, group in _passages(text):
         sources = [edition.sources.get(c.source_id) for c in group]
         if all(s is not None and s.type in weak for s in sources):
-            listed = ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
-            findings.append(
-                warning(
-                    "cite.weak",
-                    group[0].loc,
-                    f"{why}, and the words '{visible(words)}' rest only on weak sources: {listed}; cite a"
-                    f" stronger source right after them, or {instead}",
-                )
-            )
-    return findings
+            yield words, group, ", ".join(dict.fromkeys(f"'{s.id}' ({s.type})" for s in sources if s is not None))
 
 
 _CITE_GROUP_RE = re.compile(rf"{CITE_RE.pattern}(?:\s*{CITE_RE.pattern})*")
