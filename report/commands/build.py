@@ -337,6 +337,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     """
     from ..pdf.paginate import once_per_font
     from ..render.data import data_outputs
+    from ..render.html import compile_layouts
     from ..render.site import site_pages
 
     edition = gathered.edition
@@ -359,6 +360,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
                 _queue_share_card(renderer, f, paginator) for renderer in renderers.values() for f in edition.facilities
             ]
             images = threads.submit(_share_images, cards, cache_dir)
+            compile_layouts(next(iter(renderers.values())).env)  # for the site, while this process waits
             laid_out = [future.result() for future in futures]
             shares, share_findings = images.result()
         finally:
@@ -639,12 +641,13 @@ def _language_pdfs(
     matter, sheets and assemblies overtake the next language's queued chapters.
     """
     renderer = queued.renderer
-    chapters, back = [future.result() for future in queued.chapters], queued.back.result()
+    back = queued.back.result()  # usually before the chapters: an edit lays out chapters, seldom the back matter
+    back_anchors = _anchor_pages(back.pdf) if back.pdf else {}  # while the workers lay out what is left
+    chapters = [future.result() for future in queued.chapters]
     findings = [f for chunk in (*chapters, back) for f in chunk.findings]
     if not all(chunk.pdf for chunk in (*chapters, back)):  # one ran over its layout budget: no page plan
         return LanguagePdfs(renderer.lang, tuple(findings), (), None)
     body = _body(edition, chapters, back)
-    back_anchors = _anchor_pages(body.back.pdf)  # now, while the workers lay out the front matter
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
     front_job = _job(front.key, front.html, project.REPORT_FILE, places=_places(edition.settings))
     front_future = paginator.lay_out(front_job, urgent=True)

@@ -150,6 +150,17 @@ class _CompiledInMemory(jinja2.BytecodeCache):
 _COMPILED = _CompiledInMemory()
 
 
+def compile_layouts(env: jinja2.Environment) -> None:
+    """Compile every layout not compiled yet into the shared cache (`_CompiledInMemory`).
+
+    The build calls it while the workers lay out the chapters and this process only waits, so that
+    rendering the site, after the layout, compiles nothing: every environment finds them here. The gather phase has compiled each one already (and stopped
+    the build on a `template.syntax` error), or found that outcome in the cache.
+    """
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     """Return a Jinja environment for `layouts/` with gettext installed for one language.
 
@@ -478,4 +489,14 @@ def bibliography_order(sources: Iterable[Source]) -> list[Source]:
     return sorted(sources, key=key)
 
 
-__all__ = ["ChunkHtml", "Citer", "Renderer", "TocEntry", "environment", "escape", "template_error", "template_findings"]
+__all__ = [
+    "ChunkHtml",
+    "Citer",
+    "Renderer",
+    "TocEntry",
+    "compile_layouts",
+    "environment",
+    "escape",
+    "template_error",
+    "template_findings",
+]
