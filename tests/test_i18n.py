@@ -717,6 +717,42 @@ def test_json_ld_marks_an_english_fallback_as_english(tmp_path: Path) -> None:
     assert home["name"] != english.settings.title.value  # the title is translated: a plain string
 
 
+def test_the_language_chooser_marks_a_title_it_prints_in_english(tmp_path: Path) -> None:
+    """The language chooser (dist/index.html) prints each language's title and subtitle in that
+    language's `<li lang>`: one its catalog has not translated yet prints in English, and says so,
+    as the JSON-LD beside it does; a translated one adds nothing."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+    blank_translations(root / SPANISH, {"report:subtitle"})
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", None, None)
+        for lang in renderers
+        for key in [None, "etowah"]
+    }
+    outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+    chooser = next(o.data.decode() for o in outputs if o.path == "index.html")
+    items = dict(re.findall(r'<li lang="(\w+)">(.*?)</li>', chooser, re.S))
+    assert sorted(items) == ["en", "es"]
+    spans = {
+        lang: re.findall(r'<span class="choice-(title|subtitle)"([^>]*)>([^<]*)</span>', item)
+        for lang, item in items.items()
+    }
+    subtitle = edition.settings.subtitle.value
+    assert spans["en"] == [("title", "", edition.settings.title.value), ("subtitle", "", subtitle)]
+    (title, title_attrs, spanish_title), second = spans["es"]
+    assert (title, title_attrs) == ("title", "") and spanish_title != edition.settings.title.value
+    assert second == ("subtitle", ' lang="en"', subtitle)
+
+
 def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> None:
     """`<time datetime="2010">2010–2016</time>` told machines the range was the year 2010: a range
     is a span with no datetime, its words the same; a single date keeps its <time>."""

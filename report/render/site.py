@@ -49,7 +49,7 @@ def site_pages(
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
-    choices, skip_label, ld_languages = [], "", {}
+    choices, skip_label = [], ""
     first = next(iter(renderers.values()))
     for lang in languages:
         built = renderers.get(lang)
@@ -63,20 +63,19 @@ def site_pages(
                 "name": _language_name(lang),
                 "title": localizer.plain(edition.settings.title),
                 "subtitle": localizer.plain(edition.settings.subtitle),
+                # English where the language's catalog has no translation yet: `lang` says so
+                "title_lang": localizer.language_of(edition.settings.title),
+                "subtitle_lang": localizer.language_of(edition.settings.subtitle),
                 "heading": words.heading(),  # type: ignore[attr-defined]
                 "draft": words.draft(),  # type: ignore[attr-defined]
             }
-        )
-        ld_languages[lang] = (
-            localizer.language_of(edition.settings.title),
-            localizer.language_of(edition.settings.subtitle),
         )
         if lang == edition.settings.source_language:
             skip_label = localizer.gettext("Skip to content")  # the chooser's chrome is in the source language
     source = choices[languages.index(edition.settings.source_language)]
     report = report_ld(edition, source["lang"], source["title"], source["subtitle"])
     report["workTranslation"] = [
-        report_ld(edition, c["lang"], c["title"], c["subtitle"], ld_languages[c["lang"]])
+        report_ld(edition, c["lang"], c["title"], c["subtitle"], (c["title_lang"], c["subtitle_lang"]))
         for c in choices
         if c is not source
     ]
