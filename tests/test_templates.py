@@ -100,6 +100,29 @@ def test_a_bug_in_the_tools_own_filter_is_not_the_templates(tmp_path: Path, monk
     assert template_error(root, raised) is None
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ('format_number("twelve")', "format_number() takes a number, not 'twelve'"),
+        ("format_number(true)", "format_number() takes a number, not True"),
+        ('long_date("2021-02-25")', "long_date() takes a full date, not '2021-02-25'"),
+        ("format_partial_date(2021)", "format_partial_date() takes a date of a dossier, not 2021"),
+        ('format_names("GEO Group")', "format_names() takes a list of names, not 'GEO Group'"),
+        ("county_parts(7)", "county_parts() takes a county's name, not 7"),
+        ('translated("x" * 80)', f"translated() takes prose of a dossier, not {repr('x' * 80)[:57]}..."),
+    ],
+)
+def test_a_value_of_the_wrong_kind_given_to_the_tools_functions_is_the_templates_error(
+    tmp_path: Path, call: str, message: str
+) -> None:
+    """`{{ format_number("twelve") }}` raised inside Babel, below the template's frame, so the build
+    called it a bug in the tool (exit 3); `format_names("GEO Group")` printed "G, E, O, …". The
+    value is the template's mistake: a `template.render` error at its line."""
+    root, line = with_template_line(tmp_path, f"<p>{{{{ {call} }}}}</p>")
+    raised = render_chapter(root)
+    assert template_error(root, raised) == error("template.render", Loc(PARTIAL, line, 1), message)
+
+
 @pytest.mark.slow
 def test_an_expression_that_raises_is_a_build_and_release_error_not_a_crash(tmp_path: Path, fixed_today: None) -> None:
     root, line = with_template_line(tmp_path, DEATHS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from ..i18n.localize import Localizer
-from ..content.model import CITE_RE, Claim, Edition, Facility, Source, Text
+from ..content.model import CITE_RE, Claim, DateSpan, Edition, Facility, PartialDate, Source, Text
 from .. import cache, project
 from ..findings import Finding, Loc, error
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
@@ -186,19 +187,37 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
     env.globals.update(
-        format_span=localizer.span,  # a date or a date range, in words
-        format_partial_date=localizer.partial_date,  # a date at the precision it is known
-        format_number=localizer.number,
-        long_date=localizer.iso,
         noted=lambda text, call: noted(text, call, localizer.lang),  # a note call where the language puts it
-        plain=lambda text: localizer.text(text).striptags(),  # prose for an attribute (alt): no markup
-        language_of=localizer.language_of,  # and its language: English where it falls back, for `lang`
-        county_parts=county_parts,  # ("Winn", "Parish"): the bare name and its Census word
-        format_names=localizer.names,  # joint publishers: "A, B y C"
-        translated=localizer.text,  # content prose in this language, English marked if it falls back
+        language_of=localizer.language_of,  # prose's language: English where it falls back, for `lang`
         language=localizer.lang,  # the page's language: what needs no lang attribute
     )
+    typed: dict[str, tuple[type | tuple[type, ...], str, Callable[..., Any]]] = {
+        "format_span": (DateSpan, "a date or a date range", localizer.span),  # in words
+        "format_partial_date": (PartialDate, "a date of a dossier", localizer.partial_date),  # as precise as known
+        "format_number": ((int, float, Decimal), "a number", localizer.number),
+        "long_date": (dt.date, "a full date", localizer.iso),
+        "plain": (Text, "prose of a dossier", lambda text: localizer.text(text).striptags()),  # for an attribute
+        "county_parts": (str, "a county's name", county_parts),  # ("Winn", "Parish"): the name and its Census word
+        "format_names": ((list, tuple), "a list of names", localizer.names),  # joint publishers: "A, B y C"
+        "translated": (Text, "prose of a dossier", localizer.text),  # in this language, English marked if it falls back
+    }
+    env.globals.update({name: _taking(name, *spec) for name, spec in typed.items()})
     return env
+
+
+def _taking(name: str, kind: type | tuple[type, ...], what: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Return `function` as the templates call it: a first argument that is not a `kind` is the
+    template's mistake (`{{ format_number("twelve") }}`), a `jinja2.TemplateRuntimeError` that
+    `template_error` reports at the template's line, not an exception raised deep in Babel, which
+    reads as a bug in the tool. An undefined name is passed on: it fails as Jinja says it does."""
+
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (kind, jinja2.Undefined)):
+            shown = repr(value) if len(repr(value)) <= 60 else f"{repr(value)[:57]}..."
+            raise jinja2.TemplateRuntimeError(f"{name}() takes {what}, not {shown}")
+        return function(value, *args, **kwargs)
+
+    return checked
 
 
 def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None = None) -> list[Finding]:
