@@ -426,7 +426,8 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
 
 def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """Return a `cite.malformed` error for each `[@...` that is not a whole `[@source-id]` marker,
-    and for each whole one in a field that is not prose (its schema has no `x-max-citations`).
+    and for each whole one in a field that is not prose (its schema has no `x-max-citations`),
+    saying where to cite instead (its `x-cite-instead`, if the schema says).
 
     Only a whole marker in prose becomes a footnote; anything else that opens like one would be
     printed as it is, and the claim would go out without its source.
@@ -453,7 +454,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
             if CITE_RE.fullmatch(marker):
                 if schema.keyword(kind, path, "x-max-citations") is not None:
                     continue
-                hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
+                instead = schema.keyword(kind, path, "x-cite-instead") or "cite in the prose or in its `sources`"
+                hint = f"this field is printed as written, with no notes; {instead}"
             else:
                 hint = model.marker_hint(marker)
             located = located or doc.source(path)  # only for a value that has a marker, once
