@@ -83,6 +83,18 @@ def is_hidden(char: str) -> bool:
     return unicodedata.category(char) in HIDDEN_CATEGORIES or _VARIATION_SELECTOR.match(char) is not None
 
 
+_BLANK_MARKS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+"""Characters that are neither white space nor `is_hidden` yet print as nothing: the combining
+grapheme joiner, the Hangul fillers, the Khmer inherent vowels and the blank Braille pattern."""
+
+
+def prints_nothing(text: str) -> bool:
+    """Return True for text that is not empty but prints nothing: only white space (Unicode's
+    White_Space, the no-break and em spaces included), `is_hidden` characters (zero-width space,
+    word joiner, soft hyphen, byte order mark) and `_BLANK_MARKS`."""
+    return bool(text) and all(c.isspace() or c in _BLANK_MARKS or is_hidden(c) for c in text)
+
+
 def visible(text: str) -> str:
     """Return `text` with the `is_hidden` characters escaped as Python writes them (`\\n`, `\\u202e`, `\\ufe0f`)."""
     if text.isprintable() and _VARIATION_SELECTOR.search(text) is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from report.content.textfile import hidden_characters
-from report.findings import Finding, Loc, error, visible, visible_spaces
+from report.findings import Finding, Loc, error, prints_nothing, visible, visible_spaces
 
 from .conftest import FIXTURES, make_project, replace, run_cli
 
@@ -154,3 +154,22 @@ def test_the_release_checklist_quotes_a_note_with_escapes() -> None:
         "        note: call DWN\\u202e first\\ufe0f",
         "  [ ] facilities/a.yaml:9:5: is the count\\u2028right?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        (" ", True),
+        ("\u00a0\u2003\u3000\t\n", True),  # Unicode White_Space: no-break, em and ideographic spaces
+        ("\u200b", True),  # a zero-width space (also `text.invisible`)
+        ("\u00ad\u2060\ufeff", True),  # soft hyphen, word joiner, byte order mark: format characters
+        ("\u3164\u2800", True),  # the Hangul filler and the blank Braille pattern print as nothing
+        ("", False),  # empty is `minLength`'s own
+        (" a ", False),
+        ("\u00a0-", False),
+        ("·", False),
+    ],
+)
+def test_prints_nothing_is_white_space_and_what_prints_no_glyph(text: str, blank: bool) -> None:
+    """The text `schema.empty` refuses as it refuses "": a value a reader would see as nothing."""
+    assert prints_nothing(text) is blank

@@ -17,6 +17,7 @@ import re
 import string
 import types
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -425,7 +426,8 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
 
 def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """Return a `cite.malformed` error for each `[@...` that is not a whole `[@source-id]` marker,
-    and for each whole one in a field that is not prose (its schema has no `x-max-citations`).
+    and for each whole one in a field that is not prose (its schema has no `x-max-citations`),
+    saying where to cite instead (its `x-cite-instead`, if the schema says).
 
     Only a whole marker in prose becomes a footnote; anything else that opens like one would be
     printed as it is, and the claim would go out without its source.
@@ -452,7 +454,8 @@ def _marker_findings(doc: YamlDoc, kind: str) -> list[Finding]:
             if CITE_RE.fullmatch(marker):
                 if schema.keyword(kind, path, "x-max-citations") is not None:
                     continue
-                hint = "this field is printed as written, with no notes; cite in the prose or in its `sources`"
+                instead = schema.keyword(kind, path, "x-cite-instead") or "cite in the prose or in its `sources`"
+                hint = f"this field is printed as written, with no notes; {instead}"
             else:
                 hint = model.marker_hint(marker)
             located = located or doc.source(path)  # only for a value that has a marker, once
@@ -687,6 +690,11 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
+    if keyword == "minLength" and isinstance(err.instance, str) and err.instance:
+        held = [_character_name(c) for c in dict.fromkeys(err.instance)]
+        listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
+        verb = "prints" if len(held) == 1 else "print"
+        return [error("schema.empty", loc, f"{field} is empty: it holds only {listed}, which {verb} nothing")]
     if keyword == "minLength":
         return [error("schema.empty", loc, f"{field} is empty")]
     if keyword == "maxLength" and isinstance(err.instance, str):
@@ -734,6 +742,12 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _character_name(char: str) -> str:
+    """Return a character as `U+00A0 NO-BREAK SPACE` (a control, which has no name, as `U+0009`)."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
 def _renamed(name: str, pattern: Any) -> str:

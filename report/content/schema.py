@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 
+from ..findings import prints_nothing
 from .model import CITE_RE
 
 SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # where the dossiers' modelines point editors
@@ -55,6 +56,16 @@ def _pattern(_validator: Any, pattern: Any, instance: Any, _schema: Any) -> Iter
     """
     if isinstance(instance, str) and isinstance(pattern, str) and not matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _min_length(_validator: Any, length: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    """`minLength`, with a text that prints nothing (`prints_nothing`: `" "`, a no-break space) as
+    short as an empty one: wherever `""` is refused, a name, a paragraph or a title that is only
+    white space would print a blank heading, a title of nothing, a note number alone.
+    """
+    if isinstance(instance, str) and isinstance(length, int):
+        if len(instance) < length or (length > 0 and prints_nothing(instance)):
+            yield ValidationError(f"{instance!r} is shorter than {length} characters, or prints nothing")
 
 
 def matches(pattern: str, text: str) -> bool:
@@ -147,7 +158,8 @@ def _url(_validator: Any, wanted: Any, instance: Any, _schema: Any) -> Iterator[
 
 
 _Validator = validators.extend(
-    Draft202012Validator, {"x-max-citations": _max_citations, "pattern": _pattern, "x-url": _url}
+    Draft202012Validator,
+    {"x-max-citations": _max_citations, "pattern": _pattern, "minLength": _min_length, "x-url": _url},
 )
 
 
@@ -156,7 +168,8 @@ def validator(kind: str) -> Any:
     """Return the validator for one kind of file, with every `$ref` inlined for speed.
 
     It is JSON Schema 2020-12 plus our `x-max-citations` and `x-url` keywords, which editors ignore, with
-    `pattern` matched as JSON Schema says (`_pattern`).
+    `pattern` matched as JSON Schema says (`_pattern`) and a text that prints nothing too short for
+    any `minLength` (`_min_length`).
     """
     return _Validator(inlined(kind), registry=registry())
 
