@@ -317,6 +317,60 @@ def test_report_prose_resting_only_on_weak_sources_is_cite_weak(tmp_path: Path, 
     assert [line for line in _check(root) if line.startswith("report.yaml")] == []
 
 
+def test_summary_and_introduction_words_no_citation_covers_are_cite_weak(tmp_path: Path, fixed_today: None) -> None:
+    """A summary ending "…closed a year later [@news-2021]. Guards there beat two men to death in
+    2019.", `campaign.summary: Guards killed three people there.` and an introduction ending so
+    printed an accusation with no source and no review mark, and `check --release` said nothing,
+    while the same words followed by a weak source's [@id] were an error. Words that no citation
+    covers are `cite.weak`, as a claim's after its last citation are; the notice, support and
+    acknowledgments speak of the report itself (the base's "Share the report.", "Thanks to
+    everyone."), and are left alone."""
+    root = make_project(tmp_path)
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "year later [@news-2021].\n",
+        "year later [@news-2021]. Guards there\n  beat two men to death in 2019.\n",
+    )
+    replace(
+        root,
+        "facilities/sample.yaml",
+        "  summary: Local groups campaigned for closure [@news-2021].\n",
+        "  summary: Guards killed three people there.\n",
+    )
+    replace(
+        root,
+        "report.yaml",
+        "held people [@gov-report-2020].\n",
+        "held people [@gov-report-2020]. Guards killed a man there.\n",
+    )
+    replace(
+        root,
+        "report.yaml",
+        "    text: Thanks to everyone.\n",
+        "    text: Thanks to everyone [@news-2021]. This edition is a draft.\n",
+    )
+    summary = "a summary prints no review mark, and the words"
+    timeline = (
+        "cite their source right after them ([@id]), or leave them to the timeline or the facts box, where a"
+        " claim can be marked needs-review [cite.weak]"
+    )
+    assert _check(root, "--release") == [
+        f"facilities/sample.yaml:28:27: error: {summary} '…there beat two men to death in 2019.' after the last"
+        f" citation have no note: {timeline}",
+        f"facilities/sample.yaml:42:12: error: {summary} 'Guards killed three people there.' cite no source, so they"
+        f" have no note: {timeline}",
+        "report.yaml:15:43: error: report.yaml's prose prints no review mark, and the words 'Guards killed a man"
+        " there.' after the last citation have no note: cite their source right after them ([@id]), or leave them"
+        " to a dossier's timeline or facts box, where a claim can be marked needs-review [cite.weak]",
+    ]
+    # The advice clears it: the words' source right after them.
+    replace(root, "facilities/sample.yaml", "death in 2019.\n", "death in 2019 [@gov-report-2020].\n")
+    replace(root, "facilities/sample.yaml", "three people there.\n", "three people there [@gov-report-2020].\n")
+    replace(root, "report.yaml", "a man there.\n", "a man there [@gov-report-2020].\n")
+    assert _check(root, "--release") == []
+
+
 def test_a_doubt_about_a_confirmed_place_on_the_list_is_an_error(tmp_path: Path, fixed_today: None) -> None:
     """The editor's note prints `list_doubt` only while the list membership is unverified: with
     `confirmed`, the writer's prose was dropped without a word while a translation was asked for."""

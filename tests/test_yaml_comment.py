@@ -209,3 +209,69 @@ def test_a_note_after_a_heading_in_report_yaml_is_left_alone(tmp_path, fixed_tod
         " use a block value (>-) [yaml.comment]"
     ]
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "cut", "lost"),
+    [
+        (
+            "    date: 2020-03-01\n",
+            "    date: 2020-03-01\n    name: Jose Garcia # -Lopez\n",
+            "Jose Garcia",
+            "# -Lopez",
+        ),
+        (
+            "\nname: Sample Detention Center\n",
+            "\nname: Sample Processing Center # (West Wing)\n",
+            "Sample Processing Center",
+            "# (West Wing)",
+        ),
+        ("  city: Sampleton\n", "  city: Sampleton # №2\n", "Sampleton", "# №2"),
+        (
+            "      name: Sample Coalition\n",
+            "      name: Sample Coalition # “Free them”\n",
+            "Sample Coalition",
+            "# “Free them”",
+        ),
+        ("  city: Sampleton\n", "  city: Sampleton # ２\n", "Sampleton", "# ２"),
+    ],
+    ids=["hyphen", "bracket", "numero-sign", "quote", "fullwidth-digit"],
+)
+def test_a_comment_that_starts_with_a_sign_a_bracket_or_a_quote_is_a_warning(
+    old: str, new: str, cut: str, lost: str
+) -> None:
+    """`name: Jose Garcia # -Lopez`, `city: Sampleton # №2` and `name: Sample Coalition # “Free them”`
+    printed "Jose Garcia", "Sampleton" and "Sample Coalition", and check said nothing, while `# ２`
+    was reported: only a digit after `# ` was taken for the value's own words. Whatever does not
+    start with a letter, as a note's first word does, is."""
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    line = next(line for line in new.split("\n") if "#" in line)
+    number = raw.split("\n").index(line) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "warning",
+            "yaml.comment",
+            number,
+            line.index("#") + 1,
+            f"YAML reads ' #' as the start of a comment, so the value ends at '{cut}' and '{lost}' is not"
+            ' printed; if the # belongs to the text, quote the whole value ("…"), or use a block value (>-)',
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # per (ICE)\n"),
+        (HELD, "    text: Inspectors found that medical requests went unanswered. # (per the 2020 report)\n"),
+        ("    date: 2020-04\n", "    date: 2020-04 # (approximate)\n"),
+        ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # éste es el nombre\n"),
+    ],
+)
+def test_a_note_that_starts_with_a_word_or_follows_a_sentence_or_a_date_is_left_alone(old: str, new: str) -> None:
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []

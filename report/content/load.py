@@ -539,9 +539,11 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
     After an unquoted text, ` # ` ends the value: `name: Sample Processing Center # 2 West Wing`
     prints "Sample Processing Center", `held in pod # 4 for 30 days [@id].` "held in pod". In any
     field it is an error when the comment holds a citation marker (its note, or the writer's belief
-    in one, is silently lost), the parser's warning of `#4` included; a warning when a digit follows
-    `# ` (the value's own words, not a note) and the text it leaves does not end a sentence. A
-    comment that starts with a word (`# keep it short`, `# TODO: …`) is a note: left alone.
+    in one, is silently lost), the parser's warning of `#4` included; a warning when what follows
+    `# ` is not a letter (a digit, a hyphen, a bracket, a quote, a sign: `# 2 West Wing`, `# -Lopez`,
+    `# (West Wing)`, `# №2`, `# “Free them”`, the value's own words more likely than a note) and the
+    text it leaves does not end a sentence. A comment that starts with a word (`# keep it short`,
+    `# TODO: …`) is a note: left alone.
     """
     out = list(findings)
     dated = {path for path, _ in schema.dates(kind, doc.data)}
@@ -551,8 +553,8 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
             continue
         loc, comment = cut
         markers = MARKER_LIKE_RE.findall(comment)
-        numbered = comment[1:2] in (" ", "\t") and comment[1:].lstrip()[:1].isdigit()
-        if not markers and (not numbered or path in dated or _SENTENCE_END.search(value)):
+        continued = comment[1:2] in (" ", "\t") and not comment[1:].lstrip()[:1].isalpha()
+        if not markers and (not continued or path in dated or _SENTENCE_END.search(value)):
             continue  # a `#4` the parser has reported, a note, a note after a whole sentence or a date
         out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
         lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"

@@ -14,7 +14,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `cite.weak` (warning; error with `--release`): a death, a named person or an accusation
   that cites only weak sources (the source types under `x-weak` in the sources schema), or a
   passage of one whose inline citations are all weak, or whose words after the last inline
-  citation have only weak sources in the note its `sources:` prints at the end.
+  citation have only weak sources in the note its `sources:` prints at the end; a passage of a
+  summary or of report.yaml's prose whose citations are all weak, and the words of a summary or
+  of the introduction that no citation covers (after the last, or all of a text that cites none).
 - `source.url`: a source URL that is not a well-formed http(s) URL.
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
@@ -50,7 +52,21 @@ from urllib.parse import quote, urlsplit
 from ..findings import Finding, Loc, count, error, visible, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
 from . import schema
-from .model import CITE_RE, Citation, Claim, DateSpan, Death, Development, Edition, Event, Facility, Note, Source, Text
+from .model import (
+    CITE_RE,
+    MARKER_LIKE_RE,
+    Citation,
+    Claim,
+    DateSpan,
+    Death,
+    Development,
+    Edition,
+    Event,
+    Facility,
+    Note,
+    Source,
+    Text,
+)
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
 
@@ -259,7 +275,10 @@ def check_strength(edition: Edition) -> list[Finding]:
     Also for each passage of a summary (the facility's, its campaign's) or of report.yaml's prose
     (its introduction, support, acknowledgments, notice) whose citations are all weak, whatever it
     says: neither has a review mark to print, so nothing there can rest on a weak source alone
-    (Stewart's summary said a man died, on a newsletter's word, unmarked).
+    (Stewart's summary said a man died, on a newsletter's word, unmarked). And for the words of a
+    summary or of the introduction that no citation covers: they tell what happened, with no note
+    at the end and no mark. The notice, support and acknowledgments speak of the report itself
+    (what the edition is, what a reader can do, whom it thanks), and may say so uncited.
     """
     weak = weak_types()
     findings: list[Finding] = []
@@ -319,19 +338,16 @@ def check_strength(edition: Edition) -> list[Finding]:
                         )
                     )
         for text in (facility.summary, facility.campaign.summary):
-            findings += _weak_passages(
-                edition,
-                text,
-                "a summary prints no review mark",
-                "leave them to the timeline or the facts box, where a claim can be marked needs-review",
-            )
+            why = "a summary prints no review mark"
+            instead = "leave them to the timeline or the facts box, where a claim can be marked needs-review"
+            findings += _weak_passages(edition, text, why, instead)
+            findings += _uncovered(edition, text, why, instead)
+    why = f"{REPORT_FILE}'s prose prints no review mark"
+    instead = "leave them to a dossier's timeline or facts box, where a claim can be marked needs-review"
     for text in edition.settings.texts():
-        findings += _weak_passages(
-            edition,
-            text,
-            f"{REPORT_FILE}'s prose prints no review mark",
-            "leave them to a dossier's timeline or facts box, where a claim can be marked needs-review",
-        )
+        findings += _weak_passages(edition, text, why, instead)
+    for paragraph in edition.settings.introduction:
+        findings += _uncovered(edition, paragraph.text, why, instead)
     return findings
 
 
@@ -346,6 +362,40 @@ def _weak_passages(edition: Edition, text: Text, why: str, instead: str) -> list
             f" stronger source right after them, or {instead}",
         )
         for words, group, listed in _weak_groups(edition, text, weak_types())
+    ]
+
+
+def _uncovered(edition: Edition, text: Text, why: str, instead: str) -> list[Finding]:
+    """Return a `cite.weak` warning for the words of a summary or of report.yaml's introduction
+    that no citation covers: those after its last inline citation (at that citation), or the whole
+    text when it cites nothing (at the text). Neither prints a note at the end of the text, as a
+    claim's `sources:` does, so those words go out with no source and no review mark."""
+    if len(MARKER_LIKE_RE.findall(text.value)) != len(text.citations) or any(
+        b.source_id in edition.sources for b in text.bracketed
+    ):
+        return []  # a citation written wrong (`[@a, p. 4]`, `(@a)`, a YAML escape): `cite.malformed` says so
+    if text.citations:
+        after = _trailing(text)
+        if after is None:
+            return []
+        return [
+            warning(
+                "cite.weak",
+                text.citations[-1].loc,
+                f"{why}, and the words '{visible(after)}' after the last citation have no note: cite their"
+                f" source right after them ([@id]), or {instead}",
+            )
+        ]
+    words = _shortened(text.value.split())
+    if not words:
+        return []
+    return [
+        warning(
+            "cite.weak",
+            text.loc,
+            f"{why}, and the words '{visible(words)}' cite no source, so they have no note: cite their source"
+            f" right after them ([@id]), or {instead}",
+        )
     ]
 
 
@@ -392,8 +442,11 @@ def _trailing(text: Text) -> str | None:
     words = text.value[last.end() :].split()
     while words and not any(c.isalnum() for c in words[0]):
         words.pop(0)  # what ends the sentence the citation closes: `[@a]. The words`
-    if not words:
-        return None
+    return _shortened(words) or None
+
+
+def _shortened(words: list[str]) -> str:
+    """Return the last eight of `words` for a message, after "…" when there are more."""
     return ("…" if len(words) > 8 else "") + " ".join(words[-8:])
 
 
