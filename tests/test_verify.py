@@ -632,11 +632,14 @@ SITE_PAGE = (
 )
 
 
-def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, str, str, str | None]]:
+def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, ...] | tuple[str, str, str, str | None]]:
+    """Return what `verify.site_hidden` finds under a site.css of `css`: (medium, class, anchor,
+    'line:col'), and what to write instead when the tool cannot tell the text is visible."""
     sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n"), ("layouts/css/site.css", css))
     return [
         (medium, name, anchor, (f"{where.line}:{where.col}" if where.line else where.path) if where else None)
-        for medium, name, anchor, where in verify.site_hidden(page.encode(), sheets)
+        + ((doubt,) if doubt else ())
+        for medium, name, anchor, where, doubt in verify.site_hidden(page.encode(), sheets)
     ]
 
 
@@ -851,15 +854,20 @@ def test_content_visibility_hidden_hides_the_elements_own_text() -> None:
 def test_a_var_in_a_property_that_hides_takes_the_custom_propertys_value() -> None:
     """`display: var(--x)` with `--x: none` hid the marks with no finding: a custom property
     inherits (the nearest element that declares it wins), else the fallback; what cannot be
-    resolved is no finding (no guess)."""
+    resolved, or resolves to what the tool cannot read, it cannot tell leaves the mark visible."""
     both = [("screen", "review-mark", "#w", "1:16"), ("print", "review-mark", "#w", "1:16")]
     assert site_hidden(".review-mark { display: var(--z) }\nmain { --z: none }") == both
     assert site_hidden(".review-mark { display: var(--z, none) }") == both
     assert site_hidden(".review-mark { display: var(--z, none) }\n#w { --z: inline }") == []
     assert site_hidden(".review-mark { display: var(--Z) }\nmain { --Z: none; --z: inline }") == both
-    assert site_hidden(".review-mark { display: var(--x, none) }") == []  # tokens.css: --x: 1
-    assert site_hidden(".review-mark { display: var(--z) }") == []
-    assert site_hidden("#d { opacity: var(--a) }\nbody { --a: var(--a) }") == []
+    display = "write a display keyword other than none (block, inline, flex…) instead"
+    doubt = [(*found, display) for found in both]
+    assert site_hidden(".review-mark { display: var(--x, none) }") == doubt  # tokens.css: --x: 1
+    assert site_hidden(".review-mark { display: var(--z) }") == doubt
+    assert site_hidden("#d { opacity: var(--a) }\nbody { --a: var(--a) }") == [
+        ("screen", "death-name", "#d", "1:6", "write a number from 0.2 to 1 instead"),
+        ("print", "death-name", "#d", "1:6", "write a number from 0.2 to 1 instead"),
+    ]
     assert site_hidden("#d { color: var(--c, rgb(0 0 0 / 0)) }") == [
         ("screen", "death-name", "#d", "1:6"),
         ("print", "death-name", "#d", "1:6"),
@@ -876,6 +884,87 @@ def test_a_var_in_a_property_that_hides_takes_the_custom_propertys_value() -> No
         ("screen", "editorial-note", "#x", "1:11"),
         ("print", "editorial-note", "#x", "1:11"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("css", "doubt"),
+    [
+        (".death-name { -webkit-text-fill-color: transparent }", ""),
+        (".death-name { filter: opacity(0) }", "write none instead"),
+        (".death-name { opacity: -1 }", ""),
+        (".death-name { opacity: 0e0 }", ""),
+        (".death-name { opacity: calc(1 - 1) }", ""),
+        (".death-name { font-size: min(0px, 1em) }", ""),
+        (".death-name { font-size: 0e0px }", ""),
+        (
+            ".death-name { color: color-mix(in srgb, red 0%, transparent) }",
+            "write a colour with an alpha of at least 0.2 (#333, rgb(0 0 0 / 0.6)) instead",
+        ),
+        (
+            ".death-name:read-only { display: none }",
+            "it cannot match the selector; write one it can, or a display keyword other than none (block, inline, flex…)",
+        ),
+        (
+            ".death-name:defined { display: none }",
+            "it cannot match the selector; write one it can, or a display keyword other than none (block, inline, flex…)",
+        ),
+        (".death-name::first-line { color: transparent }", ""),
+        (
+            ".death-name:hover { opacity: 0 }",
+            "it cannot match the selector; write one it can, or a number from 0.2 to 1",
+        ),
+        (".death-name { opacity: 0.05 }", "write a number from 0.2 to 1 instead"),
+        (".death-name { font-size: 2px }", "write a size of at least 0.5em or 8px instead"),
+        (".death-name { opacity: revert-layer }", "write a number from 0.2 to 1 instead"),
+        (".deaths { zoom: 0.01 }", "write a number of at least 0.5 instead"),
+        (".death-name { content: url(a.png) }", "write normal instead"),
+    ],
+)
+def test_what_the_site_check_cannot_tell_shows_the_name_is_an_error(css: str, doubt: str) -> None:
+    """Each of these hid the names of the dead in Chromium with no finding: `filter` and
+    `-webkit-text-fill-color` were not read, `0e0`, a negative opacity, `min()` and a sum were not
+    evaluated, `color-mix()` was not parsed, and a rule the tool could not match (`:read-only`,
+    `:defined`, `::first-line`) was skipped. A declaration that may hide the name must be one the
+    tool can tell leaves it visible: else it is an error saying what to write instead."""
+    where = f"1:{css.index('{') + 3}"
+    assert site_hidden(css) == [
+        ("screen", "death-name", "#d", where, *((doubt,) if doubt else ())),
+        ("print", "death-name", "#d", where, *((doubt,) if doubt else ())),
+    ]
+
+
+def test_a_rule_the_tool_cannot_match_may_hide_the_editors_note(tmp_path: Path) -> None:
+    """`.editorial-note:dir(ltr) { visibility: hidden }` hid the note in Chromium: cssselect2 cannot
+    compile `:dir()`, and the rule was dropped as if browsers dropped it too."""
+    css = ".editorial-note:dir(ltr) { visibility: hidden }"
+    doubt = "it cannot match the selector; write one it can, or visible"
+    assert site_hidden(css) == [
+        ("screen", "editorial-note", "#x", "1:28", doubt),
+        ("print", "editorial-note", "#x", "1:28", doubt),
+    ]
+    assert site_hidden(".editorial-note:dir(ltr) { visibility: visible }") == []
+    assert site_hidden(".site-header:dir(ltr) p.nothing { display: none }") == []
+    assert hidden_on_site(tmp_path, css, {"en/a.html": SITE_PAGE}) == [
+        "layouts/css/site.css:1:28: error: the tool cannot tell that this declaration leaves the editor's notes"
+        f" visible on the site's pages (en/a.html #x): {doubt} [site.hidden]"
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "h1 { font-size: clamp(1.5rem, 4vw, 2.5rem) }",
+        "@media (max-width: 600px) { .death-name { font-size: 0.9rem } }",
+        ".site-nav a:hover { opacity: 0.8 }",
+        ".editorial-note { color: #333 }",
+        "main a:hover, main a:focus { color: var(--x, #c4470f) }",
+        ".death-name { font-size: calc(1rem + 2px); opacity: 80%; filter: none; display: inline flow-root }",
+        ".death-name::before { content: '†'; color: transparent }\n.death-name::first-letter { font-size: 1.2em }",
+        "aside { font-size: max(0px, 1rem); -webkit-text-fill-color: currentcolor }",
+    ],
+)
+def test_a_web_editors_tweak_that_shows_the_marks_is_not_a_finding(css: str) -> None:
+    assert site_hidden(css) == []
 
 
 def test_a_site_finding_counts_the_pages_it_hides_marks_on(tmp_path: Path) -> None:

@@ -405,8 +405,9 @@ def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding
 def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[Finding]:
     """Return a `site.hidden` error at each declaration of the site's stylesheets that hides a review
     mark, an editor's note, the draft band or the name of a person who died in custody on a site
-    page, on a screen or when a reader prints the page (`verify.site_hidden`), once per declaration,
-    with the first element it hides and how many more pages it hides one on.
+    page, on a screen or when a reader prints the page (`verify.site_hidden`), or that the tool
+    cannot tell leaves it visible (saying what to write instead), once per declaration, with the
+    first element it hides and how many more pages it hides one on.
 
     Each page's answer is kept in the cache, keyed by the page and the stylesheets: an edit
     asks again only of the pages it changed.
@@ -417,26 +418,33 @@ def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[
     sheets = sheet_texts(str(root), "site")
     code = cache.fingerprint(verify.__name__)
     texts = [part for sheet in sheets for part in sheet]
-    hidden: dict[tuple[str, Loc | None], tuple[set[str], dict[str, str]]] = {}  # -> media, page -> first anchor
+    # (class, where, what to write instead) -> media, page -> first anchor
+    hidden: dict[tuple[str, Loc | None, str], tuple[set[str], dict[str, str]]] = {}
     for page in outputs:
         if page.path.endswith(".html"):
             key = cache.key_of(code, page.data, *texts)
-            for medium, name, anchor, where in cache.memoize(
+            for medium, name, anchor, where, doubt in cache.memoize(
                 cache_dir, "site-hidden", key, verify.site_hidden, page.data, sheets
             ):
-                media, places = hidden.setdefault((name, where), (set(), {}))
+                media, places = hidden.setdefault((name, where, doubt), (set(), {}))
                 media.add(medium)
                 places.setdefault(page.path, anchor)
     found = []
-    for (name, where), (media, places) in hidden.items():
+    for (name, where, doubt), (media, places) in hidden.items():
         one, all_ = verify.TRUSTED[name]
         when = verify.SITE_MEDIA["screen" if "screen" in media else "print"]
         first, more = next(iter(places.items())), len(places) - 1
         pages = " ".join(first) + (f", and on {more} more page{'s' * (more > 1)}" if more else "")
         if where is None or where.path == verify.STYLE_ELEMENT:
             by = "a `hidden` or `style` attribute" if where is None else "a <style> element of a template"
-            message = f"{by} hides {one} {when} ({pages}), which readers must see"
+            if doubt:
+                message = f"the tool cannot tell that {by} leaves {one} visible {when} ({pages}): {doubt}"
+            else:
+                message = f"{by} hides {one} {when} ({pages}), which readers must see"
             found.append(error("site.hidden", Loc(project.LAYOUTS_DIR), message))
+        elif doubt:
+            message = f"the tool cannot tell that this declaration leaves {all_} visible {when} ({pages}): {doubt}"
+            found.append(error("site.hidden", where, message))
         else:
             message = f"this rule hides {all_} {when} ({pages}), which readers must see"
             found.append(error("site.hidden", where, message))

@@ -448,6 +448,187 @@ def _zero(value: str) -> bool:
     return any(t.type in ("number", "dimension", "percentage") and t.value == 0 for t in factors)
 
 
+MIN_ALPHA = 0.2
+"""The least opacity, or alpha of a text's colour, that the site's check takes to leave text visible."""
+
+MIN_FONT_SIZE = 8.0
+"""The least font size, in CSS pixels, that the site's check takes to leave text visible: 0.5em of 16px."""
+
+_HINTS = {
+    "display": "a display keyword other than none (block, inline, flex…)",
+    "visibility": "visible",
+    "content-visibility": "visible or auto",
+    "opacity": f"a number from {MIN_ALPHA} to 1",
+    "color": f"a colour with an alpha of at least {MIN_ALPHA} (#333, rgb(0 0 0 / 0.6))",
+    "-webkit-text-fill-color": "currentcolor",
+    "font-size": "a size of at least 0.5em or 8px",
+    "zoom": "a number of at least 0.5",
+    "content": "normal",
+}
+"""What a browser's declaration of each property that can hide text may say instead, for the tool to
+tell that it leaves the text visible (`_judge`); `none` for the others."""
+
+_DISPLAY = frozenset(
+    "none contents block inline run-in flow flow-root table flex grid ruby math list-item inline-block"
+    " inline-table inline-flex inline-grid inline-list-item table-row-group table-header-group"
+    " table-footer-group table-row table-cell table-column-group table-column table-caption ruby-base"
+    " ruby-text ruby-base-container ruby-text-container -webkit-box -webkit-inline-box".split()
+)
+
+_GLOBAL = frozenset({"inherit", "initial", "unset"})
+"""The values every property takes that leave text as visible as the element's parent or the default
+(`revert` and `revert-layer` are not among them: they may take back any rule's value)."""
+
+
+def _judge(name: str, value: str) -> bool | None:
+    """Return whether a browser's declaration (resolved: `_resolved`) hides the text it applies to
+    (True), leaves it visible (False), or None: the tool cannot tell.
+
+    It leaves the text visible only with a value the tool can read and evaluate: a keyword it
+    knows, a number or length (`_evaluate`), also as a `calc()`, `min()`, `max()` or `clamp()`, of
+    at least `MIN_ALPHA` (an opacity) or `MIN_FONT_SIZE`, a colour `parse_color` reads with an alpha
+    of at least `MIN_ALPHA`, or `none` for a filter, a clip path or a mask. It hides with one that
+    is zero or less (`opacity: calc(1 - 1)`, `font-size: min(0px, 1em)`), a colour of alpha zero,
+    `display: none`, `visibility: hidden`. Anything else (`filter: opacity(0)`, `color-mix()`, a
+    `var()` it cannot resolve, `revert`) it cannot tell.
+    """
+    if value in _GLOBAL:
+        return False
+    if name == "display":
+        words = value.split()
+        return "none" in words if words and all(word in _DISPLAY for word in words) else None
+    if name == "visibility":
+        return {"visible": False, "hidden": True, "collapse": True}.get(value)
+    if name == "content-visibility":
+        return {"visible": False, "auto": False, "hidden": True}.get(value)
+    if name in ("color", "-webkit-text-fill-color"):
+        from tinycss2.color4 import parse_color
+
+        colour = parse_color(value) if value else None
+        if colour is None or isinstance(colour, str):
+            return False if colour == "currentcolor" else None
+        return True if colour.alpha <= 0 else False if colour.alpha >= MIN_ALPHA else None
+    if name in ("opacity", "zoom", "font-size"):
+        if name == "font-size" and value in _FONT_SIZES or name == "zoom" and value in ("normal", "reset"):
+            return False
+        evaluated = _evaluate(value, length=name == "font-size")
+        if evaluated is None:
+            return None
+        least = {"opacity": MIN_ALPHA, "zoom": 0.5, "font-size": MIN_FONT_SIZE}[name]
+        return True if evaluated[1] <= 0 and name != "zoom" else False if evaluated[0] >= least else None
+    if name == "content":
+        return False if value in ("normal", "none") else None
+    return False if value == "none" else None
+
+
+_LENGTHS = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
+_LENGTHS.update(dict.fromkeys(("em", "rem", "lh", "rlh", "ic", "ric"), 16.0))
+_LENGTHS.update(dict.fromkeys(("ex", "rex", "ch", "rch", "cap", "rcap"), 8.0))
+"""CSS pixels to a unit; a font's units as of a 16px font (the browser's default)."""
+
+_VIEWPORT = re.compile(r"[sld]?v(?:w|h|i|b|min|max)|(cq(?:w|h|i|b|min|max))")
+"""A unit of the viewport (a phone's 320px to a screen's 2560px) or of a container (from nothing)."""
+
+_Range = tuple[float, float, bool]
+
+
+def _evaluate(value: str, length: bool) -> tuple[float, float] | None:
+    """Return the least and the greatest a number (or, if `length`, a length in CSS pixels) may come
+    to, or None if the tool cannot evaluate it. A percentage is of a 16px font, or a hundredth of
+    a number; the viewport's units may be anything from a phone's to a wide screen's."""
+    import tinycss2
+
+    tokens = [t for t in tinycss2.parse_component_value_list(value) if t.type not in ("whitespace", "comment")]
+    if len(tokens) != 1:
+        return None
+    found = _range(tokens, length)
+    if found is None or (found[2] != length and not (length and found[:2] == (0, 0))):
+        return None
+    return found[0], found[1]
+
+
+def _range(tokens: list[Any], length: bool) -> _Range | None:
+    """Return the range of a sum of products (`calc()`'s arguments), or None (`_evaluate`)."""
+    terms: list[list[Any]] = [[]]
+    signs = [1]
+    for token in tokens:
+        if token.type in ("whitespace", "comment"):
+            continue
+        if token.type == "literal" and token.value in ("+", "-") and terms[-1]:
+            signs.append(1 if token.value == "+" else -1)
+            terms.append([])
+        else:
+            terms[-1].append(token)
+    total: _Range | None = None
+    for sign, term in zip(signs, terms, strict=True):
+        found = _product(term, length)
+        if found is None:
+            return None
+        low, high, is_length = (found[0], found[1], found[2]) if sign > 0 else (-found[1], -found[0], found[2])
+        if total is None:
+            total = (low, high, is_length)
+        elif total[2] == is_length or (0, 0) in (total[:2], (low, high)):
+            total = (total[0] + low, total[1] + high, total[2] or is_length)
+        else:
+            return None  # a number added to a length
+    return total
+
+
+def _product(tokens: list[Any], length: bool) -> _Range | None:
+    """Return the range of a product or quotient of operands, or None."""
+    if len(tokens) % 2 == 0:
+        return None
+    found = _operand(tokens[0], length)
+    for operator, token in zip(tokens[1::2], tokens[2::2], strict=True):
+        other = _operand(token, length)
+        if found is None or other is None or operator.type != "literal" or operator.value not in ("*", "/"):
+            return None
+        if operator.value == "*" and not (found[2] and other[2]):
+            ends = [a * b for a in found[:2] for b in other[:2]]
+        elif operator.value == "/" and not other[2] and not other[0] <= 0 <= other[1]:
+            ends = [a / b for a in found[:2] for b in other[:2]]
+        else:
+            return None
+        found = (min(ends), max(ends), found[2] or other[2])
+    return found
+
+
+def _operand(token: Any, length: bool) -> _Range | None:
+    """Return the range of a number, percentage, length or math function, or None."""
+    if token.type == "number":
+        return (token.value, token.value, False)
+    if token.type == "percentage":
+        return (
+            (token.value * 0.16, token.value * 0.16, True) if length else (token.value / 100, token.value / 100, False)
+        )
+    if token.type == "dimension" and length:
+        unit = token.lower_unit
+        if unit in _LENGTHS:
+            return (token.value * _LENGTHS[unit], token.value * _LENGTHS[unit], True)
+        viewport = _VIEWPORT.fullmatch(unit)
+        if viewport:
+            ends = [token.value * (0.0 if viewport[1] else 3.2), token.value * 25.6]
+            return (min(ends), max(ends), True)
+        return None
+    if token.type == "() block":
+        return _range(token.content, length)
+    if token.type != "function" or token.lower_name not in ("calc", "min", "max", "clamp"):
+        return None
+    if token.lower_name == "calc":
+        return _range(token.arguments, length)
+    parts = [_range(part, length) for part in _split_commas(token.arguments)]
+    if any(part is None for part in parts) or len({part[2] for part in parts if part}) != 1:
+        return None
+    ranges = [part for part in parts if part is not None]
+    if token.lower_name == "clamp":
+        if len(ranges) != 3:
+            return None
+        least, middle, most = ranges
+        return (max(least[0], min(middle[0], most[0])), max(least[1], min(middle[1], most[1])), least[2])
+    pick = min if token.lower_name == "min" else max
+    return (pick(r[0] for r in ranges), pick(r[1] for r in ranges), ranges[0][2])
+
+
 def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
     """Return the selectors of each rule of `sheets` that hides what it selects, with its (last) hiding declaration.
 
@@ -528,11 +709,11 @@ def _gather_rules(
                 contents = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
             else:  # in a rule: its declarations are the rule's
                 contents = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
-                _add_rule(parent, _declarations(rule.content, path), inner, found)
+                _add_rule(parent, _declarations(rule.content, path), inner, found, browser)
             _gather_rules(contents, path, medium, browser, parent, inner, layers, found)
         elif rule.type == "qualified-rule":
             selector = _nested_selector(rule.prelude, parent)
-            _add_rule(selector, _declarations(rule.content, path), layer, found)
+            _add_rule(selector, _declarations(rule.content, path), layer, found, browser)
             contents = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
             nested = [r for r in contents if r.type in ("qualified-rule", "at-rule")]
             _gather_rules(nested, path, medium, browser, selector, layer, layers, found)
@@ -543,18 +724,115 @@ def _add_rule(
     declarations: list[tuple[str, str, bool, Loc]],
     layer: str | None,
     found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]],
+    browser: bool = False,
 ) -> None:
-    """Add a rule to `found`, if it declares what can hide and its selector compiles (bar pseudo-elements)."""
+    """Add a rule to `found`, if it declares what can hide and its selector compiles (bar pseudo-elements).
+
+    In a `browser`, each selector of the list counts on its own, `::first-line` and `::first-letter`
+    too (they style the element's own text), and one the tool cannot match is not skipped: a
+    browser may match it (`:read-only`, `:defined`, `:dir()`, `:hover`). It counts as `_Maybe`,
+    which selects whatever it would select without its pseudo-classes (`_broadened`), or anything.
+    """
     import cssselect2
+    import tinycss2
 
     if not declarations:
         return
+    if not browser:
+        try:
+            selectors = [s for s in cssselect2.compile_selector_list(selector) if s.pseudo_element is None]
+        except cssselect2.SelectorError:
+            return  # WeasyPrint skips it too (a pdf.css warning says so)
+        if selectors:
+            found.append((selectors, declarations, layer))
+        return
+    chosen: list[Any] = []
+    for part in _split_commas(tinycss2.parse_component_value_list(selector)):
+        compiled = _compiled(tinycss2.serialize(part))
+        if compiled is None or _has_state(part):
+            compiled = _Maybe(_compiled(_broadened(part)) or _compiled("*"))
+        if _pseudo(compiled) in _TEXT_PSEUDO:
+            chosen.append(compiled)
+    if chosen:
+        found.append((chosen, declarations, layer))
+
+
+_TEXT_PSEUDO = (None, "first-line", "first-letter")
+"""What a browser's rule may style that holds an element's own text: the element, its first line and letter."""
+
+_STATES = frozenset(
+    "visited hover active focus focus-within focus-visible target target-within current past future playing"
+    " paused seeking buffering stalled muted volume-locked user-valid user-invalid host".split()
+)
+"""The pseudo-classes of a reader's action or a page's state, which cssselect2 never matches: a browser may."""
+
+_LEGACY_PSEUDO = frozenset({"before", "after", "first-line", "first-letter"})
+"""The pseudo-elements that may be written with one colon (`:first-line`)."""
+
+
+@dataclass(frozen=True)
+class _Maybe:
+    """A selector the tool cannot match, as one that selects at least as much (`_broadened`)."""
+
+    selector: Any
+
+
+def _pseudo(selector: Any) -> str | None:
+    """Return the pseudo-element a compiled selector (or `_Maybe`) styles, if any."""
+    return (selector.selector if isinstance(selector, _Maybe) else selector).pseudo_element
+
+
+def _compiled(text: str) -> Any:
+    """Return the one compiled selector `text` is, or None if cssselect2 cannot compile it."""
+    import cssselect2
+
     try:
-        selectors = [s for s in cssselect2.compile_selector_list(selector) if s.pseudo_element is None]
+        selectors = cssselect2.compile_selector_list(text)
     except cssselect2.SelectorError:
-        return  # WeasyPrint and browsers skip it too (for print, a pdf.css warning says so)
-    if selectors:
-        found.append((selectors, declarations, layer))
+        return None
+    return selectors[0] if len(selectors) == 1 else None
+
+
+def _has_state(tokens: list[Any]) -> bool:
+    """Return whether a selector names a pseudo-class of `_STATES`, anywhere in it."""
+    for index, token in enumerate(tokens):
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.type == "literal" and token.value == ":" and after is not None:
+            if after.type in ("ident", "function") and _lower(after) in _STATES:
+                return True
+        arguments = getattr(token, "arguments", None) or getattr(token, "content", None)
+        if isinstance(arguments, list) and _has_state(arguments):
+            return True
+    return False
+
+
+def _lower(token: Any) -> str:
+    """Return the name of an ident or function token, in lower case."""
+    return str(token.lower_name if token.type == "function" else token.lower_value)
+
+
+def _broadened(tokens: list[Any]) -> str:
+    """Return a selector with each of its pseudo-classes (and what it holds) as `:is(*)`: it selects
+    every element the selector may select, and more."""
+    import tinycss2
+
+    text = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.type == "literal" and token.value == ":" and after is not None:
+            if after.type == "literal" and after.value == ":":  # a pseudo-element
+                text.append("::")
+                index += 2
+                continue
+            if after.type == "function" or (after.type == "ident" and _lower(after) not in _LEGACY_PSEUDO):
+                text.append(":is(*)")
+                index += 2
+                continue
+        text.append(tinycss2.serialize([token]))
+        index += 1
+    return "".join(text)
 
 
 def _nested_selector(prelude: list[Any], parent: str | None) -> str:
@@ -637,7 +915,27 @@ def _media_applies(prelude: list[Any], medium: str, browser: bool) -> bool:
     return False
 
 
-_HIDING_PROPERTIES = ("display", "visibility", "opacity", "color", "font-size", "content-visibility")
+_INHERITED = ("visibility", "color", "-webkit-text-fill-color", "font-size")
+"""The properties that can hide text which an element inherits: the nearest element that declares one decides."""
+
+_OWN = (
+    "display",
+    "opacity",
+    "content-visibility",
+    "filter",
+    "-webkit-filter",
+    "content",
+    "clip-path",
+    "-webkit-clip-path",
+    "mask",
+    "mask-image",
+    "-webkit-mask",
+    "-webkit-mask-image",
+    "zoom",
+)
+"""The properties that can hide text which are not inherited: each element around the text counts."""
+
+_HIDING_PROPERTIES = (*_OWN, *_INHERITED)
 
 
 def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
@@ -688,19 +986,22 @@ SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a 
 """The media a site page is read in, and how a finding says so."""
 
 
-def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str, Loc | None]]:
-    """Return (medium, trusted class, the element's anchor, where) for each element of a `TRUSTED` class
-    that the site's stylesheets (`sheets`, as they cascade) hide on a site page, in each of `SITE_MEDIA`.
+def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str, Loc | None, str]]:
+    """Return (medium, trusted class, the element's anchor, where, doubt) for each element of a
+    `TRUSTED` class that the site's stylesheets (`sheets`, as they cascade) hide, or may hide, on a
+    site page, in each of `SITE_MEDIA`.
 
-    Pages are not laid out, so this is the cascade of the properties that can hide an element
-    (`_hides`) as a browser applies the rules (`_style_rules`), for each element with text of its
-    own in the element (or it): the declaration that wins for it (by !important, then a `style`
-    attribute, layer, specificity and order) and, for
-    `display` and `opacity`, for each of its ancestors; `visibility`, `color` and `font-size`
-    are inherited, so the nearest element that declares one decides. A `hidden` attribute hides
-    unless a `display` wins over it. The page's own `<style>` elements cascade after `sheets`.
-    Where is the declaration that hides it, `Loc(STYLE_ELEMENT)` for one of a `<style>` element,
-    or None for a `hidden` or `style` attribute.
+    Pages are not laid out, so this is the cascade of the properties that can hide text
+    (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element with
+    text of its own in the element (or it): the declaration that wins for it (by !important, then
+    a `style` attribute, layer, specificity and order) and, for those not inherited (`_OWN`), for
+    each of its ancestors; those inherited (`_INHERITED`) are decided by the nearest element that
+    declares one. A `hidden` attribute hides unless a `display` wins over it. The page's own
+    `<style>` elements cascade after `sheets`. The winners of each element's `::first-line` and
+    `::first-letter` count, and every declaration of a rule whose selector the tool cannot match
+    (`_Maybe`). Each must be one the tool can tell leaves the text visible (`_judge`): doubt is
+    '' for one that hides, else what to write instead. Where is the declaration,
+    `Loc(STYLE_ELEMENT)` for one of a `<style>` element, or None for a `hidden` or `style` attribute.
     """
     text = page.decode("utf-8", errors="replace")
     if not any(name in text for name in TRUSTED):
@@ -717,58 +1018,102 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     found = []
     for medium in SITE_MEDIA:
         matcher = _matcher(sheets, medium)
-        declared: dict[int, dict[str, tuple[str, Loc | None]]] = {}
+        declared: dict[int, _Styles] = {}
         for wrapper in trusted:
-            hides, where = False, None
+            hides, where, doubt = False, None, ""
             parts = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()] or [wrapper]
             for part in parts:  # each element in it with text of its own
-                hides, where = _site_hiding(part, matcher, declared)
+                hides, where, doubt = _site_hiding(part, matcher, declared)
                 if hides:
                     break
             if hides:
                 name = next(c for c in TRUSTED if c in wrapper.classes)
                 where = Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where
-                found.append((medium, name, _element_anchor(wrapper), where))
+                found.append((medium, name, _element_anchor(wrapper), where, doubt))
     return found
 
 
 @functools.lru_cache(maxsize=8)
 def _matcher(sheets: tuple[tuple[str, str], ...], medium: str) -> Any:
-    """Return a cssselect2 matcher whose payloads are each rule's order and declarations."""
+    """Return a cssselect2 matcher whose payloads are each rule's order, layer and declarations, and
+    whether its selector is one the tool matches (not `_Maybe`)."""
     import cssselect2
 
     matcher = cssselect2.Matcher()
     for order, (selectors, declarations, layer) in enumerate(_style_rules(sheets, medium, browser=True)):
         for selector in selectors:
-            matcher.add_selector(selector, (order, layer, declarations))
+            if isinstance(selector, _Maybe):
+                matcher.add_selector(selector.selector, (order, layer, declarations, False))
+            else:
+                matcher.add_selector(selector, (order, layer, declarations, True))
     return matcher
 
 
-def _site_hiding(
-    wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]
-) -> tuple[bool, Loc | None]:
-    """Return whether an element is hidden (see `site_hidden`), and where."""
+_Declared = dict[str, tuple[str, "Loc | None"]]
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """What the cascade gives an element: the value and place of each declaration that wins for it
+    (`own`) and for its `::first-line` and `::first-letter` (`pseudo`), and every declaration of a
+    rule whose selector the tool cannot match (`maybe`: pseudo-element, name, value, where)."""
+
+    own: _Declared
+    pseudo: dict[str, _Declared]
+    maybe: list[tuple[str | None, str, str, Loc]]
+
+
+_ON_TEXT = tuple(name for name in _HIDING_PROPERTIES if name not in ("display", "content-visibility", "content"))
+"""The properties that can hide text which `::first-line` and `::first-letter` take."""
+
+_PASSED_ON = {"inherit", "unset"}
+"""The values of an inherited property that leave it to the parent."""
+
+
+def _site_hiding(wrapper: Any, matcher: Any, declared: dict[int, _Styles]) -> tuple[bool, Loc | None, str]:
+    """Return whether an element's text is hidden, or may be (see `site_hidden`), where, and when the
+    tool cannot tell, what to write instead ('' when it hides)."""
     chain = []
     while wrapper is not None:
         chain.append(wrapper)
         wrapper = wrapper.parent
-    values = [_winners(w, matcher, declared) for w in chain]
-    for index, (w, winners) in enumerate(zip(chain, values, strict=True)):
-        display = winners.get("display")
-        if display is None and w.etree_element.get("hidden") is not None:
-            return True, None
-        for name in ("display", "opacity"):
-            if name in winners and _hides(name, _resolved(winners[name][0], values[index:])):
-                return True, winners[name][1]
-        # A browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
-        hides_content = winners.get("content-visibility")
-        if hides_content is not None and _resolved(hides_content[0], values[index:]) == "hidden":
-            return True, hides_content[1]
-    for name in ("visibility", "color", "font-size"):
-        nearest = next((index for index, winners in enumerate(values) if name in winners), None)
-        if nearest is not None and _hides(name, _resolved(values[nearest][name][0], values[nearest:])):
-            return True, values[nearest][name][1]
-    return False, None
+    styles = [_winners(w, matcher, declared) for w in chain]
+    values = [style.own for style in styles]
+    for index, (w, style) in enumerate(zip(chain, styles, strict=True)):
+        winners = style.own
+        if "display" not in winners and w.etree_element.get("hidden") is not None:
+            return True, None, ""
+        # content-visibility is a browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
+        for name in _OWN:
+            if name in winners:
+                verdict = _judge(name, _resolved(winners[name][0], values[index:]))
+                if verdict is not False:
+                    return True, winners[name][1], "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
+        for pseudo in style.pseudo.values():
+            for name, (value, loc) in pseudo.items():
+                verdict = _judge(name, _resolved(value, values[index:])) if name in _ON_TEXT else False
+                if verdict is not False:
+                    return True, loc, "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
+        for pseudo_element, name, value, loc in style.maybe:
+            if name in (_ON_TEXT if pseudo_element else _HIDING_PROPERTIES):
+                if _judge(name, _resolved(value, values[index:])) is not False:
+                    return True, loc, f"it cannot match the selector; write one it can, or {_HINTS.get(name, 'none')}"
+    for name in _INHERITED:
+        passed_on = _PASSED_ON | ({"currentcolor"} if name == "color" else set())
+        nearest = next(
+            (
+                index
+                for index, winners in enumerate(values)
+                if name in winners and _resolved(winners[name][0], values[index:]) not in passed_on
+            ),
+            None,
+        )
+        if nearest is not None:
+            verdict = _judge(name, _resolved(values[nearest][name][0], values[nearest:]))
+            if verdict is not False:
+                where = values[nearest][name][1]
+                return True, where, "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
+    return False, None, ""
 
 
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)", re.IGNORECASE)
@@ -778,7 +1123,7 @@ _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)", re.IG
 def _resolved(value: str, values: list[dict[str, Any]], depth: int = 0) -> str:
     """Return a value with each `var(--x, fallback)` in it replaced by the custom property's value
     where it is declared nearest (`values`: the winners of the element, then of each ancestor: it
-    inherits) or else its fallback, in lower case; '' if one cannot be resolved: no guess."""
+    inherits) or else its fallback, in lower case; '' if one cannot be resolved (no guess: `_judge` cannot tell)."""
     unresolved = False
 
     def substitute(match: re.Match[str]) -> str:
@@ -797,27 +1142,37 @@ def _resolved(value: str, values: list[dict[str, Any]], depth: int = 0) -> str:
     return "" if unresolved or "var(" in resolved else resolved
 
 
-def _winners(wrapper: Any, matcher: Any, declared: dict[int, dict[str, tuple[str, Loc | None]]]) -> dict[str, Any]:
-    """Return the value and place of each hiding property that wins for an element (kept in `declared`)."""
+def _winners(wrapper: Any, matcher: Any, declared: dict[int, _Styles]) -> _Styles:
+    """Return the value and place of each hiding property that wins for an element and for its
+    `::first-line` and `::first-letter`, and the declarations that may apply (kept in `declared`)."""
     import tinycss2
 
     key = id(wrapper.etree_element)
     if key in declared:
         return declared[key]
-    ranked: dict[str, tuple[tuple[Any, ...], str, Loc | None]] = {}
-    candidates: list[tuple[tuple[Any, ...], str, str, Loc | None]] = [
-        ((important, 0, _layer_rank(layer, important), specificity, order), name, value, loc)
-        for specificity, _, _, (order, layer, declarations) in matcher.match(wrapper)
-        for name, value, important, loc in declarations
-    ]
+    ranked: dict[str | None, dict[str, tuple[tuple[Any, ...], str, Loc | None]]] = {}
+    candidates: list[tuple[str | None, tuple[Any, ...], str, str, Loc | None]] = []
+    maybe: list[tuple[str | None, str, str, Loc]] = []
+    for specificity, _, pseudo, (order, layer, declarations, certain) in matcher.match(wrapper):
+        for name, value, important, loc in declarations:
+            if certain:
+                rank = (important, 0, _layer_rank(layer, important), specificity, order)
+                candidates.append((pseudo, rank, name, value, loc))
+            else:
+                maybe.append((pseudo, name, value, loc))
     style = wrapper.etree_element.get("style")
     if style:
         tokens = tinycss2.parse_component_value_list(style)
-        candidates += [((important, 1), name, value, None) for name, value, important, _ in _declarations(tokens, "")]
-    for rank, name, value, loc in candidates:
-        if name not in ranked or rank >= ranked[name][0]:
-            ranked[name] = (rank, value, loc)
-    declared[key] = {name: (value, loc) for name, (_, value, loc) in ranked.items()}
+        candidates += [
+            (None, (important, 1), name, value, None) for name, value, important, _ in _declarations(tokens, "")
+        ]
+    for pseudo, rank, name, value, loc in candidates:
+        winners = ranked.setdefault(pseudo, {})
+        if name not in winners or rank >= winners[name][0]:
+            winners[name] = (rank, value, loc)
+    found = {pseudo: {name: (value, loc) for name, (_, value, loc) in w.items()} for pseudo, w in ranked.items()}
+    own = found.pop(None, {})
+    declared[key] = _Styles(own, {pseudo: w for pseudo, w in found.items() if pseudo is not None}, maybe)
     return declared[key]
 
 
