@@ -189,16 +189,54 @@ def test_a_placeholder_with_more_words_is_still_a_todo() -> None:
     ]
 
 
+def test_a_placeholder_in_capitals_is_still_a_todo() -> None:
+    """`city: TODO CHECK` and `address: "TODO: CONFIRM ADDRESS"` gave no finding, and would be printed
+    in the PDFs, the site and the open data: a value all in capitals was taken for a Spanish headline.
+    TODO is a placeholder in any text in English, whatever its case."""
+    raw = SAMPLE.replace("  city: Sampleton\n", '  address: "TODO: CONFIRM ADDRESS"\n  city: TODO CHECK\n', 1)
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    todo = "is still TODO: write what a source says"
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("error", "todo", 5, 12, f"location.address {todo}"),
+        ("error", "todo", 6, 9, f"location.city {todo}"),
+    ]
+
+
+def test_todo_is_a_word_only_in_the_title_of_a_source_in_another_language() -> None:
+    """A Spanish headline as published, `Adelanto: TODO lo que hay que saber del centro` ("all there is
+    to know"), was "still TODO", an error no edit could clear. In the title of a source whose `lang`
+    is not English TODO is a word, unless it is all the title says; an English title, and a
+    descriptive one (the editors' English), are still checked."""
+    sources = (BASE / "facilities" / "sources.yaml").read_text(encoding="utf-8")
+    headline = "title: 'Adelanto: TODO lo que hay que saber del centro'"
+    raw = sources.replace("title: Sample facility to close", f"{headline}\n    lang: es", 1)
+    assert read_sources(raw.encode(), "facilities/sources.yaml")[1] == []
+    raw = sources.replace("title: Sample facility to close", headline, 1).replace(
+        "title: Inspection of the Sample Facility", "title: TODO\n    lang: es", 1
+    )
+    _, findings = read_sources(raw.encode(), "facilities/sources.yaml")
+    todo = "is still TODO: write what a source says"
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("error", "todo", 5, 12, f"sources[1].title {todo}"),
+        ("error", "todo", 12, 12, f"sources[2].title {todo}"),
+    ]
+    raw = sources.replace(
+        "title: Sample facility to close", f"{headline}\n    title_status: descriptive\n    lang: es", 1
+    )
+    _, findings = read_sources(raw.encode(), "facilities/sources.yaml")
+    assert [(f.code, f.loc.line, f.message) for f in findings] == [("todo", 11, f"sources[2].title {todo}")]
+
+
 def test_todo_in_a_web_address_or_a_headline_in_capitals_is_no_placeholder() -> None:
     """A page whose address holds TODO (`…/2021/03/TODO-list`) and a Spanish headline in capitals
     (`TODO SOBRE EL CIERRE DE LA PRISIÓN`, "all about the closing") were "still TODO", errors no
-    edit could clear. A web address is a placeholder only when it is TODO and nothing else; a value
-    all in capitals only when TODO is all it says."""
+    edit could clear. A web address is a placeholder only when it is TODO and nothing else; the
+    title of a source in another language only when TODO is all it says."""
     raw = (
         (BASE / "facilities" / "sources.yaml")
         .read_text(encoding="utf-8")
         .replace("https://news.example.com/2021/03/sample", "https://news.example.com/2021/03/TODO-list", 1)
-        .replace("title: Sample facility to close", "title: TODO SOBRE EL CIERRE DE LA PRISIÓN", 1)
+        .replace("title: Sample facility to close", "title: TODO SOBRE EL CIERRE DE LA PRISIÓN\n    lang: es", 1)
     )
     sources, findings = read_sources(raw.encode(), "facilities/sources.yaml")
     assert sources is not None

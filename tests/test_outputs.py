@@ -4,7 +4,9 @@ outputs share a path; a symbolic link loop and a misnamed file get findings that
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -195,6 +197,73 @@ def test_the_anchors_check_predicts_are_the_ones_every_chapter_has(tmp_path: Pat
             assert len(page) == len(set(page)), (lang, facility.id)
             for anchor in project.PAGE_ANCHORS:
                 assert project.reserved_id(anchor, lang) is not None
+
+
+def _home_pages(root: Path) -> dict[str, list[str]]:
+    """Return the ids of each language's home page of the project at `root`, in page order."""
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import home_pages
+
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    ids = [None, *(f.id for f in edition.facilities)]
+    pdfs = {(lang, i): (f"{lang}/{i}.pdf", 1000, 1) for lang in renderers for i in ids}
+    return {
+        o.lang: re.findall(r'\sid="([^"]+)"', o.data.decode())
+        for o in home_pages(edition, renderers, pdfs)
+        if o.lang and o.path == f"{o.lang}/{project.HOME_PAGE}"
+    }
+
+
+def test_no_two_facilities_share_an_id_of_the_home_page(tmp_path: Path) -> None:
+    """The download link of the card of `sample` was `card-sample-pdf`, the id of the card of facility
+    `sample-pdf`: the home page of a report with both held one id twice, and `check` said nothing."""
+    from .conftest import REPO
+
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    text = (root / DOSSIER).read_text(encoding="utf-8")
+    twin = text.replace("\nid: sample\n", "\nid: sample-pdf\n", 1).replace("\nname: Sample", "\nname: Other", 1)
+    (root / "facilities" / "sample-pdf.yaml").write_text(twin, encoding="utf-8")
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("facilities: [sample]", "facilities: [sample, sample-pdf]"))
+    page = _home_pages(root)["en"]
+    assert [i for i in page if "sample" in i] == [
+        *("card-sample", "pdf-sample", "card-sample-pdf", "pdf-sample-pdf"),
+        *("download-sample", "download-sample-pdf"),
+    ]
+    assert len(page) == len(set(page))
+
+
+def test_no_facility_id_can_repeat_an_id_of_the_home_page(tmp_path: Path) -> None:
+    """The home page gives each facility ids of its own forms, a prefix and a suffix around its id
+    (`card-<id>`); this renders the shipped one in both languages and reads the forms from it. No
+    two forms may give one id for two facilities (`card-<id>-pdf` was the card of `<id>-pdf`), and
+    every other id of the page one of them could give is reserved (`download-report`: `report`). A
+    fixed id no form can give (`facilities`, `notes`, `downloads`) needs no reserving."""
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    facility_ids = [path.stem for path in sorted((root / "facilities").glob("*.yaml")) if path.stem != "sources"]
+    pages = _home_pages(root)
+    assert sorted(pages) == ["en", "es"]
+    for lang, page in pages.items():
+        assert len(page) == len(set(page)), lang
+        first = facility_ids[0]
+        candidates = {(i[: i.index(first)], i[i.index(first) + len(first) :]) for i in page if first in i}
+        forms = sorted(form for form in candidates if all(f"{form[0]}{f}{form[1]}" in page for f in facility_ids))
+        assert forms == [("card-", ""), ("download-", ""), ("pdf-", "")], lang
+        for (p1, s1), (p2, s2) in itertools.combinations(forms, 2):
+            assert not (p1.startswith(p2) or p2.startswith(p1)) or not (s1.endswith(s2) or s2.endswith(s1))
+        own = {f"{pre}{f}{suf}" for pre, suf in forms for f in facility_ids}
+        for other in sorted(set(page) - own):
+            for pre, suf in forms:
+                if other.startswith(pre) and other.endswith(suf) and len(other) > len(pre) + len(suf):
+                    taken = other[len(pre) : len(other) - len(suf)]
+                    assert project.reserved_id(taken, lang) is not None, (lang, other, taken)
 
 
 def test_publish_refuses_two_outputs_at_one_path(tmp_path: Path) -> None:

@@ -286,3 +286,34 @@ def test_a_url_written_as_the_advice_says_passes(tmp_path: Path) -> None:
     text = text.replace("      name: Sample Coalition\n", f"      name: Sample Coalition\n      url: '{url}'\n")
     dossier.write_text(text, encoding="utf-8")
     assert _check(root) == []
+
+
+CONTACT_HINT = (
+    "use an address like name@example.org: no space, one @, and a domain of ASCII letters, digits, dots and"
+    " hyphens that ends in a dot and two or more letters (a look-alike letter from another alphabet leads to"
+    " another domain)"
+)
+
+
+@pytest.mark.parametrize(
+    ("contact", "refused"),
+    [
+        ("Campaign@DetentionWatchNetwork.ORG", False),
+        ("CAMPAIGN@EXAMPLE.Org", False),
+        ("campaign@EXАMPLE.ORG", True),  # a Cyrillic А
+        ("campaign@example", True),
+        ("campaign@example.o1g", True),
+        ("campaign at example.org", True),
+    ],
+)
+def test_the_contact_address_takes_a_domain_in_capitals(tmp_path: Path, contact: str, refused: bool) -> None:
+    """`Campaign@DetentionWatchNetwork.ORG` was refused, and blamed on "a look-alike letter": only a
+    top-level domain in small letters passed, though domains are case-insensitive. The message says
+    the form the address takes, which is what it refuses."""
+    root = make_project(tmp_path)
+    report = root / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert "\ncontact: campaign@example.org\n" in text
+    report.write_text(text.replace("contact: campaign@example.org", f"contact: {contact}", 1), encoding="utf-8")
+    expected = f"report.yaml:9:10: error: contact: '{contact}' is not valid; {CONTACT_HINT} [schema.pattern]"
+    assert _check(root) == ([expected] if refused else [])

@@ -334,26 +334,35 @@ def _within(doc: YamlDoc, path: tuple[Any, ...], loc: Loc) -> bool:
 TODO = "TODO"
 """The placeholder `new` writes where only a source can give the value; `check` lists each one."""
 _TODO_RE = re.compile(rf"\b{TODO}\b")
-"""The placeholder as a word anywhere in a value: `TODO (check)` and `TODO A fictional…` are still
-placeholders, and would be published as they are. The Spanish "todo" is a word, not a placeholder."""
+"""The placeholder as a word anywhere in a value: `TODO (check)`, `TODO CHECK` and `TODO A fictional…`
+are still placeholders, and would be published as they are. The Spanish "todo" is a word, not a placeholder."""
 
 
-def _is_todo(kind: str, path: tuple[Any, ...], value: str) -> bool:
-    """Return True if `value` holds the TODO placeholder. In a web address only the whole value is
-    one (`…/2021/03/TODO-list` is a page's path), and a value written all in capitals is a
-    headline where TODO is a Spanish word (`TODO SOBRE EL CIERRE`), unless TODO is all it says."""
+def _in_english(kind: str, data: Any, path: tuple[Any, ...]) -> bool:
+    """Return True if the value at `path` is written in English, as everything the editors write is.
+    A source's title as published is in the source's `lang` (a descriptive title is the editors' own)."""
+    if kind != "sources" or path[-1:] != ("title",) or len(path) != 3:
+        return True
+    entry = _at(data, path[:-1])
+    return not isinstance(entry, dict) or entry.get("lang", "en") == "en" or entry.get("title_status") == "descriptive"
+
+
+def _is_todo(kind: str, data: Any, path: tuple[Any, ...], value: str) -> bool:
+    """Return True if `value` holds the TODO placeholder: the word TODO, in capitals, anywhere in a text
+    in English. In a web address only the whole value is one (`…/2021/03/TODO-list` is a page's
+    path), and in a text in another language TODO is a word (`Adelanto: TODO lo que hay que saber`,
+    a Spanish headline), unless it is all the text says."""
     if not _TODO_RE.search(value):
         return False
     if schema.keyword(kind, path, "x-url"):
         return value.strip() == TODO
-    rest = _TODO_RE.sub("", value)
-    return not any(c.isalpha() for c in rest) or any(c.islower() for c in value)
+    return _in_english(kind, data, path) or not any(c.isalpha() for c in _TODO_RE.sub("", value))
 
 
 def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """Return a `todo` error for each value that holds the TODO placeholder, and the schema's findings
     about the other values."""
-    todo = [path for path, value in _strings(doc.data, ()) if _is_todo(kind, path, value)]
+    todo = [path for path, value in _strings(doc.data, ()) if _is_todo(kind, doc.data, path, value)]
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
