@@ -551,7 +551,7 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
         cut = doc.comment_after(path)
         if cut is None:
             continue
-        loc, comment = cut
+        loc, comment, wrapped = cut
         markers = MARKER_LIKE_RE.findall(comment)
         continued = comment[1:2] in (" ", "\t") and not comment[1:].lstrip()[:1].isalpha()
         if not markers and (not continued or path in dated or _SENTENCE_END.search(value)):
@@ -562,7 +562,7 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
             (error if markers else warning)(
                 "yaml.comment",
                 loc,
-                f"{cut_short(value, comment)}{lost if markers else ''}; if the # belongs to the text, quote"
+                f"{cut_short(value, comment, wrapped)}{lost if markers else ''}; if the # belongs to the text, quote"
                 ' the whole value ("…"), or use a block value (>-)'
                 + ("; a note that cites a source goes on a line of its own" if markers else ""),
             )
