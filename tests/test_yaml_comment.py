@@ -339,3 +339,51 @@ def test_a_note_on_a_line_of_its_own_or_after_a_wrapped_sentence_is_left_alone(n
     assert raw != SAMPLE
     facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
     assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  state: CA\n", "  state: CA  # 2 hours from Los Angeles\n"),
+        ("    category: inspection-finding\n", "    category: inspection-finding  # 2 of 3 inspections\n"),
+        ("    unit: beds\n", "    unit: beds #1\n"),
+        ("    qualifier: about\n", "    qualifier: about # -ish\n"),
+        ("  - id: beds\n", "  - id: beds # 2 wings\n"),
+    ],
+    ids=["state", "category", "unit", "qualifier", "id"],
+)
+def test_a_comment_after_a_whole_fixed_choice_or_id_is_left_alone(old: str, new: str) -> None:
+    """`state: GA  # 2 hours from Atlanta` was a warning, an error with `--release`, that told the
+    writer to quote the whole value: nothing was cut (GA is a whole state code), and "GA  # 2 hours
+    from Atlanta" is no state. A value its field accepts, and would refuse with the comment's words,
+    loses nothing."""
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [
+        ("  state: CA\n", "  state: CA # per [@gov-report-2020]\n", "CA"),
+        ("    date: 2020-04\n", "    date: 2020-04 # per [@gov-report-2020]\n", "2020-04"),
+    ],
+)
+def test_a_citation_after_a_whole_value_is_an_error_that_does_not_ask_for_quotes(old: str, new: str, kept: str) -> None:
+    """The note's citation is still lost, but quoting `CA # per [@…]` would make it no state: the
+    advice is only to put the note on a line of its own."""
+    raw = SAMPLE.replace(old, new, 1)
+    number = raw.split("\n").index(new.rstrip("\n")) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "error",
+            "yaml.comment",
+            number,
+            new.index("#") + 1,
+            f"YAML reads ' #' as the start of a comment, so the value ends at '{kept}' and '# per"
+            " [@gov-report-2020]' is not printed, with its citation [@gov-report-2020]; a note that cites a"
+            " source goes on a line of its own",
+        )
+    ]
