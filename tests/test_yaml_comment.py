@@ -16,6 +16,9 @@ WARNED = [
     ("tags:\n  - x #hashtag\n", "tags", ["x"], (2, 7)),
     ("text: A long value\n  over two lines #2 and more\n", "text", "A long value over two lines", (2, 18)),
     ("name: Example\t#1\n", "name", "Example", (1, 15)),
+    ("text: A long value\n  #2 and more\n", "text", "A long value", (2, 3)),  # a wrapped line's #
+    ("tags:\n  - x\n    #hashtag\n", "tags", ["x"], (3, 5)),
+    ("text: A long\n  value\n\n  \t#2 and more\n", "text", "A long value", (4, 4)),
 ]
 LEFT_ALONE = [
     "count: 1320  # per ICE\n",  # a comment written as one
@@ -27,6 +30,10 @@ LEFT_ALONE = [
     "sources: [a, b] #c\n",  # after a list, not a value
     "text: >-\n  A folded #1 text\n",  # in a block scalar the # is text
     "# a whole-line comment\nname: LaSalle\n#second\n",
+    "text: A long value\n  over two lines\n#2 at the key's column\n",  # on a line of its own
+    "a:\n  text: A long value\n  #2 at the key's column\n",
+    "tags:\n  - x\n  #2 at the dash's column\n",
+    "tags: [x\n  #2\n  , y]\n",  # in a flow list
 ]
 
 
@@ -275,3 +282,108 @@ def test_a_note_that_starts_with_a_word_or_follows_a_sentence_or_a_date_is_left_
     assert raw != SAMPLE
     facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
     assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("new", "level", "message"),
+    [
+        (
+            "    text: Inspectors found that medical requests went unanswered; detainees called it\n"
+            "      #NoCare [@gov-report-2020], and staff did not reply.\n",
+            "error",
+            "YAML reads a '#' at the start of a wrapped line as the start of a comment, so the value ends at"
+            " '…answered; detainees called it' and '#NoCare [@gov-report-2020], a…' is not printed, with its"
+            ' citation [@gov-report-2020]; if the # belongs to the text, quote the whole value ("…"), or use a'
+            " block value (>-); a note that cites a source goes on a line of its own",
+        ),
+        (
+            "    text: Inspectors found\n      #12 deficiencies in medical care.\n",
+            "warning",
+            "YAML reads a '#' at the start of a wrapped line as the start of a comment, so the value ends at"
+            " 'Inspectors found' and '#12 deficiencies in medical c…' is not printed; if the # belongs to the"
+            ' text, put the whole value in quotes ("…")',
+        ),
+        (
+            "    text: He was held in pod\n      # 4 for 30 days.\n",
+            "warning",
+            "YAML reads a '#' at the start of a wrapped line as the start of a comment, so the value ends at"
+            " 'He was held in pod' and '# 4 for 30 days.' is not printed; if the # belongs to the text, quote"
+            ' the whole value ("…"), or use a block value (>-)',
+        ),
+    ],
+    ids=["hashtag-citing", "number", "spaced-number"],
+)
+def test_a_hash_that_starts_a_wrapped_line_is_a_finding_at_the_hash(new: str, level: str, message: str) -> None:
+    """`mourned him as` and, on the next line, `#JusticeForJean [@id], and staff had not checked on
+    him.` was printed "…mourned him as", its note lost, and check said nothing: only the rest of the
+    value's own line was read, and YAML starts a comment at a # that begins a wrapped line too."""
+    raw = SAMPLE.replace(HELD, new, 1)
+    assert raw != SAMPLE
+    line = new.split("\n")[1]
+    number = raw.split("\n").index(line) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (level, "yaml.comment", number, line.index("#") + 1, message)
+    ]
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        HELD + "    # a note at the key's column [@gov-report-2020]\n",
+        "    text: Inspectors found that medical requests\n      went unanswered.\n      # per the 2020 report\n",
+    ],
+)
+def test_a_note_on_a_line_of_its_own_or_after_a_wrapped_sentence_is_left_alone(new: str) -> None:
+    raw = SAMPLE.replace(HELD, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  state: CA\n", "  state: CA  # 2 hours from Los Angeles\n"),
+        ("    category: inspection-finding\n", "    category: inspection-finding  # 2 of 3 inspections\n"),
+        ("    unit: beds\n", "    unit: beds #1\n"),
+        ("    qualifier: about\n", "    qualifier: about # -ish\n"),
+        ("  - id: beds\n", "  - id: beds # 2 wings\n"),
+    ],
+    ids=["state", "category", "unit", "qualifier", "id"],
+)
+def test_a_comment_after_a_whole_fixed_choice_or_id_is_left_alone(old: str, new: str) -> None:
+    """`state: GA  # 2 hours from Atlanta` was a warning, an error with `--release`, that told the
+    writer to quote the whole value: nothing was cut (GA is a whole state code), and "GA  # 2 hours
+    from Atlanta" is no state. A value its field accepts, and would refuse with the comment's words,
+    loses nothing."""
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [
+        ("  state: CA\n", "  state: CA # per [@gov-report-2020]\n", "CA"),
+        ("    date: 2020-04\n", "    date: 2020-04 # per [@gov-report-2020]\n", "2020-04"),
+    ],
+)
+def test_a_citation_after_a_whole_value_is_an_error_that_does_not_ask_for_quotes(old: str, new: str, kept: str) -> None:
+    """The note's citation is still lost, but quoting `CA # per [@…]` would make it no state: the
+    advice is only to put the note on a line of its own."""
+    raw = SAMPLE.replace(old, new, 1)
+    number = raw.split("\n").index(new.rstrip("\n")) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "error",
+            "yaml.comment",
+            number,
+            new.index("#") + 1,
+            f"YAML reads ' #' as the start of a comment, so the value ends at '{kept}' and '# per"
+            " [@gov-report-2020]' is not printed, with its citation [@gov-report-2020]; a note that cites a"
+            " source goes on a line of its own",
+        )
+    ]

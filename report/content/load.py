@@ -552,7 +552,10 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
     `# ` is not a letter (a digit, a hyphen, a bracket, a quote, a sign: `# 2 West Wing`, `# -Lopez`,
     `# (West Wing)`, `# №2`, `# “Free them”`, the value's own words more likely than a note) and the
     text it leaves does not end a sentence. A comment that starts with a word (`# keep it short`,
-    `# TODO: …`) is a note: left alone.
+    `# TODO: …`) is a note: left alone. So is any comment after a whole value of a field that could
+    not hold the comment's words too (`state: GA  # 2 hours from Atlanta`, `date: 2025-03 #approx`):
+    it cuts nothing, and quoting would make the value one the field refuses; one that holds a
+    citation marker is still an error, whose advice is to put the note on a line of its own.
     """
     out = list(findings)
     dated = {path for path, _ in schema.dates(kind, doc.data)}
@@ -560,23 +563,42 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
         cut = doc.comment_after(path)
         if cut is None:
             continue
-        loc, comment = cut
+        loc, comment, wrapped = cut
         markers = MARKER_LIKE_RE.findall(comment)
+        whole = path in dated or _whole(kind, path, value, comment)
+        if whole:
+            out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
         continued = comment[1:2] in (" ", "\t") and not comment[1:].lstrip()[:1].isalpha()
-        if not markers and (not continued or path in dated or _SENTENCE_END.search(value)):
-            continue  # a `#4` the parser has reported, a note, a note after a whole sentence or a date
+        if not markers and (not continued or whole or _SENTENCE_END.search(value)):
+            continue  # a `#4` the parser has reported, a note, a note after a whole sentence or a whole value
         out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
         lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"
+        quote = '; if the # belongs to the text, quote the whole value ("…"), or use a block value (>-)'
         out.append(
             (error if markers else warning)(
                 "yaml.comment",
                 loc,
-                f"{cut_short(value, comment)}{lost if markers else ''}; if the # belongs to the text, quote"
-                ' the whole value ("…"), or use a block value (>-)'
+                f"{cut_short(value, comment, wrapped)}{lost if markers else ''}{'' if whole else quote}"
                 + ("; a note that cites a source goes on a line of its own" if markers else ""),
             )
         )
     return out
+
+
+def _whole(kind: str, path: tuple[Any, ...], value: str, comment: str) -> bool:
+    """Return True if `value` is one its field accepts, and would refuse with the comment's words:
+    one of its `enum` values, or text its `pattern` matches (an id, a code) but not with them."""
+    node = schema.subschema(kind, path)
+    if not node:
+        return False
+    if "enum" in node:
+        return value in node["enum"]
+    pattern = node.get("pattern")
+    return (
+        isinstance(pattern, str)
+        and schema.matches(pattern, value)
+        and not schema.matches(pattern, f"{value} {comment}")
+    )
 
 
 def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Finding]:

@@ -62,9 +62,10 @@ class YamlDoc:
     values: dict[Path_, Loc]
     keys: dict[Path_, Loc]
     spans: dict[Path_, tuple[int, int]]
-    comments: dict[int, tuple[int, str]] = field(default_factory=dict)
-    """The comment that ends the line of an unquoted text, by where the text starts: where its # is,
-    and what follows it on the line. YAML never prints it; `comment_after` says what it cut."""
+    comments: dict[int, tuple[int, str, bool]] = field(default_factory=dict)
+    """The comment that ends an unquoted text, by where the text starts: where its # is, what follows
+    it on the line, and whether it starts a wrapped line of the text. YAML never prints it;
+    `comment_after` says what it cut."""
 
     def loc(self, path: Path_) -> Loc:
         """Return the location of the value at `path`, or of its nearest located parent."""
@@ -82,13 +83,13 @@ class YamlDoc:
         start, end = self.spans.get(tuple(path), (0, 0))
         return start, self.text[start:end]
 
-    def comment_after(self, path: Path_) -> tuple[Loc, str] | None:
-        """Return where the comment right after the unquoted text at `path` starts, and its text
-        from the #, or None: a comment after a quoted or block value, or on a line of its own, cuts
-        nothing."""
+    def comment_after(self, path: Path_) -> tuple[Loc, str, bool] | None:
+        """Return where the comment right after the unquoted text at `path` starts, its text from the
+        #, and whether it starts a wrapped line of the text, or None: a comment after a quoted or
+        block value, or on a line of its own, cuts nothing."""
         span = self.spans.get(tuple(path))
         found = self.comments.get(span[0]) if span else None
-        return (self.loc_at(found[0]), found[1]) if found else None
+        return (self.loc_at(found[0]), found[1], found[2]) if found else None
 
     def loc_at(self, index: int) -> Loc:
         """Return the location of a character index in the file."""
@@ -256,13 +257,14 @@ class _Builder:
         kept in `comments`: in prose, load judges what it cut (`pod # 4 for 30 days [@…].`).
         """
         text, end = self.doc.text, _end(event).index
-        line_end = text.find("\n", end)
-        rest = text[end : line_end if line_end >= 0 else len(text)]
-        comment = rest.lstrip(" \t")
-        if rest[:1] not in (" ", "\t") or comment[:1] != "#" or not comment[1:].strip():
+        index = self._hash_after(end)
+        if index is None:
             return
-        index = end + len(rest) - len(comment)
-        self.doc.comments[_start(event).index] = (index, comment.rstrip())  # judged by the field's schema in load
+        comment = text[index : _line_end(text, index)].rstrip()
+        if not comment[1:].strip():
+            return
+        wrapped = "\n" in text[end:index]
+        self.doc.comments[_start(event).index] = (index, comment, wrapped)  # judged by the field's schema in load
         if comment[1:2] in (" ", "\t"):
             return
         line_start = text.rfind("\n", 0, index) + 1
@@ -270,9 +272,47 @@ class _Builder:
             warning(
                 "yaml.comment",
                 Loc(self.doc.path, text.count("\n", 0, index) + 1, index - line_start + 1),
-                f'{cut_short(value, comment)}; if the # belongs to the text, put the whole value in quotes ("…")',
+                f'{cut_short(value, comment, wrapped)}; if the # belongs to the text, put the whole value in quotes ("…")',
             )
         )
+
+    def _hash_after(self, end: int) -> int | None:
+        """Return where the # of the comment that ends the unquoted text ending at `end` is, or None.
+
+        It is on the text's last line, after a space (`name: LaSalle #1`), or it starts the next line
+        that is not blank, indented as a wrapped line of the text would be: YAML ends the text there
+        too (`mourned him as` and, on the next line, `#JusticeForJean [@id], and…`). A comment at the
+        key's column, or further left, is on a line of its own.
+        """
+        text = self.doc.text
+        line_end = _line_end(text, end)
+        rest = text[end:line_end]
+        comment = rest.lstrip(" \t")
+        if comment:
+            return end + len(rest) - len(comment) if rest[:1] in (" ", "\t") and comment[:1] == "#" else None
+        indent = self._wrapped_indent()
+        start = line_end + 1
+        while indent is not None and start < len(text):
+            line = text[start : _line_end(text, start)]
+            if line.strip(" \t"):
+                spaces = len(line) - len(line.lstrip(" "))
+                written = line.lstrip(" \t")
+                return start + len(line) - len(written) if written[:1] == "#" and spaces >= indent else None
+            start += len(line) + 1
+        return None
+
+    def _wrapped_indent(self) -> int | None:
+        """Return how many spaces a wrapped line of the value about to be placed starts with at least
+        (one more than its key's column, or its list's dash's), or None in a flow list or mapping."""
+        if not self.stack:
+            return None
+        frame = self.stack[-1]
+        text = self.doc.text
+        if text[frame.start : frame.start + 1] in ("[", "{"):
+            return None
+        if isinstance(frame.container, list):
+            return frame.start - (text.rfind("\n", 0, frame.start) + 1) + 1
+        return int(frame.key[1].col)
 
     def _wants_value(self) -> bool:
         """Return False when the next scalar is a mapping key, which stays text."""
@@ -359,9 +399,16 @@ _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
 """A number as writers and JSON write it: decimal digits, no leading zero, an optional fraction."""
 
 
-def cut_short(value: str, comment: str) -> str:
+def cut_short(value: str, comment: str, wrapped: bool = False) -> str:
     """Return what a comment after an unquoted text does: "… the value ends at '…' and '# …' is not printed"."""
-    return f"YAML reads ' #' as the start of a comment, so the value ends at '{_tail(value)}' and '{_head(comment)}' is not printed"
+    where = "a '#' at the start of a wrapped line" if wrapped else "' #'"
+    return f"YAML reads {where} as the start of a comment, so the value ends at '{_tail(value)}' and '{_head(comment)}' is not printed"
+
+
+def _line_end(text: str, index: int) -> int:
+    """Return the index of the end of the line that `index` is on: its newline, or the end of the text."""
+    found = text.find("\n", index)
+    return found if found >= 0 else len(text)
 
 
 def _tail(text: str, length: int = 30) -> str:
