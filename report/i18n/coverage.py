@@ -689,22 +689,22 @@ def chapter_texts(root: Path, edition: Edition) -> tuple[list[Text], set[str], l
     return texts, read, unread
 
 
-def check_template(
+def template_lag(
     root: Path,
     edition: Edition,
     template: ParsedCatalog,
     used: Mapping[tuple[str | None, str], Message],
     read: set[str],
-    extract_refuses: bool = False,
-) -> list[Finding]:
-    """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
+) -> tuple[dict[str, list[Loc]], Counter[str]]:
+    """Return, by file, where the strings the build uses that the .pot lacks are (new or changed
+    since the last `extract`), and how many of its messages the build no longer uses (removed).
 
     A .pot message is only judged when it comes from a file we know the current messages of
     (report.yaml, a published dossier, a template, a listed dossier read despite its errors:
-    `read`) or from a file that no longer exists.
+    `read`) or from a file that no longer exists. `check_template` says it per file; `update`,
+    which merges the .pot as it is, says it in total.
     """
     known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *read}
-
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
     in_template = set()
@@ -718,7 +718,19 @@ def check_template(
     for key, message in used.items():
         if key not in in_template:
             added.setdefault(message.loc.path, []).append(message.loc)
+    return added, removed
 
+
+def check_template(
+    root: Path,
+    edition: Edition,
+    template: ParsedCatalog,
+    used: Mapping[tuple[str | None, str], Message],
+    read: set[str],
+    extract_refuses: bool = False,
+) -> list[Finding]:
+    """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates."""
+    added, removed = template_lag(root, edition, template, used, read)
     findings = []
     run = REFUSES if extract_refuses else "run"
     for path in sorted(set(added) | set(removed)):
