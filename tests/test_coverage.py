@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from report.i18n.catalogs import parse_catalog
+from report.i18n.catalogs import briefs_apart, parse_catalog
 from report.i18n.coverage import Counts, check_catalog, check_translations
 from report.render.site import status_page_html
 from report.content.load import dossier_texts, load_edition, read_dossier
@@ -517,6 +517,56 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
             "ICE dejó de usar el centro.",
         ],
     ]
+
+
+def test_an_edit_past_the_quoted_start_is_quoted_where_the_two_english_texts_differ(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """Both quotes were the first 60 characters, the same twice, when the edit came after them; and
+    the English fallback said "missing" though the catalog has a translation of the earlier English."""
+    root = complete_project(tmp_path)
+    dossier = root / "facilities/sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert "and closed a year later [@news-2021]." in text
+    dossier.write_text(text.replace("closed a year later", "closed two years later"), encoding="utf-8")
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-2:] == [
+        "  sample: facilities/sample.yaml:26 (other English in the catalog: '…[@gov-report-2020] and closed a"
+        " year later [@news-2021].') '…[@gov-report-2020] and closed two years later [@news-2021].'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:26:10: warning: Spanish translation out of date (the catalog has a translation of"
+        " earlier English): using the English text 'The sample facility was cited for poor medical care…'"
+        " [i18n.fallback]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "quoted"),
+    [
+        ("Short and alike.", "Short and not alike.", ("Short and alike.", "Short and not alike.")),
+        (  # the difference inside what `brief` keeps: its quotes show it
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign.",
+            "The county voted in 2020 to end the contract with ICE at its jail, after a long campaign.",
+            ("The county voted in 2021 to end the contract…", "The county voted in 2020 to end the contract…"),
+        ),
+        (  # past it: both cut at the start, from the same word
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign.",
+            "The county voted in 2021 to end the contract with ICE at its prison, after a long campaign.",
+            ("…with ICE at its jail, after a long campaign.", "…with ICE at its prison, after a long campaign."),
+        ),
+        (  # past it, and longer than `brief` keeps: cut on each side
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign for its end.",
+            "The county voted in 2021 to end the contract with ICE at its prison, after a long campaign for its end.",
+            ("…with ICE at its jail, after a long campaign for…", "…with ICE at its prison, after a long campaign…"),
+        ),
+    ],
+)
+def test_two_english_texts_are_quoted_where_they_first_differ(first: str, second: str, quoted: tuple) -> None:
+    assert briefs_apart(first, second, 50) == quoted
 
 
 OLD_STATUS = 'msgctxt "sample:status:text"\nmsgid "ICE stopped using it."\nmsgstr "ICE dejó de usarlo."\n'

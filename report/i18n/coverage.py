@@ -99,6 +99,7 @@ from .catalogs import (
     CatalogEntry,
     ParsedCatalog,
     brief,
+    briefs_apart,
     close_entry,
     field_entry,
     fixed_prefix,
@@ -904,13 +905,13 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             for item in group.pending:
                 message = item.message
                 how = item.change or ("new" if coverage.readable else "new, or in an entry that cannot be read")
+                english = brief(message.msgid, 60)
                 if item.kind == "close" and item.previous is not None:
                     how = CLOSE.format(english=f"'{brief(item.previous.msgid, 60)}'")
                 elif how == OTHER_ENGLISH and item.previous is not None:
-                    how += f": '{brief(item.previous.msgid, 60)}'"
-                lines.append(
-                    f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
-                )
+                    other, english = briefs_apart(item.previous.msgid, message.msgid, 60)  # quotes that show the edit
+                    how += f": '{other}'"
+                lines.append(f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{english}'")
         if not coverage.readable:
             lines.append(f"fix the errors in {coverage.path} first")
         else:
