@@ -404,6 +404,30 @@ def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp
     assert states == ["untranslated", "untranslated"]
 
 
+def test_status_page_shows_the_english_the_build_prints_for_a_plural_entry_with_an_empty_form(tmp_path: Path) -> None:
+    """Its "Spanish now" showed "%(num)s página", the form the catalog has, while the build prints
+    the English for every count ("1,940 pages"): it now shows that English, marked as a fallback."""
+    root = make_project(tmp_path, "i18n-plural")
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    forms = 'msgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s páginas"\nmsgstr[2] "%(num)s páginas"\n'
+    assert forms in po.read_text()
+    po.write_text(po.read_text().replace(forms, 'msgstr[0] "%(num)s página"\nmsgstr[1] ""\n'))
+    html = status_page(root)
+    page = Tables()
+    page.feed(html)
+    assert page.rows("entries") == [
+        ["Line", "State", "English", "Spanish now"],
+        [
+            "133",
+            "untranslated",
+            "%(num)s page | %(num)s pages",
+            "%(num)s page | %(num)s pages The build prints the English; the catalog has: %(num)s página",
+        ],
+    ]
+    assert '<span lang="en" class="fallback">%(num)s page | %(num)s pages</span>' in html
+    assert '<span lang="es">%(num)s página</span>' in html
+
+
 def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: Path) -> None:
     root = make_project(tmp_path, "i18n-pending")
     shutil.copy(FIXTURES / "_base/facilities/sample.yaml", root / "facilities/sample.yaml")  # as the catalog knows it
