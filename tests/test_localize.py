@@ -172,14 +172,15 @@ def test_in_a_county_is_said_with_the_article_its_census_word_takes(
 def test_the_spanish_map_description_says_in_the_parish_or_county(tmp_path: Path) -> None:
     """The locator's description (the site's <desc>, the PDF's /Alt) said "…, en parroquia de LaSalle."
     in every chapter; the place line keeps its words without an article."""
-    root = copy_project(tmp_path / "project")  # the maps it draws are kept in the project's .cache/
-    edition, _ = load_edition(root, use_cache=False)
+    edition, _ = load_edition(REPO, use_cache=False)
     assert edition is not None
-    places, _ = locate_facilities(root, edition.facilities)
+    places, _ = locate_facilities(REPO, edition.facilities)
     edition = dataclasses.replace(edition, places=places)
-    loc = Localizer("es", "en", read_catalog(root, SPANISH, "es"), "es_US")
-    env = environment(root, loc)
-    maps = env.get_template("partials/map.html").make_module({"maps": Maps(edition)})
+    drawn = Maps(edition)
+    drawn.cache_dir = tmp_path  # not the checkout's .cache/
+    loc = spanish()
+    env = environment(REPO, loc)
+    maps = env.get_template("partials/map.html").make_module({"maps": drawn})
     facilities = {f.id: f for f in edition.facilities}
     said = {
         "lasalle": ("Luisiana", "LaSalle ICE Processing Center, en la parroquia de LaSalle."),
