@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from report.i18n.catalogs import parse_catalog
+from report.i18n.catalogs import briefs_apart, parse_catalog
 from report.i18n.coverage import Counts, check_catalog, check_translations
 from report.render.site import status_page_html
 from report.content.load import dossier_texts, load_edition, read_dossier
@@ -404,6 +404,30 @@ def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp
     assert states == ["untranslated", "untranslated"]
 
 
+def test_status_page_shows_the_english_the_build_prints_for_a_plural_entry_with_an_empty_form(tmp_path: Path) -> None:
+    """Its "Spanish now" showed "%(num)s página", the form the catalog has, while the build prints
+    the English for every count ("1,940 pages"): it now shows that English, marked as a fallback."""
+    root = make_project(tmp_path, "i18n-plural")
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    forms = 'msgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s páginas"\nmsgstr[2] "%(num)s páginas"\n'
+    assert forms in po.read_text()
+    po.write_text(po.read_text().replace(forms, 'msgstr[0] "%(num)s página"\nmsgstr[1] ""\n'))
+    html = status_page(root)
+    page = Tables()
+    page.feed(html)
+    assert page.rows("entries") == [
+        ["Line", "State", "English", "Spanish now"],
+        [
+            "133",
+            "untranslated",
+            "%(num)s page | %(num)s pages",
+            "%(num)s page | %(num)s pages The build prints the English; the catalog has: %(num)s página",
+        ],
+    ]
+    assert '<span lang="en" class="fallback">%(num)s page | %(num)s pages</span>' in html
+    assert '<span lang="es">%(num)s página</span>' in html
+
+
 def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: Path) -> None:
     root = make_project(tmp_path, "i18n-pending")
     shutil.copy(FIXTURES / "_base/facilities/sample.yaml", root / "facilities/sample.yaml")  # as the catalog knows it
@@ -517,6 +541,56 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
             "ICE dejó de usar el centro.",
         ],
     ]
+
+
+def test_an_edit_past_the_quoted_start_is_quoted_where_the_two_english_texts_differ(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """Both quotes were the first 60 characters, the same twice, when the edit came after them; and
+    the English fallback said "missing" though the catalog has a translation of the earlier English."""
+    root = complete_project(tmp_path)
+    dossier = root / "facilities/sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    assert "and closed a year later [@news-2021]." in text
+    dossier.write_text(text.replace("closed a year later", "closed two years later"), encoding="utf-8")
+
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-2:] == [
+        "  sample: facilities/sample.yaml:26 (other English in the catalog: '…[@gov-report-2020] and closed a"
+        " year later [@news-2021].') '…[@gov-report-2020] and closed two years later [@news-2021].'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:26:10: warning: Spanish translation out of date (the catalog has a translation of"
+        " earlier English): using the English text 'The sample facility was cited for poor medical care…'"
+        " [i18n.fallback]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "quoted"),
+    [
+        ("Short and alike.", "Short and not alike.", ("Short and alike.", "Short and not alike.")),
+        (  # the difference inside what `brief` keeps: its quotes show it
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign.",
+            "The county voted in 2020 to end the contract with ICE at its jail, after a long campaign.",
+            ("The county voted in 2021 to end the contract…", "The county voted in 2020 to end the contract…"),
+        ),
+        (  # past it: both cut at the start, from the same word
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign.",
+            "The county voted in 2021 to end the contract with ICE at its prison, after a long campaign.",
+            ("…with ICE at its jail, after a long campaign.", "…with ICE at its prison, after a long campaign."),
+        ),
+        (  # past it, and longer than `brief` keeps: cut on each side
+            "The county voted in 2021 to end the contract with ICE at its jail, after a long campaign for its end.",
+            "The county voted in 2021 to end the contract with ICE at its prison, after a long campaign for its end.",
+            ("…with ICE at its jail, after a long campaign for…", "…with ICE at its prison, after a long campaign…"),
+        ),
+    ],
+)
+def test_two_english_texts_are_quoted_where_they_first_differ(first: str, second: str, quoted: tuple) -> None:
+    assert briefs_apart(first, second, 50) == quoted
 
 
 OLD_STATUS = 'msgctxt "sample:status:text"\nmsgid "ICE stopped using it."\nmsgstr "ICE dejó de usarlo."\n'

@@ -120,8 +120,8 @@ def test_variation_selectors_are_refused_and_quoted_as_escapes(tmp_path: Path) -
     assert code == 1
     assert [line for line in out.splitlines() if "invisible]" in line or "fallback]" in line or "stopped" in line] == [
         f"facilities/sample.yaml:3:13: error: name contains U+FE0F VARIATION SELECTOR-16, {SELECTOR} [text.invisible]",
-        "facilities/sample.yaml:24:9: error: Spanish translation missing: using the English text"
-        " 'ICE stopped\\U000e0100 using the facility.' [i18n.fallback]",
+        "facilities/sample.yaml:24:9: error: Spanish translation out of date (the catalog has a translation of"
+        " earlier English): using the English text 'ICE stopped\\U000e0100 using the facility.' [i18n.fallback]",
         f"facilities/sample.yaml:24:20: error: status.text contains U+E0100 VARIATION SELECTOR-17, {SELECTOR}"
         " [text.invisible]",
         f"{po}:113:1: error: the translation of 'The coalition held a vigil outside the facility.' contains"

@@ -19,7 +19,7 @@ from report.i18n.extract import _STAMP_RE, babel_catalog, catalog_bytes, previou
 from report.content.load import load_edition
 from report.render.site import first_sentence
 
-from .conftest import REPO, build, copy_project, pdf_pages, run_cli
+from .conftest import REPO, build, copy_project, make_project, pdf_pages, run_cli
 
 CITE_OR_PLACEHOLDER = re.compile(r"\[@[a-z0-9-]+\]|%\([a-z_]+\)s")
 
@@ -112,6 +112,26 @@ def test_update_makes_exactly_the_changed_entry_fuzzy(changed) -> None:
         or '#| msgid "Coverage of the First Ten launch' in text
     )
     assert "# | msgid" not in text
+
+
+def test_update_before_extract_says_the_template_is_behind_the_content(tmp_path: Path) -> None:
+    """A writer's edits since the last `extract` are not in messages.pot, so `update` alone brings
+    none of them in: it said "0 new, 0 changed" and nothing more, an all-clear `check` contradicts."""
+    root = make_project(tmp_path, "i18n-pending")  # a sentence added and one changed since the catalog
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out.splitlines()[1:]) == (
+        0,
+        [
+            "i18n/messages.pot is behind the content and templates (2 strings new or changed, 1 removed),"
+            " so this update did not bring those changes into the catalogs;"
+            " run: ./build.py extract && ./build.py update"
+        ],
+    )
+    assert out.startswith("i18n/es/LC_MESSAGES/messages.po ")
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 0, out
+    code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (0, "i18n/es/LC_MESSAGES/messages.po written: 1 new, 1 changed (now fuzzy), 0 obsolete\n")
 
 
 def extract_and_update(root: Path) -> str:

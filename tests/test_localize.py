@@ -24,7 +24,7 @@ from report.i18n.coverage import Message
 from report.i18n.localize import Localizer
 from report.project import catalog_path
 from report.content.geo import CENSUS_WORDS, STATES
-from report.render.html import Renderer, environment
+from report.render.html import Maps, Renderer, environment
 from report.render.site import _facility_pages, home_pages
 
 from .conftest import REPO, copy_project, pdf_pages
@@ -143,6 +143,58 @@ def test_every_census_word_has_a_pattern() -> None:
     for word in CENSUS_WORDS:
         said = str(module.county(f"Test {word}"))
         assert said != f"Test {word}" and "Test" in said, word
+    assert loc.findings == []
+
+
+@pytest.mark.parametrize(
+    ("census_name", "english", "spanish_words"),
+    [
+        ("San Bernardino County", "in San Bernardino County", "en el condado de San Bernardino"),
+        ("LaSalle Parish", "in LaSalle Parish", "en la parroquia de LaSalle"),
+        ("Bethel Census Area", "in Bethel Census Area", "en el área censal de Bethel"),
+        ("Juneau City and Borough", "in Juneau City and Borough", "en la ciudad y distrito de Juneau"),
+        ("Richmond city", "in Richmond city", "en la ciudad independiente de Richmond"),
+        ("District of Columbia", "in District of Columbia", "en District of Columbia"),  # no Census word: a name
+    ],
+)
+def test_in_a_county_is_said_with_the_article_its_census_word_takes(
+    census_name: str, english: str, spanish_words: str
+) -> None:
+    """ "in %(county)s" made "en parroquia de LaSalle": the place line's words, which take no article."""
+    assert str(place_module(Localizer("en", "en", None, "en_US")).in_county(census_name)) == english
+    loc = spanish()
+    module = place_module(loc)
+    assert str(module.in_county(census_name)) == spanish_words
+    assert all(str(module.in_county(f"Test {word}")).startswith("en ") for word in CENSUS_WORDS)
+    assert loc.findings == []
+
+
+def test_the_spanish_map_description_says_in_the_parish_or_county(tmp_path: Path) -> None:
+    """The locator's description (the site's <desc>, the PDF's /Alt) said "…, en parroquia de LaSalle."
+    in every chapter; the place line keeps its words without an article."""
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    places, _ = locate_facilities(REPO, edition.facilities)
+    edition = dataclasses.replace(edition, places=places)
+    drawn = Maps(edition)
+    drawn.cache_dir = tmp_path  # not the checkout's .cache/
+    loc = spanish()
+    env = environment(REPO, loc)
+    maps = env.get_template("partials/map.html").make_module({"maps": drawn})
+    facilities = {f.id: f for f in edition.facilities}
+    said = {
+        "lasalle": ("Luisiana", "LaSalle ICE Processing Center, en la parroquia de LaSalle."),
+        "adelanto": ("California", "Adelanto ICE Processing Center, en el condado de San Bernardino."),
+    }
+    for facility, (state, where) in said.items():
+        text = f"Mapa de Estados Unidos con el estado de {state} sombreado y una marca donde está {where}"
+        site = str(maps.locator(facilities[facility], "site"))
+        assert re.search(r"<desc id=\"[^\"]+\">([^<]*)</desc>", site)[1] == text  # type: ignore[index]
+        pdf = str(maps.locator(facilities[facility], "pdf"))
+        assert re.search(r' alt="([^"]*)"', pdf)[1] == text  # type: ignore[index]
+    place = env.get_template("partials/place.html").make_module()
+    assert str(place.plain(facilities["lasalle"].location)) == "Jena, parroquia de LaSalle, Luisiana"
+    assert str(place.plain(facilities["adelanto"].location)) == "Adelanto, condado de San Bernardino, California"
     assert loc.findings == []
 
 

@@ -644,8 +644,8 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
     _msgstr_emptied(root, 'msgid "Where the facilities are"', '"Dónde están los centros"')
     _msgstr_emptied(
         root,
-        'msgid ""\n"A map of the United States with %(state)s shaded and a mark where %(name)s "\n"is, in %(county)s."',
-        '""\n"Mapa de Estados Unidos con el estado de %(state)s sombreado y una marca "\n"donde está %(name)s, en %(county)s."',
+        'msgid ""\n"A map of the United States with %(state)s shaded and a mark where %(name)s "\n"is, %(in_county)s."',
+        '""\n"Mapa de Estados Unidos con el estado de %(state)s sombreado y una marca "\n"donde está %(name)s, %(in_county)s."',
     )
     _msgstr_emptied(root, 'msgid "ICE detention has ended"', '"Terminó la detención de ICE"')
     _msgstr_emptied(root, 'msgid "Draft"', '"Borrador"')
@@ -687,7 +687,7 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
     assert re.findall(r'<img class="map" src="[^"]+" alt="([^"]+)" lang="([^"]+)">', chapter) == [
         (
             "A map of the United States with California shaded and a mark where Adelanto ICE Processing Center"
-            " is, in condado de San Bernardino.",  # the county in the page's words, as the fallback gets them
+            " is, en el condado de San Bernardino.",  # the county in the page's words, as the fallback gets them
             "en",
         )
     ]

@@ -111,7 +111,10 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable
             if lang in coverage and not unreadable:  # what the build will print in English, said before it does
-                findings += localizer.foresee(coverage[lang].used)  # (a catalog read in part is an error already)
+                earlier = [p.message.key for g in coverage[lang].groups for p in g.pending if p.kind == "other-english"]
+                findings += localizer.foresee(
+                    coverage[lang].used, earlier
+                )  # (a catalog read in part is an error already)
         if options.online:
             findings += check_links(root, edition.sources.values())
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))

@@ -9,9 +9,10 @@ from .. import __version__
 from ..content.load import load_edition
 from ..content.textfile import read_input
 from ..errors import UsageError
-from ..findings import Finding, has_errors, ordered
+from ..content.model import Edition
+from ..findings import Finding, count, has_errors, ordered
 from ..i18n.catalogs import EMPTY, read_catalog
-from ..i18n.coverage import problem_findings
+from ..i18n.coverage import CATCH_UP, REFUSES, problem_findings, template_lag, used_messages
 from ..i18n.extract import run_extract, run_update
 from ..i18n.localize import Localizer
 from ..project import CACHE_DIR, MAPPING_FILE, TEMPLATE_FILE, catalog_path
@@ -77,7 +78,33 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
             + f"{counts['obsolete']} obsolete"
             + (f", {counts['restored']} restored" if counts["restored"] else "")
         )
-    return Translated(lines=tuple(lines))
+    behind = template_behind(root, edition, has_errors(findings))
+    return Translated(lines=(*lines, *([behind] if behind else [])))
+
+
+def template_behind(root: Path, edition: Edition, extract_refuses: bool) -> str:
+    """Return the line saying that i18n/messages.pot lags the content and templates, as `check`
+    finds it (`coverage.template_lag`): `update` merged it as it is, so what a writer changed
+    since the last `extract` is not in the catalogs yet. Empty when the .pot is up to date."""
+    cache_dir = root / CACHE_DIR
+    template = read_catalog(root, TEMPLATE_FILE, None, cache_dir)
+    if template is None or template.unreadable:
+        return ""
+    used, read, _left_out, _as_of_extract = used_messages(root, edition, cache_dir, template)
+    added, removed = template_lag(root, edition, template, used, read)
+    parts = [f"{count(sum(map(len, added.values())), 'string')} new or changed"] * bool(added)
+    parts += [f"{sum(removed.values())} removed"] * bool(removed)
+    if not parts:
+        return ""
+    if not extract_refuses:  # a template `extract` cannot read keeps it from running too
+        source = edition.settings.source_language
+        compiling = Localizer(source, source, None, edition.settings.locale(source))
+        extract_refuses = has_errors(template_findings(root, compiling, cache_dir))
+    run = REFUSES if extract_refuses else "run"
+    return (
+        f"{TEMPLATE_FILE} is behind the content and templates ({', '.join(parts)}),"
+        f" so this update did not bring those changes into the catalogs; {run}: {CATCH_UP}"
+    )
 
 
 def catalog_problems(root: Path, languages: list[str]) -> list[Finding]:

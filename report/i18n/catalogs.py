@@ -1622,5 +1622,28 @@ def brief(text: str, limit: int = 50) -> str:
     return visible(text)
 
 
+def briefs_apart(first: str, second: str, limit: int = 50) -> tuple[str, str]:
+    """Return two texts as `brief` quotes them, each shortened around where they first differ when
+    that is past what `brief` keeps ('…the county's board voted to…'), so that the quotes show the change.
+
+    Both excerpts start at the same word, about a third of `limit` before the first difference,
+    with an ellipsis on each side that was cut.
+    """
+    one, two = (" ".join(word for word in _PLAIN_SPACES.split(text) if word) for text in (first, second))
+    quoted = brief(one, limit), brief(two, limit)
+    if quoted[0] != quoted[1] or one == two:
+        return quoted
+    at = len(os.path.commonprefix([one, two]))
+    start = max(0, at - limit // 3)
+    before, after = one.rfind(" ", 0, start) + 1, one.find(" ", start) + 1
+    if at - before <= limit // 2:  # start on a whole word: one that starts near, else the next one
+        start = before
+    elif 0 < after <= at:
+        start = after
+    if start == 0:
+        return quoted
+    return "…" + brief(one[start:], limit - 1), "…" + brief(two[start:], limit - 1)
+
+
 _PLAIN_SPACES = re.compile(r"[^\S\x0b-\x0d\x1c-\x1f\x85\u2028\u2029]+")
 """Whitespace but the controls and separators `findings.visible` escapes (a carriage return, U+2028…)."""

@@ -99,6 +99,7 @@ from .catalogs import (
     CatalogEntry,
     ParsedCatalog,
     brief,
+    briefs_apart,
     close_entry,
     field_entry,
     fixed_prefix,
@@ -689,22 +690,22 @@ def chapter_texts(root: Path, edition: Edition) -> tuple[list[Text], set[str], l
     return texts, read, unread
 
 
-def check_template(
+def template_lag(
     root: Path,
     edition: Edition,
     template: ParsedCatalog,
     used: Mapping[tuple[str | None, str], Message],
     read: set[str],
-    extract_refuses: bool = False,
-) -> list[Finding]:
-    """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates.
+) -> tuple[dict[str, list[Loc]], Counter[str]]:
+    """Return, by file, where the strings the build uses that the .pot lacks are (new or changed
+    since the last `extract`), and how many of its messages the build no longer uses (removed).
 
     A .pot message is only judged when it comes from a file we know the current messages of
     (report.yaml, a published dossier, a template, a listed dossier read despite its errors:
-    `read`) or from a file that no longer exists.
+    `read`) or from a file that no longer exists. `check_template` says it per file; `update`,
+    which merges the .pot as it is, says it in total.
     """
     known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *read}
-
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
     in_template = set()
@@ -718,7 +719,19 @@ def check_template(
     for key, message in used.items():
         if key not in in_template:
             added.setdefault(message.loc.path, []).append(message.loc)
+    return added, removed
 
+
+def check_template(
+    root: Path,
+    edition: Edition,
+    template: ParsedCatalog,
+    used: Mapping[tuple[str | None, str], Message],
+    read: set[str],
+    extract_refuses: bool = False,
+) -> list[Finding]:
+    """Return `i18n.stale` findings, one per file, where the .pot no longer matches the content or templates."""
+    added, removed = template_lag(root, edition, template, used, read)
     findings = []
     run = REFUSES if extract_refuses else "run"
     for path in sorted(set(added) | set(removed)):
@@ -892,13 +905,13 @@ def coverage_table(coverage: LanguageCoverage) -> str:
             for item in group.pending:
                 message = item.message
                 how = item.change or ("new" if coverage.readable else "new, or in an entry that cannot be read")
+                english = brief(message.msgid, 60)
                 if item.kind == "close" and item.previous is not None:
                     how = CLOSE.format(english=f"'{brief(item.previous.msgid, 60)}'")
                 elif how == OTHER_ENGLISH and item.previous is not None:
-                    how += f": '{brief(item.previous.msgid, 60)}'"
-                lines.append(
-                    f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{brief(message.msgid, 60)}'"
-                )
+                    other, english = briefs_apart(item.previous.msgid, message.msgid, 60)  # quotes that show the edit
+                    how += f": '{other}'"
+                lines.append(f"  {group.key}: {message.loc.path}:{message.loc.line} ({how}) '{english}'")
         if not coverage.readable:
             lines.append(f"fix the errors in {coverage.path} first")
         else:

@@ -50,6 +50,9 @@ class Localizer:
         # Where each template string's English is (`foresee`'s messages): a string the catalog
         # does not have yet is reported there, where it is, as rendering it reports it again.
         self._places: dict[tuple[str | None, str], Loc] = {}
+        # The strings whose field's catalog entry holds other English (`foresee`'s `earlier`): the
+        # translation there is of earlier English, out of date rather than missing.
+        self._earlier: set[tuple[str | None, str]] = set()
         # Babel formats: a report prints the same dates and publishers in note after note.
         self._dates: dict[PartialDate, str] = {}
         self._names: dict[tuple[str, ...], str] = {}
@@ -68,9 +71,12 @@ class Localizer:
         # A placeholder mistake would raise in Jinja's `translation % variables`, or print wrong.
         return entry is not None and entry.state == "translated" and not entry.unusable
 
-    def _fallback(self, loc: Loc, msgid: str, entry: CatalogEntry | None) -> Finding:
-        """Return the `i18n.fallback` warning for a string printed in English at `loc`."""
-        if entry is not None and entry.copied:
+    def _fallback(self, loc: Loc, key: tuple[str | None, str], entry: CatalogEntry | None) -> Finding:
+        """Return the `i18n.fallback` warning for a string (its context and English) printed in English at `loc`."""
+        msgid = key[1]
+        if entry is None and key in self._earlier:
+            state = "out of date (the catalog has a translation of earlier English)"
+        elif entry is not None and entry.copied:
             state = "is the English copied unchanged"
         elif entry is not None and entry.state == "translated":
             state = "unusable"
@@ -92,16 +98,19 @@ class Localizer:
             return Loc(self.catalog.path, entry.line, 1)
         return self._places.get(key, Loc(self.catalog.path)) if key is not None else Loc(self.catalog.path)
 
-    def foresee(self, messages: Iterable[Message]) -> list[Finding]:
+    def foresee(self, messages: Iterable[Message], earlier: Iterable[tuple[str | None, str]] = ()) -> list[Finding]:
         """Return the `i18n.fallback` warnings that rendering these messages will record.
 
         The gather phase calls this with every string the build uses (`coverage.used_messages`),
         so `check` prints what `build` prints: the same lookup decides, and the same warning is
         made at the same place (`text` and `_template` below record it again while rendering,
-        which the findings' de-duplication folds into this one).
+        which the findings' de-duplication folds into this one). `earlier` are the keys of those
+        the catalog lacks whose field's entry has other English (coverage's "other English in the
+        catalog"): their warning says the translation is out of date, not missing.
         """
         if self.is_source:
             return []
+        self._earlier = set(earlier)
         found = []
         for message in messages:
             entry = self._lookup(message.context, message.msgid)
@@ -111,7 +120,7 @@ class Localizer:
             if self._usable(entry) or (not prose and _listed(entry)):
                 continue
             loc = message.loc if prose else self._entry_loc(entry, message.key)
-            found.append(self._fallback(loc, message.msgid, entry))
+            found.append(self._fallback(loc, message.key, entry))
         return found
 
     def text(self, text: Text) -> Markup:
@@ -121,7 +130,7 @@ class Localizer:
         entry = self._lookup(text.context, text.value)
         if self._usable(entry):
             return escape(entry.strings[0])
-        self.findings.append(self._fallback(text.loc, text.value, entry))
+        self.findings.append(self._fallback(text.loc, (text.context, text.value), entry))
         return Markup('<span lang="{}" class="fallback">{}</span>').format(self.source_lang, text.value)
 
     def language_of(self, text: Text | str) -> str:
@@ -159,7 +168,7 @@ class Localizer:
             markup = "<" in msgid + (plural or "") and not entry.problems
             return string if markup else _Text(string)
         if not _listed(entry):
-            self.findings.append(self._fallback(self._entry_loc(entry, (context, msgid)), msgid, entry))
+            self.findings.append(self._fallback(self._entry_loc(entry, (context, msgid)), (context, msgid), entry))
         return _EnglishFallback(default)
 
     def gettext(self, message: str) -> str:
