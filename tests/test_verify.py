@@ -981,6 +981,45 @@ def test_a_site_finding_counts_the_pages_it_hides_marks_on(tmp_path: Path) -> No
     ]
 
 
+DEATHS = (
+    '<p class="death-name" id="d">Jane Doe · <time datetime="2019-03-04">March 4, 2019</time></p>'
+    '<p class="death-name" id="u"><span class="unnamed">Name not reported</span> · <time>May 2020</time></p>'
+)
+"""Two deaths as layouts/partials/facility.html marks them up: a name, or none reported, then the date."""
+
+
+def test_hiding_the_date_beside_a_name_does_not_hide_the_name(tmp_path: Path) -> None:
+    """Hiding the `<time>` of a death on phones stopped the build: "this rule hides the names of the
+    people who died in custody", every name still shown. A date beside the protected words, or an
+    `aria-hidden` separator, is not them; the words themselves (`.unnamed`) still are, as is a date
+    when it is all the element says."""
+    page = SITE_PAGE.replace('<p class="death-name" id="d">Jane Doe</p>', DEATHS)
+    assert site_hidden("@media (max-width: 40rem) { .death-name time { display: none; } }", page) == []
+    assert site_hidden(".death-name time { opacity: 0 }", page) == []
+    assert hidden_on_site(tmp_path, ".death-name time { display: none }", {"en/a.html": page}) == []
+    chooser = SITE_PAGE.replace(
+        "<strong>Draft</strong> <span>Not released.</span>",
+        '<strong lang="en">Draft</strong><span class="sep" aria-hidden="true"> · </span><strong lang="es">Borrador</strong>',
+    )
+    assert site_hidden(".draft-band .sep { display: none }", chooser) == []
+    assert site_hidden(".death-name .unnamed { display: none }", page) == [
+        ("screen", "death-name", "#u", "1:24"),
+        ("print", "death-name", "#u", "1:24"),
+    ]
+    assert site_hidden(".death-name { font-size: 0 }\n.death-name time { font-size: 1rem }", page) == [
+        (medium, "death-name", anchor, "1:15") for medium in ("screen", "print") for anchor in ("#d", "#u")
+    ]
+    assert hidden_on_site(tmp_path / "twin", "#main .unnamed { display: none }", {"en/a.html": page}) == [
+        "layouts/css/site.css:1:18: error: this rule hides the names of the people who died in custody on the"
+        " site's pages (en/a.html #u), which readers must see [site.hidden]"
+    ]
+    dated = SITE_PAGE.replace(">Jane Doe</p>", "><time>March 4, 2019</time></p>")
+    assert site_hidden(".death-name time { display: none }", dated) == [
+        ("screen", "death-name", "#d", "1:20"),
+        ("print", "death-name", "#d", "1:20"),
+    ]
+
+
 @pytest.mark.slow
 def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path: Path, fixed_today: None) -> None:
     """The site's pages were published with the review marks hidden on phones, and a printed page

@@ -992,8 +992,8 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     site page, in each of `SITE_MEDIA`.
 
     Pages are not laid out, so this is the cascade of the properties that can hide text
-    (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element with
-    text of its own in the element (or it): the declaration that wins for it (by !important, then
+    (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element in it
+    that holds its words (`_wording`: not a date or an icon beside them): the declaration that wins for it (by !important, then
     a `style` attribute, layer, specificity and order) and, for those not inherited (`_OWN`), for
     each of its ancestors; those inherited (`_INHERITED`) are decided by the nearest element that
     declares one. A `hidden` attribute hides unless a `display` wins over it. The page's own
@@ -1021,8 +1021,7 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
         declared: dict[int, _Styles] = {}
         for wrapper in trusted:
             hides, where, doubt = False, None, ""
-            parts = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()] or [wrapper]
-            for part in parts:  # each element in it with text of its own
+            for part in _wording(wrapper):
                 hides, where, doubt = _site_hiding(part, matcher, declared)
                 if hides:
                     break
@@ -1031,6 +1030,30 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
                 where = Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where
                 found.append((medium, name, _element_anchor(wrapper), where, doubt))
     return found
+
+
+_WORD = re.compile(r"\w")
+"""A letter or a digit: text that says something, not a separator alone (` · `)."""
+
+
+def _wording(wrapper: Any) -> list[Any]:
+    """Return the elements of a trusted element whose own text must stay visible: each in it with text
+    of its own, but for a `<time>` (a date) or an `aria-hidden` element (an icon, a separator) and
+    what they hold, unless the rest holds no word; the element itself if none holds text."""
+    held = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()]
+    words = [p for p in held if not _beside(p, wrapper)]
+    if not any(_WORD.search(p.etree_element.text) for p in words):
+        words = held  # a date or an icon alone: it is what the element says
+    return words or [wrapper]
+
+
+def _beside(element: Any, wrapper: Any) -> bool:
+    """Return whether an element in a trusted element is, or is in, a `<time>` or an `aria-hidden` one."""
+    while element is not wrapper:
+        if element.local_name == "time" or element.etree_element.get("aria-hidden") == "true":
+            return True
+        element = element.parent
+    return False
 
 
 @functools.lru_cache(maxsize=8)
