@@ -528,11 +528,12 @@ def test_a_rule_that_hides_is_found_in_the_stylesheets_as_they_cascade() -> None
     )
     wrappers = {w.id or w.local_name: w for w in html.wrapper_element.iter_subtree()}
     sheets = (
-        ("layouts/css/tokens.css", ".deaths { opacity: 0.0 }\n"),
+        ("layouts/css/tokens.css", ".deaths { opacity: 0.0 }\n", ()),
         (
             "layouts/css/print.css",
             f"p {{ color: red }}\n{HIDING}@media screen {{ .death-name {{ display: none }} }}\n"
             ".death-name::before { display: none }\n@media print { #d { font-size: 0pt } }\n",
+            (),
         ),
     )
     rules = verify._hiding_rules(sheets)
@@ -635,7 +636,7 @@ SITE_PAGE = (
 def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, ...] | tuple[str, str, str, str | None]]:
     """Return what `verify.site_hidden` finds under a site.css of `css`: (medium, class, anchor,
     'line:col'), and what to write instead when the tool cannot tell the text is visible."""
-    sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n"), ("layouts/css/site.css", css))
+    sheets = (("layouts/css/tokens.css", ":root { --x: 1 }\n", ()), ("layouts/css/site.css", css, ()))
     return [
         (medium, name, anchor, (f"{where.line}:{where.col}" if where.line else where.path) if where else None)
         + ((doubt,) if doubt else ())
@@ -648,7 +649,7 @@ def hidden_on_site(tmp_path: Path, css: str, pages: dict[str, str]) -> list[str]
     from report.commands.build import _hidden_on_site
     from report.publish import Output
 
-    (tmp_path / "layouts/css").mkdir(parents=True)
+    (tmp_path / "layouts/css").mkdir(parents=True, exist_ok=True)
     (tmp_path / "layouts/css/site.css").write_text(css, encoding="utf-8")
     outputs = [Output(path, html.encode(), "page") for path, html in pages.items()]
     return [str(finding) for finding in _hidden_on_site(tmp_path, outputs, tmp_path / ".cache")]
@@ -780,7 +781,7 @@ def test_the_print_rules_are_those_weasyprint_applies() -> None:
         "@media only print { .f { display: none } }\n@media not print { .g { display: none } }\n"
         "@media screen, print { .h { display: none } }\n"
     )
-    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css, ()),))] == [
         Loc("layouts/css/print.css", 2, 17),
         Loc("layouts/css/print.css", 3, 13),
         Loc("layouts/css/print.css", 5, 26),
@@ -806,7 +807,7 @@ def test_a_colour_or_size_that_hides_however_written_is_found(css: str) -> None:
     """Only the words `transparent` and `0` were seen: an alpha of zero, the `font` shorthand and a
     `calc()` that comes to zero hid the editor's note with no finding, on the site and in print."""
     assert site_hidden(css) == [("screen", "editorial-note", "#x", "1:11"), ("print", "editorial-note", "#x", "1:11")]
-    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css),))] == [
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/print.css", css, ()),))] == [
         Loc("layouts/css/print.css", 1, 11)
     ]
 
@@ -978,6 +979,75 @@ def test_a_site_finding_counts_the_pages_it_hides_marks_on(tmp_path: Path) -> No
     assert hidden_on_site(tmp_path / "one", ".review-mark { display: none }\n", {"en/a.html": two}) == [
         "layouts/css/site.css:1:16: error: this rule hides the review marks on the site's pages"
         " (en/a.html #w), which readers must see [site.hidden]"
+    ]
+
+
+DEATHS = (
+    '<p class="death-name" id="d">Jane Doe · <time datetime="2019-03-04">March 4, 2019</time></p>'
+    '<p class="death-name" id="u"><span class="unnamed">Name not reported</span> · <time>May 2020</time></p>'
+)
+"""Two deaths as layouts/partials/facility.html marks them up: a name, or none reported, then the date."""
+
+
+def test_hiding_the_date_beside_a_name_does_not_hide_the_name(tmp_path: Path) -> None:
+    """Hiding the `<time>` of a death on phones stopped the build: "this rule hides the names of the
+    people who died in custody", every name still shown. A date beside the protected words, or an
+    `aria-hidden` separator, is not them; the words themselves (`.unnamed`) still are, as is a date
+    when it is all the element says."""
+    page = SITE_PAGE.replace('<p class="death-name" id="d">Jane Doe</p>', DEATHS)
+    assert site_hidden("@media (max-width: 40rem) { .death-name time { display: none; } }", page) == []
+    assert site_hidden(".death-name time { opacity: 0 }", page) == []
+    assert hidden_on_site(tmp_path, ".death-name time { display: none }", {"en/a.html": page}) == []
+    chooser = SITE_PAGE.replace(
+        "<strong>Draft</strong> <span>Not released.</span>",
+        '<strong lang="en">Draft</strong><span class="sep" aria-hidden="true"> · </span><strong lang="es">Borrador</strong>',
+    )
+    assert site_hidden(".draft-band .sep { display: none }", chooser) == []
+    assert site_hidden(".death-name .unnamed { display: none }", page) == [
+        ("screen", "death-name", "#u", "1:24"),
+        ("print", "death-name", "#u", "1:24"),
+    ]
+    assert site_hidden(".death-name { font-size: 0 }\n.death-name time { font-size: 1rem }", page) == [
+        (medium, "death-name", anchor, "1:15") for medium in ("screen", "print") for anchor in ("#d", "#u")
+    ]
+    assert hidden_on_site(tmp_path / "twin", "#main .unnamed { display: none }", {"en/a.html": page}) == [
+        "layouts/css/site.css:1:18: error: this rule hides the names of the people who died in custody on the"
+        " site's pages (en/a.html #u), which readers must see [site.hidden]"
+    ]
+    dated = SITE_PAGE.replace(">Jane Doe</p>", "><time>March 4, 2019</time></p>")
+    assert site_hidden(".death-name time { display: none }", dated) == [
+        ("screen", "death-name", "#d", "1:20"),
+        ("print", "death-name", "#d", "1:20"),
+    ]
+
+
+def test_a_stylesheet_imported_for_print_hides_only_in_print(tmp_path: Path) -> None:
+    """`@import "print-extra.css" print` of a sheet that hid the draft band was said to hide it "on the
+    site's pages": the import's media query list was dropped. Each list on the way to a sheet must
+    apply, on the site and in the PDFs."""
+    from report.pdf.paginate import sheet_texts
+
+    css = '@import "print-extra.css" print;\n@import url(narrow.css) layer(x) (max-width: 40rem);\n'
+    (tmp_path / "layouts/css").mkdir(parents=True)
+    (tmp_path / "layouts/css/print-extra.css").write_text(
+        '@import "deep.css" screen;\n.site-header { display: none; }\n', encoding="utf-8"
+    )
+    (tmp_path / "layouts/css/deep.css").write_text(".review-mark { display: none }\n", encoding="utf-8")
+    (tmp_path / "layouts/css/narrow.css").write_text("", encoding="utf-8")
+    assert hidden_on_site(tmp_path, css, {"en/a.html": SITE_PAGE}) == [
+        "layouts/css/print-extra.css:2:16: error: this rule hides the draft band when a reader prints a page of"
+        " the site (en/a.html <p>), which readers must see [site.hidden]"
+    ]
+    assert [(path, media) for path, _, media in sheet_texts(str(tmp_path), "site")] == [
+        ("layouts/css/deep.css", ("print", "screen")),
+        ("layouts/css/narrow.css", ("(max-width: 40rem)",)),
+        ("layouts/css/print-extra.css", ("print",)),
+        ("layouts/css/site.css", ()),
+    ]
+    hiding = ".review-mark { display: none }\n"
+    assert verify._hiding_rules((("layouts/css/x.css", hiding, ("screen",)),)) == []
+    assert [loc for _, loc in verify._hiding_rules((("layouts/css/x.css", hiding, ("print",)),))] == [
+        Loc("layouts/css/x.css", 1, 16)
     ]
 
 

@@ -417,7 +417,7 @@ def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[
 
     sheets = sheet_texts(str(root), "site")
     code = cache.fingerprint(verify.__name__)
-    texts = [part for sheet in sheets for part in sheet]
+    texts = [part for path, text, media in sheets for part in (path, text, repr(media))]
     # (class, where, what to write instead) -> media, page -> first anchor
     hidden: dict[tuple[str, Loc | None, str], tuple[set[str], dict[str, str]]] = {}
     for page in outputs:

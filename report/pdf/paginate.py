@@ -261,7 +261,7 @@ class _Worker:
     fonts: Any  # its FontConfiguration
     fetcher: Any  # sandbox.url_fetcher: reads only the project's folders, lists what it refused
     sheets: dict[str, list[Any]]  # the parsed stylesheets by name
-    sheet_texts: dict[str, tuple[tuple[str, str], ...]]  # by name: each file it loads and its text, as cascaded
+    sheet_texts: dict[str, tuple[verify.Sheet, ...]]  # by name: each file it loads, its text and media, as cascaded
     collector: _Collector
     base_url: str
     sheet_records: dict[str, list[Record]]  # what loading each stylesheet logged, located in it
@@ -435,13 +435,47 @@ def _load_sheets(
     return sheets, records
 
 
-def sheet_texts(root: str, name: str) -> tuple[tuple[str, str], ...]:
-    """Return each file (relative to the project) a stylesheet of layouts/css loads and its text: what
-    it imports first, itself last, as they cascade (`verify.hidden` and `verify.site_hidden` find a
-    rule in them)."""
+def sheet_texts(root: str, name: str) -> tuple[verify.Sheet, ...]:
+    """Return each file (relative to the project) a stylesheet of layouts/css loads, its text and the
+    media query list of each `@import` on the way to it: what it imports first, itself last, as they
+    cascade (`verify.hidden` and `verify.site_hidden` find a rule in them)."""
     real_root = Path(root).resolve()
-    read = [rel for _, rel, _ in _stylesheets_read(root, [f"layouts/css/{name}.css"])]
-    return tuple((rel, (real_root / rel).read_text(encoding="utf-8", errors="replace")) for rel in reversed(read))
+    media: dict[str, tuple[str, ...]] = {}
+    read = []
+    for sheet, rel, _ in _stylesheets_read(root, [f"layouts/css/{name}.css"]):
+        text = (real_root / rel).read_text(encoding="utf-8", errors="replace")
+        conditions = media.get(sheet, ())
+        for ref, query in _import_media(text):  # the first import of a file is the one followed
+            media.setdefault(urljoin(sheet, ref), conditions + ((query,) if query else ()))
+        read.append((rel, text, conditions))
+    return tuple(reversed(read))
+
+
+def _import_media(text: str) -> Iterator[tuple[str, str]]:
+    """Yield the file each `@import` of a stylesheet names and its media query list ('' if none):
+    what follows the address and a `layer`, as written (`supports()` too, which a browser assumes
+    holds and WeasyPrint refuses, as `verify` reads an `@media`)."""
+    import tinycss2
+
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "import":
+            continue
+        named = [i for i, t in enumerate(rule.prelude) if t.type not in ("whitespace", "comment")]
+        if not named:
+            continue
+        first = rule.prelude[named[0]]
+        if first.type in ("string", "url"):
+            ref = first.value
+        elif first.type == "function" and first.lower_name == "url" and first.arguments:
+            ref = next((t.value for t in first.arguments if t.type == "string"), "")
+        else:
+            continue
+        rest = named[1:]
+        if rest and rule.prelude[rest[0]].type in ("ident", "function"):
+            layer = rule.prelude[rest[0]]
+            if (layer.lower_value if layer.type == "ident" else layer.lower_name) == "layer":
+                rest = rest[1:]
+        yield ref, tinycss2.serialize(rule.prelude[rest[0] :]).strip() if rest else ""
 
 
 def stylesheet_findings(root: Path, cache_dir: Path | None, load: bool = True) -> list[Finding]:

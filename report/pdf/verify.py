@@ -53,6 +53,10 @@ called (one, all): each such element must print its whole text, visibly (`hidden
 
 _ZERO = re.compile(r"[+-]?0*\.?0+(%|[a-z]+)?")
 
+Sheet = tuple[str, str, tuple[str, ...]]
+"""A stylesheet as it cascades: its file, its text, and the media query list of each `@import` on the
+way to it, all of which must hold for its rules to apply (`paginate.sheet_texts`)."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -343,15 +347,15 @@ def overflows(document: Any) -> list[Problem]:
     return problems
 
 
-def hidden(html: Any, document: Any, sheets: tuple[tuple[str, str], ...] = ()) -> list[Problem]:
+def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Problem]:
     """Return one problem per element of a `TRUSTED` class whose text the laid-out chunk does not print, visibly.
 
     Its text (but for notes, which print at the foot of the page) must be printed by boxes of it
     or of what it holds, neither generated content nor invisible: `visibility` other than
     visible, a transparent colour, a font size of 0 or an ancestor of opacity 0. An element with
     `display: none` (or inside one) has no box at all. The problem is at the declaration of
-    `sheets` (each file's path and text, as cascaded) that hides it, when one is found: the last
-    that does, of a rule that selects the element (or else its nearest ancestor so selected).
+    `sheets` (`Sheet`s, as cascaded) that hides it, when one is found: the last that does, of a
+    rule that selects the element (or else its nearest ancestor so selected).
     """
     from weasyprint.formatting_structure.boxes import TextBox
 
@@ -629,7 +633,7 @@ def _operand(token: Any, length: bool) -> _Range | None:
     return (pick(r[0] for r in ranges), pick(r[1] for r in ranges), ranges[0][2])
 
 
-def _hiding_rules(sheets: tuple[tuple[str, str], ...]) -> list[tuple[Any, Loc]]:
+def _hiding_rules(sheets: tuple[Sheet, ...]) -> list[tuple[Any, Loc]]:
     """Return the selectors of each rule of `sheets` that hides what it selects, with its (last) hiding declaration.
 
     Rules WeasyPrint applies in print count (`_style_rules`); other at-rules do not apply to a page's content.
@@ -648,7 +652,7 @@ feature, a container of any size, an element in the scope): WeasyPrint applies n
 
 
 def _style_rules(
-    sheets: tuple[tuple[str, str], ...], medium: str, browser: bool = False
+    sheets: tuple[Sheet, ...], medium: str, browser: bool = False
 ) -> list[tuple[list[Any], list[tuple[str, str, bool, Loc]], int | None]]:
     """Return, in cascade order, the selectors of each rule of `sheets` that applies in `medium`
     ('print' or 'screen'), its declarations: (name, value, !important, where), and its layer's
@@ -656,13 +660,16 @@ def _style_rules(
 
     A rule counts in `@media` that applies (`_media_applies`), in `@layer` and nested in another
     rule (its `&` is the rule around it); in a `browser`, also in `@supports`, `@container` and
-    `@scope` (`_BROWSER_BLOCKS`). Other at-rules do not apply to a page's content.
+    `@scope` (`_BROWSER_BLOCKS`). Other at-rules do not apply to a page's content. A sheet counts
+    only if each media query list it is imported with applies, as an `@media`'s would.
     """
     import tinycss2
 
     found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]] = []
     layers: list[str] = []
-    for path, text in sheets:
+    for path, text, media in sheets:
+        if not all(_media_applies(tinycss2.parse_component_value_list(query), medium, browser) for query in media):
+            continue  # imported for another medium (`@import "x.css" print`)
         rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
         _gather_rules(rules, path, medium, browser, None, None, layers, found)
     return [
@@ -986,14 +993,14 @@ SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a 
 """The media a site page is read in, and how a finding says so."""
 
 
-def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str, Loc | None, str]]:
+def site_hidden(page: bytes, sheets: tuple[Sheet, ...]) -> list[tuple[str, str, str, Loc | None, str]]:
     """Return (medium, trusted class, the element's anchor, where, doubt) for each element of a
     `TRUSTED` class that the site's stylesheets (`sheets`, as they cascade) hide, or may hide, on a
     site page, in each of `SITE_MEDIA`.
 
     Pages are not laid out, so this is the cascade of the properties that can hide text
-    (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element with
-    text of its own in the element (or it): the declaration that wins for it (by !important, then
+    (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element in it
+    that holds its words (`_wording`: not a date or an icon beside them): the declaration that wins for it (by !important, then
     a `style` attribute, layer, specificity and order) and, for those not inherited (`_OWN`), for
     each of its ancestors; those inherited (`_INHERITED`) are decided by the nearest element that
     declares one. A `hidden` attribute hides unless a `display` wins over it. The page's own
@@ -1011,18 +1018,14 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     tree = _html_tree(text)
     root = cssselect2.ElementWrapper.from_html_root(tree)
     trusted = [w for w in root.iter_subtree() if any(c in TRUSTED for c in w.classes)]
-    sheets += tuple(
-        (STYLE_ELEMENT, f"@media {e.get('media')} {{{e.text or ''}}}" if e.get("media") else e.text or "")
-        for e in tree.iter("style")
-    )
+    sheets += tuple((STYLE_ELEMENT, e.text or "", (e.get("media") or "",)) for e in tree.iter("style"))
     found = []
     for medium in SITE_MEDIA:
         matcher = _matcher(sheets, medium)
         declared: dict[int, _Styles] = {}
         for wrapper in trusted:
             hides, where, doubt = False, None, ""
-            parts = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()] or [wrapper]
-            for part in parts:  # each element in it with text of its own
+            for part in _wording(wrapper):
                 hides, where, doubt = _site_hiding(part, matcher, declared)
                 if hides:
                     break
@@ -1033,8 +1036,32 @@ def site_hidden(page: bytes, sheets: tuple[tuple[str, str], ...]) -> list[tuple[
     return found
 
 
+_WORD = re.compile(r"\w")
+"""A letter or a digit: text that says something, not a separator alone (` · `)."""
+
+
+def _wording(wrapper: Any) -> list[Any]:
+    """Return the elements of a trusted element whose own text must stay visible: each in it with text
+    of its own, but for a `<time>` (a date) or an `aria-hidden` element (an icon, a separator) and
+    what they hold, unless the rest holds no word; the element itself if none holds text."""
+    held = [p for p in wrapper.iter_subtree() if (p.etree_element.text or "").strip()]
+    words = [p for p in held if not _beside(p, wrapper)]
+    if not any(_WORD.search(p.etree_element.text) for p in words):
+        words = held  # a date or an icon alone: it is what the element says
+    return words or [wrapper]
+
+
+def _beside(element: Any, wrapper: Any) -> bool:
+    """Return whether an element in a trusted element is, or is in, a `<time>` or an `aria-hidden` one."""
+    while element is not wrapper:
+        if element.local_name == "time" or element.etree_element.get("aria-hidden") == "true":
+            return True
+        element = element.parent
+    return False
+
+
 @functools.lru_cache(maxsize=8)
-def _matcher(sheets: tuple[tuple[str, str], ...], medium: str) -> Any:
+def _matcher(sheets: tuple[Sheet, ...], medium: str) -> Any:
     """Return a cssselect2 matcher whose payloads are each rule's order, layer and declarations, and
     whether its selector is one the tool matches (not `_Maybe`)."""
     import cssselect2
