@@ -89,6 +89,33 @@ def test_a_note_lost_at_a_page_break_is_repaired() -> None:
     assert all(any(f"{n}.Source{n - 1},areport." in text for text in pages) for n in (1, 2, 3))
 
 
+def test_weasyprint_alone_leaves_a_note_on_the_next_page_when_a_paragraph_kept_whole_moves_on() -> None:
+    """Kept in one piece as the first repair once kept it, the paragraph at the foot of the first page
+    still made WeasyPrint move note 3 on to make room for its second line, then moved on whole: note 3
+    printed on the second page under the room it left blank (Winn's note 20, the Adelanto lead's 12)."""
+    kept_whole = note_at_a_page_break().replace('<p id="victim">', '<p id="victim" style="break-inside: avoid">')
+    _, notes = plain(kept_whole)
+    assert [n.call_page for n in notes] == [0, 0, 0, 1]
+    assert [n.note_pages for n in notes] == [(0,), (0,), (1,), (1,)]
+
+
+def test_a_repair_leaves_the_notes_before_the_paragraph_on_their_calls_page() -> None:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=note_at_a_page_break(), base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    document, problems = verify.lay_out(html, lambda: html.render(stylesheets=css, font_config=fonts))
+    elements = [e for e in html.etree_element.iter() if verify.NOTE_CLASS in (e.get("class") or "").split()]
+    notes = [verify._Note(n, e, "".join(e.itertext())) for n, e in enumerate(elements, 1)]
+    verify._place(document, notes)
+    assert problems == []
+    assert [n.call_page for n in notes] == [0, 0, 0, 1]
+    assert [n.note_pages for n in notes] == [(0,), (0,), (0,), (1,)]
+    assert html.etree_element.find(".//p[@id='victim']").get("style") == "break-inside: avoid; orphans: 1000"
+
+
 def test_a_note_that_cannot_be_repaired_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -139,7 +166,11 @@ def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_error
     monkeypatch.setattr(verify, "_breaks", lambda document: ({}, {}))
     monkeypatch.setattr(verify, "overflows", lambda document: [])
     _, problems = verify.lay_out(html, render)
-    assert styles == [None, "break-inside: avoid", "break-inside: avoid; break-before: page"]
+    assert styles == [
+        None,
+        "break-inside: avoid; orphans: 1000",
+        "break-inside: avoid; orphans: 1000; break-before: page",
+    ]
     assert problems == [
         verify.Problem(
             "error", "pdf.footnote", f"note {n} ({text!r}) is lost: its text is not printed (the call is on page 1)"

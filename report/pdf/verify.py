@@ -24,8 +24,12 @@ from ..findings import Level, Loc
 NOTE_CLASS = "fn"
 """The class `render.Citer` gives each print footnote (print.css floats it to the foot of the page)."""
 
-REPAIRS = ("break-inside: avoid", "break-before: page")
-"""What a paragraph that lost a note is given, one more each round, until its notes are printed."""
+REPAIRS = ("break-inside: avoid; orphans: 1000", "break-before: page")
+"""What a paragraph that lost a note is given, one more each round, until its notes are printed.
+
+The first keeps it in one piece and asks for more orphans than it has lines: with `orphans: 2`,
+WeasyPrint moves the page's earlier notes to the next page to make room for the paragraph's second
+line, then moves the paragraph on whole and leaves those notes there, the room they left blank."""
 
 TOLERANCE = 1.0
 """CSS pixels (0.75 pt) a box may stick out of its area before it counts: rounding, not overflow."""
