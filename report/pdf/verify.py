@@ -743,6 +743,8 @@ def _add_rule(
     too (they style the element's own text), and one the tool cannot match is not skipped: a
     browser may match it (`:read-only`, `:defined`, `:dir()`, `:hover`). It counts as `_Maybe`,
     which selects whatever it would select without its pseudo-classes (`_broadened`), or anything.
+    One that ends in another pseudo-element (`::before`, `::marker`, `::-webkit-scrollbar`) styles
+    a box that is not the element's own text: it is skipped, but for those of `_ELEMENT_PSEUDO`.
     """
     import cssselect2
     import tinycss2
@@ -759,8 +761,13 @@ def _add_rule(
         return
     chosen: list[Any] = []
     for part in _split_commas(tinycss2.parse_component_value_list(selector)):
+        element, before = _pseudo_element(part)
+        if element not in _TEXT_PSEUDO and element not in _ELEMENT_PSEUDO:
+            continue
         compiled = _compiled(tinycss2.serialize(part))
-        if compiled is None or _has_state(part):
+        if element in _ELEMENT_PSEUDO:  # as a rule for the element it belongs to
+            compiled = _Maybe(_compiled(_broadened(before) or "*") or _compiled("*"))
+        elif compiled is None or _has_state(part):
             compiled = _Maybe(_compiled(_broadened(part)) or _compiled("*"))
         if _pseudo(compiled) in _TEXT_PSEUDO:
             chosen.append(compiled)
@@ -770,6 +777,11 @@ def _add_rule(
 
 _TEXT_PSEUDO = (None, "first-line", "first-letter")
 """What a browser's rule may style that holds an element's own text: the element, its first line and letter."""
+
+_ELEMENT_PSEUDO = frozenset({"part", "slotted", "highlight"})
+"""The pseudo-elements that style an element (of a shadow tree) or a range of text a script chose,
+which may be protected text: a rule that ends in one is kept, as one the tool cannot match that
+selects the element the pseudo-element belongs to."""
 
 _STATES = frozenset(
     "visited hover active focus focus-within focus-visible target target-within current past future playing"
@@ -802,6 +814,27 @@ def _compiled(text: str) -> Any:
     except cssselect2.SelectorError:
         return None
     return selectors[0] if len(selectors) == 1 else None
+
+
+def _pseudo_element(tokens: list[Any]) -> tuple[str | None, list[Any]]:
+    """Return the name of the pseudo-element a selector styles (the first it names, in lower case:
+    'before', '-webkit-scrollbar', 'part'), or None if it styles an element, and the selector
+    before it."""
+    for index, token in enumerate(tokens[:-1]):
+        after = tokens[index + 1]
+        if (
+            token.type != "literal"
+            or token.value != ":"
+            or (index and tokens[index - 1].type == "literal" and tokens[index - 1].value == ":")
+        ):
+            continue
+        if after.type == "literal" and after.value == ":" and index + 2 < len(tokens):
+            named = tokens[index + 2]
+            if named.type in ("ident", "function"):
+                return _lower(named), tokens[:index]
+        elif after.type == "ident" and _lower(after) in _LEGACY_PSEUDO:
+            return _lower(after), tokens[:index]
+    return None, tokens
 
 
 def _has_state(tokens: list[Any]) -> bool:
@@ -940,29 +973,48 @@ _OWN = (
     "-webkit-clip-path",
     "mask",
     "mask-image",
+    "mask-border",
+    "mask-border-source",
     "-webkit-mask",
     "-webkit-mask-image",
+    "-webkit-mask-box-image",
+    "-webkit-mask-box-image-source",
     "zoom",
 )
-"""The properties that can hide text which are not inherited: each element around the text counts."""
+"""The properties that can hide text which are not inherited: each element around the text counts.
+Of the masks, those that can set an image: the others (`mask-size`, `-webkit-mask-box-image-slice`…)
+only place one, and mask nothing without it."""
 
 _HIDING_PROPERTIES = (*_OWN, *_INHERITED)
+
+_ANIMATION = (
+    "animation-name",
+    "animation-iteration-count",
+    "animation-direction",
+    "animation-fill-mode",
+    "animation-play-state",
+    "animation-timeline",
+)
+"""The longhands of `animation` that decide which @keyframes apply to an element and which of their
+keyframes it keeps (`_animated`); the shorthand sets each (the timeline to `auto`)."""
 
 
 def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
     """Return the declarations of a rule's (or a `style` attribute's) `content` that can hide what they
-    apply to, and the custom properties a `var()` of one may take; the `font` shorthand as the
-    `font-size` it sets (`_font_size`)."""
+    apply to, the custom properties a `var()` of one may take, and those that run an animation
+    (`_ANIMATION`, `animation`); the `font` shorthand as the `font-size` it sets (`_font_size`)."""
     import tinycss2
 
     found = []
     for d in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
-        if d.type != "declaration" or (d.lower_name not in (*_HIDING_PROPERTIES, "font") and d.name[:2] != "--"):
+        if d.type != "declaration" or (
+            d.lower_name not in (*_HIDING_PROPERTIES, "font", "animation", *_ANIMATION) and d.name[:2] != "--"
+        ):
             continue
         name, value = d.lower_name, tinycss2.serialize(d.value).strip()
         if name.startswith("--"):
             name = d.name  # case-sensitive, as is its value (`_resolved`)
-        elif "var(" not in value.lower():
+        elif "var(" not in value.lower() and name not in ("animation", "animation-name"):  # a name is case-sensitive
             value = value.lower()
         if name == "font":
             name, value = "font-size", _font_size(d.value)
@@ -973,11 +1025,21 @@ def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
 _FONT_SIZES = frozenset("xx-small x-small small medium large x-large xx-large xxx-large smaller larger".split())
 
 
+_SYSTEM_FONTS = frozenset("caption icon menu message-box small-caption status-bar".split())
+
+
 def _font_size(tokens: list[Any]) -> str:
     """Return the size a `font` shorthand sets ('0' of `0/0 a`): the first length, percentage, zero,
-    function or size keyword in it; `medium` for a system font (`caption`), which sets no size of ours."""
+    function or size keyword in it; a value every property takes as itself (`inherit`, `revert`,
+    read as font-size's); `medium` for a system font (`caption`), which sets no size of ours; else
+    the whole value, which `_judge` cannot tell leaves text visible."""
     import tinycss2
 
+    words = [t for t in tokens if t.type not in ("whitespace", "comment")]
+    if len(words) == 1 and words[0].type == "ident" and words[0].lower_value in {*_GLOBAL, "revert", "revert-layer"}:
+        return str(words[0].lower_value)
+    if len(words) == 1 and words[0].type == "ident" and words[0].lower_value in _SYSTEM_FONTS:
+        return "medium"
     for token in tokens:
         if token.type == "literal" and token.value == "/":
             break  # the line height and the family follow
@@ -987,7 +1049,7 @@ def _font_size(tokens: list[Any]) -> str:
             or (token.type == "ident" and token.lower_value in _FONT_SIZES)
         ):
             return tinycss2.serialize([token]).strip().lower()
-    return "medium"
+    return tinycss2.serialize(tokens).strip().lower()
 
 
 STYLE_ELEMENT = "<style>"
@@ -1010,9 +1072,11 @@ def site_hidden(page: bytes, sheets: tuple[Sheet, ...]) -> list[tuple[str, str, 
     declares one. A `hidden` attribute hides unless a `display` wins over it. The page's own
     `<style>` elements cascade after `sheets`. The winners of each element's `::first-line` and
     `::first-letter` count, and every declaration of a rule whose selector the tool cannot match
-    (`_Maybe`). Each must be one the tool can tell leaves the text visible (`_judge`): doubt is
-    '' for one that hides, else what to write instead. Where is the declaration,
-    `Loc(STYLE_ELEMENT)` for one of a `<style>` element, or None for a `hidden` or `style` attribute.
+    (`_Maybe`), and the keyframes of an animation of the element or one around it (`_animated`).
+    Each must be one the tool can tell leaves the text visible (`_judge`): doubt is '' for one
+    that hides, else what to write instead. Each such declaration is one answer for the element.
+    Where is the declaration, `Loc(STYLE_ELEMENT)` for one of a `<style>` element, or None for a
+    `hidden` or `style` attribute.
     """
     text = page.decode("utf-8", errors="replace")
     if not any(name in text for name in TRUSTED):
@@ -1025,18 +1089,19 @@ def site_hidden(page: bytes, sheets: tuple[Sheet, ...]) -> list[tuple[str, str, 
     sheets += tuple((STYLE_ELEMENT, e.text or "", (e.get("media") or "",)) for e in tree.iter("style"))
     found = []
     for medium in SITE_MEDIA:
-        matcher = _matcher(sheets, medium)
+        matcher, at = _matcher(sheets, medium), _at_rules(sheets, medium)
         declared: dict[int, _Styles] = {}
         for wrapper in trusted:
-            hides, where, doubt = False, None, ""
-            for part in _wording(wrapper):
-                hides, where, doubt = _site_hiding(part, matcher, declared)
-                if hides:
-                    break
-            if hides:
-                name = next(c for c in TRUSTED if c in wrapper.classes)
-                where = Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where
-                found.append((medium, name, _element_anchor(wrapper), where, doubt))
+            name = next(c for c in TRUSTED if c in wrapper.classes)
+            failing = {
+                (Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where, doubt): None
+                for part in _wording(wrapper)
+                for where, doubt in _site_hiding(part, matcher, at, declared)
+            }
+            in_order = sorted(
+                failing, key=lambda f: (0, "", 0, 0) if f[0] is None else (1, f[0].path, f[0].line, f[0].col)
+            )
+            found += [(medium, name, _element_anchor(wrapper), where, doubt) for where, doubt in in_order]
     return found
 
 
@@ -1101,76 +1166,329 @@ _PASSED_ON = {"inherit", "unset"}
 """The values of an inherited property that leave it to the parent."""
 
 
-def _site_hiding(wrapper: Any, matcher: Any, declared: dict[int, _Styles]) -> tuple[bool, Loc | None, str]:
-    """Return whether an element's text is hidden, or may be (see `site_hidden`), where, and when the
-    tool cannot tell, what to write instead ('' when it hides)."""
+def _site_hiding(
+    wrapper: Any, matcher: Any, at: _AtRules, declared: dict[int, _Styles]
+) -> list[tuple[Loc | None, str]]:
+    """Return each declaration that hides an element's text, or may (see `site_hidden`): where it is,
+    and when the tool cannot tell, what to write instead ('' when it hides); each once."""
     chain = []
     while wrapper is not None:
         chain.append(wrapper)
         wrapper = wrapper.parent
     styles = [_winners(w, matcher, declared) for w in chain]
-    values = [style.own for style in styles]
+    values = [dict(style.own) for style in styles]
+    failing: dict[tuple[Loc | None, str], None] = {}
+    for index in reversed(range(len(chain))):  # an animation may take a custom property from around it
+        held, doubted = _animated(values[index], values[index:], at)
+        values[index].update((name, (value, loc)) for name, value, loc in held)
+        failing.update(dict.fromkeys(doubted))
+
+    def judged(name: str, value: str, index: int) -> bool | None:
+        return _judge(name, _resolved(value, values[index:], registered=at.registered))
+
     for index, (w, style) in enumerate(zip(chain, styles, strict=True)):
-        winners = style.own
+        winners = values[index]
         if "display" not in winners and w.etree_element.get("hidden") is not None:
-            return True, None, ""
+            failing[None, ""] = None
         # content-visibility is a browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
         for name in _OWN:
-            if name in winners:
-                verdict = _judge(name, _resolved(winners[name][0], values[index:]))
-                if verdict is not False:
-                    return True, winners[name][1], "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
+            if name in winners and (verdict := judged(name, winners[name][0], index)) is not False:
+                failing[winners[name][1], "" if verdict else _instead(name)] = None
         for pseudo in style.pseudo.values():
             for name, (value, loc) in pseudo.items():
-                verdict = _judge(name, _resolved(value, values[index:])) if name in _ON_TEXT else False
-                if verdict is not False:
-                    return True, loc, "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
+                if name in _ON_TEXT and (verdict := judged(name, value, index)) is not False:
+                    failing[loc, "" if verdict else _instead(name)] = None
         for pseudo_element, name, value, loc in style.maybe:
-            if name in (_ON_TEXT if pseudo_element else _HIDING_PROPERTIES):
-                if _judge(name, _resolved(value, values[index:])) is not False:
-                    return True, loc, f"it cannot match the selector; write one it can, or {_HINTS.get(name, 'none')}"
+            if name in ("animation", *_ANIMATION) and pseudo_element is None:
+                # As if the rule applied: what its animation keeps, and what the tool cannot judge.
+                own = {k: v for k, v in winners.items() if name != "animation" or k not in _ANIMATION}
+                held, doubted = _animated({**own, name: (value, loc)}, [own, *values[index + 1 :]], at)
+                failing.update(dict.fromkeys(doubted))
+                for kept, kept_value, kept_loc in held:
+                    if kept in _HIDING_PROPERTIES and (verdict := judged(kept, kept_value, index)) is not False:
+                        failing[kept_loc, "" if verdict else _instead(kept)] = None
+            elif name in (_ON_TEXT if pseudo_element else _HIDING_PROPERTIES):
+                verdict = judged(name, value, index)
+                if verdict is not False:  # a value it cannot judge is refused whatever the selector: say that
+                    unmatched = f"it cannot match the selector; write one it can, or {_HINTS.get(name, 'none')}"
+                    failing[loc, unmatched if verdict else _instead(name)] = None
     for name in _INHERITED:
         passed_on = _PASSED_ON | ({"currentcolor"} if name == "color" else set())
         nearest = next(
             (
                 index
                 for index, winners in enumerate(values)
-                if name in winners and _resolved(winners[name][0], values[index:]) not in passed_on
+                if name in winners
+                and _resolved(winners[name][0], values[index:], registered=at.registered) not in passed_on
             ),
             None,
         )
-        if nearest is not None:
-            verdict = _judge(name, _resolved(values[nearest][name][0], values[nearest:]))
-            if verdict is not False:
-                where = values[nearest][name][1]
-                return True, where, "" if verdict else f"write {_HINTS.get(name, 'none')} instead"
-    return False, None, ""
+        if nearest is not None and (verdict := judged(name, values[nearest][name][0], nearest)) is not False:
+            failing[values[nearest][name][1], "" if verdict else _instead(name)] = None
+    return list(failing)
+
+
+def _instead(name: str) -> str:
+    """Return what the tool asks a declaration of `name` it cannot judge to say instead."""
+    return f"write {_HINTS.get(name, 'none')} instead"
+
+
+@dataclass(frozen=True)
+class _AtRules:
+    """What the at-rules of a site's stylesheets give the cascade: each `@keyframes`' keyframes by
+    name (their offsets, from 0 to 1, None if the tool cannot read them, and declarations), and each
+    custom property an `@property` registers (its initial value, None if none, and whether it inherits)."""
+
+    keyframes: dict[str, list[tuple[tuple[float, ...] | None, list[tuple[str, str, bool, Loc]]]]]
+    registered: dict[str, tuple[str | None, bool]]
+
+
+@functools.lru_cache(maxsize=8)
+def _at_rules(sheets: tuple[Sheet, ...], medium: str) -> _AtRules:
+    """Return the `@keyframes` and `@property` rules of `sheets` a browser applies in `medium`: in a
+    sheet, `@media`, `@layer` or `_BROWSER_BLOCKS` that applies (as `_style_rules` reads them). Every
+    `@keyframes` of a name counts (the tool does not rank them)."""
+    import tinycss2
+
+    found = _AtRules({}, {})
+    for path, text, media in sheets:
+        if not all(_media_applies(tinycss2.parse_component_value_list(query), medium, True) for query in media):
+            continue
+        pending = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+        while pending:
+            rule = pending.pop(0)
+            if rule.type != "at-rule" or rule.content is None:
+                continue
+            keyword = rule.lower_at_keyword
+            named = [t for t in rule.prelude if t.type not in ("whitespace", "comment")]
+            if (
+                keyword in ("keyframes", "-webkit-keyframes")
+                and len(named) == 1
+                and named[0].type in ("ident", "string")
+            ):
+                blocks = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                found.keyframes.setdefault(named[0].value, []).extend(
+                    (_offsets(block.prelude), [d for d in _declarations(block.content, path) if not d[2]])
+                    for block in blocks
+                    if block.type == "qualified-rule"
+                )
+            elif keyword == "property" and len(named) == 1 and named[0].type == "ident":
+                descriptors = {
+                    d.lower_name: [t for t in d.value if t.type not in ("whitespace", "comment")]
+                    for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                    if d.type == "declaration"
+                }
+                syntax, inherits = descriptors.get("syntax"), descriptors.get("inherits")
+                if syntax and inherits and (initial := descriptors.get("initial-value")) is not None:
+                    universal = syntax[0].type == "string" and syntax[0].value.strip() == "*"
+                    value = None if universal else tinycss2.serialize(initial).strip()
+                    found.registered[named[0].value] = (value, _lower(inherits[0]) == "true")
+                elif syntax and inherits and syntax[0].type == "string" and syntax[0].value.strip() == "*":
+                    found.registered[named[0].value] = (None, _lower(inherits[0]) == "true")
+            elif (
+                keyword == "layer"
+                or (keyword == "media" and _media_applies(rule.prelude, medium, True))
+                or keyword in _BROWSER_BLOCKS
+            ):
+                pending[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+    return found
+
+
+def _offsets(prelude: list[Any]) -> tuple[float, ...] | None:
+    """Return the offsets a keyframe's selector names (`from, 50%`: 0 and 0.5), or None if the tool
+    cannot read one (a timeline range: `entry 0%`)."""
+    offsets = []
+    for part in _split_commas(prelude):
+        words = [t for t in part if t.type not in ("whitespace", "comment")]
+        if len(words) != 1:
+            return None
+        if words[0].type == "percentage":
+            offsets.append(words[0].value / 100)
+        elif words[0].type == "ident" and words[0].lower_value in ("from", "to"):
+            offsets.append(float(words[0].lower_value == "to"))
+        else:
+            return None
+    return tuple(offsets)
+
+
+_ANIMATION_WORDS = {
+    "animation-direction": frozenset("normal reverse alternate alternate-reverse".split()),
+    "animation-fill-mode": frozenset("none forwards backwards both".split()),
+    "animation-play-state": frozenset("running paused".split()),
+    "animation-timing-function": frozenset("linear ease ease-in ease-out ease-in-out step-start step-end".split()),
+}
+"""The keywords of each longhand the `animation` shorthand may hold, in the order it takes them."""
+
+_ANIMATION_DEFAULTS = {
+    "animation-name": "none",
+    "animation-iteration-count": "1",
+    "animation-direction": "normal",
+    "animation-fill-mode": "none",
+    "animation-play-state": "running",
+    "animation-timeline": "auto",
+}
+
+
+def _animated(
+    own: _Declared, values: list[dict[str, Any]], at: _AtRules
+) -> tuple[list[tuple[str, str, Loc]], list[tuple[Loc, str]]]:
+    """Return the declarations of the keyframes the animations an element's winners (`own`) run keep
+    once they end (a fill mode `forwards` or `both`: the keyframe at the end), which then win for
+    it, and each keyframe declaration that hides its text or may: where, and '' or what to write
+    instead (`_judge`).
+
+    A keyframe that hides while the animation runs is not one of them (a fade-in), unless the
+    animation never ends or stops (`infinite`, `paused`, a scroll timeline, an iteration count it
+    cannot read: every keyframe counts as kept), or the tool cannot read its offset. Any keyframe
+    declaration the tool cannot judge is one. A name it cannot resolve may be any `@keyframes`.
+    """
+    lists = _animation_lists(own, values, at.registered)
+    kept: list[tuple[str, str, Loc]] = []
+    doubted: dict[tuple[Loc, str], None] = {}
+    for index, name in enumerate(lists["animation-name"]):
+        if name == "none":
+            continue
+
+        def longhand(key: str, index: int = index) -> str | None:
+            return lists[key][index % len(lists[key])]
+
+        held = _held(*(longhand(key) for key in _ANIMATION[1:]))
+        blocks = at.keyframes.get(name, []) if name is not None else [b for bs in at.keyframes.values() for b in bs]
+        for offsets, declarations in blocks:
+            ends = held is not None and offsets is not None and bool(held.intersection(offsets))
+            always = held is None or offsets is None
+            for prop, value, _, loc in declarations:
+                if ends:
+                    kept.append((prop, value, loc))
+                elif prop in _HIDING_PROPERTIES:
+                    verdict = _judge(prop, _resolved(value, values, registered=at.registered))
+                    if verdict is None or (verdict and always):
+                        doubted[loc, "" if verdict else _instead(prop)] = None
+    return kept, list(doubted)
+
+
+def _animation_lists(
+    own: _Declared, values: list[dict[str, Any]], registered: dict[str, tuple[str | None, bool]]
+) -> dict[str, list[str | None]]:
+    """Return each of `_ANIMATION` an element's winners set, as the list of its values (a name in its
+    case, a keyword in lower case; None where the tool cannot read one)."""
+    import tinycss2
+
+    lists: dict[str, list[str | None]] = {key: [value] for key, value in _ANIMATION_DEFAULTS.items()}
+    if "animation" in own:
+        resolved = _resolved(own["animation"][0], values, registered=registered, lower=False)
+        parts = _split_commas(tinycss2.parse_component_value_list(resolved)) if resolved else [None]
+        items = [_animation_item(part) if part is not None else None for part in parts]
+        for key in _ANIMATION:
+            default = _ANIMATION_DEFAULTS[key]
+            lists[key] = [None if item is None else item.get(key, default) for item in items]
+    for key in _ANIMATION:
+        if key in own:
+            resolved = _resolved(own[key][0], values, registered=registered, lower=key != "animation-name")
+            parts = _split_commas(tinycss2.parse_component_value_list(resolved)) if resolved else [[]]
+            lists[key] = [_animation_word(part, key) for part in parts]
+    return lists
+
+
+def _animation_word(tokens: list[Any], key: str) -> str | None:
+    """Return one value of an animation longhand's list: a name as written, else lower case; None if
+    the tool cannot read it."""
+    import tinycss2
+
+    words = [t for t in tokens if t.type not in ("whitespace", "comment")]
+    if key == "animation-name":
+        return str(words[0].value) if len(words) == 1 and words[0].type in ("ident", "string") else None
+    return tinycss2.serialize(words).strip().lower() or None
+
+
+def _animation_item(tokens: list[Any]) -> dict[str, str | None] | None:
+    """Return the longhands one animation of the `animation` shorthand sets, or None if the tool
+    cannot read it."""
+    item: dict[str, str | None] = {}
+    for token in tokens:
+        if token.type in ("whitespace", "comment") or (token.type == "dimension" and token.lower_unit in ("s", "ms")):
+            continue  # a duration or a delay
+        if token.type == "function" and token.lower_name in ("cubic-bezier", "steps", "linear"):
+            key = "animation-timing-function"
+        elif token.type == "number" or token.type == "ident" and token.lower_value == "infinite":
+            key = "animation-iteration-count"
+        elif token.type == "ident":
+            key = next(
+                (k for k, words in _ANIMATION_WORDS.items() if token.lower_value in words and k not in item),
+                "animation-name",
+            )
+        elif token.type == "string":
+            key = "animation-name"
+        else:
+            return None
+        if key in item:
+            return None
+        item[key] = str(token.value) if key == "animation-name" else _animation_word([token], key)
+    return item
+
+
+def _held(
+    count: str | None, direction: str | None, fill: str | None, state: str | None, timeline: str | None
+) -> set[float] | None:
+    """Return the offsets of the keyframes an animation keeps once it ends, or None if it may stay at
+    any (it never ends, is paused, follows a scroll, or the tool cannot read how it runs)."""
+    if count is None or direction is None or fill is None or state != "running" or timeline != "auto":
+        return None
+    try:
+        iterations = float(count)
+    except ValueError:
+        return None  # `infinite`, or what the tool cannot read
+    if iterations < 0 or not iterations.is_integer():
+        return None
+    if fill not in ("forwards", "both"):
+        return set()
+    last = max(int(iterations) - 1, 0)  # the iteration it ends in: at its end, or at its start if none runs
+    backwards = {"normal": False, "reverse": True, "alternate": last % 2 == 1, "alternate-reverse": last % 2 == 0}
+    if direction not in backwards:
+        return None
+    at_end = float(iterations > 0)
+    return {1 - at_end if backwards[direction] else at_end}
 
 
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)", re.IGNORECASE)
 """A `var()`, with its fallback if any (which may hold one level of brackets: `rgb(0 0 0 / 0)`, `var(--y)`)."""
 
 
-def _resolved(value: str, values: list[dict[str, Any]], depth: int = 0) -> str:
+def _resolved(
+    value: str,
+    values: list[dict[str, Any]],
+    depth: int = 0,
+    registered: dict[str, tuple[str | None, bool]] | None = None,
+    lower: bool = True,
+) -> str:
     """Return a value with each `var(--x, fallback)` in it replaced by the custom property's value
     where it is declared nearest (`values`: the winners of the element, then of each ancestor: it
-    inherits) or else its fallback, in lower case; '' if one cannot be resolved (no guess: `_judge` cannot tell)."""
+    inherits), else the initial value an `@property` gives it (`registered`: one registered as not
+    inheriting is the element's own), else its fallback, in lower case (unless not `lower`); '' if
+    one cannot be resolved (no guess: `_judge` cannot tell)."""
     unresolved = False
+    registered = registered or {}
 
     def substitute(match: re.Match[str]) -> str:
         nonlocal unresolved
         name, fallback = match[1], match[2]
+        initial, inherits = registered.get(name, (None, True))
         nearest = next((index for index, winners in enumerate(values) if name in winners), None)
+        if not inherits and nearest:
+            nearest = None  # declared on an element around it only
         found = ""
         if depth < 4 and nearest is not None:
-            found = _resolved(values[nearest][name][0], values[nearest:], depth + 1)
+            found = _resolved(values[nearest][name][0], values[nearest:], depth + 1, registered, lower)
+        elif depth < 4 and initial is not None:
+            found = _resolved(initial, values, depth + 1, registered, lower)
         elif depth < 4 and fallback is not None:
-            found = _resolved(fallback.strip(), values, depth + 1)
+            found = _resolved(fallback.strip(), values, depth + 1, registered, lower)
         unresolved = unresolved or not found
         return found
 
-    resolved = _VAR.sub(substitute, value).strip().lower()
-    return "" if unresolved or "var(" in resolved else resolved
+    resolved = _VAR.sub(substitute, value).strip()
+    resolved = resolved.lower() if lower else resolved
+    return "" if unresolved or "var(" in resolved.lower() else resolved
 
 
 def _winners(wrapper: Any, matcher: Any, declared: dict[int, _Styles]) -> _Styles:
@@ -1197,10 +1515,14 @@ def _winners(wrapper: Any, matcher: Any, declared: dict[int, _Styles]) -> _Style
         candidates += [
             (None, (important, 1), name, value, None) for name, value, important, _ in _declarations(tokens, "")
         ]
-    for pseudo, rank, name, value, loc in candidates:
+    for position, (pseudo, rank, name, value, loc) in enumerate(candidates):
         winners = ranked.setdefault(pseudo, {})
-        if name not in winners or rank >= winners[name][0]:
-            winners[name] = (rank, value, loc)
+        if name not in winners or (*rank, position) >= winners[name][0]:
+            winners[name] = ((*rank, position), value, loc)
+    for winners in ranked.values():
+        if "animation" in winners:  # the shorthand sets each longhand it comes after
+            for name in [n for n in _ANIMATION if n in winners and winners[n][0] < winners["animation"][0]]:
+                del winners[name]
     found = {pseudo: {name: (value, loc) for name, (_, value, loc) in w.items()} for pseudo, w in ranked.items()}
     own = found.pop(None, {})
     declared[key] = _Styles(own, {pseudo: w for pseudo, w in found.items() if pseudo is not None}, maybe)
