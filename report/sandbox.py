@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -322,7 +322,10 @@ def asset_findings(root: Path) -> list[Finding]:
     one), for every file a site stylesheet names (`url()`, `@import`) that the site does not
     publish: a font the page would never get, and would print in another face without a word, and
     for every address there that leaves the site (a scheme but `data:`, or `//host`): the page
-    would ask another server for it, and the site makes no external request."""
+    would ask another server for it, and the site makes no external request; and for every `@import`
+    the build cannot inline (`render.site.bundle`), which the page would ignore: one after other
+    rules or in a block, one that names no file, and one of anything but a stylesheet of layouts/css
+    (`data:`, `/assets/…`, `../js/x.css`)."""
     layouts = real_folder(root, LAYOUTS_DIR)
     assets = asset_paths(root)
     found = [
@@ -336,22 +339,59 @@ def asset_findings(root: Path) -> list[Finding]:
     ]
     published = {os.path.normpath(path.absolute()): path for path in assets if inside(path, layouts)}
     for sheet in (path for path in published.values() if path.suffix == ".css"):
-        for named in css_refs(sheet.read_text(encoding="utf-8", errors="replace")):
-            ref = named.ref
-            where = Loc(sheet.relative_to(root).as_posix(), named.line, named.column)
-            if _leaves_site(ref):
-                message = (
-                    f"'{brief_url(ref)}' is an address outside the site, which makes no external request:"
-                    " put the file in layouts/ (css, fonts, icons or js) and name it by its relative path"
-                )
-                found.append(error("site.asset", where, message))
-                continue
-            if not ref or _SCHEME.match(ref) or ref.startswith(("#", "/")):
-                continue  # data:, a page's own fragment, or an address on the site's own server
-            if os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)) not in published:
-                message = f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
-                found.append(error("site.asset", where, message))
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        rel = sheet.relative_to(root).as_posix()
+        imports = {(rule.line, rule.column): rule for rule in css_imports(text)}
+        named_in = [(named.line, named.column, named.ref, named.imported) for named in css_refs(text)]
+        named_in += [(rule.line, rule.column, "", True) for rule in imports.values() if not rule.ref]
+        for line, column, ref, imported in sorted(named_in):
+            rule = imports.get((line, column)) if imported else None
+            message = _asset_problem(sheet, ref, imported, rule, published)
+            if message:
+                found.append(error("site.asset", Loc(rel, line, column), message))
     return found
+
+
+def _asset_problem(sheet: Path, ref: str, imported: bool, rule: CssImport | None, published: Mapping[str, Path]) -> str:
+    """Return what is wrong with a file a site stylesheet names in a `url()` or an `@import` (`rule`,
+    if it is one at the top of the sheet), or ''."""
+    if _leaves_site(ref):
+        return (
+            f"'{brief_url(ref)}' is an address outside the site, which makes no external request:"
+            " put the file in layouts/ (css, fonts, icons or js) and name it by its relative path"
+        )
+    if imported and not ref:
+        return '@import names no file, and a browser ignores it: write `@import "name.css";`'
+    if imported and (rule is None or rule.ignored):
+        return (
+            f"@import of '{ref}' where a browser ignores it: an @import comes before every rule"
+            " but @charset and @layer statements, outside any block"
+        )
+    if imported and not sheet_imported(sheet, ref, published) and not _unpublished(sheet, ref, published):
+        return (
+            f"@import of '{ref}', which the build cannot inline into the site's one stylesheet: import a"
+            " stylesheet of layouts/css by its relative path ('tokens.css')"
+        )
+    if _unpublished(sheet, ref, published):
+        return f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
+    return ""
+
+
+def sheet_imported(sheet: Path, ref: str, published: Mapping[str, Path]) -> Path | None:
+    """Return the site stylesheet an `@import` of `sheet` names, if it is one of layouts/css that
+    `published` (by normalized absolute path) holds, named by a relative path: the ones the site
+    inlines (`render.site.bundle`); None for any other."""
+    if not ref or ref.startswith(("#", "/", "\\")) or _SCHEME.match(ref) or urlsplit(ref).netloc:
+        return None
+    path = published.get(os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)))
+    return path if path is not None and path.suffix == ".css" and path.parent.name == "css" else None
+
+
+def _unpublished(sheet: Path, ref: str, published: Mapping[str, Path]) -> bool:
+    """Return whether a relative `url()` or `@import` of a site stylesheet names a file the site does not publish."""
+    if not ref or _SCHEME.match(ref) or ref.startswith(("#", "/")):
+        return False  # data:, a page's own fragment, or an address on the site's own server
+    return os.path.normpath(sheet.parent.absolute() / unquote(urlsplit(ref).path)) not in published
 
 
 def _leaves_site(ref: str) -> bool:
@@ -391,6 +431,70 @@ def css_refs(text: str) -> list[CssRef]:
         line = text.count("\n", 0, named.start()) + 1
         column = named.start() - text.rfind("\n", 0, named.start())
         found.append(CssRef(ref, line, column, bool(named["imported"] or named["bare"])))
+    return found
+
+
+@dataclass(frozen=True)
+class CssImport:
+    """An `@import` at the top level of a stylesheet: where (the `@import`; `start` and `end` are its
+    offsets in the text, with the rest of its line), the file it names ('' if none), and what it is
+    imported under, as written: a layer (None: none; '': an anonymous one), the condition of a
+    `supports()`, and a media query list."""
+
+    ref: str
+    line: int
+    column: int
+    start: int
+    end: int
+    layer: str | None = None
+    supports: str = ""
+    media: str = ""
+    ignored: bool = False
+    """After a rule other than `@charset`, `@import` and an `@layer` statement: a browser ignores it."""
+
+
+_IMPORT_REST = re.compile(
+    r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|/\*.*?\*/|/(?!\*)|[^;"'/])*;?[ \t]*\n?""", re.DOTALL
+)
+"""What follows `@import` to the end of the rule (its `;`), and the rest of the line if blank."""
+
+
+def css_imports(text: str) -> list[CssImport]:
+    """Return every `@import` rule at the top level of a stylesheet's text, in order (none in a comment or a block)."""
+    import tinycss2
+
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    found = []
+    ignored = False
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        keyword = rule.lower_at_keyword if rule.type == "at-rule" else None
+        if keyword != "import" or rule.content is not None:
+            ignored = ignored or not (keyword == "charset" or (keyword == "layer" and rule.content is None))
+            continue
+        start = starts[rule.source_line - 1] + rule.source_column - 1
+        end = _IMPORT_REST.match(text, start + len("@import")).end()  # type: ignore[union-attr]
+        tokens = [t for t in rule.prelude if t.type not in ("whitespace", "comment")]
+        first = tokens.pop(0) if tokens else None
+        if first is not None and first.type in ("string", "url"):
+            ref = first.value
+        elif first is not None and first.type == "function" and first.lower_name == "url":
+            ref = next((t.value for t in first.arguments if t.type == "string"), "")
+        else:
+            ref, tokens = "", []
+        layer = None
+        if tokens and tokens[0].type == "ident" and tokens[0].lower_value == "layer":
+            layer = ""
+            tokens.pop(0)
+        elif tokens and tokens[0].type == "function" and tokens[0].lower_name == "layer":
+            layer = tinycss2.serialize(tokens.pop(0).arguments).strip()
+        supports = ""
+        if tokens and tokens[0].type == "function" and tokens[0].lower_name == "supports":
+            supports = tinycss2.serialize(tokens.pop(0).arguments).strip()
+        media = ""
+        if tokens:
+            at = rule.prelude.index(tokens[0])
+            media = tinycss2.serialize(rule.prelude[at:]).strip()
+        found.append(CssImport(ref, rule.source_line, rule.source_column, start, end, layer, supports, media, ignored))
     return found
 
 

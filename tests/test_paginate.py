@@ -482,3 +482,83 @@ def test_a_bad_css_declaration_is_one_warning_at_its_line_in_its_stylesheet(tmp_
         f"layouts/css/tokens.css:{lines['tokens.css']}:6: warning: Ignored `colour: red`, unknown property. [pdf.css]",
     ]
     assert code == 0, out + err
+
+
+def _sheets(root: Path, files: dict[str, str]) -> None:
+    (root / "layouts" / "css").mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / "layouts" / "css" / name).write_text(text, encoding="utf-8")
+
+
+def test_sheet_texts_are_in_cascade_order_each_import_where_it_is(tmp_path: Path) -> None:
+    """Siblings came out backwards (`[a1, b, a, tokens, fonts, site]`): the order read, reversed. An
+    imported sheet cascades where its `@import` is, depth first, the importing sheet after its imports."""
+    _sheets(
+        tmp_path,
+        {
+            "site.css": '@import "fonts.css";\n@import "tokens.css";\n@import "a.css";\n@import url(b.css) print;\np {}\n',
+            "fonts.css": "",
+            "tokens.css": '@import "a.css";\n',  # a.css cascades at its first @import, once
+            "a.css": '@import "a1.css" screen;\n',
+            "a1.css": '@import "a.css";\n',  # a sheet on the way to it is not taken again
+            "b.css": "",
+            "print.css": '@import "a.css";\n@import "b.css";\n',
+        },
+    )
+    assert [(path, media) for path, _, media in paginate.sheet_texts(str(tmp_path), "site")] == [
+        ("layouts/css/fonts.css", ()),
+        ("layouts/css/a1.css", ("screen",)),
+        ("layouts/css/a.css", ()),
+        ("layouts/css/tokens.css", ()),
+        ("layouts/css/b.css", ("print",)),
+        ("layouts/css/site.css", ()),
+    ]
+    assert [path for path, _, _ in paginate.sheet_texts(str(tmp_path), "print")] == [
+        "layouts/css/a1.css",
+        "layouts/css/a.css",
+        "layouts/css/b.css",
+        "layouts/css/print.css",
+    ]
+
+
+def test_the_pdfs_hiding_rule_is_the_later_sibling_that_wins(tmp_path: Path) -> None:
+    """`pdf.hidden` names the last rule that hides an element, as cascaded: with siblings backwards it
+    named the sheet that loses."""
+    from report.findings import Loc
+    from report.pdf import verify
+
+    hiding = ".review-mark { display: none }\n"
+    _sheets(tmp_path, {"print.css": '@import "a.css";\n@import "b.css";\n', "a.css": hiding, "b.css": hiding})
+    rules = verify._hiding_rules(paginate.sheet_texts(str(tmp_path), "print"))
+    assert [loc for _, loc in rules] == [Loc("layouts/css/a.css", 1, 16), Loc("layouts/css/b.css", 1, 16)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("block", "none", ["layouts/css/b.css:1:17"]),  # b.css comes later and wins: the notes are hidden
+        ("none", "block", []),  # a.css hides them, but b.css, later, shows them
+    ],
+)
+def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
+    tmp_path: Path, a: str, b: str, expected: list[str]
+) -> None:
+    """The build let `b.css`'s `display: none` through and refused `a.css`'s, which b.css overrides."""
+    from report.commands.build import _hidden_on_site
+    from report.publish import Output
+
+    page = (
+        '<!DOCTYPE html><html lang="en"><body><main><aside class="editorial-note" role="note">'
+        "<p>Editor's note.</p></aside></main></body></html>"
+    )
+    _sheets(
+        tmp_path,
+        {
+            "site.css": '@import "a.css";\n@import "b.css";\n',
+            "a.css": f".editorial-note{{display:{a}}}\n",
+            "b.css": f".editorial-note{{display:{b}}}\n",
+        },
+    )
+    found = _hidden_on_site(tmp_path, [Output("en/a.html", page.encode(), "page")], tmp_path / ".cache")
+    assert [f"{f.loc.path}:{f.loc.line}:{f.loc.col}" for f in found] == expected
+    assert all(f.code == "site.hidden" and f.level == "error" for f in found)

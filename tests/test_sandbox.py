@@ -27,7 +27,7 @@ from pypdf.generic import ContentStream
 
 from report.findings import Finding, Loc
 from report.i18n.localize import Localizer
-from report.pdf.paginate import Job, _findings, stylesheet_findings
+from report.pdf.paginate import Job, _findings, sheet_texts, stylesheet_findings
 from report.render.html import environment
 from report.sandbox import SandboxRefusal, asset_findings, url_fetcher
 
@@ -742,6 +742,85 @@ def test_an_address_a_site_stylesheet_names_outside_the_site_is_an_error_at_its_
         f"layouts/css/site.css:4:26: error: 'https://example.org/bg.png' {outside}",
         f"layouts/css/site.css:5:18: error: '//example.org/h.png' {outside}",
         f"layouts/css/site.css:6:73: error: 'FILE:///etc/x.cur' {outside}",
+    ]
+
+
+def test_the_site_stylesheet_inlines_every_form_of_import_under_what_it_says(tmp_path: Path) -> None:
+    """`@import 'a.css';`, `@import url(b.css);` and `@import "x.css" print;` were left in the published
+    stylesheet after the inlined rules, where a browser ignores them. Each form is inlined where it is,
+    under the block that says what its `@import` says."""
+    from report.render.site import _assets
+
+    css = tmp_path / "layouts" / "css"
+    css.mkdir(parents=True)
+    (css / "site.css").write_text(
+        '@charset "utf-8";\n'
+        "@import 'a.css';\n"
+        "@import url(b.css) print;\n"
+        '@import url( "c.css" ) supports(display: grid) screen and (min-width: 40rem);\n'
+        '@import "d.css" layer(base);\n'
+        "@import './e.css' layer supports(not (display: grid));\n"
+        '@import "../css/a.css";\n'
+        "body { color: red }\n",
+        encoding="utf-8",
+    )
+    for name in "abcde":
+        (css / f"{name}.css").write_text(f".{name} {{ color: blue }}\n", encoding="utf-8")
+    assert asset_findings(tmp_path) == []
+    assets = {output.path: output.data.decode() for output in _assets(tmp_path)}
+    assert assets == {
+        "assets/css/site.css": '@charset "utf-8";\n'
+        "/* a.css */\n.a { color: blue }\n"
+        "/* b.css */\n@media print {\n.b { color: blue }\n}\n"
+        "/* c.css */\n@supports (display: grid) {\n@media screen and (min-width: 40rem) {\n.c { color: blue }\n}\n}\n"
+        "/* d.css */\n@layer base {\n.d { color: blue }\n}\n"
+        "/* e.css */\n@layer {\n@supports not (display: grid) {\n.e { color: blue }\n}\n}\n"
+        "body { color: red }\n"
+    }
+    sheets = [path.removeprefix("layouts/css/") for path, _, _ in sheet_texts(str(tmp_path), "site")]
+    assert sheets == ["a.css", "b.css", "c.css", "d.css", "e.css", "site.css"]  # as `site.hidden` reads them
+
+
+def test_an_import_the_site_cannot_inline_is_an_error_at_its_place(tmp_path: Path) -> None:
+    """An `@import` the build left in the published stylesheet was dead there (after the inlined rules,
+    a browser ignores it), and `check` and the build passed. Each is an error at its `@import`; one
+    that leaves the site or names a missing file keeps its one error."""
+    css = tmp_path / "layouts" / "css"
+    css.mkdir(parents=True)
+    (tmp_path / "layouts" / "js").mkdir()
+    (tmp_path / "layouts" / "js" / "x.css").write_text("x {}\n", encoding="utf-8")
+    (css / "a.css").write_text("", encoding="utf-8")
+    (css / "site.css").write_text(
+        '@import "../js/x.css";\n'
+        '@import "/assets/css/a.css";\n'
+        "@import url(data:text/css,p{});\n"
+        "@import a;\n"
+        '@import "https://example.org/x.css";\n'
+        '@import "missing.css";\n'
+        '@import "a.css";\n'
+        "p { color: red }\n"
+        '@import "a.css" print;\n'
+        '@media print { @import "a.css"; }\n'
+        '/* @import "gone.css"; */\n',
+        encoding="utf-8",
+    )
+    inline = "which the build cannot inline into the site's one stylesheet: import a stylesheet of layouts/css"
+    inline += " by its relative path ('tokens.css') [site.asset]"
+    ignored = "where a browser ignores it: an @import comes before every rule but @charset and @layer statements,"
+    ignored += " outside any block [site.asset]"
+    assert [str(f) for f in asset_findings(tmp_path)] == [
+        f"layouts/css/site.css:1:1: error: @import of '../js/x.css', {inline}",
+        f"layouts/css/site.css:2:1: error: @import of '/assets/css/a.css', {inline}",
+        f"layouts/css/site.css:3:1: error: @import of 'data:text/css,p{{}}', {inline}",
+        'layouts/css/site.css:4:1: error: @import names no file, and a browser ignores it: write `@import "name.css";`'
+        " [site.asset]",
+        "layouts/css/site.css:5:1: error: 'https://example.org/x.css' is an address outside the site, which makes no"
+        " external request: put the file in layouts/ (css, fonts, icons or js) and name it by its relative path"
+        " [site.asset]",
+        "layouts/css/site.css:6:1: error: 'missing.css' is not a file the site publishes (from layouts/css, fonts,"
+        " icons or js) [site.asset]",
+        f"layouts/css/site.css:9:1: error: @import of 'a.css' {ignored}",
+        f"layouts/css/site.css:10:16: error: @import of 'a.css' {ignored}",
     ]
 
 

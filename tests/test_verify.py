@@ -1253,8 +1253,8 @@ def test_a_stylesheet_imported_for_print_hides_only_in_print(tmp_path: Path) -> 
     ]
     assert [(path, media) for path, _, media in sheet_texts(str(tmp_path), "site")] == [
         ("layouts/css/deep.css", ("print", "screen")),
-        ("layouts/css/narrow.css", ("(max-width: 40rem)",)),
         ("layouts/css/print-extra.css", ("print",)),
+        ("layouts/css/narrow.css", ("(max-width: 40rem)",)),
         ("layouts/css/site.css", ()),
     ]
     hiding = ".review-mark { display: none }\n"

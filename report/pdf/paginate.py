@@ -437,18 +437,30 @@ def _load_sheets(
 
 def sheet_texts(root: str, name: str) -> tuple[verify.Sheet, ...]:
     """Return each file (relative to the project) a stylesheet of layouts/css loads, its text and the
-    media query list of each `@import` on the way to it: what it imports first, itself last, as they
-    cascade (`verify.hidden` and `verify.site_hidden` find a rule in them)."""
+    media query list of each `@import` on the way to it, as they cascade (`verify.hidden` and
+    `verify.site_hidden` find a rule in them): an imported file where its `@import` is, depth first,
+    in the order they are written, and the importing file after what it imports. A file is taken
+    at its first `@import`, as `site.bundle` inlines it; one that imports a file on the way to it
+    does not take it again."""
     real_root = Path(root).resolve()
-    media: dict[str, tuple[str, ...]] = {}
-    read = []
-    for sheet, rel, _ in _stylesheets_read(root, [f"layouts/css/{name}.css"]):
-        text = (real_root / rel).read_text(encoding="utf-8", errors="replace")
-        conditions = media.get(sheet, ())
-        for ref, query in _import_media(text):  # the first import of a file is the one followed
-            media.setdefault(urljoin(sheet, ref), conditions + ((query,) if query else ()))
-        read.append((rel, text, conditions))
-    return tuple(reversed(read))
+    rel = f"layouts/css/{name}.css"
+    entry = (Path(root).absolute() / rel).as_uri()  # the URL `_stylesheets_read` gives it
+    files = {sheet: path for sheet, path, _ in _stylesheets_read(root, [rel])}
+    placed = {entry}
+    read: list[verify.Sheet] = []
+
+    def follow(sheet: str, conditions: tuple[str, ...]) -> None:
+        text = (real_root / files[sheet]).read_text(encoding="utf-8", errors="replace")
+        for ref, query in _import_media(text):
+            imported = urljoin(sheet, ref)
+            if imported in files and imported not in placed:
+                placed.add(imported)
+                follow(imported, conditions + ((query,) if query else ()))
+        read.append((files[sheet], text, conditions))
+
+    if entry in files:
+        follow(entry, ())
+    return tuple(read)
 
 
 def _import_media(text: str) -> Iterator[tuple[str, str]]:

@@ -7,6 +7,7 @@ from `facilities/images/` into `dist/images/`): nothing on the site is fetched f
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -20,7 +21,7 @@ from ..i18n.coverage import CATCH_UP, LanguageCoverage, pending_note
 from ..i18n.localize import Localizer, read_localizer
 from ..project import SITE_IMAGES_DIR
 from ..publish import Output
-from ..sandbox import asset_paths, image_path, inside, real_folder
+from ..sandbox import CssImport, asset_paths, css_imports, image_path, inside, real_folder, sheet_imported
 from . import cite
 from .data import DATA_DIR, TABLES
 from .html import Citer, Renderer, environment
@@ -122,32 +123,53 @@ def _assets(root: Path) -> list[Output]:
     ]
 
 
-_IMPORT = re.compile(r'^@import\s+(?:url\(\s*)?"([^"]+)"\s*\)?\s*;[ \t]*\n?', re.MULTILINE)
-"""A stylesheet's `@import "name.css";` line (or `@import url("name.css");`)."""
-
-
 def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> bytes:
     """Return a stylesheet with every `@import` of a sibling stylesheet replaced by its text (once), so a
-    page loads one file; the names inlined are added to `inlined`. An import of anything else stays (one
-    that leaves the site is a `site.asset` error, and no build gets here)."""
+    page loads one file; the names inlined are added to `inlined`.
+
+    Every form CSS has is inlined where the `@import` is, depth first, as `paginate.sheet_texts` reads
+    them: quoted or in `url()`, and under what it is imported with, each as the block that says the
+    same (`layer(x)` as `@layer x { }`, `supports(…)` as `@supports`, a media query list as `@media`).
+    An import of anything else stays: `sandbox.asset_findings` makes it an error, and no build gets here.
+    """
     seen: set[str] = set()
+    published = {os.path.normpath(path.absolute()): path for path in stylesheets.values()}
 
     def expand(current: str) -> str:
         seen.add(current)
         text = stylesheets[current].read_text(encoding="utf-8")
-
-        def replace(match: re.Match[str]) -> str:
-            imported = match.group(1)
-            if imported not in stylesheets:
-                return match.group(0)
+        parts: list[str] = []
+        end = 0
+        for rule in css_imports(text):
+            path = None if rule.ignored else sheet_imported(stylesheets[current], rule.ref, published)
+            if path is None:
+                continue
+            imported = path.name
+            parts.append(text[end : rule.start])
+            end = rule.end
             inlined.add(imported)
-            if imported in seen:
-                return ""
-            return f"/* {imported} */\n{expand(imported).rstrip()}\n"
-
-        return _IMPORT.sub(replace, text)
+            if imported not in seen:
+                parts.append(f"/* {imported} */\n{_within(rule, expand(imported).rstrip())}\n")
+        return "".join(parts) + text[end:]
 
     return expand(name).encode()
+
+
+def _within(rule: CssImport, css: str) -> str:
+    """Return an imported stylesheet's text in the blocks that say what its `@import` says after the address."""
+    if rule.media:
+        css = f"@media {rule.media} {{\n{css}\n}}"
+    if rule.supports:
+        condition = f"({rule.supports})" if _DECLARATION.match(rule.supports) else rule.supports
+        css = f"@supports {condition} {{\n{css}\n}}"
+    if rule.layer is not None:
+        css = f"@layer {rule.layer + ' ' if rule.layer else ''}{{\n{css}\n}}"
+    return css
+
+
+_DECLARATION = re.compile(r"-*[A-Za-z_][\w-]*\s*:")
+"""A `supports()` that holds a declaration (`display: grid`), which `@supports` takes in parentheses;
+a condition (`not (…)`, `(a) and (b)`, `selector(…)`) it takes as it is."""
 
 
 def _images(root: Path, edition: Edition, ids: frozenset[str] | None = None) -> list[Output]:
