@@ -367,12 +367,13 @@ def _asset_problem(sheet: Path, ref: str, imported: bool, rule: CssImport | None
             f"@import of '{ref}' where a browser ignores it: an @import comes before every rule"
             " but @charset and @layer statements, outside any block"
         )
-    if imported and not sheet_imported(sheet, ref, published) and not _unpublished(sheet, ref, published):
+    unpublished = _unpublished(sheet, ref, published)
+    if imported and not sheet_imported(sheet, ref, published) and not unpublished:
         return (
             f"@import of '{ref}', which the build cannot inline into the site's one stylesheet: import a"
             " stylesheet of layouts/css by its relative path ('tokens.css')"
         )
-    if _unpublished(sheet, ref, published):
+    if unpublished:
         return f"'{ref}' is not a file the site publishes (from layouts/css, fonts, icons or js)"
     return ""
 

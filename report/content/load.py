@@ -566,12 +566,13 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
         loc, comment, wrapped = cut
         markers = MARKER_LIKE_RE.findall(comment)
         whole = path in dated or _whole(kind, path, value, comment)
-        if whole:
-            out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
         continued = comment[1:2] in (" ", "\t") and not comment[1:].lstrip()[:1].isalpha()
-        if not markers and (not continued or whole or _SENTENCE_END.search(value)):
-            continue  # a `#4` the parser has reported, a note, a note after a whole sentence or a whole value
-        out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
+        # a `#4` the parser has reported, a note, a note after a whole sentence or a whole value
+        kept = not markers and (not continued or whole or _SENTENCE_END.search(value) is not None)
+        if whole or not kept:  # the parser's own warning says too little, or nothing is cut
+            out = [f for f in out if not (f.code == "yaml.comment" and f.loc == loc)]
+        if kept:
+            continue
         lost = f", with its citation {markers[0]}" if len(markers) == 1 else f", with {len(markers)} citations"
         quote = '; if the # belongs to the text, quote the whole value ("…"), or use a block value (>-)'
         out.append(

@@ -340,18 +340,18 @@ def check_strength(edition: Edition) -> list[Finding]:
         for text in (facility.summary, facility.campaign.summary):
             why = "a summary prints no review mark"
             instead = "leave them to the timeline or the facts box, where a claim can be marked needs-review"
-            findings += _weak_passages(edition, text, why, instead)
+            findings += _weak_passages(edition, text, weak, why, instead)
             findings += _uncovered(edition, text, why, instead)
     why = f"{REPORT_FILE}'s prose prints no review mark"
     instead = "leave them to a dossier's timeline or facts box, where a claim can be marked needs-review"
     for text in edition.settings.texts():
-        findings += _weak_passages(edition, text, why, instead)
+        findings += _weak_passages(edition, text, weak, why, instead)
     for paragraph in edition.settings.introduction:
         findings += _uncovered(edition, paragraph.text, why, instead)
     return findings
 
 
-def _weak_passages(edition: Edition, text: Text, why: str, instead: str) -> list[Finding]:
+def _weak_passages(edition: Edition, text: Text, weak: dict[str, str], why: str, instead: str) -> list[Finding]:
     """Return a `cite.weak` warning for each passage of prose with no review mark (a summary,
     report.yaml's introduction) whose inline citations are all weak, whatever it says."""
     return [
@@ -361,7 +361,7 @@ def _weak_passages(edition: Edition, text: Text, why: str, instead: str) -> list
             f"{why}, and the words '{visible(words)}' rest only on weak sources: {listed}; cite a"
             f" stronger source right after them, or {instead}",
         )
-        for words, group, listed in _weak_groups(edition, text, weak_types())
+        for words, group, listed in _weak_groups(edition, text, weak)
     ]
 
 

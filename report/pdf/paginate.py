@@ -66,6 +66,7 @@ from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import (
+    css_imports,
     CSS_COMMENT,
     CssRef,
     SandboxRefusal,
@@ -464,30 +465,12 @@ def sheet_texts(root: str, name: str) -> tuple[verify.Sheet, ...]:
 
 
 def _import_media(text: str) -> Iterator[tuple[str, str]]:
-    """Yield the file each `@import` of a stylesheet names and its media query list ('' if none):
-    what follows the address and a `layer`, as written (`supports()` too, which a browser assumes
-    holds and WeasyPrint refuses, as `verify` reads an `@media`)."""
-    import tinycss2
-
-    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-        if rule.type != "at-rule" or rule.lower_at_keyword != "import":
-            continue
-        named = [i for i, t in enumerate(rule.prelude) if t.type not in ("whitespace", "comment")]
-        if not named:
-            continue
-        first = rule.prelude[named[0]]
-        if first.type in ("string", "url"):
-            ref = first.value
-        elif first.type == "function" and first.lower_name == "url" and first.arguments:
-            ref = next((t.value for t in first.arguments if t.type == "string"), "")
-        else:
-            continue
-        rest = named[1:]
-        if rest and rule.prelude[rest[0]].type in ("ident", "function"):
-            layer = rule.prelude[rest[0]]
-            if (layer.lower_value if layer.type == "ident" else layer.lower_name) == "layer":
-                rest = rest[1:]
-        yield ref, tinycss2.serialize(rule.prelude[rest[0] :]).strip() if rest else ""
+    """Yield the file each `@import` of a stylesheet names (`sandbox.css_imports`) and its condition
+    ('' if none): its `supports()` and media query list, as written after the address and a `layer`
+    (a `supports()` a browser assumes holds and WeasyPrint refuses, as `verify` reads an `@media`)."""
+    for rule in css_imports(text):
+        if rule.ref:
+            yield rule.ref, " ".join(filter(None, (f"supports({rule.supports})" if rule.supports else "", rule.media)))
 
 
 def stylesheet_findings(root: Path, cache_dir: Path | None, load: bool = True) -> list[Finding]:

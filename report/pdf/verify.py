@@ -672,7 +672,7 @@ def _style_rules(
     found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]] = []
     layers: list[str] = []
     for path, text, media in sheets:
-        if not all(_media_applies(tinycss2.parse_component_value_list(query), medium, browser) for query in media):
+        if not _sheet_applies(media, medium, browser):
             continue  # imported for another medium (`@import "x.css" print`)
         rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
         _gather_rules(rules, path, medium, browser, None, None, layers, found)
@@ -926,6 +926,14 @@ def _add_layer(name: str, layers: list[str]) -> None:
             index = len(layers) - 1
         else:
             layers.insert(index, full)
+
+
+def _sheet_applies(media: tuple[str, ...], medium: str, browser: bool) -> bool:
+    """Return whether a sheet imported under these media query lists (`Sheet`'s third part, one per
+    `@import` on the way to it) applies to `medium` (`_media_applies`)."""
+    import tinycss2
+
+    return all(_media_applies(tinycss2.parse_component_value_list(query), medium, browser) for query in media)
 
 
 def _media_applies(prelude: list[Any], medium: str, browser: bool) -> bool:
@@ -1252,7 +1260,7 @@ def _at_rules(sheets: tuple[Sheet, ...], medium: str) -> _AtRules:
 
     found = _AtRules({}, {})
     for path, text, media in sheets:
-        if not all(_media_applies(tinycss2.parse_component_value_list(query), medium, True) for query in media):
+        if not _sheet_applies(media, medium, True):
             continue
         pending = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
         while pending:
