@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from report.content import schema
 from report.content.load import load_edition
 from report.content.model import DateSpan, PartialDate
 from report.content.places import locate_facilities
-from report.i18n.catalogs import parse_catalog, read_catalog
+from report.i18n.catalogs import ParsedCatalog, parse_catalog, read_catalog
 from report.i18n.extract import template_catalog
 from report.findings import Loc
 from report.i18n.coverage import Message
@@ -84,8 +85,15 @@ def test_a_date_range_prints_each_end_as_precisely_as_it_is_written(
 
 
 def spanish() -> Localizer:
+    """A new Spanish localizer (its `findings` are its own) over the shipped catalog, read once."""
+    return Localizer("es", "en", _shipped_spanish(), "es_US")
+
+
+@functools.cache
+def _shipped_spanish() -> ParsedCatalog:
     catalog = read_catalog(REPO, catalog_path("es"), "es")
-    return Localizer("es", "en", catalog, "es_US")
+    assert catalog is not None
+    return catalog
 
 
 def place_module(loc: Localizer) -> Any:

@@ -30,11 +30,23 @@ def with_template_line(tmp_path: Path, line: str) -> tuple[Path, int]:
     """The base fixture project with the shipped layouts, `line` added to a partial; return it and that line's number."""
     root = make_project(tmp_path)
     shutil.copytree(REPO / "layouts", root / "layouts")
-    path = root / PARTIAL
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    return root, add_template_line(root, line)
+
+
+def add_template_line(root: Path, line: str) -> int:
+    """Write the shipped partial into `root` with `line` added; return that line's number."""
+    lines = (REPO / PARTIAL).read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(5, line + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    return root, 6
+    (root / PARTIAL).write_text("".join(lines), encoding="utf-8")
+    return 6
+
+
+@pytest.fixture(scope="module")
+def rendering(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project for the tests that only render a chapter: each writes its own line into the
+    partial, and the other layouts, compiled once, stay compiled (Jinja compiles only what changed)."""
+    root, _ = with_template_line(tmp_path_factory.mktemp("rendering"), "")
+    return root
 
 
 def test_a_template_jinja_cannot_compile_is_an_error_at_its_line_for_check_and_build(
@@ -77,9 +89,9 @@ def render_chapter(root: Path) -> Exception:
     return raised.value
 
 
-def test_an_expression_that_raises_as_it_renders_is_the_templates_error_at_its_line(tmp_path: Path) -> None:
+def test_an_expression_that_raises_as_it_renders_is_the_templates_error_at_its_line(rendering: Path) -> None:
     """Jinja raises it as it is: a TypeError, not a TemplateError. The template's line is in the traceback."""
-    root, line = with_template_line(tmp_path, DEATHS)
+    root, line = rendering, add_template_line(rendering, DEATHS)
     raised = render_chapter(root)
     assert type(raised) is TypeError
     assert template_error(root, raised) == error(
@@ -87,13 +99,14 @@ def test_an_expression_that_raises_as_it_renders_is_the_templates_error_at_its_l
     )
 
 
-def test_a_bug_in_the_tools_own_filter_is_not_the_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_in_the_tools_own_filter_is_not_the_templates(rendering: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`capfirst` (report/render/typography.py) raises below the template's frame: a bug in the tool, no finding."""
 
     def broken(value: object) -> str:
         raise TypeError("a bug in the tool")
 
-    root, _ = with_template_line(tmp_path, "<p>fine</p>")
+    root = rendering
+    add_template_line(root, "<p>fine</p>")
     monkeypatch.setattr(typography, "_markup", broken)
     raised = render_chapter(root)
     assert str(raised) == "a bug in the tool"
@@ -113,12 +126,12 @@ def test_a_bug_in_the_tools_own_filter_is_not_the_templates(tmp_path: Path, monk
     ],
 )
 def test_a_value_of_the_wrong_kind_given_to_the_tools_functions_is_the_templates_error(
-    tmp_path: Path, call: str, message: str
+    rendering: Path, call: str, message: str
 ) -> None:
     """`{{ format_number("twelve") }}` raised inside Babel, below the template's frame, so the build
     called it a bug in the tool (exit 3); `format_names("GEO Group")` printed "G, E, O, …". The
     value is the template's mistake: a `template.render` error at its line."""
-    root, line = with_template_line(tmp_path, f"<p>{{{{ {call} }}}}</p>")
+    root, line = rendering, add_template_line(rendering, f"<p>{{{{ {call} }}}}</p>")
     raised = render_chapter(root)
     assert template_error(root, raised) == error("template.render", Loc(PARTIAL, line, 1), message)
 

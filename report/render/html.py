@@ -225,9 +225,10 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
     cannot compile (an unclosed tag, an unknown filter): `check` says it as the build would.
 
     Compiling every template takes a fifth of a second, so the outcome is kept in `cache_dir`,
-    keyed by the templates' names and bytes and this module's import closure. A name a template
-    uses but nothing defines is known only when it is rendered: the build reports it
-    (`template_error`).
+    keyed by the templates' names and bytes and this module's import closure, and in this process
+    by the same key (`_SYNTAX`): the outcome is the same for any project whose layouts have those
+    names and bytes, as the many small projects of the tests do. A name a template uses but
+    nothing defines is known only when it is rendered: the build reports it (`template_error`).
     """
     env = environment(root, localizer)
     refused: list[Finding] = []
@@ -251,7 +252,16 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
                 found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
         return found
 
-    return refused + cache.memoize(cache_dir, "templates", key, compiled)
+    found = _SYNTAX.get(key)
+    if found is None:
+        found = _SYNTAX[key] = tuple(cache.memoize(cache_dir, "templates", key, compiled))
+        while len(_SYNTAX) > 16:
+            del _SYNTAX[next(iter(_SYNTAX))]
+    return refused + list(found)
+
+
+_SYNTAX: dict[str, tuple[Finding, ...]] = {}
+"""What compiling the layouts found, by `template_findings`'s key (the names and bytes): the last 16."""
 
 
 def template_error(root: Path, exc: Exception) -> Finding | None:
