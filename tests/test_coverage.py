@@ -1291,3 +1291,35 @@ def test_a_mistake_in_an_entry_the_build_no_longer_uses_is_stale_not_an_error(
         f"{CATCH_UP} [i18n.stale]"
     ]
     assert [str(f) for f in check_catalog(catalog, used={key})] == [f"{CATALOG}:{line}:1: error: {mistake} [{code}]"]
+
+
+def test_a_sentence_copied_to_another_field_is_pending_as_copied_not_moved(tmp_path: Path, fixed_today: None) -> None:
+    """A writer copies a translated sentence into a new timeline entry: its English is translated
+    under the other field, which the build still prints. check said "moved from" it; it was copied."""
+    root = complete_project(tmp_path)
+    dossier = root / "facilities/sample.yaml"
+    entry = "  - id: 2020-04-inspection\n"
+    copy = "  - id: 2021-03-end\n    date: 2021-03\n    category: inspection-finding\n"
+    copy += "    text: ICE stopped using the facility.\n    sources: [news-2021]\n"
+    dossier.write_text(dossier.read_text().replace(entry, copy + entry, 1))
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert coverage_of(out)[-3:] == [
+        "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
+        " (1 copied from another context: update gives it that translation, fuzzy): the Spanish edition prints it"
+        " in English",
+        "  sample: facilities/sample.yaml:33 (copied from sample:status:text) 'ICE stopped using the facility.'",
+        "run: ./build.py extract && ./build.py update",
+    ]
+    code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+    [pending] = json.loads(out)["coverage"]["es"]["pending"]
+    assert {key: pending[key] for key in ("change", "from_context", "from_english", "moved_from")} == {
+        "change": "copied",
+        "from_context": "sample:status:text",
+        "from_english": None,
+        "moved_from": None,
+    }
+    assert pending_rows(root)[1][:2] == ["facilities/sample.yaml:33", "pending, copied from sample:status:text"]
+    if updated(root, "1 carried over from another context", extract=True) is not None:
+        code, out, _ = run_cli("--root", str(root), "check")
+        assert "fuzzy (copied from 'sample:status:text'; the English is the same)" in out, out

@@ -367,7 +367,7 @@ def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: P
     rows = page.rows("entries")[1:]
     assert len(rows) == 18 and not [row for row in rows if "Previous English" in row[2]]
     first = next(row for row in rows if row[2].startswith(summary.id[:40]))
-    assert first[2].endswith("Moved from pulaski:summary") and first[3] == summary.string
+    assert first[2].endswith("Translated under pulaski:summary") and first[3] == summary.string
 
 
 def edit_timeline_sentence_back(root: Path) -> None:

@@ -218,10 +218,11 @@ class Pending:
     previous: CatalogEntry | None = None
     """The entry whose translation `update` will give it: (`kept`) its own, kept as obsolete, as
     it was; else, fuzzy, the same field's with other English, or (`moved`) the same English's
-    under another context (a renamed id or file), or (`close`) for a template string one with
-    English close to its; as it was if `restored` (that translation was made from this context
-    and English)."""
+    under another context (a renamed id or file), or (`copied`) one the build still uses (the
+    English copied to another field), or (`close`) for a template string one with English close
+    to its; as it was if `restored` (that translation was made from this context and English)."""
     moved: bool = False
+    copied: bool = False
     kept: bool = False
     restored: bool = False
     close: bool = False
@@ -229,13 +230,15 @@ class Pending:
     @property
     def kind(self) -> str:
         """Return what `update` will do with it, for scripts: 'kept', 'restored', 'moved',
-        'close', 'other-english', 'new' (a new field), or '' (a new template string)."""
+        'copied', 'close', 'other-english', 'new' (a new field), or '' (a new template string)."""
         if self.kept:
             return "kept"
         if self.restored:
             return "restored"
         if self.moved:
             return "moved"
+        if self.copied:
+            return "copied"
         if self.close:
             return "close"
         if self.previous is not None:
@@ -245,14 +248,15 @@ class Pending:
     @property
     def change(self) -> str:
         """Return 'kept as obsolete…' (`update` restores its entry), 'moved from <context>' (its
-        English is translated under another context), 'a fuzzy entry was translated from it…'
+        English is translated under another context, which the build no longer uses), 'copied
+        from <context>' (one it still uses), 'a fuzzy entry was translated from it…'
         (`update` restores that entry), 'close to other English…' (a template string `update`
         matches to a close one), 'other English in the catalog' (the field's entry has English
         that is not the content's: an earlier English, or a hand edit, which cannot be told
         apart), 'new' (a new field), or '' for a new template string."""
         kind = self.kind
-        if kind == "moved" and self.previous is not None:
-            return f"moved from {self.previous.context}"
+        if kind in ("moved", "copied") and self.previous is not None:
+            return f"{kind} from {self.previous.context}"
         labels = {"kept": KEPT, "restored": RESTORED, "close": CLOSE.format(english="other English")}
         labels["other-english"] = OTHER_ENGLISH
         return labels.get(kind, kind)
@@ -497,6 +501,7 @@ def check_catalog(
     if catalog.header_review is not None:
         line, note = catalog.header_review
         findings.append(warning("i18n.review", Loc(catalog.path, line, 1), review_message(note, "the catalog")))
+    contexts = {entry.context for entry in catalog.active()}
     for entry in catalog.active():
         if used is not None and entry.key not in used:
             findings += unused_findings(catalog, entry, extract_refuses)
@@ -511,7 +516,7 @@ def check_catalog(
             )
             findings.append(warning("i18n.untranslated", loc, f"not translated: '{brief(entry.msgid)}'{flag}"))
         elif entry.state == "fuzzy":
-            why = fuzzy_reason(entry)
+            why = fuzzy_reason(entry, copied=entry.moved_from in contexts)
             findings.append(
                 warning(
                     "i18n.fuzzy",
@@ -559,9 +564,10 @@ def unused_findings(catalog: ParsedCatalog, entry: CatalogEntry, extract_refuses
     ]
 
 
-def fuzzy_reason(entry: CatalogEntry) -> str:
-    """Return why a fuzzy entry is fuzzy, as far as its `#|` lines say, in parentheses ('' if they say nothing)."""
-    moved = f"moved from '{entry.moved_from}'" if entry.moved_from else ""
+def fuzzy_reason(entry: CatalogEntry, copied: bool = False) -> str:
+    """Return why a fuzzy entry is fuzzy, as far as its `#|` lines say, in parentheses ('' if they say
+    nothing): 'copied from' where the catalog still has an entry of that other context."""
+    moved = f"{'copied' if copied else 'moved'} from '{entry.moved_from}'" if entry.moved_from else ""
     if moved and entry.english_changed:
         return f" ({moved}, and the English changed since it was translated)"
     if moved:
@@ -797,7 +803,12 @@ def language_coverage(
                 taken.add(id(chosen))
                 # A rename undone before the translator saw it: `update` restores the entry as it was.
                 restored = restores(chosen.made_from, message.context, message.english)
-                pending.setdefault(group, []).append(Pending(message, chosen, moved=not restored, restored=restored))
+                copied = (
+                    not restored and not chosen.obsolete and chosen.key in used
+                )  # its English is still printed there
+                pending.setdefault(group, []).append(
+                    Pending(message, chosen, moved=not (restored or copied), copied=copied, restored=restored)
+                )
             else:
                 if is_prose(message.context):
                     previous = field_entry(leaving, message.context, lambda e: any(e.strings))
@@ -940,6 +951,7 @@ def pending_note(coverage: LanguageCoverage) -> str:
     if not coverage.readable:
         return f"{strings} as far as it could be read (an entry it cannot read counts as pending, where msgfmt may read it)"
     moved = sum(1 for group in coverage.groups for item in group.pending if item.moved)
+    copied = sum(1 for group in coverage.groups for item in group.pending if item.copied)
     kept = sum(1 for group in coverage.groups for item in group.pending if item.kept)
     restored = sum(1 for group in coverage.groups for item in group.pending if item.restored)
     notes = [f"{kept} kept there as obsolete: update restores {'it' if kept == 1 else 'them'}"] if kept else []
@@ -947,10 +959,10 @@ def pending_note(coverage: LanguageCoverage) -> str:
         notes.append(
             f"{restored} that a fuzzy entry was translated from: update restores {'it' if restored == 1 else 'them'}"
         )
-    if moved:
-        notes.append(
-            f"{moved} moved from another context: update gives {'it' if moved == 1 else 'them'} that translation, fuzzy"
-        )
+    for carried, how in ((moved, "moved from"), (copied, "copied from")):
+        if carried:
+            them = "it" if carried == 1 else "them"
+            notes.append(f"{carried} {how} another context: update gives {them} that translation, fuzzy")
     also = f" ({'; '.join(notes)})" if notes else ""
     return f"{strings} yet{also}: the {coverage.name} edition prints {'it' if many == 1 else 'them'} in English"
 
