@@ -308,7 +308,7 @@ SPANISH_PLACES = {
     "alamance": "Graham, condado de Alamance, Carolina del Norte",
     "lasalle": "Jena, parroquia de LaSalle, Luisiana",
     "otay-mesa": "San Diego (zona de Otay Mesa), condado de San Diego, California",
-    "winn": "Winnfield, parroquia de Winn, Luisiana",
+    "winn": "cerca de Winnfield, parroquia de Winn, Luisiana",  # near it (`near: true`)
 }
 
 
