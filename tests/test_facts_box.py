@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -9,9 +10,15 @@ from pathlib import Path
 import pytest
 
 from report.commands.gather import GatherOptions, gather
+from report.content.load import load_edition
+from report.content.model import Edition
+from report.content.places import locate_facilities
+from report.i18n.catalogs import read_catalog
+from report.i18n.localize import Localizer
+from report.project import catalog_path
 from report.render.html import Renderer, environment
 
-from .conftest import copy_project
+from .conftest import REPO, copy_project
 
 
 @pytest.mark.slow
@@ -63,3 +70,111 @@ def test_the_facts_box_claims_disagreement_and_a_start_of_ice_detention_only_whe
     assert "ICE detains people here (as of April 10, 2025)." in status(boxes["en", "glades"])
     assert "ICE detiene a personas aquí (dato más reciente: 10 de abril de 2025)." in status(boxes["es", "glades"])
     assert "(as of" not in status(boxes["en", "pulaski"])
+
+
+def _repo_edition() -> Edition:
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    places, _ = locate_facilities(REPO, edition.facilities)
+    return dataclasses.replace(edition, places=places)
+
+
+def _localizers() -> dict[str, Localizer]:
+    spanish = Localizer("es", "en", read_catalog(REPO, catalog_path("es"), "es"), "es_US")
+    return {"en": Localizer("en", "en", None, "en_US"), "es": spanish}
+
+
+def _figures(edition: Edition, facility_id: str, tmp_path: Path) -> dict[str, list[str]]:
+    """Each capacity figure of a chapter's facts box, as plain text without its note call, by language."""
+    number, facility = next((n, f) for n, f in enumerate(edition.facilities, 1) if f.id == facility_id)
+    said: dict[str, list[str]] = {}
+    for lang, loc in _localizers().items():
+        renderer = Renderer(edition, loc, environment(REPO, loc))
+        renderer.maps.cache_dir = tmp_path  # not the checkout's .cache/
+        html = renderer.chapter_chunk(facility, number).html
+        figures = re.findall(r'<span class="figure">(.*?)</span>(?:<br>|\s*</dd>)', html, re.S)
+        plain = [re.sub(r"<[^>]+>", "", re.sub(r'<span class="fn">.*?</span>', "", f)) for f in figures]
+        said[lang] = [" ".join(f.split()) for f in plain]
+        assert loc.findings == []
+    return said
+
+
+UNCHECKED_UNIT = {
+    "en": "Whether this figure counts beds or people is still being checked.",
+    "es": "Todavía se está verificando si esta cifra cuenta camas o personas.",
+}
+
+
+def test_a_figure_without_a_unit_says_its_unit_is_being_checked_only_while_it_is_marked_for_review(
+    tmp_path: Path,
+) -> None:
+    """The sentence was in five dossier notes: signing a figure off (its unit given, its review lines
+    deleted) left it printed, saying the unit was still being checked. The template prints it now,
+    for a figure with `unit: unstated` marked needs-review, where the notes printed it."""
+    edition = _repo_edition()
+    assert _figures(edition, "stewart", tmp_path) == {
+        "en": [
+            f"a capacity of about 2,000: {UNCHECKED_UNIT['en']} [under review]",
+            "a capacity of 1,966 (November 2022): The maximum capacity reported by the DHS Inspector General."
+            f" {UNCHECKED_UNIT['en']} [under review]",
+            "an average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
+            " November 2021 to November 2022, as reported by the Inspector General.",
+            f"a capacity of 1,752: {UNCHECKED_UNIT['en']} [under review]",
+        ],
+        "es": [
+            f"una capacidad de aproximadamente 2,000: {UNCHECKED_UNIT['es']} [en revisión]",
+            "una capacidad de 1,966 (noviembre de 2022): La capacidad máxima según la Oficina del Inspector General"
+            f" (OIG) del Departamento de Seguridad Nacional (DHS). {UNCHECKED_UNIT['es']} [en revisión]",
+            "un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
+            " de noviembre de 2021 a noviembre de 2022, según la OIG.",
+            f"una capacidad de 1,752: {UNCHECKED_UNIT['es']} [en revisión]",
+        ],
+    }
+    # The fact-checker signs the figures off as the review notes ask: the unit given, the review lines deleted.
+    stewart = next(f for f in edition.facilities if f.id == "stewart")
+    signed = tuple(
+        dataclasses.replace(c, unit="beds", review=None, review_note=None) if c.unit == "unstated" else c
+        for c in stewart.capacity
+    )
+    facilities = tuple(dataclasses.replace(f, capacity=signed) if f is stewart else f for f in edition.facilities)
+    assert _figures(dataclasses.replace(edition, facilities=facilities), "stewart", tmp_path) == {
+        "en": [
+            "about 2,000 beds",
+            "1,966 beds (November 2022): The maximum capacity reported by the DHS Inspector General.",
+            "an average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
+            " November 2021 to November 2022, as reported by the Inspector General.",
+            "1,752 beds",
+        ],
+        "es": [
+            "aproximadamente 2,000 camas",
+            "1,966 camas (noviembre de 2022): La capacidad máxima según la Oficina del Inspector General (OIG) del"
+            " Departamento de Seguridad Nacional (DHS).",
+            "un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
+            " de noviembre de 2021 a noviembre de 2022, según la OIG.",
+            "1,752 camas",
+        ],
+    }
+    # No dossier says it itself any more: the template does, where the figure is unchecked.
+    for facility in edition.facilities:
+        for c in facility.capacity:
+            assert c.note is None or UNCHECKED_UNIT["en"].split(" is ")[0] not in c.note.value, (facility.id, c.id)
+
+
+def test_no_contract_text_repeats_its_kinds_label() -> None:
+    """Otay Mesa's facts box said "ICE contracts directly with the private operator. ICE contracts
+    directly with CoreCivic.": the label (labels.html's `contract_kinds`), then the dossier's text
+    saying it again. The text goes on from the label: it does not open with the label's words."""
+    loc = Localizer("en", "en", None, "en_US")
+    kinds = environment(REPO, loc).get_template("partials/labels.html").make_module().contract_kinds
+    edition = _repo_edition()
+    opening = {
+        f.id: (" ".join(f.contract.text.value.split()[:2]), " ".join(str(kinds[f.contract.kind]).split()[:2]))
+        for f in edition.facilities
+        if f.contract is not None and f.contract.text is not None
+    }
+    assert len(opening) == 8  # the other two dossiers give no contract text
+    assert {fid: text for fid, (text, label) in opening.items() if text == label} == {}
+    otay = next(f for f in edition.facilities if f.id == "otay-mesa")
+    assert otay.contract is not None and otay.contract.text is not None
+    assert str(kinds[otay.contract.kind]) == "ICE contracts directly with the private operator"
+    assert otay.contract.text.value.startswith("CoreCivic holds the contract [@latimes-2018-06-24-otay-expansion]")

@@ -206,6 +206,56 @@ def test_the_spanish_map_description_says_in_the_parish_or_county(tmp_path: Path
     assert loc.findings == []
 
 
+def test_a_facility_near_its_city_is_placed_near_it_wherever_the_city_places_it(tmp_path: Path) -> None:
+    """The brief places Winn "near Winnfield"; the dossier's `city: Winnfield` printed "Winnfield,
+    Louisiana" on the cover and "Winnfield, Winn Parish, Louisiana" in the chapter. `near: true`
+    prints "near Winnfield" in every place line; the street address and the map's marker (the
+    parish's centre) are as before."""
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    winn = next(f for f in edition.facilities if f.id == "winn")
+    assert (winn.location.city, winn.location.near, winn.location.address) == (
+        "Winnfield",
+        True,
+        "180 CCA Boulevard, Winnfield, LA",
+    )
+    lasalle = next(f for f in edition.facilities if f.id == "lasalle")
+    assert lasalle.location.near is False
+    within = dataclasses.replace(winn.location, near=False)
+    said = {
+        "en": (
+            "near Winnfield, Winn Parish, Louisiana",
+            "near Winnfield, Louisiana",
+            "Winnfield, Winn Parish, Louisiana",
+        ),
+        "es": (
+            "cerca de Winnfield, parroquia de Winn, Luisiana",
+            "cerca de Winnfield, Luisiana",
+            "Winnfield, parroquia de Winn, Luisiana",
+        ),
+    }
+    for lang, loc in {"en": Localizer("en", "en", None, "en_US"), "es": spanish()}.items():
+        place = place_module(loc)
+        line, short, without = said[lang]
+        assert (str(place.line(winn.location, "")), str(place.plain(winn.location))) == (line, line)
+        assert str(place.short(winn.location, "")) == short
+        assert (str(place.line(within, "")), str(place.plain(within))) == (without, without)
+        assert loc.findings == []
+    # The chapter: its place line, and the facts box's address and place line; the marker is the parish's.
+    places, _ = locate_facilities(REPO, edition.facilities)
+    edition = dataclasses.replace(edition, places=places)
+    assert places["winn"] == locate_facilities(REPO, [dataclasses.replace(winn, location=within)])[0]["winn"]
+    number = [f.id for f in edition.facilities].index("winn") + 1
+    loc = Localizer("en", "en", None, "en_US")
+    renderer = Renderer(edition, loc, environment(REPO, loc))
+    renderer.maps.cache_dir = tmp_path  # not the checkout's .cache/
+    page = Texts()
+    page.feed(renderer.chapter_chunk(winn, number).html)
+    assert page.by_class["place"][0].startswith("near Winnfield, Winn Parish, Louisiana")
+    assert page.rows["Location"] == ["180 CCA Boulevard, Winnfield, LAnear Winnfield, Winn Parish, Louisiana"]
+    assert renderer.place(winn) == "near Winnfield, Winn Parish, Louisiana"  # the share image's words
+
+
 class Texts(HTMLParser):
     """The text of every element with a class, by class, and of each <dd> by its <dt>'s text."""
 
@@ -266,7 +316,7 @@ SPANISH_PLACES = {
     "alamance": "Graham, condado de Alamance, Carolina del Norte",
     "lasalle": "Jena, parroquia de LaSalle, Luisiana",
     "otay-mesa": "San Diego (zona de Otay Mesa), condado de San Diego, California",
-    "winn": "Winnfield, parroquia de Winn, Luisiana",
+    "winn": "cerca de Winnfield, parroquia de Winn, Luisiana",  # near it (`near: true`)
 }
 
 

@@ -18,11 +18,16 @@ from xml.etree import ElementTree
 import pytest
 
 from report.commands.gather import GatherOptions, gather
+from report.content.load import load_edition
 from report.content.model import ClaimReview, Edition, Facility
-from report.render.html import Renderer, environment
+from report.content.places import locate_facilities
+from report.i18n.catalogs import read_catalog
+from report.i18n.localize import Localizer
+from report.project import catalog_path
+from report.render.html import Maps, Renderer, environment
 from report.render.site import home_pages
 
-from .conftest import build, copy_project, pdf_pages, texts_of_class
+from .conftest import REPO, build, copy_project, pdf_pages, texts_of_class
 
 SVG = "{http://www.w3.org/2000/svg}"
 EN_NOTE = "* Not yet confirmed as named on the 2021 First Ten list: we are checking it against the original report."
@@ -79,8 +84,8 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
             ],
             "A map of the United States with 3 detention centers:"
             " Etowah County Detention Center, Alabama (ICE detention has ended [under review]);"
-            " Pulaski County Detention Center, Illinois (ICE detention has ended);"
-            " Stewart Detention Center, Georgia (ICE detains people here [under review]).",
+            " Pulaski County Detention Center*, Illinois (ICE detention has ended);"
+            " Stewart Detention Center*, Georgia (ICE detains people here [under review]). " + EN_NOTE,
             "[under review]",
         ),
         "es": (
@@ -91,8 +96,8 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
             ],
             "Mapa de Estados Unidos con 3 centros de detención:"
             " Etowah County Detention Center, Alabama (Terminó la detención de ICE [en revisión]);"
-            " Pulaski County Detention Center, Illinois (Terminó la detención de ICE);"
-            " Stewart Detention Center, Georgia (ICE detiene a personas aquí [en revisión]).",
+            " Pulaski County Detention Center*, Illinois (Terminó la detención de ICE);"
+            " Stewart Detention Center*, Georgia (ICE detiene a personas aquí [en revisión]). " + ES_NOTE,
             "[en revisión]",
         ),
     }
@@ -120,10 +125,13 @@ def test_the_pdf_map_list_marks_a_status_under_review(edition, tmp_path: Path) -
     front = _renderers(root, ed, localizers)["en"].front_chunk([]).html
     assert _texts(tmp_path, front, "map-list") == [
         "Etowah County Detention Center, Alabama (ICE detention has ended [under review])"
-        " Pulaski County Detention Center, Illinois (ICE detention has ended)"
-        " Stewart Detention Center, Georgia (ICE detains people here [under review])"
+        " Pulaski County Detention Center*, Illinois (ICE detention has ended)"
+        " Stewart Detention Center*, Georgia (ICE detains people here [under review])"
     ]
     assert front.count('<span class="review-mark">[under review]</span>)</li>') == 2
+    # The list marks what the cover marks, and its note says why under it (the cover is pages away).
+    figure = front[front.index('<figure class="map-figure">') : front.index("</figure>", front.index('"map-figure"'))]
+    assert _texts(tmp_path, figure, "list-note") == [EN_NOTE]
 
 
 @pytest.mark.slow
@@ -207,8 +215,44 @@ def test_the_built_report_marks_a_status_under_review_on_its_map_page(tmp_path: 
         pdf = root / "dist" / lang / f"first-ten-{lang}.pdf"
         pages = [" ".join(page.split()).replace("\u2010 ", "") for page in pdf_pages(pdf)]
         ended = "ICE detention has ended" if lang == "en" else "Terminó la detención de ICE"
-        (page,) = [p for p in pages if f"Pulaski County Detention Center, Illinois ({ended})" in p]
+        # Pulaski's place on the 2021 list is unverified: the list marks it as the cover does, and says why.
+        # (pypdf reads the mark's margin as a space: "Center *,".)
+        (page,) = [p for p in pages if f"Pulaski County Detention Center *, Illinois ({ended})" in p]
         assert f"Etowah County Detention Center, Alabama ({ended} {mark})" in page, page
         assert page.count(mark) == 1
+        assert page.count(EN_NOTE if lang == "en" else ES_NOTE) == 1, page
         cards = texts_of_class(root / "dist" / lang / "index.html", "card-status")
         assert cards == [f"{ended} {mark.lower()}", ended]
+
+
+def test_the_map_list_and_description_mark_the_facilities_the_2021_list_is_not_confirmed_to_name(
+    tmp_path: Path,
+) -> None:
+    """The cover, the contents and the site's cards put the list mark on the seven facilities whose
+    place on the 2021 list is unverified; the map's list under the PDF's map and its text equivalent
+    (the PDF's alt text, the site's <desc>) named all ten without it. They mark the same seven now,
+    with the cover's note after them."""
+    edition, _ = load_edition(REPO, use_cache=False)
+    assert edition is not None
+    places, _ = locate_facilities(REPO, edition.facilities)
+    edition = dataclasses.replace(edition, places=places)
+    unconfirmed = [f.name for f in edition.facilities if f.review.list_membership != "confirmed"]
+    assert len(unconfirmed) == 7
+    drawn = Maps(edition)
+    drawn.cache_dir = tmp_path  # not the checkout's .cache/
+    spanish = Localizer("es", "en", read_catalog(REPO, catalog_path("es"), "es"), "es_US")
+    for loc, note in ((Localizer("en", "en", None, "en_US"), EN_NOTE), (spanish, ES_NOTE)):
+        maps = environment(REPO, loc).get_template("partials/map.html").make_module({"maps": drawn})
+        pdf = str(maps.where(edition.facilities, "pdf"))
+        items = _texts(tmp_path, pdf.replace("<li>", '<li class="item">'), "item")
+        assert [item.split(", ")[0] for item in items] == [
+            f.name + ("*" if f.name in unconfirmed else "") for f in edition.facilities
+        ]
+        assert _texts(tmp_path, pdf, "list-note") == [note]
+        alt = re.search(r' alt="([^"]*)"', pdf)
+        site = re.search(r'<desc id="[^"]+">([^<]*)</desc>', str(maps.where(edition.facilities, "site")))
+        assert alt is not None and site is not None
+        assert alt[1] == site[1]
+        assert site[1].endswith(". " + note)
+        assert [name for name in (f.name for f in edition.facilities) if f"{name}*, " in site[1]] == unconfirmed
+        assert loc.findings == []

@@ -227,6 +227,7 @@ class Location(Claim):
     county: str
     state: str
     area: Text | None = None
+    near: bool = False  # near the city rather than in it: "near Winnfield"
     address: str | None = None
     coordinates: tuple[float, float] | None = field(default=None, metadata={"keys": ("lat", "lon")})
     state_loc: Loc = field(default=Loc(""), compare=False)
