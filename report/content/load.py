@@ -135,7 +135,8 @@ def _lettered(edition: Edition) -> Edition:
     cites is printed nowhere, so it takes no letter and moves no other source's.
     """
     cited = edition.cited_ids()
-    letters = model.note_letters(s for s in edition.sources.values() if s.id in cited)
+    locales = [language.locale for language in edition.settings.editions]
+    letters = model.note_letters((s for s in edition.sources.values() if s.id in cited), model.known_locales(locales))
     sources = {i: dataclasses.replace(s, note_letter=letters.get(i, "")) for i, s in edition.sources.items()}
     return dataclasses.replace(edition, sources=sources)
 
@@ -524,10 +525,6 @@ def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...
     elif isinstance(value, list):
         for i, child in enumerate(value):
             yield from _strings(child, path + (i,))
-
-
-_SPACING = re.compile(r"[ \t\r\n]+")
-"""What HTML and CSS collapse into one space (a no-break space is text, and stays)."""
 
 
 def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
@@ -1076,7 +1073,7 @@ class _RecordBuilder:
         `>-`) changes nothing printed, so it must not send the translation back to English."""
         value = self.get(path)
         if isinstance(value, str):
-            value = _SPACING.sub(" ", value).strip(" ")
+            value = model.printed(value)
         start, raw = self.doc.source(path)
         found = [m for m in BRACKETED_ID_RE.finditer(raw) if not CITE_RE.fullmatch(m.group(0))]
         found += model.unbracketed(raw)
