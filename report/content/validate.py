@@ -473,6 +473,7 @@ def check_sources(sources: Iterable[Source], locales: Iterable[str] = ("en_US",)
                     " or merge them",
                 )
             )
+        findings += _dated_before_publication(source)
         key = page_key(source.url)
         if key in seen:
             findings.append(
@@ -549,6 +550,30 @@ def _unescape_unreserved(text: str) -> str:
         return char if char in _UNRESERVED else match.group(0).upper()
 
     return _ESCAPE_RE.sub(one, text)
+
+
+def _dated_before_publication(source: Source) -> list[Finding]:
+    """Return a `date.order` error, at the later value, for a source's `updated` or `accessed` that
+    ends before its `date` begins (`updated: 2019-01-01` on an article of 2022-04-20 printed
+    "April 20, 2022, updated January 1, 2019"). Partial dates compare as ranges do: `updated: 2022`
+    may be any day of 2022, so it is not before 2022-04-20."""
+    if source.date is None:
+        return []
+    out = []
+    for name, later, loc, why in (
+        ("updated", source.updated, source.updated_loc, "a source is updated after it is published"),
+        ("accessed", source.accessed, source.accessed_loc, "a source is read after it is published"),
+    ):
+        if later is not None and later.latest() < source.date.earliest():
+            out.append(
+                error(
+                    "date.order",
+                    loc,
+                    f"source '{source.id}' has `{name}: {later.iso()}`, before its date {source.date.iso()}:"
+                    f" {why}; correct the one that is wrong",
+                )
+            )
+    return out
 
 
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
