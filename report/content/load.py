@@ -370,10 +370,15 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     errors = list(schema.validator(kind).iter_errors(doc.data))
     # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
+    # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
+    short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
     for err in errors:
         path = tuple(err.absolute_path)
-        if path not in todo and not (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
-            findings.extend(schema_findings(doc, kind, err))
+        if path in todo or (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
+            continue
+        if err.validator == "pattern" and path in short:
+            continue
+        findings.extend(schema_findings(doc, kind, err))
     return findings
 
 
@@ -748,6 +753,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else str(err.instance)
         )
         hint = node.get("x-hint") or "check the format"
+        if code == "schema.empty" and keyword == "pattern":
+            return [error(code, loc, f"{field} says nothing: '{shown}'; {hint}")]
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
