@@ -387,3 +387,69 @@ def test_a_citation_after_a_whole_value_is_an_error_that_does_not_ask_for_quotes
             " source goes on a line of its own",
         )
     ]
+
+
+CUT = "YAML reads ' #' as the start of a comment, so the value ends at '{}' and '{}' is not printed; if the # belongs to the text, quote the whole value (\"…\"), or use a block value (>-)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept", "lost"),
+    [
+        (
+            HELD,
+            "    text: The # of men held who joined a hunger strike rose to two.\n",
+            "The",
+            "# of men held who joined a hu…",
+        ),
+        (HELD, "    text: The # of people held\n", "The", "# of people held"),
+        (HELD, "    text: Detainees # were held for 30 days\n", "Detainees", "# were held for 30 days"),
+        (
+            HELD,
+            "    text: Inspectors counted # people held for 30 days.\n",
+            "Inspectors counted",
+            "# people held for 30 days.",
+        ),
+        (
+            HELD,
+            "    text: Inspectors counted the # of people held there\n",
+            "Inspectors counted the",
+            "# of people held there",
+        ),
+        (
+            "      role: led the shutdown campaign\n",
+            "      role: led the # of people who campaigned\n",
+            "led the",
+            "# of people who campaigned",
+        ),
+    ],
+    ids=["the-sentence", "the", "one-word", "comment-ends-the-sentence", "ends-with-the", "role-ends-with-the"],
+)
+def test_a_comment_that_cuts_prose_mid_sentence_is_a_warning_even_when_it_starts_with_a_word(
+    old: str, new: str, kept: str, lost: str
+) -> None:
+    """`note: The # of people ICE could hold at the jail.` printed "The" (and "4 The" in the PDF), and
+    check said nothing: a comment that starts with a word was taken for a note. In the writer's
+    prose it is not one when the text ends with a word no text ends with (`The`, `of`, `and`), or,
+    in a field of sentences, when the text is one word or the comment ends the sentence."""
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    number = raw.split("\n").index(new.rstrip("\n")) + 1
+    _, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert [(f.level, f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("warning", "yaml.comment", number, new.index("#") + 1, CUT.format(kept, lost))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("      role: led the shutdown campaign\n", "      role: organizer # keep it short.\n"),
+        ("      role: led the shutdown campaign\n", "      role: led the shutdown campaign # per the coalition.\n"),
+        (HELD, "    text: Inspectors found that medical requests went unanswered. # The end.\n"),
+    ],
+)
+def test_a_note_after_a_whole_phrase_a_name_or_a_sentence_is_left_alone(old: str, new: str) -> None:
+    raw = SAMPLE.replace(old, new, 1)
+    assert raw != SAMPLE
+    facility, findings = read_dossier(raw.encode(), "facilities/sample.yaml")
+    assert facility is not None and findings == []

@@ -135,7 +135,8 @@ def _lettered(edition: Edition) -> Edition:
     cites is printed nowhere, so it takes no letter and moves no other source's.
     """
     cited = edition.cited_ids()
-    letters = model.note_letters(s for s in edition.sources.values() if s.id in cited)
+    locales = [language.locale for language in edition.settings.editions]
+    letters = model.note_letters((s for s in edition.sources.values() if s.id in cited), model.known_locales(locales))
     sources = {i: dataclasses.replace(s, note_letter=letters.get(i, "")) for i, s in edition.sources.items()}
     return dataclasses.replace(edition, sources=sources)
 
@@ -369,10 +370,15 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     errors = list(schema.validator(kind).iter_errors(doc.data))
     # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
+    # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
+    short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
     for err in errors:
         path = tuple(err.absolute_path)
-        if path not in todo and not (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
-            findings.extend(schema_findings(doc, kind, err))
+        if path in todo or (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
+            continue
+        if err.validator == "pattern" and path in short:
+            continue
+        findings.extend(schema_findings(doc, kind, err))
     return findings
 
 
@@ -526,10 +532,6 @@ def _strings(value: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...
             yield from _strings(child, path + (i,))
 
 
-_SPACING = re.compile(r"[ \t\r\n]+")
-"""What HTML and CSS collapse into one space (a no-break space is text, and stays)."""
-
-
 def _but_comments_after_dates(doc: YamlDoc, kind: str, findings: list[Finding]) -> list[Finding]:
     """Return the findings but the parser's `yaml.comment` warnings right after a date, wherever
     the schema expects one (`date: 2025-03 #approx`): that comment cuts off nothing the writer
@@ -550,9 +552,10 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
     field it is an error when the comment holds a citation marker (its note, or the writer's belief
     in one, is silently lost), the parser's warning of `#4` included; a warning when what follows
     `# ` is not a letter (a digit, a hyphen, a bracket, a quote, a sign: `# 2 West Wing`, `# -Lopez`,
-    `# (West Wing)`, `# №2`, `# “Free them”`, the value's own words more likely than a note) and the
-    text it leaves does not end a sentence. A comment that starts with a word (`# keep it short`,
-    `# TODO: …`) is a note: left alone. So is any comment after a whole value of a field that could
+    `# (West Wing)`, `# №2`, `# “Free them”`, the value's own words more likely than a note), or, in
+    the writer's prose, when it cuts a sentence (`note: The # of people ICE could hold.` prints "The":
+    `_cut_mid_sentence`), and the text it leaves does not end a sentence. Any other comment that
+    starts with a word (`# keep it short`, `# TODO: …`) is a note: left alone. So is any comment after a whole value of a field that could
     not hold the comment's words too (`state: GA  # 2 hours from Atlanta`, `date: 2025-03 #approx`):
     it cuts nothing, and quoting would make the value one the field refuses; one that holds a
     citation marker is still an error, whose advice is to put the note on a line of its own.
@@ -566,7 +569,9 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
         loc, comment, wrapped = cut
         markers = MARKER_LIKE_RE.findall(comment)
         whole = path in dated or _whole(kind, path, value, comment)
-        continued = comment[1:2] in (" ", "\t") and not comment[1:].lstrip()[:1].isalpha()
+        continued = comment[1:2] in (" ", "\t") and (
+            not comment[1:].lstrip()[:1].isalpha() or _cut_mid_sentence(kind, path, value, comment)
+        )
         # a `#4` the parser has reported, a note, a note after a whole sentence or a whole value
         kept = not markers and (not continued or whole or _SENTENCE_END.search(value) is not None)
         if whole or not kept:  # the parser's own warning says too little, or nothing is cut
@@ -584,6 +589,33 @@ def _comments_in_prose(doc: YamlDoc, kind: str, findings: list[Finding]) -> list
             )
         )
     return out
+
+
+_CANNOT_END = frozenset(
+    {"a", "an", "the", "and", "or", "nor", "of", "than", "its", "their", "our", "your", "my", "every"}
+)
+"""Words no English sentence or phrase ends with: an article, a conjunction, `of`, a determiner."""
+
+
+def _cut_mid_sentence(kind: str, path: tuple[Any, ...], value: str, comment: str) -> bool:
+    """Return True if a comment that starts with a word cuts a text of the writer's (`x-translatable`)
+    in the middle of a sentence: `note: The # of people ICE could hold.` prints "The".
+
+    The text ends with a word no text ends with (`The`, `of`, `and`, `its`); or, in a field of
+    sentences (not `x-phrase`: a heading, a role, a keyword need not end with a stop), it is one
+    word, or the comment ends the sentence the text began. A note after a whole heading or role
+    (`heading: Why it matters  # keep it short`) is left alone.
+    """
+    node = schema.subschema(kind, path) or {}
+    if not node.get("x-translatable"):
+        return False
+    words = value.split()
+    last = words[-1] if words else ""
+    if last in _CANNOT_END or (len(words) == 1 and last.lower() in _CANNOT_END):
+        return True
+    if node.get("x-phrase"):
+        return False
+    return len(words) == 1 or _SENTENCE_END.search(comment.rstrip()) is not None
 
 
 def _whole(kind: str, path: tuple[Any, ...], value: str, comment: str) -> bool:
@@ -721,6 +753,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else str(err.instance)
         )
         hint = node.get("x-hint") or "check the format"
+        if code == "schema.empty" and keyword == "pattern":
+            return [error(code, loc, f"{field} says nothing: '{shown}'; {hint}")]
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
@@ -1046,7 +1080,7 @@ class _RecordBuilder:
         `>-`) changes nothing printed, so it must not send the translation back to English."""
         value = self.get(path)
         if isinstance(value, str):
-            value = _SPACING.sub(" ", value).strip(" ")
+            value = model.printed(value)
         start, raw = self.doc.source(path)
         found = [m for m in BRACKETED_ID_RE.finditer(raw) if not CITE_RE.fullmatch(m.group(0))]
         found += model.unbracketed(raw)

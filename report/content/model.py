@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+
 from ..findings import Loc
 from ..project import dossier_path
 from .geo import Place
@@ -445,6 +448,15 @@ class Facility:
         return ids
 
 
+SPACING = re.compile(r"[ \t\r\n]+")
+"""What HTML and CSS collapse into one space (a no-break space is text, and stays)."""
+
+
+def printed(text: str) -> str:
+    """Return `text` as HTML and CSS print it: each run of `SPACING` one space, none at either end."""
+    return SPACING.sub(" ", text).strip(" ")
+
+
 @dataclass(frozen=True)
 class Source:
     """One entry of `facilities/sources.yaml`."""
@@ -473,9 +485,16 @@ class Source:
     note_letter: str = ""
     """'a', 'b'… after the date when other sources share its publisher and date (see `note_letters`)."""
 
-    def note_key(self) -> tuple:
-        """Return what a short note prints of the source: its publisher and date ("Wikipedia, undated")."""
-        return (self.publisher, self.date, self.date_approximate and self.date is not None)
+    def note_key(self, locale: str = "en_US") -> tuple:
+        """Return what a short note prints of the source in `locale`: its publisher, as printed, and
+        its date ("Wikipedia, undated").
+
+        The publisher is read as HTML and CSS print it, each run of spaces, tabs and line breaks one
+        space (`The Gadsden  Times` prints "The Gadsden Times"), and joint publishers joined as the
+        locale lists them: `[A, B]` prints "A and B" in English, as the one name `A and B` does.
+        """
+        names = format_list([printed(name) for name in self.publisher], locale=locale)
+        return (printed(names), self.date, self.date_approximate and self.date is not None)
 
     def texts(self) -> Iterator[Text]:
         """Yield the translatable text of the entry: a descriptive title is the editors' words."""
@@ -488,22 +507,58 @@ class Source:
         return max(dates) if dates else None
 
 
-def note_letters(sources: Iterable[Source]) -> dict[str, str]:
+def note_letters(sources: Iterable[Source], locales: Iterable[str] = ("en_US",)) -> dict[str, str]:
     """Return the letter each source's short note takes so that no two notes read the same.
 
-    As author-date styles do, sources that share a publisher and a date get 'a', 'b'… after the
-    date, in the order of their titles (then ids); the others get none. The letters are the same
-    in every language, chapter and output, because the bibliography is one.
+    As author-date styles do, sources whose notes print the same publisher and date in any of
+    `locales` (the edition's) get 'a', 'b'… after the date, in the order of their titles (then
+    ids); the others get none. The letters are the same in every language, chapter and output,
+    because the bibliography is one.
     """
-    groups: dict[tuple, list[Source]] = {}
-    for source in sources:
-        groups.setdefault(source.note_key(), []).append(source)
-    letters: dict[str, str] = {}
-    for group in groups.values():
-        if len(group) > 1:
-            ordered = sorted(group, key=lambda s: (s.title.casefold(), s.id))
-            letters.update((s.id, _letter(i)) for i, s in enumerate(ordered))
-    return letters
+    return {s: letter for group in note_groups(sources, locales) for s, letter in _lettered(group)}
+
+
+def known_locales(locales: Iterable[str]) -> tuple[str, ...]:
+    """Return English and the `locales` Babel knows, once each: the ones notes are printed in (an
+    unknown one is a `report.locale` error, and no edition is built in it)."""
+    known = []
+    for locale in ("en_US", *locales):
+        try:
+            Locale.parse(locale)
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+        known.append(locale)
+    return tuple(dict.fromkeys(known))
+
+
+def note_groups(sources: Iterable[Source], locales: Iterable[str] = ("en_US",)) -> list[list[Source]]:
+    """Return the sources in groups whose short notes print the same in one of `locales` at least
+    (joined across locales: `A and B` and `[A, B]` print the same in English only), in first order."""
+    listed = list(sources)
+    parent = list(range(len(listed)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for locale in dict.fromkeys(locales):
+        first: dict[tuple, int] = {}
+        for i, source in enumerate(listed):
+            j = first.setdefault(source.note_key(locale), i)
+            parent[root(i)] = root(j)
+    groups: dict[int, list[Source]] = {}
+    for i, source in enumerate(listed):
+        groups.setdefault(root(i), []).append(source)
+    return list(groups.values())
+
+
+def _lettered(group: list[Source]) -> Iterator[tuple[str, str]]:
+    """Yield each source's id and letter: none alone, 'a', 'b'… in the order of titles, then ids."""
+    if len(group) > 1:
+        ordered = sorted(group, key=lambda s: (s.title.casefold(), s.id))
+        yield from ((s.id, _letter(i)) for i, s in enumerate(ordered))
 
 
 def _letter(index: int) -> str:

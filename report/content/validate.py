@@ -66,6 +66,8 @@ from .model import (
     Note,
     Source,
     Text,
+    known_locales,
+    note_groups,
 )
 from ..sandbox import image_problem
 from .yamldoc import did_you_mean
@@ -80,7 +82,9 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     findings: list[Finding] = []
     findings += check_citations(edition, report_unused=complete)
     findings += check_markers(edition)
-    findings += check_sources(edition.sources.values())
+    findings += check_sources(
+        edition.sources.values(), known_locales(language.locale for language in edition.settings.editions)
+    )
     findings += check_strength(edition)
     findings += check_dates(edition, today)
     for facility in edition.facilities:
@@ -450,13 +454,15 @@ def _shortened(words: list[str]) -> str:
     return ("…" if len(words) > 8 else "") + " ".join(words[-8:])
 
 
-def check_sources(sources: Iterable[Source]) -> list[Finding]:
-    """Return findings for malformed or duplicated source URLs."""
+def check_sources(sources: Iterable[Source], locales: Iterable[str] = ("en_US",)) -> list[Finding]:
+    """Return findings for malformed or duplicated source URLs, and for sources whose notes print
+    the same publisher and date in one of `locales` (see `note_groups`) under the same title."""
     findings: list[Finding] = []
     seen: dict[tuple, Source] = {}
-    notes: dict[tuple, Source] = {}
-    for source in sources:
-        same = notes.setdefault((*source.note_key(), source.title.casefold()), source)
+    listed = list(sources)
+    same_note = {s.id: group for group in note_groups(listed, locales) for s in group}
+    for source in listed:
+        same = next(s for s in same_note[source.id] if s.title.casefold() == source.title.casefold())
         if same is not source:
             findings.append(
                 warning(
@@ -467,6 +473,7 @@ def check_sources(sources: Iterable[Source]) -> list[Finding]:
                     " or merge them",
                 )
             )
+        findings += _dated_before_publication(source)
         key = page_key(source.url)
         if key in seen:
             findings.append(
@@ -543,6 +550,30 @@ def _unescape_unreserved(text: str) -> str:
         return char if char in _UNRESERVED else match.group(0).upper()
 
     return _ESCAPE_RE.sub(one, text)
+
+
+def _dated_before_publication(source: Source) -> list[Finding]:
+    """Return a `date.order` error, at the later value, for a source's `updated` or `accessed` that
+    ends before its `date` begins (`updated: 2019-01-01` on an article of 2022-04-20 printed
+    "April 20, 2022, updated January 1, 2019"). Partial dates compare as ranges do: `updated: 2022`
+    may be any day of 2022, so it is not before 2022-04-20."""
+    if source.date is None:
+        return []
+    out = []
+    for name, later, loc, why in (
+        ("updated", source.updated, source.updated_loc, "a source is updated after it is published"),
+        ("accessed", source.accessed, source.accessed_loc, "a source is read after it is published"),
+    ):
+        if later is not None and later.latest() < source.date.earliest():
+            out.append(
+                error(
+                    "date.order",
+                    loc,
+                    f"source '{source.id}' has `{name}: {later.iso()}`, before its date {source.date.iso()}:"
+                    f" {why}; correct the one that is wrong",
+                )
+            )
+    return out
 
 
 def check_dates(edition: Edition, today: dt.date) -> list[Finding]:

@@ -1,0 +1,94 @@
+"""`schema.empty`: a text with no letter or digit outside its citations says nothing."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from report.content.load import read_dossier, read_settings
+from report.content.schema import raw
+
+from .conftest import BASE
+
+SAMPLE = (BASE / "facilities" / "sample.yaml").read_text(encoding="utf-8")
+ROLE = "      role: led the shutdown campaign\n"
+HELD = "    text: Inspectors found that medical requests went unanswered.\n"
+HINT = (
+    "it has no letter or digit but in its citations, so it would print only a note number or marks (a dash, an"
+    " ellipsis): write what it says in words"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "shown"),
+    [
+        (ROLE, '      role: "[@news-2021]"\n', "campaign.organizations[1].role", "[@news-2021]"),
+        (HELD, '    text: "..."\n', "timeline[1].text", "..."),
+        (HELD, "    text: '\"—\" [@gov-report-2020]'\n", "timeline[1].text", '"—" [@gov-report-2020]'),
+        (
+            HELD,
+            "    text: — [@gov-report-2020] [@news-2021] …\n",
+            "timeline[1].text",
+            "— [@gov-report-2020] [@news-2021] …",
+        ),
+    ],
+    ids=["citation-only", "ellipsis", "quoted-dash", "marks-and-citations"],
+)
+def test_a_text_of_only_marks_and_citations_is_empty(old: str, new: str, field: str, shown: str) -> None:
+    """`role: "[@id]"`, `note: "..."` and `text: '"—" [@id]'` passed and printed a lone note call,
+    "..." or “—”: `schema.empty` refused only white space."""
+    text = SAMPLE.replace(old, new, 1)
+    assert text != SAMPLE
+    number = text.split("\n").index(new.rstrip("\n")) + 1
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert [str(f) for f in findings] == [
+        f"facilities/sample.yaml:{number}:{new.index(':') + 3}: error: {field} says nothing: '{shown}'; {HINT}"
+        " [schema.empty]"
+    ]
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        "    text: 4 [@gov-report-2020].\n",
+        "    text: É.\n",
+        "    text: '[@gov-report-2020] “No.”'\n",
+        "    text: Staff said [@bad id] nothing.\n",
+    ],
+)
+def test_a_text_with_a_letter_or_a_digit_outside_its_citations_passes(new: str) -> None:
+    text = SAMPLE.replace(HELD, new, 1)
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert "schema.empty" not in [f.code for f in findings]
+
+
+def test_white_space_is_one_finding_that_the_text_is_empty() -> None:
+    text = SAMPLE.replace(HELD, '    text: " "\n', 1)
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert [(f.code, f.message) for f in findings] == [
+        ("schema.empty", "timeline[1].text is empty: it holds only U+0020 SPACE, which prints nothing")
+    ]
+
+
+def test_a_plain_text_of_marks_is_empty_in_report_yaml() -> None:
+    settings = (BASE / "report.yaml").read_text(encoding="utf-8")
+    assert "\nsubtitle: " in settings
+    text = "\n".join('subtitle: "—"' if line.startswith("subtitle: ") else line for line in settings.split("\n"))
+    _, findings = read_settings(text.encode(), "report.yaml")
+    assert [(f.code, f.message) for f in findings] == [("schema.empty", f"subtitle says nothing: '—'; {HINT}")]
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("[@a-b]", False), ('"—" [@a]', False), ("...", False), ("Why", True), ("4 [@a]", True), ("[@a] x", True)],
+)
+def test_the_editors_schema_refuses_the_same_texts(value: str, valid: bool) -> None:
+    """Editors read the defs' `pattern` as ECMA-262, with ASCII letters and digits: for English text the
+    same rule as `check`'s."""
+    pattern = raw("defs")["$defs"]["prose"]["pattern"]
+    assert json.loads(json.dumps(pattern)) == raw("defs")["$defs"]["plain_prose"]["pattern"]
+    ascii_only = pattern.replace(r"[^\W_]", "[A-Za-z0-9]")  # what ECMA-262 reads without the u flag
+    checker = jsonschema.Draft202012Validator({"type": "string", "pattern": ascii_only})
+    assert checker.is_valid(value) is valid
