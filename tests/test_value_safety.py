@@ -289,9 +289,10 @@ def test_a_url_written_as_the_advice_says_passes(tmp_path: Path) -> None:
 
 
 CONTACT_HINT = (
-    "use an address like name@example.org: no space, one @, and a domain of ASCII letters, digits, dots and"
-    " hyphens that ends in a dot and two or more letters (a look-alike letter from another alphabet leads to"
-    " another domain)"
+    "write a plain address like name@example.org: before the @ only ASCII letters, digits and . _ + -, after it"
+    " a domain of ASCII letters, digits, hyphens and dots ending in a dot and two or more letters. A ?, & or %"
+    " would add hidden headers to the mailto: link (a ?bcc= copies every message to another address), and a"
+    " look-alike letter from another alphabet leads to another domain"
 )
 
 
@@ -304,6 +305,11 @@ CONTACT_HINT = (
         ("campaign@example", True),
         ("campaign@example.o1g", True),
         ("campaign at example.org", True),
+        ("first.last+ten_2@mail-1.example.org", False),
+        ("a?bcc=x%40evil.example@example.org", True),  # a header hidden before the @
+        ("a%3Fbcc=x@example.org", True),
+        ("a&b@example.org", True),
+        ("campaign@example.org?bcc=x@evil.example", True),
     ],
 )
 def test_the_contact_address_takes_a_domain_in_capitals(tmp_path: Path, contact: str, refused: bool) -> None:
