@@ -1,22 +1,29 @@
-"""`check --online` against a real HTTP server on 127.0.0.1, with `localhost` as a second host.
+"""`check --online` against a real HTTP server on 127.0.0.1, named `first.test` and `second.test`.
+
+The checker asks no address that is not public (`link.internal`): these tests resolve the two
+names to 127.0.0.1 (`local_names`) and let the checker ask that one address.
 
 The checker's sleeps are recorded, not slept (`Waits`); socket timeouts are real but short.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import socket
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
+from report.content import links
 from report.content.links import CACHE_FILE, DAY, Policy, check_links
+from report.content.schema import private_address
 from report.content.load import load_edition
 
 from .conftest import make_project, run_cli
@@ -54,8 +61,8 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, address: tuple[str, int] = ("127.0.0.1", 0)) -> None:
+        super().__init__(address, Handler)
         self.hits: Counter[tuple[str, str]] = Counter()
         self.lock = threading.Lock()
         self.release = threading.Event()  # set when the test ends: /hang and /trickle stop
@@ -91,9 +98,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/ok":
             self.reply(200)
         elif self.path == "/same-host":
-            self.reply(301, Location=f"http://127.0.0.1:{port}/ok")
+            self.reply(301, Location=f"http://first.test:{port}/ok")
         elif self.path == "/moved":
-            self.reply(301, Location=f"http://localhost:{port}/ok")
+            self.reply(301, Location=f"http://second.test:{port}/ok")
         elif self.path == "/not-found":
             self.reply(404)
         elif self.path == "/gone":
@@ -112,7 +119,11 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/to-file":
             self.reply(302, Location="file:///etc/passwd")
         elif self.path == "/to-ftp":
-            self.reply(301, Location=f"ftp://127.0.0.1:{port}/report.pdf")
+            self.reply(301, Location=f"ftp://first.test:{port}/report.pdf")
+        elif self.path.startswith("/to-inside/"):  # a name that resolves to 127.0.0.2 (`NAMES`), at that port
+            self.reply(301, Location=f"http://inside.test:{self.path[11:]}/ok")
+        elif self.path.startswith("/to-loopback/"):
+            self.reply(302, Location=f"http://127.0.0.2:{self.path[13:]}/ok")
         elif self.path == "/to-nowhere":
             self.reply(301, Location="https:///report.pdf")
         elif self.path == "/to-ok-escaped":
@@ -138,8 +149,36 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
+LOCAL = ipaddress.IPv4Address("127.0.0.1")
+NAMES = {"first.test": "127.0.0.1", "second.test": "127.0.0.1", "inside.test": "127.0.0.2"}
+"""Names these tests resolve themselves: the checker never asks a real resolver."""
+
+
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+def resolved(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Resolve the names of `NAMES` to their loopback addresses, and return every name asked."""
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(host)
+        if host in NAMES:
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (NAMES[host], port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+@pytest.fixture
+def local_names(resolved: list[str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`resolved`, with the checker allowed to ask 127.0.0.1 (and no other address that is not public)."""
+    monkeypatch.setattr(links, "private_address", lambda a: None if a == LOCAL else private_address(a))
+    return resolved
+
+
+@pytest.fixture
+def server(local_names: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     httpd = Server()
@@ -179,7 +218,7 @@ EXTRA = [
 
 
 def write_sources(root: Path, port: int, extra: list[tuple[str, str, str | None]]) -> None:
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://first.test:{port}"
     entries = []
     for source_id, path, archive in extra:
         entry = (
@@ -202,11 +241,11 @@ def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
     edition, _ = load_edition(root)
     waits = Waits()
     findings = check_links(root, edition.sources.values(), fast(waits))
-    b = f"http://127.0.0.1:{server.port}"
+    b = f"http://first.test:{server.port}"
     where = "facilities/sources.yaml"
     assert lines(findings) == [
         f"{where}:19:10: warning: source 'moved': url {b}/moved redirects to another host:"
-        f" http://localhost:{server.port}/ok; check it and update the url [link.moved]",
+        f" http://second.test:{server.port}/ok; check it and update the url [link.moved]",
         f"{where}:25:10: error: source 'not-found': url {b}/not-found is gone: HTTP 404 Not Found;"
         f" cite the archived copy instead: {b}/ok [link.gone]",
         f"{where}:32:10: error: source 'gone': url {b}/gone is gone: HTTP 410 Gone;"
@@ -234,7 +273,7 @@ def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     assert check_links(root, edition.sources.values(), FAST, now=lambda: clock[0]) == first
     assert server.total() == asked  # nothing asked again
     cached = json.loads((root / CACHE_FILE).read_text())["urls"]
-    assert cached[f"http://127.0.0.1:{server.port}/not-found"]["checked"] == 1_000_000.0
+    assert cached[f"http://first.test:{server.port}/not-found"]["checked"] == 1_000_000.0
     clock[0] += 120  # now more than a day old
     assert check_links(root, edition.sources.values(), FAST, now=lambda: clock[0]) == first
     assert server.total() == 2 * asked
@@ -258,7 +297,7 @@ def test_online_is_off_by_default_and_on_with_the_flag(server: Server, tmp_path:
     assert (code, server.total()) == (0, 0)
     code, out, _ = run_cli("--root", str(root), "check", "--online")
     assert code == 1
-    assert f"source 'gone': url http://127.0.0.1:{server.port}/gone is gone" in out
+    assert f"source 'gone': url http://first.test:{server.port}/gone is gone" in out
 
 
 def test_retry_after_as_http_date() -> None:
@@ -272,9 +311,7 @@ def test_retry_after_as_http_date() -> None:
     assert _retry_after("soon") is None
 
 
-def test_no_answer_is_kept_for_an_hour_only(tmp_path: Path) -> None:
-    import socket
-
+def test_no_answer_is_kept_for_an_hour_only(local_names: list[str], tmp_path: Path) -> None:
     with socket.socket() as sock:  # a port nobody listens on: connections are refused
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -310,12 +347,12 @@ def test_a_redirect_to_another_scheme_is_reported_not_followed(server: Server, t
     write_sources(root, server.port, [(source_id, path, None) for source_id, path in paths])
     edition, _ = load_edition(root)
     findings = check_links(root, edition.sources.values(), FAST)
-    b = f"http://127.0.0.1:{server.port}"
+    b = f"http://first.test:{server.port}"
     where = "facilities/sources.yaml"
     assert lines(findings) == [
         f"{where}:19:10: warning: source 'to-file': url {b}/to-file redirects to file:///etc/passwd,"
         " which is not followed (only http and https are) [link.redirect]",
-        f"{where}:25:10: warning: source 'to-ftp': url {b}/to-ftp redirects to ftp://127.0.0.1:{server.port}/report.pdf,"
+        f"{where}:25:10: warning: source 'to-ftp': url {b}/to-ftp redirects to ftp://first.test:{server.port}/report.pdf,"
         " which is not followed (only http and https are) [link.redirect]",
         f"{where}:31:10: warning: source 'to-nowhere': url {b}/to-nowhere redirects to https:///report.pdf,"
         " which is not followed (it names no host) [link.redirect]",
@@ -333,7 +370,7 @@ def test_a_trickling_server_is_cut_at_the_deadline(server: Server, tmp_path: Pat
     started = time.monotonic()
     findings = check_links(root, edition.sources.values(), fast(timeout=10.0, deadline=1.0, retries=3))
     elapsed = time.monotonic() - started
-    b = f"http://127.0.0.1:{server.port}"
+    b = f"http://first.test:{server.port}"
     assert [(f.code, f.message) for f in findings if f.code != "link.unreachable"] == []
     got = {f.message.split("'")[1]: f.message for f in findings}
     assert got["trickle"] == (
@@ -354,6 +391,66 @@ def test_a_wait_longer_than_the_deadline_is_not_waited(server: Server, tmp_path:
     waits = Waits()
     findings = check_links(root, edition.sources.values(), fast(waits))
     assert [f.message for f in findings] == [
-        f"source 'busy': url http://127.0.0.1:{server.port}/busy-for-an-hour answered HTTP 429 Too Many Requests"
+        f"source 'busy': url http://first.test:{server.port}/busy-for-an-hour answered HTTP 429 Too Many Requests"
     ]
     assert waits.asked == [] and server.hits[("HEAD", "/busy-for-an-hour")] == 1
+
+
+@pytest.fixture
+def inside() -> Iterator[Server]:
+    """A server on 127.0.0.2, an address the checker must never ask: its hits prove it did not."""
+    httpd = Server(("127.0.0.2", 0))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_name_that_resolves_to_an_address_that_is_not_public_is_not_asked(
+    resolved: list[str], inside: Server, tmp_path: Path
+) -> None:
+    """`inside.test` resolves to 127.0.0.2 here (`resolved`), as a name a pull request adds could
+    resolve to a service of CI's network: it is reported, and no request is sent."""
+    root = make_project(tmp_path)
+    write_sources(root, inside.port, [])
+    source = root / "facilities/sources.yaml"
+    source.write_text(source.read_text().replace("first.test", "inside.test"))
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://inside.test:{inside.port}"
+    where = "facilities/sources.yaml"
+    assert lines(findings) == [
+        f"{where}:7:10: error: source 'gov-report-2020': url {b}/ok was not asked: its host inside.test resolves to"
+        " 127.0.0.2, this machine's own address, which no reader can open; cite the page's public address"
+        " [link.internal]",
+        f"{where}:13:10: error: source 'news-2021': url {b}/same-host was not asked: its host inside.test resolves"
+        " to 127.0.0.2, this machine's own address, which no reader can open; cite the page's public address"
+        " [link.internal]",
+    ]
+    assert "inside.test" in resolved and inside.total() == 0
+
+
+def test_a_redirect_to_an_address_that_is_not_public_is_not_followed(
+    server: Server, inside: Server, tmp_path: Path
+) -> None:
+    """A public page may redirect to an internal one: each hop's addresses are checked before it is asked."""
+    root = make_project(tmp_path)
+    write_sources(
+        root,
+        server.port,
+        [("to-inside", f"/to-inside/{inside.port}", None), ("to-loopback", f"/to-loopback/{inside.port}", None)],
+    )
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://first.test:{server.port}"
+    where = "facilities/sources.yaml"
+    assert lines(findings) == [
+        f"{where}:19:10: error: source 'to-inside': url {b}/to-inside/{inside.port} redirects to"
+        f" http://inside.test:{inside.port}/ok, which was not asked: its host inside.test resolves to 127.0.0.2,"
+        " this machine's own address, which no reader can open; cite the page's public address [link.internal]",
+        f"{where}:25:10: error: source 'to-loopback': url {b}/to-loopback/{inside.port} redirects to"
+        f" http://127.0.0.2:{inside.port}/ok, which was not asked: its host is 127.0.0.2,"
+        " this machine's own address, which no reader can open; cite the page's public address [link.internal]",
+    ]
+    assert server.hits[("HEAD", f"/to-inside/{inside.port}")] == 1 and inside.total() == 0

@@ -289,9 +289,10 @@ def test_a_url_written_as_the_advice_says_passes(tmp_path: Path) -> None:
 
 
 CONTACT_HINT = (
-    "use an address like name@example.org: no space, one @, and a domain of ASCII letters, digits, dots and"
-    " hyphens that ends in a dot and two or more letters (a look-alike letter from another alphabet leads to"
-    " another domain)"
+    "write a plain address like name@example.org: before the @ only ASCII letters, digits and . _ + -, after it"
+    " a domain of ASCII letters, digits, hyphens and dots ending in a dot and two or more letters. A ?, & or %"
+    " would add hidden headers to the mailto: link (a ?bcc= copies every message to another address), and a"
+    " look-alike letter from another alphabet leads to another domain"
 )
 
 
@@ -304,6 +305,11 @@ CONTACT_HINT = (
         ("campaign@example", True),
         ("campaign@example.o1g", True),
         ("campaign at example.org", True),
+        ("first.last+ten_2@mail-1.example.org", False),
+        ("a?bcc=x%40evil.example@example.org", True),  # a header hidden before the @
+        ("a%3Fbcc=x@example.org", True),
+        ("a&b@example.org", True),
+        ("campaign@example.org?bcc=x@evil.example", True),
     ],
 )
 def test_the_contact_address_takes_a_domain_in_capitals(tmp_path: Path, contact: str, refused: bool) -> None:
@@ -317,3 +323,31 @@ def test_the_contact_address_takes_a_domain_in_capitals(tmp_path: Path, contact:
     report.write_text(text.replace("contact: campaign@example.org", f"contact: {contact}", 1), encoding="utf-8")
     expected = f"report.yaml:9:10: error: contact: '{contact}' is not valid; {CONTACT_HINT} [schema.pattern]"
     assert _check(root) == ([expected] if refused else [])
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "169.254.169.254, a link-local address (where a cloud server's metadata service answers)",
+        ),
+        ("http://10.0.0.5/", "10.0.0.5, an address of a private network"),
+        ("http://localhost/", "localhost, this machine"),
+        ("http://localhost./", "localhost., this machine"),
+        ("http://ci.localhost/", "ci.localhost, this machine"),
+        ("http://[::1]:8080/", "::1, this machine's own address"),
+        ("http://127.1/", "127.1 (127.0.0.1), this machine's own address"),
+        ("http://2130706433/", "2130706433 (127.0.0.1), this machine's own address"),
+        ("http://[::ffff:10.0.0.5]/", "::ffff:10.0.0.5 (::ffff:a00:5), an address of a private network"),
+        ("http://100.64.0.1/", "100.64.0.1, an address reserved for other uses than the internet's sites"),
+        ("http://8.8.8.8/dns", None),
+        ("https://localhost.example.org/", None),
+    ],
+)
+def test_a_url_on_this_machine_or_a_private_network_is_refused(url: str, host: str | None) -> None:
+    """`check --online` would ask it: a pull request could make CI scan its own network."""
+    from report.content.schema import url_problem
+
+    expected = f"its host is {host}, which no reader can open and `check --online` must not ask; write the page's public address"
+    assert url_problem(url) == (expected if host else None)

@@ -12,6 +12,7 @@ import email.utils
 import functools
 import http.client
 import io
+import ipaddress
 import json
 import socket
 import ssl
@@ -28,7 +29,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from ..findings import Finding, error, warning
 from ..project import write_atomic
 from .model import Source
-from .schema import url_problem
+from .schema import private_address, url_problem
 
 CACHE_FILE = ".cache/links.json"
 CACHE_VERSION = 1
@@ -65,7 +66,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class LinkResult:
-    """What one URL answered: kind is 'ok', 'gone', 'moved', 'redirect', 'http' or 'unreachable'."""
+    """What one URL answered: kind is 'ok', 'gone', 'moved', 'redirect', 'http', 'unreachable', or
+    'internal' for one never asked, whose host (or a redirect's) resolves to an address that is not public."""
 
     url: str
     kind: str
@@ -119,8 +121,11 @@ def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.t
     budget = _Budget(policy)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        answer = _ask(current, policy, budget, now)
         final = current if current != url else None
+        try:
+            answer = _ask(current, policy, budget, now)
+        except _Internal as exc:
+            return LinkResult(url, "internal", now(), None, final, str(exc))
         if isinstance(answer, str):
             return LinkResult(url, "unreachable", now(), None, final, answer)
         status, location = answer
@@ -225,7 +230,7 @@ def _exchange(url: str, method: str, end: float, clock: Callable[[], float]) -> 
     parts = urlsplit(url)
     https = parts.scheme == "https"
     host = parts.hostname or ""
-    sock = socket.create_connection((host, parts.port or (443 if https else 80)), timeout=_left(end, clock))
+    sock = _connect(host, parts.port or (443 if https else 80), end, clock)
     try:
         if https:
             sock.settimeout(_left(end, clock))
@@ -257,6 +262,37 @@ def _tls() -> ssl.SSLContext:
     context = ssl.create_default_context()
     context.set_alpn_protocols(["http/1.1"])
     return context
+
+
+class _Internal(Exception):
+    """A host that resolves to an address the internet cannot reach: it is never connected to."""
+
+
+def _connect(host: str, port: int, end: float, clock: Callable[[], float]) -> socket.socket:
+    """Connect to `host` as `socket.create_connection` does, but only if every address it resolves
+    to is public (`private_address`): else raise `_Internal`, before any connection.
+
+    The addresses checked are the ones connected to, so a name that resolves otherwise the second
+    time (DNS rebinding) cannot slip through; a redirect's host passes here too.
+    """
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).partition("%")[0])
+        kind = private_address(address)
+        if kind:
+            named = f"is {address}" if host == str(address) else f"{host} resolves to {address}"
+            raise _Internal(f"its host {named}, {kind}")
+    last: OSError = OSError(f"{host} resolves to no address")
+    for family, type_, proto, _, sockaddr in found:
+        sock = socket.socket(family, type_, proto)
+        try:
+            sock.settimeout(_left(end, clock))
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+    raise last
 
 
 def _left(end: float, clock: Callable[[], float]) -> float:
@@ -367,6 +403,13 @@ def _finding(source: Source, label: str, result: LinkResult) -> Finding | None:
     if result.kind == "http":
         answer = f"HTTP {_status(result.status)}" if result.status else result.detail
         return warning("link.http", source.url_loc, f"{what} answered {answer}{via}{archived}")
+    if result.kind == "internal":
+        asked = f"redirects to {result.final_url}, which was" if result.final_url else "was"
+        return error(
+            "link.internal",
+            source.url_loc,
+            f"{what} {asked} not asked: {result.detail}, which no reader can open; cite the page's public address",
+        )
     if result.kind == "unreachable":
         return warning("link.unreachable", source.url_loc, f"{what} did not answer: {result.detail}{via}{archived}")
     return None

@@ -45,7 +45,7 @@ from .model import (
     Source,
     Text,
 )
-from .textfile import hidden_characters, read_input
+from .textfile import character_references, hidden_characters, read_input, reference_advice
 from .yamldoc import YamlDoc, cut_short, did_you_mean, parse
 
 
@@ -224,6 +224,7 @@ def read_sources(raw: bytes, rel: str) -> tuple[Sources | None, list[Finding]]:
     findings = _comments_in_prose(doc, "sources", findings)
     findings.extend(_date_findings(doc, "sources", findings))
     findings.extend(_markup_findings(doc))
+    findings.extend(_entity_findings(doc, "sources"))
     findings.extend(_marker_findings(doc, "sources"))
     findings.extend(_hidden_findings(doc))
     items = doc.data.get("sources") if isinstance(doc.data, dict) else None
@@ -394,6 +395,7 @@ def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Fi
     findings = _comments_in_prose(doc, kind, findings)
     findings.extend(_date_findings(doc, kind, findings))
     findings.extend(_markup_findings(doc))
+    findings.extend(_entity_findings(doc, kind))
     findings.extend(_marker_findings(doc, kind))
     findings.extend(_hidden_findings(doc))
     if _blocking(findings):
@@ -436,6 +438,36 @@ def _markup_findings(doc: YamlDoc) -> list[Finding]:
                 " HTML, CSS and scripts are printed as they are, never run",
             )
         )
+    return out
+
+
+def _entity_findings(doc: YamlDoc, kind: str) -> list[Finding]:
+    """Return a `text.entity` error for each HTML character reference (`&nbsp;`, `&amp;`, `&#8212;`)
+    in a printed text, saying what to type instead.
+
+    The values are text, never HTML: the templates escape them, so `&nbsp;` prints as typed in
+    the PDF and on the site. The rule is the translations' (`i18n.entity`), one pattern for both
+    (`textfile.character_references`): "Smith & Co" and "AT&T" hold none. An address (`x-url`)
+    is no text, and an editor's note (`x-unprinted`) is never printed.
+    """
+    out = []
+    for path, value in _strings(doc.data, ()):
+        if "&" not in value or schema.unknown_key(kind, path):
+            continue
+        if schema.keyword(kind, path, "x-url") or schema.keyword(kind, path, "x-unprinted"):
+            continue
+        for reference in dict.fromkeys(found for _, found in character_references(value)):
+            start, source = doc.source(path)
+            at = source.find(reference)
+            loc = doc.loc_at(start + at) if at >= 0 else doc.loc(path)
+            out.append(
+                error(
+                    "text.entity",
+                    loc,
+                    f"{_field_name(path)} has the character reference '{reference}', which prints as typed:"
+                    f" {reference_advice(reference)}",
+                )
+            )
     return out
 
 

@@ -6,8 +6,10 @@ The loader, editors' completion, the README's field reference and `new` all read
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import socket
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -88,7 +90,8 @@ def url_problem(url: str) -> str | None:
     """Return why `url` is not a web address a reader can follow, saying what to do, or None if it is one.
 
     It must be an http(s) URL the standard library reads, with a host name and no user name or
-    password (`user:password@`: printed, they would be every reader's), a host name of ASCII and
+    password (`user:password@`: printed, they would be every reader's), no host that is this machine
+    or a network other than the internet (`internal_host`: `localhost`, `10.0.0.5`), a host name of ASCII and
     the Latin letters of U+00C0–U+017F but look-alikes (`bücher.example`; `exаmple.org` with a
     Cyrillic а, `ɡithub.com` with IPA's ɡ, are other sites), and hold no space,
     quote, angle bracket, brace, `|`, `\\`, `^`, backtick or control character, raw or (for CR,
@@ -113,6 +116,12 @@ def url_problem(url: str) -> str | None:
         return f"the standard library cannot read it ({exc}); write the address as the browser shows it"
     if parts.scheme not in ("http", "https"):
         return "it is not an http:// or https:// address; write the full address, like https://example.org/page"
+    internal = internal_host(parts.hostname or "")
+    if internal:
+        return (
+            f"its host is {internal}, which no reader can open and `check --online` must not ask;"
+            " write the page's public address"
+        )
     if not parts.hostname or "." not in parts.hostname:
         return "it names no host; write the full address, like https://example.org/page"
     if parts.username is not None or parts.password is not None:
@@ -131,6 +140,59 @@ def url_problem(url: str) -> str | None:
             " except ı, ĸ and ſ, or a name with other letters in its xn-- form"
         )
     return None
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def internal_host(host: str) -> str | None:
+    """Return what `host` names if it is this machine or a network that is not the internet, or None.
+
+    That is `localhost` (with a final dot too, and every `*.localhost`), and an IP address that is
+    not globally routable (`private_address`), in any form a resolver reads: `127.0.0.1`, `[::1]`,
+    and the old forms `127.1`, `0x7f.0.0.1` and `2130706433`. A pull request must not make
+    `check --online` ask a cloud's metadata service (169.254.169.254) or a service of the
+    network CI runs in.
+    """
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return f"{host}, this machine"
+    address = _ip_literal(name)
+    kind = private_address(address) if address is not None else None
+    if not kind:
+        return None
+    return f"{host}, {kind}" if str(address) == name else f"{host} ({address}), {kind}"
+
+
+def _ip_literal(name: str) -> IPAddress | None:
+    """Return the IP address a host name writes literally, in any form `inet_aton` reads too, or None."""
+    try:
+        return ipaddress.ip_address(name.partition("%")[0])
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[0-9a-fx.]+", name):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(name))
+    except OSError:
+        return None
+
+
+def private_address(address: IPAddress) -> str | None:
+    """Return what kind of address `address` is if the internet cannot reach it (it is not
+    `is_global`, or it is multicast), or None for a public one. An IPv6 form of an IPv4 address
+    (`::ffff:127.0.0.1`) is that IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_global and not address.is_multicast:
+        return None
+    if address.is_loopback:
+        return "this machine's own address"
+    if address.is_link_local:
+        return "a link-local address (where a cloud server's metadata service answers)"
+    if address.is_private:
+        return "an address of a private network"
+    return "an address reserved for other uses than the internet's sites"
 
 
 _LOOK_ALIKES = frozenset("\u0131\u0138\u017f")

@@ -8,8 +8,10 @@ with a clear message instead of reaching a parser.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from html.entities import html5
 from pathlib import Path
 
 from .. import project
@@ -93,6 +95,52 @@ def hidden_characters(text: str) -> list[tuple[int, str]]:
             what += f", {kind}; delete it"
         found[char] = (match.start(), what)
     return sorted(found.values())
+
+
+_REFERENCE_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+"""A character reference as HTML writes one: named (`&nbsp;`), decimal (`&#160;`) or hex (`&#xA0;`),
+or without its `;` as HTML still reads the old ones (`&nbsp`, `&#160`)."""
+
+
+def character_references(text: str) -> list[tuple[int, str]]:
+    """Return (index, reference) for each character reference of `text` as a browser reads one: a
+    name HTML knows, with its `;`, or the longest one of the old names it reads without (`&nbspUU`
+    is `&nbsp` then "UU"). "AT&T", "R&D", "Smith & Co" and a name HTML does not know (`&D;`) hold none.
+
+    Our texts are text, never HTML (the templates escape them), so each one prints as typed: the
+    translations' `i18n.entity` and the writers' files' `text.entity` refuse them.
+    """
+    found = []
+    for match in _REFERENCE_RE.finditer(text):
+        reference = match.group(0)
+        if reference[1] == "#" or reference.endswith(";"):
+            if reference[1] == "#" or reference[1:] in html5:
+                found.append((match.start(), reference))
+            continue
+        name = reference[1:]
+        known = next((name[:end] for end in range(len(name), 1, -1) if name[:end] in html5), None)
+        if known is not None:
+            found.append((match.start(), f"&{known}"))
+    return found
+
+
+def reference_advice(reference: str) -> str:
+    """Return what to type instead of a character reference: the character itself (named, by
+    `html.unescape`, as a browser reads the reference), a plain "&" for `&amp;`, or, for one that
+    stands for an invisible character or none, to delete it."""
+    characters = html.unescape(reference)
+    hidden = hidden_characters(characters)
+    replaced = "\ufffd" in characters and reference.lower() not in ("&#xfffd;", "&#65533;")  # &#0;, &#xD800;
+    if hidden:
+        return f"it stands for {hidden[0][1]}"
+    if replaced or any(unicodedata.category(c) == "Cc" for c in characters):
+        return "it stands for no character a reader sees: delete it"
+    if characters == "&":
+        return 'type a plain "&" (followed by a space, as in "Smith & Co")'
+    names = ", ".join(
+        f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "") for c in characters
+    )
+    return f"type the character{'s themselves' if len(characters) > 1 else ' itself'}, {names}"
 
 
 def read_input(root: Path, rel: str, kind: str) -> tuple[bytes | None, Finding | None]:

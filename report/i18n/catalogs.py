@@ -17,16 +17,13 @@ from __future__ import annotations
 import configparser
 import difflib
 import functools
-import html
 import io
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from gettext import c2py
-from html.entities import html5
 from pathlib import Path
 from email import message_from_string
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeGuard, TypeVar
@@ -42,7 +39,7 @@ from .. import cache
 from ..findings import Finding, Loc, count, error, visible
 from ..content.load import prose_limit
 from ..content.model import BRACKETED_ID_RE, CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint, unbracketed
-from ..content.textfile import decode, hidden_characters, read_input
+from ..content.textfile import character_references, decode, hidden_characters, read_input, reference_advice
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
 
@@ -1133,28 +1130,6 @@ def _hidden_problems(entry: CatalogEntry) -> list[_Found]:
     ]
 
 
-_REFERENCE_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)")
-"""A character reference as HTML writes one: named (`&nbsp;`), decimal (`&#160;`) or hex (`&#xA0;`),
-or without its `;` as HTML still reads the old ones (`&nbsp`, `&#160`)."""
-
-
-def _references(text: str) -> list[str]:
-    """Return the character references of `text` as a browser reads them: a name HTML knows, with its
-    `;`, or the longest one of the old names it reads without (`&nbspUU` is `&nbsp` then "UU")."""
-    found = []
-    for match in _REFERENCE_RE.finditer(text):
-        reference = match.group(0)
-        if reference[1] == "#" or reference.endswith(";"):
-            if reference[1] == "#" or reference[1:] in html5:
-                found.append(reference)
-            continue
-        name = reference[1:]
-        known = next((name[:end] for end in range(len(name), 1, -1) if name[:end] in html5), None)
-        if known is not None:
-            found.append(f"&{known}")
-    return found
-
-
 def _reference_problems(entry: CatalogEntry) -> list[_Found]:
     """Return a problem for each character reference (`&nbsp;`, `&#160;`) a translation has and its English lacks.
 
@@ -1163,28 +1138,17 @@ def _reference_problems(entry: CatalogEntry) -> list[_Found]:
     PDF, where the translator meant a no-break space. The catalog is UTF-8: the message names the
     character to type instead (by `html.unescape`, as a browser reads the reference), or, for
     one `i18n.invisible` refuses, says to delete it. "AT&T" or "R&D" is no reference, nor is a
-    name HTML does not know (`&D;`); `&nbsp` without its `;` is one (`_references`).
+    name HTML does not know (`&D;`); `&nbsp` without its `;` is one (`character_references`).
     """
-    english = set(_references(f"{entry.msgid}\n{entry.plural or ''}"))
+    english = {ref for _, ref in character_references(f"{entry.msgid}\n{entry.plural or ''}")}
     found: dict[str, int] = {}
     for form, string in enumerate(entry.strings):
-        for reference in _references(string):
+        for _, reference in character_references(string):
             if reference not in english:
                 found.setdefault(reference, form)  # one reference, one mistake: at its first form
     problems = []
     for reference, form in found.items():
-        characters = html.unescape(reference)
-        hidden = hidden_characters(characters)
-        replaced = "\ufffd" in characters and reference.lower() not in ("&#xfffd;", "&#65533;")  # &#0;, &#xD800;
-        if hidden:
-            fix = f"it stands for {hidden[0][1]}"
-        elif replaced or any(unicodedata.category(c) == "Cc" for c in characters):
-            fix = "it stands for no character a reader sees: delete it"
-        else:
-            names = ", ".join(
-                f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "") for c in characters
-            )
-            fix = f"type the character{'s themselves' if len(characters) > 1 else ' itself'}, {names}"
+        fix = reference_advice(reference)
         where = f" in msgstr[{form}]" if entry.plural is not None else ""
         problems.append(
             (
