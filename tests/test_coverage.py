@@ -970,24 +970,24 @@ def test_a_real_dossier_edited_then_broken_keeps_its_pending_sentence(tmp_path: 
     root = copy_project(tmp_path / "p")
     dossier = root / "facilities" / "lasalle.yaml"
     lines = dossier.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[73] == "  Run by The GEO Group as an ICE detention center in Jena, Louisiana, the\n"
-    assert lines[83] == "    date: 2015-10/2015-11\n"
-    lines[73] = "  Run by The GEO Group as an immigration detention center in Jena, Louisiana, the\n"
+    assert lines[71] == "  Run by The GEO Group as an ICE detention center in Jena, Louisiana, the\n"
+    assert lines[81] == "    date: 2015-10/2015-11\n"
+    lines[71] = "  Run by The GEO Group as an immigration detention center in Jena, Louisiana, the\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0 and re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
     stale = (
-        "facilities/lasalle.yaml:73:10: warning: i18n/messages.pot is out of date for this file"
+        "facilities/lasalle.yaml:71:10: warning: i18n/messages.pot is out of date for this file"
         " (1 new or changed, 1 removed); {run} ./build.py extract && ./build.py update [i18n.stale]"
     )
     assert stale_of(out) == [stale.format(run="run:")]
-    row = "lasalle            12       0             0        1         0    92.3%"
+    row = "lasalle            11       0             0        1         0    91.7%"
     assert row in coverage_of(out)
 
-    lines[83] = "    date: 2021-02-30\n"
+    lines[81] = "    date: 2021-02-30\n"
     dossier.write_text("".join(lines), encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
-    assert code == 1 and "facilities/lasalle.yaml:84:11: error: impossible date '2021-02-30'" in out
+    assert code == 1 and "facilities/lasalle.yaml:82:11: error: impossible date '2021-02-30'" in out
     assert re.search(r"; es 99\.8% translated \(\d+\.\d s\)$", out.rstrip()), out
     assert stale_of(out) == [stale.format(run=REFUSES)]
     assert row in coverage_of(out)
@@ -1092,7 +1092,7 @@ def test_a_listed_dossier_deleted_or_renamed_counts_with_the_pot_strings(tmp_pat
     root = copy_project(tmp_path / "p")
     code, out, _ = run_cli("--root", str(root), "check")
     expected = coverage_of(out)
-    assert code == 0 and "\nlasalle            13       0             0        0         0   100.0%\n" in out
+    assert code == 0 and "\nlasalle            12       0             0        0         0   100.0%\n" in out
     dossier = root / "facilities" / "lasalle.yaml"
     text = dossier.read_text(encoding="utf-8")
     dossier.rename(root / "facilities" / "la-salle.yaml")
@@ -1142,20 +1142,20 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
 
     root = copy_project(tmp_path / "p")
     stewart = root / "facilities" / "stewart.yaml"
-    stewart.write_text(stewart.read_text().replace("  - id: beds-2000\n", "  - id: beds-2000x\n", 1))
-    old, new = "stewart:capacity.beds-2000:note", "stewart:capacity.beds-2000x:note"
+    stewart.write_text(stewart.read_text().replace("  - id: beds-1966\n", "  - id: beds-1966x\n", 1))
+    old, new = "stewart:capacity.beds-1966:note", "stewart:capacity.beds-1966x:note"
     code, out, _ = run_cli("--root", str(root), "check")
     table = coverage_of(out)
     assert table[-3:] == [
         "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet (1 moved from"
         " another context: update gives it that translation, fuzzy): the Spanish edition prints it in English",
-        f"  stewart: facilities/stewart.yaml:32 (moved from {old}) 'Whether this figure counts beds or people is"
-        " still being…'",
+        f"  stewart: facilities/stewart.yaml:43 (moved from {old}) 'The maximum capacity reported by the DHS"
+        " Inspector General.'",
         "run: ./build.py extract && ./build.py update",
     ]
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     [pending] = json.loads(out)["coverage"]["es"]["pending"]
-    assert (pending["part"], pending["line"], pending["moved_from"]) == ("stewart", 32, old)
+    assert (pending["part"], pending["line"], pending["moved_from"]) == ("stewart", 43, old)
     assert (pending["change"], pending["from_context"], pending["from_english"]) == ("moved", old, None)
     edition, _ = load_edition(root)
     _, coverage = check_translations(root, edition)
@@ -1166,9 +1166,9 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
     assert page.rows("pending") == [
         PENDING_HEADER,
         [
-            "facilities/stewart.yaml:32",
+            "facilities/stewart.yaml:43",
             f"pending, moved from {old}",
-            "Whether this figure counts beds or people is still being checked.",
+            "The maximum capacity reported by the DHS Inspector General.",
             spanish,
         ],
     ]
