@@ -178,3 +178,16 @@ def test_no_contract_text_repeats_its_kinds_label() -> None:
     assert otay.contract is not None and otay.contract.text is not None
     assert str(kinds[otay.contract.kind]) == "ICE contracts directly with the private operator"
     assert otay.contract.text.value.startswith("CoreCivic holds the contract [@latimes-2018-06-24-otay-expansion]")
+
+
+def test_no_status_text_opens_by_saying_its_state_again() -> None:
+    """Adelanto's facts box said "Open: ICE detains people here (as of about June 2025). Open. Once
+    full intake…", and Stewart's "…Open and run by CoreCivic.": the label (labels.html's
+    `status_labels`), then the dossier's text opening with the state's word again."""
+    loc = Localizer("en", "en", None, "en_US")
+    labels = environment(REPO, loc).get_template("partials/labels.html").make_module().status_labels
+    assert [str(labels[state]).split()[0] for state in ("open", "closed")] == ["Open:", "Closed"]
+    edition = _repo_edition()
+    openings = {f.id: f.status.text.value.split()[0] for f in edition.facilities if f.status.text is not None}
+    assert len(openings) == 10
+    assert {fid: word for fid, word in openings.items() if word.strip(".,:;").lower() in ("open", "closed")} == {}
