@@ -523,6 +523,10 @@ def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path,
         "  sample: facilities/sample.yaml:24 (kept as obsolete: update restores it) 'ICE stopped using the facility.'",
         "run: ./build.py extract && ./build.py update",
     ]
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:24:9: warning: Spanish translation not in use (kept as obsolete: update restores"
+        " it): using the English text 'ICE stopped using the facility.' [i18n.fallback]"
+    ]
     assert pending_rows(root) == [
         PENDING_HEADER,
         [
@@ -664,6 +668,11 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
+    # Not "missing": the catalog translates this very English, as the pending note says.
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:24:9: warning: Spanish translation not in use (a fuzzy entry was translated from"
+        " it: update restores it): using the English text 'ICE stopped using the facility.' [i18n.fallback]"
+    ]
     assert coverage_of(out)[-3:] == [
         "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
         " (1 that a fuzzy entry was translated from: update restores it): the Spanish edition prints it in English",
