@@ -223,9 +223,16 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     _, coverage = check_translations(root, edition)
 
     page = Tables()
-    page.feed(status_page_html(root, edition, coverage["es"]))
+    html = status_page_html(root, edition, coverage["es"])
+    page.feed(html)
 
     assert page.lang == "en"
+    # A fuzzy entry's "Spanish now" is the English the build prints, not the old translation under it.
+    assert (
+        '<td data-label="Spanish now"><span lang="en" class="fallback">A man died after weeks without care.</span>\n'
+        '            <p class="previous small">The build prints the English; the catalog has:'
+        ' <span lang="es">Un hombre murió tras semanas sin atención.</span></p></td>'
+    ) in html
     assert page.rows("coverage") == [
         ["Part", "Translated", "Fuzzy", "Untranslated", "Pending", "Obsolete", "Translated %"],
         ["Total", "12", "2", "1", "9", "1", "50.0%"],
@@ -244,15 +251,20 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     path = "i18n/es/LC_MESSAGES/messages.po"
     assert page.rows("entries") == [
         ["Line", "State", "English", "Spanish now"],
-        ["62", "untranslated", "Thanks to everyone.", ""],
+        ["62", "untranslated", "Thanks to everyone.", "Thanks to everyone."],
         ["Line", "State", "English", "Spanish now"],
         [
             "70",
             "fuzzy",
             "ICE stopped using the facility. Previous English: ICE stopped using the center.",
-            "ICE dejó de usar el centro.",
+            printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
-        ["96", "fuzzy", "A man died after weeks without care.", "Un hombre murió tras semanas sin atención."],
+        [
+            "96",
+            "fuzzy",
+            "A man died after weeks without care.",
+            printed("A man died after weeks without care.", "Un hombre murió tras semanas sin atención."),
+        ],
     ]
     langs = [
         [attrs.get("lang") for attrs, _ in cells]
@@ -260,7 +272,7 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         if "entries" in cls
         for _, cells in rows[1:]
     ]
-    assert langs == [[None, None, "en", "es"]] * 3
+    assert langs == [[None, None, "en", None]] * 3
     # The catalog's path is said once per table, in its caption; on a phone each cell names its column.
     labels = [
         [attrs.get("data-label") for attrs, _ in cells]
@@ -372,13 +384,13 @@ def test_status_page_lists_strings_not_in_the_catalog_yet(tmp_path: Path) -> Non
             "facilities/sample.yaml:38",
             "pending, new",
             "Inspectors also found grievances that no one had recorded.",
-            "",
+            "Inspectors also found grievances that no one had recorded.",
         ],
         [
             "facilities/sample.yaml:43",
             "pending, other English in the catalog",
             "A man died after weeks without medical care. English in the catalog: A man died after weeks without care.",
-            "Un hombre murió tras semanas sin atención.",
+            printed("A man died after weeks without medical care.", "Un hombre murió tras semanas sin atención."),
         ],
     ]
     assert text.texts() == [
@@ -438,6 +450,13 @@ def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: 
 
 
 PENDING_HEADER = ["Where the English is", "State", "English", "Spanish now"]
+
+
+def printed(english: str, catalog: str = "") -> str:
+    """Return a "Spanish now" cell: the English the build prints, then what the catalog has, if anything."""
+    return f"{english} The build prints the English; the catalog has: {catalog}" if catalog else english
+
+
 STATUS_ENTRY = (
     'msgctxt "sample:status:text"\nmsgid "ICE stopped using the facility."\nmsgstr "ICE dejó de usar el centro."\n'
 )
@@ -504,13 +523,17 @@ def test_a_string_kept_as_obsolete_is_pending_to_restore_not_new(tmp_path: Path,
         "  sample: facilities/sample.yaml:24 (kept as obsolete: update restores it) 'ICE stopped using the facility.'",
         "run: ./build.py extract && ./build.py update",
     ]
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:24:9: warning: Spanish translation not in use (kept as obsolete: update restores"
+        " it): using the English text 'ICE stopped using the facility.' [i18n.fallback]"
+    ]
     assert pending_rows(root) == [
         PENDING_HEADER,
         [
             "facilities/sample.yaml:24",
             "pending, kept as obsolete: update restores it",
             "ICE stopped using the facility.",
-            "ICE dejó de usar el centro.",
+            printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
     ]
     if (catalog := updated(root, RESTORED_ONE)) is not None:
@@ -538,7 +561,7 @@ def test_a_hand_edited_msgid_is_english_in_the_catalog_not_the_previous_english(
             "facilities/sample.yaml:24",
             "pending, other English in the catalog",
             "ICE stopped using the facility. English in the catalog: ICE stopped using the facility in 2021.",
-            "ICE dejó de usar el centro.",
+            printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
     ]
 
@@ -619,7 +642,7 @@ def test_a_field_whose_old_entry_is_obsolete_is_pending_with_its_translation_not
             "facilities/sample.yaml:24",
             "pending, other English in the catalog",
             "ICE stopped using the facility. English in the catalog: ICE stopped using it.",
-            "ICE dejó de usarlo.",
+            printed("ICE stopped using the facility.", "ICE dejó de usarlo."),
         ],
     ]
     if (catalog := updated(root, FUZZY_ONE)) is not None:
@@ -645,6 +668,11 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
 
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0
+    # Not "missing": the catalog translates this very English, as the pending note says.
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:24:9: warning: Spanish translation not in use (a fuzzy entry was translated from"
+        " it: update restores it): using the English text 'ICE stopped using the facility.' [i18n.fallback]"
+    ]
     assert coverage_of(out)[-3:] == [
         "pending: 1 English string the build uses is not in i18n/es/LC_MESSAGES/messages.po yet"
         " (1 that a fuzzy entry was translated from: update restores it): the Spanish edition prints it in English",
@@ -658,7 +686,7 @@ def test_english_back_to_what_a_fuzzy_entry_was_translated_from_is_pending_to_re
             "facilities/sample.yaml:24",
             "pending, a fuzzy entry was translated from it: update restores it",
             "ICE stopped using the facility. English in the catalog: ICE stopped using the facility in 2021.",
-            "ICE dejó de usar el centro.",
+            printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
     ]
     if (catalog := updated(root, RESTORED_ONE)) is not None:
@@ -699,7 +727,7 @@ def test_a_rename_undone_before_review_is_pending_to_restore_not_moved(tmp_path:
             "facilities/sample.yaml:24",
             "pending, a fuzzy entry was translated from it: update restores it",
             "ICE stopped using the facility.",
-            "ICE dejó de usar el centro.",
+            printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
     ]
     if (catalog := updated(root, RESTORED_ONE)) is not None:
@@ -738,7 +766,7 @@ def test_a_template_string_close_to_other_english_is_pending_with_that_translati
             "layouts/page.html:1",
             "pending, close to other English in the catalog: update gives it that translation, fuzzy",
             "Skip to the list of sources English in the catalog: Skip to the sources",
-            "Ir a las fuentes",
+            printed("Skip to the list of sources", "Ir a las fuentes"),
         ],
     ]
     if (catalog := updated(root, FUZZY_ONE, extract=True)) is not None:
@@ -1169,7 +1197,7 @@ def test_a_renamed_id_is_pending_as_moved_with_the_translation_update_will_give(
             "facilities/stewart.yaml:43",
             f"pending, moved from {old}",
             "The maximum capacity reported by the DHS Inspector General.",
-            spanish,
+            printed("The maximum capacity reported by the DHS Inspector General.", spanish),
         ],
     ]
     for command in ("extract", "update"):

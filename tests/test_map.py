@@ -647,7 +647,7 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
         'msgid ""\n"A map of the United States with %(state)s shaded and a mark where %(name)s "\n"is, %(in_county)s."',
         '""\n"Mapa de Estados Unidos con el estado de %(state)s sombreado y una marca "\n"donde está %(name)s, %(in_county)s."',
     )
-    _msgstr_emptied(root, 'msgid "ICE detention has ended"', '"Terminó la detención de ICE"')
+    _msgstr_emptied(root, 'msgid "ICE detention has ended"', '"ICE ya no detiene a personas aquí"')
     _msgstr_emptied(root, 'msgid "Draft"', '"Borrador"')
     _msgstr_emptied(
         root,

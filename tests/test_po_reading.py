@@ -1495,6 +1495,14 @@ def test_citation_markers_swapped_are_found() -> None:
         ("From May to June 2019.", "De mayo a junio de 2019."),
         ("In January, February and March 2020.", "En enero, febrero y marzo de 2020."),
         ("In May–June 2019.", "En mayo-junio de 2019."),
+        # Months named alone: as months where nothing else could be meant, else standing for the other's.
+        ("It ended in November, citing overcrowding.", "Terminó en noviembre, alegando hacinamiento."),
+        ("It ended in Nov. after a vote.", "Terminó en noviembre tras una votación."),
+        ("Vigils were held in May.", "Hubo vigilias en mayo."),
+        ("March brought protests.", "En marzo hubo protestas."),
+        ("In July, Julio Pérez spoke.", "En julio, Julio Pérez habló."),
+        ("November was hard.", "Noviembre fue duro."),
+        ("Protesters march in the rain; they may return.", "Los manifestantes marchan bajo la lluvia."),
     ],
 )
 def test_figures_written_as_spanish_writes_them_are_the_same(english: str, spanish: str) -> None:
@@ -1517,6 +1525,40 @@ def test_a_month_changed_in_a_range_is_found() -> None:
         f"{SPANISH}:{line}:1: warning: month names differ from the English"
         " 'From May to June 2019 it held 300 people.': missing May; extra abril [i18n.figures]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish", "difference"),
+    [
+        (  # Alamance's status, as a fact-checker found it passing
+            "INDY Week reported that Sheriff Terry Johnson ended the jail's agreement with ICE in November, citing"
+            " overcrowding.",
+            "INDY Week informó que el alguacil Terry Johnson puso fin al acuerdo de la cárcel con ICE en octubre,"
+            " alegando hacinamiento.",
+            "'INDY Week reported that Sheriff Terry Johnson…': missing November; extra octubre",
+        ),
+        (
+            "It ended in Sept. after a vote.",
+            "Terminó en agosto tras una votación.",
+            "'It ended in Sept. after a vote.': missing Sept; extra agosto",
+        ),
+        ("Vigils were held in May.", "Hubo vigilias en junio.", "'Vigils were held in May.': extra junio"),
+        (
+            "The county voted in June.",
+            "El condado votó en 2021.",
+            "'The county voted in June.': missing June; extra 2021",
+        ),
+    ],
+)
+def test_a_month_named_alone_and_changed_is_found(english: str, spanish: str, difference: str) -> None:
+    """A month that dates nothing was not compared: "in November" as "en octubre" passed. A full
+    name as the language writes it mid-sentence is a month alone (English's capitalized, but "May"
+    and a sentence's first "March"; an abbreviation with its period); one that may be another word
+    stands for the other text's month, so "in May" as "en junio" is found by the "junio"."""
+    text, found = _doubts(f'msgctxt "a:summary"\nmsgid "{english}"\nmsgstr "{spanish}"\n')
+    kinds = "numbers and month names" if "2021" in spanish else "month names"
+    line = _line(text, f'msgstr "{spanish[:5]}')
+    assert found == [f"{SPANISH}:{line}:1: warning: {kinds} differ from the English {difference} [i18n.figures]"]
 
 
 CONFIRMED = (

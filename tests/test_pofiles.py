@@ -201,3 +201,32 @@ def test_an_unwrapped_save_is_read_and_kept_until_a_message_changes(committed: P
         '+msgid ""',
         '+"Ten US immigration detention centers and the campaigns to shut them down"',
     ]
+
+
+def test_prose_with_a_percent_sign_is_not_flagged_python_format(tmp_path: Path) -> None:
+    """Babel flags any English its PYTHON_FORMAT matches (`25% of` reads as `% o`), and msgfmt -c,
+    Poedit and Weblate then refuse a translation without the `%`; prose is never %-formatted."""
+    root = make_project(tmp_path, "_i18n")
+    dossier = root / "facilities/sample.yaml"
+    dossier.write_text(dossier.read_text().replace("found that medical", "found that 25% of medical"))
+    po = root / SPANISH
+    # A stale flag on an entry the edit does not touch goes too.
+    po.write_text(po.read_text().replace('msgctxt "sample:summary"', '#, python-format\nmsgctxt "sample:summary"'))
+    assert run_cli("--root", str(root), "extract")[0] == 0
+    assert run_cli("--root", str(root), "update")[0] == 0
+    context = "sample:timeline.2020-04-inspection:text"
+    english = "Inspectors found that 25% of medical requests went unanswered."
+    for rel in (TEMPLATE, SPANISH):
+        text = (root / rel).read_text()
+        entry = next(block for block in text.split("\n\n") if f'msgctxt "{context}"' in block)
+        assert entry.splitlines()[2] == ("#, fuzzy" if rel == SPANISH else f'msgctxt "{context}"'), entry
+        assert "python-format" not in text, rel
+    text = po.read_text()
+    entry = next(block for block in text.split("\n\n") if f'msgctxt "{context}"' in block)
+    translated = (
+        f'msgctxt "{context}"\nmsgid "{english}"\n'
+        'msgstr "Los inspectores constataron que el 25 por ciento de las solicitudes médicas quedaban sin respuesta."'
+    )
+    po.write_text(text.replace(entry, translated))
+    result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(po)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr  # before: "number of format specifications … does not match"

@@ -283,7 +283,7 @@ def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
         " First Ten to Communities Not Cages. * Not yet confirmed as named on the 2021 First Ten list: we are"
         " checking it against the original report. #FirstTen #CommunitiesNotCages",
         "es": "Borrador. No es la edición definitiva: los datos y las traducciones todavía pueden cambiar."
-        " Pulaski County Detention Center*: Ullin, condado de Pulaski, Illinois. Terminó la detención de ICE."
+        " Pulaski County Detention Center*: Ullin, condado de Pulaski, Illinois. ICE ya no detiene a personas aquí."
         " Los Primeros Diez de Comunidades Sí, Jaulas No. * Aún no se ha confirmado que figurara en la lista de"
         " los Primeros Diez de 2021: lo estamos cotejando con el informe original. #FirstTen #CommunitiesNotCages",
     }

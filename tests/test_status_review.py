@@ -90,13 +90,13 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
         ),
         "es": (
             [
-                "Terminó la detención de ICE [en revisión]",
-                "Terminó la detención de ICE",
+                "ICE ya no detiene a personas aquí [en revisión]",
+                "ICE ya no detiene a personas aquí",
                 "Abierto: ICE detiene a personas aquí [en revisión]",
             ],
             "Mapa de Estados Unidos con 3 centros de detención:"
-            " Etowah County Detention Center, Alabama (Terminó la detención de ICE [en revisión]);"
-            " Pulaski County Detention Center*, Illinois (Terminó la detención de ICE);"
+            " Etowah County Detention Center, Alabama (ICE ya no detiene a personas aquí [en revisión]);"
+            " Pulaski County Detention Center*, Illinois (ICE ya no detiene a personas aquí);"
             " Stewart Detention Center*, Georgia (ICE detiene a personas aquí [en revisión]). " + ES_NOTE,
             "[en revisión]",
         ),
@@ -144,8 +144,8 @@ def test_the_share_card_carries_the_index_cards_marks_and_a_drafts_band(edition,
             "stewart": ("Stewart Detention Center*", "Open: ICE detains people here [under review]", [EN_NOTE]),
         },
         "es": {
-            "etowah": ("Etowah County Detention Center", "Terminó la detención de ICE [en revisión]", []),
-            "pulaski": ("Pulaski County Detention Center*", "Terminó la detención de ICE", [ES_NOTE]),
+            "etowah": ("Etowah County Detention Center", "ICE ya no detiene a personas aquí [en revisión]", []),
+            "pulaski": ("Pulaski County Detention Center*", "ICE ya no detiene a personas aquí", [ES_NOTE]),
             "stewart": ("Stewart Detention Center*", "Abierto: ICE detiene a personas aquí [en revisión]", [ES_NOTE]),
         },
     }
@@ -214,7 +214,7 @@ def test_the_built_report_marks_a_status_under_review_on_its_map_page(tmp_path: 
         # Runs of spaces made one, and a word hyphenated at a line end (WeasyPrint draws U+2010) made whole.
         pdf = root / "dist" / lang / f"first-ten-{lang}.pdf"
         pages = [" ".join(page.split()).replace("\u2010 ", "") for page in pdf_pages(pdf)]
-        ended = "ICE detention has ended" if lang == "en" else "Terminó la detención de ICE"
+        ended = "ICE detention has ended" if lang == "en" else "ICE ya no detiene a personas aquí"
         # Pulaski's place on the 2021 list is unverified: the list marks it as the cover does, and says why.
         # (pypdf reads the mark's margin as a space: "Center *,".)
         (page,) = [p for p in pages if f"Pulaski County Detention Center *, Illinois ({ended})" in p]

@@ -1338,8 +1338,10 @@ def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "")
     compared by value, so a translation may write them as its language does (1,200 = 1.200 =
     1 200 with a no-break space; 1.5 = 1,5; 10:30 = 10.30); a month by its number, each text's
     name as its language's CLDR data writes it (`_MonthNames`), where it dates something, by the
-    same rule in both (`_months`). Numbers written as words, and the order of figures, are not
-    compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
+    same rule in both, or where it is named alone and can be nothing else (`_months`): a name that
+    may be a month (English "May", a capitalized Spanish "Julio") counts for no difference, but
+    can stand for the other text's month of that number. Numbers written as words, and the order
+    of figures, are not compared. A `FIGURES:` translator comment (`confirmed`) that names a figure as one text writes
     it (`_named_figures`) confirms that difference, and no other: a figure the English changes
     later is found again.
     """
@@ -1349,10 +1351,11 @@ def _figure_problems(entry: CatalogEntry, lang: str | None, confirmed: str = "")
     months = _month_names(lang) if lang else None
     named = _named_figures(confirmed, english_months, months)
     for form, (source, string) in enumerate(zip(_sources(entry), entry.strings, strict=True)):
-        want, have = _figures(source, english_months), _figures(string, months)
+        (want, want_maybe), (have, have_maybe) = _figures(source, english_months), _figures(string, months)
         if months is None:  # no month names to read the translation's with: compare the numbers alone
-            want = [(key, written) for key, written in want if not isinstance(key, str)]
-        missing, extra = _unmatched(want, have), _unmatched(have, want)
+            want, want_maybe = [(key, written) for key, written in want if not isinstance(key, str)], []
+        missing = _unmatched(_unmatched(want, have), have_maybe)
+        extra = _unmatched(_unmatched(have, want), want_maybe)
         unnamed = ([f for f in missing if f[1] not in named], [f for f in extra if f[1] not in named])
         if any(unnamed):
             why = " (the FIGURES: comment does not name them)" if confirmed else ""
@@ -1382,8 +1385,9 @@ _Figure = tuple[Decimal | str, str]
 """A figure of a text: its value (a number, or 'month N') and how the text writes it."""
 
 
-def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
-    """Return the numbers of a text, then the month names that date something (`_months`), each as written.
+def _figures(text: str, months: _MonthNames | None) -> tuple[list[_Figure], list[_Figure]]:
+    """Return the numbers of a text, then its month names that are months (`_months`), each as
+    written; and the month names that may be months, which stand for another text's, no more.
 
     Digits that print no figure are left out: in citation markers, `%(name)s` placeholders,
     HTML tags and URLs. A name's digits count (COVID-19, OIG-19-47): a translation keeps them.
@@ -1392,9 +1396,12 @@ def _figures(text: str, months: _MonthNames | None) -> list[_Figure]:
         text = pattern.sub(" ", text)
     text = PYTHON_FORMAT.sub(lambda m: " " if m[1] is not None else m[0], text)
     found: list[_Figure] = [figure for run in _NUMBER_RE.finditer(text) for figure in _numbers(run[0])]
+    maybe: list[_Figure] = []
     if months is not None:
-        found += [(f"month {months.number[name]}", name) for name in _months(text, months)]
-    return found
+        for start, name, dated in _month_runs(text, months):
+            certain = dated or _alone(text, start, name, months)
+            (found if certain else maybe).append((f"month {months.number[name]}", name))
+    return found, maybe
 
 
 def _months(text: str, months: _MonthNames) -> list[str]:
@@ -1403,26 +1410,53 @@ def _months(text: str, months: _MonthNames) -> list[str]:
     A name dates something next to a number, or next to a name that does, with only a `_GAP_RE`
     between: "May 20", "20 May", "Sept. 5, 2019", "since March, 2020", "From May to June 2019";
     "20 de mayo", "mayo del 2019", "de abril a junio de 2019". English and translation are read
-    by this one rule, so that a difference is one of the text. So "may" and "May", the verb, are
-    no month, nor "mayo" alone; a month named without a number ("in May") is not compared.
+    by this one rule, so that a difference is one of the text. A name that dates nothing is a
+    month where it is named alone as only a month is (`_alone`): "in November", "en noviembre".
     """
+    return [name for _, name, dated in _month_runs(text, months) if dated]
+
+
+def _month_runs(text: str, months: _MonthNames) -> list[tuple[int, str, bool]]:
+    """Return (start, name as written, whether it dates something) for each month name of a text, in order."""
     names: list[tuple[int, int, str | None]] = [(m.start(), m.end(), m[0]) for m in months.pattern.finditer(text)]
     if not names:
         return []
     items = sorted(names + [(m.start(), m.end(), None) for m in _NUMBER_RE.finditer(text)])
-    found: list[str] = []
-    run: list[str] = []
+    found: list[tuple[int, str, bool]] = []
+    run: list[tuple[int, str]] = []
     dated, end = False, -1
     for start, stop, name in items:
         if end >= 0 and not _GAP_RE.fullmatch(text, end, start):
-            found += run if dated else []
+            found += [(at, written, dated) for at, written in run]
             run, dated = [], False
         if name is None:
             dated = True
         else:
-            run.append(name)
+            run.append((start, name))
         end = stop
-    return found + (run if dated else [])
+    return found + [(at, written, dated) for at, written in run]
+
+
+def _alone(text: str, start: int, name: str, months: _MonthNames) -> bool:
+    """Return True if a month name that dates nothing is a month all the same (`_MonthNames.alone`).
+
+    In English a capitalized full name ("in November"), but "May" (a verb, a name) and "March" at
+    the start of a sentence (a verb), and an abbreviation with its period ("Nov."); in Spanish and
+    other languages a full name as CLDR writes it mid-sentence ("en noviembre"): a capitalized
+    Spanish "Julio" may be a person's name, or any month at a sentence's start, and counts alone
+    for no difference (`_figures`).
+    """
+    if name in months.alone:
+        return name not in months.not_first or not _starts_sentence(text, start)
+    return name in months.with_period and text.startswith(".", start + len(name))
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Return True if the word at `start` begins the text or follows a sentence's end (quotes and brackets aside)."""
+    head = text[max(0, start - 40) : start].rstrip().rstrip('"“‘([').rstrip()
+    if not head:
+        return start <= 40
+    return head.rstrip('"”’)]').endswith((".", "!", "?"))
 
 
 def _numbers(run: str) -> list[_Figure]:
@@ -1469,6 +1503,20 @@ class _MonthNames:
     """Any of the names, as a whole word."""
     number: dict[str, int]
     """The month each name (as CLDR writes it, or capitalized; without a final period) is."""
+    alone: frozenset[str] = frozenset()
+    """The names that are months where they date nothing: the full names as CLDR writes them,
+    but those `_AMBIGUOUS` says may be other words."""
+    not_first: frozenset[str] = frozenset()
+    """Names of `alone` that are no month at the start of a sentence (English "March", a verb)."""
+    with_period: frozenset[str] = frozenset()
+    """Abbreviations that are months alone when their period follows (English "Nov.")."""
+
+
+_AMBIGUOUS: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {
+    "en": (frozenset({"May"}), frozenset({"March"}), True),
+}
+"""Per language: the full names never months alone (other words, as "May" is), those no month at
+a sentence's start, and whether an abbreviation with its period is a month alone."""
 
 
 @functools.cache
@@ -1493,15 +1541,26 @@ def _month_names(lang: str) -> _MonthNames | None:
         if other.script == locale.script and str(other) != str(locale)
     ]
     number: dict[str, int] = {}
+    wide: set[str] = set()
+    short: set[str] = set()
     for region in regions:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for month, written in get_month_names(width, context, region).items():
                     name = written.removesuffix(".")
+                    if context == "format":  # as a sentence writes it (CLDR's stand-alone may be capitalized)
+                        (wide if width == "wide" else short).add(name)
                     for form in (name, name[:1].upper() + name[1:]):
                         number.setdefault(form, month)
+    never, not_first, abbreviations = _AMBIGUOUS.get(locale.language, (frozenset(), frozenset(), False))
     names = "|".join(map(re.escape, sorted(number, key=len, reverse=True)))
-    return _MonthNames(re.compile(rf"(?<!\w)(?:{names})(?!\w)"), number)
+    return _MonthNames(
+        re.compile(rf"(?<!\w)(?:{names})(?!\w)"),
+        number,
+        alone=frozenset(wide - never),
+        not_first=not_first,
+        with_period=frozenset(short - wide - never) if abbreviations else frozenset(),
+    )
 
 
 def _named_figures(confirmed: str, english: _MonthNames | None, months: _MonthNames | None) -> frozenset[str]:
@@ -1514,7 +1573,7 @@ def _named_figures(confirmed: str, english: _MonthNames | None, months: _MonthNa
     if not confirmed:
         return frozenset()
     text = _SOURCE_NAME_RE.sub(" ", confirmed)
-    return frozenset(written for table in (english, months) for _, written in _figures(text, table))
+    return frozenset(written for table in (english, months) for _, written in _figures(text, table)[0])
 
 
 _SOURCE_NAME_RE = re.compile(r"@[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -148,7 +148,25 @@ def template_catalog(root: Path, version: str, creation_date: Any = None, mappin
     ):
         wrapped = [line for comment in comments for line in _COMMENTS.wrap(comment)]
         catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=wrapped, context=context)
+    drop_prose_format_flags(catalog)
     return catalog
+
+
+FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
+"""The flags Babel's Message gives any English that looks like a format string (`25% of`, `{x}`)."""
+
+
+def drop_prose_format_flags(catalog: Catalog) -> None:
+    """Take the format flags off every prose entry, current or obsolete (a stale one too).
+
+    Babel flags any English matching its PYTHON_FORMAT (`25% of those held` reads as `% o`), and
+    msgfmt -c, Poedit and Weblate then refuse a correct translation without the `%`. Prose is
+    never %-formatted: the build prints `%(name)s` in it as written. Template strings keep the flag
+    as Babel sets it, since Jinja's newstyle gettext %-formats them.
+    """
+    for message in [*catalog, *catalog.obsolete.values()]:
+        if is_prose(message.context):
+            message.flags -= FORMAT_FLAGS
 
 
 def _wrap_header_comment(catalog: Catalog) -> None:
@@ -362,6 +380,7 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     in_order = sorted(catalog.obsolete.items(), key=lambda item: (item[1].lineno is None, item[1].lineno or 0))
     catalog.obsolete.clear()
     catalog.obsolete.update(in_order)
+    drop_prose_format_flags(catalog)
     return stats
 
 

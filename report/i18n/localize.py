@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from gettext import c2py
 from pathlib import Path
-from typing import Iterable, Sequence, TypeGuard
+from typing import Iterable, Mapping, Sequence, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from ..project import TEMPLATE_FILE, catalog_path
 from .catalogs import CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
-from .coverage import Message
+from .coverage import KEPT, RESTORED, Message
 from ..findings import Finding, Loc, warning
 from ..content.model import DateSpan, PartialDate, ReportSettings, Text
 
@@ -50,9 +50,9 @@ class Localizer:
         # Where each template string's English is (`foresee`'s messages): a string the catalog
         # does not have yet is reported there, where it is, as rendering it reports it again.
         self._places: dict[tuple[str | None, str], Loc] = {}
-        # The strings whose field's catalog entry holds other English (`foresee`'s `earlier`): the
-        # translation there is of earlier English, out of date rather than missing.
-        self._earlier: set[tuple[str | None, str]] = set()
+        # The strings the catalog lacks but has a translation for (`foresee`'s `earlier`), by
+        # coverage's `Pending.kind`: out of date rather than missing, or waiting for `update`.
+        self._earlier: dict[tuple[str | None, str], str] = {}
         # Babel formats: a report prints the same dates and publishers in note after note.
         self._dates: dict[PartialDate, str] = {}
         self._names: dict[tuple[str, ...], str] = {}
@@ -74,7 +74,10 @@ class Localizer:
     def _fallback(self, loc: Loc, key: tuple[str | None, str], entry: CatalogEntry | None) -> Finding:
         """Return the `i18n.fallback` warning for a string (its context and English) printed in English at `loc`."""
         msgid = key[1]
-        if entry is None and key in self._earlier:
+        kind = self._earlier.get(key) if entry is None else None
+        if kind in ("restored", "kept"):  # a translation of this very English, which `update` brings back
+            state = f"not in use ({RESTORED if kind == 'restored' else KEPT})"
+        elif kind is not None:
             state = "out of date (the catalog has a translation of earlier English)"
         elif entry is not None and entry.copied:
             state = "is the English copied unchanged"
@@ -98,19 +101,23 @@ class Localizer:
             return Loc(self.catalog.path, entry.line, 1)
         return self._places.get(key, Loc(self.catalog.path)) if key is not None else Loc(self.catalog.path)
 
-    def foresee(self, messages: Iterable[Message], earlier: Iterable[tuple[str | None, str]] = ()) -> list[Finding]:
+    def foresee(
+        self, messages: Iterable[Message], earlier: Mapping[tuple[str | None, str], str] | None = None
+    ) -> list[Finding]:
         """Return the `i18n.fallback` warnings that rendering these messages will record.
 
         The gather phase calls this with every string the build uses (`coverage.used_messages`),
         so `check` prints what `build` prints: the same lookup decides, and the same warning is
         made at the same place (`text` and `_template` below record it again while rendering,
-        which the findings' de-duplication folds into this one). `earlier` are the keys of those
-        the catalog lacks whose field's entry has other English (coverage's "other English in the
-        catalog"): their warning says the translation is out of date, not missing.
+        which the findings' de-duplication folds into this one). `earlier` gives, for those the
+        catalog lacks that it has a translation for, coverage's `Pending.kind`: "other-english" (the
+        field's entry has other English: the warning says out of date, not missing), "restored" or
+        "kept" (a fuzzy or obsolete entry translates this very English: it says that, and that
+        `update` restores it, as the pending note does).
         """
         if self.is_source:
             return []
-        self._earlier = set(earlier)
+        self._earlier = dict(earlier or {})
         found = []
         for message in messages:
             entry = self._lookup(message.context, message.msgid)
