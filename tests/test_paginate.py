@@ -548,7 +548,8 @@ def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
     from report.publish import Output
 
     page = (
-        '<!DOCTYPE html><html lang="en"><body><main><aside class="editorial-note" role="note">'
+        '<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="../assets/css/site.css"></head>'
+        '<body><main><aside class="editorial-note" role="note">'
         "<p>Editor's note.</p></aside></main></body></html>"
     )
     _sheets(

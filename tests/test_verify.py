@@ -655,7 +655,8 @@ def test_a_stylesheet_that_hides_the_review_marks_or_the_draft_band_fails_the_bu
 # -- the same marks on the site's pages ----------------------------------------------------------
 
 SITE_PAGE = (
-    '<!DOCTYPE html><html lang="en"><body><a class="skip-link" href="#main">Skip</a>'
+    '<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="../assets/css/site.css"></head>'
+    '<body><a class="skip-link" href="#main">Skip</a>'
     '<header class="site-header"><p class="draft-band"><strong>Draft</strong> <span>Not released.</span></p>'
     '<div class="wrap"><a href="index.html">First Ten</a></div></header>'
     '<main id="main"><article id="x"><p id="w">Text <span class="review-mark">[under review]</span></p>'
@@ -671,7 +672,9 @@ def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, ...] | tuple
     return [
         (medium, name, anchor, (f"{where.line}:{where.col}" if where.line else where.path) if where else None)
         + ((doubt,) if doubt else ())
-        for medium, name, anchor, where, doubt in verify.site_hidden(page.encode(), sheets)
+        for medium, name, anchor, where, doubt in verify.site_hidden(
+            page.encode(), {"assets/css/site.css": sheets}, "en/a.html"
+        )
     ]
 
 
@@ -690,7 +693,8 @@ def test_the_shipped_site_stylesheets_hide_nothing_that_says_how_far_to_trust_th
     """Printing a page of a draft from a browser dropped its draft band with the header's links."""
     from report.pdf.paginate import sheet_texts
 
-    assert verify.site_hidden(SITE_PAGE.encode(), sheet_texts(str(REPO), "site")) == []
+    site = {"assets/css/site.css": sheet_texts(str(REPO), "site")}
+    assert verify.site_hidden(SITE_PAGE.encode(), site, "en/a.html") == []
 
 
 def test_a_site_rule_that_hides_a_mark_is_found_on_a_screen_in_print_or_both() -> None:
@@ -1291,3 +1295,157 @@ def test_a_site_stylesheet_that_hides_the_review_marks_fails_the_build(tmp_path:
     assert out.rstrip().endswith("nothing was written to dist/")
     assert code == 1
     assert not (root / "dist").exists()
+
+
+def linked_hidden(page: str, sheets: dict[str, str]) -> list[tuple[str, ...]]:
+    """Return what `verify.site_hidden` finds on `page` (at en/a.html) when the site publishes `sheets`
+    (a name under assets/css: its text): (medium, class, anchor, where, doubt if any)."""
+    published = {f"assets/css/{name}": ((f"layouts/css/{name}", text, ()),) for name, text in sheets.items()}
+    return [
+        (medium, name, anchor, f"{where.path}:{where.line}" if where and where.line else str(where and where.path))
+        + ((doubt,) if doubt else ())
+        for medium, name, anchor, where, doubt in verify.site_hidden(page.encode(), published, "en/a.html")
+    ]
+
+
+CAMPAIGN = '<link rel="stylesheet" href="../assets/css/campaign.css">'
+
+
+def test_a_second_stylesheet_a_template_links_is_checked(tmp_path: Path) -> None:
+    """A campaign.css linked after site.css hid the marks and the names: only site.css was read."""
+    page = SITE_PAGE.replace("</head>", CAMPAIGN + "</head>")
+    sheets = {"site.css": ".review-mark { display: inline }", "campaign.css": ".death-name { visibility: hidden }"}
+    assert linked_hidden(page, sheets) == [
+        ("screen", "death-name", "#d", "layouts/css/campaign.css:1"),
+        ("print", "death-name", "#d", "layouts/css/campaign.css:1"),
+    ]
+    # in document order: site.css, linked after campaign.css, shows them again; a link for print only
+    shown = {"site.css": ".death-name { visibility: visible }", "campaign.css": ".death-name { visibility: hidden }"}
+    assert linked_hidden(SITE_PAGE.replace("<head>", "<head>" + CAMPAIGN), shown) == []
+    printed = SITE_PAGE.replace("</head>", CAMPAIGN.replace(">", ' media="print">') + "</head>")
+    assert linked_hidden(printed, sheets) == [("print", "death-name", "#d", "layouts/css/campaign.css:1")]
+    why = "link one of layouts/css instead"
+    for href in ("data:text/css,.death-name%7Bdisplay:none%7D", "https://example.org/x.css", "/assets/css/site.css"):
+        unread = SITE_PAGE.replace("</head>", f'<link rel="stylesheet" href="{href}"></head>')
+        found = linked_hidden(unread, sheets)
+        assert [f[:4] for f in found if f[1] == "death-name"] == [
+            ("screen", "death-name", "#d", "<link>"),
+            ("print", "death-name", "#d", "<link>"),
+        ]
+        assert found[0][4] == f"it loads a stylesheet the tool cannot read ({href[:39]}{'…' * (len(href) > 40)}); {why}"
+    (tmp_path / "layouts/css").mkdir(parents=True)
+    (tmp_path / "layouts/css/campaign.css").write_text(".review-mark { display: none; }\n", encoding="utf-8")
+    assert hidden_on_site(tmp_path, "", {"en/a.html": page}) == [
+        "layouts/css/campaign.css:1:16: error: this rule hides the review marks on the site's pages"
+        " (en/a.html #w), which readers must see [site.hidden]"
+    ]
+
+
+def test_an_import_in_a_style_element_is_followed() -> None:
+    """`<style>@import url("data:…")</style>` hid the names: the <style>'s imports were dropped."""
+    data = '<style>@import url("data:text/css,.death-name%7Bdisplay:none%7D");</style>'
+    found = linked_hidden(SITE_PAGE.replace("</head>", data + "</head>"), {"site.css": ""})
+    assert {f[3] for f in found} == {"<link>"} and len(found) == 2 * 4
+    imported = '<style>@import "../assets/css/campaign.css" screen;\n.review-mark { color: red }</style>'
+    page = SITE_PAGE.replace("</head>", imported + "</head>")
+    assert linked_hidden(page, {"site.css": "", "campaign.css": ".death-name { opacity: 0 }"}) == [
+        ("screen", "death-name", "#d", "layouts/css/campaign.css:1")
+    ]
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ('<p class="death-name" id="d">Jane Doe</p>', '<template><p class="death-name" id="d">Jane Doe</p></template>'),
+        ('<p class="death-name" id="d">Jane Doe</p>', '<dialog><p class="death-name" id="d">Jane Doe</p></dialog>'),
+        ('<p class="death-name" id="d">Jane Doe</p>', '<noscript><p class="death-name" id="d">Jane Doe</p></noscript>'),
+        ('<p class="death-name" id="d">Jane Doe</p>', '<canvas><p class="death-name" id="d">Jane Doe</p></canvas>'),
+        ('<p class="death-name" id="d">Jane Doe</p>', '<object><p class="death-name" id="d">Jane Doe</p></object>'),
+        ('<p class="death-name" id="d">', '<p class="death-name" id="d" popover>'),
+        ('<p class="death-name" id="d">', '<p class="death-name" id="d" hidden="until-found" style="display:block">'),
+        (
+            '<p class="death-name" id="d">Jane Doe</p>',
+            '<details><summary>Names</summary><p class="death-name" id="d">Jane Doe</p></details>',
+        ),
+        (
+            '<section class="deaths">',
+            '<section class="deaths"><template shadowrootmode="open"><p>Nothing</p></template>',
+        ),
+    ],
+)
+def test_html_that_hides_a_name_is_found(before: str, after: str) -> None:
+    """A name in a <template>, a closed <dialog>, a <noscript>… was invisible with no finding."""
+    page = SITE_PAGE.replace(before, after)
+    assert site_hidden("", page) == [("screen", "death-name", "#d", None), ("print", "death-name", "#d", None)]
+    assert site_hidden("", page.replace("<dialog>", "<dialog open>").replace("<details>", "<details open>")) == (
+        [] if "<dialog>" in after or "<details>" in after else site_hidden("", page)
+    )
+
+
+def test_a_script_but_the_sites_own_is_refused() -> None:
+    """An inline script could hide the names after load; the tool reads no script."""
+    own = '<script type="module" src="../assets/js/search.js"></script><script type="application/ld+json">{}</script>'
+    assert site_hidden("", SITE_PAGE.replace("</body>", own + "</body>")) == []
+    inline = '<script>document.querySelector(".death-name").remove()</script>'
+    found = site_hidden("", SITE_PAGE.replace("</body>", inline + "</body>"))
+    assert found[0] == (
+        "screen",
+        "draft-band",
+        "<p>",
+        "<script>",
+        'it runs a script (document.querySelector(".death-name").r…), and the tool does not read scripts;'
+        " remove it (the site's own: assets/js/search.js)",
+    )
+    assert len(found) == 8
+    handler = site_hidden("", SITE_PAGE.replace('<img src="a.png"', '<img onerror="x()" src="a.png"'))
+    assert handler[0][3:] == (
+        "<script>",
+        "an event attribute on <img> runs a script, and the tool does not read scripts; remove the attribute",
+    )
+
+
+@pytest.mark.parametrize(
+    "css, expected, harmless",
+    [
+        (".death-name { display: table-column }", "", ".death-name { display: table-row }"),
+        (".deaths { display: table-column-group }", "", ".deaths { display: table-row-group }"),
+        (".death-name { mix-blend-mode: screen }", "write normal instead", ".death-name { mix-blend-mode: normal }"),
+        (".death-name { font-size-adjust: 0 }", "", ".death-name { font-size-adjust: none }"),
+        (".deaths { font-size-adjust: 0.5 }", "write none instead", ".deaths { font-size-adjust: from-font }"),
+        ("main { -webkit-text-security: disc }", "", "main { -webkit-text-security: none }"),
+        (".death-name { scale: 0 }", "", ".death-name { scale: none }"),
+        (".deaths { scale: 1 0.2 }", "write none or a number of at least 0.5 instead", ".deaths { scale: 1 }"),
+        (
+            ".death-name { letter-spacing: -1em }",
+            "write normal or a spacing of at least -0.05em instead",
+            ".death-name { letter-spacing: -0.05em }",
+        ),
+        (
+            "@font-face { font-family: x; src: url(x.woff2); size-adjust: 1% }",
+            "write a size-adjust of at least 50% instead",
+            "@font-face { font-family: x; src: url(x.woff2); size-adjust: 90% }",
+        ),
+    ],
+)
+def test_css_that_hides_or_may_hide_a_name_is_found(css: str, expected: str, harmless: str) -> None:
+    """`display: table-column`, `scale: 0`, `-webkit-text-security`… hid the names with no finding;
+    a value that clearly leaves them visible is taken."""
+    column = [m.start(1) for m in re.finditer(r"([\w-]+)\s*:", css)][-1] + 1  # the last declaration
+    doubt = (expected,) if expected else ()
+    assert [f for f in site_hidden(css) if f[1] == "death-name"] == [
+        ("screen", "death-name", "#d", f"1:{column}", *doubt),
+        ("print", "death-name", "#d", f"1:{column}", *doubt),
+    ]
+    assert site_hidden(harmless) == []
+
+
+def test_a_font_shorthand_with_a_var_is_read_once_resolved() -> None:
+    """`font: var(--mark-font)` of a 12px size was refused: the size was read before the `var()`."""
+    css = (
+        ":root { --mark-font: 600 0.75rem/1 var(--sans); --sans: sans-serif }\n.review-mark { font: var(--mark-font) }"
+    )
+    assert site_hidden(css) == []
+    assert site_hidden(css.replace("0.75rem", "0")) == [
+        ("screen", "review-mark", "#w", "2:16"),
+        ("print", "review-mark", "#w", "2:16"),
+    ]

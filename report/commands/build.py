@@ -403,40 +403,56 @@ def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding
 
 
 def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[Finding]:
-    """Return a `site.hidden` error at each declaration of the site's stylesheets that hides a review
-    mark, an editor's note, the draft band or the name of a person who died in custody on a site
-    page, on a screen or when a reader prints the page (`verify.site_hidden`), or that the tool
-    cannot tell leaves it visible (saying what to write instead), once per declaration, with the
-    first element it hides and how many more pages it hides one on.
+    """Return a `site.hidden` error at each declaration of the stylesheets a site page loads that
+    hides a review mark, an editor's note, the draft band or the name of a person who died in
+    custody on it, on a screen or when a reader prints the page (`verify.site_hidden`), or that the
+    tool cannot tell leaves it visible (saying what to write instead), once per declaration, with
+    the first element it hides and how many more pages it hides one on. The stylesheets a page may
+    link are those of layouts/css the site publishes (`sandbox.asset_paths`), each with its imports.
 
-    Each page's answer is kept in the cache, keyed by the page and the stylesheets: an edit
-    asks again only of the pages it changed.
+    Each page's answer is kept in the cache, keyed by the page and every stylesheet it may link:
+    an edit asks again only of the pages it changed.
     """
     from ..pdf import verify
     from ..pdf.paginate import sheet_texts
+    from ..sandbox import asset_paths
 
-    sheets = sheet_texts(str(root), "site")
+    published = {
+        f"assets/css/{path.name}": sheet_texts(str(root), path.stem)
+        for path in asset_paths(root)
+        if path.suffix == ".css"
+    }
     code = cache.fingerprint(verify.__name__)
-    texts = [part for path, text, media in sheets for part in (path, text, repr(media))]
+    texts = [
+        part
+        for name, sheets in sorted(published.items())
+        for path, text, media in sheets
+        for part in (name, path, text, repr(media))
+    ]
     # (class, where, what to write instead) -> media, page -> first anchor
     hidden: dict[tuple[str, Loc | None, str], tuple[set[str], dict[str, str]]] = {}
     for page in outputs:
         if page.path.endswith(".html"):
-            key = cache.key_of(code, page.data, *texts)
+            key = cache.key_of(code, page.path, page.data, *texts)
             for medium, name, anchor, where, doubt in cache.memoize(
-                cache_dir, "site-hidden", key, verify.site_hidden, page.data, sheets
+                cache_dir, "site-hidden", key, verify.site_hidden, page.data, published, page.path
             ):
                 media, places = hidden.setdefault((name, where, doubt), (set(), {}))
                 media.add(medium)
                 places.setdefault(page.path, anchor)
+    by_template = {
+        verify.STYLE_ELEMENT: "a <style> element of a template",
+        verify.LINK_ELEMENT: "a stylesheet a template links or imports",
+        verify.SCRIPT_ELEMENT: "a script of a template",
+    }
     found = []
     for (name, where, doubt), (media, places) in hidden.items():
         one, all_ = verify.TRUSTED[name]
         when = verify.SITE_MEDIA["screen" if "screen" in media else "print"]
         first, more = next(iter(places.items())), len(places) - 1
         pages = " ".join(first) + (f", and on {more} more page{'s' * (more > 1)}" if more else "")
-        if where is None or where.path == verify.STYLE_ELEMENT:
-            by = "a `hidden` or `style` attribute" if where is None else "a <style> element of a template"
+        if where is None or where.path in by_template:
+            by = "a template's HTML (an element or attribute)" if where is None else by_template[where.path]
             if doubt:
                 message = f"the tool cannot tell that {by} leaves {one} visible {when} ({pages}): {doubt}"
             else:

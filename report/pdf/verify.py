@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import io
 import math
+import posixpath
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Callable, Collection, Iterator
+from typing import Any, Callable, Collection, Iterator, Mapping
+from urllib.parse import unquote, urlsplit
 
 from ..findings import Level, Loc
 
@@ -472,6 +474,12 @@ _HINTS = {
     "font-size": "a size of at least 0.5em or 8px",
     "zoom": "a number of at least 0.5",
     "content": "normal",
+    "mix-blend-mode": "normal",
+    "scale": "none or a number of at least 0.5",
+    "-webkit-text-security": "none",
+    "font-size-adjust": "none",
+    "letter-spacing": "normal or a spacing of at least -0.05em",
+    "size-adjust": "a size-adjust of at least 50%",
 }
 """What a browser's declaration of each property that can hide text may say instead, for the tool to
 tell that it leaves the text visible (`_judge`); `none` for the others."""
@@ -479,9 +487,12 @@ tell that it leaves the text visible (`_judge`); `none` for the others."""
 _DISPLAY = frozenset(
     "none contents block inline run-in flow flow-root table flex grid ruby math list-item inline-block"
     " inline-table inline-flex inline-grid inline-list-item table-row-group table-header-group"
-    " table-footer-group table-row table-cell table-column-group table-column table-caption ruby-base"
+    " table-footer-group table-row table-cell table-caption ruby-base"
     " ruby-text ruby-base-container ruby-text-container -webkit-box -webkit-inline-box".split()
 )
+
+_NO_CONTENT = frozenset({"table-column", "table-column-group"})
+"""The display keywords whose box a browser renders none of the content of: they hide it."""
 
 _GLOBAL = frozenset({"inherit", "initial", "unset"})
 """The values every property takes that leave text as visible as the element's parent or the default
@@ -500,10 +511,13 @@ def _judge(name: str, value: str) -> bool | None:
     `display: none`, `visibility: hidden`. Anything else (`filter: opacity(0)`, `color-mix()`, a
     `var()` it cannot resolve, `revert`) it cannot tell.
     """
+    value = _unfont(value) if name == "font-size" else value
     if value in _GLOBAL:
         return False
     if name == "display":
         words = value.split()
+        if _NO_CONTENT.intersection(words):
+            return True
         return "none" in words if words and all(word in _DISPLAY for word in words) else None
     if name == "visibility":
         return {"visible": False, "hidden": True, "collapse": True}.get(value)
@@ -526,7 +540,42 @@ def _judge(name: str, value: str) -> bool | None:
         return True if evaluated[1] <= 0 and name != "zoom" else False if evaluated[0] >= least else None
     if name == "content":
         return False if value in ("normal", "none") else None
+    if name == "mix-blend-mode":
+        return False if value == "normal" else None
+    if name == "-webkit-text-security":
+        return {"none": False, "disc": True, "circle": True, "square": True}.get(value)
+    if name == "font-size-adjust":
+        if value in ("none", "from-font"):
+            return False
+        evaluated = _evaluate(value, length=False)
+        return True if evaluated is not None and evaluated[1] <= 0 else None
+    if name == "letter-spacing":
+        evaluated = None if value == "normal" else _evaluate(value, length=True)
+        return False if value == "normal" or evaluated is not None and evaluated[0] >= _LEAST_SPACING else None
+    if name == "scale":
+        return False if value == "none" else _scale(value)
+    if name == "size-adjust":
+        evaluated = _evaluate(value, length=False)
+        return None if evaluated is None else True if evaluated[1] <= 0 else False if evaluated[0] >= 0.5 else None
     return False if value == "none" else None
+
+
+_LEAST_SPACING = -0.05 * 16 - 1e-9
+"""The least letter spacing, in CSS pixels, that the site's check takes to leave text readable: -0.05em."""
+
+
+def _scale(value: str) -> bool | None:
+    """Return whether a `scale` of one to three numbers or percentages hides (one is zero), leaves the
+    text visible (each at least 0.5), or None: the tool cannot tell."""
+    import tinycss2
+
+    parts = [t for t in tinycss2.parse_component_value_list(value) if t.type not in ("whitespace", "comment")]
+    ranges = [_evaluate(tinycss2.serialize([part]), length=False) for part in parts]
+    if not 1 <= len(ranges) <= 3 or any(r is None for r in ranges):
+        return None
+    if any(r == (0, 0) for r in ranges):
+        return True
+    return False if all(r is not None and r[0] >= 0.5 for r in ranges) else None
 
 
 _LENGTHS = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
@@ -967,7 +1016,15 @@ def _media_applies(prelude: list[Any], medium: str, browser: bool) -> bool:
     return False
 
 
-_INHERITED = ("visibility", "color", "-webkit-text-fill-color", "font-size")
+_INHERITED = (
+    "visibility",
+    "color",
+    "-webkit-text-fill-color",
+    "font-size",
+    "-webkit-text-security",
+    "font-size-adjust",
+    "letter-spacing",
+)
 """The properties that can hide text which an element inherits: the nearest element that declares one decides."""
 
 _OWN = (
@@ -988,6 +1045,8 @@ _OWN = (
     "-webkit-mask-box-image",
     "-webkit-mask-box-image-source",
     "zoom",
+    "mix-blend-mode",
+    "scale",
 )
 """The properties that can hide text which are not inherited: each element around the text counts.
 Of the masks, those that can set an image: the others (`mask-size`, `-webkit-mask-box-image-slice`…)
@@ -1024,10 +1083,22 @@ def _declarations(content: Any, path: str) -> list[tuple[str, str, bool, Loc]]:
             name = d.name  # case-sensitive, as is its value (`_resolved`)
         elif "var(" not in value.lower() and name not in ("animation", "animation-name"):  # a name is case-sensitive
             value = value.lower()
-        if name == "font":
-            name, value = "font-size", _font_size(d.value)
+        if name == "font":  # a `var()` in it first resolved, then read (`_judge`)
+            name, value = "font-size", _FONT + value if "var(" in value.lower() else _font_size(d.value)
         found.append((name, value, d.important, Loc(path, d.source_line, d.source_column)))
     return found
+
+
+_FONT = "font:"
+"""How a `font` shorthand with a `var()` in it stands as a `font-size` value: the size is read once
+the `var()` is resolved (`_unfont`)."""
+
+
+def _unfont(value: str) -> str:
+    """Return the size a resolved `font` shorthand sets (`_FONT`: `_font_size`), or a value as it is."""
+    import tinycss2
+
+    return _font_size(tinycss2.parse_component_value_list(value[len(_FONT) :])) if value.startswith(_FONT) else value
 
 
 _FONT_SIZES = frozenset("xx-small x-small small medium large x-large xx-large xxx-large smaller larger".split())
@@ -1067,24 +1138,61 @@ SITE_MEDIA = {"screen": "on the site's pages", "print": "when a reader prints a 
 """The media a site page is read in, and how a finding says so."""
 
 
-def site_hidden(page: bytes, sheets: tuple[Sheet, ...]) -> list[tuple[str, str, str, Loc | None, str]]:
+LINK_ELEMENT = "<link>"
+"""Where `site_hidden` says a page links a stylesheet the tool cannot read (a template wrote it)."""
+
+SCRIPT_ELEMENT = "<script>"
+"""Where `site_hidden` says a page runs a script the tool does not read (a template wrote it)."""
+
+KNOWN_SCRIPTS = frozenset({"assets/js/search.js"})
+"""The site's own scripts (from layouts/js), which a page may load: the tool does not read them."""
+
+_DATA_SCRIPTS = frozenset({"application/ld+json", "application/json"})
+"""The `type`s of a `<script>` a browser keeps as data and never runs."""
+
+
+def site_address(page: str, ref: str) -> str | None:
+    """Return the file of the site (its path under dist/) a relative address on the page at `page`
+    names, or None if it names none the tool can read: one with a scheme (`data:`, `https:`), a
+    host, a path from the server's root (`/assets/…`: the site may be served from a folder), or one
+    that climbs out of the site."""
+    split = urlsplit(ref.strip())
+    if split.scheme or split.netloc or not split.path or split.path.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(split.path)))
+    return None if joined == ".." or joined.startswith("../") else joined
+
+
+def site_hidden(
+    page: bytes, published: Mapping[str, tuple[Sheet, ...]], path: str = "index.html"
+) -> list[tuple[str, str, str, Loc | None, str]]:
     """Return (medium, trusted class, the element's anchor, where, doubt) for each element of a
-    `TRUSTED` class that the site's stylesheets (`sheets`, as they cascade) hide, or may hide, on a
-    site page, in each of `SITE_MEDIA`.
+    `TRUSTED` class that the page's stylesheets hide, or may hide, on the site page at `path`, in
+    each of `SITE_MEDIA`.
+
+    The page's stylesheets are those it links (`<link rel="stylesheet">`, with its `media`) and its
+    `<style>` elements with what they `@import`, in document order (`_page_sheets`); `published`
+    gives the sheets (`Sheet`, as they cascade) of each stylesheet the site publishes, by its path
+    under dist/. One the page loads from anywhere else (`data:`, another site) the tool cannot read:
+    every trusted element of the page is in doubt at `LINK_ELEMENT`; so it is where the page runs a
+    script but the site's own (`KNOWN_SCRIPTS`): at `SCRIPT_ELEMENT`. An `@font-face` whose
+    `size-adjust` shrinks its glyphs counts for every trusted element (the tool does not match its
+    family to theirs).
 
     Pages are not laid out, so this is the cascade of the properties that can hide text
     (`_HIDING_PROPERTIES`) as a browser applies the rules (`_style_rules`), for each element in it
     that holds its words (`_wording`: not a date or an icon beside them): the declaration that wins for it (by !important, then
     a `style` attribute, layer, specificity and order) and, for those not inherited (`_OWN`), for
     each of its ancestors; those inherited (`_INHERITED`) are decided by the nearest element that
-    declares one. A `hidden` attribute hides unless a `display` wins over it. The page's own
-    `<style>` elements cascade after `sheets`. The winners of each element's `::first-line` and
+    declares one. A `hidden` attribute hides unless a `display` wins over it (`until-found`
+    always), and so does an element a browser does not render the content of (`_html_hides`:
+    `<template>`, a closed `<dialog>`, a `popover`…). The winners of each element's `::first-line` and
     `::first-letter` count, and every declaration of a rule whose selector the tool cannot match
     (`_Maybe`), and the keyframes of an animation of the element or one around it (`_animated`).
     Each must be one the tool can tell leaves the text visible (`_judge`): doubt is '' for one
     that hides, else what to write instead. Each such declaration is one answer for the element.
     Where is the declaration, `Loc(STYLE_ELEMENT)` for one of a `<style>` element, or None for a
-    `hidden` or `style` attribute.
+    `hidden` or `style` attribute or an element that hides.
     """
     text = page.decode("utf-8", errors="replace")
     if not any(name in text for name in TRUSTED):
@@ -1094,23 +1202,107 @@ def site_hidden(page: bytes, sheets: tuple[Sheet, ...]) -> list[tuple[str, str, 
     tree = _html_tree(text)
     root = cssselect2.ElementWrapper.from_html_root(tree)
     trusted = [w for w in root.iter_subtree() if any(c in TRUSTED for c in w.classes)]
-    sheets += tuple((STYLE_ELEMENT, e.text or "", (e.get("media") or "",)) for e in tree.iter("style"))
+    sheets, unread = _page_sheets(tree, published, path)
     found = []
     for medium in SITE_MEDIA:
         matcher, at = _matcher(sheets, medium), _at_rules(sheets, medium)
         declared: dict[int, _Styles] = {}
         for wrapper in trusted:
             name = next(c for c in TRUSTED if c in wrapper.classes)
-            failing = {
-                (Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where, doubt): None
-                for part in _wording(wrapper)
-                for where, doubt in _site_hiding(part, matcher, at, declared)
-            }
+            failing: dict[tuple[Loc | None, str], None] = dict.fromkeys([*unread, *at.faces])
+            failing.update(
+                {
+                    (Loc(STYLE_ELEMENT) if where is not None and where.path == STYLE_ELEMENT else where, doubt): None
+                    for part in _wording(wrapper)
+                    for where, doubt in _site_hiding(part, matcher, at, declared)
+                }
+            )
             in_order = sorted(
                 failing, key=lambda f: (0, "", 0, 0) if f[0] is None else (1, f[0].path, f[0].line, f[0].col)
             )
             found += [(medium, name, _element_anchor(wrapper), where, doubt) for where, doubt in in_order]
     return found
+
+
+def _page_sheets(
+    tree: ET.Element, published: Mapping[str, tuple[Sheet, ...]], path: str
+) -> tuple[tuple[Sheet, ...], list[tuple[Loc, str]]]:
+    """Return the sheets a page's stylesheets give, in cascade order (see `site_hidden`), and a
+    doubt for each stylesheet it loads that the tool cannot read and each script it runs."""
+    from ..sandbox import css_imports
+
+    sheets: list[Sheet] = []
+    unread: dict[tuple[Loc, str], None] = {}
+
+    def load(ref: str, conditions: tuple[str, ...]) -> None:
+        linked = published.get(site_address(path, ref) or "")
+        if linked is None:
+            why = f"it loads a stylesheet the tool cannot read ({_excerpt(ref)}); link one of layouts/css instead"
+            unread[Loc(LINK_ELEMENT), why] = None
+        else:
+            sheets.extend((file, text, conditions + media) for file, text, media in linked)
+
+    for element in tree.iter():
+        media = (element.get("media") or "",)
+        if element.tag == "link" and "stylesheet" in (element.get("rel") or "").lower().split():
+            load(element.get("href") or "", media)
+        elif element.tag == "style":
+            style = element.text or ""
+            for rule in css_imports(style):
+                if rule.ref and not rule.ignored:
+                    condition = " ".join(
+                        filter(None, (f"supports({rule.supports})" if rule.supports else "", rule.media))
+                    )
+                    load(rule.ref, media + ((condition,) if condition else ()))
+            sheets.append((STYLE_ELEMENT, style, media))
+        elif element.tag == "script" and (element.get("type") or "").strip().lower() not in _DATA_SCRIPTS:
+            src = element.get("src")
+            if src is None or (element.text or "").strip() or site_address(path, src) not in KNOWN_SCRIPTS:
+                why = f"the tool does not read scripts; remove it (the site's own: {', '.join(sorted(KNOWN_SCRIPTS))})"
+                unread[Loc(SCRIPT_ELEMENT), f"it runs a script ({_excerpt(src or element.text or '')}), and {why}"] = (
+                    None
+                )
+        if any(name.lower().startswith("on") for name in element.attrib):
+            why = "and the tool does not read scripts; remove the attribute"
+            unread[Loc(SCRIPT_ELEMENT), f"an event attribute on <{element.tag}> runs a script, {why}"] = None
+    return tuple(sheets), list(unread)
+
+
+_HIDING_ELEMENTS = frozenset(
+    "template noscript canvas object iframe video audio embed datalist select script style title head"
+    " noembed noframes rp".split()
+)
+"""The elements a browser renders none of the content of (or, `<noscript>`, not where scripts run)."""
+
+
+def _html_hides(wrapper: Any) -> bool:
+    """Return whether an element is hidden by what it is or where it stands, whatever the stylesheets
+    say: one of `_HIDING_ELEMENTS`, a `<dialog>` that is not open, a `popover` (shown only when
+    opened), a `hidden="until-found"` (hidden by its `content-visibility`, whatever its display),
+    what is in a closed `<details>` but its summary, or a child of a shadow root's host (a
+    declarative `<template shadowrootmode>` beside it: the shadow tree shows instead)."""
+    element = wrapper.etree_element
+    hidden = element.get("hidden")
+    if (
+        element.tag in _HIDING_ELEMENTS
+        or (element.tag == "dialog" and element.get("open") is None)
+        or element.get("popover") is not None
+        or (hidden is not None and hidden.strip().lower() == "until-found")
+    ):
+        return True
+    parent = wrapper.parent.etree_element if wrapper.parent is not None else None
+    if parent is None:
+        return False
+    if parent.tag == "details" and parent.get("open") is None:
+        summary = next((child for child in parent if child.tag == "summary"), None)
+        if element is not summary:
+            return True
+    return any(
+        child is not element
+        and child.tag == "template"
+        and (child.get("shadowrootmode") is not None or child.get("shadowroot") is not None)
+        for child in parent
+    )
 
 
 _WORD = re.compile(r"\w")
@@ -1196,7 +1388,7 @@ def _site_hiding(
 
     for index, (w, style) in enumerate(zip(chain, styles, strict=True)):
         winners = values[index]
-        if "display" not in winners and w.etree_element.get("hidden") is not None:
+        if ("display" not in winners and w.etree_element.get("hidden") is not None) or _html_hides(w):
             failing[None, ""] = None
         # content-visibility is a browser's, not WeasyPrint's: it skips the element's contents, which its own text is.
         for name in _OWN:
@@ -1227,7 +1419,7 @@ def _site_hiding(
                 index
                 for index, winners in enumerate(values)
                 if name in winners
-                and _resolved(winners[name][0], values[index:], registered=at.registered) not in passed_on
+                and _unfont(_resolved(winners[name][0], values[index:], registered=at.registered)) not in passed_on
             ),
             None,
         )
@@ -1249,6 +1441,9 @@ class _AtRules:
 
     keyframes: dict[str, list[tuple[tuple[float, ...] | None, list[tuple[str, str, bool, Loc]]]]]
     registered: dict[str, tuple[str | None, bool]]
+    faces: dict[tuple[Loc, str], None]
+    """Each `@font-face` `size-adjust` that shrinks a face's glyphs, or may: where, and '' or what
+    to write instead (`_judge`)."""
 
 
 @functools.lru_cache(maxsize=8)
@@ -1258,7 +1453,7 @@ def _at_rules(sheets: tuple[Sheet, ...], medium: str) -> _AtRules:
     `@keyframes` of a name counts (the tool does not rank them)."""
     import tinycss2
 
-    found = _AtRules({}, {})
+    found = _AtRules({}, {}, {})
     for path, text, media in sheets:
         if not _sheet_applies(media, medium, True):
             continue
@@ -1280,6 +1475,13 @@ def _at_rules(sheets: tuple[Sheet, ...], medium: str) -> _AtRules:
                     for block in blocks
                     if block.type == "qualified-rule"
                 )
+            elif keyword == "font-face":
+                for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                    if d.type == "declaration" and d.lower_name == "size-adjust":
+                        verdict = _judge("size-adjust", tinycss2.serialize(d.value).strip().lower())
+                        if verdict is not False:
+                            where = Loc(path, d.source_line, d.source_column)
+                            found.faces[where, "" if verdict else _instead("size-adjust")] = None
             elif keyword == "property" and len(named) == 1 and named[0].type == "ident":
                 descriptors = {
                     d.lower_name: [t for t in d.value if t.type not in ("whitespace", "comment")]
