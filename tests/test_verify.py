@@ -652,6 +652,115 @@ def test_a_stylesheet_that_hides_the_review_marks_or_the_draft_band_fails_the_bu
         assert not (root / "dist").exists()
 
 
+MARKS = (
+    '<p id="w">Text <span class="review-mark">[under review]</span></p>'
+    '<aside class="editorial-note"><p>Editor\'s note: checking.</p></aside>'
+    '<section class="deaths" id="s"><p class="death-name" id="d">José Ibarra Bucio</p></section>'
+    '<p class="draft-band" id="b"><strong>Draft</strong> <span>Not released.</span></p>'
+)
+"""One of each mark `verify.hidden` holds the print stylesheets to."""
+
+
+def marks_under(css: str) -> tuple[list[verify.Problem], list[verify.Problem]]:
+    """Lay out `MARKS` in this process under print.css and then `css` (as layouts/css/extra.css);
+    return what `verify.hidden` and `verify.overflows` find."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheets = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    sheets.append(weasyprint.CSS(string=css, font_config=fonts))
+    html = weasyprint.HTML(string=PAGE.format(MARKS), base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    document = html.render(stylesheets=sheets, font_config=fonts)
+    return verify.hidden(html, document, (("layouts/css/extra.css", css, ()),)), verify.overflows(document)
+
+
+def at_rule(what: str, line: int, col: int) -> verify.Problem:
+    """The `pdf.hidden` problem at a declaration of layouts/css/extra.css."""
+    region = {"the review marks": "#w", "the editor's notes": "#x", "the draft band": "#b"}.get(what, "#d")
+    message = f"this rule hides {what}, which the report must print"
+    return verify.Problem("error", "pdf.hidden", message, region, rule=Loc("layouts/css/extra.css", line, col))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".death-name::first-letter { color: var(--accent); }",
+        ".death-name::first-line { color: var(--accent); font-weight: 700 }",
+        ".deaths p:first-letter { font-size: 14pt }",
+    ],
+)
+def test_the_first_letter_or_line_of_a_name_is_the_name_printed(css: str) -> None:
+    """The build refused a harmless `::first-letter` colour: 18 errors that it hid each name,
+    which WeasyPrint prints whole, its first letter in its own box."""
+    assert marks_under(css) == ([], [])
+
+
+@pytest.mark.slow
+def test_generated_content_is_not_the_name_printed_nor_is_a_hidden_first_letter() -> None:
+    before = (
+        ".death-name { visibility: hidden }\n.death-name::before { visibility: visible; content: 'José Ibarra Bucio' }"
+    )
+    assert marks_under(before) == ([at_rule("the names of the people who died in custody", 1, 15)], [])
+    letter = ".death-name::first-letter { color: transparent }"
+    assert marks_under(letter) == ([at_rule("the names of the people who died in custody", 1, 29)], [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("css", "found"),
+    [
+        (".review-mark { opacity: 0.03 }", [at_rule("the review marks", 1, 16)]),
+        (".editorial-note { font: 400 0.1pt/1.4 var(--sans) }", [at_rule("the editor's notes", 1, 19)]),
+        (".editorial-note { font-size: 5.9pt }", [at_rule("the editor's notes", 1, 19)]),
+        (".draft-band { color: rgb(0 0 0 / 0.02) }", [at_rule("the draft band", 1, 15)]),
+        (".death-name { color: #00000030 }", [at_rule("the names of the people who died in custody", 1, 15)]),
+        (  # each opacity passes on its own; together they leave 0.15 (no one rule hides: at the dossier)
+            ".draft-band { opacity: 0.5 }\n.draft-band span { opacity: 0.3 }",
+            [
+                verify.Problem(
+                    "error",
+                    "pdf.hidden",
+                    "the stylesheet hides the draft band 'Draft Not released.' in #b, which the report must print",
+                    "#b",
+                )
+            ],
+        ),
+        (".review-mark { opacity: 0.2 }\n.editorial-note { font-size: 6pt }\n.draft-band { color: #0003 }", []),
+    ],
+)
+def test_text_too_faint_or_too_small_to_read_is_not_printed(css: str, found: list[verify.Problem]) -> None:
+    """A build passed with the marks at 0.03 opacity, in 0.1pt type or in black of alpha 0.02: as
+    the site's check, the PDF's takes an alpha below 0.2 (its colour's times each opacity around
+    it) or a size below 6pt (8px) to hide the text."""
+    assert marks_under(css) == (found, [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ellipsis", ["", " text-overflow: ellipsis;"])
+def test_a_name_a_box_clips_is_not_printed_with_an_ellipsis_or_without(ellipsis: str) -> None:
+    """A build passed with every name printed as "…": 4 mm wide, on one line, clipped with an ellipsis."""
+    css = f".death-name {{ width: 4mm; white-space: nowrap; overflow: hidden;{ellipsis} }}"
+    hidden, overflows = marks_under(css)
+    assert hidden == [
+        verify.Problem(
+            "error",
+            "pdf.hidden",
+            "the stylesheet hides the name of a person who died in custody 'José Ibarra Bucio' in #d,"
+            " which the report must print",
+            "#d",
+        )
+    ]
+    assert [(p.level, p.code, p.region, p.clipped) for p in overflows] == [
+        ("error", "pdf.overflow", "#d", "José Ibarra Bucio")
+    ]
+    edge = "is cut short by its box's ellipsis" if ellipsis else "is clipped by its box"
+    assert re.fullmatch(
+        rf"text 'José Ibarra Bucio' in #d {edge} on page 1 \(\d+\.\d mm past the right edge\)", overflows[0].message
+    ), overflows[0].message
+
+
 # -- the same marks on the site's pages ----------------------------------------------------------
 
 SITE_PAGE = (

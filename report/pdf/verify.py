@@ -301,11 +301,12 @@ def overflows(document: Any) -> list[Problem]:
     """Return one problem per element whose text or image is cut off or overruns its box (on any page).
 
     Text or an image that passes the edge of the sheet, or that a box with `overflow: hidden`
-    clips without an ellipsis, is never printed: an error. One that only overruns the box it
-    belongs to (a word wider than its column) is printed over its neighbours or the margin: a
-    warning. A line shortened with `text-overflow: ellipsis` says so with its ellipsis, and boxes
-    placed in the margins on purpose (the chapter's coloured strip bleeds to the edges, a list's
-    bullets hang outside it) stay inside their own box: neither is a problem.
+    clips, is never printed: an error. A line shortened with `text-overflow: ellipsis` is one too:
+    the ellipsis says that something is missing, not what (a name of 4 mm prints as "…"). One that
+    only overruns the box it belongs to (a word wider than its column) is printed over its
+    neighbours or the margin: a warning. Boxes placed in the margins on purpose (the chapter's
+    coloured strip bleeds to the edges, a list's bullets hang outside it) stay inside their own
+    box: not a problem.
     """
     from weasyprint.formatting_structure.boxes import BlockContainerBox, MarginBox, ReplacedBox, TextBox
 
@@ -324,12 +325,11 @@ def overflows(document: Any) -> list[Problem]:
             else:
                 continue
             level: Level
-            clip = next((a for a in reversed(ancestors) if a.style["overflow"] != "visible"), None)
+            clip, past = _clip(extent, ancestors)
             if clip is not None:
-                visible = (clip.padding_box_x(), clip.padding_box_y(), clip.padding_width(), clip.padding_height())
-                past, level, edge = _past(extent, visible), "error", "is clipped by its box"
-                if past and clip.style["text_overflow"] == "ellipsis":
-                    continue  # shortened, with an ellipsis to say so
+                level, edge = "error", "is clipped by its box"
+                if clip.style["text_overflow"] == "ellipsis" and isinstance(box, TextBox):
+                    edge = "is cut short by its box's ellipsis"
             else:
                 past, level, edge = _past(extent, sheet), "error", "runs off the page"
                 if not past and not any(a.is_outside_marker for a in ancestors):
@@ -357,11 +357,14 @@ def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Pro
     """Return one problem per element of a `TRUSTED` class whose text the laid-out chunk does not print, visibly.
 
     Its text (but for notes, which print at the foot of the page) must be printed by boxes of it
-    or of what it holds, neither generated content nor invisible: `visibility` other than
-    visible, a transparent colour, a font size of 0 or an ancestor of opacity 0. An element with
-    `display: none` (or inside one) has no box at all. The problem is at the declaration of
-    `sheets` (`Sheet`s, as cascaded) that hides it, when one is found: the last that does, of a
-    rule that selects the element (or else its nearest ancestor so selected).
+    or of what it holds (its `::first-letter` and `::first-line` too), not by generated content
+    (`::before`, `::after`), and visibly (`_shows`): not `visibility` other than visible, nor of an
+    alpha below `MIN_ALPHA` (its colour's times the opacity of each box around it), nor of a font
+    size below `MIN_PRINT_FONT_SIZE`, nor clipped by a box with `overflow: hidden` (with an
+    ellipsis or without). An element with `display: none` (or inside one) has no box at all. The
+    problem is at the declaration of `sheets` (`Sheet`s, as cascaded) that hides it, when one is
+    found: the last that does, of a rule that selects the element (or else its nearest ancestor so
+    selected).
     """
     from weasyprint.formatting_structure.boxes import TextBox
 
@@ -376,7 +379,7 @@ def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Pro
     for page in document.pages:
         for box, ancestors in _walk(page._page_box):
             owned = owners.get(id(box.element)) if isinstance(box, TextBox) else None
-            if owned and "::" not in (box.element_tag or "") and _shows(box, ancestors):
+            if owned and _own_text(box) and _shows(box, ancestors):
                 for index in owned:
                     printed[index] += box.text
     rules: list[tuple[Any, Loc]] | None = None
@@ -415,26 +418,57 @@ def _said(element: Any) -> str:
     return "".join(parts)
 
 
+_FIRST = re.compile(r"(?:::first-(?:letter|line))+$")
+"""What a box's `element_tag` ends with when it holds the first letter or line of an element's text."""
+
+
+def _own_text(box: Any) -> bool:
+    """Return whether a text box prints text of its element: its own, its first letter's or its first
+    line's (`p`, `p::first-letter`), not generated content (`p::before`, `p::before::first-letter`)."""
+    return "::" not in _FIRST.sub("", box.element_tag or "")
+
+
 def _shows(box: Any, ancestors: list[Any]) -> bool:
-    """Return whether a text box prints its text so it can be seen (as far as its own style tells)."""
+    """Return whether a text box prints its text so it can be read, as the site's check judges
+    (`MIN_ALPHA`, `MIN_FONT_SIZE`): visible, its colour's alpha times the opacity of each box around
+    it at least `MIN_ALPHA`, its font size at least `MIN_PRINT_FONT_SIZE`, and within the box that
+    clips it, if any (`_clip`)."""
     style = box.style
-    if style["visibility"] != "visible" or style["font_size"] <= 0 or getattr(style["color"], "alpha", 1) <= 0:
+    if style["visibility"] != "visible" or style["font_size"] < MIN_PRINT_FONT_SIZE * 4 / 3:
         return False
-    return all(a.style["opacity"] > 0 for a in ancestors)
+    alpha = getattr(style["color"], "alpha", 1)
+    for own in {id(b.style): b.style for b in (*ancestors, box)}.values():  # a style shared by two boxes once
+        alpha *= own["opacity"]
+    if alpha < MIN_ALPHA:
+        return False
+    return not _clip((box.position_x, box.position_y, box.width, box.height), ancestors)[1]
+
+
+def _clip(extent: tuple[float, float, float, float], ancestors: list[Any]) -> tuple[Any, str]:
+    """Return the nearest of `ancestors` that clips what it holds (`overflow` other than visible),
+    or None, and how far `extent` passes its edges ('' if it does not: `_past`)."""
+    clip = next((a for a in reversed(ancestors) if a.style["overflow"] != "visible"), None)
+    if clip is None:
+        return None, ""
+    visible = (clip.padding_box_x(), clip.padding_box_y(), clip.padding_width(), clip.padding_height())
+    return clip, _past(extent, visible)
 
 
 def _hides(name: str, value: str) -> bool:
     """Return whether a declaration hides what it applies to (`_shows`' cases, and `display: none`).
 
-    A colour hides if it is wholly transparent, however written (`transparent`, `#0000`,
-    `rgb(0 0 0 / 0)`, `hsl(… / 0%)`); a size or an opacity if it is zero (`_zero`).
+    A colour hides if its alpha is below `MIN_ALPHA`, however written (`transparent`, `#0000`,
+    `rgb(0 0 0 / 0.02)`, `hsl(… / 0%)`); an opacity if it is below `MIN_ALPHA`, a size if it is
+    below `MIN_PRINT_FONT_SIZE` (`0.1pt`; an `em` of a 16px font), or either if it is zero (`_zero`).
     """
     if name in ("opacity", "font-size"):
-        return _zero(value)
+        evaluated = _evaluate(value, length=name == "font-size")
+        least = MIN_ALPHA if name == "opacity" else MIN_PRINT_FONT_SIZE * 4 / 3
+        return _zero(value) or (evaluated is not None and evaluated[1] < least)
     if name == "color":
         from tinycss2.color4 import parse_color
 
-        return getattr(parse_color(value), "alpha", 1) == 0
+        return getattr(parse_color(value), "alpha", 1) < MIN_ALPHA
     return (name, value) in {
         ("display", "none"),
         ("visibility", "hidden"),
@@ -463,6 +497,11 @@ MIN_ALPHA = 0.2
 
 MIN_FONT_SIZE = 8.0
 """The least font size, in CSS pixels, that the site's check takes to leave text visible: 0.5em of 16px."""
+
+MIN_PRINT_FONT_SIZE = 6.0
+"""The least font size, in points, that the PDF's check takes to print text visibly: the site's
+`MIN_FONT_SIZE` (8px is 6pt). The print stylesheets' smallest text is 6.5pt (a facility PDF's
+footer, the notes' calls)."""
 
 _HINTS = {
     "display": "a display keyword other than none (block, inline, flex…)",
@@ -786,7 +825,8 @@ def _add_rule(
     found: list[tuple[list[Any], list[tuple[str, str, bool, Loc]], str | None]],
     browser: bool = False,
 ) -> None:
-    """Add a rule to `found`, if it declares what can hide and its selector compiles (bar pseudo-elements).
+    """Add a rule to `found`, if it declares what can hide and its selector compiles (bar pseudo-elements
+    other than `::first-line` and `::first-letter`, which style the element's own text).
 
     In a `browser`, each selector of the list counts on its own, `::first-line` and `::first-letter`
     too (they style the element's own text), and one the tool cannot match is not skipped: a
@@ -802,7 +842,7 @@ def _add_rule(
         return
     if not browser:
         try:
-            selectors = [s for s in cssselect2.compile_selector_list(selector) if s.pseudo_element is None]
+            selectors = [s for s in cssselect2.compile_selector_list(selector) if s.pseudo_element in _TEXT_PSEUDO]
         except cssselect2.SelectorError:
             return  # WeasyPrint skips it too (a pdf.css warning says so)
         if selectors:
