@@ -462,6 +462,7 @@ def _hides(name: str, value: str) -> bool:
     below `MIN_PRINT_FONT_SIZE` (`0.1pt`; an `em` of a 16px font), or either if it is zero (`_zero`).
     """
     if name in ("opacity", "font-size"):
+        value = _unfont(value)  # a `font` shorthand with a `var()` in it (`_FONT`): its size
         evaluated = _evaluate(value, length=name == "font-size")
         least = MIN_ALPHA if name == "opacity" else MIN_PRINT_FONT_SIZE * 4 / 3
         return _zero(value) or (evaluated is not None and evaluated[1] < least)
