@@ -19,7 +19,7 @@ from report.content.load import load_edition
 from report.content.model import Loc, Source, Text
 from report.i18n.localize import Localizer
 from report.render.html import Citer
-from report.render.typography import capfirst, noted, place_inline_calls, typeset
+from report.render.typography import capfirst, ends_a_sentence, noted, place_inline_calls, typeset
 
 from .conftest import REPO, pdf_pages
 
@@ -295,6 +295,18 @@ def test_a_claims_call_right_after_an_inline_call_starts_with_a_comma(mode: str,
     # Apart from another call, a call is as it was.
     alone = citer.noted(Markup("No call."), citer.ids(["b"]))
     assert "fn-next" not in alone and '">,<a' not in alone
+
+
+def test_a_title_that_ends_a_sentence_is_known() -> None:
+    assert [ends_a_sentence(t) for t in ("Fighting Back.", "at Otay Mesa!", "\u201cWhy?\u201d", "Why?'", "Title")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert not ends_a_sentence("Immigrants: 2022")
+    assert ends_a_sentence(Markup('<span lang="en">Done!</span>'))
 
 
 def test_note_calls_follow_each_languages_rule(shipped: Path) -> None:

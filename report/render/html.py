@@ -34,7 +34,7 @@ from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from ..content.geo import county_parts
 from ..content.textfile import read_input
 from .maps import Maps
-from .typography import around_call, capfirst, place_inline_calls, typeset
+from .typography import around_call, capfirst, ends_a_sentence, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
@@ -212,6 +212,7 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
+    env.tests["ending_a_sentence"] = ends_a_sentence
     env.globals.update(
         language_of=localizer.language_of,  # prose's language: English where it falls back, for `lang`
         language=localizer.lang,  # the page's language: what needs no lang attribute

@@ -85,6 +85,16 @@ def around_call(text: Markup, lang: str) -> tuple[Markup, Markup]:
     return Markup(text[: end.start()]), Markup(end.group(1) + end.group(2))
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”»]*\s*$")
+
+
+def ends_a_sentence(value: object) -> bool:
+    """Return whether text ends as a sentence does ("Fighting Back.", "at Otay Mesa!", "“Why?”"):
+    a period after it would be a second one."""
+    text = value.striptags() if isinstance(value, Markup) else str(value)
+    return bool(_SENTENCE_END.search(text))
+
+
 def capfirst(value: object) -> Markup:
     """Return markup with its first letter, after any tags, in capitals ("Marzo de 2023")."""
     html = _markup(value)
