@@ -8,6 +8,7 @@ internal error, and neither stops `serve`. An exception the tool's own filters r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -217,3 +218,30 @@ def test_a_template_that_is_not_utf8_is_a_finding_not_a_crash(tmp_path: Path, fi
         1,
         ["layouts/page.html: error: not UTF-8 text: save it as UTF-8 [template.syntax]"],
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_source_title_that_ends_a_sentence_gets_no_second_period(lang: str) -> None:
+    """The sources list printed "Immigrants Are Fighting Back.. About 2022" and "Take action to save
+    lives at Otay Mesa!. About 2020": the entry put a period after every title."""
+    from report.content.model import PartialDate, Source
+    from report.i18n.localize import Localizer
+
+    env = environment(REPO, Localizer(lang, "en", None, f"{lang}_US"))
+    entry = env.get_template("partials/source.html").make_module().entry
+
+    def title_line(title: str, status: str = "exact") -> str:
+        source = Source("x", "news", title, ("DWN",), "https://example.org/x", Loc("s"), PartialDate(2020), Loc("s"))
+        return str(entry(dataclasses.replace(source, title_status=status))).splitlines()[1]
+
+    attr = "" if lang == "en" else ' lang="en"'
+    assert title_line("Take action to save lives at Otay Mesa!") == (
+        f'<cite class="title"{attr}>Take action to save lives at Otay Mesa!</cite>'
+    )
+    assert (
+        title_line("Immigrants Are Fighting Back.") == f'<cite class="title"{attr}>Immigrants Are Fighting Back.</cite>'
+    )
+    assert title_line("He asked, \u201cWhy?\u201d") == f'<cite class="title"{attr}>He asked, \u201cWhy?\u201d</cite>'
+    assert title_line("Plain title") == f'<cite class="title"{attr}>Plain title</cite>.'
+    # A note in brackets after the title still ends with its period.
+    assert title_line("Fighting Back.", "truncated").endswith("].")

@@ -16,7 +16,10 @@ from markupsafe import Markup, escape
 from pypdf import PdfReader
 
 from report.content.load import load_edition
-from report.render.typography import capfirst, noted, place_inline_calls, typeset
+from report.content.model import Loc, Source, Text
+from report.i18n.localize import Localizer
+from report.render.html import Citer
+from report.render.typography import capfirst, ends_a_sentence, noted, place_inline_calls, typeset
 
 from .conftest import REPO, pdf_pages
 
@@ -256,6 +259,54 @@ def test_noted_puts_a_template_call_before_a_spanish_period() -> None:
     assert noted(Markup("el &#34;bombazo&#34;"), CALL, "es") == Markup("el &#34;bombazo&#34;") + CALL
     assert noted(Markup("sin llamada."), Markup(""), "es") == Markup("sin llamada.")
     assert noted("Ana & Bea.", CALL, "es") == Markup("Ana &amp; Bea") + CALL + "."
+
+
+NOTE_SOURCES = {
+    sid: Source(sid, "report", f"Title {sid}", (sid.upper(),), f"https://example.org/{sid}", Loc("s"), None, Loc("s"))
+    for sid in ("a", "b")
+}
+FN_A = '<span class="fn"><a href="#src-a">A, undated</a>.</span>'
+FN_B = '<span class="fn fn-next"><a href="#src-b">B, undated</a>.</span>'  # print.css: a comma before its number
+SUP = '<sup class="noteref">{comma}<a href="#note-{0}" id="ref-{0}" role="doc-noteref">{0}</a></sup>'
+
+
+@pytest.mark.parametrize(
+    ("mode", "lang", "expected"),
+    [
+        ("pdf", "en", f"informed consent.{FN_A}{FN_B}"),
+        ("pdf", "es", f'<span lang="en" class="fallback">informed consent{FN_A}{FN_B}.</span>'),
+        ("site", "en", "informed consent." + SUP.format(1, comma="") + SUP.format(2, comma=",")),
+        (
+            "site",
+            "es",
+            '<span lang="en" class="fallback">informed consent'
+            + SUP.format(1, comma="")
+            + SUP.format(2, comma=",")
+            + ".</span>",
+        ),
+    ],
+)
+def test_a_claims_call_right_after_an_inline_call_starts_with_a_comma(mode: str, lang: str, expected: str) -> None:
+    """ "…consent.¹⁸,¹⁹", not "…consent.¹⁸¹⁹", which reads as note 1819 (Irwin's "Imprisoned Justice"
+    entry: its prose ends with an inline citation, and its `sources:` list another)."""
+    citer = Citer(NOTE_SOURCES, mode, lambda s: f"#src-{s.id}", Localizer(lang, "en", None, f"{lang}_US"))
+    text = citer.prose(Text("informed consent [@a].", "ctx", "", Loc("facilities/x.yaml", 1, 1)))
+    assert citer.noted(text, citer.ids(["b"])) == Markup(expected)
+    # Apart from another call, a call is as it was.
+    alone = citer.noted(Markup("No call."), citer.ids(["b"]))
+    assert "fn-next" not in alone and '">,<a' not in alone
+
+
+def test_a_title_that_ends_a_sentence_is_known() -> None:
+    assert [ends_a_sentence(t) for t in ("Fighting Back.", "at Otay Mesa!", "\u201cWhy?\u201d", "Why?'", "Title")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert not ends_a_sentence("Immigrants: 2022")
+    assert ends_a_sentence(Markup('<span lang="en">Done!</span>'))
 
 
 def test_note_calls_follow_each_languages_rule(shipped: Path) -> None:

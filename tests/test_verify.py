@@ -263,6 +263,60 @@ def test_the_spanish_adelanto_chapter_prints_every_note_after_its_call(spanish_a
     assert printed[32] == [3]  # with its paragraph, on the page after the one WeasyPrint lost it on
 
 
+# -- note calls ----------------------------------------------------------------------------------
+
+CALL_AT_A_LINE_END = PAGE.replace('lang="en"', 'lang="es"').format(
+    "<p>"
+    + "".join(f'Nota {i}<span class="fn">Fuente {i}.</span> ' for i in range(1, 10))
+    + '</p><p id="claim" style="width: 109mm"><span lang="en" class="fallback">Detainees were moved out, first to'
+    ' Louisiana according to county officials<span class="fn">Detention Watch Network, 2022.</span>. DWN counted'
+    " Etowah as the second.</span></p>"
+)
+"""Note 10's call ends the claim's first line at this width, as note 17 ended a line of the Spanish
+Etowah chapter, where WeasyPrint printed "officials¹" and "⁷" on the next line."""
+
+
+@pytest.mark.slow
+def test_a_call_at_a_line_end_prints_whole_on_its_line() -> None:
+    (chunk,) = in_workers(Job("es/chapter/x", CALL_AT_A_LINE_END, "facilities/x.yaml", "print"))
+    assert chunk.findings == ()
+    assert "officials\u202f10. DWN" in pdf_pages(chunk.pdf)[0]
+
+
+@pytest.mark.slow
+def test_a_call_broken_across_two_lines_is_an_error_at_its_claim() -> None:
+    """The same call, breakable as the call was before print.css said it never breaks."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [
+        weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts),
+        weasyprint.CSS(string=".fn::footnote-call { overflow-wrap: break-word; }", font_config=fonts),
+    ]
+    html = weasyprint.HTML(string=CALL_AT_A_LINE_END, base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    document, problems = verify.lay_out(html, lambda: html.render(stylesheets=css, font_config=fonts))
+    assert problems == [
+        verify.Problem(
+            "error",
+            "pdf.call",
+            "note 10 ('Detention Watch Network, 2022.'): its call is broken across 2 lines on page 1,"
+            " not printed whole after its word",
+            "#claim",
+        )
+    ]
+    assert "officials\n10. DWN" in pdf_pages(document.write_pdf())[0]  # its narrow space ends the line
+
+
+def test_a_call_that_starts_a_line_is_a_problem() -> None:
+    note = verify._Note(3, None, "Source.", call_page=1, call_lines=((1, 7),), call_alone=True)
+    assert note.broken() == "its call starts a line on page 2, apart from the word it belongs to"
+    assert dataclasses.replace(note, call_alone=False).broken() is None
+    assert dataclasses.replace(note, call_lines=((1, 7), (2, 9))).broken() == (
+        "its call is broken across 2 lines on pages 2 and 3, not printed whole after its word"
+    )
+
+
 # -- text cut off --------------------------------------------------------------------------------
 
 

@@ -87,6 +87,21 @@ class _Note:
     call_block: Any = None  # the element whose line holds the call
     note_pages: tuple[int, ...] = ()
     printed: str = ""
+    call_lines: tuple[tuple[int, int], ...] = ()  # (page, id of the line box) of each line the call prints on
+    call_alone: bool = False  # the call starts a line: nothing before it on its line
+    call_region: str = ""  # where the call is ('#etowah-2015-11-hunger-strike')
+
+    def broken(self) -> str | None:
+        """Return what is wrong with how this note's call prints, or None."""
+        if len(self.call_lines) > 1:
+            pages = sorted({page + 1 for page, _ in self.call_lines})
+            where = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]} and {pages[-1]}"
+            return (
+                f"its call is broken across {len(self.call_lines)} lines on {where}, not printed whole after its word"
+            )
+        if self.call_alone and self.call_page is not None:
+            return f"its call starts a line on page {self.call_page + 1}, apart from the word it belongs to"
+        return None
 
     def lost(self) -> bool:
         return self.call_page is not None and not self.note_pages
@@ -151,6 +166,11 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
         Problem("error", "pdf.footnote", f"note {n.number} ({_excerpt(n.text)!r}) is lost: {problem}")
         for n in notes
         if (problem := n.problem()) is not None
+    ]
+    problems += [
+        Problem("error", "pdf.call", f"note {n.number} ({_excerpt(n.text)!r}): {broken}", n.call_region)
+        for n in notes
+        if (broken := n.broken()) is not None
     ]
     problems += [
         Problem(
@@ -274,21 +294,34 @@ def machine_font(message: str) -> str | None:
 
 
 def _place(document: Any, notes: list[_Note]) -> None:
-    """Record where each note's call and text are in the document."""
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+    """Record where each note's call and text are in the document, and the lines its call prints on."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
     by_element = {id(n.element): n for n in notes}
     for note in notes:
         note.call_page, note.call_block, note.note_pages, note.printed = None, None, (), ""
+        note.call_lines, note.call_alone, note.call_region = (), False, ""
     for number, page in enumerate(document.pages):
+        written: set[int] = set()  # the lines that print text before the box at hand
         for box, ancestors in _walk(page._page_box):
             tag = box.element_tag or ""
+            lines = [i for i, a in enumerate(ancestors) if isinstance(a, LineBox)]
+            line = ancestors[lines[-1]] if lines else None
             if tag.endswith("::footnote-call"):
                 called = by_element.get(id(box.element))
+                if called is not None and line is not None and isinstance(box, TextBox):
+                    # Its digits on two lines read as two notes ("1", "7"); alone at a line's start, a
+                    # call reads as belonging to nothing (README: no line break before the call).
+                    if (number, id(line)) not in called.call_lines:
+                        called.call_lines += ((number, id(line)),)
+                    called.call_alone = called.call_alone or id(line) not in written
+                    written.add(id(line))
                 if called is not None and called.call_page is None:
                     called.call_page = number
-                    lines = [i for i, a in enumerate(ancestors) if isinstance(a, LineBox)]
+                    called.call_region = _anchor(ancestors, box)
                     called.call_block = ancestors[lines[-1] - 1].element if lines else called.element
+            elif isinstance(box, TextBox) and box.text.strip() and line is not None:
+                written.add(id(line))
             elif isinstance(box, FootnoteAreaBox):
                 for footnote in box.children:
                     printed = by_element.get(id(footnote.element))

@@ -34,10 +34,11 @@ from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
 from ..content.geo import county_parts
 from ..content.textfile import read_input
 from .maps import Maps
-from .typography import capfirst, noted, place_inline_calls, typeset
+from .typography import around_call, capfirst, ends_a_sentence, place_inline_calls, typeset
 
 _CITE_RUN = re.compile(r"\s*((?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)+)")
 """A run of adjacent inline citations, with the space before it: they become one note."""
+_CLOSING_TAG = re.compile(r"</[a-z]+>$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Citer:
     localizer: Localizer
     used: dict[str, Source] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    following: dict[str, Markup] = field(default_factory=dict)
+    """Each call made, and how it prints right after another call: the second of "¹⁸,¹⁹"."""
 
     def ids(self, ids: Iterable[str]) -> Markup:
         """Return the citation markup for these source ids, or nothing if there are none."""
@@ -91,11 +94,15 @@ class Citer:
         if self.mode == "site":
             note = Note(len(self.notes) + 1, cited)
             self.notes.append(note)
-            return Markup(
-                '<sup class="noteref"><a href="#note-{0}" id="ref-{0}" role="doc-noteref">{0}</a></sup>'
-            ).format(note.number)
-        parts = [Markup('<a href="{}">{}</a>').format(self.href(s), self.short(s)) for s in cited]
-        return Markup('<span class="fn">{}.</span>').format(Markup("; ").join(parts))
+            link = Markup('<a href="#note-{0}" id="ref-{0}" role="doc-noteref">{0}</a>').format(note.number)
+            call = Markup('<sup class="noteref">{}</sup>').format(link)
+            self.following[call] = Markup('<sup class="noteref">,{}</sup>').format(link)
+            return call
+        parts = Markup("; ").join(Markup('<a href="{}">{}</a>').format(self.href(s), self.short(s)) for s in cited)
+        call = Markup('<span class="fn">{}.</span>').format(parts)
+        # print.css prints its call with a comma before the number (`.fn-next::footnote-call`).
+        self.following[call] = Markup('<span class="fn fn-next">{}.</span>').format(parts)
+        return call
 
     def short(self, source: Source) -> str:
         """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about', and the
@@ -114,6 +121,25 @@ class Citer:
         """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
         inline = {c.source_id for text in claim.texts() for c in text.citations}
         return self.ids(c.source_id for c in claim.sources if c.source_id not in inline)
+
+    def noted(self, text: object, call: object) -> Markup:
+        """Return `text` with a claim's note call where the language puts it, with a comma before
+        it if it follows another call (prose that ends with an inline citation): two calls side by
+        side would read as one number ("¹⁸¹⁹")."""
+        prose, made = escape(text), escape(call)
+        if not made:
+            return prose
+        head, tail = around_call(prose, self.localizer.lang)
+        before = str(head)
+        while True:  # the prose's last call may be inside elements that close after it (an English fallback)
+            if any(before.endswith(earlier) for earlier in self.following):
+                made = self.following.get(made, made)
+                break
+            closed = _CLOSING_TAG.search(before)
+            if closed is None:
+                break
+            before = before[: closed.start()]
+        return head + made + tail
 
     def prose(self, text: Text | None) -> Markup:
         """Return localized prose, typeset for its language, with each inline `[@id]` replaced by its citation."""
@@ -186,8 +212,8 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
+    env.tests["ending_a_sentence"] = ends_a_sentence
     env.globals.update(
-        noted=lambda text, call: noted(text, call, localizer.lang),  # a note call where the language puts it
         language_of=localizer.language_of,  # prose's language: English where it falls back, for `lang`
         language=localizer.lang,  # the page's language: what needs no lang attribute
     )
@@ -352,6 +378,7 @@ class Renderer:
             "draft": self.draft,  # only the site's templates show it: a chunk is the same in both editions
             "prose": citer.prose,  # localized prose with its citations
             "cite": citer.claim,
+            "noted": citer.noted,  # a claim's note call where the language puts it
             "notes": lambda: citer.notes,
             "sources_used": lambda: list(citer.used.values()),
             "maps": self.maps,

@@ -65,14 +65,34 @@ def place_inline_calls(text: str, lang: str) -> str:
 def noted(text: object, call: object, lang: str) -> Markup:
     """Return `text` followed by its note call, which goes before a final punctuation mark in some languages."""
     text, call = _markup(text), _markup(call)
-    if not call or not calls_before_punctuation(lang):
-        return text + call
+    if not call:
+        return text
+    head, tail = around_call(text, lang)
+    return head + call + tail
+
+
+def around_call(text: Markup, lang: str) -> tuple[Markup, Markup]:
+    """Return `text` cut where its note call goes: all of it and nothing, or, in a language that puts
+    the call before a final punctuation mark, what comes before that mark and the mark (with the tags
+    it closes)."""
+    if not calls_before_punctuation(lang):
+        return text, Markup("")
     end = _FINAL_MARK.search(text)
     if end is None or _ENTITY_END.search(text[: end.end(1)]):
-        return text + call
+        return text, Markup("")
     if end.group(1) == "." and _ABBREVIATION_END.search(_TAG.sub("", text[: end.end(1)])):
-        return text + call
-    return Markup(text[: end.start()]) + call + Markup(end.group(1) + end.group(2))
+        return text, Markup("")
+    return Markup(text[: end.start()]), Markup(end.group(1) + end.group(2))
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”»]*\s*$")
+
+
+def ends_a_sentence(value: object) -> bool:
+    """Return whether text ends as a sentence does ("Fighting Back.", "at Otay Mesa!", "“Why?”"):
+    a period after it would be a second one."""
+    text = value.striptags() if isinstance(value, Markup) else str(value)
+    return bool(_SENTENCE_END.search(text))
 
 
 def capfirst(value: object) -> Markup:
