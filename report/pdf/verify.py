@@ -22,6 +22,7 @@ from typing import Any, Callable, Collection, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from ..findings import Level, Loc
+from ..sandbox import css_imports
 
 NOTE_CLASS = "fn"
 """The class `render.Citer` gives each print footnote (print.css floats it to the foot of the page)."""
@@ -1303,8 +1304,6 @@ def _page_sheets(
 ) -> tuple[tuple[Sheet, ...], list[tuple[Loc, str]]]:
     """Return the sheets a page's stylesheets give, in cascade order (see `site_hidden`), and a
     doubt for each stylesheet it loads that the tool cannot read and each script it runs."""
-    from ..sandbox import css_imports
-
     sheets: list[Sheet] = []
     unread: dict[tuple[Loc, str], None] = {}
 

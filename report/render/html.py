@@ -278,11 +278,15 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
                 found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
         return found
 
-    found = _SYNTAX.get(key)
-    if found is None:
-        found = _SYNTAX[key] = tuple(cache.memoize(cache_dir, "templates", key, compiled))
-        while len(_SYNTAX) > 16:
-            del _SYNTAX[next(iter(_SYNTAX))]
+    known = _SYNTAX.get(key)
+
+    def remembered() -> list[Finding]:
+        return list(known or ())
+
+    # The project's cache gets its entry either way: the outcome is the same for the same key.
+    found = _SYNTAX[key] = tuple(cache.memoize(cache_dir, "templates", key, compiled if known is None else remembered))
+    while len(_SYNTAX) > 16:
+        del _SYNTAX[next(iter(_SYNTAX))]
     return refused + list(found)
 
 
