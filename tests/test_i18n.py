@@ -367,7 +367,8 @@ def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: P
     rows = page.rows("entries")[1:]
     assert len(rows) == 18 and not [row for row in rows if "Previous English" in row[2]]
     first = next(row for row in rows if row[2].startswith(summary.id[:40]))
-    assert first[2].endswith("Translated under pulaski:summary") and first[3] == summary.string
+    assert first[2].endswith("Translated under pulaski:summary")
+    assert first[3] == f"{summary.id} The build prints the English; the catalog has: {summary.string}"
 
 
 def edit_timeline_sentence_back(root: Path) -> None:
@@ -402,13 +403,15 @@ def test_a_renamed_id_whose_entry_was_obsolete_is_restored(tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_english(tmp_path: Path) -> None:
-    """Stewart's and LaSalle's capacity notes, and the introduction's heading and a keyword of
+    """Two of Winn's organizations' roles, and the introduction's heading and a keyword of
     report.yaml, say the same: a renamed id takes the translation of the entry it was renamed
-    from, the one this merge would otherwise make obsolete, and nothing goes to `#~`."""
-    root = copy_project(tmp_path / "p", ["lasalle", "stewart"])
+    from, the one this merge would otherwise make obsolete, and nothing goes to `#~`. (Stewart's
+    and LaSalle's capacity notes said the same until the unit's sentence left them.)"""
+    root = copy_project(tmp_path / "p", ["winn"])
     extract_and_update(root)
     po = root / SPANISH
-    stewart, lasalle = "stewart:capacity.beds-2000:note", "lasalle:capacity.beds-1160:note"
+    stewart = "winn:campaign.organizations.aclu-louisiana:role"
+    lasalle = "winn:campaign.organizations.immigration-services-louisiana:role"
     assert entry(po, stewart).id == entry(po, lasalle).id
     catalog = read_catalog(po)
     own = next(m for m in catalog if m.context == stewart)
@@ -417,16 +420,16 @@ def test_a_renamed_id_takes_its_own_translation_not_another_with_the_same_englis
     heading = "report:introduction.launch:heading"
     english = entry(po, heading).id
     assert [m.context for m in read_catalog(po) if m.id == english] == ["report:keywords", heading]
-    replace_in(root / "facilities/stewart.yaml", "id: beds-2000\n", "id: beds-2000x\n")
+    replace_in(root / "facilities/winn.yaml", "id: aclu-louisiana\n", "id: aclu-louisiana-x\n")
     replace_in(root / "report.yaml", "id: launch\n", "id: launch-2018\n")
     assert extract_and_update(root) == (
         f"{SPANISH} written: 0 new, 0 changed (now fuzzy), 3 carried over from another context (now fuzzy), 0 obsolete"
     )
-    moved = entry(po, "stewart:capacity.beds-2000x:note")
+    moved = entry(po, "winn:campaign.organizations.aclu-louisiana-x:role")
     assert moved.fuzzy and moved.string == own.string and previous_context(moved) == stewart
     assert previous_context(entry(po, "report:introduction.launch-2018:heading")) == heading
     assert previous_context(entry(po, "report:introduction.launch-2018:text")) == "report:introduction.launch:text"
-    kept = [m.context for m in read_catalog(po).obsolete.values() if m.context.startswith(("stewart:", "report:"))]
+    kept = [m.context for m in read_catalog(po).obsolete.values() if m.context.startswith(("winn:", "report:"))]
     assert kept == [] and not entry(po, lasalle).fuzzy
 
 
