@@ -568,10 +568,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
             f"  contact:\n    url: {url}/contact\nimage:\n  src: gate.png\n  alt: '{ALT}'\n  credit: {CREDIT}\nreview:\n",
         )
         checked = run_cli("--root", str(root), "check")
-        # `check` refuses code in text (text.markup). Switched off here, to prove that the
-        # templates' escaping and the sandboxed fetcher hold on their own if such text got through.
+        # `check` refuses code in text (text.markup) and URLs whose host is this machine
+        # (schema.pattern). Both switched off here, to prove that the templates' escaping and the
+        # sandboxed fetcher hold on their own if such content got through: the URLs still lead to
+        # the listening server, so any request the build made would be counted.
         shutil.rmtree(root / ".cache")
         env.setattr("report.content.load._markup_findings", lambda doc: [])
+        env.setattr("report.content.schema.internal_host", lambda host: None)
         result = build(root, "--lang", "en")
         paths = list(server.paths)  # type: ignore[attr-defined]
         assert_no_requests_then_alive(server)
@@ -586,6 +589,19 @@ def test_check_refuses_the_code_in_hostile_text(hostile) -> None:
         "facilities/sample.yaml:35:7",
         "facilities/sample.yaml:67:27",
     ]
+
+
+def test_check_refuses_every_url_of_the_hostile_content_that_points_at_this_machine(hostile) -> None:
+    *_, (code, out) = hostile
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in out.splitlines() if "this machine's own address" in line] == [
+        "facilities/sample.yaml:50:12",
+        "facilities/sample.yaml:63:10",
+        "facilities/sources.yaml:8:10",
+        "facilities/sources.yaml:9:18",
+        "facilities/sources.yaml:15:10",
+    ]
+    assert all(line.endswith("[schema.pattern]") for line in out.splitlines() if "this machine's own address" in line)
 
 
 def test_a_build_makes_no_request_whatever_the_content_points_at(hostile) -> None:
