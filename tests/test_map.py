@@ -524,9 +524,16 @@ def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
     labels = check_layout(svg, atlas, markers, places)
     assert len(labels) == len(markers) == 10
     words = gathered.localizers[lang]
-    for f in gathered.edition.facilities:  # each facility with its state, in the page's language
+    for f in gathered.edition.facilities:  # each facility with its list mark and state, in the page's language
         state = words.pgettext("state", geo.STATES[f.location.state][1])
-        assert f"{f.name}, {state} (" in alt, (f.name, state)
+        mark = "" if f.review.list_membership == "confirmed" else "*"  # the cover's mark: not yet confirmed
+        assert f"{f.name}{mark}, {state} (" in alt, (f.name, mark, state)
+    note = words.gettext(
+        "Not yet confirmed as named on the 2021 First Ten list: we are checking it against the original report."
+    )
+    unconfirmed = [f for f in gathered.edition.facilities if f.review.list_membership != "confirmed"]
+    assert len(unconfirmed) == alt.count("*, ") == 7  # no other name marked
+    assert alt.endswith(f". * {note}")  # the list's note follows the list
     chapter = renderer.chapter_chunk(gathered.edition.facilities[0], 1).html
     (alt, svg), *others = _image_svgs(chapter).items()
     root, found = read_map(svg)

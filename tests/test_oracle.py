@@ -8,9 +8,10 @@ back matter as one document. Same page count per chapter, same outline, same wor
 The plain pass states in CSS what the chunks imply: each chapter starts a page and numbers its
 notes from 1. What can differ by design is left out of the comparison: the folios (stamped after
 assembly, counted differently in one document), the contents' page numbers (the same reason) and
-the running head of a chunk's first page (a chunk's first page has none, `@page :first`; one
+the running head of a chapter's first page (a chunk's first page has none, `@page :first`; one
 document could drop it only with named pages, which change where WeasyPrint breaks pages), and the
-draft band (stamped from the folio sheets with the folios). The
+draft band (stamped from the folio sheets with the folios). The back
+matter's first page is compared whole: it keeps its running head in both (`@page back-opening`). The
 plain pass goes through the same `verify.lay_out` as the workers, so both print every note.
 """
 
@@ -114,10 +115,11 @@ def compare(built: PdfReader, plain: PdfReader, chapters: list[str], title: str,
     if len(built.pages) != len(plain.pages):
         differences.append(f"{len(built.pages)} pages, {len(plain.pages)} in one pass")
     labels = built.page_labels
+    headless = starts[:-1]  # the chapters' first pages; the back matter's keeps its running head
     for index in range(min(len(built.pages), len(plain.pages))):
         front = index < starts[0]
         mine = words(built, index, labels[index], [], front, band)
-        theirs = words(plain, index, None, title.upper().split() if index in starts else [], front)
+        theirs = words(plain, index, None, title.upper().split() if index in headless else [], front)
         if mine != theirs:
             missing = [w for w in theirs if w not in mine][:8]
             extra = [w for w in mine if w not in theirs][:8]
