@@ -415,12 +415,11 @@ def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[
     """
     from ..pdf import verify
     from ..pdf.paginate import sheet_texts
+    from ..render.site import asset_address
     from ..sandbox import asset_paths
 
     published = {
-        f"assets/css/{path.name}": sheet_texts(str(root), path.stem)
-        for path in asset_paths(root)
-        if path.suffix == ".css"
+        asset_address(path): sheet_texts(str(root), path.stem) for path in asset_paths(root) if path.suffix == ".css"
     }
     code = cache.fingerprint(verify.__name__)
     texts = [

@@ -117,10 +117,15 @@ def _assets(root: Path) -> list[Output]:
     inlined: set[str] = set()
     bundles = {name: bundle(name, stylesheets, inlined) for name in stylesheets}
     return [
-        Output(f"assets/{path.parent.name}/{path.name}", bundles.get(path.name, path.read_bytes()), "asset")
+        Output(asset_address(path), bundles.get(path.name, path.read_bytes()), "asset")
         for path in paths
         if path.name not in inlined
     ]
+
+
+def asset_address(path: Path) -> str:
+    """Return where the site publishes a file of layouts/ (`layouts/css/site.css`): `assets/css/site.css`."""
+    return f"assets/{path.parent.name}/{path.name}"
 
 
 def bundle(name: str, stylesheets: Mapping[str, Path], inlined: set[str]) -> bytes:
