@@ -19,7 +19,7 @@ from report.content.load import load_edition
 from report.content.model import Loc, Source, Text
 from report.i18n.localize import Localizer
 from report.render.html import Citer
-from report.render.typography import capfirst, ends_a_sentence, noted, place_inline_calls, typeset
+from report.render.typography import capfirst, ends_a_sentence, place_inline_calls, typeset
 
 from .conftest import REPO, pdf_pages
 
@@ -248,6 +248,9 @@ def test_english_calls_follow_the_punctuation_spanish_calls_precede_it() -> None
 
 
 def test_noted_puts_a_template_call_before_a_spanish_period() -> None:
+    def noted(text: object, call: Markup, lang: str) -> Markup:
+        return _citer("pdf", lang).noted(text, call)
+
     assert noted(Markup("con ICE."), CALL, "es") == Markup("con ICE") + CALL + "."
     assert noted(Markup("with ICE."), CALL, "en") == Markup("with ICE.") + CALL
     assert noted(Markup("de EE.\u00a0UU."), CALL, "es") == Markup("de EE.\u00a0UU.") + CALL
@@ -267,6 +270,12 @@ NOTE_SOURCES = {
 }
 FN_A = '<span class="fn"><a href="#src-a">A, undated</a>.</span>'
 FN_B = '<span class="fn fn-next"><a href="#src-b">B, undated</a>.</span>'  # print.css: a comma before its number
+
+
+def _citer(mode: str, lang: str) -> Citer:
+    return Citer(NOTE_SOURCES, mode, lambda s: f"#src-{s.id}", Localizer(lang, "en", None, f"{lang}_US"))
+
+
 SUP = '<sup class="noteref">{comma}<a href="#note-{0}" id="ref-{0}" role="doc-noteref">{0}</a></sup>'
 
 
@@ -289,7 +298,7 @@ SUP = '<sup class="noteref">{comma}<a href="#note-{0}" id="ref-{0}" role="doc-no
 def test_a_claims_call_right_after_an_inline_call_starts_with_a_comma(mode: str, lang: str, expected: str) -> None:
     """ "…consent.¹⁸,¹⁹", not "…consent.¹⁸¹⁹", which reads as note 1819 (Irwin's "Imprisoned Justice"
     entry: its prose ends with an inline citation, and its `sources:` list another)."""
-    citer = Citer(NOTE_SOURCES, mode, lambda s: f"#src-{s.id}", Localizer(lang, "en", None, f"{lang}_US"))
+    citer = _citer(mode, lang)
     text = citer.prose(Text("informed consent [@a].", "ctx", "", Loc("facilities/x.yaml", 1, 1)))
     assert citer.noted(text, citer.ids(["b"])) == Markup(expected)
     # Apart from another call, a call is as it was.

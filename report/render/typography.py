@@ -62,15 +62,6 @@ def place_inline_calls(text: str, lang: str) -> str:
     return _CALL_BEFORE_MARK.sub(after, text)
 
 
-def noted(text: object, call: object, lang: str) -> Markup:
-    """Return `text` followed by its note call, which goes before a final punctuation mark in some languages."""
-    text, call = _markup(text), _markup(call)
-    if not call:
-        return text
-    head, tail = around_call(text, lang)
-    return head + call + tail
-
-
 def around_call(text: Markup, lang: str) -> tuple[Markup, Markup]:
     """Return `text` cut where its note call goes: all of it and nothing, or, in a language that puts
     the call before a final punctuation mark, what comes before that mark and the mark (with the tags
