@@ -206,3 +206,51 @@ def test_a_key_repeated_in_an_entry_but_not_its_first_is_a_duplicate_key() -> No
             "duplicate key 'title' (first defined at line 3); YAML would silently keep only the last one",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "id: x\nname: &Co Fake Corrections\n",
+            "2:7: a value cannot start with & unless it is quoted: YAML reads '&Co' as an anchor (a name for the value)"
+            ' and does not print it; put the whole value in quotes ("…")',
+        ),
+        (
+            "deaths:\n  - text: &c PLACEHOLDER one\n",
+            "2:11: a value cannot start with & unless it is quoted: YAML reads '&c' as an anchor (a name for the value)"
+            ' and does not print it; put the whole value in quotes ("…")',
+        ),
+        (
+            "location: &here\n  city: X\n",
+            "1:11: YAML reads '&here' as an anchor (a name for the value), which dossiers do not use: delete it (if it"
+            ' belongs to a text, put the whole text in quotes, "…")',
+        ),
+        (
+            "tags: &t [a]\n",
+            "1:7: YAML reads '&t' as an anchor (a name for the value), which dossiers do not use: delete it (if it"
+            ' belongs to a text, put the whole text in quotes, "…")',
+        ),
+    ],
+)
+def test_an_anchor_is_refused_where_it_stands_so_no_text_loses_its_first_word(text: str, said: str) -> None:
+    """`name: &Co Fake Corrections` printed "Fake Corrections": YAML reads `&Co` as an anchor's name."""
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f"{f.loc.line}:{f.loc.col}: {f.message}") for f in findings] == [("yaml.anchor", said)]
+
+
+def test_a_value_that_starts_with_an_asterisk_is_text_to_quote() -> None:
+    doc, findings = parse(b"id: x\nname: *Fake\n", "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.alias",
+            2,
+            7,
+            "a value cannot start with * unless it is quoted: YAML reads '*Fake' as an alias (a copy of a value named"
+            ' elsewhere), which dossiers do not use; put the whole value in quotes ("…")',
+        )
+    ]
+    doc, findings = parse(b'id: x\nname: "*Fake"\n', "facilities/x.yaml")
+    assert doc is not None and findings == [] and doc.data["name"] == "*Fake"

@@ -210,10 +210,13 @@ class _Builder:
                     error(
                         "yaml.alias",
                         self.loc(_start(event)),
-                        f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                        f"a value cannot start with * unless it is quoted: YAML reads '*{event.anchor}' as an alias"
+                        f" (a copy of a value named elsewhere), which dossiers do not use; put the whole value in"
+                        f' quotes ("…")',
                     )
                 )
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                self._check_anchor(event)
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
                     value = self._scalar(event) if self._wants_value() else None
@@ -240,6 +243,18 @@ class _Builder:
                 if not self.stack:
                     result = frame.container
         return result
+
+    def _check_anchor(self, event: Any) -> None:
+        """Refuse an anchor (`&name`), at the `&`: dossiers never need one, and a text that starts with `&`
+        (`name: &Co Fake Corrections`, `text: &c …`) would lose its first word, read as the anchor's name."""
+        if event.anchor is None:
+            return
+        anchor = f"YAML reads '&{event.anchor}' as an anchor (a name for the value)"
+        if isinstance(event, yaml.ScalarEvent):
+            said = f'a value cannot start with & unless it is quoted: {anchor} and does not print it; put the whole value in quotes ("…")'
+        else:
+            said = f'{anchor}, which dossiers do not use: delete it (if it belongs to a text, put the whole text in quotes, "…")'
+        raise _Stop(error("yaml.anchor", self.loc(_start(event)), said))
 
     def _check_tag(self, event: Any) -> None:
         if event.tag not in (None, "!"):
