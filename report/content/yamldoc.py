@@ -17,7 +17,7 @@ import yaml
 
 from ..findings import Finding, Loc, error, warning
 from .textfile import decode, line_separators
-from .yamlerrors import explain
+from .yamlerrors import explain, odd_space
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.
     from yaml import CSafeLoader as _Loader
@@ -219,6 +219,8 @@ class _Builder:
                 self._check_anchor(event)
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
+                    if not event.style and (spaced := odd_space(self.doc.path, self.doc.text, _start(event).index)):
+                        raise _Stop(spaced)  # `campaign:` then `summary:\u00a0…`: a key, not the text it reads as
                     value = self._scalar(event) if self._wants_value() else None
                     if isinstance(value, str) and not event.style:  # plain: None, or '' from libyaml
                         self._comment_after(event, value)
