@@ -336,6 +336,24 @@ def test_a_value_that_starts_with_an_asterisk_is_text_to_quote() -> None:
     assert doc is not None and findings == [] and doc.data["name"] == "*Fake"
 
 
+@pytest.mark.parametrize("text", ["deaths:\n  - text: ! the facility\n", "deaths:\n  - text: !\n"])
+def test_a_value_that_starts_with_a_bare_exclamation_mark_is_text_to_quote(text: str) -> None:
+    """`text: ! the facility` printed "the facility": YAML reads a bare `!` as a tag and drops it."""
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.tag",
+            2,
+            11,
+            "a value cannot start with ! unless it is quoted: YAML reads '!' as a tag and does not print it; put the"
+            ' whole value in quotes ("…")',
+        )
+    ]
+    doc, findings = parse(b'deaths:\n  - text: "! the facility"\n', "facilities/x.yaml")
+    assert doc is not None and findings == [] and doc.data["deaths"][0]["text"] == "! the facility"
+
+
 def test_a_no_break_space_after_a_key_is_found_where_the_yaml_reads_anyway() -> None:
     """`summary:\u00a0…` under `campaign:` is no key: YAML reads it as the text of `campaign`, which the
     schema then called a text where a mapping belongs, showing the no-break space as a space."""

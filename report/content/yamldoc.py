@@ -259,7 +259,10 @@ class _Builder:
         raise _Stop(error("yaml.anchor", self.loc(_start(event)), said))
 
     def _check_tag(self, event: Any) -> None:
-        if event.tag not in (None, "!"):
+        if event.tag == "!":  # `text: ! the facility` printed "the facility": a bare `!` is a tag, never text
+            said = "a value cannot start with ! unless it is quoted: YAML reads '!' as a tag and does not print it"
+            raise _Stop(error("yaml.tag", self.loc(_start(event)), f'{said}; put the whole value in quotes ("…")'))
+        if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
             raise _Stop(
                 error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")
