@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from report.content.load import read_dossier
 from report.content.textfile import hidden_characters
 from report.findings import Finding, Loc, error, prints_nothing, visible, visible_spaces
 
@@ -173,3 +174,17 @@ def test_the_release_checklist_quotes_a_note_with_escapes() -> None:
 def test_prints_nothing_is_white_space_and_what_prints_no_glyph(text: str, blank: bool) -> None:
     """The text `schema.empty` refuses as it refuses "": a value a reader would see as nothing."""
     assert prints_nothing(text) is blank
+
+
+def test_an_unknown_key_shows_a_no_break_space_escaped() -> None:
+    """`category\u00a0: conditions` printed "unknown key 'category '", the no-break space as a plain space."""
+    raw = (FIXTURES / "_base/facilities/sample.yaml").read_text()
+    assert "  category: inspection-finding" in raw
+    for typed, shown in (("category\u00a0", "category\\u00a0"), ("cate\u200bgory", "cate\\u200bgory")):
+        _, findings = read_dossier(
+            raw.replace("  category: inspection-finding", f"  {typed}: inspection-finding", 1).encode(),
+            "facilities/sample.yaml",
+        )
+        assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+            ("schema.unknown-key", 32, 5, f"unknown key '{shown}' in timeline[1]; did you mean 'category'?")
+        ]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from report.content.load import read_dossier
 from report.content.yamldoc import parse
+
+from .conftest import FIXTURES
 
 CASES = [
     (
@@ -146,6 +149,83 @@ CASES = [
         '1:7: YAML syntax error: a value cannot start with % unless it is quoted: put the whole value in quotes ("…")',
         'text: "%50 of them"\n',
     ),
+    (
+        "text: > 50 people were held\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with > unless it is quoted: put the whole value in quotes ("…")',
+        'text: "> 50 people were held"\nname: y\n',
+    ),
+    (
+        "text: | the facility\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with | unless it is quoted: put the whole value in quotes ("…")',
+        'text: "| the facility"\nname: y\n',
+    ),
+    (
+        "text: [Update] ICE moved them\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with [ unless it is quoted: put the whole value in quotes ("…")',
+        'text: "[Update] ICE moved them"\nname: y\n',
+    ),
+    (
+        "text: {Update} ICE moved them\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with { unless it is quoted: put the whole value in quotes ("…")',
+        'text: "{Update} ICE moved them"\nname: y\n',
+    ),
+    (
+        "text: *Update* ICE moved them\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with * unless it is quoted: put the whole value in quotes ("…")',
+        'text: "*Update* ICE moved them"\nname: y\n',
+    ),
+    (
+        "text: ? Why ICE moved them\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with ? unless it is quoted: put the whole value in quotes ("…")',
+        'text: "? Why ICE moved them"\nname: y\n',
+    ),
+    (
+        "text: - ICE moved them\nname: y\n",
+        '1:7: YAML syntax error: a value cannot start with - unless it is quoted: put the whole value in quotes ("…")',
+        'text: "- ICE moved them"\nname: y\n',
+    ),
+    (  # in a list, and after a key in a list's item
+        "deaths:\n  - > 50 people\n  - y\n",
+        '2:5: YAML syntax error: a value cannot start with > unless it is quoted: put the whole value in quotes ("…")',
+        'deaths:\n  - "> 50 people"\n  - y\n',
+    ),
+    (
+        "deaths:\n  - text: - ICE moved them\n    name: y\n",
+        '2:11: YAML syntax error: a value cannot start with - unless it is quoted: put the whole value in quotes ("…")',
+        'deaths:\n  - text: "- ICE moved them"\n    name: y\n',
+    ),
+    (  # a no-break space pasted after a key's colon: the line is one text, and YAML trips on the next
+        "operator:\n  name:\u00a0Fake Corrections\n  kind: private-company\n",
+        "2:8: YAML syntax error: a no-break space (U+00A0) after 'name:': type an ordinary space",
+        "operator:\n  name: Fake Corrections\n  kind: private-company\n",
+    ),
+    (  # read as a wrapped line of the value above it
+        "timeline:\n  - id: a\n    category:\u00a0conditions\n    text: b\n",
+        "3:14: YAML syntax error: a no-break space (U+00A0) after 'category:': type an ordinary space",
+        "timeline:\n  - id: a\n    category: conditions\n    text: b\n",
+    ),
+    (
+        "deaths:\n  - id:\u2003a\n    name: b\n",
+        "2:8: YAML syntax error: an em space (U+2003) after 'id:': type an ordinary space",
+        "deaths:\n  - id: a\n    name: b\n",
+    ),
+    (  # an @ before an id in a sources list is the inline citation's form: the id goes alone
+        "status:\n  sources: [a, @test-2024-01-fake-report]\n",
+        "2:16: YAML syntax error: in a sources list, write the id alone, without the @ ('test-2024-01-fake-report'):"
+        " an @ before an id is the form of an inline citation in a text, [@test-2024-01-fake-report]",
+        "status:\n  sources: [a, test-2024-01-fake-report]\n",
+    ),
+    (
+        "status:\n  sources:\n    - a\n    # the report\n    - @b\n",
+        "5:7: YAML syntax error: in a sources list, write the id alone, without the @ ('b'): an @ before an id is"
+        " the form of an inline citation in a text, [@b]",
+        "status:\n  sources:\n    - a\n    # the report\n    - b\n",
+    ),
+    (  # elsewhere, an @ may belong to the text
+        "tags: [@FirstTen]\n",
+        '1:8: YAML syntax error: a value cannot start with @ unless it is quoted: put the whole value in quotes ("…")',
+        'tags: ["@FirstTen"]\n',
+    ),
 ]
 
 
@@ -204,5 +284,106 @@ def test_a_key_repeated_in_an_entry_but_not_its_first_is_a_duplicate_key() -> No
             4,
             5,
             "duplicate key 'title' (first defined at line 3); YAML would silently keep only the last one",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "id: x\nname: &Co Fake Corrections\n",
+            "2:7: a value cannot start with & unless it is quoted: YAML reads '&Co' as an anchor (a name for the value)"
+            ' and does not print it; put the whole value in quotes ("…")',
+        ),
+        (
+            "deaths:\n  - text: &c PLACEHOLDER one\n",
+            "2:11: a value cannot start with & unless it is quoted: YAML reads '&c' as an anchor (a name for the value)"
+            ' and does not print it; put the whole value in quotes ("…")',
+        ),
+        (
+            "location: &here\n  city: X\n",
+            "1:11: YAML reads '&here' as an anchor (a name for the value), which dossiers do not use: delete it (if it"
+            ' belongs to a text, put the whole text in quotes, "…")',
+        ),
+        (
+            "tags: &t [a]\n",
+            "1:7: YAML reads '&t' as an anchor (a name for the value), which dossiers do not use: delete it (if it"
+            ' belongs to a text, put the whole text in quotes, "…")',
+        ),
+    ],
+)
+def test_an_anchor_is_refused_where_it_stands_so_no_text_loses_its_first_word(text: str, said: str) -> None:
+    """`name: &Co Fake Corrections` printed "Fake Corrections": YAML reads `&Co` as an anchor's name."""
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f"{f.loc.line}:{f.loc.col}: {f.message}") for f in findings] == [("yaml.anchor", said)]
+
+
+def test_a_value_that_starts_with_an_asterisk_is_text_to_quote() -> None:
+    doc, findings = parse(b"id: x\nname: *Fake\n", "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.alias",
+            2,
+            7,
+            "a value cannot start with * unless it is quoted: YAML reads '*Fake' as an alias (a copy of a value named"
+            ' elsewhere), which dossiers do not use; put the whole value in quotes ("…")',
+        )
+    ]
+    doc, findings = parse(b'id: x\nname: "*Fake"\n', "facilities/x.yaml")
+    assert doc is not None and findings == [] and doc.data["name"] == "*Fake"
+
+
+@pytest.mark.parametrize("text", ["deaths:\n  - text: ! the facility\n", "deaths:\n  - text: !\n"])
+def test_a_value_that_starts_with_a_bare_exclamation_mark_is_text_to_quote(text: str) -> None:
+    """`text: ! the facility` printed "the facility": YAML reads a bare `!` as a tag and drops it."""
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "yaml.tag",
+            2,
+            11,
+            "a value cannot start with ! unless it is quoted: YAML reads '!' as a tag and does not print it; put the"
+            ' whole value in quotes ("…")',
+        )
+    ]
+    doc, findings = parse(b'deaths:\n  - text: "! the facility"\n', "facilities/x.yaml")
+    assert doc is not None and findings == [] and doc.data["deaths"][0]["text"] == "! the facility"
+
+
+def test_a_no_break_space_after_a_key_is_found_where_the_yaml_reads_anyway() -> None:
+    """`summary:\u00a0…` under `campaign:` is no key: YAML reads it as the text of `campaign`, which the
+    schema then called a text where a mapping belongs, showing the no-break space as a space."""
+    text = "campaign:\n  summary:\u00a0Local groups campaigned\nname: x\n"
+    doc, findings = parse(text.encode(), "facilities/x.yaml")
+    assert doc is None
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        ("yaml.syntax", 2, 11, "YAML syntax error: a no-break space (U+00A0) after 'summary:': type an ordinary space")
+    ]
+    doc, findings = parse(text.replace("\u00a0", " ").encode(), "facilities/x.yaml")
+    assert doc is not None and findings == [] and doc.data["campaign"] == {"summary": "Local groups campaigned"}
+    for text in ("text: see the note:\u00a0it says", 'name: "summary:\u00a0x"', "text: >-\n  Note:\u00a0it says\n"):
+        doc, findings = parse(text.encode(), "facilities/x.yaml")  # text, not a key
+        assert doc is not None and findings == []
+
+
+def test_an_id_quoted_with_its_at_in_a_sources_list_says_to_drop_the_at() -> None:
+    """Quoted as the syntax error used to advise, `["@id"]` was "not valid; write the id of a source…"."""
+    raw = (FIXTURES / "_base/facilities/sample.yaml").read_text()
+    assert raw.count("sources: [gov-report-2020]") > 1
+    _, findings = read_dossier(
+        raw.replace("sources: [gov-report-2020]", 'sources: ["@gov-report-2020"]', 1).encode(), "facilities/sample.yaml"
+    )
+    assert [(f.code, f.loc.line, f.loc.col, f.message) for f in findings] == [
+        (
+            "schema.pattern",
+            8,
+            13,
+            "location.sources[1]: '@gov-report-2020' is not valid; in a sources list, write the id alone, without"
+            " the @ ('gov-report-2020'): an @ before an id is the form of an inline citation in a text,"
+            " [@gov-report-2020]",
         )
     ]

@@ -47,6 +47,7 @@ from .model import (
 )
 from .textfile import character_references, hidden_characters, read_input, reference_advice
 from .yamldoc import YamlDoc, cut_short, did_you_mean, parse
+from .yamlerrors import sources_at
 
 
 _DATE_RE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -713,7 +714,7 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
                 error(
                     "schema.unknown-key",
                     doc.key_loc(path + (key,)),
-                    f"unknown key '{key}'{where}"
+                    f"unknown key '{visible_spaces(str(key))}'{where}"  # `category\u00a0:` shows its no-break space
                     + (did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"),
                 )
             )
@@ -785,6 +786,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
             f"[{', '.join(map(str, err.instance))}]" if isinstance(err.instance, list) else str(err.instance)
         )
         hint = node.get("x-hint") or "check the format"
+        if path[-2:-1] == ("sources",) and isinstance(err.instance, str) and err.instance.startswith("@"):
+            hint = sources_at(err.instance[1:])  # `sources: ["@id"]`, quoted as a syntax error said to
         if code == "schema.empty" and keyword == "pattern":
             return [error(code, loc, f"{field} says nothing: '{shown}'; {hint}")]
         if node.get("x-file-name") and isinstance(err.instance, str):

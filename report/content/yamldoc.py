@@ -17,7 +17,7 @@ import yaml
 
 from ..findings import Finding, Loc, error, warning
 from .textfile import decode, line_separators
-from .yamlerrors import explain
+from .yamlerrors import explain, odd_space
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing.
     from yaml import CSafeLoader as _Loader
@@ -210,12 +210,17 @@ class _Builder:
                     error(
                         "yaml.alias",
                         self.loc(_start(event)),
-                        f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                        f"a value cannot start with * unless it is quoted: YAML reads '*{event.anchor}' as an alias"
+                        f" (a copy of a value named elsewhere), which dossiers do not use; put the whole value in"
+                        f' quotes ("…")',
                     )
                 )
             elif isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                self._check_anchor(event)
                 self._check_tag(event)
                 if isinstance(event, yaml.ScalarEvent):
+                    if not event.style and (spaced := odd_space(self.doc.path, self.doc.text, _start(event).index)):
+                        raise _Stop(spaced)  # `campaign:` then `summary:\u00a0…`: a key, not the text it reads as
                     value = self._scalar(event) if self._wants_value() else None
                     if isinstance(value, str) and not event.style:  # plain: None, or '' from libyaml
                         self._comment_after(event, value)
@@ -241,8 +246,23 @@ class _Builder:
                     result = frame.container
         return result
 
+    def _check_anchor(self, event: Any) -> None:
+        """Refuse an anchor (`&name`), at the `&`: dossiers never need one, and a text that starts with `&`
+        (`name: &Co Fake Corrections`, `text: &c …`) would lose its first word, read as the anchor's name."""
+        if event.anchor is None:
+            return
+        anchor = f"YAML reads '&{event.anchor}' as an anchor (a name for the value)"
+        if isinstance(event, yaml.ScalarEvent):
+            said = f'a value cannot start with & unless it is quoted: {anchor} and does not print it; put the whole value in quotes ("…")'
+        else:
+            said = f'{anchor}, which dossiers do not use: delete it (if it belongs to a text, put the whole text in quotes, "…")'
+        raise _Stop(error("yaml.anchor", self.loc(_start(event)), said))
+
     def _check_tag(self, event: Any) -> None:
-        if event.tag not in (None, "!"):
+        if event.tag == "!":  # `text: ! the facility` printed "the facility": a bare `!` is a tag, never text
+            said = "a value cannot start with ! unless it is quoted: YAML reads '!' as a tag and does not print it"
+            raise _Stop(error("yaml.tag", self.loc(_start(event)), f'{said}; put the whole value in quotes ("…")'))
+        if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
             raise _Stop(
                 error("yaml.tag", self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed: write plain values")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -64,6 +65,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
     at = (mark.line + 1, mark.column + 1)
     if text[mark.index : mark.index + 1] == "\t":
         return _found(rel, at, "a tab character; YAML indents with spaces only")
+    if (spaced := _odd_space_before(rel, text, mark.index, scan)) is not None:
+        return spaced
     opened = exc.context_mark
     if "quoted scalar" in context and opened is not None:
         quote = text[opened.index : opened.index + 1]
@@ -100,10 +103,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
             f" or put the value in quotes if the bracket is part of the text",
         )
     if "cannot start any token" in problem and text[mark.index : mark.index + 1] in _RESERVED:
-        char = text[mark.index]
-        return _found(
-            rel, at, f'a value cannot start with {char} unless it is quoted: put the whole value in quotes ("…")'
-        )
+        return _reserved(rel, text, mark.index, at)
+    if (found := _indicator_value(rel, text, mark, problem)) is not None:
+        return found
     quoted = _quoted_before(text, mark.index, scan)
     if quoted is not None and problem.startswith(("did not find expected", "expected <block end>")):
         return _quoted_runs_on(rel, text, quoted, mark)
@@ -147,8 +149,138 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
     return _found(rel, at, detail)
 
 
+def odd_space(rel: str, text: str, index: int) -> Finding | None:
+    """Return the finding for a plain text starting at `index` that is a key and its value with a space
+    other than U+0020 after the colon (`name:\u00a0Fake Corrections`, pasted from a word processor),
+    if it starts its line (after the indentation and any list dashes), as a key does.
+
+    YAML takes only an ordinary space (or a tab) after a key's colon: the line is one text, and the
+    parser trips lines below it, or the mapping above it holds that text. The finding is at the space.
+    """
+    line = text.rfind("\n", 0, index) + 1
+    key = _SPACED_KEY.match(text, index)
+    if key is None or re.fullmatch(r"[ ]*(?:-[ ]+)*", text[line:index]) is None:
+        return None
+    space = text[key.end()]
+    if space == " " or not (unicodedata.category(space) == "Zs" or space in _INVISIBLE_SPACES):
+        return None
+    name = unicodedata.name(space, "").lower() or "space"
+    return _found(
+        rel,
+        _position(text, key.end()),
+        f"{'an' if name[0] in 'aeiou' else 'a'} {name} (U+{ord(space):04X}) after '{key[1]}:': type an ordinary space",
+    )
+
+
+_SPACED_KEY = re.compile(r"([A-Za-z_][\w-]*):(?=.)")
+"""A key and its colon, and something after it: the space that `odd_space` looks at."""
+
+_INVISIBLE_SPACES = "\u200b\u2060\ufeff"
+"""Characters that print as nothing, pasted where a space goes: the zero-width space, the word joiner."""
+
+
+def _odd_space_before(rel: str, text: str, index: int, scan: object) -> Finding | None:
+    """Return the `odd_space` finding for the first line, up to the one `index` is on, that starts with
+    such a key: a text of its own, or a wrapped line of the text above (`- id: a`, then
+    `category:\u00a0conditions` in the column of `id`). A line of a quoted or block text is text."""
+    texts = []
+    try:
+        for token in scan(text):  # type: ignore[operator]
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken) and not token.plain:
+                texts.append((token.start_mark.index, token.end_mark.index))
+    except yaml.YAMLError:
+        pass
+    end = _line_end(text, index)
+    for line in re.finditer(r"^[ ]*(?:-[ ]+)*", text[:end], re.MULTILINE):
+        at = line.end()
+        if not any(start <= at < stop for start, stop in texts) and (found := odd_space(rel, text, at)):
+            return found
+    return None
+
+
+def _line_end(text: str, index: int) -> int:
+    found = text.find("\n", index)
+    return found if found >= 0 else len(text)
+
+
 _RESERVED = "@`%"
 """Characters YAML keeps for itself, which cannot start an unquoted value (`text: @ICE held…`)."""
+
+_INDICATORS = ">|[{*?-&!"
+"""Characters that give what follows them another meaning at the start of a value: a block text's
+header (`>`, `|`), a list or mapping in brackets, an alias (`*`), a key (`? `), a list item (`- `),
+an anchor (`&`), a tag (`!`)."""
+
+_VALUE = re.compile(r"[ ]*(?:-[ ]+)*(?:[^\s#'\"\[\]{},:?&*!|>-][^:#]*?:[ ]+)?")
+"""What comes before a line's value: its indentation, list dashes, and a key with its colon."""
+
+
+def _reserved(rel: str, text: str, index: int, at: tuple[int, int]) -> Finding:
+    """Return the finding for a value that starts with a character YAML keeps for itself (`_RESERVED`):
+    quote it, or, for an `@` before an id in a `sources:` list (the inline citation's form, `[@id]`),
+    drop the `@`."""
+    char = text[index]
+    cited = _CITED_ID.match(text, index)
+    if cited is not None and _in_sources_list(text, index):
+        return _found(rel, at, sources_at(cited[1]))
+    return _found(rel, at, f'a value cannot start with {char} unless it is quoted: put the whole value in quotes ("…")')
+
+
+def sources_at(source_id: str) -> str:
+    """Return the advice for `@id` in a `sources:` list: the id alone."""
+    return (
+        f"in a sources list, write the id alone, without the @ ('{source_id}'): an @ before an id is the form of"
+        f" an inline citation in a text, [@{source_id}]"
+    )
+
+
+_CITED_ID = re.compile(r"@([^\s,\[\]{}'\"#]+)")
+"""An id written as a citation marker's (`@gov-report-2020`), up to what ends a list's item."""
+
+
+def _in_sources_list(text: str, index: int) -> bool:
+    """Return True if `index` is in an item of a `sources:` list: in its brackets on the key's line
+    (`sources: [a, @b]`), or on a `- ` line of its block list."""
+    start = text.rfind("\n", 0, index) + 1
+    if re.search(r"(?:^|[\s{,])sources:[ ]*\[[^\]]*$", text[start:index]):
+        return True
+    item = re.fullmatch(r"([ ]*)-[ ]+", text[start:index])
+    if item is None:
+        return False
+    for line in reversed(text[: max(start - 1, 0)].split("\n")):
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        if body.startswith("- ") and indent == len(item[1]):
+            continue
+        return re.fullmatch(r"(?:-[ ]+)?sources:[ ]*(?:#.*)?", body) is not None and indent <= len(item[1])
+    return False
+
+
+def _indicator_value(rel: str, text: str, mark: yaml.Mark, problem: str) -> Finding | None:
+    """Return the finding for a value that starts with one of YAML's `_INDICATORS`, unquoted, and is
+    text (`text: > 50 people were held`, `[Update] ICE said…`, `*Update* …`, `? …`, `- …`), if the
+    error is on its line, after it: YAML read the text as something else, and tripped on the rest."""
+    start = text.rfind("\n", 0, mark.index) + 1
+    value = _VALUE.match(text, start).end()  # type: ignore[union-attr]  # every line matches
+    char = text[value : value + 1]
+    if not char or char not in _INDICATORS or value > mark.index or "\n" in text[value : mark.index]:
+        return None
+    if char in "?-" and (value != mark.index or "not allowed in this context" not in problem):
+        return None  # `-5 degrees` is text, and a list item in its place is another mistake
+    if char in "[{" and (
+        value == mark.index or not problem.startswith(("did not find expected", "expected <block end>"))
+    ):
+        return None
+    return _found(
+        rel,
+        _position(text, value),
+        f'a value cannot start with {char} unless it is quoted: put the whole value in quotes ("…")',
+    )
+
 
 _GLUED_DASH = re.compile(r"-([A-Za-z_][\w-]*):(?:\s|$)")
 """A list dash with no space after it: `-id: john-doe` is a key named '-id'."""
