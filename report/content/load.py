@@ -26,7 +26,7 @@ from babel.core import get_global
 from jsonschema import ValidationError
 
 from .. import cache, project
-from ..findings import Finding, Loc, error, visible_spaces, warning
+from ..findings import Finding, Loc, error, prints_nothing, visible_spaces, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
@@ -790,6 +790,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
+    if keyword == "minLength" and isinstance(err.instance, str) and err.instance and not prints_nothing(err.instance):
+        return [error("schema.empty", loc, f"{field} says nothing: {_wordless(err.instance)}")]
     if keyword == "minLength" and isinstance(err.instance, str) and err.instance:
         held = [_character_name(c) for c in dict.fromkeys(err.instance)]
         listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
@@ -842,6 +844,20 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _wordless(text: str) -> str:
+    """Say what a text with no letter or digit holds, and what to write: marks with no letter to sit
+    on are named (quoted, a lone accent would sit on the quote), anything else quoted."""
+    if all(unicodedata.category(c).startswith("M") or prints_nothing(c) for c in text):
+        held = [_character_name(c) for c in dict.fromkeys(text) if not c.isspace()]
+        listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
+        marks = "a combining mark" if len(held) == 1 else "combining marks"
+        return (
+            f"it holds only {listed}, {marks} with no letter to sit on, so it would print a lone accent;"
+            " write it in letters"
+        )
+    return f"'{visible_spaces(text)}' has no letter or digit; write it in words"
 
 
 def _character_name(char: str) -> str:
