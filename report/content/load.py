@@ -73,13 +73,18 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     sources = _read(root, SOURCES_FILE, "sources", read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
     present: set[str] = set()
+    misspelt: dict[str, str] = {}  # a dossier's id -> the file that would be it but for its ending ('winn.yml')
     for name in project.listdir(root, FACILITIES_DIR):
         path = root / FACILITIES_DIR / name
         rel = f"{FACILITIES_DIR}/{name}"
         if rel == SOURCES_FILE or path.is_dir() or path.name.startswith("."):
             continue
         if path.suffix != ".yaml":
-            findings.append(warning("project.ignored-file", Loc(rel), "ignored: dossiers end in .yaml"))
+            advice = ""
+            if path.suffix.lower() in (".yml", ".yaml"):
+                misspelt.setdefault(path.stem, rel)
+                advice = f"; rename it to {path.stem}.yaml"
+            findings.append(warning("project.ignored-file", Loc(rel), f"ignored: dossiers end in .yaml{advice}"))
             continue
         present.add(path.stem)
         facility = _read(root, rel, "dossier", read_dossier, findings, cache_dir)
@@ -107,6 +112,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             misnamed = sorted(stem for stem in unnamed if not re.fullmatch(ids, stem) and stem.lower() == facility_id)
             if misnamed and not meant:
                 meant = f"; rename '{FACILITIES_DIR}/{misnamed[0]}.yaml' to '{FACILITIES_DIR}/{facility_id}.yaml'"
+            if facility_id in misspelt:  # the file is there, with another ending: that is the mistake
+                meant = f"; {misspelt[facility_id]} is there: rename it to .yaml"
             findings.append(
                 error(
                     "report.unknown-facility",
