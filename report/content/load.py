@@ -380,13 +380,22 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
     # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
     short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
+    # A key indented into the mapping beside the one it belongs to is one finding, where it stands:
+    # not also a key missing from the mapping it belongs to.
+    moved = frozenset(
+        (found[0], key)
+        for err in errors
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict)
+        for key in err.instance
+        if (found := _misplaced(doc, kind, tuple(err.absolute_path), key)) is not None
+    )
     for err in errors:
         path = tuple(err.absolute_path)
         if path in todo or (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
             continue
         if err.validator == "pattern" and path in short:
             continue
-        findings.extend(schema_findings(doc, kind, err))
+        findings.extend(schema_findings(doc, kind, err, moved))
     return findings
 
 
@@ -699,12 +708,16 @@ def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Findin
     return out
 
 
-def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Finding]:
+def schema_findings(
+    doc: YamlDoc, kind: str, err: ValidationError, moved: frozenset[tuple[tuple[Any, ...], str]] = frozenset()
+) -> list[Finding]:
     """Translate one JSON Schema error into findings a writer can act on, at the value's line.
 
     The keywords our schemas use get their own wording; any other keyword jsonschema knows
     (a schema tightened later with `maxLength`, `format`, `propertyNames`…) gets a
-    `schema.invalid` finding in jsonschema's own words, never an exception.
+    `schema.invalid` finding in jsonschema's own words, never an exception. A required key in
+    `moved` (the mapping's path, the key) is there, indented into another mapping (`_misplaced`):
+    its `schema.unknown-key` finding says where to move it, and it is not said to be missing.
     """
     path = tuple(err.absolute_path)
     field = _field_name(path)
@@ -715,6 +728,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         allowed = sorted(described.get("properties", {}))
         out = []
         for key in sorted(set(err.instance) - set(allowed), key=str):
+            if (found := _misplaced(doc, kind, path, key)) is not None:
+                out.append(error("schema.unknown-key", doc.key_loc(path + (key,)), found[1]))
+                continue
             where = f" in {_field_name(path)}" if path else ""
             out.append(
                 error(
@@ -734,6 +750,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         for key in keyword_value:
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
+            if (path, key) in moved:
+                continue  # the unknown-key finding says where it is, and where to move it
             if key == "sources":
                 inline = _inline_ids(kind, path, err.instance)
                 out.append(
@@ -851,6 +869,56 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _misplaced(doc: YamlDoc, kind: str, path: tuple[Any, ...], key: Any) -> tuple[tuple[Any, ...], str] | None:
+    """Return the path of the mapping an unknown `key` of the mapping at `path` belongs to, and what
+    to do, if its indentation put it in the wrong one: a mapping that allows the key and lacks it.
+
+    Indented too far, a key joins the mapping above it (`  summary:` under `status:`): the mapping
+    that holds that one is the nearest that allows it. Indented too little, it leaves the mapping
+    it ends (a timeline entry's `sources:` in column 1): the deepest of the mappings that end
+    right above it, the last of each one's values, is the one that allows it.
+    """
+    at = doc.key_loc(path + (key,))
+    for depth in range(len(path) - 1, -1, -1):  # too far right: an enclosing mapping
+        outer = path[:depth]
+        held = _at(doc.data, outer)
+        if isinstance(held, dict) and held and _allows(kind, outer, key, held):
+            column = doc.key_loc(outer + (next(iter(held)),)).col
+            if column < at.col:
+                return outer, (
+                    f"'{key}' is indented as if it were part of '{_field_name(path)}': move it left to column {column}"
+                    + (f", in line with the keys of '{_field_name(outer)}'" if outer else "")
+                )
+    mapping = _at(doc.data, path)
+    keys = list(mapping)
+    target, inner = None, path
+    if keys.index(key) > 0:  # too far left: a mapping that ends right above it
+        inner, held = path + (keys[keys.index(key) - 1],), mapping[keys[keys.index(key) - 1]]
+        while True:
+            if isinstance(held, list) and held:
+                inner, held = inner + (len(held) - 1,), held[-1]
+            if not isinstance(held, dict) or not held:
+                break
+            if _allows(kind, inner, key, held) and doc.key_loc(inner + (next(iter(held)),)).col > at.col:
+                target = inner
+            last = list(held)[-1]
+            inner, held = inner + (last,), held[last]
+    if target is None:
+        return None
+    first = next(iter(_at(doc.data, target)))
+    column = doc.key_loc(target + (first,)).col
+    where = f"'{_field_name(path)}'" if path else "the file itself"
+    return target, (
+        f"'{key}' is indented as if it were a key of {where}, not of '{_field_name(target)}' above it:"
+        f" move it right to column {column}, in line with '{first}'"
+    )
+
+
+def _allows(kind: str, path: tuple[Any, ...], key: Any, mapping: dict) -> bool:
+    """Return True if the schema allows `key` in the mapping at `path`, which does not have it."""
+    return key not in mapping and key in (schema.subschema(kind, path) or {}).get("properties", {})
 
 
 def _wordless(text: str) -> str:
