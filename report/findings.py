@@ -95,6 +95,16 @@ def prints_nothing(text: str) -> bool:
     return bool(text) and all(c.isspace() or c in _BLANK_MARKS or is_hidden(c) for c in text)
 
 
+def says_nothing(text: str) -> bool:
+    """Return True for text that is not empty but holds no letter or digit (Unicode's categories L
+    and N, the `_BLANK_MARKS` fillers aside): only what `prints_nothing`, or marks and punctuation.
+
+    A combining mark (category M: U+0301 COMBINING ACUTE ACCENT) sits on the letter before it: a
+    name made only of them prints a lone accent where the name was.
+    """
+    return bool(text) and not any(unicodedata.category(c)[0] in "LN" and c not in _BLANK_MARKS for c in text)
+
+
 def visible(text: str) -> str:
     """Return `text` with the `is_hidden` characters escaped as Python writes them (`\\n`, `\\u202e`, `\\ufe0f`)."""
     if text.isprintable() and _VARIATION_SELECTOR.search(text) is None:

@@ -325,6 +325,31 @@ def test_check_names_a_folder_as_a_folder(tmp_path: Path) -> None:
     )
 
 
+def test_a_dossier_saved_as_yml_is_told_to_be_renamed(tmp_path: Path, fixed_today: None) -> None:
+    """`sample.yml` was "ignored: dossiers end in .yaml" with no advice, and report.yaml's "no dossier
+    'facilities/sample.yaml'" beside it did not say the file was there under another ending."""
+    root = make_project(tmp_path)
+    (root / DOSSIER).rename(root / "facilities" / "sample.yml")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert [line for line in out.splitlines() if "sample" in line] == [
+        "facilities/sample.yml: warning: ignored: dossiers end in .yaml; rename it to sample.yaml"
+        " [project.ignored-file]",
+        "report.yaml:8:14: error: no dossier 'facilities/sample.yaml' for facility 'sample';"
+        " facilities/sample.yml is there: rename it to .yaml [report.unknown-facility]",
+    ]
+
+
+def test_a_file_of_another_kind_is_ignored_without_advice(tmp_path: Path, fixed_today: None) -> None:
+    root = make_project(tmp_path)
+    (root / "facilities" / "notes.txt").write_text("to do\n", encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert [line for line in out.splitlines() if "notes" in line] == [
+        "facilities/notes.txt: warning: ignored: dossiers end in .yaml [project.ignored-file]"
+    ]
+
+
 def test_a_file_name_in_capitals_is_told_to_be_renamed_not_listed(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path)
     (root / DOSSIER).rename(root / "facilities" / "Sample.yaml")

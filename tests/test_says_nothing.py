@@ -9,6 +9,7 @@ import pytest
 
 from report.content.load import read_dossier, read_settings
 from report.content.schema import raw
+from report.findings import says_nothing
 
 from .conftest import BASE
 
@@ -92,3 +93,41 @@ def test_the_editors_schema_refuses_the_same_texts(value: str, valid: bool) -> N
     ascii_only = pattern.replace(r"[^\W_]", "[A-Za-z0-9]")  # what ECMA-262 reads without the u flag
     checker = jsonschema.Draft202012Validator({"type": "string", "pattern": ascii_only})
     assert checker.is_valid(value) is valid
+
+
+DIED = "    date: 2020-03-01\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            r'"\u0301\u0308\u0301"',
+            "deaths[1].name says nothing: it holds only U+0301 COMBINING ACUTE ACCENT and U+0308 COMBINING"
+            " DIAERESIS, combining marks with no letter to sit on, so it would print a lone accent; write it in letters",
+        ),
+        ('"—"', "deaths[1].name says nothing: '—' has no letter or digit; write it in words"),
+    ],
+    ids=["combining-marks", "a-dash"],
+)
+def test_a_name_with_no_letter_or_digit_says_nothing(name: str, message: str) -> None:
+    """A death's `name: "\\u0301\\u0308\\u0301"` passed `check` and the build, and the PDF printed a lone
+    accent where the person's name was: `schema.empty` refused only what prints nothing."""
+    text = SAMPLE.replace(DIED, f"{DIED}    name: {name}\n", 1)
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert [str(f) for f in findings] == [f"facilities/sample.yaml:38:11: error: {message} [schema.empty]"]
+
+
+@pytest.mark.parametrize("name", ['"é"', '"E\\u0301"', '"4"', '"李"'])
+def test_a_name_with_a_letter_or_a_digit_passes(name: str) -> None:
+    text = SAMPLE.replace(DIED, f"{DIED}    name: {name}\n", 1)
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wordless"),
+    [("\u0301\u0308", True), ("\u20dd", True), ("—…", True), ("\u3164", True), ("", False), ("e\u0301", False)],
+)
+def test_says_nothing_is_no_letter_or_digit(text: str, wordless: bool) -> None:
+    assert says_nothing(text) is wordless

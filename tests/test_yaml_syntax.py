@@ -144,6 +144,24 @@ CASES = [
         '1:7: YAML syntax error: a value cannot start with ` unless it is quoted: put the whole value in quotes ("…")',
         'text: "`ICE` held him"\n',
     ),
+    (  # the key that moved left, not the next one, which is in line with the keys before it
+        "location:\n  city: Jena\ncounty: LaSalle Parish\n  state: LA\n",
+        "3:1: YAML syntax error: 'county' starts in column 1, but the keys around it, 'city' (line 2) and 'state'"
+        " (line 4), start in column 3: move it right to column 3",
+        "location:\n  city: Jena\n  county: LaSalle Parish\n  state: LA\n",
+    ),
+    (  # the same in a list item, after a block value
+        "timeline:\n  - id: a\n    text: >-\n      Held.\ndate: 2020-04\n    category: other\n",
+        "5:1: YAML syntax error: 'date' starts in column 1, but the keys around it, 'text' (line 3) and 'category'"
+        " (line 6), start in column 5: move it right to column 5",
+        "timeline:\n  - id: a\n    text: >-\n      Held.\n    date: 2020-04\n    category: other\n",
+    ),
+    (  # a mapping's first key moved left leaves its owner holding nothing
+        "location:\ncity: Jena\n  county: LaSalle Parish\n",
+        "2:1: YAML syntax error: 'city' starts in column 1, as 'location' above it does, so YAML does not read it as"
+        " part of 'location': move it right to column 3, like 'county' (line 3)",
+        "location:\n  city: Jena\n  county: LaSalle Parish\n",
+    ),
     (
         "text: %50 of them\n",
         '1:7: YAML syntax error: a value cannot start with % unless it is quoted: put the whole value in quotes ("…")',

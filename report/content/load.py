@@ -26,7 +26,7 @@ from babel.core import get_global
 from jsonschema import ValidationError
 
 from .. import cache, project
-from ..findings import Finding, Loc, error, visible_spaces, warning
+from ..findings import Finding, Loc, error, prints_nothing, visible_spaces, warning
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE
 from . import model, schema
 from .model import (
@@ -74,13 +74,18 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     sources = _read(root, SOURCES_FILE, "sources", read_sources, findings, cache_dir)
     dossiers: dict[str, Facility] = {}
     present: set[str] = set()
+    misspelt: dict[str, str] = {}  # a dossier's id -> the file that would be it but for its ending ('winn.yml')
     for name in project.listdir(root, FACILITIES_DIR):
         path = root / FACILITIES_DIR / name
         rel = f"{FACILITIES_DIR}/{name}"
         if rel == SOURCES_FILE or path.is_dir() or path.name.startswith("."):
             continue
         if path.suffix != ".yaml":
-            findings.append(warning("project.ignored-file", Loc(rel), "ignored: dossiers end in .yaml"))
+            advice = ""
+            if path.suffix.lower() in (".yml", ".yaml"):
+                misspelt.setdefault(path.stem, rel)
+                advice = f"; rename it to {path.stem}.yaml"
+            findings.append(warning("project.ignored-file", Loc(rel), f"ignored: dossiers end in .yaml{advice}"))
             continue
         present.add(path.stem)
         facility = _read(root, rel, "dossier", read_dossier, findings, cache_dir)
@@ -108,6 +113,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
             misnamed = sorted(stem for stem in unnamed if not re.fullmatch(ids, stem) and stem.lower() == facility_id)
             if misnamed and not meant:
                 meant = f"; rename '{FACILITIES_DIR}/{misnamed[0]}.yaml' to '{FACILITIES_DIR}/{facility_id}.yaml'"
+            if facility_id in misspelt:  # the file is there, with another ending: that is the mistake
+                meant = f"; {misspelt[facility_id]} is there: rename it to .yaml"
             findings.append(
                 error(
                     "report.unknown-facility",
@@ -374,13 +381,22 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
     # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
     short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
+    # A key indented into the mapping beside the one it belongs to is one finding, where it stands:
+    # not also a key missing from the mapping it belongs to.
+    moved = frozenset(
+        (found[0], key)
+        for err in errors
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict)
+        for key in err.instance
+        if (found := _misplaced(doc, kind, tuple(err.absolute_path), key)) is not None
+    )
     for err in errors:
         path = tuple(err.absolute_path)
         if path in todo or (err.validator == "x-url" and path in patterned):  # a TODO is not yet wrong
             continue
         if err.validator == "pattern" and path in short:
             continue
-        findings.extend(schema_findings(doc, kind, err))
+        findings.extend(schema_findings(doc, kind, err, moved))
     return findings
 
 
@@ -693,12 +709,16 @@ def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Findin
     return out
 
 
-def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Finding]:
+def schema_findings(
+    doc: YamlDoc, kind: str, err: ValidationError, moved: frozenset[tuple[tuple[Any, ...], str]] = frozenset()
+) -> list[Finding]:
     """Translate one JSON Schema error into findings a writer can act on, at the value's line.
 
     The keywords our schemas use get their own wording; any other keyword jsonschema knows
     (a schema tightened later with `maxLength`, `format`, `propertyNames`…) gets a
-    `schema.invalid` finding in jsonschema's own words, never an exception.
+    `schema.invalid` finding in jsonschema's own words, never an exception. A required key in
+    `moved` (the mapping's path, the key) is there, indented into another mapping (`_misplaced`):
+    its `schema.unknown-key` finding says where to move it, and it is not said to be missing.
     """
     path = tuple(err.absolute_path)
     field = _field_name(path)
@@ -709,6 +729,9 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         allowed = sorted(described.get("properties", {}))
         out = []
         for key in sorted(set(err.instance) - set(allowed), key=str):
+            if (found := _misplaced(doc, kind, path, key)) is not None:
+                out.append(error("schema.unknown-key", doc.key_loc(path + (key,)), found[1]))
+                continue
             where = f" in {_field_name(path)}" if path else ""
             out.append(
                 error(
@@ -728,6 +751,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         for key in keyword_value:
             if key in err.instance or difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 continue  # the unknown-key finding already says "did you mean"
+            if (path, key) in moved:
+                continue  # the unknown-key finding says where it is, and where to move it
             if key == "sources":
                 inline = _inline_ids(kind, path, err.instance)
                 out.append(
@@ -793,6 +818,8 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         if node.get("x-file-name") and isinstance(err.instance, str):
             hint += _renamed(err.instance, node.get("pattern"))
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
+    if keyword == "minLength" and isinstance(err.instance, str) and err.instance and not prints_nothing(err.instance):
+        return [error("schema.empty", loc, f"{field} says nothing: {_wordless(err.instance)}")]
     if keyword == "minLength" and isinstance(err.instance, str) and err.instance:
         held = [_character_name(c) for c in dict.fromkeys(err.instance)]
         listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
@@ -845,6 +872,70 @@ def schema_findings(doc: YamlDoc, kind: str, err: ValidationError) -> list[Findi
         count = keyword_value
         return [error("schema.empty", loc, f"{field} needs at least {count} {'entry' if count == 1 else 'entries'}")]
     return [error("schema.invalid", loc, f"{field}: {' '.join(str(err.message).split())}")]
+
+
+def _misplaced(doc: YamlDoc, kind: str, path: tuple[Any, ...], key: Any) -> tuple[tuple[Any, ...], str] | None:
+    """Return the path of the mapping an unknown `key` of the mapping at `path` belongs to, and what
+    to do, if its indentation put it in the wrong one: a mapping that allows the key and lacks it.
+
+    Indented too far, a key joins the mapping above it (`  summary:` under `status:`): the mapping
+    that holds that one is the nearest that allows it. Indented too little, it leaves the mapping
+    it ends (a timeline entry's `sources:` in column 1): the deepest of the mappings that end
+    right above it, the last of each one's values, is the one that allows it.
+    """
+    at = doc.key_loc(path + (key,))
+    for depth in range(len(path) - 1, -1, -1):  # too far right: an enclosing mapping
+        outer = path[:depth]
+        held = _at(doc.data, outer)
+        if isinstance(held, dict) and held and _allows(kind, outer, key, held):
+            column = doc.key_loc(outer + (next(iter(held)),)).col
+            if column < at.col:
+                return outer, (
+                    f"'{key}' is indented as if it were part of '{_field_name(path)}': move it left to column {column}"
+                    + (f", in line with the keys of '{_field_name(outer)}'" if outer else "")
+                )
+    mapping = _at(doc.data, path)
+    keys = list(mapping)
+    target, inner = None, path
+    if keys.index(key) > 0:  # too far left: a mapping that ends right above it
+        inner, held = path + (keys[keys.index(key) - 1],), mapping[keys[keys.index(key) - 1]]
+        while True:
+            if isinstance(held, list) and held:
+                inner, held = inner + (len(held) - 1,), held[-1]
+            if not isinstance(held, dict) or not held:
+                break
+            if _allows(kind, inner, key, held) and doc.key_loc(inner + (next(iter(held)),)).col > at.col:
+                target = inner
+            last = list(held)[-1]
+            inner, held = inner + (last,), held[last]
+    if target is None:
+        return None
+    first = next(iter(_at(doc.data, target)))
+    column = doc.key_loc(target + (first,)).col
+    where = f"'{_field_name(path)}'" if path else "the file itself"
+    return target, (
+        f"'{key}' is indented as if it were a key of {where}, not of '{_field_name(target)}' above it:"
+        f" move it right to column {column}, in line with '{first}'"
+    )
+
+
+def _allows(kind: str, path: tuple[Any, ...], key: Any, mapping: dict) -> bool:
+    """Return True if the schema allows `key` in the mapping at `path`, which does not have it."""
+    return key not in mapping and key in (schema.subschema(kind, path) or {}).get("properties", {})
+
+
+def _wordless(text: str) -> str:
+    """Say what a text with no letter or digit holds, and what to write: marks with no letter to sit
+    on are named (quoted, a lone accent would sit on the quote), anything else quoted."""
+    if all(unicodedata.category(c).startswith("M") or prints_nothing(c) for c in text):
+        held = [_character_name(c) for c in dict.fromkeys(text) if not c.isspace()]
+        listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
+        marks = "a combining mark" if len(held) == 1 else "combining marks"
+        return (
+            f"it holds only {listed}, {marks} with no letter to sit on, so it would print a lone accent;"
+            " write it in letters"
+        )
+    return f"'{visible_spaces(text)}' has no letter or digit; write it in words"
 
 
 def _character_name(char: str) -> str:

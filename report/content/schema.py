@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 
-from ..findings import prints_nothing
+from ..findings import prints_nothing, says_nothing
 from .model import CITE_RE
 
 SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # where the dossiers' modelines point editors
@@ -60,14 +60,21 @@ def _pattern(_validator: Any, pattern: Any, instance: Any, _schema: Any) -> Iter
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _min_length(_validator: Any, length: Any, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+def _min_length(_validator: Any, length: Any, instance: Any, node: Any) -> Iterator[ValidationError]:
     """`minLength`, with a text that prints nothing (`prints_nothing`: `" "`, a no-break space) as
     short as an empty one: wherever `""` is refused, a name, a paragraph or a title that is only
     white space would print a blank heading, a title of nothing, a note number alone.
+
+    So is a text with no letter or digit (`says_nothing`): a death's `name` of combining accents
+    alone printed a lone accent where the name was. Prose says so by its own `pattern`, whose
+    finding (`x-code: schema.empty`) gives the better hint; there a text that is not blank passes here.
     """
-    if isinstance(instance, str) and isinstance(length, int):
-        if len(instance) < length or (length > 0 and prints_nothing(instance)):
-            yield ValidationError(f"{instance!r} is shorter than {length} characters, or prints nothing")
+    if isinstance(instance, str) and isinstance(length, int) and length > 0:
+        wordless = says_nothing(instance) and not (isinstance(node, dict) and node.get("x-code") == "schema.empty")
+        if len(instance) < length or prints_nothing(instance) or wordless:
+            yield ValidationError(f"{instance!r} is shorter than {length} characters, or says nothing")
+    elif isinstance(instance, str) and isinstance(length, int) and len(instance) < length:
+        yield ValidationError(f"{instance!r} is shorter than {length} characters")
 
 
 def matches(pattern: str, text: str) -> bool:

@@ -80,7 +80,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     the missing dossier may well cite them.
     """
     findings: list[Finding] = []
-    findings += check_citations(edition, report_unused=complete)
+    findings += check_citations(edition, report_unused=complete, today=today)
     findings += check_markers(edition)
     findings += check_sources(
         edition.sources.values(), known_locales(language.locale for language in edition.settings.editions)
@@ -158,11 +158,13 @@ unrelated id with a common prefix or year scores about 0.6 ('aclu-2023-made-up' 
 'aclunc-2022-03-25-alamance')."""
 
 
-def check_citations(edition: Edition, report_unused: bool = True) -> list[Finding]:
+def check_citations(edition: Edition, report_unused: bool = True, today: dt.date | None = None) -> list[Finding]:
     """Return findings for unknown, unused and impossible citations.
 
     Dossiers that report.yaml does not list are checked for unknown ids too (a writer cites
-    sources before listing a new dossier), but citing a source does not make it used.
+    sources before listing a new dossier), but citing a source does not make it used. A claim
+    whose date `check_dates` refuses (later than `today` or the edition date) is not checked for
+    `cite.anachronism`: one typo (`2030-05-14`) is one error, not one more per source it cites.
     """
     findings: list[Finding] = []
     known = sorted(edition.sources)
@@ -196,8 +198,11 @@ def check_citations(edition: Edition, report_unused: bool = True) -> list[Findin
         else:
             message = f"source '{source.id}' is not cited anywhere"
         findings.append(warning("cite.unused", source.loc, message))
+    bound = min(today, edition.settings.edition) if today is not None else None
     for facility in edition.facilities:
         for claim, span in _dated_claims(facility):
+            if bound is not None and span.earliest() > bound:
+                continue  # the date is wrong already (date.future, date.after-edition): not what it cites
             for cite in _claim_citations(claim):
                 cited = edition.sources.get(cite.source_id)
                 latest = cited.latest() if cited else None

@@ -125,6 +125,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
             _glued(rel, line, lines, kind)
             or dashed
             or _first_key_lost(rel, lines, line, kind)
+            or _dedented(rel, lines, line)
             or _misaligned(rel, lines, line, at)
         )
     if line is not None and problem.startswith("mapping values are not allowed"):
@@ -134,6 +135,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
             and line.indent >= above.key_column
             and (found := _glued(rel, above, lines, kind)) is not None
         ):
+            return found
+        if (found := _dedented(rel, lines, line)) is not None:
             return found
         if above is not None and line.indent > above.key_column and above.has_inline_value:
             return _found(
@@ -510,6 +513,49 @@ def _flow_comment(text: str, index: int, scan: object) -> int | None:
         at = found.start()
         if at > opened[0] and not any(start <= at < end for start, end in spans):
             return at
+    return None
+
+
+def _dedented(rel: str, lines: dict[int, _Line], line: _Line) -> Finding | None:
+    """Return the finding for the key line above `line` when it alone is out of line with the keys
+    before and after it, further left (`county:` in column 1 between `  city:` and `  state:`), if it is.
+
+    YAML reads that key as one of the mapping further out, and trips only on the next one: the line
+    to fix is the one that moved, not the one in line with its siblings. So with the first key of a
+    mapping (`city:` in column 1 under `location:`), which leaves the key above it holding nothing.
+    """
+    above = _above(lines, line.number)
+    before = _above(lines, above.number) if above is not None else None
+    if (
+        above is None
+        or before is None
+        or line.key is None
+        or above.text.lstrip(" ").startswith("- ")
+        or not above.key_column < line.key_column
+        or any(n in lines and lines[n].indent <= above.key_column for n in range(above.number + 1, line.number))
+    ):
+        return None
+    column = line.key_column + 1
+    if before.has_inline_value and before.key_column == line.key_column:
+        return _found(
+            rel,
+            (above.number, above.key_column + 1),
+            f"'{above.key}' starts in column {above.key_column + 1}, but the keys around it, '{before.key}' (line"
+            f" {before.number}) and '{line.key}' (line {line.number}), start in column {column}: move it right to"
+            f" column {column}",
+        )
+    if (
+        not before.has_inline_value
+        and before.key_column == above.key_column
+        and _previous(lines, above.number) == before
+    ):
+        return _found(
+            rel,
+            (above.number, above.key_column + 1),
+            f"'{above.key}' starts in column {above.key_column + 1}, as '{before.key}' above it does, so YAML does"
+            f" not read it as part of '{before.key}': move it right to column {column}, like '{line.key}' (line"
+            f" {line.number})",
+        )
     return None
 
 
