@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from report.i18n.catalogs import briefs_apart, parse_catalog
-from report.i18n.coverage import Counts, check_catalog, check_translations
+from report.i18n.coverage import Counts, check_catalog, check_translations, string_column
 from report.render.site import status_page_html
 from report.content.load import dossier_texts, load_edition, read_dossier
 
@@ -752,6 +752,14 @@ def test_a_template_string_close_to_other_english_is_pending_with_that_translati
         " translation, fuzzy) 'Skip to the list of sources'",
         "run: ./build.py extract && ./build.py update",
     ]
+    # Not "missing", at column 1: the catalog has the earlier English's translation, as for a dossier's
+    # changed sentence, and the string starts at column 9.
+    assert [line for line in out.splitlines() if line.startswith("layouts/")] == [
+        "layouts/page.html:1:9: warning: Spanish translation out of date (the catalog has a translation of earlier"
+        " English): using the English text 'Skip to the list of sources' [i18n.fallback]",
+        "layouts/page.html:1:9: warning: i18n/messages.pot is out of date for this file (1 new or changed); run:"
+        " ./build.py extract && ./build.py update [i18n.stale]",
+    ]
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     [pending] = json.loads(out)["coverage"]["es"]["pending"]
     assert {key: pending[key] for key in ("change", "from_context", "from_english", "moved_from")} == {
@@ -840,7 +848,7 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
         " run: ./build.py extract && ./build.py update [i18n.stale]",
         "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
         " (first: 'Removed.'); run: ./build.py update [i18n.stale]",
-        "layouts/page.html:1:1: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
+        "layouts/page.html:1:9: warning: i18n/messages.pot is out of date for this file (1 new or changed);"
         " run: ./build.py extract && ./build.py update [i18n.stale]",
     ]
     assert code == 0
@@ -1321,6 +1329,44 @@ def test_a_mistake_in_an_entry_the_build_no_longer_uses_is_stale_not_an_error(
     assert [str(f) for f in check_catalog(catalog, used={key})] == [f"{CATALOG}:{line}:1: error: {mistake} [{code}]"]
 
 
+@pytest.mark.parametrize(
+    ("line", "msgid", "column"),
+    [
+        ('  "open": _("Open: ICE detains people here"),', "Open: ICE detains people here", 13),
+        ('{{ pgettext("state", "Alabama") }}', "Alabama", 22),  # the English, not the context
+        ("<p title=\"Contents\">{{ _('Contents') }}</p>", "Contents", 26),  # not the attribute's
+        ('{{ _("Say \\"hi\\"") }}', 'Say "hi"', 6),  # unescaped as Jinja reads it
+        ("  {%- trans num=n %}{{ num }} bed{% endtrans %}", "%(num)s bed", 3),  # a block: its tag
+        ("{{ _(", "Contents", 1),  # the string on a later line: the line's start
+    ],
+)
+def test_a_template_strings_column_is_where_its_english_starts(line: str, msgid: str, column: int) -> None:
+    assert string_column(line, msgid) == column
+
+
+def test_an_entry_moved_to_another_context_is_not_called_missing(tmp_path: Path, fixed_today: None) -> None:
+    """An entry cut from one dossier and pasted into another (or its id renamed) comes under a new
+    context: the warning said "Spanish translation missing" though the catalog translates its
+    English, and only the pending note under the table said "moved from"; it says so too."""
+    root = complete_project(tmp_path)
+    dossier = root / "facilities/sample.yaml"
+    text = dossier.read_text()
+    assert "  - id: 2020-04-inspection\n" in text
+    dossier.write_text(text.replace("  - id: 2020-04-inspection\n", "  - id: 2020-04-inspection-moved\n", 1))
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    old = "sample:timeline.2020-04-inspection:text"
+    assert coverage_of(out)[-2] == (
+        f"  sample: facilities/sample.yaml:33 (moved from {old}) 'Inspectors found that medical requests went"
+        " unanswered.'"
+    )
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        f"facilities/sample.yaml:33:11: warning: Spanish translation not in use (moved from {old}: update gives it"
+        " that translation, fuzzy): using the English text 'Inspectors found that medical requests went"
+        " unanswered.' [i18n.fallback]"
+    ]
+
+
 def test_a_sentence_copied_to_another_field_is_pending_as_copied_not_moved(tmp_path: Path, fixed_today: None) -> None:
     """A writer copies a translated sentence into a new timeline entry: its English is translated
     under the other field, which the build still prints. check said "moved from" it; it was copied."""
@@ -1338,6 +1384,11 @@ def test_a_sentence_copied_to_another_field_is_pending_as_copied_not_moved(tmp_p
         " in English",
         "  sample: facilities/sample.yaml:33 (copied from sample:status:text) 'ICE stopped using the facility.'",
         "run: ./build.py extract && ./build.py update",
+    ]
+    assert [line for line in out.splitlines() if line.endswith("[i18n.fallback]")] == [
+        "facilities/sample.yaml:33:11: warning: Spanish translation not in use here (copied from sample:status:text:"
+        " update gives it that translation, fuzzy): using the English text 'ICE stopped using the facility.'"
+        " [i18n.fallback]"
     ]
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     [pending] = json.loads(out)["coverage"]["es"]["pending"]

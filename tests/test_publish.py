@@ -797,6 +797,19 @@ def test_a_language_is_built_from_its_catalog_not_its_glossary_or_a_stray_file(t
     assert stamp.language_digests(tmp_path, "b" * 64) != after  # the shared content counts too
 
 
+def test_the_readme_says_a_language_is_built_from_its_catalog_not_its_glossary() -> None:
+    """The README said each language's manifest `content` digest covers "its own i18n/<lang>/:
+    catalog, glossary"; `language_digests` hashes the catalog alone (the test above), since the
+    glossary changes no output: a glossary edit must not make a language look built from other content."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index('"content" (by language,')
+    said = " ".join(readme[start : readme.index('"latest"', start)].split())
+    assert said == (
+        '"content" (by language, a digest of the report.yaml, facilities/ and layouts/ it was built from, and of'
+        " its catalog, i18n/<lang>/LC_MESSAGES/messages.po, not of its glossary, which only check reads),"
+    )
+
+
 def test_a_file_where_the_tool_keeps_a_folder_is_a_usage_error_not_a_bug(tmp_path: Path) -> None:
     """`echo x > .cache` made every command exit 3, "a bug in the tool", with its traceback in /tmp (new developer)."""
     root = tmp_path / "p"

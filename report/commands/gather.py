@@ -111,12 +111,7 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         for lang, localizer in localizers.items():
             unreadable = localizer.catalog is not None and localizer.catalog.unreadable
             if lang in coverage and not unreadable:  # what the build will print in English, said before it does
-                earlier = {
-                    p.message.key: p.kind
-                    for g in coverage[lang].groups
-                    for p in g.pending
-                    if p.kind in ("other-english", "restored", "kept")
-                }
+                earlier = {p.message.key: p for g in coverage[lang].groups for p in g.pending if p.previous is not None}
                 findings += localizer.foresee(
                     coverage[lang].used, earlier
                 )  # (a catalog read in part is an error already)

@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1004,13 +1005,35 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
             except (TemplateSyntaxError, UnicodeDecodeError):
                 unread.append(rel)  # `template_findings` says why, at its line
                 continue
+            lines = data.decode("utf-8", "replace").splitlines()
             for lineno, message, _comments, context in found:
                 msgid, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
-                messages.setdefault((context, msgid), Message(context, msgid, plural, Loc(rel, lineno, 1)))
+                loc = Loc(rel, lineno, string_column(lines[lineno - 1] if 0 < lineno <= len(lines) else "", msgid))
+                messages.setdefault((context, msgid), Message(context, msgid, plural, loc))
         files = tuple(rel for rel, _method, _options in sources)
         return TemplateStrings(messages, files, tuple(unread))
 
     return cache.memoize(cache_dir, "template-strings", key, extracted)
+
+
+_ARGUMENT = re.compile(r"""[(,]\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+"""A string literal passed to a call (`_("…")`, `pgettext("state", "…")`), as Jinja's lexer reads one."""
+_TRANS = re.compile(r"\{%[-+]?\s*trans\b")
+
+
+def string_column(line: str, msgid: str) -> int:
+    """Return the 1-based column where a template string's English starts on its line (Babel gives
+    the line alone): its string literal in a gettext call, else its `{% trans %}` tag, else 1."""
+    for match in _ARGUMENT.finditer(line):
+        literal = match.group(1)
+        try:  # unescaped as Jinja's lexer does
+            value = literal[1:-1].encode("ascii", "backslashreplace").decode("unicode-escape")
+        except UnicodeDecodeError:
+            continue
+        if value == msgid:
+            return match.start(1) + 1
+    trans = _TRANS.search(line)
+    return trans.start() + 1 if trans else 1
 
 
 def _template_sources(root: Path) -> list[tuple[str, str, dict[str, str]]]:

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from ..project import TEMPLATE_FILE, catalog_path
 from .catalogs import CatalogEntry, ParsedCatalog, brief, is_prose, read_catalog
-from .coverage import KEPT, RESTORED, Message
+from .coverage import KEPT, RESTORED, Message, Pending
 from ..findings import Finding, Loc, warning
 from ..content.model import DateSpan, PartialDate, ReportSettings, Text
 
@@ -50,9 +50,9 @@ class Localizer:
         # Where each template string's English is (`foresee`'s messages): a string the catalog
         # does not have yet is reported there, where it is, as rendering it reports it again.
         self._places: dict[tuple[str | None, str], Loc] = {}
-        # The strings the catalog lacks but has a translation for (`foresee`'s `earlier`), by
-        # coverage's `Pending.kind`: out of date rather than missing, or waiting for `update`.
-        self._earlier: dict[tuple[str | None, str], str] = {}
+        # The strings the catalog lacks but has a translation for (`foresee`'s `earlier`), as
+        # coverage has them pending: out of date rather than missing, or waiting for `update`.
+        self._earlier: dict[tuple[str | None, str], Pending] = {}
         # Babel formats: a report prints the same dates and publishers in note after note.
         self._dates: dict[PartialDate, str] = {}
         self._names: dict[tuple[str, ...], str] = {}
@@ -74,10 +74,14 @@ class Localizer:
     def _fallback(self, loc: Loc, key: tuple[str | None, str], entry: CatalogEntry | None) -> Finding:
         """Return the `i18n.fallback` warning for a string (its context and English) printed in English at `loc`."""
         msgid = key[1]
-        kind = self._earlier.get(key) if entry is None else None
+        pending = self._earlier.get(key) if entry is None else None
+        kind = pending.kind if pending is not None else None
         if kind in ("restored", "kept"):  # a translation of this very English, which `update` brings back
             state = f"not in use ({RESTORED if kind == 'restored' else KEPT})"
-        elif kind is not None:
+        elif pending is not None and kind in ("moved", "copied"):  # this English's, under another context
+            here = " here" if kind == "copied" else ""  # the other field still prints it
+            state = f"not in use{here} ({pending.change}: update gives it that translation, fuzzy)"
+        elif kind in ("other-english", "close"):  # the field's, or for a template string the closest
             state = "out of date (the catalog has a translation of earlier English)"
         elif entry is not None and entry.copied:
             state = "is the English copied unchanged"
@@ -102,7 +106,7 @@ class Localizer:
         return self._places.get(key, Loc(self.catalog.path)) if key is not None else Loc(self.catalog.path)
 
     def foresee(
-        self, messages: Iterable[Message], earlier: Mapping[tuple[str | None, str], str] | None = None
+        self, messages: Iterable[Message], earlier: Mapping[tuple[str | None, str], Pending] | None = None
     ) -> list[Finding]:
         """Return the `i18n.fallback` warnings that rendering these messages will record.
 
@@ -110,10 +114,13 @@ class Localizer:
         so `check` prints what `build` prints: the same lookup decides, and the same warning is
         made at the same place (`text` and `_template` below record it again while rendering,
         which the findings' de-duplication folds into this one). `earlier` gives, for those the
-        catalog lacks that it has a translation for, coverage's `Pending.kind`: "other-english" (the
-        field's entry has other English: the warning says out of date, not missing), "restored" or
-        "kept" (a fuzzy or obsolete entry translates this very English: it says that, and that
-        `update` restores it, as the pending note does).
+        catalog lacks that it has a translation for, coverage's `Pending`, whose `kind` the warning
+        says as the pending note does: "other-english" (the field's entry has other English) or
+        "close" (a reworded template string: the closest English the catalog leaves behind), out of
+        date, not missing; "restored" or "kept" (a fuzzy or obsolete entry translates this very
+        English), not in use, and that `update` restores it; "moved" or "copied" (this English is
+        translated under another context), not in use, from where, and that `update` gives it
+        that translation, fuzzy.
         """
         if self.is_source:
             return []
