@@ -132,7 +132,9 @@ def main(
     handler = HANDLERS[args.command or "build"]
     try:
         project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link
-        return handler(root, args, out, err)
+        code = handler(root, args, out, err)
+        out.flush()  # here, not at exit: a block-buffered stdout meets a closed pipe inside this `try`
+        return code
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
@@ -142,7 +144,7 @@ def main(
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `check | head` has read all it wanted: not a bug, nothing to say
-        _discard(out)
+        _discard(out)  # Python's recipe ("Note on SIGPIPE"): what is still buffered goes to devnull
         return EXIT_PIPE
     except OSError as exc:
         if exc.errno not in project.NO_SPACE:
