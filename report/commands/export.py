@@ -50,9 +50,8 @@ class Exported:
 def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
     """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
     folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
-    archive = folder.with_name(folder.name + ".zip")
     with publish.lock(root, waiting or (lambda message: None)):  # first: a wait can be as long as a build
-        _refuse(root, folder, archive)
+        archive = _refuse(root, folder)
         elsewhere = publish.foreign_dist(root)
         if elsewhere is not None:  # only the edition folder the build made is copied, never a link out of it
             raise UsageError(
@@ -104,10 +103,12 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
 
 
-def _refuse(root: Path, folder: Path, archive: Path) -> None:
-    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export.
+def _refuse(root: Path, folder: Path) -> Path:
+    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export;
+    else return the zip's path, beside `folder`.
 
     Both the folder and the zip are checked before anything is written, so a refusal writes nothing.
+    The project and its folders first: `/`, which holds it, has no name to put a zip's beside.
     """
     real, project = folder.resolve(), root.resolve()
     if real == project or real in project.parents:
@@ -120,6 +121,7 @@ def _refuse(root: Path, folder: Path, archive: Path) -> None:
             f"cannot export into {folder}: the build reads that folder, so the export would become part of the"
             " report's sources; name a folder of its own, like site/"
         )
+    archive = folder.with_name(folder.name + ".zip")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
     if folder.is_dir():
@@ -144,6 +146,7 @@ def _refuse(root: Path, folder: Path, archive: Path) -> None:
         if stranger is not None:
             path, why = stranger
             raise UsageError(f"cannot export into {archive}: {path} in it {why}; move it or name another folder")
+    return archive
 
 
 def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str] | None:
