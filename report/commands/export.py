@@ -21,7 +21,7 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date
+from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date, writing
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
@@ -97,8 +97,10 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         changed = stamp.sources_changed(root, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
-        _write_folder(folder, files, when)
-        _write_zip(archive, files, when)
+        with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
+            _write_folder(folder, files, when)
+        with writing(archive, stand_in=_new(archive)):
+            _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
 
@@ -202,10 +204,15 @@ def _clean(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _new(path: Path) -> Path:
+    """Return the hidden name beside `path` that it is written under before it is renamed into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}.new")
+
+
 def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> None:
     """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an earlier export)."""
     stamp = when.timestamp()
-    temporary = folder.with_name(f".{folder.name}.{os.getpid()}.new")
+    temporary = _new(folder)
     temporary.mkdir(parents=True)
     for path in sorted(files):
         target = temporary / path
@@ -227,7 +234,7 @@ def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> N
 
 def _write_zip(archive: Path, files: dict[str, bytes], when: dt.datetime) -> None:
     """Write the files into a zip, entries sorted with fixed times and permissions, then rename it into place."""
-    temporary = archive.with_name(f".{archive.name}.{os.getpid()}.new")
+    temporary = _new(archive)
     stamp = when.timetuple()[:6]
     with zipfile.ZipFile(temporary, "w") as zipped:
         for path in sorted(files):
