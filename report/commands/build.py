@@ -113,6 +113,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     edition_kind = "release" if options.policy.release else "draft"
+    publish.refuse_strangers(root)  # before the build's minutes, not only where it publishes
     _refuse_mixed(root, options.languages, edition_kind)
     # What the build is made from, hashed before it reads any of it: a file saved while it runs is
     # then a change to the next build (and to `export`), never recorded as built.

@@ -127,7 +127,7 @@ def _refuse(root: Path, folder: Path) -> Path:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
     if folder.is_dir():
-        stranger = _stranger(sorted(publish.contents(folder)), lambda path: _read(folder / path))
+        stranger = _stranger(sorted(publish.contents(folder)), lambda path: publish.plain_bytes(folder / path))
         if stranger is not None:
             path, why = stranger
             hint = "name an empty or new folder"
@@ -157,27 +157,11 @@ def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str]
     An earlier export is this tool's manifest and the files it lists, each with the content it
     lists, and nothing else: that alone may be deleted. A file missing from it does not matter.
     """
-    listed = publish.manifest_hashes(read(publish.MANIFEST)) if publish.MANIFEST in paths else {}
-    if listed is None:
-        return publish.MANIFEST, _FOREIGN
-    for path in paths:
-        if path == publish.MANIFEST:
-            continue
-        if path not in listed:
-            parts = path.rstrip("@/").split("/")
-            for depth in range(1, len(parts)):  # name the folder no export wrote, not its first file
-                folder = "/".join(parts[:depth]) + "/"
-                if not any(p.startswith(folder) for p in listed):
-                    return folder, _FOREIGN
-            return path.rstrip("@"), _FOREIGN
-        if hashlib.sha256(read(path)).hexdigest() != listed[path]:
-            return path, "was changed since it was exported"
-    return None
-
-
-def _read(path: Path) -> bytes:
-    """Return the bytes of a plain file, or none for anything else (a pipe would block the read)."""
-    return path.read_bytes() if path.is_file() else b""
+    found = publish.stranger(paths, read)
+    if found is None:
+        return None
+    path, changed = found
+    return path, "was changed since it was exported" if changed else _FOREIGN
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
