@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import functools
 import io
 import os
@@ -35,6 +36,10 @@ NOT_SET_UP = (
 )
 COMMANDS = ("build", "check", "release", "export", "extract", "update", "serve", "new")
 MAX_PORT = 65535
+PUBLISHED_UNRECORDED = (
+    "; dist/ was published, but the build could not record it, so the next build will not know that"
+    " dist/ is up to date and will build it again"
+)
 ROOT_NEEDS_A_FOLDER = "--root needs a folder: write the project's folder after it (--root path/to/project)"
 
 
@@ -132,7 +137,9 @@ def main(
     handler = HANDLERS[args.command or "build"]
     try:
         project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link
-        return handler(root, args, out, err)
+        code = handler(root, args, out, err)
+        out.flush()  # here, not at exit: a block-buffered stdout meets a closed pipe inside this `try`
+        return code
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
@@ -142,13 +149,13 @@ def main(
         print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `check | head` has read all it wanted: not a bug, nothing to say
-        _discard(out)
+        _discard(out)  # Python's recipe ("Note on SIGPIPE"): what is still buffered goes to devnull
         return EXIT_PIPE
     except OSError as exc:
-        if exc.errno not in project.NO_SPACE:
+        said = _not_a_bug(root, exc)
+        if said is None:
             return _crashed(root, exc, err)
-        # The writers (project.write_atomic, publish) leave nothing partial and name the file.
-        print(f"build.py: error: {os.strerror(exc.errno).lower()}{_while_writing(root, exc.filename)}", file=err)
+        print(f"build.py: error: {said}", file=err)
         return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - a bug in the tool: say so, keep the traceback
         if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.partition(".")[0] != __package__:
@@ -163,14 +170,38 @@ def _discard(out: TextIO) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
-def _while_writing(root: Path, filename: object) -> str:
-    """Return ' while writing <path>' for a file (relative to the project when inside it), or ''."""
-    if not isinstance(filename, str):
-        return ""
+def _not_a_bug(root: Path, exc: OSError, then: str = "") -> str | None:
+    """Return what to tell the user about a system error that is theirs to fix (a full disk, a write
+    refused), naming the file, then saying `then` if given; None for any other, which is a bug in the tool.
+
+    The writers (project.write_atomic, publish) leave nothing partial and name the file.
+    """
+    if exc.errno in project.NO_SPACE:
+        return f"{os.strerror(exc.errno).lower()}{_while_writing(root, exc.filename)}{then}"
+    if exc.errno not in project.REFUSED or not isinstance(exc.filename, str):
+        return None
+    doing = "write" if isinstance(exc, project.NotWritable) else "open"  # raised where it is read, or locked
+    if exc.errno == errno.EROFS:
+        advice = "the disk it is on is mounted read-only; work in a copy of the project on a disk you can write to"
+    else:
+        advice = (
+            "make sure that you own it and the folder it is in, and may write there"
+            " (was the build once run with sudo? then give the project's files back to your user with sudo chown -R)"
+        )
+    return f"cannot {doing} {_relative(root, exc.filename)}: {os.strerror(exc.errno).lower()}{then}; {advice}"
+
+
+def _relative(root: Path, filename: str) -> str:
+    """Return a file's path as the user sees it: relative to the project when inside it."""
     path = Path(filename)
     with contextlib.suppress(ValueError):
         path = path.relative_to(root)
-    return f" while writing {path.as_posix()}"
+    return path.as_posix()
+
+
+def _while_writing(root: Path, filename: object) -> str:
+    """Return ' while writing <path>' for a file (relative to the project when inside it), or ''."""
+    return f" while writing {_relative(root, filename)}" if isinstance(filename, str) else ""
 
 
 def _crashed(root: Path, exc: Exception, err: TextIO) -> int:
@@ -364,7 +395,7 @@ def _build(  # noqa: ANN202 - (int, Built)
     built = build(root, _build_options(args), progress, waiting=lambda message: print(message, file=err, flush=True))
     progress.close()
     with printing or contextlib.nullcontext():
-        return _show_built(built, args, out, err, checklist)
+        return _show_built(root, built, args, out, err, checklist)
 
 
 def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, imported with the build
@@ -373,7 +404,7 @@ def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, im
     return BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
 
 
-def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO, checklist: bool = False):  # noqa: ANN001, ANN202 - Built -> (int, Built)
+def _show_built(root: Path, built, args: argparse.Namespace, out: TextIO, err: TextIO, checklist: bool = False):  # noqa: ANN001, ANN202 - Built -> (int, Built)
     """Print how a build ended as `build` does; return its exit code and the outcome."""
     if built.state == "interrupted":
         print(("\r\033[K" if err.isatty() else "") + built.summary, file=err, flush=True)
@@ -399,6 +430,10 @@ def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO, check
         if built.coverage:
             print(file=out)
         print(built.summary, file=out, flush=True)
+    if built.unrecorded is not None:  # published, but not recorded: true, and the user's to fix
+        said = _not_a_bug(root, built.unrecorded, PUBLISHED_UNRECORDED)
+        print(f"build.py: error: {said or built.unrecorded}", file=err, flush=True)
+        return EXIT_FINDINGS, built
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
 
 
@@ -463,7 +498,7 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         paged = pages(root, _build_options(build_args), saved)
         if paged.failed is not None:
             with printing:
-                _show_built(paged.failed, build_args, out, err)
+                _show_built(root, paged.failed, build_args, out, err)
         else:
             say(paged.summary)
         return paged

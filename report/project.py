@@ -185,20 +185,34 @@ class DiskFull(OSError):
     """The disk (or the user's quota) filled up while writing `filename`; nothing partial was left."""
 
 
+class NotWritable(OSError):
+    """Writing `filename` was refused: its folder or the file is not the user's to write (a build once
+    run with sudo, `chattr +i`), or the disk is mounted read-only. Nothing partial was left."""
+
+
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+"""What the system says when the user may not write there: the user's to fix, not a bug in the tool."""
 
 
 @contextlib.contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Run a block that writes `path`: a full disk in it raises `DiskFull` naming `path`."""
+def writing(path: Path, stand_in: Path | None = None) -> Iterator[None]:
+    """Run a block that writes `path`: a full disk in it raises `DiskFull` naming `path`; a refused
+    write raises `NotWritable` naming the file the system refused (`path` for its `stand_in`, the
+    temporary file it is written under)."""
     try:
         yield
-    except DiskFull:
+    except (DiskFull, NotWritable):
         raise
     except OSError as exc:
-        if exc.errno not in NO_SPACE:
-            raise
-        raise DiskFull(exc.errno, os.strerror(exc.errno), str(path)) from exc
+        if exc.errno in NO_SPACE:
+            raise DiskFull(exc.errno, os.strerror(exc.errno), str(path)) from exc
+        if exc.errno in REFUSED:
+            refused = exc.filename if isinstance(exc.filename, str) else str(path)
+            if stand_in is not None and refused == str(stand_in):
+                refused = str(path)
+            raise NotWritable(exc.errno, os.strerror(exc.errno), refused) from exc
+        raise
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -215,7 +229,7 @@ def _write_whole(path: Path, data: bytes, move: Callable[[Path, Path], None]) ->
     """Write a temporary file beside `path`, then `move` it there; the temporary file never stays behind."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with writing(path):
+        with writing(path, stand_in=tmp):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
             move(tmp, path)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
+from .errors import UsageError
 from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, refuse_links, writing
 
 MANIFEST = "manifest.json"
@@ -282,6 +283,7 @@ def publish(
     `dist/` stays as it was.
     """
     refuse_links(root)
+    refuse_strangers(root)
     _refuse_same_paths(outputs)
     dist = root / DIST_DIR
     review = {o.path: o.data for o in outputs if o.kind in REVIEW_KINDS}
@@ -458,6 +460,58 @@ def contents(folder: Path) -> set[str]:
         if not folders and not files and here != folder:
             found.add(rel.as_posix() + "/")
     return found
+
+
+def stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, bool] | None:
+    """Return the first of `paths` (sorted, marked as by `contents`) that the tool did not write, or
+    None: a folder or a zip it wrote holds its manifest and the files it lists, each with the content
+    it lists, and nothing else (a file missing from it does not matter). With the path, whether it is
+    one the manifest lists but with other content (changed since), rather than one it does not list;
+    a manifest the tool did not write is itself the stranger."""
+    listed = manifest_hashes(read(MANIFEST)) if MANIFEST in paths else {}
+    if listed is None:
+        return MANIFEST, False
+    for path in paths:
+        if path == MANIFEST:
+            continue
+        if path not in listed:
+            parts = path.rstrip("@/").split("/")
+            for depth in range(1, len(parts)):  # name the folder the tool did not write, not its first file
+                folder = "/".join(parts[:depth]) + "/"
+                if not any(p.startswith(folder) for p in listed):
+                    return folder, False
+            return path.rstrip("@"), False
+        if hashlib.sha256(read(path)).hexdigest() != listed[path]:
+            return path, True
+    return None
+
+
+def plain_bytes(path: Path) -> bytes:
+    """Return the bytes of a plain file, or none for anything else (a pipe would block the read)."""
+    return path.read_bytes() if path.is_file() else b""
+
+
+def refuse_strangers(root: Path) -> None:
+    """Raise UsageError if `dist` holds anything the build did not write, which publishing would
+    delete: a file of that name, or a plain `dist/` folder (from before the symlink, or the user's)
+    with a file its manifest does not list or lists with other content. A symbolic link there is
+    replaced, never followed: what it leads to stays as it is."""
+    dist = root / DIST_DIR
+    if dist.is_symlink() or not os.path.lexists(dist):
+        return
+    if not dist.is_dir():
+        raise UsageError(
+            "dist is a file the build did not write: the build puts a link to the edition in its place and"
+            " would delete it; move it away (rename it), then build again"
+        )
+    found = stranger(sorted(contents(dist)), lambda path: plain_bytes(dist / path))
+    if found is not None:
+        path, changed = found
+        why = "was changed since the build wrote it" if changed else "is not a file the build wrote"
+        raise UsageError(
+            f"dist/ is a folder with files the build did not write ({path} {why}): the build puts a link to the"
+            " edition in its place and would delete them; move it away (rename it), then build again"
+        )
 
 
 def _same(folder: Path, path: str, data: bytes) -> bool:

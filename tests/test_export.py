@@ -149,6 +149,7 @@ def test_export_dates_its_files_within_the_years_a_zip_can_hold(
     ("where", "message"),
     [
         (".", "cannot export into {project}: it holds the project; name a folder of its own, like site/"),
+        ("/", "cannot export into /: it holds the project; name a folder of its own, like site/"),
         ("dist", "cannot export into {project}/dist: it is part of the build's own output; name another folder"),
         (
             "notes",

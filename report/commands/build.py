@@ -73,6 +73,9 @@ class Built:
     """The translation coverage tables `check` prints, one per language (`coverage.coverage_table`)."""
     gathered: Gathered | None = None
     """The gather phase's record when it stopped the build (`release` makes its checklist from it)."""
+    unrecorded: OSError | None = None
+    """Why the build could not record itself in .cache/ after dist/ was published (a full disk, a
+    refused write): the next build will not know that dist/ is up to date."""
 
 
 def build(
@@ -110,6 +113,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
     edition_kind = "release" if options.policy.release else "draft"
+    publish.refuse_strangers(root)  # before the build's minutes, not only where it publishes
     _refuse_mixed(root, options.languages, edition_kind)
     # What the build is made from, hashed before it reads any of it: a file saved while it runs is
     # then a change to the next build (and to `export`), never recorded as built.
@@ -149,7 +153,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
     older = publish.older_languages(root / project.DIST_DIR)
     printed = [f.as_dict() for f in findings]
-    stamp.save(root, settings, gathered.reads, emit_digest, printed, list(coverage))
+    try:
+        stamp.save(root, settings, gathered.reads, emit_digest, printed, list(coverage))
+    except (project.DiskFull, project.NotWritable) as exc:  # dist/ is published: the summary says so, and this
+        unrecorded: OSError | None = exc
+    else:
+        unrecorded = None
     kinds = Counter(o.kind for o in emitted.outputs if o.lang)
     summary = (
         f"built {', '.join(sorted(produced))} ({edition_kind}): {count(kinds['report-pdf'], 'report')},"
@@ -159,7 +168,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
     missing = _missing(publish.missing_languages(root / project.DIST_DIR))
-    return Built("built", findings, summary + _kept(older) + missing, coverage)
+    return Built("built", findings, summary + _kept(older) + missing, coverage, unrecorded=unrecorded)
 
 
 def _kept(older: list[str]) -> str:

@@ -21,7 +21,7 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date
+from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date, writing
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
@@ -50,9 +50,8 @@ class Exported:
 def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
     """Copy the published edition into the folder `target` (default: site/ in the project) and into `target`.zip."""
     folder = (target if target is not None else root / DEFAULT_FOLDER).absolute()
-    archive = folder.with_name(folder.name + ".zip")
     with publish.lock(root, waiting or (lambda message: None)):  # first: a wait can be as long as a build
-        _refuse(root, folder, archive)
+        archive = _refuse(root, folder)
         elsewhere = publish.foreign_dist(root)
         if elsewhere is not None:  # only the edition folder the build made is copied, never a link out of it
             raise UsageError(
@@ -98,16 +97,20 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         changed = stamp.sources_changed(root, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
-        _write_folder(folder, files, when)
-        _write_zip(archive, files, when)
+        with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
+            _write_folder(folder, files, when)
+        with writing(archive, stand_in=_new(archive)):
+            _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
 
 
-def _refuse(root: Path, folder: Path, archive: Path) -> None:
-    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export.
+def _refuse(root: Path, folder: Path) -> Path:
+    """Raise UsageError for targets that are not an export's own: the project, its outputs, anything but an earlier export;
+    else return the zip's path, beside `folder`.
 
     Both the folder and the zip are checked before anything is written, so a refusal writes nothing.
+    The project and its folders first: `/`, which holds it, has no name to put a zip's beside.
     """
     real, project = folder.resolve(), root.resolve()
     if real == project or real in project.parents:
@@ -120,10 +123,11 @@ def _refuse(root: Path, folder: Path, archive: Path) -> None:
             f"cannot export into {folder}: the build reads that folder, so the export would become part of the"
             " report's sources; name a folder of its own, like site/"
         )
+    archive = folder.with_name(folder.name + ".zip")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"cannot export into {folder}: it exists and is not a folder")
     if folder.is_dir():
-        stranger = _stranger(sorted(publish.contents(folder)), lambda path: _read(folder / path))
+        stranger = _stranger(sorted(publish.contents(folder)), lambda path: publish.plain_bytes(folder / path))
         if stranger is not None:
             path, why = stranger
             hint = "name an empty or new folder"
@@ -144,6 +148,7 @@ def _refuse(root: Path, folder: Path, archive: Path) -> None:
         if stranger is not None:
             path, why = stranger
             raise UsageError(f"cannot export into {archive}: {path} in it {why}; move it or name another folder")
+    return archive
 
 
 def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str] | None:
@@ -152,27 +157,11 @@ def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str]
     An earlier export is this tool's manifest and the files it lists, each with the content it
     lists, and nothing else: that alone may be deleted. A file missing from it does not matter.
     """
-    listed = publish.manifest_hashes(read(publish.MANIFEST)) if publish.MANIFEST in paths else {}
-    if listed is None:
-        return publish.MANIFEST, _FOREIGN
-    for path in paths:
-        if path == publish.MANIFEST:
-            continue
-        if path not in listed:
-            parts = path.rstrip("@/").split("/")
-            for depth in range(1, len(parts)):  # name the folder no export wrote, not its first file
-                folder = "/".join(parts[:depth]) + "/"
-                if not any(p.startswith(folder) for p in listed):
-                    return folder, _FOREIGN
-            return path.rstrip("@"), _FOREIGN
-        if hashlib.sha256(read(path)).hexdigest() != listed[path]:
-            return path, "was changed since it was exported"
-    return None
-
-
-def _read(path: Path) -> bytes:
-    """Return the bytes of a plain file, or none for anything else (a pipe would block the read)."""
-    return path.read_bytes() if path.is_file() else b""
+    found = publish.stranger(paths, read)
+    if found is None:
+        return None
+    path, changed = found
+    return path, "was changed since it was exported" if changed else _FOREIGN
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
@@ -199,10 +188,15 @@ def _clean(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _new(path: Path) -> Path:
+    """Return the hidden name beside `path` that it is written under before it is renamed into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}.new")
+
+
 def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> None:
     """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an earlier export)."""
     stamp = when.timestamp()
-    temporary = folder.with_name(f".{folder.name}.{os.getpid()}.new")
+    temporary = _new(folder)
     temporary.mkdir(parents=True)
     for path in sorted(files):
         target = temporary / path
@@ -224,7 +218,7 @@ def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> N
 
 def _write_zip(archive: Path, files: dict[str, bytes], when: dt.datetime) -> None:
     """Write the files into a zip, entries sorted with fixed times and permissions, then rename it into place."""
-    temporary = archive.with_name(f".{archive.name}.{os.getpid()}.new")
+    temporary = _new(archive)
     stamp = when.timetuple()[:6]
     with zipfile.ZipFile(temporary, "w") as zipped:
         for path in sorted(files):
