@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+
+from report.findings import Loc
 
 from .conftest import FIXTURES, REPO, make_project, replace, run_cli
 
@@ -76,8 +79,9 @@ def test_a_character_written_as_a_yaml_escape_is_found_at_its_value(
 def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # U+03D0 is in Plex Serif, not in Plex Sans: WeasyPrint falls back through the stylesheet's
-    # faces, so only a character none of them has is an error, whatever fonts this machine has.
+    # U+03D0 is in Plex Serif, not in Plex Sans: WeasyPrint falls back through the font-family list
+    # (`--sans` names Serif after Sans), so only a character none of its faces has is an error,
+    # whatever fonts this machine has.
     root = _project(tmp_path, monkeypatch)
     replace(root, "facilities/sample.yaml", "text: Inspectors found", "text: Inspectors \u03d0 \u4e2d found")
     assert [line.split(" contains ")[1][:3] for line in _font_findings(root)[1]] == ["'\u4e2d'"]
@@ -85,6 +89,54 @@ def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_
     only_sans = [line for line in faces if "@font-face" not in line or "IBMPlexSans-Regular" in line]
     (root / "layouts" / "css" / "fonts-print.css").write_text("\n".join(only_sans) + "\n", encoding="utf-8")
     assert [line.split(" contains ")[1][:3] for line in _font_findings(root)[1]] == ["'\u03d0'", "'\u4e2d'"]
+
+
+def test_a_name_in_letters_sans_lacks_is_no_finding_since_sans_falls_back_to_serif(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plex Sans lacks the dotted letters of transliterations (ḥ, Ṣ) that Plex Serif has: a name,
+    which prints in Sans, prints them in the Serif face, which `--sans` lists after Sans."""
+    root = _project(tmp_path, monkeypatch)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
+    assert _font_findings(root) == (0, [])
+
+
+def test_a_character_a_font_family_list_lacks_is_an_error_at_the_value_naming_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` said nothing of a name in letters only Plex Serif has, and the build failed a minute
+    later at the file, no line, no character: the name printed in DejaVu Sans Bold, since `--sans`
+    named Sans alone. Which list a value prints in is the stylesheets' choice: every list must have it."""
+    root = _project(tmp_path, monkeypatch)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
+    tokens = root / "layouts/css/tokens.css"
+    text = re.sub(r"--sans: [^;]*;", '--sans: "Plex Sans", sans-serif;', tokens.read_text(encoding="utf-8"))
+    tokens.write_text(text, encoding="utf-8")
+    lacks = (
+        "which no face of the font-family list 'Plex Sans', 'sans-serif' (layouts/css/tokens.css:14:3) has:"
+        " the PDF would print it in another font of the machine that builds it; add 'Plex Serif', which has it,"
+        " to that list, or write it otherwise"
+    )
+    assert _font_findings(root) == (
+        1,
+        [
+            "facilities/sample.yaml:37:13: error: deaths[1].name contains '\u1e25' (U+1E25 LATIN SMALL LETTER H"
+            f" WITH DOT BELOW), {lacks} [pdf.font]",
+            "facilities/sample.yaml:37:20: error: deaths[1].name contains '\u1e62' (U+1E62 LATIN CAPITAL LETTER S"
+            f" WITH DOT BELOW), {lacks} [pdf.font]",
+        ],
+    )
+
+
+def test_the_font_family_lists_are_those_the_print_stylesheets_set_where_they_are_written() -> None:
+    from report.pdf.paginate import font_lists
+
+    assert font_lists(REPO) == (
+        (("Plex Sans", "Plex Serif", "sans-serif"), Loc("layouts/css/tokens.css", 14, 3)),
+        (("Plex Serif", "serif"), Loc("layouts/css/tokens.css", 13, 3)),
+    )
 
 
 def test_comments_and_shipped_text_are_not_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

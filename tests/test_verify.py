@@ -433,12 +433,18 @@ def some_font(message: str) -> str:
     return re.sub(r"'[^']+', a font of this machine", "'FONT', a font of this machine", message)
 
 
-def machine_font(font: str, chunk: str = "en/chapter/x") -> str:
+def machine_font(font: str, chunk: str = "en/chapter/x", chars: str = "") -> str:
     return (
         f"{chunk}: the PDF would print in {font!r}, a font of this machine, not one of layouts/fonts: a font-family"
         " in the print stylesheets names no face they declare (@font-face), or a declared face lacks a character"
-        " of this chunk's text"
+        f" of this chunk's text{'; it prints ' * bool(chars)}{chars}"
     )
+
+
+DOTTED = (
+    "'\u1e25' (U+1E25 LATIN SMALL LETTER H WITH DOT BELOW), '\u1e62' (U+1E62 LATIN CAPITAL LETTER S WITH DOT BELOW)"
+)
+"""What a name in letters Plex Sans lacks (Muḥammad Ṣāliḥ) prints in a font of the machine, as `verify.fonts` names it."""
 
 
 def test_the_declared_families_are_those_of_the_print_stylesheets_font_faces() -> None:
@@ -449,8 +455,9 @@ def test_text_in_a_family_no_face_declares_is_an_error_naming_the_machines_font(
     """A misspelt family printed in DejaVu, the machine's, and the build said nothing."""
     html = PAGE.format(f'<p id="w" style="font-family: \'Plex Serf\', serif">{words(20)}</p>')
     (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print"))
+    printed = "' ' (U+0020 SPACE), 'T' (U+0054 LATIN CAPITAL LETTER T), 'a' (U+0061 LATIN SMALL LETTER A) and 16 more"
     assert [(f.level, f.code, f.loc, some_font(f.message)) for f in chunk.findings] == [
-        ("error", "pdf.font", Loc("facilities/x.yaml"), machine_font("FONT"))
+        ("error", "pdf.font", Loc("facilities/x.yaml"), machine_font("FONT", chars=printed))
     ]
 
 
@@ -475,7 +482,68 @@ def test_a_declared_face_without_a_character_prints_it_in_a_font_of_the_machine(
     )
     pdf = weasyprint.HTML(string='<h1 lang="es">Índice</h1>').write_pdf(stylesheets=[css], font_config=fonts)
     ((level, code, message),) = [(p.level, p.code, p.message) for p in verify.fonts(pdf, {"Plex Sans"})]
-    assert (level, code, some_font(message)) == ("error", "pdf.font", machine_font("FONT").split(": ", 1)[1])
+    expected = machine_font("FONT", chars="'\u00cd' (U+00CD LATIN CAPITAL LETTER I WITH ACUTE)").split(": ", 1)[1]
+    assert (level, code, some_font(message)) == ("error", "pdf.font", expected)
+
+
+@pytest.mark.slow
+def test_the_characters_a_chunk_prints_in_a_font_of_the_machine_are_named() -> None:
+    """A name in letters Plex Sans lacks printed in DejaVu Sans Bold, and the build named only the
+    font: now the characters. The report's `--sans` falls back to Plex Serif, which has them."""
+    name = "Mu\u1e25ammad \u1e62\u0101li\u1e25"
+    sans_alone = PAGE.format(f'<p class="death-name" style="font-family: \'Plex Sans\', sans-serif">{name}</p>')
+    shipped = PAGE.format(f'<p class="death-name">{name}</p>')
+    alone, ours = in_workers(
+        *(Job("en/chapter/x", html, "facilities/x.yaml", "print") for html in (sans_alone, shipped))
+    )
+    assert [(f.loc, some_font(f.message)) for f in alone.findings] == [
+        (Loc("facilities/x.yaml"), machine_font("FONT", chars=DOTTED))
+    ]
+    assert ours.findings == ()
+
+
+def test_the_characters_printed_in_a_font_of_the_machine_are_found_at_the_value(tmp_path: Path) -> None:
+    """At the dossier's first value that holds one, once for every chunk that prints it there; a
+    font whose characters the dossier does not hold (the chunk's own words) stays at the file."""
+    from report.pdf.glyphs import located_fallbacks
+
+    root = make_project(tmp_path)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
+    at = Loc("facilities/sample.yaml")
+    chunks = [machine_font("DejaVu-Sans-Bold", f"{lang}/chapter/sample", DOTTED) for lang in ("en", "es")]
+    other = machine_font("DejaVu-Sans", "en/chapter/sample", "'\u4e2d' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)")
+    located = located_fallbacks(root, [Finding("error", "pdf.font", at, m) for m in [*chunks, other]], None)
+    assert once_per_font(located) == [
+        Finding(
+            "error",
+            "pdf.font",
+            Loc("facilities/sample.yaml", 37, 13),
+            f"{chunks[0]}; the first, '\u1e25', in deaths[1].name (and 1 more chunk)",
+        ),
+        Finding("error", "pdf.font", at, other),
+    ]
+
+
+@pytest.mark.slow
+def test_a_name_in_letters_plex_sans_lacks_builds_in_the_reports_own_faces(tmp_path: Path) -> None:
+    """`--sans` lists Plex Serif after Plex Sans: a name in ḥ and Ṣ builds, each printed in a Plex face."""
+    import pikepdf
+
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    replace(root, "facilities/lasalle.yaml", "name: Thongchay Saengsiri", "name: Mu\u1e25ammad \u1e62\u0101li\u1e25")
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    pdf = root / "dist/en/lasalle-en.pdf"
+    with pikepdf.open(pdf) as document:
+        faces = {
+            str(o.get("/FontName"))[1:].split("+", 1)[-1]
+            for o in document.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        }
+    assert "Plex-Serif-Semi-Bold" in faces  # the name's ḥ and Ṣ, in the name's Sans SemiBold otherwise
+    assert {face.split("-")[0] for face in faces} == {"Plex"}
+    assert "Mu\u1e25ammad \u1e62\u0101li\u1e25" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
 def test_a_font_of_the_machine_is_one_finding_for_every_chunk_that_embeds_it() -> None:
@@ -496,12 +564,15 @@ def test_a_misspelt_font_family_fails_the_build_once_per_font_from_the_cache_too
     root = copy_project(tmp_path / "project", ["adelanto"])
     replace(root, "layouts/css/tokens.css", '--serif: "Plex Serif"', '--serif: "Plex Serf"')
     expected = [
-        f"facilities/adelanto.yaml: error: {machine_font('FONT', 'en/chapter/adelanto')} ({more}) [pdf.font]"
+        f"facilities/adelanto.yaml: error: {machine_font('FONT', 'en/chapter/adelanto', 'CHARS')} ({more}) [pdf.font]"
         for more in ("and 7 more chunks", "and 1 more chunk")
     ]  # the machine's serif and its bold: DejaVu Serif here
     for run in ("laid out", "from the cache"):
         code, out, err = build(root)
-        assert (code, [some_font(line) for line in out.splitlines() if "[pdf.font]" in line]) == (1, expected), run
+        found = [some_font(line) for line in out.splitlines() if "[pdf.font]" in line]
+        # The chunk's every character, at no value: they fell back since the list names no declared face.
+        found = [re.sub(r"; it prints .*? more", "; it prints CHARS", line) for line in found]
+        assert (code, found) == (1, expected), run
         assert "build failed with 2 errors: nothing was written to dist/" in out + err
         assert not (root / "dist").exists()
     assert "(cached)" in err and "en/chapter/adelanto (cached)" in err

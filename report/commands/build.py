@@ -344,6 +344,7 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
     A draft has a band on every page: in the site's templates, and on each PDF page from the folio
     sheets, so that the chunks (and their cache entries) are the same in a draft and a release.
     """
+    from ..pdf.glyphs import located_fallbacks
     from ..pdf.paginate import once_per_font
     from ..render.data import data_outputs
     from ..render.html import compile_layouts
@@ -374,7 +375,8 @@ def emit(root: Path, gathered: Gathered, paginator: Paginator, progress: Progres
             shares, share_findings = images.result()
         finally:
             threads.shutdown(wait=False, cancel_futures=True)  # after Ctrl-C, the paginator cancels what they wait on
-        findings = once_per_font([f for language in laid_out for f in language.findings] + share_findings)
+        laid_out_findings = [f for language in laid_out for f in language.findings] + share_findings
+        findings = once_per_font(located_fallbacks(root, laid_out_findings, cache_dir))
         findings += [f for renderer in renderers.values() for f in renderer.localizer.findings]
         counts = {"rendered": paginator.rendered, "reused": paginator.reused}
         if has_errors(findings):

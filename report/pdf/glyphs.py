@@ -12,6 +12,11 @@ Only the declared faces count. WeasyPrint would fall back to any font of the mac
 (fontconfig's own configuration: the sandbox confines URLs, not fonts), so a character they lack
 would print in whatever font that machine happens to have, or as an empty box: the PDF would
 depend on the machine. The report's faces must draw every character it prints.
+
+And each `font-family` list must: WeasyPrint falls back along the list (`"Plex Sans", "Plex Serif",
+sans-serif`), then to the machine's fonts, not to another declared face the list does not name.
+A character some declared face has but the faces of a list's declared families lack is a
+`pdf.font` error naming the list and where it is written (`font_lists`), and a family that has it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from ..content.textfile import MAX_BYTES
 from ..findings import Finding, Loc, error, is_hidden
 from ..i18n.catalogs import ParsedCatalog, brief
 from ..i18n.localize import cldr_text
-from .paginate import SHEETS, declared_faces
+from .paginate import SHEETS, declared_faces, family_faces, font_lists
+from .verify import fell_back
 
 FONT_BYTES = 16 * 1024 * 1024
 """The largest font file read (IBM Plex's are 200 kB; a CJK face is about 16 MB)."""
@@ -59,10 +65,29 @@ def glyph_findings(
     if not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
         return []
     covered = frozenset(_declared_coverage(root, cache_dir))
+    lacking = _lacking_lists(root, cache_dir)
+    printable = covered.difference(*(chars for _, _, chars in lacking)) if lacking else covered
 
     def wanted(char: str) -> bool:
         # What prints no glyph (controls, joiners, soft hyphens, variation selectors) is `text.invisible`'s.
-        return char not in covered and not is_hidden(char)
+        return char not in printable and not is_hidden(char)
+
+    def why(char: str) -> str:
+        """Return what becomes of `char` in print, and what to do."""
+        if char not in covered:
+            return (
+                "which no font of the report has: the PDF would print it in another font of the machine that"
+                " builds it, or as an empty box; write it otherwise, or leave it out"
+            )
+        families, loc, _ = next(found for found in lacking if char in found[2])
+        having = [family for family, faces in faces_of.items() if char in _faces_coverage(root, faces, cache_dir)]
+        return (
+            f"which no face of the font-family list {', '.join(map(repr, families))} ({loc}) has: the PDF would print"
+            f" it in another font of the machine that builds it; add {having[0]!r}, which has it, to that list,"
+            " or write it otherwise"
+        )
+
+    faces_of = family_faces(root)
 
     found: list[tuple[str, str, Loc]] = []
     files = [(project.REPORT_FILE, "report"), (project.SOURCES_FILE, "sources")]
@@ -72,24 +97,28 @@ def glyph_findings(
         raw = _read(root, rel, MAX_BYTES[kind])
         if raw is None:
             continue
-        if _ESCAPE_RE.search(raw) or any(map(wanted, set(raw.decode("utf-8", errors="replace")) - covered)):
+        if _ESCAPE_RE.search(raw) or any(map(wanted, set(raw.decode("utf-8", errors="replace")) - printable)):
             found += [
                 (char, f"{field} contains", loc) for char, field, loc in located_characters(raw, rel, kind, wanted)
             ]
     for catalog, used in catalogs:
         found += _catalog_characters(root, catalog, used, wanted)
-    findings = [
-        error(
-            "pdf.font",
-            loc,
-            f"{where} {char!r} ({_named(char)}), which no font of the report has: the PDF would print it"
-            " in another font of the machine that builds it, or as an empty box; write it otherwise, or leave it out",
-        )
-        for char, where, loc in found
-    ]
+    findings = [error("pdf.font", loc, f"{where} {char!r} ({_named(char)}), {why(char)}") for char, where, loc in found]
     for name, loc in locales:
         key = cache.key_of(cache.fingerprint(__name__), name)
         missing = [char for char in cache.memoize(cache_dir, "cldr", key, cldr_text, name) if wanted(char)]
+        if any(char in covered for char in missing):  # what a list of the stylesheets lacks: one finding each
+            findings += [
+                error(
+                    "pdf.font",
+                    loc,
+                    f"the dates, numbers and lists of locale {name} (CLDR's) contain {char!r}"
+                    f" ({_named(char)}), {why(char)}",
+                )
+                for char in missing
+                if char in covered
+            ]
+            missing = [char for char in missing if char not in covered]
         if missing:  # one finding: they are one choice, the locale's
             shown = ", ".join(f"{char!r} ({_named(char)})" for char in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
@@ -152,11 +181,35 @@ def _in_msgstr(catalog: ParsedCatalog, lines: list[str], line: int, char: str) -
     return Loc(catalog.path, line, 1)
 
 
-def _declared_coverage(root: Path, cache_dir: Path | None) -> str:
-    """Return every character one of the print stylesheets' faces draws, kept by the faces' bytes."""
-    fonts = tuple(data for rel in declared_faces(root) if (data := _read(root, rel, FONT_BYTES)) is not None)
+def _lacking_lists(root: Path, cache_dir: Path | None) -> list[tuple[tuple[str, ...], Loc, frozenset[str]]]:
+    """Return each font-family list of the print stylesheets that names a declared family, where it
+    is written, and the characters some declared face has that none of the list's faces has.
+
+    Which list a value prints in is the templates' and the stylesheets' choice, one no check
+    follows: a name prints in Sans, a paragraph in Serif, a caption in either. So every list must
+    draw every character one of them draws (the report's do: Sans falls back to Serif)."""
+    faces_of = family_faces(root)
+    covered = frozenset(_declared_coverage(root, cache_dir))
+    out = []
+    for families, loc in font_lists(root):
+        declared = [family for family in families if family in faces_of]
+        if declared:
+            has = frozenset().union(*(_faces_coverage(root, faces_of[f], cache_dir) for f in declared))
+            if covered - has:
+                out.append((families, loc, covered - has))
+    return out
+
+
+def _faces_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> str:
+    """Return every character one of the font files draws, kept by their bytes."""
+    fonts = tuple(data for rel in faces if (data := _read(root, rel, FONT_BYTES)) is not None)
     key = cache.key_of(cache.fingerprint(__name__), *fonts)
     return cache.memoize(cache_dir, "glyphs", key, _coverage, fonts)
+
+
+def _declared_coverage(root: Path, cache_dir: Path | None) -> str:
+    """Return every character one of the print stylesheets' faces draws, kept by the faces' bytes."""
+    return _faces_coverage(root, declared_faces(root), cache_dir)
 
 
 def _coverage(fonts: tuple[bytes, ...]) -> str:
@@ -171,3 +224,32 @@ def _coverage(fonts: tuple[bytes, ...]) -> str:
         except Exception:  # noqa: BLE001 - WeasyPrint cannot load it either: a `pdf.font` error at its url()
             continue
     return "".join(chr(code) for code in sorted(chars) if not 0xD800 <= code <= 0xDFFF)
+
+
+def located_fallbacks(root: Path, findings: Iterable[Finding], cache_dir: Path | None) -> list[Finding]:
+    """Return the findings with each font of the machine a chunk prints characters in (`verify.fonts`)
+    at the first of those characters in the dossier, or report.yaml, the chunk is of, if it is there.
+
+    The chunk only knows the characters; the value that holds one is the writer's to change, or
+    the font-family list that prints it the designer's (`check` says which, before any layout).
+    Only a character some declared face lacks is looked for: one every face has fell back since a
+    font-family names no declared face (`--serif: "Plex Serf"`), which is the stylesheet's mistake.
+    """
+    kinds = {project.REPORT_FILE: "report"}
+    faces = declared_faces(root)
+    every = frozenset(_faces_coverage(root, faces[:1], cache_dir)).intersection(
+        *(_faces_coverage(root, (face,), cache_dir) for face in faces[1:])
+    )
+    out = []
+    for finding in findings:
+        fell = fell_back(finding.message) if finding.code == "pdf.font" and not finding.loc.line else []
+        chars = set(fell) - every
+        rel = finding.loc.path
+        kind = kinds.get(rel, "dossier" if rel.startswith(f"{project.FACILITIES_DIR}/") else "")
+        raw = _read(root, rel, MAX_BYTES[kind]) if chars and kind and rel.endswith(".yaml") else None
+        found = located_characters(raw, rel, kind, chars.__contains__) if raw is not None else []
+        if found:
+            char, field, loc = min(found, key=lambda one: (one[2].line, one[2].col))
+            finding = Finding(finding.level, finding.code, loc, f"{finding.message}; the first, {char!r}, in {field}")
+        out.append(finding)
+    return out

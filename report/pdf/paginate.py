@@ -701,6 +701,73 @@ def declared_families(root: Path) -> frozenset[str]:
     return frozenset(families)
 
 
+def family_faces(root: Path) -> dict[str, tuple[str, ...]]:
+    """Return each family the print stylesheets declare and the font files of its `@font-face`
+    rules (relative to the project), as `declared_faces` finds them."""
+    folders = readable_folders(root)
+    real_root = root.resolve()
+    out: dict[str, dict[str, None]] = {}
+    for sheet, rule in _font_face_rules(root):
+        named = _FONT_FAMILY.search(rule)
+        if named is None:
+            continue
+        faces = out.setdefault(" ".join(next(part for part in named.groups() if part is not None).split()), {})
+        for ref in css_refs(rule):
+            try:
+                path = admit(urljoin(sheet, ref.ref), folders)
+            except SandboxRefusal:
+                continue
+            if path is not None and path.is_relative_to(real_root):
+                faces.setdefault(path.relative_to(real_root).as_posix())
+    return {family: tuple(faces) for family, faces in out.items()}
+
+
+_FONT_DECLARATION = re.compile(r"(?<![\w-])(--[\w-]+|font-family|font)\s*:\s*([^;{}]*)", re.IGNORECASE)
+_FONT_SHORTHAND = re.compile(r"(?:^|\s)[\d.]+(?:[a-z]+|%)(?:\s*/\s*[\w.%]+)?\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,[^)]*)?\)")
+
+
+def font_lists(root: Path) -> tuple[tuple[tuple[str, ...], Loc], ...]:
+    """Return each `font-family` list the print stylesheets set (in a `font-family` or `font`
+    declaration, through the custom properties they name), and where the list is written.
+
+    WeasyPrint draws a character the first family's faces lack in the next family of the list
+    that has it, and one no listed family has in a font of the machine: a list prints what the
+    faces of its declared families have, together. A list at a custom property (`--sans`) is
+    located there, where a family is added to it.
+    """
+    real_root = root.resolve()
+    properties: dict[str, list[tuple[str, Loc]]] = {}
+    used: list[tuple[str, Loc]] = []
+    for _, rel, _ in _stylesheets_read(str(root), [f"layouts/css/{name}.css" for name in SHEETS]):
+        text = (real_root / rel).read_text(encoding="utf-8", errors="replace")
+        text = CSS_COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment[0]), text)
+        text = _FONT_FACE_RULE.sub(lambda rule: re.sub(r"[^\n]", " ", rule[0]), text)
+        for found in _FONT_DECLARATION.finditer(text):
+            name, value = found[1].lower(), found[2].strip()
+            before = text[: found.start(1)]
+            loc = Loc(rel, before.count("\n") + 1, found.start(1) - before.rfind("\n"))
+            if name.startswith("--"):
+                properties.setdefault(found[1], []).append((value, loc))
+                continue
+            if name == "font":
+                shorthand = _FONT_SHORTHAND.search(value)
+                if shorthand is None:
+                    continue
+                value = shorthand[1]
+            used.append((value, loc))
+    lists: dict[tuple[str, ...], Loc] = {}
+    for value, loc in used:
+        named = _VAR.search(value)
+        options = [(value, loc)] if named is None else properties.get(named[1], [])
+        for option, at in options:
+            if _VAR.search(option):
+                continue  # a property of a property: none of ours
+            families = tuple(" ".join(part.strip().strip("\"'").split()) for part in option.split(","))
+            lists.setdefault(tuple(f for f in families if f), at)
+    return tuple(lists.items())
+
+
 def _font_face_rules(root: Path) -> Iterator[tuple[str, str]]:
     """Yield the URL of each stylesheet the print stylesheets load and the text of each `@font-face` rule in it."""
     real_root = root.resolve()
@@ -1001,12 +1068,14 @@ def _findings(
 
 def once_per_font(findings: Iterable[Finding]) -> list[Finding]:
     """Return the findings with each font of the machine that chunks embed (`verify.fonts`) reported
-    once: at the first chunk that embeds it, saying how many more do."""
+    once: at the first chunk that embeds it, saying how many more do (once at each value, where located)."""
     out: list[Finding] = []
     first: dict[str, int] = {}  # font -> its finding's index in `out`
     more: dict[str, set[Finding]] = {}
     for finding in findings:
         font = verify.machine_font(finding.message) if finding.code == "pdf.font" else None
+        if font is not None and finding.loc.line:  # at a value (`glyphs.located_fallbacks`): once there
+            font = f"{font} at {finding.loc}"
         if font is None:
             out.append(finding)
         elif font not in first:

@@ -270,22 +270,69 @@ def _breaks(document: Any) -> tuple[dict[int, Any], dict[int, tuple[Any, int, st
 
 
 def fonts(pdf: bytes, families: Collection[str]) -> list[Problem]:
-    """Return a `pdf.font` error for each font the PDF embeds whose family is not one of `families`.
+    """Return a `pdf.font` error for each font the PDF embeds whose family is not one of `families`,
+    naming the characters it prints (`FELL_BACK`).
 
     WeasyPrint prints what the declared faces cannot (a family no `@font-face` names, a character
     a declared face lacks) in whatever font fontconfig finds on the machine, and says nothing:
     the PDF would look different on another machine. Each embedded font's descriptor names the
-    family it was chosen from (`/FontFamily`) and the face (`/FontName`, after the subset's prefix).
+    family it was chosen from (`/FontFamily`) and the face (`/FontName`, after the subset's prefix);
+    its `/ToUnicode` map, the characters of the subset: those the chunk prints in it.
     """
     import pikepdf
 
-    machine: set[str] = set()
+    machine: dict[str, set[str]] = {}
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for obj in document.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
-                if str(obj.get("/FontFamily", "")) not in families:
-                    machine.add(str(obj.get("/FontName", "/?"))[1:].split("+", 1)[-1])
-    return [Problem("error", "pdf.font", MACHINE_FONT.format(font=font)) for font in sorted(machine)]
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":
+                continue
+            descendants = obj.get("/DescendantFonts")
+            if not isinstance(descendants, pikepdf.Array) or not len(descendants):
+                continue
+            descriptor = descendants[0].get("/FontDescriptor")
+            if isinstance(descriptor, pikepdf.Dictionary) and str(descriptor.get("/FontFamily", "")) not in families:
+                font = str(descriptor.get("/FontName", "/?"))[1:].split("+", 1)[-1]
+                cmap = obj.get("/ToUnicode")
+                text = cmap.read_bytes().decode("latin-1") if isinstance(cmap, pikepdf.Stream) else ""
+                machine.setdefault(font, set()).update(_mapped(text))
+    return [
+        Problem(
+            "error", "pdf.font", MACHINE_FONT.format(font=font) + (FELL_BACK + described(sorted(chars))) * bool(chars)
+        )
+        for font, chars in sorted(machine.items())
+    ]
+
+
+FELL_BACK = "; it prints "
+"""What follows `MACHINE_FONT` in a `fonts` problem: the characters the chunk prints in that font."""
+
+_HEX = re.compile(r"<([0-9A-Fa-f]+)>")
+
+
+def _mapped(cmap: str) -> Iterator[str]:
+    """Yield the characters a `/ToUnicode` CMap maps glyphs to (each `bfchar`'s and `bfrange`'s)."""
+    for block in re.findall(r"beginbf(?:char|range)(.*?)endbf(?:char|range)", cmap, re.DOTALL):
+        for line in block.splitlines():
+            codes = _HEX.findall(line)
+            if len(codes) == 2:  # bfchar: glyph, text
+                yield from bytes.fromhex(codes[1]).decode("utf-16-be", errors="replace")
+            elif len(codes) == 3:  # bfrange: first, last glyph, text of the first
+                first = int(codes[2], 16)
+                for code in range(first, first + int(codes[1], 16) - int(codes[0], 16) + 1):
+                    yield chr(code) if code < 0x110000 else "\ufffd"
+
+
+def described(chars: list[str], shown: int = 3) -> str:
+    """Return characters as a finding names them: 'ḥ' (U+1E25 LATIN SMALL LETTER H WITH DOT BELOW), …"""
+    named = [f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, '')})".replace(" )", ")") for char in chars]
+    more = len(named) - shown
+    return ", ".join(named[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def fell_back(message: str) -> list[str]:
+    """Return the characters a `fonts` problem's message (or its finding's) says the chunk prints in a font of the machine."""
+    _, _, chars = message.partition(FELL_BACK)
+    return [chr(int(code, 16)) for code in re.findall(r"\(U\+([0-9A-F]{4,6})", chars)]
 
 
 def machine_font(message: str) -> str | None:
