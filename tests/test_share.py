@@ -273,8 +273,8 @@ def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
         lang: Renderer(gathered.edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()
     }
     cards = {lang: renderer.share_card(facility).html for lang, renderer in renderers.items()}
-    assert '<p class="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
-    assert '<p class="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
+    assert '<p class="place" id="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
+    assert '<p class="place" id="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
     # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words: the draft
     # band, the list mark and its note (no source confirms Pulaski was on the 2021 list), the hashtags.
     assert facility.review.list_membership != "confirmed"

@@ -801,8 +801,8 @@ def test_a_name_a_box_clips_is_not_printed_with_an_ellipsis_or_without(ellipsis:
         verify.Problem(
             "error",
             "pdf.hidden",
-            "the stylesheet hides the name of a person who died in custody 'José Ibarra Bucio' in #d,"
-            " which the report must print",
+            "a box clips the name of a person who died in custody 'José Ibarra Bucio' in #d,"
+            " which the report must print: it is cut off",
             "#d",
         )
     ]
