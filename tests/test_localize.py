@@ -556,3 +556,22 @@ def texts_of(html: str, cls: str) -> list[str]:
     parser = Texts()
     parser.feed(html)
     return parser.by_class[cls]
+
+
+def test_where_the_words_printed_for_prose_are_written_is_its_translation_or_the_english() -> None:
+    """A layout finding about the report's title printed in Spanish (one too long for the running
+    head) is at the translation the Spanish edition prints, not at report.yaml's English."""
+    from report.content.model import Text
+
+    title = Text("First Ten to Communities Not Cages", "report:title", "", Loc("report.yaml", 2, 8))
+    where = spanish().where(title)
+    lines = (REPO / where.path).read_text(encoding="utf-8").splitlines()
+    assert (where.path, where.col) == ("i18n/es/LC_MESSAGES/messages.po", 1)
+    assert lines[where.line - 3 : where.line] == [
+        'msgctxt "report:title"',
+        'msgid "First Ten to Communities Not Cages"',
+        'msgstr "Los Primeros Diez de Comunidades Sí, Jaulas No"',
+    ]
+    assert Localizer("en", "en", None, "en_US").where(title) == title.loc
+    untranslated = dataclasses.replace(title, value="A title nobody translated")
+    assert spanish().where(untranslated) == title.loc

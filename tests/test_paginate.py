@@ -299,7 +299,7 @@ def test_stylesheets_saved_while_a_worker_reads_them_match_no_fingerprint(
     monkeypatch.setattr(paginate, "_WORKER", None)  # this process's own, put back after the test
     monkeypatch.setattr(paginate, "_load_sheets", load_then_save)
     paginate._init_worker(str(root), fingerprint)
-    *_, sheets, _served = paginate._render(
+    *_, sheets, _served, _parts = paginate._render(
         Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print")
     )
     assert sheets == "" != files

@@ -11,6 +11,7 @@ import dataclasses
 import itertools
 import datetime as dt
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -272,8 +273,8 @@ def test_the_share_card_says_the_place_in_its_language(tmp_path: Path) -> None:
         lang: Renderer(gathered.edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()
     }
     cards = {lang: renderer.share_card(facility).html for lang, renderer in renderers.items()}
-    assert '<p class="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
-    assert '<p class="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
+    assert '<p class="place" id="place">Ullin, Pulaski County, Illinois</p>' in cards["en"]
+    assert '<p class="place" id="place">Ullin, condado de Pulaski, Illinois</p>' in cards["es"]
     # Its alt text (og:image:alt, with a base_url) says what it shows, in the same words: the draft
     # band, the list mark and its note (no source confirms Pulaski was on the 2021 list), the hashtags.
     assert facility.review.list_membership != "confirmed"
@@ -351,7 +352,7 @@ def test_a_clipped_share_card_is_one_error_at_the_name(tmp_path: Path) -> None:
     """The card clips what its name pushes past its foot, usually the hashtags: that was a
     `pdf.overflow` error at each hashtag's item in report.yaml (and one at the dossier, for the
     space between them), blaming what did not grow. It is one `share.size` error per card, at the
-    name, saying what was clipped and what to do; no card is published. The shipped name's
+    name, which grew, saying what was clipped and what to do; no card is published. The shipped name's
     card gives no finding."""
     from .conftest import build
 
@@ -364,7 +365,7 @@ def test_a_clipped_share_card_is_one_error_at_the_name(tmp_path: Path) -> None:
     )
     code, out, _ = build(root)
     assert code == 1, out
-    advice = "which it clips: shorten the name, or the place or the hashtags (in report.yaml) printed under it"
+    advice = "which it clips: the name takes 5 lines of it: shorten it"
     assert [line for line in out.splitlines() if ": error: " in line or "[pdf.overflow]" in line] == [
         "facilities/alamance.yaml:3:7: error: en/share/alamance: the share image has no room for"
         f" '#FirstTen #CommunitiesNotCages', {advice} [share.size]",
@@ -592,3 +593,32 @@ def test_a_name_as_long_as_the_schema_allows_fits_the_share_image(tmp_path: Path
                 document = html.render(stylesheets=css, font_config=fonts)
                 assert (len(document.pages), overflows(document)) == (1, []), (lang, facility.id, state, name)
                 assert _overlapping_text(document) == [], (lang, facility.id, state, name)
+
+
+@pytest.mark.slow
+def test_a_long_report_title_is_an_error_at_the_title_not_at_the_name(tmp_path: Path) -> None:
+    """A report title of 575 characters (within the schema's 1,000) runs the running head off the
+    page and pushes the share card's foot past it: each was blamed on the facility's `name:` (the
+    running head's text 'FIRST TEN TO…', the card's 'shorten the name'). They are at report.yaml's
+    `title:`, the running head's part that ran off named, the card's finding naming the title."""
+    from .conftest import build
+
+    root = copy_project(tmp_path / "project", ["pulaski"])
+    report = root / "report.yaml"
+    title = " ".join(["First Ten to Communities Not Cages"] * 17)[:575].strip()
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("title: First Ten to Communities Not Cages\n", f"title: {title}\n")
+    )
+    code, out, _ = build(root)
+    assert code == 1, out
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    head = "text 'FIRST TEN TO COMMUNITIES NOT CAGES FIRS…' in the running head's report title runs off the page"
+    assert [re.sub(r"on page .*\[", "[", line) for line in errors] == [
+        f"report.yaml:2:8: error: {lang}/{chunk}: {head} [pdf.overflow]"
+        for lang in ("en", "es")
+        for chunk in ("back", "chapter/pulaski", "front")
+    ] + [
+        f"report.yaml:2:8: error: {lang}/share/pulaski: the share image has no room for '{place}', which it clips:"
+        " the report's title takes 10 lines of it: shorten it [share.size]"
+        for lang, place in (("en", "Ullin, Pulaski County, Illinois"), ("es", "Ullin, condado de Pulaski, Illinois"))
+    ], out

@@ -164,7 +164,7 @@ def test_notes_lost_in_one_paragraph_use_up_its_repairs_once_each_then_are_error
 
     monkeypatch.setattr(verify, "_place", lose_every_note)
     monkeypatch.setattr(verify, "_breaks", lambda document: ({}, {}))
-    monkeypatch.setattr(verify, "overflows", lambda document: [])
+    monkeypatch.setattr(verify, "overflows", lambda document, notes=(): [])
     _, problems = verify.lay_out(html, render)
     assert styles == [
         None,
@@ -872,8 +872,8 @@ def test_a_name_a_box_clips_is_not_printed_with_an_ellipsis_or_without(ellipsis:
         verify.Problem(
             "error",
             "pdf.hidden",
-            "the stylesheet hides the name of a person who died in custody 'José Ibarra Bucio' in #d,"
-            " which the report must print",
+            "a box clips the name of a person who died in custody 'José Ibarra Bucio' in #d,"
+            " which the report must print: it is cut off",
             "#d",
         )
     ]
@@ -1683,3 +1683,133 @@ def test_a_font_shorthand_with_a_var_is_read_once_resolved() -> None:
         ("screen", "review-mark", "#w", "2:16"),
         ("print", "review-mark", "#w", "2:16"),
     ]
+
+
+# -- what overflowed, and where it is written ----------------------------------------------------
+
+
+def lay_out_here(html_text: str) -> tuple[object, object, list[verify.Problem]]:
+    """Lay out HTML in this process as a worker does (`verify.lay_out`); return the HTML, the document and its problems."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=html_text, base_url=(REPO / "layouts" / "pdf").as_uri() + "/")
+    document, problems = verify.lay_out(html, lambda: html.render(stylesheets=css, font_config=fonts))
+    return html, document, problems
+
+
+@pytest.mark.slow
+def test_a_report_title_too_long_for_the_running_head_is_an_error_at_the_title() -> None:
+    """The running head's two halves print the report's title and the facility's name: a title that
+    runs off the page was reported at the name, as text 'FIRST TEN TO…' of the name's running head."""
+    html = chapter("Sample County Jail").replace(
+        'data-report-title="First Ten to Communities Not Cages"', f'data-report-title="{words(110)}"'
+    )
+    title, name = Loc("report.yaml", 2, 8), Loc("facilities/x.yaml", 3, 7)
+    places = (("the running head's report title", title), ("the running head", name))
+    (chunk,) = in_workers(Job("en/chapter/x", html, "facilities/x.yaml", "print", places=places))
+    assert [(f.level, f.code, f.loc) for f in chunk.findings] == [("error", "pdf.overflow", title)]
+    assert re.fullmatch(
+        r"en/chapter/x: text 'THE DETENTION CENTER HELD PEOPLE FOR YE…' in the running head's report title runs off"
+        r" the page on page 2 \(\d+\.\d mm past the top edge\)",
+        chunk.findings[0].message,
+    ), chunk.findings[0].message
+
+
+@pytest.mark.slow
+def test_a_note_taller_than_its_page_is_an_error_at_the_claim_that_calls_it() -> None:
+    """A note that runs off the page was 'text '1.' in <span>' at the dossier: it is the note, by its
+    number, at the entry whose text calls it (its region, which the build's places locate)."""
+    html = PAGE.format(f'<p id="x-entry">{words(20)}<span class="fn">{words(3000)}</span> {words(20)}.</p>')
+    _, _, problems = lay_out_here(html)
+    overflows = [p for p in problems if p.code == "pdf.overflow"]
+    assert [(p.level, p.region) for p in overflows] == [("error", "#x-entry")]
+    assert re.fullmatch(
+        r"note 1 \('The detention center held people for ye…'\), called in #x-entry, runs off the page on page 2"
+        r" \(\d+\.\d mm past the top edge\)",
+        overflows[0].message,
+    ), overflows[0].message
+    entry = Loc("facilities/x.yaml", 30, 5)
+    job = Job("en/chapter/x", html, "facilities/x.yaml", "print", places=(("#x-entry", entry),))
+    assert [f.loc for f in _findings(job, [], [], overflows)] == [entry]
+
+
+def test_a_heading_left_alone_names_the_block_that_starts_the_next_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What follows a heading without an id of its own was named by the article around both (#x)."""
+    monkeypatch.setattr(verify, "REPAIRS", ("break-inside: avoid",))
+    _, _, problems = lay_out_here(note_after_a_heading().replace('<p id="victim">', "<p>"))
+    assert [p for p in problems if p.code == "pdf.heading"] == [
+        verify.Problem(
+            "warning",
+            "pdf.heading",
+            "the heading 'Documented abuse' ends page 2 alone: what it heads"
+            " (<p> 'The detention center held people for ye…') starts page 3",
+            "<p> 'The detention center held people for ye…'",
+        )
+    ]
+
+
+def test_a_mark_a_box_clips_is_said_to_be_cut_off_not_hidden_by_the_stylesheet() -> None:
+    """A share card clips what its foot cannot hold: no stylesheet rule hides the review mark there."""
+    html = PAGE.format(
+        f'<div id="card" style="height: 3em; overflow: hidden"><p>{words(60)}</p>'
+        '<p>Open <span class="review-mark">[under review]</span></p></div>'
+    )
+    parsed, document, _ = lay_out_here(html)
+    assert verify.hidden(parsed, document) == [
+        verify.Problem(
+            "error",
+            "pdf.hidden",
+            "a box clips the review mark '[under review]' in #card, which the report must print: it is cut off",
+            "#card",
+        )
+    ]
+
+
+def test_a_share_card_that_clips_is_reported_at_the_part_that_grew() -> None:
+    """The card's clip was always blamed on the name ('shorten the name'), whatever grew: a report
+    title of many lines pushed the status off a card with a short name."""
+    title, name, tags = Loc("report.yaml", 2, 8), Loc("facilities/x.yaml", 3, 7), Loc("report.yaml", 11, 5)
+    parts = (
+        ("#report-title", "the report's title", title),
+        ("#name", "the name", name),
+        ("#tags", "the hashtags", tags),
+    )
+    clip = Clip("share.size", name, "the share image", "shorten the name", parts)
+    job = Job("en/share/x", "", "facilities/x.yaml", "share", tagged=False, clip=clip)
+    status = verify.Problem("error", "pdf.overflow", "text 'Open' in <p> is clipped by its box", "<p>", "Open")
+    grown = {"#report-title": (12, 341.0), "#name": (2, 73.4), "#tags": (1, 0.0)}
+    assert _findings(job, [], [], [status], grown) == (
+        Finding(
+            "error",
+            "share.size",
+            title,
+            "en/share/x: the share image has no room for 'Open', which it clips: the report's title takes 12 lines"
+            " of it: shorten it",
+        ),
+    )
+    one_line = {"#report-title": (1, 0.0), "#name": (1, 0.0)}
+    assert [(f.loc, f.message[-16:]) for f in _findings(job, [], [], [status], one_line)] == [
+        (name, "shorten the name")
+    ]
+
+
+@pytest.mark.slow
+def test_a_chapters_places_locate_the_title_and_every_entry_a_note_is_called_in(tmp_path: Path) -> None:
+    """A chapter's problem at a timeline entry (a note taller than its page, called there) was at the
+    dossier, with no line: each entry's region is at the entry, the running head's title at `title`."""
+    from report.commands.build import _places
+    from report.commands.gather import GatherOptions, gather
+
+    gathered = gather(copy_project(tmp_path / "project", ["pulaski"]), GatherOptions(dt.date.today(), ("en",)))
+    assert gathered.edition is not None
+    settings, (facility,) = gathered.edition.settings, gathered.edition.facilities
+    title = settings.title.loc
+    places = dict(_places(settings, title, facility))
+    assert places["the running head's report title"] == places["#report-title"] == title == Loc("report.yaml", 2, 8)
+    assert places["the running head"] == facility.name_loc
+    for entry in (*facility.timeline, *facility.deaths, *facility.developments):
+        assert places[f"#pulaski-{entry.id}"] == entry.loc
+    assert len(facility.timeline) > 1 and facility.developments

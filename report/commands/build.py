@@ -567,7 +567,7 @@ def _queue_bodies(
     for number, facility in enumerate(edition.facilities, 1):
         for lang, renderer in renderers.items():
             chunk = renderer.chapter_chunk(facility, number)
-            places = _places(edition.settings, facility)
+            places = _places(edition.settings, renderer.localizer.where(edition.settings.title), facility)
             hashes = tuple(checked.get(asset, "") for asset in chunk.assets)
             job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, checked=hashes, places=places)
             chapters[lang].append(queue(lang, job))
@@ -578,30 +578,48 @@ def _queue_bodies(
             Queued(
                 renderer,
                 tuple(chapters[lang]),
-                queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print", places=_places(edition.settings))),
+                queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print", places=_title_places(renderer))),
             )
         )
     return queued
 
 
-def _places(settings: ReportSettings, facility: Facility | None = None) -> tuple[tuple[str, Loc], ...]:
+def _places(settings: ReportSettings, title: Loc, facility: Facility | None = None) -> tuple[tuple[str, Loc], ...]:
     """Return the regions of a chunk that print a value of report.yaml or of a facility's dossier, with
     where the value is written.
 
     Each hashtag, at its own item of the list: the cover's, the 'how to support' page's and the
     back cover's (`#cover-tags-<n>`, `#support-tags-<n>`, `#back-cover-tags-<n>`: pdf/front.html,
     pdf/back.html) and the share card's (`#tags-<n>`, pdf/share.html), the n-th hashtag printed.
-    A facility's name: its chapter's heading (`#<id>-title`, partials/facility.html) and running
-    head (the heading's `string-set`, print.css), and the share card's heading (`#name`). A
-    region a chunk does not have is never found in it.
+    The report's title, at `title` (where the chunk's language's words for it are: report.yaml's
+    `title:`, or its translation): the running head's left half (print.css's `string(report-title)`)
+    and the share card's top line (`#report-title`). A facility's name: its chapter's heading
+    (`#<id>-title`, partials/facility.html) and the running head's other half (the heading's
+    `string-set`, print.css), and the share card's heading (`#name`); each timeline entry, death and
+    development (`#<id>-<entry id>`), at the entry: where a note it calls is found. A region a chunk
+    does not have is never found in it.
     """
     tags = ("#cover-tags", "#support-tags", "#back-cover-tags", "#tags")
     hashtags = enumerate(settings.located_hashtags, 1)
     places = tuple((f"{region}-{n}", loc) for n, (_, loc) in hashtags for region in tags)
+    places += ((TITLE_HEAD, title), ("#report-title", title))
     if facility is not None:
         names = (f"#{facility.id}-title", "the running head", "#name")
         places += tuple((region, facility.name_loc) for region in names)
+        entries = [(e.id, e.loc) for e in facility.timeline] + [(d.id, d.loc) for d in facility.deaths]
+        entries += [(d.id, d.loc) for d in facility.developments]
+        places += tuple((f"#{facility.id}-{entry}", loc) for entry, loc in entries)
     return places
+
+
+TITLE_HEAD = "the running head's report title"
+"""The region of the running head that prints the report's title (`verify.overflows`, `_margin_region`)."""
+
+
+def _title_places(renderer: Renderer) -> tuple[tuple[str, Loc], ...]:
+    """Return the places of a chunk of the front or back matter in `renderer`'s language (`_places`)."""
+    settings = renderer.edition.settings
+    return _places(settings, renderer.localizer.where(settings.title))
 
 
 @dataclass(frozen=True)
@@ -610,29 +628,40 @@ class ShareCard:
 
     lang: str
     facility: str
-    name_loc: Loc  # the facility's name, where a finding about the card points: the name is what grows
+    name_loc: Loc  # the facility's name, where a card that takes a second page is reported
     chunk: Future
 
 
 def _queue_share_card(renderer: Renderer, facility: Facility, paginator: Paginator) -> ShareCard:
     """Queue the one-page PDF of a facility's share image, after the language's body.
 
-    The card clips what does not fit (layouts/css/share.css): words the name, place and status
-    push past its foot. What is clipped is usually the hashtags, but what grew is the name, so
-    all of it is one `share.size` error at the name, saying what was clipped.
+    The card clips what does not fit (layouts/css/share.css): words the report's title, the name,
+    place and status push past its foot. What is clipped is usually the hashtags, but what grew is
+    what takes more lines than it should, so all of it is one `share.size` error at whichever of
+    the title, name, place and hashtags takes the most height past its first line (`Clip.parts`),
+    saying what was clipped; at the name if none takes a second line.
     """
     from ..pdf.paginate import Clip, Job
 
     card = renderer.share_card(facility)
+    settings = renderer.edition.settings
+    title = renderer.localizer.where(settings.title)
     advice = "shorten the name, or the place or the hashtags (in report.yaml) printed under it"
+    tags = settings.located_hashtags[0][1] if settings.located_hashtags else settings.loc
+    parts = (
+        ("#report-title", "the report's title", title),
+        ("#name", "the name", facility.name_loc),
+        ("#place", "the place", facility.location.loc),
+        ("#tags", "the hashtags", tags),
+    )
     job = Job(
         card.key,
         card.html,
         facility.path,
         "share",
         tagged=False,
-        places=_places(renderer.edition.settings, facility),
-        clip=Clip("share.size", facility.name_loc, "the share image", advice),
+        places=_places(settings, title, facility),
+        clip=Clip("share.size", facility.name_loc, "the share image", advice, parts),
     )
     return ShareCard(renderer.lang, facility.id, facility.name_loc, paginator.lay_out(job))
 
@@ -683,7 +712,7 @@ def _language_pdfs(
         return LanguagePdfs(renderer.lang, tuple(findings), (), None)
     body = _body(edition, chapters, back)
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
-    front_job = _job(front.key, front.html, project.REPORT_FILE, places=_places(edition.settings))
+    front_job = _job(front.key, front.html, project.REPORT_FILE, places=_title_places(renderer))
     front_future = paginator.lay_out(front_job, urgent=True)
     sheet_future = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True)
     standalone_folios = [("decimal", n) for n in range(1, max(c.pages for c in body.chapters) + 1)]

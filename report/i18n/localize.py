@@ -147,6 +147,14 @@ class Localizer:
         self.findings.append(self._fallback(text.loc, (text.context, text.value), entry))
         return Markup('<span lang="{}" class="fallback">{}</span>').format(self.source_lang, text.value)
 
+    def where(self, text: Text) -> Loc:
+        """Return where the words this language prints for dossier prose are written: its
+        translation's `msgstr` in the catalog, else (English, or the English fallback) the prose's place."""
+        entry = None if self.is_source else self._lookup(text.context, text.value)
+        if self.catalog is not None and self._usable(entry):
+            return Loc(self.catalog.path, entry.string_lines[0] if entry.string_lines else entry.line, 1)
+        return text.loc
+
     def language_of(self, text: Text | str) -> str:
         """Return the language dossier prose or a rendered template string prints in: this one, or
         English where it falls back (an attribute cannot hold the fallback's span: its element says it)."""

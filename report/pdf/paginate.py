@@ -102,6 +102,10 @@ class Clip:
     loc: Loc
     what: str  # what clips it ('the share image')
     advice: str  # what to do ('shorten the name, …')
+    parts: tuple[tuple[str, str, Loc], ...] = ()
+    """What may grow and push the rest down: each part's region ('#name'), what it is ('the name')
+    and where it is written. The finding is at the part whose lines past its first take the most
+    height (`verify.lines`), naming it; at `loc`, with `advice`, if none takes a second line."""
 
 
 @dataclass(frozen=True)
@@ -868,7 +872,9 @@ def _preload() -> None:
 
 Refused = tuple[str, str, "tuple[Loc, str] | None"]
 """A URL the sandbox refused, why, and where a stylesheet names it (None if the chunk's HTML does)."""
-Rendered = tuple[bytes, int, list[Record], list[Refused], list[verify.Problem], str, dict[str, str]]
+Rendered = tuple[
+    bytes, int, list[Record], list[Refused], list[verify.Problem], str, dict[str, str], dict[str, tuple[int, float]]
+]
 
 
 def _render(job: Job) -> Rendered:
@@ -895,7 +901,8 @@ def _render(job: Job) -> Rendered:
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
     served = {str(path): hexdigest for path, hexdigest in fetcher.served.items()}
-    return pdf, len(document.pages), records, refused, problems, worker.files, served
+    parts = verify.lines(document, [region for region, _, _ in job.clip.parts]) if job.clip else {}
+    return pdf, len(document.pages), records, refused, problems, worker.files, served, parts
 
 
 def describe_links(root: Any) -> Callable[[Any, Any], None]:
@@ -1027,11 +1034,13 @@ def _findings(
     records: Iterable[Record],
     refused: Iterable[Refused] = (),
     problems: Iterable[verify.Problem] = (),
+    parts: Mapping[str, tuple[int, float]] | None = None,
 ) -> tuple[Finding, ...]:
     """Return a job's findings: one `pdf.fetch` error per refused URL, WeasyPrint's log records,
     then what `verify` found in the laid-out chunk (at the stylesheet rule that causes it, if it
     says which, else at the dossier value it is about, where the job's `places` say which that is;
-    all it found clipped as one finding, if the job says how: `Clip`).
+    all it found clipped as one finding, if the job says how: `Clip`, at the part of it that grew
+    most, by the lines and height `parts` gives each, else at the clip's place).
 
     WeasyPrint also logs each refusal ("Failed to load image at …: SandboxRefusal: …"); those
     records are left out, since the `pdf.fetch` finding already says it better. A refused URL a
@@ -1061,8 +1070,13 @@ def _findings(
             out.append(Finding(problem.level, problem.code, loc, f"{job.key}: {problem.message}"))
     if job.clip is not None and clipped:
         clip = job.clip
-        message = f"{job.key}: {clip.what} has no room for {verify.clipped(clipped)!r}, which it clips: {clip.advice}"
-        out.append(Finding("error", clip.code, clip.loc, message))
+        message = f"{job.key}: {clip.what} has no room for {verify.clipped(clipped)!r}, which it clips: "
+        grown = [(parts[region], what, loc) for region, what, loc in clip.parts if parts and region in parts]
+        (count, height), what, loc = max(grown, key=lambda part: part[0][1], default=((1, 0.0), "", clip.loc))
+        if height > 0:
+            out.append(Finding("error", clip.code, loc, f"{message}{what} takes {count} lines of it: shorten it"))
+        else:
+            out.append(Finding("error", clip.code, clip.loc, message + clip.advice))
     return tuple(dict.fromkeys(out))
 
 
@@ -1234,8 +1248,8 @@ class Paginator:
         elif changed:  # or with other images
             chunk = Chunk(job.key, b"", 0, tuple(_asset_changed(job, asset) for asset in changed))
         else:
-            (pdf, pages, records, refused, problems, *_), seconds = timed
-            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems), seconds=seconds)
+            (pdf, pages, records, refused, problems, _, _, parts), seconds = timed
+            chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems, parts), seconds=seconds)
             cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1

@@ -183,7 +183,7 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
         )
         for heading, page, region in stranded.values()
     ]
-    return document, problems + overflows(document)
+    return document, problems + overflows(document, notes)
 
 
 def _restyle(element: Any, style: str | None) -> None:
@@ -258,15 +258,32 @@ def _breaks(document: Any) -> tuple[dict[int, Any], dict[int, tuple[Any, int, st
     stranded: dict[int, tuple[Any, int, str]] = {}
     for number, ((_, last), (first, _)) in enumerate(zip(flow, flow[1:], strict=False)):
         going_on = {id(b.element) for b in first}
-        for box in last:
+        for depth, box in enumerate(last):
             if (
                 first
                 and box.element is not None
                 and box.style["break_after"] in _AVOID
                 and id(box.element) not in going_on
             ):
-                stranded.setdefault(id(box.element), (box.element, number, _anchor(first[:-1], first[-1])))
+                around = {id(b.element) for b in last[: depth + 1]}  # the heading and what holds it
+                stranded.setdefault(id(box.element), (box.element, number, _next_block(first, around)))
     return styles, stranded
+
+
+def _next_block(first: list[Any], around: set[int]) -> str:
+    """Return what starts a page after a heading: the nearest element with an id around its first
+    words (`first`, their box after its ancestors) that does not hold the heading (`around`: the ids
+    of the heading's element and of those it is in), else the outermost such element, by its tag
+    and first words ("<ol> 'March 3, 2020: Organizers…'"), not the article both are in."""
+    after = [b for b in first if b.element is not None and id(b.element) not in around]
+    named = [b for b in after if b.element.get("id")]
+    if named:
+        return f"#{named[-1].element.get('id')}"
+    if not after:
+        return _anchor(first[:-1], first[-1])
+    element = after[0].element
+    tag = (after[0].element_tag or "text").split("::")[0]
+    return f"<{tag}> {_excerpt(_said(element))!r}"
 
 
 def fonts(pdf: bytes, families: Collection[str]) -> list[Problem]:
@@ -378,7 +395,7 @@ def _place(document: Any, notes: list[_Note]) -> None:
                         printed.printed += _text(footnote)
 
 
-def overflows(document: Any) -> list[Problem]:
+def overflows(document: Any, notes: Collection[_Note] = ()) -> list[Problem]:
     """Return one problem per element whose text or image is cut off or overruns its box (on any page).
 
     Text or an image that passes the edge of the sheet, or that a box with `overflow: hidden`
@@ -388,11 +405,24 @@ def overflows(document: Any) -> list[Problem]:
     neighbours or the margin: a warning. Boxes placed in the margins on purpose (the chapter's
     coloured strip bleeds to the edges, a list's bullets hang outside it) stay inside their own
     box: not a problem.
-    """
-    from weasyprint.formatting_structure.boxes import BlockContainerBox, MarginBox, ReplacedBox, TextBox
 
-    # By region: its level, its message, the pages it is on and the text its boxes clip.
-    found: dict[str, tuple[Level, str, set[int], list[str]]] = {}
+    The problem is in the region of the element (`_anchor`). A running head's is the part of it
+    that ran off (`_margin_region`): the report's title, or the section's or facility's name. A
+    note's (one of `notes`, placed) is where its call is, the claim that cites it, and the problem
+    names the note, not the marker that starts it ('15.').
+    """
+    from weasyprint.formatting_structure.boxes import (
+        BlockContainerBox,
+        FootnoteAreaBox,
+        MarginBox,
+        ReplacedBox,
+        TextBox,
+    )
+
+    by_element = {id(n.element): n for n in notes}
+    # By what it is about (a region, or a note): its level, its message, the pages it is on, the
+    # text its boxes clip and its region.
+    found: dict[str, tuple[Level, str, set[int], list[str], str]] = {}
     for number, page in enumerate(document.pages):
         page_box = page._page_box
         sheet = (0.0, 0.0, page_box.margin_width(), page_box.margin_height())
@@ -420,18 +450,65 @@ def overflows(document: Any) -> list[Problem]:
                         past, level, edge = _past(extent, column), "warning", "overruns its box"
             if not past:
                 continue
-            region = "the running head" if any(isinstance(a, MarginBox) for a in ancestors) else _anchor(ancestors, box)
-            if region not in found:
-                found[region] = (level, f"{what} in {region} {edge} on page {number + 1} ({past})", set(), [])
-            found[region][2].add(number)
+            margin = next((a for a in ancestors if isinstance(a, MarginBox)), None)
+            in_notes = any(isinstance(a, FootnoteAreaBox) for a in ancestors)  # not a call, whose box is the note's too
+            note = next((by_element[id(a.element)] for a in ancestors if id(a.element) in by_element), None)
+            note = note if in_notes else None
+            if margin is not None:
+                region = key = _margin_region(margin)
+                said = f"{what} in {region}"
+            elif note is not None:
+                region, key = note.call_region, f"note {note.number}"
+                said = f"note {note.number} ({_excerpt(note.text)!r}), called in {region},"
+            else:
+                region = key = _anchor(ancestors, box)
+                said = f"{what} in {region}"
+            if key not in found:
+                found[key] = (level, f"{said} {edge} on page {number + 1} ({past})", set(), [], region)
+            found[key][2].add(number)
             if clip is not None:
-                found[region][3].append(box.text if isinstance(box, TextBox) else "an image")
+                found[key][3].append(box.text if isinstance(box, TextBox) else "an image")
     problems = []
-    for region, (level, message, pages, cut) in found.items():
+    for level, message, pages, cut, region in found.values():
         more = len(pages) - 1
         message += f", and on {more} more page{'s' * (more > 1)}" if more else ""
         problems.append(Problem(level, "pdf.overflow", message, region, " ".join(cut)))
     return problems
+
+
+def lines(document: Any, regions: Collection[str]) -> dict[str, tuple[int, float]]:
+    """Return, for each of `regions` ('#name') the document prints, how many lines its element's
+    block prints and how much height (CSS px) those past its first take: what it pushes down."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    heights: dict[str, list[float]] = {}
+    for page in document.pages:
+        for box, _ in _walk(page._page_box):
+            element = box.element
+            region = f"#{element.get('id')}" if element is not None and element.get("id") else ""
+            if region in regions and not isinstance(box, LineBox):
+                heights.setdefault(region, []).extend(
+                    child.height for child in getattr(box, "children", ()) if isinstance(child, LineBox)
+                )
+    return {region: (len(each), sum(each[1:])) for region, each in heights.items() if each}
+
+
+RUNNING_HEAD = "the running head"
+"""The region of the running head that prints the section's or the facility's name (print.css's
+`string(running-head)`), where a chapter's is the facility's `name:` (`commands.build._places`)."""
+
+
+def _margin_region(margin: Any) -> str:
+    """Return the region of a page's margin box: `RUNNING_HEAD` for the one that prints the named
+    string 'running-head', else the string's words ('the running head's report title' for
+    `string(report-title)`), or the margin box's at-rule when it prints no named string."""
+    content = margin.style["content"]
+    strings = [value[0] for kind, value in content if kind == "string()"] if isinstance(content, tuple) else []
+    if not strings:
+        return f"the page's {margin.at_keyword} margin"
+    if strings[0] == "running-head":
+        return RUNNING_HEAD
+    return f"the running head's {strings[0].replace('-', ' ')}"
 
 
 def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Problem]:
@@ -457,15 +534,21 @@ def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Pro
         for element in _reading(wrapper.etree_element):
             owners.setdefault(id(element), []).append(index)
     printed = [""] * len(trusted)
+    cut = [False] * len(trusted)  # a box of its text is clipped by a box around it
     for page in document.pages:
         for box, ancestors in _walk(page._page_box):
             owned = owners.get(id(box.element)) if isinstance(box, TextBox) else None
-            if owned and _own_text(box) and _shows(box, ancestors):
+            if not owned or not _own_text(box):
+                continue
+            if _shows(box, ancestors):
                 for index in owned:
                     printed[index] += box.text
+            elif _clip((box.position_x, box.position_y, box.width, box.height), ancestors)[1]:
+                for index in owned:
+                    cut[index] = True
     rules: list[tuple[Any, Loc]] | None = None
     problems = []
-    for wrapper, text in zip(trusted, printed, strict=True):
+    for wrapper, text, clipped in zip(trusted, printed, cut, strict=True):
         said = _said(wrapper.etree_element)
         if _IGNORED.sub("", said).casefold() in _IGNORED.sub("", text).casefold():
             continue
@@ -473,7 +556,9 @@ def hidden(html: Any, document: Any, sheets: tuple[Sheet, ...] = ()) -> list[Pro
         one, all_ = TRUSTED[next(c for c in TRUSTED if c in wrapper.classes)]
         rule = _hiding_rule(wrapper, rules)
         region = _element_anchor(wrapper)
-        if rule is None:
+        if rule is None and clipped:
+            message = f"a box clips {one} {_excerpt(said)!r} in {region}, which the report must print: it is cut off"
+        elif rule is None:
             message = f"the stylesheet hides {one} {_excerpt(said)!r} in {region}, which the report must print"
         else:
             message = f"this rule hides {all_}, which the report must print"
