@@ -481,11 +481,13 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .commands.new import new_dossier
+    from .commands.new import as_yaml, new_dossier
 
     path = new_dossier(root, args.id, args.name)
+    listed = as_yaml(args.id)  # `- 404` in report.yaml's list would be a number
+    add = f"'{args.id}'" if listed == args.id else f"{listed}, in quotes,"
     print(
-        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run:"
+        f"wrote {path.relative_to(root)}; fill it in, add {add} to report.yaml, then run:"
         f" ./build.py check {path.relative_to(root)}",
         file=out,
     )
