@@ -137,9 +137,12 @@ def main(
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:  # before the verb could catch it (`build` does, holding the lock)
-        from .commands.build import LEFT_AS_IT_WAS
+        if handler is cmd_build:
+            from .commands.build import LEFT_AS_IT_WAS
 
-        print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
+            print(LEFT_AS_IT_WAS, file=err)
+        else:  # not the build's module to import, the user waiting, for one word
+            print("interrupted", file=err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `check | head` has read all it wanted: not a bug, nothing to say
         _discard(out)
@@ -468,7 +471,7 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
             say(paged.summary)
         return paged
 
-    interrupted = serve(
+    serve(  # until Ctrl-C
         root,
         args.port,
         lambda release: _build(
@@ -477,7 +480,7 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         pages,
         say,
     )
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return EXIT_INTERRUPTED
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

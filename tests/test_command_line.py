@@ -7,14 +7,18 @@ another command, a catalog for a stray language or an internal error.
 
 from __future__ import annotations
 
+import importlib.abc
+import runpy
+import sys
 from pathlib import Path
 
 import pytest
 
+from report.cli import COMMANDS as COMMAND_NAMES
 from report.cli import _check_numbers, parser
 from report.errors import EXIT_OK, EXIT_USAGE
 
-from .conftest import make_project, run_cli
+from .conftest import REPO, make_project, run_cli
 
 COMMANDS = "(commands: build, check, release, export, extract, update, serve, new)"
 
@@ -139,3 +143,42 @@ def test_help_and_the_default_command_still_work() -> None:
     assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py check [-h]")
     code, out, err = run_cli("--quiet", "--help")  # options first: `build`'s own
     assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py build [-h]")
+
+
+class _Interrupted(importlib.abc.MetaPathFinder):
+    """Ctrl-C, as it arrives while a module is being imported."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname == self.name:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("module", ["report.cli", "report.commands.export"])
+def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str
+) -> None:
+    """build.py guarded `from report import main` only: a Ctrl-C while `main` imported report.cli printed a
+    19-line traceback."""
+    for name in [m for m in sys.modules if m == module or m == "report.cli"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_Interrupted(module), *sys.meta_path])
+    monkeypatch.setattr("os.execv", lambda *args: (_ for _ in ()).throw(OSError()))  # run here, not in .venv's
+    monkeypatch.setattr(sys, "argv", ["build.py", "check"])
+    try:
+        runpy.run_path(str(REPO / "build.py"), run_name="__main__")
+    except SystemExit as stopped:
+        assert stopped.code == 130
+    except KeyboardInterrupt:  # (caught here: it would stop the test session)
+        pytest.fail("the Ctrl-C went through build.py, as a traceback")
+    else:
+        pytest.fail("build.py did not exit")
+    assert capsys.readouterr() == ("", "interrupted\n")
+
+
+def test_build_py_names_every_command() -> None:
+    doc = (REPO / "build.py").read_text(encoding="utf-8").split('"""')[1]
+    assert f"`./build.py [{'|'.join(COMMAND_NAMES)}]`" in doc
+
