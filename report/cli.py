@@ -129,6 +129,10 @@ def main(
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
     root = (args.root or default_root or Path.cwd()).resolve()
+    if not root.is_dir():  # every verb works in the project's folder: "report.yaml not found" would say less
+        named = f"--root {args.root}" if args.root is not None else str(root)
+        print(f"build.py: error: {named}: {'not a folder' if root.exists() else 'no such folder'}", file=err)
+        return EXIT_USAGE
     handler = HANDLERS[args.command or "build"]
     try:
         project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link
@@ -394,7 +398,7 @@ def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO, check
             if finding.level == "error":
                 print(finding, file=out)
         hidden = sum(f.level == "warning" for f in built.findings)
-        print(built.summary + (f" ({count(hidden, 'warning')} not shown)" if hidden else ""), file=out, flush=True)
+        print(_noting(built.summary, f"{count(hidden, 'warning')} not shown" if hidden else ""), file=out, flush=True)
     else:
         print(format_findings(built.findings), file=out)
         for table in built.coverage:  # what `check` prints after its findings
@@ -403,6 +407,14 @@ def _show_built(built, args: argparse.Namespace, out: TextIO, err: TextIO, check
             print(file=out)
         print(built.summary, file=out, flush=True)
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
+
+
+def _noting(summary: str, note: str) -> str:
+    """Return the summary line with `note` in parentheses at its end: in its own last ones, if it
+    ends with some ("dist/ is up to date (0.19s; 3 warnings not shown)"), never two in a row."""
+    if not note:
+        return summary
+    return f"{summary[:-1]}; {note})" if summary.endswith(")") else f"{summary} ({note})"
 
 
 def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
