@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build and check the First Ten report: `./build.py [build|check|extract|update|serve|new]`.
+"""Build and check the First Ten report: `./build.py [build|check|release|export|extract|update|serve|new]`.
 
 Runs in the project's `.venv` (which `make build` creates) whatever `python3` started it: the
 README's commands work in a shell where no virtual environment is active.
@@ -21,7 +21,9 @@ if __name__ == "__main__":
             pass  # a broken venv: carry on, and say what is missing if anything is
     try:
         from report import main
-    except KeyboardInterrupt:  # Ctrl-C while the package loads: nothing was touched yet
+
+        code = main(default_root=ROOT)
+    except KeyboardInterrupt:  # Ctrl-C while the package or the command line loads (a verb catches its own)
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.exit(main(default_root=ROOT))
+        code = 130
+    sys.exit(code)

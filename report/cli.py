@@ -134,6 +134,10 @@ def main(
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
     root = (args.root or default_root or Path.cwd()).resolve()
+    if not root.is_dir():  # every verb works in the project's folder: "report.yaml not found" would say less
+        named = f"--root {args.root}" if args.root is not None else str(root)
+        print(f"build.py: error: {named}: {'not a folder' if root.exists() else 'no such folder'}", file=err)
+        return EXIT_USAGE
     handler = HANDLERS[args.command or "build"]
     try:
         project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link
@@ -144,9 +148,12 @@ def main(
         print(f"build.py: error: {exc}", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:  # before the verb could catch it (`build` does, holding the lock)
-        from .commands.build import LEFT_AS_IT_WAS
+        if handler is cmd_build:
+            from .commands.build import LEFT_AS_IT_WAS
 
-        print(LEFT_AS_IT_WAS if handler is cmd_build else "interrupted", file=err)
+            print(LEFT_AS_IT_WAS, file=err)
+        else:  # not the build's module to import, the user waiting, for one word
+            print("interrupted", file=err)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `check | head` has read all it wanted: not a bug, nothing to say
         _discard(out)  # Python's recipe ("Note on SIGPIPE"): what is still buffered goes to devnull
@@ -422,7 +429,7 @@ def _show_built(root: Path, built, args: argparse.Namespace, out: TextIO, err: T
             if finding.level == "error":
                 print(finding, file=out)
         hidden = sum(f.level == "warning" for f in built.findings)
-        print(built.summary + (f" ({count(hidden, 'warning')} not shown)" if hidden else ""), file=out, flush=True)
+        print(_noting(built.summary, f"{count(hidden, 'warning')} not shown" if hidden else ""), file=out, flush=True)
     else:
         print(format_findings(built.findings), file=out)
         for table in built.coverage:  # what `check` prints after its findings
@@ -435,6 +442,14 @@ def _show_built(root: Path, built, args: argparse.Namespace, out: TextIO, err: T
         print(f"build.py: error: {said or built.unrecorded}", file=err, flush=True)
         return EXIT_FINDINGS, built
     return (EXIT_FINDINGS if built.state == "failed" else EXIT_OK), built
+
+
+def _noting(summary: str, note: str) -> str:
+    """Return the summary line with `note` in parentheses at its end: in its own last ones, if it
+    ends with some ("dist/ is up to date (0.19s; 3 warnings not shown)"), never two in a row."""
+    if not note:
+        return summary
+    return f"{summary[:-1]}; {note})" if summary.endswith(")") else f"{summary} ({note})"
 
 
 def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -503,7 +518,7 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
             say(paged.summary)
         return paged
 
-    interrupted = serve(
+    serve(  # until Ctrl-C
         root,
         args.port,
         lambda release: _build(
@@ -512,15 +527,17 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         pages,
         say,
     )
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return EXIT_INTERRUPTED
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .commands.new import new_dossier
+    from .commands.new import as_yaml, new_dossier
 
     path = new_dossier(root, args.id, args.name)
+    listed = as_yaml(args.id)  # `- 404` in report.yaml's list would be a number
+    add = f"'{args.id}'" if listed == args.id else f"{listed}, in quotes,"
     print(
-        f"wrote {path.relative_to(root)}; fill it in, add '{args.id}' to report.yaml, then run:"
+        f"wrote {path.relative_to(root)}; fill it in, add {add} to report.yaml, then run:"
         f" ./build.py check {path.relative_to(root)}",
         file=out,
     )

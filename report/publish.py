@@ -319,7 +319,9 @@ def publish(
     everything = sorted([*outputs, manifest], key=lambda o: o.path)
     same = {o.path for o in everything if old is not None and _same(old, o.path, o.data)}
     written = tuple(o.path for o in everything if o.path not in same)
-    removed = tuple(sorted(present - {o.path for o in everything}))  # a stray file too, not only the manifest's
+    # A stray file too, not only the manifest's, and an empty folder or a link to one (`contents`' 'path/').
+    strays = {path for path in contents(old) if path.endswith("/")} if old is not None else set()
+    removed = tuple(sorted(present - {o.path for o in everything} | strays))
     result = Published(written, tuple(o.path for o in everything if o.path in same), removed)
     if (
         not written

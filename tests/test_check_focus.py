@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, make_project, run_cli
+from .conftest import FIXTURES, copy_project, make_project, run_cli
 
 PO = "i18n/es/LC_MESSAGES/messages.po"
 
@@ -172,6 +172,40 @@ def test_json_says_how_many_were_not_shown(project: Path) -> None:
 )
 def test_a_file_that_is_not_in_the_project_is_a_usage_error(project: Path, name: str, message: str) -> None:
     assert run_cli("check", name) == (2, "", message.format(root=project))
+
+
+NOT_READ = (
+    "build.py: error: {name} is not a file `check` reads: name a dossier, facilities/sources.yaml, report.yaml,"
+    " a catalog, or a template or stylesheet in layouts/, or name none to check them all\n"
+)
+
+
+def test_a_file_check_does_not_read_is_a_usage_error(project: Path) -> None:
+    """`check Makefile` said "check: 0 errors (… in other files not shown)" and exited 0: nothing
+    about the Makefile was checked."""
+    (project / "Makefile").write_text("all:\n\t./build.py\n", encoding="utf-8")
+    (project / "docs").mkdir()
+    (project / "docs" / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    assert run_cli("check", "Makefile") == (2, "", NOT_READ.format(name="Makefile"))
+    assert run_cli("check", "facilities/sample.yaml", "./docs/notes.md") == (
+        2,
+        "",
+        NOT_READ.format(name="docs/notes.md"),
+    )
+    # A stray file in facilities/ is read: `check` says it is ignored, at it.
+    (project / "facilities" / "notes.txt").write_text("to do\n", encoding="utf-8")
+    code, out, err = run_cli("check", "facilities/notes.txt")
+    assert (code, err) == (0, "") and out.startswith(
+        "facilities/notes.txt: warning: ignored: dossiers end in .yaml [project.ignored-file]\n"
+    )
+
+
+def test_the_stylesheets_are_files_check_reads(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project", ["lasalle"])
+    for sheet in ("layouts/css/print.css", "layouts/css/tokens.css", "layouts/css/site.css"):
+        code, out, err = run_cli("--root", str(root), "check", "-q", str(root / sheet))
+        assert (code, err) == (0, ""), out + err
+        assert re.fullmatch(r"check: 0 errors \(\d+ warnings in other files not shown\).*\n", out), out
 
 
 def test_build_quiet_shows_errors_and_the_summary_line(project: Path) -> None:

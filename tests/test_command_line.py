@@ -7,14 +7,22 @@ another command, a catalog for a stray language or an internal error.
 
 from __future__ import annotations
 
+import argparse
+import importlib.abc
+import io
+import runpy
+import sys
 from pathlib import Path
 
 import pytest
 
-from report.cli import _check_numbers, parser
+from report.cli import COMMANDS as COMMAND_NAMES
+from report.cli import _check_numbers, _show_built, parser
+from report.commands.build import Built
+from report.findings import Loc, error, warning
 from report.errors import EXIT_OK, EXIT_USAGE
 
-from .conftest import make_project, run_cli
+from .conftest import REPO, make_project, run_cli
 
 COMMANDS = "(commands: build, check, release, export, extract, update, serve, new)"
 
@@ -139,3 +147,82 @@ def test_help_and_the_default_command_still_work() -> None:
     assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py check [-h]")
     code, out, err = run_cli("--quiet", "--help")  # options first: `build`'s own
     assert (code, err) == (EXIT_OK, "") and out.startswith("usage: build.py build [-h]")
+
+
+def test_a_root_that_is_no_folder_is_a_usage_error(tmp_path: Path) -> None:
+    """`--root /nonexistent` said "report.yaml not found" (exit 1), and made the folder for its cache."""
+    missing = tmp_path / "nowhere"
+    assert run_cli("--root", str(missing), "check") == (
+        EXIT_USAGE,
+        "",
+        f"build.py: error: --root {missing}: no such folder\n",
+    )
+    assert not missing.exists()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert run_cli("--root", str(tmp_path / "file")) == (
+        EXIT_USAGE,
+        "",
+        f"build.py: error: --root {tmp_path / 'file'}: not a folder\n",
+    )
+
+
+class _Interrupted(importlib.abc.MetaPathFinder):
+    """Ctrl-C, as it arrives while a module is being imported."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname == self.name:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("module", ["report.cli", "report.commands.export"])
+def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str
+) -> None:
+    """build.py guarded `from report import main` only: a Ctrl-C while `main` imported report.cli printed a
+    19-line traceback."""
+    for name in [m for m in sys.modules if m == module or m == "report.cli"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_Interrupted(module), *sys.meta_path])
+    monkeypatch.setattr("os.execv", lambda *args: (_ for _ in ()).throw(OSError()))  # run here, not in .venv's
+    monkeypatch.setattr(sys, "argv", ["build.py", "check"])
+    try:
+        runpy.run_path(str(REPO / "build.py"), run_name="__main__")
+    except SystemExit as stopped:
+        assert stopped.code == 130
+    except KeyboardInterrupt:  # (caught here: it would stop the test session)
+        pytest.fail("the Ctrl-C went through build.py, as a traceback")
+    else:
+        pytest.fail("build.py did not exit")
+    assert capsys.readouterr() == ("", "interrupted\n")
+
+
+def test_build_py_names_every_command() -> None:
+    doc = (REPO / "build.py").read_text(encoding="utf-8").split('"""')[1]
+    assert f"`./build.py [{'|'.join(COMMAND_NAMES)}]`" in doc
+
+
+def test_a_quiet_summary_says_what_it_left_out_in_one_pair_of_parentheses() -> None:
+    """`build -q` printed "dist/ is up to date (0.19s) (53 warnings not shown)"."""
+    hidden = (warning("a.b", Loc("report.yaml", 1, 1), "one"), warning("a.b", Loc("report.yaml", 2, 1), "two"))
+    said = []
+    for summary, findings in [
+        ("dist/ is up to date (0.19s)", hidden),
+        ("built en (draft): 1 report in 3.1 s (dist/: 1 written, 0 unchanged, 0 removed)", hidden[:1]),
+        (
+            "build failed with 1 error: nothing was written to dist/",
+            (error("a.b", Loc("report.yaml", 3, 1), "bad"), *hidden),
+        ),
+        ("dist/ is up to date (0.19s)", ()),
+    ]:
+        out = io.StringIO()
+        _show_built(Built("built", findings, summary), argparse.Namespace(quiet=True), out, io.StringIO())
+        said.append(out.getvalue())
+    assert said == [
+        "dist/ is up to date (0.19s; 2 warnings not shown)\n",
+        "built en (draft): 1 report in 3.1 s (dist/: 1 written, 0 unchanged, 0 removed; 1 warning not shown)\n",
+        "report.yaml:3:1: error: bad [a.b]\nbuild failed with 1 error: nothing was written to dist/ (2 warnings not shown)\n",
+        "dist/ is up to date (0.19s)\n",
+    ]

@@ -16,7 +16,7 @@ import yaml
 from report.content.load import load_edition
 from report.content.model import CITE_RE
 from report.content.validate import check_strength
-from report.content.schema import refresh_readme
+from report.content.schema import README_MARKERS, refresh_file, refresh_readme
 
 from .conftest import REPO, copy_project, run_cli
 
@@ -256,6 +256,21 @@ def test_every_weakly_sourced_claim_is_marked_under_review_where_readers_see_it(
     }  # the rule sees them
     unflagged = [str(f) for f in weak if f.loc not in claims or claims[f.loc].review is None]
     assert not unflagged, unflagged
+
+
+def test_the_field_reference_refresh_says_what_it_did(tmp_path: Path) -> None:
+    """`python -m report.content.schema README.md` printed nothing, whether it changed the file or not."""
+    readme = tmp_path / "README.md"
+    current = (REPO / "README.md").read_text(encoding="utf-8")
+    readme.write_text(current, encoding="utf-8")
+    assert refresh_file(readme) == f"{readme}: the field reference already matches report/schemas/"
+    start, end = README_MARKERS["dossier"]
+    head, rest = current.split(start, 1)
+    readme.write_text(head + start + "\nstale\n" + end + rest.split(end, 1)[1], encoding="utf-8")
+    assert refresh_file(readme) == f"{readme}: the field reference was refreshed from report/schemas/"
+    assert readme.read_text(encoding="utf-8") == current
+    readme.write_text("# Notes\n", encoding="utf-8")
+    assert refresh_file(readme) == f"{readme}: no field reference to refresh (no <!-- fields:… --> markers)"
 
 
 def test_the_readme_field_reference_is_the_schemas() -> None:

@@ -183,6 +183,7 @@ def test_export_refuses_a_folder_it_would_damage(tmp_path: Path, where: str, mes
 
 def test_export_refuses_a_dist_that_is_not_its_manifest(tmp_path: Path) -> None:
     root = tmp_path / "project"
+    root.mkdir()  # (a --root that does not exist is refused before any verb runs)
     code, _, err = run_cli("--root", str(root), "export")
     assert code == 2 and err.strip().endswith("nothing to export: dist/ holds no edition yet; run ./build.py first")
     publish_edition(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.commands.new import MODELINE, skeleton
+from report.commands.new import MODELINE, name_findings, skeleton
 from report.content.load import read_dossier, read_sources
 
 from .conftest import BASE, copy_project, run_cli
@@ -100,6 +100,21 @@ def test_new_refuses_ids_that_are_not_slugs(project: Path, bad: str) -> None:
         " single hyphens, like 'otay-mesa'\n"
     )
     assert sorted(p.name for p in (project / "facilities").iterdir()) == before
+
+
+@pytest.mark.parametrize("facility_id", ["404", "null", "yes", "true", "on"])
+def test_an_id_yaml_would_read_as_something_else_is_written_in_quotes(project: Path, facility_id: str) -> None:
+    """`new 404 --name "X Jail"` said "--name is refused … id: expected text, got a number": the name was
+    fine, and the writer could not quote a file `new` had not written. The id is written quoted."""
+    code, out, err = run_cli("--root", str(project), "new", facility_id, "--name", "X Jail")
+    assert (code, err) == (0, "")
+    assert out == (
+        f'wrote facilities/{facility_id}.yaml; fill it in, add "{facility_id}", in quotes, to report.yaml, then run:'
+        f" ./build.py check facilities/{facility_id}.yaml\n"
+    )
+    text = (project / "facilities" / f"{facility_id}.yaml").read_text(encoding="utf-8")
+    assert f'\nid: "{facility_id}"\n' in text and yaml.safe_load(text)["id"] == facility_id
+    assert name_findings(text, f"facilities/{facility_id}.yaml") == []  # no error up to the name's line
 
 
 def test_new_refuses_an_id_too_long_for_a_file_name(project: Path) -> None:

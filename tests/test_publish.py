@@ -99,6 +99,16 @@ def test_files_no_longer_produced_are_removed(tmp_path: Path) -> None:
     assert build_folders(tmp_path) == [published_folder(tmp_path)]
 
 
+def test_a_stray_file_and_an_empty_folder_are_both_counted_as_removed(tmp_path: Path) -> None:
+    """After `touch dist/extra.txt; mkdir dist/emptyd` a build said "1 removed" and removed both."""
+    publish.publish(tmp_path, outputs(V1))
+    (tmp_path / "dist" / "extra.txt").write_bytes(b"")
+    (tmp_path / "dist" / "emptyd").mkdir()
+    result = publish.publish(tmp_path, outputs(V1))
+    assert result == Published(written=(), unchanged=tuple(sorted(with_manifest(V1))), removed=("emptyd/", "extra.txt"))
+    assert edition(tmp_path) == with_manifest(V1) and not (tmp_path / "dist" / "emptyd").exists()
+
+
 def test_publishing_the_same_edition_again_touches_nothing(tmp_path: Path) -> None:
     publish.publish(tmp_path, outputs(V1))
     link = os.readlink(tmp_path / "dist")
@@ -521,9 +531,7 @@ def test_a_second_build_waits_for_the_first(built: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, out + err
     # --quiet: the summary line only, which says that warnings were left out
-    assert err == "" and re.fullmatch(r"dist/ is up to date \(\d+\.\d\ds\) \(\d+ warnings not shown\)\n", out), (
-        out + err
-    )
+    assert err == "" and re.fullmatch(r"dist/ is up to date \(\d+\.\d\ds; \d+ warnings not shown\)\n", out), out + err
 
 
 def test_serve_builds_under_the_lock_too(built: Path) -> None:
@@ -552,8 +560,8 @@ def test_serve_builds_under_the_lock_too(built: Path) -> None:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, out + err
-    assert (out, err) == ("stopped serving after 1 build\n", "")
+    assert proc.returncode == 130, out + err  # Ctrl-C, as the README says
+    assert (out, err) == ("stopped serving; nothing was built\n", "")  # dist/ was up to date
 
 
 def save_state(root: Path, dest: Path) -> None:

@@ -680,6 +680,34 @@ def test_a_release_in_dist_is_kept_until_a_save_and_replacing_it_is_said(tmp_pat
         serving.stop()
 
 
+def test_ctrl_c_stops_serving_with_130_and_an_up_to_date_dist_is_no_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C exited 0, and after "dist/ is up to date" the last line said "stopped serving after 1 build"."""
+    import _thread
+
+    from report import cli
+    from report.commands import build as build_verb
+
+    def up_to_date(root: Path, args: object, out: io.StringIO, err: io.StringIO, **kwargs: object) -> tuple:
+        print("dist/ is up to date (0.01s)", file=out)
+        threading.Timer(0.3, _thread.interrupt_main).start()  # Ctrl-C, while the preview waits for a save
+        return 0, Built("up-to-date", summary="dist/ is up to date (0.01s)")
+
+    monkeypatch.setattr(cli, "_build", up_to_date)
+    monkeypatch.setattr(build_verb, "pages", lambda root, options, saved: Paged((), (), "pages rendered"))
+    try:
+        code, out, err = run_cli("--root", str(tmp_path), "serve", "--port", "0")
+    except KeyboardInterrupt:  # (caught here: it would stop the test session)
+        pytest.fail("the Ctrl-C went through serve")
+    assert (code, err) == (130, "")
+    assert out.splitlines()[1:] == [
+        "pages rendered",
+        "dist/ is up to date (0.01s)",
+        "stopped serving; nothing was built",
+    ]
+
+
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     import socket
 

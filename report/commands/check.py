@@ -4,7 +4,8 @@
 elsewhere that they cause (the entries of the sources a listed dossier cites, the catalog
 entries of its prose). The others are returned apart, so the command line can say how many it
 did not show. While report.yaml or sources.yaml cannot be read no file can be validated, so their
-errors concern every file named: a dossier is never said to be clean unchecked.
+errors concern every file named: a dossier is never said to be clean unchecked. A file `check`
+does not read (a Makefile, the README, a print font) is a usage error: nothing about it was checked.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from .. import project
 from ..errors import UsageError
 from ..findings import Finding
 from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
+from ..pdf.paginate import stylesheet_files
 from ..project import REPORT_FILE, SOURCES_FILE
+from ..sandbox import asset_paths
 from .gather import GatherOptions, Gathered, gather
 
 
@@ -40,8 +43,14 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
     """Gather the project under `root` and return what was found (about `files`, if any are named)."""
     started = time.perf_counter()
     project.refuse_links(root)  # the gather phase writes cache entries
-    named = frozenset(_project_path(root, path) for path in files)
+    given = {_project_path(root, path): path for path in files}
+    named = frozenset(given)
     gathered = gather(root, options)
+    if gathered.edition is not None and (unread := sorted(named - _read_by_check(root, gathered))):
+        raise UsageError(
+            f"{given[unread[0]]} is not a file `check` reads: name a dossier, facilities/sources.yaml,"
+            " report.yaml, a catalog, or a template or stylesheet in layouts/, or name none to check them all"
+        )
     findings = gathered.findings
     elsewhere: tuple[Finding, ...] = ()
     if named:
@@ -49,6 +58,21 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
         findings = tuple(f for f in gathered.findings if concerns(f))
         elsewhere = tuple(f for f in gathered.findings if not concerns(f))
     return Checked(findings, gathered.coverage, time.perf_counter() - started, elsewhere, named)
+
+
+def _read_by_check(root: Path, gathered: Gathered) -> frozenset[str]:
+    """Return the project files `check` reads (relative to the project): those the gather phase
+    recorded (content, catalogs, templates, images, the map), the site's stylesheets, fonts and
+    scripts and the print stylesheets (whose checks do not record what they read), and any file a
+    finding is in."""
+    home = root.resolve()
+    assets = {path.absolute().relative_to(root.absolute()).as_posix() for path in asset_paths(root)}
+    return frozenset(
+        {path for path in gathered.reads if not path.endswith("/")}
+        | assets
+        | set(stylesheet_files(home))
+        | {f.loc.path for f in gathered.findings}
+    )
 
 
 def _project_path(root: Path, path: Path) -> str:

@@ -14,7 +14,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from ..content import schema
+from ..content import schema, yamldoc
 from ..content.load import TODO, read_dossier, reserved_message
 from ..content.model import SOURCE_LANGUAGE
 from ..errors import UsageError
@@ -73,6 +73,13 @@ _TIMELINE_EXAMPLE = """\
 {categories}"""
 
 
+def as_yaml(text: str) -> str:
+    """Return `text` written as a YAML value that reads back as this text: as it is, or in double
+    quotes where YAML would read it as something else (`404` a number, `yes` true, `null` nothing)."""
+    doc, _ = yamldoc.parse(f"value: {text}\n".encode(), "new")
+    return text if doc is not None and doc.data == {"value": text} else json.dumps(text, ensure_ascii=False)
+
+
 def skeleton(facility_id: str, name: str) -> str:
     """Return the text of a new dossier, each field with its schema description as a comment."""
     lines = [_HEAD.format(modeline=MODELINE, name=name).rstrip("\n")]
@@ -88,7 +95,7 @@ def skeleton(facility_id: str, name: str) -> str:
         if help_text:
             width = 100 - len(indent) - 2
             lines += [f"{indent}# {line}" for line in textwrap.wrap(help_text, width)]
-        shown = value.format(id=facility_id, name=json.dumps(name, ensure_ascii=False))  # JSON is valid YAML
+        shown = value.format(id=as_yaml(facility_id), name=json.dumps(name, ensure_ascii=False))  # JSON is valid YAML
         lines.append(f"{indent}{path[-1]}:" + (f" {shown}" if shown else ""))
         if dotted == "timeline":
             category = (schema.subschema("dossier", ("timeline", 0, "category")) or {}).get("enum", ())

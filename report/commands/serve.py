@@ -219,8 +219,9 @@ def serve(
     pages: Callable[[frozenset[str]], Paged],
     say: Callable[[str], None],
     poll: float = 0.1,
-) -> bool:
-    """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C; return True if a build was interrupted.
+) -> None:
+    """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C, which ends it
+    (during a build too: the build's own summary says what became of dist/).
 
     `build` builds (a release if it is given True, else a draft) and returns the exit code the
     terminal shows with it; `pages` renders the site without PDFs (only the pages of the saved
@@ -262,17 +263,17 @@ def serve(
                     "the preview builds drafts: this build replaces the release edition in dist/ (run ./build.py release to build it again)"
                 )
             code, built = build(release)
-            builds += 1
+            builds += built.state != "up-to-date"  # a build that found dist/ up to date built nothing
             if built.state == "interrupted":
-                return True
+                return
             preview.finished(code, built, watcher.saved, digest, publish.current(root))
     except KeyboardInterrupt:
-        return False
+        return
     finally:
         server.shutdown()
         server.server_close()
-        refused = watcher.refusals if watcher else 0
-        say(f"stopped serving after {count(builds + refused, 'build')}")
+        done = builds + (watcher.refusals if watcher else 0)
+        say(f"stopped serving after {count(done, 'build')}" if done else "stopped serving; nothing was built")
 
 
 def _current_release(root: Path) -> bool:

@@ -421,8 +421,20 @@ def refresh_readme(text: str) -> str:
     return text
 
 
+def refresh_file(target: Path) -> str:
+    """Refresh the field reference in the file `target` (written only if that changes it); return
+    what was done, in a line for the terminal."""
+    text = target.read_text(encoding="utf-8")
+    if not any(start in text and end in text for start, end in README_MARKERS.values()):
+        return f"{target}: no field reference to refresh (no <!-- fields:… --> markers)"
+    new = refresh_readme(text)
+    if new == text:
+        return f"{target}: the field reference already matches report/schemas/"
+    target.write_text(new, encoding="utf-8")
+    return f"{target}: the field reference was refreshed from report/schemas/"
+
+
 if __name__ == "__main__":  # python -m report.content.schema README.md: regenerate the field reference
     import sys
 
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    target.write_text(refresh_readme(target.read_text(encoding="utf-8")), encoding="utf-8")
+    print(refresh_file(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")))

@@ -643,6 +643,12 @@ def _stylesheet_urls(root: str) -> list[tuple[str, Loc, str]]:
     return urls
 
 
+def stylesheet_files(root: Path) -> list[str]:
+    """Return the print stylesheets and those they import (relative to the project): the files
+    `stylesheet_findings` reads and places its findings in."""
+    return [rel for _, rel, _ in _stylesheets_read(str(root), [f"layouts/css/{name}.css" for name in SHEETS])]
+
+
 def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str, list[CssRef]]]:
     """Yield the URL, the file (relative to the project) and the URLs named of every stylesheet that
     `entries` load: each entry, then what they import, followed as WeasyPrint follows it, by URL.
