@@ -218,7 +218,7 @@ def test_a_quiet_summary_says_what_it_left_out_in_one_pair_of_parentheses() -> N
         ("dist/ is up to date (0.19s)", ()),
     ]:
         out = io.StringIO()
-        _show_built(Built("built", findings, summary), argparse.Namespace(quiet=True), out, io.StringIO())
+        _show_built(REPO, Built("built", findings, summary), argparse.Namespace(quiet=True), out, io.StringIO())
         said.append(out.getvalue())
     assert said == [
         "dist/ is up to date (0.19s; 2 warnings not shown)\n",
