@@ -50,13 +50,12 @@ def site_pages(
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
-    choices, skip_label = [], ""
-    first = next(iter(renderers.values()))
+    choices, skip_label, envs = [], "", {}
     for lang in languages:
         built = renderers.get(lang)
         # a language not built this time: its pages are linked to all the same
         localizer = built.localizer if built else read_localizer(root, edition.settings, lang, root / project.CACHE_DIR)
-        env = built.env if built else environment(root, localizer)
+        env = envs[lang] = built.env if built else environment(root, localizer)
         words = env.get_template("partials/chooser.html").module
         choices.append(
             {
@@ -80,13 +79,18 @@ def site_pages(
         for c in choices
         if c is not source
     ]
-    html = first.env.get_template("site/chooser.html").render(
-        draft=first.draft,
-        head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
-        source_lang=edition.settings.source_language,
-        choices=choices,
-        publisher=edition.settings.publisher,
-        skip_label=skip_label,
+    # the source language's page, whichever languages are built: the same bytes from `--lang es`
+    html = (
+        envs[edition.settings.source_language]
+        .get_template("site/chooser.html")
+        .render(
+            draft=next(iter(renderers.values())).draft,  # one edition: a draft in every language or none
+            head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
+            source_lang=edition.settings.source_language,
+            choices=choices,
+            publisher=edition.settings.publisher,
+            skip_label=skip_label,
+        )
     )
     outputs.append(Output("index.html", html.encode(), "page"))
     for lang, found in sorted(coverage.items()):
