@@ -805,6 +805,60 @@ def test_the_language_chooser_is_the_same_bytes_whichever_languages_are_built(tm
     assert re.findall(r'<meta (?:property|name)="(?:og|twitter):\w+"[^>]* lang="\w+"', full) == []
 
 
+def test_a_wrong_address_gets_a_page_in_every_language_only_where_the_site_knows_its_address(tmp_path: Path) -> None:
+    """A wrong address showed the server's bare English error. With report.yaml's base_url the site
+    has a 404.html in both languages, whose links and stylesheet start from the site's path (a host
+    shows it at any depth, where a relative link would be wrong); without it, no such page."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+
+    def pages() -> dict[str, str]:
+        gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+        edition = gathered.edition
+        assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+        renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+        pdfs = {(lang, key): (f"{lang}/x.pdf", 1000, 1) for lang in renderers for key in [None, "etowah"]}
+        outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+        return {o.path: o.data.decode() for o in outputs if o.kind == "page" and o.lang is None}
+
+    assert sorted(pages()) == ["index.html"]
+    report = root / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8") + "base_url: https://example.org/first-ten/\n", encoding="utf-8"
+    )
+    found = pages()
+    assert sorted(found) == ["404.html", "index.html"]
+    page = found["404.html"]
+    assert re.findall(r'(?:href|lang)="([^"]*)"', page) == [
+        "en",
+        "/first-ten/assets/css/site.css",
+        "/first-ten/assets/icons/favicon.svg",
+        "en",
+        "es",
+        "en",
+        "/first-ten/en/index.html",
+        "en",
+        "es",
+        "/first-ten/es/index.html",
+        "es",
+    ]
+    assert re.search(r"<title>([^<]*)</title>", page)[1] == "Page not found · First Ten to Communities Not Cages"  # type: ignore[index]
+    words = re.findall(r'<span (?:lang="\w+"|class="choice-(?:subtitle|language)")>([^<]*)</span>', page)
+    assert words == [
+        "Page not found",
+        "Página no encontrada",
+        "There is no page at this address: it may have moved, or the address may be mistyped.",
+        "Go to the home page →",
+        "No hay ninguna página en esta dirección: puede que se haya movido o que la dirección esté mal escrita.",
+        "Ir a la página de inicio →",
+    ]
+
+
 @pytest.mark.slow
 def test_building_one_language_after_a_full_build_writes_the_same_chooser_and_manifest(tmp_path: Path) -> None:
     """`build --lang es` after a full build of the same tree rewrote dist/index.html (its meta tags

@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -25,6 +26,10 @@ from ..sandbox import CssImport, asset_paths, css_imports, image_path, inside, r
 from . import cite
 from .data import DATA_DIR, TABLES
 from .html import Citer, Renderer, environment
+
+NOT_FOUND_PAGE = "404.html"
+"""What GitHub Pages, Netlify, Cloudflare Pages and GitLab Pages show at an address of the site that
+has no page (S3 and others once set to): written only with report.yaml's base_url (see site/404.html)."""
 
 PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int | None, int | None]]
 """Each PDF's (path, size, pages) by (language, facility id; None for the full report).
@@ -57,6 +62,7 @@ def site_pages(
         localizer = built.localizer if built else read_localizer(root, edition.settings, lang, root / project.CACHE_DIR)
         env = envs[lang] = built.env if built else environment(root, localizer)
         words = env.get_template("partials/chooser.html").module
+        missing = env.get_template("partials/not_found.html").module
         choices.append(
             {
                 "lang": lang,
@@ -68,6 +74,9 @@ def site_pages(
                 "subtitle_lang": localizer.language_of(edition.settings.subtitle),
                 "heading": words.heading(),  # type: ignore[attr-defined]
                 "draft": words.draft(),  # type: ignore[attr-defined]
+                "not_found": missing.heading(),  # type: ignore[attr-defined]
+                "not_found_text": missing.text(),  # type: ignore[attr-defined]
+                "home": missing.home(),  # type: ignore[attr-defined]
             }
         )
         if lang == edition.settings.source_language:
@@ -93,6 +102,18 @@ def site_pages(
         )
     )
     outputs.append(Output("index.html", html.encode(), "page"))
+    if edition.settings.base_url:  # a wrong address may be at any depth: only a path from the root is right
+        page = (
+            envs[edition.settings.source_language]
+            .get_template("site/404.html")
+            .render(
+                source_lang=edition.settings.source_language,
+                site_path=urlsplit(edition.settings.base_url).path,
+                choices=choices,
+                publisher=edition.settings.publisher,
+            )
+        )
+        outputs.append(Output(NOT_FOUND_PAGE, page.encode(), "page"))
     for lang, found in sorted(coverage.items()):
         if lang in renderers:
             page = status_page_html(root, edition, found)
