@@ -779,7 +779,8 @@ def test_the_language_chooser_marks_a_title_it_prints_in_english(tmp_path: Path)
 def test_the_language_chooser_is_the_same_bytes_whichever_languages_are_built(tmp_path: Path) -> None:
     """dist/index.html was rendered with the first language built: `build --lang es` wrote it with
     the Spanish environment, so its English <head> meta tags gained `lang="en"` and the page differed
-    from a full build's of the same tree. It is the source language's page, whichever are built."""
+    from a full build's of the same tree. It is the source language's page, whichever are built,
+    and its <title> is in that language alone."""
     import datetime as dt
 
     from report.commands.gather import GatherOptions, gather
@@ -801,6 +802,8 @@ def test_the_language_chooser_is_the_same_bytes_whichever_languages_are_built(tm
         return next(o.data.decode() for o in outputs if o.path == "index.html")
 
     full = chooser(("en", "es"))
+    # the <title> is in the page's language alone: "… · Los Primeros Diez …" was Spanish marked English
+    assert re.findall(r"<title>([^<]*)</title>", full) == [edition.settings.title.value]
     assert chooser(("es",)) == chooser(("en",)) == chooser(("es", "en")) == full
     assert re.findall(r'<meta (?:property|name)="(?:og|twitter):\w+"[^>]* lang="\w+"', full) == []
 
