@@ -776,6 +776,105 @@ def test_the_language_chooser_marks_a_title_it_prints_in_english(tmp_path: Path)
     assert second == ("subtitle", ' lang="en"', subtitle)
 
 
+def test_the_language_chooser_is_the_same_bytes_whichever_languages_are_built(tmp_path: Path) -> None:
+    """dist/index.html was rendered with the first language built: `build --lang es` wrote it with
+    the Spanish environment, so its English <head> meta tags gained `lang="en"` and the page differed
+    from a full build's of the same tree. It is the source language's page, whichever are built,
+    and its <title> is in that language alone."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    every = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", 1000, 1) for lang in every for key in [None, "etowah"]
+    }
+
+    def chooser(langs: tuple[str, ...]) -> str:
+        renderers = {lang: every[lang] for lang in langs}
+        outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+        return next(o.data.decode() for o in outputs if o.path == "index.html")
+
+    full = chooser(("en", "es"))
+    # the <title> is in the page's language alone: "… · Los Primeros Diez …" was Spanish marked English
+    assert re.findall(r"<title>([^<]*)</title>", full) == [edition.settings.title.value]
+    assert chooser(("es",)) == chooser(("en",)) == chooser(("es", "en")) == full
+    assert re.findall(r'<meta (?:property|name)="(?:og|twitter):\w+"[^>]* lang="\w+"', full) == []
+
+
+def test_a_wrong_address_gets_a_page_in_every_language_only_where_the_site_knows_its_address(tmp_path: Path) -> None:
+    """A wrong address showed the server's bare English error. With report.yaml's base_url the site
+    has a 404.html in both languages, whose links and stylesheet start from the site's path (a host
+    shows it at any depth, where a relative link would be wrong); without it, no such page."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+
+    def pages() -> dict[str, str]:
+        gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+        edition = gathered.edition
+        assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+        renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+        pdfs = {(lang, key): (f"{lang}/x.pdf", 1000, 1) for lang in renderers for key in [None, "etowah"]}
+        outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+        return {o.path: o.data.decode() for o in outputs if o.kind == "page" and o.lang is None}
+
+    assert sorted(pages()) == ["index.html"]
+    report = root / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8") + "base_url: https://example.org/first-ten/\n", encoding="utf-8"
+    )
+    found = pages()
+    assert sorted(found) == ["404.html", "index.html"]
+    page = found["404.html"]
+    assert re.findall(r'(?:href|lang)="([^"]*)"', page) == [
+        "en",
+        "/first-ten/assets/css/site.css",
+        "/first-ten/assets/icons/favicon.svg",
+        "en",
+        "es",
+        "en",
+        "/first-ten/en/index.html",
+        "en",
+        "es",
+        "/first-ten/es/index.html",
+        "es",
+    ]
+    assert re.search(r"<title>([^<]*)</title>", page)[1] == "Page not found · First Ten to Communities Not Cages"  # type: ignore[index]
+    words = re.findall(r'<span (?:lang="\w+"|class="choice-(?:subtitle|language)")>([^<]*)</span>', page)
+    assert words == [
+        "Page not found",
+        "Página no encontrada",
+        "There is no page at this address: it may have moved, or the address may be mistyped.",
+        "Go to the home page →",
+        "No hay ninguna página en esta dirección: puede que se haya movido o que la dirección esté mal escrita.",
+        "Ir a la página de inicio →",
+    ]
+
+
+@pytest.mark.slow
+def test_building_one_language_after_a_full_build_writes_the_same_chooser_and_manifest(tmp_path: Path) -> None:
+    """`build --lang es` after a full build of the same tree rewrote dist/index.html (its meta tags
+    gained `lang="en"`) and so manifest.json, said nothing, and then called dist/ up to date."""
+    root = copy_project(tmp_path / "p", ["etowah"])
+    code, out, err = build(root)
+    assert code == 0, out + err
+    full = {name: (root / "dist" / name).read_bytes() for name in ("index.html", "manifest.json")}
+    code, out, err = build(root, "--lang", "es")
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("built es (draft): "), out + err
+    assert {name: (root / "dist" / name).read_bytes() for name in full} == full
+
+
 def test_a_date_range_claims_no_single_machine_readable_date(tmp_path: Path) -> None:
     """`<time datetime="2010">2010–2016</time>` told machines the range was the year 2010: a range
     is a span with no datetime, its words the same; a single date keeps its <time>."""

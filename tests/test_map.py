@@ -717,3 +717,68 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
     )
     assert renderers["en"].draft_language() == "en"
     assert [_metadata(gathered.edition, r, "T", "S").notice_lang for r in renderers.values()] == ["", "en"]
+
+
+MAP_PROBE = """() => {
+  const figure = document.querySelector('.map-figure').getBoundingClientRect();
+  const map = document.querySelector('.map-figure svg.map').getBoundingClientRect();
+  const shown = e => e.getClientRects().length > 0;
+  return {
+    map: [Math.round(map.left), Math.round(map.right)],
+    figure: [Math.round(figure.left), Math.round(figure.right)],
+    page: document.documentElement.scrollWidth,
+    inside: [...document.querySelectorAll('.map-figure a.marker .symbol')].map(s => {
+      const r = s.getBoundingClientRect();
+      return r.width > 0 && r.left >= figure.left && r.right <= figure.right;
+    }),
+    labels: [...document.querySelectorAll('.map-figure .markers text')].filter(shown).length,
+    legend: [...document.querySelectorAll('.map-legend li')].filter(shown).map(li => li.textContent.trim()),
+    svgLegend: [...document.querySelectorAll('.map-figure svg.map .legend')].filter(shown).length,
+  };
+}"""
+
+
+@pytest.mark.slow
+def test_the_home_page_map_is_whole_at_a_phone_width_and_labelled_on_a_desktop(tmp_path: Path, browser) -> None:
+    """At 390 px the map was 678 px wide in a 348 px box that scrolled sideways with no sign of it:
+    2 of the 10 facilities showed. It is drawn at the box's width: every marker inside it, the labels
+    (5 px there) and the drawing's legend hidden, the legend in the page's type under it; at 1280 px
+    the map is as before, labelled, with its own legend."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import _assets, home_pages
+
+    from .browser import serve
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    localizer = gathered.localizers["en"]
+    renderers = {"en": Renderer(edition, localizer, environment(root, localizer))}
+    ids = [f.id for f in edition.facilities]
+    pdfs = {("en", key): (f"en/{key or 'report'}-en.pdf", 1000, 1) for key in [None, *ids]}
+    site = tmp_path / "site"
+    for output in [*_assets(root), *home_pages(edition, renderers, pdfs)]:
+        (site / output.path).parent.mkdir(parents=True, exist_ok=True)
+        (site / output.path).write_bytes(output.data)
+    seen = {}
+    with serve(site) as base:
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(base + "en/index.html")
+            seen[width] = page.evaluate(MAP_PROBE)
+            page.close()
+    legend = ["ICE detains people here", "ICE detention has ended"]
+    phone, desktop = seen[390], seen[1280]
+    assert (phone["map"], phone["figure"], phone["page"]) == ([21, 369], [21, 369], 390), phone
+    assert phone["inside"] == [True] * 10 and (phone["labels"], phone["legend"], phone["svgLegend"]) == (0, legend, 0)
+    assert (desktop["map"], desktop["figure"], desktop["page"]) == ([23, 1258], [23, 1258], 1280), desktop
+    assert desktop["inside"] == [True] * 10 and (desktop["labels"], desktop["legend"], desktop["svgLegend"]) == (
+        21,
+        [],
+        1,
+    )

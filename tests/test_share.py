@@ -164,6 +164,13 @@ def test_with_a_base_url_canonical_and_alternates_are_absolute(based: dict[str, 
     assert based["en/index.html"].rel("alternate") == based["es/index.html"].rel("alternate") == index
     assert based["index.html"].rel("alternate") == index
     sample = {"en": f"{BASE_URL}en/sample.html", "es": f"{BASE_URL}es/sample.html"}
+    not_found = based.pop("404.html")  # shown at any wrong address: it claims none, and asks not to be indexed
+    assert not_found.links == [
+        {"rel": "stylesheet", "href": "/first-ten/assets/css/site.css"},
+        {"rel": "icon", "href": "/first-ten/assets/icons/favicon.svg", "type": "image/svg+xml"},
+    ]
+    assert not_found.meta == {"viewport": ["width=device-width, initial-scale=1"], "robots": ["noindex"]}
+    assert not_found.scripts == []
     for path, head in based.items():
         assert head.rel("canonical") == {"canonical": BASE_URL + path}
         assert head.one("og:url") == BASE_URL + path

@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -25,6 +26,10 @@ from ..sandbox import CssImport, asset_paths, css_imports, image_path, inside, r
 from . import cite
 from .data import DATA_DIR, TABLES
 from .html import Citer, Renderer, environment
+
+NOT_FOUND_PAGE = "404.html"
+"""What GitHub Pages, Netlify, Cloudflare Pages and GitLab Pages show at an address of the site that
+has no page (S3 and others once set to): written only with report.yaml's base_url (see site/404.html)."""
 
 PdfInfo = Mapping[tuple[str | None, str | None], tuple[str, int | None, int | None]]
 """Each PDF's (path, size, pages) by (language, facility id; None for the full report).
@@ -50,14 +55,14 @@ def site_pages(
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
-    choices, skip_label = [], ""
-    first = next(iter(renderers.values()))
+    choices, skip_label, envs = [], "", {}
     for lang in languages:
         built = renderers.get(lang)
         # a language not built this time: its pages are linked to all the same
         localizer = built.localizer if built else read_localizer(root, edition.settings, lang, root / project.CACHE_DIR)
-        env = built.env if built else environment(root, localizer)
+        env = envs[lang] = built.env if built else environment(root, localizer)
         words = env.get_template("partials/chooser.html").module
+        missing = env.get_template("partials/not_found.html").module
         choices.append(
             {
                 "lang": lang,
@@ -69,6 +74,9 @@ def site_pages(
                 "subtitle_lang": localizer.language_of(edition.settings.subtitle),
                 "heading": words.heading(),  # type: ignore[attr-defined]
                 "draft": words.draft(),  # type: ignore[attr-defined]
+                "not_found": missing.heading(),  # type: ignore[attr-defined]
+                "not_found_text": missing.text(),  # type: ignore[attr-defined]
+                "home": missing.home(),  # type: ignore[attr-defined]
             }
         )
         if lang == edition.settings.source_language:
@@ -80,15 +88,32 @@ def site_pages(
         for c in choices
         if c is not source
     ]
-    html = first.env.get_template("site/chooser.html").render(
-        draft=first.draft,
-        head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
-        source_lang=edition.settings.source_language,
-        choices=choices,
-        publisher=edition.settings.publisher,
-        skip_label=skip_label,
+    # the source language's page, whichever languages are built: the same bytes from `--lang es`
+    html = (
+        envs[edition.settings.source_language]
+        .get_template("site/chooser.html")
+        .render(
+            draft=next(iter(renderers.values())).draft,  # one edition: a draft in every language or none
+            head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
+            source_lang=edition.settings.source_language,
+            choices=choices,
+            publisher=edition.settings.publisher,
+            skip_label=skip_label,
+        )
     )
     outputs.append(Output("index.html", html.encode(), "page"))
+    if edition.settings.base_url:  # a wrong address may be at any depth: only a path from the root is right
+        page = (
+            envs[edition.settings.source_language]
+            .get_template("site/404.html")
+            .render(
+                source_lang=edition.settings.source_language,
+                site_path=urlsplit(edition.settings.base_url).path,
+                choices=choices,
+                publisher=edition.settings.publisher,
+            )
+        )
+        outputs.append(Output(NOT_FOUND_PAGE, page.encode(), "page"))
     for lang, found in sorted(coverage.items()):
         if lang in renderers:
             page = status_page_html(root, edition, found)
