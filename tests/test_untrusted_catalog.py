@@ -525,9 +525,12 @@ def test_a_hostile_catalog_adds_no_attribute_element_or_script_to_the_site(hosti
             {"type": "application/ld+json"}
         ], name
         assert len(scripts) <= 2, name
-        # The only SVG is the map the layouts draw (report/render/mapsvg.py): on the home page and in the facts.
-        maps = {"es/index.html": ["where-map"], "es/sample.html": ["sample-locator"]}
-        assert [attrs.get("id") for tag, attrs in page.tags if tag == "svg"] == maps.get(name, []), name
+        # The only SVGs are the map the layouts draw (report/render/mapsvg.py), on the home page and in
+        # the facts, and the two symbols of the home page's phone legend (partials/map.html).
+        svgs = [(attrs.get("id"), attrs.get("class")) for tag, attrs in page.tags if tag == "svg"]
+        legend = [(None, "legend-symbol")] * 2
+        maps = {"es/index.html": [("where-map", "map"), *legend], "es/sample.html": [("sample-locator", "map")]}
+        assert svgs == maps.get(name, []), name
         assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (
             ["../images/gate.png"] if name == "es/sample.html" else []
         ), name
