@@ -46,7 +46,7 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
     given = {_project_path(root, path): path for path in files}
     named = frozenset(given)
     gathered = gather(root, options)
-    if gathered.edition is not None and (unread := sorted(named - _read_by_check(root, gathered))):
+    if named and gathered.edition is not None and (unread := sorted(named - _read_by_check(root, gathered))):
         raise UsageError(
             f"{given[unread[0]]} is not a file `check` reads: name a dossier, facilities/sources.yaml,"
             " report.yaml, a catalog, or a template or stylesheet in layouts/, or name none to check them all"

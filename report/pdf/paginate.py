@@ -687,18 +687,27 @@ def declared_faces(root: Path) -> tuple[str, ...]:
 
     A file the sandbox refuses is left out (`refused_in_stylesheets` says so), as is a `data:` one.
     """
-    folders = readable_folders(root)
-    real_root = root.resolve()
+    folders, real_root = readable_folders(root), root.resolve()
     faces: dict[str, None] = {}
     for sheet, rule in _font_face_rules(root):
-        for named in css_refs(rule):
-            try:
-                path = admit(urljoin(sheet, named.ref), folders)
-            except SandboxRefusal:
-                continue
-            if path is not None and path.is_relative_to(real_root):
-                faces.setdefault(path.relative_to(real_root).as_posix())
+        faces.update(dict.fromkeys(_rule_faces(sheet, rule, folders, real_root)))
     return tuple(faces)
+
+
+def _rule_faces(sheet: str, rule: str, folders: tuple[Path, ...], real_root: Path) -> Iterator[str]:
+    """Yield the font files (relative to the project) an `@font-face` rule names and the sandbox admits."""
+    for named in css_refs(rule):
+        try:
+            path = admit(urljoin(sheet, named.ref), folders)
+        except SandboxRefusal:
+            continue
+        if path is not None and path.is_relative_to(real_root):
+            yield path.relative_to(real_root).as_posix()
+
+
+def _family_name(named: re.Match[str]) -> str:
+    """Return the family a `font-family` descriptor names, its spaces as one."""
+    return " ".join(next(part for part in named.groups() if part is not None).split())
 
 
 def declared_families(root: Path) -> frozenset[str]:
@@ -707,28 +716,19 @@ def declared_families(root: Path) -> frozenset[str]:
     families = set()
     for _, rule in _font_face_rules(root):
         for named in _FONT_FAMILY.finditer(rule):
-            families.add(" ".join(next(part for part in named.groups() if part is not None).split()))
+            families.add(_family_name(named))
     return frozenset(families)
 
 
 def family_faces(root: Path) -> dict[str, tuple[str, ...]]:
     """Return each family the print stylesheets declare and the font files of its `@font-face`
     rules (relative to the project), as `declared_faces` finds them."""
-    folders = readable_folders(root)
-    real_root = root.resolve()
+    folders, real_root = readable_folders(root), root.resolve()
     out: dict[str, dict[str, None]] = {}
     for sheet, rule in _font_face_rules(root):
         named = _FONT_FAMILY.search(rule)
-        if named is None:
-            continue
-        faces = out.setdefault(" ".join(next(part for part in named.groups() if part is not None).split()), {})
-        for ref in css_refs(rule):
-            try:
-                path = admit(urljoin(sheet, ref.ref), folders)
-            except SandboxRefusal:
-                continue
-            if path is not None and path.is_relative_to(real_root):
-                faces.setdefault(path.relative_to(real_root).as_posix())
+        if named is not None:
+            out.setdefault(_family_name(named), {}).update(dict.fromkeys(_rule_faces(sheet, rule, folders, real_root)))
     return {family: tuple(faces) for family, faces in out.items()}
 
 
