@@ -207,6 +207,78 @@ def test_check_reports_the_shipped_labels_copied(tmp_path: Path) -> None:
     assert templates.split() == ["templates", "234", "0", "6", "0", "0", "97.5%"]
 
 
+PASTED = (
+    "Freedom for Immigrants demanded a just and proper closure of the facility after the city withdrew from its"
+    " agreement in 2019."
+)
+"""A shipped dossier sentence (adelanto's campaign demand), the one its test pastes into the msgstr."""
+HALF = PASTED.replace("demanded", "exigió").replace("agreement", "acuerdo")
+"""The English pasted in, two words translated: mostly English."""
+
+
+def test_the_english_pasted_and_two_words_translated_is_no_translation() -> None:
+    """A msgstr that is the English with a word or two translated passed as translated: the
+    Spanish page printed English sentences, unmarked, and coverage counted them. Most of its
+    English words (not names) kept, three or more, in runs, make it a copy: untranslated, at its
+    msgstr, printed as English. A translation that keeps names, a title in English, or a word
+    both languages share is no copy."""
+    from report.i18n.coverage import check_catalog
+
+    loc = _catalog(
+        f'msgctxt "a:summary"\nmsgid "{PASTED}"\nmsgstr "{HALF}"\n\n'
+        'msgid "Back to the text"\nmsgstr "Volver to the text"\n\n'
+        'msgctxt "a:summary"\nmsgid "DWN and the Shut Down Etowah Campaign published the brief \\"Anthology of'
+        ' Abuse\\"."\nmsgstr "DWN y la Shut Down Etowah Campaign publicaron el informe \\"Anthology of'
+        ' Abuse\\"."\n\n'
+        'msgctxt "a:summary"\nmsgid "The federal and local governments agreed."\n'
+        'msgstr "Los gobiernos federal y local se pusieron de acuerdo."\n'
+    )
+    assert [e.copied_form for e in loc.catalog.entries] == [0, 0, None, None]
+    assert [e.counted for e in loc.catalog.entries] == ["untranslated"] * 2 + ["translated"] * 2
+    assert [str(f) for f in check_catalog(loc.catalog)] == [
+        f"{SPANISH}:9:1: warning: not translated: the msgstr of 'Freedom for Immigrants demanded a just and…'"
+        " is mostly its English (14 of its 17 English words kept: 'for just and proper closure of the facility…');"
+        f" the build prints the entry as English: translate it, or leave the msgstr empty{SAME_HINT}"
+        " [i18n.untranslated]",
+        f"{SPANISH}:12:1: warning: not translated: the msgstr of 'Back to the text' is mostly its English (3 of its"
+        f" 3 English words kept: 'to the text'); the build prints the entry as English: translate it, or leave the"
+        f" msgstr empty{SAME_HINT} [i18n.untranslated]",
+    ]
+    prose = Text(PASTED, "a:summary", "", Loc("facilities/a.yaml", 3, 1))
+    assert str(loc.text(prose)) == f'<span lang="en" class="fallback">{PASTED}</span>'
+    assert [str(f) for f in loc.findings] == [
+        "facilities/a.yaml:3:1: warning: Spanish translation is mostly the English"
+        f" ({SPANISH}:8:1): using the English text 'Freedom for Immigrants demanded a just and proper closure…'"
+        " [i18n.fallback]"
+    ]
+
+
+def test_check_counts_a_shipped_sentence_pasted_in_english_untranslated(tmp_path: Path) -> None:
+    """The translator's case on the shipped project: adelanto's campaign demand pasted in English,
+    two words translated. `check` said nothing and counted adelanto 100% translated; it is now
+    untranslated at its msgstr, in the table (which the status page shows) and the JSON."""
+    from .conftest import copy_project, replace
+
+    root = copy_project(tmp_path / "project")
+    spanish = (
+        'Freedom for Immigrants exigió un cierre justo y adecuado del centro después "\n'
+        '"de que la ciudad se retirara de su acuerdo en 2019.'
+    )
+    replace(root, SPANISH, spanish, HALF)
+    catalog = parse_catalog((root / SPANISH).read_bytes(), SPANISH, "es")
+    line = next(e.string_line(0) for e in catalog.active() if e.msgid == PASTED)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert [x for x in out.splitlines() if "[i18n.untranslated]" in x] == [
+        f"{SPANISH}:{line}:1: warning: not translated: the msgstr of 'Freedom for Immigrants demanded a just and…'"
+        " is mostly its English (14 of its 17 English words kept: 'for just and proper closure of the"
+        " facility…'); the build prints the entry as English: translate it, or leave the msgstr empty"
+        f"{SAME_HINT} [i18n.untranslated]"
+    ]
+    adelanto = next(x for x in out.splitlines() if x.startswith("adelanto "))
+    assert adelanto.split()[1:4] == [str(int(adelanto.split()[1])), "0", "1"]
+
+
 SAME = (
     'msgid "Total"\nmsgstr "Total"\n\n'
     "# SAME: the Spanish word is the English one\n"

@@ -81,6 +81,9 @@ UNUSABLE = ("i18n.placeholder", "i18n.citations", "i18n.blank", "i18n.plural", "
 """Problem codes of a translation the build does not print (it falls back to the English)."""
 COPIED_WORDS = 3
 """A translation of prose identical to its English with this many words or more is a copy, not a translation."""
+MOSTLY_KEPT = 0.5
+"""A translation that keeps more than this share of its English's words (not names), and at least
+`COPIED_WORDS` of them, in runs of two or more, is the English pasted and only partly translated."""
 NAME_CONTEXTS = ("state",)
 """Contexts of template strings that are proper names (`pgettext("state", "Texas")`): kept as
 they are, they are no copy."""
@@ -113,6 +116,30 @@ def _wordy(english: str, context: str | None) -> bool:
     if is_prose(context):
         return len(words) >= COPIED_WORDS and not all(word[0].isupper() for word in words)
     return context not in NAME_CONTEXTS and not all(word.isupper() for word in words)
+
+
+def kept_english(string: str, english: str) -> tuple[tuple[str, ...], int]:
+    """Return the words of `english` that `string` keeps, in the same order, in runs of two words or
+    more, and how many words `english` has, leaving out names: words with a capital ("Detention
+    Watch Network", "ICE") and what is no word (placeholders, citation markers, tags, numbers).
+
+    A name runs into its small words ("Freedom for Immigrants"), which count; a word a translation
+    shares by chance ("local", "federal") stands alone, which does not.
+    """
+    source = _WORD_RE.findall(_NOT_WORDS_RE.sub(" ", english))
+    target = [word.casefold() for word in _WORD_RE.findall(_NOT_WORDS_RE.sub(" ", string.translate(_QUOTES)))]
+    common = [i for i, word in enumerate(source) if not word[0].isupper()]
+    matcher = difflib.SequenceMatcher(None, [word.casefold() for word in source], target, autojunk=False)
+    runs = {
+        i for block in matcher.get_matching_blocks() if block.size >= 2 for i in range(block.a, block.a + block.size)
+    }
+    return tuple(source[i] for i in common if i in runs), len(common)
+
+
+def _mostly_english(string: str, english: str) -> bool:
+    """Return True if `string` keeps most of the words of `english` (`kept_english`, `MOSTLY_KEPT`)."""
+    kept, of = kept_english(string, english)
+    return len(kept) >= COPIED_WORDS and len(kept) > MOSTLY_KEPT * of
 
 
 _TAG_RE = re.compile(r"<(/?)(?>([A-Za-z][A-Za-z0-9-]*)\b)[^<>]*>")
@@ -303,7 +330,8 @@ class CatalogEntry:
 
     @property
     def identical_form(self) -> int | None:
-        """Return the first form (msgstr[N]) of its translation that is its English, or None.
+        """Return the first form (msgstr[N]) of its translation that is its English, or mostly so
+        (`kept_english`: the English pasted and a word or two translated), or None.
 
         The English pasted in (Poedit's "copy from source", one plural tab at a time) would print
         as if it were the translation, unmarked, while coverage counted it translated: it is
@@ -318,9 +346,26 @@ class CatalogEntry:
         english = self.english
         for form, string in enumerate(self.strings):
             source = english[min(form, len(english) - 1)]
-            if string and _plain(string) == _plain(source) and _wordy(source, self.context):
-                return form
+            if string and _wordy(source, self.context):
+                if _plain(string) == _plain(source) or _mostly_english(string, source):
+                    return form
         return None
+
+    def partly_copied(self, form: int) -> tuple[tuple[str, ...], int] | None:
+        """Return, for msgstr[form] that is mostly its English but not all of it (`identical_form`),
+        the English words it keeps and how many its English has (`kept_english`); None for a whole copy."""
+        english = self.english[min(form, len(self.english) - 1)]
+        if _plain(self.strings[form]) == _plain(english):
+            return None
+        return kept_english(self.strings[form], english)
+
+    def copy_said(self, form: int) -> str:
+        """Return what msgstr[form], a copy of its English (`identical_form`), is, as findings say it."""
+        partly = self.partly_copied(form)
+        if partly is None:
+            return "its English, copied unchanged"
+        kept, of = partly
+        return f"mostly its English ({len(kept)} of its {of} English words kept: '{brief(' '.join(kept))}')"
 
     @property
     def counted(self) -> str:

@@ -37,7 +37,8 @@ caught up with the content. It reports, as findings:
   starting `FIGURES:` (why the translation is right as it is) turns off both for its entry, for
   what it names; what it confirms is listed (`Confirmed`: the coverage table, the JSON, the
   release checklist) for the reviewer who signs off a release to read.
-- A translation that is its English copied is `i18n.untranslated` (`CatalogEntry.copied_form`)
+- A translation that is its English copied, or mostly so (the English pasted and a word or two
+  translated: `catalogs.kept_english`), is `i18n.untranslated` (`CatalogEntry.copied_form`)
   unless a translator comment line starting `SAME:` says why the English is the translation too
   ("Total", "Hospital"); that, too, is listed in `Confirmed` for the reviewer. A `SAME:` with no
   reason confirms nothing: the entry stays untranslated, and its finding says to give one.
@@ -532,7 +533,7 @@ def check_catalog(
                 warning(
                     "i18n.untranslated",
                     Loc(catalog.path, entry.string_line(form), 1),
-                    f"not translated: the {which} of '{brief(entry.msgid)}' is its English, copied unchanged;"
+                    f"not translated: the {which} of '{brief(entry.msgid)}' is {entry.copy_said(form)};"
                     " the build prints the entry as English: translate it, or leave the msgstr empty"
                     + (
                         "; its `# SAME:` comment gives no reason: say after it why the English is the translation too"
@@ -886,7 +887,8 @@ def _same(catalog: ParsedCatalog, entry: CatalogEntry) -> tuple[Confirmed, ...]:
     if not entry.same or form is None or entry.counted != "translated":
         return ()
     which = f"msgstr[{form}]" if entry.plural is not None else "msgstr"
-    message = f"the {which} of '{brief(entry.msgid)}' is its English"
+    mostly = "mostly " if entry.partly_copied(form) is not None else ""
+    message = f"the {which} of '{brief(entry.msgid)}' is {mostly}its English"
     return (Confirmed(Loc(catalog.path, entry.string_line(form), 1), SAME_CODE, message, entry.same),)
 
 

@@ -83,8 +83,9 @@ class Localizer:
             state = f"not in use{here} ({pending.change}: update gives it that translation, fuzzy)"
         elif kind in ("other-english", "close"):  # the field's, or for a template string the closest
             state = "out of date (the catalog has a translation of earlier English)"
-        elif entry is not None and entry.copied:
-            state = "is the English copied unchanged"
+        elif entry is not None and entry.copied_form is not None:
+            partly = entry.partly_copied(entry.copied_form) is not None
+            state = "is mostly the English" if partly else "is the English copied unchanged"
         elif entry is not None and entry.state == "translated":
             state = "unusable"
         else:  # as msgfmt counts it: a fuzzy entry without a translation is untranslated
