@@ -160,6 +160,7 @@ RELEASE_CODES = frozenset(
         "i18n.review",
         "i18n.figures",
         "i18n.citation-order",
+        "i18n.names",
         "yaml.comment",
     }
 )

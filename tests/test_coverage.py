@@ -1402,3 +1402,61 @@ def test_a_sentence_copied_to_another_field_is_pending_as_copied_not_moved(tmp_p
     if updated(root, "1 carried over from another context", extract=True) is not None:
         code, out, _ = run_cli("--root", str(root), "check")
         assert "fuzzy (copied from 'sample:status:text'; the English is the same)" in out, out
+
+
+NAMES = ("José Ibarra Bucio", "Freedom for Immigrants", "Medina-Martinez", "Ibarra Bucio", "GEO Group", "Bucio")
+"""Names as `declared_names` gives them (longest first): a death's with its surnames, an
+organization's, a company operator's without its "The"."""
+NAMED = (
+    'msgctxt "s:deaths.m:text"\nmsgid "Medina-Martinez died in custody."\nmsgstr "Medina Martínez murió bajo custodia."\n\n'
+    'msgctxt "a:campaign.demands.d:text"\nmsgid "Freedom for Immigrants demanded its closure."\n'
+    'msgstr "La organización exigió su cierre."\n\n'
+    'msgctxt "a:deaths.i:text"\nmsgid "José Ibarra Bucio, 27, died."\nmsgstr "José Ibarra Búcio, de 27 años, murió."\n\n'
+    'msgctxt "a:operator:text"\nmsgid "The GEO Group runs it; Ibarra Bucio died there."\n'
+    'msgstr "GEO Group lo administra; Ibarra Bucio murió allí."\n\n'
+    'msgid "Freedom for Immigrants"\nmsgstr "Libertad para los inmigrantes"\n'
+)
+
+
+def test_a_name_the_translation_misspells_or_drops_is_found_at_its_msgstr() -> None:
+    """A death's name misspelled in the Spanish, or a campaign organization dropped, passed `check`:
+    names are facts. Each declared name the English has and the translation lacks is an
+    `i18n.names` warning at the msgstr, naming a close run of words as a likely misspelling; a full
+    name missing is one finding, not one per surname in it; a template string is not prose."""
+    from report.i18n.coverage import check_names
+
+    text = PO_HEADER + NAMED
+    catalog = parse_catalog(text.encode(), CATALOG, "es")
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("msgstr")]
+    fact = "; a name is a fact: write it as the English does [i18n.names]"
+    assert [str(f) for f in check_names(catalog, NAMES)] == [
+        f"{CATALOG}:{lines[1]}:1: warning: the msgstr of 'Medina-Martinez died in custody.' lacks the name"
+        f" 'Medina-Martinez' (it has 'Medina Martínez': misspelled?){fact}",
+        f"{CATALOG}:{lines[2]}:1: warning: the msgstr of 'Freedom for Immigrants demanded its closure.' lacks"
+        f" the name 'Freedom for Immigrants'{fact}",
+        f"{CATALOG}:{lines[3]}:1: warning: the msgstr of 'José Ibarra Bucio, 27, died.' lacks the name"
+        f" 'José Ibarra Bucio' (it has 'José Ibarra Búcio': misspelled?){fact}",
+    ]
+    assert check_names(catalog, NAMES, used=set()) == []  # an entry the build no longer uses prints nowhere
+
+
+def test_check_finds_a_death_misspelled_in_the_shipped_catalog(tmp_path: Path) -> None:
+    """The translator's case on the shipped project: Stewart's death in custody with the hyphen of
+    "Medina-Martinez" dropped in the Spanish. `check` said nothing; the name, declared by the
+    dossier, is now found missing at the msgstr. The shipped catalog has no such finding."""
+    from .conftest import copy_project, replace
+
+    root = copy_project(tmp_path / "project")
+    replace(root, CATALOG, '"Medina-Martinez murió bajo custodia;', '"Medina Martinez murió bajo custodia;')
+    line = next(
+        e.string_line(0)
+        for e in parse_catalog((root / CATALOG).read_bytes(), CATALOG, "es").active()
+        if e.context == "stewart:deaths.medina-martinez:text"
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert [x for x in out.splitlines() if "[i18n.names]" in x] == [
+        f"{CATALOG}:{line}:1: warning: the msgstr of 'Medina-Martinez died in custody; his death was…'"
+        " lacks the name 'Medina-Martinez' (it has 'Medina Martinez': misspelled?); a name is a fact: write it"
+        " as the English does [i18n.names]"
+    ]

@@ -45,6 +45,9 @@ caught up with the content. It reports, as findings:
 - `i18n.review` (warning; error with `--release`): an open question on a translation, in
   translator comments from a line starting `REVIEW:` (the editor deletes them once settled), or
   on the whole catalog, in the header's; a mark with no text is a question too.
+- `i18n.names` (warning; error with `--release`): a proper name the dossiers declare (a facility's,
+  a company operator's, a named death's, a campaign organization's: `declared_names`) that a prose
+  entry's English has and its translation lacks, misspelled or dropped (`check_names`).
 - `i18n.glossary` (warning): the English has a term of `i18n/<lang>/glossary.csv` and the
   translation none of its approved renderings (see `glossary.py` for the matching rules).
 - `i18n.invisible` (error): a bidi override, zero-width or other invisible character that the
@@ -81,6 +84,7 @@ second extraction; a listed dossier that did not load, from what its YAML holds
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import re
@@ -472,6 +476,7 @@ def check_translations(
         if catalog is None:
             continue
         findings += check_catalog(catalog, used, extract_refuses)
+        findings += check_names(catalog, declared_names(edition), used)
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
@@ -564,6 +569,82 @@ def unused_findings(catalog: ParsedCatalog, entry: CatalogEntry, extract_refuses
         )
         for _code, message, line in entry.problems
     ]
+
+
+NAMED_OPERATORS = ("private-company",)
+"""Operator kinds whose name is a proper name a translation keeps ("CoreCivic"); a sheriff's office
+or a county is described, and translated ("la oficina del alguacil", "el condado de Pulaski")."""
+
+
+def declared_names(edition: Edition) -> tuple[str, ...]:
+    """Return the proper names the dossiers declare, which a translation keeps as they are (the
+    glossary: names stay in English): each facility's name, a company operator's
+    (`NAMED_OPERATORS`), each named death's and each campaign organization's, a leading "The"
+    aside ("the GEO Group" mid-sentence), each once, longest first. A death's name comes with the
+    runs of words that end it, its surname as prose writes it ("Medina-Martinez")."""
+    names: list[str] = []
+    for facility in edition.facilities:
+        names.append(facility.name)
+        if facility.operator.kind in NAMED_OPERATORS:
+            names.append(facility.operator.name)
+        for death in facility.deaths:
+            # After its first mention, prose calls a person by the surname: "Ibarra Bucio", "Medina-Martinez".
+            words = (death.name or "").split()
+            names += [" ".join(words[start:]) for start in range(len(words))]
+        names += [organization.name for organization in facility.campaign.organizations]
+    bare = (re.sub(r"^The\s+", "", name.strip()) for name in names)
+    return tuple(sorted({name for name in bare if name}, key=lambda name: (-len(name), name)))
+
+
+def check_names(
+    catalog: ParsedCatalog, names: Iterable[str], used: Container[tuple[str | None, str]] | None = None
+) -> list[Finding]:
+    """Return an `i18n.names` warning for each declared name (`declared_names`) that the English of
+    a prose entry the build prints has and its translation lacks, at the msgstr at fault.
+
+    A name is a fact: a death's name misspelled, or a campaign organization dropped, printed wrong
+    while every other check passed. As `[@id]` markers are, a name is compared whole, as written
+    (letter case and accents too); a run of words of the translation close to it is named, as a
+    likely misspelling.
+    """
+    patterns = [(name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")) for name in names]
+    findings = []
+    for entry in catalog.active():
+        if not is_prose(entry.context) or entry.counted != "translated" or (used is not None and entry.key not in used):
+            continue
+        for form, string in enumerate(entry.strings):
+            english = entry.english[min(form, len(entry.english) - 1)]
+            for name, pattern in patterns:
+                found = pattern.search(english)
+                # Longest first: the surname in a full name is that name's, compared once, with it.
+                english = pattern.sub(lambda m: " " * len(m[0]), english)
+                if found and not pattern.search(string):
+                    which = f"msgstr[{form}]" if entry.plural is not None else "msgstr"
+                    close = _closest(name, string)
+                    has = f" (it has {close!r}: misspelled?)" if close else ""
+                    findings.append(
+                        warning(
+                            "i18n.names",
+                            Loc(catalog.path, entry.string_line(form), 1),
+                            f"the {which} of '{brief(entry.msgid)}' lacks the name {name!r}{has}; a name is a"
+                            " fact: write it as the English does",
+                        )
+                    )
+    return findings
+
+
+def _closest(name: str, text: str) -> str | None:
+    """Return the run of words of `text` closest to `name`, if close enough to be it misspelled: of
+    as many words as `name`, or one more or fewer (a hyphen dropped: "Medina Martinez")."""
+    words = text.split()
+    size = len(name.split())
+    runs = [
+        " ".join(words[i : i + n]).strip(".,;:()[]\"'\u201c\u201d\u00ab\u00bb")
+        for n in range(max(1, size - 1), size + 2)
+        for i in range(len(words) - n + 1)
+    ]
+    match = difflib.get_close_matches(name, runs, n=1, cutoff=0.75)
+    return match[0] if match else None
 
 
 def fuzzy_reason(entry: CatalogEntry, copied: bool = False) -> str:
