@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import jsonschema
@@ -131,3 +132,65 @@ def test_a_name_with_a_letter_or_a_digit_passes(name: str) -> None:
 )
 def test_says_nothing_is_no_letter_or_digit(text: str, wordless: bool) -> None:
     assert says_nothing(text) is wordless
+
+
+def _required_texts(node: object, where: str) -> list[tuple[str, dict]]:
+    """Return every string node of a schema that must say something (`minLength`), with where it is."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("minLength", 0) > 0:
+            found.append((where, node))
+        for key, value in node.items():
+            found += _required_texts(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _required_texts(value, f"{where}/{i}")
+    return found
+
+
+def test_the_editors_schema_refuses_a_text_of_spaces() -> None:
+    """`name: " "` passed editors' schema checks (`minLength: 1` counts the space) while `check`
+    refused it as `schema.empty`: every text that must say something has a `pattern` that wants
+    a character other than a space, as ECMA-262 reads `\\S` (no-break and em spaces are spaces)."""
+    nodes = [
+        (f"{kind}{where}", node)
+        for kind in ("dossier", "sources", "report", "defs")
+        for where, node in _required_texts(raw(kind), "")
+    ]
+    assert len(nodes) > 15
+    accepting = [
+        where
+        for where, node in nodes
+        for blank in (" ", "  ", "\u00a0", "\u2003", "\t")
+        if jsonschema.Draft202012Validator({"type": "string", "pattern": node.get("pattern", "")}).is_valid(blank)
+    ]
+    assert accepting == []
+    refusing = [
+        where
+        for where, node in nodes
+        if not jsonschema.Draft202012Validator({"type": "string", "pattern": node.get("pattern", "")}).is_valid("A b")
+    ]
+    assert refusing == []
+
+
+def test_a_facility_name_of_spaces_is_refused_by_editors_and_check_says_empty() -> None:
+    """The whole dossier as an editor validates it (plain JSON Schema, the shipped files): a name of
+    spaces is refused; `check` says what it said, that the name is empty, once."""
+    from report.content.schema import registry
+    import yaml
+
+    text = SAMPLE.replace("name: Sample Detention Center", 'name: "  "', 1)
+    assert text != SAMPLE
+    editor = jsonschema.Draft202012Validator(raw("dossier"), registry=registry())
+
+    def refused(yaml_text: str) -> list[list[object]]:
+        # PyYAML reads dates as dates, which editors' YAML servers read as text: those are left out.
+        found = editor.iter_errors(yaml.safe_load(yaml_text))
+        return sorted(list(e.absolute_path) for e in found if not isinstance(e.instance, datetime.date))
+
+    assert refused(SAMPLE) == []
+    assert refused(text) == [["name"]]
+    _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
+    assert [(f.code, f.message) for f in findings] == [
+        ("schema.empty", "name is empty: it holds only U+0020 SPACE, which prints nothing")
+    ]

@@ -709,6 +709,23 @@ def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Findin
     return out
 
 
+def _says_something(node: Mapping[str, Any]) -> bool:
+    """Return True for a schema node of a text that must say something (`minLength`), or a `oneOf` with one."""
+    if isinstance(node.get("minLength"), int) and node["minLength"] > 0:
+        return True
+    return any(isinstance(b, Mapping) and _says_something(b) for b in node.get("oneOf", ()))
+
+
+def _empty(field: str, loc: Loc, text: str) -> Finding:
+    """Return the `schema.empty` error of a text that is empty or prints nothing, naming what it holds."""
+    if not text:
+        return error("schema.empty", loc, f"{field} is empty")
+    held = [_character_name(c) for c in dict.fromkeys(text)]
+    listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
+    verb = "prints" if len(held) == 1 else "print"
+    return error("schema.empty", loc, f"{field} is empty: it holds only {listed}, which {verb} nothing")
+
+
 def schema_findings(
     doc: YamlDoc, kind: str, err: ValidationError, moved: frozenset[tuple[tuple[Any, ...], str]] = frozenset()
 ) -> list[Finding]:
@@ -804,6 +821,11 @@ def schema_findings(
     if keyword == "x-url":
         code = described.get("x-code", "schema.pattern")
         return [error(code, loc, f"{field}: '{err.instance}' is not a valid web address: {err.message}")]
+    if keyword in ("pattern", "oneOf") and isinstance(err.instance, str) and prints_nothing(err.instance):
+        # A text of spaces where one must say something: the schema's `\S` (or a `oneOf` of such
+        # texts, a publisher's name or list) refuses it in editors; `check` says it is empty.
+        if _says_something(described):
+            return [_empty(field, loc, err.instance)]
     if keyword in ("pattern", "oneOf", "minimum", "maximum", "exclusiveMinimum"):
         node = schema.subschema(kind, path) or {}
         code = node.get("x-code") or ("date.invalid" if node.get("x-date") else "schema.pattern")
@@ -820,13 +842,8 @@ def schema_findings(
         return [error(code, loc, f"{field}: '{shown}' is not valid; {hint}")]
     if keyword == "minLength" and isinstance(err.instance, str) and err.instance and not prints_nothing(err.instance):
         return [error("schema.empty", loc, f"{field} says nothing: {_wordless(err.instance)}")]
-    if keyword == "minLength" and isinstance(err.instance, str) and err.instance:
-        held = [_character_name(c) for c in dict.fromkeys(err.instance)]
-        listed = " and ".join(filter(None, (", ".join(held[:-1]), held[-1])))
-        verb = "prints" if len(held) == 1 else "print"
-        return [error("schema.empty", loc, f"{field} is empty: it holds only {listed}, which {verb} nothing")]
-    if keyword == "minLength":
-        return [error("schema.empty", loc, f"{field} is empty")]
+    if keyword == "minLength" and isinstance(err.instance, str):
+        return [_empty(field, loc, err.instance)]
     if keyword == "maxLength" and isinstance(err.instance, str):
         return [
             error(
