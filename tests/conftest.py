@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -9,9 +10,11 @@ import os
 import re
 import runpy
 import shutil
+import signal
+import subprocess
 import tempfile
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -153,6 +156,52 @@ def pdf_pages(pdf: Path | bytes) -> tuple[str, ...]:
 def build(root: Path, *args: str) -> tuple[int, str, str]:
     """Run `build` on a project in-process; return (code, stdout with every finding, stderr with the progress)."""
     return run_cli("--root", str(root), "build", *args)
+
+
+def kill_group(group: int) -> None:
+    """Kill whatever still runs in a process group a test started (`start_new_session=True`): a
+    build and its workers, its fork server."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def stop_process(proc: subprocess.Popen, group: bool = True) -> None:
+    """Kill what is left of a process a test started, and reap it: its whole process group if
+    `group` (it was started in a session of its own), else the process alone. A test that failed
+    between starting `build.py` and waiting for it left the build running (found an hour later)."""
+    if group:
+        kill_group(proc.pid)
+    elif proc.poll() is None:
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=30)
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+@contextlib.contextmanager
+def reaping() -> Iterator[Callable[..., subprocess.Popen]]:
+    """Yield `register(proc, group=True)`, which returns `proc`; on leaving, however the test left
+    (an assertion failed mid-way), every process registered is stopped (`stop_process`)."""
+    started: list[tuple[subprocess.Popen, bool]] = []
+
+    def register(proc: subprocess.Popen, group: bool = True) -> subprocess.Popen:
+        started.append((proc, group))
+        return proc
+
+    try:
+        yield register
+    finally:
+        for proc, group in started:
+            stop_process(proc, group)
+
+
+@pytest.fixture
+def reap() -> Iterator[Callable[..., subprocess.Popen]]:
+    """`reap(proc)`: the process (and its group, unless `group=False`) is killed when the test ends."""
+    with reaping() as register:
+        yield register
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -238,7 +239,9 @@ def test_export_copies_only_the_edition_folder_the_build_made_never_through_a_li
 
 
 @pytest.mark.slow  # it starts export in a process of its own
-def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(tmp_path: Path) -> None:
+def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(
+    tmp_path: Path, reap: Callable[..., subprocess.Popen]
+) -> None:
     """A build holds the lock while export starts: export waits, and checks nothing until the build is done.
 
     The wait lasts as long as the build; what the folder and dist/ hold by its end is what is judged.
@@ -251,7 +254,10 @@ def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(tm
     waiting = f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
 
     with publish.lock(root, lambda message: None):  # a build runs
-        proc = subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = reap(
+            subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            group=False,
+        )
         assert proc.stderr is not None and proc.stderr.readline() == waiting
         (target / "notes.txt").write_text("mine")  # put in the folder while the build runs
         publish_held(root, edition="release")  # what the build publishes
@@ -265,7 +271,10 @@ def test_export_waits_for_a_build_then_judges_its_target_and_dist_as_they_are(tm
 
     (target / "notes.txt").unlink()
     with publish.lock(root, lambda message: None):
-        proc = subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = reap(
+            subprocess.Popen(exporting, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+            group=False,
+        )
         assert proc.stderr is not None and proc.stderr.readline() == waiting
         publish_held(root, edition="release", extra={"en/new.html": b"a page the build added"})
     out, err = proc.communicate(timeout=60)

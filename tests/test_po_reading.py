@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from report.content.model import Text
+from report.content.model import PartialDate, Text
 from report.findings import Loc
 from report.i18n.catalogs import length_limit, parse_catalog
 from report.i18n.extract import babel_catalog, catalog_bytes
@@ -1913,3 +1913,25 @@ def test_a_translation_with_figures_to_confirm_is_printed_as_it_is() -> None:
     env = environment(REPO, loc)
     assert env.from_string("{{ _('<b>%(num)s</b> in May 2019', num=3) }}").render() == "<b>3</b> en junio de 2019"
     assert loc.findings == []
+
+
+def test_a_date_filled_into_an_english_fallback_is_not_marked_english() -> None:
+    """A fuzzy "as of %(date)s" printed `<span lang="en" class="fallback">as of marzo de 2023</span>`:
+    the date, formatted in Spanish, was declared English (a screen reader read "marzo" with English
+    rules). The English words alone are marked: a word filled in is this language's, which formatted
+    it. Formatting the date in English instead would need the string's language before its values,
+    which Jinja computes first; and the English words are the fallback, not the date."""
+    loc = _catalog(
+        '#, fuzzy, python-format\nmsgid "as of %(date)s"\nmsgstr "según datos de %(date)s"\n\n'
+        '#, fuzzy, python-format\nmsgid "Back to note %(num)s in the text"\nmsgstr "Volver a la nota %(num)s"\n'
+    )
+    env = environment(REPO, loc)
+    date = loc.partial_date(PartialDate.parse("2023-03"))
+    as_of = env.from_string("{{ _('as of %(date)s', date=date) }}").render(date=date)
+    assert as_of == '<span lang="en" class="fallback">as of </span>marzo de 2023'
+    back = env.from_string("{% set b = _('Back to note %(num)s in the text', num=3) %}{{ language_of(b) }}|{{ b }}")
+    # A number is no word of either language: it stays within the English.
+    assert (
+        back.render(language_of=loc.language_of)
+        == 'en|<span lang="en" class="fallback">Back to note 3 in the text</span>'
+    )

@@ -31,7 +31,7 @@ from report.publish import Output, Published
 from report.commands import build as build_verb
 from report.commands.serve import Preview, PreviewHandler
 
-from .conftest import REPO, build, copy_project, run_cli
+from .conftest import REPO, build, copy_project, reaping, run_cli
 
 FACILITY = "lasalle"  # the shortest dossier: the builds below take seconds, not minutes
 INTERRUPTED_LINE = "build interrupted; dist/ was left as it was"
@@ -463,8 +463,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-facility project, built once (by a subprocess, like the builds it is compared with)."""
     root = copy_project(tmp_path_factory.mktemp("publish") / "project", [FACILITY])
     edit(root, "Edit 0.")
-    proc = start_build(root, "--quiet")
-    out, err = proc.communicate(timeout=300)
+    with reaping() as reap:
+        proc = reap(start_build(root, "--quiet"))
+        out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, out + err
     return root
 
@@ -495,12 +496,41 @@ def test_progress_prints_nothing_once_closed() -> None:
     assert stream.getvalue().splitlines() == ["[1/2] en/chapter-1 (cached), about 0s left"]
 
 
+SLEEPER = (
+    "import subprocess, sys, time; child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)']);"
+    " print(child.pid, flush=True); time.sleep(300)"
+)
+"""A process that starts a worker, says its pid, and runs for five minutes: a build, as a test sees it."""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_test_that_fails_mid_way_leaves_no_process_behind() -> None:
+    """The Ctrl-C test below started `build.py`, an assertion failed before it ended, and the build
+    (with its workers) was found running an hour later. A test registers what it starts (`reap`):
+    however it ends, the process group is killed."""
+    with pytest.raises(AssertionError, match="fails mid-way"):
+        with reaping() as reap:
+            proc = reap(
+                subprocess.Popen(
+                    [sys.executable, "-c", SLEEPER], stdout=subprocess.PIPE, text=True, start_new_session=True
+                )
+            )
+            assert proc.stdout is not None
+            worker = int(proc.stdout.readline())
+            assert worker in live_members(proc.pid)  # the worker runs in the build's group
+            raise AssertionError("the test fails mid-way")
+    wait_until_gone(proc.pid, timeout=5)
+    assert proc.returncode == -signal.SIGKILL
+
+
 @pytest.mark.parametrize("moment", ["start-up", "layout"])
-def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path: Path, moment: str) -> None:
+def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(
+    built: Path, tmp_path: Path, moment: str, reap: Callable[..., subprocess.Popen]
+) -> None:
     root = clone(built, tmp_path / "project")
     old, folders = edition(root), build_folders(root)
     edit(root, "Edit 1.")
-    proc = start_build(root)  # with a progress line for each chunk
+    proc = reap(start_build(root))  # with a progress line for each chunk; killed if an assertion fails
     assert proc.stderr is not None
     progress = []
     if moment == "start-up":  # the fork server is loading WeasyPrint
@@ -520,9 +550,9 @@ def test_ctrl_c_stops_the_build_and_leaves_dist_as_it_was(built: Path, tmp_path:
     assert build_folders(root) == folders  # the unpublished folder was deleted
 
 
-def test_a_second_build_waits_for_the_first(built: Path) -> None:
+def test_a_second_build_waits_for_the_first(built: Path, reap: Callable[..., subprocess.Popen]) -> None:
     with publish.lock(built, lambda message: None):
-        proc = start_build(built, "--quiet")
+        proc = reap(start_build(built, "--quiet"))
         assert proc.stderr is not None
         line = proc.stderr.readline()
         assert line == f"another build (pid {os.getpid()}) is running in this project; waiting for it to finish\n"
@@ -534,15 +564,17 @@ def test_a_second_build_waits_for_the_first(built: Path) -> None:
     assert err == "" and re.fullmatch(r"dist/ is up to date \(\d+\.\d\ds; \d+ warnings not shown\)\n", out), out + err
 
 
-def test_serve_builds_under_the_lock_too(built: Path) -> None:
+def test_serve_builds_under_the_lock_too(built: Path, reap: Callable[..., subprocess.Popen]) -> None:
     with publish.lock(built, lambda message: None):
-        proc = subprocess.Popen(
-            [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
+        proc = reap(
+            subprocess.Popen(
+                [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
         )
         assert proc.stderr is not None and proc.stdout is not None
         line = proc.stderr.readline()
@@ -606,7 +638,9 @@ def keep_leftovers(saved: Path, root: Path, leftovers: Path) -> int:
     return count
 
 
-def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Path, tmp_path: Path) -> None:
+def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(
+    built: Path, tmp_path: Path, reap: Callable[..., subprocess.Popen]
+) -> None:
     root = clone(built, tmp_path / "project")
     saved = tmp_path / "saved"
     save_state(root, saved)
@@ -615,7 +649,7 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
     # The reference: the same edit, built to the end and timed.
     edit(root, "Edit 2.")
     started = time.perf_counter()
-    proc = start_build(root, "--quiet")
+    proc = reap(start_build(root, "--quiet"))
     out, err = proc.communicate(timeout=300)
     reference = time.perf_counter() - started
     assert proc.returncode == 0, out + err
@@ -643,7 +677,7 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
         """Start the edited build from the old state, kill it; return its exit code and how long it ran."""
         restore_state(saved, root)
         started = time.perf_counter()
-        proc = start_build(root, "--quiet")
+        proc = reap(start_build(root, "--quiet"))
         seen = True
         if kind == "time":
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -679,7 +713,7 @@ def test_a_build_killed_at_any_point_leaves_the_old_or_the_new_edition(built: Pa
     restore_state(saved, root)
     shutil.copytree(leftovers, root, symlinks=True, dirs_exist_ok=True)
     assert len(build_folders(root)) > 1
-    proc = start_build(root, "--quiet")
+    proc = reap(start_build(root, "--quiet"))
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, out + err
     assert "waiting" not in err  # the killed builds' locks died with them

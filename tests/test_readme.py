@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, kill_group
 
 pytestmark = pytest.mark.slow
 
@@ -179,14 +179,15 @@ def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, str]:
         reader.start()
         seen = []
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None and not SUMMARY.search("".join(seen)):
-            with contextlib.suppress(queue.Empty):
-                seen.append(lines.get(timeout=0.5))
-        os.killpg(process.pid, signal.SIGINT)
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            while time.monotonic() < deadline and process.poll() is None and not SUMMARY.search("".join(seen)):
+                with contextlib.suppress(queue.Empty):
+                    seen.append(lines.get(timeout=0.5))
+            os.killpg(process.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+        finally:
+            kill_group(process.pid)  # what Ctrl-C left, or what an error on the way did not stop
             process.wait()
         reader.join(timeout=30)
         while not lines.empty():

@@ -32,7 +32,7 @@ from report.commands.serve import Preview, PreviewHandler, _Watcher, inject, ope
 from report.findings import Loc, Policy, error, warning
 from report.publish import Output
 
-from .conftest import REPO, copy_project, make_project, run_cli
+from .conftest import REPO, copy_project, kill_group, make_project, run_cli
 
 FACILITY = "lasalle"
 SUMMARIES = ("built ", "build failed ", "dist/ is up to date")
@@ -124,9 +124,12 @@ class Serving:
         return state
 
     def stop(self) -> int:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-        code = self.proc.wait(timeout=30)
+        try:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGINT)
+            code = self.proc.wait(timeout=30)
+        finally:
+            kill_group(self.proc.pid)  # whatever outlived Ctrl-C (or a server that did not stop in time)
         self.reader.join(timeout=30)
         while not self.lines.empty():
             self.line(timeout=0)

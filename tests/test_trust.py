@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 import yaml
@@ -436,18 +436,21 @@ def test_an_internal_error_exits_3_and_says_where_the_traceback_is(
 
 @pytest.mark.parametrize("verb", [("check",), ("build",)])
 def test_output_piped_to_a_reader_that_stops_early_is_not_a_bug(
-    tmp_path: Path, fixed_today: None, verb: tuple[str, ...]
+    tmp_path: Path, fixed_today: None, verb: tuple[str, ...], reap: Callable[..., subprocess.Popen]
 ) -> None:
     """`./build.py check | head -1`: the pipe closes while check prints; exit 141, as shells report it,
     and nothing on stderr. Stdout is block-buffered as in a shell (no PYTHONUNBUFFERED, which the tests'
     environment may set), so the output meets the closed pipe when it is flushed, not when it is printed."""
     root = make_project(tmp_path, "cite-unknown")  # findings to print; the build fails before any layout
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    check = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "--root", str(root), *verb],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
+    check = reap(
+        subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "--root", str(root), *verb],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        ),
+        group=False,
     )
     assert check.stdout is not None and check.stderr is not None
     check.stdout.close()  # before check has printed anything: its first line meets a closed pipe

@@ -141,7 +141,10 @@ def test_a_comment_that_cuts_prose_short_is_a_finding_at_the_hash(line: str, lev
         ("      role: led the shutdown campaign\n", "      role: led the shutdown campaign  # keep it short\n"),
         ("      role: led the shutdown campaign\n", "      role: led the shutdown campaign # TODO: check the date\n"),
         ("\nname: Sample Detention Center\n", "\nname: Sample Detention Center # Keep it short\n"),
-        (HELD, "    text: Inspectors found that medical requests went # unanswered, per the report\n"),
+        (
+            HELD,
+            "    text: Inspectors found that medical requests went unanswered. [@gov-report-2020] # per the report\n",
+        ),
         ("    date: 2020-04\n", "    date: 2020-04 # 2 sources agree\n"),
     ],
 )
@@ -421,8 +424,22 @@ CUT = "YAML reads ' #' as the start of a comment, so the value ends at '{}' and 
             "led the",
             "# of people who campaigned",
         ),
+        (
+            HELD,
+            "    text: Inspectors found that medical requests went # unanswered, per the report\n",
+            "…nd that medical requests went",
+            "# unanswered, per the report",
+        ),
     ],
-    ids=["the-sentence", "the", "one-word", "comment-ends-the-sentence", "ends-with-the", "role-ends-with-the"],
+    ids=[
+        "the-sentence",
+        "the",
+        "one-word",
+        "comment-ends-the-sentence",
+        "ends-with-the",
+        "role-ends-with-the",
+        "sentence-without-its-stop",
+    ],
 )
 def test_a_comment_that_cuts_prose_mid_sentence_is_a_warning_even_when_it_starts_with_a_word(
     old: str, new: str, kept: str, lost: str
@@ -430,7 +447,9 @@ def test_a_comment_that_cuts_prose_mid_sentence_is_a_warning_even_when_it_starts
     """`note: The # of people ICE could hold at the jail.` printed "The" (and "4 The" in the PDF), and
     check said nothing: a comment that starts with a word was taken for a note. In the writer's
     prose it is not one when the text ends with a word no text ends with (`The`, `of`, `and`), or,
-    in a field of sentences, when the text is one word or the comment ends the sentence."""
+    in a field of sentences, when the text does not end with a sentence stop: `text: Inspectors found
+    that medical requests went # unanswered, per the report` printed "…requests went", and check said
+    nothing, for the comment neither was the text's only word nor ended with a stop."""
     raw = SAMPLE.replace(old, new, 1)
     assert raw != SAMPLE
     number = raw.split("\n").index(new.rstrip("\n")) + 1

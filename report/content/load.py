@@ -651,9 +651,11 @@ def _cut_mid_sentence(kind: str, path: tuple[Any, ...], value: str, comment: str
     in the middle of a sentence: `note: The # of people ICE could hold.` prints "The".
 
     The text ends with a word no text ends with (`The`, `of`, `and`, `its`); or, in a field of
-    sentences (not `x-phrase`: a heading, a role, a keyword need not end with a stop), it is one
-    word, or the comment ends the sentence the text began. A note after a whole heading or role
-    (`heading: Why it matters  # keep it short`) is left alone.
+    sentences (not `x-phrase`: a heading, a role, a keyword need not end with a stop), it does not
+    end with a sentence stop: every such text does, so one without it is a sentence the comment cut
+    (`text: Inspectors found that medical requests went # unanswered, per the report` prints
+    "Inspectors found that medical requests went"). A note after a whole heading or role
+    (`heading: Why it matters  # keep it short`) or after a whole sentence is left alone.
     """
     node = schema.subschema(kind, path) or {}
     if not node.get("x-translatable"):
@@ -664,7 +666,15 @@ def _cut_mid_sentence(kind: str, path: tuple[Any, ...], value: str, comment: str
         return True
     if node.get("x-phrase"):
         return False
-    return len(words) == 1 or _SENTENCE_END.search(comment.rstrip()) is not None
+    return not _ends_sentence(value)
+
+
+_TRAILING_MARKERS = re.compile(r"(?:\s*\[@[^\]]*\])+\s*\Z")
+
+
+def _ends_sentence(value: str) -> bool:
+    """Return True if `value` ends with a sentence stop, before any citation markers after it."""
+    return _SENTENCE_END.search(_TRAILING_MARKERS.sub("", value.rstrip())) is not None
 
 
 def _whole(kind: str, path: tuple[Any, ...], value: str, comment: str) -> bool:

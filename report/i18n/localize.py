@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from gettext import c2py
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, TypeGuard
+from typing import Any, Iterable, Mapping, Sequence, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -290,6 +290,48 @@ class _EnglishFallback(str):
 
     def __html__(self) -> str:
         return f'<span lang="en" class="fallback">{escape(str(self))}</span>'
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+"""A template string's named placeholder (`%(date)s`)."""
+
+
+def fill(string: object, variables: Mapping[str, Any]) -> Markup:
+    """Return a template string, as gettext returned it, with its placeholders filled, as Jinja's
+    newstyle gettext fills them (`Markup(string) % variables`).
+
+    In an English fallback a value with a letter in it is left outside the `lang="en"` span: it is
+    in this language, which formatted it ("as of %(date)s" printed `as of marzo de 2023`, the
+    Spanish date declared English). A number stays inside: it is no word of either language.
+    """
+    if not isinstance(string, _EnglishFallback) or not any(
+        _LETTER.search(Markup(escape(value)).striptags()) for value in variables.values()
+    ):
+        return Markup(string) % variables
+    out: list[str] = []
+    english: list[str] = []
+
+    def flush() -> None:
+        if "".join(english):
+            out.append(f'<span lang="en" class="fallback">{"".join(english)}</span>')
+        english.clear()
+
+    parts = _PLACEHOLDER.split(str(string))
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            english.append(str(escape(part.replace("%%", "%"))))
+            continue
+        value = str(Markup("%s") % (variables[part],))
+        if _LETTER.search(Markup(value).striptags()):
+            flush()
+            out.append(value)
+        else:
+            english.append(value)
+    flush()
+    return Markup("".join(out))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def cldr_text(locale: str) -> str:

@@ -26,7 +26,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
-from ..i18n.localize import Localizer
+from ..i18n.localize import Localizer, fill
 from ..content.model import CITE_RE, Claim, DateSpan, Edition, Facility, PartialDate, Source, Text
 from .. import cache, project
 from ..findings import Finding, Loc, error
@@ -188,6 +188,39 @@ def compile_layouts(env: jinja2.Environment) -> None:
         env.get_template(name)
 
 
+def _gettext_callables(localizer: Localizer) -> dict[str, Callable[..., Markup]]:
+    """Return Jinja's newstyle gettext functions, filling placeholders with `localize.fill`: as
+    Jinja's own do (`Markup(string) % variables`), but a word filled into an English fallback is
+    left outside its `lang="en"` span (the Spanish date in a fuzzy "as of %(date)s"). The
+    parameters start with `__`, as Jinja's do, so that no placeholder's name is taken."""
+
+    @jinja2.pass_context
+    def gettext(__context: jinja2.runtime.Context, __string: str, **variables: Any) -> Markup:
+        return fill(__context.call(localizer.gettext, __string), variables)
+
+    @jinja2.pass_context
+    def ngettext(
+        __context: jinja2.runtime.Context, __singular: str, __plural: str, __n: int, **variables: Any
+    ) -> Markup:
+        variables.setdefault("num", __n)
+        return fill(__context.call(localizer.ngettext, __singular, __plural, __n), variables)
+
+    @jinja2.pass_context
+    def pgettext(__context: jinja2.runtime.Context, __ctx: str, __string: str, **variables: Any) -> Markup:
+        variables.setdefault("context", __ctx)
+        return fill(__context.call(localizer.pgettext, __ctx, __string), variables)
+
+    @jinja2.pass_context
+    def npgettext(
+        __context: jinja2.runtime.Context, __ctx: str, __singular: str, __plural: str, __n: int, **variables: Any
+    ) -> Markup:
+        variables.setdefault("context", __ctx)
+        variables.setdefault("num", __n)
+        return fill(__context.call(localizer.npgettext, __ctx, __singular, __plural, __n), variables)
+
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
+
+
 def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     """Return a Jinja environment for `layouts/` with gettext installed for one language.
 
@@ -208,6 +241,7 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         localizer.gettext, localizer.ngettext, newstyle=True, pgettext=localizer.pgettext, npgettext=localizer.npgettext
     )
+    env.globals.update(_gettext_callables(localizer))
     env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst

@@ -97,6 +97,10 @@ def typeset(html: str, original: str | None = None, original_lang: str | None = 
 
     `original` is the English the prose was translated from, if it was: a title quoted word for
     word from it is left in its own language and tagged `lang=original_lang`.
+
+    Quoted words stay quoted: a title in Title Case is a `<cite>` inside the `<q>`, never instead
+    of it. Title Case is a guess (a headline, a slogan or a sign is in Title Case too), and the
+    writer's marks say the words are someone else's, word for word: a reader must still see them.
     """
 
     def quoted(match: re.Match[str]) -> str:
@@ -104,7 +108,7 @@ def typeset(html: str, original: str | None = None, original_lang: str | None = 
         if _is_title(inner):
             same = original is not None and f'"{Markup(inner).unescape()}"' in original
             lang = f' lang="{escape(original_lang)}"' if same and original_lang else ""
-            return f"<cite{lang}>{inner}</cite>"
+            return f"<q><cite{lang}>{inner}</cite></q>"
         return f"<q>{inner}</q>"
 
     html = _QUOTED.sub(quoted, html)
