@@ -423,8 +423,14 @@ CSS_REF = re.compile(
 CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 
 
-def css_refs(text: str) -> list[CssRef]:
-    """Return every file a stylesheet's text names (`url()`, `@import`), in order; none in a comment."""
+@functools.lru_cache(maxsize=64)
+def css_refs(text: str) -> tuple[CssRef, ...]:
+    """Return every file a stylesheet's text names (`url()`, `@import`), in order; none in a comment.
+
+    Kept by the text (the answer is the text's alone): the gather phase walks the print
+    stylesheets for their URLs, their faces, their families and their font lists, and the live
+    preview gathers on every save.
+    """
     text = CSS_COMMENT.sub(lambda comment: re.sub(r"[^\n]", " ", comment[0]), text)  # same lines and columns
     found = []
     for named in CSS_REF.finditer(text):
@@ -432,7 +438,7 @@ def css_refs(text: str) -> list[CssRef]:
         line = text.count("\n", 0, named.start()) + 1
         column = named.start() - text.rfind("\n", 0, named.start())
         found.append(CssRef(ref, line, column, bool(named["imported"] or named["bare"])))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -460,8 +466,13 @@ _IMPORT_REST = re.compile(
 """What follows `@import` to the end of the rule (its `;`), and the rest of the line if blank."""
 
 
-def css_imports(text: str) -> list[CssImport]:
-    """Return every `@import` rule at the top level of a stylesheet's text, in order (none in a comment or a block)."""
+@functools.lru_cache(maxsize=64)
+def css_imports(text: str) -> tuple[CssImport, ...]:
+    """Return every `@import` rule at the top level of a stylesheet's text, in order (none in a comment or a block).
+
+    Kept by the text, as `css_refs` is: parsing a stylesheet whole is the costly part of the
+    site's asset check, which the gather phase runs on every save of the live preview.
+    """
     import tinycss2
 
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
@@ -496,7 +507,7 @@ def css_imports(text: str) -> list[CssImport]:
             at = rule.prelude.index(tokens[0])
             media = tinycss2.serialize(rule.prelude[at:]).strip()
         found.append(CssImport(ref, rule.source_line, rule.source_column, start, end, layer, supports, media, ignored))
-    return found
+    return tuple(found)
 
 
 # -- WeasyPrint ----------------------------------------------------------------------------------

@@ -125,3 +125,42 @@ def test_a_missed_term_is_reported_at_the_msgstr_the_translator_edits(tmp_path: 
         " term 'legal visit' (i18n/es/glossary.csv:2), but its translation uses none of 'visita de abogados'"
         " [i18n.glossary]"
     ]
+
+
+def test_each_entry_is_matched_against_the_glossary_once_while_neither_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live preview checks the whole catalog against the glossary on every save, and a save
+    changes a few entries, or none: an entry whose English and translation the terms have met
+    is not matched again. An edited one is, and says what it misses."""
+    from report.i18n import glossary
+    from report.i18n.catalogs import parse_catalog
+    from report.project import catalog_path
+
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    (tmp_path / "i18n/es/glossary.csv").write_text(
+        '"source","target","developer_comments"\n"guard","guardia",""\n"detainee","persona detenida",""\n',
+        encoding="utf-8",
+    )
+    header = (
+        'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    )
+    body = 'msgctxt "a:summary"\nmsgid "A guard struck a detainee."\nmsgstr "Un guardia golpeó a una {}."\n'
+    matched: list[str] = []
+    real_missed = glossary.missed_terms
+
+    def counted(terms: tuple[Term, ...], english: str, translation: str) -> list[Term]:
+        matched.append(translation)
+        return real_missed(terms, english, translation)
+
+    monkeypatch.setattr(glossary, "missed_terms", counted)
+    said = []
+    for word in ("presa", "presa", "persona detenida", "presa"):
+        catalog = parse_catalog((header + body.format(word)).encode(), catalog_path("es"), "es")
+        said.append([f.message.split(", but")[0] for f in glossary.check_glossary(tmp_path, "es", catalog)])
+    assert said == [["'A guard struck a detainee.' has the glossary term 'detainee' (i18n/es/glossary.csv:3)"]] * 2 + [
+        [],
+        ["'A guard struck a detainee.' has the glossary term 'detainee' (i18n/es/glossary.csv:3)"],
+    ]
+    assert matched == ["Un guardia golpeó a una presa.", "Un guardia golpeó a una persona detenida."]

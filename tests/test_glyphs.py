@@ -187,3 +187,35 @@ def test_a_locale_whose_dates_no_font_can_print_is_one_error_at_its_line(
         " them in another font of the machine that builds it, or as empty boxes; declare a font that has them in"
         " the print stylesheets, or choose another locale [pdf.font]"
     ]
+
+
+def test_each_font_file_is_read_once_however_many_lists_and_families_it_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The font-family lists' rule read every face again for each family and each list, and hashed
+    it each time to key what it draws: five reads of each of the eight faces on every `check` and
+    every save of the live preview. The findings are the same with one."""
+    from report import project
+    from report.pdf import glyphs
+
+    root = _project(tmp_path, monkeypatch)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
+    tokens = root / "layouts/css/tokens.css"
+    text = re.sub(r"--sans: [^;]*;", '--sans: "Plex Sans", sans-serif;', tokens.read_text(encoding="utf-8"))
+    tokens.write_text(text, encoding="utf-8")
+    reads: list[str] = []
+    real_read = project.read
+
+    def counted(root: Path, rel: str, limit: int) -> bytes:
+        reads.append(rel)
+        return real_read(root, rel, limit)
+
+    monkeypatch.setattr(project, "read", counted)
+    found = glyphs.glyph_findings(root, [], root / ".cache")
+    fonts = [rel for rel in reads if rel.startswith("layouts/fonts/")]
+    assert sorted(fonts) == sorted(set(fonts)) and len(fonts) == 8
+    assert [(f.loc.line, f.loc.col, f.message.split(" (U+")[0]) for f in found] == [
+        (37, 13, "deaths[1].name contains '\u1e25'"),
+        (37, 20, "deaths[1].name contains '\u1e62'"),
+    ]

@@ -1935,3 +1935,23 @@ def test_a_date_filled_into_an_english_fallback_is_not_marked_english() -> None:
         back.render(language_of=loc.language_of)
         == 'en|<span lang="en" class="fallback">Back to note 3 in the text</span>'
     )
+
+
+def test_whether_a_translation_is_its_english_is_worked_out_once_per_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Coverage, the glossary and the localizer each ask every entry whether it is a copy (`copied`,
+    `counted`, `unusable`): five comparisons of every form with its English on each gather, the
+    costliest part of `check`'s. An entry is frozen: its answer is worked out once."""
+    from report.i18n import catalogs
+
+    loc = _catalog(
+        'msgid "Back to the text"\nmsgstr "back to the text."\n\nmsgid "Share the report."\nmsgstr "Comparte"\n'
+    )
+    compared: list[str] = []
+    real_plain = catalogs._plain
+    monkeypatch.setattr(catalogs, "_plain", lambda text: compared.append(text) or real_plain(text))
+    for _ in range(3):
+        assert [(e.copied, e.counted, e.unusable) for e in loc.catalog.entries] == [
+            (True, "untranslated", True),
+            (False, "translated", False),
+        ]
+    assert compared == ["back to the text.", "Back to the text", "Comparte", "Share the report."]

@@ -998,3 +998,28 @@ def test_a_file_a_site_stylesheet_names_must_be_one_the_site_publishes(tmp_path:
         f"layouts/css/fonts.css:11:83: error: '../fonts/Bold.woff2' {published}",
         f"layouts/css/site.css:3:1: error: 'token.css' {published}",
     ]
+
+
+def test_a_stylesheet_is_parsed_once_however_many_checks_read_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gather phase walks the print stylesheets for their URLs, their faces, their families and
+    their font lists, and the site's for their `@import`s, on every `check` and every save of the
+    live preview: the same texts tokenized and parsed again each time. What a text names is the
+    text's alone, and is kept by it."""
+    import tinycss2
+
+    from report.sandbox import CssImport, CssRef, css_imports, css_refs
+
+    text = "@import url(\"tokens.css\") print;\n/* url(no.png) parsed once */\nbody { background: url('i.png') }\n"
+    parsed: list[str] = []
+    real_parse = tinycss2.parse_stylesheet
+
+    def counted(css: str, **options: Any) -> Any:
+        parsed.append(css)
+        return real_parse(css, **options)
+
+    monkeypatch.setattr(tinycss2, "parse_stylesheet", counted)
+    for _ in range(3):
+        assert tuple(css_refs(text)) == (CssRef("tokens.css", 1, 1, True), CssRef("i.png", 3, 20, False))
+        assert tuple(css_imports(text)) == (CssImport("tokens.css", 1, 1, 0, 33, None, "", "print"),)
+    assert css_refs(text) is css_refs(text)
+    assert parsed == [text]

@@ -328,7 +328,7 @@ class CatalogEntry:
         or None, as for every form where a `SAME:` comment says why (`same`)."""
         return None if self.same else self.identical_form
 
-    @property
+    @functools.cached_property  # asked of every entry by coverage, the glossary and the localizer, each gather
     def identical_form(self) -> int | None:
         """Return the first form (msgstr[N]) of its translation that is its English, or mostly so
         (`kept_english`: the English pasted and a word or two translated), or None.

@@ -144,10 +144,14 @@ def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Findin
     if not terms:
         return findings
     rel = glossary_path(lang)
+    missed = _missed(terms)
     for entry in catalog.active():
         if entry.counted != "translated":
             continue
-        for term in missed_terms(terms, _english(entry), " | ".join(entry.strings)):
+        english, translation = _english(entry), " | ".join(entry.strings)
+        if (english, translation) not in missed:
+            missed[english, translation] = missed_terms(terms, english, translation)
+        for term in missed[english, translation]:
             renderings = ", ".join(f"'{t}'" for t in term.targets)
             findings.append(
                 warning(
@@ -158,6 +162,14 @@ def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Findin
                 )
             )
     return findings
+
+
+@functools.lru_cache(maxsize=4)
+def _missed(terms: tuple[Term, ...]) -> dict[tuple[str, str], list[Term]]:
+    """Return the terms each English and translation miss (`missed_terms`), as found so far with
+    these terms: the live preview checks every entry of the catalog on each save, and a save
+    changes a few of them, or none."""
+    return {}
 
 
 def _english(entry: CatalogEntry) -> str:

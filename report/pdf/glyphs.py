@@ -25,7 +25,7 @@ import io
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Container, Iterable
+from typing import Callable, Container, Iterable, Mapping
 
 from .. import cache, project
 from ..content.load import located_characters
@@ -64,8 +64,11 @@ def glyph_findings(
     """
     if not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
         return []
-    covered = frozenset(_declared_coverage(root, cache_dir))
-    lacking = _lacking_lists(root, cache_dir)
+    declared, faces_of = declared_faces(root), family_faces(root)
+    by_face = _face_coverage(root, (*declared, *(face for faces in faces_of.values() for face in faces)), cache_dir)
+    covered = _union(by_face, declared)
+    by_family = {family: _union(by_face, faces) for family, faces in faces_of.items()}
+    lacking = _lacking_lists(font_lists(root), by_family, covered)
     printable = covered.difference(*(chars for _, _, chars in lacking)) if lacking else covered
 
     def wanted(char: str) -> bool:
@@ -80,14 +83,12 @@ def glyph_findings(
                 " builds it, or as an empty box; write it otherwise, or leave it out"
             )
         families, loc, _ = next(found for found in lacking if char in found[2])
-        having = [family for family, faces in faces_of.items() if char in _faces_coverage(root, faces, cache_dir)]
+        having = [family for family, chars in by_family.items() if char in chars]
         return (
             f"which no face of the font-family list {', '.join(map(repr, families))} ({loc}) has: the PDF would print"
             f" it in another font of the machine that builds it; add {having[0]!r}, which has it, to that list,"
             " or write it otherwise"
         )
-
-    faces_of = family_faces(root)
 
     found: list[tuple[str, str, Loc]] = []
     files = [(project.REPORT_FILE, "report"), (project.SOURCES_FILE, "sources")]
@@ -181,35 +182,47 @@ def _in_msgstr(catalog: ParsedCatalog, lines: list[str], line: int, char: str) -
     return Loc(catalog.path, line, 1)
 
 
-def _lacking_lists(root: Path, cache_dir: Path | None) -> list[tuple[tuple[str, ...], Loc, frozenset[str]]]:
-    """Return each font-family list of the print stylesheets that names a declared family, where it
-    is written, and the characters some declared face has that none of the list's faces has.
+def _lacking_lists(
+    lists: Iterable[tuple[tuple[str, ...], Loc]], by_family: Mapping[str, frozenset[str]], covered: frozenset[str]
+) -> list[tuple[tuple[str, ...], Loc, frozenset[str]]]:
+    """Return each font-family list of the print stylesheets (`font_lists`) that names a declared
+    family (`by_family`: the characters its faces draw), where it is written, and the characters
+    some declared face has (`covered`) that none of the list's faces has.
 
     Which list a value prints in is the templates' and the stylesheets' choice, one no check
     follows: a name prints in Sans, a paragraph in Serif, a caption in either. So every list must
     draw every character one of them draws (the report's do: Sans falls back to Serif)."""
-    faces_of = family_faces(root)
-    covered = frozenset(_declared_coverage(root, cache_dir))
     out = []
-    for families, loc in font_lists(root):
-        declared = [family for family in families if family in faces_of]
+    for families, loc in lists:
+        declared = [family for family in families if family in by_family]
         if declared:
-            has = frozenset().union(*(_faces_coverage(root, faces_of[f], cache_dir) for f in declared))
+            has = frozenset().union(*(by_family[f] for f in declared))
             if covered - has:
                 out.append((families, loc, covered - has))
     return out
 
 
-def _faces_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> str:
-    """Return every character one of the font files draws, kept by their bytes."""
-    fonts = tuple(data for rel in faces if (data := _read(root, rel, FONT_BYTES)) is not None)
-    key = cache.key_of(cache.fingerprint(__name__), *fonts)
-    return cache.memoize(cache_dir, "glyphs", key, _coverage, fonts)
+def _face_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> dict[str, frozenset[str]]:
+    """Return every character each font file draws (none for a file that cannot be read), by file.
+
+    Each file is read once, and what it draws is kept by its bytes alone: a family's faces, a
+    font-family list's and all the declared ones draw the union of theirs (`_union`), taken from
+    these rather than by reading and hashing every file again for each.
+    """
+    out: dict[str, frozenset[str]] = {}
+    for rel in dict.fromkeys(faces):
+        data = _read(root, rel, FONT_BYTES)
+        if data is None:
+            out[rel] = frozenset()
+            continue
+        key = cache.key_of(cache.fingerprint(__name__), data)
+        out[rel] = frozenset(cache.memoize(cache_dir, "glyphs", key, _coverage, (data,)))
+    return out
 
 
-def _declared_coverage(root: Path, cache_dir: Path | None) -> str:
-    """Return every character one of the print stylesheets' faces draws, kept by the faces' bytes."""
-    return _faces_coverage(root, declared_faces(root), cache_dir)
+def _union(by_face: Mapping[str, frozenset[str]], faces: Iterable[str]) -> frozenset[str]:
+    """Return every character one of the font files draws."""
+    return frozenset().union(*(by_face[face] for face in faces))
 
 
 def _coverage(fonts: tuple[bytes, ...]) -> str:
@@ -237,9 +250,8 @@ def located_fallbacks(root: Path, findings: Iterable[Finding], cache_dir: Path |
     """
     kinds = {project.REPORT_FILE: "report"}
     faces = declared_faces(root)
-    every = frozenset(_faces_coverage(root, faces[:1], cache_dir)).intersection(
-        *(_faces_coverage(root, (face,), cache_dir) for face in faces[1:])
-    )
+    by_face = _face_coverage(root, faces, cache_dir)
+    every = frozenset.intersection(*by_face.values()) if by_face else frozenset()
     out = []
     for finding in findings:
         fell = fell_back(finding.message) if finding.code == "pdf.font" and not finding.loc.line else []

@@ -649,7 +649,7 @@ def stylesheet_files(root: Path) -> list[str]:
     return [rel for _, rel, _ in _stylesheets_read(str(root), [f"layouts/css/{name}.css" for name in SHEETS])]
 
 
-def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str, list[CssRef]]]:
+def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str, tuple[CssRef, ...]]]:
     """Yield the URL, the file (relative to the project) and the URLs named of every stylesheet that
     `entries` load: each entry, then what they import, followed as WeasyPrint follows it, by URL.
 
