@@ -316,21 +316,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Send the tests that share a project a fixture makes once per module (and builds, most often)
-    to one xdist worker: `--dist loadgroup` (pyproject.toml) keeps a group together and spreads the
-    others test by test, where plain `--dist load` had each worker that ran one of them make it
-    again. A module fixture that writes no project (one that reads `shipped`, say) groups nothing.
-    Marked as each test is collected: xdist reads the marks in its own `pytest_collection_modifyitems`."""
-    info = getattr(item, "_fixtureinfo", None)
-    definitions = info.name2fixturedefs.values() if info is not None else ()
-    if any(
-        defs and defs[-1].scope in ("module", "class", "package") and "tmp_path_factory" in defs[-1].argnames
-        for defs in definitions
-    ):
-        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-
-
 NOT_CHECKED = frozenset({".venv", ".git", ".pytest_cache"})
 """Folders at the top of the checkout the tests may write into: the environment's, git's and pytest's own."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import types
 from pathlib import Path
 
 import pytest
@@ -49,33 +48,3 @@ def test_a_pdf_one_worker_read_is_read_by_the_other_from_the_shared_folder(
     monkeypatch.setattr(conftest, "_TEXTS", {})  # the other worker
     monkeypatch.setattr(conftest, "_extract", extract)
     assert conftest.pdf_pages(data) == ("Communities not cages", "First ten")
-
-
-def fake_test(nodeid: str, **fixtures: tuple[str, tuple[str, ...]]) -> types.SimpleNamespace:
-    """A collected test as `pytest_itemcollected` reads it: its id, each fixture's (scope, arguments), its marks."""
-    definitions = {
-        name: [types.SimpleNamespace(scope=scope, argnames=argnames)] for name, (scope, argnames) in fixtures.items()
-    }
-    test = types.SimpleNamespace(nodeid=nodeid, _fixtureinfo=types.SimpleNamespace(name2fixturedefs=definitions))
-    test.marks = []
-    test.add_marker = test.marks.append
-    return test
-
-
-def test_the_tests_of_a_module_fixture_that_makes_a_project_are_one_xdist_group() -> None:
-    made = fake_test(
-        "tests/test_x.py::test_a[en]",
-        project=("module", ("tmp_path_factory",)),
-        tmp_path_factory=("session", ("request",)),
-        tmp_path=("function", ("request", "tmp_path_factory")),
-    )
-    conftest.pytest_itemcollected(made)  # type: ignore[arg-type]
-    assert [(m.name, m.args) for m in made.marks] == [("xdist_group", ("tests/test_x.py",))]
-    # A module fixture that reads what the session made, or a test's own project: no group, spread test by test.
-    for fixtures in (
-        {"edition": ("module", ("built_once",)), "built_once": ("session", ("tmp_path_factory",))},
-        {"tmp_path": ("function", ("request", "tmp_path_factory"))},
-    ):
-        spread = fake_test("tests/test_x.py::test_b", **fixtures)
-        conftest.pytest_itemcollected(spread)  # type: ignore[arg-type]
-        assert spread.marks == []
