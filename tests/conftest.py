@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import hashlib
 import io
+import json
 import os
 import re
 import runpy
@@ -105,6 +106,9 @@ def copy_project(dest: Path, facilities: list[str] | None = None) -> Path:
 
 
 _TEXTS: dict[str, tuple[str, ...]] = {}
+_SHARED_TEXTS: list[Path] = []
+"""The folder, shared by this run's xdist workers, where `pdf_pages` keeps what it extracted (set by
+`_shared_pdf_texts`; empty outside xdist, where one process's memory is the whole run)."""
 
 
 class _ClassTexts(HTMLParser):
@@ -143,14 +147,44 @@ def texts_of_class(page: Path, name: str) -> list[str]:
 def pdf_pages(pdf: Path | bytes) -> tuple[str, ...]:
     """Return the text pypdf extracts from each page of a PDF (a file, or its bytes).
 
-    pypdf takes about three seconds over a report, and many tests read the same shipped PDFs:
-    each version of a file (by the hash of its bytes) is read once per session.
+    pypdf takes several seconds of a core over a report, and many tests read the same shipped PDFs:
+    each version of a file (by the hash of its bytes) is read once per run. Under pytest-xdist the
+    first worker that needs it extracts it and leaves the text in the workers' shared folder; the
+    other waits for it (a lock per file) and reads it there.
     """
     data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
     key = hashlib.sha256(data).hexdigest()
     if key not in _TEXTS:
-        _TEXTS[key] = tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        _TEXTS[key] = _shared_extract(key, data) if _SHARED_TEXTS else _extract(data)
     return _TEXTS[key]
+
+
+def _extract(data: bytes) -> tuple[str, ...]:
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _shared_extract(key: str, data: bytes) -> tuple[str, ...]:
+    """Return a PDF's page texts from the workers' shared folder, extracting and leaving them there first if need be."""
+    folder = _SHARED_TEXTS[0]
+    kept = folder / f"{key}.json"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not kept.exists():  # written whole, then renamed: a file there is complete
+            texts = _extract(data)
+            partial = folder / f"{key}.json.partial"
+            partial.write_text(json.dumps(texts), encoding="utf-8")
+            partial.replace(kept)
+            return texts
+    return tuple(json.loads(kept.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, point `pdf_pages` at a folder all of this run's workers share."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is not None:
+        folder = tmp_path_factory.getbasetemp().parent / "pdf-texts"  # this run's own, as `shipped`'s
+        folder.mkdir(exist_ok=True)
+        _SHARED_TEXTS[:] = [folder]
 
 
 def build(root: Path, *args: str) -> tuple[int, str, str]:

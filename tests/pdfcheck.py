@@ -147,16 +147,17 @@ def xmp_identification(reader: PdfReader) -> dict[str, Any]:
     return found
 
 
-def unprinted_links(reader: PdfReader) -> list[tuple[int, str]]:
+def unprinted_links(reader: PdfReader, texts: Sequence[str] | None = None) -> list[tuple[int, str]]:
     """Return (page, address) for each external link whose address its page does not print.
 
     Paper cannot follow a link: a reader of the printed page has only what it prints. An address
     counts as printed as the templates print one (`display_url`: no scheme, "www." or trailing
-    slash), a mail address without "mailto:", wherever it wraps on the page.
+    slash), a mail address without "mailto:", wherever it wraps on the page. `texts` is what
+    pypdf extracts from each page, when the caller has it already (`conftest.pdf_pages`).
     """
     found = []
     for number, page in enumerate(reader.pages):
-        text = re.sub(r"\s+", "", page.extract_text())
+        text = re.sub(r"\s+", "", page.extract_text() if texts is None else texts[number])
         for annotation in page.get("/Annots", []):
             action = annotation.get_object().get("/A", {})
             uri = str(action.get("/URI", ""))

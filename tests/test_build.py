@@ -108,16 +108,17 @@ NOTICE = {
 """What a draft PDF says it is to assistive technology, once, on its first page."""
 
 
-def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
+@pytest.mark.parametrize("lang", LANGS)  # one language each: the two workers read them side by side
+def test_every_pdf_is_accessible(shipped: Path, edition, lang: str) -> None:
     """Every PDF the build publishes meets the PDF/UA-1 checks it claims in its XMP; a draft's says
     it is one in its title and, first in its reading order, on its first page."""
     manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     names = {f.id: f.name for f in edition.facilities}
     pdfs = [entry for entry in manifest if entry["path"].endswith(".pdf")]
     assert len(pdfs) == len(LANGS) * (1 + len(edition.facilities))
+    assert {entry["language"] for entry in pdfs} == set(LANGS)
     notes: dict[tuple[str, str], int] = {}  # (language, kind) -> footnotes tagged as notes
-    for entry in pdfs:
-        lang = entry["language"]
+    for entry in (entry for entry in pdfs if entry["language"] == lang):
         reader = PdfReader(shipped / "dist" / entry["path"])
         count = len(reader.pages)
         if entry["kind"] == "report-pdf":
@@ -133,8 +134,8 @@ def test_every_pdf_is_accessible(shipped: Path, edition) -> None:
         notes[key] = notes.get(key, 0) + found
         assert first_page_actual_texts(reader) == [NOTICE[lang]], entry["path"]
         assert structure_elements_in_order(reader)[1]["/ActualText"] == NOTICE[lang]
-    for lang in LANGS:  # the report holds every chapter's notes, and those of its front and back matter
-        assert notes[lang, "report-pdf"] >= notes[lang, "facility-pdf"], notes
+    # The report holds every chapter's notes, and those of its front and back matter.
+    assert notes[lang, "report-pdf"] >= notes[lang, "facility-pdf"], notes
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -268,7 +269,7 @@ def test_internal_links_resolve_and_external_ones_print_their_address_in_the_rep
     assert links > 100
     # On paper a link is only what it prints: each external one prints its address on its page
     # (an organization's name printed alone was lost).
-    assert unprinted_links(reader) == []
+    assert unprinted_links(reader, pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")) == []
 
 
 SOURCE_LINES = {
@@ -294,7 +295,8 @@ def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, 
         assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
         start = starts[facility.name]
         report_pages = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
-        for i, page in enumerate(pdf_pages(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")):
+        pages = pdf_pages(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")
+        for i, page in enumerate(pages):
             *text, folio, source = page.rstrip().splitlines()
             assert (folio.strip(), source.strip()) == (str(i + 1), SOURCE_LINES[lang])
             # The same pages as in the report, but for the footer.
@@ -313,7 +315,7 @@ def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, 
                 else:
                     assert not annotation["/A"]["/URI"].startswith("x-chunk:")
         assert links > 5
-        assert unprinted_links(reader) == []
+        assert unprinted_links(reader, pages) == []
 
 
 # -- the site --------------------------------------------------------------------------------------
