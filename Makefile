@@ -16,8 +16,11 @@ build: $(VENV)/.installed
 	$(PY) build.py
 
 # `make test` is what CI runs: the habits first (they take seconds), then the whole suite.
+# --dist loadscope sends each test file whole to one worker, so a module's fixture (a project built
+# once for all its tests: test_oracle's, test_incremental's, the browser's site) is built once, not
+# once on each worker as plain `-n 2` did.
 test: lint
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadscope
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow" -q -n 2
