@@ -870,8 +870,8 @@ def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) ->
     from ..render.html import creation_time
 
     keywords = tuple(renderer.localizer.plain(k) for k in edition.settings.keywords)
-    word, notice = renderer.draft_words()
-    title = f"{title} · {word}" if word else title
+    notice = renderer.draft_words()[1]
+    title = renderer.draft_title(title)
     created = creation_time(edition)
     notice_lang = renderer.draft_language() if notice else renderer.lang
     return Metadata(
