@@ -166,6 +166,16 @@ def read_edition(dist: Path) -> str | None:
     return edition if edition in EDITIONS else None
 
 
+def read_created(dist: Path) -> str | None:
+    """Return when the PDFs of the edition in `dist/` were created (its manifest's `"created"`), or
+    None if it has no manifest or the manifest does not say."""
+    try:
+        created = json.loads((dist / MANIFEST).read_text(encoding="utf-8")).get("created")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return created if isinstance(created, str) else None
+
+
 def read_manifest(dist: Path) -> dict[str, dict]:
     """Return the previous manifest's entries by path, or nothing if there is none."""
     try:

@@ -131,6 +131,11 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
         return replace(_failed(gathered.findings, coverage), gathered=gathered)
+    assert gathered.edition is not None
+    from ..render.html import creation_time  # Jinja: not on the no-op path
+
+    created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
+    _refuse_dated(root, options.languages, created)  # before the build's minutes
     try:
         emitted = emit(root, gathered, paginator, progress, draft=edition_kind == "draft")
     except Exception as exc:  # a layout's own mistake, known only as it renders: a finding, not a crash
@@ -142,11 +147,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     if has_errors(findings) or emitted.outputs is None:
         return _failed(findings, coverage)
     produced = {o.lang for o in emitted.outputs if o.lang}
-    assert gathered.edition is not None
     keep = frozenset(gathered.edition.settings.languages) - produced
-    from ..render.html import creation_time  # Jinja: emit has loaded it
-
-    created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
     languages = gathered.edition.settings.languages
     source = gathered.edition.settings.source_language
     content = {lang: shared if lang == source else catalogs.get(lang, shared) for lang in languages}
@@ -271,6 +272,23 @@ def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
         raise UsageError(
             f"dist/ holds a {previous} edition: a {edition} of {', '.join(languages)} alone would leave"
             f" {', '.join(others)} a {previous}; build every language (leave out --lang)"
+        )
+
+
+def _refuse_dated(root: Path, languages: tuple[str, ...], created: str) -> None:
+    """Raise UsageError if building only `languages`, with the PDFs created at `created`, would keep
+    other languages whose PDFs carry another date: the manifest states one "created" for them all."""
+    dist = root / project.DIST_DIR
+    previous = publish.read_created(dist)
+    if not languages or previous in (None, created):
+        return
+    kept = {str(e.get("language")) for e in publish.read_manifest(dist).values() if e.get("language")}
+    others = sorted(kept - set(languages))
+    if others:
+        why = "SOURCE_DATE_EPOCH" if project.source_date() else "report.yaml's edition date"
+        raise UsageError(
+            f"dist/ holds an edition created {previous}: {', '.join(languages)} alone, created {created} ({why}),"
+            f" would leave {', '.join(others)} created {previous}; build every language (leave out --lang)"
         )
 
 
@@ -852,8 +870,8 @@ def _metadata(edition: Edition, renderer: Renderer, title: str, subject: str) ->
     from ..render.html import creation_time
 
     keywords = tuple(renderer.localizer.plain(k) for k in edition.settings.keywords)
-    word, notice = renderer.draft_words()
-    title = f"{title} · {word}" if word else title
+    notice = renderer.draft_words()[1]
+    title = renderer.draft_title(title)
     created = creation_time(edition)
     notice_lang = renderer.draft_language() if notice else renderer.lang
     return Metadata(

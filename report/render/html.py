@@ -378,6 +378,12 @@ def creation_time(edition: Edition) -> dt.datetime:
     return source_date() or dt.datetime.combine(edition.settings.edition, dt.time(0, 0), dt.timezone.utc)
 
 
+def draft_title(title: str, word: str) -> str:
+    """Return a title as a draft's ends, "… · Draft" (`word`, the draft band's first word in the
+    title's language), or as it is in a release, where `word` is empty: PDFs and site pages alike."""
+    return f"{title} · {word}" if word else title
+
+
 class Renderer:
     """Renders one language's PDF chunks and site pages."""
 
@@ -483,6 +489,10 @@ class Renderer:
             return "", ""
         draft: Any = self.env.get_template("partials/draft.html").make_module()
         return Markup(draft.word()).striptags(), Markup(draft.words()).striptags()
+
+    def draft_title(self, title: str) -> str:
+        """Return `title` marked as a draft's ("… · Draft", `draft_title`), or as it is in a release."""
+        return draft_title(title, self.draft_words()[0])
 
     def draft_language(self) -> str:
         """Return the language the draft band's words print in: this one, or English where they fall back."""

@@ -25,7 +25,7 @@ from ..publish import Output
 from ..sandbox import CssImport, asset_paths, css_imports, image_path, inside, real_folder, sheet_imported
 from . import cite
 from .data import DATA_DIR, TABLES
-from .html import Citer, Renderer, environment
+from .html import Citer, Renderer, draft_title, environment
 
 NOT_FOUND_PAGE = "404.html"
 """What GitHub Pages, Netlify, Cloudflare Pages and GitLab Pages show at an address of the site that
@@ -82,19 +82,21 @@ def site_pages(
         if lang == edition.settings.source_language:
             skip_label = localizer.gettext("Skip to content")  # the chooser's chrome is in the source language
     source = choices[languages.index(edition.settings.source_language)]
-    report = report_ld(edition, source["lang"], source["title"], source["subtitle"])
+    draft = next(iter(renderers.values())).draft  # one edition: a draft in every language or none
+    report = report_ld(edition, source["lang"], source["title"], source["subtitle"], draft=draft)
     report["workTranslation"] = [
-        report_ld(edition, c["lang"], c["title"], c["subtitle"], (c["title_lang"], c["subtitle_lang"]))
+        report_ld(edition, c["lang"], c["title"], c["subtitle"], (c["title_lang"], c["subtitle_lang"]), draft)
         for c in choices
         if c is not source
     ]
+    title = draft_title(source["title"], source["draft"] if draft else "")
     # the source language's page, whichever languages are built: the same bytes from `--lang es`
     html = (
         envs[edition.settings.source_language]
         .get_template("site/chooser.html")
         .render(
-            draft=next(iter(renderers.values())).draft,  # one edition: a draft in every language or none
-            head=head(edition, source["lang"], "index.html", source["title"], source["subtitle"], report),
+            draft=draft,
+            head=head(edition, source["lang"], "index.html", title, source["subtitle"], report),
             source_lang=edition.settings.source_language,
             choices=choices,
             publisher=edition.settings.publisher,
@@ -258,7 +260,8 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
         subtitle = localizer.plain(edition.settings.subtitle)
         languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
-        ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of)
+        ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of, renderer.draft)
+        title = renderer.draft_title(renderer.report_title)
         base = renderer.common(citer) | {
             "root": "../",
             "home": "index.html",
@@ -272,12 +275,12 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
                     edition,
                     lang,
                     f"{lang}/index.html",
-                    renderer.report_title,
+                    title,
                     subtitle,
                     ld,
                     languages_of=languages_of,
                 ),
-                "page_title": renderer.report_title,
+                "page_title": title,
                 "body_class": "home",
                 "alternates": _alternates(lang, languages, "index.html"),
                 "report_pdf": _download(localizer, pdf_info, None),
@@ -326,13 +329,13 @@ def _facility_pages(
     localizer = renderer.localizer
     subtitle = localizer.plain(edition.settings.subtitle)
     languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
-    ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of)
+    ld = report_ld(edition, lang, renderer.report_title, subtitle, languages_of, renderer.draft)
     for number, facility in enumerate(facilities, 1):
         if ids is not None and facility.id not in ids:
             continue
         works = (cite.chapter_work(edition, lang, renderer.report_title, facility, status), report)
         context, _ = renderer.chapter_context(facility, number, "site")
-        title = f"{facility.name} · {renderer.report_title}"
+        title = renderer.draft_title(f"{facility.name} · {renderer.report_title}")
         description = first_sentence(renderer.localizer.plain(facility.summary))
         description_lang = localizer.language_of(facility.summary)
         chapter = chapter_ld(edition, lang, facility.name, description, ld, description_lang)
@@ -371,6 +374,10 @@ def _facility_pages(
 
 # -- what search engines and link previews read ------------------------------------------------------
 
+DRAFT_STATUS = "Draft"
+"""A draft's `creativeWorkStatus` in its pages' JSON-LD: schema.org's own term (the example its
+definition gives), for search engines, not readers, so the same in every language."""
+
 SHARE_SIZE = (1200, 630)
 """A share image's size in CSS pixels: the 1.91:1 card that link previews show."""
 
@@ -399,7 +406,8 @@ def head(
 ) -> dict[str, Any]:
     """Return what a page's <head> says to search engines and link previews (`partials/head.html`).
 
-    `page` is the page's path under dist/; `report` the schema.org Report (`report_ld`), and
+    `page` is the page's path under dist/; `title` the page's, a draft's marked so
+    (`Renderer.draft_title`); `report` the schema.org Report (`report_ld`), and
     `chapter` a facility's Chapter in it; `image` a share image's (path under dist/, description);
     `translated` is False for a page that exists in one language only (no alternates);
     `languages_of` the languages the title and the description print in where one fell back to
@@ -449,10 +457,16 @@ def ld_text(text: str, text_lang: str, lang: str) -> str | dict[str, str]:
 
 
 def report_ld(
-    edition: Edition, lang: str, title: str, subtitle: str, languages_of: tuple[str, str] | None = None
+    edition: Edition,
+    lang: str,
+    title: str,
+    subtitle: str,
+    languages_of: tuple[str, str] | None = None,
+    draft: bool = False,
 ) -> dict[str, Any]:
     """Return the report as a schema.org Report, in one language; `languages_of` the languages the
-    title and the subtitle print in where one fell back to English (`Localizer.language_of`)."""
+    title and the subtitle print in where one fell back to English (`Localizer.language_of`). A
+    draft's says so as schema.org does, `"creativeWorkStatus": "Draft"` (a release's says nothing)."""
     s = edition.settings
     title_lang, subtitle_lang = languages_of or (lang, lang)
     found: dict[str, Any] = {
@@ -463,6 +477,8 @@ def report_ld(
         "datePublished": s.edition.isoformat(),
         "publisher": {"@type": "Organization", "name": s.publisher, "email": s.contact},
     }
+    if draft:
+        found["creativeWorkStatus"] = DRAFT_STATUS
     if s.base_url:
         found["url"] = f"{s.base_url}{lang}/index.html"
     return found
@@ -477,7 +493,9 @@ def chapter_ld(
     description_lang: str | None = None,
 ) -> dict[str, Any]:
     """Return a facility's chapter as a schema.org Chapter of the report; `description_lang` the
-    language its description prints in, if not `lang` (an English fallback)."""
+    language its description prints in, if not `lang` (an English fallback). A chapter of a draft
+    is a draft too (`creativeWorkStatus`)."""
+    status = {"creativeWorkStatus": report["creativeWorkStatus"]} if "creativeWorkStatus" in report else {}
     return {
         "@type": "Chapter",
         "name": name,
@@ -486,6 +504,7 @@ def chapter_ld(
         "datePublished": edition.settings.edition.isoformat(),
         "publisher": report["publisher"],
         "isPartOf": report,
+        **status,
     }
 
 
