@@ -430,6 +430,28 @@ def test_export_of_a_release_whose_sources_changed_says_to_build_the_release_aga
     assert code == 0 and out.splitlines()[1:] == [CHANGED.replace("./build.py,", "./build.py release,")], out
 
 
+def test_export_refuses_a_manifest_edited_by_hand(tmp_path: Path) -> None:
+    """`sed 's/"edition": "draft"/"edition": "release"/'` on a draft's manifest exported "the release
+    edition", every page saying Draft. Its seal no longer matches: refused, naming the file; so is
+    an edited date, and a manifest without a seal."""
+    root = tmp_path / "project"
+    publish_edition(root)
+    manifest = root / "dist" / publish.MANIFEST
+    written = manifest.read_bytes()
+    refused = "build.py: error: dist/manifest.json is not a manifest the build wrote: run ./build.py to rebuild dist/\n"
+    for edited in (
+        written.replace(b'"edition": "draft"', b'"edition": "release"'),
+        written.replace(b"2024-06-01T12:00:00Z", b"2030-01-01T00:00:00Z"),
+        re.sub(rb',\n  "seal": "[0-9a-f]+"', b"", written),
+    ):
+        assert edited != written
+        manifest.write_bytes(edited)
+        assert run_cli("--root", str(root), "export", str(tmp_path / "out")) == (2, "", refused)
+        assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+    manifest.write_bytes(written)
+    assert run_cli("--root", str(root), "export", str(tmp_path / "out"))[0] == 0
+
+
 def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:
     """After an edit, `build --lang es` keeps English as the earlier content made it: not one edition to publish."""
     root = tmp_path / "project"

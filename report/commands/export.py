@@ -67,7 +67,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             entries = manifest["outputs"]
         except (ValueError, KeyError, TypeError):
             raise UsageError(_NOTHING) from None
-        if publish.manifest_hashes(manifest_data) is None:  # edited by hand, or by another tool
+        if publish.manifest_hashes(manifest_data) is None or not publish.sealed(manifest_data):  # edited by hand
             raise UsageError(
                 f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
             )
