@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -33,23 +34,36 @@ PAGES = {
 }
 STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+CREATED = "2024-06-01T12:00:00Z"
 LACKS_ES = (
     "dist/ has no es, which its pages link to (a build with --lang left it out); run ./build.py build, then export"
 )
 CHANGED = "the sources changed since this edition was built (a later build failed or did not run): run ./build.py, then export again"
 
 
-def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+def publish_edition(
+    root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None, created: str = CREATED
+) -> None:
     """Publish a small edition as a build does, holding the project's lock (which leaves `.cache/build.lock`)."""
     with publish.lock(root, lambda message: None):
-        publish_held(root, edition, extra)
+        publish_held(root, edition, extra, created)
 
 
-def publish_held(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
-    """Publish a small edition, the caller holding the project's lock as the build that publishes it."""
+def publish_held(
+    root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None, created: str = CREATED
+) -> None:
+    """Publish a small edition, the caller holding the project's lock as the build that publishes it:
+    built, as its manifest says, from the project's content as it is now (`current_content`)."""
     pages = {**PAGES, **(extra or {})}
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
-    publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
+    publish.publish(root, [*outputs, STATUS], edition=edition, created=created, content=current_content(root))
+
+
+def current_content(root: Path) -> dict[str, str]:
+    """Return the digest of each language's content as a build of the project now records it."""
+    shared = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    catalogs = stamp.language_digests(root, shared)
+    return {lang: stamp.built_from(shared, catalogs, lang) for lang in ("en", "es")}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -399,9 +413,9 @@ def test_export_replaces_only_an_earlier_exports_zip_and_checks_it_before_writin
 
 def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_path: Path) -> None:
     root = tmp_path / "project"
-    publish_edition(root)
-    (root / "facilities").mkdir()
+    (root / "facilities").mkdir(parents=True)
     (root / "facilities" / "a.yaml").write_text("name: A\n")
+    publish_edition(root)
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
     emit = stamp.content_digest(root, stamp.EMIT_GLOBS)
     stamp.save(root, {}, reads, emit, [], [])  # what a build that published this edition records
@@ -420,14 +434,64 @@ def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_pa
 def test_export_of_a_release_whose_sources_changed_says_to_build_the_release_again(tmp_path: Path) -> None:
     """`./build.py` would replace the release in dist/ with a draft: the advice names `release`."""
     root = tmp_path / "project"
-    publish_edition(root, "release")
-    (root / "facilities").mkdir()
+    (root / "facilities").mkdir(parents=True)
     (root / "facilities" / "a.yaml").write_text("name: A\n")
+    publish_edition(root, "release")
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
     stamp.save(root, {}, reads, stamp.content_digest(root, stamp.EMIT_GLOBS), [], [])
     (root / "facilities" / "a.yaml").write_text("name: B\n")
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED.replace("./build.py,", "./build.py release,")], out
+
+
+UNKNOWN = (
+    "cannot tell whether the sources changed since this edition was built (its manifest records no content"
+    " and .cache/ holds no record of its build): run ./build.py, then export again to be sure"
+)
+
+
+def test_export_says_the_sources_changed_without_the_cache_from_the_manifests_content(tmp_path: Path) -> None:
+    """With `.cache/` deleted, an edited dossier (Winn Correctional Center → Centre) exported in
+    silence: with no stamp, export read "cannot tell" as "unchanged". The manifest's content digests
+    tell, computed from the sources as the build computes them; the catalogs count for their language."""
+    root = tmp_path / "project"
+    dossier = root / "facilities" / "winn.yaml"
+    dossier.parent.mkdir(parents=True)
+    dossier.write_text("name: Winn Correctional Center\n")
+    publish_edition(root)
+    shutil.rmtree(root / ".cache")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out
+    dossier.write_text("name: Winn Correctional Centre\n")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+    dossier.write_text("name: Winn Correctional Center\n")
+    assert len(run_cli("--root", str(root), "export")[1].splitlines()) == 1
+    catalog = root / project.catalog_path("es")
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "Center"\nmsgstr "Centro"\n')  # Spanish is built from it: not what es was built from
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_says_a_dist_from_another_project_was_not_built_from_its_sources(tmp_path: Path) -> None:
+    other, root = tmp_path / "other", tmp_path / "project"
+    for where, name in ((other, "Otay Mesa"), (root, "Winn")):
+        (where / "facilities").mkdir(parents=True)
+        (where / "facilities" / "a.yaml").write_text(f"name: {name}\n")
+    publish_edition(other)
+    shutil.copytree(other / "dist", root / "dist")  # `cp -rL`: a plain folder, as before the symlink
+    code, out, err = run_cli("--root", str(root), "export")
+    assert (code, err) == (0, "") and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_says_when_it_cannot_tell_whether_the_sources_changed(tmp_path: Path) -> None:
+    """Unknown is never "unchanged": a manifest that records no content, and no stamp of its build."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, outputs)
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [UNKNOWN], out
 
 
 def test_export_refuses_a_manifest_edited_by_hand(tmp_path: Path) -> None:
@@ -441,7 +505,7 @@ def test_export_refuses_a_manifest_edited_by_hand(tmp_path: Path) -> None:
     refused = "build.py: error: dist/manifest.json is not a manifest the build wrote: run ./build.py to rebuild dist/\n"
     for edited in (
         written.replace(b'"edition": "draft"', b'"edition": "release"'),
-        written.replace(b"2024-06-01T12:00:00Z", b"2030-01-01T00:00:00Z"),
+        written.replace(CREATED.encode(), b"2030-01-01T00:00:00Z"),
         re.sub(rb',\n  "seal": "[0-9a-f]+"', b"", written),
     ):
         assert edited != written

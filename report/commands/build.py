@@ -148,8 +148,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
 
     created = creation_time(gathered.edition).strftime("%Y-%m-%dT%H:%M:%SZ")  # the PDFs' creation date
     languages = gathered.edition.settings.languages
-    source = gathered.edition.settings.source_language
-    content = {lang: shared if lang == source else catalogs.get(lang, shared) for lang in languages}
+    content = {lang: stamp.built_from(shared, catalogs, lang) for lang in languages}
     result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
     older = publish.older_languages(root / project.DIST_DIR)
     printed = [f.as_dict() for f in findings]
