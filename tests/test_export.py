@@ -139,20 +139,22 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256((tmp_path / "out" / "www.zip").read_bytes()).hexdigest()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".www.keep", "www", "www.zip"]
     with zipfile.ZipFile(io.BytesIO(first)) as zipped:
-        assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
+        assert {info.date_time for info in zipped.infolist()} == {(2024, 6, 1, 12, 0, 0)}  # the manifest's "created"
 
 
-@pytest.mark.parametrize(("epoch", "stamp"), [("7258118400", (2107, 12, 31, 23, 59, 58)), ("0", (1980, 1, 1, 0, 0, 0))])
+@pytest.mark.parametrize(
+    ("created", "stamp"),
+    [("2200-01-01T00:00:00Z", (2107, 12, 31, 23, 59, 58)), ("1970-01-01T00:00:00Z", (1980, 1, 1, 0, 0, 0))],
+)
 def test_export_dates_its_files_within_the_years_a_zip_can_hold(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, stamp: tuple[int, ...]
+    tmp_path: Path, created: str, stamp: tuple[int, ...]
 ) -> None:
-    """SOURCE_DATE_EPOCH in 2200 crashed export (struct.error: a zip entry holds years 1980 to 2107)
-    after the folder was written, leaving no zip and a `.www.zip.<pid>.new` beside it. The files
-    and entries take the nearest time a zip can hold."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    """An edition built with SOURCE_DATE_EPOCH in 2200 crashed export (struct.error: a zip entry
+    holds years 1980 to 2107) after the folder was written, leaving no zip and a
+    `.www.zip.<pid>.new` beside it. The entries take the nearest time a zip can hold."""
     root = tmp_path / "project"
     target = tmp_path / "out" / "www"
-    publish_edition(root, edition="release")
+    publish_edition(root, edition="release", created=created)
     assert run_cli("--root", str(root), "export", str(target))[0] == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["www", "www.zip"]
     with zipfile.ZipFile(tmp_path / "out" / "www.zip") as zipped:
@@ -514,6 +516,22 @@ def test_export_refuses_a_manifest_edited_by_hand(tmp_path: Path) -> None:
         assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
     manifest.write_bytes(written)
     assert run_cli("--root", str(root), "export", str(tmp_path / "out"))[0] == 0
+
+
+def test_export_dates_the_zip_by_the_edition_not_by_its_own_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SOURCE_DATE_EPOCH set for export alone dated the entries 2026-12-01 while the edition (its
+    PDFs, its manifest) says 2026-11-24: the same edition gave another zip."""
+    root = tmp_path / "project"
+    publish_edition(root, created="2026-11-24T00:00:00Z")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert run_cli("--root", str(root), "export", str(tmp_path / "a"))[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796168096")
+    assert run_cli("--root", str(root), "export", str(tmp_path / "b"))[0] == 0
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "b.zip") as zipped:
+        assert {info.date_time for info in zipped.infolist()} == {(2026, 11, 24, 0, 0, 0)}
 
 
 def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date, writing
+from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, writing
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
@@ -179,14 +179,15 @@ def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str]
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
-    """Return the time every file and zip entry gets: SOURCE_DATE_EPOCH, else the edition's creation
-    time, within the years a zip entry can hold (1980 to 2107)."""
-    pinned = source_date()
-    if pinned is None:
-        try:
-            pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
-        except (KeyError, ValueError):
-            pinned = _EARLIEST
+    """Return the time every zip entry gets: the edition's creation time (the PDFs' creation date,
+    SOURCE_DATE_EPOCH's if it was set for the build), within the years a zip entry can hold (1980
+    to 2107). Export's own environment plays no part: the same edition gives the same zip."""
+    try:
+        pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        pinned = _EARLIEST
+    if pinned.tzinfo is None:
+        pinned = pinned.replace(tzinfo=dt.timezone.utc)
     return min(max(pinned.astimezone(dt.timezone.utc), _EARLIEST), _LATEST)
 
 
