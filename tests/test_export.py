@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def test_export_writes_the_edition_as_a_folder_and_a_zip_without_the_status_page
     root = tmp_path / "project"
     publish_edition(root)
     monkeypatch.chdir(root)
+    before = time.time() - 1  # a file system's times may be as coarse as a second
     code, out, err = run_cli("export")
     manifest = (root / "dist" / "manifest.json").read_bytes()
     size = sum(map(len, PAGES.values())) + len(manifest)
@@ -111,7 +113,7 @@ def test_export_writes_the_edition_as_a_folder_and_a_zip_without_the_status_page
         assert {info.date_time for info in zipped.infolist()} == {(2024, 6, 1, 12, 0, 0)}  # the manifest's "created"
         assert {info.external_attr >> 16 for info in zipped.infolist()} == {0o100644}
         assert zipped.getinfo("en/a-en.pdf").compress_type == zipfile.ZIP_STORED
-    assert {int(p.stat().st_mtime) for p in site.rglob("*")} == {1717243200}
+    assert min(p.stat().st_mtime for p in site.rglob("*")) >= before  # the folder's files: the export's time
     # The pages' links lead to files of the export.
     for path in ("index.html", "en/index.html", "es/index.html"):
         for link in links((site / path).read_bytes()):
@@ -532,6 +534,34 @@ def test_export_dates_the_zip_by_the_edition_not_by_its_own_environment(
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "b.zip") as zipped:
         assert {info.date_time for info in zipped.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+
+
+def test_export_gives_a_changed_file_a_new_time_and_keeps_the_time_of_the_others(tmp_path: Path) -> None:
+    """Every file got the edition's date, so `rsync -a` (size and time) skipped a changed file of the
+    same size, and the host kept the old page. A file with other bytes than the earlier export's
+    gets the export's time; one with the same bytes keeps its time, so it is not sent again."""
+    root, target = tmp_path / "project", tmp_path / "www"
+    publish_edition(root)
+    assert export_into(root, target)[0] == 0
+    long_ago = 1_000_000_000_000_000_000  # 2001, in ns: an upload made then
+    for path in target.rglob("*"):
+        os.utime(path, ns=(long_ago, long_ago))
+    page = PAGES["en/index.html"].replace(b"Languages", b"Languagez")  # the same size
+    publish_edition(root, extra={"en/index.html": page})
+    assert export_into(root, target)[0] == 0
+    times = {p.relative_to(target).as_posix(): p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
+    assert (target / "en/index.html").read_bytes() == page
+    assert {path for path, ns in times.items() if ns != long_ago} == {"en/index.html", "manifest.json"}
+    assert times["en/index.html"] > long_ago
+
+
+def test_the_readmes_upload_commands_compare_content_not_times() -> None:
+    """An rsync that compares sizes and times alone skips a changed file of the same size."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`(rsync [^`]*)`", readme.replace("\n     ", " "))
+    uploads = [c for c in commands if "site/" in c]
+    assert len(uploads) == 2, commands
+    assert all(" --checksum " in c for c in uploads), uploads
 
 
 def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:

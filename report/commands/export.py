@@ -99,7 +99,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         when = _timestamp(manifest)
         _clean(folder)
         with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
-            _write_folder(folder, files, when)
+            _write_folder(folder, files, _kept_times(folder, files))
         with writing(archive, stand_in=_new(archive)):
             _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
@@ -191,6 +191,22 @@ def _timestamp(manifest: dict) -> dt.datetime:
     return min(max(pinned.astimezone(dt.timezone.utc), _EARLIEST), _LATEST)
 
 
+def _kept_times(folder: Path, files: dict[str, bytes]) -> dict[str, int]:
+    """Return, by path, the modification time (ns) of each file of an earlier export in `folder`
+    that has the same bytes as now: it keeps it, and every other file gets the time of this export.
+
+    So an upload that compares sizes and times (`rsync -a`, `aws s3 sync`) sends each changed file,
+    even one of the same size, and only those. `_refuse` has made sure the folder is an export's.
+    """
+    if not folder.is_dir():
+        return {}
+    kept: dict[str, int] = {}
+    for path, data in files.items():
+        if publish.own_file(folder, path) == data:
+            kept[path] = os.lstat(folder / path).st_mtime_ns
+    return kept
+
+
 def _clean(folder: Path) -> None:
     """Delete what an interrupted export left beside `folder`: only its own temporary names,
     `.<name>.<pid>.new` / `.old` and `.<name>.zip.<pid>.new`, never another hidden file."""
@@ -208,9 +224,9 @@ def _new(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.new")
 
 
-def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> None:
-    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an earlier export)."""
-    stamp = when.timestamp()
+def _write_folder(folder: Path, files: dict[str, bytes], kept: dict[str, int]) -> None:
+    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an
+    earlier export); a file of `kept` gets its time back, any other keeps the time it was written."""
     temporary = _new(folder)
     temporary.mkdir(parents=True)
     for path in sorted(files):
@@ -220,10 +236,10 @@ def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> N
             handle.write(files[path])
             os.fsync(handle.fileno())
         target.chmod(0o644)
-        os.utime(target, (stamp, stamp))
-    for directory, _, _ in sorted(os.walk(temporary), key=lambda item: -len(item[0])):  # deepest first
+        if path in kept:
+            os.utime(target, ns=(kept[path], kept[path]))
+    for directory, _, _ in os.walk(temporary):
         Path(directory).chmod(0o755)
-        os.utime(directory, (stamp, stamp))
     old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
     if folder.exists():
         folder.rename(old)  # `folder` is absent from here to the next rename: never half-written
