@@ -321,6 +321,10 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
         assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
     assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
     assert CHANGED not in out
+    # Without .cache/, the manifest's content digests tell the same: the sources are those of the edition.
+    shutil.rmtree(root / ".cache")
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out + err
     # A build that fails leaves dist/ as it was: export still exports it, and says the sources changed since.
     dossier = root / "facilities" / "lasalle.yaml"
     dossier.write_text(dossier.read_text(encoding="utf-8").replace("date: 2007-10-22", "date: 2007-02-30"))
@@ -329,6 +333,9 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
     code, out, err = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
     assert sorted(tree(site)) == sorted([*(e["path"] for e in manifest["outputs"]), "manifest.json"])
+    shutil.rmtree(root / ".cache")  # and so they do once the cache is gone
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
 
 
 def export_into(root: Path, target: Path) -> tuple[int, str, str]:
@@ -677,7 +684,10 @@ def test_export_refuses_a_manifest_whose_languages_are_not_a_list_of_names(tmp_p
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
     publish.publish(root, outputs, languages=("en", "es"))
     manifest = root / "dist" / "manifest.json"
-    manifest.write_text(json.dumps({**json.loads(manifest.read_bytes()), "languages": languages}), encoding="utf-8")
+    edited = {**json.loads(manifest.read_bytes()), "languages": languages}
+    del edited[publish.SEAL]  # as if from before the seal, which would refuse it anyway: the languages refuse it
+    manifest.write_text(json.dumps(edited), encoding="utf-8")
+    assert publish.manifest_hashes(manifest.read_bytes()) is None
     assert publish.missing_languages(root / "dist") == []
     code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
     assert (code, out, err) == (
