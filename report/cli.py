@@ -467,10 +467,17 @@ def cmd_export(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
     if done.edition == "draft":
         line += ": every page says Draft; for the release, run ./build.py release, then export again"
     print(line, file=out)
+    rebuild = f"./build.py{' release' if done.edition == 'release' else ''}"
     if done.sources_changed:
         print(
-            "the sources changed since this edition was built (a later build failed or did not run):"
-            f" run ./build.py{' release' if done.edition == 'release' else ''}, then export again",
+            f"the sources changed since this edition was built (a later build failed or did not run): run {rebuild},"
+            " then export again",
+            file=out,
+        )
+    elif done.sources_changed is None:  # an edition that records no content, and no stamp of its build
+        print(
+            "cannot tell whether the sources changed since this edition was built (its manifest records no content"
+            f" and .cache/ holds no record of its build): run {rebuild}, then export again to be sure",
             file=out,
         )
     return EXIT_OK

@@ -28,6 +28,10 @@ LAYOUTS_DIR = "layouts"
 I18N_DIR = "i18n"
 TEMPLATE_FILE = f"{I18N_DIR}/messages.pot"
 MAPPING_FILE = f"{I18N_DIR}/babel.cfg"
+SOURCE_LANGUAGE = "en"
+"""The language the dossiers and the templates are written in, and every catalog translates from.
+report.yaml's `languages` must list it (the report schema's `contains`), in any place. Here, not in
+the content model, so that `stamp` knows it without importing Babel."""
 CACHE_DIR = ".cache"
 DIST_DIR = "dist"
 SITE_IMAGES_DIR = "images"

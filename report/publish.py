@@ -22,6 +22,8 @@ from .errors import UsageError
 from .project import BUILDS_DIR, CACHE_DIR, DIST_DIR, LOCK_FILE, refuse_links, writing
 
 MANIFEST = "manifest.json"
+SEAL = "seal"
+"""The manifest's own digest (`sealed`): the last thing in it."""
 REVIEW_KINDS = frozenset({"status"})
 """Kinds of output for the team, not for readers: written beside the edition, not in it."""
 REVIEW_SUFFIX = ".review"
@@ -88,7 +90,26 @@ def manifest_bytes(
     if latest:
         data["latest"] = dict(sorted(latest.items()))
     data["outputs"] = entries
+    data[SEAL] = _seal(data)
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _seal(manifest: Mapping[str, object]) -> str:
+    """Return the SHA-256 of everything a manifest says but its seal, in one canonical form: a
+    manifest whose edition, date, content or files were edited by hand no longer matches it."""
+    said = {key: value for key, value in manifest.items() if key != SEAL}
+    return hashlib.sha256(
+        json.dumps(said, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def sealed(data: bytes) -> bool:
+    """Return True if `data` is a manifest with its seal as `manifest_bytes` wrote it: nothing in it was edited since."""
+    try:
+        manifest = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(manifest, dict) and manifest.get(SEAL) == _seal(manifest)
 
 
 def language_content(dist: Path, key: str = "content") -> dict[str, str]:
@@ -140,12 +161,15 @@ _ENTRY_KEYS = Output("", b"", "").entry().keys()
 
 
 def manifest_hashes(data: bytes) -> dict[str, str] | None:
-    """Return the SHA-256 of each path `data` lists if it is a manifest `manifest_bytes` wrote, else None."""
+    """Return the SHA-256 of each path `data` lists if it is a manifest `manifest_bytes` wrote, else None
+    (also if its seal no longer matches it; one from before the seal is still accepted: `sealed`)."""
     try:
         manifest = json.loads(data)
     except ValueError:
         return None
     if not isinstance(manifest, dict) or not {"edition", "outputs"} <= manifest.keys() <= _MANIFEST_KEYS:
+        return None
+    if SEAL in manifest and not sealed(data):  # edited since (one written before the seal has none)
         return None
     entries = manifest["outputs"]
     if manifest["edition"] not in EDITIONS or not isinstance(entries, list) or _languages(manifest) is None:

@@ -118,6 +118,24 @@ def sources_changed(root: Path, manifest: bytes) -> bool | None:
         return None
 
 
+def built_from(shared: str, catalogs: Mapping[str, str], lang: str) -> str:
+    """Return the digest of the content a language is built from, out of the shared content's digest
+    `shared` and `language_digests`: the shared content alone for the source language, and with its
+    catalog for any other (the shared content alone if it has none)."""
+    return shared if lang == project.SOURCE_LANGUAGE else catalogs.get(lang, shared)
+
+
+def content_changed(root: Path, recorded: Mapping[str, str]) -> bool | None:
+    """Return whether the content of any language differs from what a manifest says it was built
+    from (`recorded`, its `"content"`), computed as the build computes it (`built_from`), or None if
+    it records none. Needs no stamp: `.cache/` may be gone, or `dist/` copied from another project."""
+    if not recorded:
+        return None
+    shared = content_digest(root, SHARED_GLOBS)
+    catalogs = language_digests(root, shared)
+    return any(digest != built_from(shared, catalogs, lang) for lang, digest in recorded.items())
+
+
 def _same_sources(root: Path, record: dict) -> bool:
     """Return True if every file the recorded build read, and every file its emit phase reads, is as it was."""
     if any(project.current_digest(root, key) != digest for key, digest in record["reads"].items()):

@@ -13,8 +13,10 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,23 +36,36 @@ PAGES = {
 }
 STATUS = Output("es/translation-status.html", b"<h1>Translation status: Spanish</h1>", "status", "es")
 EPOCH = "1735689600"  # 2025-01-01T00:00:00Z
+CREATED = "2024-06-01T12:00:00Z"
 LACKS_ES = (
     "dist/ has no es, which its pages link to (a build with --lang left it out); run ./build.py build, then export"
 )
 CHANGED = "the sources changed since this edition was built (a later build failed or did not run): run ./build.py, then export again"
 
 
-def publish_edition(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
+def publish_edition(
+    root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None, created: str = CREATED
+) -> None:
     """Publish a small edition as a build does, holding the project's lock (which leaves `.cache/build.lock`)."""
     with publish.lock(root, lambda message: None):
-        publish_held(root, edition, extra)
+        publish_held(root, edition, extra, created)
 
 
-def publish_held(root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None) -> None:
-    """Publish a small edition, the caller holding the project's lock as the build that publishes it."""
+def publish_held(
+    root: Path, edition: str = "draft", extra: dict[str, bytes] | None = None, created: str = CREATED
+) -> None:
+    """Publish a small edition, the caller holding the project's lock as the build that publishes it:
+    built, as its manifest says, from the project's content as it is now (`current_content`)."""
     pages = {**PAGES, **(extra or {})}
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
-    publish.publish(root, [*outputs, STATUS], edition=edition, created="2024-06-01T12:00:00Z")
+    publish.publish(root, [*outputs, STATUS], edition=edition, created=created, content=current_content(root))
+
+
+def current_content(root: Path) -> dict[str, str]:
+    """Return the digest of each language's content as a build of the project now records it."""
+    shared = stamp.content_digest(root, stamp.SHARED_GLOBS)
+    catalogs = stamp.language_digests(root, shared)
+    return {lang: stamp.built_from(shared, catalogs, lang) for lang in ("en", "es")}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -81,6 +96,7 @@ def test_export_writes_the_edition_as_a_folder_and_a_zip_without_the_status_page
     root = tmp_path / "project"
     publish_edition(root)
     monkeypatch.chdir(root)
+    before = time.time() - 1  # a file system's times may be as coarse as a second
     code, out, err = run_cli("export")
     manifest = (root / "dist" / "manifest.json").read_bytes()
     size = sum(map(len, PAGES.values())) + len(manifest)
@@ -98,7 +114,7 @@ def test_export_writes_the_edition_as_a_folder_and_a_zip_without_the_status_page
         assert {info.date_time for info in zipped.infolist()} == {(2024, 6, 1, 12, 0, 0)}  # the manifest's "created"
         assert {info.external_attr >> 16 for info in zipped.infolist()} == {0o100644}
         assert zipped.getinfo("en/a-en.pdf").compress_type == zipfile.ZIP_STORED
-    assert {int(p.stat().st_mtime) for p in site.rglob("*")} == {1717243200}
+    assert min(p.stat().st_mtime for p in site.rglob("*")) >= before  # the folder's files: the export's time
     # The pages' links lead to files of the export.
     for path in ("index.html", "en/index.html", "es/index.html"):
         for link in links((site / path).read_bytes()):
@@ -126,20 +142,22 @@ def test_export_is_byte_for_byte_the_same_and_replaces_an_earlier_export(
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256((tmp_path / "out" / "www.zip").read_bytes()).hexdigest()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".www.keep", "www", "www.zip"]
     with zipfile.ZipFile(io.BytesIO(first)) as zipped:
-        assert {info.date_time for info in zipped.infolist()} == {(2025, 1, 1, 0, 0, 0)}  # SOURCE_DATE_EPOCH
+        assert {info.date_time for info in zipped.infolist()} == {(2024, 6, 1, 12, 0, 0)}  # the manifest's "created"
 
 
-@pytest.mark.parametrize(("epoch", "stamp"), [("7258118400", (2107, 12, 31, 23, 59, 58)), ("0", (1980, 1, 1, 0, 0, 0))])
+@pytest.mark.parametrize(
+    ("created", "stamp"),
+    [("2200-01-01T00:00:00Z", (2107, 12, 31, 23, 59, 58)), ("1970-01-01T00:00:00Z", (1980, 1, 1, 0, 0, 0))],
+)
 def test_export_dates_its_files_within_the_years_a_zip_can_hold(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, stamp: tuple[int, ...]
+    tmp_path: Path, created: str, stamp: tuple[int, ...]
 ) -> None:
-    """SOURCE_DATE_EPOCH in 2200 crashed export (struct.error: a zip entry holds years 1980 to 2107)
-    after the folder was written, leaving no zip and a `.www.zip.<pid>.new` beside it. The files
-    and entries take the nearest time a zip can hold."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    """An edition built with SOURCE_DATE_EPOCH in 2200 crashed export (struct.error: a zip entry
+    holds years 1980 to 2107) after the folder was written, leaving no zip and a
+    `.www.zip.<pid>.new` beside it. The entries take the nearest time a zip can hold."""
     root = tmp_path / "project"
     target = tmp_path / "out" / "www"
-    publish_edition(root, edition="release")
+    publish_edition(root, edition="release", created=created)
     assert run_cli("--root", str(root), "export", str(target))[0] == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["www", "www.zip"]
     with zipfile.ZipFile(tmp_path / "out" / "www.zip") as zipped:
@@ -312,6 +330,10 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
         assert {name: zipped.read(name) for name in zipped.namelist()} == tree(site)
     assert os.path.getsize(root / "site.zip") > 100_000  # the PDFs, not a link
     assert CHANGED not in out
+    # Without .cache/, the manifest's content digests tell the same: the sources are those of the edition.
+    shutil.rmtree(root / ".cache")
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out + err
     # A build that fails leaves dist/ as it was: export still exports it, and says the sources changed since.
     dossier = root / "facilities" / "lasalle.yaml"
     dossier.write_text(dossier.read_text(encoding="utf-8").replace("date: 2007-10-22", "date: 2007-02-30"))
@@ -320,6 +342,9 @@ def test_export_of_a_real_build_has_every_page_and_no_status_page(tmp_path: Path
     code, out, err = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
     assert sorted(tree(site)) == sorted([*(e["path"] for e in manifest["outputs"]), "manifest.json"])
+    shutil.rmtree(root / ".cache")  # and so they do once the cache is gone
+    code, out, err = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out + err
 
 
 def export_into(root: Path, target: Path) -> tuple[int, str, str]:
@@ -408,9 +433,9 @@ def test_export_replaces_only_an_earlier_exports_zip_and_checks_it_before_writin
 
 def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_path: Path) -> None:
     root = tmp_path / "project"
-    publish_edition(root)
-    (root / "facilities").mkdir()
+    (root / "facilities").mkdir(parents=True)
     (root / "facilities" / "a.yaml").write_text("name: A\n")
+    publish_edition(root)
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
     emit = stamp.content_digest(root, stamp.EMIT_GLOBS)
     stamp.save(root, {}, reads, emit, [], [])  # what a build that published this edition records
@@ -429,14 +454,130 @@ def test_export_says_when_the_sources_changed_since_the_edition_was_built(tmp_pa
 def test_export_of_a_release_whose_sources_changed_says_to_build_the_release_again(tmp_path: Path) -> None:
     """`./build.py` would replace the release in dist/ with a draft: the advice names `release`."""
     root = tmp_path / "project"
-    publish_edition(root, "release")
-    (root / "facilities").mkdir()
+    (root / "facilities").mkdir(parents=True)
     (root / "facilities" / "a.yaml").write_text("name: A\n")
+    publish_edition(root, "release")
     reads = {key: project.current_digest(root, key) for key in ("facilities/a.yaml", "facilities/")}
     stamp.save(root, {}, reads, stamp.content_digest(root, stamp.EMIT_GLOBS), [], [])
     (root / "facilities" / "a.yaml").write_text("name: B\n")
     code, out, _ = run_cli("--root", str(root), "export")
     assert code == 0 and out.splitlines()[1:] == [CHANGED.replace("./build.py,", "./build.py release,")], out
+
+
+UNKNOWN = (
+    "cannot tell whether the sources changed since this edition was built (its manifest records no content"
+    " and .cache/ holds no record of its build): run ./build.py, then export again to be sure"
+)
+
+
+def test_export_says_the_sources_changed_without_the_cache_from_the_manifests_content(tmp_path: Path) -> None:
+    """With `.cache/` deleted, an edited dossier (Winn Correctional Center → Centre) exported in
+    silence: with no stamp, export read "cannot tell" as "unchanged". The manifest's content digests
+    tell, computed from the sources as the build computes them; the catalogs count for their language."""
+    root = tmp_path / "project"
+    dossier = root / "facilities" / "winn.yaml"
+    dossier.parent.mkdir(parents=True)
+    dossier.write_text("name: Winn Correctional Center\n")
+    publish_edition(root)
+    shutil.rmtree(root / ".cache")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and len(out.splitlines()) == 1, out
+    dossier.write_text("name: Winn Correctional Centre\n")
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+    dossier.write_text("name: Winn Correctional Center\n")
+    assert len(run_cli("--root", str(root), "export")[1].splitlines()) == 1
+    catalog = root / project.catalog_path("es")
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "Center"\nmsgstr "Centro"\n')  # Spanish is built from it: not what es was built from
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_says_a_dist_from_another_project_was_not_built_from_its_sources(tmp_path: Path) -> None:
+    other, root = tmp_path / "other", tmp_path / "project"
+    for where, name in ((other, "Otay Mesa"), (root, "Winn")):
+        (where / "facilities").mkdir(parents=True)
+        (where / "facilities" / "a.yaml").write_text(f"name: {name}\n")
+    publish_edition(other)
+    shutil.copytree(other / "dist", root / "dist")  # `cp -rL`: a plain folder, as before the symlink
+    code, out, err = run_cli("--root", str(root), "export")
+    assert (code, err) == (0, "") and out.splitlines()[1:] == [CHANGED], out
+
+
+def test_export_says_when_it_cannot_tell_whether_the_sources_changed(tmp_path: Path) -> None:
+    """Unknown is never "unchanged": a manifest that records no content, and no stamp of its build."""
+    root = tmp_path / "project"
+    outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
+    publish.publish(root, outputs)
+    code, out, _ = run_cli("--root", str(root), "export")
+    assert code == 0 and out.splitlines()[1:] == [UNKNOWN], out
+
+
+def test_export_refuses_a_manifest_edited_by_hand(tmp_path: Path) -> None:
+    """`sed 's/"edition": "draft"/"edition": "release"/'` on a draft's manifest exported "the release
+    edition", every page saying Draft. Its seal no longer matches: refused, naming the file; so is
+    an edited date, and a manifest without a seal."""
+    root = tmp_path / "project"
+    publish_edition(root)
+    manifest = root / "dist" / publish.MANIFEST
+    written = manifest.read_bytes()
+    refused = "build.py: error: dist/manifest.json is not a manifest the build wrote: run ./build.py to rebuild dist/\n"
+    for edited in (
+        written.replace(b'"edition": "draft"', b'"edition": "release"'),
+        written.replace(CREATED.encode(), b"2030-01-01T00:00:00Z"),
+        re.sub(rb',\n  "seal": "[0-9a-f]+"', b"", written),
+    ):
+        assert edited != written
+        manifest.write_bytes(edited)
+        assert run_cli("--root", str(root), "export", str(tmp_path / "out")) == (2, "", refused)
+        assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
+    manifest.write_bytes(written)
+    assert run_cli("--root", str(root), "export", str(tmp_path / "out"))[0] == 0
+
+
+def test_export_dates_the_zip_by_the_edition_not_by_its_own_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SOURCE_DATE_EPOCH set for export alone dated the entries 2026-12-01 while the edition (its
+    PDFs, its manifest) says 2026-11-24: the same edition gave another zip."""
+    root = tmp_path / "project"
+    publish_edition(root, created="2026-11-24T00:00:00Z")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert run_cli("--root", str(root), "export", str(tmp_path / "a"))[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796168096")
+    assert run_cli("--root", str(root), "export", str(tmp_path / "b"))[0] == 0
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "b.zip") as zipped:
+        assert {info.date_time for info in zipped.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+
+
+def test_export_gives_a_changed_file_a_new_time_and_keeps_the_time_of_the_others(tmp_path: Path) -> None:
+    """Every file got the edition's date, so `rsync -a` (size and time) skipped a changed file of the
+    same size, and the host kept the old page. A file with other bytes than the earlier export's
+    gets the export's time; one with the same bytes keeps its time, so it is not sent again."""
+    root, target = tmp_path / "project", tmp_path / "www"
+    publish_edition(root)
+    assert export_into(root, target)[0] == 0
+    long_ago = 1_000_000_000_000_000_000  # 2001, in ns: an upload made then
+    for path in target.rglob("*"):
+        os.utime(path, ns=(long_ago, long_ago))
+    page = PAGES["en/index.html"].replace(b"Languages", b"Languagez")  # the same size
+    publish_edition(root, extra={"en/index.html": page})
+    assert export_into(root, target)[0] == 0
+    times = {p.relative_to(target).as_posix(): p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
+    assert (target / "en/index.html").read_bytes() == page
+    assert {path for path, ns in times.items() if ns != long_ago} == {"en/index.html", "manifest.json"}
+    assert times["en/index.html"] > long_ago
+
+
+def test_the_readmes_upload_commands_compare_content_not_times() -> None:
+    """An rsync that compares sizes and times alone skips a changed file of the same size."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`(rsync [^`]*)`", readme.replace("\n     ", " "))
+    uploads = [c for c in commands if "site/" in c]
+    assert len(uploads) == 2, commands
+    assert all(" --checksum " in c for c in uploads), uploads
 
 
 def test_export_refuses_an_edition_whose_languages_come_from_different_content(tmp_path: Path) -> None:
@@ -552,7 +693,10 @@ def test_export_refuses_a_manifest_whose_languages_are_not_a_list_of_names(tmp_p
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in PAGES.items()]
     publish.publish(root, outputs, languages=("en", "es"))
     manifest = root / "dist" / "manifest.json"
-    manifest.write_text(json.dumps({**json.loads(manifest.read_bytes()), "languages": languages}), encoding="utf-8")
+    edited = {**json.loads(manifest.read_bytes()), "languages": languages}
+    del edited[publish.SEAL]  # as if from before the seal, which would refuse it anyway: the languages refuse it
+    manifest.write_text(json.dumps(edited), encoding="utf-8")
+    assert publish.manifest_hashes(manifest.read_bytes()) is None
     assert publish.missing_languages(root / "dist") == []
     code, out, err = run_cli("--root", str(root), "export", str(tmp_path / "out"))
     assert (code, out, err) == (

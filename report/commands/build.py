@@ -149,8 +149,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     produced = {o.lang for o in emitted.outputs if o.lang}
     keep = frozenset(gathered.edition.settings.languages) - produced
     languages = gathered.edition.settings.languages
-    source = gathered.edition.settings.source_language
-    content = {lang: shared if lang == source else catalogs.get(lang, shared) for lang in languages}
+    content = {lang: stamp.built_from(shared, catalogs, lang) for lang in languages}
     result = publish.publish(root, emitted.outputs, keep, edition_kind, created, content, languages)
     older = publish.older_languages(root / project.DIST_DIR)
     printed = [f.as_dict() for f in findings]

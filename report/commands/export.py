@@ -21,7 +21,7 @@ from typing import Callable
 
 from .. import publish, stamp
 from ..errors import UsageError
-from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, source_date, writing
+from ..project import BUILDS_DIR, FACILITIES_DIR, I18N_DIR, LAYOUTS_DIR, writing
 
 DEFAULT_FOLDER = "site"
 STORED = (".pdf", ".woff2", ".png", ".jpg", ".jpeg", ".webp", ".zip")
@@ -43,8 +43,9 @@ class Exported:
     files: int
     size: int
     edition: str
-    sources_changed: bool
-    """The project's sources differ from those that built the edition (a later build failed or did not run)."""
+    sources_changed: bool | None
+    """The project's sources differ from those that built the edition (a later build failed or did
+    not run, or it came from another project); None if neither the manifest nor a stamp tells."""
 
 
 def export(root: Path, target: Path | None, waiting: Callable[[str], None] | None = None) -> Exported:
@@ -67,7 +68,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             entries = manifest["outputs"]
         except (ValueError, KeyError, TypeError):
             raise UsageError(_NOTHING) from None
-        if publish.manifest_hashes(manifest_data) is None:  # edited by hand, or by another tool
+        if publish.manifest_hashes(manifest_data) is None or not publish.sealed(manifest_data):  # edited by hand
             raise UsageError(
                 f"dist/{publish.MANIFEST} is not a manifest the build wrote: run ./build.py to rebuild dist/"
             )
@@ -94,15 +95,28 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
             files[path] = data
-        changed = stamp.sources_changed(root, manifest_data)
+        changed = _sources_changed(root, dist, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
         with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
-            _write_folder(folder, files, when)
+            _write_folder(folder, files, _kept_times(folder, files))
         with writing(archive, stand_in=_new(archive)):
             _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
-    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed is True)
+    return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed)
+
+
+def _sources_changed(root: Path, dist: Path, manifest: bytes) -> bool | None:
+    """Return whether the sources differ from those `dist/` was built from, or None if nothing tells.
+
+    The manifest's content digests answer without `.cache/` (deleted, or a `dist/` copied from
+    another project); the stamp of the build that published it also knows the code's other inputs.
+    """
+    content = stamp.content_changed(root, publish.language_content(dist))
+    if content:
+        return True
+    recorded = stamp.sources_changed(root, manifest)
+    return recorded if content is None else recorded is True
 
 
 def _refuse(root: Path, folder: Path) -> Path:
@@ -165,15 +179,32 @@ def _stranger(paths: list[str], read: Callable[[str], bytes]) -> tuple[str, str]
 
 
 def _timestamp(manifest: dict) -> dt.datetime:
-    """Return the time every file and zip entry gets: SOURCE_DATE_EPOCH, else the edition's creation
-    time, within the years a zip entry can hold (1980 to 2107)."""
-    pinned = source_date()
-    if pinned is None:
-        try:
-            pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
-        except (KeyError, ValueError):
-            pinned = _EARLIEST
+    """Return the time every zip entry gets: the edition's creation time (the PDFs' creation date,
+    SOURCE_DATE_EPOCH's if it was set for the build), within the years a zip entry can hold (1980
+    to 2107). Export's own environment plays no part: the same edition gives the same zip."""
+    try:
+        pinned = dt.datetime.fromisoformat(str(manifest["created"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        pinned = _EARLIEST
+    if pinned.tzinfo is None:
+        pinned = pinned.replace(tzinfo=dt.timezone.utc)
     return min(max(pinned.astimezone(dt.timezone.utc), _EARLIEST), _LATEST)
+
+
+def _kept_times(folder: Path, files: dict[str, bytes]) -> dict[str, int]:
+    """Return, by path, the modification time (ns) of each file of an earlier export in `folder`
+    that has the same bytes as now: it keeps it, and every other file gets the time of this export.
+
+    So an upload that compares sizes and times (`rsync -a`, `aws s3 sync`) sends each changed file,
+    even one of the same size, and only those. `_refuse` has made sure the folder is an export's.
+    """
+    if not folder.is_dir():
+        return {}
+    kept: dict[str, int] = {}
+    for path, data in files.items():
+        if publish.own_file(folder, path) == data:
+            kept[path] = os.lstat(folder / path).st_mtime_ns
+    return kept
 
 
 def _clean(folder: Path) -> None:
@@ -193,9 +224,9 @@ def _new(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.new")
 
 
-def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> None:
-    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an earlier export)."""
-    stamp = when.timestamp()
+def _write_folder(folder: Path, files: dict[str, bytes], kept: dict[str, int]) -> None:
+    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an
+    earlier export); a file of `kept` gets its time back, any other keeps the time it was written."""
     temporary = _new(folder)
     temporary.mkdir(parents=True)
     for path in sorted(files):
@@ -205,10 +236,10 @@ def _write_folder(folder: Path, files: dict[str, bytes], when: dt.datetime) -> N
             handle.write(files[path])
             os.fsync(handle.fileno())
         target.chmod(0o644)
-        os.utime(target, (stamp, stamp))
-    for directory, _, _ in sorted(os.walk(temporary), key=lambda item: -len(item[0])):  # deepest first
+        if path in kept:
+            os.utime(target, ns=(kept[path], kept[path]))
+    for directory, _, _ in os.walk(temporary):
         Path(directory).chmod(0o755)
-        os.utime(directory, (stamp, stamp))
     old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
     if folder.exists():
         folder.rename(old)  # `folder` is absent from here to the next rename: never half-written

@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 
 from ..findings import Loc
+from ..project import SOURCE_LANGUAGE as SOURCE_LANGUAGE
 from ..project import dossier_path
 from .geo import Place
 
@@ -580,10 +581,6 @@ class Paragraph:
 
 DEFAULT_LAYOUT_BUDGET = 120.0
 """Seconds one chunk's layout may take when report.yaml sets no `layout_budget`."""
-
-SOURCE_LANGUAGE = "en"
-"""The language the dossiers and the templates are written in, and every catalog translates from.
-report.yaml's `languages` must list it (the report schema's `contains`), in any place."""
 
 
 @dataclass(frozen=True)
