@@ -204,7 +204,23 @@ def _faces_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) ->
     """Return every character one of the font files draws, kept by their bytes."""
     fonts = tuple(data for rel in faces if (data := _read(root, rel, FONT_BYTES)) is not None)
     key = cache.key_of(cache.fingerprint(__name__), *fonts)
-    return cache.memoize(cache_dir, "glyphs", key, _coverage, fonts)
+    known = _COVERAGE.get(key)
+
+    def remembered(fonts: tuple[bytes, ...]) -> str:
+        assert known is not None
+        return known
+
+    # The project's cache gets its entry either way: the outcome is the same for the same key.
+    found = _COVERAGE[key] = cache.memoize(cache_dir, "glyphs", key, _coverage if known is None else remembered, fonts)
+    while len(_COVERAGE) > 16:
+        del _COVERAGE[next(iter(_COVERAGE))]
+    return found
+
+
+_COVERAGE: dict[str, str] = {}
+"""The characters some font draws, by `_faces_coverage`'s key (the fonts' bytes), the last 16: reading
+the cmaps of the print faces takes a third of a second, and the many small projects of the tests
+have the same fonts."""
 
 
 def _declared_coverage(root: Path, cache_dir: Path | None) -> str:
