@@ -22,8 +22,10 @@ build: $(VENV)/.installed
 test: lint
 	$(PY) -m pytest -n 2 --dist loadscope
 
+# The unit tests, with 40 examples per Hypothesis property (the "fast" profile, tests/conftest.py)
+# where `make test` runs the full 150 ("ci"); HYPOTHESIS_PROFILE=ci make test-fast runs them all.
 test-fast: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow" -q -n 2
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-fast} $(PY) -m pytest -m "not slow" -q -n 2
 
 # Formatting, lint, types on report/ and the import contract (tests/test_architecture.py);
 # `make test` runs them first.

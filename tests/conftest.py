@@ -30,6 +30,8 @@ from report.cli import main
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "first-ten-hypothesis"))
 settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True)
 settings.register_profile("long", max_examples=20_000, deadline=None)
+# `make test-fast` (the unit tests, in seconds) sets HYPOTHESIS_PROFILE=fast; `make test` and CI run "ci".
+settings.register_profile("fast", max_examples=40, deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).parent

@@ -154,3 +154,94 @@ def test_an_entry_is_never_written_through_a_link_planted_in_the_cache(tmp_path:
     assert cache.get(cache_dir, "pdf", key) is None
     cache.put(cache_dir, "other", key, b"%PDF-")  # a real folder: stored as ever
     assert cache.get(cache_dir, "other", key) == (b"%PDF-", {})
+
+
+def _tiny_layouts(root: Path) -> Path:
+    """Give a project print stylesheets with one declaration WeasyPrint skips, and one template."""
+    css = root / "layouts" / "css"
+    css.mkdir(parents=True)
+    for name in ("print", "folios", "share"):
+        (css / f"{name}.css").write_text("p { colr: red }\n" if name == "print" else "p { color: red }\n")
+    (root / "layouts" / "page.html").write_text("<p>{{ _('Hello') }}</p>\n")
+    (root / "i18n").mkdir()
+    (root / "i18n" / "babel.cfg").write_text("[jinja2: layouts/**.html]\n")
+    return root
+
+
+def test_two_projects_with_the_same_layouts_load_their_stylesheets_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` loaded the print stylesheets again for every project without the entry in its
+    `.cache/` (most of a second): the many small projects of the tests. What loading logs is kept in
+    the process by the layout's fingerprint, and each project's cache still gets its entry."""
+    from report.pdf import paginate
+
+    monkeypatch.setattr(paginate, "_SHEET_FINDINGS", {}, raising=False)
+    loaded: list[str] = []
+    load_sheets = paginate._load_sheets
+    monkeypatch.setattr(paginate, "_load_sheets", lambda *args: loaded.append(args[1]) or load_sheets(*args))
+    first, second = (_tiny_layouts(tmp_path / name) for name in ("a", "b"))
+    found = [paginate.stylesheet_findings(root, root / project.CACHE_DIR) for root in (first, second)]
+    assert [str(f) for f in found[0]] == [
+        "layouts/css/print.css:1:5: warning: Ignored `colr: red `, unknown property. [pdf.css]"
+    ]
+    assert found[1] == found[0]
+    assert loaded == [str(first)]
+    assert (
+        [p.name for p in (second / project.CACHE_DIR / "sheets").rglob("*.bin")]
+        == [p.name for p in (first / project.CACHE_DIR / "sheets").rglob("*.bin")]
+        != []
+    )
+
+
+def test_two_projects_with_the_same_templates_extract_their_strings_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Extracting the template strings took most of a second for every project without the entry
+    in its `.cache/`; now once in the process for the same files, and each project's cache gets its entry."""
+    import babel.messages.extract
+
+    from report.i18n import coverage
+
+    monkeypatch.setattr(coverage, "_EXTRACTED", {}, raising=False)
+    extracted: list[int] = []
+    extract = babel.messages.extract.extract
+    monkeypatch.setattr(babel.messages.extract, "extract", lambda *a, **k: extracted.append(1) or extract(*a, **k))
+    first, second = (_tiny_layouts(tmp_path / name) for name in ("a", "b"))
+    found = [template_messages(root, root / project.CACHE_DIR) for root in (first, second)]
+    assert [(m.msgid, str(m.loc)) for m in found[0].messages.values()] == [("Hello", "layouts/page.html:1:9")]
+    assert found[1] == found[0]
+    assert extracted == [1]
+    assert (
+        [p.name for p in (second / project.CACHE_DIR / "template-strings").rglob("*.bin")]
+        == [p.name for p in (first / project.CACHE_DIR / "template-strings").rglob("*.bin")]
+        != []
+    )
+
+
+def test_two_projects_with_the_same_fonts_read_their_characters_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the print faces' character maps took a third of a second for every project without
+    the entry in its `.cache/`; now once in the process for the same bytes (the first project's cache gets the entry)."""
+    from report.pdf import glyphs
+
+    from .conftest import REPO
+
+    monkeypatch.setattr(glyphs, "_COVERAGE", {}, raising=False)
+    read: list[int] = []
+    coverage = glyphs._coverage
+
+    def counted(fonts: tuple[bytes, ...]) -> str:
+        read.append(len(fonts))
+        return coverage(fonts)
+
+    monkeypatch.setattr(glyphs, "_coverage", counted)
+    face = "layouts/fonts/IBMPlexSans-Regular.ttf"
+    for name in ("a", "b"):
+        (tmp_path / name / "layouts" / "fonts").mkdir(parents=True)
+        shutil.copy(REPO / face, tmp_path / name / face)
+    found = [glyphs._face_coverage(tmp_path / name, [face], tmp_path / name / ".cache")[face] for name in ("a", "b")]
+    assert found[1] == found[0] and "A" in found[0] and "\u4e2d" not in found[0]
+    assert read == [1]
+    assert [p.name for p in (tmp_path / "a" / ".cache" / "glyphs").rglob("*.bin")] != []

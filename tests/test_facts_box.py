@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from report.commands.gather import GatherOptions, gather
 from report.content.load import load_edition
 from report.content.model import Edition
 from report.content.places import locate_facilities
-from report.i18n.catalogs import read_catalog
+from report.i18n.catalogs import ParsedCatalog, read_catalog
 from report.i18n.localize import Localizer
 from report.project import catalog_path
 from report.render.html import Renderer, environment
@@ -72,15 +73,22 @@ def test_the_facts_box_claims_disagreement_and_a_start_of_ice_detention_only_whe
     assert "(as of" not in status(boxes["en", "pulaski"])
 
 
+@functools.cache
 def _repo_edition() -> Edition:
+    """The shipped edition with its places, loaded once: the tests only read it (a frozen record)."""
     edition, _ = load_edition(REPO, use_cache=False)
     assert edition is not None
     places, _ = locate_facilities(REPO, edition.facilities)
     return dataclasses.replace(edition, places=places)
 
 
+@functools.cache
+def _shipped_spanish() -> ParsedCatalog | None:
+    return read_catalog(REPO, catalog_path("es"), "es")
+
+
 def _localizers() -> dict[str, Localizer]:
-    spanish = Localizer("es", "en", read_catalog(REPO, catalog_path("es"), "es"), "es_US")
+    spanish = Localizer("es", "en", _shipped_spanish(), "es_US")
     return {"en": Localizer("en", "en", None, "en_US"), "es": spanish}
 
 

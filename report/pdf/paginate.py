@@ -524,6 +524,10 @@ def _logged_by_stylesheets(root: Path, cache_dir: Path | None, load: bool) -> li
             pass  # not ours: load them again
     if not load or not all((root / "layouts" / "css" / f"{name}.css").is_file() for name in SHEETS):
         return []  # without its stylesheets a project cannot be laid out: the build says so
+    known = _SHEET_FINDINGS.get(fingerprint)
+    if known is not None:  # the project's cache gets its entry as if they were loaded
+        cache.put(cache_dir, "sheets", fingerprint, json.dumps([f.as_dict() for f in known]).encode())
+        return list(known)
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -534,7 +538,18 @@ def _logged_by_stylesheets(root: Path, cache_dir: Path | None, load: bool) -> li
         _, records = _load_sheets(weasyprint, str(root), FontConfiguration(), url_fetcher(root), collector)
     finally:
         logger.handlers = handlers
-    return _keep_sheet_findings(cache_dir, fingerprint, records)
+    findings = _keep_sheet_findings(cache_dir, fingerprint, records)
+    here = (str(root.resolve()), root.resolve().as_uri())
+    if not any(place in f.message for f in findings for place in here):
+        _SHEET_FINDINGS[fingerprint] = tuple(findings)  # what names no project's folder is any project's
+        while len(_SHEET_FINDINGS) > 16:
+            del _SHEET_FINDINGS[next(iter(_SHEET_FINDINGS))]
+    return findings
+
+
+_SHEET_FINDINGS: dict[str, tuple[Finding, ...]] = {}
+"""What loading the print stylesheets logged, by `layout_fingerprint` (the last 16): `check` loads
+them in under a second, and the many small projects of the tests have the same layouts."""
 
 
 def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict[str, list[Record]]) -> list[Finding]:
