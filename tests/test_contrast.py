@@ -3,12 +3,14 @@
 The shipped chapters are laid out with the shipped stylesheets, as the build does, and each text
 box WeasyPrint made is read back: its colour against the nearest background behind it (a box's,
 else the page's, else the white of the paper). Text under 18 pt, or under 14 pt when bold, must
-reach 4.5:1; larger text 3:1.
+reach 4.5:1; larger text 3:1. The site's hovered and focused links are read from its stylesheet,
+each against the backgrounds it sits on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,63 @@ def test_every_text_the_pdf_prints_has_enough_contrast(tmp_path: Path) -> None:
     # the small accent texts on tinted boxes are in the layout: a status, a review mark and a note call
     # on the facts box's paper, a death's category on its light accent
     assert {("#9e3a0c", "#f6f1e7"), ("#9e3a0c", "#fbe4d6")} <= seen
+
+
+def _site_rules() -> list[tuple[str, dict[str, str]]]:
+    """Return (selector, {property: value}) for each plain rule of the site's stylesheet, tokens resolved."""
+    import tinycss2
+
+    tokens: dict[str, str] = {}
+    rules: list[tuple[str, dict[str, str]]] = []
+    for name in ("tokens.css", "site.css"):
+        sheet = tinycss2.parse_stylesheet((REPO / "layouts" / "css" / name).read_text(), True, True)
+        for rule in sheet:
+            if rule.type != "qualified-rule":
+                continue  # @media print and the like: not what a screen shows
+            selector = tinycss2.serialize(rule.prelude).strip()
+            declarations = tinycss2.parse_declaration_list(rule.content, True, True)
+            values = {d.name: tinycss2.serialize(d.value).strip() for d in declarations if d.type == "declaration"}
+            if selector == ":root":
+                tokens |= {k: v for k, v in values.items() if k.startswith("--")}
+            rules.append((selector, values))
+    resolve = re.compile(r"var\((--[\w-]+)\)")
+    return [(s, {k: resolve.sub(lambda m: tokens[m[1]], v) for k, v in d.items()}) for s, d in rules]
+
+
+def _hex_rgb(value: str) -> tuple[float, float, float]:
+    digits = re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value.split()[0])
+    assert digits, value
+    six = digits[1] if len(digits[1]) == 6 else "".join(c * 2 for c in digits[1])
+    return (int(six[0:2], 16) / 255, int(six[2:4], 16) / 255, int(six[4:6], 16) / 255)
+
+
+LINK_SURFACES = {
+    "a:hover, a:focus": (
+        "html",
+        ".card",
+        ".facility-list",
+        ".facts",
+        ".editorial-note",
+        ".notes li:target, .bibliography li:target",
+    ),
+    ".site-title:hover, .site-title:focus": (".site-header",),
+    ".button:hover, .button:focus": (".button:hover, .button:focus",),  # its own
+    ".skip-link:focus": (".skip-link",),
+    ".site-search-results a:hover, .site-search-results a:focus": (".site-search-panel",),
+}
+"""For each rule that colours a hovered or focused link, the rules whose backgrounds it sits on."""
+
+
+def test_a_hovered_or_focused_link_keeps_its_contrast_on_every_background_it_sits_on() -> None:
+    """WCAG 1.4.3: the pointer or the keyboard on a link must not fade it (the accent was 4.38:1 on paper)."""
+    rules = _site_rules()
+    backgrounds = {s: d["background"] for s, d in rules if "background" in d}
+    colored = {s: d["color"] for s, d in rules if re.search(r":(hover|focus)\b", s) and "color" in d}
+    assert sorted(colored) == sorted(LINK_SURFACES)  # a new rule says what it sits on
+    low = [
+        f"{selector} {color} on {surface} {backgrounds[surface]}: {contrast(_hex_rgb(color), _hex_rgb(backgrounds[surface])):.2f}:1"
+        for selector, color in colored.items()
+        for surface in LINK_SURFACES[selector]
+        if contrast(_hex_rgb(color), _hex_rgb(backgrounds[surface])) < 4.5
+    ]
+    assert low == []

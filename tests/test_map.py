@@ -483,6 +483,47 @@ def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], d
     return markers, places
 
 
+_POINTER = {
+    "en": "A map of the United States with 10 detention centers, listed below.",
+    "es": "Mapa de Estados Unidos con 10 centros de detención, que aparecen en la lista más abajo.",
+}
+"""The full map's text equivalent: the facilities are listed after it, in the PDF and on the site."""
+
+
+def _caption(html: str) -> str:
+    """Return the text of the PDF map's caption, its runs of spaces made one."""
+    import html as htmllib
+
+    caption = re.search(r'<figure class="map-figure">.*?<figcaption>(.*?)</figcaption>', html, re.S)
+    assert caption is not None
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", caption[1].replace("</li>", " "))).split())
+
+
+def test_the_full_map_points_to_its_list_instead_of_reading_it_out(gathered) -> None:
+    """The PDF's /Alt and the site's <desc> listed all 10 facilities (900 characters) right before the
+    caption or the cards that list them again: a screen reader read the list twice."""
+    from report.render.html import Renderer, environment
+    from report.render.site import home_pages
+
+    edition = gathered.edition
+    ids = [None, *(f.id for f in edition.facilities)]
+    for lang, localizer in gathered.localizers.items():
+        renderer = Renderer(edition, localizer, environment(edition.root, localizer))
+        front = renderer.front_chunk([]).html
+        [alt] = _image_svgs(front)
+        caption = _caption(front)
+        info = {(lang, i): (f"{lang}/{i}.pdf", 1000, 1) for i in ids}
+        [home] = [
+            o.data.decode() for o in home_pages(edition, {lang: renderer}, info) if o.path == f"{lang}/index.html"
+        ]
+        desc = ElementTree.fromstring(_svgs(home)["where-map"]).find(SVG + "desc").text
+        cards = home[home.index('<ol class="cards">') :]
+        assert (alt, desc) == (_POINTER[lang], _POINTER[lang])
+        for f in edition.facilities:  # said once: in the list after the map, not in its text equivalent
+            assert f.name not in alt and f.name not in desc
+            assert f.name in caption and f.name in cards
+
+
 @pytest.fixture(scope="module")
 def gathered(tmp_path_factory: pytest.TempPathFactory):
     """The gather phase over a copy of the shipped project (it keeps what it read in the copy's `.cache/`)."""
@@ -525,16 +566,18 @@ def test_the_pdf_map_page_reads_back(atlas, gathered, lang):
     labels = check_layout(svg, atlas, markers, places)
     assert len(labels) == len(markers) == 10
     words = gathered.localizers[lang]
+    assert alt == _POINTER[lang]  # the caption lists them
+    caption = _caption(html)
     for f in gathered.edition.facilities:  # each facility with its list mark and state, in the page's language
         state = words.pgettext("state", geo.STATES[f.location.state][1])
         mark = "" if f.review.list_membership == "confirmed" else "*"  # the cover's mark: not yet confirmed
-        assert f"{f.name}{mark}, {state} (" in alt, (f.name, mark, state)
+        assert f"{f.name}{mark}, {state} (" in caption, (f.name, mark, state)
     note = words.gettext(
         "Not yet confirmed as named on the 2021 First Ten list: we are checking it against the original report."
     )
     unconfirmed = [f for f in gathered.edition.facilities if f.review.list_membership != "confirmed"]
-    assert len(unconfirmed) == alt.count("*, ") == 7  # no other name marked
-    assert alt.endswith(f". * {note}")  # the list's note follows the list
+    assert len(unconfirmed) == caption.count("*, ") == 7  # no other name marked
+    assert caption.endswith(f") * {note}")  # the list's note follows the list
     chapter = renderer.chapter_chunk(gathered.edition.facilities[0], 1).html
     (alt, svg), *others = _image_svgs(chapter).items()
     root, found = read_map(svg)
@@ -555,7 +598,7 @@ def test_the_site_maps_read_back(atlas, gathered, shipped):
             node = found[f.id][0]
             assert node.tag == SVG + "a" and node.get("href") == f"{f.id}.html"
             assert (shipped / "dist" / lang / node.get("href")).is_file()
-            assert f.name in root.find(SVG + "desc").text
+        assert root.find(SVG + "desc").text == _POINTER[lang]  # the cards list them
         page = (shipped / "dist" / lang / "winn.html").read_text(encoding="utf-8")
         locator = _svgs(page)["winn-locator"]
         _, found = read_map(locator)
@@ -580,9 +623,8 @@ def test_the_pdf_map_is_a_figure_in_the_outline_and_the_contents(gathered, shipp
         text = reader.pages[page].extract_text()
         assert all(f.name.split()[0] in text for f in facilities)  # vector labels, not a picture
         alts = [str(e.get("/Alt", "")) for e in structure_elements_in_order(reader) if e["/S"] == "/Figure"]
-        full = [a for a in alts if all(f.name in a for f in facilities)]
-        assert len(full) == 1, alts
-        locators = [a for a in alts if a not in full and sum(f.name in a for f in facilities) == 1]
+        assert alts.count(_POINTER[lang]) == 1, alts  # the caption lists the facilities
+        locators = [a for a in alts if sum(f.name in a for f in facilities) == 1]
         assert len(locators) == len(facilities)  # one in each chapter's facts box
 
 

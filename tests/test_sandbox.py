@@ -397,6 +397,37 @@ def test_check_accepts_jpeg_and_webp(tmp_path: Path, fixed_today: None, kind: st
     assert (code, finding_lines(out)) == (0, [])
 
 
+@pytest.mark.parametrize(
+    "alt, what",
+    [
+        ("gate.png", "the image's file name"),
+        ("Gate", "the image's file name"),
+        ("GATE.PNG", "the image's file name"),
+        ("image", "a placeholder"),
+        ("Photo.", "a placeholder"),
+        ("foto", "a placeholder"),
+    ],
+)
+def test_check_refuses_a_file_name_or_placeholder_as_alternative_text(
+    tmp_path: Path, fixed_today: None, alt: str, what: str
+) -> None:
+    """WCAG F30: a screen reader would read out 'gate.png' or 'image' and nothing of what it shows."""
+    root = make_project(tmp_path, "image-missing")
+    dossier = root / "facilities" / "sample.yaml"
+    replace(dossier, "alt: The front gate of the facility, seen from the road.", f"alt: {alt}")
+    (root / "facilities" / "images").mkdir()
+    (root / "facilities" / "images" / "gate.png").write_bytes(png_bytes())
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:58:8: error: the alternative text '{alt}' is {what}, which tells someone who"
+        " cannot see the image nothing: say what the image shows (such as 'The facility's front gate, seen from"
+        " the road') [image.alt]"
+    ]
+    assert code == 1
+    replace(dossier, f"alt: {alt}", "alt: A photo of the gate")  # a word inside a description is fine
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []
+
+
 _GPS = {1: "N", 2: (30.0, 57.0, 3.0), 3: "W", 4: (90.0, 4.0, 12.0)}
 _XMP_GPS = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'

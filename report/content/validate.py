@@ -36,7 +36,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb);
   `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS);
-  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers).
+  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers);
+  `image.alt`: alternative text that is the image's file name or a bare placeholder word ("image",
+  "photo"...), which tells someone who cannot see the image nothing of it (WCAG F30).
 - `id.anchor`: two things the report PDF or one facility's page would give the same anchor (`<id>`,
   `<id>-title`, `<id>-<timeline id>`...), as facility `a` with a timeline entry `b` and a facility
   `a-b`: a link leads to only one of them, and the PDF cannot be assembled at all.
@@ -63,6 +65,7 @@ from .model import (
     Edition,
     Event,
     Facility,
+    Image,
     Note,
     Source,
     Text,
@@ -704,15 +707,44 @@ def check_review(facility: Facility) -> list[Finding]:
     return findings
 
 
+PLACEHOLDER_ALTS = frozenset(
+    ("image", "img", "photo", "photograph", "picture", "pic", "graphic", "foto", "fotografía", "imagen")
+)
+"""Words that, alone as alternative text, say only that there is an image (WCAG F30)."""
+
+
 def check_images(edition: Edition) -> list[Finding]:
-    """Return a finding, at its `src`, for every dossier image the build may not or cannot use."""
+    """Return a finding, at its `src`, for every dossier image the build may not or cannot use, and
+    one at its `alt` for alternative text that does not say what the image shows."""
     findings: list[Finding] = []
     for facility in edition.facilities:
         if facility.image is not None:
             problem = image_problem(edition.root, facility.image.src)
             if problem is not None:
                 findings.append(error(problem[0], facility.image.src_loc, problem[1]))
+            findings += _placeholder_alt(facility.image)
     return findings
+
+
+def _placeholder_alt(image: Image) -> list[Finding]:
+    """Return an `image.alt` finding if the image's alternative text is its file name or a placeholder."""
+    alt = image.alt.value.strip()
+    said = alt.casefold().rstrip(".")
+    src = image.src.casefold()
+    if said in (src, src.rsplit(".", 1)[0]):
+        what = "the image's file name"
+    elif said in PLACEHOLDER_ALTS:
+        what = "a placeholder"
+    else:
+        return []
+    return [
+        error(
+            "image.alt",
+            image.alt.loc,
+            f"the alternative text '{alt}' is {what}, which tells someone who cannot see the image nothing:"
+            " say what the image shows (such as 'The facility's front gate, seen from the road')",
+        )
+    ]
 
 
 LISTS = ("timeline", "deaths", "developments")
