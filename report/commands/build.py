@@ -259,15 +259,19 @@ def pages(root: Path, options: BuildOptions, saved: frozenset[str] = frozenset()
     return Paged(tuple(outputs), findings, f"pages of {', '.join(renderers)} rendered in {seconds}; PDFs updating")
 
 
+def _kept_languages(dist: Path, languages: tuple[str, ...]) -> list[str]:
+    """Return the languages of the edition in `dist` that a build of `languages` alone would keep."""
+    kept = {str(e.get("language")) for e in publish.read_manifest(dist).values() if e.get("language")}
+    return sorted(kept - set(languages))
+
+
 def _refuse_mixed(root: Path, languages: tuple[str, ...], edition: str) -> None:
     """Raise UsageError if building only `languages` would keep other languages of another kind of edition."""
     dist = root / project.DIST_DIR
     previous = publish.read_edition(dist)
     if not languages or previous in (None, edition):
         return
-    kept = {str(e.get("language")) for e in publish.read_manifest(dist).values() if e.get("language")}
-    others = sorted(kept - set(languages))
-    if others:
+    if others := _kept_languages(dist, languages):
         raise UsageError(
             f"dist/ holds a {previous} edition: a {edition} of {', '.join(languages)} alone would leave"
             f" {', '.join(others)} a {previous}; build every language (leave out --lang)"
@@ -281,9 +285,7 @@ def _refuse_dated(root: Path, languages: tuple[str, ...], created: str) -> None:
     previous = publish.read_created(dist)
     if not languages or previous in (None, created):
         return
-    kept = {str(e.get("language")) for e in publish.read_manifest(dist).values() if e.get("language")}
-    others = sorted(kept - set(languages))
-    if others:
+    if others := _kept_languages(dist, languages):
         why = "SOURCE_DATE_EPOCH" if project.source_date() else "report.yaml's edition date"
         raise UsageError(
             f"dist/ holds an edition created {previous}: {', '.join(languages)} alone, created {created} ({why}),"
