@@ -91,6 +91,18 @@ def test_any_face_of_the_stylesheets_draws_what_another_lacks_and_no_other_font_
     assert [line.split(" contains ")[1][:3] for line in _font_findings(root)[1]] == ["'\u03d0'", "'\u4e2d'"]
 
 
+def _sans_alone_with_a_serif_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a project whose `--sans` lists Plex Sans alone, and a death's name in letters only
+    Plex Serif has (line 37 of its dossier)."""
+    root = _project(tmp_path, monkeypatch)
+    death = "  - id: unnamed-2020\n"
+    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
+    tokens = root / "layouts/css/tokens.css"
+    text = re.sub(r"--sans: [^;]*;", '--sans: "Plex Sans", sans-serif;', tokens.read_text(encoding="utf-8"))
+    tokens.write_text(text, encoding="utf-8")
+    return root
+
+
 def test_a_name_in_letters_sans_lacks_is_no_finding_since_sans_falls_back_to_serif(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -108,12 +120,7 @@ def test_a_character_a_font_family_list_lacks_is_an_error_at_the_value_naming_th
     """`check` said nothing of a name in letters only Plex Serif has, and the build failed a minute
     later at the file, no line, no character: the name printed in DejaVu Sans Bold, since `--sans`
     named Sans alone. Which list a value prints in is the stylesheets' choice: every list must have it."""
-    root = _project(tmp_path, monkeypatch)
-    death = "  - id: unnamed-2020\n"
-    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
-    tokens = root / "layouts/css/tokens.css"
-    text = re.sub(r"--sans: [^;]*;", '--sans: "Plex Sans", sans-serif;', tokens.read_text(encoding="utf-8"))
-    tokens.write_text(text, encoding="utf-8")
+    root = _sans_alone_with_a_serif_name(tmp_path, monkeypatch)
     lacks = (
         "which no face of the font-family list 'Plex Sans', 'sans-serif' (layouts/css/tokens.css:14:3) has:"
         " the PDF would print it in another font of the machine that builds it; add 'Plex Serif', which has it,"
@@ -198,12 +205,7 @@ def test_each_font_file_is_read_once_however_many_lists_and_families_it_is_in(
     from report import project
     from report.pdf import glyphs
 
-    root = _project(tmp_path, monkeypatch)
-    death = "  - id: unnamed-2020\n"
-    replace(root, "facilities/sample.yaml", death, death + "    name: Mu\u1e25ammad \u1e62\u0101li\u1e25\n")
-    tokens = root / "layouts/css/tokens.css"
-    text = re.sub(r"--sans: [^;]*;", '--sans: "Plex Sans", sans-serif;', tokens.read_text(encoding="utf-8"))
-    tokens.write_text(text, encoding="utf-8")
+    root = _sans_alone_with_a_serif_name(tmp_path, monkeypatch)
     reads: list[str] = []
     real_read = project.read
 
