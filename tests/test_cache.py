@@ -223,7 +223,7 @@ def test_two_projects_with_the_same_fonts_read_their_characters_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reading the print faces' character maps took a third of a second for every project without
-    the entry in its `.cache/`; now once in the process for the same bytes (the first project's cache gets the entry)."""
+    the entry in its `.cache/`; now once in the process for the same bytes, and each project's cache gets its entry."""
     from report.pdf import glyphs
 
     from .conftest import REPO
@@ -244,4 +244,8 @@ def test_two_projects_with_the_same_fonts_read_their_characters_once(
     found = [glyphs._face_coverage(tmp_path / name, [face], tmp_path / name / ".cache")[face] for name in ("a", "b")]
     assert found[1] == found[0] and "A" in found[0] and "\u4e2d" not in found[0]
     assert read == [1]
-    assert [p.name for p in (tmp_path / "a" / ".cache" / "glyphs").rglob("*.bin")] != []
+    assert (
+        [p.name for p in (tmp_path / "b" / ".cache" / "glyphs").rglob("*.bin")]
+        == [p.name for p in (tmp_path / "a" / ".cache" / "glyphs").rglob("*.bin")]
+        != []
+    )

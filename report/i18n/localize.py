@@ -162,11 +162,13 @@ class Localizer:
         if self.is_source:
             return self.lang
         if not isinstance(text, Text):
-            # Jinja's gettext hands templates the fallback as its markup: English if no word is outside it.
+            # Jinja's gettext hands templates the fallback as its markup: English if most of its words
+            # are in it. A value filled into the English (`fill`) is this language's, outside the span:
+            # "A map … with California shaded … , en el condado de San Bernardino" is English to read.
             html = text.__html__() if hasattr(text, "__html__") else escape(text)
-            rest = Markup(_FALLBACK_SPAN.sub("", html)).striptags()
-            english = _FALLBACK_SPAN.search(html) is not None and re.search(r"\w", rest) is None
-            return self.source_lang if english else self.lang
+            english = sum(len(_WORDS.findall(Markup(m[0]).striptags())) for m in _FALLBACK_SPAN.finditer(html))
+            rest = len(_WORDS.findall(Markup(_FALLBACK_SPAN.sub("", html)).striptags()))
+            return self.source_lang if english > rest else self.lang
         return self.lang if self._usable(self._lookup(text.context, text.value)) else self.source_lang
 
     def plain(self, text: Text) -> str:
@@ -332,6 +334,8 @@ def fill(string: object, variables: Mapping[str, Any]) -> Markup:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[^\W\d_]+")
+"""A word, as `language_of` counts them: letters (a number is no word of either language)."""
 
 
 def cldr_text(locale: str) -> str:

@@ -218,15 +218,25 @@ def _face_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> 
             continue
         key = cache.key_of(cache.fingerprint(__name__), data)
         known = _COVERAGE.get(key)
-        if known is None:
-            known = _COVERAGE[key] = frozenset(cache.memoize(cache_dir, "glyphs", key, _coverage, (data,)))
-            while len(_COVERAGE) > 16:
-                del _COVERAGE[next(iter(_COVERAGE))]
-        out[rel] = known
+        # The project's cache gets its entry either way: the outcome is the same for the same key.
+        drawn = cache.memoize(cache_dir, "glyphs", key, _coverage if known is None else _known(known), (data,))
+        _COVERAGE[key] = drawn
+        while len(_COVERAGE) > 16:
+            del _COVERAGE[next(iter(_COVERAGE))]
+        out[rel] = frozenset(drawn)
     return out
 
 
-_COVERAGE: dict[str, frozenset[str]] = {}
+def _known(drawn: str) -> Callable[[tuple[bytes, ...]], str]:
+    """Return `_coverage` for fonts it was called with before in this process: what it returned."""
+
+    def remembered(fonts: tuple[bytes, ...]) -> str:
+        return drawn
+
+    return remembered
+
+
+_COVERAGE: dict[str, str] = {}
 """The characters a font file draws, by `_face_coverage`'s key (the file's bytes), the last 16:
 reading the cmaps of the print faces takes a third of a second."""
 
