@@ -12,7 +12,12 @@ SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-sub
 
 .PHONY: build test test-fast lint check release export serve new extract update bench map-data system clean
 
+# The package's bytecode is compiled first, as pip compiles a package it installs (an editable
+# install does not): where PYTHONDONTWRITEBYTECODE is set, every run and every layout worker would
+# otherwise compile each module again (the bench's cold build took 36.5 s with 21 modules stale,
+# 31.0 s with none).
 build: $(VENV)/.installed
+	$(PY) -m compileall -q report
 	$(PY) build.py
 
 # `make test` is what CI runs: the habits first (they take seconds), then the whole suite.

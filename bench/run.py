@@ -14,12 +14,14 @@ it): from a save to the open page showing the new sentence, median of 5 saves, e
 the previous one's PDFs are built; `--preview-only` times only that, on a fresh copy of the
 shipped edition (its first build is cold). `check` is timed on the shipped edition with values made
 to be slow to read (`measure_hostile`), as a ratio to the plain `check`; `--hostile-only` times only
-that. Exits 1 if a target is missed.
+that. Exits 1 if a target is missed. The package's bytecode is compiled first (`compileall`), as an
+installed package's is.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -405,6 +407,12 @@ def main() -> int:
     parser.add_argument("--preview-only", action="store_true", help="only the live preview's save-to-page time")
     parser.add_argument("--hostile-only", action="store_true", help="only `check` on values made to be slow to read")
     args = parser.parse_args()
+    # The tool as installed: its bytecode compiled, as pip compiles a package it installs (an
+    # editable install does not). Without it, under PYTHONDONTWRITEBYTECODE, every process the bench
+    # starts (and every layout worker) compiled each module edited since the last compile: with 21
+    # modules stale the cold build took 36.48 s (0.782x) and the no-op 0.42 s; with none, in the next
+    # run, 30.99 s (0.639x) and 0.27 s.
+    compileall.compile_dir(REPO / "report", quiet=1)
     rows = []
     ok = True
     if args.hostile_only:
