@@ -119,6 +119,8 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
 RECENT = 128
 _recent: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
 _recent_lock = threading.Lock()
+SHARED = 32
+_shared: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
 
 
 def _stored(cache_dir: Path, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:
@@ -130,8 +132,33 @@ def _stored(cache_dir: Path, namespace: str, key: str, compute: Callable[..., T]
         except (ValueError, TypeError, KeyError, RecursionError):
             pass
     value = compute(*args)
-    put(cache_dir, namespace, key, json.dumps(to_data(value), ensure_ascii=False, separators=(",", ":")).encode())
+    put(cache_dir, namespace, key, _encoded(value))
     return value
+
+
+def _encoded(value: Any) -> bytes:
+    return json.dumps(to_data(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def memoize_shared(cache_dir: Path | None, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:
+    """Return `compute(*args)` as `memoize` does, for a value of its key alone (of the bytes of the
+    files it is computed from, not of the project that has them): the last `SHARED` are kept in
+    memory for every project, and a project without the entry gets it from there. Reading the fonts'
+    characters or extracting the templates' strings takes a good part of a second, and the many
+    small projects of the tests have the same fonts and layouts."""
+    slot = (namespace, key)
+    with _recent_lock:
+        known = _shared.get(slot, _shared)
+    if known is _shared:
+        known = memoize(cache_dir, namespace, key, compute, *args)
+    elif cache_dir is not None and not _paths(cache_dir, namespace, key)[1].exists():
+        put(cache_dir, namespace, key, _encoded(known))
+    with _recent_lock:
+        _shared[slot] = known
+        _shared.move_to_end(slot)
+        while len(_shared) > SHARED:
+            _shared.popitem(last=False)
+    return known
 
 
 @functools.lru_cache(maxsize=64)

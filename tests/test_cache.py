@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import pickle
@@ -201,9 +202,7 @@ def test_two_projects_with_the_same_templates_extract_their_strings_once(
     in its `.cache/`; now once in the process for the same files, and each project's cache gets its entry."""
     import babel.messages.extract
 
-    from report.i18n import coverage
-
-    monkeypatch.setattr(coverage, "_EXTRACTED", {}, raising=False)
+    monkeypatch.setattr(cache, "_shared", collections.OrderedDict())
     extracted: list[int] = []
     extract = babel.messages.extract.extract
     monkeypatch.setattr(babel.messages.extract, "extract", lambda *a, **k: extracted.append(1) or extract(*a, **k))
@@ -228,7 +227,7 @@ def test_two_projects_with_the_same_fonts_read_their_characters_once(
 
     from .conftest import REPO
 
-    monkeypatch.setattr(glyphs, "_COVERAGE", {}, raising=False)
+    monkeypatch.setattr(cache, "_shared", collections.OrderedDict())
     read: list[int] = []
     coverage = glyphs._coverage
 

@@ -1096,24 +1096,7 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
         files = tuple(rel for rel, _method, _options in sources)
         return TemplateStrings(messages, files, tuple(unread))
 
-    known = _EXTRACTED.get(key)
-
-    def remembered() -> TemplateStrings:
-        assert known is not None
-        return known
-
-    # The project's cache gets its entry either way: the outcome is the same for the same key.
-    found = _EXTRACTED[key] = cache.memoize(
-        cache_dir, "template-strings", key, extracted if known is None else remembered
-    )
-    while len(_EXTRACTED) > 16:
-        del _EXTRACTED[next(iter(_EXTRACTED))]
-    return found
-
-
-_EXTRACTED: dict[str, TemplateStrings] = {}
-"""The template strings by `template_messages`' key (the files' names, methods and bytes), the last 16:
-extracting them takes most of a second, and the many small projects of the tests have the same layouts."""
+    return cache.memoize_shared(cache_dir, "template-strings", key, extracted)
 
 
 _ARGUMENT = re.compile(r"""[(,]\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")

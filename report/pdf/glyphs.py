@@ -207,8 +207,8 @@ def _face_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> 
 
     Each file is read once, and what it draws is kept by its bytes alone: a family's faces, a
     font-family list's and all the declared ones draw the union of theirs (`_union`), taken from
-    these rather than by reading and hashing every file again for each. The process keeps the last
-    16 too (`_COVERAGE`): the many small projects of the tests have the same fonts.
+    these rather than by reading and hashing every file again for each. The process keeps them for
+    every project (`cache.memoize_shared`).
     """
     out: dict[str, frozenset[str]] = {}
     for rel in dict.fromkeys(faces):
@@ -217,28 +217,8 @@ def _face_coverage(root: Path, faces: Iterable[str], cache_dir: Path | None) -> 
             out[rel] = frozenset()
             continue
         key = cache.key_of(cache.fingerprint(__name__), data)
-        known = _COVERAGE.get(key)
-        # The project's cache gets its entry either way: the outcome is the same for the same key.
-        drawn = cache.memoize(cache_dir, "glyphs", key, _coverage if known is None else _known(known), (data,))
-        _COVERAGE[key] = drawn
-        while len(_COVERAGE) > 16:
-            del _COVERAGE[next(iter(_COVERAGE))]
-        out[rel] = frozenset(drawn)
+        out[rel] = frozenset(cache.memoize_shared(cache_dir, "glyphs", key, _coverage, (data,)))
     return out
-
-
-def _known(drawn: str) -> Callable[[tuple[bytes, ...]], str]:
-    """Return `_coverage` for fonts it was called with before in this process: what it returned."""
-
-    def remembered(fonts: tuple[bytes, ...]) -> str:
-        return drawn
-
-    return remembered
-
-
-_COVERAGE: dict[str, str] = {}
-"""The characters a font file draws, by `_face_coverage`'s key (the file's bytes), the last 16:
-reading the cmaps of the print faces takes a third of a second."""
 
 
 def _union(by_face: Mapping[str, frozenset[str]], faces: Iterable[str]) -> frozenset[str]:
