@@ -245,3 +245,31 @@ def test_a_source_title_that_ends_a_sentence_gets_no_second_period(lang: str) ->
     assert title_line("Plain title") == f'<cite class="title"{attr}>Plain title</cite>.'
     # A note in brackets after the title still ends with its period.
     assert title_line("Fighting Back.", "truncated").endswith("].")
+
+
+def test_the_list_mark_says_what_it_means_not_star() -> None:
+    """A facility whose place on the 2021 list is unconfirmed is marked "*", which a screen reader said
+    as "star", tied to nothing: the mark is an image named by its meaning, in the page's language
+    (English marked where it falls back); in the line that explains it, the mark says nothing."""
+    from report.i18n.catalogs import read_catalog
+    from report.project import catalog_path
+    from report.i18n.localize import Localizer
+
+    spanish = read_catalog(REPO, catalog_path("es"), "es")
+    localizers = {
+        "en": Localizer("en", "en", None, "en_US"),
+        "es": Localizer("es", "en", spanish, "es_US"),
+        "es-fallback": Localizer("es", "en", None, "es_US"),
+    }
+    said = {
+        "en": 'aria-label="not yet confirmed as named on the 2021 First Ten list"',
+        "es": 'aria-label="aún no se ha confirmado que figurara en la lista de los Primeros Diez de 2021"',
+        "es-fallback": 'aria-label="not yet confirmed as named on the 2021 First Ten list" lang="en"',
+    }
+    for name, localizer in localizers.items():
+        labels = environment(REPO, localizer).get_template("partials/labels.html").make_module()
+        assert str(labels.list_mark(True)) == ""
+        assert str(labels.list_mark(False)) == f'<span class="list-mark" role="img" {said[name]}>*</span>', name
+        facility = type("F", (), {"review": type("R", (), {"list_membership": "unverified"})()})()
+        note = str(labels.list_note([facility]))
+        assert note.startswith('\n<p class="list-note"><span class="list-mark" aria-hidden="true">*</span> '), name
