@@ -781,6 +781,31 @@ def test_the_language_chooser_marks_a_title_it_prints_in_english(tmp_path: Path)
     assert second == ("subtitle", ' lang="en"', subtitle)
 
 
+def test_the_language_chooser_skips_to_content_in_every_language(tmp_path: Path) -> None:
+    """The chooser offers English and Español, but its skip link said "Skip to content" alone: it says
+    it in each language, each marked, in one link (one stop of the keyboard before the content)."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    pdfs = {
+        (lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", 1000, 1) for lang in renderers for key in [None, "etowah"]
+    }
+    outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+    chooser = next(o.data.decode() for o in outputs if o.path == "index.html")
+    assert re.findall(r'<a class="skip-link"[^>]*>.*?</a>', chooser, re.S) == [
+        '<a class="skip-link" href="#main"><span lang="en">Skip to content</span>'
+        '<span class="sep" aria-hidden="true"> · </span><span lang="es">Saltar al contenido</span></a>'
+    ]
+
+
 def test_the_language_chooser_is_the_same_bytes_whichever_languages_are_built(tmp_path: Path) -> None:
     """dist/index.html was rendered with the first language built: `build --lang es` wrote it with
     the Spanish environment, so its English <head> meta tags gained `lang="en"` and the page differed

@@ -55,7 +55,7 @@ def site_pages(
     languages = list(edition.settings.languages)  # pages link to every language, built now or before
     for lang, renderer in renderers.items():
         outputs.extend(_facility_pages(edition, lang, renderer, languages, pdf_info))
-    choices, skip_label, envs = [], "", {}
+    choices, envs = [], {}
     for lang in languages:
         built = renderers.get(lang)
         # a language not built this time: its pages are linked to all the same
@@ -74,13 +74,12 @@ def site_pages(
                 "subtitle_lang": localizer.language_of(edition.settings.subtitle),
                 "heading": words.heading(),  # type: ignore[attr-defined]
                 "draft": words.draft(),  # type: ignore[attr-defined]
+                "skip": words.skip(),  # type: ignore[attr-defined]
                 "not_found": missing.heading(),  # type: ignore[attr-defined]
                 "not_found_text": missing.text(),  # type: ignore[attr-defined]
                 "home": missing.home(),  # type: ignore[attr-defined]
             }
         )
-        if lang == edition.settings.source_language:
-            skip_label = localizer.gettext("Skip to content")  # the chooser's chrome is in the source language
     source = choices[languages.index(edition.settings.source_language)]
     draft = next(iter(renderers.values())).draft  # one edition: a draft in every language or none
     report = report_ld(edition, source["lang"], source["title"], source["subtitle"], draft=draft)
@@ -100,7 +99,6 @@ def site_pages(
             source_lang=edition.settings.source_language,
             choices=choices,
             publisher=edition.settings.publisher,
-            skip_label=skip_label,
         )
     )
     outputs.append(Output("index.html", html.encode(), "page"))
