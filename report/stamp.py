@@ -136,6 +136,20 @@ def content_changed(root: Path, recorded: Mapping[str, str]) -> bool | None:
     return any(digest != built_from(shared, catalogs, lang) for lang, digest in recorded.items())
 
 
+def dist_changed(root: Path, dist: Path, manifest: bytes) -> bool | None:
+    """Return whether the sources differ from those the edition in `dist` (whose manifest is `manifest`) was built
+    from, or None if nothing tells: what `export` says of the edition, and whether `serve` keeps a release.
+
+    The manifest's content digests answer without `.cache/` (deleted, or a `dist/` copied from
+    another project); the stamp of the build that published it also knows the code's other inputs.
+    """
+    content = content_changed(root, publish.language_content(dist))
+    if content:
+        return True
+    recorded = sources_changed(root, manifest)
+    return recorded if content is None else recorded is True
+
+
 def _same_sources(root: Path, record: dict) -> bool:
     """Return True if every file the recorded build read, and every file its emit phase reads, is as it was."""
     if any(project.current_digest(root, key) != digest for key, digest in record["reads"].items()):

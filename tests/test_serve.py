@@ -1013,3 +1013,24 @@ def test_a_cancelled_or_stalled_download_is_quiet(preview_port: int, capfd: pyte
     time.sleep(0.2)  # the handler threads have finished
     assert ask(port, request)[0] == 200
     assert capfd.readouterr() == ("", "")
+
+
+def test_serve_and_export_agree_whether_dist_is_the_current_release(tmp_path: Path) -> None:
+    """`serve` judged a release by the build's stamp alone, `export` by the manifest's content digests
+    too: with `.cache/` deleted, export called a release built from the sources as they are current
+    while serve took it for stale and replaced it with a draft. Both ask `stamp.dist_changed`."""
+    from report.commands.export import export
+
+    from .test_export import publish_edition
+
+    root = tmp_path / "project"
+    dossier = root / "facilities" / "winn.yaml"
+    dossier.parent.mkdir(parents=True)
+    dossier.write_text("name: Winn Correctional Center\n")
+    publish_edition(root, "release")
+    shutil.rmtree(root / ".cache")
+    assert export(root, tmp_path / "site").sources_changed is False
+    assert serve_module._current_release(root) is True
+    dossier.write_text("name: Winn Correctional Centre\n")
+    assert export(root, tmp_path / "site").sources_changed is True
+    assert serve_module._current_release(root) is False

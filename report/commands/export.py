@@ -95,7 +95,7 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 raise UsageError(f"dist/{path} is not the file its manifest lists: run ./build.py to rebuild dist/")
             files[path] = data
-        changed = _sources_changed(root, dist, manifest_data)
+        changed = stamp.dist_changed(root, dist, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
         with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
@@ -104,19 +104,6 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
             _write_zip(archive, files, when)
     edition = str(manifest.get("edition", "draft"))
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed)
-
-
-def _sources_changed(root: Path, dist: Path, manifest: bytes) -> bool | None:
-    """Return whether the sources differ from those `dist/` was built from, or None if nothing tells.
-
-    The manifest's content digests answer without `.cache/` (deleted, or a `dist/` copied from
-    another project); the stamp of the build that published it also knows the code's other inputs.
-    """
-    content = stamp.content_changed(root, publish.language_content(dist))
-    if content:
-        return True
-    recorded = stamp.sources_changed(root, manifest)
-    return recorded if content is None else recorded is True
 
 
 def _refuse(root: Path, folder: Path) -> Path:

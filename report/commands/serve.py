@@ -285,7 +285,7 @@ def _current_release(root: Path) -> bool:
         manifest = (dist / publish.MANIFEST).read_bytes()
     except OSError:
         return False
-    return stamp.sources_changed(root, manifest) is False
+    return stamp.dist_changed(root, dist, manifest) is False  # as `export` judges it: the same release
 
 
 class _Watcher(threading.Thread):
