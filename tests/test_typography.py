@@ -17,7 +17,9 @@ from pypdf import PdfReader
 
 from report.content.load import load_edition
 from report.content.model import Loc, Source, Text
+from report.i18n.catalogs import read_catalog
 from report.i18n.localize import Localizer
+from report.project import catalog_path
 from report.render.html import Citer
 from report.render.typography import capfirst, ends_a_sentence, place_inline_calls, typeset
 
@@ -293,7 +295,13 @@ SUP = '<sup class="noteref">{comma}<a href="#note-{0}" id="ref-{0}" role="doc-no
     ("mode", "lang", "expected"),
     [
         ("pdf", "en", f"informed consent.{FN_A}{FN_B}"),
-        ("pdf", "es", f'<span lang="en" class="fallback">informed consent{FN_A}{FN_B}.</span>'),
+        (
+            "pdf",
+            "es",
+            f'<span lang="en" class="fallback">informed consent{FN_A}{FN_B}.</span>'.replace(
+                "undated", '<span lang="en" class="fallback">undated</span>'
+            ),
+        ),
         ("site", "en", "informed consent." + SUP.format(1, comma="") + SUP.format(2, comma=",")),
         (
             "site",
@@ -314,6 +322,46 @@ def test_a_claims_call_right_after_an_inline_call_starts_with_a_comma(mode: str,
     # Apart from another call, a call is as it was.
     alone = citer.noted(Markup("No call."), citer.ids(["b"]))
     assert "fn-next" not in alone and '">,<a' not in alone
+
+
+def test_a_footnotes_words_that_fall_back_to_english_are_marked_english() -> None:
+    """`Citer.short` formatted "about %(date)s" and added to "undated" as plain strings: a Spanish
+    PDF whose catalog lacks them printed "about 2021" and "undated" in its footnotes with no
+    `lang="en"`, where every other fallback has one (the site's notes, `partials/source.html`)."""
+    from report.content.model import PartialDate
+
+    def source(sid: str, date: PartialDate | None, about: bool = False) -> Source:
+        return Source(
+            sid, "report", "T", ("A & B",), "https://example.org/", Loc("s"), date, Loc("s"), date_approximate=about
+        )
+
+    sources = {
+        "undated": source("undated", None),
+        "year": source("year", PartialDate(2021), about=True),
+        "month": source("month", PartialDate(2023, 3), about=True),
+        "exact": source("exact", PartialDate(2023, 3)),
+    }
+    spanish = read_catalog(REPO, catalog_path("es"), "es")
+    for catalog, expected in (
+        (
+            None,
+            {
+                "undated": '<span lang="en" class="fallback">undated</span>',
+                "year": '<span lang="en" class="fallback">about 2021</span>',
+                "month": '<span lang="en" class="fallback">about </span>marzo de 2023',
+                "exact": "marzo de 2023",
+            },
+        ),
+        (
+            spanish,
+            {"undated": "sin fecha", "year": "aprox. 2021", "month": "aprox. marzo de 2023", "exact": "marzo de 2023"},
+        ),
+    ):
+        citer = Citer(sources, "pdf", lambda s: f"#src-{s.id}", Localizer("es", "en", catalog, "es_US"))
+        for sid, when in expected.items():
+            assert citer.ids([sid]) == Markup(f'<span class="fn"><a href="#src-{sid}">A &amp; B, {when}</a>.</span>'), (
+                sid
+            )
 
 
 def test_a_title_that_ends_a_sentence_is_known() -> None:

@@ -104,18 +104,20 @@ class Citer:
         self.following[call] = Markup('<span class="fn fn-next">{}.</span>').format(parts)
         return call
 
-    def short(self, source: Source) -> str:
+    def short(self, source: Source) -> Markup:
         """Return 'Publisher, date' for a footnote; an approximate date keeps its 'about', and the
         date its letter when other sources share publisher and date ('2022a', 'undated-a')."""
+        # As the site's notes print it (partials/source.html): a word that falls back to English
+        # keeps its `lang="en"` span, which a `%` or `+` on the string gettext returns would drop.
         if source.date is None:
-            when = self.localizer.gettext("undated") + (f"-{source.note_letter}" if source.note_letter else "")
+            when = escape(self.localizer.gettext("undated")) + (f"-{source.note_letter}" if source.note_letter else "")
         elif source.date_approximate:
-            when = self.localizer.gettext("about %(date)s") % {"date": self.localizer.partial_date(source.date)}
+            when = fill(self.localizer.gettext("about %(date)s"), {"date": self.localizer.partial_date(source.date)})
         else:
-            when = self.localizer.partial_date(source.date)
+            when = escape(self.localizer.partial_date(source.date))
         if source.date is not None:
             when += source.note_letter
-        return f"{self.localizer.names(source.publisher)}, {when}"
+        return Markup("{}, {}").format(self.localizer.names(source.publisher), when)
 
     def claim(self, claim: Claim) -> Markup:
         """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
