@@ -164,3 +164,36 @@ def test_each_entry_is_matched_against_the_glossary_once_while_neither_changes(
         ["'A guard struck a detainee.' has the glossary term 'detainee' (i18n/es/glossary.csv:3)"],
     ]
     assert matched == ["Un guardia golpeó a una presa.", "Un guardia golpeó a una persona detenida."]
+
+
+def test_the_memo_of_matched_entries_keeps_the_catalog_and_a_few_earlier_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo grew by one pair of English and translation for each edit a preview session saw, without
+    end: it keeps the entries of the catalog last checked and `EARLIER` more, the latest."""
+    from report.i18n import glossary
+    from report.i18n.catalogs import parse_catalog
+    from report.project import catalog_path
+
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    (tmp_path / "i18n/es/glossary.csv").write_text(
+        '"source","target","developer_comments"\n"guard","guardia",""\n', encoding="utf-8"
+    )
+    header = (
+        'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgctxt "b:summary"\nmsgid "Nothing changes."\nmsgstr "Nada cambia."\n\n'
+    )
+    body = 'msgctxt "a:summary"\nmsgid "A guard struck {}."\nmsgstr "Un guardia golpeó a {}."\n'
+    monkeypatch.setattr(glossary, "EARLIER", 2, raising=False)
+    terms = glossary.read_glossary(tmp_path, "es")[0]
+    glossary._missed(terms).clear()
+    for n in range(10):
+        catalog = parse_catalog((header + body.format(n, n)).encode(), catalog_path("es"), "es")
+        assert glossary.check_glossary(tmp_path, "es", catalog) == []
+    assert list(glossary._missed(terms)) == [
+        ("A guard struck 7.", "Un guardia golpeó a 7."),
+        ("A guard struck 8.", "Un guardia golpeó a 8."),
+        ("Nothing changes.", "Nada cambia."),  # every check finds it: never the oldest
+        ("A guard struck 9.", "Un guardia golpeó a 9."),
+    ]

@@ -6,6 +6,7 @@ glossary's author, are in docs/architecture.md.
 
 from __future__ import annotations
 
+import collections
 import csv
 import functools
 import io
@@ -144,14 +145,15 @@ def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Findin
     if not terms:
         return findings
     rel = glossary_path(lang)
-    missed = _missed(terms)
+    missed, checked = _missed(terms), 0
     for entry in catalog.active():
         if entry.counted != "translated":
             continue
-        english, translation = _english(entry), " | ".join(entry.strings)
-        if (english, translation) not in missed:
-            missed[english, translation] = missed_terms(terms, english, translation)
-        for term in missed[english, translation]:
+        checked += 1
+        pair = (_english(entry), " | ".join(entry.strings))
+        found = missed.pop(pair, None)  # put back last: the entries of this catalog are the latest
+        missed[pair] = found if found is not None else missed_terms(terms, *pair)
+        for term in missed[pair]:
             renderings = ", ".join(f"'{t}'" for t in term.targets)
             findings.append(
                 warning(
@@ -161,15 +163,24 @@ def check_glossary(root: Path, lang: str, catalog: ParsedCatalog) -> list[Findin
                     f" but its translation uses none of {renderings}",
                 )
             )
+    while len(missed) > checked + EARLIER:  # the oldest first: never one of this catalog's
+        missed.popitem(last=False)
     return findings
 
 
+EARLIER = 256
+"""How many pairs of an English and a translation that the catalog no longer has `_missed` keeps
+beside its entries': a preview session's edits, one pair each, undone or not, which grew the memo
+without end. An edit undone within them is not matched again."""
+
+
 @functools.lru_cache(maxsize=4)
-def _missed(terms: tuple[Term, ...]) -> dict[tuple[str, str], list[Term]]:
+def _missed(terms: tuple[Term, ...]) -> collections.OrderedDict[tuple[str, str], list[Term]]:
     """Return the terms each English and translation miss (`missed_terms`), as found so far with
-    these terms: the live preview checks every entry of the catalog on each save, and a save
-    changes a few of them, or none."""
-    return {}
+    these terms, the latest last: the live preview checks every entry of the catalog on each save,
+    and a save changes a few of them, or none. `check_glossary` keeps the last catalog's entries
+    and `EARLIER` more."""
+    return collections.OrderedDict()
 
 
 def _english(entry: CatalogEntry) -> str:
