@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import types
 from collections.abc import Callable, Iterator
+from typing import Any
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -214,6 +215,20 @@ def stop_process(proc: subprocess.Popen, group: bool = True) -> None:
     for stream in (proc.stdin, proc.stdout, proc.stderr):
         if stream is not None:
             stream.close()
+
+
+def interruptible(args: list[str], **options: Any) -> subprocess.Popen:
+    """Start a process that takes Ctrl-C, as one started from a terminal does.
+
+    A background job of a non-interactive shell (`make test &`, a script's loop) starts with SIGINT
+    ignored, and Python then leaves it ignored in every process it starts: the Ctrl-C tests' builds
+    ignored the SIGINT sent to them and ran on, past the tests' timeout under load.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # exec makes it SIG_DFL in the child
+    try:
+        return subprocess.Popen(args, **options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

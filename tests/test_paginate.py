@@ -145,6 +145,48 @@ def test_calls_run_in_the_workers_after_the_queued_jobs() -> None:
         assert paginator.call(pow, 2, 10).result() == 1024
 
 
+def test_a_closed_paginator_takes_no_more_work(tmp_path: Path) -> None:
+    """After Ctrl-C, a language's thread still asked for its front matter and assemblies: the
+    paginator served the cached chunks (a progress line each) and started a new pool for the rest,
+    and the interrupted build waited for it. Now what is asked for after `close` is cancelled."""
+    done: list[tuple[str, bool]] = []
+    job = Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print")
+    paginator = Paginator(Layout(REPO, tmp_path, 1), lambda key, cached: done.append((key, cached)))
+    with paginator:
+        paginator.lay_out(job).result()
+    try:
+        cached, called = paginator.lay_out(job), paginator.call(pow, 2, 10)
+        assert (cached.cancelled(), called.cancelled(), paginator._pool) == (True, True, None)
+        assert done == [("en/chapter/x", False)]  # no progress line for the cached chunk
+    finally:
+        paginator.close()
+
+
+def test_ctrl_c_as_a_job_goes_to_the_pool_leaves_the_job_followed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C, held back while a job was handed to the pool, was raised before the job was
+    followed: nothing settled its future (a language's thread waited on it for ever, and the
+    interrupted build with it), and the pool, counted busy, never took another job."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in the build
+    try:
+        with Paginator(Layout(REPO, None, 1)) as paginator:
+            pool = paginator._executor()
+            submitted = []
+
+            def submit(*args: object) -> object:
+                submitted.append(pool_submit(*args))
+                if len(submitted) == 1:
+                    signal.raise_signal(signal.SIGINT)  # Ctrl-C, as the first job goes to a worker
+                return submitted[-1]
+
+            pool_submit = pool.submit
+            monkeypatch.setattr(pool, "submit", submit)
+            with pytest.raises(KeyboardInterrupt):
+                paginator.call(pow, 2, 10)
+            assert paginator.call(pow, 2, 3).result(timeout=60) == 8
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def linked_out(tmp_path: Path, stylesheet: str) -> tuple[Path, Path]:
     """Return a project whose `layouts/css/<stylesheet>` is a symlink to a file outside it, and that file."""
     root = tmp_path / "project"

@@ -31,7 +31,7 @@ from report.publish import Output, Published
 from report.commands import build as build_verb
 from report.commands.serve import Preview, PreviewHandler
 
-from .conftest import REPO, build, copy_project, reaping, run_cli
+from .conftest import REPO, build, copy_project, interruptible, reaping, run_cli
 
 FACILITY = "lasalle"  # the shortest dossier: the builds below take seconds, not minutes
 INTERRUPTED_LINE = "build interrupted; dist/ was left as it was"
@@ -417,9 +417,20 @@ def edit(root: Path, text: str) -> None:
     dossier.write_text(source, encoding="utf-8")
 
 
+def test_a_process_the_tests_start_takes_ctrl_c_when_they_ignore_it() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a background job
+    try:
+        asks = "import signal; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+        proc = interruptible([sys.executable, "-c", asks], stdout=subprocess.PIPE, text=True)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert out == "True\n"
+
+
 def start_build(root: Path, *args: str) -> subprocess.Popen:
     """Start `build.py build` in its own process group (so that it can be killed with its workers)."""
-    return subprocess.Popen(
+    return interruptible(
         [sys.executable, str(REPO / "build.py"), "--root", str(root), "build", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -568,7 +579,7 @@ def test_a_second_build_waits_for_the_first(built: Path, reap: Callable[..., sub
 def test_serve_builds_under_the_lock_too(built: Path, reap: Callable[..., subprocess.Popen]) -> None:
     with publish.lock(built, lambda message: None):
         proc = reap(
-            subprocess.Popen(
+            interruptible(
                 [sys.executable, str(REPO / "build.py"), "--root", str(built), "serve", "--port", "0"],
                 cwd=REPO,
                 stdout=subprocess.PIPE,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, kill_group
+from .conftest import REPO, interruptible, kill_group
 
 pytestmark = pytest.mark.slow
 
@@ -163,7 +163,7 @@ def _run(command: str, root: Path, env: dict[str, str]) -> tuple[int, str]:
         done = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True, timeout=600)
         return done.returncode, done.stdout + done.stderr
     # `serve` runs until Ctrl-C: wait for its first build's summary, then interrupt it.
-    with subprocess.Popen(
+    with interruptible(
         ["bash", "-c", command],
         cwd=root,
         env=env,

@@ -32,7 +32,7 @@ from report.commands.serve import Preview, PreviewHandler, _Watcher, inject, ope
 from report.findings import Loc, Policy, error, warning
 from report.publish import Output
 
-from .conftest import REPO, copy_project, kill_group, make_project, run_cli
+from .conftest import REPO, copy_project, interruptible, kill_group, make_project, run_cli
 
 FACILITY = "lasalle"
 SUMMARIES = ("built ", "build failed ", "dist/ is up to date")
@@ -48,7 +48,7 @@ class Serving:
 
     def __init__(self, root: Path):
         self.root = root
-        self.proc = subprocess.Popen(
+        self.proc = interruptible(
             [sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
             cwd=REPO,
             stdout=subprocess.PIPE,

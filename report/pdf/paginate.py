@@ -55,7 +55,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -1145,6 +1145,7 @@ class Paginator:
         self._pool: ProcessPoolExecutor | None = None
         self._queue: list[tuple[int, tuple[int, ...], int, Callable, tuple, Callable, Future]] = []
         self._running = 0
+        self._closed = False  # by `close`: no more work is taken, and no pool started again
         self._lock = threading.Lock()
         self._starting = threading.Lock()
         self.rendered = 0
@@ -1194,23 +1195,30 @@ class Paginator:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def close(self, stop: bool = False) -> None:
-        """Stop the workers (and give their memory back); jobs still queued are cancelled.
+        """Stop the workers (and give their memory back); jobs still queued are cancelled, and so
+        is any job asked for from now on (its future is cancelled: no pool is started again).
 
         With `stop` (the build failed or was interrupted) the jobs running are not waited for:
-        their workers are terminated.
+        their workers are terminated. After Ctrl-C, each language's thread may still be asking
+        for its front matter and assemblies: served (from the cache, or by a new pool), it went
+        on with the build while the interrupted process waited for it to end.
         """
         with self._lock:
+            self._closed = True
             queued, self._queue = self._queue, []
         for *_, result in queued:
             result.cancel()
-        if self._pool is not None:
+        with self._starting:  # a pool being started by another thread is stopped too
+            pool, self._pool = self._pool, None
+        if pool is not None:
             if stop:
-                terminate_workers(self._pool)
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+                terminate_workers(pool)
+            pool.shutdown(cancel_futures=True)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._starting:  # each language's thread may be the first to need it
+            if self._closed:  # a job taken from the queue as `close` emptied it
+                raise CancelledError("the paginator is closed")
             if self._pool is None:
                 self._pool = self._new_pool()
             return self._pool
@@ -1250,6 +1258,9 @@ class Paginator:
         cached = cache_get(self.layout.cache_dir, key, job, self.budget)
         if cached is not None:
             with self._lock:
+                if self._closed:
+                    result.cancel()
+                    return result
                 self.reused += 1
             self.progress(job.key, True)
             result.set_result(cached)
@@ -1281,6 +1292,9 @@ class Paginator:
         self, urgent: bool, rank: tuple[int, ...], function: Callable, args: tuple, then: Callable, result: Future
     ) -> None:
         with self._lock:
+            if self._closed:
+                result.cancel()
+                return
             heapq.heappush(self._queue, (0 if urgent else 1, rank, next(_ORDER), function, args, then, result))
         self._dispatch()
 
@@ -1292,26 +1306,39 @@ class Paginator:
                     return  # an urgent job goes to the pool at once: the next free worker takes it
                 *_, function, args, then, result = heapq.heappop(self._queue)
                 self._running += 1
-            try:
-                with _interrupts_deferred():
+            # Ctrl-C is delivered once the job is followed (or has failed), never between: raised
+            # after the submit, it left a job running that nothing would settle `result` of, and
+            # a language's thread waited on it for ever.
+            with _interrupts_deferred():
+                try:
                     running = self._executor().submit(function, *args)
-            except Exception as exc:  # noqa: BLE001 - the pool broke (a worker died): nothing will run it
-                with self._lock:
-                    self._running -= 1
-                result.set_exception(exc)  # whoever waits on it learns why, rather than waiting for ever
-                continue
-            running.add_done_callback(functools.partial(self._finish, then, result))
+                except Exception as exc:  # noqa: BLE001 - the pool broke (a worker died), or was closed: nothing will run it
+                    with self._lock:
+                        self._running -= 1
+                    result.set_exception(exc)  # whoever waits on it learns why, rather than waiting for ever
+                    continue
+                running.add_done_callback(functools.partial(self._finish, then, result))
 
     def _finish(self, then: Callable, result: Future, running: Future) -> None:
+        """Settle `result` from the job `running` ran, once the next job has gone to the pool.
+
+        Run by the pool's thread, or by the thread that submitted `running` if it was already
+        done: in the main thread, Ctrl-C may arrive here, and is raised again (after `result` is
+        settled), not handed to whoever waits on the result.
+        """
         with self._lock:
             self._running -= 1
         try:
             self._dispatch()
-            value = then(running.result())
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the result
-            result.set_exception(exc)
-            return
-        result.set_result(value)
+        finally:
+            try:
+                value = then(running.result())
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the result
+                result.set_exception(exc)
+                if isinstance(exc, KeyboardInterrupt):
+                    raise  # the main thread's Ctrl-C, not the job's
+            else:
+                result.set_result(value)
 
 
 def terminate_workers(pool: ProcessPoolExecutor) -> None:
