@@ -605,3 +605,61 @@ def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
     found = _hidden_on_site(tmp_path, [Output("en/a.html", page.encode(), "page")], tmp_path / ".cache")
     assert [f"{f.loc.path}:{f.loc.line}:{f.loc.col}" for f in found] == expected
     assert all(f.code == "site.hidden" and f.level == "error" for f in found)
+
+
+# -- each run of text broken into its first line once per document ------------------------------
+
+FOOTNOTES_HTML = (
+    """<!doctype html><html lang="en"><head><title>t</title><style>
+@page { size: 300px 400px; margin: 20px }
+.note { float: footnote }
+</style></head><body>
+<p>A paragraph that runs over several lines of text, each of them broken where the width ends.
+"""
+    + "".join(
+        f'Sentence {n} cites a source.<span class="note">Source {n}, a note long enough to take a line.</span> '
+        for n in range(1, 9)
+    )
+    + "</p></body></html>"
+)
+
+
+def test_the_private_weasyprint_function_remember_first_lines_wraps_has_its_signature() -> None:
+    """WeasyPrint is pinned to a minor release because of it: on an upgrade, this says it moved."""
+    import inspect
+
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    paginate.remember_first_lines()
+    parameters = ["text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum"]
+    assert list(inspect.signature(line_break.split_first_line).parameters) == parameters
+    assert inline.split_first_line is preferred.split_first_line
+    assert getattr(inline.split_first_line, "remembers_first_lines", False)
+
+
+def test_a_document_breaks_each_run_of_text_once_and_lays_out_to_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A footnote joining the page lays the footnote area out again, notes and all: each of
+    their lines is broken once, and the PDF is the same as when every layout breaks it again."""
+    from weasyprint import HTML
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    paginate.remember_first_lines()
+    original, calls = line_break.split_first_line, []
+
+    def counted(*args: object, **flags: object) -> object:
+        calls.append(args)
+        return original(*args, **flags)
+
+    monkeypatch.setattr(line_break, "split_first_line", counted)
+    remembered = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
+    once = len(calls)
+    calls.clear()
+    monkeypatch.setattr(inline, "split_first_line", counted)  # every layout breaks its lines again
+    monkeypatch.setattr(preferred, "split_first_line", counted)
+    again = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
+    assert remembered == again
+    assert (once, len(calls)) == (38, 121)  # distinct breaks, and all the layouts asked for
