@@ -245,3 +245,38 @@ def test_a_source_title_that_ends_a_sentence_gets_no_second_period(lang: str) ->
     assert title_line("Plain title") == f'<cite class="title"{attr}>Plain title</cite>.'
     # A note in brackets after the title still ends with its period.
     assert title_line("Fighting Back.", "truncated").endswith("].")
+
+
+def test_a_layout_compiled_for_another_project_is_not_compiled_again_and_raises_at_this_projects_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled layouts are kept by name and source, whatever the project (Jinja's own key is the
+    file's path: each of the tests' small projects compiled every layout again). The same layouts
+    in a second project are not compiled again, an edited one is, and what a shared one raises as
+    it renders is at its line in this project's file, not in the project it was compiled for."""
+    import jinja2
+
+    from report.render import html
+
+    monkeypatch.setattr(html, "_COMPILED", html._CompiledInMemory())
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return compile_(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    (first, line), (second, _) = (with_template_line(tmp_path / name, DEATHS) for name in ("a", "b"))
+    render_chapter(first)
+    assert PARTIAL.removeprefix("layouts/") in compiled
+    compiled.clear()
+    raised = render_chapter(second)
+    assert compiled == []
+    assert template_error(second, raised) == error(
+        "template.render", Loc(PARTIAL, line, 1), "unsupported operand type(s) for +: 'int' and 'str'"
+    )
+    assert template_error(first, raised) is None  # the first project's file is not where it was raised
+    add_template_line(second, DEATHS.replace("<p>", "<p class=edited>"))
+    render_chapter(second)
+    assert compiled == [PARTIAL.removeprefix("layouts/")]
