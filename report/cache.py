@@ -119,7 +119,7 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
 RECENT = 128
 _recent: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
 _recent_lock = threading.Lock()
-SHARED = 32
+SHARED = 128
 _shared: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
 
 
@@ -144,8 +144,9 @@ def memoize_shared(cache_dir: Path | None, namespace: str, key: str, compute: Ca
     """Return `compute(*args)` as `memoize` does, for a value of its key alone (of the bytes of the
     files it is computed from, not of the project that has them): the last `SHARED` are kept in
     memory for every project, and a project without the entry gets it from there. Reading the fonts'
-    characters or extracting the templates' strings takes a good part of a second, and the many
-    small projects of the tests have the same fonts and layouts."""
+    characters or extracting the templates' strings takes a good part of a second, reading a dossier
+    or a catalog a tenth, and the many small projects of the tests have the same fonts, layouts,
+    dossiers and catalogs."""
     slot = (namespace, key)
     with _recent_lock:
         known = _shared.get(slot, _shared)

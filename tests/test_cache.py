@@ -9,6 +9,7 @@ import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -248,3 +249,44 @@ def test_two_projects_with_the_same_fonts_read_their_characters_once(
         == [p.name for p in (tmp_path / "a" / ".cache" / "glyphs").rglob("*.bin")]
         != []
     )
+
+
+def test_two_projects_with_the_same_files_read_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a dossier or a catalog (parsing its YAML or PO, checking it) was done again for every
+    project without the entry in its `.cache/`, as in each of the tests' many small projects; now once
+    in the process for the same bytes, and each project's cache gets its entry. An edited file is read again."""
+    import functools
+
+    from report.content import load
+    from report.i18n import catalogs
+
+    from .conftest import FIXTURES, make_project
+
+    monkeypatch.setattr(cache, "_shared", collections.OrderedDict())
+    read: list[str] = []
+
+    def counted(function: Any) -> Any:
+        @functools.wraps(function)
+        def reading(raw: bytes, rel: str, *args: Any) -> Any:
+            read.append(rel)
+            return function(raw, rel, *args)
+
+        return reading
+
+    for name in ("read_settings", "read_sources", "read_dossier"):
+        monkeypatch.setattr(load, name, counted(getattr(load, name)))
+    monkeypatch.setattr(catalogs, "parse_catalog", counted(catalogs.parse_catalog))
+    roots = [make_project(tmp_path / name) for name in ("a", "b")]
+    for root in roots:
+        shutil.copytree(FIXTURES / "_i18n", root, dirs_exist_ok=True)
+    po = project.catalog_path("es")
+    found = [(load_edition(root), read_catalog(root, po, "es", root / project.CACHE_DIR)) for root in roots]
+    assert found[0][1] == found[1][1] and found[0][0][1] == found[1][0][1] == []
+    assert sorted(read) == ["facilities/sample.yaml", "facilities/sources.yaml", po, "report.yaml"]
+    entries = [sorted(p.name for p in (root / project.CACHE_DIR).rglob("*.bin")) for root in roots]
+    assert entries[0] == entries[1] and len(entries[0]) == 4
+    dossier = roots[1] / "facilities" / "sample.yaml"
+    dossier.write_text(dossier.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    read.clear()
+    load_edition(roots[1])
+    assert read == ["facilities/sample.yaml"]

@@ -273,3 +273,39 @@ def test_the_list_mark_says_what_it_means_not_star() -> None:
         facility = type("F", (), {"review": type("R", (), {"list_membership": "unverified"})()})()
         note = str(labels.list_note([facility]))
         assert note.startswith('\n<p class="list-note"><span class="list-mark" aria-hidden="true">*</span> '), name
+
+
+def test_a_layout_compiled_for_another_project_is_not_compiled_again_and_raises_at_this_projects_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled layouts are kept by name and source, whatever the project (Jinja's own key is the
+    file's path: each of the tests' small projects compiled every layout again). The same layouts
+    in a second project are not compiled again, an edited one is, and what a shared one raises as
+    it renders is at its line in this project's file, not in the project it was compiled for."""
+    import jinja2
+
+    from report.render import html
+
+    monkeypatch.setattr(html, "_COMPILED", html._CompiledInMemory())
+    monkeypatch.setattr(html, "_SYNTAX", {})  # `check` compiles every layout, whatever ran before
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return compile_(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    (first, line), (second, _) = (with_template_line(tmp_path / name, DEATHS) for name in ("a", "b"))
+    render_chapter(first)
+    assert PARTIAL.removeprefix("layouts/") in compiled
+    compiled.clear()
+    raised = render_chapter(second)
+    assert compiled == []
+    assert template_error(second, raised) == error(
+        "template.render", Loc(PARTIAL, line, 1), "unsupported operand type(s) for +: 'int' and 'str'"
+    )
+    assert template_error(first, raised) is None  # the first project's file is not where it was raised
+    add_template_line(second, DEATHS.replace("<p>", "<p class=edited>"))
+    render_chapter(second)
+    assert compiled == [PARTIAL.removeprefix("layouts/")]

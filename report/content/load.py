@@ -66,7 +66,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     """Return the edition under `root` and every finding met while reading it.
 
     With `use_cache`, each file's records and findings are kept in `.cache/load/`, keyed by the
-    file's bytes and the loader's own code, so unchanged files are not parsed again.
+    file's bytes and the loader's own code, so unchanged files are not parsed again; and in this
+    process, for every project (`cache.memoize_shared`): the record is of the bytes and name alone.
     """
     findings: list[Finding] = []
     cache_dir = root / project.CACHE_DIR if use_cache else None
@@ -159,7 +160,7 @@ def _read(root: Path, rel: str, kind: str, reader: Callable, findings: list[Find
         findings.append(error("project.missing-file", Loc(rel), f"{rel} not found"))
         return None
     key = cache.key_of(cache.fingerprint(__name__), rel, raw)
-    record, found = cache.memoize(cache_dir, "load", key, reader, raw, rel)
+    record, found = cache.memoize_shared(cache_dir, "load", key, reader, raw, rel)
     findings.extend(found)
     return record
 

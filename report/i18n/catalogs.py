@@ -596,7 +596,8 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
     """Return a parsed .po (with `lang`) or .pot file, or None if there is no such file.
 
     Parsing is the slow part of reading a catalog, so the result is cached under
-    `.cache/catalogs/`, keyed by the file's bytes and this module's import closure.
+    `.cache/catalogs/`, keyed by the file's bytes and this module's import closure, and in this
+    process for every project with the same file (`cache.memoize_shared`).
     """
     raw, refused = read_input(root, rel, "catalog")
     if refused is not None:
@@ -604,7 +605,7 @@ def read_catalog(root: Path, rel: str, lang: str | None, cache_dir: Path | None 
     if raw is None:
         return None
     key = cache.key_of(cache.fingerprint(__name__), rel, lang or "", raw)
-    return cache.memoize(cache_dir, "catalogs", key, parse_catalog, raw, rel, lang)
+    return cache.memoize_shared(cache_dir, "catalogs", key, parse_catalog, raw, rel, lang)
 
 
 def parse_catalog(raw: bytes, rel: str, lang: str | None) -> ParsedCatalog:

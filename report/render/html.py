@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -160,20 +161,51 @@ class Citer:
 
 class _CompiledInMemory(jinja2.BytecodeCache):
     """Compiled layouts kept in this process's memory, never on disk (`.cache/` holds data, never
-    code). Jinja checks each entry against its template's source checksum, so an edited layout is
-    compiled again; every environment here is configured alike (see `environment`), so one
-    language's compiled layouts serve the next, and a preview's next save reuses them all."""
+    code), by each template's name and the checksum of its source: an edited layout is compiled
+    again. Every environment here is configured alike (see `environment`), so one language's
+    compiled layouts serve the next, a preview's next save reuses them all, and so does another
+    project with the same layouts (Jinja's own key is the name and the file's path: each of the
+    tests' many small projects compiled every layout again). The code keeps the path it was
+    compiled from, which Jinja takes for the template's file (`template_error` finds the line
+    there): one served to another file is given that file's path."""
 
     def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
+        self._compiled: dict[tuple[str, str], types.CodeType] = {}
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        bucket = _Bucket(environment, self.get_cache_key(name), self.get_source_checksum(source), filename)
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self._compiled.get(bucket.key)
+        found = self._compiled.get((bucket.key, bucket.checksum))
         if found is not None:
-            bucket.bytecode_from_string(found)
+            bucket.code = _compiled_from(found, getattr(bucket, "filename", None) or found.co_filename)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
+        if bucket.code is not None:
+            self._compiled[bucket.key, bucket.checksum] = bucket.code
+
+
+class _Bucket(jinja2.bccache.Bucket):
+    """A bucket that knows the file of the template it is for (`_CompiledInMemory.get_bucket`)."""
+
+    def __init__(self, environment: jinja2.Environment, key: str, checksum: str, filename: str | None) -> None:
+        super().__init__(environment, key, checksum)
+        self.filename = filename
+
+
+def _compiled_from(code: types.CodeType, filename: str) -> types.CodeType:
+    """Return compiled code, and the code of each function in it, as compiled from `filename`."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(_compiled_from(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 _COMPILED = _CompiledInMemory()
