@@ -70,9 +70,8 @@ def _in_memory() -> None:
         return
     root = memory_temp_root(mounts)
     if root is not None:
-        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(
-            root
-        )  # read by tmp_path_factory, once, as it makes the session's folder
+        # read by tmp_path_factory, once, as it makes the session's folder (in xdist, the controller's)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
 
 
 _in_memory()
