@@ -1013,3 +1013,33 @@ def test_a_cancelled_or_stalled_download_is_quiet(preview_port: int, capfd: pyte
     time.sleep(0.2)  # the handler threads have finished
     assert ask(port, request)[0] == 200
     assert capfd.readouterr() == ("", "")
+
+
+def test_the_state_is_answered_when_it_changes_and_a_closed_tab_holds_a_thread_for_a_time(
+    preview_server: tuple[int, Preview], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, preview = preview_server
+    monkeypatch.setattr(PreviewHandler, "held", 2.0)
+    monkeypatch.setattr(PreviewHandler, "most_held", 1)
+
+    def state(query: str) -> tuple[float, dict]:
+        started = time.monotonic()
+        status, body = ask(port, f"GET /__preview__/state{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert status == 200
+        return time.monotonic() - started, json.loads(body)
+
+    took, first = state("")  # no version yet: at once
+    assert took < 0.5 and (first["version"], first["building"]) == (0, False)
+    assert state("?after=-1")[1]["version"] == 0  # not a version: at once
+    assert state("?after=7")[1]["version"] == 0  # another version than the current one: at once
+    answers: queue.Queue[tuple[float, dict]] = queue.Queue()
+    threading.Thread(target=lambda: answers.put(state("?after=0")), daemon=True).start()
+    time.sleep(0.3)
+    assert answers.empty()  # held: nothing changed
+    took, beyond = state("?after=0")  # one is held already (`most_held`): this one is answered at once
+    assert took < 0.5 and beyond["version"] == 0
+    preview.building()
+    took, changed = answers.get(timeout=1)
+    assert 0.3 < took < 1.3 and (changed["version"], changed["building"]) == (1, True)
+    took, same = state("?after=1")  # nothing changes: answered when its time runs out, unchanged
+    assert 1.9 < took < 3 and (same["version"], same["building"]) == (1, True)

@@ -49,10 +49,12 @@ class State:
     same: tuple[str, ...] = ()
     """The pages (URL paths) whose bytes the last rise of `served` left as they were: open, they stay."""
 
-    def as_json(self, review: list[str] | tuple[str, ...] = ()) -> bytes:
-        """Return the state as JSON, with the paths of the review pages the preview links to."""
+    def as_json(self, review: list[str] | tuple[str, ...] = (), version: int = 0) -> bytes:
+        """Return the state as JSON, with the paths of the review pages the preview links to and the
+        state's `version` (`Preview.wait`)."""
         return json.dumps(
             {
+                "version": version,
                 "generation": self.generation,
                 "building": self.building,
                 "code": self.code,
@@ -83,7 +85,10 @@ class Preview:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified whenever `_state` changes
         self._state = State()
+        self._version = 0  # goes up with every change of `_state`: what an open page waits past
+        self._waiting = 0  # the pages' requests held open now (`wait`)
         self._pages: dict[str, bytes] | None = None  # path under dist/ -> bytes
         self._pages_digest: str | None = None  # the save they were made from
         self._pages_dist: str | None = None  # what dist/ was (`publish.current`) when they were newer
@@ -98,9 +103,30 @@ class Preview:
         with self._lock:
             return self._state
 
+    def wait(self, after: int | None, timeout: float, most: int) -> tuple[State, int]:
+        """Return the state and its version once the version is not `after`, or after `timeout` seconds.
+
+        At most `most` requests are held at once (a browser opens few connections to one host, and a
+        held one is not free for the pages); beyond that, and for `after` None, it returns at once.
+        """
+        with self._changed:
+            if after == self._version and self._waiting < most:
+                self._waiting += 1
+                try:
+                    self._changed.wait_for(lambda: self._version != after, timeout)
+                finally:
+                    self._waiting -= 1
+            return self._state, self._version
+
+    def _set(self, state: State) -> None:
+        """Make `state` the state (the lock held) and wake the pages waiting for a change."""
+        self._state = state
+        self._version += 1
+        self._changed.notify_all()
+
     def building(self) -> None:
         with self._lock:
-            self._state = replace(self._state, building=True)
+            self._set(replace(self._state, building=True))
 
     def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
         """Serve a save's pages in front of `dist/` (which is `dist` now) until its build finishes.
@@ -126,7 +152,7 @@ class Preview:
             s = self._state
             findings = _shown(paged.findings, saved)
             same = tuple(sorted(f"/{path}" for path, data in pages.items() if before and before.get(path) == data))
-            self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same)
+            self._set(State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same))
 
     def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
         """Show why a save does not build (the pages step found errors); what is served stays, but for
@@ -140,15 +166,17 @@ class Preview:
                 served, showing = served + 1, self._pages is not None
             self._under = None
             findings = _shown(built.findings, saved)
-            self._state = replace(
-                s,
-                generation=s.generation + 1,
-                code=1,
-                summary=built.summary,
-                findings=findings,
-                served=served,
-                pages=showing,
-                same=s.same if served == s.served else (),
+            self._set(
+                replace(
+                    s,
+                    generation=s.generation + 1,
+                    code=1,
+                    summary=built.summary,
+                    findings=findings,
+                    served=served,
+                    pages=showing,
+                    same=s.same if served == s.served else (),
+                )
             )
 
     def finished(
@@ -180,23 +208,25 @@ class Preview:
             same = s.same if served == s.served else ()
             if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
                 findings = _shown(built.findings, saved)
-                self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
+                self._set(State(s.generation + 1, False, code, built.summary, findings, served, showing))
             elif code == 0:  # the latest save's outcome stands; its build follows if it had pages
-                self._state = replace(s, building=self._latest_ok, served=served, pages=showing, same=same)
+                self._set(replace(s, building=self._latest_ok, served=served, pages=showing, same=same))
             else:  # it stands, and says too why this earlier save's pages, shown till now, went
                 earlier = tuple(
                     f for f in _shown(built.findings, saved) if f["level"] == "error" and f not in s.findings
                 )
                 findings = s.findings + earlier
                 generation = s.generation + 1 if earlier else s.generation
-                self._state = replace(
-                    s,
-                    generation=generation,
-                    building=self._latest_ok,
-                    served=served,
-                    pages=showing,
-                    findings=findings,
-                    same=same,
+                self._set(
+                    replace(
+                        s,
+                        generation=generation,
+                        building=self._latest_ok,
+                        served=served,
+                        pages=showing,
+                        findings=findings,
+                        same=same,
+                    )
                 )
 
     def page(self, name: str, dist: str | None) -> tuple[bytes | None, int]:
@@ -424,6 +454,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """
 
     timeout = 10.0  # seconds: for the whole request to arrive, and for each write of the answer
+    # `state?after=N` is answered when the state changes, at once (no poll's wait), or after `held`
+    # seconds: a tab closed meanwhile ties a thread up that long at most. Chromium opens 6
+    # connections to a host; with more than `most_held` tabs held, the others poll (`preview.js`).
+    held = 25.0
+    most_held = 4
     error_content_type = "text/plain; charset=utf-8"
     error_message_format = "%(code)d %(message)s: %(explain)s\n"
     LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -482,9 +517,12 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):  # noqa: ANN201 - the stdlib's signature
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == PREFIX + "state":
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            after = query.get("after", [""])[0]
+            state, version = self.preview.wait(int(after) if after.isdigit() else None, self.held, self.most_held)
             folder = self.review()
             pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) if folder else []
-            return self._send(self.preview.state.as_json(pages), "application/json")
+            return self._send(state.as_json(pages, version), "application/json")
         if path == PREFIX + "preview.js":
             return self._send(SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         file = Path(self.translate_path(self.path))
