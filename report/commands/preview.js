@@ -115,5 +115,17 @@
   }
 
   document.body.append(host);
-  poll();
+  // The first request once the page is painted: the server holds the work that follows a save's
+  // first pages (the rest of the site, the PDFs) until the open pages have asked again
+  // (`Preview.caught_up`), so that their reload has the processors to itself. A hidden tab
+  // paints nothing: it asks after a second.
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      poll();
+    }
+  };
+  requestAnimationFrame(() => setTimeout(start, 0)); // the frame's callbacks run before its paint
+  setTimeout(start, 1000);
 })();

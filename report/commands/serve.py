@@ -89,6 +89,8 @@ class Preview:
         self._state = State()
         self._version = 0  # goes up with every change of `_state`: what an open page waits past
         self._waiting = 0  # the pages' requests held open now (`wait`)
+        self._owed = 0  # those held when the state last changed: each page asks again once it shows it
+        self._asked = 0  # the requests held since then (`caught_up`)
         self._pages: dict[str, bytes] | None = None  # path under dist/ -> bytes
         self._pages_digest: str | None = None  # the save they were made from
         self._pages_dist: str | None = None  # what dist/ was (`publish.current`) when they were newer
@@ -112,16 +114,34 @@ class Preview:
         with self._changed:
             if after == self._version and self._waiting < most:
                 self._waiting += 1
+                self._asked += 1
+                self._changed.notify_all()  # for `caught_up`
                 try:
                     self._changed.wait_for(lambda: self._version != after, timeout)
                 finally:
                     self._waiting -= 1
+                    if self._version == after:  # its time ran out: it asks again, and counts again
+                        self._asked -= 1
             return self._state, self._version
+
+    def caught_up(self, bound: float) -> None:
+        """Return once every page that was waiting (`wait`) when the state last changed has asked for
+        the state again, or after `bound` seconds.
+
+        A page asks again once it shows the change (`preview.js` asks once its page is painted, a
+        page it reloaded as well), so the work that follows a save's first pages (the rest of the
+        site, then the PDFs) waits here until the open pages have reloaded: it would compete with
+        them for the processors. With no page open it does not wait; a page closed meanwhile is
+        waited for `bound` seconds at most.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: self._asked >= self._owed, bound)
 
     def _set(self, state: State) -> None:
         """Make `state` the state (the lock held) and wake the pages waiting for a change."""
         self._state = state
         self._version += 1
+        self._owed, self._asked = self._waiting, 0
         self._changed.notify_all()
 
     def building(self) -> None:
@@ -249,6 +269,7 @@ def serve(
     pages: Callable[[frozenset[str]], Paged],
     say: Callable[[str], None],
     poll: float = 0.1,
+    catch_up: float = 1.0,
 ) -> None:
     """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C, which ends it
     (during a build too: the build's own summary says what became of dist/).
@@ -257,7 +278,8 @@ def serve(
     terminal shows with it; `pages` renders the site without PDFs (only the pages of the saved
     dossiers it is given, when it can: see `build.pages`), and shows the findings when that
     fails; `say` tells the writer what the preview does. Both may print from the watcher's thread
-    and the main one.
+    and the main one. After a save's pages, the rest of the site and the build wait until the
+    open pages have shown them, `catch_up` seconds at most (`Preview.caught_up`).
 
     The preview builds drafts, with one exception: a release edition in `dist/` that is the
     release of the sources as they are is kept (its build is the release's, which finds it up to
@@ -275,7 +297,7 @@ def serve(
     try:
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         release = _current_release(root)
-        watcher = _Watcher(root, preview, pages, say, poll)
+        watcher = _Watcher(root, preview, pages, say, poll, catch_up)
         if publish.current(root) is None:  # nothing to show yet: the pages first, then the PDFs
             watcher.show(frozenset())
         else:
@@ -285,6 +307,7 @@ def serve(
             while not watcher.wanted.wait(0.1):  # short waits: Ctrl-C is heard at once
                 watcher.check()
             watcher.wanted.clear()
+            preview.caught_up(catch_up)  # the open pages reload before the build starts
             digest = stamp.content_digest(root)  # before the build: an edit made during it is built again
             preview.building()
             release = release and not watcher.saved
@@ -332,9 +355,11 @@ class _Watcher(threading.Thread):
         pages: Callable[[frozenset[str]], Paged],
         say: Callable[[str], None],
         poll: float,
+        catch_up: float = 1.0,
     ) -> None:
         super().__init__(name="preview watcher", daemon=True)
         self.root, self.preview, self.pages, self.say, self.poll = root, preview, pages, say, poll
+        self.catch_up = catch_up  # seconds the rest of the site may wait for the open pages to reload
         self.wanted = threading.Event()  # set: the main thread should build
         self.seen = _signature(root)
         self.digest = stamp.content_digest(root)
@@ -360,7 +385,7 @@ class _Watcher(threading.Thread):
         """Render the pages of the files as they are now; serve them and ask for a build, or show why not.
 
         A save of dossiers alone shows those dossiers' pages first (`pages` renders them alone),
-        then the whole site. The pages go with the hash of the files they were read from: if the
+        then the whole site once the open pages have shown the first (`Preview.caught_up`). The pages go with the hash of the files they were read from: if the
         files moved while `pages` read them (a save written in place, emptied and then filled),
         they may hold some of each, so they are rendered again once the files are still, and only
         those are shown.
@@ -380,6 +405,7 @@ class _Watcher(threading.Thread):
             self.preview.paged(paged, self.digest, publish.current(self.root), saved)
             if not paged.partial:
                 break
+            self.preview.caught_up(self.catch_up)  # the open pages reload, then the rest is rendered
             rest = True
         self.wanted.set()
 
