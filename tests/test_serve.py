@@ -1101,3 +1101,18 @@ def test_the_watcher_renders_the_rest_of_the_site_once_the_open_pages_have_shown
     threading.Thread(target=lambda: preview.wait(1, 10, 4), daemon=True).start()  # the reloaded page asks
     shown.join(2)
     assert rendered == [(saved, 0), (frozenset(), 1)] and watcher.wanted.is_set()
+
+
+def test_the_previews_builds_lay_out_below_the_browser_and_the_next_saves_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from report import cli
+
+    asked: list[int] = []
+    monkeypatch.setattr(cli, "serve", lambda root, port, build, pages, say: build(False))
+    monkeypatch.setattr(cli, "_build", lambda *args, nice=0, **kwargs: asked.append(nice))
+    args = cli.parser().parse_args(["serve"])
+    cli.cmd_serve(tmp_path, args, io.StringIO(), io.StringIO())
+    assert asked == [cli.SERVE_NICE] and cli.SERVE_NICE == 10
+    options = cli._build_options(cli.parser().parse_args(["build"]), cli.SERVE_NICE)
+    assert (options.nice, cli._build_options(cli.parser().parse_args(["build"])).nice) == (10, 0)
