@@ -395,20 +395,23 @@ def _build(  # noqa: ANN202 - (int, Built)
     show_progress: bool = True,
     printing: threading.Lock | None = None,
     checklist: bool = False,
+    nice: int = 0,
 ):
     from .commands.build import build
 
     progress = Progress(err, enabled=not args.quiet and show_progress)
-    built = build(root, _build_options(args), progress, waiting=lambda message: print(message, file=err, flush=True))
+    built = build(
+        root, _build_options(args, nice), progress, waiting=lambda message: print(message, file=err, flush=True)
+    )
     progress.close()
     with printing or contextlib.nullcontext():
         return _show_built(root, built, args, out, err, checklist)
 
 
-def _build_options(args: argparse.Namespace):  # noqa: ANN202 - BuildOptions, imported with the build
+def _build_options(args: argparse.Namespace, nice: int = 0):  # noqa: ANN202 - BuildOptions, imported with the build
     from .commands.build import BuildOptions
 
-    return BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs)
+    return BuildOptions(project.today(), tuple(args.lang or ()), Policy(args.strict, args.release), args.jobs, nice)
 
 
 def _show_built(root: Path, built, args: argparse.Namespace, out: TextIO, err: TextIO, checklist: bool = False):  # noqa: ANN001, ANN202 - Built -> (int, Built)
@@ -505,6 +508,11 @@ def cmd_update(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -
     return _translated(update(root, tuple(args.lang or ())), out)
 
 
+# The preview's layout workers run this many steps below the rest (`Layout.nice`): the browser
+# reloading the page and the watcher rendering the next save's pages come first.
+SERVE_NICE = 10
+
+
 def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     build_args = parser().parse_args(["build"])
     release_args = parser().parse_args(["build", "--release"])
@@ -529,7 +537,13 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         root,
         args.port,
         lambda release: _build(
-            root, release_args if release else build_args, out, err, show_progress=False, printing=printing
+            root,
+            release_args if release else build_args,
+            out,
+            err,
+            show_progress=False,
+            printing=printing,
+            nice=SERVE_NICE,
         ),
         pages,
         say,

@@ -1034,3 +1034,106 @@ def test_serve_and_export_agree_whether_dist_is_the_current_release(tmp_path: Pa
     dossier.write_text("name: Winn Correctional Centre\n")
     assert export(root, tmp_path / "site").sources_changed is True
     assert serve_module._current_release(root) is False
+
+
+def test_the_state_is_answered_when_it_changes_and_a_closed_tab_holds_a_thread_for_a_time(
+    preview_server: tuple[int, Preview], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, preview = preview_server
+    monkeypatch.setattr(PreviewHandler, "held", 2.0)
+    monkeypatch.setattr(PreviewHandler, "most_held", 1)
+
+    def state(query: str) -> tuple[float, dict]:
+        started = time.monotonic()
+        status, body = ask(port, f"GET /__preview__/state{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert status == 200
+        return time.monotonic() - started, json.loads(body)
+
+    took, first = state("")  # no version yet: at once
+    assert took < 0.5 and (first["version"], first["building"]) == (0, False)
+    assert state("?after=-1")[1]["version"] == 0  # not a version: at once
+    assert state("?after=7")[1]["version"] == 0  # another version than the current one: at once
+    answers: queue.Queue[tuple[float, dict]] = queue.Queue()
+    threading.Thread(target=lambda: answers.put(state("?after=0")), daemon=True).start()
+    time.sleep(0.3)
+    assert answers.empty()  # held: nothing changed
+    took, beyond = state("?after=0")  # one is held already (`most_held`): this one is answered at once
+    assert took < 0.5 and beyond["version"] == 0
+    preview.building()
+    took, changed = answers.get(timeout=1)
+    assert 0.3 < took < 1.3 and (changed["version"], changed["building"]) == (1, True)
+    took, same = state("?after=1")  # nothing changes: answered when its time runs out, unchanged
+    assert 1.9 < took < 3 and (same["version"], same["building"]) == (1, True)
+
+
+def test_the_work_after_a_change_waits_until_the_pages_waiting_then_have_asked_again_or_a_bound() -> None:
+    preview = Preview()
+    started = time.monotonic()
+    preview.caught_up(5)  # no page waits: at once
+    assert time.monotonic() - started < 0.5
+    versions: queue.Queue[int] = queue.Queue()
+
+    def ask(after: int) -> None:
+        threading.Thread(target=lambda: versions.put(preview.wait(after, 10, 4)[1]), daemon=True).start()
+
+    ask(0), ask(0)  # two open pages
+    time.sleep(0.2)
+    preview.building()  # version 1: both are answered, and owed
+    assert (versions.get(timeout=1), versions.get(timeout=1)) == (1, 1)
+    done = threading.Event()
+    threading.Thread(target=lambda: (preview.caught_up(10), done.set()), daemon=True).start()
+    ask(1)  # one page has shown the change
+    assert not done.wait(0.3)
+    ask(1)  # the other too
+    assert done.wait(1)
+    preview.building()  # version 2: neither asks again (closed)
+    assert (versions.get(timeout=1), versions.get(timeout=1)) == (2, 2)
+    started = time.monotonic()
+    preview.caught_up(0.3)
+    assert 0.25 < time.monotonic() - started < 1
+
+
+def test_the_watcher_renders_the_rest_of_the_site_once_the_open_pages_have_shown_a_dossiers_pages(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path
+    (root / "facilities").mkdir()
+    (root / "facilities" / f"{FACILITY}.yaml").write_text("summary: Saved.\n", encoding="utf-8")
+    preview = Preview()
+    rendered: list[tuple[frozenset[str], int]] = []  # what, and how many pages had asked again by then
+
+    def pages(saved: frozenset[str]) -> Paged:
+        rendered.append((saved, len(asked)))
+        if saved:
+            return Paged((Output(f"en/{FACILITY}.html", b"mine", "page", "en"),), (), "first", partial=True)
+        return Paged((Output("en/index.html", b"home", "page", "en"),), (), "all")
+
+    asked: list[int] = []
+    threading.Thread(target=lambda: preview.wait(0, 10, 4), daemon=True).start()  # an open page
+    time.sleep(0.2)
+    watcher = _Watcher(root, preview, pages, lambda line: None, 0.01)
+    watcher.catch_up = 10.0
+    saved = frozenset({f"facilities/{FACILITY}.yaml"})
+    shown = threading.Thread(target=watcher.show, args=(saved,), daemon=True)
+    shown.start()
+    time.sleep(0.3)
+    assert rendered == [(saved, 0)] and preview.state.served == 1  # the first pages, served; the page reloads
+    asked.append(1)
+    threading.Thread(target=lambda: preview.wait(1, 10, 4), daemon=True).start()  # the reloaded page asks
+    shown.join(2)
+    assert rendered == [(saved, 0), (frozenset(), 1)] and watcher.wanted.is_set()
+
+
+def test_the_previews_builds_lay_out_below_the_browser_and_the_next_saves_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from report import cli
+
+    asked: list[int] = []
+    monkeypatch.setattr(cli, "serve", lambda root, port, build, pages, say: build(False))
+    monkeypatch.setattr(cli, "_build", lambda *args, nice=0, **kwargs: asked.append(nice))
+    args = cli.parser().parse_args(["serve"])
+    cli.cmd_serve(tmp_path, args, io.StringIO(), io.StringIO())
+    assert asked == [cli.SERVE_NICE] and cli.SERVE_NICE == 10
+    options = cli._build_options(cli.parser().parse_args(["build"]), cli.SERVE_NICE)
+    assert (options.nice, cli._build_options(cli.parser().parse_args(["build"])).nice) == (10, 0)

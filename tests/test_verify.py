@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import html as html_module
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -1813,3 +1814,13 @@ def test_a_chapters_places_locate_the_title_and_every_entry_a_note_is_called_in(
     for entry in (*facility.timeline, *facility.deaths, *facility.developments):
         assert places[f"#pulaski-{entry.id}"] == entry.loc
     assert len(facility.timeline) > 1 and facility.developments
+
+
+@pytest.mark.slow
+def test_the_workers_run_as_far_below_the_build_as_the_layout_says() -> None:
+    """`serve` lays out with `Layout.nice` (cli.SERVE_NICE): its workers give way to the browser."""
+    here = os.nice(0)
+    with Paginator(Layout(REPO, None, 1, 5)) as paginator:
+        assert paginator.call(os.nice, 0).result() == min(here + 5, 19)
+    with Paginator(Layout(REPO, None, 1)) as paginator:
+        assert paginator.call(os.nice, 0).result() == here

@@ -38,12 +38,14 @@ LEFT_AS_IT_WAS = "build interrupted; dist/ was left as it was"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What `build` is asked: the date, the languages (empty: all), the policy, worker processes."""
+    """What `build` is asked: the date, the languages (empty: all), the policy, worker processes
+    and how far below this process they run (`Layout.nice`)."""
 
     today: dt.date
     languages: tuple[str, ...] = ()
     policy: Policy = Policy()
     jobs: int | None = None
+    nice: int = 0
 
 
 class Progress(Protocol):
@@ -122,7 +124,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     catalogs = stamp.language_digests(root, shared)
     from ..pdf.paginate import Layout, Paginator  # WeasyPrint: not on the no-op path
 
-    paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1))
+    paginator = Paginator(Layout(root, root / project.CACHE_DIR, options.jobs or os.cpu_count() or 1, options.nice))
     paginator.start()  # first: the fork server loads WeasyPrint while this process imports the rest and gathers
     from ..i18n.coverage import coverage_table  # Babel: not on the no-op path
     from .gather import GatherOptions, gather

@@ -1,6 +1,6 @@
 // Live preview (./build.py serve only; never part of dist/).
-// Polls the server: reloads the page when what is served changes (a save's pages, then its
-// build) unless this page's bytes stay the same, and shows the findings of a broken save over the page, which keeps the last good one.
+// Asks the server for its state, which it answers when the state changes (a long poll): reloads
+// the page when what is served changes (a save's pages, then its build) unless this page's bytes stay the same, and shows the findings of a broken save over the page, which keeps the last good one.
 // Links to the pages for the team that are not part of the edition (the translation status of each language).
 (() => {
   "use strict";
@@ -10,6 +10,7 @@
   const here = path.endsWith("/") ? `${path}index.html` : path; // as the server names it in `same`
   let drawn = "";
   let dismissed = -1;
+  let version = -1; // the state's version last seen: the server answers once it is another
 
   const host = document.createElement("div");
   host.id = "first-ten-preview";
@@ -54,7 +55,7 @@
   }
 
   function draw(state) {
-    const key = JSON.stringify(state);
+    const key = JSON.stringify({ ...state, version: 0 }); // a new version of the same state draws nothing new
     if (key === drawn) return;
     drawn = key;
     root.replaceChildren(style);
@@ -95,8 +96,10 @@
 
   async function poll() {
     try {
-      const response = await fetch("/__preview__/state", { cache: "no-store" });
+      const response = await fetch(`/__preview__/state?after=${version}`, { cache: "no-store" });
       const state = await response.json();
+      const unchanged = state.version === version; // held till its time ran out, or not held at all
+      version = state.version;
       if (state.served === shown + 1 && state.same.includes(here)) {
         shown = state.served; // what is served changed, but not this page: no reload
       } else if (state.served > shown) {
@@ -105,12 +108,24 @@
       }
       host.dataset.shown = String(shown);
       draw(state);
-      setTimeout(poll, 100); // a tenth of a second: the page follows a save within a second
+      setTimeout(poll, unchanged ? 100 : 0); // not held (too many tabs): a tenth of a second between polls
     } catch (error) {
       setTimeout(poll, 1000); // the server is restarting or stopped: try again
     }
   }
 
   document.body.append(host);
-  poll();
+  // The first request once the page is painted: the server holds the work that follows a save's
+  // first pages (the rest of the site, the PDFs) until the open pages have asked again
+  // (`Preview.caught_up`), so that their reload has the processors to itself. A hidden tab
+  // paints nothing: it asks after a second.
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      poll();
+    }
+  };
+  requestAnimationFrame(() => setTimeout(start, 0)); // the frame's callbacks run before its paint
+  setTimeout(start, 1000);
 })();

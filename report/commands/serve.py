@@ -49,10 +49,12 @@ class State:
     same: tuple[str, ...] = ()
     """The pages (URL paths) whose bytes the last rise of `served` left as they were: open, they stay."""
 
-    def as_json(self, review: list[str] | tuple[str, ...] = ()) -> bytes:
-        """Return the state as JSON, with the paths of the review pages the preview links to."""
+    def as_json(self, review: list[str] | tuple[str, ...] = (), version: int = 0) -> bytes:
+        """Return the state as JSON, with the paths of the review pages the preview links to and the
+        state's `version` (`Preview.wait`)."""
         return json.dumps(
             {
+                "version": version,
                 "generation": self.generation,
                 "building": self.building,
                 "code": self.code,
@@ -83,7 +85,12 @@ class Preview:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified whenever `_state` changes
         self._state = State()
+        self._version = 0  # goes up with every change of `_state`: what an open page waits past
+        self._waiting = 0  # the pages' requests held open now (`wait`)
+        self._owed = 0  # those held when the state last changed: each page asks again once it shows it
+        self._asked = 0  # the requests held since then (`caught_up`)
         self._pages: dict[str, bytes] | None = None  # path under dist/ -> bytes
         self._pages_digest: str | None = None  # the save they were made from
         self._pages_dist: str | None = None  # what dist/ was (`publish.current`) when they were newer
@@ -98,9 +105,48 @@ class Preview:
         with self._lock:
             return self._state
 
+    def wait(self, after: int | None, timeout: float, most: int) -> tuple[State, int]:
+        """Return the state and its version once the version is not `after`, or after `timeout` seconds.
+
+        At most `most` requests are held at once (a browser opens few connections to one host, and a
+        held one is not free for the pages); beyond that, and for `after` None, it returns at once.
+        """
+        with self._changed:
+            if after == self._version and self._waiting < most:
+                self._waiting += 1
+                self._asked += 1
+                self._changed.notify_all()  # for `caught_up`
+                try:
+                    self._changed.wait_for(lambda: self._version != after, timeout)
+                finally:
+                    self._waiting -= 1
+                    if self._version == after:  # its time ran out: it asks again, and counts again
+                        self._asked -= 1
+            return self._state, self._version
+
+    def caught_up(self, bound: float) -> None:
+        """Return once every page that was waiting (`wait`) when the state last changed has asked for
+        the state again, or after `bound` seconds.
+
+        A page asks again once it shows the change (`preview.js` asks once its page is painted, a
+        page it reloaded as well), so the work that follows a save's first pages (the rest of the
+        site, then the PDFs) waits here until the open pages have reloaded: it would compete with
+        them for the processors. With no page open it does not wait; a page closed meanwhile is
+        waited for `bound` seconds at most.
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: self._asked >= self._owed, bound)
+
+    def _set(self, state: State) -> None:
+        """Make `state` the state (the lock held) and wake the pages waiting for a change."""
+        self._state = state
+        self._version += 1
+        self._owed, self._asked = self._waiting, 0
+        self._changed.notify_all()
+
     def building(self) -> None:
         with self._lock:
-            self._state = replace(self._state, building=True)
+            self._set(replace(self._state, building=True))
 
     def paged(self, paged: Paged, digest: str, dist: str | None, saved: frozenset[str] = frozenset()) -> None:
         """Serve a save's pages in front of `dist/` (which is `dist` now) until its build finishes.
@@ -126,7 +172,7 @@ class Preview:
             s = self._state
             findings = _shown(paged.findings, saved)
             same = tuple(sorted(f"/{path}" for path, data in pages.items() if before and before.get(path) == data))
-            self._state = State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same)
+            self._set(State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same))
 
     def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
         """Show why a save does not build (the pages step found errors); what is served stays, but for
@@ -140,15 +186,17 @@ class Preview:
                 served, showing = served + 1, self._pages is not None
             self._under = None
             findings = _shown(built.findings, saved)
-            self._state = replace(
-                s,
-                generation=s.generation + 1,
-                code=1,
-                summary=built.summary,
-                findings=findings,
-                served=served,
-                pages=showing,
-                same=s.same if served == s.served else (),
+            self._set(
+                replace(
+                    s,
+                    generation=s.generation + 1,
+                    code=1,
+                    summary=built.summary,
+                    findings=findings,
+                    served=served,
+                    pages=showing,
+                    same=s.same if served == s.served else (),
+                )
             )
 
     def finished(
@@ -180,23 +228,25 @@ class Preview:
             same = s.same if served == s.served else ()
             if digest is None or self._latest in (None, digest):  # None: no save yet, this is the first build
                 findings = _shown(built.findings, saved)
-                self._state = State(s.generation + 1, False, code, built.summary, findings, served, showing)
+                self._set(State(s.generation + 1, False, code, built.summary, findings, served, showing))
             elif code == 0:  # the latest save's outcome stands; its build follows if it had pages
-                self._state = replace(s, building=self._latest_ok, served=served, pages=showing, same=same)
+                self._set(replace(s, building=self._latest_ok, served=served, pages=showing, same=same))
             else:  # it stands, and says too why this earlier save's pages, shown till now, went
                 earlier = tuple(
                     f for f in _shown(built.findings, saved) if f["level"] == "error" and f not in s.findings
                 )
                 findings = s.findings + earlier
                 generation = s.generation + 1 if earlier else s.generation
-                self._state = replace(
-                    s,
-                    generation=generation,
-                    building=self._latest_ok,
-                    served=served,
-                    pages=showing,
-                    findings=findings,
-                    same=same,
+                self._set(
+                    replace(
+                        s,
+                        generation=generation,
+                        building=self._latest_ok,
+                        served=served,
+                        pages=showing,
+                        findings=findings,
+                        same=same,
+                    )
                 )
 
     def page(self, name: str, dist: str | None) -> tuple[bytes | None, int]:
@@ -219,6 +269,7 @@ def serve(
     pages: Callable[[frozenset[str]], Paged],
     say: Callable[[str], None],
     poll: float = 0.1,
+    catch_up: float = 1.0,
 ) -> None:
     """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C, which ends it
     (during a build too: the build's own summary says what became of dist/).
@@ -227,7 +278,8 @@ def serve(
     terminal shows with it; `pages` renders the site without PDFs (only the pages of the saved
     dossiers it is given, when it can: see `build.pages`), and shows the findings when that
     fails; `say` tells the writer what the preview does. Both may print from the watcher's thread
-    and the main one.
+    and the main one. After a save's pages, the rest of the site and the build wait until the
+    open pages have shown them, `catch_up` seconds at most (`Preview.caught_up`).
 
     The preview builds drafts, with one exception: a release edition in `dist/` that is the
     release of the sources as they are is kept (its build is the release's, which finds it up to
@@ -245,7 +297,7 @@ def serve(
     try:
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         release = _current_release(root)
-        watcher = _Watcher(root, preview, pages, say, poll)
+        watcher = _Watcher(root, preview, pages, say, poll, catch_up)
         if publish.current(root) is None:  # nothing to show yet: the pages first, then the PDFs
             watcher.show(frozenset())
         else:
@@ -255,6 +307,7 @@ def serve(
             while not watcher.wanted.wait(0.1):  # short waits: Ctrl-C is heard at once
                 watcher.check()
             watcher.wanted.clear()
+            preview.caught_up(catch_up)  # the open pages reload before the build starts
             digest = stamp.content_digest(root)  # before the build: an edit made during it is built again
             preview.building()
             release = release and not watcher.saved
@@ -302,9 +355,11 @@ class _Watcher(threading.Thread):
         pages: Callable[[frozenset[str]], Paged],
         say: Callable[[str], None],
         poll: float,
+        catch_up: float = 1.0,
     ) -> None:
         super().__init__(name="preview watcher", daemon=True)
         self.root, self.preview, self.pages, self.say, self.poll = root, preview, pages, say, poll
+        self.catch_up = catch_up  # seconds the rest of the site may wait for the open pages to reload
         self.wanted = threading.Event()  # set: the main thread should build
         self.seen = _signature(root)
         self.digest = stamp.content_digest(root)
@@ -330,7 +385,7 @@ class _Watcher(threading.Thread):
         """Render the pages of the files as they are now; serve them and ask for a build, or show why not.
 
         A save of dossiers alone shows those dossiers' pages first (`pages` renders them alone),
-        then the whole site. The pages go with the hash of the files they were read from: if the
+        then the whole site once the open pages have shown the first (`Preview.caught_up`). The pages go with the hash of the files they were read from: if the
         files moved while `pages` read them (a save written in place, emptied and then filled),
         they may hold some of each, so they are rendered again once the files are still, and only
         those are shown.
@@ -350,6 +405,7 @@ class _Watcher(threading.Thread):
             self.preview.paged(paged, self.digest, publish.current(self.root), saved)
             if not paged.partial:
                 break
+            self.preview.caught_up(self.catch_up)  # the open pages reload, then the rest is rendered
             rest = True
         self.wanted.set()
 
@@ -424,6 +480,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """
 
     timeout = 10.0  # seconds: for the whole request to arrive, and for each write of the answer
+    # `state?after=N` is answered when the state changes, at once (no poll's wait), or after `held`
+    # seconds: a tab closed meanwhile ties a thread up that long at most. Chromium opens 6
+    # connections to a host; with more than `most_held` tabs held, the others poll (`preview.js`).
+    held = 25.0
+    most_held = 4
     error_content_type = "text/plain; charset=utf-8"
     error_message_format = "%(code)d %(message)s: %(explain)s\n"
     LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -482,9 +543,12 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):  # noqa: ANN201 - the stdlib's signature
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == PREFIX + "state":
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            after = query.get("after", [""])[0]
+            state, version = self.preview.wait(int(after) if after.isdigit() else None, self.held, self.most_held)
             folder = self.review()
             pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) if folder else []
-            return self._send(self.preview.state.as_json(pages), "application/json")
+            return self._send(state.as_json(pages, version), "application/json")
         if path == PREFIX + "preview.js":
             return self._send(SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
         file = Path(self.translate_path(self.path))

@@ -149,6 +149,9 @@ class Layout:
     root: Path
     cache_dir: Path | None
     jobs: int
+    nice: int = 0
+    """How much less of the processors the workers ask for (`os.nice`): the preview's builds give
+    way to the browser reloading the page and to the next save's pages."""
     fingerprint: str = field(init=False)
     files: str = field(init=False)
     """`layout_files` as the build found them: the stylesheets, fonts and images its key names."""
@@ -311,13 +314,16 @@ STYLESHEET_FAILED = "Failed to load stylesheet at %s : %s"
 why, not the `@import`."""
 
 
-def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int) -> None:
-    """Initialise a worker (`_init_worker`) that ends with the build process `build`, however it ends.
+def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int, nice: int = 0) -> None:
+    """Initialise a worker (`_init_worker`) that ends with the build process `build`, however it ends,
+    and runs `nice` steps below it (`Layout.nice`).
 
     The pool's workers wait on a queue whose writing end each of them holds too, so a build
     killed outright (`kill -9`, the out-of-memory killer) would leave them, and the fork server
     that lives as long as they do, waiting forever.
     """
+    if nice:
+        os.nice(nice)
     threading.Thread(target=_exit_with, args=(build,), name="build-watch", daemon=True).start()
     _init_worker(root, fingerprint, cache_dir)
 
@@ -1293,6 +1299,7 @@ class Paginator:
                 self.layout.fingerprint,
                 str(self.layout.cache_dir) if self.layout.cache_dir else None,
                 os.getpid(),
+                self.layout.nice,
             ),
         )
 
