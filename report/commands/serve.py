@@ -385,10 +385,10 @@ class _Watcher(threading.Thread):
         """Render the pages of the files as they are now; serve them and ask for a build, or show why not.
 
         A save of dossiers alone shows those dossiers' pages first (`pages` renders them alone),
-        then the whole site once the open pages have shown the first (`Preview.caught_up`). The pages go with the hash of the files they were read from: if the
-        files moved while `pages` read them (a save written in place, emptied and then filled),
-        they may hold some of each, so they are rendered again once the files are still, and only
-        those are shown.
+        then the whole site once the open pages have shown the first (`Preview.caught_up`). The
+        pages go with the hash of the files they were read from: if the files moved while `pages`
+        read them (a save written in place, emptied and then filled), they may hold some of each,
+        so they are rendered again once the files are still, and only those are shown.
         """
         rest = False  # the saved dossiers' pages are shown: now the whole site
         while True:
