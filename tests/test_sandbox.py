@@ -8,6 +8,7 @@ each build lays out four small chunks. A loopback server counts every request ma
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import http.server
@@ -604,6 +605,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[s
         # sandboxed fetcher hold on their own if such content got through: the URLs still lead to
         # the listening server, so any request the build made would be counted.
         shutil.rmtree(root / ".cache")
+        env.setattr("report.cache._shared", collections.OrderedDict())  # nor `check`'s records in memory
         env.setattr("report.content.load._markup_findings", lambda doc: [])
         env.setattr("report.content.schema.internal_host", lambda host: None)
         result = build(root, "--lang", "en")
