@@ -172,32 +172,18 @@ class _CompiledInMemory(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self._compiled: dict[tuple[str, str], types.CodeType] = {}
 
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(name)
-
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
-        bucket = _Bucket(environment, self.get_cache_key(name), self.get_source_checksum(source), filename)
-        self.load_bytecode(bucket)
-        return bucket
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name), self.get_source_checksum(source))
         found = self._compiled.get((bucket.key, bucket.checksum))
         if found is not None:
-            bucket.code = _compiled_from(found, getattr(bucket, "filename", None) or found.co_filename)
+            bucket.code = _compiled_from(found, filename or found.co_filename)
+        return bucket
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.code is not None:
             self._compiled[bucket.key, bucket.checksum] = bucket.code
-
-
-class _Bucket(jinja2.bccache.Bucket):
-    """A bucket that knows the file of the template it is for (`_CompiledInMemory.get_bucket`)."""
-
-    def __init__(self, environment: jinja2.Environment, key: str, checksum: str, filename: str | None) -> None:
-        super().__init__(environment, key, checksum)
-        self.filename = filename
 
 
 def _compiled_from(code: types.CodeType, filename: str) -> types.CodeType:
