@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from typing import Any, Sequence
@@ -19,6 +20,29 @@ def struct_elements(reader: PdfReader) -> dict[int, DictionaryObject]:
         obj = reader.get_object(IndirectObject(idnum, 0, reader))
         if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/StructElem":
             found[idnum] = obj
+    return found
+
+
+_OPERATIONS: dict[str, list[tuple[Any, bytes]]] = {}
+
+
+def page_operations(page: PageObject) -> list[tuple[Any, bytes]]:
+    """Return the operations of a page's content, as pypdf parses them.
+
+    pypdf takes a tenth of a second of a core per page of a report, and a facility's PDF is stamped
+    from the same chunk streams as its chapter in the report: each stream is parsed once per run, by
+    the hash of its bytes (WeasyPrint and the stamp write whole operations in each stream, so the
+    streams parsed one by one give the operations of the content they make together).
+    """
+    contents = page["/Contents"].get_object()
+    found: list[tuple[Any, bytes]] = []
+    for stream in contents if isinstance(contents, list) else [contents]:
+        stream = stream.get_object()
+        data = stream.get_data()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in _OPERATIONS:
+            _OPERATIONS[key] = ContentStream(stream, None).operations
+        found += _OPERATIONS[key]
     return found
 
 
@@ -75,7 +99,7 @@ def check_structure_tree(reader: PdfReader, expected_artifacts: Sequence[dict[st
         key = page["/StructParents"]
         assert key not in seen_keys
         seen_keys.add(key)
-        operations = ContentStream(page["/Contents"].get_object(), reader).operations
+        operations = page_operations(page)
         mcids = [
             operands[1]["/MCID"] for operands, operator in operations if operator == b"BDC" and "/MCID" in operands[1]
         ]
@@ -231,7 +255,7 @@ def first_page_actual_texts(reader: PdfReader) -> list[str]:
     page = reader.pages[0]
     content: set[int] = set()
     inside: list[bool] = []  # for each open marked-content sequence: whether it is in an artifact
-    for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
+    for operands, operator in page_operations(page):
         if operator in (b"BMC", b"BDC"):
             inside.append(bool(inside and inside[-1]) or operands[0] == "/Artifact")
             properties = operands[1] if operator == b"BDC" else None
@@ -320,11 +344,13 @@ def check_top_headings(reader: PdfReader) -> None:
         for item in reader.outline
         if not isinstance(item, list)
     }
+    bookmarked = {page for page, _ in top}
     pages: dict[int, dict[int, str]] = {}
     found = {}
     for element in structure_elements_in_order(reader):
-        if re.fullmatch(r"/H[1-6]", element["/S"]):
-            key = (numbers[_page_of(element).idnum], " ".join(element_texts(reader, element, pages)))
+        # Only a heading on a bookmarked page can be a bookmark's: the others' texts are not read.
+        if re.fullmatch(r"/H[1-6]", element["/S"]) and (page := numbers[_page_of(element).idnum]) in bookmarked:
+            key = (page, " ".join(element_texts(reader, element, pages)))
             if key in top:
                 found[key] = element["/S"]
     assert found == dict.fromkeys(top, "/H1"), f"a top-level bookmark's heading is not an /H1: {found}"

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -451,6 +452,17 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended: one that ended and that no parent has waited for
+    yet (a zombie, whose parent was the build) holds nothing but its number until its new parent,
+    the init process or a subreaper, waits for it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return not re.search(r"^State:\s+Z", status, re.MULTILINE)
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
 def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_today: None) -> None:
     """kill -9 (or the out-of-memory killer) gives the build no chance to stop its workers: they
@@ -473,9 +485,9 @@ def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_
         build.kill()
         build.wait()
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in left):
+        while time.monotonic() < deadline and any(_running(pid) for pid in left):
             time.sleep(0.1)
-        assert not [pid for pid in left if Path(f"/proc/{pid}").exists()]
+        assert not [pid for pid in left if _running(pid)]
     finally:
         build.kill()
         for pid in left:  # what a failure leaves behind
