@@ -675,3 +675,40 @@ def test_a_document_breaks_each_run_of_text_once_and_lays_out_to_the_same_bytes(
     again = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
     assert remembered == again
     assert (once, len(calls)) == (38, 121)  # distinct breaks, and all the layouts asked for
+
+
+# -- what a job costs besides its layout -----------------------------------------------------------
+
+
+def test_a_job_is_laid_out_with_the_garbage_collector_paused_and_resumed_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The collector's passes during a layout scan objects that are not garbage yet: it is off
+    while the job runs, and on again after it, however the job ends (here, stopped mid-layout)."""
+    import gc
+    from types import SimpleNamespace
+
+    class Stopped(Exception):
+        pass
+
+    seen: list[bool] = []
+
+    def lay_out(html: object, render: object) -> None:
+        seen.append(gc.isenabled())
+        raise Stopped
+
+    empty = SimpleNamespace(records=[], refused=[], served={})
+    worker = SimpleNamespace(
+        collector=empty,
+        fetcher=empty,
+        weasyprint=SimpleNamespace(HTML=lambda **_: None),
+        sheets={"print": []},
+        fonts=None,
+        base_url="",
+    )
+    monkeypatch.setattr(paginate, "_WORKER", worker)
+    monkeypatch.setattr(paginate.verify, "lay_out", lay_out)
+    assert gc.isenabled()
+    with pytest.raises(Stopped):
+        paginate._render(Job("en/chapter/x", "<p>x</p>", "facilities/x.yaml", "print"))
+    assert (seen, gc.isenabled()) == ([False], True)

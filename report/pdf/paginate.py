@@ -967,6 +967,31 @@ def _render(job: Job) -> Rendered:
     (see `verify`), the hash of the
     stylesheets, fonts and images it was laid out with (`_Worker.files`), and the SHA-256 of each
     file its HTML made the fetcher read (its images), by real path."""
+    with _collector_paused():
+        return _render_job(job)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector from running while a job is laid out and written.
+
+    Laying a chunk out allocates boxes, styles and PDF objects by the hundred thousand, and
+    nearly all of them live until the chunk is written: the collector's young-generation passes
+    (about 2,700 of them over the 50 chunks of the shipped edition, 2.0 to 2.5 s of the workers'
+    processor time of 35 to 40 s, measured with `gc.callbacks`) scan objects that are not garbage
+    yet. Paused, what the job leaves is freed by the passes after it (1.1 s in all, 53 passes; the
+    peak memory the same). A job stopped over its budget resumes it too.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _render_job(job: Job) -> Rendered:
     worker = _WORKER
     assert worker is not None, "a job reached a worker that was not initialised"
     collector, fetcher = worker.collector, worker.fetcher
