@@ -18,8 +18,16 @@ import pytest
 from report.commands.build import BuildOptions, pages
 from report.commands.gather import GatherOptions, gather
 from report.findings import Loc, error
+from report.i18n.localize import Localizer
 from report.render import typography
-from report.render.html import Renderer, environment, template_error
+from report.render.html import (
+    LAYOUT_NAMES,
+    LayoutModule,
+    Renderer,
+    environment,
+    layout_name_findings,
+    template_error,
+)
 
 from .conftest import FIXTURES, REPO, build, make_project, run_cli
 from .test_fixtures import coverage_lines, finding_lines
@@ -225,7 +233,6 @@ def test_a_source_title_that_ends_a_sentence_gets_no_second_period(lang: str) ->
     """The sources list printed "Immigrants Are Fighting Back.. About 2022" and "Take action to save
     lives at Otay Mesa!. About 2020": the entry put a period after every title."""
     from report.content.model import PartialDate, Source
-    from report.i18n.localize import Localizer
 
     env = environment(REPO, Localizer(lang, "en", None, f"{lang}_US"))
     entry = env.get_template("partials/source.html").make_module().entry
@@ -253,7 +260,6 @@ def test_the_list_mark_says_what_it_means_not_star() -> None:
     (English marked where it falls back); in the line that explains it, the mark says nothing."""
     from report.i18n.catalogs import read_catalog
     from report.project import catalog_path
-    from report.i18n.localize import Localizer
 
     spanish = read_catalog(REPO, catalog_path("es"), "es")
     localizers = {
@@ -309,3 +315,89 @@ def test_a_layout_compiled_for_another_project_is_not_compiled_again_and_raises_
     add_template_line(second, DEATHS.replace("<p>", "<p class=edited>"))
     render_chapter(second)
     assert compiled == [PARTIAL.removeprefix("layouts/")]
+
+
+@pytest.mark.parametrize(
+    ("template", "shipped", "edited", "expected"),
+    [
+        (
+            "partials/chooser.html",
+            "macro skip()",
+            "macro skip_link()",
+            "defines no macro 'skip', which the build calls for the language chooser's skip link",
+        ),
+        (
+            "partials/labels.html",
+            "set status_labels =",
+            "set status_words =",
+            "defines no variable 'status_labels', which the build reads ({% set %}) for each facility's status"
+            " on its share image",
+        ),
+    ],
+)
+def test_a_layout_without_a_name_the_build_takes_is_an_error_of_check_and_build_not_a_crash(
+    tmp_path: Path, fixed_today: None, template: str, shipped: str, edited: str, expected: str
+) -> None:
+    """An older copy of the layouts, or a renamed macro: `check` passed it, then the build crashed
+    (exit 3) as "a bug in the tool" at site.py's `words.skip()`."""
+    root, _ = with_template_line(tmp_path, "")
+    path = root / "layouts" / template
+    text = path.read_text(encoding="utf-8")
+    assert text.count(shipped) == 1
+    path.write_text(text.replace(shipped, edited), encoding="utf-8")
+    line = f"layouts/{template}: error: this template {expected}: add it (see the shipped layouts) [template.macro]"
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and [f for f in finding_lines(checked) if "[template." in f] == [line]
+    code, built, err = build(root)
+    assert code == 1 and [f for f in finding_lines(built) if "[template." in f] == [line]
+    assert "internal error" not in built + err and "Traceback" not in built + err
+    assert not (root / "dist").exists() and not (root / ".cache" / "crashes").exists()
+
+
+def test_a_layout_that_cannot_compile_is_not_also_said_to_lack_its_macros(tmp_path: Path, fixed_today: None) -> None:
+    """An unknown filter: Jinja parses the template, then refuses to compile it. One finding says so."""
+    root, _ = with_template_line(tmp_path, "")
+    (root / "layouts/partials/chooser.html").write_text("{{ 1 | koala }}\n", encoding="utf-8")
+    code, checked, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert [f for f in finding_lines(checked) if "[template." in f] == [
+        "layouts/partials/chooser.html:1:1: error: No filter named 'koala'. [template.syntax]"
+    ]
+
+
+def test_the_shipped_layouts_define_every_name_the_build_takes() -> None:
+    localizer = Localizer("en", "en", None, "en_US")
+    assert layout_name_findings(REPO, localizer, []) == []
+    env = environment(REPO, localizer)
+    for template, names in LAYOUT_NAMES.items():  # what the source defines is what the module has
+        module = LayoutModule(env, template)
+        assert [n.name for n in names if module[n.name] is None] == []
+        assert {n.kind for n in names} <= {"macro", "variable"}
+
+
+def test_the_names_a_layout_defines_are_read_from_its_source(tmp_path: Path) -> None:
+    """Every top-level way of defining a name counts; a macro nested in another, or one only called, does not."""
+    (tmp_path / "layouts/partials").mkdir(parents=True)
+    (tmp_path / "layouts/partials/chooser.html").write_text(
+        "{% if true %}{% macro heading() %}{% macro skip() %}{% endmacro %}{% endmacro %}{% endif %}"
+        "{% from 'partials/other.html' import draft as x %}{{ skip() }}",
+        encoding="utf-8",
+    )
+    (tmp_path / "layouts/partials/labels.html").write_text(
+        "{% set status_labels, back_matter_title = 1, 2 %}{% set list_mark %}*{% endset %}"
+        "{% import 'partials/other.html' as review_mark %}"
+        "{% from 'partials/other.html' import facility_description, list_note %}",
+        encoding="utf-8",
+    )
+    found = layout_name_findings(tmp_path, Localizer("en", "en", None, "en_US"), [])
+    assert [(f.loc.path, f.message.split(",")[0]) for f in found] == [
+        ("layouts/partials/chooser.html", "this template defines no macro 'draft'"),
+        ("layouts/partials/chooser.html", "this template defines no macro 'skip'"),
+    ]
+    assert {f.code for f in found} == {"template.macro"} and {f.loc.line for f in found} == {0}
+
+
+def test_the_code_takes_only_the_names_the_contract_lists() -> None:
+    labels = LayoutModule(environment(REPO, Localizer("en", "en", None, "en_US")), "partials/labels.html")
+    with pytest.raises(KeyError, match="'capacity_phrase' of partials/labels.html is not in LAYOUT_NAMES"):
+        labels["capacity_phrase"]

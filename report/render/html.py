@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import jinja2
 import jinja2.bccache
+import jinja2.nodes
 from markupsafe import Markup, escape
 
 from ..i18n.localize import Localizer, fill
@@ -372,6 +373,122 @@ def template_error(root: Path, exc: Exception) -> Finding | None:
     return error("template.render", where, str(exc) or type(exc).__name__)
 
 
+@dataclass(frozen=True)
+class LayoutName:
+    """A name the code takes from a template module of `layouts/`: a macro it calls or a variable
+    (`{% set %}`) it reads, and what for, in a writer's words."""
+
+    name: str
+    kind: str  # "macro" or "variable"
+    use: str
+
+
+LAYOUT_NAMES: dict[str, tuple[LayoutName, ...]] = {
+    "partials/chooser.html": (
+        LayoutName("heading", "macro", "the language chooser's heading"),
+        LayoutName("draft", "macro", "the language chooser's title in a draft"),
+        LayoutName("skip", "macro", "the language chooser's skip link"),
+    ),
+    "partials/not_found.html": (
+        LayoutName("heading", "macro", "the heading of the page not found (404.html)"),
+        LayoutName("text", "macro", "the text of the page not found (404.html)"),
+        LayoutName("home", "macro", "the link home of the page not found (404.html)"),
+    ),
+    "partials/labels.html": (
+        LayoutName("facility_description", "macro", "each facility's one-line description in its metadata"),
+        LayoutName("status_labels", "variable", "each facility's status on its share image"),
+        LayoutName("list_mark", "macro", "the alt text of each facility's share image"),
+        LayoutName("review_mark", "macro", "the alt text of each facility's share image"),
+        LayoutName("list_note", "macro", "the alt text of each facility's share image"),
+        LayoutName("back_matter_title", "macro", "the back matter's titles in the PDF's contents"),
+    ),
+    "partials/place.html": (LayoutName("plain", "macro", "where each facility is, on its share image"),),
+    "partials/draft.html": (
+        LayoutName("word", "macro", "the titles of a draft"),
+        LayoutName("words", "macro", "the draft band's words in metadata and alt text"),
+    ),
+}
+"""The templates' contract with the code: the names it takes from each template's module, all
+through `LayoutModule`, and that `layout_name_findings` finds defined before anything is laid out."""
+
+
+class LayoutModule:
+    """One template of `layouts/` made a module, of which the code takes only the names `LAYOUT_NAMES` lists."""
+
+    def __init__(self, env: jinja2.Environment, template: str):
+        self.template = template
+        self._names = {n.name for n in LAYOUT_NAMES[template]}
+        self._module = env.get_template(template).make_module()
+
+    def __getitem__(self, name: str) -> Any:
+        """Return a macro or variable of the template: one `LAYOUT_NAMES` lists for it, so `check` knows of it."""
+        if name not in self._names:
+            raise KeyError(f"{name!r} of {self.template} is not in LAYOUT_NAMES: add it there")
+        return getattr(self._module, name)
+
+
+def layout_name_findings(root: Path, localizer: Localizer, known: Sequence[Finding]) -> list[Finding]:
+    """Return a `template.macro` error, at the template's file, for each name of `LAYOUT_NAMES` that
+    its template in `layouts/` does not define: the build would fail as it called the macro.
+
+    The names a template defines are read from its parsed source, not by rendering it. A template
+    that is absent, or that `known` (`template_findings`) already reports, is left to that report.
+    """
+    env = environment(root, localizer)
+    reported = {finding.loc.path for finding in known}
+    found = []
+    for template, wanted in LAYOUT_NAMES.items():
+        path = f"{project.LAYOUTS_DIR}/{template}"
+        if path in reported or not (root / path).is_file():
+            continue
+        raw, refusal = read_input(root, path, "template")
+        if refusal is not None or raw is None:
+            continue  # `template_findings` says why
+        defined = _DEFINED.get(raw)
+        if defined is None:
+            try:
+                defined = frozenset(_defined_names(env.parse(raw.decode("utf-8"), template, path).body))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                continue  # a `template.syntax` error already
+            _DEFINED[raw] = defined
+            while len(_DEFINED) > 64:
+                del _DEFINED[next(iter(_DEFINED))]
+        for want in wanted:
+            if want.name not in defined:
+                how = "calls" if want.kind == "macro" else "reads ({% set %})"
+                message = (
+                    f"this template defines no {want.kind} '{want.name}', which the build {how} for {want.use}:"
+                    " add it (see the shipped layouts)"
+                )
+                found.append(error("template.macro", _template_loc(template, None), message))
+    return found
+
+
+_DEFINED: dict[bytes, frozenset[str]] = {}
+"""The names each template's source defines, by its bytes (parsing `labels.html` takes a preview's 40 ms): the last 64."""
+
+
+def _defined_names(body: Iterable[jinja2.nodes.Node]) -> set[str]:
+    """Return the names a template's module exports: its top-level macros, `set`s and imports."""
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, jinja2.nodes.Macro):
+            names.add(node.name)
+        elif isinstance(node, (jinja2.nodes.Assign, jinja2.nodes.AssignBlock, jinja2.nodes.Import)):
+            target = node.target
+            if isinstance(target, str):
+                names.add(target)
+            else:
+                names.update(
+                    n.name for n in [target, *target.find_all(jinja2.nodes.Name)] if isinstance(n, jinja2.nodes.Name)
+                )
+        elif isinstance(node, jinja2.nodes.FromImport):
+            names.update(n if isinstance(n, str) else n[1] for n in node.names)
+        elif isinstance(node, jinja2.nodes.If):  # an `if` at the top keeps its `set`s at the top
+            names |= _defined_names([*node.body, *node.elif_, *node.else_])
+    return names
+
+
 def _template_loc(name: str, line: int | None) -> Loc:
     return Loc(f"{project.LAYOUTS_DIR}/{name}", line or 0, 1 if line else 0)  # Jinja gives no column
 
@@ -418,10 +535,8 @@ class Renderer:
         s = edition.settings
         self.report_title = localizer.plain(s.title)
         self.keywords = [localizer.plain(k) for k in s.keywords]
-        # A template module: its macros (facility_description, back_matter_title) are attributes
-        # Jinja makes at run time, so no static type can name them.
-        self.labels: Any = env.get_template("partials/labels.html").make_module()
-        self.places: Any = env.get_template("partials/place.html").make_module()
+        self.labels = LayoutModule(env, "partials/labels.html")
+        self.places = LayoutModule(env, "partials/place.html")
         self.maps = Maps(edition)
 
     def citer(self, mode: str, href: Callable[[Source], str]) -> Citer:
@@ -484,20 +599,21 @@ class Renderer:
         """Return the one-line description of a facility's chapter, as plain text for metadata."""
         # The macro's output is markup (the name escaped, an English fallback in a span): metadata
         # and attributes need the text, which templates then escape once.
-        return self.labels.facility_description(facility.name).striptags()
+        return self.labels["facility_description"](facility.name).striptags()
 
     def status_label(self, facility: Facility) -> str:
         """Return a facility's status in words, as plain text ("Closed")."""
-        return Markup(self.labels.status_labels[facility.status.state]).striptags()
+        return Markup(self.labels["status_labels"][facility.status.state]).striptags()
 
     def share_alt(self, facility: Facility) -> str:
         """Return what a facility's share image shows, as plain text (its alt text): the card's marks, its
         draft band in a draft, and its hashtags."""
         # The card's own macros (layouts/pdf/share.html), so the alt text and the image say the same.
         labels = self.labels
-        name = Markup(facility.name + labels.list_mark(facility.review.list_membership == "confirmed")).striptags()
-        status = Markup(labels.status_labels[facility.status.state] + labels.review_mark(facility.status)).striptags()
-        note = Markup(labels.list_note([facility])).striptags()
+        name = Markup(facility.name + labels["list_mark"](facility.review.list_membership == "confirmed")).striptags()
+        status = labels["status_labels"][facility.status.state] + labels["review_mark"](facility.status)
+        status = Markup(status).striptags()
+        note = Markup(labels["list_note"]([facility])).striptags()
         band = self.draft_words()[1]
         parts = [band] * self.draft + [f"{name}: {self.place(facility)}. {status}. {self.report_title}."]
         return " ".join([*parts, *[note] * bool(note), *self.edition.settings.hashtags])
@@ -507,8 +623,8 @@ class Renderer:
         ("Draft. Not the released edition: …"); both empty in a release (layouts/partials/draft.html)."""
         if not self.draft:
             return "", ""
-        draft: Any = self.env.get_template("partials/draft.html").make_module()
-        return Markup(draft.word()).striptags(), Markup(draft.words()).striptags()
+        draft = LayoutModule(self.env, "partials/draft.html")
+        return Markup(draft["word"]()).striptags(), Markup(draft["words"]()).striptags()
 
     def draft_title(self, title: str) -> str:
         """Return `title` marked as a draft's ("… · Draft", `draft_title`), or as it is in a release."""
@@ -516,12 +632,11 @@ class Renderer:
 
     def draft_language(self) -> str:
         """Return the language the draft band's words print in: this one, or English where they fall back."""
-        draft: Any = self.env.get_template("partials/draft.html").make_module()
-        return self.localizer.language_of(draft.words())
+        return self.localizer.language_of(LayoutModule(self.env, "partials/draft.html")["words"]())
 
     def place(self, facility: Facility) -> str:
         """Return where a facility is, in this language's words, as plain text: 'Ullin, condado de Pulaski, Illinois'."""
-        return Markup(self.places.plain(facility.location)).striptags()
+        return Markup(self.places["plain"](facility.location)).striptags()
 
     def share_card(self, facility: Facility) -> ChunkHtml:
         """Return the one-page PDF chunk of a facility's share image (layouts/pdf/share.html)."""
@@ -573,7 +688,7 @@ class Renderer:
         """Return (anchor, title) for the back matter's TOC entries."""
         # Kept as markup: a title that fell back to English carries its lang span into the TOC.
         anchors = ("support", "acknowledgments", "bibliography")
-        return [(anchor, Markup(self.labels.back_matter_title(anchor))) for anchor in anchors]
+        return [(anchor, Markup(self.labels["back_matter_title"](anchor))) for anchor in anchors]
 
     def folio_sheet(self, folios: Sequence[tuple[str, int]], standalone: bool = False) -> str:
         """Return the HTML of a folio sheet: one page per (style, number), each with the draft band of a draft.
@@ -621,6 +736,9 @@ __all__ = [
     "compile_layouts",
     "environment",
     "escape",
+    "LAYOUT_NAMES",
+    "LayoutModule",
+    "layout_name_findings",
     "template_error",
     "template_findings",
 ]

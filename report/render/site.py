@@ -25,7 +25,7 @@ from ..publish import Output
 from ..sandbox import CssImport, asset_paths, css_imports, image_path, inside, real_folder, sheet_imported
 from . import cite
 from .data import DATA_DIR, TABLES
-from .html import Citer, Renderer, draft_title, environment
+from .html import Citer, LayoutModule, Renderer, draft_title, environment
 
 NOT_FOUND_PAGE = "404.html"
 """What GitHub Pages, Netlify, Cloudflare Pages and GitLab Pages show at an address of the site that
@@ -61,8 +61,8 @@ def site_pages(
         # a language not built this time: its pages are linked to all the same
         localizer = built.localizer if built else read_localizer(root, edition.settings, lang, root / project.CACHE_DIR)
         env = envs[lang] = built.env if built else environment(root, localizer)
-        words = env.get_template("partials/chooser.html").module
-        missing = env.get_template("partials/not_found.html").module
+        words = LayoutModule(env, "partials/chooser.html")
+        missing = LayoutModule(env, "partials/not_found.html")
         choices.append(
             {
                 "lang": lang,
@@ -72,12 +72,12 @@ def site_pages(
                 # English where the language's catalog has no translation yet: `lang` says so
                 "title_lang": localizer.language_of(edition.settings.title),
                 "subtitle_lang": localizer.language_of(edition.settings.subtitle),
-                "heading": words.heading(),  # type: ignore[attr-defined]
-                "draft": words.draft(),  # type: ignore[attr-defined]
-                "skip": words.skip(),  # type: ignore[attr-defined]
-                "not_found": missing.heading(),  # type: ignore[attr-defined]
-                "not_found_text": missing.text(),  # type: ignore[attr-defined]
-                "home": missing.home(),  # type: ignore[attr-defined]
+                "heading": words["heading"](),
+                "draft": words["draft"](),
+                "skip": words["skip"](),
+                "not_found": missing["heading"](),
+                "not_found_text": missing["text"](),
+                "home": missing["home"](),
             }
         )
     source = choices[languages.index(edition.settings.source_language)]
