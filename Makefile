@@ -23,9 +23,11 @@ build: $(VENV)/.installed
 # `make test` is what CI runs: the habits first (they take seconds), then the whole suite.
 # --dist loadscope sends each test file whole to one worker, so a module's fixture (a project built
 # once for all its tests: test_oracle's, test_incremental's, the browser's site) is built once, not
-# once on each worker as plain `-n 2` did.
+# once on each worker as plain `-n 2` did. Three workers on two cores: the tests wait on builds,
+# servers and browsers they start, and with two workers the cores idled (the whole suite in 570 s
+# with -n 2, 495 s with -n 3, one run each on the idle host, 2026-12-07).
 test: lint
-	$(PY) -m pytest -n 2 --dist loadscope
+	$(PY) -m pytest -n 3 --dist loadscope
 
 # The unit tests, with 40 examples per Hypothesis property (the "fast" profile, tests/conftest.py)
 # where `make test` runs the full 150 ("ci"); HYPOTHESIS_PROFILE=ci make test-fast runs them all.

@@ -425,24 +425,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 LONGEST_FILES = (
-    "test_build",
-    "test_incremental",
-    "test_i18n",
-    "test_publish",
-    "test_oracle",
-    "test_serve",
-    "test_readme",
     "test_verify",
     "test_browser",
+    "test_build",
+    "test_incremental",
     "test_share",
-    "test_map",
+    "test_publish",
+    "test_trust",
+    "test_i18n",
+    "test_serve",
+    "test_readme",
+    "test_oracle",
     "test_note_calls",
     "test_paginate",
-    "test_caveats",
-    "test_release",
+    "test_status_review",
+    "test_po_reading",
+    "test_export",
+    "test_sandbox",
 )
-"""The test files that take longest, longest first (a `--durations` run of the whole suite on
-2026-12-07: test_build's tests took 820 s in all, test_release's 72 s; the files after it 60 s or less)."""
+"""The test files that take longest, longest first (a `--durations=0` run of the whole suite with
+`-n 3` on 2026-12-07, on a loaded host: test_verify's tests took 370 s in all, the shipped build
+included, test_sandbox's 44 s; the files after it 41 s or less)."""
 
 
 def _heaviest_files_first(items: list[pytest.Item]) -> None:
