@@ -699,10 +699,15 @@ def test_ctrl_c_stops_serving_with_130_and_an_up_to_date_dist_is_no_build(
 
     monkeypatch.setattr(cli, "_build", up_to_date)
     monkeypatch.setattr(build_verb, "pages", lambda root, options, saved: Paged((), (), "pages rendered"))
+    # A background job of a non-interactive shell (CI's `make test &`) starts with SIGINT ignored,
+    # and `interrupt_main` then does nothing: serve waited for ever. Python's own handler, as in a terminal.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code, out, err = run_cli("--root", str(tmp_path), "serve", "--port", "0")
     except KeyboardInterrupt:  # (caught here: it would stop the test session)
         pytest.fail("the Ctrl-C went through serve")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert (code, err) == (130, "")
     assert out.splitlines()[1:] == [
         "pages rendered",
