@@ -25,8 +25,8 @@ from report.render.html import (
     LayoutModule,
     Renderer,
     environment,
-    layout_name_findings,
     template_error,
+    template_findings,
 )
 
 from .conftest import FIXTURES, REPO, build, make_project, run_cli
@@ -367,7 +367,7 @@ def test_a_layout_that_cannot_compile_is_not_also_said_to_lack_its_macros(tmp_pa
 
 def test_the_shipped_layouts_define_every_name_the_build_takes() -> None:
     localizer = Localizer("en", "en", None, "en_US")
-    assert layout_name_findings(REPO, localizer, []) == []
+    assert template_findings(REPO, localizer) == []
     env = environment(REPO, localizer)
     for template, names in LAYOUT_NAMES.items():  # what the source defines is what the module has
         module = LayoutModule(env, template)
@@ -389,7 +389,7 @@ def test_the_names_a_layout_defines_are_read_from_its_source(tmp_path: Path) -> 
         "{% from 'partials/other.html' import facility_description, list_note %}",
         encoding="utf-8",
     )
-    found = layout_name_findings(tmp_path, Localizer("en", "en", None, "en_US"), [])
+    found = template_findings(tmp_path, Localizer("en", "en", None, "en_US"))
     assert [(f.loc.path, f.message.split(",")[0]) for f in found] == [
         ("layouts/partials/chooser.html", "this template defines no macro 'draft'"),
         ("layouts/partials/chooser.html", "this template defines no macro 'skip'"),

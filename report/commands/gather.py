@@ -25,7 +25,7 @@ from ..i18n.coverage import LanguageCoverage, check_translations
 from ..i18n.localize import Localizer, read_localizer
 from ..pdf.glyphs import glyph_findings
 from ..pdf.paginate import stylesheet_findings
-from ..render.html import layout_name_findings, template_findings
+from ..render.html import template_findings
 from ..sandbox import asset_findings
 
 
@@ -92,11 +92,10 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                 continue
             localizers[lang] = localizer
         if localizers:  # any language's: compiling does not translate
-            compiling = next(iter(localizers.values()))
-            found = template_findings(root, compiling, cache_dir)
-            extract_refuses = extract_refuses or has_errors(found)
+            found = template_findings(root, next(iter(localizers.values())), cache_dir)
             # a macro the build calls that a layout lacks: not `extract`'s concern, which reads strings
-            findings += found + layout_name_findings(root, compiling, found)
+            extract_refuses = extract_refuses or has_errors([f for f in found if f.code != "template.macro"])
+            findings += found
         found, coverage = check_translations(root, edition, cache_dir, extract_refuses)
         findings += found
         catalogs = [

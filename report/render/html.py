@@ -20,7 +20,7 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -310,6 +310,8 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
     by the same key (`_SYNTAX`): the outcome is the same for any project whose layouts have those
     names and bytes, as the many small projects of the tests do. A name a template uses but
     nothing defines is known only when it is rendered: the build reports it (`template_error`).
+    A template that compiles but lacks a name the code takes from it (`LAYOUT_NAMES`) is a
+    `template.macro` error (`_missing_names`).
     """
     env = environment(root, localizer)
     refused: list[Finding] = []
@@ -331,7 +333,7 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
                 found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
             except UnicodeDecodeError:
                 found.append(error("template.syntax", _template_loc(name, None), "not UTF-8 text: save it as UTF-8"))
-        return found
+        return found + _missing_names(env, blobs, {finding.loc.path for finding in found})
 
     known = _SYNTAX.get(key)
 
@@ -346,7 +348,7 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
 
 
 _SYNTAX: dict[str, tuple[Finding, ...]] = {}
-"""What compiling the layouts found, by `template_findings`'s key (the names and bytes): the last 16."""
+"""What compiling the layouts found (and the names they lack), by `template_findings`'s key (the names and bytes): the last 16."""
 
 
 def template_error(root: Path, exc: Exception) -> Finding | None:
@@ -409,7 +411,7 @@ LAYOUT_NAMES: dict[str, tuple[LayoutName, ...]] = {
     ),
 }
 """The templates' contract with the code: the names it takes from each template's module, all
-through `LayoutModule`, and that `layout_name_findings` finds defined before anything is laid out."""
+through `LayoutModule`, and that `template_findings` finds defined before anything is laid out."""
 
 
 class LayoutModule:
@@ -427,32 +429,20 @@ class LayoutModule:
         return getattr(self._module, name)
 
 
-def layout_name_findings(root: Path, localizer: Localizer, known: Sequence[Finding]) -> list[Finding]:
+def _missing_names(env: jinja2.Environment, blobs: Mapping[str, bytes], reported: set[str]) -> list[Finding]:
     """Return a `template.macro` error, at the template's file, for each name of `LAYOUT_NAMES` that
-    its template in `layouts/` does not define: the build would fail as it called the macro.
+    its template in `layouts/` (`blobs`: the templates' bytes, by name) does not define: the build
+    would fail as it called the macro.
 
     The names a template defines are read from its parsed source, not by rendering it. A template
-    that is absent, or that `known` (`template_findings`) already reports, is left to that report.
+    that is absent, or that compiling already reported (a path in `reported`), is left to that report.
     """
-    env = environment(root, localizer)
-    reported = {finding.loc.path for finding in known}
     found = []
     for template, wanted in LAYOUT_NAMES.items():
-        path = f"{project.LAYOUTS_DIR}/{template}"
-        if path in reported or not (root / path).is_file():
+        raw = blobs.get(template)
+        if raw is None or f"{project.LAYOUTS_DIR}/{template}" in reported:
             continue
-        raw, refusal = read_input(root, path, "template")
-        if refusal is not None or raw is None:
-            continue  # `template_findings` says why
-        defined = _DEFINED.get(raw)
-        if defined is None:
-            try:
-                defined = frozenset(_defined_names(env.parse(raw.decode("utf-8"), template, path).body))
-            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-                continue  # a `template.syntax` error already
-            _DEFINED[raw] = defined
-            while len(_DEFINED) > 64:
-                del _DEFINED[next(iter(_DEFINED))]
+        defined = _defined_names(env.parse(raw.decode("utf-8"), template).body)
         for want in wanted:
             if want.name not in defined:
                 how = "calls" if want.kind == "macro" else "reads ({% set %})"
@@ -462,10 +452,6 @@ def layout_name_findings(root: Path, localizer: Localizer, known: Sequence[Findi
                 )
                 found.append(error("template.macro", _template_loc(template, None), message))
     return found
-
-
-_DEFINED: dict[bytes, frozenset[str]] = {}
-"""The names each template's source defines, by its bytes (parsing `labels.html` takes a preview's 40 ms): the last 64."""
 
 
 def _defined_names(body: Iterable[jinja2.nodes.Node]) -> set[str]:
@@ -738,7 +724,6 @@ __all__ = [
     "escape",
     "LAYOUT_NAMES",
     "LayoutModule",
-    "layout_name_findings",
     "template_error",
     "template_findings",
 ]
