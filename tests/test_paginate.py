@@ -619,6 +619,34 @@ def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
     assert all(f.code == "site.hidden" and f.level == "error" for f in found)
 
 
+def test_site_pages_asked_of_a_closed_paginator_are_answered_by_the_build_itself(tmp_path: Path) -> None:
+    """The build asks the layout workers what a site page hides; a paginator already closed (the
+    reports too big for a worker stopped it) cancels the question, and the page is answered here,
+    with the same finding, not a CancelledError."""
+    from concurrent.futures import Future
+
+    from report.commands.build import SiteHidden
+    from report.publish import Output
+
+    class Closed:
+        def call(self, function: object, *args: object) -> Future:
+            cancelled: Future = Future()
+            cancelled.cancel()
+            return cancelled
+
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="../assets/css/site.css"></head>'
+        '<body><main><aside class="editorial-note" role="note"><p>A note.</p></aside></main></body></html>'
+    )
+    _sheets(tmp_path, {"site.css": ".editorial-note { display: none }\n"})
+    pages = [Output("en/a.html", page.encode(), "page")]
+    hidden = SiteHidden(tmp_path, tmp_path / ".cache", Closed())  # type: ignore[arg-type]
+    hidden.ask(pages)
+    assert [f"{f.loc.path}:{f.loc.line}:{f.loc.col} {f.code}" for f in hidden.findings(pages)] == [
+        "layouts/css/site.css:1:19 site.hidden"
+    ]
+
+
 # -- each run of text broken into its first line once per document ------------------------------
 
 FOOTNOTES_HTML = (
