@@ -5,6 +5,7 @@ Runs in the project's `.venv` (which `make build` creates) whatever `python3` st
 README's commands work in a shell where no virtual environment is active.
 """
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -26,4 +27,8 @@ if __name__ == "__main__":
     except KeyboardInterrupt:  # Ctrl-C while the package or the command line loads (a verb catches its own)
         print("interrupted", file=sys.stderr)
         code = 130
+    # What the command made is all garbage now: leave it out of the collection Python runs as it
+    # exits, which walked every object (0.31 s after a build of the shipped edition, 0.09 s frozen;
+    # medians of 3).
+    gc.freeze()
     sys.exit(code)
