@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import runpy
@@ -231,6 +232,76 @@ def _shared_pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> None:
         _SHARED_TEXTS[:] = [folder]
 
 
+_SHARED_CHUNKS: list[Path] = []
+"""The chunk store this run's tests share (set by `_shared_chunk_store`; the project's `.cache/` is
+the store's folder, `chunks/` in it): what one test's build laid out, another's takes from there."""
+_PRIVATE_CHUNKS: list[str] = []
+"""The reason the running test keeps its chunks to its own project (`private_chunks` marker), if it does."""
+
+
+def _sharing(cache_dir: Path | None) -> Path | None:
+    return _SHARED_CHUNKS[0] if _SHARED_CHUNKS and not _PRIVATE_CHUNKS and cache_dir is not None else None
+
+
+def _names_its_project(cache_dir: Path, chunk: Any) -> bool:
+    """Whether a chunk's findings name the folder of the project that laid it out (a URL the sandbox
+    refused, a font WeasyPrint could not load): the key does not cover the folder, so another
+    project would be told of this one's."""
+    said = json.dumps([f.as_dict() for f in chunk.findings])
+    root = cache_dir.parent
+    return any(str(folder) in said for folder in {root, root.resolve()})
+
+
+def shared_cache_get(cache_dir: Path | None, key: str, job: Any, budget: float = math.inf) -> Any:
+    """`paginate.cache_get`, then the run's store: a chunk found there is also put in the project's
+    cache, which then holds what the project's own layout of it would have left."""
+    chunk = _CACHE_GET[0](cache_dir, key, job, budget)
+    store = _sharing(cache_dir)
+    if chunk is None and store is not None:
+        chunk = _CACHE_GET[0](store, key, job, budget)
+        if chunk is not None:
+            _CACHE_PUT[0](cache_dir, key, chunk)
+    return chunk
+
+
+def shared_cache_put(cache_dir: Path | None, key: str, chunk: Any) -> None:
+    """`paginate.cache_put`, and into the run's store unless the chunk's findings name its project."""
+    _CACHE_PUT[0](cache_dir, key, chunk)
+    store = _sharing(cache_dir)
+    if store is not None and cache_dir is not None and not _names_its_project(cache_dir, chunk):
+        _CACHE_PUT[0](store, key, chunk)
+
+
+_CACHE_GET: list[Callable[..., Any]] = []
+_CACHE_PUT: list[Callable[..., None]] = []
+"""`paginate.cache_get` and `cache_put` themselves, while `_shared_chunk_store` has put the above in their place."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_chunk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Give the builds the tests run in-process one chunk store for the whole run (under pytest-xdist,
+    the workers' shared temporary folder): the same chunk (the same HTML, stylesheets, fonts, code,
+    the whole of `Layout.cache_key`) is laid out once, not once per copy of a project. A hit is the
+    chunk the layout would produce, by the key's construction; entries are written whole, then
+    renamed (`cache.put`), and one whose bytes do not hash to its record is a miss, so workers that
+    write the same entry at once are safe. Builds in a subprocess keep their project's own cache."""
+    from report.pdf import paginate
+
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        store = tmp_path_factory.mktemp("chunk-store")
+    else:
+        store = tmp_path_factory.getbasetemp().parent / "chunk-store"  # this run's own, as `shipped`'s
+        store.mkdir(exist_ok=True)
+    _CACHE_GET[:], _CACHE_PUT[:] = [paginate.cache_get], [paginate.cache_put]
+    _SHARED_CHUNKS[:] = [store]
+    paginate.cache_get, paginate.cache_put = shared_cache_get, shared_cache_put  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        paginate.cache_get, paginate.cache_put = _CACHE_GET[0], _CACHE_PUT[0]  # type: ignore[assignment]
+        _SHARED_CHUNKS.clear()
+
+
 def build(root: Path, *args: str) -> tuple[int, str, str]:
     """Run `build` on a project in-process; return (code, stdout with every finding, stderr with the progress)."""
     return run_cli("--root", str(root), "build", *args)
@@ -362,6 +433,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     build, a Paginator), in its own code or in a fixture it needs, fails and says to mark it slow."""
     from report.pdf.paginate import Paginator
 
+    private = item.get_closest_marker("private_chunks")
+    if private is not None:
+        _PRIVATE_CHUNKS[:] = [private.args[0] if private.args else item.nodeid]
+    try:
+        yield from _laid_out_only_if_slow(item, Paginator)
+    finally:
+        _PRIVATE_CHUNKS.clear()
+
+
+def _laid_out_only_if_slow(item: pytest.Item, Paginator: Any) -> Iterator[None]:
     if item.get_closest_marker("slow") is not None:
         yield
         return

@@ -13,6 +13,8 @@ import pytest
 from .conftest import build, copy_project, run_cli
 from .test_cache import Planted, plant
 
+pytestmark = pytest.mark.private_chunks("counts the chunks each build lays out, and plants and corrupts cache entries")
+
 FACILITIES = ["adelanto", "etowah"]
 
 

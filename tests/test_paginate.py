@@ -23,6 +23,8 @@ from report.pdf.paginate import Job, Layout, Paginator, classify, layout_fingerp
 
 from .conftest import FIXTURES, REPO, build, make_project
 
+pytestmark = pytest.mark.private_chunks("tests the cache, budgets and killed layouts themselves")
+
 PAGE = """<!DOCTYPE html><html lang="en" data-report-title="T"><head><meta charset="utf-8"><title>t</title></head>
 <body>{}</body></html>"""
 

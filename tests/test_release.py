@@ -46,6 +46,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.private_chunks("counts the chunks the release lays out again")
 def test_a_draft_has_the_band_on_every_page_and_a_release_none(project: Path) -> None:
     code, out, err = build(project, "--quiet")
     assert code == 0, out + err

@@ -32,6 +32,7 @@ EMIT_CODE = re.compile(r"^(?!layouts/css/).*\[pdf\.(?!css\])[a-z-]+\]$")
 
 
 @pytest.mark.slow
+@pytest.mark.private_chunks("checks that no chunk was laid out")
 def test_strict_fails_before_any_chunk_is_laid_out(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path, "review-pending")  # warnings only
     code, out, _ = build(root, "--strict")
@@ -262,6 +263,7 @@ def test_an_edited_message_template_is_rebuilt(built_en: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.private_chunks("patches the code fingerprint the cache keys hold")
 def test_a_changed_module_in_the_import_closure_is_rebuilt(built_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert up_to_date(built_en)
     monkeypatch.setattr(stamp, "code_signature", lambda: "the files of the package changed")
