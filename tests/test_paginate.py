@@ -349,6 +349,31 @@ def test_stylesheets_saved_while_a_worker_reads_them_match_no_fingerprint(
     assert sheets == "" != files
 
 
+def test_a_worker_that_cannot_keep_the_stylesheets_findings_on_a_full_disk_still_lays_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker keeps what loading the stylesheets logged in .cache/sheets/ for `check`; on a full
+    disk that raised in its set-up, the pool broke, and the build said "internal error
+    (BrokenProcessPool) ... a bug in the tool" rather than where the disk refused it."""
+    from report import project
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise project.DiskFull(28, "No space left on device", str(root / ".cache" / "sheets"))
+
+    logger = logging.getLogger("weasyprint")  # which a worker's set-up takes over: put back after the test
+    for name in ("handlers", "level", "propagate"):
+        monkeypatch.setattr(logger, name, copy.copy(getattr(logger, name)))
+    monkeypatch.setattr(paginate, "_WORKER", None)  # this process's own, put back after the test
+    monkeypatch.setattr(paginate.cache, "put", full)
+    paginate._init_worker(str(root), layout_fingerprint(root), str(root / ".cache"))
+    _pdf, pages, *_ = paginate._render(Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    assert pages == 1
+    assert not (root / ".cache").exists()
+
+
 def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder(tmp_path: Path) -> None:
     """print.css may import a file of layouts/pdf/: editing it must lay the chunks out again."""
     root = tmp_path / "project"
