@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -350,6 +351,31 @@ def test_stylesheets_saved_while_a_worker_reads_them_match_no_fingerprint(
     assert sheets == "" != files
 
 
+def test_a_worker_that_cannot_keep_the_stylesheets_findings_on_a_full_disk_still_lays_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker keeps what loading the stylesheets logged in .cache/sheets/ for `check`; on a full
+    disk that raised in its set-up, the pool broke, and the build said "internal error
+    (BrokenProcessPool) ... a bug in the tool" rather than where the disk refused it."""
+    from report import project
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise project.DiskFull(28, "No space left on device", str(root / ".cache" / "sheets"))
+
+    logger = logging.getLogger("weasyprint")  # which a worker's set-up takes over: put back after the test
+    for name in ("handlers", "level", "propagate"):
+        monkeypatch.setattr(logger, name, copy.copy(getattr(logger, name)))
+    monkeypatch.setattr(paginate, "_WORKER", None)  # this process's own, put back after the test
+    monkeypatch.setattr(paginate.cache, "put", full)
+    paginate._init_worker(str(root), layout_fingerprint(root), str(root / ".cache"))
+    _pdf, pages, *_ = paginate._render(Job("en/chapter/x", PAGE.format("<p>Text.</p>"), "facilities/x.yaml", "print"))
+    assert pages == 1
+    assert not (root / ".cache").exists()
+
+
 def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder(tmp_path: Path) -> None:
     """print.css may import a file of layouts/pdf/: editing it must lay the chunks out again."""
     root = tmp_path / "project"
@@ -647,6 +673,41 @@ def test_site_pages_asked_of_a_closed_paginator_are_answered_by_the_build_itself
     assert [f"{f.loc.path}:{f.loc.line}:{f.loc.col} {f.code}" for f in hidden.findings(pages)] == [
         "layouts/css/site.css:1:19 site.hidden"
     ]
+
+
+def test_a_site_page_the_cache_has_answered_is_not_asked_of_the_workers(tmp_path: Path) -> None:
+    """A build whose chunks all came from the cache started the layout workers anyway, to ask them
+    what its unchanged pages hide: on a full disk they could not start, and the build stopped with
+    an internal error before it could say the disk refused dist/ (tests/test_disk_full.py)."""
+    from concurrent.futures import Future
+
+    from report.commands.build import SiteHidden
+    from report.publish import Output
+
+    class Workers:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def call(self, function: Any, *args: Any) -> Future:
+            self.asked.append(args[-1])
+            done: Future = Future()
+            done.set_result(function(*args))
+            return done
+
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="../assets/css/site.css"></head>'
+        '<body><main><aside class="editorial-note" role="note"><p>A note.</p></aside></main></body></html>'
+    )
+    _sheets(tmp_path, {"site.css": ".editorial-note { display: none }\n"})
+    pages = [Output("en/a.html", page.encode(), "page"), Output("en/b.html", page.encode() + b"\n", "page")]
+    first, second = Workers(), Workers()
+    found = []
+    for workers in (first, second):
+        hidden = SiteHidden(tmp_path, tmp_path / ".cache", workers)  # type: ignore[arg-type]
+        hidden.ask(pages)
+        found.append([str(finding) for finding in hidden.findings(pages)])
+    assert first.asked == ["en/a.html", "en/b.html"] and second.asked == []
+    assert found[0] == found[1] and len(found[0]) == 1
 
 
 # -- each run of text broken into its first line once per document ------------------------------

@@ -487,12 +487,19 @@ class SiteHidden:
         return (self.cache_dir, "site-hidden", key, verify.site_hidden, page.data, self.published, page.path)
 
     def ask(self, outputs: list[Output]) -> None:
-        """Hand the site pages among `outputs` not asked yet to the layout workers."""
+        """Hand the site pages among `outputs` that the cache has no answer for to the layout workers.
+
+        A page answered in the cache is not asked: a build whose chunks all come from the cache
+        starts no worker for it (one whose disk is full would fail to start, and the build could
+        not get as far as saying where the disk refused it).
+        """
         if self.paginator is None:
             return
         for page in outputs:
             if page.path.endswith(".html") and (page.path, page.data) not in self.asked:
-                self.asked[(page.path, page.data)] = self.paginator.call(cache.memoize, *self._question(page))
+                question = self._question(page)
+                if cache.get(*question[:3]) is None:
+                    self.asked[(page.path, page.data)] = self.paginator.call(cache.memoize, *question)
 
     def _answer(self, page: Output) -> Answers:
         asked = self.asked.get((page.path, page.data))

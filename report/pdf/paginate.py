@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .. import cache
+from .. import cache, project
 from ..content.model import DEFAULT_LAYOUT_BUDGET
 from . import tags, verify
 from ..findings import Finding, Loc
@@ -396,7 +396,11 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     files = before if layout_files(Path(root)) == before else ""  # else saved while being read
     parsed = layout_fingerprint(Path(root), files) if files else ""
     if parsed:
-        _keep_sheet_findings(Path(cache_dir) if cache_dir else None, parsed, sheet_records)
+        # Kept for `check`, which loads the stylesheets itself without it. A worker that cannot
+        # keep it (a full disk) lays out all the same: failing here broke the pool, and the build
+        # stopped with an internal error before it could say where the disk refused it.
+        with contextlib.suppress(project.DiskFull, project.NotWritable):
+            _keep_sheet_findings(Path(cache_dir) if cache_dir else None, parsed, sheet_records)
     if _WORKER is not None:
         # The state replaced here may be the fork server's, inherited: its FontConfiguration
         # deletes its font folder, which the fork server and every later worker share on disk,
