@@ -626,7 +626,7 @@ def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
     tmp_path: Path, a: str, b: str, expected: list[str]
 ) -> None:
     """The build let `b.css`'s `display: none` through and refused `a.css`'s, which b.css overrides."""
-    from report.commands.build import _hidden_on_site
+    from report.commands.build import SiteHidden
     from report.publish import Output
 
     page = (
@@ -642,7 +642,7 @@ def test_site_hidden_judges_sibling_imports_in_the_order_a_browser_applies_them(
             "b.css": f".editorial-note{{display:{b}}}\n",
         },
     )
-    found = _hidden_on_site(tmp_path, [Output("en/a.html", page.encode(), "page")], tmp_path / ".cache")
+    found = SiteHidden(tmp_path, tmp_path / ".cache").findings([Output("en/a.html", page.encode(), "page")])
     assert [f"{f.loc.path}:{f.loc.line}:{f.loc.col}" for f in found] == expected
     assert all(f.code == "site.hidden" and f.level == "error" for f in found)
 

@@ -915,13 +915,13 @@ def site_hidden(css: str, page: str = SITE_PAGE) -> list[tuple[str, ...] | tuple
 
 def hidden_on_site(tmp_path: Path, css: str, pages: dict[str, str]) -> list[str]:
     """Return what the build says of `pages` (path: HTML) under a site.css of `css`, as printed."""
-    from report.commands.build import _hidden_on_site
+    from report.commands.build import SiteHidden
     from report.publish import Output
 
     (tmp_path / "layouts/css").mkdir(parents=True, exist_ok=True)
     (tmp_path / "layouts/css/site.css").write_text(css, encoding="utf-8")
     outputs = [Output(path, html.encode(), "page") for path, html in pages.items()]
-    return [str(finding) for finding in _hidden_on_site(tmp_path, outputs, tmp_path / ".cache")]
+    return [str(finding) for finding in SiteHidden(tmp_path, tmp_path / ".cache").findings(outputs)]
 
 
 def test_the_shipped_site_stylesheets_hide_nothing_that_says_how_far_to_trust_the_report() -> None:

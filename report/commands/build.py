@@ -438,11 +438,6 @@ def _unchecked_images(gathered: Gathered, outputs: list[Output]) -> list[Finding
     return found
 
 
-def _hidden_on_site(root: Path, outputs: list[Output], cache_dir: Path) -> list[Finding]:
-    """Return what `SiteHidden` finds on the site pages among `outputs`, asked in this process."""
-    return SiteHidden(root, cache_dir).findings(outputs)
-
-
 class SiteHidden:
     """The `site.hidden` errors of the site's pages: at each declaration of the stylesheets a page
     loads that hides a review mark, an editor's note, the draft band or the name of a person who
