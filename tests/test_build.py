@@ -447,8 +447,8 @@ def test_downloads_list_size_and_pages(shipped: Path, edition) -> None:
     for facility in edition.facilities:
         entry = manifest[f"en/{facility.id}-en.pdf"]
         row = re.search(
-            rf'<a id="download-{facility.id}" href="{facility.id}-en.pdf" aria-labelledby="download-{facility.id}'
-            rf' pdf-{facility.id}" download>{re.escape(facility.name)}</a></th><td>(\d+)</td><td>([^<]+)</td>',
+            rf'<a id="download-{facility.id}" href="{facility.id}-en.pdf" aria-label="{re.escape(facility.name)}, PDF"'
+            rf" download>{re.escape(facility.name)}</a></th><td>(\d+)</td><td>([^<]+)</td>",
             text,
         )
         assert row is not None, facility.id

@@ -987,6 +987,40 @@ def test_each_card_download_link_names_its_facility(tmp_path: Path) -> None:
         assert [(href, name) for href, name in parser.names() if href.endswith(".pdf")] == links
 
 
+def test_each_downloads_table_link_is_named_by_its_document_and_pdf_alone(tmp_path: Path) -> None:
+    """A row's link was named "Adelanto ICE Processing Center PDF, 99 KB, 5 pages" (its card's link's
+    words), then a screen reader read the row's cells, 5 and 99 KB, again. Each is now named by its
+    document and "PDF" alone, still not as the link to the facility's page (or home) is named."""
+    pages = site_pages(copy_project(tmp_path / "p", ["etowah", "glades"]), ("en", "es"), pdf=(88_000, 4))
+    expected = {
+        "en": [
+            ("download-report", "report-en.pdf", "First Ten to Communities Not Cages, PDF"),
+            ("download-etowah", "etowah-en.pdf", "Etowah County Detention Center, PDF"),
+            ("download-glades", "glades-en.pdf", "Glades County Detention Center, PDF"),
+        ],
+        "es": [
+            ("download-report", "report-es.pdf", "Los Primeros Diez de Comunidades Sí, Jaulas No, en PDF"),
+            ("download-etowah", "etowah-es.pdf", "Etowah County Detention Center, en PDF"),
+            ("download-glades", "glades-es.pdf", "Glades County Detention Center, en PDF"),
+        ],
+    }
+    for lang, rows in expected.items():
+        page = pages[f"{lang}/index.html"]
+        parser = _LinkNames()  # the whole page: an aria-labelledby may name an element outside the table
+        parser.feed(page)
+        named = [(own, href, name) for (href, _, _, own), (_, name) in zip(parser.links, parser.names(), strict=True)]
+        found = [(own, href, name) for own, href, name in named if own.startswith("download-")]
+        assert found == rows
+        assert [name for _, _, name in found if re.search(r"KB|\b4\b|pages|páginas", name)] == []
+        to_pages = {name for _, href, name in named if not href.endswith(".pdf")}
+        assert {name for _, _, name in found} & to_pages == set()
+        table = page.split('<table class="downloads">', 1)[1].split("</table>", 1)[0]
+        cells = re.findall(
+            r'<th scope="row"><a id="download-\w+"[^>]*>[^<]*</a></th><td>([^<]*)</td><td>([^<]*)</td>', table
+        )
+        assert cells == [("4", "88 KB")] * 3  # the row's cells still say the pages and the size
+
+
 def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> None:
     """Six links named "CSV" and six "JSON" led to different tables, and each PDF in the downloads
     table was named by its facility alone, as the link to the facility's page is. Each is now named
@@ -1009,9 +1043,9 @@ def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> N
         ("report-en.pdf", "Download the full report (PDF, 88 KB, 4 pages)"),
         ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
         ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
-        ("report-en.pdf", "First Ten to Communities Not Cages Download the full report (PDF, 88 KB, 4 pages)"),
-        ("etowah-en.pdf", "Etowah County Detention Center PDF, 88 KB, 4 pages"),
-        ("glades-en.pdf", "Glades County Detention Center PDF, 88 KB, 4 pages"),
+        ("report-en.pdf", "First Ten to Communities Not Cages, PDF"),
+        ("etowah-en.pdf", "Etowah County Detention Center, PDF"),
+        ("glades-en.pdf", "Glades County Detention Center, PDF"),
     ]
     data = [(href.rsplit("/", 1)[-1], name) for href, name in names["es"] if href.startswith("../data/")]
     assert data == [
