@@ -335,6 +335,38 @@ def test_no_page_scrolls_sideways_on_a_phone(site: Site, page, viewport: dict[st
     assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
 
 
+SPLIT_WORDS_PROBE = """() => {
+  const split = [];
+  for (const th of document.querySelectorAll('thead th')) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_no_table_heading_breaks_a_word_on_a_phone(site: Site, page) -> None:
+    """At 320 px the columns give each heading's words room whole: the Downloads table's read
+    "Page / s", "Pági / nas" and "Tamañ / o", its column shrunk to the size and page count below."""
+    page.set_viewport_size(NARROWEST)
+    tables = [path for path in site.pages if "<thead" in (site.dist / path).read_text(encoding="utf-8")]
+    assert {"en/index.html", "es/index.html"} <= set(tables)
+    split = {}
+    for path in tables:
+        page.goto(site.url(path))
+        if found := page.evaluate(SPLIT_WORDS_PROBE):
+            split[path] = found
+    assert split == {}, f"table headings broken inside a word at 320 px: {split}"
+
+
 def test_the_translation_status_page_fits_a_phone(shipped: Path, browser, tmp_path: Path) -> None:
     """At 375 px the status page does not scroll sideways, nor do its tables, and the line column
     leaves the width to the English and the translation (each row a block, each cell named)."""
