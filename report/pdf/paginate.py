@@ -1435,13 +1435,25 @@ class Paginator:
 
 
 def terminate_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes at once, without waiting for the jobs they are running."""
+    """Stop a pool's worker processes at once, without waiting for the jobs they are running.
+
+    A worker stopped halfway through sending its result (a chunk's PDF is larger than a pipe
+    holds) leaves the pool's thread reading the rest for ever: this process holds the other end
+    of the results pipe, so no end of file comes, and `shutdown` (or Python, as it exits) waited
+    on that thread. Ctrl-C during the layout then left the build running, silent. This process's
+    end is closed here: once the workers are gone, the thread reads the end of the file and
+    breaks the pool, as it does when a worker dies between two results.
+    """
+    results = getattr(pool, "_result_queue", None)  # before 3.14's `terminate_workers` lets go of it
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
     else:
         for process in list((pool._processes or {}).values()):
             process.terminate()
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()  # the workers' ends close as they die; nothing in this process writes there
 
 
 @contextlib.contextmanager
