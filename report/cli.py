@@ -403,9 +403,17 @@ def _build(  # noqa: ANN202 - (int, Built)
     built = build(
         root, _build_options(args, nice), progress, waiting=lambda message: print(message, file=err, flush=True)
     )
-    progress.close()
-    with printing or contextlib.nullcontext():
-        return _show_built(root, built, args, out, err, checklist)
+    try:
+        progress.close()
+        with printing or contextlib.nullcontext():
+            return _show_built(root, built, args, out, err, checklist)
+    except KeyboardInterrupt:  # the build has ended: `main` would say dist/ was left as it was
+        if built.state != "built":
+            raise
+        from .commands.build import ALREADY_NEW
+
+        print(ALREADY_NEW, file=err)
+        return EXIT_INTERRUPTED, built
 
 
 def _build_options(args: argparse.Namespace, nice: int = 0):  # noqa: ANN202 - BuildOptions, imported with the build

@@ -873,3 +873,56 @@ def test_a_file_where_the_tool_keeps_a_folder_is_a_usage_error_not_a_bug(tmp_pat
     for verb in ("build", "check"):
         assert run_cli("--root", str(root), verb) == (2, "", f"build.py: error: {refused}\n")
     assert (root / ".cache").read_text(encoding="utf-8") == "x"
+
+
+def test_ctrl_c_as_the_lock_is_let_go_after_publishing_says_dist_holds_the_new_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the build published, as it lets go of the lock: dist/ holds the new build, and
+    the build said "dist/ was left as it was". Before it held the lock, that is still what it says."""
+    editions = iter(["old", "new"])
+    monkeypatch.setattr(publish, "current", lambda root: next(editions))
+    monkeypatch.setattr(publish, "recover", lambda root: None)
+    published = build_verb.Built("built", summary="built en, es")
+    monkeypatch.setattr(build_verb, "_build", lambda root, options, progress: published)
+
+    @contextlib.contextmanager
+    def lock(root: Path, waiting: Callable[[str], None]):
+        yield
+        raise KeyboardInterrupt  # as the lock's file is closed
+
+    monkeypatch.setattr(publish, "lock", lock)
+    options = build_verb.BuildOptions(dt_today())
+    assert build_verb.build(tmp_path, options).summary == build_verb.ALREADY_NEW
+
+    @contextlib.contextmanager
+    def waiting(root: Path, waiting: Callable[[str], None]):
+        raise KeyboardInterrupt  # while another build holds the lock
+        yield
+
+    monkeypatch.setattr(publish, "lock", waiting)
+    assert build_verb.build(tmp_path, options).summary == build_verb.LEFT_AS_IT_WAS
+
+
+def test_ctrl_c_while_the_summary_of_a_published_build_is_printed_says_dist_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build ended and published; Ctrl-C as the command line prints its summary said "dist/ was
+    left as it was". A build that published nothing still says that."""
+    from report import cli
+
+    (tmp_path / "report.yaml").write_text("title: x\n", encoding="utf-8")
+    for state, said in (("built", build_verb.ALREADY_NEW), ("failed", build_verb.LEFT_AS_IT_WAS)):
+        monkeypatch.setattr(build_verb, "build", lambda *args, state=state, **kwargs: build_verb.Built(state))
+
+        def show(*args: Any, **kwargs: Any) -> Any:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cli, "_show_built", show)
+        assert run_cli("--root", str(tmp_path), "build") == (130, "", f"{said}\n"), state
+
+
+def dt_today() -> Any:
+    import datetime as dt
+
+    return dt.date(2025, 1, 1)

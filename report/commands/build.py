@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .gather import Gathered
 
 LEFT_AS_IT_WAS = "build interrupted; dist/ was left as it was"
+ALREADY_NEW = "build interrupted; dist/ already holds the new build"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def build(
     The whole build holds the project's lock (`waiting` hears it when another build has it).
     Ctrl-C stops the workers and deletes the unpublished folder: dist/ stays as it was.
     """
+    before: str | None | object = _UNREAD
     try:
         with publish.lock(root, waiting or (lambda message: None)):
             publish.recover(root)
@@ -95,11 +97,20 @@ def build(
             try:
                 return _build(root, options, progress or _Silent())
             except KeyboardInterrupt:
-                if publish.current(root) == before:
-                    raise
-                return Built("interrupted", summary="build interrupted; dist/ already holds the new build")
+                if publish.current(root) != before:
+                    return Built("interrupted", summary=ALREADY_NEW)
+                before = _UNREAD  # decided holding the lock: dist/ is as it was
+                raise
     except KeyboardInterrupt:
+        # Before the lock was held, or as it was let go: after a build that published, dist/ holds
+        # the new build (it was said to be "left as it was").
+        if before is not _UNREAD and publish.current(root) != before:
+            return Built("interrupted", summary=ALREADY_NEW)
         return Built("interrupted", summary=LEFT_AS_IT_WAS)
+
+
+_UNREAD = object()
+"""What `build` knows of dist/ before it holds the lock: nothing it can have changed yet."""
 
 
 def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
