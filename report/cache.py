@@ -101,39 +101,51 @@ def memoize(cache_dir: Path | None, namespace: str, key: str, compute: Callable[
     """
     if cache_dir is None:
         return compute(*args)
+    value = recall(cache_dir, namespace, key, compute)
+    if value is MISS:
+        value = compute(*args)
+        put(cache_dir, namespace, key, _encoded(value))
+        _remember((str(cache_dir), namespace, key), value)
+    return typing.cast(T, value)
+
+
+def recall(cache_dir: Path | None, namespace: str, key: str, compute: Callable[..., T]) -> T | object:
+    """Return what `memoize` would return for `key` without computing it, or `MISS` if it would
+    have to: a caller may then compute it elsewhere (the layout workers), memoized there."""
+    if cache_dir is None:
+        return MISS
     slot = (str(cache_dir), namespace, key)
     with _recent_lock:
-        remembered = _recent.get(slot, _recent)
-        if remembered is not _recent:
+        remembered = _recent.get(slot, MISS)
+        if remembered is not MISS:
             _recent.move_to_end(slot)
-    if remembered is not _recent and _paths(cache_dir, namespace, key)[1].exists():
+    if remembered is not MISS and _paths(cache_dir, namespace, key)[1].exists():
         return remembered
-    value = _stored(cache_dir, namespace, key, compute, *args)
+    entry = get(cache_dir, namespace, key)
+    if entry is None:
+        return MISS
+    try:
+        value = _decoder(_returns(compute))(json.loads(entry[0]))
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return MISS
+    _remember(slot, value)
+    return value
+
+
+def _remember(slot: tuple[str, str, str], value: Any) -> None:
     with _recent_lock:
         _recent[slot] = value
         while len(_recent) > RECENT:
             _recent.popitem(last=False)
-    return value
 
 
+MISS = object()
+"""What `recall` returns for a key with no usable entry."""
 RECENT = 128
 _recent: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
 _recent_lock = threading.Lock()
 SHARED = 128
 _shared: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
-
-
-def _stored(cache_dir: Path, namespace: str, key: str, compute: Callable[..., T], *args: Any) -> T:
-    read = _decoder(_returns(compute))
-    entry = get(cache_dir, namespace, key)
-    if entry is not None:
-        try:
-            return read(json.loads(entry[0]))
-        except (ValueError, TypeError, KeyError, RecursionError):
-            pass
-    value = compute(*args)
-    put(cache_dir, namespace, key, _encoded(value))
-    return value
 
 
 def _encoded(value: Any) -> bytes:

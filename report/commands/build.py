@@ -495,17 +495,22 @@ class SiteHidden:
     def ask(self, outputs: list[Output]) -> None:
         """Hand the site pages among `outputs` that the cache has no answer for to the layout workers.
 
-        A page answered in the cache is not asked: a build whose chunks all come from the cache
-        starts no worker for it (one whose disk is full would fail to start, and the build could
-        not get as far as saying where the disk refused it).
+        A page answered in the cache is not asked: its answer is read here, once, and a build whose
+        chunks all come from the cache starts no worker for it (one whose disk is full would fail to
+        start, and the build could not get as far as saying where the disk refused it).
         """
         if self.paginator is None:
             return
         for page in outputs:
             if page.path.endswith(".html") and (page.path, page.data) not in self.asked:
                 question = self._question(page)
-                if cache.get(*question[:3]) is None:
+                known = cache.recall(*question[:4])
+                if known is cache.MISS:
                     self.asked[(page.path, page.data)] = self.paginator.call(cache.memoize, *question)
+                else:
+                    answered: Future = Future()
+                    answered.set_result(known)
+                    self.asked[(page.path, page.data)] = answered
 
     def _answer(self, page: Output) -> Answers:
         asked = self.asked.get((page.path, page.data))
