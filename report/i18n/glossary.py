@@ -100,7 +100,7 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
-        return (), [error("i18n.glossary", Loc(rel, 1, 1), _columns_problem(missing, reader.fieldnames or []))]
+        return (), [error("i18n.glossary", Loc(rel, 1, 1), _columns_problem(missing, list(reader.fieldnames or ())))]
     terms: dict[str, tuple[list[str], int]] = {}
     findings = []
     try:
