@@ -854,6 +854,44 @@ def test_a_changed_template_string_makes_the_pot_stale(tmp_path: Path, fixed_tod
     assert code == 0
 
 
+def test_a_template_strings_plural_english_changed_makes_the_pot_and_catalog_stale(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    """The key is the msgid, but the English is the plural's too: "room for %(num)s people" edited
+    to "space for …" was 'up to date' for check (no i18n.stale) while `extract` rewrote the .pot,
+    and after it, while `update` had that entry to merge."""
+    root = make_project(tmp_path, "i18n-untranslated")
+    (root / "layouts").mkdir()
+    call = 'ngettext("room for %(num)s person", "{plural}", n, num=n)'
+    page = root / "layouts/page.html"
+    page.write_text("<p>{{ " + call.format(plural="space for %(num)s people") + " }}</p>\n")
+    entry = (
+        '\n#: layouts/page.html:1\n#, python-format\nmsgid "room for %(num)s person"\n'
+        'msgid_plural "room for %(num)s people"\nmsgstr[0] "{one}"\nmsgstr[1] "{other}"\n'
+    )
+    pot, po = root / "i18n/messages.pot", root / "i18n/es/LC_MESSAGES/messages.po"
+    pot.write_text(pot.read_text() + entry.format(one="", other=""))
+    spanish = entry.format(one="capacidad para %(num)s persona", other="capacidad para %(num)s personas")
+    po.write_text(po.read_text() + spanish)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in stale_of(out) if "layouts" in line] == [
+        "layouts/page.html:1:16: warning: i18n/messages.pot is out of date for this file (1 new or changed, 1 removed);"
+        " run: ./build.py extract && ./build.py update [i18n.stale]",
+    ]
+    # The .pot extracted again (its entry as `extract` writes it), the catalog not yet updated.
+    pot.write_text(
+        pot.read_text().replace('msgid_plural "room for %(num)s people"', 'msgid_plural "space for %(num)s people"')
+    )
+    code, out, _ = run_cli("--root", str(root), "check")
+    line = po.read_text().splitlines().index('msgid "room for %(num)s person"') + 1
+    assert [line for line in stale_of(out) if "room for" in line or "space for" in line] == [
+        "i18n/es/LC_MESSAGES/messages.po: warning: 1 message of i18n/messages.pot is not in this catalog"
+        " (first: 'space for %(num)s people'); run: ./build.py update [i18n.stale]",
+        f"i18n/es/LC_MESSAGES/messages.po:{line}:1: warning: 'room for %(num)s people' is no longer in"
+        " i18n/messages.pot; run: ./build.py update [i18n.stale]",
+    ]
+
+
 def coverage_of(out: str) -> list[str]:
     """Return the coverage table a `check` or `build` printed, from its header line to its last row or note."""
     lines = out.splitlines()

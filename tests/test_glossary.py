@@ -89,6 +89,32 @@ def test_a_glossary_without_its_columns_is_one_error(tmp_path: Path) -> None:
     ]
 
 
+def test_a_glossary_saved_by_a_spreadsheet_with_a_byte_order_mark_reads_whole(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" starts the file with a BOM (and ends lines with CRLF), which Weblate reads:
+    the first column is "source", not "\ufeffsource" missing its column."""
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    text = '"source","target","developer_comments"\r\n"jail","cárcel",""\r\n"jail","prisión",""\r\n'
+    (tmp_path / "i18n/es/glossary.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    terms, findings = read_glossary(tmp_path, "es")
+    assert [str(f) for f in findings] == []
+    assert terms == (Term("jail", ("cárcel", "prisión"), 2),)
+
+
+@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "a tab")])
+def test_a_glossary_saved_with_another_separator_says_so(tmp_path: Path, separator: str, said: str) -> None:
+    """A spreadsheet in a Spanish locale saves CSV with ';': the columns are there, the commas are not."""
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    rows = [["source", "target", "developer_comments"], ["jail", "cárcel", ""]]
+    text = "".join(separator.join(f'"{cell}"' for cell in row) + "\n" for row in rows)
+    (tmp_path / "i18n/es/glossary.csv").write_text(text, encoding="utf-8")
+    terms, findings = read_glossary(tmp_path, "es")
+    assert terms == ()
+    assert [str(f) for f in findings] == [
+        "i18n/es/glossary.csv:1:1: error: the glossary has no column source, target: its first line separates"
+        f" fields with {said}; save it with ',' between fields [i18n.glossary]"
+    ]
+
+
 def test_a_glossary_that_is_not_utf8_is_one_error_at_the_byte(tmp_path: Path) -> None:
     """At its line and column, as a dossier's or a catalog's, not at the file with a byte offset."""
     (tmp_path / "i18n/es").mkdir(parents=True)

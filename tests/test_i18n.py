@@ -1063,3 +1063,61 @@ def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> N
         ("sources.json", "Fuentes JSON"),
         ("datapackage.json", "datapackage.json"),
     ]
+
+
+PLURAL_HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+
+
+def test_a_plural_whose_msgid_plural_changed_keeps_its_translation_fuzzy() -> None:
+    """msgmerge matches an entry by context and msgid: a template string whose plural English
+    alone changed ("room for %(num)s people" to "space for …"), or that became plural or singular,
+    keeps its translation, fuzzy, with its previous English (`#| msgid`, `#| msgid_plural`);
+    undone, it is restored. It was dropped: the entry came in empty, counted "new", and the
+    translation was in the catalog no more, not even as obsolete."""
+    from report.i18n.extract import update_catalog
+
+    po = PLURAL_HEADER + (
+        '#, python-format\nmsgid "room for %(num)s person"\nmsgid_plural "room for %(num)s people"\n'
+        'msgstr[0] "capacidad para %(num)s persona"\nmsgstr[1] "capacidad para %(num)s personas"\n\n'
+        'msgid "Note"\nmsgstr "Nota"\n\n'
+        'msgid "%(num)s page"\nmsgid_plural "%(num)s pages"\nmsgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s páginas"\n'
+    )
+    pot = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, python-format\nmsgid "room for %(num)s person"\nmsgid_plural "space for %(num)s people"\n'
+        'msgstr[0] ""\nmsgstr[1] ""\n\n'
+        'msgid "Note"\nmsgid_plural "Notes"\nmsgstr[0] ""\nmsgstr[1] ""\n\n'
+        'msgid "%(num)s page"\nmsgstr ""\n'
+    )
+    catalog = babel_catalog(po, "es")
+    counts = update_catalog(babel_catalog(pot, None), catalog)
+    assert counts == {"new": 0, "changed": 3, "carried": 0, "obsolete": 0, "restored": 0}
+    written = catalog_bytes(catalog).decode()
+    assert (
+        '#, fuzzy, python-format\n#| msgid "room for %(num)s person"\n#| msgid_plural "room for %(num)s people"\n'
+        'msgid "room for %(num)s person"\nmsgid_plural "space for %(num)s people"\n'
+        'msgstr[0] "capacidad para %(num)s persona"\nmsgstr[1] "capacidad para %(num)s personas"\n'
+    ) in written
+    # As msgmerge gives them: a singular translation in every form; a plural one's first form.
+    assert (
+        '#, fuzzy\n#| msgid "Note"\nmsgid "Note"\nmsgid_plural "Notes"\nmsgstr[0] "Nota"\nmsgstr[1] "Nota"\n' in written
+    )
+    assert (
+        '#, fuzzy, python-format\n#| msgid "%(num)s page"\n#| msgid_plural "%(num)s pages"\nmsgid "%(num)s page"\n'
+        'msgstr "%(num)s página"\n'
+    ) in written
+    # The edits undone before the translator saw them: the plural English's is as it was; a translation
+    # whose forms were reshaped is still to check ("%(num)s página" in both forms), fuzzy, as msgmerge has it.
+    again = babel_catalog(written, "es")
+    undone = update_catalog(babel_catalog(re.sub(r"msgstr(\[\d\])? .*", r'msgstr\1 ""', po), None), again)
+    assert undone == {"new": 0, "changed": 2, "carried": 0, "obsolete": 0, "restored": 1}
+    rewritten = catalog_bytes(again).decode()
+    assert po.split("\n\n")[1] + "\n" in rewritten  # "room for …": translated, as it was
+    assert (
+        '#, fuzzy, python-format\n#| msgid "%(num)s page"\n#| msgid_plural "%(num)s pages"\nmsgid "%(num)s page"\n'
+        'msgid_plural "%(num)s pages"\n'
+        'msgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s página"\n'
+    ) in rewritten

@@ -675,27 +675,34 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     wanted = {e.key: e for e in template.active()}
     present = {e.key: e for e in catalog.active()}
     findings = []
-    missing = [e for key, e in wanted.items() if key not in present]
+    # An entry whose plural English differs (msgid_plural changed) is the template's, still to merge.
+    missing = [e for key, e in wanted.items() if key not in present or present[key].english != e.english]
     if missing:
         findings.append(
             warning(
                 "i18n.stale",
                 Loc(catalog.path),
                 f"{count(len(missing), 'message')} of {TEMPLATE_FILE} {'is' if len(missing) == 1 else 'are'}"
-                f" not in this catalog (first: '{brief(missing[0].msgid)}'); run: ./build.py update",
+                f" not in this catalog (first: '{brief(_differing(missing[0], present))}'); run: ./build.py update",
             )
         )
-    extra = [e for key, e in present.items() if key not in wanted]
+    extra = [e for key, e in present.items() if key not in wanted or wanted[key].english != e.english]
     if extra:
         more = f" (and {count(len(extra) - 1, 'more message')})" if len(extra) > 1 else ""
         findings.append(
             warning(
                 "i18n.stale",
                 Loc(catalog.path, extra[0].line, 1),
-                f"'{brief(extra[0].msgid)}'{more} is no longer in {TEMPLATE_FILE}; run: ./build.py update",
+                f"'{brief(_differing(extra[0], wanted))}'{more} is no longer in {TEMPLATE_FILE}; run: ./build.py update",
             )
         )
     return findings
+
+
+def _differing(entry: CatalogEntry, other: Mapping[tuple[str | None, str], CatalogEntry]) -> str:
+    """Return the English of `entry` that `other` lacks: its plural where only that differs."""
+    same = other.get(entry.key)
+    return entry.plural if same is not None and entry.plural is not None else entry.msgid
 
 
 def used_messages(
@@ -797,16 +804,19 @@ def template_lag(
     known = {REPORT_FILE, SOURCES_FILE, *(f.path for f in edition.facilities), *read}
     added: dict[str, list[Loc]] = {}
     removed: Counter[str] = Counter()
+    # Messages are their English, the plural's too: a template string whose msgid_plural alone
+    # changed is one the .pot has another English for (`extract` rewrites it; `update` makes it fuzzy).
     in_template = set()
     for entry in template.active():
-        in_template.add(entry.key)
-        if entry.key in used:
+        in_template.add((entry.key, entry.english))
+        message = used.get(entry.key)
+        if message is not None and message.english == entry.english:
             continue
         judged = [f for f in entry.files if f in known or project.current_digest(root, f) == project.ABSENT]
         if judged:
             removed[judged[0]] += 1
     for key, message in used.items():
-        if key not in in_template:
+        if (key, message.english) not in in_template:
             added.setdefault(message.loc.path, []).append(message.loc)
     return added, removed
 

@@ -307,6 +307,9 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
     field, and never of an obsolete entry, where msgmerge takes both.
     """
     before = {(m.context, m.id): m for m in catalog if m.id}
+    # msgmerge matches an entry by its context and msgid alone: one whose msgid_plural changed (or
+    # that gained or lost a plural) keeps its translation, fuzzy, with its previous English.
+    by_msgid = {(m.context, _ids(m)[0]): m for m in before.values()}
     was_obsolete = {id(m) for m in catalog.obsolete.values()}
     by_english: dict[tuple[str, ...], list[Message]] = {}
     for message in [*before.values(), *catalog.obsolete.values()]:
@@ -342,7 +345,10 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             stats["restored"] += 1
             continue
         same_english = by_english.get(tuple(_ids(message)), [])
-        if same_english:
+        reshaped = by_msgid.get((message.context, _ids(message)[0]))
+        if reshaped is not None and _translated(reshaped):
+            old, kind = reshaped, "changed"
+        elif same_english:
             old = min(
                 same_english,
                 key=lambda m: (id(m) in taken, *rename_rank(message.context, m.context, id(m) in gone)),
@@ -360,10 +366,13 @@ def update_catalog(template: Catalog, catalog: Catalog) -> dict[str, int]:
             continue
         taken.add(id(old))
         made_from = _made_from(old)
-        message.string, message.flags = old.string, message.flags | (old.flags - {"fuzzy"})
+        message.string = _forms(old.string, message.id, catalog.num_plurals)
+        message.flags = (message.flags | old.flags) - {"fuzzy"}  # Babel's merge makes a reshaped entry fuzzy
+        message.previous_id = []
         message.user_comments = list(old.user_comments)
         _drop_obsolete(catalog, old)
-        if restores(made_from, message.context, _ids(message)):  # an edit or a rename undone before it was seen
+        same_shape = isinstance(old.id, str) == isinstance(message.id, str)  # a reshaped translation is to check
+        if same_shape and restores(made_from, message.context, _ids(message)):  # an edit or a rename undone
             stats["restored"] += 1
         else:
             message.flags.add("fuzzy")
@@ -412,6 +421,17 @@ def _drop_obsolete(catalog: Catalog, message: Message) -> None:
 def _ids(message: Message) -> list[str]:
     """Return a message's English as Babel keeps a previous English: [msgid], or [msgid, msgid_plural]."""
     return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def _forms(string: Any, msgid: Any, num_plurals: int) -> Any:
+    """Return a translation in the shape of `msgid`'s entry, as msgmerge gives it: a singular one
+    in every form of a plural entry, the first form of a plural one to a singular entry."""
+    plural = not isinstance(msgid, str)
+    if plural and isinstance(string, str):
+        return (string,) * num_plurals
+    if not plural and isinstance(string, (list, tuple)):
+        return string[0] if string else ""
+    return string
 
 
 def _translated(message: Message) -> bool:

@@ -91,14 +91,16 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
     except OSError as exc:
         return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
     try:
-        text = raw.decode("utf-8")
+        # A spreadsheet's "CSV UTF-8" starts the file with a byte order mark, which Weblate's reader
+        # (translate-toolkit's) takes as UTF-8's mark: so is it read here, not as part of "source".
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # at the byte, as for a dossier or a catalog
         message = f"the glossary is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save it as UTF-8"
         return (), [error("i18n.glossary", byte_loc(raw, exc.start, rel), message)]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
-        return (), [error("i18n.glossary", Loc(rel, 1, 1), f"the glossary has no column {', '.join(missing)}")]
+        return (), [error("i18n.glossary", Loc(rel, 1, 1), _columns_problem(missing, list(reader.fieldnames or ())))]
     terms: dict[str, tuple[list[str], int]] = {}
     findings = []
     try:
@@ -111,6 +113,18 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
     except csv.Error as exc:
         findings.append(error("i18n.glossary", Loc(rel, reader.line_num, 1), f"the glossary cannot be read: {exc}"))
     return tuple(Term(source, tuple(targets), line) for source, (targets, line) in terms.items()), findings
+
+
+def _columns_problem(missing: list[str], names: list[str]) -> str:
+    """Return what a glossary whose first line lacks the `missing` columns should say: where a
+    spreadsheet saved it with another separator (';' in a Spanish or French locale, a tab), that."""
+    problem = f"the glossary has no column {', '.join(missing)}"
+    if len(names) == 1:
+        separator = next((s for s in (";", "\t", "|") if s in names[0]), None)
+        if separator is not None:
+            shown = "a tab" if separator == "\t" else f"'{separator}'"
+            return f"{problem}: its first line separates fields with {shown}; save it with ',' between fields"
+    return problem
 
 
 def missed_terms(terms: tuple[Term, ...], english: str, translation: str) -> list[Term]:
