@@ -75,6 +75,32 @@ def test_nothing_changed_means_nothing_rebuilt(project: Path) -> None:
     assert mtimes(project) == before
 
 
+def test_an_edit_to_the_site_stylesheet_lays_out_no_chunk(project: Path) -> None:
+    """The web editor's site.css is named by no print stylesheet: the PDFs come from the cache,
+    and the site publishes the new rule."""
+    site_css = project / "layouts" / "css" / "site.css"
+    site_css.write_text(site_css.read_text(encoding="utf-8") + "\n.campaign-banner { color: #8f4c5c; }\n", "utf-8")
+    code, out, err = run_cli("--root", str(project), "build")
+    assert code == 0, out + err
+    assert rendered_chunks(err) == set()
+    assert re.search(r" chunks: 0 rendered, \d+ from cache\)", out)
+    published = (project / "dist" / "assets" / "css" / "site.css").read_text(encoding="utf-8")
+    assert ".campaign-banner { color: #8f4c5c; }" in published
+
+
+def test_an_edit_to_the_favicon_lays_out_no_chunk(project: Path) -> None:
+    """No print stylesheet names the site's icon: the PDFs come from the cache, the site has the new icon."""
+    icon = project / "layouts" / "icons" / "favicon.svg"
+    edited = icon.read_text(encoding="utf-8").replace('fill="#0f4c5c"', 'fill="#8f4c5c"', 1)
+    assert 'fill="#8f4c5c"' in edited
+    icon.write_text(edited, encoding="utf-8")
+    code, out, err = run_cli("--root", str(project), "build")
+    assert code == 0, out + err
+    assert rendered_chunks(err) == set()
+    assert re.search(r" chunks: 0 rendered, \d+ from cache\)", out)
+    assert (project / "dist" / "assets" / "icons" / "favicon.svg").read_text(encoding="utf-8") == edited
+
+
 def test_an_edit_rerenders_only_its_chunk_in_each_language(project: Path) -> None:
     before_hashes, before_times, before_pages = outputs(project), mtimes(project), pages(project)
     dossier = project / "facilities" / "etowah.yaml"

@@ -419,14 +419,137 @@ def test_a_worker_that_cannot_keep_the_stylesheets_findings_on_a_full_disk_still
 
 
 def test_the_layout_fingerprint_covers_a_stylesheet_imported_from_another_folder(tmp_path: Path) -> None:
-    """print.css may import a file of layouts/pdf/: editing it must lay the chunks out again."""
+    """print.css may import a file of layouts/pdf/: editing it must lay the chunks out again, and
+    editing one no print stylesheet imports must not."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "layouts", root / "layouts")
     extra = root / "layouts" / "pdf" / "extra.css"
     extra.write_text(".x { color: red; }\n", encoding="utf-8")
     before = layout_fingerprint(root)
     extra.write_text(".x { color: blue; }\n", encoding="utf-8")
+    assert layout_fingerprint(root) == before  # imported by none
+    print_css = root / "layouts" / "css" / "print.css"
+    text = print_css.read_text(encoding="utf-8")
+    print_css.write_text(
+        text.replace('@import "tokens.css";\n', '@import "tokens.css";\n@import "../pdf/extra.css";\n')
+    )
+    imported = layout_fingerprint(root)
+    assert imported != before
+    extra.write_text(".x { color: green; }\n", encoding="utf-8")
+    assert layout_fingerprint(root) != imported
+
+
+def _png(path: Path, size: tuple[int, int]) -> None:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (200, 40, 40)).save(path, "PNG")
+
+
+def _image_widths(pdf: bytes) -> list[int]:
+    """Return the width of each image in a PDF (a page's own, or a background's pattern), in object order."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [
+            int(obj.Width)
+            for obj in document.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Image
+        ]
+
+
+def test_the_site_stylesheet_and_icons_do_not_key_the_layout_and_what_the_print_stylesheets_name_does(
+    tmp_path: Path,
+) -> None:
+    """The web editor's site.css and the favicon lay out no chunk; an image a stylesheet print.css
+    imports names in a `url()` does, as the stylesheets do, and a chunk that uses it is cached."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    layouts = root / "layouts"
+    _png(layouts / "icons" / "mark.png", (3, 2))
+    (layouts / "pdf" / "marks.css").write_text('.mark { background: url("../icons/mark.png") }\n', encoding="utf-8")
+    print_css = layouts / "css" / "print.css"
+    text = print_css.read_text(encoding="utf-8")
+    print_css.write_text(
+        text.replace('@import "tokens.css";\n', '@import "tokens.css";\n@import "../pdf/marks.css";\n')
+    )
+    before = layout_fingerprint(root)
+    with (layouts / "css" / "site.css").open("a", encoding="utf-8") as css:
+        css.write("\n.campaign-banner { color: #8f4c5c; }\n")
+    (layouts / "icons" / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
+    assert layout_fingerprint(root) == before
+    job = Job("en/chapter/x", PAGE.format('<p class="mark">Marked.</p>'), "facilities/x.yaml", "print")
+    cache_dir = tmp_path / "cache"
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        first = paginator.lay_out(job).result()
+        assert paginator.lay_out(job).result().cached  # all it read is in its key
+    assert first.findings == () and _image_widths(first.pdf) == [3]
+    _png(layouts / "icons" / "mark.png", (5, 2))
     assert layout_fingerprint(root) != before
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        again = paginator.lay_out(job).result()
+    assert not again.cached and _image_widths(again.pdf) == [5]
+
+
+def test_a_stylesheets_image_saved_after_the_workers_read_the_stylesheets_is_an_error_and_not_cached(
+    tmp_path: Path,
+) -> None:
+    """WeasyPrint reads a `url()` image as it lays out a chunk that uses it, after the worker
+    hashed layouts/: other bytes than the key's are a `pdf.changed` error, never a cache entry
+    (which a later build would serve once the image is put back)."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    layouts = root / "layouts"
+    _png(layouts / "icons" / "mark.png", (3, 2))
+    print_css = layouts / "css" / "print.css"
+    with print_css.open("a", encoding="utf-8") as css:
+        css.write('\n.mark { background: url("../icons/mark.png") }\n')
+    cache_dir = tmp_path / "cache"
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        plain = paginator.lay_out(Job("en/chapter/a", PAGE.format("<p>Plain.</p>"), "facilities/a.yaml", "print"))
+        assert plain.result().findings == ()
+        _png(layouts / "icons" / "mark.png", (5, 2))  # saved while the build runs
+        job = Job("en/chapter/b", PAGE.format('<p class="mark">Marked.</p>'), "facilities/b.yaml", "print")
+        chunk = paginator.lay_out(job).result()
+    assert (chunk.pdf, chunk.pages, chunk.cached) == (b"", 0, False)
+    assert [str(f) for f in chunk.findings] == [
+        "layouts: error: a file changed while the build was laying out the PDFs, which would mix two layouts:"
+        " build again [pdf.changed]"
+    ]
+    assert len(list((cache_dir / "chunks").rglob("*.bin"))) == 1  # the plain chunk's
+
+
+def test_a_chunk_whose_layout_reads_a_file_its_key_does_not_name_is_not_served_after_it_changes(
+    tmp_path: Path,
+) -> None:
+    """The key names the print stylesheets, what they name, and the job's assets. A chunk whose
+    HTML names another file (here an image it does not list in `Job.assets`) is laid out, but not
+    cached: after that file changes, the next build lays it out with the new bytes."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    image = root / "facilities" / "images" / "b.png"
+    _png(image, (3, 2))
+    job = Job(
+        "en/chapter/x",
+        PAGE.format('<img src="../../facilities/images/b.png" alt="A red square.">'),
+        "facilities/x.yaml",
+        "print",
+    )
+    cache_dir = tmp_path / "cache"
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        first = paginator.lay_out(job).result()
+    assert first.findings == () and _image_widths(first.pdf) == [3]
+    _png(image, (5, 2))
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        again = paginator.lay_out(job).result()
+    assert not again.cached and _image_widths(again.pdf) == [5]
+    assert not list((cache_dir / "chunks").rglob("*.bin"))
+    listed = Job(job.key, job.html, job.source, job.stylesheet, assets=("facilities/images/b.png",))
+    with Paginator(Layout(root, cache_dir, 1)) as paginator:
+        assert not paginator.lay_out(listed).result().cached
+        assert paginator.lay_out(listed).result().cached  # listed, it is in the key
 
 
 def test_the_layout_fingerprint_covers_the_fonts_the_print_stylesheets_declare_and_no_other(tmp_path: Path) -> None:

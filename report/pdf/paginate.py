@@ -3,8 +3,9 @@
 A chunk (front matter, one chapter, back matter, or a folio sheet) is laid out on its own.
 Workers are separate processes that import WeasyPrint and parse the stylesheets once. Each
 result is cached under `.cache/chunks/`, keyed by a hash of the chunk's HTML and of everything
-else that shapes its layout (stylesheets, fonts, WeasyPrint's version, this module and `tags`,
-which lightens each tagged chunk's structure tree before it is cached). A cache
+else that shapes its layout (its images, the print stylesheets and the fonts and images they
+name, WeasyPrint's version, this module and `tags`, which lightens each tagged chunk's structure
+tree before it is cached). A cache
 entry is used only if its metadata matches and the PDF's own hash checks out; anything else is
 ignored and rendered again.
 
@@ -29,7 +30,12 @@ A chunk laid out with other stylesheets than the build fingerprinted (a file in 
 while the build ran, see `_init_worker`), or with an image other than the one its key hashed (the
 bytes the URL fetcher served, against those the gather phase checked: `Job.checked`), is a
 `pdf.changed` error, with no PDF and no cache entry: its key would name a layout it was not laid
-out with.
+out with. So is one whose layout read a file the print stylesheets name with other bytes than the
+key's (an image WeasyPrint fetches as it lays the chunk out, saved since the worker hashed it).
+A chunk whose layout read a file its key does not name at all is laid out but not cached
+(`Layout.unkeyed`): the key is derived from what the stylesheets name, not from every file of
+layouts/, so that saving the site's stylesheet lays out nothing, and what it misses must not
+make a cache entry that outlives a change to that file.
 
 A chunk whose layout takes longer than its time budget (`layout_budget` in report.yaml) is
 stopped in its worker and becomes a `pdf.budget` error at its source, with no PDF and no cache
@@ -155,9 +161,11 @@ class Layout:
     fingerprint: str = field(init=False)
     files: str = field(init=False)
     """`layout_files` as the build found them: the stylesheets, fonts and images its key names."""
+    reads: dict[str, str] = field(init=False)
+    """The SHA-256 of each of those files, by real path relative to the project (`layout_reads`)."""
 
     def __post_init__(self) -> None:
-        self.files = layout_files(self.root)
+        self.files, self.reads = layout_reads(self.root)
         self.fingerprint = layout_fingerprint(self.root, self.files)
 
     def asset_digests(self, job: Job) -> dict[str, str]:
@@ -200,38 +208,83 @@ class Layout:
                 changed.append(asset)
         return changed
 
+    def unkeyed(self, job: Job, served: Mapping[str, str]) -> tuple[list[str], list[str]]:
+        """Return the files besides a job's assets that a worker read (`served`, by real path) with
+        other bytes than the key names (the layout is not the key's), and those the key does not
+        name at all (relative to the project, sorted).
 
-FONT_FILES = frozenset({".woff", ".woff2", ".ttf", ".otf"})
-STYLE_FILES = FONT_FILES | {".css", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
-"""What a stylesheet may load: other stylesheets, fonts and images."""
+        The key names the stylesheets and what they name (`reads`) and the job's own assets; a
+        chunk is cached only if its layout read nothing else: one that read a file the key does
+        not name could be served after that file changed.
+        """
+        real_root = self.root.resolve()
+        assets = {str((self.root / asset).resolve()) for asset in job.assets}
+        changed, unnamed = [], []
+        for path, hexdigest in sorted(served.items()):
+            if path in assets:
+                continue  # `changed_assets` holds them to the key
+            rel = Path(path).relative_to(real_root).as_posix() if Path(path).is_relative_to(real_root) else path
+            if rel not in self.reads:
+                unnamed.append(rel)
+            elif self.reads[rel] != hexdigest:
+                changed.append(rel)
+        return changed, unnamed
 
 
 def layout_fingerprint(root: Path, files: str | None = None) -> str:
     """Return a hash of everything besides the HTML that changes how chunks are laid out.
 
     That is this module's import closure and the distributions it imports (`cache.fingerprint`:
-    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), and the stylesheets, fonts
-    and images of `layouts/` (`layout_files`, or `files` if it is given: their hash, taken before).
+    WeasyPrint and what it requires, pikepdf for `tags`, the sandbox), and the print stylesheets
+    with what they import and name (`layout_files`, or `files` if it is given: their hash, taken before).
     """
     code = f"cache-format {CACHE_FORMAT}\n{cache.fingerprint(__name__)}\n"
     return hashlib.sha256(f"{code}{layout_files(root) if files is None else files}".encode()).hexdigest()
 
 
 def layout_files(root: Path) -> str:
-    """Return a hash of every stylesheet and image in `layouts/`, wherever it is: a stylesheet
-    may import one from another folder, and either may name a font or an image. Of its fonts, only
-    those the print stylesheets declare (`declared_faces`): the site's WOFF2 lay out no chunk."""
-    digest = hashlib.sha256()
+    """Return a hash of the files a layout reads besides its chunk's HTML and images (`layout_reads`)."""
+    return layout_reads(root)[0]
+
+
+def layout_reads(root: Path) -> tuple[str, dict[str, str]]:
+    """Return a hash of what the print stylesheets make a layout read, and the SHA-256 of each file
+    they name, by its real path relative to the project.
+
+    That is every URL the print stylesheets are at or name (`_stylesheet_urls`: the stylesheets,
+    what they import, the fonts and images of their `url()`s), as the sandbox admits it
+    (`sandbox.admit`): a file's bytes, where it is, a file that is not there, or a refusal and
+    its reason (which the finding says). Of the fonts, only the faces their `@font-face` rules
+    declare are named; the site's own stylesheets, fonts and icons are named by none of them,
+    so saving one lays out nothing again. A file the print stylesheets do not name is not
+    hashed: a layout that reads one anyway (a chunk's HTML naming a file of layouts/ that is
+    not among its `Job.assets`, or a `url()` the stylesheets' parse misses) is laid out but
+    never cached (`Layout.unkeyed`), so the cache cannot serve it after that file changes.
+    """
+    real_root, folders = root.resolve(), readable_folders(root)
     layouts = real_folder(root, "layouts")
-    faces = {root.resolve() / face for face in declared_faces(root)}
-    for path in sorted((root / "layouts").rglob("*")):
-        if path.is_file() and path.suffix.lower() in STYLE_FILES:
-            if path.suffix.lower() in FONT_FILES and inside(path, layouts) and path.resolve() not in faces:
-                continue
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-            # The same bytes behind a link out of layouts/ are refused, not read: not the same layout.
-            digest.update(b"inside\0" if inside(path, layouts) else b"outside\0")
-    return digest.hexdigest()
+    described: dict[str, str] = {}
+    reads: dict[str, str] = {}
+    for url, loc, ref in _stylesheet_urls(str(root)):
+        try:
+            path = admit(url, folders)
+        except SandboxRefusal as refusal:  # not read: the layout says so where it is named, with why
+            described[f"refused\0{loc.path}:{loc.line}:{loc.col}\0{ref}"] = refusal.reason
+            continue
+        if path is None:
+            continue  # a `data:` URL: the stylesheet's own bytes
+        rel = path.relative_to(real_root).as_posix()
+        try:
+            reads[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            described[f"file\0{rel}"] = "missing"
+            continue
+        # The same bytes in facilities/ are read from another folder: not the same layout.
+        described[f"file\0{rel}"] = f"{'inside' if inside(path, layouts) else 'outside'}\0{reads[rel]}"
+    digest = hashlib.sha256()
+    for name, value in sorted(described.items()):
+        digest.update(f"{name}\0{value}\0".encode())
+    return digest.hexdigest(), reads
 
 
 # -- cache ---------------------------------------------------------------------------------------
@@ -281,6 +334,9 @@ class _Worker:
     build found it (empty if layouts/ changed while they were being read)."""
     files: str
     """`layout_files` of the stylesheets parsed, as read (empty if they changed as they were read)."""
+    sheet_reads: dict[str, str]
+    """What the URL fetcher served as the stylesheets were parsed (they and their fonts), by path
+    relative to the real project root: every chunk is laid out with them (`_render`)."""
     root: str
 
 
@@ -362,11 +418,12 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     stylesheets met a refusal, which would then be the other project's: it starts over).
 
     `fingerprint` is the build's, taken before the stylesheets were read: a designer may save
-    one in between. So the worker hashes the files of layouts/ again before and after it reads
-    them (`layout_files`), keeps that (none if they changed as it read), and each chunk says which
-    files laid it out (`_render`): one laid out with others than its cache key names is never
-    cached (`Paginator._laid_out`). Only the files are compared: the build and its workers run
-    the same code.
+    one in between. So the worker hashes the print stylesheets and what they name again before
+    and after it reads them (`layout_files`), keeps that (none if they changed as it read), and
+    each chunk says which files laid it out (`_render`), and what the URL fetcher served in
+    loading the stylesheets and laying the chunk out: one laid out with others than its cache key
+    names is never cached (`Paginator._laid_out`). Only the files are compared: the build and its
+    workers run the same code.
     """
     global _WORKER
     if _WORKER is not None and _WORKER.fingerprint == fingerprint:
@@ -392,6 +449,8 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
     fetcher = url_fetcher(Path(root))
     before = layout_files(Path(root))
     sheets, sheet_records = _load_sheets(weasyprint, root, fonts, fetcher, collector)
+    real_root = Path(root).resolve()
+    sheet_reads = {path.relative_to(real_root).as_posix(): hexdigest for path, hexdigest in fetcher.served.items()}
     texts = {name: sheet_texts(root, name) for name in SHEETS}
     files = before if layout_files(Path(root)) == before else ""  # else saved while being read
     parsed = layout_fingerprint(Path(root), files) if files else ""
@@ -420,6 +479,7 @@ def _init_worker(root: str, fingerprint: str, cache_dir: str | None = None) -> N
         families=declared_families(Path(root)),
         fingerprint=parsed,
         files=files,
+        sheet_reads=sheet_reads,
         root=root,
     )
     # Shaping text with each face once fills the font caches that every chunk would fill again.
@@ -671,23 +731,23 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
     stylesheet loads, and each URL of the print ones.
 
     WeasyPrint says where in a stylesheet a CSS record is, but not in which file: print.css and
-    the files it imports all count from line 1. Each stylesheet in `layouts/` is parsed again
-    on its own (its imports not followed), and gives the messages it alone produces. A file that
-    the sandbox would refuse is not read.
+    the files it imports all count from line 1. Each stylesheet the print stylesheets load is
+    parsed again on its own (its imports not followed), and gives the messages it alone
+    produces. Those alone: the findings are cached with each chunk, under a key that names no
+    other stylesheet (`layout_reads`). A file that the sandbox would refuse is not read.
     """
+    entries = [f"layouts/css/{name}.css" for name in SHEETS]
+    loads = {entry: frozenset(rel for _, rel, _ in _stylesheets_read(root, [entry])) for entry in entries}
     index: dict[str, list[str]] = {}
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     handlers, logger.handlers = logger.handlers, [collector]
     try:
-        layouts = real_folder(Path(root), "layouts")
-        for path in sorted((Path(root) / "layouts").rglob("*.css")):
-            if not path.is_file() or not inside(path, layouts):
-                continue
+        real_root = Path(root).resolve()
+        for rel in sorted(set().union(*loads.values())):
             collector.records.clear()
-            text = path.read_text(encoding="utf-8", errors="replace")
-            rel = path.relative_to(root).as_posix()
             try:
+                text = (real_root / rel).read_text(encoding="utf-8", errors="replace")
                 weasyprint.CSS(string=text)
             except Exception:  # noqa: BLE001 - a file WeasyPrint cannot parse at all locates nothing
                 continue
@@ -695,8 +755,6 @@ def _css_index(weasyprint: Any, root: str) -> _CssIndex:
                 index.setdefault(message, []).append(rel)
     finally:
         logger.handlers = handlers
-    entries = [f"layouts/css/{name}.css" for name in SHEETS]
-    loads = {entry: frozenset(rel for _, rel, _ in _stylesheets_read(root, [entry])) for entry in entries}
     return _CssIndex({message: tuple(files) for message, files in index.items()}, loads, _urls_as_fetched(root))
 
 
@@ -970,7 +1028,8 @@ def _render(job: Job) -> Rendered:
     refused (`Refused`), what the laid-out chunk lost, cut off or printed in a font of the machine
     (see `verify`), the hash of the
     stylesheets, fonts and images it was laid out with (`_Worker.files`), and the SHA-256 of each
-    file its HTML made the fetcher read (its images), by real path."""
+    file the fetcher read for it, by real path: the stylesheets and fonts as they were parsed,
+    and the images its HTML and the stylesheets made it read (`Layout.unkeyed` holds them to the key)."""
     with _collector_paused():
         return _render_job(job)
 
@@ -1013,7 +1072,9 @@ def _render_job(job: Job) -> Rendered:
         pdf = tags.simplify(pdf)  # once here, then cached: every assembly walks a third of the elements
     records = [*worker.sheet_records[job.stylesheet], *map(_record, collector.records)]
     refused = [(url, reason, worker.sheet_urls.get(url)) for url, reason in [*worker.init_refused, *fetcher.refused]]
-    served = {str(path): hexdigest for path, hexdigest in fetcher.served.items()}
+    real_root = Path(worker.root).resolve()  # a worker may lay out another project with the same stylesheets
+    served = {str(real_root / rel): hexdigest for rel, hexdigest in worker.sheet_reads.items()}
+    served.update((str(path), hexdigest) for path, hexdigest in fetcher.served.items())
     parts = verify.lines(document, [region for region, _, _ in job.clip.parts]) if job.clip else {}
     return pdf, len(document.pages), records, refused, problems, worker.files, served, parts
 
@@ -1366,16 +1427,18 @@ class Paginator:
         self, job: Job, key: str, assets: Mapping[str, str], budget: float, timed: tuple[Rendered, float] | None
     ) -> Chunk:
         changed = [] if timed is None else self.layout.changed_assets(job, assets, timed[0][6])
+        read, unnamed = ([], []) if timed is None else self.layout.unkeyed(job, timed[0][6])
         if timed is None:  # over budget: no PDF, and nothing cached, so a larger budget retries it
             chunk = Chunk(job.key, b"", 0, (_over_budget(job, budget),))
-        elif timed[0][5] != self.layout.files:  # laid out with other stylesheets than `key` says
+        elif timed[0][5] != self.layout.files or read:  # laid out with other stylesheets than `key` says
             chunk = Chunk(job.key, b"", 0, (LAYOUTS_CHANGED,))
         elif changed:  # or with other images
             chunk = Chunk(job.key, b"", 0, tuple(_asset_changed(job, asset) for asset in changed))
         else:
             (pdf, pages, records, refused, problems, _, _, parts), seconds = timed
             chunk = Chunk(job.key, pdf, pages, _findings(job, records, refused, problems, parts), seconds=seconds)
-            cache_put(self.layout.cache_dir, key, chunk)
+            if not unnamed:  # else `key` does not name all it was laid out with: a later build lays it out again
+                cache_put(self.layout.cache_dir, key, chunk)
         with self._lock:
             self.rendered += 1
         self.progress(job.key, False)
