@@ -165,11 +165,31 @@ def test_a_crescent_gets_a_point_inside():
             "no county 'Dona Ana County' in NM; did you mean 'Doña Ana County'?",
             "Doña Ana County",
         ),
+        # A misspelt name with a word the state has no county by: the suggestion takes the state's
+        # word, never one check refuses in turn ("LaSalle County", "Wilkinson Parish" in Georgia).
+        ("LA", "LaSale County", "no county 'LaSale County' in LA; did you mean 'LaSalle Parish'?", "LaSalle Parish"),
+        (
+            "GA",
+            "Winn Parish",
+            "no county 'Winn Parish' in GA; did you mean 'Wilkinson County'? ('Winn Parish' is in LA)",
+            "Wilkinson County",
+        ),
+        (
+            "VA",
+            "Alexandra County",
+            "no county 'Alexandra County' in VA; did you mean 'Alexandria city'?",
+            "Alexandria city",
+        ),
+        # The bare name is ambiguous in Virginia (a county and a city): one with its word.
+        ("VA", "Richmnd", "no county 'Richmnd' in VA; did you mean 'Richmond County'?", "Richmond County"),
+        ("GA", "Zzzzz County", "no county 'Zzzzz County' in GA", None),
     ],
 )
 def test_a_county_that_does_not_match_says_what_was_meant(atlas, state, county, message, suggestion):
     found = geo.find_county(atlas, state, county)
     assert found == geo.Unmatched("county", "location.county", message, suggestion)
+    if suggestion is not None:  # what the finding suggests, check takes
+        assert isinstance(geo.find_county(atlas, state, suggestion), str), suggestion
 
 
 def test_county_names_the_census_way_are_found(atlas):

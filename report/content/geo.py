@@ -345,8 +345,8 @@ def _unknown_county(
     close = difflib.get_close_matches(core, sorted(set(names.values())), n=1, cutoff=0.6)
     elsewhere = sorted(code for code, (fips, _) in STATES.items() if core in atlas.counties_in(fips).values())
     hint = f" ('{county}' is in {', '.join(elsewhere[:3])})" if elsewhere else ""
-    if close:
-        suggestion = f"{close[0]} {suffix}" if suffix else close[0]
+    suggestion = _accepted_name(atlas, state, close[0], suffix) if close else None
+    if suggestion:
         return Unmatched(
             "county",
             "location.county",
@@ -354,6 +354,24 @@ def _unknown_county(
             suggestion,
         )
     return Unmatched("county", "location.county", f"no county '{county}' in {state}{hint}")
+
+
+def _accepted_name(atlas: Atlas, state: str, core: str, suffix: str | None) -> str | None:
+    """Return a name of the county `core` (a name in `state`) that `find_county` takes, or None.
+
+    The writer's Census word first, else the bare name they wrote; then the state's own word ("Winn
+    Parish" for "Winnn County" in Louisiana; a county or an independent city, as its FIPS code says,
+    elsewhere), then the bare name. Never a name `check` would refuse in turn ("Wilkinson Parish" in
+    Georgia, the bare "Richmond" in Virginia, where it is ambiguous); Alaska's word is not guessed.
+    """
+    allowed = _STATE_SUFFIXES.get(state, _DEFAULT_SUFFIXES)
+    words = [suffix] + (list(allowed) if len(allowed) == 1 or allowed is _DEFAULT_SUFFIXES else []) + [None]
+    for word in dict.fromkeys(words):
+        name = f"{core} {word}" if word else core
+        # `core` is a name of the state's, so find_county looks for no suggestion in turn
+        if county_parts(name)[0] == core and isinstance(find_county(atlas, state, name), str):
+            return name
+    return None
 
 
 def county_at(atlas: Atlas, p: Point) -> str | None:
