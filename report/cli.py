@@ -337,14 +337,13 @@ def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding
 
 
 class Progress:
-    """Chunks done out of total and a time estimate, on one updating line (plain lines if not a tty)."""
+    """Chunks done out of total, on one updating line (plain lines if not a tty)."""
 
     def __init__(self, stream: TextIO, enabled: bool):
         self.stream = stream
         self.enabled = enabled
         self.total = 0
         self.done = 0
-        self.started = time.perf_counter()
         self.tty = enabled and stream.isatty()
         self._lock = threading.Lock()  # ticks come from the paginator's and the languages' threads
 
@@ -358,11 +357,9 @@ class Progress:
             self.done += 1
             if not self.enabled:
                 return
-            elapsed = time.perf_counter() - self.started
-            remaining = elapsed / self.done * max(0, self.total - self.done)
-            line = (
-                f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'}), about {remaining:.0f}s left"
-            )
+            # No time left is guessed: the chunks differ a hundredfold in cost, and a cached one costs
+            # nothing, so any rate said "about 58s left" of builds that took 2 s.
+            line = f"[{self.done}/{self.total}] {key} ({'cached' if cached else 'rendered'})"
             if self.tty:
                 print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
             else:
