@@ -147,6 +147,25 @@ def missing_languages(dist: Path) -> list[str]:
         return []
 
 
+def unmatched_pages(dist: Path) -> list[tuple[str, str]]:
+    """Return (page, counterpart) for each page of `dist/` whose version in another language it
+    holds files of is not there, sorted: every page's language links go to the same name in each
+    other language, so after `build --lang` with a facility added or removed these lead nowhere.
+    Empty for a manifest it cannot read (as `missing_languages`)."""
+    try:
+        data = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+        entries = data["outputs"]
+        pages = {e["path"] for e in entries if e.get("kind") == "page" and e.get("language")}
+        held = {e.get("language") for e in entries} & set(_languages(data) or [])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    unmatched = []
+    for page in sorted(pages):
+        lang, _, name = page.partition("/")
+        unmatched += [(page, f"{other}/{name}") for other in sorted(held - {lang}) if f"{other}/{name}" not in pages]
+    return unmatched
+
+
 def _languages(manifest: dict) -> list[str] | None:
     """Return a manifest's `"languages"` (none if it has none), or None if they are not a list of
     strings as `manifest_bytes` writes them."""

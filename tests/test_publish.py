@@ -795,6 +795,36 @@ def test_a_language_built_alone_after_an_edit_is_named_as_the_other_content_it_k
 
 
 @pytest.mark.slow
+def test_a_language_built_alone_after_a_facility_left_names_the_link_that_leads_nowhere(tmp_path: Path) -> None:
+    """A facility taken out of the report, then `build --lang en`: the Spanish pages are kept, and
+    es/etowah.html's language link goes to en/etowah.html, which the build removed. The summary
+    said only that es was kept; it names that link too (the first of them, and how many more)."""
+    root = copy_project(tmp_path / "project", [FACILITY, "etowah"])
+    code, out, err = build(root)
+    assert code == 0, out + err
+    report = root / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("  - etowah\n", ""), encoding="utf-8")
+    (root / "facilities" / "etowah.yaml").unlink()
+    code, out, err = build(root, "--lang", "en")
+    assert code == 0, out + err
+    dist = root / "dist"
+    links = re.findall(
+        r'<a [^>]*hreflang="en"[^>]*href="([^"]+)"', (dist / "es" / "etowah.html").read_text(encoding="utf-8")
+    )
+    links += re.findall(
+        r'<a [^>]*href="([^"]+)"[^>]*hreflang="en"', (dist / "es" / "etowah.html").read_text(encoding="utf-8")
+    )
+    assert "../en/etowah.html" in links and not (dist / "en" / "etowah.html").exists()
+    assert publish.unmatched_pages(dist) == [("es/etowah.html", "en/etowah.html")]
+    assert out.rstrip().endswith(
+        "; es kept from a build of earlier content (links lead nowhere: es/etowah.html to en/etowah.html):"
+        " build every language before you export"
+    ), out
+    code, out, _ = build(root)
+    assert code == 0 and "kept from" not in out and publish.unmatched_pages(dist) == []
+
+
+@pytest.mark.slow
 def test_a_catalog_edited_then_another_language_built_alone_is_named_as_kept_and_not_exported(
     built: Path, tmp_path: Path
 ) -> None:

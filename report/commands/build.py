@@ -121,7 +121,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     if record is not None:
         findings = tuple(Finding.from_dict(f) for f in record["findings"])
         summary = f"dist/ is up to date ({time.perf_counter() - started:.2f}s)"
-        summary += _kept(publish.older_languages(root / project.DIST_DIR))
+        summary += _kept(publish.older_languages(root / project.DIST_DIR), root / project.DIST_DIR)
         summary += _missing(publish.missing_languages(root / project.DIST_DIR))
         return Built("up-to-date", findings, summary, tuple(record.get("coverage", ())))
 
@@ -181,14 +181,22 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
         f" chunks: {emitted.rendered} rendered, {emitted.reused} from cache)"
     )
     missing = _missing(publish.missing_languages(root / project.DIST_DIR))
-    return Built("built", findings, summary + _kept(older) + missing, coverage, unrecorded=unrecorded)
+    return Built(
+        "built", findings, summary + _kept(older, root / project.DIST_DIR) + missing, coverage, unrecorded=unrecorded
+    )
 
 
-def _kept(older: list[str]) -> str:
-    """Return what the summary adds about the languages kept from a build of earlier content, if any."""
+def _kept(older: list[str], dist: Path) -> str:
+    """Return what the summary adds about the languages kept from a build of earlier content, if
+    any, and the language links between pages of `dist/` that lead nowhere for it."""
     if not older:
         return ""
-    return f"; {', '.join(older)} kept from a build of earlier content: build every language before you export"
+    said = f"; {', '.join(older)} kept from a build of earlier content"
+    if unmatched := publish.unmatched_pages(dist):
+        page, counterpart = unmatched[0]
+        more = f" and {count(len(unmatched) - 1, 'more link')}" if len(unmatched) > 1 else ""
+        said += f" (links lead nowhere: {page} to {counterpart}{more})"
+    return said + ": build every language before you export"
 
 
 def _missing(languages: list[str]) -> str:
