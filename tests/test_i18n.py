@@ -893,6 +893,39 @@ def test_a_wrong_address_gets_a_page_in_every_language_only_where_the_site_knows
     ]
 
 
+def test_the_wrong_address_page_has_its_title_in_the_source_language_wherever_it_is_listed(tmp_path: Path) -> None:
+    """The 404 page took its <title> from the first language of report.yaml's list: with Spanish
+    listed first, a page whose <html lang> is English had a Spanish title. The README says it is in
+    the source language alone, as the language chooser's is, wherever English is listed."""
+    import datetime as dt
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import site_pages as all_site_pages
+
+    root = copy_project(tmp_path / "p", ["etowah"])
+    report = root / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    english, spanish = "  - {code: en, locale: en_US}\n", "  - {code: es, locale: es_US}\n"
+    assert english + spanish in text
+    report.write_text(
+        text.replace(english + spanish, spanish + english) + "base_url: https://example.org/first-ten/\n",
+        encoding="utf-8",
+    )
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None and gathered.ok, [str(f) for f in gathered.findings]
+    assert edition.settings.languages == ("es", "en")
+    renderers = {lang: Renderer(edition, loc, environment(root, loc)) for lang, loc in gathered.localizers.items()}
+    pdfs = {(lang, key): (f"{lang}/x.pdf", 1000, 1) for lang in renderers for key in [None, "etowah"]}
+    outputs = all_site_pages(root, edition, renderers, pdfs, gathered.coverage)
+    page = next(o.data.decode() for o in outputs if o.path == "404.html")
+    assert re.search(r'<html lang="(\w+)">', page)[1] == "en"  # type: ignore[index]
+    assert re.findall(r"<title>([^<]*)</title>", page) == ["Page not found · First Ten to Communities Not Cages"]
+    # the heading still offers every language, in the list's order
+    assert re.findall(r'<h1 class="chooser-heading"><span lang="(\w+)">', page) == ["es"]
+
+
 @pytest.mark.slow
 def test_building_one_language_after_a_full_build_writes_the_same_chooser_and_manifest(tmp_path: Path) -> None:
     """`build --lang es` after a full build of the same tree rewrote dist/index.html (its meta tags

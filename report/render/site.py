@@ -108,6 +108,7 @@ def site_pages(
             .get_template("site/404.html")
             .render(
                 source_lang=edition.settings.source_language,
+                source=source,
                 site_path=urlsplit(edition.settings.base_url).path,
                 choices=choices,
                 publisher=edition.settings.publisher,
