@@ -85,6 +85,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     findings: list[Finding] = []
     findings += check_citations(edition, report_unused=complete, today=today)
     findings += check_markers(edition)
+    findings += check_leading(edition)
     findings += check_sources(
         edition.sources.values(), known_locales(language.locale for language in edition.settings.editions)
     )
@@ -234,6 +235,31 @@ def check_markers(edition: Edition) -> list[Finding]:
                         f"'{visible_spaces(found.marker)}' is not a citation marker: write [@{found.source_id}] for its note",
                     )
                 )
+    return findings
+
+
+def check_leading(edition: Edition) -> list[Finding]:
+    """Return a `cite.leading` error, at its marker, for each text that opens with an inline citation.
+
+    A note call goes after the words it supports; one with no word before it supports none
+    (`_passages`), and prints where a call may not: it starts the paragraph's line, which the PDF's
+    check (`pdf.call`) only finds once the build has laid the chapter out.
+    """
+    findings = []
+    for text in prose_texts(edition):
+        first = _CITE_GROUP_RE.search(text.value)
+        if first is None or len(CITE_RE.findall(text.value)) != len(text.citations):
+            continue  # a marker written with a YAML escape: `cite.malformed` says so
+        if not any(c.isalnum() for c in text.value[: first.start()]):
+            marker = f"[@{text.citations[0].source_id}]"
+            findings.append(
+                error(
+                    "cite.leading",
+                    text.citations[0].loc,
+                    f"'{marker}' opens the text, before any word it could support: its note call would print"
+                    " first, alone; move it after the words its source supports",
+                )
+            )
     return findings
 
 
