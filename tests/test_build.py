@@ -171,7 +171,7 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
                 "Por qué debe cerrar",
                 "Abusos documentados",
                 "Muertes bajo custodia",
-                "Historial del contrato y de su situación",
+                "Historial del contrato y de la situación",
                 "La campaña para cerrarlo",
                 "Fuentes",
             ],

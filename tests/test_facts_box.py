@@ -59,7 +59,8 @@ def test_the_facts_box_claims_disagreement_and_a_start_of_ice_detention_only_whe
         True,
         False,
     )
-    assert "Historia" in labels(boxes["es", "pulaski"])
+    # "Antecedentes", a facility's background; "Historia" read as the discipline (Spanish review es47).
+    assert "Antecedentes" in labels(boxes["es", "pulaski"])
 
     def status(box: str) -> str:
         return re.sub(
@@ -69,7 +70,7 @@ def test_the_facts_box_claims_disagreement_and_a_start_of_ice_detention_only_whe
     # An open facility's date is its latest source's, not when it opened or when people were held:
     # Glades's 'April 10, 2025' is a news article's (fact-checker).
     assert "ICE detains people here (as of April 10, 2025)." in status(boxes["en", "glades"])
-    assert "ICE detiene a personas aquí (según datos de 10 de abril de 2025)." in status(boxes["es", "glades"])
+    assert "ICE detiene a personas aquí (fecha de los datos: 10 de abril de 2025)." in status(boxes["es", "glades"])
     assert "(as of" not in status(boxes["en", "pulaski"])
 
 

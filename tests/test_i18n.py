@@ -1154,3 +1154,38 @@ def test_a_plural_whose_msgid_plural_changed_keeps_its_translation_fuzzy() -> No
         'msgid_plural "%(num)s pages"\n'
         'msgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s página"\n'
     ) in rewritten
+
+
+# A Spanish reviewer's pass over entries written after the Spanish review (es47): each row is
+# the entry, a phrase the correction put there, and the phrase a US Spanish reader stumbled on.
+SPANISH_REVIEW_ES47 = [
+    # "El contrato lo tiene CoreCivic … y garantiza": CoreCivic, not the contract, "guaranteed";
+    # "el pago de 750 personas" is paying the people, not paying for them.
+    ("otay-mesa:contract:text", "CoreCivic es la titular del contrato", "y garantiza el pago de"),
+    ("irwin:contract:text", "LaSalle Corrections es la titular del contrato", "El contrato lo tiene"),
+    # "una prórroga del contrato de última hora": a last-minute contract, not a last-minute extension.
+    (
+        "otay-mesa:developments.2021-04-contract-extension:text",
+        "prórroga de última hora del contrato",
+        "contrato de última hora",
+    ),
+    # "Administrado … como centro de detención …, el centro ha sido": "centro" twice in one clause.
+    ("lasalle:summary", "Este centro de detención de ICE en Jena, Luisiana, administrado por", "Luisiana, el centro"),
+    (
+        "irwin:timeline.2017-05-imprisoned-justice:text",
+        "falta de atención prenatal y de agua potable",
+        "y falta de agua",
+    ),
+    # "Quien publica el informe": the back matter's "entidad editora" for the publisher.
+    (None, "La entidad editora del informe", "Quien publica"),
+    # "su estado y su situación" read as "status" twice: the state is the US state.
+    (None, "con el estado donde está cada uno y su situación", "su estado y su situación"),
+]
+
+
+@pytest.mark.parametrize(("context", "fixed", "stumbled"), SPANISH_REVIEW_ES47)
+def test_the_spanish_review_corrections_stay_made(context: str | None, fixed: str, stumbled: str) -> None:
+    catalog = read_catalog(REPO / "i18n/es/LC_MESSAGES/messages.po")
+    entries = [m for m in catalog if m.id and m.context == context and fixed in str(m.string)]
+    assert len(entries) == 1, (context, fixed)
+    assert stumbled not in entries[0].string

@@ -505,7 +505,7 @@ def _edition_markers(atlas, edition, href: bool) -> tuple[list[mapsvg.Marker], d
 
 _POINTER = {
     "en": "A map of the United States with 10 detention centers, listed below.",
-    "es": "Mapa de Estados Unidos con 10 centros de detención, que aparecen en la lista más abajo.",
+    "es": "Mapa de Estados Unidos con 10 centros de detención, que se enumeran a continuación.",
 }
 """The full map's text equivalent: the facilities are listed after it, in the PDF and on the site."""
 

@@ -91,7 +91,7 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
                 "ICE ya no detiene a personas aquí",
                 "Abierto: ICE detiene a personas aquí [en revisión]",
             ],
-            "Mapa de Estados Unidos con 3 centros de detención, que aparecen en la lista más abajo.",
+            "Mapa de Estados Unidos con 3 centros de detención, que se enumeran a continuación.",
             "[en revisión]",
         ),
     }
