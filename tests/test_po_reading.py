@@ -1372,6 +1372,27 @@ def test_a_translation_that_drops_a_markers_brackets_is_told_to_write_them(msgst
     ]
 
 
+@pytest.mark.parametrize("msgstr", ["[@a] Se cerró.", "— [@a] Se cerró.", "«[@a] Se cerró.»"])
+def test_a_translation_that_opens_with_its_citation_is_an_error(msgstr: str) -> None:
+    """A dossier's text that opens with its marker is `cite.leading`; a translation that moves the
+    marker there passed `check`, then failed the build at the chapter (`pdf.call`: the call
+    starts a line, apart from any word) with no word of what to do. The catalog check says it."""
+    loc = _catalog(f'msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "{msgstr}"\n')
+    (entry,) = loc.catalog.entries
+    assert [(code, message) for code, message, _ in entry.problems] == [
+        (
+            "i18n.citations",
+            "the translation of 'It closed [@a].' opens with '[@a]', before any word it could support: its"
+            " note call would print first, alone; move it after the words its source supports",
+        )
+    ]
+    assert (
+        not _catalog('msgctxt "a:summary"\nmsgid "It closed [@a]."\nmsgstr "Se cerró [@a]."\n')
+        .catalog.entries[0]
+        .problems
+    )
+
+
 def test_an_address_or_a_handle_in_a_translation_is_no_citation() -> None:
     """Only an '@' before an id the English cites, as a whole word, is a marker without its brackets."""
     loc = _catalog(

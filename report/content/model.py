@@ -25,6 +25,15 @@ from .geo import Place
 
 CITE_RE = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 """An inline citation in prose: `[@source-id]`."""
+
+
+def leading_marker(text: str) -> re.Match[str] | None:
+    """Return the first citation marker of `text` if no letter or digit comes before it: a note call
+    with no word to support, which would start its line, alone (the PDF's `pdf.call` check)."""
+    first = CITE_RE.search(text)
+    return first if first is not None and not any(c.isalnum() for c in text[: first.start()]) else None
+
+
 MARKER_LIKE_RE = re.compile(r"\[\s*@[^\[\]\n]{0,100}\]?")
 """Text that opens like an inline citation, `[@`, up to its closing bracket (or 100 characters, more
 than an id may have): a whole `[@source-id]`, or a mistake that would print as text."""

@@ -70,6 +70,7 @@ from .model import (
     Source,
     Text,
     known_locales,
+    leading_marker,
     note_groups,
 )
 from ..sandbox import image_problem
@@ -247,10 +248,9 @@ def check_leading(edition: Edition) -> list[Finding]:
     """
     findings = []
     for text in prose_texts(edition):
-        first = _CITE_GROUP_RE.search(text.value)
-        if first is None or len(CITE_RE.findall(text.value)) != len(text.citations):
+        if len(CITE_RE.findall(text.value)) != len(text.citations):
             continue  # a marker written with a YAML escape: `cite.malformed` says so
-        if not any(c.isalnum() for c in text.value[: first.start()]):
+        if leading_marker(text.value) is not None:
             marker = f"[@{text.citations[0].source_id}]"
             findings.append(
                 error(

@@ -38,7 +38,15 @@ from babel.messages.plurals import PLURALS, get_plural
 from .. import cache
 from ..findings import Finding, Loc, count, error, visible
 from ..content.load import prose_limit
-from ..content.model import BRACKETED_ID_RE, CITE_RE, MARKER_LIKE_RE, SOURCE_LANGUAGE, marker_hint, unbracketed
+from ..content.model import (
+    BRACKETED_ID_RE,
+    CITE_RE,
+    MARKER_LIKE_RE,
+    SOURCE_LANGUAGE,
+    leading_marker,
+    marker_hint,
+    unbracketed,
+)
 from ..content.textfile import character_references, decode, hidden_characters, read_input, reference_advice
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
@@ -1334,6 +1342,19 @@ def _citation_problems(entry: CatalogEntry) -> list[_Found]:
         found.append(
             ("i18n.citations", f"citation markers differ from the English '{brief(entry.msgid)}': {difference}", form)
         )
+    differing = {form for *_, form in found}
+    for form, (string, source) in enumerate(zip(entry.strings, _sources(entry), strict=True)):
+        leading = leading_marker(string) if form not in differing else None
+        if leading is not None and leading_marker(source) is None:  # a dossier's own is `cite.leading`
+            found.append(
+                (
+                    "i18n.citations",
+                    f"the translation of '{brief(entry.msgid)}' opens with '{leading[0]}', before any word it"
+                    " could support: its note call would print first, alone; move it after the words its source"
+                    " supports",
+                    form,
+                )
+            )
     return found
 
 
