@@ -965,6 +965,26 @@ def test_malformed_requests_are_a_quiet_400(preview_port: int, capfd: pytest.Cap
     assert capfd.readouterr() == ("", "")
 
 
+def test_a_name_too_long_for_the_file_system_is_a_quiet_404(
+    preview_port: int, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A name over 255 bytes, or a path over 4096, makes the system refuse to look it up
+    (ENAMETOOLONG): no file has it, so it is a 404, never a traceback and an empty answer."""
+    port = preview_port
+    host = f"Host: 127.0.0.1:{port}\r\n\r\n".encode()
+    missing = b"404 File not found: Nothing matches the given URI\n"
+    for path in (
+        "/" + "a" * 300,
+        "/en/" + "a" * 300 + ".html",
+        "/" + "a" * 300 + "/",
+        "/" + "/".join(["b" * 200] * 25),
+    ):
+        assert ask(port, f"GET {path} HTTP/1.1\r\n".encode() + host) == (404, missing), path[:20]
+        assert ask(port, f"HEAD {path} HTTP/1.1\r\n".encode() + host) == (404, b""), path[:20]
+    assert ask(port, b"GET /en/ HTTP/1.1\r\n" + host)[0] == 200  # and the server still answers
+    assert capfd.readouterr() == ("", "")
+
+
 def test_a_silent_or_slow_client_is_dropped(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
     """PreviewHandler.timeout is 0.5 s here: a request must arrive whole within it."""
     port = preview_port

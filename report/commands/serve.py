@@ -568,6 +568,20 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             if name.endswith(".html"):
                 return self._send(inject(data, served), "text/html; charset=utf-8")
             return self._send(data, self.guess_type(name))
+        try:
+            file, page = self._found(file, path)
+        except OSError:  # a name longer than the file system takes (ENAMETOOLONG): no file has it
+            self.send_error(404, "File not found")
+            return None
+        if page is not None:
+            return self._send(inject(page, served), "text/html; charset=utf-8")
+        if path == "/" and file is None:  # nothing published yet
+            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
+        return super().send_head()
+
+    def _found(self, file: Path, path: str) -> tuple[Path | None, bytes | None]:
+        """Return the file of dist/ (or of the review pages) that `file`, asked for as `path`, names
+        (None if there is none), and its bytes if it is a page."""
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
         folder = None if file.exists() else self.review()
@@ -575,14 +589,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             file = folder / file.relative_to(self.directory)
         if file.suffix == ".html" and file.is_file():
             try:
-                page = file.read_bytes()
+                return file, file.read_bytes()
             except OSError:  # swapped away between the test and the read: the next request is fine
-                page = None
-            if page is not None:
-                return self._send(inject(page, served), "text/html; charset=utf-8")
-        if path == "/" and not file.exists():  # nothing published yet
-            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
-        return super().send_head()
+                pass
+        return (file if file.exists() else None), None
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> io.BytesIO:
         self.send_response(status)
