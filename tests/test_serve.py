@@ -411,6 +411,64 @@ def test_a_saved_dossiers_pages_go_over_the_pages_served_and_give_way_if_the_res
     assert served(preview, "dist-b") == {"a": None, "b": None, "index": None} and not preview.state.pages
 
 
+def test_a_page_the_save_removed_is_gone_while_the_whole_site_of_that_save_is_served() -> None:
+    def paged(partial: bool = False, **pages: str) -> Paged:
+        outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
+        return Paged(outputs, (), "pages", partial=partial)
+
+    def gone(preview: Preview, dist: str) -> list[str]:
+        return [name for name in ("a", "b", "index") if preview.gone(f"en/{name}.html", dist)]
+
+    built = Built("built", (), "built en")
+    failed = Built("failed", (error("template.syntax", Loc("layouts/site/index.html", 3, 1), "bad"),), "build failed")
+    preview = Preview()
+    preview.paged(paged(True, a="a1"), "d1", "dist-a")  # a dossier's page over dist/ alone: the rest is dist/'s
+    assert gone(preview, "dist-a") == []
+    preview.paged(paged(a="a1", index="i1"), "d1", "dist-a")  # the whole site of a save that removed b
+    assert gone(preview, "dist-a") == ["b"]
+    assert not preview.gone("en/b-en.pdf", "dist-a")  # only pages: the site's pages are all rendered
+    assert gone(preview, "dist-b") == []  # another edition was published since: dist/ is served
+    preview.paged(paged(True, a="a2"), "d2", "dist-a")  # the next save's dossier page, over d1's whole site
+    assert gone(preview, "dist-a") == ["b"]
+    preview.refused(failed, "d2")  # the rest of it refused: d1's whole site comes back
+    assert gone(preview, "dist-a") == ["b"]
+    preview.paged(paged(True, a="a3"), "d3", "dist-a")
+    preview.finished(0, built, digest="d1", dist="dist-b")  # d1 published: d3's dossier page alone is left
+    assert gone(preview, "dist-b") == []
+    preview.paged(paged(a="a3", b="b3", index="i3"), "d3", "dist-b")  # d3 puts b back
+    assert gone(preview, "dist-b") == []
+    preview.paged(paged(a="a4"), "d4", "dist-b")
+    assert gone(preview, "dist-b") == ["b", "index"]
+    preview.finished(0, built, digest="d4", dist="dist-c")  # published: nothing is in front of dist/
+    assert gone(preview, "dist-c") == []
+
+
+def test_a_page_that_is_not_there_is_a_404_that_reloads_when_a_save_makes_it(
+    preview_server: tuple[int, Preview], tmp_path: Path
+) -> None:
+    """Served from dist/, a page the save removed looked current until its build; once the build
+    removed it, the stdlib's 404 had no preview script, and the tab never reloaded again."""
+    port, preview = preview_server
+    (tmp_path / "dist" / "en" / "removed.html").write_text("<html><body><p>Removed by the save</p></body></html>\n")
+    host = f"Host: 127.0.0.1:{port}\r\n\r\n"
+    tag = b'<script src="/__preview__/preview.js" data-served="1"></script>\n</body>'
+    index = Output("en/index.html", b"<html><body><p>Saved a second ago</p></body></html>\n", "page", "en")
+    preview.paged(Paged((index,), (), "pages"), "d1", publish.current(tmp_path))  # the whole site: no removed.html
+    status, body = ask(port, f"GET /en/removed.html HTTP/1.1\r\n{host}".encode())
+    assert status == 404 and b"<h1>No page here</h1>" in body and tag in body
+    assert b"Removed by the save" not in body
+    assert ask(port, f"GET /big.pdf HTTP/1.1\r\n{host}".encode())[0] == 200  # what is not a page is dist/'s
+    status, body = ask(port, f"GET /en/never.html HTTP/1.1\r\n{host}".encode())  # in neither
+    assert status == 404 and b"<h1>No page here</h1>" in body and tag in body
+    assert ask(port, f"GET /never HTTP/1.1\r\n{host}".encode()) == (
+        404,
+        b"404 File not found: Nothing matches the given URI\n",
+    )
+    preview.finished(0, Built("built", (), "built en"), digest="d1", dist=publish.current(tmp_path))
+    status, body = ask(port, f"GET /en/removed.html HTTP/1.1\r\n{host}".encode())  # dist/ is served again
+    assert status == 200 and b"Removed by the save" in body
+
+
 class _Stopped(Exception):
     """Raised in the watcher's thread to end it (it hands any exception to the main thread and stops)."""
 
@@ -961,6 +1019,26 @@ def test_malformed_requests_are_a_quiet_400(preview_port: int, capfd: pytest.Cap
     assert ask(port, b"GET /en/ HTTQ/1.1\r\n" + host)[1].startswith(b"400 Bad request version")
     assert ask(port, b"\x00\x01\x02\r\n" + host)[1].startswith(b"400 Bad request syntax")
     assert ask(port, b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\x00:" + str(port).encode() + b"\r\n\r\n")[0] == 403
+    assert ask(port, b"GET /en/ HTTP/1.1\r\n" + host)[0] == 200  # and the server still answers
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_name_too_long_for_the_file_system_is_a_quiet_404(
+    preview_port: int, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A name over 255 bytes, or a path over 4096, makes the system refuse to look it up
+    (ENAMETOOLONG): no file has it, so it is a 404, never a traceback and an empty answer."""
+    port = preview_port
+    host = f"Host: 127.0.0.1:{port}\r\n\r\n".encode()
+    missing = b"404 File not found: Nothing matches the given URI\n"
+    for path in (
+        "/" + "a" * 300,
+        "/en/" + "a" * 300 + ".html",
+        "/" + "a" * 300 + "/",
+        "/" + "/".join(["b" * 200] * 25),
+    ):
+        assert ask(port, f"GET {path} HTTP/1.1\r\n".encode() + host) == (404, missing), path[:20]
+        assert ask(port, f"HEAD {path} HTTP/1.1\r\n".encode() + host) == (404, b""), path[:20]
     assert ask(port, b"GET /en/ HTTP/1.1\r\n" + host)[0] == 200  # and the server still answers
     assert capfd.readouterr() == ("", "")
 

@@ -97,6 +97,10 @@ class Preview:
         # What the saved dossiers' pages shown first (a partial `paged`) cover, until the rest follows.
         self._under: tuple[dict[str, bytes] | None, str | None, str | None] | None = None
         self._first: dict[str, bytes] = {}  # those pages
+        # True while `_pages` hold every page of the site (a whole save's, maybe under a later save's
+        # dossier pages): a page they do not hold is one the save removed, not one to take from dist/.
+        self._whole = False
+        self._under_whole = False  # what `_whole` was for the pages `_under` keeps
         self._latest: str | None = None  # the digest of the last save shown or refused
         self._latest_ok = True
 
@@ -160,12 +164,16 @@ class Preview:
             if paged.partial:
                 if self._under is None:
                     self._under = (self._pages, self._pages_digest, self._pages_dist)
+                    self._under_whole = self._whole
                 self._first = pages
                 below, _, below_dist = self._under
+                self._whole = False
                 if below is not None and below_dist == dist:
                     pages = below | pages
+                    self._whole = self._under_whole
             else:
                 self._under = None
+                self._whole = True
             self._pages = pages
             self._pages_digest, self._pages_dist = digest, dist
             self._latest, self._latest_ok = digest, True
@@ -183,6 +191,7 @@ class Preview:
             served, showing = s.served, s.pages
             if self._under is not None:
                 self._pages, self._pages_digest, self._pages_dist = self._under
+                self._whole = self._under_whole
                 served, showing = served + 1, self._pages is not None
             self._under = None
             findings = _shown(built.findings, saved)
@@ -216,6 +225,7 @@ class Preview:
             served = s.served
             if self._under is not None and digest in (None, self._under[1]):
                 self._under = (None, None, None)  # what a newer save's first pages covered is in dist/ now
+                self._under_whole = self._whole = False
                 self._pages = dict(self._first)
             if self._pages is not None and digest in (None, self._pages_digest):
                 self._pages = None  # built (dist/ has them now), or failed (back to the last good build)
@@ -256,6 +266,19 @@ class Preview:
             if self._pages is None or dist != self._pages_dist:
                 return None, served
             return self._pages.get(name), served
+
+    def gone(self, name: str, dist: str | None) -> bool:
+        """Return True if the last save's pages, served in front of `dist/` (which is `dist` now), are
+        the whole site and `name` is a page they do not hold: the save removed it, and dist/ still has
+        it only until the build that follows publishes."""
+        with self._lock:
+            return (
+                self._whole
+                and self._pages is not None
+                and dist == self._pages_dist
+                and name.endswith(".html")
+                and name not in self._pages
+            )
 
     def has_folder(self, name: str, dist: str | None) -> bool:
         """Return True if the last save's pages hold `name/index.html` (and are served)."""
@@ -470,6 +493,14 @@ the findings are shown here and in the terminal. This page reloads when a build 
 """
 
 
+_MISSING = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>No page here</title></head>
+<body><main><h1>No page here</h1><p>The edition served has no page at this address: a save
+removed it, or it was never there. This page reloads when a build or a save makes it.</p></main>
+</body></html>
+"""
+
+
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Files from dist/, each page with the preview script; the preview's state and script.
 
@@ -568,6 +599,24 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             if name.endswith(".html"):
                 return self._send(inject(data, served), "text/html; charset=utf-8")
             return self._send(data, self.guess_type(name))
+        if self.preview.gone(name, dist):  # the save removed it: what dist/ has is the edition before
+            return self._send(inject(_MISSING, served), "text/html; charset=utf-8", 404)
+        try:
+            file, page = self._found(file, path)
+        except OSError:  # a name longer than the file system takes (ENAMETOOLONG): no file has it
+            self.send_error(404, "File not found")
+            return None
+        if page is not None:
+            return self._send(inject(page, served), "text/html; charset=utf-8")
+        if path == "/" and file is None:  # nothing published yet
+            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
+        if file is None and name.endswith(".html") and not path.endswith("/"):  # reloads once a save makes it
+            return self._send(inject(_MISSING, served), "text/html; charset=utf-8", 404)
+        return super().send_head()
+
+    def _found(self, file: Path, path: str) -> tuple[Path | None, bytes | None]:
+        """Return the file of dist/ (or of the review pages) that `file`, asked for as `path`, names
+        (None if there is none), and its bytes if it is a page."""
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
         folder = None if file.exists() else self.review()
@@ -575,14 +624,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             file = folder / file.relative_to(self.directory)
         if file.suffix == ".html" and file.is_file():
             try:
-                page = file.read_bytes()
+                return file, file.read_bytes()
             except OSError:  # swapped away between the test and the read: the next request is fine
-                page = None
-            if page is not None:
-                return self._send(inject(page, served), "text/html; charset=utf-8")
-        if path == "/" and not file.exists():  # nothing published yet
-            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
-        return super().send_head()
+                pass
+        return (file if file.exists() else None), None
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> io.BytesIO:
         self.send_response(status)
