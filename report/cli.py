@@ -138,6 +138,19 @@ def main(
         named = f"--root {args.root}" if args.root is not None else str(root)
         print(f"build.py: error: {named}: {'not a folder' if root.exists() else 'no such folder'}", file=err)
         return EXIT_USAGE
+    if not any(
+        os.path.lexists(root / name) for name in (project.REPORT_FILE, project.FACILITIES_DIR, project.BUILDS_DIR)
+    ):
+        # Not the project (a wrong --root, the wrong folder for `python -m report`): a build would
+        # make .cache/build.lock there, in /etc or ~ as well, and `new` a facilities/ folder. (Only
+        # this tool makes .dist/, the builds' folder: an edition without its sources can be exported.)
+        named = f"--root {args.root}" if args.root is not None else str(root)
+        print(
+            f"build.py: error: {named}: not the report's project folder (it holds neither"
+            f" {project.REPORT_FILE} nor {project.FACILITIES_DIR}/): name the project's folder",
+            file=err,
+        )
+        return EXIT_USAGE
     handler = HANDLERS[args.command or "build"]
     try:
         project.refuse_links(root)  # before any verb writes in .cache/ or deletes in .dist/ through a link

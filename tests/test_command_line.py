@@ -166,6 +166,26 @@ def test_a_root_that_is_no_folder_is_a_usage_error(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "verb", [("check",), ("build",), ("release",), ("export",), ("extract",), ("new", "x", "--name", "X")]
+)
+def test_a_root_that_is_no_project_is_a_usage_error_and_gets_nothing_written(
+    tmp_path: Path, verb: tuple[str, ...]
+) -> None:
+    """`--root /etc build` (or ~, a wrong folder) made .cache/build.lock there, and `new` a facilities/
+    folder holding the dossier, outside any project; check said "report.yaml not found" (exit 1)."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert run_cli("--root", str(folder), *verb) == (
+        EXIT_USAGE,
+        "",
+        f"build.py: error: --root {folder}: not the report's project folder (it holds neither report.yaml nor"
+        " facilities/): name the project's folder\n",
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
 class _Interrupted(importlib.abc.MetaPathFinder):
     """Ctrl-C, as it arrives while a module is being imported."""
 

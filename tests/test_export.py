@@ -203,6 +203,7 @@ def test_export_refuses_a_folder_it_would_damage(tmp_path: Path, where: str, mes
 def test_export_refuses_a_dist_that_is_not_its_manifest(tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()  # (a --root that does not exist is refused before any verb runs)
+    (root / "report.yaml").write_text("title: x\n", encoding="utf-8")  # (and one that is no project)
     code, _, err = run_cli("--root", str(root), "export")
     assert code == 2 and err.strip().endswith("nothing to export: dist/ holds no edition yet; run ./build.py first")
     publish_edition(root)
@@ -227,6 +228,7 @@ def test_export_copies_only_the_edition_folder_the_build_made_never_through_a_li
     pages = {**PAGES, "en/secret.txt": SECRET}
     outputs = [Output(p, d, "page", p.split("/")[0] if "/" in p else None) for p, d in pages.items()]
     (root / "evil" / "en").mkdir(parents=True)
+    (root / "report.yaml").write_text("title: x\n", encoding="utf-8")  # a project's folder
     for path, data in pages.items():
         (root / "evil" / path).parent.mkdir(parents=True, exist_ok=True)
         (root / "evil" / path).write_bytes(data)

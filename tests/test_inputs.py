@@ -471,6 +471,24 @@ def test_a_folder_where_a_file_belongs_is_said_to_be_one(tmp_path: Path, fixed_t
     assert code == 1
 
 
+@pytest.mark.parametrize("listed", [True, False])
+def test_a_folder_named_like_a_dossier_is_said_to_be_one(tmp_path: Path, fixed_today: None, listed: bool) -> None:
+    """`facilities/other.yaml/`, a folder: listed in report.yaml, check said "no dossier
+    'facilities/other.yaml'" at the list (it is there, in the file manager); unlisted, nothing."""
+    root = make_project(tmp_path)
+    (root / "facilities" / "other.yaml").mkdir()
+    if listed:
+        report = root / "report.yaml"
+        report.write_text(
+            report.read_text(encoding="utf-8").replace("facilities: [sample]", "facilities: [sample, other]")
+        )
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert [line for line in finding_lines(out) if ": error: " in line] == [
+        "facilities/other.yaml:1:1: error: file is a folder, not a regular file: put the file itself here [input.not-file]"
+    ]
+    assert code == 1
+
+
 def test_read_never_reads_more_than_the_limit_and_one_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file that grows without end (a device: its size says 0) is cut at the limit + 1 and refused."""
     (tmp_path / "big.yaml").write_bytes(b"x" * 100)

@@ -183,6 +183,22 @@ def test_new_refuses_a_name_that_check_would_refuse(project: Path, name: str, wh
     assert len(said) == 1 and said[0].startswith(f"facilities/{NEW}.yaml:{name_line}:"), out
 
 
+def test_new_refuses_a_name_whose_bytes_are_not_utf8(project: Path) -> None:
+    """`new x --name $'Adel\\xffanto'` (a Latin-1 terminal) was an internal error, exit 3: Python
+    keeps the byte 0xff of the argument as U+DCFF, which the name's check could not encode."""
+    before = sorted(p.name for p in (project / "facilities").iterdir())
+    code, out, err = run_cli(
+        "--root", str(project), "new", NEW, "--name", b"Adel\xffanto".decode("utf-8", "surrogateescape")
+    )
+    assert (code, out, err) == (
+        2,
+        "",
+        "build.py: error: --name is not UTF-8 text (byte 0xff is no character): type it in a terminal set to UTF-8\n",
+    )
+    assert sorted(p.name for p in (project / "facilities").iterdir()) == before
+    assert not (project / ".cache" / "crashes").exists()
+
+
 SAMPLE = (BASE / "facilities" / "sample.yaml").read_text(encoding="utf-8")
 
 

@@ -760,6 +760,7 @@ def test_ctrl_c_stops_serving_with_130_and_an_up_to_date_dist_is_no_build(
     # A background job of a non-interactive shell (CI's `make test &`) starts with SIGINT ignored,
     # and `interrupt_main` then does nothing: serve waited for ever. Python's own handler, as in a terminal.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    (tmp_path / "report.yaml").write_text("title: x\n", encoding="utf-8")  # a project folder, as the CLI requires
     try:
         code, out, err = run_cli("--root", str(tmp_path), "serve", "--port", "0")
     except KeyboardInterrupt:  # (caught here: it would stop the test session)

@@ -134,6 +134,10 @@ def new_dossier(root: Path, facility_id: str, name: str) -> Path:
         raise UsageError(reserved_message(facility_id, taken))
     if not name.strip() or "\n" in name:
         raise UsageError("--name must be the facility's official name, on one line")
+    stray = next((ord(ch) for ch in name if 0xD800 <= ord(ch) <= 0xDFFF), None)
+    if stray is not None:  # how Python keeps the bytes of an argument that are not UTF-8 (0xff is U+DCFF)
+        byte = f"byte 0x{stray - 0xDC00:02x}" if stray >= 0xDC80 else f"U+{stray:04X}"
+        raise UsageError(f"--name is not UTF-8 text ({byte} is no character): type it in a terminal set to UTF-8")
     path = root / FACILITIES_DIR / f"{facility_id}.yaml"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists")

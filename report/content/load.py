@@ -79,8 +79,8 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     for name in project.listdir(root, FACILITIES_DIR):
         path = root / FACILITIES_DIR / name
         rel = f"{FACILITIES_DIR}/{name}"
-        if rel == SOURCES_FILE or path.is_dir() or path.name.startswith("."):
-            continue
+        if rel == SOURCES_FILE or path.name.startswith(".") or (path.is_dir() and path.suffix != ".yaml"):
+            continue  # a folder named like a dossier is not skipped: reading it says what it is (input.not-file)
         if path.suffix != ".yaml":
             advice = ""
             if path.suffix.lower() in (".yml", ".yaml"):
