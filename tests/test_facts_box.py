@@ -102,7 +102,7 @@ def _figures(edition: Edition, facility_id: str, tmp_path: Path) -> dict[str, li
         renderer.maps.cache_dir = tmp_path  # not the checkout's .cache/
         html = renderer.chapter_chunk(facility, number).html
         figures = re.findall(r'<span class="figure">(.*?)</span>(?:<br>|\s*</dd>)', html, re.S)
-        plain = [re.sub(r"<[^>]+>", "", re.sub(r'<span class="fn">.*?</span>', "", f)) for f in figures]
+        plain = [re.sub(r"<[^>]+>", "", re.sub(r'<span class="fn"[^>]*>.*?</span>', "", f)) for f in figures]
         said[lang] = [" ".join(f.split()) for f in plain]
         assert loc.findings == []
     return said

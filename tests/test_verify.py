@@ -1798,6 +1798,35 @@ def test_a_share_card_that_clips_is_reported_at_the_part_that_grew() -> None:
 
 
 @pytest.mark.slow
+def test_a_note_taller_than_its_page_called_from_a_summary_is_an_error_at_its_marker(tmp_path: Path) -> None:
+    """A note called from prose that is not a timeline entry (a facility's `summary:`) was at the
+    dossier, with no line: it is at the `[@id]` marker that calls it."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    names = ", ".join(f'"Coalition {i} of the {" ".join(["people held"] * 30)}"' for i in range(30))
+    tall = f"""  - id: tall-2020
+    type: news
+    title: A tall note
+    publisher: [{names}]
+    date: 2020-06-01
+    url: https://news.example.com/2020/06/tall
+"""
+    sources = root / "facilities/sources.yaml"
+    sources.write_text(sources.read_text() + tall)
+    replace(root, "facilities/sample.yaml", "closed a year later [@news-2021].", "closed a year later [@tall-2020].")
+    assert (root / "facilities/sample.yaml").read_text().splitlines()[27].index("[@tall-2020]") == 26
+    code, out, _ = build(root)
+    assert code == 1
+    found = [line for line in out.splitlines() if line.endswith("[pdf.overflow]")]
+    assert len(found) == 1, out
+    assert re.fullmatch(
+        r"facilities/sample\.yaml:28:27: error: en/chapter/sample: note 6 \('Coalition 0 of the people held people h…'\),"
+        r" called in #sample, runs off the page on page 2 \(\d+\.\d mm past the top edge\) \[pdf\.overflow\]",
+        found[0],
+    ), found[0]
+
+
+@pytest.mark.slow
 def test_a_chapters_places_locate_the_title_and_every_entry_a_note_is_called_in(tmp_path: Path) -> None:
     """A chapter's problem at a timeline entry (a note taller than its page, called there) was at the
     dossier, with no line: each entry's region is at the entry, the running head's title at `title`."""

@@ -659,7 +659,7 @@ def _queue_bodies(
     for number, facility in enumerate(edition.facilities, 1):
         for lang, renderer in renderers.items():
             chunk = renderer.chapter_chunk(facility, number)
-            places = _places(edition.settings, renderer.localizer.where(edition.settings.title), facility)
+            places = _places(edition.settings, renderer.localizer.where(edition.settings.title), facility) + chunk.calls
             hashes = tuple(checked.get(asset, "") for asset in chunk.assets)
             job = Job(chunk.key, chunk.html, facility.path, "print", assets=chunk.assets, checked=hashes, places=places)
             chapters[lang].append(queue(lang, job))
@@ -670,7 +670,10 @@ def _queue_bodies(
             Queued(
                 renderer,
                 tuple(chapters[lang]),
-                queue(lang, Job(back.key, back.html, project.REPORT_FILE, "print", places=_title_places(renderer))),
+                queue(
+                    lang,
+                    Job(back.key, back.html, project.REPORT_FILE, "print", places=_title_places(renderer) + back.calls),
+                ),
             )
         )
     return queued
@@ -688,8 +691,9 @@ def _places(settings: ReportSettings, title: Loc, facility: Facility | None = No
     and the share card's top line (`#report-title`). A facility's name: its chapter's heading
     (`#<id>-title`, partials/facility.html) and the running head's other half (the heading's
     `string-set`, print.css), and the share card's heading (`#name`); each timeline entry, death and
-    development (`#<id>-<entry id>`), at the entry: where a note it calls is found. A region a chunk
-    does not have is never found in it.
+    development (`#<id>-<entry id>`), at the entry: where a note it calls is found when the chunk does
+    not say where the note's call is written (`ChunkHtml.calls`, which a chunk's places add). A
+    region a chunk does not have is never found in it.
     """
     tags = ("#cover-tags", "#support-tags", "#back-cover-tags", "#tags")
     hashtags = enumerate(settings.located_hashtags, 1)
@@ -804,7 +808,7 @@ def _language_pdfs(
         return LanguagePdfs(renderer.lang, tuple(findings), (), None)
     body = _body(edition, chapters, back)
     front = renderer.front_chunk(_toc(edition, renderer, body, back_anchors))
-    front_job = _job(front.key, front.html, project.REPORT_FILE, places=_title_places(renderer))
+    front_job = _job(front.key, front.html, project.REPORT_FILE, places=_title_places(renderer) + front.calls)
     front_future = paginator.lay_out(front_job, urgent=True)
     sheet_future = paginator.lay_out(_sheet(renderer, "folios", _body_folios(body, renderer.draft)), urgent=True)
     standalone_folios = [("decimal", n) for n in range(1, max(c.pages for c in body.chapters) + 1)]

@@ -27,6 +27,10 @@ from ..sandbox import css_imports
 NOTE_CLASS = "fn"
 """The class `render.Citer` gives each print footnote (print.css floats it to the foot of the page)."""
 
+CALL_ATTRIBUTE = "data-call"
+"""What `render.Citer` names a print footnote by ('call-3') when it knows where its call is written
+(the `[@id]` marker, or the claim's `sources:` item): a problem about the note is in that region."""
+
 REPAIRS = ("break-inside: avoid; orphans: 1000", "break-before: page")
 """What a paragraph that lost a note is given, one more each round, until its notes are printed.
 
@@ -91,6 +95,7 @@ class _Note:
     call_lines: tuple[tuple[int, int], ...] = ()  # (page, id of the line box) of each line the call prints on
     call_alone: bool = False  # the call starts a line: nothing before it on its line
     call_region: str = ""  # where the call is ('#etowah-2015-11-hunger-strike')
+    marker: str = ""  # where the call is written, if the chunk's places may know ('call-3': `CALL_ATTRIBUTE`)
 
     def broken(self) -> str | None:
         """Return what is wrong with how this note's call prints, or None."""
@@ -133,7 +138,7 @@ def lay_out(html: Any, render: Callable[[], Any]) -> tuple[Any, list[Problem]]:
     what it heads (`_breaks`).
     """
     notes = [
-        _Note(n, element, "".join(element.itertext()))
+        _Note(n, element, "".join(element.itertext()), marker=element.get(CALL_ATTRIBUTE) or "")
         for n, element in enumerate(
             (e for e in html.etree_element.iter() if NOTE_CLASS in (e.get("class") or "").split()), 1
         )
@@ -408,8 +413,9 @@ def overflows(document: Any, notes: Collection[_Note] = ()) -> list[Problem]:
 
     The problem is in the region of the element (`_anchor`). A running head's is the part of it
     that ran off (`_margin_region`): the report's title, or the section's or facility's name. A
-    note's (one of `notes`, placed) is where its call is, the claim that cites it, and the problem
-    names the note, not the marker that starts it ('15.').
+    note's (one of `notes`, placed) is where its call is written (its `CALL_ATTRIBUTE`), else where
+    its call prints, the claim that cites it; the problem names the note, and where it is called, not
+    the marker that starts it ('15.').
     """
     from weasyprint.formatting_structure.boxes import (
         BlockContainerBox,
@@ -458,8 +464,8 @@ def overflows(document: Any, notes: Collection[_Note] = ()) -> list[Problem]:
                 region = key = _margin_region(margin)
                 said = f"{what} in {region}"
             elif note is not None:
-                region, key = note.call_region, f"note {note.number}"
-                said = f"note {note.number} ({_excerpt(note.text)!r}), called in {region},"
+                region, key = note.marker or note.call_region, f"note {note.number}"
+                said = f"note {note.number} ({_excerpt(note.text)!r}), called in {note.call_region},"
             else:
                 region = key = _anchor(ancestors, box)
                 said = f"{what} in {region}"

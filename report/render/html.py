@@ -29,7 +29,7 @@ import jinja2.nodes
 from markupsafe import Markup, escape
 
 from ..i18n.localize import Localizer, fill
-from ..content.model import CITE_RE, Claim, DateSpan, Edition, Facility, PartialDate, Source, Text
+from ..content.model import CITE_RE, Citation, Claim, DateSpan, Edition, Facility, PartialDate, Source, Text
 from .. import cache, project
 from ..findings import Finding, Loc, error
 from ..project import IMAGES_DIR, SITE_IMAGES_DIR, source_date
@@ -65,6 +65,9 @@ class ChunkHtml:
     title: str
     html: str
     assets: tuple[str, ...] = ()  # project files the HTML refers to (the dossier image)
+    calls: tuple[tuple[str, Loc], ...] = ()
+    """Where each note call is written (the `[@id]` marker, or the claim's first `sources:` item), by
+    the `data-call` its note carries ('call-3'): a finding about the note points there."""
 
 
 @dataclass
@@ -85,9 +88,12 @@ class Citer:
     notes: list[Note] = field(default_factory=list)
     following: dict[str, Markup] = field(default_factory=dict)
     """Each call made, and how it prints right after another call: the second of "¹⁸,¹⁹"."""
+    calls: list[tuple[str, Loc]] = field(default_factory=list)
+    """Where each print note whose call's place is known is written, by its `data-call` (`ChunkHtml.calls`)."""
 
-    def ids(self, ids: Iterable[str]) -> Markup:
-        """Return the citation markup for these source ids, or nothing if there are none."""
+    def ids(self, ids: Iterable[str], at: Loc | None = None) -> Markup:
+        """Return the citation markup for these source ids, or nothing if there are none; a print
+        note called `at` a known place carries it (`data-call`, `calls`)."""
         cited = [self.sources[i] for i in dict.fromkeys(ids) if i in self.sources]
         if not cited:
             return Markup("")
@@ -101,9 +107,13 @@ class Citer:
             self.following[call] = Markup('<sup class="noteref">,{}</sup>').format(link)
             return call
         parts = Markup("; ").join(Markup('<a href="{}">{}</a>').format(self.href(s), self.short(s)) for s in cited)
-        call = Markup('<span class="fn">{}.</span>').format(parts)
+        marked = Markup("")
+        if at is not None:
+            self.calls.append((f"call-{len(self.calls) + 1}", at))
+            marked = Markup(' data-call="{}"').format(self.calls[-1][0])
+        call = Markup('<span class="fn"{}>{}.</span>').format(marked, parts)
         # print.css prints its call with a comma before the number (`.fn-next::footnote-call`).
-        self.following[call] = Markup('<span class="fn fn-next">{}.</span>').format(parts)
+        self.following[call] = Markup('<span class="fn fn-next"{}>{}.</span>').format(marked, parts)
         return call
 
     def short(self, source: Source) -> Markup:
@@ -124,7 +134,10 @@ class Citer:
     def claim(self, claim: Claim) -> Markup:
         """Return the citation for a claim's `sources`, leaving out ids its prose cites inline."""
         inline = {c.source_id for text in claim.texts() for c in text.citations}
-        return self.ids(c.source_id for c in claim.sources if c.source_id not in inline)
+        listed = [c for c in claim.sources if c.source_id not in inline]
+        return self.ids(
+            (c.source_id for c in listed), next((c.loc for c in listed if c.source_id in self.sources), None)
+        )
 
     def noted(self, text: object, call: object) -> Markup:
         """Return `text` with a claim's note call where the language puts it, with a comma before
@@ -153,11 +166,23 @@ class Citer:
         localized = place_inline_calls(str(self.localizer.text(text)), self.localizer.lang)
         localized = typeset(localized, original, self.localizer.source_lang)
 
+        # Each run's note is called at its first marker of a known source: in a translation, the
+        # same source's marker in the dossier, in order.
+        unused = list(text.citations)
+
         def note(run: re.Match[str]) -> str:
             trailing = " " if run.group(0).endswith(" ") else ""
-            return str(self.ids(CITE_RE.findall(run.group(1)))) + trailing
+            ids = CITE_RE.findall(run.group(1))
+            marked = [unused.pop(i) for i in (_first(unused, sid) for sid in ids) if i is not None]
+            at = next((c.loc for c in marked if c.source_id in self.sources), None)
+            return str(self.ids(ids, at)) + trailing
 
         return Markup(_CITE_RUN.sub(note, localized))
+
+
+def _first(citations: list[Citation], source_id: str) -> int | None:
+    """Return the index of the first of `citations` of `source_id`, else None."""
+    return next((i for i, c in enumerate(citations) if c.source_id == source_id), None)
 
 
 class _CompiledInMemory(jinja2.BytecodeCache):
@@ -568,7 +593,7 @@ class Renderer:
 
     def chapter_chunk(self, facility: Facility, number: int) -> ChunkHtml:
         """Return the PDF chunk for one facility chapter."""
-        context, _ = self.chapter_context(facility, number, "pdf")
+        context, citer = self.chapter_context(facility, number, "pdf")
         html = self.env.get_template("pdf/chapter.html").render(
             context
             | {
@@ -579,7 +604,8 @@ class Renderer:
         )
         assets = (f"{IMAGES_DIR}/{facility.image.src}",) if facility.image else ()
         key = f"{self.localizer.lang}/chapter/{facility.id}"
-        return ChunkHtml(key, self.localizer.lang, "chapter", facility.id, facility.name, html, assets)
+        calls = tuple(citer.calls)
+        return ChunkHtml(key, self.localizer.lang, "chapter", facility.id, facility.name, html, assets, calls)
 
     def facility_description(self, facility: Facility) -> str:
         """Return the one-line description of a facility's chapter, as plain text for metadata."""
@@ -652,7 +678,8 @@ class Renderer:
                 "source_anchor": lambda src: f"src-{src.id}",
             }
         )
-        return ChunkHtml(f"{self.localizer.lang}/front", self.localizer.lang, "front", None, self.report_title, html)
+        lang = self.localizer.lang
+        return ChunkHtml(f"{lang}/front", lang, "front", None, self.report_title, html, calls=tuple(citer.calls))
 
     def back_chunk(self) -> ChunkHtml:
         """Return the PDF chunk with how to support, acknowledgments, the sources the edition cites and the back cover."""
@@ -668,7 +695,8 @@ class Renderer:
                 "source_anchor": lambda src: f"src-{src.id}",
             }
         )
-        return ChunkHtml(f"{self.localizer.lang}/back", self.localizer.lang, "back", None, self.report_title, html)
+        lang = self.localizer.lang
+        return ChunkHtml(f"{lang}/back", lang, "back", None, self.report_title, html, calls=tuple(citer.calls))
 
     def back_toc(self) -> list[tuple[str, str]]:
         """Return (anchor, title) for the back matter's TOC entries."""
