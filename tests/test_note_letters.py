@@ -36,7 +36,7 @@ def _lettered(tmp_path: Path, publisher: str, languages: str = "") -> dict[str, 
     return {i: edition.sources[i].note_letter for i in ("news-2021", "news-2021-timeline")}
 
 
-@pytest.mark.parametrize("publisher", ["The Daily Example", "The Daily  Example", "'The\tDaily Example '"])
+@pytest.mark.parametrize("publisher", ["The Daily Example", "The Daily  Example", "'The\tDaily Example'"])
 def test_publishers_that_print_the_same_share_letters(tmp_path: Path, publisher: str) -> None:
     """`publisher: The Gadsden  Times` printed "The Gadsden Times", as HTML collapses spaces, and two
     articles of one day printed the same note "The Gadsden Times, March 25, 2022.": the letters were

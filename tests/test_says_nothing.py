@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from report.content.load import read_dossier, read_settings
-from report.content.schema import raw
+from report.content.schema import raw, resolve
 from report.findings import says_nothing
 
 from .conftest import BASE
@@ -134,17 +134,19 @@ def test_says_nothing_is_no_letter_or_digit(text: str, wordless: bool) -> None:
     assert says_nothing(text) is wordless
 
 
-def _required_texts(node: object, where: str) -> list[tuple[str, dict]]:
-    """Return every string node of a schema that must say something (`minLength`), with where it is."""
+def _required_texts(node: object, where: str, base: str) -> list[tuple[str, dict]]:
+    """Return every string node of a schema that must say something (`minLength`), with where it is,
+    its `$ref` followed (a field that is a `name`)."""
     found = []
     if isinstance(node, dict):
-        if node.get("type") == "string" and node.get("minLength", 0) > 0:
-            found.append((where, node))
+        whole = resolve(node, base)[0]
+        if whole.get("type") == "string" and whole.get("minLength", 0) > 0:
+            found.append((where, whole))
         for key, value in node.items():
-            found += _required_texts(value, f"{where}/{key}")
+            found += _required_texts(value, f"{where}/{key}", base)
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            found += _required_texts(value, f"{where}/{i}")
+            found += _required_texts(value, f"{where}/{i}", base)
     return found
 
 
@@ -155,7 +157,7 @@ def test_the_editors_schema_refuses_a_text_of_spaces() -> None:
     nodes = [
         (f"{kind}{where}", node)
         for kind in ("dossier", "sources", "report", "defs")
-        for where, node in _required_texts(raw(kind), "")
+        for where, node in _required_texts(raw(kind), "", f"{kind}.schema.json")
     ]
     assert len(nodes) > 15
     accepting = [
@@ -189,7 +191,7 @@ def test_a_facility_name_of_spaces_is_refused_by_editors_and_check_says_empty() 
         return sorted(list(e.absolute_path) for e in found if not isinstance(e.instance, datetime.date))
 
     assert refused(SAMPLE) == []
-    assert refused(text) == [["name"]]
+    assert refused(text) == [["name"], ["name"]]  # its own one-line pattern, and `trimmed`'s
     _, findings = read_dossier(text.encode(), "facilities/sample.yaml")
     assert [(f.code, f.message) for f in findings] == [
         ("schema.empty", "name is empty: it holds only U+0020 SPACE, which prints nothing")

@@ -810,6 +810,21 @@ def schema_findings(
             )
         ]
     loc = doc.loc(path)
+    if keyword == "oneOf" and (spaced := _spaced(err.context)) is not None:
+        return schema_findings(doc, kind, spaced)  # a publisher's name, or one name of its list
+    if keyword == "pattern" and described.get("x-code") == "text.space" and isinstance(err.instance, str):
+        own = (schema.subschema(kind, path) or {}).get("pattern")
+        if isinstance(own, str) and own != keyword_value and not schema.matches(own, err.instance):
+            return []  # the field's own pattern says what is wrong (a name on two lines)
+        if prints_nothing(err.instance):
+            return [_empty(field, loc, err.instance)]
+        return [
+            error(
+                "text.space",
+                loc,
+                f"{field} {_edges(err.instance)}: '{visible_spaces(err.instance)}'; remove it",
+            )
+        ]
     if keyword == "type":
         expected = keyword_value if isinstance(keyword_value, list) else [keyword_value]
         wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
@@ -964,6 +979,27 @@ def _wordless(text: str) -> str:
             " write it in letters"
         )
     return f"'{visible_spaces(text)}' has no letter or digit; write it in words"
+
+
+def _spaced(errors: Iterable[ValidationError]) -> ValidationError | None:
+    """Return the `text.space` error among a `oneOf`'s branch errors, if one of them is one."""
+    for err in errors:
+        if err.validator == "pattern" and isinstance(err.schema, Mapping) and err.schema.get("x-code") == "text.space":
+            return err
+        if (found := _spaced(err.context)) is not None:
+            return found
+    return None
+
+
+def _edges(text: str) -> str:
+    """Return what `text` starts or ends with that is white space: 'ends with a space', 'starts with a tab'."""
+    said = []
+    for verb, run in (("starts", text[: len(text) - len(text.lstrip())]), ("ends", text[len(text.rstrip()) :])):
+        if run:
+            first = run[0]
+            what = {" ": "a space", "\t": "a tab", "\n": "a line break"}.get(first) or _character_name(first)
+            said.append(f"{verb} with {what}")
+    return " and ".join(said)
 
 
 def _character_name(char: str) -> str:

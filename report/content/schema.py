@@ -330,7 +330,7 @@ def _fields(node: dict[str, Any], base: str, prefix: str) -> Iterator[tuple[str,
     for name, child in node.get("properties", {}).items():
         child, child_base = resolve(child, base)
         full = f"{prefix}{name}"
-        yield full, _type_name(child), name in required, _describe(child)
+        yield full, _type_name(child, child_base), name in required, _describe(child)
         if child.get("type") == "object":
             yield from _fields(child, child_base, f"{full}.")
         elif child.get("type") == "array":
@@ -339,13 +339,13 @@ def _fields(node: dict[str, Any], base: str, prefix: str) -> Iterator[tuple[str,
                 yield from _fields(items, items_base, f"{full}[].")
 
 
-def _type_name(node: dict[str, Any]) -> str:
+def _type_name(node: dict[str, Any], base: str) -> str:
     if "enum" in node:
         return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
     if "oneOf" in node and node.get("x-date"):
         return "date or `undated`"
     if "oneOf" in node:
-        return " or ".join(_type_name(alternative) for alternative in node["oneOf"])
+        return " or ".join(_type_name(*resolve(alternative, base)) for alternative in node["oneOf"])
     if node.get("x-date"):
         return "date"
     typ = node.get("type")
