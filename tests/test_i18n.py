@@ -1084,6 +1084,8 @@ def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> N
     assert data == [
         ("facilities.csv", "Centros de detención CSV"),
         ("facilities.json", "Centros de detención JSON"),
+        ("figures.csv", "Cifras de capacidad y población CSV"),
+        ("figures.json", "Cifras de capacidad y población JSON"),
         ("events.csv", "Hechos con fecha CSV"),
         ("events.json", "Hechos con fecha JSON"),
         ("deaths.csv", "Muertes bajo custodia CSV"),
