@@ -44,7 +44,16 @@ def _write(files: dict[str, bytes], folder: Path) -> Path:
 
 def test_each_table_comes_as_csv_and_json_with_the_same_rows(tmp_path: Path) -> None:
     files = _files(_edition(make_project(tmp_path)))
-    names = ("facilities", "figures", "events", "deaths", "campaign_actions", "campaign_organizations", "sources")
+    names = (
+        "facilities",
+        "figures",
+        "events",
+        "deaths",
+        "campaign_actions",
+        "campaign_demands",
+        "campaign_organizations",
+        "sources",
+    )
     assert sorted(files) == sorted(
         [f"data/{n}.{ext}" for n in names for ext in ("csv", "json")] + ["data/datapackage.json"]
     )
@@ -223,6 +232,33 @@ def test_the_facilities_row_says_which_of_its_claims_is_under_review(tmp_path: P
     assert (before["review"], before["review_claims"]) == (None, None)
 
 
+def test_each_campaign_demand_is_a_row_with_its_sources(tmp_path: Path) -> None:
+    """The report prints each campaign's demands with their notes; the open data had none."""
+    root = make_project(tmp_path, "cite-weak")
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "      text: Close the facility and release everyone held there.\n      sources: [news-2021]\n"
+    assert old in text
+    dossier.write_text(text.replace(old, old.replace("news-2021]", "news-2021, wiki-sample]")), encoding="utf-8")
+    files = _files(_edition(root))
+    assert json.loads(files["data/campaign_demands.json"]) == [
+        {
+            "facility_id": "sample",
+            "demand_id": "close",
+            "text": "Close the facility and release everyone held there.",
+            "review": None,
+            "weak_sources": "wiki-sample",
+            "dossier_review": "verified",
+            "source_ids": "news-2021 wiki-sample",
+        }
+    ]
+    [demands] = [r for r in json.loads(files["data/datapackage.json"])["resources"] if r["name"] == "campaign_demands"]
+    assert demands["schema"]["primaryKey"] == ["facility_id", "demand_id"]
+    assert demands["schema"]["foreignKeys"] == [
+        {"fields": "facility_id", "reference": {"resource": "facilities", "fields": "facility_id"}}
+    ]
+
+
 def test_the_sources_table_says_what_a_title_is(tmp_path: Path) -> None:
     """A descriptive title is the editors' words, and an inferred one was read from the URL: the
     package called every title "as published", and named only exact and descriptive titles."""
@@ -277,7 +313,7 @@ def test_frictionless_finds_no_error_and_the_license_is_stated(tmp_path: Path) -
     files = _files(_edition(make_project(tmp_path / "p")))
     report = validate(str(_write(files, tmp_path / "dist")))
     assert report.valid, report.flatten(["title", "message"])
-    assert report.stats["errors"] == 0 and report.stats["tasks"] == 14
+    assert report.stats["errors"] == 0 and report.stats["tasks"] == 16
     package = json.loads(files["data/datapackage.json"])
     assert package["licenses"] == [
         {

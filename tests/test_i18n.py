@@ -1092,6 +1092,8 @@ def test_each_download_on_the_home_page_names_what_it_opens(tmp_path: Path) -> N
         ("deaths.json", "Muertes bajo custodia JSON"),
         ("campaign_actions.csv", "Acciones de la campaña CSV"),
         ("campaign_actions.json", "Acciones de la campaña JSON"),
+        ("campaign_demands.csv", "Exigencias de la campaña CSV"),
+        ("campaign_demands.json", "Exigencias de la campaña JSON"),
         ("campaign_organizations.csv", "Organizaciones de la campaña CSV"),
         ("campaign_organizations.json", "Organizaciones de la campaña JSON"),
         ("sources.csv", "Fuentes CSV"),

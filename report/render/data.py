@@ -230,6 +230,19 @@ TABLES = (
         ("facility_id", "action_id"),
     ),
     Table(
+        "campaign_demands",
+        "Campaign demands",
+        "What each facility's campaign demands.",
+        (
+            _FACILITY,
+            _c("demand_id", "string", "The demand's id, unique within its facility."),
+            _c("text", "string", "The demand, as the report states it (English), without citation markers."),
+            *_FLAGS,
+            _SOURCE_IDS,
+        ),
+        ("facility_id", "demand_id"),
+    ),
+    Table(
         "campaign_organizations",
         "Campaign organizations",
         "The organizations in each facility's campaign.",
@@ -304,7 +317,7 @@ def datapackage(edition: Edition) -> dict[str, Any]:
     description = (
         f"The facts of the report '{s.title.value}' ({s.publisher}), edition of {s.edition.isoformat()},"
         " as tables: facilities, their capacity and population figures, dated events, deaths in custody,"
-        " campaign actions and organizations, and"
+        " campaign actions, demands and organizations, and"
         f" the sources every row cites. Values are in the report's source language, {language}; the"
         " translations of the report are on its site. A row whose 'review' is needs-review or whose"
         " 'dossier_review' is not verified states a fact editors are still checking; 'weak_sources'"
@@ -399,6 +412,10 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
                 | _date(action.date)
                 | {"text": _plain(action.text)}
                 | flags.of(action)
+            )
+        for demand in facility.campaign.demands:
+            rows["campaign_demands"].append(
+                {"facility_id": facility.id, "demand_id": demand.id, "text": _plain(demand.text)} | flags.of(demand)
             )
         for org in facility.campaign.organizations:
             rows["campaign_organizations"].append(
