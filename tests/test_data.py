@@ -44,7 +44,16 @@ def _write(files: dict[str, bytes], folder: Path) -> Path:
 
 def test_each_table_comes_as_csv_and_json_with_the_same_rows(tmp_path: Path) -> None:
     files = _files(_edition(make_project(tmp_path)))
-    names = ("facilities", "events", "deaths", "campaign_actions", "campaign_organizations", "sources")
+    names = (
+        "facilities",
+        "figures",
+        "events",
+        "deaths",
+        "campaign_actions",
+        "campaign_demands",
+        "campaign_organizations",
+        "sources",
+    )
     assert sorted(files) == sorted(
         [f"data/{n}.{ext}" for n in names for ext in ("csv", "json")] + ["data/datapackage.json"]
     )
@@ -122,6 +131,150 @@ def test_the_status_date_says_what_it_means_and_whether_it_is_approximate(tmp_pa
     ]
 
 
+FACTS = """capacity:
+  - id: beds
+    count: 1200
+    qualifier: about
+    measure: capacity
+    unit: beds
+    as_of: 2020-05
+    sources: [gov-report-2020]
+  - id: beds-1160
+    count: 1160
+    measure: capacity
+    unit: unstated
+    note: The figure a news report gave [@news-2021].
+    review: needs-review
+    review_note: does it count beds?
+    sources: [gov-report-2020]
+  - id: adp-900
+    count: 900
+    measure: average-daily-population
+    as_of: 2019
+    sources: [gov-report-2020]
+contract:
+  kind: private-direct
+  sources: [gov-report-2020]
+opened:
+  date: 2011-06
+  text: ICE began holding people here.
+  review: needs-review
+  sources: [news-2021]
+"""
+
+
+def test_the_facts_box_figures_opening_and_contract_are_in_the_data(tmp_path: Path) -> None:
+    """The facts box prints capacity figures, the opening date and the contract, each with its review
+    mark: the open data left all three out, and its facilities row said nothing of an opening under review."""
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = text[text.index("capacity:\n") : text.index("status:\n")]
+    dossier.write_text(text.replace(old, FACTS), encoding="utf-8")
+    files = _files(_edition(root))
+    flags = {"weak_sources": None, "dossier_review": "verified"}
+    assert json.loads(files["data/figures.json"]) == [
+        {"facility_id": "sample", "figure_id": "beds", "measure": "capacity", "count": 1200, "qualifier": "about"}
+        | {"unit": "beds", "as_of": "2020-05", "note": None, "review": None}
+        | flags
+        | {"source_ids": "gov-report-2020"},
+        {"facility_id": "sample", "figure_id": "beds-1160", "measure": "capacity", "count": 1160, "qualifier": None}
+        | {"unit": "unstated", "as_of": None, "note": "The figure a news report gave."}
+        | {"review": "needs-review"}
+        | flags
+        | {"source_ids": "gov-report-2020 news-2021"},
+        {"facility_id": "sample", "figure_id": "adp-900", "measure": "average-daily-population", "count": 900}
+        | {"qualifier": None, "unit": None, "as_of": "2019", "note": None, "review": None}
+        | flags
+        | {"source_ids": "gov-report-2020"},
+    ]
+    assert "does it count beds" not in files["data/figures.csv"].decode("utf-8")
+    [facility] = _csv_rows(files["data/facilities.csv"])
+    assert {k: facility[k] for k in ("opened", "opened_approximate", "contract", "review", "review_claims")} == {
+        "opened": "2011-06",
+        "opened_approximate": "false",
+        "contract": "private-direct",
+        "review": "needs-review",
+        "review_claims": "opened",
+    }
+    assert facility["source_ids"] == "gov-report-2020 news-2021"
+    package = json.loads(files["data/datapackage.json"])
+    [figures] = [r for r in package["resources"] if r["name"] == "figures"]
+    assert [(f["name"], f["type"]) for f in figures["schema"]["fields"]][:8] == [
+        ("facility_id", "string"),
+        ("figure_id", "string"),
+        ("measure", "string"),
+        ("count", "integer"),
+        ("qualifier", "string"),
+        ("unit", "string"),
+        ("as_of", "string"),
+        ("note", "string"),
+    ]
+    assert figures["schema"]["primaryKey"] == ["facility_id", "figure_id"]
+
+
+def test_the_facilities_row_says_which_of_its_claims_is_under_review(tmp_path: Path) -> None:
+    """A row whose operator is under review said only review: needs-review, beside a status the
+    site prints without its mark: a reader took the status for the doubtful value."""
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "  kind: private-company\n"
+    assert old in text
+    dossier.write_text(text.replace(old, old + "  review: needs-review\n"), encoding="utf-8")
+    [facility] = json.loads(_files(_edition(root))["data/facilities.json"])
+    assert (facility["review"], facility["review_claims"], facility["status"]) == (
+        "needs-review",
+        "operator",
+        "ice-contract-ended",
+    )
+    [before] = json.loads(_files(_edition(make_project(tmp_path / "b")))["data/facilities.json"])
+    assert (before["review"], before["review_claims"]) == (None, None)
+
+
+def test_each_campaign_demand_is_a_row_with_its_sources(tmp_path: Path) -> None:
+    """The report prints each campaign's demands with their notes; the open data had none."""
+    root = make_project(tmp_path, "cite-weak")
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "      text: Close the facility and release everyone held there.\n      sources: [news-2021]\n"
+    assert old in text
+    dossier.write_text(text.replace(old, old.replace("news-2021]", "news-2021, wiki-sample]")), encoding="utf-8")
+    files = _files(_edition(root))
+    assert json.loads(files["data/campaign_demands.json"]) == [
+        {
+            "facility_id": "sample",
+            "demand_id": "close",
+            "text": "Close the facility and release everyone held there.",
+            "review": None,
+            "weak_sources": "wiki-sample",
+            "dossier_review": "verified",
+            "source_ids": "news-2021 wiki-sample",
+        }
+    ]
+    [demands] = [r for r in json.loads(files["data/datapackage.json"])["resources"] if r["name"] == "campaign_demands"]
+    assert demands["schema"]["primaryKey"] == ["facility_id", "demand_id"]
+    assert demands["schema"]["foreignKeys"] == [
+        {"fields": "facility_id", "reference": {"resource": "facilities", "fields": "facility_id"}}
+    ]
+
+
+def test_the_sources_table_says_what_a_title_is(tmp_path: Path) -> None:
+    """A descriptive title is the editors' words, and an inferred one was read from the URL: the
+    package called every title "as published", and named only exact and descriptive titles."""
+    package = json.loads(_files(_edition(make_project(tmp_path)))["data/datapackage.json"])
+    [sources] = [r for r in package["resources"] if r["name"] == "sources"]
+    fields = {f["name"]: f["description"] for f in sources["schema"]["fields"]}
+    assert fields["title"] == (
+        "The title as published, in the source's language; with title_status 'descriptive', the editors' own"
+        " description of the item (English)."
+    )
+    assert fields["title_status"] == (
+        "How the title was captured: 'exact'; 'inferred' (read from the URL); 'descriptive' (the headline was"
+        " not captured, and the title describes the item); 'truncated' (the headline retrieved was cut off)."
+    )
+
+
 def test_review_flags_travel_with_the_rows(tmp_path: Path) -> None:
     root = make_project(tmp_path, "cite-weak")
     dossier = root / "facilities" / "sample.yaml"
@@ -160,7 +313,7 @@ def test_frictionless_finds_no_error_and_the_license_is_stated(tmp_path: Path) -
     files = _files(_edition(make_project(tmp_path / "p")))
     report = validate(str(_write(files, tmp_path / "dist")))
     assert report.valid, report.flatten(["title", "message"])
-    assert report.stats["errors"] == 0 and report.stats["tasks"] == 12
+    assert report.stats["errors"] == 0 and report.stats["tasks"] == 16
     package = json.loads(files["data/datapackage.json"])
     assert package["licenses"] == [
         {

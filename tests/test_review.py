@@ -75,7 +75,8 @@ def test_the_open_data_calls_an_accusation_what_check_does(tmp_path: Path, fixed
         "facilities/sample.yaml:80:48",  # the campaign's summary, after the claims
     ]
     assert "an accusation rests only on weak sources: 'wiki-sample'" in weak[-2]
-    fields = json.loads(files["data/datapackage.json"])["resources"][2]["schema"]["fields"]
+    [events] = [r for r in json.loads(files["data/datapackage.json"])["resources"] if r["name"] == "events"]
+    fields = events["schema"]["fields"]
     assert next(f["description"] for f in fields if f["name"] == "accusation") == (
         "True when the report treats the entry as an accusation of wrongdoing, as its own checks do: every"
         " timeline entry (documented abuse), and a development its dossier marks 'accusation: true'. Such an"

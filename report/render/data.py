@@ -20,7 +20,7 @@ from typing import Any
 
 from babel import Locale
 
-from ..content.model import CITE_RE, Claim, DateSpan, Edition, Facility, Source, Text
+from ..content.model import CITE_RE, Capacity, Claim, DateSpan, Edition, Facility, Source, Text
 from ..content.validate import weak_types
 from ..publish import Output
 
@@ -103,16 +103,79 @@ TABLES = (
             ),
             _c("status_date_approximate", "boolean", "True when the source gives the status date as approximate."),
             _c(
+                "opened",
+                "string",
+                "When the facility began holding people for ICE, when a source gives it: YYYY, YYYY-MM or"
+                " YYYY-MM-DD, or a range start/end.",
+            ),
+            _c("opened_approximate", "boolean", "True when the source gives the opening date as approximate."),
+            _c(
+                "contract",
+                "string",
+                "How ICE contracts for the facility, when known: 'private-direct' (with a private company),"
+                " 'local-government' (with a county, city or sheriff) or 'usms-rider' (on a U.S. Marshals"
+                " Service agreement).",
+            ),
+            _c(
                 "list_membership",
                 "string",
                 "'confirmed' when a source confirms the facility was named on DWN's 2021 First Ten list;"
                 " 'unverified' when none does yet, and the report says so in its chapter.",
             ),
             _c("summary", "string", "The chapter's summary (English), without citation markers."),
+            _c(
+                "review_claims",
+                "string",
+                "Which of the row's claims editors must still check against their sources (marked"
+                " needs-review), space-separated: location (city to longitude), operator (with operator_kind),"
+                " owner, contract, opened, status (with status_date); empty when none. The row's 'review' is"
+                " needs-review when any is.",
+            ),
             *_FLAGS,
             _SOURCE_IDS,
         ),
         ("facility_id",),
+    ),
+    Table(
+        "figures",
+        "Capacity and population figures",
+        "The figures of each facility's facts box: what it can hold, the minimum ICE pays for, people held"
+        " at one time, the average daily population. Where sources disagree, each figure is its own row.",
+        (
+            _FACILITY,
+            _c("figure_id", "string", "The figure's id, unique within its facility."),
+            _c(
+                "measure",
+                "string",
+                "What is counted: 'capacity' (how many the facility can hold), 'guaranteed-minimum' (the"
+                " minimum ICE pays for), 'detainees' (people held at one time) or 'average-daily-population'.",
+            ),
+            _c("count", "integer", "The number, as the source gives it."),
+            _c(
+                "qualifier",
+                "string",
+                "How exact the number is: 'about', 'up-to', 'more-than' or 'nearly'; empty for an exact figure.",
+            ),
+            _c(
+                "unit",
+                "string",
+                "What a capacity or guaranteed minimum counts: 'beds', 'people', or 'unstated' when the sources"
+                " give the number alone (such a figure is still being checked); empty for the other measures,"
+                " which count people.",
+            ),
+            _c(
+                "as_of",
+                "string",
+                "When the figure applied, as precise as its source: YYYY, YYYY-MM or YYYY-MM-DD, or a range"
+                " start/end; empty when the source gives no date.",
+            ),
+            _c(
+                "note", "string", "Context for the figure, as the report states it (English), without citation markers."
+            ),
+            *_FLAGS,
+            _SOURCE_IDS,
+        ),
+        ("facility_id", "figure_id"),
     ),
     Table(
         "events",
@@ -167,6 +230,19 @@ TABLES = (
         ("facility_id", "action_id"),
     ),
     Table(
+        "campaign_demands",
+        "Campaign demands",
+        "What each facility's campaign demands.",
+        (
+            _FACILITY,
+            _c("demand_id", "string", "The demand's id, unique within its facility."),
+            _c("text", "string", "The demand, as the report states it (English), without citation markers."),
+            *_FLAGS,
+            _SOURCE_IDS,
+        ),
+        ("facility_id", "demand_id"),
+    ),
+    Table(
         "campaign_organizations",
         "Campaign organizations",
         "The organizations in each facility's campaign.",
@@ -194,8 +270,19 @@ TABLES = (
                 f"True when its type ({', '.join(weak_types())}) is weak support: a death or an accusation"
                 " that cites only weak sources still needs a stronger one.",
             ),
-            _c("title", "string", "The title as published."),
-            _c("title_status", "string", "Whether the title is exact or descriptive."),
+            _c(
+                "title",
+                "string",
+                "The title as published, in the source's language; with title_status 'descriptive', the"
+                " editors' own description of the item (English).",
+            ),
+            _c(
+                "title_status",
+                "string",
+                "How the title was captured: 'exact'; 'inferred' (read from the URL); 'descriptive' (the"
+                " headline was not captured, and the title describes the item); 'truncated' (the headline"
+                " retrieved was cut off).",
+            ),
             _c("publisher", "string", "Who published it; joint publishers are separated by '; '."),
             _c("date", "string", "When it was published (YYYY, YYYY-MM or YYYY-MM-DD); empty if undated."),
             _c("date_approximate", "boolean", "True when the date is approximate."),
@@ -229,7 +316,8 @@ def datapackage(edition: Edition) -> dict[str, Any]:
     language = Locale.parse(s.source_language).get_display_name("en") or s.source_language
     description = (
         f"The facts of the report '{s.title.value}' ({s.publisher}), edition of {s.edition.isoformat()},"
-        " as tables: facilities, dated events, deaths in custody, campaign actions and organizations, and"
+        " as tables: facilities, their capacity and population figures, dated events, deaths in custody,"
+        " campaign actions, demands and organizations, and"
         f" the sources every row cites. Values are in the report's source language, {language}; the"
         " translations of the report are on its site. A row whose 'review' is needs-review or whose"
         " 'dossier_review' is not verified states a fact editors are still checking; 'weak_sources'"
@@ -295,6 +383,8 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
     for number, facility in enumerate(edition.facilities, 1):
         flags = _Flags(facility, edition, weak)
         rows["facilities"].append(_facility_row(facility, number, flags))
+        for figure in facility.capacity:
+            rows["figures"].append(_figure_row(facility, figure) | flags.of(figure))
         for entry in facility.timeline:
             rows["events"].append(
                 {"facility_id": facility.id, "event_id": entry.id, "kind": "timeline", "category": entry.category}
@@ -322,6 +412,10 @@ def _rows(edition: Edition) -> dict[str, list[Row]]:
                 | _date(action.date)
                 | {"text": _plain(action.text)}
                 | flags.of(action)
+            )
+        for demand in facility.campaign.demands:
+            rows["campaign_demands"].append(
+                {"facility_id": facility.id, "demand_id": demand.id, "text": _plain(demand.text)} | flags.of(demand)
             )
         for org in facility.campaign.organizations:
             rows["campaign_organizations"].append(
@@ -364,8 +458,18 @@ class _Flags:
 
 def _facility_row(facility: Facility, number: int, flags: _Flags) -> Row:
     where, operator, owner, status = facility.location, facility.operator, facility.owner, facility.status
-    claims: list[Claim] = [where, operator, status] + ([owner] if owner else [])
+    contract, opened = facility.contract, facility.opened
+    named: dict[str, Claim | None] = {
+        "location": where,
+        "operator": operator,
+        "owner": owner,
+        "contract": contract,
+        "opened": opened,
+        "status": status,
+    }
+    claims = [claim for claim in named.values() if claim is not None]
     lat, lon = where.coordinates or (None, None)
+    opened_date = opened.date if opened is not None else None
     return {
         "facility_id": facility.id,
         "chapter": number,
@@ -384,9 +488,26 @@ def _facility_row(facility: Facility, number: int, flags: _Flags) -> Row:
         "status": status.state,
         "status_date": status.date.iso(),
         "status_date_approximate": status.date.approximate,
+        "opened": opened_date.iso() if opened_date is not None else None,
+        "opened_approximate": opened_date.approximate if opened_date is not None else None,
+        "contract": contract.kind if contract is not None else None,
         "list_membership": facility.review.list_membership,
         "summary": _plain(facility.summary),
+        "review_claims": " ".join(name for name, claim in named.items() if claim and claim.review) or None,
     } | flags.of(*claims, texts=(facility.summary,))
+
+
+def _figure_row(facility: Facility, figure: Capacity) -> Row:
+    return {
+        "facility_id": facility.id,
+        "figure_id": figure.id,
+        "measure": figure.measure,
+        "count": figure.count,
+        "qualifier": figure.qualifier,
+        "unit": figure.unit,
+        "as_of": figure.as_of.iso() if figure.as_of is not None else None,
+        "note": _plain(figure.note) if figure.note is not None else None,
+    }
 
 
 def _source_row(source: Source, weak: set[str]) -> Row:
