@@ -240,6 +240,23 @@ def test_each_contents_entry_reads_its_number_title_and_then_its_page(shipped: P
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_copied_contents_give_each_entry_with_its_page(shipped: Path, edition, lang: str) -> None:
+    """Copied, or read by a tool that ignores the tags (pypdf, `pdftotext -raw`), the contents are
+    the heading, then one line per entry ending with its page number: the page numbers floated,
+    and a float prints before its page's other text, so every number came before the first title."""
+    reader = report_pdf(shipped, lang)
+    labels = reader.page_labels
+    lines = [" ".join(line.split()) for line in reader.pages[1].extract_text().splitlines()]
+    names = [f.name for f in edition.facilities]
+    top = [(title, labels[page]) for depth, title, page in outline_titles(reader) if depth == 0]
+    expected = [top[0][0]]  # the contents' own heading, then what they list
+    for title, label in top[1:]:
+        number = f"{names.index(title) + 1} " if title in names else ""
+        expected.append(f"{number}{title}{' *' if lines.count(f'{number}{title} * {label}') else ''} {label}")
+    assert lines[: len(expected)] == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_page_labels_follow_the_printed_folios(shipped: Path, lang: str) -> None:
     reader = report_pdf(shipped, lang)
     labels = reader.page_labels
