@@ -182,7 +182,14 @@ def test_a_crescent_gets_a_point_inside():
         ),
         # The bare name is ambiguous in Virginia (a county and a city): one with its word.
         ("VA", "Richmnd", "no county 'Richmnd' in VA; did you mean 'Richmond County'?", "Richmond County"),
-        ("GA", "Zzzzz County", "no county 'Zzzzz County' in GA", None),
+        # Nothing close: what to write instead, not the bare refusal a writer of an invented name met.
+        (
+            "GA",
+            "Zzzzz County",
+            "no county 'Zzzzz County' in GA: write the county the facility is in as the Census Bureau names it,"
+            " with its word ('Irwin County', 'LaSalle Parish')",
+            None,
+        ),
     ],
 )
 def test_a_county_that_does_not_match_says_what_was_meant(atlas, state, county, message, suggestion):

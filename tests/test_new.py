@@ -11,7 +11,7 @@ import yaml
 from report.commands.new import MODELINE, name_findings, skeleton
 from report.content.load import read_dossier, read_sources
 
-from .conftest import BASE, copy_project, run_cli
+from .conftest import BASE, REPO, copy_project, run_cli
 
 NEW = "example-center"
 
@@ -44,6 +44,18 @@ def test_new_writes_a_commented_skeleton_with_an_empty_timeline(project: Path) -
     assert (
         "  # What kind of body the operator is. One of: private-company, sheriff, county, city.\n  kind: TODO\n" in text
     )
+
+
+def test_every_line_of_the_skeleton_fits_the_width_its_comments_are_wrapped_to() -> None:
+    """The head's advice was one line of 164 characters, the rest wrapped at 100: an editor showed it cut off."""
+    text = skeleton(NEW, "Example Center")
+    assert [line for line in text.splitlines() if len(line) > 100] == []
+    assert text.splitlines()[3:7] == [
+        "# Replace every TODO with what a published source says, add each source to facilities/sources.yaml",
+        "# and list its id under the claim's `sources:`. Leave out what no source gives. `./build.py check`",
+        "# lists what is left. The README's field reference lists every field, optional ones too (capacity,",
+        "# opened, deaths, developments, campaign organizations, actions and demands, an image).",
+    ]
 
 
 def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,6 +100,18 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
         f"{path}:60:12: warning: {fallback}",
         f"{path}:60:12: error: campaign.summary {todo}",
     ]
+
+
+def test_the_readme_step_after_new_runs_the_check_new_says_to_run(project: Path) -> None:
+    """The README's step 2 said `./build.py check`, whose first screen is the other chapters' warnings."""
+    code, out, _ = run_cli("--root", str(project), "new", "example-county", "--name", "Example County Jail")
+    assert code == 0
+    hint = out.rstrip().split("then run: ")[1]
+    assert hint == "./build.py check facilities/example-county.yaml"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For writers: adding a facility\n", 1)[1].split("\n## ", 1)[0]
+    assert '\n1. `./build.py new example-county --name "Example County Jail"` writes' in section
+    assert f"\n2. `{hint}` (the command `new` prints) lists what is left," in section
 
 
 @pytest.mark.parametrize("bad", ["Otay Mesa", "otay--mesa", "otay-", "otay_mesa", "../otay", "OTAY"])

@@ -57,10 +57,10 @@ _HEAD = """\
 {modeline}
 #
 # A new dossier: {name}.
-# Replace every TODO with what a published source says, add each source to facilities/sources.yaml and list its id under the claim's `sources:`. Leave out
-# what no source gives. `./build.py check` lists what is left, line by line.
-# The README's field reference lists every field, optional ones too (capacity, opened,
-# deaths, developments, campaign organizations, actions and demands, an image).
+# Replace every TODO with what a published source says, add each source to facilities/sources.yaml
+# and list its id under the claim's `sources:`. Leave out what no source gives. `./build.py check`
+# lists what is left. The README's field reference lists every field, optional ones too (capacity,
+# opened, deaths, developments, campaign organizations, actions and demands, an image).
 """
 
 _TIMELINE_EXAMPLE = """\

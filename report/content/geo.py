@@ -353,7 +353,12 @@ def _unknown_county(
             f"no county '{county}' in {state}; did you mean '{suggestion}'?{hint}",
             suggestion,
         )
-    return Unmatched("county", "location.county", f"no county '{county}' in {state}{hint}")
+    return Unmatched(
+        "county",
+        "location.county",
+        f"no county '{county}' in {state}{hint}: write the county the facility is in as the Census Bureau"
+        " names it, with its word ('Irwin County', 'LaSalle Parish')",
+    )
 
 
 def _accepted_name(atlas: Atlas, state: str, core: str, suffix: str | None) -> str | None:
