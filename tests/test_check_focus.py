@@ -307,3 +307,35 @@ def test_a_latitude_out_of_range_says_its_range_and_asks_whether_lat_and_lon_are
         " (a US facility's is about 18 to 72, and its longitude is negative): are lat and lon swapped? [schema.pattern]"
     ]
     assert code == 1
+
+
+def test_a_renamed_dossier_shows_the_list_entry_it_leaves_without_a_file(project: Path) -> None:
+    """Renaming sample.yaml left report.yaml naming a file that is gone: the build fails on it, and
+    `check` of the renamed dossier said "0 errors" and exited 0, the error counted "in other files"."""
+    dossier = project / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8").replace("id: sample\n", "id: sample-center\n", 1)
+    (project / "facilities" / "sample-center.yaml").write_text(text, encoding="utf-8")
+    dossier.unlink()
+    code, lines = check("-q", "facilities/sample-center.yaml")
+    assert code == 1
+    assert lines == [
+        SOURCE_URL,  # a source it cites
+        "report.yaml:10:14: error: no dossier 'facilities/sample.yaml' for facility 'sample'; did you mean"
+        " 'sample-center'? [report.unknown-facility]",
+        "check: 2 errors (1 warning not shown; 1 error and 6 warnings in other files not shown); es 80.0% translated"
+        " (facilities/sample.yaml as of the last extract)",
+    ]
+
+
+def test_the_template_named_shows_where_it_lags_the_content(project: Path) -> None:
+    """`check i18n/messages.pot` said "0 errors, 0 warnings" while `i18n.stale` said, at the dossier,
+    that messages.pot is out of date: the finding about the file named was counted "in other files"."""
+    dossier = project / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(text.replace("ICE stopped using the facility.", "ICE stopped using the jail."), encoding="utf-8")
+    code, lines = check("i18n/messages.pot")
+    stale = [line for line in lines if line.endswith("[i18n.stale]")]
+    assert code == 0
+    assert [line.split(": warning: ")[0] for line in stale] == ["facilities/sample.yaml:24:9"]
+    assert "i18n/messages.pot is out of date for this file" in stale[0]
+    assert lines[-1].startswith("check: 0 errors, 1 warning (2 errors and ")

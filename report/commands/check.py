@@ -20,7 +20,7 @@ from ..errors import UsageError
 from ..findings import Finding
 from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
 from ..pdf.paginate import stylesheet_files
-from ..project import REPORT_FILE, SOURCES_FILE
+from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, dossier_path
 from ..sandbox import asset_paths
 from .gather import GatherOptions, Gathered, gather
 
@@ -104,11 +104,22 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
     or changing its date or type, breaks citations in other files (`cite.unknown`,
     `cite.anachronism`, `cite.weak`). With no edition (report.yaml or sources.yaml could not be
     read, and nothing was validated), the errors in those two files concern every file named.
+    A named dossier that report.yaml does not list (renamed, `winn.yaml` to `winn-center.yaml`)
+    brings report.yaml's `report.unknown-facility` errors: the list still names the old file, and
+    the build fails on it. i18n/messages.pot named brings every `i18n.stale`: each says where the
+    template lags the content or a catalog lags the template.
     """
     places: set[tuple[str, int]] = set()  # (path, line) of the named files' entries in other files
     groups: set[str] = {SOURCES} if SOURCES_FILE in named else set()
+    codes = {STALE} if TEMPLATE_FILE in named else set()  # codes whose every finding concerns the named files
     edition = gathered.edition
     if edition is not None:
+        listed = {dossier_path(facility_id) for facility_id, _loc in edition.settings.facility_order}
+        if any(
+            path.startswith(f"{FACILITIES_DIR}/") and path.endswith(".yaml") and path not in listed
+            for path in named - {SOURCES_FILE}
+        ):
+            codes.add(UNKNOWN_FACILITY)
         cited: set[str] = set()
         for facility in (*edition.facilities, *edition.unlisted):
             if facility.path in named:
@@ -126,7 +137,7 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
             for entry in catalog.entries:
                 if entry.group in groups:  # its findings: at the msgid, and at a msgstr for a mistake
                     places.update((catalog.path, line) for line in (entry.line, *entry.string_lines))
-    everywhere = RESOLVED_IN_SOURCES if SOURCES_FILE in named else frozenset()
+    everywhere = (RESOLVED_IN_SOURCES if SOURCES_FILE in named else frozenset()) | codes
     blocking = frozenset({REPORT_FILE, SOURCES_FILE}) if edition is None else frozenset()
     return lambda f: (
         f.loc.path in named
@@ -136,5 +147,7 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
     )
 
 
+STALE = "i18n.stale"
+UNKNOWN_FACILITY = "report.unknown-facility"
 RESOLVED_IN_SOURCES = frozenset({"cite.unknown", "cite.anachronism", "cite.weak"})
 """The codes of findings at a citation that depend on the source it names: its id, date or type."""
