@@ -317,8 +317,9 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
                 ],
             )
     if checklist.warnings:
-        do = "does" if checklist.warnings == 1 else "do"
-        lines += ["", f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists them."]
+        do, them = ("does", "it") if checklist.warnings == 1 else ("do", "them")
+        said = f"{count(checklist.warnings, 'warning')} {do} not block a release: ./build.py check lists {them}."
+        lines += ["", said]
     return "\n".join(lines)
 
 
