@@ -277,6 +277,7 @@ def victim_folder(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     (victim / "a.txt").write_bytes(b"x")
     (victim / "sub/b.txt").write_bytes(b"y")
     root.mkdir()
+    (root / "report.yaml").write_text("title: x\n", encoding="utf-8")  # a project's folder, as the CLI requires
     return root, victim, files_in(victim)
 
 
@@ -306,7 +307,7 @@ def test_a_folder_of_the_tools_own_that_is_a_link_is_refused_and_what_it_points_
     for verb in ("build", "check", "extract", "export"):
         assert run_cli("--root", str(root), verb) == (2, "", f"build.py: error: {refused}\n")
     assert files_in(victim) == before
-    assert sorted(p.name for p in root.iterdir()) == [name]
+    assert sorted(p.name for p in root.iterdir()) == sorted([name, "report.yaml"])
 
 
 def test_a_dist_link_out_of_the_project_is_replaced_never_followed(tmp_path: Path) -> None:
@@ -898,6 +899,7 @@ def test_a_file_where_the_tool_keeps_a_folder_is_a_usage_error_not_a_bug(tmp_pat
     """`echo x > .cache` made every command exit 3, "a bug in the tool", with its traceback in /tmp (new developer)."""
     root = tmp_path / "p"
     root.mkdir()
+    (root / "report.yaml").write_text("title: x\n", encoding="utf-8")  # a project's folder, as the CLI requires
     (root / ".cache").write_text("x", encoding="utf-8")
     refused = "'.cache' is a file, not a folder: every command writes in .cache/; delete it (the tool makes the folder)"
     for verb in ("build", "check"):

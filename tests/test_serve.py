@@ -778,6 +778,7 @@ def test_ctrl_c_stops_serving_with_130_and_an_up_to_date_dist_is_no_build(
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     import socket
 
+    (tmp_path / "report.yaml").write_text("title: x\n", encoding="utf-8")  # a project folder, as the CLI requires
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
