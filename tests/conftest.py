@@ -232,6 +232,23 @@ def _shared_pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> None:
         _SHARED_TEXTS[:] = [folder]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _subprocess_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Give the processes the tests start (builds, their fork servers and workers, the browser) a
+    temporary folder of this run's, which pytest deletes with the others: a build a test kills
+    outright (kill -9) leaves there what its workers had copied (WeasyPrint's fonts, 1.7 MB each)."""
+    folder = tmp_path_factory.mktemp("system-tmp")
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = previous
+
+
 _SHARED_CHUNKS: list[Path] = []
 """The chunk store this run's tests share (set by `_shared_chunk_store`; the project's `.cache/` is
 the store's folder, `chunks/` in it): what one test's build laid out, another's takes from there."""

@@ -659,13 +659,17 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
 def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_today: None) -> None:
     """kill -9 (or the out-of-memory killer) gives the build no chance to stop its workers: they
-    stop themselves, and with them the fork server and the resource tracker."""
+    stop themselves, and with them the fork server and the resource tracker, each removing its
+    temporary folder."""
     root = make_project(tmp_path)
     shutil.copytree(REPO / "layouts", root / "layouts")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     build = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )
     left: set[int] = set()
     try:
@@ -681,11 +685,74 @@ def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_
         while time.monotonic() < deadline and any(_running(pid) for pid in left):
             time.sleep(0.1)
         assert not [pid for pid in left if _running(pid)]
+        # The build's own folder of multiprocessing (its fork server's socket, no bytes) stays:
+        # kill -9 gives the build no chance. What the workers and the fork server copied goes.
+        assert [path.name for path in temporary.iterdir() if not path.name.startswith("pymp-")] == []
     finally:
         build.kill()
         for pid in left:  # what a failure leaves behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+WORKERS_WITH_THEIR_OWN_STYLESHEETS = """
+import os, sys, time
+from pathlib import Path
+from report.pdf.paginate import Layout, Paginator
+
+root, temporary = Path(sys.argv[1]), Path(sys.argv[2])
+css = root / "layouts" / "css" / "print.css"
+with Paginator(Layout(root, None, 2)) as paginator:  # the fork server loads these stylesheets
+    paginator.call(os.getpid).result()
+for stop in (False, True):
+    css.write_text(css.read_text(encoding="utf-8") + "\\n/* saved */\\n", encoding="utf-8")
+    paginator = Paginator(Layout(root, None, 2))  # its two workers load the saved ones themselves
+    running = [paginator.call(time.sleep, 30 if stop else 0.5) for _ in range(2)]
+    while len(list(temporary.iterdir())) < 3:  # the fork server's folder and each worker's
+        time.sleep(0.05)
+    time.sleep(1.0)  # each worker loads the stylesheets and their fonts
+    if not stop:
+        for future in running:
+            future.result()
+    paginator.close(stop=stop)  # with `stop`, the workers are terminated halfway through a job
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
+def test_workers_that_load_the_stylesheets_themselves_leave_no_temporary_files(tmp_path: Path) -> None:
+    """WeasyPrint copies the fonts into a temporary folder that a worker never removed (it ends
+    with os._exit): 1.7 MB left in /tmp by each worker after each designer's save in the preview."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKERS_WITH_THEIR_OWN_STYLESHEETS, str(root), str(temporary)],
+        cwd=REPO,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        start_new_session=True,
+    )
+    try:
+        assert process.wait(timeout=120) == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_running(pid) for pid in _group(process.pid)):
+            time.sleep(0.1)  # the fork server ends after the process that started it
+        assert not _group(process.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert sorted(path.name for path in temporary.iterdir()) == []
+
+
+def _group(group: int) -> list[int]:
+    """Return the running processes of a process group (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
 
 
 # -- WeasyPrint's records, classified by what they mean --------------------------------------------

@@ -44,6 +44,7 @@ entry.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gc
@@ -57,8 +58,10 @@ import os
 import posixpath
 import re
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
@@ -342,6 +345,40 @@ class _Worker:
 
 _WORKER: _Worker | None = None
 _RETIRED: list[_Worker] = []
+_TEMPORARY: tuple[int, str] | None = None
+"""The temporary folder of this process (its id, its path): see `_own_temporary_folder`."""
+
+
+def _own_temporary_folder() -> None:
+    """Put the temporary files of this process (the fork server, or a worker) in a folder of its
+    own, which goes as the process ends.
+
+    WeasyPrint copies the fonts the stylesheets load into a temporary folder, and removes it when
+    its `FontConfiguration` is collected, which a worker's never is: a worker ends with
+    `os._exit`. A worker that loads the stylesheets itself (one whose stylesheets differ from the
+    fork server's, as after a designer's save in the preview) left 1.7 MB in the system's
+    temporary folder each time. The fork server removes its folder as it exits; a worker, as its
+    pool stops it, as the build it serves ends (`_exit_with`) or as it is terminated
+    (`terminate_workers`). Only a process killed outright (`kill -9`) leaves its folder behind.
+    """
+    global _TEMPORARY
+    tempfile.tempdir = None  # the system's, not the folder a worker inherits from the fork server
+    _TEMPORARY = (os.getpid(), tempfile.mkdtemp(prefix="first-ten-layout-"))
+    tempfile.tempdir = _TEMPORARY[1]
+
+
+def _remove_temporary_folder() -> None:
+    if _TEMPORARY is not None and _TEMPORARY[0] == os.getpid():
+        shutil.rmtree(_TEMPORARY[1], ignore_errors=True)
+
+
+def _terminated(number: int, frame: object) -> None:
+    """A worker's SIGTERM: remove its temporary folder, then end as the signal ends a process."""
+    _remove_temporary_folder()
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
+
+
 PRELOAD_ENV = "FIRST_TEN_PRELOAD"
 WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>warm-up</title></head><body>
 <h1>Warm</h1><p>Serif <em>italic</em> <strong>semibold <em>italic</em></strong>.</p>
@@ -378,8 +415,13 @@ def _start_worker(root: str, fingerprint: str, cache_dir: str | None, build: int
     killed outright (`kill -9`, the out-of-memory killer) would leave them, and the fork server
     that lives as long as they do, waiting forever.
     """
+    from multiprocessing import util
+
     if nice:
         os.nice(nice)
+    _own_temporary_folder()
+    util.Finalize(None, _remove_temporary_folder, exitpriority=0)  # run as the pool stops the worker
+    signal.signal(signal.SIGTERM, _terminated)
     threading.Thread(target=_exit_with, args=(build,), name="build-watch", daemon=True).start()
     _init_worker(root, fingerprint, cache_dir)
 
@@ -393,6 +435,7 @@ def _exit_with(pid: int) -> None:
             time.sleep(1.0)
     else:
         select.select([handle], [], [])
+    _remove_temporary_folder()
     os._exit(1)
 
 
@@ -1006,6 +1049,8 @@ def _preload() -> None:
     request = os.environ.get(PRELOAD_ENV)
     if request:
         root, fingerprint, cache_dir = json.loads(request)
+        _own_temporary_folder()
+        atexit.register(_remove_temporary_folder)  # the fork server ends with SystemExit
         try:
             _init_worker(root, fingerprint, cache_dir)
         except Exception:  # noqa: BLE001 - each worker then tries again and reports the problem
