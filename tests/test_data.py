@@ -648,3 +648,28 @@ def test_a_releases_citations_are_as_they_were(tmp_path: Path) -> None:
     assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Edition of June 1, 2024."]
     assert all("status" not in item for item in json.loads(files["es/cite/sample.csl.json"]))
     assert "note" not in files["en/cite/report.bib"] and "N1  -" not in files["es/cite/sample.ris"]
+
+
+def test_each_citation_link_names_its_files_media_type(tmp_path: Path) -> None:
+    """The "Cite this" links gave no media type: a browser or a host that goes by the link learned
+    nothing of what a .ris or .bib file is. Each now gives its format's."""
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[tuple[str | None, str | None, bool]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "a" and "/cite/" in f"/{a.get('href')}":
+                self.found.append((a.get("href"), a.get("type"), "download" in a))
+
+    files = _cite_outputs(tmp_path, draft=False)
+    for page, stem in (("es/sample.html", "sample"), ("en/index.html", "report")):
+        links = Links()
+        links.feed(files[page])
+        assert links.found == [
+            (f"cite/{stem}.csl.json", "application/vnd.citationstyles.csl+json", True),
+            (f"cite/{stem}.bib", "application/x-bibtex", True),
+            (f"cite/{stem}.ris", "application/x-research-info-systems", True),
+        ]

@@ -19,6 +19,13 @@ from ..project import CITE_FORMATS, citation_paths
 from ..publish import Output
 
 FORMATS = CITE_FORMATS
+MEDIA_TYPES = {
+    "csl.json": "application/vnd.citationstyles.csl+json",
+    "bib": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+}
+"""Each format's media type: CSL-JSON's is registered with IANA; BibTeX's and RIS's are the ones
+reference managers and library catalogues send (neither format has a registered one)."""
 
 
 @dataclass(frozen=True)
