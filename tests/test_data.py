@@ -354,16 +354,74 @@ def test_bibtex_escapes_latex_specials_and_keeps_the_url_verbatim() -> None:
     assert cite.bibtex((TRICKY,)).decode() == (
         "@incollection{tricky-2024-en,\n"
         "  author = {{Smith \\& Sons}},\n"
-        "  title = {{Braces \\{like\\} these \\& 100\\% of \\$5 \\#1\\_x"
+        "  title = {{Braces \\textbraceleft{}like\\textbraceright{} these \\& 100\\% of \\$5 \\#1\\_x"
         " \\textasciitilde{}\\textasciicircum{}\\textbackslash{}}},\n"
-        "  booktitle = {{The \\{Big\\} Report}},\n"
-        "  publisher = {Smith \\& Sons},\n"
+        "  booktitle = {{The \\textbraceleft{}Big\\textbraceright{} Report}},\n"
+        "  publisher = {{Smith \\& Sons}},\n"
         "  date = {2024-06-01},\n"
         "  year = {2024},\n"
-        "  langid = {en},\n"
+        "  langid = {english},\n"
         "  url = {https://example.org/a_b%20c/}\n"
         "}\n"
     )
+
+
+def _bibtex_entries(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """Return each entry of a .bib file as BibTeX itself reads it: a braced value ends at the brace
+    that closes it, counting every brace, a backslash before it or not; an unclosed one fails."""
+    entries = []
+    at = 0
+    while (start := text.find("@", at)) >= 0:
+        head = re.compile(r"@(\w+)\{([^,\s]+),").match(text, start)
+        assert head, text[start:]
+        fields: dict[str, str] = {}
+        at = head.end()
+        while field := re.compile(r"\s*(\w+) = \{").match(text, at):
+            depth, i = 1, field.end()
+            while depth:
+                assert i < len(text), f"the value of {field.group(1)} is never closed"
+                depth += {"{": 1, "}": -1}.get(text[i], 0)
+                i += 1
+            fields[field.group(1)] = text[field.end() : i - 1]
+            at = i + 1 if text[i : i + 1] == "," else i
+        closing = re.compile(r"\s*\}\n").match(text, at)
+        assert closing, text[at:]
+        entries.append((head.group(1), head.group(2), fields))
+        at = closing.end()
+    return entries
+
+
+def test_a_lone_brace_leaves_no_bibtex_entry_open() -> None:
+    """A title with one brace was written `\\{`, which BibTeX, biber and JabRef count as a brace all
+    the same: the value never closed and took the rest of the file with it. The other fields of the
+    source are all there, and a publisher with "and" in it is one name, not a list of two."""
+    work = cite.Work(
+        "x-2024-es", "Ala {Este", "Reid and Company", dt.date(2024, 6, 1), "es", container="Informe } final"
+    )
+    text = cite.bibtex((work, cite.Work("r-2024-es", "Informe", "Reid and Company", dt.date(2024, 6, 1), "es")))
+    assert [(kind, key) for kind, key, _ in _bibtex_entries(text.decode())] == [
+        ("incollection", "x-2024-es"),
+        ("report", "r-2024-es"),
+    ]
+    chapter, report = (fields for _, _, fields in _bibtex_entries(text.decode()))
+    assert chapter == {
+        "author": "{Reid and Company}",
+        "title": "{Ala \\textbraceleft{}Este}",
+        "booktitle": "{Informe \\textbraceright{} final}",
+        "publisher": "{Reid and Company}",
+        "date": "2024-06-01",
+        "year": "2024",
+        "langid": "spanish",
+    }
+    assert (report["institution"], report["publisher"]) == ("{Reid and Company}", "{Reid and Company}")
+
+
+def test_biblatex_langid_is_a_language_name_babel_knows() -> None:
+    """`langid = {es}` is no babel or polyglossia language, which biblatex's manual asks for: it
+    cannot switch to Spanish for the entry. A language biblatex has no name for gets no langid."""
+    works = [cite.Work(f"k-{lang}", "T", "P", dt.date(2024, 6, 1), lang) for lang in ("en", "es", "qu")]
+    langids = [fields.get("langid") for _, _, fields in _bibtex_entries(cite.bibtex(tuple(works)).decode())]
+    assert langids == ["english", "spanish", None]
 
 
 def test_ris_keeps_each_value_on_its_line() -> None:
@@ -577,7 +635,7 @@ def test_a_drafts_citations_say_it_is_a_draft(tmp_path: Path) -> None:
     ]
     assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Draft edition of June 1, 2024."]
     assert [item["status"] for item in json.loads(files["es/cite/sample.csl.json"])] == ["Borrador", "Borrador"]
-    assert files["en/cite/report.bib"].endswith("  langid = {en},\n  note = {Draft}\n}\n")
+    assert files["en/cite/report.bib"].endswith("  langid = {english},\n  note = {Draft}\n}\n")
     assert files["es/cite/sample.ris"].split("\r\n").count("N1  - Borrador") == 2
 
 
@@ -590,3 +648,28 @@ def test_a_releases_citations_are_as_they_were(tmp_path: Path) -> None:
     assert _cite_section(files["en/index.html"]) == ["Test Publisher. Sample Report. Edition of June 1, 2024."]
     assert all("status" not in item for item in json.loads(files["es/cite/sample.csl.json"]))
     assert "note" not in files["en/cite/report.bib"] and "N1  -" not in files["es/cite/sample.ris"]
+
+
+def test_each_citation_link_names_its_files_media_type(tmp_path: Path) -> None:
+    """The "Cite this" links gave no media type: a browser or a host that goes by the link learned
+    nothing of what a .ris or .bib file is. Each now gives its format's."""
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[tuple[str | None, str | None, bool]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "a" and "/cite/" in f"/{a.get('href')}":
+                self.found.append((a.get("href"), a.get("type"), "download" in a))
+
+    files = _cite_outputs(tmp_path, draft=False)
+    for page, stem in (("es/sample.html", "sample"), ("en/index.html", "report")):
+        links = Links()
+        links.feed(files[page])
+        assert links.found == [
+            (f"cite/{stem}.csl.json", "application/vnd.citationstyles.csl+json", True),
+            (f"cite/{stem}.bib", "application/x-bibtex", True),
+            (f"cite/{stem}.ris", "application/x-research-info-systems", True),
+        ]

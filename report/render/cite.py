@@ -19,6 +19,13 @@ from ..project import CITE_FORMATS, citation_paths
 from ..publish import Output
 
 FORMATS = CITE_FORMATS
+MEDIA_TYPES = {
+    "csl.json": "application/vnd.citationstyles.csl+json",
+    "bib": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+}
+"""Each format's media type: CSL-JSON's is registered with IANA; BibTeX's and RIS's are the ones
+reference managers and library catalogues send (neither format has a registered one)."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,10 @@ def csl_json(works: tuple[Work, ...]) -> bytes:
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX, biber and JabRef count every brace, escaped or not: "\{" alone would leave the value
+    # open and swallow the rest of the file. The commands print a brace and keep the count even.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -98,6 +107,31 @@ _BIBTEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+BIBLATEX_LANGUAGES = {
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "ngerman",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hr": "croatian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ru": "russian",
+    "sl": "slovene",
+    "sv": "swedish",
+}
+"""biblatex's `langid` for a language code: a babel/polyglossia language name, as its manual asks
+(`es` is none, and biblatex cannot switch to it). biblatex reads `english` as American English. A
+language not listed gets no `langid` (its CSL-JSON `language` and RIS `LA` still say it)."""
 
 
 def bibtex_escape(text: str) -> str:
@@ -118,13 +152,14 @@ def bibtex(works: tuple[Work, ...]) -> bytes:
             fields.append(("booktitle", f"{{{bibtex_escape(work.container)}}}"))
         else:
             fields.append(("type", "Report"))
-            fields.append(("institution", bibtex_escape(work.publisher)))
+            fields.append(("institution", f"{{{bibtex_escape(work.publisher)}}}"))  # one name, not a list
         fields += [
-            ("publisher", bibtex_escape(work.publisher)),
+            ("publisher", f"{{{bibtex_escape(work.publisher)}}}"),  # braced: an "and" in it splits no list
             ("date", work.issued.isoformat()),
             ("year", str(work.issued.year)),
-            ("langid", work.lang),
         ]
+        if langid := BIBLATEX_LANGUAGES.get(work.lang):
+            fields.append(("langid", langid))
         if work.status:
             fields.append(("note", bibtex_escape(work.status)))
         if work.url:

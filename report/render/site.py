@@ -307,7 +307,8 @@ def _citation(lang: str, stem: str, works: tuple[cite.Work, ...]) -> dict[str, A
     """Return a page's "Cite this" context: the works, first the page's own, and its downloads."""
     paths = project.citation_paths(lang, stem)
     files = [
-        {"href": path.split("/", 1)[1], "format": name} for path, (_, name) in zip(paths, cite.FORMATS, strict=True)
+        {"href": path.split("/", 1)[1], "format": name, "type": cite.MEDIA_TYPES[ext]}
+        for path, (ext, name) in zip(paths, cite.FORMATS, strict=True)
     ]
     return {"works": works, "files": files}
 
