@@ -339,3 +339,26 @@ def test_the_template_named_shows_where_it_lags_the_content(project: Path) -> No
     assert [line.split(": warning: ")[0] for line in stale] == ["facilities/sample.yaml:24:9"]
     assert "i18n/messages.pot is out of date for this file" in stale[0]
     assert lines[-1].startswith("check: 0 errors, 1 warning (2 errors and ")
+
+
+def test_strict_and_release_say_how_many_errors_are_warnings_they_count_as_errors(project: Path) -> None:
+    """`check --strict` said "9 errors, 0 warnings" and the build "failed with 9 errors", every line
+    an error: nothing said that 7 of them are warnings only --strict fails on."""
+    assert check("-q", "--strict")[1][-1] == (
+        "check: 9 errors (7 warnings counted as errors under --strict); es 80.0% translated"
+    )
+    code, out, err = run_cli("build", "--quiet", "--strict")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1] == (
+        "build failed with 9 errors (7 warnings counted as errors under --strict): nothing was written to dist/"
+    )
+    assert not (project / "dist").exists()
+    (project / "facilities" / "notes.txt").write_text("to do\n", encoding="utf-8")  # not a release code
+    assert check("--strict", "--release")[1][-1] == (
+        "check: 10 errors, 0 warnings (7 warnings counted as errors under --release, 1 warning counted as an error"
+        " under --strict); es 80.0% translated"
+    )
+    assert check("--release", "facilities/sample.yaml")[1][-1] == (
+        "check: 6 errors, 0 warnings (5 warnings counted as errors under --release; 3 errors and 1 warning in other"
+        " files not shown); es 80.0% translated"
+    )
