@@ -327,6 +327,26 @@ def test_a_renamed_dossier_shows_the_list_entry_it_leaves_without_a_file(project
     ]
 
 
+def test_a_dossier_listed_twice_shows_the_repeat(project: Path) -> None:
+    """`- sample` twice in report.yaml's facilities fails the build; `check facilities/sample.yaml`
+    said "0 errors" and exited 0, the error counted "in other files"."""
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("facilities: [sample]", "facilities: [sample, sample]"),
+        encoding="utf-8",
+    )
+    repeat = "report.yaml:10:22: error: facilities lists 'sample' twice (first at column 14) [schema.duplicate-item]"
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert code == 1
+    assert lines == [
+        SOURCE_URL,
+        repeat,
+        "check: 2 errors (5 warnings not shown; 1 error and 2 warnings in other files not shown); es 80.0% translated",
+    ]
+    code, lines = check("-q", "facilities/sources.yaml")  # not about the sources
+    assert repeat not in lines
+
+
 def test_the_template_named_shows_where_it_lags_the_content(project: Path) -> None:
     """`check i18n/messages.pot` said "0 errors, 0 warnings" while `i18n.stale` said, at the dossier,
     that messages.pot is out of date: the finding about the file named was counted "in other files"."""
