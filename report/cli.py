@@ -28,7 +28,7 @@ from . import project
 from .commands.export import export
 from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError
-from .findings import Finding, Policy, count, counted, format_findings, has_errors, to_json
+from .findings import Finding, Policy, count, counted, format_findings, has_errors, promoted, to_json
 
 NOT_SET_UP = (
     "the Python module '{module}' is not installed; run `make build` first"
@@ -339,7 +339,8 @@ def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding
     """Return '1 error, 2 warnings', or with --quiet '1 error (2 warnings not shown)', and what is elsewhere."""
     errors = sum(f.level == "error" for f in findings)
     text = count(errors, "error") if quiet else counted(findings)
-    notes = [f"{count(len(findings) - errors, 'warning')} not shown"] if quiet and len(findings) > errors else []
+    notes = [promoted(findings)] if promoted(findings) else []
+    notes += [f"{count(len(findings) - errors, 'warning')} not shown"] if quiet and len(findings) > errors else []
     if elsewhere:
         other_errors = sum(f.level == "error" for f in elsewhere)
         parts = [

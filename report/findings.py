@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal, Sequence
 
 Level = Literal["error", "warning"]
@@ -39,6 +39,8 @@ class Finding:
     code: str
     loc: Loc
     message: str
+    promoted: str = field(default="", compare=False)
+    """The option that made this warning an error (`--strict`, `--release`), or "": the summary says so."""
 
     def __post_init__(self) -> None:
         # One finding, one line, showing what is really there: a newline quoted from the input
@@ -136,13 +138,25 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def promote(findings: Iterable[Finding], codes: Iterable[str] | None = None) -> list[Finding]:
-    """Return the findings with warnings turned into errors (all of them, or only `codes`)."""
+def promote(findings: Iterable[Finding], option: str, codes: Iterable[str] | None = None) -> list[Finding]:
+    """Return the findings with warnings turned into errors (all of them, or only `codes`) by `option`."""
     wanted = None if codes is None else set(codes)
     return [
-        replace(f, level="error") if f.level == "warning" and (wanted is None or f.code in wanted) else f
+        replace(f, level="error", promoted=option)
+        if f.level == "warning" and (wanted is None or f.code in wanted)
+        else f
         for f in findings
     ]
+
+
+def promoted(findings: Iterable[Finding]) -> str:
+    """Return what a summary says of the errors that are warnings a policy promoted ("2 warnings
+    counted as errors under --strict"), or "" if there are none: the lines say "error" of them."""
+    by = Counter(f.promoted for f in findings if f.promoted and f.level == "error")
+    return ", ".join(
+        f"{count(n, 'warning')} counted as {'an error' if n == 1 else 'errors'} under {option}"
+        for option, n in sorted(by.items())
+    )
 
 
 RELEASE_CODES = frozenset(
@@ -180,9 +194,9 @@ class Policy:
         """Return the findings ordered, without duplicates, with the warnings this policy promotes as errors."""
         result = ordered(findings)
         if self.release:
-            result = promote(result, RELEASE_CODES)
+            result = promote(result, "--release", RELEASE_CODES)
         if self.strict:
-            result = promote(result)
+            result = promote(result, "--strict")
         return result
 
 

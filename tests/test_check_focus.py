@@ -327,6 +327,26 @@ def test_a_renamed_dossier_shows_the_list_entry_it_leaves_without_a_file(project
     ]
 
 
+def test_a_dossier_listed_twice_shows_the_repeat(project: Path) -> None:
+    """`- sample` twice in report.yaml's facilities fails the build; `check facilities/sample.yaml`
+    said "0 errors" and exited 0, the error counted "in other files"."""
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("facilities: [sample]", "facilities: [sample, sample]"),
+        encoding="utf-8",
+    )
+    repeat = "report.yaml:10:22: error: facilities lists 'sample' twice (first at column 14) [schema.duplicate-item]"
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert code == 1
+    assert lines == [
+        SOURCE_URL,
+        repeat,
+        "check: 2 errors (5 warnings not shown; 1 error and 2 warnings in other files not shown); es 80.0% translated",
+    ]
+    code, lines = check("-q", "facilities/sources.yaml")  # not about the sources
+    assert repeat not in lines
+
+
 def test_the_template_named_shows_where_it_lags_the_content(project: Path) -> None:
     """`check i18n/messages.pot` said "0 errors, 0 warnings" while `i18n.stale` said, at the dossier,
     that messages.pot is out of date: the finding about the file named was counted "in other files"."""
@@ -339,3 +359,26 @@ def test_the_template_named_shows_where_it_lags_the_content(project: Path) -> No
     assert [line.split(": warning: ")[0] for line in stale] == ["facilities/sample.yaml:24:9"]
     assert "i18n/messages.pot is out of date for this file" in stale[0]
     assert lines[-1].startswith("check: 0 errors, 1 warning (2 errors and ")
+
+
+def test_strict_and_release_say_how_many_errors_are_warnings_they_count_as_errors(project: Path) -> None:
+    """`check --strict` said "9 errors, 0 warnings" and the build "failed with 9 errors", every line
+    an error: nothing said that 7 of them are warnings only --strict fails on."""
+    assert check("-q", "--strict")[1][-1] == (
+        "check: 9 errors (7 warnings counted as errors under --strict); es 80.0% translated"
+    )
+    code, out, err = run_cli("build", "--quiet", "--strict")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1] == (
+        "build failed with 9 errors (7 warnings counted as errors under --strict): nothing was written to dist/"
+    )
+    assert not (project / "dist").exists()
+    (project / "facilities" / "notes.txt").write_text("to do\n", encoding="utf-8")  # not a release code
+    assert check("--strict", "--release")[1][-1] == (
+        "check: 10 errors, 0 warnings (7 warnings counted as errors under --release, 1 warning counted as an error"
+        " under --strict); es 80.0% translated"
+    )
+    assert check("--release", "facilities/sample.yaml")[1][-1] == (
+        "check: 6 errors, 0 warnings (5 warnings counted as errors under --release; 3 errors and 1 warning in other"
+        " files not shown); es 80.0% translated"
+    )

@@ -128,6 +128,26 @@ def test_a_glossary_that_is_not_utf8_is_one_error_at_the_byte(tmp_path: Path) ->
     ]
 
 
+@pytest.mark.parametrize(
+    ("codec", "said"),
+    [
+        ("utf-16", "UTF-16 text, not UTF-8: it starts with a UTF-16 byte order mark"),
+        ("utf-16-le", "UTF-16 text (little-endian, without a byte order mark), not UTF-8"),
+    ],
+)
+def test_a_glossary_saved_as_utf16_is_named_so(tmp_path: Path, codec: str, said: str) -> None:
+    """A spreadsheet's "Unicode text" was "not valid UTF-8: byte 0xff cannot be decoded", and without
+    its mark had no column source, target."""
+    (tmp_path / "i18n/es").mkdir(parents=True)
+    text = '"source","target","developer_comments"\r\n"jail","c\u00e1rcel",""\r\n'
+    (tmp_path / "i18n/es/glossary.csv").write_bytes(text.encode(codec))
+    terms, findings = read_glossary(tmp_path, "es")
+    assert terms == ()
+    assert [str(f) for f in findings] == [
+        f"i18n/es/glossary.csv:1:1: error: the glossary is {said}; save it as CSV UTF-8 [i18n.glossary]"
+    ]
+
+
 def test_a_missed_term_is_reported_at_the_msgstr_the_translator_edits(tmp_path: Path) -> None:
     """A long English spans several lines of the catalog: the warning named the msgid's line, eight
     lines above the msgstr where the translator wrote "visitas legales"."""

@@ -6,6 +6,7 @@ one error at the file, it is not read, and `check` and the build say the same.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import shutil
@@ -18,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from report import project
-from report.content.textfile import MAX_BYTES
+from report.content.textfile import MAX_BYTES, decode
 from report.i18n.catalogs import parse_mapping
 
 from .conftest import copy_project, make_project, run_cli
@@ -511,3 +512,69 @@ def test_read_never_reads_more_than_the_limit_and_one_byte(tmp_path: Path, monke
 
 def test_every_input_kind_has_a_limit() -> None:
     assert set(MAX_BYTES) == {"dossier", "report", "sources", "catalog", "glossary", "mapping", "template", "atlas"}
+
+
+NEWLINE = "save the file with LF line endings [yaml.newline]"
+AS_UTF8 = "save it as UTF-8 [yaml.encoding]"
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        (b"a: 1\r\nb: 2\r\n", f"1:5: error: line ends with a carriage return (Windows CRLF line endings); {NEWLINE}"),
+        (
+            b"a: 1\rb: 2\r",
+            f"1:5: error: lines end with a carriage return alone (CR, classic Mac line endings), not LF; {NEWLINE}",
+        ),
+        (
+            b"a: 1\nb: x\ry\n",
+            "2:5: error: a carriage return (CR) alone, with no line feed after it; delete it [yaml.newline]",
+        ),
+        *(
+            (
+                "a: \u00e9\n".encode(codec),
+                f"1:1: error: file is {name} text, not UTF-8: it starts with a {name} byte order mark; {AS_UTF8}",
+            )
+            for codec, name in (("utf-16", "UTF-16"), ("utf-32", "UTF-32"))
+        ),
+        *(
+            (
+                bom + "a: \u00e9\n".encode(codec),
+                f"1:1: error: file is {name} text, not UTF-8: it starts with a {name} byte order mark; {AS_UTF8}",
+            )
+            for bom, codec, name in (
+                (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+                (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+            )
+        ),
+        *(
+            (
+                "a: \u00e9\n".encode(f"{name.lower()}-{order[0]}e"),
+                f"1:1: error: file is {name} text ({order}-endian, without a byte order mark), not UTF-8; {AS_UTF8}",
+            )
+            for name in ("UTF-16", "UTF-32")
+            for order in ("little", "big")
+        ),
+        (  # zero bytes, but no UTF-16 text: binary
+            b"a\x00\x01\x00",
+            "1:2: error: file contains the control character U+0000: it is binary or was pasted from another program;"
+            " delete it [yaml.encoding]",
+        ),
+    ],
+)
+def test_a_text_file_in_another_form_is_refused_for_what_it_holds(raw: bytes, said: str) -> None:
+    """A file of classic Mac line ends was refused for "Windows CRLF line endings", and a UTF-16 or
+    UTF-32 file (Notepad's "Unicode") as "not valid UTF-8: byte 0xff cannot be decoded"."""
+    text, findings = decode(raw, "facilities/x.yaml", "yaml")
+    assert text is None
+    assert [str(f) for f in findings] == [f"facilities/x.yaml:{said}"]
+
+
+def test_a_babel_cfg_in_utf16_is_named_so(tmp_path: Path) -> None:
+    """It was "i18n/babel.cfg cannot be read: 'utf-8' codec can't decode byte 0xff in position 0"."""
+    mapping, findings = parse_mapping(tmp_path, "[jinja2: layouts/**.html]\n".encode("utf-16"))
+    assert mapping is None
+    assert [str(f) for f in findings] == [
+        "i18n/babel.cfg:1:1: error: i18n/babel.cfg is UTF-16 text, not UTF-8: it starts with a UTF-16 byte order"
+        " mark; save it as UTF-8 [i18n.extract]"
+    ]

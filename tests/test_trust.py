@@ -37,7 +37,9 @@ def test_strict_fails_before_any_chunk_is_laid_out(tmp_path: Path, fixed_today: 
     root = make_project(tmp_path, "review-pending")  # warnings only
     code, out, _ = build(root, "--strict")
     assert code == 1
-    assert out.rstrip().endswith("build failed with 2 errors: nothing was written to dist/")
+    assert out.rstrip().endswith(
+        "build failed with 2 errors (2 warnings counted as errors under --strict): nothing was written to dist/"
+    )
     assert finding_lines(out) == [
         line.replace(": warning: ", ": error: ")
         for line in (FIXTURES / "review-pending" / "expected.txt").read_text().splitlines()

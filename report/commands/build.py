@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Protocol
 
 from .. import cache, project, publish, stamp
 from ..errors import UsageError
-from ..findings import Finding, Loc, Policy, count, error, has_errors, warning
+from ..findings import Finding, Loc, Policy, count, error, has_errors, promoted, warning
 from ..publish import Output
 from ..render import search
 
@@ -329,6 +329,8 @@ def _template_failed(
 
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
     errors = count(sum(f.level == "error" for f in findings), "error")
+    if promoted(findings):
+        errors += f" ({promoted(findings)})"
     return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/", coverage)
 
 

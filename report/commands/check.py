@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 
 from .. import project
 from ..errors import UsageError
-from ..findings import Finding
+from ..findings import Finding, Loc
 from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
 from ..pdf.paginate import stylesheet_files
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, dossier_path
@@ -106,15 +106,20 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
     read, and nothing was validated), the errors in those two files concern every file named.
     A named dossier that report.yaml does not list (renamed, `winn.yaml` to `winn-center.yaml`)
     brings report.yaml's `report.unknown-facility` errors: the list still names the old file, and
-    the build fails on it. i18n/messages.pot named brings every `i18n.stale`: each says where the
+    the build fails on it. A named dossier brings what is found where report.yaml lists it (the
+    `schema.duplicate-item` error of `- winn` listed twice). i18n/messages.pot named brings every `i18n.stale`: each says where the
     template lags the content or a catalog lags the template.
     """
     places: set[tuple[str, int]] = set()  # (path, line) of the named files' entries in other files
+    listings: set[Loc] = set()  # where report.yaml lists a named dossier
     groups: set[str] = {SOURCES} if SOURCES_FILE in named else set()
     codes = {STALE} if TEMPLATE_FILE in named else set()  # codes whose every finding concerns the named files
     edition = gathered.edition
     if edition is not None:
         listed = {dossier_path(facility_id) for facility_id, _loc in edition.settings.facility_order}
+        listings.update(
+            loc for facility_id, loc in edition.settings.facility_listings if dossier_path(facility_id) in named
+        )
         if any(
             path.startswith(f"{FACILITIES_DIR}/") and path.endswith(".yaml") and path not in listed
             for path in named - {SOURCES_FILE}
@@ -142,6 +147,7 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
     return lambda f: (
         f.loc.path in named
         or (f.loc.path, f.loc.line) in places
+        or f.loc in listings
         or f.code in everywhere
         or (f.loc.path in blocking and f.level == "error")
     )

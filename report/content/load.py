@@ -1197,6 +1197,10 @@ class _RecordBuilder:
                 values[f.name] = self.doc.loc(path + (f.name.removesuffix("_loc"),))
             elif (_optional(typ) or typ) is ClaimReview:
                 values[f.name] = self.claim_review(path)
+            elif f.metadata.get("repeats"):  # every item, a repeat too, where it is written
+                items = self.get(path + (key,))
+                items = items if isinstance(items, list) else []
+                values[f.name] = tuple((item, self.doc.loc(path + (key, i))) for i, item in enumerate(items))
             elif "keys" in f.metadata:
                 found = self.get(path + (key,))
                 values[f.name] = tuple(found[k] for k in f.metadata["keys"]) if found is not None else None

@@ -642,6 +642,11 @@ class ReportSettings:
     edition_loc: Loc = field(default=Loc(""), compare=False)
     located_hashtags: tuple[tuple[str, Loc], ...] = field(default=(), compare=False, metadata={"key": "hashtags"})
     """Each hashtag with where it is written: where a finding about that hashtag, printed, points."""
+    facility_listings: tuple[tuple[str, Loc], ...] = field(
+        default=(), compare=False, metadata={"key": "facilities", "repeats": True}
+    )
+    """Every item of `facilities`, each where it is written, a repeat too (`facility_order` keeps the
+    first): the `schema.duplicate-item` error at a repeat concerns that dossier (`check FILE`)."""
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ with a clear message instead of reaching a parser.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
@@ -33,6 +34,12 @@ MAX_BYTES = {
 babel.cfg under 1 kB, the largest template 20 kB and the map's atlas 800 kB."""
 
 _BOM = b"\xef\xbb\xbf"
+_WIDE_MARKS = (  # UTF-32 LE's mark first: it starts with UTF-16 LE's
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no text file of ours holds (tab, LF and CR are dealt with separately)."""
 
@@ -168,11 +175,45 @@ def _too_big(size: int, rel: str, kind: str) -> Finding:
     )
 
 
+def wide_encoding(raw: bytes) -> str | None:
+    """Return what a UTF-16 or UTF-32 file is, as a finding names it ("UTF-16 text, not UTF-8: it
+    starts with a UTF-16 byte order mark"), or None for any other file.
+
+    Such a file (Notepad's "Unicode", a spreadsheet's Unicode text) would otherwise be refused as
+    a byte UTF-8 cannot decode, or as the control character U+0000. One without a byte order mark
+    is told by its first character, as YAML 1.2 tells one (section 5.2: an ASCII character's zero
+    bytes), and only if the whole file decodes so with no control character.
+    """
+    for mark, name in _WIDE_MARKS:
+        if raw.startswith(mark):
+            return f"{name} text, not UTF-8: it starts with a {name} byte order mark"
+    heads = (
+        ("utf-32-be", raw[:3] == b"\0\0\0" and raw[3:4] not in (b"", b"\0")),
+        ("utf-32-le", raw[:1] not in (b"", b"\0") and raw[1:4] == b"\0\0\0"),
+        ("utf-16-be", raw[:1] == b"\0" and raw[1:2] not in (b"", b"\0")),
+        ("utf-16-le", raw[:1] not in (b"", b"\0") and raw[1:2] == b"\0"),
+    )
+    codec = next((codec for codec, starts in heads if starts), None)
+    if codec is None:
+        return None
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(text):
+        return None
+    name, order = codec[:6].upper(), "big" if codec.endswith("be") else "little"
+    return f"{name} text ({order}-endian, without a byte order mark), not UTF-8"
+
+
 def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]]:
     """Return the text of a file, or None and the finding that refuses it.
 
     `prefix` names the finding codes: `yaml` or `i18n` (`…encoding`, `…bom`, `…newline`).
     """
+    wide = wide_encoding(raw)
+    if wide is not None:
+        return None, [error(f"{prefix}.encoding", Loc(rel, 1, 1), f"file is {wide}; save it as UTF-8")]
     if raw.startswith(_BOM):
         return None, [
             error(
@@ -198,13 +239,17 @@ def decode(raw: bytes, rel: str, prefix: str) -> tuple[str | None, list[Finding]
             )
         ]
     if "\r" in text:
-        return None, [
-            error(
-                f"{prefix}.newline",
-                byte_loc(raw, raw.index(b"\r"), rel),
-                "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings",
+        at = raw.index(b"\r")
+        if raw[at + 1 : at + 2] == b"\n":
+            message = "line ends with a carriage return (Windows CRLF line endings); save the file with LF line endings"
+        elif b"\n" not in raw:
+            message = (
+                "lines end with a carriage return alone (CR, classic Mac line endings), not LF;"
+                " save the file with LF line endings"
             )
-        ]
+        else:
+            message = "a carriage return (CR) alone, with no line feed after it; delete it"
+        return None, [error(f"{prefix}.newline", byte_loc(raw, at, rel), message)]
     return text, []
 
 

@@ -47,7 +47,14 @@ from ..content.model import (
     marker_hint,
     unbracketed,
 )
-from ..content.textfile import character_references, decode, hidden_characters, read_input, reference_advice
+from ..content.textfile import (
+    character_references,
+    decode,
+    hidden_characters,
+    read_input,
+    reference_advice,
+    wide_encoding,
+)
 from ..project import MAPPING_FILE, TEMPLATE_FILE, catalog_path  # noqa: F401 - catalog_path: where callers find it
 from .pofile import PoMessage, read_po
 
@@ -481,6 +488,9 @@ def parse_mapping(root: Path, raw: bytes) -> tuple[tuple[Any, Any] | None, list[
     """
     from babel.messages.frontend import parse_mapping_cfg
 
+    wide = wide_encoding(raw)
+    if wide is not None:
+        return None, [error("i18n.extract", Loc(MAPPING_FILE, 1, 1), f"{MAPPING_FILE} is {wide}; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
         method_map, options_map = parse_mapping_cfg(io.StringIO(text), MAPPING_FILE)

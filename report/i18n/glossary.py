@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.model import CITE_RE
-from ..content.textfile import byte_loc, read_input
+from ..content.textfile import byte_loc, read_input, wide_encoding
 from ..findings import Finding, Loc, error, warning
 from .catalogs import CatalogEntry, ParsedCatalog, brief
 
@@ -90,6 +90,9 @@ def read_glossary(root: Path, lang: str) -> tuple[tuple[Term, ...], list[Finding
             return (), []
     except OSError as exc:
         return (), [error("i18n.glossary", Loc(rel), f"the glossary cannot be read: {exc}")]
+    wide = wide_encoding(raw)
+    if wide is not None:  # a spreadsheet's "Unicode text": not a byte of it is read as UTF-8
+        return (), [error("i18n.glossary", Loc(rel, 1, 1), f"the glossary is {wide}; save it as CSV UTF-8")]
     try:
         # A spreadsheet's "CSV UTF-8" starts the file with a byte order mark, which Weblate's reader
         # (translate-toolkit's) takes as UTF-8's mark: so is it read here, not as part of "source".
