@@ -233,13 +233,15 @@ def _shared_pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _subprocess_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _subprocess_temporary_folder() -> Iterator[None]:
     """Give the processes the tests start (builds, their fork servers and workers, the browser) a
-    temporary folder of this run's, which pytest deletes with the others: a build a test kills
-    outright (kill -9) leaves there what its workers had copied (WeasyPrint's fonts, 1.7 MB each)."""
-    folder = tmp_path_factory.mktemp("system-tmp")
+    temporary folder of this run's, removed as it ends: a build a test kills outright (kill -9)
+    leaves there what its workers had copied (WeasyPrint's fonts, 1.7 MB each). In the system's
+    temporary folder, not pytest's: a fork server's socket goes in it, and its path may have
+    only about 100 characters."""
+    folder = tempfile.mkdtemp(prefix="first-ten-tests-")
     previous = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(folder)
+    os.environ["TMPDIR"] = folder
     try:
         yield
     finally:
@@ -247,6 +249,17 @@ def _subprocess_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> It
             del os.environ["TMPDIR"]
         else:
             os.environ["TMPDIR"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def short_temporary() -> Iterator[Path]:
+    """A folder for a test to give a process as its TMPDIR: short, as a fork server's socket needs."""
+    folder = Path(tempfile.mkdtemp(prefix="t-", dir=os.environ.get("TMPDIR")))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _SHARED_CHUNKS: list[Path] = []

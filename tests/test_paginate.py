@@ -292,19 +292,21 @@ def test_a_url_a_print_stylesheet_names_is_refused_at_its_place_as_check_says_it
     assert [str(f) for f in stylesheet_findings(root, None)] == [expected]
 
 
-def _font_folder() -> str:
-    """In a worker: the folder its FontConfiguration keeps the layout's fonts in."""
+def _fork_servers_font_folder() -> str:
+    """In a worker: the folder the fork server's FontConfiguration keeps the layout's fonts in (a
+    worker whose stylesheets differ from the fork server's keeps the state it replaced in `_RETIRED`)."""
     from report.pdf import paginate
 
-    assert paginate._WORKER is not None
-    return str(paginate._WORKER.fonts._folder)
+    state = paginate._RETIRED[0] if paginate._RETIRED else paginate._WORKER
+    assert state is not None
+    return str(state.fonts._folder)
 
 
 def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
     job = Job("en/chapter/x", PAGE.format("<p>Serif <em>italic</em>.</p>"), "facilities/x.yaml", "print")
     with Paginator(Layout(REPO, None, 1)) as paginator:
         assert paginator.lay_out(job).result().findings == ()
-        shared = Path(paginator.call(_font_folder).result())  # the fork server's, for the shipped layout
+        shared = Path(paginator.call(_fork_servers_font_folder).result())
     other = tmp_path / "project"
     shutil.copytree(REPO / "layouts", other / "layouts")
     with (other / "layouts" / "css" / "print.css").open("a") as css:
@@ -657,14 +659,15 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
-def test_a_build_killed_outright_leaves_no_process_behind(tmp_path: Path, fixed_today: None) -> None:
+def test_a_build_killed_outright_leaves_no_process_behind(
+    tmp_path: Path, fixed_today: None, short_temporary: Path
+) -> None:
     """kill -9 (or the out-of-memory killer) gives the build no chance to stop its workers: they
     stop themselves, and with them the fork server and the resource tracker, each removing its
     temporary folder."""
     root = make_project(tmp_path)
     shutil.copytree(REPO / "layouts", root / "layouts")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    temporary = short_temporary
     build = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
         stdout=subprocess.DEVNULL,
@@ -719,13 +722,14 @@ for stop in (False, True):
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads processes from /proc")
-def test_workers_that_load_the_stylesheets_themselves_leave_no_temporary_files(tmp_path: Path) -> None:
+def test_workers_that_load_the_stylesheets_themselves_leave_no_temporary_files(
+    tmp_path: Path, short_temporary: Path
+) -> None:
     """WeasyPrint copies the fonts into a temporary folder that a worker never removed (it ends
     with os._exit): 1.7 MB left in /tmp by each worker after each designer's save in the preview."""
     root = make_project(tmp_path)
     shutil.copytree(REPO / "layouts", root / "layouts")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    temporary = short_temporary
     process = subprocess.Popen(
         [sys.executable, "-c", WORKERS_WITH_THEIR_OWN_STYLESHEETS, str(root), str(temporary)],
         cwd=REPO,
@@ -753,6 +757,32 @@ def _group(group: int) -> list[int]:
             if int(fields[2]) == group and fields[0] != "Z":
                 found.append(int(stat.parent.name))
     return found
+
+
+def test_a_temporary_folder_too_long_for_the_fork_servers_socket_is_a_usage_error(
+    tmp_path: Path, short_temporary: Path
+) -> None:
+    """multiprocessing starts its fork server through a socket in the temporary folder, whose path
+    the system limits (108 bytes on Linux): under a long TMPDIR the build said it had met a bug in
+    the tool (exit 3). The user can fix it, so it is a usage error that says how."""
+    root = make_project(tmp_path)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    long = short_temporary / ("x" * 90)
+    long.mkdir()
+    run = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(long)},
+        check=False,
+    )
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (
+        f"build.py: error: the temporary folder {long} has too long a path for the socket the layout workers"
+        " are started through (the system allows about 100 characters, with the socket's own name);"
+        " set TMPDIR to a shorter folder, such as TMPDIR=/tmp\n"
+    )
+    assert not (root / "dist").exists()
 
 
 # -- WeasyPrint's records, classified by what they mean --------------------------------------------

@@ -72,6 +72,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .. import cache, project
 from ..content.model import DEFAULT_LAYOUT_BUDGET
+from ..errors import UsageError
 from . import tags, verify
 from ..findings import Finding, Loc
 from ..sandbox import (
@@ -1384,6 +1385,14 @@ class Paginator:
         try:
             with _interrupts_deferred():
                 forkserver.ensure_running()
+        except OSError as exc:
+            if "AF_UNIX path too long" not in str(exc):
+                raise
+            raise UsageError(
+                f"the temporary folder {tempfile.gettempdir()} has too long a path for the socket the layout"
+                " workers are started through (the system allows about 100 characters, with the socket's"
+                " own name); set TMPDIR to a shorter folder, such as TMPDIR=/tmp"
+            ) from None
         finally:
             for name, value in saved.items():
                 if value is None:
