@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po, write_po
 
 from report.i18n.catalogs import briefs_apart, parse_catalog
 from report.i18n.coverage import Counts, check_catalog, check_translations, string_column
+from report.i18n.localize import Localizer
 from report.render.site import status_page_html
 from report.content.load import dossier_texts, load_edition, read_dossier
 
@@ -878,6 +879,22 @@ def test_a_template_strings_plural_english_changed_makes_the_pot_and_catalog_sta
         "layouts/page.html:1:16: warning: i18n/messages.pot is out of date for this file (1 new or changed, 1 removed);"
         " run: ./build.py extract && ./build.py update [i18n.stale]",
     ]
+    # The entry translates the plural English it was made from: the build printed "personas" for
+    # "space for … people" and coverage counted it translated. It prints the English, and says so.
+    catalog = parse_catalog(po.read_bytes(), "i18n/es/LC_MESSAGES/messages.po", "es")
+    spanish = Localizer("es", "en", catalog, "es_US")
+    printed = spanish.ngettext("room for %(num)s person", "space for %(num)s people", 2)
+    assert (printed, type(printed).__name__) == ("space for %(num)s people", "_EnglishFallback")
+    assert [line for line in out.splitlines() if "[i18n.fallback]" in line and "room for" in line] == [
+        "layouts/page.html:1:16: warning: Spanish translation out of date (the catalog has a translation of earlier"
+        " English): using the English text 'room for %(num)s person' [i18n.fallback]"
+    ]
+    table = coverage_of(out)
+    assert table[3].split() == ["templates", "0", "0", "0", "1", "0", "0.0%"]
+    assert (
+        "  templates: layouts/page.html:1 (close to 'room for %(num)s people' in the catalog: update gives it that"
+        " translation, fuzzy) 'space for %(num)s people'"
+    ) in table
     # The .pot extracted again (its entry as `extract` writes it), the catalog not yet updated.
     pot.write_text(
         pot.read_text().replace('msgid_plural "room for %(num)s people"', 'msgid_plural "space for %(num)s people"')

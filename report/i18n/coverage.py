@@ -275,9 +275,14 @@ class Pending:
 
     @property
     def from_english(self) -> str | None:
-        """Return the English of the entry whose translation `update` will give it, if not its own."""
+        """Return the English of the entry whose translation `update` will give it, if not its own:
+        its plural English where only that differs (`msgid_plural` edited)."""
         previous = self.previous
-        return previous.msgid if previous is not None and previous.msgid != self.message.msgid else None
+        if previous is None:
+            return None
+        if previous.msgid != self.message.msgid:
+            return previous.msgid
+        return previous.plural if previous.plural != self.message.plural else None
 
 
 @dataclass(frozen=True)
@@ -879,7 +884,12 @@ def language_coverage(
     for key, message in used.items():
         group = message.group
         entry = entries.get(key)
-        if entry is None:
+        if entry is not None and entry.english != message.english:
+            # Its plural English alone was edited (`msgid_plural`): the entry translates other
+            # words, which the build does not print; `update` makes it fuzzy.
+            state = "pending"
+            pending.setdefault(group, []).append(Pending(message, entry, close=True))
+        elif entry is None:
             state = "pending"
             same = by_english.get((message.msgid, message.plural), [])
             kept = kept_as_obsolete(obsolete, message.context, message.english, lambda e: e.english)
@@ -1012,7 +1022,10 @@ def coverage_table(coverage: LanguageCoverage) -> str:
                 how = item.change or ("new" if coverage.readable else "new, or in an entry that cannot be read")
                 english = brief(message.msgid, 60)
                 if item.kind == "close" and item.previous is not None:
-                    how = CLOSE.format(english=f"'{brief(item.previous.msgid, 60)}'")
+                    other = brief(item.previous.msgid, 60)
+                    if item.previous.msgid == message.msgid:  # its plural English alone was edited
+                        other, english = briefs_apart(item.previous.plural or "", message.plural or "", 60)
+                    how = CLOSE.format(english=f"'{other}'")
                 elif how == OTHER_ENGLISH and item.previous is not None:
                     other, english = briefs_apart(item.previous.msgid, message.msgid, 60)  # quotes that show the edit
                     how += f": '{other}'"

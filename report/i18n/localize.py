@@ -64,8 +64,12 @@ class Localizer:
 
     # -- lookups --------------------------------------------------------------------------------
 
-    def _lookup(self, context: str | None, msgid: str) -> CatalogEntry | None:
-        return self._entries.get((context, msgid))
+    def _lookup(self, context: str | None, msgid: str, plural: str | None = None) -> CatalogEntry | None:
+        """Return the entry that translates this English, or None: an entry whose plural English is
+        other (`msgid_plural` edited in a template, not yet extracted and merged) translates other
+        words, and `update` will make it fuzzy."""
+        entry = self._entries.get((context, msgid))
+        return entry if entry is not None and entry.plural == plural else None
 
     def _usable(self, entry: CatalogEntry | None) -> TypeGuard[CatalogEntry]:
         # A placeholder mistake would raise in Jinja's `translation % variables`, or print wrong.
@@ -128,7 +132,7 @@ class Localizer:
         self._earlier = dict(earlier or {})
         found = []
         for message in messages:
-            entry = self._lookup(message.context, message.msgid)
+            entry = self._lookup(message.context, message.msgid, message.plural)
             prose = is_prose(message.context)
             if not prose:
                 self._places[message.key] = message.loc
@@ -182,7 +186,7 @@ class Localizer:
         default = msgid if plural is None or n == 1 else plural
         if self.is_source:
             return default
-        entry = self._lookup(context, msgid)
+        entry = self._lookup(context, msgid, plural)
         if self._usable(entry):
             string = entry.strings[0]
             if entry.plural is not None:
