@@ -397,3 +397,16 @@ def test_catalog_reads_back_what_babel_writes(messages: dict) -> None:
     parsed = parse_catalog(buffer.getvalue(), "i18n/es/LC_MESSAGES/messages.po", "es")
     assert parsed.problems == ()
     assert {(e.context, e.msgid): e.strings[0] for e in parsed.entries} == messages
+
+
+def test_the_first_publication_is_one_date_not_a_range(tmp_path: Path, fixed_today: None) -> None:
+    """A report is first published once: `first_published: 2021/2022` passed, and the cover printed
+    "First published: 2021–2022"."""
+    root = make_project(tmp_path)
+    replace_text(root, "report.yaml", "first_published: 2021-02-25", "first_published: 2021/2022")
+    code, out, err = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        "report.yaml:6:18: error: first_published: '2021/2022' is not valid; write one date, 2021, 2021-02 or"
+        " 2021-02-25 [date.invalid]"
+    ]
+    assert code == 1 and err == ""
