@@ -151,6 +151,33 @@ def test_a_date_in_year_0000_is_an_impossible_date_at_its_line(
     assert code == 1 and err == ""
 
 
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "where", "year"),
+    [
+        (REL, "date: 2020-03-01", "date: 0019-03-01", "37:11", 19),  # a death
+        (REL, "date: 2020-03-01", "date: 0999/2020-03-01", "37:11", 999),  # the start of a range
+        (REL, "date: 2020-03-01", "date: 2020-03-01/0202", "37:11", 202),  # the end of a range, not `date.order`
+        ("facilities/sources.yaml", "date: 2020-05-01", "date: 0020-05", "7:11", 20),
+        ("report.yaml", "first_published: 2021-02-25", "first_published: 0021-02-25", "6:18", 21),
+        ("report.yaml", 'edition: "2024-06-01"', 'edition: "0024-06-01"', "5:10", 24),
+    ],
+)
+def test_a_year_before_1000_written_in_four_digits_is_refused_as_the_number_is(
+    tmp_path: Path, fixed_today: None, rel: str, old: str, new: str, where: str, year: int
+) -> None:
+    """The schema's dates start at the year 1000 (`minimum`), which refused `date: 19` but passed
+    `date: 0019-03-01`, a string: the PDF printed "March 1, 19", which a reader takes for 2019."""
+    root = make_project(tmp_path)
+    replace_text(root, rel, old, new)
+    code, out, err = run_cli("--root", str(root), "check")
+    value = new.split(": ")[1].strip('"')
+    assert finding_lines(out) == [
+        f"{rel}:{where}: error: date '{value}' is in the year {year}, before 1000, the earliest a date here may be:"
+        " write the year's four digits as the source gives them [date.invalid]"
+    ]
+    assert code == 1 and err == ""
+
+
 # -- numbers --------------------------------------------------------------------------------------
 
 
@@ -370,3 +397,16 @@ def test_catalog_reads_back_what_babel_writes(messages: dict) -> None:
     parsed = parse_catalog(buffer.getvalue(), "i18n/es/LC_MESSAGES/messages.po", "es")
     assert parsed.problems == ()
     assert {(e.context, e.msgid): e.strings[0] for e in parsed.entries} == messages
+
+
+def test_the_first_publication_is_one_date_not_a_range(tmp_path: Path, fixed_today: None) -> None:
+    """A report is first published once: `first_published: 2021/2022` passed, and the cover printed
+    "First published: 2021–2022"."""
+    root = make_project(tmp_path)
+    replace_text(root, "report.yaml", "first_published: 2021-02-25", "first_published: 2021/2022")
+    code, out, err = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        "report.yaml:6:18: error: first_published: '2021/2022' is not valid; write one date, 2021, 2021-02 or"
+        " 2021-02-25 [date.invalid]"
+    ]
+    assert code == 1 and err == ""

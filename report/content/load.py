@@ -695,17 +695,20 @@ def _whole(kind: str, path: tuple[Any, ...], value: str, comment: str) -> bool:
 
 
 def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Finding]:
-    """Return a finding for every date the calendar does not have, wherever the schema expects one.
+    """Return a finding for every date the calendar does not have, wherever the schema expects one,
+    and for every date before the year the schema's `minimum` sets for a date written as a number
+    (`date: 19` is refused): `0019-12-06` would print "December 6, 19", which reads as 2019.
 
     A value with an error in `found` is left alone: the schema has refused its form (a range where
     only one date may be, `2022/2021` in a source's `date`), and that one finding says what to write.
     """
     out: list[Finding] = []
     refused = {f.loc for f in found if f.level == "error"}
+    first_year = schema.raw("defs")["$defs"]["date"]["minimum"]  # of a date written as a number: `date: 2019`
     for path, value in schema.dates(kind, doc.data):
         if doc.loc(path) in refused:
             continue
-        parsed = []
+        parsed: list[PartialDate] = []
         for part in str(value).split("/"):
             if part == "undated" or not _DATE_RE.fullmatch(part):
                 break  # the schema has already reported the form
@@ -715,7 +718,17 @@ def _date_findings(doc: YamlDoc, kind: str, found: list[Finding]) -> list[Findin
                 out.append(error("date.invalid", doc.loc(path), f"impossible date '{value}': {exc}"))
                 break
         else:
-            if len(parsed) == 2 and parsed[1].latest() < parsed[0].earliest():
+            early = [part for part in parsed if part.year < first_year]
+            if early:
+                out.append(
+                    error(
+                        "date.invalid",
+                        doc.loc(path),
+                        f"date '{value}' is in the year {early[0].year}, before {first_year}, the earliest a date"
+                        f" here may be: write the year's four digits as the source gives them",
+                    )
+                )
+            elif len(parsed) == 2 and parsed[1].latest() < parsed[0].earliest():
                 out.append(error("date.order", doc.loc(path), f"date range '{value}' ends before it starts"))
     return out
 

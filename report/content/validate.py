@@ -170,6 +170,8 @@ def check_citations(edition: Edition, report_unused: bool = True, today: dt.date
     sources before listing a new dossier), but citing a source does not make it used. A claim
     whose date `check_dates` refuses (later than `today` or the edition date) is not checked for
     `cite.anachronism`: one typo (`2030-05-14`) is one error, not one more per source it cites.
+    A source supports events up to its publication (or update), and up to the day it was read
+    (`accessed`), which is all an undated source tells of when it was written.
     """
     findings: list[Finding] = []
     known = sorted(edition.sources)
@@ -210,16 +212,24 @@ def check_citations(edition: Edition, report_unused: bool = True, today: dt.date
                 continue  # the date is wrong already (date.future, date.after-edition): not what it cites
             for cite in _claim_citations(claim):
                 cited = edition.sources.get(cite.source_id)
-                latest = cited.latest() if cited else None
-                if cited is not None and latest is not None and latest < span.earliest():
-                    findings.append(
-                        error(
-                            "cite.anachronism",
-                            cite.loc,
-                            f"source '{cited.id}' ({_published(cited)}) was published before the event"
-                            f" it is cited for ({span.iso()})",
-                        )
+                if cited is None:
+                    continue
+                latest = cited.latest()
+                if latest is not None and latest < span.earliest():
+                    said = "was published"
+                elif cited.accessed is not None and cited.accessed.latest() < span.earliest():
+                    # What we read of it we read then: an undated page cannot tell of a later event.
+                    said = f"was last read on {cited.accessed.iso()}, which is"
+                else:
+                    continue
+                findings.append(
+                    error(
+                        "cite.anachronism",
+                        cite.loc,
+                        f"source '{cited.id}' ({_published(cited)}) {said} before the event it is cited for"
+                        f" ({span.iso()})",
                     )
+                )
     return findings
 
 
