@@ -653,6 +653,21 @@ def test_the_search_box_works_from_the_keyboard_and_passes_axe(site: Site, page)
     assert page.is_hidden(".site-search-panel") and page.get_by_label(SEARCH_LABEL["es"]).input_value() == ""
 
 
+def test_a_screen_reader_hears_the_count_of_the_first_search(site: Site, page) -> None:
+    """The count is said in a live region that is in the accessibility tree before the first
+    search: one inside the panel, hidden until results show, is new when its text is, and a
+    screen reader announces no change in it."""
+    from playwright.sync_api import expect
+
+    page.goto(site.url(f"en/{FACILITY}.html"))
+    live = page.get_by_role("status")  # hidden elements are not in the tree: get_by_role skips them
+    expect(live).to_have_count(1)
+    expect(live).to_have_text("")
+    page.get_by_label(SEARCH_LABEL["en"]).fill("Otay")
+    expect(live).to_have_text("Pages found: 2")
+    expect(page.locator(".site-search-results li")).to_have_count(2)
+
+
 def test_without_javascript_the_search_box_is_not_shown_and_the_page_works(site: Site, browser) -> None:
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     try:

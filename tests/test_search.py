@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,70 @@ def test_a_failing_indexer_is_an_error_and_a_missing_one_a_warning(
         "pyproject.toml: warning: the Pagefind indexer is missing (run `make build` to install pagefind[bin]):"
         " the site has no search [site.search]"
     ]
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+BLOCKS = {
+    *("address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption"),
+    *("figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"),
+    *("ol", "p", "section", "summary", "table", "td", "th", "tr", "ul"),
+}
+"""Elements a browser lays out apart from the text around them: a word never runs across one."""
+UNSEEN = {"script", "style", "svg", "template"}  # the locator map's SVG is described for screen readers, not read
+
+
+class _ShownText(HTMLParser):
+    """The text of a page's `<main>` as a reader sees it, less what search.EXCLUDE_SELECTORS leaves out."""
+
+    def __init__(self, excluded: set[str]) -> None:
+        super().__init__()
+        self.excluded = excluded
+        self.text: list[str] = []
+        self._open: list[bool] = []  # for each open element inside <main>: is its text left out?
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "main":
+            self._open = [False]
+        elif self._open:
+            if tag in BLOCKS:
+                self.text.append("\n")
+            if tag not in VOID:
+                classes = set((dict(attrs).get("class") or "").split())
+                self._open.append(
+                    self._open[-1] or tag in UNSEEN or "hidden" in dict(attrs) or bool(classes & self.excluded)
+                )
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag not in VOID:
+            self._open.pop()
+            if tag in BLOCKS:
+                self.text.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._open and not self._open[-1]:
+            self.text.append(data)
+
+
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"\w+", text)}
+
+
+def test_every_word_indexed_is_a_word_the_page_shows_and_back(shipped: Path) -> None:
+    """Pagefind joins the text of two elements with no space between them ("Also known asICDC"): the
+    word the page shows is then not in the index, and a result's excerpt shows a word the page does
+    not have. Every page's indexed words are the words its `<main>` shows, outside what is excluded."""
+    assert all(re.fullmatch(r"\.[\w-]+", selector) for selector in search.EXCLUDE_SELECTORS)  # classes: read below
+    excluded = {selector.removeprefix(".") for selector in search.EXCLUDE_SELECTORS}
+    dist = shipped / "dist"
+    pages, wrong = [], {}
+    for fragment in sorted(dist.glob("*/pagefind/fragment/*.pf_fragment")):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        page = f"{fragment.relative_to(dist).parts[0]}{data['url']}"
+        shown = _ShownText(excluded)
+        shown.feed((dist / page).read_text(encoding="utf-8"))
+        indexed, seen = _words(data["content"]), _words("".join(shown.text))
+        pages.append(page)
+        if indexed != seen:
+            wrong[page] = {"indexed, not shown": sorted(indexed - seen), "shown, not indexed": sorted(seen - indexed)}
+    assert len(pages) == len(set(pages)) >= 22, pages  # every facility page and front page, in both languages
+    assert wrong == {}

@@ -5,6 +5,7 @@ if (form) {
   const input = form.querySelector("input");
   const panel = form.querySelector(".site-search-panel");
   const status = form.querySelector(".site-search-status");
+  const live = form.querySelector(".site-search-live");
   const list = form.querySelector(".site-search-results");
   const bundle = new URL(form.dataset.bundle, document.baseURI);
   let latest = 0;
@@ -24,10 +25,13 @@ if (form) {
       }));
 
   // `lang`: the message's language where it fell back to English (the form's data-…-lang).
+  // The count goes in the live region (announced) and in the panel (shown).
   const show = (message, items, lang) => {
-    status.textContent = message;
-    if (lang) status.lang = lang;
-    else status.removeAttribute("lang");
+    for (const line of [live, status]) {
+      line.textContent = message;
+      if (lang) line.lang = lang;
+      else line.removeAttribute("lang");
+    }
     list.replaceChildren(...items);
     panel.hidden = !message;
   };
