@@ -292,29 +292,53 @@ def test_a_url_a_print_stylesheet_names_is_refused_at_its_place_as_check_says_it
     assert [str(f) for f in stylesheet_findings(root, None)] == [expected]
 
 
-def _fork_servers_font_folder() -> str:
-    """In a worker: the folder the fork server's FontConfiguration keeps the layout's fonts in (a
-    worker whose stylesheets differ from the fork server's keeps the state it replaced in `_RETIRED`)."""
-    from report.pdf import paginate
+STARTS_OVER = """
+import sys
+from pathlib import Path
 
+from report.pdf import paginate
+from report.pdf.paginate import Job, Layout, Paginator
+
+
+def fork_servers_font_folder():
+    # In a worker: the folder of the fork server's FontConfiguration (a worker whose stylesheets
+    # differ from the fork server's keeps the state it replaced in `_RETIRED`).
     state = paginate._RETIRED[0] if paginate._RETIRED else paginate._WORKER
-    assert state is not None
     return str(state.fonts._folder)
 
 
-def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
-    job = Job("en/chapter/x", PAGE.format("<p>Serif <em>italic</em>.</p>"), "facilities/x.yaml", "print")
-    with Paginator(Layout(REPO, None, 1)) as paginator:
+if __name__ == "__main__":
+    shipped, other, html = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    job = Job("en/chapter/x", html, "facilities/x.yaml", "print")
+    with Paginator(Layout(shipped, None, 1)) as paginator:  # a new process: its fork server loads these
         assert paginator.lay_out(job).result().findings == ()
-        shared = Path(paginator.call(_fork_servers_font_folder).result())
+        shared = Path(paginator.call(fork_servers_font_folder).result())
+    with Paginator(Layout(other, None, 1)) as paginator:  # its worker loads its own
+        assert paginator.lay_out(job).result().findings == ()
+    # Fontconfig rescans font folders now and then: a deleted one takes the faces with it.
+    print("kept" if shared.is_dir() and any(shared.iterdir()) else "deleted")
+"""
+
+
+def test_a_worker_that_starts_over_leaves_the_fork_servers_fonts_alone(tmp_path: Path) -> None:
+    """In a process of its own: this one's fork server was started for whichever project a test
+    laid out first, maybe one whose stylesheets it could not load (then it has no fonts)."""
     other = tmp_path / "project"
     shutil.copytree(REPO / "layouts", other / "layouts")
     with (other / "layouts" / "css" / "print.css").open("a") as css:
         css.write("\n/* another layout: its workers load their own fonts */\n")
-    (chunk,) = lay_out(other, job)
-    assert chunk.findings == ()
-    # Fontconfig rescans font folders now and then: a deleted one takes the faces with it.
-    assert shared.is_dir() and sorted(shared.iterdir())
+    script = tmp_path / "starts_over.py"
+    script.write_text(STARTS_OVER, encoding="utf-8")
+    html = PAGE.format("<p>Serif <em>italic</em>.</p>")
+    run = subprocess.run(
+        [sys.executable, str(script), str(REPO), str(other), html],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "kept\n", "")  # the fork server's folder, with its fonts
 
 
 def test_a_print_stylesheet_linked_from_outside_layouts_is_refused_not_read(tmp_path: Path) -> None:
