@@ -1,0 +1,64 @@
+"""The printed page as its designer checks it: what `layouts/css/print.css` sets, laid out by WeasyPrint
+in this process with the shipped stylesheet and read back from the PDF (pypdf for lines, PDFium for
+the box of each printed character)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import REPO
+
+PAGE = """<!DOCTYPE html><html lang="{lang}" data-report-title="First Ten to Communities Not Cages"><head>
+<meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{body}</article></body></html>"""
+WORDS = "The detention center held people for years while the county renewed its contract".split()
+
+
+def words(count: int) -> str:
+    return " ".join(WORDS[i % len(WORDS)] for i in range(count))
+
+
+def laid_out(body: str, lang: str = "en") -> bytes:
+    """Return the PDF of a chunk holding `body`, laid out with the print stylesheet."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=PAGE.format(lang=lang, body=body), base_url=(REPO / "layouts/pdf").as_uri() + "/")
+    return html.write_pdf(stylesheets=css, font_config=fonts)
+
+
+def runs(pdf: bytes) -> list[tuple[int, float, float, str]]:
+    """Return each piece of text pypdf reads from a PDF: its page, where it starts (x, y) and its text."""
+    found: list[tuple[int, float, float, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1):
+
+        def visit(text: str, cm: list, tm: list, *_: object, number: int = number) -> None:
+            if text.strip():
+                found.append((number, round(tm[4] * cm[0] + cm[4], 1), round(tm[5] * cm[3] + cm[5], 1), text))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+# -- the review mark -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
+def test_a_review_mark_at_a_line_end_moves_on_whole(lang: str, mark: str) -> None:
+    """The English report printed "…citing overcrowding.²¹ [UNDER" at the end of a line of the Alamance
+    chapter and "REVIEW]" alone at the start of the next (and the Spanish "[EN" / "REVISIÓN]"): the
+    mark's two words broke apart like any others. A mark is one sign: it prints on one line, and
+    moves on whole when it does not fit at the end of one."""
+    label = mark.strip("[]").lower()
+    body = "".join(f'<p>{words(count)}. <span class="review-mark">[{label}]</span></p>' for count in range(10, 24))
+    pieces = [(x, text) for _, x, _, text in runs(laid_out(body, lang)) if "[" in text or "]" in text]
+    marks = [(x, text[text.index("[") :].strip()) for x, text in pieces if "[" in text]
+    assert [text for _, text in marks] == [mark] * 14
+    assert [text for _, text in pieces if "[" not in text] == []  # no "REVIEW]" alone on a line
+    left = min(x for _, x, _, _ in runs(laid_out("<p>x</p>", lang)))
+    assert any(x == left for x, _ in marks)  # one mark did reach a line end, and started the next
+
