@@ -62,3 +62,42 @@ def test_a_review_mark_at_a_line_end_moves_on_whole(lang: str, mark: str) -> Non
     left = min(x for _, x, _, _ in runs(laid_out("<p>x</p>", lang)))
     assert any(x == left for x, _ in marks)  # one mark did reach a line end, and started the next
 
+
+# -- the facts box -------------------------------------------------------------------------------
+
+
+def lines(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """Return each line PDFium reads on a page: its text, and the left edge of its first character's
+    box and the right edge of its last one, in points."""
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(pdf)[page].get_textpage()
+    found: list[tuple[str, float, float]] = []
+    line: list[tuple[str, float, float]] = []
+    for index in range(text.count_chars()):
+        char = text.get_text_range(index, 1)
+        if char in "\r\n":
+            if line:
+                found.append(("".join(c for c, _, _ in line), line[0][1], line[-1][2]))
+            line = []
+        else:
+            left, _, right, _ = text.get_charbox(index)
+            line.append((char, left, right))
+    if line:
+        found.append(("".join(c for c, _, _ in line), line[0][1], line[-1][2]))
+    return found
+
+
+def test_a_facts_box_label_keeps_a_gutter_before_its_value() -> None:
+    """The Spanish facts boxes printed "Inicio de la detención" up to the edge of the labels' column, a
+    hair from the value beside it ("detención2011."): the column had no gutter, and only labels
+    narrower than it kept one. Every label's line now ends 1.5 mm short of the values' column, and
+    the English labels still print on one line."""
+    labels = ["Inicio de la detención de ICE", "ICE detention began", "También conocido como", "Operador"]
+    body = "".join(f"<div><dt>{label}</dt><dd>2011. {words(30)}.</dd></div>" for label in labels)
+    printed = lines(laid_out(f'<section class="facts"><dl>{body}</dl></section>', "es"))
+    values = min(left for text, left, _ in printed if text.startswith("2011."))
+    label_lines = [(text.strip(), right) for text, left, right in printed if text.strip() and left < values - 20]
+    assert {text for text, _ in label_lines} >= {"Operador", "ICE detention began"}
+    assert [text for text, right in label_lines if values - right < 1.5 / 25.4 * 72] == []
+
