@@ -101,3 +101,29 @@ def test_a_facts_box_label_keeps_a_gutter_before_its_value() -> None:
     assert {text for text, _ in label_lines} >= {"Operador", "ICE detention began"}
     assert [text for text, right in label_lines if values - right < 1.5 / 25.4 * 72] == []
 
+
+# -- the report's bibliography -------------------------------------------------------------------
+
+
+def test_the_bibliographys_second_column_keeps_its_numbers_clear_of_the_first() -> None:
+    """The report's two-column bibliography printed the second column's numbers in the gap between
+    the columns, outside markers as wide as "115. ": from its hundredth source on, a line of the first
+    column that filled it ("…ICE Limit Usage") ended a millimetre from the next number ("118.").
+    Each item now keeps its number inside its own column, and the columns stay 3 mm apart."""
+    import pypdfium2 as pdfium
+
+    url = "abcdefghij" * 8  # an address breaks anywhere: its lines fill the column to its edge
+    items = "".join(
+        f'<li><span class="publisher">Publisher</span>. {words(3)}. <span class="url">example.org/{url}</span></li>'
+        for _ in range(130)
+    )
+    pdf = laid_out(f'<section class="bibliography-section"><ol class="bibliography">{items}</ol></section>')
+    middle = 306  # points: the middle of a letter page
+    gutters = []
+    for page in range(len(pdfium.PdfDocument(pdf))):
+        printed = lines(pdf, page)
+        first = max(right for _, left, right in printed if left < middle - 30 and right < middle + 10)
+        numbers = [(text.split(".")[0], left) for text, left, _ in printed if left > middle - 30 and text[:1].isdigit()]
+        gutters += [(number, round((left - first) / 72 * 25.4, 1)) for number, left in numbers]
+    assert any(len(number) == 3 for number, _ in gutters)  # numbers as wide as the report's
+    assert [(number, gutter) for number, gutter in gutters if gutter < 3] == []
