@@ -5,11 +5,13 @@ the box of each printed character)."""
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from .conftest import REPO
+from .conftest import REPO, pdf_pages
 
 PAGE = """<!DOCTYPE html><html lang="{lang}" data-report-title="First Ten to Communities Not Cages"><head>
 <meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{body}</article></body></html>"""
@@ -61,6 +63,18 @@ def test_a_review_mark_at_a_line_end_moves_on_whole(lang: str, mark: str) -> Non
     assert [text for _, text in pieces if "[" not in text] == []  # no "REVIEW]" alone on a line
     left = min(x for _, x, _, _ in runs(laid_out("<p>x</p>", lang)))
     assert any(x == left for x, _ in marks)  # one mark did reach a line end, and started the next
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
+def test_every_review_mark_of_the_shipped_pdfs_prints_on_one_line(shipped: Path, lang: str, mark: str) -> None:
+    """The report's and each facility's PDF, as shipped: every mark's opening word is followed by the rest
+    of the mark on its line (the English report had "[UNDER" / "REVIEW]" in the Alamance chapter)."""
+    opening, marks = mark.split()[0], 0
+    for pdf in sorted((shipped / "dist" / lang).glob("*.pdf")):
+        text = "\n".join(pdf_pages(pdf))
+        assert text.count(opening) == len(re.findall(re.escape(mark), text)), pdf.name
+        marks += text.count(opening)
+    assert marks > 60  # 30 claims under review, in the report and again in its facility's PDF
 
 
 # -- the facts box -------------------------------------------------------------------------------
