@@ -1,0 +1,143 @@
+"""The printed page as its designer checks it: what `layouts/css/print.css` sets, laid out by WeasyPrint
+in this process with the shipped stylesheet and read back from the PDF (pypdf for lines, PDFium for
+the box of each printed character)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import REPO, pdf_pages
+
+PAGE = """<!DOCTYPE html><html lang="{lang}" data-report-title="First Ten to Communities Not Cages"><head>
+<meta charset="utf-8"><title>t</title></head><body><article class="facility" id="x">{body}</article></body></html>"""
+WORDS = "The detention center held people for years while the county renewed its contract".split()
+
+
+def words(count: int) -> str:
+    return " ".join(WORDS[i % len(WORDS)] for i in range(count))
+
+
+def laid_out(body: str, lang: str = "en") -> bytes:
+    """Return the PDF of a chunk holding `body`, laid out with the print stylesheet."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(REPO / "layouts/css/print.css"), font_config=fonts)]
+    html = weasyprint.HTML(string=PAGE.format(lang=lang, body=body), base_url=(REPO / "layouts/pdf").as_uri() + "/")
+    return html.write_pdf(stylesheets=css, font_config=fonts)
+
+
+def runs(pdf: bytes) -> list[tuple[int, float, float, str]]:
+    """Return each piece of text pypdf reads from a PDF: its page, where it starts (x, y) and its text."""
+    found: list[tuple[int, float, float, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1):
+
+        def visit(text: str, cm: list, tm: list, *_: object, number: int = number) -> None:
+            if text.strip():
+                found.append((number, round(tm[4] * cm[0] + cm[4], 1), round(tm[5] * cm[3] + cm[5], 1), text))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+# -- the review mark -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
+def test_a_review_mark_at_a_line_end_moves_on_whole(lang: str, mark: str) -> None:
+    """The English report printed "…citing overcrowding.²¹ [UNDER" at the end of a line of the Alamance
+    chapter and "REVIEW]" alone at the start of the next (and the Spanish "[EN" / "REVISIÓN]"): the
+    mark's two words broke apart like any others. A mark is one sign: it prints on one line, and
+    moves on whole when it does not fit at the end of one."""
+    label = mark.strip("[]").lower()
+    body = "".join(f'<p>{words(count)}. <span class="review-mark">[{label}]</span></p>' for count in range(10, 24))
+    pieces = [(x, text) for _, x, _, text in runs(laid_out(body, lang)) if "[" in text or "]" in text]
+    marks = [(x, text[text.index("[") :].strip()) for x, text in pieces if "[" in text]
+    assert [text for _, text in marks] == [mark] * 14
+    assert [text for _, text in pieces if "[" not in text] == []  # no "REVIEW]" alone on a line
+    left = min(x for _, x, _, _ in runs(laid_out("<p>x</p>", lang)))
+    assert any(x == left for x, _ in marks)  # one mark did reach a line end, and started the next
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
+def test_every_review_mark_of_the_shipped_pdfs_prints_on_one_line(shipped: Path, lang: str, mark: str) -> None:
+    """The report's and each facility's PDF, as shipped: every mark's opening word is followed by the rest
+    of the mark on its line (the English report had "[UNDER" / "REVIEW]" in the Alamance chapter)."""
+    opening, marks = mark.split()[0], 0
+    for pdf in sorted((shipped / "dist" / lang).glob("*.pdf")):
+        text = "\n".join(pdf_pages(pdf))
+        assert text.count(opening) == len(re.findall(re.escape(mark), text)), pdf.name
+        marks += text.count(opening)
+    assert marks > 60  # 30 claims under review, in the report and again in its facility's PDF
+
+
+# -- the facts box -------------------------------------------------------------------------------
+
+
+def lines(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """Return each line PDFium reads on a page: its text, and the left edge of its first character's
+    box and the right edge of its last one, in points."""
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(pdf)[page].get_textpage()
+    found: list[tuple[str, float, float]] = []
+    line: list[tuple[str, float, float]] = []
+    for index in range(text.count_chars()):
+        char = text.get_text_range(index, 1)
+        if char in "\r\n":
+            if line:
+                found.append(("".join(c for c, _, _ in line), line[0][1], line[-1][2]))
+            line = []
+        else:
+            left, _, right, _ = text.get_charbox(index)
+            line.append((char, left, right))
+    if line:
+        found.append(("".join(c for c, _, _ in line), line[0][1], line[-1][2]))
+    return found
+
+
+def test_a_facts_box_label_keeps_a_gutter_before_its_value() -> None:
+    """The Spanish facts boxes printed "Inicio de la detención" up to the edge of the labels' column, a
+    hair from the value beside it ("detención2011."): the column had no gutter, and only labels
+    narrower than it kept one. Every label's line now ends 1.5 mm short of the values' column, and
+    the English labels still print on one line."""
+    labels = ["Inicio de la detención de ICE", "ICE detention began", "También conocido como", "Operador"]
+    body = "".join(f"<div><dt>{label}</dt><dd>2011. {words(30)}.</dd></div>" for label in labels)
+    printed = lines(laid_out(f'<section class="facts"><dl>{body}</dl></section>', "es"))
+    values = min(left for text, left, _ in printed if text.startswith("2011."))
+    label_lines = [(text.strip(), right) for text, left, right in printed if text.strip() and left < values - 20]
+    assert {text for text, _ in label_lines} >= {"Operador", "ICE detention began"}
+    assert [text for text, right in label_lines if values - right < 1.5 / 25.4 * 72] == []
+
+
+# -- the report's bibliography -------------------------------------------------------------------
+
+
+def test_the_bibliographys_second_column_keeps_its_numbers_clear_of_the_first() -> None:
+    """The report's two-column bibliography printed the second column's numbers in the gap between
+    the columns, outside markers as wide as "115. ": from its hundredth source on, a line of the first
+    column that filled it ("…ICE Limit Usage") ended a millimetre from the next number ("118.").
+    Each item now keeps its number inside its own column, and the columns stay 3 mm apart."""
+    import pypdfium2 as pdfium
+
+    url = "abcdefghij" * 8  # an address breaks anywhere: its lines fill the column to its edge
+    items = "".join(
+        f'<li><span class="publisher">Publisher</span>. {words(3)}. <span class="url">example.org/{url}</span></li>'
+        for _ in range(130)
+    )
+    pdf = laid_out(f'<section class="bibliography-section"><ol class="bibliography">{items}</ol></section>')
+    middle = 306  # points: the middle of a letter page
+    gutters = []
+    for page in range(len(pdfium.PdfDocument(pdf))):
+        printed = lines(pdf, page)
+        first = max(right for _, left, right in printed if left < middle - 30 and right < middle + 10)
+        numbers = [(text.split(".")[0], left) for text, left, _ in printed if left > middle - 30 and text[:1].isdigit()]
+        gutters += [(number, round((left - first) / 72 * 25.4, 1)) for number, left in numbers]
+    assert any(len(number) == 3 for number, _ in gutters)  # numbers as wide as the report's
+    assert [(number, gutter) for number, gutter in gutters if gutter < 3] == []
