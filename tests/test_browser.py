@@ -323,9 +323,15 @@ def test_no_page_scrolls_sideways_on_a_desktop(survey: dict[str, Visit]) -> None
     assert wide == {}, f"pages wider than {DESKTOP['width']} px: {wide}"
 
 
-SPLIT_MARKS_PROBE = """() => [...document.querySelectorAll('.review-mark')]
+SPLIT_MARKS_PROBE = """() => [...document.querySelectorAll('.review-mark, .category')]
   .filter(mark => new Set([...mark.getClientRects()].map(r => Math.round(r.top))).size > 1)
   .map(mark => mark.textContent)"""
+
+# A note's way back ends its note's last line: on a line of its own, "↩" reads as a note of its own.
+LONE_BACKREFS_PROBE = """() => [...document.querySelectorAll('.notes a.backref')].filter(back => {
+  const before = [...back.previousElementSibling.getClientRects()].at(-1), own = back.getBoundingClientRect();
+  return own.top + own.height / 2 > before.bottom;
+}).map(back => back.closest('li').id)"""
 
 
 @pytest.mark.parametrize("viewport", [PHONE, NARROWEST], ids=["375px", "320px"])
@@ -334,17 +340,23 @@ def test_no_page_scrolls_sideways_or_splits_a_review_mark_on_a_phone(
 ) -> None:
     """Not on a common phone, nor at 320 CSS px, where WCAG 1.4.10 (reflow) asks for no sideways
     scroll. A review mark is one sign: "[EN" at a line's end and "REVISIÓN]" on the next (es/irwin
-    at 375 px) read as two."""
+    at 375 px) read as two; so is an event's category tag ("ACCIONES / JUDICIALES", es/irwin at
+    390 px). A note's "↩" stays on its note's last line (it stood alone under 10 notes of
+    en/adelanto at 375 px)."""
     page.set_viewport_size(viewport)
-    wide, split = {}, {}
+    wide, split, lone = {}, {}, {}
     for path in site.pages:
         page.goto(site.url(path))
+        page.evaluate("document.fonts.ready.then(() => true)")  # measure the text as it will settle
         if found := page.evaluate(OVERFLOW_PROBE):
             wide[path] = found
         if found := page.evaluate(SPLIT_MARKS_PROBE):
             split[path] = found
+        if found := page.evaluate(LONE_BACKREFS_PROBE):
+            lone[path] = found
     assert wide == {}, f"pages wider than {viewport['width']} px: {wide}"
-    assert split == {}, f"review marks on two lines at {viewport['width']} px: {split}"
+    assert split == {}, f"review marks or category tags on two lines at {viewport['width']} px: {split}"
+    assert lone == {}, f"a note's back link alone on a line at {viewport['width']} px: {lone}"
 
 
 SPLIT_WORDS_PROBE = """() => {
