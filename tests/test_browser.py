@@ -479,6 +479,19 @@ def test_clicking_a_download_link_downloads_the_pdf(site: Site, page) -> None:
     assert Path(download.path()).read_bytes() == (site.dist / "es/first-ten-es.pdf").read_bytes()
 
 
+def test_a_printed_page_has_no_links_that_lead_nowhere_on_paper(site: Site, page) -> None:
+    """Printed, a facility page keeps its notes and drops what only a screen can follow: the
+    notes' back links (↩), the pager, the language links."""
+    page.goto(site.url("es/irwin.html"))
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        """() => ['.notes li', '.backref', '.pager', '.languages'].map(selector =>
+             [...document.querySelectorAll(selector)].filter(e => getComputedStyle(e).display !== 'none').length)"""
+    )
+    notes = len(page.query_selector_all(".notes li"))
+    assert notes > 10 and shown == [notes, 0, 0, 0]
+
+
 def test_a_very_long_word_wraps_instead_of_scrolling_sideways(tmp_path: Path, context) -> None:
     """A 3,800-character word in a dossier (in the prose and in the facts grid) stays on a phone's screen.
 
