@@ -54,6 +54,7 @@ class Visit:
     switcher: dict[str, str]  # the language switcher's hreflang -> path
     downloads: list[str]  # paths of a[download] and links to PDFs
     overflow: dict | None  # how far the page is wider than the window, if it is
+    long_lines: list[str] = field(default_factory=list)  # "chars: start of the paragraph" past LONGEST_LINE
     violations: list[str] = field(default_factory=list)  # axe: "rule (impact): target, target"
 
 
@@ -64,6 +65,33 @@ OVERFLOW_PROBE = """() => {
     .filter(e => e.getBoundingClientRect().right > limit + 0.5).map(e => e.outerHTML.slice(0, 80));
   return {scroll: root.scrollWidth, width: limit, widest: over.slice(0, 3)};
 }"""
+
+# Past about 90 characters a reader loses the way back to the next line's start. The article's
+# column holds 95-107 characters of body text and 109-114 of the smaller sans notes (at 1280 px);
+# what ran past it ran 124-150.
+LONGEST_LINE = 120
+# The characters on each line a paragraph wraps to: a line ends where the next word starts left of
+# the one before it.
+LONG_LINES_PROBE = """(longest) => [...document.querySelectorAll('main p')].flatMap(p => {
+  const lines = [];
+  let left = Infinity, count = 0;
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      if (box.left < left) { lines.push(count); count = 0; }
+      count += word[0].length + 1;
+      left = box.left;
+    }
+  }
+  lines.push(count - 1);
+  const most = Math.max(...lines);
+  return most > longest ? [`${most}: ${p.textContent.trim().slice(0, 50)}`] : [];
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +152,7 @@ def survey(site: Site, context) -> dict[str, Visit]:
                 switcher=_by_lang(site, found["switcher"], path, "switcher link"),
                 downloads=[site.path(href) for href in found["downloads"]],
                 overflow=page.evaluate(OVERFLOW_PROBE),
+                long_lines=page.evaluate(LONG_LINES_PROBE, LONGEST_LINE),
             )
             results = axe.run(page).response
             visit.violations = [
@@ -321,6 +350,14 @@ def test_contrast_is_computed_the_wcag_way() -> None:
 def test_no_page_scrolls_sideways_on_a_desktop(survey: dict[str, Visit]) -> None:
     wide = {path: visit.overflow for path, visit in survey.items() if visit.overflow}
     assert wide == {}, f"pages wider than {DESKTOP['width']} px: {wide}"
+
+
+def test_no_paragraph_runs_too_long_a_line_on_a_desktop(survey: dict[str, Visit]) -> None:
+    """At 1280 px a chapter's "Cite this" ran the page's whole width, past its article's column
+    (127-143 characters a line: en/glades 133, es/adelanto 143), as did the note under the cards
+    (es/index 126) and the translation status page's instructions (150)."""
+    long = {path: visit.long_lines for path, visit in survey.items() if visit.long_lines}
+    assert long == {}, f"paragraphs with lines over {LONGEST_LINE} characters at {DESKTOP['width']} px: {long}"
 
 
 SPLIT_MARKS_PROBE = """() => [...document.querySelectorAll('.review-mark, .category')]
