@@ -339,7 +339,7 @@ def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding
     """Return '1 error, 2 warnings', or with --quiet '1 error (2 warnings not shown)', and what is elsewhere."""
     errors = sum(f.level == "error" for f in findings)
     text = count(errors, "error") if quiet else counted(findings)
-    notes = [promoted(findings)] if promoted(findings) else []
+    notes = [said] if (said := promoted(findings)) else []
     notes += [f"{count(len(findings) - errors, 'warning')} not shown"] if quiet and len(findings) > errors else []
     if elsewhere:
         other_errors = sum(f.level == "error" for f in elsewhere)

@@ -329,8 +329,8 @@ def _template_failed(
 
 def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
     errors = count(sum(f.level == "error" for f in findings), "error")
-    if promoted(findings):
-        errors += f" ({promoted(findings)})"
+    if said := promoted(findings):
+        errors += f" ({said})"
     return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/", coverage)
 
 

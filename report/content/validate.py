@@ -260,13 +260,13 @@ def check_leading(edition: Edition) -> list[Finding]:
     for text in prose_texts(edition):
         if len(CITE_RE.findall(text.value)) != len(text.citations):
             continue  # a marker written with a YAML escape: `cite.malformed` says so
-        if leading_marker(text.value) is not None:
-            marker = f"[@{text.citations[0].source_id}]"
+        leading = leading_marker(text.value)
+        if leading is not None:
             findings.append(
                 error(
                     "cite.leading",
                     text.citations[0].loc,
-                    f"'{marker}' opens the text, before any word it could support: its note call would print"
+                    f"'{leading.group(0)}' opens the text, before any word it could support: its note call would print"
                     " first, alone; move it after the words its source supports",
                 )
             )
