@@ -92,6 +92,35 @@ def test_the_deaths_table_of_the_base_project(tmp_path: Path) -> None:
     assert facility["source_ids"] == "gov-report-2020 news-2021"
 
 
+def test_the_deaths_table_says_the_timeline_reports_deaths_too(tmp_path: Path) -> None:
+    """deaths.csv was described as "Deaths in custody the report documents": a timeline entry of
+    category death-in-custody (LaSalle's three deaths in 2016) is a row of events only, so a reader
+    who counted the deaths table counted too few."""
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    old = "deaths:\n"
+    entry = (
+        "  - id: 2019-two-deaths\n    date: 2019\n    category: death-in-custody\n"
+        "    text: Two men died at the facility that year.\n    sources: [gov-report-2020]\n"
+    )
+    dossier.write_text(text.replace(old, entry + old), encoding="utf-8")
+    files = _files(_edition(root))
+    events = [(r["event_id"], r["category"]) for r in _csv_rows(files["data/events.csv"])]
+    assert events == [("2020-04-inspection", "inspection-finding"), ("2019-two-deaths", "death-in-custody")]
+    assert [r["death_id"] for r in _csv_rows(files["data/deaths.csv"])] == ["unnamed-2020"]
+    resources = {r["name"]: r for r in json.loads(files["data/datapackage.json"])["resources"]}
+    assert resources["deaths"]["description"] == (
+        "The entries of each chapter's 'Deaths in custody' section, by facility: one row per entry, which"
+        " may tell of more than one death. The timeline reports deaths too (see events, category"
+        " 'death-in-custody'); count both before saying how many deaths the report documents."
+    )
+    fields = {f["name"]: f["description"] for f in resources["events"]["schema"]["fields"]}
+    assert fields["date_earliest"] == (
+        "The first day the date as written can mean; with date_approximate, the event may fall before it."
+    )
+
+
 def test_the_status_date_says_what_it_means_and_whether_it_is_approximate(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     before = _files(_edition(root))

@@ -67,8 +67,16 @@ _FLAGS = (
 )
 _DATE = (
     _c("date", "string", "The date as precise as its source: YYYY, YYYY-MM or YYYY-MM-DD, or a range start/end."),
-    _c("date_earliest", "date", "The first day the date can mean."),
-    _c("date_latest", "date", "The last day the date can mean."),
+    _c(
+        "date_earliest",
+        "date",
+        "The first day the date as written can mean; with date_approximate, the event may fall before it.",
+    ),
+    _c(
+        "date_latest",
+        "date",
+        "The last day the date as written can mean; with date_approximate, the event may fall after it.",
+    ),
     _c("date_approximate", "boolean", "True when the source gives the date as approximate."),
 )
 _TEXT = _c("text", "string", "What happened, as the report states it (English), without citation markers.")
@@ -203,7 +211,9 @@ TABLES = (
     Table(
         "deaths",
         "Deaths in custody",
-        "Deaths in custody the report documents, by facility.",
+        "The entries of each chapter's 'Deaths in custody' section, by facility: one row per entry, which"
+        " may tell of more than one death. The timeline reports deaths too (see events, category"
+        " 'death-in-custody'); count both before saying how many deaths the report documents.",
         (
             _FACILITY,
             _c("death_id", "string", "The entry's id, unique within its facility."),
