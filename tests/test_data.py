@@ -157,6 +157,11 @@ def test_the_status_date_says_what_it_means_and_whether_it_is_approximate(tmp_pa
             "type": "boolean",
             "description": "True when the source gives the status date as approximate.",
         },
+        {
+            "name": "status_text",
+            "type": "string",
+            "description": "What the report says of the status (English), without citation markers.",
+        },
     ]
 
 
@@ -240,6 +245,61 @@ def test_the_facts_box_figures_opening_and_contract_are_in_the_data(tmp_path: Pa
         ("note", "string"),
     ]
     assert figures["schema"]["primaryKey"] == ["facility_id", "figure_id"]
+
+
+def test_the_facts_boxs_prose_and_the_campaign_summary_are_in_the_facilities_row(tmp_path: Path) -> None:
+    """Each chapter prints what it says of the operator, the contract, the opening and the status
+    beside them, the area after the city, the facility's web site and the campaign's summary: the
+    facilities row had none of them, and a source the campaign summary alone cites was in
+    sources.csv with no row citing it."""
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    for old, new in (
+        ("  state: CA\n", "  state: CA\n  area: North Sampleton area\n"),
+        ("  kind: private-company\n", "  kind: private-company\n  text: It runs two other jails [@news-2021].\n"),
+        (
+            "status:\n",
+            "contract:\n  kind: private-direct\n  text: >-\n    The contract began in 2011\n    [@gov-report-2020].\n  sources: [gov-report-2020]\nstatus:\n",
+        ),
+        (
+            "campaign:\n  summary: Local groups campaigned for closure [@news-2021].\n",
+            "campaign:\n  summary: Local groups campaigned for closure [@news-2021] [@blog-2022].\n",
+        ),
+        ("review:\n  status:", "website: https://example.com/sample\nreview:\n  status:"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    dossier.write_text(text, encoding="utf-8")
+    with (root / "facilities" / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "  - id: blog-2022\n    type: news\n    title: Campaign wins\n    publisher: Example Blog\n"
+            "    date: 2022-01\n    url: https://blog.example.com/wins\n"
+        )
+    files = _files(_edition(root))
+    [row] = json.loads(files["data/facilities.json"])
+    assert {k: row[k] for k in row if k.endswith(("_text", "summary")) or k in ("area", "website", "source_ids")} == {
+        "area": "North Sampleton area",
+        "website": "https://example.com/sample",
+        "operator_text": "It runs two other jails.",
+        "status_text": "ICE stopped using the facility.",
+        "opened_text": None,
+        "contract_text": "The contract began in 2011.",
+        "summary": "The sample facility was cited for poor medical care and closed a year later.",
+        "campaign_summary": "Local groups campaigned for closure.",
+        "source_ids": "gov-report-2020 news-2021 blog-2022",
+    }
+    [from_csv] = _csv_rows(files["data/facilities.csv"])
+    assert (from_csv["opened_text"], from_csv["campaign_summary"]) == ("", "Local groups campaigned for closure.")
+    cited = {
+        i
+        for name in files
+        if name.endswith(".json")
+        for r in json.loads(files[name])
+        if isinstance(r, dict)
+        for i in (r.get("source_ids") or "").split()
+    }
+    assert {r["source_id"] for r in json.loads(files["data/sources.json"])} == cited
 
 
 def test_the_facilities_row_says_which_of_its_claims_is_under_review(tmp_path: Path) -> None:

@@ -93,13 +93,25 @@ TABLES = (
             _c("other_names", "string", "Other names the facility has had, separated by ' | '."),
             _c("city", "string", "City."),
             _c("city_near", "boolean", "True when the facility is near the city rather than in it."),
+            _c(
+                "area",
+                "string",
+                "The part of the city the facility is in, as the report prints it after the city (English); empty"
+                " when it gives none.",
+            ),
             _c("county", "string", "County."),
             _c("state", "string", "State."),
             _c("address", "string", "Street address, when a source gives it."),
+            _c("website", "string", "The facility's own web site, when a source gives it."),
             _c("latitude", "number", "Latitude (WGS 84), when a source gives it."),
             _c("longitude", "number", "Longitude (WGS 84), when a source gives it."),
             _c("operator", "string", "Who runs the facility."),
             _c("operator_kind", "string", "What kind of operator it is."),
+            _c(
+                "operator_text",
+                "string",
+                "What the report says of the operator (English), without citation markers; empty when it says nothing more.",
+            ),
             _c("owner", "string", "Who owns the facility, when different and known."),
             _c("status", "string", "The facility's status at this edition."),
             _c(
@@ -110,6 +122,7 @@ TABLES = (
                 " As precise as its source: YYYY, YYYY-MM or YYYY-MM-DD, or a range start/end.",
             ),
             _c("status_date_approximate", "boolean", "True when the source gives the status date as approximate."),
+            _c("status_text", "string", "What the report says of the status (English), without citation markers."),
             _c(
                 "opened",
                 "string",
@@ -118,11 +131,22 @@ TABLES = (
             ),
             _c("opened_approximate", "boolean", "True when the source gives the opening date as approximate."),
             _c(
+                "opened_text",
+                "string",
+                "What the report says of the opening (English), without citation markers; empty when it gives none.",
+            ),
+            _c(
                 "contract",
                 "string",
                 "How ICE contracts for the facility, when known: 'private-direct' (with a private company),"
                 " 'local-government' (with a county, city or sheriff) or 'usms-rider' (on a U.S. Marshals"
                 " Service agreement).",
+            ),
+            _c(
+                "contract_text",
+                "string",
+                "What the report says of the contract (English), without citation markers; empty when it says"
+                " nothing more.",
             ),
             _c(
                 "list_membership",
@@ -132,11 +156,17 @@ TABLES = (
             ),
             _c("summary", "string", "The chapter's summary (English), without citation markers."),
             _c(
+                "campaign_summary",
+                "string",
+                "The chapter's summary of the campaign to close the facility (English), without citation markers.",
+            ),
+            _c(
                 "review_claims",
                 "string",
                 "Which of the row's claims editors must still check against their sources (marked"
-                " needs-review), space-separated: location (city to longitude), operator (with operator_kind),"
-                " owner, contract, opened, status (with status_date); empty when none. The row's 'review' is"
+                " needs-review), space-separated: location (city to longitude), operator (with operator_kind and"
+                " operator_text), owner, contract (with contract_text), opened (with opened_text), status (with"
+                " status_date and status_text); empty when none. The row's 'review' is"
                 " needs-review when any is.",
             ),
             *_FLAGS,
@@ -487,24 +517,31 @@ def _facility_row(facility: Facility, number: int, flags: _Flags) -> Row:
         "other_names": " | ".join(facility.other_names) or None,
         "city": where.city,
         "city_near": where.near,
+        "area": _plain(where.area) if where.area is not None else None,
         "county": where.county,
         "state": where.state,
         "address": where.address,
+        "website": facility.website,
         "latitude": lat,
         "longitude": lon,
         "operator": operator.name,
         "operator_kind": operator.kind,
+        "operator_text": _plain(operator.text) if operator.text is not None else None,
         "owner": owner.name if owner else None,
         "status": status.state,
         "status_date": status.date.iso(),
         "status_date_approximate": status.date.approximate,
+        "status_text": _plain(status.text),
         "opened": opened_date.iso() if opened_date is not None else None,
         "opened_approximate": opened_date.approximate if opened_date is not None else None,
+        "opened_text": _plain(opened.text) if opened is not None else None,
         "contract": contract.kind if contract is not None else None,
+        "contract_text": _plain(contract.text) if contract is not None and contract.text is not None else None,
         "list_membership": facility.review.list_membership,
         "summary": _plain(facility.summary),
+        "campaign_summary": _plain(facility.campaign.summary),
         "review_claims": " ".join(name for name, claim in named.items() if claim and claim.review) or None,
-    } | flags.of(*claims, texts=(facility.summary,))
+    } | flags.of(*claims, texts=(facility.summary, facility.campaign.summary))
 
 
 def _figure_row(facility: Facility, figure: Capacity) -> Row:
