@@ -18,7 +18,7 @@ from report.content.model import Edition
 from report.render import cite
 from report.render.data import LICENSE_NOT_STATED, data_outputs
 
-from .conftest import make_project
+from .conftest import make_project, replace
 
 
 def _edition(root: Path) -> Edition:
@@ -300,6 +300,40 @@ def test_the_facts_boxs_prose_and_the_campaign_summary_are_in_the_facilities_row
         for i in (r.get("source_ids") or "").split()
     }
     assert {r["source_id"] for r in json.loads(files["data/sources.json"])} == cited
+
+
+def test_each_text_is_spaced_as_printed(tmp_path: Path) -> None:
+    """A name or title with a tab, a line break or two spaces in it prints with one space, as HTML
+    and CSS print it, but the tables kept them (a two-line title cell, a name no filter finds);
+    and prose lost its no-break spaces, which print, and a space before its punctuation that the
+    writer typed."""
+    root = make_project(tmp_path)
+    dossier = root / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    for old, new in (
+        ("name: Sample Detention Center\n", 'name: "Sample  Detention\\tCenter"\n'),
+        (
+            "    text: Inspectors found that medical requests went unanswered.\n",
+            '    text: "Inspectors found\\u00a0200 requests unanswered : none was read [@gov-report-2020] ."\n',
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    dossier.write_text(text, encoding="utf-8")
+    replace(
+        root,
+        "facilities/sources.yaml",
+        "title: Inspection of the Sample Facility",
+        'title: "Inspection of the\\nSample   Facility"',
+    )
+    files = _files(_edition(root))
+    [facility] = _csv_rows(files["data/facilities.csv"])
+    assert facility["name"] == "Sample Detention Center"
+    [event] = json.loads(files["data/events.json"])
+    assert event["text"] == "Inspectors found\u00a0200 requests unanswered : none was read ."
+    titles = [r["title"] for r in _csv_rows(files["data/sources.csv"])]
+    assert titles == ["Inspection of the Sample Facility", "Sample facility to close"]
+    assert [r["title"] for r in json.loads(files["data/sources.json"])] == titles
 
 
 def test_the_facilities_row_says_which_of_its_claims_is_under_review(tmp_path: Path) -> None:

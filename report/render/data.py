@@ -20,7 +20,7 @@ from typing import Any
 
 from babel import Locale
 
-from ..content.model import CITE_RE, Capacity, Claim, DateSpan, Edition, Facility, Source, Text
+from ..content.model import CITE_RE, Capacity, Claim, DateSpan, Edition, Facility, Source, Text, printed
 from ..content.validate import weak_types
 from ..publish import Output
 
@@ -361,7 +361,8 @@ def datapackage(edition: Edition) -> dict[str, Any]:
         f" the sources every row cites. Values are in the report's source language, {language}; the"
         " translations of the report are on its site. A row whose 'review' is needs-review or whose"
         " 'dossier_review' is not verified states a fact editors are still checking; 'weak_sources'"
-        " lists the weak sources it cites. " + CSV_FORMULAS
+        " lists the weak sources it cites. Text is spaced as the report prints it: a run of spaces, tabs"
+        " or line breaks is one space. " + CSV_FORMULAS
     )
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
@@ -588,12 +589,13 @@ def _date(span: DateSpan | None) -> Row:
     }
 
 
-_SPACE_BEFORE = re.compile(r"\s+([.,;:!?)])")
+_MARKER = re.compile(r"[ \t\r\n]*" + CITE_RE.pattern)
+"""An inline citation with the spacing before it: the note call that replaces it in print follows the word."""
 
 
 def _plain(text: Text) -> str:
-    """Return prose without its `[@id]` markers (the row's source_ids carry them) and without line breaks."""
-    return _SPACE_BEFORE.sub(r"\1", " ".join(CITE_RE.sub("", text.value).split()))
+    """Return prose without its `[@id]` markers (the row's source_ids carry them), spaced as printed."""
+    return printed(_MARKER.sub("", text.value))
 
 
 def _table(name: str) -> Table:
@@ -601,10 +603,11 @@ def _table(name: str) -> Table:
 
 
 def _ordered(table: Table, row: Row) -> Row:
-    """Return the row with the table's columns, in order; a column the row lacks is a bug."""
+    """Return the row with the table's columns, in order, each text as the report prints it (each run
+    of spaces, tabs and line breaks one space, a no-break space kept); a column the row lacks is a bug."""
     if set(row) != {c.name for c in table.columns}:
         raise AssertionError(f"{table.name}: row has {sorted(row)}")
-    return {c.name: row[c.name] for c in table.columns}
+    return {c.name: printed(v) if isinstance(v := row[c.name], str) else v for c in table.columns}
 
 
 # -- formats ---------------------------------------------------------------------------------------
