@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import itertools
 import json
 import math
 import re
@@ -351,7 +352,7 @@ def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], place
         assert atlas.county(places[m.id]).contains(point), m.id  # inside its county, as drawn
         assert symbol.tag == (SVG + "circle" if m.status == "open" else SVG + "path")  # shape by status
         symbols[m.id] = symbol_box(symbol, point)
-        labels[m.id] = [measure.box(t, float(t.get("font-size"))) for t in node.iter(SVG + "text")]
+        labels[m.id] = [measure.box(t, float(t.get("font-size"))) for t in label_texts(node)]
         assert labels[m.id], f"{m.id} has no label"
     _, _, width, height = map(float, root.get("viewBox").split())
     boxes = [(mid, b) for mid, bs in labels.items() for b in bs]
@@ -362,6 +363,8 @@ def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], place
         for other, s in symbols.items():
             assert not overlap(a, s), (mid, other)
     for leader in root.iter(SVG + "path"):
+        if leader.get("class") == "touch-leader":
+            continue  # shown on a phone only, where the labels are not: test_on_a_phone_every_marker_...
         if not re.fullmatch(r"M[-\d.]+ [-\d.]+L[-\d.]+ [-\d.]+", leader.get("d")):
             continue
         a, b = [tuple(map(float, p.split())) for p in leader.get("d")[1:].split("L")]
@@ -372,6 +375,11 @@ def check_layout(svg: str, atlas: geo.Atlas, markers: list[mapsvg.Marker], place
             if math.dist(a, ((s[0] + s[2]) / 2, (s[1] + s[3]) / 2)) > 2 * mapsvg.SYMBOL_R:
                 assert not crosses((a, b), s), (leader.get("d"), mid)
     return labels
+
+
+def label_texts(marker: ElementTree.Element) -> list[ElementTree.Element]:
+    """Return a marker's label lines: its own texts, not its touch target's number."""
+    return [t for t in marker if t.tag == SVG + "text"]
 
 
 def places_of(atlas, markers):
@@ -387,11 +395,77 @@ def test_the_shipped_facilities_are_labelled_without_overlaps(atlas, style):
     # Each label reads as the dossier's name, and the only other words are the ones passed in.
     for m in markers:
         node = found[m.id][0]
-        assert " ".join(t.text for t in node.iter(SVG + "text")) == m.label
+        assert " ".join(t.text for t in label_texts(node)) == m.label
         assert node.tag == SVG + "a" and node.get("href") == f"{m.id}.html" and node.get("aria-label") == m.label
     words = [t.text for t in root.iter(SVG + "text") if t not in {x for n, _, _ in found.values() for x in n.iter()}]
     assert words == ["LEGEND-OPEN", "LEGEND-ENDED"]
     assert len(labels) == 10
+
+
+PHONE_MAP_PX = 278  # the home page's map at a 320 px screen, as Chromium draws it (the browser test below)
+
+
+def touch_targets(svg: str) -> dict[str, tuple[float, float, float, float]]:
+    """Return each marker's touch target as a box in CSS px at the narrowest screen, read from the SVG."""
+    _, found = read_map(svg)
+    px = PHONE_MAP_PX / 975
+    boxes = {}
+    for mid, (node, _, _) in found.items():
+        (target,) = [e for e in node.iter() if e.get("class") == "touch-target"]
+        if target.tag == SVG + "circle":
+            x, y, r = (float(target.get(k)) for k in ("cx", "cy", "r"))
+        else:
+            x, y0, x1 = map(float, re.match(r"M([-\d.]+) ([-\d.]+)L([-\d.]+) ", target.get("d")).groups())
+            r = x1 - x
+            y = y0 + r
+        boxes[mid] = ((x - r) * px, (y - r) * px, (x + r) * px, (y + r) * px)
+    return boxes
+
+
+def test_on_a_phone_every_marker_is_a_24_px_target_apart_from_the_others(atlas, style):
+    """WCAG 2.5.8 on a 320 px screen: the markers were 5.6 px discs and 10.6 px diamonds, Winn's and
+    LaSalle's 3.9 px apart, one on top of the other. Each is a numbered target at least 24 x 24 CSS px,
+    none touching another, none on another facility's marker; the key numbers them in order."""
+    markers = shipped_markers(atlas)
+    drawing = mapsvg.draw_map(atlas, markers, WORDS, style)
+    assert drawing.touch and ElementTree.fromstring(drawing.svg).get("class") == "map touch-map"
+    boxes = touch_targets(drawing.svg)
+    assert list(boxes) == [m.id for m in markers]
+    for mid, b in boxes.items():
+        assert b[2] - b[0] >= 24 and b[3] - b[1] >= 24, (mid, b)
+        assert 0 <= b[0] and b[2] <= PHONE_MAP_PX, mid  # on the map
+    for (a, b), (c, d) in itertools.combinations(boxes.items(), 2):
+        assert not overlap(b, d), (a, c)
+    px = PHONE_MAP_PX / 975
+    for m in markers:
+        for mid, b in boxes.items():
+            if mid != m.id:
+                assert not overlap(b, tuple(v * px for v in mapsvg._around(m.point, mapsvg.SYMBOL_R))), (mid, m.id)
+    winn, lasalle = boxes["winn"], boxes["lasalle"]
+    assert (
+        math.dist(
+            ((winn[0] + winn[2]) / 2, (winn[1] + winn[3]) / 2),
+            ((lasalle[0] + lasalle[2]) / 2, (lasalle[1] + lasalle[3]) / 2),
+        )
+        >= 24
+    )
+    _, found = read_map(drawing.svg)
+    numbers = [
+        next(e.text for e in node.iter(SVG + "text") if e.get("class") == "touch-number")
+        for node, _, _ in found.values()
+    ]
+    assert numbers == [str(i) for i in range(1, 11)]
+    # The target has its marker's shape, as the legend does; the PDF's map, with no links, has none.
+    for m in markers:
+        (target,) = [e for e in found[m.id][0].iter() if e.get("class") == "touch-target"]
+        assert target.tag == (SVG + "circle" if m.status == "open" else SVG + "path"), m.id
+    printed = mapsvg.draw_map(atlas, shipped_markers(atlas, href=False), WORDS, style)
+    assert not printed.touch and "touch" not in printed.svg
+
+
+def test_a_map_too_crowded_for_touch_targets_keeps_its_markers(atlas, style):
+    drawing = mapsvg.draw_map(atlas, bench_markers(atlas), WORDS, style)
+    assert drawing.numbered and not drawing.touch and "touch" not in drawing.svg
 
 
 def test_the_map_is_named_for_assistive_technology(atlas, style):
@@ -801,7 +875,13 @@ MAP_PROBE = """() => {
       const r = s.getBoundingClientRect();
       return r.width > 0 && r.left >= figure.left && r.right <= figure.right;
     }),
-    labels: [...document.querySelectorAll('.map-figure .markers text')].filter(shown).length,
+    labels: [...document.querySelectorAll('.map-figure .marker > text')].filter(shown).length,
+    targets: [...document.querySelectorAll('.map-figure a.marker')].map(a => {
+      const r = a.querySelector('.touch-target').getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return [a.dataset.id, Math.min(r.width, r.height), hit && hit.closest('a') ? hit.closest('a').dataset.id : null];
+    }),
+    key: [...document.querySelectorAll('.touch-key li')].filter(shown).map(li => li.value + ' ' + li.textContent),
     legend: [...document.querySelectorAll('.map-legend li')].filter(shown).map(li => li.textContent.trim()),
     svgLegend: [...document.querySelectorAll('.map-figure svg.map .legend')].filter(shown).length,
   };
@@ -837,12 +917,21 @@ def test_the_home_page_map_is_whole_at_a_phone_width_and_labelled_on_a_desktop(t
         (site / output.path).write_bytes(output.data)
     seen = {}
     with serve(site) as base:
-        for width in (390, 1280):
+        for width in (320, 390, 1280):
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(base + "en/index.html")
+            page.locator("svg.map").scroll_into_view_if_needed()
             seen[width] = page.evaluate(MAP_PROBE)
             page.close()
     legend = ["ICE detains people here", "ICE detention has ended"]
+    # At 320 px each marker is its numbered target, at least 24 px, and a tap on its centre opens
+    # it (Winn's and LaSalle's were 5.6 px, 3.9 px apart); the key under the map numbers them.
+    narrowest = seen[320]
+    assert narrowest["map"] == [21, 299] and narrowest["map"][1] - narrowest["map"][0] == PHONE_MAP_PX, narrowest
+    assert [(fid, hit) for fid, _, hit in narrowest["targets"]] == [(f, f) for f in ids], narrowest["targets"]
+    assert all(size >= 24 for _, size, _ in narrowest["targets"]), narrowest["targets"]
+    assert narrowest["key"] == [f"{i} {f.name}" for i, f in enumerate(edition.facilities, 1)]
+    assert [size for _, size, _ in seen[1280]["targets"]] == [0] * 10 and seen[1280]["key"] == []
     phone, desktop = seen[390], seen[1280]
     assert (phone["map"], phone["figure"], phone["page"]) == ([21, 369], [21, 369], 390), phone
     assert phone["inside"] == [True] * 10 and (phone["labels"], phone["legend"], phone["svgLegend"]) == (0, legend, 0)

@@ -103,7 +103,7 @@ def test_the_home_page_cards_and_map_mark_a_status_under_review(edition, tmp_pat
         map_root = ElementTree.fromstring(svg[0])
         assert map_root.find(SVG + "desc").text == description
         markers = {a.get("data-id"): a for a in map_root.iter(SVG + "a")}
-        labels = {mid: [t.text for t in a.iter(SVG + "text")] for mid, a in markers.items()}
+        labels = {mid: [t.text for t in a.findall(SVG + "text")] for mid, a in markers.items()}  # not its number
         # The mark is a line of its own under the name, and part of the link's name; no mark where the status is checked.
         assert {mid: (a.get("aria-label"), labels[mid][-1]) for mid, a in markers.items()} == {
             "etowah": (f"Etowah County Detention Center {mark}", mark),

@@ -533,7 +533,10 @@ def test_a_hostile_catalog_adds_no_attribute_element_or_script_to_the_site(hosti
         # the facts, and the two symbols of the home page's phone legend (partials/map.html).
         svgs = [(attrs.get("id"), attrs.get("class")) for tag, attrs in page.tags if tag == "svg"]
         legend = [(None, "legend-symbol")] * 2
-        maps = {"es/index.html": [("where-map", "map"), *legend], "es/sample.html": [("sample-locator", "map")]}
+        maps = {
+            "es/index.html": [("where-map", "map touch-map"), *legend],
+            "es/sample.html": [("sample-locator", "map")],
+        }
         assert svgs == maps.get(name, []), name
         assert [attrs["src"] for tag, attrs in page.tags if tag == "img"] == (
             ["../images/gate.png"] if name == "es/sample.html" else []

@@ -35,11 +35,12 @@ ENDED = frozenset({"closed", "ice-contract-ended"})
 
 @dataclass(frozen=True)
 class Figure:
-    """A drawn map ready for a template: inline SVG, the same as a data: URL, and the numbered key."""
+    """A drawn map ready for a template: inline SVG, the same as a data: URL, and the numbered keys."""
 
     svg: Markup
     numbered: bool = False
     key: tuple[tuple[int, Facility], ...] = ()
+    touch: tuple[tuple[int, Facility], ...] = ()  # the phone's touch targets' numbers, when it has them
 
     @property
     def data_url(self) -> str:
@@ -47,8 +48,9 @@ class Figure:
         return "data:image/svg+xml;base64," + base64.b64encode(str(self.svg).encode()).decode("ascii")
 
 
-Drawn = tuple[str, bool, tuple[tuple[int, str], ...]]
-"""A drawing as the cache keeps it: the SVG, whether markers are numbered, and the key (number, facility id)."""
+Drawn = tuple[str, bool, tuple[tuple[int, str], ...], bool]
+"""A drawing as the cache keeps it: the SVG, whether markers are numbered, the key (number, facility id),
+and whether each marker has a numbered touch target (numbered in the facilities' order)."""
 
 
 class Maps:
@@ -119,11 +121,12 @@ class Maps:
 
         def draw() -> Drawn:
             drawing = mapsvg.draw_map(self.atlas, markers, words, self.style, id=id)
-            return drawing.svg, drawing.numbered, drawing.key
+            return drawing.svg, drawing.numbered, drawing.key, drawing.touch
 
-        svg, numbered, numbers = self._drawn("map", (markers, words, id), draw)
+        svg, numbered, numbers, touch = self._drawn("map", (markers, words, id), draw)
         by_id = {f.id: f for f in facilities}
-        return Figure(Markup(svg), numbered, tuple((number, by_id[fid]) for number, fid in numbers))
+        key = tuple((number, by_id[fid]) for number, fid in numbers)
+        return Figure(Markup(svg), numbered, key, tuple(enumerate(facilities, 1)) if touch else ())
 
     def locator(
         self, facility: Facility, title: str, description: str, id: str = "locator", langs: tuple[str, str] = ("", "")
@@ -136,9 +139,9 @@ class Maps:
         )
 
         def draw() -> Drawn:
-            return mapsvg.draw_locator(self.atlas, marker, place.state, words, self.style, id=id), False, ()
+            return mapsvg.draw_locator(self.atlas, marker, place.state, words, self.style, id=id), False, (), False
 
-        svg, _, _ = self._drawn("locator", (marker, place.state, words, id), draw)
+        svg, _, _, _ = self._drawn("locator", (marker, place.state, words, id), draw)
         return Figure(Markup(svg))
 
 

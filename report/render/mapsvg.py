@@ -11,7 +11,9 @@ another label, marker or leader. When there are more places than `max_labels`, o
 no room, every facility gets a number instead and `Drawing.key` says which: the caller prints the
 key as a list, which is also the map's text equivalent. Facilities at the same place (two in one
 county) share one spot: their markers coincide (a disc inside a diamond when the statuses differ)
-and their labels or numbers stack. Imports only `geo` of the report.
+and their labels or numbers stack. A map whose markers are links also gives each one a numbered
+touch target for a phone (`TOUCH_R`, shown by site.css only there), apart from every other,
+when they all find room. Imports only `geo` of the report.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 DISC_R = 4.5  # the open marker's radius, in atlas units (975 across)
 DIAMOND_R = 8.5  # the ended marker's half diagonal: a disc fits inside it
 SYMBOL_R = DIAMOND_R + 1.5  # what a label keeps clear of, around any marker
+# A phone's touch target, half its width: the map is 278 CSS px wide at the narrowest screen (320
+# px), 0.284 px a unit: the target drawn 2 * (46 - 2) units across is 25 px, over the 24 x 24
+# WCAG 2.5.8 asks for.
+TOUCH_R = 46.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class Drawing:
     numbered: bool
     key: tuple[tuple[int, str], ...] = ()  # (number, marker id), in the markers' order
     unplaced: tuple[str, ...] = ()  # markers whose label or number found no room (still in the key)
+    touch: bool = False  # every marker has its numbered touch target (numbered in the markers' order)
 
 
 # --- The full map ------------------------------------------------------------------------------
@@ -173,7 +180,11 @@ def draw_map(
         size = label_size * 0.85
         placement = _place(sites, {m.id: [str(numbers[m.id])] for m in markers}, style, size, bounds, numbers=True)
     assert placement is not None
-    out = _open_svg(id, words, (atlas.width, atlas.height + legend_h), interactive=any(m.href for m in markers))
+    interactive = any(m.href for m in markers)
+    badges = _touch_targets(markers, (0.0, 0.0, atlas.width, atlas.height)) if interactive and not numbered else None
+    out = _open_svg(
+        id, words, (atlas.width, atlas.height + legend_h), interactive=interactive, touch=badges is not None
+    )
     out += _land(atlas, style, detail)
     out.append(f'<g class="leaders" fill="none" stroke="{style.color("muted")}" stroke-width="0.8">')
     out += [f'<path d="M{_n(a[0])} {_n(a[1])}L{_n(b[0])} {_n(b[1])}"/>' for a, b in placement.leaders]
@@ -183,12 +194,13 @@ def draw_map(
         f'fill="{style.color("ink")}">'
     )
     for m in markers:
-        out += _marker(m, style, placement.texts.get(m.id, ()), placement.size)
+        badge = (numbers[m.id], badges[m.id]) if badges else None
+        out += _marker(m, style, placement.texts.get(m.id, ()), placement.size, badge=badge)
     out.append("</g>")
     out += legend
     out.append("</svg>")
     key = tuple((numbers[m.id], m.id) for m in markers) if numbered else ()
-    return Drawing("\n".join(out) + "\n", numbered, key, tuple(placement.unplaced))
+    return Drawing("\n".join(out) + "\n", numbered, key, tuple(placement.unplaced), touch=badges is not None)
 
 
 def draw_locator(
@@ -499,6 +511,80 @@ def _cross(a: tuple[Point, Point], b: tuple[Point, Point]) -> bool:
     return (side(*a, b[0]) * side(*a, b[1]) < 0) and (side(*b, a[0]) * side(*b, a[1]) < 0)
 
 
+def _touch_targets(markers: Sequence[Marker], bounds: Box, r: float = TOUCH_R) -> dict[str, Point] | None:
+    """Return the centre of each marker's touch target on a phone, or None when one finds no room.
+
+    On a phone the labels are hidden and a marker is a few pixels wide, two in one parish on top
+    of each other: each facility gets a numbered target `2 * r` across, on its marker where that
+    is free, else out on a leader, never on another target, another marker or another leader.
+    The most crowded places choose first; a few retries put the ones that found no room first.
+    """
+    points = {m.id: m.point for m in markers}
+    crowd = {m.id: sum(1 for o in markers if math.dist(o.point, m.point) < 4 * r) for m in markers}
+    order = sorted(points, key=lambda mid: -crowd[mid])
+    for _ in range(5):
+        placed, failed = _touch_attempt(order, points, bounds, r)
+        if not failed:
+            return placed
+        order = failed + [mid for mid in order if mid not in failed]
+    return None
+
+
+def _touch_attempt(order, points, bounds, r) -> tuple[dict[str, Point], list[str]]:
+    placed: dict[str, Point] = {}
+    leaders: list[tuple[Point, Point]] = []
+    failed = []
+    gap = 2.0  # between two targets, so that neither edge touches the other
+    for mid in order:
+        p = points[mid]
+        for c in _touch_candidates(p, r):
+            if not (bounds[0] + r <= c[0] <= bounds[2] - r and bounds[1] + r <= c[1] <= bounds[3] - r):
+                continue
+            if any(_box_gap(c, q, r) < gap for q in placed.values()):
+                continue
+            if any(other != mid and math.dist(c, q) < r + SYMBOL_R for other, q in points.items()):
+                continue  # it would hide another facility's marker
+            leader = (p, c)
+            if c != p and (
+                any(_seg_dist(leader, q) < r + 1 for q in placed.values())
+                or any(_seg_dist(leader, q) < SYMBOL_R for other, q in points.items() if other != mid)
+                or any(_cross(leader, o) for o in leaders)
+            ):
+                continue
+            if any(_seg_dist(o, c) < r + 1 for o in leaders):
+                continue
+            placed[mid] = c
+            if c != p:
+                leaders.append(leader)
+            break
+        else:
+            failed.append(mid)
+    return placed, failed
+
+
+def _touch_candidates(p: Point, r: float) -> Iterable[Point]:
+    """Yield target centres for a marker: on it, then on rings further out, every 15 degrees."""
+    yield p
+    for dist in (2.2 * r, 3 * r, 4 * r, 5 * r, 6.5 * r):
+        for k in range(24):
+            a = math.radians((k + 1) // 2 * (15 if k % 2 else -15))  # east first, then either side
+            yield p[0] + dist * math.cos(a), p[1] + dist * math.sin(a)
+
+
+def _box_gap(a: Point, b: Point, r: float) -> float:
+    """Return how far apart two square targets `2 * r` across are (negative when they overlap)."""
+    return max(abs(a[0] - b[0]), abs(a[1] - b[1])) - 2 * r
+
+
+def _seg_dist(seg: tuple[Point, Point], q: Point) -> float:
+    """Return the distance from a point to a segment."""
+    (ax, ay), (bx, by) = seg
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if not length else max(0.0, min(1.0, ((q[0] - ax) * dx + (q[1] - ay) * dy) / length))
+    return math.dist(q, (ax + t * dx, ay + t * dy))
+
+
 # --- SVG ---------------------------------------------------------------------------------------
 
 
@@ -508,14 +594,15 @@ def _n(v: float) -> str:
     return "0" if s == "-0" else s
 
 
-def _open_svg(id: str, words: Words, size: tuple[float, float], interactive: bool) -> list[str]:
+def _open_svg(id: str, words: Words, size: tuple[float, float], interactive: bool, touch: bool = False) -> list[str]:
     # With links inside, the map keeps the svg's own role (graphics-document, which HTML's
     # validators accept and whose children stay exposed): role="img" would hide the links
     # from assistive technology (an image's children are presentational), and the Nu
     # checker refuses role="group" on <svg>.
     role = "" if interactive else ' role="img"'
+    classes = "map touch-map" if touch else "map"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="map" viewBox="0 0 {_n(size[0])} {_n(size[1])}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="{classes}" viewBox="0 0 {_n(size[0])} {_n(size[1])}"'
         f'{role} aria-labelledby="{id}-title" aria-describedby="{id}-desc">',
         f'<title id="{id}-title"{_lang(words.title_lang)}>{escape(words.title)}</title>',
         f'<desc id="{id}-desc"{_lang(words.description_lang)}>{escape(words.description)}</desc>',
@@ -626,7 +713,12 @@ def _symbol(status: Status, p: Point, style: Style, scale: float = 1.0) -> str:
 
 
 def _marker(
-    m: Marker, style: Style, texts: Sequence[tuple[str, float, float]], size: float, scale: float = 1.0
+    m: Marker,
+    style: Style,
+    texts: Sequence[tuple[str, float, float]],
+    size: float,
+    scale: float = 1.0,
+    badge: tuple[int, Point] | None = None,
 ) -> list[str]:
     data = f'data-id={quoteattr(m.id)} data-x="{_n(m.point[0])}" data-y="{_n(m.point[1])}"'
     if m.href:
@@ -645,7 +737,44 @@ def _marker(
             f'fill="{style.color("paper")}" fill-opacity="0.85" rx="2"/>'
         )
         out.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}">{escape(t)}</text>')
+    if badge:
+        out += _badge(m, badge[0], badge[1], style)
     out.append(tail)
+    return out
+
+
+def _badge(m: Marker, number: int, c: Point, style: Style, r: float = TOUCH_R) -> list[str]:
+    """Return a marker's touch target, shown on a phone only (site.css): its number in its status's shape.
+
+    The shape and colours are the legend's, so the target says the status as the marker does; a
+    leader joins it to the marker when it could not sit on it.
+    """
+    out = ['<g class="touch">']
+    if c != m.point:
+        out.append(
+            f'<path class="touch-leader" d="M{_n(m.point[0])} {_n(m.point[1])}L{_n(c[0])} {_n(c[1])}" '
+            f'stroke="{style.color("ink")}" stroke-width="3"/>'
+        )
+    x, y = c
+    if m.status == "open":
+        out.append(
+            f'<circle class="touch-target" cx="{_n(x)}" cy="{_n(y)}" r="{_n(r - 2)}" '
+            f'fill="{style.color("accent-dark")}" stroke="#fff" stroke-width="4"/>'
+        )
+        ink = "#fff"
+    else:
+        d = r - 2
+        out.append(
+            f'<path class="touch-target" d="M{_n(x)} {_n(y - d)}L{_n(x + d)} {_n(y)}L{_n(x)} {_n(y + d)}L{_n(x - d)} {_n(y)}z" '
+            f'fill="#fff" stroke="{style.color("teal")}" stroke-width="6" stroke-linejoin="miter"/>'
+        )
+        ink = style.color("ink")
+    size = r * 0.9
+    out.append(
+        f'<text class="touch-number" x="{_n(x)}" y="{_n(y + size * 0.36)}" font-size="{_n(size)}" '
+        f'text-anchor="middle" fill="{ink}">{number}</text>'
+    )
+    out.append("</g>")
     return out
 
 
