@@ -1296,7 +1296,8 @@ def test_an_entry_the_build_no_longer_uses_is_stale_whatever_its_state(
     --release) for a sentence the report no longer prints, where a translated one got no finding
     of its own. Now the entries the build no longer uses are all alike: the .pot is stale for the
     dossier (`extract && update` drops the entry, or keeps it obsolete), and nothing is left to
-    do in the catalog, as the counts say."""
+    do in the catalog but bring its `#:` references up to date (the deletion moved the lines after
+    it), as the counts and that one warning say."""
     root = complete_project(tmp_path)
     po = root / "i18n/es/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8")
@@ -1309,13 +1310,24 @@ def test_an_entry_the_build_no_longer_uses_is_stale_whatever_its_state(
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     data = json.loads(out)
     assert code == 0
+    moved = (
+        po.read_text(encoding="utf-8").splitlines().index('msgid "Local groups campaigned for closure [@news-2021]."')
+    )
     assert [(f["path"], f["line"], f["code"], f["message"]) for f in data["findings"]] == [
         (
             "facilities/sample.yaml",
             0,
             "i18n.stale",
             "i18n/messages.pot is out of date for this file (1 removed); run: ./build.py extract && ./build.py update",
-        )
+        ),
+        (
+            CATALOG,
+            moved + 1,
+            "i18n.stale",
+            "the `#:` references of 4 messages are out of date (first: 'Local groups campaigned for closure"
+            " [@news-2021].': #: facilities/sample.yaml:41, the English is at facilities/sample.yaml:36), so a PO"
+            " editor shows the wrong source lines; run: ./build.py extract && ./build.py update",
+        ),
     ]
     assert data["coverage"]["es"]["total"] == {
         "translated": 14,
@@ -1328,10 +1340,10 @@ def test_an_entry_the_build_no_longer_uses_is_stale_whatever_its_state(
     code, out, _ = run_cli("--root", str(root), "release")
     assert code == 1
     assert (
-        "Translators: Spanish (es): 100.0% translated, 0 fuzzy, 0 untranslated, 0 pending (0 to do)\n"
-        "  [x] i18n/es/LC_MESSAGES/messages.po: nothing to do\n"
+        "Translators: Spanish (es): 100.0% translated, 0 fuzzy, 0 untranslated, 0 pending (1 to do)\n"
+        f"  [ ] i18n/es/LC_MESSAGES/messages.po:{moved + 1}:1: the `#:` references of 4 messages are out of date"
     ) in out
-    assert out.splitlines()[-1] == "release: 1 item to do (1 translation): nothing was written to dist/"
+    assert out.splitlines()[-1] == "release: 2 items to do (2 translations): nothing was written to dist/"
 
 
 PO_HEADER = (
@@ -1515,3 +1527,49 @@ def test_check_finds_a_death_misspelled_in_the_shipped_catalog(tmp_path: Path) -
         " lacks the name 'Medina-Martinez' (it has 'Medina Martinez': misspelled?); a name is a fact: write it"
         " as the English does [i18n.names]"
     ]
+
+
+def test_references_to_lines_that_moved_are_one_warning_per_catalog(tmp_path: Path, fixed_today: None) -> None:
+    """A writer adds lines at the top of a dossier and nobody runs extract and update: every `#:`
+    reference to the dossier names a line its English is no longer at, and a PO editor shows the
+    translator the wrong source line as the string's context. `check` said nothing. It says so
+    once per catalog, at the first such entry; a reference without a line
+    (`msgcat --add-location=file`) or an entry without references (`--no-location`) says nothing
+    false and is not reported; `extract` and `update` bring the references up to date."""
+    root = complete_project(tmp_path)
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+
+    def stale() -> list[tuple[str, int, int, str]]:
+        code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
+        assert code == 0
+        return [
+            (f["path"], f["line"], f["column"], f["message"])
+            for f in json.loads(out)["findings"]
+            if f["code"] == "i18n.stale"
+        ]
+
+    assert stale() == []
+    dossier = root / "facilities/sample.yaml"
+    head, rest = dossier.read_text(encoding="utf-8").split("\n", 1)
+    dossier.write_text(f"{head}\n# Checked against the 2021 report.\n# Second note.\n{rest}", encoding="utf-8")
+    text = po.read_text(encoding="utf-8")
+    first = text.splitlines().index('msgid "ICE stopped using the facility."') + 1
+    assert stale() == [
+        (
+            CATALOG,
+            first,
+            1,
+            "the `#:` references of 8 messages are out of date (first: 'ICE stopped using the facility.':"
+            " #: facilities/sample.yaml:24, the English is at facilities/sample.yaml:26), so a PO editor shows the"
+            " wrong source lines; run: ./build.py extract && ./build.py update",
+        )
+    ]
+    po.write_text(re.sub(r"^(#: facilities/sample\.yaml):\d+$", r"\1", text, flags=re.MULTILINE), encoding="utf-8")
+    assert stale() == []
+    po.write_text(re.sub(r"^#: facilities/sample\.yaml:\d+\n", "", text, flags=re.MULTILINE), encoding="utf-8")
+    assert stale() == []
+    po.write_text(text, encoding="utf-8")
+    catalog = updated(root, "messages.po written: 0 new, 0 changed (now fuzzy), 0 obsolete", extract=True)
+    if catalog is not None:
+        assert "#: facilities/sample.yaml:26\n" in catalog
+        assert stale() == []

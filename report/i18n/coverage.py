@@ -199,6 +199,17 @@ class Message:
     msgid: str
     plural: str | None
     loc: Loc
+    also: tuple[Loc, ...] = ()
+    """The other places the same English is (a template string several templates use): with `loc`,
+    the `#:` references `extract` writes for it."""
+
+    @property
+    def places(self) -> dict[str, set[int | None]]:
+        """Return the lines the English is at, by file, as `#:` references name them."""
+        places: dict[str, set[int | None]] = {}
+        for loc in (self.loc, *self.also):
+            places.setdefault(loc.path, set()).add(loc.line or None)
+        return places
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -485,6 +496,8 @@ def check_translations(
         findings += check_glossary(root, lang, catalog)
         if template is not None and not template.unreadable and not catalog.unreadable:
             findings += check_sync(catalog, template)
+        if not catalog.unreadable:
+            findings += check_references(catalog, used, {*left_out, *as_of_extract}, extract_refuses)
         coverage[lang] = replace(
             language_coverage(lang, catalog, edition, used),
             left_out=left_out,
@@ -704,6 +717,52 @@ def check_sync(catalog: ParsedCatalog, template: ParsedCatalog) -> list[Finding]
     return findings
 
 
+def check_references(
+    catalog: ParsedCatalog,
+    used: Mapping[tuple[str | None, str], Message],
+    unread: Container[str] = (),
+    extract_refuses: bool = False,
+) -> list[Finding]:
+    """Return one `i18n.stale` warning if the `#:` references of the catalog's entries name other
+    lines than those their English is at now (a dossier or template edited, its lines moved):
+    a PO editor shows the translator those lines as the string's context.
+
+    Only entries whose English the build uses unchanged are judged (the others are `check_sync`'s
+    and `check_template`'s), and not in the files whose strings cannot be read now (`unread`). An
+    entry without references (saved by `msgcat --no-location`) says nothing false, and is not judged;
+    a reference without a line (`--add-location=file`) names its file alone, and is true if the
+    English is in that file.
+    """
+    stale = []
+    for entry in catalog.active():
+        message = used.get(entry.key)
+        if message is None or message.english != entry.english or not entry.references:
+            continue
+        now = {path: lines for path, lines in message.places.items() if path not in unread}
+        said: dict[str, set[int | None]] = {}
+        for path, line in entry.references:
+            if path not in unread:
+                said.setdefault(path, set()).add(line)
+        if said.keys() != now.keys() or any(said[path] not in (now[path], {None}) for path in said):
+            stale.append((entry, message))
+    if not stale:
+        return []
+    entry, message = stale[0]
+    named = " ".join(f"{path}:{line}" if line else path for path, line in entry.references)
+    places = message.places.items()
+    actual = ", ".join(f"{path}:{line}" for path, lines in places for line in sorted(lines, key=lambda n: n or 0))
+    run = REFUSES if extract_refuses else "run"
+    return [
+        warning(
+            "i18n.stale",
+            Loc(catalog.path, entry.line, 1),
+            f"the `#:` references of {count(len(stale), 'message')} are out of date (first: '{brief(entry.msgid)}':"
+            f" #: {named}, the English is at {actual}), so a PO editor shows the"
+            f" wrong source lines; {run}: {CATCH_UP}",
+        )
+    ]
+
+
 def _differing(entry: CatalogEntry, other: Mapping[tuple[str | None, str], CatalogEntry]) -> str:
     """Return the English of `entry` that `other` lacks: its plural where only that differs."""
     same = other.get(entry.key)
@@ -736,16 +795,17 @@ def used_messages(
     """
     used: dict[tuple[str | None, str], Message] = {}
     for text in edition.settings.texts():
-        used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+        _use(used, Message(text.context, text.value, None, text.loc))
     texts, read, unread_dossiers = chapter_texts(root, edition)
     for text in texts:
-        used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+        _use(used, Message(text.context, text.value, None, text.loc))
     for source in edition.sources.values():
         for text in source.texts():
-            used.setdefault((text.context, text.value), Message(text.context, text.value, None, text.loc))
+            _use(used, Message(text.context, text.value, None, text.loc))
     strings = template_messages(root, cache_dir)
-    for key, message in strings.messages.items():
-        used.setdefault(key, message)
+    for message in strings.messages.values():
+        for loc in (message.loc, *message.also):
+            _use(used, replace(message, loc=loc, also=()))
     unread = [*strings.unread, *unread_dossiers]
     supplied = set()
     if unread and template is not None and not template.unreadable:
@@ -762,6 +822,15 @@ def used_messages(
         tuple(path for path in unread if path not in supplied),
         tuple(path for path in unread if path in supplied),
     )
+
+
+def _use(used: dict[tuple[str | None, str], Message], message: Message) -> None:
+    """Add a string the build uses, or, where it is already there, one more place its English is."""
+    first = used.get(message.key)
+    if first is None:
+        used[message.key] = message
+    elif message.loc != first.loc and message.loc not in first.also:
+        used[message.key] = replace(first, also=(*first.also, message.loc))
 
 
 def chapter_texts(root: Path, edition: Edition) -> tuple[list[Text], set[str], list[str]]:
@@ -1115,7 +1184,7 @@ def template_messages(root: Path, cache_dir: Path | None = None) -> TemplateStri
             for lineno, message, _comments, context in found:
                 msgid, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
                 loc = Loc(rel, lineno, string_column(lines[lineno - 1] if 0 < lineno <= len(lines) else "", msgid))
-                messages.setdefault((context, msgid), Message(context, msgid, plural, loc))
+                _use(messages, Message(context, msgid, plural, loc))
         files = tuple(rel for rel, _method, _options in sources)
         return TemplateStrings(messages, files, tuple(unread))
 
