@@ -8,6 +8,7 @@ page once for the survey that most tests read; the rest drive pages themselves.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -699,6 +700,36 @@ def test_search_for_a_publisher_finds_every_chapter_citing_it(site: Site, page, 
     page.goto(site.url(f"{lang}/index.html"))
     found = {site.path(url) for url in _search(page, lang, publisher)}
     assert citing <= found, f"chapters citing {publisher} not found: {sorted(citing - found)}"
+
+
+REVIEW_MARK = {"en": "[under review]", "es": "[en revisión]"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_search_result_shows_the_marks_of_a_facility_under_review(site: Site, page, lang: str) -> None:
+    """As on its card: the list mark (said as what it means) after a facility not confirmed on the
+    2021 list, and the review mark after one whose facts are still being checked."""
+    page.goto(site.url(f"{lang}/index.html"))
+    found = [site.path(url) for url in _search(page, lang, "Alamance")]
+    assert found[0] == f"{lang}/alamance.html", found
+    first = page.locator(".site-search-results li").first
+    said = (site.dist / f"{lang}/index.html").read_text(encoding="utf-8")
+    label = re.search(
+        r'<a id="card-alamance"[^>]*>[^<]*</a><span class="list-mark" role="img" aria-label="([^"]+)"', said
+    )
+    assert label is not None
+    assert first.locator(".list-mark").evaluate("e => [e.textContent, e.getAttribute('role'), e.ariaLabel]") == [
+        "*",
+        "img",
+        html.unescape(label.group(1)),
+    ]
+    assert first.locator(".review-mark").text_content() == REVIEW_MARK[lang]
+    assert first.locator(".review-mark").is_visible()
+    _search(page, lang, "Adelanto")  # on the list, and still being checked: no list mark
+    first = page.locator(".site-search-results li").first
+    assert site.path(first.locator("a").evaluate("a => a.href")) == f"{lang}/{FACILITY}.html"
+    assert first.locator(".list-mark").count() == 0
+    assert first.locator(".review-mark").text_content() == REVIEW_MARK[lang]
 
 
 def test_the_search_box_works_from_the_keyboard_and_passes_axe(site: Site, page) -> None:

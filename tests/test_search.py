@@ -187,3 +187,36 @@ def test_every_word_indexed_is_a_word_the_page_shows_and_back(shipped: Path) -> 
             wrong[page] = {"indexed, not shown": sorted(indexed - seen), "shown, not indexed": sorted(seen - indexed)}
     assert len(pages) == len(set(pages)) >= 22, pages  # every facility page and front page, in both languages
     assert wrong == {}
+
+
+REVIEW_MARK = {"en": "[under review]", "es": "[en revisión]"}
+LIST_LABEL = {
+    "en": "not yet confirmed as named on the 2021 First Ten list",
+    "es": "aún no se ha confirmado que figurara en la lista de los Primeros Diez de 2021",
+}
+
+
+def test_a_facility_under_review_keeps_its_marks_in_the_search_results(shipped: Path) -> None:
+    """A search result shows a page's title and an excerpt, which need not reach the editor's note:
+    a facility not yet fact-checked, or not confirmed on the 2021 list, carries what its card and
+    chapter say in its Pagefind metadata, which layouts/js/search.js prints beside the title."""
+    dist = shipped / "dist"
+    dossiers = {p.stem: p.read_text(encoding="utf-8") for p in (shipped / "facilities").glob("*.yaml")}
+    seen = set()
+    for fragment in sorted(dist.glob("*/pagefind/fragment/*.pf_fragment")):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        lang, name = fragment.relative_to(dist).parts[0], data["url"].strip("/").removesuffix(".html")
+        meta = {key: value for key, value in data["meta"].items() if key in ("review", "list")}
+        if name == "index":
+            assert meta == {}, (lang, meta)
+            continue
+        dossier = dossiers[name]
+        unlisted = "list_membership: unverified" in dossier
+        unchecked = re.search(r"^review:\n  status: verified$", dossier, re.M) is None
+        expected = {"review": REVIEW_MARK[lang]} if unlisted or unchecked else {}
+        if unlisted:
+            expected["list"] = LIST_LABEL[lang]
+        assert meta == expected, (lang, name)
+        seen.add((lang, name, unlisted))
+    assert {(lang, "alamance", True) for lang in REVIEW_MARK} <= seen  # an unlisted one, in both languages
+    assert {(lang, "adelanto", False) for lang in REVIEW_MARK} <= seen  # a listed one, not fact-checked

@@ -58,9 +58,26 @@ if (form) {
     const link = document.createElement("a");
     link.href = data.url;
     link.textContent = data.meta.title;
+    li.append(link);
+    // A facility under review keeps its marks, as on its card: the list mark, then the review mark
+    // (the metadata of its page's editor's note, layouts/partials/facility.html).
+    if (data.meta.list) {
+      const star = document.createElement("span");
+      star.className = "list-mark";
+      star.setAttribute("role", "img");
+      star.setAttribute("aria-label", data.meta.list);
+      star.textContent = "*";
+      li.append(star);
+    }
+    if (data.meta.review) {
+      const mark = document.createElement("span");
+      mark.className = "review-mark";
+      mark.textContent = data.meta.review;
+      li.append(" ", mark);
+    }
     const context = document.createElement("p");
     context.append(...excerpt(data.excerpt));
-    li.append(link, context);
+    li.append(context);
     return li;
   };
 
