@@ -267,6 +267,12 @@ def _gettext_callables(localizer: Localizer) -> dict[str, Callable[..., Markup]]
     return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
+def chronological(items: Iterable[Any]) -> list[Any]:
+    """Return dated entries (`date`, a DateSpan or None) in date order, the undated last in their
+    dossier's order: deaths in custody print so, as the timeline does, whatever order the YAML has."""
+    return sorted(items, key=lambda item: (item.date is None, item.date.sort_key() if item.date else ()))
+
+
 def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     """Return a Jinja environment for `layouts/` with gettext installed for one language.
 
@@ -288,7 +294,7 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
         localizer.gettext, localizer.ngettext, newstyle=True, pgettext=localizer.pgettext, npgettext=localizer.npgettext
     )
     env.globals.update(_gettext_callables(localizer))
-    env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
+    env.filters["chronological"] = chronological
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
