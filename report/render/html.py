@@ -434,6 +434,7 @@ LAYOUT_NAMES: dict[str, tuple[LayoutName, ...]] = {
         LayoutName("review_mark", "macro", "the alt text of each facility's share image"),
         LayoutName("list_note", "macro", "the alt text of each facility's share image"),
         LayoutName("back_matter_title", "macro", "the back matter's titles in the PDF's contents"),
+        LayoutName("report_kind", "macro", "what the report is, in its BibTeX citation's `type`"),
     ),
     "partials/place.html": (LayoutName("plain", "macro", "where each facility is, on its share image"),),
     "partials/draft.html": (
@@ -643,6 +644,10 @@ class Renderer:
             return "", ""
         draft = LayoutModule(self.env, "partials/draft.html")
         return Markup(draft["word"]()).striptags(), Markup(draft["words"]()).striptags()
+
+    def report_kind(self) -> str:
+        """Return what the report is ("Report"), as plain text in this language: its citation's type."""
+        return Markup(self.labels["report_kind"]()).striptags()
 
     def draft_title(self, title: str) -> str:
         """Return `title` marked as a draft's ("… · Draft", `draft_title`), or as it is in a release."""
