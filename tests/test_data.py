@@ -556,7 +556,10 @@ def test_with_a_base_url_citations_give_each_page_address(tmp_path: Path) -> Non
     edition = _edition(root)
     assert edition.settings.base_url == "https://example.org/first-ten/"
     facility = edition.facilities[0]
-    works = (cite.chapter_work(edition, "es", "Informe", facility), cite.report_work(edition, "es", "Informe"))
+    works = (
+        cite.chapter_work(edition, "es", "Informe", facility),
+        cite.report_work(edition, "es", "Informe", "Informe"),
+    )
     assert [w.url for w in works] == [
         "https://example.org/first-ten/es/sample.html",
         "https://example.org/first-ten/es/index.html",
