@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from report.commands.build import BuildOptions, pages
 from report.content.load import load_edition
 from report.content.model import Edition
 from report.render import cite
 from report.render.data import LICENSE_NOT_STATED, data_outputs
 
-from .conftest import make_project, replace
+from .conftest import copy_project, make_project, replace
 
 
 def _edition(root: Path) -> Edition:
@@ -547,6 +548,25 @@ def test_biblatex_langid_is_a_language_name_babel_knows() -> None:
     assert langids == ["english", "spanish", None]
 
 
+def test_a_report_citation_says_what_the_report_is_in_its_own_language(tmp_path: Path) -> None:
+    """The Spanish BibTeX of the report said `type = {Report}`, in English, beside `langid = {spanish}`:
+    biblatex and a reference manager print the type as it is. It is the catalog's word now."""
+    root = copy_project(tmp_path / "project", ["adelanto"])
+    edition, _ = load_edition(root)
+    assert edition is not None
+    paged = pages(root, BuildOptions(today=edition.settings.edition))
+    assert paged.failed is None
+    files = {output.path: output.data.decode() for output in paged.outputs if output.path.endswith(".bib")}
+    types = {
+        (path, key): fields.get("type")
+        for path, text in sorted(files.items())
+        for kind, key, fields in _bibtex_entries(text)
+        if kind == "report"
+    }
+    assert set(types.values()) == {"{Report}", "{Informe}"}
+    assert all(value == ("{Informe}" if path.startswith("es/") else "{Report}") for (path, _), value in types.items())
+
+
 def test_ris_keeps_each_value_on_its_line() -> None:
     assert cite.ris((TRICKY,)).decode().split("\r\n") == [
         "TY  - CHAP",
@@ -659,7 +679,10 @@ def test_with_a_base_url_citations_give_each_page_address(tmp_path: Path) -> Non
     edition = _edition(root)
     assert edition.settings.base_url == "https://example.org/first-ten/"
     facility = edition.facilities[0]
-    works = (cite.chapter_work(edition, "es", "Informe", facility), cite.report_work(edition, "es", "Informe"))
+    works = (
+        cite.chapter_work(edition, "es", "Informe", facility),
+        cite.report_work(edition, "es", "Informe", "Informe"),
+    )
     assert [w.url for w in works] == [
         "https://example.org/first-ten/es/sample.html",
         "https://example.org/first-ten/es/index.html",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -386,7 +387,7 @@ def test_the_names_a_layout_defines_are_read_from_its_source(tmp_path: Path) -> 
     (tmp_path / "layouts/partials/labels.html").write_text(
         "{% set status_labels, back_matter_title = 1, 2 %}{% set list_mark %}*{% endset %}"
         "{% import 'partials/other.html' as review_mark %}"
-        "{% from 'partials/other.html' import facility_description, list_note %}",
+        "{% from 'partials/other.html' import facility_description, list_note, report_kind %}",
         encoding="utf-8",
     )
     found = template_findings(tmp_path, Localizer("en", "en", None, "en_US"))
@@ -401,3 +402,47 @@ def test_the_code_takes_only_the_names_the_contract_lists() -> None:
     labels = LayoutModule(environment(REPO, Localizer("en", "en", None, "en_US")), "partials/labels.html")
     with pytest.raises(KeyError, match="'capacity_phrase' of partials/labels.html is not in LAYOUT_NAMES"):
         labels["capacity_phrase"]
+
+
+def test_deaths_print_in_date_order_the_undated_last_whatever_the_yaml_order(tmp_path: Path, fixed_today: None) -> None:
+    """A reader, and a fact-checker, reads the deaths in custody as a chronology, as the timeline is."""
+    root, _ = with_template_line(tmp_path, "")
+    dossier = root / "facilities" / "sample.yaml"
+    deaths = (
+        "deaths:\n"
+        "  - id: undated-first\n    text: A man died; the source gives no date.\n    sources: [gov-report-2020]\n"
+        "  - id: unnamed-2020\n    date: 2020-03-01\n    text: A man died after weeks without care.\n"
+        "    sources: [gov-report-2020]\n"
+        "  - id: undated-second\n    text: A woman died; the source gives no date.\n    sources: [gov-report-2020]\n"
+        "  - id: may-2019\n    date: 2019-05\n    text: A woman died in her cell.\n    sources: [gov-report-2020]\n"
+    )
+    text = dossier.read_text()
+    start, end = text.index("deaths:\n"), text.index("campaign:\n")
+    dossier.write_text(text[:start] + deaths + text[end:])
+    gathered = gather(root, GatherOptions(dt.date(2025, 1, 1), load_stylesheets=False))
+    assert gathered.edition is not None and gathered.ok
+    localizer = gathered.localizers["en"]
+    renderer = Renderer(gathered.edition, localizer, environment(root, localizer))
+    html = renderer.chapter_chunk(gathered.edition.facilities[0], 1).html
+    parser = _ListIds()
+    parser.feed(html)
+    deaths_ids = {"sample-undated-first", "sample-unnamed-2020", "sample-undated-second", "sample-may-2019"}
+    assert [found for found in parser.ids if found in deaths_ids] == [
+        "sample-may-2019",
+        "sample-unnamed-2020",
+        "sample-undated-first",
+        "sample-undated-second",
+    ]
+
+
+class _ListIds(HTMLParser):
+    """The id of every list item of a page, in the order it prints."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs).get("id")
+        if tag == "li" and found:
+            self.ids.append(found)

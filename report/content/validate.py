@@ -22,6 +22,11 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   and bibliography entries differ only by the letter after the date, which nothing the reader
   sees decides.
 - `date.future`, `date.after-edition`: a date, or a range's end, later than today or than the edition date.
+- `date.after-closing` (warning): a death in custody or a timeline entry dated after the facility's
+  ICE detention ended (its `status` `closed` or `ice-contract-ended`, and that status's date).
+- `date.before-opening` (warning): a death in custody or a timeline entry dated before ICE detention
+  began there (`opened.date`, where the dossier gives one).
+- `death.duplicate` (warning): two deaths in custody of one name on one date (or both undated).
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `review.note` (warning; error with `--release`): a claim's `review_note` without its
@@ -92,6 +97,8 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     )
     findings += check_strength(edition)
     findings += check_dates(edition, today)
+    findings += check_lifetimes(edition)
+    findings += check_deaths(edition)
     for facility in edition.facilities:
         findings += check_review(facility)
     findings += check_images(edition)
@@ -665,6 +672,79 @@ def check_dates(edition: Edition, today: dt.date) -> list[Finding]:
                     f"{said} is after the edition date {edition_date.isoformat()}: correct the date, or, if the"
                     f" edition is that recent, set `edition: {earliest.isoformat()}` (or later, up to today) in"
                     f" {REPORT_FILE}",
+                )
+            )
+    return findings
+
+
+ENDED = frozenset(("closed", "ice-contract-ended"))
+"""The `status` states whose date is when ICE detention there ended."""
+
+
+def _detained(facility: Facility) -> Iterator[tuple[str, DateSpan]]:
+    """Yield what says people were held there on a date: each dated death in custody and timeline entry."""
+    for death in facility.deaths:
+        if death.date is not None:
+            yield (f"the death of {death.name}" if death.name else f"death '{death.id}'"), death.date
+    for event in facility.timeline:
+        yield f"timeline entry '{event.id}'", event.date
+
+
+def check_lifetimes(edition: Edition) -> list[Finding]:
+    """Return a warning, at its date, for each death or timeline entry that is certainly dated after ICE
+    detention at the facility ended (`date.after-closing`) or before it began (`date.before-opening`).
+
+    Partial dates compare as ranges do: an event of `2021` is not after a closing in `2021-03`, and a
+    range (`2010/2016`) only when all of it is outside. A warning, not an error: a lawsuit or a finding
+    may be dated after the closing, and abuse under a former use of the building before ICE's.
+    """
+    findings: list[Finding] = []
+    for facility in edition.facilities:
+        status, opened = facility.status, facility.opened.date if facility.opened else None
+        for what, span in _detained(facility):
+            if status.state in ENDED and span.earliest() > status.date.latest():
+                findings.append(
+                    warning(
+                        "date.after-closing",
+                        span.loc,
+                        f"{what} is dated {span.iso()}, after ICE detention here ended (status {status.state},"
+                        f" {status.date.iso()}, line {status.date.loc.line}): correct the date or the status's,"
+                        " or say in the text why it comes after",
+                    )
+                )
+            elif opened is not None and span.latest() < opened.earliest():
+                findings.append(
+                    warning(
+                        "date.before-opening",
+                        span.loc,
+                        f"{what} is dated {span.iso()}, before ICE detention here began (opened {opened.iso()},"
+                        f" line {opened.loc.line}): correct the date or the opening's, or say in the text that it"
+                        " happened before ICE held people here",
+                    )
+                )
+    return findings
+
+
+def check_deaths(edition: Edition) -> list[Finding]:
+    """Return a `death.duplicate` warning, at the later entry, for a death in custody whose name and date
+    (or lack of one) an earlier entry of the edition already has: one death counted twice."""
+    findings: list[Finding] = []
+    seen: dict[tuple[str, str], Loc] = {}
+    for facility in edition.facilities:
+        for death in facility.deaths:
+            if not death.name:
+                continue  # unnamed deaths on one day may well be two people
+            key = (" ".join(death.name.split()).casefold(), death.date.iso() if death.date else "")
+            earlier = seen.setdefault(key, death.loc)
+            if earlier is death.loc:
+                continue
+            when = f"on {death.date.iso()}" if death.date else "with no date"
+            findings.append(
+                warning(
+                    "death.duplicate",
+                    death.loc,
+                    f"the death of {death.name} {when} is already listed ({earlier.path}:{earlier.line}): delete one"
+                    " entry, merging their sources, or correct the name or the date if they are two people",
                 )
             )
     return findings

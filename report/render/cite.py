@@ -43,13 +43,18 @@ class Work:
     status: str | None = None
     """A draft's word for itself ("Draft", "Borrador"), in the work's language; None in a release.
     Written where each format keeps a work's status: CSL `status`, BibTeX `note`, RIS `N1`."""
+    kind: str = "Report"
+    """What the report is, in the work's language ("Report", "Informe"): BibTeX's `type`, which
+    biblatex prints as it is (CSL-JSON's `report` and RIS's `RPRT` are codes, the same in every language)."""
 
 
-def report_work(edition: Edition, lang: str, title: str, status: str | None = None) -> Work:
-    """Return the report as a work, with its title in `lang` (and a draft's `status`)."""
+def report_work(edition: Edition, lang: str, title: str, kind: str, status: str | None = None) -> Work:
+    """Return the report as a work, with its title and `kind` ("Report") in `lang` (and a draft's `status`)."""
     s = edition.settings
     url = f"{s.base_url}{lang}/index.html" if s.base_url else None
-    return Work(f"first-ten-{s.edition.year}-{lang}", title, s.publisher, s.edition, lang, url, status=status)
+    return Work(
+        f"first-ten-{s.edition.year}-{lang}", title, s.publisher, s.edition, lang, url, status=status, kind=kind
+    )
 
 
 def chapter_work(edition: Edition, lang: str, title: str, facility: Facility, status: str | None = None) -> Work:
@@ -151,7 +156,7 @@ def bibtex(works: tuple[Work, ...]) -> bytes:
         if work.container:
             fields.append(("booktitle", f"{{{bibtex_escape(work.container)}}}"))
         else:
-            fields.append(("type", "Report"))
+            fields.append(("type", f"{{{bibtex_escape(work.kind)}}}"))  # braced: keep its capital
             fields.append(("institution", f"{{{bibtex_escape(work.publisher)}}}"))  # one name, not a list
         fields += [
             ("publisher", f"{{{bibtex_escape(work.publisher)}}}"),  # braced: an "and" in it splits no list

@@ -267,6 +267,12 @@ def _gettext_callables(localizer: Localizer) -> dict[str, Callable[..., Markup]]
     return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
+def chronological(items: Iterable[Any]) -> list[Any]:
+    """Return dated entries (`date`, a DateSpan or None) in date order, the undated last in their
+    dossier's order: deaths in custody print so, as the timeline does, whatever order the YAML has."""
+    return sorted(items, key=lambda item: (item.date is None, item.date.sort_key() if item.date else ()))
+
+
 def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
     """Return a Jinja environment for `layouts/` with gettext installed for one language.
 
@@ -288,7 +294,7 @@ def environment(root: Path, localizer: Localizer) -> jinja2.Environment:
         localizer.gettext, localizer.ngettext, newstyle=True, pgettext=localizer.pgettext, npgettext=localizer.npgettext
     )
     env.globals.update(_gettext_callables(localizer))
-    env.filters["chronological"] = lambda items: sorted(items, key=lambda item: item.date.sort_key())
+    env.filters["chronological"] = chronological
     env.filters["display_url"] = display_url
     env.filters["capfirst"] = capfirst
     env.filters["text"] = attribute_text
@@ -428,6 +434,7 @@ LAYOUT_NAMES: dict[str, tuple[LayoutName, ...]] = {
         LayoutName("review_mark", "macro", "the alt text of each facility's share image"),
         LayoutName("list_note", "macro", "the alt text of each facility's share image"),
         LayoutName("back_matter_title", "macro", "the back matter's titles in the PDF's contents"),
+        LayoutName("report_kind", "macro", "what the report is, in its BibTeX citation's `type`"),
     ),
     "partials/place.html": (LayoutName("plain", "macro", "where each facility is, on its share image"),),
     "partials/draft.html": (
@@ -637,6 +644,10 @@ class Renderer:
             return "", ""
         draft = LayoutModule(self.env, "partials/draft.html")
         return Markup(draft["word"]()).striptags(), Markup(draft["words"]()).striptags()
+
+    def report_kind(self) -> str:
+        """Return what the report is ("Report"), as plain text in this language: its citation's type."""
+        return Markup(self.labels["report_kind"]()).striptags()
 
     def draft_title(self, title: str) -> str:
         """Return `title` marked as a draft's ("… · Draft", `draft_title`), or as it is in a release."""

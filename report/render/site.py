@@ -255,7 +255,9 @@ def home_pages(edition: Edition, renderers: Mapping[str, Renderer], pdf_info: Pd
     outputs = []
     for lang, renderer in renderers.items():
         localizer, env = renderer.localizer, renderer.env
-        report = cite.report_work(edition, lang, renderer.report_title, renderer.draft_words()[0] or None)
+        report = cite.report_work(
+            edition, lang, renderer.report_title, renderer.report_kind(), renderer.draft_words()[0] or None
+        )
         citer: Citer = renderer.citer("site", lambda s: f"#src-{s.id}")
         subtitle = localizer.plain(edition.settings.subtitle)
         languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
@@ -325,7 +327,7 @@ def _facility_pages(
     env = renderer.env
     facilities = edition.facilities
     status = renderer.draft_words()[0] or None  # a draft's citations say so
-    report = cite.report_work(edition, lang, renderer.report_title, status)
+    report = cite.report_work(edition, lang, renderer.report_title, renderer.report_kind(), status)
     localizer = renderer.localizer
     subtitle = localizer.plain(edition.settings.subtitle)
     languages_of = (localizer.language_of(edition.settings.title), localizer.language_of(edition.settings.subtitle))
