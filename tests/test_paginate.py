@@ -1027,6 +1027,24 @@ def test_the_private_weasyprint_function_remember_first_lines_wraps_has_its_sign
     assert getattr(inline.split_first_line, "remembers_first_lines", False)
 
 
+def test_the_private_weasyprint_functions_remember_note_layouts_wraps_have_their_signatures() -> None:
+    """WeasyPrint is pinned to a minor release because of them too: on an upgrade, this says they moved."""
+    import inspect
+
+    from weasyprint.layout import LayoutContext, block
+
+    paginate.remember_note_layouts()
+    wrapped = block.block_level_layout.__wrapped__
+    parameters = ["context", "box", "bottom_space", "skip_stack", "containing_block", "page_is_empty"]
+    parameters += ["absolute_boxes", "fixed_boxes", "adjoining_margins", "first_letter_style", "first_line_style"]
+    parameters += ["discard", "max_lines"]
+    assert list(inspect.signature(wrapped).parameters) == parameters
+    assert list(inspect.signature(block.block_level_layout).parameters) == parameters
+    assert list(inspect.signature(block.block_level_layout_switch).parameters) == parameters
+    assert list(inspect.signature(LayoutContext._update_footnote_area.__wrapped__).parameters) == ["self"]
+    assert getattr(block.block_level_layout, "remembers_notes", False)
+
+
 def test_a_document_breaks_each_run_of_text_once_and_lays_out_to_the_same_bytes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1037,6 +1055,7 @@ def test_a_document_breaks_each_run_of_text_once_and_lays_out_to_the_same_bytes(
     from weasyprint.text import line_break
 
     paginate.remember_first_lines()
+    paginate.remember_note_layouts()  # as in every worker (and in this process once a test has started one here)
     original, calls = line_break.split_first_line, []
 
     def counted(*args: object, **flags: object) -> object:
@@ -1051,7 +1070,34 @@ def test_a_document_breaks_each_run_of_text_once_and_lays_out_to_the_same_bytes(
     monkeypatch.setattr(preferred, "split_first_line", counted)
     again = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
     assert remembered == again
-    assert (once, len(calls)) == (38, 121)  # distinct breaks, and all the layouts asked for
+    assert (once, len(calls)) == (38, 85)  # distinct breaks, and all the layouts asked for
+
+
+def test_a_page_lays_each_of_its_notes_out_once_and_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each note joining the page lays the footnote area out again, with the notes already there:
+    each of those is laid out once, and the PDF is the same as when the area lays them all out again."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+    from weasyprint.layout import LayoutContext, block
+
+    paginate.remember_first_lines()
+    paginate.remember_note_layouts()
+    switch, notes = block.block_level_layout_switch, []
+
+    def counted(context: object, box: object, bottom: float, skip: object, containing: object, *rest: object) -> object:
+        if type(containing) is FootnoteAreaBox:
+            notes.append(box)
+        return switch(context, box, bottom, skip, containing, *rest)
+
+    monkeypatch.setattr(block, "block_level_layout_switch", counted)
+    remembered = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
+    once = len(notes)
+    notes.clear()
+    monkeypatch.setattr(block, "block_level_layout", block.block_level_layout.__wrapped__)
+    monkeypatch.setattr(LayoutContext, "_update_footnote_area", LayoutContext._update_footnote_area.__wrapped__)
+    again = HTML(string=FOOTNOTES_HTML).write_pdf(pdf_identifier=b"same")
+    assert remembered == again
+    assert (once, len(notes)) == (16, 28)  # notes laid out, in the measuring and the drawn areas
 
 
 # -- what a job costs besides its layout -----------------------------------------------------------
