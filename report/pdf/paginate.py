@@ -636,8 +636,9 @@ def remember_note_layouts() -> None:
         discard: bool = False,
         max_lines: int | None = None,
     ) -> tuple[Any, ...]:
-        arguments = (context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes)
-        arguments += (fixed_boxes, adjoining_margins, first_letter_style, first_line_style, discard, max_lines)
+        arguments: tuple[Any, ...] = (context, box, bottom_space, skip_stack, containing_block, page_is_empty)
+        arguments += (absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style, first_line_style, discard)
+        arguments += (max_lines,)
         if not (
             context.__dict__.get("_measuring_notes")
             and type(containing_block) is FootnoteAreaBox
@@ -645,7 +646,8 @@ def remember_note_layouts() -> None:
             and not (absolute_boxes or fixed_boxes or context.excluded_shapes)
         ):
             return lay_out(*arguments)
-        key = (id(box.style), id(box.element), box.element_tag, type(box), repr(box.margin_top), box.position_x)
+        key: tuple[Any, ...] = (id(box.style), id(box.element), box.element_tag, type(box), repr(box.margin_top))
+        key += (box.position_x,)
         key += (containing_block.width, containing_block.position_x, page_is_empty, tuple(adjoining_margins or ()))
         key += (bottom_space, id(first_letter_style), id(first_line_style), discard, max_lines)
         key += (context.current_page > 1, context.forced_break)
