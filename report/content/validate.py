@@ -22,10 +22,10 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   and bibliography entries differ only by the letter after the date, which nothing the reader
   sees decides.
 - `date.future`, `date.after-edition`: a date, or a range's end, later than today or than the edition date.
-- `date.after-closing` (warning): a death in custody or a timeline entry dated after the facility's
-  ICE detention ended (its `status` `closed` or `ice-contract-ended`, and that status's date).
-- `date.before-opening` (warning): a death in custody or a timeline entry dated before ICE detention
-  began there (`opened.date`, where the dossier gives one).
+- `date.after-closing` (warning): a death in custody dated after the facility's ICE detention
+  ended (its `status` `closed` or `ice-contract-ended`, and that status's date).
+- `date.before-opening` (warning): a death in custody dated before ICE detention began there
+  (`opened.date`, where the dossier gives one).
 - `death.duplicate` (warning): two deaths in custody of one name on one date (or both undated).
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
@@ -681,35 +681,31 @@ ENDED = frozenset(("closed", "ice-contract-ended"))
 """The `status` states whose date is when ICE detention there ended."""
 
 
-def _detained(facility: Facility) -> Iterator[tuple[str, DateSpan]]:
-    """Yield what says people were held there on a date: each dated death in custody and timeline entry."""
-    for death in facility.deaths:
-        if death.date is not None:
-            yield (f"the death of {death.name}" if death.name else f"death '{death.id}'"), death.date
-    for event in facility.timeline:
-        yield f"timeline entry '{event.id}'", event.date
-
-
 def check_lifetimes(edition: Edition) -> list[Finding]:
-    """Return a warning, at its date, for each death or timeline entry that is certainly dated after ICE
+    """Return a warning, at its date, for each death in custody that is certainly dated after ICE
     detention at the facility ended (`date.after-closing`) or before it began (`date.before-opening`).
 
-    Partial dates compare as ranges do: an event of `2021` is not after a closing in `2021-03`, and a
-    range (`2010/2016`) only when all of it is outside. A warning, not an error: a lawsuit or a finding
-    may be dated after the closing, and abuse under a former use of the building before ICE's.
+    Partial dates compare as ranges do: a death of `2021` is not after a closing in `2021-03`, and a
+    range (`2010/2016`) only when all of it is outside. Timeline entries are not judged: the history
+    of a facility rightly holds some from outside ICE's years there (abuse under the building's former
+    use, a lawsuit settled after the closing), which no edit could then clear the warning of. A
+    warning, not an error: the date or the status may be the one to correct.
     """
     findings: list[Finding] = []
     for facility in edition.facilities:
         status, opened = facility.status, facility.opened.date if facility.opened else None
-        for what, span in _detained(facility):
+        for death in facility.deaths:
+            span = death.date
+            if span is None:
+                continue
+            what = f"the death of {death.name}" if death.name else f"death '{death.id}'"
             if status.state in ENDED and span.earliest() > status.date.latest():
                 findings.append(
                     warning(
                         "date.after-closing",
                         span.loc,
                         f"{what} is dated {span.iso()}, after ICE detention here ended (status {status.state},"
-                        f" {status.date.iso()}, line {status.date.loc.line}): correct the date or the status's,"
-                        " or say in the text why it comes after",
+                        f" {status.date.iso()}, line {status.date.loc.line}): correct the date or the status's",
                     )
                 )
             elif opened is not None and span.latest() < opened.earliest():
@@ -718,8 +714,7 @@ def check_lifetimes(edition: Edition) -> list[Finding]:
                         "date.before-opening",
                         span.loc,
                         f"{what} is dated {span.iso()}, before ICE detention here began (opened {opened.iso()},"
-                        f" line {opened.loc.line}): correct the date or the opening's, or say in the text that it"
-                        " happened before ICE held people here",
+                        f" line {opened.loc.line}): correct the date or the opening's",
                     )
                 )
     return findings
