@@ -863,6 +863,45 @@ def test_map_words_that_fall_back_say_they_are_english(tmp_path):
     assert [_metadata(gathered.edition, r, "T", "S").notice_lang for r in renderers.values()] == ["", "en"]
 
 
+def test_the_phone_key_marks_what_the_desktop_labels_mark(tmp_path: Path) -> None:
+    """On a phone the labels are hidden and the numbered key names the facilities: it named them
+    alone, without the review mark a desktop label carries beside a status under review."""
+    import datetime as dt
+    import html
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+    from report.render.site import home_pages
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "p")
+    gathered = gather(root, GatherOptions(dt.date.today(), load_stylesheets=False))
+    edition = gathered.edition
+    assert edition is not None
+    ids = [f.id for f in edition.facilities]
+    for lang, mark in (("en", "[under review]"), ("es", "[en revisión]")):
+        localizer = gathered.localizers[lang]
+        renderers = {lang: Renderer(edition, localizer, environment(root, localizer))}
+        pdfs = {(lang, key): (f"{lang}/{key or 'report'}-{lang}.pdf", 1000, 1) for key in [None, *ids]}
+        page = next(o for o in home_pages(edition, renderers, pdfs) if o.path == f"{lang}/index.html").data.decode()
+        key = re.search(r'<ol class="map-key touch-key">(.*?)</ol>', page, re.S)
+        assert key is not None
+        items = [
+            " ".join(html.unescape(re.sub(r"<[^>]+>", "", li)).split())
+            for li in re.findall(r"<li[^>]*>(.*?)</li>", key[1], re.S)
+        ]
+        labels = {
+            node.get("data-id"): " ".join(
+                "".join(t.itertext()) for t in node.iter(SVG + "text") if t.get("class") != "touch-number"
+            )
+            for node, _, _ in read_map(re.search(r"<svg [^>]*id=\"where-map\".*?</svg>", page, re.S)[0])[1].values()
+        }
+        assert items == [f.name + (f" {mark}" if f.status.review else "") for f in edition.facilities]
+        assert [mark in labels[f.id] for f in edition.facilities] == [mark in item for item in items]
+        assert sum(mark in item for item in items) == 3
+
+
 MAP_PROBE = """() => {
   const figure = document.querySelector('.map-figure').getBoundingClientRect();
   const map = document.querySelector('.map-figure svg.map').getBoundingClientRect();
@@ -930,7 +969,9 @@ def test_the_home_page_map_is_whole_at_a_phone_width_and_labelled_on_a_desktop(t
     assert narrowest["map"] == [21, 299] and narrowest["map"][1] - narrowest["map"][0] == PHONE_MAP_PX, narrowest
     assert [(fid, hit) for fid, _, hit in narrowest["targets"]] == [(f, f) for f in ids], narrowest["targets"]
     assert all(size >= 24 for _, size, _ in narrowest["targets"]), narrowest["targets"]
-    assert narrowest["key"] == [f"{i} {f.name}" for i, f in enumerate(edition.facilities, 1)]
+    marks = [" [under review]" if f.status.review else "" for f in edition.facilities]
+    assert narrowest["key"] == [f"{i} {f.name}{mark}" for i, (f, mark) in enumerate(zip(edition.facilities, marks), 1)]
+    assert marks.count(" [under review]") == 3  # as the desktop labels mark them
     assert [size for _, size, _ in seen[1280]["targets"]] == [0] * 10 and seen[1280]["key"] == []
     phone, desktop = seen[390], seen[1280]
     assert (phone["map"], phone["figure"], phone["page"]) == ([21, 369], [21, 369], 390), phone
