@@ -970,7 +970,9 @@ def test_the_home_page_map_is_whole_at_a_phone_width_and_labelled_on_a_desktop(t
     assert [(fid, hit) for fid, _, hit in narrowest["targets"]] == [(f, f) for f in ids], narrowest["targets"]
     assert all(size >= 24 for _, size, _ in narrowest["targets"]), narrowest["targets"]
     marks = [" [under review]" if f.status.review else "" for f in edition.facilities]
-    assert narrowest["key"] == [f"{i} {f.name}{mark}" for i, (f, mark) in enumerate(zip(edition.facilities, marks), 1)]
+    assert narrowest["key"] == [
+        f"{i} {f.name}{mark}" for i, (f, mark) in enumerate(zip(edition.facilities, marks, strict=True), 1)
+    ]
     assert marks.count(" [under review]") == 3  # as the desktop labels mark them
     assert [size for _, size, _ in seen[1280]["targets"]] == [0] * 10 and seen[1280]["key"] == []
     phone, desktop = seen[390], seen[1280]
