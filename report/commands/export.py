@@ -99,8 +99,10 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         when = _timestamp(manifest)
         _clean(folder)
         staged_folder, staged_zip = _new(folder), _new(archive)
-        try:  # both are written whole before either takes its name: a failure leaves the earlier export, and no temporary
-            with writing(folder, stand_in=staged_folder):  # a full disk, a folder not the user's: said as a build says it
+        # Both are written whole before either takes its name: a failure (a full disk, a folder not
+        # the user's, said as a build says it) leaves the earlier export, and no temporary.
+        try:
+            with writing(folder, stand_in=staged_folder):
                 _write_folder(staged_folder, files, _kept_times(folder, files))
             with writing(archive, stand_in=staged_zip):
                 _write_zip(staged_zip, files, when)
