@@ -7,6 +7,7 @@ page it wrote.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html.parser
 import io
@@ -162,6 +163,41 @@ def test_export_dates_its_files_within_the_years_a_zip_can_hold(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["www", "www.zip"]
     with zipfile.ZipFile(tmp_path / "out" / "www.zip") as zipped:
         assert {info.date_time for info in zipped.infolist()} == {stamp}
+
+
+def _disk_full(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("full", ["folder", "zip"])
+def test_export_on_a_full_disk_leaves_the_earlier_export_whole_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full: str
+) -> None:
+    """A full disk as the zip was written left the new folder beside the earlier export's zip (two
+    editions under one export), and one at either left its hidden temporary (`.www.<pid>.new`,
+    `.www.zip.<pid>.new`), holding the space it had taken. Both are written before either takes
+    its name, and a failure deletes them."""
+    root = tmp_path / "project"
+    out = tmp_path / "out"
+    target = out / "www"
+    publish_edition(root)
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0
+    folder, archive = tree(target), (out / "www.zip").read_bytes()
+    publish_edition(root, extra={"en/new.html": b"a page of the next edition"})
+    with monkeypatch.context() as patched:
+        if full == "folder":
+            patched.setattr(os, "fsync", _disk_full)
+        else:
+            patched.setattr(zipfile.ZipFile, "writestr", _disk_full)
+        code, printed, err = run_cli("--root", str(root), "export", str(target))
+    written = target if full == "folder" else out / "www.zip"
+    assert (code, printed, err) == (1, "", f"build.py: error: no space left on device while writing {written}\n")
+    assert sorted(p.name for p in out.iterdir()) == ["www", "www.zip"]
+    assert tree(target) == folder and (out / "www.zip").read_bytes() == archive
+    assert run_cli("--root", str(root), "export", str(target))[0] == 0  # the disk has room again
+    assert "en/new.html" in tree(target)
+    with zipfile.ZipFile(out / "www.zip") as zipped:
+        assert "en/new.html" in zipped.namelist()
 
 
 @pytest.mark.parametrize(

@@ -98,10 +98,21 @@ def export(root: Path, target: Path | None, waiting: Callable[[str], None] | Non
         changed = stamp.dist_changed(root, dist, manifest_data)
         when = _timestamp(manifest)
         _clean(folder)
-        with writing(folder, stand_in=_new(folder)):  # a full disk, a folder not the user's: said as a build says it
-            _write_folder(folder, files, _kept_times(folder, files))
-        with writing(archive, stand_in=_new(archive)):
-            _write_zip(archive, files, when)
+        staged_folder, staged_zip = _new(folder), _new(archive)
+        # Both are written whole before either takes its name: a failure (a full disk, a folder not
+        # the user's, said as a build says it) leaves the earlier export, and no temporary.
+        try:
+            with writing(folder, stand_in=staged_folder):
+                _write_folder(staged_folder, files, _kept_times(folder, files))
+            with writing(archive, stand_in=staged_zip):
+                _write_zip(staged_zip, files, when)
+            with writing(archive, stand_in=staged_zip):
+                staged_zip.replace(archive)
+            with writing(folder, stand_in=staged_folder):
+                _swap_folder(staged_folder, folder)
+        finally:
+            _discard(staged_folder)
+            _discard(staged_zip)
     edition = str(manifest.get("edition", "draft"))
     return Exported(folder, archive, len(files), sum(len(d) for d in files.values()), edition, changed)
 
@@ -211,10 +222,9 @@ def _new(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.new")
 
 
-def _write_folder(folder: Path, files: dict[str, bytes], kept: dict[str, int]) -> None:
-    """Write the files into a hidden folder beside `folder`, then rename it into place (replacing an
-    earlier export); a file of `kept` gets its time back, any other keeps the time it was written."""
-    temporary = _new(folder)
+def _write_folder(temporary: Path, files: dict[str, bytes], kept: dict[str, int]) -> None:
+    """Write the files into the hidden folder `temporary`, synced to disk; a file of `kept` gets its
+    time back, any other keeps the time it was written."""
     temporary.mkdir(parents=True)
     for path in sorted(files):
         target = temporary / path
@@ -227,6 +237,10 @@ def _write_folder(folder: Path, files: dict[str, bytes], kept: dict[str, int]) -
             os.utime(target, ns=(kept[path], kept[path]))
     for directory, _, _ in os.walk(temporary):
         Path(directory).chmod(0o755)
+
+
+def _swap_folder(temporary: Path, folder: Path) -> None:
+    """Rename the written folder `temporary` into place, replacing an earlier export at `folder`."""
     old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
     if folder.exists():
         folder.rename(old)  # `folder` is absent from here to the next rename: never half-written
@@ -234,9 +248,16 @@ def _write_folder(folder: Path, files: dict[str, bytes], kept: dict[str, int]) -
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_zip(archive: Path, files: dict[str, bytes], when: dt.datetime) -> None:
-    """Write the files into a zip, entries sorted with fixed times and permissions, then rename it into place."""
-    temporary = _new(archive)
+def _discard(temporary: Path) -> None:
+    """Delete a hidden temporary of this export (a folder or a zip) if it is still there."""
+    if temporary.is_dir() and not temporary.is_symlink():
+        shutil.rmtree(temporary, ignore_errors=True)
+    else:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_zip(temporary: Path, files: dict[str, bytes], when: dt.datetime) -> None:
+    """Write the files into the hidden zip `temporary`, entries sorted with fixed times and permissions, synced to disk."""
     stamp = when.timetuple()[:6]
     with zipfile.ZipFile(temporary, "w") as zipped:
         for path in sorted(files):
@@ -247,4 +268,3 @@ def _write_zip(archive: Path, files: dict[str, bytes], when: dt.datetime) -> Non
             zipped.writestr(info, files[path], compresslevel=9 if info.compress_type == zipfile.ZIP_DEFLATED else None)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
-    temporary.replace(archive)
