@@ -69,6 +69,8 @@ class Language:
     their English that `SAME:` ones do: no item to do, but for the reviewer who signs off the release to read."""
     pending_note: str = ""
     """What the pending strings are, in the coverage table's words ("" when none is pending)."""
+    pending_at: Loc | None = None
+    """Where the English of the first pending string is, for the item to name a line as every other does."""
 
     @property
     def todo(self) -> int:
@@ -169,6 +171,7 @@ def checklist(gathered: Gathered) -> Checklist:
             c.caveats,
             c.confirmed,
             pending_note(c) if c.total.pending else "",
+            next((item.message.loc for group in c.groups for item in group.pending), None),
         )
         for c in gathered.coverage.values()
     )
@@ -269,7 +272,8 @@ def format_checklist(checklist: Checklist, edition_date: str | None) -> str:
         )
         done = not language.todo
         # Pending strings print in English: to do once `extract && update` bring them into the catalog.
-        pending = [f"  [ ] {language.path}: {language.pending_note}"] if language.pending else []
+        first = f"; the first is at {language.pending_at}" if language.pending_at else ""
+        pending = [f"  [ ] {language.path}: {language.pending_note}{first}"] if language.pending else []
         section(
             f"Translators: {language.name} ({language.lang}): {state} ({language.todo} to do)",
             [f"  [x] {language.path}: nothing to do"]
