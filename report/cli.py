@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
-from . import project
+from . import project, publish
 from .commands.export import export
 from .commands.serve import serve
 from .errors import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError
@@ -388,7 +388,10 @@ class Progress:
 
 
 def cmd_build(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    code, _ = _build(root, args, out, err)
+    held = publish.read_edition(root / project.DIST_DIR)
+    code, built = _build(root, args, out, err)
+    if built.state == "built" and held == "release" and not args.release:
+        print("build: this draft replaced the release dist/ held (./build.py release makes one again)", file=out)
     return code
 
 

@@ -100,6 +100,13 @@ def test_a_draft_has_the_band_on_every_page_and_a_release_none(project: Path) ->
     for entry in pages:
         assert bands(project / "dist" / entry["path"]) == []
 
+    # A plain build after it is a draft again, which says what it replaced: once.
+    replaced = "build: this draft replaced the release dist/ held (./build.py release makes one again)"
+    code, out, err = build(project, "--quiet")
+    assert (code, out.splitlines()[-1], manifest(project)["edition"]) == (0, replaced, "draft"), out + err
+    code, out, err = build(project, "--quiet")
+    assert code == 0 and replaced not in out and "dist/ is up to date" in out, out + err
+
 
 def test_the_spanish_band_comes_from_the_catalog(shipped: Path) -> None:
     assert manifest(shipped)["edition"] == "draft"
