@@ -55,6 +55,52 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
     return found
 
 
+LIST_WORDS = {
+    "en": "not yet confirmed as named on the 2021 First Ten list",
+    "es": "aún no se ha confirmado que figurara en la lista de los Primeros Diez de 2021",
+}
+"""What the contents' list mark "*" means, as the line under the contents says it and a screen reader
+hears it on the site (the mark's `aria-label`)."""
+LIST_MARK = re.compile(r" \* \((?:" + "|".join(map(re.escape, LIST_WORDS.values())) + r")\)$")
+
+
+def bookmark(facility, lang: str) -> str:
+    """Return a chapter's bookmark: its name, and for a facility the 2021 list does not confirm, the
+    contents' list mark and its words (the outline has no line under it to explain the mark)."""
+    confirmed = facility.review.list_membership == "confirmed"
+    return facility.name if confirmed else f"{facility.name} * ({LIST_WORDS[lang]})"
+
+
+def chapter_name(title: str) -> str:
+    """Return the heading a top-level bookmark names: its title without a list mark's words."""
+    return LIST_MARK.sub("", title)
+
+
+UNDER_REVIEW = {"en": "[under review]", "es": "[en revisión]"}
+EDITORS_NOTE = {
+    "en": (
+        "Editor's note: No source we have retrieved yet confirms that this facility was named on the 2021 First"
+        " Ten list. We are checking it against the original report.",
+        "The facts in this chapter are still being checked against their sources.",
+    ),
+    "es": (
+        "Nota editorial: Ninguna de las fuentes que hemos consultado hasta ahora confirma que este centro"
+        " figurara en la lista de los Primeros Diez de 2021. Lo estamos cotejando con el informe original.",
+        "Todavía estamos verificando los datos de este capítulo con sus fuentes.",
+    ),
+}
+"""The editor's note that heads a chapter under review: on a facility the 2021 list does not confirm,
+and on one whose facts are not yet checked (every one in the shipped draft)."""
+
+
+def editors_note(facility, lang: str) -> str:
+    """Return the words a chapter's editor's note starts with (without its list doubt), as metadata gives them."""
+    unlisted, facts = EDITORS_NOTE[lang]
+    if facility.review.list_membership == "confirmed":
+        return f"{unlisted.split(':', 1)[0]}: {facts}"
+    return f"{unlisted} {facts}"
+
+
 def test_every_output_is_in_the_manifest(shipped: Path, edition) -> None:
     dist = shipped / "dist"
     manifest = json.loads((dist / "manifest.json").read_text())["outputs"]
@@ -113,7 +159,7 @@ def test_every_pdf_is_accessible(shipped: Path, edition, lang: str) -> None:
     """Every PDF the build publishes meets the PDF/UA-1 checks it claims in its XMP; a draft's says
     it is one in its title and, first in its reading order, on its first page."""
     manifest = json.loads((shipped / "dist" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    names = {f.id: f.name for f in edition.facilities}
+    facilities = {f.id: f for f in edition.facilities}
     pdfs = [entry for entry in manifest if entry["path"].endswith(".pdf")]
     assert len(pdfs) == len(LANGS) * (1 + len(edition.facilities))
     assert {entry["language"] for entry in pdfs} == set(LANGS)
@@ -124,8 +170,9 @@ def test_every_pdf_is_accessible(shipped: Path, edition, lang: str) -> None:
         if entry["kind"] == "report-pdf":
             title = f"{TITLES[lang]} · {DRAFT[lang]}"
         else:
-            facility = entry["path"].split("/")[1].removesuffix(f"-{lang}.pdf")
-            title = f"{names[facility]} · {TITLES[lang]} · {DRAFT[lang]}"
+            # Every chapter of the shipped draft is under review, and its title says so.
+            name = facilities[entry["path"].split("/")[1].removesuffix(f"-{lang}.pdf")].name
+            title = f"{name} {UNDER_REVIEW[lang]} · {TITLES[lang]} · {DRAFT[lang]}"
         # A draft stamps the draft band on every page, the covers too (a release, nothing:
         # tests/test_release.py): an artifact, but for the first page's, which is the notice.
         key = (lang, entry["kind"])
@@ -143,7 +190,7 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
     reader = report_pdf(shipped, lang)
     entries = outline_titles(reader)
     top = [title for depth, title, _ in entries if depth == 0]
-    names = [f.name for f in edition.facilities]
+    chapters = [bookmark(f, lang) for f in edition.facilities]
     front = {
         "en": ["Contents", "About this edition", "Introduction", "Where the facilities are"],
         "es": ["Índice", "Sobre esta edición", "Introducción", "Dónde están los centros"],
@@ -152,7 +199,9 @@ def test_outline_has_chapters_and_sections(shipped: Path, edition, lang: str) ->
         "en": ["How to support the campaign", "Acknowledgments", "Sources"],
         "es": ["Cómo apoyar la campaña", "Agradecimientos", "Fuentes"],
     }[lang]
-    assert top == front + names + back
+    # A facility the 2021 list does not confirm is marked as in the contents, and in words.
+    assert top == front + chapters + back
+    assert sum(LIST_WORDS[lang] in title for title in top) == 7
     adelanto = [title for depth, title, _ in entries if depth == 1][:7]
     assert (
         adelanto
@@ -213,7 +262,7 @@ def test_toc_page_numbers_are_where_the_chapters_start(shipped: Path, edition, l
         # The stamped folio on that page prints the same number.
         assert text.rstrip().splitlines()[-1].strip() == number
     # The outline's chapter entries point at the same pages.
-    starts = {title: page for depth, title, page in outline_titles(reader) if depth == 0}
+    starts = {chapter_name(title): page for depth, title, page in outline_titles(reader) if depth == 0}
     assert {name: labels[starts[name]] for name in printed} == printed
 
 
@@ -228,7 +277,9 @@ def test_each_contents_entry_reads_its_number_title_and_then_its_page(shipped: P
     pages: dict[int, dict[int, str]] = {}
     entries = [element_texts(reader, item.get_object(), pages) for item in listed["/K"]]
     # The outline's top-level entries after its first (the contents) are what the contents list.
-    listed_top = [(title, labels[page]) for depth, title, page in outline_titles(reader) if depth == 0][1:]
+    listed_top = [(chapter_name(title), labels[page]) for depth, title, page in outline_titles(reader) if depth == 0][
+        1:
+    ]
     names = [f.name for f in edition.facilities]
     assert len(entries) == len(listed_top)
     for entry, (title, label) in zip(entries, listed_top, strict=True):
@@ -248,7 +299,7 @@ def test_copied_contents_give_each_entry_with_its_page(shipped: Path, edition, l
     labels = reader.page_labels
     lines = [" ".join(line.split()) for line in reader.pages[1].extract_text().splitlines()]
     names = [f.name for f in edition.facilities]
-    top = [(title, labels[page]) for depth, title, page in outline_titles(reader) if depth == 0]
+    top = [(chapter_name(title), labels[page]) for depth, title, page in outline_titles(reader) if depth == 0]
     expected = [top[0][0]]  # the contents' own heading, then what they list
     for title, label in top[1:]:
         number = f"{names.index(title) + 1} " if title in names else ""
@@ -289,6 +340,11 @@ def test_internal_links_resolve_and_external_ones_print_their_address_in_the_rep
     assert unprinted_links(reader, pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")) == []
 
 
+SUBJECTS = {
+    "en": "Documented abuse at {name} and the campaign to shut it down",
+    "es": "Abusos documentados en {name} y la campaña para cerrarlo",
+}
+
 SOURCE_LINES = {
     "en": "From the report First Ten to Communities Not Cages · Detention Watch Network · edition of November 24, 2026",
     "es": "Del informe Los Primeros Diez de Comunidades Sí, Jaulas No · Detention Watch Network"
@@ -303,14 +359,16 @@ def test_facility_pdfs_are_the_chapters_and_stand_alone(shipped: Path, edition, 
     for facility in edition.facilities:
         reader = PdfReader(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")
         info = reader.metadata
-        assert info["/Title"].startswith(facility.name + " · ")
+        # Under review, as every chapter of the shipped draft is: its title and subject say so.
+        assert info["/Title"] == f"{facility.name} {UNDER_REVIEW[lang]} · {TITLES[lang]} · {DRAFT[lang]}"
+        assert info["/Subject"] == f"{editors_note(facility, lang)} {SUBJECTS[lang].format(name=facility.name)}"
         assert reader.root_object["/Lang"] == lang
         outline = outline_titles(reader)
-        assert outline[0] == (0, facility.name, 0)
+        assert outline[0] == (0, bookmark(facility, lang), 0)
         # Its own page numbers, from 1, never the report's; each footer names the report,
         # publisher and edition it comes from.
         assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
-        start = starts[facility.name]
+        start = starts[bookmark(facility, lang)]
         report_pages = pdf_pages(shipped / "dist" / lang / f"first-ten-{lang}.pdf")
         pages = pdf_pages(shipped / "dist" / lang / f"{facility.id}-{lang}.pdf")
         for i, page in enumerate(pages):

@@ -18,7 +18,7 @@ from report.commands.build import _refuse_dated
 from report.errors import UsageError
 from report.publish import Output
 
-from .conftest import REPO, make_project
+from .conftest import REPO, make_project, replace
 
 PAGES = {
     "index.html": b"<title>i</title>",
@@ -64,13 +64,16 @@ def test_a_language_built_alone_where_no_other_was_built_is_not_refused(tmp_path
     _refuse_dated(tmp_path, ("en",), "2026-12-01T23:34:56Z")  # nothing of another language to keep
 
 
-def rendered(tmp_path: Path, draft: bool) -> dict[str, str]:
-    """Return every site page of the `_i18n` fixture (English and Spanish, "Draft" translated), by path."""
+def rendered(tmp_path: Path, draft: bool, review: str = "") -> dict[str, str]:
+    """Return every site page of the `_i18n` fixture (English and Spanish, "Draft" translated), by path;
+    `review` replaces the sample dossier's fact-checked, confirmed review status."""
     from report.commands.gather import GatherOptions, gather
     from report.render.html import Renderer, environment
     from report.render.site import home_pages, site_pages
 
     root = make_project(tmp_path / ("draft" if draft else "release"), "_i18n")
+    if review:
+        replace(root, "facilities/sample.yaml", CHECKED, review)
     shutil.copytree(REPO / "layouts", root / "layouts")
     with open(root / "i18n" / "es" / "LC_MESSAGES" / "messages.po", "a", encoding="utf-8") as po:
         po.write('\nmsgid "Draft"\nmsgstr "Borrador"\n')
@@ -138,3 +141,68 @@ def test_a_release_page_says_neither(tmp_path: Path) -> None:
         "en/sample.html": [None, None],
         "es/sample.html": [None, None],
     }
+
+
+CHECKED = "  status: verified\n  list_membership: confirmed\n  reviewer: A. Editor\n  date: 2024-05-01\n"
+UNLISTED = "  status: unverified\n  list_membership: unverified\n"
+UNCHECKED = "  status: needs-review\n  list_membership: confirmed\n"
+NOTE = {
+    UNLISTED: "Editor's note: No source we have retrieved yet confirms that this facility was named on the 2021 First"
+    " Ten list. We are checking it against the original report. The facts in this chapter are still being checked"
+    " against their sources.",
+    UNCHECKED: "Editor's note: The facts in this chapter are still being checked against their sources.",
+}
+SUMMARY = {"en": "The sample facility was cited for poor medical care and closed a year later."}
+
+
+def descriptions(page: str) -> list[tuple[str, str | None]]:
+    """Return a page's meta description, og:description and twitter:description, each with its `lang`
+    if it has one, and its JSON-LD's description (its "@language" if it is a value object)."""
+    head = page.split("</head>", 1)[0]
+    found: list[tuple[str, str | None]] = [
+        (html.unescape(content), lang or None)
+        for content, lang in re.findall(
+            r'<meta (?:name="description"|property="og:description"|name="twitter:description")'
+            r' content="([^"]*)"(?: lang="([^"]*)")?>',
+            head,
+        )
+    ]
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S).group(1))
+    value = ld["description"]
+    found.append((value["@value"], value["@language"]) if isinstance(value, dict) else (value, None))
+    return found
+
+
+@pytest.mark.parametrize("review", [UNLISTED, UNCHECKED], ids=["unlisted", "unchecked"])
+def test_a_facility_page_under_review_says_so_in_its_title_and_description(tmp_path: Path, review: str) -> None:
+    """A link preview or a search engine reads a page's head alone: a chapter under review carries the
+    review mark after its name in its titles, as search results print it, and its descriptions start
+    with its editor's note, in words (the fixture's Spanish catalog lacks them: English, marked so)."""
+    pages = rendered(tmp_path, draft=True, review=review)
+    assert titles(pages["en/sample.html"]) == ["Sample Detention Center [under review] · Sample Report · Draft"] * 3
+    assert (
+        titles(pages["es/sample.html"])
+        == ["Sample Detention Center [under review] · Informe de muestra · Borrador"] * 3
+    )
+    assert descriptions(pages["en/sample.html"]) == [(f"{NOTE[review]} {SUMMARY['en']}", None)] * 4
+    spanish = descriptions(pages["es/sample.html"])
+    summary = spanish[0][0].removeprefix(NOTE[review] + " ")
+    assert summary != spanish[0][0] and summary and not summary.startswith("Editor")
+    # It says it is English where most of its words are the English note's (the long one), and is the
+    # page's language, saying nothing, where most are the Spanish summary's.
+    assert spanish == [(f"{NOTE[review]} {summary}", {UNLISTED: "en", UNCHECKED: None}[review])] * 4
+
+
+def test_a_checked_facility_page_describes_it_by_its_summary_alone(tmp_path: Path) -> None:
+    pages = rendered(tmp_path, draft=True)
+    assert descriptions(pages["en/sample.html"]) == [(SUMMARY["en"], None)] * 4
+
+
+def test_a_released_page_of_a_checked_but_unconfirmed_facility_keeps_its_note_in_its_head(tmp_path: Path) -> None:
+    """A release admits a fact-checked dossier whose place on the 2021 list is unconfirmed, with its
+    editor's note: its titles and descriptions say so as a draft's do, only the list's sentence."""
+    listed = "  status: verified\n  list_membership: unverified\n  reviewer: A. Editor\n  date: 2024-05-01\n"
+    pages = rendered(tmp_path, draft=False, review=listed)
+    assert titles(pages["en/sample.html"]) == ["Sample Detention Center [under review] · Sample Report"] * 3
+    note = NOTE[UNLISTED].removesuffix(" The facts in this chapter are still being checked against their sources.")
+    assert descriptions(pages["en/sample.html"]) == [(f"{note} {SUMMARY['en']}", None)] * 4

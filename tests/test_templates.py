@@ -387,7 +387,8 @@ def test_the_names_a_layout_defines_are_read_from_its_source(tmp_path: Path) -> 
     (tmp_path / "layouts/partials/labels.html").write_text(
         "{% set status_labels, back_matter_title = 1, 2 %}{% set list_mark %}*{% endset %}"
         "{% import 'partials/other.html' as review_mark %}"
-        "{% from 'partials/other.html' import facility_description, list_note, report_kind %}",
+        "{% from 'partials/other.html' import facility_description, list_note, report_kind %}"
+        "{% from 'partials/other.html' import editors_note, facility_mark %}",
         encoding="utf-8",
     )
     found = template_findings(tmp_path, Localizer("en", "en", None, "en_US"))

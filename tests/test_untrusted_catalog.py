@@ -168,10 +168,11 @@ def test_every_attribute_value_in_the_layouts_goes_through_the_text_filter(jinja
     assert problems == []
     in_attributes = [i for i in everything if i.where.startswith("attribute ")]
     # The scan sees what it must: the attributes of every kind, and the translated labels among
-    # them at their thirteen places (five as `_(…)`, one of them the downloads table's "%(document)s, PDF",
+    # them at their fourteen places (six as `_(…)`, one of them the downloads table's "%(document)s, PDF",
     # two the marks a facility's editor's note gives its search results, in data- attributes Pagefind
-    # reads; the rest by the name a template gives a label to ask its language, `language_of`; three
-    # are the search box's messages, in data- attributes its script reads).
+    # reads, one the list mark's words a PDF chapter's heading gives its bookmark, in a data- attribute
+    # print.css reads; the rest by the name a template gives a label to ask its language, `language_of`;
+    # three are the search box's messages, in data- attributes its script reads).
     assert len(in_attributes) > 80
     assert {i.where for i in in_attributes} >= {
         "attribute aria-label",
@@ -183,7 +184,7 @@ def test_every_attribute_value_in_the_layouts_goes_through_the_text_filter(jinja
         "attribute alt",
     }
     labels = [i for i in in_attributes if i.expression.startswith("_(") or i.expression in _NAMED_LABELS]
-    assert len({(i.path, i.line) for i in labels}) == 13
+    assert len({(i.path, i.line) for i in labels}) == 14
 
 
 _NAMED_LABELS = {"back | text", "label | text", "found | text", "nothing | text", "unavailable | text"}

@@ -646,7 +646,7 @@ def test_every_published_pdf_prints_every_note_of_its_chapters(shipped: Path, la
     from report.commands.gather import GatherOptions, gather
     from report.render.html import Renderer, environment
 
-    from .test_build import outline_titles
+    from .test_build import chapter_name, outline_titles
 
     gathered = gather(shipped, GatherOptions(dt.date.today(), (lang,)))
     edition, loc = gathered.edition, gathered.localizers[lang]
@@ -661,7 +661,9 @@ def test_every_published_pdf_prints_every_note_of_its_chapters(shipped: Path, la
         notes = re.findall(r'<span class="fn">(.*?)</span>', html)
         texts = ["".join(html_module.unescape(re.sub(r"<[^>]+>", "", note)).split()) for note in notes]
         own = "".join(squeezed((shipped / "dist" / lang / f"{facility.id}-{lang}.pdf").read_bytes()))
-        (title,) = [page for depth, name, page in outline_titles(report) if depth == 0 and name == facility.name]
+        (title,) = [
+            page for depth, name, page in outline_titles(report) if depth == 0 and chapter_name(name) == facility.name
+        ]
         chapter = "".join(report_pages[title : min(p for p in [*starts, len(report_pages)] if p > title)])
         for n, text in enumerate(texts, 1):
             for where, pages in ((f"{facility.id}-{lang}.pdf", own), (f"first-ten-{lang}.pdf", chapter)):

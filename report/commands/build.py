@@ -981,7 +981,10 @@ def _facility_assemblies(
     out = []
     for facility, chunk in zip(edition.facilities, body.chapters, strict=True):
         part = Part(chunk.pdf, "decimal", 1, folios=tuple(range(chunk.pages)))
-        meta = _metadata(edition, renderer, f"{facility.name} · {title}", renderer.facility_description(facility))
+        # Its title and subject say the chapter is under review, as its page's title and description do.
+        note = renderer.editors_note(facility)[0]
+        subject = " ".join(filter(None, (note, renderer.facility_description(facility))))
+        meta = _metadata(edition, renderer, f"{renderer.facility_title(facility)} · {title}", subject)
         target = Output(
             project.facility_pdf_path(lang, facility.id), b"", "facility-pdf", lang, chunk.pages, facility.id
         )

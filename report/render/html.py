@@ -429,6 +429,8 @@ LAYOUT_NAMES: dict[str, tuple[LayoutName, ...]] = {
     ),
     "partials/labels.html": (
         LayoutName("facility_description", "macro", "each facility's one-line description in its metadata"),
+        LayoutName("editors_note", "macro", "the start of each facility page's and PDF's description"),
+        LayoutName("facility_mark", "macro", "the review mark in each facility page's and PDF's title"),
         LayoutName("status_labels", "variable", "each facility's status on its share image"),
         LayoutName("list_mark", "macro", "the alt text of each facility's share image"),
         LayoutName("review_mark", "macro", "the alt text of each facility's share image"),
@@ -619,6 +621,19 @@ class Renderer:
         # The macro's output is markup (the name escaped, an English fallback in a span): metadata
         # and attributes need the text, which templates then escape once.
         return self.labels["facility_description"](facility.name).striptags()
+
+    def editors_note(self, facility: Facility) -> tuple[str, str]:
+        """Return the editor's note of a chapter under review as plain text ("Editor's note: No source
+        …", without the list doubt, which cites) and the language it prints in; ("", this language)
+        for a chapter without one. A facility page's and PDF's description start with it."""
+        note = self.labels["editors_note"](facility)
+        return Markup(note).striptags(), self.localizer.language_of(note)
+
+    def facility_title(self, facility: Facility) -> str:
+        """Return a facility's name as its page's and its PDF's titles give it, as plain text: with the
+        review mark while its chapter is under review ("Glades County Detention Center [under review]")."""
+        mark = Markup(self.labels["facility_mark"](facility)).striptags()
+        return f"{facility.name} {mark}" if mark else facility.name
 
     def status_label(self, facility: Facility) -> str:
         """Return a facility's status in words, as plain text ("Closed")."""

@@ -337,9 +337,13 @@ def _facility_pages(
             continue
         works = (cite.chapter_work(edition, lang, renderer.report_title, facility, status), report)
         context, _ = renderer.chapter_context(facility, number, "site")
-        title = renderer.draft_title(f"{facility.name} · {renderer.report_title}")
-        description = first_sentence(renderer.localizer.plain(facility.summary))
-        description_lang = localizer.language_of(facility.summary)
+        # A chapter under review says so where a link preview or a search engine looks: its title
+        # carries the review mark, and its description starts with its editor's note.
+        title = renderer.draft_title(f"{renderer.facility_title(facility)} · {renderer.report_title}")
+        note = renderer.editors_note(facility)
+        summary = (first_sentence(renderer.localizer.plain(facility.summary)), localizer.language_of(facility.summary))
+        description = " ".join(text for text, _ in (note, summary) if text)
+        description_lang = mostly(note, summary)
         chapter = chapter_ld(edition, lang, facility.name, description, ld, description_lang)
         share = (project.share_image_path(lang, facility.id), renderer.share_alt(facility))
         page = env.get_template("site/facility.html").render(
@@ -392,6 +396,19 @@ def first_sentence(text: str) -> str:
     """Return the first sentence of plain prose, without its `[@id]` citations."""
     plain = " ".join(_CITATIONS.sub("", text).split())
     return _SENTENCE_END.split(plain, maxsplit=1)[0]
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def mostly(*parts: tuple[str, str]) -> str:
+    """Return the language most words of `parts` (each a text and the language it prints in) are in,
+    as `Localizer.language_of` judges a template string's fallback: the last part's on a tie."""
+    counts: dict[str, int] = {}
+    for text, lang in parts:
+        counts[lang] = counts.get(lang, 0) + len(_WORDS.findall(text))
+    last = parts[-1][1]
+    return max(counts, key=lambda lang: (counts[lang], lang == last))
 
 
 def head(
