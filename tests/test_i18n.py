@@ -734,10 +734,14 @@ def test_json_ld_marks_an_english_fallback_as_english(tmp_path: Path) -> None:
     assert english is not None
     summary = english.facility("etowah").summary.value
     assert etowah["inLanguage"] == "es"
-    assert etowah["description"] == {"@value": first_sentence(summary), "@language": "en"}
+    # The editor's note comes first (translated), then the summary's English: the description is
+    # labelled with the language most of its words are in.
+    note = "Nota editorial: Todavía estamos verificando los datos de este capítulo con sus fuentes."
+    assert etowah["description"] == {"@value": f"{note} {first_sentence(summary)}", "@language": "en"}
     meta = re.search(r'<meta name="description" content="([^"]*)">', pages["es/glades.html"])
     assert meta is not None and glades["description"] == unescape(meta[1])  # Spanish, a plain string
-    assert glades["description"].startswith("La ACLU of Florida ha documentado")
+    assert glades["description"].startswith("Nota editorial: Ninguna de las fuentes que hemos consultado")
+    assert "La ACLU of Florida ha documentado" in glades["description"]
     subtitle = {"@value": english.settings.subtitle.value, "@language": "en"}
     assert home["alternativeHeadline"] == etowah["isPartOf"]["alternativeHeadline"] == subtitle
     site_name = re.search(r'<meta property="og:site_name" content="([^"]*)">', pages["es/index.html"])
