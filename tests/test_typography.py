@@ -243,8 +243,31 @@ def test_labels_and_bibliography_fields_start_with_a_capital(shipped: Path, lang
     for start in starts:
         assert start in text
     for page in (shipped / "dist" / lang).glob("*.html"):
-        for label in re.findall(r'<time datetime="[^"]+">([^<]+)</time>', page.read_text()):
+        # a death's line names the person first: its date follows, mid-line (the test below)
+        html = re.sub(r'<p class="death-name">.*?</p>', "", page.read_text())
+        for label in re.findall(r'<time datetime="[^"]+">([^<]+)</time>', html):
             assert not label[0].islower(), (page.name, label)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("es", ["Roberto Medina-Martinez · marzo de 2009", "Nombre no divulgado · aprox. octubre de 2019"]),
+        ("en", ["Roberto Medina-Martinez · March 2009", "Name not reported · about October 2019"]),
+    ],
+)
+def test_a_date_after_the_name_on_a_deaths_line_is_not_capitalized(shipped: Path, lang: str, lines: list[str]) -> None:
+    """The date follows the name and a middle dot, mid-line: a Spanish month stays lowercase there
+    ("Marzo" and "Aprox." read as if a new sentence began), in the PDF and on the site."""
+    text = " ".join(report_text(shipped, lang).split())
+    site = " ".join(
+        re.sub(r"<[^>]+>", "", line)
+        for page in (shipped / "dist" / lang).glob("*.html")
+        for line in re.findall(r'<p class="death-name">.*?</p>', page.read_text())
+    )
+    for line in lines:
+        assert line in text
+        assert line in site
 
 
 # -- note calls where each language puts them ---------------------------------------------------
