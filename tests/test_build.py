@@ -11,9 +11,11 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import IndirectObject
 
 from report import publish
 from report.content.load import load_edition
+from report.render.html import display_url
 
 from .conftest import pdf_pages
 from .pdfcheck import (
@@ -288,6 +290,80 @@ def test_each_contents_entry_reads_its_number_title_and_then_its_page(shipped: P
         assert entry == [*number, title, *mark, label]
         assert mark in ([], ["*"])
     assert entries[3][:2] == ["1", names[0]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_contents_entry_is_a_link_to_what_it_lists(shipped: Path, lang: str) -> None:
+    """Each entry's title is a link to the page the outline gives, described by that title, and its
+    /Link tag holds the annotation: an entry laid out as a flex item had none (WeasyPrint 70 draws
+    no annotation for an <a> a flex container blockifies), so the contents led nowhere."""
+    reader = report_pdf(shipped, lang)
+    contents = reader.pages[1]
+    found = [
+        (
+            str(annotation["/Contents"]),
+            reader.get_destination_page_number(reader.named_destinations[annotation["/Dest"]]),
+        )
+        for annotation in (ref.get_object() for ref in contents.get("/Annots", []))
+    ]
+    assert found == [(title, page) for depth, title, page in outline_titles(reader) if depth == 0][1:]
+    links = [
+        element
+        for element in structure_elements_in_order(reader)
+        if element["/S"] == "/Link" and element.raw_get("/Pg") == contents.indirect_reference
+    ]
+    held = [kid.get_object().raw_get("/Obj") for link in links for kid in link["/K"] if isinstance(kid, IndirectObject)]
+    assert len(links) == len(found) and held == list(contents["/Annots"])
+
+
+FACTS = {
+    "en": ["Operator", "Capacity", "ICE detention began", "Status", "Location", "Also known as"],
+    "es": ["Operador", "Capacidad", "Inicio de la detención de ICE", "Situación", "Ubicación", "También conocido como"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_facts_box_is_a_list_of_labelled_items(shipped: Path, lang: str) -> None:
+    """The facts box (a <dl>) is an /L whose each /LI is a label (/Lbl, the term) and its value
+    (/LBody): WeasyPrint tagged each <div> of the <dl> a /Div (no kid of an /L) holding the term and
+    the value as two list items of their own, so a screen reader heard twelve unlabelled items."""
+    reader = PdfReader(shipped / "dist" / lang / f"lasalle-{lang}.pdf")
+    pages: dict[int, dict[int, str]] = {}
+    elements = structure_elements_in_order(reader)
+    heading = next(n for n, e in enumerate(elements) if e["/S"] == "/H2")  # "At a glance", first
+    facts = next(e for e in elements[heading:] if e["/S"] == "/L")
+    items = [kid.get_object() for kid in facts["/K"]]
+    assert [item["/S"] for item in items] == ["/LI"] * len(FACTS[lang])
+    assert [[kid.get_object()["/S"] for kid in item["/K"]] for item in items] == [["/Lbl", "/LBody"]] * len(items)
+    labels = [" ".join(element_texts(reader, item["/K"][0].get_object(), pages)) for item in items]
+    assert labels == FACTS[lang]
+    assert element_texts(reader, items[0]["/K"][1].get_object(), pages)[0] == "The GEO Group"  # the operator
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_web_address_that_wraps_is_one_link(shipped: Path, lang: str) -> None:
+    """A link whose address wraps over several lines is one /Link tag holding an annotation per line,
+    and reads the whole address: WeasyPrint tags each line a link of its own, so a screen reader's
+    list of links gave "ajc.com/", then "news/state--regional-govt--politics/…" as two more."""
+    reader = report_pdf(shipped, lang)
+    pages: dict[int, dict[int, str]] = {}
+    wrapped = 0
+    for element in structure_elements_in_order(reader):
+        if element["/S"] != "/Link":
+            continue
+        annotations = [
+            kid.get_object()["/Obj"].get_object() for kid in element["/K"] if isinstance(kid, IndirectObject)
+        ]
+        uri = str(annotations[0].get("/A", {}).get("/URI", "")) if annotations else ""
+        if not uri.startswith(("http://", "https://", "mailto:")):
+            continue
+        address = display_url(uri.removeprefix("mailto:"))
+        text = "".join("".join(element_texts(reader, element, pages)).split())
+        # It prints the whole address, or another text (an organization's name), never a piece of it.
+        assert text == address or text not in address, (text, address)
+        assert {str(annotation["/Contents"]) for annotation in annotations} == {str(annotations[0]["/Contents"])}
+        wrapped += len(annotations) > 1
+    assert wrapped > 20
 
 
 @pytest.mark.parametrize("lang", LANGS)

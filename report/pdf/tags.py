@@ -66,6 +66,8 @@ def simplify(data: bytes) -> bytes:
             if "/K" not in element:
                 continue
             kids = _fold(element, moved)
+            joined = _join_links(kids if kids is not None else values(element.K), moved)
+            kids = joined if joined is not None else kids
             if kids is not None:
                 element.K = Array(kids)
             stack.extend(kid for kid in (kids if kids is not None else values(element.K)) if is_element(kid))
@@ -114,6 +116,55 @@ def _foldable(kid: Object, page: Object) -> bool:
         return False
     kid_page = kid.get("/Pg")
     return kid_page is not None and kid_page.objgen == page.objgen
+
+
+def _join_links(kids: list[Object], moved: dict[tuple[int, int], Object]) -> list[Object] | None:
+    """Return `kids` with each run of adjacent `/Link` elements that are one link joined into the
+    first, or None if there is none.
+
+    WeasyPrint makes a `/Link` element (with its own annotation) for each line a link's text
+    prints on: a web address that wraps over three lines was three links to a screen reader's
+    list of links. One link is one element whose kids are the annotations of every line (PDF/UA
+    allows several `/OBJR`); each line keeps its annotation, with the same description.
+    """
+    out: list[Object] = []
+    for kid in kids:
+        if out and _same_link(out[-1], kid):
+            first = out[-1]
+            taken = values(kid.K)
+            for grandkid in taken:
+                if is_element(grandkid):
+                    grandkid.P = first
+            first.K = Array([*values(first.K), *taken])
+            moved[kid.objgen] = first
+            continue
+        out.append(kid)
+    return out if len(out) < len(kids) else None
+
+
+def _same_link(first: Object, second: Object) -> bool:
+    """Whether two structure elements are lines of one link: `/Link`s on one page, with the same
+    attributes and annotations that go to the same place."""
+    if not (is_element(first) and is_element(second)) or first.S != "/Link" or second.S != "/Link":
+        return False
+    if "/Pg" not in first or "/Pg" not in second or first.Pg.objgen != second.Pg.objgen:
+        return False
+    own = [
+        {key: element[key].unparse(resolved=True) for key in element.keys() if key not in _PLAIN_KEYS}
+        for element in (first, second)
+    ]
+    targets = [_link_target(first), _link_target(second)]
+    return own[0] == own[1] and targets[0] is not None and targets[0] == targets[1]
+
+
+def _link_target(link: Object) -> bytes | None:
+    """Where a `/Link` element's first annotation goes (its action or destination, written out)."""
+    for kid in values(link.get("/K")):
+        if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+            annotation = kid.Obj
+            target = annotation.get("/A", annotation.get("/Dest"))
+            return None if target is None else target.unparse(resolved=True)
+    return None
 
 
 def _repoint_parent_tree(parent_tree: NumberTree, moved: dict[tuple[int, int], Object]) -> None:
@@ -220,7 +271,11 @@ def declare_languages_and_notes() -> None:
     level goes through the wrapper), and sets /Lang on what it makes for a box whose element has
     `lang`; a footnote (a child of a footnote area box) becomes a `/Note` whose `/ID` is its
     object number, unique in the chunk (the assembler prefixes every /ID with its chunk), and a
-    footnote call becomes a `/Reference`, which `simplify` keeps. WeasyPrint is pinned to a
+    footnote call becomes a `/Reference`, which `simplify` keeps. A definition list's entry
+    (`<div>` around a `<dt>` and its `<dd>`, as the facts box writes them) becomes an `/LI` of
+    the list whose `/Lbl` is the term and `/LBody` its definition: WeasyPrint made the `<div>` a
+    `/Div` (not allowed in an `/L`) holding the term and the definition as two list items, so a
+    screen reader announced sixteen items, not eight labelled ones. WeasyPrint is pinned to a
     minor release for it; tests/test_tags.py checks the signature and the result. Calling it
     again does nothing.
     """
@@ -241,6 +296,11 @@ def declare_languages_and_notes() -> None:
         note = id(box) in footnotes
         call = tag is not None and tag.endswith("::footnote-call")
         area = isinstance(box, FootnoteAreaBox)
+        # A definition list's entry: <div><dt>…</dt><dd>…</dd></div> in a <dl>.
+        kind = str(parent["S"]) if parent is not None and "S" in parent else None
+        entry = tag == "div" and kind == "/L"
+        term = tag in ("dt", "dd") and kind == "/Div"  # WeasyPrint wraps it in an /LI
+        term_body = tag in ("dt", "dd") and kind == "/LI"  # the /LBody inside that /LI
         if area:
             footnotes.update(id(child) for child in box.children)
         try:
@@ -252,6 +312,12 @@ def declare_languages_and_notes() -> None:
                     made["ID"] = pydyf.String(f"note-{made.number}")
                 elif call:
                     made["S"] = "/Reference"
+                elif entry:
+                    made["S"] = "/LI"
+                elif term:
+                    made["S"] = "/Lbl" if tag == "dt" else "/LBody"
+                elif term_body:
+                    made["S"] = "/NonStruct"  # `simplify` folds it into the /Lbl or /LBody
                 yield made
         finally:
             if area:
