@@ -236,8 +236,8 @@ css = [weasyprint.CSS(filename=str(project / 'layouts/css/print.css'), font_conf
        weasyprint.CSS(string=NAIVE_CSS, font_config=fonts)]
 for lang in {languages!r}:
     html = naive_html(project, lang)
-    weasyprint.HTML(string=html, base_url=str(project / 'layouts/pdf') + '/').write_pdf(
-        f'/tmp/naive-{{lang}}.pdf', stylesheets=css, font_config=fonts, pdf_variant='pdf/ua-1')
+    pdf = weasyprint.HTML(string=html, base_url=str(project / 'layouts/pdf') + '/').write_pdf(
+        stylesheets=css, font_config=fonts, pdf_variant='pdf/ua-1')  # in memory: nothing left in /tmp
 """
     return timed([sys.executable, "-c", script], REPO)
 
