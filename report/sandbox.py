@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from fnmatch import fnmatch
 import re
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
@@ -50,6 +51,53 @@ _XMP_IDENTITY = re.compile(
 """An XMP property, as an attribute or an element (not its end tag), that names whose camera took
 a photo: aux:SerialNumber, aux:OwnerName, exifEX:BodySerialNumber, exifEX:CameraOwnerName, and
 the lens serial numbers (aux: and exifEX:LensSerialNumber), whatever prefix the file gives them."""
+
+_IPTC_PLACE = {90: "City", 92: "Sub-location", 95: "Province-State", 100: "Country-PrimaryLocationCode"}
+_IPTC_PLACE |= {101: "Country-PrimaryLocationName", 27: "ContentLocationName"}
+"""The IPTC datasets (record 2) that say where a photo was taken or what place it shows."""
+_IPTC_TEXT = {105: "Headline", 118: "Contact", 120: "Caption-Abstract", 122: "Writer-Editor"}
+"""The IPTC datasets (record 2) that name people: a contact, or a caption or headline that can name
+the people in the photo. Copyright Notice and Credit are a credit, often wanted."""
+_NS = {
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+    "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
+    "mwg-rs": "http://www.metadataworkinggroup.com/schemas/regions/",
+    "MPReg": "http://ns.microsoft.com/photo/1.2/t/Region#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "exif": "http://ns.adobe.com/exif/1.0/",
+    "tiff": "http://ns.adobe.com/tiff/1.0/",
+}
+_XMP_PLACE = (
+    "photoshop:City photoshop:State photoshop:Country Iptc4xmpCore:Location Iptc4xmpCore:CountryCode"
+    " Iptc4xmpExt:City Iptc4xmpExt:Sublocation Iptc4xmpExt:ProvinceState Iptc4xmpExt:CountryName"
+    " Iptc4xmpExt:CountryCode Iptc4xmpExt:LocationName Iptc4xmpExt:LocationId"
+).split()
+"""The XMP properties that say where a photo was taken or what place it shows (by their usual
+prefixes): photoshop's and IPTC Core's, and the fields of IPTC Extension's LocationCreated and
+LocationShown structures (their GPS fields are `_XMP_LOCATION`'s)."""
+_XMP_TEXT = (
+    "Iptc4xmpExt:PersonInImage Iptc4xmpExt:PersonInImageWDetails Iptc4xmpExt:PersonName mwg-rs:Name"
+    " MPReg:PersonDisplayName Iptc4xmpCore:CreatorContactInfo photoshop:Headline photoshop:CaptionWriter"
+    " dc:description dc:title exif:UserComment tiff:ImageDescription"
+).split()
+"""The XMP properties that name people: who is in the photo (IPTC's persons, the names of face
+regions that Lightroom, Picasa and Windows write), the photographer's address, and a caption,
+title or comment that can name the people in it. dc:rights and photoshop:Credit are a credit,
+often wanted."""
+_XMP_CREATOR = ["dc:creator", "tiff:Artist"]
+_EXIF_TEXT = {0x010E: "ImageDescription", 0x9286: "UserComment", 0x9C9B: "XPTitle", 0x9C9C: "XPComment"}
+_EXIF_TEXT |= {0x9C9F: "XPSubject"}
+"""The EXIF tags of a caption, title or comment, which can name the people in a photo."""
+_EXIF_CREATOR = {0x013B: "Artist", 0x9C9D: "XPAuthor"}
+"""The EXIF tags that name the photographer: fine when the dossier's `credit` names them too."""
+_PNG_PLAIN = {"Software", "Creation Time", "Copyright", "Disclaimer", "Warning", "Source", "XML:com.adobe.xmp"}
+"""The PNG text keywords that name no one (a PNG's XMP is checked as XMP); any other text is reported."""
+_SOFTWARE_TEXT = re.compile(
+    r"\s*(?:CREATOR: gd-jpeg|Created with GIMP|File written by Adobe Photoshop|LEAD Technologies"
+    r"|[A-Z0-9 ]*(?:DIGITAL (?:STILL )?CAMERA|DSC)\s*$)"
+)
+"""A comment or description a program or camera writes by itself, which names no one."""
 
 MEDIA_TYPES = {
     ".css": "text/css",
@@ -153,8 +201,11 @@ def image_path(root: Path, src: str) -> Path | None:
     return path.resolve()
 
 
-def image_problem(root: Path, src: str) -> tuple[str, str] | None:
-    """Return (code, message) saying why `src` is not a usable image in facilities/images/, or None."""
+def image_problem(root: Path, src: str, credit: str = "") -> tuple[str, str] | None:
+    """Return (code, message) saying why `src` is not a usable image in facilities/images/, or None.
+
+    A photographer its metadata names is fine if `credit` (the dossier's, which the report prints) names them too.
+    """
     folder = real_folder(root, IMAGES_DIR)
     path = folder / src
     if not path.exists() and not path.is_symlink():
@@ -196,13 +247,19 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()  # a PNG's text chunks after the pixels are read with them
-        where, who = _location(image), _identity(image)
+        where, named, who = _location(image), _named(image, credit), _identity(image)
     remedy = f"remove its metadata (exiftool -all= -overwrite_original {IMAGES_DIR}/{src}) or export it again"
     if where:
         return (
             "image.location",
             f"image '{src}' records where it was taken ({where}), which the site and the PDFs would publish with"
             f" it and which can expose the photographer: {remedy} without location data",
+        )
+    if named:
+        return (
+            "image.people",
+            f"image '{src}' carries names or text about it ({named}), which the site and the PDFs would publish"
+            f" with it and which can identify the people in it: {remedy} without captions, comments or names",
         )
     if who:
         return (
@@ -214,13 +271,112 @@ def image_problem(root: Path, src: str) -> tuple[str, str] | None:
 
 
 def _location(image: Image.Image) -> str:
-    """Return where an image records the place it was taken ('' if nowhere): EXIF GPS tags, XMP GPS properties."""
+    """Return where an image records the place it was taken ('' if nowhere): EXIF GPS tags, IPTC
+    place datasets, XMP GPS and place properties."""
     places = []
     if image.getexif().get_ifd(GPS_IFD):
         places.append("GPS tags in its EXIF data")
     if any(name in _xmp(image) for name in _XMP_LOCATION):
         places.append("GPS coordinates in its XMP data")
+    iptc = _iptc(image)
+    if datasets := [name for number, name in _IPTC_PLACE.items() if _written(iptc.get(number))]:
+        places.append(f"{', '.join(datasets)} in its IPTC data")
+    if properties := _xmp_held(image, _XMP_PLACE):
+        places.append(f"{', '.join(properties)} in its XMP data")
     return " and ".join(places)
+
+
+def _named(image: Image.Image, credit: str) -> str:
+    """Return which of an image's metadata fields name people or hold a caption or comment ('' if
+    none): a JPEG comment, EXIF, IPTC and XMP captions and names, a photographer `credit` does not
+    name, PNG text."""
+    exif = image.getexif()
+    values = {**exif, **exif.get_ifd(EXIF_IFD)}
+    found = []
+    comments = [text for marker, text in getattr(image, "applist", []) if marker == "COM" and _said(text)]
+    if comments:
+        found.append(
+            "a comment in its JPEG data" if len(comments) == 1 else f"{len(comments)} comments in its JPEG data"
+        )
+    tags = [name for tag, name in _EXIF_TEXT.items() if _said(values.get(tag))]
+    tags += [name for tag, name in _EXIF_CREATOR.items() if _uncredited(_text(values.get(tag)), credit)]
+    if tags:
+        found.append(f"{', '.join(tags)} in its EXIF data")
+    iptc = _iptc(image)
+    datasets = [name for number, name in _IPTC_TEXT.items() if _written(iptc.get(number))]
+    datasets += ["By-line"] if _uncredited(_text(iptc.get(80)), credit) else []
+    if datasets:
+        found.append(f"{', '.join(datasets)} in its IPTC data")
+    properties = list(_xmp_held(image, _XMP_TEXT))
+    properties += [name for name, value in _xmp_held(image, _XMP_CREATOR).items() if _uncredited(value, credit)]
+    if properties:
+        found.append(f"{', '.join(properties)} in its XMP data")
+    text = getattr(image, "text", {}) if image.format == "PNG" else {}
+    if keys := sorted(key for key, value in text.items() if key not in _PNG_PLAIN and _said(value)):
+        found.append(f"{', '.join(repr(key) for key in keys)} in its PNG text")
+    return " and ".join(found)
+
+
+def _said(value: object) -> bool:
+    """Return whether a caption or comment says anything a person wrote (not blank, not a camera's or program's own)."""
+    text = _text(value)
+    return _written(text) and not _SOFTWARE_TEXT.match(text)
+
+
+def _text(value: object) -> str:
+    """Return a metadata value as text: EXIF's UserComment without its 8-byte code, Windows' XP tags from UTF-16."""
+    if isinstance(value, bytes):
+        for charset in (b"ASCII\0\0\0", b"UNICODE\0", b"JIS\0\0\0\0\0", b"\0" * 8):
+            value = value.removeprefix(charset)
+        value = value.decode("utf-16-le" if value[1:2] == b"\0" else "latin-1", errors="replace")
+    return "" if value is None else str(value).strip(" \x00")
+
+
+def _uncredited(creator: str, credit: str) -> bool:
+    """Return whether a photographer's name in an image's metadata is one the dossier's credit does not print."""
+    names = [name.strip() for name in re.split(r"[;\n]", creator) if name.strip(" \x00")]
+    return any(not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit, re.IGNORECASE) for name in names)
+
+
+def _iptc(image: Image.Image) -> dict[int, bytes]:
+    """Return an image's IPTC datasets of record 2 by number (a JPEG's, from Photoshop's block), their values joined."""
+    data = (image.info.get("photoshop") or {}).get(0x0404, b"")
+    found: dict[int, bytes] = {}
+    at = 0
+    while at + 5 <= len(data) and data[at] == 0x1C:
+        record, number, size = data[at + 1], data[at + 2], int.from_bytes(data[at + 3 : at + 5], "big")
+        if size & 0x8000:  # an extended dataset, which no writer uses for text: its length's length, then the data
+            at += 5 + (size & 0x7FFF)
+            size = int.from_bytes(data[at - (size & 0x7FFF) : at], "big")
+        else:
+            at += 5
+        if record == 2:
+            found[number] = found[number] + b";" + data[at : at + size] if number in found else data[at : at + size]
+        at += size
+    return found
+
+
+def _xmp_held(image: Image.Image, properties: list[str]) -> dict[str, str]:
+    """Return the values of those of `properties` ('prefix:Name', by `_NS`) an image's XMP data holds
+    a value in, in their order: as an element with text (a list's items joined by ';'), or as an
+    attribute; by namespace, whatever prefix the file gives it. XMP that is not well-formed XML is
+    searched for the properties by their usual prefixes, and a value found so is '?'."""
+    xmp = _xmp(image)
+    if not xmp:
+        return {}
+    wanted = {"{%s}%s" % (_NS[name.split(":")[0]], name.split(":")[1]): name for name in properties}
+    try:
+        tree = ElementTree.fromstring(xmp[xmp.find(b"<") :].rstrip(b"\0 \n\r\t"))
+    except ElementTree.ParseError:
+        return {name: "?" for name in properties if re.search(rb"<%s[\s>]|\s%s\s*=" % ((name.encode(),) * 2), xmp)}
+    held: dict[str, list[str]] = {}
+    for element in tree.iter():
+        if element.tag in wanted:
+            held.setdefault(wanted[element.tag], []).extend(text for text in element.itertext() if _written(text))
+        for key, value in element.attrib.items():
+            if key in wanted and _written(value):
+                held.setdefault(wanted[key], []).append(value)
+    return {name: ";".join(held[name]) for name in properties if held.get(name)}
 
 
 def _identity(image: Image.Image) -> str:

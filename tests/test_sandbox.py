@@ -540,6 +540,178 @@ def test_check_accepts_an_image_credited_in_its_metadata(tmp_path: Path, fixed_t
     assert (code, finding_lines(out)) == (0, [])
 
 
+def iptc_segment(datasets: dict[int, bytes]) -> bytes:
+    """A JPEG APP13 segment as Photoshop writes it: IPTC datasets of record 2 in its 8BIM block 0x0404."""
+    data = b"".join(
+        b"\x1c\x02" + bytes([number]) + len(value).to_bytes(2, "big") + value for number, value in datasets.items()
+    )
+    block = b"8BIM\x04\x04\x00\x00" + len(data).to_bytes(4, "big") + data + b"\x00" * (len(data) % 2)
+    payload = b"Photoshop 3.0\x00" + block
+    return b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def save_image(path: Path, iptc: dict[int, bytes] | None = None, **metadata: Any) -> None:
+    """Save a small grey image in the format its name says, with Pillow's `metadata` and a JPEG's IPTC block."""
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), "gray").save(out, Image.registered_extensions()[path.suffix], **metadata)
+    data = out.getvalue()
+    path.write_bytes(data[:2] + iptc_segment(iptc) + data[2:] if iptc else data)
+
+
+def xmp(properties: str, namespaces: str = "") -> bytes:
+    """An XMP packet whose one rdf:Description holds `properties` (attributes, then `>` and elements)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""'
+        ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+        ' xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"'
+        ' xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/"'
+        f' xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" {namespaces} {properties}'
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "name, where",
+    [
+        ("gate.jpg", "City, Sub-location, Province-State, Country-PrimaryLocationName in its IPTC data"),
+        ("gate.webp", "photoshop:City, Iptc4xmpExt:Sublocation in its XMP data"),
+        ("gate.png", "Iptc4xmpCore:Location in its XMP data"),
+    ],
+)
+def test_check_refuses_an_image_that_names_the_place_it_was_taken(
+    tmp_path: Path, fixed_today: None, name: str, where: str
+) -> None:
+    """A city or a street in IPTC or XMP data is as telling as GPS coordinates; a JPEG carries them into the PDFs too."""
+    root = make_project(tmp_path, "image-missing")
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    path = root / "facilities" / "images" / name
+    if name == "gate.jpg":
+        save_image(path, iptc={90: b"Sample City", 92: b"Sample Street", 95: b"Sample State", 101: b"Sample Country"})
+    elif name == "gate.webp":  # another prefix for photoshop:, and a place inside IPTC's LocationShown structure
+        packet = xmp(
+            'ps:City="Sample City"><Iptc4xmpExt:LocationShown><rdf:Bag><rdf:li rdf:parseType="Resource">'
+            "<Iptc4xmpExt:Sublocation>Sample Street</Iptc4xmpExt:Sublocation></rdf:li></rdf:Bag>"
+            "</Iptc4xmpExt:LocationShown>",
+            'xmlns:ps="http://ns.adobe.com/photoshop/1.0/"',
+        )
+        save_image(path, xmp=packet)
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt(
+            "XML:com.adobe.xmp", xmp("><Iptc4xmpCore:Location>Sample Street</Iptc4xmpCore:Location>").decode()
+        )
+        save_image(path, pnginfo=info)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:57:8: error: image '{name}' records where it was taken ({where}), which the site and"
+        " the PDFs would publish with it and which can expose the photographer: remove its metadata (exiftool -all="
+        f" -overwrite_original facilities/images/{name}) or export it again without location data [image.location]"
+    ]
+    assert code == 1
+    save_image(path)
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
+_XP = "Sample Person at the gate".encode("utf-16-le") + b"\x00\x00"  # how Windows writes its XP tags
+
+
+@pytest.mark.parametrize(
+    "case, named",
+    [
+        ("comment", "a comment in its JPEG data"),
+        ("exif", "ImageDescription, XPComment, Artist in its EXIF data"),
+        ("iptc", "Caption-Abstract, By-line in its IPTC data"),
+        ("xmp", "Iptc4xmpExt:PersonInImage, mwg-rs:Name, dc:description, dc:creator in its XMP data"),
+        ("png", "'Author', 'Comment', 'Description' in its PNG text"),
+    ],
+)
+def test_check_refuses_an_image_that_names_people_or_carries_a_caption(
+    tmp_path: Path, fixed_today: None, case: str, named: str
+) -> None:
+    """Who is in a photo (persons, named face regions), a caption or comment that can name them, and a
+    photographer the dossier's credit does not name: the site and the PDFs would publish them."""
+    root = make_project(tmp_path, "image-missing")  # its credit: A. Photographer
+    name = "gate.png" if case == "png" else "gate.webp" if case == "xmp" else "gate.jpg"
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    path = root / "facilities" / "images" / name
+    if case == "comment":
+        save_image(path, comment=b"Sample Person, released on Tuesday")
+    elif case == "exif":
+        exif = Image.Exif()
+        exif.update({0x010E: "Sample Person at the gate", 0x013B: "Other Photographer", 0x9C9C: _XP})
+        save_image(path, exif=exif)
+    elif case == "iptc":
+        save_image(
+            path, iptc={120: b"Sample Person at the gate", 80: b"Other Photographer", 116: b"(c) A. Photographer"}
+        )
+    elif case == "xmp":
+        packet = xmp(
+            "><Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Sample Person</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage>"
+            '<mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:RegionList><rdf:Bag><rdf:li><rdf:Description'
+            ' mwg-rs:Name="Sample Person" mwg-rs:Type="Face"/></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>'
+            '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">At the gate</rdf:li></rdf:Alt></dc:description>'
+            "<dc:creator><rdf:Seq><rdf:li>A. Photographer</rdf:li><rdf:li>Other Photographer</rdf:li></rdf:Seq>"
+            "</dc:creator>"
+        )
+        save_image(path, xmp=packet)
+    else:  # a tEXt, a zTXt and an iTXt chunk
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Software", "Sample Editor 1.0")
+        info.add_text("Comment", "Sample Person at the gate")
+        info.add_text("Description", "Sample Person at the gate", zip=True)
+        info.add_itxt("Author", "Other Photographer")
+        save_image(path, pnginfo=info)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:57:8: error: image '{name}' carries names or text about it ({named}), which the site"
+        " and the PDFs would publish with it and which can identify the people in it: remove its metadata (exiftool"
+        f" -all= -overwrite_original facilities/images/{name}) or export it again without captions, comments or names"
+        " [image.people]"
+    ]
+    assert code == 1
+    save_image(path)
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
+@pytest.mark.parametrize("name", ["gate.jpg", "gate.png"])
+def test_check_accepts_an_image_whose_metadata_names_no_one(tmp_path: Path, fixed_today: None, name: str) -> None:
+    """A camera model, a colour profile, a copyright notice, the credited photographer, a program's
+    own comment and a Lightroom look's name are no one's name and no place."""
+    from PIL import ImageCms
+
+    root = make_project(tmp_path, "image-missing")  # its credit: A. Photographer
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    exif = Image.Exif()
+    exif.update({0x010F: "Camera maker", 0x0110: "Camera model", 0x013B: "A. Photographer"})
+    exif[0x010E] = "OLYMPUS DIGITAL CAMERA         "  # what some cameras write as the description
+    exif[0x8298] = "Copyright A. Photographer"
+    packet = xmp(
+        'photoshop:Credit="A. Photographer" crs:Name="Adobe Color"><dc:rights><rdf:Alt><rdf:li xml:lang="x-default">'
+        "(c) A. Photographer</rdf:li></rdf:Alt></dc:rights><dc:creator><rdf:Seq><rdf:li>A. Photographer</rdf:li>"
+        '</rdf:Seq></dc:creator><dc:description><rdf:Alt><rdf:li xml:lang="x-default"> </rdf:li></rdf:Alt>'
+        "</dc:description>"
+    )
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = root / "facilities" / "images" / name
+    if name == "gate.jpg":
+        iptc = {80: b"A. Photographer", 110: b"A. Photographer", 116: b"(c) A. Photographer"}
+        comment = b"CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90\n"
+        save_image(path, iptc=iptc, exif=exif, xmp=packet, icc_profile=profile, comment=comment)
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Software", "Sample Editor 1.0")
+        info.add_text("Copyright", "(c) A. Photographer")
+        info.add_itxt("XML:com.adobe.xmp", packet.decode())
+        save_image(path, exif=exif, pnginfo=info, icc_profile=profile)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, finding_lines(out)) == (0, [])
+
+
 def test_check_refuses_an_image_url_without_asking_for_it(tmp_path: Path, fixed_today: None) -> None:
     root = make_project(tmp_path, "image-missing")
     with loopback() as server:

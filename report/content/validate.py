@@ -830,7 +830,7 @@ def check_images(edition: Edition) -> list[Finding]:
     findings: list[Finding] = []
     for facility in edition.facilities:
         if facility.image is not None:
-            problem = image_problem(edition.root, facility.image.src)
+            problem = image_problem(edition.root, facility.image.src, facility.image.credit)
             if problem is not None:
                 findings.append(error(problem[0], facility.image.src_loc, problem[1]))
             findings += _placeholder_alt(facility.image)
