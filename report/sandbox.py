@@ -52,9 +52,9 @@ _XMP_IDENTITY = re.compile(
 a photo: aux:SerialNumber, aux:OwnerName, exifEX:BodySerialNumber, exifEX:CameraOwnerName, and
 the lens serial numbers (aux: and exifEX:LensSerialNumber), whatever prefix the file gives them."""
 
-_IPTC_PLACE = {90: "City", 92: "Sub-location", 95: "Province-State", 100: "Country-PrimaryLocationCode"}
-_IPTC_PLACE |= {101: "Country-PrimaryLocationName", 27: "ContentLocationName"}
-"""The IPTC datasets (record 2) that say where a photo was taken or what place it shows."""
+_IPTC_PLACE = {90: "City", 92: "Sub-location", 95: "Province-State", 27: "ContentLocationName"}
+"""The IPTC datasets (record 2) that say where a photo was taken or what place it shows. The
+country alone (Country-PrimaryLocationCode and -Name) locates no one in a report on one country."""
 _IPTC_TEXT = {105: "Headline", 118: "Contact", 120: "Caption-Abstract", 122: "Writer-Editor"}
 """The IPTC datasets (record 2) that name people: a contact, or a caption or headline that can name
 the people in the photo. Copyright Notice and Credit are a credit, often wanted."""
@@ -69,13 +69,12 @@ _NS = {
     "tiff": "http://ns.adobe.com/tiff/1.0/",
 }
 _XMP_PLACE = (
-    "photoshop:City photoshop:State photoshop:Country Iptc4xmpCore:Location Iptc4xmpCore:CountryCode"
-    " Iptc4xmpExt:City Iptc4xmpExt:Sublocation Iptc4xmpExt:ProvinceState Iptc4xmpExt:CountryName"
-    " Iptc4xmpExt:CountryCode Iptc4xmpExt:LocationName Iptc4xmpExt:LocationId"
+    "photoshop:City photoshop:State Iptc4xmpCore:Location Iptc4xmpExt:City Iptc4xmpExt:Sublocation"
+    " Iptc4xmpExt:ProvinceState Iptc4xmpExt:LocationName Iptc4xmpExt:LocationId"
 ).split()
 """The XMP properties that say where a photo was taken or what place it shows (by their usual
 prefixes): photoshop's and IPTC Core's, and the fields of IPTC Extension's LocationCreated and
-LocationShown structures (their GPS fields are `_XMP_LOCATION`'s)."""
+LocationShown structures (their GPS fields are `_XMP_LOCATION`'s); not the country alone."""
 _XMP_TEXT = (
     "Iptc4xmpExt:PersonInImage Iptc4xmpExt:PersonInImageWDetails Iptc4xmpExt:PersonName mwg-rs:Name"
     " MPReg:PersonDisplayName Iptc4xmpCore:CreatorContactInfo photoshop:Headline photoshop:CaptionWriter"
