@@ -787,3 +787,52 @@ def test_without_javascript_the_search_box_is_not_shown_and_the_page_works(site:
 def test_the_search_box_shows_on_the_language_pages_only(site: Site) -> None:
     with_box = {p for p in site.pages if 'class="site-search"' in (site.dist / p).read_text(encoding="utf-8")}
     assert with_box == {p for p in site.pages if p.startswith(LANGS) and not p.endswith("translation-status.html")}
+
+
+KEY_GAP_PROBE = """() => {
+  const ruler = document.createElement('span');
+  document.querySelector('.map-key li').append(ruler);
+  const em = parseFloat(getComputedStyle(ruler).fontSize);
+  const items = [...document.querySelectorAll('.map-key li')];
+  const out = [];
+  let previousRight = null, previousLeft = null;
+  for (const li of items) {
+    const box = li.getBoundingClientRect();
+    if (previousLeft !== null && box.left > previousLeft + 1) {
+      ruler.textContent = li.value + '.\\u00a0';
+      out.push({number: li.value, room: box.left - previousRight, marker: ruler.getBoundingClientRect().width, em});
+    }
+    previousLeft = box.left; previousRight = box.right;
+  }
+  ruler.remove();
+  return out;
+}"""
+
+
+def test_the_site_map_key_keeps_two_digit_numbers_clear_of_the_column_before(tmp_path: Path, context) -> None:
+    """Past the map's label limit the site numbers its markers, and the key names them in columns. The
+    number of a column's first item sits outside it, in the gap after the column before: the gap must
+    hold it with room to spare, or "(ICE detains15." reads as one word (seen at 40 facilities)."""
+    folder = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent.parent / "layouts" / "css", folder / "css")
+    items = "".join(
+        f'<li value="{n}">Example County Processing Center *, North Carolina (ICE detention has ended '
+        f'<span class="review-mark">[under review]</span>)</li>'
+        for n in range(1, 41)
+    )
+    (folder / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Key</title>'
+        '<link rel="stylesheet" href="css/site.css"></head><body><figure class="map-figure"><figcaption>'
+        f'<ol class="map-key">{items}</ol></figcaption></figure></body></html>',
+        encoding="utf-8",
+    )
+    page = context.new_page()
+    try:
+        with serve(folder.resolve()) as base:
+            page.goto(base + "index.html")
+            firsts = page.evaluate(KEY_GAP_PROBE)
+    finally:
+        page.close()
+    assert len(firsts) >= 2 and any(first["number"] >= 10 for first in firsts), firsts
+    for first in firsts:
+        assert first["room"] >= first["marker"] + first["em"] / 2, first

@@ -141,3 +141,39 @@ def test_the_bibliographys_second_column_keeps_its_numbers_clear_of_the_first() 
         gutters += [(number, round((left - first) / 72 * 25.4, 1)) for number, left in numbers]
     assert any(len(number) == 3 for number, _ in gutters)  # numbers as wide as the report's
     assert [(number, gutter) for number, gutter in gutters if gutter < 3] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_cover_of_a_forty_facility_edition_fits_its_page(tmp_path: Path, lang: str) -> None:
+    """The cover lists every facility with its place. At 40 (DWN's list may grow; bench/run.py clones
+    the dossiers so) the list ran onto a second teal page, pushing the contents to page 3. The shipped
+    front matter is laid out with its 10 facilities listed four times: the cover's last line (its
+    hashtags) must be on page 1, and the contents must open page 2."""
+    import dataclasses
+    import datetime as dt
+
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from report.commands.gather import GatherOptions, gather
+    from report.render.html import Renderer, environment
+
+    from .conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    gathered = gather(root, GatherOptions(dt.date(2026, 1, 1)))
+    assert gathered.edition is not None
+    shipped = gathered.edition
+    copies = [dataclasses.replace(f, id=f"{f.id}-copy{k}") for k in range(1, 4) for f in shipped.facilities]
+    places = {**shipped.places, **{c.id: shipped.places[c.id.rsplit("-copy", 1)[0]] for c in copies}}
+    edition = dataclasses.replace(shipped, facilities=(*shipped.facilities, *copies), places=places)
+    localizer = gathered.localizers[lang]
+    chunk = Renderer(edition, localizer, environment(root, localizer)).front_chunk([])
+    html = weasyprint.HTML(string=chunk.html, base_url=(root / "layouts/pdf/front.html").as_uri())
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(filename=str(root / "layouts/css/print.css"), font_config=fonts)
+    pdf = html.write_pdf(stylesheets=[css], font_config=fonts)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    cover = pages[0]
+    assert cover.count(edition.facilities[-1].name) == 4 and "#FirstTen" in cover, cover
+    assert "#FirstTen" not in pages[1] and pages[1].startswith(localizer.gettext("Contents")), pages[1]
