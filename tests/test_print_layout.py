@@ -143,6 +143,7 @@ def test_the_bibliographys_second_column_keeps_its_numbers_clear_of_the_first() 
     assert [(number, gutter) for number, gutter in gutters if gutter < 3] == []
 
 
+@pytest.mark.slow  # seconds of layout, in this process
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_cover_of_a_forty_facility_edition_fits_its_page(tmp_path: Path, lang: str) -> None:
     """The cover lists every facility with its place. At 40 (DWN's list may grow; bench/run.py clones
