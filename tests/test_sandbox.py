@@ -97,6 +97,15 @@ def png_bytes(size: tuple[int, int] = (40, 30), kind: str = "PNG") -> bytes:
     return out.getvalue()
 
 
+def image_dossier(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """Return a fixture project whose dossier shows facilities/images/`name` (not written yet; its
+    credit: A. Photographer), and that image's path."""
+    root = make_project(tmp_path, "image-missing")
+    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
+    (root / "facilities" / "images").mkdir()
+    return root, root / "facilities" / "images" / name
+
+
 def tiny_project(tmp_path: Path, case: str | None = None) -> Path:
     """The fixture project (with a fixture case laid over it) plus the shipped layouts."""
     root = make_project(tmp_path, case)
@@ -389,11 +398,9 @@ def test_check_reports_an_image_that_is_not_a_real_one_in_the_images_folder(
 
 @pytest.mark.parametrize("kind", ["JPEG", "WEBP"])
 def test_check_accepts_jpeg_and_webp(tmp_path: Path, fixed_today: None, kind: str) -> None:
-    root = make_project(tmp_path, "image-missing")
     name = {"JPEG": "gate.jpg", "WEBP": "gate.webp"}[kind]
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
-    (root / "facilities" / "images" / name).write_bytes(png_bytes(kind=kind))
+    root, path = image_dossier(tmp_path, name)
+    path.write_bytes(png_bytes(kind=kind))
     code, out, _ = run_cli("--root", str(root), "check")
     assert (code, finding_lines(out)) == (0, [])
 
@@ -450,16 +457,14 @@ def test_check_refuses_an_image_that_records_where_it_was_taken(
     tmp_path: Path, fixed_today: None, name: str, where: str
 ) -> None:
     """The site and the PDFs carry an image byte for byte: its location would be published with it."""
-    root = make_project(tmp_path, "image-missing")
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
+    root, path = image_dossier(tmp_path, name)
     exif = Image.Exif()
     if "EXIF" in where:
         exif[0x8825] = _GPS
     else:
         exif[0x010F] = "Camera maker"  # EXIF without a place is fine
     metadata = {"exif": exif, **({"xmp": _XMP_GPS} if "XMP" in where else {})}
-    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, **metadata)
+    Image.new("RGB", (30, 20), "gray").save(path, **metadata)
     code, out, _ = run_cli("--root", str(root), "check")
     assert finding_lines(out) == [
         f"facilities/sample.yaml:57:8: error: image '{name}' records where it was taken ({where}), which the site and"
@@ -467,7 +472,7 @@ def test_check_refuses_an_image_that_records_where_it_was_taken(
         f" -overwrite_original facilities/images/{name}) or export it again without location data [image.location]"
     ]
     assert code == 1
-    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, exif=Image.Exif())
+    Image.new("RGB", (30, 20), "gray").save(path, exif=Image.Exif())
     assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
 
 
@@ -496,9 +501,7 @@ def test_check_refuses_an_image_that_records_whose_camera_took_it(
     tmp_path: Path, fixed_today: None, name: str, who: str
 ) -> None:
     """The site and the PDFs carry an image byte for byte: the camera's owner and serial numbers would be published."""
-    root = make_project(tmp_path, "image-missing")
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
+    root, path = image_dossier(tmp_path, name)
     exif = Image.Exif()
     exif[0x013B] = "Photographer"  # Artist and Copyright: a credit, not refused
     exif[0x8298] = "Photographer"
@@ -511,7 +514,7 @@ def test_check_refuses_an_image_that_records_whose_camera_took_it(
         exif[0xA431] = "0123456789"
         metadata["pnginfo"] = PngImagePlugin.PngInfo()
         metadata["pnginfo"].add_itxt("XML:com.adobe.xmp", _XMP_OWNER)
-    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, **metadata)
+    Image.new("RGB", (30, 20), "gray").save(path, **metadata)
     code, out, _ = run_cli("--root", str(root), "check")
     assert finding_lines(out) == [
         f"facilities/sample.yaml:57:8: error: image '{name}' records whose camera took it ({who}), which the site and"
@@ -520,7 +523,7 @@ def test_check_refuses_an_image_that_records_whose_camera_took_it(
         " numbers [image.identity]"
     ]
     assert code == 1
-    Image.new("RGB", (30, 20), "gray").save(root / "facilities" / "images" / name, exif=Image.Exif())
+    Image.new("RGB", (30, 20), "gray").save(path, exif=Image.Exif())
     assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
 
 
@@ -584,10 +587,7 @@ def test_check_refuses_an_image_that_names_the_place_it_was_taken(
     tmp_path: Path, fixed_today: None, name: str, where: str
 ) -> None:
     """A city or a street in IPTC or XMP data is as telling as GPS coordinates; a JPEG carries them into the PDFs too."""
-    root = make_project(tmp_path, "image-missing")
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
-    path = root / "facilities" / "images" / name
+    root, path = image_dossier(tmp_path, name)
     if name == "gate.jpg":
         save_image(path, iptc={90: b"Sample City", 92: b"Sample Street", 95: b"Sample State", 101: b"Sample Country"})
     elif name == "gate.webp":  # another prefix for photoshop:, and a place inside IPTC's LocationShown structure
@@ -633,11 +633,8 @@ def test_check_refuses_an_image_that_names_people_or_carries_a_caption(
 ) -> None:
     """Who is in a photo (persons, named face regions), a caption or comment that can name them, and a
     photographer the dossier's credit does not name: the site and the PDFs would publish them."""
-    root = make_project(tmp_path, "image-missing")  # its credit: A. Photographer
     name = "gate.png" if case == "png" else "gate.webp" if case == "xmp" else "gate.jpg"
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
-    path = root / "facilities" / "images" / name
+    root, path = image_dossier(tmp_path, name)  # its credit: A. Photographer
     if case == "comment":
         save_image(path, comment=b"Sample Person, released on Tuesday")
     elif case == "exif":
@@ -683,9 +680,7 @@ def test_check_accepts_an_image_whose_metadata_names_no_one(tmp_path: Path, fixe
     own comment and a Lightroom look's name are no one's name and no place."""
     from PIL import ImageCms
 
-    root = make_project(tmp_path, "image-missing")  # its credit: A. Photographer
-    replace(root / "facilities" / "sample.yaml", "src: gate.png", f"src: {name}")
-    (root / "facilities" / "images").mkdir()
+    root, path = image_dossier(tmp_path, name)  # its credit: A. Photographer
     exif = Image.Exif()
     exif.update({0x010F: "Camera maker", 0x0110: "Camera model", 0x013B: "A. Photographer"})
     exif[0x010E] = "OLYMPUS DIGITAL CAMERA         "  # what some cameras write as the description
@@ -697,7 +692,6 @@ def test_check_accepts_an_image_whose_metadata_names_no_one(tmp_path: Path, fixe
         "</dc:description>"
     )
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    path = root / "facilities" / "images" / name
     if name == "gate.jpg":
         iptc = {80: b"A. Photographer", 110: b"A. Photographer", 116: b"(c) A. Photographer"}
         comment = b"CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90\n"
