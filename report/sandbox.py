@@ -338,21 +338,19 @@ def _uncredited(creator: str, credit: str) -> bool:
 
 
 def _iptc(image: Image.Image) -> dict[int, bytes]:
-    """Return an image's IPTC datasets of record 2 by number (a JPEG's, from Photoshop's block), their values joined."""
-    data = (image.info.get("photoshop") or {}).get(0x0404, b"")
-    found: dict[int, bytes] = {}
-    at = 0
-    while at + 5 <= len(data) and data[at] == 0x1C:
-        record, number, size = data[at + 1], data[at + 2], int.from_bytes(data[at + 3 : at + 5], "big")
-        if size & 0x8000:  # an extended dataset, which no writer uses for text: its length's length, then the data
-            at += 5 + (size & 0x7FFF)
-            size = int.from_bytes(data[at - (size & 0x7FFF) : at], "big")
-        else:
-            at += 5
-        if record == 2:
-            found[number] = found[number] + b";" + data[at : at + size] if number in found else data[at : at + size]
-        at += size
-    return found
+    """Return an image's IPTC datasets of record 2 by number (Pillow reads a JPEG's from Photoshop's
+    block), a repeated one's values joined by ';'; none if the block is not IPTC Pillow can read."""
+    from PIL import IptcImagePlugin
+
+    try:
+        datasets = IptcImagePlugin.getiptcinfo(image) or {}  # type: ignore[arg-type]
+    except (SyntaxError, ValueError, OSError):  # a malformed block: Pillow's parser refuses it
+        return {}
+    return {
+        number: b";".join(value) if isinstance(value, list) else value
+        for (record, number), value in datasets.items()
+        if record == 2
+    }
 
 
 def _xmp_held(image: Image.Image, properties: list[str]) -> dict[str, str]:
