@@ -107,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(410)
         elif self.path == "/no-head":
             self.reply(405 if method == "HEAD" else 200)
+        elif self.path.startswith("/head-"):  # HEAD answered wrongly (/head-404: 404), GET with 200
+            self.reply(int(self.path[6:]) if method == "HEAD" else 200)
         elif self.path == "/error":
             self.reply(500)
         elif self.path == "/busy":
@@ -261,6 +263,23 @@ def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
     assert sorted(waits.asked) == [0.05, 1.0]  # the backoff before /hang's second try; /busy's Retry-After
 
 
+def test_a_url_whose_head_answer_is_an_error_is_asked_with_get(server: Server, tmp_path: Path) -> None:
+    """A reader's browser asks with GET: a server that answers HEAD with 404, 403, 400 or 500 but GET
+    with 200 is fine, not gone; a page that is gone to GET too is gone."""
+    root = make_project(tmp_path)
+    extra = [(f"head-{code}", f"/head-{code}", None) for code in (400, 403, 404, 500)]
+    write_sources(root, server.port, [*extra, ("not-found", "/not-found", None)])
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    assert lines(findings) == [
+        f"facilities/sources.yaml:43:10: error: source 'not-found': url http://first.test:{server.port}/not-found"
+        " is gone: HTTP 404 Not Found; add an archive_url (a copy on web.archive.org) [link.gone]"
+    ]
+    for code in (400, 403, 404, 500):
+        assert server.hits[("HEAD", f"/head-{code}")] == 1 and server.hits[("GET", f"/head-{code}")] == 1
+    assert server.hits[("GET", "/not-found")] == 1
+
+
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [("not-found", "/not-found", None)])
@@ -268,7 +287,7 @@ def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     clock = [1_000_000.0]
     first = check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
     asked = server.total()
-    assert asked == 4  # /ok, /same-host (301) and its target, /not-found
+    assert asked == 5  # /ok, /same-host (301) and its target, /not-found with HEAD then GET
     clock[0] += DAY - 60
     assert check_links(root, edition.sources.values(), FAST, now=lambda: clock[0]) == first
     assert server.total() == asked  # nothing asked again

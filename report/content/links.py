@@ -1,6 +1,6 @@
 """`check --online`: does every source URL (and archive URL) still answer?
 
-Each URL is asked with HEAD (GET if refused), redirects followed by hand, within a deadline;
+Each URL is asked with HEAD (GET if HEAD gets an error), redirects followed by hand, within a deadline;
 results are kept in `.cache/links.json`. The rules and codes: docs/architecture.md.
 """
 
@@ -164,6 +164,9 @@ class _Budget:
         return True
 
 
+_RETRIED = (429, 503)
+"""Answers that say "not now" rather than "not here": asked again after a wait."""
+
 _FINAL = (socket.gaierror, ssl.SSLCertVerificationError, UnicodeError)
 """Failures that asking again would not change: an unknown host, a bad certificate, a host name
 that cannot be encoded."""
@@ -188,10 +191,12 @@ def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) ->
                 return budget.spent()
             attempt += 1
             continue
-        if method == "HEAD" and status in (405, 501):
-            method = "GET"  # the server refuses HEAD: ask again, not a retry
+        if method == "HEAD" and status >= 400 and status not in _RETRIED:
+            # many servers answer HEAD wrongly (405, 403, even 404) and GET rightly, and a reader's
+            # browser asks with GET: its answer is the verdict (only the headers are read)
+            method = "GET"
             continue
-        if status in (429, 503) and attempt < policy.retries:
+        if status in _RETRIED and attempt < policy.retries:
             wait = _retry_after(headers.get("Retry-After"), now)
             if budget.wait(policy.backoff * 2**attempt if wait is None else wait):
                 attempt += 1
