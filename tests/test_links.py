@@ -280,6 +280,24 @@ def test_a_url_whose_head_answer_is_an_error_is_asked_with_get(server: Server, t
     assert server.hits[("GET", "/not-found")] == 1
 
 
+def test_an_archived_copy_is_suggested_only_if_it_opens(server: Server, tmp_path: Path) -> None:
+    """A url that is gone, whose archive_url is gone too: the archived copy is not offered as the
+    fix, and the archive_url's own finding is at its own line."""
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("both-gone", "/not-found", "/gone"), ("archived", "/gone", "/ok")])
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://first.test:{server.port}"
+    where = "facilities/sources.yaml"
+    assert lines(findings) == [
+        f"{where}:19:10: error: source 'both-gone': url {b}/not-found is gone: HTTP 404 Not Found;"
+        " its archive_url does not open either: find another copy (web.archive.org) [link.gone]",
+        f"{where}:20:18: error: source 'both-gone': archive_url {b}/gone is gone: HTTP 410 Gone [link.gone]",
+        f"{where}:26:10: error: source 'archived': url {b}/gone is gone: HTTP 410 Gone;"
+        f" cite the archived copy instead: {b}/ok [link.gone]",
+    ]
+
+
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [("not-found", "/not-found", None)])

@@ -92,7 +92,8 @@ def check_links(
     results = probe_all([url for _, _, url in targets], root / CACHE_FILE, policy, now)
     findings = []
     for source, label, url in targets:
-        finding = _finding(source, label, results[url])
+        archive = results.get(source.archive_url or "") if label == "url" else None
+        finding = _finding(source, label, results[url], archive)
         if finding is not None:
             findings.append(finding)
     return findings
@@ -384,39 +385,46 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _finding(source: Source, label: str, result: LinkResult) -> Finding | None:
+def _finding(source: Source, label: str, result: LinkResult, archive: LinkResult | None = None) -> Finding | None:
+    """Return the finding for one of a source's URLs, or None; `archive` is what its archive_url
+    answered, when `label` is 'url': an archived copy is suggested only if it opens."""
     what = f"source '{source.id}': {label} {result.url}"
-    archived = (
-        f"; cite the archived copy instead: {source.archive_url}" if label == "url" and source.archive_url else ""
-    )
+    loc = source.archive_url_loc if label == "archive_url" and source.archive_url_loc.path else source.url_loc
+    opens = archive is not None and archive.kind in ("ok", "moved")
+    archived = f"; cite the archived copy instead: {source.archive_url}" if opens else ""
     via = f" (redirected to {result.final_url})" if result.final_url else ""
     if result.kind == "gone":
-        hint = archived or ("; add an archive_url (a copy on web.archive.org)" if label == "url" else "")
-        return error("link.gone", source.url_loc, f"{what} is gone: HTTP {_status(result.status)}{via}{hint}")
+        if label != "url":
+            hint = ""
+        elif not source.archive_url:
+            hint = "; add an archive_url (a copy on web.archive.org)"
+        else:
+            hint = archived or "; its archive_url does not open either: find another copy (web.archive.org)"
+        return error("link.gone", loc, f"{what} is gone: HTTP {_status(result.status)}{via}{hint}")
     if result.kind == "moved":
         return warning(
             "link.moved",
-            source.url_loc,
+            loc,
             f"{what} redirects to another host: {result.final_url}; check it and update the {label}",
         )
     if result.kind == "redirect":
         return warning(
             "link.redirect",
-            source.url_loc,
+            loc,
             f"{what} redirects to {result.final_url}, which is not followed ({result.detail}){archived}",
         )
     if result.kind == "http":
         answer = f"HTTP {_status(result.status)}" if result.status else result.detail
-        return warning("link.http", source.url_loc, f"{what} answered {answer}{via}{archived}")
+        return warning("link.http", loc, f"{what} answered {answer}{via}{archived}")
     if result.kind == "internal":
         asked = f"redirects to {result.final_url}, which was" if result.final_url else "was"
         return error(
             "link.internal",
-            source.url_loc,
+            loc,
             f"{what} {asked} not asked: {result.detail}, which no reader can open; cite the page's public address",
         )
     if result.kind == "unreachable":
-        return warning("link.unreachable", source.url_loc, f"{what} did not answer: {result.detail}{via}{archived}")
+        return warning("link.unreachable", loc, f"{what} did not answer: {result.detail}{via}{archived}")
     return None
 
 

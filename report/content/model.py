@@ -490,6 +490,7 @@ class Source:
     lang: str | None = None
     note: Note | None = None
     url_loc: Loc = Loc("")
+    archive_url_loc: Loc = Loc("")
     updated_loc: Loc = Loc("")
     accessed_loc: Loc = Loc("")
     note_letter: str = ""
