@@ -109,6 +109,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(405 if method == "HEAD" else 200)
         elif self.path.startswith("/head-"):  # HEAD answered wrongly (/head-404: 404), GET with 200
             self.reply(int(self.path[6:]) if method == "HEAD" else 200)
+        elif self.path == "/bad-gateway-twice":  # a passing 502 (HEAD, then the first GET)
+            self.reply(502 if seen <= 2 else 200)
         elif self.path == "/error":
             self.reply(500)
         elif self.path == "/busy":
@@ -260,7 +262,8 @@ def test_every_kind_of_answer(server: Server, tmp_path: Path) -> None:
     assert server.hits[("HEAD", "/no-head")] == 1 and server.hits[("GET", "/no-head")] == 1
     assert server.hits[("HEAD", "/busy")] == 2
     assert server.hits[("HEAD", "/hang")] == 2
-    assert sorted(waits.asked) == [0.05, 1.0]  # the backoff before /hang's second try; /busy's Retry-After
+    # the backoffs before /hang's second try and /error's second GET; /busy's Retry-After
+    assert sorted(waits.asked) == [0.05, 0.05, 1.0]
 
 
 def test_a_url_whose_head_answer_is_an_error_is_asked_with_get(server: Server, tmp_path: Path) -> None:
@@ -296,6 +299,22 @@ def test_an_archived_copy_is_suggested_only_if_it_opens(server: Server, tmp_path
         f"{where}:26:10: error: source 'archived': url {b}/gone is gone: HTTP 410 Gone;"
         f" cite the archived copy instead: {b}/ok [link.gone]",
     ]
+
+
+def test_a_passing_server_error_is_asked_again(server: Server, tmp_path: Path) -> None:
+    """A 502 to HEAD and to the first GET, then 200: fine. A 500 every time: reported, after retries."""
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("flaky", "/bad-gateway-twice", None), ("error", "/error", None)])
+    edition, _ = load_edition(root)
+    waits = Waits()
+    findings = check_links(root, edition.sources.values(), fast(waits))
+    assert lines(findings) == [
+        f"facilities/sources.yaml:25:10: warning: source 'error': url http://first.test:{server.port}/error"
+        " answered HTTP 500 Internal Server Error [link.http]"
+    ]
+    assert [server.hits[(m, "/bad-gateway-twice")] for m in ("HEAD", "GET")] == [1, 2]
+    assert [server.hits[(m, "/error")] for m in ("HEAD", "GET")] == [1, 2]
+    assert waits.asked == [0.05, 0.05]  # one backoff each before GET is asked again
 
 
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:

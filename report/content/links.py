@@ -166,7 +166,11 @@ class _Budget:
 
 
 _RETRIED = (429, 503)
-"""Answers that say "not now" rather than "not here": asked again after a wait."""
+"""Answers that say "not now" rather than "not here": asked again after a wait, HEAD or GET."""
+
+_FLAKY = (500, 502, 504)
+"""Server errors that are often passing (a gateway's timeout, a restart): GET is asked again after
+a wait (a HEAD answered so is asked with GET first)."""
 
 _FINAL = (socket.gaierror, ssl.SSLCertVerificationError, UnicodeError)
 """Failures that asking again would not change: an unknown host, a bad certificate, a host name
@@ -197,7 +201,7 @@ def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) ->
             # browser asks with GET: its answer is the verdict (only the headers are read)
             method = "GET"
             continue
-        if status in _RETRIED and attempt < policy.retries:
+        if (status in _RETRIED or status in _FLAKY) and attempt < policy.retries:
             wait = _retry_after(headers.get("Retry-After"), now)
             if budget.wait(policy.backoff * 2**attempt if wait is None else wait):
                 attempt += 1
