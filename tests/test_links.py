@@ -111,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(int(self.path[6:]) if method == "HEAD" else 200)
         elif self.path == "/bad-gateway-twice":  # a passing 502 (HEAD, then the first GET)
             self.reply(502 if seen <= 2 else 200)
+        elif self.path == "/bot-wall":  # as sites behind a bot filter do: a browser gets the page
+            self.reply(200 if "Firefox/" in self.headers.get("User-Agent", "") else 403)
         elif self.path == "/error":
             self.reply(500)
         elif self.path == "/busy":
@@ -317,6 +319,21 @@ def test_a_passing_server_error_is_asked_again(server: Server, tmp_path: Path) -
     assert waits.asked == [0.05, 0.05]  # one backoff each before GET is asked again
 
 
+def test_a_page_that_refuses_the_checker_is_not_said_to_be_broken(server: Server, tmp_path: Path) -> None:
+    """A 403 to a program is no verdict on the page: the warning says to open it in a browser, and
+    does not tell the fact-checker to replace it with the archived copy."""
+    root = make_project(tmp_path)
+    write_sources(root, server.port, [("walled", "/bot-wall", "/ok")])
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    assert lines(findings) == [
+        f"facilities/sources.yaml:19:10: warning: source 'walled': url http://first.test:{server.port}/bot-wall"
+        " refused the link checker: HTTP 403 Forbidden; many sites refuse programs and not browsers:"
+        " open it in a browser to check [link.http]"
+    ]
+    assert [server.hits[(m, "/bot-wall")] for m in ("HEAD", "GET")] == [1, 1]
+
+
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [("not-found", "/not-found", None)])
@@ -447,7 +464,8 @@ def test_a_wait_longer_than_the_deadline_is_not_waited(server: Server, tmp_path:
     waits = Waits()
     findings = check_links(root, edition.sources.values(), fast(waits))
     assert [f.message for f in findings] == [
-        f"source 'busy': url http://first.test:{server.port}/busy-for-an-hour answered HTTP 429 Too Many Requests"
+        f"source 'busy': url http://first.test:{server.port}/busy-for-an-hour refused the link checker:"
+        " HTTP 429 Too Many Requests; many sites refuse programs and not browsers: open it in a browser to check"
     ]
     assert waits.asked == [] and server.hits[("HEAD", "/busy-for-an-hour")] == 1
 

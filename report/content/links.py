@@ -168,6 +168,10 @@ class _Budget:
 _RETRIED = (429, 503)
 """Answers that say "not now" rather than "not here": asked again after a wait, HEAD or GET."""
 
+_REFUSED = (401, 403, 429)
+"""Answers a site gives a program it does not want (a bot wall, a rate limit) that a reader's
+browser may not get: they say nothing of whether the page is there."""
+
 _FLAKY = (500, 502, 504)
 """Server errors that are often passing (a gateway's timeout, a restart): GET is asked again after
 a wait (a HEAD answered so is asked with GET first)."""
@@ -416,6 +420,13 @@ def _finding(source: Source, label: str, result: LinkResult, archive: LinkResult
             "link.redirect",
             loc,
             f"{what} redirects to {result.final_url}, which is not followed ({result.detail}){archived}",
+        )
+    if result.kind == "http" and result.status in _REFUSED:
+        return warning(
+            "link.http",
+            loc,
+            f"{what} refused the link checker: HTTP {_status(result.status)}{via}; many sites refuse"
+            " programs and not browsers: open it in a browser to check",
         )
     if result.kind == "http":
         answer = f"HTTP {_status(result.status)}" if result.status else result.detail
