@@ -113,6 +113,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(502 if seen <= 2 else 200)
         elif self.path == "/bot-wall":  # as sites behind a bot filter do: a browser gets the page
             self.reply(200 if "Firefox/" in self.headers.get("User-Agent", "") else 403)
+        elif self.path in ("/report/2019.pdf", "/news/closing"):  # taken down: sent to the home page
+            self.reply(301, Location="/" if self.path == "/news/closing" else f"http://second.test:{port}/index.html")
+        elif self.path in ("/", "/index.html"):
+            self.reply(200)
+        elif self.path == "/index.php":  # a home page's other address
+            self.reply(301, Location="/")
         elif self.path == "/error":
             self.reply(500)
         elif self.path == "/busy":
@@ -334,6 +340,25 @@ def test_a_page_that_refuses_the_checker_is_not_said_to_be_broken(server: Server
     assert [server.hits[(m, "/bot-wall")] for m in ("HEAD", "GET")] == [1, 1]
 
 
+def test_a_page_sent_to_the_home_page_is_reported(server: Server, tmp_path: Path) -> None:
+    """A site that took a page down often sends its address to the home page, which answers 200:
+    a reader who follows the citation lands on the home page, so it is no fine link."""
+    root = make_project(tmp_path)
+    extra = [("closing", "/news/closing", None), ("report", "/report/2019.pdf", "/ok"), ("home", "/index.php", None)]
+    write_sources(root, server.port, extra)
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://first.test:{server.port}"
+    assert lines(findings) == [
+        f"facilities/sources.yaml:19:10: warning: source 'closing': url {b}/news/closing redirects to the"
+        f" site's home page: {b}/; the page it cited may be gone: check it, and cite an archived copy if it is"
+        " [link.moved]",
+        f"facilities/sources.yaml:25:10: warning: source 'report': url {b}/report/2019.pdf redirects to the"
+        f" site's home page: http://second.test:{server.port}/index.html; the page it cited may be gone:"
+        f" check it; cite the archived copy instead: {b}/ok [link.moved]",
+    ]
+
+
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [("not-found", "/not-found", None)])
@@ -356,11 +381,11 @@ def test_a_corrupt_cache_is_ignored(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [])
     (root / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (root / CACHE_FILE).write_text('{"version": 1, "urls": {"http://x": [')
+    (root / CACHE_FILE).write_text(f'{{"version": {links.CACHE_VERSION}, "urls": {{"http://x": [')
     edition, _ = load_edition(root)
     assert check_links(root, edition.sources.values(), FAST) == []
     assert server.total() == 3
-    assert json.loads((root / CACHE_FILE).read_text())["version"] == 1
+    assert json.loads((root / CACHE_FILE).read_text())["version"] == links.CACHE_VERSION
 
 
 def test_online_is_off_by_default_and_on_with_the_flag(server: Server, tmp_path: Path, fixed_today: None) -> None:

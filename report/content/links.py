@@ -32,7 +32,7 @@ from .model import Source
 from .schema import private_address, url_problem
 
 CACHE_FILE = ".cache/links.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: the kind 'home'
 DAY = 24 * 60 * 60
 USER_AGENT = "Mozilla/5.0 (compatible; first-ten-report link check; +https://www.detentionwatchnetwork.org)"
 MAX_REDIRECTS = 10
@@ -66,8 +66,9 @@ class Policy:
 
 @dataclass(frozen=True)
 class LinkResult:
-    """What one URL answered: kind is 'ok', 'gone', 'moved', 'redirect', 'http', 'unreachable', or
-    'internal' for one never asked, whose host (or a redirect's) resolves to an address that is not public."""
+    """What one URL answered: kind is 'ok', 'gone', 'moved', 'home' (redirected to a site's home
+    page), 'redirect', 'http', 'unreachable', or 'internal' for one never asked, whose host (or a
+    redirect's) resolves to an address that is not public."""
 
     url: str
     kind: str
@@ -139,6 +140,8 @@ def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.t
             current = target
             continue
         if status < 400:
+            if final is not None and _home(final) and not _home(url):
+                return LinkResult(url, "home", now(), status, final)
             moved = final is not None and _host(final) != _host(url)
             return LinkResult(url, "moved" if moved else "ok", now(), status, final)
         kind = "gone" if status in (404, 410) else "http"
@@ -388,6 +391,13 @@ def _reason(exc: BaseException) -> str:
     return str(text)
 
 
+def _home(url: str) -> bool:
+    """Return True if `url` is a site's home page: no path (or only an index page) and no query."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    return not parts.query and (not path or path.count("/") == 1 and path[1:].lower().startswith(("index.", "default.")))
+
+
 def _host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
@@ -414,6 +424,13 @@ def _finding(source: Source, label: str, result: LinkResult, archive: LinkResult
             "link.moved",
             loc,
             f"{what} redirects to another host: {result.final_url}; check it and update the {label}",
+        )
+    if result.kind == "home":
+        return warning(
+            "link.moved",
+            loc,
+            f"{what} redirects to the site's home page: {result.final_url}; the page it cited may be gone:"
+            f" check it{archived or ', and cite an archived copy if it is'}",
         )
     if result.kind == "redirect":
         return warning(
