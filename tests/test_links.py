@@ -359,6 +359,23 @@ def test_a_page_sent_to_the_home_page_is_reported(server: Server, tmp_path: Path
     ]
 
 
+def test_a_url_cited_twice_is_asked_once(server: Server, tmp_path: Path) -> None:
+    """The same URL, and one that differs only by its fragment (never sent), are one request; each
+    source's finding names the URL it cites."""
+    root = make_project(tmp_path)
+    extra = [("first", "/not-found", None), ("second", "/not-found", None), ("page", "/not-found#page=4", None)]
+    write_sources(root, server.port, extra)
+    edition, _ = load_edition(root)
+    findings = check_links(root, edition.sources.values(), FAST)
+    b = f"http://first.test:{server.port}"
+    assert [f.message.split(" is gone")[0] for f in sorted(findings, key=lambda f: f.sort_key())] == [
+        f"source 'first': url {b}/not-found",
+        f"source 'second': url {b}/not-found",
+        f"source 'page': url {b}/not-found#page=4",
+    ]
+    assert [server.hits[(m, "/not-found")] for m in ("HEAD", "GET")] == [1, 1]
+
+
 def test_results_are_cached_for_a_day(server: Server, tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_sources(root, server.port, [("not-found", "/not-found", None)])

@@ -20,11 +20,11 @@ import string
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Iterable, cast
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from ..findings import Finding, error, warning
 from ..project import write_atomic
@@ -90,11 +90,12 @@ def check_links(
         for label, url in (("url", source.url), ("archive_url", source.archive_url)):
             if url and url_problem(url) is None:  # malformed URLs are schema errors already
                 targets.append((source, label, url))
-    results = probe_all([url for _, _, url in targets], root / CACHE_FILE, policy, now)
+    # a fragment (`#page=4`) is never sent: the URLs that differ only there are asked once
+    results = probe_all([urldefrag(url).url for _, _, url in targets], root / CACHE_FILE, policy, now)
     findings = []
     for source, label, url in targets:
-        archive = results.get(source.archive_url or "") if label == "url" else None
-        finding = _finding(source, label, results[url], archive)
+        archive = results.get(urldefrag(source.archive_url or "").url) if label == "url" else None
+        finding = _finding(source, label, replace(results[urldefrag(url).url], url=url), archive)
         if finding is not None:
             findings.append(finding)
     return findings
