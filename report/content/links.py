@@ -396,7 +396,9 @@ def _home(url: str) -> bool:
     """Return True if `url` is a site's home page: no path (or only an index page) and no query."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    return not parts.query and (not path or path.count("/") == 1 and path[1:].lower().startswith(("index.", "default.")))
+    return not parts.query and (
+        not path or path.count("/") == 1 and path[1:].lower().startswith(("index.", "default."))
+    )
 
 
 def _host(url: str) -> str:
