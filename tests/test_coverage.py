@@ -251,17 +251,19 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
     ]
     path = "i18n/es/LC_MESSAGES/messages.po"
     assert page.rows("entries") == [
-        ["Line", "State", "English", "Spanish now"],
-        ["62", "untranslated", "Thanks to everyone.", "Thanks to everyone."],
-        ["Line", "State", "English", "Spanish now"],
+        ["Line", "Where the English is", "State", "English", "Spanish now"],
+        ["62", "report.yaml:23", "untranslated", "Thanks to everyone.", "Thanks to everyone."],
+        ["Line", "Where the English is", "State", "English", "Spanish now"],
         [
             "70",
+            "facilities/sample.yaml:24",
             "fuzzy",
             "ICE stopped using the facility. Previous English: ICE stopped using the center.",
             printed("ICE stopped using the facility.", "ICE dejó de usar el centro."),
         ],
         [
             "96",
+            "facilities/sample.yaml:38",
             "fuzzy",
             "A man died after weeks without care.",
             printed("A man died after weeks without care.", "Un hombre murió tras semanas sin atención."),
@@ -273,7 +275,7 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         if "entries" in cls
         for _, cells in rows[1:]
     ]
-    assert langs == [[None, None, "en", None]] * 3
+    assert langs == [[None, None, None, "en", None]] * 3
     # The catalog's path is said once per table, in its caption; on a phone each cell names its column.
     labels = [
         [attrs.get("data-label") for attrs, _ in cells]
@@ -281,7 +283,7 @@ def test_status_page_lists_counts_and_every_pending_entry(tmp_path: Path) -> Non
         if "entries" in cls
         for _, cells in rows[1:]
     ]
-    assert labels == [["Line", "State", "English", "Spanish now"]] * 3
+    assert labels == [["Line", "Where", "State", "English", "Spanish now"]] * 3
     assert [caption for cls, caption in page.captions if "entries" in cls] == [f"In {path}, at these lines"] * 2
     assert [row[:3] for row in page.rows("pending")[1:]] == [
         ["layouts/partials/draft.html:5", "pending", "Draft"],
@@ -413,7 +415,7 @@ def test_a_translation_with_wrong_citation_markers_is_not_counted_translated(tmp
     page = Tables()
     page.feed(status_page_html(root, edition, coverage["es"]))
     assert page.rows("coverage")[1][:4] == ["Total", "13", "0", "2"]
-    states = [row[1] for row in page.rows("entries")[1:]]
+    states = [row[2] for row in page.rows("entries")[1:]]
     assert states == ["untranslated", "untranslated"]
 
 
@@ -429,9 +431,10 @@ def test_status_page_shows_the_english_the_build_prints_for_a_plural_entry_with_
     page = Tables()
     page.feed(html)
     assert page.rows("entries") == [
-        ["Line", "State", "English", "Spanish now"],
+        ["Line", "Where the English is", "State", "English", "Spanish now"],
         [
             "133",
+            "layouts/page.html:3",
             "untranslated",
             "%(num)s page | %(num)s pages",
             "%(num)s page | %(num)s pages The build prints the English; the catalog has: %(num)s página",
@@ -439,6 +442,37 @@ def test_status_page_shows_the_english_the_build_prints_for_a_plural_entry_with_
     ]
     assert '<span lang="en" class="fallback">%(num)s page | %(num)s pages</span>' in html
     assert '<span lang="es">%(num)s página</span>' in html
+
+
+def test_status_page_names_where_each_listed_entry_is_used_and_the_edition_it_goes_with(tmp_path: Path) -> None:
+    """An entry listed by its catalog line alone did not say what prints it (a PDF's back matter, the
+    site, several templates), and the page did not say which edition it counted: a page left from
+    an earlier build (a failed build publishes nothing) read as the catalog's state now."""
+    root = make_project(tmp_path, "i18n-plural")
+    po = root / "i18n/es/LC_MESSAGES/messages.po"
+    forms = 'msgstr[0] "%(num)s página"\nmsgstr[1] "%(num)s páginas"\nmsgstr[2] "%(num)s páginas"\n'
+    po.write_text(po.read_text().replace(forms, 'msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n'))
+    (root / "layouts/pdf").mkdir()
+    (root / "layouts/pdf/back.html").write_text('<p>\n{{ ngettext("%(num)s page", "%(num)s pages", count) }}</p>\n')
+    html = status_page(root)
+    page = Tables()
+    page.feed(html)
+    assert [row[:3] for row in page.rows("entries")] == [
+        ["Line", "Where the English is", "State"],
+        ["133", "layouts/page.html:3 layouts/pdf/back.html:2", "untranslated"],
+    ]
+    text = Text("edition")
+    text.feed(html)
+    assert text.texts() == [
+        "This page goes with the draft edition of June 1, 2024: it counts i18n/es/LC_MESSAGES/messages.po as the"
+        " build that made this edition read it. ./build.py check counts the catalog as it is now; the next build"
+        " updates this page."
+    ]
+    edition, _ = load_edition(root)
+    _, coverage = check_translations(root, edition)
+    text = Text("edition")
+    text.feed(status_page_html(root, edition, coverage["es"], draft=False))
+    assert text.texts()[0].startswith("This page goes with the release edition of June 1, 2024: ")
 
 
 def test_status_page_says_every_message_is_translated_only_when_it_is(tmp_path: Path) -> None:

@@ -365,10 +365,11 @@ def test_a_renamed_dossier_s_fuzzy_entries_say_where_they_moved_from(tmp_path: P
     page = Tables()
     page.feed(status_page_html(root, edition, coverage["es"]))
     rows = page.rows("entries")[1:]
-    assert len(rows) == 18 and not [row for row in rows if "Previous English" in row[2]]
-    first = next(row for row in rows if row[2].startswith(summary.id[:40]))
-    assert first[2].endswith("Translated under pulaski:summary")
-    assert first[3] == f"{summary.id} The build prints the English; the catalog has: {summary.string}"
+    assert len(rows) == 18 and not [row for row in rows if "Previous English" in row[3]]
+    first = next(row for row in rows if row[3].startswith(summary.id[:40]))
+    assert first[1].startswith("facilities/pulaski-county.yaml:")  # where the renamed file has it
+    assert first[3].endswith("Translated under pulaski:summary")
+    assert first[4] == f"{summary.id} The build prints the English; the catalog has: {summary.string}"
 
 
 def edit_timeline_sentence_back(root: Path) -> None:

@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 
 from .. import project
 from ..content.model import Edition
+from ..findings import Loc
 from ..i18n.coverage import CATCH_UP, LanguageCoverage, pending_note
 from ..i18n.localize import Localizer, read_localizer
 from ..project import SITE_IMAGES_DIR
@@ -117,7 +118,7 @@ def site_pages(
         outputs.append(Output(NOT_FOUND_PAGE, page.encode(), "page"))
     for lang, found in sorted(coverage.items()):
         if lang in renderers:
-            page = status_page_html(root, edition, found)
+            page = status_page_html(root, edition, found, draft=draft)
             outputs.append(Output(f"{lang}/{project.STATUS_PAGE}", page.encode(), "status", lang))
     return outputs  # the status pages (kind "status") are written beside dist/, not in it
 
@@ -530,7 +531,7 @@ def chapter_ld(
 # -- the translator status page ----------------------------------------------------------------------
 
 
-def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -> str:
+def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage, *, draft: bool = True) -> str:
     """Return the HTML of the translation status page of one language, `<lang>/translation-status.html`.
 
     Needs the project root (for `layouts/site/status.html` and `layouts/site/base.html`), the
@@ -540,6 +541,12 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
     it where it would sit in `dist/`, beside `<lang>/index.html` (its links are relative to that
     folder). Its chrome is in the source language, for the
     translators who read the English: the page adds no strings to the catalogs it reports on.
+
+    It says which edition it goes with (`draft` or a release, and its date): it counts the catalog
+    as the build that made it read it, which a later edit or a failed build leaves behind. Each
+    listed entry names where its English is now (`coverage.used`: the content and templates, not
+    the catalog's `#:` references, which may be out of date): a string only a PDF prints, or only
+    the site, says so by its file.
     """
     source = edition.settings.source_language
     localizer = read_localizer(root, edition.settings, source)
@@ -575,7 +582,15 @@ def status_page_html(root: Path, edition: Edition, coverage: LanguageCoverage) -
         pending_note=pending_note(coverage),
         catch_up=CATCH_UP,
         template_file=project.TEMPLATE_FILE,
+        edition_kind="draft" if draft else "release",
+        edition_date=localizer.iso(edition.settings.edition),
+        places={message.key: _places(message.loc, *message.also) for message in coverage.used},
     )
+
+
+def _places(*locs: Loc) -> list[str]:
+    """Return where a string's English is, as `path:line` (the path alone where the line is not known)."""
+    return [f"{loc.path}:{loc.line}" if loc.line else loc.path for loc in locs]
 
 
 def _language_name(lang: str) -> str:
