@@ -347,3 +347,26 @@ def test_todo_in_a_web_address_or_a_headline_in_capitals_is_no_placeholder() -> 
         ("error", "todo", 12, 16, f"sources[2].publisher {todo}"),
         ("error", "todo", 14, 10, f"sources[2].url {todo}"),
     ]
+
+
+def test_a_second_facility_of_an_existing_name_is_a_warning_at_its_name(project: Path) -> None:
+    """A dossier with the name of a facility the report has (`new` writes it, a copy keeps it) gave no
+    finding: two chapters, map markers and search results of one name, which no reader can tell apart."""
+    lasalle = (project / "facilities" / "lasalle.yaml").read_text(encoding="utf-8")
+    (project / "facilities" / f"{NEW}.yaml").write_text(
+        lasalle.replace("\nid: lasalle\n", f"\nid: {NEW}\n").replace(
+            "\nname: LaSalle ICE Processing Center\n", "\nname: LaSalle  ice Processing Center\n"
+        ),
+        encoding="utf-8",
+    )
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"), encoding="utf-8"
+    )
+    _, out, _ = run_cli("--root", str(project), "check", str(project / "facilities" / f"{NEW}.yaml"))
+    assert [row for row in out.splitlines() if "[name." in row] == [
+        f"facilities/{NEW}.yaml:3:7: warning: 'LaSalle  ice Processing Center' is also the name of facility"
+        " 'lasalle' (facilities/lasalle.yaml:3), and the contents, the map and the search cannot tell them apart:"
+        " if it is the same facility, add to that dossier instead; if they are two, give each its full official"
+        " name [name.duplicate]"
+    ]
