@@ -97,8 +97,43 @@ def test_check_lists_what_is_left_to_fill_in(project: Path, monkeypatch: pytest.
         f"{path}:45:10: warning: {fallback}",
         f"{path}:45:10: error: summary {todo}",
         f"{path}:48:11: error: timeline needs at least 1 entry [schema.empty]",
-        f"{path}:60:12: warning: {fallback}",
-        f"{path}:60:12: error: campaign.summary {todo}",
+        f"{path}:62:12: warning: {fallback}",
+        f"{path}:62:12: error: campaign.summary {todo}",
+    ]
+
+
+def test_the_example_entry_uncommented_as_its_comment_says_leads_to_findings_that_say_what_to_do(
+    project: Path,
+) -> None:
+    """Uncommented under `timeline: []`, the example entry was "indented differently from the keys
+    above it: 'id' starts in column 3, 'timeline' in column 1", whose advice (column 1) broke it
+    again; and its text, date and category, kept as they were, were published without a finding."""
+    code, _, _ = run_cli("--root", str(project), "new", NEW, "--name", "Example Center")
+    assert code == 0
+    path = project / "facilities" / f"{NEW}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "# Replace the [] above with one entry per documented event, in date order, like this one: delete\n" in text
+    # "delete the first # of each of its lines"
+    entry = re.sub(r"(?m)^#(   - id: |     (?:date|category|text|sources): )", r"\1", text)
+    assert entry.count("\n   - id: 2019-05-inspection ") == 1 and entry.count("\n     text: TODO\n") == 1
+    path.write_text(entry, encoding="utf-8")
+    code, out, _ = run_cli("--root", str(project), "check", str(path))
+    line = entry.splitlines().index("timeline: []") + 1
+    assert [row for row in out.splitlines() if ": error: " in row] == [
+        f"facilities/{NEW}.yaml:{line}:11: error: YAML syntax error: 'timeline' has a value on its own line, []"
+        f" (an empty list), so YAML cannot read the list on line {line + 4} as its value: delete '[]' and leave"
+        " 'timeline:' alone on its line [yaml.syntax]"
+    ]
+    path.write_text(entry.replace("\ntimeline: []\n", "\ntimeline:\n"), encoding="utf-8")  # as it says
+    code, out, _ = run_cli("--root", str(project), "check", str(path))
+    todo = "is still TODO: write what a source says [todo]"
+    timeline = range(line, line + 10)
+    assert [
+        row for row in out.splitlines() if any(row.startswith(f"facilities/{NEW}.yaml:{n}:") for n in timeline)
+    ] == [
+        f"facilities/{NEW}.yaml:{line + 5}:12: error: timeline[1].date {todo}",
+        f"facilities/{NEW}.yaml:{line + 6}:16: error: timeline[1].category {todo}",
+        f"facilities/{NEW}.yaml:{line + 7}:12: error: timeline[1].text {todo}",
     ]
 
 
@@ -311,4 +346,27 @@ def test_todo_in_a_web_address_or_a_headline_in_capitals_is_no_placeholder() -> 
         ("error", "todo", 11, 12, f"sources[2].title {todo}"),
         ("error", "todo", 12, 16, f"sources[2].publisher {todo}"),
         ("error", "todo", 14, 10, f"sources[2].url {todo}"),
+    ]
+
+
+def test_a_second_facility_of_an_existing_name_is_a_warning_at_its_name(project: Path) -> None:
+    """A dossier with the name of a facility the report has (`new` writes it, a copy keeps it) gave no
+    finding: two chapters, map markers and search results of one name, which no reader can tell apart."""
+    lasalle = (project / "facilities" / "lasalle.yaml").read_text(encoding="utf-8")
+    (project / "facilities" / f"{NEW}.yaml").write_text(
+        lasalle.replace("\nid: lasalle\n", f"\nid: {NEW}\n").replace(
+            "\nname: LaSalle ICE Processing Center\n", "\nname: LaSalle  ice Processing Center\n"
+        ),
+        encoding="utf-8",
+    )
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("  - lasalle\n", f"  - lasalle\n  - {NEW}\n"), encoding="utf-8"
+    )
+    _, out, _ = run_cli("--root", str(project), "check", str(project / "facilities" / f"{NEW}.yaml"))
+    assert [row for row in out.splitlines() if "[name." in row] == [
+        f"facilities/{NEW}.yaml:3:7: warning: 'LaSalle  ice Processing Center' is also the name of facility"
+        " 'lasalle' (facilities/lasalle.yaml:3), and the contents, the map and the search cannot tell them apart:"
+        " if it is the same facility, add to that dossier instead; if they are two, give each its full official"
+        " name [name.duplicate]"
     ]

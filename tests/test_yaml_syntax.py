@@ -239,6 +239,18 @@ CASES = [
         " the form of an inline citation in a text, [@b]",
         "status:\n  sources:\n    - a\n    # the report\n    - b\n",
     ),
+    (  # `new` writes `timeline: []`; its example entry, uncommented, goes below it
+        "id: x\ntimeline: []\n# an example\n  - id: a\n    date: 2020\n",
+        "2:11: YAML syntax error: 'timeline' has a value on its own line, [] (an empty list), so YAML cannot read the"
+        " list on line 4 as its value: delete '[]' and leave 'timeline:' alone on its line",
+        "id: x\ntimeline:\n# an example\n  - id: a\n    date: 2020\n",
+    ),
+    (  # in the key's column, a list item is the key's value too
+        "campaign:\n  organizations: []  # none yet\n  - id: a\n",
+        "2:18: YAML syntax error: 'organizations' has a value on its own line, [] (an empty list), so YAML cannot"
+        " read the list on line 3 as its value: delete '[]' and leave 'organizations:' alone on its line",
+        "campaign:\n  organizations:  # none yet\n  - id: a\n",
+    ),
     (  # elsewhere, an @ may belong to the text
         "tags: [@FirstTen]\n",
         '1:8: YAML syntax error: a value cannot start with @ unless it is quoted: put the whole value in quotes ("…")',

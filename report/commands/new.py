@@ -64,12 +64,14 @@ _HEAD = """\
 """
 
 _TIMELINE_EXAMPLE = """\
-# Add one entry per documented event, in date order, like this:
-#   - id: 2019-05-inspection       # stable: lower-case letters, digits and hyphens
-#     date: 2019-05-14              # 2019, 2019-05 or 2019-05-14; a range: 2019-05-01/2019-05-14
-#     category: inspection-finding
-#     text: What the source documents, in your own words. [@source-id]
-#     sources: [source-id]
+# Replace the [] above with one entry per documented event, in date order, like this one: delete
+# the first # of each of its lines, then replace the example id, each TODO and source-id. The text
+# says what the source documents, in your own words.
+#   - id: 2019-05-inspection      # stable: lower-case letters, digits and hyphens
+#     date: TODO                   # 2019, 2019-05 or 2019-05-14; a range: 2019-05-01/2019-05-14
+#     category: TODO               # one of the categories below
+#     text: TODO
+#     sources: [source-id]         # the ids of its sources in facilities/sources.yaml
 {categories}"""
 
 

@@ -27,6 +27,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
 - `date.before-opening` (warning): a death in custody dated before ICE detention began there
   (`opened.date`, where the dossier gives one).
 - `death.duplicate` (warning): two deaths in custody of one name on one date (or both undated).
+- `name.duplicate` (warning): two facilities of one name, which the contents, the map and the
+  search cannot tell apart.
 - `review.unverified` (warning; error with `--release`): a dossier not yet fact-checked.
 - `review.claim` (warning; error with `--release`): a claim an editor still has to check.
 - `review.note` (warning; error with `--release`): a claim's `review_note` without its
@@ -99,6 +101,7 @@ def check_edition(edition: Edition, today: dt.date, complete: bool = True) -> li
     findings += check_dates(edition, today)
     findings += check_lifetimes(edition)
     findings += check_deaths(edition)
+    findings += check_names(edition)
     for facility in edition.facilities:
         findings += check_review(facility)
     findings += check_images(edition)
@@ -742,6 +745,27 @@ def check_deaths(edition: Edition) -> list[Finding]:
                     " entry, merging their sources, or correct the name or the date if they are two people",
                 )
             )
+    return findings
+
+
+def check_names(edition: Edition) -> list[Finding]:
+    """Return a `name.duplicate` warning, at the later dossier's name, for a facility whose name (letter
+    case and runs of spaces aside) an earlier facility of the edition already has."""
+    findings: list[Finding] = []
+    seen: dict[str, Facility] = {}
+    for facility in edition.facilities:
+        earlier = seen.setdefault(" ".join(facility.name.split()).casefold(), facility)
+        if earlier is facility:
+            continue
+        findings.append(
+            warning(
+                "name.duplicate",
+                facility.name_loc,
+                f"'{facility.name}' is also the name of facility '{earlier.id}' ({earlier.name_loc.path}:"
+                f"{earlier.name_loc.line}), and the contents, the map and the search cannot tell them apart: if it"
+                " is the same facility, add to that dossier instead; if they are two, give each its full official name",
+            )
+        )
     return findings
 
 

@@ -118,6 +118,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str, rel: str, scan: object, kind: 
         if found is not None:
             return found
     line = lines.get(mark.line + 1)
+    if line is not None and (found := _list_after_value(rel, lines, line)) is not None:
+        return found
     if line is not None and problem.startswith("did not find expected"):
         above = _above(lines, line.number)
         dashed = _glued(rel, above, lines, kind, colon=False) if above is not None else None
@@ -557,6 +559,35 @@ def _dedented(rel: str, lines: dict[int, _Line], line: _Line) -> Finding | None:
             f" {line.number})",
         )
     return None
+
+
+def _list_after_value(rel: str, lines: dict[int, _Line], line: _Line) -> Finding | None:
+    """Return the finding for a list item below a key that has a value on its own line already:
+    `timeline: []` (as `new` writes it), then `  - id: …` (the skeleton's example entry, uncommented).
+
+    A key holds one value: the `[]` is the list, and the items below are left over. An item further
+    right than the key can only be meant for it; one in the key's column (`timeline: []`, then
+    `- id: …`, which YAML reads as the key's list once the `[]` is gone) only after an empty `[]`.
+    """
+    above = _previous(lines, line.number)
+    if above is None or above.key is None or not line.text.lstrip(" ").startswith("-"):
+        return None
+    value = _inline_value(above)
+    if not value or line.indent < above.key_column or (line.indent == above.key_column and value != "[]"):
+        return None
+    what = " (an empty list)" if value == "[]" else ""
+    return _found(
+        rel,
+        (above.number, above.text.index(value, above.key_column + len(above.key) + 1) + 1),
+        f"'{above.key}' has a value on its own line, {value}{what}, so YAML cannot read the list on line"
+        f" {line.number} as its value: delete '{value}' and leave '{above.key}:' alone on its line",
+    )
+
+
+def _inline_value(line: _Line) -> str:
+    """Return the value written on a key's line after its colon, without a comment (`''` if none)."""
+    body = line.text[line.key_column :].partition(":")[2]
+    return re.split(r"(?:^|\s)#", body, maxsplit=1)[0].strip()
 
 
 def _misaligned(rel: str, lines: dict[int, _Line], line: _Line, at: tuple[int, int]) -> Finding:
