@@ -574,9 +574,12 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
 
 
 def cmd_new(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .commands.new import as_yaml, new_dossier
+    from .commands.new import as_yaml, new_dossier, same_name
 
     path = new_dossier(root, args.id, args.name)
+    twin = same_name(root, path)
+    if twin is not None:
+        print(twin, file=err)
     listed = as_yaml(args.id)  # `- 404` in report.yaml's list would be a number
     add = f"'{args.id}'" if listed == args.id else f"{listed}, in quotes,"
     print(

@@ -18,7 +18,7 @@ from ..content import schema, yamldoc
 from ..content.load import TODO, read_dossier, reserved_message
 from ..content.model import SOURCE_LANGUAGE
 from ..errors import UsageError
-from ..findings import Finding
+from ..findings import Finding, Loc, warning
 from ..project import FACILITIES_DIR, dossier_path, reserved_id, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
@@ -116,6 +116,35 @@ def name_findings(text: str, rel: str) -> list[Finding]:
     name_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("name:"))
     _, findings = read_dossier(text.encode("utf-8"), rel)
     return [f for f in findings if f.level == "error" and f.loc.line <= name_line]
+
+
+def same_name(root: Path, path: Path) -> Finding | None:
+    """Return the `name.duplicate` warning `check` will give the new dossier at `path` once it is
+    listed, if another dossier in facilities/ already has its name (letter case and runs of spaces
+    aside): said at once, while deleting the new file costs nothing."""
+
+    def name_of(file: Path) -> tuple[str, Loc, str] | None:
+        rel = file.relative_to(root).as_posix()
+        try:
+            doc, _ = yamldoc.parse(file.read_bytes(), rel)
+        except OSError:
+            return None
+        name = doc.data.get("name") if doc is not None and isinstance(doc.data, dict) else None
+        return (" ".join(name.split()).casefold(), doc.loc(("name",)), name) if isinstance(name, str) and doc else None
+
+    mine = name_of(path)
+    for other in sorted((root / FACILITIES_DIR).glob("*.yaml")):
+        theirs = name_of(other) if other != path else None
+        if mine is not None and theirs is not None and theirs[0] == mine[0]:
+            new = path.relative_to(root).as_posix()
+            return warning(
+                "name.duplicate",
+                mine[1],
+                f"'{mine[2]}' is also the name of facility '{other.stem}' ({theirs[1].path}:{theirs[1].line}), and the"
+                " contents, the map and the search cannot tell them apart: if it is the same facility, add to that"
+                f" dossier instead (and delete {new}); if they are two, give each its full official name",
+            )
+    return None
 
 
 def new_dossier(root: Path, facility_id: str, name: str) -> Path:

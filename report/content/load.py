@@ -370,12 +370,28 @@ def _is_todo(kind: str, data: Any, path: tuple[Any, ...], value: str) -> bool:
     return _in_english(kind, data, path) or not any(c.isalpha() for c in _TODO_RE.sub("", value))
 
 
+def _todo_form(kind: str, path: tuple[Any, ...]) -> str:
+    """Return what a TODO field's value must look like, for its message: the values its schema
+    allows (`enum`), or a date's forms (its `x-hint`); nothing for free text."""
+    allowed = schema.keyword(kind, path, "enum")
+    if allowed:
+        shown = allowed if len(allowed) <= 12 else [*allowed[:3], "…", allowed[-1]]
+        return f", one of {', '.join(map(str, shown))}" + (f" ({len(allowed)} values)" if len(allowed) > 12 else "")
+    hint = schema.keyword(kind, path, "x-hint") if schema.keyword(kind, path, "x-date") else None
+    return f", as {hint.removeprefix('write ')}" if hint else ""
+
+
 def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     """Return a `todo` error for each value that holds the TODO placeholder, and the schema's findings
     about the other values."""
     todo = [path for path, value in _strings(doc.data, ()) if _is_todo(kind, doc.data, path, value)]
     findings = [
-        error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
+        error(
+            "todo",
+            doc.loc(path),
+            f"{_field_name(path)} is still TODO: write what a source says{_todo_form(kind, path)}",
+        )
+        for path in todo
     ]
     errors = list(schema.validator(kind).iter_errors(doc.data))
     # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
