@@ -411,6 +411,31 @@ def test_a_saved_dossiers_pages_go_over_the_pages_served_and_give_way_if_the_res
     assert served(preview, "dist-b") == {"a": None, "b": None, "index": None} and not preview.state.pages
 
 
+def test_a_save_that_changes_what_pages_load_reloads_the_pages_whose_bytes_stay() -> None:
+    """A page stays open only if nothing it shows changed: its bytes, and the stylesheets, fonts,
+    scripts and images it loads (a designer's save of site.css leaves every page's bytes as they were)."""
+
+    def paged(css: str, image: bytes = b"png", bib: str = "@report{x}", **pages: str) -> Paged:
+        outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
+        others = (
+            Output("assets/css/site.css", css.encode(), "asset"),
+            Output("images/gate.png", image, "image"),
+            Output("en/cite/a.bib", bib.encode(), "citation", "en"),
+        )
+        return Paged(outputs + others, (), "pages")
+
+    preview = Preview()
+    preview.paged(paged("p {}", a="a1", b="b1"), "d1", "dist-a")  # a save's pages, its build running
+    preview.paged(paged("p {}", a="a2", b="b1"), "d2", "dist-a")
+    assert preview.state.same == ("/assets/css/site.css", "/en/b.html", "/en/cite/a.bib", "/images/gate.png")
+    preview.paged(paged("p { color: red }", a="a2", b="b1"), "d3", "dist-a")  # the stylesheet alone
+    assert (preview.state.served, preview.state.same) == (3, ())
+    preview.paged(paged("p { color: red }", b"png2", a="a2", b="b1"), "d4", "dist-a")  # the image alone
+    assert (preview.state.served, preview.state.same) == (4, ())
+    preview.paged(paged("p { color: red }", b"png2", "@report{y}", a="a2", b="b1"), "d5", "dist-a")  # a download
+    assert preview.state.same == ("/assets/css/site.css", "/en/a.html", "/en/b.html", "/images/gate.png")
+
+
 def test_a_page_the_save_removed_is_gone_while_the_whole_site_of_that_save_is_served() -> None:
     def paged(partial: bool = False, **pages: str) -> Paged:
         outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
