@@ -494,6 +494,30 @@ def test_a_page_that_is_not_there_is_a_404_that_reloads_when_a_save_makes_it(
     assert status == 200 and b"Removed by the save" in body
 
 
+def test_a_page_asked_for_before_any_edition_says_none_is_served_yet_and_reloads(tmp_path: Path) -> None:
+    """Before the first build published (it failed on the first save's errors), a facility's page
+    said "a save removed it, or it was never there", and a language's home page (`/en/`) was the
+    stdlib's plain 404: no preview script, so the tab never showed the findings nor reloaded."""
+    preview = Preview()
+    server = open_server(tmp_path / "dist", 0, preview)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = server.server_address[1]
+    tag = b'<script src="/__preview__/preview.js" data-served="0"></script>\n</body>'
+    try:
+        for path in ("/", "/en/", "/en/lasalle.html"):
+            status, body = ask(port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert (status, b"<h1>No edition yet</h1>" in body, tag in body) == (404, True, True), path
+        (tmp_path / "dist" / "en").mkdir(parents=True)
+        (tmp_path / "dist" / "en" / "index.html").write_text("<html><body><p>Published</p></body></html>\n")
+        status, body = ask(port, f"GET /es/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert (status, b"<h1>No page here</h1>" in body, tag in body) == (404, True, True)
+        status, body = ask(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert status == 200 and b'<a href="en/">en/</a>' in body  # a folder without a page: the stdlib's listing
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class _Stopped(Exception):
     """Raised in the watcher's thread to end it (it hands any exception to the main thread and stops)."""
 

@@ -619,10 +619,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return None
         if page is not None:
             return self._send(inject(page, served), "text/html; charset=utf-8")
-        if path == "/" and file is None:  # nothing published yet
-            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
-        if file is None and name.endswith(".html") and not path.endswith("/"):  # reloads once a save makes it
-            return self._send(inject(_MISSING, served), "text/html; charset=utf-8", 404)
+        if file is None and name.endswith(".html") and not Path(self.translate_path(self.path)).is_dir():
+            # A page (a folder's too, `/en/`) that reloads once a build or a save makes it: with no
+            # edition served yet, not one "a save removed", but one the first build has not made.
+            return self._send(inject(_MISSING if dist else _WAITING, served), "text/html; charset=utf-8", 404)
         return super().send_head()
 
     def _found(self, file: Path, path: str) -> tuple[Path | None, bytes | None]:
