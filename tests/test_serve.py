@@ -425,13 +425,16 @@ def test_a_save_that_changes_what_pages_load_reloads_the_pages_whose_bytes_stay(
         return Paged(outputs + others, (), "pages")
 
     preview = Preview()
-    preview.paged(paged("p {}", a="a1", b="b1"), "d1", "dist-a")  # a save's pages, its build running
+    only = (Output("en/a.html", b"a1", "page", "en"),)
+    preview.paged(Paged(only, (), "pages", partial=True), "d1", "dist-a")  # a dossier's page over dist/ alone
+    preview.paged(paged("p {}", a="a1", b="b1"), "d1", "dist-a")  # then the whole site: what dist/ had stays
+    assert preview.state.same == ("/en/a.html",)
     preview.paged(paged("p {}", a="a2", b="b1"), "d2", "dist-a")
     assert preview.state.same == ("/assets/css/site.css", "/en/b.html", "/en/cite/a.bib", "/images/gate.png")
     preview.paged(paged("p { color: red }", a="a2", b="b1"), "d3", "dist-a")  # the stylesheet alone
-    assert (preview.state.served, preview.state.same) == (3, ())
-    preview.paged(paged("p { color: red }", b"png2", a="a2", b="b1"), "d4", "dist-a")  # the image alone
     assert (preview.state.served, preview.state.same) == (4, ())
+    preview.paged(paged("p { color: red }", b"png2", a="a2", b="b1"), "d4", "dist-a")  # the image alone
+    assert (preview.state.served, preview.state.same) == (5, ())
     preview.paged(paged("p { color: red }", b"png2", "@report{y}", a="a2", b="b1"), "d5", "dist-a")  # a download
     assert preview.state.same == ("/assets/css/site.css", "/en/a.html", "/en/b.html", "/images/gate.png")
 

@@ -74,8 +74,9 @@ class State:
 def _same_pages(before: dict[str, bytes] | None, pages: dict[str, bytes], loaded: set[str]) -> tuple[str, ...]:
     """Return the URL paths of the pages whose bytes `pages` leave as `before` had them, or none if
     one of the files `loaded` (what a page loads: a stylesheet, a font, a script, an image) changed:
-    a page shows that only by reloading, though its own bytes are the same."""
-    if not before or any(before.get(path) != pages.get(path) for path in loaded):
+    a page shows that only by reloading, though its own bytes are the same. One `before` does not
+    hold was dist/'s, under a save of dossiers alone (`partial`), which changes none of them."""
+    if not before or any(path in before and before[path] != pages.get(path) for path in loaded):
         return ()
     return tuple(sorted(f"/{path}" for path, data in pages.items() if before.get(path) == data))
 
