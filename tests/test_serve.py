@@ -411,6 +411,34 @@ def test_a_saved_dossiers_pages_go_over_the_pages_served_and_give_way_if_the_res
     assert served(preview, "dist-b") == {"a": None, "b": None, "index": None} and not preview.state.pages
 
 
+def test_a_save_that_changes_what_pages_load_reloads_the_pages_whose_bytes_stay() -> None:
+    """A page stays open only if nothing it shows changed: its bytes, and the stylesheets, fonts,
+    scripts and images it loads (a designer's save of site.css leaves every page's bytes as they were)."""
+
+    def paged(css: str, image: bytes = b"png", bib: str = "@report{x}", **pages: str) -> Paged:
+        outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
+        others = (
+            Output("assets/css/site.css", css.encode(), "asset"),
+            Output("images/gate.png", image, "image"),
+            Output("en/cite/a.bib", bib.encode(), "citation", "en"),
+        )
+        return Paged(outputs + others, (), "pages")
+
+    preview = Preview()
+    only = (Output("en/a.html", b"a1", "page", "en"),)
+    preview.paged(Paged(only, (), "pages", partial=True), "d1", "dist-a")  # a dossier's page over dist/ alone
+    preview.paged(paged("p {}", a="a1", b="b1"), "d1", "dist-a")  # then the whole site: what dist/ had stays
+    assert preview.state.same == ("/en/a.html",)
+    preview.paged(paged("p {}", a="a2", b="b1"), "d2", "dist-a")
+    assert preview.state.same == ("/assets/css/site.css", "/en/b.html", "/en/cite/a.bib", "/images/gate.png")
+    preview.paged(paged("p { color: red }", a="a2", b="b1"), "d3", "dist-a")  # the stylesheet alone
+    assert (preview.state.served, preview.state.same) == (4, ())
+    preview.paged(paged("p { color: red }", b"png2", a="a2", b="b1"), "d4", "dist-a")  # the image alone
+    assert (preview.state.served, preview.state.same) == (5, ())
+    preview.paged(paged("p { color: red }", b"png2", "@report{y}", a="a2", b="b1"), "d5", "dist-a")  # a download
+    assert preview.state.same == ("/assets/css/site.css", "/en/a.html", "/en/b.html", "/images/gate.png")
+
+
 def test_a_page_the_save_removed_is_gone_while_the_whole_site_of_that_save_is_served() -> None:
     def paged(partial: bool = False, **pages: str) -> Paged:
         outputs = tuple(Output(f"en/{name}.html", text.encode(), "page", "en") for name, text in pages.items())
@@ -467,6 +495,30 @@ def test_a_page_that_is_not_there_is_a_404_that_reloads_when_a_save_makes_it(
     preview.finished(0, Built("built", (), "built en"), digest="d1", dist=publish.current(tmp_path))
     status, body = ask(port, f"GET /en/removed.html HTTP/1.1\r\n{host}".encode())  # dist/ is served again
     assert status == 200 and b"Removed by the save" in body
+
+
+def test_a_page_asked_for_before_any_edition_says_none_is_served_yet_and_reloads(tmp_path: Path) -> None:
+    """Before the first build published (it failed on the first save's errors), a facility's page
+    said "a save removed it, or it was never there", and a language's home page (`/en/`) was the
+    stdlib's plain 404: no preview script, so the tab never showed the findings nor reloaded."""
+    preview = Preview()
+    server = open_server(tmp_path / "dist", 0, preview)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = server.server_address[1]
+    tag = b'<script src="/__preview__/preview.js" data-served="0"></script>\n</body>'
+    try:
+        for path in ("/", "/en/", "/en/lasalle.html"):
+            status, body = ask(port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert (status, b"<h1>No edition yet</h1>" in body, tag in body) == (404, True, True), path
+        (tmp_path / "dist" / "en").mkdir(parents=True)
+        (tmp_path / "dist" / "en" / "index.html").write_text("<html><body><p>Published</p></body></html>\n")
+        status, body = ask(port, f"GET /es/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert (status, b"<h1>No page here</h1>" in body, tag in body) == (404, True, True)
+        status, body = ask(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert status == 200 and b'<a href="en/">en/</a>' in body  # a folder without a page: the stdlib's listing
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class _Stopped(Exception):

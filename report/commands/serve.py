@@ -26,6 +26,8 @@ from ..findings import Finding, count
 from ..project import DIST_DIR
 
 PREFIX = "/__preview__/"
+LOADED_KINDS = frozenset({"asset", "image"})
+"""The kinds of output a page loads (`render.site`): a change to one is shown only by reloading the page."""
 SCRIPT = Path(__file__).with_name("preview.js")
 
 if TYPE_CHECKING:
@@ -67,6 +69,16 @@ class State:
             },
             ensure_ascii=False,
         ).encode()
+
+
+def _same_pages(before: dict[str, bytes] | None, pages: dict[str, bytes], loaded: set[str]) -> tuple[str, ...]:
+    """Return the URL paths of the pages whose bytes `pages` leave as `before` had them, or none if
+    one of the files `loaded` (what a page loads: a stylesheet, a font, a script, an image) changed:
+    a page shows that only by reloading, though its own bytes are the same. One `before` does not
+    hold was dist/'s, under a save of dossiers alone (`partial`), which changes none of them."""
+    if not before or any(path in before and before[path] != pages.get(path) for path in loaded):
+        return ()
+    return tuple(sorted(f"/{path}" for path, data in pages.items() if before.get(path) == data))
 
 
 def _shown(findings: tuple[Finding, ...], saved: frozenset[str]) -> tuple[dict, ...]:
@@ -179,7 +191,7 @@ class Preview:
             self._latest, self._latest_ok = digest, True
             s = self._state
             findings = _shown(paged.findings, saved)
-            same = tuple(sorted(f"/{path}" for path, data in pages.items() if before and before.get(path) == data))
+            same = _same_pages(before, pages, {o.path for o in paged.outputs if o.kind in LOADED_KINDS})
             self._set(State(s.generation + 1, True, 0, paged.summary, findings, s.served + 1, True, same))
 
     def refused(self, built: Built, digest: str, saved: frozenset[str] = frozenset()) -> None:
@@ -608,10 +620,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return None
         if page is not None:
             return self._send(inject(page, served), "text/html; charset=utf-8")
-        if path == "/" and file is None:  # nothing published yet
-            return self._send(inject(_WAITING, served), "text/html; charset=utf-8", 404)
-        if file is None and name.endswith(".html") and not path.endswith("/"):  # reloads once a save makes it
-            return self._send(inject(_MISSING, served), "text/html; charset=utf-8", 404)
+        if file is None and name.endswith(".html") and not Path(self.translate_path(self.path)).is_dir():
+            # A page (a folder's too, `/en/`) that reloads once a build or a save makes it: with no
+            # edition served yet, not one "a save removed", but one the first build has not made.
+            return self._send(inject(_MISSING if dist else _WAITING, served), "text/html; charset=utf-8", 404)
         return super().send_head()
 
     def _found(self, file: Path, path: str) -> tuple[Path | None, bytes | None]:
