@@ -96,9 +96,7 @@ def capfirst(value: object) -> Markup:
     return Markup(_FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), html, count=1))
 
 
-def typeset(
-    html: str, original: str | None = None, original_lang: str | None = None, lang: str | None = None
-) -> str:
+def typeset(html: str, original: str | None = None, original_lang: str | None = None, lang: str | None = None) -> str:
     """Return escaped prose with quotation marks, titles, apostrophes and unbreakable words marked up.
 
     `original` is the English the prose was translated from, if it was: a title quoted word for
