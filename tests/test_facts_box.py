@@ -123,20 +123,20 @@ def test_a_figure_without_a_unit_says_its_unit_is_being_checked_only_while_it_is
     edition = _repo_edition()
     assert _figures(edition, "stewart", tmp_path) == {
         "en": [
-            f"a capacity of about 2,000: {UNCHECKED_UNIT['en']} [under review]",
-            "a capacity of 1,966 (November 2022): The maximum capacity reported by the DHS Inspector General."
+            f"A capacity of about 2,000: {UNCHECKED_UNIT['en']} [under review]",
+            "A capacity of 1,966 (November 2022): The maximum capacity reported by the DHS Inspector General."
             f" {UNCHECKED_UNIT['en']} [under review]",
-            "an average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
+            "An average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
             " November 2021 to November 2022, as reported by the Inspector General.",
-            f"a capacity of 1,752: {UNCHECKED_UNIT['en']} [under review]",
+            f"A capacity of 1,752: {UNCHECKED_UNIT['en']} [under review]",
         ],
         "es": [
-            f"una capacidad de aproximadamente 2,000: {UNCHECKED_UNIT['es']} [en revisión]",
-            "una capacidad de 1,966 (noviembre de 2022): La capacidad máxima según la Oficina del Inspector General"
+            f"Una capacidad de aproximadamente 2,000: {UNCHECKED_UNIT['es']} [en revisión]",
+            "Una capacidad de 1,966 (noviembre de 2022): La capacidad máxima según la Oficina del Inspector General"
             f" (OIG) del Departamento de Seguridad Nacional (DHS). {UNCHECKED_UNIT['es']} [en revisión]",
-            "un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
+            "Un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
             " de noviembre de 2021 a noviembre de 2022, según la OIG.",
-            f"una capacidad de 1,752: {UNCHECKED_UNIT['es']} [en revisión]",
+            f"Una capacidad de 1,752: {UNCHECKED_UNIT['es']} [en revisión]",
         ],
     }
     # The fact-checker signs the figures off as the review notes ask: the unit given, the review lines deleted.
@@ -148,17 +148,17 @@ def test_a_figure_without_a_unit_says_its_unit_is_being_checked_only_while_it_is
     facilities = tuple(dataclasses.replace(f, capacity=signed) if f is stewart else f for f in edition.facilities)
     assert _figures(dataclasses.replace(edition, facilities=facilities), "stewart", tmp_path) == {
         "en": [
-            "about 2,000 beds",
+            "About 2,000 beds",
             "1,966 beds (November 2022): The maximum capacity reported by the DHS Inspector General.",
-            "an average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
+            "An average of 1,088 people a day (November 2021 – November 2022): Average daily population from"
             " November 2021 to November 2022, as reported by the Inspector General.",
             "1,752 beds",
         ],
         "es": [
-            "aproximadamente 2,000 camas",
+            "Aproximadamente 2,000 camas",
             "1,966 camas (noviembre de 2022): La capacidad máxima según la Oficina del Inspector General (OIG) del"
             " Departamento de Seguridad Nacional (DHS).",
-            "un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
+            "Un promedio de 1,088 personas al día (noviembre de 2021 – noviembre de 2022): Población diaria promedio"
             " de noviembre de 2021 a noviembre de 2022, según la OIG.",
             "1,752 camas",
         ],

@@ -251,8 +251,9 @@ def test_a_facility_near_its_city_is_placed_near_it_wherever_the_city_places_it(
     renderer.maps.cache_dir = tmp_path  # not the checkout's .cache/
     page = Texts()
     page.feed(renderer.chapter_chunk(winn, number).html)
-    assert page.by_class["place"][0].startswith("near Winnfield, Winn Parish, Louisiana")
-    assert page.rows["Location"] == ["180 CCA Boulevard, Winnfield, LAnear Winnfield, Winn Parish, Louisiana"]
+    # A line of its own starts with a capital: "Near Winnfield" (Spanish "Cerca de Winnfield").
+    assert page.by_class["place"][0].startswith("Near Winnfield, Winn Parish, Louisiana")
+    assert page.rows["Location"] == ["180 CCA Boulevard, Winnfield, LANear Winnfield, Winn Parish, Louisiana"]
     assert renderer.place(winn) == "near Winnfield, Winn Parish, Louisiana"  # the share image's words
 
 
@@ -316,7 +317,7 @@ SPANISH_PLACES = {
     "alamance": "Graham, condado de Alamance, Carolina del Norte",
     "lasalle": "Jena, parroquia de LaSalle, Luisiana",
     "otay-mesa": "San Diego (zona de Otay Mesa), condado de San Diego, California",
-    "winn": "cerca de Winnfield, parroquia de Winn, Luisiana",  # near it (`near: true`)
+    "winn": "Cerca de Winnfield, parroquia de Winn, Luisiana",  # near it (`near: true`), a line of its own
 }
 
 

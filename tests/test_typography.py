@@ -30,7 +30,7 @@ CALL = Markup('<sup class="noteref"><a href="#note-1">1</a></sup>')
 
 
 def prose(text: str, lang: str = "en", original: str | None = None) -> str:
-    return typeset(place_inline_calls(str(escape(text)), lang), original, "en")
+    return typeset(place_inline_calls(str(escape(text)), lang), original, "en", lang)
 
 
 # -- no hyphen inside an address, a hashtag, an acronym or display type -------------------------
@@ -172,12 +172,17 @@ def test_quotes_become_q_and_titles_become_cite_within_them() -> None:
     assert prose('<img src="x.png"> 5" x 7"') == "&lt;img src=&#34;x.png&#34;&gt; 5&#34; x 7&#34;"  # not a quotation
 
 
-def test_a_title_kept_in_english_is_tagged_english() -> None:
+def test_a_title_kept_in_english_is_tagged_english_and_spanish_sets_it_in_italics_alone() -> None:
+    """The Spanish printed «*Shadow Prisons*», quotation marks and italics together, which the RAE
+    rules out (a title of a work in italics), while its bibliography printed *Shadow Prisons*. A
+    title the English quoted and the Spanish keeps word for word is now a `<cite lang="en">` with no
+    `<q>`; a quotation, or Title Case words of the translation's own (a slogan), stay quoted."""
     english = 'The "Shadow Prisons" study and the "ticking bomb".'
     html = prose('El estudio "Shadow Prisons" y la "bomba de tiempo".', "es", english)
-    assert '<q><cite lang="en">Shadow Prisons</cite></q>' in html
-    assert "<q>bomba de tiempo</q>" in html
+    assert html == 'El estudio <cite lang="en">Shadow Prisons</cite> y la <q>bomba de tiempo</q>.'
     assert "<q><cite>Prisiones en la Sombra</cite></q>" in prose('"Prisiones en la Sombra"', "es", english)
+    assert "<q><cite>Shadow Prisons</cite></q>" in prose('"Shadow Prisons"', "es")  # no English to keep it from
+    assert prose('The "Shadow Prisons" study.', "en") == "The <q><cite>Shadow Prisons</cite></q> study."
 
 
 def test_a_quoted_title_keeps_its_quotation_marks() -> None:
@@ -201,11 +206,13 @@ def test_quotes_are_typographic_and_titles_italic(shipped: Path, lang: str, quot
     text = "\n".join(page.extract_text(visitor_text=visit) for page in pdf.pages)
     assert quoted in text
     assert '"' not in report_text(shipped, lang)
-    assert ("“Shadow Prisons”" if lang == "en" else "«Shadow Prisons»") in text
+    # English keeps the writer's quotation marks around a title; Spanish sets it in italics alone (RAE).
+    assert ("“Shadow Prisons”" if lang == "en" else "El estudio Shadow Prisons del") in text
+    assert "«Shadow Prisons»" not in text and "«Anthology of Abuse" not in text
     assert all(name.endswith("-Italic") for name in fonts["Shadow Prisons"])
     html = (shipped / "dist" / lang / "etowah.html").read_text()
-    cite = "<cite>Shadow Prisons</cite>" if lang == "en" else '<cite lang="en">Shadow Prisons</cite>'
-    assert f"<q>{cite}</q>" in html
+    cite = "<q><cite>Shadow Prisons</cite></q>" if lang == "en" else ' <cite lang="en">Shadow Prisons</cite> '
+    assert cite in html
 
 
 def test_an_editors_description_is_not_set_as_a_title(shipped: Path) -> None:

@@ -164,7 +164,7 @@ class Citer:
             return Markup("")
         original = None if self.localizer.is_source else text.value
         localized = place_inline_calls(str(self.localizer.text(text)), self.localizer.lang)
-        localized = typeset(localized, original, self.localizer.source_lang)
+        localized = typeset(localized, original, self.localizer.source_lang, self.localizer.lang)
 
         # Each run's note is called at its first marker of a known source: in a translation, the
         # same source's marker in the dossier, in order.

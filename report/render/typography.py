@@ -14,6 +14,10 @@ from markupsafe import Markup, escape
 CALL_BEFORE_PUNCTUATION = frozenset({"es"})
 """Languages whose note calls go before a punctuation mark; the others put them after it."""
 
+TITLES_IN_ITALICS_ALONE = frozenset({"es"})
+"""Languages that set a work's title kept in the original's language in italics without quotation
+marks (the RAE: a title of a work in italics, never in italics and quotes together)."""
+
 _CITES = r"(?:\[@[a-z0-9]+(?:-[a-z0-9]+)*\]\s*)*\[@[a-z0-9]+(?:-[a-z0-9]+)*\]"
 _CALL_AFTER_MARK = re.compile(rf"([.,;:])[ \t\n]*({_CITES})")
 _CALL_BEFORE_MARK = re.compile(rf"\s*({_CITES})([.,;:!?])")
@@ -92,7 +96,7 @@ def capfirst(value: object) -> Markup:
     return Markup(_FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), html, count=1))
 
 
-def typeset(html: str, original: str | None = None, original_lang: str | None = None) -> str:
+def typeset(html: str, original: str | None = None, original_lang: str | None = None, lang: str | None = None) -> str:
     """Return escaped prose with quotation marks, titles, apostrophes and unbreakable words marked up.
 
     `original` is the English the prose was translated from, if it was: a title quoted word for
@@ -101,14 +105,20 @@ def typeset(html: str, original: str | None = None, original_lang: str | None = 
     Quoted words stay quoted: a title in Title Case is a `<cite>` inside the `<q>`, never instead
     of it. Title Case is a guess (a headline, a slogan or a sign is in Title Case too), and the
     writer's marks say the words are someone else's, word for word: a reader must still see them.
+    Except in a translation into a language of `TITLES_IN_ITALICS_ALONE` (`lang`), for a title its
+    English quoted and the translation keeps word for word: Title Case words of another language
+    kept in the page's prose name a work, which that language sets in italics alone.
     """
+    alone = lang is not None and lang.split("_")[0].split("-")[0] in TITLES_IN_ITALICS_ALONE
 
     def quoted(match: re.Match[str]) -> str:
         inner = match.group(1)
         if _is_title(inner):
             same = original is not None and f'"{Markup(inner).unescape()}"' in original
-            lang = f' lang="{escape(original_lang)}"' if same and original_lang else ""
-            return f"<q><cite{lang}>{inner}</cite></q>"
+            if same and original_lang:
+                cite = f'<cite lang="{escape(original_lang)}">{inner}</cite>'
+                return cite if alone else f"<q>{cite}</q>"
+            return f"<q><cite>{inner}</cite></q>"
         return f"<q>{inner}</q>"
 
     html = _QUOTED.sub(quoted, html)
