@@ -301,7 +301,7 @@ def exit_code(findings: Sequence[Finding]) -> int:
 
 def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .commands.check import check
-    from .commands.gather import GatherOptions
+    from .commands.gather import GatherOptions, alone_note
     from .i18n.coverage import coverage_table
 
     options = GatherOptions(project.today(), (), Policy(args.strict, args.release), args.online)
@@ -314,7 +314,7 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
             "errors": sum(f.level == "error" for f in hidden),
             "warnings": sum(f.level == "warning" for f in hidden),
         }
-        print(to_json(shown, coverage=tables, not_shown=not_shown), file=out)
+        print(to_json(shown, coverage=tables, not_shown=not_shown, checked_alone=list(checked.alone)), file=out)
         return exit_code(checked.findings)
     if args.quiet:
         for finding in shown:
@@ -330,13 +330,14 @@ def cmd_check(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     translated = "".join(
         f"; {lang} {c.total.percent:.1f}% translated{c.caveats}" for lang, c in checked.coverage.items()
     )
-    summary = _shown(checked.findings, args.quiet, checked.elsewhere)
+    summary = _shown(checked.findings, args.quiet, checked.elsewhere, alone_note(checked.alone))
     print(f"check: {summary}{translated} ({checked.seconds:.1f} s)", file=out)
     return exit_code(checked.findings)
 
 
-def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding] = ()) -> str:
-    """Return '1 error, 2 warnings', or with --quiet '1 error (2 warnings not shown)', and what is elsewhere."""
+def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding] = (), alone: str = "") -> str:
+    """Return '1 error, 2 warnings', or with --quiet '1 error (2 warnings not shown)', what is
+    elsewhere, and which files were checked alone (`alone_note`)."""
     errors = sum(f.level == "error" for f in findings)
     text = count(errors, "error") if quiet else counted(findings)
     notes = [said] if (said := promoted(findings)) else []
@@ -347,6 +348,7 @@ def _shown(findings: Sequence[Finding], quiet: bool, elsewhere: Sequence[Finding
             count(n, noun) for n, noun in ((other_errors, "error"), (len(elsewhere) - other_errors, "warning")) if n
         ]
         notes.append(f"{' and '.join(parts)} in other files not shown")
+    notes += [alone] if alone else []
     return text + (f" ({'; '.join(notes)})" if notes else "")
 
 

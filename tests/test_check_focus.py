@@ -255,7 +255,9 @@ def test_a_dossier_is_not_clean_while_the_sources_cannot_be_read(project: Path) 
     assert lines == [
         "facilities/sources.yaml:6:14: error: YAML syntax error: a colon and a space are missing after 'publisher'"
         " (write 'publisher: …'), or YAML does not read 'publisher' as a key [yaml.syntax]",
-        "check: 1 error (1 error in other files not shown)",  # other.yaml's
+        # other.yaml's error; and what is not yet checked, for want of the sources
+        "check: 1 error (1 error in other files not shown; nothing is checked across the files until the errors of"
+        " facilities/sources.yaml are fixed)",
     ]
 
 
@@ -270,7 +272,8 @@ def test_a_dossier_is_not_clean_while_report_yaml_cannot_be_read(project: Path) 
         SOURCE_TYPE,  # a source sample.yaml does not cite: which it cites is not known without the edition
         "report.yaml:3:9: error: YAML syntax error: a colon and a space are missing after 'subtitle'"
         " (write 'subtitle: …'), or YAML does not read 'subtitle' as a key [yaml.syntax]",
-        "check: 3 errors",
+        # sources.yaml loads (its broken entries are left out), report.yaml does not
+        "check: 3 errors (nothing is checked across the files until the errors of report.yaml are fixed)",
     ]
 
 
@@ -382,3 +385,44 @@ def test_strict_and_release_say_how_many_errors_are_warnings_they_count_as_error
         "check: 6 errors, 0 warnings (5 warnings counted as errors under --release; 3 errors and 1 warning in other"
         " files not shown); es 80.0% translated"
     )
+
+
+def test_a_dossier_whose_errors_stop_it_loading_is_said_to_be_checked_alone(project: Path) -> None:
+    """A dossier with an error that keeps it from loading (a malformed marker) is not checked with
+    the other files: the unknown source it also cites was found only once the marker was fixed,
+    while the summary, `--format json` and `build` said nothing of what was still unchecked."""
+    dossier = project / "facilities" / "sample.yaml"
+    text = dossier.read_text(encoding="utf-8")
+    dossier.write_text(
+        text.replace("poor medical care [@gov-report-2020]", "poor medical care [@ gov-report-2020]").replace(
+            "closed a year later [@news-2021]", "closed a year later [@news-2022]"
+        ),
+        encoding="utf-8",
+    )
+    alone = "facilities/sample.yaml not checked with the other files until its errors are fixed"
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert (code, lines[-1]) == (
+        1,
+        "check: 1 error (4 warnings not shown; 2 errors and 4 warnings in other files not shown;"
+        f" {alone}); es 73.3% translated",
+    )
+    assert [line for line in lines if "[cite." in line] == [
+        "facilities/sample.yaml:27:55: error: '[@ gov-report-2020]' is not a citation marker: a marker holds the"
+        " source id and nothing else; write [@gov-report-2020] [cite.malformed]"
+    ]
+    code, out, _ = run_cli("check", "--format", "json", "facilities/sample.yaml")
+    assert json.loads(out)["checked_alone"] == ["facilities/sample.yaml"]
+    code, out, err = run_cli("build", "-q")
+    assert (code, (out + err).splitlines()[-1]) == (
+        1,
+        f"build failed with 3 errors ({alone}): nothing was written to dist/ (8 warnings not shown)",
+    )
+    # As it said: with the marker fixed, the dossier loads, and what only the other files can tell is found.
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("[@ gov-report-2020]", "[@gov-report-2020]"))
+    code, lines = check("-q", "facilities/sample.yaml")
+    assert code == 1 and "not checked with the other files" not in lines[-1]
+    assert [line.split(": error: ")[1][:40] for line in lines if "[cite." in line] == [
+        "unknown source 'news-2022': add it to fa"
+    ]
+    code, out, _ = run_cli("check", "--format", "json", "facilities/sample.yaml")
+    assert json.loads(out)["checked_alone"] == []

@@ -28,8 +28,10 @@ def coverage_lines(output: str) -> list[str]:
     lines = output.splitlines()
     ends = [i for i, line in enumerate(lines) if re.fullmatch(r"\d+ errors?, \d+ warnings?", line)]
     translated = r"; \w+ \d+\.\d% translated( \((not counting \S+|\S+ as of the last extract)\))*"
-    promoted = r"( \(\d+ warnings? counted as (an error|errors) under --(strict|release)\))?"
-    assert re.fullmatch(rf"check: \d+ errors?, \d+ warnings?{promoted}({translated})* \(\d+\.\d s\)", lines[-1])
+    promoted = r"\d+ warnings? counted as (an error|errors) under --(strict|release)"
+    alone = r"(\S+ not checked with the other files until (its|their) errors are fixed|nothing is checked across the files until the errors of .+ are fixed)"
+    notes = rf"( \(({promoted}|{alone}|{promoted}; {alone})\))?"
+    assert re.fullmatch(rf"check: \d+ errors?, \d+ warnings?{notes}({translated})* \(\d+\.\d s\)", lines[-1])
     return lines[ends[-1] + 2 : -2] if ends else []
 
 

@@ -143,7 +143,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress) -> Built:
     gathered = gather(root, GatherOptions(options.today, options.languages, options.policy, load_stylesheets=False))
     coverage = tuple(coverage_table(c) for c in gathered.coverage.values())
     if not gathered.ok:
-        return replace(_failed(gathered.findings, coverage), gathered=gathered)
+        return replace(_failed(gathered.findings, coverage, gathered.alone), gathered=gathered)
     assert gathered.edition is not None
     from ..render.html import creation_time  # Jinja: not on the no-op path
 
@@ -327,10 +327,13 @@ def _template_failed(
     return _failed(tuple(options.policy.apply([*gathered.findings, found])), coverage)
 
 
-def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = ()) -> Built:
+def _failed(findings: tuple[Finding, ...], coverage: tuple[str, ...] = (), alone: tuple[str, ...] = ()) -> Built:
+    from .gather import alone_note
+
     errors = count(sum(f.level == "error" for f in findings), "error")
-    if said := promoted(findings):
-        errors += f" ({said})"
+    notes = [note for note in (promoted(findings), alone_note(alone)) if note]
+    if notes:
+        errors += f" ({'; '.join(notes)})"
     return Built("failed", findings, f"build failed with {errors}: nothing was written to dist/", coverage)
 
 

@@ -22,7 +22,7 @@ from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
 from ..pdf.paginate import stylesheet_files
 from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, dossier_path
 from ..sandbox import asset_paths
-from .gather import GatherOptions, Gathered, gather
+from .gather import GatherOptions, Gathered, gather, is_dossier
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class Checked:
     """With files named: the findings that do not concern them."""
     named: frozenset[str] = frozenset()
     """The files named, relative to the project."""
+    alone: tuple[str, ...] = ()
+    """The content files checked alone, their errors keeping them from loading (`Gathered.alone`):
+    of those named, with files named (report.yaml and sources.yaml concern every file)."""
 
 
 def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> Checked:
@@ -57,7 +60,8 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
         concerns = _concerning(gathered, named)
         findings = tuple(f for f in gathered.findings if concerns(f))
         elsewhere = tuple(f for f in gathered.findings if not concerns(f))
-    return Checked(findings, gathered.coverage, time.perf_counter() - started, elsewhere, named)
+    alone = tuple(path for path in gathered.alone if not named or path in named or not is_dossier(path))
+    return Checked(findings, gathered.coverage, time.perf_counter() - started, elsewhere, named, alone)
 
 
 def _read_by_check(root: Path, gathered: Gathered) -> frozenset[str]:

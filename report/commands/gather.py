@@ -17,7 +17,7 @@ from .. import project
 from ..errors import UsageError
 from ..findings import Finding, Loc, Policy, error, has_errors
 from ..content.links import check_links
-from ..content.load import load_edition
+from ..content.load import load_edition, unloaded_settings
 from ..content.model import Edition, ReportSettings
 from ..content.places import locate_facilities
 from ..content.validate import check_edition
@@ -55,6 +55,10 @@ class Gathered:
     reads: Mapping[str, str] = field(default_factory=dict)
     """Every project file read (path -> sha256) and folder listed (path/ -> hash of its names). A
     dossier image's hash is of the bytes its checks read: the build publishes no others."""
+    alone: tuple[str, ...] = ()
+    """The content files whose errors kept them from loading, so that nothing was checked across
+    them and the other files (a dossier's sources, review status, names and dates beside the
+    others'): fixing those errors may bring more findings, and the summaries say so (`alone_note`)."""
 
     @property
     def ok(self) -> bool:
@@ -69,7 +73,15 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         findings += asset_findings(root)
         findings += stylesheet_findings(root, root / project.CACHE_DIR, options.load_stylesheets)
         if edition is None:
-            return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads))
+            blocked = unloaded_settings(root)
+            return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads), alone=blocked)
+        loaded = {facility.path for facility in (*edition.facilities, *edition.unlisted)}
+        alone = tuple(
+            sorted(
+                {f.loc.path for f in findings if f.level == "error"}
+                & {path for path in reads if is_dossier(path)} - loaded
+            )
+        )
         # `extract` refuses while a file it reads has an error: advice to run it must say so.
         extract_refuses = has_errors(findings)
         findings += check_edition(edition, options.today, complete=not has_errors(findings))
@@ -118,7 +130,26 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
                 )  # (a catalog read in part is an error already)
         if options.online:
             findings += check_links(root, edition.sources.values())
-    return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads))
+    return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads), alone)
+
+
+def is_dossier(path: str) -> bool:
+    return (
+        path.startswith(f"{project.FACILITIES_DIR}/")
+        and path.endswith(".yaml")
+        and path.count("/") == 1
+        and (path != project.SOURCES_FILE)
+    )
+
+
+def alone_note(alone: tuple[str, ...]) -> str:
+    """Return what the summaries say of files checked alone (`Gathered.alone`), or ''."""
+    if not alone:
+        return ""
+    if set(alone) & {project.REPORT_FILE, project.SOURCES_FILE}:
+        return f"nothing is checked across the files until the errors of {' and '.join(alone)} are fixed"
+    its = "its" if len(alone) == 1 else "their"
+    return f"{', '.join(alone)} not checked with the other files until {its} errors are fixed"
 
 
 def chosen_languages(settings: ReportSettings, wanted: tuple[str, ...], catalogs: bool = False) -> tuple[str, ...]:

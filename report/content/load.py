@@ -137,6 +137,14 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     return _lettered(edition), findings
 
 
+def unloaded_settings(root: Path) -> tuple[str, ...]:
+    """Return which of report.yaml and facilities/sources.yaml give no record (`load_edition` gave
+    no edition): their errors stop them loading (read again from the cache `load_edition` filled)."""
+    readers = ((REPORT_FILE, "report", read_settings), (SOURCES_FILE, "sources", read_sources))
+    cache_dir = root / project.CACHE_DIR
+    return tuple(rel for rel, kind, reader in readers if _read(root, rel, kind, reader, [], cache_dir) is None)
+
+
 def _lettered(edition: Edition) -> Edition:
     """Return the edition with each cited source's note letter ('2022a'), given among the sources it cites.
 
