@@ -377,8 +377,18 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
     findings = [
         error("todo", doc.loc(path), f"{_field_name(path)} is still TODO: write what a source says") for path in todo
     ]
-    errors = list(schema.validator(kind).iter_errors(doc.data))
-    # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
+    # A date the calendar does not have is the calendar check's (`_date_findings`), which says
+    # which part does not exist; the schema's `x-calendar` pattern refuses it in editors.
+    errors = [err for err in schema.validator(kind).iter_errors(doc.data) if not _calendar_only(err)]
+    # The web address an editor refuses by its `pattern` gets `url_problem`'s finding, which says
+    # what is wrong. A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
+    url_form = schema.raw("defs")["$defs"]["url"]["pattern"]
+    urled = {tuple(err.absolute_path) for err in errors if err.validator == "x-url"}
+    errors = [
+        err
+        for err in errors
+        if not (err.validator == "pattern" and err.validator_value == url_form and tuple(err.absolute_path) in urled)
+    ]
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
     # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
     short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
@@ -399,6 +409,19 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
             continue
         findings.extend(schema_findings(doc, kind, err, moved))
     return findings
+
+
+def _calendar_only(err: ValidationError) -> bool:
+    """Return True for a schema error that only says a date is not in the calendar (`x-calendar`):
+    its own, or a `oneOf` (a source's date, or `undated`) whose date branch fails only so."""
+    if isinstance(err.schema, Mapping) and err.schema.get("x-calendar"):
+        return True
+    if err.validator != "oneOf":
+        return False
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in err.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    return any(all(_calendar_only(sub) for sub in subs) for subs in branches.values())
 
 
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
