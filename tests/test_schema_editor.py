@@ -85,6 +85,7 @@ AS_OF = "    as_of: 2025-05\n"
 URL = "    url: https://docslib.org/doc/13289081/otay-mesa-detention-center\n"
 SOURCE_DATE = "    date: 2021-04\n    url: https://docslib"
 EDITION = 'edition: "2026-11-24"'
+NEAR = "  near: true\n"
 
 
 def _check(rel: str, text: str) -> list[str]:
@@ -140,6 +141,14 @@ def _check(rel: str, text: str) -> list[str]:
          ["9:10: schema.pattern: sources[1].url: 'http://10.0.0.5/x' is not a valid web address: its host is"
           " 10.0.0.5, an address of a private network, which no reader can open and `check --online` must not ask;"
           " write the page's public address"]),
+        # YAML 1.2, which editors read, has only true and false: YAML 1.1 read `near: yes` as true (a
+        # squiggle on a value `check` accepted) and `city: No` as false (refused, though the editor took it).
+        (WINN, NEAR, "  near: yes\n", [("location/near", "type")],
+         ["9:9: schema.type: location.near: expected true or false, got text 'yes'; write true"]),
+        (WINN, NEAR, "  near: Off\n", [("location/near", "type")],
+         ["9:9: schema.type: location.near: expected true or false, got text 'Off'; write false"]),
+        (WINN, NEAR, "  near: True\n", [], []),
+        (WINN, "  city: Winnfield\n", "  city: No\n", [], []),
         # Other files' facts are `check`'s alone: an unknown source id is a valid id.
         (WINN, "  sources: [wikial-de-winn, latinorebels-2019-10-09-ap-winn]", "  sources: [nope-not-here]", [], []),
     ],

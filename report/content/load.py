@@ -866,6 +866,8 @@ def schema_findings(
         wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
         got = _json_type(err.instance)
         hinted, why = _unquoted(doc, path, err.instance) if "string" in expected else (None, "")
+        if expected == ["boolean"] and isinstance(err.instance, str) and err.instance.lower() in _WORDS_OF_YES_OR_NO:
+            why = f"; write {_WORDS_OF_YES_OR_NO[err.instance.lower()]}"
         return [error("schema.type", hinted or loc, f"{field}: expected {wanted}, got {got}{why}")]
     if keyword == "enum":
         options = [str(v) for v in keyword_value]
@@ -1103,7 +1105,7 @@ def _unquoted(doc: YamlDoc, path: tuple[Any, ...], value: Any) -> tuple[Loc | No
     nothing (`summary: #FreeThemAll Neighbors…`)."""
     start, source = doc.source(path)
     if isinstance(value, bool):
-        return None, f': YAML reads yes, no, on, off, true and false as true/false unless quoted; write "{source}"'
+        return None, f': YAML reads true and false as true/false unless quoted; write "{source}"'
     if isinstance(value, (int, float)):
         return None, f': YAML reads {source} as a number unless quoted; write "{source}"'
     if value is not None or source:  # `null` and `~` are nothing as written
@@ -1117,6 +1119,10 @@ def _unquoted(doc: YamlDoc, path: tuple[Any, ...], value: Any) -> tuple[Loc | No
         doc.loc_at(start + len(rest) - len(comment)),
         ": the value starts with '#', which YAML reads as a comment; put the whole value in quotes (\"…\")",
     )
+
+
+_WORDS_OF_YES_OR_NO = {"yes": "true", "on": "true", "no": "false", "off": "false"}
+"""What YAML 1.1 read as true/false; YAML 1.2, the editors' and ours, reads them as text."""
 
 
 def _json_type(value: Any) -> str:
