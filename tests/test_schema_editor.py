@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 
 from report.content.load import read_dossier, read_settings, read_sources
 from report.content.model import PartialDate
+from report.content import schema
 from report.content.schema import url_problem
 
 from .conftest import REPO
@@ -196,3 +197,44 @@ def test_the_url_pattern_refuses_nothing_check_accepts() -> None:
             if pattern.match(url) is None and url_problem(url) is None:
                 refused_alone.append(url)
     assert refused_alone == []
+
+
+def _nodes(node: Any, base: str, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield every field of a schema, followed through `$ref`s and list items, with its node."""
+    for name, child in node.get("properties", {}).items():
+        child, child_base = schema.resolve(child, base)
+        yield f"{path}{name}", child
+        if child.get("type") == "array":
+            child, child_base = schema.resolve(child.get("items", {}), child_base)
+            yield from _nodes(child, child_base, f"{path}{name}[].")
+        else:
+            yield from _nodes(child, child_base, f"{path}{name}.")
+
+
+def test_every_field_says_in_its_hover_text_what_to_write() -> None:
+    """The editor shows a field's `description` on hover: a field without one shows nothing."""
+    silent = [
+        f"{kind}: {path}"
+        for kind in schema.KINDS
+        for path, node in _nodes(*schema.resolve(schema.raw(kind), f"{kind}.schema.json"), "")
+        if not node.get("description")
+    ]
+    assert silent == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "found"),
+    [
+        (SOURCES, "    via: docslib.org\n", "    lang: EN\n",
+         "7:11: schema.pattern: sources[1].lang: 'EN' is not valid; use the language's two-letter ISO 639-1 code"
+         " in lower case, like 'es'"),
+        (REPORT, 'hashtags: ["#FirstTen", "#CommunitiesNotCages"]', 'hashtags: ["FirstTen"]',
+         "23:12: schema.pattern: hashtags[1]: 'FirstTen' is not valid; write # and then ASCII letters and digits"
+         " only, like #FirstTen"),
+    ],
+)
+def test_a_pattern_error_says_what_to_write(rel: str, old: str, new: str, found: str) -> None:
+    """"check the format" told a writer nothing the editor's squiggle had not."""
+    text = (REPO / rel).read_text("utf-8")
+    assert text.count(old) == 1
+    assert _check(rel, text.replace(old, new)) == [found]
