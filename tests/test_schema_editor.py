@@ -41,7 +41,9 @@ _Yaml12.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Yaml12.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Yaml12.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _schema_path(text: str, where: Path) -> Path:
@@ -65,9 +67,7 @@ def plain_errors(text: str, where: Path) -> list[tuple[str, str]]:
     return sorted(("/".join(map(str, err.absolute_path)), str(err.validator)) for err in errors)
 
 
-SHIPPED = sorted(
-    str(path.relative_to(REPO)) for path in [REPO / "report.yaml", *(REPO / "facilities").glob("*.yaml")]
-)
+SHIPPED = sorted(str(path.relative_to(REPO)) for path in [REPO / "report.yaml", *(REPO / "facilities").glob("*.yaml")])
 
 
 @pytest.mark.parametrize("rel", SHIPPED)
@@ -99,55 +99,153 @@ def _check(rel: str, text: str) -> list[str]:
     ("rel", "old", "new", "plain", "check"),
     [
         # A date the calendar does not have: the editor said nothing, `check` refused it.
-        (WINN, AS_OF, "    as_of: 2021-02-30\n", [("capacity/0/as_of", "pattern")],
-         ["27:12: date.invalid: impossible date '2021-02-30': day 30 does not exist in February 2021"]),
-        (WINN, AS_OF, "    as_of: 2021-13\n", [("capacity/0/as_of", "pattern")],
-         ["27:12: date.invalid: impossible date '2021-13': month 13 does not exist"]),
-        (WINN, AS_OF, "    as_of: 2023-02-29/2024-02-29\n", [("capacity/0/as_of", "pattern")],
-         ["27:12: date.invalid: impossible date '2023-02-29/2024-02-29': day 29 does not exist in February 2023"]),
-        (WINN, AS_OF, "    as_of: 0019\n", [("capacity/0/as_of", "pattern")],
-         ["27:12: date.invalid: date '0019' is in the year 19, before 1000, the earliest a date here may be:"
-          " write the year's four digits as the source gives them"]),
-        (SOURCES, SOURCE_DATE, "    date: 2021-04-31\n    url: https://docslib", [("sources/0/date", "oneOf")],
-         ["8:11: date.invalid: impossible date '2021-04-31': day 31 does not exist in April 2021"]),
-        (REPORT, EDITION, 'edition: "2026-02-30"', [("edition", "pattern")],
-         ["5:10: date.invalid: impossible date '2026-02-30': day 30 does not exist in February 2026"]),
+        (
+            WINN,
+            AS_OF,
+            "    as_of: 2021-02-30\n",
+            [("capacity/0/as_of", "pattern")],
+            ["27:12: date.invalid: impossible date '2021-02-30': day 30 does not exist in February 2021"],
+        ),
+        (
+            WINN,
+            AS_OF,
+            "    as_of: 2021-13\n",
+            [("capacity/0/as_of", "pattern")],
+            ["27:12: date.invalid: impossible date '2021-13': month 13 does not exist"],
+        ),
+        (
+            WINN,
+            AS_OF,
+            "    as_of: 2023-02-29/2024-02-29\n",
+            [("capacity/0/as_of", "pattern")],
+            ["27:12: date.invalid: impossible date '2023-02-29/2024-02-29': day 29 does not exist in February 2023"],
+        ),
+        (
+            WINN,
+            AS_OF,
+            "    as_of: 0019\n",
+            [("capacity/0/as_of", "pattern")],
+            [
+                "27:12: date.invalid: date '0019' is in the year 19, before 1000, the earliest a date here may be:"
+                " write the year's four digits as the source gives them"
+            ],
+        ),
+        (
+            SOURCES,
+            SOURCE_DATE,
+            "    date: 2021-04-31\n    url: https://docslib",
+            [("sources/0/date", "oneOf")],
+            ["8:11: date.invalid: impossible date '2021-04-31': day 31 does not exist in April 2021"],
+        ),
+        (
+            REPORT,
+            EDITION,
+            'edition: "2026-02-30"',
+            [("edition", "pattern")],
+            ["5:10: date.invalid: impossible date '2026-02-30': day 30 does not exist in February 2026"],
+        ),
         # A leap day is a date; a date's form was refused by both already.
         (WINN, AS_OF, "    as_of: 2024-02-29\n", [], []),
-        (WINN, AS_OF, "    as_of: 05/2025\n", [("capacity/0/as_of", "pattern"), ("capacity/0/as_of", "pattern")],
-         ["27:12: date.invalid: capacity[1].as_of: '05/2025' is not valid;"
-          " write 2021, 2021-02 or 2021-02-25, or a range like 2015-11-26/2015-12-09"]),
+        (
+            WINN,
+            AS_OF,
+            "    as_of: 05/2025\n",
+            [("capacity/0/as_of", "pattern"), ("capacity/0/as_of", "pattern")],
+            [
+                "27:12: date.invalid: capacity[1].as_of: '05/2025' is not valid;"
+                " write 2021, 2021-02 or 2021-02-25, or a range like 2015-11-26/2015-12-09"
+            ],
+        ),
         # A web address a reader cannot follow: the editor said nothing, `check` refused it.
-        (SOURCES, URL, "    url: https://docslib.org/doc/otay mesa\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'https://docslib.org/doc/otay mesa' is not a valid web address:"
-          " it contains white space; delete it, or write %20 where the page's address has one"]),
-        (SOURCES, URL, "    url: docslib.org/doc\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'docslib.org/doc' is not a valid web address: it is not an"
-          " http:// or https:// address; write the full address, like https://example.org/page"]),
-        (SOURCES, URL, "    url: ftp://docslib.org/x\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'ftp://docslib.org/x' is not a valid web address: it is not an"
-          " http:// or https:// address; write the full address, like https://example.org/page"]),
-        (SOURCES, URL, "    url: https://user:pw@docslib.org/x\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'https://user:pw@docslib.org/x' is not a valid web address:"
-          " it holds a user name or password (before @), which every reader would see; delete it and the @"]),
-        (SOURCES, URL, "    url: 'https://docslib.org/{x}'\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'https://docslib.org/{x}' is not a valid web address:"
-          " it contains the character {; delete it, or write %7B where the page's address has one"]),
-        (SOURCES, URL, "    url: https://docslib.org/a%0Ab\n", [("sources/0/url", "pattern")],
-         ["9:10: schema.pattern: sources[1].url: 'https://docslib.org/a%0Ab' is not a valid web address:"
-          " it contains %0A, an encoded line feed; delete it"]),
+        (
+            SOURCES,
+            URL,
+            "    url: https://docslib.org/doc/otay mesa\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'https://docslib.org/doc/otay mesa' is not a valid web address:"
+                " it contains white space; delete it, or write %20 where the page's address has one"
+            ],
+        ),
+        (
+            SOURCES,
+            URL,
+            "    url: docslib.org/doc\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'docslib.org/doc' is not a valid web address: it is not an"
+                " http:// or https:// address; write the full address, like https://example.org/page"
+            ],
+        ),
+        (
+            SOURCES,
+            URL,
+            "    url: ftp://docslib.org/x\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'ftp://docslib.org/x' is not a valid web address: it is not an"
+                " http:// or https:// address; write the full address, like https://example.org/page"
+            ],
+        ),
+        (
+            SOURCES,
+            URL,
+            "    url: https://user:pw@docslib.org/x\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'https://user:pw@docslib.org/x' is not a valid web address:"
+                " it holds a user name or password (before @), which every reader would see; delete it and the @"
+            ],
+        ),
+        (
+            SOURCES,
+            URL,
+            "    url: 'https://docslib.org/{x}'\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'https://docslib.org/{x}' is not a valid web address:"
+                " it contains the character {; delete it, or write %7B where the page's address has one"
+            ],
+        ),
+        (
+            SOURCES,
+            URL,
+            "    url: https://docslib.org/a%0Ab\n",
+            [("sources/0/url", "pattern")],
+            [
+                "9:10: schema.pattern: sources[1].url: 'https://docslib.org/a%0Ab' is not a valid web address:"
+                " it contains %0A, an encoded line feed; delete it"
+            ],
+        ),
         (SOURCES, URL, "    url: HTTPS://docslib.org/doc?q=a@b#top\n", [], []),
         # What the schema cannot say: a host on a private network is `check`'s alone.
-        (SOURCES, URL, "    url: http://10.0.0.5/x\n", [],
-         ["9:10: schema.pattern: sources[1].url: 'http://10.0.0.5/x' is not a valid web address: its host is"
-          " 10.0.0.5, an address of a private network, which no reader can open and `check --online` must not ask;"
-          " write the page's public address"]),
+        (
+            SOURCES,
+            URL,
+            "    url: http://10.0.0.5/x\n",
+            [],
+            [
+                "9:10: schema.pattern: sources[1].url: 'http://10.0.0.5/x' is not a valid web address: its host is"
+                " 10.0.0.5, an address of a private network, which no reader can open and `check --online` must not ask;"
+                " write the page's public address"
+            ],
+        ),
         # YAML 1.2, which editors read, has only true and false: YAML 1.1 read `near: yes` as true (a
         # squiggle on a value `check` accepted) and `city: No` as false (refused, though the editor took it).
-        (WINN, NEAR, "  near: yes\n", [("location/near", "type")],
-         ["9:9: schema.type: location.near: expected true or false, got text 'yes'; write true"]),
-        (WINN, NEAR, "  near: Off\n", [("location/near", "type")],
-         ["9:9: schema.type: location.near: expected true or false, got text 'Off'; write false"]),
+        (
+            WINN,
+            NEAR,
+            "  near: yes\n",
+            [("location/near", "type")],
+            ["9:9: schema.type: location.near: expected true or false, got text 'yes'; write true"],
+        ),
+        (
+            WINN,
+            NEAR,
+            "  near: Off\n",
+            [("location/near", "type")],
+            ["9:9: schema.type: location.near: expected true or false, got text 'Off'; write false"],
+        ),
         (WINN, NEAR, "  near: True\n", [], []),
         (WINN, "  city: Winnfield\n", "  city: No\n", [], []),
         # Other files' facts are `check`'s alone: an unknown source id is a valid id.
@@ -170,7 +268,8 @@ def test_the_calendar_pattern_is_the_calendar_checks_rule() -> None:
     `check`'s calendar check (`PartialDate.parse`, from the year 1000) accepts."""
     defs = json.loads((REPO / "report" / "schemas" / "defs.schema.json").read_text("utf-8"))
     calendar = re.compile(defs["$defs"]["calendar"]["pattern"].removesuffix("$") + r"\Z")
-    years = [*range(995, 1010), 1100, 1200, 1600, 1700, 1900, 1996, 2000, 2001, 2023, 2024, 2100, 2400, 9996, 9999, 0, 19]
+    leap_or_not = (1100, 1200, 1600, 1700, 1900, 1996, 2000, 2001, 2023, 2024, 2100, 2400, 9996, 9999)
+    years = [*range(995, 1010), *leap_or_not, 0, 19]
     texts = [f"{y:04d}" for y in years]
     texts += [f"{y:04d}-{m:02d}" for y in years for m in range(14)]
     texts += [f"{y:04d}-{m:02d}-{d:02d}" for y in years for m in range(14) for d in range(33)]
@@ -193,7 +292,11 @@ def test_the_url_pattern_refuses_nothing_check_accepts() -> None:
     pattern = re.compile(defs["$defs"]["url"]["pattern"].removesuffix("$") + r"\Z")
     refused_alone = []
     for code in [*range(0x3001), 0xFEFF, 0xFF0E, 0x1D400, 0x10FFFF]:
-        for url in (f"https://example.org/a{chr(code)}b", f"https://exa{chr(code)}mple.org/", f"https{chr(code)}://example.org/"):
+        for url in (
+            f"https://example.org/a{chr(code)}b",
+            f"https://exa{chr(code)}mple.org/",
+            f"https{chr(code)}://example.org/",
+        ):
             if pattern.match(url) is None and url_problem(url) is None:
                 refused_alone.append(url)
     assert refused_alone == []
@@ -225,16 +328,24 @@ def test_every_field_says_in_its_hover_text_what_to_write() -> None:
 @pytest.mark.parametrize(
     ("rel", "old", "new", "found"),
     [
-        (SOURCES, "    via: docslib.org\n", "    lang: EN\n",
-         "7:11: schema.pattern: sources[1].lang: 'EN' is not valid; use the language's two-letter ISO 639-1 code"
-         " in lower case, like 'es'"),
-        (REPORT, 'hashtags: ["#FirstTen", "#CommunitiesNotCages"]', 'hashtags: ["FirstTen"]',
-         "23:12: schema.pattern: hashtags[1]: 'FirstTen' is not valid; write # and then ASCII letters and digits"
-         " only, like #FirstTen"),
+        (
+            SOURCES,
+            "    via: docslib.org\n",
+            "    lang: EN\n",
+            "7:11: schema.pattern: sources[1].lang: 'EN' is not valid; use the language's two-letter ISO 639-1 code"
+            " in lower case, like 'es'",
+        ),
+        (
+            REPORT,
+            'hashtags: ["#FirstTen", "#CommunitiesNotCages"]',
+            'hashtags: ["FirstTen"]',
+            "23:12: schema.pattern: hashtags[1]: 'FirstTen' is not valid; write # and then ASCII letters and digits"
+            " only, like #FirstTen",
+        ),
     ],
 )
 def test_a_pattern_error_says_what_to_write(rel: str, old: str, new: str, found: str) -> None:
-    """"check the format" told a writer nothing the editor's squiggle had not."""
+    """A pattern's error said only "check the format", which told a writer nothing the editor had not."""
     text = (REPO / rel).read_text("utf-8")
     assert text.count(old) == 1
     assert _check(rel, text.replace(old, new)) == [found]
