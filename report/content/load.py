@@ -401,8 +401,18 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
         )
         for path in todo
     ]
-    errors = list(schema.validator(kind).iter_errors(doc.data))
-    # A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
+    # A date the calendar does not have is the calendar check's (`_date_findings`), which says
+    # which part does not exist; the schema's `x-calendar` pattern refuses it in editors.
+    errors = [err for err in schema.validator(kind).iter_errors(doc.data) if not _calendar_only(err)]
+    # The web address an editor refuses by its `pattern` gets `url_problem`'s finding, which says
+    # what is wrong. A URL with a form of its own (`base_url`) that breaks it gets one finding, its form's hint.
+    url_form = schema.raw("defs")["$defs"]["url"]["pattern"]
+    urled = {tuple(err.absolute_path) for err in errors if err.validator == "x-url"}
+    errors = [
+        err
+        for err in errors
+        if not (err.validator == "pattern" and err.validator_value == url_form and tuple(err.absolute_path) in urled)
+    ]
     patterned = {tuple(err.absolute_path) for err in errors if err.validator == "pattern"}
     # A text that is empty, or prints nothing, says nothing either: one finding, that it is empty.
     short = {tuple(err.absolute_path) for err in errors if err.validator == "minLength"}
@@ -423,6 +433,19 @@ def _schema_findings(doc: YamlDoc, kind: str) -> list[Finding]:
             continue
         findings.extend(schema_findings(doc, kind, err, moved))
     return findings
+
+
+def _calendar_only(err: ValidationError) -> bool:
+    """Return True for a schema error that only says a date is not in the calendar (`x-calendar`):
+    its own, or a `oneOf` (a source's date, or `undated`) whose date branch fails only so."""
+    if isinstance(err.schema, Mapping) and err.schema.get("x-calendar"):
+        return True
+    if err.validator != "oneOf":
+        return False
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in err.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    return any(all(_calendar_only(sub) for sub in subs) for subs in branches.values())
 
 
 def _validated(raw: bytes, rel: str, kind: str) -> tuple[YamlDoc | None, list[Finding]]:
@@ -867,6 +890,8 @@ def schema_findings(
         wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
         got = _json_type(err.instance)
         hinted, why = _unquoted(doc, path, err.instance) if "string" in expected else (None, "")
+        if expected == ["boolean"] and isinstance(err.instance, str) and err.instance.lower() in _WORDS_OF_YES_OR_NO:
+            why = f"; write {_WORDS_OF_YES_OR_NO[err.instance.lower()]}"
         return [error("schema.type", hinted or loc, f"{field}: expected {wanted}, got {got}{why}")]
     if keyword == "enum":
         options = [str(v) for v in keyword_value]
@@ -1104,7 +1129,7 @@ def _unquoted(doc: YamlDoc, path: tuple[Any, ...], value: Any) -> tuple[Loc | No
     nothing (`summary: #FreeThemAll Neighbors…`)."""
     start, source = doc.source(path)
     if isinstance(value, bool):
-        return None, f': YAML reads yes, no, on, off, true and false as true/false unless quoted; write "{source}"'
+        return None, f': YAML reads true and false as true/false unless quoted; write "{source}"'
     if isinstance(value, (int, float)):
         return None, f': YAML reads {source} as a number unless quoted; write "{source}"'
     if value is not None or source:  # `null` and `~` are nothing as written
@@ -1118,6 +1143,10 @@ def _unquoted(doc: YamlDoc, path: tuple[Any, ...], value: Any) -> tuple[Loc | No
         doc.loc_at(start + len(rest) - len(comment)),
         ": the value starts with '#', which YAML reads as a comment; put the whole value in quotes (\"…\")",
     )
+
+
+_WORDS_OF_YES_OR_NO = {"yes": "true", "on": "true", "no": "false", "off": "false"}
+"""What YAML 1.1 read as true/false; YAML 1.2, the editors' and ours, reads them as text."""
 
 
 def _json_type(value: Any) -> str:

@@ -50,6 +50,9 @@ def _end(event: yaml.Event) -> _Mark:
 
 _SCALARS = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOLEANS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+"""YAML 1.2's true/false: `yes`, `no`, `on` and `off` are text."""
 
 
 @dataclass(frozen=True)
@@ -400,6 +403,10 @@ class _Builder:
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # explicit tags were refused
         # Dates stay text: we parse them ourselves so that an impossible date is a finding, not a crash.
         if tag == _TIMESTAMP:
+            return event.value
+        # Only true and false are true/false, as YAML 1.2 and the editors' language server read them:
+        # YAML 1.1 read `near: yes` as true (the editor refused it) and `city: No` as false.
+        if tag == _BOOL and event.value not in _BOOLEANS:
             return event.value
         node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: its errors are caught below
         try:
