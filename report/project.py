@@ -396,6 +396,25 @@ def note(root: Path, rel: str) -> None:
         _note(rel, _digest(root, rel))
 
 
+_LEFTOVER_SUFFIXES = (".swp", ".swo", ".swx", ".bak", ".orig", ".tmp")
+_LEFTOVER_NAMES = frozenset({"4913", "Thumbs.db", "desktop.ini"})
+
+
+def is_leftover(name: str) -> bool:
+    """Return True if a file of this name is an editor's or a system's, not the project's: hidden
+    (`.site.css.swp`, `.DS_Store`, LibreOffice's `.~lock.…#`), a backup (`site.css~`, `.bak`,
+    `.orig`), Emacs's autosave (`#site.css#`), Vim's swap files and its write test (`4913`), a
+    temporary file, Windows's thumbnails. A Vim swap file holds the whole text being edited, with
+    the user's and the machine's names: never published, never a save to rebuild for."""
+    return (
+        name.startswith(".")
+        or name.endswith("~")
+        or (name.startswith("#") and name.endswith("#"))
+        or name.lower().endswith(_LEFTOVER_SUFFIXES)
+        or name in _LEFTOVER_NAMES
+    )
+
+
 def listdir(root: Path, rel: str) -> list[str]:
     """Return the sorted names in a project folder (none if it is missing), noting the listing."""
     folder = root / rel

@@ -459,14 +459,17 @@ PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf"
 
 
 def asset_paths(root: Path) -> list[Path]:
-    """Return the stylesheets, fonts, icons and scripts the site uses (not the print ones), links out of layouts/ included."""
+    """Return the stylesheets, fonts, icons and scripts the site uses (not the print ones), links out
+    of layouts/ included; not an editor's leftovers (`project.is_leftover`)."""
     folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons", "js")]
     return [
         path
         for folder in folders
         if folder.is_dir()
         for path in sorted(folder.iterdir())
-        if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
+        if path.is_file()
+        and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
+        and not project.is_leftover(path.name)  # an editor's swap or backup file (`project.is_leftover`)
     ]
 
 

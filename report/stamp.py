@@ -43,7 +43,7 @@ SHARED_GLOBS = (
 def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     paths: set[Path] = set()
     for pattern in patterns:
-        paths.update(p for p in root.glob(pattern) if p.is_file())
+        paths.update(p for p in root.glob(pattern) if p.is_file() and not project.is_leftover(p.name))
     return sorted(paths)
 
 

@@ -359,3 +359,40 @@ def test_a_file_name_in_capitals_is_told_to_be_renamed_not_listed(tmp_path: Path
         "report.yaml:8:14: error: no dossier 'facilities/sample.yaml' for facility 'sample'; rename"
         " 'facilities/Sample.yaml' to 'facilities/sample.yaml' [report.unknown-facility]",
     ]
+
+
+LEFTOVERS = (".site.css.swp", "site.css~", "#site.css#", "site.css.bak", "4913", ".DS_Store")
+"""What editors and systems leave beside a file being edited: Vim's swap file and write test, a backup,
+Emacs's autosave, macOS's folder settings."""
+
+
+def test_an_editors_swap_and_backup_files_are_never_published_nor_a_save(tmp_path: Path) -> None:
+    """The site published every file of layouts/css, fonts, icons and js: a designer's open
+    `site.css` in Vim put `.site.css.swp` (the whole buffer, with the user's and the machine's
+    names) and Emacs's `site.css~` on the public site; and each swap file write was a save for
+    `serve`, which built again."""
+    from report import stamp
+    from report.sandbox import asset_paths
+
+    css = tmp_path / "layouts" / "css"
+    css.mkdir(parents=True)
+    (css / "site.css").write_text("p { color: black }\n", encoding="utf-8")
+    watched, digest = stamp.watched_files(tmp_path), stamp.content_digest(tmp_path)
+    for name in LEFTOVERS:
+        (css / name).write_bytes(b"b0VIM 9.0\0writer\0laptop\0~writer/first-ten/layouts/css/site.css\0")
+    (tmp_path / "facilities").mkdir()
+    (tmp_path / "facilities" / ".sample.yaml.swp").write_bytes(b"b0VIM 9.0\0")
+    assert asset_paths(tmp_path) == [css / "site.css"]
+    assert (stamp.watched_files(tmp_path), stamp.content_digest(tmp_path)) == (watched, digest)
+    assert project.is_leftover("site.css") is False and project.is_leftover("first-ten.css") is False
+
+
+def test_an_editors_backup_of_a_dossier_is_no_dossier_and_no_finding(tmp_path: Path, fixed_today: None) -> None:
+    """`sample.yaml~` (Emacs's backup) was a warning on every check, "ignored: dossiers end in .yaml";
+    a hidden swap file was already passed over silently, as every editor's leftover now is."""
+    root = make_project(tmp_path)
+    _, clean, _ = run_cli("--root", str(root), "check")
+    for name in ("sample.yaml~", "#sample.yaml#", "sample.yaml.bak", ".sample.yaml.swp"):
+        (root / "facilities" / name).write_bytes((root / "facilities" / "sample.yaml").read_bytes())
+    _, out, _ = run_cli("--root", str(root), "check")
+    assert re.sub(r"\(\d+\.\d s\)", "", out) == re.sub(r"\(\d+\.\d s\)", "", clean)

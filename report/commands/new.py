@@ -133,7 +133,7 @@ def same_name(root: Path, path: Path) -> Finding | None:
         return (" ".join(name.split()).casefold(), doc.loc(("name",)), name) if isinstance(name, str) and doc else None
 
     mine = name_of(path)
-    for other in sorted((root / FACILITIES_DIR).glob("*.yaml")):
+    for other in sorted(p for p in (root / FACILITIES_DIR).glob("*.yaml") if not p.name.startswith(".")):
         theirs = name_of(other) if other != path else None
         if mine is not None and theirs is not None and theirs[0] == mine[0]:
             new = path.relative_to(root).as_posix()

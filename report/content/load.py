@@ -79,8 +79,9 @@ def load_edition(root: Path, use_cache: bool = True) -> tuple[Edition | None, li
     for name in project.listdir(root, FACILITIES_DIR):
         path = root / FACILITIES_DIR / name
         rel = f"{FACILITIES_DIR}/{name}"
-        if rel == SOURCES_FILE or path.name.startswith(".") or (path.is_dir() and path.suffix != ".yaml"):
-            continue  # a folder named like a dossier is not skipped: reading it says what it is (input.not-file)
+        if rel == SOURCES_FILE or project.is_leftover(name) or (path.is_dir() and path.suffix != ".yaml"):
+            continue  # an editor's swap or backup file is nobody's dossier; a folder named like one is not
+            # skipped: reading it says what it is (input.not-file)
         if path.suffix != ".yaml":
             advice = ""
             if path.suffix.lower() in (".yml", ".yaml"):

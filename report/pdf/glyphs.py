@@ -92,7 +92,11 @@ def glyph_findings(
 
     found: list[tuple[str, str, Loc]] = []
     files = [(project.REPORT_FILE, "report"), (project.SOURCES_FILE, "sources")]
-    dossiers = (name for name in project.listdir(root, project.FACILITIES_DIR) if name.endswith(".yaml"))
+    dossiers = (
+        name
+        for name in project.listdir(root, project.FACILITIES_DIR)
+        if name.endswith(".yaml") and not project.is_leftover(name)  # as `load_edition` lists them
+    )
     files += [(rel, "dossier") for name in dossiers if (rel := f"{project.FACILITIES_DIR}/{name}") != files[1][0]]
     for rel, kind in files:
         raw = _read(root, rel, MAX_BYTES[kind])
