@@ -5,6 +5,7 @@ the box of each printed character)."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -49,20 +50,39 @@ def runs(pdf: bytes) -> list[tuple[int, float, float, str]]:
 # -- the review mark -----------------------------------------------------------------------------
 
 
+def review_mark(lang: str) -> str:
+    """Return the review mark as labels.html's `review_mark` prints it in a language, with its space."""
+    from report.i18n.catalogs import read_catalog
+    from report.i18n.localize import Localizer
+    from report.project import catalog_path
+    from report.render.html import environment
+
+    catalog = read_catalog(REPO, catalog_path(lang), lang) if lang != "en" else None
+    labels = environment(REPO, Localizer(lang, "en", catalog, f"{lang}_US")).get_template("partials/labels.html")
+    return str(labels.make_module().review_mark(type("Claim", (), {"review": "needs-review"})()))
+
+
 @pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
 def test_a_review_mark_at_a_line_end_moves_on_whole(lang: str, mark: str) -> None:
     """The English report printed "…citing overcrowding.²¹ [UNDER" at the end of a line of the Alamance
     chapter and "REVIEW]" alone at the start of the next (and the Spanish "[EN" / "REVISIÓN]"): the
     mark's two words broke apart like any others. A mark is one sign: it prints on one line, and
-    moves on whole when it does not fit at the end of one."""
-    label = mark.strip("[]").lower()
-    body = "".join(f'<p>{words(count)}. <span class="review-mark">[{label}]</span></p>' for count in range(10, 24))
-    pieces = [(x, text) for _, x, _, text in runs(laid_out(body, lang)) if "[" in text or "]" in text]
+    when it does not fit at the end of one it moves on whole, with the word before it (a line that
+    started with the mark read as if it marked what follows)."""
+    body = "".join(f"<p>{words(count)}.{review_mark(lang)}</p>" for count in range(10, 24))
+    printed = runs(laid_out(body, lang))
+    pieces = [(x, text) for _, x, _, text in printed if "[" in text or "]" in text]
     marks = [(x, text[text.index("[") :].strip()) for x, text in pieces if "[" in text]
     assert [text for _, text in marks] == [mark] * 14
     assert [text for _, text in pieces if "[" not in text] == []  # no "REVIEW]" alone on a line
     left = min(x for _, x, _, _ in runs(laid_out("<p>x</p>", lang)))
-    assert any(x == left for x, _ in marks)  # one mark did reach a line end, and started the next
+    assert not any(x == left for x, _ in marks)  # no line starts with a mark
+    moved = [  # a line that goes on from the one before and ends with a mark
+        text
+        for (*_, before), (_, x, y, text), (_, _, y2, after) in zip(printed, printed[1:], printed[2:], strict=False)
+        if before.endswith("\n") and (x, y, after) == (left, y2, mark)
+    ]
+    assert moved[:1] == ["detention."]  # a mark reached a line end, and took its word to the next line
 
 
 @pytest.mark.parametrize(("lang", "mark"), [("en", "[UNDER REVIEW]"), ("es", "[EN REVISIÓN]")])
@@ -75,6 +95,85 @@ def test_every_review_mark_of_the_shipped_pdfs_prints_on_one_line(shipped: Path,
         assert text.count(opening) == len(re.findall(re.escape(mark), text)), pdf.name
         marks += text.count(opening)
     assert marks > 60  # 30 claims under review, in the report and again in its facility's PDF
+
+
+# -- the map's list ------------------------------------------------------------------------------
+
+
+def line_chars(pdf: bytes) -> list[list[tuple[str, float, float]]]:
+    """Return each line PDFium reads, page after page: its characters, each with the left and right
+    edges of its box in points (spaces kept, for where the words part)."""
+    import pypdfium2 as pdfium
+
+    found: list[list[tuple[str, float, float]]] = []
+    for page in pdfium.PdfDocument(pdf):
+        text = page.get_textpage()
+        line: list[tuple[str, float, float]] = []
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if char in "\r\n":
+                found += [line] if line else []
+                line = []
+            else:
+                left, _, right, _ = text.get_charbox(index)
+                line.append((char, left, right))
+        found += [line] if line else []
+    return found
+
+
+# A word, with the review mark that keeps to it and what follows the mark ("ended [UNDER REVIEW])"),
+# or a mark that starts a line: what a line break may not part.
+UNBROKEN = re.compile(r"\[[^\]]*\]\S*|[^\s\[]+(?: \[[^\]]*\]\S*)?")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_line_of_the_maps_list_ends_before_its_column_does(lang: str) -> None:
+    """The map page's list printed "Stewart Detention Center*," alone on a line, "Georgia (ICE detains
+    people here [UNDER REVIEW])" on the next; at another column width, "Etowah" alone, then "County
+    Detention Center, Alabama (…)". WeasyPrint measured the text before the review mark with the space
+    that ends it, and where only that space crossed the column's edge it broke the text after its first
+    word. The mark keeps to the word before it now, with no space at the end of that text, so each line
+    takes every word that fits. Each item is laid out at column widths a millimetre apart, where the
+    review mark falls at the end of a line: no line leaves room for the next line's first word."""
+    from report.i18n.catalogs import read_catalog
+    from report.i18n.localize import Localizer
+    from report.project import catalog_path
+    from report.render.html import environment
+
+    catalog = read_catalog(REPO, catalog_path(lang), lang) if lang != "en" else None
+    localizer = Localizer(lang, "en", catalog, f"{lang}_US")
+    labels = environment(REPO, localizer).get_template("partials/labels.html").make_module()
+    mark = str(labels.review_mark(type("Claim", (), {"review": "needs-review"})()))
+    star = str(labels.list_mark(False))
+    ended, held = localizer.gettext("ICE detention has ended"), localizer.gettext("ICE detains people here")
+    items = [
+        f"Etowah County Detention Center, Alabama ({ended}{mark})",
+        f"Stewart Detention Center{star}, {localizer.pgettext('state', 'Georgia')} ({held}{mark})",
+    ]
+    widths = [w / 4 for w in range(4 * 70, 4 * 105)]  # mm, a quarter apart: the real column is 84 mm
+    body = "".join(
+        f'<ul class="map-list" style="columns: 1; width: {w}mm; list-style: none"><li>{item}</li></ul>'
+        for item in items
+        for w in widths
+    )
+    printed = line_chars(laid_out(f'<figure class="map-figure"><figcaption>{body}</figcaption></figure>', lang))
+    starts = [i for i, line in enumerate(printed) if "".join(c for c, _, _ in line).startswith(("Etowah", "Stewart"))]
+    assert len(starts) == len(items) * len(widths)
+    early = []
+    for n, (start, end) in enumerate(zip(starts, [*starts[1:], len(printed)], strict=True)):
+        left = printed[start][0][1]
+        edge = left + (widths[n % len(widths)] - 5) / 25.4 * 72  # the li's padding is 5 mm
+        item = [line for line in printed[start:end] if abs(line[0][1] - left) < 1]  # not the running head
+        for this, after in itertools.pairwise(item):
+            text = "".join(c for c, _, _ in after)
+            piece = UNBROKEN.match(text.lstrip())
+            assert piece is not None, text
+            first = after[len(text) - len(text.lstrip()) : len(text) - len(text.lstrip()) + piece.end()]
+            inked = [right for c, _, right in this if not c.isspace()]
+            space = 0.25 * 8.4  # a space of the list's 8.4 pt sans, give or take
+            if max(inked) + space + (first[-1][2] - first[0][1]) < edge - 0.5:
+                early.append((widths[n % len(widths)], "".join(c for c, _, _ in this).strip(), piece[0]))
+    assert early == [], early
 
 
 # -- the facts box -------------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_the_pdf_map_list_marks_a_status_under_review(edition, tmp_path: Path) -
         " Pulaski County Detention Center*, Illinois (ICE detention has ended)"
         " Stewart Detention Center*, Georgia (ICE detains people here [under review])"
     ]
-    assert front.count('<span class="review-mark">[under review]</span>)</li>') == 2
+    assert front.count('<span class="marked"> <span class="review-mark">[under review]</span></span>)</li>') == 2
     # The list marks what the cover marks, and its note says why under it (the cover is pages away).
     figure = front[front.index('<figure class="map-figure">') : front.index("</figure>", front.index('"map-figure"'))]
     assert _texts(tmp_path, figure, "list-note") == [EN_NOTE]
