@@ -549,13 +549,14 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     def pages(saved: frozenset[str]):  # noqa: ANN202 - Paged
         from .commands.build import pages
 
-        paged = pages(root, _build_options(build_args), saved)
+        return pages(root, _build_options(build_args), saved)
+
+    def announce(paged) -> None:  # noqa: ANN001 - Paged: said once the preview shows it
         if paged.failed is not None:
             with printing:
                 _show_built(root, paged.failed, build_args, out, err)
         else:
             say(paged.summary)
-        return paged
 
     serve(  # until Ctrl-C
         root,
@@ -571,6 +572,7 @@ def cmd_serve(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         ),
         pages,
         say,
+        announce=announce,
     )
     return EXIT_INTERRUPTED
 

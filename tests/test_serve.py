@@ -165,7 +165,7 @@ def edit(root: Path, old: str, new: str) -> None:
     dossier = root / "facilities" / f"{FACILITY}.yaml"
     text = dossier.read_text(encoding="utf-8")
     assert text.count(old) == 1
-    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary = dossier.with_name(f"{dossier.name}___jb_tmp___")  # JetBrains' (a hidden or .tmp one is no input)
     temporary.write_text(text.replace(old, new), encoding="utf-8")
     os.replace(temporary, dossier)
 
@@ -609,7 +609,7 @@ def test_a_temporary_file_renamed_over_the_dossier_as_the_inputs_are_hashed_is_n
     dossier = root / "facilities" / f"{FACILITY}.yaml"
     dossier.parent.mkdir()
     dossier.write_text("summary: Before the save.\n", encoding="utf-8")
-    temporary = dossier.with_name(f".{dossier.name}.tmp")
+    temporary = dossier.with_name(f"{dossier.name}___jb_tmp___")  # JetBrains' (a hidden or .tmp one is no input)
     temporary.write_text("summary: After the save.\n", encoding="utf-8")
     listings: list[list[Path]] = []
 
@@ -623,7 +623,7 @@ def test_a_temporary_file_renamed_over_the_dossier_as_the_inputs_are_hashed_is_n
     monkeypatch.setattr(stamp, "_files", listed_then_renamed)
     digest = stamp.content_digest(root)
     monkeypatch.undo()
-    assert listings == [[temporary, dossier]]
+    assert listings == [[dossier, temporary]]
     assert digest == stamp.content_digest(root) and dossier.read_text(encoding="utf-8") == "summary: After the save.\n"
 
 
@@ -1267,10 +1267,33 @@ def test_the_previews_builds_lay_out_below_the_browser_and_the_next_saves_pages(
     from report import cli
 
     asked: list[int] = []
-    monkeypatch.setattr(cli, "serve", lambda root, port, build, pages, say: build(False))
+    monkeypatch.setattr(cli, "serve", lambda root, port, build, pages, say, announce: build(False))
     monkeypatch.setattr(cli, "_build", lambda *args, nice=0, **kwargs: asked.append(nice))
     args = cli.parser().parse_args(["serve"])
     cli.cmd_serve(tmp_path, args, io.StringIO(), io.StringIO())
     assert asked == [cli.SERVE_NICE] and cli.SERVE_NICE == 10
     options = cli._build_options(cli.parser().parse_args(["build"]), cli.SERVE_NICE)
     assert (options.nice, cli._build_options(cli.parser().parse_args(["build"])).nice) == (10, 0)
+
+
+def test_a_render_the_watcher_discards_is_not_announced(tmp_path: Path) -> None:
+    """A save made while a save's pages rendered discards them (they may hold some of each): the
+    terminal still printed their "pages of … rendered" line, then the next render's, the same line
+    twice for one save, the first of pages never shown. Only what is shown is announced."""
+    root = tmp_path
+    (root / "facilities").mkdir()
+    dossier = root / "facilities" / f"{FACILITY}.yaml"
+    dossier.write_text("summary: Saved.\n", encoding="utf-8")
+    rendered: list[str] = []
+
+    def pages(saved: frozenset[str]) -> Paged:
+        if not rendered:  # a second save lands while the first render runs
+            dossier.write_text("summary: Saved again, longer.\n", encoding="utf-8")
+        rendered.append(dossier.read_text(encoding="utf-8"))
+        return Paged((Output("en/index.html", b"home", "page", "en"),), (), f"render {len(rendered)}")
+
+    announced: list[str] = []
+    watcher = _Watcher(root, Preview(), pages, lambda line: None, 0.01, announce=lambda p: announced.append(p.summary))
+    watcher.show(frozenset({f"facilities/{FACILITY}.yaml"}))
+    assert len(rendered) == 2 and announced == ["render 2"]
+    assert watcher.preview.state.served == 1

@@ -305,15 +305,17 @@ def serve(
     say: Callable[[str], None],
     poll: float = 0.1,
     catch_up: float = 1.0,
+    announce: Callable[[Paged], None] = lambda paged: None,
 ) -> None:
     """Serve dist/, build, then show every change (pages, then PDFs) until Ctrl-C, which ends it
     (during a build too: the build's own summary says what became of dist/).
 
     `build` builds (a release if it is given True, else a draft) and returns the exit code the
     terminal shows with it; `pages` renders the site without PDFs (only the pages of the saved
-    dossiers it is given, when it can: see `build.pages`), and shows the findings when that
-    fails; `say` tells the writer what the preview does. Both may print from the watcher's thread
-    and the main one. After a save's pages, the rest of the site and the build wait until the
+    dossiers it is given, when it can: see `build.pages`); `announce` tells the writer what pages
+    are shown, or the findings that kept them from being shown (not of a render the watcher
+    discarded, since files changed while it ran); `say` tells the writer what the preview does.
+    They may print from the watcher's thread and the main one. After a save's pages, the rest of the site and the build wait until the
     open pages have shown them, `catch_up` seconds at most (`Preview.caught_up`).
 
     The preview builds drafts, with one exception: a release edition in `dist/` that is the
@@ -332,7 +334,7 @@ def serve(
     try:
         say(f"serving dist/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         release = _current_release(root)
-        watcher = _Watcher(root, preview, pages, say, poll, catch_up)
+        watcher = _Watcher(root, preview, pages, say, poll, catch_up, announce)
         if publish.current(root) is None:  # nothing to show yet: the pages first, then the PDFs
             watcher.show(frozenset())
         else:
@@ -391,9 +393,11 @@ class _Watcher(threading.Thread):
         say: Callable[[str], None],
         poll: float,
         catch_up: float = 1.0,
+        announce: Callable[[Paged], None] = lambda paged: None,
     ) -> None:
         super().__init__(name="preview watcher", daemon=True)
         self.root, self.preview, self.pages, self.say, self.poll = root, preview, pages, say, poll
+        self.announce = announce  # what a render shows, said once it is shown (`serve`)
         self.catch_up = catch_up  # seconds the rest of the site may wait for the open pages to reload
         self.wanted = threading.Event()  # set: the main thread should build
         self.seen = _signature(root)
@@ -433,6 +437,7 @@ class _Watcher(threading.Thread):
                 saved = self.saved = saved | self.saved
                 rest = False
                 continue
+            self.announce(paged)  # not before: a render discarded above was never shown
             if paged.failed is not None:
                 self.refusals += 1
                 self.preview.refused(paged.failed, self.digest, saved)
