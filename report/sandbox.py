@@ -44,13 +44,28 @@ EXIF_IFD = 0x8769
 """The EXIF tag of the Exif block (where a camera writes its owner's name and its serial numbers)."""
 _EXIF_IDENTITY = {0xA430: "CameraOwnerName", 0xA431: "BodySerialNumber", 0xA435: "LensSerialNumber"}
 """The EXIF tags that name whose camera took a photo. Artist and Copyright are a credit, often wanted."""
-_XMP_IDENTITY = re.compile(
-    rb"(?<![\w.:/-])(?P<name>[A-Za-z_][\w.-]*:(?:SerialNumber|BodySerialNumber|LensSerialNumber|CameraOwnerName|OwnerName))"
-    rb"""(?:\s*=\s*(?P<attribute>"[^"]*"|'[^']*')|>(?P<text>[^<]*)(?P<end></)?|[\s/])"""
-)
+
+
+def _xmp_property(names: bytes) -> re.Pattern[bytes]:
+    """Return a pattern of the XMP properties of these local names (`a|b`), as an attribute or an
+    element (not its end tag), whatever prefix the file gives them."""
+    return re.compile(
+        rb"(?<![\w.:/-])(?P<name>[A-Za-z_][\w.-]*:(?:" + names + rb"))"
+        rb"""(?:\s*=\s*(?P<attribute>"[^"]*"|'[^']*')|>(?P<text>[^<]*)(?P<end></)?|[\s/])"""
+    )
+
+
+_XMP_IDENTITY = _xmp_property(rb"SerialNumber|BodySerialNumber|LensSerialNumber|CameraOwnerName|OwnerName")
 """An XMP property, as an attribute or an element (not its end tag), that names whose camera took
 a photo: aux:SerialNumber, aux:OwnerName, exifEX:BodySerialNumber, exifEX:CameraOwnerName, and
 the lens serial numbers (aux: and exifEX:LensSerialNumber), whatever prefix the file gives them."""
+_EXIF_MACHINE = {0x013C: "HostComputer", 0x010D: "DocumentName"}
+"""The EXIF tags that name the computer an image was saved on, or the file it was made from (a
+path such as /Users/jane/Desktop/IMG_0412.CR2, which names the user, and a host name)."""
+_XMP_MACHINE = _xmp_property(rb"filePath|RawFileName|HostComputer|DocumentName")
+"""The XMP properties that name the files an image was made from on the editor's machine
+(`stRef:filePath` in Photoshop's and Lightroom's xmpMM:DerivedFrom and xmpMM:Ingredients, Camera
+Raw's crs:RawFileName) or the computer it was saved on, whatever prefix the file gives them."""
 
 _IPTC_PLACE = {90: "City", 92: "Sub-location", 95: "Province-State", 27: "ContentLocationName"}
 """The IPTC datasets (record 2) that say where a photo was taken or what place it shows. The
@@ -246,7 +261,7 @@ def image_problem(root: Path, src: str, credit: str = "") -> tuple[str, str] | N
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()  # a PNG's text chunks after the pixels are read with them
-        where, named, who = _location(image), _named(image, credit), _identity(image)
+        where, named, who, machine = _location(image), _named(image, credit), _identity(image), _machine(image)
     remedy = f"remove its metadata (exiftool -all= -overwrite_original {IMAGES_DIR}/{src}) or export it again"
     if where:
         return (
@@ -265,6 +280,13 @@ def image_problem(root: Path, src: str, credit: str = "") -> tuple[str, str] | N
             "image.identity",
             f"image '{src}' records whose camera took it ({who}), which the site and the PDFs would publish with"
             f" it and which can expose the photographer: {remedy} without the owner's name and serial numbers",
+        )
+    if machine:
+        return (
+            "image.identity",
+            f"image '{src}' records the computer or the files it was made from ({machine}), which the site and the"
+            f" PDFs would publish with it and which can name the editor and their machine: {remedy} without file"
+            " names and computer names",
         )
     return None
 
@@ -382,6 +404,17 @@ def _identity(image: Image.Image) -> str:
     values = {**exif, **exif.get_ifd(EXIF_IFD)}  # their place is the Exif block; some writers put them in the first
     tags = [name for tag, name in _EXIF_IDENTITY.items() if _written(values.get(tag))]
     properties = sorted({found["name"].decode() for found in _XMP_IDENTITY.finditer(_xmp(image)) if _holds(found)})
+    found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
+    found += [f"{', '.join(properties)} in its XMP data"] if properties else []
+    return " and ".join(found)
+
+
+def _machine(image: Image.Image) -> str:
+    """Return which of an image's metadata fields name the computer it was saved on or the files it
+    was made from ('' if none), in its EXIF and XMP data."""
+    exif = image.getexif()
+    tags = [name for tag, name in _EXIF_MACHINE.items() if _written(exif.get(tag))]
+    properties = sorted({found["name"].decode() for found in _XMP_MACHINE.finditer(_xmp(image)) if _holds(found)})
     found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
     found += [f"{', '.join(properties)} in its XMP data"] if properties else []
     return " and ".join(found)

@@ -43,7 +43,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb);
   `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS);
-  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers);
+  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers),
+  or the computer it was saved on or the files it was made from (a path with the user's name);
   `image.alt`: alternative text that is the image's file name or a bare placeholder word ("image",
   "photo"...), which tells someone who cannot see the image nothing of it (WCAG F30).
 - `id.anchor`: two things the report PDF or one facility's page would give the same anchor (`<id>`,
