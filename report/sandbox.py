@@ -489,18 +489,28 @@ def _too_many_pixels(data: bytes, limit: int | None) -> str:
 
 
 PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
+SITE_ASSETS = {
+    "css": ("*.css",),
+    "fonts": ("*.woff2", "*.woff", "OFL.txt", "LICENSE*"),
+    "icons": ("*.svg", "*.png", "*.ico"),
+    "js": ("*.js",),
+}
+"""The files of each folder of layouts/ that the site publishes, by name: what a browser loads, and
+the fonts' licence, which must go with them. Anything else there (a designer's notes, a source map
+with the paths of their machine, a font's source archive, a patch's `.rej`) is not published."""
 
 
 def asset_paths(root: Path) -> list[Path]:
     """Return the stylesheets, fonts, icons and scripts the site uses (not the print ones), links out
-    of layouts/ included; not an editor's leftovers (`project.is_leftover`)."""
-    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons", "js")]
+    of layouts/ included; only the kinds of file `SITE_ASSETS` names, and not an editor's leftovers
+    (`project.is_leftover`)."""
     return [
         path
-        for folder in folders
-        if folder.is_dir()
-        for path in sorted(folder.iterdir())
+        for name, patterns in SITE_ASSETS.items()
+        if (root / LAYOUTS_DIR / name).is_dir()
+        for path in sorted((root / LAYOUTS_DIR / name).iterdir())
         if path.is_file()
+        and any(fnmatch(path.name, pattern) for pattern in patterns)
         and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
         and not project.is_leftover(path.name)  # an editor's swap or backup file (`project.is_leftover`)
     ]
