@@ -491,8 +491,8 @@ def _too_many_pixels(data: bytes, limit: int | None) -> str:
 PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
 SITE_ASSETS = {
     "css": ("*.css",),
-    "fonts": ("*.woff2", "*.woff", "OFL.txt", "LICENSE*"),
-    "icons": ("*.svg", "*.png", "*.ico"),
+    "fonts": ("*.woff2", "*.woff", "*.otf", "OFL.txt", "LICENSE*"),
+    "icons": ("*.svg", "*.png", "*.ico", "*.webp", "*.gif", "*.jpg", "*.jpeg"),
     "js": ("*.js",),
 }
 """The files of each folder of layouts/ that the site publishes, by name: what a browser loads, and
@@ -524,7 +524,7 @@ def asset_findings(root: Path) -> list[Finding]:
     would ask another server for it, and the site makes no external request; and for every `@import`
     the build cannot inline (`render.site.bundle`), which the page would ignore: one after other
     rules or in a block, one that names no file, and one of anything but a stylesheet of layouts/css
-    (`data:`, `/assets/…`, `../js/x.css`)."""
+    (`data:`, `/assets/…`, `../js/x.js`)."""
     layouts = real_folder(root, LAYOUTS_DIR)
     assets = asset_paths(root)
     found = [

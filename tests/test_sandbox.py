@@ -1045,10 +1045,10 @@ def test_an_import_the_site_cannot_inline_is_an_error_at_its_place(tmp_path: Pat
     css = tmp_path / "layouts" / "css"
     css.mkdir(parents=True)
     (tmp_path / "layouts" / "js").mkdir()
-    (tmp_path / "layouts" / "js" / "x.css").write_text("x {}\n", encoding="utf-8")
+    (tmp_path / "layouts" / "js" / "x.js").write_text("x {}\n", encoding="utf-8")
     (css / "a.css").write_text("", encoding="utf-8")
     (css / "site.css").write_text(
-        '@import "../js/x.css";\n'
+        '@import "../js/x.js";\n'
         '@import "/assets/css/a.css";\n'
         "@import url(data:text/css,p{});\n"
         "@import a;\n"
@@ -1066,7 +1066,7 @@ def test_an_import_the_site_cannot_inline_is_an_error_at_its_place(tmp_path: Pat
     ignored = "where a browser ignores it: an @import comes before every rule but @charset and @layer statements,"
     ignored += " outside any block [site.asset]"
     assert [str(f) for f in asset_findings(tmp_path)] == [
-        f"layouts/css/site.css:1:1: error: @import of '../js/x.css', {inline}",
+        f"layouts/css/site.css:1:1: error: @import of '../js/x.js', {inline}",
         f"layouts/css/site.css:2:1: error: @import of '/assets/css/a.css', {inline}",
         f"layouts/css/site.css:3:1: error: @import of 'data:text/css,p{{}}', {inline}",
         'layouts/css/site.css:4:1: error: @import names no file, and a browser ignores it: write `@import "name.css";`'
