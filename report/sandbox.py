@@ -44,13 +44,28 @@ EXIF_IFD = 0x8769
 """The EXIF tag of the Exif block (where a camera writes its owner's name and its serial numbers)."""
 _EXIF_IDENTITY = {0xA430: "CameraOwnerName", 0xA431: "BodySerialNumber", 0xA435: "LensSerialNumber"}
 """The EXIF tags that name whose camera took a photo. Artist and Copyright are a credit, often wanted."""
-_XMP_IDENTITY = re.compile(
-    rb"(?<![\w.:/-])(?P<name>[A-Za-z_][\w.-]*:(?:SerialNumber|BodySerialNumber|LensSerialNumber|CameraOwnerName|OwnerName))"
-    rb"""(?:\s*=\s*(?P<attribute>"[^"]*"|'[^']*')|>(?P<text>[^<]*)(?P<end></)?|[\s/])"""
-)
+
+
+def _xmp_property(names: bytes) -> re.Pattern[bytes]:
+    """Return a pattern of the XMP properties of these local names (`a|b`), as an attribute or an
+    element (not its end tag), whatever prefix the file gives them."""
+    return re.compile(
+        rb"(?<![\w.:/-])(?P<name>[A-Za-z_][\w.-]*:(?:" + names + rb"))"
+        rb"""(?:\s*=\s*(?P<attribute>"[^"]*"|'[^']*')|>(?P<text>[^<]*)(?P<end></)?|[\s/])"""
+    )
+
+
+_XMP_IDENTITY = _xmp_property(rb"SerialNumber|BodySerialNumber|LensSerialNumber|CameraOwnerName|OwnerName")
 """An XMP property, as an attribute or an element (not its end tag), that names whose camera took
 a photo: aux:SerialNumber, aux:OwnerName, exifEX:BodySerialNumber, exifEX:CameraOwnerName, and
 the lens serial numbers (aux: and exifEX:LensSerialNumber), whatever prefix the file gives them."""
+_EXIF_MACHINE = {0x013C: "HostComputer", 0x010D: "DocumentName"}
+"""The EXIF tags that name the computer an image was saved on, or the file it was made from (a
+path such as /Users/jane/Desktop/IMG_0412.CR2, which names the user, and a host name)."""
+_XMP_MACHINE = _xmp_property(rb"filePath|RawFileName|HostComputer|DocumentName")
+"""The XMP properties that name the files an image was made from on the editor's machine
+(`stRef:filePath` in Photoshop's and Lightroom's xmpMM:DerivedFrom and xmpMM:Ingredients, Camera
+Raw's crs:RawFileName) or the computer it was saved on, whatever prefix the file gives them."""
 
 _IPTC_PLACE = {90: "City", 92: "Sub-location", 95: "Province-State", 27: "ContentLocationName"}
 """The IPTC datasets (record 2) that say where a photo was taken or what place it shows. The
@@ -246,7 +261,7 @@ def image_problem(root: Path, src: str, credit: str = "") -> tuple[str, str] | N
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()  # a PNG's text chunks after the pixels are read with them
-        where, named, who = _location(image), _named(image, credit), _identity(image)
+        where, named, who, machine = _location(image), _named(image, credit), _identity(image), _machine(image)
     remedy = f"remove its metadata (exiftool -all= -overwrite_original {IMAGES_DIR}/{src}) or export it again"
     if where:
         return (
@@ -265,6 +280,13 @@ def image_problem(root: Path, src: str, credit: str = "") -> tuple[str, str] | N
             "image.identity",
             f"image '{src}' records whose camera took it ({who}), which the site and the PDFs would publish with"
             f" it and which can expose the photographer: {remedy} without the owner's name and serial numbers",
+        )
+    if machine:
+        return (
+            "image.identity",
+            f"image '{src}' records the computer or the files it was made from ({machine}), which the site and the"
+            f" PDFs would publish with it and which can name the editor and their machine: {remedy} without file"
+            " names and computer names",
         )
     return None
 
@@ -387,6 +409,17 @@ def _identity(image: Image.Image) -> str:
     return " and ".join(found)
 
 
+def _machine(image: Image.Image) -> str:
+    """Return which of an image's metadata fields name the computer it was saved on or the files it
+    was made from ('' if none), in its EXIF and XMP data."""
+    exif = image.getexif()
+    tags = [name for tag, name in _EXIF_MACHINE.items() if _written(exif.get(tag))]
+    properties = sorted({found["name"].decode() for found in _XMP_MACHINE.finditer(_xmp(image)) if _holds(found)})
+    found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
+    found += [f"{', '.join(properties)} in its XMP data"] if properties else []
+    return " and ".join(found)
+
+
 def _xmp(image: Image.Image) -> bytes:
     """Return an image's XMP packet (b'' if it has none): a JPEG's or WebP's, or a PNG's iTXt chunk."""
     xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
@@ -456,18 +489,28 @@ def _too_many_pixels(data: bytes, limit: int | None) -> str:
 
 
 PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
+SITE_ASSETS = {
+    "css": ("*.css",),
+    "fonts": ("*.woff2", "*.woff", "*.otf", "OFL.txt", "LICENSE*"),
+    "icons": ("*.svg", "*.png", "*.ico", "*.webp", "*.gif", "*.jpg", "*.jpeg"),
+    "js": ("*.js",),
+}
+"""The files of each folder of layouts/ that the site publishes, by name: what a browser loads, and
+the fonts' licence, which must go with them. Anything else there (a designer's notes, a source map
+with the paths of their machine, a font's source archive, a patch's `.rej`) is not published."""
 
 
 def asset_paths(root: Path) -> list[Path]:
     """Return the stylesheets, fonts, icons and scripts the site uses (not the print ones), links out
-    of layouts/ included; not an editor's leftovers (`project.is_leftover`)."""
-    folders = [root / LAYOUTS_DIR / name for name in ("css", "fonts", "icons", "js")]
+    of layouts/ included; only the kinds of file `SITE_ASSETS` names, and not an editor's leftovers
+    (`project.is_leftover`)."""
     return [
         path
-        for folder in folders
-        if folder.is_dir()
-        for path in sorted(folder.iterdir())
+        for name, patterns in SITE_ASSETS.items()
+        if (root / LAYOUTS_DIR / name).is_dir()
+        for path in sorted((root / LAYOUTS_DIR / name).iterdir())
         if path.is_file()
+        and any(fnmatch(path.name, pattern) for pattern in patterns)
         and not any(fnmatch(path.name, pattern) for pattern in PRINT_ONLY)
         and not project.is_leftover(path.name)  # an editor's swap or backup file (`project.is_leftover`)
     ]
@@ -481,7 +524,7 @@ def asset_findings(root: Path) -> list[Finding]:
     would ask another server for it, and the site makes no external request; and for every `@import`
     the build cannot inline (`render.site.bundle`), which the page would ignore: one after other
     rules or in a block, one that names no file, and one of anything but a stylesheet of layouts/css
-    (`data:`, `/assets/…`, `../js/x.css`)."""
+    (`data:`, `/assets/…`, `../js/x.js`)."""
     layouts = real_folder(root, LAYOUTS_DIR)
     assets = asset_paths(root)
     found = [

@@ -396,3 +396,17 @@ def test_an_editors_backup_of_a_dossier_is_no_dossier_and_no_finding(tmp_path: P
         (root / "facilities" / name).write_bytes((root / "facilities" / "sample.yaml").read_bytes())
     _, out, _ = run_cli("--root", str(root), "check")
     assert re.sub(r"\(\d+\.\d s\)", "", out) == re.sub(r"\(\d+\.\d s\)", "", clean)
+
+
+def test_only_the_files_a_browser_loads_are_published_from_layouts(tmp_path: Path) -> None:
+    """Every other file of layouts/css, fonts, icons and js was published: a designer's notes, a source
+    map with the paths of their machine, a font's source archive, a patch's rejects."""
+    from report.sandbox import asset_paths
+
+    layouts = tmp_path / "layouts"
+    published = ["css/site.css", "fonts/OFL.txt", "fonts/Plex.woff2", "icons/favicon.svg", "js/search.js"]
+    stray = ["css/NOTES.md", "fonts/IBMPlexSans.zip", "icons/favicon.svg.rej", "js/search.js.map", "js/todo.txt"]
+    for name in published + stray:
+        (layouts / name).parent.mkdir(parents=True, exist_ok=True)
+        (layouts / name).write_text('{"sources": ["/home/writer/first-ten/layouts/js/search.ts"]}\n', encoding="utf-8")
+    assert [path.relative_to(layouts).as_posix() for path in asset_paths(tmp_path)] == published

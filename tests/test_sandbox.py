@@ -527,6 +527,48 @@ def test_check_refuses_an_image_that_records_whose_camera_took_it(
     assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
 
 
+_XMP_DERIVED = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+    b' xmlns:stRef="http://ns.adobe.com/xap/1.0/sType/ResourceRef#" xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"'
+    b' crs:RawFileName="IMG_0412.CR2"><xmpMM:DerivedFrom stRef:filePath="/Users/jane/Desktop/IMG_0412.CR2"/>'
+    b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+@pytest.mark.parametrize(
+    "name, machine",
+    [
+        ("gate.jpg", "HostComputer, DocumentName in its EXIF data"),
+        ("gate.webp", "crs:RawFileName, stRef:filePath in its XMP data"),
+    ],
+)
+def test_check_refuses_an_image_that_records_the_editors_machine(
+    tmp_path: Path, fixed_today: None, name: str, machine: str
+) -> None:
+    """A photo editor writes the computer's name and the path of the file it was made from (with the user's name)."""
+    root, path = image_dossier(tmp_path, name)
+    metadata: dict[str, object] = {}
+    if name == "gate.jpg":
+        exif = Image.Exif()
+        exif[0x013C] = "janes-macbook.local"
+        exif[0x010D] = "/Users/jane/Desktop/IMG_0412.CR2"
+        metadata["exif"] = exif
+    else:
+        metadata["xmp"] = _XMP_DERIVED
+    Image.new("RGB", (30, 20), "gray").save(path, **metadata)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert finding_lines(out) == [
+        f"facilities/sample.yaml:57:8: error: image '{name}' records the computer or the files it was made from"
+        f" ({machine}), which the site and the PDFs would publish with it and which can name the editor and their"
+        f" machine: remove its metadata (exiftool -all= -overwrite_original facilities/images/{name}) or export it"
+        " again without file names and computer names [image.identity]"
+    ]
+    assert code == 1
+    Image.new("RGB", (30, 20), "gray").save(path, exif=Image.Exif())
+    assert finding_lines(run_cli("--root", str(root), "check")[1]) == []  # the advice works
+
+
 def test_check_accepts_an_image_credited_in_its_metadata(tmp_path: Path, fixed_today: None) -> None:
     """Artist and Copyright are a credit; a camera with no owner set writes a blank one, which names no one."""
     root = make_project(tmp_path, "image-missing")
@@ -1003,10 +1045,10 @@ def test_an_import_the_site_cannot_inline_is_an_error_at_its_place(tmp_path: Pat
     css = tmp_path / "layouts" / "css"
     css.mkdir(parents=True)
     (tmp_path / "layouts" / "js").mkdir()
-    (tmp_path / "layouts" / "js" / "x.css").write_text("x {}\n", encoding="utf-8")
+    (tmp_path / "layouts" / "js" / "x.js").write_text("x {}\n", encoding="utf-8")
     (css / "a.css").write_text("", encoding="utf-8")
     (css / "site.css").write_text(
-        '@import "../js/x.css";\n'
+        '@import "../js/x.js";\n'
         '@import "/assets/css/a.css";\n'
         "@import url(data:text/css,p{});\n"
         "@import a;\n"
@@ -1024,7 +1066,7 @@ def test_an_import_the_site_cannot_inline_is_an_error_at_its_place(tmp_path: Pat
     ignored = "where a browser ignores it: an @import comes before every rule but @charset and @layer statements,"
     ignored += " outside any block [site.asset]"
     assert [str(f) for f in asset_findings(tmp_path)] == [
-        f"layouts/css/site.css:1:1: error: @import of '../js/x.css', {inline}",
+        f"layouts/css/site.css:1:1: error: @import of '../js/x.js', {inline}",
         f"layouts/css/site.css:2:1: error: @import of '/assets/css/a.css', {inline}",
         f"layouts/css/site.css:3:1: error: @import of 'data:text/css,p{{}}', {inline}",
         'layouts/css/site.css:4:1: error: @import names no file, and a browser ignores it: write `@import "name.css";`'

@@ -18,6 +18,9 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   summary or of report.yaml's prose whose citations are all weak, and the words of a summary or
   of the introduction that no citation covers (after the last, or all of a text that cites none).
 - `source.url`: a source URL that is not a well-formed http(s) URL.
+- `source.tracking` (warning): a source URL whose query carries what a newsletter,
+  an ad or a login added (`utm_…`, `mc_eid`, `fbclid`, a `token`, a session id): every reader's
+  link would carry it (`tracking_parameters`).
 - `cite.ambiguous` (warning): two sources with the same publisher, date and title: their notes
   and bibliography entries differ only by the letter after the date, which nothing the reader
   sees decides.
@@ -43,7 +46,8 @@ Every rule returns findings; nothing here prints or exits. The rules and their c
   `facilities/images/`, is a link out of it, or is not a real PNG, JPEG or WebP file;
   `limit.pixels`: one with more pixels than Pillow decodes safely (a decompression bomb);
   `limit.size`: a file over 5 MB; `image.location`: one that records where it was taken (GPS);
-  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers);
+  `image.identity`: one that records whose camera took it (its owner's name, its serial numbers),
+  or the computer it was saved on or the files it was made from (a path with the user's name);
   `image.alt`: alternative text that is the image's file name or a bare placeholder word ("image",
   "photo"...), which tells someone who cannot see the image nothing of it (WCAG F30).
 - `id.anchor`: two things the report PDF or one facility's page would give the same anchor (`<id>`,
@@ -56,7 +60,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Iterable, Iterator, Mapping, NamedTuple
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
 from ..findings import Finding, Loc, count, error, visible, visible_spaces, warning
 from ..project import REPORT_FILE, SOURCES_FILE, source_date
@@ -528,6 +532,7 @@ def check_sources(sources: Iterable[Source], locales: Iterable[str] = ("en_US",)
                 )
             )
         findings += _dated_before_publication(source)
+        findings += _tracked(source)
         key = page_key(source.url)
         if key in seen:
             findings.append(
@@ -604,6 +609,44 @@ def _unescape_unreserved(text: str) -> str:
         return char if char in _UNRESERVED else match.group(0).upper()
 
     return _ESCAPE_RE.sub(one, text)
+
+
+_TRACKING = re.compile(
+    r"utm_\w+|mc_[ce]id|_hs(?:enc|mi)|mkt_tok|fbclid|gclid|dclid|msclkid|igshid|yclid|twclid"
+    r"|(?:access_|auth_|session_)?token|sid|session_?id|jsessionid|phpsessid|aspsessionid\w*",
+    re.IGNORECASE,
+)
+"""The query parameters a newsletter, an ad, a share button or a login adds to a page's URL: they
+do not choose the page. Mailchimp's `mc_eid` and Marketo's `mkt_tok` name the subscriber, and a
+token or a session id can open the editor's account for whoever follows the link."""
+
+
+def tracking_parameters(url: str) -> list[str]:
+    """Return the names of the query parameters of `url` that track or sign in (`_TRACKING`), in order."""
+    return [name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if _TRACKING.fullmatch(name)]
+
+
+def untracked(url: str) -> str:
+    """Return `url` without its tracking and sign-in query parameters (`_TRACKING`), the rest as written."""
+    parts = urlsplit(url)
+    kept = [part for part in parts.query.split("&") if not _TRACKING.fullmatch(unquote_plus(part.partition("=")[0]))]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _tracked(source: Source) -> list[Finding]:
+    """Return a `source.tracking` warning for a source URL with tracking or sign-in parameters (an
+    archived copy's URL is the archive's address of that page, kept as the archive has it)."""
+    if not (names := tracking_parameters(source.url)):
+        return []
+    return [
+        warning(
+            "source.tracking",
+            source.url_loc,
+            f"source '{source.id}' has {', '.join(names)} in its url, which every reader's link would carry: it"
+            " says where the editor found the page, or signs in as them; delete"
+            f" {'it' if len(names) == 1 else 'them'} from the URL (the page opens without)",
+        )
+    ]
 
 
 def _dated_before_publication(source: Source) -> list[Finding]:
