@@ -491,7 +491,7 @@ def _too_many_pixels(data: bytes, limit: int | None) -> str:
 PRINT_ONLY = ("print.css", "folios.css", "share.css", "fonts-print.css", "*.ttf")
 SITE_ASSETS = {
     "css": ("*.css",),
-    "fonts": ("*.woff2", "*.woff", "*.otf", "OFL.txt", "LICENSE*"),
+    "fonts": ("*.woff2", "*.woff", "*.ttf", "*.otf", "OFL.txt", "LICENSE*"),
     "icons": ("*.svg", "*.png", "*.ico", "*.webp", "*.gif", "*.jpg", "*.jpeg"),
     "js": ("*.js",),
 }
