@@ -687,10 +687,11 @@ def test_a_capacity_prints_the_unit_its_sources_give_and_no_other(lang: str, bed
 @pytest.mark.parametrize(
     ("lang", "printed", "not_printed"),
     [
-        ("en", ["a capacity of 1,160", "a guaranteed minimum of 750 detainees"], ["1,160 beds", "750 beds"]),
+        # a figure starting its row of the facts box takes a capital ("A capacity…")
+        ("en", ["A capacity of 1,160", "A guaranteed minimum of 750 detainees"], ["1,160 beds", "750 beds"]),
         (
             "es",
-            ["una capacidad de 1,160", "un mínimo garantizado de 750 personas detenidas"],
+            ["Una capacidad de 1,160", "Un mínimo garantizado de 750 personas detenidas"],
             ["1,160 camas", "750 camas"],
         ),
     ],

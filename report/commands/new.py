@@ -14,6 +14,8 @@ import re
 import textwrap
 from pathlib import Path
 
+import yaml
+
 from ..content import schema, yamldoc
 from ..content.load import TODO, read_dossier, reserved_message
 from ..content.model import SOURCE_LANGUAGE
@@ -77,9 +79,15 @@ _TIMELINE_EXAMPLE = """\
 
 def as_yaml(text: str) -> str:
     """Return `text` written as a YAML value that reads back as this text: as it is, or in double
-    quotes where YAML would read it as something else (`404` a number, `yes` true, `null` nothing)."""
+    quotes where YAML would read it as something else (`404` a number, `null` nothing), or where
+    YAML 1.1, which this tool and the editors no longer follow but other tools do, would (`yes` true)."""
     doc, _ = yamldoc.parse(f"value: {text}\n".encode(), "new")
-    return text if doc is not None and doc.data == {"value": text} else json.dumps(text, ensure_ascii=False)
+    try:
+        old = yaml.safe_load(f"value: {text}\n")
+    except yaml.YAMLError:
+        old = None
+    plain = doc is not None and doc.data == {"value": text} and old == {"value": text}
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def skeleton(facility_id: str, name: str) -> str:
