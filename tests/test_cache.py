@@ -5,8 +5,11 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+import os
 import pickle
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +159,51 @@ def test_an_entry_is_never_written_through_a_link_planted_in_the_cache(tmp_path:
     assert cache.get(cache_dir, "pdf", key) is None
     cache.put(cache_dir, "other", key, b"%PDF-")  # a real folder: stored as ever
     assert cache.get(cache_dir, "other", key) == (b"%PDF-", {})
+
+
+def test_two_threads_storing_one_entry_at_once_both_store_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live preview stores a save's entries on its watcher's thread while its build stores the
+    same ones on the main thread. Both wrote one temporary file per process: the first rename took
+    the file the other thread had just written, and the other's rename found none (a traceback)."""
+    cache_dir, key = tmp_path / ".cache", cache.key_of("entry")
+    data_path = cache_dir / "load" / key[:2] / f"{key}.bin"
+    second_wrote, first_moved = threading.Event(), threading.Event()
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:  # the first thread renames only once the second wrote its file
+        if Path(dst) != data_path:
+            real_replace(src, dst)
+        elif threading.current_thread().name == "first":
+            assert second_wrote.wait(10)
+            real_replace(src, dst)
+            first_moved.set()
+        else:
+            second_wrote.set()
+            assert first_moved.wait(10)
+            real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    failed: list[BaseException] = []
+
+    def store(data: bytes) -> None:
+        try:
+            cache.put(cache_dir, "load", key, data)
+        except BaseException as exc:  # noqa: BLE001 - the test reports it below
+            failed.append(exc)
+
+    first = threading.Thread(target=store, args=(b"{}",), name="first")
+    first.start()
+    while not any(p.suffix == ".tmp" for p in data_path.parent.glob("*")) and first.is_alive():
+        time.sleep(0.01)  # the first thread's temporary file is written: now the second writes its own
+    second = threading.Thread(target=store, args=(b"{}",), name="second")
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert failed == []
+    assert cache.get(cache_dir, "load", key) == (b"{}", {})
+    assert sorted(p.name for p in data_path.parent.iterdir()) == [f"{key}.bin", f"{key}.json"]
 
 
 def _tiny_layouts(root: Path) -> Path:
