@@ -338,3 +338,30 @@ def test_two_projects_with_the_same_files_read_each_once(tmp_path: Path, monkeyp
     read.clear()
     load_edition(roots[1])
     assert read == ["facilities/sample.yaml"]
+
+
+def test_stylesheets_saved_while_check_loads_them_are_kept_under_no_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` fingerprinted the print stylesheets, then loaded them: a designer's save in between
+    had what the saved sheets logged kept under the fingerprint of those before it. Once the save
+    was undone, `check` said the stylesheets had no warning, and `check --strict` passed."""
+    from report.pdf import paginate
+
+    monkeypatch.setattr(paginate, "_SHEET_FINDINGS", {}, raising=False)
+    root = _tiny_layouts(tmp_path / "p")
+    sheet, typo = root / "layouts" / "css" / "print.css", "p { colr: red }\n"
+    load_sheets = paginate._load_sheets
+
+    def saved_while_loaded(*args: Any) -> Any:
+        sheet.write_text("p { color: red }\n")  # the designer fixes the typo as check loads the sheets
+        return load_sheets(*args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(paginate, "_load_sheets", saved_while_loaded)
+        assert paginate.stylesheet_findings(root, root / project.CACHE_DIR) == []  # what it loaded
+    sheet.write_text(typo)  # and undoes it
+    found = paginate.stylesheet_findings(root, root / project.CACHE_DIR)
+    assert [str(f) for f in found] == [
+        "layouts/css/print.css:1:5: warning: Ignored `colr: red `, unknown property. [pdf.css]"
+    ]
