@@ -517,7 +517,7 @@ def _translated(result, out: TextIO) -> int:  # noqa: ANN001 - commands.translat
         print(result.refused, file=out)
     for line in result.lines:
         print(line, file=out)
-    return EXIT_FINDINGS if result.findings else EXIT_OK
+    return EXIT_FINDINGS if result.findings or result.kept else EXIT_OK
 
 
 def cmd_extract(root: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

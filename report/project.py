@@ -15,6 +15,7 @@ import errno
 import hashlib
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -230,8 +231,14 @@ def write_new(path: Path, data: bytes) -> None:
 
 
 def _write_whole(path: Path, data: bytes, move: Callable[[Path, Path], None]) -> None:
-    """Write a temporary file beside `path`, then `move` it there; the temporary file never stays behind."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write a temporary file beside `path`, then `move` it there; the temporary file never stays behind.
+
+    The temporary name is this thread's own, not only this process's: the live preview renders a
+    save's pages on one thread while its build runs on another, and both store the same cache
+    entries. With one name per process, one thread's rename took the file the other was still
+    writing (a torn entry), and the other's rename then found no file (a traceback).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_native_id()}.tmp")
     try:
         with writing(path, stand_in=tmp):
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+import os
 import pickle
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,6 +161,51 @@ def test_an_entry_is_never_written_through_a_link_planted_in_the_cache(tmp_path:
     assert cache.get(cache_dir, "other", key) == (b"%PDF-", {})
 
 
+def test_two_threads_storing_one_entry_at_once_both_store_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live preview stores a save's entries on its watcher's thread while its build stores the
+    same ones on the main thread. Both wrote one temporary file per process: the first rename took
+    the file the other thread had just written, and the other's rename found none (a traceback)."""
+    cache_dir, key = tmp_path / ".cache", cache.key_of("entry")
+    data_path = cache_dir / "load" / key[:2] / f"{key}.bin"
+    second_wrote, first_moved = threading.Event(), threading.Event()
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:  # the first thread renames only once the second wrote its file
+        if Path(dst) != data_path:
+            real_replace(src, dst)
+        elif threading.current_thread().name == "first":
+            assert second_wrote.wait(10)
+            real_replace(src, dst)
+            first_moved.set()
+        else:
+            second_wrote.set()
+            assert first_moved.wait(10)
+            real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    failed: list[BaseException] = []
+
+    def store(data: bytes) -> None:
+        try:
+            cache.put(cache_dir, "load", key, data)
+        except BaseException as exc:  # noqa: BLE001 - the test reports it below
+            failed.append(exc)
+
+    first = threading.Thread(target=store, args=(b"{}",), name="first")
+    first.start()
+    while not any(p.suffix == ".tmp" for p in data_path.parent.glob("*")) and first.is_alive():
+        time.sleep(0.01)  # the first thread's temporary file is written: now the second writes its own
+    second = threading.Thread(target=store, args=(b"{}",), name="second")
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert failed == []
+    assert cache.get(cache_dir, "load", key) == (b"{}", {})
+    assert sorted(p.name for p in data_path.parent.iterdir()) == [f"{key}.bin", f"{key}.json"]
+
+
 def _tiny_layouts(root: Path) -> Path:
     """Give a project print stylesheets with one declaration WeasyPrint skips, and one template."""
     css = root / "layouts" / "css"
@@ -290,3 +338,30 @@ def test_two_projects_with_the_same_files_read_each_once(tmp_path: Path, monkeyp
     read.clear()
     load_edition(roots[1])
     assert read == ["facilities/sample.yaml"]
+
+
+def test_stylesheets_saved_while_check_loads_them_are_kept_under_no_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` fingerprinted the print stylesheets, then loaded them: a designer's save in between
+    had what the saved sheets logged kept under the fingerprint of those before it. Once the save
+    was undone, `check` said the stylesheets had no warning, and `check --strict` passed."""
+    from report.pdf import paginate
+
+    monkeypatch.setattr(paginate, "_SHEET_FINDINGS", {}, raising=False)
+    root = _tiny_layouts(tmp_path / "p")
+    sheet, typo = root / "layouts" / "css" / "print.css", "p { colr: red }\n"
+    load_sheets = paginate._load_sheets
+
+    def saved_while_loaded(*args: Any) -> Any:
+        sheet.write_text("p { color: red }\n")  # the designer fixes the typo as check loads the sheets
+        return load_sheets(*args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(paginate, "_load_sheets", saved_while_loaded)
+        assert paginate.stylesheet_findings(root, root / project.CACHE_DIR) == []  # what it loaded
+    sheet.write_text(typo)  # and undoes it
+    found = paginate.stylesheet_findings(root, root / project.CACHE_DIR)
+    assert [str(f) for f in found] == [
+        "layouts/css/print.css:1:5: warning: Ignored `colr: red `, unknown property. [pdf.css]"
+    ]

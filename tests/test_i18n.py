@@ -15,6 +15,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
+from report.i18n import extract as extract_module
 from report.i18n.extract import _STAMP_RE, babel_catalog, catalog_bytes, previous_context, template_catalog
 from report.content.load import load_edition
 from report.render.site import first_sentence
@@ -132,6 +133,60 @@ def test_update_before_extract_says_the_template_is_behind_the_content(tmp_path:
     assert code == 0, out
     code, out, _ = run_cli("--root", str(root), "update")
     assert (code, out) == (0, "i18n/es/LC_MESSAGES/messages.po written: 1 new, 1 changed (now fuzzy), 0 obsolete\n")
+
+
+def test_a_catalog_saved_while_update_merges_it_keeps_the_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translator's save between `update` reading the catalog and writing it was lost: update
+    wrote its merge of the catalog as it had read it over the save, and said "written"."""
+    root = copy_project(tmp_path / "p", ["adelanto"])
+    context, _old, _new = edit_timeline_sentence(root)
+    code, out, _ = run_cli("--root", str(root), "extract")
+    assert code == 0, out
+    po = root / SPANISH
+    saved = po.read_bytes().replace(b"# Spanish translations", b"# A translator's save.\n# Spanish translations", 1)
+    assert saved != po.read_bytes()
+    real = extract_module.update_catalog
+
+    def merged_then_saved(template, catalog):  # noqa: ANN001, ANN202 - Babel's catalogs
+        counts = real(template, catalog)
+        po.write_bytes(saved)  # the translator saves as update merges
+        return counts
+
+    with monkeypatch.context() as patched:
+        patched.setattr(extract_module, "update_catalog", merged_then_saved)
+        code, out, _ = run_cli("--root", str(root), "update")
+    assert (code, out) == (
+        1,
+        f"{SPANISH} not written: it was saved while update ran, and that save is kept; run ./build.py update again\n",
+    )
+    assert po.read_bytes() == saved
+    code, out, _ = run_cli("--root", str(root), "update")  # again: the save is merged, not lost
+    assert code == 0 and out.startswith(f"{SPANISH} written: 0 new, 1 changed (now fuzzy), "), out
+    assert b"# A translator's save." in po.read_bytes() and entry(po, context).fuzzy
+
+
+def test_a_template_saved_while_extract_runs_keeps_the_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`extract` wrote over a save of messages.pot made after it read the file, as `update` did a catalog."""
+    root = copy_project(tmp_path / "p", ["adelanto"])
+    edit_timeline_sentence(root)
+    pot = root / "i18n/messages.pot"
+    saved = b"# A save.\n" + pot.read_bytes()
+    real = extract_module.template_catalog
+
+    def extracted_then_saved(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - Babel's catalog
+        catalog = real(*args, **kwargs)
+        pot.write_bytes(saved)
+        return catalog
+
+    with monkeypatch.context() as patched:
+        patched.setattr(extract_module, "template_catalog", extracted_then_saved)
+        code, out, _ = run_cli("--root", str(root), "extract")
+    assert (code, out) == (
+        1,
+        "i18n/messages.pot not written: it was saved while extract ran, and that save is kept;"
+        " run ./build.py extract again\n",
+    )
+    assert pot.read_bytes() == saved
 
 
 def extract_and_update(root: Path) -> str:

@@ -100,13 +100,13 @@ def test_an_unchanged_catalog_in_another_wrapping_is_left_alone(tmp_path: Path) 
     assert unwrapped != written
     path.write_bytes(unwrapped)
     os.utime(path, ns=(1, 1))
-    assert not write_if_changed(path, written, _STAMP_RE, path.read_bytes())
+    assert not write_if_changed(tmp_path, path.name, written, _STAMP_RE, path.read_bytes())
     assert path.read_bytes() == unwrapped and path.stat().st_mtime_ns == 1
     # A new timestamp alone is not a change either; a changed message is, and then it is gettext's form.
     later = written.replace(b"POT-Creation-Date: ", b"POT-Creation-Date: 1")
-    assert not write_if_changed(path, later, _STAMP_RE, path.read_bytes())
+    assert not write_if_changed(tmp_path, path.name, later, _STAMP_RE, path.read_bytes())
     changed = written.replace("lanzó".encode(), "puso en marcha".encode())
-    assert write_if_changed(path, changed, _STAMP_RE, path.read_bytes())
+    assert write_if_changed(tmp_path, path.name, changed, _STAMP_RE, path.read_bytes())
     assert path.read_bytes() == changed
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+from typing import Any
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from report.commands.build import BuildOptions, pages
 from report.commands.gather import GatherOptions, gather
 from report.findings import Loc, error
 from report.i18n.localize import Localizer
-from report.render import typography
+from report.render import html as render_html, typography
 from report.render.html import (
     LAYOUT_NAMES,
     LayoutModule,
@@ -447,3 +448,28 @@ class _ListIds(HTMLParser):
         found = dict(attrs).get("id")
         if tag == "li" and found:
             self.ids.append(found)
+
+
+def test_a_template_saved_while_check_compiles_it_is_not_kept_under_the_bytes_before(tmp_path: Path) -> None:
+    """`check` keyed the templates' outcome by their bytes, then had Jinja read them again from disk
+    to compile them: a save in between (a syntax error fixed) was kept under the key of the bytes
+    before it, and once the save was undone `check` said the broken template compiled."""
+    (tmp_path / "layouts").mkdir()
+    page = tmp_path / "layouts/page.html"
+    broken = "<p>{% if x %}</p>\n"
+    page.write_text(broken, encoding="utf-8")
+    localizer = Localizer("en", "en", None, "en_US")
+    read_input = render_html.read_input
+
+    def read_then_saved(root: Path, rel: str, kind: str) -> Any:
+        found = read_input(root, rel, kind)
+        page.write_text("<p>{% if x %}{% endif %}</p>\n", encoding="utf-8")  # the writer fixes it
+        return found
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(render_html, "read_input", read_then_saved)
+        first = template_findings(tmp_path, localizer, tmp_path / ".cache")
+    page.write_text(broken, encoding="utf-8")  # and undoes the fix
+    again = template_findings(tmp_path, localizer, tmp_path / ".cache")
+    assert [(f.code, f.loc.path, f.loc.line) for f in again] == [("template.syntax", "layouts/page.html", 1)]
+    assert first == again  # the outcome of the bytes it keyed, read before the save

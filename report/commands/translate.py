@@ -13,7 +13,7 @@ from ..content.model import Edition
 from ..findings import Finding, count, has_errors, ordered
 from ..i18n.catalogs import EMPTY, read_catalog
 from ..i18n.coverage import CATCH_UP, REFUSES, problem_findings, template_lag, used_messages
-from ..i18n.extract import run_extract, run_update
+from ..i18n.extract import SavedMeanwhile, run_extract, run_update
 from ..i18n.localize import Localizer
 from ..project import CACHE_DIR, MAPPING_FILE, TEMPLATE_FILE, catalog_path
 from ..render.html import template_findings
@@ -28,6 +28,8 @@ class Translated:
     lines: tuple[str, ...] = ()
     refused: str = ""
     """Why nothing was written, when findings stopped it."""
+    kept: tuple[str, ...] = ()
+    """The files left as they were saved while the verb ran, unwritten (`SavedMeanwhile`): run it again."""
 
 
 _REFUSED = "fix these errors first: no catalog was written"
@@ -52,7 +54,10 @@ def extract(root: Path) -> Translated:
     findings += [refused for refused in (mapping_refused, template_refused) if refused is not None]
     if has_errors(findings):
         return Translated(tuple(ordered(findings)), refused=_REFUSED)
-    written, problems = run_extract(root, __version__, mapping, template)
+    try:
+        written, problems = run_extract(root, __version__, mapping, template)
+    except SavedMeanwhile as saved:
+        return Translated(lines=(_kept(saved.rel, "extract"),), kept=(saved.rel,))
     if problems:
         return Translated(tuple(problems), refused=_REFUSED)
     return Translated(lines=(f"{TEMPLATE_FILE} " + ("written" if written else "unchanged"),))
@@ -69,8 +74,12 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
     unreadable = catalog_problems(root, wanted)
     if unreadable:
         return Translated(tuple(unreadable), refused="fix these errors first: no catalog was changed")
-    lines = []
+    lines, kept = [], []
     for lang, counts, written in run_update(root, wanted):
+        if written is None:
+            kept.append(catalog_path(lang))
+            lines.append(_kept(catalog_path(lang), "update"))
+            continue
         state = "written" if written else "unchanged"
         lines.append(
             f"{catalog_path(lang)} {state}: {counts['new']} new, {counts['changed']} changed (now fuzzy), "
@@ -79,7 +88,12 @@ def update(root: Path, languages: tuple[str, ...] = ()) -> Translated:
             + (f", {counts['restored']} restored" if counts["restored"] else "")
         )
     behind = template_behind(root, edition, has_errors(findings))
-    return Translated(lines=(*lines, *([behind] if behind else [])))
+    return Translated(lines=(*lines, *([behind] if behind else [])), kept=tuple(kept))
+
+
+def _kept(rel: str, verb: str) -> str:
+    """Return the line for a file saved while `verb` ran, which it left as saved."""
+    return f"{rel} not written: it was saved while {verb} ran, and that save is kept; run ./build.py {verb} again"
 
 
 def template_behind(root: Path, edition: Edition, extract_refuses: bool) -> str:

@@ -6,6 +6,7 @@ writing is GNU gettext's `msgcat`: docs/architecture.md says how.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -260,13 +261,24 @@ def gettext_format(data: bytes) -> bytes:
     return result.stdout
 
 
-def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes], old: bytes | None) -> bool:
+class SavedMeanwhile(Exception):
+    """The file was saved (by a translator, an editor, another command) after it was read: it is
+    left as saved, since writing would lose that save."""
+
+    def __init__(self, rel: str) -> None:
+        super().__init__(rel)
+        self.rel = rel
+
+
+def write_if_changed(root: Path, rel: str, data: bytes, ignore: re.Pattern[bytes], old: bytes | None) -> bool:
     """Write `data` atomically unless the file already says the same; return True if written.
 
     `old` is the file's bytes as `project.read` gave them (None: there is no such file). The same
     means: the same bytes, or the same catalog formatted by another tool (a file saved
-    unwrapped, by Poedit or Weblate...), apart from the `ignore` lines.
+    unwrapped, by Poedit or Weblate...), apart from the `ignore` lines. Raises `SavedMeanwhile`,
+    writing nothing, if the file no longer holds `old`: `data` was made from `old`.
     """
+    path = root / rel
     if old is not None:
         if old == data:
             return False
@@ -275,6 +287,8 @@ def write_if_changed(path: Path, data: bytes, ignore: re.Pattern[bytes], old: by
                 return False
         except ValueError:
             pass  # not a catalog msgcat can read: it is replaced
+    if project.current_digest(root, rel) != (project.ABSENT if old is None else hashlib.sha256(old).hexdigest()):
+        raise SavedMeanwhile(rel)  # as late as can be: the merge and msgcat take a while
     write_atomic(path, data)
     return True
 
@@ -486,12 +500,13 @@ def run_extract(root: Path, version: str, mapping: bytes | None, old: bytes | No
         catalog = template_catalog(root, version, mapping=mapping)
     except (ValueError, OSError) as exc:
         return False, [error("i18n.extract", Loc(MAPPING_FILE), str(exc).splitlines()[0])]
-    written = write_if_changed(root / TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE, old)
+    written = write_if_changed(root, TEMPLATE_FILE, catalog_bytes(catalog), _STAMP_RE, old)
     return written, []
 
 
-def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, int], bool]]:
-    """Merge the template into each language's catalog; return (lang, counts, written) per language.
+def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, int], bool | None]]:
+    """Merge the template into each language's catalog; return (lang, counts, written) per language,
+    written None for a catalog saved while it was merged, left as saved (`SavedMeanwhile`).
 
     The template and the catalogs are read by `project.read`; the caller has seen that it reads
     them whole (`commands.translate.catalog_problems`).
@@ -499,7 +514,6 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
     template = babel_catalog(_read_catalog(root, TEMPLATE_FILE).decode("utf-8"), None)
     results = []
     for lang in languages:
-        path = root / catalog_path(lang)
         try:
             old: bytes | None = _read_catalog(root, catalog_path(lang))
         except FileNotFoundError:
@@ -516,12 +530,16 @@ def run_update(root: Path, languages: list[str]) -> list[tuple[str, dict[str, in
             )
             _wrap_header_comment(catalog)
         counts = update_catalog(template, catalog)
-        written = write_if_changed(
-            path,
-            catalog_bytes(catalog),
-            re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE),
-            old,
-        )
+        try:
+            written: bool | None = write_if_changed(
+                root,
+                catalog_path(lang),
+                catalog_bytes(catalog),
+                re.compile(_STAMP_RE.pattern + b"|" + _REVISION_RE.pattern, re.MULTILINE),
+                old,
+            )
+        except SavedMeanwhile:
+            written = None
         results.append((lang, counts, written))
     return results
 

@@ -801,6 +801,8 @@ def _logged_by_stylesheets(root: Path, cache_dir: Path | None, load: bool) -> li
         _, records = _load_sheets(weasyprint, str(root), FontConfiguration(), url_fetcher(root), collector)
     finally:
         logger.handlers = handlers
+    if layout_fingerprint(root) != fingerprint:  # saved while being read: kept under no fingerprint, as a worker does
+        return _sheet_findings(records)
     findings = _keep_sheet_findings(cache_dir, fingerprint, records)
     here = (str(root.resolve()), root.resolve().as_uri())
     if not any(place in f.message for f in findings for place in here):
@@ -816,7 +818,14 @@ them in under a second, and the many small projects of the tests have the same l
 
 
 def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict[str, list[Record]]) -> list[Finding]:
-    findings = list(
+    findings = _sheet_findings(records)
+    cache.put(cache_dir, "sheets", fingerprint, json.dumps([f.as_dict() for f in findings]).encode())
+    return findings
+
+
+def _sheet_findings(records: dict[str, list[Record]]) -> list[Finding]:
+    """Return the findings of what loading the stylesheets logged, each once."""
+    return list(
         dict.fromkeys(
             _located(level, template, message, loc)
             for sheet in records.values()
@@ -825,8 +834,6 @@ def _keep_sheet_findings(cache_dir: Path | None, fingerprint: str, records: dict
             and f"{SandboxRefusal.__name__}:" not in message  # `refused_in_stylesheets` says it better
         )
     )
-    cache.put(cache_dir, "sheets", fingerprint, json.dumps([f.as_dict() for f in findings]).encode())
-    return findings
 
 
 def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:

@@ -355,11 +355,16 @@ def template_findings(root: Path, localizer: Localizer, cache_dir: Path | None =
             blobs[name] = raw
     key = cache.key_of(cache.fingerprint(__name__), *(part for n, raw in blobs.items() for part in (n, raw)))
 
+    # Compiled from the bytes the key names, not the files as they are by then: a template saved
+    # in between was compiled and its outcome kept under the key of the bytes before the save.
+    read = jinja2.FunctionLoader(lambda name: blobs[name].decode("utf-8") if name in blobs else None)
+    checking = env.overlay(loader=jinja2.ChoiceLoader([read, env.loader] if env.loader else [read]))
+
     def compiled() -> list[Finding]:
         found = []
         for name in blobs:
             try:
-                env.get_template(name)
+                checking.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 found.append(error("template.syntax", _template_loc(exc.name or name, exc.lineno), exc.message or ""))
             except UnicodeDecodeError:
