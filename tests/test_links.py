@@ -435,9 +435,15 @@ def test_no_answer_is_kept_for_an_hour_only(local_names: list[str], tmp_path: Pa
     edition, _ = load_edition(root)
     clock = [2_000_000.0]
     findings = check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
-    assert [(f.code, f.message.rsplit(": ", 1)[1]) for f in findings] == [
-        ("link.unreachable", "connection refused after 2 tries")
-    ] * 2
+    b = f"http://first.test:{port}"
+    assert [(f.code, f.message) for f in findings] == [  # the host's other URL is not asked (the next test)
+        ("link.unreachable", f"source 'gov-report-2020': url {b}/ok did not answer: connection refused after 2 tries"),
+        (
+            "link.unreachable",
+            f"source 'news-2021': url {b}/same-host was not asked: its host did not answer {b}/ok (connection refused"
+            " after 2 tries); check it in a browser",
+        ),
+    ]
 
     def checked() -> set[float]:
         return {entry["checked"] for entry in json.loads((root / CACHE_FILE).read_text())["urls"].values()}
@@ -449,6 +455,38 @@ def test_no_answer_is_kept_for_an_hour_only(local_names: list[str], tmp_path: Pa
     clock[0] += 60 * 60
     check_links(root, edition.sources.values(), FAST, now=lambda: clock[0])
     assert checked() == {clock[0]}
+
+
+def test_a_host_that_cannot_be_reached_is_asked_once_not_once_per_url(
+    local_names: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host no connection can be made to (a lapsed domain, a server gone) cost each of its URLs the
+    whole deadline, 30 s, four at a time: a report citing it 40 times waited five minutes for what its
+    first URL had told. Its first URL (in order) is asked; the others are reported, not asked."""
+    from report.content import links
+
+    with socket.socket() as sock:  # a port nobody listens on: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = make_project(tmp_path)
+    write_sources(root, port, [(f"page-{n:02}", f"/page/{n:02}", None) for n in range(12)])
+    edition, _ = load_edition(root)
+    connects: list[str] = []
+    connect = links._connect
+
+    def counted(host: str, port: int, *args: object) -> object:
+        connects.append(host)
+        return connect(host, port, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links, "_connect", counted)
+    findings = check_links(root, edition.sources.values(), FAST)
+    assert len(connects) == 2  # the first URL, /ok, and its one retry
+    b = f"http://first.test:{port}"
+    assert sum(f.message.endswith("did not answer: connection refused after 2 tries") for f in findings) == 1
+    refused = f"its host did not answer {b}/ok (connection refused after 2 tries); check it in a browser"
+    assert [f.message.split(": ", 1)[1] for f in findings if "was not asked" in f.message] == [
+        f"url {b}/{path} was not asked: {refused}" for path in ["same-host", *(f"page/{n:02}" for n in range(12))]
+    ]
 
 
 def test_a_redirect_to_another_scheme_is_reported_not_followed(server: Server, tmp_path: Path) -> None:

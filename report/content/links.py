@@ -19,7 +19,7 @@ import ssl
 import string
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
@@ -32,7 +32,7 @@ from .model import Source
 from .schema import private_address, url_problem
 
 CACHE_FILE = ".cache/links.json"
-CACHE_VERSION = 2  # 2: the kind 'home'
+CACHE_VERSION = 3  # 2: the kind 'home'; 3: 'unasked'
 DAY = 24 * 60 * 60
 USER_AGENT = "Mozilla/5.0 (compatible; first-ten-report link check; +https://www.detentionwatchnetwork.org)"
 MAX_REDIRECTS = 10
@@ -60,15 +60,16 @@ class Policy:
 
     def fresh(self, result: LinkResult, now: float) -> bool:
         """Return True if a cached result is young enough to trust."""
-        ttl = min(self.ttl, self.unreachable_ttl) if result.kind == "unreachable" else self.ttl
+        ttl = min(self.ttl, self.unreachable_ttl) if result.kind in ("unreachable", "unasked") else self.ttl
         return 0 <= now - result.checked < ttl
 
 
 @dataclass(frozen=True)
 class LinkResult:
     """What one URL answered: kind is 'ok', 'gone', 'moved', 'home' (redirected to a site's home
-    page), 'redirect', 'http', 'unreachable', or 'internal' for one never asked, whose host (or a
-    redirect's) resolves to an address that is not public."""
+    page), 'redirect', 'http', 'unreachable', 'internal' for one never asked, whose host (or a
+    redirect's) resolves to an address that is not public, or 'unasked' for one never asked since
+    its host did not answer another of its URLs (`probe_all`)."""
 
     url: str
     kind: str
@@ -111,16 +112,42 @@ def probe_all(
     results = {url: cache[url] for url in wanted if url in cache and policy.fresh(cache[url], moment)}
     todo = [url for url in wanted if url not in results]
     if todo:
+        # Each host's first URL is asked alone: a host that cannot be reached at all (no such
+        # name, no connection) would cost every other URL of it the whole deadline, 30 s each,
+        # 4 at a time: minutes of waiting for what its first URL already told. They are not asked.
+        by_host: dict[str, list[str]] = {}
+        for url in todo:
+            by_host.setdefault(_host(url), []).append(url)
+        found: list[LinkResult] = []
         with ThreadPoolExecutor(max_workers=max(1, min(policy.workers, len(todo)))) as pool:
-            for result in pool.map(lambda url: probe(url, policy, now), todo):
-                results[result.url] = result
-                cache[result.url] = result
+            firsts = {pool.submit(_probe, urls[0], policy, now): urls[1:] for urls in by_host.values()}
+            later = []
+            for done in as_completed(firsts):
+                first, reached = done.result()
+                found.append(first)
+                if reached:
+                    later += [pool.submit(probe, url, policy, now) for url in firsts[done]]
+                else:
+                    found += [
+                        LinkResult(url, "unasked", now(), None, None, f"{first.url} ({first.detail})")
+                        for url in firsts[done]
+                    ]
+            found += [future.result() for future in later]
+        for result in found:
+            results[result.url] = result
+            cache[result.url] = result
         _save_cache(cache_file, {url: r for url, r in cache.items() if url in results or policy.fresh(r, moment)})
     return results
 
 
 def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.time) -> LinkResult:
     """Ask one URL, following redirects within the policy's deadline, and return what it answered."""
+    return _probe(url, policy, now)[0]
+
+
+def _probe(url: str, policy: Policy, now: Callable[[], float]) -> tuple[LinkResult, bool]:
+    """Return `probe`'s result, and False if the URL's host could not be reached at all (its name
+    not found, or no connection made to it on any try), True if it answered or may have."""
     budget = _Budget(policy)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -128,26 +155,28 @@ def probe(url: str, policy: Policy = Policy(), now: Callable[[], float] = time.t
         try:
             answer = _ask(current, policy, budget, now)
         except _Internal as exc:
-            return LinkResult(url, "internal", now(), None, final, str(exc))
+            return LinkResult(url, "internal", now(), None, final, str(exc)), True
+        if isinstance(answer, _Unanswered):
+            return LinkResult(url, "unreachable", now(), None, final, str(answer)), answer.reached or final is not None
         if isinstance(answer, str):
-            return LinkResult(url, "unreachable", now(), None, final, answer)
+            return LinkResult(url, "unreachable", now(), None, final, answer), True
         status, location = answer
         if status in REDIRECTS and location:
             # as browsers and urllib do: bytes that may not stand in a URL are %-escaped
             target = urljoin(current, quote(location.strip(), safe=string.punctuation, encoding="iso-8859-1"))
             problem = _redirect_problem(target)
             if problem:
-                return LinkResult(url, "redirect", now(), status, target, problem)
+                return LinkResult(url, "redirect", now(), status, target, problem), True
             current = target
             continue
         if status < 400:
             if final is not None and _home(final) and not _home(url):
-                return LinkResult(url, "home", now(), status, final)
+                return LinkResult(url, "home", now(), status, final), True
             moved = final is not None and _host(final) != _host(url)
-            return LinkResult(url, "moved" if moved else "ok", now(), status, final)
+            return LinkResult(url, "moved" if moved else "ok", now(), status, final), True
         kind = "gone" if status in (404, 410) else "http"
-        return LinkResult(url, kind, now(), status, final)
-    return LinkResult(url, "http", now(), None, current, f"more than {MAX_REDIRECTS} redirects")
+        return LinkResult(url, kind, now(), status, final), True
+    return LinkResult(url, "http", now(), None, current, f"more than {MAX_REDIRECTS} redirects"), True
 
 
 class _Budget:
@@ -185,21 +214,34 @@ _FINAL = (socket.gaierror, ssl.SSLCertVerificationError, UnicodeError)
 that cannot be encoded."""
 
 
+class _Unanswered(str):
+    """Why a URL could not be asked, and whether a connection to its host was made on any try."""
+
+    reached: bool
+
+    def __new__(cls, reason: str, reached: bool) -> _Unanswered:
+        text = super().__new__(cls, reason)
+        text.reached = reached
+        return text
+
+
 def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) -> tuple[int, str | None] | str:
     """Return (status, Location) for one URL, or why it could not be asked, after retries."""
     method = "HEAD"
     attempt = 0
+    reached = False  # a connection was made to the host, on some try
     while True:
         if budget.left <= 0:
             return budget.spent()
         try:
             status, headers = _request(url, method, policy, budget)
         except (http.client.HTTPException, OSError, UnicodeError) as exc:
+            reached = reached or not getattr(exc, "before_connecting", False)
             if budget.left <= 0:
                 return budget.spent()
             reason = _reason(exc)
             if attempt >= policy.retries or isinstance(exc, _FINAL):
-                return reason + (f" after {attempt + 1} tries" if attempt else "")
+                return _Unanswered(reason + (f" after {attempt + 1} tries" if attempt else ""), reached)
             if not budget.wait(policy.backoff * 2**attempt):
                 return budget.spent()
             attempt += 1
@@ -293,7 +335,11 @@ def _connect(host: str, port: int, end: float, clock: Callable[[], float]) -> so
     The addresses checked are the ones connected to, so a name that resolves otherwise the second
     time (DNS rebinding) cannot slip through; a redirect's host passes here too.
     """
-    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        exc.before_connecting = True  # type: ignore[attr-defined]  # read by `_ask`
+        raise
     for *_, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).partition("%")[0])
         kind = private_address(address)
@@ -310,6 +356,7 @@ def _connect(host: str, port: int, end: float, clock: Callable[[], float]) -> so
         except OSError as exc:
             sock.close()
             last = exc
+    last.before_connecting = True  # type: ignore[attr-defined]  # no connection was made: read by `_ask`
     raise last
 
 
@@ -457,6 +504,12 @@ def _finding(source: Source, label: str, result: LinkResult, archive: LinkResult
             "link.internal",
             loc,
             f"{what} {asked} not asked: {result.detail}, which no reader can open; cite the page's public address",
+        )
+    if result.kind == "unasked":
+        return warning(
+            "link.unreachable",
+            loc,
+            f"{what} was not asked: its host did not answer {result.detail}; check it in a browser{archived}",
         )
     if result.kind == "unreachable":
         return warning("link.unreachable", loc, f"{what} did not answer: {result.detail}{via}{archived}")
