@@ -339,7 +339,7 @@ def _language_findings(settings: ReportSettings) -> list[Finding]:
                     "report.locale",
                     language.code_loc,
                     f"'{language.code}' is written right to left, and the site and PDF layouts are left to right"
-                    " only (no dir=\"rtl\", no mirrored pages); leave it out of languages until they support it",
+                    ' only (no dir="rtl", no mirrored pages); leave it out of languages until they support it',
                 )
             )
     return out
