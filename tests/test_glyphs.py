@@ -175,22 +175,23 @@ def test_an_entry_the_build_no_longer_uses_is_not_printed_so_its_characters_are_
 def test_a_locale_whose_dates_no_font_can_print_is_one_error_at_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Babel writes an Arabic locale's month names in Arabic: no writer typed them, and the
-    PDF prints them all the same, in a font of the machine (DejaVu here) if the report's have none."""
+    """Babel writes a Hindi locale's month names in Devanagari: no writer typed them, and the
+    PDF prints them all the same, in a font of the machine if the report's have none. (An Arabic
+    locale, the first example, is now refused before: it is written right to left.)"""
     root = _project(tmp_path, monkeypatch)
     replace(
         root,
         "report.yaml",
         "  - {code: es, locale: es_US}\n",
-        "  - {code: es, locale: es_US}\n  - {code: ar, locale: ar_EG}\n",
+        "  - {code: es, locale: es_US}\n  - {code: hi, locale: hi_IN}\n",
     )
     assert run_cli("--root", str(root), "update")[0] == 0  # the Arabic catalog, all untranslated
     code, found = _font_findings(root)
     assert code == 1
     assert found == [
-        "report.yaml:10:24: error: the dates, numbers and lists of locale ar_EG (CLDR's) contain"
-        " '\u0623' (U+0623 ARABIC LETTER ALEF WITH HAMZA ABOVE), '\u0627' (U+0627 ARABIC LETTER ALEF),"
-        " '\u0628' (U+0628 ARABIC LETTER BEH) and 13 more, which no font of the report has: the PDF would print"
+        "report.yaml:10:24: error: the dates, numbers and lists of locale hi_IN (CLDR's) contain"
+        " '\u0902' (U+0902 DEVANAGARI SIGN ANUSVARA), '\u0905' (U+0905 DEVANAGARI LETTER A),"
+        " '\u0908' (U+0908 DEVANAGARI LETTER II) and 26 more, which no font of the report has: the PDF would print"
         " them in another font of the machine that builds it, or as empty boxes; declare a font that has them in"
         " the print stylesheets, or choose another locale [pdf.font]"
     ]

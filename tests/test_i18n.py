@@ -21,6 +21,7 @@ from report.content.load import load_edition
 from report.render.site import first_sentence
 
 from .conftest import REPO, build, copy_project, make_project, pdf_pages, run_cli
+from .test_tags import languages
 
 CITE_OR_PLACEHOLDER = re.compile(r"\[@[a-z0-9-]+\]|%\([a-z_]+\)s")
 
@@ -608,15 +609,33 @@ def test_a_third_language_is_a_catalog_plus_one_line(tmp_path: Path) -> None:
     catalog = root / "i18n/fr/LC_MESSAGES/messages.po"
     assert catalog.is_file()
     fill_pseudo(catalog)
+    # The title not translated yet, as a new language starts: printed in English, and said to be.
+    blank_translations(catalog, {"report:title"})
     code, out, _ = build(root, "--lang", "fr")
     assert code == 0, out
-    assert "[i18n.fallback]" not in out
+    assert [line for line in out.splitlines() if "[i18n.fallback]" in line] == [
+        "report.yaml:2:8: warning: French translation missing (i18n/fr/LC_MESSAGES/messages.po:27:1): using the "
+        "English text 'First Ten to Communities Not Cages' [i18n.fallback]"
+    ]
     page = (root / "dist/fr/etowah.html").read_text()
     assert '<html lang="fr">' in page
     assert "«DÓCÚMÉNTÉD ÁBÚSÉ»" in page
     assert "25 mars 2022" in page  # Babel's French long date
+    title = '<span lang="en" class="fallback">First Ten to Communities Not Cages</span>'
+    assert f'<a class="site-title" href="index.html">{title}</a>' in page
+    assert f"· {title}</p>" in page  # the chapter's kicker
+    home = (root / "dist/fr/index.html").read_text()
+    assert f"<h1>{title}</h1>" in home
+    assert re.findall(r'<a id="download-report"[^>]*>', home) == [
+        '<a id="download-report" href="first-ten-fr.pdf" aria-label="First Ten to Communities Not Cages«, PDF»"'
+        ' lang="en" download>'
+    ]
     reader = PdfReader(root / "dist/fr/etowah-fr.pdf")
     assert reader.root_object["/Lang"] == "fr"
+    # The kicker's title is the one English span of the chapter (a source's title is a NonStruct).
+    assert [kind for kind in languages((root / "dist/fr/etowah-fr.pdf").read_bytes()) if kind[0] == "/Span"] == [
+        ("/Span", "en")
+    ]
     chooser = (root / "dist/index.html").read_text()
     assert 'href="fr/index.html"' in chooser and "Français" in chooser
 

@@ -332,6 +332,16 @@ def _language_findings(settings: ReportSettings) -> list[Finding]:
                     f" follow another language; use '{code.language}_' and the readers' region, like '{example}'",
                 )
             )
+        elif code.character_order == "right-to-left":
+            # The layouts set no `dir` and mirror nothing: the pages and PDFs would run left to right.
+            out.append(
+                error(
+                    "report.locale",
+                    language.code_loc,
+                    f"'{language.code}' is written right to left, and the site and PDF layouts are left to right"
+                    ' only (no dir="rtl", no mirrored pages); leave it out of languages until they support it',
+                )
+            )
     return out
 
 

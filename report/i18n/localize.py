@@ -182,6 +182,12 @@ class Localizer:
         entry = self._lookup(text.context, text.value)
         return entry.strings[0] if self._usable(entry) else text.value
 
+    def marked(self, text: Text) -> str:
+        """Return dossier prose in this language as plain text that, put into a template, says it is
+        English where it falls back: the report's title, printed as text and in attributes alike."""
+        plain = self.plain(text)
+        return _EnglishFallback(plain) if self.language_of(text) != self.lang else plain
+
     def _template(self, context: str | None, msgid: str, plural: str | None = None, n: int = 1) -> Markup | str:
         default = msgid if plural is None or n == 1 else plural
         if self.is_source:

@@ -558,7 +558,8 @@ class Renderer:
         self.env = env
         self.created = creation_time(edition).strftime("%Y-%m-%dT%H:%M:%SZ")
         s = edition.settings
-        self.report_title = localizer.plain(s.title)
+        self.report_title = localizer.marked(s.title)
+        """The title in this language; in a template, English marked `lang="en"` where it falls back."""
         self.keywords = [localizer.plain(k) for k in s.keywords]
         self.labels = LayoutModule(env, "partials/labels.html")
         self.places = LayoutModule(env, "partials/place.html")
