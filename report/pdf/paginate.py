@@ -79,6 +79,7 @@ from ..sandbox import (
     css_imports,
     CSS_COMMENT,
     CssRef,
+    PROJECT_URL,
     SandboxRefusal,
     admit,
     brief_url,
@@ -87,6 +88,8 @@ from ..sandbox import (
     local_path,
     readable_folders,
     real_folder,
+    shown_url,
+    shown_urls,
     url_fetcher,
 )
 
@@ -773,7 +776,10 @@ def refused_in_stylesheets(root: Path) -> list[Finding]:
 def _refused(loc: Loc, url: str, reason: str, chunk: str = "") -> Finding:
     """Return the `pdf.fetch` error of a URL the sandbox refused: at a stylesheet's `url()`, or in a chunk."""
     return Finding(
-        "error", "pdf.fetch", loc, f"{chunk}{': ' if chunk else ''}refused to read '{brief_url(url)}': {reason}"
+        "error",
+        "pdf.fetch",
+        loc,
+        f"{chunk}{': ' if chunk else ''}refused to read '{brief_url(shown_url(url))}': {reason}",
     )
 
 
@@ -1139,8 +1145,9 @@ def _missing_import(record: logging.LogRecord, index: _CssIndex) -> tuple[str, L
 
 
 def _base_url(root: str) -> str:
-    """Return the URL chunk HTML is resolved against: `layouts/pdf/`, where its templates are."""
-    return (Path(root) / "layouts" / "pdf").as_uri() + "/"
+    """Return the URL chunk HTML is resolved against: `layouts/pdf/`, where its templates are, by
+    the URL that names it wherever the project is (`PROJECT_URL`, which the fetcher reads in `root`)."""
+    return f"{PROJECT_URL}{project.LAYOUTS_DIR}/pdf/"
 
 
 def _preload() -> None:
@@ -1375,7 +1382,7 @@ def _findings(
             continue
         if loc is None:
             level, code = classify(level, template)
-            out.append(Finding(level, code, Loc(job.source), f"{job.key}: {message}"))  # type: ignore[arg-type]
+            out.append(Finding(level, code, Loc(job.source), f"{job.key}: {shown_urls(message)}"))  # type: ignore[arg-type]
         else:
             out.append(_located(level, template, message, loc))
     places = dict(job.places)
