@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 from . import project
@@ -215,6 +215,11 @@ def project_url(url: str, root: Path) -> str:
     if not url.startswith(PROJECT_URL):
         return url
     return f"{root.absolute().as_uri().rstrip('/')}/{url[len(PROJECT_URL) :]}"
+
+
+def sheet_url(rel: str) -> str:
+    """Return the `PROJECT_URL` of a file (or, ending in '/', a folder) given relative to the project."""
+    return PROJECT_URL + quote(rel)
 
 
 def shown_url(url: str) -> str:

@@ -883,19 +883,24 @@ def test_hostile_text_is_text_on_the_site(hostile) -> None:
 def test_a_pdf_with_an_image_is_the_same_bytes_wherever_the_project_lives(tmp_path: Path, fixed_today: None) -> None:
     # WeasyPrint names an image in the PDF after a hash of its URL: a URL with the project's folder
     # in it made each folder's PDFs differ, and a chunk cached before the project moved differ from
-    # one laid out after (the key names no folder).
+    # one laid out after (the key names no folder). The dossier's photo, and one a print stylesheet names.
     pdfs = []
     for folder in ("a", WHERE_STAFF_PUT_IT):
         root, image = image_dossier(tmp_path / folder, "gate.png")
         shutil.copytree(REPO / "layouts", root / "layouts")
         image.write_bytes(png_bytes())
+        (root / "layouts" / "icons" / "mark.png").write_bytes(png_bytes((8, 8)))
+        with (root / "layouts" / "css" / "print.css").open("a", encoding="utf-8") as sheet:
+            sheet.write('\n@page { background: url("../icons/mark.png") no-repeat; }\n')
         code, out, _ = build(root, "--lang", "en")
         assert code == 0, out
         pdfs.append((root / "dist" / "en" / "sample-en.pdf").read_bytes())
     reader = PdfReader(io.BytesIO(pdfs[1]))
-    xobjects = [page["/Resources"].get("/XObject", {}) for page in reader.pages]
-    images = {name for each in xobjects for name, xobject in each.items() if xobject["/Subtype"] == "/Image"}
-    assert len(images) == 1  # the dossier's photo (the map is vectors), drawn on its pages
+    objects = [reader.get_object(idnum) for idnum in sorted({*reader.xref.get(0, {}), *reader.xref_objStm})]
+    sizes = sorted(
+        (o["/Width"], o["/Height"]) for o in objects if isinstance(o, dict) and o.get("/Subtype") == "/Image"
+    )
+    assert sizes == [(8, 8), (40, 30)]  # the page's mark and the photo (the map is vectors)
     assert pdfs[0] == pdfs[1]
 
 
