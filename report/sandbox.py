@@ -788,7 +788,13 @@ def _fetcher_class() -> type:
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
             media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
             plain_url = url.split("?", 1)[0].split("#", 1)[0]
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                # Without the file's whole path, which WeasyPrint's message would give next to the
+                # URL: a chunk's findings are cached with it, and after the project's folder moved
+                # the build named the file where it no longer was.
+                raise type(exc)(exc.errno, exc.strerror) from None
             self.served[path] = hashlib.sha256(data).hexdigest()
             return URLFetcherResponse(plain_url, data, {"Content-Type": media_type})
 

@@ -904,6 +904,28 @@ def test_a_pdf_with_an_image_is_the_same_bytes_wherever_the_project_lives(tmp_pa
     assert pdfs[0] == pdfs[1]
 
 
+@pytest.mark.slow
+def test_a_file_a_layout_cannot_load_is_named_in_the_project_also_once_the_project_moved(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    # The system's words named the file by its whole path, and a chunk's findings are kept with it:
+    # after the folder moved, the build named the file where it no longer was.
+    root = tiny_project(tmp_path / "before")
+    replace(
+        root / "layouts" / "pdf" / "chapter.html", "{% block body %}", '{% block body %}<img src="nope.png" alt="">'
+    )
+    said = (
+        "facilities/sample.yaml: error: en/chapter/sample: Failed to load image at 'layouts/pdf/nope.png':"
+        " FileNotFoundError: [Errno 2] No such file or directory [pdf.weasyprint]"
+    )
+    for _ in ("here", "moved"):
+        code, out, _ = build(root, "--lang", "en")
+        assert code == 1 and said in finding_lines(out)
+        assert str(tmp_path) not in out
+        (tmp_path / WHERE_STAFF_PUT_IT).parent.mkdir(parents=True, exist_ok=True)
+        root = shutil.move(root, tmp_path / WHERE_STAFF_PUT_IT)
+
+
 def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
     root, url, *_ = hostile
     reader = PdfReader(root / "dist" / "en" / "sample-en.pdf")
