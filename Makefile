@@ -10,6 +10,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium default-jre-headless
 
+# DIR, ID and NAME reach the shell as typed: make expands a `$` in a variable's value (the command
+# line's too), so `make export DIR='Informe $2026'` wrote to "Informe 026" and NAME="O'Brien $HOME"
+# became "O'Brien OME". Each is taken as its unexpanded text and exported so.
+override DIR := $(value DIR)
+override ID := $(value ID)
+override NAME := $(value NAME)
+export DIR ID NAME
+
 .PHONY: build test test-fast lint check release export serve new extract update bench map-data system clean
 
 # The package's bytecode is compiled first, as pip compiles a package it installs (an editable

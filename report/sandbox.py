@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 from . import project
@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 
 READABLE = (LAYOUTS_DIR, FACILITIES_DIR)
 """The project folders the renderer may read."""
+PROJECT_URL = "file://project/"
+"""The URL of the project's folder in what the layout reads, wherever the folder is: chunk HTML
+is laid out against `file://project/layouts/pdf/`, and the URL fetcher reads `file://project/<path>`
+as `<path>` in the project. WeasyPrint names each image of a PDF after a hash of its URL, so a URL
+with the folder in it gave every folder its own PDFs (and a chunk cached before the project moved
+other bytes than one laid out after it); a finding names the file in the project, not a URL that
+escapes every space and accent of the folder's path."""
 
 IMAGE_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
 """Image formats (as Pillow names them) a dossier may use, with their file name endings."""
@@ -201,6 +208,31 @@ def admit(url: str, folders: Iterable[Path]) -> Path | None:
 def brief_url(url: str, limit: int = 120) -> str:
     """Return a URL short enough for a one-line finding."""
     return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+def project_url(url: str, root: Path) -> str:
+    """Return the `file:` URL a `PROJECT_URL` names in the project at `root`; any other URL as it is."""
+    if not url.startswith(PROJECT_URL):
+        return url
+    return f"{root.absolute().as_uri().rstrip('/')}/{url[len(PROJECT_URL) :]}"
+
+
+def sheet_url(rel: str) -> str:
+    """Return the `PROJECT_URL` of a file (or, ending in '/', a folder) given relative to the project."""
+    return PROJECT_URL + quote(rel)
+
+
+def shown_url(url: str) -> str:
+    """Return a URL as a finding names it: one of `PROJECT_URL` as the path in the project it names."""
+    return unquote(url[len(PROJECT_URL) :]) if url.startswith(PROJECT_URL) else url
+
+
+_PROJECT_URLS = re.compile(re.escape(PROJECT_URL) + r"[^\s'\"]*")
+
+
+def shown_urls(message: str) -> str:
+    """Return a message of WeasyPrint's with each `PROJECT_URL` in it as the path in the project it names."""
+    return _PROJECT_URLS.sub(lambda match: shown_url(match[0]), message)
 
 
 # -- dossier images ------------------------------------------------------------------------------
@@ -734,6 +766,7 @@ def _fetcher_class() -> type:
             # The public constructor installs urllib's network handlers too, but only
             # OpenerDirector.open would reach them, and `fetch` and `open` below never call it.
             super().__init__(allowed_protocols=("file", "data"), fail_on_errors=False)
+            self.root = Path(root)
             self.folders = readable_folders(Path(root))
             self.refused: list[tuple[str, str]] = []
             self.served: dict[Path, str] = {}
@@ -742,20 +775,26 @@ def _fetcher_class() -> type:
             try:
                 return self._serve(url)
             except SandboxRefusal as refusal:
-                self.refused.append((refusal.url, refusal.reason))
+                self.refused.append((url, refusal.reason))  # as WeasyPrint names it
                 raise
 
         def open(self, url: Any, data: Any = None, timeout: Any = None) -> URLFetcherResponse:
             return self.fetch(url.full_url if isinstance(url, request.Request) else url)
 
         def _serve(self, url: str) -> URLFetcherResponse:
-            path = admit(url, self.folders)
+            path = admit(project_url(url, self.root), self.folders)
             if path is None:
                 response = request.DataHandler().data_open(request.Request(url))
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
             media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
             plain_url = url.split("?", 1)[0].split("#", 1)[0]
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                # Without the file's whole path, which WeasyPrint's message would give next to the
+                # URL: a chunk's findings are cached with it, and after the project's folder moved
+                # the build named the file where it no longer was.
+                raise type(exc)(exc.errno, exc.strerror) from None
             self.served[path] = hashlib.sha256(data).hexdigest()
             return URLFetcherResponse(plain_url, data, {"Content-Type": media_type})
 

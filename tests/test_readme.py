@@ -131,6 +131,29 @@ def test_make_build_names_python3_venv_before_it_makes_the_venv(tmp_path: Path) 
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
 
 
+def test_make_gives_build_py_dir_id_and_name_as_typed(tmp_path: Path) -> None:
+    """make expands a `$` in a variable's value: `make export DIR='Informe $2026'` exported to "Informe 026"."""
+    shutil.copy2(REPO / "Makefile", tmp_path / "Makefile")
+    python = tmp_path / "python"  # says what it was given, one argument a line
+    python.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    python.chmod(0o755)
+
+    def make(*args: str) -> list[str]:
+        options = ["-s", "-o", ".venv/.installed", f"PY={python}"]  # the venv is taken as made
+        done = subprocess.run(["make", *options, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert make("export", "DIR=../Informe Año $2026 #1 & 50%") == [
+        "build.py",
+        "export",
+        "../Informe Año $2026 #1 & 50%",
+    ]
+    assert make("export") == ["build.py", "export"]
+    name = "O'Brien $HOME $(x) #1"
+    assert make("new", "ID=otay-mesa", f"NAME={name}") == ["build.py", "new", "otay-mesa", "--name", name]
+
+
 def test_hints_name_a_command_that_works() -> None:
     """What the tool prints (findings, `new`, the status page) says `./build.py`, never `python build.py`."""
     sources = [*REPO.joinpath("report").rglob("*.py"), *REPO.joinpath("report").rglob("*.js")]

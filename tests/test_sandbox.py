@@ -39,6 +39,8 @@ ALT = """The front gate" onerror="alert(1)"""
 CREDIT = "A. Photographer <script>alert(1)</script>"
 TITLE = "Sample Report"
 SRC_LINE = "facilities/sample.yaml:57:8"  # where `src` is in the image-* fixture dossiers
+WHERE_STAFF_PUT_IT = "Mis documentos/Informe Año #1 & 50% 'q' $HOME"
+"""A folder name with a space, non-ASCII letters and what a URL, a shell or make reads as syntax."""
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -876,6 +878,54 @@ def test_hostile_text_is_text_on_the_site(hostile) -> None:
     assert (root / "dist" / "images" / "gate.png").read_bytes() == png_bytes()
 
 
+@pytest.mark.slow
+@pytest.mark.private_chunks("compares what two folders lay out, each for itself")
+def test_a_pdf_with_an_image_is_the_same_bytes_wherever_the_project_lives(tmp_path: Path, fixed_today: None) -> None:
+    # WeasyPrint names an image in the PDF after a hash of its URL: a URL with the project's folder
+    # in it made each folder's PDFs differ, and a chunk cached before the project moved differ from
+    # one laid out after (the key names no folder). The dossier's photo, and one a print stylesheet names.
+    pdfs = []
+    for folder in ("a", WHERE_STAFF_PUT_IT):
+        root, image = image_dossier(tmp_path / folder, "gate.png")
+        shutil.copytree(REPO / "layouts", root / "layouts")
+        image.write_bytes(png_bytes())
+        (root / "layouts" / "icons" / "mark.png").write_bytes(png_bytes((8, 8)))
+        with (root / "layouts" / "css" / "print.css").open("a", encoding="utf-8") as sheet:
+            sheet.write('\n@page { background: url("../icons/mark.png") no-repeat; }\n')
+        code, out, _ = build(root, "--lang", "en")
+        assert code == 0, out
+        pdfs.append((root / "dist" / "en" / "sample-en.pdf").read_bytes())
+    reader = PdfReader(io.BytesIO(pdfs[1]))
+    objects = [reader.get_object(idnum) for idnum in sorted({*reader.xref.get(0, {}), *reader.xref_objStm})]
+    sizes = sorted(
+        (o["/Width"], o["/Height"]) for o in objects if isinstance(o, dict) and o.get("/Subtype") == "/Image"
+    )
+    assert sizes == [(8, 8), (40, 30)]  # the page's mark and the photo (the map is vectors)
+    assert pdfs[0] == pdfs[1]
+
+
+@pytest.mark.slow
+def test_a_file_a_layout_cannot_load_is_named_in_the_project_also_once_the_project_moved(
+    tmp_path: Path, fixed_today: None
+) -> None:
+    # The system's words named the file by its whole path, and a chunk's findings are kept with it:
+    # after the folder moved, the build named the file where it no longer was.
+    root = tiny_project(tmp_path / "before")
+    replace(
+        root / "layouts" / "pdf" / "chapter.html", "{% block body %}", '{% block body %}<img src="nope.png" alt="">'
+    )
+    said = (
+        "facilities/sample.yaml: error: en/chapter/sample: Failed to load image at 'layouts/pdf/nope.png':"
+        " FileNotFoundError: [Errno 2] No such file or directory [pdf.weasyprint]"
+    )
+    for _ in ("here", "moved"):
+        code, out, _ = build(root, "--lang", "en")
+        assert code == 1 and said in finding_lines(out)
+        assert str(tmp_path) not in out
+        (tmp_path / WHERE_STAFF_PUT_IT).parent.mkdir(parents=True, exist_ok=True)
+        root = shutil.move(root, tmp_path / WHERE_STAFF_PUT_IT)
+
+
 def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
     root, url, *_ = hostile
     reader = PdfReader(root / "dist" / "en" / "sample-en.pdf")
@@ -905,7 +955,8 @@ def test_hostile_text_is_text_in_the_pdf(hostile) -> None:
 
 
 def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Path, fixed_today: None) -> None:
-    root = tiny_project(tmp_path)
+    # In a folder whose URL is all escapes: the refusal names the file in the project, as written.
+    root = tiny_project(tmp_path / WHERE_STAFF_PUT_IT)
     outside = tmp_path / "outside.png"
     outside.write_bytes(png_bytes())
     (root / "layouts" / "pdf" / "outside.png").symlink_to(outside)
@@ -920,12 +971,12 @@ def test_a_layout_that_reaches_out_gets_fetch_errors_and_no_request(tmp_path: Pa
         assert_no_requests_then_alive(server)
     assert code == 1
     assert finding_lines(out) == [
-        f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{(root / 'layouts' / 'pdf').as_uri()}/outside.png':"
-        f" it resolves to '{outside}', outside layouts/ and facilities/ [pdf.fetch]",
         f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{url}/layout.css': the renderer reads only"
         " files under layouts/ and facilities/ and data: URLs, not 'http:' URLs [pdf.fetch]",
         f"facilities/sample.yaml: error: en/chapter/sample: refused to read '{url}/layout.png': the renderer reads only"
         " files under layouts/ and facilities/ and data: URLs, not 'http:' URLs [pdf.fetch]",
+        "facilities/sample.yaml: error: en/chapter/sample: refused to read 'layouts/pdf/outside.png':"
+        f" it resolves to '{outside}', outside layouts/ and facilities/ [pdf.fetch]",
     ]
     assert "nothing was written to dist/" in out
     assert not (root / "dist").exists()

@@ -86,7 +86,11 @@ from ..sandbox import (
     inside,
     local_path,
     readable_folders,
+    project_url,
     real_folder,
+    sheet_url,
+    shown_url,
+    shown_urls,
     url_fetcher,
 )
 
@@ -271,7 +275,7 @@ def layout_reads(root: Path) -> tuple[str, dict[str, str]]:
     reads: dict[str, str] = {}
     for url, loc, ref in _stylesheet_urls(str(root)):
         try:
-            path = admit(url, folders)
+            path = admit(project_url(url, root), folders)
         except SandboxRefusal as refusal:  # not read: the layout says so where it is named, with why
             described[f"refused\0{loc.path}:{loc.line}:{loc.col}\0{ref}"] = refusal.reason
             continue
@@ -686,7 +690,6 @@ def _load_sheets(
     weasyprint: Any, root: str, fonts: Any, fetcher: Any, collector: _Collector
 ) -> tuple[dict[str, list[Any]], dict[str, list[Record]]]:
     """Return the parsed stylesheets by name, and what loading each logged (located in its file)."""
-    css_dir = Path(root) / "layouts" / "css"
     index = _css_index(weasyprint, root)
     sheets: dict[str, list[Any]] = {}
     records: dict[str, list[Record]] = {}
@@ -695,8 +698,8 @@ def _load_sheets(
     logger.setLevel(logging.DEBUG)  # for FONT_TRIED; laying out logs at WARNING, without the cost of debug records
     try:
         for name in SHEETS:
-            sheets[name] = [_stylesheet(weasyprint, css_dir / f"{name}.css", fonts, fetcher)]
-            records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index)
+            sheets[name] = [_stylesheet(weasyprint, sheet_url(f"layouts/css/{name}.css"), fonts, fetcher)]
+            records[name] = _stylesheet_records(collector.records, f"layouts/css/{name}.css", index, Path(root))
             collector.records.clear()
     finally:
         logger.setLevel(level)
@@ -712,7 +715,7 @@ def sheet_texts(root: str, name: str) -> tuple[verify.Sheet, ...]:
     does not take it again."""
     real_root = Path(root).resolve()
     rel = f"layouts/css/{name}.css"
-    entry = (Path(root).absolute() / rel).as_uri()  # the URL `_stylesheets_read` gives it
+    entry = sheet_url(rel)  # the URL `_stylesheets_read` gives it
     files = {sheet: path for sheet, path, _ in _stylesheets_read(root, [rel])}
     placed = {entry}
     read: list[verify.Sheet] = []
@@ -764,7 +767,7 @@ def refused_in_stylesheets(root: Path) -> list[Finding]:
     found = []
     for url, loc, ref in _stylesheet_urls(str(root)):
         try:
-            admit(url, folders)
+            admit(project_url(url, root), folders)
         except SandboxRefusal as refusal:
             found.append(_refused(loc, ref, refusal.reason))
     return found
@@ -773,7 +776,10 @@ def refused_in_stylesheets(root: Path) -> list[Finding]:
 def _refused(loc: Loc, url: str, reason: str, chunk: str = "") -> Finding:
     """Return the `pdf.fetch` error of a URL the sandbox refused: at a stylesheet's `url()`, or in a chunk."""
     return Finding(
-        "error", "pdf.fetch", loc, f"{chunk}{': ' if chunk else ''}refused to read '{brief_url(url)}': {reason}"
+        "error",
+        "pdf.fetch",
+        loc,
+        f"{chunk}{': ' if chunk else ''}refused to read '{brief_url(shown_url(url))}': {reason}",
     )
 
 
@@ -836,7 +842,7 @@ def _sheet_findings(records: dict[str, list[Record]]) -> list[Finding]:
     )
 
 
-def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
+def _stylesheet(weasyprint: Any, url: str, fonts: Any, fetcher: Any) -> Any:
     """Return a parsed stylesheet, read through the sandbox like everything it imports.
 
     A stylesheet the sandbox refuses (a link out of layouts/) is left empty: the refusal is a
@@ -845,9 +851,9 @@ def _stylesheet(weasyprint: Any, path: Path, fonts: Any, fetcher: Any) -> Any:
     from weasyprint.urls import URLFetchingError
 
     try:
-        return weasyprint.CSS(url=path.as_uri(), font_config=fonts, url_fetcher=fetcher)
+        return weasyprint.CSS(url=url, font_config=fonts, url_fetcher=fetcher)
     except URLFetchingError:
-        if path.as_uri() not in (url for url, _ in fetcher.refused):
+        if url not in (refused for refused, _ in fetcher.refused):
             raise
         return weasyprint.CSS(string="", font_config=fonts, url_fetcher=fetcher)
 
@@ -920,7 +926,7 @@ def _stylesheet_urls(root: str) -> list[tuple[str, Loc, str]]:
     not read (its `@import` is where that is said).
     """
     entries = [f"layouts/css/{name}.css" for name in SHEETS]
-    urls = [((Path(root).absolute() / entry).as_uri(), Loc(entry), entry) for entry in entries]
+    urls = [(sheet_url(entry), Loc(entry), entry) for entry in entries]
     for sheet, rel, refs in _stylesheets_read(root, entries):
         urls.extend((urljoin(sheet, named.ref), Loc(rel, named.line, named.column), named.ref) for named in refs)
     return urls
@@ -941,7 +947,7 @@ def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str,
     """
     folders = readable_folders(Path(root))
     real_root = Path(root).resolve()
-    waiting = [(Path(root).absolute() / entry).as_uri() for entry in entries]
+    waiting = [sheet_url(entry) for entry in entries]
     seen: set[str] = set()
     while waiting:
         sheet = waiting.pop(0)
@@ -949,7 +955,7 @@ def _stylesheets_read(root: str, entries: list[str]) -> Iterator[tuple[str, str,
             continue
         seen.add(sheet)
         try:
-            path = admit(sheet, folders)
+            path = admit(project_url(sheet, real_root), folders)
             if path is None:
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -981,7 +987,7 @@ def _rule_faces(sheet: str, rule: str, folders: tuple[Path, ...], real_root: Pat
     """Yield the font files (relative to the project) an `@font-face` rule names and the sandbox admits."""
     for named in css_refs(rule):
         try:
-            path = admit(urljoin(sheet, named.ref), folders)
+            path = admit(project_url(urljoin(sheet, named.ref), real_root), folders)
         except SandboxRefusal:
             continue
         if path is not None and path.is_relative_to(real_root):
@@ -1076,10 +1082,10 @@ stylesheet it is about (None if it is about the chunk)."""
 
 
 def _record(record: logging.LogRecord, loc: Loc | None = None) -> Record:
-    return record.levelname, str(record.msg), record.getMessage(), loc
+    return record.levelname, str(record.msg), shown_urls(record.getMessage()), loc
 
 
-def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index: _CssIndex) -> list[Record]:
+def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index: _CssIndex, root: Path) -> list[Record]:
     """Return the records logged while loading a stylesheet, each at the file, line and column it
     comes from; at the stylesheet loaded (`entry`) when the index does not know the message (a
     file that could not be read): no line is better than a wrong one.
@@ -1102,7 +1108,7 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
                 loc, ref = place
                 out.append((record.levelname, FONT_FACE, f"{message}: no font could be read from '{ref}'", loc))
                 continue
-        missing = _missing_import(record, index) if record.msg == STYLESHEET_FAILED else None
+        missing = _missing_import(record, index, root) if record.msg == STYLESHEET_FAILED else None
         if missing is not None:
             out.append((record.levelname, STYLESHEET_FAILED, *missing))
             continue
@@ -1118,7 +1124,7 @@ def _stylesheet_records(records: Iterable[logging.LogRecord], entry: str, index:
     return out
 
 
-def _missing_import(record: logging.LogRecord, index: _CssIndex) -> tuple[str, Loc] | None:
+def _missing_import(record: logging.LogRecord, index: _CssIndex, root: Path) -> tuple[str, Loc] | None:
     """Return what to say of an `@import` of a file that is not there, and where the print
     stylesheets import it, for WeasyPrint's record that it could not load a stylesheet; None for
     another failure (a refusal, which `pdf.fetch` says at the same place)."""
@@ -1126,7 +1132,7 @@ def _missing_import(record: logging.LogRecord, index: _CssIndex) -> tuple[str, L
     place = index.urls.get(url)
     if place is None or not url.startswith("file:") or f"{SandboxRefusal.__name__}:" in record.getMessage():
         return None
-    if local_path(url).is_file():
+    if local_path(project_url(url, root)).is_file():
         return None  # there, but unreadable: WeasyPrint's words say why
     loc, ref = place
     folder = posixpath.normpath(
@@ -1139,8 +1145,9 @@ def _missing_import(record: logging.LogRecord, index: _CssIndex) -> tuple[str, L
 
 
 def _base_url(root: str) -> str:
-    """Return the URL chunk HTML is resolved against: `layouts/pdf/`, where its templates are."""
-    return (Path(root) / "layouts" / "pdf").as_uri() + "/"
+    """Return the URL chunk HTML is resolved against: `layouts/pdf/`, where its templates are, by
+    the URL that names it wherever the project is (`PROJECT_URL`, which the fetcher reads in `root`)."""
+    return sheet_url(f"{project.LAYOUTS_DIR}/pdf/")
 
 
 def _preload() -> None:
