@@ -125,6 +125,17 @@ def dossier_path(facility_id: str) -> str:
     return f"{FACILITIES_DIR}/{facility_id}.yaml"
 
 
+def is_dossier(path: str) -> bool:
+    """Return True if a project path (`dossier_path`'s form) is a dossier's: a .yaml file of
+    facilities/ itself, but the sources."""
+    return (
+        path.startswith(f"{FACILITIES_DIR}/")
+        and path.endswith(".yaml")
+        and path.count("/") == 1
+        and (path != SOURCES_FILE)
+    )
+
+
 def reserved_id(facility_id: str, lang: str) -> str | None:
     """Return what the report already names `facility_id` (a file or an anchor), or None if nothing."""
     if dossier_path(facility_id) == SOURCES_FILE:

@@ -432,23 +432,24 @@ def _xmp_held(image: Image.Image, properties: list[str]) -> dict[str, str]:
 
 def _identity(image: Image.Image) -> str:
     """Return which of an image's metadata fields name whose camera took it ('' if none), in its EXIF and XMP data."""
-    exif = image.getexif()
-    values = {**exif, **exif.get_ifd(EXIF_IFD)}  # their place is the Exif block; some writers put them in the first
-    tags = [name for tag, name in _EXIF_IDENTITY.items() if _written(values.get(tag))]
-    properties = sorted({found["name"].decode() for found in _XMP_IDENTITY.finditer(_xmp(image)) if _holds(found)})
-    found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
-    found += [f"{', '.join(properties)} in its XMP data"] if properties else []
-    return " and ".join(found)
+    return _fields(image, _EXIF_IDENTITY, _XMP_IDENTITY)
 
 
 def _machine(image: Image.Image) -> str:
     """Return which of an image's metadata fields name the computer it was saved on or the files it
     was made from ('' if none), in its EXIF and XMP data."""
+    return _fields(image, _EXIF_MACHINE, _XMP_MACHINE)
+
+
+def _fields(image: Image.Image, tags: dict[int, str], properties: re.Pattern[bytes]) -> str:
+    """Return which of these EXIF tags (by number) and XMP properties (`_xmp_property`) an image's
+    metadata holds a value in ('' if none)."""
     exif = image.getexif()
-    tags = [name for tag, name in _EXIF_MACHINE.items() if _written(exif.get(tag))]
-    properties = sorted({found["name"].decode() for found in _XMP_MACHINE.finditer(_xmp(image)) if _holds(found)})
-    found = [f"{', '.join(tags)} in its EXIF data"] if tags else []
-    found += [f"{', '.join(properties)} in its XMP data"] if properties else []
+    values = {**exif, **exif.get_ifd(EXIF_IFD)}  # their place is the Exif block; some writers put them in the first
+    held = [name for tag, name in tags.items() if _written(values.get(tag))]
+    named = sorted({found["name"].decode() for found in properties.finditer(_xmp(image)) if _holds(found)})
+    found = [f"{', '.join(held)} in its EXIF data"] if held else []
+    found += [f"{', '.join(named)} in its XMP data"] if named else []
     return " and ".join(found)
 
 
@@ -459,7 +460,7 @@ def _xmp(image: Image.Image) -> bytes:
 
 
 def _holds(found: re.Match[bytes]) -> bool:
-    """Return whether an XMP property `_XMP_IDENTITY` found holds a value (its quoted value, its text, or more XML)."""
+    """Return whether an XMP property an `_xmp_property` pattern found holds a value (its quoted value, its text, or more XML)."""
     if found["attribute"] is not None:
         return _written(found["attribute"][1:-1])
     if found["end"] is not None:  # <name>text</

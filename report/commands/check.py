@@ -20,9 +20,9 @@ from ..errors import UsageError
 from ..findings import Finding, Loc
 from ..i18n.coverage import REPORT, SOURCES, LanguageCoverage
 from ..pdf.paginate import stylesheet_files
-from ..project import FACILITIES_DIR, REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, dossier_path
+from ..project import REPORT_FILE, SOURCES_FILE, TEMPLATE_FILE, dossier_path
 from ..sandbox import asset_paths
-from .gather import GatherOptions, Gathered, gather, is_dossier
+from .gather import GatherOptions, Gathered, gather
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def check(root: Path, options: GatherOptions, files: tuple[Path, ...] = ()) -> C
         concerns = _concerning(gathered, named)
         findings = tuple(f for f in gathered.findings if concerns(f))
         elsewhere = tuple(f for f in gathered.findings if not concerns(f))
-    alone = tuple(path for path in gathered.alone if not named or path in named or not is_dossier(path))
+    alone = tuple(path for path in gathered.alone if not named or path in named or not project.is_dossier(path))
     return Checked(findings, gathered.coverage, time.perf_counter() - started, elsewhere, named, alone)
 
 
@@ -124,10 +124,7 @@ def _concerning(gathered: Gathered, named: frozenset[str]) -> Callable[[Finding]
         listings.update(
             loc for facility_id, loc in edition.settings.facility_listings if dossier_path(facility_id) in named
         )
-        if any(
-            path.startswith(f"{FACILITIES_DIR}/") and path.endswith(".yaml") and path not in listed
-            for path in named - {SOURCES_FILE}
-        ):
+        if any(project.is_dossier(path) and path not in listed for path in named):
             codes.add(UNKNOWN_FACILITY)
         cited: set[str] = set()
         for facility in (*edition.facilities, *edition.unlisted):

@@ -76,12 +76,8 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
             blocked = unloaded_settings(root)
             return Gathered(None, tuple(options.policy.apply(findings)), reads=dict(reads), alone=blocked)
         loaded = {facility.path for facility in (*edition.facilities, *edition.unlisted)}
-        alone = tuple(
-            sorted(
-                {f.loc.path for f in findings if f.level == "error"}
-                & {path for path in reads if is_dossier(path)} - loaded
-            )
-        )
+        errors = {f.loc.path for f in findings if f.level == "error" and project.is_dossier(f.loc.path)}
+        alone = tuple(sorted(errors - loaded))
         # `extract` refuses while a file it reads has an error: advice to run it must say so.
         extract_refuses = has_errors(findings)
         findings += check_edition(edition, options.today, complete=not has_errors(findings))
@@ -131,15 +127,6 @@ def gather(root: Path, options: GatherOptions) -> Gathered:
         if options.online:
             findings += check_links(root, edition.sources.values())
     return Gathered(edition, tuple(options.policy.apply(findings)), languages, localizers, coverage, dict(reads), alone)
-
-
-def is_dossier(path: str) -> bool:
-    return (
-        path.startswith(f"{project.FACILITIES_DIR}/")
-        and path.endswith(".yaml")
-        and path.count("/") == 1
-        and (path != project.SOURCES_FILE)
-    )
 
 
 def alone_note(alone: tuple[str, ...]) -> str:

@@ -20,8 +20,9 @@ from ..content import schema, yamldoc
 from ..content.load import TODO, read_dossier, reserved_message
 from ..content.model import SOURCE_LANGUAGE
 from ..errors import UsageError
-from ..findings import Finding, Loc, warning
-from ..project import FACILITIES_DIR, dossier_path, reserved_id, write_new
+from ..content.validate import duplicate_name, name_key
+from ..findings import Finding, Loc
+from ..project import FACILITIES_DIR, dossier_path, is_leftover, reserved_id, write_new
 
 MODELINE = "# yaml-language-server: $schema=../report/schemas/dossier.schema.json"
 
@@ -128,30 +129,25 @@ def name_findings(text: str, rel: str) -> list[Finding]:
 
 def same_name(root: Path, path: Path) -> Finding | None:
     """Return the `name.duplicate` warning `check` will give the new dossier at `path` once it is
-    listed, if another dossier in facilities/ already has its name (letter case and runs of spaces
-    aside): said at once, while deleting the new file costs nothing."""
+    listed, if another dossier in facilities/ already has its name (`validate.name_key`): said at
+    once, while deleting the new file costs nothing."""
 
-    def name_of(file: Path) -> tuple[str, Loc, str] | None:
-        rel = file.relative_to(root).as_posix()
+    def name_of(file: Path) -> tuple[str, Loc] | None:
         try:
-            doc, _ = yamldoc.parse(file.read_bytes(), rel)
+            doc, _ = yamldoc.parse(file.read_bytes(), file.relative_to(root).as_posix())
         except OSError:
             return None
         name = doc.data.get("name") if doc is not None and isinstance(doc.data, dict) else None
-        return (" ".join(name.split()).casefold(), doc.loc(("name",)), name) if isinstance(name, str) and doc else None
+        return (name, doc.loc(("name",))) if doc is not None and isinstance(name, str) else None
 
     mine = name_of(path)
-    for other in sorted(p for p in (root / FACILITIES_DIR).glob("*.yaml") if not p.name.startswith(".")):
-        theirs = name_of(other) if other != path else None
-        if mine is not None and theirs is not None and theirs[0] == mine[0]:
-            new = path.relative_to(root).as_posix()
-            return warning(
-                "name.duplicate",
-                mine[1],
-                f"'{mine[2]}' is also the name of facility '{other.stem}' ({theirs[1].path}:{theirs[1].line}), and the"
-                " contents, the map and the search cannot tell them apart: if it is the same facility, add to that"
-                f" dossier instead (and delete {new}); if they are two, give each its full official name",
-            )
+    if mine is None:
+        return None
+    for other in sorted((root / FACILITIES_DIR).glob("*.yaml")):
+        theirs = name_of(other) if other != path and not is_leftover(other.name) else None
+        if theirs is not None and name_key(theirs[0]) == name_key(mine[0]):
+            rel = path.relative_to(root).as_posix()
+            return duplicate_name(mine[0], mine[1], other.stem, theirs[1], delete=rel)
     return None
 
 

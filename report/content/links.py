@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
-from typing import Callable, Iterable, cast
+from typing import Callable, Iterable, NamedTuple, cast
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from ..findings import Finding, error, warning
@@ -156,10 +156,10 @@ def _probe(url: str, policy: Policy, now: Callable[[], float]) -> tuple[LinkResu
             answer = _ask(current, policy, budget, now)
         except _Internal as exc:
             return LinkResult(url, "internal", now(), None, final, str(exc)), True
-        if isinstance(answer, _Unanswered):
-            return LinkResult(url, "unreachable", now(), None, final, str(answer)), answer.reached or final is not None
-        if isinstance(answer, str):
-            return LinkResult(url, "unreachable", now(), None, final, answer), True
+        if isinstance(answer, _NoAnswer):
+            return LinkResult(
+                url, "unreachable", now(), None, final, answer.reason
+            ), answer.reached or final is not None
         status, location = answer
         if status in REDIRECTS and location:
             # as browsers and urllib do: bytes that may not stand in a URL are %-escaped
@@ -214,36 +214,33 @@ _FINAL = (socket.gaierror, ssl.SSLCertVerificationError, UnicodeError)
 that cannot be encoded."""
 
 
-class _Unanswered(str):
-    """Why a URL could not be asked, and whether a connection to its host was made on any try."""
+class _NoAnswer(NamedTuple):
+    """Why a URL could not be asked, and whether a connection to its host was made on some try
+    (a deadline spent may have been spent connected: it counts as reached)."""
 
-    reached: bool
-
-    def __new__(cls, reason: str, reached: bool) -> _Unanswered:
-        text = super().__new__(cls, reason)
-        text.reached = reached
-        return text
+    reason: str
+    reached: bool = True
 
 
-def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) -> tuple[int, str | None] | str:
+def _ask(url: str, policy: Policy, budget: _Budget, now: Callable[[], float]) -> tuple[int, str | None] | _NoAnswer:
     """Return (status, Location) for one URL, or why it could not be asked, after retries."""
     method = "HEAD"
     attempt = 0
     reached = False  # a connection was made to the host, on some try
     while True:
         if budget.left <= 0:
-            return budget.spent()
+            return _NoAnswer(budget.spent())
         try:
             status, headers = _request(url, method, policy, budget)
         except (http.client.HTTPException, OSError, UnicodeError) as exc:
             reached = reached or not getattr(exc, "before_connecting", False)
             if budget.left <= 0:
-                return budget.spent()
+                return _NoAnswer(budget.spent())
             reason = _reason(exc)
             if attempt >= policy.retries or isinstance(exc, _FINAL):
-                return _Unanswered(reason + (f" after {attempt + 1} tries" if attempt else ""), reached)
+                return _NoAnswer(reason + (f" after {attempt + 1} tries" if attempt else ""), reached)
             if not budget.wait(policy.backoff * 2**attempt):
-                return budget.spent()
+                return _NoAnswer(budget.spent())
             attempt += 1
             continue
         if method == "HEAD" and status >= 400 and status not in _RETRIED:

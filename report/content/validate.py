@@ -797,19 +797,28 @@ def check_names(edition: Edition) -> list[Finding]:
     findings: list[Finding] = []
     seen: dict[str, Facility] = {}
     for facility in edition.facilities:
-        earlier = seen.setdefault(" ".join(facility.name.split()).casefold(), facility)
-        if earlier is facility:
-            continue
-        findings.append(
-            warning(
-                "name.duplicate",
-                facility.name_loc,
-                f"'{facility.name}' is also the name of facility '{earlier.id}' ({earlier.name_loc.path}:"
-                f"{earlier.name_loc.line}), and the contents, the map and the search cannot tell them apart: if it"
-                " is the same facility, add to that dossier instead; if they are two, give each its full official name",
-            )
-        )
+        earlier = seen.setdefault(name_key(facility.name), facility)
+        if earlier is not facility:
+            findings.append(duplicate_name(facility.name, facility.name_loc, earlier.id, earlier.name_loc))
     return findings
+
+
+def name_key(name: str) -> str:
+    """Return what two facility names that are one share: letter case and runs of spaces aside."""
+    return " ".join(name.split()).casefold()
+
+
+def duplicate_name(name: str, loc: Loc, earlier_id: str, earlier: Loc, delete: str = "") -> Finding:
+    """Return the `name.duplicate` warning at `loc` for `name`, which facility `earlier_id` has at
+    `earlier`; `delete` names a file just written that deleting would undo (`new`)."""
+    instead = f"add to that dossier instead (and delete {delete})" if delete else "add to that dossier instead"
+    return warning(
+        "name.duplicate",
+        loc,
+        f"'{name}' is also the name of facility '{earlier_id}' ({earlier.path}:{earlier.line}), and the contents,"
+        f" the map and the search cannot tell them apart: if it is the same facility, {instead}; if they are"
+        " two, give each its full official name",
+    )
 
 
 def _after_today(date: dt.date, today: dt.date) -> str:
